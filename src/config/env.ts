@@ -1,0 +1,85 @@
+/**
+ * Process environment, read in one place (CONVENTIONS.md #3). Everything else receives the
+ * frozen `Env` object through buildApp; nobody else touches process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const EnvSchema = z.object({
+  SUNLINE_HOST: z.string().default('0.0.0.0'),
+  SUNLINE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SUNLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SUNLINE_DATA_DIR: z.string().default('var'),
+  SUNLINE_DB_FILE: z.string().optional(),
+  SUNLINE_CONFIG_DIR: z.string().default('config'),
+  SUNLINE_CONFIG_WATCH: bool.default(true),
+  SUNLINE_TELEPHONY: bool.default(true),
+  SUNLINE_ARI_URL: z.url().default('http://127.0.0.1:8088'),
+  SUNLINE_ARI_USER: z.string().default('sunline'),
+  SUNLINE_ARI_PASSWORD: z.string().default('sunline'),
+  SUNLINE_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sunline'),
+  SUNLINE_AMI_HOST: z.string().default('127.0.0.1'),
+  SUNLINE_AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
+  SUNLINE_AMI_USER: z.string().default('sunline'),
+  SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
+  SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SUNLINE_COOKIE_SECURE: bool.default(false),
+});
+
+export interface Env {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: z.infer<typeof EnvSchema>['SUNLINE_LOG_LEVEL'];
+  readonly dataDir: string;
+  readonly dbFile: string;
+  readonly configDir: string;
+  readonly configWatch: boolean;
+  readonly telephony: boolean;
+  readonly ari: { readonly url: string; readonly username: string; readonly password: string; readonly app: string };
+  readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
+  readonly sessionTtlHours: number;
+  readonly cookieSecure: boolean;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parse an environment (process.env by default) into a frozen Env; every problem at once. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.SUNLINE_DATA_DIR);
+  return deepFreeze({
+    host: e.SUNLINE_HOST,
+    port: e.SUNLINE_PORT,
+    logLevel: e.SUNLINE_LOG_LEVEL,
+    dataDir,
+    dbFile: e.SUNLINE_DB_FILE ?? path.join(dataDir, 'sunline.db'),
+    configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
+    configWatch: e.SUNLINE_CONFIG_WATCH,
+    telephony: e.SUNLINE_TELEPHONY,
+    ari: { url: e.SUNLINE_ARI_URL, username: e.SUNLINE_ARI_USER, password: e.SUNLINE_ARI_PASSWORD, app: e.SUNLINE_ARI_APP },
+    ami: { host: e.SUNLINE_AMI_HOST, port: e.SUNLINE_AMI_PORT, username: e.SUNLINE_AMI_USER, password: e.SUNLINE_AMI_PASSWORD },
+    sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
+    cookieSecure: e.SUNLINE_COOKIE_SECURE,
+  });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
