@@ -1,0 +1,98 @@
+/**
+ * buildApp: wires infrastructure (database, configuration, telephony), then domain services,
+ * then HTTP. Used by server.ts and by the tests; it has no side effects beyond what it returns,
+ * and `close()` releases everything it opened, in reverse order.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Env } from './config/env.js';
+import { openDb, type DbHandle } from './db/connection.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { UsersService } from './users/index.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { installAuth } from './http/auth.js';
+import { authRoutes } from './http/routes/auth-routes.js';
+import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
+
+export interface AppOverrides {
+  logger?: Logger;
+}
+
+export interface Sunline {
+  readonly env: Env;
+  readonly http: FastifyInstance;
+  readonly log: Logger;
+  readonly db: DbHandle;
+  readonly users: UsersService;
+  /** Stop accepting work, close connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<Sunline> {
+  const log = overrides.logger ?? createLogger({ level: env.logLevel });
+  const closers: Array<() => Promise<void> | void> = [];
+  let shuttingDown = false;
+
+  try {
+    const db = openDb({ file: env.dbFile });
+    closers.push(() => db.close());
+    log.info({ file: env.dbFile }, 'database ready');
+
+    const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
+
+    const checks: HealthChecks = { database: () => db.health() };
+
+    const http = Fastify({
+      loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+      disableRequestLogging: false,
+      bodyLimit: 1024 * 1024,
+      trustProxy: true,
+    });
+    closers.push(() => http.close());
+    http.setValidatorCompiler(validatorCompiler);
+    http.setSerializerCompiler(serializerCompiler);
+    installErrorHandler(http);
+    await http.register(cookie);
+    await http.register(rateLimit, { global: false });
+    await http.register(swagger, {
+      openapi: { info: { title: 'Sunline API', description: '12345 hotline contact-centre server', version: '0.1.0' } },
+      transform: jsonSchemaTransform,
+    });
+    await http.register(swaggerUi, { routePrefix: '/docs' });
+    installAuth(http, users);
+    await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
+    await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
+    await http.ready();
+
+    let closed: Promise<void> | undefined;
+    return {
+      env,
+      http,
+      log,
+      db,
+      users,
+      close() {
+        shuttingDown = true;
+        closed ??= runClosers(closers, log);
+        return closed;
+      },
+    };
+  } catch (err) {
+    await runClosers(closers, log);
+    throw err;
+  }
+}
+
+async function runClosers(closers: Array<() => Promise<void> | void>, log: Logger): Promise<void> {
+  for (const close of closers.reverse()) {
+    try {
+      await close();
+    } catch (err) {
+      log.error({ err }, 'error while closing');
+    }
+  }
+}

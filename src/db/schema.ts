@@ -1,0 +1,162 @@
+/**
+ * Drizzle schema: the tables of the call path and the work-order loop.
+ * History tables (call_events, work_order_events) are append-only: never updated or deleted.
+ * No foreign key cascades: nothing in this system deletes history (and drizzle-kit's SQLite
+ * table rebuild would silently cascade-delete children; see test/db/migration-safety.test.ts).
+ * Times are integer milliseconds since the epoch (portable to PostgreSQL bigint).
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'citizen'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    /** Unit the user belongs to (unit handlers); an id from config/org.yaml. */
+    unitId: text('unit_id'),
+    /** scrypt$N$r$p$salt$hash (see src/users/password.ts). */
+    passwordHash: text('password_hash').notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('users_username_uq').on(t.username)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** sha256 of the session token; the token itself only lives in the cookie. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const callers = sqliteTable(
+  'callers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    phone: text('phone').notNull(),
+    name: text('name'),
+    note: text('note'),
+    firstSeenAt: integer('first_seen_at').notNull().default(now),
+    lastSeenAt: integer('last_seen_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('callers_phone_uq').on(t.phone)],
+);
+
+export const CALL_STATES = ['entered', 'queued', 'offered', 'answered', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: text('id').primaryKey(),
+    /** Asterisk channel id (ARI) of the caller leg. */
+    channelId: text('channel_id'),
+    callerId: integer('caller_id').references(() => callers.id),
+    callerPhone: text('caller_phone').notNull(),
+    dialledNumber: text('dialled_number').notNull(),
+    hotline: text('hotline').notNull(),
+    state: text('state', { enum: CALL_STATES }).notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    enteredAt: integer('entered_at').notNull(),
+    queuedAt: integer('queued_at'),
+    answeredAt: integer('answered_at'),
+    endedAt: integer('ended_at'),
+    /** answered | abandoned | rejected | failed; null while live. */
+    outcome: text('outcome'),
+  },
+  (t) => [
+    uniqueIndex('calls_channel_uq').on(t.channelId),
+    index('calls_entered_idx').on(t.enteredAt),
+    index('calls_caller_idx').on(t.callerId, t.enteredAt),
+  ],
+);
+
+export const callEvents = sqliteTable(
+  'call_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id),
+    type: text('type').notNull(),
+    at: integer('at').notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('call_events_call_idx').on(t.callId, t.at), index('call_events_type_at_idx').on(t.type, t.at)],
+);
+
+export const workOrders = sqliteTable(
+  'work_orders',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Human number, e.g. HZ-20261126-000123. */
+    number: text('number').notNull(),
+    /** Dialled number ('12315') or online channel ('web', 'mailbox', 'wechat', …). */
+    channel: text('channel').notNull(),
+    callId: text('call_id').references(() => calls.id),
+    callerId: integer('caller_id').references(() => callers.id),
+    callerPhone: text('caller_phone'),
+    callerName: text('caller_name'),
+    confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
+    category: text('category'),
+    subject: text('subject'),
+    content: text('content'),
+    location: text('location'),
+    status: text('status').notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    /** Missed-call orders carry a callback duty until someone calls back. */
+    callbackDue: integer('callback_due', { mode: 'boolean' }).notNull().default(false),
+    deadlineAt: integer('deadline_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** Optimistic concurrency: bumped on every change. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('work_orders_number_uq').on(t.number),
+    uniqueIndex('work_orders_call_uq').on(t.callId),
+    index('work_orders_caller_idx').on(t.callerId, t.createdAt),
+    index('work_orders_status_idx').on(t.status, t.deadlineAt),
+  ],
+);
+
+export const workOrderEvents = sqliteTable(
+  'work_order_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    at: integer('at').notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    comment: text('comment'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('work_order_events_order_idx').on(t.orderId, t.at)],
+);
+
+/** Named counters (e.g. the daily work-order sequence), bumped inside the caller's transaction. */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});

@@ -1,0 +1,39 @@
+/**
+ * Login sessions by cookie. Every route declares who may call it with `requireRole`; socket.io
+ * will authorise with the same cookie (realtime/).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { UserRole } from '../db/schema.js';
+import type { SessionUser, UsersService } from '../users/index.js';
+import { appError } from './errors.js';
+
+export const SESSION_COOKIE = 'sunline_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser | null;
+    sessionToken: string | null;
+  }
+}
+
+export function installAuth(app: FastifyInstance, users: UsersService): void {
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const user = users.userForToken(token);
+    if (user) {
+      req.user = user;
+      req.sessionToken = token;
+    }
+  });
+}
+
+/** preHandler: 401 without a session, 403 when the role is not among `roles`. */
+export function requireRole(...roles: UserRole[]): preHandlerAsyncHookHandler {
+  return async function (req: FastifyRequest, _reply: FastifyReply) {
+    if (!req.user) throw appError('UNAUTHENTICATED');
+    if (!roles.includes(req.user.role)) throw appError('FORBIDDEN');
+  };
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+export interface ComponentHealth {
+  ok: boolean;
+  state?: string;
+  error?: string;
+  [k: string]: unknown;
+}
+
+/** Named readiness checks: database, ARI, AMI (absent when telephony is disabled). */
+export type HealthChecks = Record<string, () => ComponentHealth>;
+
+export const healthRoutes: FastifyPluginAsync<{ checks: HealthChecks; isShuttingDown: () => boolean }> = async (app, opts) => {
+  app.get('/health/live', { schema: { tags: ['health'] }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', { schema: { tags: ['health'] }, logLevel: 'warn' }, async (_req, reply) => {
+    const components: Record<string, ComponentHealth> = {};
+    for (const [name, check] of Object.entries(opts.checks)) {
+      try {
+        components[name] = check();
+      } catch (err) {
+        components[name] = { ok: false, error: (err as Error).message };
+      }
+    }
+    const shuttingDown = opts.isShuttingDown();
+    const ready = !shuttingDown && Object.values(components).every((c) => c.ok);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : shuttingDown ? 'shutting_down' : 'not_ready', components });
+  });
+};

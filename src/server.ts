@@ -1,0 +1,53 @@
+/**
+ * Process entry: environment → buildApp → listen; SIGTERM/SIGINT shut down gracefully.
+ * The only place that calls process.exit.
+ */
+import { buildApp } from './app.js';
+import { EnvError, loadEnv } from './config/env.js';
+import { createLogger } from './logging/logger.js';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: env.logLevel });
+  const app = await buildApp(env, { logger: log });
+  await app.http.listen({ host: env.host, port: env.port });
+  log.info({ host: env.host, port: env.port }, 'sunline listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sunline failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

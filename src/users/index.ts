@@ -1,0 +1,2 @@
+export { UsersService, type SessionUser, type NewUser } from './users-service.js';
+export { hashPassword, verifyPassword } from './password.js';
