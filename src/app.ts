@@ -13,6 +13,8 @@ import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { UsersService } from './users/index.js';
+import { ConfigStore } from './config/files/index.js';
+import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -28,6 +30,7 @@ export interface Sunline {
   readonly log: Logger;
   readonly db: DbHandle;
   readonly users: UsersService;
+  readonly config: ConfigStore;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -41,6 +44,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const db = openDb({ file: env.dbFile });
     closers.push(() => db.close());
     log.info({ file: env.dbFile }, 'database ready');
+
+    // A bad configuration at start-up stops the process (ConfigInvalidError with every problem).
+    const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }) });
+    closers.push(() => config.close());
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
 
@@ -66,6 +73,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     installAuth(http, users);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
+    await http.register(adminConfigRoutes, { config });
     await http.ready();
 
     let closed: Promise<void> | undefined;
@@ -75,6 +83,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       log,
       db,
       users,
+      config,
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

@@ -5,6 +5,7 @@
 import { buildApp } from './app.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { createLogger } from './logging/logger.js';
+import { ConfigInvalidError, formatProblem } from './config/files/index.js';
 
 async function main(): Promise<void> {
   let env;
@@ -18,7 +19,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: env.logLevel });
-  const app = await buildApp(env, { logger: log });
+  let app;
+  try {
+    app = await buildApp(env, { logger: log });
+  } catch (err) {
+    if (err instanceof ConfigInvalidError) {
+      process.stderr.write(`configuration refused:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   await app.http.listen({ host: env.host, port: env.port });
   log.info({ host: env.host, port: env.port }, 'sunline listening');
 

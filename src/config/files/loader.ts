@@ -1,0 +1,148 @@
+/**
+ * Loads the configuration directory as one candidate set: every known file is read,
+ * parsed with positions, validated and cross-checked; any error makes the whole set
+ * invalid (a half-applied config is worse than the last good one).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { sortProblems, type Problem } from './problem.js';
+import { CONFIG_FILES, CONFIG_KEYS, CROSS_CHECKS, type ConfigKey, type SunlineConfig } from './registry.js';
+import { YamlSource } from './yaml-source.js';
+import { issuesToProblems } from './zod-issues.js';
+
+/** One file of a loaded set: its display path and content hash (to tell what is live). */
+export interface LoadedFile {
+  readonly key: ConfigKey;
+  /** Path as shown in problems, e.g. "config/numbers.yaml". */
+  readonly file: string;
+  /** sha256 of the content; null when the file was missing. */
+  readonly sha256: string | null;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly config: SunlineConfig; readonly warnings: Problem[]; readonly files: LoadedFile[]; readonly digest: string }
+  | { readonly ok: false; readonly problems: Problem[]; readonly warnings: Problem[]; readonly files: LoadedFile[]; readonly digest: string };
+
+export interface LoadOptions {
+  /**
+   * Directory as it should appear in problem paths. Defaults to `dir` exactly as given
+   * (normalised), so `sunline config check ./config` prints `config/numbers.yaml:…`.
+   */
+  readonly displayDir?: string;
+}
+
+/** Read and validate every known file in `dir`. Never throws for bad content; I/O errors become problems. */
+export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const displayDir = opts.displayDir ?? dir;
+  const texts: Partial<Record<ConfigKey, string>> = {};
+  const readProblems: Problem[] = [];
+  for (const key of CONFIG_KEYS) {
+    const { file } = CONFIG_FILES[key];
+    try {
+      texts[key] = await readFile(path.join(dir, file), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue; // validateConfigSet reports missing required files
+      readProblems.push({ file: path.join(displayDir, file), line: 1, col: 1, message: `cannot read file (${code ?? String(err)})`, severity: 'error' });
+    }
+  }
+  let listing: string[] = [];
+  try {
+    listing = await readdir(dir);
+  } catch {
+    // The missing directory already shows up as missing required files above.
+  }
+  const result = validateConfigSet(texts, { displayDir, listing });
+  if (readProblems.length === 0) return result;
+  // An unreadable file also looks "not found" to validateConfigSet; keep only the read error.
+  const unreadable = new Set(readProblems.map((p) => p.file));
+  const others = result.ok ? [] : result.problems.filter((p) => !unreadable.has(p.file));
+  const problems = sortProblems([...readProblems, ...others], fileOrder(displayDir));
+  return { ok: false, problems, warnings: result.warnings, files: result.files, digest: result.digest };
+}
+
+/**
+ * Validate a set of file contents (pure; no disk). `texts` maps registry keys to YAML
+ * text; an absent optional file is validated as an empty mapping.
+ */
+export function validateConfigSet(
+  texts: Partial<Record<ConfigKey, string>>,
+  opts: { displayDir: string; listing?: readonly string[] },
+): LoadResult {
+  const { displayDir } = opts;
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const push = (p: Problem) => (p.severity === 'error' ? errors : warnings).push(p);
+  const sources: Partial<Record<ConfigKey, YamlSource>> = {};
+  const raw: Partial<Record<ConfigKey, unknown>> = {};
+  const parsed: Partial<Record<ConfigKey, unknown>> = {};
+  const files: LoadedFile[] = [];
+
+  for (const key of CONFIG_KEYS) {
+    const spec = CONFIG_FILES[key];
+    const file = path.join(displayDir, spec.file);
+    const text = texts[key];
+    files.push({ key, file, sha256: text === undefined ? null : sha256(text) });
+    if (text === undefined && spec.required) {
+      push({ file, line: 1, col: 1, message: 'file not found (this file is required)', severity: 'error' });
+      continue;
+    }
+    const src = new YamlSource(file, text ?? '{}');
+    sources[key] = src;
+    src.syntaxProblems.forEach(push);
+    if (src.syntaxProblems.length > 0) continue;
+    raw[key] = src.data;
+    const res = spec.schema.safeParse(src.data);
+    if (res.success) parsed[key] = res.data;
+    else issuesToProblems(res.error.issues, src, spec.schema).forEach(push);
+    spec.check?.(src.data, {
+      report: (p, message, o) => push(src.problem(p, message, o?.severity, o?.at)),
+      lineOf: (p) => src.locate(p).line,
+    });
+  }
+  for (const check of CROSS_CHECKS) {
+    check(raw, (key, p, message, o) => {
+      const src = sources[key];
+      if (src) push(src.problem(p, message, o?.severity, o?.at));
+    });
+  }
+  for (const p of unknownFileWarnings(opts.listing ?? [], displayDir)) push(p);
+
+  const order = fileOrder(displayDir);
+  const digest = sha256(files.map((f) => `${f.file}\0${f.sha256 ?? '-'}`).join('\n'));
+  if (errors.length > 0) {
+    return { ok: false, problems: sortProblems(errors, order), warnings: sortProblems(warnings, order), files, digest };
+  }
+  const config = deepFreeze(parsed as unknown as SunlineConfig);
+  return { ok: true, config, warnings: sortProblems(warnings, order), files, digest };
+}
+
+/** YAML files nobody reads are usually typos ("numbers.yml", "ivr-new.yaml"): say so. */
+function unknownFileWarnings(listing: readonly string[], displayDir: string): Problem[] {
+  const known = CONFIG_KEYS.map((k) => CONFIG_FILES[k].file);
+  return listing
+    .filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith('.') && !known.includes(name))
+    .sort()
+    .map((name) => {
+      const twin = known.find((k) => k.replace(/\.yaml$/, '') === name.replace(/\.ya?ml$/i, ''));
+      const hint = twin ? `; did you mean "${twin}"?` : ` (known files: ${known.join(', ')})`;
+      return { file: path.join(displayDir, name), line: 1, col: 1, message: `unknown config file is ignored${hint}`, severity: 'warning' as const };
+    });
+}
+
+function fileOrder(displayDir: string): string[] {
+  return CONFIG_KEYS.map((k) => path.join(displayDir, CONFIG_FILES[k].file));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

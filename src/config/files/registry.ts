@@ -1,0 +1,97 @@
+/**
+ * The set of configuration files. Adding a file (queue.yaml, org.yaml, sla.yaml,
+ * calendar.yaml) means: write its schema + checks in schemas/, add its type to
+ * SunlineConfig, add one entry to CONFIG_FILES and, if it refers to another file, a
+ * CROSS_CHECKS function. The loader, store, CLI and tests pick it up from here.
+ */
+import type { z } from 'zod';
+import type { Anchor, PathSeg } from './yaml-source.js';
+import type { Severity } from './problem.js';
+import { asArray, asRecord, type CheckContext } from './schemas/common.js';
+import { IvrSchema, checkIvr, type IvrConfig } from './schemas/ivr.js';
+import { NumbersSchema, checkNumbers, type NumbersConfig } from './schemas/numbers.js';
+// The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
+import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
+import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
+
+/** The whole validated configuration: one property per file, deep-frozen. */
+export interface SunlineConfig {
+  readonly numbers: NumbersConfig;
+  readonly ivr: IvrConfig;
+  readonly sla: SlaConfig;
+  readonly calendar: CalendarConfig;
+}
+
+export type ConfigKey = keyof SunlineConfig;
+
+export interface ConfigFileSpec<T> {
+  /** File name inside the config directory. */
+  readonly file: string;
+  /** A missing required file is an error; a missing optional one is validated as `{}` (all defaults). */
+  readonly required: boolean;
+  readonly schema: z.ZodType<T>;
+  /** Cross-field checks and lint on the raw data; called even when the schema failed. */
+  readonly check?: (raw: unknown, ctx: CheckContext) => void;
+  /** One short phrase for the CLI's OK line, e.g. "7 numbers". */
+  readonly summary?: (cfg: T) => string;
+}
+
+export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineConfig[K]> } = {
+  numbers: {
+    file: 'numbers.yaml',
+    required: true,
+    schema: NumbersSchema,
+    check: checkNumbers,
+    summary: (c) => `${c.numbers.length} numbers`,
+  },
+  ivr: {
+    file: 'ivr.yaml',
+    required: true,
+    schema: IvrSchema,
+    check: checkIvr,
+    summary: (c) => `hours ${c.hours.mode}, survey ${c.survey.enabled ? 'on' : 'off'}${c.menu ? ', menu' : ''}`,
+  },
+  sla: {
+    file: 'sla.yaml',
+    required: false,
+    schema: SlaConfigSchema,
+    summary: (c) => `${Object.keys(c.timeLimits).length} time limits`,
+  },
+  calendar: {
+    file: 'calendar.yaml',
+    required: false,
+    schema: CalendarConfigSchema,
+    check(raw, ctx) {
+      // Date conflicts (a day both holiday and make-up day, ranges out of their year, …).
+      const parsed = CalendarConfigSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const built = buildWorkCalendar(parsed.data);
+      if (!built.ok) for (const p of built.problems) ctx.report(p.path, p.message);
+    },
+    summary: (c) => `calendar ${Object.keys(c.years).join(', ')}`,
+  },
+};
+
+/** Registry keys in a stable order (problems are sorted by this file order). */
+export const CONFIG_KEYS = Object.keys(CONFIG_FILES) as ConfigKey[];
+
+export type CrossReport = (key: ConfigKey, path: readonly PathSeg[], message: string, opts?: { severity?: Severity; at?: Anchor }) => void;
+
+/**
+ * Checks between files, on raw data. A file that is missing or has YAML syntax errors is
+ * absent from `raw`, so each check must tolerate a partial set.
+ */
+export type CrossCheck = (raw: Partial<Record<ConfigKey, unknown>>, report: CrossReport) => void;
+
+export const CROSS_CHECKS: readonly CrossCheck[] = [
+  function menuNumbersAreListed(raw, report) {
+    if (raw.numbers === undefined) return;
+    const listed = new Set(asArray(asRecord(raw.numbers)?.numbers).map((h) => String(asRecord(h)?.number)));
+    asArray(asRecord(asRecord(raw.ivr)?.menu)?.options).forEach((o, i) => {
+      const n = asRecord(o)?.number;
+      if (typeof n === 'string' && !listed.has(n)) {
+        report('ivr', ['menu', 'options', i, 'number'], `menu.options[${i}].number: "${n}" is not listed in numbers.yaml`);
+      }
+    });
+  },
+];

@@ -1,0 +1,55 @@
+/**
+ * numbers.yaml: which dialled number means which hotline. The seven former department
+ * hotlines all land in the one 12345 service; the number dialled still decides the
+ * greeting, the skill the call is tagged with and its queue priority.
+ */
+import { z } from 'zod';
+import { asArray, asRecord, phoneNumber, skillTag, soundName, text, unitCode, type CheckContext, type DeepReadonly } from './common.js';
+
+const HotlineSchema = z.strictObject({
+  number: phoneNumber,
+  name: z.strictObject({ zh: text, en: text }),
+  unit: z.strictObject({ code: unitCode, name: text }),
+  greeting: z.strictObject({ prompt: soundName, fallback: soundName.optional() }),
+  skill: skillTag,
+  /** Added to the caller's queue priority in app_queue (higher is answered first). */
+  priorityBoost: z.int().min(0).max(100).default(0),
+});
+
+export const NumbersSchema = z.strictObject({
+  /** A call whose dialled number is not listed (trunk misconfiguration) is handled as this one. */
+  defaultNumber: phoneNumber.default('12345'),
+  numbers: z.array(HotlineSchema).min(1),
+});
+
+export type Hotline = DeepReadonly<z.output<typeof HotlineSchema>>;
+export type NumbersConfig = DeepReadonly<z.output<typeof NumbersSchema>>;
+
+/**
+ * Cross-field checks. They run on the raw data even when the schema failed, so one
+ * `config check` run lists every mistake, not just the first kind.
+ */
+export function checkNumbers(raw: unknown, { report, lineOf }: CheckContext): void {
+  const root = asRecord(raw);
+  if (!root) return;
+  const firstAt = new Map<string, number>();
+  asArray(root.numbers).forEach((item, i) => {
+    const n = asRecord(item)?.number;
+    if (typeof n !== 'string' && typeof n !== 'number') return;
+    const key = String(n);
+    const first = firstAt.get(key);
+    if (first === undefined) firstAt.set(key, i);
+    else report(['numbers', i, 'number'], `numbers[${i}].number: duplicate number "${key}" (first defined at line ${lineOf(['numbers', first, 'number'])})`);
+  });
+  const def = root.defaultNumber;
+  if (typeof def === 'string' && firstAt.size > 0 && !firstAt.has(def)) {
+    report(['defaultNumber'], `defaultNumber: "${def}" is not one of the numbers listed under "numbers"`);
+  }
+}
+
+/** The hotline for a dialled number, or the default one when the number is not listed. */
+export function hotlineFor(cfg: NumbersConfig, dialled: string): Hotline {
+  const hit = cfg.numbers.find((h) => h.number === dialled) ?? cfg.numbers.find((h) => h.number === cfg.defaultNumber);
+  // The checks guarantee defaultNumber is listed; numbers[0] only guards a hand-built config.
+  return hit ?? (cfg.numbers[0] as Hotline);
+}

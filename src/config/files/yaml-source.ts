@@ -1,0 +1,139 @@
+/**
+ * One parsed YAML config file that remembers where every node came from, so a problem
+ * found on the plain JS data (by zod or a cross-field check) can be pointed back at the
+ * exact line and column the administrator has to edit.
+ */
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Problem, Severity } from './problem.js';
+
+export type PathSeg = string | number;
+
+/** Where to point for a path: at the key (`greting:`) or at the value after it. */
+export type Anchor = 'key' | 'value';
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+export class YamlSource {
+  /** The plain data (what zod validates); undefined when the file had YAML syntax errors. */
+  readonly data: unknown;
+  /** YAML syntax errors, already positioned. A file with any is not validated further. */
+  readonly syntaxProblems: readonly Problem[];
+  private readonly doc: Document;
+  private readonly lines: LineCounter;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    this.lines = new LineCounter();
+    // prettyErrors off: we want the bare message and offsets, not a code frame.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
+    this.syntaxProblems = this.doc.errors.map((e) => {
+      if (e.code === 'DUPLICATE_KEY') return this.problemAt(this.positionOf(e.pos[0]), this.duplicateKeyMessage(e.pos[0]), 'error');
+      const open = e.code === 'BAD_INDENT' ? this.unclosedFlowAt(e.pos[0]) : undefined;
+      if (open) return this.problemAt(open.pos, `YAML syntax error: "${open.bracket}" is not closed with "${open.closer}"`, 'error');
+      return this.problemAt(this.positionOf(e.pos[0]), `YAML syntax error: ${e.message}`, 'error');
+    });
+    this.data = this.syntaxProblems.length > 0 ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /** Build a problem at a path in this file. */
+  problem(path: readonly PathSeg[], message: string, severity: Severity = 'error', at: Anchor = 'value'): Problem {
+    return this.problemAt(this.locate(path, at), message, severity);
+  }
+
+  problemAt(pos: Position, message: string, severity: Severity): Problem {
+    return { file: this.file, line: pos.line, col: pos.col, message, severity };
+  }
+
+  /**
+   * The position of a path. When the path does not exist (a missing field), this is the
+   * nearest existing ancestor: the mapping the field should be added to.
+   */
+  locate(path: readonly PathSeg[], at: Anchor = 'value'): Position {
+    let node: unknown = this.doc.contents;
+    let key: Node | null = null;
+    for (const seg of path) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      let next: unknown;
+      let nextKey: Node | null = null;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p.key) === String(seg));
+        if (pair) {
+          next = pair.value;
+          nextKey = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : null;
+        }
+      } else if (isSeq(node) && typeof seg === 'number') {
+        next = node.items[seg];
+      }
+      if (next === undefined) return this.nodeStart(node, key);
+      node = next;
+      key = nextKey;
+    }
+    if (at === 'key' && key) return this.nodeStart(key, null);
+    return this.nodeStart(node, key);
+  }
+
+  private nodeStart(node: unknown, key: Node | null): Position {
+    // `greeting:` with nothing after it parses as an empty scalar; the key is the useful spot.
+    const empty = isScalar(node) && node.value === null && node.source === '';
+    const target = (empty || !node) && key ? key : node;
+    const range = (target as Node | null)?.range;
+    return range ? this.positionOf(range[0]) : { line: 1, col: 1 };
+  }
+
+  positionOf(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  /**
+   * yaml notices an unclosed `{` or `[` only at the next line; the administrator has to
+   * fix the line with the bracket, so point there.
+   */
+  private unclosedFlowAt(offset: number): { pos: Position; bracket: string; closer: string } | undefined {
+    let found: { pos: Position; bracket: string; closer: string } | undefined;
+    const check = (node: { flow?: boolean; range?: [number, number, number] | null }, bracket: string, closer: string) => {
+      if (!node.flow || !node.range || node.range[1] !== offset) return undefined;
+      found = { pos: this.positionOf(node.range[0]), bracket, closer };
+      return visit.BREAK;
+    };
+    visit(this.doc, { Map: (_k, n) => check(n, '{', '}'), Seq: (_k, n) => check(n, '[', ']') });
+    return found;
+  }
+
+  /** yaml says "Map keys must be unique"; name the key and where it was first defined. */
+  private duplicateKeyMessage(offset: number): string {
+    let text = '';
+    let firstLine = 0;
+    visit(this.doc, {
+      Map: (_k, map) => {
+        const dup = map.items.find((p) => isScalar(p.key) && p.key.range?.[0] === offset);
+        if (!dup) return undefined;
+        text = keyText(dup.key);
+        const first = map.items.find((p) => keyText(p.key) === text);
+        const start = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+        if (start !== undefined) firstLine = this.positionOf(start).line;
+        return visit.BREAK;
+      },
+    });
+    if (!text) return 'duplicate key';
+    return firstLine ? `duplicate key "${text}" (first defined at line ${firstLine})` : `duplicate key "${text}"`;
+  }
+}
+
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  if (isPair(key)) return keyText(key.key);
+  return String(key);
+}
+
+/** Human label for a data path: `numbers[2].greeting.prompt`. */
+export function pathLabel(path: readonly PathSeg[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out;
+}
