@@ -1,0 +1,41 @@
+/**
+ * Deadlines in Chinese working days: the official calendar, working-day and working-hour
+ * arithmetic in Shanghai time, and the schemas of config/sla.yaml and config/calendar.yaml.
+ * Pure functions, no I/O. Semantics: docs/workorder-lifecycle.md#deadlines.
+ */
+export {
+  SHANGHAI_OFFSET_MS,
+  dayOf,
+  formatDate,
+  formatShanghai,
+  parseDate,
+  weekdayOf,
+  type DayNumber,
+} from './local-time.js';
+export { WorkCalendar, workSpans, workdayMs, type Span, type WorkHours } from './work-calendar.js';
+export {
+  addWorkingDays,
+  addWorkingHours,
+  dueState,
+  extendDeadline,
+  intakeDay,
+  workingDaysBetween,
+  workingMsBetween,
+  type DueState,
+} from './arithmetic.js';
+export {
+  CalendarConfigSchema,
+  buildWorkCalendar,
+  type BuildCalendarResult,
+  type CalendarConfig,
+  type ConfigPath,
+  type ConfigProblem,
+} from './calendar-config.js';
+export {
+  DEFAULT_TIME_LIMITS,
+  SlaConfigSchema,
+  handlingDeadline,
+  orderDueState,
+  signForDeadline,
+  type SlaConfig,
+} from './sla-config.js';
