@@ -123,6 +123,23 @@ export const workOrders = sqliteTable(
     /** Missed-call orders carry a callback duty until someone calls back. */
     callbackDue: integer('callback_due', { mode: 'boolean' }).notNull().default(false),
     deadlineAt: integer('deadline_at'),
+    /** Lifecycle state (src/workorders/lifecycle/types.ts OrderState); lists are JSON text. */
+    leadUnitId: text('lead_unit_id'),
+    coUnitIds: text('co_unit_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    coRepliedUnitIds: text('co_replied_unit_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    signDeadlineAt: integer('sign_deadline_at'),
+    pendingExtension: text('pending_extension', { mode: 'json' }).$type<{
+      days: number;
+      reason: string;
+      requestedAt: number;
+      requestedBy: number;
+    }>(),
+    satisfaction: text('satisfaction'),
+    supervisionLevel: integer('supervision_level').notNull().default(0),
+    handlingRound: integer('handling_round').notNull().default(1),
+    /** The order that carries this one's demand after a merge (no FK: ADD COLUMN stays additive). */
+    mergedIntoId: integer('merged_into_id'),
+    linkedOrderIds: text('linked_order_ids', { mode: 'json' }).$type<number[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     /** Optimistic concurrency: bumped on every change. */
@@ -133,6 +150,7 @@ export const workOrders = sqliteTable(
     uniqueIndex('work_orders_call_uq').on(t.callId),
     index('work_orders_caller_idx').on(t.callerId, t.createdAt),
     index('work_orders_status_idx').on(t.status, t.deadlineAt),
+    index('work_orders_lead_unit_idx').on(t.leadUnitId, t.status),
   ],
 );
 

@@ -1,0 +1,138 @@
+/**
+ * Work orders through their lifecycle. Each change is ONE synchronous better-sqlite3
+ * transaction: load the row, run the pure `transition`, write the next state (bumping
+ * `version`) and append the history event. A refusal or any exception rolls everything back
+ * (CONVENTIONS.md #8: never pass an async function to a transaction).
+ */
+import type { Db } from '../db/connection.js';
+import { WorkOrderError } from './errors.js';
+import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent } from './lifecycle/index.js';
+import { nextOrderNumber } from './order-numbers.js';
+import {
+  findOrder,
+  insertEvent,
+  insertOrder,
+  listEvents,
+  updateOrderState,
+  type Tx,
+  type WorkOrder,
+  type WorkOrderEventRecord,
+} from './repository.js';
+
+export interface NewDraft {
+  /** Dialled number ('12345') or online channel ('web', 'wechat', …). */
+  readonly channel: string;
+  readonly callId?: string | null;
+  readonly callerId?: number | null;
+  readonly callerPhone?: string | null;
+  readonly callerName?: string | null;
+  /** The agent taking the call; recorded as the actor of the `create` event. */
+  readonly agentId?: number | null;
+}
+
+export interface ApplyResult {
+  readonly order: WorkOrder;
+  readonly event: WorkOrderEventRecord;
+}
+
+export interface WorkOrdersServiceOptions {
+  /** Number prefix, `HZ` by default. */
+  readonly numberPrefix?: string;
+}
+
+export class WorkOrdersService {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+    opts: WorkOrdersServiceOptions = {},
+  ) {
+    this.prefix = opts.numberPrefix ?? 'HZ';
+  }
+
+  /** A draft for a call in progress or an online message not yet accepted. */
+  createDraft(input: NewDraft): WorkOrder {
+    return this.create(input, 'draft');
+  }
+
+  /** A missed-call order for an abandoned call: it carries a callback duty (漏接回拨). */
+  createMissedCall(input: NewDraft): WorkOrder {
+    return this.create(input, 'missed_call');
+  }
+
+  get(id: number): WorkOrder {
+    const order = findOrder(this.db, id);
+    if (!order) throw notFound(id);
+    return order;
+  }
+
+  /** The order's history, oldest first; never rewritten. */
+  history(orderId: number): WorkOrderEventRecord[] {
+    if (!findOrder(this.db, orderId)) throw notFound(orderId);
+    return listEvents(this.db, orderId);
+  }
+
+  /**
+   * Applies one lifecycle action. Throws WorkOrderError with the lifecycle's refusal code,
+   * ORDER_NOT_FOUND, or CONFLICT when `expectedVersion` is given and the order has moved on.
+   * `link` is applied to both orders in the same transaction.
+   */
+  apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): ApplyResult {
+    const now = this.now();
+    return this.db.transaction((tx) => {
+      if (action.type === 'merge_into') this.checkMergeTarget(tx, orderId, action.targetOrderId);
+      const result = this.applyIn(tx, orderId, action, actor, now, expectedVersion);
+      if (action.type === 'link') {
+        this.applyIn(tx, action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
+      }
+      return result;
+    });
+  }
+
+  private applyIn(tx: Tx, orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {
+    const order = findOrder(tx, orderId);
+    if (!order) throw notFound(orderId);
+    if (expectedVersion !== undefined && expectedVersion !== order.version) {
+      throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${expectedVersion}; reload and try again`, {
+        version: order.version,
+      });
+    }
+    const result = transition(order, action, actor, now);
+    if (!result.ok) throw new WorkOrderError(result.code, result.message, { orderId, action: action.type });
+    const version = updateOrderState(tx, result.next, order.version);
+    // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
+    if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
+    const event = insertEvent(tx, orderId, result.event);
+    const stored = findOrder(tx, orderId);
+    if (!stored) throw notFound(orderId);
+    return { order: stored, event };
+  }
+
+  private checkMergeTarget(tx: Tx, orderId: number, targetId: number): void {
+    if (targetId === orderId) return; // the machine refuses it with its own code
+    const target = findOrder(tx, targetId);
+    if (!target) throw new WorkOrderError('INVALID_FIELD', `order ${targetId} to merge into does not exist`);
+    if (TERMINAL_STATUSES.includes(target.status)) {
+      throw new WorkOrderError('INVALID_FIELD', `order ${target.number} is ${target.status}: it cannot take another demand`);
+    }
+  }
+
+  private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
+    const now = this.now();
+    return this.db.transaction((tx) => {
+      const number = nextOrderNumber(tx, now, this.prefix);
+      const order = insertOrder(tx, { ...input, number, status, callbackDue: status === 'missed_call', now });
+      const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
+        at: now,
+        toStatus: status,
+        data: { number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
+      };
+      const agentId = input.agentId ?? null;
+      insertEvent(tx, order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
+      return order;
+    });
+  }
+}
+
+const notFound = (id: number) => new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
