@@ -15,6 +15,8 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { UsersService } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
+import { AriClient } from './telephony/ari/index.js';
+import { AmiGateway } from './telephony/ami/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -31,6 +33,9 @@ export interface Sunline {
   readonly db: DbHandle;
   readonly users: UsersService;
   readonly config: ConfigStore;
+  /** Absent when SUNLINE_TELEPHONY=false (tests without Asterisk). */
+  readonly ari?: AriClient;
+  readonly ami?: AmiGateway;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -52,6 +57,19 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
 
     const checks: HealthChecks = { database: () => db.health() };
+
+    // Telephony: each client owns its connection, reconnects forever and reports health.
+    let ari: AriClient | undefined;
+    let ami: AmiGateway | undefined;
+    if (env.telephony) {
+      ari = new AriClient({ ...env.ari, logger: log });
+      ami = new AmiGateway({ ...env.ami, logger: log });
+      closers.push(() => ari?.close(), () => ami?.close());
+      checks['ari'] = () => ({ ...ari!.health() });
+      checks['ami'] = () => ({ ...ami!.health() });
+      ari.start();
+      ami.start();
+    }
 
     const http = Fastify({
       loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
@@ -84,6 +102,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       db,
       users,
       config,
+      ...(ari ? { ari } : {}),
+      ...(ami ? { ami } : {}),
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

@@ -10,8 +10,9 @@ ROOT="$CACHE/asterisk-sid-22"
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 MARKER="$ROOT/.sunline-provisioned"
 # Bump when the package list below changes, so cached chroots are completed.
-RECIPE_VERSION=2
-PACKAGES="asterisk asterisk-modules asterisk-core-sounds-en-gsm sox"
+RECIPE_VERSION=3
+# asterisk-moh-opsound-gsm: music while callers wait in the queue.
+PACKAGES="asterisk asterisk-modules asterisk-core-sounds-en-gsm asterisk-moh-opsound-gsm sox"
 
 if [ "$(id -u)" != 0 ]; then
   echo "provision.sh: must run as root (debootstrap and chroot)" >&2

@@ -1,0 +1,10 @@
+# Asterisk 22 (Debian sid) loaded with Sunline's dialplan/. Used by docker-compose.yml.
+FROM debian:sid-slim
+RUN apt-get -o Acquire::Check-Valid-Until=false update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      asterisk asterisk-modules asterisk-core-sounds-en-gsm \
+ && rm -rf /var/lib/apt/lists/*
+COPY dialplan/ /etc/asterisk/
+COPY docker/asterisk/ /etc/asterisk/
+EXPOSE 5060/udp 8088 5038
+CMD ["asterisk", "-f", "-vvv"]

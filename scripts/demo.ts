@@ -1,0 +1,93 @@
+/**
+ * The README's main job: a private Asterisk 22 loaded with our dialplan/, Sunline on an
+ * embedded SQLite with demo users, and simulated citizens (sipp) calling all seven numbers.
+ *
+ *   npm run demo [-- --duration 60] [-- --no-callers]
+ * Env: SUNLINE_PORT (8080), SUNLINE_DEMO_CALL_EVERY_MS (6000), SUNLINE_DEMO_ABANDON_RATIO (0.3).
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.js';
+import { loadEnv } from '../src/config/env.js';
+import { startAsterisk } from '../test/harness/asterisk-sandbox.js';
+import { placeCall, killAllCalls } from '../test/harness/sipp.js';
+import { DEMO_USERS } from './demo-users.js';
+
+const { values: args } = parseArgs({
+  options: { duration: { type: 'string' }, 'no-callers': { type: 'boolean', default: false } },
+});
+
+const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
+
+async function main(): Promise<void> {
+  process.stdout.write('starting Asterisk 22 with dialplan/ …\n');
+  const asterisk = await startAsterisk({ ariApp: 'sunline' });
+  const env = loadEnv({
+    ...process.env,
+    SUNLINE_DATA_DIR: process.env['SUNLINE_DATA_DIR'] ?? path.join('var', 'demo'),
+    SUNLINE_ARI_URL: asterisk.ari.url,
+    SUNLINE_ARI_USER: asterisk.ari.username,
+    SUNLINE_ARI_PASSWORD: asterisk.ari.password,
+    SUNLINE_ARI_APP: asterisk.ari.app,
+    SUNLINE_AMI_HOST: asterisk.ami.host,
+    SUNLINE_AMI_PORT: String(asterisk.ami.port),
+    SUNLINE_AMI_USER: asterisk.ami.username,
+    SUNLINE_AMI_PASSWORD: asterisk.ami.password,
+  });
+  const app = await buildApp(env);
+  for (const u of DEMO_USERS) await app.users.upsert(u);
+  await app.http.listen({ host: env.host, port: env.port });
+
+  const base = `http://127.0.0.1:${env.port}`;
+  const out = [
+    '',
+    'Sunline demo is running.',
+    `  console (web app)   ${base}/`,
+    `  API docs (OpenAPI)  ${base}/docs`,
+    `  readiness           ${base}/health/ready`,
+    `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,
+    '  logins (username / password / role):',
+    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(10)} ${u.password.padEnd(14)} ${u.role}  ${u.displayName}`),
+    args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+
+  let timer: NodeJS.Timeout | undefined;
+  if (!args['no-callers']) {
+    let n = 0;
+    const ratio = Number(process.env['SUNLINE_DEMO_ABANDON_RATIO'] ?? 0.3);
+    timer = setInterval(() => {
+      const number = NUMBERS[n % NUMBERS.length]!;
+      n++;
+      const abandons = Math.random() < ratio;
+      const callerId = `139${String(10_000_000 + Math.floor(Math.random() * 89_999_999)).slice(0, 8)}`;
+      // Abandoning callers hang up after a short wait; the others stay on the line a while.
+      placeCall({ sip: asterisk.sip, number, callerId, holdMs: abandons ? 4_000 + Math.random() * 8_000 : 45_000 });
+    }, callEvery());
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (timer) clearInterval(timer);
+    killAllCalls();
+    await app.close();
+    await asterisk.stop();
+    process.stdout.write('demo stopped\n');
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  if (args.duration) setTimeout(() => void stop(), Number(args.duration) * 1000);
+}
+
+function callEvery(): number {
+  return Number(process.env['SUNLINE_DEMO_CALL_EVERY_MS'] ?? 6000);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

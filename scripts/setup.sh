@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything Sunline needs on a fresh Debian/Ubuntu machine (run as root), idempotently:
+# Debian packages, the npm dependencies, and Asterisk 22 in a cached chroot.
+# Used by the README's two commands and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup.sh: run as root (apt-get, debootstrap and chroot need it)" >&2
+  exit 1
+fi
+
+need_node_major=20
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt "$need_node_major" ]; then
+  echo "setup.sh: Node.js >= $need_node_major is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++"
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup.sh: installing Debian packages:$missing" >&2
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+# npm 11 runs install scripts only for the packages listed in package.json "allowScripts".
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+bash scripts/asterisk/provision.sh >/dev/null
+echo "setup.sh: ready" >&2

@@ -1,0 +1,146 @@
+/**
+ * Test callers: SIPp (Debian sip-tester, /usr/bin/sipp) calling an Asterisk sandbox through
+ * its carrier trunk, with the scenarios in test/harness/sipp/.
+ *
+ * Each call is one sipp process (-m 1), so each has its own outcome, exit code and logs.
+ * sipp picks its own free SIP, media and control ports (it scans upwards from 5060, 6000 and
+ * 8888 and binds atomically), so parallel calls and parallel test files do not clash.
+ * Every sipp dies with the test process (setpriv --pdeathsig KILL, an 'exit' hook) and has a
+ * hard -timeout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SCENARIOS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp');
+const TICK_MS = 100; // the scenarios' polling tick (a <recv> timeout cannot be a variable)
+
+/** How the call ended, from the caller's side. */
+export type CallOutcome =
+  | 'answered'            // 200 OK, stayed holdMs, hung up with BYE
+  | 'hungup-by-asterisk'  // answered, then Asterisk sent BYE first
+  | 'cancelled'           // never answered within holdMs: CANCEL, 487
+  | 'rejected'            // a final error response (sipCode) before answer
+  | 'unknown';            // sipp failed, timed out or was killed
+
+export interface CallOptions {
+  /** The sandbox's SIP address (AsteriskSandbox.sip). */
+  sip: { host: string; port: number };
+  /** Dialled number, e.g. '12345'. */
+  number: string;
+  /** Caller number (From user). Default '13800000000'. */
+  callerId?: string;
+  /** Caller display name. Default 'Citizen'. */
+  callerName?: string;
+  /** How long to ring unanswered before CANCEL, or to talk once answered. Default 2000 ms. */
+  holdMs?: number;
+  /** Scenario file name in test/harness/sipp/ or an absolute path. Default 'caller.xml'. */
+  scenario?: string;
+  /** Echo received RTP back to Asterisk (sipp -rtp_echo). Default false. */
+  rtpEcho?: boolean;
+  /** Hard limit for the sipp process. Default holdMs + 15 s. */
+  timeoutMs?: number;
+}
+
+export interface CallResult {
+  /** sipp's exit code: 0 = scenario completed, 1 = call failed, others = sipp error. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  outcome: CallOutcome;
+  /** Final SIP status of the INVITE as the caller saw it (200, 487, 603, ...), if known. */
+  sipCode: number | null;
+  durationMs: number;
+  /** sipp's unexpected-message log and the tail of its output, for assertion messages. */
+  errors: string;
+  output: string;
+}
+
+export interface CallHandle {
+  readonly done: Promise<CallResult>;
+  /** Kills the sipp process (the call then times out on the Asterisk side). */
+  kill(): void;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const p of running) {
+      try { p.kill('SIGKILL'); } catch { /* gone */ }
+    }
+  });
+}
+
+/** Starts a call and returns at once; `done` resolves when sipp exits (never rejects). */
+export function placeCall(opts: CallOptions): CallHandle {
+  installExitHook();
+  const holdMs = opts.holdMs ?? 2000;
+  const timeoutMs = opts.timeoutMs ?? holdMs + 15_000;
+  const scenario = path.isAbsolute(opts.scenario ?? '') ? opts.scenario! : path.join(SCENARIOS, opts.scenario ?? 'caller.xml');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sipp-'));
+  const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log'), msg: path.join(dir, 'messages.log') };
+  const args = [
+    '--pdeathsig', 'KILL', 'sipp', `${opts.sip.host}:${opts.sip.port}`,
+    '-sf', scenario,
+    '-s', opts.number,
+    '-key', 'caller', opts.callerId ?? '13800000000',
+    '-key', 'caller_name', opts.callerName ?? 'Citizen',
+    '-set', 'hold_ticks', String(Math.max(1, Math.ceil(holdMs / TICK_MS))),
+    '-i', opts.sip.host, '-ci', '127.0.0.1',
+    '-m', '1', '-l', '1',
+    '-nostdin',
+    '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error',
+    '-trace_logs', '-log_file', files.log,
+    '-trace_err', '-error_file', files.err,
+    '-trace_msg', '-message_file', files.msg,
+    ...(opts.rtpEcho ? ['-rtp_echo'] : []),
+  ];
+  const started = Date.now();
+  const proc = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  let output = '';
+  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-8000); };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
+
+  const done = new Promise<CallResult>((resolve) => {
+    let finished = false;
+    proc.once('error', (err) => { output += `\nspawn failed: ${err.message}`; finish(null, null); });
+    proc.once('close', (exitCode, signal) => finish(exitCode, signal));
+    function finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
+      if (finished) return;
+      finished = true;
+      running.delete(proc);
+      const read = (f: string): string => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
+      const m = /SUNLINE outcome=([\w-]+) code=(\d+)/.exec(read(files.log));
+      const outcome = (m?.[1] ?? 'unknown') as CallOutcome;
+      const code = m ? Number(m[2]) : NaN;
+      const errors = read(files.err).split('\n')
+        // The scenarios poll with <recv timeout>; those jumps are not errors.
+        .filter((l) => l && !/receive timeout on message .* jumping to label|^The following events occurred:/.test(l)).join('\n');
+      if (process.env['SUNLINE_KEEP_SIPP_LOGS'] !== '1') fs.rmSync(dir, { recursive: true, force: true });
+      resolve({
+        exitCode, signal, outcome,
+        sipCode: Number.isFinite(code) && code > 0 ? code : null,
+        durationMs: Date.now() - started,
+        errors, output: output.split('\n').slice(-30).join('\n'),
+      });
+    }
+  });
+  return { done, kill: () => { if (proc.exitCode === null) proc.kill('SIGKILL'); } };
+}
+
+/** Places one call and resolves when it has ended; see {@link placeCall}. */
+export function callNumber(opts: CallOptions): Promise<CallResult> {
+  return placeCall(opts).done;
+}
+
+/** Kills every sipp this process started (for t.teardown). */
+export function killAllCalls(): void {
+  for (const p of running) p.kill('SIGKILL');
+}
