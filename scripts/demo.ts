@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const out = [
     '',
     'Sunline demo is running.',
-    `  console (web app)   ${base}/`,
+    '  web console         not built yet (the agent-console issue); use the API meanwhile',
     `  API docs (OpenAPI)  ${base}/docs`,
     `  readiness           ${base}/health/ready`,
     `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,

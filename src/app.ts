@@ -73,7 +73,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     const http = Fastify({
       loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
-      disableRequestLogging: false,
       bodyLimit: 1024 * 1024,
       trustProxy: true,
     });
