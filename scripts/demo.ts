@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
-import { startAsterisk } from '../test/harness/asterisk-sandbox.js';
+import { sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
 import { placeCall, killAllCalls } from '../test/harness/sipp.js';
 import { DEMO_USERS } from './demo-users.js';
 
@@ -25,14 +25,7 @@ async function main(): Promise<void> {
   const env = loadEnv({
     ...process.env,
     SUNLINE_DATA_DIR: process.env['SUNLINE_DATA_DIR'] ?? path.join('var', 'demo'),
-    SUNLINE_ARI_URL: asterisk.ari.url,
-    SUNLINE_ARI_USER: asterisk.ari.username,
-    SUNLINE_ARI_PASSWORD: asterisk.ari.password,
-    SUNLINE_ARI_APP: asterisk.ari.app,
-    SUNLINE_AMI_HOST: asterisk.ami.host,
-    SUNLINE_AMI_PORT: String(asterisk.ami.port),
-    SUNLINE_AMI_USER: asterisk.ami.username,
-    SUNLINE_AMI_PASSWORD: asterisk.ami.password,
+    ...sandboxEnv(asterisk),
   });
   const app = await buildApp(env);
   for (const u of DEMO_USERS) await app.users.upsert(u);

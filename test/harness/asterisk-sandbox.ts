@@ -512,3 +512,17 @@ export async function startAsterisk(opts: StartOptions = {}): Promise<AsteriskSa
     }
   }
 }
+
+/** The SUNLINE_* variables that point a Sunline server at this sandbox (for loadEnv). */
+export function sandboxEnv(a: Pick<AsteriskSandbox, 'ari' | 'ami'>): Record<string, string> {
+  return {
+    SUNLINE_ARI_URL: a.ari.url,
+    SUNLINE_ARI_USER: a.ari.username,
+    SUNLINE_ARI_PASSWORD: a.ari.password,
+    SUNLINE_ARI_APP: a.ari.app,
+    SUNLINE_AMI_HOST: a.ami.host,
+    SUNLINE_AMI_PORT: String(a.ami.port),
+    SUNLINE_AMI_USER: a.ami.username,
+    SUNLINE_AMI_PASSWORD: a.ami.password,
+  };
+}

@@ -5,7 +5,7 @@ import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { asteriskAvailable, startAsterisk } from '../harness/asterisk-sandbox.js';
+import { asteriskAvailable, sandboxEnv, startAsterisk } from '../harness/asterisk-sandbox.js';
 
 interface Readiness {
   status: string;
@@ -33,14 +33,7 @@ t.test('/health/ready reflects the database, ARI and AMI of a real Asterisk', as
     SUNLINE_DATA_DIR: dir,
     SUNLINE_LOG_LEVEL: 'silent',
     SUNLINE_CONFIG_WATCH: 'false',
-    SUNLINE_ARI_URL: asterisk.ari.url,
-    SUNLINE_ARI_USER: asterisk.ari.username,
-    SUNLINE_ARI_PASSWORD: asterisk.ari.password,
-    SUNLINE_ARI_APP: asterisk.ari.app,
-    SUNLINE_AMI_HOST: asterisk.ami.host,
-    SUNLINE_AMI_PORT: String(asterisk.ami.port),
-    SUNLINE_AMI_USER: asterisk.ami.username,
-    SUNLINE_AMI_PASSWORD: asterisk.ami.password,
+    ...sandboxEnv(asterisk),
   });
   const app = await buildApp(env, { logger: createLogger({ level: 'silent' }) });
   t.teardown(() => app.close());
