@@ -58,6 +58,7 @@ const VALID: Record<OrderActionType, OrderAction> = {
   merge_into: { type: 'merge_into', targetOrderId: 99 },
   link: { type: 'link', otherOrderId: 98 },
   callback_done: { type: 'callback_done', result: 'demand' },
+  abandon: { type: 'abandon', reason: 'caller hung up while waiting' },
 };
 const UNIT_ACTIONS: readonly OrderActionType[] = ['sign', 'start', 'return', 'request_extension', 'reply'];
 const actorFor = (a: OrderActionType) => (UNIT_ACTIONS.includes(a) ? lead : shiftLead);
@@ -94,6 +95,7 @@ const LEGAL: Record<OrderActionType, Partial<Record<OrderStatus, OrderStatus>>> 
   merge_into: { draft: 'merged', missed_call: 'merged', accepted: 'merged' },
   link: Object.fromEntries(OPEN.map((s) => [s, s])),
   callback_done: { missed_call: 'accepted' },
+  abandon: { draft: 'missed_call' },
 };
 
 t.test('every action in every status: legal ones reach the expected status, the rest are ILLEGAL_TRANSITION', async (t) => {
@@ -117,7 +119,7 @@ t.test('every action in every status: legal ones reach the expected status, the 
       }
     }
   }
-  t.equal(legal, 48, 'number of legal (action, status) pairs');
+  t.equal(legal, 49, 'number of legal (action, status) pairs');
 });
 
 /** Applies the steps, failing the test on any refusal; returns the final state and the history. */
@@ -237,7 +239,7 @@ t.test('merge ends the order; link keeps both open', async (t) => {
 });
 
 t.test('allowedActions lists what this actor can do now', async (t) => {
-  t.same(allowedActions(newOrderState(1, 'draft', NOW), agent), ['update_fields', 'accept', 'close', 'merge_into', 'link']);
+  t.same(allowedActions(newOrderState(1, 'draft', NOW), agent), ['update_fields', 'accept', 'close', 'abandon', 'merge_into', 'link']);
   t.same(allowedActions(orderIn('in_progress'), lead), ['request_extension', 'reply']);
   t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), lead), ['reply']);
   t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), agent), ['link', 'grant_extension', 'refuse_extension', 'supervise']);
@@ -249,4 +251,14 @@ t.test('allowedActions lists what this actor can do now', async (t) => {
   t.same(allowedActions(orderIn('evaluated', { satisfaction: 'satisfied' }), agent), ['close', 'link']);
   t.same(allowedActions(orderIn('accepted'), { id: 7, role: 'citizen', unitId: null }), []);
   t.same(allowedActions(orderIn('closed'), shiftLead), []);
+});
+
+t.test('abandon turns a call draft into a missed-call order with a callback duty', async (t) => {
+  const r = transition(orderIn('draft'), { type: 'abandon', reason: 'hung up after 20 s in the queue' }, shiftLead, NOW);
+  if (!r.ok) return t.fail(r.message);
+  t.equal(r.next.status, 'missed_call');
+  t.equal(r.next.callbackDue, true);
+  t.equal(r.event.comment, 'hung up after 20 s in the queue');
+  const again = transition(r.next, { type: 'abandon' }, shiftLead, NOW);
+  t.equal(again.ok ? 'ok' : again.code, 'ILLEGAL_TRANSITION');
 });

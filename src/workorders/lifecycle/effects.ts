@@ -191,6 +191,7 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
     if (order.linkedOrderIds.includes(action.otherOrderId)) return refuse('INVALID_FIELD', `order ${action.otherOrderId} is already linked`);
     return effect({ linkedOrderIds: [...order.linkedOrderIds, action.otherOrderId] }, undefined, { otherOrderId: action.otherOrderId });
   },
+  abandon: ({ action }) => effect({ callbackDue: true }, textOf(action.reason)),
   callback_done: ({ action }) => {
     if (!CALLBACK_RESULTS.includes(action.result)) return refuse('INVALID_FIELD', `"result" must be one of ${CALLBACK_RESULTS.join(', ')}`);
     return effect({ callbackDue: false }, textOf(action.comment), { result: action.result });

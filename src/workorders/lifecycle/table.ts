@@ -58,6 +58,7 @@ export const TRANSITIONS: readonly Row[] = [
   { action: 'update_fields', from: ['draft', 'accepted'], to: SAME, who: 'platform' },
   { action: 'accept', from: ['draft'], to: 'accepted', who: 'platform' },
   { action: 'close', from: ['draft'], to: 'closed', who: 'platform', needsReason: true }, // no demand: wrong number, silent call
+  { action: 'abandon', from: ['draft'], to: 'missed_call', who: 'platform' },
   { action: 'callback_done', from: ['missed_call'], to: (a) => (a.type === 'callback_done' && a.result === 'demand' ? 'accepted' : 'closed'), who: 'platform' },
   { action: 'answer_on_spot', from: ['accepted'], to: 'answered_on_spot', who: 'platform' },
   { action: 'close', from: ['answered_on_spot'], to: 'closed', who: 'platform' },

@@ -123,7 +123,9 @@ export type OrderAction =
   | { readonly type: 'close'; readonly reason?: string }
   | { readonly type: 'merge_into'; readonly targetOrderId: number }
   | { readonly type: 'link'; readonly otherOrderId: number }
-  | { readonly type: 'callback_done'; readonly result: CallbackResult; readonly comment?: string };
+  | { readonly type: 'callback_done'; readonly result: CallbackResult; readonly comment?: string }
+  /** The caller hung up before an agent answered: the draft becomes a missed-call order (漏接回拨). */
+  | { readonly type: 'abandon'; readonly reason?: string };
 
 export type OrderActionType = OrderAction['type'];
 export type ActionOf<T extends OrderActionType> = Extract<OrderAction, { type: T }>;
