@@ -15,8 +15,10 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { UsersService } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
-import { AriClient } from './telephony/ari/index.js';
-import { AmiGateway } from './telephony/ami/index.js';
+import { DomainEvents } from './events/domain-events.js';
+import { buildCallPath, type CallPath } from './calls/index.js';
+import { callsRoutes } from './http/routes/calls-routes.js';
+import { attachRealtime } from './realtime/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -24,6 +26,8 @@ import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js'
 
 export interface AppOverrides {
   logger?: Logger;
+  /** false: do not attach socket.io (tests that attach their own with fake commands). */
+  realtime?: boolean;
 }
 
 export interface Sunline {
@@ -33,9 +37,9 @@ export interface Sunline {
   readonly db: DbHandle;
   readonly users: UsersService;
   readonly config: ConfigStore;
-  /** Absent when SUNLINE_TELEPHONY=false (tests without Asterisk). */
-  readonly ari?: AriClient;
-  readonly ami?: AmiGateway;
+  readonly events: DomainEvents;
+  /** The call path; its gateways are null when SUNLINE_TELEPHONY=false (tests without Asterisk). */
+  readonly calls: CallPath;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -58,18 +62,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     const checks: HealthChecks = { database: () => db.health() };
 
-    // Telephony: each client owns its connection, reconnects forever and reports health.
-    let ari: AriClient | undefined;
-    let ami: AmiGateway | undefined;
-    if (env.telephony) {
-      ari = new AriClient({ ...env.ari, logger: log });
-      ami = new AmiGateway({ ...env.ami, logger: log });
-      closers.push(() => ari?.close(), () => ami?.close());
-      checks['ari'] = () => ({ ...ari!.health() });
-      checks['ami'] = () => ({ ...ami!.health() });
-      ari.start();
-      ami.start();
-    }
+    const events = new DomainEvents();
+    const calls = buildCallPath({ env, db: db.db, config, users, events, log });
+    closers.push(() => calls.close());
+    Object.assign(checks, calls.checks);
 
     const http = Fastify({
       loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
@@ -91,7 +87,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
+    await http.register(callsRoutes, { commands: calls.commands });
     await http.ready();
+    // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
+    if (overrides.realtime !== false) {
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, events, log });
+      closers.push(() => realtime.close());
+    }
 
     let closed: Promise<void> | undefined;
     return {
@@ -101,8 +103,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       db,
       users,
       config,
-      ...(ari ? { ari } : {}),
-      ...(ami ? { ami } : {}),
+      events,
+      calls,
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SUNLINE_COOKIE_SECURE: bool.default(false),
+  SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
 });
 
 export interface Env {
@@ -43,6 +44,8 @@ export interface Env {
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   readonly sessionTtlHours: number;
   readonly cookieSecure: boolean;
+  /** Wrap-up after a call ends by itself after this long (the agent usually ends it by saving). */
+  readonly wrapUpMs: number;
 }
 
 export class EnvError extends Error {
@@ -73,6 +76,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     ami: { host: e.SUNLINE_AMI_HOST, port: e.SUNLINE_AMI_PORT, username: e.SUNLINE_AMI_USER, password: e.SUNLINE_AMI_PASSWORD },
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
+    wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
   });
 }
 

@@ -21,6 +21,8 @@ export interface NewUser {
   unitId?: string | null;
 }
 
+const SYSTEM_USERNAME = '_system';
+
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 // A fixed dummy hash so that an unknown username costs the same time as a wrong password.
@@ -52,6 +54,21 @@ export class UsersService {
       .update(users)
       .set({ displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash, disabled: false })
       .where(eq(users.id, existing.id))
+      .returning()
+      .get();
+    return toSessionUser(row);
+  }
+
+  /**
+   * The platform's own account, the actor of automatic changes (e.g. an abandoned call's order
+   * becoming a missed-call order). Disabled: it can never log in.
+   */
+  systemUser(): SessionUser {
+    const existing = this.db.select().from(users).where(eq(users.username, SYSTEM_USERNAME)).get();
+    if (existing) return toSessionUser(existing);
+    const row = this.db
+      .insert(users)
+      .values({ username: SYSTEM_USERNAME, displayName: 'Sunline', role: 'admin', passwordHash: '!', disabled: true })
       .returning()
       .get();
     return toSessionUser(row);

@@ -2,4 +2,4 @@
 export { WorkOrdersService, type ApplyResult, type NewDraft, type WorkOrdersServiceOptions } from './workorders-service.js';
 export { WorkOrderError, WORK_ORDER_ERRORS, type WorkOrderErrorCode } from './errors.js';
 export { nextOrderNumber, shanghaiDate } from './order-numbers.js';
-export type { WorkOrder, WorkOrderEventRecord } from './repository.js';
+export type { Tx, WorkOrder, WorkOrderEventRecord } from './repository.js';

@@ -118,20 +118,35 @@ export class WorkOrdersService {
     }
   }
 
+  /**
+   * The same as createDraft, inside the caller's transaction (e.g. the call record and its
+   * draft are written together by the front door).
+   */
+  createDraftIn(tx: Tx, input: NewDraft): WorkOrder {
+    return this.createIn(tx, input, 'draft', this.now());
+  }
+
+  /** The same as apply, inside the caller's transaction. */
+  applyWithin(tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
+    return this.applyIn(tx, orderId, action, actor, this.now());
+  }
+
   private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
     const now = this.now();
-    return this.db.transaction((tx) => {
-      const number = nextOrderNumber(tx, now, this.prefix);
-      const order = insertOrder(tx, { ...input, number, status, callbackDue: status === 'missed_call', now });
-      const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
-        at: now,
-        toStatus: status,
-        data: { number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
-      };
-      const agentId = input.agentId ?? null;
-      insertEvent(tx, order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
-      return order;
-    });
+    return this.db.transaction((tx) => this.createIn(tx, input, status, now));
+  }
+
+  private createIn(tx: Tx, input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
+    const number = nextOrderNumber(tx, now, this.prefix);
+    const order = insertOrder(tx, { ...input, number, status, callbackDue: status === 'missed_call', now });
+    const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
+      at: now,
+      toStatus: status,
+      data: { number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
+    };
+    const agentId = input.agentId ?? null;
+    insertEvent(tx, order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
+    return order;
   }
 }
 

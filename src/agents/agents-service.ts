@@ -1,0 +1,186 @@
+/**
+ * Agents and their place in the 12345 queue. The state lives here (in memory: a restart logs
+ * everyone out and the consoles log back in); every change is pushed to Asterisk (queue
+ * membership, pause, the device state app_queue follows) and published as a domain event.
+ */
+import type { Logger } from 'pino';
+import type { DomainEvents } from '../events/domain-events.js';
+import type { AgentView } from '../realtime/contract.js';
+import type { Switchboard } from '../telephony/switchboard.js';
+import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
+
+export class AgentError extends Error {
+  constructor(
+    readonly code: 'AGENT_STATE_CONFLICT' | 'ASTERISK_UNAVAILABLE',
+    message: string,
+    readonly statusCode = code === 'AGENT_STATE_CONFLICT' ? 409 : 503,
+  ) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}
+
+export interface AgentsServiceOptions {
+  switchboard: Switchboard | null;
+  events: DomainEvents;
+  log: Logger;
+  now?: () => number;
+  /** Wrap-up ends by itself after this long (the agent usually ends it by saving the order). */
+  wrapUpMs: number;
+}
+
+export class AgentsService {
+  private readonly views = new Map<number, AgentView>();
+  private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
+  private readonly chains = new Map<number, Promise<unknown>>();
+  private readonly now: () => number;
+
+  constructor(private readonly o: AgentsServiceOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  view(agentId: number, displayName = `agent ${agentId}`): AgentView {
+    return this.views.get(agentId) ?? loggedOutView(agentId, displayName, this.now());
+  }
+
+  /** Agents that are logged in, in id order. */
+  loggedIn(): AgentView[] {
+    return [...this.views.values()].filter((v) => v.state !== 'logged_out').sort((a, b) => a.agentId - b.agentId);
+  }
+
+  login(agentId: number, displayName: string, penalty = 0): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const current = { ...this.view(agentId, displayName), displayName };
+      const next = this.next(current, { type: 'login', penalty });
+      const sw = this.requireSwitchboard();
+      await sw.setAgentDevice(agentId, deviceStateFor(next.state));
+      await sw.addAgent(agentId, displayName, penalty);
+      await sw.pauseAgent(agentId, false);
+      return this.commit(next);
+    });
+  }
+
+  logout(agentId: number): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const next = this.next(this.view(agentId), { type: 'logout' });
+      const sw = this.requireSwitchboard();
+      await sw.removeAgent(agentId);
+      await sw.setAgentDevice(agentId, 'UNAVAILABLE');
+      this.clearWrapUp(agentId);
+      return this.commit(next);
+    });
+  }
+
+  pause(agentId: number, reason: string): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const next = this.next(this.view(agentId), { type: 'pause', reason });
+      await this.requireSwitchboard().pauseAgent(agentId, true, reason);
+      this.clearWrapUp(agentId);
+      return this.commit(next);
+    });
+  }
+
+  unpause(agentId: number): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const next = this.next(this.view(agentId), { type: 'unpause' });
+      const sw = this.requireSwitchboard();
+      await sw.setAgentDevice(agentId, deviceStateFor(next.state));
+      await sw.pauseAgent(agentId, false);
+      return this.commit(next);
+    });
+  }
+
+  wrapUpDone(agentId: number): Promise<AgentView> {
+    return this.apply(agentId, { type: 'wrapup_done' });
+  }
+
+  /**
+   * Call-driven changes (offer, answer, end). Refusals throw AgentError; the device state is
+   * updated before the change is published.
+   */
+  apply(agentId: number, ev: AgentEvent): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const next = this.next(this.view(agentId), ev);
+      await this.pushDevice(next);
+      if (next.state === 'wrap_up') this.startWrapUp(agentId);
+      if (ev.type === 'wrapup_done') this.clearWrapUp(agentId);
+      return this.commit(next);
+    });
+  }
+
+  /** After Asterisk (re)connects: queue membership, pause and device states from our truth. */
+  async resync(): Promise<void> {
+    const sw = this.o.switchboard;
+    if (!sw) return;
+    const members = new Set(await sw.queueAgentIds());
+    for (const id of members) {
+      if (this.view(id).state === 'logged_out') {
+        await sw.removeAgent(id);
+        await sw.setAgentDevice(id, 'UNAVAILABLE');
+      }
+    }
+    for (const v of this.loggedIn()) {
+      await sw.setAgentDevice(v.agentId, deviceStateFor(v.state));
+      await sw.addAgent(v.agentId, v.displayName, v.penalty);
+      await sw.pauseAgent(v.agentId, v.state === 'paused', v.pauseReason ?? undefined);
+    }
+  }
+
+  close(): void {
+    for (const t of this.wrapUpTimers.values()) clearTimeout(t);
+    this.wrapUpTimers.clear();
+  }
+
+  private next(current: AgentView, ev: AgentEvent): AgentView {
+    const r = nextAgentState(current, ev, this.now());
+    if (!r.ok) throw new AgentError(r.code, r.message);
+    return r.next;
+  }
+
+  private commit(next: AgentView): AgentView {
+    this.views.set(next.agentId, next);
+    this.o.log.info({ agentId: next.agentId, state: next.state, callId: next.callId }, 'agent state');
+    this.o.events.emit('agent.state_changed', next);
+    return next;
+  }
+
+  private async pushDevice(v: AgentView): Promise<void> {
+    try {
+      await this.o.switchboard?.setAgentDevice(v.agentId, deviceStateFor(v.state));
+    } catch (err) {
+      // The state is still ours; resync() corrects Asterisk when it is back.
+      this.o.log.warn({ err, agentId: v.agentId }, 'device state not updated');
+    }
+  }
+
+  private startWrapUp(agentId: number): void {
+    this.clearWrapUp(agentId);
+    const timer = setTimeout(() => {
+      this.wrapUpTimers.delete(agentId);
+      if (this.view(agentId).state === 'wrap_up') {
+        this.apply(agentId, { type: 'wrapup_done' }).catch((err: unknown) => this.o.log.warn({ err, agentId }, 'wrap-up timer'));
+      }
+    }, this.o.wrapUpMs);
+    timer.unref();
+    this.wrapUpTimers.set(agentId, timer);
+  }
+
+  private clearWrapUp(agentId: number): void {
+    const t = this.wrapUpTimers.get(agentId);
+    if (t) clearTimeout(t);
+    this.wrapUpTimers.delete(agentId);
+  }
+
+  private requireSwitchboard(): Switchboard {
+    if (!this.o.switchboard?.isUp()) throw new AgentError('ASTERISK_UNAVAILABLE', 'the telephony server is unavailable');
+    return this.o.switchboard;
+  }
+
+  /** One change at a time per agent: Asterisk round trips must not interleave. */
+  private serial<T>(agentId: number, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(agentId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    this.chains.set(agentId, run.catch(() => undefined));
+    return run;
+  }
+}

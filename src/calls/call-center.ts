@@ -1,0 +1,327 @@
+/**
+ * The call centre: every inbound call from the front door to hang-up. It reacts to the
+ * switchboard's signals, drives agents through their states, writes the call log and the
+ * call's work order, and publishes domain events for the consoles. It also serves the console
+ * commands (answer, reject, pause, …) that realtime/ receives.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { hotlineFor, type ConfigStore } from '../config/files/index.js';
+import type { DomainEvents } from '../events/domain-events.js';
+import type { AgentsService } from '../agents/agents-service.js';
+import type { AgentView, QueueSnapshot, ScreenPop, WaitingCaller } from '../realtime/contract.js';
+import type { ConsoleCommands } from '../realtime/commands.js';
+import type { AgentLeg, InboundChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
+import type { Actor } from '../workorders/lifecycle/index.js';
+import type { CallsRepository } from './calls-repository.js';
+import { LiveCalls, type LiveCall } from './live-calls.js';
+import { reconcile } from './reconcile.js';
+
+/** A repeat caller with an open order is answered first (priority added in app_queue). */
+export const REPEAT_CALLER_BOOST = 10;
+
+export class CallError extends Error {
+  constructor(
+    readonly code: 'CALL_NOT_FOUND' | 'CALL_NOT_OFFERED' | 'CALL_NOT_WAITING' | 'ASTERISK_UNAVAILABLE',
+    message: string,
+    readonly statusCode = code === 'CALL_NOT_FOUND' ? 404 : code === 'ASTERISK_UNAVAILABLE' ? 503 : 409,
+  ) {
+    super(message);
+    this.name = 'CallError';
+  }
+}
+
+export interface CallCenterOptions {
+  switchboard: Switchboard;
+  agents: AgentsService;
+  repo: CallsRepository;
+  config: ConfigStore;
+  events: DomainEvents;
+  systemActor: Actor;
+  log: Logger;
+  now?: () => number;
+}
+
+export class CallCenter implements SwitchboardListener, ConsoleCommands {
+  readonly live = new LiveCalls();
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(readonly o: CallCenterOptions) {
+    this.now = o.now ?? Date.now;
+    this.log = o.log.child({ component: 'calls' });
+    o.switchboard.listen(this);
+  }
+
+  // ---- front door ---------------------------------------------------------------------------
+
+  inbound(ch: InboundChannel): void {
+    this.frontDoor(ch).catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'front door failed'));
+  }
+
+  private async frontDoor(ch: InboundChannel): Promise<void> {
+    const call = this.register(ch.channelId, ch.callerNumber, ch.callerName, ch.dialled, 'front_door');
+    const cfg = this.o.config.current();
+    const sw = this.o.switchboard;
+    try {
+      await sw.answer(ch.channelId);
+      const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
+      const played = await sw.playFirst(ch.channelId, prompts.filter((p): p is string => !!p));
+      if (!this.live.get(call.callId)) return; // hung up during the greeting
+      this.o.repo.event(call.callId, 'greeted', this.now(), null, { played });
+    } catch (err) {
+      if (!this.live.get(call.callId)) return;
+      this.log.warn({ err, callId: call.callId }, 'greeting failed; queueing anyway');
+    }
+    // Whatever happened above, the caller goes on to the queue: no call is lost.
+    await sw.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
+  }
+
+  /** Records a new call (and its draft order) and tracks it live. */
+  register(channelId: string, callerNumber: string, callerName: string, dialled: string, state: 'front_door' | 'queued'): LiveCall {
+    const hotline = hotlineFor(this.o.config.current().numbers, dialled);
+    const callId = randomUUID();
+    const at = this.now();
+    const created = this.o.repo.createInbound({
+      callId, channelId, callerPhone: callerNumber || 'anonymous', callerName: callerName || null, dialled, hotline: hotline.number, at,
+      state: state === 'queued' ? 'queued' : 'entered',
+    });
+    const repeat = this.o.repo.openOrders(created.callerId, created.orderId, 1).length > 0;
+    const call: LiveCall = {
+      callId, channelId, callerNumber, callerId: created.callerId, dialled, hotline, enteredAt: at,
+      priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
+      orderId: created.orderId, orderNumber: created.orderNumber, state, offeredTo: null, agentLeg: null, bridgeId: null, answeredBy: null,
+    };
+    this.live.add(call);
+    this.log.info({ callId, dialled, hotline: hotline.number, orderId: created.orderId, repeat }, 'call entered');
+    this.o.events.emit('queue.changed', { at, upsertWaiting: [this.waitingView(call)] });
+    return call;
+  }
+
+  queueJoined(channelId: string): void {
+    const call = this.live.byCallerChannel(channelId);
+    if (!call) {
+      // Not through our front door: the dialplan's fallback while we were away.
+      reconcile(this).catch((err: unknown) => this.log.warn({ err }, 'adoption failed'));
+      return;
+    }
+    call.state = 'queued';
+    this.o.repo.queued(call.callId, this.now());
+    this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
+  }
+
+  // ---- agents' legs -------------------------------------------------------------------------
+
+  agentLeg(leg: AgentLeg): void {
+    this.offer(leg).catch((err: unknown) => this.log.error({ err, agentId: leg.agentId }, 'offer failed'));
+  }
+
+  private async offer(leg: AgentLeg): Promise<void> {
+    const call = (leg.callId && this.live.get(leg.callId)) || (leg.callerChannelId ? this.live.byCallerChannel(leg.callerChannelId) : undefined);
+    const agent = this.o.agents.view(leg.agentId);
+    if (!call || agent.state !== 'available' || call.state === 'answered') {
+      // app_queue rang an agent who cannot take it (state raced, unknown call): decline; the
+      // queue rings someone else. Device states normally prevent this.
+      this.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
+      await this.o.switchboard.hangup(leg.channelId, 'busy');
+      return;
+    }
+    this.live.setLeg(leg.channelId, call.callId, leg.agentId);
+    call.agentLeg = leg.channelId;
+    call.offeredTo = leg.agentId;
+    call.state = 'offered';
+    await this.o.agents.apply(leg.agentId, { type: 'offer', callId: call.callId });
+    const at = this.now();
+    this.o.repo.offered(call.callId, leg.agentId, at);
+    this.o.events.emit('call.offered', leg.agentId, this.screenPop(call));
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
+    this.o.events.emit('queue.changed', { at, upsertWaiting: [this.waitingView(call)] });
+  }
+
+  async answer(agentId: number, callId: string): Promise<void> {
+    const call = this.offeredTo(agentId, callId);
+    const leg = call.agentLeg!;
+    call.bridgeId = await this.o.switchboard.connectAgentLeg(leg);
+    call.state = 'answered';
+    call.answeredBy = agentId;
+    await this.o.agents.apply(agentId, { type: 'answer' });
+    const at = this.now();
+    this.o.repo.answered(call.callId, call.orderId, agentId, at);
+    this.log.info({ callId, agentId, waitMs: at - call.enteredAt }, 'call answered');
+    this.o.events.emit('call.updated', { callId, state: 'answered', agentId, at });
+    this.o.events.emit('queue.changed', { at, removeWaiting: [callId] });
+  }
+
+  async reject(agentId: number, callId: string): Promise<void> {
+    const call = this.offeredTo(agentId, callId);
+    this.o.repo.event(callId, 'rejected', this.now(), agentId);
+    // The leg's hang-up ends the offer (channelGone); app_queue rings the next agent.
+    await this.o.switchboard.hangup(call.agentLeg!, 'busy');
+  }
+
+  private offeredTo(agentId: number, callId: string): LiveCall {
+    const call = this.live.get(callId);
+    if (!call) throw new CallError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
+    if (call.state !== 'offered' || call.offeredTo !== agentId || !call.agentLeg) {
+      throw new CallError('CALL_NOT_OFFERED', `call ${callId} is not ringing for you`);
+    }
+    return call;
+  }
+
+  // ---- hang-ups -----------------------------------------------------------------------------
+
+  channelGone(channelId: string, cause: string): void {
+    this.gone(channelId, cause).catch((err: unknown) => this.log.error({ err, channelId }, 'hang-up handling failed'));
+  }
+
+  queueAbandoned(channelId: string): void {
+    this.channelGone(channelId, 'abandoned');
+  }
+
+  private async gone(channelId: string, cause: string): Promise<void> {
+    const leg = this.live.leg(channelId);
+    if (leg) {
+      this.live.dropLeg(channelId);
+      const call = this.live.get(leg.callId);
+      const agent = this.o.agents.view(leg.agentId);
+      if (call && call.agentLeg === channelId) call.agentLeg = null;
+      if (agent.state === 'ringing' && agent.callId === leg.callId) {
+        if (call && call.state === 'offered') {
+          call.state = 'queued';
+          call.offeredTo = null;
+          this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
+        }
+        await this.o.agents.apply(leg.agentId, { type: 'offer_ended' });
+        this.o.events.emit('call.updated', { callId: leg.callId, state: 'ended', agentId: leg.agentId, at: this.now(), reason: 'offer_ended' });
+      } else if (agent.state === 'on_call' && agent.callId === leg.callId) {
+        await this.o.agents.apply(leg.agentId, { type: 'call_ended' });
+        if (call) await this.finish(call, 'agent_hangup');
+      }
+      return;
+    }
+    const call = this.live.byCallerChannel(channelId);
+    if (call) await this.finish(call, cause);
+  }
+
+  private async finish(call: LiveCall, cause: string): Promise<void> {
+    if (!this.live.get(call.callId)) return;
+    this.live.remove(call);
+    const at = this.now();
+    if (call.state === 'answered') {
+      this.o.repo.ended(call.callId, at, cause);
+      if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
+      if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined);
+    } else {
+      this.o.repo.abandoned(call.callId, call.orderId, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
+      this.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'call abandoned');
+    }
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId: call.answeredBy ?? call.offeredTo, at, reason: call.state === 'answered' ? cause : 'abandoned' });
+    this.o.events.emit('queue.changed', { at, removeWaiting: [call.callId] });
+  }
+
+  // ---- console commands (agents and shift leads) ----------------------------------------------
+
+  agentView(agentId: number): AgentView {
+    return this.o.agents.view(agentId);
+  }
+
+  pendingOffer(agentId: number): ScreenPop | null {
+    const a = this.o.agents.view(agentId);
+    const call = a.state === 'ringing' && a.callId ? this.live.get(a.callId) : undefined;
+    return call ? this.screenPop(call) : null;
+  }
+
+  queueSnapshot(): QueueSnapshot {
+    return { at: this.now(), waiting: this.live.waiting().map((c) => this.waitingView(c)), agents: this.o.agents.loggedIn() };
+  }
+
+  telephonyUp(): boolean {
+    return this.o.switchboard.isUp();
+  }
+
+  agentLogin(agentId: number, displayName: string, opts: { penalty?: number }): Promise<AgentView> {
+    return this.o.agents.login(agentId, displayName, opts.penalty ?? 0);
+  }
+
+  async agentLogout(agentId: number): Promise<AgentView> {
+    await this.declineRinging(agentId);
+    return this.o.agents.logout(agentId);
+  }
+
+  async agentPause(agentId: number, reason: string): Promise<AgentView> {
+    await this.declineRinging(agentId);
+    return this.o.agents.pause(agentId, reason);
+  }
+
+  agentUnpause(agentId: number): Promise<AgentView> {
+    return this.o.agents.unpause(agentId);
+  }
+
+  wrapUpDone(agentId: number): Promise<AgentView> {
+    return this.o.agents.wrapUpDone(agentId);
+  }
+
+  async setPriority(callId: string, priority: number): Promise<void> {
+    const call = this.live.get(callId);
+    if (!call || call.state === 'answered' || call.state === 'front_door') throw new CallError('CALL_NOT_WAITING', `call ${callId} is not waiting in the queue`);
+    const entry = (await this.o.switchboard.queueEntries()).find((e) => e.channelId === call.channelId);
+    if (!entry) throw new CallError('CALL_NOT_WAITING', `call ${callId} is not waiting in the queue`);
+    await this.o.switchboard.changePriority(entry.channelName, priority);
+    call.priority = priority;
+    this.o.repo.event(callId, 'priority_changed', this.now(), null, { priority });
+    this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
+  }
+
+  withdraw(_callId: string, _agentId: number): Promise<void> {
+    // Needs the dialplan's withdraw branch and a direct agent leg; see the call-path issue.
+    return Promise.reject(new CallError('CALL_NOT_WAITING', 'sending a waiting caller to a chosen agent is not available yet', 501));
+  }
+
+  // ---- telephony up / down ------------------------------------------------------------------
+
+  disconnected(): void {
+    this.o.events.emit('telephony.status', { telephony: 'down', at: this.now() });
+  }
+
+  /** Both gateways (re)connected: correct our state from Asterisk's, then tell the consoles. */
+  connected(): void {
+    reconcile(this)
+      .then(() => this.o.agents.resync())
+      .catch((err: unknown) => this.log.warn({ err }, 'resync after reconnect failed'))
+      .finally(() => this.o.events.emit('telephony.status', { telephony: 'up', at: this.now() }));
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+
+  private async declineRinging(agentId: number): Promise<void> {
+    const a = this.o.agents.view(agentId);
+    const call = a.state === 'ringing' && a.callId ? this.live.get(a.callId) : undefined;
+    if (call?.agentLeg) await this.o.switchboard.hangup(call.agentLeg, 'busy');
+  }
+
+  waitingView(c: LiveCall): WaitingCaller {
+    return {
+      callId: c.callId,
+      callerNumber: c.callerNumber,
+      hotline: { number: c.hotline.number, name: { ...c.hotline.name }, skill: c.hotline.skill },
+      enteredAt: c.enteredAt,
+      priority: c.priority,
+      offeredTo: c.offeredTo,
+    };
+  }
+
+  screenPop(c: LiveCall): ScreenPop {
+    const caller = this.o.repo.callerProfile(c.callerId);
+    return {
+      callId: c.callId,
+      callerNumber: c.callerNumber,
+      hotline: { number: c.hotline.number, name: { ...c.hotline.name }, skill: c.hotline.skill },
+      waitMs: this.now() - c.enteredAt,
+      enteredAt: c.enteredAt,
+      caller,
+      recentCalls: this.o.repo.recentCalls(c.callerId, c.callId),
+      openOrders: this.o.repo.openOrders(c.callerId, c.orderId),
+      draftOrder: { id: c.orderId, number: c.orderNumber },
+    };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Calls in the database: the call record, its append-only event log (the KPIs are computed
+ * from it) and, written in the same transaction as the call, the call's work-order draft.
+ */
+import { and, desc, eq, ne, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { callEvents, callers, calls, workOrders, type CallState } from '../db/schema.js';
+import type { OrderSummary, RecentCall } from '../realtime/contract.js';
+import type { WorkOrdersService, Tx } from '../workorders/index.js';
+import type { Actor } from '../workorders/lifecycle/index.js';
+
+export type CallEventType =
+  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn';
+
+export interface NewInboundCall {
+  callId: string;
+  channelId: string;
+  callerPhone: string;
+  callerName: string | null;
+  dialled: string;
+  hotline: string;
+  at: number;
+  /** 'entered' through the front door; 'queued' when adopted from the queue. */
+  state: Extract<CallState, 'entered' | 'queued'>;
+}
+
+export interface CreatedCall {
+  callerId: number;
+  orderId: number;
+  orderNumber: string;
+}
+
+export interface CallerProfile {
+  id: number;
+  name: string | null;
+  callCount: number;
+  firstSeenAt: number;
+}
+
+const CLOSED_ORDER_STATUSES = ['closed', 'merged'];
+
+export class CallsRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: WorkOrdersService,
+  ) {}
+
+  /** One transaction: the caller (upserted by number), the call, its first event, its draft order. */
+  createInbound(c: NewInboundCall): CreatedCall {
+    return this.db.transaction((tx) => {
+      const caller = tx
+        .insert(callers)
+        .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
+        .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: c.at } })
+        .returning({ id: callers.id })
+        .get();
+      tx.insert(calls)
+        .values({
+          id: c.callId,
+          channelId: c.channelId,
+          callerId: caller.id,
+          callerPhone: c.callerPhone,
+          dialledNumber: c.dialled,
+          hotline: c.hotline,
+          state: c.state,
+          enteredAt: c.at,
+          queuedAt: c.state === 'queued' ? c.at : null,
+        })
+        .run();
+      this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
+      const order = this.orders.createDraftIn(tx, { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName });
+      return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
+    });
+  }
+
+  event(callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
+    this.eventIn(this.db, callId, type, at, agentId, data);
+  }
+
+  queued(callId: string, at: number): void {
+    this.db.transaction((tx) => {
+      tx.update(calls).set({ state: 'queued', queuedAt: at }).where(and(eq(calls.id, callId), eq(calls.state, 'entered'))).run();
+      this.eventIn(tx, callId, 'queued', at);
+    });
+  }
+
+  offered(callId: string, agentId: number, at: number): void {
+    this.db.transaction((tx) => {
+      tx.update(calls).set({ state: 'offered' }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'offered', at, agentId);
+    });
+  }
+
+  /** The agent took the call: the call and its order carry the agent. */
+  answered(callId: string, orderId: number, agentId: number, at: number): void {
+    this.db.transaction((tx) => {
+      tx.update(calls).set({ state: 'answered', answeredAt: at, agentId, outcome: 'answered' }).where(eq(calls.id, callId)).run();
+      tx.update(workOrders).set({ agentId, updatedAt: at }).where(eq(workOrders.id, orderId)).run();
+      this.eventIn(tx, callId, 'answered', at, agentId);
+    });
+  }
+
+  ended(callId: string, at: number, reason: string): void {
+    this.db.transaction((tx) => {
+      tx.update(calls).set({ state: 'ended', endedAt: at }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'hung_up', at, null, { reason });
+    });
+  }
+
+  /** The caller gave up before an agent answered: one transaction for the call and its order. */
+  abandoned(callId: string, orderId: number, at: number, actor: Actor, where: 'front_door' | 'queue'): void {
+    this.db.transaction((tx) => {
+      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'abandoned', at, null, { where });
+      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' }, actor);
+    });
+  }
+
+  findByChannel(channelId: string): { id: string; state: CallState } | undefined {
+    return this.db.select({ id: calls.id, state: calls.state }).from(calls).where(eq(calls.channelId, channelId)).get();
+  }
+
+  callerProfile(callerId: number): CallerProfile | null {
+    const row = this.db
+      .select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt, callCount: sql<number>`(select count(*) from ${calls} where ${calls.callerId} = ${callers.id})` })
+      .from(callers)
+      .where(eq(callers.id, callerId))
+      .get();
+    return row ?? null;
+  }
+
+  recentCalls(callerId: number, excludeCallId: string, limit = 5): RecentCall[] {
+    return this.db
+      .select({ callId: calls.id, dialledNumber: calls.dialledNumber, enteredAt: calls.enteredAt, outcome: calls.outcome, agentId: calls.agentId })
+      .from(calls)
+      .where(and(eq(calls.callerId, callerId), ne(calls.id, excludeCallId)))
+      .orderBy(desc(calls.enteredAt))
+      .limit(limit)
+      .all();
+  }
+
+  /** The caller's orders still open (not the draft of this call). */
+  openOrders(callerId: number, excludeOrderId: number, limit = 10): OrderSummary[] {
+    return this.db
+      .select({ id: workOrders.id, number: workOrders.number, status: workOrders.status, category: workOrders.category, subject: workOrders.subject, createdAt: workOrders.createdAt })
+      .from(workOrders)
+      .where(and(eq(workOrders.callerId, callerId), ne(workOrders.id, excludeOrderId), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
+      .orderBy(desc(workOrders.createdAt))
+      .limit(limit)
+      .all();
+  }
+
+  private eventIn(tx: Tx | Db, callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
+    tx.insert(callEvents).values({ callId, type, at, agentId, data: data ?? null }).run();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The call path, wired: telephony gateways → switchboard → agents + call centre. Returns the
+ * console commands for realtime/ and http/, the health checks and what to close.
+ */
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import type { ConfigStore } from '../config/files/index.js';
+import type { Db } from '../db/connection.js';
+import type { DomainEvents } from '../events/domain-events.js';
+import { AgentsService } from '../agents/agents-service.js';
+import type { ConsoleCommands } from '../realtime/commands.js';
+import { AriClient } from '../telephony/ari/index.js';
+import { AmiGateway } from '../telephony/ami/index.js';
+import { Switchboard } from '../telephony/switchboard.js';
+import type { UsersService } from '../users/index.js';
+import { WorkOrdersService } from '../workorders/index.js';
+import { CallCenter } from './call-center.js';
+import { CallsRepository } from './calls-repository.js';
+import { offlineConsole } from './offline-console.js';
+
+export { CallCenter, CallError } from './call-center.js';
+export { CallsRepository } from './calls-repository.js';
+
+export interface CallPath {
+  commands: ConsoleCommands;
+  center: CallCenter | null;
+  ari: AriClient | null;
+  ami: AmiGateway | null;
+  checks: Record<string, () => { ok: boolean; [k: string]: unknown }>;
+  close(): Promise<void>;
+}
+
+export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger }): CallPath {
+  const { env, log, events } = deps;
+  if (!env.telephony) {
+    const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
+    return { commands: offlineConsole(agents), center: null, ari: null, ami: null, checks: {}, close: async () => agents.close() };
+  }
+  // Each client owns its connection, reconnects forever and reports its health.
+  const ari = new AriClient({ ...env.ari, logger: log });
+  const ami = new AmiGateway({ ...env.ami, logger: log });
+  const switchboard = new Switchboard({ ari, ami, log });
+  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs });
+  const orders = new WorkOrdersService(deps.db);
+  const system = deps.users.systemUser();
+  const center = new CallCenter({
+    switchboard, agents, events, log, config: deps.config,
+    repo: new CallsRepository(deps.db, orders),
+    systemActor: { id: system.id, role: 'admin', unitId: null },
+  });
+  ari.start();
+  ami.start();
+  return {
+    commands: center,
+    center,
+    ari,
+    ami,
+    checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }) },
+    async close() {
+      agents.close();
+      await Promise.all([ari.close(), ami.close()]);
+    },
+  };
+}

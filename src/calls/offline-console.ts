@@ -1,0 +1,25 @@
+/** Console commands when telephony is switched off (SUNLINE_TELEPHONY=false): views work, actions say why not. */
+import type { AgentsService } from '../agents/agents-service.js';
+import type { AgentView, QueueSnapshot, ScreenPop } from '../realtime/contract.js';
+import type { ConsoleCommands } from '../realtime/commands.js';
+import { CallError } from './call-center.js';
+
+const unavailable = () => Promise.reject(new CallError('ASTERISK_UNAVAILABLE', 'telephony is switched off on this server'));
+
+export function offlineConsole(agents: AgentsService, now: () => number = Date.now): ConsoleCommands {
+  return {
+    agentView: (id: number): AgentView => agents.view(id),
+    pendingOffer: (): ScreenPop | null => null,
+    queueSnapshot: (): QueueSnapshot => ({ at: now(), waiting: [], agents: agents.loggedIn() }),
+    telephonyUp: () => false,
+    agentLogin: unavailable,
+    agentLogout: unavailable,
+    agentPause: unavailable,
+    agentUnpause: unavailable,
+    wrapUpDone: unavailable,
+    answer: unavailable,
+    reject: unavailable,
+    setPriority: unavailable,
+    withdraw: unavailable,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Domain events → socket.io rooms (CONVENTIONS.md #6), and the snapshots a socket gets on
+ * connect, on `sync` and after telephony comes back. Only ids are logged, never phone numbers.
+ */
+import type { Server } from 'socket.io';
+import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConsoleCommands } from './commands.js';
+import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import { LEADS_ROOM, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
+
+/** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue. */
+export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands): void {
+  const user = socket.data.user;
+  socket.emit('system:status', telephonyStatus(commands));
+  if (isAgent(user)) {
+    socket.emit('agent:state', commands.agentView(user.id));
+    const offer = commands.pendingOffer(user.id);
+    if (offer) socket.emit('call:offered', offer);
+  }
+  if (isLead(user)) socket.emit('queue:snapshot', commands.queueSnapshot());
+}
+
+/** Subscribe to the domain events; returns the unsubscribe function. */
+export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, commands: ConsoleCommands, log: Logger): () => void {
+  const handlers: { [K in keyof DomainEventMap]: (...args: DomainEventMap[K]) => void } = {
+    'agent.state_changed': (agent) => {
+      io.to(agentRoom(agent.agentId)).emit('agent:state', agent);
+      io.to(LEADS_ROOM).emit('queue:delta', { at: Date.now(), agents: [agent] });
+    },
+    'call.offered': (agentId, pop) => {
+      log.debug({ agentId, callId: pop.callId }, 'screen-pop sent');
+      io.to(agentRoom(agentId)).emit('call:offered', pop);
+    },
+    'call.updated': (update) => {
+      // One emit to the union of rooms, so a socket in both gets it once.
+      const rooms = update.agentId === null ? [LEADS_ROOM] : [agentRoom(update.agentId), LEADS_ROOM];
+      io.to(rooms).emit('call:update', update);
+    },
+    'queue.changed': (delta) => {
+      io.to(LEADS_ROOM).emit('queue:delta', delta);
+    },
+    'telephony.status': (status) => {
+      io.emit('system:status', status);
+      if (status.telephony === 'up') resyncAll(io, commands);
+    },
+  };
+
+  const subscribed = (Object.keys(handlers) as Array<keyof DomainEventMap>).map((name) => {
+    const handler = handlers[name] as (...args: unknown[]) => void;
+    // A failure here must not throw into the service that published the event.
+    const safe = (...args: unknown[]) => {
+      try {
+        handler(...args);
+      } catch (err) {
+        log.error({ err, domainEvent: name }, 'forwarding a domain event failed');
+      }
+    };
+    events.on(name, safe as never);
+    return () => events.off(name, safe as never);
+  });
+  return () => subscribed.forEach((off) => off());
+}
+
+/**
+ * After telephony comes back the in-memory state was re-read from Asterisk: leads get a fresh
+ * queue snapshot, each connected agent its state. Emitting per local socket (not per room) keeps
+ * this correct when several server processes share rooms through an adapter.
+ */
+function resyncAll(io: RealtimeServer, commands: ConsoleCommands): void {
+  let snapshot: ReturnType<ConsoleCommands['queueSnapshot']> | undefined;
+  const views = new Map<number, ReturnType<ConsoleCommands['agentView']>>();
+  for (const socket of io.of('/').sockets.values()) {
+    const user = socket.data.user;
+    if (isLead(user)) socket.emit('queue:snapshot', (snapshot ??= commands.queueSnapshot()));
+    if (isAgent(user)) {
+      let view = views.get(user.id);
+      if (!view) views.set(user.id, (view = commands.agentView(user.id)));
+      socket.emit('agent:state', view);
+    }
+  }
+}

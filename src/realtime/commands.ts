@@ -1,0 +1,24 @@
+/**
+ * What the consoles may ask of the call centre. Implemented by the call-centre service; realtime/
+ * only calls it (one method per incoming socket event, CONVENTIONS.md #4). Methods reject with
+ * fixed-code errors (`code` + `statusCode`, see http/errors.ts) which are sent back in the ack.
+ */
+import type { AgentView, QueueSnapshot, ScreenPop } from './contract.js';
+
+export interface ConsoleCommands {
+  /** Current state of an agent (`logged_out` if unknown). */
+  agentView(agentId: number): AgentView;
+  /** A call ringing for this agent right now; re-sent on (re)connect and `sync`. */
+  pendingOffer(agentId: number): ScreenPop | null;
+  queueSnapshot(): QueueSnapshot;
+  telephonyUp(): boolean;
+  agentLogin(agentId: number, displayName: string, opts: { penalty?: number }): Promise<AgentView>;
+  agentLogout(agentId: number): Promise<AgentView>;
+  agentPause(agentId: number, reason: string): Promise<AgentView>;
+  agentUnpause(agentId: number): Promise<AgentView>;
+  wrapUpDone(agentId: number): Promise<AgentView>;
+  answer(agentId: number, callId: string): Promise<void>;
+  reject(agentId: number, callId: string): Promise<void>;
+  setPriority(callId: string, priority: number): Promise<void>;
+  withdraw(callId: string, agentId: number): Promise<void>;
+}

@@ -1,0 +1,131 @@
+/**
+ * The one typed socket.io contract, shared by the server (src/realtime) and the web app
+ * (src/web). Payloads coming in are still validated with the zod schemas below.
+ */
+import { z } from 'zod';
+
+export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused'] as const;
+export type AgentStateName = (typeof AGENT_STATES)[number];
+
+export interface AgentView {
+  agentId: number;
+  displayName: string;
+  state: AgentStateName;
+  /** Epoch ms when the agent entered `state`. */
+  since: number;
+  pauseReason: string | null;
+  /** The call the agent is ringing for, talking on or wrapping up. */
+  callId: string | null;
+  penalty: number;
+}
+
+export interface HotlineView {
+  number: string;
+  name: { zh: string; en: string };
+  skill: string;
+}
+
+export interface WaitingCaller {
+  callId: string;
+  /** Masked for roles that may not see it (see screen-pop rules). */
+  callerNumber: string;
+  hotline: HotlineView;
+  /** Epoch ms when the caller entered the queue (or the front door). */
+  enteredAt: number;
+  priority: number;
+  /** Agent being rung, if any. */
+  offeredTo: number | null;
+}
+
+export interface RecentCall {
+  callId: string;
+  dialledNumber: string;
+  enteredAt: number;
+  outcome: string | null;
+  agentId: number | null;
+}
+
+export interface OrderSummary {
+  id: number;
+  number: string;
+  status: string;
+  category: string | null;
+  subject: string | null;
+  createdAt: number;
+}
+
+/** What pops on the agent's screen when a call is offered. */
+export interface ScreenPop {
+  callId: string;
+  callerNumber: string;
+  hotline: HotlineView;
+  /** ms the caller has waited so far (front door + queue). */
+  waitMs: number;
+  enteredAt: number;
+  caller: { id: number; name: string | null; callCount: number; firstSeenAt: number } | null;
+  recentCalls: RecentCall[];
+  openOrders: OrderSummary[];
+  draftOrder: { id: number; number: string };
+}
+
+export interface QueueSnapshot {
+  at: number;
+  waiting: WaitingCaller[];
+  agents: AgentView[];
+}
+
+export interface QueueDelta {
+  at: number;
+  upsertWaiting?: WaitingCaller[];
+  removeWaiting?: string[];
+  agents?: AgentView[];
+}
+
+export interface CallUpdate {
+  callId: string;
+  state: 'offered' | 'answered' | 'ended';
+  agentId: number | null;
+  at: number;
+  /** why it ended: caller_hangup, agent_hangup, abandoned, rejected, timeout, … */
+  reason?: string;
+}
+
+export type Ack<T = unknown> = (res: { ok: true; data?: T } | { ok: false; error: { code: string; message: string } }) => void;
+
+export interface ServerToClientEvents {
+  /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
+  'agent:state': (a: AgentView) => void;
+  /** A call is ringing for this agent: the screen-pop. */
+  'call:offered': (pop: ScreenPop) => void;
+  'call:update': (u: CallUpdate) => void;
+  /** Shift leads: the whole live queue; sent on connect, after reconnects and on `sync`. */
+  'queue:snapshot': (s: QueueSnapshot) => void;
+  'queue:delta': (d: QueueDelta) => void;
+  /** Telephony connection changes, for a banner. */
+  'system:status': (s: { telephony: 'up' | 'down'; at: number }) => void;
+}
+
+export const CallIdPayload = z.object({ callId: z.string().min(1).max(100) });
+export const PausePayload = z.object({ reason: z.string().trim().min(1).max(50) });
+export const LoginPayload = z.object({ penalty: z.number().int().min(0).max(10).optional() }).default({});
+export const AgentIdPayload = z.object({ agentId: z.number().int().positive() });
+export const LeadPausePayload = AgentIdPayload.extend({ reason: z.string().trim().min(1).max(50) });
+export const SetPriorityPayload = CallIdPayload.extend({ priority: z.number().int().min(0).max(100) });
+export const WithdrawPayload = CallIdPayload.extend({ agentId: z.number().int().positive() });
+
+export interface ClientToServerEvents {
+  /** Re-send every snapshot this session is entitled to. */
+  sync: (ack?: Ack) => void;
+  'agent:login': (p: z.input<typeof LoginPayload>, ack?: Ack<AgentView>) => void;
+  'agent:logout': (ack?: Ack<AgentView>) => void;
+  'agent:pause': (p: z.infer<typeof PausePayload>, ack?: Ack<AgentView>) => void;
+  'agent:unpause': (ack?: Ack<AgentView>) => void;
+  'agent:wrapup_done': (ack?: Ack<AgentView>) => void;
+  'call:answer': (p: z.infer<typeof CallIdPayload>, ack?: Ack) => void;
+  'call:reject': (p: z.infer<typeof CallIdPayload>, ack?: Ack) => void;
+  'lead:pause_agent': (p: z.infer<typeof LeadPausePayload>, ack?: Ack<AgentView>) => void;
+  'lead:unpause_agent': (p: z.infer<typeof AgentIdPayload>, ack?: Ack<AgentView>) => void;
+  'lead:logout_agent': (p: z.infer<typeof AgentIdPayload>, ack?: Ack<AgentView>) => void;
+  'lead:set_priority': (p: z.infer<typeof SetPriorityPayload>, ack?: Ack) => void;
+  'lead:withdraw': (p: z.infer<typeof WithdrawPayload>, ack?: Ack) => void;
+}

@@ -1,0 +1,129 @@
+/**
+ * Incoming socket events (CONVENTIONS.md #4): each one checks the role, validates the payload,
+ * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
+ * themselves: the agent id is the session user's, never taken from the payload.
+ */
+import { z } from 'zod';
+import type { Logger } from '../logging/logger.js';
+import type { SessionUser, UsersService } from '../users/index.js';
+import type { ConsoleCommands } from './commands.js';
+import {
+  AgentIdPayload,
+  CallIdPayload,
+  LeadPausePayload,
+  LoginPayload,
+  PausePayload,
+  SetPriorityPayload,
+  WithdrawPayload,
+  type ClientToServerEvents,
+} from './contract.js';
+import { mayUse, sessionToken, type Audience, type RealtimeSocket } from './session.js';
+
+type AckResult = { ok: true; data?: unknown } | { ok: false; error: { code: string; message: string } };
+
+export interface HandlerContext {
+  user: SessionUser;
+  commands: ConsoleCommands;
+  /** Re-send every snapshot this socket is entitled to. */
+  sync(): void;
+}
+
+interface Route {
+  audience: Audience;
+  /** Absent for events without a payload (the only argument is the ack). */
+  schema?: z.ZodType;
+  run(ctx: HandlerContext, payload: unknown): unknown;
+}
+
+function withPayload<S extends z.ZodType>(audience: Audience, schema: S, run: (ctx: HandlerContext, p: z.output<S>) => unknown): Route {
+  return { audience, schema, run: (ctx, p) => run(ctx, p as z.output<S>) };
+}
+const bare = (audience: Audience, run: (ctx: HandlerContext) => unknown): Route => ({ audience, run: (ctx) => run(ctx) });
+
+export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
+  sync: bare('any', (c) => c.sync()),
+  'agent:login': withPayload('agent', LoginPayload, (c, p) => c.commands.agentLogin(c.user.id, c.user.displayName, p)),
+  'agent:logout': bare('agent', (c) => c.commands.agentLogout(c.user.id)),
+  'agent:pause': withPayload('agent', PausePayload, (c, p) => c.commands.agentPause(c.user.id, p.reason)),
+  'agent:unpause': bare('agent', (c) => c.commands.agentUnpause(c.user.id)),
+  'agent:wrapup_done': bare('agent', (c) => c.commands.wrapUpDone(c.user.id)),
+  'call:answer': withPayload('agent', CallIdPayload, (c, p) => c.commands.answer(c.user.id, p.callId)),
+  'call:reject': withPayload('agent', CallIdPayload, (c, p) => c.commands.reject(c.user.id, p.callId)),
+  'lead:pause_agent': withPayload('lead', LeadPausePayload, (c, p) => c.commands.agentPause(p.agentId, p.reason)),
+  'lead:unpause_agent': withPayload('lead', AgentIdPayload, (c, p) => c.commands.agentUnpause(p.agentId)),
+  'lead:logout_agent': withPayload('lead', AgentIdPayload, (c, p) => c.commands.agentLogout(p.agentId)),
+  'lead:set_priority': withPayload('lead', SetPriorityPayload, (c, p) => c.commands.setPriority(p.callId, p.priority)),
+  'lead:withdraw': withPayload('lead', WithdrawPayload, (c, p) => c.commands.withdraw(p.callId, p.agentId)),
+};
+
+const fail = (code: string, message: string): AckResult => ({ ok: false, error: { code, message } });
+
+/** Our fixed-code errors (AppError and lower layers' equivalents): same test as http/error-handler. */
+function codedError(err: unknown): { code: string; message: string; statusCode: number } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof e.code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(e.code) || typeof e.statusCode !== 'number') return null;
+  return { code: e.code, statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : e.code };
+}
+
+export interface HandlerDeps {
+  users: UsersService;
+  commands: ConsoleCommands;
+  log: Logger;
+  sync(socket: RealtimeSocket): void;
+}
+
+/** Register every ROUTES event on a freshly connected socket. */
+export function registerHandlers(socket: RealtimeSocket, deps: HandlerDeps): void {
+  for (const [event, route] of Object.entries(ROUTES)) {
+    // The contract types each listener; here one generic dispatcher serves them all.
+    (socket as unknown as { on(ev: string, fn: (...args: unknown[]) => void): void }).on(event, (...args) => {
+      void dispatch(socket, event, route, args, deps);
+    });
+  }
+}
+
+async function dispatch(socket: RealtimeSocket, event: string, route: Route, args: unknown[], deps: HandlerDeps): Promise<void> {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (res: AckResult) => void) : undefined;
+  const reply = (res: AckResult) => ack?.(res);
+  const user = socket.data.user;
+  const log = deps.log.child({ event, userId: user.id });
+
+  // The session may have ended (logout, disabled user) since the handshake.
+  const token = sessionToken(socket.request);
+  const current = token ? deps.users.userForToken(token) : null;
+  if (!current || current.id !== user.id || current.role !== user.role) {
+    log.info('socket session ended; disconnecting');
+    reply(fail('UNAUTHENTICATED', 'login required'));
+    socket.disconnect(true);
+    return;
+  }
+  if (!mayUse(user, route.audience)) return reply(fail('FORBIDDEN', 'not allowed for your role'));
+
+  let payload: unknown;
+  if (route.schema) {
+    const raw = args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined;
+    const parsed = route.schema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      return reply(fail('VALIDATION_FAILED', `the request is invalid${issue ? ` (${where}${issue.message})` : ''}`));
+    }
+    payload = parsed.data;
+  }
+
+  try {
+    const data = await route.run({ user, commands: deps.commands, sync: () => deps.sync(socket) }, payload);
+    reply(data === undefined ? { ok: true } : { ok: true, data });
+  } catch (err) {
+    const coded = codedError(err);
+    if (coded) {
+      if (coded.statusCode >= 500) log.error({ err }, 'socket command failed');
+      else log.info({ code: coded.code }, 'socket command refused');
+      return reply(fail(coded.code, coded.message));
+    }
+    log.error({ err }, 'socket command crashed');
+    reply(fail('INTERNAL', 'internal error'));
+  }
+}

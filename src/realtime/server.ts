@@ -1,0 +1,80 @@
+/**
+ * The socket.io server for agent consoles and shift-lead wallboards. It owns the socket.io
+ * instance (CONVENTIONS.md #1) but not the HTTP server: Fastify does, so `close()` leaves it open.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { DomainEvents } from '../events/domain-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { UsersService } from '../users/index.js';
+import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broadcast.js';
+import type { ConsoleCommands } from './commands.js';
+import { registerHandlers } from './handlers.js';
+import { LEADS_ROOM, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
+
+export interface RealtimeOptions {
+  http: HttpServer;
+  users: UsersService;
+  commands: ConsoleCommands;
+  events: DomainEvents;
+  log: Logger;
+  /** The console's origin when it is served from another origin than the API (development). */
+  corsOrigin?: string;
+}
+
+export interface Realtime {
+  io: RealtimeServer;
+  /** Disconnect every socket and stop socket.io; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function attachRealtime(opts: RealtimeOptions): Realtime {
+  const log = opts.log.child({ component: 'realtime' });
+  const { users, commands } = opts;
+  let closing = false;
+
+  const io: RealtimeServer = new Server(opts.http, {
+    serveClient: false, // the web app bundles socket.io-client
+    ...(opts.corsOrigin ? { cors: { origin: opts.corsOrigin, credentials: true } } : {}),
+    allowRequest: (req, callback) => callback(null, originAllowed(req, opts.corsOrigin)),
+  });
+
+  const sync = (socket: RealtimeSocket) => {
+    try {
+      sendSnapshots(socket, commands);
+    } catch (err) {
+      log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
+    }
+  };
+
+  io.use(authenticate(users, () => closing));
+  io.on('connection', (socket) => {
+    const user = socket.data.user;
+    // Listeners first: a client may emit as soon as it sees `connect`.
+    registerHandlers(socket, { users, commands, log, sync });
+    if (isAgent(user)) void socket.join(agentRoom(user.id));
+    if (isLead(user)) void socket.join(LEADS_ROOM);
+    log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');
+    socket.on('disconnect', (reason) => log.info({ userId: user.id, socketId: socket.id, reason }, 'console disconnected'));
+    sync(socket);
+  });
+
+  const unsubscribe = forwardDomainEvents(io, opts.events, commands, log);
+
+  let closed: Promise<void> | undefined;
+  return {
+    io,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        unsubscribe();
+        io.local.disconnectSockets(true);
+        await Promise.allSettled([...io._nsps.values()].map((nsp) => nsp.adapter.close()));
+        // Not io.close(): it would also close the HTTP server, which Fastify owns.
+        io.engine.close();
+        log.info('realtime closed');
+      })();
+      return closed;
+    },
+  };
+}

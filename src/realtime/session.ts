@@ -1,0 +1,96 @@
+/**
+ * Socket session: the same `sunline_session` cookie as HTTP (http/auth.ts), checked in the
+ * handshake. Who may connect and what each role may do on the socket:
+ * - `agent`: joins `agent:<id>`, may use `agent:*` and `call:*` for itself only.
+ * - `shift_lead`, `admin`: join `leads`, may use `lead:*`. They do not take calls, so they may
+ *   not use `agent:*`/`call:*` (a lead who wants to take calls logs in with an agent account).
+ * - everyone connected may `sync`; other roles (unit_handler, citizen) cannot connect.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'socket.io';
+import type { UserRole } from '../db/schema.js';
+import { SESSION_COOKIE } from '../http/auth.js';
+import type { SessionUser, UsersService } from '../users/index.js';
+import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+
+export interface SocketData {
+  user: SessionUser;
+}
+
+export type InterServerEvents = Record<string, never>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Which sessions may send an event. */
+export type Audience = 'agent' | 'lead' | 'any';
+
+const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin'];
+const LEAD_ROLES: readonly UserRole[] = ['shift_lead', 'admin'];
+
+export const isLead = (user: SessionUser): boolean => LEAD_ROLES.includes(user.role);
+export const isAgent = (user: SessionUser): boolean => user.role === 'agent';
+
+export function mayUse(user: SessionUser, audience: Audience): boolean {
+  if (audience === 'any') return true;
+  return audience === 'agent' ? isAgent(user) : isLead(user);
+}
+
+export const agentRoom = (agentId: number): string => `agent:${agentId}`;
+export const LEADS_ROOM = 'leads';
+
+/** The value of one cookie from a Cookie header (RFC 6265 pairs, percent-decoded). */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value; // not percent-encoded after all: use it as sent
+    }
+  }
+  return null;
+}
+
+export const sessionToken = (req: IncomingMessage): string | null => readCookie(req.headers.cookie, SESSION_COOKIE);
+
+/** A connect error the client sees as `err.message` and `err.data.code`. */
+export function connectError(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_READY'): Error {
+  return Object.assign(new Error(code), { data: { code } });
+}
+
+/** Handshake middleware: attach the session user or refuse the connection. */
+export function authenticate(users: UsersService, isClosing: () => boolean) {
+  return (socket: RealtimeSocket, next: (err?: Error) => void): void => {
+    if (isClosing()) return next(connectError('NOT_READY'));
+    const token = sessionToken(socket.request);
+    const user = token ? users.userForToken(token) : null;
+    if (!user) return next(connectError('UNAUTHENTICATED'));
+    if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
+    socket.data.user = user;
+    next();
+  };
+}
+
+/**
+ * Cross-site WebSocket hijacking guard: browsers send the session cookie with a WebSocket
+ * handshake from any site (no CORS preflight), so a browser `Origin` must be our own host or the
+ * configured console origin. Requests without `Origin` (non-browser clients) pass; they still
+ * need the cookie.
+ */
+export function originAllowed(req: IncomingMessage, corsOrigin: string | undefined): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (corsOrigin && origin === corsOrigin) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])];
+  return hosts.some((h) => h !== undefined && h.trim().toLowerCase() === host.toLowerCase());
+}

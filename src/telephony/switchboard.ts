@@ -1,0 +1,303 @@
+/**
+ * The switchboard: the call path's one door to Asterisk. It turns ARI and AMI events into a
+ * few domain signals (a citizen is calling, an agent leg rings, a caller left the queue, a
+ * channel is gone) and offers the actions the call centre needs. Only this file (and ari/, ami/)
+ * knows Asterisk's event names, channel naming and dialplan locations.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AriClient, Channel } from './ari/index.js';
+import type { AmiGateway } from './ami/index.js';
+import { isTelephonyError } from './errors.js';
+
+/** Device states app_queue follows for an agent (its member's StateInterface). */
+export type AgentDeviceState = 'NOT_INUSE' | 'RINGING' | 'INUSE' | 'BUSY' | 'UNAVAILABLE';
+
+export interface InboundChannel {
+  channelId: string;
+  callerNumber: string;
+  callerName: string;
+  dialled: string;
+}
+
+export interface AgentLeg {
+  channelId: string;
+  agentId: number;
+  /** SUNLINE_CALL_ID inherited from the caller channel; null if the caller came without us. */
+  callId: string | null;
+  /** The caller's channel (SUNLINE_CALLER_CHANNEL), for calls adopted without a call id. */
+  callerChannelId: string | null;
+}
+
+export interface QueueEntry {
+  channelId: string;
+  channelName: string;
+  callerNumber: string;
+  waitSecs: number;
+  priority: number;
+}
+
+export interface SwitchboardListener {
+  inbound(ch: InboundChannel): void;
+  agentLeg(leg: AgentLeg): void;
+  /** A channel we care about hung up (caller or agent leg), in or out of Stasis. */
+  channelGone(channelId: string, cause: string): void;
+  queueJoined(channelId: string): void;
+  /** The caller hung up while waiting in the queue. */
+  queueAbandoned(channelId: string): void;
+  /** Both gateways are connected (again): re-read the truth. */
+  connected(): void;
+  disconnected(): void;
+}
+
+export interface SwitchboardOptions {
+  ari: AriClient;
+  ami: AmiGateway;
+  log: Logger;
+  /** app_queue queue name; the dialplan's sunline-queue context has this extension. */
+  queue?: string;
+}
+
+const QUEUE_CONTEXT = 'sunline-queue';
+const agentInterface = (agentId: number) => `Local/agent-${agentId}@agents`;
+const agentDevice = (agentId: number) => `Stasis:agent-${agentId}`;
+
+export class Switchboard {
+  readonly queue: string;
+  private readonly ari: AriClient;
+  private readonly ami: AmiGateway;
+  private readonly log: Logger;
+  private listener: SwitchboardListener | undefined;
+  /** Channels we send to the queue leave Stasis: their StasisEnd is not a hang-up. */
+  private readonly leaving = new Set<string>();
+  private up = { ari: false, ami: false };
+  private readonly playbacks = new Map<string, (ok: boolean) => void>();
+
+  constructor(opts: SwitchboardOptions) {
+    this.ari = opts.ari;
+    this.ami = opts.ami;
+    this.log = opts.log.child({ component: 'switchboard' });
+    this.queue = opts.queue ?? '12345';
+    this.wire();
+  }
+
+  listen(listener: SwitchboardListener): void {
+    this.listener = listener;
+  }
+
+  isUp(): boolean {
+    return this.up.ari && this.up.ami;
+  }
+
+  private wire(): void {
+    const ari = this.ari;
+    ari.on('StasisStart', (e) => {
+      const [kind, arg] = e.args;
+      const ch = e.channel;
+      if (kind === 'inbound') {
+        this.listener?.inbound({ channelId: ch.id, callerNumber: ch.caller.number, callerName: ch.caller.name, dialled: arg ?? '' });
+      } else if (kind === 'agent') {
+        void this.describeAgentLeg(ch, Number(arg)).then((leg) => this.listener?.agentLeg(leg));
+      } else {
+        this.log.warn({ channelId: ch.id, kind }, 'unexpected Stasis entry; hanging up');
+        void this.hangup(ch.id);
+      }
+    });
+    ari.on('StasisEnd', (e) => {
+      if (this.leaving.delete(e.channel.id)) return;
+      this.listener?.channelGone(e.channel.id, 'stasis_end');
+    });
+    ari.on('PlaybackFinished', (e) => {
+      const done = this.playbacks.get(e.playback.id);
+      if (done) done(e.playback.state !== 'failed');
+    });
+    ari.on('connected', () => this.setUp('ari', true));
+    ari.on('disconnected', () => this.setUp('ari', false));
+
+    const ami = this.ami;
+    ami.on('connected', () => this.setUp('ami', true));
+    ami.on('disconnected', () => this.setUp('ami', false));
+    ami.on('QueueCallerJoin', (e) => {
+      if (e.queue === this.queue) this.listener?.queueJoined(e.uniqueid);
+    });
+    ami.on('QueueCallerAbandon', (e) => {
+      if (e.queue === this.queue) this.listener?.queueAbandoned(e.uniqueid);
+    });
+    ami.on('event', (e) => {
+      // Callers leave Stasis for the queue, so their hang-up only shows on AMI.
+      if (e.event === 'Hangup' && typeof e['uniqueid'] === 'string') {
+        this.listener?.channelGone(e['uniqueid'], String(e['cause-txt'] ?? e['cause'] ?? 'hangup'));
+      }
+    });
+  }
+
+  private setUp(which: 'ari' | 'ami', value: boolean): void {
+    const before = this.isUp();
+    this.up[which] = value;
+    const after = this.isUp();
+    if (!before && after) this.listener?.connected();
+    if (before && !after) this.listener?.disconnected();
+  }
+
+  private async describeAgentLeg(ch: Channel, agentId: number): Promise<AgentLeg> {
+    const [callId, callerChannelId] = await Promise.all([
+      this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALL_ID').catch(() => undefined),
+      this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALLER_CHANNEL').catch(() => undefined),
+    ]);
+    return { channelId: ch.id, agentId, callId: callId || null, callerChannelId: callerChannelId || null };
+  }
+
+  // ---- caller legs ------------------------------------------------------------------------
+
+  answer(channelId: string): Promise<void> {
+    return this.ari.channels.answer(channelId);
+  }
+
+  /** Hang up; a channel that is already gone is not an error. */
+  async hangup(channelId: string, reason: 'normal' | 'busy' | 'congestion' = 'normal'): Promise<void> {
+    try {
+      await this.ari.channels.hangup(channelId, { reason });
+    } catch (err) {
+      if (!(isTelephonyError(err) && err.code === 'CALL_NOT_FOUND')) throw err;
+    }
+  }
+
+  /**
+   * Plays the first of `sounds` that exists (a missing prompt fails at once and the next is
+   * tried). Resolves false if none played; never waits longer than `timeoutMs` per sound.
+   */
+  async playFirst(channelId: string, sounds: readonly string[], timeoutMs = 30_000): Promise<boolean> {
+    for (const sound of sounds) {
+      const playbackId = randomUUID();
+      const finished = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), timeoutMs);
+        this.playbacks.set(playbackId, (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        });
+      });
+      try {
+        await this.ari.channels.play(channelId, `sound:${sound}`, { playbackId });
+        if (await finished) return true;
+      } finally {
+        this.playbacks.delete(playbackId);
+      }
+    }
+    return false;
+  }
+
+  /** Marks the call for the agent legs and continues it into the 12345 queue. */
+  async sendToQueue(channelId: string, opts: { callId: string; priority: number }): Promise<void> {
+    // '__' makes the variables inheritable: app_queue's member Local channels get them.
+    await this.ari.channels.setChannelVar(channelId, '__SUNLINE_CALL_ID', opts.callId);
+    await this.ari.channels.setChannelVar(channelId, '__SUNLINE_CALLER_CHANNEL', channelId);
+    await this.ari.channels.setChannelVar(channelId, 'QUEUE_PRIO', String(opts.priority));
+    this.leaving.add(channelId);
+    try {
+      await this.ari.channels.continueInDialplan(channelId, { context: QUEUE_CONTEXT, extension: this.queue, priority: 1 });
+    } catch (err) {
+      this.leaving.delete(channelId);
+      throw err;
+    }
+  }
+
+  /** Channels still in our Stasis app (e.g. left there while our websocket was down). */
+  async stasisChannels(): Promise<{ channelId: string; callerNumber: string; callerName: string; context: string; exten: string }[]> {
+    const all = await this.ari.channels.list();
+    return all
+      .filter((c) => c.dialplan?.app_name === 'Stasis')
+      .map((c) => ({ channelId: c.id, callerNumber: c.caller.number, callerName: c.caller.name, context: c.dialplan.context, exten: c.dialplan.exten }));
+  }
+
+  /** Ids of every channel Asterisk has now. */
+  async channelIds(): Promise<Set<string>> {
+    return new Set((await this.ari.channels.list()).map((c) => c.id));
+  }
+
+  /** Marks a channel outside Stasis (adopted from the queue) so its agent legs name the call. */
+  async markForAgents(channelName: string, callId: string, callerChannelId: string): Promise<void> {
+    await this.ami.action('Setvar', { Channel: channelName, Variable: '__SUNLINE_CALL_ID', Value: callId });
+    await this.ami.action('Setvar', { Channel: channelName, Variable: '__SUNLINE_CALLER_CHANNEL', Value: callerChannelId });
+  }
+
+  /** A channel variable of any channel (also outside Stasis), through AMI Getvar. */
+  async getVar(channelName: string, variable: string): Promise<string | undefined> {
+    const res = await this.ami.action('Getvar', { Channel: channelName, Variable: variable });
+    const value = res.response['value'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  // ---- the queue --------------------------------------------------------------------------
+
+  async queueEntries(): Promise<QueueEntry[]> {
+    const status = await this.ami.queues.status(this.queue);
+    return status.entries.map((e) => ({
+      channelId: e.uniqueid,
+      channelName: e.channel,
+      callerNumber: e.calleridnum,
+      waitSecs: Number(e.wait),
+      priority: Number(e.priority ?? 0),
+    }));
+  }
+
+  /** Agent ids of the queue's Local/agent-N members. */
+  async queueAgentIds(): Promise<number[]> {
+    const status = await this.ami.queues.status(this.queue);
+    return status.members
+      .map((m) => /^Local\/agent-(\d+)@agents$/.exec(m.location)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map(Number);
+  }
+
+  changePriority(channelName: string, priority: number): Promise<unknown> {
+    return this.ami.queues.changePriorityCaller(this.queue, channelName, priority, true);
+  }
+
+  withdraw(channelName: string, info: string): Promise<unknown> {
+    return this.ami.queues.withdrawCaller(this.queue, channelName, info);
+  }
+
+  // ---- agents -----------------------------------------------------------------------------
+
+  async addAgent(agentId: number, name: string, penalty: number): Promise<void> {
+    try {
+      await this.ami.queues.add({ queue: this.queue, interface: agentInterface(agentId), memberName: name, stateInterface: agentDevice(agentId), penalty });
+    } catch (err) {
+      // Already a member (e.g. after our restart): make sure the penalty is right.
+      if (!(isTelephonyError(err) && /already there/i.test(err.detail ?? ''))) throw err;
+      await this.ami.queues.penalty(agentInterface(agentId), penalty, this.queue);
+    }
+  }
+
+  async removeAgent(agentId: number): Promise<void> {
+    try {
+      await this.ami.queues.remove(this.queue, agentInterface(agentId));
+    } catch (err) {
+      if (!(isTelephonyError(err) && /not there/i.test(err.detail ?? ''))) throw err;
+    }
+  }
+
+  async pauseAgent(agentId: number, paused: boolean, reason?: string): Promise<void> {
+    await this.ami.queues.pause({ queue: this.queue, interface: agentInterface(agentId), paused, ...(reason ? { reason } : {}) });
+  }
+
+  setAgentDevice(agentId: number, state: AgentDeviceState): Promise<void> {
+    return this.ari.deviceStates.update(agentDevice(agentId), state);
+  }
+
+  /** Answers the agent leg (app_queue then connects the caller) and parks it in its own bridge. */
+  async connectAgentLeg(channelId: string): Promise<string> {
+    const bridge = await this.ari.bridges.create({ type: 'mixing', name: `agent-leg-${channelId}` });
+    await this.ari.bridges.addChannel(bridge.id, channelId);
+    await this.ari.channels.answer(channelId);
+    return bridge.id;
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    try {
+      await this.ari.bridges.destroy(bridgeId);
+    } catch (err) {
+      if (!(isTelephonyError(err) && (err.code === 'ARI_NOT_FOUND' || err.code === 'CALL_NOT_FOUND'))) throw err;
+    }
+  }
+}
