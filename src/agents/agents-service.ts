@@ -108,6 +108,22 @@ export class AgentsService {
     });
   }
 
+  /**
+   * The agent's part of a call is over (the caller or the agent hung up, the offer ended):
+   * ringing → available, on a call → wrap-up. Decided when it runs, so the several hang-up
+   * events of one call settle it once; a call the agent no longer has is left alone.
+   */
+  settleCall(agentId: number, callId: string): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const v = this.view(agentId);
+      if (v.callId !== callId || (v.state !== 'ringing' && v.state !== 'on_call')) return v;
+      const next = this.next(v, { type: v.state === 'ringing' ? 'offer_ended' : 'call_ended' });
+      await this.pushDevice(next);
+      if (next.state === 'wrap_up') this.startWrapUp(agentId);
+      return this.commit(next);
+    });
+  }
+
   /** After Asterisk (re)connects: queue membership, pause and device states from our truth. */
   async resync(): Promise<void> {
     const sw = this.o.switchboard;

@@ -191,12 +191,11 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
           call.offeredTo = null;
           this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
         }
-        await this.o.agents.apply(leg.agentId, { type: 'offer_ended' });
         this.o.events.emit('call.updated', { callId: leg.callId, state: 'ended', agentId: leg.agentId, at: this.now(), reason: 'offer_ended' });
-      } else if (agent.state === 'on_call' && agent.callId === leg.callId) {
-        await this.o.agents.apply(leg.agentId, { type: 'call_ended' });
-        if (call) await this.finish(call, 'agent_hangup');
+      } else if (call && call.state === 'answered' && agent.callId === leg.callId) {
+        await this.finish(call, 'agent_hangup');
       }
+      await this.o.agents.settleCall(leg.agentId, leg.callId);
       return;
     }
     const call = this.live.byCallerChannel(channelId);
@@ -215,8 +214,11 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       this.o.repo.abandoned(call.callId, call.orderId, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
       this.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'call abandoned');
     }
-    this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId: call.answeredBy ?? call.offeredTo, at, reason: call.state === 'answered' ? cause : 'abandoned' });
+    const agentId = call.answeredBy ?? call.offeredTo;
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId, at, reason: call.state === 'answered' ? cause : 'abandoned' });
     this.o.events.emit('queue.changed', { at, removeWaiting: [call.callId] });
+    // Whichever hang-up event comes first, the agent leaves the call once.
+    if (agentId !== null) await this.o.agents.settleCall(agentId, call.callId);
   }
 
   // ---- console commands (agents and shift leads) ----------------------------------------------

@@ -121,12 +121,10 @@ export class CallsRepository {
   }
 
   callerProfile(callerId: number): CallerProfile | null {
-    const row = this.db
-      .select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt, callCount: sql<number>`(select count(*) from ${calls} where ${calls.callerId} = ${callers.id})` })
-      .from(callers)
-      .where(eq(callers.id, callerId))
-      .get();
-    return row ?? null;
+    const row = this.db.select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt }).from(callers).where(eq(callers.id, callerId)).get();
+    if (!row) return null;
+    const count = this.db.select({ n: sql<number>`count(*)` }).from(calls).where(eq(calls.callerId, callerId)).get();
+    return { ...row, callCount: count?.n ?? 0 };
   }
 
   recentCalls(callerId: number, excludeCallId: string, limit = 5): RecentCall[] {
