@@ -182,6 +182,27 @@ export async function freeUdpPort(): Promise<number> {
 
 interface Ports { http: number; ami: number; sip: number }
 
+/**
+ * Our prompts (dialplan/sounds/sunline/*) into the chroot's sounds directory, where Asterisk
+ * finds `sound:sunline/…` (language-less path). Copied atomically so parallel starts are safe.
+ */
+function installSounds(root: string, soundsDir: string): void {
+  if (!fs.existsSync(soundsDir)) return;
+  const target = path.join(root, 'usr/share/asterisk/sounds');
+  for (const sub of fs.readdirSync(soundsDir)) {
+    fs.mkdirSync(path.join(target, sub), { recursive: true });
+    for (const f of fs.readdirSync(path.join(soundsDir, sub))) {
+      const src = path.join(soundsDir, sub, f);
+      const dst = path.join(target, sub, f);
+      const same = fs.existsSync(dst) && fs.statSync(dst).size === fs.statSync(src).size && fs.readFileSync(dst).equals(fs.readFileSync(src));
+      if (same) continue;
+      const tmp = `${dst}.${process.pid}.tmp`;
+      fs.copyFileSync(src, tmp);
+      fs.renameSync(tmp, dst);
+    }
+  }
+}
+
 function writeConfig(root: string, hostDir: string, chrootDir: string, o: {
   dialplanDir: string; ariApp: string; ports: Ports; ariUser: string; ariPass: string; amiUser: string; amiPass: string;
 }): void {
@@ -480,6 +501,7 @@ export async function startAsterisk(opts: StartOptions = {}): Promise<AsteriskSa
   removeStaleInstances(root);
 
   const dialplanDir = path.resolve(opts.dialplanDir ?? path.join(REPO, 'dialplan'));
+  installSounds(root, path.join(REPO, 'dialplan', 'sounds'));
   const ariApp = opts.ariApp ?? 'sunline';
   const hostDir = fs.mkdtempSync(path.join(root, 'tmp', INST_PREFIX));
   const name = path.basename(hostDir);

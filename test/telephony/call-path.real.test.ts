@@ -57,6 +57,9 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
     t.equal(order['agent_id'], agent.id, 'the order carries the agent');
     const types = (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(pop.callId) as { type: string }[]).map((r) => r.type);
     t.same(types, ['entered', 'greeted', 'queued', 'offered', 'answered'], 'call event log');
+    const greeted = app.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'greeted'").get(pop.callId) as { data: string };
+    t.same(JSON.parse(greeted.data), { played: true }, `${number}: its greeting prompt played`);
+    t.ok(pop.waitMs >= 2500, 'the caller heard the greeting before being offered');
 
     // Bridged: the agent leg sits in its Stasis bridge, and app_queue bridged the caller with
     // the member (Local;1): two bridges of two and one channels.
