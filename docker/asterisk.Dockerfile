@@ -4,7 +4,8 @@ RUN apt-get -o Acquire::Check-Valid-Until=false update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       asterisk asterisk-modules asterisk-core-sounds-en-gsm \
  && rm -rf /var/lib/apt/lists/*
-COPY dialplan/ /etc/asterisk/
+COPY dialplan/*.conf /etc/asterisk/
+COPY dialplan/sounds/ /usr/share/asterisk/sounds/
 COPY docker/asterisk/ /etc/asterisk/
 EXPOSE 5060/udp 8088 5038
 CMD ["asterisk", "-f", "-vvv"]

@@ -90,7 +90,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const call: LiveCall = {
       callId, channelId, callerNumber, callerId: created.callerId, dialled, hotline, enteredAt: at,
       priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
-      orderId: created.orderId, orderNumber: created.orderNumber, state, offeredTo: null, agentLeg: null, bridgeId: null, answeredBy: null,
+      orderId: created.orderId, orderNumber: created.orderNumber, state, offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null,
     };
     this.live.add(call);
     this.log.info({ callId, dialled, hotline: hotline.number, orderId: created.orderId, repeat }, 'call entered');
@@ -128,6 +128,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     }
     this.live.setLeg(leg.channelId, call.callId, leg.agentId);
     call.agentLeg = leg.channelId;
+    call.offeredAt = leg.at;
     call.offeredTo = leg.agentId;
     call.state = 'offered';
     await this.o.agents.apply(leg.agentId, { type: 'offer', callId: call.callId });
@@ -320,6 +321,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       hotline: { number: c.hotline.number, name: { ...c.hotline.name }, skill: c.hotline.skill },
       waitMs: this.now() - c.enteredAt,
       enteredAt: c.enteredAt,
+      offeredAt: c.offeredAt ?? this.now(),
       caller,
       recentCalls: this.o.repo.recentCalls(c.callerId, c.callId),
       openOrders: this.o.repo.openOrders(c.callerId, c.orderId),

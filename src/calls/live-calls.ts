@@ -17,6 +17,8 @@ export interface LiveCall {
   state: LiveState;
   offeredTo: number | null;
   agentLeg: string | null;
+  /** When the current offer's leg started ringing. */
+  offeredAt: number | null;
   bridgeId: string | null;
   answeredBy: number | null;
 }

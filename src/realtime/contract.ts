@@ -62,6 +62,8 @@ export interface ScreenPop {
   /** ms the caller has waited so far (front door + queue). */
   waitMs: number;
   enteredAt: number;
+  /** Epoch ms when the agent's leg started ringing (Asterisk's StasisStart timestamp). */
+  offeredAt: number;
   caller: { id: number; name: string | null; callCount: number; firstSeenAt: number } | null;
   recentCalls: RecentCall[];
   openOrders: OrderSummary[];

@@ -27,6 +27,8 @@ export interface AgentLeg {
   callId: string | null;
   /** The caller's channel (SUNLINE_CALLER_CHANNEL), for calls adopted without a call id. */
   callerChannelId: string | null;
+  /** Epoch ms of the leg's StasisStart, as Asterisk stamped it. */
+  at: number;
 }
 
 export interface QueueEntry {
@@ -97,7 +99,8 @@ export class Switchboard {
       if (kind === 'inbound') {
         this.listener?.inbound({ channelId: ch.id, callerNumber: ch.caller.number, callerName: ch.caller.name, dialled: arg ?? '' });
       } else if (kind === 'agent') {
-        void this.describeAgentLeg(ch, Number(arg)).then((leg) => this.listener?.agentLeg(leg));
+        const at = Date.parse(e.timestamp) || Date.now();
+        void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
       } else {
         this.log.warn({ channelId: ch.id, kind }, 'unexpected Stasis entry; hanging up');
         void this.hangup(ch.id);
@@ -139,12 +142,12 @@ export class Switchboard {
     if (before && !after) this.listener?.disconnected();
   }
 
-  private async describeAgentLeg(ch: Channel, agentId: number): Promise<AgentLeg> {
+  private async describeAgentLeg(ch: Channel, agentId: number, at: number): Promise<AgentLeg> {
     const [callId, callerChannelId] = await Promise.all([
       this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALL_ID').catch(() => undefined),
       this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALLER_CHANNEL').catch(() => undefined),
     ]);
-    return { channelId: ch.id, agentId, callId: callId || null, callerChannelId: callerChannelId || null };
+    return { channelId: ch.id, agentId, callId: callId || null, callerChannelId: callerChannelId || null, at };
   }
 
   // ---- caller legs ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ export const pop = (callId: string): ScreenPop => ({
   hotline: { number: '12345', name: { zh: '政务服务便民热线', en: 'Government hotline' }, skill: 'general' },
   waitMs: 1200,
   enteredAt: 1_700_000_000_000,
+  offeredAt: 1_700_000_001_000,
   caller: null,
   recentCalls: [],
   openOrders: [],
