@@ -16,13 +16,14 @@ import type { Actor } from '../workorders/lifecycle/index.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
+import { directOfferEnded, ringWithdrawn, withdrawToAgent } from './direct-offer.js';
 
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
 
 export class CallError extends Error {
   constructor(
-    readonly code: 'CALL_NOT_FOUND' | 'CALL_NOT_OFFERED' | 'CALL_NOT_WAITING' | 'ASTERISK_UNAVAILABLE',
+    readonly code: 'CALL_NOT_FOUND' | 'CALL_NOT_OFFERED' | 'CALL_NOT_WAITING' | 'AGENT_NOT_AVAILABLE' | 'ASTERISK_UNAVAILABLE',
     message: string,
     readonly statusCode = code === 'CALL_NOT_FOUND' ? 404 : code === 'ASTERISK_UNAVAILABLE' ? 503 : 409,
   ) {
@@ -91,6 +92,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       callId, channelId, callerNumber, callerId: created.callerId, dialled, hotline, enteredAt: at,
       priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
       orderId: created.orderId, orderNumber: created.orderNumber, state, offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null,
+      directTo: null, directLeg: null, callerBridgeId: null,
     };
     this.live.add(call);
     this.log.info({ callId, dialled, hotline: hotline.number, orderId: created.orderId, repeat }, 'call entered');
@@ -119,7 +121,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   private async offer(leg: AgentLeg): Promise<void> {
     const call = (leg.callId && this.live.get(leg.callId)) || (leg.callerChannelId ? this.live.byCallerChannel(leg.callerChannelId) : undefined);
     const agent = this.o.agents.view(leg.agentId);
-    if (!call || agent.state !== 'available' || call.state === 'answered') {
+    const notForThisAgent = call?.directTo !== null && call?.directTo !== undefined && call.directTo !== leg.agentId;
+    if (!call || agent.state !== 'available' || call.state === 'answered' || notForThisAgent) {
       // app_queue rang an agent who cannot take it (state raced, unknown call): decline; the
       // queue rings someone else. Device states normally prevent this.
       this.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
@@ -143,6 +146,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const call = this.offeredTo(agentId, callId);
     const leg = call.agentLeg!;
     call.bridgeId = await this.o.switchboard.connectAgentLeg(leg);
+    // Rung directly (not by app_queue): we connect the caller ourselves.
+    if (call.directLeg) call.callerBridgeId = await this.o.switchboard.bridgeCaller(call.channelId, call.directLeg);
     call.state = 'answered';
     call.answeredBy = agentId;
     await this.o.agents.apply(agentId, { type: 'answer' });
@@ -193,6 +198,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
           this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
         }
         this.o.events.emit('call.updated', { callId: leg.callId, state: 'ended', agentId: leg.agentId, at: this.now(), reason: 'offer_ended' });
+        // Only the direct leg's end sends the caller back (not app_queue's leg ended by the withdrawal).
+        if (call && call.directLeg && call.directTo === leg.agentId) await directOfferEnded(this, call);
       } else if (call && call.state === 'answered' && agent.callId === leg.callId) {
         await this.finish(call, 'agent_hangup');
       }
@@ -210,8 +217,12 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     if (call.state === 'answered') {
       this.o.repo.ended(call.callId, at, cause);
       if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
+      if (call.callerBridgeId) await this.o.switchboard.destroyBridge(call.callerBridgeId).catch(() => undefined);
       if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined);
+      // A direct call whose agent hung up: the caller goes on to the survey, as after the queue.
+      if (call.directLeg && cause === 'agent_hangup') await this.o.switchboard.afterAgent(call.channelId).catch(() => undefined);
     } else {
+      if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined); // stop the ringing
       this.o.repo.abandoned(call.callId, call.orderId, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
       this.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'call abandoned');
     }
@@ -275,9 +286,12 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
   }
 
-  withdraw(_callId: string, _agentId: number): Promise<void> {
-    // Needs the dialplan's withdraw branch and a direct agent leg; see the call-path issue.
-    return Promise.reject(new CallError('CALL_NOT_WAITING', 'sending a waiting caller to a chosen agent is not available yet', 501));
+  withdraw(callId: string, agentId: number): Promise<void> {
+    return withdrawToAgent(this, callId, agentId);
+  }
+
+  withdrawn(channelId: string, agentId: number): void {
+    ringWithdrawn(this, channelId, agentId).catch((err: unknown) => this.log.error({ err, agentId }, 'direct offer failed'));
   }
 
   // ---- telephony up / down ------------------------------------------------------------------

@@ -17,6 +17,11 @@ export interface LiveCall {
   state: LiveState;
   offeredTo: number | null;
   agentLeg: string | null;
+  /** A shift lead sent the caller to this agent (withdrawn from the queue, rung directly). */
+  directTo: number | null;
+  /** The ;1 half of the direct Local channel, bridged with the caller on answer. */
+  directLeg: string | null;
+  callerBridgeId: string | null;
   /** When the current offer's leg started ringing. */
   offeredAt: number | null;
   bridgeId: string | null;

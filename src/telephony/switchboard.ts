@@ -41,6 +41,8 @@ export interface QueueEntry {
 
 export interface SwitchboardListener {
   inbound(ch: InboundChannel): void;
+  /** A caller taken out of the queue for a chosen agent (QueueWithdrawCaller) is back with us. */
+  withdrawn(channelId: string, agentId: number): void;
   agentLeg(leg: AgentLeg): void;
   /** A channel we care about hung up (caller or agent leg), in or out of Stasis. */
   channelGone(channelId: string, cause: string): void;
@@ -98,6 +100,12 @@ export class Switchboard {
       const ch = e.channel;
       if (kind === 'inbound') {
         this.listener?.inbound({ channelId: ch.id, callerNumber: ch.caller.number, callerName: ch.caller.name, dialled: arg ?? '' });
+      } else if (kind === 'withdrawn') {
+        const agentId = Number(/^agent-(\d+)$/.exec(arg ?? '')?.[1]);
+        this.listener?.withdrawn(ch.id, agentId);
+      } else if (kind === 'direct') {
+        // The ;1 half of a Local channel we originated to ring an agent directly: it waits in
+        // Stasis until the agent answers and we bridge it with the caller.
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
         void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
@@ -201,6 +209,38 @@ export class Switchboard {
     } catch (err) {
       this.leaving.delete(channelId);
       throw err;
+    }
+  }
+
+  /**
+   * Rings an agent directly (not through app_queue): a Local channel whose ;2 half enters
+   * Stasis as the agent leg (naming the call), its ;1 half as 'direct'. Returns the ;1 id.
+   */
+  async ringAgentDirectly(agentId: number, callId: string, callerChannelId: string): Promise<string> {
+    const ch = await this.ari.channels.originate({
+      endpoint: agentInterface(agentId),
+      app: this.ari.app,
+      appArgs: 'direct',
+      variables: { __SUNLINE_CALL_ID: callId, __SUNLINE_CALLER_CHANNEL: callerChannelId },
+    });
+    return ch.id;
+  }
+
+  /** Connects the caller with the answered direct leg. */
+  async bridgeCaller(callerChannelId: string, directLegId: string): Promise<string> {
+    const bridge = await this.ari.bridges.create({ type: 'mixing', name: `direct-${callerChannelId}` });
+    await this.ari.bridges.addChannel(bridge.id, [callerChannelId, directLegId]);
+    return bridge.id;
+  }
+
+  /** After a direct call the caller goes on to the survey step, as after a queue call. */
+  async afterAgent(callerChannelId: string): Promise<void> {
+    this.leaving.add(callerChannelId);
+    try {
+      await this.ari.channels.continueInDialplan(callerChannelId, { context: 'survey', extension: 's', priority: 1 });
+    } catch (err) {
+      this.leaving.delete(callerChannelId);
+      if (!(isTelephonyError(err) && err.code === 'CALL_NOT_FOUND')) throw err;
     }
   }
 

@@ -1,0 +1,149 @@
+/**
+ * Calls per second through the real Asterisk, with and without Sunline, and screen-pop latency.
+ *
+ *   npm run bench:calls -- [--rate 5] [--duration 20] [--agents 60] [--talk 8] [--answer-after 0.3] [--patience 60]
+ *
+ * Sunline path: a private Asterisk sandbox with dialplan/, a Sunline server (buildApp, in this
+ * process, on loopback), N simulated agents (scripts/lib/sim-agents.ts) over HTTP + socket.io,
+ * and sipp callers to the seven numbers round-robin at `rate` calls/s for `duration` s. Agents
+ * answer `answer-after` s after the pop and end the call `talk` s later (ARI DELETE of the
+ * caller channel), then finish wrap-up at once. Callers hang up after `patience` s if no agent
+ * ended the call.
+ * Bare path, same run, afterwards: a second sandbox where Stasis fails (unregistered ARI app),
+ * so the dialplan fallback queues the call into Queue(12345) whose members are Local channels
+ * that answer by themselves with the same answer delay and talk time.
+ *
+ * "Reached an agent" is app_queue's AMI AgentConnect for the caller, in both paths, counted by
+ * a separate AMI connection. cps = (reached − 1) / (last − first AgentConnect) in seconds: the
+ * sustained rate at which calls reach agents (a fixed delay such as the greeting does not
+ * lower it; losses and growing queueing do). ratio = cps / bare_cps.
+ *
+ * Prints a summary, then as the last line one JSON object. Loopback only; every sipp and
+ * Asterisk is stopped at the end, also on errors and Ctrl-C.
+ */
+import { parseArgs } from 'node:util';
+import { percentile, runBarePath, runSunlinePath, Teardown, type BenchOptions, type PathResult } from './lib/run.js';
+
+const { values: a } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '20' },
+    agents: { type: 'string', default: '60' },
+    talk: { type: 'string', default: '8' },
+    'answer-after': { type: 'string', default: '0.3' },
+    patience: { type: 'string', default: '60' },
+    'skip-bare': { type: 'boolean', default: false },
+  },
+});
+
+function num(name: string, v: string | undefined, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in [${min}, ${max}]`);
+  return n;
+}
+
+const opts: BenchOptions = {
+  rate: num('rate', a.rate, 0.1, 50),
+  durationS: num('duration', a.duration, 1, 600),
+  agents: Math.round(num('agents', a.agents, 1, 500)),
+  talkMs: num('talk', a.talk, 0, 300) * 1000,
+  answerAfterMs: num('answer-after', a['answer-after'], 0, 30) * 1000,
+  holdMs: num('patience', a.patience, 5, 600) * 1000,
+};
+
+const say = (s: string): void => { process.stderr.write(`${s}\n`); };
+const teardown = new Teardown();
+let finishing = false;
+
+async function cleanupAndExit(code: number): Promise<never> {
+  if (!finishing) {
+    finishing = true;
+    await teardown.run();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void cleanupAndExit(130));
+process.on('SIGTERM', () => void cleanupAndExit(143));
+// Hard bound: placing + patience + sipp timeout + start-up of two sandboxes.
+const watchdog = setTimeout(() => {
+  say('bench: watchdog expired, stopping');
+  void cleanupAndExit(2);
+}, (2 * (opts.durationS + opts.holdMs / 1000 + 15) + 240) * 1000);
+watchdog.unref();
+
+const round = (n: number | null, d = 1): number | null => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
+
+async function main(): Promise<void> {
+  say(`bench:calls rate=${opts.rate}/s duration=${opts.durationS}s agents=${opts.agents} talk=${opts.talkMs / 1000}s answer-after=${opts.answerAfterMs / 1000}s patience=${opts.holdMs / 1000}s`);
+  say('sunline path …');
+  const s = await runSunlinePath(opts, teardown, say);
+  await teardown.run();
+  let b: PathResult | null = null;
+  if (!a['skip-bare']) {
+    say('bare path …');
+    b = await runBarePath(opts, teardown, say);
+    await teardown.run();
+  }
+
+  const lat = s.extra['popupLatencies'] as number[];
+  const p50 = percentile(lat, 50);
+  const p99 = percentile(lat, 99);
+  const pmax = lat.length ? Math.max(...lat) : null;
+  const ratio = b && b.cps > 0 ? s.cps / b.cps : null;
+  const unreached = s.calls.filter((c) => !s.reached.has(c.callerId)).length;
+  const bareUnreached = b ? b.calls.filter((c) => !b.reached.has(c.callerId)).length : null;
+
+  const lines = [
+    '',
+    `Sunline path: ${s.calls.length} calls placed, max ${s.inFlightMax} in flight (sipp), ${s.reached.size} reached an agent, ${unreached} did not`,
+    `  cps ${s.cps.toFixed(2)}  offers ${String(s.extra['offers'])} (answered ${String(s.extra['offersAnswered'])})  call records ${String(s.extra['callRecords'])} ${JSON.stringify(s.extra['dbOutcomes'])}`,
+    `  screen-pop latency ms: p50 ${round(p50)}  p99 ${round(p99)}  max ${round(pmax)}  (n=${lat.length})`,
+    `  orders created ${String(s.extra['ordersCreated'])}  calls lost ${String(s.extra['callsLost'])} (no call record ${String(s.extra['noRecord'])}, sipp unknown/rejected ${String(s.extra['badSipp'])})`,
+    `  sipp outcomes ${JSON.stringify(s.outcomes)}`,
+    ...(Number(s.extra['badSipp']) > 0 ? [`  first failed sipp calls ${JSON.stringify(s.extra['badSippDetails'])}`] : []),
+    `  agent errors ${String(s.extra['agentErrorCount'])} ${JSON.stringify(s.extra['agentErrors'])}`,
+    `  server log warn+ lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
+  ];
+  if (b) {
+    lines.push(
+      `Bare path: ${b.calls.length} calls placed, max ${b.inFlightMax} in flight, ${b.reached.size} reached an agent, ${bareUnreached} did not`,
+      `  cps ${b.cps.toFixed(2)}  sipp outcomes ${JSON.stringify(b.outcomes)}  lost ${String(b.extra['callsLost'])}`,
+    );
+  }
+  lines.push(`ratio ${ratio === null ? 'n/a' : ratio.toFixed(3)}`, '');
+  say(lines.join('\n'));
+
+  const result = {
+    cps: round(s.cps, 3),
+    bare_cps: b ? round(b.cps, 3) : null,
+    ratio: ratio === null ? null : round(ratio, 3),
+    popup_p50_ms: round(p50),
+    popup_p99_ms: round(p99),
+    popup_max_ms: round(pmax),
+    popup_samples: lat.length,
+    orders_created: s.extra['ordersCreated'],
+    calls_lost: s.extra['callsLost'],
+    calls_unreached: unreached,
+    calls: s.calls.length,
+    reached: s.reached.size,
+    bare_calls: b?.calls.length ?? null,
+    bare_reached: b?.reached.size ?? null,
+    bare_calls_lost: b?.extra['callsLost'] ?? null,
+    rate: opts.rate,
+    duration_s: opts.durationS,
+    agents: opts.agents,
+    talk_s: opts.talkMs / 1000,
+    in_flight_max: s.inFlightMax,
+    bare_in_flight_max: b?.inFlightMax ?? null,
+    server_log_warnings: s.extra['logWarnings'],
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => cleanupAndExit(0),
+  (err: unknown) => {
+    say(`bench:calls failed: ${(err as Error).stack ?? String(err)}`);
+    return cleanupAndExit(1);
+  },
+);

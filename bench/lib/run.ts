@@ -1,0 +1,316 @@
+/**
+ * Building blocks of bench/calls.ts: a teardown list, a paced sipp call generator, the two
+ * paths under test (Sunline + Asterisk, and Asterisk alone) and small statistics helpers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { destination } from 'pino';
+import { buildApp, type Sunline } from '../../src/app.js';
+import { loadEnv } from '../../src/config/env.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { sandboxEnv, startAsterisk, asteriskAvailable, type AsteriskSandbox } from '../../test/harness/asterisk-sandbox.js';
+import { placeCall, type CallOutcome, type CallResult } from '../../test/harness/sipp.js';
+import { startSimAgents } from '../../scripts/lib/sim-agents.js';
+import { connectAmi, type BenchAmi } from './ami.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
+
+// ---- teardown ------------------------------------------------------------------------------
+
+/** LIFO list of clean-up steps; each step runs once, errors are reported, not thrown. */
+export class Teardown {
+  private fns: (() => unknown)[] = [];
+  teardown(fn: () => unknown): void { this.fns.push(fn); }
+  async run(): Promise<void> {
+    while (this.fns.length) {
+      const fn = this.fns.pop()!;
+      try { await fn(); } catch (e) { process.stderr.write(`teardown: ${(e as Error).message}\n`); }
+    }
+  }
+}
+
+// ---- options and results ---------------------------------------------------------------------
+
+export interface BenchOptions {
+  rate: number;
+  durationS: number;
+  agents: number;
+  answerAfterMs: number;
+  talkMs: number;
+  /** Caller patience: a caller not answered by an agent within this hangs up. */
+  holdMs: number;
+}
+
+export interface PlacedCall {
+  callerId: string;
+  number: string;
+  placedAt: number;
+  result?: CallResult;
+}
+
+export interface PathResult {
+  name: 'sunline' | 'bare';
+  calls: PlacedCall[];
+  /** AMI AgentConnect receive times (caller reached an agent), by caller number. */
+  reached: Map<string, number>;
+  cps: number;
+  inFlightMax: number;
+  outcomes: Partial<Record<CallOutcome, number>>;
+  extra: Record<string, unknown>;
+}
+
+// ---- call generation -------------------------------------------------------------------------
+
+/**
+ * Places round(rate × duration) calls, evenly paced, the seven numbers round-robin, distinct
+ * caller ids, and resolves when every sipp has exited (each is bounded by its -timeout).
+ */
+export async function placeCalls(a: AsteriskSandbox, o: BenchOptions, callerPrefix: string, t: Teardown): Promise<{ calls: PlacedCall[]; inFlightMax: number }> {
+  const total = Math.max(1, Math.round(o.rate * o.durationS));
+  const calls: PlacedCall[] = [];
+  const done: Promise<unknown>[] = [];
+  const kills: (() => void)[] = [];
+  t.teardown(() => { for (const k of kills) k(); });
+  let inFlight = 0;
+  let inFlightMax = 0;
+  const t0 = Date.now();
+  for (let k = 0; k < total; k++) {
+    const due = t0 + (k * 1000) / o.rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const c: PlacedCall = { callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`, number: NUMBERS[k % NUMBERS.length]!, placedAt: Date.now() };
+    calls.push(c);
+    const h = placeCall({ sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs });
+    kills.push(h.kill);
+    inFlight++;
+    inFlightMax = Math.max(inFlightMax, inFlight);
+    done.push(h.done.then((r) => { c.result = r; inFlight--; }));
+  }
+  await Promise.all(done);
+  return { calls, inFlightMax };
+}
+
+function reachedByCaller(ami: BenchAmi, since: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of ami.events) {
+    if (e.at < since || e.fields['Event'] !== 'AgentConnect') continue;
+    const num = e.fields['CallerIDNum'] ?? '';
+    if (!m.has(num)) m.set(num, e.at);
+  }
+  return m;
+}
+
+/** Calls that reached an agent per second, over the span between the first and last of them. */
+export function reachRate(times: number[]): number {
+  if (times.length < 2) return 0;
+  const s = [...times].sort((x, y) => x - y);
+  return (s.length - 1) / ((s[s.length - 1]! - s[0]!) / 1000);
+}
+
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+function outcomes(calls: PlacedCall[]): Partial<Record<CallOutcome, number>> {
+  const r: Partial<Record<CallOutcome, number>> = {};
+  for (const c of calls) {
+    const k = c.result?.outcome ?? 'unknown';
+    r[k] = (r[k] ?? 0) + 1;
+  }
+  return r;
+}
+
+async function waitMembers(a: AsteriskSandbox, pattern: RegExp, n: number): Promise<number> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const out = await a.cli('queue show 12345');
+    const count = out.split('\n').filter((l) => pattern.test(l)).length;
+    if (count >= n || Date.now() > end) return count;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function sandboxOrThrow(): void {
+  const ok = asteriskAvailable();
+  if (!ok.ok) throw new Error(ok.reason);
+}
+
+// ---- the Sunline path ------------------------------------------------------------------------
+
+async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: string): Promise<Sunline & { url: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const e = loadEnv({
+    SUNLINE_DATA_DIR: dir,
+    SUNLINE_LOG_LEVEL: process.env['SUNLINE_BENCH_LOG'] ?? 'warn',
+    SUNLINE_CONFIG_WATCH: 'false',
+    SUNLINE_WRAPUP_SECONDS: '60',
+    ...sandboxEnv(asterisk),
+  });
+  const app = await buildApp(e, { logger: createLogger({ level: e.logLevel }, destination({ dest: logFile, sync: true })) });
+  t.teardown(() => app.close());
+  await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.http.server.address() as AddressInfo).port;
+  return Object.assign(app, { url: `http://127.0.0.1:${port}` });
+}
+
+async function ariDelete(a: AsteriskSandbox, p: string): Promise<number> {
+  const res = await fetch(`${a.ari.url}/ari${p}`, {
+    method: 'DELETE',
+    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Log lines at warn or above, grouped by message. */
+function logSummary(file: string): { count: number; top: { level: number; msg: string; n: number }[] } {
+  let text = '';
+  try { text = fs.readFileSync(file, 'utf8'); } catch { /* no log */ }
+  const groups = new Map<string, { level: number; msg: string; n: number }>();
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let rec: { level?: number; msg?: string; err?: { message?: string } };
+    try { rec = JSON.parse(line) as typeof rec; } catch { continue; }
+    if ((rec.level ?? 0) < 40) continue;
+    count++;
+    const msg = `${rec.msg ?? ''}${rec.err?.message ? `: ${rec.err.message}` : ''}`.slice(0, 200);
+    const key = `${rec.level}|${msg}`;
+    const g = groups.get(key) ?? { level: rec.level ?? 0, msg, n: 0 };
+    g.n++;
+    groups.set(key, g);
+  }
+  return { count, top: [...groups.values()].sort((x, y) => y.n - x.n).slice(0, 8) };
+}
+
+export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: string) => void): Promise<PathResult> {
+  sandboxOrThrow();
+  const asterisk = await startAsterisk();
+  t.teardown(() => asterisk.stop());
+  const logFile = path.join(os.tmpdir(), `sunline-bench-${process.pid}.log`);
+  fs.rmSync(logFile, { force: true });
+  const app = await startServer(t, asterisk, logFile);
+  const upBy = Date.now() + 30_000;
+  while (!app.calls.center?.telephonyUp()) {
+    if (Date.now() > upBy) throw new Error('Sunline telephony did not come up');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ami = await connectAmi(asterisk.ami);
+  t.teardown(() => ami.close());
+
+  const hangupErrors: string[] = [];
+  const sims = await startSimAgents({
+    url: app.url, count: o.agents, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs,
+    usersService: app.users,
+    hangup: async (callId) => {
+      const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string | null } | undefined;
+      if (!row?.channel_id) throw new Error('no channel id');
+      const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`);
+      if (status >= 400 && status !== 404) hangupErrors.push(`${callId}: ARI ${status}`);
+    },
+  });
+  t.teardown(() => sims.stop());
+  const members = await waitMembers(asterisk, /Local\/agent-/, o.agents);
+  say(`  sunline: ${o.agents} sim agents logged in, ${members} queue members`);
+
+  const start = Date.now();
+  const { calls, inFlightMax } = await placeCalls(asterisk, o, '1380', t);
+  await new Promise((r) => setTimeout(r, 2000)); // let the server record the last hang-ups
+
+  const reached = reachedByCaller(ami, start);
+  const db = app.db.sqlite;
+  const rows = db.prepare('select caller_phone, state, outcome, agent_id from calls where entered_at >= ?').all(start) as
+    { caller_phone: string; state: string; outcome: string | null; agent_id: number | null }[];
+  const byPhone = new Map(rows.map((r) => [r.caller_phone, r]));
+  const orders = (db.prepare('select count(*) as n from work_orders where created_at >= ?').get(start) as { n: number }).n;
+  const noRecord = calls.filter((c) => !byPhone.has(c.callerId)).length;
+  const badSipp = calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
+  const lost = calls.filter((c) => !byPhone.has(c.callerId) || !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
+  const latencies = sims.offers.map((x) => x.latencyMs);
+  const dbOutcomes: Record<string, number> = {};
+  for (const r of rows) dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] = (dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] ?? 0) + 1;
+  const answeredInDb = rows.filter((r) => r.agent_id !== null && (r.outcome === 'answered' || r.state === 'answered')).length;
+  const logs = logSummary(logFile);
+
+  return {
+    name: 'sunline', calls, reached, inFlightMax, outcomes: outcomes(calls),
+    cps: reachRate([...reached.values()]),
+    extra: {
+      popupLatencies: latencies,
+      offers: sims.offers.length,
+      offersAnswered: sims.offers.filter((x) => x.answered).length,
+      answeredInDb,
+      callRecords: rows.length,
+      dbOutcomes,
+      ordersCreated: orders,
+      callsLost: lost,
+      noRecord,
+      badSipp,
+      badSippDetails: calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').slice(0, 3)
+        .map((c) => ({ callerId: c.callerId, number: c.number, reached: reached.has(c.callerId), exit: c.result?.exitCode, signal: c.result?.signal, sipCode: c.result?.sipCode, ms: c.result?.durationMs, errors: c.result?.errors.slice(0, 600), output: c.result?.output.slice(-600) })),
+      agentErrors: sims.errors.slice(0, 10),
+      agentErrorCount: sims.errors.length,
+      hangupErrors: hangupErrors.slice(0, 10),
+      logWarnings: logs.count,
+      logTop: logs.top,
+      logFile,
+    },
+  };
+}
+
+// ---- the bare path ---------------------------------------------------------------------------
+
+/**
+ * Asterisk alone: ARI_APP names an application nobody registers, so Stasis() fails and the
+ * dialplan's fallback answers, plays the fallback greeting and queues the call, exactly as when
+ * the server is down. Queue members are Local/bare-N@bench-agents that answer by themselves
+ * after answerAfterMs and hang up after talkMs (a bench-only dialplan copy adds the context).
+ */
+function bareDialplan(o: BenchOptions): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-dialplan-'));
+  const src = path.join(REPO, 'dialplan');
+  for (const f of fs.readdirSync(src)) if (f.endsWith('.conf')) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+  fs.appendFileSync(path.join(dir, 'extensions.conf'), `
+; ---- bench/calls.ts only: queue members that answer by themselves ----
+[bench-agents]
+exten => _bare-.,1,Wait(${(o.answerAfterMs / 1000).toFixed(3)})
+ same => n,Answer()
+ same => n,Wait(${(o.talkMs / 1000).toFixed(3)})
+ same => n,Hangup()
+`);
+  return dir;
+}
+
+export async function runBarePath(o: BenchOptions, t: Teardown, say: (s: string) => void): Promise<PathResult> {
+  sandboxOrThrow();
+  const dir = bareDialplan(o);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const asterisk = await startAsterisk({ dialplanDir: dir, ariApp: 'sunline-bench-nobody' });
+  t.teardown(() => asterisk.stop());
+  const ami = await connectAmi(asterisk.ami);
+  t.teardown(() => ami.close());
+  for (let i = 1; i <= o.agents; i++) {
+    const r = await ami.action({ Action: 'QueueAdd', Queue: '12345', Interface: `Local/bare-${i}@bench-agents`, MemberName: `bare-${i}`, Penalty: '0', Paused: 'false' });
+    if (r['Response'] !== 'Success') throw new Error(`QueueAdd bare-${i}: ${r['Message'] ?? ''}`);
+  }
+  const members = await waitMembers(asterisk, /Local\/bare-/, o.agents);
+  say(`  bare: ${members} self-answering queue members`);
+
+  const start = Date.now();
+  const { calls, inFlightMax } = await placeCalls(asterisk, o, '1390', t);
+  await new Promise((r) => setTimeout(r, 1000));
+  const reached = reachedByCaller(ami, start);
+  const lost = calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
+  return {
+    name: 'bare', calls, reached, inFlightMax, outcomes: outcomes(calls),
+    cps: reachRate([...reached.values()]),
+    extra: { callsLost: lost },
+  };
+}
