@@ -33,6 +33,7 @@ const { values: a } = parseArgs({
     'answer-after': { type: 'string', default: '0.3' },
     patience: { type: 'string', default: '60' },
     'skip-bare': { type: 'boolean', default: false },
+    'harness-sipp': { type: 'boolean', default: false },
   },
 });
 
@@ -49,6 +50,7 @@ const opts: BenchOptions = {
   talkMs: num('talk', a.talk, 0, 300) * 1000,
   answerAfterMs: num('answer-after', a['answer-after'], 0, 30) * 1000,
   holdMs: num('patience', a.patience, 5, 600) * 1000,
+  harnessSipp: a['harness-sipp'],
 };
 
 const say = (s: string): void => { process.stderr.write(`${s}\n`); };

@@ -15,6 +15,7 @@ import { sandboxEnv, startAsterisk, asteriskAvailable, type AsteriskSandbox } fr
 import { placeCall, type CallOutcome, type CallResult } from '../../test/harness/sipp.js';
 import { startSimAgents } from '../../scripts/lib/sim-agents.js';
 import { connectAmi, type BenchAmi } from './ami.js';
+import { placeBenchCall } from './sipp-caller.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
@@ -43,6 +44,8 @@ export interface BenchOptions {
   talkMs: number;
   /** Caller patience: a caller not answered by an agent within this hangs up. */
   holdMs: number;
+  /** Use test/harness/sipp.ts as is (sipp scans for its own ports; races under load). */
+  harnessSipp?: boolean;
 }
 
 export interface PlacedCall {
@@ -84,7 +87,8 @@ export async function placeCalls(a: AsteriskSandbox, o: BenchOptions, callerPref
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const c: PlacedCall = { callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`, number: NUMBERS[k % NUMBERS.length]!, placedAt: Date.now() };
     calls.push(c);
-    const h = placeCall({ sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs });
+    const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs };
+    const h = o.harnessSipp ? placeCall(co) : await placeBenchCall(co);
     kills.push(h.kill);
     inFlight++;
     inFlightMax = Math.max(inFlightMax, inFlight);

@@ -9,7 +9,8 @@ import t from 'tap';
  * The child runs TypeScript through tsx, whose transpiled code does not map onto tap's coverage
  * of the same files: keep the child out of coverage (what it runs is covered in-process).
  */
-const { NODE_V8_COVERAGE: _coverage, ...childEnv } = process.env;
+const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
+const childEnv = { ...parentEnv, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
