@@ -14,9 +14,10 @@
  * that answer by themselves with the same answer delay and talk time.
  *
  * "Reached an agent" is app_queue's AMI AgentConnect for the caller, in both paths, counted by
- * a separate AMI connection. cps = (reached − 1) / (last − first AgentConnect) in seconds: the
- * sustained rate at which calls reach agents (a fixed delay such as the greeting does not
- * lower it; losses and growing queueing do). ratio = cps / bare_cps.
+ * a separate AMI connection. cps = AgentConnects inside the offered window (duration s long,
+ * shifted by the path's median placed→agent delay) / duration: the rate at which calls reach
+ * agents (a fixed delay such as the greeting does not lower it; losses, stragglers and growing
+ * queueing do). ratio = cps / bare_cps.
  *
  * Prints a summary, then as the last line one JSON object. Loopback only; every sipp and
  * Asterisk is stopped at the end, also on errors and Ctrl-C.
@@ -34,6 +35,7 @@ const { values: a } = parseArgs({
     patience: { type: 'string', default: '60' },
     'skip-bare': { type: 'boolean', default: false },
     'harness-sipp': { type: 'boolean', default: false },
+    'agents-in-process': { type: 'boolean', default: false },
   },
 });
 
@@ -51,6 +53,7 @@ const opts: BenchOptions = {
   answerAfterMs: num('answer-after', a['answer-after'], 0, 30) * 1000,
   holdMs: num('patience', a.patience, 5, 600) * 1000,
   harnessSipp: a['harness-sipp'],
+  agentsInProcess: a['agents-in-process'],
 };
 
 const say = (s: string): void => { process.stderr.write(`${s}\n`); };
@@ -103,13 +106,16 @@ async function main(): Promise<void> {
     `  orders created ${String(s.extra['ordersCreated'])}  calls lost ${String(s.extra['callsLost'])} (no call record ${String(s.extra['noRecord'])}, sipp unknown/rejected ${String(s.extra['badSipp'])})`,
     `  sipp outcomes ${JSON.stringify(s.outcomes)}`,
     ...(Number(s.extra['badSipp']) > 0 ? [`  first failed sipp calls ${JSON.stringify(s.extra['badSippDetails'])}`] : []),
+    `  placed→agent ms: p50 ${round(percentile(s.reachDelays, 50), 0)}  p99 ${round(percentile(s.reachDelays, 99), 0)}  max ${round(s.reachDelays.length ? Math.max(...s.reachDelays) : null, 0)}`,
     `  agent errors ${String(s.extra['agentErrorCount'])} ${JSON.stringify(s.extra['agentErrors'])}`,
+    `  calls offered more than once ${JSON.stringify(s.extra['reoffered'])}`,
     `  server log warn+ lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
   ];
   if (b) {
     lines.push(
       `Bare path: ${b.calls.length} calls placed, max ${b.inFlightMax} in flight, ${b.reached.size} reached an agent, ${bareUnreached} did not`,
       `  cps ${b.cps.toFixed(2)}  sipp outcomes ${JSON.stringify(b.outcomes)}  lost ${String(b.extra['callsLost'])}`,
+      `  placed→agent ms: p50 ${round(percentile(b.reachDelays, 50), 0)}  p99 ${round(percentile(b.reachDelays, 99), 0)}  max ${round(b.reachDelays.length ? Math.max(...b.reachDelays) : null, 0)}`,
     );
   }
   lines.push(`ratio ${ratio === null ? 'n/a' : ratio.toFixed(3)}`, '');
@@ -123,6 +129,8 @@ async function main(): Promise<void> {
     popup_p99_ms: round(p99),
     popup_max_ms: round(pmax),
     popup_samples: lat.length,
+    reach_p50_ms: round(percentile(s.reachDelays, 50), 0),
+    bare_reach_p50_ms: b ? round(percentile(b.reachDelays, 50), 0) : null,
     orders_created: s.extra['ordersCreated'],
     calls_lost: s.extra['callsLost'],
     calls_unreached: unreached,

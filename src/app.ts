@@ -19,10 +19,16 @@ import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { attachRealtime } from './realtime/index.js';
+import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
+import { unitScope } from './workorders/dispatch/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
+import { WorkOrdersService } from './workorders/index.js';
+import { IntakeService } from './workorders/intake.js';
+import { workOrdersRoutes } from './http/routes/workorders-routes.js';
+import { intakeRoutes } from './http/routes/intake-routes.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -65,6 +71,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const events = new DomainEvents();
     const calls = buildCallPath({ env, db: db.db, config, users, events, log });
     closers.push(() => calls.close());
+    // Deadline warnings (限时办结): survive restarts, each raised once.
+    const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
+    deadlines.start();
+    closers.push(() => deadlines.stop());
     Object.assign(checks, calls.checks);
 
     const http = Fastify({
@@ -88,6 +98,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
+    const orders = new WorkOrdersService(db.db);
+    // County sub-platform staff see their county's subtree (org.yaml, read at each request).
+    await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {

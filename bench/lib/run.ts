@@ -15,6 +15,8 @@ import { sandboxEnv, startAsterisk, asteriskAvailable, type AsteriskSandbox } fr
 import { placeCall, type CallOutcome, type CallResult } from '../../test/harness/sipp.js';
 import { startSimAgents } from '../../scripts/lib/sim-agents.js';
 import { connectAmi, type BenchAmi } from './ami.js';
+import { fork } from 'node:child_process';
+import type { OfferRecord } from '../../scripts/lib/sim-agents.js';
 import { placeBenchCall } from './sipp-caller.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,6 +46,8 @@ export interface BenchOptions {
   talkMs: number;
   /** Caller patience: a caller not answered by an agent within this hangs up. */
   holdMs: number;
+  /** Run the simulated agents in this process instead of a child process. */
+  agentsInProcess?: boolean;
   /** Use test/harness/sipp.ts as is (sipp scans for its own ports; races under load). */
   harnessSipp?: boolean;
 }
@@ -61,6 +65,8 @@ export interface PathResult {
   /** AMI AgentConnect receive times (caller reached an agent), by caller number. */
   reached: Map<string, number>;
   cps: number;
+  /** ms from placing the call to its AgentConnect, per reached call. */
+  reachDelays: number[];
   inFlightMax: number;
   outcomes: Partial<Record<CallOutcome, number>>;
   extra: Record<string, unknown>;
@@ -108,17 +114,32 @@ function reachedByCaller(ami: BenchAmi, since: number): Map<string, number> {
   return m;
 }
 
-/** Calls that reached an agent per second, over the span between the first and last of them. */
-export function reachRate(times: number[]): number {
-  if (times.length < 2) return 0;
-  const s = [...times].sort((x, y) => x - y);
-  return (s.length - 1) / ((s[s.length - 1]! - s[0]!) / 1000);
+/**
+ * Calls that reached an agent per second: the offered window [first call placed, + duration],
+ * shifted by the path's median placed→reached delay (greeting + queue + answer), and the number
+ * of AgentConnects inside it, divided by the duration. With no loss and a steady delay this is
+ * the offered rate; lost calls, stragglers (reached after a re-ring) and growing queueing lower it.
+ */
+export function reachRate(calls: PlacedCall[], reached: Map<string, number>, durationS: number): { cps: number; delays: number[] } {
+  const delays = calls.filter((c) => reached.has(c.callerId)).map((c) => reached.get(c.callerId)! - c.placedAt);
+  if (!calls.length || !delays.length) return { cps: 0, delays };
+  const d50 = percentile(delays, 50)!;
+  const from = calls[0]!.placedAt + d50 - 500 / (calls.length / durationS); // half an inter-call gap early
+  const to = from + durationS * 1000;
+  const inside = [...reached.values()].filter((t) => t >= from && t < to).length;
+  return { cps: inside / durationS, delays };
 }
 
 export function percentile(values: number[], p: number): number | null {
   if (!values.length) return null;
   const s = [...values].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) { const k = key(x); const l = m.get(k) ?? []; l.push(x); m.set(k, l); }
+  return m;
 }
 
 function outcomes(calls: PlacedCall[]): Partial<Record<CallOutcome, number>> {
@@ -210,23 +231,31 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   t.teardown(() => ami.close());
 
   const hangupErrors: string[] = [];
-  const sims = await startSimAgents({
-    url: app.url, count: o.agents, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs,
-    usersService: app.users,
-    hangup: async (callId) => {
-      const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string | null } | undefined;
-      if (!row?.channel_id) throw new Error('no channel id');
-      const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`);
-      if (status >= 400 && status !== 404) hangupErrors.push(`${callId}: ARI ${status}`);
-    },
-  });
-  t.teardown(() => sims.stop());
+  const hangup = async (callId: string): Promise<void> => {
+    const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string | null } | undefined;
+    if (!row?.channel_id) { hangupErrors.push(`${callId}: no channel id`); return; }
+    const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`);
+    if (status >= 400 && status !== 404) hangupErrors.push(`${callId}: ARI ${status}`);
+  };
+  let sims: AgentsRun;
+  if (o.agentsInProcess) {
+    const s = await startSimAgents({ url: app.url, count: o.agents, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs, usersService: app.users, hangup });
+    t.teardown(() => s.stop());
+    sims = { finish: async () => { await s.stop(); return { offers: s.offers, errors: s.errors }; } };
+  } else {
+    for (let i = 1; i <= o.agents; i++) {
+      const username = `sim-agent-${i}`;
+      await app.users.upsert({ username, displayName: `Sim agent ${i}`, role: 'agent', password: `${username}-pw` });
+    }
+    sims = await agentsChild(t, { url: app.url, count: o.agents, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs, usernamePrefix: 'sim-agent-' }, hangup);
+  }
   const members = await waitMembers(asterisk, /Local\/agent-/, o.agents);
   say(`  sunline: ${o.agents} sim agents logged in, ${members} queue members`);
 
   const start = Date.now();
   const { calls, inFlightMax } = await placeCalls(asterisk, o, '1380', t);
   await new Promise((r) => setTimeout(r, 2000)); // let the server record the last hang-ups
+  const { offers, errors: agentErrors } = await sims.finish();
 
   const reached = reachedByCaller(ami, start);
   const db = app.db.sqlite;
@@ -237,7 +266,7 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   const noRecord = calls.filter((c) => !byPhone.has(c.callerId)).length;
   const badSipp = calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
   const lost = calls.filter((c) => !byPhone.has(c.callerId) || !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
-  const latencies = sims.offers.map((x) => x.latencyMs);
+  const latencies = offers.map((x) => x.latencyMs);
   const dbOutcomes: Record<string, number> = {};
   for (const r of rows) dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] = (dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] ?? 0) + 1;
   const answeredInDb = rows.filter((r) => r.agent_id !== null && (r.outcome === 'answered' || r.state === 'answered')).length;
@@ -245,11 +274,11 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
 
   return {
     name: 'sunline', calls, reached, inFlightMax, outcomes: outcomes(calls),
-    cps: reachRate([...reached.values()]),
+    ...(({ cps, delays }) => ({ cps, reachDelays: delays }))(reachRate(calls, reached, o.durationS)),
     extra: {
       popupLatencies: latencies,
-      offers: sims.offers.length,
-      offersAnswered: sims.offers.filter((x) => x.answered).length,
+      offers: offers.length,
+      offersAnswered: offers.filter((x) => x.answered).length,
       answeredInDb,
       callRecords: rows.length,
       dbOutcomes,
@@ -259,14 +288,48 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
       badSipp,
       badSippDetails: calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').slice(0, 3)
         .map((c) => ({ callerId: c.callerId, number: c.number, reached: reached.has(c.callerId), exit: c.result?.exitCode, signal: c.result?.signal, sipCode: c.result?.sipCode, ms: c.result?.durationMs, errors: c.result?.errors.slice(0, 600), output: c.result?.output.slice(-600) })),
-      agentErrors: sims.errors.slice(0, 10),
-      agentErrorCount: sims.errors.length,
+      agentErrors: agentErrors.slice(0, 10),
+      // Calls offered more than once, with who got each offer and when (ms after the first).
+      reoffered: [...groupBy(offers, (x) => x.callId).entries()].filter(([, v]) => v.length > 1).slice(0, 5)
+        .map(([callId, v]) => ({ callId, offers: v.map((x) => ({ agent: x.agent, atMs: x.offeredAt - v[0]!.offeredAt, answered: x.answered, error: x.error })) })),
+      agentErrorCount: agentErrors.length,
       hangupErrors: hangupErrors.slice(0, 10),
       logWarnings: logs.count,
       logTop: logs.top,
       logFile,
     },
   };
+}
+
+interface AgentsRun { finish(): Promise<{ offers: OfferRecord[]; errors: string[] }> }
+
+/** Starts bench/lib/agents-child.ts (tsx) and resolves once all its agents are logged in. */
+function agentsChild(t: Teardown, opts: Record<string, unknown>, hangup: (callId: string) => Promise<void>): Promise<AgentsRun> {
+  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'agents-child.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, SUNLINE_SIM_AGENTS: JSON.stringify(opts) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let result: ((r: { offers: OfferRecord[]; errors: string[] }) => void) | undefined;
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sim agents process exited (${code})`)));
+    child.on('message', (m: { type: string; callId?: string; message?: string; offers?: OfferRecord[]; errors?: string[] }) => {
+      if (m.type === 'hangup' && m.callId) void hangup(m.callId);
+      else if (m.type === 'error') reject(new Error(`sim agents: ${m.message ?? ''}`));
+      else if (m.type === 'result') result?.({ offers: m.offers ?? [], errors: m.errors ?? [] });
+      else if (m.type === 'ready') {
+        resolve({
+          finish: () => new Promise((res, rej) => {
+            result = res;
+            const timer = setTimeout(() => rej(new Error('sim agents: no result')), 15_000);
+            timer.unref();
+            child.send({ type: 'stop' });
+          }),
+        });
+      }
+    });
+  });
 }
 
 // ---- the bare path ---------------------------------------------------------------------------
@@ -314,7 +377,7 @@ export async function runBarePath(o: BenchOptions, t: Teardown, say: (s: string)
   const lost = calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
   return {
     name: 'bare', calls, reached, inFlightMax, outcomes: outcomes(calls),
-    cps: reachRate([...reached.values()]),
+    ...(({ cps, delays }) => ({ cps, reachDelays: delays }))(reachRate(calls, reached, o.durationS)),
     extra: { callsLost: lost },
   };
 }

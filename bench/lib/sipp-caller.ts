@@ -7,7 +7,8 @@
  * use" (exit 254), and "Aborting call on an unexpected BYE" — sipp binds its UDP socket with
  * SO_REUSEADDR, so two sipps can end up sharing a SIP port and one receives the other's BYE.
  * Here every call gets its own SIP (-p), media (-mp) and control (-cp) port from fixed pools
- * below the kernel's ephemeral range, handed out round-robin and probed before use.
+ * outside the kernel's ephemeral range and Asterisk's RTP range, handed out round-robin and
+ * probed before use.
  *
  * The scenario's talk phase polls for Asterisk's BYE in 100 ms <recv> steps with <nop>s in
  * between; a BYE that lands while the call is on a <nop> is "unexpected" and sipp aborts the
@@ -25,10 +26,11 @@ import type { CallHandle, CallOptions, CallOutcome, CallResult } from '../../tes
 
 const SCENARIO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/harness/sipp/caller.xml');
 const TICK_MS = 100;
-const SIP_BASE = 21000;
-const MEDIA_BASE = 24000; // 4 ports per call (audio RTP/RTCP, video RTP/RTCP)
-const CTRL_BASE = 31000;
-const SLOTS = 1500;
+// Above the ephemeral range (32768-60999) and Asterisk's default RTP range (5000-31000).
+const SIP_BASE = 61000;
+const CTRL_BASE = 61700;
+const MEDIA_BASE = 62400; // 4 ports per call (audio RTP/RTCP, video RTP/RTCP): up to 65199
+const SLOTS = 700;
 let slot = 0;
 
 const running = new Set<ChildProcess>();
@@ -45,8 +47,8 @@ function udpFree(port: number): Promise<boolean> {
 async function nextPorts(): Promise<{ sip: number; media: number; ctrl: number }> {
   for (let tries = 0; tries < SLOTS; tries++) {
     const i = slot++ % SLOTS;
-    const p = { sip: SIP_BASE + i, media: MEDIA_BASE + (i % 1500) * 4, ctrl: CTRL_BASE + (i % 1500) };
-    const free = await Promise.all([udpFree(p.sip), udpFree(p.media), udpFree(p.media + 1), udpFree(p.ctrl)]);
+    const p = { sip: SIP_BASE + i, media: MEDIA_BASE + i * 4, ctrl: CTRL_BASE + i };
+    const free = await Promise.all([p.sip, p.ctrl, p.media, p.media + 1, p.media + 2, p.media + 3].map(udpFree));
     if (free.every(Boolean)) return p;
   }
   throw new Error('no free sipp port slot');

@@ -63,6 +63,8 @@ export interface OfferRecord {
   latencyMs: number;
   answered: boolean;
   error?: string;
+  /** The agent's last states before and after this offer (for diagnosing failed answers). */
+  states?: { state: string; callId: string | null; at: number }[];
 }
 
 export interface SimAgent {
@@ -163,6 +165,7 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
         transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500,
       });
       let view: AgentView | null = null;
+      const history: { state: string; callId: string | null; at: number }[] = [];
       agents.push({ username, socket, state: () => view });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -171,6 +174,8 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
 
       socket.on('agent:state', (a) => {
         view = a;
+        history.push({ state: a.state, callId: a.callId, at: Date.now() });
+        if (history.length > 12) history.shift();
         if (a.state === 'wrap_up') {
           later(wrapupMs, () => {
             command(socket, 'agent:wrapup_done').catch((e: Error) => {
@@ -202,6 +207,7 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
             })
             .catch((e: Error) => {
               rec.error = e.message;
+              rec.states = [...history];
               errors.push(`${username} answer ${pop.callId}: ${e.message}`);
             });
         });

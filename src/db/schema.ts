@@ -178,3 +178,30 @@ export const counters = sqliteTable('counters', {
   name: text('name').primaryKey(),
   value: integer('value').notNull(),
 });
+
+export const DEADLINE_WARNING_KINDS = ['sign_due_soon', 'sign_overdue', 'due_soon', 'overdue'] as const;
+export type DeadlineWarningKind = (typeof DEADLINE_WARNING_KINDS)[number];
+
+/**
+ * Deadline warnings (超期预警) already raised: the scheduler's memory across restarts. One row per
+ * (order, kind, deadline), so a new deadline (extension, re-dispatch) can warn again.
+ */
+export const deadlineWarnings = sqliteTable(
+  'deadline_warnings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    kind: text('kind', { enum: DEADLINE_WARNING_KINDS }).notNull(),
+    /** The deadline warned about (sign-for or handling deadline, ms). */
+    deadlineAt: integer('deadline_at').notNull(),
+    /** The lead unit at warning time (the unit the warning was for). */
+    leadUnitId: text('lead_unit_id'),
+    warnedAt: integer('warned_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('deadline_warnings_uq').on(t.orderId, t.kind, t.deadlineAt),
+    index('deadline_warnings_warned_idx').on(t.warnedAt),
+  ],
+);

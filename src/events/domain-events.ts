@@ -3,7 +3,14 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallUpdate, QueueDelta, ScreenPop } from '../realtime/contract.js';
+import type { AgentView, CallUpdate, DeadlineWarning, QueueDelta, ScreenPop } from '../realtime/contract.js';
+
+export type { DeadlineWarning };
+
+/**
+ * A time limit (限时办结) is about to run out or has run out. Raised once per order, kind and
+ * deadline by the deadline scheduler (src/workorders/deadlines/scheduler.ts).
+ */
 
 export interface DomainEventMap {
   'agent.state_changed': [agent: AgentView];
@@ -14,6 +21,8 @@ export interface DomainEventMap {
   'queue.changed': [delta: QueueDelta];
   /** Telephony went down or came back: consoles need a fresh snapshot. */
   'telephony.status': [status: { telephony: 'up' | 'down'; at: number }];
+  /** A work order is due soon or overdue (sign-for or handling deadline); emitted once each. */
+  'workorder.deadline': [warning: DeadlineWarning];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

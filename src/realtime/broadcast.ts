@@ -41,6 +41,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       const rooms = update.agentId === null ? [LEADS_ROOM] : [agentRoom(update.agentId), LEADS_ROOM];
       io.to(rooms).emit('call:update', update);
     },
+    'workorder.deadline': (w) => {
+      io.to(LEADS_ROOM).emit('workorder:deadline', w);
+    },
     'queue.changed': (delta) => {
       io.to(LEADS_ROOM).emit('queue:delta', delta);
     },

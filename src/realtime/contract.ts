@@ -94,6 +94,19 @@ export interface CallUpdate {
 
 export type Ack<T = unknown> = (res: { ok: true; data?: T } | { ok: false; error: { code: string; message: string } }) => void;
 
+/** A work order is due soon or overdue (signing for it, or handling it). */
+export interface DeadlineWarning {
+  readonly orderId: number;
+  readonly number: string;
+  /** sign_*: the sign-for deadline (签收时限) of a dispatched order; else the handling deadline. */
+  readonly kind: 'sign_due_soon' | 'sign_overdue' | 'due_soon' | 'overdue';
+  readonly deadlineAt: number;
+  /** The lead unit (主办单位) that must act. */
+  readonly leadUnitId: string | null;
+  /** When the warning was raised (ms). */
+  readonly at: number;
+}
+
 export interface ServerToClientEvents {
   /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
   'agent:state': (a: AgentView) => void;
@@ -105,6 +118,8 @@ export interface ServerToClientEvents {
   'queue:delta': (d: QueueDelta) => void;
   /** Telephony connection changes, for a banner. */
   'system:status': (s: { telephony: 'up' | 'down'; at: number }) => void;
+  /** Shift leads (and later the unit's handlers): deadline warnings, each raised once. */
+  'workorder:deadline': (w: DeadlineWarning) => void;
 }
 
 export const CallIdPayload = z.object({ callId: z.string().min(1).max(100) });

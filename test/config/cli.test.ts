@@ -19,7 +19,7 @@ t.test('config check on a valid copy exits 0 with a summary', async (t) => {
   await copyRealConfig(path.join(root, 'config'));
   const r = sunline(root, 'config', 'check');
   t.equal(r.code, 0);
-  t.strictSame(r.out, ['config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (calendar 2025, 2026)']);
+  t.strictSame(r.out, ['config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (calendar 2025, 2026), org.yaml (23 units, 13 catalogue entries)']);
   t.strictSame(r.err, []);
 });
 

@@ -239,5 +239,6 @@ t.test('problem paths use the directory as given', async (t) => {
     ['ivr', `${dir}/ivr.yaml`],
     ['sla', `${dir}/sla.yaml`],
     ['calendar', `${dir}/calendar.yaml`],
+    ['org', `${dir}/org.yaml`],
   ]);
 });

@@ -10,6 +10,7 @@ import type { Severity } from './problem.js';
 import { asArray, asRecord, type CheckContext } from './schemas/common.js';
 import { IvrSchema, checkIvr, type IvrConfig } from './schemas/ivr.js';
 import { NumbersSchema, checkNumbers, type NumbersConfig } from './schemas/numbers.js';
+import { OrgSchema, checkOrg, rawUnitIds, type OrgConfig } from './schemas/org.js';
 // The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
 import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
@@ -20,6 +21,7 @@ export interface SunlineConfig {
   readonly ivr: IvrConfig;
   readonly sla: SlaConfig;
   readonly calendar: CalendarConfig;
+  readonly org: OrgConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -70,6 +72,13 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     },
     summary: (c) => `calendar ${Object.keys(c.years).join(', ')}`,
   },
+  org: {
+    file: 'org.yaml',
+    required: false,
+    schema: OrgSchema,
+    check: checkOrg,
+    summary: (c) => `${c.units.length} units, ${c.catalogue.length} catalogue entries`,
+  },
 };
 
 /** Registry keys in a stable order (problems are sorted by this file order). */
@@ -91,6 +100,18 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
       const n = asRecord(o)?.number;
       if (typeof n === 'string' && !listed.has(n)) {
         report('ivr', ['menu', 'options', i, 'number'], `menu.options[${i}].number: "${n}" is not listed in numbers.yaml`);
+      }
+    });
+  },
+  function hotlineUnitsAreInOrg(raw, report) {
+    // A warning, not an error: numbers.yaml names the owning unit for display and routing tags;
+    // a unit missing from org.yaml only means orders cannot be dispatched to it by code.
+    const known = rawUnitIds(raw.org);
+    if (known.size === 0) return;
+    asArray(asRecord(raw.numbers)?.numbers).forEach((h, i) => {
+      const code = asRecord(asRecord(h)?.unit)?.code;
+      if (typeof code === 'string' && !known.has(code)) {
+        report('numbers', ['numbers', i, 'unit', 'code'], `numbers[${i}].unit.code: unit "${code}" is not listed in org.yaml`, { severity: 'warning' });
       }
     });
   },

@@ -1,0 +1,196 @@
+/**
+ * The work-order REST API for agents, shift leads, admins and unit handlers. Every route reads
+ * through the caller's scope (workorders/scope.ts): an order outside it is ORDER_NOT_FOUND.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.js';
+import type { SessionUser } from '../../users/index.js';
+import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
+import { createAccepted } from '../../workorders/intake.js';
+import { getOrderDetail, listOrders, MAX_PAGE_SIZE, ORDER_SORTS, resultView, viewOfOrder } from '../../workorders/queries.js';
+import { applyInScope, scopeFor, type ScopeOptions } from '../../workorders/scope.js';
+import type { WorkOrdersService } from '../../workorders/index.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+
+export interface WorkOrdersRoutesOptions extends ScopeOptions {
+  readonly db: Db;
+  readonly orders: WorkOrdersService;
+  readonly now?: () => number;
+}
+
+const text = (max: number) => z.string().max(max);
+const ms = z.number().int().positive();
+const unitId = z.string().min(1).max(64);
+
+const Fields = z.strictObject({
+  category: z.enum(ORDER_CATEGORIES).nullable(),
+  subject: text(200).nullable(),
+  content: text(5000).nullable(),
+  location: text(500).nullable(),
+  callerName: text(100).nullable(),
+  confidential: z.boolean(),
+});
+const FieldsPatch = Fields.partial();
+
+const dispatch = { leadUnitId: unitId, coUnitIds: z.array(unitId).max(20).optional(), deadlineAt: ms, signDeadlineAt: ms.optional(), comment: text(2000).optional() };
+const reason = text(2000);
+const v = { expectedVersion: z.number().int().positive().optional() };
+const act = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape, ...v });
+
+/** Mirrors OrderAction (workorders/lifecycle/types.ts); the lifecycle still checks content. */
+const ActionBody = z.discriminatedUnion('type', [
+  act('update_fields', { fields: FieldsPatch }),
+  act('accept', { fields: FieldsPatch.optional() }),
+  act('answer_on_spot', { answer: text(5000) }),
+  act('dispatch', dispatch),
+  act('redispatch', dispatch),
+  act('sign', {}),
+  act('start', {}),
+  act('return', { reason }),
+  act('request_extension', { days: z.number().int(), reason }),
+  act('grant_extension', { deadlineAt: ms, comment: reason.optional() }),
+  act('refuse_extension', { reason }),
+  act('reply', { text: text(5000) }),
+  act('review_accept', { comment: reason.optional() }),
+  act('review_send_back', { reason, deadlineAt: ms.optional() }),
+  act('evaluate', { result: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']), channel: z.enum(['survey', 'callback', 'third_party']), comment: reason.optional() }),
+  act('supervise', { level: z.number().int(), reason: reason.optional(), deadlineAt: ms.optional() }),
+  act('close', { reason: reason.optional() }),
+  act('merge_into', { targetOrderId: z.number().int().positive() }),
+  act('link', { otherOrderId: z.number().int().positive() }),
+  act('callback_done', { result: z.enum(['demand', 'no_demand', 'unreachable']), comment: reason.optional() }),
+  act('abandon', { reason: reason.optional() }),
+]);
+
+const OrderView = z.object({
+  id: z.number(),
+  number: z.string(),
+  channel: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  category: z.enum(ORDER_CATEGORIES).nullable(),
+  subject: z.string().nullable(),
+  content: z.string().nullable(),
+  location: z.string().nullable(),
+  callerId: z.number().nullable(),
+  callerPhone: z.string().nullable(),
+  callerName: z.string().nullable(),
+  confidential: z.boolean(),
+  reporterHidden: z.boolean(),
+  callId: z.string().nullable(),
+  agentId: z.number().nullable(),
+  leadUnitId: z.string().nullable(),
+  coUnitIds: z.array(z.string()).readonly(),
+  coRepliedUnitIds: z.array(z.string()).readonly(),
+  deadlineAt: z.number().nullable(),
+  signDeadlineAt: z.number().nullable(),
+  callbackDue: z.boolean(),
+  pendingExtension: z.object({ days: z.number(), reason: z.string(), requestedAt: z.number(), requestedBy: z.number() }).nullable(),
+  satisfaction: z.string().nullable(),
+  supervisionLevel: z.number(),
+  handlingRound: z.number(),
+  mergedIntoId: z.number().nullable(),
+  linkedOrderIds: z.array(z.number()).readonly(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  version: z.number(),
+});
+const EventView = z.object({
+  id: z.number(),
+  orderId: z.number(),
+  at: z.number(),
+  action: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  actorId: z.number().nullable(),
+  actorRole: z.string().nullable(),
+  comment: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** A list parameter given once (`?status=a`), repeated (`?status=a&status=b`) or comma-separated. */
+const listParam = <T extends z.ZodType>(item: T) =>
+  z.preprocess((x) => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(item).optional());
+/** Epoch milliseconds or an ISO date-time. */
+const time = z.union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
+
+const ListQuery = z.object({
+  status: listParam(z.enum(ORDER_STATUSES)),
+  category: z.enum(ORDER_CATEGORIES).optional(),
+  channel: z.string().max(32).optional(),
+  leadUnitId: unitId.optional(),
+  overdue: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  createdFrom: time.optional(),
+  createdTo: time.optional(),
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  sort: z.enum(ORDER_SORTS).default('createdAt'),
+});
+
+const CreateBody = Fields.partial().extend({
+  channel: z.string().min(1).max(32),
+  callerPhone: z.string().regex(/^\d{3,20}$/).nullable().optional(),
+  category: z.enum(ORDER_CATEGORIES),
+  content: text(5000).min(1),
+});
+
+const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const STAFF = ['agent', 'shift_lead', 'admin'] as const;
+
+const actorOf = (user: SessionUser | null): Actor => {
+  if (!user) throw appError('UNAUTHENTICATED');
+  return { id: user.id, role: user.role, unitId: user.unitId };
+};
+
+export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = async (app, opts) => {
+  const { db, orders } = opts;
+  const now = opts.now ?? Date.now;
+  const scope = (user: SessionUser | null) => scopeFor(actorOf(user), opts);
+
+  app.get(
+    '/api/workorders',
+    {
+      schema: { tags: ['workorders'], querystring: ListQuery, response: { 200: z.object({ items: z.array(OrderView), total: z.number(), page: z.number(), pageSize: z.number() }) } },
+      preHandler: requireRole(...STAFF, 'unit_handler'),
+    },
+    async (req) => listOrders(db, scope(req.user), req.query, now()),
+  );
+
+  app.get(
+    '/api/workorders/:id',
+    {
+      schema: { tags: ['workorders'], params: IdParams, response: { 200: OrderView.extend({ history: z.array(EventView) }) } },
+      preHandler: requireRole(...STAFF, 'unit_handler'),
+    },
+    async (req) => getOrderDetail(db, scope(req.user), req.params.id),
+  );
+
+  app.post(
+    '/api/workorders/:id/actions',
+    {
+      schema: { tags: ['workorders'], params: IdParams, body: ActionBody, response: { 200: z.object({ order: OrderView, event: EventView }) } },
+      preHandler: requireRole(...STAFF, 'unit_handler'),
+    },
+    async (req) => {
+      const { expectedVersion, ...action } = req.body;
+      const s = scope(req.user);
+      return resultView(applyInScope(db, orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
+    },
+  );
+
+  app.post(
+    '/api/workorders',
+    {
+      schema: { tags: ['workorders'], body: CreateBody, response: { 201: OrderView } },
+      preHandler: requireRole(...STAFF),
+    },
+    async (req, reply) => {
+      const { channel, callerPhone, ...fields } = req.body;
+      const actor = actorOf(req.user);
+      const draft = { channel, callerPhone: callerPhone ?? null, callerName: fields.callerName ?? null, agentId: actor.id };
+      return reply.status(201).send(viewOfOrder(createAccepted(db, orders, { draft, fields }, actor), scope(req.user)));
+    },
+  );
+};

@@ -1,0 +1,212 @@
+/**
+ * The deadline scheduler (限时办结 / 超期预警): every interval it looks for open orders whose
+ * sign-for or handling deadline is due soon or has passed, records each warning once in
+ * `deadline_warnings` and announces it as a `workorder.deadline` domain event.
+ *
+ * Once: a warning is keyed by (order, kind, deadline) under a unique index, so a second scan,
+ * a restart or a second process sharing the database never repeats it, while a new deadline
+ * (extension, re-dispatch, supervision) can warn again. The row is committed before the event
+ * is emitted; a crash in between loses that one notification rather than sending it twice.
+ * Warnings that fell due while the server was down are raised by the first scan.
+ */
+import type { Db } from '../../db/connection.js';
+import type { DeadlineWarningKind } from '../../db/schema.js';
+import type { DeadlineWarning, DomainEvents } from '../../events/domain-events.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Tx } from '../repository.js';
+import { TERMINAL_STATUSES, type OrderStatus } from '../lifecycle/index.js';
+import { addWorkingHours, dueState } from './arithmetic.js';
+import { buildWorkCalendar, type CalendarConfig } from './calendar-config.js';
+import type { SlaConfig } from './sla-config.js';
+import { workdayMs, type WorkCalendar } from './work-calendar.js';
+import { findUnwarned, insertWarning, type DeadlineClock } from './warnings-repository.js';
+
+const HOUR_MS = 3_600_000;
+/** dueState rounds its threshold to whole minutes; the SQL horizon reaches a little further. */
+const HORIZON_SLACK_MS = 2 * 60_000;
+
+/** What the scheduler reads afresh on every scan, so an edited sla.yaml or calendar.yaml applies at once. */
+export interface DeadlineConfig {
+  readonly calendar: WorkCalendar;
+  readonly sla: Readonly<Pick<SlaConfig, 'workHours' | 'signFor' | 'dueSoon'>>;
+}
+
+export interface DeadlineSchedulerOptions {
+  readonly db: Db;
+  readonly config: () => DeadlineConfig;
+  readonly events: DomainEvents;
+  readonly log: Logger;
+  readonly now?: () => number;
+  /** Time between scans; 60 s by default. */
+  readonly intervalMs?: number;
+  /** At most this many warnings per scan; a full batch is followed at once by another scan. */
+  readonly batchSize?: number;
+}
+
+export interface ScanResult {
+  /** The warnings raised (and emitted) by this scan. */
+  readonly warnings: readonly DeadlineWarning[];
+  /** The batch was full: more warnings may be waiting. */
+  readonly more: boolean;
+}
+
+interface Clock {
+  readonly clock: DeadlineClock;
+  readonly statuses: readonly OrderStatus[];
+  readonly dueSoon: DeadlineWarningKind;
+  readonly overdue: DeadlineWarningKind;
+}
+
+const open = (statuses: readonly OrderStatus[]) => statuses.filter((s) => !TERMINAL_STATUSES.includes(s));
+
+/**
+ * The statuses in which each clock runs. The sign-for clock runs until the lead unit signs.
+ * The handling clock runs from dispatch until the lead unit replies, including while the order
+ * waits to be signed (an unsigned order past its handling deadline is overdue all the same)
+ * and during supervised second handling. It stops while the order is returned (the platform
+ * must re-dispatch, with a new deadline), replied, reviewed or evaluated.
+ */
+const CLOCKS: readonly Clock[] = [
+  { clock: 'sign', statuses: open(['dispatched']), dueSoon: 'sign_due_soon', overdue: 'sign_overdue' },
+  { clock: 'handling', statuses: open(['dispatched', 'signed', 'in_progress', 'supervised']), dueSoon: 'due_soon', overdue: 'overdue' },
+];
+
+/**
+ * The due-soon threshold in working days. For the handling deadline it is sla.yaml's
+ * `dueSoon.workingDays`. The sign-for limit is a few working hours, which a one-day threshold
+ * would flag as due soon the moment an order is dispatched; it warns in the second half of
+ * the limit instead, or earlier if `dueSoon` is shorter than that.
+ */
+export function dueSoonWorkingDays(clock: DeadlineClock, sla: DeadlineConfig['sla']): number {
+  if (clock === 'handling') return sla.dueSoon.workingDays;
+  const halfSignFor = (sla.signFor.workingHours * HOUR_MS) / 2 / workdayMs(sla.workHours);
+  return Math.min(sla.dueSoon.workingDays, halfSignFor);
+}
+
+export class DeadlineScheduler {
+  private readonly now: () => number;
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private drain: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: DeadlineSchedulerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.intervalMs = opts.intervalMs ?? 60_000;
+    this.batchSize = opts.batchSize ?? 500;
+    if (!(this.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${this.intervalMs}`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1, got ${this.batchSize}`);
+    this.log = opts.log.child({ component: 'deadline-scheduler' });
+  }
+
+  /** Scans at once (raising what fell due while the server was down), then every interval. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.drain);
+    this.timer = undefined;
+    this.drain = undefined;
+  }
+
+  /**
+   * One scan: finds unwarned due-soon and overdue deadlines, records them in ONE transaction,
+   * then emits `workorder.deadline` for each after the commit. Overdue ones come first.
+   */
+  scanOnce(now: number = this.now()): ScanResult {
+    const cfg = this.opts.config();
+    const { warnings, more } = this.opts.db.transaction((tx) => {
+      const found = this.collect(tx, now, cfg);
+      const inserted = found.candidates.filter((w) =>
+        insertWarning(tx, { orderId: w.orderId, kind: w.kind, deadlineAt: w.deadlineAt, leadUnitId: w.leadUnitId, warnedAt: now }),
+      );
+      return { warnings: inserted, more: found.more };
+    });
+    // After the commit: listeners only ever hear about warnings that are recorded.
+    for (const w of warnings) this.emit(w);
+    if (warnings.length > 0) this.log.info({ count: warnings.length, more }, 'deadline warnings raised');
+    return { warnings, more };
+  }
+
+  /** Unwarned deadlines, overdue ones first, at most one batch. */
+  private collect(tx: Tx, now: number, { calendar, sla }: DeadlineConfig): { candidates: DeadlineWarning[]; more: boolean } {
+    const candidates: DeadlineWarning[] = [];
+    let more = false;
+    const room = () => {
+      const left = this.batchSize - candidates.length;
+      if (left <= 0) more = true;
+      return left;
+    };
+    for (const c of CLOCKS) {
+      const left = room();
+      if (left <= 0) break;
+      const rows = findUnwarned(tx, { clock: c.clock, kind: c.overdue, statuses: c.statuses, max: now - 1, limit: left });
+      for (const o of rows) candidates.push({ ...o, kind: c.overdue, at: now });
+      if (rows.length === left) more = true;
+    }
+    for (const c of CLOCKS) {
+      const left = room();
+      if (left <= 0) break;
+      const days = dueSoonWorkingDays(c.clock, sla);
+      // Deadlines after this instant have more working time left than the threshold.
+      const reachHours = (days * workdayMs(sla.workHours) + HORIZON_SLACK_MS) / HOUR_MS;
+      const horizon = addWorkingHours(now, reachHours, calendar, sla.workHours);
+      const rows = findUnwarned(tx, { clock: c.clock, kind: c.dueSoon, statuses: c.statuses, min: now, max: horizon, limit: left });
+      // Earliest deadline first: once one is still on time, so is every later one.
+      const soon = rows.filter((o) => dueState(o.deadlineAt, now, days, calendar, sla.workHours) === 'due_soon');
+      for (const o of soon) candidates.push({ ...o, kind: c.dueSoon, at: now });
+      if (rows.length === left && soon.length === rows.length) more = true;
+    }
+    return { candidates, more };
+  }
+
+  private emit(w: DeadlineWarning): void {
+    this.log.debug({ orderId: w.orderId, kind: w.kind, deadlineAt: w.deadlineAt, leadUnitId: w.leadUnitId }, 'deadline warning');
+    try {
+      this.opts.events.emit('workorder.deadline', w);
+    } catch (err) {
+      // A failing listener must not stop the others from hearing about the remaining warnings.
+      this.log.error({ err, orderId: w.orderId, kind: w.kind }, 'deadline warning listener failed');
+    }
+  }
+
+  private tick(): void {
+    let result: ScanResult;
+    try {
+      result = this.scanOnce();
+    } catch (err) {
+      this.log.error({ err }, 'deadline scan failed');
+      return;
+    }
+    // A backlog (e.g. after a long outage) drains batch by batch without blocking the event loop.
+    if (result.more && result.warnings.length > 0 && this.timer) {
+      this.drain = setTimeout(() => this.tick(), 0);
+      this.drain.unref();
+    }
+  }
+}
+
+/**
+ * Adapts the configuration store's `current()` to the scheduler's `config`, building the
+ * WorkCalendar again only when calendar.yaml changed (the store hands out a new frozen object
+ * on each reload).
+ */
+export function deadlineConfigFrom(current: () => { readonly sla: SlaConfig; readonly calendar: CalendarConfig }): () => DeadlineConfig {
+  let cached: { source: CalendarConfig; calendar: WorkCalendar } | undefined;
+  return () => {
+    const cfg = current();
+    if (cached?.source !== cfg.calendar) {
+      const built = buildWorkCalendar(cfg.calendar);
+      // The store refuses a calendar.yaml with these problems, so this is a programming error.
+      if (!built.ok) throw new Error(`calendar.yaml does not build: ${built.problems.map((p) => p.message).join('; ')}`);
+      cached = { source: cfg.calendar, calendar: built.calendar };
+    }
+    return { sla: cfg.sla, calendar: cached.calendar };
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Unified intake 统一接收 of online channels (web form, mailbox 网上信箱, WeChat) and of orders
+ * platform staff type in without a call (walk-in, phone without a call record): a draft is
+ * created and accepted in ONE transaction, so a refused acceptance leaves no stray draft.
+ */
+import type { Db } from '../db/connection.js';
+import type { Actor, OrderCategory, OrderFields } from './lifecycle/index.js';
+import { publicOrderLookup, type PublicOrderView } from './queries.js';
+import type { WorkOrder } from './repository.js';
+import type { NewDraft, WorkOrdersService } from './workorders-service.js';
+
+export const ONLINE_CHANNELS = ['web', 'mailbox', 'wechat'] as const;
+export type OnlineChannel = (typeof ONLINE_CHANNELS)[number];
+
+/** What a citizen submits online (already validated at the gateway). */
+export interface OnlineSubmission {
+  readonly name?: string | null;
+  readonly phone: string;
+  readonly category: OrderCategory;
+  readonly subject: string;
+  readonly content: string;
+  readonly location?: string | null;
+  readonly confidential?: boolean;
+}
+
+/** The WeChat webhook's text message, as the official-account bridge forwards it. */
+export interface WechatMessage {
+  readonly openid: string;
+  readonly msgType: 'text';
+  readonly content: string;
+  readonly phone: string;
+  readonly nickname?: string | null;
+  readonly category?: OrderCategory;
+  readonly subject?: string | null;
+  readonly location?: string | null;
+  readonly confidential?: boolean;
+}
+
+/** Everything needed to take an order: where it came from, who reported it, and the demand. */
+export interface AcceptedOrderInput {
+  readonly draft: NewDraft;
+  readonly fields: Partial<OrderFields>;
+}
+
+/** Creates a draft and accepts it with `fields` in one transaction, as `actor`. */
+export function createAccepted(db: Db, orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): WorkOrder {
+  return db.transaction((tx) => {
+    const draft = orders.createDraftIn(tx, input.draft);
+    return orders.applyWithin(tx, draft.id, { type: 'accept', fields: input.fields }, actor).order;
+  });
+}
+
+/** A WeChat text message needs a category and subject the chat does not carry: agents adjust them. */
+const WECHAT_DEFAULT_CATEGORY: OrderCategory = 'consultation';
+const SUBJECT_FROM_CONTENT = 30;
+
+export function wechatToSubmission(m: WechatMessage): OnlineSubmission {
+  const content = m.content.trim();
+  return {
+    name: m.nickname ?? null,
+    phone: m.phone,
+    category: m.category ?? WECHAT_DEFAULT_CATEGORY,
+    subject: m.subject?.trim() || [...content].slice(0, SUBJECT_FROM_CONTENT).join(''),
+    content,
+    location: m.location ?? null,
+    confidential: m.confidential ?? false,
+  };
+}
+
+export interface IntakeServiceDeps {
+  readonly db: Db;
+  readonly orders: WorkOrdersService;
+  /** The platform's own account (UsersService.systemUser), the actor that accepts online orders. */
+  readonly systemActor: () => Actor;
+}
+
+export class IntakeService {
+  private actor: Actor | undefined;
+
+  constructor(private readonly deps: IntakeServiceDeps) {}
+
+  /** Takes an online submission as an accepted order; returns its number for the citizen. */
+  submit(channel: OnlineChannel, s: OnlineSubmission): { number: string } {
+    this.actor ??= this.deps.systemActor();
+    const order = createAccepted(
+      this.deps.db,
+      this.deps.orders,
+      {
+        draft: { channel, callerPhone: s.phone, callerName: s.name ?? null },
+        fields: {
+          category: s.category,
+          subject: s.subject.trim(),
+          content: s.content.trim(),
+          location: s.location ?? null,
+          callerName: s.name ?? null,
+          confidential: s.confidential ?? false,
+        },
+      },
+      this.actor,
+    );
+    return { number: order.number };
+  }
+
+  /** The citizen's progress lookup: ORDER_NOT_FOUND for an unknown number and a wrong phone alike. */
+  lookup(number: string, phone: string): PublicOrderView {
+    return publicOrderLookup(this.deps.db, number, phone);
+  }
+}

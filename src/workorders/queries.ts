@@ -1,0 +1,250 @@
+/**
+ * Read views of work orders for the REST API: list with filters and full-text search, one
+ * order with its history, and the citizen's public progress lookup. Pure drizzle reads; every
+ * view goes through a scope (scope.ts) so a unit handler never sees another unit's order or a
+ * confidential reporter.
+ */
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { workOrders } from '../db/schema.js';
+import { WorkOrderError } from './errors.js';
+import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
+import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
+import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
+
+/** An order as the API shows it; the reporter is null and `reporterHidden` true when masked. */
+export interface OrderView {
+  readonly id: number;
+  readonly number: string;
+  readonly channel: string;
+  readonly status: OrderStatus;
+  readonly category: OrderCategory | null;
+  readonly subject: string | null;
+  readonly content: string | null;
+  readonly location: string | null;
+  readonly callerId: number | null;
+  readonly callerPhone: string | null;
+  readonly callerName: string | null;
+  readonly confidential: boolean;
+  readonly reporterHidden: boolean;
+  readonly callId: string | null;
+  readonly agentId: number | null;
+  readonly leadUnitId: string | null;
+  readonly coUnitIds: readonly string[];
+  readonly coRepliedUnitIds: readonly string[];
+  readonly deadlineAt: number | null;
+  readonly signDeadlineAt: number | null;
+  readonly callbackDue: boolean;
+  readonly pendingExtension: { days: number; reason: string; requestedAt: number; requestedBy: number } | null;
+  readonly satisfaction: string | null;
+  readonly supervisionLevel: number;
+  readonly handlingRound: number;
+  readonly mergedIntoId: number | null;
+  readonly linkedOrderIds: readonly number[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+}
+
+export interface OrderDetail extends OrderView {
+  /** Every event, oldest first. */
+  readonly history: WorkOrderEventRecord[];
+}
+
+export const ORDER_SORTS = ['createdAt', 'deadlineAt'] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
+export interface OrderFilter {
+  readonly status?: readonly OrderStatus[];
+  readonly category?: OrderCategory;
+  readonly channel?: string;
+  readonly leadUnitId?: string;
+  /** Past the handling deadline and still waiting for the unit's reply. */
+  readonly overdue?: boolean;
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+  /** Free text: terms of 3+ characters go through the trigram index, shorter ones match the subject. */
+  readonly q?: string;
+  readonly page?: number;
+  readonly pageSize?: number;
+  /** createdAt: newest first; deadlineAt: most urgent first, orders without a deadline last. */
+  readonly sort?: OrderSort;
+}
+
+export interface OrderPage {
+  readonly items: OrderView[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Statuses in which the unit still owes its reply: only these can be overdue (once replied,
+ * the deadline was met or missed for good and statistics take over).
+ */
+const AWAITING_REPLY: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress', 'returned', 'supervised'];
+
+/** Statuses a citizen's lookup reports, with the last time the order entered each. */
+const PUBLIC_STEPS: readonly OrderStatus[] = [
+  'accepted',
+  'answered_on_spot',
+  'dispatched',
+  'signed',
+  'in_progress',
+  'replied',
+  'evaluated',
+  'supervised',
+  'closed',
+  'merged',
+];
+
+export interface PublicOrderView {
+  readonly number: string;
+  readonly status: OrderStatus;
+  readonly category: OrderCategory | null;
+  readonly createdAt: number;
+  readonly deadlineAt: number | null;
+  readonly progress: Array<{ status: OrderStatus; at: number }>;
+}
+
+export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
+  const page = Math.max(1, filter.page ?? 1);
+  const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
+  const where = and(...filterConditions(scope, filter, now));
+  const order =
+    filter.sort === 'deadlineAt'
+      ? [sql`${workOrders.deadlineAt} is null`, asc(workOrders.deadlineAt), asc(workOrders.id)]
+      : [desc(workOrders.createdAt), desc(workOrders.id)];
+  const rows = db
+    .select()
+    .from(workOrders)
+    .where(where)
+    .orderBy(...order)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all();
+  const total = db.select({ n: count() }).from(workOrders).where(where).get()?.n ?? 0;
+  return { items: rows.map((r) => toView(r, scope)), total, page, pageSize };
+}
+
+/** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */
+export function getOrderDetail(db: Db, scope: OrderScope, id: number): OrderDetail {
+  const view = getOrderView(db, scope, id);
+  const history = listEvents(db, id);
+  return { ...view, history: view.reporterHidden ? history.map(hideReporterInEvent) : history };
+}
+
+/** One order as this scope may see it; ORDER_NOT_FOUND when it is missing or out of scope. */
+export function getOrderView(db: Db, scope: OrderScope, id: number): OrderView {
+  const row = db.select().from(workOrders).where(eq(workOrders.id, id)).get();
+  if (!row || !canSee(scope, row)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
+  return toView(row, scope);
+}
+
+/**
+ * The citizen's lookup by number and phone. An unknown number, a wrong phone and an order
+ * still being taken (draft) all give the same ORDER_NOT_FOUND, so the lookup cannot be used to
+ * probe numbers. Only status, category and times are shown: no content, units or people.
+ */
+export function publicOrderLookup(db: Db, number: string, phone: string): PublicOrderView {
+  const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
+  if (!row || row.callerPhone === null || row.callerPhone !== phone || row.status === 'draft') {
+    throw new WorkOrderError('ORDER_NOT_FOUND', 'no order with this number and phone');
+  }
+  const last = new Map<OrderStatus, number>();
+  for (const e of listEvents(db, row.id)) {
+    if (e.toStatus && e.toStatus !== e.fromStatus && PUBLIC_STEPS.includes(e.toStatus)) last.set(e.toStatus, e.at);
+  }
+  return {
+    number: row.number,
+    status: row.status as OrderStatus,
+    category: row.category as OrderCategory | null,
+    createdAt: row.createdAt,
+    deadlineAt: row.deadlineAt,
+    progress: [...last].map(([status, at]) => ({ status, at })).sort((a, b) => a.at - b.at),
+  };
+}
+
+export function toView(r: WorkOrderRow, scope: OrderScope): OrderView {
+  return viewOfOrder(toWorkOrder(r), scope);
+}
+
+/** The API view of a stored order, masked for the scope. */
+export function viewOfOrder(o: WorkOrder, scope: OrderScope): OrderView {
+  const f = o.fields;
+  const hidden = f.confidential && scope.hideReporter;
+  return {
+    id: o.id,
+    number: o.number,
+    channel: o.channel,
+    status: o.status,
+    category: f.category,
+    subject: f.subject,
+    content: f.content,
+    location: f.location,
+    callerId: hidden ? null : o.callerId,
+    callerPhone: hidden ? null : o.callerPhone,
+    callerName: hidden ? null : f.callerName,
+    confidential: f.confidential,
+    reporterHidden: hidden,
+    callId: o.callId,
+    agentId: o.agentId,
+    leadUnitId: o.leadUnitId,
+    coUnitIds: o.coUnitIds,
+    coRepliedUnitIds: o.coRepliedUnitIds,
+    deadlineAt: o.deadlineAt,
+    signDeadlineAt: o.signDeadlineAt,
+    callbackDue: o.callbackDue,
+    pendingExtension: o.pendingExtension ? { ...o.pendingExtension } : null,
+    satisfaction: o.satisfaction,
+    supervisionLevel: o.supervisionLevel,
+    handlingRound: o.handlingRound,
+    mergedIntoId: o.mergedIntoId,
+    linkedOrderIds: o.linkedOrderIds,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    version: o.version,
+  };
+}
+
+/** The reply to an applied action: the order and its new event, masked for the scope. */
+export function resultView(res: { order: WorkOrder; event: WorkOrderEventRecord }, scope: OrderScope): { order: OrderView; event: WorkOrderEventRecord } {
+  const order = viewOfOrder(res.order, scope);
+  return { order, event: order.reporterHidden ? hideReporterInEvent(res.event) : res.event };
+}
+
+export function hideReporterInEvent(e: WorkOrderEventRecord): WorkOrderEventRecord {
+  return e.data ? { ...e, data: hideReporterIn(e.data) as Record<string, unknown> } : e;
+}
+
+function filterConditions(scope: OrderScope, f: OrderFilter, now: number): Array<SQL | undefined> {
+  const conds: Array<SQL | undefined> = [scopeCondition(scope)];
+  if (f.status && f.status.length > 0) conds.push(inArray(workOrders.status, [...f.status]));
+  if (f.category) conds.push(eq(workOrders.category, f.category));
+  if (f.channel) conds.push(eq(workOrders.channel, f.channel));
+  if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, f.leadUnitId));
+  if (f.overdue) conds.push(lt(workOrders.deadlineAt, now), inArray(workOrders.status, [...AWAITING_REPLY]));
+  if (f.createdFrom !== undefined) conds.push(gte(workOrders.createdAt, f.createdFrom));
+  if (f.createdTo !== undefined) conds.push(lte(workOrders.createdAt, f.createdTo));
+  if (f.q) conds.push(...textConditions(f.q));
+  return conds;
+}
+
+/**
+ * The trigram tokenizer only indexes runs of 3+ characters, so a shorter term can never MATCH:
+ * those fall back to LIKE on the subject. Longer terms are quoted as FTS5 phrases (no query
+ * syntax from users) and must all occur.
+ */
+function textConditions(q: string): SQL[] {
+  const terms = q.trim().split(/\s+/).filter(Boolean);
+  const long = terms.filter((t) => [...t].length >= 3);
+  const short = terms.filter((t) => [...t].length < 3);
+  const conds = short.map((t) => sql`${workOrders.subject} like ${`%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (long.length > 0) {
+    const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+    conds.push(sql`${workOrders.id} in (select rowid from work_orders_fts where work_orders_fts match ${match})`);
+  }
+  return conds;
+}

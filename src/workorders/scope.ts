@@ -1,0 +1,89 @@
+/**
+ * Who sees which work orders. Platform staff (agents, shift leads, admins) see every order;
+ * a unit handler sees only the orders their unit leads or co-handles — anything else is
+ * reported as ORDER_NOT_FOUND so that order ids and numbers do not leak. Units also never see
+ * the reporter of a confidential order (保密: GB/T 33358 confidentiality on request).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { workOrders } from '../db/schema.js';
+import type { Db } from '../db/connection.js';
+import { WorkOrderError } from './errors.js';
+import type { Actor, ActorRole, OrderAction } from './lifecycle/index.js';
+import { findOrder } from './repository.js';
+import type { ApplyResult, WorkOrdersService } from './workorders-service.js';
+
+export type OrderScope =
+  | { readonly kind: 'all'; readonly hideReporter: false }
+  /** The orders whose lead unit or a co-handling unit is one of `unitIds`. */
+  | { readonly kind: 'units'; readonly unitIds: readonly string[]; readonly hideReporter: true }
+  | { readonly kind: 'none'; readonly hideReporter: true };
+
+export interface ScopeOptions {
+  /**
+   * The units under `unitId` (its subtree in config/org.yaml, e.g. a county sub-platform 分平台
+   * and the units it dispatches to). Without it a unit handler sees their own unit only.
+   */
+  readonly unitsInSubtree?: (unitId: string) => readonly string[];
+}
+
+export interface ScopeUser {
+  readonly role: ActorRole;
+  readonly unitId: string | null;
+}
+
+const PLATFORM_ROLES: readonly ActorRole[] = ['agent', 'shift_lead', 'admin'];
+
+export function scopeFor(user: ScopeUser, opts: ScopeOptions = {}): OrderScope {
+  if (PLATFORM_ROLES.includes(user.role)) return { kind: 'all', hideReporter: false };
+  if (user.role !== 'unit_handler' || !user.unitId) return { kind: 'none', hideReporter: true };
+  const subtree = opts.unitsInSubtree?.(user.unitId) ?? [];
+  return { kind: 'units', unitIds: [...new Set([user.unitId, ...subtree])], hideReporter: true };
+}
+
+/** The units an order is with: the lead unit and the co-handling units. */
+export interface OrderUnits {
+  readonly leadUnitId: string | null;
+  readonly coUnitIds: readonly string[];
+}
+
+export function canSee(scope: OrderScope, order: OrderUnits): boolean {
+  if (scope.kind === 'all') return true;
+  if (scope.kind === 'none') return false;
+  return (order.leadUnitId !== null && scope.unitIds.includes(order.leadUnitId)) || order.coUnitIds.some((u) => scope.unitIds.includes(u));
+}
+
+/** The same rule as `canSee`, as a WHERE condition on work_orders (undefined: no restriction). */
+export function scopeCondition(scope: OrderScope): SQL | undefined {
+  if (scope.kind === 'all') return undefined;
+  if (scope.kind === 'none' || scope.unitIds.length === 0) return sql`0`;
+  const units = sql.join(
+    scope.unitIds.map((u) => sql`${u}`),
+    sql`, `,
+  );
+  return sql`(${workOrders.leadUnitId} in (${units}) or exists (select 1 from json_each(${workOrders.coUnitIds}) where json_each.value in (${units})))`;
+}
+
+/** Keys that identify the reporter, wherever they appear (order rows and history event data). */
+const REPORTER_KEYS = new Set(['callerPhone', 'callerName', 'callerId']);
+
+/** A copy of event data with the reporter's identity set to null at any depth. */
+export function hideReporterIn(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideReporterIn);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, REPORTER_KEYS.has(k) ? null : hideReporterIn(v)]));
+}
+
+/**
+ * Applies an action for a user limited to `scope`: an order outside it is ORDER_NOT_FOUND, as
+ * if it did not exist, before the lifecycle is asked (whose refusal would confirm it exists).
+ */
+export function applyInScope(
+  db: Db,
+  orders: WorkOrdersService,
+  scope: OrderScope,
+  req: { readonly orderId: number; readonly action: OrderAction; readonly actor: Actor; readonly expectedVersion?: number | undefined },
+): ApplyResult {
+  const order = findOrder(db, req.orderId);
+  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${req.orderId} not found`);
+  return orders.apply(req.orderId, req.action, req.actor, req.expectedVersion);
+}
