@@ -56,7 +56,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
   let shuttingDown = false;
 
   try {
-    const db = openDb({ file: env.dbFile });
+    const db = openDb({ file: env.dbFile, synchronous: env.dbSync });
     closers.push(() => db.close());
     log.info({ file: env.dbFile }, 'database ready');
 

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SUNLINE_COOKIE_SECURE: bool.default(false),
+  SUNLINE_DB_SYNC: z.enum(['full', 'normal']).default('full'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
 });
 
@@ -37,6 +38,8 @@ export interface Env {
   readonly logLevel: z.infer<typeof EnvSchema>['SUNLINE_LOG_LEVEL'];
   readonly dataDir: string;
   readonly dbFile: string;
+  /** SQLite synchronous mode: full (power-loss safe, default) or normal (crash safe, faster). */
+  readonly dbSync: 'full' | 'normal';
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;
@@ -69,6 +72,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.SUNLINE_LOG_LEVEL,
     dataDir,
     dbFile: e.SUNLINE_DB_FILE ?? path.join(dataDir, 'sunline.db'),
+    dbSync: e.SUNLINE_DB_SYNC,
     configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
     configWatch: e.SUNLINE_CONFIG_WATCH,
     telephony: e.SUNLINE_TELEPHONY,

@@ -151,6 +151,10 @@ export const workOrders = sqliteTable(
     index('work_orders_caller_idx').on(t.callerId, t.createdAt),
     index('work_orders_status_idx').on(t.status, t.deadlineAt),
     index('work_orders_lead_unit_idx').on(t.leadUnitId, t.status),
+    // Lists newest first, optionally by category or channel (see bench/orders.ts).
+    index('work_orders_created_idx').on(t.createdAt, t.id),
+    index('work_orders_category_created_idx').on(t.category, t.createdAt),
+    index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
   ],
 );
 

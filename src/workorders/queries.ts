@@ -74,11 +74,14 @@ export interface OrderFilter {
 export interface OrderPage {
   readonly items: OrderView[];
   readonly total: number;
+  readonly totalCapped: boolean;
   readonly page: number;
   readonly pageSize: number;
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** Lists count matches up to this many; beyond it `total` is this and `totalCapped` true. */
+export const TOTAL_CAP = 10_000;
 
 /**
  * Statuses in which the unit still owes its reply: only these can be overdue (once replied,
@@ -125,8 +128,11 @@ export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: 
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all();
-  const total = db.select({ n: count() }).from(workOrders).where(where).get()?.n ?? 0;
-  return { items: rows.map((r) => toView(r, scope)), total, page, pageSize };
+  // Counting every match of a broad filter over a million orders costs more than the page
+  // itself: count up to TOTAL_CAP and say when there are more.
+  const matched = db.select({ one: sql`1` }).from(workOrders).where(where).limit(TOTAL_CAP + 1).as('matched');
+  const n = db.select({ n: count() }).from(matched).get()?.n ?? 0;
+  return { items: rows.map((r) => toView(r, scope)), total: Math.min(n, TOTAL_CAP), totalCapped: n > TOTAL_CAP, page, pageSize };
 }
 
 /** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */

@@ -152,7 +152,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
   app.get(
     '/api/workorders',
     {
-      schema: { tags: ['workorders'], querystring: ListQuery, response: { 200: z.object({ items: z.array(OrderView), total: z.number(), page: z.number(), pageSize: z.number() }) } },
+      schema: { tags: ['workorders'], querystring: ListQuery, response: { 200: z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() }) } },
       preHandler: requireRole(...STAFF, 'unit_handler'),
     },
     async (req) => listOrders(db, scope(req.user), req.query, now()),

@@ -1,0 +1,120 @@
+/**
+ * bench:orders — one million work orders in SQLite: bulk generation, then create throughput
+ * through WorkOrdersService (one transaction per order, as in production), then list/filter and
+ * full-text search latency through the same query code the REST API uses.
+ *
+ *   npm run bench:orders [-- --orders 1000000 --creates 20000 --queries 300]
+ * Last line: one JSON object. Targets (benchmark only): create ≥ 2000/s, search p95 ≤ 50 ms.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb } from '../src/db/connection.js';
+import { WorkOrdersService } from '../src/workorders/index.js';
+import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
+import type { OrderStatus } from '../src/workorders/lifecycle/index.js';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, creates: { type: 'string', default: '20000' }, queries: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
+const ORDERS = Number(values.orders);
+const CREATES = Number(values.creates);
+const QUERIES = Number(values.queries);
+
+const SUBJECTS = ['超市售卖过期食品', '小区噪音扰民', '路灯不亮', '公积金提取咨询', '社保卡补办', '公交线路调整建议', '物业收费纠纷', '违章停车占道', '餐馆油烟污染', '医保报销咨询', '拖欠工资', '网购退款纠纷', '道路积水', '商标侵权举报', '出租车拒载投诉'];
+const PLACES = ['吴兴区爱山街道', '南浔区南浔镇', '德清县武康街道', '德清县莫干山镇', '吴兴区织里镇', '南浔区练市镇'];
+const DETAILS = ['市民反映情况属实，请尽快处理', '多次反映未解决', '希望有关部门核实', '已持续一周', '涉及多户居民', '请求回电告知结果'];
+const STATUSES: OrderStatus[] = ['closed', 'closed', 'closed', 'evaluated', 'in_progress', 'signed', 'dispatched', 'replied', 'answered_on_spot', 'accepted'];
+const CATEGORIES = ['consultation', 'request_for_help', 'complaint', 'report', 'suggestion', 'praise'] as const;
+const UNITS = ['city-amr', 'city-hrss', 'city-transport', 'city-housing', 'city-urban', 'deqing-amr', 'wuxing-aishan'];
+const CHANNELS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329', 'web', 'wechat'];
+
+const pick = <T>(a: readonly T[], i: number): T => a[i % a.length]!;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-orders-'));
+  const h = openDb({ file: path.join(dir, 'bench.db') });
+  const t0 = Date.now();
+  const now = Date.now();
+  const insert = h.sqlite.prepare(`insert into work_orders
+    (number, channel, caller_phone, caller_name, category, subject, content, location, status, lead_unit_id, deadline_at, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const batch = h.sqlite.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const created = now - (ORDERS - i) * 30_000; // one order every 30 s, back in time
+      const status = pick(STATUSES, i * 7);
+      const dispatched = !['answered_on_spot', 'accepted'].includes(status);
+      insert.run(
+        `BN-${String(i).padStart(8, '0')}`, pick(CHANNELS, i), `139${String(10_000_000 + (i % 89_999_999)).slice(0, 8)}`, null,
+        pick(CATEGORIES, i * 3), pick(SUBJECTS, i), `${pick(PLACES, i * 5)}${pick(SUBJECTS, i)}，${pick(DETAILS, i * 11)}（编号${i}）`, pick(PLACES, i * 5),
+        status, dispatched ? pick(UNITS, i * 13) : null, dispatched ? created + 5 * 86_400_000 : null, created, created,
+      );
+    }
+  });
+  for (let i = 0; i < ORDERS; i += 10_000) batch(i, Math.min(ORDERS, i + 10_000));
+  const generateS = (Date.now() - t0) / 1000;
+  process.stdout.write(`generated ${ORDERS} orders in ${generateS.toFixed(1)} s\n`);
+
+  const service = new WorkOrdersService(h.db);
+  const creates = (n: number) => {
+    const c0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) service.createDraft({ channel: pick(CHANNELS, i), callerPhone: `1380000${String(i % 10_000).padStart(4, '0')}` });
+    return n / (Number(process.hrtime.bigint() - c0) / 1e9);
+  };
+  // The default (SUNLINE_DB_SYNC=full) fsyncs every commit; 'normal' (WAL) is crash-safe too.
+  const createPerSFull = creates(Math.min(CREATES, 2000));
+  h.sqlite.pragma('synchronous = NORMAL');
+  const createPerS = creates(CREATES);
+  process.stdout.write(`created orders through WorkOrdersService, one transaction each: ${createPerS.toFixed(0)}/s (synchronous=normal), ${createPerSFull.toFixed(0)}/s (full)\n`);
+
+  const scope = { kind: 'all', hideReporter: false } as const;
+  const filters: OrderFilter[] = [
+    { status: ['in_progress', 'signed'] },
+    { category: 'complaint' },
+    { leadUnitId: 'city-amr', sort: 'deadlineAt' },
+    { overdue: true, sort: 'deadlineAt' },
+    { channel: '12315' },
+    { createdFrom: now - 7 * 86_400_000 },
+    {},
+  ];
+  const listMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const f = { ...pick(filters, i), page: 1 + (i % 5), pageSize: 20 };
+    const q0 = process.hrtime.bigint();
+    listOrders(h.db, scope, f, now);
+    listMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+  }
+  const searchMs: number[] = [];
+  // Half common phrases (each matches 1/15 of all orders), half specific ones (an order's own
+  // text, as when an agent looks up a citizen's earlier demand).
+  const terms = ['过期食品', '噪音扰民', '公积金提取', '莫干山镇', '拖欠工资', '出租车拒载', '路灯不亮', '织里镇'];
+  for (let i = 0; i < QUERIES; i++) {
+    const q = i % 2 === 0 ? pick(terms, i) : `编号${(i * 7919) % ORDERS}）`;
+    const q0 = process.hrtime.bigint();
+    listOrders(h.db, scope, { q, page: 1, pageSize: 20 }, now);
+    searchMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+  }
+  const dbBytes = fs.statSync(path.join(dir, 'bench.db')).size;
+  h.close();
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+
+  const result = {
+    orders: ORDERS + CREATES,
+    generate_s: Number(generateS.toFixed(1)),
+    create_per_s: Math.round(createPerS),
+    create_per_s_sync_full: Math.round(createPerSFull),
+    list_p50_ms: Number(pct(listMs, 50).toFixed(2)),
+    list_p95_ms: Number(pct(listMs, 95).toFixed(2)),
+    search_p50_ms: Number(pct(searchMs, 50).toFixed(2)),
+    search_p95_ms: Number(pct(searchMs, 95).toFixed(2)),
+    db_mb: Math.round(dbBytes / 1e6),
+    queries: QUERIES,
+  };
+  process.stdout.write(`list p95 ${result.list_p95_ms} ms, search p95 ${result.search_p95_ms} ms (${QUERIES} each, page size 20, total counted)\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main();
