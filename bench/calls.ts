@@ -22,6 +22,7 @@
  * Prints a summary, then as the last line one JSON object. Loopback only; every sipp and
  * Asterisk is stopped at the end, also on errors and Ctrl-C.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { percentile, runBarePath, runSunlinePath, Teardown, type BenchOptions, type PathResult } from './lib/run.js';
 
@@ -78,10 +79,21 @@ watchdog.unref();
 
 const round = (n: number | null, d = 1): number | null => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
 
+// Machine load while the bench runs: 1-minute load average and this process's CPU (server +
+// call driver; the sim agents, sipp and Asterisk are other processes).
+let loadMax = 0;
+const sampler = setInterval(() => { loadMax = Math.max(loadMax, os.loadavg()[0]!); }, 1000);
+sampler.unref();
+
 async function main(): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const wall0 = Date.now();
   say(`bench:calls rate=${opts.rate}/s duration=${opts.durationS}s agents=${opts.agents} talk=${opts.talkMs / 1000}s answer-after=${opts.answerAfterMs / 1000}s patience=${opts.holdMs / 1000}s`);
   say('sunline path …');
   const s = await runSunlinePath(opts, teardown, say);
+  const cpu = process.cpuUsage(cpu0);
+  const serverCpu = (cpu.user + cpu.system) / 1000 / (Date.now() - wall0);
+  const sunlineLoadMax = loadMax;
   await teardown.run();
   let b: PathResult | null = null;
   if (!a['skip-bare']) {
@@ -109,6 +121,7 @@ async function main(): Promise<void> {
     `  placed→agent ms: p50 ${round(percentile(s.reachDelays, 50), 0)}  p99 ${round(percentile(s.reachDelays, 99), 0)}  max ${round(s.reachDelays.length ? Math.max(...s.reachDelays) : null, 0)}`,
     `  agent errors ${String(s.extra['agentErrorCount'])} ${JSON.stringify(s.extra['agentErrors'])}`,
     `  calls offered more than once ${JSON.stringify(s.extra['reoffered'])}`,
+    `  load: 1-min loadavg max ${sunlineLoadMax.toFixed(2)} on ${os.cpus().length} CPUs; bench process (server + driver) used ${(serverCpu * 100).toFixed(0)}% of one CPU on average`,
     `  server log warn+ lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
   ];
   if (b) {
@@ -146,6 +159,9 @@ async function main(): Promise<void> {
     in_flight_max: s.inFlightMax,
     bare_in_flight_max: b?.inFlightMax ?? null,
     server_log_warnings: s.extra['logWarnings'],
+    loadavg_max: round(sunlineLoadMax, 2),
+    server_process_cpu: round(serverCpu, 2),
+    cpus: os.cpus().length,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -271,6 +271,8 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   for (const r of rows) dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] = (dbOutcomes[`${r.state}/${r.outcome ?? '-'}`] ?? 0) + 1;
   const answeredInDb = rows.filter((r) => r.agent_id !== null && (r.outcome === 'answered' || r.state === 'answered')).length;
   const logs = logSummary(logFile);
+  // Keep the server log only when it says something or a log level was asked for.
+  if (logs.count === 0 && !process.env['SUNLINE_BENCH_LOG']) fs.rmSync(logFile, { force: true });
 
   return {
     name: 'sunline', calls, reached, inFlightMax, outcomes: outcomes(calls),
@@ -291,7 +293,7 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
       agentErrors: agentErrors.slice(0, 10),
       // Calls offered more than once, with who got each offer and when (ms after the first).
       reoffered: [...groupBy(offers, (x) => x.callId).entries()].filter(([, v]) => v.length > 1).slice(0, 5)
-        .map(([callId, v]) => ({ callId, offers: v.map((x) => ({ agent: x.agent, atMs: x.offeredAt - v[0]!.offeredAt, answered: x.answered, error: x.error })) })),
+        .map(([callId, v]) => ({ callId, offers: v.map((x) => ({ agent: x.agent, atMs: x.offeredAt - v[0]!.offeredAt, answered: x.answered, error: x.error, states: x.states?.map((st) => `${st.state}${st.callId === callId ? '(this call)' : st.callId ? '(other call)' : ''}@${st.at - v[0]!.offeredAt}`) })) })),
       agentErrorCount: agentErrors.length,
       hangupErrors: hangupErrors.slice(0, 10),
       logWarnings: logs.count,
