@@ -12,9 +12,10 @@ import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
 import { placeCall, killAllCalls } from '../test/harness/sipp.js';
 import { DEMO_USERS } from './demo-users.js';
+import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
 
 const { values: args } = parseArgs({
-  options: { duration: { type: 'string' }, 'no-callers': { type: 'boolean', default: false } },
+  options: { duration: { type: 'string' }, 'no-callers': { type: 'boolean', default: false }, bots: { type: 'string', default: '2' } },
 });
 
 const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
@@ -32,6 +33,25 @@ async function main(): Promise<void> {
   await app.http.listen({ host: env.host, port: env.port });
 
   const base = `http://127.0.0.1:${env.port}`;
+  await until(() => app.calls.center?.telephonyUp() === true, 15_000);
+  // Simulated agents answer some calls, so the queue moves and shift leads see activity.
+  const botCount = Number(args.bots);
+  let bots: SimAgents | undefined;
+  if (botCount > 0) {
+    bots = await startSimAgents({
+      url: base,
+      count: botCount,
+      usernamePrefix: 'bot',
+      usersService: app.users,
+      answerAfterMs: 3_000,
+      talkMs: 20_000,
+      wrapupMs: 5_000,
+      hangup: async (callId) => {
+        const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string } | undefined;
+        if (row && app.calls.ari) await app.calls.ari.channels.hangup(row.channel_id).catch(() => undefined);
+      },
+    });
+  }
   const out = [
     '',
     'Sunline demo is running.',
@@ -41,7 +61,8 @@ async function main(): Promise<void> {
     `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,
     '  logins (username / password / role):',
     ...DEMO_USERS.map((u) => `    ${u.username.padEnd(10)} ${u.password.padEnd(14)} ${u.role}  ${u.displayName}`),
-    args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s`,
+    args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s; some hang up while waiting`,
+    `  simulated agents:  ${botCount} (bot1…; they answer after 3 s and talk 20 s) — log in as agent1 to take calls yourself`,
     'Press Ctrl-C to stop.',
     '',
   ];
@@ -67,6 +88,7 @@ async function main(): Promise<void> {
     stopping = true;
     if (timer) clearInterval(timer);
     killAllCalls();
+    await bots?.stop();
     await app.close();
     await asterisk.stop();
     process.stdout.write('demo stopped\n');
@@ -74,6 +96,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   if (args.duration) setTimeout(() => void stop(), Number(args.duration) * 1000);
+}
+
+async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
 }
 
 function callEvery(): number {

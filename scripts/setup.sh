@@ -28,6 +28,10 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi
 
+# mediasoup's C++ worker, built offline against Debian 12's libraries and cached outside the repo
+# (docs/mediasoup.md): ~7-15 min the first time on 2 cores, under a second afterwards.
+bash scripts/mediasoup/build-worker.sh >/dev/null
+
 # npm 11 runs install scripts only for the packages listed in package.json "allowScripts".
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

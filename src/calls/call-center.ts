@@ -11,12 +11,13 @@ import type { DomainEvents } from '../events/domain-events.js';
 import type { AgentsService } from '../agents/agents-service.js';
 import type { AgentView, QueueSnapshot, ScreenPop, WaitingCaller } from '../realtime/contract.js';
 import type { ConsoleCommands } from '../realtime/commands.js';
-import type { AgentLeg, InboundChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
+import type { AgentLeg, InboundChannel, SurveyChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
 import type { Actor } from '../workorders/lifecycle/index.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
 import { directOfferEnded, ringWithdrawn, withdrawToAgent } from './direct-offer.js';
+import { runSurvey } from './survey.js';
 
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
@@ -45,6 +46,7 @@ export interface CallCenterOptions {
 
 export class CallCenter implements SwitchboardListener, ConsoleCommands {
   readonly live = new LiveCalls();
+  private closing = false;
   private readonly now: () => number;
   private readonly log: Logger;
 
@@ -68,7 +70,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       await sw.answer(ch.channelId);
       const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
       const played = await sw.playFirst(ch.channelId, prompts.filter((p): p is string => !!p));
-      if (!this.live.get(call.callId)) return; // hung up during the greeting
+      if (!this.live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
       this.o.repo.event(call.callId, 'greeted', this.now(), null, { played });
     } catch (err) {
       if (!this.live.get(call.callId)) return;
@@ -107,7 +109,9 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       reconcile(this).catch((err: unknown) => this.log.warn({ err }, 'adoption failed'));
       return;
     }
-    call.state = 'queued';
+    // AMI's QueueCallerJoin and ARI's agent-leg StasisStart come on different connections: an
+    // offer may already be under way. Only a caller still at the front door changes state.
+    if (call.state === 'front_door') call.state = 'queued';
     this.o.repo.queued(call.callId, this.now());
     this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
   }
@@ -294,6 +298,10 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     ringWithdrawn(this, channelId, agentId).catch((err: unknown) => this.log.error({ err, agentId }, 'direct offer failed'));
   }
 
+  survey(ch: SurveyChannel): void {
+    runSurvey(this, ch).catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'survey failed'));
+  }
+
   // ---- telephony up / down ------------------------------------------------------------------
 
   disconnected(): void {
@@ -306,6 +314,18 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       .then(() => this.o.agents.resync())
       .catch((err: unknown) => this.log.warn({ err }, 'resync after reconnect failed'))
       .finally(() => this.o.events.emit('telephony.status', { telephony: 'up', at: this.now() }));
+  }
+
+  /**
+   * Shutting down: callers still at the front door go on to the queue now (Asterisk keeps a
+   * channel whose Stasis app went away in silence), so no call is lost while we are down.
+   */
+  async drain(): Promise<void> {
+    this.closing = true;
+    for (const call of this.live.all()) {
+      if (call.state !== 'front_door') continue;
+      await this.o.switchboard.sendToQueue(call.channelId, { callId: call.callId, priority: call.priority }).catch((err: unknown) => this.log.warn({ err, callId: call.callId }, 'drain failed'));
+    }
   }
 
   // ---- views --------------------------------------------------------------------------------

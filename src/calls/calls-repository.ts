@@ -2,15 +2,24 @@
  * Calls in the database: the call record, its append-only event log (the KPIs are computed
  * from it) and, written in the same transaction as the call, the call's work-order draft.
  */
-import { and, desc, eq, ne, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { callEvents, callers, calls, workOrders, type CallState } from '../db/schema.js';
 import type { OrderSummary, RecentCall } from '../realtime/contract.js';
 import type { WorkOrdersService, Tx } from '../workorders/index.js';
-import type { Actor } from '../workorders/lifecycle/index.js';
+import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
 
 export type CallEventType =
-  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn';
+  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn' | 'survey';
+
+/** A post-call survey answer, or `no_answer` (no key, or a key that means nothing). */
+export type SurveyResult = Satisfaction | 'no_answer';
+
+/** What the survey did to the call's work order (null: call event only). */
+export interface SurveyRecorded {
+  orderId: number | null;
+  actions: string[];
+}
 
 export interface NewInboundCall {
   callId: string;
@@ -79,7 +88,9 @@ export class CallsRepository {
 
   queued(callId: string, at: number): void {
     this.db.transaction((tx) => {
-      tx.update(calls).set({ state: 'queued', queuedAt: at }).where(and(eq(calls.id, callId), eq(calls.state, 'entered'))).run();
+      tx.update(calls).set({ queuedAt: at }).where(and(eq(calls.id, callId), isNull(calls.queuedAt))).run();
+      // An offer may have been recorded first (ARI and AMI events race): never step back.
+      tx.update(calls).set({ state: 'queued' }).where(and(eq(calls.id, callId), eq(calls.state, 'entered'))).run();
       this.eventIn(tx, callId, 'queued', at);
     });
   }
@@ -113,6 +124,31 @@ export class CallsRepository {
       tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
       this.eventIn(tx, callId, 'abandoned', at, null, { where });
       this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' }, actor);
+    });
+  }
+
+  /**
+   * One transaction: the call event `survey` and, for an answer, the call's order (followed
+   * into the order it was merged into): `evaluate` (channel survey) when the order was answered
+   * on the spot, else `record_survey` (status unchanged); an unsatisfied evaluated order with a
+   * lead unit is then supervised, if the lifecycle allows it. A closed order only gets the event.
+   */
+  survey(callId: string, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
+    return this.db.transaction((tx) => {
+      this.eventIn(tx, callId, 'survey', at, null, { result });
+      if (result === 'no_answer') return { orderId: null, actions: [] };
+      const row = tx.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.callId, callId)).get();
+      let order = row ? this.orders.get(row.id) : undefined;
+      if (order?.status === 'merged' && order.mergedIntoId !== null) order = this.orders.get(order.mergedIntoId);
+      if (!order || TERMINAL_STATUSES.includes(order.status)) return { orderId: null, actions: [] };
+      const first = order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
+      const after = this.orders.applyWithin(tx, order.id, first, actor).order;
+      const actions: string[] = [first.type];
+      if (after.status === 'evaluated' && after.leadUnitId !== null && after.satisfaction === 'unsatisfied' && allowedActions(after, actor).includes('supervise')) {
+        this.orders.applyWithin(tx, order.id, { type: 'supervise', level: Math.max(1, after.supervisionLevel), reason: 'unsatisfied in the post-call survey' }, actor);
+        actions.push('supervise');
+      }
+      return { orderId: order.id, actions };
     });
   }
 

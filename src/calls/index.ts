@@ -57,6 +57,7 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }) },
     async close() {
+      await center.drain();
       agents.close();
       await Promise.all([ari.close(), ami.close()]);
     },

@@ -39,11 +39,23 @@ export interface QueueEntry {
   priority: number;
 }
 
+/** A caller back with us after the agent hung up: the post-call satisfaction survey. */
+export interface SurveyChannel {
+  channelId: string;
+  /** SUNLINE_CALL_ID of the call (the dialplan only sends calls that have one); null if empty. */
+  callId: string | null;
+}
+
+/** One DTMF key, or why none came: no key within the time, or the channel hung up / left. */
+export type DigitResult = { digit: string } | { digit: null; reason: 'timeout' | 'gone' };
+
 export interface SwitchboardListener {
   inbound(ch: InboundChannel): void;
   /** A caller taken out of the queue for a chosen agent (QueueWithdrawCaller) is back with us. */
   withdrawn(channelId: string, agentId: number): void;
   agentLeg(leg: AgentLeg): void;
+  /** The caller entered the survey (dialplan [survey]); without a handler it is hung up. */
+  survey?(ch: SurveyChannel): void;
   /** A channel we care about hung up (caller or agent leg), in or out of Stasis. */
   channelGone(channelId: string, cause: string): void;
   queueJoined(channelId: string): void;
@@ -76,6 +88,8 @@ export class Switchboard {
   private readonly leaving = new Set<string>();
   private up = { ari: false, ami: false };
   private readonly playbacks = new Map<string, (ok: boolean) => void>();
+  /** Channels waiting in collectDigit for a key. */
+  private readonly digitWaiters = new Map<string, (r: DigitResult) => void>();
 
   constructor(opts: SwitchboardOptions) {
     this.ari = opts.ari;
@@ -109,12 +123,15 @@ export class Switchboard {
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
         void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
+      } else if (kind === 'survey' && this.listener?.survey) {
+        this.listener.survey({ channelId: ch.id, callId: arg || null });
       } else {
         this.log.warn({ channelId: ch.id, kind }, 'unexpected Stasis entry; hanging up');
         void this.hangup(ch.id);
       }
     });
     ari.on('StasisEnd', (e) => {
+      this.digitWaiters.get(e.channel.id)?.({ digit: null, reason: 'gone' });
       if (this.leaving.delete(e.channel.id)) return;
       this.listener?.channelGone(e.channel.id, 'stasis_end');
     });
@@ -122,6 +139,7 @@ export class Switchboard {
       const done = this.playbacks.get(e.playback.id);
       if (done) done(e.playback.state !== 'failed');
     });
+    ari.on('ChannelDtmfReceived', (e) => this.digitWaiters.get(e.channel.id)?.({ digit: e.digit }));
     ari.on('connected', () => this.setUp('ari', true));
     ari.on('disconnected', () => this.setUp('ari', false));
 
@@ -195,6 +213,35 @@ export class Switchboard {
       }
     }
     return false;
+  }
+
+  /**
+   * Plays `prompt` and waits for one DTMF key (ChannelDtmfReceived). A key during the prompt
+   * counts and stops it (barge-in); after the prompt the caller has `timeoutMs`. A missing prompt
+   * still gives the caller `timeoutMs`. Resolves `gone` when the channel hangs up or leaves Stasis.
+   */
+  async collectDigit(channelId: string, prompt: string, timeoutMs: number): Promise<DigitResult> {
+    const playbackId = randomUUID();
+    const timers: NodeJS.Timeout[] = [];
+    const result = new Promise<DigitResult>((resolve) => {
+      this.digitWaiters.set(channelId, resolve);
+      const wait = () => timers.push(setTimeout(() => resolve({ digit: null, reason: 'timeout' }), timeoutMs));
+      this.playbacks.set(playbackId, wait);
+      timers.push(setTimeout(wait, 120_000)); // a lost PlaybackFinished must not hold the caller forever
+    });
+    try {
+      await this.ari.channels.play(channelId, `sound:${prompt}`, { playbackId });
+      const r = await result;
+      if (r.digit !== null) await this.ari.playbacks.stop(playbackId).catch(() => undefined);
+      return r;
+    } catch (err) {
+      if (isTelephonyError(err) && err.code === 'CALL_NOT_FOUND') return { digit: null, reason: 'gone' };
+      throw err;
+    } finally {
+      timers.forEach(clearTimeout);
+      this.playbacks.delete(playbackId);
+      this.digitWaiters.delete(channelId);
+    }
   }
 
   /** Marks the call for the agent legs and continues it into the 12345 queue. */

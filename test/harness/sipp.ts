@@ -42,6 +42,26 @@ export interface CallOptions {
   rtpEcho?: boolean;
   /** Hard limit for the sipp process. Default holdMs + 15 s. */
   timeoutMs?: number;
+  /**
+   * Press a phone key once answered (RFC 4733 telephone-event from sip-tester's
+   * dtmf_2833_<key>.pcap): first `afterMs` after the answer, then every `everyMs` (default
+   * 2000) until Asterisk hangs up or holdMs ends. The scenario defaults to 'survey-caller.xml'.
+   */
+  dtmf?: { digit: string; afterMs: number; everyMs?: number };
+}
+
+/** Where Debian's sip-tester keeps its RTP captures (SUNLINE_SIPP_PCAP_DIR overrides). */
+const PCAP_DIR = process.env['SUNLINE_SIPP_PCAP_DIR'] ?? '/usr/share/sip-tester';
+const PCAP_KEY: Record<string, string> = { '*': 'star', '#': 'pound' };
+
+/** A copy of the scenario with the key's capture filled in (play_pcap_audio takes no variables). */
+function withDtmf(scenario: string, dir: string, digit: string): string {
+  if (!/^[0-9*#]$/.test(digit)) throw new Error(`dtmf digit must be 0-9, * or #, not ${JSON.stringify(digit)}`);
+  const pcap = path.join(PCAP_DIR, `dtmf_2833_${PCAP_KEY[digit] ?? digit}.pcap`);
+  if (!fs.existsSync(pcap)) throw new Error(`no DTMF capture ${pcap} (install sip-tester or set SUNLINE_SIPP_PCAP_DIR)`);
+  const file = path.join(dir, 'scenario.xml');
+  fs.writeFileSync(file, fs.readFileSync(scenario, 'utf8').replaceAll('@DTMF_PCAP@', pcap));
+  return file;
 }
 
 export interface CallResult {
@@ -81,8 +101,11 @@ export function placeCall(opts: CallOptions): CallHandle {
   installExitHook();
   const holdMs = opts.holdMs ?? 2000;
   const timeoutMs = opts.timeoutMs ?? holdMs + 15_000;
-  const scenario = path.isAbsolute(opts.scenario ?? '') ? opts.scenario! : path.join(SCENARIOS, opts.scenario ?? 'caller.xml');
+  const scenarioName = opts.scenario ?? (opts.dtmf ? 'survey-caller.xml' : 'caller.xml');
+  let scenario = path.isAbsolute(scenarioName) ? scenarioName : path.join(SCENARIOS, scenarioName);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sipp-'));
+  if (opts.dtmf) scenario = withDtmf(scenario, dir, opts.dtmf.digit);
+  const ticks = (ms: number) => String(Math.max(1, Math.ceil(ms / TICK_MS)));
   const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log'), msg: path.join(dir, 'messages.log') };
   const args = [
     '--pdeathsig', 'KILL', 'sipp', `${opts.sip.host}:${opts.sip.port}`,
@@ -99,6 +122,7 @@ export function placeCall(opts: CallOptions): CallHandle {
     '-trace_err', '-error_file', files.err,
     '-trace_msg', '-message_file', files.msg,
     ...(opts.rtpEcho ? ['-rtp_echo'] : []),
+    ...(opts.dtmf ? ['-set', 'dtmf_ticks', ticks(opts.dtmf.afterMs), '-set', 'dtmf_every_ticks', ticks(opts.dtmf.everyMs ?? 2000)] : []),
   ];
   const started = Date.now();
   const proc = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -94,3 +94,15 @@ t.test('a broken numbers.yaml written while calls flow is refused; calls keep th
   t.equal(pop.hotline.name.zh, '消费维权热线', 'the last good mapping keeps serving');
   await command(agent.socket, 'call:reject', { callId: pop.callId });
 });
+
+t.test('graceful shutdown during a greeting: the caller goes on to the queue, not into silence', async (t) => {
+  const asterisk = await sandbox(t);
+  const app = await server(t, asterisk);
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  const call = placeCall({ sip: asterisk.sip, number: '12333', callerId: '13100007777', holdMs: 30_000 });
+  t.teardown(() => call.kill());
+  await until('call at the front door', () => app.calls.center?.live.all().some((c) => c.state === 'front_door'));
+  await app.close();
+  await until('caller waiting in app_queue', async () => /wait: /.test(await asterisk.cli('queue show 12345')), 10_000);
+  t.pass('the caller waits in the queue while the server is down');
+});

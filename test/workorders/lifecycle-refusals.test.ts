@@ -68,6 +68,7 @@ t.test('platform actions refuse unit handlers and citizens (FORBIDDEN_ROLE)', as
     ['replied', { type: 'review_accept' }],
     ['replied', { type: 'review_send_back', reason: 'x' }],
     ['reviewed', { type: 'evaluate', result: 'satisfied', channel: 'survey' }],
+    ['in_progress', { type: 'record_survey', result: 'satisfied' }],
     ['in_progress', { type: 'supervise', level: 1 }],
     ['answered_on_spot', { type: 'close' }],
     ['accepted', { type: 'merge_into', targetOrderId: 5 }],

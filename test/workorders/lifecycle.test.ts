@@ -53,6 +53,7 @@ const VALID: Record<OrderActionType, OrderAction> = {
   review_accept: { type: 'review_accept' },
   review_send_back: { type: 'review_send_back', reason: '未联系市民' },
   evaluate: { type: 'evaluate', result: 'satisfied', channel: 'callback' },
+  record_survey: { type: 'record_survey', result: 'unsatisfied' },
   supervise: { type: 'supervise', level: 3, reason: '群众不满意' },
   close: { type: 'close', reason: '市民无法联系' },
   merge_into: { type: 'merge_into', targetOrderId: 99 },
@@ -90,6 +91,7 @@ const LEGAL: Record<OrderActionType, Partial<Record<OrderStatus, OrderStatus>>> 
   review_accept: { replied: 'reviewed' },
   review_send_back: { replied: 'in_progress' },
   evaluate: { reviewed: 'evaluated', answered_on_spot: 'evaluated' },
+  record_survey: Object.fromEntries(OPEN.map((s) => [s, s])),
   supervise: { evaluated: 'supervised', supervised: 'supervised', dispatched: 'dispatched', signed: 'signed', in_progress: 'in_progress' },
   close: { draft: 'closed', answered_on_spot: 'closed', evaluated: 'closed', reviewed: 'closed' },
   merge_into: { draft: 'merged', missed_call: 'merged', accepted: 'merged' },
@@ -119,7 +121,7 @@ t.test('every action in every status: legal ones reach the expected status, the 
       }
     }
   }
-  t.equal(legal, 49, 'number of legal (action, status) pairs');
+  t.equal(legal, 61, 'number of legal (action, status) pairs');
 });
 
 /** Applies the steps, failing the test on any refusal; returns the final state and the history. */
@@ -239,16 +241,16 @@ t.test('merge ends the order; link keeps both open', async (t) => {
 });
 
 t.test('allowedActions lists what this actor can do now', async (t) => {
-  t.same(allowedActions(newOrderState(1, 'draft', NOW), agent), ['update_fields', 'accept', 'close', 'abandon', 'merge_into', 'link']);
+  t.same(allowedActions(newOrderState(1, 'draft', NOW), agent), ['update_fields', 'accept', 'close', 'abandon', 'merge_into', 'link', 'record_survey']);
   t.same(allowedActions(orderIn('in_progress'), lead), ['request_extension', 'reply']);
   t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), lead), ['reply']);
-  t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), agent), ['link', 'grant_extension', 'refuse_extension', 'supervise']);
+  t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), agent), ['link', 'grant_extension', 'refuse_extension', 'record_survey', 'supervise']);
   t.same(allowedActions(orderIn('in_progress'), co), ['reply']);
   t.same(allowedActions(orderIn('in_progress'), { id: 4, role: 'unit_handler', unitId: 'hz-market' }), []);
   t.same(allowedActions(orderIn('signed'), lead), ['return', 'start', 'request_extension']);
-  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'unsatisfied' }), agent), ['link', 'supervise']);
-  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'unsatisfied' }), shiftLead), ['close', 'link', 'supervise']);
-  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'satisfied' }), agent), ['close', 'link']);
+  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'unsatisfied' }), agent), ['link', 'record_survey', 'supervise']);
+  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'unsatisfied' }), shiftLead), ['close', 'link', 'record_survey', 'supervise']);
+  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'satisfied' }), agent), ['close', 'link', 'record_survey']);
   t.same(allowedActions(orderIn('accepted'), { id: 7, role: 'citizen', unitId: null }), []);
   t.same(allowedActions(orderIn('closed'), shiftLead), []);
 });
@@ -262,3 +264,20 @@ t.test('abandon turns a call draft into a missed-call order with a callback duty
   const again = transition(r.next, { type: 'abandon' }, shiftLead, NOW);
   t.equal(again.ok ? 'ok' : again.code, 'ILLEGAL_TRANSITION');
 });
+
+t.test('record_survey stores the post-call survey answer without moving the order', async (t) => {
+  const r = transition(orderIn('in_progress'), { type: 'record_survey', result: 'basically_satisfied' }, agent, NOW);
+  if (!r.ok) return t.fail(r.message);
+  t.same([r.next.status, r.next.satisfaction], ['in_progress', 'basically_satisfied']);
+  t.same(r.event, { at: NOW, action: 'record_survey', fromStatus: 'in_progress', toStatus: 'in_progress', actorId: 1, actorRole: 'agent', data: { result: 'basically_satisfied', channel: 'survey' } });
+  // An unsatisfied survey on an evaluated, dispatched order makes supervision legal.
+  const evaluated = transition(orderIn('evaluated', { satisfaction: 'satisfied' }), { type: 'record_survey', result: 'unsatisfied' }, agent, NOW);
+  if (!evaluated.ok) return t.fail(evaluated.message);
+  t.ok(allowedActions(evaluated.next, agent).includes('supervise'));
+  const bad = transition(orderIn('draft'), { type: 'record_survey', result: 'so-so' as never }, agent, NOW);
+  t.equal(bad.ok ? 'ok' : bad.code, 'INVALID_FIELD');
+  t.equal(outcomeCode(transition(orderIn('closed'), { type: 'record_survey', result: 'satisfied' }, agent, NOW)), 'ILLEGAL_TRANSITION');
+  t.equal(outcomeCode(transition(orderIn('draft'), { type: 'record_survey', result: 'satisfied' }, lead, NOW)), 'FORBIDDEN_ROLE');
+});
+
+const outcomeCode = (r: ReturnType<typeof transition>) => (r.ok ? 'ok' : r.code);

@@ -160,6 +160,10 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
     if (!CHANNELS.includes(action.channel)) return refuse('INVALID_FIELD', `"channel" must be one of ${CHANNELS.join(', ')}`);
     return effect({ satisfaction: action.result }, textOf(action.comment), { result: action.result, channel: action.channel });
   },
+  record_survey: ({ action }) => {
+    if (!SATISFACTION.includes(action.result)) return refuse('INVALID_FIELD', `"result" must be one of ${SATISFACTION.join(', ')}`);
+    return effect({ satisfaction: action.result }, textOf(action.comment), { result: action.result, channel: 'survey' });
+  },
   supervise: ({ order, action, now }) => {
     if (!Number.isInteger(action.level) || action.level < 1 || action.level > 3) return refuse('INVALID_FIELD', '"level" must be 1, 2 or 3');
     // Escalation only goes up; while already supervised, a new supervise must raise the level.

@@ -82,6 +82,8 @@ export const TRANSITIONS: readonly Row[] = [
   { action: 'review_send_back', from: ['replied'], to: 'in_progress', who: 'platform' },
   // Evaluation 评价反馈
   { action: 'evaluate', from: ['reviewed', 'answered_on_spot'], to: 'evaluated', who: 'platform' },
+  // The post-call IVR survey (满意度评价) arrives whatever the order's stage: kept, status unchanged.
+  { action: 'record_survey', from: OPEN, to: SAME, who: 'platform' },
   { action: 'close', from: ['evaluated'], to: 'closed', who: 'platform', when: notUnsatisfied },
   { action: 'close', from: ['evaluated'], to: 'closed', who: 'supervisor', needsReason: true },
   { action: 'close', from: ['reviewed'], to: 'closed', who: 'platform', needsReason: true }, // citizen unreachable for evaluation

@@ -119,6 +119,11 @@ export type OrderAction =
   | { readonly type: 'review_accept'; readonly comment?: string }
   | { readonly type: 'review_send_back'; readonly reason: string; readonly deadlineAt?: number }
   | { readonly type: 'evaluate'; readonly result: Satisfaction; readonly channel: EvaluationChannel; readonly comment?: string }
+  /**
+   * A post-call survey answer on an order that is not waiting for evaluation: the satisfaction is
+   * stored and written to the history, the status stays (the unit's handling is evaluated later).
+   */
+  | { readonly type: 'record_survey'; readonly result: Satisfaction; readonly comment?: string }
   | { readonly type: 'supervise'; readonly level: number; readonly reason?: string; readonly deadlineAt?: number }
   | { readonly type: 'close'; readonly reason?: string }
   | { readonly type: 'merge_into'; readonly targetOrderId: number }

@@ -1,0 +1,52 @@
+/**
+ * The post-call satisfaction survey (满意度评价). After the agent hangs up, the dialplan's
+ * [survey] context hands the caller back to us (Stasis … survey,<call id>). We play ivr.yaml's
+ * survey prompt, wait for one key, map it through ivr.yaml's digits, write the result (call
+ * event + the call's work order, one transaction: CallsRepository.survey), thank the caller and
+ * hang up. No key or a meaningless key is recorded as `no_answer`; a caller who hangs up during
+ * the survey gives no result.
+ */
+import type { IvrConfig } from '../config/files/schemas/ivr.js';
+import type { SurveyChannel } from '../telephony/switchboard.js';
+import type { Satisfaction } from '../workorders/lifecycle/index.js';
+import type { CallCenter } from './call-center.js';
+import type { SurveyResult } from './calls-repository.js';
+
+/** Played after an answer (dialplan/sounds/sunline/survey-thanks.wav). */
+export const SURVEY_THANKS = 'sunline/survey-thanks';
+
+/** The satisfaction a key means under ivr.yaml's survey.digits, or no_answer. */
+export function surveyResultOf(digits: IvrConfig['survey']['digits'], digit: string | null): SurveyResult {
+  const byKey: Record<string, Satisfaction> = {
+    [digits.satisfied]: 'satisfied',
+    [digits.basicallySatisfied]: 'basically_satisfied',
+    [digits.unsatisfied]: 'unsatisfied',
+  };
+  return (digit !== null && byKey[digit]) || 'no_answer';
+}
+
+export async function runSurvey(center: CallCenter, ch: SurveyChannel): Promise<void> {
+  const { switchboard: sw, repo, config, systemActor } = center.o;
+  const now = center.o.now ?? Date.now;
+  const log = center.o.log.child({ component: 'survey', channelId: ch.channelId });
+  // Read at every call: a hot-reloaded ivr.yaml applies at once.
+  const survey = config.current().ivr.survey;
+  const callId = ch.callId ?? repo.findByChannel(ch.channelId)?.id;
+  try {
+    if (!survey.enabled || !survey.prompt || !callId) {
+      log.info({ callId, enabled: survey.enabled }, 'no survey for this call');
+      return;
+    }
+    const got = await sw.collectDigit(ch.channelId, survey.prompt, survey.timeoutSeconds * 1000);
+    if (got.digit === null && got.reason === 'gone') {
+      log.info({ callId }, 'caller hung up during the survey: no result');
+      return;
+    }
+    const result = surveyResultOf(survey.digits, got.digit);
+    const recorded = repo.survey(callId, result, now(), systemActor);
+    log.info({ callId, digit: got.digit, result, ...recorded }, 'survey recorded');
+    if (result !== 'no_answer') await sw.playFirst(ch.channelId, [SURVEY_THANKS], 10_000).catch(() => false);
+  } finally {
+    await sw.hangup(ch.channelId).catch((err: unknown) => log.warn({ err }, 'survey hang-up failed'));
+  }
+}
