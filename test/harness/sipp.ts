@@ -97,14 +97,50 @@ function installExitHook(): void {
 }
 
 /** Starts a call and returns at once; `done` resolves when sipp exits (never rejects). */
+/**
+ * Local ports for one call. Left to itself, each sipp scans upwards from 5060/6000/8888 and
+ * parallel sipps race: "Address already in use", or two sharing a SIP port (SO_REUSEADDR) so
+ * one gets the other's BYE. Each test process takes its own slice of a pool above the
+ * ephemeral range and Asterisk's RTP range (by pid), and rotates through 14 slots in it.
+ */
+const SLOTS_PER_PROCESS = 14;
+const slotBase = (process.pid % 50) * SLOTS_PER_PROCESS;
+let nextSlot = 0;
+function portsForCall(): { sip: number; media: number; ctrl: number } {
+  const i = slotBase + (nextSlot++ % SLOTS_PER_PROCESS);
+  return { sip: 61000 + i, ctrl: 61700 + i, media: 62400 + i * 4 };
+}
+
+/**
+ * caller.xml waits in 100 ms <recv> steps with <nop>s between them (a <recv> timeout cannot be
+ * a variable); a response or BYE landing while the call is on a <nop> counts as unexpected and
+ * sipp aborts a call that ended normally — more often the busier the machine. Each call gets a
+ * copy whose two waits are single <recv>s with the hold time written in.
+ */
+function withLiteralWaits(scenario: string, dir: string, holdMs: number): string {
+  const ms = String(Math.max(100, Math.round(holdMs)));
+  const text = fs
+    .readFileSync(scenario, 'utf8')
+    .replace('<recv response="200" rtd="true" timeout="100" ontimeout="tick" />', `<recv response="200" rtd="true" timeout="${ms}" ontimeout="cancel" />`)
+    .replace('<recv request="BYE" timeout="100" ontimeout="talk-tick" />', `<recv request="BYE" timeout="${ms}" ontimeout="bye" />`);
+  if (!text.includes(`timeout="${ms}" ontimeout="cancel"`) || !text.includes(`timeout="${ms}" ontimeout="bye"`)) {
+    throw new Error('test/harness/sipp/caller.xml changed: update withLiteralWaits in test/harness/sipp.ts');
+  }
+  const file = path.join(dir, 'caller.xml');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
 export function placeCall(opts: CallOptions): CallHandle {
   installExitHook();
+  const ports = portsForCall();
   const holdMs = opts.holdMs ?? 2000;
   const timeoutMs = opts.timeoutMs ?? holdMs + 15_000;
   const scenarioName = opts.scenario ?? (opts.dtmf ? 'survey-caller.xml' : 'caller.xml');
   let scenario = path.isAbsolute(scenarioName) ? scenarioName : path.join(SCENARIOS, scenarioName);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sipp-'));
   if (opts.dtmf) scenario = withDtmf(scenario, dir, opts.dtmf.digit);
+  else if (scenario === path.join(SCENARIOS, 'caller.xml')) scenario = withLiteralWaits(scenario, dir, holdMs);
   const ticks = (ms: number) => String(Math.max(1, Math.ceil(ms / TICK_MS)));
   const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log'), msg: path.join(dir, 'messages.log') };
   const args = [
@@ -115,6 +151,7 @@ export function placeCall(opts: CallOptions): CallHandle {
     '-key', 'caller_name', opts.callerName ?? 'Citizen',
     '-set', 'hold_ticks', String(Math.max(1, Math.ceil(holdMs / TICK_MS))),
     '-i', opts.sip.host, '-ci', '127.0.0.1',
+    '-p', String(ports.sip), '-mp', String(ports.media), '-cp', String(ports.ctrl),
     '-m', '1', '-l', '1',
     '-nostdin',
     '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error',
