@@ -98,7 +98,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
-    const orders = new WorkOrdersService(db.db);
+    const orders = new WorkOrdersService(db.db, Date.now, {
+      onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
+    });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });

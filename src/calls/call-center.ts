@@ -22,6 +22,9 @@ import { runSurvey } from './survey.js';
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
 
+/** Saving the call's order in one of these ways ends the agent's wrap-up. */
+const SAVE_ACTIONS = new Set(['accept', 'answer_on_spot', 'dispatch', 'close', 'merge_into']);
+
 export class CallError extends Error {
   constructor(
     readonly code: 'CALL_NOT_FOUND' | 'CALL_NOT_OFFERED' | 'CALL_NOT_WAITING' | 'AGENT_NOT_AVAILABLE' | 'ASTERISK_UNAVAILABLE',
@@ -54,6 +57,13 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'calls' });
     o.switchboard.listen(this);
+    // Wrap-up ends when the agent saves the call's order (or by the timer in AgentsService).
+    o.events.on('workorder.applied', (c) => {
+      const agent = c.actorRole === 'agent' ? this.o.agents.view(c.actorId) : undefined;
+      if (agent?.state === 'wrap_up' && c.callId !== null && agent.callId === c.callId && SAVE_ACTIONS.has(c.action)) {
+        this.o.agents.wrapUpDone(agent.agentId).catch((err: unknown) => this.log.warn({ err }, 'wrap-up end on save failed'));
+      }
+    });
   }
 
   // ---- front door ---------------------------------------------------------------------------

@@ -23,6 +23,8 @@ export interface DomainEventMap {
   'telephony.status': [status: { telephony: 'up' | 'down'; at: number }];
   /** A work order is due soon or overdue (sign-for or handling deadline); emitted once each. */
   'workorder.deadline': [warning: DeadlineWarning];
+  /** A committed lifecycle change of an order (the call centre ends the agent's wrap-up). */
+  'workorder.applied': [change: { orderId: number; callId: string | null; action: string; actorId: number; actorRole: string }];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

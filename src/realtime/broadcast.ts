@@ -41,6 +41,8 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       const rooms = update.agentId === null ? [LEADS_ROOM] : [agentRoom(update.agentId), LEADS_ROOM];
       io.to(rooms).emit('call:update', update);
     },
+    // Internal: order changes reach consoles through their own views, not as raw events.
+    'workorder.applied': () => undefined,
     'workorder.deadline': (w) => {
       io.to(LEADS_ROOM).emit('workorder:deadline', w);
     },

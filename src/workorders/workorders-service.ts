@@ -38,10 +38,20 @@ export interface ApplyResult {
 export interface WorkOrdersServiceOptions {
   /** Number prefix, `HZ` by default. */
   readonly numberPrefix?: string;
+  /** Told after each committed change (e.g. an agent saving its call's order ends wrap-up). */
+  readonly onApplied?: (change: OrderApplied) => void;
+}
+
+export interface OrderApplied {
+  readonly orderId: number;
+  readonly callId: string | null;
+  readonly action: OrderAction['type'];
+  readonly actor: Actor;
 }
 
 export class WorkOrdersService {
   private readonly prefix: string;
+  private readonly onApplied: ((change: OrderApplied) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -49,6 +59,7 @@ export class WorkOrdersService {
     opts: WorkOrdersServiceOptions = {},
   ) {
     this.prefix = opts.numberPrefix ?? 'HZ';
+    this.onApplied = opts.onApplied;
   }
 
   /** A draft for a call in progress or an online message not yet accepted. */
@@ -80,14 +91,16 @@ export class WorkOrdersService {
    */
   apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): ApplyResult {
     const now = this.now();
-    return this.db.transaction((tx) => {
+    const result = this.db.transaction((tx) => {
       if (action.type === 'merge_into') this.checkMergeTarget(tx, orderId, action.targetOrderId);
-      const result = this.applyIn(tx, orderId, action, actor, now, expectedVersion);
+      const r = this.applyIn(tx, orderId, action, actor, now, expectedVersion);
       if (action.type === 'link') {
         this.applyIn(tx, action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
       }
-      return result;
+      return r;
     });
+    this.onApplied?.({ orderId, callId: result.order.callId, action: action.type, actor });
+    return result;
   }
 
   private applyIn(tx: Tx, orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {

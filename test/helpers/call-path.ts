@@ -47,7 +47,7 @@ export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record
 }
 
 /** Creates a user, logs in over HTTP and opens a console socket with the session cookie. */
-export async function consoleFor(t: Teardown, app: Sunline & { url: string }, username: string, role: UserRole): Promise<{ id: number; socket: Console }> {
+export async function consoleFor(t: Teardown, app: Sunline & { url: string }, username: string, role: UserRole): Promise<{ id: number; socket: Console; cookie: string }> {
   const user = await app.users.upsert({ username, displayName: username, role, password: `${username}-pw` });
   const res = await fetch(`${app.url}/api/auth/login`, {
     method: 'POST',
@@ -62,7 +62,7 @@ export async function consoleFor(t: Teardown, app: Sunline & { url: string }, us
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  return { id: user.id, socket };
+  return { id: user.id, socket, cookie };
 }
 
 /** Emits with an ack and resolves with its data, rejecting on {ok:false}. */

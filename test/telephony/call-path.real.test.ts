@@ -74,8 +74,19 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
     await ari(asterisk, 'DELETE', `/channels/${channelId}`);
     await ended;
     await wrap;
-    const ready = await command<AgentView>(agent.socket, 'agent:wrapup_done');
-    t.equal(ready.state, 'available');
+    if (i < NUMBERS.length - 1) {
+      const ready = await command<AgentView>(agent.socket, 'agent:wrapup_done');
+      t.equal(ready.state, 'available');
+    } else {
+      // The last call: saving its order (answered on the spot) ends the wrap-up by itself.
+      const back = next(agent.socket, 'agent:state', (a) => a.state === 'available');
+      const save = (body: unknown) =>
+        fetch(`${app.url}/api/workorders/${pop.draftOrder.id}/actions`, { method: 'POST', headers: { cookie: agent.cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const accepted = await save({ type: 'accept', fields: { category: 'consultation', subject: '公积金提取', content: '市民咨询公积金提取条件' } });
+      t.equal(accepted.status, 200, 'the agent saves the order');
+      t.equal((await save({ type: 'answer_on_spot', answer: '已告知提取条件与所需材料' })).status, 200);
+      t.equal(((await back) as AgentView).state, 'available', 'saving the order ended the wrap-up');
+    }
     const endedRow = app.db.sqlite.prepare('select state, ended_at from calls where id = ?').get(pop.callId) as Record<string, unknown>;
     t.equal(endedRow['state'], 'ended');
   }
