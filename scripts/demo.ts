@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const out = [
     '',
     'Sunline demo is running.',
-    '  web console         not built yet (the agent-console issue); use the API meanwhile',
+    `  agent console       ${base}/   (log in as agent1, click 签入; no browser audio yet)`,
     `  API docs (OpenAPI)  ${base}/docs`,
     `  readiness           ${base}/health/ready`,
     `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,

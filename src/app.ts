@@ -19,6 +19,7 @@ import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { attachRealtime } from './realtime/index.js';
+import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { unitScope } from './workorders/dispatch/index.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -104,6 +105,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
+    // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
+    await http.register(staticWeb);
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {

@@ -1,0 +1,212 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, AgentView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
+import { logout, type User } from '../api.js';
+import { duration } from '../format.js';
+import { LangToggle, PAUSE_REASONS, useI18n } from '../i18n.js';
+import { CallCard, type CallPhase } from './CallCard.js';
+
+type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckResult = Parameters<Ack>[0];
+
+interface Props {
+  user: User;
+  onSignedOut: () => void;
+}
+
+function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+export function AgentPage({ user, onSignedOut }: Props) {
+  const { t, stateLabel, reasonLabel } = useI18n();
+  const now = useNow();
+  const socketRef = useRef<ConsoleSocket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [telephonyUp, setTelephonyUp] = useState(true);
+  const [agent, setAgent] = useState<AgentView | null>(null);
+  const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase } | null>(null);
+  const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    // Same origin: the browser sends the session cookie with the WebSocket handshake.
+    const socket: ConsoleSocket = io({ transports: ['websocket'] });
+    socketRef.current = socket;
+    let connectedBefore = false;
+    socket.on('connect', () => {
+      setConnected(true);
+      // The server sends snapshots on every connect; `sync` after a reconnect asks again explicitly.
+      if (connectedBefore) socket.emit('sync');
+      connectedBefore = true;
+    });
+    socket.on('disconnect', () => setConnected(false));
+    socket.on('connect_error', (err) => {
+      setConnected(false);
+      if (/unauth/i.test(err.message)) onSignedOut();
+    });
+    socket.on('agent:state', (a) => {
+      setAgent(a);
+      // Back to available/paused/logged out: the call is over for this console.
+      if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
+    });
+    socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
+    socket.on('call:update', (u) =>
+      setCall((c) => {
+        if (!c || c.pop.callId !== u.callId) return c;
+        if (u.state === 'answered') return { ...c, phase: 'answered' };
+        if (u.state === 'ended') return c.phase === 'offered' ? null : { ...c, phase: 'ended' };
+        return c;
+      }),
+    );
+    socket.on('system:status', (s) => setTelephonyUp(s.telephony === 'up'));
+    return () => {
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [onSignedOut]);
+
+  const done = useCallback(
+    (res: AckResult) => {
+      if (res.ok) {
+        setError(null);
+        if (res.data && typeof res.data === 'object' && 'state' in res.data) setAgent(res.data as AgentView);
+      } else setError(`${t('commandFailed')}: ${res.error.message}`);
+    },
+    [t],
+  );
+
+  const s = socketRef.current;
+  const queueLogin = () => s?.emit('agent:login', {}, done);
+  const queueLogout = () => s?.emit('agent:logout', done);
+  const pause = () => s?.emit('agent:pause', { reason }, done);
+  const unpause = () => s?.emit('agent:unpause', done);
+  const wrapupDone = () => s?.emit('agent:wrapup_done', done);
+  const answer = useCallback(() => {
+    if (call?.phase === 'offered') socketRef.current?.emit('call:answer', { callId: call.pop.callId }, done);
+  }, [call, done]);
+  const reject = useCallback(() => {
+    if (call?.phase === 'offered') socketRef.current?.emit('call:reject', { callId: call.pop.callId }, done);
+  }, [call, done]);
+
+  const state = agent?.state ?? null;
+  const keys = useRef({ answer, reject, wrapupDone, state });
+  keys.current = { answer, reject, wrapupDone, state };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const k = keys.current;
+      if (e.key === 'F2') k.answer();
+      else if (e.key === 'F4') k.reject();
+      else if (e.key === 'F8' && k.state === 'wrap_up') k.wrapupDone();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const signOut = async () => {
+    await logout().catch(() => undefined);
+    onSignedOut();
+  };
+
+  const showCall = call && (call.phase !== 'ended' || agent?.callId === call.pop.callId);
+
+  return (
+    <div className="console">
+      <header className="topbar">
+        <h1>{t('appTitle')}</h1>
+        <div className="who">
+          <span data-testid="display-name">{user.displayName}</span>
+          <LangToggle />
+          <button type="button" className="link" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      {!connected && (
+        <div className="banner banner-error" role="alert" data-testid="disconnected">
+          {t('disconnected')}
+        </div>
+      )}
+      {connected && !telephonyUp && (
+        <div className="banner banner-warn" role="alert" data-testid="telephony-down">
+          {t('telephonyDown')}
+        </div>
+      )}
+      <main className="layout">
+        <section className="card state-card">
+          <h2>{t('myState')}</h2>
+          <div className={`state state-${state ?? 'unknown'}`} data-testid="agent-state" data-state={state ?? ''}>
+            {state ? stateLabel(state) : '…'}
+            {state === 'paused' && agent?.pauseReason && <span className="reason"> · {reasonLabel(agent.pauseReason)}</span>}
+          </div>
+          <div className="muted">
+            {t('timeInState')} <span data-testid="time-in-state">{agent ? duration(now - agent.since) : '--:--'}</span>
+          </div>
+          <div className="actions">
+            {state === 'logged_out' && (
+              <button type="button" className="primary" data-testid="btn-login" onClick={queueLogin}>
+                {t('btn.login')}
+              </button>
+            )}
+            {state === 'available' && (
+              <>
+                <select aria-label={t('pauseReason')} data-testid="pause-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
+                  {PAUSE_REASONS.map((r) => (
+                    <option key={r} value={r}>
+                      {reasonLabel(r)}
+                    </option>
+                  ))}
+                </select>
+                <button type="button" data-testid="btn-pause" onClick={pause}>
+                  {t('btn.pause')}
+                </button>
+              </>
+            )}
+            {state === 'paused' && (
+              <button type="button" className="primary" data-testid="btn-unpause" onClick={unpause}>
+                {t('btn.unpause')}
+              </button>
+            )}
+            {state === 'wrap_up' && (
+              <button type="button" className="primary" data-testid="btn-wrapup-done" onClick={wrapupDone}>
+                {t('btn.wrapupDone')} <kbd>F8</kbd>
+              </button>
+            )}
+            {(state === 'available' || state === 'paused') && (
+              <button type="button" data-testid="btn-logout" onClick={queueLogout}>
+                {t('btn.logout')}
+              </button>
+            )}
+          </div>
+          {error && (
+            <p className="error" role="alert" data-testid="error">
+              {error}
+            </p>
+          )}
+          <div className="shortcuts">
+            <h3>{t('shortcuts')}</h3>
+            <ul>
+              <li>{t('shortcut.answer')}</li>
+              <li>{t('shortcut.reject')}</li>
+              <li>{t('shortcut.wrapup')}</li>
+            </ul>
+          </div>
+        </section>
+        {showCall ? (
+          <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
+        ) : (
+          <section className="card call-card empty">
+            <p className="muted">{t('call.noCall')}</p>
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import type { ScreenPop } from '../../realtime/contract.js';
+import { dateTime, duration } from '../format.js';
+import { useI18n } from '../i18n.js';
+
+export type CallPhase = 'offered' | 'answered' | 'ended';
+
+interface Props {
+  pop: ScreenPop;
+  phase: CallPhase;
+  now: number;
+  onAnswer: () => void;
+  onReject: () => void;
+}
+
+/** The screen-pop: who is calling, on which hotline, how long they waited, and their history. */
+export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
+  const { t, lang } = useI18n();
+  const ringing = phase === 'offered';
+  const hotlineName = lang === 'en' ? pop.hotline.name.en : pop.hotline.name.zh;
+  // The wait up to the offer, then growing while it rings.
+  const waited = ringing ? pop.waitMs + Math.max(0, now - pop.offeredAt) : pop.waitMs;
+  return (
+    <section className={`card call-card ${ringing ? 'ringing' : ''}`} data-testid="call-card" aria-live="assertive">
+      <header>
+        <h2>{ringing ? t('call.incoming') : t('call.current')}</h2>
+        {ringing && (
+          <div className="actions">
+            <button type="button" className="primary" data-testid="answer" onClick={onAnswer}>
+              {t('btn.answer')} <kbd>F2</kbd>
+            </button>
+            <button type="button" className="danger" data-testid="reject" onClick={onReject}>
+              {t('btn.reject')} <kbd>F4</kbd>
+            </button>
+          </div>
+        )}
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>{t('call.caller')}</dt>
+          <dd className="big" data-testid="caller-number">
+            {pop.callerNumber}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('call.hotline')}</dt>
+          <dd className="big" data-testid="hotline">
+            {pop.hotline.number} <span className="hotline-name">{hotlineName}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('call.wait')}</dt>
+          <dd data-testid="wait">{duration(waited)}</dd>
+        </div>
+        <div>
+          <dt>{t('call.count')}</dt>
+          <dd data-testid="call-count">{pop.caller?.callCount ?? 1}</dd>
+        </div>
+        <div>
+          <dt>{t('call.draft')}</dt>
+          <dd data-testid="draft-order">{pop.draftOrder.number}</dd>
+        </div>
+      </dl>
+      <div className="history">
+        <div>
+          <h3>{t('call.recent')}</h3>
+          {pop.recentCalls.length === 0 ? (
+            <p className="muted">{t('call.none')}</p>
+          ) : (
+            <ul data-testid="recent-calls">
+              {pop.recentCalls.map((c) => (
+                <li key={c.callId}>
+                  <span>{dateTime(c.enteredAt, lang)}</span> <span>{c.dialledNumber}</span> <span className="muted">{c.outcome ?? ''}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div>
+          <h3>{t('call.openOrders')}</h3>
+          {pop.openOrders.length === 0 ? (
+            <p className="muted">{t('call.none')}</p>
+          ) : (
+            <ul data-testid="open-orders">
+              {pop.openOrders.map((o) => (
+                <li key={o.id}>
+                  <span>{o.number}</span> <span className="tag">{o.status}</span> <span>{o.subject ?? ''}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
