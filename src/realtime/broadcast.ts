@@ -7,7 +7,7 @@ import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConsoleCommands } from './commands.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
-import { LEADS_ROOM, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
+import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -44,7 +44,8 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
     // Internal: order changes reach consoles through their own views, not as raw events.
     'workorder.applied': () => undefined,
     'workorder.deadline': (w) => {
-      io.to(LEADS_ROOM).emit('workorder:deadline', w);
+      // Shift leads see every warning; the lead unit's handlers see their own (unit portal).
+      io.to(w.leadUnitId ? [LEADS_ROOM, unitRoom(w.leadUnitId)] : LEADS_ROOM).emit('workorder:deadline', w);
     },
     'queue.changed': (delta) => {
       io.to(LEADS_ROOM).emit('queue:delta', delta);

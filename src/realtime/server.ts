@@ -10,7 +10,7 @@ import type { UsersService } from '../users/index.js';
 import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broadcast.js';
 import type { ConsoleCommands } from './commands.js';
 import { registerHandlers } from './handlers.js';
-import { LEADS_ROOM, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
+import { LEADS_ROOM, unitRoom, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
 
 export interface RealtimeOptions {
   http: HttpServer;
@@ -54,6 +54,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     registerHandlers(socket, { users, commands, log, sync });
     if (isAgent(user)) void socket.join(agentRoom(user.id));
     if (isLead(user)) void socket.join(LEADS_ROOM);
+    if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoom(user.unitId));
     log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');
     socket.on('disconnect', (reason) => log.info({ userId: user.id, socketId: socket.id, reason }, 'console disconnected'));
     sync(socket);

@@ -4,7 +4,9 @@
  * - `agent`: joins `agent:<id>`, may use `agent:*` and `call:*` for itself only.
  * - `shift_lead`, `admin`: join `leads`, may use `lead:*`. They do not take calls, so they may
  *   not use `agent:*`/`call:*` (a lead who wants to take calls logs in with an agent account).
- * - everyone connected may `sync`; other roles (unit_handler, citizen) cannot connect.
+ * - `unit_handler` (with a unit): joins `unit:<unitId>` and only receives its unit's deadline
+ *   warnings (the unit portal); it may `sync` and nothing else.
+ * - everyone connected may `sync`; citizens cannot connect.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'socket.io';
@@ -23,7 +25,7 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 /** Which sessions may send an event. */
 export type Audience = 'agent' | 'lead' | 'any';
 
-const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin'];
+const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler'];
 const LEAD_ROLES: readonly UserRole[] = ['shift_lead', 'admin'];
 
 export const isLead = (user: SessionUser): boolean => LEAD_ROLES.includes(user.role);
@@ -36,6 +38,7 @@ export function mayUse(user: SessionUser, audience: Audience): boolean {
 
 export const agentRoom = (agentId: number): string => `agent:${agentId}`;
 export const LEADS_ROOM = 'leads';
+export const unitRoom = (unitId: string) => `unit:${unitId}`;
 
 /** The value of one cookie from a Cookie header (RFC 6265 pairs, percent-decoded). */
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -69,6 +72,7 @@ export function authenticate(users: UsersService, isClosing: () => boolean) {
     const user = token ? users.userForToken(token) : null;
     if (!user) return next(connectError('UNAUTHENTICATED'));
     if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
+    if (user.role === 'unit_handler' && !user.unitId) return next(connectError('FORBIDDEN'));
     socket.data.user = user;
     next();
   };

@@ -9,7 +9,7 @@ t.test('connections without a valid session or with a non-console role are refus
   const citizen = await r.user('citizen');
   t.equal(await r.refused(citizen.token), 'FORBIDDEN', 'citizen');
   const handler = await r.user('unit_handler');
-  t.equal(await r.refused(handler.token), 'FORBIDDEN', 'unit handler');
+  t.equal(await r.refused(handler.token), 'FORBIDDEN', 'unit handler without a unit');
   const admin = await r.user('admin');
   const ok = await r.connect(admin.token);
   t.ok(ok.client.connected, 'admin may connect');
