@@ -42,6 +42,8 @@ export interface CallOptions {
   rtpEcho?: boolean;
   /** Hard limit for the sipp process. Default holdMs + 15 s. */
   timeoutMs?: number;
+  /** Local SIP, media (4 consecutive) and control ports. Default: this process's slice of the pool. */
+  ports?: { sip: number; media: number; ctrl: number };
   /**
    * Press a phone key once answered (RFC 4733 telephone-event from sip-tester's
    * dtmf_2833_<key>.pcap): first `afterMs` after the answer, then every `everyMs` (default
@@ -133,7 +135,7 @@ function withLiteralWaits(scenario: string, dir: string, holdMs: number): string
 
 export function placeCall(opts: CallOptions): CallHandle {
   installExitHook();
-  const ports = portsForCall();
+  const ports = opts.ports ?? portsForCall();
   const holdMs = opts.holdMs ?? 2000;
   const timeoutMs = opts.timeoutMs ?? holdMs + 15_000;
   const scenarioName = opts.scenario ?? (opts.dtmf ? 'survey-caller.xml' : 'caller.xml');
