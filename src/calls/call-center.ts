@@ -13,6 +13,7 @@ import type { AgentView, QueueSnapshot, ScreenPop, WaitingCaller } from '../real
 import type { ConsoleCommands } from '../realtime/commands.js';
 import type { AgentLeg, InboundChannel, SurveyChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
 import type { Actor } from '../workorders/lifecycle/index.js';
+import type { CallMedia } from './call-media.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
@@ -44,6 +45,8 @@ export interface CallCenterOptions {
   events: DomainEvents;
   systemActor: Actor;
   log: Logger;
+  /** The agents' browser audio; absent without media (calls still connect in Asterisk). */
+  media?: CallMedia;
   now?: () => number;
 }
 
@@ -162,6 +165,10 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     call.bridgeId = await this.o.switchboard.connectAgentLeg(leg);
     // Rung directly (not by app_queue): we connect the caller ourselves.
     if (call.directLeg) call.callerBridgeId = await this.o.switchboard.bridgeCaller(call.channelId, call.directLeg);
+    if (this.o.media) {
+      // The browser's audio joins the agent leg's bridge; a media failure does not drop the call.
+      await this.o.media.attach({ callId, agentId, bridgeId: call.bridgeId }).catch((err: unknown) => this.log.warn({ err, callId, agentId }, 'agent audio not connected'));
+    }
     call.state = 'answered';
     call.answeredBy = agentId;
     await this.o.agents.apply(agentId, { type: 'answer' });
@@ -230,6 +237,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const at = this.now();
     if (call.state === 'answered') {
       this.o.repo.ended(call.callId, at, cause);
+      await this.o.media?.detach(call.callId);
       if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
       if (call.callerBridgeId) await this.o.switchboard.destroyBridge(call.callerBridgeId).catch(() => undefined);
       if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined);

@@ -15,11 +15,13 @@ import { Switchboard } from '../telephony/switchboard.js';
 import type { UsersService } from '../users/index.js';
 import { WorkOrdersService } from '../workorders/index.js';
 import { CallCenter } from './call-center.js';
+import type { CallMedia } from './call-media.js';
 import { CallsRepository } from './calls-repository.js';
 import { offlineConsole } from './offline-console.js';
 
 export { CallCenter, CallError } from './call-center.js';
 export { CallsRepository } from './calls-repository.js';
+export type { CallMedia } from './call-media.js';
 
 export interface CallPath {
   commands: ConsoleCommands;
@@ -30,7 +32,7 @@ export interface CallPath {
   close(): Promise<void>;
 }
 
-export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger }): CallPath {
+export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger; media?: CallMedia }): CallPath {
   const { env, log, events } = deps;
   if (!env.telephony) {
     const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
@@ -47,6 +49,7 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
     switchboard, agents, events, log, config: deps.config,
     repo: new CallsRepository(deps.db, orders),
     systemActor: { id: system.id, role: 'admin', unitId: null },
+    ...(deps.media ? { media: deps.media } : {}),
   });
   ari.start();
   ami.start();

@@ -3,6 +3,13 @@
  * (src/web). Payloads coming in are still validated with the zod schemas below.
  */
 import { z } from 'zod';
+import type { ControlsClientEvents, ControlsServerEvents } from './contract-controls.js';
+import type { LeadClientEvents, LeadServerEvents } from './contract-lead.js';
+import type { MediaClientEvents, MediaServerEvents } from './contract-media.js';
+
+export * from './contract-controls.js';
+export * from './contract-lead.js';
+export * from './contract-media.js';
 
 export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused'] as const;
 export type AgentStateName = (typeof AGENT_STATES)[number];
@@ -107,7 +114,7 @@ export interface DeadlineWarning {
   readonly at: number;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents {
   /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */
@@ -130,7 +137,7 @@ export const LeadPausePayload = AgentIdPayload.extend({ reason: z.string().trim(
 export const SetPriorityPayload = CallIdPayload.extend({ priority: z.number().int().min(0).max(100) });
 export const WithdrawPayload = CallIdPayload.extend({ agentId: z.number().int().positive() });
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ControlsClientEvents, MediaClientEvents, LeadClientEvents {
   /** Re-send every snapshot this session is entitled to. */
   sync: (ack?: Ack) => void;
   'agent:login': (p: z.input<typeof LoginPayload>, ack?: Ack<AgentView>) => void;

@@ -3,9 +3,8 @@
  * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
  * themselves: the agent id is the session user's, never taken from the payload.
  */
-import { z } from 'zod';
 import type { Logger } from '../logging/logger.js';
-import type { SessionUser, UsersService } from '../users/index.js';
+import type { UsersService } from '../users/index.js';
 import type { ConsoleCommands } from './commands.js';
 import {
   AgentIdPayload,
@@ -17,30 +16,21 @@ import {
   WithdrawPayload,
   type ClientToServerEvents,
 } from './contract.js';
-import { mayUse, sessionToken, type Audience, type RealtimeSocket } from './session.js';
+import type { MediaCommands } from './media-commands.js';
+import { bare, withPayload, type HandlerContext, type Route } from './route.js';
+import { CONTROLS_ROUTES } from './routes-controls.js';
+import { LEAD_ROUTES } from './routes-lead.js';
+import { MEDIA_ROUTES } from './routes-media.js';
+import { mayUse, sessionToken, type RealtimeSocket } from './session.js';
+
+export type { HandlerContext } from './route.js';
 
 type AckResult = { ok: true; data?: unknown } | { ok: false; error: { code: string; message: string } };
 
-export interface HandlerContext {
-  user: SessionUser;
-  commands: ConsoleCommands;
-  /** Re-send every snapshot this socket is entitled to. */
-  sync(): void;
-}
-
-interface Route {
-  audience: Audience;
-  /** Absent for events without a payload (the only argument is the ack). */
-  schema?: z.ZodType;
-  run(ctx: HandlerContext, payload: unknown): unknown;
-}
-
-function withPayload<S extends z.ZodType>(audience: Audience, schema: S, run: (ctx: HandlerContext, p: z.output<S>) => unknown): Route {
-  return { audience, schema, run: (ctx, p) => run(ctx, p as z.output<S>) };
-}
-const bare = (audience: Audience, run: (ctx: HandlerContext) => unknown): Route => ({ audience, run: (ctx) => run(ctx) });
-
 export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
+  ...CONTROLS_ROUTES,
+  ...MEDIA_ROUTES,
+  ...LEAD_ROUTES,
   sync: bare('any', (c) => c.sync()),
   'agent:login': withPayload('agent', LoginPayload, (c, p) => c.commands.agentLogin(c.user.id, c.user.displayName, p)),
   'agent:logout': bare('agent', (c) => c.commands.agentLogout(c.user.id)),
@@ -69,6 +59,7 @@ function codedError(err: unknown): { code: string; message: string; statusCode: 
 export interface HandlerDeps {
   users: UsersService;
   commands: ConsoleCommands;
+  media: MediaCommands | null;
   log: Logger;
   sync(socket: RealtimeSocket): void;
 }
@@ -114,7 +105,8 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   }
 
   try {
-    const data = await route.run({ user, commands: deps.commands, sync: () => deps.sync(socket) }, payload);
+    const ctx: HandlerContext = { user, commands: deps.commands, media: deps.media, socketId: socket.id, sync: () => deps.sync(socket) };
+    const data = await route.run(ctx, payload);
     reply(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
     const coded = codedError(err);

@@ -10,12 +10,15 @@ import type { UsersService } from '../users/index.js';
 import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broadcast.js';
 import type { ConsoleCommands } from './commands.js';
 import { registerHandlers } from './handlers.js';
+import type { MediaCommands } from './media-commands.js';
 import { LEADS_ROOM, unitRoom, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
 
 export interface RealtimeOptions {
   http: HttpServer;
   users: UsersService;
   commands: ConsoleCommands;
+  /** The softphone media service; absent without a mediasoup worker. */
+  media?: MediaCommands | null;
   events: DomainEvents;
   log: Logger;
   /** The console's origin when it is served from another origin than the API (development). */
@@ -51,7 +54,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   io.on('connection', (socket) => {
     const user = socket.data.user;
     // Listeners first: a client may emit as soon as it sees `connect`.
-    registerHandlers(socket, { users, commands, log, sync });
+    registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync });
     if (isAgent(user)) void socket.join(agentRoom(user.id));
     if (isLead(user)) void socket.join(LEADS_ROOM);
     if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoom(user.unitId));

@@ -4,16 +4,31 @@ import { me, type User } from './api.js';
 import { I18nProvider } from './i18n.js';
 import { LoginPage } from './components/LoginPage.js';
 import { AgentPage } from './components/AgentPage.js';
+import { LeadPage } from './lead/LeadPage.js';
+import { UnitPortalPage } from './unit/UnitPortalPage.js';
+import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import './styles.css';
+
+/** The public citizen lookup lives at /lookup and needs no login. */
+export const LOOKUP_PATH = '/lookup';
+
+/** Each role gets its own page after login (the server checks every request anyway). */
+function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  if (user.role === 'shift_lead' || user.role === 'admin') return <LeadPage user={user} onSignedOut={onSignedOut} />;
+  if (user.role === 'unit_handler') return <UnitPortalPage user={user} onSignedOut={onSignedOut} />;
+  return <AgentPage user={user} onSignedOut={onSignedOut} />;
+}
 
 function App() {
   // undefined: still asking the server whether the cookie is a live session.
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const lookup = window.location.pathname.startsWith(LOOKUP_PATH);
   useEffect(() => {
-    me().then(setUser, () => setUser(null));
-  }, []);
+    if (!lookup) me().then(setUser, () => setUser(null));
+  }, [lookup]);
+  if (lookup) return <CitizenLookupPage />;
   if (user === undefined) return null;
-  return user ? <AgentPage user={user} onSignedOut={() => setUser(null)} /> : <LoginPage onLoggedIn={setUser} />;
+  return user ? <HomeFor user={user} onSignedOut={() => setUser(null)} /> : <LoginPage onLoggedIn={setUser} />;
 }
 
 createRoot(document.getElementById('root')!).render(
