@@ -209,3 +209,34 @@ export const deadlineWarnings = sqliteTable(
     index('deadline_warnings_warned_idx').on(t.warnedAt),
   ],
 );
+
+/**
+ * Files a unit attached to a work order (reply, return, extension request). The file lives under
+ * the attachments directory as `storedName` (server-generated, never from the upload); the row
+ * is written after the file, in the same transaction as the order's history event, so a crash
+ * leaves at most an orphan file and never a row without its file.
+ */
+export const workOrderAttachments = sqliteTable(
+  'work_order_attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    /** The history event that brought the file in (the reply, or an `attach` event). */
+    eventId: integer('event_id').references(() => workOrderEvents.id),
+    /** The uploader's file name, sanitised; shown and offered on download only. */
+    fileName: text('file_name').notNull(),
+    /** Random name under the attachments directory. */
+    storedName: text('stored_name').notNull(),
+    /** The type sniffed from the content (pdf, jpg, png, docx, xlsx). */
+    kind: text('kind').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    unitId: text('unit_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('work_order_attachments_stored_uq').on(t.storedName), index('work_order_attachments_order_idx').on(t.orderId, t.id)],
+);
