@@ -18,6 +18,8 @@ import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
+import { QueueStatsService } from './calls/queue-stats.js';
+import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { attachRealtime } from './realtime/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
@@ -30,6 +32,8 @@ import { WorkOrdersService } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
+import { attachmentsRoutes } from './http/routes/attachments-routes.js';
+import { AttachmentsService } from './workorders/attachments.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -72,6 +76,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const events = new DomainEvents();
     const calls = buildCallPath({ env, db: db.db, config, users, events, log });
     closers.push(() => calls.close());
+    // Today's statistics for shift leads; republished (throttled) as calls change.
+    const queueStats = new QueueStatsService({ db: db.db, events, log });
+    closers.push(() => queueStats.close());
     // Deadline warnings (限时办结): survive restarts, each raised once.
     const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
     deadlines.start();
@@ -99,18 +106,23 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
+    await http.register(queueStatsRoutes, { stats: queueStats });
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
     });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    await http.register(attachmentsRoutes, {
+      attachments: new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes }),
+      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+    });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, events, log });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, stats: queueStats, events, log });
       closers.push(() => realtime.close());
     }
 

@@ -2,6 +2,7 @@
  * Process environment, read in one place (CONVENTIONS.md #3). Everything else receives the
  * frozen `Env` object through buildApp; nobody else touches process.env.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -30,6 +31,8 @@ const EnvSchema = z.object({
   SUNLINE_COOKIE_SECURE: bool.default(false),
   SUNLINE_DB_SYNC: z.enum(['full', 'normal']).default('full'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
+  SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
 });
 
 export interface Env {
@@ -49,6 +52,8 @@ export interface Env {
   readonly cookieSecure: boolean;
   /** Wrap-up after a call ends by itself after this long (the agent usually ends it by saving). */
   readonly wrapUpMs: number;
+  /** Files units attach to work orders: where they are stored and how big one may be. */
+  readonly attachments: { readonly dir: string; readonly maxBytes: number };
 }
 
 export class EnvError extends Error {
@@ -81,6 +86,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
+    attachments: {
+      dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
+      maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
+    },
   });
 }
 
