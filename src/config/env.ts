@@ -2,7 +2,6 @@
  * Process environment, read in one place (CONVENTIONS.md #3). Everything else receives the
  * frozen `Env` object through buildApp; nobody else touches process.env.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
