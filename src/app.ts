@@ -116,7 +116,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, events, log });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
       closers.push(() => realtime.close());
     }
 

@@ -3,7 +3,7 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallUpdate, DeadlineWarning, QueueDelta, ScreenPop } from '../realtime/contract.js';
+import type { AgentView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../realtime/contract.js';
 
 export type { DeadlineWarning };
 
@@ -19,6 +19,8 @@ export interface DomainEventMap {
   'call.updated': [update: CallUpdate];
   /** A change of the live queue for shift leads. */
   'queue.changed': [delta: QueueDelta];
+  /** Today's queue statistics were recomputed (throttled; src/calls/queue-stats.ts). */
+  'queue.stats': [stats: QueueStats];
   /** Telephony went down or came back: consoles need a fresh snapshot. */
   'telephony.status': [status: { telephony: 'up' | 'down'; at: number }];
   /** A work order is due soon or overdue (sign-for or handling deadline); emitted once each. */

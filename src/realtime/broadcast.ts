@@ -7,14 +7,15 @@ import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConsoleCommands } from './commands.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 
-/** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue. */
-export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands): void {
+/** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue (and its statistics). */
+export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null): void {
   const user = socket.data.user;
   socket.emit('system:status', telephonyStatus(commands));
   if (isAgent(user)) {
@@ -23,6 +24,7 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands)
     if (offer) socket.emit('call:offered', offer);
   }
   if (isLead(user)) socket.emit('queue:snapshot', commands.queueSnapshot());
+  if (isLead(user) && stats) socket.emit('queue:stats', stats.current());
 }
 
 /** Subscribe to the domain events; returns the unsubscribe function. */
@@ -49,6 +51,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
     },
     'queue.changed': (delta) => {
       io.to(LEADS_ROOM).emit('queue:delta', delta);
+    },
+    'queue.stats': (stats) => {
+      io.to(LEADS_ROOM).emit('queue:stats', stats);
     },
     'telephony.status': (status) => {
       io.emit('system:status', status);

@@ -1,5 +1,10 @@
-/** Socket routes of contract-lead.ts. */
-import type { LeadClientEvents } from './contract-lead.js';
+/** Socket routes of contract-lead.ts, and what the leads' statistics come from. */
+import type { LeadClientEvents, QueueStats } from './contract-lead.js';
 import type { Route } from './route.js';
 
 export const LEAD_ROUTES: Record<keyof LeadClientEvents, Route> = {};
+
+/** Today's queue statistics for the leads room (implemented by calls/queue-stats.ts). */
+export interface QueueStatsSource {
+  current(): QueueStats;
+}

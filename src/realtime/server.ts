@@ -11,7 +11,7 @@ import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broad
 import type { ConsoleCommands } from './commands.js';
 import { registerHandlers } from './handlers.js';
 import type { MediaCommands } from './media-commands.js';
-import { LEADS_ROOM, unitRoom, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
+import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
 
 export interface RealtimeOptions {
   http: HttpServer;
@@ -21,6 +21,8 @@ export interface RealtimeOptions {
   media?: MediaCommands | null;
   events: DomainEvents;
   log: Logger;
+  /** The units a unit handler oversees besides their own (a county sub-platform's subtree). */
+  unitsInScope?: (unitId: string) => readonly string[];
   /** The console's origin when it is served from another origin than the API (development). */
   corsOrigin?: string;
 }
@@ -57,7 +59,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync });
     if (isAgent(user)) void socket.join(agentRoom(user.id));
     if (isLead(user)) void socket.join(LEADS_ROOM);
-    if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoom(user.unitId));
+    if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoomsFor(user.unitId, opts.unitsInScope));
     log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');
     socket.on('disconnect', (reason) => log.info({ userId: user.id, socketId: socket.id, reason }, 'console disconnected'));
     sync(socket);

@@ -5,7 +5,8 @@
  * - `shift_lead`, `admin`: join `leads`, may use `lead:*`. They do not take calls, so they may
  *   not use `agent:*`/`call:*` (a lead who wants to take calls logs in with an agent account).
  * - `unit_handler` (with a unit): joins `unit:<unitId>` and only receives its unit's deadline
- *   warnings (the unit portal); it may `sync` and nothing else.
+ *   warnings (the unit portal); county sub-platform staff (分平台) also join the rooms of every
+ *   unit in their county's subtree. It may `sync` and nothing else.
  * - everyone connected may `sync`; citizens cannot connect.
  */
 import type { IncomingMessage } from 'node:http';
@@ -39,6 +40,14 @@ export function mayUse(user: SessionUser, audience: Audience): boolean {
 export const agentRoom = (agentId: number): string => `agent:${agentId}`;
 export const LEADS_ROOM = 'leads';
 export const unitRoom = (unitId: string) => `unit:${unitId}`;
+
+/**
+ * The unit rooms a unit handler joins: their own unit's and, through `unitsInScope` (the same
+ * rule as the REST scope: org.yaml's subtree of a county sub-platform), every unit they oversee.
+ * Read at connect time: after an org.yaml change the handler's next connection picks it up.
+ */
+export const unitRoomsFor = (unitId: string, unitsInScope?: (unitId: string) => readonly string[]): string[] =>
+  [...new Set([unitId, ...(unitsInScope?.(unitId) ?? [])])].map(unitRoom);
 
 /** The value of one cookie from a Cookie header (RFC 6265 pairs, percent-decoded). */
 export function readCookie(header: string | undefined, name: string): string | null {
