@@ -18,6 +18,8 @@ import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
+import { QueueStatsService } from './calls/queue-stats.js';
+import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { attachRealtime } from './realtime/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
@@ -74,6 +76,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const events = new DomainEvents();
     const calls = buildCallPath({ env, db: db.db, config, users, events, log });
     closers.push(() => calls.close());
+    // Today's statistics for shift leads; republished (throttled) as calls change.
+    const queueStats = new QueueStatsService({ db: db.db, events, log });
+    closers.push(() => queueStats.close());
     // Deadline warnings (限时办结): survive restarts, each raised once.
     const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
     deadlines.start();
@@ -101,6 +106,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
+    await http.register(queueStatsRoutes, { stats: queueStats });
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
     });
@@ -116,7 +122,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
       closers.push(() => realtime.close());
     }
 

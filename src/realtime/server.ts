@@ -11,6 +11,7 @@ import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broad
 import type { ConsoleCommands } from './commands.js';
 import { registerHandlers } from './handlers.js';
 import type { MediaCommands } from './media-commands.js';
+import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
 
 export interface RealtimeOptions {
@@ -19,6 +20,8 @@ export interface RealtimeOptions {
   commands: ConsoleCommands;
   /** The softphone media service; absent without a mediasoup worker. */
   media?: MediaCommands | null;
+  /** Today's queue statistics for shift leads (sent on connect and `sync`). */
+  stats?: QueueStatsSource | null;
   events: DomainEvents;
   log: Logger;
   /** The units a unit handler oversees besides their own (a county sub-platform's subtree). */
@@ -46,7 +49,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
 
   const sync = (socket: RealtimeSocket) => {
     try {
-      sendSnapshots(socket, commands);
+      sendSnapshots(socket, commands, opts.stats);
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
     }
