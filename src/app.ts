@@ -33,6 +33,7 @@ import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
+import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
 
 export interface AppOverrides {
@@ -116,6 +117,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       attachments: new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
+    await http.register(dueStatesRoutes, { db: db.db, deadlines: deadlineConfigFrom(() => config.current()), unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);

@@ -1,0 +1,37 @@
+/** GET /api/workorders/due?ids=…: each visible order's standing against its deadlines (unit portal inbox). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.js';
+import type { DeadlineConfig } from '../../workorders/deadlines/scheduler.js';
+import { dueStatesOf, MAX_DUE_IDS } from '../../workorders/due-states.js';
+import { scopeFor, type ScopeOptions } from '../../workorders/scope.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+
+export interface DueStatesRoutesOptions extends ScopeOptions {
+  readonly db: Db;
+  readonly deadlines: () => DeadlineConfig;
+  readonly now?: () => number;
+}
+
+const Ids = z.preprocess(
+  (x) => (x === undefined ? [] : String(x).split(',').filter(Boolean)),
+  z.array(z.coerce.number().int().positive()).max(MAX_DUE_IDS),
+);
+const Due = z.enum(['on_time', 'due_soon', 'overdue']).nullable();
+
+export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = async (app, opts) => {
+  const now = opts.now ?? Date.now;
+  app.get(
+    '/api/workorders/due',
+    {
+      schema: { tags: ['workorders'], querystring: z.object({ ids: Ids }), response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due })) }) } },
+      preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler'),
+    },
+    async (req) => {
+      if (!req.user) throw appError('UNAUTHENTICATED');
+      const scope = scopeFor({ role: req.user.role, unitId: req.user.unitId }, opts);
+      return { items: dueStatesOf(opts.db, scope, req.query.ids, now(), opts.deadlines()) };
+    },
+  );
+};

@@ -1,0 +1,36 @@
+/**
+ * Where each order stands against its clocks, for inboxes (the unit portal highlights overdue
+ * and due-soon orders): the handling deadline while the unit owes its reply, the sign-for
+ * deadline while a dispatched order waits to be signed. Working time, as the scheduler counts it.
+ */
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { workOrders } from '../db/schema.js';
+import { dueState, type DueState } from './deadlines/index.js';
+import type { DeadlineConfig } from './deadlines/scheduler.js';
+import type { OrderStatus } from './lifecycle/index.js';
+import { canSee, type OrderScope } from './scope.js';
+
+/** The same statuses as the scheduler's clocks (deadlines/scheduler.ts). */
+const HANDLING: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress', 'supervised'];
+const SIGNING: readonly OrderStatus[] = ['dispatched'];
+
+export interface OrderDue {
+  readonly id: number;
+  /** null when no handling clock runs (no deadline, or not waiting for the unit). */
+  readonly due: DueState | null;
+  readonly signDue: DueState | null;
+}
+
+export const MAX_DUE_IDS = 100;
+
+/** The due states of the given orders this scope may see; others are left out, as if missing. */
+export function dueStatesOf(db: Db, scope: OrderScope, ids: readonly number[], now: number, cfg: DeadlineConfig): OrderDue[] {
+  if (ids.length === 0) return [];
+  const rows = db.select().from(workOrders).where(inArray(workOrders.id, [...ids].slice(0, MAX_DUE_IDS))).all();
+  const state = (deadline: number | null, statuses: readonly OrderStatus[], status: string) =>
+    deadline !== null && statuses.includes(status as OrderStatus) ? dueState(deadline, now, cfg.sla.dueSoon.workingDays, cfg.calendar, cfg.sla.workHours) : null;
+  return rows
+    .filter((r) => canSee(scope, r))
+    .map((r) => ({ id: r.id, due: state(r.deadlineAt, HANDLING, r.status), signDue: state(r.signDeadlineAt, SIGNING, r.status) }));
+}
