@@ -21,6 +21,7 @@ import { callsRoutes } from './http/routes/calls-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { attachRealtime } from './realtime/index.js';
+import { startMedia } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { unitScope } from './workorders/dispatch/index.js';
@@ -75,8 +76,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const checks: HealthChecks = { database: () => db.health() };
 
     const events = new DomainEvents();
-    const calls = buildCallPath({ env, db: db.db, config, users, events, log });
+    // Browser audio (mediasoup); null without a worker. It reaches ARI through the call path.
+    let callPath: CallPath | undefined;
+    const media = await startMedia({ env, log, ari: () => callPath?.ari ?? null });
+    if (media) checks['media'] = () => ({ ...media.health() });
+    const calls = buildCallPath({ env, db: db.db, config, users, events, log, ...(media ? { media: media.calls } : {}) });
+    callPath = calls;
     closers.push(() => calls.close());
+    // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
+    if (media) closers.push(() => media.close());
     // Today's statistics for shift leads; republished (throttled) as calls change.
     const queueStats = new QueueStatsService({ db: db.db, events, log });
     closers.push(() => queueStats.close());
@@ -124,8 +132,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
       closers.push(() => realtime.close());
+      media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));
     }
 
     let closed: Promise<void> | undefined;

@@ -2,6 +2,7 @@
  * Process environment, read in one place (CONVENTIONS.md #3). Everything else receives the
  * frozen `Env` object through buildApp; nobody else touches process.env.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -32,6 +33,14 @@ const EnvSchema = z.object({
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  SUNLINE_MEDIA: bool.default(true),
+  MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
+  SUNLINE_CACHE_DIR: z.string().default('/var/cache/sunline'),
+  SUNLINE_MEDIA_LISTEN_IP: z.ipv4().default('127.0.0.1'),
+  SUNLINE_MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
+  SUNLINE_MEDIA_RTP_IP: z.ipv4().optional(),
+  SUNLINE_MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  SUNLINE_MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
 });
 
 export interface Env {
@@ -53,6 +62,23 @@ export interface Env {
   readonly wrapUpMs: number;
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
+  /** Browser softphone audio (src/media); null when disabled or no mediasoup worker was found. */
+  readonly media: MediaEnv | null;
+  /** Why media is off (for the start-up log line), when `media` is null. */
+  readonly mediaOff?: string;
+}
+
+export interface MediaEnv {
+  /** The mediasoup worker binary (MEDIASOUP_WORKER_BIN, else the offline build's cache path). */
+  readonly workerBin: string;
+  /** Address the agents' WebRTC transports listen on. */
+  readonly listenIp: string;
+  /** Address put in ICE candidates when browsers reach us through NAT / another interface. */
+  readonly announcedIp?: string;
+  /** Address of the plain RTP transports towards Asterisk (default: listenIp). */
+  readonly rtpIp: string;
+  readonly rtcMinPort: number;
+  readonly rtcMaxPort: number;
 }
 
 export class EnvError extends Error {
@@ -89,7 +115,31 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
     },
+    ...mediaEnv(e),
   });
+}
+
+/** Media settings; the worker defaults to the offline build's cache path when that file exists. */
+function mediaEnv(e: z.infer<typeof EnvSchema>): { media: MediaEnv | null; mediaOff?: string } {
+  if (!e.SUNLINE_MEDIA) return { media: null, mediaOff: 'SUNLINE_MEDIA=false' };
+  // Browser audio joins calls in Asterisk: without telephony there is nothing to talk to.
+  if (!e.SUNLINE_TELEPHONY) return { media: null, mediaOff: 'SUNLINE_TELEPHONY=false' };
+  if (e.SUNLINE_MEDIA_RTC_MIN_PORT > e.SUNLINE_MEDIA_RTC_MAX_PORT) {
+    throw new EnvError(['SUNLINE_MEDIA_RTC_MIN_PORT: must not be above SUNLINE_MEDIA_RTC_MAX_PORT']);
+  }
+  const cached = path.join(e.SUNLINE_CACHE_DIR, 'mediasoup-worker-3.16.0');
+  const workerBin = e.MEDIASOUP_WORKER_BIN ?? (fs.existsSync(cached) ? cached : undefined);
+  if (!workerBin) return { media: null, mediaOff: `no mediasoup worker: MEDIASOUP_WORKER_BIN is unset and ${cached} does not exist (run scripts/mediasoup/build-worker.sh)` };
+  return {
+    media: {
+      workerBin,
+      listenIp: e.SUNLINE_MEDIA_LISTEN_IP,
+      ...(e.SUNLINE_MEDIA_ANNOUNCED_IP ? { announcedIp: e.SUNLINE_MEDIA_ANNOUNCED_IP } : {}),
+      rtpIp: e.SUNLINE_MEDIA_RTP_IP ?? e.SUNLINE_MEDIA_LISTEN_IP,
+      rtcMinPort: e.SUNLINE_MEDIA_RTC_MIN_PORT,
+      rtcMaxPort: e.SUNLINE_MEDIA_RTC_MAX_PORT,
+    },
+  };
 }
 
 function deepFreeze<T>(o: T): T {

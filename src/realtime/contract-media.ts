@@ -1,10 +1,71 @@
 /**
  * Socket events of softphone media signalling (mediasoup transports, producers, consumers). Part of the one typed contract (contract.ts extends these interfaces);
  * payload schemas here are validated by realtime/ before anything runs.
+ *
+ * Flow (agents only): `media:open` once per console connection → the router's RTP capabilities
+ * and a send + a recv WebRTC transport; the browser connects them (`media:connect`, DTLS) and
+ * produces its microphone (`media:produce`, PCMU). When a call is answered the server pushes
+ * `media:consume` (the caller's audio, paused) and the browser resumes it (`media:resume`) once
+ * its consumer is ready. `media:reset`: the media server restarted; open again.
  */
+import { z } from 'zod';
+import type { Ack } from './contract.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MediaServerEvents {}
+/** mediasoup's DTLS parameters (checked for shape; mediasoup checks the rest). */
+export const DtlsParametersSchema = z.object({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z.array(z.object({ algorithm: z.string().min(1).max(20), value: z.string().min(1).max(200) })).min(1).max(10),
+});
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MediaClientEvents {}
+/** mediasoup's RTP parameters of a browser producer (audio). */
+export const RtpParametersSchema = z.looseObject({
+  mid: z.string().max(32).optional(),
+  codecs: z.array(z.looseObject({ mimeType: z.string().min(1).max(50), payloadType: z.number().int().min(0).max(127), clockRate: z.number().int().positive() })).min(1).max(10),
+  encodings: z.array(z.looseObject({})).max(10).optional(),
+  headerExtensions: z.array(z.looseObject({})).max(20).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+
+export const MediaConnectPayload = z.object({ transportId: z.string().min(1).max(100), dtlsParameters: DtlsParametersSchema });
+export const MediaProducePayload = z.object({ transportId: z.string().min(1).max(100), kind: z.literal('audio'), rtpParameters: RtpParametersSchema });
+export const MediaResumePayload = z.object({ consumerId: z.string().min(1).max(100) });
+
+/** What mediasoup-client's Device.createSendTransport / createRecvTransport need. */
+export interface MediaTransportOptions {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+/** Answer of `media:open`. */
+export interface MediaSession {
+  routerRtpCapabilities: unknown;
+  send: MediaTransportOptions;
+  recv: MediaTransportOptions;
+}
+
+/** The caller's audio for this console: consume it on the recv transport, then `media:resume`. */
+export interface MediaConsumeOffer {
+  callId: string;
+  consumerId: string;
+  producerId: string;
+  kind: 'audio';
+  rtpParameters: unknown;
+}
+
+export interface MediaServerEvents {
+  'media:consume': (offer: MediaConsumeOffer) => void;
+  /** The call's audio towards this console ended (hang-up, or the media server restarted). */
+  'media:consumer_closed': (p: { consumerId: string; callId: string }) => void;
+  /** The media server restarted: every transport is gone; `media:open` again. */
+  'media:reset': (p: { reason: 'worker_restarted' | 'session_closed' }) => void;
+}
+
+export interface MediaClientEvents {
+  'media:open': (ack?: Ack<MediaSession>) => void;
+  'media:connect': (p: z.infer<typeof MediaConnectPayload>, ack?: Ack) => void;
+  'media:produce': (p: z.infer<typeof MediaProducePayload>, ack?: Ack<{ id: string }>) => void;
+  'media:resume': (p: z.infer<typeof MediaResumePayload>, ack?: Ack) => void;
+  'media:close': (ack?: Ack) => void;
+}

@@ -1,5 +1,27 @@
-/** Socket routes of contract-media.ts. */
-import type { MediaClientEvents } from './contract-media.js';
-import type { Route } from './route.js';
+/** Socket routes of contract-media.ts: agents only; a server without media answers MEDIA_DISABLED. */
+import { MediaConnectPayload, MediaProducePayload, MediaResumePayload, type MediaClientEvents } from './contract-media.js';
+import type { MediaCommands } from './media-commands.js';
+import { bare, withPayload, type HandlerContext, type Route } from './route.js';
 
-export const MEDIA_ROUTES: Record<keyof MediaClientEvents, Route> = {};
+/** Fixed-code refusal when the server runs without a mediasoup worker. */
+export class MediaDisabledError extends Error {
+  readonly code = 'MEDIA_DISABLED';
+  readonly statusCode = 503;
+  constructor() {
+    super('browser audio is not available on this server');
+    this.name = 'MediaDisabledError';
+  }
+}
+
+function media(c: HandlerContext): MediaCommands {
+  if (!c.media) throw new MediaDisabledError();
+  return c.media;
+}
+
+export const MEDIA_ROUTES: Record<keyof MediaClientEvents, Route> = {
+  'media:open': bare('agent', (c) => media(c).open(c.socketId, c.user.id)),
+  'media:connect': withPayload('agent', MediaConnectPayload, (c, p) => media(c).connect(c.socketId, p)),
+  'media:produce': withPayload('agent', MediaProducePayload, (c, p) => media(c).produce(c.socketId, p)),
+  'media:resume': withPayload('agent', MediaResumePayload, (c, p) => media(c).resume(c.socketId, p.consumerId)),
+  'media:close': bare('agent', (c) => media(c).close(c.socketId)),
+};

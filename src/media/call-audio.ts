@@ -1,0 +1,175 @@
+/**
+ * CallMedia for browser agents: when the agent answers, the call's bridge gets an ARI
+ * externalMedia channel whose RTP goes (through an SSRC-fixing relay, rtp-relay.ts) to a
+ * per-call mediasoup PlainTransport. The agent's microphone producer is consumed towards
+ * Asterisk; Asterisk's audio is produced on the PlainTransport and consumed by the agent's recv
+ * WebRTC transport. Calls whose agent has no live microphone (tab reconnecting, worker restart)
+ * wait and are attached as soon as the agent's microphone produces again.
+ */
+import { randomInt } from 'node:crypto';
+import type { Consumer, PlainTransport, Producer } from 'mediasoup/types';
+import type { CallMedia } from '../calls/call-media.js';
+import type { MediaEnv } from '../config/env.js';
+import type { Logger } from '../logging/logger.js';
+import type { ExternalMedia } from '../telephony/external-media.js';
+import type { AgentSessions } from './agent-sessions.js';
+import { ASTERISK_RTP_CAPABILITIES, asteriskRtpParameters } from './codecs.js';
+import { MediaError } from './errors.js';
+import type { MediaWorker } from './media-worker.js';
+import { RtpRelay } from './rtp-relay.js';
+
+interface CallRef {
+  callId: string;
+  agentId: number;
+  bridgeId: string;
+  muted: boolean;
+}
+
+interface CallLeg extends CallRef {
+  plain: PlainTransport;
+  relay: RtpRelay;
+  channelId: string;
+  /** The agent's voice towards Asterisk (paused = muted). */
+  toAsterisk: Consumer;
+  /** The caller's audio as Asterisk sends it. */
+  fromAsterisk: Producer;
+}
+
+export interface CallAudioView {
+  callId: string;
+  channelId: string;
+  plainTransportId: string;
+  relay: RtpRelay['counters'];
+  muted: boolean;
+}
+
+export class CallAudio implements CallMedia {
+  private readonly legs = new Map<string, CallLeg>();
+  /** Answered calls without audio yet: attached when the agent's microphone produces. */
+  private readonly waiting = new Map<string, CallRef>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly o: { worker: MediaWorker; sessions: AgentSessions; external: ExternalMedia; env: MediaEnv; log: Logger },
+  ) {
+    this.log = o.log.child({ component: 'media' });
+    o.worker.on('died', () => this.workerDied());
+    o.sessions.on('mic', (agentId) => this.micReady(agentId));
+  }
+
+  async attach(call: { callId: string; agentId: number; bridgeId: string }): Promise<void> {
+    const ref: CallRef = { ...call, muted: this.waiting.get(call.callId)?.muted ?? false };
+    if (this.legs.has(call.callId)) return;
+    if (!this.o.sessions.forAgent(call.agentId)) {
+      this.waiting.set(call.callId, ref);
+      throw new MediaError('MEDIA_NOT_READY');
+    }
+    await this.connect(ref);
+  }
+
+  async detach(callId: string): Promise<void> {
+    this.waiting.delete(callId);
+    const leg = this.legs.get(callId);
+    if (!leg) return;
+    await this.teardown(leg);
+    this.log.info({ callId }, 'call audio detached');
+  }
+
+  async setMuted(callId: string, muted: boolean): Promise<void> {
+    const waiting = this.waiting.get(callId);
+    if (waiting) waiting.muted = muted;
+    const leg = this.legs.get(callId);
+    if (!leg) return;
+    leg.muted = muted;
+    if (muted) await leg.toAsterisk.pause();
+    else await leg.toAsterisk.resume();
+  }
+
+  /** Calls with audio now (tests, health). */
+  active(): CallAudioView[] {
+    return [...this.legs.values()].map((l) => ({
+      callId: l.callId, channelId: l.channelId, plainTransportId: l.plain.id, relay: { ...l.relay.counters }, muted: l.muted,
+    }));
+  }
+
+  /** RTP counts of a call's audio (mediasoup's view): what came from Asterisk, what went to it. */
+  async stats(callId: string): Promise<{ fromAsterisk: { packets: number; bytes: number }; toAsterisk: { packets: number; bytes: number } } | null> {
+    const leg = this.legs.get(callId);
+    if (!leg) return null;
+    const [inbound, outbound] = await Promise.all([leg.fromAsterisk.getStats(), leg.toAsterisk.getStats()]);
+    const sum = (stats: { type: string; packetCount: number; byteCount: number }[], type: string) =>
+      stats.filter((x) => x.type === type).reduce((a, x) => ({ packets: a.packets + x.packetCount, bytes: a.bytes + x.byteCount }), { packets: 0, bytes: 0 });
+    return { fromAsterisk: sum(inbound, 'inbound-rtp'), toAsterisk: sum(outbound, 'outbound-rtp') };
+  }
+
+  /** Calls answered but waiting for the agent's microphone. */
+  pending(): string[] {
+    return [...this.waiting.keys()];
+  }
+
+  async close(): Promise<void> {
+    this.waiting.clear();
+    for (const leg of [...this.legs.values()]) await this.teardown(leg);
+  }
+
+  private async connect(ref: CallRef): Promise<void> {
+    const session = this.o.sessions.forAgent(ref.agentId);
+    if (!session?.mic) throw new MediaError('MEDIA_NOT_READY');
+    this.waiting.delete(ref.callId);
+    const router = this.o.worker.router();
+    const ssrc = randomInt(1, 0xffffffff);
+    const ip = this.o.env.rtpIp;
+    const relay = await RtpRelay.bind(ip, ssrc);
+    let plain: PlainTransport | undefined;
+    let channelId: string | undefined;
+    try {
+      plain = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip }, rtcpMux: true, comedia: false });
+      const em = await this.o.external.open(ref.bridgeId, { ip: relay.ip, port: relay.port }, ref.callId);
+      channelId = em.channelId;
+      relay.connect({ ip: plain.tuple.localAddress, port: plain.tuple.localPort }, em.asterisk);
+      await plain.connect({ ip: relay.ip, port: relay.port });
+      const toAsterisk = await plain.consume({ producerId: session.mic.id, rtpCapabilities: ASTERISK_RTP_CAPABILITIES, paused: ref.muted });
+      const fromAsterisk = await plain.produce({ kind: 'audio', rtpParameters: asteriskRtpParameters(ssrc) });
+      const leg: CallLeg = { ...ref, plain, relay, channelId, toAsterisk, fromAsterisk };
+      this.legs.set(ref.callId, leg);
+      // The tab's microphone went away (reconnect, closed tab): wait for the next one.
+      toAsterisk.on('producerclose', () => void this.requeue(leg));
+      await this.o.sessions.offer(session, fromAsterisk.id, ref.callId);
+      this.log.info({ callId: ref.callId, agentId: ref.agentId, channelId }, 'call audio attached');
+    } catch (err) {
+      this.legs.delete(ref.callId);
+      plain?.close();
+      relay.close();
+      if (channelId) await this.o.external.close(channelId).catch((e: unknown) => this.log.warn({ err: e, channelId }, 'external media hang-up failed'));
+      throw err;
+    }
+  }
+
+  private async teardown(leg: CallLeg): Promise<void> {
+    this.legs.delete(leg.callId);
+    if (!leg.plain.closed) leg.plain.close();
+    leg.relay.close();
+    await this.o.external.close(leg.channelId).catch((err: unknown) => this.log.warn({ err, callId: leg.callId }, 'external media hang-up failed'));
+  }
+
+  private async requeue(leg: CallLeg): Promise<void> {
+    if (this.legs.get(leg.callId) !== leg) return;
+    await this.teardown(leg);
+    this.waiting.set(leg.callId, { callId: leg.callId, agentId: leg.agentId, bridgeId: leg.bridgeId, muted: leg.muted });
+    this.log.info({ callId: leg.callId, agentId: leg.agentId }, 'call audio waiting for the agent microphone');
+    // A newer tab of the same agent may already be producing.
+    this.micReady(leg.agentId);
+  }
+
+  private workerDied(): void {
+    for (const leg of [...this.legs.values()]) void this.requeue(leg);
+  }
+
+  private micReady(agentId: number): void {
+    if (!this.o.sessions.forAgent(agentId)) return;
+    for (const ref of [...this.waiting.values()]) {
+      if (ref.agentId !== agentId) continue;
+      this.connect(ref).catch((err: unknown) => this.log.warn({ err, callId: ref.callId, agentId }, 'call audio re-attach failed'));
+    }
+  }
+}
