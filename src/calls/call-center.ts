@@ -9,11 +9,12 @@ import type { Logger } from 'pino';
 import { hotlineFor, type ConfigStore } from '../config/files/index.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { AgentsService } from '../agents/agents-service.js';
-import type { AgentView, QueueSnapshot, ScreenPop, WaitingCaller } from '../realtime/contract.js';
+import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop, WaitingCaller } from '../realtime/contract.js';
 import type { ConsoleCommands } from '../realtime/commands.js';
 import type { AgentLeg, InboundChannel, SurveyChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
 import type { Actor } from '../workorders/lifecycle/index.js';
 import type { CallMedia } from './call-media.js';
+import { CallControls } from './call-controls.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
@@ -52,13 +53,16 @@ export interface CallCenterOptions {
 
 export class CallCenter implements SwitchboardListener, ConsoleCommands {
   readonly live = new LiveCalls();
+  /** Hang up, hold, mute, DTMF, transfer, three-way call (call-controls.ts). */
+  readonly controls: CallControls;
   private closing = false;
   private readonly now: () => number;
-  private readonly log: Logger;
+  readonly log: Logger;
 
   constructor(readonly o: CallCenterOptions) {
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'calls' });
+    this.controls = new CallControls(this);
     o.switchboard.listen(this);
     // Wrap-up ends when the agent saves the call's order (or by the timer in AgentsService).
     o.events.on('workorder.applied', (c) => {
@@ -206,6 +210,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   }
 
   private async gone(channelId: string, cause: string): Promise<void> {
+    if (this.controls.channelGone(channelId)) return; // a three-way call's unit leg
     const leg = this.live.leg(channelId);
     if (leg) {
       this.live.dropLeg(channelId);
@@ -222,7 +227,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
         // Only the direct leg's end sends the caller back (not app_queue's leg ended by the withdrawal).
         if (call && call.directLeg && call.directTo === leg.agentId) await directOfferEnded(this, call);
       } else if (call && call.state === 'answered' && agent.callId === leg.callId) {
-        await this.finish(call, 'agent_hangup');
+        await this.finish(call, this.controls.transferredTo(call.callId) ? 'transferred' : 'agent_hangup');
       }
       await this.o.agents.settleCall(leg.agentId, leg.callId);
       return;
@@ -238,6 +243,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     if (call.state === 'answered') {
       this.o.repo.ended(call.callId, at, cause);
       await this.o.media?.detach(call.callId);
+      await this.controls.teardown(call);
       if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
       if (call.callerBridgeId) await this.o.switchboard.destroyBridge(call.callerBridgeId).catch(() => undefined);
       if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined);
@@ -315,6 +321,20 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   withdrawn(channelId: string, agentId: number): void {
     ringWithdrawn(this, channelId, agentId).catch((err: unknown) => this.log.error({ err, agentId }, 'direct offer failed'));
   }
+
+  unitAnswered(channelId: string, callId: string): void {
+    this.controls.unitAnswered(channelId, callId).catch((err: unknown) => this.log.error({ err, callId }, 'unit leg failed'));
+  }
+
+  // In-call controls: the agent's own answered call (call-controls.ts).
+  callControls = (agentId: number): CallControlsView | null => this.controls.current(agentId);
+  hangup = (agentId: number, callId: string) => this.controls.hangup(agentId, callId);
+  hold = (agentId: number, callId: string, held: boolean) => this.controls.hold(agentId, callId, held);
+  mute = (agentId: number, callId: string, muted: boolean) => this.controls.mute(agentId, callId, muted);
+  sendDtmf = (agentId: number, callId: string, digits: string) => this.controls.sendDtmf(agentId, callId, digits);
+  transfer = (agentId: number, callId: string, unitId: string) => this.controls.transfer(agentId, callId, unitId);
+  conference = (agentId: number, callId: string, unitId: string) => this.controls.conference(agentId, callId, unitId);
+  dropConference = (agentId: number, callId: string) => this.controls.dropConference(agentId, callId);
 
   survey(ch: SurveyChannel): void {
     runSurvey(this, ch).catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'survey failed'));

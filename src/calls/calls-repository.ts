@@ -10,7 +10,8 @@ import type { WorkOrdersService, Tx } from '../workorders/index.js';
 import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
 
 export type CallEventType =
-  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn' | 'survey';
+  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn' | 'survey'
+  | 'held' | 'resumed' | 'muted' | 'unmuted' | 'conference_started' | 'conference_ended';
 
 /** A post-call survey answer, or `no_answer` (no key, or a key that means nothing). */
 export type SurveyResult = Satisfaction | 'no_answer';
@@ -149,6 +150,22 @@ export class CallsRepository {
         actions.push('supervise');
       }
       return { orderId: order.id, actions };
+    });
+  }
+
+  /**
+   * One transaction: the call event `transferred` and a note on the call's order while the agent
+   * may still edit it (draft or accepted: its content gets a line naming the unit); an order
+   * already saved only gets the call event.
+   */
+  transferred(callId: string, orderId: number, at: number, actor: Actor, unit: { id: string; name: string; phone: string }): void {
+    this.db.transaction((tx) => {
+      this.eventIn(tx, callId, 'transferred', at, actor.id, { unitId: unit.id, phone: unit.phone });
+      const order = this.orders.get(orderId);
+      if (order.status !== 'draft' && order.status !== 'accepted') return;
+      const note = `[转接 transferred → ${unit.name} ${unit.phone}]`;
+      const content = order.fields.content ? `${order.fields.content}\n${note}` : note;
+      this.orders.applyWithin(tx, orderId, { type: 'update_fields', fields: { content } }, actor);
     });
   }
 

@@ -21,5 +21,13 @@ export function offlineConsole(agents: AgentsService, now: () => number = Date.n
     reject: unavailable,
     setPriority: unavailable,
     withdraw: unavailable,
+    callControls: () => null,
+    hangup: unavailable,
+    hold: unavailable,
+    mute: unavailable,
+    sendDtmf: unavailable,
+    transfer: unavailable,
+    conference: unavailable,
+    dropConference: unavailable,
   };
 }

@@ -3,7 +3,7 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../realtime/contract.js';
+import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../realtime/contract.js';
 
 export type { DeadlineWarning };
 
@@ -17,6 +17,8 @@ export interface DomainEventMap {
   /** The screen-pop for one agent. */
   'call.offered': [agentId: number, pop: ScreenPop];
   'call.updated': [update: CallUpdate];
+  /** The in-call controls of an answered call changed (hold, mute, three-way, transfer). */
+  'call.controls': [view: CallControlsView];
   /** A change of the live queue for shift leads. */
   'queue.changed': [delta: QueueDelta];
   /** Today's queue statistics were recomputed (throttled; src/calls/queue-stats.ts). */

@@ -22,6 +22,8 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
     socket.emit('agent:state', commands.agentView(user.id));
     const offer = commands.pendingOffer(user.id);
     if (offer) socket.emit('call:offered', offer);
+    const controls = commands.callControls(user.id);
+    if (controls) socket.emit('call:controls', controls);
   }
   if (isLead(user)) socket.emit('queue:snapshot', commands.queueSnapshot());
   if (isLead(user) && stats) socket.emit('queue:stats', stats.current());
@@ -42,6 +44,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       // One emit to the union of rooms, so a socket in both gets it once.
       const rooms = update.agentId === null ? [LEADS_ROOM] : [agentRoom(update.agentId), LEADS_ROOM];
       io.to(rooms).emit('call:update', update);
+    },
+    'call.controls': (view) => {
+      io.to([agentRoom(view.agentId), LEADS_ROOM]).emit('call:controls', view);
     },
     // Internal: order changes reach consoles through their own views, not as raw events.
     'workorder.applied': () => undefined,

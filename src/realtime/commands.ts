@@ -3,7 +3,7 @@
  * only calls it (one method per incoming socket event, CONVENTIONS.md #4). Methods reject with
  * fixed-code errors (`code` + `statusCode`, see http/errors.ts) which are sent back in the ack.
  */
-import type { AgentView, QueueSnapshot, ScreenPop } from './contract.js';
+import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop } from './contract.js';
 
 export interface ConsoleCommands {
   /** Current state of an agent (`logged_out` if unknown). */
@@ -21,4 +21,14 @@ export interface ConsoleCommands {
   reject(agentId: number, callId: string): Promise<void>;
   setPriority(callId: string, priority: number): Promise<void>;
   withdraw(callId: string, agentId: number): Promise<void>;
+  // ---- in-call controls (contract-controls.ts): the agent's own answered call ----
+  /** The controls state of the agent's answered call, re-sent on (re)connect and `sync`. */
+  callControls(agentId: number): CallControlsView | null;
+  hangup(agentId: number, callId: string): Promise<void>;
+  hold(agentId: number, callId: string, held: boolean): Promise<CallControlsView>;
+  mute(agentId: number, callId: string, muted: boolean): Promise<CallControlsView>;
+  sendDtmf(agentId: number, callId: string, digits: string): Promise<void>;
+  transfer(agentId: number, callId: string, unitId: string): Promise<CallControlsView>;
+  conference(agentId: number, callId: string, unitId: string): Promise<CallControlsView>;
+  dropConference(agentId: number, callId: string): Promise<CallControlsView>;
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { AriClient, Channel } from './ari/index.js';
 import type { AmiGateway } from './ami/index.js';
 import { isTelephonyError } from './errors.js';
+import { SwitchboardControls } from './switchboard-controls.js';
 
 /** Device states app_queue follows for an agent (its member's StateInterface). */
 export type AgentDeviceState = 'NOT_INUSE' | 'RINGING' | 'INUSE' | 'BUSY' | 'UNAVAILABLE';
@@ -54,6 +55,8 @@ export interface SwitchboardListener {
   /** A caller taken out of the queue for a chosen agent (QueueWithdrawCaller) is back with us. */
   withdrawn(channelId: string, agentId: number): void;
   agentLeg(leg: AgentLeg): void;
+  /** A unit dialled into a three-way call answered (Stasis 'unit,<callId>'); without a handler it is hung up. */
+  unitAnswered?(channelId: string, callId: string): void;
   /** The caller entered the survey (dialplan [survey]); without a handler it is hung up. */
   survey?(ch: SurveyChannel): void;
   /** A channel we care about hung up (caller or agent leg), in or out of Stasis. */
@@ -90,12 +93,15 @@ export class Switchboard {
   private readonly playbacks = new Map<string, (ok: boolean) => void>();
   /** Channels waiting in collectDigit for a key. */
   private readonly digitWaiters = new Map<string, (r: DigitResult) => void>();
+  /** Hold, mute, DTMF, transfer and the three-way call (switchboard-controls.ts). */
+  readonly controls: SwitchboardControls;
 
   constructor(opts: SwitchboardOptions) {
     this.ari = opts.ari;
     this.ami = opts.ami;
     this.log = opts.log.child({ component: 'switchboard' });
     this.queue = opts.queue ?? '12345';
+    this.controls = new SwitchboardControls(this.ari, this.ami, this.log, (id, on) => (on ? this.leaving.add(id) : this.leaving.delete(id)));
     this.wire();
   }
 
@@ -123,6 +129,8 @@ export class Switchboard {
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
         void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
+      } else if (kind === 'unit' && this.listener?.unitAnswered) {
+        this.listener.unitAnswered(ch.id, arg ?? '');
       } else if (kind === 'survey' && this.listener?.survey) {
         this.listener.survey({ channelId: ch.id, callId: arg || null });
       } else {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { AgentView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/realtime/contract.js';
+import type { AgentView, CallControlsView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/realtime/contract.js';
 import { attachRealtime, type ConsoleCommands, type Realtime } from '../../src/realtime/index.js';
 import { AppError } from '../../src/http/errors.js';
 import type { UserRole } from '../../src/db/schema.js';
@@ -59,6 +59,18 @@ export class FakeCommands implements ConsoleCommands {
   reject = (id: number, callId: string) => this.act('reject', [id, callId], undefined);
   setPriority = (callId: string, p: number) => this.act('setPriority', [callId, p], undefined);
   withdraw = (callId: string, id: number) => this.act('withdraw', [callId, id], undefined);
+  // In-call controls (contract-controls.ts).
+  controls = new Map<number, CallControlsView>();
+  private cv = (id: number, callId: string, patch: Partial<CallControlsView> = {}): CallControlsView =>
+    ({ callId, agentId: id, held: false, muted: false, conference: null, transferredTo: null, at: 1, ...patch });
+  callControls = (id: number) => this.controls.get(id) ?? null;
+  hangup = (id: number, callId: string) => this.act('hangup', [id, callId], undefined);
+  hold = (id: number, callId: string, held: boolean) => this.act('hold', [id, callId, held], this.cv(id, callId, { held }));
+  mute = (id: number, callId: string, muted: boolean) => this.act('mute', [id, callId, muted], this.cv(id, callId, { muted }));
+  sendDtmf = (id: number, callId: string, digits: string) => this.act('sendDtmf', [id, callId, digits], undefined);
+  transfer = (id: number, callId: string, unitId: string) => this.act('transfer', [id, callId, unitId], this.cv(id, callId, { transferredTo: { unitId, unitName: unitId } }));
+  conference = (id: number, callId: string, unitId: string) => this.act('conference', [id, callId, unitId], this.cv(id, callId, { conference: { unitId, unitName: unitId, state: 'dialing' } }));
+  dropConference = (id: number, callId: string) => this.act('dropConference', [id, callId], this.cv(id, callId));
 }
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;

@@ -51,6 +51,11 @@ const UnitSchema = z.strictObject({
   subPlatform: z.boolean().default(false),
   /** Portal user names of the unit's handlers (passwords never live in config). */
   handlers: z.array(username).default([]),
+  /**
+   * The unit's phone number (optional): agents transfer callers to it or bring it into a
+   * three-way call; dialled out through the carrier trunk (dialplan [sunline-transfer]).
+   */
+  phone: z.string().regex(/^[0-9]{3,20}$/, 'must be a phone number of 3 to 20 digits, e.g. "05722039001"').optional(),
 });
 
 const EntrySchema = z.strictObject({

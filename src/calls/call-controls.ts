@@ -1,0 +1,251 @@
+/**
+ * In-call controls of an agent's own answered call: hang up, hold, mute, DTMF, blind transfer
+ * (转接) and the three-way call with a unit (三方通话). The live state of each call's controls is
+ * kept here and published (domain event `call.controls`) after every change.
+ *
+ * Mute is enforced in Asterisk (audio towards the caller dropped on the agent leg), so it works
+ * with and without the browser softphone; when media is attached, CallMedia.setMuted is told too
+ * (a failure there is logged, the Asterisk mute stands).
+ */
+import type { CallControlsView, UnitPhoneView } from '../realtime/contract.js';
+import type { CallCenter } from './call-center.js';
+import type { LiveCall } from './live-calls.js';
+
+export type ControlErrorCode =
+  | 'CALL_NOT_FOUND'
+  | 'NOT_YOUR_CALL'
+  | 'CALL_NOT_ANSWERED'
+  | 'UNIT_NOT_FOUND'
+  | 'UNIT_HAS_NO_PHONE'
+  | 'CONFERENCE_ACTIVE'
+  | 'NO_CONFERENCE';
+
+const STATUS: Record<ControlErrorCode, number> = {
+  CALL_NOT_FOUND: 404,
+  NOT_YOUR_CALL: 403,
+  CALL_NOT_ANSWERED: 409,
+  UNIT_NOT_FOUND: 404,
+  UNIT_HAS_NO_PHONE: 409,
+  CONFERENCE_ACTIVE: 409,
+  NO_CONFERENCE: 409,
+};
+
+export class ControlError extends Error {
+  readonly statusCode: number;
+  constructor(readonly code: ControlErrorCode, message: string) {
+    super(message);
+    this.name = 'ControlError';
+    this.statusCode = STATUS[code];
+  }
+}
+
+interface ControlState {
+  held: boolean;
+  holdBridgeId: string | null;
+  muted: boolean;
+  conference: { unitId: string; unitName: string; channelId: string; state: 'dialing' | 'up' } | null;
+  transferredTo: { unitId: string; unitName: string } | null;
+}
+
+/** The units agents may call: org.yaml units with a phone number, in file order. */
+export function unitPhones(units: readonly { id: string; name: string; area: string; phone?: string | undefined }[]): UnitPhoneView[] {
+  return units.filter((u) => u.phone).map((u) => ({ id: u.id, name: u.name, area: u.area, phone: u.phone! }));
+}
+
+export class CallControls {
+  private readonly states = new Map<string, ControlState>();
+  /** Unit leg channel → call id. */
+  private readonly unitLegs = new Map<string, string>();
+
+  constructor(private readonly center: CallCenter) {}
+
+  private get o() {
+    return this.center.o;
+  }
+
+  private state(callId: string): ControlState {
+    let s = this.states.get(callId);
+    if (!s) this.states.set(callId, (s = { held: false, holdBridgeId: null, muted: false, conference: null, transferredTo: null }));
+    return s;
+  }
+
+  /** The agent's own answered call, or a fixed-code refusal. */
+  private own(agentId: number, callId: string): LiveCall & { agentLeg: string; bridgeId: string } {
+    const call = this.center.live.get(callId);
+    if (!call) throw new ControlError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
+    if ((call.answeredBy ?? call.offeredTo) !== agentId) throw new ControlError('NOT_YOUR_CALL', `call ${callId} is not yours`);
+    if (call.state !== 'answered' || !call.agentLeg || !call.bridgeId) throw new ControlError('CALL_NOT_ANSWERED', `call ${callId} is not answered`);
+    return call as LiveCall & { agentLeg: string; bridgeId: string };
+  }
+
+  private unit(unitId: string): { id: string; name: string; phone: string } {
+    const unit = this.o.config.current().org.units.find((u) => u.id === unitId);
+    if (!unit) throw new ControlError('UNIT_NOT_FOUND', `unit ${unitId} is not in org.yaml`);
+    if (!unit.phone) throw new ControlError('UNIT_HAS_NO_PHONE', `unit ${unitId} has no phone number in org.yaml`);
+    return { id: unit.id, name: unit.name, phone: unit.phone };
+  }
+
+  view(call: LiveCall): CallControlsView {
+    const s = this.state(call.callId);
+    const conf = s.conference;
+    return {
+      callId: call.callId,
+      agentId: (call.answeredBy ?? call.offeredTo)!,
+      held: s.held,
+      muted: s.muted,
+      conference: conf ? { unitId: conf.unitId, unitName: conf.unitName, state: conf.state } : null,
+      transferredTo: s.transferredTo ? { ...s.transferredTo } : null,
+      at: (this.o.now ?? Date.now)(),
+    };
+  }
+
+  private publish(call: LiveCall): CallControlsView {
+    const v = this.view(call);
+    this.o.events.emit('call.controls', v);
+    return v;
+  }
+
+  private event(call: LiveCall, type: Parameters<CallCenter['o']['repo']['event']>[1], agentId: number | null, data?: Record<string, unknown>): void {
+    this.o.repo.event(call.callId, type, (this.o.now ?? Date.now)(), agentId, data);
+  }
+
+  /** The controls of the call the agent is talking on, for (re)connect and `sync`. */
+  current(agentId: number): CallControlsView | null {
+    const callId = this.o.agents.view(agentId).callId;
+    const call = callId ? this.center.live.get(callId) : undefined;
+    return call && call.state === 'answered' && call.answeredBy === agentId ? this.view(call) : null;
+  }
+
+  /** The agent ends the call: its leg hangs up; app_queue (option c) sends the caller to the survey. */
+  async hangup(agentId: number, callId: string): Promise<void> {
+    const call = this.own(agentId, callId);
+    await this.o.switchboard.hangup(call.agentLeg);
+  }
+
+  async hold(agentId: number, callId: string, held: boolean): Promise<CallControlsView> {
+    const call = this.own(agentId, callId);
+    const s = this.state(callId);
+    if (s.held === held) return this.view(call);
+    const ctl = this.o.switchboard.controls;
+    if (held) {
+      s.holdBridgeId = await ctl.hold(call.agentLeg, call.bridgeId);
+    } else if (s.holdBridgeId) {
+      await ctl.unhold(call.agentLeg, call.bridgeId, s.holdBridgeId);
+      s.holdBridgeId = null;
+    }
+    s.held = held;
+    this.event(call, held ? 'held' : 'resumed', agentId);
+    return this.publish(call);
+  }
+
+  async mute(agentId: number, callId: string, muted: boolean): Promise<CallControlsView> {
+    const call = this.own(agentId, callId);
+    const s = this.state(callId);
+    if (s.muted === muted) return this.view(call);
+    await this.o.switchboard.controls.mute(call.agentLeg, muted);
+    await this.o.media?.setMuted(callId, muted).catch((err: unknown) => this.center.log.warn({ err, callId }, 'softphone mute failed; Asterisk mute stands'));
+    s.muted = muted;
+    this.event(call, muted ? 'muted' : 'unmuted', agentId);
+    return this.publish(call);
+  }
+
+  /** Keys towards the far end: the unit while it is in a three-way call, else the caller. */
+  async sendDtmf(agentId: number, callId: string, digits: string): Promise<void> {
+    const call = this.own(agentId, callId);
+    const conf = this.state(callId).conference;
+    await this.o.switchboard.controls.sendDigits(conf?.state === 'up' ? conf.channelId : call.agentLeg, digits);
+  }
+
+  /** Blind transfer to the unit's phone; the agent leg is released and the agent goes to wrap-up. */
+  async transfer(agentId: number, callId: string, unitId: string): Promise<CallControlsView> {
+    const call = this.own(agentId, callId);
+    const unit = this.unit(unitId);
+    const s = this.state(callId);
+    if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'drop the unit from the three-way call before transferring');
+    s.transferredTo = { unitId: unit.id, unitName: unit.name };
+    const sw = this.o.switchboard;
+    try {
+      await sw.controls.transfer(call.channelId, unit.phone, call.directLeg !== null);
+    } catch (err) {
+      s.transferredTo = null;
+      throw err;
+    }
+    this.o.repo.transferred(callId, call.orderId, (this.o.now ?? Date.now)(), { id: agentId, role: 'agent', unitId: null }, unit);
+    this.center.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
+    const view = this.publish(call);
+    // The caller has left the agent's side: release the agent leg (its end finishes the call).
+    await sw.hangup(call.agentLeg);
+    return view;
+  }
+
+  /** Three-way call: dial the unit; it joins the agent's bridge when it answers. */
+  async conference(agentId: number, callId: string, unitId: string): Promise<CallControlsView> {
+    const call = this.own(agentId, callId);
+    const unit = this.unit(unitId);
+    const s = this.state(callId);
+    if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'a unit is already in this call');
+    const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number);
+    s.conference = { unitId: unit.id, unitName: unit.name, channelId, state: 'dialing' };
+    this.unitLegs.set(channelId, callId);
+    this.event(call, 'conference_started', agentId, { unitId: unit.id, phone: unit.phone });
+    return this.publish(call);
+  }
+
+  async dropConference(agentId: number, callId: string): Promise<CallControlsView> {
+    const call = this.own(agentId, callId);
+    const conf = this.state(callId).conference;
+    if (!conf) throw new ControlError('NO_CONFERENCE', 'no unit is in this call');
+    this.endConference(call.callId, conf.channelId, agentId);
+    await this.o.switchboard.hangup(conf.channelId);
+    return this.view(call);
+  }
+
+  /** The unit answered (Stasis 'unit,<callId>'): into the agent's bridge, or hung up if the call is gone. */
+  async unitAnswered(channelId: string, callId: string): Promise<void> {
+    const call = this.center.live.get(callId);
+    const conf = call ? this.states.get(callId)?.conference : undefined;
+    if (!call || !call.bridgeId || conf?.channelId !== channelId) {
+      await this.o.switchboard.hangup(channelId);
+      return;
+    }
+    await this.o.switchboard.controls.joinBridge(call.bridgeId, channelId);
+    conf.state = 'up';
+    this.publish(call);
+  }
+
+  /** A channel hung up: true if it was a unit leg (the three-way call is over, the call goes on). */
+  channelGone(channelId: string): boolean {
+    const callId = this.unitLegs.get(channelId);
+    if (callId === undefined) return false;
+    this.endConference(callId, channelId, null);
+    return true;
+  }
+
+  private endConference(callId: string, channelId: string, agentId: number | null): void {
+    if (!this.unitLegs.delete(channelId)) return;
+    const s = this.states.get(callId);
+    if (!s?.conference || s.conference.channelId !== channelId) return;
+    s.conference = null;
+    const call = this.center.live.get(callId);
+    if (!call) return;
+    this.event(call, 'conference_ended', agentId, { by: agentId === null ? 'unit' : 'agent' });
+    this.publish(call);
+  }
+
+  transferredTo(callId: string): { unitId: string } | null {
+    return this.states.get(callId)?.transferredTo ?? null;
+  }
+
+  /** The call is over: the unit leg hangs up, the holding bridge goes, the state is forgotten. */
+  async teardown(call: LiveCall): Promise<void> {
+    const s = this.states.get(call.callId);
+    this.states.delete(call.callId);
+    if (!s) return;
+    const sw = this.o.switchboard;
+    if (s.conference) {
+      this.unitLegs.delete(s.conference.channelId);
+      await sw.hangup(s.conference.channelId).catch(() => undefined);
+    }
+    if (s.holdBridgeId) await sw.controls.destroy(s.holdBridgeId).catch(() => undefined);
+  }
+}
