@@ -1,0 +1,107 @@
+/** The unit portal's HTTP calls (work orders, due states, attachments); the session is the cookie. */
+import { HttpError } from '../api.js';
+
+export interface OrderSummary {
+  id: number;
+  number: string;
+  status: string;
+  category: string | null;
+  subject: string | null;
+  content: string | null;
+  location: string | null;
+  channel: string;
+  callerPhone: string | null;
+  callerName: string | null;
+  confidential: boolean;
+  reporterHidden: boolean;
+  leadUnitId: string | null;
+  coUnitIds: string[];
+  deadlineAt: number | null;
+  signDeadlineAt: number | null;
+  pendingExtension: { days: number; reason: string; requestedAt: number } | null;
+  supervisionLevel: number;
+  handlingRound: number;
+  createdAt: number;
+  version: number;
+}
+
+export interface OrderEvent {
+  id: number;
+  at: number;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actorRole: string | null;
+  comment: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface OrderDetail extends OrderSummary {
+  history: OrderEvent[];
+}
+
+export type Due = 'on_time' | 'due_soon' | 'overdue' | null;
+export interface OrderDue {
+  id: number;
+  due: Due;
+  signDue: Due;
+}
+
+export interface Attachment {
+  id: number;
+  eventId: number | null;
+  fileName: string;
+  kind: string;
+  size: number;
+  createdAt: number;
+}
+
+/** The lifecycle actions a unit takes from the portal. */
+export type UnitAction =
+  | { type: 'sign' }
+  | { type: 'start' }
+  | { type: 'return'; reason: string }
+  | { type: 'request_extension'; days: number; reason: string }
+  | { type: 'reply'; text: string };
+
+async function send<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const isForm = body instanceof FormData;
+  const res = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : isForm ? body : JSON.stringify(body),
+  });
+  if (!res.ok) {
+    const err = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+    throw new HttpError(res.status, err?.error?.code ?? 'HTTP_ERROR');
+  }
+  return (await res.json()) as T;
+}
+
+export const listOrders = (statuses: readonly string[]) =>
+  send<{ items: OrderSummary[] }>('GET', `/api/workorders?sort=deadlineAt&pageSize=100${statuses.map((s) => `&status=${s}`).join('')}`).then((r) => r.items);
+
+export const dueStates = (ids: readonly number[]) =>
+  ids.length === 0 ? Promise.resolve([]) : send<{ items: OrderDue[] }>('GET', `/api/workorders/due?ids=${ids.join(',')}`).then((r) => r.items);
+
+export const getOrder = (id: number) => send<OrderDetail>('GET', `/api/workorders/${id}`);
+
+export const listAttachments = (id: number) => send<{ items: Attachment[] }>('GET', `/api/workorders/${id}/attachments`).then((r) => r.items);
+
+export const attachmentUrl = (orderId: number, attachmentId: number) => `/api/workorders/${orderId}/attachments/${attachmentId}`;
+
+/** One lifecycle action; with files it goes as one multipart upload (files and action together). */
+export function act(id: number, action: UnitAction, version: number, files: readonly File[] = []): Promise<unknown> {
+  if (files.length === 0) return send('POST', `/api/workorders/${id}/actions`, { ...action, expectedVersion: version });
+  return upload(id, files, action, version);
+}
+
+/** Files alone (an `attach` event), or with an action. */
+export function upload(id: number, files: readonly File[], action?: UnitAction, version?: number): Promise<unknown> {
+  const form = new FormData();
+  if (action) form.append('action', JSON.stringify(action));
+  if (version !== undefined) form.append('expectedVersion', String(version));
+  for (const f of files) form.append('file', f, f.name);
+  return send('POST', `/api/workorders/${id}/attachments`, form);
+}
