@@ -21,7 +21,7 @@ import { callsRoutes } from './http/routes/calls-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { attachRealtime } from './realtime/index.js';
-import { startMedia } from './media/index.js';
+import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { unitScope } from './workorders/dispatch/index.js';
@@ -53,6 +53,8 @@ export interface Sunline {
   readonly events: DomainEvents;
   /** The call path; its gateways are null when SUNLINE_TELEPHONY=false (tests without Asterisk). */
   readonly calls: CallPath;
+  /** Browser softphone audio; null without a mediasoup worker (or with SUNLINE_MEDIA=false). */
+  readonly media: Media | null;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -147,6 +149,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       config,
       events,
       calls,
+      media,
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

@@ -50,6 +50,46 @@ export interface CallOptions {
    * 2000) until Asterisk hangs up or holdMs ends. The scenario defaults to 'survey-caller.xml'.
    */
   dtmf?: { digit: string; afterMs: number; everyMs?: number };
+  /**
+   * Talk once answered: stream this raw G.711 µ-law file (8 kHz, no header) in a loop as PCMU
+   * (sipp rtp_stream) until the call ends. Only with the default caller.xml. See toneFile().
+   */
+  audioFile?: string;
+}
+
+/**
+ * Writes a raw µ-law file (8 kHz) of `seconds` of a `hz` tone at about -12 dBFS, for
+ * CallOptions.audioFile: something a recording or a browser's audio level can tell from silence.
+ */
+export function toneFile(dir: string, hz = 440, seconds = 2): string {
+  const n = 8000 * seconds;
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) out[i] = linearToUlaw(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / 8000)));
+  const file = path.join(dir, `tone-${hz}.ulaw`);
+  fs.writeFileSync(file, out);
+  return file;
+}
+
+/** G.711 µ-law encoding of one 16-bit sample (ITU-T G.711). */
+function linearToUlaw(sample: number): number {
+  const BIAS = 0x84;
+  const sign = sample < 0 ? 0x80 : 0;
+  let x = Math.min(Math.abs(sample), 32635) + BIAS;
+  let exponent = 7;
+  for (let mask = 0x4000; (x & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+  const mantissa = (x >> (exponent + 3)) & 0x0f;
+  x = ~(sign | (exponent << 4) | mantissa) & 0xff;
+  return x;
+}
+
+/** Adds a looped rtp_stream of `file` (PCMU) right after the caller's ACK of the answer. */
+function withAudio(scenario: string, dir: string, file: string): string {
+  const text = fs.readFileSync(scenario, 'utf8');
+  const marker = '<nop><action><assign assign_to="ticks" value="0" /></action></nop>';
+  if (!text.includes(marker)) throw new Error('test/harness/sipp/caller.xml changed: update withAudio in test/harness/sipp.ts');
+  const out = path.join(dir, 'caller-audio.xml');
+  fs.writeFileSync(out, text.replace(marker, `<nop><action><assign assign_to="ticks" value="0" /><exec rtp_stream="${file},-1,0" /></action></nop>`));
+  return out;
 }
 
 /** Where Debian's sip-tester keeps its RTP captures (SUNLINE_SIPP_PCAP_DIR overrides). */
@@ -143,6 +183,7 @@ export function placeCall(opts: CallOptions): CallHandle {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sipp-'));
   if (opts.dtmf) scenario = withDtmf(scenario, dir, opts.dtmf.digit);
   else if (scenario === path.join(SCENARIOS, 'caller.xml')) scenario = withLiteralWaits(scenario, dir, holdMs);
+  if (opts.audioFile) scenario = withAudio(scenario, dir, opts.audioFile);
   const ticks = (ms: number) => String(Math.max(1, Math.ceil(ms / TICK_MS)));
   const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log'), msg: path.join(dir, 'messages.log') };
   const args = [

@@ -1,0 +1,66 @@
+/**
+ * What Asterisk hears and sends on a call's externalMedia channel, for media tests: a snoop
+ * channel records one direction into a WAV in the sandbox's spool, and wavEnergy() measures it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+
+export async function ari<T = unknown>(a: AsteriskSandbox, method: string, p: string): Promise<T> {
+  const res = await fetch(`${a.ari.url}/ari${p}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  if (res.status >= 400) throw new Error(`ARI ${method} ${p}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** Channels whose name says they are externalMedia (chan_rtp UnicastRTP) channels. */
+export async function externalMediaChannels(a: AsteriskSandbox): Promise<{ id: string; name: string }[]> {
+  const channels = await ari<{ id: string; name: string }[]>(a, 'GET', '/channels');
+  return channels.filter((c) => c.name.startsWith('UnicastRTP/'));
+}
+
+/**
+ * Records one direction of `channelId` for `ms`: 'in' = what Asterisk receives from the channel
+ * (for externalMedia: the agent's voice), 'out' = what Asterisk sends it (the caller's voice).
+ * The snoop channel enters our Stasis app with the args the switchboard leaves alone.
+ */
+export async function recordDirection(a: AsteriskSandbox, channelId: string, spy: 'in' | 'out', ms: number): Promise<string> {
+  const name = `media-test-${spy}-${Date.now()}`;
+  const snoop = await ari<{ id: string }>(a, 'POST', `/channels/${channelId}/snoop?spy=${spy}&app=${a.ari.app}&appArgs=direct`);
+  // The snoop channel enters Stasis a moment after it is created (409 until then).
+  for (let i = 0; ; i++) {
+    try {
+      await ari(a, 'POST', `/channels/${snoop.id}/record?name=${name}&format=wav&ifExists=overwrite`);
+      break;
+    } catch (err) {
+      if (i >= 30 || !/ 409 /.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await new Promise((r) => setTimeout(r, ms));
+  await ari(a, 'POST', `/recordings/live/${name}/stop`).catch(() => undefined);
+  await ari(a, 'DELETE', `/channels/${snoop.id}`).catch(() => undefined);
+  return path.join(a.instDir, 'spool', 'recording', `${name}.wav`);
+}
+
+/** RMS of a 16-bit PCM WAV (0…32767) and its length in samples. */
+export function wavEnergy(file: string): { rms: number; samples: number } {
+  const buf = fs.readFileSync(file);
+  let off = 12;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString('ascii', off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === 'data') {
+      const end = Math.min(buf.length, off + 8 + size);
+      let sum = 0;
+      let n = 0;
+      for (let i = off + 8; i + 1 < end; i += 2) {
+        const v = buf.readInt16LE(i);
+        sum += v * v;
+        n++;
+      }
+      return { rms: n ? Math.sqrt(sum / n) : 0, samples: n };
+    }
+    off += 8 + size;
+  }
+  throw new Error(`${file}: no data chunk`);
+}
