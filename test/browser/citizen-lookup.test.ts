@@ -1,0 +1,92 @@
+/**
+ * The citizen lookup page (/lookup) in real Chromium against a real server (telephony off):
+ * order number + phone → status, dates and progress, and nothing else; a wrong phone gives the
+ * same answer as an unknown number. Needs `npm run build:web` first and /usr/bin/chromium.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { chromium, type Browser } from 'playwright-core';
+import { WEB_ROOT } from '../../src/http/static-web.js';
+import { testApp } from '../helpers/app.js';
+
+const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+t.test('citizen lookup: progress for the right pair, the same "not found" for a wrong phone and an unknown number', async (t) => {
+  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) return t.fail('the web app is not built: run `npm run build:web` first');
+  if (!fs.existsSync(CHROMIUM)) return t.fail(`no Chromium at ${CHROMIUM}`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const app = await testApp(t);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+
+  // A citizen writes in through the web form; an agent dispatches the order.
+  const submitted = await app.http.inject({
+    method: 'POST',
+    url: '/api/intake/web',
+    payload: { name: '陈先生', phone: '13700002222', category: 'complaint', subject: '小区噪音扰民', content: '楼下商铺夜间噪音很大，私密细节', location: '吴兴区某小区' },
+  });
+  t.equal(submitted.statusCode, 201);
+  const { number } = submitted.json() as { number: string };
+  await app.users.create({ username: 'agent-c', displayName: 'agent', role: 'agent', password: 'agent-pw-123' });
+  const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent-c', password: 'agent-pw-123' } });
+  const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
+  const id = app.db.sqlite.prepare('select id from work_orders where number = ?').pluck().get(number) as number;
+  const dispatched = await app.http.inject({ method: 'POST', url: `/api/workorders/${id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * 86_400_000 } });
+  t.equal(dispatched.statusCode, 200);
+
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 480, height: 900 }, locale: 'zh-CN' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const lookups: number[] = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/public/orders/')) lookups.push(r.status());
+  });
+
+  await page.goto(`${url}/lookup`);
+  await page.getByTestId('lookup-form').waitFor();
+  t.equal(await page.getByTestId('login-form').count(), 0, 'no login on /lookup');
+  const ask = async (n: string, phone: string) => {
+    await page.fill('input[name=number]', n);
+    await page.fill('input[name=phone]', phone);
+    await page.locator('[data-testid=lookup-form] button[type=submit]').click();
+  };
+
+  await ask(number, '13700002222');
+  await page.getByTestId('lookup-result').waitFor();
+  t.equal(await page.getByTestId('lookup-status').getAttribute('data-status'), 'dispatched');
+  t.match(await page.getByTestId('lookup-status').textContent(), /已转交承办单位/);
+  const steps = await page.locator('[data-testid=lookup-progress] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  t.same(steps, ['accepted', 'dispatched'], 'public progress steps, oldest first');
+  const shown = await page.getByTestId('lookup-result').textContent();
+  t.match(shown, /投诉/, 'the category');
+  for (const hidden of ['噪音', '私密细节', '陈先生', '13700002222', 'wx-gov', '吴兴区']) t.notMatch(shown, hidden, `nothing else: no ${hidden}`);
+  await page.screenshot({ path: path.join(SHOTS, 'citizen-1-found.png'), fullPage: true });
+
+  await ask(number, '13700009999');
+  await page.getByTestId('lookup-error').waitFor();
+  const wrongPhone = await page.getByTestId('lookup-error').textContent();
+  t.equal(await page.getByTestId('lookup-result').count(), 0, 'the previous result is gone');
+  await ask('HZ-20990101-000001', '13700002222');
+  await page.getByTestId('lookup-error').waitFor();
+  const unknown = await page.getByTestId('lookup-error').textContent();
+  t.equal(wrongPhone, unknown, 'a wrong phone and an unknown number read the same');
+  t.match(unknown, /未查到该工单/);
+  t.same(lookups, [200, 404, 404], 'the server answered 404 to both');
+
+  await ask(number, 'abc');
+  t.match(await page.getByTestId('lookup-error').textContent(), /请填写正确/, 'a malformed phone is caught on the page');
+  t.equal(lookups.length, 3, 'without asking the server');
+
+  await page.getByTestId('lang-toggle').click();
+  await ask(number, '137 0000 2222');
+  await page.getByTestId('lookup-result').waitFor();
+  t.match(await page.getByTestId('lookup-status').textContent(), /Sent to the responsible unit/, 'English, and spaces in the phone are tolerated');
+  await page.screenshot({ path: path.join(SHOTS, 'citizen-2-english.png'), fullPage: true });
+  t.same(errors, [], 'no page errors');
+});
