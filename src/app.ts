@@ -18,6 +18,7 @@ import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
+import { callersRoutes } from './http/routes/callers-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { attachRealtime } from './realtime/index.js';
@@ -88,7 +89,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
     // Today's statistics for shift leads; republished (throttled) as calls change.
-    const queueStats = new QueueStatsService({ db: db.db, events, log });
+    const queueStats = new QueueStatsService({ db: db.db, events, log, hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name });
     closers.push(() => queueStats.close());
     // Deadline warnings (限时办结): survive restarts, each raised once.
     const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
@@ -117,6 +118,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
+    await http.register(callersRoutes, { db: db.db, org: () => config.current().org });
     await http.register(queueStatsRoutes, { stats: queueStats });
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),

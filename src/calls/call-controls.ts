@@ -7,7 +7,7 @@
  * with and without the browser softphone; when media is attached, CallMedia.setMuted is told too
  * (a failure there is logged, the Asterisk mute stands).
  */
-import type { CallControlsView, UnitPhoneView } from '../realtime/contract.js';
+import type { CallControlsView } from '../realtime/contract.js';
 import type { CallCenter } from './call-center.js';
 import type { LiveCall } from './live-calls.js';
 
@@ -45,11 +45,6 @@ interface ControlState {
   muted: boolean;
   conference: { unitId: string; unitName: string; channelId: string; state: 'dialing' | 'up' } | null;
   transferredTo: { unitId: string; unitName: string } | null;
-}
-
-/** The units agents may call: org.yaml units with a phone number, in file order. */
-export function unitPhones(units: readonly { id: string; name: string; area: string; phone?: string | undefined }[]): UnitPhoneView[] {
-  return units.filter((u) => u.phone).map((u) => ({ id: u.id, name: u.name, area: u.area, phone: u.phone! }));
 }
 
 export class CallControls {

@@ -25,14 +25,6 @@ export interface CallControlsView {
   at: number;
 }
 
-/** A unit an agent may transfer to or call into a three-way call (org.yaml units with a phone). */
-export interface UnitPhoneView {
-  id: string;
-  name: string;
-  phone: string;
-  area: string;
-}
-
 const CallId = z.string().min(1).max(100);
 const UnitId = z.string().min(1).max(64);
 
