@@ -12,6 +12,7 @@ import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
 import { placeCall, killAllCalls } from '../test/harness/sipp.js';
 import { DEMO_USERS } from './demo-users.js';
+import { DEMO_CITIZEN_PHONE, seedDemoOrders } from './demo-orders.js';
 import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
 
 const { values: args } = parseArgs({
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   });
   const app = await buildApp(env);
   for (const u of DEMO_USERS) await app.users.upsert(u);
+  // Orders for the unit portal (unit-amr) and one a citizen can look up at /lookup.
+  const demoOrders = await seedDemoOrders(app, DEMO_USERS.find((u) => u.role === 'admin')!);
   await app.http.listen({ host: env.host, port: env.port });
 
   const base = `http://127.0.0.1:${env.port}`;
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
     '',
     'Sunline demo is running.',
     `  agent console       ${base}/   (log in as agent1, click 签入; no browser audio yet)`,
+    `  unit portal         ${base}/   (log in as unit-amr: orders dispatched to 市市场监管局, one overdue within minutes)`,
+    `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE})`,
     `  API docs (OpenAPI)  ${base}/docs`,
     `  readiness           ${base}/health/ready`,
     `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,
