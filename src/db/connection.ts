@@ -39,7 +39,7 @@ export function openDb(opts: OpenDbOptions): DbHandle {
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const sqlite = new Database(opts.file);
   applyPragmas(sqlite, opts.synchronous ?? 'full');
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(withStatementCache(sqlite), { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   let closed = false;
   return {
@@ -68,4 +68,32 @@ export function applyPragmas(sqlite: Database.Database, synchronous: 'full' | 'n
   sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+}
+
+/** Compiled statements kept per connection, by SQL text (least recently used dropped first). */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection as drizzle sees it, whose prepare() reuses compiled statements. Drizzle
+ * prepares every query it runs and better-sqlite3 compiles on every prepare(): an insert into
+ * work_orders (eight indexes, the FTS trigger) takes longer to compile than to run. A reused
+ * statement is reset by SQLite after each run; drizzle switches raw mode on for the queries
+ * whose columns it maps and expects it off for the others, so raw mode is switched off again
+ * on reuse. (Drizzle never iterates a statement, so a cached one is never busy.)
+ */
+export function withStatementCache(sqlite: Database.Database, size = STATEMENT_CACHE_SIZE): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source); // re-inserted below: most recently used last
+      if (stmt.reader) stmt.raw(false);
+    } else {
+      stmt = sqlite.prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  };
+  return Object.assign(Object.create(sqlite) as Database.Database, { prepare });
 }

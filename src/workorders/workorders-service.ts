@@ -8,16 +8,7 @@ import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent } from './lifecycle/index.js';
 import { nextOrderNumber } from './order-numbers.js';
-import {
-  findOrder,
-  insertEvent,
-  insertOrder,
-  listEvents,
-  updateOrderState,
-  type Tx,
-  type WorkOrder,
-  type WorkOrderEventRecord,
-} from './repository.js';
+import { listEvents, orderStatements, type OrderStatements, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 
 export interface NewDraft {
   /** Dialled number ('12345') or online channel ('web', 'wechat', …). */
@@ -49,9 +40,15 @@ export interface OrderApplied {
   readonly actor: Actor;
 }
 
+/**
+ * Every read and write of an order runs as a statement prepared once on `db`'s connection
+ * (repository.ts orderStatements); the `tx` the *In/*Within methods take must be a
+ * transaction of that same Db, whose connection they then write on.
+ */
 export class WorkOrdersService {
   private readonly prefix: string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
+  private readonly stmts: OrderStatements;
 
   constructor(
     private readonly db: Db,
@@ -60,6 +57,7 @@ export class WorkOrdersService {
   ) {
     this.prefix = opts.numberPrefix ?? 'HZ';
     this.onApplied = opts.onApplied;
+    this.stmts = orderStatements(db);
   }
 
   /** A draft for a call in progress or an online message not yet accepted. */
@@ -73,14 +71,14 @@ export class WorkOrdersService {
   }
 
   get(id: number): WorkOrder {
-    const order = findOrder(this.db, id);
+    const order = this.stmts.find(id);
     if (!order) throw notFound(id);
     return order;
   }
 
   /** The order's history, oldest first; never rewritten. */
   history(orderId: number): WorkOrderEventRecord[] {
-    if (!findOrder(this.db, orderId)) throw notFound(orderId);
+    if (!this.stmts.find(orderId)) throw notFound(orderId);
     return listEvents(this.db, orderId);
   }
 
@@ -91,11 +89,11 @@ export class WorkOrdersService {
    */
   apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): ApplyResult {
     const now = this.now();
-    const result = this.db.transaction((tx) => {
-      if (action.type === 'merge_into') this.checkMergeTarget(tx, orderId, action.targetOrderId);
-      const r = this.applyIn(tx, orderId, action, actor, now, expectedVersion);
+    const result = this.db.transaction(() => {
+      if (action.type === 'merge_into') this.checkMergeTarget(orderId, action.targetOrderId);
+      const r = this.applyIn(orderId, action, actor, now, expectedVersion);
       if (action.type === 'link') {
-        this.applyIn(tx, action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
+        this.applyIn(action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
       }
       return r;
     });
@@ -103,8 +101,9 @@ export class WorkOrdersService {
     return result;
   }
 
-  private applyIn(tx: Tx, orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {
-    const order = findOrder(tx, orderId);
+  /** Inside a transaction of this service's Db. */
+  private applyIn(orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {
+    const order = this.stmts.find(orderId);
     if (!order) throw notFound(orderId);
     if (expectedVersion !== undefined && expectedVersion !== order.version) {
       throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${expectedVersion}; reload and try again`, {
@@ -113,18 +112,18 @@ export class WorkOrdersService {
     }
     const result = transition(order, action, actor, now);
     if (!result.ok) throw new WorkOrderError(result.code, result.message, { orderId, action: action.type });
-    const version = updateOrderState(tx, result.next, order.version);
+    const version = this.stmts.updateState(result.next, order.version);
     // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
-    const event = insertEvent(tx, orderId, result.event);
-    const stored = findOrder(tx, orderId);
+    const event = this.stmts.insertEvent(orderId, result.event);
+    const stored = this.stmts.find(orderId);
     if (!stored) throw notFound(orderId);
     return { order: stored, event };
   }
 
-  private checkMergeTarget(tx: Tx, orderId: number, targetId: number): void {
+  private checkMergeTarget(orderId: number, targetId: number): void {
     if (targetId === orderId) return; // the machine refuses it with its own code
-    const target = findOrder(tx, targetId);
+    const target = this.stmts.find(targetId);
     if (!target) throw new WorkOrderError('INVALID_FIELD', `order ${targetId} to merge into does not exist`);
     if (TERMINAL_STATUSES.includes(target.status)) {
       throw new WorkOrderError('INVALID_FIELD', `order ${target.number} is ${target.status}: it cannot take another demand`);
@@ -140,8 +139,8 @@ export class WorkOrdersService {
   }
 
   /** The same as apply, inside the caller's transaction. */
-  applyWithin(tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
-    return this.applyIn(tx, orderId, action, actor, this.now());
+  applyWithin(_tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
+    return this.applyIn(orderId, action, actor, this.now());
   }
 
   private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
@@ -151,14 +150,14 @@ export class WorkOrdersService {
 
   private createIn(tx: Tx, input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
     const number = nextOrderNumber(tx, now, this.prefix);
-    const order = insertOrder(tx, { ...input, number, status, callbackDue: status === 'missed_call', now });
+    const order = this.stmts.insertOrder({ ...input, number, status, callbackDue: status === 'missed_call', now });
     const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
       at: now,
       toStatus: status,
       data: { number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
     };
     const agentId = input.agentId ?? null;
-    insertEvent(tx, order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
+    this.stmts.insertEvent(order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
     return order;
   }
 }
