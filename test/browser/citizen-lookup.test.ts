@@ -61,7 +61,7 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   await page.getByTestId('lookup-result').waitFor();
   t.equal(await page.getByTestId('lookup-status').getAttribute('data-status'), 'dispatched');
   t.match(await page.getByTestId('lookup-status').textContent(), /已转交承办单位/);
-  const steps = await page.locator('[data-testid=lookup-progress] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  const steps = await Promise.all((await page.locator('[data-testid=lookup-progress] li').all()).map((li) => li.getAttribute('data-status')));
   t.same(steps, ['accepted', 'dispatched'], 'public progress steps, oldest first');
   const shown = await page.getByTestId('lookup-result').textContent();
   t.match(shown, /投诉/, 'the category');
