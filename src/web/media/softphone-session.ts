@@ -1,0 +1,177 @@
+/**
+ * One WebRTC softphone session of this console tab (mediasoup-client): the router's
+ * capabilities, a send and a recv transport, the microphone producer (PCMU), and the caller's
+ * audio consumed when the server offers it. Made when the console connects, not per call.
+ * The React side (useSoftphone) only watches `status`.
+ */
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+
+type Consumer = types.Consumer;
+type Producer = types.Producer;
+type Transport = types.Transport;
+import type { Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, ServerToClientEvents } from '../../realtime/contract.js';
+
+type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckResult<T> = Parameters<Ack<T>>[0];
+
+/** What the agent sees: connecting → ready; failed (ICE/DTLS); mic_denied; unavailable (server without media). */
+export type SoftphoneState = 'connecting' | 'ready' | 'failed' | 'mic_denied' | 'unavailable' | 'closed';
+
+export interface SoftphoneStatus {
+  state: SoftphoneState;
+  /** A consumer of the caller's audio is playing. */
+  inCall: boolean;
+  detail?: string;
+}
+
+export class SignalError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Emits with an ack; rejects with the server's fixed code. */
+function request<T>(socket: ConsoleSocket, event: string, payload?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const ack = (res: AckResult<T>) => (res.ok ? resolve(res.data as T) : reject(new SignalError(res.error.code, res.error.message)));
+    const emit = socket.emit as unknown as (ev: string, ...args: unknown[]) => void;
+    if (payload === undefined) emit.call(socket, event, ack);
+    else emit.call(socket, event, payload, ack);
+  });
+}
+
+export class SoftphoneSession {
+  private device: Device | null = null;
+  private send: Transport | null = null;
+  private recv: Transport | null = null;
+  private mic: Producer | null = null;
+  private stream: MediaStream | null = null;
+  private readonly consumers = new Map<string, Consumer>();
+  private closed = false;
+  private status: SoftphoneStatus = { state: 'connecting', inCall: false };
+
+  constructor(
+    private readonly socket: ConsoleSocket,
+    private readonly audio: HTMLAudioElement,
+    private readonly onStatus: (s: SoftphoneStatus) => void,
+  ) {}
+
+  /** Opens the session; resolves when the microphone is producing (or a clear failure state). */
+  async start(): Promise<void> {
+    this.setStatus({ state: 'connecting' });
+    let session: MediaSession;
+    try {
+      session = await request<MediaSession>(this.socket, 'media:open');
+    } catch (err) {
+      if (err instanceof SignalError && err.code === 'MEDIA_DISABLED') return this.setStatus({ state: 'unavailable' });
+      throw err;
+    }
+    if (this.closed) return;
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: session.routerRtpCapabilities as types.RtpCapabilities });
+    this.device = device;
+    this.send = device.createSendTransport(session.send as types.TransportOptions);
+    this.recv = device.createRecvTransport(session.recv as types.TransportOptions);
+    for (const transport of [this.send, this.recv]) {
+      transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+        request(this.socket, 'media:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      });
+      transport.on('connectionstatechange', (state) => {
+        if (state === 'failed') this.setStatus({ state: 'failed', detail: `${transport.direction}: ICE/DTLS failed` });
+        else if (state === 'connected' && this.status.state === 'failed') this.setStatus({ state: 'ready' });
+      });
+    }
+    this.send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      request<{ id: string }>(this.socket, 'media:produce', { transportId: this.send!.id, kind, rtpParameters }).then(callback, errback);
+    });
+
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, video: false });
+    } catch (err) {
+      return this.setStatus({ state: 'mic_denied', detail: err instanceof Error ? err.name : String(err) });
+    }
+    if (this.closed) {
+      for (const tr of stream.getTracks()) tr.stop();
+      return;
+    }
+    this.stream = stream;
+    const track = stream.getAudioTracks()[0];
+    if (!track) return this.setStatus({ state: 'mic_denied', detail: 'no audio track' });
+    const pcmu = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'audio/pcmu');
+    this.mic = await this.send.produce({ track, ...(pcmu ? { codec: pcmu } : {}), stopTracks: false });
+    if (this.status.state === 'connecting') this.setStatus({ state: 'ready' });
+  }
+
+  /** The server offers the caller's audio: consume it, play it, then ask the server to resume. */
+  async consume(offer: MediaConsumeOffer): Promise<void> {
+    if (!this.recv || this.closed) return;
+    const consumer = await this.recv.consume({ id: offer.consumerId, producerId: offer.producerId, kind: offer.kind, rtpParameters: offer.rtpParameters as types.RtpParameters });
+    this.consumers.set(consumer.id, consumer);
+    this.audio.srcObject = new MediaStream([consumer.track]);
+    await this.audio.play().catch(() => undefined); // autoplay refusal: the track still decodes
+    await request(this.socket, 'media:resume', { consumerId: consumer.id });
+    this.setStatus({ inCall: true });
+  }
+
+  consumerClosed(consumerId: string): void {
+    const c = this.consumers.get(consumerId);
+    if (!c) return;
+    c.close();
+    this.consumers.delete(consumerId);
+    if (this.consumers.size === 0) {
+      this.audio.srcObject = null;
+      this.setStatus({ inCall: false });
+    }
+  }
+
+  /** Local teardown (the server closes its side when the socket goes or on `media:close`). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.consumers.values()) c.close();
+    this.consumers.clear();
+    this.mic?.close();
+    this.send?.close();
+    this.recv?.close();
+    for (const tr of this.stream?.getTracks() ?? []) tr.stop();
+    this.audio.srcObject = null;
+    this.setStatus({ state: 'closed', inCall: false });
+  }
+
+  /** Audio RTP figures of this tab (for the tests' debug accessor). */
+  async stats(): Promise<{ state: SoftphoneState; inbound: AudioStats | null; outbound: AudioStats | null }> {
+    const first = [...this.consumers.values()][0];
+    const pick = async (report: Promise<RTCStatsReport> | undefined, type: string): Promise<AudioStats | null> => {
+      if (!report) return null;
+      for (const s of (await report).values()) {
+        const r = s as Record<string, unknown>;
+        if (r['type'] === type && (r['kind'] ?? r['mediaType']) === 'audio') {
+          return {
+            packets: Number(r['packetsReceived'] ?? r['packetsSent'] ?? 0),
+            bytes: Number(r['bytesReceived'] ?? r['bytesSent'] ?? 0),
+            totalAudioEnergy: Number(r['totalAudioEnergy'] ?? 0),
+            audioLevel: Number(r['audioLevel'] ?? 0),
+          };
+        }
+      }
+      return null;
+    };
+    return { state: this.status.state, inbound: await pick(first?.getStats(), 'inbound-rtp'), outbound: await pick(this.mic?.getStats(), 'outbound-rtp') };
+  }
+
+  private setStatus(s: Partial<SoftphoneStatus>): void {
+    this.status = { ...this.status, ...s };
+    if (s.state && s.state !== 'failed' && s.detail === undefined) delete this.status.detail;
+    this.onStatus(this.status);
+  }
+}
+
+export interface AudioStats {
+  packets: number;
+  bytes: number;
+  totalAudioEnergy: number;
+  audioLevel: number;
+}

@@ -1,0 +1,158 @@
+/**
+ * THE softphone test (issue #4 item 6): Chromium with a fake microphone, a real server with the
+ * mediasoup worker, a real Asterisk and a sipp caller who dials 12315 and talks (a looped tone).
+ * The agent logs in, the softphone connects, the screen-pop shows the caller and the hotline,
+ * 接听 connects the audio: the browser receives non-silent audio (inbound-rtp totalAudioEnergy
+ * > 0 and growing) and Asterisk receives non-silent audio from the agent (a recording of the
+ * externalMedia channel's incoming side has energy). Hang-up leaves no PlainTransport and no
+ * externalMedia channel.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ * Screenshots go to test-output/screenshots/ (git-ignored).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { placeCall, toneFile } from '../harness/sipp.js';
+import { sandbox, server, until } from '../helpers/call-path.js';
+import { ari, externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
+import { WEB_ROOT } from '../../src/http/static-web.js';
+
+const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+/** Chromium flags: headless, a fake microphone (a beep) granted without a prompt, audio plays without a gesture. */
+export const MEDIA_CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+];
+
+interface AudioStats { packets: number; bytes: number; totalAudioEnergy: number; audioLevel: number }
+type MediaStats = { state: string; inbound: AudioStats | null; outbound: AudioStats | null } | null;
+
+const stats = (page: Page) => page.evaluate('window.__sunlineMedia ? window.__sunlineMedia.stats() : null') as Promise<MediaStats>;
+
+/** Inbound audio energy goes up over `ms` (the caller is heard right now). */
+async function hearing(page: Page, ms = 1000): Promise<{ before: number; after: number }> {
+  const before = (await stats(page))?.inbound?.totalAudioEnergy ?? 0;
+  await new Promise((r) => setTimeout(r, ms));
+  return { before, after: (await stats(page))?.inbound?.totalAudioEnergy ?? 0 };
+}
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and Asterisk, torn down on hang-up', async (t) => {
+  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
+    t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
+    return;
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    t.fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    return;
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const asterisk = await sandbox(t);
+  const app = await server(t, asterisk);
+  t.ok(app.media, 'the server runs with media');
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  // Every TCP connection to the server, so the test can cut the console's WebSocket.
+  const conns = new Set<import('node:net').Socket>();
+  app.http.server.on('connection', (c) => {
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+  });
+  const hotline = app.config.current().numbers.numbers.find((h) => h.number === '12315')!;
+  const user = await app.users.upsert({ username: 'agent-audio', displayName: '坐席小李', role: 'agent', password: 'agent-audio-pw' });
+
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: MEDIA_CHROMIUM_ARGS });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  await page.goto(app.url);
+  await page.getByTestId('login-form').waitFor();
+  await page.fill('input[name=username]', 'agent-audio');
+  await page.fill('input[name=password]', 'agent-audio-pw');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('[data-testid=softphone][data-state=ready]').waitFor({ timeout: 20_000 });
+  t.match(await page.getByTestId('softphone').textContent(), /音频就绪/, 'softphone ready, in Chinese');
+  t.ok(app.media!.sessions.forAgent(user.id), 'the server holds the tab session with a microphone');
+  await page.getByRole('button', { name: '签入' }).click();
+  await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
+  await shot(page, 'audio-1-ready');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-audio-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13700137000', holdMs: 60_000, audioFile: toneFile(dir) });
+  t.teardown(() => call.kill());
+  await page.getByTestId('answer').waitFor({ timeout: 20_000 });
+  t.equal(await page.getByTestId('caller-number').textContent(), '13700137000', 'screen-pop: caller number');
+  const hot = await page.getByTestId('hotline').textContent();
+  t.match(hot, /12315/, 'screen-pop: dialled hotline');
+  t.match(hot, hotline.name.zh);
+  await shot(page, 'audio-2-ringing');
+
+  await page.getByTestId('answer').click();
+  await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
+  await page.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 10_000 });
+
+  // The browser hears the caller: inbound audio with energy, and growing.
+  const first = await until('inbound audio energy', async () => {
+    const s = await stats(page);
+    return s?.inbound && s.inbound.totalAudioEnergy > 0 ? s.inbound : undefined;
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const later = (await stats(page))?.inbound;
+  t.ok(first.totalAudioEnergy > 0, `browser receives non-silent audio (totalAudioEnergy ${first.totalAudioEnergy.toFixed(4)})`);
+  t.ok(later && later.totalAudioEnergy > first.totalAudioEnergy, `and it keeps coming (${later?.totalAudioEnergy.toFixed(4)})`);
+  t.ok(later && later.packets > first.packets, `inbound packets growing (${first.packets} → ${later?.packets})`);
+  const out = (await stats(page))?.outbound;
+  t.ok(out && out.packets > 0, `the microphone sends (${out?.packets} packets)`);
+
+  // Asterisk hears the agent: record what it receives on the externalMedia channel.
+  const [em] = await externalMediaChannels(asterisk);
+  t.ok(em, 'externalMedia channel in Asterisk');
+  const fromAgent = wavEnergy(await recordDirection(asterisk, em!.id, 'in', 2500));
+  t.ok(fromAgent.samples > 8000, `recorded ${fromAgent.samples} samples`);
+  t.ok(fromAgent.rms > 50, `Asterisk receives non-silent audio from the agent (rms ${fromAgent.rms.toFixed(0)})`);
+  const audioStats = await app.media!.calls.stats(app.media!.calls.active()[0]!.callId);
+  t.ok((audioStats?.toAsterisk.packets ?? 0) > 50, `mediasoup sent the agent's voice to Asterisk (${audioStats?.toAsterisk.packets} packets)`);
+  await shot(page, 'audio-3-on-call');
+
+  // The media worker dies mid-call: a new one starts, the console rebuilds, the call re-attaches.
+  const oldPid = app.media!.worker.pid()!;
+  process.kill(oldPid, 'SIGKILL');
+  await until('new worker', () => (app.media!.worker.health().ok && app.media!.worker.pid() !== oldPid ? true : undefined));
+  await until('call audio re-attached', () => (app.media!.calls.active().length === 1 ? true : undefined), 20_000);
+  const afterRestart = await until('caller heard again after the restart', async () => {
+    const h = await hearing(page);
+    return h.after > h.before ? h : undefined;
+  }, 20_000);
+  t.ok(afterRestart.after > afterRestart.before, 'worker restarted: the agent hears the caller again');
+  t.equal((await externalMediaChannels(asterisk)).length, 1, 'the dead leg was replaced, not added to');
+
+  // The console's connection drops and comes back: a new session, the call re-attaches again.
+  for (const c of conns) c.destroy();
+  await page.getByTestId('disconnected').waitFor({ timeout: 5_000 });
+  await page.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 10_000 });
+  const afterReconnect = await until('caller heard again after the reconnect', async () => {
+    const h = await hearing(page);
+    return h.after > h.before ? h : undefined;
+  }, 20_000);
+  t.ok(afterReconnect.after > afterReconnect.before, 'reconnected: the agent hears the caller again');
+  t.equal((await externalMediaChannels(asterisk)).length, 1);
+
+  // The caller hangs up: the browser's consumer ends, nothing of the call's media is left.
+  const row = app.db.sqlite.prepare("select channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as { channel_id: string };
+  await ari(asterisk, 'DELETE', `/channels/${row.channel_id}`);
+  await page.locator('[data-testid=softphone][data-in-call=no]').waitFor({ timeout: 15_000 });
+  await until('externalMedia channel gone', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined));
+  t.same(app.media!.calls.active(), [], 'no call audio left');
+  t.equal((await app.media!.worker.router().dump()).transportIds.length, 2, "only the tab's send/recv transports remain (no PlainTransport)");
+  await shot(page, 'audio-4-after-hangup');
+  t.same(errors, [], 'no page errors');
+});
