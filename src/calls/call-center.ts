@@ -206,6 +206,9 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   }
 
   queueAbandoned(channelId: string): void {
+    // app_queue may report a caller withdrawn for a chosen agent (QueueWithdrawCaller) as abandoned;
+    // a real hang-up still ends the call through channelGone.
+    if (this.live.byCallerChannel(channelId)?.directTo != null) return;
     this.channelGone(channelId, 'abandoned');
   }
 

@@ -37,8 +37,11 @@ const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.c
 const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const count = (cond: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
+/** The name of a hotline number (numbers.yaml), null for a number no longer listed. */
+export type HotlineNames = (hotline: string) => { readonly zh: string; readonly en: string } | null | undefined;
+
 /** Today's statistics (the Shanghai day containing `now`). */
-export function queueStatsAt(db: Db, now: number): QueueStats {
+export function queueStatsAt(db: Db, now: number, hotlineName: HotlineNames = () => null): QueueStats {
   const dayStart = shanghaiDayStart(now);
   const rows = db
     .select({
@@ -71,7 +74,8 @@ export function queueStatsAt(db: Db, now: number): QueueStats {
     for (const k of Object.keys(total) as Array<keyof QueueCounts>) total[k] += counts[k];
     waitSum += r.waitSum;
     if (r.waitMax !== null) waitMax = Math.max(waitMax ?? 0, r.waitMax);
-    byHotline.push({ hotline: r.hotline, ...counts });
+    const name = hotlineName(r.hotline);
+    byHotline.push({ hotline: r.hotline, name: name ? { zh: name.zh, en: name.en } : null, ...counts });
   }
   byHotline.sort((a, b) => b.callsIn - a.callsIn || a.hotline.localeCompare(b.hotline));
   // Everyone answered or abandoned in the queue entered it; live callers may still be waiting.
@@ -93,6 +97,7 @@ export interface QueueStatsOptions {
   events: DomainEvents;
   log: Logger;
   now?: () => number;
+  hotlineName?: HotlineNames;
   /** At most one `queue.stats` event per this many ms (default 1000). */
   throttleMs?: number;
 }
@@ -120,7 +125,7 @@ export class QueueStatsService {
 
   /** Today's statistics, computed now. */
   current(): QueueStats {
-    return queueStatsAt(this.o.db, this.now());
+    return queueStatsAt(this.o.db, this.now(), this.o.hotlineName);
   }
 
   close(): void {

@@ -32,7 +32,7 @@ export interface QueueStats extends QueueCounts {
   /** Longest wait of an answered call today (ms); null before the first answer. */
   maxAnswerWaitMs: number | null;
   /** The same counts per hotline dialled (hotline number), busiest first. */
-  byHotline: Array<QueueCounts & { hotline: string }>;
+  byHotline: Array<QueueCounts & { hotline: string; name: { zh: string; en: string } | null }>;
 }
 
 export interface LeadServerEvents {

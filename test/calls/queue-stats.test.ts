@@ -105,6 +105,9 @@ t.test('15-second answer rate, abandons, waits, per hotline; yesterday excluded'
   t.equal(s.abandonRate, 2 / 6, 'abandoned in the queue ÷ entered the queue (front-door abandon left out)');
   t.equal(s.avgAnswerWaitMs, Math.round(((10 + 15 + 16) * S) / 3), 'ASA from the queue join');
   t.equal(s.maxAnswerWaitMs, 16 * S);
+  const named = queueStatsAt(h.db, NOW, (n) => (n === '12315' ? { zh: '消费者投诉', en: 'Consumer complaints' } : null));
+  t.same(named.byHotline.find((x) => x.hotline === '12315')?.name, { zh: '消费者投诉', en: 'Consumer complaints' }, 'hotline names from numbers.yaml');
+  t.equal(named.byHotline.find((x) => x.hotline === '12333')?.name, null, 'a number no longer listed has no name');
   t.same(
     s.byHotline.map((x) => [x.hotline, x.callsIn, x.answered, x.answeredWithin15s, x.abandonedInQueue, x.abandonedAtFrontDoor]),
     [

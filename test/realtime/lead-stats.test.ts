@@ -62,7 +62,7 @@ t.test('leads get queue:stats on connect, on sync and after calls change; agents
   repo.createInbound({ callId: 'c-1', channelId: 'ch-1', callerPhone: '13800138000', callerName: null, dialled: '12315', hotline: '12315', at: Date.now(), state: 'entered' });
   app.events.emit('queue.changed', { at: Date.now() });
   await until('stats pushed after a change', () => lead.stats.length === 3 && admin.stats.length === 2);
-  t.match(lead.stats[2], { callsIn: 1, byHotline: [{ hotline: '12315', callsIn: 1 }] });
+  t.match(lead.stats[2], { callsIn: 1, byHotline: [{ hotline: '12315', callsIn: 1, name: { zh: String, en: String } }] }, 'with the hotline name from numbers.yaml');
 
   await agent.client.emitWithAck('sync');
   await new Promise((r) => setTimeout(r, 300));

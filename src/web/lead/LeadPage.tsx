@@ -1,11 +1,87 @@
-import type { User } from '../api.js';
+import { useCallback, useEffect, useState } from 'react';
+import type { AgentView, WaitingCaller } from '../../realtime/contract.js';
+import { logout, type User } from '../api.js';
+import { LangToggle, useI18n } from '../i18n.js';
+import { AgentsTable } from './AgentsTable.js';
+import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
+import { DeadlineList } from './DeadlineList.js';
+import { QueueTable } from './QueueTable.js';
+import { StatsPanel } from './StatsPanel.js';
+import { useLeadSocket, type AckResult } from './useLeadSocket.js';
+import './lead.css';
 
 interface Props {
   user: User;
   onSignedOut: () => void;
 }
 
-/** The shift-lead view (值班长): the live queue and the actions on it. Being built (issue #4). */
-export function LeadPage({ user }: Props) {
-  return <main data-testid="lead-page">{user.displayName}</main>;
+function useClock(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+/** The shift-lead view (值班长): the live queue, agents, today's figures and deadline warnings, and the actions on them. */
+export function LeadPage({ user, onSignedOut }: Props) {
+  const { t } = useI18n();
+  const now = useClock();
+  const live = useLeadSocket(onSignedOut);
+  const [ask, setAsk] = useState<Confirmation | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const done = useCallback((res: AckResult) => setResult(res.ok ? { ok: true, text: t('lead.done') } : { ok: false, text: `${t('commandFailed')}: ${res.error.code} ${res.error.message}` }), [t]);
+  const { send } = live;
+
+  const onPriority = (callId: string, priority: number) => send('lead:set_priority', { callId, priority }, done);
+  const onSend = (w: WaitingCaller, a: AgentView) =>
+    setAsk({ message: `${t('lead.confirm.send')} ${a.displayName}（${w.callerNumber}）`, run: () => send('lead:withdraw', { callId: w.callId, agentId: a.agentId }, done) });
+  const onPause = (a: AgentView, reason: string) => send('lead:pause_agent', { agentId: a.agentId, reason }, done);
+  const onUnpause = (a: AgentView) => send('lead:unpause_agent', { agentId: a.agentId }, done);
+  const onLogout = (a: AgentView) => setAsk({ message: `${t('lead.confirm.logout')} ${a.displayName}`, run: () => send('lead:logout_agent', { agentId: a.agentId }, done) });
+  const callLabel = (callId: string) => live.callers[callId] ?? null;
+
+  const signOut = async () => {
+    await logout().catch(() => undefined);
+    onSignedOut();
+  };
+
+  return (
+    <div className="console lead" data-testid="lead-page">
+      <header className="topbar">
+        <h1>{t('lead.title')}</h1>
+        <div className="who">
+          <span data-testid="display-name">{user.displayName}</span>
+          <LangToggle />
+          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      {!live.connected && (
+        <div className="banner banner-error" role="alert" data-testid="disconnected">
+          {t('disconnected')}
+        </div>
+      )}
+      {live.connected && !live.telephonyUp && (
+        <div className="banner banner-warn" role="alert" data-testid="telephony-down">
+          {t('telephonyDown')}
+        </div>
+      )}
+      {result && (
+        <div className={`banner ${result.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid={result.ok ? 'lead-ok' : 'lead-error'} onClick={() => setResult(null)}>
+          {result.text}
+        </div>
+      )}
+      <main className="lead-layout">
+        <StatsPanel stats={live.stats} waiting={live.waiting} now={now} />
+        <QueueTable waiting={live.waiting} agents={live.agents} now={now} onPriority={onPriority} onSend={onSend} />
+        <AgentsTable agents={live.agents} now={now} callLabel={callLabel} onPause={onPause} onUnpause={onUnpause} onLogout={onLogout} />
+        <DeadlineList warnings={live.warnings} />
+      </main>
+      <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />
+    </div>
+  );
 }

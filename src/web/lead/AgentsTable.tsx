@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import type { AgentView } from '../../realtime/contract.js';
+import { duration } from '../format.js';
+import { PAUSE_REASONS, useI18n } from '../i18n.js';
+
+interface Props {
+  agents: AgentView[];
+  now: number;
+  /** Caller number of a live call, for the "current call" column. */
+  callLabel: (callId: string) => string | null;
+  onPause: (agent: AgentView, reason: string) => void;
+  onUnpause: (agent: AgentView) => void;
+  onLogout: (agent: AgentView) => void;
+}
+
+function AgentRow({ a, now, callLabel, onPause, onUnpause, onLogout }: Omit<Props, 'agents'> & { a: AgentView }) {
+  const { t, stateLabel, reasonLabel } = useI18n();
+  const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
+  const call = a.callId ? (callLabel(a.callId) ?? a.callId.slice(0, 8)) : null;
+  return (
+    <tr data-testid="agent-row" data-agent-id={a.agentId} data-state={a.state}>
+      <td className="lead-agent-name">{a.displayName}</td>
+      <td>
+        <span className={`lead-state state-${a.state}`} data-testid="agent-row-state">
+          {stateLabel(a.state)}
+          {a.state === 'paused' && a.pauseReason && <span className="reason"> · {reasonLabel(a.pauseReason)}</span>}
+        </span>
+      </td>
+      <td className="lead-wait" data-testid="agent-row-since">
+        {duration(now - a.since)}
+      </td>
+      <td data-testid="agent-row-call">{call ?? t('lead.none')}</td>
+      <td className="lead-actions">
+        {a.state === 'paused' ? (
+          <button type="button" data-testid="agent-unpause" onClick={() => onUnpause(a)}>
+            {t('lead.agents.unpause')}
+          </button>
+        ) : (
+          <>
+            <select aria-label={t('pauseReason')} data-testid="agent-pause-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
+              {PAUSE_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {reasonLabel(r)}
+                </option>
+              ))}
+            </select>
+            <button type="button" data-testid="agent-pause" onClick={() => onPause(a, reason)}>
+              {t('lead.agents.pause')}
+            </button>
+          </>
+        )}
+        <button type="button" className="danger" data-testid="agent-logout" onClick={() => onLogout(a)}>
+          {t('lead.agents.logout')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Logged-in agents with their state and time in state (ticking), and the lead's actions on them. */
+export function AgentsTable(props: Props) {
+  const { t } = useI18n();
+  const { agents, ...rest } = props;
+  return (
+    <section className="card lead-agents">
+      <h2>
+        {t('lead.agents')} <span className="lead-count">{agents.length}</span>
+      </h2>
+      {agents.length === 0 ? (
+        <p className="muted" data-testid="agents-empty">
+          {t('lead.agents.empty')}
+        </p>
+      ) : (
+        <table className="lead-table" data-testid="agents-table">
+          <thead>
+            <tr>
+              <th>{t('lead.agents.name')}</th>
+              <th>{t('lead.agents.state')}</th>
+              <th>{t('lead.agents.since')}</th>
+              <th>{t('lead.agents.call')}</th>
+              <th>{t('lead.agents.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {agents.map((a) => (
+              <AgentRow key={a.agentId} a={a} {...rest} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

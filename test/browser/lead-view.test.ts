@@ -1,0 +1,189 @@
+/**
+ * The shift-lead view in a real browser against a real server and Asterisk (sipp callers, agents
+ * as socket.io consoles): an agent's pause shows live; a caller dialling 12345 with nobody
+ * available waits in the lead's queue; the lead unpauses the agent (who is rung), raises the
+ * caller's priority and sends the caller to another agent who answers; the lead pauses and logs
+ * out an agent; a second caller gives up; today's figures follow. Also the disconnect banner and
+ * re-sync, and the English toggle.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ * Screenshots go to test-output/screenshots/ (git-ignored).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ScreenPop } from '../../src/realtime/contract.js';
+import { WEB_ROOT } from '../../src/http/static-web.js';
+import { placeCall } from '../harness/sipp.js';
+import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
+
+const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+const built = fs.existsSync(path.join(WEB_ROOT, 'index.html'));
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `lead-${name}.png`), fullPage: true });
+}
+
+t.test('shift-lead view: live queue and agents, priority, send to agent, pause/log out, figures', async (t) => {
+  if (!built) {
+    t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
+    return;
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    t.fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    return;
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const asterisk = await sandbox(t);
+  const app = await server(t, asterisk);
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  const conns = new Set<import('node:net').Socket>();
+  app.http.server.on('connection', (c) => {
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+  });
+  const hotline = app.config.current().numbers.numbers.find((h) => h.number === '12345')!;
+  await app.users.upsert({ username: 'lead-web', displayName: '值班长老李', role: 'shift_lead', password: 'lead-web-pw' });
+  const jia = await consoleFor(t, app, '坐席甲', 'agent');
+  const yi = await consoleFor(t, app, '坐席乙', 'agent');
+
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  await page.goto(app.url);
+  await page.fill('input[name=username]', 'lead-web');
+  await page.fill('input[name=password]', 'lead-web-pw');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('lead-page').waitFor();
+  t.match(await page.textContent('h1'), /值班长台/, 'the lead view, in Chinese');
+  await page.getByTestId('queue-empty').waitFor();
+  t.equal(await page.getByTestId('stat-calls-in').textContent(), '0', 'no calls yet today');
+  t.equal(await page.getByTestId('stat-rate15').textContent(), '—', 'no rate before the first answer');
+
+  // An agent logs in and pauses: the lead sees both changes live.
+  const agentRow = (id: number) => page.locator(`[data-testid=agent-row][data-agent-id="${id}"]`);
+  await command(jia.socket, 'agent:login', { penalty: 0 });
+  await agentRow(jia.id).and(page.locator('[data-state=available]')).waitFor();
+  await command(jia.socket, 'agent:pause', { reason: '小休' });
+  await agentRow(jia.id).and(page.locator('[data-state=paused]')).waitFor();
+  t.match(await agentRow(jia.id).getByTestId('agent-row-state').textContent(), /示忙 · 小休/, 'state and reason');
+  const since1 = await agentRow(jia.id).getByTestId('agent-row-since').textContent();
+  await page.waitForTimeout(2100);
+  t.not(await agentRow(jia.id).getByTestId('agent-row-since').textContent(), since1, 'time in state ticks');
+
+  // A caller dials 12345 with nobody available: waiting in the lead's queue.
+  const caller = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900001111', holdMs: 60_000 });
+  t.teardown(() => caller.kill());
+  const row = page.getByTestId('waiting-row');
+  await row.waitFor({ timeout: 20_000 });
+  t.equal(await row.getByTestId('waiting-caller').textContent(), '13900001111', 'the number as the server sends it');
+  const hot = await row.getByTestId('waiting-hotline').textContent();
+  t.match(hot, /12345/);
+  t.match(hot, hotline.name.zh, 'with the hotline name');
+  await page.locator('[data-testid=stat-calls-in]', { hasText: '1' }).waitFor();
+  t.equal(await page.getByTestId('stat-waiting').textContent(), '1');
+  const wait1 = await row.getByTestId('waiting-wait').textContent();
+  await page.waitForTimeout(2100);
+  t.not(await row.getByTestId('waiting-wait').textContent(), wait1, 'wait time ticks');
+  await shot(page, '1-waiting');
+
+  // The lead raises the caller's priority (app_queue's entry priority through AMI).
+  const callId = (await row.getAttribute('data-call-id'))!;
+  // Only a caller past the greeting is in app_queue: before that the server refuses, clearly.
+  const queued = () => (app.db.sqlite.prepare('select queued_at from calls where id = ?').get(callId) as { queued_at: number | null }).queued_at;
+  if (queued() === null) {
+    await row.getByTestId('priority-input').fill('20');
+    await row.getByTestId('priority-set').click();
+    await page.getByTestId('lead-error').waitFor();
+    t.match(await page.getByTestId('lead-error').textContent(), /CALL_NOT_WAITING/, 'not in the queue yet: a clear error');
+  }
+  await until('the caller in the queue', () => queued() ?? undefined);
+  await row.getByTestId('priority-input').fill('50');
+  await row.getByTestId('priority-set').click();
+  await row.locator('[data-testid=waiting-priority]', { hasText: '50' }).waitFor();
+  const changed = app.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'priority_changed'").get(callId) as { data: string } | undefined;
+  t.same(changed && JSON.parse(changed.data), { priority: 50 }, 'recorded on the call');
+  await row.getByTestId('priority-input').fill('500');
+  t.ok(await row.getByTestId('priority-set').isDisabled(), 'an out-of-range priority cannot be sent');
+
+  // The lead unpauses 甲 from the page: the queue rings 甲, the lead sees who is being rung.
+  const ringsJia = next(jia.socket, 'call:offered');
+  await agentRow(jia.id).getByTestId('agent-unpause').click();
+  const pop = (await ringsJia) as ScreenPop;
+  t.equal(pop.callId, callId);
+  await row.locator('[data-testid=waiting-ringing]', { hasText: '坐席甲' }).waitFor();
+
+  // 乙 comes in (penalty 1: app_queue keeps ringing 甲) and the lead sends the caller to 乙.
+  await command(yi.socket, 'agent:login', { penalty: 1 });
+  await agentRow(yi.id).and(page.locator('[data-state=available]')).waitFor();
+  const toYi = next(yi.socket, 'call:offered');
+  await row.getByTestId('send-agent').selectOption(String(yi.id));
+  await row.getByTestId('send').click();
+  await page.getByTestId('confirm').waitFor();
+  t.match(await page.getByTestId('confirm-message').textContent(), /坐席乙/, 'asks before moving the caller');
+  await shot(page, '2-confirm-send');
+  await page.getByTestId('confirm-ok').click();
+  const pop2 = (await toYi) as ScreenPop;
+  t.equal(pop2.callId, callId, '乙 is offered the same caller');
+  await command(yi.socket, 'call:answer', { callId });
+  await page.getByTestId('queue-empty').waitFor();
+  await agentRow(yi.id).and(page.locator('[data-state=on_call]')).waitFor();
+  await page.locator('[data-testid=stat-answered]', { hasText: '1' }).waitFor();
+  t.equal(await agentRow(yi.id).getByTestId('agent-row-call').textContent(), '13900001111', "乙's current call, by its caller");
+  t.match(await page.getByTestId('stat-rate15').textContent(), /^(0\.0|100\.0)%$/, 'a 15-second answer rate once someone answered');
+  await shot(page, '3-answered');
+
+  // The lead pauses 甲 (with a reason) and then logs 甲 out (after confirming).
+  await agentRow(jia.id).and(page.locator('[data-state=available]')).waitFor();
+  const jiaPaused = next(jia.socket, 'agent:state', (a) => a.state === 'paused');
+  await agentRow(jia.id).getByTestId('agent-pause-reason').selectOption('会议');
+  await agentRow(jia.id).getByTestId('agent-pause').click();
+  t.equal((await jiaPaused).pauseReason, '会议', 'the agent is told');
+  await agentRow(jia.id).and(page.locator('[data-state=paused]')).waitFor();
+  const jiaOut = next(jia.socket, 'agent:state', (a) => a.state === 'logged_out');
+  await agentRow(jia.id).getByTestId('agent-logout').click();
+  await page.getByTestId('confirm-cancel').click();
+  await page.waitForTimeout(300);
+  t.equal(await agentRow(jia.id).count(), 1, 'cancel keeps the agent logged in');
+  await agentRow(jia.id).getByTestId('agent-logout').click();
+  await page.getByTestId('confirm-ok').click();
+  await jiaOut;
+  await agentRow(jia.id).waitFor({ state: 'detached' });
+
+  // A second caller gives up while nobody is free: abandoned today.
+  const quitter = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13900002222', holdMs: 4_000 });
+  t.teardown(() => quitter.kill());
+  await page.locator('[data-testid=stat-abandoned]', { hasText: '1' }).waitFor({ timeout: 20_000 });
+  t.equal(await page.getByTestId('stat-calls-in').textContent(), '2');
+  const stats = (await (await fetch(`${app.url}/api/queue/stats`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as Record<string, unknown>;
+  t.match(stats, { callsIn: 2, answered: 1 }, 'the REST figures agree');
+  await shot(page, '4-abandoned');
+
+  // The connection drops: a banner, then a full re-sync.
+  for (const c of conns) c.destroy();
+  await page.getByTestId('disconnected').waitFor({ timeout: 5_000 });
+  await shot(page, '5-disconnected');
+  await page.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 10_000 });
+  await agentRow(yi.id).and(page.locator('[data-state=on_call]')).waitFor();
+  t.equal(await page.getByTestId('stat-calls-in').textContent(), '2', 'figures back after the re-sync');
+
+  await page.getByTestId('lang-toggle').click();
+  t.match(await page.textContent('h1'), /Shift Lead/, 'English toggle');
+  t.match(await agentRow(yi.id).getByTestId('agent-row-state').textContent(), /On call/);
+  await shot(page, '6-english');
+  await page.getByTestId('lang-toggle').click();
+  t.same(errors, [], 'no page errors');
+
+  caller.kill();
+  await asterisk.cli('channel request hangup all');
+});
