@@ -89,6 +89,35 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   t.match(await page.getByTestId('order-reporter').textContent(), /保密工单/);
   t.notMatch(await page.getByTestId('order-panel').textContent(), /13900001111|王女士/, 'no phone or name anywhere in the panel');
 
+  // A colleague signs the overdue order meanwhile: the page's sign is a version conflict, shown
+  // clearly, and the panel reloads to the stored state. Then an extension request.
+  await row(late.number).click();
+  await page.locator('[data-testid=order-panel][data-status=dispatched]').waitFor();
+  await app.users.create({ username: 'amr-zhang', displayName: '张', role: 'unit_handler', unitId: 'city-amr', password: 'amr-pw-456' });
+  const colleague = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'amr-zhang', password: 'amr-pw-456' } });
+  const signed = await app.http.inject({
+    method: 'POST',
+    url: `/api/workorders/${late.id}/actions`,
+    cookies: { sunline_session: colleague.cookies.find((c) => c.name === 'sunline_session')!.value },
+    payload: { type: 'sign' },
+  });
+  t.equal(signed.statusCode, 200, 'the colleague signed');
+  await page.getByTestId('action-sign').click();
+  await page.locator('[data-testid=order-error]', { hasText: '工单已被他人更新' }).waitFor();
+  await page.locator('[data-testid=order-panel][data-status=signed]').waitFor();
+  t.pass('conflict shown, panel reloaded');
+  await page.getByTestId('action-extension').click();
+  await page.fill('[data-testid=form-extension] input[name=days]', '5');
+  await page.fill('[data-testid=form-extension] textarea', '需要联合执法，时间不足');
+  await page.getByTestId('form-submit').click();
+  await page.getByText('延期申请待审核').waitFor();
+  const pending = JSON.parse(app.db.sqlite.prepare('select pending_extension from work_orders where id = ?').pluck().get(late.id) as string) as { days: number; reason: string };
+  t.match(pending, { days: 5, reason: '需要联合执法，时间不足' }, 'the request is stored');
+  await page.getByTestId('tab-extension').click();
+  await row(late.number).waitFor();
+  t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'the extension tab lists it alone');
+  await page.getByTestId('tab-to_sign').click();
+
   // Sign, start, then reply with a PDF.
   await row(soon.number).click();
   await page.locator(`[data-testid=order-panel][data-status=dispatched]`).waitFor();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
-import { DOCX_BYTES, multipartBody, pdfBytes, PNG_BYTES, zipOf, type FilePart } from '../helpers/attachment-files.js';
+import { DOCX_BYTES, multipartBody, pdfBytes, PNG_BYTES, XLSX_BYTES, zipOf, type FilePart } from '../helpers/attachment-files.js';
 import { testApp } from '../helpers/app.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -115,6 +115,14 @@ t.test('files alone get an attach event; Word and Excel are recognised from the 
   );
   t.same(orderRow(app, order.id), before, 'attaching alone does not move the order');
   t.equal(storedFiles(app).length, 2);
+
+  await action(app, unit, order.id, { type: 'sign' });
+  const ext = await upload(app, unit, order.id, [{ name: '联合执法计划.xlsx', bytes: XLSX_BYTES }], {
+    action: JSON.stringify({ type: 'request_extension', days: 5, reason: '需联合执法' }),
+  });
+  t.equal(ext.statusCode, 201, ext.body);
+  t.match(ext.json(), { event: { action: 'request_extension' }, order: { pendingExtension: { days: 5, reason: '需联合执法' } }, attachments: [{ kind: 'xlsx', fileName: '联合执法计划.xlsx' }] });
+  t.equal(ext.json().attachments[0].eventId, ext.json().event.id, 'linked to the extension request');
 });
 
 t.test('bad uploads are refused with fixed codes and store nothing', async (t) => {
