@@ -3,6 +3,7 @@
  * frozen `Env` object through buildApp; nobody else touches process.env.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -119,6 +120,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   });
 }
 
+/** Where `npm install mediasoup` (install script allowed, GitHub reachable) puts its prebuilt worker. */
+function prebuiltWorker(): string | undefined {
+  try {
+    const index = createRequire(import.meta.url).resolve('mediasoup');
+    return path.join(path.dirname(index), '..', '..', 'worker', 'out', 'Release', 'mediasoup-worker');
+  } catch {
+    return undefined; // mediasoup not installed: no media
+  }
+}
+
 /** Media settings; the worker defaults to the offline build's cache path when that file exists. */
 function mediaEnv(e: z.infer<typeof EnvSchema>): { media: MediaEnv | null; mediaOff?: string } {
   if (!e.SUNLINE_MEDIA) return { media: null, mediaOff: 'SUNLINE_MEDIA=false' };
@@ -128,8 +139,8 @@ function mediaEnv(e: z.infer<typeof EnvSchema>): { media: MediaEnv | null; media
     throw new EnvError(['SUNLINE_MEDIA_RTC_MIN_PORT: must not be above SUNLINE_MEDIA_RTC_MAX_PORT']);
   }
   const cached = path.join(e.SUNLINE_CACHE_DIR, 'mediasoup-worker-3.16.0');
-  const workerBin = e.MEDIASOUP_WORKER_BIN ?? (fs.existsSync(cached) ? cached : undefined);
-  if (!workerBin) return { media: null, mediaOff: `no mediasoup worker: MEDIASOUP_WORKER_BIN is unset and ${cached} does not exist (run scripts/mediasoup/build-worker.sh)` };
+  const workerBin = e.MEDIASOUP_WORKER_BIN ?? [cached, prebuiltWorker()].find((f) => f && fs.existsSync(f));
+  if (!workerBin) return { media: null, mediaOff: `no mediasoup worker: MEDIASOUP_WORKER_BIN is unset, ${cached} does not exist (run scripts/mediasoup/build-worker.sh) and mediasoup has no prebuilt worker (npm install with its install script allowed)` };
   return {
     media: {
       workerBin,
