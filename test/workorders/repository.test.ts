@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { count, sql } from 'drizzle-orm';
 import t from 'tap';
-import { openDb, type DbHandle } from '../../src/db/connection.js';
+import { openDb, withStatementCache, type DbHandle } from '../../src/db/connection.js';
+import { users } from '../../src/db/schema.js';
 import { WorkOrderError, WorkOrdersService } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 
@@ -180,4 +182,48 @@ t.test('order and history survive reopening the database file', async (t) => {
   t.same(svc.get(o.id), order);
   t.same(svc.history(o.id), history);
   t.match(svc.get(o.id), { status: 'signed', pendingExtension: { days: 5, requestedBy: 2 }, version: 5 });
+});
+
+t.test("prepared order statements write inside the caller's transaction and roll back with it", async (t) => {
+  const f = setup(t);
+  const count = () => (f.h.sqlite.prepare('select count(*) n from work_orders').get() as { n: number }).n;
+  t.throws(() =>
+    f.h.db.transaction((tx) => {
+      const o = f.svc.createDraftIn(tx, { channel: '12345', callerPhone: '13800138000' });
+      f.svc.applyWithin(tx, o.id, accept, f.agent);
+      t.equal(count(), 1, 'visible inside the transaction');
+      throw new Error('the caller gives up');
+    }),
+  );
+  t.equal(count(), 0, 'order and event rolled back with the caller');
+  t.equal((f.h.sqlite.prepare('select count(*) n from work_order_events').get() as { n: number }).n, 0);
+  const o = f.h.db.transaction((tx) => f.svc.applyWithin(tx, f.svc.createDraftIn(tx, { channel: '12345' }).id, accept, f.agent).order);
+  t.match(o, { number: 'HZ-20261126-000001', status: 'accepted', version: 2, fields: { subject: '噪音' } }, 'the number was given back too');
+  t.same(
+    f.svc.history(o.id).map((e) => e.action),
+    ['create', 'accept'],
+  );
+  t.throws(() => f.svc.get(4242), /not found/);
+  t.throws(() => f.svc.history(4242), /not found/);
+});
+
+t.test('drizzle reuses compiled statements by SQL text, in the mode each query expects, up to a bound', async (t) => {
+  const f = setup(t);
+  const client = withStatementCache(f.h.sqlite, 2);
+  const a = client.prepare('select 1 as one');
+  t.equal(client.prepare('select 1 as one'), a, 'same text, same compiled statement');
+  a.raw(true);
+  t.same(client.prepare('select 1 as one').get(), { one: 1 }, 'raw mode (left on by a mapped query) is off again on reuse');
+  const insert = client.prepare("insert into counters (name, value) values ('c', 1)");
+  t.equal(client.prepare("insert into counters (name, value) values ('c', 1)"), insert, 'a write statement is reused too');
+  client.prepare('select 2 as two');
+  t.not(client.prepare('select 1 as one'), a, 'the least recently used statement was dropped');
+  t.equal(client.inTransaction, false, 'the rest of the connection is the connection');
+  // Through drizzle: the same query mapped (raw) and not mapped in turn.
+  const mapped = f.h.db.select({ n: count() }).from(users);
+  for (let i = 0; i < 3; i++) {
+    t.equal(mapped.get()?.n, 2);
+    const row = f.h.db.get<Record<string, number>>(sql.raw(mapped.toSQL().sql));
+    t.ok(!Array.isArray(row) && Object.values(row).includes(2), 'the same text, not mapped: a row object');
+  }
 });
