@@ -125,10 +125,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
-    await http.register(attachmentsRoutes, {
-      attachments: new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes }),
-      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
-    });
+    const attachments = new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes });
+    // Files a crash left without their row (written before the row, see attachments.ts).
+    const orphans = attachments.sweepOrphans();
+    if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
+    await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(dueStatesRoutes, { db: db.db, deadlines: deadlineConfigFrom(() => config.current()), unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.

@@ -211,6 +211,26 @@ export class AttachmentsService {
     }
   }
 
+  /**
+   * Deletes files left without a row (a crash between writing a file and committing its row)
+   * once they are older than `minAgeMs`, so an upload still in flight is never touched.
+   * Returns the names removed.
+   */
+  sweepOrphans(minAgeMs = 3_600_000): string[] {
+    if (!fs.existsSync(this.o.dir)) return [];
+    const known = new Set(this.o.db.select({ name: workOrderAttachments.storedName }).from(workOrderAttachments).all().map((r) => r.name));
+    const cutoff = this.now() - minAgeMs;
+    const removed: string[] = [];
+    for (const name of fs.readdirSync(this.o.dir)) {
+      const file = path.join(this.o.dir, name);
+      const stat = fs.statSync(file);
+      if (!stat.isFile() || known.has(name) || stat.mtimeMs > cutoff) continue;
+      fs.rmSync(file, { force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
   /** The order's attachments, oldest first; ORDER_NOT_FOUND outside the scope. */
   list(scope: OrderScope, orderId: number): AttachmentView[] {
     visibleOrder(this.o.db, scope, orderId);

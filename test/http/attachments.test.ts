@@ -221,3 +221,34 @@ t.test('confidential orders: the unit works with files but never sees the report
   const staff = (await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}`, cookies: agent })).json();
   t.equal(staff.callerPhone, '13800000077', 'platform staff still see the reporter');
 });
+
+t.test('orphan files (no row) are swept once old enough; a row whose file is gone downloads as 404', async (t) => {
+  const app = await testApp(t);
+  const agent = await session(app, 'agent', 'agent');
+  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
+  const order = await dispatched(app, agent, 'unit-a');
+  const up = await upload(app, unit, order.id, [{ name: 'a.png', bytes: PNG_BYTES }, { name: 'b.png', bytes: PNG_BYTES }]);
+  t.equal(up.statusCode, 201);
+  const [kept, lost] = up.json().attachments as Array<{ id: number }>;
+  const dir = app.env.attachments.dir;
+  const orphan = path.join(dir, 'f'.repeat(32));
+  fs.writeFileSync(orphan, 'left by a crash');
+  const fresh = path.join(dir, 'e'.repeat(32));
+  fs.writeFileSync(fresh, 'an upload in flight');
+  const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+  fs.utimesSync(orphan, hourAgo, hourAgo);
+  for (const name of fs.readdirSync(dir)) if (name !== path.basename(orphan) && name !== path.basename(fresh)) fs.utimesSync(path.join(dir, name), hourAgo, hourAgo);
+
+  const { AttachmentsService } = await import('../../src/workorders/attachments.js');
+  const svc = new AttachmentsService({ db: app.db.db, orders: undefined as never, dir, maxBytes: 1024 });
+  t.same(svc.sweepOrphans(), ['f'.repeat(32)], 'only the old file without a row');
+  t.ok(fs.existsSync(fresh), 'a recent file is left alone');
+  t.equal(fs.readdirSync(dir).length, 3, 'both attached files stay');
+
+  const stored = app.db.sqlite.prepare('select stored_name from work_order_attachments where id = ?').pluck().get(lost!.id) as string;
+  fs.rmSync(path.join(dir, stored));
+  const gone = await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${lost!.id}`, cookies: unit });
+  t.equal(gone.statusCode, 404);
+  t.equal(gone.json().error.code, 'ATTACHMENT_NOT_FOUND');
+  t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${kept!.id}`, cookies: unit })).statusCode, 200);
+});
