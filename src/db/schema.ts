@@ -155,6 +155,11 @@ export const workOrders = sqliteTable(
     index('work_orders_created_idx').on(t.createdAt, t.id),
     index('work_orders_category_created_idx').on(t.category, t.createdAt),
     index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
+    // Pages in list order without sorting all matches (src/workorders/queries.ts): per status
+    // (several statuses are merged), and by deadline in the order `deadline_at is null, deadline_at, id`.
+    index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
   ],
 );
 
