@@ -105,7 +105,7 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
     await row.getByTestId('priority-input').fill('20');
     await row.getByTestId('priority-set').click();
     await page.getByTestId('lead-error').waitFor();
-    t.match(await page.getByTestId('lead-error').textContent(), /CALL_NOT_WAITING/, 'not in the queue yet: a clear error');
+    t.match(await page.getByTestId('lead-error').textContent(), /不在排队中.*CALL_NOT_WAITING/, 'not in the queue yet: a clear error, in Chinese');
   }
   await until('the caller in the queue', () => queued() ?? undefined);
   await row.getByTestId('priority-input').fill('50');

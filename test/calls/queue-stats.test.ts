@@ -167,3 +167,20 @@ t.test('the service publishes queue.stats after calls change, at most once per t
   t.equal(got.length, 2, 'nothing after close');
   t.equal(events.listenerCount('queue.changed'), 0, 'unsubscribed');
 });
+
+t.test('at Shanghai midnight the service publishes the new day (counters start again)', async (t) => {
+  const { h, repo } = setup(t);
+  const clock = { now: MIDNIGHT + 86_400_000 - 100 }; // 23:59:59.900
+  enter(repo, clock.now - 60 * S);
+  const events = new DomainEvents();
+  const svc = new QueueStatsService({ db: h.db, events, log, now: () => clock.now });
+  t.teardown(() => svc.close());
+  t.equal(svc.current().callsIn, 1, 'before midnight: today has the call');
+  const published = new Promise<QueueStats>((resolve) => events.once('queue.stats', resolve));
+  setTimeout(() => (clock.now = MIDNIGHT + 86_400_000 + 10), 100);
+  const alive = setTimeout(() => undefined, 5000); // the service's timers are unref'd
+  t.teardown(() => clearTimeout(alive));
+  const s = await published;
+  t.equal(s.dayStart, MIDNIGHT + 86_400_000, 'the new day');
+  t.equal(s.callsIn, 0, 'starts from zero');
+});

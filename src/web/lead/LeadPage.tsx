@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentView, WaitingCaller } from '../../realtime/contract.js';
 import { logout, type User } from '../api.js';
-import { LangToggle, useI18n } from '../i18n.js';
+import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
+import { zh as leadMessages } from '../messages/lead.js';
 import { AgentsTable } from './AgentsTable.js';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { DeadlineList } from './DeadlineList.js';
@@ -32,7 +33,16 @@ export function LeadPage({ user, onSignedOut }: Props) {
   const [ask, setAsk] = useState<Confirmation | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const done = useCallback((res: AckResult) => setResult(res.ok ? { ok: true, text: t('lead.done') } : { ok: false, text: `${t('commandFailed')}: ${res.error.code} ${res.error.message}` }), [t]);
+  const done = useCallback(
+    (res: AckResult) => {
+      if (res.ok) return setResult({ ok: true, text: t('lead.done') });
+      // Known codes in the reader's language; others as the server said them.
+      const key = `lead.error.${res.error.code}`;
+      const text = key in leadMessages ? t(key as MessageKey) : res.error.message;
+      setResult({ ok: false, text: `${t('commandFailed')}: ${text} (${res.error.code})` });
+    },
+    [t],
+  );
   const { send } = live;
 
   const onPriority = (callId: string, priority: number) => send('lead:set_priority', { callId, priority }, done);

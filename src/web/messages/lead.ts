@@ -52,6 +52,12 @@ export const zh = {
   'lead.confirm.send': '确定将该来电转给坐席：',
   'lead.done': '已执行',
   'lead.none': '—',
+  'lead.error.CALL_NOT_WAITING': '该来电不在排队中（可能仍在听欢迎语，或已接通、已挂机）',
+  'lead.error.AGENT_NOT_AVAILABLE': '该坐席当前不是空闲状态',
+  'lead.error.CALL_NOT_FOUND': '该来电已结束',
+  'lead.error.ASTERISK_UNAVAILABLE': '电话系统暂时不可用',
+  'lead.error.FORBIDDEN': '当前账号无权执行此操作',
+  'lead.error.VALIDATION_FAILED': '输入有误',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -107,4 +113,10 @@ export const en: Record<keyof typeof zh, string> = {
   'lead.confirm.send': 'Send this caller to agent:',
   'lead.done': 'Done',
   'lead.none': '—',
+  'lead.error.CALL_NOT_WAITING': 'This caller is not waiting in the queue (still hearing the greeting, answered or gone)',
+  'lead.error.AGENT_NOT_AVAILABLE': 'This agent is not available',
+  'lead.error.CALL_NOT_FOUND': 'This call has ended',
+  'lead.error.ASTERISK_UNAVAILABLE': 'Telephony is unavailable',
+  'lead.error.FORBIDDEN': 'Your account may not do this',
+  'lead.error.VALIDATION_FAILED': 'Invalid input',
 };
