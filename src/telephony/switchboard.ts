@@ -207,7 +207,7 @@ export class Switchboard {
     for (const sound of sounds) {
       const playbackId = randomUUID();
       const finished = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), timeoutMs);
+        const timer = setTimeout(() => resolve(true), timeoutMs).unref();
         this.playbacks.set(playbackId, (ok) => {
           clearTimeout(timer);
           resolve(ok);
@@ -233,9 +233,10 @@ export class Switchboard {
     const timers: NodeJS.Timeout[] = [];
     const result = new Promise<DigitResult>((resolve) => {
       this.digitWaiters.set(channelId, resolve);
-      const wait = () => timers.push(setTimeout(() => resolve({ digit: null, reason: 'timeout' }), timeoutMs));
+      // Unref'd: a survey cut short by shutdown must not keep the process alive for minutes.
+      const wait = () => timers.push(setTimeout(() => resolve({ digit: null, reason: 'timeout' }), timeoutMs).unref());
       this.playbacks.set(playbackId, wait);
-      timers.push(setTimeout(wait, 120_000)); // a lost PlaybackFinished must not hold the caller forever
+      timers.push(setTimeout(wait, 120_000).unref()); // a lost PlaybackFinished must not hold the caller forever
     });
     try {
       await this.ari.channels.play(channelId, `sound:${prompt}`, { playbackId });

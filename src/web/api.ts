@@ -33,3 +33,41 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 export const me = () => call<{ user: User }>('GET', '/api/auth/me').then((r) => r.user);
 export const login = (username: string, password: string) => call<{ user: User }>('POST', '/api/auth/login', { username, password }).then((r) => r.user);
 export const logout = () => call<void>('POST', '/api/auth/logout');
+
+// ---- agent console: units, caller history, the call's work order ----
+
+/** An org.yaml unit; `phone` set = a transfer / three-way call target. */
+export interface UnitInfo {
+  id: string;
+  name: string;
+  area: string;
+  kind: string;
+  phone: string | null;
+}
+export const units = () => call<UnitInfo[]>('GET', '/api/units');
+
+export interface CallerHistory {
+  caller: { id: number; phone: string; name: string | null; firstSeenAt: number; lastSeenAt: number };
+  calls: { total: number; items: { callId: string; dialledNumber: string; enteredAt: number; outcome: string | null; orderNumber: string | null }[] };
+  orders: { total: number; items: { id: number; number: string; status: string; category: string | null; subject: string | null; confidential: boolean; createdAt: number }[] };
+  page: number;
+  pageSize: number;
+}
+export const callerHistory = (callerId: number, page: number, pageSize = 5) =>
+  call<CallerHistory>('GET', `/api/callers/${callerId}/history?page=${page}&pageSize=${pageSize}`);
+
+export interface OrderInfo {
+  id: number;
+  number: string;
+  status: string;
+  category: string | null;
+  subject: string | null;
+  content: string | null;
+  location: string | null;
+  confidential: boolean;
+  leadUnitId: string | null;
+}
+export const order = (id: number) => call<OrderInfo>('GET', `/api/workorders/${id}`);
+/** One lifecycle action (POST /api/workorders/:id/actions); resolves with the order after it. */
+export const orderAction = (id: number, action: Record<string, unknown> & { type: string }) =>
+  call<{ order: OrderInfo }>('POST', `/api/workorders/${id}/actions`, action).then((r) => r.order);

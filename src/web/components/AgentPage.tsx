@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
-import { logout, type User } from '../api.js';
+import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
+import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
 import { LangToggle, PAUSE_REASONS, useI18n } from '../i18n.js';
 import { CallCard, type CallPhase } from './CallCard.js';
+import { CallControls, type ControlCommand } from './CallControls.js';
+import { CallerHistory } from './CallerHistory.js';
+import { OrderForm } from './OrderForm.js';
 import { useSoftphone } from '../media/useSoftphone.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 
@@ -35,6 +38,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase } | null>(null);
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
   const [error, setError] = useState<string | null>(null);
+  const [controls, setControls] = useState<CallControlsView | null>(null);
+  const [units, setUnits] = useState<UnitInfo[]>([]);
   const softphone = useSoftphone(socketRef, connected);
 
   useEffect(() => {
@@ -59,6 +64,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
       if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
     });
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
+    socket.on('call:controls', (v) => setControls(v));
     socket.on('call:update', (u) =>
       setCall((c) => {
         if (!c || c.pop.callId !== u.callId) return c;
@@ -73,6 +79,12 @@ export function AgentPage({ user, onSignedOut }: Props) {
       socketRef.current = null;
     };
   }, [onSignedOut]);
+
+  useEffect(() => {
+    loadUnits()
+      .then(setUnits)
+      .catch(() => setUnits([]));
+  }, []);
 
   const done = useCallback(
     (res: AckResult) => {
@@ -97,15 +109,37 @@ export function AgentPage({ user, onSignedOut }: Props) {
     if (call?.phase === 'offered') socketRef.current?.emit('call:reject', { callId: call.pop.callId }, done);
   }, [call, done]);
 
+  const callId = call?.pop.callId ?? null;
+  const talking = call?.phase === 'answered';
+  const view = controls && controls.callId === callId ? controls : null;
+  const control = useCallback(
+    (c: ControlCommand) => {
+      if (!callId) return;
+      const { event, ...rest } = c;
+      const emit = socketRef.current?.emit as ((ev: string, p: unknown, ack: (r: AckResult) => void) => void) | undefined;
+      emit?.call(socketRef.current, event, { callId, ...rest }, (res: AckResult) => {
+        done(res);
+        if (res.ok && res.data && typeof res.data === 'object' && 'held' in res.data) setControls(res.data as CallControlsView);
+      });
+    },
+    [callId, done],
+  );
+  const hangup = () => talking && control({ event: 'call:hangup' });
+  const hold = () => talking && control({ event: 'call:hold', held: !(view?.held ?? false) });
+  const mute = () => talking && control({ event: 'call:mute', muted: !(view?.muted ?? false) });
+
   const state = agent?.state ?? null;
-  const keys = useRef({ answer, reject, wrapupDone, state });
-  keys.current = { answer, reject, wrapupDone, state };
+  const keys = useRef({ answer, reject, wrapupDone, state, hangup, hold, mute });
+  keys.current = { answer, reject, wrapupDone, state, hangup, hold, mute };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const k = keys.current;
       if (e.key === 'F2') k.answer();
       else if (e.key === 'F4') k.reject();
       else if (e.key === 'F8' && k.state === 'wrap_up') k.wrapupDone();
+      else if (e.key === 'F9') k.hangup();
+      else if (e.key === 'F6') k.hold();
+      else if (e.key === 'F7') k.mute();
       else return;
       e.preventDefault();
     };
@@ -200,11 +234,19 @@ export function AgentPage({ user, onSignedOut }: Props) {
               <li>{t('shortcut.answer')}</li>
               <li>{t('shortcut.reject')}</li>
               <li>{t('shortcut.wrapup')}</li>
+              <li>{t('controls.shortcut.hangup')}</li>
+              <li>{t('controls.shortcut.hold')}</li>
+              <li>{t('controls.shortcut.mute')}</li>
             </ul>
           </div>
         </section>
         {showCall ? (
-          <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
+          <div className="call-column">
+            <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
+            {talking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
+            {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} />}
+            {call.phase !== 'offered' && call.pop.caller && <CallerHistory callerId={call.pop.caller.id} />}
+          </div>
         ) : (
           <section className="card call-card empty">
             <p className="muted">{t('call.noCall')}</p>

@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
+import { order as loadOrder, orderAction, type OrderInfo, type UnitInfo } from '../api.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+
+interface Props {
+  orderId: number;
+  /** Every unit (dispatch targets). */
+  units: UnitInfo[];
+}
+
+const DAY = 86_400_000;
+/** The agent may still edit the order's fields in these statuses. */
+const EDITABLE = ['draft', 'accepted'];
+
+/**
+ * The call's work order: category, subject, content, location, confidential; saved as answered
+ * on the spot, or handed to dispatch with a lead unit the agent picks (no dispatch-suggestion API
+ * yet). Both go through POST /api/workorders/:id/actions: `accept` (or `update_fields`) first.
+ */
+export function OrderForm({ orderId, units }: Props) {
+  const { t } = useI18n();
+  const [o, setO] = useState<OrderInfo | null>(null);
+  const [fields, setFields] = useState({ category: 'consultation', subject: '', content: '', location: '', confidential: false });
+  const [answer, setAnswer] = useState('');
+  const [leadUnitId, setLeadUnitId] = useState('');
+  const [days, setDays] = useState(5);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    loadOrder(orderId)
+      .then((got) => {
+        if (!live) return;
+        setO(got);
+        setFields({ category: got.category ?? 'consultation', subject: got.subject ?? '', content: got.content ?? '', location: got.location ?? '', confidential: got.confidential });
+      })
+      .catch((err: Error) => live && setMsg({ ok: false, text: err.message }));
+    return () => {
+      live = false;
+    };
+  }, [orderId]);
+
+  const editable = o !== null && EDITABLE.includes(o.status);
+  const set = <K extends keyof typeof fields>(k: K, v: (typeof fields)[K]) => setFields((f) => ({ ...f, [k]: v }));
+
+  async function save(final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number }) {
+    if (!o) return;
+    setBusy(true);
+    setMsg(null);
+    try {
+      const f = { category: fields.category, subject: fields.subject || null, content: fields.content || null, location: fields.location || null, confidential: fields.confidential };
+      const first = o.status === 'draft' ? { type: 'accept', fields: f } : { type: 'update_fields', fields: f };
+      await orderAction(o.id, first);
+      const after = await orderAction(o.id, final);
+      setO(after);
+      setMsg({ ok: true, text: t('controls.order.saved') });
+    } catch (err) {
+      setMsg({ ok: false, text: `${t('commandFailed')}: ${(err as Error).message}` });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onSpot = () => (answer.trim() ? save({ type: 'answer_on_spot', answer: answer.trim() }) : setMsg({ ok: false, text: t('controls.order.needAnswer') }));
+  const dispatch = () => (leadUnitId ? save({ type: 'dispatch', leadUnitId, deadlineAt: Date.now() + days * DAY }) : setMsg({ ok: false, text: t('controls.order.needUnit') }));
+
+  return (
+    <section className="card order-card" data-testid="order-form" data-status={o?.status ?? ''}>
+      <h2>
+        {t('controls.order.title')} <span data-testid="order-number">{o?.number ?? ''}</span>{' '}
+        <span className="tag" data-testid="order-status">
+          {o?.status ?? '…'}
+        </span>
+      </h2>
+      <fieldset disabled={!editable || busy}>
+        <div className="form-grid">
+          <label>
+            {t('controls.order.category')}
+            <select data-testid="order-category" value={fields.category} onChange={(e) => set('category', e.target.value)}>
+              {ORDER_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {t(`controls.cat.${c}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('controls.order.subject')}
+            <input data-testid="order-subject" maxLength={200} value={fields.subject} onChange={(e) => set('subject', e.target.value)} />
+          </label>
+          <label className="wide">
+            {t('controls.order.content')}
+            <textarea data-testid="order-content" rows={3} maxLength={5000} value={fields.content} onChange={(e) => set('content', e.target.value)} />
+          </label>
+          <label>
+            {t('controls.order.location')}
+            <input data-testid="order-location" maxLength={500} value={fields.location} onChange={(e) => set('location', e.target.value)} />
+          </label>
+          <label className="check">
+            <input type="checkbox" data-testid="order-confidential" checked={fields.confidential} onChange={(e) => set('confidential', e.target.checked)} />
+            {t('controls.order.confidential')}
+          </label>
+        </div>
+        <div className="order-finish">
+          <div>
+            <label>
+              {t('controls.order.answer')}
+              <textarea data-testid="order-answer" rows={2} maxLength={5000} value={answer} onChange={(e) => setAnswer(e.target.value)} />
+            </label>
+            <button type="button" className="primary" data-testid="order-save-on-spot" onClick={onSpot}>
+              {t('controls.order.saveOnSpot')}
+            </button>
+          </div>
+          <div>
+            <label>
+              {t('controls.order.leadUnit')}
+              <select data-testid="order-lead-unit" value={leadUnitId} onChange={(e) => setLeadUnitId(e.target.value)}>
+                <option value="">{t('controls.order.pickUnit')}</option>
+                {units.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('controls.order.deadlineDays')}
+              <input type="number" min={1} max={60} data-testid="order-deadline-days" value={days} onChange={(e) => setDays(Math.max(1, Number(e.target.value) || 1))} />
+            </label>
+            <button type="button" data-testid="order-dispatch" onClick={dispatch}>
+              {t('controls.order.dispatch')}
+            </button>
+          </div>
+        </div>
+      </fieldset>
+      {msg && (
+        <p className={msg.ok ? 'ok' : 'error'} role="status" data-testid="order-message">
+          {msg.text}
+        </p>
+      )}
+    </section>
+  );
+}
