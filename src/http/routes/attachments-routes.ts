@@ -85,6 +85,9 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
       schema: {
         tags: ['workorders'],
         consumes: ['multipart/form-data'],
+        // The body is streamed (not validated as a schema): documented here for /docs.
+        description:
+          'multipart/form-data: 1–5 files (PDF, JPEG, PNG, DOCX, XLSX by content; any field name), optional `action` (JSON: reply {text}, return {reason} or request_extension {days, reason}) and optional `expectedVersion`.',
         params: IdParams,
         response: { 201: z.object({ attachments: z.array(Attachment), event: z.record(z.string(), z.unknown()), order: z.record(z.string(), z.unknown()) }) },
       },
