@@ -9,18 +9,14 @@
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  * Screenshots go to test-output/screenshots/ (git-ignored).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { placeCall } from '../harness/sipp.js';
+import { launchBrowser, SHOTS } from '../helpers/browser.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
-import { WEB_ROOT } from '../../src/http/static-web.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
 
-const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const CALLER = '13900009999';
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -28,15 +24,8 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 t.test('console controls: hold, mute, keypad, hang-up, order on the spot; history and dispatch on the next call', async (t) => {
-  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-    t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
-    return;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    t.fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-    return;
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser(t);
+  if (!browser) return;
   const asterisk = await sandbox(t);
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
@@ -50,12 +39,6 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   app.calls.ami!.on('event', onAmi);
   t.teardown(() => void app.calls.ami!.off('event', onAmi));
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
