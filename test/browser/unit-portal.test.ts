@@ -170,5 +170,21 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await shot(page, '4-english');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByTestId('login-form').waitFor();
+
+  // County sub-platform staff (德清 dq-12345) see the county's orders, marked with their lead unit,
+  // and cannot act on them; 市市场监管局's orders are not theirs to see.
+  const county = await app.http.inject({ method: 'POST', url: '/api/workorders', cookies, payload: { channel: '12345', category: 'complaint', subject: '德清农贸市场卫生差', content: '请整治' } });
+  const countyOrder = county.json() as { id: number; number: string };
+  await app.http.inject({ method: 'POST', url: `/api/workorders/${countyOrder.id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: Date.now() + 5 * DAY } });
+  await app.users.create({ username: 'dq-platform', displayName: '德清分平台', role: 'unit_handler', unitId: 'dq-12345', password: 'dq-pw-123' });
+  await page.fill('input[name=username]', 'dq-platform');
+  await page.fill('input[name=password]', 'dq-pw-123');
+  await page.locator('[data-testid=login-form] button[type=submit]').click();
+  await row(countyOrder.number).waitFor();
+  t.match(await row(countyOrder.number).getByTestId('row-lead-unit').textContent(), /dq-amr/, 'the lead unit is shown');
+  t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'only the county’s order');
+  await row(countyOrder.number).click();
+  await page.locator('[data-testid=order-panel][data-status=dispatched]').waitFor();
+  t.equal(await page.locator('[data-testid^=action-]').count(), 0, 'no actions: the sub-platform oversees, the unit handles');
   t.same(errors, [], 'no page errors');
 });

@@ -162,6 +162,13 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
                       <td>
                         {o.subject ?? '—'}
                         {o.category && <span className="muted"> · {t(`unit.category.${o.category}` as MessageKey)}</span>}
+                        {/* A sub-platform's inbox holds its subtree's orders: say whose each one is. */}
+                        {o.leadUnitId && o.leadUnitId !== user.unitId && (
+                          <span className="muted" data-testid="row-lead-unit">
+                            {' '}
+                            · {t('unit.detail.leadUnit')} {o.leadUnitId}
+                          </span>
+                        )}
                       </td>
                       <td>{t(`unit.status.${o.status}` as MessageKey)}</td>
                       <td>
