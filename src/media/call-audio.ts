@@ -47,6 +47,8 @@ export class CallAudio implements CallMedia {
   private readonly legs = new Map<string, CallLeg>();
   /** Answered calls without audio yet: attached when the agent's microphone produces. */
   private readonly waiting = new Map<string, CallRef>();
+  /** Attaches in flight; `cancelled` when the call ended meanwhile (detach before the leg existed). */
+  private readonly connecting = new Map<string, { cancelled: boolean }>();
   private readonly log: Logger;
 
   constructor(
@@ -69,6 +71,8 @@ export class CallAudio implements CallMedia {
 
   async detach(callId: string): Promise<void> {
     this.waiting.delete(callId);
+    const inFlight = this.connecting.get(callId);
+    if (inFlight) inFlight.cancelled = true;
     const leg = this.legs.get(callId);
     if (!leg) return;
     await this.teardown(leg);
@@ -113,16 +117,20 @@ export class CallAudio implements CallMedia {
   }
 
   private async connect(ref: CallRef): Promise<void> {
+    if (this.connecting.has(ref.callId) || this.legs.has(ref.callId)) return;
     const session = this.o.sessions.forAgent(ref.agentId);
     if (!session?.mic) throw new MediaError('MEDIA_NOT_READY');
+    const attempt = { cancelled: false };
+    this.connecting.set(ref.callId, attempt);
     this.waiting.delete(ref.callId);
-    const router = this.o.worker.router();
     const ssrc = randomInt(1, 0xffffffff);
     const ip = this.o.env.rtpIp;
-    const relay = await RtpRelay.bind(ip, ssrc);
+    let relay: RtpRelay | undefined;
     let plain: PlainTransport | undefined;
     let channelId: string | undefined;
     try {
+      const router = this.o.worker.router();
+      relay = await RtpRelay.bind(ip, ssrc);
       plain = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip }, rtcpMux: true, comedia: false });
       const em = await this.o.external.open(ref.bridgeId, { ip: relay.ip, port: relay.port }, ref.callId);
       channelId = em.channelId;
@@ -131,6 +139,11 @@ export class CallAudio implements CallMedia {
       const toAsterisk = await plain.consume({ producerId: session.mic.id, rtpCapabilities: ASTERISK_RTP_CAPABILITIES, paused: ref.muted });
       const fromAsterisk = await plain.produce({ kind: 'audio', rtpParameters: asteriskRtpParameters(ssrc) });
       const leg: CallLeg = { ...ref, plain, relay, channelId, toAsterisk, fromAsterisk };
+      if (attempt.cancelled) {
+        // The call ended while we were connecting: leave nothing behind.
+        await this.teardown(leg);
+        return;
+      }
       this.legs.set(ref.callId, leg);
       // The tab's microphone went away (reconnect, closed tab): wait for the next one.
       toAsterisk.on('producerclose', () => void this.requeue(leg));
@@ -139,9 +152,13 @@ export class CallAudio implements CallMedia {
     } catch (err) {
       this.legs.delete(ref.callId);
       plain?.close();
-      relay.close();
+      relay?.close();
       if (channelId) await this.o.external.close(channelId).catch((e: unknown) => this.log.warn({ err: e, channelId }, 'external media hang-up failed'));
+      // Tried again when the agent's microphone produces next (e.g. after a media restart).
+      if (!attempt.cancelled) this.waiting.set(ref.callId, ref);
       throw err;
+    } finally {
+      this.connecting.delete(ref.callId);
     }
   }
 

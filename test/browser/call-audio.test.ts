@@ -156,3 +156,42 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   await shot(page, 'audio-4-after-hangup');
   t.same(errors, [], 'no page errors');
 });
+
+t.test('the agent is told clearly when the audio connection (ICE/DTLS) fails or the microphone is refused', async (t) => {
+  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html')) || !fs.existsSync(CHROMIUM)) {
+    t.fail('needs `npm run build:web` and /usr/bin/chromium');
+    return;
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const asterisk = await sandbox(t);
+  // ICE candidates that point nowhere (TEST-NET-1): the browser's connectivity checks fail.
+  const app = await server(t, asterisk, { SUNLINE_MEDIA_ANNOUNCED_IP: '192.0.2.1' });
+  await app.users.upsert({ username: 'agent-ice', displayName: '坐席小赵', role: 'agent', password: 'agent-ice-pw' });
+  const login = async (page: Page) => {
+    await page.goto(app.url);
+    await page.fill('input[name=username]', 'agent-ice');
+    await page.fill('input[name=password]', 'agent-ice-pw');
+    await page.getByRole('button', { name: '登录' }).click();
+  };
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: MEDIA_CHROMIUM_ARGS });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ locale: 'zh-CN' });
+  await login(page);
+  await page.locator('[data-testid=softphone][data-state=failed]').waitFor({ timeout: 60_000 });
+  const text = await page.getByTestId('softphone').textContent();
+  t.match(text, /音频连接失败/, 'failure shown');
+  t.match(text, /ICE\/DTLS/, 'with what failed and what to do');
+  await shot(page, 'audio-5-ice-failed');
+
+  // A browser that refuses the microphone (no fake-UI flag: headless denies the prompt).
+  const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: MEDIA_CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') });
+  t.teardown(() => strict.close());
+  const denied = await strict.newPage({ locale: 'zh-CN' });
+  await login(denied);
+  await denied.locator('[data-testid=softphone][data-state=mic_denied]').waitFor({ timeout: 20_000 });
+  t.match(await denied.getByTestId('softphone').textContent(), /无法使用麦克风.*允许本页面使用麦克风/, 'microphone refusal explained');
+  await denied.getByTestId('lang-toggle').click();
+  t.match(await denied.getByTestId('softphone').textContent(), /Microphone not available/, 'in English too');
+  await shot(denied, 'audio-6-mic-denied');
+});

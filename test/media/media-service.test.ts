@@ -31,8 +31,12 @@ async function rig(t: Test) {
   t.teardown(() => asterisk.close());
   const opened: { bridgeId: string; to: { ip: string; port: number } }[] = [];
   const closed: string[] = [];
+  /** How the fake externalMedia behaves next: fail (ARI refused), or answer after a delay. */
+  const ari = { fail: false, delayMs: 0 };
   const external = {
     open: async (bridgeId: string, to: { ip: string; port: number }) => {
+      if (ari.delayMs) await sleep(ari.delayMs);
+      if (ari.fail) throw Object.assign(new Error('bridge gone'), { code: 'ARI_NOT_FOUND', statusCode: 404 });
       opened.push({ bridgeId, to });
       return { channelId: `em-${opened.length}`, asterisk: { ip: '127.0.0.1', port: asterisk.port } };
     },
@@ -40,7 +44,7 @@ async function rig(t: Test) {
   } as unknown as ExternalMedia;
   const calls = new CallAudio({ worker, sessions, external, env, log });
   t.teardown(() => calls.close());
-  return { env, worker, sessions, calls, signals, asterisk, opened, closed };
+  return { env, worker, sessions, calls, signals, asterisk, opened, closed, ari };
 }
 
 async function agentTab(sessions: AgentSessions, socketId: string, agentId: number) {
@@ -190,4 +194,33 @@ t.test('MEDIA_UNAVAILABLE while no worker is up', async (t) => {
   const { worker, sessions } = await rig(t);
   await worker.close();
   await t.rejects(sessions.open('s', 1), { code: 'MEDIA_UNAVAILABLE', statusCode: 503 });
+});
+
+t.test('a call that ends while its audio is being attached leaves nothing behind', async (t) => {
+  const { worker, sessions, calls, opened, closed, ari } = await rig(t);
+  await agentTab(sessions, 'sock-1', 7);
+  ari.delayMs = 200;
+  const attaching = calls.attach({ callId: 'c3', agentId: 7, bridgeId: 'b3' });
+  await sleep(50);
+  await calls.detach('c3');
+  await attaching;
+  t.equal(opened.length, 1, 'the externalMedia channel was made');
+  t.same(closed, ['em-1'], 'and hung up');
+  t.same(calls.active(), []);
+  t.same(calls.pending(), []);
+  t.equal(await transportCount(worker), 2, 'no PlainTransport left');
+});
+
+t.test('a refused attach cleans up, rejects, and is retried when the microphone produces again', async (t) => {
+  const { worker, sessions, calls, opened, ari } = await rig(t);
+  await agentTab(sessions, 'sock-1', 7);
+  ari.fail = true;
+  await t.rejects(calls.attach({ callId: 'c4', agentId: 7, bridgeId: 'b4' }), { code: 'ARI_NOT_FOUND' });
+  t.equal(await transportCount(worker), 2, 'no PlainTransport left');
+  t.same(calls.pending(), ['c4']);
+  ari.fail = false;
+  await agentTab(sessions, 'sock-1', 7); // e.g. the console reconnected
+  await sleep(300);
+  t.equal(opened.length, 1);
+  t.equal(calls.active()[0]?.callId, 'c4');
 });
