@@ -96,7 +96,7 @@ t.test('every kind of org.yaml mistake is reported at its line and column in one
     `${f}:${at(BROKEN, 15, 'city-amr')} units[2].id: duplicate unit id "city-amr" (first defined at line 14)`,
     `${f}:${at(BROKEN, 17, 'territorial')} units[4].kind: area "hz-deqing" already has a territorial unit (line 16); an area has at most one`,
     `${f}:${at(BROKEN, 18, 'hz-anji')} units[5].area: unknown area "hz-anji"; use the id of an area listed under "areas"`,
-    `${f}:${at(BROKEN, 24, 'password')} unknown key "password" (allowed here: id, name, area, kind, subPlatform, handlers)`,
+    `${f}:${at(BROKEN, 24, 'password')} unknown key "password" (allowed here: id, name, area, kind, subPlatform, handlers, phone)`,
     `${f}:${at(BROKEN, 30, 'consumer')} catalogue[1].id: duplicate entry id "consumer" (first defined at line 26)`,
     `${f}:${at(BROKEN, 31, 'grumble')} catalogue[1].category: must be one of ${categories}, got "grumble"`,
     `${f}:${at(BROKEN, 33, 'hz-anji')} catalogue[1].areas[0]: unknown area "hz-anji"; use the id of an area listed under "areas"`,
@@ -127,4 +127,20 @@ t.test('a hotline unit code missing from org.yaml is a warning on numbers.yaml, 
   const warnings = r.warnings.map(formatProblem);
   t.equal(warnings.length, 6, 'one per hotline whose unit is not listed');
   t.equal(warnings[0], `config/numbers.yaml:${at(numbers, line, 'city-hrss')} warning: numbers[1].unit.code: unit "city-hrss" is not listed in org.yaml`);
+});
+
+t.test('a unit phone (transfer / three-way target) is 3 to 20 digits; a bad one is reported at its place', async (t) => {
+  const good = "areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: '05722399003' }\n";
+  const okDir = configWithOrg(good);
+  t.teardown(() => fs.rmSync(okDir, { recursive: true, force: true }));
+  const ok = await loadConfigDir(okDir, { displayDir: 'config' });
+  if (!ok.ok) return t.fail(ok.problems.map(formatProblem).join('\n'));
+  t.equal(ok.config.org.units[0]?.phone, '05722399003', 'kept as text: the leading 0 matters');
+  const bad = 'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: 0572-2399 }\n';
+  const badDir = configWithOrg(bad);
+  t.teardown(() => fs.rmSync(badDir, { recursive: true, force: true }));
+  const r = await loadConfigDir(badDir, { displayDir: 'config' });
+  t.equal(r.ok, false);
+  if (r.ok) return;
+  t.strictSame(r.problems.map(formatProblem), [`config/org.yaml:${at(bad, 4, '0572-2399')} units[0].phone: must be a phone number of 3 to 20 digits, e.g. "05722039001"`]);
 });
