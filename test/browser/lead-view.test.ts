@@ -9,34 +9,21 @@
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  * Screenshots go to test-output/screenshots/ (git-ignored).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ScreenPop } from '../../src/realtime/contract.js';
-import { WEB_ROOT } from '../../src/http/static-web.js';
 import { placeCall } from '../harness/sipp.js';
+import { launchBrowser, SHOTS } from '../helpers/browser.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-
-const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
-const built = fs.existsSync(path.join(WEB_ROOT, 'index.html'));
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `lead-${name}.png`), fullPage: true });
 }
 
 t.test('shift-lead view: live queue and agents, priority, send to agent, pause/log out, figures', async (t) => {
-  if (!built) {
-    t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
-    return;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    t.fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-    return;
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser(t);
+  if (!browser) return;
   const asterisk = await sandbox(t);
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
@@ -50,12 +37,6 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   const jia = await consoleFor(t, app, '坐席甲', 'agent');
   const yi = await consoleFor(t, app, '坐席乙', 'agent');
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
