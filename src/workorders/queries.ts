@@ -4,12 +4,12 @@
  * view goes through a scope (scope.ts) so a unit handler never sees another unit's order or a
  * confidential reporter.
  */
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
+import { findPage, TOTAL_CAP } from './order-pages.js';
 import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
 
@@ -84,14 +84,7 @@ export interface OrderPage {
 }
 
 export const MAX_PAGE_SIZE = 100;
-/** Lists count matches up to this many; beyond it `total` is this and `totalCapped` true. */
-export const TOTAL_CAP = 10_000;
-
-/**
- * Statuses in which the unit still owes its reply: only these can be overdue (once replied,
- * the deadline was met or missed for good and statistics take over).
- */
-const AWAITING_REPLY: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress', 'returned', 'supervised'];
+export { TOTAL_CAP } from './order-pages.js';
 
 /** Statuses a citizen's lookup reports, with the last time the order entered each. */
 const PUBLIC_STEPS: readonly OrderStatus[] = [
@@ -119,63 +112,8 @@ export interface PublicOrderView {
 export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
   const page = Math.max(1, filter.page ?? 1);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
-  const text = textSearch(filter.q);
-  const conds = [...filterConditions(scope, filter, now), ...text.like];
-  const found =
-    text.match !== undefined && filter.sort !== 'deadlineAt'
-      ? searchNewestFirst(db, text.match, conds, pageSize, (page - 1) * pageSize)
-      : listSorted(db, filter.sort, text.match === undefined ? conds : [...conds, inMatches(text.match)], pageSize, (page - 1) * pageSize);
+  const found = findPage(db, scopeCondition(scope), filter, now, pageSize, (page - 1) * pageSize);
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
-}
-
-/** A page of rows and the number of matches counted up to TOTAL_CAP + 1. */
-interface Found {
-  readonly rows: WorkOrderRow[];
-  readonly n: number;
-}
-
-function listSorted(db: Db, sort: OrderSort | undefined, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
-  const where = and(...conds);
-  const order =
-    sort === 'deadlineAt'
-      ? [sql`${workOrders.deadlineAt} is null`, asc(workOrders.deadlineAt), asc(workOrders.id)]
-      : [desc(workOrders.createdAt), desc(workOrders.id)];
-  const rows = db.select().from(workOrders).where(where).orderBy(...order).limit(limit).offset(offset).all();
-  // Counting every match of a broad filter over a million orders costs more than the page
-  // itself: count up to TOTAL_CAP and say when there are more.
-  const matched = db.select({ one: sql`1` }).from(workOrders).where(where).limit(TOTAL_CAP + 1).as('matched');
-  return { rows, n: db.select({ n: count() }).from(matched).get()?.n ?? 0 };
-}
-
-/**
- * Full-text search, newest first by order id: the FTS index yields its matches in descending
- * rowid order and the query stops at the page, so a phrase in 70 000 orders costs no more than
- * a rare one (sorting by created_at would first fetch and sort every match). Ids are given in
- * the order orders are taken and created_at is the time of that insert, so this is the
- * created-at order of every order the system takes itself.
- */
-function searchNewestFirst(db: Db, match: string, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
-  const matching = sql`${workOrdersFts} match ${match}`;
-  const rows = db
-    .select(getTableColumns(workOrders))
-    .from(workOrdersFts)
-    .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
-    .where(and(matching, ...conds))
-    .orderBy(desc(workOrdersFts.rowid))
-    .limit(limit)
-    .offset(offset)
-    .all();
-  // Without other conditions the FTS index alone counts (no order row is read).
-  const matched = conds.every((c) => c === undefined)
-    ? db.select({ one: sql`1` }).from(workOrdersFts).where(matching).limit(TOTAL_CAP + 1).as('matched')
-    : db
-        .select({ one: sql`1` })
-        .from(workOrdersFts)
-        .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
-        .where(and(matching, ...conds))
-        .limit(TOTAL_CAP + 1)
-        .as('matched');
-  return { rows, n: db.select({ n: count() }).from(matched).get()?.n ?? 0 };
 }
 
 /** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */
@@ -266,39 +204,4 @@ export function resultView(res: { order: WorkOrder; event: WorkOrderEventRecord 
 
 export function hideReporterInEvent(e: WorkOrderEventRecord): WorkOrderEventRecord {
   return e.data ? { ...e, data: hideReporterIn(e.data) as Record<string, unknown> } : e;
-}
-
-function filterConditions(scope: OrderScope, f: OrderFilter, now: number): Array<SQL | undefined> {
-  const conds: Array<SQL | undefined> = [scopeCondition(scope)];
-  if (f.status && f.status.length > 0) conds.push(inArray(workOrders.status, [...f.status]));
-  if (f.category) conds.push(eq(workOrders.category, f.category));
-  if (f.channel) conds.push(eq(workOrders.channel, f.channel));
-  if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, f.leadUnitId));
-  if (f.overdue) conds.push(lt(workOrders.deadlineAt, now), inArray(workOrders.status, [...AWAITING_REPLY]));
-  if (f.createdFrom !== undefined) conds.push(gte(workOrders.createdAt, f.createdFrom));
-  if (f.createdTo !== undefined) conds.push(lte(workOrders.createdAt, f.createdTo));
-  return conds;
-}
-
-/**
- * The FTS5 table of migration 0001 (trigram tokenizer, external content = work_orders), kept
- * in step by triggers. Declared here, not in schema.ts: drizzle-kit does not manage it.
- */
-const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').notNull() });
-
-/**
- * The trigram tokenizer only indexes runs of 3+ characters, so a shorter term can never MATCH:
- * those fall back to LIKE on the subject. Longer terms are quoted as FTS5 phrases (no query
- * syntax from users) and must all occur.
- */
-function textSearch(q: string | undefined): { match: string | undefined; like: SQL[] } {
-  const terms = (q ?? '').trim().split(/\s+/).filter(Boolean);
-  const long = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
-  const like = short.map((t) => sql`${workOrders.subject} like ${`%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
-  return { match: long.length > 0 ? long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ') : undefined, like };
-}
-
-function inMatches(match: string): SQL {
-  return sql`${workOrders.id} in (select rowid from ${workOrdersFts} where ${workOrdersFts} match ${match})`;
 }

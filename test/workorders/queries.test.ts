@@ -1,17 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
-import { listOrders, TOTAL_CAP } from '../../src/workorders/queries.js';
+import * as schema from '../../src/db/schema.js';
+import { listOrders, TOTAL_CAP, type OrderFilter } from '../../src/workorders/queries.js';
 
-t.test('list totals are counted up to a cap and say when there are more', async (t) => {
+function tempDb(t: { teardown(fn: () => void): void }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-q-'));
   const h = openDb({ file: path.join(dir, 'q.db') });
   t.teardown(() => {
     h.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return h;
+}
+
+t.test('list totals are counted up to a cap and say when there are more', async (t) => {
+  const h = tempDb(t);
   const insert = h.sqlite.prepare("insert into work_orders (number, channel, category, subject, status, created_at, updated_at) values (?, '12345', ?, '咨询', 'accepted', ?, ?)");
   h.sqlite.transaction(() => {
     for (let i = 0; i < TOTAL_CAP + 50; i++) insert.run(`Q-${i}`, i < 30 ? 'complaint' : 'consultation', i, i);
@@ -26,12 +33,7 @@ t.test('list totals are counted up to a cap and say when there are more', async 
 });
 
 t.test('full-text search: newest first by id, paged, counted up to the cap, filters and short terms still apply', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-q-'));
-  const h = openDb({ file: path.join(dir, 'q.db') });
-  t.teardown(() => {
-    h.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const h = tempDb(t);
   const insert = h.sqlite.prepare(
     "insert into work_orders (number, channel, subject, content, status, lead_unit_id, deadline_at, created_at, updated_at) values (?, '12345', ?, ?, ?, ?, ?, ?, ?)",
   );
@@ -78,4 +80,75 @@ t.test('full-text search: newest first by id, paged, counted up to the cap, filt
   insert.run('S-imported', '过期食品', '旧工单', 'closed', 'unit-a', null, -5, -5);
   t.same(ids(listOrders(h.db, all, { q: '过期食品', pageSize: 1 }, Date.now())), ['S-imported'], 'search: the order taken last comes first');
   t.same(ids(listOrders(h.db, all, { status: ['closed'], pageSize: 1 }, Date.now())), [`S-${TOTAL_CAP + 17}`], 'list: newest created_at first');
+});
+
+t.test('lists page in the same order as sorting every match, and SQLite walks indexes in that order', async (t) => {
+  const h = tempDb(t);
+  const statuses = ['dispatched', 'signed', 'in_progress', 'returned', 'replied', 'closed'] as const;
+  const insert = h.sqlite.prepare(
+    "insert into work_orders (number, channel, status, lead_unit_id, deadline_at, created_at, updated_at) values (?, '12345', ?, ?, ?, ?, ?)",
+  );
+  const now = 500_000;
+  h.sqlite.transaction(() => {
+    for (let i = 0; i < 3000; i++) {
+      const created = (i * 7919) % 3001; // created_at not in id order, with ties broken by id
+      const deadline = i % 11 === 0 ? null : (i * 104_729) % 1_000_000;
+      insert.run(`L-${i}`, statuses[(i * 5) % statuses.length], i % 3 === 0 ? 'unit-a' : 'unit-b', deadline, created % 1500, created);
+    }
+  })();
+  type Row = { id: number; status: string; lead_unit_id: string; deadline_at: number | null; created_at: number };
+  const all = h.sqlite.prepare('select id, status, lead_unit_id, deadline_at, created_at from work_orders').all() as Row[];
+  const byCreated = (a: Row, b: Row) => b.created_at - a.created_at || b.id - a.id;
+  const byDeadline = (a: Row, b: Row) =>
+    Number(a.deadline_at === null) - Number(b.deadline_at === null) || (a.deadline_at ?? 0) - (b.deadline_at ?? 0) || a.id - b.id;
+  const awaiting = ['dispatched', 'signed', 'in_progress', 'returned', 'supervised'];
+  const cases: Array<{ filter: OrderFilter; keep: (r: Row) => boolean }> = [
+    { filter: { status: ['signed', 'in_progress'] }, keep: (r) => ['signed', 'in_progress'].includes(r.status) },
+    { filter: { status: ['signed', 'closed', 'returned'], sort: 'deadlineAt' }, keep: (r) => ['signed', 'closed', 'returned'].includes(r.status) },
+    { filter: { overdue: true, sort: 'deadlineAt' }, keep: (r) => awaiting.includes(r.status) && r.deadline_at !== null && r.deadline_at < now },
+    { filter: { overdue: true }, keep: (r) => awaiting.includes(r.status) && r.deadline_at !== null && r.deadline_at < now },
+    { filter: { overdue: true, status: ['signed', 'closed'], sort: 'deadlineAt' }, keep: (r) => r.status === 'signed' && r.deadline_at !== null && r.deadline_at < now },
+    { filter: { overdue: true, status: ['closed'] }, keep: () => false },
+    { filter: { leadUnitId: 'unit-a', sort: 'deadlineAt' }, keep: (r) => r.lead_unit_id === 'unit-a' },
+    { filter: { status: ['replied', 'dispatched'], leadUnitId: 'unit-b' }, keep: (r) => ['replied', 'dispatched'].includes(r.status) && r.lead_unit_id === 'unit-b' },
+  ];
+  const scope = { kind: 'all', hideReporter: false } as const;
+  for (const { filter, keep } of cases) {
+    const expected = all.filter(keep).sort(filter.sort === 'deadlineAt' ? byDeadline : byCreated).map((r) => r.id);
+    for (const page of [1, 2, 7]) {
+      const got = listOrders(h.db, scope, { ...filter, page, pageSize: 25 }, now);
+      t.same(
+        got.items.map((o) => o.id),
+        expected.slice((page - 1) * 25, page * 25),
+        `${JSON.stringify(filter)} page ${page}`,
+      );
+      t.equal(got.total, expected.length);
+    }
+  }
+
+  // The plans of the queries a list runs: no sort of all matches (the merge of per-status
+  // heads sorts only those heads, in the outer query).
+  const plans: string[][] = [];
+  const traced = drizzle(h.sqlite, {
+    schema,
+    logger: { logQuery: (query, params) => void (/^select/i.test(query) && plans.push((h.sqlite.prepare(`explain query plan ${query}`).all(...(params as unknown[])) as Array<{ detail: string }>).map((p) => p.detail))) },
+  });
+  const planOf = (filter: OrderFilter) => {
+    plans.length = 0;
+    listOrders(traced, scope, { ...filter, pageSize: 20 }, now);
+    t.ok(plans.length >= 2, 'the page and its count were traced');
+    return plans.map((p) => p.join(' | '));
+  };
+  for (const filter of [{}, { leadUnitId: 'unit-a', sort: 'deadlineAt' }, { status: ['signed'] }, { q: '过期食品' }] as OrderFilter[]) {
+    for (const plan of planOf(filter)) t.notMatch(plan, /TEMP B-TREE/, `${JSON.stringify(filter)}: ${plan}`);
+  }
+  for (const [filter, index] of [
+    [{ status: ['signed', 'closed'] }, 'work_orders_status_created_idx'],
+    [{ overdue: true, sort: 'deadlineAt' }, 'work_orders_status_deadline_order_idx'],
+  ] as Array<[OrderFilter, string]>) {
+    const [page] = planOf(filter);
+    t.match(page, index, `${JSON.stringify(filter)}: ${page}`);
+    t.equal(page?.match(/TEMP B-TREE/g)?.length, 1, 'one sort, of the merged heads');
+  }
+  t.match(planOf({ q: '过期食品' })[0], /SCAN work_orders_fts VIRTUAL TABLE INDEX \d+:M/, 'the search is driven by the FTS index');
 });
