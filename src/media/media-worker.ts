@@ -65,7 +65,7 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
   async start(): Promise<void> {
     useWorkerBinary(this.env.workerBin);
     await this.spawn();
-    this.log.info({ pid: this.worker?.pid, workerBin: this.env.workerBin }, 'media worker started');
+    this.log.info({ workerPid: this.worker?.pid, workerBin: this.env.workerBin }, 'media worker started');
   }
 
   /** The live router; throws MEDIA_UNAVAILABLE while the worker is being replaced. */
@@ -112,7 +112,7 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
     this.current = null;
     this.since = new Date();
     this.lastError = err.message;
-    this.log.error({ err, pid: worker.pid }, 'media worker died; starting a new one');
+    this.log.error({ err, workerPid: worker.pid }, 'media worker died; starting a new one');
     this.emit('died');
     this.scheduleRestart();
   }
@@ -130,7 +130,7 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
           this.restarts++;
           this.backoff.reset();
           this.lastError = undefined;
-          this.log.info({ pid: this.worker?.pid, restarts: this.restarts }, 'media worker restarted');
+          this.log.info({ workerPid: this.worker?.pid, restarts: this.restarts }, 'media worker restarted');
           this.emit('restarted', this.router());
         },
         (err: unknown) => {
