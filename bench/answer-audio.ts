@@ -10,8 +10,8 @@
  * (performance.now) from the click to:
  *   - first_packet: the first inbound audio RTP packet of the caller's audio (packetsReceived > 0),
  *   - first_energy: the first non-silent audio decoded (totalAudioEnergy > 0).
- * Call 1 includes the recv transport's ICE + DTLS handshake (mediasoup-client connects a
- * transport on its first consume); later calls reuse it. The caller is then hung up (ARI) and
+ * Both WebRTC transports are connected at login (the console's `media:warmup`), so call 1 is
+ * reported apart only to show that it needs no handshake either. The caller is then hung up (ARI) and
  * wrap-up ends by itself (SUNLINE_WRAPUP_SECONDS=0).
  *
  * Prints one line per call, a summary, then as the last line one JSON object.
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       later_calls: rest.length ? { first_packet_ms: stat(rest.map((s) => s.firstPacketMs)), first_energy_ms: stat(rest.map((s) => s.firstEnergyMs)) } : null,
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', load1: round(os.loadavg()[0] ?? 0) },
     };
-    console.log(`\n${ok.length}/${CALLS} calls with audio; first call (incl. DTLS) ${summary.first_call?.first_energy_ms} ms; later calls p50 ${summary.later_calls?.first_energy_ms.p50} ms, p95 ${summary.later_calls?.first_energy_ms.p95} ms (click → non-silent audio)`);
+    console.log(`\n${ok.length}/${CALLS} calls with audio; first call ${summary.first_call?.first_energy_ms} ms; later calls p50 ${summary.later_calls?.first_energy_ms.p50} ms, p95 ${summary.later_calls?.first_energy_ms.p95} ms (click → non-silent audio)`);
     console.log(JSON.stringify(summary));
   } finally {
     await teardown.run();

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, DtlsParameters, Producer, Router, RtpParameters, WebRtcTransport } from 'mediasoup/types';
 import type { Logger } from '../logging/logger.js';
-import type { MediaServerEvents, MediaSession, MediaTransportOptions } from '../realtime/contract-media.js';
+import type { MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmup } from '../realtime/contract-media.js';
 import type { MediaCommands } from '../realtime/media-commands.js';
 import type { MediaEnv } from '../config/env.js';
 import { MediaError } from './errors.js';
@@ -78,6 +78,14 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
     this.log.info({ agentId: s.agentId, socketId, codec: producer.rtpParameters.codecs[0]?.mimeType }, 'agent microphone producing');
     this.emit('mic', s.agentId);
     return { id: producer.id };
+  }
+
+  async warmup(socketId: string): Promise<MediaWarmup> {
+    const s = this.session(socketId);
+    if (!s.mic || s.mic.closed) throw new MediaError('MEDIA_NOT_READY');
+    // Paused and never resumed: no RTP flows; it only gives the recv transport a reason to connect.
+    const c = await s.recv.consume({ producerId: s.mic.id, rtpCapabilities: this.worker.router().rtpCapabilities, paused: true });
+    return { consumerId: c.id, producerId: s.mic.id, kind: 'audio', rtpParameters: c.rtpParameters };
   }
 
   async resume(socketId: string, consumerId: string): Promise<void> {

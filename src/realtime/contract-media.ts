@@ -6,7 +6,8 @@
  * and a send + a recv WebRTC transport; the browser connects them (`media:connect`, DTLS) and
  * produces its microphone (`media:produce`, PCMU). When a call is answered the server pushes
  * `media:consume` (the caller's audio, paused) and the browser resumes it (`media:resume`) once
- * its consumer is ready. `media:reset`: the media server restarted; open again.
+ * its consumer is ready. `media:warmup` (after produce) makes the recv transport connect at
+ * login instead of on the first call. `media:reset`: the media server restarted; open again.
  */
 import { z } from 'zod';
 import type { Ack } from './contract.js';
@@ -62,8 +63,18 @@ export interface MediaServerEvents {
   'media:reset': (p: { reason: 'worker_restarted' | 'session_closed' }) => void;
 }
 
+/** A paused consumer that only makes the recv transport connect (ICE + DTLS) before the first call. */
+export interface MediaWarmup {
+  consumerId: string;
+  producerId: string;
+  kind: 'audio';
+  rtpParameters: unknown;
+}
+
 export interface MediaClientEvents {
   'media:open': (ack?: Ack<MediaSession>) => void;
+  /** After the microphone produces: connect the recv transport now, so answering needs no handshake. */
+  'media:warmup': (ack?: Ack<MediaWarmup>) => void;
   'media:connect': (p: z.infer<typeof MediaConnectPayload>, ack?: Ack) => void;
   'media:produce': (p: z.infer<typeof MediaProducePayload>, ack?: Ack<{ id: string }>) => void;
   'media:resume': (p: z.infer<typeof MediaResumePayload>, ack?: Ack) => void;

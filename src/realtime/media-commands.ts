@@ -4,7 +4,7 @@
  * Sessions are per console tab (`socketId`); the agent id always comes from the login session.
  */
 import type { z } from 'zod';
-import type { MediaConnectPayload, MediaProducePayload, MediaSession } from './contract-media.js';
+import type { MediaConnectPayload, MediaProducePayload, MediaSession, MediaWarmup } from './contract-media.js';
 
 export interface MediaCommands {
   /** Opens (or re-opens) this tab's WebRTC session: router capabilities + send/recv transports. */
@@ -13,6 +13,8 @@ export interface MediaCommands {
   /** The tab's microphone; answered calls hear it. */
   produce(socketId: string, p: z.infer<typeof MediaProducePayload>): Promise<{ id: string }>;
   resume(socketId: string, consumerId: string): Promise<void>;
+  /** A paused consumer of the tab's own microphone on its recv transport (never resumed). */
+  warmup(socketId: string): Promise<MediaWarmup>;
   /** Closes the tab's session (console closed, logout, socket gone). Idempotent. */
   close(socketId: string): Promise<void>;
 }

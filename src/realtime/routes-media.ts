@@ -22,6 +22,7 @@ export const MEDIA_ROUTES: Record<keyof MediaClientEvents, Route> = {
   'media:open': bare('agent', (c) => media(c).open(c.socketId, c.user.id)),
   'media:connect': withPayload('agent', MediaConnectPayload, (c, p) => media(c).connect(c.socketId, p)),
   'media:produce': withPayload('agent', MediaProducePayload, (c, p) => media(c).produce(c.socketId, p)),
+  'media:warmup': bare('agent', (c) => media(c).warmup(c.socketId)),
   'media:resume': withPayload('agent', MediaResumePayload, (c, p) => media(c).resume(c.socketId, p.consumerId)),
   'media:close': bare('agent', (c) => media(c).close(c.socketId)),
 };

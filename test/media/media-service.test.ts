@@ -101,6 +101,12 @@ t.test('a session: two transports, a microphone, fixed-code refusals; closing fr
     { code: 'MEDIA_REJECTED', statusCode: 400 },
   );
   await t.rejects(sessions.resume('sock-1', 'nope'), { code: 'MEDIA_CONSUMER_NOT_FOUND' });
+  const warm = await sessions.warmup('sock-1');
+  t.equal(warm.producerId, tab.mic.id, 'warm-up: a paused consumer of the tab’s own microphone');
+  t.match(warm.rtpParameters, { codecs: [{ mimeType: 'audio/PCMU' }] });
+  await sessions.open('sock-2', 8);
+  await t.rejects(sessions.warmup('sock-2'), { code: 'MEDIA_NOT_READY' }, 'no warm-up before the microphone');
+  await sessions.close('sock-2');
   t.equal(sessions.forAgent(7)?.mic?.id, tab.mic.id, 'a refused produce leaves the microphone');
 
   await sessions.close('sock-1');

@@ -11,7 +11,7 @@ type Consumer = types.Consumer;
 type Producer = types.Producer;
 type Transport = types.Transport;
 import type { Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, ServerToClientEvents } from '../../realtime/contract.js';
+import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, MediaWarmup, ServerToClientEvents } from '../../realtime/contract.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult<T> = Parameters<Ack<T>>[0];
@@ -49,6 +49,7 @@ export class SoftphoneSession {
   private mic: Producer | null = null;
   private stream: MediaStream | null = null;
   private readonly consumers = new Map<string, Consumer>();
+  private warm: Consumer | null = null;
   private closed = false;
   private status: SoftphoneStatus = { state: 'connecting', inCall: false };
 
@@ -102,6 +103,10 @@ export class SoftphoneSession {
     if (!track) return this.setStatus({ state: 'mic_denied', detail: 'no audio track' });
     const pcmu = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'audio/pcmu');
     this.mic = await this.send.produce({ track, ...(pcmu ? { codec: pcmu } : {}), stopTracks: false });
+    // Connect the recv transport now (ICE + DTLS) rather than on the first call's consume.
+    const w = await request<MediaWarmup>(this.socket, 'media:warmup');
+    if (this.closed) return;
+    this.warm = await this.recv.consume({ id: w.consumerId, producerId: w.producerId, kind: w.kind, rtpParameters: w.rtpParameters as types.RtpParameters });
     if (this.status.state === 'connecting') this.setStatus({ state: 'ready' });
   }
 
@@ -133,6 +138,7 @@ export class SoftphoneSession {
     this.closed = true;
     for (const c of this.consumers.values()) c.close();
     this.consumers.clear();
+    this.warm?.close();
     this.mic?.close();
     this.send?.close();
     this.recv?.close();
