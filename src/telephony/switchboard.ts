@@ -1,18 +1,19 @@
 /**
  * The switchboard: the call path's one door to Asterisk. It turns ARI and AMI events into a
  * few domain signals (a citizen is calling, an agent leg rings, a caller left the queue, a
- * channel is gone) and offers the actions the call centre needs. Only this file (and ari/, ami/)
- * knows Asterisk's event names, channel naming and dialplan locations.
+ * channel is gone) and offers the actions the call centre needs. Only the switchboard files
+ * (this facade, switchboard-queue/-prompts/-controls.ts) and ari/, ami/ know Asterisk's event
+ * names, channel naming and dialplan locations.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AriClient, Channel } from './ari/index.js';
 import type { AmiGateway } from './ami/index.js';
 import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
+import { SwitchboardPrompts, type DigitResult } from './switchboard-prompts.js';
+import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
 
-/** Device states app_queue follows for an agent (its member's StateInterface). */
-export type AgentDeviceState = 'NOT_INUSE' | 'RINGING' | 'INUSE' | 'BUSY' | 'UNAVAILABLE';
+export type { AgentDeviceState, QueueEntry } from './switchboard-queue.js';
 
 export interface InboundChannel {
   channelId: string;
@@ -32,13 +33,6 @@ export interface AgentLeg {
   at: number;
 }
 
-export interface QueueEntry {
-  channelId: string;
-  channelName: string;
-  callerNumber: string;
-  waitSecs: number;
-  priority: number;
-}
 
 /** A caller back with us after the agent hung up: the post-call satisfaction survey. */
 export interface SurveyChannel {
@@ -47,8 +41,7 @@ export interface SurveyChannel {
   callId: string | null;
 }
 
-/** One DTMF key, or why none came: no key within the time, or the channel hung up / left. */
-export type DigitResult = { digit: string } | { digit: null; reason: 'timeout' | 'gone' };
+export type { DigitResult } from './switchboard-prompts.js';
 
 export interface SwitchboardListener {
   inbound(ch: InboundChannel): void;
@@ -78,8 +71,6 @@ export interface SwitchboardOptions {
 }
 
 const QUEUE_CONTEXT = 'sunline-queue';
-const agentInterface = (agentId: number) => `Local/agent-${agentId}@agents`;
-const agentDevice = (agentId: number) => `Stasis:agent-${agentId}`;
 
 export class Switchboard {
   readonly queue: string;
@@ -90,17 +81,20 @@ export class Switchboard {
   /** Channels we send to the queue leave Stasis: their StasisEnd is not a hang-up. */
   private readonly leaving = new Set<string>();
   private up = { ari: false, ami: false };
-  private readonly playbacks = new Map<string, (ok: boolean) => void>();
-  /** Channels waiting in collectDigit for a key. */
-  private readonly digitWaiters = new Map<string, (r: DigitResult) => void>();
   /** Hold, mute, DTMF, transfer and the three-way call (switchboard-controls.ts). */
   readonly controls: SwitchboardControls;
+  /** Prompts and DTMF collection on callers in Stasis (switchboard-prompts.ts). */
+  private readonly prompts: SwitchboardPrompts;
+  /** The queue and its members (switchboard-queue.ts). */
+  private readonly members: SwitchboardQueue;
 
   constructor(opts: SwitchboardOptions) {
     this.ari = opts.ari;
     this.ami = opts.ami;
     this.log = opts.log.child({ component: 'switchboard' });
     this.queue = opts.queue ?? '12345';
+    this.prompts = new SwitchboardPrompts(this.ari);
+    this.members = new SwitchboardQueue(this.ari, this.ami, this.queue);
     this.controls = new SwitchboardControls(this.ari, this.ami, this.log, (id, on) => (on ? this.leaving.add(id) : this.leaving.delete(id)));
     this.wire();
   }
@@ -139,15 +133,12 @@ export class Switchboard {
       }
     });
     ari.on('StasisEnd', (e) => {
-      this.digitWaiters.get(e.channel.id)?.({ digit: null, reason: 'gone' });
+      this.prompts.gone(e.channel.id);
       if (this.leaving.delete(e.channel.id)) return;
       this.listener?.channelGone(e.channel.id, 'stasis_end');
     });
-    ari.on('PlaybackFinished', (e) => {
-      const done = this.playbacks.get(e.playback.id);
-      if (done) done(e.playback.state !== 'failed');
-    });
-    ari.on('ChannelDtmfReceived', (e) => this.digitWaiters.get(e.channel.id)?.({ digit: e.digit }));
+    ari.on('PlaybackFinished', (e) => this.prompts.playbackFinished(e.playback.id, e.playback.state !== 'failed'));
+    ari.on('ChannelDtmfReceived', (e) => this.prompts.dtmf(e.channel.id, e.digit));
     ari.on('connected', () => this.setUp('ari', true));
     ari.on('disconnected', () => this.setUp('ari', false));
 
@@ -199,59 +190,10 @@ export class Switchboard {
     }
   }
 
-  /**
-   * Plays the first of `sounds` that exists (a missing prompt fails at once and the next is
-   * tried). Resolves false if none played; never waits longer than `timeoutMs` per sound.
-   */
-  async playFirst(channelId: string, sounds: readonly string[], timeoutMs = 30_000): Promise<boolean> {
-    for (const sound of sounds) {
-      const playbackId = randomUUID();
-      const finished = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), timeoutMs).unref();
-        this.playbacks.set(playbackId, (ok) => {
-          clearTimeout(timer);
-          resolve(ok);
-        });
-      });
-      try {
-        await this.ari.channels.play(channelId, `sound:${sound}`, { playbackId });
-        if (await finished) return true;
-      } finally {
-        this.playbacks.delete(playbackId);
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Plays `prompt` and waits for one DTMF key (ChannelDtmfReceived). A key during the prompt
-   * counts and stops it (barge-in); after the prompt the caller has `timeoutMs`. A missing prompt
-   * still gives the caller `timeoutMs`. Resolves `gone` when the channel hangs up or leaves Stasis.
-   */
-  async collectDigit(channelId: string, prompt: string, timeoutMs: number): Promise<DigitResult> {
-    const playbackId = randomUUID();
-    const timers: NodeJS.Timeout[] = [];
-    const result = new Promise<DigitResult>((resolve) => {
-      this.digitWaiters.set(channelId, resolve);
-      // Unref'd: a survey cut short by shutdown must not keep the process alive for minutes.
-      const wait = () => timers.push(setTimeout(() => resolve({ digit: null, reason: 'timeout' }), timeoutMs).unref());
-      this.playbacks.set(playbackId, wait);
-      timers.push(setTimeout(wait, 120_000).unref()); // a lost PlaybackFinished must not hold the caller forever
-    });
-    try {
-      await this.ari.channels.play(channelId, `sound:${prompt}`, { playbackId });
-      const r = await result;
-      if (r.digit !== null) await this.ari.playbacks.stop(playbackId).catch(() => undefined);
-      return r;
-    } catch (err) {
-      if (isTelephonyError(err) && err.code === 'CALL_NOT_FOUND') return { digit: null, reason: 'gone' };
-      throw err;
-    } finally {
-      timers.forEach(clearTimeout);
-      this.playbacks.delete(playbackId);
-      this.digitWaiters.delete(channelId);
-    }
-  }
+  /** Plays the first of `sounds` that exists; see SwitchboardPrompts.playFirst. */
+  playFirst = (channelId: string, sounds: readonly string[], timeoutMs?: number): Promise<boolean> => this.prompts.playFirst(channelId, sounds, timeoutMs);
+  /** Plays `prompt` and waits for one DTMF key; see SwitchboardPrompts.collectDigit. */
+  collectDigit = (channelId: string, prompt: string, timeoutMs: number): Promise<DigitResult> => this.prompts.collectDigit(channelId, prompt, timeoutMs);
 
   /** Marks the call for the agent legs and continues it into the 12345 queue. */
   async sendToQueue(channelId: string, opts: { callId: string; priority: number }): Promise<void> {
@@ -326,63 +268,17 @@ export class Switchboard {
     return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
-  // ---- the queue --------------------------------------------------------------------------
+  // ---- the queue and its members (switchboard-queue.ts) ---------------------------------------
 
-  async queueEntries(): Promise<QueueEntry[]> {
-    const status = await this.ami.queues.status(this.queue);
-    return status.entries.map((e) => ({
-      channelId: e.uniqueid,
-      channelName: e.channel,
-      callerNumber: e.calleridnum,
-      waitSecs: Number(e.wait),
-      priority: Number(e.priority ?? 0),
-    }));
-  }
-
+  queueEntries = (): Promise<QueueEntry[]> => this.members.queueEntries();
   /** Agent ids of the queue's Local/agent-N members. */
-  async queueAgentIds(): Promise<number[]> {
-    const status = await this.ami.queues.status(this.queue);
-    return status.members
-      .map((m) => /^Local\/agent-(\d+)@agents$/.exec(m.location)?.[1])
-      .filter((id): id is string => id !== undefined)
-      .map(Number);
-  }
-
-  changePriority(channelName: string, priority: number): Promise<unknown> {
-    return this.ami.queues.changePriorityCaller(this.queue, channelName, priority, true);
-  }
-
-  withdraw(channelName: string, info: string): Promise<unknown> {
-    return this.ami.queues.withdrawCaller(this.queue, channelName, info);
-  }
-
-  // ---- agents -----------------------------------------------------------------------------
-
-  async addAgent(agentId: number, name: string, penalty: number): Promise<void> {
-    try {
-      await this.ami.queues.add({ queue: this.queue, interface: agentInterface(agentId), memberName: name, stateInterface: agentDevice(agentId), penalty });
-    } catch (err) {
-      // Already a member (e.g. after our restart): make sure the penalty is right.
-      if (!(isTelephonyError(err) && /already there/i.test(err.detail ?? ''))) throw err;
-      await this.ami.queues.penalty(agentInterface(agentId), penalty, this.queue);
-    }
-  }
-
-  async removeAgent(agentId: number): Promise<void> {
-    try {
-      await this.ami.queues.remove(this.queue, agentInterface(agentId));
-    } catch (err) {
-      if (!(isTelephonyError(err) && /not there/i.test(err.detail ?? ''))) throw err;
-    }
-  }
-
-  async pauseAgent(agentId: number, paused: boolean, reason?: string): Promise<void> {
-    await this.ami.queues.pause({ queue: this.queue, interface: agentInterface(agentId), paused, ...(reason ? { reason } : {}) });
-  }
-
-  setAgentDevice(agentId: number, state: AgentDeviceState): Promise<void> {
-    return this.ari.deviceStates.update(agentDevice(agentId), state);
-  }
+  queueAgentIds = (): Promise<number[]> => this.members.queueAgentIds();
+  changePriority = (channelName: string, priority: number): Promise<unknown> => this.members.changePriority(channelName, priority);
+  withdraw = (channelName: string, info: string): Promise<unknown> => this.members.withdraw(channelName, info);
+  addAgent = (agentId: number, name: string, penalty: number): Promise<void> => this.members.addAgent(agentId, name, penalty);
+  removeAgent = (agentId: number): Promise<void> => this.members.removeAgent(agentId);
+  pauseAgent = (agentId: number, paused: boolean, reason?: string): Promise<void> => this.members.pauseAgent(agentId, paused, reason);
+  setAgentDevice = (agentId: number, state: AgentDeviceState): Promise<void> => this.members.setAgentDevice(agentId, state);
 
   /** Answers the agent leg (app_queue then connects the caller) and parks it in its own bridge. */
   async connectAgentLeg(channelId: string): Promise<string> {

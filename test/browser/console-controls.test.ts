@@ -126,7 +126,7 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await history.getByTestId('history-orders').waitFor();
   await until('history shows the first call', async () => ((await history.textContent())?.includes(String(row['number'])) ? true : undefined), 10_000);
   t.match(await page.getByTestId('history-calls').textContent(), /12345/, 'past calls listed');
-  t.match(await page.getByTestId('history-orders').textContent(), /answered_on_spot/, 'the first order with its status');
+  t.equal(await page.getByTestId('history-orders').locator('[data-status=answered_on_spot]').textContent(), '当场答复', 'the first order with its status, in Chinese');
   await shot(page, '7-history');
 
   await page.getByTestId('btn-transfer').click();

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { callerHistory, type CallerHistory as History } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n } from '../i18n.js';
+import { statusLabel } from './status-label.js';
 
 const PAGE = 5;
 
@@ -54,7 +55,7 @@ export function CallerHistory({ callerId }: { callerId: number }) {
             <ul data-testid="history-orders">
               {h?.orders.items.map((o) => (
                 <li key={o.id}>
-                  <span>{o.number}</span> <span className="tag">{o.status}</span> <span>{o.subject ?? ''}</span>
+                  <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
                   {o.confidential && <span className="tag">{t('controls.history.confidential')}</span>}
                 </li>
               ))}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
 import { order as loadOrder, orderAction, type OrderInfo, type UnitInfo } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { statusLabel } from './status-label.js';
 
 interface Props {
   orderId: number;
@@ -71,7 +72,7 @@ export function OrderForm({ orderId, units }: Props) {
       <h2>
         {t('controls.order.title')} <span data-testid="order-number">{o?.number ?? ''}</span>{' '}
         <span className="tag" data-testid="order-status">
-          {o?.status ?? '…'}
+          {o ? statusLabel(t, o.status) : '…'}
         </span>
       </h2>
       <fieldset disabled={!editable || busy}>

@@ -1,0 +1,6 @@
+import type { MessageKey } from '../i18n.js';
+
+/** A work-order status in the reader's language (the unit portal's labels), or the raw status. */
+export function statusLabel(t: (k: MessageKey) => string, status: string): string {
+  return t(`unit.status.${status}` as MessageKey) ?? status;
+}
