@@ -60,7 +60,7 @@ export interface MediaServerEvents {
   /** The call's audio towards this console ended (hang-up, or the media server restarted). */
   'media:consumer_closed': (p: { consumerId: string; callId: string }) => void;
   /** The media server restarted: every transport is gone; `media:open` again. */
-  'media:reset': (p: { reason: 'worker_restarted' | 'session_closed' }) => void;
+  'media:reset': (p: { reason: 'worker_restarted' }) => void;
 }
 
 /** A paused consumer that only makes the recv transport connect (ICE + DTLS) before the first call. */
