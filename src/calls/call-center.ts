@@ -20,6 +20,7 @@ import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
 import { directOfferEnded, ringWithdrawn, withdrawToAgent } from './direct-offer.js';
 import { runSurvey } from './survey.js';
+import { screenPop, waitingView } from './call-views.js';
 
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
@@ -378,29 +379,10 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   }
 
   waitingView(c: LiveCall): WaitingCaller {
-    return {
-      callId: c.callId,
-      callerNumber: c.callerNumber,
-      hotline: { number: c.hotline.number, name: { ...c.hotline.name }, skill: c.hotline.skill },
-      enteredAt: c.enteredAt,
-      priority: c.priority,
-      offeredTo: c.offeredTo,
-    };
+    return waitingView(c);
   }
 
   screenPop(c: LiveCall): ScreenPop {
-    const caller = this.o.repo.callerProfile(c.callerId);
-    return {
-      callId: c.callId,
-      callerNumber: c.callerNumber,
-      hotline: { number: c.hotline.number, name: { ...c.hotline.name }, skill: c.hotline.skill },
-      waitMs: this.now() - c.enteredAt,
-      enteredAt: c.enteredAt,
-      offeredAt: c.offeredAt ?? this.now(),
-      caller,
-      recentCalls: this.o.repo.recentCalls(c.callerId, c.callId),
-      openOrders: this.o.repo.openOrders(c.callerId, c.orderId),
-      draftOrder: { id: c.orderId, number: c.orderNumber },
-    };
+    return screenPop(c, this.o.repo, this.now());
   }
 }

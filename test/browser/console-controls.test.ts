@@ -4,7 +4,8 @@
  * unmute (F7), the DTMF keypad (Asterisk sends the keys to the caller), hang up (F9), save the
  * order as answered on the spot (the database row carries the agent, the call and the fields);
  * a second call from the same number shows the first in the caller history, the transfer
- * picker searches units, and the order is handed to dispatch.
+ * picker searches units, the order is handed to dispatch, a three-way call with the unit (a
+ * sipp UAS) is made and dropped, and the caller is transferred to the unit.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  * Screenshots go to test-output/screenshots/ (git-ignored).
@@ -13,6 +14,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { placeCall } from '../harness/sipp.js';
+import { unitPhone } from '../harness/unit-phone.js';
 import { launchBrowser, SHOTS } from '../helpers/browser.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
@@ -27,6 +29,8 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   const browser = await launchBrowser(t);
   if (!browser) return;
   const asterisk = await sandbox(t);
+  const unit = await unitPhone(asterisk, 2);
+  t.teardown(() => unit.kill());
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const center = app.calls.center!;
@@ -148,7 +152,24 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   t.match(dispatched, { status: 'dispatched', lead_unit_id: 'city-amr', agent_id: user.id }, 'handed to dispatch with the chosen unit');
   t.ok(Number(dispatched['deadline_at']) > Date.now(), 'with a deadline');
   await shot(page, '9-dispatched');
-  await page.getByTestId('btn-hangup').click();
-  await page.locator('[data-testid=agent-state][data-state=available],[data-testid=agent-state][data-state=wrap_up]').first().waitFor();
+
+  // Three-way call with the unit (a sipp UAS on the trunk), dropped; then a blind transfer to it.
+  await page.getByTestId('btn-conference').click();
+  await page.getByTestId('conference-picker-search').fill('市场');
+  await page.getByTestId('conference-picker-city-amr').click();
+  await page.locator('[data-testid=conference-note][data-state=up]').waitFor({ timeout: 20_000 });
+  t.match(await page.getByTestId('conference-note').textContent(), /三方通话中.*市市场监管局/, 'three-way call shown');
+  t.equal(await page.getByTestId('btn-transfer').isDisabled(), true, 'no transfer during a three-way call');
+  await shot(page, '10-three-way');
+  await page.getByTestId('btn-conference-drop').click();
+  await page.getByTestId('conference-note').waitFor({ state: 'detached' });
+  await page.getByTestId('btn-transfer').click();
+  await page.getByTestId('transfer-picker-city-amr').click();
+  await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor();
+  t.equal(await page.getByTestId('call-controls').count(), 0, 'the agent is released to wrap-up');
+  await until('the unit phone got the caller', () => (unit.dialled().length >= 2 ? true : undefined), 15_000);
+  const transferred = sql.prepare("select data from call_events where call_id = ? and type = 'transferred'").get(second) as { data: string };
+  t.match(JSON.parse(transferred.data), { unitId: 'city-amr' }, 'the transfer is logged');
+  await shot(page, '11-transferred-wrap-up');
   t.same(errors, [], 'no page errors');
 });
