@@ -3,8 +3,9 @@
  * with music on hold, and back), mute, DTMF towards the caller (Asterisk sends the keys), the
  * refusals, a three-way call with a unit (a sipp UAS on the trunk joins the agent's bridge;
  * DTMF then goes to the unit; dropping it leaves the agent and caller), the agent's hang-up (the
- * caller goes on to the survey) and a blind transfer to the unit (the unit's phone answers the
- * caller, the agent goes to wrap-up, the call and its order note it).
+ * caller goes on to the survey), a blind transfer to the unit (the unit's phone answers the
+ * caller, the agent goes to wrap-up, the call and its order note it), and the teardown of a
+ * three-way call when the caller hangs up.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -184,5 +185,22 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     const order = sql.prepare('select content from work_orders where call_id = ?').get(callId) as { content: string };
     t.match(order.content, unitCfg.name, 'the order notes the transfer');
     t.equal((sql.prepare('select state from calls where id = ?').get(callId) as { state: string }).state, 'ended');
+  });
+  await command(agent.socket, 'agent:wrapup_done');
+
+  await t.test('the caller hangs up during a three-way call: the unit leg and the call are torn down', async (t) => {
+    const { pop, channelId } = await answered(agent.socket, '13911110003');
+    const callId = pop.callId;
+    const up = next(agent.socket, 'call:controls', (v) => v.callId === callId && v.conference?.state === 'up', 20_000);
+    await command(agent.socket, 'call:conference', { callId, unitId: 'city-amr' });
+    await up;
+    const unitChannel = (await agentBridge(callId)).mine.channels.find((id) => id !== app.calls.center!.live.get(callId)!.agentLeg)!;
+    t.ok(unitChannel, 'the unit is in the call');
+    const ended = next(agent.socket, 'call:update', (u) => u.callId === callId && u.state === 'ended');
+    await ari(asterisk, 'DELETE', `/channels/${channelId}`);
+    await ended;
+    await until('unit leg hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((ch) => ch.id === unitChannel) ? undefined : true));
+    t.equal(app.calls.center!.controls.current(agent.id), null, 'no controls left');
+    t.notOk((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.channels.includes(unitChannel)), 'no bridge holds the unit');
   });
 });
