@@ -71,3 +71,13 @@ export const order = (id: number) => call<OrderInfo>('GET', `/api/workorders/${i
 /** One lifecycle action (POST /api/workorders/:id/actions); resolves with the order after it. */
 export const orderAction = (id: number, action: Record<string, unknown> & { type: string }) =>
   call<{ order: OrderInfo }>('POST', `/api/workorders/${id}/actions`, action).then((r) => r.order);
+
+export interface DispatchSuggestion {
+  lead: string;
+  coHandlers: string[];
+  matchedKeywords: string[];
+  reason: string;
+}
+/** The catalogue's suggested lead unit for these fields, or null. */
+export const dispatchSuggestion = (f: { category: string; subject: string; content: string }) =>
+  call<{ suggestion: DispatchSuggestion | null }>('POST', '/api/dispatch/suggestion', f).then((r) => r.suggestion);

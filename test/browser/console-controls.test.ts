@@ -143,6 +143,11 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await page.getByTestId('order-category').selectOption('complaint');
   await page.getByTestId('order-subject').fill('商家拒绝退款');
   await page.getByTestId('order-content').fill('市民反映某商场拒绝七天无理由退货');
+  // The catalogue's suggestion prefills the lead unit (complaint + 商家/退款 → 市市场监管局).
+  await page.locator('[data-testid=order-suggestion][data-lead=city-amr]').waitFor();
+  t.equal(await page.getByTestId('order-lead-unit').inputValue(), 'city-amr', 'lead unit prefilled from the suggestion');
+  t.match(await page.getByTestId('order-suggestion').textContent(), /派单建议: 市市场监管局/);
+  await page.getByTestId('order-lead-unit').selectOption('');
   await page.getByTestId('order-dispatch').click();
   t.match(await page.getByTestId('order-message').textContent(), /主办单位/, 'dispatch needs a lead unit');
   await page.getByTestId('order-lead-unit').selectOption('city-amr');

@@ -81,3 +81,16 @@ t.test('REST twins of the in-call controls: agents only, validated, telephony of
   t.equal((await post('/api/calls/c1/dtmf', { digits: '12a' })).statusCode, 400, 'bad digits');
   t.equal((await post('/api/calls/c1/hold', {})).statusCode, 400, 'missing held');
 });
+
+t.test('dispatch suggestion from the responsibility catalogue', async (t) => {
+  const app = await testApp(t);
+  const agent = await session(app, 'agent-s', 'agent');
+  const unit = await session(app, 'unit-s', 'unit_handler');
+  const ask = (payload: object, cookies = agent) => app.http.inject({ method: 'POST', url: '/api/dispatch/suggestion', payload, cookies });
+  const hit = await ask({ category: 'complaint', subject: '商家拒绝退款', content: '' });
+  t.equal(hit.statusCode, 200);
+  t.match(hit.json().suggestion, { lead: 'city-amr', matchedKeywords: ['商家', '退款'] });
+  t.equal((await ask({ category: 'praise', subject: '感谢', content: '' })).json().suggestion, null, 'no entry matches');
+  t.equal((await ask({ category: 'grumble', subject: 'x' })).statusCode, 400);
+  t.equal((await ask({ category: 'complaint', subject: '退款' }, unit)).statusCode, 403);
+});

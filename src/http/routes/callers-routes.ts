@@ -1,12 +1,15 @@
 /**
- * The console's look-ups: a caller's history (agents and shift leads) and the units agents may
- * transfer to or dispatch to (org.yaml, read at each request so a hot reload applies at once).
+ * The console's look-ups: a caller's history (agents and shift leads), the units agents may
+ * transfer to or dispatch to, and the dispatch suggestion (org.yaml, read at each request so a
+ * hot reload applies at once).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { callerHistory } from '../../calls/caller-history.js';
+import { suggestDispatch } from '../../workorders/dispatch/index.js';
+import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
@@ -28,6 +31,17 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
       return page;
     },
   );
+
+  /** The dispatch suggestion (派单建议) from org.yaml's responsibility catalogue, for the order form. */
+  const SuggestBody = z.object({
+    category: z.enum(ORDER_CATEGORIES),
+    subject: z.string().max(200).default(''),
+    content: z.string().max(5000).default(''),
+    areaId: z.string().max(64).optional(),
+  });
+  app.post('/api/dispatch/suggestion', { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async (req) => ({
+    suggestion: suggestDispatch(opts.org(), req.body),
+  }));
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
   app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async () =>

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
-import { order as loadOrder, orderAction, type OrderInfo, type UnitInfo } from '../api.js';
+import { dispatchSuggestion, order as loadOrder, orderAction, type DispatchSuggestion, type OrderInfo, type UnitInfo } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { statusLabel } from './status-label.js';
 
@@ -16,8 +16,9 @@ const EDITABLE = ['draft', 'accepted'];
 
 /**
  * The call's work order: category, subject, content, location, confidential; saved as answered
- * on the spot, or handed to dispatch with a lead unit the agent picks (no dispatch-suggestion API
- * yet). Both go through POST /api/workorders/:id/actions: `accept` (or `update_fields`) first.
+ * on the spot, or handed to dispatch: the lead unit is prefilled from the responsibility
+ * catalogue (POST /api/dispatch/suggestion) until the agent picks one. Both go through
+ * POST /api/workorders/:id/actions: `accept` (or `update_fields`) first.
  */
 export function OrderForm({ orderId, units }: Props) {
   const { t } = useI18n();
@@ -28,6 +29,9 @@ export function OrderForm({ orderId, units }: Props) {
   const [days, setDays] = useState(5);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [suggested, setSuggested] = useState<DispatchSuggestion | null>(null);
+  /** The agent chose the lead unit: suggestions no longer overwrite it. */
+  const picked = useRef(false);
 
   useEffect(() => {
     let live = true;
@@ -44,6 +48,20 @@ export function OrderForm({ orderId, units }: Props) {
   }, [orderId]);
 
   const editable = o !== null && EDITABLE.includes(o.status);
+
+  // The responsibility catalogue's suggestion follows what the agent types (debounced).
+  useEffect(() => {
+    if (!editable) return;
+    const timer = setTimeout(() => {
+      dispatchSuggestion({ category: fields.category, subject: fields.subject, content: fields.content })
+        .then((got) => {
+          setSuggested(got);
+          if (got && !picked.current) setLeadUnitId(got.lead);
+        })
+        .catch(() => setSuggested(null));
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [editable, fields.category, fields.subject, fields.content]);
   const set = <K extends keyof typeof fields>(k: K, v: (typeof fields)[K]) => setFields((f) => ({ ...f, [k]: v }));
 
   async function save(final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number }) {
@@ -117,7 +135,14 @@ export function OrderForm({ orderId, units }: Props) {
           <div>
             <label>
               {t('controls.order.leadUnit')}
-              <select data-testid="order-lead-unit" value={leadUnitId} onChange={(e) => setLeadUnitId(e.target.value)}>
+              <select
+                data-testid="order-lead-unit"
+                value={leadUnitId}
+                onChange={(e) => {
+                  picked.current = true;
+                  setLeadUnitId(e.target.value);
+                }}
+              >
                 <option value="">{t('controls.order.pickUnit')}</option>
                 {units.map((u) => (
                   <option key={u.id} value={u.id}>
@@ -126,6 +151,12 @@ export function OrderForm({ orderId, units }: Props) {
                 ))}
               </select>
             </label>
+            {suggested && (
+              <p className="muted suggestion" data-testid="order-suggestion" data-lead={suggested.lead}>
+                {t('controls.order.suggested')}: {units.find((u) => u.id === suggested.lead)?.name ?? suggested.lead} · {t('controls.order.keywords')}{' '}
+                {suggested.matchedKeywords.join('、')}
+              </p>
+            )}
             <label>
               {t('controls.order.deadlineDays')}
               <input type="number" min={1} max={60} data-testid="order-deadline-days" value={days} onChange={(e) => setDays(Math.max(1, Number(e.target.value) || 1))} />
