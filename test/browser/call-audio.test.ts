@@ -4,7 +4,9 @@
  * The agent logs in, the softphone connects, the screen-pop shows the caller and the hotline,
  * 接听 connects the audio: the browser receives non-silent audio (inbound-rtp totalAudioEnergy
  * > 0 and growing) and Asterisk receives non-silent audio from the agent (a recording of the
- * externalMedia channel's incoming side has energy). Hang-up leaves no PlainTransport and no
+ * externalMedia channel's incoming side has energy); mute silences the agent; a worker death and
+ * a dropped connection mid-call are recovered; the agent fills and saves the call's work order,
+ * which then carries the agent and the call. Hang-up leaves no PlainTransport and no
  * externalMedia channel.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
@@ -155,14 +157,29 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   t.ok(afterReconnect.after > afterReconnect.before, 'reconnected: the agent hears the caller again');
   t.equal((await externalMediaChannels(asterisk)).length, 1);
 
+  // The agent writes the call's work order while talking.
+  await page.locator('[data-testid=order-form][data-status=draft]').waitFor();
+  await page.getByTestId('order-category').selectOption('complaint');
+  await page.getByTestId('order-subject').fill('商品质量投诉');
+  await page.getByTestId('order-content').fill('市民反映网购电水壶漏电');
+  await page.getByTestId('order-location').fill('南浔区');
+  await page.getByTestId('order-answer').fill('已告知可向市场监管部门申请调解');
+
   // The caller hangs up: the browser's consumer ends, nothing of the call's media is left.
-  const row = app.db.sqlite.prepare("select channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as { channel_id: string };
+  const row = app.db.sqlite.prepare("select id, channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as { id: string; channel_id: string };
   await ari(asterisk, 'DELETE', `/channels/${row.channel_id}`);
   await page.locator('[data-testid=softphone][data-in-call=no]').waitFor({ timeout: 15_000 });
   await until('externalMedia channel gone', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined));
   t.same(app.media!.calls.active(), [], 'no call audio left');
   t.equal((await app.media!.worker.router().dump()).transportIds.length, 2, "only the tab's send/recv transports remain (no PlainTransport)");
   await shot(page, 'audio-4-after-hangup');
+
+  // Saving the order (answered on the spot) ends the wrap-up; the order carries the agent and the call.
+  await page.getByTestId('order-save-on-spot').click();
+  await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
+  const order = app.db.sqlite.prepare('select * from work_orders where call_id = ?').get(row.id) as Record<string, unknown>;
+  t.match(order, { status: 'answered_on_spot', agent_id: user.id, call_id: row.id, category: 'complaint', subject: '商品质量投诉', location: '南浔区' }, 'the saved order has the agent, the call and the fields');
+  await shot(page, 'audio-5-order-saved');
   t.same(errors, [], 'no page errors');
 });
 
@@ -191,7 +208,7 @@ t.test('the agent is told clearly when the audio connection (ICE/DTLS) fails or 
   const text = await page.getByTestId('softphone').textContent();
   t.match(text, /音频连接失败/, 'failure shown');
   t.match(text, /ICE\/DTLS/, 'with what failed and what to do');
-  await shot(page, 'audio-5-ice-failed');
+  await shot(page, 'audio-6-ice-failed');
 
   // A browser that refuses the microphone (no fake-UI flag: headless denies the prompt).
   const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: MEDIA_CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') });
@@ -202,5 +219,5 @@ t.test('the agent is told clearly when the audio connection (ICE/DTLS) fails or 
   t.match(await denied.getByTestId('softphone').textContent(), /无法使用麦克风.*允许本页面使用麦克风/, 'microphone refusal explained');
   await denied.getByTestId('lang-toggle').click();
   t.match(await denied.getByTestId('softphone').textContent(), /Microphone not available/, 'in English too');
-  await shot(denied, 'audio-6-mic-denied');
+  await shot(denied, 'audio-7-mic-denied');
 });
