@@ -62,7 +62,7 @@ function main(): void {
   const service = new WorkOrdersService(h.db);
   // The bulk load leaves hundreds of MB for the OS to write back: flush it into the database
   // file first so the creates below do not pay for the generation.
-  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  h.sqlite.pragma('wal_checkpoint(RESTART)');
   // Wall-clock rate and CPU per order (the machine is shared: CPU time shows the code's own
   // cost). openDb's default, SUNLINE_DB_SYNC=full, fsyncs every commit before the API answers;
   // 'normal' (WAL) survives a crash of the process but may lose the last commits on power loss.
