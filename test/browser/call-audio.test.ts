@@ -125,12 +125,14 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   t.ok((audioStats?.toAsterisk.packets ?? 0) > 50, `mediasoup sent the agent's voice to Asterisk (${audioStats?.toAsterisk.packets} packets)`);
   await shot(page, 'audio-3-on-call');
 
-  // Mute (CallMedia.setMuted, what the console's mute button ends in): Asterisk hears silence.
-  const callId = app.media!.calls.active()[0]!.callId;
-  await app.media!.calls.setMuted(callId, true);
+  // The console's mute button (call controls → Asterisk mute + CallMedia.setMuted): Asterisk hears silence.
+  await page.getByTestId('btn-mute').click();
+  await page.locator('[data-testid=call-controls][data-muted=true]').waitFor();
+  t.equal(app.media!.calls.active()[0]?.muted, true, 'the softphone consumer towards Asterisk is paused');
   const muted = wavEnergy(await recordDirection(asterisk, em!.id, 'in', 1500));
   t.ok(muted.rms < 20, `muted: Asterisk receives silence from the agent (rms ${muted.rms.toFixed(0)})`);
-  await app.media!.calls.setMuted(callId, false);
+  await page.getByTestId('btn-mute').click();
+  await page.locator('[data-testid=call-controls][data-muted=false]').waitFor();
   const unmuted = wavEnergy(await recordDirection(asterisk, em!.id, 'in', 1500));
   t.ok(unmuted.rms > 50, `unmuted: the agent is heard again (rms ${unmuted.rms.toFixed(0)})`);
 
