@@ -118,7 +118,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
     await http.register(callsRoutes, { commands: calls.commands });
-    await http.register(callersRoutes, { db: db.db, org: () => config.current().org });
+    await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(queueStatsRoutes, { stats: queueStats });
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),

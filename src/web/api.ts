@@ -78,6 +78,10 @@ export interface DispatchSuggestion {
   matchedKeywords: string[];
   reason: string;
 }
-/** The catalogue's suggested lead unit for these fields, or null. */
-export const dispatchSuggestion = (f: { category: string; subject: string; content: string }) =>
-  call<{ suggestion: DispatchSuggestion | null }>('POST', '/api/dispatch/suggestion', f).then((r) => r.suggestion);
+export interface DispatchAdvice {
+  /** The catalogue's suggested lead unit for these fields, or null. */
+  suggestion: DispatchSuggestion | null;
+  /** sla.yaml's limits if dispatched now (working days). */
+  deadlines: { workingDays: number; deadlineAt: number; signDeadlineAt: number };
+}
+export const dispatchAdvice = (f: { category: string; subject: string; content: string }) => call<DispatchAdvice>('POST', '/api/dispatch/suggestion', f);

@@ -155,7 +155,9 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await page.locator('[data-testid=order-form][data-status=dispatched]').waitFor();
   const dispatched = sql.prepare('select status, lead_unit_id, agent_id, deadline_at from work_orders where call_id = ?').get(second) as Record<string, unknown>;
   t.match(dispatched, { status: 'dispatched', lead_unit_id: 'city-amr', agent_id: user.id }, 'handed to dispatch with the chosen unit');
-  t.ok(Number(dispatched['deadline_at']) > Date.now(), 'with a deadline');
+  const shown = Number(await page.getByTestId('order-deadline').getAttribute('data-deadline'));
+  t.equal(Number(dispatched['deadline_at']), shown, 'with the working-day deadline shown (sla.yaml: complaint 5 days)');
+  t.match(await page.getByTestId('order-deadline').textContent(), /5 个工作日/);
   await shot(page, '9-dispatched');
 
   // Three-way call with the unit (a sipp UAS on the trunk), dropped; then a blind transfer to it.

@@ -90,6 +90,10 @@ t.test('dispatch suggestion from the responsibility catalogue', async (t) => {
   const hit = await ask({ category: 'complaint', subject: '商家拒绝退款', content: '' });
   t.equal(hit.statusCode, 200);
   t.match(hit.json().suggestion, { lead: 'city-amr', matchedKeywords: ['商家', '退款'] });
+  const d = hit.json().deadlines as { workingDays: number; deadlineAt: number; signDeadlineAt: number };
+  t.equal(d.workingDays, 5, 'sla.yaml: a complaint has 5 working days');
+  t.ok(Date.now() < d.signDeadlineAt && d.signDeadlineAt < d.deadlineAt, 'sign-for before the handling deadline');
+  t.ok(d.deadlineAt - Date.now() >= 5 * 86_400_000 - 86_400_000, 'at least about five days away');
   t.equal((await ask({ category: 'praise', subject: '感谢', content: '' })).json().suggestion, null, 'no entry matches');
   t.equal((await ask({ category: 'grumble', subject: 'x' })).statusCode, 400);
   t.equal((await ask({ category: 'complaint', subject: '退款' }, unit)).statusCode, 403);

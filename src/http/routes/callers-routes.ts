@@ -9,16 +9,23 @@ import type { Db } from '../../db/connection.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { callerHistory } from '../../calls/caller-history.js';
 import { suggestDispatch } from '../../workorders/dispatch/index.js';
+import { handlingDeadline, signForDeadline } from '../../workorders/deadlines/index.js';
+import { deadlineConfigFrom } from '../../workorders/deadlines/scheduler.js';
+import type { CalendarConfig, SlaConfig } from '../../workorders/deadlines/index.js';
 import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 export interface CallersRoutesOptions {
   readonly db: Db;
-  readonly org: () => OrgConfig;
+  /** The current configuration: org.yaml, and sla.yaml + calendar.yaml for the deadlines. */
+  readonly config: () => { readonly org: OrgConfig; readonly sla: SlaConfig; readonly calendar: CalendarConfig };
+  readonly now?: () => number;
 }
 
 export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async (app, opts) => {
+  // The work calendar is rebuilt only when calendar.yaml changes.
+  const calendarOf = deadlineConfigFrom(opts.config);
   const Params = z.object({ callerId: z.coerce.number().int().positive() });
   const Query = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(10) });
 
@@ -39,12 +46,23 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
     content: z.string().max(5000).default(''),
     areaId: z.string().max(64).optional(),
   });
-  app.post('/api/dispatch/suggestion', { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async (req) => ({
-    suggestion: suggestDispatch(opts.org(), req.body),
-  }));
+  app.post('/api/dispatch/suggestion', { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async (req) => {
+    const sla = opts.config().sla;
+    const { calendar } = calendarOf();
+    const at = (opts.now ?? Date.now)();
+    return {
+      suggestion: suggestDispatch(opts.config().org, req.body),
+      // If dispatched now: the handling limit of the category (working days) and the sign-for limit.
+      deadlines: {
+        workingDays: sla.timeLimits[req.body.category],
+        deadlineAt: handlingDeadline(req.body.category, at, sla, calendar),
+        signDeadlineAt: signForDeadline(at, sla, calendar),
+      },
+    };
+  });
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
   app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async () =>
-    opts.org().units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
+    opts.config().org.units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
   );
 };

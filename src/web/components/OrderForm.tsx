@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
-import { dispatchSuggestion, order as loadOrder, orderAction, type DispatchSuggestion, type OrderInfo, type UnitInfo } from '../api.js';
+import { dispatchAdvice, order as loadOrder, orderAction, type DispatchAdvice, type OrderInfo, type UnitInfo } from '../api.js';
+import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { statusLabel } from './status-label.js';
 
@@ -21,15 +22,15 @@ const EDITABLE = ['draft', 'accepted'];
  * POST /api/workorders/:id/actions: `accept` (or `update_fields`) first.
  */
 export function OrderForm({ orderId, units }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [o, setO] = useState<OrderInfo | null>(null);
   const [fields, setFields] = useState({ category: 'consultation', subject: '', content: '', location: '', confidential: false });
   const [answer, setAnswer] = useState('');
   const [leadUnitId, setLeadUnitId] = useState('');
-  const [days, setDays] = useState(5);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [suggested, setSuggested] = useState<DispatchSuggestion | null>(null);
+  const [advice, setAdvice] = useState<DispatchAdvice | null>(null);
+  const suggested = advice?.suggestion ?? null;
   /** The agent chose the lead unit: suggestions no longer overwrite it. */
   const picked = useRef(false);
 
@@ -53,18 +54,18 @@ export function OrderForm({ orderId, units }: Props) {
   useEffect(() => {
     if (!editable) return;
     const timer = setTimeout(() => {
-      dispatchSuggestion({ category: fields.category, subject: fields.subject, content: fields.content })
+      dispatchAdvice({ category: fields.category, subject: fields.subject, content: fields.content })
         .then((got) => {
-          setSuggested(got);
-          if (got && !picked.current) setLeadUnitId(got.lead);
+          setAdvice(got);
+          if (got.suggestion && !picked.current) setLeadUnitId(got.suggestion.lead);
         })
-        .catch(() => setSuggested(null));
+        .catch(() => setAdvice(null));
     }, 400);
     return () => clearTimeout(timer);
   }, [editable, fields.category, fields.subject, fields.content]);
   const set = <K extends keyof typeof fields>(k: K, v: (typeof fields)[K]) => setFields((f) => ({ ...f, [k]: v }));
 
-  async function save(final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number }) {
+  async function save(final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number; signDeadlineAt?: number }) {
     if (!o) return;
     setBusy(true);
     setMsg(null);
@@ -83,7 +84,9 @@ export function OrderForm({ orderId, units }: Props) {
   }
 
   const onSpot = () => (answer.trim() ? save({ type: 'answer_on_spot', answer: answer.trim() }) : setMsg({ ok: false, text: t('controls.order.needAnswer') }));
-  const dispatch = () => (leadUnitId ? save({ type: 'dispatch', leadUnitId, deadlineAt: Date.now() + days * DAY }) : setMsg({ ok: false, text: t('controls.order.needUnit') }));
+  // sla.yaml's working-day limits when known; else a plain five days (the server still checks).
+  const limits = advice ? { deadlineAt: advice.deadlines.deadlineAt, signDeadlineAt: advice.deadlines.signDeadlineAt } : { deadlineAt: Date.now() + 5 * DAY };
+  const dispatch = () => (leadUnitId ? save({ type: 'dispatch', leadUnitId, ...limits }) : setMsg({ ok: false, text: t('controls.order.needUnit') }));
 
   return (
     <section className="card order-card" data-testid="order-form" data-status={o?.status ?? ''}>
@@ -157,10 +160,11 @@ export function OrderForm({ orderId, units }: Props) {
                 {suggested.matchedKeywords.join('、')}
               </p>
             )}
-            <label>
-              {t('controls.order.deadlineDays')}
-              <input type="number" min={1} max={60} data-testid="order-deadline-days" value={days} onChange={(e) => setDays(Math.max(1, Number(e.target.value) || 1))} />
-            </label>
+            {advice && (
+              <p className="muted suggestion" data-testid="order-deadline" data-deadline={advice.deadlines.deadlineAt}>
+                {t('controls.order.deadline')}: {advice.deadlines.workingDays} {t('controls.order.workingDays')} · {dateTime(advice.deadlines.deadlineAt, lang)}
+              </p>
+            )}
             <button type="button" data-testid="order-dispatch" onClick={dispatch}>
               {t('controls.order.dispatch')}
             </button>
