@@ -136,6 +136,21 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   const unmuted = wavEnergy(await recordDirection(asterisk, em!.id, 'in', 1500));
   t.ok(unmuted.rms > 50, `unmuted: the agent is heard again (rms ${unmuted.rms.toFixed(0)})`);
 
+  // Hold (call controls move the caller out of the agent's bridge): the agent hears nothing;
+  // after resuming, the caller again (Asterisk's new source and SSRC pass the relay).
+  await page.getByTestId('btn-hold').click();
+  await page.locator('[data-testid=call-controls][data-held=true]').waitFor();
+  await new Promise((r) => setTimeout(r, 300));
+  const held = await hearing(page);
+  t.ok(held.after - held.before < 0.005, `on hold: no caller audio (energy +${(held.after - held.before).toFixed(4)})`);
+  await page.getByTestId('btn-hold').click();
+  await page.locator('[data-testid=call-controls][data-held=false]').waitFor();
+  const resumed = await until('caller heard after hold', async () => {
+    const h = await hearing(page);
+    return h.after - h.before > 0.01 ? h : undefined;
+  }, 10_000);
+  t.ok(resumed.after - resumed.before > 0.01, `resumed: the caller is heard again (energy +${(resumed.after - resumed.before).toFixed(4)})`);
+
   // The media worker dies mid-call: a new one starts, the console rebuilds, the call re-attaches.
   const oldPid = app.media!.worker.pid()!;
   process.kill(oldPid, 'SIGKILL');
