@@ -99,6 +99,12 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await until('keys sent to the caller', () => (dtmf.filter((d) => d.uniqueid === callerChannel).length >= 3 ? true : undefined), 10_000);
   t.same(dtmf.filter((d) => d.uniqueid === callerChannel).map((d) => d.digit), ['1', '2', '#'], 'Asterisk sent the keypad keys to the caller');
   await shot(page, '4-keypad');
+  await page.getByTestId('lang-toggle').click();
+  t.match(await controls.textContent(), /Hang up.*Hold.*Mute.*Keypad.*Transfer.*Three-way call/, 'controls in English');
+  t.match(await page.getByTestId('order-form').textContent(), /Work order.*Category.*Answered on the spot.*Hand to dispatch/, 'order form in English');
+  await shot(page, '4b-english');
+  await page.getByTestId('lang-toggle').click();
+  t.match(await controls.textContent(), /挂断.*保持.*静音/, 'back to Chinese');
 
   // The order form, filled during the call; the agent hangs up (F9) and saves it in wrap-up.
   await page.locator('[data-testid=order-form][data-status=draft]').waitFor();
