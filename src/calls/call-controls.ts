@@ -227,6 +227,11 @@ export class CallControls {
     this.publish(call);
   }
 
+  /** A three-way call's unit leg we track (reconcile must not adopt it as a caller). */
+  isUnitLeg(channelId: string): boolean {
+    return this.unitLegs.has(channelId);
+  }
+
   transferredTo(callId: string): { unitId: string } | null {
     return this.states.get(callId)?.transferredTo ?? null;
   }

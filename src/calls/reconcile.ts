@@ -4,7 +4,8 @@
  *  - callers waiting in the queue that we do not know (the dialplan's fallback while we were
  *    down) are adopted: a call record and a draft order, marked so their agent legs name them;
  *  - inbound channels left in our Stasis app (our websocket dropped mid-greeting) go on to the
- *    queue; agent legs left there are hung up (app_queue rings again);
+ *    queue; agent legs and unknown three-way unit legs left there are hung up (app_queue rings
+ *    again);
  *  - live calls whose channels no longer exist (Asterisk restarted) are finished.
  */
 import type { CallCenter } from './call-center.js';
@@ -29,8 +30,9 @@ async function doReconcile(cc: CallCenter): Promise<void> {
   }
 
   for (const ch of await sw.stasisChannels()) {
-    if (cc.live.byCallerChannel(ch.channelId) || cc.live.leg(ch.channelId)) continue;
-    if (ch.context === 'agents') {
+    if (cc.live.byCallerChannel(ch.channelId) || cc.live.leg(ch.channelId) || cc.controls.isUnitLeg(ch.channelId)) continue;
+    // A three-way call's unit leg we no longer know (our restart): not a caller to adopt.
+    if (ch.context === 'agents' || (await sw.getVar(ch.channelId, 'SUNLINE_UNIT_LEG').catch(() => undefined))) {
       await sw.hangup(ch.channelId, 'busy');
       continue;
     }

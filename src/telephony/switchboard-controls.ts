@@ -98,7 +98,8 @@ export class SwitchboardControls {
       appArgs: `unit,${callId}`,
       callerId,
       timeout: 45,
-      variables: { SUNLINE_CALL_ID: callId },
+      // SUNLINE_UNIT_LEG: after our restart, reconcile knows this Stasis channel is no caller.
+      variables: { SUNLINE_CALL_ID: callId, SUNLINE_UNIT_LEG: '1' },
     });
     this.log.info({ callId, channelId: ch.id }, 'unit leg dialled');
     return ch.id;

@@ -16,6 +16,7 @@ import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, CallControlsView, ScreenPop } from '../../src/realtime/contract.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
+import { reconcile } from '../../src/calls/reconcile.js';
 
 async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
   const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
@@ -139,6 +140,10 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     const chans = await ari<AriChannel[]>(asterisk, 'GET', '/channels');
     t.match(chans.find((ch) => ch.id === unitChannel)?.name, /^PJSIP\/trunk-/, 'the unit leg is a trunk channel');
     t.equal(await failsWith(command(agent.socket, 'call:conference', { callId, unitId: 'city-amr' }), 'CONFERENCE_ACTIVE'), 'CONFERENCE_ACTIVE');
+    // A re-sync with Asterisk (e.g. after an AMI reconnect) leaves the unit leg alone.
+    await reconcile(app.calls.center!);
+    t.ok((await agentBridge(callId)).mine.channels.includes(unitChannel), 'reconcile does not adopt the unit leg as a caller');
+    t.notOk(app.calls.center!.live.byCallerChannel(unitChannel), 'no call registered for it');
     // ARI DTMF on a SIP channel goes straight to its RTP (no AMI DTMFEnd): read Asterisk's RTP debug.
     await asterisk.cli('rtp set debug on');
     await command(agent.socket, 'call:dtmf', { callId, digits: '5' });
