@@ -3,15 +3,12 @@
  * of the in-call controls: roles, validation, and telephony being off.
  */
 import t from 'tap';
-import { testApp } from '../helpers/app.js';
+import { loginCookies, testApp } from '../helpers/app.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 
-async function session(app: Awaited<ReturnType<typeof testApp>>, username: string, role: 'agent' | 'shift_lead' | 'unit_handler') {
-  await app.users.create({ username, displayName: username, role, password: 'pw-123456', ...(role === 'unit_handler' ? { unitId: 'city-amr' } : {}) });
-  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'pw-123456' } });
-  return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
-}
+const session = (app: Awaited<ReturnType<typeof testApp>>, username: string, role: 'agent' | 'shift_lead' | 'unit_handler') =>
+  loginCookies(app, username, role, role === 'unit_handler' ? { unitId: 'city-amr' } : {});
 
 t.test('caller history: calls and orders newest first, paged, platform staff only', async (t) => {
   const app = await testApp(t);

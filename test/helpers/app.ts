@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildApp, type AppOverrides, type Sunline } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
+import type { UserRole } from '../../src/db/schema.js';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
@@ -26,4 +27,11 @@ export async function testApp(t: { teardown(fn: () => unknown): void }, opts: Te
     fs.rmSync(dir, { recursive: true, force: true });
   });
   return app;
+}
+
+/** Creates a user and logs in through the API: the session cookie for `app.http.inject({ cookies })`. */
+export async function loginCookies(app: Sunline, username: string, role: UserRole, extra: { unitId?: string } = {}): Promise<{ sunline_session: string }> {
+  await app.users.create({ username, displayName: username, role, password: 'pw-123456', ...extra });
+  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'pw-123456' } });
+  return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
 }

@@ -109,3 +109,10 @@ export async function until<T>(what: string, fn: () => T | undefined | Promise<T
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** An ARI REST request to the sandbox (for assertions on channels and bridges); throws on 4xx/5xx. */
+export async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
+  const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  if (res.status >= 400) throw new Error(`ARI ${method} ${path}: ${res.status}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}

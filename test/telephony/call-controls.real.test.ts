@@ -12,17 +12,10 @@ import path from 'node:path';
 import t from 'tap';
 import { placeCall } from '../harness/sipp.js';
 import { unitPhone } from '../harness/unit-phone.js';
-import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
-import { command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
+import { ari, command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, CallControlsView, ScreenPop } from '../../src/realtime/contract.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
 import { reconcile } from '../../src/calls/reconcile.js';
-
-async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
-  const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
-  if (res.status >= 400) throw new Error(`ARI ${method} ${path}: ${res.status}`);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
 
 interface AriBridge {
   id: string;
@@ -108,7 +101,7 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     t.equal(h.mine.channels.length, 0, 'the agent bridge no longer has the caller side');
     const holding = h.bridges.find((b) => b.bridge_type === 'holding' && b.channels.includes(h.leg));
     t.ok(holding, 'the caller side is in a holding bridge');
-    await until('music on hold playing', async () => /Announcer\//.test(await asterisk.cli('core show channels')) || undefined, 5000);
+    await until('music on hold playing', async () => /Announcer\//.test(await asterisk.cli('core show channels')) || undefined, 10_000);
     t.pass('the holding bridge plays music on hold (announcer channel)');
     const resumed = await command<CallControlsView>(agent.socket, 'call:hold', { callId, held: false });
     t.equal(resumed.held, false);
