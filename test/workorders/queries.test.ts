@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import t from 'tap';
-import { openDb } from '../../src/db/connection.js';
+import { MIGRATIONS_DIR, openDb } from '../../src/db/connection.js';
 import * as schema from '../../src/db/schema.js';
 import { listOrders, TOTAL_CAP, type OrderFilter } from '../../src/workorders/queries.js';
 
@@ -151,4 +151,49 @@ t.test('lists page in the same order as sorting every match, and SQLite walks in
     t.equal(page?.match(/TEMP B-TREE/g)?.length, 1, 'one sort, of the merged heads');
   }
   t.match(planOf({ q: '过期食品' })[0], /SCAN work_orders_fts VIRTUAL TABLE INDEX \d+:M/, 'the search is driven by the FTS index');
+});
+
+t.test('orders without text stay out of the FTS index, are found once they have text, and an upgraded database drops its empty documents', async (t) => {
+  // A database migrated up to 0006 (every row indexed, text or not), then upgraded.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-q-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const partial = path.join(dir, 'migrations');
+  fs.mkdirSync(path.join(partial, 'meta'), { recursive: true });
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+  const upTo = journal.entries.findIndex((e) => e.tag.endsWith('_work_orders_fts_textless'));
+  journal.entries = journal.entries.slice(0, upTo);
+  fs.writeFileSync(path.join(partial, 'meta', '_journal.json'), JSON.stringify(journal));
+  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(partial, `${e.tag}.sql`));
+  const file = path.join(dir, 'q.db');
+  const old = openDb({ file, migrationsDir: partial });
+  const insert = "insert into work_orders (number, channel, subject, caller_name, status, created_at, updated_at) values (?, '12345', ?, ?, 'draft', 1, 1)";
+  old.sqlite.prepare(insert).run('F-1', null, null);
+  old.sqlite.prepare(insert).run('F-2', '过期食品', null);
+  old.close();
+
+  const h = openDb({ file });
+  t.teardown(() => h.close());
+  const indexed = () => (h.sqlite.prepare('select count(*) n from work_orders_fts_docsize').get() as { n: number }).n;
+  const check = () => t.doesNotThrow(() => h.sqlite.exec("insert into work_orders_fts(work_orders_fts) values ('integrity-check')"), 'FTS index consistent');
+  t.equal(indexed(), 1, 'the empty document of the upgraded database is gone');
+  check();
+  h.sqlite.prepare(insert).run('F-3', null, null);
+  h.sqlite.prepare(insert).run('F-4', null, '过期食客');
+  t.equal(indexed(), 2, 'a new textless order is not indexed; a caller name is text');
+  check();
+  const all = { kind: 'all', hideReporter: false } as const;
+  const found = (q: string) => listOrders(h.db, all, { q }, Date.now()).items.map((o) => o.number);
+  t.same(found('过期食'), ['F-4', 'F-2']);
+  h.sqlite.prepare("update work_orders set subject = '路灯不亮过期' where number in ('F-1', 'F-3')").run();
+  t.same(found('过期食'), ['F-4', 'F-2']);
+  t.same(found('灯不亮'), ['F-3', 'F-1'], 'found once they have text');
+  check();
+  h.sqlite.prepare("update work_orders set subject = null, caller_name = null where number in ('F-1', 'F-4')").run();
+  t.same(found('灯不亮'), ['F-3']);
+  t.same(found('过期食'), ['F-2'], 'text removed: out of the index');
+  t.equal(indexed(), 2);
+  check();
+  h.sqlite.prepare("update work_orders set location = '织里镇' where number = 'F-1'").run();
+  t.same(found('织里镇'), ['F-1']);
+  check();
 });
