@@ -94,23 +94,7 @@ export function findOrder(db: DbOrTx, id: number): WorkOrder | undefined {
   return row ? toWorkOrder(row) : undefined;
 }
 
-export function insertOrder(tx: Tx, o: NewOrderRow): WorkOrder {
-  return toWorkOrder(tx.insert(workOrders).values(orderValues(o)).returning().get());
-}
-
-/**
- * Writes `next` over the row if it still has `version`; returns the new version, or undefined
- * when the row changed meanwhile (or is gone).
- */
-export function updateOrderState(tx: Tx, next: OrderState, version: number): number | undefined {
-  return tx
-    .update(workOrders)
-    .set(stateValues(next, version))
-    .where(and(eq(workOrders.id, next.id), eq(workOrders.version, version)))
-    .returning({ version: workOrders.version })
-    .get()?.version;
-}
-
+/** The columns of a new order row. */
 function orderValues(o: NewOrderRow) {
   return {
     number: o.number,
@@ -189,7 +173,7 @@ function placeholders<T extends object>(sample: T): T {
 /**
  * The service's reads and writes of one order as statements prepared once per connection.
  * Building a drizzle query (and compiling its SQL) costs several times more than running it:
- * a new order went from ~0.9 ms to ~0.2 ms of CPU (docs/performance.md). They run on the
+ * a new order went from ~0.75 ms to 0.2–0.3 ms of CPU (docs/performance.md). They run on the
  * connection of the `db` they were prepared on: inside a transaction of that same Db they are
  * part of it, like the tx-taking functions above.
  */
@@ -233,6 +217,7 @@ function prepareOrderStatements(db: Db) {
       return row ? toWorkOrder(row) : undefined;
     },
     insertOrder: (o: NewOrderRow): WorkOrder => toWorkOrder(insert.get(orderValues(o))),
+    /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
     updateState: (next: OrderState, version: number): number | undefined =>
       update.get({ ...stateValues(next, version), id: next.id, expected: version })?.version,
     insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
