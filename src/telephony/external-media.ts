@@ -17,11 +17,11 @@ export interface ExternalMediaLeg {
 /**
  * Stasis arguments of our externalMedia channels. A channel made by ARI must be placed in a
  * Stasis application, and ours is the call path's: the switchboard treats unknown entries as
- * strays and hangs them up, but leaves `direct` ones alone (they wait for us to bridge them),
- * which is exactly what this channel needs. Its StasisEnd later reaches the call centre as a
+ * strays and hangs them up, but leaves `media` ones alone (and reconciliation never adopts a
+ * UnicastRTP channel as a caller). Its StasisEnd later reaches the call centre as a
  * channel it does not know, which it ignores.
  */
-const STASIS_ARGS = 'direct';
+const STASIS_ARGS = 'media';
 
 export class ExternalMedia {
   constructor(private readonly ari: () => AriClient | null) {}

@@ -70,6 +70,13 @@ export interface SwitchboardOptions {
   queue?: string;
 }
 
+/**
+ * Channels we created ourselves that sit in Stasis but are never callers: externalMedia
+ * channels (UnicastRTP/…) of the agents' browser audio, snoop channels (Snoop/…) and the ;1
+ * halves of direct-ring Local channels. Reconciliation must not adopt them as callers.
+ */
+const OWN_CHANNEL = /^(UnicastRTP\/|Snoop\/|Local\/.*;1$)/;
+
 const QUEUE_CONTEXT = 'sunline-queue';
 
 export class Switchboard {
@@ -117,9 +124,11 @@ export class Switchboard {
       } else if (kind === 'withdrawn') {
         const agentId = Number(/^agent-(\d+)$/.exec(arg ?? '')?.[1]);
         this.listener?.withdrawn(ch.id, agentId);
-      } else if (kind === 'direct') {
-        // The ;1 half of a Local channel we originated to ring an agent directly: it waits in
-        // Stasis until the agent answers and we bridge it with the caller.
+      } else if (kind === 'direct' || kind === 'media') {
+        // 'direct': the ;1 half of a Local channel we originated to ring an agent directly: it
+        // waits in Stasis until the agent answers and we bridge it with the caller.
+        // 'media': an externalMedia channel of the agent's browser audio (src/media), bridged by
+        // the media service.
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
         void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
@@ -246,7 +255,7 @@ export class Switchboard {
   async stasisChannels(): Promise<{ channelId: string; callerNumber: string; callerName: string; context: string; exten: string }[]> {
     const all = await this.ari.channels.list();
     return all
-      .filter((c) => c.dialplan?.app_name === 'Stasis')
+      .filter((c) => c.dialplan?.app_name === 'Stasis' && !OWN_CHANNEL.test(c.name))
       .map((c) => ({ channelId: c.id, callerNumber: c.caller.number, callerName: c.caller.name, context: c.dialplan.context, exten: c.dialplan.exten }));
   }
 

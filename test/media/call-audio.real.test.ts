@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { placeCall, toneFile } from '../harness/sipp.js';
+import { reconcile } from '../../src/calls/reconcile.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import type { MediaConsumeOffer, MediaSession, ScreenPop } from '../../src/realtime/contract.js';
@@ -61,6 +62,12 @@ t.test('answer → externalMedia in the bridge, caller audio to the agent sessio
   t.ok(stats.fromAsterisk.packets > 50, `caller RTP reached mediasoup (${stats.fromAsterisk.packets} packets)`);
   const towardsAgent = wavEnergy(await recordDirection(asterisk, em!.id, 'out', 1500));
   t.ok(towardsAgent.rms > 300, `Asterisk sends the caller's tone to the agent side (rms ${towardsAgent.rms.toFixed(0)})`);
+
+  // A re-sync with Asterisk (as after a reconnect) must not take our own externalMedia channel
+  // (in Stasis) for a caller left at the front door.
+  await reconcile(app.calls.center!);
+  t.equal(app.calls.center!.live.all().length, 1, 'reconcile adopted nothing');
+  t.equal((await externalMediaChannels(asterisk))[0]?.id, em?.id, 'the externalMedia channel is still there');
 
   await app.media!.calls.setMuted(pop.callId, true);
   t.equal(app.media!.calls.active()[0]?.muted, true);
