@@ -5,12 +5,15 @@
  *   npm run demo [-- --duration 60] [-- --no-callers]
  * Env: SUNLINE_PORT (8080), SUNLINE_DEMO_CALL_EVERY_MS (6000), SUNLINE_DEMO_ABANDON_RATIO (0.3).
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
-import { placeCall, killAllCalls } from '../test/harness/sipp.js';
+import { placeCall, killAllCalls, ulawFromWav } from '../test/harness/sipp.js';
 import { DEMO_USERS } from './demo-users.js';
 import { DEMO_CITIZEN_PHONE, seedDemoOrders } from './demo-orders.js';
 import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const out = [
     '',
     'Sunline demo is running.',
-    `  agent console       ${base}/   (log in as agent1, click 签入; no browser audio yet)`,
+    `  agent console       ${base}/   (log in as agent1, click 签入, allow the microphone: you talk to the caller in the browser)`,
     `  unit portal         ${base}/   (log in as unit-amr: orders dispatched to 市市场监管局, one overdue within minutes)`,
     `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE})`,
     `  API docs (OpenAPI)  ${base}/docs`,
@@ -75,6 +78,10 @@ async function main(): Promise<void> {
 
   let timer: NodeJS.Timeout | undefined;
   if (!args['no-callers']) {
+    // The simulated citizens speak (a synthetic zh-CN voice, looped), so an agent who answers in
+    // the browser hears them.
+    const audioDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-demo-voice-'));
+    const audioFile = ulawFromWav(fileURLToPath(new URL('./demo-assets/citizen-voice.wav', import.meta.url)), audioDir);
     let n = 0;
     const ratio = Number(process.env['SUNLINE_DEMO_ABANDON_RATIO'] ?? 0.3);
     timer = setInterval(() => {
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
       const abandons = Math.random() < ratio;
       const callerId = `139${String(10_000_000 + Math.floor(Math.random() * 89_999_999)).slice(0, 8)}`;
       // Abandoning callers hang up after a short wait; the others stay on the line a while.
-      placeCall({ sip: asterisk.sip, number, callerId, holdMs: abandons ? 4_000 + Math.random() * 8_000 : 45_000 });
+      placeCall({ sip: asterisk.sip, number, callerId, audioFile, holdMs: abandons ? 4_000 + Math.random() * 8_000 : 45_000 });
     }, callEvery());
   }
 

@@ -172,7 +172,12 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     if (call.directLeg) call.callerBridgeId = await this.o.switchboard.bridgeCaller(call.channelId, call.directLeg);
     if (this.o.media) {
       // The browser's audio joins the agent leg's bridge; a media failure does not drop the call.
-      await this.o.media.attach({ callId, agentId, bridgeId: call.bridgeId }).catch((err: unknown) => this.log.warn({ err, callId, agentId }, 'agent audio not connected'));
+      await this.o.media.attach({ callId, agentId, bridgeId: call.bridgeId }).catch((err: unknown) => {
+        // No browser session (a desk phone, a bot, a console still connecting): the media service
+        // attaches later if the microphone comes; anything else is worth a warning.
+        if ((err as { code?: unknown }).code === 'MEDIA_NOT_READY') this.log.info({ callId, agentId }, 'agent has no browser audio yet');
+        else this.log.warn({ err, callId, agentId }, 'agent audio not connected');
+      });
     }
     call.state = 'answered';
     call.answeredBy = agentId;

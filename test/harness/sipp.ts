@@ -70,6 +70,26 @@ export function toneFile(dir: string, hz = 440, seconds = 2): string {
   return file;
 }
 
+/**
+ * Writes a raw µ-law copy of a 16-bit mono 8 kHz PCM WAV (e.g. a recorded voice), for
+ * CallOptions.audioFile. Other WAV formats are refused.
+ */
+export function ulawFromWav(wavFile: string, dir: string): string {
+  const buf = fs.readFileSync(wavFile);
+  const fmt = buf.indexOf('fmt ');
+  const data = buf.indexOf('data');
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || fmt < 0 || data < 0) throw new Error(`${wavFile}: not a WAV file`);
+  const [format, channels, rate, bits] = [buf.readUInt16LE(fmt + 8), buf.readUInt16LE(fmt + 10), buf.readUInt32LE(fmt + 12), buf.readUInt16LE(fmt + 22)];
+  if (format !== 1 || channels !== 1 || rate !== 8000 || bits !== 16) throw new Error(`${wavFile}: need 16-bit mono 8 kHz PCM`);
+  const start = data + 8;
+  const end = Math.min(buf.length, start + buf.readUInt32LE(data + 4));
+  const out = Buffer.alloc(Math.floor((end - start) / 2));
+  for (let i = 0; i < out.length; i++) out[i] = linearToUlaw(buf.readInt16LE(start + 2 * i));
+  const file = path.join(dir, `${path.basename(wavFile, '.wav')}.ulaw`);
+  fs.writeFileSync(file, out);
+  return file;
+}
+
 /** G.711 µ-law encoding of one 16-bit sample (ITU-T G.711). */
 function linearToUlaw(sample: number): number {
   const BIAS = 0x84;
