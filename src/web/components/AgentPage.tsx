@@ -10,6 +10,7 @@ import { CallerHistory } from './CallerHistory.js';
 import { OrderForm } from './OrderForm.js';
 import { useSoftphone } from '../media/useSoftphone.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
+import { useNow } from '../use-now.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult = Parameters<Ack>[0];
@@ -19,14 +20,6 @@ interface Props {
   onSignedOut: () => void;
 }
 
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
 
 export function AgentPage({ user, onSignedOut }: Props) {
   const { t, stateLabel, reasonLabel } = useI18n();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AgentView, WaitingCaller } from '../../realtime/contract.js';
 import { logout, type User } from '../api.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
@@ -10,25 +10,18 @@ import { QueueTable } from './QueueTable.js';
 import { StatsPanel } from './StatsPanel.js';
 import { useLeadSocket, type AckResult } from './useLeadSocket.js';
 import './lead.css';
+import { useNow } from '../use-now.js';
 
 interface Props {
   user: User;
   onSignedOut: () => void;
 }
 
-function useClock(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
 
 /** The shift-lead view (值班长): the live queue, agents, today's figures and deadline warnings, and the actions on them. */
 export function LeadPage({ user, onSignedOut }: Props) {
   const { t } = useI18n();
-  const now = useClock();
+  const now = useNow();
   const live = useLeadSocket(onSignedOut);
   const [ask, setAsk] = useState<Confirmation | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
