@@ -44,7 +44,7 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   t.equal((await app.http.inject({ method: 'GET', url: '/api/callers/abc/history', cookies: agent })).statusCode, 400);
 });
 
-t.test('units list for the console: every org.yaml unit with its phone (or null)', async (t) => {
+t.test('units list for the console and the unit portal: every org.yaml unit with its phone (or null)', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent-u', 'agent');
   const unit = await session(app, 'unit-u', 'unit_handler');
@@ -53,7 +53,11 @@ t.test('units list for the console: every org.yaml unit with its phone (or null)
   const units = res.json() as { id: string; phone: string | null }[];
   t.match(units.find((u) => u.id === 'city-amr'), { name: '市市场监管局', phone: /^\d+$/ });
   t.equal(units.find((u) => u.id === 'city-12345')?.phone, null);
-  t.equal((await app.http.inject({ method: 'GET', url: '/api/units', cookies: unit })).statusCode, 403);
+  // Unit handlers read the directory too (their portal shows unit names, not ids).
+  const forUnit = await app.http.inject({ method: 'GET', url: '/api/units', cookies: unit });
+  t.equal(forUnit.statusCode, 200);
+  t.equal((forUnit.json() as { id: string; name: string }[]).find((u) => u.id === 'city-amr')?.name, '市市场监管局');
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/units' })).statusCode, 401, 'not without a session');
 });
 
 t.test('REST twins of the in-call controls: agents only, validated, telephony off refused', async (t) => {

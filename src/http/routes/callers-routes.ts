@@ -62,7 +62,8 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
   });
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
-  app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async () =>
+  // The directory of units and their public phone numbers: platform staff and unit handlers.
+  app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler') }, async () =>
     opts.config().org.units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
   );
 };

@@ -1,6 +1,7 @@
 import type { ScreenPop } from '../../realtime/contract.js';
 import { dateTime, duration } from '../format.js';
 import { useI18n } from '../i18n.js';
+import { outcomeLabel } from './status-label.js';
 
 export type CallPhase = 'offered' | 'answered' | 'ended';
 
@@ -69,7 +70,7 @@ export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
             <ul data-testid="recent-calls">
               {pop.recentCalls.map((c) => (
                 <li key={c.callId}>
-                  <span>{dateTime(c.enteredAt, lang)}</span> <span>{c.dialledNumber}</span> <span className="muted">{c.outcome ?? ''}</span>
+                  <span>{dateTime(c.enteredAt, lang)}</span> <span>{c.dialledNumber}</span> <span className="muted">{outcomeLabel(t, c.outcome)}</span>
                 </li>
               ))}
             </ul>

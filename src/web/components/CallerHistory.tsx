@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { callerHistory, type CallerHistory as History } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n } from '../i18n.js';
-import { statusLabel } from './status-label.js';
+import { outcomeLabel, statusLabel } from './status-label.js';
 
 const PAGE = 5;
 
@@ -39,7 +39,7 @@ export function CallerHistory({ callerId }: { callerId: number }) {
             <ul data-testid="history-calls">
               {h?.calls.items.map((c) => (
                 <li key={c.callId}>
-                  {dateTime(c.enteredAt, lang)} <span>{c.dialledNumber}</span> <span className="muted">{c.outcome ?? ''}</span> <span>{c.orderNumber ?? ''}</span>
+                  {dateTime(c.enteredAt, lang)} <span>{c.dialledNumber}</span> <span className="muted">{outcomeLabel(t, c.outcome)}</span> <span>{c.orderNumber ?? ''}</span>
                 </li>
               ))}
             </ul>

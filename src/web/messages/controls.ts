@@ -53,6 +53,8 @@ export const zh = {
   'controls.history.prev': '上一页',
   'controls.history.next': '下一页',
   'controls.history.none': '无记录',
+  'controls.outcome.answered': '已接通',
+  'controls.outcome.abandoned': '放弃',
   'controls.history.confidential': '保密',
 } as const;
 
@@ -110,5 +112,7 @@ export const en: Record<keyof typeof zh, string> = {
   'controls.history.prev': 'Previous',
   'controls.history.next': 'Next',
   'controls.history.none': 'None',
+  'controls.outcome.answered': 'answered',
+  'controls.outcome.abandoned': 'abandoned',
   'controls.history.confidential': 'Confidential',
 };

@@ -14,6 +14,8 @@ type Mode = 'return' | 'extension' | 'reply' | 'attach';
 interface Props {
   orderId: number;
   user: User;
+  /** A unit's name from its id. */
+  unitName: (id: string | null | undefined) => string;
   onChanged: () => void;
 }
 
@@ -43,7 +45,7 @@ const LABEL: Record<'sign' | 'start' | Mode, MessageKey> = {
   attach: 'unit.action.attach',
 };
 
-export function OrderPanel({ orderId, user, onChanged }: Props) {
+export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
   const { t, lang } = useI18n();
   const [order, setOrder] = useState<OrderDetail | null>(null);
   const [files, setFiles] = useState<Attachment[]>([]);
@@ -124,11 +126,11 @@ export function OrderPanel({ orderId, user, onChanged }: Props) {
           {order.reporterHidden ? <em>{t('unit.detail.reporterHidden')}</em> : [order.callerName, order.callerPhone].filter(Boolean).join(' ') || '—'}
         </dd>
         <dt>{t('unit.detail.leadUnit')}</dt>
-        <dd>{order.leadUnitId ?? '—'}</dd>
+        <dd>{unitName(order.leadUnitId)}</dd>
         {order.coUnitIds.length > 0 && (
           <>
             <dt>{t('unit.detail.coUnits')}</dt>
-            <dd>{order.coUnitIds.join('、')}</dd>
+            <dd>{order.coUnitIds.map(unitName).join('、')}</dd>
           </>
         )}
         <dt>{t('unit.col.signDeadline')}</dt>

@@ -12,6 +12,7 @@ import { dateTime } from '../format.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
 import { dueStates, listOrders, type Due, type OrderDue, type OrderSummary } from './api.js';
 import { OrderPanel } from './OrderPanel.js';
+import { useUnitNames } from './use-unit-names.js';
 import './unit.css';
 
 interface Props {
@@ -42,6 +43,7 @@ type UnitSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function UnitPortalPage({ user, onSignedOut }: Props) {
   const { t, lang } = useI18n();
+  const unitName = useUnitNames();
   const [tab, setTab] = useState<TabKey>('to_sign');
   const [orders, setOrders] = useState<OrderSummary[]>([]);
   const [due, setDue] = useState<Map<number, OrderDue>>(new Map());
@@ -96,7 +98,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
         <div className="who">
           <h1>{t('unit.title')}</h1>
           <span className="muted">
-            {user.displayName} · {t('unit.unit')} {user.unitId}
+            {user.displayName} · {t('unit.unit')} {unitName(user.unitId)}
           </span>
         </div>
         <div className="who">
@@ -166,7 +168,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
                         {o.leadUnitId && o.leadUnitId !== user.unitId && (
                           <span className="muted" data-testid="row-lead-unit">
                             {' '}
-                            · {t('unit.detail.leadUnit')} {o.leadUnitId}
+                            · {t('unit.detail.leadUnit')} {unitName(o.leadUnitId)}
                           </span>
                         )}
                       </td>
@@ -183,7 +185,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
           )}
         </section>
         <section className="card unit-detail">
-          {selected === null ? <p className="muted">{t('unit.detail.pick')}</p> : <OrderPanel key={selected} orderId={selected} user={user} onChanged={load} />}
+          {selected === null ? <p className="muted">{t('unit.detail.pick')}</p> : <OrderPanel key={selected} orderId={selected} user={user} unitName={unitName} onChanged={load} />}
         </section>
       </div>
     </div>
