@@ -27,6 +27,7 @@ import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { unitScope } from './workorders/dispatch/index.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
@@ -106,6 +107,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     http.setValidatorCompiler(validatorCompiler);
     http.setSerializerCompiler(serializerCompiler);
     installErrorHandler(http);
+    // Before the routes: every writing request is answered once its change is on disk.
+    installDurableReplies(http, () => db.durability.durable());
     await http.register(cookie);
     await http.register(rateLimit, { global: false });
     await http.register(swagger, {
@@ -137,7 +140,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, durable: () => db.durability.durable(), media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
       closers.push(() => realtime.close());
       media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));
     }

@@ -30,7 +30,7 @@ const EnvSchema = z.object({
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SUNLINE_COOKIE_SECURE: bool.default(false),
-  SUNLINE_DB_SYNC: z.enum(['full', 'normal']).default('full'),
+  SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
@@ -51,7 +51,7 @@ export interface Env {
   readonly dataDir: string;
   readonly dbFile: string;
   /** SQLite synchronous mode: full (power-loss safe, default) or normal (crash safe, faster). */
-  readonly dbSync: 'full' | 'normal';
+  readonly dbSync: 'group' | 'full' | 'normal';
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { Durability, type FsyncFn, type SyncMode } from './durability.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -19,6 +20,8 @@ export interface DbHandle {
   readonly db: Db;
   readonly sqlite: Database.Database;
   readonly file: string;
+  /** Group durability: await `durability.durable()` before answering a change (decision 0006). */
+  readonly durability: Durability;
   health(): { ok: boolean; error?: string };
   close(): void;
 }
@@ -29,16 +32,21 @@ export interface OpenDbOptions {
   /** Skip migrations (tests of the migration machinery itself). */
   migrate?: boolean;
   /**
-   * 'full' (default): a committed change survives power loss; 'normal': survives a crash of
-   * the process (WAL), may lose the last commits on power loss, several times faster commits.
+   * 'full' (default here): a committed change survives power loss; 'normal': survives a crash
+   * of the process (WAL), may lose the last commits on power loss, several times faster
+   * commits; 'group' (the server's default, SUNLINE_DB_SYNC): commits as 'normal', and
+   * `durability.durable()` fsyncs the WAL once for all commits made before it (decision 0006).
    */
-  synchronous?: 'full' | 'normal';
+  synchronous?: SyncMode;
+  /** The fdatasync used by 'group' (tests inject a slow or failing one). */
+  fsync?: FsyncFn;
 }
 
 export function openDb(opts: OpenDbOptions): DbHandle {
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const sqlite = new Database(opts.file);
-  applyPragmas(sqlite, opts.synchronous ?? 'full');
+  const durability = new Durability({ mode: opts.synchronous ?? 'full', file: opts.file, ...(opts.fsync ? { fsync: opts.fsync } : {}) });
+  applyPragmas(sqlite, durability.mode);
   const db = drizzle(withStatementCache(sqlite), { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   let closed = false;
@@ -46,8 +54,10 @@ export function openDb(opts: OpenDbOptions): DbHandle {
     db,
     sqlite,
     file: opts.file,
+    durability,
     health() {
       if (closed) return { ok: false, error: 'closed' };
+      if (durability.error) return { ok: false, error: `fsync failed: ${durability.error.reason.message}` };
       try {
         sqlite.prepare('select 1').get();
         return { ok: true };
@@ -63,7 +73,7 @@ export function openDb(opts: OpenDbOptions): DbHandle {
   };
 }
 
-export function applyPragmas(sqlite: Database.Database, synchronous: 'full' | 'normal' = 'full'): void {
+export function applyPragmas(sqlite: Database.Database, synchronous: SyncMode = 'full'): void {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');

@@ -62,6 +62,8 @@ export interface HandlerDeps {
   media: MediaCommands | null;
   log: Logger;
   sync(socket: RealtimeSocket): void;
+  /** Resolves once earlier commits are on disk: a successful command is acked after it. */
+  durable?: () => Promise<void>;
 }
 
 /** Register every ROUTES event on a freshly connected socket. */
@@ -107,6 +109,7 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   try {
     const ctx: HandlerContext = { user, commands: deps.commands, media: deps.media, socketId: socket.id, sync: () => deps.sync(socket) };
     const data = await route.run(ctx, payload);
+    if (event !== 'sync') await deps.durable?.();
     reply(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
     const coded = codedError(err);

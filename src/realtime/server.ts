@@ -28,6 +28,8 @@ export interface RealtimeOptions {
   unitsInScope?: (unitId: string) => readonly string[];
   /** The console's origin when it is served from another origin than the API (development). */
   corsOrigin?: string;
+  /** Resolves once earlier commits are on disk; acks of commands wait for it (decision 0006). */
+  durable?: () => Promise<void>;
 }
 
 export interface Realtime {
@@ -59,7 +61,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   io.on('connection', (socket) => {
     const user = socket.data.user;
     // Listeners first: a client may emit as soon as it sees `connect`.
-    registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync });
+    registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync, ...(opts.durable ? { durable: opts.durable } : {}) });
     if (isAgent(user)) void socket.join(agentRoom(user.id));
     if (isLead(user)) void socket.join(LEADS_ROOM);
     if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoomsFor(user.unitId, opts.unitsInScope));

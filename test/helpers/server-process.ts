@@ -1,0 +1,51 @@
+/**
+ * Runs src/server.ts in a child process (through tsx) on a free port and waits until it
+ * listens. The child's transpiled code does not map onto tap's coverage of the same files, so
+ * it is kept out of coverage (what it runs is covered in-process).
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import net from 'node:net';
+import type { Readable } from 'node:stream';
+
+const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
+export const childEnv = { ...parentEnv, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  port: number;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** The exit signal (null after a normal exit). */
+  exited: Promise<NodeJS.Signals | null>;
+}
+
+/** Starts the server with SUNLINE_* settings on top of the test's environment; SIGKILLed at teardown. */
+export async function startServerProcess(t: { teardown(fn: () => unknown): void }, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...childEnv, SUNLINE_HOST: '127.0.0.1', SUNLINE_PORT: String(port), SUNLINE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const until = Date.now() + 30_000;
+  while (!out.includes('sunline listening')) {
+    if (Date.now() > until) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, port, output: () => out, exited };
+}
