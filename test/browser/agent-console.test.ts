@@ -9,17 +9,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import Fastify from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { placeCall } from '../harness/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
-import { WEB_ROOT, isReservedPath, staticWeb } from '../../src/http/static-web.js';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
+import { isReservedPath, staticWeb } from '../../src/http/static-web.js';
 
-const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
-const built = fs.existsSync(path.join(WEB_ROOT, 'index.html'));
 
 t.test('static plugin without a build: / says how to build', async (t) => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-noweb-'));
@@ -66,15 +63,8 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 t.test('agent console: log in, 签入, screen-pop for 12315, 接听 → 通话中', async (t) => {
-  if (!built) {
-    t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
-    return;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    t.fail(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
-    return;
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser(t);
+  if (!browser) return;
   const asterisk = await sandbox(t);
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
@@ -92,12 +82,6 @@ t.test('agent console: log in, 签入, screen-pop for 12315, 接听 → 通话�
   const hotline = app.config.current().numbers.numbers.find((h) => h.number === '12315')!;
   await app.users.upsert({ username: 'agent-web', displayName: '坐席小王', role: 'agent', password: 'agent-web-pw' });
 
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -3,22 +3,16 @@
  * order number + phone → status, dates and progress, and nothing else; a wrong phone gives the
  * same answer as an unknown number. Needs `npm run build:web` first and /usr/bin/chromium.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { chromium, type Browser } from 'playwright-core';
-import { WEB_ROOT } from '../../src/http/static-web.js';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
 
-const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
 t.test('citizen lookup: progress for the right pair, the same "not found" for a wrong phone and an unknown number', async (t) => {
-  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) return t.fail('the web app is not built: run `npm run build:web` first');
-  if (!fs.existsSync(CHROMIUM)) return t.fail(`no Chromium at ${CHROMIUM}`);
-  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser(t);
+  if (!browser) return;
   const app = await testApp(t);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
@@ -38,8 +32,6 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const dispatched = await app.http.inject({ method: 'POST', url: `/api/workorders/${id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * 86_400_000 } });
   t.equal(dispatched.statusCode, 200);
 
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 480, height: 900 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

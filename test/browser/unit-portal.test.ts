@@ -9,23 +9,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { WEB_ROOT } from '../../src/http/static-web.js';
+import type { Page } from 'playwright-core';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { pdfBytes, PNG_BYTES } from '../helpers/attachment-files.js';
 import { testApp } from '../helpers/app.js';
 
-const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const DAY = 86_400_000;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `unit-${name}.png`), fullPage: true });
 
 t.test('unit portal: inbox highlights, live warning, sign → start → reply with a file; bad files refused', async (t) => {
-  if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) return t.fail('the web app is not built: run `npm run build:web` first');
-  if (!fs.existsSync(CHROMIUM)) return t.fail(`no Chromium at ${CHROMIUM}`);
-  fs.mkdirSync(SHOTS, { recursive: true });
+  const browser = await launchBrowser(t);
+  if (!browser) return;
 
   // 60 KB per file, so the "too big" case needs no large upload.
   const app = await testApp(t, { env: { SUNLINE_ATTACHMENT_MAX_MB: '0.06' } });
@@ -54,8 +50,6 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   app.db.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(Date.now() - 3_600_000, late.id); // time has passed
   const secret = await order('举报无证经营', Date.now() + 10 * DAY, { confidential: true });
 
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  t.teardown(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -66,6 +60,8 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('unit-portal').waitFor();
   await page.locator('[data-testid=unit-live][data-connected=true]').waitFor();
+  await page.getByText('所属单位 市市场监管局').waitFor({ timeout: 5_000 });
+  t.pass('the header names the unit (市市场监管局), not its id');
 
   const row = (n: string) => page.getByTestId(`order-row-${n}`);
   await row(soon.number).waitFor();
@@ -181,7 +177,8 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await page.fill('input[name=password]', 'dq-pw-123');
   await page.locator('[data-testid=login-form] button[type=submit]').click();
   await row(countyOrder.number).waitFor();
-  t.match(await row(countyOrder.number).getByTestId('row-lead-unit').textContent(), /dq-amr/, 'the lead unit is shown');
+  await row(countyOrder.number).getByTestId('row-lead-unit').getByText('德清县市场监管局').waitFor({ timeout: 5_000 });
+  t.pass('the lead unit is shown by name');
   t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'only the county’s order');
   await row(countyOrder.number).click();
   await page.locator('[data-testid=order-panel][data-status=dispatched]').waitFor();

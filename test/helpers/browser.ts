@@ -17,8 +17,16 @@ interface T {
   teardown(fn: () => unknown): void;
 }
 
-/** Null (after t.fail with the fix) when the web app is not built or Chromium is missing. */
-export async function launchBrowser(t: T): Promise<Browser | null> {
+/** Headless Chromium on this closed network (see the env notes: no background connections). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** A fake microphone (a beep) granted without a prompt, and audio that plays without a gesture. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
+
+/**
+ * Null (after t.fail with the fix) when the web app is not built or Chromium is missing.
+ * `extraArgs`: more Chromium flags, e.g. FAKE_MEDIA_ARGS.
+ */
+export async function launchBrowser(t: T, extraArgs: readonly string[] = []): Promise<Browser | null> {
   if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
     t.fail(`the web app is not built (${WEB_ROOT}/index.html missing): run \`npm run build:web\` before this test`);
     return null;
@@ -31,7 +39,7 @@ export async function launchBrowser(t: T): Promise<Browser | null> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   t.teardown(() => browser.close());
   return browser;
