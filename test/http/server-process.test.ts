@@ -1,27 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-
-/**
- * The child runs TypeScript through tsx, whose transpiled code does not map onto tap's coverage
- * of the same files: keep the child out of coverage (what it runs is covered in-process).
- */
-const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
-const childEnv = { ...parentEnv, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// The child runs TypeScript through tsx and is kept out of coverage (see the helper).
+import { childEnv, freePort } from '../helpers/server-process.js';
 
 t.test('server.ts listens, answers health, and stops cleanly on SIGTERM', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-proc-'));
