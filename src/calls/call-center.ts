@@ -25,8 +25,12 @@ import { screenPop, waitingView } from './call-views.js';
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
 
-/** Saving the call's order in one of these ways ends the agent's wrap-up. */
-const SAVE_ACTIONS = new Set(['accept', 'answer_on_spot', 'dispatch', 'close', 'merge_into']);
+/**
+ * Saving the call's order in one of these ways ends the agent's wrap-up. Not `accept`: the
+ * console saves in two steps (accept with the fields, then answer on the spot or dispatch), and
+ * the agent is done only after the second.
+ */
+const SAVE_ACTIONS = new Set(['answer_on_spot', 'dispatch', 'close', 'merge_into']);
 
 export class CallError extends Error {
   constructor(
