@@ -56,7 +56,8 @@ export interface CallerHistory {
 export const callerHistory = (callerId: number, page: number, pageSize = 5) =>
   call<CallerHistory>('GET', `/api/callers/${callerId}/history?page=${page}&pageSize=${pageSize}`);
 
-export interface OrderInfo {
+/** A work order as the API returns it (GET /api/workorders[/:id]); the reporter masked per scope. */
+export interface OrderView {
   id: number;
   number: string;
   status: string;
@@ -64,9 +65,22 @@ export interface OrderInfo {
   subject: string | null;
   content: string | null;
   location: string | null;
+  channel: string;
+  callerPhone: string | null;
+  callerName: string | null;
   confidential: boolean;
+  reporterHidden: boolean;
   leadUnitId: string | null;
+  coUnitIds: string[];
+  deadlineAt: number | null;
+  signDeadlineAt: number | null;
+  pendingExtension: { days: number; reason: string; requestedAt: number } | null;
+  supervisionLevel: number;
+  handlingRound: number;
+  createdAt: number;
+  version: number;
 }
+export type OrderInfo = OrderView;
 export const order = (id: number) => call<OrderInfo>('GET', `/api/workorders/${id}`);
 /** One lifecycle action (POST /api/workorders/:id/actions); resolves with the order after it. */
 export const orderAction = (id: number, action: Record<string, unknown> & { type: string }) =>

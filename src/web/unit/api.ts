@@ -1,29 +1,8 @@
 /** The unit portal's HTTP calls (work orders, due states, attachments); the session is the cookie. */
-import { HttpError } from '../api.js';
+import { HttpError, type OrderView } from '../api.js';
 
-export interface OrderSummary {
-  id: number;
-  number: string;
-  status: string;
-  category: string | null;
-  subject: string | null;
-  content: string | null;
-  location: string | null;
-  channel: string;
-  callerPhone: string | null;
-  callerName: string | null;
-  confidential: boolean;
-  reporterHidden: boolean;
-  leadUnitId: string | null;
-  coUnitIds: string[];
-  deadlineAt: number | null;
-  signDeadlineAt: number | null;
-  pendingExtension: { days: number; reason: string; requestedAt: number } | null;
-  supervisionLevel: number;
-  handlingRound: number;
-  createdAt: number;
-  version: number;
-}
+/** An order as GET /api/workorders lists it (scope-masked by the server). */
+export type OrderSummary = OrderView;
 
 export interface OrderEvent {
   id: number;
