@@ -31,11 +31,14 @@ fi
 
 # mediasoup's C++ worker, built offline against Debian 12's libraries and cached outside the repo
 # (docs/mediasoup.md): ~7-15 min the first time on 2 cores, under a second afterwards.
-bash scripts/mediasoup/build-worker.sh >/dev/null
+worker_bin=$(bash scripts/mediasoup/build-worker.sh | tail -n 1)
 
-# npm 11 runs install scripts only for the packages listed in package.json "allowScripts".
+# npm 11 runs install scripts only for the packages listed in package.json "allowScripts", but
+# not every npm honours that (npm ci was seen running mediasoup's postinstall, which downloads a
+# worker from GitHub or builds one with pip: neither works offline). With MEDIASOUP_WORKER_BIN
+# set, mediasoup's postinstall skips both and the server uses our offline build.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN:-$worker_bin} npm ci --no-audit --no-fund
 fi
 
 bash scripts/asterisk/provision.sh >/dev/null
