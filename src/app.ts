@@ -21,6 +21,7 @@ import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
+import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
@@ -123,6 +124,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(queueStatsRoutes, { stats: queueStats });
+    await http.register(deadlineWarningsRoutes, { db: db.db });
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
     });

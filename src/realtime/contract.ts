@@ -42,7 +42,11 @@ export interface WaitingCaller {
   priority: number;
   /** Agent being rung, if any. */
   offeredTo: number | null;
+  /** Where the caller is: still hearing the greeting (front door), in app_queue, or ringing an agent. */
+  stage: WaitingStage;
 }
+
+export type WaitingStage = 'greeting' | 'queue' | 'ringing';
 
 export interface RecentCall {
   callId: string;

@@ -10,6 +10,7 @@ const caller = (callId: string, priority: number, enteredAt: number): WaitingCal
   enteredAt,
   priority,
   offeredTo: null,
+  stage: 'queue',
 });
 const agent = (agentId: number, displayName: string, state: AgentView['state'] = 'available'): AgentView => ({
   agentId,

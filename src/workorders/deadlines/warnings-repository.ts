@@ -2,7 +2,7 @@
  * Rows of `deadline_warnings`, and the search for orders whose deadline needs a warning that
  * has not been raised yet. Functions take the caller's transaction (CONVENTIONS.md #8).
  */
-import { and, asc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { deadlineWarnings, workOrders, type DeadlineWarningKind } from '../../db/schema.js';
 import type { OrderStatus } from '../lifecycle/index.js';
 import type { DbOrTx, Tx } from '../repository.js';
@@ -72,4 +72,33 @@ export interface NewWarning {
 export function insertWarning(tx: Tx, w: NewWarning): boolean {
   const row = tx.insert(deadlineWarnings).values(w).onConflictDoNothing().returning({ id: deadlineWarnings.id }).get();
   return row !== undefined;
+}
+
+export interface RaisedWarning {
+  readonly orderId: number;
+  readonly number: string;
+  readonly kind: DeadlineWarningKind;
+  readonly deadlineAt: number;
+  readonly leadUnitId: string | null;
+  /** When the warning was raised (ms). */
+  readonly at: number;
+}
+
+/** Warnings raised at or after `since`, newest first, at most `limit` (deadline_warnings_warned_idx). */
+export function warningsSince(db: DbOrTx, since: number, limit: number): RaisedWarning[] {
+  return db
+    .select({
+      orderId: deadlineWarnings.orderId,
+      number: workOrders.number,
+      kind: deadlineWarnings.kind,
+      deadlineAt: deadlineWarnings.deadlineAt,
+      leadUnitId: deadlineWarnings.leadUnitId,
+      at: deadlineWarnings.warnedAt,
+    })
+    .from(deadlineWarnings)
+    .innerJoin(workOrders, eq(workOrders.id, deadlineWarnings.orderId))
+    .where(gte(deadlineWarnings.warnedAt, since))
+    .orderBy(desc(deadlineWarnings.warnedAt), desc(deadlineWarnings.id))
+    .limit(limit)
+    .all();
 }
