@@ -7,6 +7,13 @@ export function duration(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/**
+ * The hotline's time zone: deadlines, working hours and "today" are Beijing time on the server
+ * (Asia/Shanghai), so every page shows times there, whatever the browser's own zone.
+ */
+export const HOTLINE_TIME_ZONE = 'Asia/Shanghai';
+
+/** mm/dd hh:mm in Beijing time. */
 export function dateTime(ms: number, lang: string): string {
-  return new Date(ms).toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(ms).toLocaleString(lang, { timeZone: HOTLINE_TIME_ZONE, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 }

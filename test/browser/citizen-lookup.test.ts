@@ -32,7 +32,7 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const dispatched = await app.http.inject({ method: 'POST', url: `/api/workorders/${id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * 86_400_000 } });
   t.equal(dispatched.statusCode, 200);
 
-  const page = await browser.newPage({ viewport: { width: 480, height: 900 }, locale: 'zh-CN' });
+  const page = await browser.newPage({ viewport: { width: 480, height: 900 }, locale: 'zh-CN', timezoneId: 'Pacific/Kiritimati' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const lookups: number[] = [];
@@ -57,6 +57,10 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   t.same(steps, ['accepted', 'dispatched'], 'public progress steps, oldest first');
   const shown = await page.getByTestId('lookup-result').textContent();
   t.match(shown, /投诉/, 'the category');
+  // Times are Beijing time whatever the browser's zone (this one runs in UTC+14).
+  const createdAt = app.db.sqlite.prepare('select created_at from work_orders where number = ?').pluck().get(number) as number;
+  const beijing = new Date(createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  t.match(shown, beijing, `created shown in Beijing time (${beijing})`);
   for (const hidden of ['噪音', '私密细节', '陈先生', '13700002222', 'wx-gov', '吴兴区']) t.notMatch(shown, hidden, `nothing else: no ${hidden}`);
   await page.screenshot({ path: path.join(SHOTS, 'citizen-1-found.png'), fullPage: true });
 
