@@ -3,8 +3,10 @@
  * as socket.io consoles): an agent's pause shows live; a caller dialling 12345 with nobody
  * available waits in the lead's queue; the lead unpauses the agent (who is rung), raises the
  * caller's priority and sends the caller to another agent who answers; the lead pauses and logs
- * out an agent; a second caller gives up; today's figures follow. Also the disconnect banner and
- * re-sync, and the English toggle.
+ * out an agent; a second caller gives up; today's figures follow. Also: the caller's stage
+ * (greeting, then queue) with the actions disabled during the greeting; hold and mute shown on
+ * the answering agent's row; a deadline warning raised before the page opened is listed once;
+ * the disconnect banner and re-sync, and the English toggle.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  * Screenshots go to test-output/screenshots/ (git-ignored).
@@ -37,6 +39,15 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   const jia = await consoleFor(t, app, '坐席甲', 'agent');
   const yi = await consoleFor(t, app, '坐席乙', 'agent');
 
+  // A deadline warning raised today before the page opens (the scheduler's row, as it writes it).
+  const order = (await (
+    await fetch(`${app.url}/api/workorders`, { method: 'POST', headers: { cookie: jia.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ channel: '12345', category: 'complaint', content: '路灯不亮' }) })
+  ).json()) as { id: number; number: string };
+  const earlier = { orderId: order.id, number: order.number, kind: 'overdue' as const, deadlineAt: Date.now() - 3_600_000, leadUnitId: 'unit-a', at: Date.now() - 1_000 };
+  app.db.sqlite
+    .prepare('insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)')
+    .run(earlier.orderId, earlier.kind, earlier.deadlineAt, earlier.leadUnitId, earlier.at);
+
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -50,6 +61,14 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   await page.getByTestId('queue-empty').waitFor();
   t.equal(await page.getByTestId('stat-calls-in').textContent(), '0', 'no calls yet today');
   t.equal(await page.getByTestId('stat-rate15').textContent(), '—', 'no rate before the first answer');
+  const warning = page.getByTestId('deadline');
+  await warning.first().waitFor();
+  t.equal(await warning.count(), 1, 'the warning raised before the page opened');
+  t.match(await warning.first().textContent(), new RegExp(`已超期\\s*${order.number}`));
+  // The same warning arriving live again is not listed twice.
+  app.events.emit('workorder.deadline', earlier);
+  await page.waitForTimeout(500);
+  t.equal(await warning.count(), 1, 'no duplicate');
 
   // An agent logs in and pauses: the lead sees both changes live.
   const agentRow = (id: number) => page.locator(`[data-testid=agent-row][data-agent-id="${id}"]`);
@@ -61,6 +80,21 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   const since1 = await agentRow(jia.id).getByTestId('agent-row-since').textContent();
   await page.waitForTimeout(2100);
   t.not(await agentRow(jia.id).getByTestId('agent-row-since').textContent(), since1, 'time in state ticks');
+
+  // Record every stage the waiting row shows, with the actions' state at that moment.
+  type Seen = { stage: string; prioDisabled: boolean; sendDisabled: boolean; title: string };
+  await page.evaluate(`(() => {
+    const seen = (window.stages = []);
+    const look = () => {
+      const row = document.querySelector('[data-testid=waiting-row]');
+      const stage = row && row.getAttribute('data-stage');
+      if (!stage || (seen.length && seen[seen.length - 1].stage === stage)) return;
+      const prio = row.querySelector('[data-testid=priority-set]');
+      const send = row.querySelector('[data-testid=send]');
+      seen.push({ stage, prioDisabled: prio.disabled, sendDisabled: send.disabled, title: prio.title });
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+  })()`);
 
   // A caller dials 12345 with nobody available: waiting in the lead's queue.
   const caller = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900001111', holdMs: 60_000 });
@@ -80,15 +114,18 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
 
   // The lead raises the caller's priority (app_queue's entry priority through AMI).
   const callId = (await row.getAttribute('data-call-id'))!;
-  // Only a caller past the greeting is in app_queue: before that the server refuses, clearly.
+  // Only a caller past the greeting is in app_queue: before that the page shows the greeting
+  // stage with the actions disabled and says why, then the queue stage.
   const queued = () => (app.db.sqlite.prepare('select queued_at from calls where id = ?').get(callId) as { queued_at: number | null }).queued_at;
-  if (queued() === null) {
-    await row.getByTestId('priority-input').fill('20');
-    await row.getByTestId('priority-set').click();
-    await page.getByTestId('lead-error').waitFor();
-    t.match(await page.getByTestId('lead-error').textContent(), /不在排队中.*CALL_NOT_WAITING/, 'not in the queue yet: a clear error, in Chinese');
-  }
   await until('the caller in the queue', () => queued() ?? undefined);
+  await row.and(page.locator('[data-stage=queue]')).waitFor();
+  const stages = (await page.evaluate('window.stages')) as Seen[];
+  t.same(stages.map((x) => x.stage), ['greeting', 'queue'], 'the greeting stage, then the queue stage');
+  t.match(stages[0], { prioDisabled: true, sendDisabled: true, title: /欢迎语/ }, 'no priority or send during the greeting, with the reason');
+  t.equal(await row.getByTestId('waiting-stage').textContent(), '排队中');
+  t.equal(await row.getByTestId('priority-set').getAttribute('title'), null, 'no hint once queued');
+  // The server still refuses a priority change outside the queue (a stale page): covered by the
+  // CALL_NOT_WAITING message shown in the reader's language (lead.error.*).
   await row.getByTestId('priority-input').fill('50');
   await row.getByTestId('priority-set').click();
   await row.locator('[data-testid=waiting-priority]', { hasText: '50' }).waitFor();
@@ -121,6 +158,18 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   await agentRow(yi.id).and(page.locator('[data-state=on_call]')).waitFor();
   await page.locator('[data-testid=stat-answered]', { hasText: '1' }).waitFor();
   t.equal(await agentRow(yi.id).getByTestId('agent-row-call').textContent(), '13900001111', "乙's current call, by its caller");
+
+  // 乙 holds and mutes the caller: the lead sees both on 乙's row, and sees them go.
+  await command(yi.socket, 'call:hold', { callId, held: true });
+  await agentRow(yi.id).getByTestId('agent-row-held').waitFor();
+  t.equal(await agentRow(yi.id).getByTestId('agent-row-held').textContent(), '保持中', 'on hold');
+  await command(yi.socket, 'call:mute', { callId, muted: true });
+  await agentRow(yi.id).getByTestId('agent-row-muted').waitFor();
+  await shot(page, '3b-held');
+  await command(yi.socket, 'call:hold', { callId, held: false });
+  await command(yi.socket, 'call:mute', { callId, muted: false });
+  await agentRow(yi.id).getByTestId('agent-row-held').waitFor({ state: 'detached' });
+  await agentRow(yi.id).getByTestId('agent-row-muted').waitFor({ state: 'detached' });
   t.match(await page.getByTestId('stat-rate15').textContent(), /^(0\.0|100\.0)%$/, 'a 15-second answer rate once someone answered');
   await shot(page, '3-answered');
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentView } from '../../realtime/contract.js';
+import type { AgentView, CallControlsView } from '../../realtime/contract.js';
 import { duration } from '../format.js';
 import { PAUSE_REASONS, useI18n } from '../i18n.js';
 
@@ -8,15 +8,43 @@ interface Props {
   now: number;
   /** Caller number of a live call, for the "current call" column. */
   callLabel: (callId: string) => string | null;
+  /** Live in-call controls of a call (hold, mute, three-way), if any. */
+  controls: (callId: string) => CallControlsView | null;
   onPause: (agent: AgentView, reason: string) => void;
   onUnpause: (agent: AgentView) => void;
   onLogout: (agent: AgentView) => void;
 }
 
-function AgentRow({ a, now, callLabel, onPause, onUnpause, onLogout }: Omit<Props, 'agents'> & { a: AgentView }) {
+/** Hold, mute and three-way badges of the agent's call. */
+function ControlBadges({ c }: { c: CallControlsView }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {c.held && (
+        <span className="lead-badge held" data-testid="agent-row-held">
+          {t('lead.controls.held')}
+        </span>
+      )}
+      {c.muted && (
+        <span className="lead-badge muted-call" data-testid="agent-row-muted">
+          {t('lead.controls.muted')}
+        </span>
+      )}
+      {c.conference && (
+        <span className="lead-badge conference" data-testid="agent-row-conference">
+          {t('lead.controls.conference')}: {c.conference.unitName}
+          {c.conference.state === 'dialing' && ` (${t('lead.controls.dialing')})`}
+        </span>
+      )}
+    </>
+  );
+}
+
+function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout }: Omit<Props, 'agents'> & { a: AgentView }) {
   const { t, stateLabel, reasonLabel } = useI18n();
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
   const call = a.callId ? (callLabel(a.callId) ?? a.callId.slice(0, 8)) : null;
+  const ctl = a.callId && a.state === 'on_call' ? controls(a.callId) : null;
   return (
     <tr data-testid="agent-row" data-agent-id={a.agentId} data-state={a.state}>
       <td className="lead-agent-name">{a.displayName}</td>
@@ -29,7 +57,10 @@ function AgentRow({ a, now, callLabel, onPause, onUnpause, onLogout }: Omit<Prop
       <td className="lead-wait" data-testid="agent-row-since">
         {duration(now - a.since)}
       </td>
-      <td data-testid="agent-row-call">{call ?? t('lead.none')}</td>
+      <td>
+        <span data-testid="agent-row-call">{call ?? t('lead.none')}</span>
+        {ctl && <ControlBadges c={ctl} />}
+      </td>
       <td className="lead-actions">
         {a.state === 'paused' ? (
           <button type="button" data-testid="agent-unpause" onClick={() => onUnpause(a)}>

@@ -2,7 +2,7 @@ import type { DeadlineWarning } from '../../realtime/contract.js';
 import { dateTime } from '../format.js';
 import { useI18n } from '../i18n.js';
 
-/** Deadline warnings raised since the page opened, newest first. */
+/** Today's deadline warnings (those raised before the page opened, then live ones), newest first. */
 export function DeadlineList({ warnings }: { warnings: DeadlineWarning[] }) {
   const { t, lang } = useI18n();
   return (

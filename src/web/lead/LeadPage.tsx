@@ -45,6 +45,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
   const onUnpause = (a: AgentView) => send('lead:unpause_agent', { agentId: a.agentId }, done);
   const onLogout = (a: AgentView) => setAsk({ message: `${t('lead.confirm.logout')} ${a.displayName}`, run: () => send('lead:logout_agent', { agentId: a.agentId }, done) });
   const callLabel = (callId: string) => live.callers[callId] ?? null;
+  const controls = (callId: string) => live.controls[callId] ?? null;
 
   const signOut = async () => {
     await logout().catch(() => undefined);
@@ -81,7 +82,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
       <main className="lead-layout">
         <StatsPanel stats={live.stats} waiting={live.waiting} now={now} />
         <QueueTable waiting={live.waiting} agents={live.agents} now={now} onPriority={onPriority} onSend={onSend} />
-        <AgentsTable agents={live.agents} now={now} callLabel={callLabel} onPause={onPause} onUnpause={onUnpause} onLogout={onLogout} />
+        <AgentsTable agents={live.agents} now={now} callLabel={callLabel} controls={controls} onPause={onPause} onUnpause={onUnpause} onLogout={onLogout} />
         <DeadlineList warnings={live.warnings} />
       </main>
       <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />

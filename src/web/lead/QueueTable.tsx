@@ -21,8 +21,11 @@ function WaitingRow({ w, agents, now, onPriority, onSend }: Omit<Props, 'waiting
   const ringing = w.offeredTo === null ? null : (agents.find((a) => a.agentId === w.offeredTo)?.displayName ?? `#${w.offeredTo}`);
   const p = Number(priority);
   const validPriority = priority.trim() !== '' && Number.isInteger(p) && p >= 0 && p <= 100;
+  // The server refuses both actions until the caller is in app_queue (CALL_NOT_WAITING).
+  const greeting = w.stage === 'greeting';
+  const why = greeting ? t('lead.queue.greetingHint') : undefined;
   return (
-    <tr data-testid="waiting-row" data-call-id={w.callId}>
+    <tr data-testid="waiting-row" data-call-id={w.callId} data-stage={w.stage}>
       <td className="lead-number" data-testid="waiting-caller">
         {w.callerNumber}
       </td>
@@ -31,6 +34,11 @@ function WaitingRow({ w, agents, now, onPriority, onSend }: Omit<Props, 'waiting
       </td>
       <td className={`lead-wait ${now - w.enteredAt > 15_000 ? 'late' : ''}`} data-testid="waiting-wait">
         {duration(now - w.enteredAt)}
+      </td>
+      <td>
+        <span className={`lead-stage stage-${w.stage}`} data-testid="waiting-stage" title={why}>
+          {t(`lead.stage.${w.stage}`)}
+        </span>
       </td>
       <td>
         <span className="lead-priority" data-testid="waiting-priority">
@@ -46,13 +54,13 @@ function WaitingRow({ w, agents, now, onPriority, onSend }: Omit<Props, 'waiting
           value={priority}
           onChange={(e) => setPriority(e.target.value)}
         />
-        <button type="button" data-testid="priority-set" disabled={!validPriority || p === w.priority} onClick={() => onPriority(w.callId, p)}>
+        <button type="button" data-testid="priority-set" disabled={greeting || !validPriority || p === w.priority} title={why} onClick={() => onPriority(w.callId, p)}>
           {t('lead.queue.setPriority')}
         </button>
       </td>
       <td data-testid="waiting-ringing">{ringing ? `${t('lead.queue.ringing')}: ${ringing}` : t('lead.none')}</td>
       <td>
-        <select aria-label={t('lead.queue.chooseAgent')} data-testid="send-agent" value={agentId} onChange={(e) => setAgentId(e.target.value)}>
+        <select aria-label={t('lead.queue.chooseAgent')} data-testid="send-agent" disabled={greeting} title={why} value={agentId} onChange={(e) => setAgentId(e.target.value)}>
           <option value="">{available.length ? t('lead.queue.chooseAgent') : t('lead.queue.noAvailable')}</option>
           {available.map((a) => (
             <option key={a.agentId} value={a.agentId}>
@@ -60,7 +68,7 @@ function WaitingRow({ w, agents, now, onPriority, onSend }: Omit<Props, 'waiting
             </option>
           ))}
         </select>
-        <button type="button" className="primary" data-testid="send" disabled={!target} onClick={() => target && onSend(w, target)}>
+        <button type="button" className="primary" data-testid="send" disabled={greeting || !target} title={why} onClick={() => target && onSend(w, target)}>
           {t('lead.queue.send')}
         </button>
       </td>
@@ -87,6 +95,7 @@ export function QueueTable(props: Props) {
               <th>{t('lead.queue.caller')}</th>
               <th>{t('lead.queue.hotline')}</th>
               <th>{t('lead.queue.wait')}</th>
+              <th>{t('lead.queue.stage')}</th>
               <th>{t('lead.queue.priority')}</th>
               <th>{t('lead.queue.ringing')}</th>
               <th>{t('lead.queue.sendTo')}</th>

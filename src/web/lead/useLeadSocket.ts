@@ -4,13 +4,12 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentView, ClientToServerEvents, DeadlineWarning, QueueDelta, QueueStats, ServerToClientEvents, WaitingCaller } from '../../realtime/contract.js';
+import type { Ack, AgentView, CallControlsView, ClientToServerEvents, DeadlineWarning, QueueDelta, QueueStats, ServerToClientEvents, WaitingCaller } from '../../realtime/contract.js';
+import { loadTodayWarnings, mergeWarnings } from './warnings.js';
 
 export type LeadSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type AckResult = Parameters<Ack>[0];
 
-/** Newest first, at most this many. */
-const MAX_WARNINGS = 20;
 /** Remembered caller numbers (the oldest are forgotten first). */
 const MAX_CALLERS = 500;
 
@@ -31,6 +30,21 @@ export interface LeadState {
   warnings: DeadlineWarning[];
   /** Caller numbers of calls seen waiting, so an agent's current call can be named after it leaves the queue. */
   callers: Record<string, string>;
+  /** Live in-call controls (hold, mute, three-way) by call id; dropped when the call ends. */
+  controls: Record<string, CallControlsView>;
+}
+
+/** Keeps only the controls of calls some agent is still on (after a snapshot). */
+function pruneControls(controls: Record<string, CallControlsView>, agents: AgentView[]): Record<string, CallControlsView> {
+  const live = new Set(agents.flatMap((a) => (a.callId ? [a.callId] : [])));
+  return Object.fromEntries(Object.entries(controls).filter(([id]) => live.has(id)));
+}
+
+function withoutCall(controls: Record<string, CallControlsView>, callId: string): Record<string, CallControlsView> {
+  if (!(callId in controls)) return controls;
+  const next = { ...controls };
+  delete next[callId];
+  return next;
 }
 
 const byEntry = (a: WaitingCaller, b: WaitingCaller) => b.priority - a.priority || a.enteredAt - b.enteredAt;
@@ -51,7 +65,7 @@ export function applyDelta(s: Pick<LeadState, 'waiting' | 'agents'>, d: QueueDel
 
 export function useLeadSocket(onSignedOut: () => void) {
   const socketRef = useRef<LeadSocket | null>(null);
-  const [state, setState] = useState<LeadState>({ connected: false, telephonyUp: true, waiting: [], agents: [], stats: null, warnings: [], callers: {} });
+  const [state, setState] = useState<LeadState>({ connected: false, telephonyUp: true, waiting: [], agents: [], stats: null, warnings: [], callers: {}, controls: {} });
 
   useEffect(() => {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
@@ -71,12 +85,25 @@ export function useLeadSocket(onSignedOut: () => void) {
       if (/unauth/i.test(err.message)) onSignedOut();
     });
     socket.on('queue:snapshot', (snap) =>
-      patch((s) => ({ ...applyDelta({ waiting: [], agents: [] }, { at: snap.at, upsertWaiting: snap.waiting, agents: snap.agents }), callers: remember(s.callers, snap.waiting) })),
+      patch((s) => ({
+        ...applyDelta({ waiting: [], agents: [] }, { at: snap.at, upsertWaiting: snap.waiting, agents: snap.agents }),
+        callers: remember(s.callers, snap.waiting),
+        controls: pruneControls(s.controls, snap.agents),
+      })),
     );
+    socket.on('call:controls', (v) =>
+      patch((s) => ({ controls: v.transferredTo ? withoutCall(s.controls, v.callId) : { ...s.controls, [v.callId]: v } })),
+    );
+    socket.on('call:update', (u) => {
+      if (u.state === 'ended') patch((s) => ({ controls: withoutCall(s.controls, u.callId) }));
+    });
     socket.on('queue:delta', (d) => patch((s) => ({ ...applyDelta(s, d), callers: remember(s.callers, d.upsertWaiting ?? []) })));
     socket.on('queue:stats', (stats) => patch({ stats }));
-    socket.on('workorder:deadline', (w) =>
-      patch((s) => ({ warnings: [w, ...s.warnings.filter((x) => !(x.orderId === w.orderId && x.kind === w.kind))].slice(0, MAX_WARNINGS) })),
+    socket.on('workorder:deadline', (w) => patch((s) => ({ warnings: mergeWarnings(s.warnings, [w]) })));
+    // Warnings raised today before the page opened; live ones that arrive meanwhile are kept.
+    loadTodayWarnings().then(
+      (today) => patch((s) => ({ warnings: mergeWarnings(s.warnings, today) })),
+      () => undefined,
     );
     socket.on('system:status', (st) => patch({ telephonyUp: st.telephony === 'up' }));
     return () => {
