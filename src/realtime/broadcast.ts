@@ -25,7 +25,15 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
     const controls = commands.callControls(user.id);
     if (controls) socket.emit('call:controls', controls);
   }
-  if (isLead(user)) socket.emit('queue:snapshot', commands.queueSnapshot());
+  if (isLead(user)) {
+    const snapshot = commands.queueSnapshot();
+    socket.emit('queue:snapshot', snapshot);
+    // Held / muted / three-way state of calls in progress, so a lead who opens the page mid-call sees it.
+    for (const a of snapshot.agents) {
+      const controls = a.callId ? commands.callControls(a.agentId) : null;
+      if (controls) socket.emit('call:controls', controls);
+    }
+  }
   if (isLead(user) && stats) socket.emit('queue:stats', stats.current());
 }
 

@@ -136,3 +136,16 @@ t.test('a failing snapshot is logged, never thrown into the connection or the pu
   t.same(await s.ask('sync'), { ok: true });
   t.equal(s.count('queue:snapshot'), 0);
 });
+
+t.test('a lead who connects mid-call gets the held / muted state of calls in progress', async (t) => {
+  const r = await rig(t);
+  const [agent, lead] = [await r.user('agent'), await r.user('shift_lead')];
+  r.commands.snapshot = { at: 1, waiting: [], agents: [{ ...view(agent.id, 'on_call'), callId: 'call-9' }, view(agent.id + 100, 'available')] };
+  r.commands.controls.set(agent.id, { callId: 'call-9', agentId: agent.id, held: true, muted: false, conference: null, transferredTo: null, at: 2 });
+  const s = await r.connect(lead.token);
+  t.equal((await s.nth<QueueSnapshot>('queue:snapshot')).agents.length, 2);
+  t.match(await s.nth('call:controls'), { callId: 'call-9', agentId: agent.id, held: true }, 'the held call is sent on connect');
+  t.same(await s.ask('sync'), { ok: true });
+  t.match(await s.nth('call:controls', 2), { callId: 'call-9', held: true }, 'and again on sync');
+  t.equal(s.count('call:controls'), 2, 'only for agents on a call');
+});
