@@ -6,6 +6,7 @@
  * as extra fields, with full and normal.
  *
  *   npm run bench:orders [-- --orders 1000000 --creates 20000 --queries 300]
+ * A unit handler's lists and searches (unit_list_*, unit_search_*) go through their scope.
  * Last line: one JSON object. Targets (benchmark only): create ≥ 2000/s, search p95 ≤ 50 ms.
  */
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
+import { scopeFor } from '../src/workorders/scope.js';
 import type { OrderStatus } from '../src/workorders/lifecycle/index.js';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, creates: { type: 'string', default: '20000' }, queries: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
@@ -150,6 +152,24 @@ async function main(): Promise<void> {
     listOrders(h.db, scope, { q, page: 1, pageSize: 20 }, now);
     searchMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
   }
+  // A unit handler's lists and searches (scope: the orders their unit leads or co-handles).
+  // One order in four also gets a co-handling unit, so that both halves of the scope count.
+  h.sqlite.prepare(`update work_orders set co_unit_ids = json_array(?) where lead_unit_id is not null and lead_unit_id != ? and id % 4 = 0`).run('city-urban', 'city-urban');
+  const unitScope = (i: number) => scopeFor({ role: 'unit_handler', unitId: pick(UNITS, i) });
+  const unitFilters: OrderFilter[] = [{}, { status: ['dispatched', 'signed', 'in_progress'] }, { sort: 'deadlineAt' }, { overdue: true, sort: 'deadlineAt' }];
+  const unitListMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const q0 = process.hrtime.bigint();
+    listOrders(h.db, unitScope(i), { ...pick(unitFilters, i * 3), page: 1 + (i % 5), pageSize: 20 }, now);
+    unitListMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+  }
+  const unitSearchMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const q = i % 2 === 0 ? pick(terms, i) : `编号${(i * 7919) % ORDERS}）`;
+    const q0 = process.hrtime.bigint();
+    listOrders(h.db, unitScope(i * 5), { q, page: 1, pageSize: 20 }, now);
+    unitSearchMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+  }
   const dbBytes = fs.statSync(path.join(dir, 'bench.db')).size;
   h.close();
   if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -171,6 +191,10 @@ async function main(): Promise<void> {
     list_p95_ms: Number(pct(listMs, 95).toFixed(2)),
     search_p50_ms: Number(pct(searchMs, 50).toFixed(2)),
     search_p95_ms: Number(pct(searchMs, 95).toFixed(2)),
+    unit_list_p50_ms: Number(pct(unitListMs, 50).toFixed(2)),
+    unit_list_p95_ms: Number(pct(unitListMs, 95).toFixed(2)),
+    unit_search_p50_ms: Number(pct(unitSearchMs, 50).toFixed(2)),
+    unit_search_p95_ms: Number(pct(unitSearchMs, 95).toFixed(2)),
     db_mb: Math.round(dbBytes / 1e6),
     queries: QUERIES,
     cpus: os.cpus().length,
@@ -179,6 +203,7 @@ async function main(): Promise<void> {
     loadavg_1m_end: Number(os.loadavg()[0]!.toFixed(2)),
   };
   process.stdout.write(`list p95 ${result.list_p95_ms} ms, search p95 ${result.search_p95_ms} ms (${QUERIES} each, page size 20, total counted)\n`);
+  process.stdout.write(`unit-scoped: list p95 ${result.unit_list_p95_ms} ms, search p95 ${result.unit_search_p95_ms} ms\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -6,7 +6,7 @@
  * Times are integer milliseconds since the epoch (portable to PostgreSQL bigint).
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -161,6 +161,23 @@ export const workOrders = sqliteTable(
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
     index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
   ],
+);
+
+/**
+ * The units an order is with, one row per unit: its lead unit ('lead') and co-handling units
+ * ('co'), mirroring work_orders.lead_unit_id / co_unit_ids so that a unit's lists use an index
+ * (src/workorders/scope.ts). Kept by triggers on work_orders (migrations/0008), i.e. in the
+ * same statement — and so the same transaction — as every write of those two columns.
+ */
+export const workOrderUnits = sqliteTable(
+  'work_order_units',
+  {
+    unitId: text('unit_id').notNull(),
+    /** No FK (see the header): the delete trigger removes an order's rows. */
+    orderId: integer('order_id').notNull(),
+    role: text('role', { enum: ['lead', 'co'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.orderId] }), index('work_order_units_order_idx').on(t.orderId)],
 );
 
 export const workOrderEvents = sqliteTable(

@@ -112,7 +112,7 @@ export interface PublicOrderView {
 export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
   const page = Math.max(1, filter.page ?? 1);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
-  const found = findPage(db, scopeCondition(scope), filter, now, pageSize, (page - 1) * pageSize);
+  const found = findPage(db, scopeCondition(scope, db, { textSearch: Boolean(filter.q?.trim()) }), filter, now, pageSize, (page - 1) * pageSize);
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
 }
 
