@@ -155,6 +155,7 @@ function installExitHook(): void {
     for (const p of running) {
       try { p.kill('SIGKILL'); } catch { /* gone */ }
     }
+    for (const lock of leased) fs.rmSync(lock, { force: true });
   });
 }
 
@@ -162,15 +163,49 @@ function installExitHook(): void {
 /**
  * Local ports for one call. Left to itself, each sipp scans upwards from 5060/6000/8888 and
  * parallel sipps race: "Address already in use", or two sharing a SIP port (SO_REUSEADDR) so
- * one gets the other's BYE. Each test process takes its own slice of a pool above the
- * ephemeral range and Asterisk's RTP range (by pid), and rotates through 14 slots in it.
+ * one gets the other's BYE. Calls lease one of 700 slots in a pool above the ephemeral range and
+ * Asterisk's RTP range, through a lock file per slot shared by every process on the machine
+ * (tap runs test files in parallel): a slot is free when its lock file is absent or names a
+ * process that is gone. The lease ends when the call's sipp exits.
  */
-const SLOTS_PER_PROCESS = 14;
-const slotBase = (process.pid % 50) * SLOTS_PER_PROCESS;
-let nextSlot = 0;
-function portsForCall(): { sip: number; media: number; ctrl: number } {
-  const i = slotBase + (nextSlot++ % SLOTS_PER_PROCESS);
-  return { sip: 61000 + i, ctrl: 61700 + i, media: 62400 + i * 4 };
+const SLOTS = 700;
+const SLOT_DIR = path.join(os.tmpdir(), 'sunline-sipp-slots');
+const leased = new Set<string>();
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function leaseSlot(): { ports: { sip: number; media: number; ctrl: number }; release(): void } {
+  fs.mkdirSync(SLOT_DIR, { recursive: true });
+  const start = Math.floor(Math.random() * SLOTS);
+  for (let n = 0; n < SLOTS * 2; n++) {
+    const i = (start + n) % SLOTS;
+    const lock = path.join(SLOT_DIR, String(i));
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(lock, 'utf8').trim());
+      // A lease left by a process that died: take the slot back (on the second pass only, so a
+      // lock file being written right now is not mistaken for a stale one).
+      if (n >= SLOTS && owner && !pidAlive(owner)) fs.rmSync(lock, { force: true });
+      continue;
+    }
+    leased.add(lock);
+    return {
+      ports: { sip: 61000 + i, ctrl: 61700 + i, media: 62400 + i * 4 },
+      release() {
+        if (leased.delete(lock)) fs.rmSync(lock, { force: true });
+      },
+    };
+  }
+  throw new Error(`no free sipp port slot in ${SLOT_DIR} (${SLOTS} in use)`);
 }
 
 /**
@@ -195,7 +230,8 @@ function withLiteralWaits(scenario: string, dir: string, holdMs: number): string
 
 export function placeCall(opts: CallOptions): CallHandle {
   installExitHook();
-  const ports = opts.ports ?? portsForCall();
+  const lease = opts.ports ? null : leaseSlot();
+  const ports = opts.ports ?? lease!.ports;
   const holdMs = opts.holdMs ?? 2000;
   const timeoutMs = opts.timeoutMs ?? holdMs + 15_000;
   const scenarioName = opts.scenario ?? (opts.dtmf ? 'survey-caller.xml' : 'caller.xml');
@@ -240,6 +276,7 @@ export function placeCall(opts: CallOptions): CallHandle {
       if (finished) return;
       finished = true;
       running.delete(proc);
+      lease?.release();
       const read = (f: string): string => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
       const m = /SUNLINE outcome=([\w-]+) code=(\d+)/.exec(read(files.log));
       const outcome = (m?.[1] ?? 'unknown') as CallOutcome;
