@@ -31,7 +31,7 @@ export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
   ...CONTROLS_ROUTES,
   ...MEDIA_ROUTES,
   ...LEAD_ROUTES,
-  sync: bare('any', (c) => c.sync()),
+  sync: { ...bare('any', (c) => c.sync()), readOnly: true },
   'agent:login': withPayload('agent', LoginPayload, (c, p) => c.commands.agentLogin(c.user.id, c.user.displayName, p)),
   'agent:logout': bare('agent', (c) => c.commands.agentLogout(c.user.id)),
   'agent:pause': withPayload('agent', PausePayload, (c, p) => c.commands.agentPause(c.user.id, p.reason)),
@@ -109,7 +109,7 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   try {
     const ctx: HandlerContext = { user, commands: deps.commands, media: deps.media, socketId: socket.id, sync: () => deps.sync(socket) };
     const data = await route.run(ctx, payload);
-    if (event !== 'sync') await deps.durable?.();
+    if (!route.readOnly) await deps.durable?.();
     reply(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
     const coded = codedError(err);

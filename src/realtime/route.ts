@@ -24,6 +24,8 @@ export interface Route {
   /** Absent for events without a payload (the only argument is the ack). */
   schema?: z.ZodType;
   run(ctx: HandlerContext, payload: unknown): unknown;
+  /** Writes nothing to the database: acked without waiting for durability (db/durability.ts). */
+  readOnly?: true;
 }
 
 export function withPayload<S extends z.ZodType>(audience: Audience, schema: S, run: (ctx: HandlerContext, p: z.output<S>) => unknown): Route {
@@ -31,3 +33,8 @@ export function withPayload<S extends z.ZodType>(audience: Audience, schema: S, 
 }
 
 export const bare = (audience: Audience, run: (ctx: HandlerContext) => unknown): Route => ({ audience, run: (ctx) => run(ctx) });
+
+/** Marks routes that write nothing to the database (their acks need not wait for an fsync). */
+export function readOnly<R extends Record<string, Route>>(routes: R): R {
+  return Object.fromEntries(Object.entries(routes).map(([k, r]) => [k, { ...r, readOnly: true }])) as R;
+}

@@ -1,7 +1,7 @@
 /** Socket routes of contract-media.ts: agents only; a server without media answers MEDIA_DISABLED. */
 import { MediaConnectPayload, MediaProducePayload, MediaResumePayload, type MediaClientEvents } from './contract-media.js';
 import type { MediaCommands } from './media-commands.js';
-import { bare, withPayload, type HandlerContext, type Route } from './route.js';
+import { bare, readOnly, withPayload, type HandlerContext, type Route } from './route.js';
 
 /** Fixed-code refusal when the server runs without a mediasoup worker. */
 export class MediaDisabledError extends Error {
@@ -18,11 +18,12 @@ function media(c: HandlerContext): MediaCommands {
   return c.media;
 }
 
-export const MEDIA_ROUTES: Record<keyof MediaClientEvents, Route> = {
+// WebRTC signalling only: nothing here touches the database.
+export const MEDIA_ROUTES: Record<keyof MediaClientEvents, Route> = readOnly({
   'media:open': bare('agent', (c) => media(c).open(c.socketId, c.user.id)),
   'media:connect': withPayload('agent', MediaConnectPayload, (c, p) => media(c).connect(c.socketId, p)),
   'media:produce': withPayload('agent', MediaProducePayload, (c, p) => media(c).produce(c.socketId, p)),
   'media:warmup': bare('agent', (c) => media(c).warmup(c.socketId)),
   'media:resume': withPayload('agent', MediaResumePayload, (c, p) => media(c).resume(c.socketId, p.consumerId)),
   'media:close': bare('agent', (c) => media(c).close(c.socketId)),
-};
+});

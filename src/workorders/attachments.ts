@@ -16,8 +16,8 @@ import { workOrderAttachments } from '../db/schema.js';
 import { extensionFits, MEDIA_TYPES, sanitizeFileName, sniffKind, type AttachmentKind } from './attachments-sniff.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, type Actor, type OrderAction } from './lifecycle/index.js';
-import { findOrder, insertEvent, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
-import { canSee, type OrderScope } from './scope.js';
+import { insertEvent, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
+import { findInScope, type OrderScope } from './scope.js';
 import type { WorkOrdersService } from './workorders-service.js';
 
 export const ATTACHMENT_ERRORS = {
@@ -164,8 +164,7 @@ export class AttachmentsService {
       if (req.files.length === 0) throw new AttachmentError('ATTACHMENT_MISSING', 'attach at least one file');
       const now = this.now();
       return this.o.db.transaction((tx) => {
-        const order = findOrder(tx, req.orderId);
-        if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${req.orderId} not found`);
+        const order = findInScope(tx, scope, req.orderId);
         checkMayAttach(order, actor);
         if (req.expectedVersion !== undefined && req.expectedVersion !== order.version) {
           throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${req.expectedVersion}; reload and try again`, {
@@ -233,7 +232,7 @@ export class AttachmentsService {
 
   /** The order's attachments, oldest first; ORDER_NOT_FOUND outside the scope. */
   list(scope: OrderScope, orderId: number): AttachmentView[] {
-    visibleOrder(this.o.db, scope, orderId);
+    findInScope(this.o.db, scope, orderId);
     return this.o.db
       .select()
       .from(workOrderAttachments)
@@ -245,7 +244,7 @@ export class AttachmentsService {
 
   /** One attachment and the path of its file, for download; 404 outside the scope or when gone. */
   locate(scope: OrderScope, orderId: number, attachmentId: number): { view: AttachmentView; file: string } {
-    visibleOrder(this.o.db, scope, orderId);
+    findInScope(this.o.db, scope, orderId);
     const row = this.o.db
       .select()
       .from(workOrderAttachments)
@@ -256,12 +255,6 @@ export class AttachmentsService {
     if (!fs.existsSync(file)) throw new AttachmentError('ATTACHMENT_NOT_FOUND', `the file of attachment ${attachmentId} is missing`);
     return { view: toView(row), file };
   }
-}
-
-function visibleOrder(db: Db, scope: OrderScope, orderId: number): WorkOrder {
-  const order = findOrder(db, orderId);
-  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${orderId} not found`);
-  return order;
 }
 
 /**

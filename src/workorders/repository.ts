@@ -6,7 +6,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
-import type { ActorRole, OrderCategory, OrderEvent, OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
+import { newOrderState, type ActorRole, type OrderCategory, type OrderEvent, type OrderState, type OrderStatus, type Satisfaction } from './lifecycle/index.js';
 
 /** A drizzle transaction of the better-sqlite3 driver (synchronous). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -180,26 +180,8 @@ function placeholders<T extends object>(sample: T): T {
 function prepareOrderStatements(db: Db) {
   const sampleEvent: EventInput = { at: 0, action: '', fromStatus: null, toStatus: 'draft', actorId: null, actorRole: null };
   const sampleOrder: NewOrderRow = { number: '', channel: '', status: 'draft', callbackDue: false, now: 0 };
-  const fields = { category: null, subject: null, content: null, location: null, callerName: null, confidential: false };
   // Samples only name the columns: every value is bound per call.
-  const sampleState: OrderState = {
-    id: 0,
-    status: 'draft',
-    fields,
-    leadUnitId: null,
-    coUnitIds: [],
-    coRepliedUnitIds: [],
-    deadlineAt: null,
-    signDeadlineAt: null,
-    callbackDue: false,
-    pendingExtension: null,
-    satisfaction: null,
-    supervisionLevel: 0,
-    handlingRound: 1,
-    mergedIntoId: null,
-    linkedOrderIds: [],
-    updatedAt: 0,
-  };
+  const sampleState = newOrderState(0, 'draft', 0);
   const idIs = sql.placeholder('id');
   const versionIs = sql.placeholder('expected');
   const find = db.select().from(workOrders).where(eq(workOrders.id, idIs)).prepare();

@@ -9,7 +9,7 @@ import { workOrderUnits, workOrders } from '../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import type { Actor, ActorRole, OrderAction } from './lifecycle/index.js';
-import { findOrder } from './repository.js';
+import { findOrder, type DbOrTx, type WorkOrder } from './repository.js';
 import type { ApplyResult, WorkOrdersService } from './workorders-service.js';
 
 export type OrderScope =
@@ -102,7 +102,13 @@ export function applyInScope(
   scope: OrderScope,
   req: { readonly orderId: number; readonly action: OrderAction; readonly actor: Actor; readonly expectedVersion?: number | undefined },
 ): ApplyResult {
-  const order = findOrder(db, req.orderId);
-  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${req.orderId} not found`);
+  findInScope(db, scope, req.orderId);
   return orders.apply(req.orderId, req.action, req.actor, req.expectedVersion);
+}
+
+/** The order if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */
+export function findInScope(db: DbOrTx, scope: OrderScope, orderId: number): WorkOrder {
+  const order = findOrder(db, orderId);
+  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${orderId} not found`);
+  return order;
 }
