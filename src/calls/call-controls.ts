@@ -60,8 +60,13 @@ export class CallControls {
 
   private state(callId: string): ControlState {
     let s = this.states.get(callId);
-    if (!s) this.states.set(callId, (s = { held: false, holdBridgeId: null, muted: false, conference: null, transferredTo: null }));
+    if (!s) this.states.set(callId, (s = blankState()));
     return s;
+  }
+
+  /** The call ended (teardown ran) while we awaited Asterisk: `s` is no longer the call's state. */
+  private tornDown(callId: string, s: ControlState): boolean {
+    return this.states.get(callId) !== s;
   }
 
   /** The agent's own answered call, or a fixed-code refusal. */
@@ -80,8 +85,8 @@ export class CallControls {
     return { id: unit.id, name: unit.name, phone: unit.phone };
   }
 
-  view(call: LiveCall): CallControlsView {
-    const s = this.state(call.callId);
+  /** The controls as the agent sees them; `s` is the state an action holds, which teardown may already have dropped. */
+  view(call: LiveCall, s: ControlState = this.states.get(call.callId) ?? blankState()): CallControlsView {
     const conf = s.conference;
     return {
       callId: call.callId,
@@ -94,8 +99,8 @@ export class CallControls {
     };
   }
 
-  private publish(call: LiveCall): CallControlsView {
-    const v = this.view(call);
+  private publish(call: LiveCall, s?: ControlState): CallControlsView {
+    const v = this.view(call, s);
     this.o.events.emit('call.controls', v);
     return v;
   }
@@ -123,14 +128,19 @@ export class CallControls {
     if (s.held === held) return this.view(call);
     const ctl = this.o.switchboard.controls;
     if (held) {
-      s.holdBridgeId = await ctl.hold(call.agentLeg, call.bridgeId);
+      const holdBridgeId = await ctl.hold(call.agentLeg, call.bridgeId);
+      if (this.tornDown(callId, s)) {
+        await ctl.destroy(holdBridgeId).catch(() => undefined);
+        throw new ControlError('CALL_NOT_FOUND', `call ${callId} ended`);
+      }
+      s.holdBridgeId = holdBridgeId;
     } else if (s.holdBridgeId) {
       await ctl.unhold(call.agentLeg, call.bridgeId, s.holdBridgeId);
       s.holdBridgeId = null;
     }
     s.held = held;
     this.event(call, held ? 'held' : 'resumed', agentId);
-    return this.publish(call);
+    return this.publish(call, s);
   }
 
   async mute(agentId: number, callId: string, muted: boolean): Promise<CallControlsView> {
@@ -141,7 +151,7 @@ export class CallControls {
     await this.o.media?.setMuted(callId, muted).catch((err: unknown) => this.center.log.warn({ err, callId }, 'softphone mute failed; Asterisk mute stands'));
     s.muted = muted;
     this.event(call, muted ? 'muted' : 'unmuted', agentId);
-    return this.publish(call);
+    return this.publish(call, s);
   }
 
   /** Keys towards the far end: the unit while it is in a three-way call, else the caller. */
@@ -167,7 +177,8 @@ export class CallControls {
     }
     this.o.repo.transferred(callId, call.orderId, (this.o.now ?? Date.now)(), { id: agentId, role: 'agent', unitId: null }, unit);
     this.center.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
-    const view = this.publish(call);
+    // The caller leaving Stasis may already have ended the call (teardown dropped `s`): the view comes from `s`.
+    const view = this.publish(call, s);
     // The caller has left the agent's side: release the agent leg (its end finishes the call).
     await sw.hangup(call.agentLeg);
     return view;
@@ -180,10 +191,14 @@ export class CallControls {
     const s = this.state(callId);
     if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'a unit is already in this call');
     const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number);
+    if (this.tornDown(callId, s)) {
+      await this.o.switchboard.hangup(channelId).catch(() => undefined);
+      throw new ControlError('CALL_NOT_FOUND', `call ${callId} ended`);
+    }
     s.conference = { unitId: unit.id, unitName: unit.name, channelId, state: 'dialing' };
     this.unitLegs.set(channelId, callId);
     this.event(call, 'conference_started', agentId, { unitId: unit.id, phone: unit.phone });
-    return this.publish(call);
+    return this.publish(call, s);
   }
 
   async dropConference(agentId: number, callId: string): Promise<CallControlsView> {
@@ -248,4 +263,8 @@ export class CallControls {
     }
     if (s.holdBridgeId) await sw.controls.destroy(s.holdBridgeId).catch(() => undefined);
   }
+}
+
+function blankState(): ControlState {
+  return { held: false, holdBridgeId: null, muted: false, conference: null, transferredTo: null };
 }

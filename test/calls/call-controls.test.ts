@@ -24,8 +24,10 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
   const events = new DomainEvents();
   events.on('call.controls', (v) => published.push(v));
   let fail: string | null = null;
+  let during: ((name: string) => Promise<void>) | null = null;
   const op = async (name: string) => {
     ops.push(name);
+    await during?.(name);
     if (fail === name) throw Object.assign(new Error(name), { code: 'ASTERISK_UNAVAILABLE', statusCode: 503 });
   };
   const switchboard = {
@@ -77,7 +79,7 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
     agentCall.set(5, c.callId);
     return c;
   };
-  return { controls, ops, repoEvents, transfers, published, call, live, setFail: (f: string | null) => (fail = f) };
+  return { controls, ops, repoEvents, transfers, published, call, live, setFail: (f: string | null) => (fail = f), setDuring: (d: typeof during) => (during = d) };
 }
 
 const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: ControlError) => e.code);
@@ -204,4 +206,36 @@ t.test('teardown hangs up the unit leg, destroys the holding bridge and forgets 
   t.equal(r.controls.channelGone('unit-ch'), false);
   await r.controls.teardown(c);
   t.equal(r.ops.length, 4, 'a second teardown does nothing');
+});
+
+t.test('the call ends while Asterisk carries out an action: the reply is right and nothing is left behind', async (t) => {
+  // Transfer: the caller leaving Stasis ends the call (teardown) before `transfer` resolves.
+  {
+    const r = rig();
+    const c = r.call();
+    r.setDuring(async (name) => (name.startsWith('transfer') ? r.controls.teardown(c) : undefined));
+    const v = await r.controls.transfer(5, 'c1', 'city-amr');
+    t.same(v.transferredTo, { unitId: 'city-amr', unitName: '市市场监管局' }, 'the reply says where the caller went');
+    t.same(r.published.at(-1)?.transferredTo, { unitId: 'city-amr', unitName: '市市场监管局' }, 'and so does the publication');
+    t.equal(r.transfers.length, 1, 'the transfer is logged');
+    t.equal(r.controls.transferredTo('c1'), null, 'no state is re-created for the ended call');
+  }
+  // Hold: the caller hangs up while the holding bridge is made; the bridge is destroyed.
+  {
+    const r = rig();
+    const c = r.call();
+    r.setDuring(async (name) => (name.startsWith('hold') ? r.controls.teardown(c) : undefined));
+    await t.rejects(r.controls.hold(5, 'c1', true), { code: 'CALL_NOT_FOUND' });
+    t.ok(r.ops.includes('destroy hold-bridge'), 'the holding bridge made for an ended call is destroyed');
+    t.equal(r.published.length, 0, 'nothing published');
+  }
+  // Three-way: the call ends while the unit is being dialled; the unit leg is hung up.
+  {
+    const r = rig();
+    const c = r.call();
+    r.setDuring(async (name) => (name.startsWith('dial') ? r.controls.teardown(c) : undefined));
+    await t.rejects(r.controls.conference(5, 'c1', 'city-amr'), { code: 'CALL_NOT_FOUND' });
+    t.ok(r.ops.includes('hangup unit-ch'), 'the unit leg dialled for an ended call is hung up');
+    t.notOk(r.controls.isUnitLeg('unit-ch'), 'and not tracked');
+  }
 });
