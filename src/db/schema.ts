@@ -83,6 +83,8 @@ export const calls = sqliteTable(
     uniqueIndex('calls_channel_uq').on(t.channelId),
     index('calls_entered_idx').on(t.enteredAt),
     index('calls_caller_idx').on(t.callerId, t.enteredAt),
+    /** The calls still in progress (few): resumed after our restart (src/calls/resume.ts). */
+    index('calls_unfinished_idx').on(t.state).where(sql`${t.state} <> 'ended'`),
   ],
 );
 

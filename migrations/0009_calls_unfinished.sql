@@ -1,0 +1,1 @@
+CREATE INDEX `calls_unfinished_idx` ON `calls` (`state`) WHERE "calls"."state" <> 'ended';
