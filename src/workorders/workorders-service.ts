@@ -7,7 +7,7 @@
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent } from './lifecycle/index.js';
-import { nextOrderNumber } from './order-numbers.js';
+import { orderNumbers } from './order-numbers.js';
 import { listEvents, orderStatements, type OrderStatements, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 
 export interface NewDraft {
@@ -46,7 +46,7 @@ export interface OrderApplied {
  * transaction of that same Db, whose connection they then write on.
  */
 export class WorkOrdersService {
-  private readonly prefix: string;
+  private readonly nextNumber: (now: number) => string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
   private readonly stmts: OrderStatements;
 
@@ -55,7 +55,7 @@ export class WorkOrdersService {
     private readonly now: () => number = Date.now,
     opts: WorkOrdersServiceOptions = {},
   ) {
-    this.prefix = opts.numberPrefix ?? 'HZ';
+    this.nextNumber = orderNumbers(db, opts.numberPrefix ?? 'HZ');
     this.onApplied = opts.onApplied;
     this.stmts = orderStatements(db);
   }
@@ -134,8 +134,8 @@ export class WorkOrdersService {
    * The same as createDraft, inside the caller's transaction (e.g. the call record and its
    * draft are written together by the front door).
    */
-  createDraftIn(tx: Tx, input: NewDraft): WorkOrder {
-    return this.createIn(tx, input, 'draft', this.now());
+  createDraftIn(_tx: Tx, input: NewDraft): WorkOrder {
+    return this.createIn(input, 'draft', this.now());
   }
 
   /** The same as apply, inside the caller's transaction. */
@@ -145,11 +145,11 @@ export class WorkOrdersService {
 
   private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
     const now = this.now();
-    return this.db.transaction((tx) => this.createIn(tx, input, status, now));
+    return this.db.transaction(() => this.createIn(input, status, now));
   }
 
-  private createIn(tx: Tx, input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
-    const number = nextOrderNumber(tx, now, this.prefix);
+  private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
+    const number = this.nextNumber(now);
     const order = this.stmts.insertOrder({ ...input, number, status, callbackDue: status === 'missed_call', now });
     const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
       at: now,
