@@ -111,16 +111,25 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       callId, channelId, callerPhone: callerNumber || 'anonymous', callerName: callerName || null, dialled, hotline: hotline.number, at,
       state: state === 'queued' ? 'queued' : 'entered',
     });
-    const repeat = this.o.repo.openOrders(created.callerId, created.orderId, 1).length > 0;
+    const call = this.track({ callId, channelId, callerNumber, callerId: created.callerId, dialled, enteredAt: at, orderId: created.orderId, orderNumber: created.orderNumber, state });
+    this.log.info({ callId, dialled, hotline: call.hotline.number, orderId: created.orderId, priority: call.priority }, 'call entered');
+    return call;
+  }
+
+  /**
+   * Tracks a call in progress — new, or left by our previous process (resume.ts) — with the
+   * hotline it dialled and its priority (a repeat caller with an open order comes first), and
+   * shows it to the shift leads.
+   */
+  track(c: Pick<LiveCall, 'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'enteredAt' | 'orderId' | 'orderNumber' | 'state'>): LiveCall {
+    const hotline = hotlineFor(this.o.config.current().numbers, c.dialled);
+    const repeat = this.o.repo.openOrders(c.callerId, c.orderId, 1).length > 0;
     const call: LiveCall = {
-      callId, channelId, callerNumber, callerId: created.callerId, dialled, hotline, enteredAt: at,
-      priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
-      orderId: created.orderId, orderNumber: created.orderNumber, state, offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null,
-      directTo: null, directLeg: null, callerBridgeId: null,
+      ...c, hotline, priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
+      offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null, directTo: null, directLeg: null, callerBridgeId: null,
     };
     this.live.add(call);
-    this.log.info({ callId, dialled, hotline: hotline.number, orderId: created.orderId, repeat }, 'call entered');
-    this.o.events.emit('queue.changed', { at, upsertWaiting: [this.waitingView(call)] });
+    this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
     return call;
   }
 

@@ -40,6 +40,19 @@ export interface CreatedCall {
   orderNumber: string;
 }
 
+export interface UnfinishedCall {
+  callId: string;
+  channelId: string;
+  callerId: number;
+  callerPhone: string;
+  dialled: string;
+  state: Exclude<CallState, 'ended'>;
+  agentId: number | null;
+  enteredAt: number;
+  orderId: number;
+  orderNumber: string;
+}
+
 export interface CallerProfile {
   id: number;
   name: string | null;
@@ -167,6 +180,21 @@ export class CallsRepository {
       const content = order.fields.content ? `${order.fields.content}\n${note}` : note;
       this.orders.applyWithin(tx, orderId, { type: 'update_fields', fields: { content } }, actor);
     });
+  }
+
+  /** Calls the database holds as in progress (a previous process's, after a restart), oldest first. */
+  unfinished(): UnfinishedCall[] {
+    return this.db
+      .select({
+        callId: calls.id, channelId: calls.channelId, callerId: calls.callerId, callerPhone: calls.callerPhone, dialled: calls.dialledNumber,
+        state: calls.state, agentId: calls.agentId, enteredAt: calls.enteredAt, orderId: workOrders.id, orderNumber: workOrders.number,
+      })
+      .from(calls)
+      .innerJoin(workOrders, eq(workOrders.callId, calls.id))
+      .where(ne(calls.state, 'ended'))
+      .orderBy(calls.enteredAt)
+      .all()
+      .filter((r): r is UnfinishedCall => r.channelId !== null && r.callerId !== null);
   }
 
   findByChannel(channelId: string): { id: string; state: CallState } | undefined {

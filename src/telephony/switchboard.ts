@@ -76,6 +76,10 @@ export interface SwitchboardOptions {
  * halves of direct-ring Local channels. Reconciliation must not adopt them as callers.
  */
 const OWN_CHANNEL = /^(UnicastRTP\/|Snoop\/|Local\/.*;1$)/;
+/** Of those, the ones that only serve a bridge of ours (externalMedia, snoop). */
+const HELPER_CHANNEL = /^(UnicastRTP\/|Snoop\/)/;
+/** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's. */
+const OWN_BRIDGE = /^(agent-leg|direct|hold)-/;
 
 const QUEUE_CONTEXT = 'sunline-queue';
 
@@ -257,6 +261,18 @@ export class Switchboard {
     return all
       .filter((c) => c.dialplan?.app_name === 'Stasis' && !OWN_CHANNEL.test(c.name))
       .map((c) => ({ channelId: c.id, callerNumber: c.caller.number, callerName: c.caller.name, context: c.dialplan.context, exten: c.dialplan.exten }));
+  }
+
+  /**
+   * Our bridges (agent leg, direct offer, hold) with their channels, each channel flagged when
+   * it is one of our helper channels (externalMedia, snoop): what a sweep after our restart needs.
+   */
+  async ownBridges(): Promise<{ bridgeId: string; channels: { id: string; helper: boolean }[] }[]> {
+    const [bridges, channels] = await Promise.all([this.ari.bridges.list(), this.ari.channels.list()]);
+    const names = new Map(channels.map((c) => [c.id, c.name]));
+    return bridges
+      .filter((b) => OWN_BRIDGE.test(b.name ?? ''))
+      .map((b) => ({ bridgeId: b.id, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
   }
 
   /** Ids of every channel Asterisk has now. */

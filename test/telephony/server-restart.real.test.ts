@@ -1,0 +1,146 @@
+/**
+ * Our server restarts (a deploy, a crash) while Asterisk keeps the calls: a caller waiting in
+ * the queue or left mid-greeting stays the same call with the same order; a call answered at
+ * the time is ended as `server_restart` and what the previous process left in Asterisk for it
+ * (agent leg, bridge, helper channels) is removed; a caller who hung up meanwhile is abandoned.
+ *
+ * A crash is played by cutting ARI and AMI before closing: the closing server can then send
+ * nobody anywhere (its drain fails), as a killed process would.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { placeCall } from '../harness/sipp.js';
+import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
+import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import type { ScreenPop } from '../../src/realtime/contract.js';
+import type { Sunline } from '../../src/app.js';
+
+type AriChannel = { id: string; name: string; dialplan: { context: string } };
+type AriBridge = { id: string; name: string; channels: string[] };
+type Teardown = { teardown(fn: () => unknown): void };
+
+function dataDir(t: Teardown): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-restart-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return { SUNLINE_DATA_DIR: dir };
+}
+
+/** Our process dies: Asterisk loses both connections at once, nothing is handed over. */
+async function crash(app: Sunline): Promise<void> {
+  await Promise.all([app.calls.ari!.close(), app.calls.ami!.close()]);
+  await app.close();
+}
+
+async function restarted(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string>): Promise<Sunline & { url: string }> {
+  const app = await server(t, asterisk, env);
+  await until('telephony up again', () => app.calls.center?.telephonyUp());
+  return app;
+}
+
+const callRow = (app: Sunline, id: string) => app.db.sqlite.prepare('select state, outcome from calls where id = ?').get(id) as { state: string; outcome: string | null };
+const eventTypes = (app: Sunline, id: string) => (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(id) as { type: string }[]).map((r) => r.type);
+
+t.test('a caller queued before our restart is the same call after it', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13500005555', holdMs: 60_000 });
+  t.teardown(() => call.kill());
+  const row = await until('queued', () => first.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555' and state = 'queued'").get() as { id: string } | undefined);
+  await first.close();
+
+  const second = await server(t, asterisk, env);
+  await until('telephony up again', () => second.calls.center?.telephonyUp());
+  const live = await until('the waiting caller is live again', () => second.calls.center!.live.all().find((c) => c.callerNumber === '13500005555'));
+  t.equal(live.callId, row.id, 'same call id');
+  const rows = second.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555'").all();
+  t.same(rows, [{ id: row.id, state: 'queued' }], 'one call row, still queued');
+  const orders = second.db.sqlite.prepare('select count(*) as n from work_orders where call_id = ?').get(row.id) as { n: number };
+  t.equal(orders.n, 1, 'its draft order kept');
+
+  const agent = await consoleFor(t, second, 'agent-r', 'agent');
+  const offered = next(agent.socket, 'call:offered');
+  await command(agent.socket, 'agent:login', {});
+  const pop = (await offered) as ScreenPop;
+  t.equal(pop.callId, row.id, 'offered as the same call');
+  t.equal(pop.hotline.number, '12315');
+  await command(agent.socket, 'call:answer', { callId: pop.callId });
+  t.equal((second.db.sqlite.prepare('select state from calls where id = ?').get(row.id) as { state: string }).state, 'answered');
+});
+
+t.test('a caller mid-greeting when we crash goes on to the queue as the same call', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const call = placeCall({ sip: asterisk.sip, number: '12333', callerId: '13500006666', holdMs: 60_000 });
+  t.teardown(() => call.kill());
+  const live = await until('at the front door', () => first.calls.center!.live.all().find((c) => c.callerNumber === '13500006666' && c.state === 'front_door'));
+  await crash(first);
+  const inStasis = await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`);
+  t.equal(inStasis.dialplan.context !== 'sunline-queue', true, 'the caller was left where the greeting had it, not in the queue');
+
+  const second = await restarted(t, asterisk, env);
+  await until('queued again', () => (callRow(second, live.callId).state === 'queued' ? true : undefined));
+  await until('in app_queue', async () => ((await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`)).dialplan.context === 'sunline-queue' ? true : undefined));
+  t.same(second.db.sqlite.prepare("select count(*) as n from calls where caller_phone = '13500006666'").get(), { n: 1 }, 'one call row');
+  const agent = await consoleFor(t, second, 'agent-g', 'agent');
+  const offered = next(agent.socket, 'call:offered');
+  await command(agent.socket, 'agent:login', {});
+  const pop = (await offered) as ScreenPop;
+  t.equal(pop.callId, live.callId, 'offered as the same call');
+  t.equal(pop.hotline.number, '12333');
+});
+
+t.test('a call answered when we crash is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const agent = await consoleFor(t, first, 'agent-h', 'agent');
+  await command(agent.socket, 'agent:login', {});
+  const offered = next(agent.socket, 'call:offered');
+  const talking = placeCall({ sip: asterisk.sip, number: '12328', callerId: '13500007777', holdMs: 60_000 });
+  t.teardown(() => talking.kill());
+  const pop = (await offered) as ScreenPop;
+  await command(agent.socket, 'call:answer', { callId: pop.callId });
+  const answered = first.calls.center!.live.get(pop.callId)!;
+  const { agentLeg, bridgeId, channelId } = answered as { agentLeg: string; bridgeId: string; channelId: string };
+  // A helper channel of ours in the agent's bridge, as the browser audio's externalMedia is.
+  const snoop = await ari<{ id: string }>(asterisk, 'POST', `/channels/${agentLeg}/snoop?spy=in&app=${asterisk.ari.app}&appArgs=direct`);
+  await until('snoop in the bridge', async () => {
+    await ari(asterisk, 'POST', `/bridges/${bridgeId}/addChannel?channel=${snoop.id}`).catch(() => undefined);
+    return (await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels.includes(snoop.id) ? true : undefined;
+  });
+  // A second caller waits (nobody else is available) and hangs up while we are down.
+  const waiting = placeCall({ sip: asterisk.sip, number: '12356', callerId: '13500008888', holdMs: 60_000 });
+  t.teardown(() => waiting.kill());
+  const queued = await until('second caller queued', () => first.calls.center!.live.all().find((c) => c.callerNumber === '13500008888' && c.state === 'queued'));
+  await crash(first);
+  await ari(asterisk, 'DELETE', `/channels/${queued.channelId}`);
+  await until('second caller gone', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === queued.channelId) ? undefined : true));
+
+  const second = await restarted(t, asterisk, env);
+  await until('the answered call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
+  t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
+  const hungUp = second.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(pop.callId) as { data: string };
+  t.same(JSON.parse(hungUp.data), { reason: 'server_restart' });
+  await until('agent leg, snoop and bridge removed', async () => {
+    const ids = new Set((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).map((c) => c.id));
+    const bridges = await ari<AriBridge[]>(asterisk, 'GET', '/bridges');
+    return !ids.has(agentLeg) && !ids.has(snoop.id) && !bridges.some((b) => b.id === bridgeId) ? true : undefined;
+  });
+  const caller = await until('the caller goes on to the survey', async () => (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'));
+  t.ok(caller, 'the caller is not dropped: the dialplan goes on as after an agent hang-up');
+
+  await until('the second caller abandoned', () => (callRow(second, queued.callId).state === 'ended' ? true : undefined));
+  t.same(callRow(second, queued.callId), { state: 'ended', outcome: 'abandoned' });
+  t.equal(eventTypes(second, queued.callId).at(-1), 'abandoned');
+  const order = second.db.sqlite.prepare('select status from work_orders where call_id = ?').get(queued.callId) as { status: string };
+  t.equal(order.status, 'missed_call', "the abandoned caller's draft order is closed as abandoned");
+  t.same(second.calls.center!.live.all(), [], 'nothing left live but what Asterisk still has');
+});
