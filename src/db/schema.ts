@@ -44,6 +44,22 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * Agents logged in now and their state (src/agents/agent-sessions-store.ts): a restart of the
+ * server keeps them logged in, in their state, on their call. A logged-out agent has no row.
+ */
+export const agentSessions = sqliteTable('agent_sessions', {
+  agentId: integer('agent_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  displayName: text('display_name').notNull(),
+  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused'] }).notNull(),
+  since: integer('since').notNull(),
+  pauseReason: text('pause_reason'),
+  callId: text('call_id'),
+  penalty: integer('penalty').notNull().default(0),
+});
+
 export const callers = sqliteTable(
   'callers',
   {
