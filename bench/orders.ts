@@ -3,7 +3,8 @@
  * through WorkOrdersService (one transaction per order, as in production), then list/filter and
  * full-text search latency through the same query code the REST API uses. Creates are timed in
  * the default SUNLINE_DB_SYNC=group (concurrent requests, each create then await durable()) and,
- * as extra fields, with full and normal.
+ * as extra fields, with full and normal; with how busy the group fsyncs keep the disk and how
+ * much WAL a create writes (create_fsync_*, create_wal_*).
  *
  *   npm run bench:orders [-- --orders 1000000 --creates 20000 --queries 300]
  * A unit handler's lists and searches (unit_list_*, unit_search_*) go through their scope.
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
+import { fdatasyncFile } from '../src/db/durability.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
@@ -41,7 +43,15 @@ const pct = (xs: number[], p: number) => {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-orders-'));
-  const h = openDb({ file: path.join(dir, 'bench.db'), synchronous: 'group' });
+  const dbFile = path.join(dir, 'bench.db');
+  // The group fsyncs are the server's own (fdatasyncFile), timed: how busy the disk keeps them.
+  const fsyncMs: number[] = [];
+  const fsync = async (file: string) => {
+    const f0 = process.hrtime.bigint();
+    await fdatasyncFile(file, dbFile);
+    fsyncMs.push(Number(process.hrtime.bigint() - f0) / 1e6);
+  };
+  const h = openDb({ file: dbFile, synchronous: 'group', fsync });
   const t0 = Date.now();
   const now = Date.now();
   const insert = h.sqlite.prepare(`insert into work_orders
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
   const MODES = ['group', 'full', 'normal'] as const;
   type Mode = (typeof MODES)[number];
   const tally = Object.fromEntries(MODES.map((m) => [m, { n: 0, ns: 0, cpuUs: 0, fsyncs: 0 }])) as Record<Mode, { n: number; ns: number; cpuUs: number; fsyncs: number }>;
+  fsyncMs.length = 0;
   const answerMs: number[] = [];
   const create = (i: number) => service.createDraft({ channel: pick(CHANNELS, i), callerPhone: `1380000${String(i % 10_000).padStart(4, '0')}` });
   for (let done = 0, block = 0; done < CREATES; block++) {
@@ -114,10 +125,26 @@ async function main(): Promise<void> {
   const full = rate('full');
   const normal = rate('normal');
   const perFsync = tally.group.n / Math.max(1, tally.group.fsyncs);
+  // Share of the group blocks' wall time during which a group fsync was running (1 = the disk
+  // never rested: the rate is bound by how fast it flushes the WAL, not by the CPU).
+  const fsyncBusy = fsyncMs.reduce((a, b) => a + b, 0) / (tally.group.ns / 1e6);
+  // WAL written per create: every page a create dirties is one frame (page + 24-byte header),
+  // written by the commit and flushed by the fsync. Counted over WAL_SAMPLE creates with no
+  // checkpoint in between.
+  const WAL_SAMPLE = 200;
+  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const autoCheckpoint = h.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+  h.sqlite.pragma('wal_autocheckpoint = 0');
+  for (let i = 0; i < WAL_SAMPLE; i++) create(i);
+  const walBytes = fs.statSync(`${dbFile}-wal`).size - 32; // minus the WAL header
+  const walFrames = walBytes / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24);
+  h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+  const walKbPerCreate = walBytes / 1024 / WAL_SAMPLE;
   process.stdout.write(
     `created orders through WorkOrdersService, one transaction each: ${group.perS.toFixed(0)}/s (group, the default: ${CONCURRENCY} requests in flight, ` +
-      `${perFsync.toFixed(1)} creates per fdatasync, answered p50 ${pct(answerMs, 50).toFixed(2)} ms p99 ${pct(answerMs, 99).toFixed(2)} ms; ${group.cpuUs.toFixed(0)} µs CPU each), ` +
-      `${full.perS.toFixed(0)}/s (full; ${full.cpuUs.toFixed(0)} µs), ${normal.perS.toFixed(0)}/s (normal; ${normal.cpuUs.toFixed(0)} µs)\n`,
+      `${perFsync.toFixed(1)} creates per fdatasync of p50 ${pct(fsyncMs, 50).toFixed(2)} ms, fsync busy ${(fsyncBusy * 100).toFixed(0)} %, answered p50 ${pct(answerMs, 50).toFixed(2)} ms p99 ${pct(answerMs, 99).toFixed(2)} ms; ${group.cpuUs.toFixed(0)} µs CPU each), ` +
+      `${full.perS.toFixed(0)}/s (full; ${full.cpuUs.toFixed(0)} µs), ${normal.perS.toFixed(0)}/s (normal; ${normal.cpuUs.toFixed(0)} µs); ` +
+      `${(walFrames / WAL_SAMPLE).toFixed(1)} WAL frames (${walKbPerCreate.toFixed(0)} KiB) per create\n`,
   );
 
   const scope = { kind: 'all', hideReporter: false } as const;
@@ -175,13 +202,17 @@ async function main(): Promise<void> {
   if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {
-    orders: ORDERS + CREATES,
+    orders: ORDERS + CREATES + WAL_SAMPLE,
     generate_s: Number(generateS.toFixed(1)),
     create_per_s: Math.round(group.perS),
     create_per_s_sync_full: Math.round(full.perS),
     create_per_s_sync_normal: Math.round(normal.perS),
     create_concurrency: CONCURRENCY,
     creates_per_fsync: Number(perFsync.toFixed(1)),
+    create_fsync_p50_ms: Number(pct(fsyncMs, 50).toFixed(2)),
+    create_fsync_busy: Number(fsyncBusy.toFixed(2)),
+    create_wal_frames: Number((walFrames / WAL_SAMPLE).toFixed(1)),
+    create_wal_kib: Number(walKbPerCreate.toFixed(1)),
     create_answer_p50_ms: Number(pct(answerMs, 50).toFixed(2)),
     create_answer_p99_ms: Number(pct(answerMs, 99).toFixed(2)),
     create_cpu_us: Math.round(group.cpuUs),
