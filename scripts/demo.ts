@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
@@ -24,6 +25,22 @@ const { values: args } = parseArgs({
 
 const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
 
+/**
+ * Each demo run starts a new Asterisk: agents logged in during the last run (kept across
+ * restarts by agent_sessions) would be offered calls with nobody at their console. A database
+ * from before agent_sessions existed has nothing to forget.
+ */
+function forgetAgentSessions(dbFile: string): void {
+  if (!fs.existsSync(dbFile)) return;
+  const db = new Database(dbFile);
+  try {
+    const table = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'agent_sessions'").get();
+    if (table) db.prepare('delete from agent_sessions').run();
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write('starting Asterisk 22 with dialplan/ …\n');
   const asterisk = await startAsterisk({ ariApp: 'sunline' });
@@ -32,6 +49,7 @@ async function main(): Promise<void> {
     SUNLINE_DATA_DIR: process.env['SUNLINE_DATA_DIR'] ?? path.join('var', 'demo'),
     ...sandboxEnv(asterisk),
   });
+  forgetAgentSessions(env.dbFile);
   const app = await buildApp(env);
   for (const u of DEMO_USERS) await app.users.upsert(u);
   // Orders for the unit portal (unit-amr) and one a citizen can look up at /lookup.

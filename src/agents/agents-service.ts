@@ -1,13 +1,16 @@
 /**
- * Agents and their place in the 12345 queue. The state lives here (in memory: a restart logs
- * everyone out and the consoles log back in); every change is pushed to Asterisk (queue
- * membership, pause, the device state app_queue follows) and published as a domain event.
+ * Agents and their place in the 12345 queue. The state lives here, written through to the
+ * database when a store is given (agent_sessions: a restart of the server keeps everyone logged
+ * in, in their state; reconcile settles calls that did not survive it); every change is pushed
+ * to Asterisk (queue membership, pause, the device state app_queue follows) and published as a
+ * domain event.
  */
 import type { Logger } from 'pino';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { AgentView } from '../realtime/contract.js';
 import type { Switchboard } from '../telephony/switchboard.js';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
+import type { AgentSessionsStore } from './agent-sessions-store.js';
 
 export class AgentError extends Error {
   constructor(
@@ -27,6 +30,8 @@ export interface AgentsServiceOptions {
   now?: () => number;
   /** Wrap-up ends by itself after this long (the agent usually ends it by saving the order). */
   wrapUpMs: number;
+  /** Where the sessions outlive the process; without it a restart logs everyone out. */
+  store?: AgentSessionsStore;
 }
 
 export class AgentsService {
@@ -37,6 +42,11 @@ export class AgentsService {
 
   constructor(private readonly o: AgentsServiceOptions) {
     this.now = o.now ?? Date.now;
+    // Back after a restart: a wrap-up goes on for what is left of it.
+    for (const v of o.store?.load() ?? []) {
+      this.views.set(v.agentId, v);
+      if (v.state === 'wrap_up') this.startWrapUp(v.agentId, Math.max(0, o.wrapUpMs - (this.now() - v.since)));
+    }
   }
 
   view(agentId: number, displayName = `agent ${agentId}`): AgentView {
@@ -48,8 +58,10 @@ export class AgentsService {
     return [...this.views.values()].filter((v) => v.state !== 'logged_out').sort((a, b) => a.agentId - b.agentId);
   }
 
+  /** Logs the agent in; one already logged in (kept across our restart) stays as it is. */
   login(agentId: number, displayName: string, penalty = 0): Promise<AgentView> {
     return this.serial(agentId, async () => {
+      if (this.view(agentId).state !== 'logged_out') return this.view(agentId);
       const current = { ...this.view(agentId, displayName), displayName };
       const next = this.next(current, { type: 'login', penalty });
       const sw = this.requireSwitchboard();
@@ -154,6 +166,7 @@ export class AgentsService {
   }
 
   private commit(next: AgentView): AgentView {
+    this.o.store?.save(next);
     this.views.set(next.agentId, next);
     this.o.log.info({ agentId: next.agentId, state: next.state, callId: next.callId }, 'agent state');
     this.o.events.emit('agent.state_changed', next);
@@ -169,14 +182,14 @@ export class AgentsService {
     }
   }
 
-  private startWrapUp(agentId: number): void {
+  private startWrapUp(agentId: number, ms = this.o.wrapUpMs): void {
     this.clearWrapUp(agentId);
     const timer = setTimeout(() => {
       this.wrapUpTimers.delete(agentId);
       if (this.view(agentId).state === 'wrap_up') {
         this.apply(agentId, { type: 'wrapup_done' }).catch((err: unknown) => this.o.log.warn({ err, agentId }, 'wrap-up timer'));
       }
-    }, this.o.wrapUpMs);
+    }, ms);
     timer.unref();
     this.wrapUpTimers.set(agentId, timer);
   }

@@ -119,7 +119,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   /**
    * Tracks a call in progress — new, or left by our previous process (resume.ts) — with the
    * hotline it dialled and its priority (a repeat caller with an open order comes first), and
-   * shows it to the shift leads.
+   * shows a waiting one to the shift leads.
    */
   track(c: Pick<LiveCall, 'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'enteredAt' | 'orderId' | 'orderNumber' | 'state'>): LiveCall {
     const hotline = hotlineFor(this.o.config.current().numbers, c.dialled);
@@ -129,7 +129,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null, directTo: null, directLeg: null, callerBridgeId: null,
     };
     this.live.add(call);
-    this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
+    if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
     return call;
   }
 
@@ -293,6 +293,13 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const a = this.o.agents.view(agentId);
     const call = a.state === 'ringing' && a.callId ? this.live.get(a.callId) : undefined;
     return call ? this.screenPop(call) : null;
+  }
+
+  /** The call the agent is talking on: a console reloaded mid-call gets its screen-pop back. */
+  callInProgress(agentId: number): ScreenPop | null {
+    const a = this.o.agents.view(agentId);
+    const call = a.state === 'on_call' && a.callId ? this.live.get(a.callId) : undefined;
+    return call && call.state === 'answered' && call.answeredBy === agentId ? this.screenPop(call) : null;
   }
 
   queueSnapshot(): QueueSnapshot {

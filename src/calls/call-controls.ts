@@ -190,7 +190,7 @@ export class CallControls {
     const unit = this.unit(unitId);
     const s = this.state(callId);
     if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'a unit is already in this call');
-    const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number);
+    const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number, unit.id);
     if (this.tornDown(callId, s)) {
       await this.o.switchboard.hangup(channelId).catch(() => undefined);
       throw new ControlError('CALL_NOT_FOUND', `call ${callId} ended`);
@@ -240,6 +240,20 @@ export class CallControls {
     if (!call) return;
     this.event(call, 'conference_ended', agentId, { by: agentId === null ? 'unit' : 'agent' });
     this.publish(call);
+  }
+
+  /**
+   * A call taken over after our restart (resume.ts): its hold and three-way state as Asterisk
+   * has them. Mute is not readable from Asterisk: the taker unmutes the leg.
+   */
+  restore(callId: string, r: { holdBridgeId: string | null; conference: { unitId: string; unitName: string; channelId: string } | null }): void {
+    const s = this.state(callId);
+    s.held = r.holdBridgeId !== null;
+    s.holdBridgeId = r.holdBridgeId;
+    if (r.conference) {
+      s.conference = { ...r.conference, state: 'up' };
+      this.unitLegs.set(r.conference.channelId, callId);
+    }
   }
 
   /** A three-way call's unit leg we track (reconcile must not adopt it as a caller). */

@@ -7,6 +7,7 @@ import type { Env } from '../config/env.js';
 import type { ConfigStore } from '../config/files/index.js';
 import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
+import { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
 import type { ConsoleCommands } from '../realtime/commands.js';
 import { AriClient } from '../telephony/ari/index.js';
@@ -42,7 +43,7 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
   const ari = new AriClient({ ...env.ari, logger: log });
   const ami = new AmiGateway({ ...env.ami, logger: log });
   const switchboard = new Switchboard({ ari, ami, log });
-  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs });
+  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
   const orders = new WorkOrdersService(deps.db);
   const system = deps.users.systemUser();
   const center = new CallCenter({

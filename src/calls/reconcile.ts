@@ -10,9 +10,11 @@
  *    queue; agent legs and unknown three-way unit legs left there are hung up (app_queue rings
  *    again);
  *  - live calls whose channels no longer exist (Asterisk restarted) are finished;
- *  - once per process, at its first reconcile: the bridges our previous process made (agent
- *    leg, direct offer, hold) that hold nothing we track are destroyed, and the externalMedia /
- *    snoop channels in them hung up (nothing of ours is in flight before the first reconcile).
+ *  - once per process, at its first reconcile: agents back (agent_sessions) on a call or an
+ *    offer that did not survive are settled (wrap-up, available); the bridges our previous
+ *    process made (agent leg, direct offer, hold) that hold nothing we track are destroyed, and
+ *    the externalMedia / snoop channels in them hung up (nothing of ours is in flight before
+ *    the first reconcile).
  */
 import type { CallCenter } from './call-center.js';
 import { resumeUnfinished } from './resume.js';
@@ -37,7 +39,7 @@ async function doReconcile(cc: CallCenter): Promise<void> {
 
   let resumed = resumedAtFrontDoor.get(cc);
   if (!resumed) resumedAtFrontDoor.set(cc, (resumed = new Map()));
-  for (const [channelId, call] of resumeUnfinished(cc)) if (call.state === 'front_door') resumed.set(channelId, call);
+  for (const [channelId, call] of await resumeUnfinished(cc)) if (call.state === 'front_door') resumed.set(channelId, call);
   const atFrontDoor = (channelId: string) => {
     const call = resumed.get(channelId);
     if (call && call.state === 'front_door' && cc.live.get(call.callId) === call) return call;
@@ -84,16 +86,28 @@ async function doReconcile(cc: CallCenter): Promise<void> {
   }
 
   if (!swept.has(cc)) {
+    await settleRestoredAgents(cc);
     await sweepLeftovers(cc);
     swept.add(cc);
+  }
+}
+
+/** Agents back after our restart (agent_sessions) on a call or an offer that did not survive it. */
+async function settleRestoredAgents(cc: CallCenter): Promise<void> {
+  for (const a of cc.o.agents.loggedIn()) {
+    if ((a.state !== 'ringing' && a.state !== 'on_call') || a.callId === null) continue;
+    const call = cc.live.get(a.callId);
+    const theirs = a.state === 'on_call' ? call?.state === 'answered' && call.answeredBy === a.agentId : call?.offeredTo === a.agentId;
+    if (!theirs) await cc.o.agents.settleCall(a.agentId, a.callId);
   }
 }
 
 async function sweepLeftovers(cc: CallCenter): Promise<void> {
   const sw = cc.o.switchboard;
   const tracked = (id: string) => cc.live.byCallerChannel(id) || cc.live.leg(id) || cc.controls.isUnitLeg(id);
+  const inUse = new Set(cc.live.all().flatMap((c) => [c.bridgeId, c.callerBridgeId]));
   for (const bridge of await sw.ownBridges()) {
-    if (bridge.channels.some((ch) => tracked(ch.id))) continue;
+    if (inUse.has(bridge.bridgeId) || bridge.channels.some((ch) => tracked(ch.id))) continue;
     for (const ch of bridge.channels) if (ch.helper) await sw.hangup(ch.id).catch(() => undefined);
     await sw.destroyBridge(bridge.bridgeId);
     cc.log.info({ bridgeId: bridge.bridgeId, channels: bridge.channels.length }, 'removed a bridge left by our previous process');

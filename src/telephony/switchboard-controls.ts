@@ -91,7 +91,7 @@ export class SwitchboardControls {
   }
 
   /** Dials the unit; once it answers it enters Stasis as 'unit,<callId>'. Returns its channel id. */
-  async dialUnit(phone: string, callId: string, callerId: string): Promise<string> {
+  async dialUnit(phone: string, callId: string, callerId: string, unitId?: string): Promise<string> {
     const ch = await this.ari.channels.originate({
       endpoint: unitEndpoint(phone),
       app: this.ari.app,
@@ -99,7 +99,8 @@ export class SwitchboardControls {
       callerId,
       timeout: 45,
       // SUNLINE_UNIT_LEG: after our restart, reconcile knows this Stasis channel is no caller.
-      variables: { SUNLINE_CALL_ID: callId, SUNLINE_UNIT_LEG: '1' },
+      // SUNLINE_UNIT_ID: which unit, for taking the three-way call over after our restart.
+      variables: { SUNLINE_CALL_ID: callId, SUNLINE_UNIT_LEG: '1', ...(unitId ? { SUNLINE_UNIT_ID: unitId } : {}) },
     });
     this.log.info({ callId, channelId: ch.id }, 'unit leg dialled');
     return ch.id;

@@ -267,12 +267,28 @@ export class Switchboard {
    * Our bridges (agent leg, direct offer, hold) with their channels, each channel flagged when
    * it is one of our helper channels (externalMedia, snoop): what a sweep after our restart needs.
    */
-  async ownBridges(): Promise<{ bridgeId: string; channels: { id: string; helper: boolean }[] }[]> {
+  async ownBridges(): Promise<{ bridgeId: string; name: string; channels: { id: string; helper: boolean }[] }[]> {
     const [bridges, channels] = await Promise.all([this.ari.bridges.list(), this.ari.channels.list()]);
     const names = new Map(channels.map((c) => [c.id, c.name]));
     return bridges
       .filter((b) => OWN_BRIDGE.test(b.name ?? ''))
-      .map((b) => ({ bridgeId: b.id, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
+      .map((b) => ({ bridgeId: b.id, name: b.name, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
+  }
+
+  /**
+   * What our Stasis app holds of the calls in progress, for taking them over after our restart:
+   * agent legs (with the call they name) and answered three-way unit legs (their call, unit).
+   */
+  async callLegsInStasis(): Promise<{ agentLegs: AgentLeg[]; unitLegs: { channelId: string; callId: string; unitId: string | null }[] }> {
+    const inApp = (await this.ari.channels.list()).filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(`${this.ari.app},`));
+    const args = (c: Channel) => c.dialplan.app_data.split(',').slice(1);
+    const agentLegs = await Promise.all(inApp.filter((c) => args(c)[0] === 'agent').map((c) => this.describeAgentLeg(c, Number(args(c)[1]), Date.now())));
+    const unitLegs = await Promise.all(
+      inApp
+        .filter((c) => args(c)[0] === 'unit')
+        .map(async (c) => ({ channelId: c.id, callId: args(c)[1] ?? '', unitId: (await this.ari.channels.getChannelVar(c.id, 'SUNLINE_UNIT_ID').catch(() => '')) || null })),
+    );
+    return { agentLegs, unitLegs };
   }
 
   /** Ids of every channel Asterisk has now. */

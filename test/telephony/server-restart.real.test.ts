@@ -1,8 +1,10 @@
 /**
  * Our server restarts (a deploy, a crash) while Asterisk keeps the calls: a caller waiting in
- * the queue or left mid-greeting stays the same call with the same order; a call answered at
- * the time is ended as `server_restart` and what the previous process left in Asterisk for it
- * (agent leg, bridge, helper channels) is removed; a caller who hung up meanwhile is abandoned.
+ * the queue or left mid-greeting stays the same call with the same order; agents stay logged
+ * in; a call answered at the time goes on with its agent, bridge and hold state (the stale
+ * helper channel in its bridge hung up); one whose agent session is gone is ended as
+ * `server_restart` and what the previous process left in Asterisk for it (agent leg, bridge,
+ * helper channels) is removed; a caller who hung up meanwhile is abandoned.
  *
  * A crash is played by cutting ARI and AMI before closing: the closing server can then send
  * nobody anywhere (its drain fails), as a killed process would.
@@ -11,7 +13,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import Database from 'better-sqlite3';
 import { placeCall } from '../harness/sipp.js';
+import { unitPhone } from '../harness/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
 import type { ScreenPop } from '../../src/realtime/contract.js';
@@ -96,31 +100,76 @@ t.test('a caller mid-greeting when we crash goes on to the queue as the same cal
   t.equal(pop.hotline.number, '12333');
 });
 
-t.test('a call answered when we crash is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned', async (t) => {
-  const asterisk = await sandbox(t);
-  const env = dataDir(t);
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
-  const agent = await consoleFor(t, first, 'agent-h', 'agent');
+/** An agent on an answered call, with a snoop channel of ours in the agent's bridge standing for the browser audio. */
+async function answeredCall(t: Teardown, asterisk: AsteriskSandbox, app: Sunline & { url: string }, username: string, callerId: string) {
+  const agent = await consoleFor(t, app, username, 'agent');
   await command(agent.socket, 'agent:login', {});
   const offered = next(agent.socket, 'call:offered');
-  const talking = placeCall({ sip: asterisk.sip, number: '12328', callerId: '13500007777', holdMs: 60_000 });
-  t.teardown(() => talking.kill());
+  const sipp = placeCall({ sip: asterisk.sip, number: '12328', callerId, holdMs: 60_000 });
+  t.teardown(() => sipp.kill());
   const pop = (await offered) as ScreenPop;
   await command(agent.socket, 'call:answer', { callId: pop.callId });
-  const answered = first.calls.center!.live.get(pop.callId)!;
-  const { agentLeg, bridgeId, channelId } = answered as { agentLeg: string; bridgeId: string; channelId: string };
-  // A helper channel of ours in the agent's bridge, as the browser audio's externalMedia is.
+  const { agentLeg, bridgeId, channelId } = app.calls.center!.live.get(pop.callId) as { agentLeg: string; bridgeId: string; channelId: string };
   const snoop = await ari<{ id: string }>(asterisk, 'POST', `/channels/${agentLeg}/snoop?spy=in&app=${asterisk.ari.app}&appArgs=direct`);
   await until('snoop in the bridge', async () => {
     await ari(asterisk, 'POST', `/bridges/${bridgeId}/addChannel?channel=${snoop.id}`).catch(() => undefined);
     return (await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels.includes(snoop.id) ? true : undefined;
   });
+  return { agent, pop, agentLeg, bridgeId, channelId, snoop };
+}
+
+t.test('a call answered when we crash goes on: same agent, leg and bridge, still on hold; the agent releases hold and hangs up', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-k', '13500009999');
+  await command(agent.socket, 'call:hold', { callId: pop.callId, held: true });
+  await crash(first);
+
+  const second = await restarted(t, asterisk, env);
+  const live = await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
+  t.same([live.state, live.answeredBy, live.agentLeg, live.bridgeId, live.channelId], ['answered', agent.id, agentLeg, bridgeId, channelId], 'taken over as it was');
+  t.same(second.calls.center!.queueSnapshot().waiting, [], 'not shown as waiting');
+  await until('the stale helper channel hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === snoop.id) ? undefined : true));
+  t.ok((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.id === bridgeId), "the agent's bridge is kept");
+
+  const again = await consoleFor(t, second, 'agent-k', 'agent');
+  const state = next(again.socket, 'agent:state');
+  const controls = next(again.socket, 'call:controls');
+  await command(again.socket, 'sync');
+  t.same([(await state).state, (await state).callId], ['on_call', pop.callId], 'the agent is still on the call');
+  t.same([(await controls).callId, (await controls).held, (await controls).muted], [pop.callId, true, false], 'still on hold');
+
+  await command(again.socket, 'call:hold', { callId: pop.callId, held: false });
+  await until('the agent leg back in its bridge', async () => ((await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels.includes(agentLeg) ? true : undefined));
+  t.notOk((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name === `hold-${agentLeg}`), 'the holding bridge is gone');
+  const ended = next(again.socket, 'call:update', (u) => u.callId === pop.callId && u.state === 'ended');
+  const wrap = next(again.socket, 'agent:state', (a) => a.state === 'wrap_up');
+  await command(again.socket, 'call:hangup', { callId: pop.callId });
+  t.equal((await ended).reason, 'agent_hangup');
+  await wrap;
+  await until('the caller goes on to the survey', async () => (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'));
+  t.same(eventTypes(second, pop.callId).filter((x) => x !== 'greeted' && x !== 'queued'), ['entered', 'offered', 'answered', 'held', 'resumed', 'hung_up']);
+  t.same(second.db.sqlite.prepare("select count(*) as n from calls where caller_phone = '13500009999'").get(), { n: 1 });
+});
+
+t.test('an answered call whose agent session is gone is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-h', '13500007777');
   // A second caller waits (nobody else is available) and hangs up while we are down.
   const waiting = placeCall({ sip: asterisk.sip, number: '12356', callerId: '13500008888', holdMs: 60_000 });
   t.teardown(() => waiting.kill());
   const queued = await until('second caller queued', () => first.calls.center!.live.all().find((c) => c.callerNumber === '13500008888' && c.state === 'queued'));
+  const dbFile = first.db.file;
   await crash(first);
+  // What a server without agent sessions (or a lost session row) leaves: the agent is not back.
+  const sqlite = new Database(dbFile);
+  sqlite.prepare('delete from agent_sessions where agent_id = ?').run(agent.id);
+  sqlite.close();
   await ari(asterisk, 'DELETE', `/channels/${queued.channelId}`);
   await until('second caller gone', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === queued.channelId) ? undefined : true));
 
@@ -143,4 +192,53 @@ t.test('a call answered when we crash is ended as server_restart; its leftovers 
   const order = second.db.sqlite.prepare('select status from work_orders where call_id = ?').get(queued.callId) as { status: string };
   t.equal(order.status, 'missed_call', "the abandoned caller's draft order is closed as abandoned");
   t.same(second.calls.center!.live.all(), [], 'nothing left live but what Asterisk still has');
+});
+
+t.test('an agent whose caller hung up while we were down is back in wrap-up, then available', async (t) => {
+  const asterisk = await sandbox(t);
+  const env = dataDir(t);
+  const first = await server(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const { agent, pop, channelId } = await answeredCall(t, asterisk, first, 'agent-m', '13500001111');
+  await crash(first);
+  await ari(asterisk, 'DELETE', `/channels/${channelId}`);
+
+  const second = await restarted(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
+  await until('the call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
+  t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
+  const again = await consoleFor(t, second, 'agent-m', 'agent');
+  const available = next(again.socket, 'agent:state', (a) => a.state === 'available', 10_000);
+  t.equal(second.calls.center!.agentView(agent.id).state, 'wrap_up', 'the agent is settled into wrap-up');
+  await available;
+  t.pass('and available when the wrap-up runs out');
+  await until('back in app_queue', async () => /agent-m/.test(await asterisk.cli('queue show 12345')));
+});
+
+t.test('a three-way call with a unit goes on after our restart; the agent drops the unit', async (t) => {
+  const asterisk = await sandbox(t);
+  const unit = await unitPhone(asterisk, 1);
+  t.teardown(() => unit.kill());
+  const env = dataDir(t);
+  const first = await server(t, asterisk, env);
+  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const { agent, pop, bridgeId } = await answeredCall(t, asterisk, first, 'agent-n', '13500002222');
+  const up = next(agent.socket, 'call:controls', (v) => v.callId === pop.callId && v.conference?.state === 'up', 20_000);
+  await command(agent.socket, 'call:conference', { callId: pop.callId, unitId: 'city-amr' });
+  await up;
+  const inBridge = (await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels;
+  const unitLeg = (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => inBridge.includes(c.id) && c.name.startsWith('PJSIP/'))!.id;
+  await crash(first);
+
+  const second = await restarted(t, asterisk, env);
+  await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
+  const again = await consoleFor(t, second, 'agent-n', 'agent');
+  const controls = next(again.socket, 'call:controls');
+  await command(again.socket, 'sync');
+  t.same((await controls).conference, { unitId: 'city-amr', unitName: second.config.current().org.units.find((u) => u.id === 'city-amr')!.name, state: 'up' }, 'the three-way call is back');
+  t.ok(second.calls.center!.controls.isUnitLeg(unitLeg), 'the unit leg is tracked again');
+  const unitChannel = unitLeg;
+  await command(again.socket, 'call:conference_drop', { callId: pop.callId });
+  await until('unit leg hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === unitChannel) ? undefined : true));
+  t.equal(second.calls.center!.live.get(pop.callId)?.state, 'answered', 'agent and caller go on');
+  await command(again.socket, 'call:hangup', { callId: pop.callId });
 });
