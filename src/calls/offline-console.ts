@@ -10,6 +10,7 @@ export function offlineConsole(agents: AgentsService, now: () => number = Date.n
   return {
     agentView: (id: number): AgentView => agents.view(id),
     pendingOffer: (): ScreenPop | null => null,
+    callInProgress: (): ScreenPop | null => null,
     queueSnapshot: (): QueueSnapshot => ({ at: now(), waiting: [], agents: agents.loggedIn() }),
     telephonyUp: () => false,
     agentLogin: unavailable,

@@ -22,6 +22,12 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
     socket.emit('agent:state', commands.agentView(user.id));
     const offer = commands.pendingOffer(user.id);
     if (offer) socket.emit('call:offered', offer);
+    // A console opened or reloaded mid-call: the pop, then that it is answered.
+    const talking = commands.callInProgress(user.id);
+    if (talking) {
+      socket.emit('call:offered', talking);
+      socket.emit('call:update', { callId: talking.callId, state: 'answered', agentId: user.id, at: Date.now() });
+    }
     const controls = commands.callControls(user.id);
     if (controls) socket.emit('call:controls', controls);
   }

@@ -10,6 +10,8 @@ export interface ConsoleCommands {
   agentView(agentId: number): AgentView;
   /** A call ringing for this agent right now; re-sent on (re)connect and `sync`. */
   pendingOffer(agentId: number): ScreenPop | null;
+  /** The pop of the call the agent is talking on (sent on connect as offered, then answered). */
+  callInProgress(agentId: number): ScreenPop | null;
   queueSnapshot(): QueueSnapshot;
   telephonyUp(): boolean;
   agentLogin(agentId: number, displayName: string, opts: { penalty?: number }): Promise<AgentView>;

@@ -28,7 +28,8 @@ export async function sandbox(t: Teardown): Promise<AsteriskSandbox> {
   return a;
 }
 
-export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string> = {}): Promise<Sunline & { url: string }> {
+/** `port`: listen there (a server restarted where the browsers know it); a free one by default. */
+export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string> = {}, port = 0): Promise<Sunline & { url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-callpath-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const e = loadEnv({
@@ -41,9 +42,9 @@ export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record
   });
   const app = await buildApp(e, { logger: createLogger({ level: e.logLevel }) });
   t.teardown(() => app.close());
-  await app.http.listen({ host: '127.0.0.1', port: 0 });
-  const port = (app.http.server.address() as AddressInfo).port;
-  return Object.assign(app, { url: `http://127.0.0.1:${port}` });
+  await app.http.listen({ host: '127.0.0.1', port });
+  const bound = (app.http.server.address() as AddressInfo).port;
+  return Object.assign(app, { url: `http://127.0.0.1:${bound}` });
 }
 
 /** Creates a user, logs in over HTTP and opens a console socket with the session cookie. */

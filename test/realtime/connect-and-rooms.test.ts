@@ -39,6 +39,16 @@ t.test('an agent gets status, its state and the ringing call on connect; sync re
   t.equal(s.count('queue:snapshot'), 0, 'agents get no queue snapshot');
 });
 
+t.test('an agent connecting mid-call (a reloaded page) gets the call back: its pop, then that it is answered', async (t) => {
+  const r = await rig(t);
+  const agent = await r.user('agent');
+  r.commands.views.set(agent.id, view(agent.id, 'on_call'));
+  r.commands.talking.set(agent.id, pop('call-2'));
+  const s = await r.connect(agent.token);
+  t.equal((await s.nth<ScreenPop>('call:offered')).callId, 'call-2');
+  t.match(await s.nth<{ callId: string; state: string }>('call:update'), { callId: 'call-2', state: 'answered', agentId: agent.id });
+});
+
 t.test('domain events reach only the right agent; leads get deltas, agents do not', async (t) => {
   const r = await rig(t);
   const [a1, a2, lead] = [await r.user('agent'), await r.user('agent'), await r.user('shift_lead')];

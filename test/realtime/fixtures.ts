@@ -37,6 +37,7 @@ export class FakeCommands implements ConsoleCommands {
   calls: Array<[string, ...unknown[]]> = [];
   views = new Map<number, AgentView>();
   offers = new Map<number, ScreenPop>();
+  talking = new Map<number, ScreenPop>();
   snapshot: QueueSnapshot = { at: 1, waiting: [], agents: [] };
   up = true;
   failures: Record<string, unknown> = {};
@@ -48,6 +49,7 @@ export class FakeCommands implements ConsoleCommands {
   }
   agentView = (id: number) => this.views.get(id) ?? view(id, 'logged_out');
   pendingOffer = (id: number) => this.offers.get(id) ?? null;
+  callInProgress = (id: number) => this.talking.get(id) ?? null;
   queueSnapshot = () => this.snapshot;
   telephonyUp = () => this.up;
   agentLogin = (id: number, name: string, o: { penalty?: number }) => this.act('agentLogin', [id, name, o], view(id));

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { reconnectAfterServerClose } from '../reconnect.js';
 import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
@@ -47,6 +48,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
       connectedBefore = true;
     });
     socket.on('disconnect', () => setConnected(false));
+    const stopReconnecting = reconnectAfterServerClose(socket);
     socket.on('connect_error', (err) => {
       setConnected(false);
       if (/unauth/i.test(err.message)) onSignedOut();
@@ -68,6 +70,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
     );
     socket.on('system:status', (s) => setTelephonyUp(s.telephony === 'up'));
     return () => {
+      stopReconnecting();
       socket.disconnect();
       socketRef.current = null;
     };

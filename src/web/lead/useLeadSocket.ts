@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { reconnectAfterServerClose } from '../reconnect.js';
 import type { Ack, AgentView, CallControlsView, ClientToServerEvents, DeadlineWarning, QueueDelta, QueueStats, ServerToClientEvents, WaitingCaller } from '../../realtime/contract.js';
 import { loadTodayWarnings, mergeWarnings } from './warnings.js';
 
@@ -80,6 +81,7 @@ export function useLeadSocket(onSignedOut: () => void) {
       connectedBefore = true;
     });
     socket.on('disconnect', () => patch({ connected: false }));
+    const stopReconnecting = reconnectAfterServerClose(socket);
     socket.on('connect_error', (err) => {
       patch({ connected: false });
       if (/unauth/i.test(err.message)) onSignedOut();
@@ -107,6 +109,7 @@ export function useLeadSocket(onSignedOut: () => void) {
     );
     socket.on('system:status', (st) => patch({ telephonyUp: st.telephony === 'up' }));
     return () => {
+      stopReconnecting();
       socket.disconnect();
       socketRef.current = null;
     };

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { reconnectAfterServerClose } from '../reconnect.js';
 import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../realtime/contract.js';
 import { logout, type User } from '../api.js';
 import { dateTime } from '../format.js';
@@ -72,8 +73,15 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
 
   useEffect(() => {
     const socket: UnitSocket = io({ transports: ['websocket'] });
-    socket.on('connect', () => setConnected(true));
+    let connectedBefore = false;
+    socket.on('connect', () => {
+      setConnected(true);
+      // Back after a drop or a server restart: the inbox may have changed meanwhile.
+      if (connectedBefore) void load();
+      connectedBefore = true;
+    });
     socket.on('disconnect', () => setConnected(false));
+    const stopReconnecting = reconnectAfterServerClose(socket);
     socket.on('connect_error', (err) => {
       setConnected(false);
       if (/unauth/i.test(err.message)) onSignedOut();
@@ -83,6 +91,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
       void load();
     });
     return () => {
+      stopReconnecting();
       socket.disconnect();
     };
   }, [load, onSignedOut]);
