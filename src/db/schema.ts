@@ -194,8 +194,20 @@ export const workOrderUnits = sqliteTable(
     /** No FK (see the header): the delete trigger removes an order's rows. */
     orderId: integer('order_id').notNull(),
     role: text('role', { enum: ['lead', 'co'] }).notNull(),
+    /**
+     * Copies of the order's list keys (migrations/0011 triggers keep them), so that a unit's
+     * lists walk the two indexes below in page order (src/workorders/unit-pages.ts).
+     */
+    status: text('status'),
+    createdAt: integer('created_at'),
+    deadlineAt: integer('deadline_at'),
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.orderId] }), index('work_order_units_order_idx').on(t.orderId)],
+  (t) => [
+    primaryKey({ columns: [t.unitId, t.orderId] }),
+    index('work_order_units_order_idx').on(t.orderId),
+    index('work_order_units_status_created_idx').on(t.unitId, t.status, t.createdAt, t.orderId),
+    index('work_order_units_status_deadline_idx').on(t.unitId, t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.orderId),
+  ],
 );
 
 export const workOrderEvents = sqliteTable(

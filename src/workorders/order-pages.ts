@@ -4,7 +4,7 @@
  * one page of index entries rather than sorting every match (docs/performance.md, "Work
  * orders"); EXPLAIN QUERY PLAN of each shape is checked in test/workorders/queries.test.ts.
  */
-import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
@@ -27,24 +27,35 @@ export interface Found {
   readonly n: number;
 }
 
-/** The page of `filter` within `scope` (a WHERE condition; undefined: every order). */
-export function findPage(db: Db, scope: SQL | undefined, filter: OrderFilter, now: number, limit: number, offset: number): Found {
+/** A scope as a condition on the column that holds the order id (work_orders.id or the FTS rowid). */
+export type ScopeOn = (orderId: SQLWrapper) => SQL | undefined;
+
+/**
+ * The page of `filter` within `scope` (a WHERE condition; undefined: every order). Given as a
+ * ScopeOn, a newest-first text search tests the scope on the FTS rowid, so that its count
+ * reads no order row when there is no other condition.
+ */
+export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: OrderFilter, now: number, limit: number, offset: number): Found {
   const statuses = statusesOf(filter);
   if (statuses?.length === 0) return { rows: [], n: 0 };
   const text = textSearch(filter.q);
-  const conds = [scope, ...filterConditions(filter, now), ...text.like];
+  const on = (id: SQLWrapper) => (typeof scope === 'function' ? scope(id) : scope);
+  const others = [...filterConditions(filter, now), ...text.like];
+  const conds = [on(workOrders.id), ...others];
   const inStatus = statuses ? [inArray(workOrders.status, [...statuses])] : [];
   if (text.match !== undefined) {
     return filter.sort === 'deadlineAt'
       ? pageSorted(db, 'deadlineAt', [...conds, ...inStatus, inMatches(text.match)], limit, offset)
-      : searchNewestFirst(db, text.match, [...conds, ...inStatus], limit, offset);
+      : typeof scope === 'function'
+        ? searchNewestFirst(db, text.match, on(workOrdersFts.rowid), [...others, ...inStatus], limit, offset)
+        : searchNewestFirst(db, text.match, undefined, [...conds, ...inStatus], limit, offset);
   }
   if (statuses && statuses.length > 1) return pageMerged(db, filter.sort, conds, statuses, limit, offset);
   return pageSorted(db, filter.sort, [...conds, ...inStatus], limit, offset);
 }
 
 /** The statuses a filter admits (its own, and only those awaiting a reply when overdue); undefined: any. */
-function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
+export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
   const own = f.status && f.status.length > 0 ? [...new Set(f.status)] : undefined;
   if (!f.overdue) return own;
   return own ? own.filter((s) => AWAITING_REPLY.includes(s)) : AWAITING_REPLY;
@@ -103,10 +114,15 @@ function pageMerged(
   );
   const merged = sort === 'deadlineAt' ? sql`d is null, d, id` : sql`c desc, id desc`;
   const ids = db.all<{ id: number }>(sql`select id from (${sql.join(arms, sql` union all `)}) order by ${merged} limit ${limit} offset ${offset}`).map((r) => r.id);
-  const byId = new Map(ids.length > 0 ? db.select().from(workOrders).where(inArray(workOrders.id, ids)).all().map((r) => [r.id, r]) : []);
-  const rows = ids.map((id) => byId.get(id)).filter((r): r is WorkOrderRow => r !== undefined);
+  const rows = rowsInOrder(db, ids);
   const where = and(inArray(workOrders.status, [...statuses]), ...conds);
   return { rows, n: countUpToCap(db, db.select({ one: sql`1` }).from(workOrders).where(where)) };
+}
+
+/** The order rows of `ids`, in that order. */
+export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
+  const byId = new Map(ids.length > 0 ? db.select().from(workOrders).where(inArray(workOrders.id, [...ids])).all().map((r) => [r.id, r]) : []);
+  return ids.map((id) => byId.get(id)).filter((r): r is WorkOrderRow => r !== undefined);
 }
 
 /**
@@ -116,8 +132,8 @@ function pageMerged(
  * the order orders are taken and created_at is the time of that insert, so this is the
  * created-at order of every order the system takes itself.
  */
-function searchNewestFirst(db: Db, match: string, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
-  const matching = sql`${workOrdersFts} match ${match}`;
+function searchNewestFirst(db: Db, match: string, ftsScope: SQL | undefined, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
+  const matching = and(sql`${workOrdersFts} match ${match}`, ftsScope);
   const rows = db
     .select(getTableColumns(workOrders))
     .from(workOrdersFts)
@@ -127,7 +143,7 @@ function searchNewestFirst(db: Db, match: string, conds: Array<SQL | undefined>,
     .limit(limit)
     .offset(offset)
     .all();
-  // Without other conditions the FTS index alone counts (no order row is read).
+  // Without conditions on the order row the FTS index (and the scope on its rowid) counts.
   const matched = conds.every((c) => c === undefined)
     ? db.select({ one: sql`1` }).from(workOrdersFts).where(matching)
     : db
@@ -142,7 +158,7 @@ function searchNewestFirst(db: Db, match: string, conds: Array<SQL | undefined>,
  * Counting every match of a broad filter over a million orders costs more than the page
  * itself: count up to TOTAL_CAP + 1 (the caller says when there are more).
  */
-function countUpToCap(db: Db, matched: { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } }): number {
+export function countUpToCap(db: Db, matched: { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } }): number {
   return db.select({ n: count() }).from(matched.limit(TOTAL_CAP + 1).as('matched')).get()?.n ?? 0;
 }
 

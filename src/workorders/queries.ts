@@ -12,6 +12,7 @@ import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { findPage, TOTAL_CAP } from './order-pages.js';
 import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
+import { findUnitPage, unitPageApplies } from './unit-pages.js';
 
 /** An order as the API shows it; the reporter is null and `reporterHidden` true when masked. */
 export interface OrderView {
@@ -112,7 +113,12 @@ export interface PublicOrderView {
 export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
   const page = Math.max(1, filter.page ?? 1);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
-  const found = findPage(db, scopeCondition(scope, db, { textSearch: Boolean(filter.q?.trim()) }), filter, now, pageSize, (page - 1) * pageSize);
+  const offset = (page - 1) * pageSize;
+  const textSearch = Boolean(filter.q?.trim());
+  const found =
+    scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)
+      ? findUnitPage(db, scope.unitIds, filter, now, pageSize, offset)
+      : findPage(db, textSearch ? (orderId) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db), filter, now, pageSize, offset);
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
 }
 

@@ -4,7 +4,7 @@
  * reported as ORDER_NOT_FOUND so that order ids and numbers do not leak. Units also never see
  * the reporter of a confidential order (保密: GB/T 33358 confidentiality on request).
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { workOrderUnits, workOrders } from '../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
@@ -67,7 +67,7 @@ export const SMALL_UNIT_ORDERS = 2000;
  * against the units' set (sorting 30 000 orders of a large unit took ~100 ms at 200k).
  * `textSearch`: the filter has a text search (see below).
  */
-export function scopeCondition(scope: OrderScope, db?: Db, opts: { readonly textSearch?: boolean } = {}): SQL | undefined {
+export function scopeCondition(scope: OrderScope, db?: Db, opts: { readonly textSearch?: boolean; readonly orderId?: SQLWrapper } = {}): SQL | undefined {
   if (scope.kind === 'all') return undefined;
   if (scope.kind === 'none' || scope.unitIds.length === 0) return sql`0`;
   const units = sql.join(
@@ -77,7 +77,9 @@ export function scopeCondition(scope: OrderScope, db?: Db, opts: { readonly text
   const ids = sql`(select ${workOrderUnits.orderId} from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}))`;
   // A text search is driven by the FTS index: each match is checked by primary key, which
   // spares building the set of a large unit's ids (~12 ms at 200k) for a handful of matches.
-  if (opts.textSearch) return sql`exists (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) and ${workOrderUnits.orderId} = ${workOrders.id})`;
+  // `orderId`: the column the search holds the order id in (default work_orders.id; the FTS
+  // rowid lets a search count its matches without reading their order rows).
+  if (opts.textSearch) return sql`exists (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) and ${workOrderUnits.orderId} = ${opts.orderId ?? workOrders.id})`;
   const small = db?.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) limit ${SMALL_UNIT_ORDERS + 1})`);
   return small && small.n <= SMALL_UNIT_ORDERS ? sql`${workOrders.id} in ${ids}` : sql`+${workOrders.id} in ${ids}`;
 }

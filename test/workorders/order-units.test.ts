@@ -2,33 +2,20 @@
  * work_order_units mirrors lead_unit_id / co_unit_ids (migrations/0008 triggers) and drives a
  * unit's lists (scopeCondition). Real SQLite files throughout.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { desc } from 'drizzle-orm';
 import t from 'tap';
-import { MIGRATIONS_DIR, openDb, type DbHandle } from '../../src/db/connection.js';
+import { openDb, type DbHandle } from '../../src/db/connection.js';
 import { workOrders } from '../../src/db/schema.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
-import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { listOrders } from '../../src/workorders/queries.js';
 import { findPage } from '../../src/workorders/order-pages.js';
 import { SMALL_UNIT_ORDERS, canSee, scopeCondition, scopeFor, type OrderScope } from '../../src/workorders/scope.js';
+import { agentAndHandler, migrationsBefore, openTmpDb, rng, tmpDir } from '../helpers/db-fixtures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function tmpDir(t: { teardown(fn: () => unknown): void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-ou-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function open(t: { teardown(fn: () => unknown): void }): DbHandle {
-  const h = openDb({ file: path.join(tmpDir(t), 'ou.db') });
-  t.teardown(() => h.close());
-  return h;
-}
+const open = openTmpDb;
 
 /** The junction rows of an order as "unit:role", sorted. */
 const unitsOf = (h: DbHandle, orderId: number): string[] =>
@@ -38,14 +25,7 @@ const unitsOf = (h: DbHandle, orderId: number): string[] =>
 
 t.test('junction rows follow dispatch, return and re-dispatch, and stay through a merge', async (t) => {
   const h = open(t);
-  h.sqlite.exec(`
-    insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent', 'agent', 'x');
-    insert into users (id, username, display_name, role, unit_id, password_hash) values (2, 'u1', 'Unit', 'unit_handler', 'hz-hrss', 'x');
-  `);
-  const now = Date.parse('2026-11-26T10:00:00+08:00');
-  const svc = new WorkOrdersService(h.db, () => now);
-  const agent: Actor = { id: 1, role: 'agent', unitId: null };
-  const lead: Actor = { id: 2, role: 'unit_handler', unitId: 'hz-hrss' };
+  const { now, svc, agent, handler: lead } = agentAndHandler(h);
   const accept = { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '夜间施工' } } as const;
 
   const o = svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
@@ -84,17 +64,6 @@ t.test('a failed change leaves the junction as it was (same transaction)', async
   t.throws(() => tx(), /rolled back/);
   t.same(unitsOf(h, id), ['u-a:lead', 'u-b:co']);
 });
-
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('over random data a unit lists exactly the orders canSee lets it see', async (t) => {
   const h = open(t);
@@ -161,15 +130,9 @@ t.test('a small unit is listed from its own orders, a large one by walking the l
 });
 
 t.test('the migration backfills an older database', async (t) => {
-  const dir = tmpDir(t);
+  const dir = tmpDir(t, 'sunline-ou-');
   const partial = path.join(dir, 'migrations');
-  fs.mkdirSync(path.join(partial, 'meta'), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-  const upTo = journal.entries.findIndex((e) => e.tag.endsWith('_work_order_units'));
-  t.ok(upTo > 0);
-  journal.entries = journal.entries.slice(0, upTo);
-  fs.writeFileSync(path.join(partial, 'meta', '_journal.json'), JSON.stringify(journal));
-  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_DIR, `${e.tag}.sql`), path.join(partial, `${e.tag}.sql`));
+  t.ok(migrationsBefore(partial, '_work_order_units') > 0);
   const file = path.join(dir, 'old.db');
   const old = openDb({ file, migrationsDir: partial });
   const ins = old.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', ?, ?, ?, 1, 1)`);
