@@ -137,6 +137,10 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await until('history shows the first call', async () => ((await history.textContent())?.includes(String(row['number'])) ? true : undefined), 10_000);
   t.match(await page.getByTestId('history-calls').textContent(), /12345/, 'past calls listed');
   t.equal(await page.getByTestId('history-orders').locator('[data-status=answered_on_spot]').textContent(), '当场答复', 'the first order with its status, in Chinese');
+  t.equal(await page.getByTestId('open-orders').locator('[data-status=answered_on_spot]').textContent(), '当场答复', "the pop's open orders name their status in Chinese");
+  t.match(await page.getByTestId('history-calls').locator('li[data-current=yes]').textContent(), /本次/, 'the call in progress is marked as this call');
+  t.equal(await page.getByTestId('history-calls').locator('li[data-current=yes]').count(), 1, 'only it');
+  t.match(await page.getByTestId('history-orders').locator('li[data-current=yes]').textContent(), /本次/, 'and so is its order');
   await shot(page, '7-history');
 
   await page.getByTestId('btn-transfer').click();

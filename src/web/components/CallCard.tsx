@@ -1,7 +1,7 @@
 import type { ScreenPop } from '../../realtime/contract.js';
 import { dateTime, duration } from '../format.js';
 import { useI18n } from '../i18n.js';
-import { outcomeLabel } from './status-label.js';
+import { outcomeLabel, statusLabel } from './status-label.js';
 
 export type CallPhase = 'offered' | 'answered' | 'ended';
 
@@ -84,7 +84,7 @@ export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
             <ul data-testid="open-orders">
               {pop.openOrders.map((o) => (
                 <li key={o.id}>
-                  <span>{o.number}</span> <span className="tag">{o.status}</span> <span>{o.subject ?? ''}</span>
+                  <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
                 </li>
               ))}
             </ul>

@@ -6,8 +6,8 @@ import { outcomeLabel, statusLabel } from './status-label.js';
 
 const PAGE = 5;
 
-/** The caller's past calls and orders, newest first, five a page. */
-export function CallerHistory({ callerId }: { callerId: number }) {
+/** The caller's calls and orders, newest first, five a page; the call in progress and its order marked. */
+export function CallerHistory({ callerId, current }: { callerId: number; current?: { callId: string; orderId: number } }) {
   const { t, lang } = useI18n();
   const [page, setPage] = useState(1);
   const [h, setH] = useState<History | null>(null);
@@ -38,8 +38,9 @@ export function CallerHistory({ callerId }: { callerId: number }) {
           ) : (
             <ul data-testid="history-calls">
               {h?.calls.items.map((c) => (
-                <li key={c.callId}>
+                <li key={c.callId} data-current={c.callId === current?.callId ? 'yes' : undefined}>
                   {dateTime(c.enteredAt, lang)} <span>{c.dialledNumber}</span> <span className="muted">{outcomeLabel(t, c.outcome)}</span> <span>{c.orderNumber ?? ''}</span>
+                  {c.callId === current?.callId && <span className="tag">{t('controls.history.current')}</span>}
                 </li>
               ))}
             </ul>
@@ -54,8 +55,8 @@ export function CallerHistory({ callerId }: { callerId: number }) {
           ) : (
             <ul data-testid="history-orders">
               {h?.orders.items.map((o) => (
-                <li key={o.id}>
-                  <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
+                <li key={o.id} data-current={o.id === current?.orderId ? 'yes' : undefined}>
+                  {o.id === current?.orderId && <span className="tag">{t('controls.history.current')}</span>} <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
                   {o.confidential && <span className="tag">{t('controls.history.confidential')}</span>}
                 </li>
               ))}

@@ -56,6 +56,7 @@ export const zh = {
   'controls.outcome.answered': '已接通',
   'controls.outcome.abandoned': '放弃',
   'controls.history.confidential': '保密',
+  'controls.history.current': '本次',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -115,4 +116,5 @@ export const en: Record<keyof typeof zh, string> = {
   'controls.outcome.answered': 'answered',
   'controls.outcome.abandoned': 'abandoned',
   'controls.history.confidential': 'Confidential',
+  'controls.history.current': 'This call',
 };
