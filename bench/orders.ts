@@ -7,7 +7,8 @@
  * much WAL a create writes (create_fsync_*, create_wal_*).
  *
  *   npm run bench:orders [-- --orders 1000000 --creates 20000 --queries 300]
- * A unit handler's lists and searches (unit_list_*, unit_search_*) go through their scope.
+ * A unit handler's lists and searches (unit_list_*, unit_search_*) go through their scope;
+ * status_change_wal_frames: WAL pages a status change of a dispatched order writes.
  * Last line: one JSON object. Targets (benchmark only): create ≥ 2000/s, search p95 ≤ 50 ms.
  */
 import fs from 'node:fs';
@@ -185,21 +186,39 @@ async function main(): Promise<void> {
   const unitScope = (i: number) => scopeFor({ role: 'unit_handler', unitId: pick(UNITS, i) });
   const unitFilters: OrderFilter[] = [{}, { status: ['dispatched', 'signed', 'in_progress'] }, { sort: 'deadlineAt' }, { overdue: true, sort: 'deadlineAt' }];
   const unitListMs: number[] = [];
+  const byUnitFilter = new Map<string, number[]>();
   for (let i = 0; i < QUERIES; i++) {
     const q0 = process.hrtime.bigint();
     listOrders(h.db, unitScope(i), { ...pick(unitFilters, i * 3), page: 1 + (i % 5), pageSize: 20 }, now);
-    unitListMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+    const ms = Number(process.hrtime.bigint() - q0) / 1e6;
+    unitListMs.push(ms);
+    const key = JSON.stringify(pick(unitFilters, i * 3));
+    byUnitFilter.set(key, [...(byUnitFilter.get(key) ?? []), ms]);
   }
+  for (const [key, ms] of byUnitFilter) process.stdout.write(`  unit list ${key}: p50 ${pct(ms, 50).toFixed(1)} ms, max ${pct(ms, 100).toFixed(1)} ms\n`);
   const unitSearchMs: number[] = [];
+  const unitSearchPhraseMs: number[] = [];
   for (let i = 0; i < QUERIES; i++) {
     const q = i % 2 === 0 ? pick(terms, i) : `编号${(i * 7919) % ORDERS}）`;
     const q0 = process.hrtime.bigint();
     listOrders(h.db, unitScope(i * 5), { q, page: 1, pageSize: 20 }, now);
     unitSearchMs.push(Number(process.hrtime.bigint() - q0) / 1e6);
+    if (i % 2 === 0) unitSearchPhraseMs.push(unitSearchMs.at(-1)!);
   }
+  process.stdout.write(`  unit search common phrases: p50 ${pct(unitSearchPhraseMs, 50).toFixed(1)} ms, max ${pct(unitSearchPhraseMs, 100).toFixed(1)} ms\n`);
+  // WAL per status change of a dispatched order: work_orders' status indexes and the unit rows'
+  // copies of the list keys (work_order_units, migrations/0011), as a sign or a reply writes them.
+  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  h.sqlite.pragma('wal_autocheckpoint = 0');
+  const toSign = h.sqlite.prepare(`select id from work_orders where status = 'dispatched' and id % 997 = 3 limit ${WAL_SAMPLE}`).pluck().all() as number[];
+  const sign = h.sqlite.prepare(`update work_orders set status = 'signed', updated_at = updated_at + 1, version = version + 1 where id = ?`);
+  for (const id of toSign) sign.run(id);
+  const statusWalFrames = (fs.statSync(`${dbFile}-wal`).size - 32) / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24) / Math.max(1, toSign.length);
+  h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
   const dbBytes = fs.statSync(path.join(dir, 'bench.db')).size;
   h.close();
-  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+  if (values.keep) process.stdout.write(`kept ${dbFile}\n`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {
     orders: ORDERS + CREATES + WAL_SAMPLE,
@@ -226,6 +245,7 @@ async function main(): Promise<void> {
     unit_list_p95_ms: Number(pct(unitListMs, 95).toFixed(2)),
     unit_search_p50_ms: Number(pct(unitSearchMs, 50).toFixed(2)),
     unit_search_p95_ms: Number(pct(unitSearchMs, 95).toFixed(2)),
+    status_change_wal_frames: Number(statusWalFrames.toFixed(1)),
     db_mb: Math.round(dbBytes / 1e6),
     queries: QUERIES,
     cpus: os.cpus().length,
