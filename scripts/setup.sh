@@ -17,8 +17,8 @@ if [ "$node_major" -lt "$need_node_major" ]; then
   exit 1
 fi
 
-# chromium + a CJK font: the browser tests (Chinese UI in screenshots).
-APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei"
+# chromium + a CJK font: the browser tests (Chinese UI in screenshots); coturn: the TURN relay test.
+APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -42,7 +42,28 @@ const EnvSchema = z.object({
   SUNLINE_MEDIA_RTP_IP: z.ipv4().optional(),
   SUNLINE_MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   SUNLINE_MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  SUNLINE_TURN_URLS: z.string().optional().transform((v, ctx) => parseTurnUrls(v, ctx)),
+  SUNLINE_TURN_SECRET: z.string().min(16, 'the TURN shared secret must be at least 16 characters').max(512).optional(),
+  SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
+  SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
 });
+
+/** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
+const TURN_URL = /^(turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/;
+
+function parseTurnUrls(v: string | undefined, ctx: z.RefinementCtx): string[] {
+  const urls = (v ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const url of urls) {
+    const m = TURN_URL.exec(url);
+    const port = m?.[3] === undefined ? 1 : Number(m[3]);
+    if (!m || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `'${url}' is not a turn: or turns: URL (turn:host[:port][?transport=udp|tcp])` });
+    } else if (m[1] === 'turns' && m[4] === 'udp') {
+      ctx.addIssue({ code: 'custom', message: `'${url}': turns: runs over TLS (TCP), not transport=udp` });
+    }
+  }
+  return urls;
+}
 
 export interface Env {
   readonly host: string;
@@ -80,6 +101,15 @@ export interface MediaEnv {
   readonly rtpIp: string;
   readonly rtcMinPort: number;
   readonly rtcMaxPort: number;
+  /** How browsers reach the media server: TURN relays (remote agents behind NAT/firewalls); none when absent. */
+  readonly ice?: IceEnv;
+}
+
+export interface IceEnv {
+  /** coturn `use-auth-secret` relays; consoles get time-limited credentials (src/media/turn-credentials.ts). */
+  readonly turn: { readonly urls: readonly string[]; readonly secret: string; readonly ttlSeconds: number } | null;
+  /** 'relay': browsers use only TURN-relayed candidates. */
+  readonly policy: 'all' | 'relay';
 }
 
 export class EnvError extends Error {
@@ -96,6 +126,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const ice = iceEnv(e);
   const dataDir = path.resolve(cwd, e.SUNLINE_DATA_DIR);
   return deepFreeze({
     host: e.SUNLINE_HOST,
@@ -116,7 +147,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
     },
-    ...mediaEnv(e),
+    ...mediaEnv(e, ice),
   });
 }
 
@@ -131,7 +162,7 @@ function prebuiltWorker(): string | undefined {
 }
 
 /** Media settings; the worker defaults to the offline build's cache path when that file exists. */
-function mediaEnv(e: z.infer<typeof EnvSchema>): { media: MediaEnv | null; mediaOff?: string } {
+function mediaEnv(e: z.infer<typeof EnvSchema>, ice: IceEnv): { media: MediaEnv | null; mediaOff?: string } {
   if (!e.SUNLINE_MEDIA) return { media: null, mediaOff: 'SUNLINE_MEDIA=false' };
   // Browser audio joins calls in Asterisk: without telephony there is nothing to talk to.
   if (!e.SUNLINE_TELEPHONY) return { media: null, mediaOff: 'SUNLINE_TELEPHONY=false' };
@@ -149,8 +180,21 @@ function mediaEnv(e: z.infer<typeof EnvSchema>): { media: MediaEnv | null; media
       rtpIp: e.SUNLINE_MEDIA_RTP_IP ?? e.SUNLINE_MEDIA_LISTEN_IP,
       rtcMinPort: e.SUNLINE_MEDIA_RTC_MIN_PORT,
       rtcMaxPort: e.SUNLINE_MEDIA_RTC_MAX_PORT,
+      ice,
     },
   };
+}
+
+/** TURN settings go together: URLs need the secret and the reverse; relay-only needs a relay. */
+function iceEnv(e: z.infer<typeof EnvSchema>): IceEnv {
+  const urls = e.SUNLINE_TURN_URLS;
+  const problems: string[] = [];
+  if (urls.length > 0 && !e.SUNLINE_TURN_SECRET) problems.push('SUNLINE_TURN_SECRET: required with SUNLINE_TURN_URLS (coturn static-auth-secret)');
+  if (urls.length === 0 && e.SUNLINE_TURN_SECRET) problems.push('SUNLINE_TURN_URLS: required with SUNLINE_TURN_SECRET (which relays the secret is for)');
+  if (urls.length === 0 && e.SUNLINE_ICE_POLICY === 'relay') problems.push("SUNLINE_ICE_POLICY: 'relay' needs a TURN relay in SUNLINE_TURN_URLS");
+  if (problems.length > 0) throw new EnvError(problems);
+  const turn = urls.length > 0 && e.SUNLINE_TURN_SECRET ? { urls, secret: e.SUNLINE_TURN_SECRET, ttlSeconds: e.SUNLINE_TURN_TTL_SECONDS } : null;
+  return { turn, policy: e.SUNLINE_ICE_POLICY };
 }
 
 function deepFreeze<T>(o: T): T {

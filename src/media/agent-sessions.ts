@@ -10,6 +10,7 @@ import type { MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmu
 import type { MediaCommands } from '../realtime/media-commands.js';
 import type { MediaEnv } from '../config/env.js';
 import { MediaError } from './errors.js';
+import { iceServersFor } from './turn-credentials.js';
 import type { MediaWorker } from './media-worker.js';
 
 /** How the media service reaches one console tab (wired to socket.io by buildApp). */
@@ -59,7 +60,9 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
     const session: AgentSession = { socketId, agentId, send, recv, mic: null, consumers: new Map() };
     this.sessions.set(socketId, session);
     this.log.info({ agentId, socketId }, 'media session opened');
-    return { routerRtpCapabilities: router.rtpCapabilities, send: describe(send), recv: describe(recv) };
+    // Minted per tab and never logged: the relay credential of this console until it expires.
+    const iceServers = iceServersFor(this.env.ice, `agent-${agentId}`);
+    return { routerRtpCapabilities: router.rtpCapabilities, send: describe(send), recv: describe(recv), iceServers, iceTransportPolicy: this.env.ice?.policy ?? 'all' };
   }
 
   async connect(socketId: string, p: { transportId: string; dtlsParameters: unknown }): Promise<void> {

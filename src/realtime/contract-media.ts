@@ -39,11 +39,22 @@ export interface MediaTransportOptions {
   dtlsParameters: unknown;
 }
 
+/** A TURN relay with this console's time-limited credential (RTCIceServer). */
+export interface MediaIceServer {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
 /** Answer of `media:open`. */
 export interface MediaSession {
   routerRtpCapabilities: unknown;
   send: MediaTransportOptions;
   recv: MediaTransportOptions;
+  /** TURN relays for both transports (empty without TURN): remote agents behind NAT/firewalls. */
+  iceServers: MediaIceServer[];
+  /** 'relay': the browser uses only relayed candidates (SUNLINE_ICE_POLICY). */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 /** The caller's audio for this console: consume it on the recv transport, then `media:resume`. */

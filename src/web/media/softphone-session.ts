@@ -73,8 +73,10 @@ export class SoftphoneSession {
     const device = new Device();
     await device.load({ routerRtpCapabilities: session.routerRtpCapabilities as types.RtpCapabilities });
     this.device = device;
-    this.send = device.createSendTransport(session.send as types.TransportOptions);
-    this.recv = device.createRecvTransport(session.recv as types.TransportOptions);
+    // TURN relays (remote agents behind NAT/firewalls) with this tab's time-limited credential.
+    const ice = { iceServers: session.iceServers ?? [], iceTransportPolicy: session.iceTransportPolicy ?? 'all' };
+    this.send = device.createSendTransport({ ...(session.send as types.TransportOptions), ...ice });
+    this.recv = device.createRecvTransport({ ...(session.recv as types.TransportOptions), ...ice });
     for (const transport of [this.send, this.recv]) {
       transport.on('connect', ({ dtlsParameters }, callback, errback) => {
         request(this.socket, 'media:connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
@@ -82,6 +84,20 @@ export class SoftphoneSession {
       transport.on('connectionstatechange', (state) => {
         if (state === 'failed') this.setStatus({ state: 'failed', detail: `${transport.direction}: ICE/DTLS failed` });
         else if (state === 'connected' && this.status.state === 'failed') this.setStatus({ state: 'ready' });
+      });
+      // Without a single local candidate (relay-only and the TURN relay refused or unreachable)
+      // the browser never reports 'failed' by itself: say so once gathering is over.
+      let turnError: number | undefined;
+      transport.on('icecandidateerror', (e) => {
+        turnError = e.errorCode;
+      });
+      transport.on('icegatheringstatechange', (state) => {
+        if (state !== 'complete') return;
+        void hasLocalCandidate(transport).then((has) => {
+          if (has || this.closed || transport.closed) return;
+          const why = turnError ? `TURN error ${turnError}` : 'TURN relay unreachable';
+          this.setStatus({ state: 'failed', detail: `${transport.direction}: ICE/DTLS failed: no ICE candidate (${why})` });
+        });
       });
     }
     this.send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
@@ -147,8 +163,8 @@ export class SoftphoneSession {
     this.setStatus({ state: 'closed', inCall: false });
   }
 
-  /** Audio RTP figures of this tab (for the tests' debug accessor). */
-  async stats(): Promise<{ state: SoftphoneState; inbound: AudioStats | null; outbound: AudioStats | null }> {
+  /** Audio RTP figures of this tab and the ICE path each transport uses (for the tests' debug accessor). */
+  async stats(): Promise<{ state: SoftphoneState; inbound: AudioStats | null; outbound: AudioStats | null; paths: { send: IcePath | null; recv: IcePath | null } }> {
     const first = [...this.consumers.values()][0];
     const pick = async (report: Promise<RTCStatsReport> | undefined, type: string): Promise<AudioStats | null> => {
       if (!report) return null;
@@ -165,7 +181,8 @@ export class SoftphoneSession {
       }
       return null;
     };
-    return { state: this.status.state, inbound: await pick(first?.getStats(), 'inbound-rtp'), outbound: await pick(this.mic?.getStats(), 'outbound-rtp') };
+    const paths = { send: await icePath(this.send), recv: await icePath(this.recv) };
+    return { state: this.status.state, inbound: await pick(first?.getStats(), 'inbound-rtp'), outbound: await pick(this.mic?.getStats(), 'outbound-rtp'), paths };
   }
 
   private setStatus(s: Partial<SoftphoneStatus>): void {
@@ -173,6 +190,42 @@ export class SoftphoneSession {
     if (s.state && s.state !== 'failed' && s.detail === undefined) delete this.status.detail;
     this.onStatus(this.status);
   }
+}
+
+/** The selected ICE candidate pair of a transport: candidate types (host, srflx, relay) and protocols, no addresses. */
+export interface IcePath {
+  localType: string;
+  remoteType: string;
+  protocol: string;
+  /** How the local candidate reaches its TURN relay (udp, tcp, tls), for relay candidates. */
+  relayProtocol?: string;
+}
+
+async function hasLocalCandidate(transport: Transport): Promise<boolean> {
+  const report = await transport.getStats().catch(() => null);
+  if (!report) return true; // cannot tell: let ICE decide
+  return [...report.values()].some((s) => (s as Record<string, unknown>)['type'] === 'local-candidate');
+}
+
+async function icePath(transport: Transport | null): Promise<IcePath | null> {
+  if (!transport || transport.closed) return null;
+  const report = await transport.getStats().catch(() => null);
+  if (!report) return null;
+  const all = [...report.values()] as Record<string, unknown>[];
+  const byId = (id: unknown) => all.find((s) => s['id'] === id);
+  const selectedId = all.find((s) => s['type'] === 'transport')?.['selectedCandidatePairId'];
+  const pair = byId(selectedId) ?? all.find((s) => s['type'] === 'candidate-pair' && s['nominated'] === true && s['state'] === 'succeeded');
+  if (!pair) return null;
+  const local = byId(pair['localCandidateId']);
+  const remote = byId(pair['remoteCandidateId']);
+  if (!local || !remote) return null;
+  const relayProtocol = local['relayProtocol'];
+  return {
+    localType: String(local['candidateType']),
+    remoteType: String(remote['candidateType']),
+    protocol: String(local['protocol']),
+    ...(typeof relayProtocol === 'string' ? { relayProtocol } : {}),
+  };
 }
 
 export interface AudioStats {
