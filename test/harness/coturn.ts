@@ -7,7 +7,7 @@
  * `allow-loopback-peers` is needed only because mediasoup listens on 127.0.0.1 here; never in
  * production (docs/mediasoup.md has the production config).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -28,8 +28,15 @@ export interface Coturn {
   allocations(): number;
   /** Requests coturn refused for their credentials (a 401 to a named user) so far. */
   authFailures(): number;
+  /**
+   * One allocation with these credentials by coturn's own client (turnutils_uclient, UDP,
+   * client-to-client mode): true when coturn granted it.
+   */
+  allocate(username: string, credential: string): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+export const TURN_CLIENT = '/usr/bin/turnutils_uclient';
 
 interface T {
   teardown(fn: () => unknown): void;
@@ -132,6 +139,13 @@ export async function startCoturn(t: T, secret: string, opts: { realm?: string }
     allocations: () => count(/ALLOCATE processed, success/g),
     // The first 401 of an allocation is the challenge (user <>); one for a named user is a refusal.
     authFailures: () => count(/user <[^>]+>: incoming packet \S+ processed, error 401/g),
+    allocate: (username, credential) =>
+      new Promise((resolve) => {
+        const args = ['-p', String(port), '-u', username, '-w', credential, '-y', '-n', '1', '-m', '1', '-l', '100', '127.0.0.1'];
+        execFile(TURN_CLIENT, args, { timeout: 15_000 }, (err, stdout, stderr) => {
+          resolve(!err && !/Cannot complete Allocation/.test(`${stdout}${stderr}`));
+        });
+      }),
     stop,
   };
 }
