@@ -21,21 +21,11 @@ import { placeCall, toneFile } from '../harness/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { ari, externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import { CHROMIUM, CHROMIUM_ARGS, FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';
+import { answerAndHear, hearing, mediaStats as stats } from '../helpers/softphone.js';
 
 /** Chromium flags: headless, a fake microphone (a beep) granted without a prompt, audio plays without a gesture. */
 export const MEDIA_CHROMIUM_ARGS = [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS];
 
-interface AudioStats { packets: number; bytes: number; totalAudioEnergy: number; audioLevel: number }
-type MediaStats = { state: string; inbound: AudioStats | null; outbound: AudioStats | null } | null;
-
-const stats = (page: Page) => page.evaluate('window.__sunlineMedia ? window.__sunlineMedia.stats() : null') as Promise<MediaStats>;
-
-/** Inbound audio energy goes up over `ms` (the caller is heard right now). */
-async function hearing(page: Page, ms = 1000): Promise<{ before: number; after: number }> {
-  const before = (await stats(page))?.inbound?.totalAudioEnergy ?? 0;
-  await new Promise((r) => setTimeout(r, ms));
-  return { before, after: (await stats(page))?.inbound?.totalAudioEnergy ?? 0 };
-}
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and Asterisk, torn down on hang-up', async (t) => {
@@ -81,17 +71,10 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   t.match(hot, hotline.name.zh);
   await shot(page, 'audio-2-ringing');
 
-  await page.getByTestId('answer').click();
-  await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
-  await page.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 10_000 });
-
-  // The browser hears the caller: inbound audio with energy, and growing.
-  const first = await until('inbound audio energy', async () => {
-    const s = await stats(page);
-    return s?.inbound && s.inbound.totalAudioEnergy > 0 ? s.inbound : undefined;
-  });
-  await new Promise((r) => setTimeout(r, 1000));
-  const later = (await stats(page))?.inbound;
+  // 接听: the browser hears the caller: inbound audio with energy, and growing.
+  const heard = await answerAndHear(page);
+  const first = heard.first;
+  const later = heard.later?.inbound;
   t.ok(first.totalAudioEnergy > 0, `browser receives non-silent audio (totalAudioEnergy ${first.totalAudioEnergy.toFixed(4)})`);
   t.ok(later && later.totalAudioEnergy > first.totalAudioEnergy, `and it keeps coming (${later?.totalAudioEnergy.toFixed(4)})`);
   t.ok(later && later.packets > first.packets, `inbound packets growing (${first.packets} → ${later?.packets})`);

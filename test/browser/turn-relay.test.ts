@@ -17,12 +17,8 @@ import { startCoturn } from '../harness/coturn.js';
 import { placeCall, toneFile } from '../harness/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';
+import { answerAndHear, mediaStats as stats } from '../helpers/softphone.js';
 
-interface AudioStats { packets: number; bytes: number; totalAudioEnergy: number; audioLevel: number }
-interface IcePath { localType: string; remoteType: string; protocol: string; relayProtocol?: string }
-type MediaStats = { state: string; inbound: AudioStats | null; outbound: AudioStats | null; paths: { send: IcePath | null; recv: IcePath | null } } | null;
-
-const stats = (page: Page) => page.evaluate('window.__sunlineMedia ? window.__sunlineMedia.stats() : null') as Promise<MediaStats>;
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 const SECRET = 'county-office-relay-secret-12345';
 
@@ -71,16 +67,7 @@ t.test('relay-only softphone through coturn: ready via a relay candidate, the ca
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13900139000', holdMs: 60_000, audioFile: toneFile(dir) });
   t.teardown(() => call.kill());
-  await page.getByTestId('answer').waitFor({ timeout: 20_000 });
-  await page.getByTestId('answer').click();
-  await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
-  await page.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 10_000 });
-  const first = await until('inbound audio energy', async () => {
-    const s = await stats(page);
-    return s?.inbound && s.inbound.totalAudioEnergy > 0 ? s.inbound : undefined;
-  });
-  await new Promise((r) => setTimeout(r, 1000));
-  const later = await stats(page);
+  const { first, later } = await answerAndHear(page);
   t.ok(first.totalAudioEnergy > 0, `the browser receives non-silent audio (totalAudioEnergy ${first.totalAudioEnergy.toFixed(4)})`);
   t.ok(later?.inbound && later.inbound.totalAudioEnergy > first.totalAudioEnergy, 'and it keeps coming');
   t.match(later?.paths.recv, { localType: 'relay' }, 'still through the relay');

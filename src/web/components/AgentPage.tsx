@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { reconnectAfterServerClose } from '../reconnect.js';
+import { watchConnection } from '../connection.js';
 import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
@@ -40,19 +40,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
     const socket: ConsoleSocket = io({ transports: ['websocket'] });
     socketRef.current = socket;
-    let connectedBefore = false;
-    socket.on('connect', () => {
-      setConnected(true);
-      // The server sends snapshots on every connect; `sync` after a reconnect asks again explicitly.
-      if (connectedBefore) socket.emit('sync');
-      connectedBefore = true;
-    });
-    socket.on('disconnect', () => setConnected(false));
-    const stopReconnecting = reconnectAfterServerClose(socket);
-    socket.on('connect_error', (err) => {
-      setConnected(false);
-      if (/unauth/i.test(err.message)) onSignedOut();
-    });
+    // The server sends snapshots on every connect; `sync` after a reconnect asks again explicitly.
+    const stopWatching = watchConnection(socket, { up: setConnected, back: () => socket.emit('sync'), signedOut: onSignedOut });
     socket.on('agent:state', (a) => {
       setAgent(a);
       // Back to available/paused/logged out: the call is over for this console.
@@ -70,7 +59,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
     );
     socket.on('system:status', (s) => setTelephonyUp(s.telephony === 'up'));
     return () => {
-      stopReconnecting();
+      stopWatching();
       socket.disconnect();
       socketRef.current = null;
     };

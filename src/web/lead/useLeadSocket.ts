@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { reconnectAfterServerClose } from '../reconnect.js';
+import { watchConnection } from '../connection.js';
 import type { Ack, AgentView, CallControlsView, ClientToServerEvents, DeadlineWarning, QueueDelta, QueueStats, ServerToClientEvents, WaitingCaller } from '../../realtime/contract.js';
 import { loadTodayWarnings, mergeWarnings } from './warnings.js';
 
@@ -72,20 +72,9 @@ export function useLeadSocket(onSignedOut: () => void) {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
     const socket: LeadSocket = io({ transports: ['websocket'] });
     socketRef.current = socket;
-    let connectedBefore = false;
     const patch = (p: Partial<LeadState> | ((s: LeadState) => Partial<LeadState>)) => setState((s) => ({ ...s, ...(typeof p === 'function' ? p(s) : p) }));
-    socket.on('connect', () => {
-      patch({ connected: true });
-      // The server sends snapshots on every connect; after a reconnect ask again explicitly.
-      if (connectedBefore) socket.emit('sync');
-      connectedBefore = true;
-    });
-    socket.on('disconnect', () => patch({ connected: false }));
-    const stopReconnecting = reconnectAfterServerClose(socket);
-    socket.on('connect_error', (err) => {
-      patch({ connected: false });
-      if (/unauth/i.test(err.message)) onSignedOut();
-    });
+    // The server sends snapshots on every connect; after a reconnect ask again explicitly.
+    const stopWatching = watchConnection(socket, { up: (connected) => patch({ connected }), back: () => socket.emit('sync'), signedOut: onSignedOut });
     socket.on('queue:snapshot', (snap) =>
       patch((s) => ({
         ...applyDelta({ waiting: [], agents: [] }, { at: snap.at, upsertWaiting: snap.waiting, agents: snap.agents }),
@@ -109,7 +98,7 @@ export function useLeadSocket(onSignedOut: () => void) {
     );
     socket.on('system:status', (st) => patch({ telephonyUp: st.telephony === 'up' }));
     return () => {
-      stopReconnecting();
+      stopWatching();
       socket.disconnect();
       socketRef.current = null;
     };

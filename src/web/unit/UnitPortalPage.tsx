@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { reconnectAfterServerClose } from '../reconnect.js';
+import { watchConnection } from '../connection.js';
 import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../realtime/contract.js';
 import { logout, type User } from '../api.js';
 import { dateTime } from '../format.js';
@@ -73,25 +73,14 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
 
   useEffect(() => {
     const socket: UnitSocket = io({ transports: ['websocket'] });
-    let connectedBefore = false;
-    socket.on('connect', () => {
-      setConnected(true);
-      // Back after a drop or a server restart: the inbox may have changed meanwhile.
-      if (connectedBefore) void load();
-      connectedBefore = true;
-    });
-    socket.on('disconnect', () => setConnected(false));
-    const stopReconnecting = reconnectAfterServerClose(socket);
-    socket.on('connect_error', (err) => {
-      setConnected(false);
-      if (/unauth/i.test(err.message)) onSignedOut();
-    });
+    // Back after a drop or a server restart: the inbox may have changed meanwhile.
+    const stopWatching = watchConnection(socket, { up: setConnected, back: () => void load(), signedOut: onSignedOut });
     socket.on('workorder:deadline', (w) => {
       setWarnings((list) => [w, ...list.filter((x) => !(x.orderId === w.orderId && x.kind === w.kind))].slice(0, 20));
       void load();
     });
     return () => {
-      stopReconnecting();
+      stopWatching();
       socket.disconnect();
     };
   }, [load, onSignedOut]);

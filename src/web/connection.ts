@@ -1,23 +1,47 @@
 import type { Socket } from 'socket.io-client';
 
+type Watched = Pick<Socket, 'on' | 'off' | 'connect' | 'connected'>;
+
 /**
+ * One console page's view of its socket: up / down, what to do when it is back after a drop
+ * (ask the server again: `sync`, reload a list), and a refused session (signed out).
+ *
  * socket.io-client reconnects by itself after a lost connection, but not after the server
  * closed the socket ('io server disconnect') — which is what our server does when it shuts down
  * for a deploy or a restart. The consoles must come back by themselves then too: connect again
  * shortly; while the server is still away the manager's own backoff takes over, and a refused
  * session (connect_error) stops it. Returns the cleanup for the page's unmount.
  */
-export function reconnectAfterServerClose(socket: Pick<Socket, 'on' | 'off' | 'connect' | 'connected'>, delayMs = 1000): () => void {
+export function watchConnection(
+  socket: Watched,
+  on: { up: (connected: boolean) => void; back: () => void; signedOut: () => void },
+  retryMs = 1000,
+): () => void {
+  let connectedBefore = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const onConnect = () => {
+    on.up(true);
+    if (connectedBefore) on.back();
+    connectedBefore = true;
+  };
   const onDisconnect = (reason: string) => {
+    on.up(false);
     if (reason !== 'io server disconnect') return;
     timer = setTimeout(() => {
       if (!socket.connected) socket.connect();
-    }, delayMs);
+    }, retryMs);
   };
+  const onError = (err: Error) => {
+    on.up(false);
+    if (/unauth/i.test(err.message)) on.signedOut();
+  };
+  socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
+  socket.on('connect_error', onError);
   return () => {
     clearTimeout(timer);
+    socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
+    socket.off('connect_error', onError);
   };
 }
