@@ -91,6 +91,7 @@ export class CallControls {
     return {
       callId: call.callId,
       agentId: (call.answeredBy ?? call.offeredTo)!,
+      callerNumber: call.callerNumber,
       held: s.held,
       muted: s.muted,
       conference: conf ? { unitId: conf.unitId, unitName: conf.unitName, state: conf.state } : null,

@@ -14,6 +14,8 @@ export type ConferenceLegState = 'dialing' | 'up';
 export interface CallControlsView {
   callId: string;
   agentId: number;
+  /** The caller's number (a lead who opens the page mid-call never saw the caller waiting). */
+  callerNumber: string;
   /** The caller hears music on hold and cannot hear the agent. */
   held: boolean;
   /** The caller cannot hear the agent (enforced in Asterisk on the agent leg). */

@@ -17,15 +17,12 @@ import { placeCall, toneFile } from '../harness/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import { FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';
-
-const inboundEnergy = async (page: Page) =>
-  ((await page.evaluate('window.__sunlineMedia ? window.__sunlineMedia.stats() : null')) as { inbound: { totalAudioEnergy: number } | null } | null)?.inbound?.totalAudioEnergy ?? 0;
+import { answerAndHear, hearing } from '../helpers/softphone.js';
 
 /** The agent hears the caller now: inbound energy grows over a second. */
 async function hearsCaller(page: Page): Promise<boolean> {
-  const before = await inboundEnergy(page);
-  await new Promise((r) => setTimeout(r, 1000));
-  return (await inboundEnergy(page)) > before;
+  const h = await hearing(page);
+  return h.after > h.before;
 }
 
 t.test('a server crash mid-call in Chromium: the console reconnects to the restarted server and the conversation goes on', async (t) => {
@@ -38,7 +35,8 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
   const first = await server(t, asterisk, env);
   await until('telephony up', () => first.calls.center?.telephonyUp());
   const port = (first.http.server.address() as AddressInfo).port;
-  await first.users.upsert({ username: 'agent-crash', displayName: '坐席小陈', role: 'agent', password: 'agent-crash-pw' });
+  const agent = await first.users.upsert({ username: 'agent-crash', displayName: '坐席小陈', role: 'agent', password: 'agent-crash-pw' });
+  await first.users.upsert({ username: 'lead-crash', displayName: '值班长老周', role: 'shift_lead', password: 'lead-crash-pw' });
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const errors: string[] = [];
@@ -53,15 +51,23 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
 
   const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13700137001', holdMs: 90_000, audioFile: toneFile(dir) });
   t.teardown(() => call.kill());
-  await page.getByTestId('answer').click({ timeout: 20_000 });
-  await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
-  t.ok(await until('caller heard', async () => ((await hearsCaller(page)) ? true : undefined), 20_000), 'before the crash the agent hears the caller');
-  const callId = first.calls.center!.agentView((first.db.sqlite.prepare("select id from users where username = 'agent-crash'").get() as { id: number }).id).callId!;
+  const before = await answerAndHear(page);
+  t.ok(before.first.totalAudioEnergy > 0, 'before the crash the agent hears the caller');
+  const callId = first.calls.center!.agentView(agent.id).callId!;
+  // A shift lead watches from another browser profile.
+  const leadPage = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await leadPage.goto(first.url);
+  await leadPage.fill('input[name=username]', 'lead-crash');
+  await leadPage.fill('input[name=password]', 'lead-crash-pw');
+  await leadPage.getByRole('button', { name: '登录' }).click();
+  const leadRow = leadPage.locator(`[data-testid=agent-row][data-agent-id="${agent.id}"]`);
+  await leadRow.getByTestId('agent-row-call').waitFor();
 
   // The crash: Asterisk loses ARI and AMI at once; the console loses its socket.
   await Promise.all([first.calls.ari!.close(), first.calls.ami!.close()]);
   await first.close();
   await page.getByTestId('disconnected').waitFor({ timeout: 10_000 });
+  await leadPage.getByTestId('disconnected').waitFor({ timeout: 10_000 });
   await page.screenshot({ path: path.join(SHOTS, 'restart-1-server-down.png'), fullPage: true });
 
   const second = await server(t, asterisk, env, port);
@@ -69,6 +75,8 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
   await page.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 30_000 });
   await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor({ timeout: 10_000 });
   t.equal(await page.getByTestId('caller-number').textContent(), '13700137001', 'the console still shows the caller');
+  await leadPage.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 30_000 });
+  t.equal(await leadRow.getByTestId('agent-row-call').textContent(), '13700137001', "the lead's page is back by itself and shows the agent still on the call");
   await until('call audio attached again', () => (second.media!.calls.active().some((c) => c.callId === callId) ? true : undefined), 30_000);
   t.ok(await until('caller heard again', async () => ((await hearsCaller(page)) ? true : undefined), 20_000), 'after the restart the agent hears the caller again');
   const ems = await externalMediaChannels(asterisk);

@@ -151,7 +151,7 @@ t.test('a lead who connects mid-call gets the held / muted state of calls in pro
   const r = await rig(t);
   const [agent, lead] = [await r.user('agent'), await r.user('shift_lead')];
   r.commands.snapshot = { at: 1, waiting: [], agents: [{ ...view(agent.id, 'on_call'), callId: 'call-9' }, view(agent.id + 100, 'available')] };
-  r.commands.controls.set(agent.id, { callId: 'call-9', agentId: agent.id, held: true, muted: false, conference: null, transferredTo: null, at: 2 });
+  r.commands.controls.set(agent.id, { callId: 'call-9', agentId: agent.id, callerNumber: '13900000009', held: true, muted: false, conference: null, transferredTo: null, at: 2 });
   const s = await r.connect(lead.token);
   t.equal((await s.nth<QueueSnapshot>('queue:snapshot')).agents.length, 2);
   t.match(await s.nth('call:controls'), { callId: 'call-9', agentId: agent.id, held: true }, 'the held call is sent on connect');

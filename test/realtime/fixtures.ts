@@ -64,7 +64,7 @@ export class FakeCommands implements ConsoleCommands {
   // In-call controls (contract-controls.ts).
   controls = new Map<number, CallControlsView>();
   private cv = (id: number, callId: string, patch: Partial<CallControlsView> = {}): CallControlsView =>
-    ({ callId, agentId: id, held: false, muted: false, conference: null, transferredTo: null, at: 1, ...patch });
+    ({ callId, agentId: id, callerNumber: '13900000000', held: false, muted: false, conference: null, transferredTo: null, at: 1, ...patch });
   callControls = (id: number) => this.controls.get(id) ?? null;
   hangup = (id: number, callId: string) => this.act('hangup', [id, callId], undefined);
   hold = (id: number, callId: string, held: boolean) => this.act('hold', [id, callId, held], this.cv(id, callId, { held }));

@@ -43,8 +43,8 @@ function ControlBadges({ c }: { c: CallControlsView }) {
 function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout }: Omit<Props, 'agents'> & { a: AgentView }) {
   const { t, stateLabel, reasonLabel } = useI18n();
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
-  const call = a.callId ? (callLabel(a.callId) ?? a.callId.slice(0, 8)) : null;
   const ctl = a.callId && a.state === 'on_call' ? controls(a.callId) : null;
+  const call = a.callId ? (callLabel(a.callId) ?? ctl?.callerNumber ?? a.callId.slice(0, 8)) : null;
   return (
     <tr data-testid="agent-row" data-agent-id={a.agentId} data-state={a.state}>
       <td className="lead-agent-name">{a.displayName}</td>
