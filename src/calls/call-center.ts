@@ -15,6 +15,7 @@ import type { AgentLeg, InboundChannel, SurveyChannel, Switchboard, SwitchboardL
 import type { Actor } from '../workorders/lifecycle/index.js';
 import type { CallMedia } from './call-media.js';
 import { CallControls } from './call-controls.js';
+import { AgentPresence } from '../agents/presence.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
@@ -53,6 +54,8 @@ export interface CallCenterOptions {
   log: Logger;
   /** The agents' browser audio; absent without media (calls still connect in Asterisk). */
   media?: CallMedia;
+  /** An agent without a console this long is paused (presence.ts); 0 or absent: never. */
+  awayMs?: number;
   now?: () => number;
 }
 
@@ -60,6 +63,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   readonly live = new LiveCalls();
   /** Hang up, hold, mute, DTMF, transfer, three-way call (call-controls.ts). */
   readonly controls: CallControls;
+  /** Which agents have a console open (presence.ts). */
+  readonly presence: AgentPresence;
   private closing = false;
   private readonly now: () => number;
   readonly log: Logger;
@@ -68,6 +73,11 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'calls' });
     this.controls = new CallControls(this);
+    this.presence = new AgentPresence({
+      awayMs: o.awayMs ?? 0, view: (id) => o.agents.view(id), loggedIn: () => o.agents.loggedIn(),
+      pause: (id, reason) => this.agentPause(id, reason), unpause: (id) => this.agentUnpause(id), log: this.log,
+    });
+    this.presence.start();
     o.switchboard.listen(this);
     // Wrap-up ends when the agent saves the call's order (or by the timer in AgentsService).
     o.events.on('workorder.applied', (c) => {
@@ -322,6 +332,14 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   async agentPause(agentId: number, reason: string): Promise<AgentView> {
     await this.declineRinging(agentId);
     return this.o.agents.pause(agentId, reason);
+  }
+
+  consoleConnected(agentId: number): void {
+    this.presence.connected(agentId);
+  }
+
+  consoleClosed(agentId: number): void {
+    this.presence.disconnected(agentId);
   }
 
   agentUnpause(agentId: number): Promise<AgentView> {

@@ -51,6 +51,7 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
     repo: new CallsRepository(deps.db, orders),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),
+    awayMs: env.agentAwayMs,
   });
   ari.start();
   ami.start();
@@ -62,6 +63,7 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }) },
     async close() {
       await center.drain();
+      center.presence.close();
       agents.close();
       await Promise.all([ari.close(), ami.close()]);
     },

@@ -11,6 +11,8 @@ export function offlineConsole(agents: AgentsService, now: () => number = Date.n
     agentView: (id: number): AgentView => agents.view(id),
     pendingOffer: (): ScreenPop | null => null,
     callInProgress: (): ScreenPop | null => null,
+    consoleConnected: () => undefined,
+    consoleClosed: () => undefined,
     queueSnapshot: (): QueueSnapshot => ({ at: now(), waiting: [], agents: agents.loggedIn() }),
     telephonyUp: () => false,
     agentLogin: unavailable,

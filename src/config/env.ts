@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   SUNLINE_COOKIE_SECURE: bool.default(false),
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
   SUNLINE_MEDIA: bool.default(true),
@@ -82,6 +83,8 @@ export interface Env {
   readonly cookieSecure: boolean;
   /** Wrap-up after a call ends by itself after this long (the agent usually ends it by saving). */
   readonly wrapUpMs: number;
+  /** A logged-in agent without a console this long is paused as 未连接 (0: never). */
+  readonly agentAwayMs: number;
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
   /** Browser softphone audio (src/media); null when disabled or no mediasoup worker was found. */
@@ -143,6 +146,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
+    agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),

@@ -18,6 +18,9 @@ export interface ConsoleCommands {
   agentLogout(agentId: number): Promise<AgentView>;
   agentPause(agentId: number, reason: string): Promise<AgentView>;
   agentUnpause(agentId: number): Promise<AgentView>;
+  /** An agent's console connected / one of its sockets closed (an agent left without one is paused). */
+  consoleConnected(agentId: number): void;
+  consoleClosed(agentId: number): void;
   wrapUpDone(agentId: number): Promise<AgentView>;
   answer(agentId: number, callId: string): Promise<void>;
   reject(agentId: number, callId: string): Promise<void>;

@@ -62,7 +62,11 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     const user = socket.data.user;
     // Listeners first: a client may emit as soon as it sees `connect`.
     registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync, ...(opts.durable ? { durable: opts.durable } : {}) });
-    if (isAgent(user)) void socket.join(agentRoom(user.id));
+    if (isAgent(user)) {
+      void socket.join(agentRoom(user.id));
+      commands.consoleConnected(user.id);
+      socket.on('disconnect', () => commands.consoleClosed(user.id));
+    }
     if (isLead(user)) void socket.join(LEADS_ROOM);
     if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoomsFor(user.unitId, opts.unitsInScope));
     log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');

@@ -49,6 +49,19 @@ t.test('an agent connecting mid-call (a reloaded page) gets the call back: its p
   t.match(await s.nth<{ callId: string; state: string }>('call:update'), { callId: 'call-2', state: 'answered', agentId: agent.id });
 });
 
+t.test("an agent's consoles opening and closing are reported (presence); a lead's are not", async (t) => {
+  const r = await rig(t);
+  const [agent, lead] = [await r.user('agent'), await r.user('shift_lead')];
+  const a = await r.connect(agent.token);
+  const l = await r.connect(lead.token);
+  t.same(r.commands.presence, [['connected', agent.id]]);
+  a.client.disconnect();
+  l.client.disconnect();
+  const deadline = Date.now() + 5000;
+  while (r.commands.presence.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  t.same(r.commands.presence, [['connected', agent.id], ['closed', agent.id]]);
+});
+
 t.test('domain events reach only the right agent; leads get deltas, agents do not', async (t) => {
   const r = await rig(t);
   const [a1, a2, lead] = [await r.user('agent'), await r.user('agent'), await r.user('shift_lead')];

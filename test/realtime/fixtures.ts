@@ -50,6 +50,10 @@ export class FakeCommands implements ConsoleCommands {
   agentView = (id: number) => this.views.get(id) ?? view(id, 'logged_out');
   pendingOffer = (id: number) => this.offers.get(id) ?? null;
   callInProgress = (id: number) => this.talking.get(id) ?? null;
+  /** Presence notifications, kept apart from `calls` (the commands the consoles sent). */
+  presence: Array<[string, number]> = [];
+  consoleConnected = (id: number) => void this.presence.push(['connected', id]);
+  consoleClosed = (id: number) => void this.presence.push(['closed', id]);
   queueSnapshot = () => this.snapshot;
   telephonyUp = () => this.up;
   agentLogin = (id: number, name: string, o: { penalty?: number }) => this.act('agentLogin', [id, name, o], view(id));
