@@ -19,7 +19,8 @@ import { AgentPresence } from '../agents/presence.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { reconcile } from './reconcile.js';
-import { directOfferEnded, ringWithdrawn, withdrawToAgent } from './direct-offer.js';
+import { ringWithdrawn, withdrawToAgent } from './direct-offer.js';
+import { hangUp } from './hang-ups.js';
 import { runSurvey } from './survey.js';
 import { screenPop, waitingView } from './call-views.js';
 
@@ -66,7 +67,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   /** Which agents have a console open (presence.ts). */
   readonly presence: AgentPresence;
   private closing = false;
-  private readonly now: () => number;
+  readonly now: () => number;
   readonly log: Logger;
 
   constructor(readonly o: CallCenterOptions) {
@@ -231,7 +232,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   // ---- hang-ups -----------------------------------------------------------------------------
 
   channelGone(channelId: string, cause: string): void {
-    this.gone(channelId, cause).catch((err: unknown) => this.log.error({ err, channelId }, 'hang-up handling failed'));
+    hangUp(this, channelId, cause).catch((err: unknown) => this.log.error({ err, channelId }, 'hang-up handling failed'));
   }
 
   queueAbandoned(channelId: string): void {
@@ -239,58 +240,6 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     // a real hang-up still ends the call through channelGone.
     if (this.live.byCallerChannel(channelId)?.directTo != null) return;
     this.channelGone(channelId, 'abandoned');
-  }
-
-  private async gone(channelId: string, cause: string): Promise<void> {
-    if (this.controls.channelGone(channelId)) return; // a three-way call's unit leg
-    const leg = this.live.leg(channelId);
-    if (leg) {
-      this.live.dropLeg(channelId);
-      const call = this.live.get(leg.callId);
-      const agent = this.o.agents.view(leg.agentId);
-      if (call && call.agentLeg === channelId) call.agentLeg = null;
-      if (agent.state === 'ringing' && agent.callId === leg.callId) {
-        if (call && call.state === 'offered') {
-          call.state = 'queued';
-          call.offeredTo = null;
-          this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
-        }
-        this.o.events.emit('call.updated', { callId: leg.callId, state: 'ended', agentId: leg.agentId, at: this.now(), reason: 'offer_ended' });
-        // Only the direct leg's end sends the caller back (not app_queue's leg ended by the withdrawal).
-        if (call && call.directLeg && call.directTo === leg.agentId) await directOfferEnded(this, call);
-      } else if (call && call.state === 'answered' && agent.callId === leg.callId) {
-        await this.finish(call, this.controls.transferredTo(call.callId) ? 'transferred' : 'agent_hangup');
-      }
-      await this.o.agents.settleCall(leg.agentId, leg.callId);
-      return;
-    }
-    const call = this.live.byCallerChannel(channelId);
-    if (call) await this.finish(call, cause);
-  }
-
-  private async finish(call: LiveCall, cause: string): Promise<void> {
-    if (!this.live.get(call.callId)) return;
-    this.live.remove(call);
-    const at = this.now();
-    if (call.state === 'answered') {
-      this.o.repo.ended(call.callId, at, cause);
-      await this.o.media?.detach(call.callId);
-      await this.controls.teardown(call);
-      if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
-      if (call.callerBridgeId) await this.o.switchboard.destroyBridge(call.callerBridgeId).catch(() => undefined);
-      if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined);
-      // A direct call whose agent hung up: the caller goes on to the survey, as after the queue.
-      if (call.directLeg && cause === 'agent_hangup') await this.o.switchboard.afterAgent(call.channelId).catch(() => undefined);
-    } else {
-      if (call.agentLeg) await this.o.switchboard.hangup(call.agentLeg).catch(() => undefined); // stop the ringing
-      this.o.repo.abandoned(call.callId, call.orderId, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
-      this.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'call abandoned');
-    }
-    const agentId = call.answeredBy ?? call.offeredTo;
-    this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId, at, reason: call.state === 'answered' ? cause : 'abandoned' });
-    this.o.events.emit('queue.changed', { at, removeWaiting: [call.callId] });
-    // Whichever hang-up event comes first, the agent leaves the call once.
-    if (agentId !== null) await this.o.agents.settleCall(agentId, call.callId);
   }
 
   // ---- console commands (agents and shift leads) ----------------------------------------------

@@ -96,7 +96,7 @@ export class CallControls {
       muted: s.muted,
       conference: conf ? { unitId: conf.unitId, unitName: conf.unitName, state: conf.state } : null,
       transferredTo: s.transferredTo ? { ...s.transferredTo } : null,
-      at: (this.o.now ?? Date.now)(),
+      at: this.center.now(),
     };
   }
 
@@ -107,7 +107,7 @@ export class CallControls {
   }
 
   private event(call: LiveCall, type: Parameters<CallCenter['o']['repo']['event']>[1], agentId: number | null, data?: Record<string, unknown>): void {
-    this.o.repo.event(call.callId, type, (this.o.now ?? Date.now)(), agentId, data);
+    this.o.repo.event(call.callId, type, this.center.now(), agentId, data);
   }
 
   /** The controls of the call the agent is talking on, for (re)connect and `sync`. */
@@ -176,7 +176,7 @@ export class CallControls {
       s.transferredTo = null;
       throw err;
     }
-    this.o.repo.transferred(callId, call.orderId, (this.o.now ?? Date.now)(), { id: agentId, role: 'agent', unitId: null }, unit);
+    this.o.repo.transferred(callId, call.orderId, this.center.now(), { id: agentId, role: 'agent', unitId: null }, unit);
     this.center.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
     // The caller leaving Stasis may already have ended the call (teardown dropped `s`): the view comes from `s`.
     const view = this.publish(call, s);

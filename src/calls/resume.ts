@@ -16,7 +16,7 @@
  *    any agent hang-up; reconcile settles the agent).
  * Calls whose channel is gone are then finished by reconcile like any lost channel.
  */
-import type { AgentLeg } from '../telephony/switchboard.js';
+import type { AsteriskCalls } from '../telephony/switchboard.js';
 import type { CallCenter } from './call-center.js';
 import type { UnfinishedCall } from './calls-repository.js';
 import type { LiveCall, LiveState } from './live-calls.js';
@@ -27,21 +27,13 @@ const LIVE_STATE: Record<Exclude<UnfinishedCall['state'], 'answered'>, LiveState
   offered: 'queued',
 };
 
-interface AsteriskCalls {
-  channels: Set<string>;
-  agentLegs: AgentLeg[];
-  unitLegs: { channelId: string; callId: string; unitId: string | null }[];
-  bridges: { bridgeId: string; name: string; channels: { id: string; helper: boolean }[] }[];
-}
-
 /** Takes over the calls the database holds as in progress and we do not track; returns them by caller channel. */
 export async function resumeUnfinished(cc: CallCenter): Promise<Map<string, LiveCall>> {
   const resumed = new Map<string, LiveCall>();
   const log = cc.log.child({ component: 'resume' });
-  const now = cc.o.now ?? Date.now;
   const untracked = (row: UnfinishedCall) => !cc.live.get(row.callId) && !cc.live.byCallerChannel(row.channelId);
   const rows = cc.o.repo.unfinished().filter(untracked);
-  const asterisk = rows.some((r) => r.state === 'answered') ? await readAsterisk(cc) : null;
+  const asterisk = rows.some((r) => r.state === 'answered') ? await cc.o.switchboard.callsInAsterisk() : null;
   for (const row of rows) {
     if (!untracked(row)) continue;
     if (row.state === 'answered') {
@@ -50,7 +42,7 @@ export async function resumeUnfinished(cc: CallCenter): Promise<Map<string, Live
         resumed.set(row.channelId, call);
         log.info({ callId: call.callId, agentId: call.answeredBy }, 'an answered call goes on after our restart');
       } else {
-        cc.o.repo.ended(row.callId, now(), 'server_restart');
+        cc.o.repo.ended(row.callId, cc.now(), 'server_restart');
         log.info({ callId: row.callId, agentId: row.agentId }, 'a call answered before our restart is over');
       }
       continue;
@@ -67,12 +59,6 @@ function fromRow(row: UnfinishedCall): Omit<Parameters<CallCenter['track']>[0], 
     callId: row.callId, channelId: row.channelId, callerNumber: row.callerPhone, callerId: row.callerId, dialled: row.dialled,
     enteredAt: row.enteredAt, orderId: row.orderId, orderNumber: row.orderNumber,
   };
-}
-
-async function readAsterisk(cc: CallCenter): Promise<AsteriskCalls> {
-  const sw = cc.o.switchboard;
-  const [channels, legs, bridges] = await Promise.all([sw.channelIds(), sw.callLegsInStasis(), sw.ownBridges()]);
-  return { channels, ...legs, bridges };
 }
 
 async function takeOverAnswered(cc: CallCenter, row: UnfinishedCall, a: AsteriskCalls): Promise<LiveCall | null> {

@@ -27,7 +27,7 @@ export function surveyResultOf(digits: IvrConfig['survey']['digits'], digit: str
 
 export async function runSurvey(center: CallCenter, ch: SurveyChannel): Promise<void> {
   const { switchboard: sw, repo, config, systemActor } = center.o;
-  const now = center.o.now ?? Date.now;
+  const now = center.now;
   const log = center.o.log.child({ component: 'survey', channelId: ch.channelId });
   // Read at every call: a hot-reloaded ivr.yaml applies at once.
   const survey = config.current().ivr.survey;

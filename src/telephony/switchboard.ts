@@ -6,7 +6,7 @@
  * names, channel naming and dialplan locations.
  */
 import type { Logger } from 'pino';
-import type { AriClient, Channel } from './ari/index.js';
+import type { AriClient, Bridge, Channel } from './ari/index.js';
 import type { AmiGateway } from './ami/index.js';
 import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
@@ -80,6 +80,28 @@ const OWN_CHANNEL = /^(UnicastRTP\/|Snoop\/|Local\/.*;1$)/;
 const HELPER_CHANNEL = /^(UnicastRTP\/|Snoop\/)/;
 /** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's. */
 const OWN_BRIDGE = /^(agent-leg|direct|hold)-/;
+
+/** One of our bridges, its channels flagged when they only serve it (helper channels). */
+export interface OwnBridge {
+  bridgeId: string;
+  name: string;
+  channels: { id: string; helper: boolean }[];
+}
+
+/** What Asterisk holds of the calls in progress (Switchboard.callsInAsterisk). */
+export interface AsteriskCalls {
+  channels: Set<string>;
+  agentLegs: AgentLeg[];
+  unitLegs: { channelId: string; callId: string; unitId: string | null }[];
+  bridges: OwnBridge[];
+}
+
+function ownBridgesOf(bridges: Bridge[], channels: Channel[]): OwnBridge[] {
+  const names = new Map(channels.map((c) => [c.id, c.name]));
+  return bridges
+    .filter((b) => OWN_BRIDGE.test(b.name ?? ''))
+    .map((b) => ({ bridgeId: b.id, name: b.name, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
+}
 
 const QUEUE_CONTEXT = 'sunline-queue';
 
@@ -267,20 +289,19 @@ export class Switchboard {
    * Our bridges (agent leg, direct offer, hold) with their channels, each channel flagged when
    * it is one of our helper channels (externalMedia, snoop): what a sweep after our restart needs.
    */
-  async ownBridges(): Promise<{ bridgeId: string; name: string; channels: { id: string; helper: boolean }[] }[]> {
+  async ownBridges(): Promise<OwnBridge[]> {
     const [bridges, channels] = await Promise.all([this.ari.bridges.list(), this.ari.channels.list()]);
-    const names = new Map(channels.map((c) => [c.id, c.name]));
-    return bridges
-      .filter((b) => OWN_BRIDGE.test(b.name ?? ''))
-      .map((b) => ({ bridgeId: b.id, name: b.name, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
+    return ownBridgesOf(bridges, channels);
   }
 
   /**
-   * What our Stasis app holds of the calls in progress, for taking them over after our restart:
-   * agent legs (with the call they name) and answered three-way unit legs (their call, unit).
+   * What Asterisk holds of the calls in progress, from one channel list and one bridge list, for
+   * taking calls over after our restart: every channel id, the agent legs in our Stasis app (with
+   * the call each names), the answered three-way unit legs (their call, unit) and our bridges.
    */
-  async callLegsInStasis(): Promise<{ agentLegs: AgentLeg[]; unitLegs: { channelId: string; callId: string; unitId: string | null }[] }> {
-    const inApp = (await this.ari.channels.list()).filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(`${this.ari.app},`));
+  async callsInAsterisk(): Promise<AsteriskCalls> {
+    const [channels, bridges] = await Promise.all([this.ari.channels.list(), this.ari.bridges.list()]);
+    const inApp = channels.filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(`${this.ari.app},`));
     const args = (c: Channel) => c.dialplan.app_data.split(',').slice(1);
     const agentLegs = await Promise.all(inApp.filter((c) => args(c)[0] === 'agent').map((c) => this.describeAgentLeg(c, Number(args(c)[1]), Date.now())));
     const unitLegs = await Promise.all(
@@ -288,7 +309,7 @@ export class Switchboard {
         .filter((c) => args(c)[0] === 'unit')
         .map(async (c) => ({ channelId: c.id, callId: args(c)[1] ?? '', unitId: (await this.ari.channels.getChannelVar(c.id, 'SUNLINE_UNIT_ID').catch(() => '')) || null })),
     );
-    return { agentLegs, unitLegs };
+    return { channels: new Set(channels.map((c) => c.id)), agentLegs, unitLegs, bridges: ownBridgesOf(bridges, channels) };
   }
 
   /** Ids of every channel Asterisk has now. */

@@ -53,6 +53,7 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
   const agentCall = new Map<number, string | null>();
   const center = {
     live,
+    now: () => 1000,
     log: pino({ level: 'silent' }),
     o: {
       switchboard,

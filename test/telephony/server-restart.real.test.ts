@@ -37,9 +37,10 @@ async function crash(app: Sunline): Promise<void> {
   await app.close();
 }
 
-async function restarted(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string>): Promise<Sunline & { url: string }> {
+/** A server on the test's data folder, once it is connected to Asterisk (first start or restart). */
+async function started(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string>): Promise<Sunline & { url: string }> {
   const app = await server(t, asterisk, env);
-  await until('telephony up again', () => app.calls.center?.telephonyUp());
+  await until('telephony up', () => app.calls.center?.telephonyUp());
   return app;
 }
 
@@ -50,15 +51,13 @@ t.test('a caller queued before our restart is the same call after it', async (t)
   const asterisk = await sandbox(t);
   const env = dataDir(t);
 
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, env);
   const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13500005555', holdMs: 60_000 });
   t.teardown(() => call.kill());
   const row = await until('queued', () => first.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555' and state = 'queued'").get() as { id: string } | undefined);
   await first.close();
 
-  const second = await server(t, asterisk, env);
-  await until('telephony up again', () => second.calls.center?.telephonyUp());
+  const second = await started(t, asterisk, env);
   const live = await until('the waiting caller is live again', () => second.calls.center!.live.all().find((c) => c.callerNumber === '13500005555'));
   t.equal(live.callId, row.id, 'same call id');
   const rows = second.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555'").all();
@@ -79,8 +78,7 @@ t.test('a caller queued before our restart is the same call after it', async (t)
 t.test('a caller mid-greeting when we crash goes on to the queue as the same call', async (t) => {
   const asterisk = await sandbox(t);
   const env = dataDir(t);
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, env);
   const call = placeCall({ sip: asterisk.sip, number: '12333', callerId: '13500006666', holdMs: 60_000 });
   t.teardown(() => call.kill());
   const live = await until('at the front door', () => first.calls.center!.live.all().find((c) => c.callerNumber === '13500006666' && c.state === 'front_door'));
@@ -88,7 +86,7 @@ t.test('a caller mid-greeting when we crash goes on to the queue as the same cal
   const inStasis = await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`);
   t.equal(inStasis.dialplan.context !== 'sunline-queue', true, 'the caller was left where the greeting had it, not in the queue');
 
-  const second = await restarted(t, asterisk, env);
+  const second = await started(t, asterisk, env);
   await until('queued again', () => (callRow(second, live.callId).state === 'queued' ? true : undefined));
   await until('in app_queue', async () => ((await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`)).dialplan.context === 'sunline-queue' ? true : undefined));
   t.same(second.db.sqlite.prepare("select count(*) as n from calls where caller_phone = '13500006666'").get(), { n: 1 }, 'one call row');
@@ -121,13 +119,12 @@ async function answeredCall(t: Teardown, asterisk: AsteriskSandbox, app: Sunline
 t.test('a call answered when we crash goes on: same agent, leg and bridge, still on hold; the agent releases hold and hangs up', async (t) => {
   const asterisk = await sandbox(t);
   const env = dataDir(t);
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, env);
   const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-k', '13500009999');
   await command(agent.socket, 'call:hold', { callId: pop.callId, held: true });
   await crash(first);
 
-  const second = await restarted(t, asterisk, env);
+  const second = await started(t, asterisk, env);
   const live = await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
   t.same([live.state, live.answeredBy, live.agentLeg, live.bridgeId, live.channelId], ['answered', agent.id, agentLeg, bridgeId, channelId], 'taken over as it was');
   t.same(second.calls.center!.queueSnapshot().waiting, [], 'not shown as waiting');
@@ -157,8 +154,7 @@ t.test('a call answered when we crash goes on: same agent, leg and bridge, still
 t.test('an answered call whose agent session is gone is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned', async (t) => {
   const asterisk = await sandbox(t);
   const env = dataDir(t);
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, env);
   const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-h', '13500007777');
   // A second caller waits (nobody else is available) and hangs up while we are down.
   const waiting = placeCall({ sip: asterisk.sip, number: '12356', callerId: '13500008888', holdMs: 60_000 });
@@ -173,7 +169,7 @@ t.test('an answered call whose agent session is gone is ended as server_restart;
   await ari(asterisk, 'DELETE', `/channels/${queued.channelId}`);
   await until('second caller gone', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === queued.channelId) ? undefined : true));
 
-  const second = await restarted(t, asterisk, env);
+  const second = await started(t, asterisk, env);
   await until('the answered call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
   t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
   const hungUp = second.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(pop.callId) as { data: string };
@@ -197,13 +193,12 @@ t.test('an answered call whose agent session is gone is ended as server_restart;
 t.test('an agent whose caller hung up while we were down is back in wrap-up, then available', async (t) => {
   const asterisk = await sandbox(t);
   const env = dataDir(t);
-  const first = await server(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
   const { agent, pop, channelId } = await answeredCall(t, asterisk, first, 'agent-m', '13500001111');
   await crash(first);
   await ari(asterisk, 'DELETE', `/channels/${channelId}`);
 
-  const second = await restarted(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
+  const second = await started(t, asterisk, { ...env, SUNLINE_WRAPUP_SECONDS: '2' });
   await until('the call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
   t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
   const again = await consoleFor(t, second, 'agent-m', 'agent');
@@ -219,8 +214,7 @@ t.test('a three-way call with a unit goes on after our restart; the agent drops 
   const unit = await unitPhone(asterisk, 1);
   t.teardown(() => unit.kill());
   const env = dataDir(t);
-  const first = await server(t, asterisk, env);
-  await until('telephony up', () => first.calls.center?.telephonyUp());
+  const first = await started(t, asterisk, env);
   const { agent, pop, bridgeId } = await answeredCall(t, asterisk, first, 'agent-n', '13500002222');
   const up = next(agent.socket, 'call:controls', (v) => v.callId === pop.callId && v.conference?.state === 'up', 20_000);
   await command(agent.socket, 'call:conference', { callId: pop.callId, unitId: 'city-amr' });
@@ -229,7 +223,7 @@ t.test('a three-way call with a unit goes on after our restart; the agent drops 
   const unitLeg = (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => inBridge.includes(c.id) && c.name.startsWith('PJSIP/'))!.id;
   await crash(first);
 
-  const second = await restarted(t, asterisk, env);
+  const second = await started(t, asterisk, env);
   await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
   const again = await consoleFor(t, second, 'agent-n', 'agent');
   const controls = next(again.socket, 'call:controls');
