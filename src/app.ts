@@ -81,11 +81,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const checks: HealthChecks = { database: () => db.health() };
 
     const events = new DomainEvents();
+    // The one owner of work_orders: every change (the call path's included) is published after its commit.
+    const orders = new WorkOrdersService(db.db, Date.now, {
+      onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
+    });
     // Browser audio (mediasoup); null without a worker. It reaches ARI through the call path.
     let callPath: CallPath | undefined;
     const media = await startMedia({ env, log, ari: () => callPath?.ari ?? null });
     if (media) checks['media'] = () => ({ ...media.health() });
-    const calls = buildCallPath({ env, db: db.db, config, users, events, log, ...(media ? { media: media.calls } : {}) });
+    const calls = buildCallPath({ env, db: db.db, orders, config, users, events, log, ...(media ? { media: media.calls } : {}) });
     callPath = calls;
     closers.push(() => calls.close());
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
@@ -125,9 +129,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { db: db.db });
-    const orders = new WorkOrdersService(db.db, Date.now, {
-      onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
-    });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     const attachments = new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes });

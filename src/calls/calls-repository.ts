@@ -70,7 +70,7 @@ export class CallsRepository {
 
   /** One transaction: the caller (upserted by number), the call, its first event, its draft order. */
   createInbound(c: NewInboundCall): CreatedCall {
-    return this.db.transaction((tx) => {
+    return this.orders.transaction((tx) => {
       const caller = tx
         .insert(callers)
         .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
@@ -101,7 +101,7 @@ export class CallsRepository {
   }
 
   queued(callId: string, at: number): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       tx.update(calls).set({ queuedAt: at }).where(and(eq(calls.id, callId), isNull(calls.queuedAt))).run();
       // An offer may have been recorded first (ARI and AMI events race): never step back.
       tx.update(calls).set({ state: 'queued' }).where(and(eq(calls.id, callId), eq(calls.state, 'entered'))).run();
@@ -110,7 +110,7 @@ export class CallsRepository {
   }
 
   offered(callId: string, agentId: number, at: number): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       tx.update(calls).set({ state: 'offered' }).where(eq(calls.id, callId)).run();
       this.eventIn(tx, callId, 'offered', at, agentId);
     });
@@ -118,15 +118,15 @@ export class CallsRepository {
 
   /** The agent took the call: the call and its order carry the agent. */
   answered(callId: string, orderId: number, agentId: number, at: number): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       tx.update(calls).set({ state: 'answered', answeredAt: at, agentId, outcome: 'answered' }).where(eq(calls.id, callId)).run();
-      tx.update(workOrders).set({ agentId, updatedAt: at }).where(eq(workOrders.id, orderId)).run();
+      this.orders.takeCallWithin(tx, orderId, agentId);
       this.eventIn(tx, callId, 'answered', at, agentId);
     });
   }
 
   ended(callId: string, at: number, reason: string): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       tx.update(calls).set({ state: 'ended', endedAt: at }).where(eq(calls.id, callId)).run();
       this.eventIn(tx, callId, 'hung_up', at, null, { reason });
     });
@@ -134,7 +134,7 @@ export class CallsRepository {
 
   /** The caller gave up before an agent answered: one transaction for the call and its order. */
   abandoned(callId: string, orderId: number, at: number, actor: Actor, where: 'front_door' | 'queue'): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
       this.eventIn(tx, callId, 'abandoned', at, null, { where });
       this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' }, actor);
@@ -148,7 +148,7 @@ export class CallsRepository {
    * lead unit is then supervised, if the lifecycle allows it. A closed order only gets the event.
    */
   survey(callId: string, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
-    return this.db.transaction((tx) => {
+    return this.orders.transaction((tx) => {
       this.eventIn(tx, callId, 'survey', at, null, { result });
       if (result === 'no_answer') return { orderId: null, actions: [] };
       const row = tx.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.callId, callId)).get();
@@ -172,7 +172,7 @@ export class CallsRepository {
    * already saved only gets the call event.
    */
   transferred(callId: string, orderId: number, at: number, actor: Actor, unit: { id: string; name: string; phone: string }): void {
-    this.db.transaction((tx) => {
+    this.orders.transaction((tx) => {
       this.eventIn(tx, callId, 'transferred', at, actor.id, { unitId: unit.id, phone: unit.phone });
       const order = this.orders.get(orderId);
       if (order.status !== 'draft' && order.status !== 'accepted') return;

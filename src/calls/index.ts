@@ -14,7 +14,7 @@ import { AriClient } from '../telephony/ari/index.js';
 import { AmiGateway } from '../telephony/ami/index.js';
 import { Switchboard } from '../telephony/switchboard.js';
 import type { UsersService } from '../users/index.js';
-import { WorkOrdersService } from '../workorders/index.js';
+import type { WorkOrdersService } from '../workorders/index.js';
 import { CallCenter } from './call-center.js';
 import type { CallMedia } from './call-media.js';
 import { CallsRepository } from './calls-repository.js';
@@ -33,7 +33,7 @@ export interface CallPath {
   close(): Promise<void>;
 }
 
-export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger; media?: CallMedia }): CallPath {
+export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersService; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger; media?: CallMedia }): CallPath {
   const { env, log, events } = deps;
   if (!env.telephony) {
     const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
@@ -44,11 +44,10 @@ export function buildCallPath(deps: { env: Env; db: Db; config: ConfigStore; use
   const ami = new AmiGateway({ ...env.ami, logger: log });
   const switchboard = new Switchboard({ ari, ami, log });
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
-  const orders = new WorkOrdersService(deps.db);
   const system = deps.users.systemUser();
   const center = new CallCenter({
     switchboard, agents, events, log, config: deps.config,
-    repo: new CallsRepository(deps.db, orders),
+    repo: new CallsRepository(deps.db, deps.orders),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,

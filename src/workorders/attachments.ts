@@ -163,7 +163,7 @@ export class AttachmentsService {
     try {
       if (req.files.length === 0) throw new AttachmentError('ATTACHMENT_MISSING', 'attach at least one file');
       const now = this.now();
-      return this.o.db.transaction((tx) => {
+      return this.o.orders.transaction((tx) => {
         const order = findInScope(tx, scope, req.orderId);
         checkMayAttach(order, actor);
         if (req.expectedVersion !== undefined && req.expectedVersion !== order.version) {

@@ -193,6 +193,12 @@ function prepareOrderStatements(db: Db) {
     .returning({ version: workOrders.version })
     .prepare();
   const event = db.insert(workOrderEvents).values(placeholders(eventValues(0, sampleEvent))).returning().prepare();
+  const takeCall = db
+    .update(workOrders)
+    .set({ agentId: sql`${sql.placeholder('agentId')}`, updatedAt: sql`${sql.placeholder('now')}`, version: sql`${workOrders.version} + 1` })
+    .where(and(eq(workOrders.id, idIs), eq(workOrders.version, versionIs)))
+    .returning({ version: workOrders.version })
+    .prepare();
   return {
     find(id: number): WorkOrder | undefined {
       const row = find.get({ id });
@@ -203,6 +209,8 @@ function prepareOrderStatements(db: Db) {
     updateState: (next: OrderState, version: number): number | undefined =>
       update.get({ ...stateValues(next, version), id: next.id, expected: version })?.version,
     insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
+    /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
+    takeCall: (id: number, agentId: number, now: number, version: number): number | undefined => takeCall.get({ id, agentId, now, expected: version })?.version,
   };
 }
 

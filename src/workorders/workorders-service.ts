@@ -36,7 +36,8 @@ export interface WorkOrdersServiceOptions {
 export interface OrderApplied {
   readonly orderId: number;
   readonly callId: string | null;
-  readonly action: OrderAction['type'];
+  /** A lifecycle action, or `take_call` (the agent who answered the order's call, takeCallWithin). */
+  readonly action: OrderAction['type'] | 'take_call';
   readonly actor: Actor;
 }
 
@@ -49,6 +50,8 @@ export class WorkOrdersService {
   private readonly nextNumber: (now: number) => string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
   private readonly stmts: OrderStatements;
+  /** Changes applied inside {@link transaction}, told to onApplied once it commits. */
+  private pending: OrderApplied[] | null = null;
 
   constructor(
     private readonly db: Db,
@@ -101,6 +104,27 @@ export class WorkOrdersService {
     return result;
   }
 
+  /**
+   * Runs `fn` in one transaction of this service's Db, for changes that write other tables with
+   * the order (the call record, an attachment): the order changes made in it through
+   * {@link applyWithin} and {@link takeCallWithin} are told to onApplied after the commit, and
+   * not at all when it rolls back.
+   */
+  transaction<T>(fn: (tx: Tx) => T): T {
+    if (this.pending) return this.db.transaction(fn); // nested: the outer one tells
+    this.pending = [];
+    let applied: OrderApplied[];
+    let result: T;
+    try {
+      result = this.db.transaction(fn);
+      applied = this.pending;
+    } finally {
+      this.pending = null;
+    }
+    for (const change of applied) this.onApplied?.(change);
+    return result;
+  }
+
   /** Inside a transaction of this service's Db. */
   private applyIn(orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {
     const order = this.stmts.find(orderId);
@@ -138,9 +162,34 @@ export class WorkOrdersService {
     return this.createIn(input, 'draft', this.now());
   }
 
-  /** The same as apply, inside the caller's transaction. */
+  /** The same as apply, inside a {@link transaction} of this service. */
   applyWithin(_tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
-    return this.applyIn(orderId, action, actor, this.now());
+    const pending = this.inTransaction('applyWithin');
+    const result = this.applyIn(orderId, action, actor, this.now());
+    pending.push({ orderId, callId: result.order.callId, action: action.type, actor });
+    return result;
+  }
+
+  /**
+   * The agent who answered the order's call takes the order (its `agentId`), inside a
+   * {@link transaction}: a history event `take_call` and a version bump; the status stays.
+   */
+  takeCallWithin(_tx: Tx, orderId: number, agentId: number): WorkOrder {
+    const pending = this.inTransaction('takeCallWithin');
+    const now = this.now();
+    const order = this.stmts.find(orderId);
+    if (!order) throw notFound(orderId);
+    if (this.stmts.takeCall(orderId, agentId, now, order.version) === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile`);
+    const actor: Actor = { id: agentId, role: 'agent', unitId: null };
+    this.stmts.insertEvent(orderId, { at: now, action: 'take_call', fromStatus: order.status, toStatus: order.status, actorId: agentId, actorRole: 'agent', data: { agentId } });
+    pending.push({ orderId, callId: order.callId, action: 'take_call', actor });
+    return this.get(orderId);
+  }
+
+  private inTransaction(what: string): OrderApplied[] {
+    // Outside our transaction nobody could tell the change after its commit.
+    if (!this.pending) throw new Error(`WorkOrdersService.${what} runs only inside WorkOrdersService.transaction`);
+    return this.pending;
   }
 
   private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {

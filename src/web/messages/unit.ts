@@ -112,6 +112,8 @@ export const zh = {
   'unit.event.link': '关联',
   'unit.event.callback_done': '回拨',
   'unit.event.abandon': '漏接',
+  'unit.event.take_call': '坐席接听',
+  'unit.event.record_survey': '通话满意度评价',
   'unit.event.attach': '上传附件',
 } as const;
 
@@ -228,5 +230,7 @@ export const en: Record<keyof typeof zh, string> = {
   'unit.event.link': 'Linked',
   'unit.event.callback_done': 'Called back',
   'unit.event.abandon': 'Missed',
+  'unit.event.take_call': 'Taken by the answering agent',
+  'unit.event.record_survey': 'Post-call survey result',
   'unit.event.attach': 'Files uploaded',
 };

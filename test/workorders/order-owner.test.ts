@@ -1,0 +1,80 @@
+/**
+ * Work orders own their table: the call path changes an order only through WorkOrdersService,
+ * each change with a history event and a version bump, and every change — also those written in
+ * one transaction with the call record — is published (onApplied → `workorder.applied`) after
+ * its commit, never for a transaction that rolled back.
+ */
+import t from 'tap';
+import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { WorkOrdersService, type OrderApplied } from '../../src/workorders/index.js';
+import type { Actor } from '../../src/workorders/lifecycle/index.js';
+import { agentAndHandler, openTmpDb } from '../helpers/db-fixtures.js';
+
+function rig(t: Parameters<typeof openTmpDb>[0]) {
+  const h = openTmpDb(t);
+  const { now } = agentAndHandler(h);
+  const applied: OrderApplied[] = [];
+  const orders = new WorkOrdersService(h.db, () => now, { onApplied: (c) => applied.push(c) });
+  const repo = new CallsRepository(h.db, orders);
+  const system: Actor = { id: 1, role: 'admin', unitId: null };
+  const call = (id: string) => repo.createInbound({ callId: id, channelId: `ch-${id}`, callerPhone: '13900001234', callerName: null, dialled: '12345', hotline: '12345', at: now, state: 'entered' });
+  return { h, orders, repo, applied, system, call, now };
+}
+
+t.test('the agent answering takes the order: a history event, a version bump, published after the commit', async (t) => {
+  const r = rig(t);
+  const created = r.call('c1');
+  const before = r.orders.get(created.orderId);
+  r.repo.answered('c1', created.orderId, 1, r.now);
+  const after = r.orders.get(created.orderId);
+  t.equal(after.agentId, 1);
+  t.equal(after.version, before.version + 1, 'version bumped');
+  t.equal(after.status, 'draft', 'status unchanged');
+  const last = r.orders.history(created.orderId).at(-1)!;
+  t.same([last.action, last.fromStatus, last.toStatus, last.actorId, last.actorRole, last.data], ['take_call', 'draft', 'draft', 1, 'agent', { agentId: 1 }]);
+  t.same(r.applied, [{ orderId: created.orderId, callId: 'c1', action: 'take_call', actor: { id: 1, role: 'agent', unitId: null } }]);
+});
+
+t.test('a survey answer on the call publishes workorder.applied for each order action it took', async (t) => {
+  const r = rig(t);
+  const created = r.call('c2');
+  r.orders.apply(created.orderId, { type: 'accept', fields: { category: 'consultation', subject: 's', content: 'c' } }, { id: 1, role: 'agent', unitId: null });
+  r.orders.apply(created.orderId, { type: 'answer_on_spot', answer: 'done' }, { id: 1, role: 'agent', unitId: null });
+  r.applied.length = 0;
+  const recorded = r.repo.survey('c2', 'satisfied', r.now, r.system);
+  t.same(recorded.actions, ['evaluate']);
+  t.same(r.applied.map((c) => [c.orderId, c.callId, c.action]), [[created.orderId, 'c2', 'evaluate']]);
+});
+
+t.test('an abandoned call and a transfer note are published; a rolled-back transaction publishes nothing', async (t) => {
+  const r = rig(t);
+  const a = r.call('c3');
+  r.applied.length = 0;
+  r.repo.abandoned('c3', a.orderId, r.now, r.system, 'queue');
+  t.same(r.applied.map((c) => c.action), ['abandon']);
+
+  const b = r.call('c4');
+  r.applied.length = 0;
+  r.repo.transferred('c4', b.orderId, r.now, { id: 1, role: 'agent', unitId: null }, { id: 'u', name: 'Unit', phone: '123' });
+  t.same(r.applied.map((c) => c.action), ['update_fields']);
+
+  r.applied.length = 0;
+  const c = r.call('c5');
+  const version = r.orders.get(c.orderId).version;
+  t.throws(() =>
+    r.orders.transaction((tx) => {
+      r.orders.applyWithin(tx, c.orderId, { type: 'abandon' }, r.system);
+      throw new Error('the call record failed');
+    }),
+  );
+  t.same(r.applied, [], 'nothing published for a rollback');
+  t.equal(r.orders.get(c.orderId).version, version, 'and nothing written');
+});
+
+t.test('order changes inside a foreign transaction are refused: nobody could publish them', async (t) => {
+  const r = rig(t);
+  const c = r.call('c6');
+  t.throws(() => r.h.db.transaction((tx) => r.orders.applyWithin(tx, c.orderId, { type: 'abandon' }, r.system)), /only inside WorkOrdersService.transaction/);
+  t.throws(() => r.h.db.transaction((tx) => r.orders.takeCallWithin(tx, c.orderId, 1)), /only inside WorkOrdersService.transaction/);
+  t.equal(r.orders.get(c.orderId).status, 'draft');
+});
