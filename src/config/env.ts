@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   SUNLINE_ARI_USER: z.string().default('sunline'),
   SUNLINE_ARI_PASSWORD: z.string().default('sunline'),
   SUNLINE_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sunline'),
+  SUNLINE_ARI_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(20),
   SUNLINE_AMI_HOST: z.string().default('127.0.0.1'),
   SUNLINE_AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
   SUNLINE_AMI_USER: z.string().default('sunline'),
@@ -77,7 +78,8 @@ export interface Env {
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;
-  readonly ari: { readonly url: string; readonly username: string; readonly password: string; readonly app: string };
+  /** `maxConnections`: most REST sockets to Asterisk at once (below http.conf's sessionlimit). */
+  readonly ari: { readonly url: string; readonly username: string; readonly password: string; readonly app: string; readonly maxConnections: number };
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   readonly sessionTtlHours: number;
   readonly cookieSecure: boolean;
@@ -141,7 +143,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
     configWatch: e.SUNLINE_CONFIG_WATCH,
     telephony: e.SUNLINE_TELEPHONY,
-    ari: { url: e.SUNLINE_ARI_URL, username: e.SUNLINE_ARI_USER, password: e.SUNLINE_ARI_PASSWORD, app: e.SUNLINE_ARI_APP },
+    ari: { url: e.SUNLINE_ARI_URL, username: e.SUNLINE_ARI_USER, password: e.SUNLINE_ARI_PASSWORD, app: e.SUNLINE_ARI_APP, maxConnections: e.SUNLINE_ARI_MAX_CONNECTIONS },
     ami: { host: e.SUNLINE_AMI_HOST, port: e.SUNLINE_AMI_PORT, username: e.SUNLINE_AMI_USER, password: e.SUNLINE_AMI_PASSWORD },
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,

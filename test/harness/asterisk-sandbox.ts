@@ -48,6 +48,11 @@ export interface StartOptions {
   logToConsole?: boolean;
   /** How long to wait for ARI and AMI to answer. Default 30000 ms. */
   startTimeoutMs?: number;
+  /**
+   * http.conf `sessionlimit`: connections Asterisk's HTTP server (ARI REST and the events
+   * websocket) serves at once; it closes any beyond without an answer. Default 100, Asterisk's.
+   */
+  httpSessionLimit?: number;
 }
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -204,7 +209,7 @@ function installSounds(root: string, soundsDir: string): void {
 }
 
 function writeConfig(root: string, hostDir: string, chrootDir: string, o: {
-  dialplanDir: string; ariApp: string; ports: Ports; ariUser: string; ariPass: string; amiUser: string; amiPass: string;
+  dialplanDir: string; ariApp: string; ports: Ports; ariUser: string; ariPass: string; amiUser: string; amiPass: string; httpSessionLimit: number;
 }): void {
   const etc = path.join(hostDir, 'etc');
   for (const f of fs.readdirSync(o.dialplanDir)) {
@@ -235,11 +240,15 @@ dateformat = %F %T.%3q
 console => notice,warning,error,verbose
 messages.log => notice,warning,error,verbose
 `,
+    // As dialplan/snippets/http.conf.sample: the session limit above Sunline's REST pool
+    // (SUNLINE_ARI_MAX_CONNECTIONS) and the websocket; idle keep-alive sockets closed after 15 s.
     'http.conf': `[general]
 enabled = yes
 bindaddr = ${HOST}
 bindport = ${o.ports.http}
 enablestatic = no
+sessionlimit = ${o.httpSessionLimit}
+session_keep_alive = 15000
 `,
     'ari.conf': `[general]
 enabled = yes
@@ -304,7 +313,8 @@ ARI_APP=${o.ariApp}
 async function ariAnswers(url: string, user: string, pass: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/ari/asterisk/info`, {
-      headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
+      // Close the probe's socket: a kept-alive one would hold one of a small sessionlimit's slots.
+      headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`, connection: 'close' },
       signal: AbortSignal.timeout(2000),
     });
     await res.arrayBuffer();
@@ -369,7 +379,7 @@ class Instance implements AsteriskSandbox {
     private readonly chrootDir: string,
     private ports: Ports,
     creds: { ariUser: string; ariPass: string; amiUser: string; amiPass: string; app: string },
-    private readonly opts: { dialplanDir: string; logToConsole: boolean; startTimeoutMs: number },
+    private readonly opts: { dialplanDir: string; logToConsole: boolean; startTimeoutMs: number; httpSessionLimit: number },
   ) {
     this.ari = { url: `http://${HOST}:${ports.http}`, username: creds.ariUser, password: creds.ariPass, app: creds.app };
     this.ami = { host: HOST, port: ports.ami, username: creds.amiUser, password: creds.amiPass };
@@ -454,12 +464,13 @@ class Instance implements AsteriskSandbox {
 
   /** New ports after a bind clash at start (only before anyone saw the old ones). */
   async reassignPorts(dialplanDir: string, ariApp: string): Promise<void> {
+    const httpSessionLimit = this.opts.httpSessionLimit;
     this.ports = { http: await freeTcpPort(), ami: await freeTcpPort(), sip: await freeUdpPort() };
     Object.assign(this.ari, { url: `http://${HOST}:${this.ports.http}` });
     Object.assign(this.ami, { port: this.ports.ami });
     Object.assign(this.sip, { port: this.ports.sip });
     writeConfig(this.root, this.instDir, this.chrootDir, {
-      dialplanDir, ariApp, ports: this.ports,
+      dialplanDir, ariApp, ports: this.ports, httpSessionLimit,
       ariUser: this.ari.username, ariPass: this.ari.password, amiUser: this.ami.username, amiPass: this.ami.password,
     });
     this.output.length = 0;
@@ -513,10 +524,11 @@ export async function startAsterisk(opts: StartOptions = {}): Promise<AsteriskSa
   const secret = (): string => randomBytes(12).toString('hex');
   const creds = { ariUser: 'sunline', ariPass: secret(), amiUser: 'sunline', amiPass: secret(), app: ariApp };
   const ports: Ports = { http: await freeTcpPort(), ami: await freeTcpPort(), sip: await freeUdpPort() };
-  writeConfig(root, hostDir, chrootDir, { dialplanDir, ariApp, ports, ...creds });
+  const httpSessionLimit = opts.httpSessionLimit ?? 100;
+  writeConfig(root, hostDir, chrootDir, { dialplanDir, ariApp, ports, httpSessionLimit, ...creds });
 
   const inst = new Instance(name, root, hostDir, chrootDir, ports, creds, {
-    dialplanDir, logToConsole: opts.logToConsole ?? false, startTimeoutMs: opts.startTimeoutMs ?? 30_000,
+    dialplanDir, logToConsole: opts.logToConsole ?? false, startTimeoutMs: opts.startTimeoutMs ?? 30_000, httpSessionLimit,
   });
   for (let attempt = 1; ; attempt++) {
     try {

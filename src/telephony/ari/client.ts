@@ -27,6 +27,11 @@ export interface AriClientOptions {
   readonly logger: Logger;
   /** REST timeout (ms). Default 5000. */
   readonly requestTimeoutMs?: number;
+  /** Most REST sockets open at once (SUNLINE_ARI_MAX_CONNECTIONS); keep it below http.conf's sessionlimit. Default 20. */
+  readonly maxConnections?: number;
+  /** Retries of a repeatable REST request after a connection failure; delays. Defaults: AriRest's. */
+  readonly requestRetries?: number;
+  readonly requestRetryBackoff?: BackoffOptions;
   /** Websocket ping period (ms). Default 10 000. */
   readonly pingIntervalMs?: number;
   /** Missing pong after this many ms → reconnect. Default 5000. */
@@ -89,7 +94,13 @@ export class AriClient extends EventEmitter<AriClientEvents> {
     super();
     this.#log = opts.logger.child({ component: 'ari' });
     this.app = opts.app;
-    this.#rest = new AriRest({ ...opts, timeoutMs: opts.requestTimeoutMs ?? 5000, logger: this.#log });
+    this.#rest = new AriRest({
+      url: opts.url, username: opts.username, password: opts.password, logger: this.#log,
+      timeoutMs: opts.requestTimeoutMs ?? 5000,
+      ...(opts.maxConnections === undefined ? {} : { maxConnections: opts.maxConnections }),
+      ...(opts.requestRetries === undefined ? {} : { retries: opts.requestRetries }),
+      ...(opts.requestRetryBackoff === undefined ? {} : { retryBackoff: opts.requestRetryBackoff }),
+    });
     const wsBase = ariBaseUrl(opts.url).replace(/^http/, 'ws');
     const query = new URLSearchParams({ app: opts.app, subscribeAll: String(opts.subscribeAll ?? false) });
     this.#socket = new AriEventSocket({
@@ -126,8 +137,7 @@ export class AriClient extends EventEmitter<AriClientEvents> {
   async close(): Promise<void> {
     this.#generation++;
     clearTimeout(this.#resyncTimer);
-    this.#rest.close();
-    await this.#socket.close();
+    await Promise.all([this.#rest.close(), this.#socket.close()]);
     this.#log.info('ari closed');
   }
 
