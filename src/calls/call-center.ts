@@ -18,6 +18,7 @@ import { CallControls } from './call-controls.js';
 import { AgentPresence } from '../agents/presence.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
+import { FrontDoorWatchdog } from './front-door-watchdog.js';
 import { reconcile } from './reconcile.js';
 import { ringWithdrawn, withdrawToAgent } from './direct-offer.js';
 import { hangUp } from './hang-ups.js';
@@ -57,6 +58,8 @@ export interface CallCenterOptions {
   media?: CallMedia;
   /** An agent without a console this long is paused (presence.ts); 0 or absent: never. */
   awayMs?: number;
+  /** A caller at the front door this long without progress is sent on (front-door-watchdog.ts). Default 20 s. */
+  stasisWatchdogMs?: number;
   now?: () => number;
 }
 
@@ -66,6 +69,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   readonly controls: CallControls;
   /** Which agents have a console open (presence.ts). */
   readonly presence: AgentPresence;
+  /** Sends on callers the front door could not queue or that sit there without progress. */
+  readonly frontDoorWatchdog: FrontDoorWatchdog;
   private closing = false;
   readonly now: () => number;
   readonly log: Logger;
@@ -79,6 +84,11 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       pause: (id, reason) => this.agentPause(id, reason), unpause: (id) => this.agentUnpause(id), log: this.log,
     });
     this.presence.start();
+    this.frontDoorWatchdog = new FrontDoorWatchdog({
+      live: this.live, switchboard: o.switchboard, log: this.log, thresholdMs: o.stasisWatchdogMs ?? 20_000,
+      gone: (channelId) => this.channelGone(channelId, 'gone'), now: () => this.now(),
+    });
+    this.frontDoorWatchdog.start();
     o.switchboard.listen(this);
     // Wrap-up ends when the agent saves the call's order (or by the timer in AgentsService).
     o.events.on('workorder.applied', (c) => {
@@ -92,25 +102,42 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   // ---- front door ---------------------------------------------------------------------------
 
   inbound(ch: InboundChannel): void {
-    this.frontDoor(ch).catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'front door failed'));
+    this.frontDoor(ch).catch((err: unknown) => {
+      this.log.error({ err, channelId: ch.channelId }, 'front door failed');
+      // Not even recorded (the database failed): the dialplan's own fallback queues the caller and
+      // keeps a record of it for us (as when we are down). A recorded caller is the watchdog's.
+      if (this.live.byCallerChannel(ch.channelId)) return;
+      this.o.switchboard.releaseToDialplan(ch.channelId).catch((e: unknown) => this.log.error({ err: e, channelId: ch.channelId }, 'caller not released to the dialplan'));
+    });
   }
 
   private async frontDoor(ch: InboundChannel): Promise<void> {
     const call = this.register(ch.channelId, ch.callerNumber, ch.callerName, ch.dialled, 'front_door');
     const cfg = this.o.config.current();
     const sw = this.o.switchboard;
+    const watchdog = this.frontDoorWatchdog;
     try {
       await sw.answer(ch.channelId);
+      watchdog.progress(call.callId);
       const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
       const played = await sw.playFirst(ch.channelId, prompts.filter((p): p is string => !!p));
       if (!this.live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
+      watchdog.progress(call.callId);
       this.o.repo.event(call.callId, 'greeted', this.now(), null, { played });
     } catch (err) {
       if (!this.live.get(call.callId)) return;
       this.log.warn({ err, callId: call.callId }, 'greeting failed; queueing anyway');
     }
     // Whatever happened above, the caller goes on to the queue: no call is lost.
-    await sw.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
+    if (call.state !== 'front_door') return; // the watchdog sent it on meanwhile (and it joined)
+    try {
+      await sw.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
+    } catch (err) {
+      if (!this.live.get(call.callId)) return; // hung up
+      // ARI failed even after its retries: AMI is another connection (front-door-watchdog.ts).
+      this.log.warn({ err, callId: call.callId }, 'caller not queued over ARI; sending it on over AMI');
+      await watchdog.sendOn(call, 'front_door_failed');
+    }
   }
 
   /** Records a new call (and its draft order) and tracks it live. */

@@ -51,6 +51,7 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,
+    stasisWatchdogMs: env.stasisWatchdogMs,
   });
   ari.start();
   ami.start();
@@ -63,6 +64,7 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
     async close() {
       await center.drain();
       center.presence.close();
+      center.frontDoorWatchdog.close();
       agents.close();
       await Promise.all([ari.close(), ami.close()]);
     },

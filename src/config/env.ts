@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   SUNLINE_ARI_PASSWORD: z.string().default('sunline'),
   SUNLINE_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sunline'),
   SUNLINE_ARI_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(20),
+  SUNLINE_STASIS_WATCHDOG_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SUNLINE_AMI_HOST: z.string().default('127.0.0.1'),
   SUNLINE_AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
   SUNLINE_AMI_USER: z.string().default('sunline'),
@@ -87,6 +88,8 @@ export interface Env {
   readonly wrapUpMs: number;
   /** A logged-in agent without a console this long is paused as 未连接 (0: never). */
   readonly agentAwayMs: number;
+  /** A caller at the front door this long without progress is sent on to the queue (front-door-watchdog.ts). */
+  readonly stasisWatchdogMs: number;
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
   /** Browser softphone audio (src/media); null when disabled or no mediasoup worker was found. */
@@ -149,6 +152,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
+    stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),

@@ -12,8 +12,10 @@ import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
 import { SwitchboardPrompts, type DigitResult } from './switchboard-prompts.js';
 import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
+import { amiChannels, redirectToQueue, type AmiChannel } from './switchboard-rescue.js';
 
 export type { AgentDeviceState, QueueEntry } from './switchboard-queue.js';
+export type { AmiChannel } from './switchboard-rescue.js';
 
 export interface InboundChannel {
   channelId: string;
@@ -230,7 +232,11 @@ export class Switchboard {
   /** Plays `prompt` and waits for one DTMF key; see SwitchboardPrompts.collectDigit. */
   collectDigit = (channelId: string, prompt: string, timeoutMs: number): Promise<DigitResult> => this.prompts.collectDigit(channelId, prompt, timeoutMs);
 
-  /** Marks the call for the agent legs and continues it into the 12345 queue. */
+  /**
+   * Marks the call for the agent legs and continues it into the 12345 queue. ARI retries these
+   * requests after a connection failure (ari/retry-policy.ts); a retried continue whose first copy
+   * did arrive finds the channel out of Stasis (409): it is on its way, which is success here.
+   */
   async sendToQueue(channelId: string, opts: { callId: string; priority: number }): Promise<void> {
     // '__' makes the variables inheritable: app_queue's member Local channels get them.
     await this.ari.channels.setChannelVar(channelId, '__SUNLINE_CALL_ID', opts.callId);
@@ -240,7 +246,10 @@ export class Switchboard {
     try {
       await this.ari.channels.continueInDialplan(channelId, { context: QUEUE_CONTEXT, extension: this.queue, priority: 1 });
     } catch (err) {
-      this.leaving.delete(channelId);
+      // Out of Stasis (409) or gone (404): its StasisEnd may still be on the way and is no hang-up
+      // (a real one also comes as AMI Hangup), so the channel stays in `leaving`.
+      if (isTelephonyError(err, 'ARI_CONFLICT')) return;
+      if (!isTelephonyError(err, 'CALL_NOT_FOUND')) this.leaving.delete(channelId);
       throw err;
     }
   }
@@ -355,6 +364,45 @@ export class Switchboard {
       await this.ari.bridges.destroy(bridgeId);
     } catch (err) {
       if (!(isTelephonyError(err) && (err.code === 'ARI_NOT_FOUND' || err.code === 'CALL_NOT_FOUND'))) throw err;
+    }
+  }
+
+  // ---- the front door without ARI (switchboard-rescue.ts) -------------------------------------
+
+  /** Every channel Asterisk has, by unique id, read over AMI (answers when ARI's HTTP does not). */
+  amiChannels = (): Promise<Map<string, AmiChannel>> => amiChannels(this.ami, this.ari.app);
+
+  /**
+   * Sends a caller still at our front door on to the queue over AMI, marked as sendToQueue marks
+   * it: the last resort when ARI fails. `channels`: a listing from {@link amiChannels} to reuse.
+   * Resolves `gone` (hung up), `left` (no longer at the front door: an earlier continue arrived)
+   * or `sent`.
+   */
+  async rescueToQueue(channelId: string, opts: { callId: string; priority: number }, channels?: Map<string, AmiChannel>): Promise<'gone' | 'left' | 'sent'> {
+    const ch = (channels ?? (await this.amiChannels())).get(channelId);
+    if (!ch) return 'gone';
+    if (!ch.atFrontDoor) return 'left';
+    this.leaving.add(channelId);
+    try {
+      await redirectToQueue(this.ami, ch, { ...opts, context: QUEUE_CONTEXT, queue: this.queue });
+    } catch (err) {
+      this.leaving.delete(channelId);
+      throw err;
+    }
+    return 'sent';
+  }
+
+  /**
+   * Lets a caller go without a destination (ARI continue with no location): Stasis() returns and
+   * [from-trunk]'s fallback queues the caller and records it as a call we did not see.
+   */
+  async releaseToDialplan(channelId: string): Promise<void> {
+    this.leaving.add(channelId);
+    try {
+      await this.ari.channels.continueInDialplan(channelId);
+    } catch (err) {
+      this.leaving.delete(channelId);
+      throw err;
     }
   }
 }
