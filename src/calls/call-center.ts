@@ -19,7 +19,7 @@ import { AgentPresence } from '../agents/presence.js';
 import type { CallsRepository } from './calls-repository.js';
 import { LiveCalls, type LiveCall } from './live-calls.js';
 import { FrontDoorWatchdog } from './front-door-watchdog.js';
-import { reconcile } from './reconcile.js';
+import { Reconciler } from './reconcile.js';
 import { ringWithdrawn, withdrawToAgent } from './direct-offer.js';
 import { hangUp } from './hang-ups.js';
 import { runSurvey } from './survey.js';
@@ -71,6 +71,10 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   readonly presence: AgentPresence;
   /** Sends on callers the front door could not queue or that sit there without progress. */
   readonly frontDoorWatchdog: FrontDoorWatchdog;
+  /** Makes our state match Asterisk's after a (re)connect (reconcile.ts). */
+  readonly reconciler: Reconciler;
+  /** Caller channels in the post-call survey now (survey.ts). */
+  private readonly surveys = new Set<string>();
   private closing = false;
   readonly now: () => number;
   readonly log: Logger;
@@ -79,6 +83,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'calls' });
     this.controls = new CallControls(this);
+    this.reconciler = new Reconciler(this);
     this.presence = new AgentPresence({
       awayMs: o.awayMs ?? 0, view: (id) => o.agents.view(id), loggedIn: () => o.agents.loggedIn(),
       pause: (id, reason) => this.agentPause(id, reason), unpause: (id) => this.agentUnpause(id), log: this.log,
@@ -175,7 +180,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const call = this.live.byCallerChannel(channelId);
     if (!call) {
       // Not through our front door: the dialplan's fallback while we were away.
-      reconcile(this).catch((err: unknown) => this.log.warn({ err }, 'adoption failed'));
+      this.reconcile().catch((err: unknown) => this.log.warn({ err }, 'adoption failed'));
       return;
     }
     // AMI's QueueCallerJoin and ARI's agent-leg StasisStart come on different connections: an
@@ -260,6 +265,11 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
 
   channelGone(channelId: string, cause: string): void {
     hangUp(this, channelId, cause).catch((err: unknown) => this.log.error({ err, channelId }, 'hang-up handling failed'));
+  }
+
+  /** A caller the dialplan queued while we were away hung up: import it now (outage-calls.ts). */
+  outageCallEnded(): void {
+    this.reconcile().catch((err: unknown) => this.log.warn({ err }, 'outage import failed'));
   }
 
   queueAbandoned(channelId: string): void {
@@ -360,10 +370,24 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
   dropConference = (agentId: number, callId: string) => this.controls.dropConference(agentId, callId);
 
   survey(ch: SurveyChannel): void {
-    runSurvey(this, ch).catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'survey failed'));
+    if (this.surveys.has(ch.channelId)) return;
+    this.surveys.add(ch.channelId);
+    runSurvey(this, ch)
+      .catch((err: unknown) => this.log.error({ err, channelId: ch.channelId }, 'survey failed'))
+      .finally(() => this.surveys.delete(ch.channelId));
+  }
+
+  /** Whether this caller channel is in a survey we are running. */
+  surveying(channelId: string): boolean {
+    return this.surveys.has(channelId);
   }
 
   // ---- telephony up / down ------------------------------------------------------------------
+
+  /** Re-reads Asterisk and corrects our state (reconcile.ts); failures are retried there, never thrown. */
+  reconcile(): Promise<void> {
+    return this.reconciler.run();
+  }
 
   disconnected(): void {
     this.o.events.emit('telephony.status', { telephony: 'down', at: this.now() });
@@ -371,7 +395,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
 
   /** Both gateways (re)connected: correct our state from Asterisk's, then tell the consoles. */
   connected(): void {
-    reconcile(this)
+    this.reconcile()
       .then(() => this.o.agents.resync())
       .catch((err: unknown) => this.log.warn({ err }, 'resync after reconnect failed'))
       .finally(() => this.o.events.emit('telephony.status', { telephony: 'up', at: this.now() }));

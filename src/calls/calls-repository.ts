@@ -142,6 +142,41 @@ export class CallsRepository {
   }
 
   /**
+   * A call that began and ended while we were down (the dialplan's fallback, outage-calls.ts),
+   * in one transaction: the caller, the call (ended), its events at the times Asterisk recorded
+   * and its order — a missed-call order with a callback duty when nobody answered, else the
+   * draft closed (we have no record of the conversation).
+   */
+  importOutage(c: Omit<NewInboundCall, 'state'> & { endedAt: number; where: 'front_door' | 'queue' | 'answered' }, actor: Actor): CreatedCall {
+    return this.orders.transaction((tx) => {
+      const caller = tx
+        .insert(callers)
+        .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
+        .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: sql`max(${callers.lastSeenAt}, ${c.at})` } })
+        .returning({ id: callers.id })
+        .get();
+      const answered = c.where === 'answered';
+      tx.insert(calls)
+        .values({
+          id: c.callId, channelId: c.channelId, callerId: caller.id, callerPhone: c.callerPhone, dialledNumber: c.dialled, hotline: c.hotline,
+          state: 'ended', enteredAt: c.at, queuedAt: c.where === 'front_door' ? null : c.at, endedAt: c.endedAt, outcome: answered ? 'answered' : 'abandoned',
+        })
+        .run();
+      this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
+      const order = this.orders.createDraftIn(tx, { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName });
+      if (answered) {
+        this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
+        this.orders.applyWithin(tx, order.id, { type: 'close', reason: 'answered while the Sunline server was down: no record of the conversation' }, actor);
+      } else {
+        this.eventIn(tx, c.callId, 'abandoned', c.endedAt, null, { where: c.where, outage: true });
+        const reason = c.where === 'queue' ? 'caller hung up while waiting in the queue (server down)' : 'caller hung up during the greeting (server down)';
+        this.orders.applyWithin(tx, order.id, { type: 'abandon', reason }, actor);
+      }
+      return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
+    });
+  }
+
+  /**
    * One transaction: the call event `survey` and, for an answer, the call's order (followed
    * into the order it was merged into): `evaluate` (channel survey) when the order was answered
    * on the spot, else `record_survey` (status unchanged); an unsatisfied evaluated order with a

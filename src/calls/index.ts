@@ -60,11 +60,12 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
     center,
     ari,
     ami,
-    checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }) },
+    checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     async close() {
       await center.drain();
       center.presence.close();
       center.frontDoorWatchdog.close();
+      center.reconciler.close();
       agents.close();
       await Promise.all([ari.close(), ami.close()]);
     },

@@ -20,6 +20,7 @@ import type { AsteriskCalls } from '../telephony/switchboard.js';
 import type { CallCenter } from './call-center.js';
 import type { UnfinishedCall } from './calls-repository.js';
 import type { LiveCall, LiveState } from './live-calls.js';
+import type { Guard } from './reconcile.js';
 
 const LIVE_STATE: Record<Exclude<UnfinishedCall['state'], 'answered'>, LiveState> = {
   entered: 'front_door',
@@ -28,28 +29,31 @@ const LIVE_STATE: Record<Exclude<UnfinishedCall['state'], 'answered'>, LiveState
 };
 
 /** Takes over the calls the database holds as in progress and we do not track; returns them by caller channel. */
-export async function resumeUnfinished(cc: CallCenter): Promise<Map<string, LiveCall>> {
+export async function resumeUnfinished(cc: CallCenter, guard: Guard): Promise<Map<string, LiveCall>> {
   const resumed = new Map<string, LiveCall>();
   const log = cc.log.child({ component: 'resume' });
   const untracked = (row: UnfinishedCall) => !cc.live.get(row.callId) && !cc.live.byCallerChannel(row.channelId);
   const rows = cc.o.repo.unfinished().filter(untracked);
   const asterisk = rows.some((r) => r.state === 'answered') ? await cc.o.switchboard.callsInAsterisk() : null;
   for (const row of rows) {
-    if (!untracked(row)) continue;
-    if (row.state === 'answered') {
-      const call = asterisk ? await takeOverAnswered(cc, row, asterisk) : null;
-      if (call) {
-        resumed.set(row.channelId, call);
-        log.info({ callId: call.callId, agentId: call.answeredBy }, 'an answered call goes on after our restart');
-      } else {
-        cc.o.repo.ended(row.callId, cc.now(), 'server_restart');
-        log.info({ callId: row.callId, agentId: row.agentId }, 'a call answered before our restart is over');
+    // Each call on its own: one that cannot be taken over now is retried, the others go on.
+    await guard(row.channelId, `resume a call ${row.state}`, async () => {
+      if (!untracked(row)) return;
+      if (row.state === 'answered') {
+        const call = asterisk ? await takeOverAnswered(cc, row, asterisk) : null;
+        if (call) {
+          resumed.set(row.channelId, call);
+          log.info({ callId: call.callId, agentId: call.answeredBy }, 'an answered call goes on after our restart');
+        } else {
+          cc.o.repo.ended(row.callId, cc.now(), 'server_restart');
+          log.info({ callId: row.callId, agentId: row.agentId }, 'a call answered before our restart is over');
+        }
+        return;
       }
-      continue;
-    }
-    const call = cc.track({ ...fromRow(row), state: LIVE_STATE[row.state] });
-    resumed.set(row.channelId, call);
-    log.info({ callId: call.callId, state: call.state }, 'resumed a call left in progress by our previous process');
+      const call = cc.track({ ...fromRow(row), state: LIVE_STATE[row.state] });
+      resumed.set(row.channelId, call);
+      log.info({ callId: call.callId, state: call.state }, 'resumed a call left in progress by our previous process');
+    });
   }
   return resumed;
 }

@@ -59,6 +59,8 @@ export interface SwitchboardListener {
   queueJoined(channelId: string): void;
   /** The caller hung up while waiting in the queue. */
   queueAbandoned(channelId: string): void;
+  /** A caller the dialplan queued without us hung up (its outage record is complete). */
+  outageCallEnded?(channelId: string): void;
   /** Both gateways are connected (again): re-read the truth. */
   connected(): void;
   disconnected(): void;
@@ -83,6 +85,18 @@ const HELPER_CHANNEL = /^(UnicastRTP\/|Snoop\/)/;
 /** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's. */
 const OWN_BRIDGE = /^(agent-leg|direct|hold)-/;
 
+/** A channel in our Stasis app and what it is there for (its Stasis arguments). */
+export interface StasisChannel {
+  channelId: string;
+  channelName: string;
+  callerNumber: string;
+  callerName: string;
+  /** The first Stasis argument: inbound, survey, agent, unit, withdrawn, direct, media… */
+  kind: string;
+  /** The second: the dialled number, the call id, the agent id, … ('' when absent). */
+  arg: string;
+}
+
 /** One of our bridges, its channels flagged when they only serve it (helper channels). */
 export interface OwnBridge {
   bridgeId: string;
@@ -106,6 +120,34 @@ function ownBridgesOf(bridges: Bridge[], channels: Channel[]): OwnBridge[] {
 }
 
 const QUEUE_CONTEXT = 'sunline-queue';
+const OUTAGE_FAMILY = 'sunline_outage';
+
+/**
+ * A caller the dialplan queued without us (we were down), as its fallback path recorded it:
+ * `<entered epoch s>:<dialled>:<ended epoch s or ''>:<where>:<caller number>`, keyed by the
+ * caller channel's unique id. `where`: front_door (hung up during the fallback greeting),
+ * queue (in the queue), answered (a member answered; the handler writes it, agents cannot
+ * without us today).
+ */
+export interface OutageRecord {
+  channelId: string;
+  enteredAt: number;
+  dialled: string;
+  /** null while the caller is still there (or Asterisk stopped before its hang-up handler ran). */
+  endedAt: number | null;
+  where: 'front_door' | 'queue' | 'answered';
+  callerNumber: string;
+}
+
+/** Parses one AstDB value of the fallback path; null when it is not ours to read. */
+export function parseOutageRecord(channelId: string, value: string): OutageRecord | null {
+  const [entered, dialled, ended, where, ...caller] = value.split(':');
+  const enteredS = Number(entered);
+  const endedS = ended ? Number(ended) : null;
+  if (!channelId || !entered || !Number.isSafeInteger(enteredS) || (endedS !== null && !Number.isSafeInteger(endedS)) || dialled === undefined) return null;
+  const place = where === 'queue' || where === 'answered' ? where : 'front_door';
+  return { channelId, enteredAt: enteredS * 1000, dialled, endedAt: endedS === null ? null : endedS * 1000, where: place, callerNumber: caller.join(':') };
+}
 
 export class Switchboard {
   readonly queue: string;
@@ -192,6 +234,8 @@ export class Switchboard {
       // Callers leave Stasis for the queue, so their hang-up only shows on AMI.
       if (e.event === 'Hangup' && typeof e['uniqueid'] === 'string') {
         this.listener?.channelGone(e['uniqueid'], String(e['cause-txt'] ?? e['cause'] ?? 'hangup'));
+      } else if (e.event === 'UserEvent' && e['userevent'] === 'SunlineOutageCall') {
+        this.listener?.outageCallEnded?.(String(e['uniqueid'] ?? ''));
       }
     });
   }
@@ -286,12 +330,22 @@ export class Switchboard {
     }
   }
 
-  /** Channels still in our Stasis app (e.g. left there while our websocket was down). */
-  async stasisChannels(): Promise<{ channelId: string; callerNumber: string; callerName: string; context: string; exten: string }[]> {
+  /**
+   * Channels in our Stasis app (e.g. left there while our websocket was down), each with the
+   * kind its Stasis arguments give it (`inbound`, `survey`, `agent`, `unit`, `withdrawn`, …) and
+   * the argument after it: reconciliation must know a caller from a survey leg or an agent leg.
+   * Our own helper channels (externalMedia, snoop, the ;1 halves of direct-ring Local channels)
+   * and other applications' channels are left out.
+   */
+  async stasisChannels(): Promise<StasisChannel[]> {
     const all = await this.ari.channels.list();
+    const prefix = `${this.ari.app},`;
     return all
-      .filter((c) => c.dialplan?.app_name === 'Stasis' && !OWN_CHANNEL.test(c.name))
-      .map((c) => ({ channelId: c.id, callerNumber: c.caller.number, callerName: c.caller.name, context: c.dialplan.context, exten: c.dialplan.exten }));
+      .filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(prefix) && !OWN_CHANNEL.test(c.name))
+      .map((c) => {
+        const [kind = '', arg = ''] = c.dialplan.app_data.slice(prefix.length).split(',');
+        return { channelId: c.id, channelName: c.name, callerNumber: c.caller.number, callerName: c.caller.name, kind, arg };
+      });
   }
 
   /**
@@ -337,6 +391,34 @@ export class Switchboard {
     const res = await this.ami.action('Getvar', { Channel: channelName, Variable: variable });
     const value = res.response['value'];
     return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  /**
+   * The dialplan's record of callers it queued by itself while we were down (AstDB family
+   * `sunline_outage`, written by [from-trunk]'s fallback and its hang-up handler
+   * [sunline-outage-end]; dialplan/extensions.conf). Read over AMI DBGetTree.
+   */
+  async outageRecords(): Promise<OutageRecord[]> {
+    const items = await this.ami.list('DBGetTree', { Family: OUTAGE_FAMILY }).catch((err: unknown) => {
+      if (isTelephonyError(err) && /not found/i.test(err.detail ?? '')) return []; // nothing recorded
+      throw err;
+    });
+    const records: OutageRecord[] = [];
+    for (const item of items) {
+      const key = String(item['key'] ?? '').split('/').pop() ?? '';
+      const record = parseOutageRecord(key, String(item['val'] ?? ''));
+      if (record) records.push(record);
+      else this.log.warn({ key }, 'unreadable outage record ignored');
+    }
+    return records;
+  }
+
+  /** Forgets one outage record once its call is in our database. */
+  async forgetOutageRecord(channelId: string): Promise<void> {
+    await this.ami.action('DBDel', { Family: OUTAGE_FAMILY, Key: channelId }).catch((err: unknown) => {
+      // Already gone (another node or an earlier run forgot it) is fine.
+      if (!(isTelephonyError(err) && /not found|not deleted/i.test(err.detail ?? ''))) throw err;
+    });
   }
 
   // ---- the queue and its members (switchboard-queue.ts) ---------------------------------------

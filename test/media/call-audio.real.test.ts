@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { placeCall, toneFile } from '../harness/sipp.js';
-import { reconcile } from '../../src/calls/reconcile.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import type { MediaConsumeOffer, MediaSession, ScreenPop } from '../../src/realtime/contract.js';
@@ -65,7 +64,7 @@ t.test('answer → externalMedia in the bridge, caller audio to the agent sessio
 
   // A re-sync with Asterisk (as after a reconnect) must not take our own externalMedia channel
   // (in Stasis) for a caller left at the front door.
-  await reconcile(app.calls.center!);
+  await app.calls.center!.reconcile();
   t.equal(app.calls.center!.live.all().length, 1, 'reconcile adopted nothing');
   t.equal((await externalMediaChannels(asterisk))[0]?.id, em?.id, 'the externalMedia channel is still there');
 

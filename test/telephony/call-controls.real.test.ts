@@ -15,7 +15,6 @@ import { unitPhone } from '../harness/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, CallControlsView, ScreenPop } from '../../src/realtime/contract.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
-import { reconcile } from '../../src/calls/reconcile.js';
 
 interface AriBridge {
   id: string;
@@ -134,7 +133,7 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     t.match(chans.find((ch) => ch.id === unitChannel)?.name, /^PJSIP\/trunk-/, 'the unit leg is a trunk channel');
     t.equal(await failsWith(command(agent.socket, 'call:conference', { callId, unitId: 'city-amr' }), 'CONFERENCE_ACTIVE'), 'CONFERENCE_ACTIVE');
     // A re-sync with Asterisk (e.g. after an AMI reconnect) leaves the unit leg alone.
-    await reconcile(app.calls.center!);
+    await app.calls.center!.reconcile();
     t.ok((await agentBridge(callId)).mine.channels.includes(unitChannel), 'reconcile does not adopt the unit leg as a caller');
     t.notOk(app.calls.center!.live.byCallerChannel(unitChannel), 'no call registered for it');
     // ARI DTMF on a SIP channel goes straight to its RTP (no AMI DTMFEnd): read Asterisk's RTP debug.
