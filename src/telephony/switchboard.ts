@@ -201,7 +201,7 @@ export class Switchboard {
         // the media service.
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
-        void this.describeAgentLeg(ch, Number(arg), at).then((leg) => this.listener?.agentLeg(leg));
+        void this.describeAgentLeg(ch, e.args.slice(1), at).then((leg) => this.listener?.agentLeg(leg));
       } else if (kind === 'unit' && this.listener?.unitAnswered) {
         this.listener.unitAnswered(ch.id, arg ?? '');
       } else if (kind === 'survey' && this.listener?.survey) {
@@ -248,13 +248,23 @@ export class Switchboard {
     if (before && !after) this.listener?.disconnected();
   }
 
-  private async describeAgentLeg(ch: Channel, agentId: number, at: number): Promise<AgentLeg> {
-    const [callId, callerChannelId] = await Promise.all([
-      this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALL_ID').catch(() => undefined),
-      this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALLER_CHANNEL').catch(() => undefined),
-    ]);
-    return { channelId: ch.id, agentId, callId: callId || null, callerChannelId: callerChannelId || null, at };
+  /**
+   * The agent leg's Stasis arguments are `agent,<agent id>,<call id>,<caller channel>`: the
+   * dialplan passes the inherited SUNLINE_CALL_ID / SUNLINE_CALLER_CHANNEL, so the offer needs no
+   * round trip to Asterisk. A dialplan without them (older site copies) is read with getVar.
+   */
+  private async describeAgentLeg(ch: Channel, args: readonly string[], at: number): Promise<AgentLeg> {
+    const [agentId, ...named] = args;
+    const [callId, callerChannelId] =
+      named.length >= 2
+        ? named
+        : await Promise.all([
+            this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALL_ID').catch(() => undefined),
+            this.ari.channels.getChannelVar(ch.id, 'SUNLINE_CALLER_CHANNEL').catch(() => undefined),
+          ]);
+    return { channelId: ch.id, agentId: Number(agentId), callId: callId || null, callerChannelId: callerChannelId || null, at };
   }
+
 
   // ---- caller legs ------------------------------------------------------------------------
 
@@ -366,7 +376,7 @@ export class Switchboard {
     const [channels, bridges] = await Promise.all([this.ari.channels.list(), this.ari.bridges.list()]);
     const inApp = channels.filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(`${this.ari.app},`));
     const args = (c: Channel) => c.dialplan.app_data.split(',').slice(1);
-    const agentLegs = await Promise.all(inApp.filter((c) => args(c)[0] === 'agent').map((c) => this.describeAgentLeg(c, Number(args(c)[1]), Date.now())));
+    const agentLegs = await Promise.all(inApp.filter((c) => args(c)[0] === 'agent').map((c) => this.describeAgentLeg(c, args(c).slice(1), Date.now())));
     const unitLegs = await Promise.all(
       inApp
         .filter((c) => args(c)[0] === 'unit')
