@@ -9,9 +9,14 @@
  *   the intake day (the intake day itself is not counted: 受理当日不计入). N = 0 means the
  *   close of the intake day.
  * - A limit in working hours counts only the minutes inside office hours (lunch excluded).
+ *
+ * Every function here costs O(log holidays), not O(days): whole working days are counted by
+ * WorkCalendar.workingDaysIn (whole weeks, then the calendar's exceptions in range), and only
+ * the first and last day of a range are walked span by span. A deadline years ahead (or one a
+ * client sent from the year 275760) costs no more than tomorrow's.
  */
 import { dayOf, instantAt, type DayNumber } from './local-time.js';
-import { MAX_SCAN_DAYS, workSpans, workdayMs, type WorkCalendar, type WorkHours } from './work-calendar.js';
+import { MAX_SCAN_DAYS, workSpans, workdayMs, type Span, type WorkCalendar, type WorkHours } from './work-calendar.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -24,12 +29,6 @@ function endOfDay(day: DayNumber, hours: WorkHours): number {
   const last = spans[spans.length - 1];
   if (!last) throw new RangeError('work hours have no span');
   return instantAt(day, last.to);
-}
-
-function nthWorkingDayAfter(day: DayNumber, n: number, calendar: WorkCalendar): DayNumber {
-  let d = day;
-  for (let i = 0; i < n; i++) d = calendar.nextWorkingDay(d);
-  return d;
 }
 
 function assertDays(days: number): void {
@@ -54,7 +53,7 @@ export function intakeDay(ms: number, calendar: WorkCalendar, hours: WorkHours):
  */
 export function addWorkingDays(startMs: number, days: number, calendar: WorkCalendar, hours: WorkHours): number {
   assertDays(days);
-  return endOfDay(nthWorkingDayAfter(intakeDay(startMs, calendar, hours), days, calendar), hours);
+  return endOfDay(calendar.nthWorkingDayAfter(intakeDay(startMs, calendar, hours), days), hours);
 }
 
 /**
@@ -66,7 +65,7 @@ export function extendDeadline(deadlineMs: number, days: number, calendar: WorkC
   assertDays(days);
   const day = dayOf(deadlineMs);
   const base = calendar.isWorkingDay(day) && deadlineMs <= endOfDay(day, hours) ? day : calendar.nextWorkingDay(day);
-  return endOfDay(nthWorkingDayAfter(base, days, calendar), hours);
+  return endOfDay(calendar.nthWorkingDayAfter(base, days), hours);
 }
 
 /**
@@ -78,10 +77,11 @@ export function extendDeadline(deadlineMs: number, days: number, calendar: WorkC
 export function addWorkingHours(startMs: number, hours: number, calendar: WorkCalendar, workHours: WorkHours): number {
   if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`working hours must be ≥ 0, got ${hours}`);
   const spans = workSpans(workHours);
+  const fullDay = workdayMs(workHours);
   let remaining = hours * HOUR_MS;
   const first = dayOf(startMs);
-  for (let day = first; day <= first + MAX_SCAN_DAYS; day++) {
-    if (!calendar.isWorkingDay(day)) continue;
+  // The first day from startMs on, then whole working days skipped at once, then the last day.
+  const within = (day: DayNumber): number | undefined => {
     for (const span of spans) {
       const from = Math.max(instantAt(day, span.from), startMs);
       const to = instantAt(day, span.to);
@@ -89,8 +89,32 @@ export function addWorkingHours(startMs: number, hours: number, calendar: WorkCa
       if (remaining <= to - from) return from + remaining;
       remaining -= to - from;
     }
+    return undefined;
+  };
+  if (calendar.isWorkingDay(first)) {
+    const end = within(first);
+    if (end !== undefined) return end;
   }
-  throw new RangeError(`no working time within ${MAX_SCAN_DAYS} days`);
+  const wholeDays = Math.max(0, Math.ceil(remaining / fullDay) - 1);
+  remaining -= wholeDays * fullDay;
+  const last = calendar.nthWorkingDayAfter(first, wholeDays + 1);
+  if (last - first > MAX_SCAN_DAYS) throw new RangeError(`no working time within ${MAX_SCAN_DAYS} days`);
+  const end = within(last);
+  // remaining ≤ one full working day here: the last day always has room for it.
+  if (end === undefined) throw new RangeError(`working hours ${hours} overran the working day ${last}`);
+  return end;
+}
+
+/** Working time (ms) on `day` between two instants (either may lie outside the day). */
+function workingMsOn(day: DayNumber, fromMs: number, toMs: number, spans: readonly Span[], calendar: WorkCalendar): number {
+  if (!calendar.isWorkingDay(day)) return 0;
+  let total = 0;
+  for (const span of spans) {
+    const from = Math.max(instantAt(day, span.from), fromMs);
+    const to = Math.min(instantAt(day, span.to), toMs);
+    if (to > from) total += to - from;
+  }
+  return total;
 }
 
 /**
@@ -100,25 +124,17 @@ export function addWorkingHours(startMs: number, hours: number, calendar: WorkCa
  */
 export function workingDaysBetween(fromMs: number, toMs: number, calendar: WorkCalendar): number {
   if (toMs < fromMs) return -workingDaysBetween(toMs, fromMs, calendar);
-  let count = 0;
-  for (let d = dayOf(fromMs) + 1; d <= dayOf(toMs); d++) if (calendar.isWorkingDay(d)) count++;
-  return count;
+  return calendar.workingDaysIn(dayOf(fromMs) + 1, dayOf(toMs));
 }
 
 /** Working time (ms) inside office hours between two instants; negative when `toMs` is earlier. */
 export function workingMsBetween(fromMs: number, toMs: number, calendar: WorkCalendar, workHours: WorkHours): number {
   if (toMs < fromMs) return -workingMsBetween(toMs, fromMs, calendar, workHours);
   const spans = workSpans(workHours);
-  let total = 0;
-  for (let day = dayOf(fromMs); day <= dayOf(toMs); day++) {
-    if (!calendar.isWorkingDay(day)) continue;
-    for (const span of spans) {
-      const from = Math.max(instantAt(day, span.from), fromMs);
-      const to = Math.min(instantAt(day, span.to), toMs);
-      if (to > from) total += to - from;
-    }
-  }
-  return total;
+  const [first, last] = [dayOf(fromMs), dayOf(toMs)];
+  if (first === last) return workingMsOn(first, fromMs, toMs, spans, calendar);
+  const between = calendar.workingDaysIn(first + 1, last - 1) * workdayMs(workHours);
+  return workingMsOn(first, fromMs, toMs, spans, calendar) + between + workingMsOn(last, fromMs, toMs, spans, calendar);
 }
 
 /**

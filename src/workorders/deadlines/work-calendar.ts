@@ -5,8 +5,15 @@
  */
 import { formatDate, isWeekend, parseClock, parseDate, yearOf, type DayNumber } from './local-time.js';
 
-/** Guard against a calendar with no working day at all (every date a holiday): a loop must end. */
+/** Guard against a calendar with no working day at all (every date a holiday): a search must end. */
 export const MAX_SCAN_DAYS = 3660;
+
+/** Weekdays (Mon–Fri) among the days [0, n), for any integer n: whole weeks, then the rest. Day 0 was a Thursday. */
+const WEEKDAYS_IN_PART_WEEK = [0, 1, 2, 2, 2, 3, 4];
+function weekdaysBefore(n: DayNumber): number {
+  const weeks = Math.floor(n / 7);
+  return weeks * 5 + (WEEKDAYS_IN_PART_WEEK[n - weeks * 7] ?? 0);
+}
 
 /** Official working days for the years the calendar lists. */
 export class WorkCalendar {
@@ -14,11 +21,29 @@ export class WorkCalendar {
   private readonly makeUpDays: ReadonlySet<DayNumber>;
   /** Years whose schedule was published and loaded; outside them only the weekday rule applies. */
   readonly years: readonly number[];
+  /**
+   * The days where the weekday rule is wrong, sorted: a holiday on a weekday (one working day
+   * fewer) and a make-up working day at a weekend (one more); `shiftBefore[i]` sums the
+   * changes of the first i. Counting working days is then whole weeks plus a binary search,
+   * whatever the distance (an order's deadline may lie years ahead).
+   */
+  private readonly exceptions: readonly DayNumber[];
+  private readonly shiftBefore: readonly number[];
+  /** Weekday holidays in the whole calendar: the most working days any range can lose. */
+  private readonly weekdayHolidays: number;
 
   constructor(opts: { holidays?: ReadonlyMap<DayNumber, string>; makeUpDays?: ReadonlySet<DayNumber>; years?: readonly number[] } = {}) {
     this.holidays = opts.holidays ?? new Map();
     this.makeUpDays = opts.makeUpDays ?? new Set();
     this.years = [...(opts.years ?? [])].sort((a, b) => a - b);
+    const change = new Map<DayNumber, number>();
+    for (const day of this.holidays.keys()) if (!isWeekend(day) && !this.makeUpDays.has(day)) change.set(day, -1);
+    for (const day of this.makeUpDays) if (isWeekend(day)) change.set(day, 1);
+    this.exceptions = [...change.keys()].sort((a, b) => a - b);
+    const shift = [0];
+    for (const day of this.exceptions) shift.push((shift[shift.length - 1] ?? 0) + (change.get(day) ?? 0));
+    this.shiftBefore = shift;
+    this.weekdayHolidays = [...change.values()].filter((c) => c < 0).length;
   }
 
   /** A working day is (Mon–Fri and not a holiday) or a make-up working day. */
@@ -51,8 +76,42 @@ export class WorkCalendar {
 
   /** The first working day strictly after `day`. */
   nextWorkingDay(day: DayNumber): DayNumber {
-    for (let d = day + 1; d <= day + MAX_SCAN_DAYS; d++) if (this.isWorkingDay(d)) return d;
-    throw new RangeError(`no working day within ${MAX_SCAN_DAYS} days after ${formatDate(day)}`);
+    const next = this.nthWorkingDayAfter(day, 1);
+    if (next - day > MAX_SCAN_DAYS) throw new RangeError(`no working day within ${MAX_SCAN_DAYS} days after ${formatDate(day)}`);
+    return next;
+  }
+
+  /** The number of working days D with from ≤ D ≤ to (0 when to < from). O(log holidays). */
+  workingDaysIn(from: DayNumber, to: DayNumber): number {
+    if (to < from) return 0;
+    return weekdaysBefore(to + 1) - weekdaysBefore(from) + this.shiftBeforeDay(to + 1) - this.shiftBeforeDay(from);
+  }
+
+  /** The n-th working day after `day` (`day` itself for n = 0): a binary search over workingDaysIn. */
+  nthWorkingDayAfter(day: DayNumber, n: number): DayNumber {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0, got ${n}`);
+    if (n === 0) return day;
+    // By `hi` there are at least n + weekdayHolidays weekdays, so at least n working days.
+    let lo = day + 1;
+    let hi = day + 7 * (Math.ceil((n + this.weekdayHolidays) / 5) + 1);
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.workingDaysIn(day + 1, mid) >= n) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** The net change of the exceptions before `day` (binary search). */
+  private shiftBeforeDay(day: DayNumber): number {
+    let lo = 0;
+    let hi = this.exceptions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.exceptions[mid] ?? Infinity) < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.shiftBefore[lo] ?? 0;
   }
 }
 
