@@ -12,6 +12,8 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: [413, 'the request body is too large'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported content type'],
   RATE_LIMITED: [429, 'too many requests; slow down'],
+  /** A deadline later than workorders/deadlines/horizon.ts allows (two years ahead). */
+  DEADLINE_OUT_OF_RANGE: [400, 'the deadline is too far ahead'],
   INTERNAL: [500, 'internal error'],
   NOT_READY: [503, 'the service is not ready'],
   ASTERISK_UNAVAILABLE: [503, 'the telephony server is unavailable'],

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
+import { DEADLINE_HORIZON_DAYS, deadlineOutOfRange } from '../../workorders/deadlines/index.js';
 import { createAccepted } from '../../workorders/intake.js';
 import { getOrderDetail, listOrders, MAX_PAGE_SIZE, ORDER_SORTS, resultView, viewOfOrder } from '../../workorders/queries.js';
 import { applyInScope, scopeFor, type ScopeOptions } from '../../workorders/scope.js';
@@ -175,6 +176,9 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
     },
     async (req) => {
       const { expectedVersion, ...action } = req.body;
+      // Before anything is looked up or changed: due states are counted up to each deadline.
+      const far = deadlineOutOfRange(action, now());
+      if (far) throw appError('DEADLINE_OUT_OF_RANGE', `"${far.field}" must be at most ${DEADLINE_HORIZON_DAYS} days ahead`, far);
       const s = scope(req.user);
       return resultView(applyInScope(db, orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
     },

@@ -31,6 +31,7 @@ export {
   type ConfigPath,
   type ConfigProblem,
 } from './calendar-config.js';
+export { DEADLINE_HORIZON_DAYS, deadlineOutOfRange, latestDeadline, type DeadlineOutOfRange } from './horizon.js';
 export {
   DEFAULT_TIME_LIMITS,
   SlaConfigSchema,
