@@ -170,6 +170,7 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
     const call: LiveCall = {
       ...c, hotline, priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0),
       offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null, directTo: null, directLeg: null, callerBridgeId: null,
+      inQueue: c.state !== 'front_door',
     };
     this.live.add(call);
     if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
@@ -183,8 +184,14 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       this.reconcile().catch((err: unknown) => this.log.warn({ err }, 'adoption failed'));
       return;
     }
-    // AMI's QueueCallerJoin and ARI's agent-leg StasisStart come on different connections: an
-    // offer may already be under way. Only a caller still at the front door changes state.
+    // AMI's QueueCallerJoin and ARI's agent-leg StasisStart come on different connections: the
+    // offer may have come first and recorded the join already.
+    if (!call.inQueue) this.joinedQueue(call);
+  }
+
+  /** The caller is in app_queue: recorded once per join (by the join or the first offer, whichever comes first). */
+  private joinedQueue(call: LiveCall): void {
+    call.inQueue = true;
     if (call.state === 'front_door') call.state = 'queued';
     this.o.repo.queued(call.callId, this.now());
     this.o.events.emit('queue.changed', { at: this.now(), upsertWaiting: [this.waitingView(call)] });
@@ -207,6 +214,8 @@ export class CallCenter implements SwitchboardListener, ConsoleCommands {
       await this.o.switchboard.hangup(leg.channelId, 'busy');
       return;
     }
+    // app_queue rang before AMI told us the caller joined: the join happened first.
+    if (!call.inQueue && call.directTo === null) this.joinedQueue(call);
     this.live.setLeg(leg.channelId, call.callId, leg.agentId);
     call.agentLeg = leg.channelId;
     call.offeredAt = leg.at;

@@ -37,6 +37,7 @@ export async function ringWithdrawn(cc: CallCenter, channelId: string, agentId: 
     return;
   }
   call.state = 'queued';
+  call.inQueue = false; // out of app_queue until it goes back (directOfferEnded)
   call.offeredTo = null;
   call.directLeg = await cc.o.switchboard.ringAgentDirectly(agentId, call.callId, channelId);
 }

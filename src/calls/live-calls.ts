@@ -26,6 +26,8 @@ export interface LiveCall {
   offeredAt: number | null;
   bridgeId: string | null;
   answeredBy: number | null;
+  /** In app_queue and its join recorded (false at the front door and while withdrawn for a chosen agent). */
+  inQueue: boolean;
 }
 
 export class LiveCalls {

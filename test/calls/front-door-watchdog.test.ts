@@ -13,7 +13,7 @@ function call(callId: string, state: LiveState, enteredAt: number): LiveCall {
   return {
     callId, channelId: `ch-${callId}`, callerNumber: '13900000000', callerId: 1, dialled: '12345', hotline: {} as LiveCall['hotline'],
     enteredAt, priority: 3, orderId: 1, orderNumber: 'HZ-1', state, offeredTo: null, agentLeg: null, directTo: null, directLeg: null,
-    callerBridgeId: null, offeredAt: null, bridgeId: null, answeredBy: null,
+    callerBridgeId: null, offeredAt: null, bridgeId: null, answeredBy: null, inQueue: state !== 'front_door',
   };
 }
 
