@@ -143,7 +143,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, durable: () => db.durability.durable(), media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId) });
+      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, durable: () => db.durability.durable(), media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId), leadUpdateMs: env.leadUpdateMs });
       closers.push(() => realtime.close());
       media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));
     }

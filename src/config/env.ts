@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   SUNLINE_TURN_SECRET: z.string().min(16, 'the TURN shared secret must be at least 16 characters').max(512).optional(),
   SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
   SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
+  SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
 });
 
 /** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
@@ -96,6 +97,8 @@ export interface Env {
   readonly media: MediaEnv | null;
   /** Why media is off (for the start-up log line), when `media` is null. */
   readonly mediaOff?: string;
+  /** Shift leads' live queue changes are merged and sent at most once per this many ms (0: each at once; src/realtime/lead-room.ts). */
+  readonly leadUpdateMs: number;
 }
 
 export interface MediaEnv {
@@ -157,6 +160,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
     },
+    leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
     ...mediaEnv(e, ice),
   });
 }

@@ -7,6 +7,7 @@ import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConsoleCommands } from './commands.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import type { LeadRoom } from './lead-room.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
 
@@ -15,7 +16,7 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 
 /** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue (and its statistics). */
-export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null): void {
+export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null, leads?: LeadRoom): void {
   const user = socket.data.user;
   socket.emit('system:status', telephonyStatus(commands));
   if (isAgent(user)) {
@@ -32,7 +33,9 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
     if (controls) socket.emit('call:controls', controls);
   }
   if (isLead(user)) {
-    const snapshot = commands.queueSnapshot();
+    // Changes still pending in the lead room are in this live state already; the next update
+    // carries them again, which is harmless: each is the latest value of its key (lead-changes.ts).
+    const snapshot = { ...commands.queueSnapshot(), seq: leads?.seq ?? 0 };
     socket.emit('queue:snapshot', snapshot);
     // Held / muted / three-way state of calls in progress, so a lead who opens the page mid-call sees it.
     for (const a of snapshot.agents) {
@@ -44,22 +47,26 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
 }
 
 /** Subscribe to the domain events; returns the unsubscribe function. */
-export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, commands: ConsoleCommands, log: Logger): () => void {
+export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, commands: ConsoleCommands, log: Logger, leads: LeadRoom): () => void {
+  // Agents get their own events at once (screen-pop and call state are latency-critical);
+  // shift leads get queue changes merged, once per tick (lead-room.ts).
   const handlers: { [K in keyof DomainEventMap]: (...args: DomainEventMap[K]) => void } = {
     'agent.state_changed': (agent) => {
       io.to(agentRoom(agent.agentId)).emit('agent:state', agent);
-      io.to(LEADS_ROOM).emit('queue:delta', { at: Date.now(), agents: [agent] });
+      leads.queueChanged({ at: Date.now(), agents: [agent] });
     },
     'call.offered': (agentId, pop) => {
       log.debug({ agentId, callId: pop.callId }, 'screen-pop sent');
       io.to(agentRoom(agentId)).emit('call:offered', pop);
     },
     'call.updated': (update) => {
-      // One emit to the union of rooms, so a socket in both gets it once.
-      const rooms = update.agentId === null ? [LEADS_ROOM] : [agentRoom(update.agentId), LEADS_ROOM];
-      io.to(rooms).emit('call:update', update);
+      if (update.agentId !== null) io.to(agentRoom(update.agentId)).emit('call:update', update);
+      // Leads show offers and answers through the queue and agent states; an end drops the call's controls.
+      if (update.state === 'ended') leads.callEnded(update.callId, update.at);
     },
     'call.controls': (view) => {
+      leads.flush(); // what happened before this reaches the leads before it
+      // One emit to the union of rooms, so a socket in both gets it once.
       io.to([agentRoom(view.agentId), LEADS_ROOM]).emit('call:controls', view);
     },
     // Internal: order changes reach consoles through their own views, not as raw events.
@@ -69,14 +76,14 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       io.to(w.leadUnitId ? [LEADS_ROOM, unitRoom(w.leadUnitId)] : LEADS_ROOM).emit('workorder:deadline', w);
     },
     'queue.changed': (delta) => {
-      io.to(LEADS_ROOM).emit('queue:delta', delta);
+      leads.queueChanged(delta);
     },
     'queue.stats': (stats) => {
       io.to(LEADS_ROOM).emit('queue:stats', stats);
     },
     'telephony.status': (status) => {
       io.emit('system:status', status);
-      if (status.telephony === 'up') resyncAll(io, commands);
+      if (status.telephony === 'up') resyncAll(io, commands, leads);
     },
   };
 
@@ -101,12 +108,14 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
  * queue snapshot, each connected agent its state. Emitting per local socket (not per room) keeps
  * this correct when several server processes share rooms through an adapter.
  */
-function resyncAll(io: RealtimeServer, commands: ConsoleCommands): void {
+function resyncAll(io: RealtimeServer, commands: ConsoleCommands, leads: LeadRoom): void {
+  // The state was re-read, maybe without a change event: what is pending goes out before the snapshots.
+  leads.flush();
   let snapshot: ReturnType<ConsoleCommands['queueSnapshot']> | undefined;
   const views = new Map<number, ReturnType<ConsoleCommands['agentView']>>();
   for (const socket of io.of('/').sockets.values()) {
     const user = socket.data.user;
-    if (isLead(user)) socket.emit('queue:snapshot', (snapshot ??= commands.queueSnapshot()));
+    if (isLead(user)) socket.emit('queue:snapshot', (snapshot ??= { ...commands.queueSnapshot(), seq: leads.seq }));
     if (isAgent(user)) {
       let view = views.get(user.id);
       if (!view) views.set(user.id, (view = commands.agentView(user.id)));

@@ -85,6 +85,8 @@ export interface QueueSnapshot {
   at: number;
   waiting: WaitingCaller[];
   agents: AgentView[];
+  /** Shift leads: the `seq` of the last `queue:delta` this snapshot already contains; the next one is seq + 1. */
+  seq?: number;
 }
 
 export interface QueueDelta {
@@ -92,6 +94,20 @@ export interface QueueDelta {
   upsertWaiting?: WaitingCaller[];
   removeWaiting?: string[];
   agents?: AgentView[];
+}
+
+/**
+ * What shift leads receive as `queue:delta`: the queue changes since the previous one, merged
+ * (src/realtime/lead-changes.ts), at most one per SUNLINE_LEAD_UPDATE_MS. Applying them in order
+ * gives the same state as applying every change one by one.
+ */
+export interface LeadUpdate extends QueueDelta {
+  /** 1, 2, 3, … per server process; a gap means an update was missed: ask for `sync`. */
+  seq: number;
+  /** Calls that ended since the previous update (their live controls can go). */
+  endedCalls?: string[];
+  /** Caller numbers of calls that were upserted and removed again within this update (so an agent's call can still be named). */
+  callers?: Record<string, string>;
 }
 
 export interface CallUpdate {
@@ -123,10 +139,12 @@ export interface ServerToClientEvents extends ControlsServerEvents, MediaServerE
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */
   'call:offered': (pop: ScreenPop) => void;
+  /** Agents: their own calls (leads learn of ended calls through `queue:delta`'s `endedCalls`). */
   'call:update': (u: CallUpdate) => void;
-  /** Shift leads: the whole live queue; sent on connect, after reconnects and on `sync`. */
+  /** Shift leads: the whole live queue; sent on connect, after reconnects, on `sync` and to a console that fell behind. */
   'queue:snapshot': (s: QueueSnapshot) => void;
-  'queue:delta': (d: QueueDelta) => void;
+  /** Shift leads: the queue changes since the previous update, numbered (see LeadUpdate). */
+  'queue:delta': (d: LeadUpdate) => void;
   /** Telephony connection changes, for a banner. */
   'system:status': (s: { telephony: 'up' | 'down'; at: number }) => void;
   /** Shift leads (and later the unit's handlers): deadline warnings, each raised once. */

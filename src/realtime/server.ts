@@ -10,6 +10,7 @@ import type { UsersService } from '../users/index.js';
 import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broadcast.js';
 import type { ConsoleCommands } from './commands.js';
 import { registerHandlers } from './handlers.js';
+import { LeadRoom } from './lead-room.js';
 import type { MediaCommands } from './media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
@@ -30,6 +31,10 @@ export interface RealtimeOptions {
   corsOrigin?: string;
   /** Resolves once earlier commits are on disk; acks of commands wait for it (decision 0006). */
   durable?: () => Promise<void>;
+  /** Shift leads get queue changes merged, at most one update per this many ms (SUNLINE_LEAD_UPDATE_MS); 0 (default): each at once. */
+  leadUpdateMs?: number;
+  /** Unsent bytes above which a lead console counts as fallen behind and is sent a snapshot later (lead-room.ts). */
+  leadMaxBacklogBytes?: number;
 }
 
 export interface Realtime {
@@ -49,9 +54,17 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     allowRequest: (req, callback) => callback(null, originAllowed(req, opts.corsOrigin)),
   });
 
+  const leads = new LeadRoom({
+    io,
+    intervalMs: opts.leadUpdateMs ?? 0,
+    snapshot: () => commands.queueSnapshot(),
+    log,
+    ...(opts.leadMaxBacklogBytes !== undefined ? { maxBacklogBytes: opts.leadMaxBacklogBytes } : {}),
+  });
+
   const sync = (socket: RealtimeSocket) => {
     try {
-      sendSnapshots(socket, commands, opts.stats);
+      sendSnapshots(socket, commands, opts.stats, leads);
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
     }
@@ -76,7 +89,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     sync(socket);
   });
 
-  const unsubscribe = forwardDomainEvents(io, opts.events, commands, log);
+  const unsubscribe = forwardDomainEvents(io, opts.events, commands, log, leads);
 
   let closed: Promise<void> | undefined;
   return {
@@ -85,6 +98,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       closed ??= (async () => {
         closing = true;
         unsubscribe();
+        leads.close();
         io.local.disconnectSockets(true);
         await Promise.allSettled([...io._nsps.values()].map((nsp) => nsp.adapter.close()));
         // Not io.close(): it would also close the HTTP server, which Fastify owns.

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { AgentView, QueueDelta, QueueSnapshot, ScreenPop } from '../../src/realtime/contract.js';
+import type { AgentView, LeadUpdate, QueueSnapshot, ScreenPop } from '../../src/realtime/contract.js';
 import { pop, rig, view } from './fixtures.js';
 
 t.test('connections without a valid session or with a non-console role are refused', async (t) => {
@@ -68,7 +68,7 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   const s1 = await r.connect(a1.token);
   const s2 = await r.connect(a2.token);
   const sl = await r.connect(lead.token);
-  t.same(await sl.nth<QueueSnapshot>('queue:snapshot'), r.commands.snapshot, 'lead gets the snapshot on connect');
+  t.same(await sl.nth<QueueSnapshot>('queue:snapshot'), { ...r.commands.snapshot, seq: 0 }, 'lead gets the snapshot on connect, numbered before any update');
   t.equal(sl.count('agent:state'), 0, 'a lead has no agent state');
 
   r.events.emit('call.offered', a1.id, pop('call-7'));
@@ -80,13 +80,17 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   t.equal((await s1.nth<ScreenPop>('call:offered')).callId, 'call-7');
   t.equal((await s1.nth<AgentView>('agent:state', 2)).state, 'ringing');
   t.equal((await s1.nth<{ callId: string }>('call:update')).callId, 'call-7');
-  t.same((await sl.nth<QueueDelta>('queue:delta')).agents, [view(a1.id, 'ringing')], 'lead sees the agent change');
-  t.same(await sl.nth<QueueDelta>('queue:delta', 2), { at: 7, removeWaiting: ['call-8'] });
-  t.equal((await sl.nth<{ callId: string }>('call:update', 2)).callId, 'call-8');
+  t.same(await sl.nth<LeadUpdate>('queue:delta'), { seq: 1, at: (await sl.nth<LeadUpdate>('queue:delta')).at, agents: [view(a1.id, 'ringing')] }, 'lead sees the agent change');
+  // Leads get no call:update: an ended call (here one nobody answered) comes in the update, for its controls.
+  t.same(await sl.nth<LeadUpdate>('queue:delta', 2), { seq: 2, at: 6, endedCalls: ['call-8'] });
+  t.same(await sl.nth<LeadUpdate>('queue:delta', 3), { seq: 3, at: 7, removeWaiting: ['call-8'] });
 
   // Barriers: an acked round trip on each socket comes after anything already sent to it.
   await s1.ask('sync');
   await s2.ask('sync');
+  await sl.ask('sync');
+  t.equal(sl.count('call:update'), 0, 'leads get no call:update (SUNLINE_LEAD_UPDATE_MS 0: one update per change)');
+  t.equal(sl.count('queue:delta'), 3);
   t.equal(s1.count('call:update'), 1, 'the agent does not get calls of nobody');
   t.equal(s1.count('queue:delta'), 0, 'agents get no queue deltas');
   t.equal(s2.count('call:offered'), 0, 'the other agent does not get the screen-pop');

@@ -107,7 +107,8 @@ export interface Rig {
 
 let seq = 0;
 
-export async function rig(t: { teardown(fn: () => unknown): void }): Promise<Rig> {
+/** `realtime`: options of attachRealtime (e.g. `leadUpdateMs`; default 0, each lead change at once). */
+export async function rig(t: { teardown(fn: () => unknown): void }, opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number } } = {}): Promise<Rig> {
   // Realtime must close before the app closes the HTTP server (open websockets would hold it).
   const appTeardowns: Array<() => unknown> = [];
   const app = await testApp({ teardown: (fn) => appTeardowns.push(fn) }, { overrides: { realtime: false } });
@@ -115,7 +116,7 @@ export async function rig(t: { teardown(fn: () => unknown): void }): Promise<Rig
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   const events = new DomainEvents();
   const commands = new FakeCommands();
-  const rt = attachRealtime({ http: app.http.server, users: app.users, commands, events, log: app.log });
+  const rt = attachRealtime({ http: app.http.server, users: app.users, commands, events, log: app.log, ...opts.realtime });
   const clients: Client[] = [];
   t.teardown(async () => {
     clients.forEach((c) => c.disconnect());
