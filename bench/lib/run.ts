@@ -50,6 +50,10 @@ export interface BenchOptions {
   agentsInProcess?: boolean;
   /** Use test/harness/sipp.ts as is (sipp scans for its own ports; races under load). */
   harnessSipp?: boolean;
+  /** Extra server environment (e.g. SUNLINE_LEAD_UPDATE_MS for bench/fanout.ts). */
+  serverEnv?: Record<string, string>;
+  /** Runs once the server is up and the agents are logged in, before the first call (bench/fanout.ts: lead consoles, synthetic phase). */
+  beforeCalls?: (app: Sunline & { url: string }) => Promise<void>;
 }
 
 export interface PlacedCall {
@@ -168,7 +172,7 @@ function sandboxOrThrow(): void {
 
 // ---- the Sunline path ------------------------------------------------------------------------
 
-async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: string): Promise<Sunline & { url: string }> {
+async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: string, extraEnv: Record<string, string> = {}): Promise<Sunline & { url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const e = loadEnv({
@@ -177,6 +181,7 @@ async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: stri
     SUNLINE_CONFIG_WATCH: 'false',
     SUNLINE_WRAPUP_SECONDS: '60',
     ...sandboxEnv(asterisk),
+    ...extraEnv,
   });
   const app = await buildApp(e, { logger: createLogger({ level: e.logLevel }, destination({ dest: logFile, sync: true })) });
   t.teardown(() => app.close());
@@ -221,7 +226,7 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   t.teardown(() => asterisk.stop());
   const logFile = path.join(os.tmpdir(), `sunline-bench-${process.pid}.log`);
   fs.rmSync(logFile, { force: true });
-  const app = await startServer(t, asterisk, logFile);
+  const app = await startServer(t, asterisk, logFile, o.serverEnv);
   const upBy = Date.now() + 30_000;
   while (!app.calls.center?.telephonyUp()) {
     if (Date.now() > upBy) throw new Error('Sunline telephony did not come up');
@@ -251,6 +256,7 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   }
   const members = await waitMembers(asterisk, /Local\/agent-/, o.agents);
   say(`  sunline: ${o.agents} sim agents logged in, ${members} queue members`);
+  await o.beforeCalls?.(app);
 
   const start = Date.now();
   const { calls, inFlightMax } = await placeCalls(asterisk, o, '1380', t);
