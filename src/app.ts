@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { requestSerializers } from './logging/request-log.js';
 import { UsersService } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
@@ -104,7 +105,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     Object.assign(checks, calls.checks);
 
     const http = Fastify({
-      loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+      // Access log: the socket peer, and personal data in query strings and bodies masked.
+      loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger,
       bodyLimit: 1024 * 1024,
       trustProxy: true,
     });

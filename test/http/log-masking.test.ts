@@ -1,0 +1,57 @@
+/**
+ * Citizens' phone numbers never reach the log in clear (issue 9: `?phone=` was logged in the
+ * URL of every citizen lookup). The access log is captured line by line from a real app.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import t from 'tap';
+import { buildApp } from '../../src/app.js';
+import { loadEnv } from '../../src/config/env.js';
+import { createLogger } from '../../src/logging/logger.js';
+
+t.test('lookup, intake and search: the log has masked numbers and no personal text', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      raw.push(String(chunk));
+      cb();
+    },
+  });
+  const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' });
+  const app = await buildApp(env, { logger: createLogger({ level: 'info' }, sink), realtime: false });
+  t.teardown(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const phone = '13800001111';
+  const created = await app.http.inject({
+    method: 'POST',
+    url: '/api/intake/web',
+    payload: { name: '李四', phone, category: 'complaint', subject: '路灯不亮', content: `联系电话 ${phone}`, location: '吴兴区' },
+  });
+  t.equal(created.statusCode, 201);
+  const number = (created.json() as { number: string }).number;
+  const lookup = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=${phone}` });
+  t.equal(lookup.statusCode, 200);
+  const wrong = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=13999998888` });
+  t.equal(wrong.statusCode, 404);
+
+  await app.users.create({ username: 'agent', displayName: 'agent', role: 'agent', password: 'pw-123456' });
+  const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent', password: 'pw-123456' } });
+  const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
+  const search = await app.http.inject({ method: 'GET', url: `/api/workorders?q=${encodeURIComponent('李四')}&status=accepted`, cookies });
+  t.equal(search.statusCode, 200);
+
+  const all = raw.join('');
+  t.notMatch(all, /13800001111|13999998888/, 'no phone number in clear');
+  t.notMatch(all, /李四|%E6%9D%8E%E5%9B%9B/i, 'no searched name');
+  t.notMatch(all, /pw-123456/, 'no password');
+  const urls = raw.map((l) => JSON.parse(l) as { msg: string; req?: { url: string } }).filter((l) => l.msg === 'incoming request').map((l) => l.req!.url);
+  t.ok(urls.includes(`/api/public/orders/${number}?phone=138****1111`), 'the lookup is logged with the phone masked');
+  t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888`));
+  t.ok(urls.includes('/api/workorders?q=***&status=accepted'), 'search text hidden, the status kept');
+});
