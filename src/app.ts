@@ -108,7 +108,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       // Access log: the socket peer, and personal data in query strings and bodies masked.
       loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger,
       bodyLimit: 1024 * 1024,
-      trustProxy: true,
+      // X-Forwarded-For only from the configured proxies (SUNLINE_TRUST_PROXY); otherwise the socket
+      // peer is the client, so a client cannot pick the address its rate limits are counted under.
+      trustProxy: env.trustProxy && [...env.trustProxy],
     });
     closers.push(() => http.close());
     http.setValidatorCompiler(validatorCompiler);

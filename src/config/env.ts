@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -32,6 +33,7 @@ const EnvSchema = z.object({
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SUNLINE_COOKIE_SECURE: bool.default(false),
+  SUNLINE_TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
@@ -69,6 +71,41 @@ function parseTurnUrls(v: string | undefined, ctx: z.RefinementCtx): string[] {
   return urls;
 }
 
+/** proxy-addr's named ranges, as Fastify's `trustProxy` takes them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * SUNLINE_TRUST_PROXY: off (unset, empty, false, off), or a comma-separated list of the proxies'
+ * addresses / CIDRs / named ranges. Trusting every address is refused: any client could then
+ * choose the address its rate limits and log lines are kept under. So is a hop count: Fastify 5
+ * ignores one (it cannot tell a proxy from a client that sends enough hops), and a setting that
+ * does nothing must not exist.
+ */
+function parseTrustProxy(v: string | undefined, ctx: z.RefinementCtx): false | string[] {
+  const text = (v ?? '').trim();
+  if (['', 'false', 'off', 'no'].includes(text.toLowerCase())) return false;
+  if (/^\d+$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `'${text}': a hop count cannot tell a proxy from a client; list the proxies' addresses (e.g. 127.0.0.1 or 10.0.0.0/8)` });
+    return false;
+  }
+  if (['true', 'on', 'yes', '*', 'all'].includes(text.toLowerCase())) {
+    ctx.addIssue({ code: 'custom', message: `'${text}' would trust X-Forwarded-For from any client: list the proxy addresses (e.g. 127.0.0.1,10.0.0.0/8) or give a hop count` });
+    return false;
+  }
+  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (PROXY_RANGES.includes(entry)) continue;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = net.isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const badPrefix = prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits);
+    if (family === 0 || badPrefix || rest.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `'${entry}' is not an IP address, a CIDR (address/prefix) or one of ${PROXY_RANGES.join(', ')}` });
+    }
+  }
+  return entries;
+}
+
 export interface Env {
   readonly host: string;
   readonly port: number;
@@ -85,6 +122,8 @@ export interface Env {
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   readonly sessionTtlHours: number;
   readonly cookieSecure: boolean;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe (false: nobody's; the socket peer is the client). */
+  readonly trustProxy: false | readonly string[];
   /** Wrap-up after a call ends by itself after this long (the agent usually ends it by saving). */
   readonly wrapUpMs: number;
   /** A logged-in agent without a console this long is paused as 未连接 (0: never). */
@@ -153,6 +192,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     ami: { host: e.SUNLINE_AMI_HOST, port: e.SUNLINE_AMI_PORT, username: e.SUNLINE_AMI_USER, password: e.SUNLINE_AMI_PASSWORD },
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
+    trustProxy: e.SUNLINE_TRUST_PROXY,
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,

@@ -23,6 +23,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError || isCodedError(err)) {
       const e = err as AppError;
       if (e.statusCode >= 500) req.log.error({ err }, 'request failed');
+      // e.g. LOGIN_LOCKED: when the client may try again.
+      const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.status(e.statusCode).send({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
     }
     const fst = (err as FastifyError).code ? FASTIFY_CODES[(err as FastifyError).code] : undefined;

@@ -1,2 +1,3 @@
 export { UsersService, type SessionUser, type NewUser } from './users-service.js';
 export { hashPassword, verifyPassword } from './password.js';
+export { LoginThrottle, LoginLockedError, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions, users, type UserRole } from '../db/schema.js';
+import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export interface SessionUser {
@@ -33,6 +34,8 @@ export class UsersService {
     private readonly db: Db,
     private readonly sessionTtlMs: number,
     private readonly now: () => number = Date.now,
+    /** Failed logins per username (backoff and lock, whatever the address). */
+    readonly loginThrottle: LoginThrottle = new LoginThrottle({ now }),
   ) {}
 
   async create(u: NewUser): Promise<SessionUser> {
@@ -74,8 +77,14 @@ export class UsersService {
     return toSessionUser(row);
   }
 
-  /** Returns the session token and user, or null for bad credentials or a disabled user. */
+  /**
+   * Returns the session token and user, or null for bad credentials or a disabled user. Throws
+   * LoginLockedError while the username is locked after repeated failures (login-throttle.ts),
+   * without looking at the password.
+   */
   async login(username: string, password: string): Promise<{ token: string; user: SessionUser; expiresAt: number } | null> {
+    const wait = this.loginThrottle.attempt(username);
+    if (wait > 0) throw new LoginLockedError(wait);
     const row = this.db.select().from(users).where(eq(users.username, username)).get();
     if (!row) {
       dummyHash ??= hashPassword('dummy-password');
@@ -83,6 +92,7 @@ export class UsersService {
       return null;
     }
     if (row.disabled || !(await verifyPassword(password, row.passwordHash))) return null;
+    this.loginThrottle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.now() + this.sessionTtlMs;
     this.db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: this.now(), expiresAt }).run();

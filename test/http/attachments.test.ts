@@ -12,8 +12,8 @@ type Cookies = { sunline_session: string };
 let loginIp = 0;
 async function session(app: App, username: string, role: UserRole, unitId: string | null = null): Promise<Cookies> {
   await app.users.create({ username, displayName: username, role, password: 'pw-123456', unitId });
-  const headers = { 'x-forwarded-for': `10.7.0.${++loginIp}` };
-  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', headers, payload: { username, password: 'pw-123456' } });
+  // Logins are rate limited per client address (the socket peer): give each its own.
+  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.7.0.${++loginIp}`, payload: { username, password: 'pw-123456' } });
   return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
 }
 

@@ -9,7 +9,7 @@ type App = Awaited<ReturnType<typeof testApp>>;
 let ip = 0;
 async function session(app: App, username: string, role: UserRole, unitId: string | null = null) {
   await app.users.create({ username, displayName: username, role, password: 'pw-123456', unitId });
-  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': `10.9.0.${++ip}` }, payload: { username, password: 'pw-123456' } });
+  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.9.0.${++ip}`, payload: { username, password: 'pw-123456' } });
   return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
 }
 

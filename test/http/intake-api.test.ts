@@ -13,11 +13,11 @@ const web = {
 };
 
 function submit(app: App, channel: string, payload: unknown, ip = '203.0.113.1') {
-  return app.http.inject({ method: 'POST', url: `/api/intake/${channel}`, headers: { 'x-forwarded-for': ip }, payload: payload as Record<string, unknown> });
+  return app.http.inject({ method: 'POST', url: `/api/intake/${channel}`, remoteAddress: ip, payload: payload as Record<string, unknown> });
 }
 
 function lookup(app: App, number: string, phone: string, ip = '203.0.113.50') {
-  return app.http.inject({ method: 'GET', url: `/api/public/orders/${encodeURIComponent(number)}?phone=${phone}`, headers: { 'x-forwarded-for': ip } });
+  return app.http.inject({ method: 'GET', url: `/api/public/orders/${encodeURIComponent(number)}?phone=${phone}`, remoteAddress: ip });
 }
 
 async function agentSession(app: App) {

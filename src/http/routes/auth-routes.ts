@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { USER_ROLES } from '../../db/schema.js';
-import type { UsersService } from '../../users/index.js';
+import { LoginLockedError, type UsersService } from '../../users/index.js';
 import { SESSION_COOKIE } from '../auth.js';
 import { appError } from '../errors.js';
 
@@ -22,13 +22,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
         response: { 200: z.object({ user: UserView }) },
       },
-      // Brute-force guard: per IP.
+      // Brute-force guard per client address (the socket peer unless SUNLINE_TRUST_PROXY names
+      // it as a proxy); per username, whatever the address: users/login-throttle.ts.
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const res = await opts.users.login(req.body.username, req.body.password);
+      const who = { username: req.body.username, peer: req.socket.remoteAddress, clientAddress: req.ip };
+      const res = await opts.users.login(req.body.username, req.body.password).catch((err: unknown) => {
+        if (err instanceof LoginLockedError) req.log.info({ ...who, retryAfterSeconds: err.retryAfterSeconds }, 'login refused: account locked');
+        throw err;
+      });
       if (!res) {
-        req.log.info({ username: req.body.username }, 'login refused');
+        req.log.info(who, 'login refused');
         throw appError('BAD_CREDENTIALS');
       }
       reply.setCookie(SESSION_COOKIE, res.token, {
