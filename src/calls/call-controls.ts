@@ -8,36 +8,9 @@
  * (a failure there is logged, the Asterisk mute stands).
  */
 import type { CallControlsView } from '../realtime/contract.js';
-import type { CallCenter } from './call-center.js';
+import type { CallContext } from './call-context.js';
+import { CallError } from './errors.js';
 import type { LiveCall } from './live-calls.js';
-
-export type ControlErrorCode =
-  | 'CALL_NOT_FOUND'
-  | 'NOT_YOUR_CALL'
-  | 'CALL_NOT_ANSWERED'
-  | 'UNIT_NOT_FOUND'
-  | 'UNIT_HAS_NO_PHONE'
-  | 'CONFERENCE_ACTIVE'
-  | 'NO_CONFERENCE';
-
-const STATUS: Record<ControlErrorCode, number> = {
-  CALL_NOT_FOUND: 404,
-  NOT_YOUR_CALL: 403,
-  CALL_NOT_ANSWERED: 409,
-  UNIT_NOT_FOUND: 404,
-  UNIT_HAS_NO_PHONE: 409,
-  CONFERENCE_ACTIVE: 409,
-  NO_CONFERENCE: 409,
-};
-
-export class ControlError extends Error {
-  readonly statusCode: number;
-  constructor(readonly code: ControlErrorCode, message: string) {
-    super(message);
-    this.name = 'ControlError';
-    this.statusCode = STATUS[code];
-  }
-}
 
 interface ControlState {
   held: boolean;
@@ -52,11 +25,7 @@ export class CallControls {
   /** Unit leg channel → call id. */
   private readonly unitLegs = new Map<string, string>();
 
-  constructor(private readonly center: CallCenter) {}
-
-  private get o() {
-    return this.center.o;
-  }
+  constructor(private readonly o: CallContext) {}
 
   private state(callId: string): ControlState {
     let s = this.states.get(callId);
@@ -71,17 +40,17 @@ export class CallControls {
 
   /** The agent's own answered call, or a fixed-code refusal. */
   private own(agentId: number, callId: string): LiveCall & { agentLeg: string; bridgeId: string } {
-    const call = this.center.live.get(callId);
-    if (!call) throw new ControlError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
-    if ((call.answeredBy ?? call.offeredTo) !== agentId) throw new ControlError('NOT_YOUR_CALL', `call ${callId} is not yours`);
-    if (call.state !== 'answered' || !call.agentLeg || !call.bridgeId) throw new ControlError('CALL_NOT_ANSWERED', `call ${callId} is not answered`);
+    const call = this.o.live.get(callId);
+    if (!call) throw new CallError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
+    if ((call.answeredBy ?? call.offeredTo) !== agentId) throw new CallError('NOT_YOUR_CALL', `call ${callId} is not yours`);
+    if (call.state !== 'answered' || !call.agentLeg || !call.bridgeId) throw new CallError('CALL_NOT_ANSWERED', `call ${callId} is not answered`);
     return call as LiveCall & { agentLeg: string; bridgeId: string };
   }
 
   private unit(unitId: string): { id: string; name: string; phone: string } {
     const unit = this.o.config.current().org.units.find((u) => u.id === unitId);
-    if (!unit) throw new ControlError('UNIT_NOT_FOUND', `unit ${unitId} is not in org.yaml`);
-    if (!unit.phone) throw new ControlError('UNIT_HAS_NO_PHONE', `unit ${unitId} has no phone number in org.yaml`);
+    if (!unit) throw new CallError('UNIT_NOT_FOUND', `unit ${unitId} is not in org.yaml`);
+    if (!unit.phone) throw new CallError('UNIT_HAS_NO_PHONE', `unit ${unitId} has no phone number in org.yaml`);
     return { id: unit.id, name: unit.name, phone: unit.phone };
   }
 
@@ -96,7 +65,7 @@ export class CallControls {
       muted: s.muted,
       conference: conf ? { unitId: conf.unitId, unitName: conf.unitName, state: conf.state } : null,
       transferredTo: s.transferredTo ? { ...s.transferredTo } : null,
-      at: this.center.now(),
+      at: this.o.now(),
     };
   }
 
@@ -106,14 +75,14 @@ export class CallControls {
     return v;
   }
 
-  private event(call: LiveCall, type: Parameters<CallCenter['o']['repo']['event']>[1], agentId: number | null, data?: Record<string, unknown>): void {
-    this.o.repo.event(call.callId, type, this.center.now(), agentId, data);
+  private event(call: LiveCall, type: Parameters<CallContext['repo']['event']>[1], agentId: number | null, data?: Record<string, unknown>): void {
+    this.o.repo.event(call.callId, type, this.o.now(), agentId, data);
   }
 
   /** The controls of the call the agent is talking on, for (re)connect and `sync`. */
   current(agentId: number): CallControlsView | null {
     const callId = this.o.agents.view(agentId).callId;
-    const call = callId ? this.center.live.get(callId) : undefined;
+    const call = callId ? this.o.live.get(callId) : undefined;
     return call && call.state === 'answered' && call.answeredBy === agentId ? this.view(call) : null;
   }
 
@@ -132,7 +101,7 @@ export class CallControls {
       const holdBridgeId = await ctl.hold(call.agentLeg, call.bridgeId);
       if (this.tornDown(callId, s)) {
         await ctl.destroy(holdBridgeId).catch(() => undefined);
-        throw new ControlError('CALL_NOT_FOUND', `call ${callId} ended`);
+        throw new CallError('CALL_NOT_FOUND', `call ${callId} ended`);
       }
       s.holdBridgeId = holdBridgeId;
     } else if (s.holdBridgeId) {
@@ -149,7 +118,7 @@ export class CallControls {
     const s = this.state(callId);
     if (s.muted === muted) return this.view(call);
     await this.o.switchboard.controls.mute(call.agentLeg, muted);
-    await this.o.media?.setMuted(callId, muted).catch((err: unknown) => this.center.log.warn({ err, callId }, 'softphone mute failed; Asterisk mute stands'));
+    await this.o.media?.setMuted(callId, muted).catch((err: unknown) => this.o.log.warn({ err, callId }, 'softphone mute failed; Asterisk mute stands'));
     s.muted = muted;
     this.event(call, muted ? 'muted' : 'unmuted', agentId);
     return this.publish(call, s);
@@ -167,7 +136,7 @@ export class CallControls {
     const call = this.own(agentId, callId);
     const unit = this.unit(unitId);
     const s = this.state(callId);
-    if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'drop the unit from the three-way call before transferring');
+    if (s.conference) throw new CallError('CONFERENCE_ACTIVE', 'drop the unit from the three-way call before transferring');
     s.transferredTo = { unitId: unit.id, unitName: unit.name };
     const sw = this.o.switchboard;
     try {
@@ -176,8 +145,8 @@ export class CallControls {
       s.transferredTo = null;
       throw err;
     }
-    this.o.repo.transferred(callId, call.orderId, this.center.now(), { id: agentId, role: 'agent', unitId: null }, unit);
-    this.center.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
+    this.o.repo.transferred(callId, call.orderId, this.o.now(), { id: agentId, role: 'agent', unitId: null }, unit);
+    this.o.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
     // The caller leaving Stasis may already have ended the call (teardown dropped `s`): the view comes from `s`.
     const view = this.publish(call, s);
     // The caller has left the agent's side: release the agent leg (its end finishes the call).
@@ -190,11 +159,11 @@ export class CallControls {
     const call = this.own(agentId, callId);
     const unit = this.unit(unitId);
     const s = this.state(callId);
-    if (s.conference) throw new ControlError('CONFERENCE_ACTIVE', 'a unit is already in this call');
+    if (s.conference) throw new CallError('CONFERENCE_ACTIVE', 'a unit is already in this call');
     const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number, unit.id);
     if (this.tornDown(callId, s)) {
       await this.o.switchboard.hangup(channelId).catch(() => undefined);
-      throw new ControlError('CALL_NOT_FOUND', `call ${callId} ended`);
+      throw new CallError('CALL_NOT_FOUND', `call ${callId} ended`);
     }
     s.conference = { unitId: unit.id, unitName: unit.name, channelId, state: 'dialing' };
     this.unitLegs.set(channelId, callId);
@@ -205,7 +174,7 @@ export class CallControls {
   async dropConference(agentId: number, callId: string): Promise<CallControlsView> {
     const call = this.own(agentId, callId);
     const conf = this.state(callId).conference;
-    if (!conf) throw new ControlError('NO_CONFERENCE', 'no unit is in this call');
+    if (!conf) throw new CallError('NO_CONFERENCE', 'no unit is in this call');
     this.endConference(call.callId, conf.channelId, agentId);
     await this.o.switchboard.hangup(conf.channelId);
     return this.view(call);
@@ -213,7 +182,7 @@ export class CallControls {
 
   /** The unit answered (Stasis 'unit,<callId>'): into the agent's bridge, or hung up if the call is gone. */
   async unitAnswered(channelId: string, callId: string): Promise<void> {
-    const call = this.center.live.get(callId);
+    const call = this.o.live.get(callId);
     const conf = call ? this.states.get(callId)?.conference : undefined;
     if (!call || !call.bridgeId || conf?.channelId !== channelId) {
       await this.o.switchboard.hangup(channelId);
@@ -237,7 +206,7 @@ export class CallControls {
     const s = this.states.get(callId);
     if (!s?.conference || s.conference.channelId !== channelId) return;
     s.conference = null;
-    const call = this.center.live.get(callId);
+    const call = this.o.live.get(callId);
     if (!call) return;
     this.event(call, 'conference_ended', agentId, { by: agentId === null ? 'unit' : 'agent' });
     this.publish(call);

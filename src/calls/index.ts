@@ -18,9 +18,11 @@ import type { WorkOrdersService } from '../workorders/index.js';
 import { CallCenter } from './call-center.js';
 import type { CallMedia } from './call-media.js';
 import { CallsRepository } from './calls-repository.js';
+import { consoleCommands } from './console-commands.js';
 import { offlineConsole } from './offline-console.js';
 
-export { CallCenter, CallError } from './call-center.js';
+export { CallCenter } from './call-center.js';
+export { CallError } from './errors.js';
 export { CallsRepository } from './calls-repository.js';
 export type { CallMedia } from './call-media.js';
 
@@ -56,16 +58,13 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
   ari.start();
   ami.start();
   return {
-    commands: center,
+    commands: consoleCommands(center),
     center,
     ari,
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     async close() {
-      await center.drain();
-      center.presence.close();
-      center.frontDoorWatchdog.close();
-      center.reconciler.close();
+      await center.close();
       agents.close();
       await Promise.all([ari.close(), ami.close()]);
     },

@@ -1,9 +1,15 @@
-/** The in-memory registry of calls in progress, indexed by call id, caller channel and agent leg. */
+/**
+ * The calls in progress: an in-memory registry indexed by call id, caller channel and agent leg,
+ * and the one owner of every change to a live call (CONVENTIONS.md #15). Other modules read a
+ * LiveCall (its fields are readonly to them) and change it through the named transitions below;
+ * which stage follows which is the pure table `nextStage`.
+ */
 import type { Hotline } from '../config/files/index.js';
 
+/** Where the caller is: at our front door, waiting in app_queue, ringing an agent, talking to one. */
 export type LiveState = 'front_door' | 'queued' | 'offered' | 'answered';
 
-export interface LiveCall {
+interface CallFields {
   callId: string;
   channelId: string;
   callerNumber: string;
@@ -30,14 +36,42 @@ export interface LiveCall {
   inQueue: boolean;
 }
 
+/** A call in progress as the rest of the call path sees it: read-only; LiveCalls changes it. */
+export type LiveCall = Readonly<CallFields>;
+
+/** What happens to a call; `nextStage` says where each leaves it. */
+export type CallEvent = 'join' | 'offer' | 'offer_end' | 'answer' | 'withdraw';
+
+const NEXT: Record<LiveState, Partial<Record<CallEvent, LiveState>>> = {
+  front_door: { join: 'queued', offer: 'offered' },
+  queued: { join: 'queued', offer: 'offered', withdraw: 'queued' },
+  offered: { offer_end: 'queued', answer: 'answered', withdraw: 'queued', join: 'offered' },
+  answered: {},
+};
+
+/** The stage after `event`; an event that does not apply leaves the stage as it is (events on two connections race). */
+export function nextStage(state: LiveState, event: CallEvent): LiveState {
+  return NEXT[state][event] ?? state;
+}
+
+/** The facts a call is tracked with (new, or resumed after our restart). */
+export type NewLiveCall = Pick<CallFields, 'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'hotline' | 'enteredAt' | 'priority' | 'orderId' | 'orderNumber' | 'state'>;
+
 export class LiveCalls {
-  private readonly byId = new Map<string, LiveCall>();
+  private readonly byId = new Map<string, CallFields>();
   private readonly byChannel = new Map<string, string>();
   private readonly legs = new Map<string, { callId: string; agentId: number }>();
 
-  add(c: LiveCall): void {
-    this.byId.set(c.callId, c);
-    this.byChannel.set(c.channelId, c.callId);
+  /** Tracks a call; one at the front door has not joined the queue yet. */
+  add(c: NewLiveCall): LiveCall {
+    const call: CallFields = {
+      ...c,
+      offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null, directTo: null, directLeg: null, callerBridgeId: null,
+      inQueue: c.state !== 'front_door',
+    };
+    this.byId.set(call.callId, call);
+    this.byChannel.set(call.channelId, call.callId);
+    return call;
   }
 
   get(callId: string): LiveCall | undefined {
@@ -55,16 +89,8 @@ export class LiveCalls {
     if (c.agentLeg) this.legs.delete(c.agentLeg);
   }
 
-  setLeg(legChannelId: string, callId: string, agentId: number): void {
-    this.legs.set(legChannelId, { callId, agentId });
-  }
-
   leg(legChannelId: string): { callId: string; agentId: number } | undefined {
     return this.legs.get(legChannelId);
-  }
-
-  dropLeg(legChannelId: string): void {
-    this.legs.delete(legChannelId);
   }
 
   /** Callers not yet talking to an agent, longest waiting first. */
@@ -74,5 +100,91 @@ export class LiveCalls {
 
   all(): LiveCall[] {
     return [...this.byId.values()];
+  }
+
+  // ---- transitions ----------------------------------------------------------------------------
+
+  /** The caller is in app_queue (its join recorded). */
+  joined(c: LiveCall): void {
+    const call = this.own(c);
+    call.inQueue = true;
+    call.state = nextStage(call.state, 'join');
+  }
+
+  /** app_queue (or a direct ring) rings `agentId` on `leg`. */
+  offer(c: LiveCall, leg: { channelId: string; agentId: number; at: number }): void {
+    const call = this.own(c);
+    this.legs.set(leg.channelId, { callId: call.callId, agentId: leg.agentId });
+    call.agentLeg = leg.channelId;
+    call.offeredAt = leg.at;
+    call.offeredTo = leg.agentId;
+    call.state = nextStage(call.state, 'offer');
+  }
+
+  /** An agent leg is gone: the ringing ends (the caller waits again); an answered call keeps its state. */
+  legGone(c: LiveCall | undefined, legChannelId: string, ringing: boolean): void {
+    this.legs.delete(legChannelId);
+    if (!c) return;
+    const call = this.own(c);
+    if (call.agentLeg === legChannelId) call.agentLeg = null;
+    if (ringing && call.state === 'offered') {
+      call.state = nextStage(call.state, 'offer_end');
+      call.offeredTo = null;
+    }
+  }
+
+  /** The agent is taking it: its leg's bridge and, for a direct offer, the bridge with the caller. */
+  bridged(c: LiveCall, bridges: { bridgeId: string; callerBridgeId: string | null }): void {
+    const call = this.own(c);
+    call.bridgeId = bridges.bridgeId;
+    call.callerBridgeId = bridges.callerBridgeId;
+  }
+
+  /** The agent took it. */
+  answer(c: LiveCall, agentId: number): void {
+    const call = this.own(c);
+    call.state = nextStage(call.state, 'answer');
+    call.answeredBy = agentId;
+  }
+
+  setPriority(c: LiveCall, priority: number): void {
+    this.own(c).priority = priority;
+  }
+
+  /** A shift lead sends the waiting caller to `agentId` (null: the withdrawal failed). */
+  directTo(c: LiveCall, agentId: number | null): void {
+    this.own(c).directTo = agentId;
+  }
+
+  /** The withdrawn caller is out of app_queue, its chosen agent rung on `directLeg`. */
+  ringingDirectly(c: LiveCall, directLeg: string): void {
+    const call = this.own(c);
+    call.state = nextStage(call.state, 'withdraw');
+    call.inQueue = false; // out of app_queue until it goes back (direct offer ended)
+    call.offeredTo = null;
+    call.directLeg = directLeg;
+  }
+
+  /** The chosen agent did not take it: back to the queue (a new join to come). */
+  directEnded(c: LiveCall): void {
+    const call = this.own(c);
+    call.directTo = null;
+    call.directLeg = null;
+  }
+
+  /** An answered call taken over after our restart (resume.ts), as Asterisk shows it. */
+  resumeAnswered(c: LiveCall, r: { agentId: number; agentLeg: string; bridgeId: string; direct: boolean; directLeg: string | null; callerBridgeId: string | null }): void {
+    const call = this.own(c);
+    Object.assign(call, {
+      state: 'answered', offeredTo: r.agentId, answeredBy: r.agentId, agentLeg: r.agentLeg, bridgeId: r.bridgeId,
+      directTo: r.direct ? r.agentId : null, directLeg: r.directLeg, callerBridgeId: r.callerBridgeId,
+    } satisfies Partial<CallFields>);
+    this.legs.set(r.agentLeg, { callId: call.callId, agentId: r.agentId });
+  }
+
+  private own(c: LiveCall): CallFields {
+    const call = this.byId.get(c.callId);
+    // A call finished meanwhile keeps its last state for whoever still holds it.
+    return call === c ? call : (c as CallFields);
   }
 }

@@ -2,7 +2,7 @@
 import type { AgentsService } from '../agents/agents-service.js';
 import type { AgentView, QueueSnapshot, ScreenPop } from '../realtime/contract.js';
 import type { ConsoleCommands } from '../realtime/commands.js';
-import { CallError } from './call-center.js';
+import { CallError } from './errors.js';
 
 const unavailable = () => Promise.reject(new CallError('ASTERISK_UNAVAILABLE', 'telephony is switched off on this server'));
 

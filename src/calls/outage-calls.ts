@@ -9,26 +9,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hotlineFor } from '../config/files/index.js';
-import type { CallCenter } from './call-center.js';
-import type { Guard } from './reconcile.js';
+import type { CallContext } from './call-context.js';
+import type { Guard } from './reconcile-plan.js';
 
-export async function importOutageCalls(cc: CallCenter, guard: Guard): Promise<void> {
-  const sw = cc.o.switchboard;
+/** A record without an end younger than this may belong to a caller who came after the snapshot. */
+const OPEN_RECORD_GRACE_MS = 10_000;
+
+/** `channels`: every channel Asterisk has now (the reconcile's snapshot). */
+export async function importOutageCalls(o: CallContext, channels: ReadonlySet<string>, guard: Guard): Promise<void> {
+  const sw = o.switchboard;
   const records = await sw.outageRecords();
   if (records.length === 0) return;
-  // A record without an end whose channel is gone: Asterisk stopped before the hang-up handler ran.
-  const channels = records.some((r) => r.endedAt === null) ? await sw.channelIds() : new Set<string>();
-  const log = cc.log.child({ component: 'outage' });
+  const log = o.log.child({ component: 'outage' });
   for (const r of records) {
     await guard(r.channelId, 'import a call of our outage', async () => {
-      if (r.endedAt === null && channels.has(r.channelId)) return; // still there: adopted from the queue
-      if (!cc.o.repo.findByChannel(r.channelId)) {
-        const hotline = hotlineFor(cc.o.config.current().numbers, r.dialled || sw.queue);
+      // Without an end: still there (adoption's), or just arrived (after the snapshot: the next run's);
+      // else gone without its hang-up handler (Asterisk stopped): imported with the end unknown.
+      if (r.endedAt === null && (channels.has(r.channelId) || r.enteredAt > o.now() - OPEN_RECORD_GRACE_MS)) return;
+      if (!o.repo.findByChannel(r.channelId)) {
+        const hotline = hotlineFor(o.config.current().numbers, r.dialled || sw.queue);
         const callId = randomUUID();
         const endedAt = r.endedAt ?? r.enteredAt;
-        const created = cc.o.repo.importOutage(
+        const created = o.repo.importOutage(
           { callId, channelId: r.channelId, callerPhone: r.callerNumber || 'anonymous', callerName: null, dialled: r.dialled || sw.queue, hotline: hotline.number, at: r.enteredAt, endedAt, where: r.where },
-          cc.o.systemActor,
+          o.systemActor,
         );
         log.info({ callId, orderId: created.orderId, where: r.where, waitMs: endedAt - r.enteredAt, endKnown: r.endedAt !== null }, 'imported a call of our outage');
       }

@@ -16,11 +16,12 @@
  *    any agent hang-up; reconcile settles the agent).
  * Calls whose channel is gone are then finished by reconcile like any lost channel.
  */
-import type { AsteriskCalls } from '../telephony/switchboard.js';
-import type { CallCenter } from './call-center.js';
+import type { AsteriskSnapshot } from '../telephony/switchboard.js';
+import type { CallContext } from './call-context.js';
+import type { CallControls } from './call-controls.js';
 import type { UnfinishedCall } from './calls-repository.js';
-import type { LiveCall, LiveState } from './live-calls.js';
-import type { Guard } from './reconcile.js';
+import type { LiveCall, LiveState, NewLiveCall } from './live-calls.js';
+import type { Guard } from './reconcile-plan.js';
 
 const LIVE_STATE: Record<Exclude<UnfinishedCall['state'], 'answered'>, LiveState> = {
   entered: 'front_door',
@@ -28,29 +29,36 @@ const LIVE_STATE: Record<Exclude<UnfinishedCall['state'], 'answered'>, LiveState
   offered: 'queued',
 };
 
+/** What resuming uses of the other call modules. */
+export interface ResumeDeps {
+  /** Tracks a call in progress (front-door.ts). */
+  track(c: Omit<NewLiveCall, 'hotline' | 'priority'>): LiveCall;
+  /** The hold and three-way state of a call taken over (call-controls.ts). */
+  restoreControls: CallControls['restore'];
+}
+
 /** Takes over the calls the database holds as in progress and we do not track; returns them by caller channel. */
-export async function resumeUnfinished(cc: CallCenter, guard: Guard): Promise<Map<string, LiveCall>> {
+export async function resumeUnfinished(o: CallContext, deps: ResumeDeps, asterisk: AsteriskSnapshot, guard: Guard): Promise<Map<string, LiveCall>> {
   const resumed = new Map<string, LiveCall>();
-  const log = cc.log.child({ component: 'resume' });
-  const untracked = (row: UnfinishedCall) => !cc.live.get(row.callId) && !cc.live.byCallerChannel(row.channelId);
-  const rows = cc.o.repo.unfinished().filter(untracked);
-  const asterisk = rows.some((r) => r.state === 'answered') ? await cc.o.switchboard.callsInAsterisk() : null;
+  const log = o.log.child({ component: 'resume' });
+  const untracked = (row: UnfinishedCall) => !o.live.get(row.callId) && !o.live.byCallerChannel(row.channelId);
+  const rows = o.repo.unfinished().filter(untracked);
   for (const row of rows) {
     // Each call on its own: one that cannot be taken over now is retried, the others go on.
     await guard(row.channelId, `resume a call ${row.state}`, async () => {
       if (!untracked(row)) return;
       if (row.state === 'answered') {
-        const call = asterisk ? await takeOverAnswered(cc, row, asterisk) : null;
+        const call = await takeOverAnswered(o, deps, row, asterisk);
         if (call) {
           resumed.set(row.channelId, call);
           log.info({ callId: call.callId, agentId: call.answeredBy }, 'an answered call goes on after our restart');
         } else {
-          cc.o.repo.ended(row.callId, cc.now(), 'server_restart');
+          o.repo.ended(row.callId, o.now(), 'server_restart');
           log.info({ callId: row.callId, agentId: row.agentId }, 'a call answered before our restart is over');
         }
         return;
       }
-      const call = cc.track({ ...fromRow(row), state: LIVE_STATE[row.state] });
+      const call = deps.track({ ...fromRow(row), state: LIVE_STATE[row.state] });
       resumed.set(row.channelId, call);
       log.info({ callId: call.callId, state: call.state }, 'resumed a call left in progress by our previous process');
     });
@@ -58,42 +66,41 @@ export async function resumeUnfinished(cc: CallCenter, guard: Guard): Promise<Ma
   return resumed;
 }
 
-function fromRow(row: UnfinishedCall): Omit<Parameters<CallCenter['track']>[0], 'state'> {
+function fromRow(row: UnfinishedCall): Omit<NewLiveCall, 'hotline' | 'priority' | 'state'> {
   return {
     callId: row.callId, channelId: row.channelId, callerNumber: row.callerPhone, callerId: row.callerId, dialled: row.dialled,
     enteredAt: row.enteredAt, orderId: row.orderId, orderNumber: row.orderNumber,
   };
 }
 
-async function takeOverAnswered(cc: CallCenter, row: UnfinishedCall, a: AsteriskCalls): Promise<LiveCall | null> {
+async function takeOverAnswered(o: CallContext, deps: ResumeDeps, row: UnfinishedCall, a: AsteriskSnapshot): Promise<LiveCall | null> {
   const agentId = row.agentId;
-  const agent = agentId === null ? null : cc.o.agents.view(agentId);
+  const agent = agentId === null ? null : o.agents.view(agentId);
   const leg = a.agentLegs.find((l) => l.callId === row.callId && l.agentId === agentId);
   const bridge = leg && a.bridges.find((b) => b.name === `agent-leg-${leg.channelId}`);
   if (agentId === null || agent?.state !== 'on_call' || agent.callId !== row.callId || !a.channels.has(row.channelId) || !leg || !bridge) return null;
-  const sw = cc.o.switchboard;
+  const sw = o.switchboard;
   const hold = a.bridges.find((b) => b.name === `hold-${leg.channelId}` && b.channels.some((c) => c.id === leg.channelId));
   const direct = a.bridges.find((b) => b.name === `direct-${row.channelId}`);
   const unitLeg = a.unitLegs.find((u) => u.callId === row.callId && bridge.channels.some((c) => c.id === u.channelId));
-  const unit = unitLeg?.unitId ? cc.o.config.current().org.units.find((u) => u.id === unitLeg.unitId) : undefined;
+  const unit = unitLeg?.unitId ? o.config.current().org.units.find((u) => u.id === unitLeg.unitId) : undefined;
   if (unitLeg && !unit) await sw.hangup(unitLeg.channelId).catch(() => undefined); // a unit we cannot name any more
   // The previous process's browser audio (its media worker died with it).
   for (const ch of bridge.channels) if (ch.helper) await sw.hangup(ch.id).catch(() => undefined);
 
-  const call = cc.track({ ...fromRow(row), state: 'answered' });
-  Object.assign(call, {
-    offeredTo: agentId, answeredBy: agentId, agentLeg: leg.channelId, bridgeId: bridge.bridgeId,
-    directTo: direct ? agentId : null, directLeg: direct?.channels.find((c) => c.id !== row.channelId)?.id ?? null, callerBridgeId: direct?.bridgeId ?? null,
+  const call = deps.track({ ...fromRow(row), state: 'answered' });
+  o.live.resumeAnswered(call, {
+    agentId, agentLeg: leg.channelId, bridgeId: bridge.bridgeId, direct: direct !== undefined,
+    directLeg: direct?.channels.find((c) => c.id !== row.channelId)?.id ?? null, callerBridgeId: direct?.bridgeId ?? null,
   });
-  cc.live.setLeg(leg.channelId, row.callId, agentId);
-  cc.controls.restore(row.callId, {
+  deps.restoreControls(row.callId, {
     holdBridgeId: hold?.bridgeId ?? null,
     conference: unitLeg && unit ? { unitId: unit.id, unitName: unit.name, channelId: unitLeg.channelId } : null,
   });
-  await sw.controls.mute(leg.channelId, false).catch((err: unknown) => cc.log.warn({ err, callId: row.callId }, 'unmute after restart failed'));
+  await sw.controls.mute(leg.channelId, false).catch((err: unknown) => o.log.warn({ err, callId: row.callId }, 'unmute after restart failed'));
   // The agent's console reconnects and rebuilds its softphone: the audio attaches then.
-  await cc.o.media?.attach({ callId: row.callId, agentId, bridgeId: bridge.bridgeId }).catch((err: unknown) => {
-    if ((err as { code?: unknown }).code !== 'MEDIA_NOT_READY') cc.log.warn({ err, callId: row.callId }, 'agent audio not connected after restart');
+  await o.media?.attach({ callId: row.callId, agentId, bridgeId: bridge.bridgeId }).catch((err: unknown) => {
+    if ((err as { code?: unknown }).code !== 'MEDIA_NOT_READY') o.log.warn({ err, callId: row.callId }, 'agent audio not connected after restart');
   });
   return call;
 }

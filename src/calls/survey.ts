@@ -9,7 +9,7 @@
 import type { IvrConfig } from '../config/files/schemas/ivr.js';
 import type { SurveyChannel } from '../telephony/switchboard.js';
 import type { Satisfaction } from '../workorders/lifecycle/index.js';
-import type { CallCenter } from './call-center.js';
+import type { CallContext } from './call-context.js';
 import type { SurveyResult } from './calls-repository.js';
 
 /** Played after an answer (dialplan/sounds/sunline/survey-thanks.wav). */
@@ -25,10 +25,30 @@ export function surveyResultOf(digits: IvrConfig['survey']['digits'], digit: str
   return (digit !== null && byKey[digit]) || 'no_answer';
 }
 
-export async function runSurvey(center: CallCenter, ch: SurveyChannel): Promise<void> {
-  const { switchboard: sw, repo, config, systemActor } = center.o;
-  const now = center.now;
-  const log = center.o.log.child({ component: 'survey', channelId: ch.channelId });
+/** The surveys in progress, one per caller channel (a restart's reconcile may ask for one again). */
+export class Surveys {
+  private readonly running = new Set<string>();
+
+  constructor(private readonly o: CallContext) {}
+
+  /** Runs the survey for this caller unless one is running already. */
+  start(ch: SurveyChannel): void {
+    if (this.running.has(ch.channelId)) return;
+    this.running.add(ch.channelId);
+    runSurvey(this.o, ch)
+      .catch((err: unknown) => this.o.log.error({ err, channelId: ch.channelId }, 'survey failed'))
+      .finally(() => this.running.delete(ch.channelId));
+  }
+
+  /** Whether this caller channel is in a survey we are running. */
+  isRunning(channelId: string): boolean {
+    return this.running.has(channelId);
+  }
+}
+
+async function runSurvey(o: CallContext, ch: SurveyChannel): Promise<void> {
+  const { switchboard: sw, repo, config, systemActor } = o;
+  const log = o.log.child({ component: 'survey', channelId: ch.channelId });
   // Read at every call: a hot-reloaded ivr.yaml applies at once.
   const survey = config.current().ivr.survey;
   const callId = ch.callId ?? repo.findByChannel(ch.channelId)?.id;
@@ -43,7 +63,7 @@ export async function runSurvey(center: CallCenter, ch: SurveyChannel): Promise<
       return;
     }
     const result = surveyResultOf(survey.digits, got.digit);
-    const recorded = repo.survey(callId, result, now(), systemActor);
+    const recorded = repo.survey(callId, result, o.now(), systemActor);
     log.info({ callId, digit: got.digit, result, ...recorded }, 'survey recorded');
     if (result !== 'no_answer') await sw.playFirst(ch.channelId, [SURVEY_THANKS], 10_000).catch(() => false);
   } finally {

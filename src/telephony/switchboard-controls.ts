@@ -90,12 +90,12 @@ export class SwitchboardControls {
     await this.ami.action('Redirect', { Channel: ch.name, Context: TRANSFER_CONTEXT, Exten: phone, Priority: '1' });
   }
 
-  /** Dials the unit; once it answers it enters Stasis as 'unit,<callId>'. Returns its channel id. */
+  /** Dials the unit; once it answers it enters Stasis as 'unit,<callId>,<unitId>'. Returns its channel id. */
   async dialUnit(phone: string, callId: string, callerId: string, unitId?: string): Promise<string> {
     const ch = await this.ari.channels.originate({
       endpoint: unitEndpoint(phone),
       app: this.ari.app,
-      appArgs: `unit,${callId}`,
+      appArgs: `unit,${callId},${unitId ?? ''}`,
       callerId,
       timeout: 45,
       // SUNLINE_UNIT_LEG: after our restart, reconcile knows this Stasis channel is no caller.

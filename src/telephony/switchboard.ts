@@ -6,15 +6,19 @@
  * names, channel naming and dialplan locations.
  */
 import type { Logger } from 'pino';
-import type { AriClient, Bridge, Channel } from './ari/index.js';
+import type { AriClient, Channel } from './ari/index.js';
 import type { AmiGateway } from './ami/index.js';
 import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
 import { SwitchboardPrompts, type DigitResult } from './switchboard-prompts.js';
 import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
+import { snapshotOf, type AsteriskSnapshot } from './asterisk-snapshot.js';
+import { forgetOutageRecord, readOutageRecords, type OutageRecord } from './outage-records.js';
 import { amiChannels, redirectToQueue, type AmiChannel } from './switchboard-rescue.js';
 
 export type { AgentDeviceState, QueueEntry } from './switchboard-queue.js';
+export type { AsteriskSnapshot, OwnBridge, StasisChannel } from './asterisk-snapshot.js';
+export type { OutageRecord } from './outage-records.js';
 export type { AmiChannel } from './switchboard-rescue.js';
 
 export interface InboundChannel {
@@ -74,81 +78,7 @@ export interface SwitchboardOptions {
   queue?: string;
 }
 
-/**
- * Channels we created ourselves that sit in Stasis but are never callers: externalMedia
- * channels (UnicastRTP/…) of the agents' browser audio, snoop channels (Snoop/…) and the ;1
- * halves of direct-ring Local channels. Reconciliation must not adopt them as callers.
- */
-const OWN_CHANNEL = /^(UnicastRTP\/|Snoop\/|Local\/.*;1$)/;
-/** Of those, the ones that only serve a bridge of ours (externalMedia, snoop). */
-const HELPER_CHANNEL = /^(UnicastRTP\/|Snoop\/)/;
-/** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's. */
-const OWN_BRIDGE = /^(agent-leg|direct|hold)-/;
-
-/** A channel in our Stasis app and what it is there for (its Stasis arguments). */
-export interface StasisChannel {
-  channelId: string;
-  channelName: string;
-  callerNumber: string;
-  callerName: string;
-  /** The first Stasis argument: inbound, survey, agent, unit, withdrawn, direct, media… */
-  kind: string;
-  /** The second: the dialled number, the call id, the agent id, … ('' when absent). */
-  arg: string;
-}
-
-/** One of our bridges, its channels flagged when they only serve it (helper channels). */
-export interface OwnBridge {
-  bridgeId: string;
-  name: string;
-  channels: { id: string; helper: boolean }[];
-}
-
-/** What Asterisk holds of the calls in progress (Switchboard.callsInAsterisk). */
-export interface AsteriskCalls {
-  channels: Set<string>;
-  agentLegs: AgentLeg[];
-  unitLegs: { channelId: string; callId: string; unitId: string | null }[];
-  bridges: OwnBridge[];
-}
-
-function ownBridgesOf(bridges: Bridge[], channels: Channel[]): OwnBridge[] {
-  const names = new Map(channels.map((c) => [c.id, c.name]));
-  return bridges
-    .filter((b) => OWN_BRIDGE.test(b.name ?? ''))
-    .map((b) => ({ bridgeId: b.id, name: b.name, channels: b.channels.map((id) => ({ id, helper: HELPER_CHANNEL.test(names.get(id) ?? '') })) }));
-}
-
 const QUEUE_CONTEXT = 'sunline-queue';
-const OUTAGE_FAMILY = 'sunline_outage';
-
-/**
- * A caller the dialplan queued without us (we were down), as its fallback path recorded it:
- * `<entered epoch s>:<dialled>:<ended epoch s or ''>:<where>:<caller number>`, keyed by the
- * caller channel's unique id. `where`: front_door (hung up during the fallback greeting),
- * queue (in the queue), answered (a member answered; the handler writes it, agents cannot
- * without us today).
- */
-export interface OutageRecord {
-  channelId: string;
-  enteredAt: number;
-  dialled: string;
-  /** null while the caller is still there (or Asterisk stopped before its hang-up handler ran). */
-  endedAt: number | null;
-  where: 'front_door' | 'queue' | 'answered';
-  callerNumber: string;
-}
-
-/** Parses one AstDB value of the fallback path; null when it is not ours to read. */
-export function parseOutageRecord(channelId: string, value: string): OutageRecord | null {
-  const [entered, dialled, ended, where, ...caller] = value.split(':');
-  const enteredS = Number(entered);
-  const endedS = ended ? Number(ended) : null;
-  if (!channelId || !entered || !Number.isSafeInteger(enteredS) || (endedS !== null && !Number.isSafeInteger(endedS)) || dialled === undefined) return null;
-  const place = where === 'queue' || where === 'answered' ? where : 'front_door';
-  return { channelId, enteredAt: enteredS * 1000, dialled, endedAt: endedS === null ? null : endedS * 1000, where: place, callerNumber: caller.join(':') };
-}
-
 export class Switchboard {
   readonly queue: string;
   private readonly ari: AriClient;
@@ -341,53 +271,17 @@ export class Switchboard {
   }
 
   /**
-   * Channels in our Stasis app (e.g. left there while our websocket was down), each with the
-   * kind its Stasis arguments give it (`inbound`, `survey`, `agent`, `unit`, `withdrawn`, …) and
-   * the argument after it: reconciliation must know a caller from a survey leg or an agent leg.
-   * Our own helper channels (externalMedia, snoop, the ;1 halves of direct-ring Local channels)
-   * and other applications' channels are left out.
+   * What Asterisk holds of the calls in progress, from one channel list, one bridge list and one
+   * QueueStatus (asterisk-snapshot.ts): what reconciliation after a (re)connect decides from.
    */
-  async stasisChannels(): Promise<StasisChannel[]> {
-    const all = await this.ari.channels.list();
-    const prefix = `${this.ari.app},`;
-    return all
-      .filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(prefix) && !OWN_CHANNEL.test(c.name))
-      .map((c) => {
-        const [kind = '', arg = ''] = c.dialplan.app_data.slice(prefix.length).split(',');
-        return { channelId: c.id, channelName: c.name, callerNumber: c.caller.number, callerName: c.caller.name, kind, arg };
-      });
-  }
-
-  /**
-   * Our bridges (agent leg, direct offer, hold) with their channels, each channel flagged when
-   * it is one of our helper channels (externalMedia, snoop): what a sweep after our restart needs.
-   */
-  async ownBridges(): Promise<OwnBridge[]> {
-    const [bridges, channels] = await Promise.all([this.ari.bridges.list(), this.ari.channels.list()]);
-    return ownBridgesOf(bridges, channels);
-  }
-
-  /**
-   * What Asterisk holds of the calls in progress, from one channel list and one bridge list, for
-   * taking calls over after our restart: every channel id, the agent legs in our Stasis app (with
-   * the call each names), the answered three-way unit legs (their call, unit) and our bridges.
-   */
-  async callsInAsterisk(): Promise<AsteriskCalls> {
-    const [channels, bridges] = await Promise.all([this.ari.channels.list(), this.ari.bridges.list()]);
-    const inApp = channels.filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data.startsWith(`${this.ari.app},`));
-    const args = (c: Channel) => c.dialplan.app_data.split(',').slice(1);
-    const agentLegs = await Promise.all(inApp.filter((c) => args(c)[0] === 'agent').map((c) => this.describeAgentLeg(c, args(c).slice(1), Date.now())));
-    const unitLegs = await Promise.all(
-      inApp
-        .filter((c) => args(c)[0] === 'unit')
-        .map(async (c) => ({ channelId: c.id, callId: args(c)[1] ?? '', unitId: (await this.ari.channels.getChannelVar(c.id, 'SUNLINE_UNIT_ID').catch(() => '')) || null })),
-    );
-    return { channels: new Set(channels.map((c) => c.id)), agentLegs, unitLegs, bridges: ownBridgesOf(bridges, channels) };
-  }
-
-  /** Ids of every channel Asterisk has now. */
-  async channelIds(): Promise<Set<string>> {
-    return new Set((await this.ari.channels.list()).map((c) => c.id));
+  async snapshot(): Promise<AsteriskSnapshot> {
+    const [channels, bridges, queue] = await Promise.all([this.ari.channels.list(), this.ari.bridges.list(), this.queueEntries()]);
+    const snap = snapshotOf(this.ari.app, channels, bridges, queue);
+    // Legs made by a dialplan or a version that did not pass these as Stasis arguments.
+    const getVar = async (channelId: string, name: string) => (await this.ari.channels.getChannelVar(channelId, name).catch(() => '')) || null;
+    for (const leg of snap.unitLegs) if (!leg.unitId) leg.unitId = await getVar(leg.channelId, 'SUNLINE_UNIT_ID');
+    for (const leg of snap.agentLegs) if (!leg.callId) leg.callId = await getVar(leg.channelId, 'SUNLINE_CALL_ID');
+    return snap;
   }
 
   /** Marks a channel outside Stasis (adopted from the queue) so its agent legs name the call. */
@@ -403,33 +297,10 @@ export class Switchboard {
     return typeof value === 'string' && value !== '' ? value : undefined;
   }
 
-  /**
-   * The dialplan's record of callers it queued by itself while we were down (AstDB family
-   * `sunline_outage`, written by [from-trunk]'s fallback and its hang-up handler
-   * [sunline-outage-end]; dialplan/extensions.conf). Read over AMI DBGetTree.
-   */
-  async outageRecords(): Promise<OutageRecord[]> {
-    const items = await this.ami.list('DBGetTree', { Family: OUTAGE_FAMILY }).catch((err: unknown) => {
-      if (isTelephonyError(err) && /not found/i.test(err.detail ?? '')) return []; // nothing recorded
-      throw err;
-    });
-    const records: OutageRecord[] = [];
-    for (const item of items) {
-      const key = String(item['key'] ?? '').split('/').pop() ?? '';
-      const record = parseOutageRecord(key, String(item['val'] ?? ''));
-      if (record) records.push(record);
-      else this.log.warn({ key }, 'unreadable outage record ignored');
-    }
-    return records;
-  }
-
+  /** The dialplan's record of callers it queued by itself while we were down (outage-records.ts). */
+  outageRecords = (): Promise<OutageRecord[]> => readOutageRecords(this.ami, this.log);
   /** Forgets one outage record once its call is in our database. */
-  async forgetOutageRecord(channelId: string): Promise<void> {
-    await this.ami.action('DBDel', { Family: OUTAGE_FAMILY, Key: channelId }).catch((err: unknown) => {
-      // Already gone (another node or an earlier run forgot it) is fine.
-      if (!(isTelephonyError(err) && /not found|not deleted/i.test(err.detail ?? ''))) throw err;
-    });
-  }
+  forgetOutageRecord = (channelId: string): Promise<void> => forgetOutageRecord(this.ami, channelId);
 
   // ---- the queue and its members (switchboard-queue.ts) ---------------------------------------
 

@@ -64,7 +64,7 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
     await page.keyboard.press('F2');
     await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
     await page.getByTestId('call-controls').waitFor();
-    const callId = center.o.agents.view(user.id).callId!;
+    const callId = center.ctx.agents.view(user.id).callId!;
     await until('caller bridged by app_queue', async () => / 2 +basic /.test(await asterisk.cli('bridge show all')));
     return callId;
   }

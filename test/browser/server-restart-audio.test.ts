@@ -53,7 +53,7 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
   t.teardown(() => call.kill());
   const before = await answerAndHear(page);
   t.ok(before.first.totalAudioEnergy > 0, 'before the crash the agent hears the caller');
-  const callId = first.calls.center!.agentView(agent.id).callId!;
+  const callId = first.calls.commands.agentView(agent.id).callId!;
   // A shift lead watches from another browser profile.
   const leadPage = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   await leadPage.goto(first.url);

@@ -5,8 +5,9 @@
  */
 import t from 'tap';
 import pino from 'pino';
-import { CallControls, ControlError } from '../../src/calls/call-controls.js';
-import type { CallCenter } from '../../src/calls/call-center.js';
+import { CallControls } from '../../src/calls/call-controls.js';
+import type { CallContext } from '../../src/calls/call-context.js';
+import type { CallError } from '../../src/calls/errors.js';
 import { LiveCalls, type LiveCall } from '../../src/calls/live-calls.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { CallControlsView } from '../../src/realtime/contract.js';
@@ -51,50 +52,47 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
   };
   const live = new LiveCalls();
   const agentCall = new Map<number, string | null>();
-  const center = {
+  const ctx = {
     live,
     now: () => 1000,
     log: pino({ level: 'silent' }),
-    o: {
-      switchboard,
-      events,
-      now: () => 1000,
-      config: { current: () => ({ org: { units: UNITS } }) },
-      agents: { view: (id: number) => ({ agentId: id, callId: agentCall.get(id) ?? null }) },
-      repo: {
-        event: (callId: string, type: string, _at: number, agentId: number | null, data?: unknown) => repoEvents.push([callId, type, agentId, data]),
-        transferred: (...args: unknown[]) => transfers.push(args),
-      },
-      ...(opts.media ? { media } : {}),
+    switchboard,
+    events,
+    config: { current: () => ({ org: { units: UNITS } }) },
+    agents: { view: (id: number) => ({ agentId: id, callId: agentCall.get(id) ?? null }) },
+    repo: {
+      event: (callId: string, type: string, _at: number, agentId: number | null, data?: unknown) => repoEvents.push([callId, type, agentId, data]),
+      transferred: (...args: unknown[]) => transfers.push(args),
     },
-  } as unknown as CallCenter;
-  const controls = new CallControls(center);
-  const call = (over: Partial<LiveCall> = {}): LiveCall => {
-    const c = {
-      callId: 'c1', channelId: 'caller-ch', callerNumber: '13900000000', callerId: 1, dialled: '12345',
-      hotline: { number: '12345' }, enteredAt: 0, priority: 0, orderId: 7, orderNumber: 'HZ-1', state: 'answered',
-      offeredTo: 5, agentLeg: 'leg-ch', directTo: null, directLeg: null, callerBridgeId: null, offeredAt: 0, bridgeId: 'agent-bridge', answeredBy: 5,
-      ...over,
-    } as LiveCall;
-    live.add(c);
+    media: opts.media ? media : undefined,
+  } as unknown as CallContext;
+  const controls = new CallControls(ctx);
+  /** A call answered by agent 5 on leg-ch (or still ringing for them: state 'offered'). */
+  const call = (over: { callId?: string; channelId?: string; state?: 'answered' | 'offered'; directLeg?: string } = {}): LiveCall => {
+    const c = live.add({
+      callId: over.callId ?? 'c1', channelId: over.channelId ?? 'caller-ch', callerNumber: '13900000000', callerId: 1, dialled: '12345',
+      hotline: { number: '12345' } as LiveCall['hotline'], enteredAt: 0, priority: 0, orderId: 7, orderNumber: 'HZ-1', state: 'queued',
+    });
+    if (over.state === 'offered') live.offer(c, { channelId: 'leg-ch', agentId: 5, at: 0 });
+    else live.resumeAnswered(c, { agentId: 5, agentLeg: 'leg-ch', bridgeId: 'agent-bridge', direct: over.directLeg !== undefined, directLeg: over.directLeg ?? null, callerBridgeId: null });
     agentCall.set(5, c.callId);
     return c;
   };
   return { controls, ops, repoEvents, transfers, published, call, live, setFail: (f: string | null) => (fail = f), setDuring: (d: typeof during) => (during = d) };
 }
 
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: ControlError) => e.code);
+const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: CallError) => e.code);
 
 t.test('only the agent who answered may act, and only on an answered call', async (t) => {
   const r = rig();
   r.call();
   t.equal(await code(r.controls.hold(5, 'nope', true)), 'CALL_NOT_FOUND');
   t.equal(await code(r.controls.hold(6, 'c1', true)), 'NOT_YOUR_CALL');
-  r.call({ callId: 'c2', channelId: 'ch2', state: 'offered', answeredBy: null, offeredTo: 5, bridgeId: null });
+  r.call({ callId: 'c2', channelId: 'ch2', state: 'offered' });
   t.equal(await code(r.controls.mute(5, 'c2', true)), 'CALL_NOT_ANSWERED');
   t.equal(await code(r.controls.hangup(5, 'c2')), 'CALL_NOT_ANSWERED');
-  const err = await r.controls.hold(6, 'c1', true).catch((e: ControlError) => e);
-  t.match(err, { statusCode: 403, name: 'ControlError' });
+  const err = await r.controls.hold(6, 'c1', true).catch((e: CallError) => e);
+  t.match(err, { statusCode: 403, name: 'CallError' });
   t.same(r.ops, [], 'nothing reached the switchboard');
 });
 
@@ -190,7 +188,6 @@ t.test('transfer: redirect, bookkeeping, agent leg released; a failure forgets i
   t.same(r.ops.slice(-2), ['transfer caller-ch 05722399003 false', 'hangup leg-ch']);
   t.match(r.transfers[0], ['c1', 7, 1000, { id: 5, role: 'agent' }, { id: 'city-amr', phone: '05722399003' }]);
   t.match(r.controls.transferredTo('c1'), { unitId: 'city-amr' });
-  c.directLeg = 'direct-1';
   r.live.remove(c);
   const direct = r.call({ callId: 'c3', channelId: 'caller-3', directLeg: 'direct-1' });
   await r.controls.transfer(5, direct.callId, 'city-amr');

@@ -13,7 +13,7 @@ const events = (sql: { prepare(s: string): { all(...a: unknown[]): unknown[] } }
 async function waitingCaller(t: Parameters<typeof fakeCallCenter>[0]) {
   const r = await fakeCallCenter(t);
   const agent = await r.users.create({ username: 'agent7', displayName: 'agent 7', role: 'agent', password: 'pw-123456' });
-  await r.center.agentLogin(agent.id, 'agent 7', {});
+  await r.center.ctx.agents.login(agent.id, 'agent 7', 0);
   r.center.inbound({ channelId: 'caller', callerNumber: '13900001111', callerName: '', dialled: '12345' });
   const call = r.center.live.byCallerChannel('caller')!;
   // The front door greets and sends the caller on (fake switchboard: at once).

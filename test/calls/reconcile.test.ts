@@ -6,10 +6,14 @@
  * of our outage are imported once, with missed-call orders.
  */
 import t from 'tap';
+import pino from 'pino';
+import { Switchboard } from '../../src/telephony/switchboard.js';
+import type { AriClient } from '../../src/telephony/ari/index.js';
+import type { AmiGateway } from '../../src/telephony/ami/index.js';
 import { fakeCallCenter as rig } from '../helpers/fake-call-center.js';
 import type { OutageRecord, StasisChannel } from '../../src/telephony/switchboard.js';
 
-const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({ channelId, channelName: `PJSIP/trunk-${channelId}`, callerNumber: '13900001111', callerName: '', kind, arg });
+const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({ channelId, channelName: `PJSIP/trunk-${channelId}`, callerNumber: '13900001111', callerName: '', kind, arg, args: arg ? [arg] : [] });
 
 /** A call that was answered and ended (its caller now in the survey), as the previous process left it. */
 function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { callId: string; orderId: number } {
@@ -41,7 +45,7 @@ t.test('a survey already running is not started twice by a reconcile', async (t)
   const r = await rig(t);
   const { callId } = endedCall(r, 's2');
   let release = () => {};
-  const sw = (r.center.o.switchboard as unknown as { collectDigit: (id: string) => Promise<unknown> });
+  const sw = (r.center.ctx.switchboard as unknown as { collectDigit: (id: string) => Promise<unknown> });
   const prompts: string[] = [];
   sw.collectDigit = (id: string) => {
     prompts.push(id);
@@ -82,7 +86,7 @@ t.test('one channel that fails does not stop the others; it is retried with back
   const h = r.center.reconciler.health();
   t.equal(h.ok, true, 'ready stays ready');
   t.equal(h.state, 'retrying');
-  t.same(h.failing.map((f) => [f.key, f.step, f.reason, f.attempts]), [['bad', 'stasis inbound', 'ASTERISK_UNAVAILABLE', 1]]);
+  t.same(h.failing.map((f) => [f.key, f.step, f.reason, f.attempts]), [['bad', 'adopt_in_stasis', 'ASTERISK_UNAVAILABLE', 1]]);
 
   r.asterisk.failSend.clear();
   const bad = r.sql.prepare("select id from calls where channel_id = 'bad'").get() as { id: string };
@@ -140,4 +144,23 @@ t.test('calls of our outage become call records and missed-call orders, once', a
   await r.center.reconcile();
   t.same(r.sql.prepare("select count(*) as n from calls where channel_id = 'gave-up'").get(), { n: 1 }, 'imported once');
   t.notOk(r.asterisk.outage.has('gave-up'), 'and the record forgotten');
+});
+
+t.test('a reconcile reads Asterisk once: one channel list, one bridge list, one QueueStatus (and the outage records)', async (t) => {
+  const reads: string[] = [];
+  const ari = {
+    app: 'sunline',
+    on() {},
+    channels: { list: async () => (reads.push('channels'), []), getChannelVar: async () => (reads.push('getVar'), '') },
+    bridges: { list: async () => (reads.push('bridges'), []) },
+  } as unknown as AriClient;
+  const ami = {
+    on() {},
+    queues: { status: async () => (reads.push('QueueStatus'), { entries: [], members: [] }) },
+    list: async (name: string) => (reads.push(name), []),
+  } as unknown as AmiGateway;
+  const r = await rig(t, {}, () => new Switchboard({ ari, ami, log: pino({ level: 'silent' }) }));
+  endedCall(r, 'gone-ch'); // an ended call: nothing to resume
+  await r.center.reconcile();
+  t.same(reads.sort(), ['DBGetTree', 'QueueStatus', 'bridges', 'channels']);
 });

@@ -39,11 +39,8 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
       sw.listener = l;
     },
     isUp: () => true,
-    stasisChannels: async () => a.stasis,
+    snapshot: async () => ({ channels: a.channels, stasis: a.stasis, agentLegs: [], unitLegs: [], bridges: [], queue: a.queue }),
     queueEntries: async () => a.queue,
-    channelIds: async () => a.channels,
-    callsInAsterisk: async () => ({ channels: a.channels, agentLegs: [], unitLegs: [], bridges: [] }),
-    ownBridges: async () => [],
     outageRecords: async () => [...a.outage.values()],
     forgetOutageRecord: async (id: string) => {
       a.ops.push(`forget ${id}`);
@@ -78,12 +75,14 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
   return sw as unknown as Switchboard;
 }
 
-export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a: Partial<Asterisk> = {}) {
+/** `switchboard`: instead of the fake one (e.g. the real Switchboard over fake ARI and AMI clients). */
+export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a: Partial<Asterisk> = {}, switchboardOf?: (a: Asterisk) => Switchboard) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-reconcile-'));
   const handle = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'normal' });
   const config = await ConfigStore.open({ dir: 'config', watch: false, log });
   t.teardown(() => {
     center.presence.close();
+    center.frontDoorWatchdog.close();
     center.reconciler.close();
     agents.close();
     config.close();
@@ -91,7 +90,7 @@ export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const asterisk: Asterisk = { stasis: [], queue: [], channels: new Set(), outage: new Map(), failSend: new Set(), ops: [], digits: [], ...a };
-  const switchboard = fakeSwitchboard(asterisk);
+  const switchboard = switchboardOf ? switchboardOf(asterisk) : fakeSwitchboard(asterisk);
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: 60_000 });
   const orders = new WorkOrdersService(handle.db);

@@ -48,9 +48,11 @@ t.test('/health/ready reflects the database, ARI and AMI of a real Asterisk', as
   t.equal(ready.components['ami']?.ok, true);
 
   await asterisk.stop();
-  const down = await waitFor<Readiness>('not ready', async () => {
+  // ARI's websocket and AMI's socket notice the stop each in its own time: wait for both.
+  const down = await waitFor<Readiness>('not ready, ARI and AMI down', async () => {
     const res = await app.http.inject({ method: 'GET', url: '/health/ready' });
-    return res.statusCode === 503 ? res.json() : undefined;
+    const body = res.json() as Readiness;
+    return res.statusCode === 503 && body.components['ari']?.ok === false && body.components['ami']?.ok === false ? body : undefined;
   });
   t.equal(down.status, 'not_ready');
   t.equal(down.components['ari']?.ok, false);

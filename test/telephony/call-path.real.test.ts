@@ -84,7 +84,7 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
         fetch(`${app.url}/api/workorders/${pop.draftOrder.id}/actions`, { method: 'POST', headers: { cookie: agent.cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const accepted = await save({ type: 'accept', fields: { category: 'consultation', subject: '公积金提取', content: '市民咨询公积金提取条件' } });
       t.equal(accepted.status, 200, 'the agent saves the order');
-      t.equal(app.calls.center!.agentView(agent.id).state, 'wrap_up', 'accepting is only the first step: still in wrap-up');
+      t.equal(app.calls.commands.agentView(agent.id).state, 'wrap_up', 'accepting is only the first step: still in wrap-up');
       t.equal((await save({ type: 'answer_on_spot', answer: '已告知提取条件与所需材料' })).status, 200);
       t.equal(((await back) as AgentView).state, 'available', 'saving the order ended the wrap-up');
     }

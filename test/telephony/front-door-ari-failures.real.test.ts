@@ -73,7 +73,7 @@ async function allQueuedAndMarked(t: Test, app: Sunline, numbers: string[], time
       .all(...numbers) as Array<{ id: string; channel_id: string; state: string }>;
     return r.length === numbers.length && r.every((row) => row.state === 'queued') ? r : undefined;
   });
-  const sw = app.calls.center!.o.switchboard;
+  const sw = app.calls.center!.ctx.switchboard;
   const entries = await sw.queueEntries();
   for (const row of rows) {
     const entry = entries.find((e) => e.channelId === row.channel_id);
@@ -121,6 +121,8 @@ t.test('REST requests never answered: the watchdog sends callers on after its th
   proxy.set({ mode: 'blackhole' });
   t.teardown(() => proxy.set({ mode: 'pass' }));
   const numbers = await callersArrive(t, '139004000', 4);
+  // Timed from their arrival at our front door (sipp and Asterisk take seconds under load).
+  await until('callers at the front door', () => app.calls.center!.live.all().filter((c) => c.state === 'front_door').length === numbers.length || undefined, 15_000);
   // ARI's 5 s timeout would let the front door give up only after about ten seconds.
   await allQueuedAndMarked(t, app, numbers, 6_000);
   t.equal(app.logs.filter((l) => l.msg === 'caller sent on to the queue over AMI' && l['why'] === 'no_progress').length, numbers.length);

@@ -127,7 +127,7 @@ t.test('a call answered when we crash goes on: same agent, leg and bridge, still
   const second = await started(t, asterisk, env);
   const live = await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
   t.same([live.state, live.answeredBy, live.agentLeg, live.bridgeId, live.channelId], ['answered', agent.id, agentLeg, bridgeId, channelId], 'taken over as it was');
-  t.same(second.calls.center!.queueSnapshot().waiting, [], 'not shown as waiting');
+  t.same(second.calls.commands.queueSnapshot().waiting, [], 'not shown as waiting');
   await until('the stale helper channel hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === snoop.id) ? undefined : true));
   t.ok((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.id === bridgeId), "the agent's bridge is kept");
 
@@ -203,7 +203,7 @@ t.test('an agent whose caller hung up while we were down is back in wrap-up, the
   t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
   const again = await consoleFor(t, second, 'agent-m', 'agent');
   const available = next(again.socket, 'agent:state', (a) => a.state === 'available', 10_000);
-  t.equal(second.calls.center!.agentView(agent.id).state, 'wrap_up', 'the agent is settled into wrap-up');
+  t.equal(second.calls.commands.agentView(agent.id).state, 'wrap_up', 'the agent is settled into wrap-up');
   await available;
   t.pass('and available when the wrap-up runs out');
   await until('back in app_queue', async () => /agent-m/.test(await asterisk.cli('queue show 12345')));

@@ -81,7 +81,7 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     t.equal(order.status, 'draft', 'a survey does not move an order that is not waiting for evaluation');
     t.equal(order.satisfaction, 'unsatisfied');
     const last = orders.history(order.id).at(-1);
-    t.match(last, { action: 'record_survey', fromStatus: 'draft', toStatus: 'draft', actorId: center.o.systemActor.id, data: { result: 'unsatisfied', channel: 'survey' } });
+    t.match(last, { action: 'record_survey', fromStatus: 'draft', toStatus: 'draft', actorId: center.ctx.systemActor.id, data: { result: 'unsatisfied', channel: 'survey' } });
     await releasedByServer(t, call);
   });
 
@@ -97,13 +97,13 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     const order = orders.get(pop.draftOrder.id);
     t.equal(order.status, 'evaluated');
     t.equal(order.satisfaction, 'satisfied');
-    t.match(orders.history(order.id).at(-1), { action: 'evaluate', fromStatus: 'answered_on_spot', toStatus: 'evaluated', actorId: center.o.systemActor.id, data: { result: 'satisfied', channel: 'survey' } });
+    t.match(orders.history(order.id).at(-1), { action: 'evaluate', fromStatus: 'answered_on_spot', toStatus: 'evaluated', actorId: center.ctx.systemActor.id, data: { result: 'satisfied', channel: 'survey' } });
     await releasedByServer(t, call);
   });
 
   await t.test('recording rules: no answer, unsatisfied on an evaluated dispatched order, closed order', async (t) => {
-    const repo = center.o.repo;
-    const actor = center.o.systemActor;
+    const repo = center.ctx.repo;
+    const actor = center.ctx.systemActor;
     const digits = app.config.current().ivr.survey.digits;
     t.same(['1', '2', '3', '9', null].map((d) => surveyResultOf(digits, d)), ['satisfied', 'basically_satisfied', 'unsatisfied', 'no_answer', 'no_answer']);
     const mk = (phone: string) => {

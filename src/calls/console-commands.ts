@@ -1,0 +1,67 @@
+/**
+ * The console commands (realtime/commands.ts) composed from the call path's modules: views for
+ * agents and shift leads, the agents' state changes, answer and reject, the leads' actions and
+ * the in-call controls. Each is one call into the module that owns it (CONVENTIONS.md #4).
+ */
+import type { AgentPresence } from '../agents/presence.js';
+import type { ConsoleCommands } from '../realtime/commands.js';
+import type { CallContext } from './call-context.js';
+import type { CallControls } from './call-controls.js';
+import { screenPop, waitingView } from './call-views.js';
+import type { LeadActions } from './lead-actions.js';
+import type { Offers } from './offers.js';
+
+/** The modules the commands go to (the call centre has them). */
+export interface CallModules {
+  readonly ctx: CallContext;
+  readonly offers: Offers;
+  readonly lead: LeadActions;
+  readonly controls: CallControls;
+  readonly presence: AgentPresence;
+}
+
+export function consoleCommands(m: CallModules): ConsoleCommands {
+  const { agents, live, repo, switchboard } = m.ctx;
+  const now = () => m.ctx.now();
+  const { offers, lead, controls, presence } = m;
+  return {
+    agentView: (agentId) => agents.view(agentId),
+    pendingOffer: (agentId) => {
+      const call = offers.pending(agentId);
+      return call ? screenPop(call, repo, now()) : null;
+    },
+    // The call the agent is talking on: a console reloaded mid-call gets its screen-pop back.
+    callInProgress: (agentId) => {
+      const a = agents.view(agentId);
+      const call = a.state === 'on_call' && a.callId ? live.get(a.callId) : undefined;
+      return call && call.state === 'answered' && call.answeredBy === agentId ? screenPop(call, repo, now()) : null;
+    },
+    queueSnapshot: () => ({ at: now(), waiting: live.waiting().map(waitingView), agents: agents.loggedIn() }),
+    telephonyUp: () => switchboard.isUp(),
+    agentLogin: (agentId, displayName, opts) => agents.login(agentId, displayName, opts.penalty ?? 0),
+    agentLogout: async (agentId) => {
+      await offers.declineRinging(agentId);
+      return agents.logout(agentId);
+    },
+    agentPause: async (agentId, reason) => {
+      await offers.declineRinging(agentId);
+      return agents.pause(agentId, reason);
+    },
+    agentUnpause: (agentId) => agents.unpause(agentId),
+    consoleConnected: (agentId) => presence.connected(agentId),
+    consoleClosed: (agentId) => presence.disconnected(agentId),
+    wrapUpDone: (agentId) => agents.wrapUpDone(agentId),
+    answer: (agentId, callId) => offers.answer(agentId, callId),
+    reject: (agentId, callId) => offers.reject(agentId, callId),
+    setPriority: (callId, priority) => lead.setPriority(callId, priority),
+    withdraw: (callId, agentId) => lead.withdraw(callId, agentId),
+    callControls: (agentId) => controls.current(agentId),
+    hangup: (agentId, callId) => controls.hangup(agentId, callId),
+    hold: (agentId, callId, held) => controls.hold(agentId, callId, held),
+    mute: (agentId, callId, muted) => controls.mute(agentId, callId, muted),
+    sendDtmf: (agentId, callId, digits) => controls.sendDtmf(agentId, callId, digits),
+    transfer: (agentId, callId, unitId) => controls.transfer(agentId, callId, unitId),
+    conference: (agentId, callId, unitId) => controls.conference(agentId, callId, unitId),
+    dropConference: (agentId, callId) => controls.dropConference(agentId, callId),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The front door: a citizen's call arrives (Stasis `inbound`), is recorded with its work-order
+ * draft in one transaction, hears its hotline's greeting and goes on to the 12345 queue — whatever
+ * fails on the way (no call is lost: the watchdog and AMI take over when ARI does not answer).
+ * Also the registry of new and resumed calls (register, track) and of their queue joins.
+ */
+import { randomUUID } from 'node:crypto';
+import { hotlineFor } from '../config/files/index.js';
+import type { InboundChannel } from '../telephony/switchboard.js';
+import type { CallContext } from './call-context.js';
+import { waitingView } from './call-views.js';
+import type { FrontDoorWatchdog } from './front-door-watchdog.js';
+import type { LiveCall, NewLiveCall } from './live-calls.js';
+
+/** A repeat caller with an open order is answered first (priority added in app_queue). */
+export const REPEAT_CALLER_BOOST = 10;
+
+export class FrontDoor {
+  private closing = false;
+
+  constructor(
+    private readonly o: CallContext,
+    private readonly watchdog: FrontDoorWatchdog,
+  ) {}
+
+  inbound(ch: InboundChannel): void {
+    this.greetAndQueue(ch).catch((err: unknown) => {
+      this.o.log.error({ err, channelId: ch.channelId }, 'front door failed');
+      // Not even recorded (the database failed): the dialplan's own fallback queues the caller and
+      // keeps a record of it for us (as when we are down). A recorded caller is the watchdog's.
+      if (this.o.live.byCallerChannel(ch.channelId)) return;
+      this.o.switchboard.releaseToDialplan(ch.channelId).catch((e: unknown) => this.o.log.error({ err: e, channelId: ch.channelId }, 'caller not released to the dialplan'));
+    });
+  }
+
+  private async greetAndQueue(ch: InboundChannel): Promise<void> {
+    const { live, switchboard: sw } = this.o;
+    const watchdog = this.watchdog;
+    const call = this.register(ch.channelId, ch.callerNumber, ch.callerName, ch.dialled, 'front_door');
+    const cfg = this.o.config.current();
+    try {
+      await sw.answer(ch.channelId);
+      watchdog.progress(call.callId);
+      const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
+      const played = await sw.playFirst(ch.channelId, prompts.filter((p): p is string => !!p));
+      if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
+      watchdog.progress(call.callId);
+      this.o.repo.event(call.callId, 'greeted', this.o.now(), null, { played });
+    } catch (err) {
+      if (!live.get(call.callId)) return;
+      this.o.log.warn({ err, callId: call.callId }, 'greeting failed; queueing anyway');
+    }
+    // Whatever happened above, the caller goes on to the queue: no call is lost.
+    if (call.state !== 'front_door') return; // the watchdog sent it on meanwhile (and it joined)
+    try {
+      await sw.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
+    } catch (err) {
+      if (!live.get(call.callId)) return; // hung up
+      // ARI failed even after its retries: AMI is another connection (front-door-watchdog.ts).
+      this.o.log.warn({ err, callId: call.callId }, 'caller not queued over ARI; sending it on over AMI');
+      await watchdog.sendOn(call, 'front_door_failed');
+    }
+  }
+
+  /** Records a new call (and its draft order) and tracks it live. */
+  register(channelId: string, callerNumber: string, callerName: string, dialled: string, state: 'front_door' | 'queued'): LiveCall {
+    const hotline = hotlineFor(this.o.config.current().numbers, dialled);
+    const callId = randomUUID();
+    const at = this.o.now();
+    const created = this.o.repo.createInbound({
+      callId, channelId, callerPhone: callerNumber || 'anonymous', callerName: callerName || null, dialled, hotline: hotline.number, at,
+      state: state === 'queued' ? 'queued' : 'entered',
+    });
+    const call = this.track({ callId, channelId, callerNumber, callerId: created.callerId, dialled, enteredAt: at, orderId: created.orderId, orderNumber: created.orderNumber, state });
+    this.o.log.info({ callId, dialled, hotline: call.hotline.number, orderId: created.orderId, priority: call.priority }, 'call entered');
+    return call;
+  }
+
+  /**
+   * Tracks a call in progress — new, or left by our previous process (resume.ts) — with the
+   * hotline it dialled and its priority (a repeat caller with an open order comes first), and
+   * shows a waiting one to the shift leads.
+   */
+  track(c: Omit<NewLiveCall, 'hotline' | 'priority'>): LiveCall {
+    const hotline = hotlineFor(this.o.config.current().numbers, c.dialled);
+    const repeat = this.o.repo.openOrders(c.callerId, c.orderId, 1).length > 0;
+    const call = this.o.live.add({ ...c, hotline, priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0) });
+    if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
+    return call;
+  }
+
+  /**
+   * AMI's QueueCallerJoin of a call we know (false: not ours — the dialplan's fallback queued it
+   * while we were away). AMI and ARI's agent-leg StasisStart come on different connections: the
+   * offer may have come first and recorded the join already.
+   */
+  queueJoined(channelId: string): boolean {
+    const call = this.o.live.byCallerChannel(channelId);
+    if (!call) return false;
+    if (!call.inQueue) this.joined(call);
+    return true;
+  }
+
+  /** The caller is in app_queue: recorded once per join (by the join or the first offer, whichever comes first). */
+  joined(call: LiveCall): void {
+    this.o.live.joined(call);
+    this.o.repo.queued(call.callId, this.o.now());
+    this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
+  }
+
+  /**
+   * Shutting down: callers still at the front door go on to the queue now (Asterisk keeps a
+   * channel whose Stasis app went away in silence), so no call is lost while we are down.
+   */
+  async drain(): Promise<void> {
+    this.closing = true;
+    for (const call of this.o.live.all()) {
+      if (call.state !== 'front_door') continue;
+      await this.o.switchboard.sendToQueue(call.channelId, { callId: call.callId, priority: call.priority }).catch((err: unknown) => this.o.log.warn({ err, callId: call.callId }, 'drain failed'));
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Offers: app_queue (or a direct ring) rings an agent — the agent leg enters Stasis — and the
+ * agent answers or rejects from the console. The screen-pop goes to that agent only.
+ */
+import type { AgentLeg } from '../telephony/switchboard.js';
+import type { CallContext } from './call-context.js';
+import { screenPop, waitingView } from './call-views.js';
+import { CallError } from './errors.js';
+import type { FrontDoor } from './front-door.js';
+import type { LiveCall } from './live-calls.js';
+
+export class Offers {
+  constructor(
+    private readonly o: CallContext,
+    private readonly frontDoor: FrontDoor,
+  ) {}
+
+  agentLeg(leg: AgentLeg): void {
+    this.offer(leg).catch((err: unknown) => this.o.log.error({ err, agentId: leg.agentId }, 'offer failed'));
+  }
+
+  private async offer(leg: AgentLeg): Promise<void> {
+    const { live } = this.o;
+    const call = (leg.callId && live.get(leg.callId)) || (leg.callerChannelId ? live.byCallerChannel(leg.callerChannelId) : undefined);
+    const agent = this.o.agents.view(leg.agentId);
+    const notForThisAgent = call?.directTo !== null && call?.directTo !== undefined && call.directTo !== leg.agentId;
+    if (!call || agent.state !== 'available' || call.state === 'answered' || notForThisAgent) {
+      // app_queue rang an agent who cannot take it (state raced, unknown call): decline; the
+      // queue rings someone else. Device states normally prevent this.
+      this.o.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
+      await this.o.switchboard.hangup(leg.channelId, 'busy');
+      return;
+    }
+    // app_queue rang before AMI told us the caller joined: the join happened first.
+    if (!call.inQueue && call.directTo === null) this.frontDoor.joined(call);
+    live.offer(call, leg);
+    await this.o.agents.apply(leg.agentId, { type: 'offer', callId: call.callId });
+    const at = this.o.now();
+    this.o.repo.offered(call.callId, leg.agentId, at);
+    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at));
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
+    this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
+  }
+
+  async answer(agentId: number, callId: string): Promise<void> {
+    const call = this.offeredTo(agentId, callId);
+    const sw = this.o.switchboard;
+    const bridgeId = await sw.connectAgentLeg(call.agentLeg!);
+    // Rung directly (not by app_queue): we connect the caller ourselves.
+    const callerBridgeId = call.directLeg ? await sw.bridgeCaller(call.channelId, call.directLeg) : null;
+    this.o.live.bridged(call, { bridgeId, callerBridgeId }); // a hang-up from now on tears them down
+    if (this.o.media) {
+      // The browser's audio joins the agent leg's bridge; a media failure does not drop the call.
+      await this.o.media.attach({ callId, agentId, bridgeId }).catch((err: unknown) => {
+        // No browser session (a desk phone, a bot, a console still connecting): the media service
+        // attaches later if the microphone comes; anything else is worth a warning.
+        if ((err as { code?: unknown }).code === 'MEDIA_NOT_READY') this.o.log.info({ callId, agentId }, 'agent has no browser audio yet');
+        else this.o.log.warn({ err, callId, agentId }, 'agent audio not connected');
+      });
+    }
+    this.o.live.answer(call, agentId);
+    await this.o.agents.apply(agentId, { type: 'answer' });
+    const at = this.o.now();
+    this.o.repo.answered(call.callId, call.orderId, agentId, at);
+    this.o.log.info({ callId, agentId, waitMs: at - call.enteredAt }, 'call answered');
+    this.o.events.emit('call.updated', { callId, state: 'answered', agentId, at });
+    this.o.events.emit('queue.changed', { at, removeWaiting: [callId] });
+  }
+
+  async reject(agentId: number, callId: string): Promise<void> {
+    const call = this.offeredTo(agentId, callId);
+    this.o.repo.event(callId, 'rejected', this.o.now(), agentId);
+    // The leg's hang-up ends the offer (channelGone); app_queue rings the next agent.
+    await this.o.switchboard.hangup(call.agentLeg!, 'busy');
+  }
+
+  /** The call ringing for this agent, for a console that (re)connects. */
+  pending(agentId: number): LiveCall | undefined {
+    const a = this.o.agents.view(agentId);
+    return a.state === 'ringing' && a.callId ? this.o.live.get(a.callId) : undefined;
+  }
+
+  /** An agent leaving (pause, log-out) while a call rings for them: the queue rings someone else. */
+  async declineRinging(agentId: number): Promise<void> {
+    const call = this.pending(agentId);
+    if (call?.agentLeg) await this.o.switchboard.hangup(call.agentLeg, 'busy');
+  }
+
+  private offeredTo(agentId: number, callId: string): LiveCall {
+    const call = this.o.live.get(callId);
+    if (!call) throw new CallError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
+    if (call.state !== 'offered' || call.offeredTo !== agentId || !call.agentLeg) {
+      throw new CallError('CALL_NOT_OFFERED', `call ${callId} is not ringing for you`);
+    }
+    return call;
+  }
+}
