@@ -65,9 +65,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       if (update.state === 'ended') leads.callEnded(update.callId, update.at);
     },
     'call.controls': (view) => {
-      leads.flush(); // what happened before this reaches the leads before it
-      // One emit to the union of rooms, so a socket in both gets it once.
-      io.to([agentRoom(view.agentId), LEADS_ROOM]).emit('call:controls', view);
+      io.to(agentRoom(view.agentId)).emit('call:controls', view);
+      // After the changes pending before it (lead-room.ts); agents and leads are different sessions.
+      leads.send('call:controls', view);
     },
     // Internal: order changes reach consoles through their own views, not as raw events.
     'workorder.applied': () => undefined,

@@ -35,6 +35,8 @@ export interface RealtimeOptions {
   leadUpdateMs?: number;
   /** Unsent bytes above which a lead console counts as fallen behind and is sent a snapshot later (lead-room.ts). */
   leadMaxBacklogBytes?: number;
+  /** Lead consoles written to per turn of the event loop (lead-room.ts; default 200). */
+  leadChunk?: number;
 }
 
 export interface Realtime {
@@ -60,6 +62,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     snapshot: () => commands.queueSnapshot(),
     log,
     ...(opts.leadMaxBacklogBytes !== undefined ? { maxBacklogBytes: opts.leadMaxBacklogBytes } : {}),
+    ...(opts.leadChunk !== undefined ? { chunk: opts.leadChunk } : {}),
   });
 
   const sync = (socket: RealtimeSocket) => {

@@ -108,7 +108,7 @@ export interface Rig {
 let seq = 0;
 
 /** `realtime`: options of attachRealtime (e.g. `leadUpdateMs`; default 0, each lead change at once). */
-export async function rig(t: { teardown(fn: () => unknown): void }, opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number } } = {}): Promise<Rig> {
+export async function rig(t: { teardown(fn: () => unknown): void }, opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number; leadChunk?: number } } = {}): Promise<Rig> {
   // Realtime must close before the app closes the HTTP server (open websockets would hold it).
   const appTeardowns: Array<() => unknown> = [];
   const app = await testApp({ teardown: (fn) => appTeardowns.push(fn) }, { overrides: { realtime: false } });

@@ -98,6 +98,32 @@ t.test('call:controls to leads goes after the changes pending before it, not ahe
   t.ok(Date.now() - t0 < 500, 'sent with the controls, not a tick later');
 });
 
+t.test('an update is written a few consoles per turn of the event loop; later messages never overtake it', async (t) => {
+  const r = await rig(t, { realtime: { leadUpdateMs: 50, leadChunk: 2 } });
+  const a = await r.user('agent');
+  const consoles: Session[] = [];
+  for (let i = 0; i < 5; i++) consoles.push(await r.connect((await r.user('shift_lead')).token));
+  for (const c of consoles) await c.nth('queue:snapshot');
+  // Which consoles each emit of the room goes to (socket ids; agent rooms are named agent:<id>).
+  const writes: string[][] = [];
+  const to = r.rt.io.to.bind(r.rt.io);
+  r.rt.io.to = ((room: string | string[]) => {
+    const rooms = Array.isArray(room) ? room : [room];
+    if (!rooms.some((x) => x.startsWith('agent:'))) writes.push(rooms);
+    return to(room);
+  }) as typeof r.rt.io.to;
+  r.events.emit('queue.changed', { at: 1, upsertWaiting: [waiting('k', 'queue')] });
+  r.events.emit('call.controls', { callId: 'k', agentId: a.id, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 2 });
+  r.events.emit('queue.changed', { at: 3, removeWaiting: ['k'] });
+  for (const c of consoles) await c.nth('queue:delta', 2);
+  for (const [i, c] of consoles.entries()) {
+    const seen = c.received.filter((x) => x.event === 'queue:delta' || x.event === 'call:controls').map((x) => (x.event === 'queue:delta' ? `delta ${(x.payload as LeadUpdate).seq}` : 'controls'));
+    t.same(seen, ['delta 1', 'controls', 'delta 2'], `console ${i + 1}: in order`);
+  }
+  t.ok(writes.every((w) => w.length <= 2), `at most 2 consoles per write (${writes.map((w) => w.length).join(', ')})`);
+  t.equal(writes.reduce((n, w) => n + w.length, 0), 15, 'three messages × five consoles, each once');
+});
+
 t.test('a lead console that falls behind gets no updates until it has drained, then a snapshot; updates go on from its seq', async (t) => {
   const r = await rig(t, { realtime: { leadUpdateMs: 5, leadMaxBacklogBytes: 64 * 1024 } });
   const [slow, fine] = [await r.user('shift_lead'), await r.user('shift_lead')];

@@ -74,7 +74,7 @@ t.test('agents by id, the last view wins (logged out included); ended calls once
   t.equal(u.at, 5);
 });
 
-t.test('the page: a gap in seq is reported, the update is applied anyway; a snapshot sets the next expected seq', async (t) => {
+t.test('the page: a gap in seq is reported, the update is applied anyway; a snapshot sets the next expected seq and older updates are skipped', async (t) => {
   const empty = { waiting: [], agents: [], callers: {}, controls: {}, seq: null };
   let s = applySnapshot(empty, { at: 1, waiting: [caller('a')], agents: [], seq: 4 });
   t.equal(s.seq, 4);
@@ -84,6 +84,9 @@ t.test('the page: a gap in seq is reported, the update is applied anyway; a snap
   t.equal(skipped.gap, true, '6 is missing');
   t.same(skipped.waiting.map((w) => w.callId), ['b']);
   s = applySnapshot(skipped, { at: 4, waiting: [], agents: [], seq: 9 });
+  const old = applyLeadUpdate(s, { seq: 9, at: 3, upsertWaiting: [caller('c')] });
+  t.same({ ...old, gap: undefined }, { ...s, gap: undefined }, 'an update the snapshot already holds (sent before it, arriving after) is skipped');
+  t.equal(old.gap, false);
   t.equal(applyLeadUpdate(s, { seq: 10, at: 5 }).gap, false);
 });
 

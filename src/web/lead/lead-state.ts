@@ -79,11 +79,13 @@ export function applySnapshot(s: Live, snap: QueueSnapshot): Live {
 }
 
 /**
- * Applies one update; `gap` is true when its `seq` is not the one expected (an update was
- * missed: the caller asks for `sync`). The update is applied either way — each entry is the
+ * Applies one update; `gap` is true when its `seq` is beyond the one expected (an update was
+ * missed: the caller asks for `sync`). Such an update is applied anyway — each entry is the
  * latest value of its key, so nothing goes backwards — and the snapshot fixes what was missed.
+ * An update the last snapshot already contains (seq not above the snapshot's) is skipped.
  */
 export function applyLeadUpdate(s: Live, d: LeadUpdate): Live & { gap: boolean } {
+  if (s.seq !== null && d.seq <= s.seq) return { ...s, gap: false };
   const gap = s.seq !== null && d.seq !== s.seq + 1;
   let controls = s.controls;
   for (const callId of d.endedCalls ?? []) controls = withoutCall(controls, callId);
