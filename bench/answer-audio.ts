@@ -25,8 +25,8 @@ import { chromium } from 'playwright-core';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
 import { createLogger } from '../src/logging/logger.js';
-import { asteriskAvailable, sandboxEnv, startAsterisk } from '../test/harness/asterisk-sandbox.js';
-import { placeCall, toneFile } from '../test/harness/sipp.js';
+import { asteriskAvailable, sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
+import { placeCall, toneFile } from '../tools/sipp.js';
 import { percentile, Teardown } from './lib/run.js';
 
 const { values: a } = parseArgs({ options: { calls: { type: 'string', default: '10' } } });

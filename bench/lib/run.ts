@@ -11,8 +11,8 @@ import { destination } from 'pino';
 import { buildApp, type Sunline } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { sandboxEnv, startAsterisk, asteriskAvailable, type AsteriskSandbox } from '../../test/harness/asterisk-sandbox.js';
-import { placeCall, type CallOutcome, type CallResult } from '../../test/harness/sipp.js';
+import { sandboxEnv, startAsterisk, asteriskAvailable, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
+import { placeCall, type CallOutcome, type CallResult } from '../../tools/sipp.js';
 import { startSimAgents } from '../../scripts/lib/sim-agents.js';
 import { connectAmi, type BenchAmi } from './ami.js';
 import { fork } from 'node:child_process';
@@ -48,7 +48,7 @@ export interface BenchOptions {
   holdMs: number;
   /** Run the simulated agents in this process instead of a child process. */
   agentsInProcess?: boolean;
-  /** Use test/harness/sipp.ts as is (sipp scans for its own ports; races under load). */
+  /** Use tools/sipp.ts as is (sipp scans for its own ports; races under load). */
   harnessSipp?: boolean;
   /** Extra server environment (e.g. SUNLINE_LEAD_UPDATE_MS for bench/fanout.ts). */
   serverEnv?: Record<string, string>;

@@ -1,12 +1,12 @@
 /**
- * The bench's callers: test/harness/sipp.ts placeCall (its scenario, literal waits and outcome
+ * The bench's callers: tools/sipp.ts placeCall (its scenario, literal waits and outcome
  * words) with ports from a larger, probed pool. The harness gives each test process only 14
  * port slots; the bench keeps ~60 sipp processes alive at once, so every call here gets its own
  * SIP (-p), media (-mp) and control (-cp) ports, outside the kernel's ephemeral range and
  * Asterisk's RTP range, handed out round-robin and probed before use.
  */
 import { createSocket } from 'node:dgram';
-import { placeCall, type CallHandle, type CallOptions } from '../../test/harness/sipp.js';
+import { placeCall, type CallHandle, type CallOptions } from '../../tools/sipp.js';
 
 const SIP_BASE = 61000;
 const CTRL_BASE = 61700;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import t from 'tap';
 import Fastify from 'fastify';
 import type { Page } from 'playwright-core';
-import { placeCall } from '../harness/sipp.js';
+import { placeCall } from '../../tools/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { isReservedPath, staticWeb } from '../../src/http/static-web.js';

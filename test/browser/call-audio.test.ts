@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { chromium, type Page } from 'playwright-core';
-import { placeCall, toneFile } from '../harness/sipp.js';
+import { placeCall, toneFile } from '../../tools/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { ari, externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import { CHROMIUM, CHROMIUM_ARGS, FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';

@@ -13,8 +13,8 @@
 import path from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import { placeCall } from '../harness/sipp.js';
-import { unitPhone } from '../harness/unit-phone.js';
+import { placeCall } from '../../tools/sipp.js';
+import { unitPhone } from '../../tools/unit-phone.js';
 import { launchBrowser, SHOTS } from '../helpers/browser.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import { placeCall, toneFile } from '../harness/sipp.js';
+import { placeCall, toneFile } from '../../tools/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import { FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';

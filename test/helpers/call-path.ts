@@ -12,7 +12,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/contract.js';
 import type { UserRole } from '../../src/db/schema.js';
-import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 
 export type Console = Socket<ServerToClientEvents, ClientToServerEvents>;
 

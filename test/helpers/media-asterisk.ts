@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 
 export async function ari<T = unknown>(a: AsteriskSandbox, method: string, p: string): Promise<T> {
   const res = await fetch(`${a.ari.url}/ari${p}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });

@@ -19,9 +19,9 @@ import { openDb } from '../../src/db/connection.js';
 import { UsersService } from '../../src/users/index.js';
 import type { AgentView, ScreenPop } from '../../src/realtime/contract.js';
 import type { CallControlsView } from '../../src/realtime/contract-controls.js';
-import { placeCall, type CallHandle, type CallOptions } from '../harness/sipp.js';
-import { sandboxEnv, type AsteriskSandbox } from '../harness/asterisk-sandbox.js';
-import { unitPhone, type UnitPhone } from '../harness/unit-phone.js';
+import { placeCall, type CallHandle, type CallOptions } from '../../tools/sipp.js';
+import { sandboxEnv, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
+import { unitPhone, type UnitPhone } from '../../tools/unit-phone.js';
 import { ari, command, sandbox, until, type Console } from './call-path.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { placeCall, toneFile } from '../harness/sipp.js';
+import { placeCall, toneFile } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
 import type { MediaConsumeOffer, MediaSession, ScreenPop } from '../../src/realtime/contract.js';

@@ -1,11 +1,11 @@
 /**
- * The minted credentials against a real coturn (use-auth-secret, test/harness/coturn.ts) and its
+ * The minted credentials against a real coturn (use-auth-secret, tools/coturn.ts) and its
  * own client (turnutils_uclient): a fresh credential gets an allocation; an expired one, or one
  * minted with another secret, is refused and gets none.
  */
 import t from 'tap';
 import { mintTurnCredential } from '../../src/media/turn-credentials.js';
-import { startCoturn } from '../harness/coturn.js';
+import { startCoturn } from '../../tools/coturn.js';
 
 const SECRET = 'municipal-relay-secret-for-tests';
 

@@ -1,12 +1,12 @@
 /**
- * AmiGateway against a real Asterisk 22 (test/harness/asterisk-sandbox.ts) with the project's
+ * AmiGateway against a real Asterisk 22 (tools/asterisk-sandbox.ts) with the project's
  * queues.conf: login, queue control on queue 12345 with list collection, Asterisk's own error
  * messages, and both AMI and ARI reconnecting by themselves across an Asterisk restart.
  */
 import t from 'tap';
 import { once } from 'node:events';
 import { pino } from 'pino';
-import { startAsterisk } from '../harness/asterisk-sandbox.js';
+import { startAsterisk } from '../../tools/asterisk-sandbox.js';
 import { AmiGateway, type AmiGatewayEvents } from '../../src/telephony/ami/index.js';
 import { AriClient, type AriClientEvents } from '../../src/telephony/ari/index.js';
 import { TelephonyError } from '../../src/telephony/errors.js';

@@ -5,7 +5,7 @@ import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { asteriskAvailable, sandboxEnv, startAsterisk } from '../harness/asterisk-sandbox.js';
+import { asteriskAvailable, sandboxEnv, startAsterisk } from '../../tools/asterisk-sandbox.js';
 
 interface Readiness {
   status: string;

@@ -1,13 +1,13 @@
 /**
- * AriClient against a real Asterisk 22 (test/harness/asterisk-sandbox.ts) with the project's
+ * AriClient against a real Asterisk 22 (tools/asterisk-sandbox.ts) with the project's
  * dialplan, driven by sipp: typed StasisStart for a citizen's call, REST answer/play/bridge/
  * hangup, device states, fixed error codes, and reconnect + resync across an Asterisk restart.
  */
 import t from 'tap';
 import { once } from 'node:events';
 import { pino } from 'pino';
-import { startAsterisk } from '../harness/asterisk-sandbox.js';
-import { placeCall } from '../harness/sipp.js';
+import { startAsterisk } from '../../tools/asterisk-sandbox.js';
+import { placeCall } from '../../tools/sipp.js';
 import { AriClient, type AriClientEvents, type StasisStart } from '../../src/telephony/ari/index.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
 

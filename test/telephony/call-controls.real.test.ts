@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { placeCall } from '../harness/sipp.js';
-import { unitPhone } from '../harness/unit-phone.js';
+import { placeCall } from '../../tools/sipp.js';
+import { unitPhone } from '../../tools/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, CallControlsView, ScreenPop } from '../../src/realtime/contract.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';

@@ -4,7 +4,7 @@
  * next agent.
  */
 import t from 'tap';
-import { placeCall } from '../harness/sipp.js';
+import { placeCall } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import type { ScreenPop } from '../../src/realtime/contract.js';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { placeCall } from '../harness/sipp.js';
+import { placeCall } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import type { QueueSnapshot, ScreenPop } from '../../src/realtime/contract.js';
 

@@ -4,8 +4,8 @@
  * the agent leg; the call's work order carries the call and the agent.
  */
 import t from 'tap';
-import { placeCall } from '../harness/sipp.js';
-import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import { placeCall } from '../../tools/sipp.js';
+import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import type { AgentView, ScreenPop } from '../../src/realtime/contract.js';
 

@@ -13,9 +13,9 @@ import t, { type Test } from 'tap';
 import { buildApp, type Sunline } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { startAriProxy } from '../harness/ari-proxy.js';
-import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../harness/asterisk-sandbox.js';
-import { placeCall } from '../harness/sipp.js';
+import { startAriProxy } from '../../tools/ari-proxy.js';
+import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
+import { placeCall } from '../../tools/sipp.js';
 import { until } from '../helpers/call-path.js';
 
 interface Teardown { teardown(fn: () => unknown): void }

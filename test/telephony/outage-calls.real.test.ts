@@ -5,7 +5,7 @@
  * forgotten by the dialplan, so it is not counted twice.
  */
 import t from 'tap';
-import { placeCall } from '../harness/sipp.js';
+import { placeCall } from '../../tools/sipp.js';
 import { ari, sandbox, server, until } from '../helpers/call-path.js';
 
 const q = (app: { db: { sqlite: { prepare(s: string): { all(...a: unknown[]): unknown[]; get(...a: unknown[]): unknown } } } }, sql: string, ...args: unknown[]) => app.db.sqlite.prepare(sql).all(...args);

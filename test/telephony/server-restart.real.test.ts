@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import Database from 'better-sqlite3';
-import { placeCall } from '../harness/sipp.js';
-import { unitPhone } from '../harness/unit-phone.js';
+import { placeCall } from '../../tools/sipp.js';
+import { unitPhone } from '../../tools/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import type { ScreenPop } from '../../src/realtime/contract.js';
 import type { Sunline } from '../../src/app.js';
 

@@ -8,8 +8,8 @@ import WebSocket from 'ws';
 import fs from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
-import { asteriskAvailable, startAsterisk, type AsteriskSandbox } from '../harness/asterisk-sandbox.js';
-import { killAllCalls, placeCall } from '../harness/sipp.js';
+import { asteriskAvailable, startAsterisk, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
+import { killAllCalls, placeCall } from '../../tools/sipp.js';
 
 const SEVEN = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
 

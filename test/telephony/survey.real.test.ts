@@ -4,8 +4,8 @@
  * presses a key (RFC 4733 from sipp) and the result lands on the call and its work order.
  */
 import t from 'tap';
-import { placeCall, type CallHandle } from '../harness/sipp.js';
-import type { AsteriskSandbox } from '../harness/asterisk-sandbox.js';
+import { placeCall, type CallHandle } from '../../tools/sipp.js';
+import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, ScreenPop } from '../../src/realtime/contract.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';

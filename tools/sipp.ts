@@ -1,6 +1,6 @@
 /**
  * Test callers: SIPp (Debian sip-tester, /usr/bin/sipp) calling an Asterisk sandbox through
- * its carrier trunk, with the scenarios in test/harness/sipp/.
+ * its carrier trunk, with the scenarios in tools/sipp/.
  *
  * Each call is one sipp process (-m 1), so each has its own outcome, exit code and logs.
  * sipp picks its own free SIP, media and control ports (it scans upwards from 5060, 6000 and
@@ -36,7 +36,7 @@ export interface CallOptions {
   callerName?: string;
   /** How long to ring unanswered before CANCEL, or to talk once answered. Default 2000 ms. */
   holdMs?: number;
-  /** Scenario file name in test/harness/sipp/ or an absolute path. Default 'caller.xml'. */
+  /** Scenario file name in tools/sipp/ or an absolute path. Default 'caller.xml'. */
   scenario?: string;
   /** Echo received RTP back to Asterisk (sipp -rtp_echo). Default false. */
   rtpEcho?: boolean;
@@ -106,7 +106,7 @@ function linearToUlaw(sample: number): number {
 function withAudio(scenario: string, dir: string, file: string): string {
   const text = fs.readFileSync(scenario, 'utf8');
   const marker = '<nop><action><assign assign_to="ticks" value="0" /></action></nop>';
-  if (!text.includes(marker)) throw new Error('test/harness/sipp/caller.xml changed: update withAudio in test/harness/sipp.ts');
+  if (!text.includes(marker)) throw new Error('tools/sipp/caller.xml changed: update withAudio in tools/sipp.ts');
   const out = path.join(dir, 'caller-audio.xml');
   fs.writeFileSync(out, text.replace(marker, `<nop><action><assign assign_to="ticks" value="0" /><exec rtp_stream="${file},-1,0" /></action></nop>`));
   return out;
@@ -221,7 +221,7 @@ function withLiteralWaits(scenario: string, dir: string, holdMs: number): string
     .replace('<recv response="200" rtd="true" timeout="100" ontimeout="tick" />', `<recv response="200" rtd="true" timeout="${ms}" ontimeout="cancel" />`)
     .replace('<recv request="BYE" timeout="100" ontimeout="talk-tick" />', `<recv request="BYE" timeout="${ms}" ontimeout="bye" />`);
   if (!text.includes(`timeout="${ms}" ontimeout="cancel"`) || !text.includes(`timeout="${ms}" ontimeout="bye"`)) {
-    throw new Error('test/harness/sipp/caller.xml changed: update withLiteralWaits in test/harness/sipp.ts');
+    throw new Error('tools/sipp/caller.xml changed: update withLiteralWaits in tools/sipp.ts');
   }
   const file = path.join(dir, 'caller.xml');
   fs.writeFileSync(file, text);

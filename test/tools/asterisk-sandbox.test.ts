@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asteriskAvailable, asteriskRoot, startAsterisk } from './asterisk-sandbox.js';
+import { asteriskAvailable, asteriskRoot, startAsterisk } from '../../tools/asterisk-sandbox.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -68,7 +68,7 @@ if (!available.ok) {
 
   await t.test('a test process killed without stop() leaves no Asterisk and no folder', async (t) => {
     // A child process starts a sandbox and is SIGKILLed: no exit hook can run there.
-    const harness = path.join(REPO, 'test/harness/asterisk-sandbox.ts');
+    const harness = path.join(REPO, 'tools/asterisk-sandbox.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
       import { startAsterisk } from ${JSON.stringify(harness)};
       const a = await startAsterisk();

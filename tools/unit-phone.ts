@@ -22,7 +22,7 @@ export interface UnitPhone {
 /** Adds `[trunk] type=aor contact=sip:127.0.0.1:<port>` to the sandbox and reloads PJSIP. */
 export async function pointTrunkAt(a: AsteriskSandbox, port: number): Promise<void> {
   const site = path.join(a.instDir, 'etc', 'pjsip-site.conf');
-  fs.appendFileSync(site, `\n; test/harness/unit-phone.ts: outbound calls to the unit phone\n[trunk]\ntype = aor\ncontact = sip:${a.sip.host}:${port}\n`);
+  fs.appendFileSync(site, `\n; tools/unit-phone.ts: outbound calls to the unit phone\n[trunk]\ntype = aor\ncontact = sip:${a.sip.host}:${port}\n`);
   await a.cli('module reload res_pjsip.so');
   for (let i = 0; i < 50; i++) {
     if ((await a.cli('pjsip show aor trunk')).includes(`sip:${a.sip.host}:${port}`)) return;
