@@ -19,14 +19,18 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, users: UsersService): void {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
-  app.addHook('onRequest', async (req) => {
+  // A callback hook, not an async one: it does no I/O (the session comes from UsersService's
+  // cache or one prepared statement) and runs on every request.
+  app.addHook('onRequest', (req, _reply, done) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (!token) return;
-    const user = users.userForToken(token);
-    if (user) {
-      req.user = user;
-      req.sessionToken = token;
+    if (token) {
+      const user = users.userForToken(token);
+      if (user) {
+        req.user = user;
+        req.sessionToken = token;
+      }
     }
+    done();
   });
 }
 

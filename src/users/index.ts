@@ -1,3 +1,4 @@
 export { UsersService, type SessionUser, type NewUser } from './users-service.js';
+export { SessionCache, SESSION_CACHE_DEFAULTS, type CachedSession } from './session-cache.js';
 export { hashPassword, verifyPassword } from './password.js';
 export { LoginThrottle, LoginLockedError, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';

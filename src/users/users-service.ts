@@ -1,10 +1,12 @@
 /** Users and their login sessions. The session token lives only in the cookie; we store its hash. */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions, users, type UserRole } from '../db/schema.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { SessionCache } from './session-cache.js';
 
 export interface SessionUser {
   id: number;
@@ -29,14 +31,38 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 // A fixed dummy hash so that an unknown username costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * Accounts and sessions. The session checked on every request comes from an in-memory cache
+ * (session-cache.ts says when it is dropped); every change of a session or an account that can
+ * end a session goes through here, so that the cache is told in the same call.
+ */
 export class UsersService {
+  /** Sessions by token, for the check on every request and socket event. */
+  readonly sessionCache: SessionCache;
+  private readonly sessionRow;
+  /** SQLite's data_version: moves when another connection commits (undefined without a client). */
+  private readonly dataVersion: Database.Statement<[], number> | undefined;
+  private lastDataVersion: number | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly sessionTtlMs: number,
     private readonly now: () => number = Date.now,
     /** Failed logins per username (backoff and lock, whatever the address). */
     readonly loginThrottle: LoginThrottle = new LoginThrottle({ now }),
-  ) {}
+    sessionCache?: SessionCache,
+  ) {
+    this.sessionCache = sessionCache ?? new SessionCache();
+    // Prepared once: building the join as a drizzle query cost more than running it.
+    this.sessionRow = db
+      .select({ user: users, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), eq(users.disabled, false)))
+      .prepare();
+    const client = (db as unknown as { $client?: Database.Database }).$client;
+    this.dataVersion = client?.prepare<[], number>('pragma data_version').pluck();
+  }
 
   async create(u: NewUser): Promise<SessionUser> {
     const passwordHash = await hashPassword(u.password);
@@ -59,6 +85,8 @@ export class UsersService {
       .where(eq(users.id, existing.id))
       .returning()
       .get();
+    // Its sessions stay, but what they carry (role, unit, name) may have changed.
+    this.sessionCache.revokeUser(row.id);
     return toSessionUser(row);
   }
 
@@ -99,18 +127,52 @@ export class UsersService {
     return { token, user: toSessionUser(row), expiresAt };
   }
 
+  /** The user of a live session: not logged out, not expired, the user not disabled. */
   userForToken(token: string): SessionUser | null {
-    const row = this.db
-      .select({ user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, this.now()), eq(users.disabled, false)))
-      .get();
-    return row ? toSessionUser(row.user) : null;
+    const now = this.now();
+    this.dropCacheIfChangedElsewhere();
+    const cached = this.sessionCache.get(token, now);
+    if (cached) return cached;
+    const row = this.sessionRow.get({ hash: tokenHash(token) });
+    if (!row || row.expiresAt <= now) return null;
+    const user = toSessionUser(row.user);
+    this.sessionCache.set(token, { user, expiresAt: row.expiresAt, readAt: now });
+    return user;
   }
 
   logout(token: string): void {
+    this.sessionCache.revoke(token);
     this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token))).run();
+  }
+
+  /** The user can no longer log in and every session of theirs ends. */
+  disable(userId: number): void {
+    this.db.update(users).set({ disabled: true }).where(eq(users.id, userId)).run();
+    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
+    this.sessionCache.revokeUser(userId);
+  }
+
+  /** A new password; every session of the user ends (they log in again with it). */
+  async changePassword(userId: number, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    this.db.transaction((tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+      tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    });
+    this.sessionCache.revokeUser(userId);
+  }
+
+  /**
+   * Another connection (another process on the same file) may have ended a session or disabled
+   * a user: data_version tells that something was committed there, and the cache starts over.
+   */
+  private dropCacheIfChangedElsewhere(): void {
+    if (!this.dataVersion) return;
+    const v = this.dataVersion.get();
+    if (v !== this.lastDataVersion) {
+      if (this.lastDataVersion !== undefined) this.sessionCache.clear();
+      this.lastDataVersion = v;
+    }
   }
 
   purgeExpiredSessions(): number {
