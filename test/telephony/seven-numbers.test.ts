@@ -197,12 +197,15 @@ if (!available.ok) {
     // Greeting done (not played here): the server sends the caller on into the queue.
     const prio = await ariRequest(ast, 'POST', `/channels/${inboundId}/variable?variable=QUEUE_PRIO&value=5`);
     t.equal(prio.status, 204, 'queue priority set by the server');
+    // As Switchboard.sendToQueue marks the call: inherited by the agent legs.
+    await ariRequest(ast, 'POST', `/channels/${inboundId}/variable?variable=__SUNLINE_CALL_ID&value=call-77`);
+    await ariRequest(ast, 'POST', `/channels/${inboundId}/variable?variable=__SUNLINE_CALLER_CHANNEL&value=${inboundId}`);
     const cont = await ariRequest(ast, 'POST', `/channels/${inboundId}/continue?context=sunline-queue&extension=12345&priority=1`);
     t.equal(cont.status, 204, 'ARI continue into sunline-queue');
     await ari.waitFor('StasisEnd of the caller', (e) => e.type === 'StasisEnd' && e.channel?.id === inboundId);
 
     const agent = await ari.waitFor('StasisStart of the agent leg', (e) => e.type === 'StasisStart' && e.args?.[0] === 'agent');
-    t.same(agent.args, ['agent', '7'], 'the queue rings the agent leg into Stasis with the agent id');
+    t.same(agent.args, ['agent', '7', 'call-77', inboundId], 'the queue rings the agent leg into Stasis with the agent id, the call id and the caller channel');
     const agentId = agent.channel?.id ?? '';
     const dialled = await ariGet(ast, `/channels/${agentId}/variable?variable=SUNLINE_DIALLED`);
     t.same(await dialled.json(), { value: '12315' }, 'the agent leg inherits the dialled number (screen-pop)');
@@ -221,6 +224,10 @@ if (!available.ok) {
     // The agent hangs up; the caller continues to the survey step (Queue option c).
     const hangup = await ariRequest(ast, 'DELETE', `/channels/${agentId}`);
     t.equal(hangup.status, 204, 'agent leg hung up');
+    // The call carries its id: [survey] hands the caller to the server, who asks and lets it go.
+    const survey = await ari.waitFor('StasisStart of the survey', (e) => e.type === 'StasisStart' && e.args?.[0] === 'survey');
+    t.same([survey.channel?.id, survey.args], [inboundId, ['survey', 'call-77']], 'the caller is back with the server for the survey, naming its call');
+    await ariRequest(ast, 'DELETE', `/channels/${inboundId}`);
     const result = await call.done;
     t.equal(result.outcome, 'hungup-by-asterisk', `the caller was answered, then released (${result.errors || 'no sipp errors'})`);
     const log = fs.readFileSync(path.join(ast.instDir, 'log/messages.log'), 'utf8');
