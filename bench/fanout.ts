@@ -26,7 +26,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Sunline } from '../src/app.js';
-import type { AgentView, WaitingCaller } from '../src/realtime/contract.js';
+import type { AgentView, WaitingCaller } from '../src/contract/index.js';
 import { percentile, runSunlinePath, Teardown, type BenchOptions } from './lib/run.js';
 
 const { values: a } = parseArgs({

@@ -15,7 +15,7 @@
  */
 import http from 'node:http';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import type { AgentView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../src/realtime/contract.js';
+import type { AgentView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../src/contract/index.js';
 
 export type SimConsole = Socket<ServerToClientEvents, ClientToServerEvents>;
 

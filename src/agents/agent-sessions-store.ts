@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { agentSessions } from '../db/schema.js';
-import type { AgentView } from '../realtime/contract.js';
+import type { AgentView } from '../contract/index.js';
 
 export class AgentSessionsStore {
   constructor(private readonly db: Db) {}

@@ -3,7 +3,7 @@
  * offered), on a call, in wrap-up after a call, or paused with a reason. The device state that
  * app_queue follows is derived from it, so app_queue never rings a busy or absent agent.
  */
-import type { AgentStateName, AgentView } from '../realtime/contract.js';
+import type { AgentStateName, AgentView } from '../contract/index.js';
 import type { AgentDeviceState } from '../telephony/switchboard.js';
 
 export type AgentEvent =

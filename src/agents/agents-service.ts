@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { DomainEvents } from '../events/domain-events.js';
-import type { AgentView } from '../realtime/contract.js';
+import type { AgentView } from '../contract/index.js';
 import type { Switchboard } from '../telephony/switchboard.js';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
 import type { AgentSessionsStore } from './agent-sessions-store.js';

@@ -8,7 +8,7 @@
  * again later.
  */
 import type { Logger } from 'pino';
-import type { AgentView } from '../realtime/contract.js';
+import type { AgentView } from '../contract/index.js';
 
 /** The pause reason of an agent without a console (a code the consoles translate). */
 export const AWAY_REASON = '未连接';

@@ -7,7 +7,7 @@
  * with and without the browser softphone; when media is attached, CallMedia.setMuted is told too
  * (a failure there is logged, the Asterisk mute stands).
  */
-import type { CallControlsView } from '../realtime/contract.js';
+import type { CallControlsView } from '../contract/index.js';
 import type { CallContext } from './call-context.js';
 import { CallError } from './errors.js';
 import type { LiveCall } from './live-calls.js';

@@ -1,5 +1,5 @@
 /** What consoles see of a live call: the waiting caller (shift leads) and the screen-pop (agents). */
-import type { ScreenPop, WaitingCaller, WaitingStage } from '../realtime/contract.js';
+import type { ScreenPop, WaitingCaller, WaitingStage } from '../contract/index.js';
 import type { CallsRepository } from './calls-repository.js';
 import type { LiveCall, LiveState } from './live-calls.js';
 

@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { callEvents, callers, calls, workOrders, type CallState } from '../db/schema.js';
-import type { OrderSummary, RecentCall } from '../realtime/contract.js';
+import type { OrderSummary, RecentCall } from '../contract/index.js';
 import type { WorkOrdersService, Tx } from '../workorders/index.js';
 import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
 

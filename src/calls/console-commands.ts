@@ -4,7 +4,7 @@
  * the in-call controls. Each is one call into the module that owns it (CONVENTIONS.md #4).
  */
 import type { AgentPresence } from '../agents/presence.js';
-import type { ConsoleCommands } from '../realtime/commands.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
 import { screenPop, waitingView } from './call-views.js';

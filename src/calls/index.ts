@@ -9,7 +9,7 @@ import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
-import type { ConsoleCommands } from '../realtime/commands.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
 import { AriClient } from '../telephony/ari/index.js';
 import { AmiGateway } from '../telephony/ami/index.js';
 import { Switchboard } from '../telephony/switchboard.js';

@@ -1,7 +1,7 @@
 /** Console commands when telephony is switched off (SUNLINE_TELEPHONY=false): views work, actions say why not. */
 import type { AgentsService } from '../agents/agents-service.js';
-import type { AgentView, QueueSnapshot, ScreenPop } from '../realtime/contract.js';
-import type { ConsoleCommands } from '../realtime/commands.js';
+import type { AgentView, QueueSnapshot, ScreenPop } from '../contract/index.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
 import { CallError } from './errors.js';
 
 const unavailable = () => Promise.reject(new CallError('ASTERISK_UNAVAILABLE', 'telephony is switched off on this server'));

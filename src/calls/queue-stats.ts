@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
-import type { QueueCounts, QueueStats } from '../realtime/contract.js';
+import type { QueueCounts, QueueStats } from '../contract/index.js';
 import { SHANGHAI_OFFSET_MS } from '../workorders/deadlines/local-time.js';
 
 export const DAY_MS = 86_400_000;

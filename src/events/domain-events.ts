@@ -3,7 +3,7 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../realtime/contract.js';
+import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../contract/index.js';
 
 export type { DeadlineWarning };
 

@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, DtlsParameters, Producer, Router, RtpParameters, WebRtcTransport } from 'mediasoup/types';
 import type { Logger } from '../logging/logger.js';
-import type { MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmup } from '../realtime/contract-media.js';
-import type { MediaCommands } from '../realtime/media-commands.js';
+import type { MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmup } from '../contract/media.js';
+import type { MediaCommands } from '../contract/media-commands.js';
 import type { MediaEnv } from '../config/env.js';
 import { MediaError } from './errors.js';
 import { iceServersFor } from './turn-credentials.js';

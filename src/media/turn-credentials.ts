@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IceEnv } from '../config/env.js';
-import type { MediaIceServer } from '../realtime/contract-media.js';
+import type { MediaIceServer } from '../contract/media.js';
 
 export interface TurnCredential {
   readonly username: string;

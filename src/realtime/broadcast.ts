@@ -2,16 +2,14 @@
  * Domain events → socket.io rooms (CONVENTIONS.md #6), and the snapshots a socket gets on
  * connect, on `sync` and after telephony comes back. Only ids are logged, never phone numbers.
  */
-import type { Server } from 'socket.io';
 import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
-import type { ConsoleCommands } from './commands.js';
-import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/index.js';
 import type { LeadRoom } from './lead-room.js';
 import type { QueueStatsSource } from './routes-lead.js';
-import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type InterServerEvents, type RealtimeSocket, type SocketData } from './session.js';
+import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type RealtimeServer, type RealtimeSocket } from './session.js';
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../logging/logger.js';
 import type { UsersService } from '../users/index.js';
-import type { ConsoleCommands } from './commands.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
 import {
   AgentIdPayload,
   CallIdPayload,
@@ -15,8 +15,8 @@ import {
   SetPriorityPayload,
   WithdrawPayload,
   type ClientToServerEvents,
-} from './contract.js';
-import type { MediaCommands } from './media-commands.js';
+} from '../contract/index.js';
+import type { MediaCommands } from '../contract/media-commands.js';
 import { bare, withPayload, type HandlerContext, type Route } from './route.js';
 import { CONTROLS_ROUTES } from './routes-controls.js';
 import { LEAD_ROUTES } from './routes-lead.js';

@@ -15,7 +15,7 @@
  * - caller numbers of calls upserted and removed within one update travel in `callers`, since
  *   the page remembers numbers of calls it saw waiting.
  */
-import type { AgentView, LeadUpdate, QueueDelta, WaitingCaller } from './contract.js';
+import type { AgentView, LeadUpdate, QueueDelta, WaitingCaller } from '../contract/index.js';
 
 type WaitingOp = { upsert: WaitingCaller } | { remove: true };
 

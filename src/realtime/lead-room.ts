@@ -17,10 +17,10 @@
  *   Immediate mode (`intervalMs` 0) writes to the whole room at once, as before.
  */
 import type { Logger } from '../logging/logger.js';
-import type { QueueDelta, QueueSnapshot } from './contract.js';
+import type { QueueDelta, QueueSnapshot } from '../contract/index.js';
 import { LeadChanges } from './lead-changes.js';
 import { LEADS_ROOM, type RealtimeSocket } from './session.js';
-import type { RealtimeServer } from './broadcast.js';
+import type { RealtimeServer } from './session.js';
 
 export interface LeadRoomOptions {
   io: RealtimeServer;

@@ -4,8 +4,8 @@
  */
 import type { z } from 'zod';
 import type { SessionUser } from '../users/index.js';
-import type { ConsoleCommands } from './commands.js';
-import type { MediaCommands } from './media-commands.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
+import type { MediaCommands } from '../contract/media-commands.js';
 import type { Audience } from './session.js';
 
 export interface HandlerContext {

@@ -1,5 +1,5 @@
 /** Socket routes of contract-controls.ts: agents only, on their own call. */
-import { ControlsCallPayload, DtmfPayload, HoldPayload, MutePayload, UnitTargetPayload, type ControlsClientEvents } from './contract-controls.js';
+import { ControlsCallPayload, DtmfPayload, HoldPayload, MutePayload, UnitTargetPayload, type ControlsClientEvents } from '../contract/controls.js';
 import { withPayload, type Route } from './route.js';
 
 export const CONTROLS_ROUTES: Record<keyof ControlsClientEvents, Route> = {

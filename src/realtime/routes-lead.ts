@@ -1,5 +1,5 @@
 /** Socket routes of contract-lead.ts, and what the leads' statistics come from. */
-import type { LeadClientEvents, QueueStats } from './contract-lead.js';
+import type { LeadClientEvents, QueueStats } from '../contract/lead.js';
 import type { Route } from './route.js';
 
 export const LEAD_ROUTES: Record<keyof LeadClientEvents, Route> = {};

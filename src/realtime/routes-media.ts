@@ -1,6 +1,6 @@
 /** Socket routes of contract-media.ts: agents only; a server without media answers MEDIA_DISABLED. */
-import { MediaConnectPayload, MediaProducePayload, MediaResumePayload, type MediaClientEvents } from './contract-media.js';
-import type { MediaCommands } from './media-commands.js';
+import { MediaConnectPayload, MediaProducePayload, MediaResumePayload, type MediaClientEvents } from '../contract/media.js';
+import type { MediaCommands } from '../contract/media-commands.js';
 import { bare, readOnly, withPayload, type HandlerContext, type Route } from './route.js';
 
 /** Fixed-code refusal when the server runs without a mediasoup worker. */

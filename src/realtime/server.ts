@@ -7,13 +7,13 @@ import { Server } from 'socket.io';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { UsersService } from '../users/index.js';
-import { forwardDomainEvents, sendSnapshots, type RealtimeServer } from './broadcast.js';
-import type { ConsoleCommands } from './commands.js';
+import { forwardDomainEvents, sendSnapshots } from './broadcast.js';
+import type { ConsoleCommands } from '../contract/console-commands.js';
 import { registerHandlers } from './handlers.js';
 import { LeadRoom } from './lead-room.js';
-import type { MediaCommands } from './media-commands.js';
+import type { MediaCommands } from '../contract/media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
-import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeSocket } from './session.js';
+import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeServer, type RealtimeSocket } from './session.js';
 
 export interface RealtimeOptions {
   http: HttpServer;

@@ -10,11 +10,11 @@
  * - everyone connected may `sync`; citizens cannot connect.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { UserRole } from '../db/schema.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import type { SessionUser, UsersService } from '../users/index.js';
-import type { ClientToServerEvents, ServerToClientEvents } from './contract.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/index.js';
 
 export interface SocketData {
   user: SessionUser;
@@ -22,6 +22,7 @@ export interface SocketData {
 
 export type InterServerEvents = Record<string, never>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Which sessions may send an event. */
 export type Audience = 'agent' | 'lead' | 'any';

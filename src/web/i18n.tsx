@@ -1,6 +1,6 @@
 /** A tiny dictionary: zh-CN first, English as a toggle; the choice is kept in localStorage. */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { AgentStateName } from '../realtime/contract.js';
+import type { AgentStateName } from '../contract/index.js';
 import * as common from './messages/common.js';
 import * as lead from './messages/lead.js';
 import * as unit from './messages/unit.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from '../../src/agents/agent-state.js';
-import type { AgentView } from '../../src/realtime/contract.js';
+import type { AgentView } from '../../src/contract/index.js';
 
 const T0 = 1_800_000_000_000;
 const run = (v: AgentView, ev: AgentEvent, now = T0 + 1000) => {

@@ -6,7 +6,7 @@
 import t from 'tap';
 import pino from 'pino';
 import { AgentPresence, AWAY_REASON } from '../../src/agents/presence.js';
-import type { AgentView } from '../../src/realtime/contract.js';
+import type { AgentView } from '../../src/contract/index.js';
 
 const AWAY = 40;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
-import type { ScreenPop } from '../../src/realtime/contract.js';
+import type { ScreenPop } from '../../src/contract/index.js';
 import { placeCall } from '../../tools/sipp.js';
 import { launchBrowser, SHOTS } from '../helpers/browser.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';

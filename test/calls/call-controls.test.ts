@@ -10,7 +10,7 @@ import type { CallContext } from '../../src/calls/call-context.js';
 import type { CallError } from '../../src/calls/errors.js';
 import { LiveCalls, type LiveCall } from '../../src/calls/live-calls.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { CallControlsView } from '../../src/realtime/contract.js';
+import type { CallControlsView } from '../../src/contract/index.js';
 
 const UNITS = [
   { id: 'city-amr', name: '市市场监管局', area: 'hz', kind: 'department', phone: '05722399003' },

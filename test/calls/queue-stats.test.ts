@@ -13,7 +13,7 @@ import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { QueueStatsService, queueStatsAt, shanghaiDayStart } from '../../src/calls/queue-stats.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { createLogger } from '../../src/logging/logger.js';
-import type { QueueStats } from '../../src/realtime/contract.js';
+import type { QueueStats } from '../../src/contract/index.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 

@@ -10,7 +10,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { buildApp, type Sunline } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/realtime/contract.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contract/index.js';
 import type { UserRole } from '../../src/db/schema.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 

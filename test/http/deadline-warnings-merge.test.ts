@@ -1,6 +1,6 @@
 /** The lead page's warning list: today's from GET /api/deadline-warnings/today merged with live ones (pure function). */
 import t from 'tap';
-import type { DeadlineWarning } from '../../src/realtime/contract.js';
+import type { DeadlineWarning } from '../../src/contract/index.js';
 import { MAX_WARNINGS, mergeWarnings } from '../../src/web/lead/warnings.js';
 
 const w = (orderId: number, kind: DeadlineWarning['kind'], deadlineAt: number, at: number): DeadlineWarning => ({ orderId, number: `HZ-${orderId}`, kind, deadlineAt, leadUnitId: null, at });

@@ -11,7 +11,7 @@ import t from 'tap';
 import { placeCall, toneFile } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
-import type { MediaConsumeOffer, MediaSession, ScreenPop } from '../../src/realtime/contract.js';
+import type { MediaConsumeOffer, MediaSession, ScreenPop } from '../../src/contract/index.js';
 
 const MIC_RTP = { codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000, channels: 1 }], encodings: [{ ssrc: 4242 }] };
 

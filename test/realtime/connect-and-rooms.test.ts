@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { AgentView, LeadUpdate, QueueSnapshot, ScreenPop } from '../../src/realtime/contract.js';
+import type { AgentView, LeadUpdate, QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
 import { pop, rig, view } from './fixtures.js';
 
 t.test('connections without a valid session or with a non-console role are refused', async (t) => {

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { AgentView, CallControlsView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/realtime/contract.js';
+import type { AgentView, CallControlsView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/contract/index.js';
 import { attachRealtime, type ConsoleCommands, type Realtime } from '../../src/realtime/index.js';
 import { AppError } from '../../src/http/errors.js';
 import type { UserRole } from '../../src/db/schema.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { EnvError, loadEnv } from '../../src/config/env.js';
-import type { AgentView, ClientToServerEvents, LeadUpdate, QueueSnapshot, ServerToClientEvents, WaitingCaller } from '../../src/realtime/contract.js';
+import type { AgentView, ClientToServerEvents, LeadUpdate, QueueSnapshot, ServerToClientEvents, WaitingCaller } from '../../src/contract/index.js';
 import { backlogBytes } from '../../src/realtime/lead-room.js';
 import { applyLeadUpdate, applySnapshot } from '../../src/web/lead/lead-state.js';
 import { testApp } from '../helpers/app.js';

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
-import type { AgentView, CallControlsView, LeadUpdate, QueueDelta, WaitingCaller } from '../../src/realtime/contract.js';
+import type { AgentView, CallControlsView, LeadUpdate, QueueDelta, WaitingCaller } from '../../src/contract/index.js';
 import { LeadChanges } from '../../src/realtime/lead-changes.js';
 import { applyControls, applyDelta, applyLeadUpdate, applySnapshot, type LeadState } from '../../src/web/lead/lead-state.js';
 

@@ -1,6 +1,6 @@
 /** The lead page's queue state: snapshots and deltas applied in app_queue order (pure function). */
 import t from 'tap';
-import type { AgentView, WaitingCaller } from '../../src/realtime/contract.js';
+import type { AgentView, WaitingCaller } from '../../src/contract/index.js';
 import { applyDelta } from '../../src/web/lead/useLeadSocket.js';
 
 const caller = (callId: string, priority: number, enteredAt: number): WaitingCaller => ({

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
-import type { ClientToServerEvents, QueueStats, ServerToClientEvents } from '../../src/realtime/contract.js';
+import type { ClientToServerEvents, QueueStats, ServerToClientEvents } from '../../src/contract/index.js';
 import type { UserRole } from '../../src/db/schema.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import type { DeadlineWarning } from '../../src/realtime/contract.js';
+import type { DeadlineWarning } from '../../src/contract/index.js';
 import { unitRoomsFor } from '../../src/realtime/session.js';
 import { testApp } from '../helpers/app.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DeadlineWarning } from '../../src/realtime/contract.js';
+import type { DeadlineWarning } from '../../src/contract/index.js';
 import { rig } from './fixtures.js';
 
 t.test("unit handlers connect to their unit's room: their own deadline warnings, nothing else", async (t) => {

@@ -6,8 +6,8 @@
  */
 import t from 'tap';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-import type { AgentView } from '../../src/realtime/contract.js';
-import type { QueueDelta } from '../../src/realtime/contract.js';
+import type { AgentView } from '../../src/contract/index.js';
+import type { QueueDelta } from '../../src/contract/index.js';
 
 t.test('an agent without a console is paused as 未连接 and unpaused when it is back', async (t) => {
   const asterisk = await sandbox(t);

@@ -13,7 +13,7 @@ import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import { unitPhone } from '../../tools/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
-import type { AgentView, CallControlsView, ScreenPop } from '../../src/realtime/contract.js';
+import type { AgentView, CallControlsView, ScreenPop } from '../../src/contract/index.js';
 import type { AmiEvent } from '../../src/telephony/ami/index.js';
 
 interface AriBridge {

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-import type { ScreenPop } from '../../src/realtime/contract.js';
+import type { ScreenPop } from '../../src/contract/index.js';
 
 t.test('a caller who hangs up while waiting leaves an abandoned call and a missed-call order', async (t) => {
   const asterisk = await sandbox(t);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-import type { QueueSnapshot, ScreenPop } from '../../src/realtime/contract.js';
+import type { QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
 
 t.test('server down: calls wait in the queue through the dialplan fallback and are adopted on start', async (t) => {
   const asterisk = await sandbox(t);

@@ -7,7 +7,7 @@ import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
-import type { AgentView, ScreenPop } from '../../src/realtime/contract.js';
+import type { AgentView, ScreenPop } from '../../src/contract/index.js';
 
 async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
   const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });

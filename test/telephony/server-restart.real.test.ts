@@ -18,7 +18,7 @@ import { placeCall } from '../../tools/sipp.js';
 import { unitPhone } from '../../tools/unit-phone.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
-import type { ScreenPop } from '../../src/realtime/contract.js';
+import type { ScreenPop } from '../../src/contract/index.js';
 import type { Sunline } from '../../src/app.js';
 
 type AriChannel = { id: string; name: string; dialplan: { context: string } };

@@ -7,7 +7,7 @@ import t from 'tap';
 import { placeCall, type CallHandle } from '../../tools/sipp.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
-import type { AgentView, ScreenPop } from '../../src/realtime/contract.js';
+import type { AgentView, ScreenPop } from '../../src/contract/index.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { surveyResultOf } from '../../src/calls/survey.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ConsoleCommands } from '../../realtime/commands.js';
-import { DtmfPayload, HoldPayload, MutePayload, UnitTargetPayload } from '../../realtime/contract.js';
+import type { ConsoleCommands } from '../../contract/console-commands.js';
+import { DtmfPayload, HoldPayload, MutePayload, UnitTargetPayload } from '../../contract/index.js';
 import { requireRole } from '../auth.js';
 
 /** REST twins of the console's socket commands (for integrations and scripts). */

@@ -3,8 +3,13 @@
  * agents: `interface` is the Local channel that enters Stasis as the agent leg, `stateInterface`
  * the `Stasis:<agent>` device state the server sets over ARI.
  */
-import type { AmiGateway } from './gateway.js';
-import type { AmiActionResult, AmiEvent, AmiQueueEntry, AmiQueueMember, AmiQueueParams, AmiQueueSummary } from './types.js';
+import type { AmiActionResult, AmiEvent, AmiFieldValue, AmiQueueEntry, AmiQueueMember, AmiQueueParams, AmiQueueSummary } from './types.js';
+
+/** What the queue actions need of the AMI connection (AmiGateway has it). */
+export interface AmiActions {
+  action(name: string, fields?: Readonly<Record<string, AmiFieldValue>>): Promise<AmiActionResult>;
+  list(name: string, fields?: Readonly<Record<string, AmiFieldValue>>): Promise<AmiEvent[]>;
+}
 
 /** QueueAdd fields. */
 export interface QueueAddInput {
@@ -37,7 +42,7 @@ export interface QueueStatusResult {
 
 /** Queue control via the gateway; reach it as `ami.queues`. */
 export class QueueControl {
-  constructor(private readonly ami: AmiGateway) {}
+  constructor(private readonly ami: AmiActions) {}
 
   /** QueueAdd. Rejects `AMI_ACTION_FAILED` ("Unable to add interface: Already there") when present. */
   add(m: QueueAddInput): Promise<AmiActionResult> {

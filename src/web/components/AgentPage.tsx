@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
-import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../realtime/contract.js';
+import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../contract/index.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
 import { LangToggle, PAUSE_REASONS, useI18n } from '../i18n.js';

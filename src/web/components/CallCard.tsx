@@ -1,4 +1,4 @@
-import type { ScreenPop } from '../../realtime/contract.js';
+import type { ScreenPop } from '../../contract/index.js';
 import { dateTime, duration } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { outcomeLabel, statusLabel } from './status-label.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CallControlsView } from '../../realtime/contract.js';
+import type { CallControlsView } from '../../contract/index.js';
 import type { UnitInfo } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { UnitPicker } from './UnitPicker.js';

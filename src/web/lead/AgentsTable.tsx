@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentView, CallControlsView } from '../../realtime/contract.js';
+import type { AgentView, CallControlsView } from '../../contract/index.js';
 import { duration } from '../format.js';
 import { PAUSE_REASONS, useI18n } from '../i18n.js';
 

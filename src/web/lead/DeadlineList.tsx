@@ -1,4 +1,4 @@
-import type { DeadlineWarning } from '../../realtime/contract.js';
+import type { DeadlineWarning } from '../../contract/index.js';
 import { dateTime } from '../format.js';
 import { useI18n } from '../i18n.js';
 

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { AgentView, WaitingCaller } from '../../realtime/contract.js';
+import type { AgentView, WaitingCaller } from '../../contract/index.js';
 import { logout, type User } from '../api.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
 import { zh as leadMessages } from '../messages/lead.js';

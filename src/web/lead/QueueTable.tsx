@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentView, WaitingCaller } from '../../realtime/contract.js';
+import type { AgentView, WaitingCaller } from '../../contract/index.js';
 import { duration } from '../format.js';
 import { useI18n } from '../i18n.js';
 

@@ -1,4 +1,4 @@
-import type { QueueStats, WaitingCaller } from '../../realtime/contract.js';
+import type { QueueStats, WaitingCaller } from '../../contract/index.js';
 import { duration } from '../format.js';
 import { useI18n } from '../i18n.js';
 

@@ -3,7 +3,7 @@
  * numbered `queue:delta` (the server's merged updates, src/realtime/lead-changes.ts) is applied in
  * order, and a gap in the numbers means one was missed, so the page asks for a fresh snapshot.
  */
-import type { AgentView, CallControlsView, DeadlineWarning, LeadUpdate, QueueDelta, QueueSnapshot, QueueStats, WaitingCaller } from '../../realtime/contract.js';
+import type { AgentView, CallControlsView, DeadlineWarning, LeadUpdate, QueueDelta, QueueSnapshot, QueueStats, WaitingCaller } from '../../contract/index.js';
 
 export interface LeadState {
   connected: boolean;

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../realtime/contract.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.js';
 import { applyControls, applyLeadUpdate, applySnapshot, type LeadState } from './lead-state.js';
 import { loadTodayWarnings, mergeWarnings } from './warnings.js';
 

@@ -1,5 +1,5 @@
 /** Deadline warnings on the lead page: today's raised before the page opened (REST) merged with live ones. */
-import type { DeadlineWarning } from '../../realtime/contract.js';
+import type { DeadlineWarning } from '../../contract/index.js';
 
 /** Newest first, at most this many. */
 export const MAX_WARNINGS = 20;

@@ -11,7 +11,7 @@ type Consumer = types.Consumer;
 type Producer = types.Producer;
 type Transport = types.Transport;
 import type { Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, MediaWarmup, ServerToClientEvents } from '../../realtime/contract.js';
+import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, MediaWarmup, ServerToClientEvents } from '../../contract/index.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult<T> = Parameters<Ack<T>>[0];

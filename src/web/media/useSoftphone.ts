@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../realtime/contract.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/index.js';
 import { SignalError, SoftphoneSession, type SoftphoneStatus } from './softphone-session.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
-import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../realtime/contract.js';
+import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../contract/index.js';
 import { logout, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';

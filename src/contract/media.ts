@@ -10,7 +10,7 @@
  * login instead of on the first call. `media:reset`: the media server restarted; open again.
  */
 import { z } from 'zod';
-import type { Ack } from './contract.js';
+import type { Ack } from './ack.js';
 
 /** mediasoup's DTLS parameters (checked for shape; mediasoup checks the rest). */
 export const DtlsParametersSchema = z.object({

@@ -4,7 +4,7 @@
  * Sessions are per console tab (`socketId`); the agent id always comes from the login session.
  */
 import type { z } from 'zod';
-import type { MediaConnectPayload, MediaProducePayload, MediaSession, MediaWarmup } from './contract-media.js';
+import type { MediaConnectPayload, MediaProducePayload, MediaSession, MediaWarmup } from './media.js';
 
 export interface MediaCommands {
   /** Opens (or re-opens) this tab's WebRTC session: router capabilities + send/recv transports. */

@@ -3,7 +3,7 @@
  * only calls it (one method per incoming socket event, CONVENTIONS.md #4). Methods reject with
  * fixed-code errors (`code` + `statusCode`, see http/errors.ts) which are sent back in the ack.
  */
-import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop } from './contract.js';
+import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop } from './index.js';
 
 export interface ConsoleCommands {
   /** Current state of an agent (`logged_out` if unknown). */

@@ -5,7 +5,7 @@
  * call: the agent id is the session user's.
  */
 import { z } from 'zod';
-import type { Ack } from './contract.js';
+import type { Ack } from './ack.js';
 
 /** State of the three-way call's unit leg: being dialled, or talking in the agent's bridge. */
 export type ConferenceLegState = 'dialing' | 'up';

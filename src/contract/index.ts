@@ -1,15 +1,18 @@
 /**
  * The one typed socket.io contract, shared by the server (src/realtime) and the web app
- * (src/web). Payloads coming in are still validated with the zod schemas below.
+ * (src/web). Payloads coming in are still validated with the zod schemas below. src/contract is
+ * a leaf: it imports only zod (checked by dependency-cruiser in npm test).
  */
 import { z } from 'zod';
-import type { ControlsClientEvents, ControlsServerEvents } from './contract-controls.js';
-import type { LeadClientEvents, LeadServerEvents } from './contract-lead.js';
-import type { MediaClientEvents, MediaServerEvents } from './contract-media.js';
+import type { Ack } from './ack.js';
+import type { ControlsClientEvents, ControlsServerEvents } from './controls.js';
+import type { LeadClientEvents, LeadServerEvents } from './lead.js';
+import type { MediaClientEvents, MediaServerEvents } from './media.js';
 
-export * from './contract-controls.js';
-export * from './contract-lead.js';
-export * from './contract-media.js';
+export type { Ack } from './ack.js';
+export * from './controls.js';
+export * from './lead.js';
+export * from './media.js';
 
 export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused'] as const;
 export type AgentStateName = (typeof AGENT_STATES)[number];
@@ -119,7 +122,6 @@ export interface CallUpdate {
   reason?: string;
 }
 
-export type Ack<T = unknown> = (res: { ok: true; data?: T } | { ok: false; error: { code: string; message: string } }) => void;
 
 /** A work order is due soon or overdue (signing for it, or handling it). */
 export interface DeadlineWarning {
