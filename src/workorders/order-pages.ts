@@ -3,6 +3,12 @@
  * order, and how many match (counted up to a cap). Each query is shaped so SQLite reads about
  * one page of index entries rather than sorting every match (docs/performance.md, "Work
  * orders"); EXPLAIN QUERY PLAN of each shape is checked in test/workorders/queries.test.ts.
+ *
+ * Every value is a placeholder bound when the query runs, so a query depends only on the
+ * filter's shape (which conditions, how many statuses or short terms, the sort): for platform
+ * staff (no scope condition) each shape is built and prepared once per connection and reused
+ * (issue 18: building the SQL with drizzle was ~40 % of a request). Scoped lists build theirs
+ * per request: their SQL carries the scope's units.
  */
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
@@ -30,6 +36,34 @@ export interface Found {
 /** A scope as a condition on the column that holds the order id (work_orders.id or the FTS rowid). */
 export type ScopeOn = (orderId: SQLWrapper) => SQL | undefined;
 
+/** Values of the placeholders of one query, by name. */
+type Values = Record<string, unknown>;
+const ph = (name: string) => sql.placeholder(name);
+
+/** A drizzle query prepared on the better-sqlite3 driver (synchronous). */
+interface Runnable {
+  all(values?: Values): unknown[];
+  get(values?: Values): unknown;
+}
+
+/** Shapes kept per connection; beyond this many (an unusual mix of filters) they start over. */
+const MAX_SHAPES = 512;
+const shapesByDb = new WeakMap<Db, Map<string, Runnable>>();
+
+/** The query of `key` prepared once on `db`; without a key, built and prepared for this run only. */
+function prepared(db: Db, key: string | undefined, build: () => { prepare(): unknown }): Runnable {
+  if (key === undefined) return build().prepare() as Runnable;
+  let shapes = shapesByDb.get(db);
+  if (!shapes) shapesByDb.set(db, (shapes = new Map()));
+  let q = shapes.get(key);
+  if (!q) {
+    q = build().prepare() as Runnable;
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(key, q);
+  }
+  return q;
+}
+
 /**
  * The page of `filter` within `scope` (a WHERE condition; undefined: every order). Given as a
  * ScopeOn, a newest-first text search tests the scope on the FTS rowid, so that its count
@@ -38,20 +72,30 @@ export type ScopeOn = (orderId: SQLWrapper) => SQL | undefined;
 export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: OrderFilter, now: number, limit: number, offset: number): Found {
   const statuses = statusesOf(filter);
   if (statuses?.length === 0) return { rows: [], n: 0 };
-  const text = textSearch(filter.q);
+  const v: Values = { limit, offset, armLimit: limit + offset };
+  const text = textSearch(filter.q, v);
   const on = (id: SQLWrapper) => (typeof scope === 'function' ? scope(id) : scope);
-  const others = [...filterConditions(filter, now), ...text.like];
+  const others = [...filterConditions(filter, now, v), ...text.like];
   const conds = [on(workOrders.id), ...others];
-  const inStatus = statuses ? [inArray(workOrders.status, [...statuses])] : [];
+  statuses?.forEach((s, i) => (v[`s${i}`] = s));
+  const inStatus = statuses ? [inArray(workOrders.status, statuses.map((_, i) => ph(`s${i}`)))] : [];
+  // Only an unscoped query is the same SQL for every caller with this shape of filter.
+  const key = scope === undefined ? shapeKey(filter, statuses, text) : undefined;
   if (text.match !== undefined) {
     return filter.sort === 'deadlineAt'
-      ? pageSorted(db, 'deadlineAt', [...conds, ...inStatus, inMatches(text.match)], limit, offset)
+      ? pageSorted(db, key && `sorted:${key}`, 'deadlineAt', [...conds, ...inStatus, inMatches()], v)
       : typeof scope === 'function'
-        ? searchNewestFirst(db, text.match, on(workOrdersFts.rowid), [...others, ...inStatus], limit, offset)
-        : searchNewestFirst(db, text.match, undefined, [...conds, ...inStatus], limit, offset);
+        ? searchNewestFirst(db, undefined, on(workOrdersFts.rowid), [...others, ...inStatus], v)
+        : searchNewestFirst(db, key && `search:${key}`, undefined, [...conds, ...inStatus], v);
   }
-  if (statuses && statuses.length > 1) return pageMerged(db, filter.sort, conds, statuses, limit, offset);
-  return pageSorted(db, filter.sort, [...conds, ...inStatus], limit, offset);
+  if (statuses && statuses.length > 1) return pageMerged(db, key && `merged:${key}`, filter.sort, conds, statuses, v);
+  return pageSorted(db, key && `sorted:${key}`, filter.sort, [...conds, ...inStatus], v);
+}
+
+/** What decides a list query's SQL (never a value). */
+function shapeKey(f: OrderFilter, statuses: readonly OrderStatus[] | undefined, text: { match: string | undefined; like: SQL[] }): string {
+  const has = (x: unknown) => (x === undefined || x === null || x === '' || x === false ? 0 : 1);
+  return [f.sort ?? 'createdAt', statuses?.length ?? '*', has(f.category), has(f.channel), has(f.leadUnitId), has(f.overdue), has(f.createdFrom !== undefined), has(f.createdTo !== undefined), text.like.length, has(text.match)].join(',');
 }
 
 /** The statuses a filter admits (its own, and only those awaiting a reply when overdue); undefined: any. */
@@ -61,16 +105,16 @@ export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
   return own ? own.filter((s) => AWAITING_REPLY.includes(s)) : AWAITING_REPLY;
 }
 
-function filterConditions(f: OrderFilter, now: number): Array<SQL | undefined> {
+function filterConditions(f: OrderFilter, now: number, v: Values): Array<SQL | undefined> {
   const conds: Array<SQL | undefined> = [];
-  if (f.category) conds.push(eq(workOrders.category, f.category));
-  if (f.channel) conds.push(eq(workOrders.channel, f.channel));
-  if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, f.leadUnitId));
+  if (f.category) conds.push(eq(workOrders.category, ph('category'))), (v['category'] = f.category);
+  if (f.channel) conds.push(eq(workOrders.channel, ph('channel'))), (v['channel'] = f.channel);
+  if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, ph('leadUnitId'))), (v['leadUnitId'] = f.leadUnitId);
   // Unary + keeps the deadline bound off the index range: as a range SQLite would fetch and
   // sort every overdue order; checked on the rows walked in list order, a page reads ~a page.
-  if (f.overdue) conds.push(sql`+${workOrders.deadlineAt} < ${now}`);
-  if (f.createdFrom !== undefined) conds.push(gte(workOrders.createdAt, f.createdFrom));
-  if (f.createdTo !== undefined) conds.push(lte(workOrders.createdAt, f.createdTo));
+  if (f.overdue) conds.push(sql`+${workOrders.deadlineAt} < ${ph('now')}`), (v['now'] = now);
+  if (f.createdFrom !== undefined) conds.push(gte(workOrders.createdAt, ph('createdFrom'))), (v['createdFrom'] = f.createdFrom);
+  if (f.createdTo !== undefined) conds.push(lte(workOrders.createdAt, ph('createdTo'))), (v['createdTo'] = f.createdTo);
   return conds;
 }
 
@@ -81,17 +125,18 @@ function orderBy(sort: OrderSort | undefined): SQL[] {
     : [desc(workOrders.createdAt), desc(workOrders.id)];
 }
 
-function pageSorted(db: Db, sort: OrderSort | undefined, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
+function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined, conds: Array<SQL | undefined>, v: Values): Found {
   const where = and(...conds);
-  const rows = db
-    .select()
-    .from(workOrders)
-    .where(where)
-    .orderBy(...orderBy(sort))
-    .limit(limit)
-    .offset(offset)
-    .all();
-  return { rows, n: countUpToCap(db, db.select({ one: sql`1` }).from(workOrders).where(where)) };
+  const rows = prepared(db, key && `rows:${key}`, () =>
+    db
+      .select()
+      .from(workOrders)
+      .where(where)
+      .orderBy(...orderBy(sort))
+      .limit(ph('limit'))
+      .offset(ph('offset')),
+  ).all(v) as WorkOrderRow[];
+  return { rows, n: countUpToCap(db, key && `count:${key}`, () => db.select({ one: sql`1` }).from(workOrders).where(where), v) };
 }
 
 /**
@@ -99,29 +144,40 @@ function pageSorted(db: Db, sort: OrderSort | undefined, conds: Array<SQL | unde
  * sort every match. Each status takes its first offset+limit ids in order from its own index
  * range (work_orders_status_created_idx / _status_deadline_order_idx) and only those are merged.
  */
-function pageMerged(
-  db: Db,
-  sort: OrderSort | undefined,
-  conds: Array<SQL | undefined>,
-  statuses: readonly OrderStatus[],
-  limit: number,
-  offset: number,
-): Found {
-  const order = sql.join(orderBy(sort), sql`, `);
-  const arms = statuses.map(
-    (s) =>
-      sql`select * from (select ${workOrders.id} as id, ${workOrders.createdAt} as c, ${workOrders.deadlineAt} as d from ${workOrders} where ${and(eq(workOrders.status, s), ...conds)} order by ${order} limit ${limit + offset})`,
-  );
-  const merged = sort === 'deadlineAt' ? sql`d is null, d, id` : sql`c desc, id desc`;
-  const ids = db.all<{ id: number }>(sql`select id from (${sql.join(arms, sql` union all `)}) order by ${merged} limit ${limit} offset ${offset}`).map((r) => r.id);
+function pageMerged(db: Db, key: string | undefined, sort: OrderSort | undefined, conds: Array<SQL | undefined>, statuses: readonly OrderStatus[], v: Values): Found {
+  const ids = (
+    prepared(db, key && `ids:${key}`, () => {
+      const order = sql.join(orderBy(sort), sql`, `);
+      const arms = statuses.map(
+        (_, i) =>
+          sql`select * from (select ${workOrders.id} as id, ${workOrders.createdAt} as c, ${workOrders.deadlineAt} as d from ${workOrders} where ${and(eq(workOrders.status, ph(`s${i}`)), ...conds)} order by ${order} limit ${ph('armLimit')})`,
+      );
+      const merged = sort === 'deadlineAt' ? sql`d is null, d, id` : sql`c desc, id desc`;
+      return db
+        .select({ id: sql<number>`id` })
+        .from(sql`(${sql.join(arms, sql` union all `)})`)
+        .orderBy(merged)
+        .limit(ph('limit'))
+        .offset(ph('offset'));
+    }).all(v) as Array<{ id: number }>
+  ).map((r) => r.id);
   const rows = rowsInOrder(db, ids);
-  const where = and(inArray(workOrders.status, [...statuses]), ...conds);
-  return { rows, n: countUpToCap(db, db.select({ one: sql`1` }).from(workOrders).where(where)) };
+  const where = and(inArray(workOrders.status, statuses.map((_, i) => ph(`s${i}`))), ...conds);
+  return { rows, n: countUpToCap(db, key && `count:${key}`, () => db.select({ one: sql`1` }).from(workOrders).where(where), v) };
 }
 
 /** The order rows of `ids`, in that order. */
 export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
-  const byId = new Map(ids.length > 0 ? db.select().from(workOrders).where(inArray(workOrders.id, [...ids])).all().map((r) => [r.id, r]) : []);
+  if (ids.length === 0) return [];
+  const v: Values = {};
+  ids.forEach((id, i) => (v[`id${i}`] = id));
+  const rows = prepared(db, `rowsInOrder:${ids.length}`, () =>
+    db
+      .select()
+      .from(workOrders)
+      .where(inArray(workOrders.id, ids.map((_, i) => ph(`id${i}`)))),
+  ).all(v) as WorkOrderRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is WorkOrderRow => r !== undefined);
 }
 
@@ -132,34 +188,83 @@ export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
  * the order orders are taken and created_at is the time of that insert, so this is the
  * created-at order of every order the system takes itself.
  */
-function searchNewestFirst(db: Db, match: string, ftsScope: SQL | undefined, conds: Array<SQL | undefined>, limit: number, offset: number): Found {
-  const matching = and(sql`${workOrdersFts} match ${match}`, ftsScope);
-  const rows = db
-    .select(getTableColumns(workOrders))
-    .from(workOrdersFts)
-    .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
-    .where(and(matching, ...conds))
-    .orderBy(desc(workOrdersFts.rowid))
-    .limit(limit)
-    .offset(offset)
-    .all();
+function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | undefined, conds: Array<SQL | undefined>, v: Values): Found {
+  const matching = and(sql`${workOrdersFts} match ${ph('match')}`, ftsScope);
+  const rows = prepared(db, key && `rows:${key}`, () =>
+    db
+      .select(getTableColumns(workOrders))
+      .from(workOrdersFts)
+      .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
+      .where(and(matching, ...conds))
+      .orderBy(desc(workOrdersFts.rowid))
+      .limit(ph('limit'))
+      .offset(ph('offset')),
+  ).all(v) as WorkOrderRow[];
   // Without conditions on the order row the FTS index (and the scope on its rowid) counts.
-  const matched = conds.every((c) => c === undefined)
-    ? db.select({ one: sql`1` }).from(workOrdersFts).where(matching)
-    : db
-        .select({ one: sql`1` })
-        .from(workOrdersFts)
-        .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
-        .where(and(matching, ...conds));
-  return { rows, n: countUpToCap(db, matched) };
+  const matched = () =>
+    conds.every((c) => c === undefined)
+      ? db.select({ one: sql`1` }).from(workOrdersFts).where(matching)
+      : db
+          .select({ one: sql`1` })
+          .from(workOrdersFts)
+          .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
+          .where(and(matching, ...conds));
+  return { rows, n: countUpToCap(db, key && `count:${key}`, matched, v) };
 }
 
 /**
  * Counting every match of a broad filter over a million orders costs more than the page
- * itself: count up to TOTAL_CAP + 1 (the caller says when there are more).
+ * itself: count up to TOTAL_CAP + 1 (the caller says when there are more). Walking up to
+ * 10,001 index entries is still about half of a list's time (~170–330 µs at 20,000 orders),
+ * so an unscoped count is kept until the database changes: the key is the query's shape and
+ * values, and the memo starts over when this connection has changed a row (total_changes(),
+ * triggers included) or another connection has committed (data_version) — a count is never
+ * older than the last change.
  */
-export function countUpToCap(db: Db, matched: { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } }): number {
-  return db.select({ n: count() }).from(matched.limit(TOTAL_CAP + 1).as('matched')).get()?.n ?? 0;
+function countUpToCap(db: Db, key: string | undefined, matched: () => { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } }, v: Values): number {
+  const memo = key === undefined ? undefined : countMemo(db);
+  const memoKey = memo && `${key}|${JSON.stringify(v, (k, x: unknown) => (k === 'limit' || k === 'offset' || k === 'armLimit' ? undefined : x))}`;
+  const known = memoKey === undefined ? undefined : memo?.get(memoKey);
+  if (known !== undefined) return known;
+  const row = prepared(db, key, () => db.select({ n: count() }).from(matched().limit(TOTAL_CAP + 1).as('matched'))).get(v) as { n: number } | undefined;
+  const n = row?.n ?? 0;
+  if (memoKey !== undefined) memo?.set(memoKey, n);
+  return n;
+}
+
+/** Counts kept per connection while nothing changes (see countUpToCap); at most this many. */
+const MAX_COUNTS = 1024;
+
+interface CountMemo {
+  readonly counts: Map<string, number>;
+  readonly generation: { get(): unknown };
+  last: string | undefined;
+}
+
+const countMemos = new WeakMap<Db, CountMemo | null>();
+
+/** The connection's counts, emptied if anything changed since they were taken; null without a client. */
+function countMemo(db: Db): { get(k: string): number | undefined; set(k: string, n: number): void } | undefined {
+  let m = countMemos.get(db);
+  if (m === undefined) {
+    const client = (db as unknown as { $client?: { prepare(source: string): { raw(on: boolean): { get(): unknown } } } }).$client;
+    m = client ? { counts: new Map(), generation: client.prepare('select total_changes(), data_version from pragma_data_version').raw(true), last: undefined } : null;
+    countMemos.set(db, m);
+  }
+  if (!m) return undefined;
+  const memo = m;
+  const generation = String(memo.generation.get());
+  if (generation !== memo.last) {
+    memo.counts.clear();
+    memo.last = generation;
+  }
+  return {
+    get: (k) => memo.counts.get(k),
+    set: (k, n) => {
+      if (memo.counts.size >= MAX_COUNTS) memo.counts.clear();
+      memo.counts.set(k, n);
+    },
+  };
 }
 
 /**
@@ -171,16 +276,21 @@ const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').n
 /**
  * The trigram tokenizer only indexes runs of 3+ characters, so a shorter term can never MATCH:
  * those fall back to LIKE on the subject. Longer terms are quoted as FTS5 phrases (no query
- * syntax from users) and must all occur.
+ * syntax from users) and must all occur. Values go into `v` (match, like0…).
  */
-function textSearch(q: string | undefined): { match: string | undefined; like: SQL[] } {
+function textSearch(q: string | undefined, v: Values): { match: string | undefined; like: SQL[] } {
   const terms = (q ?? '').trim().split(/\s+/).filter(Boolean);
   const long = terms.filter((t) => [...t].length >= 3);
   const short = terms.filter((t) => [...t].length < 3);
-  const like = short.map((t) => sql`${workOrders.subject} like ${`%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
-  return { match: long.length > 0 ? long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ') : undefined, like };
+  const like = short.map((t, i) => {
+    v[`like${i}`] = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql`${workOrders.subject} like ${ph(`like${i}`)} escape '\\'`;
+  });
+  const match = long.length > 0 ? long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ') : undefined;
+  if (match !== undefined) v['match'] = match;
+  return { match, like };
 }
 
-function inMatches(match: string): SQL {
-  return sql`${workOrders.id} in (select rowid from ${workOrdersFts} where ${workOrdersFts} match ${match})`;
+function inMatches(): SQL {
+  return sql`${workOrders.id} in (select rowid from ${workOrdersFts} where ${workOrdersFts} match ${ph('match')})`;
 }

@@ -10,7 +10,7 @@ import { workOrders } from '../db/schema.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { findPage, TOTAL_CAP } from './order-pages.js';
-import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
+import { listEvents, orderStatements, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
 import { findUnitPage, unitPageApplies } from './unit-pages.js';
 
@@ -122,18 +122,21 @@ export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: 
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
 }
 
-/** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */
+/**
+ * One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope.
+ * Both reads are statements prepared once (repository.ts orderStatements).
+ */
 export function getOrderDetail(db: Db, scope: OrderScope, id: number): OrderDetail {
   const view = getOrderView(db, scope, id);
-  const history = listEvents(db, id);
+  const history = orderStatements(db).events(id);
   return { ...view, history: view.reporterHidden ? history.map(hideReporterInEvent) : history };
 }
 
 /** One order as this scope may see it; ORDER_NOT_FOUND when it is missing or out of scope. */
 export function getOrderView(db: Db, scope: OrderScope, id: number): OrderView {
-  const row = db.select().from(workOrders).where(eq(workOrders.id, id)).get();
-  if (!row || !canSee(scope, row)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
-  return toView(row, scope);
+  const order = orderStatements(db).find(id);
+  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
+  return viewOfOrder(order, scope);
 }
 
 /**

@@ -199,6 +199,12 @@ function prepareOrderStatements(db: Db) {
     .where(and(eq(workOrders.id, idIs), eq(workOrders.version, versionIs)))
     .returning({ version: workOrders.version })
     .prepare();
+  const events = db
+    .select()
+    .from(workOrderEvents)
+    .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
+    .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
+    .prepare();
   return {
     find(id: number): WorkOrder | undefined {
       const row = find.get({ id });
@@ -211,6 +217,8 @@ function prepareOrderStatements(db: Db) {
     insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
     /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
     takeCall: (id: number, agentId: number, now: number, version: number): number | undefined => takeCall.get({ id, agentId, now, expected: version })?.version,
+    /** The order's history, oldest first (as listEvents). */
+    events: (orderId: number): WorkOrderEventRecord[] => events.all({ orderId }).map(toEventRecord),
   };
 }
 
