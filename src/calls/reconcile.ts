@@ -133,8 +133,13 @@ export class Reconciler {
   }
 
   private async reconcile(snap: AsteriskSnapshot, before: ReadonlySet<string>, guard: Guard): Promise<void> {
-    for (const [channelId, call] of await resumeUnfinished(this.o, this.deps, snap, guard)) if (call.state === 'front_door') this.sendOn.set(channelId, call);
-    for (const action of planReconcile(snap, this.view(before), this.o.switchboard.queue)) {
+    // Calls resumed from the database are judged by this snapshot too (a caller gone while we were down).
+    const judged = new Set(before);
+    for (const [channelId, call] of await resumeUnfinished(this.o, this.deps, snap, guard)) {
+      judged.add(channelId);
+      if (call.state === 'front_door') this.sendOn.set(channelId, call);
+    }
+    for (const action of planReconcile(snap, this.view(judged), this.o.switchboard.queue)) {
       const key = action.do === 'adopt_in_stasis' ? action.channel.channelId : action.do === 'adopt_queued' ? action.entry.channelId : action.channelId;
       await guard(key, action.do, () => this.carryOut(action));
     }
