@@ -18,6 +18,8 @@ import { ConfigStore } from './config/files/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
+import { AriClient } from './telephony/ari/index.js';
+import { AmiGateway } from './telephony/ami/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
@@ -86,15 +88,20 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
     });
-    // Browser audio (mediasoup); null without a worker. It reaches ARI through the call path.
-    let callPath: CallPath | undefined;
-    const media = await startMedia({ env, log, ari: () => callPath?.ari ?? null });
+    // The telephony connections (none with SUNLINE_TELEPHONY=false): each client owns its
+    // connection, reconnects forever and reports its health; closed last (closers run backwards).
+    const telephony = env.telephony ? { ari: new AriClient({ ...env.ari, logger: log }), ami: new AmiGateway({ ...env.ami, logger: log }) } : null;
+    if (telephony) closers.push(async () => void (await Promise.all([telephony.ari.close(), telephony.ami.close()])));
+    // Browser audio (mediasoup); null without a worker.
+    const media = await startMedia({ env, log, ari: () => telephony?.ari ?? null });
     if (media) checks['media'] = () => ({ ...media.health() });
-    const calls = buildCallPath({ env, db: db.db, orders, config, users, events, log, ...(media ? { media: media.calls } : {}) });
-    callPath = calls;
+    const calls = buildCallPath({ env, db: db.db, orders, config, users, events, log, telephony, ...(media ? { media: media.calls } : {}) });
     closers.push(() => calls.close());
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
+    // Connected once the call path listens: its first signals are the connections coming up.
+    telephony?.ari.start();
+    telephony?.ami.start();
     // Today's statistics for shift leads; republished (throttled) as calls change.
     const queueStats = new QueueStatsService({ db: db.db, events, log, hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name });
     closers.push(() => queueStats.close());

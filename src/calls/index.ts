@@ -10,8 +10,8 @@ import type { DomainEvents } from '../events/domain-events.js';
 import { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
-import { AriClient } from '../telephony/ari/index.js';
-import { AmiGateway } from '../telephony/ami/index.js';
+import type { AriClient } from '../telephony/ari/index.js';
+import type { AmiGateway } from '../telephony/ami/index.js';
 import { Switchboard } from '../telephony/switchboard.js';
 import type { UsersService } from '../users/index.js';
 import type { WorkOrdersService } from '../workorders/index.js';
@@ -35,15 +35,26 @@ export interface CallPath {
   close(): Promise<void>;
 }
 
-export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersService; config: ConfigStore; users: UsersService; events: DomainEvents; log: Logger; media?: CallMedia }): CallPath {
+export interface CallPathDeps {
+  env: Env;
+  db: Db;
+  orders: WorkOrdersService;
+  config: ConfigStore;
+  users: UsersService;
+  events: DomainEvents;
+  log: Logger;
+  /** The telephony connections app.ts owns (started after this, closed after this); null: switched off. */
+  telephony: { ari: AriClient; ami: AmiGateway } | null;
+  media?: CallMedia;
+}
+
+export function buildCallPath(deps: CallPathDeps): CallPath {
   const { env, log, events } = deps;
-  if (!env.telephony) {
+  if (!deps.telephony) {
     const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
     return { commands: offlineConsole(agents), center: null, ari: null, ami: null, checks: {}, close: async () => agents.close() };
   }
-  // Each client owns its connection, reconnects forever and reports its health.
-  const ari = new AriClient({ ...env.ari, logger: log });
-  const ami = new AmiGateway({ ...env.ami, logger: log });
+  const { ari, ami } = deps.telephony;
   const switchboard = new Switchboard({ ari, ami, log });
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
   const system = deps.users.systemUser();
@@ -55,8 +66,6 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
   });
-  ari.start();
-  ami.start();
   return {
     commands: consoleCommands(center),
     center,
@@ -66,7 +75,6 @@ export function buildCallPath(deps: { env: Env; db: Db; orders: WorkOrdersServic
     async close() {
       await center.close();
       agents.close();
-      await Promise.all([ari.close(), ami.close()]);
     },
   };
 }
