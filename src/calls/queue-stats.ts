@@ -19,16 +19,11 @@ import type { Db } from '../db/connection.js';
 import { callEvents, calls } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { QueueCounts, QueueStats } from '../contract/index.js';
-import { SHANGHAI_OFFSET_MS } from '../workorders/deadlines/local-time.js';
+import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 
-export const DAY_MS = 86_400_000;
 /** The 15-second answer target (15秒接通). */
 export const ANSWER_TARGET_MS = 15_000;
 
-/** Shanghai midnight (ms) of the day that contains `ms`. */
-export function shanghaiDayStart(ms: number): number {
-  return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
-}
 
 const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
 const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;

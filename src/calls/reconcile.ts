@@ -19,7 +19,7 @@
  * the channel and the reason, kept for /health/ready's detail, and retried with backoff.
  */
 import type { Logger } from 'pino';
-import { backoffDelay } from '../telephony/backoff.js';
+import { backoffDelay } from '../lib/backoff.js';
 import type { AsteriskSnapshot, QueueEntry, StasisChannel, SurveyChannel } from '../telephony/switchboard.js';
 import type { CallContext } from './call-context.js';
 import type { LiveCall } from './live-calls.js';

@@ -11,7 +11,7 @@ import * as mediasoup from 'mediasoup';
 import type { Router, Worker } from 'mediasoup/types';
 import type { MediaEnv } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
-import { Backoff } from '../telephony/backoff.js';
+import { Backoff } from '../lib/backoff.js';
 import { ROUTER_CODECS } from './codecs.js';
 import { MediaError } from './errors.js';
 

@@ -8,12 +8,8 @@ import { sql } from 'drizzle-orm';
 import { counters } from '../db/schema.js';
 import type { Db } from '../db/connection.js';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+import { shanghaiDate } from '../lib/shanghai-time.js';
 
-/** `YYYYMMDD` of `now` (epoch ms) in Beijing time. */
-export function shanghaiDate(now: number): string {
-  return new Date(now + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 /**
  * The order-number allocator of `db`'s connection: `(now) => number`, to call inside the

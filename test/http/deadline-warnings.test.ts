@@ -1,7 +1,7 @@
 /** GET /api/deadline-warnings/today: today's (Shanghai day) raised warnings for leads and admins, newest first. */
 import t from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
-import { shanghaiDayStart } from '../../src/calls/queue-stats.js';
+import { shanghaiDayStart } from '../../src/lib/shanghai-time.js';
 import { MAX_TODAY_WARNINGS } from '../../src/http/routes/deadline-warnings-routes.js';
 import { testApp } from '../helpers/app.js';
 

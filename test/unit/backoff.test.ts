@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Backoff, backoffDelay } from '../../src/telephony/backoff.js';
+import { Backoff, backoffDelay } from '../../src/lib/backoff.js';
 
 const noJitter = () => 0;
 const fullJitter = () => 1;

@@ -1,7 +1,7 @@
 /** Today's deadline warnings (Asia/Shanghai day) for shift leads and admins: the lead page lists them on load. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { shanghaiDayStart } from '../../calls/queue-stats.js';
+import { shanghaiDayStart } from '../../lib/shanghai-time.js';
 import { DEADLINE_WARNING_KINDS } from '../../db/schema.js';
 import type { DbOrTx } from '../../workorders/repository.js';
 import { warningsSince } from '../../workorders/deadlines/warnings-repository.js';

@@ -19,7 +19,7 @@
 import { EventEmitter } from 'node:events';
 import Manager from 'asterisk-manager';
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from '../backoff.js';
+import { Backoff, type BackoffOptions } from '../../lib/backoff.js';
 import { TelephonyError, isTelephonyError } from '../errors.js';
 import { redactNumbers } from '../ari/redact.js';
 import type { TelephonyHealth } from '../ari/client.js';

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from '../backoff.js';
+import { Backoff, type BackoffOptions } from '../../lib/backoff.js';
 import type { AriEvent, AriEventOf, AriEventType, Bridge, Channel } from './generated/ari-types.js';
 import { AriEventSocket, type ConnectionState } from './event-socket.js';
 import { AriRest, ariBaseUrl, type AriParamsArg, type AriResult } from './rest.js';

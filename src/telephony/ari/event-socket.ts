@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { Backoff, type BackoffOptions } from '../backoff.js';
+import { Backoff, type BackoffOptions } from '../../lib/backoff.js';
 import type { AriEvent } from './generated/ari-types.js';
 import { redactNumbers } from './redact.js';
 

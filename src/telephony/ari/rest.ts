@@ -14,7 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Pool, type Dispatcher } from 'undici';
-import { backoffDelay, type BackoffOptions } from '../backoff.js';
+import { backoffDelay, type BackoffOptions } from '../../lib/backoff.js';
 import { TelephonyError, type TelephonyErrorCode } from '../errors.js';
 import { ARI_OPERATIONS, type AriOperationId, type AriOperations } from './generated/ari-types.js';
 import { failureCode, isConnectionFailure, isRepeatable, isSafeMethod } from './retry-policy.js';

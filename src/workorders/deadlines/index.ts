@@ -4,7 +4,6 @@
  * Pure functions, no I/O. Semantics: docs/workorder-lifecycle.md#deadlines.
  */
 export {
-  SHANGHAI_OFFSET_MS,
   dayOf,
   formatDate,
   formatShanghai,

@@ -1,14 +1,9 @@
 /**
- * Shanghai local dates and times from epoch milliseconds, independent of the machine's TZ.
- *
- * Mainland China has kept UTC+8 all year since 1991 (no daylight saving), so a fixed +08:00
- * offset is exact for every date this system handles; we never ask the host's time zone
- * database (a server running with TZ=UTC or a container without tzdata gives the same answer).
+ * Shanghai local dates and times as day numbers and minutes, for the working-day arithmetic
+ * (the offset and the day itself: src/lib/shanghai-time.ts).
  */
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../lib/shanghai-time.js';
 
-/** Asia/Shanghai offset from UTC, fixed: no DST since 1991. */
-export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** A Shanghai calendar date as a whole number of days since 1970-01-01 (a local "day number"). */
