@@ -113,6 +113,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     const http = Fastify({
       // Access log: the socket peer, and personal data in query strings and bodies masked.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Fastify types its instance by the logger's type
       loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger,
       bodyLimit: 1024 * 1024,
       // X-Forwarded-For only from the configured proxies (SUNLINE_TRUST_PROXY); otherwise the socket

@@ -185,6 +185,6 @@ export class LiveCalls {
   private own(c: LiveCall): CallFields {
     const call = this.byId.get(c.callId);
     // A call finished meanwhile keeps its last state for whoever still holds it.
-    return call === c ? call : (c as CallFields);
+    return call === c ? call : c;
   }
 }

@@ -113,8 +113,9 @@ export class Reconciler {
         this.failing.delete(key);
       } catch (err) {
         const before = this.failing.get(key);
-        const reason = (err as { code?: unknown }).code ?? (err as Error).message;
-        const f = { step, reason: String(reason), attempts: (before?.attempts ?? 0) + 1, since: before?.since ?? this.o.now() };
+        const code = (err as { code?: unknown }).code;
+        const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : 'unknown error';
+        const f = { step, reason, attempts: (before?.attempts ?? 0) + 1, since: before?.since ?? this.o.now() };
         this.failing.set(key, f);
         this.log.warn({ err, key, step, attempts: f.attempts }, 'reconcile failed for one channel; will retry');
       }

@@ -5,7 +5,6 @@
 import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contract/index.js';
 import type { LeadRoom } from './lead-room.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type RealtimeServer, type RealtimeSocket } from './session.js';
@@ -95,8 +94,8 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
         log.error({ err, domainEvent: name }, 'forwarding a domain event failed');
       }
     };
-    events.on(name, safe as never);
-    return () => events.off(name, safe as never);
+    events.on(name, safe);
+    return () => events.off(name, safe);
   });
   return () => subscribed.forEach((off) => off());
 }

@@ -103,7 +103,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
         unsubscribe();
         leads.close();
         io.local.disconnectSockets(true);
-        await Promise.allSettled([...io._nsps.values()].map((nsp) => nsp.adapter.close()));
+        await Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close()));
         // Not io.close(): it would also close the HTTP server, which Fastify owns.
         io.engine.close();
         log.info('realtime closed');

@@ -75,7 +75,7 @@ export class DirWatcher {
 
   private checkDir(): void {
     if (this.closed) return;
-    let ino: number | null = null;
+    let ino: number | null;
     try {
       ino = fs.statSync(this.opts.dir).ino;
     } catch {

@@ -64,7 +64,7 @@ export class YamlSource {
         const pair = node.items.find((p) => keyText(p.key) === String(seg));
         if (pair) {
           next = pair.value;
-          nextKey = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : null;
+          nextKey = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? pair.key : null;
         }
       } else if (isSeq(node) && typeof seg === 'number') {
         next = node.items[seg];

@@ -15,7 +15,8 @@ export interface DueStatesRoutesOptions extends ScopeOptions {
 }
 
 const Ids = z.preprocess(
-  (x) => (x === undefined ? [] : String(x).split(',').filter(Boolean)),
+  // A repeated ?ids= arrives as a list; anything but text is left for the schema to refuse.
+  (x) => (x === undefined ? [] : typeof x === 'string' ? x.split(',').filter(Boolean) : Array.isArray(x) ? x.join(',').split(',').filter(Boolean) : x),
   z.array(z.coerce.number().int().positive()).max(MAX_DUE_IDS),
 );
 const Due = z.enum(['on_time', 'due_soon', 'overdue']).nullable();

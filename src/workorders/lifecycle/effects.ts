@@ -202,11 +202,14 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
   },
 };
 
+/** A list of unit ids (the payload may come from outside and is checked at runtime). */
+const isUnitList = (v: unknown): v is readonly string[] => Array.isArray(v) && v.every((u) => textOf(u) !== undefined);
+
 function dispatchEffect({ order, action, now }: { order: OrderState; action: DispatchPayload; now: number }): Effect | Refusal {
   const lead = textOf(action.leadUnitId);
   if (!lead) return missing('leadUnitId', 'choose the lead unit');
-  const co = action.coUnitIds ?? [];
-  if (!Array.isArray(co) || co.some((u) => !textOf(u))) return refuse('INVALID_FIELD', '"coUnitIds" must be a list of unit ids');
+  const co: unknown = action.coUnitIds ?? [];
+  if (!isUnitList(co)) return refuse('INVALID_FIELD', '"coUnitIds" must be a list of unit ids');
   if (co.includes(lead)) return refuse('INVALID_FIELD', `unit ${lead} cannot be both the lead and a co-handling unit`);
   if (new Set(co).size !== co.length) return refuse('INVALID_FIELD', '"coUnitIds" lists a unit twice');
   if (order.fields.category === null) return missing('category', 'the time limit depends on the category');

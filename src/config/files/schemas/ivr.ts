@@ -103,8 +103,9 @@ export function checkIvr(raw: unknown, { report }: CheckContext): void {
     asArray(asRecord(root.menu)?.options).forEach((o, i) => {
       const d = asRecord(o)?.digit;
       if (d === undefined) return;
-      if (seen.has(String(d))) report(['menu', 'options', i, 'digit'], `menu.options[${i}].digit: key "${String(d)}" is used twice`);
-      seen.add(String(d));
+      const key = typeof d === 'string' || typeof d === 'number' ? String(d) : JSON.stringify(d);
+      if (seen.has(key)) report(['menu', 'options', i, 'digit'], `menu.options[${i}].digit: key "${key}" is used twice`);
+      seen.add(key);
     });
   }
 }
