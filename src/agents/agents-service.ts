@@ -8,20 +8,17 @@
 import type { Logger } from 'pino';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { AgentView } from '../contract/index.js';
+import { defineErrors } from '../errors/index.js';
+import { TelephonyError } from '../telephony/errors.js';
 import type { Switchboard } from '../telephony/switchboard.js';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
 import type { AgentSessionsStore } from './agent-sessions-store.js';
 
-export class AgentError extends Error {
-  constructor(
-    readonly code: 'AGENT_STATE_CONFLICT' | 'ASTERISK_UNAVAILABLE',
-    message: string,
-    readonly statusCode = code === 'AGENT_STATE_CONFLICT' ? 409 : 503,
-  ) {
-    super(message);
-    this.name = 'AgentError';
-  }
-}
+/** Agents' refusals (CONVENTIONS.md #5); telephony being down is telephony's ASTERISK_UNAVAILABLE. */
+export class AgentError extends defineErrors('AgentError', {
+  /** Not possible in the agent's current state (agent-state.ts). */
+  AGENT_STATE_CONFLICT: [409, "not possible in the agent's current state"],
+}) {}
 
 export interface AgentsServiceOptions {
   switchboard: Switchboard | null;
@@ -201,7 +198,7 @@ export class AgentsService {
   }
 
   private requireSwitchboard(): Switchboard {
-    if (!this.o.switchboard?.isUp()) throw new AgentError('ASTERISK_UNAVAILABLE', 'the telephony server is unavailable');
+    if (!this.o.switchboard?.isUp()) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'no switchboard, or it is down' });
     return this.o.switchboard;
   }
 

@@ -1,12 +1,14 @@
 /**
  * The console commands (realtime/commands.ts) composed from the call path's modules: views for
  * agents and shift leads, the agents' state changes, answer and reject, the leads' actions and
- * the in-call controls. Each is one call into the module that owns it (CONVENTIONS.md #4).
+ * the in-call controls. Each is one call into the module that owns it (CONVENTIONS.md #4); a
+ * command on a call whose Asterisk leg is gone is refused as CALL_NOT_FOUND (calls/errors.ts).
  */
 import type { AgentPresence } from '../agents/presence.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
+import { callEndedOnGone } from './errors.js';
 import { screenPop, waitingView } from './call-views.js';
 import type { LeadActions } from './lead-actions.js';
 import type { Offers } from './offers.js';
@@ -51,17 +53,17 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
     consoleConnected: (agentId) => presence.connected(agentId),
     consoleClosed: (agentId) => presence.disconnected(agentId),
     wrapUpDone: (agentId) => agents.wrapUpDone(agentId),
-    answer: (agentId, callId) => offers.answer(agentId, callId),
-    reject: (agentId, callId) => offers.reject(agentId, callId),
-    setPriority: (callId, priority) => lead.setPriority(callId, priority),
-    withdraw: (callId, agentId) => lead.withdraw(callId, agentId),
+    answer: (agentId, callId) => callEndedOnGone(callId, () => offers.answer(agentId, callId)),
+    reject: (agentId, callId) => callEndedOnGone(callId, () => offers.reject(agentId, callId)),
+    setPriority: (callId, priority) => callEndedOnGone(callId, () => lead.setPriority(callId, priority)),
+    withdraw: (callId, agentId) => callEndedOnGone(callId, () => lead.withdraw(callId, agentId)),
     callControls: (agentId) => controls.current(agentId),
-    hangup: (agentId, callId) => controls.hangup(agentId, callId),
-    hold: (agentId, callId, held) => controls.hold(agentId, callId, held),
-    mute: (agentId, callId, muted) => controls.mute(agentId, callId, muted),
-    sendDtmf: (agentId, callId, digits) => controls.sendDtmf(agentId, callId, digits),
-    transfer: (agentId, callId, unitId) => controls.transfer(agentId, callId, unitId),
-    conference: (agentId, callId, unitId) => controls.conference(agentId, callId, unitId),
-    dropConference: (agentId, callId) => controls.dropConference(agentId, callId),
+    hangup: (agentId, callId) => callEndedOnGone(callId, () => controls.hangup(agentId, callId)),
+    hold: (agentId, callId, held) => callEndedOnGone(callId, () => controls.hold(agentId, callId, held)),
+    mute: (agentId, callId, muted) => callEndedOnGone(callId, () => controls.mute(agentId, callId, muted)),
+    sendDtmf: (agentId, callId, digits) => callEndedOnGone(callId, () => controls.sendDtmf(agentId, callId, digits)),
+    transfer: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.transfer(agentId, callId, unitId)),
+    conference: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.conference(agentId, callId, unitId)),
+    dropConference: (agentId, callId) => callEndedOnGone(callId, () => controls.dropConference(agentId, callId)),
   };
 }

@@ -2,9 +2,9 @@
 import type { AgentsService } from '../agents/agents-service.js';
 import type { AgentView, QueueSnapshot, ScreenPop } from '../contract/index.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
-import { CallError } from './errors.js';
+import { TelephonyError } from '../telephony/errors.js';
 
-const unavailable = () => Promise.reject(new CallError('ASTERISK_UNAVAILABLE', 'telephony is switched off on this server'));
+const unavailable = () => Promise.reject(new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'telephony is switched off on this server' }));
 
 export function offlineConsole(agents: AgentsService, now: () => number = Date.now): ConsoleCommands {
   return {

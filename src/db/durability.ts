@@ -18,6 +18,7 @@
  * rejects with DB_NOT_DURABLE (503) and the database health check fails until a restart.
  */
 import fs from 'node:fs';
+import { defineErrors } from '../errors/index.js';
 
 export type SyncMode = 'full' | 'normal' | 'group';
 
@@ -25,12 +26,11 @@ export type SyncMode = 'full' | 'normal' | 'group';
 export type FsyncFn = (file: string) => Promise<void>;
 
 /** The change was committed but could not be confirmed on disk (fixed code, HTTP 503). */
-export class DurabilityError extends Error {
-  readonly code = 'DB_NOT_DURABLE';
-  readonly statusCode = 503;
+export class DurabilityError extends defineErrors('DurabilityError', {
+  DB_NOT_DURABLE: [503, 'the change was saved but could not be confirmed on disk; check it before retrying'],
+}) {
   constructor(readonly reason: Error) {
-    super('the change was saved but could not be confirmed on disk; check it before retrying');
-    this.name = 'DurabilityError';
+    super('DB_NOT_DURABLE', undefined, { cause: reason });
   }
 }
 

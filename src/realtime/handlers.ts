@@ -3,6 +3,7 @@
  * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
  * themselves: the agent id is the session user's, never taken from the payload.
  */
+import { AppError, errorBody, isCodedError, type ErrorBody } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { UsersService } from '../users/index.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
@@ -25,7 +26,7 @@ import { mayUse, sessionToken, type RealtimeSocket } from './session.js';
 
 export type { HandlerContext } from './route.js';
 
-type AckResult = { ok: true; data?: unknown } | { ok: false; error: { code: string; message: string } };
+type AckResult = { ok: true; data?: unknown } | ({ ok: false } & ErrorBody);
 
 export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
   ...CONTROLS_ROUTES,
@@ -46,15 +47,8 @@ export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
   'lead:withdraw': withPayload('lead', WithdrawPayload, (c, p) => c.commands.withdraw(p.callId, p.agentId)),
 };
 
-const fail = (code: string, message: string): AckResult => ({ ok: false, error: { code, message } });
-
-/** Our fixed-code errors (AppError and lower layers' equivalents): same test as http/error-handler. */
-function codedError(err: unknown): { code: string; message: string; statusCode: number } | null {
-  if (typeof err !== 'object' || err === null) return null;
-  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
-  if (typeof e.code !== 'string' || !/^[A-Z][A-Z0-9_]+$/.test(e.code) || typeof e.statusCode !== 'number') return null;
-  return { code: e.code, statusCode: e.statusCode, message: typeof e.message === 'string' ? e.message : e.code };
-}
+/** A refusal ack: the same body as an HTTP error reply (src/errors/error-body.ts). */
+const refuse = (err: unknown): AckResult => ({ ok: false, ...errorBody(err) });
 
 export interface HandlerDeps {
   users: UsersService;
@@ -88,11 +82,11 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   const current = token ? deps.users.userForToken(token) : null;
   if (!current || current.id !== user.id || current.role !== user.role) {
     log.info('socket session ended; disconnecting');
-    reply(fail('UNAUTHENTICATED', 'login required'));
+    reply(refuse(new AppError('UNAUTHENTICATED')));
     socket.disconnect(true);
     return;
   }
-  if (!mayUse(user, route.audience)) return reply(fail('FORBIDDEN', 'not allowed for your role'));
+  if (!mayUse(user, route.audience)) return reply(refuse(new AppError('FORBIDDEN')));
 
   let payload: unknown;
   if (route.schema) {
@@ -101,7 +95,8 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      return reply(fail('VALIDATION_FAILED', `the request is invalid${issue ? ` (${where}${issue.message})` : ''}`));
+      const message = `${AppError.catalogue.VALIDATION_FAILED.message}${issue ? ` (${where}${issue.message})` : ''}`;
+      return reply(refuse(new AppError('VALIDATION_FAILED', message)));
     }
     payload = parsed.data;
   }
@@ -112,13 +107,9 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
     if (!route.readOnly) await deps.durable?.();
     reply(data === undefined ? { ok: true } : { ok: true, data });
   } catch (err) {
-    const coded = codedError(err);
-    if (coded) {
-      if (coded.statusCode >= 500) log.error({ err }, 'socket command failed');
-      else log.info({ code: coded.code }, 'socket command refused');
-      return reply(fail(coded.code, coded.message));
-    }
-    log.error({ err }, 'socket command crashed');
-    reply(fail('INTERNAL', 'internal error'));
+    if (!isCodedError(err)) log.error({ err }, 'socket command crashed');
+    else if (err.statusCode >= 500) log.error({ err }, 'socket command failed');
+    else log.info({ code: err.code }, 'socket command refused');
+    reply(refuse(err));
   }
 }

@@ -1,20 +1,11 @@
 /** Socket routes of contract-media.ts: agents only; a server without media answers MEDIA_DISABLED. */
 import { MediaConnectPayload, MediaProducePayload, MediaResumePayload, type MediaClientEvents } from '../contract/media.js';
 import type { MediaCommands } from '../contract/media-commands.js';
+import { MediaError } from '../media/errors.js';
 import { bare, readOnly, withPayload, type HandlerContext, type Route } from './route.js';
 
-/** Fixed-code refusal when the server runs without a mediasoup worker. */
-export class MediaDisabledError extends Error {
-  readonly code = 'MEDIA_DISABLED';
-  readonly statusCode = 503;
-  constructor() {
-    super('browser audio is not available on this server');
-    this.name = 'MediaDisabledError';
-  }
-}
-
 function media(c: HandlerContext): MediaCommands {
-  if (!c.media) throw new MediaDisabledError();
+  if (!c.media) throw new MediaError('MEDIA_DISABLED');
   return c.media;
 }
 

@@ -3,22 +3,30 @@
  * failures are translated into these at the gateway, so nothing above `telephony/` ever sees an
  * HTTP status from Asterisk, a `fetch failed` TypeError or an AMI `Response: Error` block.
  */
+import { defineErrors } from '../errors/index.js';
 
-/** Each code defined once, with its HTTP status and a fixed, internals-free message. */
-export const TELEPHONY_ERRORS = {
-  ASTERISK_UNAVAILABLE: { statusCode: 503, message: 'Telephony is unavailable' },
-  ASTERISK_TIMEOUT: { statusCode: 504, message: 'Telephony did not answer in time' },
-  ASTERISK_AUTH_FAILED: { statusCode: 503, message: 'Telephony rejected our credentials' },
-  CALL_NOT_FOUND: { statusCode: 404, message: 'Call not found' },
-  ARI_NOT_FOUND: { statusCode: 404, message: 'Telephony resource not found' },
-  ARI_CONFLICT: { statusCode: 409, message: 'Telephony resource is in a conflicting state' },
-  ARI_BAD_REQUEST: { statusCode: 400, message: 'Telephony rejected the request' },
-  ARI_UNPROCESSABLE: { statusCode: 422, message: 'Telephony could not process the request' },
-  ARI_PRECONDITION_FAILED: { statusCode: 412, message: 'Call is not in a state that allows this' },
-  ARI_ERROR: { statusCode: 502, message: 'Telephony returned an unexpected error' },
-  AMI_ACTION_FAILED: { statusCode: 502, message: 'Telephony action failed' },
-  AMI_INVALID_FIELD: { statusCode: 400, message: 'Invalid telephony action field' },
-} as const satisfies Record<string, { statusCode: number; message: string }>;
+/**
+ * Each code defined once, with its HTTP status and a fixed, internals-free message.
+ * CHANNEL_GONE is the telephony layer's own "no such channel": the calls layer translates it
+ * (CALL_NOT_FOUND in the public API means only "no such live call", src/calls/errors.ts).
+ */
+const TelephonyErrorBase = defineErrors('TelephonyError', {
+  ASTERISK_UNAVAILABLE: [503, 'the telephony server is unavailable'],
+  ASTERISK_TIMEOUT: [504, 'Telephony did not answer in time'],
+  ASTERISK_AUTH_FAILED: [503, 'Telephony rejected our credentials'],
+  /** The Asterisk channel (call leg) is gone: ARI 404 on /channels, or 400 "Channel not found". */
+  CHANNEL_GONE: [404, 'The call leg is gone'],
+  ARI_NOT_FOUND: [404, 'Telephony resource not found'],
+  ARI_CONFLICT: [409, 'Telephony resource is in a conflicting state'],
+  ARI_BAD_REQUEST: [400, 'Telephony rejected the request'],
+  ARI_UNPROCESSABLE: [422, 'Telephony could not process the request'],
+  ARI_PRECONDITION_FAILED: [412, 'Call is not in a state that allows this'],
+  ARI_ERROR: [502, 'Telephony returned an unexpected error'],
+  AMI_ACTION_FAILED: [502, 'Telephony action failed'],
+  AMI_INVALID_FIELD: [400, 'Invalid telephony action field'],
+});
+
+export const TELEPHONY_ERRORS = TelephonyErrorBase.catalogue;
 
 /** One of the fixed telephony error codes. */
 export type TelephonyErrorCode = keyof typeof TELEPHONY_ERRORS;
@@ -37,18 +45,13 @@ export interface TelephonyErrorOptions {
  * An error with a fixed `code` and HTTP `statusCode`; `message` is the fixed text for the code.
  * The HTTP error handler renders it; `detail` carries Asterisk's own words.
  */
-export class TelephonyError extends Error {
-  readonly code: TelephonyErrorCode;
-  readonly statusCode: number;
+export class TelephonyError extends TelephonyErrorBase {
+  declare readonly code: TelephonyErrorCode;
   readonly detail: string | undefined;
   readonly ariStatus: number | undefined;
 
   constructor(code: TelephonyErrorCode, opts: TelephonyErrorOptions = {}) {
-    const def = TELEPHONY_ERRORS[code];
-    super(def.message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'TelephonyError';
-    this.code = code;
-    this.statusCode = def.statusCode;
+    super(code, undefined, { cause: opts.cause });
     this.detail = opts.detail;
     this.ariStatus = opts.ariStatus;
   }
@@ -59,7 +62,7 @@ export class TelephonyError extends Error {
   }
 }
 
-/** Type guard, optionally for one code: `isTelephonyError(e, 'CALL_NOT_FOUND')`. */
+/** Type guard, optionally for one code: `isTelephonyError(e, 'CHANNEL_GONE')`. */
 export function isTelephonyError(e: unknown, code?: TelephonyErrorCode): e is TelephonyError {
   return e instanceof TelephonyError && (code === undefined || e.code === code);
 }

@@ -64,7 +64,7 @@ export class ExternalMedia {
     try {
       await ari.channels.hangup(channelId);
     } catch (err) {
-      if (!(isTelephonyError(err) && (err.code === 'CALL_NOT_FOUND' || err.code === 'ARI_NOT_FOUND'))) throw err;
+      if (!(isTelephonyError(err) && (err.code === 'CHANNEL_GONE' || err.code === 'ARI_NOT_FOUND'))) throw err;
     }
   }
 

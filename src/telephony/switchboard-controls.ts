@@ -17,7 +17,7 @@ export const TRANSFER_CONTEXT = 'sunline-transfer';
 /** How a unit's phone is dialled: out through the carrier trunk (its AOR carries the contact). */
 export const unitEndpoint = (phone: string) => `PJSIP/${phone}@trunk`;
 
-const gone = (err: unknown) => isTelephonyError(err) && (err.code === 'CALL_NOT_FOUND' || err.code === 'ARI_NOT_FOUND');
+const gone = (err: unknown) => isTelephonyError(err) && (err.code === 'CHANNEL_GONE' || err.code === 'ARI_NOT_FOUND');
 
 export class SwitchboardControls {
   constructor(

@@ -75,7 +75,7 @@ export class SwitchboardPrompts {
       if (r.digit !== null) await this.ari.playbacks.stop(playbackId).catch(() => undefined);
       return r;
     } catch (err) {
-      if (isTelephonyError(err) && err.code === 'CALL_NOT_FOUND') return { digit: null, reason: 'gone' };
+      if (isTelephonyError(err) && err.code === 'CHANNEL_GONE') return { digit: null, reason: 'gone' };
       throw err;
     } finally {
       timers.forEach(clearTimeout);

@@ -207,7 +207,7 @@ export class Switchboard {
     try {
       await this.ari.channels.hangup(channelId, { reason });
     } catch (err) {
-      if (!(isTelephonyError(err) && err.code === 'CALL_NOT_FOUND')) throw err;
+      if (!(isTelephonyError(err) && err.code === 'CHANNEL_GONE')) throw err;
     }
   }
 
@@ -233,7 +233,7 @@ export class Switchboard {
       // Out of Stasis (409) or gone (404): its StasisEnd may still be on the way and is no hang-up
       // (a real one also comes as AMI Hangup), so the channel stays in `leaving`.
       if (isTelephonyError(err, 'ARI_CONFLICT')) return;
-      if (!isTelephonyError(err, 'CALL_NOT_FOUND')) this.leaving.delete(channelId);
+      if (!isTelephonyError(err, 'CHANNEL_GONE')) this.leaving.delete(channelId);
       throw err;
     }
   }
@@ -266,7 +266,7 @@ export class Switchboard {
       await this.ari.channels.continueInDialplan(callerChannelId, { context: 'survey', extension: 's', priority: 1 });
     } catch (err) {
       this.leaving.delete(callerChannelId);
-      if (!(isTelephonyError(err) && err.code === 'CALL_NOT_FOUND')) throw err;
+      if (!(isTelephonyError(err) && err.code === 'CHANNEL_GONE')) throw err;
     }
   }
 
@@ -326,7 +326,7 @@ export class Switchboard {
     try {
       await this.ari.bridges.destroy(bridgeId);
     } catch (err) {
-      if (!(isTelephonyError(err) && (err.code === 'ARI_NOT_FOUND' || err.code === 'CALL_NOT_FOUND'))) throw err;
+      if (!(isTelephonyError(err) && (err.code === 'ARI_NOT_FOUND' || err.code === 'CHANNEL_GONE'))) throw err;
     }
   }
 

@@ -12,6 +12,7 @@
  * usernames cannot grow the map without end. Unknown usernames are counted the same way, so the lock does not
  * tell which accounts exist.
  */
+import { defineErrors } from '../errors/index.js';
 
 export interface LoginThrottleOptions {
   readonly maxFailures?: number;
@@ -118,13 +119,11 @@ export class LoginThrottle {
 const keyOf = (username: string) => username.trim().normalize('NFKC').toLowerCase();
 
 /** A login for a locked username: 429 with a fixed code and when to try again (Retry-After). */
-export class LoginLockedError extends Error {
-  readonly code = 'LOGIN_LOCKED';
-  readonly statusCode = 429;
-  readonly retryAfterSeconds: number;
+export class LoginLockedError extends defineErrors('LoginLockedError', {
+  LOGIN_LOCKED: [429, 'too many failed logins for this account; try again later'],
+}) {
+  declare readonly retryAfterSeconds: number;
   constructor(retryAfterMs: number) {
-    super('too many failed logins for this account; try again later');
-    this.name = 'LoginLockedError';
-    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super('LOGIN_LOCKED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
   }
 }

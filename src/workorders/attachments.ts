@@ -14,39 +14,29 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderAttachments } from '../db/schema.js';
 import { extensionFits, MEDIA_TYPES, sanitizeFileName, sniffKind, type AttachmentKind } from './attachments-sniff.js';
+import { defineErrors } from '../errors/index.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, type Actor, type OrderAction } from './lifecycle/index.js';
 import { insertEvent, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 import { findInScope, type OrderScope } from './scope.js';
 import type { WorkOrdersService } from './workorders-service.js';
 
-export const ATTACHMENT_ERRORS = {
+export class AttachmentError extends defineErrors('AttachmentError', {
   /** No file in the upload. */
-  ATTACHMENT_MISSING: 400,
+  ATTACHMENT_MISSING: [400, 'attach at least one file'],
   /** A file of zero bytes. */
-  ATTACHMENT_EMPTY: 400,
+  ATTACHMENT_EMPTY: [400, 'the file is empty'],
   /** The upload is not multipart/form-data, or a field is malformed. */
-  ATTACHMENT_BAD_UPLOAD: 400,
-  ATTACHMENT_NOT_FOUND: 404,
-  ATTACHMENT_TOO_LARGE: 413,
-  ATTACHMENTS_TOO_MANY: 413,
+  ATTACHMENT_BAD_UPLOAD: [400, 'the upload is malformed'],
+  ATTACHMENT_NOT_FOUND: [404, 'no such attachment'],
+  ATTACHMENT_TOO_LARGE: [413, 'the file is too large'],
+  ATTACHMENTS_TOO_MANY: [413, 'too many files'],
   /** The content is not one of the allowed kinds, or does not match the file name's extension. */
-  ATTACHMENT_TYPE_NOT_ALLOWED: 415,
-} as const;
-export type AttachmentErrorCode = keyof typeof ATTACHMENT_ERRORS;
+  ATTACHMENT_TYPE_NOT_ALLOWED: [415, 'this kind of file is not allowed'],
+}) {}
 
-export class AttachmentError extends Error {
-  readonly statusCode: number;
-  constructor(
-    readonly code: AttachmentErrorCode,
-    message: string,
-    readonly details?: Readonly<Record<string, unknown>>,
-  ) {
-    super(message);
-    this.name = 'AttachmentError';
-    this.statusCode = ATTACHMENT_ERRORS[code];
-  }
-}
+export const ATTACHMENT_ERRORS = AttachmentError.catalogue;
+export type AttachmentErrorCode = keyof typeof ATTACHMENT_ERRORS;
 
 /** Lifecycle actions that may carry files. */
 export const ACTIONS_WITH_FILES = ['reply', 'return', 'request_extension'] as const;
@@ -128,13 +118,13 @@ export class AttachmentsService {
       }
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       if (tooLarge || truncated()) {
-        throw new AttachmentError('ATTACHMENT_TOO_LARGE', `a file may be at most ${this.maxBytes} bytes`, { maxBytes: this.maxBytes });
+        throw new AttachmentError('ATTACHMENT_TOO_LARGE', `a file may be at most ${this.maxBytes} bytes`, { details: { maxBytes: this.maxBytes } });
       }
       if (size === 0) throw new AttachmentError('ATTACHMENT_EMPTY', 'the file is empty');
       const kind = sniffKind(Buffer.concat(chunks));
       if (!kind || !extensionFits(rawName, kind)) {
         throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', 'only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files whose name fits their content', {
-          allowed: ['pdf', 'jpg', 'png', 'docx', 'xlsx'],
+          details: { allowed: ['pdf', 'jpg', 'png', 'docx', 'xlsx'] },
         });
       }
       return { fileName: sanitizeFileName(rawName, kind), storedName, kind, size, sha256: hash.digest('hex') };
@@ -168,7 +158,7 @@ export class AttachmentsService {
         checkMayAttach(order, actor);
         if (req.expectedVersion !== undefined && req.expectedVersion !== order.version) {
           throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${req.expectedVersion}; reload and try again`, {
-            version: order.version,
+            details: { version: order.version },
           });
         }
         const applied = req.action ? this.o.orders.applyWithin(tx, order.id, req.action, actor) : undefined;

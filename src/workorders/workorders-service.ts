@@ -131,11 +131,11 @@ export class WorkOrdersService {
     if (!order) throw notFound(orderId);
     if (expectedVersion !== undefined && expectedVersion !== order.version) {
       throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${expectedVersion}; reload and try again`, {
-        version: order.version,
+        details: { version: order.version },
       });
     }
     const result = transition(order, action, actor, now);
-    if (!result.ok) throw new WorkOrderError(result.code, result.message, { orderId, action: action.type });
+    if (!result.ok) throw new WorkOrderError(result.code, result.message, { details: { orderId, action: action.type } });
     const version = this.stmts.updateState(result.next, order.version);
     // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);

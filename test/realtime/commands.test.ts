@@ -1,5 +1,7 @@
 import t from 'tap';
-import { coded, rig } from './fixtures.js';
+import { CallError } from '../../src/calls/errors.js';
+import { TelephonyError } from '../../src/telephony/errors.js';
+import { rig } from './fixtures.js';
 
 t.test('agents act for themselves through one command per event, acked with its result', async (t) => {
   const r = await rig(t);
@@ -82,9 +84,9 @@ t.test('invalid payloads are refused with VALIDATION_FAILED before any command r
 t.test('command errors: fixed codes pass through, anything else is INTERNAL', async (t) => {
   const r = await rig(t);
   const s = await r.connect((await r.user('agent')).token);
-  r.commands.failures['answer'] = coded('CALL_NOT_FOUND', 404, 'no such call');
+  r.commands.failures['answer'] = new CallError('CALL_NOT_FOUND', 'no such call');
   t.same(await s.ask('call:answer', { callId: 'gone' }), { ok: false, error: { code: 'CALL_NOT_FOUND', message: 'no such call' } });
-  r.commands.failures['reject'] = coded('ASTERISK_UNAVAILABLE', 503, 'the telephony server is unavailable');
+  r.commands.failures['reject'] = new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'internal words the client never sees' });
   t.same(await s.ask('call:reject', { callId: 'c' }), { ok: false, error: { code: 'ASTERISK_UNAVAILABLE', message: 'the telephony server is unavailable' } });
   r.commands.failures['agentLogout'] = new TypeError('cannot read properties of undefined (secret internals)');
   t.same(await s.ask('agent:logout'), { ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
@@ -95,7 +97,7 @@ t.test('command errors: fixed codes pass through, anything else is INTERNAL', as
 t.test('events without an ack callback do not crash the server', async (t) => {
   const r = await rig(t);
   const s = await r.connect((await r.user('agent')).token);
-  r.commands.failures['reject'] = coded('CALL_NOT_FOUND', 404, 'no such call');
+  r.commands.failures['reject'] = new CallError('CALL_NOT_FOUND', 'no such call');
   const loose = s.client as unknown as { emit(e: string, ...a: unknown[]): void };
   loose.emit('call:answer', { callId: 'c1' });
   loose.emit('call:reject', { callId: 'c2' });

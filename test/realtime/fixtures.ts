@@ -4,7 +4,6 @@ import { io as connectClient, type Socket as ClientSocket } from 'socket.io-clie
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { AgentView, CallControlsView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/contract/index.js';
 import { attachRealtime, type ConsoleCommands, type Realtime } from '../../src/realtime/index.js';
-import { AppError } from '../../src/http/errors.js';
 import type { UserRole } from '../../src/db/schema.js';
 import type { Sunline } from '../../src/app.js';
 import { testApp } from '../helpers/app.js';
@@ -193,5 +192,3 @@ export async function rig(t: { teardown(fn: () => unknown): void }, opts: { real
     },
   };
 }
-
-export const coded = (code: string, statusCode: number, message: string) => new AppError(code, message, undefined, statusCode);

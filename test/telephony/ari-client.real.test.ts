@@ -78,12 +78,12 @@ t.test('a sipp call to 12315 arrives as a typed StasisStart; answer, play, bridg
 });
 
 t.test('unknown resources map to fixed codes', async (t) => {
-  t.equal(await codeOf(ari.channels.answer('no-such-channel')), 'CALL_NOT_FOUND');
-  t.equal(await codeOf(ari.channels.hangup('no-such-channel')), 'CALL_NOT_FOUND');
+  t.equal(await codeOf(ari.channels.answer('no-such-channel')), 'CHANNEL_GONE');
+  t.equal(await codeOf(ari.channels.hangup('no-such-channel')), 'CHANNEL_GONE');
   t.equal(await codeOf(ari.bridges.get('no-such-bridge')), 'ARI_NOT_FOUND');
   t.equal(await codeOf(ari.playbacks.stop('no-such-playback')), 'ARI_NOT_FOUND');
   const bridge = await ari.bridges.create({ type: 'mixing' });
-  t.equal(await codeOf(ari.bridges.addChannel(bridge.id, 'no-such-channel')), 'CALL_NOT_FOUND', 'Asterisk says 400 here');
+  t.equal(await codeOf(ari.bridges.addChannel(bridge.id, 'no-such-channel')), 'CHANNEL_GONE', 'Asterisk says 400 here');
   await ari.bridges.destroy(bridge.id);
   const err = (await ari.channels.get('no-such-channel').catch((x: unknown) => x)) as TelephonyError;
   t.equal(err.statusCode, 404);

@@ -83,21 +83,21 @@ t.test('ARI statuses become fixed codes', async (t) => {
   });
   t.teardown(srv.close);
   const ari = client(srv.url);
-  t.equal(await codeOf(ari.channels.answer('gone')), 'CALL_NOT_FOUND 404');
+  t.equal(await codeOf(ari.channels.answer('gone')), 'CHANNEL_GONE 404');
   t.equal(await codeOf(ari.bridges.destroy('gone')), 'ARI_NOT_FOUND 404');
   t.equal(await codeOf(ari.channels.hold('c1')), 'ARI_CONFLICT 409');
   t.equal(await codeOf(ari.channels.ring('c1')), 'ARI_PRECONDITION_FAILED 412');
   t.equal(await codeOf(ari.bridges.addChannel('b1', 'c1')), 'ARI_UNPROCESSABLE 422');
   t.equal(await codeOf(ari.channels.sendDTMF('c1', '')), 'ARI_BAD_REQUEST 400');
-  t.equal(await codeOf(ari.bridges.addChannel('b2', 'gone')), 'CALL_NOT_FOUND 404', 'bridges answer a gone channel with 400');
+  t.equal(await codeOf(ari.bridges.addChannel('b2', 'gone')), 'CHANNEL_GONE 404', 'bridges answer a gone channel with 400');
   t.equal(await codeOf(ari.channels.list()), 'ARI_ERROR 502');
   t.equal(await codeOf(ari.bridges.list()), 'ASTERISK_AUTH_FAILED 503');
-  t.equal(await ari.channels.getChannelVar('c1', 'NOPE'), undefined, 'unset variable is undefined, not CALL_NOT_FOUND');
+  t.equal(await ari.channels.getChannelVar('c1', 'NOPE'), undefined, 'unset variable is undefined, not CHANNEL_GONE');
 
   const err = await ari.channels.answer('gone').catch((e: unknown) => e);
   t.ok(err instanceof TelephonyError);
   t.equal((err as TelephonyError).detail, 'Channel not found', "Asterisk's words kept as detail");
-  t.equal((err as TelephonyError).message, 'Call not found', 'message is the fixed text');
+  t.equal((err as TelephonyError).message, 'The call leg is gone', 'message is the fixed text');
   t.equal((err as TelephonyError).ariStatus, 404);
 });
 

@@ -44,7 +44,7 @@ function rig(fail: Record<string, unknown> = {}) {
   return { ctl, calls, leaving };
 }
 
-const gone = new TelephonyError('CALL_NOT_FOUND');
+const gone = new TelephonyError('CHANNEL_GONE');
 const down = new TelephonyError('ASTERISK_UNAVAILABLE');
 
 t.test('hold moves the leg to a holding bridge with MOH; unhold brings it back', async (t) => {

@@ -94,8 +94,8 @@ t.test('sendToQueue: a continue refused with 409 (out of Stasis: an earlier copy
 });
 
 t.test('sendToQueue: 404 rejects; a late StasisEnd is still no hang-up (AMI Hangup reports that)', async (t) => {
-  const s = setup({ continueFails: new TelephonyError('CALL_NOT_FOUND', { ariStatus: 404 }) });
-  await t.rejects(s.sb.sendToQueue('1.1', { callId: 'c', priority: 0 }), { code: 'CALL_NOT_FOUND' });
+  const s = setup({ continueFails: new TelephonyError('CHANNEL_GONE', { ariStatus: 404 }) });
+  await t.rejects(s.sb.sendToQueue('1.1', { callId: 'c', priority: 0 }), { code: 'CHANNEL_GONE' });
   s.stasisEnd('1.1');
   t.same(s.gone, []);
 });

@@ -165,6 +165,8 @@ function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: bool
     }
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'a field of the upload is invalid', { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+  if (!parsed.success) throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'a field of the upload is invalid', {
+      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    });
   return parsed.data;
 }

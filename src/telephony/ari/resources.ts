@@ -12,7 +12,7 @@ import type {
 type Opts<K extends Parameters<AriRest['call']>[0], Fixed extends string> = Omit<AriParams<K>, Fixed>;
 type DeviceStateValue = AriParams<'deviceStates.update'>['deviceState'];
 
-/** `/channels`: call legs. A 404 rejects with `CALL_NOT_FOUND`. */
+/** `/channels`: call legs. A 404 rejects with `CHANNEL_GONE`. */
 export class ChannelsApi {
   constructor(private readonly rest: AriRest) {}
   list(): Promise<Channel[]> { return this.rest.call('channels.list'); }
@@ -69,7 +69,7 @@ export class ChannelsApi {
     try {
       return (await this.rest.call('channels.getChannelVar', { channelId, variable })).value;
     } catch (e) {
-      if (isTelephonyError(e, 'CALL_NOT_FOUND') && /variable/i.test(e.detail ?? '')) return undefined;
+      if (isTelephonyError(e, 'CHANNEL_GONE') && /variable/i.test(e.detail ?? '')) return undefined;
       throw e;
     }
   }

@@ -236,11 +236,11 @@ export function translateAriStatus(status: number, path: string, payload: unknow
   switch (status) {
     // bridges addChannel/removeChannel answer a vanished channel with 400 "Channel not found"
     // (res/ari/resource_bridges.c, channel lookup): for us that is the same hang-up race as a 404.
-    case 400: code = /^channel not found/i.test(detail ?? '') ? 'CALL_NOT_FOUND' : 'ARI_BAD_REQUEST'; break;
+    case 400: code = /^channel not found/i.test(detail ?? '') ? 'CHANNEL_GONE' : 'ARI_BAD_REQUEST'; break;
     case 401:
     case 403: code = 'ASTERISK_AUTH_FAILED'; break;
     // A 404 under /channels means the call leg is gone (hung up) — the common race.
-    case 404: code = path.startsWith('/channels') ? 'CALL_NOT_FOUND' : 'ARI_NOT_FOUND'; break;
+    case 404: code = path.startsWith('/channels') ? 'CHANNEL_GONE' : 'ARI_NOT_FOUND'; break;
     case 409: code = 'ARI_CONFLICT'; break;
     case 412: code = 'ARI_PRECONDITION_FAILED'; break;
     case 422: code = 'ARI_UNPROCESSABLE'; break;

@@ -2,6 +2,7 @@
  * The vocabulary of the work-order lifecycle: statuses, actions, the state the machine reads
  * and writes, and the result of one transition. English terms follow docs/glossary.md.
  */
+import type { ErrorSpec } from '../../errors/index.js';
 
 /** Order categories (咨询 求助 投诉 举报 建议 表扬); sla.yaml keys its time limits by these. */
 export const ORDER_CATEGORIES = ['consultation', 'request_for_help', 'complaint', 'report', 'suggestion', 'praise'] as const;
@@ -148,20 +149,21 @@ export interface OrderEvent {
 }
 
 /**
- * Fixed refusal codes with their HTTP status, for the error handler (CONVENTIONS.md #5).
- * ILLEGAL_TRANSITION: not possible in the current status (or state, e.g. a satisfied order
- * cannot be supervised); FORBIDDEN_ROLE: not for this role; NOT_ASSIGNED_UNIT: a unit handler
- * acting on an order that is not (or not as lead) dispatched to their unit.
+ * Fixed refusal codes with their HTTP status and default message (CONVENTIONS.md #5), part of
+ * WorkOrderError's catalogue (workorders/errors.ts). ILLEGAL_TRANSITION: not possible in the
+ * current status (or state, e.g. a satisfied order cannot be supervised); FORBIDDEN_ROLE: not for
+ * this role; NOT_ASSIGNED_UNIT: a unit handler acting on an order that is not (or not as lead)
+ * dispatched to their unit. A refusal carries its own message; these are the defaults.
  */
 export const LIFECYCLE_ERRORS = {
-  ILLEGAL_TRANSITION: 409,
-  FORBIDDEN_ROLE: 403,
-  NOT_ASSIGNED_UNIT: 403,
-  MISSING_FIELD: 400,
-  INVALID_FIELD: 400,
-  EXTENSION_PENDING: 409,
-  NO_PENDING_EXTENSION: 409,
-} as const;
+  ILLEGAL_TRANSITION: [409, 'not possible in the order\'s current status'],
+  FORBIDDEN_ROLE: [403, 'not allowed for your role'],
+  NOT_ASSIGNED_UNIT: [403, 'the order is not with your unit'],
+  MISSING_FIELD: [400, 'a required field is missing'],
+  INVALID_FIELD: [400, 'a field is invalid'],
+  EXTENSION_PENDING: [409, 'an extension request is already pending'],
+  NO_PENDING_EXTENSION: [409, 'no extension request is pending'],
+} as const satisfies ErrorSpec;
 export type LifecycleErrorCode = keyof typeof LIFECYCLE_ERRORS;
 
 export interface Refusal {

@@ -1,0 +1,27 @@
+/**
+ * The codes of the request itself, not of a domain: authentication, validation, limits, the
+ * unexpected. The HTTP error handler and the socket handlers refuse with these.
+ */
+import { defineErrors } from './define-errors.js';
+
+export class AppError extends defineErrors('AppError', {
+  VALIDATION_FAILED: [400, 'the request is invalid'],
+  /** Another 4xx from Fastify or a plugin that has no code of ours; the status is Fastify's. */
+  BAD_REQUEST: [400, 'bad request'],
+  UNAUTHENTICATED: [401, 'login required'],
+  BAD_CREDENTIALS: [401, 'wrong username or password'],
+  FORBIDDEN: [403, 'not allowed for your role'],
+  NOT_FOUND: [404, 'not found'],
+  PAYLOAD_TOO_LARGE: [413, 'the request body is too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported content type'],
+  RATE_LIMITED: [429, 'too many requests; slow down'],
+  /** A deadline later than workorders/deadlines/horizon.ts allows (two years ahead). */
+  DEADLINE_OUT_OF_RANGE: [400, 'the deadline is too far ahead'],
+  INTERNAL: [500, 'internal error'],
+  NOT_READY: [503, 'the service is not ready'],
+}) {}
+
+export type AppErrorCode = keyof typeof AppError.catalogue;
+
+/** `throw appError('NOT_FOUND', 'caller 7 not found')`. */
+export const appError = (code: AppErrorCode, message?: string, details?: unknown) => new AppError(code, message, { details });
