@@ -54,7 +54,7 @@ const shapesByDb = new WeakMap<Db, Map<string, Runnable>>();
 function prepared(db: Db, key: string | undefined, build: () => { prepare(): unknown }): Runnable {
   if (key === undefined) return build().prepare() as Runnable;
   let shapes = shapesByDb.get(db);
-  if (!shapes) shapesByDb.set(db, (shapes = new Map()));
+  if (!shapes) shapesByDb.set(db, (shapes = new Map<string, Runnable>()));
   let q = shapes.get(key);
   if (!q) {
     q = build().prepare() as Runnable;
@@ -107,14 +107,18 @@ export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
 
 function filterConditions(f: OrderFilter, now: number, v: Values): Array<SQL | undefined> {
   const conds: Array<SQL | undefined> = [];
-  if (f.category) conds.push(eq(workOrders.category, ph('category'))), (v['category'] = f.category);
-  if (f.channel) conds.push(eq(workOrders.channel, ph('channel'))), (v['channel'] = f.channel);
-  if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, ph('leadUnitId'))), (v['leadUnitId'] = f.leadUnitId);
+  const add = (name: string, value: unknown, cond: SQL) => {
+    v[name] = value;
+    conds.push(cond);
+  };
+  if (f.category) add('category', f.category, eq(workOrders.category, ph('category')));
+  if (f.channel) add('channel', f.channel, eq(workOrders.channel, ph('channel')));
+  if (f.leadUnitId) add('leadUnitId', f.leadUnitId, eq(workOrders.leadUnitId, ph('leadUnitId')));
   // Unary + keeps the deadline bound off the index range: as a range SQLite would fetch and
   // sort every overdue order; checked on the rows walked in list order, a page reads ~a page.
-  if (f.overdue) conds.push(sql`+${workOrders.deadlineAt} < ${ph('now')}`), (v['now'] = now);
-  if (f.createdFrom !== undefined) conds.push(gte(workOrders.createdAt, ph('createdFrom'))), (v['createdFrom'] = f.createdFrom);
-  if (f.createdTo !== undefined) conds.push(lte(workOrders.createdAt, ph('createdTo'))), (v['createdTo'] = f.createdTo);
+  if (f.overdue) add('now', now, sql`+${workOrders.deadlineAt} < ${ph('now')}`);
+  if (f.createdFrom !== undefined) add('createdFrom', f.createdFrom, gte(workOrders.createdAt, ph('createdFrom')));
+  if (f.createdTo !== undefined) add('createdTo', f.createdTo, lte(workOrders.createdAt, ph('createdTo')));
   return conds;
 }
 
