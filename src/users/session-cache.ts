@@ -12,7 +12,7 @@
  *   database once it is older than `recheckMs` (5 s by default), the longest it can be stale.
  * Bounded: at most `max` sessions, the least recently used dropped first.
  */
-import type { SessionUser } from './users-service.js';
+import type { SessionUser } from './session-user.js';
 
 export interface CachedSession {
   readonly user: SessionUser;

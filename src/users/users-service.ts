@@ -7,14 +7,9 @@ import { sessions, users, type UserRole } from '../db/schema.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
+import type { SessionUser } from './session-user.js';
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: UserRole;
-  unitId: string | null;
-}
+export type { SessionUser } from './session-user.js';
 
 export interface NewUser {
   username: string;

@@ -15,7 +15,7 @@ import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import type { OrderStatus } from './lifecycle/index.js';
-import type { OrderFilter, OrderSort } from './queries.js';
+import type { OrderFilter, OrderSort } from './order-filter.js';
 import type { WorkOrderRow } from './repository.js';
 
 /** Lists count matches up to this many; beyond it `total` is this and `totalCapped` true. */

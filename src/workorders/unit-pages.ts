@@ -12,7 +12,7 @@ import type { Db } from '../db/connection.js';
 import { workOrderUnits as u, workOrders } from '../db/schema.js';
 import { ORDER_STATUSES, type OrderStatus } from './lifecycle/index.js';
 import { rowsInOrder, statusesOf, TOTAL_CAP, type Found } from './order-pages.js';
-import type { OrderFilter } from './queries.js';
+import type { OrderFilter } from './order-filter.js';
 
 /**
  * Above this many arms (units × statuses) a page is not built here (SQLite allows 500 terms in

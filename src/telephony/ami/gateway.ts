@@ -252,7 +252,7 @@ export class AmiGateway extends EventEmitter<AmiGatewayEvents> {
   #settle(id: string, p: Pending): void {
     this.#pending.delete(id);
     clearTimeout(p.timer);
-    p.resolve({ response: p.response ?? ({ response: 'Success', actionid: id } as AmiResponse), events: p.events });
+    p.resolve({ response: p.response ?? { response: 'Success', actionid: id }, events: p.events });
   }
 
   #forward(e: AmiEvent): void {

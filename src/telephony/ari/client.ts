@@ -202,6 +202,7 @@ export class AriClient extends EventEmitter<AriClientEvents> {
       // Another process registered the same app name: Asterisk now sends it our calls.
       this.#log.error({ application: e.application }, 'ari application taken over by another connection');
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the union of event tuples needs it
     this.#safeEmit(e.type, e as never);
     this.#safeEmit('event', e);
   }

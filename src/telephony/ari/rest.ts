@@ -24,6 +24,7 @@ export type AriParams<K extends AriOperationId> = AriOperations[K]['params'];
 /** What an operation resolves to. */
 export type AriResult<K extends AriOperationId> = AriOperations[K]['result'];
 /** Makes the params argument optional when the operation has no required parameter. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends P`: P has no required key
 export type AriParamsArg<K extends AriOperationId> = {} extends AriParams<K> ? [params?: AriParams<K>] : [params: AriParams<K>];
 
 /** Connection settings for {@link AriRest}. */
