@@ -14,7 +14,7 @@ import type { Switchboard } from '../telephony/switchboard.js';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
 import type { AgentSessionsStore } from './agent-sessions-store.js';
 
-/** Agents' refusals (CONVENTIONS.md #5); telephony being down is telephony's ASTERISK_UNAVAILABLE. */
+/** Agents' refusals (decision 0009 #5); telephony being down is telephony's ASTERISK_UNAVAILABLE. */
 export class AgentError extends defineErrors('AgentError', {
   /** Not possible in the agent's current state (agent-state.ts). */
   AGENT_STATE_CONFLICT: [409, "not possible in the agent's current state"],

@@ -1,5 +1,5 @@
 /**
- * What every module of the call path works with (CONVENTIONS.md #15): the switchboard, the agents,
+ * What every module of the call path works with (decision 0009 #15): the switchboard, the agents,
  * the repositories, configuration, domain events, the media, the clock, the log and the live
  * calls — never the whole call centre. call-center.ts builds one and hands it to each module.
  */

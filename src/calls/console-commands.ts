@@ -1,7 +1,7 @@
 /**
  * The console commands (realtime/commands.ts) composed from the call path's modules: views for
  * agents and shift leads, the agents' state changes, answer and reject, the leads' actions and
- * the in-call controls. Each is one call into the module that owns it (CONVENTIONS.md #4); a
+ * the in-call controls. Each is one call into the module that owns it (decision 0009 #4); a
  * command on a call whose Asterisk leg is gone is refused as CALL_NOT_FOUND (calls/errors.ts).
  */
 import type { AgentPresence } from '../agents/presence.js';

@@ -1,5 +1,5 @@
 /**
- * The call path's refusals, one catalogue (CONVENTIONS.md #5): each code with its HTTP status and
+ * The call path's refusals, one catalogue (decision 0009 #5): each code with its HTTP status and
  * default message; sockets and REST render them alike. Nothing changes when one is thrown.
  * Telephony being down is telephony's own ASTERISK_UNAVAILABLE (src/telephony/errors.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * The calls in progress: an in-memory registry indexed by call id, caller channel and agent leg,
- * and the one owner of every change to a live call (CONVENTIONS.md #15). Other modules read a
+ * and the one owner of every change to a live call (decision 0009 #15). Other modules read a
  * LiveCall (its fields are readonly to them) and change it through the named transitions below;
  * which stage follows which is the pure table `nextStage`.
  */

@@ -1,5 +1,5 @@
 /**
- * Today's queue statistics for shift leads (DOMAIN.md KPIs), computed from the calls table:
+ * Today's queue statistics for shift leads (the 12345 KPIs: docs/glossary.md, DOMAIN.md of the design notes), computed from the calls table:
  * - the day is the Asia/Shanghai calendar day (fixed UTC+8) of the call's `entered_at`, so a
  *   call that entered at 23:59 and was answered after midnight belongs to yesterday;
  * - a call waits from entering the queue (`queued_at`; `entered_at` when the queue join was not

@@ -1,6 +1,6 @@
 /**
  * After a (re)connect, or when a caller shows up in the queue without our front door, make our
- * live state match Asterisk's (CONVENTIONS.md #2), from ONE snapshot of Asterisk per run (one
+ * live state match Asterisk's (decision 0009 #2), from ONE snapshot of Asterisk per run (one
  * channel list, one bridge list, one QueueStatus):
  *  - calls the database holds as in progress and we do not track (our previous process's) are
  *    taken over under their own call id (resume.ts);

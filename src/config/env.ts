@@ -1,5 +1,5 @@
 /**
- * Process environment, read in one place (CONVENTIONS.md #3). Everything else receives the
+ * Process environment, read in one place (decision 0009 #3). Everything else receives the
  * frozen `Env` object through buildApp; nobody else touches process.env.
  */
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * What the consoles may ask of the call centre. Implemented by the call-centre service; realtime/
- * only calls it (one method per incoming socket event, CONVENTIONS.md #4). Methods reject with
+ * only calls it (one method per incoming socket event, decision 0009 #4). Methods reject with
  * fixed-code errors (`code` + `statusCode`, see http/errors.ts) which are sent back in the ack.
  */
 import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop } from './index.js';

@@ -1,5 +1,5 @@
 /**
- * One error model (CONVENTIONS.md #5): every domain defines its fixed codes once, each with its
+ * One error model (decision 0009 #5): every domain defines its fixed codes once, each with its
  * HTTP status and a default message, through `defineErrors`; HTTP replies and socket acks render
  * them alike through `errorBody`. A leaf: imports nothing of ours.
  */

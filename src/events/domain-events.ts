@@ -1,5 +1,5 @@
 /**
- * Domain events (CONVENTIONS.md #6): services publish them; realtime/ maps them to socket.io
+ * Domain events (decision 0009 #6): services publish them; realtime/ maps them to socket.io
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';

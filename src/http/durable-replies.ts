@@ -1,5 +1,5 @@
 /**
- * A change is durable when the API answers (CONVENTIONS.md #8): with SUNLINE_DB_SYNC=group the
+ * A change is durable when the API answers (decision 0009 #8): with SUNLINE_DB_SYNC=group the
  * answer to every request that may write (any method but GET/HEAD/OPTIONS) waits for one
  * shared fsync of the WAL issued after the handler committed (src/db/durability.ts). If that
  * fsync fails, the answer becomes 503 DB_NOT_DURABLE: the change was committed and is visible,

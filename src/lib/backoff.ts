@@ -1,5 +1,5 @@
 /**
- * Capped, jittered exponential backoff for the Asterisk connections (CONVENTIONS.md #2).
+ * Capped, jittered exponential backoff for the Asterisk connections (decision 0009 #2).
  *
  * The first retry is fast (a restarting Asterisk is often back within a second), each next delay
  * grows ×1.7 up to a cap, and jitter spreads reconnect storms when several processes (or the ARI

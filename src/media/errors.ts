@@ -1,4 +1,4 @@
-/** Fixed-code errors of the media service (CONVENTIONS.md #5). */
+/** Fixed-code errors of the media service (decision 0009 #5). */
 import { defineErrors } from '../errors/index.js';
 
 const MediaErrorBase = defineErrors('MediaError', {

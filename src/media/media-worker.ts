@@ -1,5 +1,5 @@
 /**
- * The one owner of the mediasoup worker process (CONVENTIONS.md #1): starts it with the
+ * The one owner of the mediasoup worker process (decision 0009 #1): starts it with the
  * configured binary, keeps one router (PCMU/PCMA), reports health, and when the worker dies
  * logs it, starts a new one (fast first retry, growing delay) and announces the new router so
  * sessions and calls can be rebuilt on it.

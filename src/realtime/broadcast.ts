@@ -1,5 +1,5 @@
 /**
- * Domain events → socket.io rooms (CONVENTIONS.md #6), and the snapshots a socket gets on
+ * Domain events → socket.io rooms (decision 0009 #6), and the snapshots a socket gets on
  * connect, on `sync` and after telephony comes back. Only ids are logged, never phone numbers.
  */
 import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';

@@ -1,5 +1,5 @@
 /**
- * Incoming socket events (CONVENTIONS.md #4): each one checks the role, validates the payload,
+ * Incoming socket events (decision 0009 #4): each one checks the role, validates the payload,
  * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
  * themselves: the agent id is the session user's, never taken from the payload.
  */

@@ -1,6 +1,6 @@
 /**
  * One socket event's route: who may send it, its payload schema and the one command it runs
- * (CONVENTIONS.md #4). The route tables live in handlers.ts and routes-*.ts.
+ * (decision 0009 #4). The route tables live in handlers.ts and routes-*.ts.
  */
 import type { z } from 'zod';
 import type { SessionUser } from '../users/index.js';

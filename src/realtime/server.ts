@@ -1,6 +1,6 @@
 /**
  * The socket.io server for agent consoles and shift-lead wallboards. It owns the socket.io
- * instance (CONVENTIONS.md #1) but not the HTTP server: Fastify does, so `close()` leaves it open.
+ * instance (decision 0009 #1) but not the HTTP server: Fastify does, so `close()` leaves it open.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';

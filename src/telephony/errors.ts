@@ -1,5 +1,5 @@
 /**
- * Fixed error codes for everything that talks to Asterisk (CONVENTIONS.md #5). ARI/AMI/network
+ * Fixed error codes for everything that talks to Asterisk (decision 0009 #5). ARI/AMI/network
  * failures are translated into these at the gateway, so nothing above `telephony/` ever sees an
  * HTTP status from Asterisk, a `fetch failed` TypeError or an AMI `Response: Error` block.
  */

@@ -1,5 +1,5 @@
 /**
- * Work-order errors with fixed codes, HTTP statuses and default messages (CONVENTIONS.md #5):
+ * Work-order errors with fixed codes, HTTP statuses and default messages (decision 0009 #5):
  * the lifecycle's refusals, the order itself and its attachments. The domain does not import
  * http/: the error handler renders every coded error (src/errors).
  */

@@ -1,7 +1,7 @@
 /**
  * Rows of `work_orders` and `work_order_events` ↔ the lifecycle's OrderState and OrderEvent.
  * Every function takes the caller's transaction (or the Db for reads); none opens its own, so
- * the service can write the order and its event atomically (CONVENTIONS.md #8).
+ * the service can write the order and its event atomically (decision 0009 #8).
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';

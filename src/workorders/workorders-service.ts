@@ -2,7 +2,7 @@
  * Work orders through their lifecycle. Each change is ONE synchronous better-sqlite3
  * transaction: load the row, run the pure `transition`, write the next state (bumping
  * `version`) and append the history event. A refusal or any exception rolls everything back
- * (CONVENTIONS.md #8: never pass an async function to a transaction).
+ * (decision 0009 #8: never pass an async function to a transaction).
  */
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * AmiGateway: the one owner of the AMI connection (CONVENTIONS.md #1), over asterisk-manager.
+ * AmiGateway: the one owner of the AMI connection (decision 0009 #1), over asterisk-manager.
  *
  * asterisk-manager 0.2.0 is used only for its TCP socket, its parser and its action writer.
  * What we do not take from it, after reading node_modules/asterisk-manager/lib/ami.js:

@@ -1,7 +1,7 @@
 /**
- * AriClient: the one owner of the ARI connection (CONVENTIONS.md #1). REST via typed helpers,
+ * AriClient: the one owner of the ARI connection (decision 0009 #1). REST via typed helpers,
  * events via a websocket that reconnects forever, and after every (re)connect a resync that
- * re-reads channels and bridges so the call registry can correct itself (CONVENTIONS.md #2).
+ * re-reads channels and bridges so the call registry can correct itself (decision 0009 #2).
  *
  * Why not the `ari-client` package: docs/decisions/0002-own-ari-client.md.
  */

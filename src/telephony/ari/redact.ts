@@ -1,6 +1,6 @@
 /**
  * Masking of citizens' phone numbers and names before Asterisk events reach the logs
- * (CONVENTIONS.md #9). Raw events are logged at debug only, and even then masked: caller ids
+ * (decision 0009 #9). Raw events are logged at debug only, and even then masked: caller ids
  * are personal data under the PIPL.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Rows of `deadline_warnings`, and the search for orders whose deadline needs a warning that
- * has not been raised yet. Functions take the caller's transaction (CONVENTIONS.md #8).
+ * has not been raised yet. Functions take the caller's transaction (decision 0009 #8).
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { deadlineWarnings, workOrders, type DeadlineWarningKind } from '../../db/schema.js';

@@ -1,7 +1,7 @@
 /**
  * The work-order state machine: a pure function from (order, action, actor, now) to the next
  * state plus the history event, or a refusal with a fixed code. No I/O: the repository
- * persists `next` and `event` in one transaction (CONVENTIONS.md #8).
+ * persists `next` and `event` in one transaction (decision 0009 #8).
  */
 import { applyEffect } from './effects.js';
 import { ACTION_TYPES, SAME, selectRow } from './table.js';

@@ -149,7 +149,7 @@ export interface OrderEvent {
 }
 
 /**
- * Fixed refusal codes with their HTTP status and default message (CONVENTIONS.md #5), part of
+ * Fixed refusal codes with their HTTP status and default message (decision 0009 #5), part of
  * WorkOrderError's catalogue (workorders/errors.ts). ILLEGAL_TRANSITION: not possible in the
  * current status (or state, e.g. a satisfied order cannot be supervised); FORBIDDEN_ROLE: not for
  * this role; NOT_ASSIGNED_UNIT: a unit handler acting on an order that is not (or not as lead)
