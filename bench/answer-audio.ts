@@ -33,11 +33,23 @@ const { values: a } = parseArgs({ options: { calls: { type: 'string', default: '
 const CALLS = Math.max(1, Number(a.calls));
 const CHROMIUM = process.env['SUNLINE_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
-interface Sample { call: number; firstPacketMs: number; firstEnergyMs: number }
+interface Sample {
+  call: number;
+  firstPacketMs: number;
+  firstEnergyMs: number;
+}
 
 /** Runs in the page: click 接听, then poll the softphone's stats every 5 ms (times in ms from the click). */
 const MEASURE = `(async () => {
@@ -66,7 +78,13 @@ async function main(): Promise<void> {
     teardown.teardown(() => asterisk.stop());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-audio-'));
     teardown.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_LOG_LEVEL: 'silent', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_WRAPUP_SECONDS: '0', ...sandboxEnv(asterisk) });
+    const env = loadEnv({
+      SUNLINE_DATA_DIR: dir,
+      SUNLINE_LOG_LEVEL: 'silent',
+      SUNLINE_CONFIG_WATCH: 'false',
+      SUNLINE_WRAPUP_SECONDS: '0',
+      ...sandboxEnv(asterisk),
+    });
     const app = await buildApp(env, { logger: createLogger({ level: 'silent' }) });
     teardown.teardown(() => app.close());
     if (!app.media) throw new Error('the server started without media (no mediasoup worker?)');
@@ -111,7 +129,9 @@ async function main(): Promise<void> {
       later_calls: rest.length ? { first_packet_ms: stat(rest.map((s) => s.firstPacketMs)), first_energy_ms: stat(rest.map((s) => s.firstEnergyMs)) } : null,
       machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', load1: round(os.loadavg()[0] ?? 0) },
     };
-    console.log(`\n${ok.length}/${CALLS} calls with audio; first call ${summary.first_call?.first_energy_ms} ms; later calls p50 ${summary.later_calls?.first_energy_ms.p50} ms, p95 ${summary.later_calls?.first_energy_ms.p95} ms (click → non-silent audio)`);
+    console.log(
+      `\n${ok.length}/${CALLS} calls with audio; first call ${summary.first_call?.first_energy_ms} ms; later calls p50 ${summary.later_calls?.first_energy_ms.p50} ms, p95 ${summary.later_calls?.first_energy_ms.p95} ms (click → non-silent audio)`,
+    );
     console.log(JSON.stringify(summary));
   } finally {
     await teardown.run();

@@ -57,7 +57,9 @@ const opts: BenchOptions = {
   agentsInProcess: a['agents-in-process'],
 };
 
-const say = (s: string): void => { process.stderr.write(`${s}\n`); };
+const say = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
 const teardown = new Teardown();
 let finishing = false;
 
@@ -71,10 +73,13 @@ async function cleanupAndExit(code: number): Promise<never> {
 process.on('SIGINT', () => void cleanupAndExit(130));
 process.on('SIGTERM', () => void cleanupAndExit(143));
 // Hard bound: placing + patience + sipp timeout + start-up of two sandboxes.
-const watchdog = setTimeout(() => {
-  say('bench: watchdog expired, stopping');
-  void cleanupAndExit(2);
-}, (2 * (opts.durationS + opts.holdMs / 1000 + 15) + 240) * 1000);
+const watchdog = setTimeout(
+  () => {
+    say('bench: watchdog expired, stopping');
+    void cleanupAndExit(2);
+  },
+  (2 * (opts.durationS + opts.holdMs / 1000 + 15) + 240) * 1000,
+);
 watchdog.unref();
 
 const round = (n: number | null, d = 1): number | null => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
@@ -82,13 +87,17 @@ const round = (n: number | null, d = 1): number | null => (n === null ? null : M
 // Machine load while the bench runs: 1-minute load average and this process's CPU (server +
 // call driver; the sim agents, sipp and Asterisk are other processes).
 let loadMax = 0;
-const sampler = setInterval(() => { loadMax = Math.max(loadMax, os.loadavg()[0]!); }, 1000);
+const sampler = setInterval(() => {
+  loadMax = Math.max(loadMax, os.loadavg()[0]!);
+}, 1000);
 sampler.unref();
 
 async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const wall0 = Date.now();
-  say(`bench:calls rate=${opts.rate}/s duration=${opts.durationS}s agents=${opts.agents} talk=${opts.talkMs / 1000}s answer-after=${opts.answerAfterMs / 1000}s patience=${opts.holdMs / 1000}s`);
+  say(
+    `bench:calls rate=${opts.rate}/s duration=${opts.durationS}s agents=${opts.agents} talk=${opts.talkMs / 1000}s answer-after=${opts.answerAfterMs / 1000}s patience=${opts.holdMs / 1000}s`,
+  );
   say('sunline path …');
   const s = await runSunlinePath(opts, teardown, say);
   const cpu = process.cpuUsage(cpu0);

@@ -54,7 +54,9 @@ const syntheticS = num('synthetic', a.synthetic, 0, 600);
 const sample = Math.round(num('sample', a.sample, 1, 5000));
 // The setting as the server will read it; unset: the server's default.
 const leadUpdateMs = a['lead-update-ms'] ?? process.env['SUNLINE_LEAD_UPDATE_MS'];
-const say = (s: string): void => { process.stderr.write(`${s}\n`); };
+const say = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
 const teardown = new Teardown();
 const round = (n: number | null | undefined, d = 1): number | null => (n === null || n === undefined ? null : Math.round(n * 10 ** d) / 10 ** d);
 
@@ -75,7 +77,9 @@ class PhaseMeter {
     this.rssMax = Math.max(this.rssMax, process.memoryUsage().rss);
     this.loadMax = Math.max(this.loadMax, os.loadavg()[0]!);
   }, 500);
-  constructor() { this.loop.enable(); }
+  constructor() {
+    this.loop.enable();
+  }
   stop() {
     clearInterval(this.timer);
     this.loop.disable();
@@ -83,7 +87,9 @@ class PhaseMeter {
     const wall = Date.now() - this.wall0;
     return {
       seconds: round(wall / 1000),
-      loop_p50_ms: delayMs(this.loop.percentile(50)), loop_p99_ms: delayMs(this.loop.percentile(99)), loop_max_ms: delayMs(this.loop.max),
+      loop_p50_ms: delayMs(this.loop.percentile(50)),
+      loop_p99_ms: delayMs(this.loop.percentile(99)),
+      loop_max_ms: delayMs(this.loop.max),
       cpu_pct_of_one: round(((cpu.user + cpu.system) / 1000 / wall) * 100, 0),
       rss_max_mb: round(this.rssMax / 2 ** 20, 0),
       loadavg_max: round(this.loadMax, 2),
@@ -91,7 +97,10 @@ class PhaseMeter {
   }
 }
 
-interface LeadsChild { phase(name: string): void; finish(): Promise<{ phases: Record<string, Record<string, number | null>>; loopDelayP99Ms: number }> }
+interface LeadsChild {
+  phase(name: string): void;
+  finish(): Promise<{ phases: Record<string, Record<string, number | null>>; loopDelayP99Ms: number }>;
+}
 
 function startLeads(app: Sunline & { url: string }, token: string): Promise<LeadsChild> {
   const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'leads-child.ts'), [], {
@@ -99,7 +108,9 @@ function startLeads(app: Sunline & { url: string }, token: string): Promise<Lead
     env: { ...process.env, SUNLINE_BENCH_LEADS: JSON.stringify({ url: app.url, token, count: leads, sample }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  teardown.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  teardown.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   let result: ((r: Awaited<ReturnType<LeadsChild['finish']>>) => void) | undefined;
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`lead consoles process exited (${code})`)));
@@ -109,11 +120,12 @@ function startLeads(app: Sunline & { url: string }, token: string): Promise<Lead
       else if (m.type === 'ready') {
         resolve({
           phase: (name) => child.send({ type: 'phase', name }),
-          finish: () => new Promise((res, rej) => {
-            result = res;
-            setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
-            child.send({ type: 'stop' });
-          }),
+          finish: () =>
+            new Promise((res, rej) => {
+              result = res;
+              setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
+              child.send({ type: 'stop' });
+            }),
         });
       }
     });
@@ -125,17 +137,45 @@ function syntheticCall(app: Sunline, k: number, talkMs: number, timers: Set<Node
   const callId = `synthetic-${k}`;
   const agentId = 1_000_000 + (k % 60);
   const waiting = (stage: WaitingCaller['stage']): WaitingCaller => ({
-    callId, callerNumber: `1370${String(k).padStart(7, '0')}`, hotline: { number: '12345', name: { zh: '政务服务便民热线', en: 'Government hotline' }, skill: 'general' },
-    enteredAt: Date.now(), priority: 0, offeredTo: stage === 'ringing' ? agentId : null, stage,
+    callId,
+    callerNumber: `1370${String(k).padStart(7, '0')}`,
+    hotline: { number: '12345', name: { zh: '政务服务便民热线', en: 'Government hotline' }, skill: 'general' },
+    enteredAt: Date.now(),
+    priority: 0,
+    offeredTo: stage === 'ringing' ? agentId : null,
+    stage,
   });
-  const agent = (state: AgentView['state']): AgentView => ({ agentId, displayName: `Synthetic ${agentId}`, state, since: Date.now(), pauseReason: null, callId: state === 'available' ? null : callId, penalty: 0 });
+  const agent = (state: AgentView['state']): AgentView => ({
+    agentId,
+    displayName: `Synthetic ${agentId}`,
+    state,
+    since: Date.now(),
+    pauseReason: null,
+    callId: state === 'available' ? null : callId,
+    penalty: 0,
+  });
   const ev = app.events;
-  const at = (ms: number, fn: () => void) => { const t = setTimeout(() => { timers.delete(t); fn(); }, ms); timers.add(t); };
+  const at = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
   ev.emit('queue.changed', { at: Date.now(), upsertWaiting: [waiting('greeting')] });
   at(2500, () => ev.emit('queue.changed', { at: Date.now(), upsertWaiting: [waiting('queue')] }));
-  at(2600, () => { ev.emit('agent.state_changed', agent('ringing')); ev.emit('queue.changed', { at: Date.now(), upsertWaiting: [waiting('ringing')] }); });
-  at(2900, () => { ev.emit('agent.state_changed', agent('on_call')); ev.emit('queue.changed', { at: Date.now(), removeWaiting: [callId] }); });
-  at(2900 + talkMs, () => { ev.emit('call.updated', { callId, state: 'ended', agentId, at: Date.now(), reason: 'caller_hangup' }); ev.emit('agent.state_changed', agent('wrap_up')); });
+  at(2600, () => {
+    ev.emit('agent.state_changed', agent('ringing'));
+    ev.emit('queue.changed', { at: Date.now(), upsertWaiting: [waiting('ringing')] });
+  });
+  at(2900, () => {
+    ev.emit('agent.state_changed', agent('on_call'));
+    ev.emit('queue.changed', { at: Date.now(), removeWaiting: [callId] });
+  });
+  at(2900 + talkMs, () => {
+    ev.emit('call.updated', { callId, state: 'ended', agentId, at: Date.now(), reason: 'caller_hangup' });
+    ev.emit('agent.state_changed', agent('wrap_up'));
+  });
   at(3000 + talkMs, () => ev.emit('agent.state_changed', agent('available')));
 }
 
@@ -166,7 +206,12 @@ async function main(): Promise<void> {
   let synthetic: ReturnType<PhaseMeter['stop']> | null = null;
   let callsMeter: PhaseMeter | undefined;
   let tick = 0;
-  say(`bench:fanout leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} (uptime: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  say(
+    `bench:fanout leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} (uptime: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   opts.beforeCalls = async (app) => {
     tick = app.env.leadUpdateMs;
     await app.users.upsert({ username: 'bench-lead', displayName: 'Bench lead', role: 'shift_lead', password: 'bench-lead-pw' });
@@ -197,28 +242,43 @@ async function main(): Promise<void> {
     return { ...c, messages_per_console_per_s: perConsole(c, server.seconds), ...server };
   };
   const result = {
-    bench: 'fanout', leads, rate: opts.rate, duration_s: opts.durationS, synthetic_s: syntheticS, agents: opts.agents, lead_update_ms: tick,
+    bench: 'fanout',
+    leads,
+    rate: opts.rate,
+    duration_s: opts.durationS,
+    synthetic_s: syntheticS,
+    agents: opts.agents,
+    lead_update_ms: tick,
     synthetic: phase('synthetic', synthetic),
     calls: phase('calls', calls),
-    calls_placed: s.calls.length, calls_lost: s.extra['callsLost'], calls_unreached: s.calls.filter((c) => !s.reached.has(c.callerId)).length, in_flight_max: s.inFlightMax,
-    popup_p50_ms: round(percentile(lat, 50)), popup_p99_ms: round(percentile(lat, 99)), popup_max_ms: round(lat.length ? Math.max(...lat) : null),
+    calls_placed: s.calls.length,
+    calls_lost: s.extra['callsLost'],
+    calls_unreached: s.calls.filter((c) => !s.reached.has(c.callerId)).length,
+    in_flight_max: s.inFlightMax,
+    popup_p50_ms: round(percentile(lat, 50)),
+    popup_p99_ms: round(percentile(lat, 99)),
+    popup_max_ms: round(lat.length ? Math.max(...lat) : null),
     server_log_warnings: s.extra['logWarnings'],
     consoles_loop_delay_p99_ms: round(consoles.loopDelayP99Ms),
-    cpus: os.cpus().length, loadavg_end: round(os.loadavg()[0], 2),
+    cpus: os.cpus().length,
+    loadavg_end: round(os.loadavg()[0], 2),
   };
-  const line = (name: string, p: ReturnType<typeof phase>) => p
-    ? `  ${name}: update p50 ${String(p['update_p50_ms'])} p99 ${String(p['update_p99_ms'])} max ${String(p['update_max_ms'])} ms (n=${String(p['update_samples'])}); agent change → console p50 ${String(p['agent_change_p50_ms'])} p99 ${String(p['agent_change_p99_ms'])} ms; ${String(p['messages_per_console_per_s'])} msg/console/s, gaps ${String(p['gaps'])}, snapshots ${String(p['snapshots'])}\n` +
-      `    server loop delay p50 ${String(p['loop_p50_ms'])} p99 ${String(p['loop_p99_ms'])} max ${String(p['loop_max_ms'])} ms; CPU ${String(p['cpu_pct_of_one'])}% of one; RSS max ${String(p['rss_max_mb'])} MB; load max ${String(p['loadavg_max'])}`
-    : `  ${name}: not run`;
-  say([
-    '',
-    `bench:fanout ${leads} lead consoles, lead tick ${tick} ms, ${opts.rate} calls/s`,
-    line('synthetic', result.synthetic),
-    line('calls', result.calls),
-    `  calls: ${s.calls.length} placed, lost ${String(result.calls_lost)}, unreached ${result.calls_unreached}, max ${s.inFlightMax} in flight; screen-pop p50 ${String(result.popup_p50_ms)} p99 ${String(result.popup_p99_ms)} ms; server warn+ log lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
-    `  console process loop delay p99 ${String(result.consoles_loop_delay_p99_ms)} ms (if high, the consoles, not the server, were slow to read)`,
-    '',
-  ].join('\n'));
+  const line = (name: string, p: ReturnType<typeof phase>) =>
+    p
+      ? `  ${name}: update p50 ${String(p['update_p50_ms'])} p99 ${String(p['update_p99_ms'])} max ${String(p['update_max_ms'])} ms (n=${String(p['update_samples'])}); agent change → console p50 ${String(p['agent_change_p50_ms'])} p99 ${String(p['agent_change_p99_ms'])} ms; ${String(p['messages_per_console_per_s'])} msg/console/s, gaps ${String(p['gaps'])}, snapshots ${String(p['snapshots'])}\n` +
+        `    server loop delay p50 ${String(p['loop_p50_ms'])} p99 ${String(p['loop_p99_ms'])} max ${String(p['loop_max_ms'])} ms; CPU ${String(p['cpu_pct_of_one'])}% of one; RSS max ${String(p['rss_max_mb'])} MB; load max ${String(p['loadavg_max'])}`
+      : `  ${name}: not run`;
+  say(
+    [
+      '',
+      `bench:fanout ${leads} lead consoles, lead tick ${tick} ms, ${opts.rate} calls/s`,
+      line('synthetic', result.synthetic),
+      line('calls', result.calls),
+      `  calls: ${s.calls.length} placed, lost ${String(result.calls_lost)}, unreached ${result.calls_unreached}, max ${s.inFlightMax} in flight; screen-pop p50 ${String(result.popup_p50_ms)} p99 ${String(result.popup_p99_ms)} ms; server warn+ log lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
+      `  console process loop delay p99 ${String(result.consoles_loop_delay_p99_ms)} ms (if high, the consoles, not the server, were slow to read)`,
+      '',
+    ].join('\n'),
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -232,7 +292,10 @@ async function cleanupAndExit(code: number): Promise<never> {
 }
 process.on('SIGINT', () => void cleanupAndExit(130));
 process.on('SIGTERM', () => void cleanupAndExit(143));
-setTimeout(() => { say('bench:fanout: watchdog expired, stopping'); void cleanupAndExit(2); }, 30 * 60_000).unref();
+setTimeout(() => {
+  say('bench:fanout: watchdog expired, stopping');
+  void cleanupAndExit(2);
+}, 30 * 60_000).unref();
 
 main().then(
   () => cleanupAndExit(0),

@@ -65,9 +65,21 @@ async function main(): Promise<void> {
   const log = createLogger({ level: env.logLevel }, pino.destination({ dest: logFile, sync: true }));
   const app = await buildApp(env, { logger: log });
   const bare = Fastify({ logger: false });
-  const sample = { id: 1, number: 'HZ-20261205-00001', channel: '12345', status: 'accepted', category: 'complaint', subject: '路灯不亮', content: '吴兴区爱山街道路灯不亮，已持续一周', version: 2 };
+  const sample = {
+    id: 1,
+    number: 'HZ-20261205-00001',
+    channel: '12345',
+    status: 'accepted',
+    category: 'complaint',
+    subject: '路灯不亮',
+    content: '吴兴区爱山街道路灯不亮，已持续一周',
+    version: 2,
+  };
   bare.get('/bare', async () => sample);
-  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'http-load-child.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'http-load-child.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     await app.http.listen({ host: '127.0.0.1', port: 0 });
     await bare.listen({ host: '127.0.0.1', port: 0 });
@@ -85,36 +97,87 @@ async function main(): Promise<void> {
       for (let i = 0; i < ORDERS; i++) {
         const created = now - (ORDERS - i) * 60_000;
         const dispatched = i % 3 !== 0;
-        insert.run(`BN-${String(i).padStart(8, '0')}`, `139${String(10_000_000 + i).slice(0, 8)}`, pick(SUBJECTS, i), `${pick(PLACES, i)}${pick(SUBJECTS, i)}（编号${i}）`, pick(PLACES, i), dispatched ? 'dispatched' : 'accepted', dispatched ? 'city-urban' : null, dispatched ? created + 5 * 86_400_000 : null, created, created);
+        insert.run(
+          `BN-${String(i).padStart(8, '0')}`,
+          `139${String(10_000_000 + i).slice(0, 8)}`,
+          pick(SUBJECTS, i),
+          `${pick(PLACES, i)}${pick(SUBJECTS, i)}（编号${i}）`,
+          pick(PLACES, i),
+          dispatched ? 'dispatched' : 'accepted',
+          dispatched ? 'city-urban' : null,
+          dispatched ? created + 5 * 86_400_000 : null,
+          created,
+          created,
+        );
       }
     })();
     app.db.sqlite.pragma('wal_checkpoint(RESTART)');
     await app.users.create({ username: 'bench-agent', displayName: 'bench', role: 'agent', password: 'bench-pw-1' });
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench-agent', password: 'bench-pw-1' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-agent', password: 'bench-pw-1' }),
+    });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     if (!cookie.startsWith('sunline_session=')) throw new Error(`login failed: ${login.status}`);
     const headers = { cookie };
     const created: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const res = await fetch(`${base}/api/workorders`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ channel: '12345', category: 'complaint', subject: pick(SUBJECTS, i), content: `${pick(PLACES, i)}：${pick(SUBJECTS, i)}`, callerPhone: '13800001111' }) });
+      const res = await fetch(`${base}/api/workorders`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          channel: '12345',
+          category: 'complaint',
+          subject: pick(SUBJECTS, i),
+          content: `${pick(PLACES, i)}：${pick(SUBJECTS, i)}`,
+          callerPhone: '13800001111',
+        }),
+      });
       if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
       created.push(((await res.json()) as { id: number }).id);
     }
     process.stdout.write(`seeded ${ORDERS} + ${created.length} orders in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
-    const createBody = JSON.stringify({ channel: '12345', category: 'complaint', subject: '路灯不亮', content: '吴兴区爱山街道路灯不亮，已持续一周', callerPhone: '13800001111' });
+    const createBody = JSON.stringify({
+      channel: '12345',
+      category: 'complaint',
+      subject: '路灯不亮',
+      content: '吴兴区爱山街道路灯不亮，已持续一周',
+      callerPhone: '13800001111',
+    });
     const phases: Array<Omit<LoadSpec, 'seconds' | 'connections'> & { connections?: number }> = [
       { name: 'bare', url: bareUrl, method: 'GET', paths: ['/bare'] },
       { name: 'me', url: base, method: 'GET', paths: ['/api/auth/me'], headers },
       { name: 'get', url: base, method: 'GET', paths: created.map((id) => `/api/workorders/${id}`), headers },
-      { name: 'list', url: base, method: 'GET', paths: ['/api/workorders?page=1&pageSize=20', '/api/workorders?status=dispatched&page=2&pageSize=20'], headers },
+      {
+        name: 'list',
+        url: base,
+        method: 'GET',
+        paths: ['/api/workorders?page=1&pageSize=20', '/api/workorders?status=dispatched&page=2&pageSize=20'],
+        headers,
+      },
       // Sorted by deadline with no status: no index serves it, SQLite sorts every order (see docs/performance.md).
       { name: 'list-deadline', url: base, method: 'GET', paths: ['/api/workorders?page=1&pageSize=20&sort=deadlineAt'], headers },
-      { name: 'search', url: base, method: 'GET', paths: ['路灯不亮', '爱山街道', '油烟污染', '公积金提取'].map((q) => `/api/workorders?q=${encodeURIComponent(q)}&pageSize=20`), headers },
+      {
+        name: 'search',
+        url: base,
+        method: 'GET',
+        paths: ['路灯不亮', '爱山街道', '油烟污染', '公积金提取'].map((q) => `/api/workorders?q=${encodeURIComponent(q)}&pageSize=20`),
+        headers,
+      },
       { name: 'create', url: base, method: 'POST', paths: ['/api/workorders'], headers: { ...headers, 'content-type': 'application/json' }, body: createBody },
       // A create is answered after the group fsync (decision 0006): with N requests in flight at
       // most N creates share one fsync, so the rate is bounded by N / fsync time. More clients:
-      { name: 'create-c64', url: base, method: 'POST', paths: ['/api/workorders'], headers: { ...headers, 'content-type': 'application/json' }, body: createBody, connections: 64 },
+      {
+        name: 'create-c64',
+        url: base,
+        method: 'POST',
+        paths: ['/api/workorders'],
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: createBody,
+        connections: 64,
+      },
       { name: 'bare2', url: bareUrl, method: 'GET', paths: ['/bare'] },
     ];
     await new Promise<void>((resolve) => child.once('message', () => resolve()));
@@ -154,13 +217,19 @@ async function main(): Promise<void> {
       const cpu = (u.user + u.system) / 1000 / (Number(process.hrtime.bigint() - w0) / 1e6);
       const fsyncs = app.db.durability.fsyncs - f0;
       results[phase.name] = { ...r, cpu, load1: os.loadavg()[0]!, fsyncs };
-      process.stdout.write(`${phase.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}${phase.method === 'POST' && fsyncs > 0 ? `  ${(r.requests / fsyncs).toFixed(1)} per fsync` : ''}  server CPU ${(cpu * 100).toFixed(0)} %  load1 ${os.loadavg()[0]!.toFixed(2)}\n`);
+      process.stdout.write(
+        `${phase.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}${phase.method === 'POST' && fsyncs > 0 ? `  ${(r.requests / fsyncs).toFixed(1)} per fsync` : ''}  server CPU ${(cpu * 100).toFixed(0)} %  load1 ${os.loadavg()[0]!.toFixed(2)}\n`,
+      );
     }
     const bareRps = ((results['bare']?.rps ?? 0) + (results['bare2']?.rps ?? 0)) / 2;
     const ratio = (name: string) => (results[name] ? Number((results[name].rps / bareRps).toFixed(4)) : null);
     const rps = (name: string) => (results[name] ? Math.round(results[name].rps) : null);
-    process.stdout.write(`bare Fastify (mean of before and after) ${bareRps.toFixed(0)}/s; ratio get ${ratio('get')} list ${ratio('list')} list-deadline ${ratio('list-deadline')} search ${ratio('search')} create ${ratio('create')} create-c64 ${ratio('create-c64')} me ${ratio('me')}\n`);
-    process.stdout.write(`targets: get ≥ 5000/s ${(rps('get') ?? 0) >= 5000 ? 'met' : 'NOT met'}, list ≥ 2000/s ${(rps('list') ?? 0) >= 2000 ? 'met' : 'NOT met'}, create ≥ 2000/s ${Math.max(rps('create') ?? 0, rps('create-c64') ?? 0) >= 2000 ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `bare Fastify (mean of before and after) ${bareRps.toFixed(0)}/s; ratio get ${ratio('get')} list ${ratio('list')} list-deadline ${ratio('list-deadline')} search ${ratio('search')} create ${ratio('create')} create-c64 ${ratio('create-c64')} me ${ratio('me')}\n`,
+    );
+    process.stdout.write(
+      `targets: get ≥ 5000/s ${(rps('get') ?? 0) >= 5000 ? 'met' : 'NOT met'}, list ≥ 2000/s ${(rps('list') ?? 0) >= 2000 ? 'met' : 'NOT met'}, create ≥ 2000/s ${Math.max(rps('create') ?? 0, rps('create-c64') ?? 0) >= 2000 ? 'met' : 'NOT met'}\n`,
+    );
     const summary = {
       bench: 'http',
       get_rps: rps('get'),

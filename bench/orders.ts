@@ -22,13 +22,36 @@ import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
 import type { OrderStatus } from '../src/workorders/lifecycle/index.js';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, creates: { type: 'string', default: '20000' }, queries: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '1000000' },
+    creates: { type: 'string', default: '20000' },
+    queries: { type: 'string', default: '300' },
+    keep: { type: 'boolean', default: false },
+  },
+});
 const ORDERS = Number(values.orders);
 const CREATES = Number(values.creates);
 const QUERIES = Number(values.queries);
 const LOAD_START = os.loadavg()[0]!;
 
-const SUBJECTS = ['超市售卖过期食品', '小区噪音扰民', '路灯不亮', '公积金提取咨询', '社保卡补办', '公交线路调整建议', '物业收费纠纷', '违章停车占道', '餐馆油烟污染', '医保报销咨询', '拖欠工资', '网购退款纠纷', '道路积水', '商标侵权举报', '出租车拒载投诉'];
+const SUBJECTS = [
+  '超市售卖过期食品',
+  '小区噪音扰民',
+  '路灯不亮',
+  '公积金提取咨询',
+  '社保卡补办',
+  '公交线路调整建议',
+  '物业收费纠纷',
+  '违章停车占道',
+  '餐馆油烟污染',
+  '医保报销咨询',
+  '拖欠工资',
+  '网购退款纠纷',
+  '道路积水',
+  '商标侵权举报',
+  '出租车拒载投诉',
+];
 const PLACES = ['吴兴区爱山街道', '南浔区南浔镇', '德清县武康街道', '德清县莫干山镇', '吴兴区织里镇', '南浔区练市镇'];
 const DETAILS = ['市民反映情况属实，请尽快处理', '多次反映未解决', '希望有关部门核实', '已持续一周', '涉及多户居民', '请求回电告知结果'];
 const STATUSES: OrderStatus[] = ['closed', 'closed', 'closed', 'evaluated', 'in_progress', 'signed', 'dispatched', 'replied', 'answered_on_spot', 'accepted'];
@@ -64,9 +87,19 @@ async function main(): Promise<void> {
       const status = pick(STATUSES, i * 7);
       const dispatched = !['answered_on_spot', 'accepted'].includes(status);
       insert.run(
-        `BN-${String(i).padStart(8, '0')}`, pick(CHANNELS, i), `139${String(10_000_000 + (i % 89_999_999)).slice(0, 8)}`, null,
-        pick(CATEGORIES, i * 5), pick(SUBJECTS, i), `${pick(PLACES, i * 5)}${pick(SUBJECTS, i)}，${pick(DETAILS, i * 11)}（编号${i}）`, pick(PLACES, i * 5),
-        status, dispatched ? pick(UNITS, i * 13) : null, dispatched ? created + 5 * 86_400_000 : null, created, created,
+        `BN-${String(i).padStart(8, '0')}`,
+        pick(CHANNELS, i),
+        `139${String(10_000_000 + (i % 89_999_999)).slice(0, 8)}`,
+        null,
+        pick(CATEGORIES, i * 5),
+        pick(SUBJECTS, i),
+        `${pick(PLACES, i * 5)}${pick(SUBJECTS, i)}，${pick(DETAILS, i * 11)}（编号${i}）`,
+        pick(PLACES, i * 5),
+        status,
+        dispatched ? pick(UNITS, i * 13) : null,
+        dispatched ? created + 5 * 86_400_000 : null,
+        created,
+        created,
       );
     }
   });
@@ -88,7 +121,10 @@ async function main(): Promise<void> {
   const CONCURRENCY = 16;
   const MODES = ['group', 'full', 'normal'] as const;
   type Mode = (typeof MODES)[number];
-  const tally = Object.fromEntries(MODES.map((m) => [m, { n: 0, ns: 0, cpuUs: 0, fsyncs: 0 }])) as Record<Mode, { n: number; ns: number; cpuUs: number; fsyncs: number }>;
+  const tally = Object.fromEntries(MODES.map((m) => [m, { n: 0, ns: 0, cpuUs: 0, fsyncs: 0 }])) as Record<
+    Mode,
+    { n: number; ns: number; cpuUs: number; fsyncs: number }
+  >;
   fsyncMs.length = 0;
   const answerMs: number[] = [];
   const create = (i: number) => service.createDraft({ channel: pick(CHANNELS, i), callerPhone: `1380000${String(i % 10_000).padStart(4, '0')}` });
@@ -182,7 +218,9 @@ async function main(): Promise<void> {
   }
   // A unit handler's lists and searches (scope: the orders their unit leads or co-handles).
   // One order in four also gets a co-handling unit, so that both halves of the scope count.
-  h.sqlite.prepare(`update work_orders set co_unit_ids = json_array(?) where lead_unit_id is not null and lead_unit_id != ? and id % 4 = 0`).run('city-urban', 'city-urban');
+  h.sqlite
+    .prepare(`update work_orders set co_unit_ids = json_array(?) where lead_unit_id is not null and lead_unit_id != ? and id % 4 = 0`)
+    .run('city-urban', 'city-urban');
   const unitScope = (i: number) => scopeFor({ role: 'unit_handler', unitId: pick(UNITS, i) });
   const unitFilters: OrderFilter[] = [{}, { status: ['dispatched', 'signed', 'in_progress'] }, { sort: 'deadlineAt' }, { overdue: true, sort: 'deadlineAt' }];
   const unitListMs: number[] = [];
@@ -213,7 +251,8 @@ async function main(): Promise<void> {
   const toSign = h.sqlite.prepare(`select id from work_orders where status = 'dispatched' and id % 997 = 3 limit ${WAL_SAMPLE}`).pluck().all() as number[];
   const sign = h.sqlite.prepare(`update work_orders set status = 'signed', updated_at = updated_at + 1, version = version + 1 where id = ?`);
   for (const id of toSign) sign.run(id);
-  const statusWalFrames = (fs.statSync(`${dbFile}-wal`).size - 32) / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24) / Math.max(1, toSign.length);
+  const statusWalFrames =
+    (fs.statSync(`${dbFile}-wal`).size - 32) / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24) / Math.max(1, toSign.length);
   h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
   const dbBytes = fs.statSync(path.join(dir, 'bench.db')).size;
   h.close();

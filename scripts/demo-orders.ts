@@ -17,7 +17,10 @@ export interface DemoOrders {
 }
 
 export async function seedDemoOrders(app: Sunline, admin: { username: string; password: string }): Promise<DemoOrders> {
-  const existing = app.db.sqlite.prepare("select number from work_orders where channel = 'web' and caller_phone = ? order by id limit 1").pluck().get(DEMO_CITIZEN_PHONE) as string | undefined;
+  const existing = app.db.sqlite
+    .prepare("select number from work_orders where channel = 'web' and caller_phone = ? order by id limit 1")
+    .pluck()
+    .get(DEMO_CITIZEN_PHONE) as string | undefined;
   if (existing) return { lookupNumber: existing };
 
   const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: admin });

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   const app = await buildApp(env);
   for (const u of DEMO_USERS) await app.users.upsert(u);
   // Orders for the unit portal (unit-amr) and one a citizen can look up at /lookup.
-  const demoOrders = await seedDemoOrders(app, DEMO_USERS.find((u) => u.role === 'admin')!);
+  const demoOrders = await seedDemoOrders(
+    app,
+    DEMO_USERS.find((u) => u.role === 'admin')!,
+  );
   await app.http.listen({ host: env.host, port: env.port });
 
   const base = `http://127.0.0.1:${env.port}`;

@@ -15,11 +15,44 @@ const DEFAULT_DIR = '/var/cache/sunline/asterisk-sid-22/usr/share/asterisk/rest-
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_OUT = path.join(repoRoot, 'src/telephony/ari/generated/ari-types.ts');
 
-interface SwaggerProp { type: string; required?: boolean; description?: string; allowableValues?: { valueType: string; values?: string[] } }
-interface SwaggerModel { id: string; description?: string; discriminator?: string; subTypes?: string[]; properties: Record<string, SwaggerProp> }
-interface SwaggerParam { name: string; description?: string; paramType: 'path' | 'query' | 'body'; required?: boolean; allowMultiple?: boolean; dataType: string; allowableValues?: { valueType: string; values?: string[] } }
-interface SwaggerOp { httpMethod: string; nickname: string; summary?: string; notes?: string; responseClass: string; upgrade?: string; parameters?: SwaggerParam[]; errorResponses?: { code: number | string; reason: string }[] }
-interface SwaggerFile { apiVersion: string; resourcePath: string; apis: { path: string; operations: SwaggerOp[] }[]; models?: Record<string, SwaggerModel> }
+interface SwaggerProp {
+  type: string;
+  required?: boolean;
+  description?: string;
+  allowableValues?: { valueType: string; values?: string[] };
+}
+interface SwaggerModel {
+  id: string;
+  description?: string;
+  discriminator?: string;
+  subTypes?: string[];
+  properties: Record<string, SwaggerProp>;
+}
+interface SwaggerParam {
+  name: string;
+  description?: string;
+  paramType: 'path' | 'query' | 'body';
+  required?: boolean;
+  allowMultiple?: boolean;
+  dataType: string;
+  allowableValues?: { valueType: string; values?: string[] };
+}
+interface SwaggerOp {
+  httpMethod: string;
+  nickname: string;
+  summary?: string;
+  notes?: string;
+  responseClass: string;
+  upgrade?: string;
+  parameters?: SwaggerParam[];
+  errorResponses?: { code: number | string; reason: string }[];
+}
+interface SwaggerFile {
+  apiVersion: string;
+  resourcePath: string;
+  apis: { path: string; operations: SwaggerOp[] }[];
+  models?: Record<string, SwaggerModel>;
+}
 
 /**
  * Where the swagger is looser than what Asterisk sends. Channel variables are always strings
@@ -32,7 +65,9 @@ const BODY_OVERRIDES: Record<string, string> = { fields: 'ConfigTuple[]' };
 function main(): void {
   const dir = process.argv[2] ?? DEFAULT_DIR;
   const out = process.argv[3] ?? DEFAULT_OUT;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'resources.json').sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'resources.json')
+    .sort();
   if (files.length === 0) throw new Error(`no ARI swagger files in ${dir}`);
   const specs = files.map((f) => ({ resource: f.replace(/\.json$/, ''), spec: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SwaggerFile }));
   const resources = JSON.parse(readFileSync(path.join(dir, 'resources.json'), 'utf8')) as { apiVersion: string };
@@ -56,8 +91,7 @@ function render(specs: { resource: string; spec: SwaggerFile }[], apiVersion: st
     for (let p = parent.get(name); p; p = parent.get(p)) if (models.get(p)?.discriminator) return true;
     return false;
   };
-  const descendants = (name: string): string[] =>
-    (models.get(name)?.subTypes ?? []).flatMap((s) => [s, ...descendants(s)]);
+  const descendants = (name: string): string[] => (models.get(name)?.subTypes ?? []).flatMap((s) => [s, ...descendants(s)]);
 
   const o: string[] = [];
   o.push(
@@ -94,7 +128,7 @@ function render(specs: { resource: string; spec: SwaggerFile }[], apiVersion: st
   o.push('/** Every event the ARI events websocket can deliver, discriminated on `type`. */');
   o.push(`export type AriEvent =\n${events.map((e) => `  | ${e}`).join('\n')};`, '');
   o.push('/** The `type` of an {@link AriEvent}. */', "export type AriEventType = AriEvent['type'];", '');
-  o.push('/** The event interface for one `type`: `AriEventOf<\'StasisStart\'>`. */');
+  o.push("/** The event interface for one `type`: `AriEventOf<'StasisStart'>`. */");
   o.push('export type AriEventOf<T extends AriEventType> = Extract<AriEvent, { type: T }>;', '');
   o.push('/** Every `type` value, for runtime checks. */');
   o.push(`export const ARI_EVENT_TYPES: readonly AriEventType[] = [\n${events.map((e) => `  '${e}',`).join('\n')}\n];`, '');
@@ -110,7 +144,9 @@ function render(specs: { resource: string; spec: SwaggerFile }[], apiVersion: st
         const id = `${resource}.${op.nickname}`;
         const params = op.parameters ?? [];
         const errors = (op.errorResponses ?? []).map((e) => `${e.code} ${e.reason}`);
-        o.push(...doc([`${op.httpMethod} ${api.path}: ${op.summary ?? ''}`, op.notes, ...errors.map((e) => `@throws ${e}`)].filter(Boolean).join('\n\n'), '  '));
+        o.push(
+          ...doc([`${op.httpMethod} ${api.path}: ${op.summary ?? ''}`, op.notes, ...errors.map((e) => `@throws ${e}`)].filter(Boolean).join('\n\n'), '  '),
+        );
         o.push(`  '${id}': {`);
         if (params.length === 0) o.push('    params: Record<string, never>;');
         else {
@@ -125,8 +161,12 @@ function render(specs: { resource: string; spec: SwaggerFile }[], apiVersion: st
         o.push(`    result: ${tsType(op.responseClass, undefined, models)};`, '  };');
         const by = (t: string) => params.filter((p) => p.paramType === t);
         metas.push(
-          `  '${id}': { method: '${op.httpMethod}', path: '${api.path}', query: [${by('query').map((p) => `'${p.name}'`).join(', ')}], ` +
-            `body: [${by('body').map((p) => `{ name: '${p.name}', kind: '${p.dataType === 'containers' ? 'field' : 'whole'}' }`).join(', ')}] },`,
+          `  '${id}': { method: '${op.httpMethod}', path: '${api.path}', query: [${by('query')
+            .map((p) => `'${p.name}'`)
+            .join(', ')}], ` +
+            `body: [${by('body')
+              .map((p) => `{ name: '${p.name}', kind: '${p.dataType === 'containers' ? 'field' : 'whole'}' }`)
+              .join(', ')}] },`,
         );
       }
     }

@@ -86,7 +86,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const events = new DomainEvents();
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
     const orders = new WorkOrdersService(db.db, Date.now, {
-      onApplied: (c) => events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
+      onApplied: (c) =>
+        events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
     });
     // The telephony connections (none with SUNLINE_TELEPHONY=false): each client owns its
     // connection, reconnects forever and reports its health; closed last (closers run backwards).
@@ -103,7 +104,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     telephony?.ari.start();
     telephony?.ami.start();
     // Today's statistics for shift leads; republished (throttled) as calls change.
-    const queueStats = new QueueStatsService({ db: db.db, events, log, hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name });
+    const queueStats = new QueueStatsService({
+      db: db.db,
+      events,
+      log,
+      hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
+    });
     closers.push(() => queueStats.close());
     // Deadline warnings (限时办结): survive restarts, each raised once.
     const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
@@ -148,14 +154,29 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const orphans = attachments.sweepOrphans();
     if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
     await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
-    await http.register(dueStatesRoutes, { db: db.db, deadlines: deadlineConfigFrom(() => config.current()), unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    await http.register(dueStatesRoutes, {
+      db: db.db,
+      deadlines: deadlineConfigFrom(() => config.current()),
+      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+    });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
-      const realtime = attachRealtime({ http: http.server, users, commands: calls.commands, durable: () => db.durability.durable(), media: media?.sessions ?? null, stats: queueStats, events, log, unitsInScope: (unitId) => unitScope(config.current().org, unitId), leadUpdateMs: env.leadUpdateMs });
+      const realtime = attachRealtime({
+        http: http.server,
+        users,
+        commands: calls.commands,
+        durable: () => db.durability.durable(),
+        media: media?.sessions ?? null,
+        stats: queueStats,
+        events,
+        log,
+        unitsInScope: (unitId) => unitScope(config.current().org, unitId),
+        leadUpdateMs: env.leadUpdateMs,
+      });
       closers.push(() => realtime.close());
       media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));
     }

@@ -83,7 +83,10 @@ export function asteriskAvailable(): { ok: true } | { ok: false; reason: string 
 
 // ---- process-wide bookkeeping --------------------------------------------------------------
 
-interface Live { proc: ChildProcess | undefined; hostDir: string }
+interface Live {
+  proc: ChildProcess | undefined;
+  hostDir: string;
+}
 const live = new Set<Live>();
 const handedOut = new Set<number>();
 let exitHookInstalled = false;
@@ -95,7 +98,11 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const l of live) {
       if (l.proc?.pid && l.proc.exitCode === null) {
-        try { process.kill(l.proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+        try {
+          process.kill(l.proc.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
       fs.rmSync(l.hostDir, { recursive: true, force: true });
     }
@@ -135,7 +142,11 @@ function removeStaleInstances(root: string): void {
     if (owner.asteriskPid && processStart(owner.asteriskPid) !== null) {
       const cmdline = readCmdline(owner.asteriskPid);
       if (cmdline.includes(`/tmp/${entry}/`)) {
-        try { process.kill(owner.asteriskPid, 'SIGKILL'); } catch { /* raced */ }
+        try {
+          process.kill(owner.asteriskPid, 'SIGKILL');
+        } catch {
+          /* raced */
+        }
       }
     }
     fs.rmSync(dir, { recursive: true, force: true });
@@ -147,7 +158,11 @@ function ownerRecord(): { ownerPid: number; ownerStart: string | null } {
 }
 
 function readCmdline(pid: number): string {
-  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 // ---- ports -----------------------------------------------------------------------------------
@@ -162,7 +177,10 @@ async function freeTcpPort(): Promise<number> {
         srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
       });
     });
-    if (port && !handedOut.has(port)) { handedOut.add(port); return port; }
+    if (port && !handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 
@@ -185,7 +203,11 @@ export async function freeUdpPort(): Promise<number> {
 
 // ---- configuration ---------------------------------------------------------------------------
 
-interface Ports { http: number; ami: number; sip: number }
+interface Ports {
+  http: number;
+  ami: number;
+  sip: number;
+}
 
 /**
  * Our prompts (dialplan/sounds/sunline/*) into the chroot's sounds directory, where Asterisk
@@ -208,9 +230,21 @@ function installSounds(root: string, soundsDir: string): void {
   }
 }
 
-function writeConfig(root: string, hostDir: string, chrootDir: string, o: {
-  dialplanDir: string; ariApp: string; ports: Ports; ariUser: string; ariPass: string; amiUser: string; amiPass: string; httpSessionLimit: number;
-}): void {
+function writeConfig(
+  root: string,
+  hostDir: string,
+  chrootDir: string,
+  o: {
+    dialplanDir: string;
+    ariApp: string;
+    ports: Ports;
+    ariUser: string;
+    ariPass: string;
+    amiUser: string;
+    amiPass: string;
+    httpSessionLimit: number;
+  },
+): void {
   const etc = path.join(hostDir, 'etc');
   for (const f of fs.readdirSync(o.dialplanDir)) {
     if (f.endsWith('.conf')) fs.copyFileSync(path.join(o.dialplanDir, f), path.join(etc, f));
@@ -330,7 +364,11 @@ function amiAnswers(port: number, user: string, pass: string): Promise<boolean> 
     const sock = createConnection({ host: HOST, port });
     let buf = '';
     let loggedIn = false;
-    const done = (ok: boolean): void => { clearTimeout(timer); sock.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(ok);
+    };
     const timer = setTimeout(() => done(false), 2000);
     sock.on('error', () => done(false));
     sock.on('data', (chunk) => {
@@ -351,13 +389,21 @@ function amiAnswers(port: number, user: string, pass: string): Promise<boolean> 
   });
 }
 
-function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 function waitExit(proc: ChildProcess, ms: number): Promise<boolean> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => { proc.off('exit', onExit); resolve(false); }, ms);
-    const onExit = (): void => { clearTimeout(timer); resolve(true); };
+    const timer = setTimeout(() => {
+      proc.off('exit', onExit);
+      resolve(false);
+    }, ms);
+    const onExit = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
     proc.once('exit', onExit);
   });
 }
@@ -388,23 +434,27 @@ class Instance implements AsteriskSandbox {
     live.add(this.entry);
   }
 
-  private get confPath(): string { return `${this.chrootDir}/etc/asterisk.conf`; }
+  private get confPath(): string {
+    return `${this.chrootDir}/etc/asterisk.conf`;
+  }
 
   cli(command: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile('chroot', [this.root, '/usr/sbin/asterisk', '-C', this.confPath, '-rx', command],
+      execFile(
+        'chroot',
+        [this.root, '/usr/sbin/asterisk', '-C', this.confPath, '-rx', command],
         { timeout: 15_000, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
         (err, stdout, stderr) => {
           if (err) reject(new Error(`asterisk -rx '${command}' failed: ${err.message} ${stderr}${stdout}`.trim()));
           else resolve(stdout);
-        });
+        },
+      );
     });
   }
 
   /** Spawns Asterisk and waits for ARI, AMI, full boot and the SIP transport. */
   async launch(): Promise<void> {
-    const args = ['--pdeathsig', 'KILL', 'chroot', this.root,
-      '/usr/sbin/asterisk', '-C', this.confPath, '-f', '-n'];
+    const args = ['--pdeathsig', 'KILL', 'chroot', this.root, '/usr/sbin/asterisk', '-C', this.confPath, '-f', '-n'];
     const proc = spawn('setpriv', args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', HOME: '/root' },
@@ -433,7 +483,8 @@ class Instance implements AsteriskSandbox {
       }
       // Asterisk keeps running when a bind fails; give up at once so startAsterisk can retry.
       if (this.portClash()) throw this.failure('a port was taken between allocation and bind');
-      if (Date.now() > deadline) throw this.failure(`ARI ${ariOk ? 'up' : 'not answering'}, AMI ${amiOk ? 'up' : 'not answering'} after ${this.opts.startTimeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw this.failure(`ARI ${ariOk ? 'up' : 'not answering'}, AMI ${amiOk ? 'up' : 'not answering'} after ${this.opts.startTimeoutMs} ms`);
       ariOk ||= await ariAnswers(this.ari.url, this.ari.username, this.ari.password);
       amiOk ||= await amiAnswers(this.ami.port, this.ami.username, this.ami.password);
       if (!(ariOk && amiOk)) await sleep(100);
@@ -470,8 +521,14 @@ class Instance implements AsteriskSandbox {
     Object.assign(this.ami, { port: this.ports.ami });
     Object.assign(this.sip, { port: this.ports.sip });
     writeConfig(this.root, this.instDir, this.chrootDir, {
-      dialplanDir, ariApp, ports: this.ports, httpSessionLimit,
-      ariUser: this.ari.username, ariPass: this.ari.password, amiUser: this.ami.username, amiPass: this.ami.password,
+      dialplanDir,
+      ariApp,
+      ports: this.ports,
+      httpSessionLimit,
+      ariUser: this.ari.username,
+      ariPass: this.ari.password,
+      amiUser: this.ami.username,
+      amiPass: this.ami.password,
     });
     this.output.length = 0;
   }
@@ -528,7 +585,10 @@ export async function startAsterisk(opts: StartOptions = {}): Promise<AsteriskSa
   writeConfig(root, hostDir, chrootDir, { dialplanDir, ariApp, ports, httpSessionLimit, ...creds });
 
   const inst = new Instance(name, root, hostDir, chrootDir, ports, creds, {
-    dialplanDir, logToConsole: opts.logToConsole ?? false, startTimeoutMs: opts.startTimeoutMs ?? 30_000, httpSessionLimit,
+    dialplanDir,
+    logToConsole: opts.logToConsole ?? false,
+    startTimeoutMs: opts.startTimeoutMs ?? 30_000,
+    httpSessionLimit,
   });
   for (let attempt = 1; ; attempt++) {
     try {

@@ -45,7 +45,11 @@ interface T {
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const p of running) {
-    try { p.kill('SIGKILL'); } catch { /* gone */ }
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
 
@@ -102,13 +106,24 @@ export async function startCoturn(t: T, secret: string, opts: { realm?: string }
   const proc = spawn('setpriv', ['--pdeathsig', 'KILL', TURNSERVER, '-c', path.join(dir, 'turnserver.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-4000); };
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
   proc.stdout.on('data', keep);
   proc.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => { running.delete(proc); resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      running.delete(proc);
+      resolve();
+    }),
+  );
 
   const log = (): string => {
-    try { return fs.readFileSync(logFile, 'utf8'); } catch { return ''; }
+    try {
+      return fs.readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
   };
   const count = (re: RegExp): number => log().match(re)?.length ?? 0;
   const stop = async (): Promise<void> => {
@@ -126,7 +141,8 @@ export async function startCoturn(t: T, secret: string, opts: { realm?: string }
   const deadline = Date.now() + 10_000;
   const ready = new RegExp(`UDP listener opened on ?: 127\\.0\\.0\\.1:${port}`);
   while (!ready.test(log())) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`turnserver exited (${proc.exitCode ?? proc.signalCode}): ${output}\n${log().slice(-2000)}`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`turnserver exited (${proc.exitCode ?? proc.signalCode}): ${output}\n${log().slice(-2000)}`);
     if (Date.now() > deadline) throw new Error(`turnserver did not open 127.0.0.1:${port} in 10 s:\n${log().slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -19,11 +19,11 @@ const TICK_MS = 100; // the scenarios' polling tick (a <recv> timeout cannot be 
 
 /** How the call ended, from the caller's side. */
 export type CallOutcome =
-  | 'answered'            // 200 OK, stayed holdMs, hung up with BYE
-  | 'hungup-by-asterisk'  // answered, then Asterisk sent BYE first
-  | 'cancelled'           // never answered within holdMs: CANCEL, 487
-  | 'rejected'            // a final error response (sipCode) before answer
-  | 'unknown';            // sipp failed, timed out or was killed
+  | 'answered' // 200 OK, stayed holdMs, hung up with BYE
+  | 'hungup-by-asterisk' // answered, then Asterisk sent BYE first
+  | 'cancelled' // never answered within holdMs: CANCEL, 487
+  | 'rejected' // a final error response (sipCode) before answer
+  | 'unknown'; // sipp failed, timed out or was killed
 
 export interface CallOptions {
   /** The sandbox's SIP address (AsteriskSandbox.sip). */
@@ -153,7 +153,11 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const p of running) {
-      try { p.kill('SIGKILL'); } catch { /* gone */ }
+      try {
+        p.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     for (const lock of leased) fs.rmSync(lock, { force: true });
   });
@@ -243,20 +247,50 @@ export function placeCall(opts: CallOptions): CallHandle {
   const ticks = (ms: number) => String(Math.max(1, Math.ceil(ms / TICK_MS)));
   const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log'), msg: path.join(dir, 'messages.log') };
   const args = [
-    '--pdeathsig', 'KILL', 'sipp', `${opts.sip.host}:${opts.sip.port}`,
-    '-sf', scenario,
-    '-s', opts.number,
-    '-key', 'caller', opts.callerId ?? '13800000000',
-    '-key', 'caller_name', opts.callerName ?? 'Citizen',
-    '-set', 'hold_ticks', String(Math.max(1, Math.ceil(holdMs / TICK_MS))),
-    '-i', opts.sip.host, '-ci', '127.0.0.1',
-    '-p', String(ports.sip), '-mp', String(ports.media), '-cp', String(ports.ctrl),
-    '-m', '1', '-l', '1',
+    '--pdeathsig',
+    'KILL',
+    'sipp',
+    `${opts.sip.host}:${opts.sip.port}`,
+    '-sf',
+    scenario,
+    '-s',
+    opts.number,
+    '-key',
+    'caller',
+    opts.callerId ?? '13800000000',
+    '-key',
+    'caller_name',
+    opts.callerName ?? 'Citizen',
+    '-set',
+    'hold_ticks',
+    String(Math.max(1, Math.ceil(holdMs / TICK_MS))),
+    '-i',
+    opts.sip.host,
+    '-ci',
+    '127.0.0.1',
+    '-p',
+    String(ports.sip),
+    '-mp',
+    String(ports.media),
+    '-cp',
+    String(ports.ctrl),
+    '-m',
+    '1',
+    '-l',
+    '1',
     '-nostdin',
-    '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error',
-    '-trace_logs', '-log_file', files.log,
-    '-trace_err', '-error_file', files.err,
-    '-trace_msg', '-message_file', files.msg,
+    '-timeout',
+    `${Math.ceil(timeoutMs / 1000)}s`,
+    '-timeout_error',
+    '-trace_logs',
+    '-log_file',
+    files.log,
+    '-trace_err',
+    '-error_file',
+    files.err,
+    '-trace_msg',
+    '-message_file',
+    files.msg,
     ...(opts.rtpEcho ? ['-rtp_echo'] : []),
     ...(opts.dtmf ? ['-set', 'dtmf_ticks', ticks(opts.dtmf.afterMs), '-set', 'dtmf_every_ticks', ticks(opts.dtmf.everyMs ?? 2000)] : []),
   ];
@@ -264,36 +298,57 @@ export function placeCall(opts: CallOptions): CallHandle {
   const proc = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';
-  const keep = (chunk: Buffer): void => { output = (output + chunk.toString('utf8')).slice(-8000); };
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-8000);
+  };
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
 
   const done = new Promise<CallResult>((resolve) => {
     let finished = false;
-    proc.once('error', (err) => { output += `\nspawn failed: ${err.message}`; finish(null, null); });
+    proc.once('error', (err) => {
+      output += `\nspawn failed: ${err.message}`;
+      finish(null, null);
+    });
     proc.once('close', (exitCode, signal) => finish(exitCode, signal));
     function finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
       if (finished) return;
       finished = true;
       running.delete(proc);
       lease?.release();
-      const read = (f: string): string => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
+      const read = (f: string): string => {
+        try {
+          return fs.readFileSync(f, 'utf8');
+        } catch {
+          return '';
+        }
+      };
       const m = /SUNLINE outcome=([\w-]+) code=(\d+)/.exec(read(files.log));
       const outcome = (m?.[1] ?? 'unknown') as CallOutcome;
       const code = m ? Number(m[2]) : NaN;
-      const errors = read(files.err).split('\n')
+      const errors = read(files.err)
+        .split('\n')
         // The scenarios poll with <recv timeout>; those jumps are not errors.
-        .filter((l) => l && !/receive timeout on message .* jumping to label|^The following events occurred:/.test(l)).join('\n');
+        .filter((l) => l && !/receive timeout on message .* jumping to label|^The following events occurred:/.test(l))
+        .join('\n');
       if (process.env['SUNLINE_KEEP_SIPP_LOGS'] !== '1') fs.rmSync(dir, { recursive: true, force: true });
       resolve({
-        exitCode, signal, outcome,
+        exitCode,
+        signal,
+        outcome,
         sipCode: Number.isFinite(code) && code > 0 ? code : null,
         durationMs: Date.now() - started,
-        errors, output: output.split('\n').slice(-30).join('\n'),
+        errors,
+        output: output.split('\n').slice(-30).join('\n'),
       });
     }
   });
-  return { done, kill: () => { if (proc.exitCode === null) proc.kill('SIGKILL'); } };
+  return {
+    done,
+    kill: () => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
 }
 
 /** Places one call and resolves when it has ended; see {@link placeCall}. */

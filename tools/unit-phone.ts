@@ -36,11 +36,32 @@ export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhon
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-unit-'));
   const msgFile = path.join(dir, 'messages.log');
-  const proc: ChildProcess = spawn('setpriv', [
-    '--pdeathsig', 'KILL', 'sipp', '-sn', 'uas', '-i', a.sip.host, '-p', String(port),
-    '-mp', String(port + 2), '-rtp_echo', '-m', String(calls), '-nostdin', '-timeout', '120s',
-    '-trace_msg', '-message_file', msgFile,
-  ], { stdio: 'ignore' });
+  const proc: ChildProcess = spawn(
+    'setpriv',
+    [
+      '--pdeathsig',
+      'KILL',
+      'sipp',
+      '-sn',
+      'uas',
+      '-i',
+      a.sip.host,
+      '-p',
+      String(port),
+      '-mp',
+      String(port + 2),
+      '-rtp_echo',
+      '-m',
+      String(calls),
+      '-nostdin',
+      '-timeout',
+      '120s',
+      '-trace_msg',
+      '-message_file',
+      msgFile,
+    ],
+    { stdio: 'ignore' },
+  );
   const done = new Promise<number | null>((resolve) => {
     proc.once('error', () => resolve(null));
     proc.once('close', (code) => resolve(code));

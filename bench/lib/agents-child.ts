@@ -9,9 +9,17 @@
  */
 import { startSimAgents, type SimAgents } from '../../scripts/lib/sim-agents.js';
 
-interface ChildOptions { url: string; count: number; answerAfterMs: number; talkMs: number; usernamePrefix: string }
+interface ChildOptions {
+  url: string;
+  count: number;
+  answerAfterMs: number;
+  talkMs: number;
+  usernamePrefix: string;
+}
 
-const send = (m: unknown): void => { process.send?.(m); };
+const send = (m: unknown): void => {
+  process.send?.(m);
+};
 const o = JSON.parse(process.env['SUNLINE_SIM_AGENTS'] ?? '{}') as ChildOptions;
 // The parent going away ends us too.
 process.on('disconnect', () => process.exit(0));
@@ -28,9 +36,21 @@ process.on('message', (m: { type?: string }) => {
 });
 
 startSimAgents({
-  url: o.url, count: o.count, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs, usernamePrefix: o.usernamePrefix,
-  hangup: async (callId) => { send({ type: 'hangup', callId }); },
+  url: o.url,
+  count: o.count,
+  answerAfterMs: o.answerAfterMs,
+  talkMs: o.talkMs,
+  usernamePrefix: o.usernamePrefix,
+  hangup: async (callId) => {
+    send({ type: 'hangup', callId });
+  },
 }).then(
-  (s) => { sims = s; send({ type: 'ready' }); },
-  (err: unknown) => { send({ type: 'error', message: (err as Error).message }); process.exit(1); },
+  (s) => {
+    sims = s;
+    send({ type: 'ready' });
+  },
+  (err: unknown) => {
+    send({ type: 'error', message: (err as Error).message });
+    process.exit(1);
+  },
 );

@@ -28,18 +28,30 @@ export function connectAmi(o: { host: string; port: number; username: string; pa
     let seq = 0;
     let settled = false;
 
-    const action = (fields: AmiMessage): Promise<AmiMessage> => new Promise((res, rej) => {
-      const id = `bench-${++seq}`;
-      const timer = setTimeout(() => { pending.delete(id); rej(new Error(`AMI ${fields['Action']}: no response`)); }, 10_000);
-      pending.set(id, (m) => { clearTimeout(timer); res(m); });
-      const lines = Object.entries({ ...fields, ActionID: id }).map(([k, v]) => `${k}: ${v}`);
-      sock.write(`${lines.join('\r\n')}\r\n\r\n`);
-    });
+    const action = (fields: AmiMessage): Promise<AmiMessage> =>
+      new Promise((res, rej) => {
+        const id = `bench-${++seq}`;
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          rej(new Error(`AMI ${fields['Action']}: no response`));
+        }, 10_000);
+        pending.set(id, (m) => {
+          clearTimeout(timer);
+          res(m);
+        });
+        const lines = Object.entries({ ...fields, ActionID: id }).map(([k, v]) => `${k}: ${v}`);
+        sock.write(`${lines.join('\r\n')}\r\n\r\n`);
+      });
 
     const client: BenchAmi = { events, action, close: () => sock.destroy() };
 
     sock.setEncoding('utf8');
-    sock.on('error', (err) => { if (!settled) { settled = true; reject(err); } });
+    sock.on('error', (err) => {
+      if (!settled) {
+        settled = true;
+        reject(err);
+      }
+    });
     sock.on('data', (chunk: string) => {
       buf += chunk;
       if (!banner) {
@@ -51,9 +63,15 @@ export function connectAmi(o: { host: string; port: number; username: string; pa
           .then((m) => {
             settled = true;
             if (m['Response'] === 'Success') resolve(client);
-            else { sock.destroy(); reject(new Error(`AMI login: ${m['Message'] ?? 'failed'}`)); }
+            else {
+              sock.destroy();
+              reject(new Error(`AMI login: ${m['Message'] ?? 'failed'}`));
+            }
           })
-          .catch((e: unknown) => { settled = true; reject(e as Error); });
+          .catch((e: unknown) => {
+            settled = true;
+            reject(e as Error);
+          });
       }
       for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
         const block = buf.slice(0, end);

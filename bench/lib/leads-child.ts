@@ -17,11 +17,25 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
-interface Options { url: string; token: string; count: number; sample: number }
-interface PhaseStats { update: number[]; agentChange: number[]; messages: number; gaps: number; snapshots: number; bytes: number }
+interface Options {
+  url: string;
+  token: string;
+  count: number;
+  sample: number;
+}
+interface PhaseStats {
+  update: number[];
+  agentChange: number[];
+  messages: number;
+  gaps: number;
+  snapshots: number;
+  bytes: number;
+}
 
 const o = JSON.parse(process.env['SUNLINE_BENCH_LEADS'] ?? '{}') as Options;
-const send = (m: unknown): void => { process.send?.(m); };
+const send = (m: unknown): void => {
+  process.send?.(m);
+};
 process.on('disconnect', () => process.exit(0));
 
 const newPhase = (): PhaseStats => ({ update: [], agentChange: [], messages: 0, gaps: 0, snapshots: 0, bytes: 0 });
@@ -31,14 +45,24 @@ const sockets: WebSocket[] = [];
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-interface Agent { state: string; since: number }
-interface Update { seq: number; at: number; agents?: Array<{ agentId: number; state: string; since: number }> }
+interface Agent {
+  state: string;
+  since: number;
+}
+interface Update {
+  seq: number;
+  at: number;
+  agents?: Array<{ agentId: number; state: string; since: number }>;
+}
 
 function open(i: number): Promise<void> {
   const sampled = i % Math.max(1, Math.round(o.count / Math.max(1, o.sample))) === 0;
   const agents = new Map<number, Agent>();
   let seq: number | null = null;
-  const ws = new WebSocket(`${o.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { cookie: `sunline_session=${encodeURIComponent(o.token)}` }, perMessageDeflate: false });
+  const ws = new WebSocket(`${o.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+    headers: { cookie: `sunline_session=${encodeURIComponent(o.token)}` },
+    perMessageDeflate: false,
+  });
   sockets.push(ws);
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
@@ -90,9 +114,18 @@ process.on('message', (m: { type?: string; name?: string }) => {
     const result: Record<string, unknown> = {};
     for (const [name, p] of phases) {
       result[name] = {
-        update_p50_ms: pct(p.update, 50), update_p99_ms: pct(p.update, 99), update_max_ms: p.update.length ? Math.max(...p.update) : null, update_samples: p.update.length,
-        agent_change_p50_ms: pct(p.agentChange, 50), agent_change_p99_ms: pct(p.agentChange, 99), agent_change_max_ms: p.agentChange.length ? Math.max(...p.agentChange) : null, agent_change_samples: p.agentChange.length,
-        messages: p.messages, bytes: p.bytes, gaps: p.gaps, snapshots: p.snapshots,
+        update_p50_ms: pct(p.update, 50),
+        update_p99_ms: pct(p.update, 99),
+        update_max_ms: p.update.length ? Math.max(...p.update) : null,
+        update_samples: p.update.length,
+        agent_change_p50_ms: pct(p.agentChange, 50),
+        agent_change_p99_ms: pct(p.agentChange, 99),
+        agent_change_max_ms: p.agentChange.length ? Math.max(...p.agentChange) : null,
+        agent_change_samples: p.agentChange.length,
+        messages: p.messages,
+        bytes: p.bytes,
+        gaps: p.gaps,
+        snapshots: p.snapshots,
       };
     }
     // The histogram holds resolution + delay (see bench/fanout.ts).

@@ -27,11 +27,17 @@ export const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '1
 /** LIFO list of clean-up steps; each step runs once, errors are reported, not thrown. */
 export class Teardown {
   private fns: (() => unknown)[] = [];
-  teardown(fn: () => unknown): void { this.fns.push(fn); }
+  teardown(fn: () => unknown): void {
+    this.fns.push(fn);
+  }
   async run(): Promise<void> {
     while (this.fns.length) {
       const fn = this.fns.pop()!;
-      try { await fn(); } catch (e) { process.stderr.write(`teardown: ${(e as Error).message}\n`); }
+      try {
+        await fn();
+      } catch (e) {
+        process.stderr.write(`teardown: ${(e as Error).message}\n`);
+      }
     }
   }
 }
@@ -82,12 +88,19 @@ export interface PathResult {
  * Places round(rate × duration) calls, evenly paced, the seven numbers round-robin, distinct
  * caller ids, and resolves when every sipp has exited (each is bounded by its -timeout).
  */
-export async function placeCalls(a: AsteriskSandbox, o: BenchOptions, callerPrefix: string, t: Teardown): Promise<{ calls: PlacedCall[]; inFlightMax: number }> {
+export async function placeCalls(
+  a: AsteriskSandbox,
+  o: BenchOptions,
+  callerPrefix: string,
+  t: Teardown,
+): Promise<{ calls: PlacedCall[]; inFlightMax: number }> {
   const total = Math.max(1, Math.round(o.rate * o.durationS));
   const calls: PlacedCall[] = [];
   const done: Promise<unknown>[] = [];
   const kills: (() => void)[] = [];
-  t.teardown(() => { for (const k of kills) k(); });
+  t.teardown(() => {
+    for (const k of kills) k();
+  });
   let inFlight = 0;
   let inFlightMax = 0;
   const t0 = Date.now();
@@ -95,14 +108,23 @@ export async function placeCalls(a: AsteriskSandbox, o: BenchOptions, callerPref
     const due = t0 + (k * 1000) / o.rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const c: PlacedCall = { callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`, number: NUMBERS[k % NUMBERS.length]!, placedAt: Date.now() };
+    const c: PlacedCall = {
+      callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`,
+      number: NUMBERS[k % NUMBERS.length]!,
+      placedAt: Date.now(),
+    };
     calls.push(c);
     const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs };
     const h = o.harnessSipp ? placeCall(co) : await placeBenchCall(co);
     kills.push(h.kill);
     inFlight++;
     inFlightMax = Math.max(inFlightMax, inFlight);
-    done.push(h.done.then((r) => { c.result = r; inFlight--; }));
+    done.push(
+      h.done.then((r) => {
+        c.result = r;
+        inFlight--;
+      }),
+    );
   }
   await Promise.all(done);
   return { calls, inFlightMax };
@@ -142,7 +164,12 @@ export function percentile(values: number[], p: number): number | null {
 
 function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
-  for (const x of xs) { const k = key(x); const l = m.get(k) ?? []; l.push(x); m.set(k, l); }
+  for (const x of xs) {
+    const k = key(x);
+    const l = m.get(k) ?? [];
+    l.push(x);
+    m.set(k, l);
+  }
   return m;
 }
 
@@ -202,13 +229,21 @@ async function ariDelete(a: AsteriskSandbox, p: string): Promise<number> {
 /** Log lines at warn or above, grouped by message. */
 function logSummary(file: string): { count: number; top: { level: number; msg: string; n: number }[] } {
   let text = '';
-  try { text = fs.readFileSync(file, 'utf8'); } catch { /* no log */ }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    /* no log */
+  }
   const groups = new Map<string, { level: number; msg: string; n: number }>();
   let count = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let rec: { level?: number; msg?: string; err?: { message?: string } };
-    try { rec = JSON.parse(line) as typeof rec; } catch { continue; }
+    try {
+      rec = JSON.parse(line) as typeof rec;
+    } catch {
+      continue;
+    }
     if ((rec.level ?? 0) < 40) continue;
     count++;
     const msg = `${rec.msg ?? ''}${rec.err?.message ? `: ${rec.err.message}` : ''}`.slice(0, 200);
@@ -238,7 +273,10 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   const hangupErrors: string[] = [];
   const hangup = async (callId: string): Promise<void> => {
     const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string | null } | undefined;
-    if (!row?.channel_id) { hangupErrors.push(`${callId}: no channel id`); return; }
+    if (!row?.channel_id) {
+      hangupErrors.push(`${callId}: no channel id`);
+      return;
+    }
     const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`);
     if (status >= 400 && status !== 404) hangupErrors.push(`${callId}: ARI ${status}`);
   };
@@ -246,7 +284,12 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   if (o.agentsInProcess) {
     const s = await startSimAgents({ url: app.url, count: o.agents, answerAfterMs: o.answerAfterMs, talkMs: o.talkMs, usersService: app.users, hangup });
     t.teardown(() => s.stop());
-    sims = { finish: async () => { await s.stop(); return { offers: s.offers, errors: s.errors }; } };
+    sims = {
+      finish: async () => {
+        await s.stop();
+        return { offers: s.offers, errors: s.errors };
+      },
+    };
   } else {
     for (let i = 1; i <= o.agents; i++) {
       const username = `sim-agent-${i}`;
@@ -265,8 +308,12 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
 
   const reached = reachedByCaller(ami, start);
   const db = app.db.sqlite;
-  const rows = db.prepare('select caller_phone, state, outcome, agent_id from calls where entered_at >= ?').all(start) as
-    { caller_phone: string; state: string; outcome: string | null; agent_id: number | null }[];
+  const rows = db.prepare('select caller_phone, state, outcome, agent_id from calls where entered_at >= ?').all(start) as {
+    caller_phone: string;
+    state: string;
+    outcome: string | null;
+    agent_id: number | null;
+  }[];
   const byPhone = new Map(rows.map((r) => [r.caller_phone, r]));
   const orders = (db.prepare('select count(*) as n from work_orders where created_at >= ?').get(start) as { n: number }).n;
   const noRecord = calls.filter((c) => !byPhone.has(c.callerId)).length;
@@ -281,7 +328,11 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   if (logs.count === 0 && !process.env['SUNLINE_BENCH_LOG']) fs.rmSync(logFile, { force: true });
 
   return {
-    name: 'sunline', calls, reached, inFlightMax, outcomes: outcomes(calls),
+    name: 'sunline',
+    calls,
+    reached,
+    inFlightMax,
+    outcomes: outcomes(calls),
     ...(({ cps, delays }) => ({ cps, reachDelays: delays }))(reachRate(calls, reached, o.durationS)),
     extra: {
       popupLatencies: latencies,
@@ -294,12 +345,35 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
       callsLost: lost,
       noRecord,
       badSipp,
-      badSippDetails: calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').slice(0, 3)
-        .map((c) => ({ callerId: c.callerId, number: c.number, reached: reached.has(c.callerId), exit: c.result?.exitCode, signal: c.result?.signal, sipCode: c.result?.sipCode, ms: c.result?.durationMs, errors: c.result?.errors.slice(0, 600), output: c.result?.output.slice(-600) })),
+      badSippDetails: calls
+        .filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected')
+        .slice(0, 3)
+        .map((c) => ({
+          callerId: c.callerId,
+          number: c.number,
+          reached: reached.has(c.callerId),
+          exit: c.result?.exitCode,
+          signal: c.result?.signal,
+          sipCode: c.result?.sipCode,
+          ms: c.result?.durationMs,
+          errors: c.result?.errors.slice(0, 600),
+          output: c.result?.output.slice(-600),
+        })),
       agentErrors: agentErrors.slice(0, 10),
       // Calls offered more than once, with who got each offer and when (ms after the first).
-      reoffered: [...groupBy(offers, (x) => x.callId).entries()].filter(([, v]) => v.length > 1).slice(0, 5)
-        .map(([callId, v]) => ({ callId, offers: v.map((x) => ({ agent: x.agent, atMs: x.offeredAt - v[0]!.offeredAt, answered: x.answered, error: x.error, states: x.states?.map((st) => `${st.state}${st.callId === callId ? '(this call)' : st.callId ? '(other call)' : ''}@${st.at - v[0]!.offeredAt}`) })) })),
+      reoffered: [...groupBy(offers, (x) => x.callId).entries()]
+        .filter(([, v]) => v.length > 1)
+        .slice(0, 5)
+        .map(([callId, v]) => ({
+          callId,
+          offers: v.map((x) => ({
+            agent: x.agent,
+            atMs: x.offeredAt - v[0]!.offeredAt,
+            answered: x.answered,
+            error: x.error,
+            states: x.states?.map((st) => `${st.state}${st.callId === callId ? '(this call)' : st.callId ? '(other call)' : ''}@${st.at - v[0]!.offeredAt}`),
+          })),
+        })),
       agentErrorCount: agentErrors.length,
       hangupErrors: hangupErrors.slice(0, 10),
       logWarnings: logs.count,
@@ -309,7 +383,9 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   };
 }
 
-interface AgentsRun { finish(): Promise<{ offers: OfferRecord[]; errors: string[] }> }
+interface AgentsRun {
+  finish(): Promise<{ offers: OfferRecord[]; errors: string[] }>;
+}
 
 /** Starts bench/lib/agents-child.ts (tsx) and resolves once all its agents are logged in. */
 function agentsChild(t: Teardown, opts: Record<string, unknown>, hangup: (callId: string) => Promise<void>): Promise<AgentsRun> {
@@ -318,7 +394,9 @@ function agentsChild(t: Teardown, opts: Record<string, unknown>, hangup: (callId
     env: { ...process.env, SUNLINE_SIM_AGENTS: JSON.stringify(opts) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   let result: ((r: { offers: OfferRecord[]; errors: string[] }) => void) | undefined;
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`sim agents process exited (${code})`)));
@@ -328,12 +406,13 @@ function agentsChild(t: Teardown, opts: Record<string, unknown>, hangup: (callId
       else if (m.type === 'result') result?.({ offers: m.offers ?? [], errors: m.errors ?? [] });
       else if (m.type === 'ready') {
         resolve({
-          finish: () => new Promise((res, rej) => {
-            result = res;
-            const timer = setTimeout(() => rej(new Error('sim agents: no result')), 15_000);
-            timer.unref();
-            child.send({ type: 'stop' });
-          }),
+          finish: () =>
+            new Promise((res, rej) => {
+              result = res;
+              const timer = setTimeout(() => rej(new Error('sim agents: no result')), 15_000);
+              timer.unref();
+              child.send({ type: 'stop' });
+            }),
         });
       }
     });
@@ -352,14 +431,17 @@ function bareDialplan(o: BenchOptions): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-dialplan-'));
   const src = path.join(REPO, 'dialplan');
   for (const f of fs.readdirSync(src)) if (f.endsWith('.conf')) fs.copyFileSync(path.join(src, f), path.join(dir, f));
-  fs.appendFileSync(path.join(dir, 'extensions.conf'), `
+  fs.appendFileSync(
+    path.join(dir, 'extensions.conf'),
+    `
 ; ---- bench/calls.ts only: queue members that answer by themselves ----
 [bench-agents]
 exten => _bare-.,1,Wait(${(o.answerAfterMs / 1000).toFixed(3)})
  same => n,Answer()
  same => n,Wait(${(o.talkMs / 1000).toFixed(3)})
  same => n,Hangup()
-`);
+`,
+  );
   return dir;
 }
 
@@ -372,7 +454,14 @@ export async function runBarePath(o: BenchOptions, t: Teardown, say: (s: string)
   const ami = await connectAmi(asterisk.ami);
   t.teardown(() => ami.close());
   for (let i = 1; i <= o.agents; i++) {
-    const r = await ami.action({ Action: 'QueueAdd', Queue: '12345', Interface: `Local/bare-${i}@bench-agents`, MemberName: `bare-${i}`, Penalty: '0', Paused: 'false' });
+    const r = await ami.action({
+      Action: 'QueueAdd',
+      Queue: '12345',
+      Interface: `Local/bare-${i}@bench-agents`,
+      MemberName: `bare-${i}`,
+      Penalty: '0',
+      Paused: 'false',
+    });
     if (r['Response'] !== 'Success') throw new Error(`QueueAdd bare-${i}: ${r['Message'] ?? ''}`);
   }
   const members = await waitMembers(asterisk, /Local\/bare-/, o.agents);
@@ -384,7 +473,11 @@ export async function runBarePath(o: BenchOptions, t: Teardown, say: (s: string)
   const reached = reachedByCaller(ami, start);
   const lost = calls.filter((c) => !c.result || c.result.outcome === 'unknown' || c.result.outcome === 'rejected').length;
   return {
-    name: 'bare', calls, reached, inFlightMax, outcomes: outcomes(calls),
+    name: 'bare',
+    calls,
+    reached,
+    inFlightMax,
+    outcomes: outcomes(calls),
     ...(({ cps, delays }) => ({ cps, reachDelays: delays }))(reachRate(calls, reached, o.durationS)),
     extra: { callsLost: lost },
   };

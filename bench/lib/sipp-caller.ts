@@ -17,7 +17,10 @@ let slot = 0;
 function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
-    s.once('error', () => { s.close(); resolve(false); });
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
     s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }

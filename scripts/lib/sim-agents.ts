@@ -102,20 +102,24 @@ function login(url: string, username: string, password: string, localAddress: st
   const body = JSON.stringify({ username, password });
   const u = new URL('/api/auth/login', url);
   return new Promise((resolve, reject) => {
-    const req = http.request(u, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      ...(localAddress ? { localAddress } : {}),
-      timeout: 10_000,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`login ${username}: HTTP ${res.statusCode}`));
-        const cookies = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-        if (!cookies) return reject(new Error(`login ${username}: no session cookie`));
-        resolve(cookies);
-      });
-    });
+    const req = http.request(
+      u,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        ...(localAddress ? { localAddress } : {}),
+        timeout: 10_000,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`login ${username}: HTTP ${res.statusCode}`));
+          const cookies = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+          if (!cookies) return reject(new Error(`login ${username}: no session cookie`));
+          resolve(cookies);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`login ${username}: timeout`)));
     req.on('error', reject);
     req.end(body);
@@ -142,7 +146,10 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
 
   const later = (ms: number, fn: () => void): void => {
     if (stopped) return;
-    const t = setTimeout(() => { timers.delete(t); if (!stopped) fn(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!stopped) fn();
+    }, ms);
     timers.add(t);
   };
 
@@ -162,7 +169,10 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
       const localAddress = spread ? `127.0.0.${10 + Math.floor((i - 1) / 8)}` : undefined;
       const cookie = await login(opts.url, username, spec.password, localAddress);
       const socket: SimConsole = connectClient(opts.url, {
-        transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500,
+        transports: ['websocket'],
+        extraHeaders: { cookie },
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 500,
       });
       let view: AgentView | null = null;
       const history: { state: string; callId: string | null; at: number }[] = [];
@@ -189,8 +199,14 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
       socket.on('call:offered', (pop: ScreenPop) => {
         const receivedAt = Date.now();
         const rec: OfferRecord = {
-          agent: username, callId: pop.callId, callerNumber: pop.callerNumber, hotline: pop.hotline.number,
-          offeredAt: pop.offeredAt, receivedAt, latencyMs: receivedAt - pop.offeredAt, answered: false,
+          agent: username,
+          callId: pop.callId,
+          callerNumber: pop.callerNumber,
+          hotline: pop.hotline.number,
+          offeredAt: pop.offeredAt,
+          receivedAt,
+          latencyMs: receivedAt - pop.offeredAt,
+          answered: false,
         };
         offers.push(rec);
         opts.onOffer?.(rec);

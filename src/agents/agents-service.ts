@@ -206,7 +206,10 @@ export class AgentsService {
   private serial<T>(agentId: number, fn: () => Promise<T>): Promise<T> {
     const prev = this.chains.get(agentId) ?? Promise.resolve();
     const run = prev.then(fn, fn);
-    this.chains.set(agentId, run.catch(() => undefined));
+    this.chains.set(
+      agentId,
+      run.catch(() => undefined),
+    );
     return run;
   }
 }

@@ -69,16 +69,28 @@ export class CallCenter implements SwitchboardListener {
   constructor(o: CallCenterOptions) {
     const log = o.log.child({ component: 'calls' });
     const ctx: CallContext = {
-      switchboard: o.switchboard, agents: o.agents, repo: o.repo, config: o.config, events: o.events, systemActor: o.systemActor,
-      media: o.media, live: new LiveCalls(), log, now: o.now ?? Date.now,
+      switchboard: o.switchboard,
+      agents: o.agents,
+      repo: o.repo,
+      config: o.config,
+      events: o.events,
+      systemActor: o.systemActor,
+      media: o.media,
+      live: new LiveCalls(),
+      log,
+      now: o.now ?? Date.now,
     };
     this.ctx = ctx;
     this.controls = new CallControls(ctx);
     this.lead = new LeadActions(ctx);
     this.hangUps = new HangUps(ctx, this.controls, this.lead);
     this.frontDoorWatchdog = new FrontDoorWatchdog({
-      live: ctx.live, switchboard: o.switchboard, log, thresholdMs: o.stasisWatchdogMs ?? 20_000,
-      gone: (channelId) => this.hangUps.channelGone(channelId, 'gone'), now: () => ctx.now(),
+      live: ctx.live,
+      switchboard: o.switchboard,
+      log,
+      thresholdMs: o.stasisWatchdogMs ?? 20_000,
+      gone: (channelId) => this.hangUps.channelGone(channelId, 'gone'),
+      now: () => ctx.now(),
     });
     this.frontDoor = new FrontDoor(ctx, this.frontDoorWatchdog);
     this.offers = new Offers(ctx, this.frontDoor);
@@ -94,12 +106,15 @@ export class CallCenter implements SwitchboardListener {
       channelGone: (channelId, cause) => this.hangUps.channelGone(channelId, cause),
     });
     this.presence = new AgentPresence({
-      awayMs: o.awayMs ?? 0, view: (id) => o.agents.view(id), loggedIn: () => o.agents.loggedIn(),
+      awayMs: o.awayMs ?? 0,
+      view: (id) => o.agents.view(id),
+      loggedIn: () => o.agents.loggedIn(),
       pause: async (id, reason) => {
         await this.offers.declineRinging(id);
         return o.agents.pause(id, reason);
       },
-      unpause: (id) => o.agents.unpause(id), log,
+      unpause: (id) => o.agents.unpause(id),
+      log,
     });
     this.presence.start();
     this.frontDoorWatchdog.start();

@@ -9,7 +9,15 @@ const hotlineView = (c: LiveCall) => ({ number: c.hotline.number, name: { ...c.h
 const STAGES: Record<LiveState, WaitingStage> = { front_door: 'greeting', queued: 'queue', offered: 'ringing', answered: 'ringing' };
 
 export function waitingView(c: LiveCall): WaitingCaller {
-  return { callId: c.callId, callerNumber: c.callerNumber, hotline: hotlineView(c), enteredAt: c.enteredAt, priority: c.priority, offeredTo: c.offeredTo, stage: STAGES[c.state] };
+  return {
+    callId: c.callId,
+    callerNumber: c.callerNumber,
+    hotline: hotlineView(c),
+    enteredAt: c.enteredAt,
+    priority: c.priority,
+    offeredTo: c.offeredTo,
+    stage: STAGES[c.state],
+  };
 }
 
 /** The screen-pop: the call, the caller's profile, recent calls and open orders, the draft order. */

@@ -26,7 +26,16 @@ export interface CallerHistoryPage {
   };
   orders: {
     total: number;
-    items: { id: number; number: string; status: string; category: string | null; subject: string | null; confidential: boolean; createdAt: number; callId: string | null }[];
+    items: {
+      id: number;
+      number: string;
+      status: string;
+      category: string | null;
+      subject: string | null;
+      confidential: boolean;
+      createdAt: number;
+      callId: string | null;
+    }[];
   };
   page: number;
   pageSize: number;

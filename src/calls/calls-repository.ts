@@ -10,8 +10,25 @@ import type { WorkOrdersService, Tx } from '../workorders/index.js';
 import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
 
 export type CallEventType =
-  | 'entered' | 'greeted' | 'queued' | 'offered' | 'answered' | 'rejected' | 'abandoned' | 'hung_up' | 'transferred' | 'adopted' | 'priority_changed' | 'withdrawn' | 'survey'
-  | 'held' | 'resumed' | 'muted' | 'unmuted' | 'conference_started' | 'conference_ended';
+  | 'entered'
+  | 'greeted'
+  | 'queued'
+  | 'offered'
+  | 'answered'
+  | 'rejected'
+  | 'abandoned'
+  | 'hung_up'
+  | 'transferred'
+  | 'adopted'
+  | 'priority_changed'
+  | 'withdrawn'
+  | 'survey'
+  | 'held'
+  | 'resumed'
+  | 'muted'
+  | 'unmuted'
+  | 'conference_started'
+  | 'conference_ended';
 
 /** A post-call survey answer, or `no_answer` (no key, or a key that means nothing). */
 export type SurveyResult = Satisfaction | 'no_answer';
@@ -91,7 +108,13 @@ export class CallsRepository {
         })
         .run();
       this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
-      const order = this.orders.createDraftIn(tx, { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName });
+      const order = this.orders.createDraftIn(tx, {
+        channel: c.dialled,
+        callId: c.callId,
+        callerId: caller.id,
+        callerPhone: c.callerPhone,
+        callerName: c.callerName,
+      });
       return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
     });
   }
@@ -102,9 +125,15 @@ export class CallsRepository {
 
   queued(callId: string, at: number): void {
     this.orders.transaction((tx) => {
-      tx.update(calls).set({ queuedAt: at }).where(and(eq(calls.id, callId), isNull(calls.queuedAt))).run();
+      tx.update(calls)
+        .set({ queuedAt: at })
+        .where(and(eq(calls.id, callId), isNull(calls.queuedAt)))
+        .run();
       // An offer may have been recorded first (ARI and AMI events race): never step back.
-      tx.update(calls).set({ state: 'queued' }).where(and(eq(calls.id, callId), eq(calls.state, 'entered'))).run();
+      tx.update(calls)
+        .set({ state: 'queued' })
+        .where(and(eq(calls.id, callId), eq(calls.state, 'entered')))
+        .run();
       this.eventIn(tx, callId, 'queued', at);
     });
   }
@@ -137,7 +166,12 @@ export class CallsRepository {
     this.orders.transaction((tx) => {
       tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
       this.eventIn(tx, callId, 'abandoned', at, null, { where });
-      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' }, actor);
+      this.orders.applyWithin(
+        tx,
+        orderId,
+        { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
+        actor,
+      );
     });
   }
 
@@ -158,12 +192,27 @@ export class CallsRepository {
       const answered = c.where === 'answered';
       tx.insert(calls)
         .values({
-          id: c.callId, channelId: c.channelId, callerId: caller.id, callerPhone: c.callerPhone, dialledNumber: c.dialled, hotline: c.hotline,
-          state: 'ended', enteredAt: c.at, queuedAt: c.where === 'front_door' ? null : c.at, endedAt: c.endedAt, outcome: answered ? 'answered' : 'abandoned',
+          id: c.callId,
+          channelId: c.channelId,
+          callerId: caller.id,
+          callerPhone: c.callerPhone,
+          dialledNumber: c.dialled,
+          hotline: c.hotline,
+          state: 'ended',
+          enteredAt: c.at,
+          queuedAt: c.where === 'front_door' ? null : c.at,
+          endedAt: c.endedAt,
+          outcome: answered ? 'answered' : 'abandoned',
         })
         .run();
       this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
-      const order = this.orders.createDraftIn(tx, { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName });
+      const order = this.orders.createDraftIn(tx, {
+        channel: c.dialled,
+        callId: c.callId,
+        callerId: caller.id,
+        callerPhone: c.callerPhone,
+        callerName: c.callerName,
+      });
       if (answered) {
         this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
         this.orders.applyWithin(tx, order.id, { type: 'close', reason: 'answered while the Sunline server was down: no record of the conversation' }, actor);
@@ -190,11 +239,22 @@ export class CallsRepository {
       let order = row ? this.orders.get(row.id) : undefined;
       if (order?.status === 'merged' && order.mergedIntoId !== null) order = this.orders.get(order.mergedIntoId);
       if (!order || TERMINAL_STATUSES.includes(order.status)) return { orderId: null, actions: [] };
-      const first = order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
+      const first =
+        order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
       const after = this.orders.applyWithin(tx, order.id, first, actor).order;
       const actions: string[] = [first.type];
-      if (after.status === 'evaluated' && after.leadUnitId !== null && after.satisfaction === 'unsatisfied' && allowedActions(after, actor).includes('supervise')) {
-        this.orders.applyWithin(tx, order.id, { type: 'supervise', level: Math.max(1, after.supervisionLevel), reason: 'unsatisfied in the post-call survey' }, actor);
+      if (
+        after.status === 'evaluated' &&
+        after.leadUnitId !== null &&
+        after.satisfaction === 'unsatisfied' &&
+        allowedActions(after, actor).includes('supervise')
+      ) {
+        this.orders.applyWithin(
+          tx,
+          order.id,
+          { type: 'supervise', level: Math.max(1, after.supervisionLevel), reason: 'unsatisfied in the post-call survey' },
+          actor,
+        );
         actions.push('supervise');
       }
       return { orderId: order.id, actions };
@@ -221,8 +281,16 @@ export class CallsRepository {
   unfinished(): UnfinishedCall[] {
     return this.db
       .select({
-        callId: calls.id, channelId: calls.channelId, callerId: calls.callerId, callerPhone: calls.callerPhone, dialled: calls.dialledNumber,
-        state: calls.state, agentId: calls.agentId, enteredAt: calls.enteredAt, orderId: workOrders.id, orderNumber: workOrders.number,
+        callId: calls.id,
+        channelId: calls.channelId,
+        callerId: calls.callerId,
+        callerPhone: calls.callerPhone,
+        dialled: calls.dialledNumber,
+        state: calls.state,
+        agentId: calls.agentId,
+        enteredAt: calls.enteredAt,
+        orderId: workOrders.id,
+        orderNumber: workOrders.number,
       })
       .from(calls)
       .innerJoin(workOrders, eq(workOrders.callId, calls.id))
@@ -239,7 +307,11 @@ export class CallsRepository {
   callerProfile(callerId: number): CallerProfile | null {
     const row = this.db.select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt }).from(callers).where(eq(callers.id, callerId)).get();
     if (!row) return null;
-    const count = this.db.select({ n: sql<number>`count(*)` }).from(calls).where(eq(calls.callerId, callerId)).get();
+    const count = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(calls)
+      .where(eq(calls.callerId, callerId))
+      .get();
     return { ...row, callCount: count?.n ?? 0 };
   }
 
@@ -256,7 +328,14 @@ export class CallsRepository {
   /** The caller's orders still open (not the draft of this call). */
   openOrders(callerId: number, excludeOrderId: number, limit = 10): OrderSummary[] {
     return this.db
-      .select({ id: workOrders.id, number: workOrders.number, status: workOrders.status, category: workOrders.category, subject: workOrders.subject, createdAt: workOrders.createdAt })
+      .select({
+        id: workOrders.id,
+        number: workOrders.number,
+        status: workOrders.status,
+        category: workOrders.category,
+        subject: workOrders.subject,
+        createdAt: workOrders.createdAt,
+      })
       .from(workOrders)
       .where(and(eq(workOrders.callerId, callerId), ne(workOrders.id, excludeOrderId), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
       .orderBy(desc(workOrders.createdAt))
@@ -265,6 +344,8 @@ export class CallsRepository {
   }
 
   private eventIn(tx: Tx | Db, callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
-    tx.insert(callEvents).values({ callId, type, at, agentId, data: data ?? null }).run();
+    tx.insert(callEvents)
+      .values({ callId, type, at, agentId, data: data ?? null })
+      .run();
   }
 }

@@ -29,7 +29,9 @@ export class FrontDoor {
       // Not even recorded (the database failed): the dialplan's own fallback queues the caller and
       // keeps a record of it for us (as when we are down). A recorded caller is the watchdog's.
       if (this.o.live.byCallerChannel(ch.channelId)) return;
-      this.o.switchboard.releaseToDialplan(ch.channelId).catch((e: unknown) => this.o.log.error({ err: e, channelId: ch.channelId }, 'caller not released to the dialplan'));
+      this.o.switchboard
+        .releaseToDialplan(ch.channelId)
+        .catch((e: unknown) => this.o.log.error({ err: e, channelId: ch.channelId }, 'caller not released to the dialplan'));
     });
   }
 
@@ -42,7 +44,10 @@ export class FrontDoor {
       await sw.answer(ch.channelId);
       watchdog.progress(call.callId);
       const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
-      const played = await sw.playFirst(ch.channelId, prompts.filter((p): p is string => !!p));
+      const played = await sw.playFirst(
+        ch.channelId,
+        prompts.filter((p): p is string => !!p),
+      );
       if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
       watchdog.progress(call.callId);
       this.o.repo.event(call.callId, 'greeted', this.o.now(), null, { played });
@@ -68,10 +73,26 @@ export class FrontDoor {
     const callId = randomUUID();
     const at = this.o.now();
     const created = this.o.repo.createInbound({
-      callId, channelId, callerPhone: callerNumber || 'anonymous', callerName: callerName || null, dialled, hotline: hotline.number, at,
+      callId,
+      channelId,
+      callerPhone: callerNumber || 'anonymous',
+      callerName: callerName || null,
+      dialled,
+      hotline: hotline.number,
+      at,
       state: state === 'queued' ? 'queued' : 'entered',
     });
-    const call = this.track({ callId, channelId, callerNumber, callerId: created.callerId, dialled, enteredAt: at, orderId: created.orderId, orderNumber: created.orderNumber, state });
+    const call = this.track({
+      callId,
+      channelId,
+      callerNumber,
+      callerId: created.callerId,
+      dialled,
+      enteredAt: at,
+      orderId: created.orderId,
+      orderNumber: created.orderNumber,
+      state,
+    });
     this.o.log.info({ callId, dialled, hotline: call.hotline.number, orderId: created.orderId, priority: call.priority }, 'call entered');
     return call;
   }
@@ -116,7 +137,9 @@ export class FrontDoor {
     this.closing = true;
     for (const call of this.o.live.all()) {
       if (call.state !== 'front_door') continue;
-      await this.o.switchboard.sendToQueue(call.channelId, { callId: call.callId, priority: call.priority }).catch((err: unknown) => this.o.log.warn({ err, callId: call.callId }, 'drain failed'));
+      await this.o.switchboard
+        .sendToQueue(call.channelId, { callId: call.callId, priority: call.priority })
+        .catch((err: unknown) => this.o.log.warn({ err, callId: call.callId }, 'drain failed'));
     }
   }
 }

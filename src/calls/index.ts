@@ -59,7 +59,11 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
   const system = deps.users.systemUser();
   const center = new CallCenter({
-    switchboard, agents, events, log, config: deps.config,
+    switchboard,
+    agents,
+    events,
+    log,
+    config: deps.config,
     repo: new CallsRepository(deps.db, deps.orders),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),

@@ -55,7 +55,10 @@ export function nextStage(state: LiveState, event: CallEvent): LiveState {
 }
 
 /** The facts a call is tracked with (new, or resumed after our restart). */
-export type NewLiveCall = Pick<CallFields, 'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'hotline' | 'enteredAt' | 'priority' | 'orderId' | 'orderNumber' | 'state'>;
+export type NewLiveCall = Pick<
+  CallFields,
+  'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'hotline' | 'enteredAt' | 'priority' | 'orderId' | 'orderNumber' | 'state'
+>;
 
 export class LiveCalls {
   private readonly byId = new Map<string, CallFields>();
@@ -66,7 +69,14 @@ export class LiveCalls {
   add(c: NewLiveCall): LiveCall {
     const call: CallFields = {
       ...c,
-      offeredTo: null, agentLeg: null, offeredAt: null, bridgeId: null, answeredBy: null, directTo: null, directLeg: null, callerBridgeId: null,
+      offeredTo: null,
+      agentLeg: null,
+      offeredAt: null,
+      bridgeId: null,
+      answeredBy: null,
+      directTo: null,
+      directLeg: null,
+      callerBridgeId: null,
       inQueue: c.state !== 'front_door',
     };
     this.byId.set(call.callId, call);
@@ -173,11 +183,20 @@ export class LiveCalls {
   }
 
   /** An answered call taken over after our restart (resume.ts), as Asterisk shows it. */
-  resumeAnswered(c: LiveCall, r: { agentId: number; agentLeg: string; bridgeId: string; direct: boolean; directLeg: string | null; callerBridgeId: string | null }): void {
+  resumeAnswered(
+    c: LiveCall,
+    r: { agentId: number; agentLeg: string; bridgeId: string; direct: boolean; directLeg: string | null; callerBridgeId: string | null },
+  ): void {
     const call = this.own(c);
     Object.assign(call, {
-      state: 'answered', offeredTo: r.agentId, answeredBy: r.agentId, agentLeg: r.agentLeg, bridgeId: r.bridgeId,
-      directTo: r.direct ? r.agentId : null, directLeg: r.directLeg, callerBridgeId: r.callerBridgeId,
+      state: 'answered',
+      offeredTo: r.agentId,
+      answeredBy: r.agentId,
+      agentLeg: r.agentLeg,
+      bridgeId: r.bridgeId,
+      directTo: r.direct ? r.agentId : null,
+      directLeg: r.directLeg,
+      callerBridgeId: r.callerBridgeId,
     } satisfies Partial<CallFields>);
     this.legs.set(r.agentLeg, { callId: call.callId, agentId: r.agentId });
   }

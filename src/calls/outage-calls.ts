@@ -31,10 +31,23 @@ export async function importOutageCalls(o: CallContext, channels: ReadonlySet<st
         const callId = randomUUID();
         const endedAt = r.endedAt ?? r.enteredAt;
         const created = o.repo.importOutage(
-          { callId, channelId: r.channelId, callerPhone: r.callerNumber || 'anonymous', callerName: null, dialled: r.dialled || sw.queue, hotline: hotline.number, at: r.enteredAt, endedAt, where: r.where },
+          {
+            callId,
+            channelId: r.channelId,
+            callerPhone: r.callerNumber || 'anonymous',
+            callerName: null,
+            dialled: r.dialled || sw.queue,
+            hotline: hotline.number,
+            at: r.enteredAt,
+            endedAt,
+            where: r.where,
+          },
           o.systemActor,
         );
-        log.info({ callId, orderId: created.orderId, where: r.where, waitMs: endedAt - r.enteredAt, endKnown: r.endedAt !== null }, 'imported a call of our outage');
+        log.info(
+          { callId, orderId: created.orderId, where: r.where, waitMs: endedAt - r.enteredAt, endKnown: r.endedAt !== null },
+          'imported a call of our outage',
+        );
       }
       await sw.forgetOutageRecord(r.channelId);
     });

@@ -24,7 +24,6 @@ import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 /** The 15-second answer target (15秒接通). */
 export const ANSWER_TARGET_MS = 15_000;
 
-
 const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
 const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
 // Unary + keeps SQLite off call_events_type_at_idx (every abandon ever): look up by call id.
@@ -157,10 +156,13 @@ export class QueueStatsService {
     if (this.closed) return;
     const now = this.now();
     const next = shanghaiDayStart(now) + DAY_MS;
-    this.midnight = setTimeout(() => {
-      this.publish();
-      this.scheduleMidnight();
-    }, next - now + 50);
+    this.midnight = setTimeout(
+      () => {
+        this.publish();
+        this.scheduleMidnight();
+      },
+      next - now + 50,
+    );
     this.midnight.unref();
   }
 }

@@ -167,7 +167,11 @@ export class Reconciler {
       isAgentLeg: (id) => live.leg(id) !== undefined,
       isUnitLeg: (id) => this.deps.isUnitLeg(id),
       surveying: (id) => this.deps.surveying(id),
-      liveChannels: () => live.all().map((c) => c.channelId).filter((id) => before.has(id)),
+      liveChannels: () =>
+        live
+          .all()
+          .map((c) => c.channelId)
+          .filter((id) => before.has(id)),
     };
   }
 

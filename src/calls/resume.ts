@@ -68,8 +68,14 @@ export async function resumeUnfinished(o: CallContext, deps: ResumeDeps, asteris
 
 function fromRow(row: UnfinishedCall): Omit<NewLiveCall, 'hotline' | 'priority' | 'state'> {
   return {
-    callId: row.callId, channelId: row.channelId, callerNumber: row.callerPhone, callerId: row.callerId, dialled: row.dialled,
-    enteredAt: row.enteredAt, orderId: row.orderId, orderNumber: row.orderNumber,
+    callId: row.callId,
+    channelId: row.channelId,
+    callerNumber: row.callerPhone,
+    callerId: row.callerId,
+    dialled: row.dialled,
+    enteredAt: row.enteredAt,
+    orderId: row.orderId,
+    orderNumber: row.orderNumber,
   };
 }
 
@@ -90,8 +96,12 @@ async function takeOverAnswered(o: CallContext, deps: ResumeDeps, row: Unfinishe
 
   const call = deps.track({ ...fromRow(row), state: 'answered' });
   o.live.resumeAnswered(call, {
-    agentId, agentLeg: leg.channelId, bridgeId: bridge.bridgeId, direct: direct !== undefined,
-    directLeg: direct?.channels.find((c) => c.id !== row.channelId)?.id ?? null, callerBridgeId: direct?.bridgeId ?? null,
+    agentId,
+    agentLeg: leg.channelId,
+    bridgeId: bridge.bridgeId,
+    direct: direct !== undefined,
+    directLeg: direct?.channels.find((c) => c.id !== row.channelId)?.id ?? null,
+    callerBridgeId: direct?.bridgeId ?? null,
   });
   deps.restoreControls(row.callId, {
     holdBridgeId: hold?.bridgeId ?? null,

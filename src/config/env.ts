@@ -8,9 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const EnvSchema = z.object({
   SUNLINE_HOST: z.string().default('0.0.0.0'),
@@ -24,7 +22,10 @@ const EnvSchema = z.object({
   SUNLINE_ARI_URL: z.url().default('http://127.0.0.1:8088'),
   SUNLINE_ARI_USER: z.string().default('sunline'),
   SUNLINE_ARI_PASSWORD: z.string().default('sunline'),
-  SUNLINE_ARI_APP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sunline'),
+  SUNLINE_ARI_APP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('sunline'),
   SUNLINE_ARI_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(20),
   SUNLINE_STASIS_WATCHDOG_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SUNLINE_AMI_HOST: z.string().default('127.0.0.1'),
@@ -33,7 +34,10 @@ const EnvSchema = z.object({
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   SUNLINE_COOKIE_SECURE: bool.default(false),
-  SUNLINE_TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
+  SUNLINE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => parseTrustProxy(v, ctx)),
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
@@ -47,7 +51,10 @@ const EnvSchema = z.object({
   SUNLINE_MEDIA_RTP_IP: z.ipv4().optional(),
   SUNLINE_MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   SUNLINE_MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
-  SUNLINE_TURN_URLS: z.string().optional().transform((v, ctx) => parseTurnUrls(v, ctx)),
+  SUNLINE_TURN_URLS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => parseTurnUrls(v, ctx)),
   SUNLINE_TURN_SECRET: z.string().min(16, 'the TURN shared secret must be at least 16 characters').max(512).optional(),
   SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
   SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
@@ -58,7 +65,10 @@ const EnvSchema = z.object({
 const TURN_URL = /^(turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/;
 
 function parseTurnUrls(v: string | undefined, ctx: z.RefinementCtx): string[] {
-  const urls = (v ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = (v ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   for (const url of urls) {
     const m = TURN_URL.exec(url);
     const port = m?.[3] === undefined ? 1 : Number(m[3]);
@@ -85,14 +95,23 @@ function parseTrustProxy(v: string | undefined, ctx: z.RefinementCtx): false | s
   const text = (v ?? '').trim();
   if (['', 'false', 'off', 'no'].includes(text.toLowerCase())) return false;
   if (/^\d+$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: `'${text}': a hop count cannot tell a proxy from a client; list the proxies' addresses (e.g. 127.0.0.1 or 10.0.0.0/8)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${text}': a hop count cannot tell a proxy from a client; list the proxies' addresses (e.g. 127.0.0.1 or 10.0.0.0/8)`,
+    });
     return false;
   }
   if (['true', 'on', 'yes', '*', 'all'].includes(text.toLowerCase())) {
-    ctx.addIssue({ code: 'custom', message: `'${text}' would trust X-Forwarded-For from any client: list the proxy addresses (e.g. 127.0.0.1,10.0.0.0/8) or give a hop count` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${text}' would trust X-Forwarded-For from any client: list the proxy addresses (e.g. 127.0.0.1,10.0.0.0/8) or give a hop count`,
+    });
     return false;
   }
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (PROXY_RANGES.includes(entry)) continue;
     const [address = '', prefix, ...rest] = entry.split('/');
@@ -188,7 +207,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
     configWatch: e.SUNLINE_CONFIG_WATCH,
     telephony: e.SUNLINE_TELEPHONY,
-    ari: { url: e.SUNLINE_ARI_URL, username: e.SUNLINE_ARI_USER, password: e.SUNLINE_ARI_PASSWORD, app: e.SUNLINE_ARI_APP, maxConnections: e.SUNLINE_ARI_MAX_CONNECTIONS },
+    ari: {
+      url: e.SUNLINE_ARI_URL,
+      username: e.SUNLINE_ARI_USER,
+      password: e.SUNLINE_ARI_PASSWORD,
+      app: e.SUNLINE_ARI_APP,
+      maxConnections: e.SUNLINE_ARI_MAX_CONNECTIONS,
+    },
     ami: { host: e.SUNLINE_AMI_HOST, port: e.SUNLINE_AMI_PORT, username: e.SUNLINE_AMI_USER, password: e.SUNLINE_AMI_PASSWORD },
     sessionTtlHours: e.SUNLINE_SESSION_TTL_HOURS,
     cookieSecure: e.SUNLINE_COOKIE_SECURE,
@@ -225,7 +250,11 @@ function mediaEnv(e: z.infer<typeof EnvSchema>, ice: IceEnv): { media: MediaEnv 
   }
   const cached = path.join(e.SUNLINE_CACHE_DIR, 'mediasoup-worker-3.16.0');
   const workerBin = e.MEDIASOUP_WORKER_BIN ?? [cached, prebuiltWorker()].find((f) => f && fs.existsSync(f));
-  if (!workerBin) return { media: null, mediaOff: `no mediasoup worker: MEDIASOUP_WORKER_BIN is unset, ${cached} does not exist (run scripts/mediasoup/build-worker.sh) and mediasoup has no prebuilt worker (npm install with its install script allowed)` };
+  if (!workerBin)
+    return {
+      media: null,
+      mediaOff: `no mediasoup worker: MEDIASOUP_WORKER_BIN is unset, ${cached} does not exist (run scripts/mediasoup/build-worker.sh) and mediasoup has no prebuilt worker (npm install with its install script allowed)`,
+    };
   return {
     media: {
       workerBin,

@@ -122,7 +122,6 @@ export interface CallUpdate {
   reason?: string;
 }
 
-
 /** A work order is due soon or overdue (signing for it, or handling it). */
 export interface DeadlineWarning {
   readonly orderId: number;

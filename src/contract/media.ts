@@ -15,13 +15,19 @@ import type { Ack } from './ack.js';
 /** mediasoup's DTLS parameters (checked for shape; mediasoup checks the rest). */
 export const DtlsParametersSchema = z.object({
   role: z.enum(['auto', 'client', 'server']).optional(),
-  fingerprints: z.array(z.object({ algorithm: z.string().min(1).max(20), value: z.string().min(1).max(200) })).min(1).max(10),
+  fingerprints: z
+    .array(z.object({ algorithm: z.string().min(1).max(20), value: z.string().min(1).max(200) }))
+    .min(1)
+    .max(10),
 });
 
 /** mediasoup's RTP parameters of a browser producer (audio). */
 export const RtpParametersSchema = z.looseObject({
   mid: z.string().max(32).optional(),
-  codecs: z.array(z.looseObject({ mimeType: z.string().min(1).max(50), payloadType: z.number().int().min(0).max(127), clockRate: z.number().int().positive() })).min(1).max(10),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string().min(1).max(50), payloadType: z.number().int().min(0).max(127), clockRate: z.number().int().positive() }))
+    .min(1)
+    .max(10),
   encodings: z.array(z.looseObject({})).max(10).optional(),
   headerExtensions: z.array(z.looseObject({})).max(20).optional(),
   rtcp: z.looseObject({}).optional(),

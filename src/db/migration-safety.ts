@@ -59,9 +59,7 @@ export function findCascadeRebuilds(migrationsDir: string): CascadeHazard[] {
 }
 
 function destructiveReferences(sqlite: Database.Database): { child: string; parent: string; onDelete: string }[] {
-  const tables = sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
-    .all() as { name: string }[];
+  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all() as { name: string }[];
   const refs: { child: string; parent: string; onDelete: string }[] = [];
   for (const { name } of tables) {
     const fks = sqlite.prepare('select * from pragma_foreign_key_list(?)').all(name) as { table: string; on_delete: string }[];

@@ -100,7 +100,9 @@ export const calls = sqliteTable(
     index('calls_entered_idx').on(t.enteredAt),
     index('calls_caller_idx').on(t.callerId, t.enteredAt),
     /** The calls still in progress (few): resumed after our restart (src/calls/resume.ts). */
-    index('calls_unfinished_idx').on(t.state).where(sql`${t.state} <> 'ended'`),
+    index('calls_unfinished_idx')
+      .on(t.state)
+      .where(sql`${t.state} <> 'ended'`),
   ],
 );
 
@@ -256,10 +258,7 @@ export const deadlineWarnings = sqliteTable(
     leadUnitId: text('lead_unit_id'),
     warnedAt: integer('warned_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('deadline_warnings_uq').on(t.orderId, t.kind, t.deadlineAt),
-    index('deadline_warnings_warned_idx').on(t.warnedAt),
-  ],
+  (t) => [uniqueIndex('deadline_warnings_uq').on(t.orderId, t.kind, t.deadlineAt), index('deadline_warnings_warned_idx').on(t.warnedAt)],
 );
 
 /**

@@ -37,7 +37,5 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(errorBody(err));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send(errorBody(new AppError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`))),
-  );
+  app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody(new AppError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`))));
 }

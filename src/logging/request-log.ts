@@ -13,7 +13,21 @@ const PHONE_FIELDS = new Set(['phone', 'callerPhone', 'callerNumber', 'mobile', 
 /** Query keys of our API that carry no personal data (their values still pass maskPhonesInText). */
 const PLAIN_QUERY_KEYS = new Set(['ids', 'status', 'category', 'channel', 'leadUnitId', 'overdue', 'createdFrom', 'createdTo', 'page', 'pageSize', 'sort']);
 /** Body keys of free text a citizen or agent wrote (names, addresses, what happened): left out. */
-const PERSONAL_TEXT_FIELDS = new Set(['name', 'callerName', 'nickname', 'openid', 'content', 'location', 'subject', 'text', 'answer', 'reason', 'comment', 'q', 'password']);
+const PERSONAL_TEXT_FIELDS = new Set([
+  'name',
+  'callerName',
+  'nickname',
+  'openid',
+  'content',
+  'location',
+  'subject',
+  'text',
+  'answer',
+  'reason',
+  'comment',
+  'q',
+  'password',
+]);
 const HIDDEN = '***';
 const MAX_DEPTH = 6;
 

@@ -37,7 +37,11 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
   private signal: MediaSignal = () => undefined;
   private readonly log: Logger;
 
-  constructor(private readonly worker: MediaWorker, private readonly env: MediaEnv, log: Logger) {
+  constructor(
+    private readonly worker: MediaWorker,
+    private readonly env: MediaEnv,
+    log: Logger,
+  ) {
     super();
     this.log = log.child({ component: 'media' });
     worker.on('died', () => this.workerDied());
@@ -62,7 +66,13 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
     this.log.info({ agentId, socketId }, 'media session opened');
     // Minted per tab and never logged: the relay credential of this console until it expires.
     const iceServers = iceServersFor(this.env.ice, `agent-${agentId}`);
-    return { routerRtpCapabilities: router.rtpCapabilities, send: describe(send), recv: describe(recv), iceServers, iceTransportPolicy: this.env.ice?.policy ?? 'all' };
+    return {
+      routerRtpCapabilities: router.rtpCapabilities,
+      send: describe(send),
+      recv: describe(recv),
+      iceServers,
+      iceTransportPolicy: this.env.ice?.policy ?? 'all',
+    };
   }
 
   async connect(socketId: string, p: { transportId: string; dtlsParameters: unknown }): Promise<void> {

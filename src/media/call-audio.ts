@@ -51,9 +51,7 @@ export class CallAudio implements CallMedia {
   private readonly connecting = new Map<string, { cancelled: boolean }>();
   private readonly log: Logger;
 
-  constructor(
-    private readonly o: { worker: MediaWorker; sessions: AgentSessions; external: ExternalMedia; env: MediaEnv; log: Logger },
-  ) {
+  constructor(private readonly o: { worker: MediaWorker; sessions: AgentSessions; external: ExternalMedia; env: MediaEnv; log: Logger }) {
     this.log = o.log.child({ component: 'media' });
     o.worker.on('died', () => this.workerDied());
     o.sessions.on('mic', (agentId) => this.micReady(agentId));
@@ -92,7 +90,11 @@ export class CallAudio implements CallMedia {
   /** Calls with audio now (tests, health). */
   active(): CallAudioView[] {
     return [...this.legs.values()].map((l) => ({
-      callId: l.callId, channelId: l.channelId, plainTransportId: l.plain.id, relay: { ...l.relay.counters }, muted: l.muted,
+      callId: l.callId,
+      channelId: l.channelId,
+      plainTransportId: l.plain.id,
+      relay: { ...l.relay.counters },
+      muted: l.muted,
     }));
   }
 

@@ -55,7 +55,11 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
   private readonly backoff: Backoff;
   private readonly log: Logger;
 
-  constructor(private readonly env: MediaEnv, log: Logger, backoff?: { initialMs?: number; maxMs?: number }) {
+  constructor(
+    private readonly env: MediaEnv,
+    log: Logger,
+    backoff?: { initialMs?: number; maxMs?: number },
+  ) {
     super();
     this.log = log.child({ component: 'media' });
     this.backoff = new Backoff({ initialMs: 100, maxMs: 10_000, ...backoff });
@@ -81,7 +85,13 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
 
   health(): MediaWorkerHealth {
     const ok = !!this.current && !this.current.closed;
-    return { ok, pid: this.worker?.pid ?? null, restarts: this.restarts, since: this.since.toISOString(), ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      ok,
+      pid: this.worker?.pid ?? null,
+      restarts: this.restarts,
+      since: this.since.toISOString(),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,12 @@ export class RtpRelay {
   private asterisk: { ip: string; port: number } | null = null;
   private closed = false;
 
-  private constructor(private readonly socket: Socket, readonly ip: string, readonly port: number, private readonly ssrc: number) {
+  private constructor(
+    private readonly socket: Socket,
+    readonly ip: string,
+    readonly port: number,
+    private readonly ssrc: number,
+  ) {
     socket.on('message', (msg, from) => this.onMessage(msg, from));
   }
 

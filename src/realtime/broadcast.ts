@@ -9,7 +9,6 @@ import type { LeadRoom } from './lead-room.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type RealtimeServer, type RealtimeSocket } from './session.js';
 
-
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 
 /** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue (and its statistics). */

@@ -88,7 +88,11 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');
     socket.on('disconnect', (reason) => log.info({ userId: user.id, socketId: socket.id, reason }, 'console disconnected'));
     // The tab's softphone session (transports, microphone) ends with its socket.
-    if (opts.media) socket.on('disconnect', () => void opts.media?.close(socket.id).catch((err: unknown) => log.warn({ err, socketId: socket.id }, 'media session close failed')));
+    if (opts.media)
+      socket.on(
+        'disconnect',
+        () => void opts.media?.close(socket.id).catch((err: unknown) => log.warn({ err, socketId: socket.id }, 'media session close failed')),
+      );
     sync(socket);
   });
 

@@ -44,7 +44,10 @@ export async function readOutageRecords(ami: AmiGateway, log: Logger): Promise<O
   });
   const records: OutageRecord[] = [];
   for (const item of items) {
-    const key = String(item['key'] ?? '').split('/').pop() ?? '';
+    const key =
+      String(item['key'] ?? '')
+        .split('/')
+        .pop() ?? '';
     const record = parseOutageRecord(key, String(item['val'] ?? ''));
     if (record) records.push(record);
     else log.warn({ key }, 'unreadable outage record ignored');

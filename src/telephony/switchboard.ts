@@ -39,7 +39,6 @@ export interface AgentLeg {
   at: number;
 }
 
-
 /** A caller back with us after the agent hung up: the post-call satisfaction survey. */
 export interface SurveyChannel {
   channelId: string;
@@ -194,7 +193,6 @@ export class Switchboard {
           ]);
     return { channelId: ch.id, agentId: Number(agentId), callId: callId || null, callerChannelId: callerChannelId || null, at };
   }
-
 
   // ---- caller legs ------------------------------------------------------------------------
 

@@ -118,7 +118,10 @@ export class UsersService {
     this.loginThrottle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = this.now() + this.sessionTtlMs;
-    this.db.insert(sessions).values({ tokenHash: tokenHash(token), userId: row.id, createdAt: this.now(), expiresAt }).run();
+    this.db
+      .insert(sessions)
+      .values({ tokenHash: tokenHash(token), userId: row.id, createdAt: this.now(), expiresAt })
+      .run();
     return { token, user: toSessionUser(row), expiresAt };
   }
 
@@ -137,7 +140,10 @@ export class UsersService {
 
   logout(token: string): void {
     this.sessionCache.revoke(token);
-    this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token))).run();
+    this.db
+      .delete(sessions)
+      .where(eq(sessions.tokenHash, tokenHash(token)))
+      .run();
   }
 
   /** The user can no longer log in and every session of theirs ends. */

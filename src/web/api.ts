@@ -49,7 +49,10 @@ export const units = () => call<UnitInfo[]>('GET', '/api/units');
 export interface CallerHistory {
   caller: { id: number; phone: string; name: string | null; firstSeenAt: number; lastSeenAt: number };
   calls: { total: number; items: { callId: string; dialledNumber: string; enteredAt: number; outcome: string | null; orderNumber: string | null }[] };
-  orders: { total: number; items: { id: number; number: string; status: string; category: string | null; subject: string | null; confidential: boolean; createdAt: number }[] };
+  orders: {
+    total: number;
+    items: { id: number; number: string; status: string; category: string | null; subject: string | null; confidential: boolean; createdAt: number }[];
+  };
   page: number;
   pageSize: number;
 }

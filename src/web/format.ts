@@ -15,5 +15,12 @@ export const HOTLINE_TIME_ZONE = 'Asia/Shanghai';
 
 /** mm/dd hh:mm in Beijing time. */
 export function dateTime(ms: number, lang: string): string {
-  return new Date(ms).toLocaleString(lang, { timeZone: HOTLINE_TIME_ZONE, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  return new Date(ms).toLocaleString(lang, {
+    timeZone: HOTLINE_TIME_ZONE,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
 }

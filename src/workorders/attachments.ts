@@ -148,7 +148,12 @@ export class AttachmentsService {
   commit(
     scope: OrderScope,
     actor: Actor,
-    req: { readonly orderId: number; readonly files: readonly StagedFile[]; readonly action?: ActionWithFiles | undefined; readonly expectedVersion?: number | undefined },
+    req: {
+      readonly orderId: number;
+      readonly files: readonly StagedFile[];
+      readonly action?: ActionWithFiles | undefined;
+      readonly expectedVersion?: number | undefined;
+    },
   ): AttachResult {
     try {
       if (req.files.length === 0) throw new AttachmentError('ATTACHMENT_MISSING', 'attach at least one file');
@@ -207,7 +212,13 @@ export class AttachmentsService {
    */
   sweepOrphans(minAgeMs = 3_600_000): string[] {
     if (!fs.existsSync(this.o.dir)) return [];
-    const known = new Set(this.o.db.select({ name: workOrderAttachments.storedName }).from(workOrderAttachments).all().map((r) => r.name));
+    const known = new Set(
+      this.o.db
+        .select({ name: workOrderAttachments.storedName })
+        .from(workOrderAttachments)
+        .all()
+        .map((r) => r.name),
+    );
     const cutoff = this.now() - minAgeMs;
     const removed: string[] = [];
     for (const name of fs.readdirSync(this.o.dir)) {

@@ -27,9 +27,15 @@ export const MAX_DUE_IDS = 100;
 /** The due states of the given orders this scope may see; others are left out, as if missing. */
 export function dueStatesOf(db: Db, scope: OrderScope, ids: readonly number[], now: number, cfg: DeadlineConfig): OrderDue[] {
   if (ids.length === 0) return [];
-  const rows = db.select().from(workOrders).where(inArray(workOrders.id, [...ids].slice(0, MAX_DUE_IDS))).all();
+  const rows = db
+    .select()
+    .from(workOrders)
+    .where(inArray(workOrders.id, [...ids].slice(0, MAX_DUE_IDS)))
+    .all();
   const state = (deadline: number | null, statuses: readonly OrderStatus[], status: string) =>
-    deadline !== null && statuses.includes(status as OrderStatus) ? dueState(deadline, now, cfg.sla.dueSoon.workingDays, cfg.calendar, cfg.sla.workHours) : null;
+    deadline !== null && statuses.includes(status as OrderStatus)
+      ? dueState(deadline, now, cfg.sla.dueSoon.workingDays, cfg.calendar, cfg.sla.workHours)
+      : null;
   return rows
     .filter((r) => canSee(scope, r))
     .map((r) => ({ id: r.id, due: state(r.deadlineAt, HANDLING, r.status), signDue: state(r.signDeadlineAt, SIGNING, r.status) }));

@@ -10,7 +10,6 @@ import type { Db } from '../db/connection.js';
 
 import { shanghaiDate } from '../lib/shanghai-time.js';
 
-
 /**
  * The order-number allocator of `db`'s connection: `(now) => number`, to call inside the
  * transaction that inserts the order. The counter upsert is prepared once: building it as a

@@ -78,7 +78,14 @@ export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: Order
   const others = [...filterConditions(filter, now, v), ...text.like];
   const conds = [on(workOrders.id), ...others];
   statuses?.forEach((s, i) => (v[`s${i}`] = s));
-  const inStatus = statuses ? [inArray(workOrders.status, statuses.map((_, i) => ph(`s${i}`)))] : [];
+  const inStatus = statuses
+    ? [
+        inArray(
+          workOrders.status,
+          statuses.map((_, i) => ph(`s${i}`)),
+        ),
+      ]
+    : [];
   // Only an unscoped query is the same SQL for every caller with this shape of filter.
   const key = scope === undefined ? shapeKey(filter, statuses, text) : undefined;
   if (text.match !== undefined) {
@@ -95,7 +102,18 @@ export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: Order
 /** What decides a list query's SQL (never a value). */
 function shapeKey(f: OrderFilter, statuses: readonly OrderStatus[] | undefined, text: { match: string | undefined; like: SQL[] }): string {
   const has = (x: unknown) => (x === undefined || x === null || x === '' || x === false ? 0 : 1);
-  return [f.sort ?? 'createdAt', statuses?.length ?? '*', has(f.category), has(f.channel), has(f.leadUnitId), has(f.overdue), has(f.createdFrom !== undefined), has(f.createdTo !== undefined), text.like.length, has(text.match)].join(',');
+  return [
+    f.sort ?? 'createdAt',
+    statuses?.length ?? '*',
+    has(f.category),
+    has(f.channel),
+    has(f.leadUnitId),
+    has(f.overdue),
+    has(f.createdFrom !== undefined),
+    has(f.createdTo !== undefined),
+    text.like.length,
+    has(text.match),
+  ].join(',');
 }
 
 /** The statuses a filter admits (its own, and only those awaiting a reply when overdue); undefined: any. */
@@ -140,7 +158,19 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
       .limit(ph('limit'))
       .offset(ph('offset')),
   ).all(v) as WorkOrderRow[];
-  return { rows, n: countUpToCap(db, key && `count:${key}`, () => db.select({ one: sql`1` }).from(workOrders).where(where), v) };
+  return {
+    rows,
+    n: countUpToCap(
+      db,
+      key && `count:${key}`,
+      () =>
+        db
+          .select({ one: sql`1` })
+          .from(workOrders)
+          .where(where),
+      v,
+    ),
+  };
 }
 
 /**
@@ -148,7 +178,14 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
  * sort every match. Each status takes its first offset+limit ids in order from its own index
  * range (work_orders_status_created_idx / _status_deadline_order_idx) and only those are merged.
  */
-function pageMerged(db: Db, key: string | undefined, sort: OrderSort | undefined, conds: Array<SQL | undefined>, statuses: readonly OrderStatus[], v: Values): Found {
+function pageMerged(
+  db: Db,
+  key: string | undefined,
+  sort: OrderSort | undefined,
+  conds: Array<SQL | undefined>,
+  statuses: readonly OrderStatus[],
+  v: Values,
+): Found {
   const ids = (
     prepared(db, key && `ids:${key}`, () => {
       const order = sql.join(orderBy(sort), sql`, `);
@@ -166,8 +203,26 @@ function pageMerged(db: Db, key: string | undefined, sort: OrderSort | undefined
     }).all(v) as Array<{ id: number }>
   ).map((r) => r.id);
   const rows = rowsInOrder(db, ids);
-  const where = and(inArray(workOrders.status, statuses.map((_, i) => ph(`s${i}`))), ...conds);
-  return { rows, n: countUpToCap(db, key && `count:${key}`, () => db.select({ one: sql`1` }).from(workOrders).where(where), v) };
+  const where = and(
+    inArray(
+      workOrders.status,
+      statuses.map((_, i) => ph(`s${i}`)),
+    ),
+    ...conds,
+  );
+  return {
+    rows,
+    n: countUpToCap(
+      db,
+      key && `count:${key}`,
+      () =>
+        db
+          .select({ one: sql`1` })
+          .from(workOrders)
+          .where(where),
+      v,
+    ),
+  };
 }
 
 /** The order rows of `ids`, in that order. */
@@ -179,7 +234,12 @@ export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
     db
       .select()
       .from(workOrders)
-      .where(inArray(workOrders.id, ids.map((_, i) => ph(`id${i}`)))),
+      .where(
+        inArray(
+          workOrders.id,
+          ids.map((_, i) => ph(`id${i}`)),
+        ),
+      ),
   ).all(v) as WorkOrderRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is WorkOrderRow => r !== undefined);
@@ -207,7 +267,10 @@ function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | unde
   // Without conditions on the order row the FTS index (and the scope on its rowid) counts.
   const matched = () =>
     conds.every((c) => c === undefined)
-      ? db.select({ one: sql`1` }).from(workOrdersFts).where(matching)
+      ? db
+          .select({ one: sql`1` })
+          .from(workOrdersFts)
+          .where(matching)
       : db
           .select({ one: sql`1` })
           .from(workOrdersFts)
@@ -225,12 +288,23 @@ function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | unde
  * triggers included) or another connection has committed (data_version) — a count is never
  * older than the last change.
  */
-function countUpToCap(db: Db, key: string | undefined, matched: () => { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } }, v: Values): number {
+function countUpToCap(
+  db: Db,
+  key: string | undefined,
+  matched: () => { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } },
+  v: Values,
+): number {
   const memo = key === undefined ? undefined : countMemo(db);
   const memoKey = memo && `${key}|${JSON.stringify(v, (k, x: unknown) => (k === 'limit' || k === 'offset' || k === 'armLimit' ? undefined : x))}`;
   const known = memoKey === undefined ? undefined : memo?.get(memoKey);
   if (known !== undefined) return known;
-  const row = prepared(db, key, () => db.select({ n: count() }).from(matched().limit(TOTAL_CAP + 1).as('matched'))).get(v) as { n: number } | undefined;
+  const row = prepared(db, key, () =>
+    db.select({ n: count() }).from(
+      matched()
+        .limit(TOTAL_CAP + 1)
+        .as('matched'),
+    ),
+  ).get(v) as { n: number } | undefined;
   const n = row?.n ?? 0;
   if (memoKey !== undefined) memo?.set(memoKey, n);
   return n;
@@ -252,7 +326,9 @@ function countMemo(db: Db): { get(k: string): number | undefined; set(k: string,
   let m = countMemos.get(db);
   if (m === undefined) {
     const client = (db as unknown as { $client?: { prepare(source: string): { raw(on: boolean): { get(): unknown } } } }).$client;
-    m = client ? { counts: new Map(), generation: client.prepare('select total_changes(), data_version from pragma_data_version').raw(true), last: undefined } : null;
+    m = client
+      ? { counts: new Map(), generation: client.prepare('select total_changes(), data_version from pragma_data_version').raw(true), last: undefined }
+      : null;
     countMemos.set(db, m);
   }
   if (!m) return undefined;

@@ -185,14 +185,22 @@ function prepareOrderStatements(db: Db) {
   const idIs = sql.placeholder('id');
   const versionIs = sql.placeholder('expected');
   const find = db.select().from(workOrders).where(eq(workOrders.id, idIs)).prepare();
-  const insert = db.insert(workOrders).values(placeholders(orderValues(sampleOrder))).returning().prepare();
+  const insert = db
+    .insert(workOrders)
+    .values(placeholders(orderValues(sampleOrder)))
+    .returning()
+    .prepare();
   const update = db
     .update(workOrders)
     .set(placeholders(stateValues(sampleState, 0)))
     .where(and(eq(workOrders.id, idIs), eq(workOrders.version, versionIs)))
     .returning({ version: workOrders.version })
     .prepare();
-  const event = db.insert(workOrderEvents).values(placeholders(eventValues(0, sampleEvent))).returning().prepare();
+  const event = db
+    .insert(workOrderEvents)
+    .values(placeholders(eventValues(0, sampleEvent)))
+    .returning()
+    .prepare();
   const takeCall = db
     .update(workOrders)
     .set({ agentId: sql`${sql.placeholder('agentId')}`, updatedAt: sql`${sql.placeholder('now')}`, version: sql`${workOrders.version} + 1` })

@@ -79,8 +79,11 @@ export function scopeCondition(scope: OrderScope, db?: Db, opts: { readonly text
   // spares building the set of a large unit's ids (~12 ms at 200k) for a handful of matches.
   // `orderId`: the column the search holds the order id in (default work_orders.id; the FTS
   // rowid lets a search count its matches without reading their order rows).
-  if (opts.textSearch) return sql`exists (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) and ${workOrderUnits.orderId} = ${opts.orderId ?? workOrders.id})`;
-  const small = db?.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) limit ${SMALL_UNIT_ORDERS + 1})`);
+  if (opts.textSearch)
+    return sql`exists (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) and ${workOrderUnits.orderId} = ${opts.orderId ?? workOrders.id})`;
+  const small = db?.get<{ n: number }>(
+    sql`select count(*) as n from (select 1 from ${workOrderUnits} where ${workOrderUnits.unitId} in (${units}) limit ${SMALL_UNIT_ORDERS + 1})`,
+  );
   return small && small.n <= SMALL_UNIT_ORDERS ? sql`${workOrders.id} in ${ids}` : sql`+${workOrders.id} in ${ids}`;
 }
 

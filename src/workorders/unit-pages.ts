@@ -40,7 +40,9 @@ export function findUnitPage(db: Db, unitIds: readonly string[], filter: OrderFi
   for (const unit of units) {
     for (const status of statuses ?? ORDER_STATUSES) {
       const where = and(eq(u.unitId, unit), eq(u.status, status), ...keys, ...other);
-      arms.push(sql`select * from (select ${u.orderId} as id, ${u.createdAt} as c, ${u.deadlineAt} as d from ${from} where ${where} order by ${order} limit ${limit + offset})`);
+      arms.push(
+        sql`select * from (select ${u.orderId} as id, ${u.createdAt} as c, ${u.deadlineAt} as d from ${from} where ${where} order by ${order} limit ${limit + offset})`,
+      );
     }
   }
   // One unit has an order once; several may share one, and UNION keeps it once (its keys are
@@ -53,8 +55,19 @@ export function findUnitPage(db: Db, unitIds: readonly string[], filter: OrderFi
 
 /** Matches counted up to TOTAL_CAP + 1 (an order of two of the units counts once). */
 function countUnitOrders(db: Db, units: readonly string[], statuses: readonly OrderStatus[] | undefined, conds: SQL[], from: SQL): number {
-  const unitCond = units.length === 1 ? eq(u.unitId, units[0]!) : sql`${u.unitId} in (${sql.join(units.map((x) => sql`${x}`), sql`, `)})`;
-  const statusCond = statuses ? sql`${u.status} in (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})` : undefined;
+  const unitCond =
+    units.length === 1
+      ? eq(u.unitId, units[0]!)
+      : sql`${u.unitId} in (${sql.join(
+          units.map((x) => sql`${x}`),
+          sql`, `,
+        )})`;
+  const statusCond = statuses
+    ? sql`${u.status} in (${sql.join(
+        statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`
+    : undefined;
   const distinct = units.length > 1 ? sql`distinct ` : sql``;
   const matched = sql`select ${distinct}${u.orderId} from ${from} where ${and(unitCond, statusCond, ...conds)} limit ${TOTAL_CAP + 1}`;
   return db.get<{ n: number }>(sql`select count(*) as n from (${matched})`)?.n ?? 0;

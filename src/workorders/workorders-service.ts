@@ -179,9 +179,18 @@ export class WorkOrdersService {
     const now = this.now();
     const order = this.stmts.find(orderId);
     if (!order) throw notFound(orderId);
-    if (this.stmts.takeCall(orderId, agentId, now, order.version) === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile`);
+    if (this.stmts.takeCall(orderId, agentId, now, order.version) === undefined)
+      throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile`);
     const actor: Actor = { id: agentId, role: 'agent', unitId: null };
-    this.stmts.insertEvent(orderId, { at: now, action: 'take_call', fromStatus: order.status, toStatus: order.status, actorId: agentId, actorRole: 'agent', data: { agentId } });
+    this.stmts.insertEvent(orderId, {
+      at: now,
+      action: 'take_call',
+      fromStatus: order.status,
+      toStatus: order.status,
+      actorId: agentId,
+      actorRole: 'agent',
+      data: { agentId },
+    });
     pending.push({ orderId, callId: order.callId, action: 'take_call', actor });
     return this.get(orderId);
   }

@@ -29,9 +29,19 @@ function rig(t: { teardown(fn: () => unknown): void }) {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const users = ['a1', 'a2', 'a3'].map((u) => db.sqlite.prepare("insert into users (username, display_name, role, password_hash) values (?, ?, 'agent', 'x') returning id").get(u, u) as { id: number });
+  const users = ['a1', 'a2', 'a3'].map(
+    (u) =>
+      db.sqlite.prepare("insert into users (username, display_name, role, password_hash) values (?, ?, 'agent', 'x') returning id").get(u, u) as { id: number },
+  );
   const service = (o: { now?: () => number; wrapUpMs?: number } = {}) =>
-    new AgentsService({ switchboard, events: new DomainEvents(), log: pino({ level: 'silent' }), wrapUpMs: o.wrapUpMs ?? 60_000, store: new AgentSessionsStore(db.db), ...(o.now ? { now: o.now } : {}) });
+    new AgentsService({
+      switchboard,
+      events: new DomainEvents(),
+      log: pino({ level: 'silent' }),
+      wrapUpMs: o.wrapUpMs ?? 60_000,
+      store: new AgentSessionsStore(db.db),
+      ...(o.now ? { now: o.now } : {}),
+    });
   return { db, ids: users.map((u) => u.id), service };
 }
 
@@ -53,11 +63,15 @@ t.test('logged-in agents and their states outlive the service; a logout deletes 
   ]);
 
   const second = service({ now: () => 5_000 });
-  t.same(second.loggedIn().map((v) => [v.agentId, v.displayName, v.state, v.since, v.pauseReason, v.callId, v.penalty]), [
-    [a1, '坐席一', 'available', 1_000, null, null, 2],
-    [a2, '坐席二', 'paused', 1_000, 'training', null, 0],
-    [a3, '坐席三', 'on_call', 1_000, null, 'call-3', 0],
-  ], 'the new service has them as they were');
+  t.same(
+    second.loggedIn().map((v) => [v.agentId, v.displayName, v.state, v.since, v.pauseReason, v.callId, v.penalty]),
+    [
+      [a1, '坐席一', 'available', 1_000, null, null, 2],
+      [a2, '坐席二', 'paused', 1_000, 'training', null, 0],
+      [a3, '坐席三', 'on_call', 1_000, null, 'call-3', 0],
+    ],
+    'the new service has them as they were',
+  );
   await second.logout(a1);
   t.same(db.sqlite.prepare('select agent_id from agent_sessions order by agent_id').all(), [{ agent_id: a2 }, { agent_id: a3 }], 'logout deletes the row');
   t.equal(service().view(a1).state, 'logged_out');

@@ -37,8 +37,14 @@ t.test('illegal moves are refused with AGENT_STATE_CONFLICT', async (t) => {
     [out, { type: 'pause', reason: 'x' }],
     [onCall, { type: 'logout' }],
     [onCall, { type: 'pause', reason: 'x' }],
-    [{ ...out, state: 'paused' }, { type: 'offer', callId: 'c' }],
-    [{ ...out, state: 'available' }, { type: 'login', penalty: 0 }],
+    [
+      { ...out, state: 'paused' },
+      { type: 'offer', callId: 'c' },
+    ],
+    [
+      { ...out, state: 'available' },
+      { type: 'login', penalty: 0 },
+    ],
   ];
   for (const [v, ev] of cases) {
     const r = nextAgentState(v, ev, T0);
@@ -47,8 +53,12 @@ t.test('illegal moves are refused with AGENT_STATE_CONFLICT', async (t) => {
 });
 
 t.test('device states keep app_queue from ringing busy or absent agents', async (t) => {
-  t.same(
-    (['logged_out', 'available', 'paused', 'ringing', 'on_call', 'wrap_up'] as const).map(deviceStateFor),
-    ['UNAVAILABLE', 'NOT_INUSE', 'NOT_INUSE', 'RINGING', 'INUSE', 'BUSY'],
-  );
+  t.same((['logged_out', 'available', 'paused', 'ringing', 'on_call', 'wrap_up'] as const).map(deviceStateFor), [
+    'UNAVAILABLE',
+    'NOT_INUSE',
+    'NOT_INUSE',
+    'RINGING',
+    'INUSE',
+    'BUSY',
+  ]);
 });

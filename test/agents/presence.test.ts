@@ -78,7 +78,11 @@ t.test("an agent's own pause is kept on reconnect; logged-out and paused agents 
 });
 
 t.test('ringing and wrap-up are paused; on a call, looked at again until the call is over', async (t) => {
-  const { presence, actions, views } = rig({ 1: { state: 'ringing', callId: 'c1' }, 2: { state: 'wrap_up', callId: 'c2' }, 3: { state: 'on_call', callId: 'c3' } });
+  const { presence, actions, views } = rig({
+    1: { state: 'ringing', callId: 'c1' },
+    2: { state: 'wrap_up', callId: 'c2' },
+    3: { state: 'on_call', callId: 'c3' },
+  });
   for (const id of [1, 2, 3]) {
     presence.connected(id);
     presence.disconnected(id);

@@ -17,7 +17,6 @@ import { sandbox, server, until } from '../helpers/call-path.js';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { isReservedPath, staticWeb } from '../../src/http/static-web.js';
 
-
 t.test('static plugin without a build: / says how to build', async (t) => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-noweb-'));
   t.teardown(() => fs.rmSync(empty, { recursive: true, force: true }));

@@ -113,10 +113,14 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   t.ok(held.after - held.before < 0.005, `on hold: no caller audio (energy +${(held.after - held.before).toFixed(4)})`);
   await page.getByTestId('btn-hold').click();
   await page.locator('[data-testid=call-controls][data-held=false]').waitFor();
-  const resumed = await until('caller heard after hold', async () => {
-    const h = await hearing(page);
-    return h.after - h.before > 0.01 ? h : undefined;
-  }, 10_000);
+  const resumed = await until(
+    'caller heard after hold',
+    async () => {
+      const h = await hearing(page);
+      return h.after - h.before > 0.01 ? h : undefined;
+    },
+    10_000,
+  );
   t.ok(resumed.after - resumed.before > 0.01, `resumed: the caller is heard again (energy +${(resumed.after - resumed.before).toFixed(4)})`);
 
   // The media worker dies mid-call: a new one starts, the console rebuilds, the call re-attaches.
@@ -124,10 +128,14 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   process.kill(oldPid, 'SIGKILL');
   await until('new worker', () => (app.media!.worker.health().ok && app.media!.worker.pid() !== oldPid ? true : undefined));
   await until('call audio re-attached', () => (app.media!.calls.active().length === 1 ? true : undefined), 20_000);
-  const afterRestart = await until('caller heard again after the restart', async () => {
-    const h = await hearing(page);
-    return h.after > h.before ? h : undefined;
-  }, 20_000);
+  const afterRestart = await until(
+    'caller heard again after the restart',
+    async () => {
+      const h = await hearing(page);
+      return h.after > h.before ? h : undefined;
+    },
+    20_000,
+  );
   t.ok(afterRestart.after > afterRestart.before, 'worker restarted: the agent hears the caller again');
   t.equal((await externalMediaChannels(asterisk)).length, 1, 'the dead leg was replaced, not added to');
 
@@ -135,10 +143,14 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   for (const c of conns) c.destroy();
   await page.getByTestId('disconnected').waitFor({ timeout: 5_000 });
   await page.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 10_000 });
-  const afterReconnect = await until('caller heard again after the reconnect', async () => {
-    const h = await hearing(page);
-    return h.after > h.before ? h : undefined;
-  }, 20_000);
+  const afterReconnect = await until(
+    'caller heard again after the reconnect',
+    async () => {
+      const h = await hearing(page);
+      return h.after > h.before ? h : undefined;
+    },
+    20_000,
+  );
   t.ok(afterReconnect.after > afterReconnect.before, 'reconnected: the agent hears the caller again');
   t.equal((await externalMediaChannels(asterisk)).length, 1);
 
@@ -151,7 +163,10 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   await page.getByTestId('order-answer').fill('已告知可向市场监管部门申请调解');
 
   // The caller hangs up: the browser's consumer ends, nothing of the call's media is left.
-  const row = app.db.sqlite.prepare("select id, channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as { id: string; channel_id: string };
+  const row = app.db.sqlite.prepare("select id, channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as {
+    id: string;
+    channel_id: string;
+  };
   await ari(asterisk, 'DELETE', `/channels/${row.channel_id}`);
   await page.locator('[data-testid=softphone][data-in-call=no]').waitFor({ timeout: 15_000 });
   await until('externalMedia channel gone', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined));
@@ -163,7 +178,11 @@ t.test('agent answers 12315 in Chromium: audio both ways through mediasoup and A
   await page.getByTestId('order-save-on-spot').click();
   await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
   const order = app.db.sqlite.prepare('select * from work_orders where call_id = ?').get(row.id) as Record<string, unknown>;
-  t.match(order, { status: 'answered_on_spot', agent_id: user.id, call_id: row.id, category: 'complaint', subject: '商品质量投诉', location: '南浔区' }, 'the saved order has the agent, the call and the fields');
+  t.match(
+    order,
+    { status: 'answered_on_spot', agent_id: user.id, call_id: row.id, category: 'complaint', subject: '商品质量投诉', location: '南浔区' },
+    'the saved order has the agent, the call and the fields',
+  );
   await shot(page, 'audio-5-order-saved');
   t.same(errors, [], 'no page errors');
 });
@@ -191,7 +210,11 @@ t.test('the agent is told clearly when the audio connection (ICE/DTLS) fails or 
   await shot(page, 'audio-6-ice-failed');
 
   // A browser that refuses the microphone (no fake-UI flag: headless denies the prompt).
-  const strict = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: MEDIA_CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream') });
+  const strict = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: MEDIA_CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream'),
+  });
   t.teardown(() => strict.close());
   const denied = await strict.newPage({ locale: 'zh-CN' });
   await login(denied);

@@ -9,7 +9,6 @@ import t from 'tap';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
 
-
 t.test('citizen lookup: progress for the right pair, the same "not found" for a wrong phone and an unknown number', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
@@ -21,7 +20,14 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const submitted = await app.http.inject({
     method: 'POST',
     url: '/api/intake/web',
-    payload: { name: '陈先生', phone: '13700002222', category: 'complaint', subject: '小区噪音扰民', content: '楼下商铺夜间噪音很大，私密细节', location: '吴兴区某小区' },
+    payload: {
+      name: '陈先生',
+      phone: '13700002222',
+      category: 'complaint',
+      subject: '小区噪音扰民',
+      content: '楼下商铺夜间噪音很大，私密细节',
+      location: '吴兴区某小区',
+    },
   });
   t.equal(submitted.statusCode, 201);
   const { number } = submitted.json() as { number: string };
@@ -29,7 +35,12 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent-c', password: 'agent-pw-123' } });
   const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
   const id = app.db.sqlite.prepare('select id from work_orders where number = ?').pluck().get(number) as number;
-  const dispatched = await app.http.inject({ method: 'POST', url: `/api/workorders/${id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * 86_400_000 } });
+  const dispatched = await app.http.inject({
+    method: 'POST',
+    url: `/api/workorders/${id}/actions`,
+    cookies,
+    payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * 86_400_000 },
+  });
   t.equal(dispatched.statusCode, 200);
 
   const page = await browser.newPage({ viewport: { width: 480, height: 900 }, locale: 'zh-CN', timezoneId: 'Pacific/Kiritimati' });
@@ -59,7 +70,14 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   t.match(shown, /投诉/, 'the category');
   // Times are Beijing time whatever the browser's zone (this one runs in UTC+14).
   const createdAt = app.db.sqlite.prepare('select created_at from work_orders where number = ?').pluck().get(number) as number;
-  const beijing = new Date(createdAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const beijing = new Date(createdAt).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
   t.match(shown, beijing, `created shown in Beijing time (${beijing})`);
   for (const hidden of ['噪音', '私密细节', '陈先生', '13700002222', 'wx-gov', '吴兴区']) t.notMatch(shown, hidden, `nothing else: no ${hidden}`);
   await page.screenshot({ path: path.join(SHOTS, 'citizen-1-found.png'), fullPage: true });

@@ -97,7 +97,11 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   t.equal(await page.getByTestId('keypad-typed').textContent(), '12#');
   const callerChannel = (sql.prepare('select channel_id from calls where id = ?').get(first) as { channel_id: string }).channel_id;
   await until('keys sent to the caller', () => (dtmf.filter((d) => d.uniqueid === callerChannel).length >= 3 ? true : undefined), 10_000);
-  t.same(dtmf.filter((d) => d.uniqueid === callerChannel).map((d) => d.digit), ['1', '2', '#'], 'Asterisk sent the keypad keys to the caller');
+  t.same(
+    dtmf.filter((d) => d.uniqueid === callerChannel).map((d) => d.digit),
+    ['1', '2', '#'],
+    'Asterisk sent the keypad keys to the caller',
+  );
   await shot(page, '4-keypad');
   await page.getByTestId('lang-toggle').click();
   t.match(await controls.textContent(), /Hang up.*Hold.*Mute.*Keypad.*Transfer.*Three-way call/, 'controls in English');
@@ -124,10 +128,20 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   // Saving the call's order ends the wrap-up by itself.
   await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
   const row = sql.prepare('select * from work_orders where call_id = ?').get(first) as Record<string, unknown>;
-  t.match(row, {
-    status: 'answered_on_spot', agent_id: user.id, call_id: first, category: 'consultation', subject: '公积金提取条件',
-    content: '市民咨询离职后公积金提取需要哪些材料', location: '吴兴区爱山街道', confidential: 1,
-  }, 'the order row carries the agent, the call and the fields');
+  t.match(
+    row,
+    {
+      status: 'answered_on_spot',
+      agent_id: user.id,
+      call_id: first,
+      category: 'consultation',
+      subject: '公积金提取条件',
+      content: '市民咨询离职后公积金提取需要哪些材料',
+      location: '吴兴区爱山街道',
+      confidential: 1,
+    },
+    'the order row carries the agent, the call and the fields',
+  );
   await shot(page, '6-saved-available');
 
   // ---- second call from the same number --------------------------------------------------------
@@ -136,8 +150,16 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await history.getByTestId('history-orders').waitFor();
   await until('history shows the first call', async () => ((await history.textContent())?.includes(String(row['number'])) ? true : undefined), 10_000);
   t.match(await page.getByTestId('history-calls').textContent(), /12345/, 'past calls listed');
-  t.equal(await page.getByTestId('history-orders').locator('[data-status=answered_on_spot]').textContent(), '当场答复', 'the first order with its status, in Chinese');
-  t.equal(await page.getByTestId('open-orders').locator('[data-status=answered_on_spot]').textContent(), '当场答复', "the pop's open orders name their status in Chinese");
+  t.equal(
+    await page.getByTestId('history-orders').locator('[data-status=answered_on_spot]').textContent(),
+    '当场答复',
+    'the first order with its status, in Chinese',
+  );
+  t.equal(
+    await page.getByTestId('open-orders').locator('[data-status=answered_on_spot]').textContent(),
+    '当场答复',
+    "the pop's open orders name their status in Chinese",
+  );
   t.match(await page.getByTestId('history-calls').locator('li[data-current=yes]').textContent(), /本次/, 'the call in progress is marked as this call');
   t.equal(await page.getByTestId('history-calls').locator('li[data-current=yes]').count(), 1, 'only it');
   t.match(await page.getByTestId('history-orders').locator('li[data-current=yes]').textContent(), /本次/, 'and so is its order');
@@ -163,7 +185,10 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await page.getByTestId('order-lead-unit').selectOption('city-amr');
   await page.getByTestId('order-dispatch').click();
   await page.locator('[data-testid=order-form][data-status=dispatched]').waitFor();
-  const dispatched = sql.prepare('select status, lead_unit_id, agent_id, deadline_at from work_orders where call_id = ?').get(second) as Record<string, unknown>;
+  const dispatched = sql.prepare('select status, lead_unit_id, agent_id, deadline_at from work_orders where call_id = ?').get(second) as Record<
+    string,
+    unknown
+  >;
   t.match(dispatched, { status: 'dispatched', lead_unit_id: 'city-amr', agent_id: user.id }, 'handed to dispatch with the chosen unit');
   const shown = Number(await page.getByTestId('order-deadline').getAttribute('data-deadline'));
   t.equal(Number(dispatched['deadline_at']), shown, 'with the working-day deadline shown (sla.yaml: complaint 5 days)');

@@ -41,9 +41,20 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
 
   // A deadline warning raised today before the page opens (the scheduler's row, as it writes it).
   const order = (await (
-    await fetch(`${app.url}/api/workorders`, { method: 'POST', headers: { cookie: jia.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ channel: '12345', category: 'complaint', content: '路灯不亮' }) })
+    await fetch(`${app.url}/api/workorders`, {
+      method: 'POST',
+      headers: { cookie: jia.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: '12345', category: 'complaint', content: '路灯不亮' }),
+    })
   ).json()) as { id: number; number: string };
-  const earlier = { orderId: order.id, number: order.number, kind: 'overdue' as const, deadlineAt: Date.now() - 3_600_000, leadUnitId: 'unit-a', at: Date.now() - 1_000 };
+  const earlier = {
+    orderId: order.id,
+    number: order.number,
+    kind: 'overdue' as const,
+    deadlineAt: Date.now() - 3_600_000,
+    leadUnitId: 'unit-a',
+    at: Date.now() - 1_000,
+  };
   app.db.sqlite
     .prepare('insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)')
     .run(earlier.orderId, earlier.kind, earlier.deadlineAt, earlier.leadUnitId, earlier.at);
@@ -120,7 +131,11 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   await until('the caller in the queue', () => queued() ?? undefined);
   await row.and(page.locator('[data-stage=queue]')).waitFor();
   const stages = (await page.evaluate('window.stages')) as Seen[];
-  t.same(stages.map((x) => x.stage), ['greeting', 'queue'], 'the greeting stage, then the queue stage');
+  t.same(
+    stages.map((x) => x.stage),
+    ['greeting', 'queue'],
+    'the greeting stage, then the queue stage',
+  );
   t.match(stages[0], { prioDisabled: true, sendDisabled: true, title: /欢迎语/ }, 'no priority or send during the greeting, with the reason');
   t.equal(await row.getByTestId('waiting-stage').textContent(), '排队中');
   t.equal(await row.getByTestId('priority-set').getAttribute('title'), null, 'no hint once queued');
@@ -129,7 +144,8 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   await row.getByTestId('priority-input').fill('50');
   await row.getByTestId('priority-set').click();
   await row.locator('[data-testid=waiting-priority]', { hasText: '50' }).waitFor();
-  const changed = app.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'priority_changed'").get(callId) as { data: string } | undefined;
+  const changed = app.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'priority_changed'").get(callId) as
+    { data: string } | undefined;
   t.same(changed && JSON.parse(changed.data), { priority: 50 }, 'recorded on the call');
   await row.getByTestId('priority-input').fill('500');
   t.ok(await row.getByTestId('priority-set').isDisabled(), 'an out-of-range priority cannot be sent');
@@ -195,7 +211,9 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   t.teardown(() => quitter.kill());
   await page.locator('[data-testid=stat-abandoned]', { hasText: '1' }).waitFor({ timeout: 20_000 });
   t.equal(await page.getByTestId('stat-calls-in').textContent(), '2');
-  const stats = (await (await fetch(`${app.url}/api/queue/stats`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json()) as Record<string, unknown>;
+  const stats = (await (
+    await fetch(`${app.url}/api/queue/stats`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })
+  ).json()) as Record<string, unknown>;
   t.match(stats, { callsIn: 2, answered: 1 }, 'the REST figures agree');
   await shot(page, '4-abandoned');
 

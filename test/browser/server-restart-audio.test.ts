@@ -78,7 +78,10 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
   await leadPage.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 30_000 });
   t.equal(await leadRow.getByTestId('agent-row-call').textContent(), '13700137001', "the lead's page is back by itself and shows the agent still on the call");
   await until('call audio attached again', () => (second.media!.calls.active().some((c) => c.callId === callId) ? true : undefined), 30_000);
-  t.ok(await until('caller heard again', async () => ((await hearsCaller(page)) ? true : undefined), 20_000), 'after the restart the agent hears the caller again');
+  t.ok(
+    await until('caller heard again', async () => ((await hearsCaller(page)) ? true : undefined), 20_000),
+    'after the restart the agent hears the caller again',
+  );
   const ems = await externalMediaChannels(asterisk);
   t.equal(ems.length, 1, "one externalMedia channel: the dead process's was hung up, a new one attached");
   const fromAgent = wavEnergy(await recordDirection(asterisk, ems[0]!.id, 'in', 2500));
@@ -94,7 +97,9 @@ t.test('a server crash mid-call in Chromium: the console reconnects to the resta
 
   await page.getByTestId('btn-hangup').click();
   await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ timeout: 10_000 });
-  await until('call ended', () => ((second.db.sqlite.prepare('select state from calls where id = ?').get(callId) as { state: string }).state === 'ended' ? true : undefined));
+  await until('call ended', () =>
+    (second.db.sqlite.prepare('select state from calls where id = ?').get(callId) as { state: string }).state === 'ended' ? true : undefined,
+  );
   await until('externalMedia channel gone', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined));
   t.same(errors, [], 'no page errors');
 });

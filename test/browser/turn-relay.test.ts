@@ -35,7 +35,12 @@ t.test('relay-only softphone through coturn: ready via a relay candidate, the ca
   if (!browser) return;
   const turn = await startCoturn(t, SECRET);
   const asterisk = await sandbox(t);
-  const app = await server(t, asterisk, { SUNLINE_TURN_URLS: turn.url, SUNLINE_TURN_SECRET: SECRET, SUNLINE_ICE_POLICY: 'relay', SUNLINE_TURN_TTL_SECONDS: '600' });
+  const app = await server(t, asterisk, {
+    SUNLINE_TURN_URLS: turn.url,
+    SUNLINE_TURN_SECRET: SECRET,
+    SUNLINE_ICE_POLICY: 'relay',
+    SUNLINE_TURN_TTL_SECONDS: '600',
+  });
   t.ok(app.media, 'the server runs with media');
   t.equal(app.env.media?.ice?.policy, 'relay');
   await until('telephony up', () => app.calls.center?.telephonyUp());
@@ -85,7 +90,11 @@ t.test('relay-only softphone through coturn: ready via a relay candidate, the ca
   await login(bad, wrong.url, 'agent-badturn', 'agent-badturn-pw');
   await bad.locator('[data-testid=softphone][data-state=failed]').waitFor({ timeout: 60_000 });
   t.match(await bad.getByTestId('softphone').textContent(), /音频连接失败/, 'the agent sees the audio failure');
-  t.match(await bad.locator('.softphone-hint').getAttribute('title'), /ICE\/DTLS failed: no ICE candidate \(TURN error 401\)/, 'with the relay refusal as the detail');
+  t.match(
+    await bad.locator('.softphone-hint').getAttribute('title'),
+    /ICE\/DTLS failed: no ICE candidate \(TURN error 401\)/,
+    'with the relay refusal as the detail',
+  );
   t.ok(turn.authFailures() > refusedBefore, `coturn refused the wrong credentials (${turn.authFailures() - refusedBefore})`);
   t.equal(turn.allocations(), granted, 'and granted no allocation');
   const badStats = await stats(bad);

@@ -38,10 +38,23 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
       method: 'POST',
       url: '/api/workorders',
       cookies,
-      payload: { channel: '12315', category: 'complaint', subject, content: `${subject}，请核查处理`, callerPhone: '13900001111', callerName: '王女士', ...extra },
+      payload: {
+        channel: '12315',
+        category: 'complaint',
+        subject,
+        content: `${subject}，请核查处理`,
+        callerPhone: '13900001111',
+        callerName: '王女士',
+        ...extra,
+      },
     });
     const o = created.json() as { id: number; number: string };
-    const res = await app.http.inject({ method: 'POST', url: `/api/workorders/${o.id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'city-amr', deadlineAt } });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: `/api/workorders/${o.id}/actions`,
+      cookies,
+      payload: { type: 'dispatch', leadUnitId: 'city-amr', deadlineAt },
+    });
     t.equal(res.statusCode, 200, `dispatch ${subject}`);
     return o;
   };
@@ -75,7 +88,14 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await shot(page, '1-inbox');
 
   // A live deadline warning from the scheduler's domain event reaches the page.
-  app.events.emit('workorder.deadline', { orderId: late.id, number: late.number, kind: 'overdue', deadlineAt: Date.now() - 3_600_000, leadUnitId: 'city-amr', at: Date.now() });
+  app.events.emit('workorder.deadline', {
+    orderId: late.id,
+    number: late.number,
+    kind: 'overdue',
+    deadlineAt: Date.now() - 3_600_000,
+    leadUnitId: 'city-amr',
+    at: Date.now(),
+  });
   await page.getByTestId('unit-warnings').waitFor();
   t.match(await page.getByTestId('unit-warnings').textContent(), new RegExp(`${late.number}.*已超期`));
 
@@ -107,7 +127,10 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await page.fill('[data-testid=form-extension] textarea', '需要联合执法，时间不足');
   await page.getByTestId('form-submit').click();
   await page.getByText('延期申请待审核').waitFor();
-  const pending = JSON.parse(app.db.sqlite.prepare('select pending_extension from work_orders where id = ?').pluck().get(late.id) as string) as { days: number; reason: string };
+  const pending = JSON.parse(app.db.sqlite.prepare('select pending_extension from work_orders where id = ?').pluck().get(late.id) as string) as {
+    days: number;
+    reason: string;
+  };
   t.match(pending, { days: 5, reason: '需要联合执法，时间不足' }, 'the request is stored');
   await page.getByTestId('tab-extension').click();
   await row(late.number).waitFor();
@@ -129,7 +152,11 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await page.getByTestId('form-submit').click();
   await page.getByTestId('order-error').waitFor();
   t.match(await page.getByTestId('order-error').textContent(), /文件类型不允许/);
-  await page.setInputFiles('[data-testid=form-reply] input[type=file]', { name: '大文件.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([pdfBytes(), Buffer.alloc(70_000, 0x20)]) });
+  await page.setInputFiles('[data-testid=form-reply] input[type=file]', {
+    name: '大文件.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.concat([pdfBytes(), Buffer.alloc(70_000, 0x20)]),
+  });
   await page.getByTestId('form-submit').click();
   await page.locator('[data-testid=order-error]', { hasText: '文件过大' }).waitFor();
   await shot(page, '2-too-big');
@@ -146,7 +173,9 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await shot(page, '3-replied');
 
   const stored = app.db.sqlite
-    .prepare('select a.file_name, a.stored_name, a.size, a.unit_id, e.action from work_order_attachments a join work_order_events e on e.id = a.event_id where a.order_id = ?')
+    .prepare(
+      'select a.file_name, a.stored_name, a.size, a.unit_id, e.action from work_order_attachments a join work_order_events e on e.id = a.event_id where a.order_id = ?',
+    )
     .all(soon.id) as Array<{ file_name: string; stored_name: string; size: number; unit_id: string; action: string }>;
   t.match(stored, [{ file_name: '处罚决定书.pdf', size: pdf.length, unit_id: 'city-amr', action: 'reply' }], 'the row is linked to the reply event');
   t.ok(fs.readFileSync(path.join(app.env.attachments.dir, stored[0]!.stored_name)).equals(pdf), 'the file on disk is the upload');
@@ -169,9 +198,19 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
 
   // County sub-platform staff (德清 dq-12345) see the county's orders, marked with their lead unit,
   // and cannot act on them; 市市场监管局's orders are not theirs to see.
-  const county = await app.http.inject({ method: 'POST', url: '/api/workorders', cookies, payload: { channel: '12345', category: 'complaint', subject: '德清农贸市场卫生差', content: '请整治' } });
+  const county = await app.http.inject({
+    method: 'POST',
+    url: '/api/workorders',
+    cookies,
+    payload: { channel: '12345', category: 'complaint', subject: '德清农贸市场卫生差', content: '请整治' },
+  });
   const countyOrder = county.json() as { id: number; number: string };
-  await app.http.inject({ method: 'POST', url: `/api/workorders/${countyOrder.id}/actions`, cookies, payload: { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: Date.now() + 5 * DAY } });
+  await app.http.inject({
+    method: 'POST',
+    url: `/api/workorders/${countyOrder.id}/actions`,
+    cookies,
+    payload: { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: Date.now() + 5 * DAY },
+  });
   await app.users.create({ username: 'dq-platform', displayName: '德清分平台', role: 'unit_handler', unitId: 'dq-12345', password: 'dq-pw-123' });
   await page.fill('input[name=username]', 'dq-platform');
   await page.fill('input[name=password]', 'dq-pw-123');

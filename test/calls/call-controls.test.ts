@@ -70,18 +70,49 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
   /** A call answered by agent 5 on leg-ch (or still ringing for them: state 'offered'). */
   const call = (over: { callId?: string; channelId?: string; state?: 'answered' | 'offered'; directLeg?: string } = {}): LiveCall => {
     const c = live.add({
-      callId: over.callId ?? 'c1', channelId: over.channelId ?? 'caller-ch', callerNumber: '13900000000', callerId: 1, dialled: '12345',
-      hotline: { number: '12345' } as LiveCall['hotline'], enteredAt: 0, priority: 0, orderId: 7, orderNumber: 'HZ-1', state: 'queued',
+      callId: over.callId ?? 'c1',
+      channelId: over.channelId ?? 'caller-ch',
+      callerNumber: '13900000000',
+      callerId: 1,
+      dialled: '12345',
+      hotline: { number: '12345' } as LiveCall['hotline'],
+      enteredAt: 0,
+      priority: 0,
+      orderId: 7,
+      orderNumber: 'HZ-1',
+      state: 'queued',
     });
     if (over.state === 'offered') live.offer(c, { channelId: 'leg-ch', agentId: 5, at: 0 });
-    else live.resumeAnswered(c, { agentId: 5, agentLeg: 'leg-ch', bridgeId: 'agent-bridge', direct: over.directLeg !== undefined, directLeg: over.directLeg ?? null, callerBridgeId: null });
+    else
+      live.resumeAnswered(c, {
+        agentId: 5,
+        agentLeg: 'leg-ch',
+        bridgeId: 'agent-bridge',
+        direct: over.directLeg !== undefined,
+        directLeg: over.directLeg ?? null,
+        callerBridgeId: null,
+      });
     agentCall.set(5, c.callId);
     return c;
   };
-  return { controls, ops, repoEvents, transfers, published, call, live, setFail: (f: string | null) => (fail = f), setDuring: (d: typeof during) => (during = d) };
+  return {
+    controls,
+    ops,
+    repoEvents,
+    transfers,
+    published,
+    call,
+    live,
+    setFail: (f: string | null) => (fail = f),
+    setDuring: (d: typeof during) => (during = d),
+  };
 }
 
-const code = async (p: Promise<unknown>) => p.then(() => 'ok', (e: CallError) => e.code);
+const code = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e: CallError) => e.code,
+  );
 
 t.test('only the agent who answered may act, and only on an answered call', async (t) => {
   const r = rig();
@@ -103,8 +134,14 @@ t.test('hold and resume: holding bridge, events, one publication per change, ide
   t.match(await r.controls.hold(5, 'c1', true), { held: true }, 'holding twice changes nothing');
   t.match(await r.controls.hold(5, 'c1', false), { held: false });
   t.same(r.ops, ['hold leg-ch agent-bridge', 'unhold leg-ch agent-bridge hold-bridge']);
-  t.same(r.repoEvents.map((e) => e[1]), ['held', 'resumed']);
-  t.same(r.published.map((v) => v.held), [true, false]);
+  t.same(
+    r.repoEvents.map((e) => e[1]),
+    ['held', 'resumed'],
+  );
+  t.same(
+    r.published.map((v) => v.held),
+    [true, false],
+  );
   t.match(r.controls.current(5), { callId: 'c1', held: false });
   t.equal(r.controls.current(6), null);
 });
@@ -156,10 +193,13 @@ t.test('three-way call: dialling, up, refusals, dropped by the agent or by the u
   t.equal(r.controls.channelGone('other-ch'), false, 'not a unit leg');
   t.equal(r.controls.channelGone('unit-ch'), true, 'the unit hung up');
   t.equal(r.published.at(-1)?.conference, null);
-  t.same(r.repoEvents.map((e) => [e[1], e[2], e[3]]), [
-    ['conference_started', 5, { unitId: 'city-amr', phone: '05722399003' }],
-    ['conference_ended', null, { by: 'unit' }],
-  ]);
+  t.same(
+    r.repoEvents.map((e) => [e[1], e[2], e[3]]),
+    [
+      ['conference_started', 5, { unitId: 'city-amr', phone: '05722399003' }],
+      ['conference_ended', null, { by: 'unit' }],
+    ],
+  );
   await r.controls.conference(5, 'c1', 'city-amr');
   t.equal((await r.controls.dropConference(5, 'c1')).conference, null);
   t.equal(r.ops.at(-1), 'hangup unit-ch');

@@ -18,10 +18,32 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const orders = new WorkOrdersService(app.db.db);
   const repo = new CallsRepository(app.db.db, orders);
   const made = [1, 2, 3].map((i) =>
-    repo.createInbound({ callId: `call-${i}`, channelId: `ch-${i}`, callerPhone: '13912345678', callerName: null, dialled: i === 2 ? '12315' : '12345', hotline: i === 2 ? '12315' : '12345', at: i * 1000, state: 'entered' }),
+    repo.createInbound({
+      callId: `call-${i}`,
+      channelId: `ch-${i}`,
+      callerPhone: '13912345678',
+      callerName: null,
+      dialled: i === 2 ? '12315' : '12345',
+      hotline: i === 2 ? '12315' : '12345',
+      at: i * 1000,
+      state: 'entered',
+    }),
   );
-  repo.createInbound({ callId: 'other', channelId: 'ch-x', callerPhone: '13800000000', callerName: null, dialled: '12345', hotline: '12345', at: 5000, state: 'entered' });
-  orders.apply(made[1]!.orderId, { type: 'accept', fields: { category: 'complaint', subject: '退款', content: '商家拒绝退款', confidential: true } }, { id: 1, role: 'agent', unitId: null });
+  repo.createInbound({
+    callId: 'other',
+    channelId: 'ch-x',
+    callerPhone: '13800000000',
+    callerName: null,
+    dialled: '12345',
+    hotline: '12345',
+    at: 5000,
+    state: 'entered',
+  });
+  orders.apply(
+    made[1]!.orderId,
+    { type: 'accept', fields: { category: 'complaint', subject: '退款', content: '商家拒绝退款', confidential: true } },
+    { id: 1, role: 'agent', unitId: null },
+  );
   const callerId = made[0]!.callerId;
 
   const res = await app.http.inject({ method: 'GET', url: `/api/callers/${callerId}/history?pageSize=2`, cookies: agent });
@@ -29,12 +51,20 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const body = res.json();
   t.match(body.caller, { id: callerId, phone: '13912345678' });
   t.equal(body.calls.total, 3);
-  t.same(body.calls.items.map((c: { callId: string }) => c.callId), ['call-3', 'call-2'], 'newest first, one page');
+  t.same(
+    body.calls.items.map((c: { callId: string }) => c.callId),
+    ['call-3', 'call-2'],
+    'newest first, one page',
+  );
   t.equal(body.calls.items[1].orderId, made[1]!.orderId, 'each call with its order');
   t.equal(body.orders.total, 3);
   t.match(body.orders.items[1], { id: made[1]!.orderId, status: 'accepted', category: 'complaint', subject: '退款', confidential: true });
   const page2 = (await app.http.inject({ method: 'GET', url: `/api/callers/${callerId}/history?pageSize=2&page=2`, cookies: lead })).json();
-  t.same(page2.calls.items.map((c: { callId: string }) => c.callId), ['call-1'], 'a shift lead reads page 2');
+  t.same(
+    page2.calls.items.map((c: { callId: string }) => c.callId),
+    ['call-1'],
+    'a shift lead reads page 2',
+  );
 
   t.equal((await app.http.inject({ method: 'GET', url: `/api/callers/${callerId}/history`, cookies: unit })).statusCode, 403, 'units may not');
   t.equal((await app.http.inject({ method: 'GET', url: `/api/callers/${callerId}/history` })).statusCode, 401);
@@ -51,7 +81,10 @@ t.test('units list for the console and the unit portal: every org.yaml unit with
   const res = await app.http.inject({ method: 'GET', url: '/api/units', cookies: agent });
   t.equal(res.statusCode, 200);
   const units = res.json() as { id: string; phone: string | null }[];
-  t.match(units.find((u) => u.id === 'city-amr'), { name: '市市场监管局', phone: /^\d+$/ });
+  t.match(
+    units.find((u) => u.id === 'city-amr'),
+    { name: '市市场监管局', phone: /^\d+$/ },
+  );
   t.equal(units.find((u) => u.id === 'city-12345')?.phone, null);
   // Unit handlers read the directory too (their portal shows unit names, not ids).
   const forUnit = await app.http.inject({ method: 'GET', url: '/api/units', cookies: unit });

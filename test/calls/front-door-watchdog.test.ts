@@ -11,9 +11,26 @@ import type { AmiChannel } from '../../src/telephony/switchboard.js';
 
 function call(callId: string, state: LiveState, enteredAt: number): LiveCall {
   return {
-    callId, channelId: `ch-${callId}`, callerNumber: '13900000000', callerId: 1, dialled: '12345', hotline: {} as LiveCall['hotline'],
-    enteredAt, priority: 3, orderId: 1, orderNumber: 'HZ-1', state, offeredTo: null, agentLeg: null, directTo: null, directLeg: null,
-    callerBridgeId: null, offeredAt: null, bridgeId: null, answeredBy: null, inQueue: state !== 'front_door',
+    callId,
+    channelId: `ch-${callId}`,
+    callerNumber: '13900000000',
+    callerId: 1,
+    dialled: '12345',
+    hotline: {} as LiveCall['hotline'],
+    enteredAt,
+    priority: 3,
+    orderId: 1,
+    orderNumber: 'HZ-1',
+    state,
+    offeredTo: null,
+    agentLeg: null,
+    directTo: null,
+    directLeg: null,
+    callerBridgeId: null,
+    offeredAt: null,
+    bridgeId: null,
+    answeredBy: null,
+    inQueue: state !== 'front_door',
   };
 }
 
@@ -69,7 +86,12 @@ t.test('progress (answered, greeted) restarts the clock', async (t) => {
 
 t.test('only callers at the front door: queued, offered and answered calls are left alone', async (t) => {
   const s = setup();
-  for (const [id, state] of [['q', 'queued'], ['o', 'offered'], ['x', 'answered']] as const) s.live.add(call(id, state, s.now()));
+  for (const [id, state] of [
+    ['q', 'queued'],
+    ['o', 'offered'],
+    ['x', 'answered'],
+  ] as const)
+    s.live.add(call(id, state, s.now()));
   s.dog.progress('q'); // a call that moved on is forgotten at the next check
   s.tick(60_000);
   t.equal(await s.dog.check(), 0);
@@ -129,13 +151,21 @@ t.test('a failing listing is logged, not thrown; checks do not overlap', async (
 t.test('start() looks periodically until close()', async (t) => {
   const s = setup();
   const dog = new FrontDoorWatchdog({
-    live: s.live, log: pino({ level: 'silent' }), thresholdMs: 30, intervalMs: 20, gone: () => undefined, now: Date.now,
+    live: s.live,
+    log: pino({ level: 'silent' }),
+    thresholdMs: 30,
+    intervalMs: 20,
+    gone: () => undefined,
+    now: Date.now,
     switchboard: { amiChannels: async () => new Map(), rescueToQueue: async () => 'sent' },
   });
   s.live.add(call('a', 'front_door', Date.now()));
   let checks = 0;
   const check = dog.check.bind(dog);
-  dog.check = () => { checks++; return check(); };
+  dog.check = () => {
+    checks++;
+    return check();
+  };
   dog.start();
   dog.start(); // once
   await new Promise((r) => setTimeout(r, 150));

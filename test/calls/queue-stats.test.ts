@@ -42,7 +42,16 @@ let seq = 0;
 /** A call through the repository: entered at `at`, queued `queueAfterMs` later (null: never queued). */
 function enter(repo: CallsRepository, at: number, hotline = '12345', queueAfterMs: number | null = 2 * S) {
   const callId = `call-${++seq}`;
-  const created = repo.createInbound({ callId, channelId: `ch-${seq}`, callerPhone: `1380013${String(seq).padStart(4, '0')}`, callerName: null, dialled: hotline, hotline, at, state: 'entered' });
+  const created = repo.createInbound({
+    callId,
+    channelId: `ch-${seq}`,
+    callerPhone: `1380013${String(seq).padStart(4, '0')}`,
+    callerName: null,
+    dialled: hotline,
+    hotline,
+    at,
+    state: 'entered',
+  });
   if (queueAfterMs !== null) repo.queued(callId, at + queueAfterMs);
   return { callId, orderId: created.orderId, queuedAt: queueAfterMs === null ? null : at + queueAfterMs };
 }

@@ -13,12 +13,29 @@ import type { AmiGateway } from '../../src/telephony/ami/index.js';
 import { fakeCallCenter as rig } from '../helpers/fake-call-center.js';
 import type { OutageRecord, StasisChannel } from '../../src/telephony/switchboard.js';
 
-const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({ channelId, channelName: `PJSIP/trunk-${channelId}`, callerNumber: '13900001111', callerName: '', kind, arg, args: arg ? [arg] : [] });
+const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({
+  channelId,
+  channelName: `PJSIP/trunk-${channelId}`,
+  callerNumber: '13900001111',
+  callerName: '',
+  kind,
+  arg,
+  args: arg ? [arg] : [],
+});
 
 /** A call that was answered and ended (its caller now in the survey), as the previous process left it. */
 function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { callId: string; orderId: number } {
   const callId = `call-${channelId}`;
-  const created = r.repo.createInbound({ callId, channelId, callerPhone: '13900001111', callerName: null, dialled: '12315', hotline: '12315', at: 1000, state: 'entered' });
+  const created = r.repo.createInbound({
+    callId,
+    channelId,
+    callerPhone: '13900001111',
+    callerName: null,
+    dialled: '12315',
+    hotline: '12315',
+    at: 1000,
+    state: 'entered',
+  });
   r.repo.ended(callId, 2000, 'agent_hangup');
   return { callId, orderId: created.orderId };
 }
@@ -45,7 +62,7 @@ t.test('a survey already running is not started twice by a reconcile', async (t)
   const r = await rig(t);
   const { callId } = endedCall(r, 's2');
   let release = () => {};
-  const sw = (r.center.ctx.switchboard as unknown as { collectDigit: (id: string) => Promise<unknown> });
+  const sw = r.center.ctx.switchboard as unknown as { collectDigit: (id: string) => Promise<unknown> };
   const prompts: string[] = [];
   sw.collectDigit = (id: string) => {
     prompts.push(id);
@@ -61,7 +78,14 @@ t.test('a survey already running is not started twice by a reconcile', async (t)
 
 t.test('agent legs, unit legs and withdrawn callers we do not know; our own helpers are left alone', async (t) => {
   const r = await rig(t);
-  r.asterisk.stasis = [stasis('leg', 'agent', '7'), stasis('unit', 'unit', 'c9'), stasis('wd', 'withdrawn', 'agent-3'), stasis('d', 'direct'), stasis('m', 'media'), stasis('x', 'mystery')];
+  r.asterisk.stasis = [
+    stasis('leg', 'agent', '7'),
+    stasis('unit', 'unit', 'c9'),
+    stasis('wd', 'withdrawn', 'agent-3'),
+    stasis('d', 'direct'),
+    stasis('m', 'media'),
+    stasis('x', 'mystery'),
+  ];
   r.asterisk.channels = new Set(['leg', 'unit', 'wd', 'd', 'm', 'x']);
   await r.center.reconcile();
   const wd = r.sql.prepare("select id from calls where channel_id = 'wd'").get() as { id: string };
@@ -82,11 +106,17 @@ t.test('one channel that fails does not stop the others; it is retried with back
   await r.center.reconcile();
   const good = r.sql.prepare("select id from calls where channel_id = 'good'").get() as { id: string };
   t.ok(r.asterisk.ops.includes(`queue good ${good.id}`), 'the other caller in Stasis went on');
-  t.ok(r.asterisk.ops.some((o) => o.startsWith('mark q1 ')), 'the queued caller was adopted');
+  t.ok(
+    r.asterisk.ops.some((o) => o.startsWith('mark q1 ')),
+    'the queued caller was adopted',
+  );
   const h = r.center.reconciler.health();
   t.equal(h.ok, true, 'ready stays ready');
   t.equal(h.state, 'retrying');
-  t.same(h.failing.map((f) => [f.key, f.step, f.reason, f.attempts]), [['bad', 'adopt_in_stasis', 'ASTERISK_UNAVAILABLE', 1]]);
+  t.same(
+    h.failing.map((f) => [f.key, f.step, f.reason, f.attempts]),
+    [['bad', 'adopt_in_stasis', 'ASTERISK_UNAVAILABLE', 1]],
+  );
 
   r.asterisk.failSend.clear();
   const bad = r.sql.prepare("select id from calls where channel_id = 'bad'").get() as { id: string };
@@ -110,7 +140,15 @@ t.test('a queued caller whose channel already has a call row is not adopted agai
 
 t.test('calls of our outage become call records and missed-call orders, once', async (t) => {
   const r = await rig(t);
-  const rec = (channelId: string, over: Partial<OutageRecord>): OutageRecord => ({ channelId, enteredAt: 1_700_000_000_000, dialled: '12315', endedAt: 1_700_000_030_000, where: 'queue', callerNumber: '13800001234', ...over });
+  const rec = (channelId: string, over: Partial<OutageRecord>): OutageRecord => ({
+    channelId,
+    enteredAt: 1_700_000_000_000,
+    dialled: '12315',
+    endedAt: 1_700_000_030_000,
+    where: 'queue',
+    callerNumber: '13800001234',
+    ...over,
+  });
   r.asterisk.outage = new Map([
     ['gave-up', rec('gave-up', {})],
     ['greeting', rec('greeting', { where: 'front_door', endedAt: 1_700_000_004_000, callerNumber: '' })],
@@ -121,19 +159,59 @@ t.test('calls of our outage become call records and missed-call orders, once', a
   r.asterisk.channels = new Set(['waiting']);
   await r.center.reconcile();
 
-  const rows = r.sql.prepare("select c.channel_id, c.state, c.outcome, c.caller_phone, c.dialled_number, c.entered_at, c.ended_at, w.status from calls c join work_orders w on w.call_id = c.id where c.channel_id in ('gave-up', 'greeting', 'vanished') order by c.channel_id").all();
+  const rows = r.sql
+    .prepare(
+      "select c.channel_id, c.state, c.outcome, c.caller_phone, c.dialled_number, c.entered_at, c.ended_at, w.status from calls c join work_orders w on w.call_id = c.id where c.channel_id in ('gave-up', 'greeting', 'vanished') order by c.channel_id",
+    )
+    .all();
   t.same(rows, [
-    { channel_id: 'gave-up', state: 'ended', outcome: 'abandoned', caller_phone: '13800001234', dialled_number: '12315', entered_at: 1_700_000_000_000, ended_at: 1_700_000_030_000, status: 'missed_call' },
-    { channel_id: 'greeting', state: 'ended', outcome: 'abandoned', caller_phone: 'anonymous', dialled_number: '12315', entered_at: 1_700_000_000_000, ended_at: 1_700_000_004_000, status: 'missed_call' },
-    { channel_id: 'vanished', state: 'ended', outcome: 'abandoned', caller_phone: '13800001234', dialled_number: '12328', entered_at: 1_700_000_000_000, ended_at: 1_700_000_000_000, status: 'missed_call' },
+    {
+      channel_id: 'gave-up',
+      state: 'ended',
+      outcome: 'abandoned',
+      caller_phone: '13800001234',
+      dialled_number: '12315',
+      entered_at: 1_700_000_000_000,
+      ended_at: 1_700_000_030_000,
+      status: 'missed_call',
+    },
+    {
+      channel_id: 'greeting',
+      state: 'ended',
+      outcome: 'abandoned',
+      caller_phone: 'anonymous',
+      dialled_number: '12315',
+      entered_at: 1_700_000_000_000,
+      ended_at: 1_700_000_004_000,
+      status: 'missed_call',
+    },
+    {
+      channel_id: 'vanished',
+      state: 'ended',
+      outcome: 'abandoned',
+      caller_phone: '13800001234',
+      dialled_number: '12328',
+      entered_at: 1_700_000_000_000,
+      ended_at: 1_700_000_000_000,
+      status: 'missed_call',
+    },
   ]);
   const gaveUp = r.sql.prepare("select id from calls where channel_id = 'gave-up'").get() as { id: string };
-  const events = r.sql.prepare('select type, at, data from call_events where call_id = ? order by id').all(gaveUp.id) as { type: string; at: number; data: string }[];
-  t.same(events.map((e) => [e.type, e.at, JSON.parse(e.data)]), [
-    ['entered', 1_700_000_000_000, { dialled: '12315', hotline: '12315', via: 'fallback' }],
-    ['abandoned', 1_700_000_030_000, { where: 'queue', outage: true }],
-  ]);
-  const callback = r.sql.prepare("select callback_due from work_orders w join calls c on c.id = w.call_id where c.channel_id = 'gave-up'").get() as { callback_due: number };
+  const events = r.sql.prepare('select type, at, data from call_events where call_id = ? order by id').all(gaveUp.id) as {
+    type: string;
+    at: number;
+    data: string;
+  }[];
+  t.same(
+    events.map((e) => [e.type, e.at, JSON.parse(e.data)]),
+    [
+      ['entered', 1_700_000_000_000, { dialled: '12315', hotline: '12315', via: 'fallback' }],
+      ['abandoned', 1_700_000_030_000, { where: 'queue', outage: true }],
+    ],
+  );
+  const callback = r.sql.prepare("select callback_due from work_orders w join calls c on c.id = w.call_id where c.channel_id = 'gave-up'").get() as {
+    callback_due: number;
+  };
   t.equal(callback.callback_due, 1, 'someone owes the caller a callback');
   t.same([...r.asterisk.outage.keys()], ['waiting'], 'imported records are deleted; the waiting caller is left to adoption');
   const waiting = r.sql.prepare("select state from calls where channel_id = 'waiting'").get();

@@ -19,7 +19,9 @@ t.test('config check on a valid copy exits 0 with a summary', async (t) => {
   await copyRealConfig(path.join(root, 'config'));
   const r = sunline(root, 'config', 'check');
   t.equal(r.code, 0);
-  t.strictSame(r.out, ['config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (calendar 2025, 2026), org.yaml (23 units, 13 catalogue entries)']);
+  t.strictSame(r.out, [
+    'config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (calendar 2025, 2026), org.yaml (23 units, 13 catalogue entries)',
+  ]);
   t.strictSame(r.err, []);
 });
 
@@ -34,7 +36,10 @@ t.test('config check on a broken copy exits 1 with FILE:LINE:COL lines', async (
   let broken = edit(text, '    skill: hrss\n', '    skil: hrss\n');
   broken = edit(broken, 'number: "12328"', 'number: "12333"');
   await writeFile(file, broken);
-  await writeFile(path.join(dir, 'ivr.yaml'), (await readFile(path.join(dir, 'ivr.yaml'), 'utf8')) + 'menu:\n  prompt: sunline/menu\n  options:\n    - { digit: 1, number: "12315" }\n');
+  await writeFile(
+    path.join(dir, 'ivr.yaml'),
+    (await readFile(path.join(dir, 'ivr.yaml'), 'utf8')) + 'menu:\n  prompt: sunline/menu\n  options:\n    - { digit: 1, number: "12315" }\n',
+  );
   const ivrLines = (await readFile(path.join(dir, 'ivr.yaml'), 'utf8')).split('\n');
   const menuLine = ivrLines.indexOf('menu:') + 1;
 
@@ -66,8 +71,5 @@ t.test('a missing directory is reported, not thrown', async (t) => {
   const root = t.testdir({});
   const r = sunline(root, 'config', 'check', 'nowhere');
   t.equal(r.code, 1);
-  t.strictSame(r.out, [
-    'nowhere/numbers.yaml:1:1 file not found (this file is required)',
-    'nowhere/ivr.yaml:1:1 file not found (this file is required)',
-  ]);
+  t.strictSame(r.out, ['nowhere/numbers.yaml:1:1 file not found (this file is required)', 'nowhere/ivr.yaml:1:1 file not found (this file is required)']);
 });

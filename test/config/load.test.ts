@@ -1,14 +1,7 @@
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  MENU_WARNING,
-  formatProblem,
-  hotlineFor,
-  loadConfigDir,
-  validateConfigSet,
-  type LoadResult,
-} from '../../src/config/files/index.js';
+import { MENU_WARNING, formatProblem, hotlineFor, loadConfigDir, validateConfigSet, type LoadResult } from '../../src/config/files/index.js';
 import { IVR, NUMBERS, REAL_CONFIG, copyRealConfig, edit } from './fixtures/yaml.js';
 
 /** Every problem and warning of a result as the CLI would print it. */
@@ -86,9 +79,7 @@ t.test('wrong type is reported at the value', async (t) => {
 });
 
 t.test('missing field is reported at the mapping it belongs in', async (t) => {
-  t.strictSame(lines(check(edit(NUMBERS, '    skill: general\n', ''))), [
-    'config/numbers.yaml:3:5 numbers[0]: missing required field "skill"',
-  ]);
+  t.strictSame(lines(check(edit(NUMBERS, '    skill: general\n', ''))), ['config/numbers.yaml:3:5 numbers[0]: missing required field "skill"']);
   t.strictSame(lines(check(NUMBERS, edit(IVR, '  default: sunline/greeting-default\n', '  fallback: sunline/short\n'))), [
     'config/ivr.yaml:2:3 greeting: missing required field "default"',
   ]);
@@ -130,8 +121,10 @@ t.test('business hours: format, order and day names', async (t) => {
     'config/ivr.yaml:13:19 hours.schedule[1].days[1]: must be one of "mon", "tue", "wed", "thu", "fri", "sat", "sun", got "funday"',
     'config/ivr.yaml:14:13 hours.schedule[1].from: must be a time "HH:MM" from "00:00" to "24:00", in quotes',
   ]);
-  const fixed = SCHEDULE.replace('from: "20:00"', 'from: "08:00"').replace('to: "08:00"', 'to: "24:00"')
-    .replace('[sat, funday]', '[sat]').replace('"8:00"', '"09:00"');
+  const fixed = SCHEDULE.replace('from: "20:00"', 'from: "08:00"')
+    .replace('to: "08:00"', 'to: "24:00"')
+    .replace('[sat, funday]', '[sat]')
+    .replace('"8:00"', '"09:00"');
   const ok = check(NUMBERS, IVR + fixed);
   if (!ok.ok) return t.fail(lines(ok).join('\n'));
   t.strictSame(ok.config.ivr.hours.schedule, [
@@ -213,10 +206,7 @@ t.test('several errors in several files are all reported, in file order', async 
 });
 
 t.test('empty and missing files', async (t) => {
-  t.strictSame(lines(check('', '# nothing yet\n')), [
-    'config/numbers.yaml:1:1 the file is empty',
-    'config/ivr.yaml:1:1 the file is empty',
-  ]);
+  t.strictSame(lines(check('', '# nothing yet\n')), ['config/numbers.yaml:1:1 the file is empty', 'config/ivr.yaml:1:1 the file is empty']);
   const dir = t.testdir({ 'numbers.yaml': NUMBERS, 'numbers.yml': 'x: 1\n', 'notes.txt': 'hi' });
   const r = await loadConfigDir(dir, { displayDir: 'cfg' });
   t.strictSame(lines(r), [
@@ -231,14 +221,15 @@ t.test('problem paths use the directory as given', async (t) => {
   await copyRealConfig(dir);
   await writeFile(path.join(dir, 'numbers.yaml'), NUMBERS.replace('skill: general', 'skill: General'));
   const r = await loadConfigDir(dir);
-  t.strictSame(lines(r), [
-    `${dir}/numbers.yaml:7:12 numbers[0].skill: must be lower-case letters, digits, "-" or "_", starting with a letter, e.g. "hrss"`,
-  ]);
-  t.strictSame(r.files.map((f) => [f.key, f.file]), [
-    ['numbers', `${dir}/numbers.yaml`],
-    ['ivr', `${dir}/ivr.yaml`],
-    ['sla', `${dir}/sla.yaml`],
-    ['calendar', `${dir}/calendar.yaml`],
-    ['org', `${dir}/org.yaml`],
-  ]);
+  t.strictSame(lines(r), [`${dir}/numbers.yaml:7:12 numbers[0].skill: must be lower-case letters, digits, "-" or "_", starting with a letter, e.g. "hrss"`]);
+  t.strictSame(
+    r.files.map((f) => [f.key, f.file]),
+    [
+      ['numbers', `${dir}/numbers.yaml`],
+      ['ivr', `${dir}/ivr.yaml`],
+      ['sla', `${dir}/sla.yaml`],
+      ['calendar', `${dir}/calendar.yaml`],
+      ['org', `${dir}/org.yaml`],
+    ],
+  );
 });

@@ -30,7 +30,10 @@ t.test('the shipped org.yaml loads: five levels, the hotline units, a county sub
   t.equal(org.areas[0]?.level, 'province');
   const units = new Set(org.units.map((u) => u.id));
   for (const code of r.config.numbers.numbers.map((h) => h.unit.code)) t.ok(units.has(code), `${code} is listed`);
-  t.strictSame(org.units.filter((u) => u.subPlatform).map((u) => [u.id, u.area]), [['dq-12345', 'hz-deqing']]);
+  t.strictSame(
+    org.units.filter((u) => u.subPlatform).map((u) => [u.id, u.area]),
+    [['dq-12345', 'hz-deqing']],
+  );
   t.ok(org.catalogue.length >= 10);
 });
 
@@ -130,17 +133,21 @@ t.test('a hotline unit code missing from org.yaml is a warning on numbers.yaml, 
 });
 
 t.test('a unit phone (transfer / three-way target) is 3 to 20 digits; a bad one is reported at its place', async (t) => {
-  const good = "areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: '05722399003' }\n";
+  const good =
+    "areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: '05722399003' }\n";
   const okDir = configWithOrg(good);
   t.teardown(() => fs.rmSync(okDir, { recursive: true, force: true }));
   const ok = await loadConfigDir(okDir, { displayDir: 'config' });
   if (!ok.ok) return t.fail(ok.problems.map(formatProblem).join('\n'));
   t.equal(ok.config.org.units[0]?.phone, '05722399003', 'kept as text: the leading 0 matters');
-  const bad = 'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: 0572-2399 }\n';
+  const bad =
+    'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: 0572-2399 }\n';
   const badDir = configWithOrg(bad);
   t.teardown(() => fs.rmSync(badDir, { recursive: true, force: true }));
   const r = await loadConfigDir(badDir, { displayDir: 'config' });
   t.equal(r.ok, false);
   if (r.ok) return;
-  t.strictSame(r.problems.map(formatProblem), [`config/org.yaml:${at(bad, 4, '0572-2399')} units[0].phone: must be a phone number of 3 to 20 digits, e.g. "05722039001"`]);
+  t.strictSame(r.problems.map(formatProblem), [
+    `config/org.yaml:${at(bad, 4, '0572-2399')} units[0].phone: must be a phone number of 3 to 20 digits, e.g. "05722039001"`,
+  ]);
 });

@@ -16,7 +16,12 @@ t.test('every order answered before a SIGKILL is in the database after it', asyn
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-crash-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   // The clients below stand in for a proxy on loopback that forwards many citizens' addresses.
-  const { child, port, exited } = await startServerProcess(t, { SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_MEDIA: 'false', SUNLINE_TRUST_PROXY: '127.0.0.1,::1' });
+  const { child, port, exited } = await startServerProcess(t, {
+    SUNLINE_DATA_DIR: dir,
+    SUNLINE_TELEPHONY: 'false',
+    SUNLINE_MEDIA: 'false',
+    SUNLINE_TRUST_PROXY: '127.0.0.1,::1',
+  });
 
   const answered: string[] = [];
   let killed = false;
@@ -29,7 +34,14 @@ t.test('every order answered before a SIGKILL is in the database after it', asyn
           method: 'POST',
           // A client address per request: intake is rate-limited per address.
           headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.${c}.${i % 250}` },
-          body: JSON.stringify({ name: '市民', phone: '13800001111', category: 'complaint', subject: `路灯不亮 ${i}`, content: '小区路灯不亮已一周', location: '吴兴区' }),
+          body: JSON.stringify({
+            name: '市民',
+            phone: '13800001111',
+            category: 'complaint',
+            subject: `路灯不亮 ${i}`,
+            content: '小区路灯不亮已一周',
+            location: '吴兴区',
+          }),
         });
         if (res.status === 201) answered.push(((await res.json()) as { number: string }).number);
       } catch {

@@ -127,7 +127,8 @@ t.test('socket: a successful command is acked after durable(); a failure acks DB
     client.once('connect', () => resolve());
     client.once('connect_error', reject);
   });
-  const ask = (event: string, ...args: unknown[]) => (client.timeout(3000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> }).emitWithAck(event, ...args);
+  const ask = (event: string, ...args: unknown[]) =>
+    (client.timeout(3000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<unknown> }).emitWithAck(event, ...args);
   let acked = false;
   const login = ask('agent:login').then((r) => ((acked = true), r));
   await tick();

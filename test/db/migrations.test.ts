@@ -118,7 +118,7 @@ t.test('the cascade check catches a drizzle-kit style rebuild (and the loss is r
   fs.writeFileSync(
     path.join(dir, '0001_b.sql'),
     'PRAGMA foreign_keys=OFF;--> statement-breakpoint\n' +
-      'CREATE TABLE `__new_orders` (`id` integer PRIMARY KEY, `title` text NOT NULL DEFAULT \'\');--> statement-breakpoint\n' +
+      "CREATE TABLE `__new_orders` (`id` integer PRIMARY KEY, `title` text NOT NULL DEFAULT '');--> statement-breakpoint\n" +
       'INSERT INTO `__new_orders`("id", "title") SELECT "id", coalesce("title", \'\') FROM `orders`;--> statement-breakpoint\n' +
       'DROP TABLE `orders`;--> statement-breakpoint\n' +
       'ALTER TABLE `__new_orders` RENAME TO `orders`;--> statement-breakpoint\n' +

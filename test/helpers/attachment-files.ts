@@ -58,7 +58,10 @@ export interface FilePart {
 }
 
 /** A multipart/form-data body (built by the platform's own FormData) for app.inject. */
-export async function multipartBody(files: readonly FilePart[], fields: Record<string, string> = {}): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+export async function multipartBody(
+  files: readonly FilePart[],
+  fields: Record<string, string> = {},
+): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   for (const f of files) form.append('file', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name);

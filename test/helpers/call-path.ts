@@ -48,7 +48,12 @@ export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record
 }
 
 /** Creates a user, logs in over HTTP and opens a console socket with the session cookie. */
-export async function consoleFor(t: Teardown, app: Sunline & { url: string }, username: string, role: UserRole): Promise<{ id: number; socket: Console; cookie: string }> {
+export async function consoleFor(
+  t: Teardown,
+  app: Sunline & { url: string },
+  username: string,
+  role: UserRole,
+): Promise<{ id: number; socket: Console; cookie: string }> {
   const user = await app.users.upsert({ username, displayName: username, role, password: `${username}-pw` });
   const res = await fetch(`${app.url}/api/auth/login`, {
     method: 'POST',
@@ -56,7 +61,10 @@ export async function consoleFor(t: Teardown, app: Sunline & { url: string }, us
     body: JSON.stringify({ username, password: `${username}-pw` }),
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const socket: Console = connectClient(app.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
   t.teardown(() => socket.disconnect());
   await new Promise<void>((resolve, reject) => {
@@ -113,7 +121,10 @@ export async function until<T>(what: string, fn: () => T | undefined | Promise<T
 
 /** An ARI REST request to the sandbox (for assertions on channels and bridges); throws on 4xx/5xx. */
 export async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
-  const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  const res = await fetch(`${a.ari.url}/ari${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+  });
   if (res.status >= 400) throw new Error(`ARI ${method} ${path}: ${res.status}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }

@@ -7,7 +7,10 @@ import path from 'node:path';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 
 export async function ari<T = unknown>(a: AsteriskSandbox, method: string, p: string): Promise<T> {
-  const res = await fetch(`${a.ari.url}/ari${p}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  const res = await fetch(`${a.ari.url}/ari${p}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+  });
   if (res.status >= 400) throw new Error(`ARI ${method} ${p}: ${res.status} ${await res.text()}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }

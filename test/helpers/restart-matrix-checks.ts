@@ -12,7 +12,11 @@ import type { RestartMatrix, Role } from './restart-matrix.js';
 export type Phones = Record<Role | 'endedInOutage' | 'waitingInOutage', string>;
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (err: unknown) => ({ ok: false as const, error: (err as Error).message }));
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (err: unknown) => ({ ok: false as const, error: (err as Error).message }),
+  );
 
 /** Asserts a wait's outcome; returns its value when it came. */
 function waited<T>(t: Test, s: Settled<T>, msg: string): T | undefined {
@@ -29,12 +33,16 @@ export async function outageCallers(m: RestartMatrix, phones: Phones): Promise<v
   const gone = m.place('endedInOutage', phones.endedInOutage, { holdMs: 8000 });
   m.place('waitingInOutage', phones.waitingInOutage);
   const seen = new Set<string>();
-  await until('both outage callers in the queue', async () => {
-    for (const phone of [phones.endedInOutage, phones.waitingInOutage]) {
-      if ((await m.channelByCaller(phone))?.dialplan.context === 'sunline-queue') seen.add(phone);
-    }
-    return seen.size === 2 ? true : undefined;
-  }, 12_000);
+  await until(
+    'both outage callers in the queue',
+    async () => {
+      for (const phone of [phones.endedInOutage, phones.waitingInOutage]) {
+        if ((await m.channelByCaller(phone))?.dialplan.context === 'sunline-queue') seen.add(phone);
+      }
+      return seen.size === 2 ? true : undefined;
+    },
+    12_000,
+  );
   await gone.done;
 }
 
@@ -58,30 +66,58 @@ export async function afterServerRestart(t: Test, m: RestartMatrix, phones: Phon
         return until('the caller waiting since the outage is offered', () => m.offeredSince(row.id, since), 15_000);
       }),
     ),
-    endedInOutage: settle(until('a record of the caller who hung up during the outage', () => m.rows(phones.endedInOutage).find((r) => r.state === 'ended'), 25_000)),
-    answered: settle(m.agentOf('answered').settled('on the call again', (a) => (a.state?.state === 'on_call' && a.state.callId === c('answered').callId ? a.state : undefined))),
-    held: settle(m.agentOf('held').settled('on the call again, held', (a) => (a.controls?.callId === c('held').callId && a.controls.held && a.state?.state === 'on_call' ? a.controls : undefined))),
-    threeWay: settle(m.agentOf('threeWay').settled('three-way call back', (a) => (a.controls?.callId === c('threeWay').callId && a.controls.conference?.state === 'up' ? a.controls : undefined))),
+    endedInOutage: settle(
+      until('a record of the caller who hung up during the outage', () => m.rows(phones.endedInOutage).find((r) => r.state === 'ended'), 25_000),
+    ),
+    answered: settle(
+      m
+        .agentOf('answered')
+        .settled('on the call again', (a) => (a.state?.state === 'on_call' && a.state.callId === c('answered').callId ? a.state : undefined)),
+    ),
+    held: settle(
+      m
+        .agentOf('held')
+        .settled('on the call again, held', (a) =>
+          a.controls?.callId === c('held').callId && a.controls.held && a.state?.state === 'on_call' ? a.controls : undefined,
+        ),
+    ),
+    threeWay: settle(
+      m
+        .agentOf('threeWay')
+        .settled('three-way call back', (a) => (a.controls?.callId === c('threeWay').callId && a.controls.conference?.state === 'up' ? a.controls : undefined)),
+    ),
     survey: settle(until('survey result', () => m.events(c('survey').callId).find((e) => e.type === 'survey'), 40_000)),
   };
 
   await t.test('front door greeting: the same call goes on to the queue and is offered', async (t) => {
     const call = c('frontDoor');
     waited(t, await waits.frontDoor, 'offered to an agent after the restart');
-    t.same(m.rows(call.phone).map((r) => r.id), [call.callId], 'one call row, the same call');
+    t.same(
+      m.rows(call.phone).map((r) => r.id),
+      [call.callId],
+      'one call row, the same call',
+    );
   });
 
   await t.test('queued: the same call and draft order, offered after the restart', async (t) => {
     const call = c('queued');
     waited(t, await waits.queued, 'offered to an agent after the restart');
-    t.same(m.rows(call.phone).map((r) => r.id), [call.callId], 'one call row, the same call');
+    t.same(
+      m.rows(call.phone).map((r) => r.id),
+      [call.callId],
+      'one call row, the same call',
+    );
     t.equal(m.order(call.callId)?.id, call.orderId, 'the same draft order');
   });
 
   await t.test('ringing an agent: back to waiting and rung again as the same call', async (t) => {
     const call = c('ringing');
     waited(t, await waits.ringing, 'offered again after the restart');
-    t.same(m.rows(call.phone).map((r) => r.id), [call.callId], 'one call row, the same call');
+    t.same(
+      m.rows(call.phone).map((r) => r.id),
+      [call.callId],
+      'one call row, the same call',
+    );
     const state = m.agentOf('ringing').state?.state;
     t.ok(state === 'available' || state === 'ringing', `the agent it rang is free again (${state})`);
   });
@@ -93,22 +129,34 @@ export async function afterServerRestart(t: Test, m: RestartMatrix, phones: Phon
     const ended = next(agent.console, 'call:update', (u) => u.callId === call.callId && u.state === 'ended');
     await command(agent.console, 'call:hangup', { callId: call.callId });
     t.equal((await ended).reason, 'agent_hangup');
-    const inSurvey = await settle(until('caller in [survey]', async () => ((await m.channel(call.channelId))?.dialplan.context === 'survey' ? true : undefined), 10_000));
+    const inSurvey = await settle(
+      until('caller in [survey]', async () => ((await m.channel(call.channelId))?.dialplan.context === 'survey' ? true : undefined), 10_000),
+    );
     waited(t, inSurvey, 'the caller goes on to the survey');
-    t.same(m.rows(call.phone).map((r) => r.id), [call.callId], 'one call row');
+    t.same(
+      m.rows(call.phone).map((r) => r.id),
+      [call.callId],
+      'one call row',
+    );
   });
 
   await t.test('held: the call goes on, still held', async (t) => {
     const call = c('held');
     waited(t, await waits.held, 'the agent is on the same call and call:controls says held');
-    t.same(m.rows(call.phone).map((r) => [r.id, r.state]), [[call.callId, 'answered']]);
+    t.same(
+      m.rows(call.phone).map((r) => [r.id, r.state]),
+      [[call.callId, 'answered']],
+    );
   });
 
   await t.test('three-way with a unit: the call goes on with the unit', async (t) => {
     const call = c('threeWay');
     const controls = waited(t, await waits.threeWay, 'the three-way call is back');
     t.match(controls?.conference, { unitId: 'city-amr', state: 'up' });
-    t.same(m.rows(call.phone).map((r) => [r.id, r.state]), [[call.callId, 'answered']]);
+    t.same(
+      m.rows(call.phone).map((r) => [r.id, r.state]),
+      [[call.callId, 'answered']],
+    );
   });
 
   await t.test('survey: goes on, and a key pressed after the restart reaches the call and its order', async (t) => {
@@ -118,7 +166,11 @@ export async function afterServerRestart(t: Test, m: RestartMatrix, phones: Phon
     const ev = waited(t, await waits.survey, 'a survey result');
     if (ev) t.same(JSON.parse(ev.data ?? '{}'), { result: 'satisfied' });
     t.equal(m.order(call.callId)?.satisfaction, 'satisfied', 'the order has the satisfaction');
-    t.same(m.rows(call.phone).map((r) => r.id), [call.callId], 'no second call row for the survey channel');
+    t.same(
+      m.rows(call.phone).map((r) => r.id),
+      [call.callId],
+      'no second call row for the survey channel',
+    );
   });
 
   await t.test('ended during the outage: a call record with events and a missed-call order', async (t) => {
@@ -139,9 +191,19 @@ export async function afterServerRestart(t: Test, m: RestartMatrix, phones: Phon
     const call = c('transfer');
     const ch = await m.channel(call.channelId);
     t.equal(ch?.dialplan.context, 'sunline-transfer', 'the caller is still in the transfer');
-    t.same(m.rows(call.phone).map((r) => [r.id, r.state]), [[call.callId, 'ended']], 'one call row, ended');
-    const hungUp = m.events(call.callId).filter((e) => e.type === 'hung_up').map((e) => JSON.parse(e.data ?? '{}') as { reason?: string });
-    t.same(hungUp.map((h) => h.reason), ['transferred']);
+    t.same(
+      m.rows(call.phone).map((r) => [r.id, r.state]),
+      [[call.callId, 'ended']],
+      'one call row, ended',
+    );
+    const hungUp = m
+      .events(call.callId)
+      .filter((e) => e.type === 'hung_up')
+      .map((e) => JSON.parse(e.data ?? '{}') as { reason?: string });
+    t.same(
+      hungUp.map((h) => h.reason),
+      ['transferred'],
+    );
   });
 
   await t.test('the recovery is not stopped by any channel', async (t) => {

@@ -58,7 +58,12 @@ export class Agent {
   state: AgentView | null = null;
   controls: CallControlsView | null = null;
   cookie = '';
-  constructor(readonly name: AgentRole, readonly username: string, readonly id: number, private readonly offers: Offer[]) {}
+  constructor(
+    readonly name: AgentRole,
+    readonly username: string,
+    readonly id: number,
+    private readonly offers: Offer[],
+  ) {}
 
   get password(): string {
     return `${this.username}-pw`;
@@ -74,7 +79,10 @@ export class Agent {
         body: JSON.stringify({ username: this.username, password: this.password }),
       });
       if (res.status !== 200) throw new Error(`login ${this.username}: ${res.status}`);
-      this.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      this.cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
     }
     const socket: Console = connectClient(url, { transports: ['websocket'], extraHeaders: { cookie: this.cookie }, reconnection: false });
     socket.on('agent:state', (a) => (this.state = a));
@@ -97,13 +105,17 @@ export class Agent {
   /** Asks for fresh snapshots until `fn` holds (the server may still be taking calls over). */
   async settled<T>(what: string, fn: (a: Agent) => T | undefined, timeoutMs = 15_000): Promise<T> {
     let last = 0;
-    return until(`${this.name}: ${what}`, () => {
-      if (Date.now() - last > 1000) {
-        last = Date.now();
-        command(this.console, 'sync').catch(() => undefined);
-      }
-      return fn(this);
-    }, timeoutMs);
+    return until(
+      `${this.name}: ${what}`,
+      () => {
+        if (Date.now() - last > 1000) {
+          last = Date.now();
+          command(this.console, 'sync').catch(() => undefined);
+        }
+        return fn(this);
+      },
+      timeoutMs,
+    );
   }
 }
 
@@ -127,7 +139,12 @@ export class RestartMatrix {
   surveyPlacedAt = 0;
   surveyKeyAfterMs = 0;
 
-  private constructor(readonly t: Teardown, readonly asterisk: AsteriskSandbox, readonly dir: string, readonly tag: string) {}
+  private constructor(
+    readonly t: Teardown,
+    readonly asterisk: AsteriskSandbox,
+    readonly dir: string,
+    readonly tag: string,
+  ) {}
 
   /** An Asterisk, a unit phone, a data folder with the agents' users, and the first server. */
   static async open(t: Teardown, tag: string): Promise<RestartMatrix> {
@@ -169,11 +186,15 @@ export class RestartMatrix {
     });
     const s: Sunline = Object.assign(proc, { url: `http://127.0.0.1:${proc.port}`, startedAt, readyAt: 0 });
     this.servers.push(s);
-    await until('telephony connected', async () => {
-      const res = await fetch(`${s.url}/health/ready`).catch(() => null);
-      const body = (await res?.json().catch(() => null)) as { components?: Record<string, { ok: boolean }> } | null;
-      return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
-    }, 20_000);
+    await until(
+      'telephony connected',
+      async () => {
+        const res = await fetch(`${s.url}/health/ready`).catch(() => null);
+        const body = (await res?.json().catch(() => null)) as { components?: Record<string, { ok: boolean }> } | null;
+        return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
+      },
+      20_000,
+    );
     s.readyAt = Date.now();
     return s;
   }
@@ -204,10 +225,15 @@ export class RestartMatrix {
   /** The call's row (by caller phone) once it exists; fills in its ids. */
   async recorded(role: string, state?: string, timeoutMs = 15_000): Promise<MatrixCall> {
     const c = this.calls[role]!;
-    const row = await until(`${role} recorded${state ? ` as ${state}` : ''}`, () => {
-      const r = this.db.prepare('select id, channel_id, state from calls where caller_phone = ? order by entered_at').get(c.phone) as { id: string; channel_id: string; state: string } | undefined;
-      return r && (!state || r.state === state) ? r : undefined;
-    }, timeoutMs);
+    const row = await until(
+      `${role} recorded${state ? ` as ${state}` : ''}`,
+      () => {
+        const r = this.db.prepare('select id, channel_id, state from calls where caller_phone = ? order by entered_at').get(c.phone) as
+          { id: string; channel_id: string; state: string } | undefined;
+        return r && (!state || r.state === state) ? r : undefined;
+      },
+      timeoutMs,
+    );
     const order = this.db.prepare('select id from work_orders where call_id = ?').get(row.id) as { id: number } | undefined;
     Object.assign(c, { callId: row.id, channelId: row.channel_id, orderId: order?.id ?? 0 });
     return c;
@@ -265,7 +291,10 @@ export class RestartMatrix {
         const role = roles.find((r) => phones[r] === pop.callerNumber);
         if (!role || this.takenBy.has(role)) return;
         this.takenBy.set(role, agent);
-        command(agent.console, 'call:answer', { callId: pop.callId }).then(() => answered(role), () => undefined);
+        command(agent.console, 'call:answer', { callId: pop.callId }).then(
+          () => answered(role),
+          () => undefined,
+        );
       });
     };
     const first = ['answered', 'held', 'threeWay', 'transfer'] as const;
@@ -286,10 +315,14 @@ export class RestartMatrix {
     await until('three-way call up', () => (three.controls?.conference?.state === 'up' ? true : undefined), 20_000);
     const transfer = this.calls['transfer']!;
     await command(this.agentOf('transfer').console, 'call:transfer', { callId: transfer.callId, unitId: 'city-amr' });
-    await until('transferred caller connected to the unit', async () => {
-      const ch = await this.channel(transfer.channelId);
-      return ch?.dialplan.context === 'sunline-transfer' && this.unit.dialled().length >= 2 ? true : undefined;
-    }, 15_000);
+    await until(
+      'transferred caller connected to the unit',
+      async () => {
+        const ch = await this.channel(transfer.channelId);
+        return ch?.dialplan.context === 'sunline-transfer' && this.unit.dialled().length >= 2 ? true : undefined;
+      },
+      15_000,
+    );
     await new Promise((r) => setTimeout(r, 500)); // the unit's 200 OK
 
     // Everybody is busy. The survey's agent logs in and takes the survey caller; two more
@@ -317,12 +350,20 @@ export class RestartMatrix {
     await ringing.attach(this.t, this.server.url);
     await command(ringing.console, 'agent:login', {});
     await this.recorded('ringing');
-    await until('the ringing agent is offered the first caller', () => this.offers.find((o) => o.agent === 'ringing' && o.pop.callerNumber === phones.ringing), 15_000);
+    await until(
+      'the ringing agent is offered the first caller',
+      () => this.offers.find((o) => o.agent === 'ringing' && o.pop.callerNumber === phones.ringing),
+      15_000,
+    );
     await this.recorded('queued', 'queued');
-    await until('survey caller in our survey', async () => {
-      const ch = await this.channel(survey.channelId);
-      return ch?.dialplan.context === 'survey' && ch.dialplan.app_name === 'Stasis' ? true : undefined;
-    }, 10_000);
+    await until(
+      'survey caller in our survey',
+      async () => {
+        const ch = await this.channel(survey.channelId);
+        return ch?.dialplan.context === 'survey' && ch.dialplan.app_name === 'Stasis' ? true : undefined;
+      },
+      10_000,
+    );
 
     // Last, a caller at the front door: its greeting lasts 4.3 s.
     this.place('frontDoor', phones.frontDoor);
@@ -340,7 +381,11 @@ export class RestartMatrix {
   /** Warnings and errors the servers logged (pino level ≥ 40), one line each. */
   problems(): string[] {
     return this.servers.flatMap((s, i) =>
-      s.output().split('\n').filter((l) => (/"level":(40|50|60)/.test(l) && !/browser audio disabled|web console not built/.test(l)) || /UNIQUE constraint/.test(l)).map((l) => `server ${i + 1}: ${l.slice(0, 400)}`),
+      s
+        .output()
+        .split('\n')
+        .filter((l) => (/"level":(40|50|60)/.test(l) && !/browser audio disabled|web console not built/.test(l)) || /UNIQUE constraint/.test(l))
+        .map((l) => `server ${i + 1}: ${l.slice(0, 400)}`),
     );
   }
 }

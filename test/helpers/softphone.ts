@@ -6,9 +6,24 @@
 import type { Page } from 'playwright-core';
 import { until } from './call-path.js';
 
-export interface AudioStats { packets: number; bytes: number; totalAudioEnergy: number; audioLevel: number }
-export interface IcePath { localType: string; remoteType: string; protocol: string; relayProtocol?: string }
-export type MediaStats = { state: string; inbound: AudioStats | null; outbound: AudioStats | null; paths: { send: IcePath | null; recv: IcePath | null } } | null;
+export interface AudioStats {
+  packets: number;
+  bytes: number;
+  totalAudioEnergy: number;
+  audioLevel: number;
+}
+export interface IcePath {
+  localType: string;
+  remoteType: string;
+  protocol: string;
+  relayProtocol?: string;
+}
+export type MediaStats = {
+  state: string;
+  inbound: AudioStats | null;
+  outbound: AudioStats | null;
+  paths: { send: IcePath | null; recv: IcePath | null };
+} | null;
 
 export const mediaStats = (page: Page) => page.evaluate('window.__sunlineMedia ? window.__sunlineMedia.stats() : null') as Promise<MediaStats>;
 

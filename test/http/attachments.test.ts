@@ -13,7 +13,12 @@ let loginIp = 0;
 async function session(app: App, username: string, role: UserRole, unitId: string | null = null): Promise<Cookies> {
   await app.users.create({ username, displayName: username, role, password: 'pw-123456', unitId });
   // Logins are rate limited per client address (the socket peer): give each its own.
-  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.7.0.${++loginIp}`, payload: { username, password: 'pw-123456' } });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: `10.7.0.${++loginIp}`,
+    payload: { username, password: 'pw-123456' },
+  });
   return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
 }
 
@@ -45,7 +50,8 @@ async function upload(app: App, cookies: Cookies, id: number, files: FilePart[],
 
 const storedFiles = (app: App) => (fs.existsSync(app.env.attachments.dir) ? fs.readdirSync(app.env.attachments.dir) : []);
 const rows = (app: App) => app.db.sqlite.prepare('select * from work_order_attachments order by id').all() as Array<Record<string, unknown>>;
-const orderRow = (app: App, id: number) => app.db.sqlite.prepare('select status, version from work_orders where id = ?').get(id) as { status: string; version: number };
+const orderRow = (app: App, id: number) =>
+  app.db.sqlite.prepare('select status, version from work_orders where id = ?').get(id) as { status: string; version: number };
 const eventCount = (app: App, id: number) => (app.db.sqlite.prepare('select count(*) n from work_order_events where order_id = ?').get(id) as { n: number }).n;
 
 t.test('the lead unit replies with a file: one event, rows linked to it, the file on disk is the upload', async (t) => {
@@ -57,10 +63,19 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
   const started = await action(app, unit, order.id, { type: 'start' });
 
   const pdf = pdfBytes('处理结果');
-  const res = await upload(app, unit, order.id, [{ name: '处理结果.pdf', bytes: pdf, type: 'application/pdf' }, { name: 'photo.PNG', bytes: PNG_BYTES }], {
-    action: JSON.stringify({ type: 'reply', text: '已协调施工方夜间停工' }),
-    expectedVersion: String(started.order.version),
-  });
+  const res = await upload(
+    app,
+    unit,
+    order.id,
+    [
+      { name: '处理结果.pdf', bytes: pdf, type: 'application/pdf' },
+      { name: 'photo.PNG', bytes: PNG_BYTES },
+    ],
+    {
+      action: JSON.stringify({ type: 'reply', text: '已协调施工方夜间停工' }),
+      expectedVersion: String(started.order.version),
+    },
+  );
   t.equal(res.statusCode, 201, res.body);
   const body = res.json();
   t.match(body.order, { status: 'replied' });
@@ -81,7 +96,11 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
 
   const listed = await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments`, cookies: agent });
   t.equal(listed.statusCode, 200);
-  t.same(listed.json().items.map((a: { fileName: string }) => a.fileName), ['处理结果.pdf', 'photo.PNG'], 'platform staff see them too');
+  t.same(
+    listed.json().items.map((a: { fileName: string }) => a.fileName),
+    ['处理结果.pdf', 'photo.PNG'],
+    'platform staff see them too',
+  );
 
   const dl = await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${body.attachments[0].id}`, cookies: unit });
   t.equal(dl.statusCode, 200);
@@ -91,7 +110,11 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
   t.match(String(dl.headers['content-disposition']), /^attachment; filename="____\.pdf"; filename\*=UTF-8''%E5%A4%84%E7%90%86%E7%BB%93%E6%9E%9C\.pdf$/);
 
   const history = (await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}`, cookies: agent })).json().history;
-  t.same(history.map((e: { action: string }) => e.action), ['create', 'accept', 'dispatch', 'sign', 'start', 'reply'], 'no extra event beside the reply');
+  t.same(
+    history.map((e: { action: string }) => e.action),
+    ['create', 'accept', 'dispatch', 'sign', 'start', 'reply'],
+    'no extra event beside the reply',
+  );
 });
 
 t.test('files alone get an attach event; Word and Excel are recognised from the ZIP directory; names are sanitised', async (t) => {
@@ -121,7 +144,11 @@ t.test('files alone get an attach event; Word and Excel are recognised from the 
     action: JSON.stringify({ type: 'request_extension', days: 5, reason: '需联合执法' }),
   });
   t.equal(ext.statusCode, 201, ext.body);
-  t.match(ext.json(), { event: { action: 'request_extension' }, order: { pendingExtension: { days: 5, reason: '需联合执法' } }, attachments: [{ kind: 'xlsx', fileName: '联合执法计划.xlsx' }] });
+  t.match(ext.json(), {
+    event: { action: 'request_extension' },
+    order: { pendingExtension: { days: 5, reason: '需联合执法' } },
+    attachments: [{ kind: 'xlsx', fileName: '联合执法计划.xlsx' }],
+  });
   t.equal(ext.json().attachments[0].eventId, ext.json().event.id, 'linked to the extension request');
 });
 
@@ -139,7 +166,15 @@ t.test('bad uploads are refused with fixed codes and store nothing', async (t) =
 
   const big = Buffer.concat([pdfBytes(), Buffer.alloc(11_000, 0x20)]);
   await refuse('too big', [{ name: 'big.pdf', bytes: big }], 413, 'ATTACHMENT_TOO_LARGE');
-  await refuse('a good file then a too big one', [{ name: 'ok.png', bytes: PNG_BYTES }, { name: 'big.pdf', bytes: big }], 413, 'ATTACHMENT_TOO_LARGE');
+  await refuse(
+    'a good file then a too big one',
+    [
+      { name: 'ok.png', bytes: PNG_BYTES },
+      { name: 'big.pdf', bytes: big },
+    ],
+    413,
+    'ATTACHMENT_TOO_LARGE',
+  );
   const exe = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(200)]);
   await refuse('an .exe named .pdf with a PDF Content-Type', [{ name: 'report.pdf', bytes: exe, type: 'application/pdf' }], 415, 'ATTACHMENT_TYPE_NOT_ALLOWED');
   await refuse('a PNG named .pdf', [{ name: 'report.pdf', bytes: PNG_BYTES }], 415, 'ATTACHMENT_TYPE_NOT_ALLOWED');
@@ -151,8 +186,12 @@ t.test('bad uploads are refused with fixed codes and store nothing', async (t) =
   const six = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.png`, bytes: PNG_BYTES }));
   await refuse('six files', six, 413, 'ATTACHMENTS_TOO_MANY');
   await refuse('action not JSON', [{ name: 'a.png', bytes: PNG_BYTES }], 400, 'ATTACHMENT_BAD_UPLOAD', { action: '{reply' });
-  await refuse('action not allowed with files', [{ name: 'a.png', bytes: PNG_BYTES }], 400, 'ATTACHMENT_BAD_UPLOAD', { action: JSON.stringify({ type: 'close' }) });
-  await refuse('refused transition', [{ name: 'a.png', bytes: PNG_BYTES }], 409, 'ILLEGAL_TRANSITION', { action: JSON.stringify({ type: 'reply', text: '已处理' }) });
+  await refuse('action not allowed with files', [{ name: 'a.png', bytes: PNG_BYTES }], 400, 'ATTACHMENT_BAD_UPLOAD', {
+    action: JSON.stringify({ type: 'close' }),
+  });
+  await refuse('refused transition', [{ name: 'a.png', bytes: PNG_BYTES }], 409, 'ILLEGAL_TRANSITION', {
+    action: JSON.stringify({ type: 'reply', text: '已处理' }),
+  });
   await refuse('blank reason', [{ name: 'a.png', bytes: PNG_BYTES }], 400, 'MISSING_FIELD', { action: JSON.stringify({ type: 'return', reason: ' ' }) });
   await refuse('stale version', [{ name: 'a.png', bytes: PNG_BYTES }], 409, 'CONFLICT', { expectedVersion: String(before.row.version - 1) });
 
@@ -196,7 +235,11 @@ t.test('scope: other units get 404 for the order’s files; a sub-platform may r
   t.equal(mixed.statusCode, 404, 'an attachment id of another order');
   t.equal(mixed.json().error.code, 'ATTACHMENT_NOT_FOUND');
 
-  t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${fileId}`, cookies: county })).statusCode, 200, 'the county sub-platform reads its subtree');
+  t.equal(
+    (await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${fileId}`, cookies: county })).statusCode,
+    200,
+    'the county sub-platform reads its subtree',
+  );
   const countyUp = await upload(app, county, order.id, [{ name: 'c.png', bytes: PNG_BYTES }]);
   t.equal(countyUp.statusCode, 403);
   t.equal(countyUp.json().error.code, 'NOT_ASSIGNED_UNIT');
@@ -211,7 +254,9 @@ t.test('confidential orders: the unit works with files but never sees the report
   const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
   const order = await dispatched(app, agent, 'unit-a', { confidential: true });
   await action(app, unit, order.id, { type: 'sign' });
-  const res = await upload(app, unit, order.id, [{ name: '退回说明.pdf', bytes: pdfBytes() }], { action: JSON.stringify({ type: 'return', reason: '非本单位职责' }) });
+  const res = await upload(app, unit, order.id, [{ name: '退回说明.pdf', bytes: pdfBytes() }], {
+    action: JSON.stringify({ type: 'return', reason: '非本单位职责' }),
+  });
   t.equal(res.statusCode, 201, res.body);
   t.match(res.json().order, { status: 'returned', confidential: true, reporterHidden: true, callerPhone: null, callerName: null, callerId: null });
   t.notOk(res.body.includes('13800000077'), 'the phone appears nowhere in the reply');
@@ -227,7 +272,10 @@ t.test('orphan files (no row) are swept once old enough; a row whose file is gon
   const agent = await session(app, 'agent', 'agent');
   const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
   const order = await dispatched(app, agent, 'unit-a');
-  const up = await upload(app, unit, order.id, [{ name: 'a.png', bytes: PNG_BYTES }, { name: 'b.png', bytes: PNG_BYTES }]);
+  const up = await upload(app, unit, order.id, [
+    { name: 'a.png', bytes: PNG_BYTES },
+    { name: 'b.png', bytes: PNG_BYTES },
+  ]);
   t.equal(up.statusCode, 201);
   const [kept, lost] = up.json().attachments as Array<{ id: number }>;
   const dir = app.env.attachments.dir;
@@ -237,7 +285,8 @@ t.test('orphan files (no row) are swept once old enough; a row whose file is gon
   fs.writeFileSync(fresh, 'an upload in flight');
   const hourAgo = new Date(Date.now() - 2 * 3_600_000);
   fs.utimesSync(orphan, hourAgo, hourAgo);
-  for (const name of fs.readdirSync(dir)) if (name !== path.basename(orphan) && name !== path.basename(fresh)) fs.utimesSync(path.join(dir, name), hourAgo, hourAgo);
+  for (const name of fs.readdirSync(dir))
+    if (name !== path.basename(orphan) && name !== path.basename(fresh)) fs.utimesSync(path.join(dir, name), hourAgo, hourAgo);
 
   const { AttachmentsService } = await import('../../src/workorders/attachments.js');
   const svc = new AttachmentsService({ db: app.db.db, orders: undefined as never, dir, maxBytes: 1024 });

@@ -22,7 +22,12 @@ async function session(app: App, username: string, role: UserRole): Promise<Cook
 t.test('a deadline beyond the horizon is refused with DEADLINE_OUT_OF_RANGE and changes nothing', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const created = await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '路灯不亮' } });
+  const created = await app.http.inject({
+    method: 'POST',
+    url: '/api/workorders',
+    cookies: agent,
+    payload: { channel: '12345', category: 'complaint', content: '路灯不亮' },
+  });
   t.equal(created.statusCode, 201);
   const id = (created.json() as { id: number }).id;
   const detail = async () => (await app.http.inject({ method: 'GET', url: `/api/workorders/${id}`, cookies: agent })).json();
@@ -50,7 +55,12 @@ t.test('a deadline beyond the horizon is refused with DEADLINE_OUT_OF_RANGE and 
   }
   t.same(await detail(), before, 'the order and its history are as they were');
 
-  const res = await app.http.inject({ method: 'POST', url: `/api/workorders/${id}/actions`, cookies: agent, payload: { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: now + (DEADLINE_HORIZON_DAYS - 1) * DAY } });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: `/api/workorders/${id}/actions`,
+    cookies: agent,
+    payload: { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: now + (DEADLINE_HORIZON_DAYS - 1) * DAY },
+  });
   t.equal(res.statusCode, 200, 'a deadline inside the horizon is taken');
   const due = await app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${id}`, cookies: agent });
   t.same(due.json().items, [{ id, due: 'on_time', signDue: null }]);

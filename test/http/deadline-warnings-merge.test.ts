@@ -3,14 +3,29 @@ import t from 'tap';
 import type { DeadlineWarning } from '../../src/contract/index.js';
 import { MAX_WARNINGS, mergeWarnings } from '../../src/web/lead/warnings.js';
 
-const w = (orderId: number, kind: DeadlineWarning['kind'], deadlineAt: number, at: number): DeadlineWarning => ({ orderId, number: `HZ-${orderId}`, kind, deadlineAt, leadUnitId: null, at });
+const w = (orderId: number, kind: DeadlineWarning['kind'], deadlineAt: number, at: number): DeadlineWarning => ({
+  orderId,
+  number: `HZ-${orderId}`,
+  kind,
+  deadlineAt,
+  leadUnitId: null,
+  at,
+});
 
 t.test('merged newest first, each warning once', async (t) => {
   const loaded = [w(2, 'overdue', 200, 20), w(1, 'due_soon', 100, 10)];
   const live = [w(3, 'sign_overdue', 300, 30)];
-  t.same(mergeWarnings(live, loaded).map((x) => x.orderId), [3, 2, 1], 'live and loaded, newest first');
+  t.same(
+    mergeWarnings(live, loaded).map((x) => x.orderId),
+    [3, 2, 1],
+    'live and loaded, newest first',
+  );
   t.same(mergeWarnings(loaded, [w(2, 'overdue', 200, 20)]), loaded, 'the same warning again: listed once');
-  t.same(mergeWarnings(loaded, [w(1, 'overdue', 100, 40)]).map((x) => `${x.orderId}:${x.kind}`), ['1:overdue', '2:overdue', '1:due_soon'], 'another kind of the same order is another warning');
+  t.same(
+    mergeWarnings(loaded, [w(1, 'overdue', 100, 40)]).map((x) => `${x.orderId}:${x.kind}`),
+    ['1:overdue', '2:overdue', '1:due_soon'],
+    'another kind of the same order is another warning',
+  );
 });
 
 t.test('a newer warning of the same kind for the same order replaces the older one', async (t) => {

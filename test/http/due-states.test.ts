@@ -17,9 +17,16 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
   const agent = await session(app, 'agent', 'agent');
   const unit = await session(app, 'unit', 'unit_handler', 'unit-a');
   const make = async (deadlineAt: number | null, leadUnitId = 'unit-a', signDeadlineAt?: number) => {
-    const o = (await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '内容' } })).json() as { id: number };
+    const o = (
+      await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '内容' } })
+    ).json() as { id: number };
     if (deadlineAt !== null) {
-      const res = await app.http.inject({ method: 'POST', url: `/api/workorders/${o.id}/actions`, cookies: agent, payload: { type: 'dispatch', leadUnitId, deadlineAt: Date.now() + DAY } });
+      const res = await app.http.inject({
+        method: 'POST',
+        url: `/api/workorders/${o.id}/actions`,
+        cookies: agent,
+        payload: { type: 'dispatch', leadUnitId, deadlineAt: Date.now() + DAY },
+      });
       t.equal(res.statusCode, 200);
       // The API refuses past deadlines: move it back the way time would.
       app.db.sqlite.prepare('update work_orders set deadline_at = ?, sign_deadline_at = ? where id = ?').run(deadlineAt, signDeadlineAt ?? null, o.id);
@@ -32,7 +39,8 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
   const notDispatched = await make(null);
   const elsewhere = await make(Date.now() - 1000, 'unit-b');
 
-  const ask = (cookies: { sunline_session: string }, ids: number[]) => app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${ids.join(',')}`, cookies });
+  const ask = (cookies: { sunline_session: string }, ids: number[]) =>
+    app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${ids.join(',')}`, cookies });
   const mine = await ask(unit, [late, soon, later, notDispatched, elsewhere]);
   t.equal(mine.statusCode, 200);
   t.same(
@@ -50,6 +58,6 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
     { id: elsewhere, due: 'overdue', signDue: null },
   ]);
   t.equal((await ask(unit, [])).json().items.length, 0);
-  t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders/due?ids=x' , cookies: unit })).statusCode, 400);
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders/due?ids=x', cookies: unit })).statusCode, 400);
   t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders/due?ids=1' })).statusCode, 401);
 });

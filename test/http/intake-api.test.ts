@@ -36,21 +36,44 @@ t.test('online intake creates accepted orders per channel, accepted by the syste
   t.same(Object.keys(fromWeb.json()), ['number'], 'only the number comes back');
   const fromMailbox = await submit(app, 'mailbox', { ...web, name: undefined, confidential: true });
   t.equal(fromMailbox.statusCode, 201);
-  const fromWechat = await submit(app, 'wechat', { openid: 'o-abc123', msgType: 'text', content: '  公交站台的广告牌松动了，很危险  ', phone: '13800002222', nickname: '微信用户' });
+  const fromWechat = await submit(app, 'wechat', {
+    openid: 'o-abc123',
+    msgType: 'text',
+    content: '  公交站台的广告牌松动了，很危险  ',
+    phone: '13800002222',
+    nickname: '微信用户',
+  });
   t.equal(fromWechat.statusCode, 201);
 
-  const orders = (await app.http.inject({ method: 'GET', url: '/api/workorders?sort=createdAt', cookies: agent })).json().items as Array<Record<string, unknown>>;
+  const orders = (await app.http.inject({ method: 'GET', url: '/api/workorders?sort=createdAt', cookies: agent })).json().items as Array<
+    Record<string, unknown>
+  >;
   const byNumber = new Map(orders.map((o) => [o.number, o]));
-  t.match(byNumber.get(fromWeb.json().number), { channel: 'web', status: 'accepted', category: 'complaint', callerPhone: '13800001111', callerName: '张三', location: '吴兴区某小区' });
+  t.match(byNumber.get(fromWeb.json().number), {
+    channel: 'web',
+    status: 'accepted',
+    category: 'complaint',
+    callerPhone: '13800001111',
+    callerName: '张三',
+    location: '吴兴区某小区',
+  });
   t.match(byNumber.get(fromMailbox.json().number), { channel: 'mailbox', status: 'accepted', confidential: true, callerName: null });
   t.match(byNumber.get(fromWechat.json().number), {
-    channel: 'wechat', status: 'accepted', category: 'consultation', subject: '公交站台的广告牌松动了，很危险', content: '公交站台的广告牌松动了，很危险', callerName: '微信用户',
+    channel: 'wechat',
+    status: 'accepted',
+    category: 'consultation',
+    subject: '公交站台的广告牌松动了，很危险',
+    content: '公交站台的广告牌松动了，很危险',
+    callerName: '微信用户',
   });
 
   const id = byNumber.get(fromWeb.json().number)!.id as number;
   const history = (await app.http.inject({ method: 'GET', url: `/api/workorders/${id}`, cookies: agent })).json().history;
   const system = app.users.systemUser();
-  t.match(history, [{ action: 'create', actorId: null }, { action: 'accept', actorId: system.id, actorRole: 'admin' }]);
+  t.match(history, [
+    { action: 'create', actorId: null },
+    { action: 'accept', actorId: system.id, actorRole: 'admin' },
+  ]);
 });
 
 t.test('intake validates the body and is rate limited per client', async (t) => {
@@ -87,7 +110,9 @@ t.test('citizens look up progress with number and phone, and see nothing else', 
   const { number } = (await submit(app, 'web', { ...web, confidential: true })).json() as { number: string };
   const id = (await app.http.inject({ method: 'GET', url: '/api/workorders', cookies: agent })).json().items[0].id as number;
   const dispatched = await app.http.inject({
-    method: 'POST', url: `/api/workorders/${id}/actions`, cookies: agent,
+    method: 'POST',
+    url: `/api/workorders/${id}/actions`,
+    cookies: agent,
     payload: { type: 'dispatch', leadUnitId: 'unit-a', deadlineAt: Date.now() + 86_400_000, comment: '内部备注' },
   });
   t.equal(dispatched.statusCode, 200);
@@ -97,7 +122,10 @@ t.test('citizens look up progress with number and phone, and see nothing else', 
   const view = ok.json();
   t.same(Object.keys(view).sort(), ['category', 'createdAt', 'deadlineAt', 'number', 'progress', 'status']);
   t.match(view, { number, status: 'dispatched', category: 'complaint', deadlineAt: Number });
-  t.same(view.progress.map((p: { status: string }) => p.status), ['accepted', 'dispatched']);
+  t.same(
+    view.progress.map((p: { status: string }) => p.status),
+    ['accepted', 'dispatched'],
+  );
   t.notMatch(ok.body, /unit-a|内部备注|张三|垃圾/, 'no units, comments, names or content');
 
   const wrongPhone = await lookup(app, number, '13800009999');

@@ -50,7 +50,10 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
   t.notMatch(all, /13800001111|13999998888/, 'no phone number in clear');
   t.notMatch(all, /李四|%E6%9D%8E%E5%9B%9B/i, 'no searched name');
   t.notMatch(all, /pw-123456/, 'no password');
-  const urls = raw.map((l) => JSON.parse(l) as { msg: string; req?: { url: string } }).filter((l) => l.msg === 'incoming request').map((l) => l.req!.url);
+  const urls = raw
+    .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } })
+    .filter((l) => l.msg === 'incoming request')
+    .map((l) => l.req!.url);
   t.ok(urls.includes(`/api/public/orders/${number}?phone=138****1111`), 'the lookup is logged with the phone masked');
   t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888`));
   t.ok(urls.includes('/api/workorders?q=***&status=accepted'), 'search text hidden, the status kept');

@@ -8,7 +8,8 @@ import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 const me = (app: Awaited<ReturnType<typeof testApp>>, cookies: { sunline_session: string }) => app.http.inject({ method: 'GET', url: '/api/auth/me', cookies });
-const list = (app: Awaited<ReturnType<typeof testApp>>, cookies: { sunline_session: string }) => app.http.inject({ method: 'GET', url: '/api/workorders', cookies });
+const list = (app: Awaited<ReturnType<typeof testApp>>, cookies: { sunline_session: string }) =>
+  app.http.inject({ method: 'GET', url: '/api/workorders', cookies });
 
 t.test('a logged-out session is refused at the next request', async (t) => {
   const app = await testApp(t);

@@ -33,7 +33,12 @@ async function appWithLog(t: Test, env: Record<string, string> = {}): Promise<{ 
 }
 
 const login = (app: Sunline, i: number, forwarded: string) =>
-  app.http.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': forwarded }, payload: { username: `user${i}`, password: 'wrong password' } });
+  app.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'x-forwarded-for': forwarded },
+    payload: { username: `user${i}`, password: 'wrong password' },
+  });
 
 t.test('by default a rotating X-Forwarded-For does not escape the login limit, and the log keeps the socket peer', async (t) => {
   const { app, lines, raw } = await appWithLog(t);
@@ -44,10 +49,16 @@ t.test('by default a rotating X-Forwarded-For does not escape the login limit, a
   t.same(codes.slice(10), [429, 429], 'the eleventh is refused whatever the header says');
   const incoming = lines().filter((l) => l.msg === 'incoming request' && l.req?.url === '/api/auth/login');
   t.equal(incoming.length, 12);
-  t.ok(incoming.every((l) => l.req?.remoteAddress === '127.0.0.1' && l.req.clientAddress === undefined), 'the access log has the socket peer, nothing else');
+  t.ok(
+    incoming.every((l) => l.req?.remoteAddress === '127.0.0.1' && l.req.clientAddress === undefined),
+    'the access log has the socket peer, nothing else',
+  );
   const refused = lines().filter((l) => l.msg === 'login refused');
   t.ok(refused.length > 0 && refused.every((l) => l['peer'] === '127.0.0.1' && l['clientAddress'] === '127.0.0.1'));
-  t.notOk(raw.some((l) => l.includes('198.51.100.')), 'the forged addresses are nowhere in the log');
+  t.notOk(
+    raw.some((l) => l.includes('198.51.100.')),
+    'the forged addresses are nowhere in the log',
+  );
 
   // The intake limit (20 a minute per client) holds the same way.
   let intake = 0;

@@ -11,7 +11,12 @@ let loginIp = 0;
 async function session(app: App, username: string, role: UserRole, unitId: string | null = null): Promise<Cookies> {
   await app.users.create({ username, displayName: username, role, password: 'pw-123456', unitId });
   // Logins are rate limited per client address (the socket peer): give each its own.
-  const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.1.0.${++loginIp}`, payload: { username, password: 'pw-123456' } });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: `10.1.0.${++loginIp}`,
+    payload: { username, password: 'pw-123456' },
+  });
   return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
 }
 
@@ -36,29 +41,65 @@ const list = async (app: App, cookies: Cookies, query: string) => {
 t.test('agents list, filter, search (Chinese full text) and page through orders', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent-l', 'agent');
-  const food = await create(app, agent, { category: 'complaint', subject: '超市销售过期食品', content: '在人民路超市买到过期食品，要求处理', callerPhone: '13800000001' });
+  const food = await create(app, agent, {
+    category: 'complaint',
+    subject: '超市销售过期食品',
+    content: '在人民路超市买到过期食品，要求处理',
+    callerPhone: '13800000001',
+  });
   const card = await create(app, agent, { channel: '12333', category: 'consultation', subject: '社保卡', content: '社保卡如何补办' });
   const lamp = await create(app, agent, { category: 'suggestion', subject: '路灯不亮', content: '小区门口路灯坏了', location: '吴兴区' });
   t.equal((await act(app, agent, lamp.id, { type: 'dispatch', leadUnitId: 'wx-city', deadlineAt: Date.now() + 5 * DAY })).statusCode, 200);
 
   const all = await list(app, agent, '');
   t.equal(all.total, 3);
-  t.same(all.items.map((o) => o.id), [lamp.id, card.id, food.id], 'newest first');
+  t.same(
+    all.items.map((o) => o.id),
+    [lamp.id, card.id, food.id],
+    'newest first',
+  );
 
-  t.same((await list(app, agent, `q=${encodeURIComponent('过期食品')}`)).items.map((o) => o.id), [food.id], 'trigram full text finds the content');
-  t.same((await list(app, agent, `q=${encodeURIComponent('人民路超市')}`)).items.map((o) => o.id), [food.id]);
-  t.same((await list(app, agent, `q=${encodeURIComponent('路灯')}`)).items.map((o) => o.id), [lamp.id], 'two characters fall back to the subject');
+  t.same(
+    (await list(app, agent, `q=${encodeURIComponent('过期食品')}`)).items.map((o) => o.id),
+    [food.id],
+    'trigram full text finds the content',
+  );
+  t.same(
+    (await list(app, agent, `q=${encodeURIComponent('人民路超市')}`)).items.map((o) => o.id),
+    [food.id],
+  );
+  t.same(
+    (await list(app, agent, `q=${encodeURIComponent('路灯')}`)).items.map((o) => o.id),
+    [lamp.id],
+    'two characters fall back to the subject',
+  );
   t.equal((await list(app, agent, `q=${encodeURIComponent('"过期 OR')}`)).total, 0, 'FTS syntax from users is quoted, not run');
-  t.same((await list(app, agent, 'category=consultation')).items.map((o) => o.id), [card.id]);
-  t.same((await list(app, agent, 'channel=12333')).items.map((o) => o.id), [card.id]);
-  t.same((await list(app, agent, 'status=dispatched')).items.map((o) => o.id), [lamp.id]);
+  t.same(
+    (await list(app, agent, 'category=consultation')).items.map((o) => o.id),
+    [card.id],
+  );
+  t.same(
+    (await list(app, agent, 'channel=12333')).items.map((o) => o.id),
+    [card.id],
+  );
+  t.same(
+    (await list(app, agent, 'status=dispatched')).items.map((o) => o.id),
+    [lamp.id],
+  );
   t.equal((await list(app, agent, 'status=dispatched&status=accepted')).total, 3, 'repeated status');
   t.equal((await list(app, agent, 'status=accepted,closed')).total, 2, 'comma-separated status');
-  t.same((await list(app, agent, 'leadUnitId=wx-city')).items.map((o) => o.id), [lamp.id]);
+  t.same(
+    (await list(app, agent, 'leadUnitId=wx-city')).items.map((o) => o.id),
+    [lamp.id],
+  );
 
   t.equal((await list(app, agent, 'overdue=true')).total, 0);
   app.db.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(Date.now() - DAY, lamp.id);
-  t.same((await list(app, agent, 'overdue=true')).items.map((o) => o.id), [lamp.id], 'past the deadline and not replied');
+  t.same(
+    (await list(app, agent, 'overdue=true')).items.map((o) => o.id),
+    [lamp.id],
+    'past the deadline and not replied',
+  );
   t.same((await list(app, agent, 'sort=deadlineAt')).items[0]?.id, lamp.id, 'most urgent first');
 
   const from = new Date(Date.now() - DAY).toISOString();
@@ -69,7 +110,10 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
   const p2 = await list(app, agent, 'pageSize=2&page=2');
   t.match(p1, { total: 3, page: 1, pageSize: 2 });
   t.equal(p1.items.length, 2);
-  t.same(p2.items.map((o) => o.id), [food.id]);
+  t.same(
+    p2.items.map((o) => o.id),
+    [food.id],
+  );
   const tooBig = await app.http.inject({ method: 'GET', url: '/api/workorders?pageSize=101', cookies: agent });
   t.equal(tooBig.statusCode, 400);
   t.equal(tooBig.json().error.code, 'VALIDATION_FAILED');
@@ -77,7 +121,11 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
 
   const detail = await app.http.inject({ method: 'GET', url: `/api/workorders/${lamp.id}`, cookies: agent });
   t.equal(detail.statusCode, 200);
-  t.same(detail.json().history.map((e: { action: string }) => e.action), ['create', 'accept', 'dispatch'], 'history oldest first');
+  t.same(
+    detail.json().history.map((e: { action: string }) => e.action),
+    ['create', 'accept', 'dispatch'],
+    'history oldest first',
+  );
   t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders/999', cookies: agent })).json().error.code, 'ORDER_NOT_FOUND');
 });
 
@@ -92,9 +140,17 @@ t.test('actions go through the lifecycle: refusals change nothing, stale version
   t.equal(bad.json().error.code, 'VALIDATION_FAILED');
   t.equal((await act(app, agent, order.id, { type: 'dispatch', leadUnitId: 'unit-a' })).statusCode, 400, 'deadline required');
 
-  const dispatched = await act(app, agent, order.id, { type: 'dispatch', leadUnitId: 'unit-a', deadlineAt: Date.now() + 5 * DAY, expectedVersion: order.version });
+  const dispatched = await act(app, agent, order.id, {
+    type: 'dispatch',
+    leadUnitId: 'unit-a',
+    deadlineAt: Date.now() + 5 * DAY,
+    expectedVersion: order.version,
+  });
   t.equal(dispatched.statusCode, 200);
-  t.match(dispatched.json(), { order: { status: 'dispatched', leadUnitId: 'unit-a', version: order.version + 1 }, event: { action: 'dispatch', actorRole: 'agent' } });
+  t.match(dispatched.json(), {
+    order: { status: 'dispatched', leadUnitId: 'unit-a', version: order.version + 1 },
+    event: { action: 'dispatch', actorRole: 'agent' },
+  });
 
   const refused = await act(app, unitA, order.id, { type: 'reply', text: '已处理' });
   t.equal(refused.statusCode, 409);
@@ -136,9 +192,19 @@ t.test('roles and scope: units see only their orders, others look like they do n
   await act(app, agent, forA.id, { type: 'dispatch', leadUnitId: 'unit-a', coUnitIds: ['unit-c'], deadlineAt });
   await act(app, lead, forB.id, { type: 'dispatch', leadUnitId: 'unit-b', deadlineAt });
 
-  t.same((await list(app, unitA, '')).items.map((o) => o.id), [forA.id]);
-  t.same((await list(app, unitB, '')).items.map((o) => o.id), [forB.id]);
-  t.same((await list(app, unitC, '')).items.map((o) => o.id), [forA.id], 'co-handling unit sees the order');
+  t.same(
+    (await list(app, unitA, '')).items.map((o) => o.id),
+    [forA.id],
+  );
+  t.same(
+    (await list(app, unitB, '')).items.map((o) => o.id),
+    [forB.id],
+  );
+  t.same(
+    (await list(app, unitC, '')).items.map((o) => o.id),
+    [forA.id],
+    'co-handling unit sees the order',
+  );
   t.equal((await list(app, unitA, `q=${encodeURIComponent('B的工单')}`)).total, 0, 'search does not leak');
   t.equal((await list(app, lead, '')).total, 2);
 
@@ -158,7 +224,12 @@ t.test('roles and scope: units see only their orders, others look like they do n
   t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${forA.id}`, cookies: citizen })).statusCode, 403);
   t.equal((await act(app, citizen, forA.id, { type: 'sign' })).statusCode, 403);
   t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders' })).statusCode, 401);
-  const unitCreate = await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: unitA, payload: { channel: '12345', category: 'complaint', content: 'x' } });
+  const unitCreate = await app.http.inject({
+    method: 'POST',
+    url: '/api/workorders',
+    cookies: unitA,
+    payload: { channel: '12345', category: 'complaint', content: 'x' },
+  });
   t.equal(unitCreate.statusCode, 403, 'units do not create orders');
 
   // A county sub-platform sees its subtree once an org provider is given.
@@ -176,7 +247,12 @@ t.test('confidential orders hide the reporter from units, not from platform staf
   const agent = await session(app, 'agent-c', 'agent');
   const unitA = await session(app, 'handler-ca', 'unit_handler', 'unit-a');
   const secret = await create(app, agent, {
-    category: 'report', subject: '举报违建', content: '隔壁违章搭建', callerPhone: '13900000002', callerName: '王先生', confidential: true,
+    category: 'report',
+    subject: '举报违建',
+    content: '隔壁违章搭建',
+    callerPhone: '13900000002',
+    callerName: '王先生',
+    confidential: true,
   });
   const open = await create(app, agent, { category: 'complaint', subject: '公开投诉', content: '内容', callerPhone: '13900000003', callerName: '李女士' });
   const deadlineAt = Date.now() + 5 * DAY;
@@ -186,7 +262,13 @@ t.test('confidential orders hide the reporter from units, not from platform staf
   t.match(seen, { callerPhone: null, callerName: null, callerId: null, reporterHidden: true, confidential: true, content: '隔壁违章搭建' });
   t.notMatch(JSON.stringify(seen), /13900000002|王先生/, 'not in the history either');
   const listed = (await list(app, unitA, '')).items as unknown as Array<{ id: number; callerPhone: string | null; reporterHidden: boolean }>;
-  t.same(listed.map((o) => [o.id, o.callerPhone, o.reporterHidden]), [[open.id, '13900000003', false], [secret.id, null, true]]);
+  t.same(
+    listed.map((o) => [o.id, o.callerPhone, o.reporterHidden]),
+    [
+      [open.id, '13900000003', false],
+      [secret.id, null, true],
+    ],
+  );
   const signed = (await act(app, unitA, secret.id, { type: 'sign' })).json();
   t.match(signed.order, { callerPhone: null, reporterHidden: true });
 

@@ -20,7 +20,7 @@ t.test('answer → externalMedia in the bridge, caller audio to the agent sessio
   const app = await server(t, asterisk);
   t.ok(app.media, 'media service running');
   await until('telephony up', () => app.calls.center?.telephonyUp());
-  const health = await (await fetch(`${app.url}/health/ready`)).json().catch(() => null) as { components?: Record<string, { ok: boolean }> } | null;
+  const health = (await (await fetch(`${app.url}/health/ready`)).json().catch(() => null)) as { components?: Record<string, { ok: boolean }> } | null;
   if (health?.components) t.equal(health.components['media']?.ok, true, 'health reports media');
 
   const agent = await consoleFor(t, app, 'agent-m', 'agent');

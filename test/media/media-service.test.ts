@@ -82,7 +82,10 @@ t.test('startMedia: null (server runs without media) when off or when the worker
 t.test('router carries PCMU and PCMA only', async (t) => {
   const { worker } = await rig(t);
   const codecs = worker.router().rtpCapabilities.codecs ?? [];
-  t.same(codecs.map((c) => `${c.mimeType}/${c.preferredPayloadType}`), ['audio/PCMU/0', 'audio/PCMA/8']);
+  t.same(
+    codecs.map((c) => `${c.mimeType}/${c.preferredPayloadType}`),
+    ['audio/PCMU/0', 'audio/PCMA/8'],
+  );
 });
 
 t.test('a session: two transports, a microphone, fixed-code refusals; closing frees everything', async (t) => {
@@ -97,7 +100,11 @@ t.test('a session: two transports, a microphone, fixed-code refusals; closing fr
   await t.rejects(sessions.connect('sock-1', { transportId: 'x', dtlsParameters: {} }), { code: 'MEDIA_TRANSPORT_NOT_FOUND' });
   await t.rejects(sessions.produce('sock-1', { transportId: tab.recv.id, kind: 'audio', rtpParameters: MIC_RTP }), { code: 'MEDIA_TRANSPORT_NOT_FOUND' });
   await t.rejects(
-    sessions.produce('sock-1', { transportId: tab.send.id, kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000 }], encodings: [{ ssrc: 1 }] } }),
+    sessions.produce('sock-1', {
+      transportId: tab.send.id,
+      kind: 'audio',
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000 }], encodings: [{ ssrc: 1 }] },
+    }),
     { code: 'MEDIA_REJECTED', statusCode: 400 },
   );
   await t.rejects(sessions.resume('sock-1', 'nope'), { code: 'MEDIA_CONSUMER_NOT_FOUND' });
@@ -158,7 +165,10 @@ t.test('attach: Asterisk audio reaches the agent consumer; mute pauses the voice
   t.same(calls.active(), []);
   t.equal(await transportCount(worker), 2, 'only the session transports remain');
   await sleep(100);
-  t.ok(signals.some((s) => s.event === 'media:consumer_closed'), 'the browser is told its consumer ended');
+  t.ok(
+    signals.some((s) => s.event === 'media:consumer_closed'),
+    'the browser is told its consumer ended',
+  );
 });
 
 t.test('attach without a microphone waits and connects when the tab produces', async (t) => {

@@ -9,12 +9,31 @@ t.test('media events: role check, validation, MEDIA_DISABLED without a media ser
   t.match(await lead.ask('media:open'), { ok: false, error: { code: 'FORBIDDEN' } }, 'a shift lead may not open a softphone');
   t.match(await lead.ask('media:close'), { ok: false, error: { code: 'FORBIDDEN' } });
   t.match(await agent.ask('media:open'), { ok: false, error: { code: 'MEDIA_DISABLED', message: /not available/ } });
-  t.match(await agent.ask('media:connect', { transportId: 't', dtlsParameters: { fingerprints: [] } }), { ok: false, error: { code: 'VALIDATION_FAILED' } }, 'no fingerprint');
-  t.match(await agent.ask('media:produce', { transportId: 't', kind: 'audio', rtpParameters: { codecs: [] } }), { ok: false, error: { code: 'VALIDATION_FAILED' } }, 'no codec');
+  t.match(
+    await agent.ask('media:connect', { transportId: 't', dtlsParameters: { fingerprints: [] } }),
+    { ok: false, error: { code: 'VALIDATION_FAILED' } },
+    'no fingerprint',
+  );
+  t.match(
+    await agent.ask('media:produce', { transportId: 't', kind: 'audio', rtpParameters: { codecs: [] } }),
+    { ok: false, error: { code: 'VALIDATION_FAILED' } },
+    'no codec',
+  );
   t.match(await agent.ask('media:resume', {}), { ok: false, error: { code: 'VALIDATION_FAILED' } });
   t.match(await agent.ask('media:resume', { consumerId: 'c' }), { ok: false, error: { code: 'MEDIA_DISABLED' } });
-  t.match(await agent.ask('media:produce', { transportId: 't', kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }] } }), { ok: false, error: { code: 'MEDIA_DISABLED' } }, 'valid payload reaches the (absent) service');
-  t.match(await agent.ask('media:connect', { transportId: 't', dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] } }), { ok: false, error: { code: 'MEDIA_DISABLED' } });
+  t.match(
+    await agent.ask('media:produce', {
+      transportId: 't',
+      kind: 'audio',
+      rtpParameters: { codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }] },
+    }),
+    { ok: false, error: { code: 'MEDIA_DISABLED' } },
+    'valid payload reaches the (absent) service',
+  );
+  t.match(
+    await agent.ask('media:connect', { transportId: 't', dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] } }),
+    { ok: false, error: { code: 'MEDIA_DISABLED' } },
+  );
   t.match(await agent.ask('media:close'), { ok: false, error: { code: 'MEDIA_DISABLED' } });
   t.match(await agent.ask('media:warmup'), { ok: false, error: { code: 'MEDIA_DISABLED' } });
   t.match(await lead.ask('media:warmup'), { ok: false, error: { code: 'FORBIDDEN' } });

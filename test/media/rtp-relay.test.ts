@@ -9,7 +9,11 @@ t.test('rewrites Asterisk SSRCs to the fixed one, passes RTP back unchanged, dro
   const asterisk = await fakeRtpPeer();
   const mediasoup = await fakeRtpPeer();
   const stranger = await fakeRtpPeer();
-  t.teardown(() => { asterisk.close(); mediasoup.close(); stranger.close(); });
+  t.teardown(() => {
+    asterisk.close();
+    mediasoup.close();
+    stranger.close();
+  });
   asterisk.socket.send(rtpPacket(1, 0xaaaa), relay.port, relay.ip); // before connect: ignored
   await sleep(50);
   relay.connect({ ip: '127.0.0.1', port: mediasoup.port }, { ip: '127.0.0.1', port: asterisk.port });
@@ -27,8 +31,16 @@ t.test('rewrites Asterisk SSRCs to the fixed one, passes RTP back unchanged, dro
   await sleep(200);
 
   t.equal(mediasoup.received.length, 2, 'two RTP packets from Asterisk reached mediasoup');
-  t.same(mediasoup.received.map((b) => b.readUInt32BE(8)), [0x01020304, 0x01020304], 'with the fixed SSRC');
-  t.same(mediasoup.received.map((b) => b.readUInt16BE(2)), [2, 3], 'in order, payload untouched');
+  t.same(
+    mediasoup.received.map((b) => b.readUInt32BE(8)),
+    [0x01020304, 0x01020304],
+    'with the fixed SSRC',
+  );
+  t.same(
+    mediasoup.received.map((b) => b.readUInt16BE(2)),
+    [2, 3],
+    'in order, payload untouched',
+  );
   t.equal(asterisk.received.length, 1, 'mediasoup RTP reached Asterisk, RTCP did not');
   t.equal(asterisk.received[0]?.readUInt32BE(8), 0xcccc, 'unchanged');
   t.same(relay.counters, { fromAsterisk: 2, toAsterisk: 1 });

@@ -65,18 +65,44 @@ t.test('env: TURN settings parsed, defaults, and every bad value refused with th
   const off = loadEnv({ SUNLINE_MEDIA_ANNOUNCED_IP: '203.0.113.5' }, '/tmp');
   if (off.media) t.same(off.media.ice, { turn: null, policy: 'all' }, 'default: no TURN, all candidates');
 
-  const on = loadEnv({ SUNLINE_TURN_URLS: ' turn:turn.example.gov.cn:3478?transport=udp, turns:turn.example.gov.cn:443?transport=tcp,turn:[2001:db8::1]', SUNLINE_TURN_SECRET: SECRET, SUNLINE_ICE_POLICY: 'relay' }, '/tmp');
+  const on = loadEnv(
+    {
+      SUNLINE_TURN_URLS: ' turn:turn.example.gov.cn:3478?transport=udp, turns:turn.example.gov.cn:443?transport=tcp,turn:[2001:db8::1]',
+      SUNLINE_TURN_SECRET: SECRET,
+      SUNLINE_ICE_POLICY: 'relay',
+    },
+    '/tmp',
+  );
   if (on.media) {
-    t.same(on.media.ice, { turn: { urls: ['turn:turn.example.gov.cn:3478?transport=udp', 'turns:turn.example.gov.cn:443?transport=tcp', 'turn:[2001:db8::1]'], secret: SECRET, ttlSeconds: 86400 }, policy: 'relay' });
+    t.same(on.media.ice, {
+      turn: {
+        urls: ['turn:turn.example.gov.cn:3478?transport=udp', 'turns:turn.example.gov.cn:443?transport=tcp', 'turn:[2001:db8::1]'],
+        secret: SECRET,
+        ttlSeconds: 86400,
+      },
+      policy: 'relay',
+    });
   } else {
     t.pass(`media off here (${on.mediaOff}): the values are checked below`);
   }
 
-  t.match(envProblems({ SUNLINE_TURN_URLS: 'http://turn.example.gov.cn', SUNLINE_TURN_SECRET: SECRET }), [/^SUNLINE_TURN_URLS: 'http:\/\/turn.example.gov.cn' is not a turn: or turns: URL/]);
-  t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example:99999', SUNLINE_TURN_SECRET: SECRET }), [/^SUNLINE_TURN_URLS: 'turn:a.example:99999'/], 'port out of range');
-  t.match(envProblems({ SUNLINE_TURN_URLS: 'turns:a.example:443?transport=udp', SUNLINE_TURN_SECRET: SECRET }), [/^SUNLINE_TURN_URLS: .*TLS \(TCP\), not transport=udp/]);
-  t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example:3478?transport=sctp', SUNLINE_TURN_SECRET: SECRET }), [/^SUNLINE_TURN_URLS: 'turn:a.example:3478\?transport=sctp' is not/]);
-  t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example', SUNLINE_TURN_SECRET: 'short' }), [/^SUNLINE_TURN_SECRET: the TURN shared secret must be at least 16 characters/]);
+  t.match(envProblems({ SUNLINE_TURN_URLS: 'http://turn.example.gov.cn', SUNLINE_TURN_SECRET: SECRET }), [
+    /^SUNLINE_TURN_URLS: 'http:\/\/turn.example.gov.cn' is not a turn: or turns: URL/,
+  ]);
+  t.match(
+    envProblems({ SUNLINE_TURN_URLS: 'turn:a.example:99999', SUNLINE_TURN_SECRET: SECRET }),
+    [/^SUNLINE_TURN_URLS: 'turn:a.example:99999'/],
+    'port out of range',
+  );
+  t.match(envProblems({ SUNLINE_TURN_URLS: 'turns:a.example:443?transport=udp', SUNLINE_TURN_SECRET: SECRET }), [
+    /^SUNLINE_TURN_URLS: .*TLS \(TCP\), not transport=udp/,
+  ]);
+  t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example:3478?transport=sctp', SUNLINE_TURN_SECRET: SECRET }), [
+    /^SUNLINE_TURN_URLS: 'turn:a.example:3478\?transport=sctp' is not/,
+  ]);
+  t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example', SUNLINE_TURN_SECRET: 'short' }), [
+    /^SUNLINE_TURN_SECRET: the TURN shared secret must be at least 16 characters/,
+  ]);
   t.match(envProblems({ SUNLINE_TURN_URLS: 'turn:a.example' }), [/^SUNLINE_TURN_SECRET: required with SUNLINE_TURN_URLS/]);
   t.match(envProblems({ SUNLINE_TURN_SECRET: SECRET }), [/^SUNLINE_TURN_URLS: required with SUNLINE_TURN_SECRET/]);
   t.match(envProblems({ SUNLINE_ICE_POLICY: 'relay' }), [/^SUNLINE_ICE_POLICY: 'relay' needs a TURN relay/]);
@@ -89,7 +115,15 @@ t.test('env: TURN settings parsed, defaults, and every bad value refused with th
 
 t.test('media:open hands each tab the relays with its own credential and the policy, and logs neither', async (t) => {
   const lines: string[] = [];
-  const log = createLogger({ level: 'trace' }, new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(chunk.toString()); cb(); } }));
+  const log = createLogger(
+    { level: 'trace' },
+    new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  );
   const env = { ...mediaEnv(), ice: { turn: { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: SECRET, ttlSeconds: 120 }, policy: 'relay' as const } };
   const worker = new MediaWorker(env, log);
   await worker.start();

@@ -53,8 +53,14 @@ if (present) {
     t.equal(ldd.status, 0, `ldd ran: ${ldd.stderr}`);
     const out = ldd.stdout;
     t.notMatch(out, /not found/, 'no missing shared library (keep the runtime packages installed)');
-    for (const lib of [/libsrtp2\.so\.1 => \//, /libusrsctp\.so\.2 => \//, /libssl\.so\.3 => \//,
-      /libcrypto\.so\.3 => \//, /libuv\.so\.1 => \//, /libabsl_\w+\.so\.\S+ => \//]) {
+    for (const lib of [
+      /libsrtp2\.so\.1 => \//,
+      /libusrsctp\.so\.2 => \//,
+      /libssl\.so\.3 => \//,
+      /libcrypto\.so\.3 => \//,
+      /libuv\.so\.1 => \//,
+      /libabsl_\w+\.so\.\S+ => \//,
+    ]) {
       t.match(out, lib, `links ${lib.source.split('\\')[0]}`);
     }
   });
@@ -71,9 +77,13 @@ if (present) {
       env: { PATH: process.env.PATH ?? '', MEDIASOUP_VERSION: VERSION },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
     });
-    t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+    t.teardown(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const toWorker = child.stdio[3] as Writable;
     const fromWorker = child.stdio[4] as Readable;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -91,7 +101,11 @@ if (present) {
         while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32LE(0)) {
           const frame = buf.subarray(4, 4 + buf.readUInt32LE(0));
           buf = buf.subarray(4 + frame.length);
-          if (frame.includes(pid)) { clearTimeout(timer); resolve(frame); return; }
+          if (frame.includes(pid)) {
+            clearTimeout(timer);
+            resolve(frame);
+            return;
+          }
         }
       });
       void exited.then(({ code, signal }) => reject(new Error(`worker exited early (${code ?? signal}); stderr: ${stderr}`)));

@@ -106,7 +106,10 @@ t.test('events without an ack callback do not crash the server', async (t) => {
   loose.emit('sync');
   loose.emit('no:such_event', 1);
   t.same(await s.ask('sync'), { ok: true }, 'still serving');
-  t.same(r.commands.calls.map((c) => c[0]), ['answer', 'reject']);
+  t.same(
+    r.commands.calls.map((c) => c[0]),
+    ['answer', 'reject'],
+  );
   t.ok(s.client.connected);
 });
 

@@ -59,7 +59,10 @@ t.test("an agent's consoles opening and closing are reported (presence); a lead'
   l.client.disconnect();
   const deadline = Date.now() + 5000;
   while (r.commands.presence.length < 2 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
-  t.same(r.commands.presence, [['connected', agent.id], ['closed', agent.id]]);
+  t.same(r.commands.presence, [
+    ['connected', agent.id],
+    ['closed', agent.id],
+  ]);
 });
 
 t.test('domain events reach only the right agent; leads get deltas, agents do not', async (t) => {
@@ -80,7 +83,11 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   t.equal((await s1.nth<ScreenPop>('call:offered')).callId, 'call-7');
   t.equal((await s1.nth<AgentView>('agent:state', 2)).state, 'ringing');
   t.equal((await s1.nth<{ callId: string }>('call:update')).callId, 'call-7');
-  t.same(await sl.nth<LeadUpdate>('queue:delta'), { seq: 1, at: (await sl.nth<LeadUpdate>('queue:delta')).at, agents: [view(a1.id, 'ringing')] }, 'lead sees the agent change');
+  t.same(
+    await sl.nth<LeadUpdate>('queue:delta'),
+    { seq: 1, at: (await sl.nth<LeadUpdate>('queue:delta')).at, agents: [view(a1.id, 'ringing')] },
+    'lead sees the agent change',
+  );
   // Leads get no call:update: an ended call (here one nobody answered) comes in the update, for its controls.
   t.same(await sl.nth<LeadUpdate>('queue:delta', 2), { seq: 2, at: 6, endedCalls: ['call-8'] });
   t.same(await sl.nth<LeadUpdate>('queue:delta', 3), { seq: 3, at: 7, removeWaiting: ['call-8'] });
@@ -168,7 +175,16 @@ t.test('a lead who connects mid-call gets the held / muted state of calls in pro
   const r = await rig(t);
   const [agent, lead] = [await r.user('agent'), await r.user('shift_lead')];
   r.commands.snapshot = { at: 1, waiting: [], agents: [{ ...view(agent.id, 'on_call'), callId: 'call-9' }, view(agent.id + 100, 'available')] };
-  r.commands.controls.set(agent.id, { callId: 'call-9', agentId: agent.id, callerNumber: '13900000009', held: true, muted: false, conference: null, transferredTo: null, at: 2 });
+  r.commands.controls.set(agent.id, {
+    callId: 'call-9',
+    agentId: agent.id,
+    callerNumber: '13900000009',
+    held: true,
+    muted: false,
+    conference: null,
+    transferredTo: null,
+    at: 2,
+  });
   const s = await r.connect(lead.token);
   t.equal((await s.nth<QueueSnapshot>('queue:snapshot')).agents.length, 2);
   t.match(await s.nth('call:controls'), { callId: 'call-9', agentId: agent.id, held: true }, 'the held call is sent on connect');

@@ -66,15 +66,26 @@ export class FakeCommands implements ConsoleCommands {
   withdraw = (callId: string, id: number) => this.act('withdraw', [callId, id], undefined);
   // In-call controls (contract-controls.ts).
   controls = new Map<number, CallControlsView>();
-  private cv = (id: number, callId: string, patch: Partial<CallControlsView> = {}): CallControlsView =>
-    ({ callId, agentId: id, callerNumber: '13900000000', held: false, muted: false, conference: null, transferredTo: null, at: 1, ...patch });
+  private cv = (id: number, callId: string, patch: Partial<CallControlsView> = {}): CallControlsView => ({
+    callId,
+    agentId: id,
+    callerNumber: '13900000000',
+    held: false,
+    muted: false,
+    conference: null,
+    transferredTo: null,
+    at: 1,
+    ...patch,
+  });
   callControls = (id: number) => this.controls.get(id) ?? null;
   hangup = (id: number, callId: string) => this.act('hangup', [id, callId], undefined);
   hold = (id: number, callId: string, held: boolean) => this.act('hold', [id, callId, held], this.cv(id, callId, { held }));
   mute = (id: number, callId: string, muted: boolean) => this.act('mute', [id, callId, muted], this.cv(id, callId, { muted }));
   sendDtmf = (id: number, callId: string, digits: string) => this.act('sendDtmf', [id, callId, digits], undefined);
-  transfer = (id: number, callId: string, unitId: string) => this.act('transfer', [id, callId, unitId], this.cv(id, callId, { transferredTo: { unitId, unitName: unitId } }));
-  conference = (id: number, callId: string, unitId: string) => this.act('conference', [id, callId, unitId], this.cv(id, callId, { conference: { unitId, unitName: unitId, state: 'dialing' } }));
+  transfer = (id: number, callId: string, unitId: string) =>
+    this.act('transfer', [id, callId, unitId], this.cv(id, callId, { transferredTo: { unitId, unitName: unitId } }));
+  conference = (id: number, callId: string, unitId: string) =>
+    this.act('conference', [id, callId, unitId], this.cv(id, callId, { conference: { unitId, unitName: unitId, state: 'dialing' } }));
   dropConference = (id: number, callId: string) => this.act('dropConference', [id, callId], this.cv(id, callId));
 }
 
@@ -107,7 +118,10 @@ export interface Rig {
 let seq = 0;
 
 /** `realtime`: options of attachRealtime (e.g. `leadUpdateMs`; default 0, each lead change at once). */
-export async function rig(t: { teardown(fn: () => unknown): void }, opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number; leadChunk?: number } } = {}): Promise<Rig> {
+export async function rig(
+  t: { teardown(fn: () => unknown): void },
+  opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number; leadChunk?: number } } = {},
+): Promise<Rig> {
   // Realtime must close before the app closes the HTTP server (open websockets would hold it).
   const appTeardowns: Array<() => unknown> = [];
   const app = await testApp({ teardown: (fn) => appTeardowns.push(fn) }, { overrides: { realtime: false } });

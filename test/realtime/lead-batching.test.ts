@@ -59,8 +59,16 @@ t.test('a burst of changes reaches leads as one merged update per tick; the agen
   await sl.nth('queue:delta', 2);
   const [first, second] = deltas(sl);
   t.ok(first!.at >= t0 && second!.at >= first!.at, "each update's at: its newest change's (here the agent's, stamped now)");
-  t.same(first, { seq: 1, at: first!.at, upsertWaiting: [waiting('x', 'ringing')], agents: [view(a.id, 'ringing')] }, 'the first burst, merged: x in its last stage');
-  t.same(second, { seq: 2, at: second!.at, removeWaiting: ['x'], upsertWaiting: [waiting('y', 'greeting')], agents: [{ ...view(a.id, 'on_call'), callId: 'x' }] }, 'the second burst waits for the tick, merged');
+  t.same(
+    first,
+    { seq: 1, at: first!.at, upsertWaiting: [waiting('x', 'ringing')], agents: [view(a.id, 'ringing')] },
+    'the first burst, merged: x in its last stage',
+  );
+  t.same(
+    second,
+    { seq: 2, at: second!.at, removeWaiting: ['x'], upsertWaiting: [waiting('y', 'greeting')], agents: [{ ...view(a.id, 'on_call'), callId: 'x' }] },
+    'the second burst waits for the tick, merged',
+  );
   t.ok(timeOf(sl, leadAt, 'queue:delta', 1)! - t0 < 200, 'the first change after a quiet spell goes out at once');
   t.ok(timeOf(sl, leadAt, 'queue:delta', 2)! - t0 >= 380, `the next one a tick (400 ms) after it (${timeOf(sl, leadAt, 'queue:delta', 2)! - t0} ms)`);
   t.ok(timeOf(sa, agentAt, 'call:update', 2)! - t0 < 250, `the agent's answered update is not held back (${timeOf(sa, agentAt, 'call:update', 2)! - t0} ms)`);
@@ -73,8 +81,14 @@ t.test('a burst of changes reaches leads as one merged update per tick; the agen
     t.notOk(gap, `update ${d.seq} follows on`);
     page = next;
   }
-  t.same(page.waiting.map((w) => [w.callId, w.stage]), [['y', 'greeting']]);
-  t.same(page.agents.map((x: AgentView) => [x.agentId, x.state, x.callId]), [[a.id, 'on_call', 'x']]);
+  t.same(
+    page.waiting.map((w) => [w.callId, w.stage]),
+    [['y', 'greeting']],
+  );
+  t.same(
+    page.agents.map((x: AgentView) => [x.agentId, x.state, x.callId]),
+    [[a.id, 'on_call', 'x']],
+  );
   t.equal(page.callers['x'], '1380000x', "the answered caller's number is remembered");
   await sl.ask('sync');
   t.equal(sl.count('call:update'), 0, 'leads get no call:update');
@@ -92,7 +106,10 @@ t.test('call:controls to leads goes after the changes pending before it, not ahe
   r.events.emit('queue.changed', { at: 3, removeWaiting: ['p'] });
   r.events.emit('call.controls', { callId: 'q', agentId: a.id, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 4 });
   await sl.nth('call:controls');
-  const order = sl.received.filter((x) => x.event !== 'queue:stats').slice(-2).map((x) => x.event);
+  const order = sl.received
+    .filter((x) => x.event !== 'queue:stats')
+    .slice(-2)
+    .map((x) => x.event);
   t.same(order, ['queue:delta', 'call:controls'], 'the pending update first');
   t.same(deltas(sl)[1], { seq: 2, at: 3, removeWaiting: ['p'], endedCalls: ['p'] });
   t.ok(Date.now() - t0 < 500, 'sent with the controls, not a tick later');
@@ -117,11 +134,20 @@ t.test('an update is written a few consoles per turn of the event loop; later me
   r.events.emit('queue.changed', { at: 3, removeWaiting: ['k'] });
   for (const c of consoles) await c.nth('queue:delta', 2);
   for (const [i, c] of consoles.entries()) {
-    const seen = c.received.filter((x) => x.event === 'queue:delta' || x.event === 'call:controls').map((x) => (x.event === 'queue:delta' ? `delta ${(x.payload as LeadUpdate).seq}` : 'controls'));
+    const seen = c.received
+      .filter((x) => x.event === 'queue:delta' || x.event === 'call:controls')
+      .map((x) => (x.event === 'queue:delta' ? `delta ${(x.payload as LeadUpdate).seq}` : 'controls'));
     t.same(seen, ['delta 1', 'controls', 'delta 2'], `console ${i + 1}: in order`);
   }
-  t.ok(writes.every((w) => w.length <= 2), `at most 2 consoles per write (${writes.map((w) => w.length).join(', ')})`);
-  t.equal(writes.reduce((n, w) => n + w.length, 0), 15, 'three messages × five consoles, each once');
+  t.ok(
+    writes.every((w) => w.length <= 2),
+    `at most 2 consoles per write (${writes.map((w) => w.length).join(', ')})`,
+  );
+  t.equal(
+    writes.reduce((n, w) => n + w.length, 0),
+    15,
+    'three messages × five consoles, each once',
+  );
 });
 
 t.test('a lead console that falls behind gets no updates until it has drained, then a snapshot; updates go on from its seq', async (t) => {
@@ -163,12 +189,20 @@ t.test('a lead console that falls behind gets no updates until it has drained, t
   t.equal(caughtUp.at, 42, 'a fresh snapshot');
   const before = deltas(ss);
   t.ok(before.length < Math.max(sentToFine, deltas(sf).length), `fewer updates than the healthy console (${before.length} vs ${deltas(sf).length})`);
-  t.same(before.map((d) => d.seq), before.map((_, i) => i + 1), 'the updates it got before are consecutive');
+  t.same(
+    before.map((d) => d.seq),
+    before.map((_, i) => i + 1),
+    'the updates it got before are consecutive',
+  );
   t.ok(caughtUp.seq! >= before.length, `the snapshot carries the seq it covers (${caughtUp.seq})`);
   r.events.emit('queue.changed', { at: 1e6, removeWaiting: ['z'] });
   const next = await ss.nth<LeadUpdate>('queue:delta', before.length + 1);
   t.equal(next.seq, caughtUp.seq! + 1, 'the next update follows the snapshot');
-  t.same(deltas(sf).map((d) => d.seq), deltas(sf).map((_, i) => i + 1), 'the healthy console got every update, in order');
+  t.same(
+    deltas(sf).map((d) => d.seq),
+    deltas(sf).map((_, i) => i + 1),
+    'the healthy console got every update, in order',
+  );
 });
 
 t.test('SUNLINE_LEAD_UPDATE_MS: 150 by default, 0 to 5000, anything else refused', async (t) => {
@@ -182,7 +216,10 @@ t.test('SUNLINE_LEAD_UPDATE_MS: 150 by default, 0 to 5000, anything else refused
     } catch (e) {
       if (e instanceof EnvError) problems = e.problems;
     }
-    t.ok(problems.some((p) => p.startsWith('SUNLINE_LEAD_UPDATE_MS')), `'${bad}' refused`);
+    t.ok(
+      problems.some((p) => p.startsWith('SUNLINE_LEAD_UPDATE_MS')),
+      `'${bad}' refused`,
+    );
   }
 });
 
@@ -193,7 +230,12 @@ async function appRun(t: { teardown(fn: () => unknown): void }, setting: string)
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   await app.users.create({ username: 'lead', displayName: 'lead', role: 'shift_lead', password: 'long enough password' });
   const token = (await app.users.login('lead', 'long enough password'))!.token;
-  const client: Socket<ServerToClientEvents, ClientToServerEvents> = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `sunline_session=${token}` } });
+  const client: Socket<ServerToClientEvents, ClientToServerEvents> = connectClient(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { cookie: `sunline_session=${token}` },
+  });
   t.teardown(() => client.disconnect());
   const got: Array<{ d: LeadUpdate; at: number }> = [];
   client.on('queue:delta', (d) => got.push({ d, at: Date.now() }));
@@ -208,10 +250,18 @@ async function appRun(t: { teardown(fn: () => unknown): void }, setting: string)
 
 t.test('the setting acts: 250 ms merges the burst and holds the next change for the tick; 0 sends each change', async (t) => {
   const merged = await appRun(t, '250');
-  t.same(merged.got.map((g) => g.d.seq), [1, 2], 'two updates for seven changes');
+  t.same(
+    merged.got.map((g) => g.d.seq),
+    [1, 2],
+    'two updates for seven changes',
+  );
   t.same(merged.got[1]!.d.removeWaiting, ['w']);
   t.ok(merged.got[1]!.at - merged.t0 >= 230, `the second one a tick after the first (${merged.got[1]!.at - merged.t0} ms)`);
   const each = await appRun(t, '0');
-  t.same(each.got.map((g) => g.d.seq), [1, 2, 3, 4, 5, 6, 7], 'one update per change');
+  t.same(
+    each.got.map((g) => g.d.seq),
+    [1, 2, 3, 4, 5, 6, 7],
+    'one update per change',
+  );
   t.ok(each.got[6]!.at - each.t0 < 200, 'none held back');
 });

@@ -82,7 +82,10 @@ t.test('the page: a gap in seq is reported, the update is applied anyway; a snap
   t.equal(next.gap, false);
   const skipped = applyLeadUpdate(next, { seq: 7, at: 3, upsertWaiting: [caller('b')] });
   t.equal(skipped.gap, true, '6 is missing');
-  t.same(skipped.waiting.map((w) => w.callId), ['b']);
+  t.same(
+    skipped.waiting.map((w) => w.callId),
+    ['b'],
+  );
   s = applySnapshot(skipped, { at: 4, waiting: [], agents: [], seq: 9 });
   const old = applyLeadUpdate(s, { seq: 9, at: 3, upsertWaiting: [caller('c')] });
   t.same({ ...old, gap: undefined }, { ...s, gap: undefined }, 'an update the snapshot already holds (sent before it, arriving after) is skipped');
@@ -116,7 +119,8 @@ function randomEvents(r: () => number, n: number): Event[] {
     const at = 1000 + i;
     const k = r();
     // Ties of priority and arrival on purpose: their order on the page is the order of upserts.
-    const waiting = () => caller(pick(ids), { stage: pick(stages), priority: pick([0, 0, 5]), enteredAt: pick([100, 100, 200]), callerNumber: `13${Math.floor(r() * 3)}` });
+    const waiting = () =>
+      caller(pick(ids), { stage: pick(stages), priority: pick([0, 0, 5]), enteredAt: pick([100, 100, 200]), callerNumber: `13${Math.floor(r() * 3)}` });
     if (k < 0.45) {
       const d: QueueDelta = { at };
       if (r() < 0.7) d.upsertWaiting = Array.from({ length: 1 + Math.floor(r() * 2) }, waiting);
@@ -128,7 +132,16 @@ function randomEvents(r: () => number, n: number): Event[] {
       events.push({ kind: 'ended', callId: pick(ids), at });
     } else {
       const callId = pick(ids);
-      const view: CallControlsView = { callId, agentId: 1, callerNumber: '139', held: r() < 0.5, muted: false, conference: null, transferredTo: r() < 0.2 ? { unitId: 'u', unitName: 'U' } : null, at };
+      const view: CallControlsView = {
+        callId,
+        agentId: 1,
+        callerNumber: '139',
+        held: r() < 0.5,
+        muted: false,
+        conference: null,
+        transferredTo: r() < 0.2 ? { unitId: 'u', unitName: 'U' } : null,
+        at,
+      };
       events.push({ kind: 'controls', view });
     }
   }

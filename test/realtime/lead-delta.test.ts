@@ -24,21 +24,38 @@ const agent = (agentId: number, displayName: string, state: AgentView['state'] =
 
 t.test('callers in app_queue order: higher priority first, then who came first', async (t) => {
   let s = applyDelta({ waiting: [], agents: [] }, { at: 1, upsertWaiting: [caller('a', 0, 100), caller('b', 0, 50), caller('c', 10, 200)] });
-  t.same(s.waiting.map((w) => w.callId), ['c', 'b', 'a']);
+  t.same(
+    s.waiting.map((w) => w.callId),
+    ['c', 'b', 'a'],
+  );
   s = applyDelta(s, { at: 2, upsertWaiting: [{ ...caller('a', 50, 100), offeredTo: 7 }] });
-  t.same(s.waiting.map((w) => w.callId), ['a', 'c', 'b'], 'a raised priority moves up');
+  t.same(
+    s.waiting.map((w) => w.callId),
+    ['a', 'c', 'b'],
+    'a raised priority moves up',
+  );
   t.equal(s.waiting[0]!.offeredTo, 7, 'the upsert replaces the old view');
   s = applyDelta(s, { at: 3, removeWaiting: ['c', 'unknown'] });
-  t.same(s.waiting.map((w) => w.callId), ['a', 'b']);
+  t.same(
+    s.waiting.map((w) => w.callId),
+    ['a', 'b'],
+  );
 });
 
 t.test('agents upserted by id and sorted by name; a logged-out agent leaves the list', async (t) => {
   let s = applyDelta({ waiting: [], agents: [] }, { at: 1, agents: [agent(2, 'Bob'), agent(1, 'Alice'), agent(3, 'Alice')] });
-  t.same(s.agents.map((a) => a.agentId), [1, 3, 2], 'by name, then id');
+  t.same(
+    s.agents.map((a) => a.agentId),
+    [1, 3, 2],
+    'by name, then id',
+  );
   s = applyDelta(s, { at: 2, agents: [agent(1, 'Alice', 'paused')] });
   t.equal(s.agents.find((a) => a.agentId === 1)?.state, 'paused');
   t.equal(s.agents.length, 3, 'no duplicate');
   s = applyDelta(s, { at: 3, agents: [agent(2, 'Bob', 'logged_out')] });
-  t.same(s.agents.map((a) => a.agentId), [1, 3]);
+  t.same(
+    s.agents.map((a) => a.agentId),
+    [1, 3],
+  );
   t.same(s.waiting, [], 'callers untouched');
 });

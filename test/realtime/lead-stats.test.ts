@@ -25,7 +25,12 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
     return (await app.users.login(username, 'long enough password'))!.token;
   };
   const connect = async (token: string) => {
-    const client: Client = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `sunline_session=${token}` } });
+    const client: Client = connectClient(url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: `sunline_session=${token}` },
+    });
     t.teardown(() => client.disconnect());
     const stats: QueueStats[] = [];
     client.on('queue:stats', (s) => stats.push(s));
@@ -59,10 +64,23 @@ t.test('leads get queue:stats on connect, on sync and after calls change; agents
 
   // A call enters (as the call centre records it) and the queue changes: one push, with the call.
   const repo = new CallsRepository(app.db.db, new WorkOrdersService(app.db.db));
-  repo.createInbound({ callId: 'c-1', channelId: 'ch-1', callerPhone: '13800138000', callerName: null, dialled: '12315', hotline: '12315', at: Date.now(), state: 'entered' });
+  repo.createInbound({
+    callId: 'c-1',
+    channelId: 'ch-1',
+    callerPhone: '13800138000',
+    callerName: null,
+    dialled: '12315',
+    hotline: '12315',
+    at: Date.now(),
+    state: 'entered',
+  });
   app.events.emit('queue.changed', { at: Date.now() });
   await until('stats pushed after a change', () => lead.stats.length === 3 && admin.stats.length === 2);
-  t.match(lead.stats[2], { callsIn: 1, byHotline: [{ hotline: '12315', callsIn: 1, name: { zh: String, en: String } }] }, 'with the hotline name from numbers.yaml');
+  t.match(
+    lead.stats[2],
+    { callsIn: 1, byHotline: [{ hotline: '12315', callsIn: 1, name: { zh: String, en: String } }] },
+    'with the hotline name from numbers.yaml',
+  );
 
   await agent.client.emitWithAck('sync');
   await new Promise((r) => setTimeout(r, 300));

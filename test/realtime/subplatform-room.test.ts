@@ -7,7 +7,10 @@ import { testApp } from '../helpers/app.js';
 
 t.test('unitRoomsFor: own unit, plus the overseen units without repeats', async (t) => {
   t.same(unitRoomsFor('a'), ['unit:a']);
-  t.same(unitRoomsFor('county', () => ['county', 'x', 'y']), ['unit:county', 'unit:x', 'unit:y']);
+  t.same(
+    unitRoomsFor('county', () => ['county', 'x', 'y']),
+    ['unit:county', 'unit:x', 'unit:y'],
+  );
 });
 
 t.test('county sub-platform staff get the deadline warnings of their whole subtree, live, through the real app', async (t) => {
@@ -38,7 +41,14 @@ t.test('county sub-platform staff get the deadline warnings of their whole subtr
   const otherCounty = await connect('wuxing', 'wx-gov');
   const cityUnit = await connect('amr', 'city-amr');
 
-  const warn = (orderId: number, leadUnitId: string): DeadlineWarning => ({ orderId, number: `HZ-20261126-00000${orderId}`, kind: 'due_soon', deadlineAt: 1, leadUnitId, at: 2 });
+  const warn = (orderId: number, leadUnitId: string): DeadlineWarning => ({
+    orderId,
+    number: `HZ-20261126-00000${orderId}`,
+    kind: 'due_soon',
+    deadlineAt: 1,
+    leadUnitId,
+    at: 2,
+  });
   app.events.emit('workorder.deadline', warn(1, 'dq-moganshan-gov')); // a township in 德清
   app.events.emit('workorder.deadline', warn(2, 'dq-amr')); // a county department in 德清
   app.events.emit('workorder.deadline', warn(3, 'wx-gov')); // another county
@@ -51,7 +61,15 @@ t.test('county sub-platform staff get the deadline warnings of their whole subtr
   await new Promise((r) => setTimeout(r, 150)); // anything extra would arrive by now
 
   t.same(county.map((w) => w.orderId).sort(), [1, 2, 4], 'the sub-platform hears its whole subtree, each warning once');
-  t.same(townUnit.map((w) => w.orderId), [1], 'a township unit hears only its own');
-  t.same(otherCounty.map((w) => w.orderId), [3], 'another county hears only its own');
+  t.same(
+    townUnit.map((w) => w.orderId),
+    [1],
+    'a township unit hears only its own',
+  );
+  t.same(
+    otherCounty.map((w) => w.orderId),
+    [3],
+    'another county hears only its own',
+  );
   t.same(cityUnit, [], 'a city department above the county hears nothing of it');
 });

@@ -92,7 +92,10 @@ t.test('Asterisk restart under both clients: both reconnect by themselves and re
   const amiUp = next(ami, 'connected', 60_000);
   const ariDown = next(ari, 'disconnected', 30_000);
   const ariResynced = next(ari, 'resynced', 60_000);
-  const pending = ami.action('Ping', {}, { timeoutMs: 30_000 }).then(() => 'resolved', (e: unknown) => (e as TelephonyError).code);
+  const pending = ami.action('Ping', {}, { timeoutMs: 30_000 }).then(
+    () => 'resolved',
+    (e: unknown) => (e as TelephonyError).code,
+  );
   await ast.restart();
   await Promise.all([amiDown, ariDown]);
   await Promise.all([amiUp, ariResynced]);

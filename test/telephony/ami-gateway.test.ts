@@ -79,7 +79,8 @@ class FakeAmi {
       case 'queuestatus':
         sock.write(fmt({ Response: 'Success', ...id, EventList: 'start', Message: 'Queue status will follow' }));
         sock.write(fmt({ Event: 'QueueParams', Queue: '12345', Max: '0', Strategy: 'rrmemory', Calls: '1', ...id }));
-        for (const m of this.members) sock.write(fmt({ Event: 'QueueMember', Queue: '12345', Name: 'agent', Location: m.split('/').slice(1).join('/'), Paused: '0', ...id }));
+        for (const m of this.members)
+          sock.write(fmt({ Event: 'QueueMember', Queue: '12345', Name: 'agent', Location: m.split('/').slice(1).join('/'), Paused: '0', ...id }));
         sock.write(fmt({ Event: 'QueueEntry', Queue: '12345', Position: '1', CallerIDNum: '13812345678', ...id }));
         return void sock.write(fmt({ Event: 'QueueStatusComplete', ...id, EventList: 'Complete', ListItems: String(2 + this.members.size) }));
       case 'hang':
@@ -91,13 +92,24 @@ class FakeAmi {
 }
 
 function fmt(fields: Block): string {
-  return Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n';
+  return (
+    Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n') + '\r\n\r\n'
+  );
 }
 
 function gateway(port: number, extra: Partial<ConstructorParameters<typeof AmiGateway>[0]> = {}) {
   return new AmiGateway({
-    host: '127.0.0.1', port, username: 'sunline', password: 'pw', logger: pino({ level: 'silent' }),
-    backoff: { initialMs: 20, maxMs: 200 }, actionIdPrefix: 'test', keepAliveMs: 0, ...extra,
+    host: '127.0.0.1',
+    port,
+    username: 'sunline',
+    password: 'pw',
+    logger: pino({ level: 'silent' }),
+    backoff: { initialMs: 20, maxMs: 200 },
+    actionIdPrefix: 'test',
+    keepAliveMs: 0,
+    ...extra,
   });
 }
 
@@ -120,17 +132,37 @@ async function setup(t: Test, extra: Parameters<typeof gateway>[1] = {}) {
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
-  return p.then(() => 'resolved', (e: unknown) => (e instanceof TelephonyError ? e.code : `other: ${String(e)}`));
+  return p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof TelephonyError ? e.code : `other: ${String(e)}`),
+  );
 }
 
 t.test('logs in, sends our ActionIDs and typed queue fields, returns the response', async (t) => {
   const { srv, ami } = await setup(t);
   t.match(ami.health(), { ok: true, state: 'open' });
-  const res = await ami.queues.add({ queue: '12345', interface: 'Local/agent-7@agents', memberName: '李四', stateInterface: 'Stasis:agent-7', penalty: 1, paused: true, reason: 'training' });
+  const res = await ami.queues.add({
+    queue: '12345',
+    interface: 'Local/agent-7@agents',
+    memberName: '李四',
+    stateInterface: 'Stasis:agent-7',
+    penalty: 1,
+    paused: true,
+    reason: 'training',
+  });
   t.equal(res.response.response, 'Success');
   t.match(res.response.actionid, /^test-\d+$/);
   const sent = srv.actions.at(-1)!;
-  t.match(sent, { action: 'QueueAdd', queue: '12345', interface: 'Local/agent-7@agents', membername: '李四', stateinterface: 'Stasis:agent-7', penalty: '1', paused: 'true', reason: 'training' });
+  t.match(sent, {
+    action: 'QueueAdd',
+    queue: '12345',
+    interface: 'Local/agent-7@agents',
+    membername: '李四',
+    stateinterface: 'Stasis:agent-7',
+    penalty: '1',
+    paused: 'true',
+    reason: 'training',
+  });
   t.equal(sent.actionid, res.response.actionid, 'ActionID echoed and matched');
   const login = srv.actions.find((a) => a.action?.toLowerCase() === 'login')!;
   t.match(login, { event: 'on' }, 'asterisk-manager quirk: it sends `Event: on`…');
@@ -152,7 +184,10 @@ t.test('list actions are collected until EventList: Complete and not forwarded a
   await ami.queues.add({ queue: '12345', interface: 'Local/a@x' });
   const st = await ami.queues.status('12345');
   t.equal(st.queues[0]?.strategy, 'rrmemory');
-  t.same(st.members.map((m) => m.location), ['Local/a@x']);
+  t.same(
+    st.members.map((m) => m.location),
+    ['Local/a@x'],
+  );
   t.equal(st.entries[0]?.position, '1');
   t.same(forwarded, []);
   t.equal((await ami.list('QueueStatus')).length, 3, 'generic list() returns the items only');

@@ -72,8 +72,13 @@ function channel(id: string, number = '13812345678'): Partial<Channel> {
 
 function client(port: number, extra: Partial<ConstructorParameters<typeof AriClient>[0]> = {}) {
   return new AriClient({
-    url: `http://127.0.0.1:${port}`, username: 'u', password: 'p', app: 'sunline',
-    logger: pino({ level: 'silent' }), backoff: fast, ...extra,
+    url: `http://127.0.0.1:${port}`,
+    username: 'u',
+    password: 'p',
+    app: 'sunline',
+    logger: pino({ level: 'silent' }),
+    backoff: fast,
+    ...extra,
   });
 }
 
@@ -90,8 +95,14 @@ t.test('connects, resyncs, and delivers typed events', async (t) => {
   ari.start();
   await connected;
   const [snap] = await resynced;
-  t.same(snap.channels.map((c) => c.id), ['c1']);
-  t.same(snap.bridges.map((b) => b.id), ['b1']);
+  t.same(
+    snap.channels.map((c) => c.id),
+    ['c1'],
+  );
+  t.same(
+    snap.bridges.map((b) => b.id),
+    ['b1'],
+  );
   t.equal(ast.upgrades[0]?.url, '/ari/events?app=sunline&subscribeAll=false');
   t.equal(ast.upgrades[0]?.auth, `Basic ${Buffer.from('u:p').toString('base64')}`);
   t.match(ari.health(), { ok: true, state: 'open' });
@@ -131,7 +142,11 @@ t.test('reconnects forever after Asterisk dies, then re-reads channels and bridg
   await ast.start();
   await reconnected;
   const [snap] = await resynced;
-  t.same(snap.channels.map((c) => c.id), ['c7', 'c8'], 'the snapshot is the new truth');
+  t.same(
+    snap.channels.map((c) => c.id),
+    ['c7', 'c8'],
+    'the snapshot is the new truth',
+  );
   t.equal(ari.health().ok, true);
   t.equal(ari.health().lastError, undefined);
 });
@@ -168,7 +183,10 @@ t.test('a failed resync is retried with backoff while the socket stays open', as
   ari.on('connected', () => connects++);
   ari.start();
   const [snap] = await next(ari, 'resynced');
-  t.same(snap.channels.map((c) => c.id), ['c1']);
+  t.same(
+    snap.channels.map((c) => c.id),
+    ['c1'],
+  );
   t.equal(ast.failLists, 0, 'both failures were seen');
   t.equal(connects, 1, 'no reconnect needed for a failed resync');
 });
@@ -224,7 +242,12 @@ t.test('close() stops reconnecting', async (t) => {
 
 t.test('debug logs carry events with caller numbers masked', async (t) => {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
   const ast = new FakeAsterisk();
   await ast.start();
   const ari = client(ast.port, { logger: pino({ level: 'debug' }, sink) });

@@ -11,10 +11,14 @@ t.test('maskNumber keeps a mobile number recognisable but not usable', async (t)
 
 t.test('ARI events: caller/connected numbers and names, free text; ids untouched', async (t) => {
   const e = {
-    type: 'StasisStart', args: ['inbound', '12315', 'cb:13812345678'],
+    type: 'StasisStart',
+    args: ['inbound', '12315', 'cb:13812345678'],
     channel: {
-      id: '1700000000.12', name: 'PJSIP/trunk-00000000', state: 'Ring',
-      caller: { name: '张三', number: '13812345678' }, connected: { name: '', number: '' },
+      id: '1700000000.12',
+      name: 'PJSIP/trunk-00000000',
+      state: 'Ring',
+      caller: { name: '张三', number: '13812345678' },
+      connected: { name: '', number: '' },
       dialplan: { context: 'from-trunk', exten: '12315', priority: 3, app_name: 'NoOp', app_data: 'from 13812345678' },
       channelvars: { SUNLINE_CALLER: '13812345678' },
     },
@@ -33,8 +37,13 @@ t.test('ARI events: caller/connected numbers and names, free text; ids untouched
 
 t.test('AMI events (lower-cased keys)', async (t) => {
   const r = redactNumbers({
-    event: 'QueueCallerJoin', uniqueid: '1700000000.12', calleridnum: '13812345678', calleridname: 'Wang',
-    connectedlinenum: '<unknown>', exten: 'agent-7', appdata: 'Sunline inbound: 12315 from 13812345678',
+    event: 'QueueCallerJoin',
+    uniqueid: '1700000000.12',
+    calleridnum: '13812345678',
+    calleridname: 'Wang',
+    connectedlinenum: '<unknown>',
+    exten: 'agent-7',
+    appdata: 'Sunline inbound: 12315 from 13812345678',
   });
   t.match(r, { calleridnum: '138****5678', calleridname: '***', connectedlinenum: '<unknown>', exten: 'agent-7', uniqueid: '1700000000.12' });
   t.equal(r.appdata, 'Sunline inbound: 12315 from 138****5678');

@@ -16,7 +16,10 @@ function next<K extends keyof AriClientEvents>(ari: AriClient, name: K, ms = 20_
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
-  return p.then(() => 'resolved', (e: unknown) => (e instanceof TelephonyError ? e.code : `other: ${String(e)}`));
+  return p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof TelephonyError ? e.code : `other: ${String(e)}`),
+  );
 }
 
 const ast = await startAsterisk();
@@ -46,13 +49,20 @@ t.test('a sipp call to 12315 arrives as a typed StasisStart; answer, play, bridg
   t.equal(e.channel.state, 'Ring');
   const id = e.channel.id;
 
-  t.ok((await ari.snapshot()).channels.some((c) => c.id === id), 'snapshot lists the live call');
+  t.ok(
+    (await ari.snapshot()).channels.some((c) => c.id === id),
+    'snapshot lists the live call',
+  );
   t.equal(await ari.channels.getChannelVar(id, 'SUNLINE_DIALLED'), '12315', 'inherited var read back');
   t.equal(await ari.channels.getChannelVar(id, 'SUNLINE_NOT_SET'), undefined, 'unset variable: 404 quirk → undefined');
   await ari.channels.setChannelVar(id, 'SUNLINE_HOTLINE', '12315');
   t.equal(await ari.channels.getChannelVar(id, 'SUNLINE_HOTLINE'), '12315');
 
-  const up = new Promise<void>((resolve) => ari.on('ChannelStateChange', (s) => { if (s.channel.id === id && s.channel.state === 'Up') resolve(); }));
+  const up = new Promise<void>((resolve) =>
+    ari.on('ChannelStateChange', (s) => {
+      if (s.channel.id === id && s.channel.state === 'Up') resolve();
+    }),
+  );
   await ari.channels.answer(id);
   await up;
   t.equal((await ari.channels.get(id)).state, 'Up');

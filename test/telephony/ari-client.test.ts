@@ -9,7 +9,12 @@ import { pino } from 'pino';
 import { AriClient } from '../../src/telephony/ari/index.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
 
-interface Seen { method: string; url: string; auth: string | undefined; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  auth: string | undefined;
+  body: string;
+}
 
 /** Answers from a route table `METHOD /path` → [status, body]; records every request. */
 async function fakeAri(routes: Record<string, [number, unknown] | 'hang'>) {
@@ -28,7 +33,15 @@ async function fakeAri(routes: Record<string, [number, unknown] | 'hang'>) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 function client(url: string, timeoutMs = 2000) {
@@ -120,7 +133,9 @@ t.test('no answer in time → ASTERISK_TIMEOUT', async (t) => {
 t.test('connection refused → ASTERISK_UNAVAILABLE', async (t) => {
   const srv = await fakeAri({});
   await srv.close(); // the port is now free: nothing listens there
-  const err = await client(srv.url).asterisk.info().catch((e: unknown) => e);
+  const err = await client(srv.url)
+    .asterisk.info()
+    .catch((e: unknown) => e);
   t.equal((err as TelephonyError).code, 'ASTERISK_UNAVAILABLE');
   t.equal((err as TelephonyError).statusCode, 503);
   t.equal((err as TelephonyError).detail, 'ECONNREFUSED');

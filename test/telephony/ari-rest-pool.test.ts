@@ -56,13 +56,26 @@ async function flakyAri(o: Options = {}) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     stats: () => ({ open, maxOpen, opened, closed }),
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
 const log = pino({ level: 'silent' });
 function client(url: string, extra: Partial<ConstructorParameters<typeof AriClient>[0]> = {}) {
-  return new AriClient({ url, username: 'u', password: 'p', app: 'sunline', logger: log, requestTimeoutMs: 1000, requestRetryBackoff: { initialMs: 5, maxMs: 20 }, ...extra });
+  return new AriClient({
+    url,
+    username: 'u',
+    password: 'p',
+    app: 'sunline',
+    logger: log,
+    requestTimeoutMs: 1000,
+    requestRetryBackoff: { initialMs: 5, maxMs: 20 },
+    ...extra,
+  });
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -83,7 +96,7 @@ t.test('a GET whose connection Asterisk closes without an answer is sent again',
   t.same(srv.seen, ['GET /ari/channels', 'GET /ari/channels', 'GET /ari/channels']);
 });
 
-t.test('the front door\'s POSTs that are safe twice are retried: answer, variables, continue', async (t) => {
+t.test("the front door's POSTs that are safe twice are retried: answer, variables, continue", async (t) => {
   const calls: Array<[string, (ari: AriClient) => Promise<unknown>]> = [
     ['POST /ari/channels/c1/answer', (ari) => ari.channels.answer('c1')],
     ['POST /ari/channels/c1/variable', (ari) => ari.channels.setChannelVar('c1', '__SUNLINE_CALL_ID', 'x')],

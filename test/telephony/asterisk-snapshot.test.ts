@@ -14,7 +14,12 @@ import type { AriClient, Bridge, Channel } from '../../src/telephony/ari/index.j
 import type { AmiGateway } from '../../src/telephony/ami/index.js';
 
 const channel = (id: string, name: string, app: string, appData = '') =>
-  ({ id, name, caller: { number: '13900000000', name: '' }, dialplan: { context: 'default', exten: 's', priority: 1, app_name: app, app_data: appData } }) as unknown as Channel;
+  ({
+    id,
+    name,
+    caller: { number: '13900000000', name: '' },
+    dialplan: { context: 'default', exten: 's', priority: 1, app_name: app, app_data: appData },
+  }) as unknown as Channel;
 
 const list = [
   channel('caller', 'PJSIP/trunk-00000001', 'Stasis', 'sunline,inbound,12315'),
@@ -33,21 +38,33 @@ const bridges = [
   { id: 'b2', name: 'someone-elses', channels: ['x'] },
 ] as unknown as Bridge[];
 
-t.test('the snapshot: our app\'s channels with their kind and arguments, the legs among them, our bridges', async (t) => {
+t.test("the snapshot: our app's channels with their kind and arguments, the legs among them, our bridges", async (t) => {
   const snap = snapshotOf('sunline', list, bridges, []);
-  t.same(snap.stasis.map((c) => [c.channelId, c.kind, c.arg]), [
-    ['caller', 'inbound', '12315'],
-    ['survey', 'survey', '3f1c'],
-    ['leg', 'agent', '2'],
-    ['old-leg', 'agent', '4'],
-    ['unit', 'unit', '3f1d'],
-  ]);
+  t.same(
+    snap.stasis.map((c) => [c.channelId, c.kind, c.arg]),
+    [
+      ['caller', 'inbound', '12315'],
+      ['survey', 'survey', '3f1c'],
+      ['leg', 'agent', '2'],
+      ['old-leg', 'agent', '4'],
+      ['unit', 'unit', '3f1d'],
+    ],
+  );
   t.same(snap.agentLegs, [
     { channelId: 'leg', agentId: 2, callId: '3f1d', callerChannelId: 'caller' },
     { channelId: 'old-leg', agentId: 4, callId: null, callerChannelId: null },
   ]);
   t.same(snap.unitLegs, [{ channelId: 'unit', callId: '3f1d', unitId: 'city-amr' }]);
-  t.same(snap.bridges, [{ bridgeId: 'b1', name: 'agent-leg-leg', channels: [{ id: 'leg', helper: false }, { id: 'media', helper: true }] }]);
+  t.same(snap.bridges, [
+    {
+      bridgeId: 'b1',
+      name: 'agent-leg-leg',
+      channels: [
+        { id: 'leg', helper: false },
+        { id: 'media', helper: true },
+      ],
+    },
+  ]);
   t.equal(snap.channels.size, list.length);
 });
 
@@ -69,10 +86,23 @@ t.test('Switchboard.snapshot reads Asterisk once: one channel list, one bridge l
 });
 
 t.test('outage records as the dialplan writes them', async (t) => {
-  t.same(parseOutageRecord('1733.5', '1733390000:12315:1733390042:queue:138:0000'), {
-    channelId: '1733.5', enteredAt: 1733390000_000, dialled: '12315', endedAt: 1733390042_000, where: 'queue', callerNumber: '138:0000',
-  }, 'the caller number is the rest, whatever it holds');
-  t.same(parseOutageRecord('1733.6', '1733390000:12328:::'), { channelId: '1733.6', enteredAt: 1733390000_000, dialled: '12328', endedAt: null, where: 'front_door', callerNumber: '' }, 'not ended yet');
+  t.same(
+    parseOutageRecord('1733.5', '1733390000:12315:1733390042:queue:138:0000'),
+    {
+      channelId: '1733.5',
+      enteredAt: 1733390000_000,
+      dialled: '12315',
+      endedAt: 1733390042_000,
+      where: 'queue',
+      callerNumber: '138:0000',
+    },
+    'the caller number is the rest, whatever it holds',
+  );
+  t.same(
+    parseOutageRecord('1733.6', '1733390000:12328:::'),
+    { channelId: '1733.6', enteredAt: 1733390000_000, dialled: '12328', endedAt: null, where: 'front_door', callerNumber: '' },
+    'not ended yet',
+  );
   t.equal(parseOutageRecord('1733.7', 'garbage'), null);
   t.equal(parseOutageRecord('1733.8', '17x:12345:::1'), null);
   t.equal(parseOutageRecord('', '1733390000:12345:::1'), null);

@@ -52,8 +52,13 @@ t.test('hold moves the leg to a holding bridge with MOH; unhold brings it back',
   t.equal(await ctl.hold('leg', 'ab'), 'hb');
   await ctl.unhold('leg', 'ab', 'hb');
   t.same(calls, [
-    'bridges.create', 'bridges.removeChannel ab leg', 'bridges.addChannel hb leg', 'bridges.startMoh hb default',
-    'bridges.removeChannel hb leg', 'bridges.addChannel ab leg', 'bridges.destroy hb',
+    'bridges.create',
+    'bridges.removeChannel ab leg',
+    'bridges.addChannel hb leg',
+    'bridges.startMoh hb default',
+    'bridges.removeChannel hb leg',
+    'bridges.addChannel ab leg',
+    'bridges.destroy hb',
   ]);
 });
 

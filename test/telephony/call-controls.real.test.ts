@@ -50,11 +50,13 @@ t.test('in-call controls through a real Asterisk', async (t) => {
   const ami = app.calls.ami!;
   const dtmfSent: { channel: string; uniqueid: string; digit: string }[] = [];
   const onAmi = (e: AmiEvent) => {
-    if (e.event === 'DTMFEnd' && e['direction'] === 'Sent') dtmfSent.push({ channel: String(e['channel']), uniqueid: String(e['uniqueid']), digit: String(e['digit']) });
+    if (e.event === 'DTMFEnd' && e['direction'] === 'Sent')
+      dtmfSent.push({ channel: String(e['channel']), uniqueid: String(e['uniqueid']), digit: String(e['digit']) });
   };
   ami.on('event', onAmi);
   t.teardown(() => void ami.off('event', onAmi));
-  const types = (callId: string) => (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
+  const types = (callId: string) =>
+    (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
   const unitCfg = app.config.current().org.units.find((u) => u.id === 'city-amr')!;
   t.ok(unitCfg.phone, 'the shipped org.yaml gives city-amr a phone');
 
@@ -106,7 +108,10 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     t.equal(resumed.held, false);
     const r = await agentBridge(callId);
     t.same(r.mine.channels, [r.leg], 'back in the agent bridge');
-    t.notOk(r.bridges.some((b) => b.id === holding!.id), 'the holding bridge is gone');
+    t.notOk(
+      r.bridges.some((b) => b.id === holding!.id),
+      'the holding bridge is gone',
+    );
 
     // Mute (in Asterisk on the agent leg): state kept and shown.
     t.equal((await command<CallControlsView>(agent.socket, 'call:mute', { callId, muted: true })).muted, true);
@@ -118,7 +123,11 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     // DTMF towards the caller: Asterisk sends the keys on the caller's SIP channel.
     await command(agent.socket, 'call:dtmf', { callId, digits: '12#' });
     await until('keys sent to the caller', () => (dtmfSent.filter((d) => d.uniqueid === channelId).length >= 3 ? true : undefined), 10_000);
-    t.same(dtmfSent.filter((d) => d.uniqueid === channelId).map((d) => d.digit), ['1', '2', '#'], 'Asterisk sent 1 2 # to the caller');
+    t.same(
+      dtmfSent.filter((d) => d.uniqueid === channelId).map((d) => d.digit),
+      ['1', '2', '#'],
+      'Asterisk sent 1 2 # to the caller',
+    );
 
     // Three-way call: the unit answers and joins the agent's bridge.
     const joined = next(agent.socket, 'call:controls', (v) => v.callId === callId && v.conference?.state === 'up', 20_000);
@@ -140,12 +149,18 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     await asterisk.cli('rtp set debug on');
     await command(agent.socket, 'call:dtmf', { callId, digits: '5' });
     const toUnit = `Sent RTP DTMF packet to ${asterisk.sip.host}:${unit.port + 2}`;
-    await until('key sent to the unit', () => (fs.readFileSync(path.join(asterisk.instDir, 'log', 'messages.log'), 'utf8').includes(toUnit) ? true : undefined), 10_000);
+    await until(
+      'key sent to the unit',
+      () => (fs.readFileSync(path.join(asterisk.instDir, 'log', 'messages.log'), 'utf8').includes(toUnit) ? true : undefined),
+      10_000,
+    );
     await asterisk.cli('rtp set debug off');
     t.pass('during the three-way call DTMF goes to the unit (RTP telephone-event to its media port)');
     const dropped = await command<CallControlsView>(agent.socket, 'call:conference_drop', { callId });
     t.equal(dropped.conference, null);
-    await until('unit leg hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((ch) => ch.id === unitChannel) ? undefined : true));
+    await until('unit leg hung up', async () =>
+      (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((ch) => ch.id === unitChannel) ? undefined : true,
+    );
     const d = await agentBridge(callId);
     t.same(d.mine.channels, [d.leg], 'agent and caller remain');
 
@@ -155,8 +170,17 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     await command(agent.socket, 'call:hangup', { callId });
     t.equal((await ended).reason, 'agent_hangup');
     await wrap;
-    t.same(types(callId).filter((x) => x !== 'greeted' && x !== 'queued'), ['entered', 'offered', 'answered', 'held', 'resumed', 'muted', 'unmuted', 'conference_started', 'conference_ended', 'hung_up']);
-    const survey = await until('caller in the survey', async () => ((await ari<{ id: string; dialplan: { context: string } }[]>(asterisk, 'GET', '/channels')).find((ch) => ch.id === channelId && ch.dialplan.context === 'survey') ? true : undefined));
+    t.same(
+      types(callId).filter((x) => x !== 'greeted' && x !== 'queued'),
+      ['entered', 'offered', 'answered', 'held', 'resumed', 'muted', 'unmuted', 'conference_started', 'conference_ended', 'hung_up'],
+    );
+    const survey = await until('caller in the survey', async () =>
+      (await ari<{ id: string; dialplan: { context: string } }[]>(asterisk, 'GET', '/channels')).find(
+        (ch) => ch.id === channelId && ch.dialplan.context === 'survey',
+      )
+        ? true
+        : undefined,
+    );
     t.ok(survey, 'the caller went on to the survey');
     t.equal(await failsWith(command(agent.socket, 'call:hangup', { callId }), 'CALL_NOT_FOUND'), 'CALL_NOT_FOUND', 'the call is over');
     call.kill();
@@ -177,7 +201,10 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     t.equal(unit.dialled().at(-1), unitCfg.phone);
     const caller = await ari<{ dialplan: { context: string } }>(asterisk, 'GET', `/channels/${channelId}`);
     t.equal(caller.dialplan.context, 'sunline-transfer', 'the caller is in the transfer context, talking to the unit');
-    const ev = sql.prepare("select agent_id, data from call_events where call_id = ? and type = 'transferred'").get(callId) as { agent_id: number; data: string };
+    const ev = sql.prepare("select agent_id, data from call_events where call_id = ? and type = 'transferred'").get(callId) as {
+      agent_id: number;
+      data: string;
+    };
     t.same([ev.agent_id, JSON.parse(ev.data)], [agent.id, { unitId: 'city-amr', phone: unitCfg.phone }], 'the transfer is logged on the call');
     const order = sql.prepare('select content from work_orders where call_id = ?').get(callId) as { content: string };
     t.match(order.content, unitCfg.name, 'the order notes the transfer');
@@ -196,8 +223,13 @@ t.test('in-call controls through a real Asterisk', async (t) => {
     const ended = next(agent.socket, 'call:update', (u) => u.callId === callId && u.state === 'ended');
     await ari(asterisk, 'DELETE', `/channels/${channelId}`);
     await ended;
-    await until('unit leg hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((ch) => ch.id === unitChannel) ? undefined : true));
+    await until('unit leg hung up', async () =>
+      (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((ch) => ch.id === unitChannel) ? undefined : true,
+    );
     t.equal(app.calls.center!.controls.current(agent.id), null, 'no controls left');
-    t.notOk((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.channels.includes(unitChannel)), 'no bridge holds the unit');
+    t.notOk(
+      (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.channels.includes(unitChannel)),
+      'no bridge holds the unit',
+    );
   });
 });

@@ -19,14 +19,19 @@ t.test('a caller who hangs up while waiting leaves an abandoned call and a misse
   const result = await call.done;
   t.equal(result.outcome, 'answered', 'the front door answered (greeting + queue), then the caller hung up');
   await gone;
-  const row = await until('call ended', () => app.db.sqlite.prepare("select * from calls where caller_phone = '13700001111' and state = 'ended'").get() as Record<string, unknown> | undefined);
+  const row = await until(
+    'call ended',
+    () => app.db.sqlite.prepare("select * from calls where caller_phone = '13700001111' and state = 'ended'").get() as Record<string, unknown> | undefined,
+  );
   t.equal(row['outcome'], 'abandoned');
   const types = (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(row['id']) as { type: string }[]).map((r) => r.type);
   t.same(types, ['entered', 'greeted', 'queued', 'abandoned']);
   const order = app.db.sqlite.prepare('select * from work_orders where call_id = ?').get(row['id']) as Record<string, unknown>;
   t.equal(order['status'], 'missed_call');
   t.equal(order['callback_due'], 1, 'the missed call carries a callback duty');
-  const history = (app.db.sqlite.prepare('select action, from_status, to_status from work_order_events where order_id = ? order by id').all(order['id']) as Record<string, unknown>[]);
+  const history = app.db.sqlite
+    .prepare('select action, from_status, to_status from work_order_events where order_id = ? order by id')
+    .all(order['id']) as Record<string, unknown>[];
   t.same(history, [
     { action: 'create', from_status: null, to_status: 'draft' },
     { action: 'abandon', from_status: 'draft', to_status: 'missed_call' },

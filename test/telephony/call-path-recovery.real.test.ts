@@ -19,7 +19,10 @@ t.test('server down: calls wait in the queue through the dialplan fallback and a
 
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
-  const row = await until('adopted', () => app.db.sqlite.prepare("select * from calls where caller_phone = '13500003333'").get() as Record<string, unknown> | undefined);
+  const row = await until(
+    'adopted',
+    () => app.db.sqlite.prepare("select * from calls where caller_phone = '13500003333'").get() as Record<string, unknown> | undefined,
+  );
   t.equal(row['dialled_number'], '12356', 'the dialled number comes from the channel (SUNLINE_DIALLED)');
   t.equal(row['state'], 'queued');
   const agent = await consoleFor(t, app, 'agent-c', 'agent');
@@ -52,7 +55,11 @@ t.test('Asterisk restarts under the server: gateways reconnect, agents are back 
   await down;
   await up;
   const snap = (await snapshot) as QueueSnapshot;
-  t.same(snap.agents.map((a) => [a.agentId, a.state]), [[agent.id, 'available']], 'fresh snapshot after the restart');
+  t.same(
+    snap.agents.map((a) => [a.agentId, a.state]),
+    [[agent.id, 'available']],
+    'fresh snapshot after the restart',
+  );
   await agentState;
   await until('agent re-added to app_queue', async () => /agent-d/.test(await asterisk.cli('queue show 12345')));
 
@@ -85,7 +92,10 @@ t.test('a broken numbers.yaml written while calls flow is refused; calls keep th
   fs.writeFileSync(file, broken.join('\n'));
   await rejected;
   const status = app.config.status();
-  t.match(status.lastError?.problems.map((p) => `${path.basename(p.file)}:${p.line}:${p.col} ${p.message}`).join('\n'), `numbers.yaml:${i + 1}:${broken[i]!.indexOf('nmae') + 1} unknown key "nmae"`);
+  t.match(
+    status.lastError?.problems.map((p) => `${path.basename(p.file)}:${p.line}:${p.col} ${p.message}`).join('\n'),
+    `numbers.yaml:${i + 1}:${broken[i]!.indexOf('nmae') + 1} unknown key "nmae"`,
+  );
 
   const offered = next(agent.socket, 'call:offered');
   const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13300005555', holdMs: 20_000 });

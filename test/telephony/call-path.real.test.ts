@@ -10,7 +10,10 @@ import { command, consoleFor, next, sandbox, server, until } from '../helpers/ca
 import type { AgentView, ScreenPop } from '../../src/contract/index.js';
 
 async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
-  const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  const res = await fetch(`${a.ari.url}/ari${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+  });
   if (res.status >= 400) throw new Error(`ARI ${method} ${path}: ${res.status}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
@@ -55,7 +58,9 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
     const order = app.db.sqlite.prepare('select * from work_orders where call_id = ?').get(pop.callId) as Record<string, unknown>;
     t.equal(order['id'], pop.draftOrder.id, 'the draft order belongs to the call');
     t.equal(order['agent_id'], agent.id, 'the order carries the agent');
-    const types = (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(pop.callId) as { type: string }[]).map((r) => r.type);
+    const types = (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(pop.callId) as { type: string }[]).map(
+      (r) => r.type,
+    );
     t.same(types, ['entered', 'greeted', 'queued', 'offered', 'answered'], 'call event log');
     const greeted = app.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'greeted'").get(pop.callId) as { data: string };
     t.same(JSON.parse(greeted.data), { played: true }, `${number}: its greeting prompt played`);
@@ -64,7 +69,10 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
     // Bridged: the agent leg sits in its Stasis bridge, and app_queue bridged the caller with
     // the member (Local;1): two bridges of two and one channels.
     const bridges = await ari<{ channels: string[] }[]>(asterisk, 'GET', '/bridges');
-    t.ok(bridges.some((b) => b.channels.length === 1), 'agent leg in its bridge');
+    t.ok(
+      bridges.some((b) => b.channels.length === 1),
+      'agent leg in its bridge',
+    );
     const channelId = row['channel_id'] as string;
     await until('caller bridged by app_queue', async () => / 2 +basic /.test(await asterisk.cli('bridge show all')));
 
@@ -81,7 +89,11 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
       // The last call: saving its order (answered on the spot) ends the wrap-up by itself.
       const back = next(agent.socket, 'agent:state', (a) => a.state === 'available');
       const save = (body: unknown) =>
-        fetch(`${app.url}/api/workorders/${pop.draftOrder.id}/actions`, { method: 'POST', headers: { cookie: agent.cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        fetch(`${app.url}/api/workorders/${pop.draftOrder.id}/actions`, {
+          method: 'POST',
+          headers: { cookie: agent.cookie, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const accepted = await save({ type: 'accept', fields: { category: 'consultation', subject: '公积金提取', content: '市民咨询公积金提取条件' } });
       t.equal(accepted.status, 200, 'the agent saves the order');
       t.equal(app.calls.commands.agentView(agent.id).state, 'wrap_up', 'accepting is only the first step: still in wrap-up');

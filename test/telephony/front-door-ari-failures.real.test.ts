@@ -18,7 +18,9 @@ import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } fr
 import { placeCall } from '../../tools/sipp.js';
 import { until } from '../helpers/call-path.js';
 
-interface Teardown { teardown(fn: () => unknown): void }
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
 
 const available = asteriskAvailable();
 if (!available.ok) throw new Error(available.reason);
@@ -89,7 +91,9 @@ t.test('REST pool below the session limit: a burst of callers all go the normal 
   const app = await server(t, { SUNLINE_ARI_MAX_CONNECTIONS: '2' });
   const numbers = await callersArrive(t, '139001000', 10, 1500);
   await allQueuedAndMarked(t, app, numbers, 30_000);
-  const greeted = app.db.sqlite.prepare("select count(*) as n from call_events e join calls c on c.id = e.call_id where e.type = 'greeted' and c.caller_phone like '139001000%'").get() as { n: number };
+  const greeted = app.db.sqlite
+    .prepare("select count(*) as n from call_events e join calls c on c.id = e.call_id where e.type = 'greeted' and c.caller_phone like '139001000%'")
+    .get() as { n: number };
   t.equal(greeted.n, numbers.length, 'every caller heard the greeting');
   t.equal(failures(app), 0, 'no ARI request failed: two sockets stay under a session limit of 4');
 });
@@ -122,7 +126,11 @@ t.test('REST requests never answered: the watchdog sends callers on after its th
   t.teardown(() => proxy.set({ mode: 'pass' }));
   const numbers = await callersArrive(t, '139004000', 4);
   // Timed from their arrival at our front door (sipp and Asterisk take seconds under load).
-  await until('callers at the front door', () => app.calls.center!.live.all().filter((c) => c.state === 'front_door').length === numbers.length || undefined, 15_000);
+  await until(
+    'callers at the front door',
+    () => app.calls.center!.live.all().filter((c) => c.state === 'front_door').length === numbers.length || undefined,
+    15_000,
+  );
   // ARI's 5 s timeout would let the front door give up only after about ten seconds.
   await allQueuedAndMarked(t, app, numbers, 6_000);
   t.equal(app.logs.filter((l) => l.msg === 'caller sent on to the queue over AMI' && l['why'] === 'no_progress').length, numbers.length);

@@ -12,8 +12,15 @@ import { until } from '../helpers/call-path.js';
 import { RestartMatrix, type Role } from '../helpers/restart-matrix.js';
 
 const phones: Record<Role | 'afterRestart', string> = {
-  answered: '13630000001', held: '13630000002', threeWay: '13630000003', transfer: '13630000004', survey: '13630000005',
-  ringing: '13630000006', queued: '13630000007', frontDoor: '13630000008', afterRestart: '13630000011',
+  answered: '13630000001',
+  held: '13630000002',
+  threeWay: '13630000003',
+  transfer: '13630000004',
+  survey: '13630000005',
+  ringing: '13630000006',
+  queued: '13630000007',
+  frontDoor: '13630000008',
+  afterRestart: '13630000011',
 };
 
 t.test('Asterisk restarts with calls in every state', async (t) => {
@@ -29,7 +36,10 @@ t.test('Asterisk restarts with calls in every state', async (t) => {
       await t.test(`${role}: the call is ended with its record`, async (t) => {
         const row = await ended(role);
         t.match(row, { id: c(role).callId, state: 'ended', outcome: 'answered' });
-        t.ok(m.events(c(role).callId).some((e) => e.type === 'hung_up'), 'a hung_up event');
+        t.ok(
+          m.events(c(role).callId).some((e) => e.type === 'hung_up'),
+          'a hung_up event',
+        );
         t.equal(m.rows(c(role).phone).length, 1, 'one call row');
       });
     }
@@ -45,8 +55,12 @@ t.test('Asterisk restarts with calls in every state', async (t) => {
 
     await t.test('in transfer and in the survey: the ended call keeps its one record', async (t) => {
       for (const role of ['transfer', 'survey'] as const) {
-        t.same(m.rows(c(role).phone).map((r) => [r.id, r.state]), [[c(role).callId, 'ended']], `${role}: one call row, ended`);
-        t.notOk((await m.channelByCaller(c(role).phone)), `${role}: the caller is gone with Asterisk`);
+        t.same(
+          m.rows(c(role).phone).map((r) => [r.id, r.state]),
+          [[c(role).callId, 'ended']],
+          `${role}: one call row, ended`,
+        );
+        t.notOk(await m.channelByCaller(c(role).phone), `${role}: the caller is gone with Asterisk`);
       }
       t.equal(m.events(c('survey').callId).filter((e) => e.type === 'survey').length, 0, 'no survey result (the caller was cut off)');
     });
@@ -58,10 +72,14 @@ t.test('Asterisk restarts with calls in every state', async (t) => {
         const state = await a.settled('agent state after the restart', (x) => x.state ?? undefined, 10_000).catch(() => null);
         t.ok(state && state.state !== 'logged_out', `${a.name} is logged in (${state?.state})`);
       }
-      const members = await until('members back in app_queue', async () => {
-        const show = await m.asterisk.cli('queue show 12345');
-        return agents.every((a) => show.includes(`agent-${a.id}@agents`)) ? show : undefined;
-      }, 20_000).catch(() => undefined);
+      const members = await until(
+        'members back in app_queue',
+        async () => {
+          const show = await m.asterisk.cli('queue show 12345');
+          return agents.every((a) => show.includes(`agent-${a.id}@agents`)) ? show : undefined;
+        },
+        20_000,
+      ).catch(() => undefined);
       t.ok(members, 'every logged-in agent is a member of 12345 again');
     });
 

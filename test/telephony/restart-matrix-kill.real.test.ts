@@ -10,8 +10,16 @@ import { RestartMatrix } from '../helpers/restart-matrix.js';
 import { afterServerRestart, outageCallers, type Phones } from '../helpers/restart-matrix-checks.js';
 
 const phones: Phones = {
-  answered: '13610000001', held: '13610000002', threeWay: '13610000003', transfer: '13610000004', survey: '13610000005',
-  ringing: '13610000006', queued: '13610000007', frontDoor: '13610000008', endedInOutage: '13610000009', waitingInOutage: '13610000010',
+  answered: '13610000001',
+  held: '13610000002',
+  threeWay: '13610000003',
+  transfer: '13610000004',
+  survey: '13610000005',
+  ringing: '13610000006',
+  queued: '13610000007',
+  frontDoor: '13610000008',
+  endedInOutage: '13610000009',
+  waitingInOutage: '13610000010',
 };
 
 t.test('kill -9 of our server with calls in every state', async (t) => {

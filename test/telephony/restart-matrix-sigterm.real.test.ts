@@ -10,8 +10,16 @@ import { RestartMatrix } from '../helpers/restart-matrix.js';
 import { afterServerRestart, outageCallers, type Phones } from '../helpers/restart-matrix-checks.js';
 
 const phones: Phones = {
-  answered: '13620000001', held: '13620000002', threeWay: '13620000003', transfer: '13620000004', survey: '13620000005',
-  ringing: '13620000006', queued: '13620000007', frontDoor: '13620000008', endedInOutage: '13620000009', waitingInOutage: '13620000010',
+  answered: '13620000001',
+  held: '13620000002',
+  threeWay: '13620000003',
+  transfer: '13620000004',
+  survey: '13620000005',
+  ringing: '13620000006',
+  queued: '13620000007',
+  frontDoor: '13620000008',
+  endedInOutage: '13620000009',
+  waitingInOutage: '13620000010',
 };
 
 t.test('SIGTERM of our server with calls in every state', async (t) => {
@@ -20,7 +28,11 @@ t.test('SIGTERM of our server with calls in every state', async (t) => {
     await m.stage(phones);
     t.equal(await m.stop('SIGTERM'), 0, 'stopped cleanly (exit 0)');
     const frontDoor = m.calls['frontDoor']!.channelId;
-    const drained = await until('front door caller in the queue', async () => ((await m.channel(frontDoor))?.dialplan.context === 'sunline-queue' ? true : undefined), 3000).catch(() => false);
+    const drained = await until(
+      'front door caller in the queue',
+      async () => ((await m.channel(frontDoor))?.dialplan.context === 'sunline-queue' ? true : undefined),
+      3000,
+    ).catch(() => false);
     t.ok(drained, 'the drain sent the caller at the front door on to the queue');
     await outageCallers(m, phones);
     await m.restart();

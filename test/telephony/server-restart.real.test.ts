@@ -44,8 +44,10 @@ async function started(t: Teardown, asterisk: AsteriskSandbox, env: Record<strin
   return app;
 }
 
-const callRow = (app: Sunline, id: string) => app.db.sqlite.prepare('select state, outcome from calls where id = ?').get(id) as { state: string; outcome: string | null };
-const eventTypes = (app: Sunline, id: string) => (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(id) as { type: string }[]).map((r) => r.type);
+const callRow = (app: Sunline, id: string) =>
+  app.db.sqlite.prepare('select state, outcome from calls where id = ?').get(id) as { state: string; outcome: string | null };
+const eventTypes = (app: Sunline, id: string) =>
+  (app.db.sqlite.prepare('select type from call_events where call_id = ? order by id').all(id) as { type: string }[]).map((r) => r.type);
 
 t.test('a caller queued before our restart is the same call after it', async (t) => {
   const asterisk = await sandbox(t);
@@ -54,7 +56,10 @@ t.test('a caller queued before our restart is the same call after it', async (t)
   const first = await started(t, asterisk, env);
   const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13500005555', holdMs: 60_000 });
   t.teardown(() => call.kill());
-  const row = await until('queued', () => first.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555' and state = 'queued'").get() as { id: string } | undefined);
+  const row = await until(
+    'queued',
+    () => first.db.sqlite.prepare("select id, state from calls where caller_phone = '13500005555' and state = 'queued'").get() as { id: string } | undefined,
+  );
   await first.close();
 
   const second = await started(t, asterisk, env);
@@ -88,7 +93,9 @@ t.test('a caller mid-greeting when we crash goes on to the queue as the same cal
 
   const second = await started(t, asterisk, env);
   await until('queued again', () => (callRow(second, live.callId).state === 'queued' ? true : undefined));
-  await until('in app_queue', async () => ((await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`)).dialplan.context === 'sunline-queue' ? true : undefined));
+  await until('in app_queue', async () =>
+    (await ari<AriChannel>(asterisk, 'GET', `/channels/${live.channelId}`)).dialplan.context === 'sunline-queue' ? true : undefined,
+  );
   t.same(second.db.sqlite.prepare("select count(*) as n from calls where caller_phone = '13500006666'").get(), { n: 1 }, 'one call row');
   const agent = await consoleFor(t, second, 'agent-g', 'agent');
   const offered = next(agent.socket, 'call:offered');
@@ -126,10 +133,19 @@ t.test('a call answered when we crash goes on: same agent, leg and bridge, still
 
   const second = await started(t, asterisk, env);
   const live = await until('the call is live again', () => second.calls.center!.live.get(pop.callId));
-  t.same([live.state, live.answeredBy, live.agentLeg, live.bridgeId, live.channelId], ['answered', agent.id, agentLeg, bridgeId, channelId], 'taken over as it was');
+  t.same(
+    [live.state, live.answeredBy, live.agentLeg, live.bridgeId, live.channelId],
+    ['answered', agent.id, agentLeg, bridgeId, channelId],
+    'taken over as it was',
+  );
   t.same(second.calls.commands.queueSnapshot().waiting, [], 'not shown as waiting');
-  await until('the stale helper channel hung up', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === snoop.id) ? undefined : true));
-  t.ok((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.id === bridgeId), "the agent's bridge is kept");
+  await until('the stale helper channel hung up', async () =>
+    (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === snoop.id) ? undefined : true,
+  );
+  t.ok(
+    (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.id === bridgeId),
+    "the agent's bridge is kept",
+  );
 
   const again = await consoleFor(t, second, 'agent-k', 'agent');
   const state = next(again.socket, 'agent:state');
@@ -139,56 +155,75 @@ t.test('a call answered when we crash goes on: same agent, leg and bridge, still
   t.same([(await controls).callId, (await controls).held, (await controls).muted], [pop.callId, true, false], 'still on hold');
 
   await command(again.socket, 'call:hold', { callId: pop.callId, held: false });
-  await until('the agent leg back in its bridge', async () => ((await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels.includes(agentLeg) ? true : undefined));
-  t.notOk((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name === `hold-${agentLeg}`), 'the holding bridge is gone');
+  await until('the agent leg back in its bridge', async () =>
+    (await ari<AriBridge>(asterisk, 'GET', `/bridges/${bridgeId}`)).channels.includes(agentLeg) ? true : undefined,
+  );
+  t.notOk(
+    (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name === `hold-${agentLeg}`),
+    'the holding bridge is gone',
+  );
   const ended = next(again.socket, 'call:update', (u) => u.callId === pop.callId && u.state === 'ended');
   const wrap = next(again.socket, 'agent:state', (a) => a.state === 'wrap_up');
   await command(again.socket, 'call:hangup', { callId: pop.callId });
   t.equal((await ended).reason, 'agent_hangup');
   await wrap;
-  await until('the caller goes on to the survey', async () => (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'));
-  t.same(eventTypes(second, pop.callId).filter((x) => x !== 'greeted' && x !== 'queued'), ['entered', 'offered', 'answered', 'held', 'resumed', 'hung_up']);
+  await until('the caller goes on to the survey', async () =>
+    (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'),
+  );
+  t.same(
+    eventTypes(second, pop.callId).filter((x) => x !== 'greeted' && x !== 'queued'),
+    ['entered', 'offered', 'answered', 'held', 'resumed', 'hung_up'],
+  );
   t.same(second.db.sqlite.prepare("select count(*) as n from calls where caller_phone = '13500009999'").get(), { n: 1 });
 });
 
-t.test('an answered call whose agent session is gone is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned', async (t) => {
-  const asterisk = await sandbox(t);
-  const env = dataDir(t);
-  const first = await started(t, asterisk, env);
-  const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-h', '13500007777');
-  // A second caller waits (nobody else is available) and hangs up while we are down.
-  const waiting = placeCall({ sip: asterisk.sip, number: '12356', callerId: '13500008888', holdMs: 60_000 });
-  t.teardown(() => waiting.kill());
-  const queued = await until('second caller queued', () => first.calls.center!.live.all().find((c) => c.callerNumber === '13500008888' && c.state === 'queued'));
-  const dbFile = first.db.file;
-  await crash(first);
-  // What a server without agent sessions (or a lost session row) leaves: the agent is not back.
-  const sqlite = new Database(dbFile);
-  sqlite.prepare('delete from agent_sessions where agent_id = ?').run(agent.id);
-  sqlite.close();
-  await ari(asterisk, 'DELETE', `/channels/${queued.channelId}`);
-  await until('second caller gone', async () => ((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === queued.channelId) ? undefined : true));
+t.test(
+  'an answered call whose agent session is gone is ended as server_restart; its leftovers in Asterisk are removed; a caller who hung up meanwhile is abandoned',
+  async (t) => {
+    const asterisk = await sandbox(t);
+    const env = dataDir(t);
+    const first = await started(t, asterisk, env);
+    const { agent, pop, agentLeg, bridgeId, channelId, snoop } = await answeredCall(t, asterisk, first, 'agent-h', '13500007777');
+    // A second caller waits (nobody else is available) and hangs up while we are down.
+    const waiting = placeCall({ sip: asterisk.sip, number: '12356', callerId: '13500008888', holdMs: 60_000 });
+    t.teardown(() => waiting.kill());
+    const queued = await until('second caller queued', () =>
+      first.calls.center!.live.all().find((c) => c.callerNumber === '13500008888' && c.state === 'queued'),
+    );
+    const dbFile = first.db.file;
+    await crash(first);
+    // What a server without agent sessions (or a lost session row) leaves: the agent is not back.
+    const sqlite = new Database(dbFile);
+    sqlite.prepare('delete from agent_sessions where agent_id = ?').run(agent.id);
+    sqlite.close();
+    await ari(asterisk, 'DELETE', `/channels/${queued.channelId}`);
+    await until('second caller gone', async () =>
+      (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).some((c) => c.id === queued.channelId) ? undefined : true,
+    );
 
-  const second = await started(t, asterisk, env);
-  await until('the answered call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
-  t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
-  const hungUp = second.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(pop.callId) as { data: string };
-  t.same(JSON.parse(hungUp.data), { reason: 'server_restart' });
-  await until('agent leg, snoop and bridge removed', async () => {
-    const ids = new Set((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).map((c) => c.id));
-    const bridges = await ari<AriBridge[]>(asterisk, 'GET', '/bridges');
-    return !ids.has(agentLeg) && !ids.has(snoop.id) && !bridges.some((b) => b.id === bridgeId) ? true : undefined;
-  });
-  const caller = await until('the caller goes on to the survey', async () => (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'));
-  t.ok(caller, 'the caller is not dropped: the dialplan goes on as after an agent hang-up');
+    const second = await started(t, asterisk, env);
+    await until('the answered call ended', () => (callRow(second, pop.callId).state === 'ended' ? true : undefined));
+    t.same(callRow(second, pop.callId), { state: 'ended', outcome: 'answered' });
+    const hungUp = second.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(pop.callId) as { data: string };
+    t.same(JSON.parse(hungUp.data), { reason: 'server_restart' });
+    await until('agent leg, snoop and bridge removed', async () => {
+      const ids = new Set((await ari<AriChannel[]>(asterisk, 'GET', '/channels')).map((c) => c.id));
+      const bridges = await ari<AriBridge[]>(asterisk, 'GET', '/bridges');
+      return !ids.has(agentLeg) && !ids.has(snoop.id) && !bridges.some((b) => b.id === bridgeId) ? true : undefined;
+    });
+    const caller = await until('the caller goes on to the survey', async () =>
+      (await ari<AriChannel[]>(asterisk, 'GET', '/channels')).find((c) => c.id === channelId && c.dialplan.context === 'survey'),
+    );
+    t.ok(caller, 'the caller is not dropped: the dialplan goes on as after an agent hang-up');
 
-  await until('the second caller abandoned', () => (callRow(second, queued.callId).state === 'ended' ? true : undefined));
-  t.same(callRow(second, queued.callId), { state: 'ended', outcome: 'abandoned' });
-  t.equal(eventTypes(second, queued.callId).at(-1), 'abandoned');
-  const order = second.db.sqlite.prepare('select status from work_orders where call_id = ?').get(queued.callId) as { status: string };
-  t.equal(order.status, 'missed_call', "the abandoned caller's draft order is closed as abandoned");
-  t.same(second.calls.center!.live.all(), [], 'nothing left live but what Asterisk still has');
-});
+    await until('the second caller abandoned', () => (callRow(second, queued.callId).state === 'ended' ? true : undefined));
+    t.same(callRow(second, queued.callId), { state: 'ended', outcome: 'abandoned' });
+    t.equal(eventTypes(second, queued.callId).at(-1), 'abandoned');
+    const order = second.db.sqlite.prepare('select status from work_orders where call_id = ?').get(queued.callId) as { status: string };
+    t.equal(order.status, 'missed_call', "the abandoned caller's draft order is closed as abandoned");
+    t.same(second.calls.center!.live.all(), [], 'nothing left live but what Asterisk still has');
+  },
+);
 
 t.test('an agent whose caller hung up while we were down is back in wrap-up, then available', async (t) => {
   const asterisk = await sandbox(t);
@@ -228,7 +263,11 @@ t.test('a three-way call with a unit goes on after our restart; the agent drops 
   const again = await consoleFor(t, second, 'agent-n', 'agent');
   const controls = next(again.socket, 'call:controls');
   await command(again.socket, 'sync');
-  t.same((await controls).conference, { unitId: 'city-amr', unitName: second.config.current().org.units.find((u) => u.id === 'city-amr')!.name, state: 'up' }, 'the three-way call is back');
+  t.same(
+    (await controls).conference,
+    { unitId: 'city-amr', unitName: second.config.current().org.units.find((u) => u.id === 'city-amr')!.name, state: 'up' },
+    'the three-way call is back',
+  );
   t.ok(second.calls.center!.controls.isUnitLeg(unitLeg), 'the unit leg is tracked again');
   const unitChannel = unitLeg;
   await command(again.socket, 'call:conference_drop', { callId: pop.callId });

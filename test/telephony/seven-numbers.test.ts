@@ -34,7 +34,10 @@ async function connectAriEvents(ast: AsteriskSandbox): Promise<{
     events.push(JSON.parse(data.toString()) as AriEvent);
     for (const w of waiters) w();
   });
-  await new Promise<void>((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
   // The app is usable once Asterisk lists it.
   await eventually('ARI app registered', async () => (await ariGet(ast, `/applications/${app}`)).status === 200);
   return {
@@ -44,7 +47,9 @@ async function connectAriEvents(ast: AsteriskSandbox): Promise<{
         const check = (): void => {
           const hit = events.find(pred);
           if (!hit) return;
-          clearTimeout(timer); waiters.delete(check); resolve(hit);
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(hit);
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
@@ -56,7 +61,10 @@ async function connectAriEvents(ast: AsteriskSandbox): Promise<{
     },
     async close() {
       if (ws.readyState === WebSocket.CLOSED) return;
-      await new Promise<void>((resolve) => { ws.once('close', () => resolve()); ws.close(); });
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close();
+      });
     },
   };
 }
@@ -88,11 +96,21 @@ function amiAction(ast: AsteriskSandbox, fields: Record<string, string>): Promis
     const got: AmiMessage[] = [];
     let buf = '';
     let sent = false;
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`AMI ${fields['Action']} timed out`)); }, 5000);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`AMI ${fields['Action']} timed out`));
+    }, 5000);
     const send = (f: Record<string, string>): void => {
-      sock.write(`${Object.entries(f).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      sock.write(
+        `${Object.entries(f)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n`,
+      );
     };
-    sock.on('error', (err) => { clearTimeout(timer); reject(err); });
+    sock.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     sock.on('data', (chunk) => {
       buf += chunk.toString('utf8');
       if (!sent) {
@@ -112,13 +130,19 @@ function amiAction(ast: AsteriskSandbox, fields: Record<string, string>): Promis
         }
         buf = buf.slice(end + 4);
         if (msg['ActionID'] === `${id}-login` && msg['Response'] !== 'Success') {
-          clearTimeout(timer); sock.destroy(); reject(new Error(`AMI login failed: ${msg['Message']}`)); return;
+          clearTimeout(timer);
+          sock.destroy();
+          reject(new Error(`AMI login failed: ${msg['Message']}`));
+          return;
         }
         if (msg['ActionID'] !== id) continue;
         got.push(msg);
         const listed = got[0]?.['EventList'] === 'start';
         if (!listed || msg['EventList'] === 'Complete') {
-          clearTimeout(timer); sock.end('Action: Logoff\r\n\r\n'); resolve(got); return;
+          clearTimeout(timer);
+          sock.end('Action: Logoff\r\n\r\n');
+          resolve(got);
+          return;
         }
       }
     });
@@ -140,38 +164,35 @@ if (!available.ok) {
     t.teardown(() => ari.close());
     // The seven numbers and one with an area-code prefix (stripped by the dialplan). The callers
     // stay on the line until the test, playing the server, hangs them up: no timing races.
-    const cases = [
-      ...SEVEN.map((n, i) => ({ dial: n, number: n, caller: `1390000000${i}` })),
-      { dial: '057112345', number: '12345', caller: '13900000008' },
-    ];
+    const cases = [...SEVEN.map((n, i) => ({ dial: n, number: n, caller: `1390000000${i}` })), { dial: '057112345', number: '12345', caller: '13900000008' }];
     const calls = cases.map((c) => ({ ...c, call: placeCall({ sip: ast.sip, number: c.dial, callerId: c.caller, holdMs: 30_000 }) }));
     // An unknown 123XX reaches the server too (numbers.yaml decides, not the dialplan); this
     // caller gives up by itself after 1.5 s, i.e. CANCELs while in Stasis.
     const unknown = { dial: '12399', caller: '13900000009' };
     const unknownCall = placeCall({ sip: ast.sip, number: unknown.dial, callerId: unknown.caller, holdMs: 1500 });
 
-    await Promise.all(calls.map(async (c) => {
-      const start = await ari.waitFor(`StasisStart for ${c.dial} from ${c.caller}`,
-        (e) => e.type === 'StasisStart' && e.channel?.caller.number === c.caller);
-      t.same(start.args, ['inbound', c.number], `${c.dial}: Stasis args are ['inbound', '${c.number}']`);
-      t.equal(start.application, 'sunline', `${c.dial}: handed to the sunline app`);
-      t.equal(start.channel?.caller.number, c.caller, `${c.dial}: caller number ${c.caller} arrives`);
-      t.equal(start.channel?.dialplan.context, 'from-trunk', `${c.dial}: came in through from-trunk`);
-      const id = start.channel?.id ?? '';
-      const dialled = await ariGet(ast, `/channels/${id}/variable?variable=SUNLINE_DIALLED`);
-      t.same(await dialled.json(), { value: c.number }, `${c.dial}: SUNLINE_DIALLED is kept on the channel`);
+    await Promise.all(
+      calls.map(async (c) => {
+        const start = await ari.waitFor(`StasisStart for ${c.dial} from ${c.caller}`, (e) => e.type === 'StasisStart' && e.channel?.caller.number === c.caller);
+        t.same(start.args, ['inbound', c.number], `${c.dial}: Stasis args are ['inbound', '${c.number}']`);
+        t.equal(start.application, 'sunline', `${c.dial}: handed to the sunline app`);
+        t.equal(start.channel?.caller.number, c.caller, `${c.dial}: caller number ${c.caller} arrives`);
+        t.equal(start.channel?.dialplan.context, 'from-trunk', `${c.dial}: came in through from-trunk`);
+        const id = start.channel?.id ?? '';
+        const dialled = await ariGet(ast, `/channels/${id}/variable?variable=SUNLINE_DIALLED`);
+        t.same(await dialled.json(), { value: c.number }, `${c.dial}: SUNLINE_DIALLED is kept on the channel`);
 
-      const hangup = await ariRequest(ast, 'DELETE', `/channels/${id}`);
-      t.equal(hangup.status, 204, `${c.dial}: the server can hang the caller up`);
-      await ari.waitFor(`StasisEnd for ${c.dial}`, (e) => e.type === 'StasisEnd' && e.channel?.id === id);
-      const result = await c.call.done;
-      t.equal(result.outcome, 'rejected', `${c.dial}: the caller was released before answer (${result.errors || 'no sipp errors'})`);
-      t.ok(result.sipCode !== null && result.sipCode >= 400, `${c.dial}: with a final error response (${result.sipCode})`);
-      t.equal(result.exitCode, 0, `${c.dial}: sipp completed the scenario`);
-    }));
+        const hangup = await ariRequest(ast, 'DELETE', `/channels/${id}`);
+        t.equal(hangup.status, 204, `${c.dial}: the server can hang the caller up`);
+        await ari.waitFor(`StasisEnd for ${c.dial}`, (e) => e.type === 'StasisEnd' && e.channel?.id === id);
+        const result = await c.call.done;
+        t.equal(result.outcome, 'rejected', `${c.dial}: the caller was released before answer (${result.errors || 'no sipp errors'})`);
+        t.ok(result.sipCode !== null && result.sipCode >= 400, `${c.dial}: with a final error response (${result.sipCode})`);
+        t.equal(result.exitCode, 0, `${c.dial}: sipp completed the scenario`);
+      }),
+    );
 
-    const start = await ari.waitFor(`StasisStart for ${unknown.dial}`,
-      (e) => e.type === 'StasisStart' && e.channel?.caller.number === unknown.caller);
+    const start = await ari.waitFor(`StasisStart for ${unknown.dial}`, (e) => e.type === 'StasisStart' && e.channel?.caller.number === unknown.caller);
     t.same(start.args, ['inbound', unknown.dial], 'an unknown 123XX number still reaches the server');
     const result = await unknownCall.done;
     t.equal(result.outcome, 'cancelled', `its caller gave up while in Stasis (${result.errors || 'no sipp errors'})`);
@@ -249,8 +270,7 @@ if (!available.ok) {
     t.ok(entry, 'AMI QueueStatus lists the caller in queue 12345');
     t.equal(entry?.['Queue'], '12345', 'in the 12345 queue');
     const channel = entry?.['Channel'] ?? '';
-    const getvar = async (v: string): Promise<string | undefined> =>
-      (await amiAction(ast, { Action: 'Getvar', Channel: channel, Variable: v }))[0]?.['Value'];
+    const getvar = async (v: string): Promise<string | undefined> => (await amiAction(ast, { Action: 'Getvar', Channel: channel, Variable: v }))[0]?.['Value'];
     t.equal(await getvar('SUNLINE_DIALLED'), '12328', 'the dialled number is kept for the agent and the server');
     t.equal(await getvar('SUNLINE_FALLBACK'), 'server-down', 'the call is marked as queued without the server');
     t.match(await ast.cli('queue show 12345'), new RegExp(`${channel.replace(/[-/]/g, '\\$&')}`), 'CLI shows the caller waiting too');

@@ -13,7 +13,10 @@ import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { surveyResultOf } from '../../src/calls/survey.js';
 
 async function ari<T = unknown>(a: AsteriskSandbox, method: string, path: string): Promise<T> {
-  const res = await fetch(`${a.ari.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  const res = await fetch(`${a.ari.url}/ari${path}`, {
+    method,
+    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+  });
   if (res.status >= 400) throw new Error(`ARI ${method} ${path}: ${res.status}`);
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
@@ -34,7 +37,8 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
   const agentActor: Actor = { id: agent.id, role: 'agent', unitId: null };
   const sql = app.db.sqlite;
-  const surveyEvent = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").get(callId) as { data: string } | undefined;
+  const surveyEvent = (callId: string) =>
+    sql.prepare("select data from call_events where call_id = ? and type = 'survey'").get(callId) as { data: string } | undefined;
 
   /** Dials 12315 with a caller that presses `digit` from 14 s after the answer (the greeting, talk and prompt come first). */
   async function answeredCall(callerId: string, digit: string): Promise<{ pop: ScreenPop; call: CallHandle }> {
@@ -81,7 +85,13 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     t.equal(order.status, 'draft', 'a survey does not move an order that is not waiting for evaluation');
     t.equal(order.satisfaction, 'unsatisfied');
     const last = orders.history(order.id).at(-1);
-    t.match(last, { action: 'record_survey', fromStatus: 'draft', toStatus: 'draft', actorId: center.ctx.systemActor.id, data: { result: 'unsatisfied', channel: 'survey' } });
+    t.match(last, {
+      action: 'record_survey',
+      fromStatus: 'draft',
+      toStatus: 'draft',
+      actorId: center.ctx.systemActor.id,
+      data: { result: 'unsatisfied', channel: 'survey' },
+    });
     await releasedByServer(t, call);
   });
 
@@ -97,7 +107,13 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     const order = orders.get(pop.draftOrder.id);
     t.equal(order.status, 'evaluated');
     t.equal(order.satisfaction, 'satisfied');
-    t.match(orders.history(order.id).at(-1), { action: 'evaluate', fromStatus: 'answered_on_spot', toStatus: 'evaluated', actorId: center.ctx.systemActor.id, data: { result: 'satisfied', channel: 'survey' } });
+    t.match(orders.history(order.id).at(-1), {
+      action: 'evaluate',
+      fromStatus: 'answered_on_spot',
+      toStatus: 'evaluated',
+      actorId: center.ctx.systemActor.id,
+      data: { result: 'satisfied', channel: 'survey' },
+    });
     await releasedByServer(t, call);
   });
 
@@ -105,10 +121,22 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     const repo = center.ctx.repo;
     const actor = center.ctx.systemActor;
     const digits = app.config.current().ivr.survey.digits;
-    t.same(['1', '2', '3', '9', null].map((d) => surveyResultOf(digits, d)), ['satisfied', 'basically_satisfied', 'unsatisfied', 'no_answer', 'no_answer']);
+    t.same(
+      ['1', '2', '3', '9', null].map((d) => surveyResultOf(digits, d)),
+      ['satisfied', 'basically_satisfied', 'unsatisfied', 'no_answer', 'no_answer'],
+    );
     const mk = (phone: string) => {
       const callId = `survey-${phone}`;
-      const c = repo.createInbound({ callId, channelId: `ch-${phone}`, callerPhone: phone, callerName: null, dialled: '12345', hotline: '12345', at: Date.now(), state: 'entered' });
+      const c = repo.createInbound({
+        callId,
+        channelId: `ch-${phone}`,
+        callerPhone: phone,
+        callerName: null,
+        dialled: '12345',
+        hotline: '12345',
+        at: Date.now(),
+        state: 'entered',
+      });
       return { callId, orderId: c.orderId };
     };
 
@@ -134,7 +162,11 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     const onSpot = mk('13900005555');
     orders.apply(onSpot.orderId, { type: 'accept', fields: { category: 'consultation', content: '咨询' } }, agentActor);
     orders.apply(onSpot.orderId, { type: 'answer_on_spot', answer: '已答复' }, agentActor);
-    t.same(repo.survey(onSpot.callId, 'unsatisfied', Date.now(), actor), { orderId: onSpot.orderId, actions: ['evaluate'] }, 'no unit to supervise: just evaluated');
+    t.same(
+      repo.survey(onSpot.callId, 'unsatisfied', Date.now(), actor),
+      { orderId: onSpot.orderId, actions: ['evaluate'] },
+      'no unit to supervise: just evaluated',
+    );
     orders.apply(onSpot.orderId, { type: 'close', reason: '市民仅需答复' }, { id: agent.id, role: 'shift_lead', unitId: null });
     t.same(repo.survey(onSpot.callId, 'satisfied', Date.now(), actor), { orderId: null, actions: [] }, 'a closed order only gets the call event');
   });

@@ -19,7 +19,9 @@ function setup(o: { continueFails?: TelephonyError; amiFails?: boolean } = {}) {
   const ariHandlers = new Map<string, Handler>();
   const ari = {
     app: 'sunline',
-    on(name: string, fn: Handler) { ariHandlers.set(name, fn); },
+    on(name: string, fn: Handler) {
+      ariHandlers.set(name, fn);
+    },
     channels: {
       setChannelVar: async () => undefined,
       continueInDialplan: async (id: string, loc?: unknown) => {
@@ -54,7 +56,10 @@ function setup(o: { continueFails?: TelephonyError; amiFails?: boolean } = {}) {
 t.test('AMI lists our front-door callers apart from the queue, surveys, agent legs and other apps', async (t) => {
   const { sb } = setup();
   const channels = await sb.amiChannels();
-  t.same([...channels.values()].filter((c) => c.atFrontDoor).map((c) => c.channelId), ['1.1']);
+  t.same(
+    [...channels.values()].filter((c) => c.atFrontDoor).map((c) => c.channelId),
+    ['1.1'],
+  );
   t.equal(channels.size, 5, 'every channel with a unique id');
 });
 
@@ -107,7 +112,7 @@ t.test('sendToQueue: any other failure rejects and the channel is ours again', a
   t.same(s.gone, ['1.1']);
 });
 
-t.test('releaseToDialplan continues without a location (the dialplan\'s fallback)', async (t) => {
+t.test("releaseToDialplan continues without a location (the dialplan's fallback)", async (t) => {
   const ok = setup();
   await ok.sb.releaseToDialplan('1.1');
   t.same(ok.continued, [['1.1', undefined]]);

@@ -40,8 +40,7 @@ if (!available.ok) {
   await t.test('every module in dialplan/modules.conf is running', async (t) => {
     const ast = await startAsterisk();
     t.teardown(() => ast.stop());
-    const wanted = [...fs.readFileSync(path.join(REPO, 'dialplan/modules.conf'), 'utf8').matchAll(/^load\s*=>\s*(\S+)/gm)]
-      .map((m) => m[1] ?? '');
+    const wanted = [...fs.readFileSync(path.join(REPO, 'dialplan/modules.conf'), 'utf8').matchAll(/^load\s*=>\s*(\S+)/gm)].map((m) => m[1] ?? '');
     t.ok(wanted.length > 50, `modules.conf lists ${wanted.length} modules`);
     const shown = await ast.cli('module show');
     const notRunning = wanted.filter((m) => !new RegExp(`^${m.replace('.', '\\.')}\\s.*\\sRunning\\s`, 'm').test(shown));
@@ -69,15 +68,28 @@ if (!available.ok) {
   await t.test('a test process killed without stop() leaves no Asterisk and no folder', async (t) => {
     // A child process starts a sandbox and is SIGKILLed: no exit hook can run there.
     const harness = path.join(REPO, 'tools/asterisk-sandbox.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       import { startAsterisk } from ${JSON.stringify(harness)};
       const a = await startAsterisk();
       process.stdout.write(a.instDir + '\\n');
       setInterval(() => {}, 1000);
-    `], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const instDir = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('\n')) resolve(out.trim()); });
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
       child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
     });
     const pid = asteriskPidOf(instDir);

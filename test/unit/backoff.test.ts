@@ -31,7 +31,11 @@ t.test('options override defaults; bad inputs are clamped', async (t) => {
   t.equal(backoffDelay(4, { initialMs: 100, factor: 2, maxMs: 1000, jitter: 0 }), 1000);
   t.equal(backoffDelay(-5, {}, noJitter), 250, 'negative attempt counts as first');
   t.equal(backoffDelay(0, { jitter: 5 }, fullJitter), 0, 'jitter above 1 is clamped to 1');
-  t.equal(backoffDelay(0, {}, () => 7), 200, 'random above 1 is clamped');
+  t.equal(
+    backoffDelay(0, {}, () => 7),
+    200,
+    'random above 1 is clamped',
+  );
 });
 
 t.test('Backoff counts attempts and resets on success', async (t) => {

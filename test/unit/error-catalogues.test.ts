@@ -93,17 +93,27 @@ t.test('errorBody: one body for HTTP and sockets; 5xx and unknown errors hide in
   t.same(errorBody(new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'connect ECONNREFUSED 10.0.0.5:8088' })), {
     error: { code: 'ASTERISK_UNAVAILABLE', message: 'the telephony server is unavailable' },
   });
-  t.same(errorBody(new AppError('INTERNAL', 'SQLITE_CORRUPT at page 12', { details: { page: 12 } })), {
-    error: { code: 'INTERNAL', message: 'internal error' },
-  }, 'a 5xx shows the catalogue message and no details');
+  t.same(
+    errorBody(new AppError('INTERNAL', 'SQLITE_CORRUPT at page 12', { details: { page: 12 } })),
+    {
+      error: { code: 'INTERNAL', message: 'internal error' },
+    },
+    'a 5xx shows the catalogue message and no details',
+  );
   t.same(errorBody(new TypeError('cannot read properties of undefined')), { error: { code: 'INTERNAL', message: 'internal error' } });
   t.same(errorBody(new LoginLockedError(1200)), { error: { code: 'LOGIN_LOCKED', message: 'too many failed logins for this account; try again later' } });
   t.equal(new LoginLockedError(1200).retryAfterSeconds, 2);
 });
 
-t.test("a call command whose Asterisk leg is gone is refused as CALL_NOT_FOUND, other failures pass", async (t) => {
+t.test('a call command whose Asterisk leg is gone is refused as CALL_NOT_FOUND, other failures pass', async (t) => {
   const { callEndedOnGone } = await import('../../src/calls/errors.js');
-  await t.rejects(callEndedOnGone('c1', () => Promise.reject(new TelephonyError('CHANNEL_GONE'))), { code: 'CALL_NOT_FOUND', statusCode: 404, message: 'call c1 ended' });
-  await t.rejects(callEndedOnGone('c1', () => Promise.reject(new TelephonyError('ASTERISK_TIMEOUT'))), { code: 'ASTERISK_TIMEOUT' });
+  await t.rejects(
+    callEndedOnGone('c1', () => Promise.reject(new TelephonyError('CHANNEL_GONE'))),
+    { code: 'CALL_NOT_FOUND', statusCode: 404, message: 'call c1 ended' },
+  );
+  await t.rejects(
+    callEndedOnGone('c1', () => Promise.reject(new TelephonyError('ASTERISK_TIMEOUT'))),
+    { code: 'ASTERISK_TIMEOUT' },
+  );
   t.equal(await callEndedOnGone('c1', () => Promise.resolve(7)), 7);
 });

@@ -10,7 +10,16 @@ t.test('maskUrl: phones keep 3 + 4 digits, free text and unknown keys are hidden
 });
 
 t.test('maskPersonal: phones masked at any depth, personal text hidden, the rest kept', async (t) => {
-  const body = { phone: '13800138000', name: '张三', category: 'complaint', content: '我家 13912345678 门口', nested: { callerPhone: 13700001111, note: 'call 13600001111' }, list: [{ nickname: 'n' }], n: 3, none: null };
+  const body = {
+    phone: '13800138000',
+    name: '张三',
+    category: 'complaint',
+    content: '我家 13912345678 门口',
+    nested: { callerPhone: 13700001111, note: 'call 13600001111' },
+    list: [{ nickname: 'n' }],
+    n: 3,
+    none: null,
+  };
   t.same(maskPersonal(body), {
     phone: '138****8000',
     name: '***',
@@ -27,7 +36,13 @@ t.test('maskPersonal: phones masked at any depth, personal text hidden, the rest
 
 t.test('serializeRequest: the socket peer, and the proxy’s client only when it differs', async (t) => {
   const base = { method: 'GET', url: '/api/public/orders/N?phone=13800138000', host: 'sunline', socket: { remoteAddress: '10.0.0.2', remotePort: 5555 } };
-  t.same(serializeRequest({ ...base, ip: '10.0.0.2' }), { method: 'GET', url: '/api/public/orders/N?phone=138****8000', host: 'sunline', remoteAddress: '10.0.0.2', remotePort: 5555 });
+  t.same(serializeRequest({ ...base, ip: '10.0.0.2' }), {
+    method: 'GET',
+    url: '/api/public/orders/N?phone=138****8000',
+    host: 'sunline',
+    remoteAddress: '10.0.0.2',
+    remotePort: 5555,
+  });
   t.match(serializeRequest({ ...base, ip: '198.51.100.7' }), { remoteAddress: '10.0.0.2', clientAddress: '198.51.100.7' });
   t.match(serializeRequest({ method: 'GET', headers: { host: 'h' }, socket: null }), { url: '', host: 'h', remoteAddress: undefined });
 });

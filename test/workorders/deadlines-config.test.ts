@@ -33,9 +33,37 @@ t.test('the shipped calendar.yaml is valid and holds the official 2025 and 2026 
     for (let d = day(`${year}-01-01`); d <= day(`${year}-12-31`); d++) if (cal.isWorkingDay(d)) working++;
     t.equal(working, 248, `${year} has 248 working days`);
   }
-  const expectWorking = ['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11', '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'];
+  const expectWorking = [
+    '2025-01-26',
+    '2025-02-08',
+    '2025-04-27',
+    '2025-09-28',
+    '2025-10-11',
+    '2026-01-04',
+    '2026-02-14',
+    '2026-02-28',
+    '2026-05-09',
+    '2026-09-20',
+    '2026-10-10',
+  ];
   for (const d of expectWorking) t.equal(cal.isWorkingDate(d), true, `${d} make-up working day`);
-  const expectOff = ['2025-01-01', '2025-01-28', '2025-02-04', '2025-04-04', '2025-05-05', '2025-06-02', '2025-10-08', '2026-01-02', '2026-02-16', '2026-02-23', '2026-04-06', '2026-05-05', '2026-06-19', '2026-09-25', '2026-10-07'];
+  const expectOff = [
+    '2025-01-01',
+    '2025-01-28',
+    '2025-02-04',
+    '2025-04-04',
+    '2025-05-05',
+    '2025-06-02',
+    '2025-10-08',
+    '2026-01-02',
+    '2026-02-16',
+    '2026-02-23',
+    '2026-04-06',
+    '2026-05-05',
+    '2026-06-19',
+    '2026-09-25',
+    '2026-10-07',
+  ];
   for (const d of expectOff) t.equal(cal.isWorkingDate(d), false, `${d} holiday`);
   t.equal(cal.holidayName(day('2026-02-20')), '春节');
   t.equal(cal.holidayName(day('2025-10-06')), '国庆节、中秋节');
@@ -66,14 +94,39 @@ t.test('SlaConfigSchema refuses unknown keys and impossible hours, at the right 
     const r = SlaConfigSchema.safeParse(v);
     return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), code: i.code, message: i.message }));
   };
-  t.same(issues({ timeLimits: { complaints: 5 } }).map((i) => i.code), ['unrecognized_keys'], 'a misspelt category');
-  t.same(issues({ workHours: { start: '17:30', end: '08:30' } }), [{ path: 'workHours.end', code: 'custom', message: '"end" (08:30) must be later than "start" (17:30)' }]);
-  t.same(issues({ workHours: { lunch: { start: '07:00', end: '08:00' } } }).map((i) => i.path), ['workHours.lunch']);
-  t.same(issues({ workHours: { lunch: { start: '13:00', end: '12:00' } } }).map((i) => i.path), ['workHours.lunch.end']);
-  t.same(issues({ workHours: { start: '8:30' } }).map((i) => i.path), ['workHours.start'], 'needs two-digit hours');
-  t.same(issues({ timeLimits: { complaint: 2.5 } }).map((i) => i.path), ['timeLimits.complaint']);
-  t.same(issues({ signFor: { workingHours: 0 } }).map((i) => i.path), ['signFor.workingHours']);
-  t.same(issues({ dueSoon: { workingDays: -1 } }).map((i) => i.path), ['dueSoon.workingDays']);
+  t.same(
+    issues({ timeLimits: { complaints: 5 } }).map((i) => i.code),
+    ['unrecognized_keys'],
+    'a misspelt category',
+  );
+  t.same(issues({ workHours: { start: '17:30', end: '08:30' } }), [
+    { path: 'workHours.end', code: 'custom', message: '"end" (08:30) must be later than "start" (17:30)' },
+  ]);
+  t.same(
+    issues({ workHours: { lunch: { start: '07:00', end: '08:00' } } }).map((i) => i.path),
+    ['workHours.lunch'],
+  );
+  t.same(
+    issues({ workHours: { lunch: { start: '13:00', end: '12:00' } } }).map((i) => i.path),
+    ['workHours.lunch.end'],
+  );
+  t.same(
+    issues({ workHours: { start: '8:30' } }).map((i) => i.path),
+    ['workHours.start'],
+    'needs two-digit hours',
+  );
+  t.same(
+    issues({ timeLimits: { complaint: 2.5 } }).map((i) => i.path),
+    ['timeLimits.complaint'],
+  );
+  t.same(
+    issues({ signFor: { workingHours: 0 } }).map((i) => i.path),
+    ['signFor.workingHours'],
+  );
+  t.same(
+    issues({ dueSoon: { workingDays: -1 } }).map((i) => i.path),
+    ['dueSoon.workingDays'],
+  );
 });
 
 t.test('CalendarConfigSchema checks the shape', async (t) => {
@@ -114,13 +167,22 @@ t.test('buildWorkCalendar lists every date mistake with its path', async (t) => 
     { path: ['years', '2026', 'holidays', 1], message: '2026-02-23 is already a holiday (春节); ranges must not overlap' },
     { path: ['years', '2026', 'holidays', 2, 'to'], message: '"to" (2026-04-04) is before "from" (2026-04-06)' },
     { path: ['years', '2026', 'holidays', 3, 'to'], message: '国庆节 runs 68 days (2026-10-01 to 2026-12-07); more than 31 days is surely a typo' },
-    { path: ['years', '2026', 'holidays', 4, 'from'], message: '2027-01-01 is not in 2026: dates under years.2026 must fall in that year (or the December before it)' },
+    {
+      path: ['years', '2026', 'holidays', 4, 'from'],
+      message: '2027-01-01 is not in 2026: dates under years.2026 must fall in that year (or the December before it)',
+    },
     { path: ['years', '2026', 'makeUpWorkdays', 2], message: '2026-02-17 is a Tuesday; a make-up working day is always a Saturday or Sunday' },
     { path: ['years', '2026', 'makeUpWorkdays', 3], message: '2026-02-14 is listed twice as a make-up working day' },
-    { path: ['years', '2026', 'makeUpWorkdays', 4], message: '2025-06-01 is not in 2026: dates under years.2026 must fall in that year (or the December before it)' },
+    {
+      path: ['years', '2026', 'makeUpWorkdays', 4],
+      message: '2025-06-01 is not in 2026: dates under years.2026 must fall in that year (or the December before it)',
+    },
     { path: ['years', '2026', 'makeUpWorkdays', 1], message: '2026-02-15 is listed both as a holiday (春节) and as a make-up working day' },
   ]);
 
-  const ok = buildWorkCalendar({ timezone: 'Asia/Shanghai', years: { '2027': { holidays: [{ name: '元旦', from: '2026-12-31', to: '2027-01-01' }], makeUpWorkdays: [] } } });
+  const ok = buildWorkCalendar({
+    timezone: 'Asia/Shanghai',
+    years: { '2027': { holidays: [{ name: '元旦', from: '2026-12-31', to: '2027-01-01' }], makeUpWorkdays: [] } },
+  });
   t.ok(ok.ok && !ok.calendar.isWorkingDate('2026-12-31'), 'a range reaching into the December before is accepted');
 });

@@ -13,11 +13,27 @@ async function shippedOrg(): Promise<OrgConfig> {
 const tiny: OrgConfig = OrgSchema.parse({
   areas: [
     {
-      id: 'hz', name: '市', level: 'city',
-      children: [{ id: 'c1', name: '县', level: 'county', children: [{ id: 't1', name: '镇', level: 'township', children: [
-        { id: 'v1', name: '村一', level: 'village' },
-        { id: 'v2', name: '村二', level: 'village' },
-      ] }] }],
+      id: 'hz',
+      name: '市',
+      level: 'city',
+      children: [
+        {
+          id: 'c1',
+          name: '县',
+          level: 'county',
+          children: [
+            {
+              id: 't1',
+              name: '镇',
+              level: 'township',
+              children: [
+                { id: 'v1', name: '村一', level: 'village' },
+                { id: 'v2', name: '村二', level: 'village' },
+              ],
+            },
+          ],
+        },
+      ],
     },
   ],
   units: [
@@ -91,17 +107,27 @@ t.test('co-handlers: resolved, de-duplicated, never the lead', async (t) => {
 t.test('ties: more keyword hits win, then file order; scope distance comes before hits', async (t) => {
   t.equal(suggestDispatch(tiny, order({ subject: '路灯坏了' }))?.entryId, 'one-hit', 'one hit each: first in the file');
   t.equal(suggestDispatch(tiny, order({ subject: '路灯不亮' }))?.entryId, 'two-hits', 'two hits beat one; file order between equals');
-  t.equal(suggestDispatch(tiny, order({ category: 'complaint', subject: '路灯不亮', areaId: 'hz' }))?.entryId, 'city-scoped', 'a scoped entry beats unscoped ones with more hits');
+  t.equal(
+    suggestDispatch(tiny, order({ category: 'complaint', subject: '路灯不亮', areaId: 'hz' }))?.entryId,
+    'city-scoped',
+    'a scoped entry beats unscoped ones with more hits',
+  );
   t.equal(suggestDispatch(tiny, order({ category: 'complaint', subject: '路灯', areaId: 'v2' }))?.lead, 'v2-vc');
 });
 
 t.test('tree helpers: path, subtree, units in a sub-platform subtree', async (t) => {
   const org = await shippedOrg();
-  t.strictSame(areaPath(org, 'dq-moganshan-xiantan').map((a) => a.name), ['浙江省', '湖州市', '德清县', '莫干山镇', '仙潭村']);
+  t.strictSame(
+    areaPath(org, 'dq-moganshan-xiantan').map((a) => a.name),
+    ['浙江省', '湖州市', '德清县', '莫干山镇', '仙潭村'],
+  );
   t.strictSame(areaPath(org, 'nowhere'), []);
   t.strictSame(subtreeAreaIds(org, 'hz-deqing'), ['hz-deqing', 'dq-wukang', 'dq-wukang-chengxi', 'dq-moganshan', 'dq-moganshan-xiantan']);
   t.strictSame(subtreeAreaIds(org, 'nowhere'), []);
-  t.strictSame(unitsInSubtree(org, 'hz-deqing').map((u) => u.id), ['dq-gov', 'dq-amr', 'dq-12345', 'dq-wukang-gov', 'dq-moganshan-gov', 'dq-xiantan-vc']);
+  t.strictSame(
+    unitsInSubtree(org, 'hz-deqing').map((u) => u.id),
+    ['dq-gov', 'dq-amr', 'dq-12345', 'dq-wukang-gov', 'dq-moganshan-gov', 'dq-xiantan-vc'],
+  );
   t.equal(subPlatformFor(org, 'dq-moganshan-xiantan')?.id, 'dq-12345');
   t.equal(subPlatformFor(org, 'wx-zhili'), undefined);
   t.strictSame(territorialUnitFor(tiny, 'v1'), { unit: tiny.units[3], areaId: 't1' });

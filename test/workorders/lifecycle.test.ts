@@ -160,14 +160,36 @@ t.test('happy path: draft → accepted → dispatched → … → closed, with a
     [{ type: 'evaluate', result: 'satisfied', channel: 'callback' }, agent],
     [{ type: 'close' }, agent],
   ]);
-  t.same(statuses, ['draft', 'draft', 'accepted', 'dispatched', 'signed', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'replied', 'reviewed', 'evaluated', 'closed']);
+  t.same(statuses, [
+    'draft',
+    'draft',
+    'accepted',
+    'dispatched',
+    'signed',
+    'in_progress',
+    'in_progress',
+    'in_progress',
+    'in_progress',
+    'replied',
+    'reviewed',
+    'evaluated',
+    'closed',
+  ]);
   t.equal(order.fields.subject, '施工噪音');
   t.equal(order.deadlineAt, NOW + 8 * DAY, 'the granted extension moved the deadline');
   t.equal(order.pendingExtension, null);
   t.same(order.coRepliedUnitIds, [CO]);
   t.equal(order.satisfaction, 'satisfied');
   t.equal(order.updatedAt, NOW + 12 * HOUR);
-  t.same(events[3], { at: NOW + 4 * HOUR, action: 'sign', fromStatus: 'dispatched', toStatus: 'signed', actorId: 2, actorRole: 'unit_handler', data: { late: false } });
+  t.same(events[3], {
+    at: NOW + 4 * HOUR,
+    action: 'sign',
+    fromStatus: 'dispatched',
+    toStatus: 'signed',
+    actorId: 2,
+    actorRole: 'unit_handler',
+    data: { late: false },
+  });
   t.same(events[6], {
     at: NOW + 7 * HOUR,
     action: 'grant_extension',
@@ -195,7 +217,19 @@ t.test('supervision loop: unsatisfied → supervised → escalated → second ha
     [{ type: 'evaluate', result: 'basically_satisfied', channel: 'callback' }, agent],
     [{ type: 'close' }, agent],
   ]);
-  t.same(statuses, ['reviewed', 'evaluated', 'supervised', 'supervised', 'in_progress', 'replied', 'in_progress', 'replied', 'reviewed', 'evaluated', 'closed']);
+  t.same(statuses, [
+    'reviewed',
+    'evaluated',
+    'supervised',
+    'supervised',
+    'in_progress',
+    'replied',
+    'in_progress',
+    'replied',
+    'reviewed',
+    'evaluated',
+    'closed',
+  ]);
   t.equal(order.supervisionLevel, 2);
   t.equal(order.handlingRound, 3, 'second handling after supervision, third after the send-back');
   t.equal(order.deadlineAt, NOW + 3 * DAY, 'supervision set a new deadline');
@@ -244,7 +278,13 @@ t.test('allowedActions lists what this actor can do now', async (t) => {
   t.same(allowedActions(newOrderState(1, 'draft', NOW), agent), ['update_fields', 'accept', 'close', 'abandon', 'merge_into', 'link', 'record_survey']);
   t.same(allowedActions(orderIn('in_progress'), lead), ['request_extension', 'reply']);
   t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), lead), ['reply']);
-  t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), agent), ['link', 'grant_extension', 'refuse_extension', 'record_survey', 'supervise']);
+  t.same(allowedActions(orderIn('in_progress', { pendingExtension: { days: 2, reason: 'x', requestedAt: NOW, requestedBy: 2 } }), agent), [
+    'link',
+    'grant_extension',
+    'refuse_extension',
+    'record_survey',
+    'supervise',
+  ]);
   t.same(allowedActions(orderIn('in_progress'), co), ['reply']);
   t.same(allowedActions(orderIn('in_progress'), { id: 4, role: 'unit_handler', unitId: 'hz-market' }), []);
   t.same(allowedActions(orderIn('signed'), lead), ['return', 'start', 'request_extension']);
@@ -269,7 +309,15 @@ t.test('record_survey stores the post-call survey answer without moving the orde
   const r = transition(orderIn('in_progress'), { type: 'record_survey', result: 'basically_satisfied' }, agent, NOW);
   if (!r.ok) return t.fail(r.message);
   t.same([r.next.status, r.next.satisfaction], ['in_progress', 'basically_satisfied']);
-  t.same(r.event, { at: NOW, action: 'record_survey', fromStatus: 'in_progress', toStatus: 'in_progress', actorId: 1, actorRole: 'agent', data: { result: 'basically_satisfied', channel: 'survey' } });
+  t.same(r.event, {
+    at: NOW,
+    action: 'record_survey',
+    fromStatus: 'in_progress',
+    toStatus: 'in_progress',
+    actorId: 1,
+    actorRole: 'agent',
+    data: { result: 'basically_satisfied', channel: 'survey' },
+  });
   // An unsatisfied survey on an evaluated, dispatched order makes supervision legal.
   const evaluated = transition(orderIn('evaluated', { satisfaction: 'satisfied' }), { type: 'record_survey', result: 'unsatisfied' }, agent, NOW);
   if (!evaluated.ok) return t.fail(evaluated.message);

@@ -25,7 +25,9 @@ t.test('counts and pages follow every change; one shape, many values', async (t)
     h.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const insert = h.sqlite.prepare("insert into work_orders (number, channel, category, subject, status, created_at, updated_at) values (?, ?, 'complaint', ?, ?, ?, ?)");
+  const insert = h.sqlite.prepare(
+    "insert into work_orders (number, channel, category, subject, status, created_at, updated_at) values (?, ?, 'complaint', ?, ?, ?, ?)",
+  );
   for (let i = 0; i < 60; i++) insert.run(`M-${i}`, i % 2 ? '12345' : 'web', i % 3 ? '路灯不亮' : '噪音扰民', i % 4 ? 'accepted' : 'closed', i, i);
   // A fresh connection each time: nothing prepared, nothing counted before.
   const fresh = (f: OrderFilter) => {

@@ -17,7 +17,17 @@ function rig(t: Parameters<typeof openTmpDb>[0]) {
   const orders = new WorkOrdersService(h.db, () => now, { onApplied: (c) => applied.push(c) });
   const repo = new CallsRepository(h.db, orders);
   const system: Actor = { id: 1, role: 'admin', unitId: null };
-  const call = (id: string) => repo.createInbound({ callId: id, channelId: `ch-${id}`, callerPhone: '13900001234', callerName: null, dialled: '12345', hotline: '12345', at: now, state: 'entered' });
+  const call = (id: string) =>
+    repo.createInbound({
+      callId: id,
+      channelId: `ch-${id}`,
+      callerPhone: '13900001234',
+      callerName: null,
+      dialled: '12345',
+      hotline: '12345',
+      at: now,
+      state: 'entered',
+    });
   return { h, orders, repo, applied, system, call, now };
 }
 
@@ -43,7 +53,10 @@ t.test('a survey answer on the call publishes workorder.applied for each order a
   r.applied.length = 0;
   const recorded = r.repo.survey('c2', 'satisfied', r.now, r.system);
   t.same(recorded.actions, ['evaluate']);
-  t.same(r.applied.map((c) => [c.orderId, c.callId, c.action]), [[created.orderId, 'c2', 'evaluate']]);
+  t.same(
+    r.applied.map((c) => [c.orderId, c.callId, c.action]),
+    [[created.orderId, 'c2', 'evaluate']],
+  );
 });
 
 t.test('an abandoned call and a transfer note are published; a rolled-back transaction publishes nothing', async (t) => {
@@ -51,12 +64,18 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
   const a = r.call('c3');
   r.applied.length = 0;
   r.repo.abandoned('c3', a.orderId, r.now, r.system, 'queue');
-  t.same(r.applied.map((c) => c.action), ['abandon']);
+  t.same(
+    r.applied.map((c) => c.action),
+    ['abandon'],
+  );
 
   const b = r.call('c4');
   r.applied.length = 0;
   r.repo.transferred('c4', b.orderId, r.now, { id: 1, role: 'agent', unitId: null }, { id: 'u', name: 'Unit', phone: '123' });
-  t.same(r.applied.map((c) => c.action), ['update_fields']);
+  t.same(
+    r.applied.map((c) => c.action),
+    ['update_fields'],
+  );
 
   r.applied.length = 0;
   const c = r.call('c5');

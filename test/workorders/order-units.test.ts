@@ -55,7 +55,9 @@ t.test('junction rows follow dispatch, return and re-dispatch, and stay through 
 
 t.test('a failed change leaves the junction as it was (same transaction)', async (t) => {
   const h = open(t);
-  const ins = h.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, 1, 1)`);
+  const ins = h.sqlite.prepare(
+    `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, 1, 1)`,
+  );
   const id = Number(ins.run('T-1', 'u-a', '["u-b"]').lastInsertRowid);
   const tx = h.sqlite.transaction(() => {
     h.sqlite.prepare(`update work_orders set lead_unit_id = 'u-c', co_unit_ids = '[]' where id = ?`).run(id);
@@ -71,7 +73,9 @@ t.test('over random data a unit lists exactly the orders canSee lets it see', as
   const UNITS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
   const some = (): string[] => UNITS.filter(() => rand() < 0.2);
   const lead = (): string | null => (rand() < 0.25 ? null : UNITS[Math.floor(rand() * UNITS.length)]!);
-  const ins = h.sqlite.prepare(`insert into work_orders (number, channel, status, subject, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, ?, ?, ?)`);
+  const ins = h.sqlite.prepare(
+    `insert into work_orders (number, channel, status, subject, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, ?, ?, ?)`,
+  );
   const upd = h.sqlite.prepare('update work_orders set lead_unit_id = ?, co_unit_ids = ? where id = ?');
   const N = 400;
   for (let i = 0; i < N; i++) {
@@ -82,7 +86,11 @@ t.test('over random data a unit lists exactly the orders canSee lets it see', as
     const l = lead();
     upd.run(l, JSON.stringify(some().filter((u) => u !== l)), 1 + Math.floor(rand() * N));
   }
-  const rows = h.sqlite.prepare('select id, lead_unit_id, co_unit_ids from work_orders').all() as { id: number; lead_unit_id: string | null; co_unit_ids: string }[];
+  const rows = h.sqlite.prepare('select id, lead_unit_id, co_unit_ids from work_orders').all() as {
+    id: number;
+    lead_unit_id: string | null;
+    co_unit_ids: string;
+  }[];
   const scopes: [string, OrderScope][] = [
     ...UNITS.map((u): [string, OrderScope] => [u, scopeFor({ role: 'unit_handler', unitId: u })]),
     ['u1+subtree', scopeFor({ role: 'unit_handler', unitId: 'u1' }, { unitsInSubtree: () => ['u3', 'u5'] })],
@@ -98,21 +106,38 @@ t.test('over random data a unit lists exactly the orders canSee lets it see', as
     t.equal(listed.total, expected.length, `${name}: total`);
     const ids: number[] = [];
     for (let page = 1; (page - 1) * 100 < listed.total; page++) ids.push(...listOrders(h.db, scope, { pageSize: 100, page }, N).items.map((o) => o.id));
-    t.same([...ids].sort((a, b) => a - b), expected, `${name}: the same orders as canSee`);
+    t.same(
+      [...ids].sort((a, b) => a - b),
+      expected,
+      `${name}: the same orders as canSee`,
+    );
     // Without a db the condition always takes the large-unit form (+id: walk the list index).
     const walked = findPage(h.db, scopeCondition(scope), {}, N, 1000, 0);
-    t.same(walked.rows.map((r) => r.id).sort((a, b) => a - b), expected, `${name}: the large-unit form lists the same orders`);
-    t.equal(findPage(h.db, scopeCondition(scope), { sort: 'deadlineAt', status: ['dispatched', 'returned'] }, N, 1000, 0).n, expected.length, `${name}: merged statuses`);
+    t.same(
+      walked.rows.map((r) => r.id).sort((a, b) => a - b),
+      expected,
+      `${name}: the large-unit form lists the same orders`,
+    );
+    t.equal(
+      findPage(h.db, scopeCondition(scope), { sort: 'deadlineAt', status: ['dispatched', 'returned'] }, N, 1000, 0).n,
+      expected.length,
+      `${name}: merged statuses`,
+    );
     const searched = listOrders(h.db, scope, { q: '路灯不亮', pageSize: 100 }, N);
     const expectedSearch = expected.filter((id) => (id - 1) % 3 === 0);
     t.equal(searched.total, expectedSearch.length, `${name}: search total`);
   }
-  t.ok(rows.some((r) => r.co_unit_ids !== '[]'), 'the data has co-units');
+  t.ok(
+    rows.some((r) => r.co_unit_ids !== '[]'),
+    'the data has co-units',
+  );
 });
 
 t.test('a small unit is listed from its own orders, a large one by walking the list index', async (t) => {
   const h = open(t);
-  const ins = h.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, '["small"]', ?, ?)`);
+  const ins = h.sqlite.prepare(
+    `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, '["small"]', ?, ?)`,
+  );
   h.sqlite.transaction(() => {
     for (let i = 0; i < SMALL_UNIT_ORDERS + 10; i++) ins.run(`P-${i}`, 'large', i, i);
   })();
@@ -122,11 +147,17 @@ t.test('a small unit is listed from its own orders, a large one by walking the l
     const q = h.db.select().from(workOrders).where(cond).orderBy(desc(workOrders.createdAt), desc(workOrders.id)).limit(20).toSQL();
     return (h.sqlite.prepare(`explain query plan ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
   };
-  t.match(planOf('small'), /SEARCH work_orders USING INTEGER PRIMARY KEY.*SEARCH work_order_units USING COVERING INDEX sqlite_autoindex_work_order_units_1 \(unit_id=\?\)/);
+  t.match(
+    planOf('small'),
+    /SEARCH work_orders USING INTEGER PRIMARY KEY.*SEARCH work_order_units USING COVERING INDEX sqlite_autoindex_work_order_units_1 \(unit_id=\?\)/,
+  );
   t.match(planOf('large'), /SCAN work_orders USING INDEX work_orders_created_idx.*SEARCH work_order_units USING COVERING INDEX/);
-  t.notMatch(planOf('large'), /TEMP B-TREE/, 'no sort of the large unit\'s orders');
+  t.notMatch(planOf('large'), /TEMP B-TREE/, "no sort of the large unit's orders");
   t.equal(listOrders(h.db, scopeFor({ role: 'unit_handler', unitId: 'small' }), {}, 1).total, 5);
-  t.same(listOrders(h.db, scopeFor({ role: 'unit_handler', unitId: 'large' }), { pageSize: 3 }, 1).items.map((o) => o.number), ['P-2009', 'P-2008', 'P-2007']);
+  t.same(
+    listOrders(h.db, scopeFor({ role: 'unit_handler', unitId: 'large' }), { pageSize: 3 }, 1).items.map((o) => o.number),
+    ['P-2009', 'P-2008', 'P-2007'],
+  );
 });
 
 t.test('the migration backfills an older database', async (t) => {
@@ -135,7 +166,9 @@ t.test('the migration backfills an older database', async (t) => {
   t.ok(migrationsBefore(partial, '_work_order_units') > 0);
   const file = path.join(dir, 'old.db');
   const old = openDb({ file, migrationsDir: partial });
-  const ins = old.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', ?, ?, ?, 1, 1)`);
+  const ins = old.sqlite.prepare(
+    `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', ?, ?, ?, 1, 1)`,
+  );
   ins.run('B-1', 'draft', null, '[]');
   ins.run('B-2', 'dispatched', 'u-a', '[]');
   ins.run('B-3', 'dispatched', 'u-a', '["u-b","u-c"]');

@@ -19,7 +19,9 @@ function tempDb(t: { teardown(fn: () => void): void }) {
 
 t.test('list totals are counted up to a cap and say when there are more', async (t) => {
   const h = tempDb(t);
-  const insert = h.sqlite.prepare("insert into work_orders (number, channel, category, subject, status, created_at, updated_at) values (?, '12345', ?, '咨询', 'accepted', ?, ?)");
+  const insert = h.sqlite.prepare(
+    "insert into work_orders (number, channel, category, subject, status, created_at, updated_at) values (?, '12345', ?, '咨询', 'accepted', ?, ?)",
+  );
   h.sqlite.transaction(() => {
     for (let i = 0; i < TOTAL_CAP + 50; i++) insert.run(`Q-${i}`, i < 30 ? 'complaint' : 'consultation', i, i);
   })();
@@ -107,14 +109,23 @@ t.test('lists page in the same order as sorting every match, and SQLite walks in
     { filter: { status: ['signed', 'closed', 'returned'], sort: 'deadlineAt' }, keep: (r) => ['signed', 'closed', 'returned'].includes(r.status) },
     { filter: { overdue: true, sort: 'deadlineAt' }, keep: (r) => awaiting.includes(r.status) && r.deadline_at !== null && r.deadline_at < now },
     { filter: { overdue: true }, keep: (r) => awaiting.includes(r.status) && r.deadline_at !== null && r.deadline_at < now },
-    { filter: { overdue: true, status: ['signed', 'closed'], sort: 'deadlineAt' }, keep: (r) => r.status === 'signed' && r.deadline_at !== null && r.deadline_at < now },
+    {
+      filter: { overdue: true, status: ['signed', 'closed'], sort: 'deadlineAt' },
+      keep: (r) => r.status === 'signed' && r.deadline_at !== null && r.deadline_at < now,
+    },
     { filter: { overdue: true, status: ['closed'] }, keep: () => false },
     { filter: { leadUnitId: 'unit-a', sort: 'deadlineAt' }, keep: (r) => r.lead_unit_id === 'unit-a' },
-    { filter: { status: ['replied', 'dispatched'], leadUnitId: 'unit-b' }, keep: (r) => ['replied', 'dispatched'].includes(r.status) && r.lead_unit_id === 'unit-b' },
+    {
+      filter: { status: ['replied', 'dispatched'], leadUnitId: 'unit-b' },
+      keep: (r) => ['replied', 'dispatched'].includes(r.status) && r.lead_unit_id === 'unit-b',
+    },
   ];
   const scope = { kind: 'all', hideReporter: false } as const;
   for (const { filter, keep } of cases) {
-    const expected = all.filter(keep).sort(filter.sort === 'deadlineAt' ? byDeadline : byCreated).map((r) => r.id);
+    const expected = all
+      .filter(keep)
+      .sort(filter.sort === 'deadlineAt' ? byDeadline : byCreated)
+      .map((r) => r.id);
     for (const page of [1, 2, 7]) {
       const got = listOrders(h.db, scope, { ...filter, page, pageSize: 25 }, now);
       t.same(
@@ -131,7 +142,13 @@ t.test('lists page in the same order as sorting every match, and SQLite walks in
   const plans: string[][] = [];
   const traced = drizzle(h.sqlite, {
     schema,
-    logger: { logQuery: (query, params) => void (/^select/i.test(query) && plans.push((h.sqlite.prepare(`explain query plan ${query}`).all(...(params as unknown[])) as Array<{ detail: string }>).map((p) => p.detail))) },
+    logger: {
+      logQuery: (query, params) =>
+        void (
+          /^select/i.test(query) &&
+          plans.push((h.sqlite.prepare(`explain query plan ${query}`).all(...(params as unknown[])) as Array<{ detail: string }>).map((p) => p.detail))
+        ),
+    },
   });
   const planOf = (filter: OrderFilter) => {
     plans.length = 0;

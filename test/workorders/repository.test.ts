@@ -83,7 +83,11 @@ t.test('a full path writes one event per step with statuses and actor', async (t
   const o = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
   const steps: [OrderAction, Actor, string][] = [
     [accept, f.agent, 'accepted'],
-    [{ type: 'dispatch', leadUnitId: LEAD, coUnitIds: ['hz-transport'], deadlineAt: f.clock.now + 5 * DAY, signDeadlineAt: f.clock.now + 4 * HOUR }, f.agent, 'dispatched'],
+    [
+      { type: 'dispatch', leadUnitId: LEAD, coUnitIds: ['hz-transport'], deadlineAt: f.clock.now + 5 * DAY, signDeadlineAt: f.clock.now + 4 * HOUR },
+      f.agent,
+      'dispatched',
+    ],
     [{ type: 'sign' }, f.lead, 'signed'],
     [{ type: 'start' }, f.lead, 'in_progress'],
     [{ type: 'reply', text: '已责令施工方夜间停工' }, f.lead, 'replied'],
@@ -110,7 +114,10 @@ t.test('a full path writes one event per step with statuses and actor', async (t
     hist.map((e) => [e.action, e.fromStatus, e.toStatus]),
     [['create', null, 'draft'], ...steps.map(([a, , to], i) => [a.type, i === 0 ? 'draft' : steps[i - 1]![2], to])],
   );
-  t.ok(hist.every((e, i) => i === 0 || e.at > hist[i - 1]!.at), 'events are in order');
+  t.ok(
+    hist.every((e, i) => i === 0 || e.at > hist[i - 1]!.at),
+    'events are in order',
+  );
 });
 
 t.test('a refused move changes nothing and throws the lifecycle code', async (t) => {
@@ -161,7 +168,10 @@ t.test('link is written on both orders; merge needs an open target', async (t) =
   f.svc.apply(a.id, { type: 'link', otherOrderId: b.id }, f.agent);
   t.same(f.svc.get(a.id).linkedOrderIds, [b.id]);
   t.same(f.svc.get(b.id).linkedOrderIds, [a.id]);
-  t.match(caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)), { code: 'INVALID_FIELD' });
+  t.match(
+    caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)),
+    { code: 'INVALID_FIELD' },
+  );
   const m = f.svc.apply(a.id, { type: 'merge_into', targetOrderId: b.id }, f.agent);
   t.match(m.order, { status: 'merged', mergedIntoId: b.id });
 });

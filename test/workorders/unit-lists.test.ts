@@ -33,9 +33,11 @@ const stale = (h: DbHandle): unknown[] =>
 
 /** An order's junction rows as "unit:role:status:deadline", sorted. */
 const keysOf = (h: DbHandle, orderId: number): string[] =>
-  (h.sqlite.prepare('select unit_id, role, status, deadline_at from work_order_units where order_id = ? order by unit_id').all(orderId) as Array<Record<string, unknown>>).map(
-    (r) => `${r.unit_id}:${r.role}:${r.status}:${r.deadline_at}`,
-  );
+  (
+    h.sqlite.prepare('select unit_id, role, status, deadline_at from work_order_units where order_id = ? order by unit_id').all(orderId) as Array<
+      Record<string, unknown>
+    >
+  ).map((r) => `${r.unit_id}:${r.role}:${r.status}:${r.deadline_at}`);
 
 t.test('the triggers copy status, created_at and deadline_at through every change', async (t) => {
   const h = open(t);
@@ -44,7 +46,11 @@ t.test('the triggers copy status, created_at and deadline_at through every chang
   svc.apply(o.id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '夜间施工' } }, agent);
   t.same(keysOf(h, o.id), [], 'no unit yet');
   svc.apply(o.id, { type: 'dispatch', leadUnitId: 'hz-hrss', coUnitIds: ['hz-urban'], deadlineAt: now + 5 * DAY }, agent);
-  t.same(keysOf(h, o.id), [`hz-hrss:lead:dispatched:${now + 5 * DAY}`, `hz-urban:co:dispatched:${now + 5 * DAY}`], 'dispatch: units with the status and deadline');
+  t.same(
+    keysOf(h, o.id),
+    [`hz-hrss:lead:dispatched:${now + 5 * DAY}`, `hz-urban:co:dispatched:${now + 5 * DAY}`],
+    'dispatch: units with the status and deadline',
+  );
   svc.apply(o.id, { type: 'sign' }, lead);
   t.same(keysOf(h, o.id), [`hz-hrss:lead:signed:${now + 5 * DAY}`, `hz-urban:co:signed:${now + 5 * DAY}`], 'a status change reaches every unit row');
   svc.apply(o.id, { type: 'return', reason: '不属于本单位职责' }, lead);
@@ -56,7 +62,11 @@ t.test('the triggers copy status, created_at and deadline_at through every chang
   );
   // Any writer, not only the service: a moved deadline, co-units changed, created_at, status.
   h.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(now + 9 * DAY, o.id);
-  t.same(keysOf(h, o.id).map((k) => k.split(':')[3]), [`${now + 9 * DAY}`, `${now + 9 * DAY}`, `${now + 9 * DAY}`], 'an extended deadline');
+  t.same(
+    keysOf(h, o.id).map((k) => k.split(':')[3]),
+    [`${now + 9 * DAY}`, `${now + 9 * DAY}`, `${now + 9 * DAY}`],
+    'an extended deadline',
+  );
   h.sqlite.prepare(`update work_orders set co_unit_ids = '["hz-hrss"]', status = 'in_progress' where id = ?`).run(o.id);
   t.same(keysOf(h, o.id), [`hz-hrss:co:in_progress:${now + 9 * DAY}`, `hz-transport:lead:in_progress:${now + 9 * DAY}`], 'co-units and status in one update');
   h.sqlite.prepare('update work_orders set created_at = 7, deadline_at = null where id = ?').run(o.id);
@@ -64,16 +74,25 @@ t.test('the triggers copy status, created_at and deadline_at through every chang
   t.same(keysOf(h, o.id), ['hz-hrss:co:in_progress:null', 'hz-transport:lead:in_progress:null']);
   // A bulk insert with its units set at once (as bench/orders.ts and imports do).
   h.sqlite
-    .prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, deadline_at, created_at, updated_at) values ('B-1', '12345', 'replied', 'u-a', '["u-b"]', 50, 40, 40)`)
+    .prepare(
+      `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, deadline_at, created_at, updated_at) values ('B-1', '12345', 'replied', 'u-a', '["u-b"]', 50, 40, 40)`,
+    )
     .run();
   t.same(stale(h), [], 'a direct insert with units');
-  t.equal((h.sqlite.prepare(`select count(*) n from work_order_units where status = 'replied' and created_at = 40 and deadline_at = 50`).get() as { n: number }).n, 2);
+  t.equal(
+    (h.sqlite.prepare(`select count(*) n from work_order_units where status = 'replied' and created_at = 40 and deadline_at = 50`).get() as { n: number }).n,
+    2,
+  );
   const tx = h.sqlite.transaction(() => {
     h.sqlite.prepare(`update work_orders set status = 'closed' where number = 'B-1'`).run();
     throw new Error('rolled back');
   });
   t.throws(() => tx(), /rolled back/);
-  t.equal((h.sqlite.prepare(`select count(*) n from work_order_units where status = 'replied'`).get() as { n: number }).n, 2, 'a rolled-back change leaves the keys');
+  t.equal(
+    (h.sqlite.prepare(`select count(*) n from work_order_units where status = 'replied'`).get() as { n: number }).n,
+    2,
+    'a rolled-back change leaves the keys',
+  );
   t.same(stale(h), []);
 });
 
@@ -83,7 +102,9 @@ t.test('the migration copies the keys into the rows of an older database', async
   t.ok(migrationsBefore(partial, '_work_order_units_list_keys') > 0);
   const file = path.join(dir, 'old.db');
   const old = openDb({ file, migrationsDir: partial });
-  const ins = old.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, deadline_at, created_at, updated_at) values (?, '12345', ?, ?, ?, ?, ?, ?)`);
+  const ins = old.sqlite.prepare(
+    `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, deadline_at, created_at, updated_at) values (?, '12345', ?, ?, ?, ?, ?, ?)`,
+  );
   ins.run('B-1', 'draft', null, '[]', null, 10, 10);
   ins.run('B-2', 'dispatched', 'u-a', '[]', 500, 20, 20);
   ins.run('B-3', 'in_progress', 'u-a', '["u-b"]', 400, 30, 30);
@@ -121,7 +142,18 @@ t.test('over random data a unit page equals the page of the scope condition, ord
     for (let i = 0; i < N; i++) {
       const l = lead();
       const created = int(200); // ties on purpose
-      ins.run(`R-${i}`, CHANNELS[int(3)], status(), ORDER_CATEGORIES[int(3)], i % 3 === 0 ? '路灯不亮' : '噪音扰民', l, JSON.stringify(some().filter((u) => u !== l)), deadline(), created, created);
+      ins.run(
+        `R-${i}`,
+        CHANNELS[int(3)],
+        status(),
+        ORDER_CATEGORIES[int(3)],
+        i % 3 === 0 ? '路灯不亮' : '噪音扰民',
+        l,
+        JSON.stringify(some().filter((u) => u !== l)),
+        deadline(),
+        created,
+        created,
+      );
     }
   })();
   const updates = [
@@ -165,7 +197,11 @@ t.test('over random data a unit page equals the page of the scope condition, ord
   let compared = 0;
   for (const [name, scope] of scopes) {
     if (scope.kind !== 'units') continue;
-    const rows = h.sqlite.prepare('select id, lead_unit_id, co_unit_ids from work_orders').all() as { id: number; lead_unit_id: string | null; co_unit_ids: string }[];
+    const rows = h.sqlite.prepare('select id, lead_unit_id, co_unit_ids from work_orders').all() as {
+      id: number;
+      lead_unit_id: string | null;
+      co_unit_ids: string;
+    }[];
     const visible = rows.filter((r) => canSee(scope, { leadUnitId: r.lead_unit_id, coUnitIds: JSON.parse(r.co_unit_ids) as string[] })).length;
     t.equal(findUnitPage(h.db, scope.unitIds, {}, now, 1000, 0).n, visible, `${name}: every order canSee allows is counted`);
     for (const f of filters) {
@@ -193,7 +229,9 @@ t.test('over random data a unit page equals the page of the scope condition, ord
 
 t.test('counts stop at the cap; too many units fall back to the scope condition', async (t) => {
   const h = open(t);
-  const ins = h.sqlite.prepare(`insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', 'big', '["other"]', ?, ?)`);
+  const ins = h.sqlite.prepare(
+    `insert into work_orders (number, channel, status, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', 'big', '["other"]', ?, ?)`,
+  );
   h.sqlite.transaction(() => {
     for (let i = 0; i < 10_050; i++) ins.run(`C-${i}`, i, i);
   })();
@@ -202,7 +240,11 @@ t.test('counts stop at the cap; too many units fall back to the scope condition'
   t.equal(page.items[0]?.number, 'C-10049');
   const both = listOrders(h.db, scopeFor({ role: 'unit_handler', unitId: 'big' }, { unitsInSubtree: () => ['other'] }), { pageSize: 3, page: 2 }, 1);
   t.same([both.total, both.totalCapped], [10_000, true], 'two units of one order count it once, up to the cap');
-  t.same(both.items.map((o) => o.number), ['C-10046', 'C-10045', 'C-10044'], 'and list it once');
+  t.same(
+    both.items.map((o) => o.number),
+    ['C-10046', 'C-10045', 'C-10044'],
+    'and list it once',
+  );
 
   const many = Array.from({ length: Math.ceil(MAX_UNIT_ARMS / ORDER_STATUSES.length) + 1 }, (_, i) => `sub-${i}`);
   t.notOk(unitPageApplies(['big', ...many], {}), 'too many arms for one compound select');
@@ -232,21 +274,36 @@ t.test('a unit page walks the junction indexes in page order; a unit search coun
     // The latest of each (a statement the session has prepared before is not prepared again).
     const page = planOf(plans.findLast((p) => / union /i.test(p))!);
     const count = planOf(plans.findLast((p) => /count\(/i.test(p))!);
-    t.match(page, f.sort === 'deadlineAt' ? /SEARCH work_order_units USING INDEX work_order_units_status_deadline_idx \(unit_id=\? AND status=\?\)/ : /SEARCH work_order_units USING INDEX work_order_units_status_created_idx \(unit_id=\? AND status=\?\)/, `${JSON.stringify(f)}: ${page}`);
+    t.match(
+      page,
+      f.sort === 'deadlineAt'
+        ? /SEARCH work_order_units USING INDEX work_order_units_status_deadline_idx \(unit_id=\? AND status=\?\)/
+        : /SEARCH work_order_units USING INDEX work_order_units_status_created_idx \(unit_id=\? AND status=\?\)/,
+      `${JSON.stringify(f)}: ${page}`,
+    );
     t.equal(page.match(/TEMP B-TREE/g)?.length, 1, 'one sort, of the merged heads');
     t.match(count, /SEARCH work_order_units USING COVERING INDEX/, `${JSON.stringify(f)} count: ${count}`);
     t.notMatch(count, /work_orders /, 'the count reads no order row');
   }
   listOrders(h.db, unit, { q: '路灯不亮' }, 1);
   const count = planOf(plans.findLast((p) => /count\(/i.test(p))!);
-  t.match(count, /SCAN work_orders_fts VIRTUAL TABLE.*SEARCH work_order_units EXISTS USING COVERING INDEX sqlite_autoindex_work_order_units_1/, `search count: ${count}`);
+  t.match(
+    count,
+    /SCAN work_orders_fts VIRTUAL TABLE.*SEARCH work_order_units EXISTS USING COVERING INDEX sqlite_autoindex_work_order_units_1/,
+    `search count: ${count}`,
+  );
   t.notMatch(count, /SEARCH work_orders USING/, 'the search count reads no order row');
   // The page and its count agree on a real search.
   h.sqlite.prepare = prepare;
-  const ins = prepare(`insert into work_orders (number, channel, status, subject, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, '[]', 1, 1)`);
+  const ins = prepare(
+    `insert into work_orders (number, channel, status, subject, lead_unit_id, co_unit_ids, created_at, updated_at) values (?, '12345', 'dispatched', ?, ?, '[]', 1, 1)`,
+  );
   for (let i = 0; i < 30; i++) ins.run(`S-${i}`, i % 2 ? '路灯不亮' : '噪音扰民', i % 3 ? 'u1' : 'u2');
   const found = listOrders(h.db, unit, { q: '路灯不亮', pageSize: 100 }, 1);
   t.equal(found.total, 10);
-  t.same(found.items.map((o) => o.number), ['S-29', 'S-25', 'S-23', 'S-19', 'S-17', 'S-13', 'S-11', 'S-7', 'S-5', 'S-1']);
+  t.same(
+    found.items.map((o) => o.number),
+    ['S-29', 'S-25', 'S-23', 'S-19', 'S-17', 'S-13', 'S-11', 'S-7', 'S-5', 'S-1'],
+  );
   t.ok(h.db.get(sql`select 1 as one`), 'the connection is fine');
 });

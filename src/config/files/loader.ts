@@ -66,10 +66,7 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
  * Validate a set of file contents (pure; no disk). `texts` maps registry keys to YAML
  * text; an absent optional file is validated as an empty mapping.
  */
-export function validateConfigSet(
-  texts: Partial<Record<ConfigKey, string>>,
-  opts: { displayDir: string; listing?: readonly string[] },
-): LoadResult {
+export function validateConfigSet(texts: Partial<Record<ConfigKey, string>>, opts: { displayDir: string; listing?: readonly string[] }): LoadResult {
   const { displayDir } = opts;
   const errors: Problem[] = [];
   const warnings: Problem[] = [];

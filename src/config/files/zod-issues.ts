@@ -37,9 +37,7 @@ function issueText(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type': {
       if (value == null && issue.path.length === 0) return 'the file is empty';
-      const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')
-        ? ` — put it in quotes: "${String(value)}"`
-        : '';
+      const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? ` — put it in quotes: "${String(value)}"` : '';
       return `must be ${expectedLabel(issue.expected)}, got ${describe(value)}${hint}`;
     }
     case 'too_small':

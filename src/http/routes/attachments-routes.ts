@@ -145,7 +145,11 @@ async function readUpload(req: FastifyRequest, attachments: AttachmentsService):
       if (part.type === 'file') files.push(await attachments.stage(part.filename, part.file, () => part.file.truncated));
       else fields.set(part.fieldname, String(part.value));
     }
-    return { files, action: parseField(fields.get('action'), ActionField, true), expectedVersion: parseField(fields.get('expectedVersion'), VersionField, false) };
+    return {
+      files,
+      action: parseField(fields.get('action'), ActionField, true),
+      expectedVersion: parseField(fields.get('expectedVersion'), VersionField, false),
+    };
   } catch (err) {
     attachments.discard(files);
     const code = MULTIPART_CODES[(err as { code?: string }).code ?? ''];
@@ -165,7 +169,8 @@ function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: bool
     }
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'a field of the upload is invalid', {
+  if (!parsed.success)
+    throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'a field of the upload is invalid', {
       details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
     });
   return parsed.data;

@@ -46,20 +46,24 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
     content: z.string().max(5000).default(''),
     areaId: z.string().max(64).optional(),
   });
-  app.post('/api/dispatch/suggestion', { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') }, async (req) => {
-    const sla = opts.config().sla;
-    const { calendar } = calendarOf();
-    const at = (opts.now ?? Date.now)();
-    return {
-      suggestion: suggestDispatch(opts.config().org, req.body),
-      // If dispatched now: the handling limit of the category (working days) and the sign-for limit.
-      deadlines: {
-        workingDays: sla.timeLimits[req.body.category],
-        deadlineAt: handlingDeadline(req.body.category, at, sla, calendar),
-        signDeadlineAt: signForDeadline(at, sla, calendar),
-      },
-    };
-  });
+  app.post(
+    '/api/dispatch/suggestion',
+    { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') },
+    async (req) => {
+      const sla = opts.config().sla;
+      const { calendar } = calendarOf();
+      const at = (opts.now ?? Date.now)();
+      return {
+        suggestion: suggestDispatch(opts.config().org, req.body),
+        // If dispatched now: the handling limit of the category (working days) and the sign-for limit.
+        deadlines: {
+          workingDays: sla.timeLimits[req.body.category],
+          deadlineAt: handlingDeadline(req.body.category, at, sla, calendar),
+          signDeadlineAt: signForDeadline(at, sla, calendar),
+        },
+      };
+    },
+  );
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
   // The directory of units and their public phone numbers: platform staff and unit handlers.

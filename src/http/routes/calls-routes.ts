@@ -38,8 +38,10 @@ export const callsRoutes: FastifyPluginAsyncZod<{ commands: ConsoleCommands }> =
   app.post('/api/calls/:callId/transfer', { schema: { tags, params: CallParams, body: UnitTargetPayload.pick({ unitId: true }) }, ...agentOnly }, async (req) =>
     opts.commands.transfer(req.user!.id, req.params.callId, req.body.unitId),
   );
-  app.post('/api/calls/:callId/conference', { schema: { tags, params: CallParams, body: UnitTargetPayload.pick({ unitId: true }) }, ...agentOnly }, async (req) =>
-    opts.commands.conference(req.user!.id, req.params.callId, req.body.unitId),
+  app.post(
+    '/api/calls/:callId/conference',
+    { schema: { tags, params: CallParams, body: UnitTargetPayload.pick({ unitId: true }) }, ...agentOnly },
+    async (req) => opts.commands.conference(req.user!.id, req.params.callId, req.body.unitId),
   );
   app.delete('/api/calls/:callId/conference', { schema: { tags, params: CallParams }, ...agentOnly }, async (req) =>
     opts.commands.dropConference(req.user!.id, req.params.callId),

@@ -26,7 +26,11 @@ export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = as
   app.get(
     '/api/workorders/due',
     {
-      schema: { tags: ['workorders'], querystring: z.object({ ids: Ids }), response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due })) }) } },
+      schema: {
+        tags: ['workorders'],
+        querystring: z.object({ ids: Ids }),
+        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due })) }) },
+      },
       preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler'),
     },
     async (req) => {

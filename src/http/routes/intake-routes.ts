@@ -7,7 +7,10 @@ import { z } from 'zod';
 import { ORDER_CATEGORIES, ORDER_STATUSES } from '../../workorders/lifecycle/index.js';
 import { wechatToSubmission, type IntakeService } from '../../workorders/intake.js';
 
-const phone = z.string().trim().regex(/^\d{5,20}$/, 'digits only, 5 to 20 of them');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\d{5,20}$/, 'digits only, 5 to 20 of them');
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
 const Submission = z.object({
@@ -41,17 +44,13 @@ const LOOKUP_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService }> = async (app, { intake }) => {
   for (const channel of ['web', 'mailbox'] as const) {
-    app.post(
-      `/api/intake/${channel}`,
-      { schema: { tags: ['intake'], body: Submission, response: Created }, config: INTAKE_LIMIT },
-      async (req, reply) => reply.status(201).send(intake.submit(channel, req.body)),
+    app.post(`/api/intake/${channel}`, { schema: { tags: ['intake'], body: Submission, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
+      reply.status(201).send(intake.submit(channel, req.body)),
     );
   }
 
-  app.post(
-    '/api/intake/wechat',
-    { schema: { tags: ['intake'], body: WechatBody, response: Created }, config: INTAKE_LIMIT },
-    async (req, reply) => reply.status(201).send(intake.submit('wechat', wechatToSubmission(req.body))),
+  app.post('/api/intake/wechat', { schema: { tags: ['intake'], body: WechatBody, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
+    reply.status(201).send(intake.submit('wechat', wechatToSubmission(req.body))),
   );
 
   app.get(

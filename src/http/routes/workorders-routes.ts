@@ -35,7 +35,13 @@ const Fields = z.strictObject({
 });
 const FieldsPatch = Fields.partial();
 
-const dispatch = { leadUnitId: unitId, coUnitIds: z.array(unitId).max(20).optional(), deadlineAt: ms, signDeadlineAt: ms.optional(), comment: text(2000).optional() };
+const dispatch = {
+  leadUnitId: unitId,
+  coUnitIds: z.array(unitId).max(20).optional(),
+  deadlineAt: ms,
+  signDeadlineAt: ms.optional(),
+  comment: text(2000).optional(),
+};
 const reason = text(2000);
 const v = { expectedVersion: z.number().int().positive().optional() };
 const act = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape, ...v });
@@ -56,7 +62,11 @@ const ActionBody = z.discriminatedUnion('type', [
   act('reply', { text: text(5000) }),
   act('review_accept', { comment: reason.optional() }),
   act('review_send_back', { reason, deadlineAt: ms.optional() }),
-  act('evaluate', { result: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']), channel: z.enum(['survey', 'callback', 'third_party']), comment: reason.optional() }),
+  act('evaluate', {
+    result: z.enum(['satisfied', 'basically_satisfied', 'unsatisfied']),
+    channel: z.enum(['survey', 'callback', 'third_party']),
+    comment: reason.optional(),
+  }),
   act('supervise', { level: z.number().int(), reason: reason.optional(), deadlineAt: ms.optional() }),
   act('close', { reason: reason.optional() }),
   act('merge_into', { targetOrderId: z.number().int().positive() }),
@@ -112,7 +122,10 @@ const EventView = z.object({
 
 /** A list parameter given once (`?status=a`), repeated (`?status=a&status=b`) or comma-separated. */
 const listParam = <T extends z.ZodType>(item: T) =>
-  z.preprocess((x) => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(item).optional());
+  z.preprocess(
+    (x) => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).flatMap((s) => String(s).split(',')).filter(Boolean)),
+    z.array(item).optional(),
+  );
 /** Epoch milliseconds or an ISO date-time. */
 const time = z.union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
@@ -121,7 +134,10 @@ const ListQuery = z.object({
   category: z.enum(ORDER_CATEGORIES).optional(),
   channel: z.string().max(32).optional(),
   leadUnitId: unitId.optional(),
-  overdue: z.enum(['true', 'false']).transform((s) => s === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((s) => s === 'true')
+    .optional(),
   createdFrom: time.optional(),
   createdTo: time.optional(),
   q: z.string().trim().max(200).optional(),
@@ -132,7 +148,11 @@ const ListQuery = z.object({
 
 const CreateBody = Fields.partial().extend({
   channel: z.string().min(1).max(32),
-  callerPhone: z.string().regex(/^\d{3,20}$/).nullable().optional(),
+  callerPhone: z
+    .string()
+    .regex(/^\d{3,20}$/)
+    .nullable()
+    .optional(),
   category: z.enum(ORDER_CATEGORIES),
   content: text(5000).min(1),
 });
@@ -153,7 +173,11 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
   app.get(
     '/api/workorders',
     {
-      schema: { tags: ['workorders'], querystring: ListQuery, response: { 200: z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() }) } },
+      schema: {
+        tags: ['workorders'],
+        querystring: ListQuery,
+        response: { 200: z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() }) },
+      },
       preHandler: requireRole(...STAFF, 'unit_handler'),
     },
     async (req) => listOrders(db, scope(req.user), req.query, now()),

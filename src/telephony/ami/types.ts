@@ -88,24 +88,63 @@ export interface AmiKnownEvents {
   QueueCallerLeave: Ev<'QueueCallerLeave', AmiChannelFields & { queue: string; position: string; count: string }>;
   QueueCallerAbandon: Ev<'QueueCallerAbandon', AmiChannelFields & { queue: string; position: string; originalposition: string; holdtime: string }>;
   AgentCalled: Ev<'AgentCalled', AmiChannelFields & { queue: string; membername: string; interface: string; destchannel: string; destuniqueid: string }>;
-  AgentConnect: Ev<'AgentConnect', AmiChannelFields & { queue: string; membername: string; interface: string; holdtime: string; ringtime: string; destuniqueid: string }>;
-  AgentComplete: Ev<'AgentComplete', AmiChannelFields & { queue: string; membername: string; interface: string; holdtime: string; talktime: string; reason: string }>;
+  AgentConnect: Ev<
+    'AgentConnect',
+    AmiChannelFields & { queue: string; membername: string; interface: string; holdtime: string; ringtime: string; destuniqueid: string }
+  >;
+  AgentComplete: Ev<
+    'AgentComplete',
+    AmiChannelFields & { queue: string; membername: string; interface: string; holdtime: string; talktime: string; reason: string }
+  >;
   AgentRingNoAnswer: Ev<'AgentRingNoAnswer', AmiChannelFields & { queue: string; membername: string; interface: string; ringtime: string }>;
 }
 
 /** `QueueParams` item of QueueStatus. */
-export type AmiQueueParams = Ev<'QueueParams', {
-  queue: string; max: string; strategy: string; calls: string; holdtime: string; talktime: string;
-  completed: string; abandoned: string; servicelevel: string; servicelevelperf: string; servicelevelperf2: string; weight: string;
-}>;
+export type AmiQueueParams = Ev<
+  'QueueParams',
+  {
+    queue: string;
+    max: string;
+    strategy: string;
+    calls: string;
+    holdtime: string;
+    talktime: string;
+    completed: string;
+    abandoned: string;
+    servicelevel: string;
+    servicelevelperf: string;
+    servicelevelperf2: string;
+    weight: string;
+  }
+>;
 /** `QueueMember` item of QueueStatus (note: `name`/`location`, not `membername`/`interface`). */
 export type AmiQueueMember = Ev<'QueueMember', Omit<AmiQueueMemberFields, 'membername' | 'interface' | 'ringinuse'> & { name: string; location: string }>;
 /** `QueueEntry` item of QueueStatus: a caller waiting. */
-export type AmiQueueEntry = Ev<'QueueEntry', {
-  queue: string; position: string; channel: string; uniqueid: string; calleridnum: string; calleridname: string;
-  connectedlinenum: string; connectedlinename: string; wait: string; priority: string;
-}>;
+export type AmiQueueEntry = Ev<
+  'QueueEntry',
+  {
+    queue: string;
+    position: string;
+    channel: string;
+    uniqueid: string;
+    calleridnum: string;
+    calleridname: string;
+    connectedlinenum: string;
+    connectedlinename: string;
+    wait: string;
+    priority: string;
+  }
+>;
 /** `QueueSummary` item. */
-export type AmiQueueSummary = Ev<'QueueSummary', {
-  queue: string; loggedin: string; available: string; callers: string; holdtime: string; talktime: string; longestholdtime: string;
-}>;
+export type AmiQueueSummary = Ev<
+  'QueueSummary',
+  {
+    queue: string;
+    loggedin: string;
+    available: string;
+    callers: string;
+    holdtime: string;
+    talktime: string;
+    longestholdtime: string;
+  }
+>;

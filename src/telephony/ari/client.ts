@@ -12,9 +12,7 @@ import type { AriEvent, AriEventOf, AriEventType, Bridge, Channel } from './gene
 import { AriEventSocket, type ConnectionState } from './event-socket.js';
 import { AriRest, ariBaseUrl, type AriParamsArg, type AriResult } from './rest.js';
 import type { AriOperationId } from './generated/ari-types.js';
-import {
-  ApplicationsApi, AsteriskApi, BridgesApi, ChannelsApi, DeviceStatesApi, PlaybacksApi,
-} from './resources.js';
+import { ApplicationsApi, AsteriskApi, BridgesApi, ChannelsApi, DeviceStatesApi, PlaybacksApi } from './resources.js';
 
 /** Settings for {@link AriClient}; the first four come from `Env.ari`. */
 export interface AriClientOptions {
@@ -95,7 +93,10 @@ export class AriClient extends EventEmitter<AriClientEvents> {
     this.#log = opts.logger.child({ component: 'ari' });
     this.app = opts.app;
     this.#rest = new AriRest({
-      url: opts.url, username: opts.username, password: opts.password, logger: this.#log,
+      url: opts.url,
+      username: opts.username,
+      password: opts.password,
+      logger: this.#log,
       timeoutMs: opts.requestTimeoutMs ?? 5000,
       ...(opts.maxConnections === undefined ? {} : { maxConnections: opts.maxConnections }),
       ...(opts.requestRetries === undefined ? {} : { retries: opts.requestRetries }),

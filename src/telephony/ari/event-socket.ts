@@ -56,9 +56,15 @@ export class AriEventSocket extends EventEmitter<SocketEvents> {
     this.#backoff = new Backoff(opts.backoff);
   }
 
-  get state(): ConnectionState { return this.#state; }
-  get since(): Date { return this.#since; }
-  get lastError(): string | undefined { return this.#lastError; }
+  get state(): ConnectionState {
+    return this.#state;
+  }
+  get since(): Date {
+    return this.#since;
+  }
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
 
   /** Start connecting (idempotent). */
   start(): void {

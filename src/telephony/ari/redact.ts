@@ -24,8 +24,20 @@ const NAME_KEYS = new Set(['calleridname', 'connectedlinename']);
 // Exten is usually a service number (12345) or `agent-7`, but on an outbound callback it is
 // the citizen's: treat it as text too.
 const TEXT_KEYS = new Set([
-  'appdata', 'app_data', 'dialplan_app_data', 'data', 'value', 'args', 'userevent', 'exten', 'extension', 'destexten', 'dnid',
-  'variable', 'chanvariable', 'channelvars',
+  'appdata',
+  'app_data',
+  'dialplan_app_data',
+  'data',
+  'value',
+  'args',
+  'userevent',
+  'exten',
+  'extension',
+  'destexten',
+  'dnid',
+  'variable',
+  'chanvariable',
+  'channelvars',
 ]);
 const DIGIT_RUN = /\+?\d{7,}/g;
 

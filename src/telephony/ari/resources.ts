@@ -5,9 +5,7 @@
  */
 import { isTelephonyError } from '../errors.js';
 import type { AriRest, AriParams } from './rest.js';
-import type {
-  AsteriskInfo, AsteriskPing, Application, Bridge, Channel, DeviceState, LiveRecording, Playback,
-} from './generated/ari-types.js';
+import type { AsteriskInfo, AsteriskPing, Application, Bridge, Channel, DeviceState, LiveRecording, Playback } from './generated/ari-types.js';
 
 type Opts<K extends Parameters<AriRest['call']>[0], Fixed extends string> = Omit<AriParams<K>, Fixed>;
 type DeviceStateValue = AriParams<'deviceStates.update'>['deviceState'];
@@ -15,11 +13,19 @@ type DeviceStateValue = AriParams<'deviceStates.update'>['deviceState'];
 /** `/channels`: call legs. A 404 rejects with `CHANNEL_GONE`. */
 export class ChannelsApi {
   constructor(private readonly rest: AriRest) {}
-  list(): Promise<Channel[]> { return this.rest.call('channels.list'); }
-  get(channelId: string): Promise<Channel> { return this.rest.call('channels.get', { channelId }); }
+  list(): Promise<Channel[]> {
+    return this.rest.call('channels.list');
+  }
+  get(channelId: string): Promise<Channel> {
+    return this.rest.call('channels.get', { channelId });
+  }
   /** Create a channel and dial it; `variables` go into the JSON body. */
-  originate(opts: AriParams<'channels.originate'>): Promise<Channel> { return this.rest.call('channels.originate', opts); }
-  answer(channelId: string): Promise<void> { return this.rest.call('channels.answer', { channelId }); }
+  originate(opts: AriParams<'channels.originate'>): Promise<Channel> {
+    return this.rest.call('channels.originate', opts);
+  }
+  answer(channelId: string): Promise<void> {
+    return this.rest.call('channels.answer', { channelId });
+  }
   hangup(channelId: string, opts: Opts<'channels.hangup', 'channelId'> = {}): Promise<void> {
     return this.rest.call('channels.hangup', { channelId, ...opts });
   }
@@ -32,21 +38,33 @@ export class ChannelsApi {
     return this.rest.call('channels.move', { channelId, app, ...(appArgs === undefined ? {} : { appArgs }) });
   }
   /** Transfer to another endpoint (SIP REFER/302 where the channel driver supports it). */
-  redirect(channelId: string, endpoint: string): Promise<void> { return this.rest.call('channels.redirect', { channelId, endpoint }); }
-  ring(channelId: string): Promise<void> { return this.rest.call('channels.ring', { channelId }); }
-  ringStop(channelId: string): Promise<void> { return this.rest.call('channels.ringStop', { channelId }); }
+  redirect(channelId: string, endpoint: string): Promise<void> {
+    return this.rest.call('channels.redirect', { channelId, endpoint });
+  }
+  ring(channelId: string): Promise<void> {
+    return this.rest.call('channels.ring', { channelId });
+  }
+  ringStop(channelId: string): Promise<void> {
+    return this.rest.call('channels.ringStop', { channelId });
+  }
   mute(channelId: string, direction?: AriParams<'channels.mute'>['direction']): Promise<void> {
     return this.rest.call('channels.mute', { channelId, ...(direction ? { direction } : {}) });
   }
   unmute(channelId: string, direction?: AriParams<'channels.unmute'>['direction']): Promise<void> {
     return this.rest.call('channels.unmute', { channelId, ...(direction ? { direction } : {}) });
   }
-  hold(channelId: string): Promise<void> { return this.rest.call('channels.hold', { channelId }); }
-  unhold(channelId: string): Promise<void> { return this.rest.call('channels.unhold', { channelId }); }
+  hold(channelId: string): Promise<void> {
+    return this.rest.call('channels.hold', { channelId });
+  }
+  unhold(channelId: string): Promise<void> {
+    return this.rest.call('channels.unhold', { channelId });
+  }
   startMoh(channelId: string, mohClass?: string): Promise<void> {
     return this.rest.call('channels.startMoh', { channelId, ...(mohClass ? { mohClass } : {}) });
   }
-  stopMoh(channelId: string): Promise<void> { return this.rest.call('channels.stopMoh', { channelId }); }
+  stopMoh(channelId: string): Promise<void> {
+    return this.rest.call('channels.stopMoh', { channelId });
+  }
   sendDTMF(channelId: string, dtmf: string, opts: Opts<'channels.sendDTMF', 'channelId' | 'dtmf'> = {}): Promise<void> {
     return this.rest.call('channels.sendDTMF', { channelId, dtmf, ...opts });
   }
@@ -78,7 +96,9 @@ export class ChannelsApi {
     return this.rest.call('channels.snoopChannel', { channelId, ...opts });
   }
   /** RTP to/from `external_host` (our media bridge); `format` e.g. `ulaw`. */
-  externalMedia(opts: AriParams<'channels.externalMedia'>): Promise<Channel> { return this.rest.call('channels.externalMedia', opts); }
+  externalMedia(opts: AriParams<'channels.externalMedia'>): Promise<Channel> {
+    return this.rest.call('channels.externalMedia', opts);
+  }
   dial(channelId: string, opts: Opts<'channels.dial', 'channelId'> = {}): Promise<void> {
     return this.rest.call('channels.dial', { channelId, ...opts });
   }
@@ -87,31 +107,45 @@ export class ChannelsApi {
 /** `/bridges`: mixing bridges joining caller, agent and media legs. */
 export class BridgesApi {
   constructor(private readonly rest: AriRest) {}
-  list(): Promise<Bridge[]> { return this.rest.call('bridges.list'); }
-  get(bridgeId: string): Promise<Bridge> { return this.rest.call('bridges.get', { bridgeId }); }
+  list(): Promise<Bridge[]> {
+    return this.rest.call('bridges.list');
+  }
+  get(bridgeId: string): Promise<Bridge> {
+    return this.rest.call('bridges.get', { bridgeId });
+  }
   /** `type` is a comma list, e.g. `mixing` or `mixing,dtmf_events`. */
-  create(opts: AriParams<'bridges.create'> = {}): Promise<Bridge> { return this.rest.call('bridges.create', opts); }
+  create(opts: AriParams<'bridges.create'> = {}): Promise<Bridge> {
+    return this.rest.call('bridges.create', opts);
+  }
   addChannel(bridgeId: string, channel: string | string[], opts: Opts<'bridges.addChannel', 'bridgeId' | 'channel'> = {}): Promise<void> {
     return this.rest.call('bridges.addChannel', { bridgeId, channel, ...opts });
   }
   removeChannel(bridgeId: string, channel: string | string[]): Promise<void> {
     return this.rest.call('bridges.removeChannel', { bridgeId, channel });
   }
-  destroy(bridgeId: string): Promise<void> { return this.rest.call('bridges.destroy', { bridgeId }); }
+  destroy(bridgeId: string): Promise<void> {
+    return this.rest.call('bridges.destroy', { bridgeId });
+  }
   play(bridgeId: string, media: string | string[], opts: Opts<'bridges.play', 'bridgeId' | 'media'> = {}): Promise<Playback> {
     return this.rest.call('bridges.play', { bridgeId, media, ...opts });
   }
   startMoh(bridgeId: string, mohClass?: string): Promise<void> {
     return this.rest.call('bridges.startMoh', { bridgeId, ...(mohClass ? { mohClass } : {}) });
   }
-  stopMoh(bridgeId: string): Promise<void> { return this.rest.call('bridges.stopMoh', { bridgeId }); }
+  stopMoh(bridgeId: string): Promise<void> {
+    return this.rest.call('bridges.stopMoh', { bridgeId });
+  }
 }
 
 /** `/playbacks`. */
 export class PlaybacksApi {
   constructor(private readonly rest: AriRest) {}
-  get(playbackId: string): Promise<Playback> { return this.rest.call('playbacks.get', { playbackId }); }
-  stop(playbackId: string): Promise<void> { return this.rest.call('playbacks.stop', { playbackId }); }
+  get(playbackId: string): Promise<Playback> {
+    return this.rest.call('playbacks.get', { playbackId });
+  }
+  stop(playbackId: string): Promise<void> {
+    return this.rest.call('playbacks.stop', { playbackId });
+  }
   control(playbackId: string, operation: AriParams<'playbacks.control'>['operation']): Promise<void> {
     return this.rest.call('playbacks.control', { playbackId, operation });
   }
@@ -124,19 +158,29 @@ export class PlaybacksApi {
  */
 export class DeviceStatesApi {
   constructor(private readonly rest: AriRest) {}
-  list(): Promise<DeviceState[]> { return this.rest.call('deviceStates.list'); }
-  get(deviceName: string): Promise<DeviceState> { return this.rest.call('deviceStates.get', { deviceName }); }
+  list(): Promise<DeviceState[]> {
+    return this.rest.call('deviceStates.list');
+  }
+  get(deviceName: string): Promise<DeviceState> {
+    return this.rest.call('deviceStates.get', { deviceName });
+  }
   update(deviceName: string, deviceState: DeviceStateValue): Promise<void> {
     return this.rest.call('deviceStates.update', { deviceName, deviceState });
   }
-  delete(deviceName: string): Promise<void> { return this.rest.call('deviceStates.delete', { deviceName }); }
+  delete(deviceName: string): Promise<void> {
+    return this.rest.call('deviceStates.delete', { deviceName });
+  }
 }
 
 /** `/applications`: our Stasis app and its event subscriptions. */
 export class ApplicationsApi {
   constructor(private readonly rest: AriRest) {}
-  list(): Promise<Application[]> { return this.rest.call('applications.list'); }
-  get(applicationName: string): Promise<Application> { return this.rest.call('applications.get', { applicationName }); }
+  list(): Promise<Application[]> {
+    return this.rest.call('applications.list');
+  }
+  get(applicationName: string): Promise<Application> {
+    return this.rest.call('applications.get', { applicationName });
+  }
   /** `eventSource`: `channel:<id>`, `bridge:<id>`, `endpoint:<tech>[/<res>]`, `deviceState:<name>`. */
   subscribe(applicationName: string, eventSource: string | string[]): Promise<Application> {
     return this.rest.call('applications.subscribe', { applicationName, eventSource });
@@ -152,9 +196,13 @@ export class AsteriskApi {
   info(only?: AriParams<'asterisk.getInfo'>['only']): Promise<AsteriskInfo> {
     return this.rest.call('asterisk.getInfo', only ? { only } : {});
   }
-  ping(): Promise<AsteriskPing> { return this.rest.call('asterisk.ping'); }
+  ping(): Promise<AsteriskPing> {
+    return this.rest.call('asterisk.ping');
+  }
   getGlobalVar(variable: string): Promise<string> {
     return this.rest.call('asterisk.getGlobalVar', { variable }).then((v) => v.value);
   }
-  setGlobalVar(variable: string, value: string): Promise<void> { return this.rest.call('asterisk.setGlobalVar', { variable, value }); }
+  setGlobalVar(variable: string, value: string): Promise<void> {
+    return this.rest.call('asterisk.setGlobalVar', { variable, value });
+  }
 }

@@ -232,23 +232,40 @@ export function translateAriStatus(status: number, path: string, payload: unknow
   const detail =
     payload && typeof payload === 'object' && 'message' in payload && typeof payload.message === 'string'
       ? payload.message
-      : typeof payload === 'string' ? payload.slice(0, 200) : undefined;
+      : typeof payload === 'string'
+        ? payload.slice(0, 200)
+        : undefined;
   let code: TelephonyErrorCode;
   switch (status) {
     // bridges addChannel/removeChannel answer a vanished channel with 400 "Channel not found"
     // (res/ari/resource_bridges.c, channel lookup): for us that is the same hang-up race as a 404.
-    case 400: code = /^channel not found/i.test(detail ?? '') ? 'CHANNEL_GONE' : 'ARI_BAD_REQUEST'; break;
+    case 400:
+      code = /^channel not found/i.test(detail ?? '') ? 'CHANNEL_GONE' : 'ARI_BAD_REQUEST';
+      break;
     case 401:
-    case 403: code = 'ASTERISK_AUTH_FAILED'; break;
+    case 403:
+      code = 'ASTERISK_AUTH_FAILED';
+      break;
     // A 404 under /channels means the call leg is gone (hung up) — the common race.
-    case 404: code = path.startsWith('/channels') ? 'CHANNEL_GONE' : 'ARI_NOT_FOUND'; break;
-    case 409: code = 'ARI_CONFLICT'; break;
-    case 412: code = 'ARI_PRECONDITION_FAILED'; break;
-    case 422: code = 'ARI_UNPROCESSABLE'; break;
+    case 404:
+      code = path.startsWith('/channels') ? 'CHANNEL_GONE' : 'ARI_NOT_FOUND';
+      break;
+    case 409:
+      code = 'ARI_CONFLICT';
+      break;
+    case 412:
+      code = 'ARI_PRECONDITION_FAILED';
+      break;
+    case 422:
+      code = 'ARI_UNPROCESSABLE';
+      break;
     case 502:
     case 503:
-    case 504: code = 'ASTERISK_UNAVAILABLE'; break;
-    default: code = 'ARI_ERROR';
+    case 504:
+      code = 'ASTERISK_UNAVAILABLE';
+      break;
+    default:
+      code = 'ARI_ERROR';
   }
   return new TelephonyError(code, { ariStatus: status, ...(detail === undefined ? {} : { detail }) });
 }

@@ -21,7 +21,6 @@ interface Props {
   onSignedOut: () => void;
 }
 
-
 export function AgentPage({ user, onSignedOut }: Props) {
   const { t, stateLabel, reasonLabel } = useI18n();
   const now = useNow();
@@ -230,7 +229,9 @@ export function AgentPage({ user, onSignedOut }: Props) {
             <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
             {talking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
             {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} />}
-            {call.phase !== 'offered' && call.pop.caller && <CallerHistory callerId={call.pop.caller.id} current={{ callId: call.pop.callId, orderId: call.pop.draftOrder.id }} />}
+            {call.phase !== 'offered' && call.pop.caller && (
+              <CallerHistory callerId={call.pop.caller.id} current={{ callId: call.pop.callId, orderId: call.pop.draftOrder.id }} />
+            )}
           </div>
         ) : (
           <section className="card call-card empty">

@@ -84,7 +84,11 @@ export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
             <ul data-testid="open-orders">
               {pop.openOrders.map((o) => (
                 <li key={o.id}>
-                  <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
+                  <span>{o.number}</span>{' '}
+                  <span className="tag" data-status={o.status}>
+                    {statusLabel(t, o.status)}
+                  </span>{' '}
+                  <span>{o.subject ?? ''}</span>
                 </li>
               ))}
             </ul>

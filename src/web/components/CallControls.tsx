@@ -43,10 +43,22 @@ export function CallControls({ view, units, send }: Props) {
         <button type="button" className="danger" data-testid="btn-hangup" onClick={() => send({ event: 'call:hangup' })}>
           {t('controls.hangup')} <kbd>F9</kbd>
         </button>
-        <button type="button" className={held ? 'primary' : ''} data-testid="btn-hold" aria-pressed={held} onClick={() => send({ event: 'call:hold', held: !held })}>
+        <button
+          type="button"
+          className={held ? 'primary' : ''}
+          data-testid="btn-hold"
+          aria-pressed={held}
+          onClick={() => send({ event: 'call:hold', held: !held })}
+        >
           {held ? t('controls.resume') : t('controls.hold')} <kbd>F6</kbd>
         </button>
-        <button type="button" className={muted ? 'primary' : ''} data-testid="btn-mute" aria-pressed={muted} onClick={() => send({ event: 'call:mute', muted: !muted })}>
+        <button
+          type="button"
+          className={muted ? 'primary' : ''}
+          data-testid="btn-mute"
+          aria-pressed={muted}
+          onClick={() => send({ event: 'call:mute', muted: !muted })}
+        >
           {muted ? t('controls.unmute') : t('controls.mute')} <kbd>F7</kbd>
         </button>
         <button type="button" data-testid="btn-keypad" aria-pressed={panel === 'keypad'} onClick={() => toggle('keypad')}>
@@ -66,8 +78,16 @@ export function CallControls({ view, units, send }: Props) {
         )}
       </div>
       <div className="control-notes">
-        {held && <p className="note warn" data-testid="held-note">{t('controls.held')}</p>}
-        {muted && <p className="note warn" data-testid="muted-note">{t('controls.mutedNote')}</p>}
+        {held && (
+          <p className="note warn" data-testid="held-note">
+            {t('controls.held')}
+          </p>
+        )}
+        {muted && (
+          <p className="note warn" data-testid="muted-note">
+            {t('controls.mutedNote')}
+          </p>
+        )}
         {conf && (
           <p className="note" data-testid="conference-note" data-state={conf.state}>
             {conf.state === 'up' ? t('controls.confUp') : t('controls.confDialing')} {conf.unitName}

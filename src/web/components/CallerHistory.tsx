@@ -39,7 +39,8 @@ export function CallerHistory({ callerId, current }: { callerId: number; current
             <ul data-testid="history-calls">
               {h?.calls.items.map((c) => (
                 <li key={c.callId} data-current={c.callId === current?.callId ? 'yes' : undefined}>
-                  {dateTime(c.enteredAt, lang)} <span>{c.dialledNumber}</span> <span className="muted">{outcomeLabel(t, c.outcome)}</span> <span>{c.orderNumber ?? ''}</span>
+                  {dateTime(c.enteredAt, lang)} <span>{c.dialledNumber}</span> <span className="muted">{outcomeLabel(t, c.outcome)}</span>{' '}
+                  <span>{c.orderNumber ?? ''}</span>
                   {c.callId === current?.callId && <span className="tag">{t('controls.history.current')}</span>}
                 </li>
               ))}
@@ -56,7 +57,11 @@ export function CallerHistory({ callerId, current }: { callerId: number; current
             <ul data-testid="history-orders">
               {h?.orders.items.map((o) => (
                 <li key={o.id} data-current={o.id === current?.orderId ? 'yes' : undefined}>
-                  {o.id === current?.orderId && <span className="tag">{t('controls.history.current')}</span>} <span>{o.number}</span> <span className="tag" data-status={o.status}>{statusLabel(t, o.status)}</span> <span>{o.subject ?? ''}</span>
+                  {o.id === current?.orderId && <span className="tag">{t('controls.history.current')}</span>} <span>{o.number}</span>{' '}
+                  <span className="tag" data-status={o.status}>
+                    {statusLabel(t, o.status)}
+                  </span>{' '}
+                  <span>{o.subject ?? ''}</span>
                   {o.confidential && <span className="tag">{t('controls.history.confidential')}</span>}
                 </li>
               ))}

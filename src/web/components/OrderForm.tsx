@@ -40,7 +40,13 @@ export function OrderForm({ orderId, units }: Props) {
       .then((got) => {
         if (!live) return;
         setO(got);
-        setFields({ category: got.category ?? 'consultation', subject: got.subject ?? '', content: got.content ?? '', location: got.location ?? '', confidential: got.confidential });
+        setFields({
+          category: got.category ?? 'consultation',
+          subject: got.subject ?? '',
+          content: got.content ?? '',
+          location: got.location ?? '',
+          confidential: got.confidential,
+        });
       })
       .catch((err: Error) => live && setMsg({ ok: false, text: err.message }));
     return () => {
@@ -65,12 +71,20 @@ export function OrderForm({ orderId, units }: Props) {
   }, [editable, fields.category, fields.subject, fields.content]);
   const set = <K extends keyof typeof fields>(k: K, v: (typeof fields)[K]) => setFields((f) => ({ ...f, [k]: v }));
 
-  async function save(final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number; signDeadlineAt?: number }) {
+  async function save(
+    final: { type: 'answer_on_spot'; answer: string } | { type: 'dispatch'; leadUnitId: string; deadlineAt: number; signDeadlineAt?: number },
+  ) {
     if (!o) return;
     setBusy(true);
     setMsg(null);
     try {
-      const f = { category: fields.category, subject: fields.subject || null, content: fields.content || null, location: fields.location || null, confidential: fields.confidential };
+      const f = {
+        category: fields.category,
+        subject: fields.subject || null,
+        content: fields.content || null,
+        location: fields.location || null,
+        confidential: fields.confidential,
+      };
       const first = o.status === 'draft' ? { type: 'accept', fields: f } : { type: 'update_fields', fields: f };
       await orderAction(o.id, first);
       const after = await orderAction(o.id, final);

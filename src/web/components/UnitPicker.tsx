@@ -22,7 +22,15 @@ export function UnitPicker({ units, action, testId, onPick, onCancel }: Props) {
   return (
     <div className="unit-picker" data-testid={testId}>
       <div className="picker-head">
-        <input autoFocus type="search" placeholder={t('controls.unitSearch')} aria-label={t('controls.unitSearch')} data-testid={`${testId}-search`} value={q} onChange={(e) => setQ(e.target.value)} />
+        <input
+          autoFocus
+          type="search"
+          placeholder={t('controls.unitSearch')}
+          aria-label={t('controls.unitSearch')}
+          data-testid={`${testId}-search`}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
         <button type="button" className="link" onClick={onCancel}>
           {t('controls.cancel')}
         </button>

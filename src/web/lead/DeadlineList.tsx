@@ -15,7 +15,11 @@ export function DeadlineList({ warnings }: { warnings: DeadlineWarning[] }) {
       ) : (
         <ul data-testid="deadline-list">
           {warnings.map((w) => (
-            <li key={`${w.orderId}-${w.kind}-${w.deadlineAt}`} className={`lead-deadline ${w.kind.endsWith('overdue') ? 'overdue' : 'soon'}`} data-testid="deadline">
+            <li
+              key={`${w.orderId}-${w.kind}-${w.deadlineAt}`}
+              className={`lead-deadline ${w.kind.endsWith('overdue') ? 'overdue' : 'soon'}`}
+              data-testid="deadline"
+            >
               <span className="lead-deadline-kind">{t(`lead.deadline.${w.kind}`)}</span> <strong>{w.number}</strong>
               <span className="muted">
                 {' '}

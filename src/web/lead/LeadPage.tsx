@@ -17,7 +17,6 @@ interface Props {
   onSignedOut: () => void;
 }
 
-
 /** The shift-lead view (值班长): the live queue, agents, today's figures and deadline warnings, and the actions on them. */
 export function LeadPage({ user, onSignedOut }: Props) {
   const { t } = useI18n();
@@ -40,10 +39,14 @@ export function LeadPage({ user, onSignedOut }: Props) {
 
   const onPriority = (callId: string, priority: number) => send('lead:set_priority', { callId, priority }, done);
   const onSend = (w: WaitingCaller, a: AgentView) =>
-    setAsk({ message: `${t('lead.confirm.send')} ${a.displayName}（${w.callerNumber}）`, run: () => send('lead:withdraw', { callId: w.callId, agentId: a.agentId }, done) });
+    setAsk({
+      message: `${t('lead.confirm.send')} ${a.displayName}（${w.callerNumber}）`,
+      run: () => send('lead:withdraw', { callId: w.callId, agentId: a.agentId }, done),
+    });
   const onPause = (a: AgentView, reason: string) => send('lead:pause_agent', { agentId: a.agentId, reason }, done);
   const onUnpause = (a: AgentView) => send('lead:unpause_agent', { agentId: a.agentId }, done);
-  const onLogout = (a: AgentView) => setAsk({ message: `${t('lead.confirm.logout')} ${a.displayName}`, run: () => send('lead:logout_agent', { agentId: a.agentId }, done) });
+  const onLogout = (a: AgentView) =>
+    setAsk({ message: `${t('lead.confirm.logout')} ${a.displayName}`, run: () => send('lead:logout_agent', { agentId: a.agentId }, done) });
   const callLabel = (callId: string) => live.callers[callId] ?? null;
   const controls = (callId: string) => live.controls[callId] ?? null;
 
@@ -75,7 +78,12 @@ export function LeadPage({ user, onSignedOut }: Props) {
         </div>
       )}
       {result && (
-        <div className={`banner ${result.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid={result.ok ? 'lead-ok' : 'lead-error'} onClick={() => setResult(null)}>
+        <div
+          className={`banner ${result.ok ? 'banner-ok' : 'banner-error'}`}
+          role="status"
+          data-testid={result.ok ? 'lead-ok' : 'lead-error'}
+          onClick={() => setResult(null)}
+        >
           {result.text}
         </div>
       )}

@@ -54,13 +54,26 @@ function WaitingRow({ w, agents, now, onPriority, onSend }: Omit<Props, 'waiting
           value={priority}
           onChange={(e) => setPriority(e.target.value)}
         />
-        <button type="button" data-testid="priority-set" disabled={greeting || !validPriority || p === w.priority} title={why} onClick={() => onPriority(w.callId, p)}>
+        <button
+          type="button"
+          data-testid="priority-set"
+          disabled={greeting || !validPriority || p === w.priority}
+          title={why}
+          onClick={() => onPriority(w.callId, p)}
+        >
           {t('lead.queue.setPriority')}
         </button>
       </td>
       <td data-testid="waiting-ringing">{ringing ? `${t('lead.queue.ringing')}: ${ringing}` : t('lead.none')}</td>
       <td>
-        <select aria-label={t('lead.queue.chooseAgent')} data-testid="send-agent" disabled={greeting} title={why} value={agentId} onChange={(e) => setAgentId(e.target.value)}>
+        <select
+          aria-label={t('lead.queue.chooseAgent')}
+          data-testid="send-agent"
+          disabled={greeting}
+          title={why}
+          value={agentId}
+          onChange={(e) => setAgentId(e.target.value)}
+        >
           <option value="">{available.length ? t('lead.queue.chooseAgent') : t('lead.queue.noAvailable')}</option>
           {available.map((a) => (
             <option key={a.agentId} value={a.agentId}>

@@ -34,11 +34,25 @@ export function StatsPanel({ stats, waiting, now }: { stats: QueueStats | null; 
           id="abandoned"
           label={t('lead.stats.abandoned')}
           value={abandoned === null ? '—' : String(abandoned)}
-          sub={stats ? `${t('lead.stats.abandonedDetail')}: ${stats.abandonedInQueue} / ${stats.abandonedAtFrontDoor} · ${t('lead.stats.abandonRate')} ${percent(stats.abandonRate)}` : ''}
+          sub={
+            stats
+              ? `${t('lead.stats.abandonedDetail')}: ${stats.abandonedInQueue} / ${stats.abandonedAtFrontDoor} · ${t('lead.stats.abandonRate')} ${percent(stats.abandonRate)}`
+              : ''
+          }
         />
         <Figure id="waiting" label={t('lead.stats.waitingNow')} value={String(waiting.length)} />
-        <Figure id="longest-now" label={t('lead.stats.longestNow')} value={wait(longestNow)} tone={longestNow !== null && longestNow > 15_000 ? 'bad' : undefined} />
-        <Figure id="asa" label={t('lead.stats.asa')} value={wait(stats?.avgAnswerWaitMs ?? null)} sub={`${t('lead.stats.maxAnswerWait')} ${wait(stats?.maxAnswerWaitMs ?? null)}`} />
+        <Figure
+          id="longest-now"
+          label={t('lead.stats.longestNow')}
+          value={wait(longestNow)}
+          tone={longestNow !== null && longestNow > 15_000 ? 'bad' : undefined}
+        />
+        <Figure
+          id="asa"
+          label={t('lead.stats.asa')}
+          value={wait(stats?.avgAnswerWaitMs ?? null)}
+          sub={`${t('lead.stats.maxAnswerWait')} ${wait(stats?.maxAnswerWaitMs ?? null)}`}
+        />
       </div>
       {stats && stats.byHotline.length > 0 && (
         <table className="lead-table lead-hotlines" data-testid="stats-by-hotline">

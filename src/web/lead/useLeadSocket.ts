@@ -16,7 +16,17 @@ export type AckResult = Parameters<Ack>[0];
 
 export function useLeadSocket(onSignedOut: () => void) {
   const socketRef = useRef<LeadSocket | null>(null);
-  const [state, setState] = useState<LeadState>({ connected: false, telephonyUp: true, waiting: [], agents: [], stats: null, warnings: [], callers: {}, controls: {}, seq: null });
+  const [state, setState] = useState<LeadState>({
+    connected: false,
+    telephonyUp: true,
+    waiting: [],
+    agents: [],
+    stats: null,
+    warnings: [],
+    callers: {},
+    controls: {},
+    seq: null,
+  });
 
   useEffect(() => {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.

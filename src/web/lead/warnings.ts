@@ -19,12 +19,14 @@ export function mergeWarnings(current: readonly DeadlineWarning[], incoming: rea
   const newest = [...byKey.values()].sort((a, b) => b.at - a.at || b.orderId - a.orderId);
   // Same order and kind with another deadline (e.g. after an extension): keep the newest only.
   const seenKind = new Set<string>();
-  return newest.filter((w) => {
-    const k = `${w.orderId}:${w.kind}`;
-    if (seenKind.has(k)) return false;
-    seenKind.add(k);
-    return true;
-  }).slice(0, MAX_WARNINGS);
+  return newest
+    .filter((w) => {
+      const k = `${w.orderId}:${w.kind}`;
+      if (seenKind.has(k)) return false;
+      seenKind.add(k);
+      return true;
+    })
+    .slice(0, MAX_WARNINGS);
 }
 
 /** Today's warnings raised so far (Asia/Shanghai day); empty when the request fails (the live ones still arrive). */

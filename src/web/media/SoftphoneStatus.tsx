@@ -12,8 +12,14 @@ export function SoftphoneStatus({ status, audioRef }: { status: Status; audioRef
   return (
     <div className={`softphone softphone-${tone}`} data-testid="softphone" data-state={status.state} data-in-call={status.inCall ? 'yes' : 'no'}>
       <span className="softphone-label">{t('media.label')}</span>
-      <span className="softphone-state" role="status">{label}</span>
-      {hint && <span className="softphone-hint" role="alert" title={status.detail}>{hint}</span>}
+      <span className="softphone-state" role="status">
+        {label}
+      </span>
+      {hint && (
+        <span className="softphone-hint" role="alert" title={status.detail}>
+          {hint}
+        </span>
+      )}
       <audio ref={audioRef} autoPlay hidden />
     </div>
   );

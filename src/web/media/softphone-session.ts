@@ -27,7 +27,10 @@ export interface SoftphoneStatus {
 }
 
 export class SignalError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -129,7 +132,12 @@ export class SoftphoneSession {
   /** The server offers the caller's audio: consume it, play it, then ask the server to resume. */
   async consume(offer: MediaConsumeOffer): Promise<void> {
     if (!this.recv || this.closed) return;
-    const consumer = await this.recv.consume({ id: offer.consumerId, producerId: offer.producerId, kind: offer.kind, rtpParameters: offer.rtpParameters as types.RtpParameters });
+    const consumer = await this.recv.consume({
+      id: offer.consumerId,
+      producerId: offer.producerId,
+      kind: offer.kind,
+      rtpParameters: offer.rtpParameters as types.RtpParameters,
+    });
     this.consumers.set(consumer.id, consumer);
     this.audio.srcObject = new MediaStream([consumer.track]);
     await this.audio.play().catch(() => undefined); // autoplay refusal: the track still decodes
@@ -164,7 +172,12 @@ export class SoftphoneSession {
   }
 
   /** Audio RTP figures of this tab and the ICE path each transport uses (for the tests' debug accessor). */
-  async stats(): Promise<{ state: SoftphoneState; inbound: AudioStats | null; outbound: AudioStats | null; paths: { send: IcePath | null; recv: IcePath | null } }> {
+  async stats(): Promise<{
+    state: SoftphoneState;
+    inbound: AudioStats | null;
+    outbound: AudioStats | null;
+    paths: { send: IcePath | null; recv: IcePath | null };
+  }> {
     const first = [...this.consumers.values()][0];
     const pick = async (report: Promise<RTCStatsReport> | undefined, type: string): Promise<AudioStats | null> => {
       if (!report) return null;
@@ -182,7 +195,12 @@ export class SoftphoneSession {
       return null;
     };
     const paths = { send: await icePath(this.send), recv: await icePath(this.recv) };
-    return { state: this.status.state, inbound: await pick(first?.getStats(), 'inbound-rtp'), outbound: await pick(this.mic?.getStats(), 'outbound-rtp'), paths };
+    return {
+      state: this.status.state,
+      inbound: await pick(first?.getStats(), 'inbound-rtp'),
+      outbound: await pick(this.mic?.getStats(), 'outbound-rtp'),
+      paths,
+    };
   }
 
   private setStatus(s: Partial<SoftphoneStatus>): void {

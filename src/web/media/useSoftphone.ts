@@ -19,7 +19,10 @@ declare global {
 
 const RETRY_MS = 2000;
 
-export function useSoftphone(socketRef: RefObject<ConsoleSocket | null>, connected: boolean): { status: SoftphoneStatus; audioRef: RefObject<HTMLAudioElement> } {
+export function useSoftphone(
+  socketRef: RefObject<ConsoleSocket | null>,
+  connected: boolean,
+): { status: SoftphoneStatus; audioRef: RefObject<HTMLAudioElement> } {
   const [status, setStatus] = useState<SoftphoneStatus>({ state: 'connecting', inCall: false });
   const audioRef = useRef<HTMLAudioElement>(null);
 

@@ -18,7 +18,8 @@ export const en: Record<keyof typeof zh, string> = {
   'media.ready': 'Audio ready',
   'media.inCall': 'Call audio on',
   'media.failed': 'Audio connection failed',
-  'media.failedHint': 'The audio connection between the browser and the server (ICE/DTLS) failed. Check the network, then reload the page or call your shift lead.',
+  'media.failedHint':
+    'The audio connection between the browser and the server (ICE/DTLS) failed. Check the network, then reload the page or call your shift lead.',
   'media.mic_denied': 'Microphone not available',
   'media.micHint': 'Allow this page to use the microphone in the browser, then reload the page.',
   'media.unavailable': 'Browser audio is not enabled on this server',

@@ -229,7 +229,15 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
             <time className="muted">{dateTime(e.at, lang)}</time> <strong>{t(`unit.event.${e.action}` as MessageKey) ?? e.action}</strong>
             {e.comment && <span> · {e.comment}</span>}
             {typeof e.data?.['text'] === 'string' && <span> · {e.data['text']}</span>}
-            {filesOf(e.id).length > 0 && <span className="muted"> · {t('unit.detail.attachments')}: {filesOf(e.id).map((f) => f.fileName).join('、')}</span>}
+            {filesOf(e.id).length > 0 && (
+              <span className="muted">
+                {' '}
+                · {t('unit.detail.attachments')}:{' '}
+                {filesOf(e.id)
+                  .map((f) => f.fileName)
+                  .join('、')}
+              </span>
+            )}
           </li>
         ))}
       </ol>

@@ -126,7 +126,15 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
         <section className="card unit-inbox">
           <nav className="unit-tabs" role="tablist">
             {TABS.map((x) => (
-              <button key={x.key} type="button" role="tab" aria-selected={tab === x.key} data-testid={`tab-${x.key}`} className={tab === x.key ? 'unit-tab active' : 'unit-tab'} onClick={() => setTab(x.key)}>
+              <button
+                key={x.key}
+                type="button"
+                role="tab"
+                aria-selected={tab === x.key}
+                data-testid={`tab-${x.key}`}
+                className={tab === x.key ? 'unit-tab active' : 'unit-tab'}
+                onClick={() => setTab(x.key)}
+              >
                 {t(`unit.tab.${x.key}` as MessageKey)}
               </button>
             ))}
@@ -183,7 +191,11 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
           )}
         </section>
         <section className="card unit-detail">
-          {selected === null ? <p className="muted">{t('unit.detail.pick')}</p> : <OrderPanel key={selected} orderId={selected} user={user} unitName={unitName} onChanged={load} />}
+          {selected === null ? (
+            <p className="muted">{t('unit.detail.pick')}</p>
+          ) : (
+            <OrderPanel key={selected} orderId={selected} user={user} unitName={unitName} onChanged={load} />
+          )}
         </section>
       </div>
     </div>

@@ -143,13 +143,7 @@ export function workingMsBetween(fromMs: number, toMs: number, calendar: WorkCal
  * `dueSoonWorkingDays` full working days (fractions allowed: 0.5 = half a working day), so a
  * weekend or holiday between now and the deadline does not make an order look safer than it is.
  */
-export function dueState(
-  deadlineMs: number,
-  nowMs: number,
-  dueSoonWorkingDays: number,
-  calendar: WorkCalendar,
-  workHours: WorkHours,
-): DueState {
+export function dueState(deadlineMs: number, nowMs: number, dueSoonWorkingDays: number, calendar: WorkCalendar, workHours: WorkHours): DueState {
   if (nowMs > deadlineMs) return 'overdue';
   const left = workingMsBetween(nowMs, deadlineMs, calendar, workHours);
   // Compare in whole minutes' precision so 0.1-day thresholds do not hinge on float dust.

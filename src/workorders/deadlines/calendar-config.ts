@@ -17,9 +17,7 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-const dateText = z
-  .string()
-  .refine((s) => parseDate(s) !== undefined, 'must be a real date "YYYY-MM-DD", e.g. "2026-02-14"');
+const dateText = z.string().refine((s) => parseDate(s) !== undefined, 'must be a real date "YYYY-MM-DD", e.g. "2026-02-14"');
 
 const HolidaySchema = z.strictObject({
   /** e.g. "春节"; shown in the admin UI and in messages. */
@@ -49,9 +47,7 @@ export type CalendarConfig = z.output<typeof CalendarConfigSchema>;
 const MAX_HOLIDAY_DAYS = 31;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export type BuildCalendarResult =
-  | { readonly ok: true; readonly calendar: WorkCalendar }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+export type BuildCalendarResult = { readonly ok: true; readonly calendar: WorkCalendar } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
 /**
  * Builds the WorkCalendar from a schema-valid calendar.yaml, or lists every problem:
@@ -70,7 +66,11 @@ export function buildWorkCalendar(config: CalendarConfig): BuildCalendarResult {
     const inYear = (day: DayNumber, path: ConfigPath): boolean => {
       // A year's notice may reach back into the December before it (e.g. 元旦 2023 began on 2022-12-31).
       const ok = day >= (parseDate(`${yearNo - 1}-12-01`) ?? 0) && day <= (parseDate(`${yearNo}-12-31`) ?? 0);
-      if (!ok) problems.push({ path, message: `${formatDate(day)} is not in ${yearNo}: dates under years.${yearNo} must fall in that year (or the December before it)` });
+      if (!ok)
+        problems.push({
+          path,
+          message: `${formatDate(day)} is not in ${yearNo}: dates under years.${yearNo} must fall in that year (or the December before it)`,
+        });
       return ok;
     };
 
@@ -84,7 +84,10 @@ export function buildWorkCalendar(config: CalendarConfig): BuildCalendarResult {
         return;
       }
       if (to - from + 1 > MAX_HOLIDAY_DAYS) {
-        problems.push({ path: [...base, 'to'], message: `${h.name} runs ${to - from + 1} days (${h.from} to ${h.to}); more than ${MAX_HOLIDAY_DAYS} days is surely a typo` });
+        problems.push({
+          path: [...base, 'to'],
+          message: `${h.name} runs ${to - from + 1} days (${h.from} to ${h.to}); more than ${MAX_HOLIDAY_DAYS} days is surely a typo`,
+        });
         return;
       }
       if (!inYear(from, [...base, 'from']) || !inYear(to, [...base, 'to'])) return;

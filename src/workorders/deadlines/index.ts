@@ -3,25 +3,9 @@
  * arithmetic in Shanghai time, and the schemas of config/sla.yaml and config/calendar.yaml.
  * Pure functions, no I/O. Semantics: docs/workorder-lifecycle.md#deadlines.
  */
-export {
-  dayOf,
-  formatDate,
-  formatShanghai,
-  parseDate,
-  weekdayOf,
-  type DayNumber,
-} from './local-time.js';
+export { dayOf, formatDate, formatShanghai, parseDate, weekdayOf, type DayNumber } from './local-time.js';
 export { WorkCalendar, workSpans, workdayMs, type Span, type WorkHours } from './work-calendar.js';
-export {
-  addWorkingDays,
-  addWorkingHours,
-  dueState,
-  extendDeadline,
-  intakeDay,
-  workingDaysBetween,
-  workingMsBetween,
-  type DueState,
-} from './arithmetic.js';
+export { addWorkingDays, addWorkingHours, dueState, extendDeadline, intakeDay, workingDaysBetween, workingMsBetween, type DueState } from './arithmetic.js';
 export {
   CalendarConfigSchema,
   buildWorkCalendar,
@@ -31,11 +15,4 @@ export {
   type ConfigProblem,
 } from './calendar-config.js';
 export { DEADLINE_HORIZON_DAYS, deadlineOutOfRange, latestDeadline, type DeadlineOutOfRange } from './horizon.js';
-export {
-  DEFAULT_TIME_LIMITS,
-  SlaConfigSchema,
-  handlingDeadline,
-  orderDueState,
-  signForDeadline,
-  type SlaConfig,
-} from './sla-config.js';
+export { DEFAULT_TIME_LIMITS, SlaConfigSchema, handlingDeadline, orderDueState, signForDeadline, type SlaConfig } from './sla-config.js';

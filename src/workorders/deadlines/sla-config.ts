@@ -24,9 +24,14 @@ const WorkHoursSchema = z
     if (!h.lunch) return;
     const [ls, le] = [parseClock(h.lunch.start), parseClock(h.lunch.end)];
     if (ls === undefined || le === undefined) return;
-    if (ls >= le) ctx.addIssue({ code: 'custom', path: ['lunch', 'end'], message: `lunch "end" (${h.lunch.end}) must be later than its "start" (${h.lunch.start})` });
+    if (ls >= le)
+      ctx.addIssue({ code: 'custom', path: ['lunch', 'end'], message: `lunch "end" (${h.lunch.end}) must be later than its "start" (${h.lunch.start})` });
     else if (ls <= start || le >= end) {
-      ctx.addIssue({ code: 'custom', path: ['lunch'], message: `the lunch break (${h.lunch.start}–${h.lunch.end}) must lie inside the working hours (${h.start}–${h.end})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lunch'],
+        message: `the lunch break (${h.lunch.start}–${h.lunch.end}) must lie inside the working hours (${h.start}–${h.end})`,
+      });
     }
   });
 

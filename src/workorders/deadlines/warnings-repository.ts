@@ -38,18 +38,8 @@ export function findUnwarned(db: DbOrTx, q: UnwarnedQuery): WarningCandidate[] {
   const rows = db
     .select({ orderId: workOrders.id, number: workOrders.number, leadUnitId: workOrders.leadUnitId, deadlineAt: col })
     .from(workOrders)
-    .leftJoin(
-      deadlineWarnings,
-      and(eq(deadlineWarnings.orderId, workOrders.id), eq(deadlineWarnings.kind, q.kind), eq(deadlineWarnings.deadlineAt, col)),
-    )
-    .where(
-      and(
-        inArray(workOrders.status, [...q.statuses]),
-        q.min === undefined ? undefined : gte(col, q.min),
-        lte(col, q.max),
-        isNull(deadlineWarnings.id),
-      ),
-    )
+    .leftJoin(deadlineWarnings, and(eq(deadlineWarnings.orderId, workOrders.id), eq(deadlineWarnings.kind, q.kind), eq(deadlineWarnings.deadlineAt, col)))
+    .where(and(inArray(workOrders.status, [...q.statuses]), q.min === undefined ? undefined : gte(col, q.min), lte(col, q.max), isNull(deadlineWarnings.id)))
     .orderBy(asc(col), asc(workOrders.id))
     .limit(q.limit)
     .all();

@@ -4,16 +4,7 @@
  * already known to be right. Payloads may come from outside (HTTP) and are checked at runtime.
  */
 import type { Row } from './table.js';
-import {
-  ORDER_CATEGORIES,
-  refuse,
-  type ActionOf,
-  type Actor,
-  type DispatchPayload,
-  type OrderActionType,
-  type OrderState,
-  type Refusal,
-} from './types.js';
+import { ORDER_CATEGORIES, refuse, type ActionOf, type Actor, type DispatchPayload, type OrderActionType, type OrderState, type Refusal } from './types.js';
 
 export interface Effect {
   readonly ok: true;
@@ -126,7 +117,9 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
   },
   refuse_extension: ({ order, action }) => {
     const reason = textOf(action.reason);
-    return reason ? effect({ pendingExtension: null }, reason, { days: order.pendingExtension?.days }) : missing('reason', 'tell the unit why the extension is refused');
+    return reason
+      ? effect({ pendingExtension: null }, reason, { days: order.pendingExtension?.days })
+      : missing('reason', 'tell the unit why the extension is refused');
   },
   reply: ({ order, action, actor, now, row }) => {
     const text = textOf(action.text);
@@ -153,7 +146,9 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
       if (bad) return bad;
     }
     const round = order.handlingRound + 1;
-    return effect({ handlingRound: round, coRepliedUnitIds: [], ...(action.deadlineAt !== undefined ? { deadlineAt: action.deadlineAt } : {}) }, reason, { handlingRound: round });
+    return effect({ handlingRound: round, coRepliedUnitIds: [], ...(action.deadlineAt !== undefined ? { deadlineAt: action.deadlineAt } : {}) }, reason, {
+      handlingRound: round,
+    });
   },
   evaluate: ({ action }) => {
     if (!SATISFACTION.includes(action.result)) return refuse('INVALID_FIELD', `"result" must be one of ${SATISFACTION.join(', ')}`);
@@ -221,9 +216,22 @@ function dispatchEffect({ order, action, now }: { order: OrderState; action: Dis
     return refuse('INVALID_FIELD', '"signDeadlineAt" must not be later than "deadlineAt"');
   }
   return effect(
-    { leadUnitId: lead, coUnitIds: [...co], coRepliedUnitIds: [], deadlineAt: action.deadlineAt, signDeadlineAt: action.signDeadlineAt ?? null, pendingExtension: null },
+    {
+      leadUnitId: lead,
+      coUnitIds: [...co],
+      coRepliedUnitIds: [],
+      deadlineAt: action.deadlineAt,
+      signDeadlineAt: action.signDeadlineAt ?? null,
+      pendingExtension: null,
+    },
     textOf(action.comment),
-    { leadUnitId: lead, coUnitIds: [...co], deadlineAt: action.deadlineAt, signDeadlineAt: action.signDeadlineAt ?? null, previousLeadUnitId: order.leadUnitId },
+    {
+      leadUnitId: lead,
+      coUnitIds: [...co],
+      deadlineAt: action.deadlineAt,
+      signDeadlineAt: action.signDeadlineAt ?? null,
+      previousLeadUnitId: order.leadUnitId,
+    },
   );
 }
 

@@ -40,7 +40,8 @@ const HANDLING: readonly OrderStatus[] = ['signed', 'in_progress'];
 
 const noPendingExtension = (o: OrderState) =>
   o.pendingExtension ? refuse('EXTENSION_PENDING', `an extension of ${o.pendingExtension.days} working days is already waiting for a decision`) : undefined;
-const hasPendingExtension = (o: OrderState) => (o.pendingExtension ? undefined : refuse('NO_PENDING_EXTENSION', 'no extension request is waiting for a decision'));
+const hasPendingExtension = (o: OrderState) =>
+  o.pendingExtension ? undefined : refuse('NO_PENDING_EXTENSION', 'no extension request is waiting for a decision');
 const unsatisfiedAndDispatched = (o: OrderState) =>
   o.satisfaction !== 'unsatisfied'
     ? refuse('ILLEGAL_TRANSITION', `only an order the citizen is unsatisfied with can be supervised (evaluation: ${o.satisfaction ?? 'none'})`)
@@ -102,9 +103,13 @@ const SUPERVISOR_ROLES = ['shift_lead', 'admin'];
 function checkWho(who: Who, order: OrderState, actor: Actor, action: OrderActionType): Refusal | undefined {
   switch (who) {
     case 'platform':
-      return PLATFORM_ROLES.includes(actor.role) ? undefined : refuse('FORBIDDEN_ROLE', `only platform staff (agent, shift lead, admin) may ${action}; you are ${actor.role}`);
+      return PLATFORM_ROLES.includes(actor.role)
+        ? undefined
+        : refuse('FORBIDDEN_ROLE', `only platform staff (agent, shift lead, admin) may ${action}; you are ${actor.role}`);
     case 'supervisor':
-      return SUPERVISOR_ROLES.includes(actor.role) ? undefined : refuse('FORBIDDEN_ROLE', `only a shift lead or admin may ${action} here; you are ${actor.role}`);
+      return SUPERVISOR_ROLES.includes(actor.role)
+        ? undefined
+        : refuse('FORBIDDEN_ROLE', `only a shift lead or admin may ${action} here; you are ${actor.role}`);
     case 'lead_unit':
       if (actor.role !== 'unit_handler') return refuse('FORBIDDEN_ROLE', `only a handler of the lead unit may ${action}; you are ${actor.role}`);
       if (actor.unitId !== null && actor.unitId === order.leadUnitId) return undefined;

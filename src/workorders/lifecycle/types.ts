@@ -156,7 +156,7 @@ export interface OrderEvent {
  * dispatched to their unit. A refusal carries its own message; these are the defaults.
  */
 export const LIFECYCLE_ERRORS = {
-  ILLEGAL_TRANSITION: [409, 'not possible in the order\'s current status'],
+  ILLEGAL_TRANSITION: [409, "not possible in the order's current status"],
   FORBIDDEN_ROLE: [403, 'not allowed for your role'],
   NOT_ASSIGNED_UNIT: [403, 'the order is not with your unit'],
   MISSING_FIELD: [400, 'a required field is missing'],

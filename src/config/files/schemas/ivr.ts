@@ -126,7 +126,10 @@ function checkHours(hours: Record<string, unknown> | undefined, report: CheckCon
     const to = minutesOf(range?.to);
     if (Number.isNaN(from) || Number.isNaN(to)) return; // the schema reports the bad format
     if (from >= to) {
-      report(['hours', 'schedule', i, 'to'], `hours.schedule[${i}]: "to" (${JSON.stringify(range?.to)}) must be later than "from" (${JSON.stringify(range?.from)})`);
+      report(
+        ['hours', 'schedule', i, 'to'],
+        `hours.schedule[${i}]: "to" (${JSON.stringify(range?.to)}) must be later than "from" (${JSON.stringify(range?.from)})`,
+      );
       return;
     }
     let warned = false; // one warning per range is enough to send the administrator there

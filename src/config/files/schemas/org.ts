@@ -55,7 +55,10 @@ const UnitSchema = z.strictObject({
    * The unit's phone number (optional): agents transfer callers to it or bring it into a
    * three-way call; dialled out through the carrier trunk (dialplan [sunline-transfer]).
    */
-  phone: z.string().regex(/^[0-9]{3,20}$/, 'must be a phone number of 3 to 20 digits, e.g. "05722039001"').optional(),
+  phone: z
+    .string()
+    .regex(/^[0-9]{3,20}$/, 'must be a phone number of 3 to 20 digits, e.g. "05722039001"')
+    .optional(),
 });
 
 const EntrySchema = z.strictObject({
@@ -131,7 +134,8 @@ export function checkOrg(raw: unknown, { report, lineOf }: CheckContext): void {
     if (typeof u.id === 'string') {
       const first = units.get(u.id);
       if (u.id === TERRITORIAL) report(['units', i, 'id'], `units[${i}].id: "${TERRITORIAL}" is reserved for "lead: ${TERRITORIAL}"; choose another id`);
-      else if (first !== undefined) report(['units', i, 'id'], `units[${i}].id: duplicate unit id "${u.id}" (first defined at line ${lineOf(['units', first, 'id'])})`);
+      else if (first !== undefined)
+        report(['units', i, 'id'], `units[${i}].id: duplicate unit id "${u.id}" (first defined at line ${lineOf(['units', first, 'id'])})`);
       else units.set(u.id, i);
     }
     if (typeof u.area !== 'string') return;
@@ -141,12 +145,18 @@ export function checkOrg(raw: unknown, { report, lineOf }: CheckContext): void {
       return;
     }
     if (u.subPlatform === true && area.level !== 'county') {
-      report(['units', i, 'subPlatform'], `units[${i}].subPlatform: a sub-platform (分平台) must belong to a county-level area; "${u.area}" is ${String(area.level)} level`);
+      report(
+        ['units', i, 'subPlatform'],
+        `units[${i}].subPlatform: a sub-platform (分平台) must belong to a county-level area; "${u.area}" is ${String(area.level)} level`,
+      );
     }
     if (u.kind === 'territorial') {
       const first = territorialOf.get(u.area);
       if (first !== undefined) {
-        report(['units', i, 'kind'], `units[${i}].kind: area "${u.area}" already has a territorial unit (line ${lineOf(['units', first, 'id'])}); an area has at most one`);
+        report(
+          ['units', i, 'kind'],
+          `units[${i}].kind: area "${u.area}" already has a territorial unit (line ${lineOf(['units', first, 'id'])}); an area has at most one`,
+        );
       } else territorialOf.set(u.area, i);
     }
   });
@@ -162,11 +172,13 @@ export function checkOrg(raw: unknown, { report, lineOf }: CheckContext): void {
     if (!e) return;
     if (typeof e.id === 'string') {
       const first = entries.get(e.id);
-      if (first !== undefined) report(['catalogue', i, 'id'], `catalogue[${i}].id: duplicate entry id "${e.id}" (first defined at line ${lineOf(['catalogue', first, 'id'])})`);
+      if (first !== undefined)
+        report(['catalogue', i, 'id'], `catalogue[${i}].id: duplicate entry id "${e.id}" (first defined at line ${lineOf(['catalogue', first, 'id'])})`);
       else entries.set(e.id, i);
     }
     asArray(e.areas).forEach((a, j) => {
-      if (typeof a === 'string' && !areas.has(a)) report(['catalogue', i, 'areas', j], `catalogue[${i}].areas[${j}]: unknown area "${a}"; use the id of an area listed under "areas"`);
+      if (typeof a === 'string' && !areas.has(a))
+        report(['catalogue', i, 'areas', j], `catalogue[${i}].areas[${j}]: unknown area "${a}"; use the id of an area listed under "areas"`);
     });
     unitRefOk(['catalogue', i, 'lead'], e.lead);
     asArray(e.coHandlers).forEach((c, j) => unitRefOk(['catalogue', i, 'coHandlers', j], c));
@@ -175,8 +187,10 @@ export function checkOrg(raw: unknown, { report, lineOf }: CheckContext): void {
 
 /** Unit ids listed in a raw org.yaml (for checks from other files); empty when none. */
 export function rawUnitIds(raw: unknown): Set<string> {
-  return new Set(asArray(asRecord(raw)?.units).flatMap((u) => {
-    const id = asRecord(u)?.id;
-    return typeof id === 'string' ? [id] : [];
-  }));
+  return new Set(
+    asArray(asRecord(raw)?.units).flatMap((u) => {
+      const id = asRecord(u)?.id;
+      return typeof id === 'string' ? [id] : [];
+    }),
+  );
 }
