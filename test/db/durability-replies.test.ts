@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import t from 'tap';
 import { io as connectClient } from 'socket.io-client';
 import { openDb } from '../../src/db/connection.js';
+import { DurabilityError } from '../../src/db/durability.js';
 import { loadEnv } from '../../src/config/env.js';
 import { installErrorHandler } from '../../src/http/error-handler.js';
 import { installDurableReplies } from '../../src/http/durable-replies.js';
@@ -138,7 +139,8 @@ t.test('socket: a successful command is acked after durable(); a failure acks DB
   t.match(await login, { ok: true, data: { agentId: agent.id } });
   const pause = ask('agent:pause', { reason: 'x' });
   await tick();
-  held[1]!.fail(Object.assign(new Error('the change was saved but could not be confirmed on disk'), { code: 'DB_NOT_DURABLE', statusCode: 503 }));
+  // What Durability rejects with when the fsync fails.
+  held[1]!.fail(new DurabilityError(new Error('EIO')));
   t.match(await pause, { ok: false, error: { code: 'DB_NOT_DURABLE' } });
   await ask('sync');
   t.equal(held.length, 2, 'sync writes nothing and does not wait');
