@@ -34,12 +34,12 @@ export abstract class CodedError<C extends string = string> extends Error {
   readonly statusCode: number;
   readonly details: unknown;
   readonly retryAfterSeconds: number | undefined;
-  /** The catalogue entry of `code`. */
-  readonly def: ErrorDef<C>;
+  /** The catalogue entry of `code` (not enumerable: log serializers walk an error's own fields, and the entry is frozen). */
+  declare readonly def: ErrorDef<C>;
 
   protected constructor(def: ErrorDef<C>, message: string | undefined, opts: CodedErrorOptions = {}) {
     super(message ?? def.message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.def = def;
+    Object.defineProperty(this, 'def', { value: def, enumerable: false });
     this.code = def.code;
     this.statusCode = def.statusCode;
     this.details = opts.details;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import pino from 'pino';
 import { AgentError } from '../../src/agents/agents-service.js';
 import { CallError } from '../../src/calls/errors.js';
 import { DurabilityError } from '../../src/db/durability.js';
@@ -116,4 +117,14 @@ t.test('a call command whose Asterisk leg is gone is refused as CALL_NOT_FOUND, 
     { code: 'ASTERISK_TIMEOUT' },
   );
   t.equal(await callEndedOnGone('c1', () => Promise.resolve(7)), 7);
+});
+
+t.test('a coded error can be logged: pino serializes it (its catalogue entry is frozen and stays out of the way)', async (t) => {
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+  const err = new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'ECONNREFUSED' });
+  log.warn({ err }, 'ari resync failed');
+  const line = JSON.parse(lines[0]!) as { err: { code: string; type: string } };
+  t.same([line.err.code, line.err.type], ['ASTERISK_UNAVAILABLE', 'TelephonyError']);
+  t.equal(err.def.statusCode, 503, 'the entry is still there to read');
 });
