@@ -4,10 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { UserRole } from '../db/schema.js';
-import type { SessionUser, UsersService } from '../users/index.js';
+import { SESSION_COOKIE, type SessionUser, type UsersService } from '../users/index.js';
 import { appError } from './errors.js';
-
-export const SESSION_COOKIE = 'sunline_session';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -12,8 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import type { UserRole } from '../db/schema.js';
-import { SESSION_COOKIE } from '../http/auth.js';
-import type { SessionUser, UsersService } from '../users/index.js';
+import { SESSION_COOKIE, type SessionUser, type UsersService } from '../users/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contract/index.js';
 
 export interface SocketData {

@@ -1,4 +1,5 @@
 export { UsersService, type SessionUser, type NewUser } from './users-service.js';
+export { SESSION_COOKIE } from './session-user.js';
 export { SessionCache, SESSION_CACHE_DEFAULTS, type CachedSession } from './session-cache.js';
 export { hashPassword, verifyPassword } from './password.js';
 export { LoginThrottle, LoginLockedError, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';

@@ -8,3 +8,6 @@ export interface SessionUser {
   role: UserRole;
   unitId: string | null;
 }
+
+/** The cookie that carries a login session's token (HTTP and the socket.io handshake alike). */
+export const SESSION_COOKIE = 'sunline_session';

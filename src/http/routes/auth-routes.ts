@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { USER_ROLES } from '../../db/schema.js';
 import { LoginLockedError, type UsersService } from '../../users/index.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { SESSION_COOKIE } from '../../users/index.js';
 import { appError } from '../errors.js';
 
 const UserView = z.object({
