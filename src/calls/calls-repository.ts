@@ -88,25 +88,7 @@ export class CallsRepository {
   /** One transaction: the caller (upserted by number), the call, its first event, its draft order. */
   createInbound(c: NewInboundCall): CreatedCall {
     return this.orders.transaction((tx) => {
-      const caller = tx
-        .insert(callers)
-        .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
-        .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: c.at } })
-        .returning({ id: callers.id })
-        .get();
-      tx.insert(calls)
-        .values({
-          id: c.callId,
-          channelId: c.channelId,
-          callerId: caller.id,
-          callerPhone: c.callerPhone,
-          dialledNumber: c.dialled,
-          hotline: c.hotline,
-          state: c.state,
-          enteredAt: c.at,
-          queuedAt: c.state === 'queued' ? c.at : null,
-        })
-        .run();
+      const caller = this.insertCall(tx, c, { state: c.state, queuedAt: c.state === 'queued' ? c.at : null });
       this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
       const order = this.orders.createDraftIn(tx, {
         channel: c.dialled,
@@ -183,28 +165,13 @@ export class CallsRepository {
    */
   importOutage(c: Omit<NewInboundCall, 'state'> & { endedAt: number; where: 'front_door' | 'queue' | 'answered' }, actor: Actor): CreatedCall {
     return this.orders.transaction((tx) => {
-      const caller = tx
-        .insert(callers)
-        .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
-        .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: sql`max(${callers.lastSeenAt}, ${c.at})` } })
-        .returning({ id: callers.id })
-        .get();
       const answered = c.where === 'answered';
-      tx.insert(calls)
-        .values({
-          id: c.callId,
-          channelId: c.channelId,
-          callerId: caller.id,
-          callerPhone: c.callerPhone,
-          dialledNumber: c.dialled,
-          hotline: c.hotline,
-          state: 'ended',
-          enteredAt: c.at,
-          queuedAt: c.where === 'front_door' ? null : c.at,
-          endedAt: c.endedAt,
-          outcome: answered ? 'answered' : 'abandoned',
-        })
-        .run();
+      const caller = this.insertCall(tx, c, {
+        state: 'ended',
+        queuedAt: c.where === 'front_door' ? null : c.at,
+        endedAt: c.endedAt,
+        outcome: answered ? 'answered' : 'abandoned',
+      });
       this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
       const order = this.orders.createDraftIn(tx, {
         channel: c.dialled,
@@ -341,6 +308,36 @@ export class CallsRepository {
       .orderBy(desc(workOrders.createdAt))
       .limit(limit)
       .all();
+  }
+
+  /**
+   * The caller (upserted by number; last seen never goes back, an imported call may be older)
+   * and the call row, inside the caller's transaction.
+   */
+  private insertCall(
+    tx: Tx,
+    c: Omit<NewInboundCall, 'state'>,
+    row: Pick<typeof calls.$inferInsert, 'state' | 'queuedAt' | 'endedAt' | 'outcome'>,
+  ): { id: number } {
+    const caller = tx
+      .insert(callers)
+      .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
+      .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: sql`max(${callers.lastSeenAt}, ${c.at})` } })
+      .returning({ id: callers.id })
+      .get();
+    tx.insert(calls)
+      .values({
+        id: c.callId,
+        channelId: c.channelId,
+        callerId: caller.id,
+        callerPhone: c.callerPhone,
+        dialledNumber: c.dialled,
+        hotline: c.hotline,
+        enteredAt: c.at,
+        ...row,
+      })
+      .run();
+    return caller;
   }
 
   private eventIn(tx: Tx | Db, callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
