@@ -26,6 +26,14 @@ export type Hotline = DeepReadonly<z.output<typeof HotlineSchema>>;
 export type NumbersConfig = DeepReadonly<z.output<typeof NumbersSchema>>;
 
 /**
+ * The numbers our dialplan's [from-trunk] context sends to the server (`exten => _123XX`, also
+ * behind an area-code prefix): a listed number outside it never arrives. Kept in step with
+ * dialplan/extensions.conf by test/config/dialplan-pattern.test.ts.
+ */
+export const DIALPLAN_INBOUND_PATTERN = '_123XX';
+const INBOUND_RE = /^123[0-9]{2}$/;
+
+/**
  * Cross-field checks. They run on the raw data even when the schema failed, so one
  * `config check` run lists every mistake, not just the first kind.
  */
@@ -37,6 +45,12 @@ export function checkNumbers(raw: unknown, { report, lineOf }: CheckContext): vo
     const n = asRecord(item)?.number;
     if (typeof n !== 'string' && typeof n !== 'number') return;
     const key = String(n);
+    if (typeof n === 'string' && /^[0-9]{3,20}$/.test(n) && !INBOUND_RE.test(n)) {
+      report(
+        ['numbers', i, 'number'],
+        `numbers[${i}].number: "${key}" never reaches the server: the dialplan (dialplan/extensions.conf, [from-trunk]) routes only ${DIALPLAN_INBOUND_PATTERN} (five digits starting with 123)`,
+      );
+    }
     const first = firstAt.get(key);
     if (first === undefined) firstAt.set(key, i);
     else report(['numbers', i, 'number'], `numbers[${i}].number: duplicate number "${key}" (first defined at line ${lineOf(['numbers', first, 'number'])})`);
