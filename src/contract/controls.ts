@@ -33,7 +33,13 @@ const UnitId = z.string().min(1).max(64);
 export const HoldPayload = z.object({ callId: CallId, held: z.boolean() });
 export const MutePayload = z.object({ callId: CallId, muted: z.boolean() });
 /** DTMF keys towards the far end: 0-9, * and #, at most 32 per request. */
-export const DtmfPayload = z.object({ callId: CallId, digits: z.string().regex(/^[0-9*#]{1,32}$/, 'digits must be 1 to 32 of 0-9, * and #') });
+export const DtmfPayload = z.object({
+  callId: CallId,
+  digits: z
+    .string()
+    .max(32)
+    .regex(/^[0-9*#]{1,32}$/, 'digits must be 1 to 32 of 0-9, * and #'),
+});
 export const UnitTargetPayload = z.object({ callId: CallId, unitId: UnitId });
 export const ControlsCallPayload = z.object({ callId: CallId });
 

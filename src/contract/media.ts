@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { Ack } from './ack.js';
+import { boundedJson } from './bounds.js';
 
 /** mediasoup's DTLS parameters (checked for shape; mediasoup checks the rest). */
 export const DtlsParametersSchema = z.object({
@@ -21,17 +22,20 @@ export const DtlsParametersSchema = z.object({
     .max(10),
 });
 
-/** mediasoup's RTP parameters of a browser producer (audio). */
-export const RtpParametersSchema = z.looseObject({
-  mid: z.string().max(32).optional(),
-  codecs: z
-    .array(z.looseObject({ mimeType: z.string().min(1).max(50), payloadType: z.number().int().min(0).max(127), clockRate: z.number().int().positive() }))
-    .min(1)
-    .max(10),
-  encodings: z.array(z.looseObject({})).max(10).optional(),
-  headerExtensions: z.array(z.looseObject({})).max(20).optional(),
-  rtcp: z.looseObject({}).optional(),
-});
+/** mediasoup's RTP parameters of a browser producer (audio); loose (mediasoup reads the rest), so bounded as a whole (a browser's are about 1 kB). */
+export const RtpParametersSchema = boundedJson(
+  z.looseObject({
+    mid: z.string().max(32).optional(),
+    codecs: z
+      .array(z.looseObject({ mimeType: z.string().min(1).max(50), payloadType: z.number().int().min(0).max(127), clockRate: z.number().int().positive() }))
+      .min(1)
+      .max(10),
+    encodings: z.array(z.looseObject({})).max(10).optional(),
+    headerExtensions: z.array(z.looseObject({})).max(20).optional(),
+    rtcp: z.looseObject({}).optional(),
+  }),
+  4096,
+);
 
 export const MediaConnectPayload = z.object({ transportId: z.string().min(1).max(100), dtlsParameters: DtlsParametersSchema });
 export const MediaProducePayload = z.object({ transportId: z.string().min(1).max(100), kind: z.literal('audio'), rtpParameters: RtpParametersSchema });

@@ -10,6 +10,7 @@ import type { UsersService } from '../users/index.js';
 import { forwardDomainEvents, sendSnapshots } from './broadcast.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import { registerHandlers } from './handlers.js';
+import { limitEvents, MAX_SOCKET_PAYLOAD_BYTES } from './event-limits.js';
 import { LeadRoom } from './lead-room.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
@@ -52,6 +53,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
 
   const io: RealtimeServer = new Server(opts.http, {
     serveClient: false, // the web app bundles socket.io-client
+    maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES, // a larger message closes the connection (event-limits.ts)
     ...(opts.corsOrigin ? { cors: { origin: opts.corsOrigin, credentials: true } } : {}),
     allowRequest: (req, callback) => callback(null, originAllowed(req, opts.corsOrigin)),
   });
@@ -76,7 +78,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   io.use(authenticate(users, () => closing));
   io.on('connection', (socket) => {
     const user = socket.data.user;
-    // Listeners first: a client may emit as soon as it sees `connect`.
+    // Budgets and listeners first: a client may emit as soon as it sees `connect`.
+    limitEvents(socket, log);
     registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync, ...(opts.durable ? { durable: opts.durable } : {}) });
     if (isAgent(user)) {
       void socket.join(agentRoom(user.id));
