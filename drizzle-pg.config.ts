@@ -1,0 +1,8 @@
+import { defineConfig } from 'drizzle-kit';
+
+// The PostgreSQL twin of drizzle.config.ts (decision 0010): `npm run db:generate` runs both.
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/db/schema-pg.ts',
+  out: './migrations-pg',
+});

@@ -1,0 +1,260 @@
+/**
+ * The PostgreSQL twin of schema.ts (issue 16, decision 0010): the same tables, columns, defaults,
+ * indexes and unique indexes, so that a repository's rows have the same TypeScript type on either
+ * database (test/db/schema-types.test.ts) and the two migration sets stay in step
+ * (test/db/dialect-parity.test.ts). A new table or column goes into BOTH files, then
+ * `npm run db:generate` writes migrations/ and migrations-pg/.
+ *
+ * Mapping: integer milliseconds → bigint (mode 'number'); SQLite 0/1 booleans → boolean;
+ * AUTOINCREMENT → an identity column (BY DEFAULT, so an import can keep the ids; it then moves
+ * the sequence on); JSON text → jsonb; text enums → text with the same TS enum. The full-text
+ * search of orders (SQLite: the FTS5 table and triggers of migrations/0001, 0007) is a pg_trgm
+ * GIN index on WORK_ORDER_SEARCH_TEXT, and work_order_units is kept by triggers as in SQLite
+ * (migrations/0008, 0011): both are hand-written in migrations-pg/, drizzle-kit does not manage them.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { CALL_STATES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
+
+const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
+/** Milliseconds since the epoch, read as a JS number (exact up to 2^53). */
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+/**
+ * The text an order is searched by (subject, content, location, caller name), as indexed by
+ * work_orders_search_trgm_idx (migrations-pg/0001). A query must use this very expression
+ * (`WORK_ORDER_SEARCH_TEXT ILIKE '%term%'`) for PostgreSQL to use the index; the newline keeps a
+ * term (never containing whitespace) from matching across two columns, as FTS5 phrases do not.
+ */
+export const WORK_ORDER_SEARCH_TEXT = sql.raw(
+  `(coalesce("work_orders"."subject", '') || E'\\n' || coalesce("work_orders"."content", '') || E'\\n' || ` +
+    `coalesce("work_orders"."location", '') || E'\\n' || coalesce("work_orders"."caller_name", ''))`,
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    unitId: text('unit_id'),
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: ms('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('users_username_uq').on(t.username)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ms('created_at').notNull().default(now),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const agentSessions = pgTable('agent_sessions', {
+  agentId: integer('agent_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  displayName: text('display_name').notNull(),
+  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused'] }).notNull(),
+  since: ms('since').notNull(),
+  pauseReason: text('pause_reason'),
+  callId: text('call_id'),
+  penalty: integer('penalty').notNull().default(0),
+});
+
+export const callers = pgTable(
+  'callers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    phone: text('phone').notNull(),
+    name: text('name'),
+    note: text('note'),
+    firstSeenAt: ms('first_seen_at').notNull().default(now),
+    lastSeenAt: ms('last_seen_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('callers_phone_uq').on(t.phone)],
+);
+
+export const calls = pgTable(
+  'calls',
+  {
+    id: text('id').primaryKey(),
+    channelId: text('channel_id'),
+    callerId: integer('caller_id').references(() => callers.id),
+    callerPhone: text('caller_phone').notNull(),
+    dialledNumber: text('dialled_number').notNull(),
+    hotline: text('hotline').notNull(),
+    state: text('state', { enum: CALL_STATES }).notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    enteredAt: ms('entered_at').notNull(),
+    queuedAt: ms('queued_at'),
+    answeredAt: ms('answered_at'),
+    endedAt: ms('ended_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [
+    uniqueIndex('calls_channel_uq').on(t.channelId),
+    index('calls_entered_idx').on(t.enteredAt),
+    index('calls_caller_idx').on(t.callerId, t.enteredAt),
+    index('calls_unfinished_idx')
+      .on(t.state)
+      .where(sql`${t.state} <> 'ended'`),
+  ],
+);
+
+export const callEvents = pgTable(
+  'call_events',
+  {
+    // bigint: the busiest append-only table (about ten rows a call).
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id),
+    type: text('type').notNull(),
+    at: ms('at').notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('call_events_call_idx').on(t.callId, t.at), index('call_events_type_at_idx').on(t.type, t.at)],
+);
+
+export const workOrders = pgTable(
+  'work_orders',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    number: text('number').notNull(),
+    channel: text('channel').notNull(),
+    callId: text('call_id').references(() => calls.id),
+    callerId: integer('caller_id').references(() => callers.id),
+    callerPhone: text('caller_phone'),
+    callerName: text('caller_name'),
+    confidential: boolean('confidential').notNull().default(false),
+    category: text('category'),
+    subject: text('subject'),
+    content: text('content'),
+    location: text('location'),
+    status: text('status').notNull(),
+    agentId: integer('agent_id').references(() => users.id),
+    callbackDue: boolean('callback_due').notNull().default(false),
+    deadlineAt: ms('deadline_at'),
+    leadUnitId: text('lead_unit_id'),
+    coUnitIds: jsonb('co_unit_ids').$type<string[]>().notNull().default([]),
+    coRepliedUnitIds: jsonb('co_replied_unit_ids').$type<string[]>().notNull().default([]),
+    signDeadlineAt: ms('sign_deadline_at'),
+    pendingExtension: jsonb('pending_extension').$type<{
+      days: number;
+      reason: string;
+      requestedAt: number;
+      requestedBy: number;
+    }>(),
+    satisfaction: text('satisfaction'),
+    supervisionLevel: integer('supervision_level').notNull().default(0),
+    handlingRound: integer('handling_round').notNull().default(1),
+    mergedIntoId: integer('merged_into_id'),
+    linkedOrderIds: jsonb('linked_order_ids').$type<number[]>().notNull().default([]),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('work_orders_number_uq').on(t.number),
+    uniqueIndex('work_orders_call_uq').on(t.callId),
+    index('work_orders_caller_idx').on(t.callerId, t.createdAt),
+    index('work_orders_status_idx').on(t.status, t.deadlineAt),
+    index('work_orders_lead_unit_idx').on(t.leadUnitId, t.status),
+    index('work_orders_created_idx').on(t.createdAt, t.id),
+    index('work_orders_category_created_idx').on(t.category, t.createdAt),
+    index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
+    index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+  ],
+);
+
+/** Kept by the triggers of migrations-pg/0002 (SQLite: migrations/0008, 0011). */
+export const workOrderUnits = pgTable(
+  'work_order_units',
+  {
+    unitId: text('unit_id').notNull(),
+    orderId: integer('order_id').notNull(),
+    role: text('role', { enum: ['lead', 'co'] }).notNull(),
+    status: text('status'),
+    createdAt: ms('created_at'),
+    deadlineAt: ms('deadline_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.unitId, t.orderId] }),
+    index('work_order_units_order_idx').on(t.orderId),
+    index('work_order_units_status_created_idx').on(t.unitId, t.status, t.createdAt, t.orderId),
+    index('work_order_units_status_deadline_idx').on(t.unitId, t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.orderId),
+  ],
+);
+
+export const workOrderEvents = pgTable(
+  'work_order_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    at: ms('at').notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    comment: text('comment'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('work_order_events_order_idx').on(t.orderId, t.at)],
+);
+
+export const counters = pgTable('counters', {
+  name: text('name').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+});
+
+export const deadlineWarnings = pgTable(
+  'deadline_warnings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    kind: text('kind', { enum: DEADLINE_WARNING_KINDS }).notNull(),
+    deadlineAt: ms('deadline_at').notNull(),
+    leadUnitId: text('lead_unit_id'),
+    warnedAt: ms('warned_at').notNull(),
+  },
+  (t) => [uniqueIndex('deadline_warnings_uq').on(t.orderId, t.kind, t.deadlineAt), index('deadline_warnings_warned_idx').on(t.warnedAt)],
+);
+
+export const workOrderAttachments = pgTable(
+  'work_order_attachments',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    eventId: bigint('event_id', { mode: 'number' }).references(() => workOrderEvents.id),
+    fileName: text('file_name').notNull(),
+    storedName: text('stored_name').notNull(),
+    kind: text('kind').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    unitId: text('unit_id'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('work_order_attachments_stored_uq').on(t.storedName), index('work_order_attachments_order_idx').on(t.orderId, t.id)],
+);
