@@ -1,5 +1,5 @@
 -- Full-text search over work orders (subject, content, location, caller name): the PostgreSQL
--- counterpart of the FTS5 trigram table of migrations/0001 and 0007 (decision 0010). pg_trgm
+-- counterpart of the FTS5 trigram table of migrations/0001 and 0007 (decision 0011). pg_trgm
 -- (Debian: postgresql-contrib; a trusted extension, so the database owner may create it) indexes
 -- every 3-character run, as FTS5's trigram tokenizer does; a query is
 -- `<WORK_ORDER_SEARCH_TEXT of src/db/schema-pg.ts> ILIKE '%term%'`, the very expression indexed below.

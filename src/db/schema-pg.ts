@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL twin of schema.ts (issue 16, decision 0010): the same tables, columns, defaults,
+ * The PostgreSQL twin of schema.ts (issue 16, decision 0011): the same tables, columns, defaults,
  * indexes and unique indexes, so that a repository's rows have the same TypeScript type on either
  * database (test/db/schema-types.test.ts) and the two migration sets stay in step
  * (test/db/dialect-parity.test.ts). A new table or column goes into BOTH files, then

@@ -1,5 +1,5 @@
 /**
- * The two dialects stay in parity (issue 16, decision 0010): the SQLite migrations (migrations/)
+ * The two dialects stay in parity (issue 16, decision 0011): the SQLite migrations (migrations/)
  * applied to a temp file and the PostgreSQL migrations (migrations-pg/) applied to a real
  * PostgreSQL give the same tables, columns, primary keys, indexes and foreign keys; every
  * migration of one dialect has its counterpart in the other (migrations-pg/sqlite-counterparts.json);

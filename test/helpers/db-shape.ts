@@ -2,7 +2,7 @@
  * The shape of a migrated database, read from the database itself (not from the drizzle schema):
  * tables, columns (nullability, default, type family, identity), primary keys, indexes, foreign
  * keys and triggers, the same way for SQLite and PostgreSQL, so that test/db/dialect-parity.test.ts
- * can say which table, column or index one dialect has and the other lacks (decision 0010).
+ * can say which table, column or index one dialect has and the other lacks (decision 0011).
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
