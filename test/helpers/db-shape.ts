@@ -35,6 +35,7 @@ export interface DbShape {
   /** `child(cols) -> parent(cols) on delete X`, one string per foreign key. */
   foreignKeys: Set<string>;
   triggers: Set<string>;
+  views: Set<string>;
 }
 
 /**
@@ -102,7 +103,7 @@ function parseSqliteIndex(sql: string): { columns: string[]; where: string } {
 }
 
 export function sqliteShape(db: Database.Database): DbShape {
-  const shape: DbShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Set(), triggers: new Set() };
+  const shape: DbShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Set(), triggers: new Set(), views: new Set() };
   const objects = db.prepare("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by name").all() as {
     type: string;
     name: string;
@@ -161,11 +162,12 @@ export function sqliteShape(db: Database.Database): DbShape {
     shape.indexes.set(o.name, { table: o.tbl_name, columns, unique: /^\s*create\s+unique/i.test(o.sql!), where });
   }
   for (const o of objects.filter((x) => x.type === 'trigger')) shape.triggers.add(o.name);
+  for (const o of objects.filter((x) => x.type === 'view')) shape.views.add(o.name);
   return shape;
 }
 
 export async function postgresShape(client: pg.ClientBase, schema = 'public'): Promise<DbShape> {
-  const shape: DbShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Set(), triggers: new Set() };
+  const shape: DbShape = { tables: new Map(), indexes: new Map(), foreignKeys: new Set(), triggers: new Set(), views: new Set() };
   const tables = await client.query<{ name: string }>(
     "select table_name as name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by 1",
     [schema],
@@ -225,11 +227,13 @@ export async function postgresShape(client: pg.ClientBase, schema = 'public'): P
     [schema],
   );
   for (const g of triggers.rows) shape.triggers.add(g.name);
+  const views = await client.query<{ name: string }>('select table_name as name from information_schema.views where table_schema = $1', [schema]);
+  for (const v of views.rows) shape.views.add(v.name);
   return shape;
 }
 
 export interface ShapeExceptions {
-  /** Tables only SQLite has (FTS5 and its shadow tables), each with the PostgreSQL object standing in for it. */
+  /** Tables and views only SQLite has (FTS5, its shadow tables, its content view), each with the PostgreSQL object standing in for it. */
   sqliteOnlyTables: ReadonlyMap<string, string>;
   /** Indexes only PostgreSQL has (pg_trgm), each with the SQLite object it stands in for. */
   postgresOnlyIndexes: ReadonlyMap<string, string>;
@@ -282,6 +286,9 @@ export function compareShapes(sqlite: DbShape, postgres: DbShape, except: ShapeE
     if (!sqlite.indexes.has(name) && !except.postgresOnlyIndexes.has(name))
       out.push(`index ${name} on ${j.table}${list(j.columns)}: in PostgreSQL only (${FIX})`);
   }
+  for (const v of sqlite.views)
+    if (!postgres.views.has(v) && !except.sqliteOnlyTables.has(v)) out.push(`view ${v}: in SQLite only (write it in migrations-pg/ too)`);
+  for (const v of postgres.views) if (!sqlite.views.has(v)) out.push(`view ${v}: in PostgreSQL only (write it in migrations/ too)`);
   for (const f of sqlite.foreignKeys) if (!postgres.foreignKeys.has(f)) out.push(`foreign key ${f}: in SQLite only (${FIX})`);
   for (const f of postgres.foreignKeys) if (!sqlite.foreignKeys.has(f)) out.push(`foreign key ${f}: in PostgreSQL only (${FIX})`);
   return out;
