@@ -16,6 +16,9 @@ import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { placeCall, killAllCalls, ulawFromWav } from '../tools/sipp.js';
 import { DEMO_USERS } from './demo-users.js';
+import { narrate } from './lib/demo-narrator.js';
+import { createLogger } from '../src/logging/logger.js';
+import { pino } from 'pino';
 import { DEMO_CITIZEN_PHONE, seedDemoOrders } from './demo-orders.js';
 import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
 
@@ -50,7 +53,11 @@ async function main(): Promise<void> {
     ...sandboxEnv(asterisk),
   });
   forgetAgentSessions(env.dbFile);
-  const app = await buildApp(env);
+  // The JSON log (one line per request, call step, …) goes to a file; the terminal gets the
+  // banner and one readable line per event (lib/demo-narrator.ts).
+  const logFile = path.join(env.dataDir, 'sunline.log');
+  fs.mkdirSync(env.dataDir, { recursive: true });
+  const app = await buildApp(env, { logger: createLogger({ level: env.logLevel }, pino.destination({ dest: logFile, sync: false, mkdir: true })) });
   for (const u of DEMO_USERS) await app.users.upsert(u);
   // Orders for the unit portal (unit-amr) and one a citizen can look up at /lookup.
   const demoOrders = await seedDemoOrders(
@@ -92,10 +99,17 @@ async function main(): Promise<void> {
     ...DEMO_USERS.map((u) => `    ${u.username.padEnd(10)} ${u.password.padEnd(14)} ${u.role}  ${u.displayName}`),
     args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s; some hang up while waiting`,
     `  simulated agents:  ${botCount} (bot1…; they answer after 3 s and talk 20 s) — log in as agent1 to take calls yourself`,
+    `  JSON log            ${logFile}`,
     'Press Ctrl-C to stop.',
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');
+  const names = new Map<number, string>();
+  const agentName = (id: number) => {
+    if (!names.has(id)) names.set(id, app.users.list().find((u) => u.id === id)?.displayName ?? `agent ${id}`);
+    return names.get(id)!;
+  };
+  const stopNarrating = narrate(app.events, { write: (line) => process.stdout.write(`${line}\n`), agentName });
 
   let timer: NodeJS.Timeout | undefined;
   if (!args['no-callers']) {
@@ -120,6 +134,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (timer) clearInterval(timer);
+    stopNarrating();
     killAllCalls();
     await bots?.stop();
     await app.close();

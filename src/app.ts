@@ -66,7 +66,7 @@ export interface Sunline {
 }
 
 export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<Sunline> {
-  const log = overrides.logger ?? createLogger({ level: env.logLevel });
+  const log = overrides.logger ?? createLogger({ level: env.logLevel, format: env.logFormat });
   const closers: Array<() => Promise<void> | void> = [];
   let shuttingDown = false;
 

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger({ level: env.logLevel });
+  const log = createLogger({ level: env.logLevel, format: env.logFormat });
   let app;
   try {
     app = await buildApp(env, { logger: log });

@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   SUNLINE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   SUNLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUNLINE_DATA_DIR: z.string().default('var'),
+  /** json: one pino JSON object per line (operations' log shippers); pretty: pino-pretty lines for a person at a terminal. */
+  SUNLINE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   SUNLINE_DB_FILE: z.string().optional(),
   SUNLINE_CONFIG_DIR: z.string().default('config'),
   SUNLINE_CONFIG_WATCH: bool.default(true),
@@ -136,6 +138,7 @@ export interface Env {
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;
+  readonly logFormat: z.infer<typeof EnvSchema>['SUNLINE_LOG_FORMAT'];
   /** `maxConnections`: most REST sockets to Asterisk at once (below http.conf's sessionlimit). */
   readonly ari: { readonly url: string; readonly username: string; readonly password: string; readonly app: string; readonly maxConnections: number };
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
@@ -201,6 +204,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.SUNLINE_HOST,
     port: e.SUNLINE_PORT,
     logLevel: e.SUNLINE_LOG_LEVEL,
+    logFormat: e.SUNLINE_LOG_FORMAT,
     dataDir,
     dbFile: e.SUNLINE_DB_FILE ?? path.join(dataDir, 'sunline.db'),
     dbSync: e.SUNLINE_DB_SYNC,

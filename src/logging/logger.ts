@@ -12,6 +12,7 @@
  * for a line whose level is off. Nested objects in child bindings are not looked into.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
+import PinoPretty from 'pino-pretty';
 import { maskPhone } from './mask.js';
 
 const PHONE_KEYS = new Set(['phone', 'callerPhone', 'callerNumber', 'callerIdNum', 'caller', 'ani', 'connectedLineNum', 'callerid', 'calleridnum']);
@@ -50,7 +51,7 @@ export function maskLogObject<T extends Record<string, unknown>>(obj: T, depth =
   return (out ?? obj) as T;
 }
 
-export function createLogger(opts: { level: string; name?: string }, destination?: DestinationStream): Logger {
+export function createLogger(opts: { level: string; name?: string; format?: 'json' | 'pretty' }, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: opts.level,
     name: opts.name ?? 'sunline',
@@ -59,6 +60,17 @@ export function createLogger(opts: { level: string; name?: string }, destination
     redact: { paths: [...PHONE_KEYS, ...SECRET_KEYS], censor: (value: unknown, path: string[]) => maskValue(path[path.length - 1] ?? '', value) },
     formatters: { log: (obj) => maskLogObject(obj) },
   };
+  if (opts.format === 'pretty') {
+    // Pretty lines are formatted in this process, after the masking above (SUNLINE_LOG_FORMAT).
+    const pretty = PinoPretty({
+      colorize: !destination && process.stdout.isTTY,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      sync: true,
+      ...(destination ? { destination } : {}),
+    });
+    return pino(options, pretty);
+  }
   return destination ? pino(options, destination) : pino(options);
 }
 

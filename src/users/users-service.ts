@@ -1,7 +1,7 @@
 /** Users and their login sessions. The session token lives only in the cookie; we store its hash. */
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions, users, type UserRole } from '../db/schema.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
@@ -174,6 +174,23 @@ export class UsersService {
       if (this.lastDataVersion !== undefined) this.sessionCache.clear();
       this.lastDataVersion = v;
     }
+  }
+
+  /** An account by username (disabled ones included), or undefined. */
+  byUsername(username: string): (SessionUser & { readonly disabled: boolean }) | undefined {
+    const row = this.db.select().from(users).where(eq(users.username, username)).get();
+    return row && { ...toSessionUser(row), disabled: row.disabled };
+  }
+
+  /** Every account but the platform's own, by username. */
+  list(): (SessionUser & { readonly disabled: boolean })[] {
+    return this.db
+      .select()
+      .from(users)
+      .where(ne(users.username, SYSTEM_USERNAME))
+      .orderBy(users.username)
+      .all()
+      .map((row) => ({ ...toSessionUser(row), disabled: row.disabled }));
   }
 
   purgeExpiredSessions(): number {

@@ -28,3 +28,21 @@ t.test('logger masks phone fields at any depth and removes secrets', async (t) =
   t.equal(entry.status, 'accepted');
   t.notMatch(lines[0]!, /13800138000|13912345678/);
 });
+
+t.test('SUNLINE_LOG_FORMAT=pretty: readable lines, masked the same way', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger({ level: 'info', format: 'pretty' }, sink);
+  log.info({ callerPhone: '13800138000', call: { callerNumber: '13912345678' }, password: 'pw' }, 'call entered');
+  const text = lines.join('');
+  t.match(text, /INFO.*\(sunline\): call entered/, 'level, name and message on one readable line');
+  t.notMatch(text, /^\{/, 'not JSON');
+  t.match(text, /138\*\*\*\*8000/);
+  t.match(text, /139\*\*\*\*5678/);
+  t.notMatch(text, /13800138000|13912345678|"pw"/);
+});
