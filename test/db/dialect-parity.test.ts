@@ -228,20 +228,23 @@ t.test('SQLite and PostgreSQL migrations build the same database', async (t) => 
     t.same(migrationsInStep(readJournal(MIGRATIONS_DIR), readJournal(PG_MIGRATIONS_DIR), readCounterparts()), []);
   });
 
-  t.test('the comparison sees a column, an index or a migration missing on one side', async (t) => {
+  t.test('the comparison sees a column, a default, an index or a migration missing on one side', async (t) => {
     await client.query('begin');
     try {
-      await client.query('alter table calls drop column outcome; drop index work_orders_created_idx; create table extra (id integer)');
+      await client.query(
+        'alter table calls drop column outcome; alter table work_orders alter column handling_round set default 2; drop index work_orders_created_idx; create table extra (id integer)',
+      );
       const broken = compareShapes(liteShape, await postgresShape(client), {
         sqliteOnlyTables: SQLITE_ONLY_TABLES,
         postgresOnlyIndexes: POSTGRES_ONLY_INDEXES,
       });
       t.match(broken, [
         /^column calls\.outcome: in SQLite only/,
+        /^column work_orders\.handling_round: default 1 in SQLite, 2 in PostgreSQL$/,
         /^table extra: in PostgreSQL only/,
         /^index work_orders_created_idx on work_orders\(created_at, id\): in SQLite only/,
       ]);
-      t.equal(broken.length, 3);
+      t.equal(broken.length, 4);
     } finally {
       await client.query('rollback');
     }

@@ -13,6 +13,8 @@ export type TypeFamily = 'integer' | 'text' | 'real' | 'blob' | `other:${string}
 export interface ColumnShape {
   notNull: boolean;
   hasDefault: boolean;
+  /** The default when it is a constant (`0`, `false`, `'[]'`), normalized; null for none or an expression. */
+  constant: string | null;
   family: TypeFamily;
   /** The dialect's declared type (integer, bigint, jsonb …), for messages. */
   type: string;
@@ -71,6 +73,13 @@ const ON_DELETE: Record<string, string> = { a: 'no action', r: 'restrict', c: 'c
 const fk = (child: string, from: string[], parent: string, to: string[], onDelete: string) =>
   `${child}(${from.join(',')}) -> ${parent}(${to.join(',')}) on delete ${onDelete.toLowerCase()}`;
 
+/** A default that is a constant, normalized (`'[]'::jsonb` = `'[]'`); null for an expression like now(). */
+function constantDefault(dflt: string | null): string | null {
+  if (dflt === null) return null;
+  const v = normalizeExpression(dflt);
+  return /^('[^']*'|-?\d+(\.\d+)?|true|false|null)$/.test(v) ? v : null;
+}
+
 /** Splits `a, (b is null), c` at the commas outside parentheses. */
 function splitTopLevel(list: string): string[] {
   const out: string[] = [];
@@ -125,6 +134,7 @@ export function sqliteShape(db: Database.Database): DbShape {
       columns.set(c.name, {
         notNull: c.nn === 1,
         hasDefault: c.dflt_value !== null,
+        constant: constantDefault(c.dflt_value),
         family: SQLITE_FAMILY[type] ?? `other:${type}`,
         type,
         generated: autoincrement,
@@ -188,6 +198,7 @@ export async function postgresShape(client: pg.ClientBase, schema = 'public'): P
     shape.tables.get(c.table_name)?.columns.set(c.column_name, {
       notNull: c.is_nullable === 'NO',
       hasDefault: c.column_default !== null,
+      constant: constantDefault(c.column_default),
       family: PG_FAMILY[c.data_type] ?? `other:${c.data_type}`,
       type: c.data_type,
       generated: c.is_identity === 'YES',
@@ -261,6 +272,8 @@ export function compareShapes(sqlite: DbShape, postgres: DbShape, except: ShapeE
       if (c.notNull !== q.notNull)
         out.push(`column ${name}.${col}: ${c.notNull ? 'NOT NULL' : 'nullable'} in SQLite, ${q.notNull ? 'NOT NULL' : 'nullable'} in PostgreSQL`);
       if (c.hasDefault !== q.hasDefault) out.push(`column ${name}.${col}: a default in ${c.hasDefault ? 'SQLite' : 'PostgreSQL'} only`);
+      else if ((c.constant !== null || q.constant !== null) && c.constant !== q.constant)
+        out.push(`column ${name}.${col}: default ${c.constant ?? 'an expression'} in SQLite, ${q.constant ?? 'an expression'} in PostgreSQL`);
       if (c.family !== q.family) out.push(`column ${name}.${col}: ${c.type} in SQLite, ${q.type} in PostgreSQL (not the same kind of value)`);
       if (c.generated !== q.generated)
         out.push(
