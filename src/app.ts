@@ -29,7 +29,7 @@ import { attachRealtime } from './realtime/index.js';
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
-import { unitScope } from './workorders/dispatch/index.js';
+import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
@@ -88,6 +88,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) =>
         events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
+      // Dispatches go to units of org.yaml as it is now (a reload adds or removes units).
+      unitExists: (unitId) => findUnit(config.current().org, unitId) !== undefined,
     });
     // The telephony connections (none with SUNLINE_TELEPHONY=false): each client owns its
     // connection, reconnects forever and reports its health; closed last (closers run backwards).

@@ -359,7 +359,8 @@ const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').n
  * syntax from users) and must all occur. Values go into `v` (match, like0…).
  */
 function textSearch(q: string | undefined, v: Values): { match: string | undefined; like: SQL[] } {
-  const terms = (q ?? '').trim().split(/\s+/).filter(Boolean);
+  // Control characters separate terms like spaces (the API refuses them; other callers may not).
+  const terms = (q ?? '').split(/[\s\p{Cc}]+/u).filter(Boolean);
   const long = terms.filter((t) => [...t].length >= 3);
   const short = terms.filter((t) => [...t].length < 3);
   const like = short.map((t, i) => {

@@ -31,6 +31,11 @@ export interface WorkOrdersServiceOptions {
   readonly numberPrefix?: string;
   /** Told after each committed change (e.g. an agent saving its call's order ends wrap-up). */
   readonly onApplied?: (change: OrderApplied) => void;
+  /**
+   * Whether a unit id names a unit of the organisation tree (config/org.yaml, read at each
+   * call); a dispatch to any other unit is UNKNOWN_UNIT. Without it every unit id is taken.
+   */
+  readonly unitExists?: (unitId: string) => boolean;
 }
 
 export interface OrderApplied {
@@ -49,6 +54,7 @@ export interface OrderApplied {
 export class WorkOrdersService {
   private readonly nextNumber: (now: number) => string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
+  private readonly unitExists: ((unitId: string) => boolean) | undefined;
   private readonly stmts: OrderStatements;
   /** Changes applied inside {@link transaction}, told to onApplied once it commits. */
   private pending: OrderApplied[] | null = null;
@@ -60,6 +66,7 @@ export class WorkOrdersService {
   ) {
     this.nextNumber = orderNumbers(db, opts.numberPrefix ?? 'HZ');
     this.onApplied = opts.onApplied;
+    this.unitExists = opts.unitExists;
     this.stmts = orderStatements(db);
   }
 
@@ -136,6 +143,7 @@ export class WorkOrdersService {
     }
     const result = transition(order, action, actor, now);
     if (!result.ok) throw new WorkOrderError(result.code, result.message, { details: { orderId, action: action.type } });
+    if (action.type === 'dispatch' || action.type === 'redispatch') this.checkUnits([result.next.leadUnitId, ...result.next.coUnitIds]);
     const version = this.stmts.updateState(result.next, order.version);
     // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
@@ -143,6 +151,13 @@ export class WorkOrdersService {
     const stored = this.stmts.find(orderId);
     if (!stored) throw notFound(orderId);
     return { order: stored, event };
+  }
+
+  /** Every unit a dispatch names is in the organisation tree; nothing is written otherwise. */
+  private checkUnits(unitIds: ReadonlyArray<string | null>): void {
+    if (!this.unitExists) return;
+    const unknown = unitIds.filter((u): u is string => u !== null && !this.unitExists!(u));
+    if (unknown.length > 0) throw new WorkOrderError('UNKNOWN_UNIT', `no unit ${unknown.join(', ')} in org.yaml`, { details: { unitIds: unknown } });
   }
 
   private checkMergeTarget(orderId: number, targetId: number): void {

@@ -57,8 +57,8 @@ const eventCount = (app: App, id: number) => (app.db.sqlite.prepare('select coun
 t.test('the lead unit replies with a file: one event, rows linked to it, the file on disk is the upload', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
-  const order = await dispatched(app, agent, 'unit-a');
+  const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
+  const order = await dispatched(app, agent, 'city-hrss');
   await action(app, unit, order.id, { type: 'sign' });
   const started = await action(app, unit, order.id, { type: 'start' });
 
@@ -81,7 +81,7 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
   t.match(body.order, { status: 'replied' });
   t.match(body.event, { action: 'reply', toStatus: 'replied', actorRole: 'unit_handler' });
   t.match(body.attachments, [
-    { fileName: '处理结果.pdf', kind: 'pdf', mediaType: 'application/pdf', size: pdf.length, eventId: body.event.id, unitId: 'unit-a' },
+    { fileName: '处理结果.pdf', kind: 'pdf', mediaType: 'application/pdf', size: pdf.length, eventId: body.event.id, unitId: 'city-hrss' },
     { fileName: 'photo.PNG', kind: 'png', mediaType: 'image/png', size: PNG_BYTES.length, eventId: body.event.id },
   ]);
 
@@ -120,8 +120,8 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
 t.test('files alone get an attach event; Word and Excel are recognised from the ZIP directory; names are sanitised', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
-  const order = await dispatched(app, agent, 'unit-a');
+  const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
+  const order = await dispatched(app, agent, 'city-hrss');
   const before = orderRow(app, order.id);
   const res = await upload(app, unit, order.id, [
     { name: 'C:\\Users\\x\\..\\情况说明.docx', bytes: DOCX_BYTES },
@@ -155,8 +155,8 @@ t.test('files alone get an attach event; Word and Excel are recognised from the 
 t.test('bad uploads are refused with fixed codes and store nothing', async (t) => {
   const app = await testApp(t, { env: { SUNLINE_ATTACHMENT_MAX_MB: '0.01' } }); // 10,485 bytes
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
-  const order = await dispatched(app, agent, 'unit-a');
+  const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
+  const order = await dispatched(app, agent, 'city-hrss');
   const before = { row: orderRow(app, order.id), events: eventCount(app, order.id) };
   const refuse = async (name: string, files: FilePart[], status: number, code: string, fields?: Record<string, string>) => {
     const res = await upload(app, unit, order.id, files, fields);
@@ -251,8 +251,8 @@ t.test('scope: other units get 404 for the order’s files; a sub-platform may r
 t.test('confidential orders: the unit works with files but never sees the reporter', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
-  const order = await dispatched(app, agent, 'unit-a', { confidential: true });
+  const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
+  const order = await dispatched(app, agent, 'city-hrss', { confidential: true });
   await action(app, unit, order.id, { type: 'sign' });
   const res = await upload(app, unit, order.id, [{ name: '退回说明.pdf', bytes: pdfBytes() }], {
     action: JSON.stringify({ type: 'return', reason: '非本单位职责' }),
@@ -270,8 +270,8 @@ t.test('confidential orders: the unit works with files but never sees the report
 t.test('orphan files (no row) are swept once old enough; a row whose file is gone downloads as 404', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit-a', 'unit_handler', 'unit-a');
-  const order = await dispatched(app, agent, 'unit-a');
+  const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
+  const order = await dispatched(app, agent, 'city-hrss');
   const up = await upload(app, unit, order.id, [
     { name: 'a.png', bytes: PNG_BYTES },
     { name: 'b.png', bytes: PNG_BYTES },

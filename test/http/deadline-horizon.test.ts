@@ -38,11 +38,11 @@ t.test('a deadline beyond the horizon is refused with DEADLINE_OUT_OF_RANGE and 
   const lastJsDate = 8_640_000_000_000_000; // +275760-09-13
   const justBeyond = latestDeadline(now) + 1;
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['dispatch in the year 275760', { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: lastJsDate }, 'deadlineAt'],
-    ['dispatch one ms past the horizon', { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: justBeyond }, 'deadlineAt'],
-    ['dispatch at the largest safe integer', { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: Number.MAX_SAFE_INTEGER }, 'deadlineAt'],
-    ['a far sign-for deadline', { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: ok, signDeadlineAt: lastJsDate }, 'signDeadlineAt'],
-    ['redispatch', { type: 'redispatch', leadUnitId: 'hz-wuxing', deadlineAt: lastJsDate }, 'deadlineAt'],
+    ['dispatch in the year 275760', { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: lastJsDate }, 'deadlineAt'],
+    ['dispatch one ms past the horizon', { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: justBeyond }, 'deadlineAt'],
+    ['dispatch at the largest safe integer', { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Number.MAX_SAFE_INTEGER }, 'deadlineAt'],
+    ['a far sign-for deadline', { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: ok, signDeadlineAt: lastJsDate }, 'signDeadlineAt'],
+    ['redispatch', { type: 'redispatch', leadUnitId: 'wx-gov', deadlineAt: lastJsDate }, 'deadlineAt'],
     ['a granted extension', { type: 'grant_extension', deadlineAt: lastJsDate }, 'deadlineAt'],
     ['a send-back', { type: 'review_send_back', reason: '再办', deadlineAt: lastJsDate }, 'deadlineAt'],
     ['supervision', { type: 'supervise', level: 1, deadlineAt: lastJsDate }, 'deadlineAt'],
@@ -59,7 +59,7 @@ t.test('a deadline beyond the horizon is refused with DEADLINE_OUT_OF_RANGE and 
     method: 'POST',
     url: `/api/workorders/${id}/actions`,
     cookies: agent,
-    payload: { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt: now + (DEADLINE_HORIZON_DAYS - 1) * DAY },
+    payload: { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: now + (DEADLINE_HORIZON_DAYS - 1) * DAY },
   });
   t.equal(res.statusCode, 200, 'a deadline inside the horizon is taken');
   const due = await app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${id}`, cookies: agent });

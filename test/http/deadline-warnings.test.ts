@@ -18,14 +18,14 @@ t.test('today’s deadline warnings: 401 / 403 / 200, newest first, yesterday le
   const agent = await session(app, 'agent', 'agent');
   const lead = await session(app, 'lead', 'shift_lead');
   const admin = await session(app, 'admin2', 'admin');
-  const unit = await session(app, 'unit', 'unit_handler', 'unit-a');
+  const unit = await session(app, 'unit', 'unit_handler', 'city-hrss');
   const order = (
     await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '内容' } })
   ).json() as { id: number; number: string };
   const dayStart = shanghaiDayStart(Date.now());
   const insert = app.db.sqlite.prepare('insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)');
-  insert.run(order.id, 'overdue', 1_000, 'unit-a', dayStart - 1); // yesterday
-  insert.run(order.id, 'due_soon', 2_000, 'unit-a', dayStart); // today's first millisecond
+  insert.run(order.id, 'overdue', 1_000, 'city-hrss', dayStart - 1); // yesterday
+  insert.run(order.id, 'due_soon', 2_000, 'city-hrss', dayStart); // today's first millisecond
   insert.run(order.id, 'sign_overdue', 3_000, null, dayStart + 5);
 
   const ask = (cookies?: { sunline_session: string }) =>
@@ -39,13 +39,13 @@ t.test('today’s deadline warnings: 401 / 403 / 200, newest first, yesterday le
     res.json().items,
     [
       { orderId: order.id, number: order.number, kind: 'sign_overdue', deadlineAt: 3_000, leadUnitId: null, at: dayStart + 5 },
-      { orderId: order.id, number: order.number, kind: 'due_soon', deadlineAt: 2_000, leadUnitId: 'unit-a', at: dayStart },
+      { orderId: order.id, number: order.number, kind: 'due_soon', deadlineAt: 2_000, leadUnitId: 'city-hrss', at: dayStart },
     ],
     'newest first, with the order number; yesterday’s left out',
   );
   t.equal((await ask(admin)).statusCode, 200, 'admins may');
 
-  for (let i = 0; i < MAX_TODAY_WARNINGS + 5; i++) insert.run(order.id, 'overdue', 10_000 + i, 'unit-a', dayStart + 10 + i);
+  for (let i = 0; i < MAX_TODAY_WARNINGS + 5; i++) insert.run(order.id, 'overdue', 10_000 + i, 'city-hrss', dayStart + 10 + i);
   const many = (await ask(lead)).json().items as Array<{ deadlineAt: number }>;
   t.equal(many.length, MAX_TODAY_WARNINGS, 'capped');
   t.equal(many[0]!.deadlineAt, 10_000 + MAX_TODAY_WARNINGS + 4, 'the newest kept');

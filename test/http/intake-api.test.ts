@@ -113,7 +113,7 @@ t.test('citizens look up progress with number and phone, and see nothing else', 
     method: 'POST',
     url: `/api/workorders/${id}/actions`,
     cookies: agent,
-    payload: { type: 'dispatch', leadUnitId: 'unit-a', deadlineAt: Date.now() + 86_400_000, comment: '内部备注' },
+    payload: { type: 'dispatch', leadUnitId: 'city-hrss', deadlineAt: Date.now() + 86_400_000, comment: '内部备注' },
   });
   t.equal(dispatched.statusCode, 200);
 
@@ -126,7 +126,7 @@ t.test('citizens look up progress with number and phone, and see nothing else', 
     view.progress.map((p: { status: string }) => p.status),
     ['accepted', 'dispatched'],
   );
-  t.notMatch(ok.body, /unit-a|内部备注|张三|垃圾/, 'no units, comments, names or content');
+  t.notMatch(ok.body, /city-hrss|内部备注|张三|垃圾/, 'no units, comments, names or content');
 
   const wrongPhone = await lookup(app, number, '13800009999');
   const unknown = await lookup(app, 'HZ-20000101-000001', web.phone);

@@ -49,7 +49,7 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
   });
   const card = await create(app, agent, { channel: '12333', category: 'consultation', subject: '社保卡', content: '社保卡如何补办' });
   const lamp = await create(app, agent, { category: 'suggestion', subject: '路灯不亮', content: '小区门口路灯坏了', location: '吴兴区' });
-  t.equal((await act(app, agent, lamp.id, { type: 'dispatch', leadUnitId: 'wx-city', deadlineAt: Date.now() + 5 * DAY })).statusCode, 200);
+  t.equal((await act(app, agent, lamp.id, { type: 'dispatch', leadUnitId: 'wx-gov', deadlineAt: Date.now() + 5 * DAY })).statusCode, 200);
 
   const all = await list(app, agent, '');
   t.equal(all.total, 3);
@@ -89,7 +89,7 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
   t.equal((await list(app, agent, 'status=dispatched&status=accepted')).total, 3, 'repeated status');
   t.equal((await list(app, agent, 'status=accepted,closed')).total, 2, 'comma-separated status');
   t.same(
-    (await list(app, agent, 'leadUnitId=wx-city')).items.map((o) => o.id),
+    (await list(app, agent, 'leadUnitId=wx-gov')).items.map((o) => o.id),
     [lamp.id],
   );
 
@@ -132,23 +132,23 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
 t.test('actions go through the lifecycle: refusals change nothing, stale versions conflict', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent-a', 'agent');
-  const unitA = await session(app, 'handler-a', 'unit_handler', 'unit-a');
+  const unitA = await session(app, 'handler-a', 'unit_handler', 'city-hrss');
   const order = await create(app, agent, { category: 'request_for_help', subject: '噪音扰民', content: '夜间施工噪音' });
 
   const bad = await act(app, agent, order.id, { type: 'teleport' });
   t.equal(bad.statusCode, 400);
   t.equal(bad.json().error.code, 'VALIDATION_FAILED');
-  t.equal((await act(app, agent, order.id, { type: 'dispatch', leadUnitId: 'unit-a' })).statusCode, 400, 'deadline required');
+  t.equal((await act(app, agent, order.id, { type: 'dispatch', leadUnitId: 'city-hrss' })).statusCode, 400, 'deadline required');
 
   const dispatched = await act(app, agent, order.id, {
     type: 'dispatch',
-    leadUnitId: 'unit-a',
+    leadUnitId: 'city-hrss',
     deadlineAt: Date.now() + 5 * DAY,
     expectedVersion: order.version,
   });
   t.equal(dispatched.statusCode, 200);
   t.match(dispatched.json(), {
-    order: { status: 'dispatched', leadUnitId: 'unit-a', version: order.version + 1 },
+    order: { status: 'dispatched', leadUnitId: 'city-hrss', version: order.version + 1 },
     event: { action: 'dispatch', actorRole: 'agent' },
   });
 
@@ -182,15 +182,15 @@ t.test('roles and scope: units see only their orders, others look like they do n
   const app = await testApp(t);
   const agent = await session(app, 'agent-s', 'agent');
   const lead = await session(app, 'lead-s', 'shift_lead');
-  const unitA = await session(app, 'handler-sa', 'unit_handler', 'unit-a');
-  const unitB = await session(app, 'handler-sb', 'unit_handler', 'unit-b');
-  const unitC = await session(app, 'handler-sc', 'unit_handler', 'unit-c');
+  const unitA = await session(app, 'handler-sa', 'unit_handler', 'city-hrss');
+  const unitB = await session(app, 'handler-sb', 'unit_handler', 'city-transport');
+  const unitC = await session(app, 'handler-sc', 'unit_handler', 'city-eco');
   const citizen = await session(app, 'citizen-s', 'citizen');
   const forA = await create(app, agent, { category: 'complaint', subject: 'A的工单', content: '内容甲' });
   const forB = await create(app, agent, { category: 'complaint', subject: 'B的工单', content: '内容乙' });
   const deadlineAt = Date.now() + 5 * DAY;
-  await act(app, agent, forA.id, { type: 'dispatch', leadUnitId: 'unit-a', coUnitIds: ['unit-c'], deadlineAt });
-  await act(app, lead, forB.id, { type: 'dispatch', leadUnitId: 'unit-b', deadlineAt });
+  await act(app, agent, forA.id, { type: 'dispatch', leadUnitId: 'city-hrss', coUnitIds: ['city-eco'], deadlineAt });
+  await act(app, lead, forB.id, { type: 'dispatch', leadUnitId: 'city-transport', deadlineAt });
 
   t.same(
     (await list(app, unitA, '')).items.map((o) => o.id),
@@ -233,9 +233,9 @@ t.test('roles and scope: units see only their orders, others look like they do n
   t.equal(unitCreate.statusCode, 403, 'units do not create orders');
 
   // A county sub-platform sees its subtree once an org provider is given.
-  const subtree = (unit: string) => (unit === 'county-x' ? ['unit-a', 'unit-b'] : []);
+  const subtree = (unit: string) => (unit === 'county-x' ? ['city-hrss', 'city-transport'] : []);
   const county = scopeFor({ role: 'unit_handler', unitId: 'county-x' }, { unitsInSubtree: subtree });
-  t.same(county, { kind: 'units', unitIds: ['county-x', 'unit-a', 'unit-b'], hideReporter: true });
+  t.same(county, { kind: 'units', unitIds: ['county-x', 'city-hrss', 'city-transport'], hideReporter: true });
   t.equal(listOrders(app.db.db, county, {}, Date.now()).total, 2);
   t.equal(listOrders(app.db.db, scopeFor({ role: 'unit_handler', unitId: 'county-x' }), {}, Date.now()).total, 0, 'no provider: own unit only');
   t.equal(scopeFor({ role: 'unit_handler', unitId: null }).kind, 'none', 'a handler without a unit sees nothing');
@@ -245,7 +245,7 @@ t.test('roles and scope: units see only their orders, others look like they do n
 t.test('confidential orders hide the reporter from units, not from platform staff', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent-c', 'agent');
-  const unitA = await session(app, 'handler-ca', 'unit_handler', 'unit-a');
+  const unitA = await session(app, 'handler-ca', 'unit_handler', 'city-hrss');
   const secret = await create(app, agent, {
     category: 'report',
     subject: '举报违建',
@@ -256,7 +256,7 @@ t.test('confidential orders hide the reporter from units, not from platform staf
   });
   const open = await create(app, agent, { category: 'complaint', subject: '公开投诉', content: '内容', callerPhone: '13900000003', callerName: '李女士' });
   const deadlineAt = Date.now() + 5 * DAY;
-  for (const o of [secret, open]) await act(app, agent, o.id, { type: 'dispatch', leadUnitId: 'unit-a', deadlineAt });
+  for (const o of [secret, open]) await act(app, agent, o.id, { type: 'dispatch', leadUnitId: 'city-hrss', deadlineAt });
 
   const seen = (await app.http.inject({ method: 'GET', url: `/api/workorders/${secret.id}`, cookies: unitA })).json();
   t.match(seen, { callerPhone: null, callerName: null, callerId: null, reporterHidden: true, confidential: true, content: '隔壁违章搭建' });

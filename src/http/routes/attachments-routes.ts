@@ -17,6 +17,7 @@ import { AttachmentError, type ActionWithFiles, type AttachmentsService, type St
 import { hideReporterInEvent, viewOfOrder } from '../../workorders/queries.js';
 import { scopeFor, type OrderScope, type ScopeOptions } from '../../workorders/scope.js';
 import type { Actor } from '../../workorders/lifecycle/index.js';
+import { isCodedError } from '../../errors/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
@@ -152,10 +153,23 @@ async function readUpload(req: FastifyRequest, attachments: AttachmentsService):
     };
   } catch (err) {
     attachments.discard(files);
-    const code = MULTIPART_CODES[(err as { code?: string }).code ?? ''];
+    const code = MULTIPART_CODES[(err as { code?: string }).code ?? ''] ?? (isMalformedBody(err) ? 'ATTACHMENT_BAD_UPLOAD' : undefined);
     if (code) throw new AttachmentError(code, code === 'ATTACHMENTS_TOO_MANY' ? `at most ${attachments.maxFiles} files at once` : 'the upload is malformed');
     throw err;
   }
+}
+
+/**
+ * busboy reports a body it cannot parse ("Unexpected end of form", "Malformed part header",
+ * "Multipart: Boundary not found", …) as a plain Error without a code, from the parts iterator
+ * or from a file's stream: that is the client's fault (400), not ours. Our own coded errors,
+ * file-system errors (they carry a syscall: the disk is ours) and programming errors stay as
+ * they are.
+ */
+function isMalformedBody(err: unknown): boolean {
+  if (!(err instanceof Error) || isCodedError(err)) return false;
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError) return false;
+  return (err as { syscall?: string }).syscall === undefined;
 }
 
 function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: boolean): T | undefined {

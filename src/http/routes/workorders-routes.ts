@@ -140,7 +140,15 @@ const ListQuery = z.object({
     .optional(),
   createdFrom: time.optional(),
   createdTo: time.optional(),
-  q: z.string().trim().max(200).optional(),
+  // Control characters (NUL, ESC, DEL, …; tabs and line breaks aside) are no one's search text:
+  // refused here rather than handed to the FTS query parser.
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$/, 'no control characters')
+    .optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   sort: z.enum(ORDER_SORTS).default('createdAt'),
