@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { HttpError, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { act, attachmentUrl, getOrder, listAttachments, upload, type Attachment, type OrderDetail, type UnitAction } from './api.js';
+import { AttachmentList } from '../components/AttachmentList.js';
+import { act, getOrder, listAttachments, upload, type Attachment, type OrderDetail, type UnitAction } from './api.js';
 
 type Mode = 'return' | 'extension' | 'reply' | 'attach';
 
@@ -207,20 +208,7 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
       {notice && !error && <p className="unit-done">{notice}</p>}
 
       <h3>{t('unit.detail.attachments')}</h3>
-      {files.length === 0 ? (
-        <p className="muted">{t('unit.detail.noAttachments')}</p>
-      ) : (
-        <ul className="unit-files" data-testid="order-attachments">
-          {files.map((f) => (
-            <li key={f.id}>
-              <a href={attachmentUrl(order.id, f.id)} download={f.fileName}>
-                {f.fileName}
-              </a>{' '}
-              <span className="muted">{(f.size / 1024).toFixed(1)} KB</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AttachmentList orderId={order.id} files={files} empty={t('unit.detail.noAttachments')} className="unit-files" testId="order-attachments" />
 
       <h3>{t('unit.detail.history')}</h3>
       <ol className="unit-history" data-testid="order-history">

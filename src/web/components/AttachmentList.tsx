@@ -1,0 +1,27 @@
+import { attachmentUrl, type Attachment } from '../unit/api.js';
+
+interface Props {
+  orderId: number;
+  files: readonly Attachment[];
+  /** Shown when there is no file. */
+  empty: string;
+  className: string;
+  testId: string;
+}
+
+/** An order's files as download links with their sizes (unit portal, order desk). */
+export function AttachmentList({ orderId, files, empty, className, testId }: Props) {
+  if (files.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <ul className={className} data-testid={testId}>
+      {files.map((f) => (
+        <li key={f.id}>
+          <a href={attachmentUrl(orderId, f.id)} download={f.fileName}>
+            {f.fileName}
+          </a>{' '}
+          <span className="muted">{(f.size / 1024).toFixed(1)} KB</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
