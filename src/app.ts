@@ -161,7 +161,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       deadlines: deadlineConfigFrom(() => config.current()),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
-    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }) });
+    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
     await http.ready();

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { loadBridgeSecrets, type BridgeSecret } from './bridge-secrets.js';
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
@@ -44,6 +45,8 @@ const EnvSchema = z.object({
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
+  // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
+  SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
   SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
   SUNLINE_MEDIA: bool.default(true),
   MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
@@ -160,6 +163,8 @@ export interface Env {
   readonly mediaOff?: string;
   /** Shift leads' live queue changes are merged and sent at most once per this many ms (0: each at once; src/realtime/lead-room.ts). */
   readonly leadUpdateMs: number;
+  /** The channel bridges allowed to post orders, with their shared secrets (SUNLINE_BRIDGE_SECRETS_FILE). */
+  readonly bridges: readonly BridgeSecret[];
 }
 
 export interface MediaEnv {
@@ -199,6 +204,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const e = parsed.data;
   const ice = iceEnv(e);
+  const bridgeSecrets = loadBridgeSecrets(e.SUNLINE_BRIDGE_SECRETS_FILE === undefined ? undefined : path.resolve(cwd, e.SUNLINE_BRIDGE_SECRETS_FILE));
+  if ('problems' in bridgeSecrets) throw new EnvError(bridgeSecrets.problems);
   const dataDir = path.resolve(cwd, e.SUNLINE_DATA_DIR);
   return deepFreeze({
     host: e.SUNLINE_HOST,
@@ -230,6 +237,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
+    bridges: bridgeSecrets.bridges,
     ...mediaEnv(e, ice),
   });
 }

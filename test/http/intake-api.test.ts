@@ -1,5 +1,6 @@
 import t from 'tap';
 import { testApp } from '../helpers/app.js';
+import { bridgeEnv, postSignedWechat } from '../helpers/bridge.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 
@@ -13,6 +14,8 @@ const web = {
 };
 
 function submit(app: App, channel: string, payload: unknown, ip = '203.0.113.1') {
+  // The WeChat route takes only requests its bridge signed (test/http/bridge-auth.test.ts).
+  if (channel === 'wechat') return postSignedWechat(app, payload, ip);
   return app.http.inject({ method: 'POST', url: `/api/intake/${channel}`, remoteAddress: ip, payload: payload as Record<string, unknown> });
 }
 
@@ -27,7 +30,7 @@ async function agentSession(app: App) {
 }
 
 t.test('online intake creates accepted orders per channel, accepted by the system user', async (t) => {
-  const app = await testApp(t);
+  const app = await testApp(t, { env: bridgeEnv(t) });
   const agent = await agentSession(app);
 
   const fromWeb = await submit(app, 'web', web);
@@ -77,7 +80,7 @@ t.test('online intake creates accepted orders per channel, accepted by the syste
 });
 
 t.test('intake validates the body and is rate limited per client', async (t) => {
-  const app = await testApp(t);
+  const app = await testApp(t, { env: bridgeEnv(t) });
   for (const [why, body] of [
     ['phone with letters', { ...web, phone: '1380000abcd' }],
     ['phone too short', { ...web, phone: '1234' }],

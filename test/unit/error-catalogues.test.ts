@@ -5,6 +5,7 @@ import pino from 'pino';
 import { AgentError } from '../../src/agents/agents-service.js';
 import { CallError } from '../../src/calls/errors.js';
 import { DurabilityError } from '../../src/db/durability.js';
+import { BridgeAuthError } from '../../src/http/bridge-auth.js';
 import { AppError, defineErrors, errorBody, isCodedError, type ErrorDef } from '../../src/errors/index.js';
 import { MediaError } from '../../src/media/errors.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
@@ -23,6 +24,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   LoginLockedError: LoginLockedError.catalogue,
   AttachmentError: AttachmentError.catalogue,
   WorkOrderError: WorkOrderError.catalogue,
+  BridgeAuthError: BridgeAuthError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {

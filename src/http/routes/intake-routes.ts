@@ -1,11 +1,15 @@
 /**
  * Public online intake (web form, mailbox 网上信箱, WeChat) and the citizen's progress lookup.
- * No session: both are rate limited per client address instead.
+ * No session: both are rate limited per client address instead. The WeChat route is for the
+ * official account's bridge only, which signs each request with its shared secret
+ * (http/bridge-auth.ts).
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { BridgeSecret } from '../../config/bridge-secrets.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES } from '../../workorders/lifecycle/index.js';
 import { wechatToSubmission, type IntakeService } from '../../workorders/intake.js';
+import { BRIDGE_HEADERS, installBridgeAuth } from '../bridge-auth.js';
 
 const phone = z
   .string()
@@ -37,21 +41,44 @@ const WechatBody = z.object({
 });
 
 const Created = { 201: z.object({ number: z.string() }) };
+/** The signature headers (checked by bridge-auth.ts before the body is read; listed here for /docs). */
+const BridgeHeaders = z.object({
+  [BRIDGE_HEADERS.bridge]: z.string().describe('the bridge id (SUNLINE_BRIDGE_SECRETS_FILE)'),
+  [BRIDGE_HEADERS.timestamp]: z.string().describe('Unix time in seconds, within 300 s of the server clock'),
+  [BRIDGE_HEADERS.nonce]: z.string().describe('16-64 characters A-Z a-z 0-9 _ -, never reused'),
+  [BRIDGE_HEADERS.signature]: z.string().describe('hex HMAC-SHA256(secret, timestamp + "\\n" + nonce + "\\n" + raw body)'),
+});
 /** Per client address: enough for a family filling forms, not for a flood. */
 const INTAKE_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 /** Lookups are tighter than the typical need so that numbers cannot be probed with phones. */
 const LOOKUP_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService }> = async (app, { intake }) => {
+export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridges: readonly BridgeSecret[] }> = async (app, { intake, bridges }) => {
   for (const channel of ['web', 'mailbox'] as const) {
     app.post(`/api/intake/${channel}`, { schema: { tags: ['intake'], body: Submission, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
       reply.status(201).send(intake.submit(channel, req.body)),
     );
   }
 
-  app.post('/api/intake/wechat', { schema: { tags: ['intake'], body: WechatBody, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
-    reply.status(201).send(intake.submit('wechat', wechatToSubmission(req.body))),
-  );
+  // Its own plugin: the signature checks and the raw-body JSON parser apply to bridge routes only.
+  await app.register(async (bridge) => {
+    installBridgeAuth(bridge, { bridges });
+    bridge.withTypeProvider<ZodTypeProvider>().post(
+      '/api/intake/wechat',
+      {
+        schema: {
+          tags: ['intake'],
+          description:
+            'For channel bridges only: each request is signed with the bridge secret (docs/configuration.md, "Channel bridges"). 401 BRIDGE_* otherwise.',
+          headers: BridgeHeaders,
+          body: WechatBody,
+          response: Created,
+        },
+        config: INTAKE_LIMIT,
+      },
+      async (req, reply) => reply.status(201).send(intake.submit('wechat', wechatToSubmission(req.body))),
+    );
+  });
 
   app.get(
     '/api/public/orders/:number',
