@@ -42,6 +42,8 @@ import { intakeRoutes } from './http/routes/intake-routes.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
+import { orderClocksFrom } from './workorders/order-clocks.js';
+import { AutoSupervision } from './workorders/auto-supervision.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -84,13 +86,20 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const checks: HealthChecks = { database: () => db.health() };
 
     const events = new DomainEvents();
+    // sla.yaml and calendar.yaml as they are now (the calendar rebuilt only when it changed).
+    const deadlineConfig = deadlineConfigFrom(() => config.current());
+    // Waiting clocks start with each status change; an unsatisfied order is supervised at once.
+    const clocks = orderClocksFrom(deadlineConfig, () => users.systemUser());
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) =>
         events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
       // Dispatches go to units of org.yaml as it is now (a reload adds or removes units).
       unitExists: (unitId) => findUnit(config.current().org, unitId) !== undefined,
+      clocks,
     });
+    const clockless = orders.startMissingClocks();
+    if (clockless > 0) log.info({ count: clockless }, 'waiting clocks started for orders that had none');
     // The telephony connections (none with SUNLINE_TELEPHONY=false): each client owns its
     // connection, reconnects forever and reports its health; closed last (closers run backwards).
     const telephony = env.telephony ? { ari: new AriClient({ ...env.ari, logger: log }), ami: new AmiGateway({ ...env.ami, logger: log }) } : null;
@@ -114,7 +123,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     closers.push(() => queueStats.close());
     // Deadline warnings (限时办结): survive restarts, each raised once.
-    const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfigFrom(() => config.current()), events, log });
+    // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
+    const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
+    const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfig, events, log, escalation });
     deadlines.start();
     closers.push(() => deadlines.stop());
     Object.assign(checks, calls.checks);

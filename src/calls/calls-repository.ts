@@ -196,7 +196,8 @@ export class CallsRepository {
    * One transaction: the call event `survey` and, for an answer, the call's order (followed
    * into the order it was merged into): `evaluate` (channel survey) when the order was answered
    * on the spot, else `record_survey` (status unchanged); an unsatisfied evaluated order with a
-   * lead unit is then supervised, if the lifecycle allows it. A closed order only gets the event.
+   * lead unit is then supervised — by WorkOrdersService itself when it runs the clocks
+   * (workorders/order-clocks.ts), else here, if the lifecycle allows it. A closed order only gets the event.
    */
   survey(callId: string, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
     return this.orders.transaction((tx) => {
@@ -210,7 +211,8 @@ export class CallsRepository {
         order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
       const after = this.orders.applyWithin(tx, order.id, first, actor).order;
       const actions: string[] = [first.type];
-      if (
+      if (after.status === 'supervised' && order.status !== 'supervised') actions.push('supervise');
+      else if (
         after.status === 'evaluated' &&
         after.leadUnitId !== null &&
         after.satisfaction === 'unsatisfied' &&

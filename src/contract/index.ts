@@ -122,14 +122,24 @@ export interface CallUpdate {
   reason?: string;
 }
 
-/** A work order is due soon or overdue (signing for it, or handling it). */
+/** The clocks of the steps the platform owes (workorders/deadlines/wait-clocks.ts). */
+export type WaitClockName = 'dispatch' | 'redispatch' | 'review' | 'extension' | 'callback' | 'unsatisfied';
+
+/**
+ * sign_*: the sign-for deadline (签收时限) of a dispatched order; due_soon / overdue: the handling
+ * deadline (办理时限); <clock>_*: a step the platform owes — dispatch (派单), re-dispatch after a
+ * return (重派), review (审核), the decision on an extension (延期审批), the callback of a missed
+ * call (回拨), an unsatisfied order no unit can be supervised for (不满意处理).
+ */
+export type DeadlineWarningKind = 'sign_due_soon' | 'sign_overdue' | 'due_soon' | 'overdue' | `${WaitClockName}_due_soon` | `${WaitClockName}_overdue`;
+
+/** A work order is due soon or overdue (signing for it, handling it, or a step the platform owes). */
 export interface DeadlineWarning {
   readonly orderId: number;
   readonly number: string;
-  /** sign_*: the sign-for deadline (签收时限) of a dispatched order; else the handling deadline. */
-  readonly kind: 'sign_due_soon' | 'sign_overdue' | 'due_soon' | 'overdue';
+  readonly kind: DeadlineWarningKind;
   readonly deadlineAt: number;
-  /** The lead unit (主办单位) that must act. */
+  /** The lead unit (主办单位) that must act; null when the platform must (the waiting clocks). */
   readonly leadUnitId: string | null;
   /** When the warning was raised (ms). */
   readonly at: number;

@@ -158,6 +158,9 @@ export const workOrders = pgTable(
     }>(),
     satisfaction: text('satisfaction'),
     supervisionLevel: integer('supervision_level').notNull().default(0),
+    /** The waiting clock that runs and its deadline (schema.ts). */
+    waitClock: text('wait_clock'),
+    waitDeadlineAt: ms('wait_deadline_at'),
     handlingRound: integer('handling_round').notNull().default(1),
     mergedIntoId: integer('merged_into_id'),
     linkedOrderIds: jsonb('linked_order_ids').$type<number[]>().notNull().default([]),
@@ -177,6 +180,9 @@ export const workOrders = pgTable(
     index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
     index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    index('work_orders_wait_clock_idx')
+      .on(t.waitClock, t.waitDeadlineAt, t.id)
+      .where(sql`${t.waitClock} is not null`),
   ],
 );
 

@@ -156,6 +156,13 @@ export const workOrders = sqliteTable(
     }>(),
     satisfaction: text('satisfaction'),
     supervisionLevel: integer('supervision_level').notNull().default(0),
+    /**
+     * The step the order waits for besides the unit's sign-for and handling clocks (dispatch,
+     * re-dispatch, review, extension decision, callback, unsatisfied) and its deadline, fixed
+     * when the step's clock starts; both null while none runs (src/workorders/deadlines/wait-clocks.ts).
+     */
+    waitClock: text('wait_clock'),
+    waitDeadlineAt: integer('wait_deadline_at'),
     handlingRound: integer('handling_round').notNull().default(1),
     /** The order that carries this one's demand after a merge (no FK: ADD COLUMN stays additive). */
     mergedIntoId: integer('merged_into_id'),
@@ -180,6 +187,10 @@ export const workOrders = sqliteTable(
     index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
     index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    // The deadline scheduler's scan of the waiting clocks: only orders whose clock runs are in it.
+    index('work_orders_wait_clock_idx')
+      .on(t.waitClock, t.waitDeadlineAt, t.id)
+      .where(sql`${t.waitClock} is not null`),
   ],
 );
 
@@ -237,7 +248,25 @@ export const counters = sqliteTable('counters', {
   value: integer('value').notNull(),
 });
 
-export const DEADLINE_WARNING_KINDS = ['sign_due_soon', 'sign_overdue', 'due_soon', 'overdue'] as const;
+export const DEADLINE_WARNING_KINDS = [
+  'sign_due_soon',
+  'sign_overdue',
+  'due_soon',
+  'overdue',
+  // The waiting clocks (src/workorders/deadlines/wait-clocks.ts): the platform must act.
+  'dispatch_due_soon',
+  'dispatch_overdue',
+  'redispatch_due_soon',
+  'redispatch_overdue',
+  'review_due_soon',
+  'review_overdue',
+  'extension_due_soon',
+  'extension_overdue',
+  'callback_due_soon',
+  'callback_overdue',
+  'unsatisfied_due_soon',
+  'unsatisfied_overdue',
+] as const;
 export type DeadlineWarningKind = (typeof DEADLINE_WARNING_KINDS)[number];
 
 /**

@@ -1,13 +1,15 @@
 /**
  * Where each order stands against its clocks, for inboxes (the unit portal highlights overdue
  * and due-soon orders): the handling deadline while the unit owes its reply, the sign-for
- * deadline while a dispatched order waits to be signed. Working time, as the scheduler counts it.
+ * deadline while a dispatched order waits to be signed, and the waiting clock of a step the
+ * platform owes (dispatch, review, …). Working time and thresholds as the scheduler counts them.
  */
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import { dueState, type DueState } from './deadlines/index.js';
-import type { DeadlineConfig } from './deadlines/scheduler.js';
+import { dueSoonWorkingDays, type DeadlineConfig } from './deadlines/scheduler.js';
+import type { WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderStatus } from './lifecycle/index.js';
 import { canSee, type OrderScope } from './scope.js';
 
@@ -20,6 +22,8 @@ export interface OrderDue {
   /** null when no handling clock runs (no deadline, or not waiting for the unit). */
   readonly due: DueState | null;
   readonly signDue: DueState | null;
+  /** The waiting clock that runs (deadlines/wait-clocks.ts), null when none does. */
+  readonly wait: { readonly clock: WaitClock; readonly due: DueState; readonly deadlineAt: number } | null;
 }
 
 export const MAX_DUE_IDS = 100;
@@ -36,7 +40,17 @@ export function dueStatesOf(db: Db, scope: OrderScope, ids: readonly number[], n
     deadline !== null && statuses.includes(status as OrderStatus)
       ? dueState(deadline, now, cfg.sla.dueSoon.workingDays, cfg.calendar, cfg.sla.workHours)
       : null;
+  const wait = (clock: string | null, deadlineAt: number | null): OrderDue['wait'] => {
+    if (clock === null || deadlineAt === null) return null;
+    const c = clock as WaitClock;
+    return { clock: c, due: dueState(deadlineAt, now, dueSoonWorkingDays(c, cfg.sla), cfg.calendar, cfg.sla.workHours), deadlineAt };
+  };
   return rows
     .filter((r) => canSee(scope, r))
-    .map((r) => ({ id: r.id, due: state(r.deadlineAt, HANDLING, r.status), signDue: state(r.signDeadlineAt, SIGNING, r.status) }));
+    .map((r) => ({
+      id: r.id,
+      due: state(r.deadlineAt, HANDLING, r.status),
+      signDue: state(r.signDeadlineAt, SIGNING, r.status),
+      wait: wait(r.waitClock, r.waitDeadlineAt),
+    }));
 }

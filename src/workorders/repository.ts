@@ -6,6 +6,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
+import type { WaitClock } from './deadlines/wait-clocks.js';
 import { newOrderState, type ActorRole, type OrderCategory, type OrderEvent, type OrderState, type OrderStatus, type Satisfaction } from './lifecycle/index.js';
 
 /** A drizzle transaction of the better-sqlite3 driver (synchronous). */
@@ -24,6 +25,13 @@ export interface WorkOrder extends OrderState {
   readonly agentId: number | null;
   readonly createdAt: number;
   readonly version: number;
+  /** The waiting clock that runs and its deadline (deadlines/wait-clocks.ts); both null when none does. */
+  readonly wait: RunningWaitClock | null;
+}
+
+export interface RunningWaitClock {
+  readonly clock: WaitClock;
+  readonly deadlineAt: number;
 }
 
 /** One history row. `create` events have no `fromStatus`. */
@@ -50,6 +58,7 @@ export interface NewOrderRow {
   readonly callerName?: string | null;
   readonly agentId?: number | null;
   readonly callbackDue: boolean;
+  readonly wait?: RunningWaitClock | null;
   readonly now: number;
 }
 
@@ -64,6 +73,7 @@ export function toWorkOrder(r: WorkOrderRow): WorkOrder {
     agentId: r.agentId,
     createdAt: r.createdAt,
     version: r.version,
+    wait: r.waitClock !== null && r.waitDeadlineAt !== null ? { clock: r.waitClock as WaitClock, deadlineAt: r.waitDeadlineAt } : null,
     status: r.status as OrderStatus,
     fields: {
       category: r.category as OrderCategory | null,
@@ -106,13 +116,15 @@ function orderValues(o: NewOrderRow) {
     callerName: o.callerName ?? null,
     agentId: o.agentId ?? null,
     callbackDue: o.callbackDue,
+    waitClock: o.wait?.clock ?? null,
+    waitDeadlineAt: o.wait?.deadlineAt ?? null,
     createdAt: o.now,
     updatedAt: o.now,
   };
 }
 
 /** The columns an applied action writes, with the version bumped. */
-function stateValues(next: OrderState, version: number) {
+function stateValues(next: OrderState, version: number, wait: RunningWaitClock | null) {
   const f = next.fields;
   return {
     status: next.status,
@@ -134,6 +146,8 @@ function stateValues(next: OrderState, version: number) {
     handlingRound: next.handlingRound,
     mergedIntoId: next.mergedIntoId,
     linkedOrderIds: [...next.linkedOrderIds],
+    waitClock: wait?.clock ?? null,
+    waitDeadlineAt: wait?.deadlineAt ?? null,
     updatedAt: next.updatedAt,
     version: version + 1,
   };
@@ -192,7 +206,7 @@ function prepareOrderStatements(db: Db) {
     .prepare();
   const update = db
     .update(workOrders)
-    .set(placeholders(stateValues(sampleState, 0)))
+    .set(placeholders(stateValues(sampleState, 0, null)))
     .where(and(eq(workOrders.id, idIs), eq(workOrders.version, versionIs)))
     .returning({ version: workOrders.version })
     .prepare();
@@ -220,8 +234,8 @@ function prepareOrderStatements(db: Db) {
     },
     insertOrder: (o: NewOrderRow): WorkOrder => toWorkOrder(insert.get(orderValues(o))),
     /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
-    updateState: (next: OrderState, version: number): number | undefined =>
-      update.get({ ...stateValues(next, version), id: next.id, expected: version })?.version,
+    updateState: (next: OrderState, version: number, wait: RunningWaitClock | null): number | undefined =>
+      update.get({ ...stateValues(next, version, wait), id: next.id, expected: version })?.version,
     insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
     /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
     takeCall: (id: number, agentId: number, now: number, version: number): number | undefined => takeCall.get({ id, agentId, now, expected: version })?.version,

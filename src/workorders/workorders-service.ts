@@ -6,9 +6,12 @@
  */
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
-import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent } from './lifecycle/index.js';
+import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent, type OrderState } from './lifecycle/index.js';
+import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
+import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
+import { findClockless, setWaitClock } from './wait-clock-backfill.js';
 import { orderNumbers } from './order-numbers.js';
-import { listEvents, orderStatements, type OrderStatements, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
+import { listEvents, orderStatements, type OrderStatements, type RunningWaitClock, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 
 export interface NewDraft {
   /** Dialled number ('12345') or online channel ('web', 'wechat', …). */
@@ -32,6 +35,11 @@ export interface WorkOrdersServiceOptions {
   /** Told after each committed change (e.g. an agent saving its call's order ends wrap-up). */
   readonly onApplied?: (change: OrderApplied) => void;
   /**
+   * Waiting clocks and automatic supervision (order-clocks.ts): without them no waiting clock
+   * starts and an unsatisfied order waits for someone to supervise it.
+   */
+  readonly clocks?: OrderClocks;
+  /**
    * Whether a unit id names a unit of the organisation tree (config/org.yaml, read at each
    * call); a dispatch to any other unit is UNKNOWN_UNIT. Without it every unit id is taken.
    */
@@ -54,6 +62,7 @@ export interface OrderApplied {
 export class WorkOrdersService {
   private readonly nextNumber: (now: number) => string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
+  private readonly clocks: OrderClocks | undefined;
   private readonly unitExists: ((unitId: string) => boolean) | undefined;
   private readonly stmts: OrderStatements;
   /** Changes applied inside {@link transaction}, told to onApplied once it commits. */
@@ -66,6 +75,7 @@ export class WorkOrdersService {
   ) {
     this.nextNumber = orderNumbers(db, opts.numberPrefix ?? 'HZ');
     this.onApplied = opts.onApplied;
+    this.clocks = opts.clocks;
     this.unitExists = opts.unitExists;
     this.stmts = orderStatements(db);
   }
@@ -144,13 +154,40 @@ export class WorkOrdersService {
     const result = transition(order, action, actor, now);
     if (!result.ok) throw new WorkOrderError(result.code, result.message, { details: { orderId, action: action.type } });
     if (action.type === 'dispatch' || action.type === 'redispatch') this.checkUnits([result.next.leadUnitId, ...result.next.coUnitIds]);
-    const version = this.stmts.updateState(result.next, order.version);
+    const version = this.stmts.updateState(result.next, order.version, this.waitOf(order, result.next, now));
     // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
     const event = this.stmts.insertEvent(orderId, result.event);
     const stored = this.stmts.find(orderId);
     if (!stored) throw notFound(orderId);
+    // An order evaluated unsatisfied enters supervision at once, in the same transaction.
+    const supervision = this.clocks && unsatisfiedSupervision(stored, this.clocks, now);
+    if (supervision) return { order: this.applyIn(orderId, supervision.action, supervision.actor, now).order, event };
     return { order: stored, event };
+  }
+
+  /**
+   * Starts the waiting clock of the orders that wait without one (wait-clock-backfill.ts), from
+   * when they entered their state; run at start-up. Returns how many clocks were started.
+   */
+  startMissingClocks(batch = 500): number {
+    const clocks = this.clocks;
+    if (!clocks) return 0;
+    let started = 0;
+    for (;;) {
+      const found = findClockless(this.db, batch);
+      const n = this.db.transaction((tx) => found.filter((o) => setWaitClock(tx, o, clocks.waitDeadline(o.clock, o.since))).length);
+      started += n;
+      // A row another writer changed meanwhile is left for its own clock; stop when nothing moves.
+      if (found.length < batch || n === 0) return started;
+    }
+  }
+
+  /** The waiting clock `next` runs: the running one while the same clock runs, a new one when a clock starts. */
+  private waitOf(prev: WorkOrder, next: OrderState, now: number): RunningWaitClock | null {
+    const clocks = this.clocks;
+    if (!clocks) return null;
+    return nextWait(prev.wait, waitClockOf(next), (c) => clocks.waitDeadline(c, now));
   }
 
   /** Every unit a dispatch names is in the organisation tree; nothing is written otherwise. */
@@ -223,7 +260,8 @@ export class WorkOrdersService {
 
   private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
     const number = this.nextNumber(now);
-    const order = this.stmts.insertOrder({ ...input, number, status, callbackDue: status === 'missed_call', now });
+    const wait = status === 'missed_call' && this.clocks ? { clock: 'callback' as const, deadlineAt: this.clocks.waitDeadline('callback', now) } : null;
+    const order = this.stmts.insertOrder({ ...input, number, status, callbackDue: status === 'missed_call', wait, now });
     const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
       at: now,
       toStatus: status,

@@ -80,6 +80,13 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   app.events.emit('workorder.deadline', earlier);
   await page.waitForTimeout(500);
   t.equal(await warning.count(), 1, 'no duplicate');
+  // A waiting clock's warning (the platform owes the dispatch) arrives live: its own label, no unit.
+  const dispatchLate = { ...earlier, kind: 'dispatch_overdue' as const, leadUnitId: null, deadlineAt: Date.now() - 60_000, at: Date.now() };
+  app.events.emit('workorder.deadline', dispatchLate);
+  await page.getByText('超过派单时限未派单').waitFor();
+  t.equal(await warning.count(), 2, 'listed beside the handling warning');
+  t.match(await warning.first().textContent(), new RegExp(`超过派单时限未派单\\s*${order.number}`), 'newest first, labelled in Chinese');
+  t.notMatch(await warning.first().textContent(), /承办单位/, 'the platform must act: no unit is named');
 
   // An agent logs in and pauses: the lead sees both changes live.
   const agentRow = (id: number) => page.locator(`[data-testid=agent-row][data-agent-id="${id}"]`);

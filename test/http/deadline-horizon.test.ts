@@ -63,5 +63,5 @@ t.test('a deadline beyond the horizon is refused with DEADLINE_OUT_OF_RANGE and 
   });
   t.equal(res.statusCode, 200, 'a deadline inside the horizon is taken');
   const due = await app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${id}`, cookies: agent });
-  t.same(due.json().items, [{ id, due: 'on_time', signDue: null }]);
+  t.same(due.json().items, [{ id, due: 'on_time', signDue: null, wait: null }]);
 });

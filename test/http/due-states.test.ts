@@ -15,8 +15,8 @@ const DAY = 86_400_000;
 t.test('due states: overdue, due soon and on time by working time, only for visible orders whose clock runs', async (t) => {
   const app = await testApp(t);
   const agent = await session(app, 'agent', 'agent');
-  const unit = await session(app, 'unit', 'unit_handler', 'unit-a');
-  const make = async (deadlineAt: number | null, leadUnitId = 'unit-a', signDeadlineAt?: number) => {
+  const unit = await session(app, 'unit', 'unit_handler', 'city-amr');
+  const make = async (deadlineAt: number | null, leadUnitId = 'city-amr', signDeadlineAt?: number) => {
     const o = (
       await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '内容' } })
     ).json() as { id: number };
@@ -34,10 +34,12 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
     return o.id;
   };
   const late = await make(Date.now() - 1000);
-  const soon = await make(Date.now() + 20 * 60_000, 'unit-a', Date.now() + 60 * DAY);
+  const soon = await make(Date.now() + 20 * 60_000, 'city-amr', Date.now() + 60 * DAY);
   const later = await make(Date.now() + 40 * DAY);
   const notDispatched = await make(null);
-  const elsewhere = await make(Date.now() - 1000, 'unit-b');
+  const dispatchBy = app.db.sqlite.prepare('select wait_deadline_at from work_orders where id = ?').pluck().get(notDispatched) as number;
+  t.ok(dispatchBy > Date.now(), 'the dispatch clock runs');
+  const elsewhere = await make(Date.now() - 1000, 'city-hrss');
 
   const ask = (cookies: { sunline_session: string }, ids: number[]) =>
     app.http.inject({ method: 'GET', url: `/api/workorders/due?ids=${ids.join(',')}`, cookies });
@@ -46,16 +48,17 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
   t.same(
     mine.json().items,
     [
-      { id: late, due: 'overdue', signDue: null },
-      { id: soon, due: 'due_soon', signDue: 'on_time' },
-      { id: later, due: 'on_time', signDue: null },
+      { id: late, due: 'overdue', signDue: null, wait: null },
+      { id: soon, due: 'due_soon', signDue: 'on_time', wait: null },
+      { id: later, due: 'on_time', signDue: null, wait: null },
     ],
     'the unit sees its own three; an undispatched order and another unit’s are left out',
   );
   const staff = await ask(agent, [notDispatched, elsewhere]);
   t.same(staff.json().items, [
-    { id: notDispatched, due: null, signDue: null },
-    { id: elsewhere, due: 'overdue', signDue: null },
+    // Accepted and not yet dispatched: the dispatch clock (2 working hours) has just started.
+    { id: notDispatched, due: null, signDue: null, wait: { clock: 'dispatch', due: 'on_time', deadlineAt: dispatchBy } },
+    { id: elsewhere, due: 'overdue', signDue: null, wait: null },
   ]);
   t.equal((await ask(unit, [])).json().items.length, 0);
   t.equal((await app.http.inject({ method: 'GET', url: '/api/workorders/due?ids=x', cookies: unit })).statusCode, 400);

@@ -1,123 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { openDb, type DbHandle } from '../../src/db/connection.js';
-import { DomainEvents, type DeadlineWarning } from '../../src/events/domain-events.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
-import type { Actor, OrderCategory } from '../../src/workorders/lifecycle/index.js';
-import {
-  CalendarConfigSchema,
-  SlaConfigSchema,
-  buildWorkCalendar,
-  extendDeadline,
-  formatShanghai,
-  handlingDeadline,
-  signForDeadline,
-  type SlaConfig,
-} from '../../src/workorders/deadlines/index.js';
-import { DeadlineScheduler, deadlineConfigFrom, type DeadlineSchedulerOptions } from '../../src/workorders/deadlines/scheduler.js';
+import { openDb } from '../../src/db/connection.js';
+import { DomainEvents } from '../../src/events/domain-events.js';
+import { CalendarConfigSchema, SlaConfigSchema, extendDeadline, formatShanghai } from '../../src/workorders/deadlines/index.js';
+import { deadlineConfigFrom } from '../../src/workorders/deadlines/scheduler.js';
+import { LEAD, agent, bj, calendar, clockFixture, dispatched, handling, lead, shippedSla, type ClockFixture } from '../helpers/wait-clock-fixture.js';
 
-const LEAD = 'hz-hrss';
-/** Beijing wall-clock time → epoch ms, independent of the host TZ. */
-const bj = (s: string) => Date.parse(`${s}:00+08:00`);
-const readYaml = (name: string): unknown => parse(fs.readFileSync(new URL(`../../config/${name}`, import.meta.url), 'utf8'));
-const shippedSla = SlaConfigSchema.parse(readYaml('sla.yaml'));
-const calendarConfig = CalendarConfigSchema.parse(readYaml('calendar.yaml'));
-const built = buildWorkCalendar(calendarConfig);
-if (!built.ok) throw new Error(JSON.stringify(built.problems));
-const calendar = built.calendar;
+const calendarConfig = CalendarConfigSchema.parse(parse(fs.readFileSync(new URL('../../config/calendar.yaml', import.meta.url), 'utf8')));
 
-const agent: Actor = { id: 1, role: 'agent', unitId: null };
-const lead: Actor = { id: 2, role: 'unit_handler', unitId: LEAD };
-
-interface Fixture {
-  file: string;
-  h: DbHandle;
-  clock: { now: number };
-  cfg: { sla: SlaConfig };
-  svc: WorkOrdersService;
-  warned: DeadlineWarning[];
-  scheduler(opts?: Partial<DeadlineSchedulerOptions>): DeadlineScheduler;
-  /** Scan at a Beijing time; returns "kind number" per warning. */
-  scanAt(s: DeadlineScheduler, at: string): string[];
-  reopen(): void;
-}
-
-function setup(t: { teardown(fn: () => unknown): void }): Fixture {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sched-'));
-  const file = path.join(dir, 'sched.db');
-  const handles: DbHandle[] = [];
-  const schedulers: DeadlineScheduler[] = [];
-  t.teardown(() => {
-    schedulers.forEach((s) => s.stop());
-    handles.forEach((h) => h.close());
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const open = () => {
-    const h = openDb({ file });
-    handles.push(h);
-    return h;
-  };
-  const h = open();
-  h.sqlite.exec(`
-    insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent', 'agent', 'x');
-    insert into users (id, username, display_name, role, unit_id, password_hash) values (2, 'u1', 'Unit', 'unit_handler', '${LEAD}', 'x');
-  `);
-  const clock = { now: bj('2026-03-02 10:00') };
-  const events = new DomainEvents();
-  const f: Fixture = {
-    file,
-    h,
-    clock,
-    cfg: { sla: shippedSla },
-    svc: new WorkOrdersService(h.db, () => clock.now),
-    warned: [],
-    scheduler(opts = {}) {
-      const s = new DeadlineScheduler({
-        db: f.h.db,
-        config: () => ({ calendar, sla: f.cfg.sla }),
-        events,
-        log: createLogger({ level: 'silent' }),
-        now: () => clock.now,
-        ...opts,
-      });
-      schedulers.push(s);
-      return s;
-    },
-    scanAt(s, at) {
-      clock.now = bj(at);
-      return s.scanOnce().warnings.map((w) => `${w.kind} ${w.number.slice(-1)}`);
-    },
-    reopen() {
-      f.h.close();
-      f.h = open();
-      f.svc = new WorkOrdersService(f.h.db, () => clock.now);
-    },
-  };
-  events.on('workorder.deadline', (w) => f.warned.push(w));
-  return f;
-}
-
-/** An order taken on and dispatched at `at` with the deadlines sla.yaml gives; returns its id. */
-function dispatched(f: Fixture, at: string, category: OrderCategory = 'complaint'): number {
-  f.clock.now = bj(at);
-  const o = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
-  f.svc.apply(o.id, { type: 'accept', fields: { category, subject: '噪音', content: '夜间施工噪音扰民' } }, agent);
-  const deadlineAt = handlingDeadline(category, f.clock.now, f.cfg.sla, calendar);
-  const signDeadlineAt = signForDeadline(f.clock.now, f.cfg.sla, calendar);
-  f.svc.apply(o.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt, signDeadlineAt }, agent);
-  return o.id;
-}
-
-function handling(f: Fixture, at: string, category: OrderCategory = 'complaint'): number {
-  const id = dispatched(f, at, category);
-  f.svc.apply(id, { type: 'sign' }, lead);
-  f.svc.apply(id, { type: 'start' }, lead);
-  return id;
-}
+/** The unit's clocks only: a service without the waiting clocks (test/workorders/wait-clocks.test.ts has those). */
+const setup = (t: { teardown(fn: () => unknown): void }): ClockFixture => clockFixture(t, { clocks: false });
+type Fixture = ClockFixture;
 
 const warningRows = (f: Fixture) => f.h.sqlite.prepare('select order_id, kind, deadline_at from deadline_warnings order by id').all();
 

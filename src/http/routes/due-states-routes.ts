@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { DeadlineConfig } from '../../workorders/deadlines/scheduler.js';
+import { WAIT_CLOCKS } from '../../workorders/deadlines/index.js';
 import { dueStatesOf, MAX_DUE_IDS } from '../../workorders/due-states.js';
 import { scopeFor, type ScopeOptions } from '../../workorders/scope.js';
 import { requireRole } from '../auth.js';
@@ -19,7 +20,10 @@ const Ids = z.preprocess(
   (x) => (x === undefined ? [] : typeof x === 'string' ? x.split(',').filter(Boolean) : Array.isArray(x) ? x.join(',').split(',').filter(Boolean) : x),
   z.array(z.coerce.number().int().positive()).max(MAX_DUE_IDS),
 );
-const Due = z.enum(['on_time', 'due_soon', 'overdue']).nullable();
+const State = z.enum(['on_time', 'due_soon', 'overdue']);
+const Due = State.nullable();
+/** The waiting clock of a step the platform owes (dispatch, re-dispatch, review, extension, callback, unsatisfied). */
+const Wait = z.object({ clock: z.enum(WAIT_CLOCKS), due: State, deadlineAt: z.number() }).nullable();
 
 export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
@@ -29,7 +33,7 @@ export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = as
       schema: {
         tags: ['workorders'],
         querystring: z.object({ ids: Ids }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due })) }) },
+        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due, wait: Wait })) }) },
       },
       preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler'),
     },

@@ -15,4 +15,14 @@ export {
   type ConfigProblem,
 } from './calendar-config.js';
 export { DEADLINE_HORIZON_DAYS, deadlineOutOfRange, latestDeadline, type DeadlineOutOfRange } from './horizon.js';
-export { DEFAULT_TIME_LIMITS, SlaConfigSchema, handlingDeadline, orderDueState, signForDeadline, type SlaConfig } from './sla-config.js';
+export {
+  DEFAULT_TIME_LIMITS,
+  DEFAULT_WAIT_LIMITS,
+  SlaConfigSchema,
+  handlingDeadline,
+  orderDueState,
+  signForDeadline,
+  type SlaConfig,
+  type WaitLimits,
+} from './sla-config.js';
+export { WAIT_CLOCKS, WAIT_CLOCK_STATUSES, nextWait, waitClockOf, waitDeadline, type WaitClock } from './wait-clocks.js';

@@ -1,7 +1,9 @@
 /**
  * The deadline scheduler (限时办结 / 超期预警): every interval it looks for open orders whose
- * sign-for or handling deadline is due soon or has passed, records each warning once in
- * `deadline_warnings` and announces it as a `workorder.deadline` domain event.
+ * sign-for or handling deadline, or the deadline of a step the platform owes (a waiting clock:
+ * wait-clocks.ts), is due soon or has passed, records each warning once in `deadline_warnings`
+ * and announces it as a `workorder.deadline` domain event. Then, when sla.yaml's
+ * `autoSupervision` is on, its `escalation` puts long-overdue orders under supervision.
  *
  * Once: a warning is keyed by (order, kind, deadline) under a unique index, so a second scan,
  * a restart or a second process sharing the database never repeats it, while a new deadline
@@ -19,6 +21,7 @@ import { addWorkingHours, dueState } from './arithmetic.js';
 import { buildWorkCalendar, type CalendarConfig } from './calendar-config.js';
 import type { SlaConfig } from './sla-config.js';
 import { workdayMs, type WorkCalendar } from './work-calendar.js';
+import { WAIT_CLOCKS, WAIT_CLOCK_STATUSES } from './wait-clocks.js';
 import { findUnwarned, insertWarning, type DeadlineClock } from './warnings-repository.js';
 
 const HOUR_MS = 3_600_000;
@@ -28,7 +31,15 @@ const HORIZON_SLACK_MS = 2 * 60_000;
 /** What the scheduler reads afresh on every scan, so an edited sla.yaml or calendar.yaml applies at once. */
 export interface DeadlineConfig {
   readonly calendar: WorkCalendar;
-  readonly sla: Readonly<Pick<SlaConfig, 'workHours' | 'signFor' | 'dueSoon'>>;
+  readonly sla: Readonly<Pick<SlaConfig, 'workHours' | 'timeLimits' | 'signFor' | 'dueSoon' | 'waitLimits' | 'autoSupervision'>>;
+}
+
+/**
+ * A step run after each scan (auto-supervision, src/workorders/auto-supervision.ts): changes
+ * at most `limit` orders and says whether more are waiting.
+ */
+export interface Escalation {
+  run(now: number, cfg: DeadlineConfig, limit: number): { readonly escalated: readonly number[]; readonly more: boolean };
 }
 
 export interface DeadlineSchedulerOptions {
@@ -41,13 +52,17 @@ export interface DeadlineSchedulerOptions {
   readonly intervalMs?: number;
   /** At most this many warnings per scan; a full batch is followed at once by another scan. */
   readonly batchSize?: number;
+  /** Run after each scan, with the same batch size. */
+  readonly escalation?: Escalation;
 }
 
 export interface ScanResult {
   /** The warnings raised (and emitted) by this scan. */
   readonly warnings: readonly DeadlineWarning[];
-  /** The batch was full: more warnings may be waiting. */
+  /** The batch was full: more warnings (or escalations) may be waiting. */
   readonly more: boolean;
+  /** The orders the escalation put under supervision in this scan. */
+  readonly escalated: readonly number[];
 }
 
 interface Clock {
@@ -55,6 +70,8 @@ interface Clock {
   readonly statuses: readonly OrderStatus[];
   readonly dueSoon: DeadlineWarningKind;
   readonly overdue: DeadlineWarningKind;
+  /** A unit must act (the warning goes to its room too); the waiting clocks are the platform's. */
+  readonly unitActs: boolean;
 }
 
 const open = (statuses: readonly OrderStatus[]) => statuses.filter((s) => !TERMINAL_STATUSES.includes(s));
@@ -67,20 +84,27 @@ const open = (statuses: readonly OrderStatus[]) => statuses.filter((s) => !TERMI
  * must re-dispatch, with a new deadline), replied, reviewed or evaluated.
  */
 const CLOCKS: readonly Clock[] = [
-  { clock: 'sign', statuses: open(['dispatched']), dueSoon: 'sign_due_soon', overdue: 'sign_overdue' },
-  { clock: 'handling', statuses: open(['dispatched', 'signed', 'in_progress', 'supervised']), dueSoon: 'due_soon', overdue: 'overdue' },
+  { clock: 'sign', statuses: open(['dispatched']), dueSoon: 'sign_due_soon', overdue: 'sign_overdue', unitActs: true },
+  { clock: 'handling', statuses: open(['dispatched', 'signed', 'in_progress', 'supervised']), dueSoon: 'due_soon', overdue: 'overdue', unitActs: true },
+  ...WAIT_CLOCKS.map((c) => ({
+    clock: c,
+    statuses: WAIT_CLOCK_STATUSES[c],
+    dueSoon: `${c}_due_soon` as const,
+    overdue: `${c}_overdue` as const,
+    unitActs: false,
+  })),
 ];
 
 /**
  * The due-soon threshold in working days. For the handling deadline it is sla.yaml's
- * `dueSoon.workingDays`. The sign-for limit is a few working hours, which a one-day threshold
- * would flag as due soon the moment an order is dispatched; it warns in the second half of
- * the limit instead, or earlier if `dueSoon` is shorter than that.
+ * `dueSoon.workingDays`. The sign-for limit and the waiting clocks are a few working hours,
+ * which a one-day threshold would flag as due soon the moment they start; they warn in the
+ * second half of their limit instead, or earlier if `dueSoon` is shorter than that.
  */
-export function dueSoonWorkingDays(clock: DeadlineClock, sla: DeadlineConfig['sla']): number {
+export function dueSoonWorkingDays(clock: DeadlineClock, sla: Pick<DeadlineConfig['sla'], 'workHours' | 'signFor' | 'dueSoon' | 'waitLimits'>): number {
   if (clock === 'handling') return sla.dueSoon.workingDays;
-  const halfSignFor = (sla.signFor.workingHours * HOUR_MS) / 2 / workdayMs(sla.workHours);
-  return Math.min(sla.dueSoon.workingDays, halfSignFor);
+  const limitHours = clock === 'sign' ? sla.signFor.workingHours : sla.waitLimits[clock];
+  return Math.min(sla.dueSoon.workingDays, (limitHours * HOUR_MS) / 2 / workdayMs(sla.workHours));
 }
 
 export class DeadlineScheduler {
@@ -131,7 +155,9 @@ export class DeadlineScheduler {
     // After the commit: listeners only ever hear about warnings that are recorded.
     for (const w of warnings) this.emit(w);
     if (warnings.length > 0) this.log.info({ count: warnings.length, more }, 'deadline warnings raised');
-    return { warnings, more };
+    const escalation = this.opts.escalation?.run(now, cfg, this.batchSize) ?? { escalated: [], more: false };
+    if (escalation.escalated.length > 0) this.log.info({ count: escalation.escalated.length, more: escalation.more }, 'overdue orders put under supervision');
+    return { warnings, more: more || escalation.more, escalated: escalation.escalated };
   }
 
   /** Unwarned deadlines, overdue ones first, at most one batch. */
@@ -147,7 +173,7 @@ export class DeadlineScheduler {
       const left = room();
       if (left <= 0) break;
       const rows = findUnwarned(tx, { clock: c.clock, kind: c.overdue, statuses: c.statuses, max: now - 1, limit: left });
-      for (const o of rows) candidates.push({ ...o, kind: c.overdue, at: now });
+      for (const o of rows) candidates.push({ ...o, leadUnitId: c.unitActs ? o.leadUnitId : null, kind: c.overdue, at: now });
       if (rows.length === left) more = true;
     }
     for (const c of CLOCKS) {
@@ -160,7 +186,7 @@ export class DeadlineScheduler {
       const rows = findUnwarned(tx, { clock: c.clock, kind: c.dueSoon, statuses: c.statuses, min: now, max: horizon, limit: left });
       // Earliest deadline first: once one is still on time, so is every later one.
       const soon = rows.filter((o) => dueState(o.deadlineAt, now, days, calendar, sla.workHours) === 'due_soon');
-      for (const o of soon) candidates.push({ ...o, kind: c.dueSoon, at: now });
+      for (const o of soon) candidates.push({ ...o, leadUnitId: c.unitActs ? o.leadUnitId : null, kind: c.dueSoon, at: now });
       if (rows.length === left && soon.length === rows.length) more = true;
     }
     return { candidates, more };
@@ -185,7 +211,7 @@ export class DeadlineScheduler {
       return;
     }
     // A backlog (e.g. after a long outage) drains batch by batch without blocking the event loop.
-    if (result.more && result.warnings.length > 0 && this.timer) {
+    if (result.more && result.warnings.length + result.escalated.length > 0 && this.timer) {
       this.drain = setTimeout(() => this.tick(), 0);
       this.drain.unref();
     }

@@ -6,9 +6,10 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { deadlineWarnings, workOrders, type DeadlineWarningKind } from '../../db/schema.js';
 import type { OrderStatus } from '../lifecycle/index.js';
 import type { DbOrTx, Tx } from '../repository.js';
+import type { WaitClock } from './wait-clocks.js';
 
-/** Which deadline column a warning is about. */
-export type DeadlineClock = 'sign' | 'handling';
+/** Which clock a warning is about: the unit's sign-for or handling deadline, or a waiting clock (wait-clocks.ts). */
+export type DeadlineClock = 'sign' | 'handling' | WaitClock;
 
 export interface UnwarnedQuery {
   readonly clock: DeadlineClock;
@@ -31,15 +32,25 @@ export interface WarningCandidate {
 /**
  * Orders in `statuses` whose deadline lies in [min, max] and that have no `kind` warning for
  * that very deadline, earliest deadline first. Served by work_orders_status_idx (status,
- * deadline_at) and, for the anti-join, deadline_warnings_uq.
+ * deadline_at), for a waiting clock by work_orders_wait_clock_idx (wait_clock, wait_deadline_at),
+ * and for the anti-join by deadline_warnings_uq.
  */
 export function findUnwarned(db: DbOrTx, q: UnwarnedQuery): WarningCandidate[] {
-  const col = q.clock === 'sign' ? workOrders.signDeadlineAt : workOrders.deadlineAt;
+  const waiting = q.clock !== 'sign' && q.clock !== 'handling';
+  const col = q.clock === 'sign' ? workOrders.signDeadlineAt : q.clock === 'handling' ? workOrders.deadlineAt : workOrders.waitDeadlineAt;
   const rows = db
     .select({ orderId: workOrders.id, number: workOrders.number, leadUnitId: workOrders.leadUnitId, deadlineAt: col })
     .from(workOrders)
     .leftJoin(deadlineWarnings, and(eq(deadlineWarnings.orderId, workOrders.id), eq(deadlineWarnings.kind, q.kind), eq(deadlineWarnings.deadlineAt, col)))
-    .where(and(inArray(workOrders.status, [...q.statuses]), q.min === undefined ? undefined : gte(col, q.min), lte(col, q.max), isNull(deadlineWarnings.id)))
+    .where(
+      and(
+        // A waiting clock runs exactly while wait_clock names it (the statuses only document it).
+        waiting ? eq(workOrders.waitClock, q.clock) : inArray(workOrders.status, [...q.statuses]),
+        q.min === undefined ? undefined : gte(col, q.min),
+        lte(col, q.max),
+        isNull(deadlineWarnings.id),
+      ),
+    )
     .orderBy(asc(col), asc(workOrders.id))
     .limit(q.limit)
     .all();
