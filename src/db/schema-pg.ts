@@ -21,15 +21,21 @@ const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
 /**
- * The text an order is searched by (subject, content, location, caller name), as indexed by
- * work_orders_search_trgm_idx (migrations-pg/0001). A query must use this very expression
- * (`WORK_ORDER_SEARCH_TEXT ILIKE '%term%'`) for PostgreSQL to use the index; the newline keeps a
- * term (never containing whitespace) from matching across two columns, as FTS5 phrases do not.
+ * The text an order is searched by (subject, content, location, and the caller's name unless
+ * the order is confidential), as indexed by work_orders_search_trgm_idx (migrations-pg/0001,
+ * 0004). A query must use this very expression (`WORK_ORDER_SEARCH_TEXT ILIKE '%term%'`) for
+ * PostgreSQL to use the index; the newline keeps a term (never containing whitespace) from
+ * matching across two columns, as FTS5 phrases do not. Searchers who may not see confidential
+ * reporters use it alone; platform staff also match WORK_ORDER_CONFIDENTIAL_NAME (OR), as
+ * SQLite's FTS5 table keeps that name in a column of its own (migrations/0013).
  */
 export const WORK_ORDER_SEARCH_TEXT = sql.raw(
   `(coalesce("work_orders"."subject", '') || E'\\n' || coalesce("work_orders"."content", '') || E'\\n' || ` +
-    `coalesce("work_orders"."location", '') || E'\\n' || coalesce("work_orders"."caller_name", ''))`,
+    `coalesce("work_orders"."location", '') || E'\\n' || (case when "work_orders"."confidential" then '' else coalesce("work_orders"."caller_name", '') end))`,
 );
+
+/** A confidential order's reporter name, as indexed by work_orders_confidential_name_trgm_idx (partial: confidential orders only). */
+export const WORK_ORDER_CONFIDENTIAL_NAME = sql.raw(`(case when "work_orders"."confidential" then "work_orders"."caller_name" end)`);
 
 export const users = pgTable(
   'users',
@@ -138,6 +144,8 @@ export const workOrders = pgTable(
     callerPhone: text('caller_phone'),
     callerName: text('caller_name'),
     confidential: boolean('confidential').notNull().default(false),
+    /** The citizen's lookup code 查询码 (schema.ts). */
+    lookupCode: text('lookup_code'),
     category: text('category'),
     subject: text('subject'),
     content: text('content'),

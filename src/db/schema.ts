@@ -134,6 +134,12 @@ export const workOrders = sqliteTable(
     callerPhone: text('caller_phone'),
     callerName: text('caller_name'),
     confidential: integer('confidential', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The citizen's lookup code 查询码 (src/workorders/lookup-code.ts): told to the citizen with
+     * the order number, asked with the phone by the public progress lookup. Plain text: staff read
+     * it back to a citizen who calls again. Null only for rows written outside the service.
+     */
+    lookupCode: text('lookup_code'),
     category: text('category'),
     subject: text('subject'),
     content: text('content'),

@@ -73,6 +73,8 @@ export interface OrderView {
   callerName: string | null;
   confidential: boolean;
   reporterHidden: boolean;
+  /** The citizen's lookup code (platform staff only; null for units). */
+  lookupCode: string | null;
   leadUnitId: string | null;
   coUnitIds: string[];
   deadlineAt: number | null;

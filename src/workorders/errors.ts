@@ -11,6 +11,8 @@ export class WorkOrderError extends defineErrors('WorkOrderError', {
   ORDER_NOT_FOUND: [404, 'no such work order'],
   /** `expectedVersion` differs from the stored one: someone else changed the order. */
   CONFLICT: [409, 'the order changed; reload and try again'],
+  /** The citizen lookup of this order number failed too often (intake.ts): wait (Retry-After). */
+  LOOKUP_LOCKED: [429, 'too many failed lookups of this order; try again later'],
   /** A dispatch names a unit (lead or co-handling) that config/org.yaml does not list. */
   UNKNOWN_UNIT: [400, 'no such unit in the organisation tree'],
 }) {}

@@ -4,6 +4,8 @@
  * created and accepted in ONE transaction, so a refused acceptance leaves no stray draft.
  */
 import type { Db } from '../db/connection.js';
+import { LoginThrottle, type LoginThrottleOptions } from '../users/login-throttle.js';
+import { WorkOrderError } from './errors.js';
 import type { Actor, OrderCategory, OrderFields } from './lifecycle/index.js';
 import { publicOrderLookup, type PublicOrderView } from './queries.js';
 import type { WorkOrder } from './repository.js';
@@ -72,15 +74,38 @@ export interface IntakeServiceDeps {
   readonly orders: WorkOrdersService;
   /** The platform's own account (UsersService.systemUser), the actor that accepts online orders. */
   readonly systemActor: () => Actor;
+  /** The per-order lookup throttle's numbers (tests); LOOKUP_THROTTLE by default. */
+  readonly lookupThrottle?: LoginThrottleOptions;
 }
+
+/**
+ * Failed citizen lookups per order number (whatever the addresses: the per-address limit of
+ * the route cannot see a guesser spread over many): after 5 within a day the number is locked
+ * for 5 minutes, doubling with each further lock up to 6 hours; while locked even the right
+ * phone and code are refused (429 LOOKUP_LOCKED, Retry-After); a success forgets the number.
+ * Numbers that do not exist are counted alike, so a lock does not tell which exist. The same
+ * mechanism as per-account logins (users/login-throttle.ts: in memory, bounded); a guesser can
+ * lock a citizen out of the page for a while, never into someone else's order — the citizen can
+ * still call the hotline.
+ */
+export const LOOKUP_THROTTLE = {
+  maxFailures: 5,
+  windowMs: 24 * 3600_000,
+  lockMs: 5 * 60_000,
+  maxLockMs: 6 * 3600_000,
+  maxEntries: 50_000,
+} as const satisfies LoginThrottleOptions;
 
 export class IntakeService {
   private actor: Actor | undefined;
+  private readonly lookups: LoginThrottle;
 
-  constructor(private readonly deps: IntakeServiceDeps) {}
+  constructor(private readonly deps: IntakeServiceDeps) {
+    this.lookups = new LoginThrottle({ ...LOOKUP_THROTTLE, ...deps.lookupThrottle });
+  }
 
-  /** Takes an online submission as an accepted order; returns its number for the citizen. */
-  submit(channel: OnlineChannel, s: OnlineSubmission): { number: string } {
+  /** Takes an online submission as an accepted order; returns its number and lookup code for the citizen. */
+  submit(channel: OnlineChannel, s: OnlineSubmission): { number: string; lookupCode: string } {
     this.actor ??= this.deps.systemActor();
     const order = createAccepted(
       this.deps.db,
@@ -98,11 +123,19 @@ export class IntakeService {
       },
       this.actor,
     );
-    return { number: order.number };
+    // Written by createDraft for every order.
+    return { number: order.number, lookupCode: order.lookupCode ?? '' };
   }
 
-  /** The citizen's progress lookup: ORDER_NOT_FOUND for an unknown number and a wrong phone alike. */
-  lookup(number: string, phone: string): PublicOrderView {
-    return publicOrderLookup(this.deps.db, number, phone);
+  /**
+   * The citizen's progress lookup: ORDER_NOT_FOUND for an unknown number and a wrong phone or
+   * code alike; LOOKUP_LOCKED while the number is locked by failed attempts (LOOKUP_THROTTLE).
+   */
+  lookup(number: string, phone: string, code: string): PublicOrderView {
+    const wait = this.lookups.attempt(number);
+    if (wait > 0) throw new WorkOrderError('LOOKUP_LOCKED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) });
+    const view = publicOrderLookup(this.deps.db, number, phone, code);
+    this.lookups.succeeded(number);
+    return view;
   }
 }

@@ -9,6 +9,8 @@ export interface OrderFilter {
   readonly category?: OrderCategory;
   readonly channel?: string;
   readonly leadUnitId?: string;
+  /** The reporter's phone, exact (the order desk's search; work_orders_caller_phone_idx). */
+  readonly callerPhone?: string;
   /** Past the handling deadline and still waiting for the unit's reply. */
   readonly overdue?: boolean;
   readonly createdFrom?: number;

@@ -67,15 +67,25 @@ function prepared(db: Db, key: string | undefined, build: () => { prepare(): unk
 /**
  * The page of `filter` within `scope` (a WHERE condition; undefined: every order). Given as a
  * ScopeOn, a newest-first text search tests the scope on the FTS rowid, so that its count
- * reads no order row when there is no other condition.
+ * reads no order row when there is no other condition. `hideReporter`: the searcher may not
+ * see the reporter of a confidential order, so nothing of that reporter is matched (the text
+ * search leaves out the confidential name's FTS column, a phone filter confidential orders).
  */
-export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: OrderFilter, now: number, limit: number, offset: number): Found {
+export function findPage(
+  db: Db,
+  scope: SQL | ScopeOn | undefined,
+  filter: OrderFilter,
+  now: number,
+  limit: number,
+  offset: number,
+  hideReporter = false,
+): Found {
   const statuses = statusesOf(filter);
   if (statuses?.length === 0) return { rows: [], n: 0 };
   const v: Values = { limit, offset, armLimit: limit + offset };
-  const text = textSearch(filter.q, v);
+  const text = textSearch(filter.q, v, hideReporter);
   const on = (id: SQLWrapper) => (typeof scope === 'function' ? scope(id) : scope);
-  const others = [...filterConditions(filter, now, v), ...text.like];
+  const others = [...filterConditions(filter, now, v, hideReporter), ...text.like];
   const conds = [on(workOrders.id), ...others];
   statuses?.forEach((s, i) => (v[`s${i}`] = s));
   const inStatus = statuses
@@ -87,7 +97,7 @@ export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: Order
       ]
     : [];
   // Only an unscoped query is the same SQL for every caller with this shape of filter.
-  const key = scope === undefined ? shapeKey(filter, statuses, text) : undefined;
+  const key = scope === undefined ? shapeKey(filter, statuses, text, hideReporter) : undefined;
   if (text.match !== undefined) {
     return filter.sort === 'deadlineAt'
       ? pageSorted(db, key && `sorted:${key}`, 'deadlineAt', [...conds, ...inStatus, inMatches()], v)
@@ -100,14 +110,21 @@ export function findPage(db: Db, scope: SQL | ScopeOn | undefined, filter: Order
 }
 
 /** What decides a list query's SQL (never a value). */
-function shapeKey(f: OrderFilter, statuses: readonly OrderStatus[] | undefined, text: { match: string | undefined; like: SQL[] }): string {
+function shapeKey(
+  f: OrderFilter,
+  statuses: readonly OrderStatus[] | undefined,
+  text: { match: string | undefined; like: SQL[] },
+  hideReporter: boolean,
+): string {
   const has = (x: unknown) => (x === undefined || x === null || x === '' || x === false ? 0 : 1);
   return [
+    has(hideReporter),
     f.sort ?? 'createdAt',
     statuses?.length ?? '*',
     has(f.category),
     has(f.channel),
     has(f.leadUnitId),
+    has(f.callerPhone),
     has(f.overdue),
     has(f.createdFrom !== undefined),
     has(f.createdTo !== undefined),
@@ -123,7 +140,7 @@ export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
   return own ? own.filter((s) => AWAITING_REPLY.includes(s)) : AWAITING_REPLY;
 }
 
-function filterConditions(f: OrderFilter, now: number, v: Values): Array<SQL | undefined> {
+function filterConditions(f: OrderFilter, now: number, v: Values, hideReporter: boolean): Array<SQL | undefined> {
   const conds: Array<SQL | undefined> = [];
   const add = (name: string, value: unknown, cond: SQL) => {
     v[name] = value;
@@ -132,6 +149,13 @@ function filterConditions(f: OrderFilter, now: number, v: Values): Array<SQL | u
   if (f.category) add('category', f.category, eq(workOrders.category, ph('category')));
   if (f.channel) add('channel', f.channel, eq(workOrders.channel, ph('channel')));
   if (f.leadUnitId) add('leadUnitId', f.leadUnitId, eq(workOrders.leadUnitId, ph('leadUnitId')));
+  // A confidential order's phone is the reporter's identity: not matched for those who may not see it.
+  if (f.callerPhone)
+    add(
+      'callerPhone',
+      f.callerPhone,
+      hideReporter ? and(eq(workOrders.callerPhone, ph('callerPhone')), eq(workOrders.confidential, false))! : eq(workOrders.callerPhone, ph('callerPhone')),
+    );
   // Unary + keeps the deadline bound off the index range: as a range SQLite would fetch and
   // sort every overdue order; checked on the rows walked in list order, a page reads ~a page.
   if (f.overdue) add('now', now, sql`+${workOrders.deadlineAt} < ${ph('now')}`);
@@ -348,17 +372,23 @@ function countMemo(db: Db): { get(k: string): number | undefined; set(k: string,
 }
 
 /**
- * The FTS5 table of migration 0001 (trigram tokenizer, external content = work_orders), kept
- * in step by triggers. Declared here, not in schema.ts: drizzle-kit does not manage it.
+ * The FTS5 table (trigram tokenizer; migrations 0001, 0007, 0013), kept in step by triggers.
+ * Its columns: subject, content, location, caller_name (the reporter's name when the order is
+ * not confidential) and confidential_caller_name (when it is). Declared here, not in
+ * schema.ts: drizzle-kit does not manage it.
  */
 const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').notNull() });
+
+/** The FTS columns a searcher who may not see confidential reporters matches: all but confidential_caller_name. */
+const PUBLIC_COLUMNS = '{subject content location caller_name}';
 
 /**
  * The trigram tokenizer only indexes runs of 3+ characters, so a shorter term can never MATCH:
  * those fall back to LIKE on the subject. Longer terms are quoted as FTS5 phrases (no query
- * syntax from users) and must all occur. Values go into `v` (match, like0…).
+ * syntax from users) and must all occur; with `hideReporter`, in the public columns only (an
+ * FTS5 column filter over the whole expression). Values go into `v` (match, like0…).
  */
-function textSearch(q: string | undefined, v: Values): { match: string | undefined; like: SQL[] } {
+function textSearch(q: string | undefined, v: Values, hideReporter: boolean): { match: string | undefined; like: SQL[] } {
   // Control characters separate terms like spaces (the API refuses them; other callers may not).
   const terms = (q ?? '').split(/[\s\p{Cc}]+/u).filter(Boolean);
   const long = terms.filter((t) => [...t].length >= 3);
@@ -367,7 +397,8 @@ function textSearch(q: string | undefined, v: Values): { match: string | undefin
     v[`like${i}`] = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql`${workOrders.subject} like ${ph(`like${i}`)} escape '\\'`;
   });
-  const match = long.length > 0 ? long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ') : undefined;
+  const phrases = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' ');
+  const match = long.length === 0 ? undefined : hideReporter ? `${PUBLIC_COLUMNS} : (${phrases})` : phrases;
   if (match !== undefined) v['match'] = match;
   return { match, like };
 }

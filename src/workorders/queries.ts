@@ -9,6 +9,7 @@ import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
+import { lookupCodeMatches } from './lookup-code.js';
 import { findPage, TOTAL_CAP } from './order-pages.js';
 import { listEvents, orderStatements, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
@@ -29,6 +30,8 @@ export interface OrderView {
   readonly callerName: string | null;
   readonly confidential: boolean;
   readonly reporterHidden: boolean;
+  /** The citizen's lookup code, for platform staff to tell the citizen (null for units). */
+  readonly lookupCode: string | null;
   readonly callId: string | null;
   readonly agentId: number | null;
   readonly leadUnitId: string | null;
@@ -99,7 +102,15 @@ export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: 
   const found =
     scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)
       ? findUnitPage(db, scope.unitIds, filter, now, pageSize, offset)
-      : findPage(db, textSearch ? (orderId) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db), filter, now, pageSize, offset);
+      : findPage(
+          db,
+          textSearch ? (orderId) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db),
+          filter,
+          now,
+          pageSize,
+          offset,
+          scope.hideReporter,
+        );
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
 }
 
@@ -121,14 +132,17 @@ export function getOrderView(db: Db, scope: OrderScope, id: number): OrderView {
 }
 
 /**
- * The citizen's lookup by number and phone. An unknown number, a wrong phone and an order
- * still being taken (draft) all give the same ORDER_NOT_FOUND, so the lookup cannot be used to
- * probe numbers. Only status, category and times are shown: no content, units or people.
+ * The citizen's lookup by number, phone and lookup code (lookup-code.ts). An unknown number,
+ * a wrong phone or code and an order still being taken (draft) all give the same
+ * ORDER_NOT_FOUND, so the lookup cannot be used to probe numbers (the per-order throttle is
+ * the caller's, intake.ts). Only status, category and times are shown: no content, units or
+ * people.
  */
-export function publicOrderLookup(db: Db, number: string, phone: string): PublicOrderView {
+export function publicOrderLookup(db: Db, number: string, phone: string, code: string): PublicOrderView {
   const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
-  if (!row || row.callerPhone === null || row.callerPhone !== phone || row.status === 'draft') {
-    throw new WorkOrderError('ORDER_NOT_FOUND', 'no order with this number and phone');
+  const codeOk = lookupCodeMatches(row?.lookupCode ?? null, code);
+  if (!row || !codeOk || row.callerPhone === null || row.callerPhone !== phone || row.status === 'draft') {
+    throw new WorkOrderError('ORDER_NOT_FOUND', 'no order with this number, phone and code');
   }
   const last = new Map<OrderStatus, number>();
   for (const e of listEvents(db, row.id)) {
@@ -166,6 +180,8 @@ export function viewOfOrder(o: WorkOrder, scope: OrderScope): OrderView {
     callerName: hidden ? null : f.callerName,
     confidential: f.confidential,
     reporterHidden: hidden,
+    // Platform staff tell it to the citizen; a unit has no use for it.
+    lookupCode: scope.hideReporter ? null : o.lookupCode,
     callId: o.callId,
     agentId: o.agentId,
     leadUnitId: o.leadUnitId,

@@ -25,6 +25,8 @@ export interface WorkOrder extends OrderState {
   readonly agentId: number | null;
   readonly createdAt: number;
   readonly version: number;
+  /** The citizen's lookup code (lookup-code.ts); null only for rows written outside the service. */
+  readonly lookupCode: string | null;
   /** The waiting clock that runs and its deadline (deadlines/wait-clocks.ts); both null when none does. */
   readonly wait: RunningWaitClock | null;
 }
@@ -57,6 +59,7 @@ export interface NewOrderRow {
   readonly callerPhone?: string | null;
   readonly callerName?: string | null;
   readonly agentId?: number | null;
+  readonly lookupCode?: string | null;
   readonly callbackDue: boolean;
   readonly wait?: RunningWaitClock | null;
   readonly now: number;
@@ -71,6 +74,7 @@ export function toWorkOrder(r: WorkOrderRow): WorkOrder {
     callerId: r.callerId,
     callerPhone: r.callerPhone,
     agentId: r.agentId,
+    lookupCode: r.lookupCode,
     createdAt: r.createdAt,
     version: r.version,
     wait: r.waitClock !== null && r.waitDeadlineAt !== null ? { clock: r.waitClock as WaitClock, deadlineAt: r.waitDeadlineAt } : null,
@@ -115,6 +119,7 @@ function orderValues(o: NewOrderRow) {
     callerPhone: o.callerPhone ?? null,
     callerName: o.callerName ?? null,
     agentId: o.agentId ?? null,
+    lookupCode: o.lookupCode ?? null,
     callbackDue: o.callbackDue,
     waitClock: o.wait?.clock ?? null,
     waitDeadlineAt: o.wait?.deadlineAt ?? null,

@@ -89,5 +89,7 @@ function orderConditions(f: OrderFilter): SQL[] {
   if (f.category) conds.push(eq(workOrders.category, f.category));
   if (f.channel) conds.push(eq(workOrders.channel, f.channel));
   if (f.leadUnitId) conds.push(eq(workOrders.leadUnitId, f.leadUnitId));
+  // Units never see a confidential order's reporter, so its phone matches nothing for them.
+  if (f.callerPhone) conds.push(eq(workOrders.callerPhone, f.callerPhone), eq(workOrders.confidential, false));
   return conds;
 }

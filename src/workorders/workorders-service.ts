@@ -10,6 +10,7 @@ import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type Order
 import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
 import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
 import { findClockless, setWaitClock } from './wait-clock-backfill.js';
+import { newLookupCode } from './lookup-code.js';
 import { orderNumbers } from './order-numbers.js';
 import { listEvents, orderStatements, type OrderStatements, type RunningWaitClock, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 
@@ -261,7 +262,7 @@ export class WorkOrdersService {
   private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
     const number = this.nextNumber(now);
     const wait = status === 'missed_call' && this.clocks ? { clock: 'callback' as const, deadlineAt: this.clocks.waitDeadline('callback', now) } : null;
-    const order = this.stmts.insertOrder({ ...input, number, status, callbackDue: status === 'missed_call', wait, now });
+    const order = this.stmts.insertOrder({ ...input, number, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now });
     const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
       at: now,
       toStatus: status,

@@ -1,7 +1,8 @@
 /**
  * The citizen lookup page (/lookup) in real Chromium against a real server (telephony off):
- * order number + phone → status, dates and progress, and nothing else; a wrong phone gives the
- * same answer as an unknown number. Needs `npm run build:web` first and /usr/bin/chromium.
+ * order number + phone + lookup code → status, dates and progress, and nothing else; a wrong
+ * phone or code gives the same answer as an unknown number; too many failures lock the number.
+ * Needs `npm run build:web` first and /usr/bin/chromium.
  */
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +31,7 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
     },
   });
   t.equal(submitted.statusCode, 201);
-  const { number } = submitted.json() as { number: string };
+  const { number, lookupCode } = submitted.json() as { number: string; lookupCode: string };
   await app.users.create({ username: 'agent-c', displayName: 'agent', role: 'agent', password: 'agent-pw-123' });
   const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent-c', password: 'agent-pw-123' } });
   const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
@@ -54,12 +55,15 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   await page.goto(`${url}/lookup`);
   await page.getByTestId('lookup-form').waitFor();
   t.equal(await page.getByTestId('login-form').count(), 0, 'no login on /lookup');
-  const ask = async (n: string, phone: string) => {
+  const ask = async (n: string, phone: string, code = lookupCode) => {
     await page.fill('input[name=number]', n);
     await page.fill('input[name=phone]', phone);
+    await page.fill('input[name=code]', code);
     await page.locator('[data-testid=lookup-form] button[type=submit]').click();
   };
+  const wrongCode = lookupCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
 
+  t.match(await page.getByTestId('lookup-form').textContent(), /查询码/, 'the form asks for the lookup code');
   await ask(number, '13700002222');
   await page.getByTestId('lookup-result').waitFor();
   t.equal(await page.getByTestId('lookup-status').getAttribute('data-status'), 'dispatched');
@@ -79,7 +83,7 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
     hour12: false,
   });
   t.match(shown, beijing, `created shown in Beijing time (${beijing})`);
-  for (const hidden of ['噪音', '私密细节', '陈先生', '13700002222', 'wx-gov', '吴兴区']) t.notMatch(shown, hidden, `nothing else: no ${hidden}`);
+  for (const hidden of ['噪音', '私密细节', '陈先生', '13700002222', 'wx-gov', '吴兴区', lookupCode]) t.notMatch(shown, hidden, `nothing else: no ${hidden}`);
   await page.screenshot({ path: path.join(SHOTS, 'citizen-1-found.png'), fullPage: true });
 
   await ask(number, '13700009999');
@@ -91,16 +95,40 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const unknown = await page.getByTestId('lookup-error').textContent();
   t.equal(wrongPhone, unknown, 'a wrong phone and an unknown number read the same');
   t.match(unknown, /未查到该工单/);
-  t.same(lookups, [200, 404, 404], 'the server answered 404 to both');
+  await ask(number, '13700002222', wrongCode);
+  await page.getByTestId('lookup-error').waitFor();
+  t.equal(await page.getByTestId('lookup-error').textContent(), unknown, 'so does a wrong lookup code');
+  t.same(lookups, [200, 404, 404, 404], 'the server answered 404 to all three');
 
   await ask(number, 'abc');
   t.match(await page.getByTestId('lookup-error').textContent(), /请填写正确/, 'a malformed phone is caught on the page');
-  t.equal(lookups.length, 3, 'without asking the server');
+  await ask(number, '13700002222', 'AB1');
+  t.match(await page.getByTestId('lookup-error').textContent(), /请填写正确/, 'so is a short code');
+  t.equal(lookups.length, 4, 'without asking the server');
 
   await page.getByTestId('lang-toggle').click();
-  await ask(number, '137 0000 2222');
+  // The code as a citizen may type it: lower case, with a space.
+  await ask(number, '137 0000 2222', `${lookupCode.slice(0, 3).toLowerCase()} ${lookupCode.slice(3).toLowerCase()}`);
   await page.getByTestId('lookup-result').waitFor();
   t.match(await page.getByTestId('lookup-status').textContent(), /Sent to the responsible unit/, 'English, and spaces in the phone are tolerated');
   await page.screenshot({ path: path.join(SHOTS, 'citizen-2-english.png'), fullPage: true });
+
+  // The last lookup succeeded, which forgets earlier failures: five failures lock the number.
+  const answered = async (n: number) => {
+    for (let i = 0; lookups.length < n && i < 500; i++) await page.waitForTimeout(20);
+  };
+  for (let i = 0; i < 5; i++) {
+    const before = lookups.length;
+    await ask(number, '13700002222', wrongCode);
+    await answered(before + 1);
+  }
+  const before = lookups.length;
+  await ask(number, '13700002222');
+  await answered(before + 1);
+  await page.waitForFunction("/locked/.test(document.querySelector('[data-testid=lookup-error]')?.textContent ?? '')");
+  t.match(await page.getByTestId('lookup-error').textContent(), /Too many failed lookups of this order/, 'locked: even the right code waits');
+  t.equal(lookups.at(-1), 429);
+  await page.getByTestId('lang-toggle').click();
+  t.match(await page.getByTestId('lookup-error').textContent(), /已暂时锁定/, 'and in Chinese');
   t.same(errors, [], 'no page errors');
 });

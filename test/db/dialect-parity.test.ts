@@ -32,8 +32,15 @@ const PG_MIGRATIONS_DIR = path.join(path.dirname(MIGRATIONS_DIR), 'migrations-pg
  * What drizzle-kit does not manage and each dialect builds its own way (hand-written migrations):
  * SQLite's FTS5 table (and its shadow tables) ↔ PostgreSQL's pg_trgm index.
  */
-const SQLITE_ONLY_TABLES = new Map([['work_orders_fts', 'index work_orders_search_trgm_idx']]);
-const POSTGRES_ONLY_INDEXES = new Map([['work_orders_search_trgm_idx', 'table work_orders_fts']]);
+const SQLITE_ONLY_TABLES = new Map([
+  ['work_orders_fts', 'index work_orders_search_trgm_idx'],
+  // FTS5's content: the reporter's name split by confidentiality (migrations/0013) ↔ the two indexed expressions.
+  ['work_orders_fts_source', 'index work_orders_confidential_name_trgm_idx'],
+]);
+const POSTGRES_ONLY_INDEXES = new Map([
+  ['work_orders_search_trgm_idx', 'table work_orders_fts'],
+  ['work_orders_confidential_name_trgm_idx', 'table work_orders_fts'],
+]);
 /** Each SQLite trigger and the PostgreSQL trigger (or index) that does its work. */
 const TRIGGER_COUNTERPARTS = new Map([
   ['work_orders_fts_ai', 'index work_orders_search_trgm_idx'],
@@ -301,9 +308,26 @@ t.test('SQLite and PostgreSQL migrations build the same database', async (t) => 
       [],
       'no match across two columns',
     );
+    // A confidential reporter's name is not in the search text (what units search), only in its own expression (staff).
+    await client.query(
+      `insert into work_orders (number, channel, status, subject, content, caller_name, confidential, created_at, updated_at) values
+         ('HZ-4', '12345', 'accepted', '举报偷排', '化工厂夜间偷排', '王小明', true, 1, 1), ('HZ-5', '12345', 'accepted', '路灯', '路灯不亮', '王小明', false, 1, 1)`,
+    );
+    const byName = (expr: typeof pgSchema.WORK_ORDER_SEARCH_TEXT) =>
+      db.execute<{ number: string }>(sql`select number from work_orders where ${expr} ilike ${'%王小明%'} order by number`).then((r) => r.rows);
+    t.same(await byName(pgSchema.WORK_ORDER_SEARCH_TEXT), [{ number: 'HZ-5' }], 'the search text has only the name that is not confidential');
+    t.same(await byName(pgSchema.WORK_ORDER_CONFIDENTIAL_NAME), [{ number: 'HZ-4' }], 'the confidential one has its own expression');
     await client.query('set local enable_seqscan = off');
     const plan = (await db.execute<{ 'QUERY PLAN': string }>(sql`explain ${search}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
     t.match(plan, /work_orders_search_trgm_idx/, 'the query uses the trigram index');
+    const confidentialPlan = (
+      await db.execute<{ 'QUERY PLAN': string }>(
+        sql`explain select number from work_orders where confidential and ${pgSchema.WORK_ORDER_CONFIDENTIAL_NAME} ilike ${'%王小明%'}`,
+      )
+    ).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    t.match(confidentialPlan, /work_orders_confidential_name_trgm_idx/, 'and so does a confidential name');
   });
 
   t.teardown(() => t.comment(`dialect parity: ${Date.now() - started} ms`));

@@ -62,12 +62,12 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
     };
     if (s.omit) delete headers[s.omit];
     const res = await fetch(url, { method: 'POST', headers, body });
-    return { status: res.status, body: (await res.json()) as { number?: string; error?: { code: string } }, nonce, timestamp };
+    return { status: res.status, body: (await res.json()) as { number?: string; lookupCode?: string; error?: { code: string } }, nonce, timestamp };
   };
 
   const ok = await post();
   t.equal(ok.status, 201, JSON.stringify(ok.body));
-  t.match(ok.body, { number: /^HZ-\d{8}-\d{6}$/ });
+  t.match(ok.body, { number: /^HZ-\d{8}-\d{6}$/, lookupCode: /^[2-9A-HJKMNP-Z]{6}$/ });
   t.equal(orders(), 1);
 
   const refusals: Array<[string, Signed, string]> = [

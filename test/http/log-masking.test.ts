@@ -34,10 +34,10 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
     payload: { name: '李四', phone, category: 'complaint', subject: '路灯不亮', content: `联系电话 ${phone}`, location: '吴兴区' },
   });
   t.equal(created.statusCode, 201);
-  const number = (created.json() as { number: string }).number;
-  const lookup = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=${phone}` });
+  const { number, lookupCode } = created.json() as { number: string; lookupCode: string };
+  const lookup = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=${phone}&code=${lookupCode}` });
   t.equal(lookup.statusCode, 200);
-  const wrong = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=13999998888` });
+  const wrong = await app.http.inject({ method: 'GET', url: `/api/public/orders/${number}?phone=13999998888&code=${lookupCode}` });
   t.equal(wrong.statusCode, 404);
 
   await app.users.create({ username: 'agent', displayName: 'agent', role: 'agent', password: 'pw-123456' });
@@ -50,11 +50,12 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
   t.notMatch(all, /13800001111|13999998888/, 'no phone number in clear');
   t.notMatch(all, /李四|%E6%9D%8E%E5%9B%9B/i, 'no searched name');
   t.notMatch(all, /pw-123456/, 'no password');
+  t.notMatch(all, lookupCode, 'no lookup code');
   const urls = raw
     .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } })
     .filter((l) => l.msg === 'incoming request')
     .map((l) => l.req!.url);
-  t.ok(urls.includes(`/api/public/orders/${number}?phone=138****1111`), 'the lookup is logged with the phone masked');
-  t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888`));
+  t.ok(urls.includes(`/api/public/orders/${number}?phone=138****1111&code=***`), 'the lookup is logged with the phone masked, the code hidden');
+  t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888&code=***`));
   t.ok(urls.includes('/api/workorders?q=***&status=accepted'), 'search text hidden, the status kept');
 });

@@ -2,13 +2,15 @@
  * Public online intake (web form, mailbox 网上信箱, WeChat) and the citizen's progress lookup.
  * No session: both are rate limited per client address instead. The WeChat route is for the
  * official account's bridge only, which signs each request with its shared secret
- * (http/bridge-auth.ts).
+ * (http/bridge-auth.ts); the lookup also needs the order's lookup code and is throttled per
+ * order number (workorders/intake.ts).
  */
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BridgeSecret } from '../../config/bridge-secrets.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES } from '../../workorders/lifecycle/index.js';
 import { wechatToSubmission, type IntakeService } from '../../workorders/intake.js';
+import { LOOKUP_CODE_LENGTH } from '../../workorders/lookup-code.js';
 import { BRIDGE_HEADERS, installBridgeAuth } from '../bridge-auth.js';
 
 const phone = z
@@ -40,7 +42,8 @@ const WechatBody = z.object({
   confidential: z.boolean().optional(),
 });
 
-const Created = { 201: z.object({ number: z.string() }) };
+/** The citizen is told both: the lookup asks for the code with the phone. */
+const Created = { 201: z.object({ number: z.string(), lookupCode: z.string() }) };
 /** The signature headers (checked by bridge-auth.ts before the body is read; listed here for /docs). */
 const BridgeHeaders = z.object({
   [BRIDGE_HEADERS.bridge]: z.string().describe('the bridge id (SUNLINE_BRIDGE_SECRETS_FILE)'),
@@ -48,6 +51,12 @@ const BridgeHeaders = z.object({
   [BRIDGE_HEADERS.nonce]: z.string().describe('16-64 characters A-Z a-z 0-9 _ -, never reused'),
   [BRIDGE_HEADERS.signature]: z.string().describe('hex HMAC-SHA256(secret, timestamp + "\\n" + nonce + "\\n" + raw body)'),
 });
+/** What a citizen types; spaces and dashes are dropped and case ignored before it is compared. */
+const lookupCode = z
+  .string()
+  .trim()
+  .min(LOOKUP_CODE_LENGTH)
+  .max(LOOKUP_CODE_LENGTH + 4);
 /** Per client address: enough for a family filling forms, not for a flood. */
 const INTAKE_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 /** Lookups are tighter than the typical need so that numbers cannot be probed with phones. */
@@ -86,7 +95,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
       schema: {
         tags: ['intake'],
         params: z.object({ number: z.string().min(1).max(40) }),
-        querystring: z.object({ phone }),
+        querystring: z.object({ phone, code: lookupCode }),
         response: {
           200: z.object({
             number: z.string(),
@@ -100,6 +109,6 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
       },
       config: LOOKUP_LIMIT,
     },
-    async (req) => intake.lookup(req.params.number, req.query.phone),
+    async (req) => intake.lookup(req.params.number, req.query.phone, req.query.code),
   );
 };

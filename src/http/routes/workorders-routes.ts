@@ -89,6 +89,7 @@ const OrderView = z.object({
   callerName: z.string().nullable(),
   confidential: z.boolean(),
   reporterHidden: z.boolean(),
+  lookupCode: z.string().nullable().describe("the citizen's lookup code 查询码, told with the order number (null for unit handlers)"),
   callId: z.string().nullable(),
   agentId: z.number().nullable(),
   leadUnitId: z.string().nullable(),

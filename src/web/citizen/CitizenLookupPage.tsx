@@ -1,7 +1,8 @@
 /**
- * The public progress lookup (工单查询): order number + phone → status, dates and progress steps,
- * nothing else (the API shows no content, units or people). No login. A wrong phone and an
- * unknown number give the same "not found" (the server makes sure of it; the page only relays).
+ * The public progress lookup (工单查询): order number + phone + lookup code (查询码, told with the
+ * number) → status, dates and progress steps, nothing else (the API shows no content, units or
+ * people). No login. A wrong phone or code and an unknown number give the same "not found" (the
+ * server makes sure of it; the page only relays); too many failures lock the number a while.
  */
 import { useState, type FormEvent } from 'react';
 import { dateTime } from '../format.js';
@@ -9,12 +10,13 @@ import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
 import { lookupOrder, type PublicOrder } from './api.js';
 import './citizen.css';
 
-type Failure = 'notFound' | 'invalid' | 'rateLimited' | 'error';
+type Failure = 'notFound' | 'invalid' | 'rateLimited' | 'locked' | 'error';
 
 export function CitizenLookupPage() {
   const { t, lang } = useI18n();
   const [number, setNumber] = useState('');
   const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [order, setOrder] = useState<PublicOrder | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -25,13 +27,16 @@ export function CitizenLookupPage() {
     setFailure(null);
     const n = number.trim();
     const p = phone.replace(/[\s-]/g, '');
-    if (!n || !/^\d{5,20}$/.test(p)) return setFailure('invalid');
+    const c = code.replace(/[\s-]/g, '').toUpperCase();
+    if (!n || !/^\d{5,20}$/.test(p) || !/^[0-9A-Z]{6}$/.test(c)) return setFailure('invalid');
     setBusy(true);
     try {
-      setOrder(await lookupOrder(n, p));
+      setOrder(await lookupOrder(n, p, c));
     } catch (err) {
-      const status = (err as { status?: number }).status;
-      setFailure(status === 404 ? 'notFound' : status === 400 ? 'invalid' : status === 429 ? 'rateLimited' : 'error');
+      const { status, code: errorCode } = err as { status?: number; code?: string };
+      setFailure(
+        status === 404 ? 'notFound' : status === 400 ? 'invalid' : errorCode === 'LOOKUP_LOCKED' ? 'locked' : status === 429 ? 'rateLimited' : 'error',
+      );
     } finally {
       setBusy(false);
     }
@@ -53,6 +58,22 @@ export function CitizenLookupPage() {
         <label>
           {t('citizen.phone')}
           <input name="phone" value={phone} onChange={(e) => setPhone(e.target.value)} inputMode="numeric" autoComplete="tel" maxLength={24} />
+        </label>
+        <label>
+          {t('citizen.code')}
+          <input
+            name="code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={10}
+            aria-describedby="citizen-code-hint"
+          />
+          <small id="citizen-code-hint" className="muted">
+            {t('citizen.codeHint')}
+          </small>
         </label>
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('citizen.busy') : t('citizen.submit')}

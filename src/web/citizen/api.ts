@@ -1,4 +1,4 @@
-/** The citizen page's one call: the rate-limited public lookup (no session). */
+/** The citizen page's one call: the public lookup (no session), rate limited per address and throttled per order number. */
 export interface PublicOrder {
   number: string;
   status: string;
@@ -8,8 +8,12 @@ export interface PublicOrder {
   progress: Array<{ status: string; at: number }>;
 }
 
-export async function lookupOrder(number: string, phone: string): Promise<PublicOrder> {
-  const res = await fetch(`/api/public/orders/${encodeURIComponent(number)}?phone=${encodeURIComponent(phone)}`, { credentials: 'omit' });
-  if (!res.ok) throw Object.assign(new Error(`lookup failed: ${res.status}`), { status: res.status });
+export async function lookupOrder(number: string, phone: string, code: string): Promise<PublicOrder> {
+  const query = `phone=${encodeURIComponent(phone)}&code=${encodeURIComponent(code)}`;
+  const res = await fetch(`/api/public/orders/${encodeURIComponent(number)}?${query}`, { credentials: 'omit' });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+    throw Object.assign(new Error(`lookup failed: ${res.status}`), { status: res.status, code: body?.error?.code });
+  }
   return (await res.json()) as PublicOrder;
 }

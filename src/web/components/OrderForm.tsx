@@ -110,6 +110,12 @@ export function OrderForm({ orderId, units }: Props) {
           {o ? statusLabel(t, o.status) : '…'}
         </span>
       </h2>
+      {o?.lookupCode && (
+        // Read out to the citizen with the number: the public lookup asks for both (and the phone).
+        <p className="muted" data-testid="order-lookup">
+          {t('controls.order.lookupCode')} <strong data-testid="order-lookup-code">{o.lookupCode}</strong> · {t('controls.order.lookupHint')}
+        </p>
+      )}
       <fieldset disabled={!editable || busy}>
         <div className="form-grid">
           <label>
