@@ -115,12 +115,12 @@ async function main(): Promise<void> {
     await app.users.create({ username: 'bench-agent', displayName: 'bench', role: 'agent', password: 'bench-pw-1' });
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-sunline-request': '1' },
       body: JSON.stringify({ username: 'bench-agent', password: 'bench-pw-1' }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     if (!cookie.startsWith('sunline_session=')) throw new Error(`login failed: ${login.status}`);
-    const headers = { cookie };
+    const headers = { cookie, 'x-sunline-request': '1' };
     const created: number[] = [];
     for (let i = 0; i < 200; i++) {
       const res = await fetch(`${base}/api/workorders`, {

@@ -5,6 +5,7 @@
  * Created through the REST API as the demo admin, once per demo database.
  */
 import type { Sunline } from '../src/app.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src/contract/csrf.js';
 
 const UNIT = 'city-amr';
 const MINUTE = 60_000;
@@ -23,12 +24,14 @@ export async function seedDemoOrders(app: Sunline, admin: { username: string; pa
     .get(DEMO_CITIZEN_PHONE) as string | undefined;
   if (existing) return { lookupNumber: existing };
 
-  const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: admin });
+  // The CSRF header, as the web app sends it (docs/decisions/0010-csrf-defence.md).
+  const headers = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
+  const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: admin, headers });
   const cookie = login.cookies.find((c) => c.name === 'sunline_session');
   if (!cookie) throw new Error(`demo admin login failed: ${login.body}`);
   const cookies = { sunline_session: cookie.value };
   const post = async (url: string, payload: Record<string, unknown>) => {
-    const res = await app.http.inject({ method: 'POST', url, cookies, payload });
+    const res = await app.http.inject({ method: 'POST', url, cookies, payload, headers });
     if (res.statusCode >= 300) throw new Error(`${url}: ${res.body}`);
     return res.json() as { id: number; number: string };
   };

@@ -2,8 +2,9 @@
  * The README's main job: a private Asterisk 22 loaded with our dialplan/, Sunline on an
  * embedded SQLite with demo users, and simulated citizens (sipp) calling all seven numbers.
  *
- *   npm run demo [-- --duration 60] [-- --no-callers]
- * Env: SUNLINE_PORT (8080), SUNLINE_DEMO_CALL_EVERY_MS (6000), SUNLINE_DEMO_ABANDON_RATIO (0.3).
+ *   npm run demo [-- --duration 60] [-- --no-callers] [-- --host 0.0.0.0]
+ * Env: SUNLINE_PORT (8080), SUNLINE_HOST (127.0.0.1 for the demo: its passwords are well known;
+ * --host wins), SUNLINE_DEMO_CALL_EVERY_MS (6000), SUNLINE_DEMO_ABANDON_RATIO (0.3).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,9 +22,15 @@ import { createLogger } from '../src/logging/logger.js';
 import { pino } from 'pino';
 import { DEMO_CITIZEN_PHONE, seedDemoOrders } from './demo-orders.js';
 import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
+import { demoBaseUrl, demoHost, isLoopbackHost } from './lib/demo-bind.js';
 
 const { values: args } = parseArgs({
-  options: { duration: { type: 'string' }, 'no-callers': { type: 'boolean', default: false }, bots: { type: 'string', default: '2' } },
+  options: {
+    duration: { type: 'string' },
+    'no-callers': { type: 'boolean', default: false },
+    bots: { type: 'string', default: '2' },
+    host: { type: 'string' },
+  },
 });
 
 const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
@@ -50,6 +57,8 @@ async function main(): Promise<void> {
   const env = loadEnv({
     ...process.env,
     SUNLINE_DATA_DIR: process.env['SUNLINE_DATA_DIR'] ?? path.join('var', 'demo'),
+    // Loopback unless --host or SUNLINE_HOST says otherwise: the demo's passwords are in the README.
+    SUNLINE_HOST: demoHost(args.host, process.env['SUNLINE_HOST']),
     ...sandboxEnv(asterisk),
   });
   forgetAgentSessions(env.dbFile);
@@ -66,7 +75,7 @@ async function main(): Promise<void> {
   );
   await app.http.listen({ host: env.host, port: env.port });
 
-  const base = `http://127.0.0.1:${env.port}`;
+  const base = demoBaseUrl(env.host, env.port);
   await until(() => app.calls.center?.telephonyUp() === true, 15_000);
   // Simulated agents answer some calls, so the queue moves and shift leads see activity.
   const botCount = Number(args.bots);
@@ -100,6 +109,9 @@ async function main(): Promise<void> {
     args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s; some hang up while waiting`,
     `  simulated agents:  ${botCount} (bot1…; they answer after 3 s and talk 20 s) — log in as agent1 to take calls yourself`,
     `  JSON log            ${logFile}`,
+    isLoopbackHost(env.host)
+      ? `  listening on ${env.host} only (--host 0.0.0.0 to open it to the network)`
+      : `  WARNING: listening on ${env.host} with the well-known demo passwords above`,
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -30,7 +30,10 @@ import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
+import { installCsrfDefence } from './http/csrf.js';
+import { docsCsp, installSecurityHeaders } from './http/security-headers.js';
+import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
 import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -49,6 +52,8 @@ export interface AppOverrides {
   logger?: Logger;
   /** false: do not attach socket.io (tests that attach their own with fake commands). */
   realtime?: boolean;
+  /** How often open sockets re-check their session (realtime/session-watch.ts; default 30 s): tests shorten it. */
+  sessionRecheckMs?: number;
 }
 
 export interface Sunline {
@@ -138,6 +143,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       // X-Forwarded-For only from the configured proxies (SUNLINE_TRUST_PROXY); otherwise the socket
       // peer is the client, so a client cannot pick the address its rate limits are counted under.
       trustProxy: env.trustProxy && [...env.trustProxy],
+      // The router's own refusals (a path parameter over 100 characters: 414) in our error shape.
+      frameworkErrors,
     });
     closers.push(() => http.close());
     http.setValidatorCompiler(validatorCompiler);
@@ -146,16 +153,27 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Before the routes: every writing request is answered once its change is on disk.
     installDurableReplies(http, () => db.durability.durable());
     await http.register(cookie);
+    await installSecurityHeaders(http);
     await http.register(rateLimit, { global: false });
     await http.register(swagger, {
-      openapi: { info: { title: 'Sunline API', description: '12345 hotline contact-centre server', version: '0.1.0' } },
+      openapi: {
+        info: {
+          title: 'Sunline API',
+          description:
+            '12345 hotline contact-centre server. Sessions are the httpOnly `sunline_session` cookie (POST /api/auth/login). Every POST, PUT, PATCH and DELETE that carries the cookie, and login, needs the header `X-Sunline-Request: 1` (403 CSRF_HEADER_REQUIRED without it); bodies are JSON unless a route says multipart (415 UNSUPPORTED_MEDIA_TYPE otherwise).',
+          version: '0.1.0',
+        },
+      },
       transform: jsonSchemaTransform,
     });
-    await http.register(swaggerUi, { routePrefix: '/docs' });
+    await http.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
     installAuth(http, users);
+    // After the session is read: the header rule looks at the cookie (docs/decisions/0010-csrf-defence.md).
+    installCsrfDefence(http);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
+    await http.register(adminUsersRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(queueStatsRoutes, { stats: queueStats });
@@ -189,6 +207,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         log,
         unitsInScope: (unitId) => unitScope(config.current().org, unitId),
         leadUpdateMs: env.leadUpdateMs,
+        ...(overrides.sessionRecheckMs !== undefined ? { sessionRecheckMs: overrides.sessionRecheckMs } : {}),
       });
       closers.push(() => realtime.close());
       media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));

@@ -106,7 +106,7 @@ function login(url: string, username: string, password: string, localAddress: st
       u,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-sunline-request': '1' },
         ...(localAddress ? { localAddress } : {}),
         timeout: 10_000,
       },

@@ -36,7 +36,11 @@ const EnvSchema = z.object({
   SUNLINE_AMI_USER: z.string().default('sunline'),
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
   SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  SUNLINE_COOKIE_SECURE: bool.default(false),
+  // auto: Secure except towards a loopback client over plain http (http/cookie-secure.ts).
+  SUNLINE_COOKIE_SECURE: z
+    .enum(['auto', '1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], "must be 'auto', true or false")
+    .default('auto')
+    .transform((v) => (v === 'auto' ? ('auto' as const) : ['1', 'true', 'yes', 'on'].includes(v))),
   SUNLINE_TRUST_PROXY: z
     .string()
     .optional()
@@ -146,7 +150,8 @@ export interface Env {
   readonly ari: { readonly url: string; readonly username: string; readonly password: string; readonly app: string; readonly maxConnections: number };
   readonly ami: { readonly host: string; readonly port: number; readonly username: string; readonly password: string };
   readonly sessionTtlHours: number;
-  readonly cookieSecure: boolean;
+  /** The session cookie's Secure attribute: forced on or off, or 'auto' (http/cookie-secure.ts). */
+  readonly cookieSecure: boolean | 'auto';
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe (false: nobody's; the socket peer is the client). */
   readonly trustProxy: false | readonly string[];
   /** Wrap-up after a call ends by itself after this long (the agent usually ends it by saving). */

@@ -11,8 +11,14 @@ export class AppError extends defineErrors('AppError', {
   UNAUTHENTICATED: [401, 'login required'],
   BAD_CREDENTIALS: [401, 'wrong username or password'],
   FORBIDDEN: [403, 'not allowed for your role'],
+  /** A state-changing request with the session cookie but without X-Sunline-Request (http/csrf.ts). */
+  CSRF_HEADER_REQUIRED: [403, 'this request needs the X-Sunline-Request header'],
+  /** A password change whose current password is wrong. */
+  WRONG_PASSWORD: [403, 'the current password is wrong'],
   NOT_FOUND: [404, 'not found'],
   PAYLOAD_TOO_LARGE: [413, 'the request body is too large'],
+  /** A path parameter longer than the router takes (Fastify's maxParamLength). */
+  URI_TOO_LONG: [414, 'a path parameter is too long'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported content type'],
   RATE_LIMITED: [429, 'too many requests; slow down'],
   /** A deadline later than workorders/deadlines/horizon.ts allows (two years ahead). */

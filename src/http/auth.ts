@@ -1,6 +1,10 @@
 /**
  * Login sessions by cookie. Every route declares who may call it with `requireRole`; socket.io
- * will authorise with the same cookie (realtime/).
+ * authorises with the same cookie (realtime/).
+ *
+ * Authentication comes before validation: a role guard runs at onRequest wherever a route
+ * declares it (installAuth lifts it out of `preHandler`), so an anonymous caller gets 401
+ * before any 400 about its body, and its body is not even parsed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { UserRole } from '../db/schema.js';
@@ -14,7 +18,19 @@ declare module 'fastify' {
   }
 }
 
+const ROLE_GUARD = Symbol('sunline.roleGuard');
+type Guard = preHandlerAsyncHookHandler & { [ROLE_GUARD]?: true };
+const isGuard = (h: unknown): boolean => typeof h === 'function' && (h as Guard)[ROLE_GUARD] === true;
+
 export function installAuth(app: FastifyInstance, users: UsersService): void {
+  // Before the routes are added: each route's role guards move from preHandler to onRequest.
+  app.addHook('onRoute', (route) => {
+    const pre = route.preHandler === undefined ? [] : [route.preHandler].flat();
+    const guards = pre.filter(isGuard);
+    if (guards.length === 0) return;
+    route.preHandler = pre.filter((h) => !isGuard(h));
+    route.onRequest = [...(route.onRequest === undefined ? [] : [route.onRequest].flat()), ...guards] as typeof route.onRequest;
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   // A callback hook, not an async one: it does no I/O (the session comes from UsersService's
@@ -32,10 +48,16 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
   });
 }
 
-/** preHandler: 401 without a session, 403 when the role is not among `roles`. */
+/**
+ * A role guard: 401 without a session, 403 when the role is not among `roles`. Declared as a
+ * route's `preHandler` (or a plugin's `onRequest` hook); installAuth runs a route's guards at
+ * onRequest, before the body is parsed and validated.
+ */
 export function requireRole(...roles: UserRole[]): preHandlerAsyncHookHandler {
-  return async function (req: FastifyRequest, _reply: FastifyReply) {
+  const guard: Guard = async function (req: FastifyRequest, _reply: FastifyReply) {
     if (!req.user) throw appError('UNAUTHENTICATED');
     if (!roles.includes(req.user.role)) throw appError('FORBIDDEN');
   };
+  guard[ROLE_GUARD] = true;
+  return guard;
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorBody, isCodedError, type AppErrorCode } from '../errors/index.js';
 
@@ -39,3 +39,16 @@ export function installErrorHandler(app: FastifyInstance): void {
 
   app.setNotFoundHandler((req, reply) => reply.status(404).send(errorBody(new AppError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`))));
 }
+
+/**
+ * Fastify's `frameworkErrors`: the errors the router answers before any route or hook (a path
+ * parameter over maxParamLength, a malformed percent-encoding), in our one error shape.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, req, reply) => {
+  const status = err.statusCode ?? 500;
+  const code: AppErrorCode = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URI_TOO_LONG' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+  if (code === 'INTERNAL') req.log.error({ err }, 'router error');
+  // BAD_REQUEST keeps Fastify's status and words (a malformed URL component); the others their own.
+  const body = errorBody(new AppError(code, code === 'BAD_REQUEST' ? err.message : undefined));
+  void (reply as FastifyReply).status(code === 'BAD_REQUEST' ? status : AppError.catalogue[code].statusCode).send(body);
+};

@@ -12,6 +12,7 @@ import type { ConsoleCommands } from '../contract/console-commands.js';
 import { registerHandlers } from './handlers.js';
 import { limitEvents, MAX_SOCKET_PAYLOAD_BYTES } from './event-limits.js';
 import { LeadRoom } from './lead-room.js';
+import { watchSessions } from './session-watch.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeServer, type RealtimeSocket } from './session.js';
@@ -38,6 +39,8 @@ export interface RealtimeOptions {
   leadMaxBacklogBytes?: number;
   /** Lead consoles written to per turn of the event loop (lead-room.ts; default 200). */
   leadChunk?: number;
+  /** Each socket's session is checked again this often (session-watch.ts; default 30 s), and at once when sessions end. */
+  sessionRecheckMs?: number;
 }
 
 export interface Realtime {
@@ -100,6 +103,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   });
 
   const unsubscribe = forwardDomainEvents(io, opts.events, commands, log, leads);
+  const unwatch = watchSessions(io, users, log, opts.sessionRecheckMs);
 
   let closed: Promise<void> | undefined;
   return {
@@ -108,6 +112,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       closed ??= (async () => {
         closing = true;
         unsubscribe();
+        unwatch();
         leads.close();
         io.local.disconnectSockets(true);
         await Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close()));

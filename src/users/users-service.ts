@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions, users, type UserRole } from '../db/schema.js';
+import { AppError } from '../errors/index.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
@@ -38,6 +39,8 @@ export class UsersService {
   /** SQLite's data_version: moves when another connection commits (undefined without a client). */
   private readonly dataVersion: Database.Statement<[], number> | undefined;
   private lastDataVersion: number | undefined;
+  /** Told after sessions ended (logout, disabled user, changed password or role): the sockets re-check theirs. */
+  private readonly endListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
@@ -82,6 +85,7 @@ export class UsersService {
       .get();
     // Its sessions stay, but what they carry (role, unit, name) may have changed.
     this.sessionCache.revokeUser(row.id);
+    this.sessionsEnded();
     return toSessionUser(row);
   }
 
@@ -144,23 +148,70 @@ export class UsersService {
       .delete(sessions)
       .where(eq(sessions.tokenHash, tokenHash(token)))
       .run();
+    this.sessionsEnded();
   }
 
-  /** The user can no longer log in and every session of theirs ends. */
-  disable(userId: number): void {
-    this.db.update(users).set({ disabled: true }).where(eq(users.id, userId)).run();
-    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
-    this.sessionCache.revokeUser(userId);
-  }
-
-  /** A new password; every session of the user ends (they log in again with it). */
-  async changePassword(userId: number, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password);
-    this.db.transaction((tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+  /** The user can no longer log in and every session of theirs ends. Returns false for an unknown user. */
+  disable(userId: number): boolean {
+    const changed = this.db.transaction((tx) => {
+      const n = tx.update(users).set({ disabled: true }).where(eq(users.id, userId)).run().changes;
       tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+      return n;
     });
     this.sessionCache.revokeUser(userId);
+    this.sessionsEnded();
+    return changed > 0;
+  }
+
+  /** The user may log in again (their old sessions stay ended). Returns false for an unknown user. */
+  enable(userId: number): boolean {
+    return this.db.update(users).set({ disabled: false }).where(eq(users.id, userId)).run().changes > 0;
+  }
+
+  /** Whether the user exists (the platform's own account included). */
+  exists(userId: number): boolean {
+    return this.db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get() !== undefined;
+  }
+
+  /**
+   * A new password; every session of the user ends (they log in again with it) except
+   * `keepToken`'s, the session that asked for the change.
+   */
+  async changePassword(userId: number, password: string, keepToken?: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    const kept = keepToken === undefined ? undefined : tokenHash(keepToken);
+    this.db.transaction((tx) => {
+      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+      tx.delete(sessions)
+        .where(kept === undefined ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.tokenHash, kept)))
+        .run();
+    });
+    this.sessionCache.revokeUser(userId);
+    this.sessionsEnded();
+  }
+
+  /**
+   * A signed-in user's own password change: the current password is checked first, counted by
+   * the login throttle like a login (a stolen session cannot guess the password at will), then
+   * every other session of theirs ends. Throws WRONG_PASSWORD or LoginLockedError.
+   */
+  async changeOwnPassword(user: SessionUser, current: string, next: string, token: string): Promise<void> {
+    const wait = this.loginThrottle.attempt(user.username);
+    if (wait > 0) throw new LoginLockedError(wait);
+    const row = this.db.select().from(users).where(eq(users.id, user.id)).get();
+    if (!row || row.disabled || !(await verifyPassword(current, row.passwordHash))) throw new AppError('WRONG_PASSWORD');
+    this.loginThrottle.succeeded(user.username);
+    await this.changePassword(user.id, next, token);
+  }
+
+  /** `listener` runs after any session may have ended; returns the unsubscribe. */
+  onSessionsEnded(listener: () => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  private sessionsEnded(): void {
+    for (const listener of this.endListeners) listener();
   }
 
   /**

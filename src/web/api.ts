@@ -1,4 +1,6 @@
 /** The few HTTP calls the console makes; the session lives in the httpOnly `sunline_session` cookie. */
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../contract/csrf.js';
+
 export interface User {
   id: number;
   username: string;
@@ -16,11 +18,13 @@ export class HttpError extends Error {
   }
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** The shared fetch helper: same-origin cookie, the CSRF header, JSON in and out, coded errors as HttpError. */
+export async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // The CSRF header on every request (docs/decisions/0010-csrf-defence.md).
+    headers: body === undefined ? { [CSRF_HEADER]: CSRF_HEADER_VALUE } : { [CSRF_HEADER]: CSRF_HEADER_VALUE, 'content-type': 'application/json' },
     body: body === undefined ? null : JSON.stringify(body),
   });
   if (!res.ok) {

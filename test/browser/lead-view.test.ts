@@ -43,7 +43,7 @@ t.test('shift-lead view: live queue and agents, priority, send to agent, pause/l
   const order = (await (
     await fetch(`${app.url}/api/workorders`, {
       method: 'POST',
-      headers: { cookie: jia.cookie, 'content-type': 'application/json' },
+      headers: { cookie: jia.cookie, 'content-type': 'application/json', 'x-sunline-request': '1' },
       body: JSON.stringify({ channel: '12345', category: 'complaint', content: '路灯不亮' }),
     })
   ).json()) as { id: number; number: string };

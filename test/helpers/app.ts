@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOverrides, type Sunline } from '../../src/app.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../src/contract/csrf.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { UserRole } from '../../src/db/schema.js';
@@ -22,6 +24,7 @@ export async function testApp(t: { teardown(fn: () => unknown): void }, opts: Te
     ...opts.env,
   });
   const app = await buildApp(env, { logger: createLogger({ level: env.logLevel }), ...opts.overrides });
+  sendCsrfHeaderByDefault(app);
   t.teardown(async () => {
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -34,4 +37,27 @@ export async function loginCookies(app: Sunline, username: string, role: UserRol
   await app.users.create({ username, displayName: username, role, password: 'pw-123456', ...extra });
   const res = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'pw-123456' } });
   return { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
+}
+
+const rawInjects = new WeakMap<Sunline, (opts: InjectOptions) => Promise<LightMyRequestResponse>>();
+
+/**
+ * `app.http.inject` sends X-Sunline-Request as the web app does (http/csrf.ts), unless the test
+ * sets the header itself; `injectAsIs` sends exactly what it is given.
+ */
+function sendCsrfHeaderByDefault(app: Sunline): void {
+  const raw = app.http.inject.bind(app.http) as (opts: InjectOptions) => Promise<LightMyRequestResponse>;
+  rawInjects.set(app, raw);
+  const inject = (opts: InjectOptions | string) =>
+    raw(
+      typeof opts === 'string'
+        ? { url: opts, headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } }
+        : { ...opts, headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE, ...opts.headers } },
+    );
+  app.http.inject = inject as typeof app.http.inject;
+}
+
+/** `app.http.inject` without the default X-Sunline-Request header (CSRF tests). */
+export function injectAsIs(app: Sunline, opts: InjectOptions): Promise<LightMyRequestResponse> {
+  return (rawInjects.get(app) ?? ((o: InjectOptions) => app.http.inject(o)))(opts);
 }

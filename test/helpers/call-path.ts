@@ -57,7 +57,7 @@ export async function consoleFor(
   const user = await app.users.upsert({ username, displayName: username, role, password: `${username}-pw` });
   const res = await fetch(`${app.url}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sunline-request': '1' },
     body: JSON.stringify({ username, password: `${username}-pw` }),
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);

@@ -75,7 +75,7 @@ export class Agent {
     if (!this.cookie) {
       const res = await fetch(`${url}/api/auth/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-sunline-request': '1' },
         body: JSON.stringify({ username: this.username, password: this.password }),
       });
       if (res.status !== 200) throw new Error(`login ${this.username}: ${res.status}`);

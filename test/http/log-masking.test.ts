@@ -41,7 +41,12 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
   t.equal(wrong.statusCode, 404);
 
   await app.users.create({ username: 'agent', displayName: 'agent', role: 'agent', password: 'pw-123456' });
-  const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent', password: 'pw-123456' } });
+  const login = await app.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'agent', password: 'pw-123456' },
+    headers: { 'x-sunline-request': '1' },
+  });
   const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
   const search = await app.http.inject({ method: 'GET', url: `/api/workorders?q=${encodeURIComponent('李四')}&status=accepted`, cookies });
   t.equal(search.statusCode, 200);

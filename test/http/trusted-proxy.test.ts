@@ -36,7 +36,7 @@ const login = (app: Sunline, i: number, forwarded: string) =>
   app.http.inject({
     method: 'POST',
     url: '/api/auth/login',
-    headers: { 'x-forwarded-for': forwarded },
+    headers: { 'x-forwarded-for': forwarded, 'x-sunline-request': '1' },
     payload: { username: `user${i}`, password: 'wrong password' },
   });
 

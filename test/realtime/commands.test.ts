@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { CallError } from '../../src/calls/errors.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
@@ -113,12 +114,24 @@ t.test('events without an ack callback do not crash the server', async (t) => {
   t.ok(s.client.connected);
 });
 
-t.test('a socket whose session ended (logout) is refused and disconnected', async (t) => {
+t.test('a socket whose session ended (logout) is disconnected at once', async (t) => {
   const r = await rig(t);
   const agent = await r.user('agent');
   const s = await r.connect(agent.token);
   const gone = new Promise<string>((resolve) => s.client.once('disconnect', resolve));
   r.app.users.logout(agent.token);
+  t.equal(await gone, 'io server disconnect');
+  t.same(r.commands.calls, []);
+});
+
+t.test('a socket whose session ended elsewhere (another process) is refused at its next command, before the timer', async (t) => {
+  const r = await rig(t);
+  const agent = await r.user('agent');
+  const s = await r.connect(agent.token);
+  const gone = new Promise<string>((resolve) => s.client.once('disconnect', resolve));
+  const other = new Database(r.app.env.dbFile);
+  other.prepare('delete from sessions').run();
+  other.close();
   t.match(await s.ask('call:answer', { callId: 'c1' }), { ok: false, error: { code: 'UNAUTHENTICATED' } });
   t.equal(await gone, 'io server disconnect');
   t.same(r.commands.calls, []);

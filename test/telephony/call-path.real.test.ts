@@ -91,7 +91,7 @@ t.test('seven numbers → one queue → offer with screen-pop → answered, brid
       const save = (body: unknown) =>
         fetch(`${app.url}/api/workorders/${pop.draftOrder.id}/actions`, {
           method: 'POST',
-          headers: { cookie: agent.cookie, 'content-type': 'application/json' },
+          headers: { cookie: agent.cookie, 'content-type': 'application/json', 'x-sunline-request': '1' },
           body: JSON.stringify(body),
         });
       const accepted = await save({ type: 'accept', fields: { category: 'consultation', subject: '公积金提取', content: '市民咨询公积金提取条件' } });

@@ -5,7 +5,7 @@ import { requireRole } from '../auth.js';
 
 /** Administrators see which configuration is serving and why the last edit was refused. */
 export const adminConfigRoutes: FastifyPluginAsyncZod<{ config: ConfigStore }> = async (app, opts) => {
-  app.addHook('preHandler', requireRole('admin'));
+  app.addHook('onRequest', requireRole('admin'));
 
   app.get('/api/admin/config', { schema: { tags: ['admin'] } }, async () => {
     const status = opts.config.status();

@@ -4,6 +4,8 @@ import { USER_ROLES } from '../../db/schema.js';
 import { LoginLockedError, type UsersService } from '../../users/index.js';
 import { SESSION_COOKIE } from '../../users/index.js';
 import { appError } from '../errors.js';
+import { requireRole } from '../auth.js';
+import { secureCookie, type CookieSecure } from '../cookie-secure.js';
 
 const UserView = z.object({
   id: z.number(),
@@ -13,7 +15,9 @@ const UserView = z.object({
   unitId: z.string().nullable(),
 });
 
-export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecure: boolean }> = async (app, opts) => {
+const ALL_ROLES = [...USER_ROLES];
+
+export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecure: CookieSecure }> = async (app, opts) => {
   app.post(
     '/api/auth/login',
     {
@@ -24,7 +28,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
       },
       // Brute-force guard per client address (the socket peer unless SUNLINE_TRUST_PROXY names
       // it as a proxy); per username, whatever the address: users/login-throttle.ts.
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      // csrf: a forged login would sign the victim's browser in as the attacker (http/csrf.ts).
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' }, csrf: 'always' },
     },
     async (req, reply) => {
       const who = { username: req.body.username, peer: req.socket.remoteAddress, clientAddress: req.ip };
@@ -40,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
-        secure: opts.cookieSecure,
+        secure: secureCookie(opts.cookieSecure, req),
         expires: new Date(res.expiresAt),
       });
       req.log.info({ userId: res.user.id, role: res.user.role }, 'login');
@@ -53,6 +58,32 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
+
+  app.post(
+    '/api/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        description:
+          'Change your own password. The current password is checked (wrong: 403 WRONG_PASSWORD; repeated failures lock the account like failed logins: 429 LOGIN_LOCKED); every other session of yours ends, this one stays.',
+        body: z
+          .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(8).max(256) })
+          .strict()
+          .refine((b) => b.newPassword !== b.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] }),
+      },
+      preHandler: requireRole(...ALL_ROLES),
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const user = req.user!;
+      await opts.users.changeOwnPassword(user, req.body.currentPassword, req.body.newPassword, req.sessionToken!).catch((err: unknown) => {
+        req.log.info({ userId: user.id, code: (err as { code?: unknown }).code }, 'password change refused');
+        throw err;
+      });
+      req.log.info({ userId: user.id }, 'password changed; other sessions ended');
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: z.object({ user: UserView }) } } }, async (req) => {
     if (!req.user) throw appError('UNAUTHENTICATED');

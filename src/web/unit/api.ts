@@ -1,5 +1,6 @@
 /** The unit portal's HTTP calls (work orders, due states, attachments); the session is the cookie. */
 import { HttpError, type OrderView } from '../api.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../contract/csrf.js';
 
 /** An order as GET /api/workorders lists it (scope-masked by the server). */
 export type OrderSummary = OrderView;
@@ -48,7 +49,8 @@ async function send<T>(method: string, url: string, body?: unknown): Promise<T> 
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
+    // The CSRF header on every request, uploads included (docs/decisions/0010-csrf-defence.md).
+    headers: body === undefined || isForm ? { [CSRF_HEADER]: CSRF_HEADER_VALUE } : { [CSRF_HEADER]: CSRF_HEADER_VALUE, 'content-type': 'application/json' },
     body: body === undefined ? null : isForm ? body : JSON.stringify(body),
   });
   if (!res.ok) {
