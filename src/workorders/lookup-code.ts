@@ -1,8 +1,8 @@
 /**
  * The citizen's lookup code 查询码 (issue 9 item 7): order numbers are sequential per day, so
  * the number and the reporter's phone alone can be guessed; the public lookup also asks for
- * this code, told to the citizen with the number (read out by the agent, in the SMS text, in
- * the online intake's reply).
+ * this code, told to the citizen with the number (read out by the agent, in the online
+ * intake's reply, in the centre's SMS receipt if it sends one).
  *
  * Six characters from 31 that cannot be mistaken for one another when read aloud or
  * handwritten (no 0/O, 1/I/L): 31^6 ≈ 8.9 × 10^8 codes, drawn with crypto.randomInt (no modulo
