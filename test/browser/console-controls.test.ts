@@ -112,6 +112,10 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
 
   // The order form, filled during the call; the agent hangs up (F9) and saves it in wrap-up.
   await page.locator('[data-testid=order-form][data-status=draft]').waitFor();
+  // The lookup code the agent reads out with the number (issue 9 item 7).
+  const lookupCode = sql.prepare('select lookup_code from work_orders where call_id = ?').pluck().get(first) as string;
+  t.match(lookupCode, /^[2-9A-HJKMNP-Z]{6}$/);
+  t.equal(await page.getByTestId('order-lookup-code').textContent(), lookupCode, 'the order form shows the lookup code');
   await page.getByTestId('order-category').selectOption('consultation');
   await page.getByTestId('order-subject').fill('公积金提取条件');
   await page.getByTestId('order-content').fill('市民咨询离职后公积金提取需要哪些材料');
