@@ -9,6 +9,10 @@
  *   npm run bench:orders [-- --orders 1000000 --creates 20000 --queries 300]
  * A unit handler's lists and searches (unit_list_*, unit_search_*) go through their scope;
  * status_change_wal_frames: WAL pages a status change of a dispatched order writes.
+ * The order desk (desk_*, issue 10) as a city dispatcher: every queue's count with its deadline
+ * colours, each queue's first page, filtered searches, and the likely repeats of an order.
+ * Targets (benchmark only): queue counts and first pages p95 ≤ 20 ms, filtered full-text
+ * search p95 ≤ 50 ms, repeats p95 ≤ 50 ms.
  * Last line: one JSON object. Targets (benchmark only): create ≥ 2000/s, search p95 ≤ 50 ms.
  */
 import fs from 'node:fs';
@@ -20,6 +24,10 @@ import { fdatasyncFile } from '../src/db/durability.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
+import { formatProblem, loadConfigDir } from '../src/config/files/index.js';
+import { buildWorkCalendar } from '../src/workorders/deadlines/index.js';
+import { DESK_QUEUES, DeskService, type DeskSearch, type DeskUser } from '../src/workorders/desk/index.js';
+import { unitScope as subtreeOf } from '../src/workorders/dispatch/index.js';
 import type { OrderStatus } from '../src/workorders/lifecycle/index.js';
 
 const { values } = parseArgs({
@@ -244,6 +252,7 @@ async function main(): Promise<void> {
     if (i % 2 === 0) unitSearchPhraseMs.push(unitSearchMs.at(-1)!);
   }
   process.stdout.write(`  unit search common phrases: p50 ${pct(unitSearchPhraseMs, 50).toFixed(1)} ms, max ${pct(unitSearchPhraseMs, 100).toFixed(1)} ms\n`);
+  const desk = await deskFigures(h, now);
   // WAL per status change of a dispatched order: work_orders' status indexes and the unit rows'
   // copies of the list keys (work_order_units, migrations/0011), as a sign or a reply writes them.
   h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -285,6 +294,7 @@ async function main(): Promise<void> {
     unit_search_p50_ms: Number(pct(unitSearchMs, 50).toFixed(2)),
     unit_search_p95_ms: Number(pct(unitSearchMs, 95).toFixed(2)),
     status_change_wal_frames: Number(statusWalFrames.toFixed(1)),
+    ...desk,
     db_mb: Math.round(dbBytes / 1e6),
     queries: QUERIES,
     cpus: os.cpus().length,
@@ -295,6 +305,78 @@ async function main(): Promise<void> {
   process.stdout.write(`list p95 ${result.list_p95_ms} ms, search p95 ${result.search_p95_ms} ms (${QUERIES} each, page size 20, total counted)\n`);
   process.stdout.write(`unit-scoped: list p95 ${result.unit_list_p95_ms} ms, search p95 ${result.unit_search_p95_ms} ms\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * The order desk as a city dispatcher, through DeskService (the code behind /api/desk/*): queue
+ * counts, each queue's first page, filtered searches and likely repeats. One in-progress order in
+ * 500 gets an extension request waiting, so that 延期申请 is not empty.
+ */
+async function deskFigures(h: ReturnType<typeof openDb>, now: number): Promise<Record<string, number>> {
+  const loaded = await loadConfigDir('config');
+  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+  const built = buildWorkCalendar(loaded.config.calendar);
+  if (!built.ok) throw new Error('calendar.yaml does not build');
+  const { org, sla } = loaded.config;
+  h.sqlite
+    .prepare(
+      `update work_orders set pending_extension = json_object('days', 3, 'reason', '需现场核查', 'requestedAt', ?, 'requestedBy', 1) where status = 'in_progress' and id % 500 = 0`,
+    )
+    .run(now);
+  const desk = new DeskService({
+    db: h.db,
+    org: () => org,
+    clocks: () => ({ calendar: built.calendar, sla }),
+    unitsInSubtree: (u) => subtreeOf(org, u),
+    now: () => now,
+  });
+  const user: DeskUser = { id: 1, role: 'dispatcher', unitId: null };
+  const time = (fn: () => unknown) => {
+    const q0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - q0) / 1e6;
+  };
+  const countsMs: number[] = [];
+  const pageMs: number[] = [];
+  const byQueue = new Map<string, number[]>();
+  for (let i = 0; i < QUERIES; i++) {
+    countsMs.push(time(() => desk.counts(user)));
+    const queue = pick(DESK_QUEUES, i);
+    const ms = time(() => desk.queue(user, queue, undefined, 20));
+    pageMs.push(ms);
+    byQueue.set(queue, [...(byQueue.get(queue) ?? []), ms]);
+  }
+  for (const [queue, ms] of byQueue)
+    process.stdout.write(`  desk queue ${queue} first page: p50 ${pct(ms, 50).toFixed(1)} ms, max ${pct(ms, 100).toFixed(1)} ms\n`);
+  const searches: DeskSearch[] = [
+    { q: '噪音扰民', category: 'complaint' },
+    { q: '莫干山镇', status: ['in_progress', 'signed'] },
+    { q: '公积金提取', leadUnitId: 'city-hpf', sort: 'deadlineAt' },
+    { q: '拖欠工资', createdFrom: now - 30 * 86_400_000 },
+    { q: '出租车拒载', channel: '12328', overdue: true },
+    { phone: '13910000123' },
+    { status: ['replied'], category: 'complaint' },
+  ];
+  const searchMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) searchMs.push(time(() => desk.search(user, { ...pick(searches, i), pageSize: 20 })));
+  const maxId = h.sqlite.prepare('select max(id) from work_orders').pluck().get() as number;
+  const similarMs: number[] = [];
+  for (let i = 0; i < QUERIES; i++) similarMs.push(time(() => desk.similar(user, 1 + ((i * 7919) % maxId))));
+  const counts = desk
+    .counts(user)
+    .items.map((c) => `${c.queue} ${c.total}`)
+    .join(', ');
+  process.stdout.write(
+    `desk: counts p95 ${pct(countsMs, 95).toFixed(1)} ms (${counts}), first page p95 ${pct(pageMs, 95).toFixed(1)} ms, ` +
+      `filtered search p95 ${pct(searchMs, 95).toFixed(1)} ms, repeats p95 ${pct(similarMs, 95).toFixed(1)} ms\n`,
+  );
+  const figures = (name: string, xs: number[]) => ({ [`${name}_p50_ms`]: Number(pct(xs, 50).toFixed(2)), [`${name}_p95_ms`]: Number(pct(xs, 95).toFixed(2)) });
+  return {
+    ...figures('desk_counts', countsMs),
+    ...figures('desk_first_page', pageMs),
+    ...figures('desk_search', searchMs),
+    ...figures('desk_similar', similarMs),
+  };
 }
 
 await main();

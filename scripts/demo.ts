@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     'Sunline demo is running.',
     `  agent console       ${base}/   (log in as agent1, click 签入, allow the microphone: you talk to the caller in the browser)`,
     `  unit portal         ${base}/   (log in as unit-amr: orders dispatched to 市市场监管局, one overdue within minutes)`,
+    `  order desk API      ${base}/docs   (tag desk; log in as disp1 for the city, dq.dispatcher for 德清's sub-platform)`,
     `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE})`,
     `  API docs (OpenAPI)  ${base}/docs`,
     `  readiness           ${base}/health/ready`,

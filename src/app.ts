@@ -47,6 +47,8 @@ import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
 import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
+import { deskRoutes } from './http/routes/desk-routes.js';
+import { DeskService } from './workorders/desk/index.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -98,7 +100,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) =>
-        events.emit('workorder.applied', { orderId: c.orderId, callId: c.callId, action: c.action, actorId: c.actor.id, actorRole: c.actor.role }),
+        events.emit('workorder.applied', {
+          orderId: c.orderId,
+          callId: c.callId,
+          action: c.action,
+          actorId: c.actor.id,
+          actorRole: c.actor.role,
+          status: c.status,
+          unitIds: c.unitIds,
+        }),
       // Dispatches go to units of org.yaml as it is now (a reload adds or removes units).
       unitExists: (unitId) => findUnit(config.current().org, unitId) !== undefined,
       clocks,
@@ -190,6 +200,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       deadlines: deadlineConfigFrom(() => config.current()),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
+    // The order desk (派单/审核 工作台): queues, search, repeats within the dispatcher's scope.
+    const deskClocks = deadlineConfigFrom(() => config.current());
+    const desk = new DeskService({
+      db: db.db,
+      org: () => config.current().org,
+      clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
+      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+    });
+    await http.register(deskRoutes, { db: db.db, desk });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);

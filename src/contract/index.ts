@@ -6,11 +6,13 @@
 import { z } from 'zod';
 import type { Ack } from './ack.js';
 import type { ControlsClientEvents, ControlsServerEvents } from './controls.js';
+import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 
 export type { Ack } from './ack.js';
 export * from './controls.js';
+export * from './desk.js';
 export * from './lead.js';
 export * from './media.js';
 
@@ -145,7 +147,7 @@ export interface DeadlineWarning {
   readonly at: number;
 }
 
-export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents {
+export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents, DeskServerEvents {
   /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */

@@ -191,6 +191,15 @@ export const workOrders = pgTable(
     index('work_orders_wait_clock_idx')
       .on(t.waitClock, t.waitDeadlineAt, t.id)
       .where(sql`${t.waitClock} is not null`),
+    // The order desk (schema.ts): search by phone, repeats at a place, the 延期申请 and 不满意 queues.
+    index('work_orders_caller_phone_idx').on(t.callerPhone, t.createdAt),
+    index('work_orders_location_idx').on(t.location, t.createdAt),
+    index('work_orders_pending_extension_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.pendingExtension} <> 'null'`),
+    index('work_orders_unsatisfied_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'evaluated' and ${t.satisfaction} = 'unsatisfied'`),
   ],
 );
 
@@ -229,7 +238,22 @@ export const workOrderEvents = pgTable(
     comment: text('comment'),
     data: jsonb('data').$type<Record<string, unknown>>(),
   },
-  (t) => [index('work_order_events_order_idx').on(t.orderId, t.at)],
+  (t) => [index('work_order_events_order_idx').on(t.orderId, t.at), index('work_order_events_action_at_idx').on(t.action, t.at)],
+);
+
+/** A desk user's saved searches (schema.ts). */
+export const deskSavedFilters = pgTable(
+  'desk_saved_filters',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    filter: jsonb('filter').$type<Record<string, unknown>>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('desk_saved_filters_user_name_uq').on(t.userId, t.name)],
 );
 
 export const counters = pgTable('counters', {

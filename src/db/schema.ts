@@ -10,7 +10,11 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
-export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'citizen'] as const;
+/**
+ * `dispatcher` (派单/审核员): the centre's back office (docs/workorder-lifecycle.md, "Who does what on
+ * which screen"); with a `unitId` (a county sub-platform 分平台) scoped to that unit's subtree.
+ */
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'citizen'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const users = sqliteTable(
@@ -20,7 +24,7 @@ export const users = sqliteTable(
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     role: text('role', { enum: USER_ROLES }).notNull(),
-    /** Unit the user belongs to (unit handlers); an id from config/org.yaml. */
+    /** Unit the user belongs to (unit handlers; a county dispatcher's sub-platform); an id from config/org.yaml. */
     unitId: text('unit_id'),
     /** scrypt$N$r$p$salt$hash (see src/users/password.ts). */
     passwordHash: text('password_hash').notNull(),
@@ -197,6 +201,20 @@ export const workOrders = sqliteTable(
     index('work_orders_wait_clock_idx')
       .on(t.waitClock, t.waitDeadlineAt, t.id)
       .where(sql`${t.waitClock} is not null`),
+    // The order desk (src/workorders/desk/): search by the reporter's phone (online orders have no
+    // caller record) and likely repeats at the same place, newest first.
+    index('work_orders_caller_phone_idx').on(t.callerPhone, t.createdAt),
+    index('work_orders_location_idx').on(t.location, t.createdAt),
+    // The order desk's 延期申请 queue (src/workorders/desk/queues.ts): the few orders with a request
+    // waiting. A cleared request is stored as the JSON text 'null' (the prepared update), so the
+    // condition is on that, which also leaves out SQL NULL.
+    index('work_orders_pending_extension_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.pendingExtension} <> 'null'`),
+    // The order desk's 不满意 queue: orders evaluated unsatisfied, waiting for supervision.
+    index('work_orders_unsatisfied_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.status} = 'evaluated' and ${t.satisfaction} = 'unsatisfied'`),
   ],
 );
 
@@ -245,7 +263,29 @@ export const workOrderEvents = sqliteTable(
     comment: text('comment'),
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('work_order_events_order_idx').on(t.orderId, t.at)],
+  (t) => [
+    index('work_order_events_order_idx').on(t.orderId, t.at),
+    // Returns per unit over a period (the order desk's dispatch quality, src/workorders/desk/unit-returns.ts).
+    index('work_order_events_action_at_idx').on(t.action, t.at),
+  ],
+);
+
+/**
+ * A desk user's saved searches (常用筛选): a name and the search's query parameters as JSON
+ * (src/workorders/desk/saved-filters.ts); private to the user.
+ */
+export const deskSavedFilters = sqliteTable(
+  'desk_saved_filters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    filter: text('filter', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('desk_saved_filters_user_name_uq').on(t.userId, t.name)],
 );
 
 /** Named counters (e.g. the daily work-order sequence), bumped inside the caller's transaction. */

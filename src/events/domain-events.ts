@@ -28,7 +28,19 @@ export interface DomainEventMap {
   /** A work order is due soon or overdue (sign-for or handling deadline); emitted once each. */
   'workorder.deadline': [warning: DeadlineWarning];
   /** A committed lifecycle change of an order (the call centre ends the agent's wrap-up). */
-  'workorder.applied': [change: { orderId: number; callId: string | null; action: string; actorId: number; actorRole: string }];
+  'workorder.applied': [
+    change: {
+      orderId: number;
+      callId: string | null;
+      action: string;
+      actorId: number;
+      actorRole: string;
+      /** The status after the change. */
+      status: string;
+      /** The units the order was with before or is with after it (the order desk's scoped rooms). */
+      unitIds: readonly string[];
+    },
+  ];
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { LeadRoom } from './lead-room.js';
 import type { QueueStatsSource } from './routes-lead.js';
-import { LEADS_ROOM, unitRoom, agentRoom, isAgent, isLead, type RealtimeServer, type RealtimeSocket } from './session.js';
+import { DESK_ROOM, LEADS_ROOM, deskUnitRoom, unitRoom, agentRoom, isAgent, isLead, type RealtimeServer, type RealtimeSocket } from './session.js';
 
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 
@@ -65,8 +65,11 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       // After the changes pending before it (lead-room.ts); agents and leads are different sessions.
       leads.send('call:controls', view);
     },
-    // Internal: order changes reach consoles through their own views, not as raw events.
-    'workorder.applied': () => undefined,
+    // Desk consoles get a compact note for the orders of their scope (the city's desk every one, a
+    // county's the orders its units had or have); they re-read through the scoped API.
+    'workorder.applied': (c) => {
+      io.to([DESK_ROOM, ...c.unitIds.map(deskUnitRoom)]).emit('desk:changed', { orderId: c.orderId, action: c.action, status: c.status, at: Date.now() });
+    },
     'workorder.deadline': (w) => {
       // Shift leads see every warning; the lead unit's handlers see their own (unit portal).
       io.to(w.leadUnitId ? [LEADS_ROOM, unitRoom(w.leadUnitId)] : LEADS_ROOM).emit('workorder:deadline', w);

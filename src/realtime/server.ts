@@ -15,7 +15,18 @@ import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
-import { LEADS_ROOM, unitRoomsFor, agentRoom, authenticate, isAgent, isLead, originAllowed, type RealtimeServer, type RealtimeSocket } from './session.js';
+import {
+  LEADS_ROOM,
+  deskRoomsFor,
+  unitRoomsFor,
+  agentRoom,
+  authenticate,
+  isAgent,
+  isLead,
+  originAllowed,
+  type RealtimeServer,
+  type RealtimeSocket,
+} from './session.js';
 
 export interface RealtimeOptions {
   http: HttpServer;
@@ -91,6 +102,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     }
     if (isLead(user)) void socket.join(LEADS_ROOM);
     if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoomsFor(user.unitId, opts.unitsInScope));
+    const desk = deskRoomsFor(user, opts.unitsInScope);
+    if (desk.length > 0) void socket.join(desk);
     log.info({ userId: user.id, role: user.role, socketId: socket.id }, 'console connected');
     socket.on('disconnect', (reason) => log.info({ userId: user.id, socketId: socket.id, reason }, 'console disconnected'));
     // The tab's softphone session (transports, microphone) ends with its socket.

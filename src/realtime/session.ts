@@ -7,6 +7,10 @@
  * - `unit_handler` (with a unit): joins `unit:<unitId>` and only receives its unit's deadline
  *   warnings (the unit portal); county sub-platform staff (分平台) also join the rooms of every
  *   unit in their county's subtree. It may `sync` and nothing else.
+ * - `dispatcher`, `shift_lead`, `admin`: the order desk; they join `desk` (every order) or, for a
+ *   county dispatcher (with a sub-platform unit), the desk rooms of every unit in the county's
+ *   subtree, and receive `desk:changed` for the orders of their scope only. A dispatcher may
+ *   `sync` and nothing else.
  * - everyone connected may `sync`; citizens cannot connect.
  */
 import type { IncomingMessage } from 'node:http';
@@ -26,7 +30,7 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 /** Which sessions may send an event. */
 export type Audience = 'agent' | 'lead' | 'any';
 
-const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler'];
+const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher'];
 const LEAD_ROLES: readonly UserRole[] = ['shift_lead', 'admin'];
 
 export const isLead = (user: SessionUser): boolean => LEAD_ROLES.includes(user.role);
@@ -40,6 +44,21 @@ export function mayUse(user: SessionUser, audience: Audience): boolean {
 export const agentRoom = (agentId: number): string => `agent:${agentId}`;
 export const LEADS_ROOM = 'leads';
 export const unitRoom = (unitId: string) => `unit:${unitId}`;
+/** The order desk of the whole city (city dispatchers, shift leads, admins). */
+export const DESK_ROOM = 'desk';
+/** The order desk's changes of one unit's orders (a county dispatcher joins its subtree's). */
+export const deskUnitRoom = (unitId: string) => `desk:unit:${unitId}`;
+const DESK_ROLES: readonly UserRole[] = ['dispatcher', 'shift_lead', 'admin'];
+
+/**
+ * The desk rooms a session joins: none for roles without the desk; `desk` for the city; a county
+ * dispatcher the rooms of its subtree's units (the REST scope's rule, read at connect time).
+ */
+export function deskRoomsFor(user: SessionUser, unitsInScope?: (unitId: string) => readonly string[]): string[] {
+  if (!DESK_ROLES.includes(user.role)) return [];
+  if (user.role !== 'dispatcher' || !user.unitId) return [DESK_ROOM];
+  return [...new Set([user.unitId, ...(unitsInScope?.(user.unitId) ?? [])])].map(deskUnitRoom);
+}
 
 /**
  * The unit rooms a unit handler joins: their own unit's and, through `unitsInScope` (the same

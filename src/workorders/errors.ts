@@ -13,6 +13,11 @@ export class WorkOrderError extends defineErrors('WorkOrderError', {
   CONFLICT: [409, 'the order changed; reload and try again'],
   /** The citizen lookup of this order number failed too often (intake.ts): wait (Retry-After). */
   LOOKUP_LOCKED: [429, 'too many failed lookups of this order; try again later'],
+  /** A county dispatcher dispatching to a unit outside its sub-platform's subtree. */
+  UNIT_OUT_OF_SCOPE: [403, 'the unit is outside your sub-platform'],
+  /** The order desk's saved searches (desk/saved-filters.ts). */
+  SAVED_FILTER_NOT_FOUND: [404, 'no such saved filter'],
+  SAVED_FILTERS_FULL: [409, 'too many saved filters'],
   /** A dispatch names a unit (lead or co-handling) that config/org.yaml does not list. */
   UNKNOWN_UNIT: [400, 'no such unit in the organisation tree'],
 }) {}

@@ -1,8 +1,10 @@
 /**
- * Who sees which work orders. Platform staff (agents, shift leads, admins) see every order;
- * a unit handler sees only the orders their unit leads or co-handles — anything else is
- * reported as ORDER_NOT_FOUND so that order ids and numbers do not leak. Units also never see
- * the reporter of a confidential order (保密: GB/T 33358 confidentiality on request).
+ * Who sees which work orders. Platform staff (agents, shift leads, admins, city dispatchers)
+ * see every order; a unit handler sees only the orders their unit leads or co-handles, and a
+ * county dispatcher (a dispatcher whose unitId is a sub-platform 分平台) those of the county's
+ * subtree — anything else is reported as ORDER_NOT_FOUND so that order ids and numbers do not
+ * leak. Units and county dispatchers never see the reporter of a confidential order (保密:
+ * GB/T 33358 confidentiality on request; a county sits next to the units it dispatches to).
  */
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { workOrderUnits, workOrders } from '../db/schema.js';
@@ -35,7 +37,9 @@ const PLATFORM_ROLES: readonly ActorRole[] = ['agent', 'shift_lead', 'admin'];
 
 export function scopeFor(user: ScopeUser, opts: ScopeOptions = {}): OrderScope {
   if (PLATFORM_ROLES.includes(user.role)) return { kind: 'all', hideReporter: false };
-  if (user.role !== 'unit_handler' || !user.unitId) return { kind: 'none', hideReporter: true };
+  // A dispatcher without a unit is the city centre's; with one, the sub-platform's (its subtree).
+  if (user.role === 'dispatcher' && !user.unitId) return { kind: 'all', hideReporter: false };
+  if ((user.role !== 'unit_handler' && user.role !== 'dispatcher') || !user.unitId) return { kind: 'none', hideReporter: true };
   const subtree = opts.unitsInSubtree?.(user.unitId) ?? [];
   return { kind: 'units', unitIds: [...new Set([user.unitId, ...subtree])], hideReporter: true };
 }
@@ -108,7 +112,31 @@ export function applyInScope(
   req: { readonly orderId: number; readonly action: OrderAction; readonly actor: Actor; readonly expectedVersion?: number | undefined },
 ): ApplyResult {
   findInScope(db, scope, req.orderId);
+  if (req.actor.role === 'dispatcher') checkPayloadInScope(db, scope, req.action);
   return orders.apply(req.orderId, req.action, req.actor, req.expectedVersion);
+}
+
+/**
+ * A county dispatcher dispatches only to the units of its subtree, and merges or links only
+ * with orders it can see: another order outside the scope is reported as missing, as the order
+ * itself would be (a unit handler never gets here: the lifecycle refuses it these actions).
+ */
+function checkPayloadInScope(db: Db, scope: OrderScope, action: OrderAction): void {
+  if (scope.kind === 'all') return;
+  if (action.type === 'dispatch' || action.type === 'redispatch') {
+    const units = scope.kind === 'units' ? scope.unitIds : [];
+    const outside = [action.leadUnitId, ...(action.coUnitIds ?? [])].find((u) => !units.includes(u));
+    if (outside !== undefined)
+      throw new WorkOrderError('UNIT_OUT_OF_SCOPE', `unit ${outside} is outside your sub-platform's units`, { details: { unitId: outside } });
+  }
+  // The same refusals as for an order that does not exist (workorders-service.ts).
+  const visible = (id: number) => {
+    const order = findOrder(db, id);
+    return order !== undefined && canSee(scope, order);
+  };
+  if (action.type === 'merge_into' && !visible(action.targetOrderId))
+    throw new WorkOrderError('INVALID_FIELD', `order ${action.targetOrderId} to merge into does not exist`);
+  if (action.type === 'link' && !visible(action.otherOrderId)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${action.otherOrderId} not found`);
 }
 
 /** The order if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
-import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent, type OrderState } from './lifecycle/index.js';
+import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent, type OrderState, type OrderStatus } from './lifecycle/index.js';
 import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
 import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
 import { findClockless, setWaitClock } from './wait-clock-backfill.js';
@@ -53,6 +53,10 @@ export interface OrderApplied {
   /** A lifecycle action, or `take_call` (the agent who answered the order's call, takeCallWithin). */
   readonly action: OrderAction['type'] | 'take_call';
   readonly actor: Actor;
+  /** The order's status after the change. */
+  readonly status: OrderStatus;
+  /** The units the order was with before or is with after the change (lead and co-handlers), for scoped consoles. */
+  readonly unitIds: readonly string[];
 }
 
 /**
@@ -118,8 +122,8 @@ export class WorkOrdersService {
       }
       return r;
     });
-    this.onApplied?.({ orderId, callId: result.order.callId, action: action.type, actor });
-    return result;
+    this.onApplied?.(applied(result, action.type, actor));
+    return { order: result.order, event: result.event };
   }
 
   /**
@@ -144,7 +148,7 @@ export class WorkOrdersService {
   }
 
   /** Inside a transaction of this service's Db. */
-  private applyIn(orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult {
+  private applyIn(orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult & { before: WorkOrder } {
     const order = this.stmts.find(orderId);
     if (!order) throw notFound(orderId);
     if (expectedVersion !== undefined && expectedVersion !== order.version) {
@@ -163,8 +167,8 @@ export class WorkOrdersService {
     if (!stored) throw notFound(orderId);
     // An order evaluated unsatisfied enters supervision at once, in the same transaction.
     const supervision = this.clocks && unsatisfiedSupervision(stored, this.clocks, now);
-    if (supervision) return { order: this.applyIn(orderId, supervision.action, supervision.actor, now).order, event };
-    return { order: stored, event };
+    if (supervision) return { order: this.applyIn(orderId, supervision.action, supervision.actor, now).order, event, before: order };
+    return { order: stored, event, before: order };
   }
 
   /**
@@ -219,8 +223,8 @@ export class WorkOrdersService {
   applyWithin(_tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
     const pending = this.inTransaction('applyWithin');
     const result = this.applyIn(orderId, action, actor, this.now());
-    pending.push({ orderId, callId: result.order.callId, action: action.type, actor });
-    return result;
+    pending.push(applied(result, action.type, actor));
+    return { order: result.order, event: result.event };
   }
 
   /**
@@ -244,7 +248,7 @@ export class WorkOrdersService {
       actorRole: 'agent',
       data: { agentId },
     });
-    pending.push({ orderId, callId: order.callId, action: 'take_call', actor });
+    pending.push({ orderId, callId: order.callId, action: 'take_call', actor, status: order.status, unitIds: unitsOf(order) });
     return this.get(orderId);
   }
 
@@ -272,6 +276,20 @@ export class WorkOrdersService {
     this.stmts.insertEvent(order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
     return order;
   }
+}
+
+const unitsOf = (o: WorkOrder): string[] => (o.leadUnitId === null ? [...o.coUnitIds] : [o.leadUnitId, ...o.coUnitIds]);
+
+/** What onApplied is told of a change: the units before and after (a re-dispatch moves the order between scopes). */
+function applied(r: ApplyResult & { before: WorkOrder }, action: OrderAction['type'], actor: Actor): OrderApplied {
+  return {
+    orderId: r.order.id,
+    callId: r.order.callId,
+    action,
+    actor,
+    status: r.order.status,
+    unitIds: [...new Set([...unitsOf(r.before), ...unitsOf(r.order)])],
+  };
 }
 
 const notFound = (id: number) => new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);

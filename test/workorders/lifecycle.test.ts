@@ -80,7 +80,7 @@ const LEGAL: Record<OrderActionType, Partial<Record<OrderStatus, OrderStatus>>> 
   accept: { draft: 'accepted' },
   answer_on_spot: { accepted: 'answered_on_spot' },
   dispatch: { accepted: 'dispatched' },
-  redispatch: { returned: 'dispatched', supervised: 'dispatched' },
+  redispatch: { returned: 'dispatched', supervised: 'dispatched', dispatched: 'dispatched' },
   sign: { dispatched: 'signed' },
   start: { signed: 'in_progress', supervised: 'in_progress' },
   return: { dispatched: 'returned', signed: 'returned' },
@@ -121,7 +121,7 @@ t.test('every action in every status: legal ones reach the expected status, the 
       }
     }
   }
-  t.equal(legal, 61, 'number of legal (action, status) pairs');
+  t.equal(legal, 62, 'number of legal (action, status) pairs');
 });
 
 /** Applies the steps, failing the test on any refusal; returns the final state and the history. */
@@ -293,6 +293,20 @@ t.test('allowedActions lists what this actor can do now', async (t) => {
   t.same(allowedActions(orderIn('evaluated', { satisfaction: 'satisfied' }), agent), ['close', 'link', 'record_survey']);
   t.same(allowedActions(orderIn('accepted'), { id: 7, role: 'citizen', unitId: null }), []);
   t.same(allowedActions(orderIn('closed'), shiftLead), []);
+});
+
+t.test("a dispatcher (派单/审核员) takes the platform actions, but not a shift lead's close nor a unit's", async (t) => {
+  const dispatcher: Actor = { id: 9, role: 'dispatcher', unitId: null };
+  t.same(allowedActions(orderIn('accepted'), dispatcher), allowedActions(orderIn('accepted'), agent), 'dispatch, merge, link… as the platform');
+  t.same(allowedActions(orderIn('returned'), dispatcher), ['link', 'redispatch', 'record_survey']);
+  t.same(allowedActions(orderIn('replied'), dispatcher), ['link', 'review_accept', 'review_send_back', 'record_survey']);
+  t.same(allowedActions(orderIn('evaluated', { satisfaction: 'unsatisfied' }), dispatcher), ['link', 'record_survey', 'supervise']);
+  t.same(allowedActions(orderIn('signed'), dispatcher), ['link', 'record_survey', 'supervise']);
+  // 改派: a dispatched order not yet signed goes to another unit (a county sub-platform passing it on).
+  const r = transition(orderIn('dispatched'), { type: 'redispatch', leadUnitId: CO, deadlineAt: NOW + 5 * DAY }, dispatcher, NOW);
+  if (!r.ok) return t.fail(r.message);
+  t.equal(r.next.leadUnitId, CO);
+  t.equal(r.event.data?.['previousLeadUnitId'], LEAD);
 });
 
 t.test('abandon turns a call draft into a missed-call order with a callback duty', async (t) => {

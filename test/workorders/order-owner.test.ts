@@ -42,7 +42,9 @@ t.test('the agent answering takes the order: a history event, a version bump, pu
   t.equal(after.status, 'draft', 'status unchanged');
   const last = r.orders.history(created.orderId).at(-1)!;
   t.same([last.action, last.fromStatus, last.toStatus, last.actorId, last.actorRole, last.data], ['take_call', 'draft', 'draft', 1, 'agent', { agentId: 1 }]);
-  t.same(r.applied, [{ orderId: created.orderId, callId: 'c1', action: 'take_call', actor: { id: 1, role: 'agent', unitId: null } }]);
+  t.same(r.applied, [
+    { orderId: created.orderId, callId: 'c1', action: 'take_call', actor: { id: 1, role: 'agent', unitId: null }, status: 'draft', unitIds: [] },
+  ]);
 });
 
 t.test('a survey answer on the call publishes workorder.applied for each order action it took', async (t) => {

@@ -49,7 +49,7 @@ const Attachment = z.object({
 });
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const FileParams = IdParams.extend({ attachmentId: z.coerce.number().int().positive() });
-const ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler'] as const;
+const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'] as const;
 
 /** multipart's own limit errors, as our fixed codes. */
 const MULTIPART_CODES: Record<string, 'ATTACHMENTS_TOO_MANY' | 'ATTACHMENT_BAD_UPLOAD'> = {

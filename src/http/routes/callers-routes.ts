@@ -48,7 +48,7 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
   });
   app.post(
     '/api/dispatch/suggestion',
-    { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin') },
+    { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher') },
     async (req) => {
       const sla = opts.config().sla;
       const { calendar } = calendarOf();
@@ -67,7 +67,7 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
   // The directory of units and their public phone numbers: platform staff and unit handlers.
-  app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler') }, async () =>
+  app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler') }, async () =>
     opts.config().org.units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
   );
 };

@@ -35,7 +35,7 @@ export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = as
         querystring: z.object({ ids: Ids }),
         response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due, wait: Wait })) }) },
       },
-      preHandler: requireRole('agent', 'shift_lead', 'admin', 'unit_handler'),
+      preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'),
     },
     async (req) => {
       if (!req.user) throw appError('UNAUTHENTICATED');

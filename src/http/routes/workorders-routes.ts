@@ -75,7 +75,8 @@ const ActionBody = z.discriminatedUnion('type', [
   act('abandon', { reason: reason.optional() }),
 ]);
 
-const OrderView = z.object({
+/** The order as the API shows it (also the order desk's rows, desk-routes.ts). */
+export const OrderView = z.object({
   id: z.number(),
   number: z.string(),
   channel: z.string(),
@@ -108,7 +109,7 @@ const OrderView = z.object({
   updatedAt: z.number(),
   version: z.number(),
 });
-const EventView = z.object({
+export const EventView = z.object({
   id: z.number(),
   orderId: z.number(),
   at: z.number(),
@@ -130,7 +131,8 @@ const listParam = <T extends z.ZodType>(item: T) =>
 /** Epoch milliseconds or an ISO date-time. */
 const time = z.union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
-const ListQuery = z.object({
+/** The list's filters; the order desk's search extends them (desk-routes.ts). */
+export const ListQuery = z.object({
   status: listParam(z.enum(ORDER_STATUSES)),
   category: z.enum(ORDER_CATEGORIES).optional(),
   channel: z.string().max(32).optional(),
@@ -187,7 +189,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
         querystring: ListQuery,
         response: { 200: z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() }) },
       },
-      preHandler: requireRole(...STAFF, 'unit_handler'),
+      preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
     async (req) => listOrders(db, scope(req.user), req.query, now()),
   );
@@ -196,7 +198,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
     '/api/workorders/:id',
     {
       schema: { tags: ['workorders'], params: IdParams, response: { 200: OrderView.extend({ history: z.array(EventView) }) } },
-      preHandler: requireRole(...STAFF, 'unit_handler'),
+      preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
     async (req) => getOrderDetail(db, scope(req.user), req.params.id),
   );
@@ -205,7 +207,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
     '/api/workorders/:id/actions',
     {
       schema: { tags: ['workorders'], params: IdParams, body: ActionBody, response: { 200: z.object({ order: OrderView, event: EventView }) } },
-      preHandler: requireRole(...STAFF, 'unit_handler'),
+      preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
     async (req) => {
       const { expectedVersion, ...action } = req.body;

@@ -16,7 +16,7 @@ import {
 } from './types.js';
 
 /**
- * Who may take a row: platform staff; shift lead / admin only; the handler of the lead unit;
+ * Who may take a row: platform staff (agents, dispatchers, shift leads, admins); shift lead / admin only; the handler of the lead unit;
  * the handler of a co-handling unit (replies its part without moving the status).
  */
 export type Who = 'platform' | 'supervisor' | 'lead_unit' | 'co_unit';
@@ -69,7 +69,9 @@ export const TRANSITIONS: readonly Row[] = [
   // Dispatch by responsibility 按责转办
   { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: 'platform' },
   { action: 'return', from: ['dispatched', 'signed'], to: 'returned', who: 'lead_unit' },
-  { action: 'redispatch', from: ['returned', 'supervised'], to: 'dispatched', who: 'platform' },
+  // From dispatched: 改派 before the unit signs — a wrong unit, or a county sub-platform 分平台 passing
+  // an order the city sent it on to one of its own units.
+  { action: 'redispatch', from: ['returned', 'supervised', 'dispatched'], to: 'dispatched', who: 'platform' },
   // Time-limited handling 限时办结
   { action: 'sign', from: ['dispatched'], to: 'signed', who: 'lead_unit' },
   { action: 'start', from: ['signed'], to: 'in_progress', who: 'lead_unit' },
@@ -96,7 +98,7 @@ export const TRANSITIONS: readonly Row[] = [
 
 export const ACTION_TYPES: readonly OrderActionType[] = [...new Set(TRANSITIONS.map((r) => r.action))];
 
-const PLATFORM_ROLES = ['agent', 'shift_lead', 'admin'];
+const PLATFORM_ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher'];
 const SUPERVISOR_ROLES = ['shift_lead', 'admin'];
 
 /** Does the actor fit `who` for this order? Returns the refusal that explains why not. */
@@ -105,7 +107,7 @@ function checkWho(who: Who, order: OrderState, actor: Actor, action: OrderAction
     case 'platform':
       return PLATFORM_ROLES.includes(actor.role)
         ? undefined
-        : refuse('FORBIDDEN_ROLE', `only platform staff (agent, shift lead, admin) may ${action}; you are ${actor.role}`);
+        : refuse('FORBIDDEN_ROLE', `only platform staff (agent, dispatcher, shift lead, admin) may ${action}; you are ${actor.role}`);
     case 'supervisor':
       return SUPERVISOR_ROLES.includes(actor.role)
         ? undefined

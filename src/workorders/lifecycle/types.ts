@@ -29,9 +29,9 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Statuses no action leaves: the history of such an order is complete. */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['closed', 'merged'];
 
-export type ActorRole = 'agent' | 'shift_lead' | 'admin' | 'unit_handler' | 'citizen';
+export type ActorRole = 'agent' | 'shift_lead' | 'admin' | 'dispatcher' | 'unit_handler' | 'citizen';
 
-/** Who acts: the logged-in user. `unitId` is the unit of a unit handler (null for platform staff). */
+/** Who acts: the logged-in user. `unitId` is the unit of a unit handler or a county dispatcher (null for other platform staff). */
 export interface Actor {
   readonly id: number;
   readonly role: ActorRole;

@@ -1,0 +1,194 @@
+/**
+ * The order desk API (派单/审核 工作台, issue 10) for dispatchers, shift leads and admins: queue
+ * counts and pages, search, saved searches, likely repeats, the dispatch suggestion and returns
+ * per unit. Everything reads within the caller's scope (a county dispatcher: its sub-platform's
+ * subtree; an order outside it is ORDER_NOT_FOUND). Actions go through POST
+ * /api/workorders/:id/actions. The screen that uses this: docs/workorder-lifecycle.md.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/connection.js';
+import type { SessionUser } from '../../users/index.js';
+import { DESK_QUEUES, DESK_ROLES, deleteSavedFilter, listSavedFilters, saveFilter, type DeskService, type DeskUser } from '../../workorders/desk/index.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+import { EventView, ListQuery, OrderView } from './workorders-routes.js';
+
+export interface DeskRoutesOptions {
+  readonly db: Db;
+  readonly desk: DeskService;
+  readonly now?: () => number;
+}
+
+const userOf = (user: SessionUser | null): DeskUser => {
+  if (!user) throw appError('UNAUTHENTICATED');
+  return { id: user.id, role: user.role, unitId: user.unitId };
+};
+
+const Due = z.enum(['on_time', 'due_soon', 'overdue']);
+const DeskOrder = OrderView.extend({ phoneMasked: z.boolean() });
+const Clock = z
+  .object({
+    kind: z.enum(['handling', 'sign', 'dispatch', 'redispatch', 'review', 'extension', 'callback', 'unsatisfied']),
+    deadlineAt: z.number(),
+    state: Due,
+  })
+  .nullable();
+const QueueItem = z.object({
+  order: DeskOrder,
+  clock: Clock,
+  lastReturn: z.object({ unitId: z.string().nullable(), reason: z.string().nullable(), at: z.number(), actorId: z.number().nullable() }).nullable(),
+});
+const QueueCount = z.object({ queue: z.enum(DESK_QUEUES), total: z.number(), overdue: z.number(), dueSoon: z.number(), onTime: z.number() });
+
+const cursor = z.string().min(1).max(200).optional();
+
+/** The search's parameters (the work-order list's filters, an exact number and phone); a saved filter stores these. */
+const SearchParams = ListQuery.omit({ page: true, pageSize: true }).extend({
+  number: z.string().trim().min(1).max(40).optional(),
+  phone: z
+    .string()
+    .regex(/^\d{3,20}$/)
+    .optional(),
+});
+/** A saved filter names only the search's own parameters. */
+const StrictSearch = z.strictObject(SearchParams.shape);
+const SearchQuery = SearchParams.extend({ cursor, pageSize: ListQuery.shape.pageSize });
+const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const badCursor = () => appError('VALIDATION_FAILED', 'the cursor is not one this server gave out');
+
+export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, opts) => {
+  const { desk, db } = opts;
+  const now = opts.now ?? Date.now;
+  const desks = requireRole(...DESK_ROLES);
+  const tags = ['desk'];
+
+  app.get(
+    '/api/desk/queues',
+    { schema: { tags, response: { 200: z.object({ items: z.array(QueueCount), at: z.number() }) } }, preHandler: desks },
+    async (req) => desk.counts(userOf(req.user)),
+  );
+
+  app.get(
+    '/api/desk/queues/:queue',
+    {
+      schema: {
+        tags,
+        params: z.object({ queue: z.enum(DESK_QUEUES) }),
+        querystring: z.object({ cursor, pageSize: ListQuery.shape.pageSize }),
+        response: { 200: z.object({ items: z.array(QueueItem), nextCursor: z.string().nullable() }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => desk.queue(userOf(req.user), req.params.queue, req.query.cursor, req.query.pageSize) ?? Promise.reject(badCursor()),
+  );
+
+  app.get(
+    '/api/desk/orders',
+    {
+      schema: {
+        tags,
+        querystring: SearchQuery,
+        response: { 200: z.object({ items: z.array(DeskOrder), total: z.number(), totalCapped: z.boolean(), nextCursor: z.string().nullable() }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => {
+      const user = userOf(req.user);
+      // A masked phone is not to be confirmed by searching for it either.
+      if (req.query.phone !== undefined && !desk.reader(user).readsPhones) throw appError('FORBIDDEN', 'searching by phone needs a role that may read phones');
+      return desk.search(user, req.query) ?? Promise.reject(badCursor());
+    },
+  );
+
+  app.get(
+    '/api/desk/orders/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: DeskOrder.extend({ history: z.array(EventView), allowedActions: z.array(z.string()) }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => desk.order(userOf(req.user), req.params.id),
+  );
+
+  app.get(
+    '/api/desk/orders/:id/similar',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(z.object({ order: DeskOrder, reasons: z.array(z.enum(['same_phone', 'same_place', 'similar_text'])) })) }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => ({ items: desk.similar(userOf(req.user), req.params.id) }),
+  );
+
+  app.get(
+    '/api/desk/orders/:id/suggestion',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: {
+          200: z.object({
+            suggestion: z
+              .object({ lead: z.string(), coHandlers: z.array(z.string()), entryId: z.string(), matchedKeywords: z.array(z.string()), reason: z.string() })
+              .nullable(),
+            area: z.object({ id: z.string(), name: z.string(), path: z.array(z.string()), matchedBy: z.enum(['id', 'name']) }).nullable(),
+            inScope: z.boolean(),
+          }),
+        },
+      },
+      preHandler: desks,
+    },
+    async (req) => desk.suggestion(userOf(req.user), req.params.id),
+  );
+
+  app.get(
+    '/api/desk/units/returns',
+    {
+      schema: {
+        tags,
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+        response: {
+          200: z.object({
+            since: z.number(),
+            items: z.array(z.object({ unitId: z.string(), dispatched: z.number(), returned: z.number(), rate: z.number() })),
+          }),
+        },
+      },
+      preHandler: desks,
+    },
+    async (req) => desk.returnsByUnit(userOf(req.user), req.query.days),
+  );
+
+  const Saved = z.object({ id: z.number(), name: z.string(), filter: z.record(z.string(), z.unknown()), createdAt: z.number() });
+  // The filter is stored as sent (the search's own parameters, raw), and replayed as its query string.
+  const RawSearch = z
+    .record(z.string(), z.union([z.string().max(200), z.array(z.string().max(200)).max(20)]))
+    .refine((f) => StrictSearch.safeParse(f).success, {
+      message: 'not a valid search of GET /api/desk/orders',
+    });
+
+  app.get('/api/desk/filters', { schema: { tags, response: { 200: z.object({ items: z.array(Saved) }) } }, preHandler: desks }, async (req) => ({
+    items: listSavedFilters(db, userOf(req.user).id),
+  }));
+
+  app.post(
+    '/api/desk/filters',
+    {
+      schema: { tags, body: z.strictObject({ name: z.string().trim().min(1).max(60), filter: RawSearch }), response: { 200: Saved } },
+      preHandler: desks,
+    },
+    async (req) => saveFilter(db, userOf(req.user).id, req.body.name, req.body.filter, now()),
+  );
+
+  app.delete('/api/desk/filters/:id', { schema: { tags, params: IdParams, response: { 204: z.null() } }, preHandler: desks }, async (req, reply) => {
+    deleteSavedFilter(db, userOf(req.user).id, req.params.id);
+    return reply.status(204).send(null);
+  });
+};

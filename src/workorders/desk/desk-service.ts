@@ -1,0 +1,136 @@
+/**
+ * The order desk (派单/审核 工作台) of the centre's back office: dispatchers, shift leads and
+ * admins (docs/workorder-lifecycle.md, "Who does what on which screen"). Each call takes the
+ * signed-in user, derives the scope (a county dispatcher: its sub-platform's subtree) and reads
+ * within it; the actions themselves go through the work-order API (applyInScope).
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/connection.js';
+import { workOrderEvents } from '../../db/schema.js';
+import type { OrgConfig } from '../../config/files/schemas/org.js';
+import { allowedActions, type ActorRole, type OrderActionType } from '../lifecycle/index.js';
+import { maskPhone } from '../../logging/mask.js';
+import { getOrderDetail, toView, type OrderDetail } from '../queries.js';
+import { findInScope, scopeFor, type OrderScope, type ScopeOptions } from '../scope.js';
+import type { WorkCalendar } from '../deadlines/index.js';
+import { deskClockConfig, type DeskClockConfig } from './clocks.js';
+import { orderSuggestion, type OrderSuggestion } from './order-suggestion.js';
+import { decodeCursor, queueCounts, queuePage, type DeskQueue, type QueueCount, type QueueItem } from './queues.js';
+import { deskView, searchOrders, type DeskOrderView, type DeskReader, type DeskSearch, type DeskSearchPage } from './search.js';
+import { similarOrders, type SimilarOrder } from './similar.js';
+import { unitReturns, type UnitReturns } from './unit-returns.js';
+
+/** Who may use the desk. Agents take calls; unit handlers have their portal. */
+export const DESK_ROLES = ['dispatcher', 'shift_lead', 'admin'] as const satisfies readonly ActorRole[];
+
+export interface DeskUser {
+  readonly id: number;
+  readonly role: ActorRole;
+  readonly unitId: string | null;
+}
+
+export interface DeskServiceOptions extends ScopeOptions {
+  readonly db: Db;
+  readonly org: () => OrgConfig;
+  /** sla.yaml and the work calendar, read at each call. */
+  readonly clocks: () => { readonly calendar: WorkCalendar; readonly sla: DeskClockConfig['sla'] };
+  readonly now?: () => number;
+}
+
+export interface DeskQueueItem {
+  readonly order: DeskOrderView;
+  readonly clock: QueueItem['clock'];
+  /** 被退回: the lead unit's reason, when and who (the returned queue only). */
+  readonly lastReturn: { readonly unitId: string | null; readonly reason: string | null; readonly at: number; readonly actorId: number | null } | null;
+}
+
+export interface DeskOrderDetail extends Omit<OrderDetail, 'callerPhone'> {
+  readonly callerPhone: string | null;
+  readonly phoneMasked: boolean;
+  /** The actions this user may take now (status, role, unit, state guards; the payload is checked on submit). */
+  readonly allowedActions: OrderActionType[];
+}
+
+export class DeskService {
+  private readonly now: () => number;
+
+  constructor(private readonly o: DeskServiceOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The scope and phone rights of a desk user: the city centre sees everything, a county its subtree. */
+  reader(user: DeskUser): DeskReader & { readonly subPlatformUnitId: string | null } {
+    const scope: OrderScope = scopeFor(user, this.o);
+    return { scope, readsPhones: scope.kind === 'all', subPlatformUnitId: user.role === 'dispatcher' ? user.unitId : null };
+  }
+
+  private clockConfig(): DeskClockConfig {
+    const { calendar, sla } = this.o.clocks();
+    return deskClockConfig(calendar, sla);
+  }
+
+  counts(user: DeskUser): { items: QueueCount[]; at: number } {
+    const at = this.now();
+    return { items: queueCounts(this.o.db, this.reader(user), at, this.clockConfig()), at };
+  }
+
+  /** One page of a queue; null when the cursor is not one of ours. */
+  queue(user: DeskUser, queue: DeskQueue, cursor: string | undefined, pageSize: number): { items: DeskQueueItem[]; nextCursor: string | null } | null {
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    if (cursor !== undefined && after === null) return null;
+    const reader = this.reader(user);
+    const page = queuePage(this.o.db, reader, queue, after, pageSize, this.now(), this.clockConfig());
+    return {
+      items: page.items.map(({ row, clock }) => {
+        const order = deskView(toView(row, reader.scope), reader);
+        return { order, clock, lastReturn: queue === 'returned' ? this.lastReturn(row.id, row.leadUnitId) : null };
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  search(user: DeskUser, search: DeskSearch): DeskSearchPage | null {
+    return searchOrders(this.o.db, this.reader(user), search, this.now());
+  }
+
+  /** The order with its history and the user's possible actions; ORDER_NOT_FOUND outside the scope. */
+  order(user: DeskUser, orderId: number): DeskOrderDetail {
+    const reader = this.reader(user);
+    const detail = getOrderDetail(this.o.db, reader.scope, orderId);
+    const order = findInScope(this.o.db, reader.scope, orderId);
+    const masked = deskView(detail, reader);
+    // A masked phone is masked in the history too (the create event of a call carries it).
+    const history = masked.phoneMasked ? detail.history.map((e) => (e.data ? { ...e, data: maskPhonesIn(e.data) } : e)) : detail.history;
+    return { ...masked, history, allowedActions: allowedActions(order, user) };
+  }
+
+  similar(user: DeskUser, orderId: number): SimilarOrder[] {
+    return similarOrders(this.o.db, this.reader(user), orderId);
+  }
+
+  suggestion(user: DeskUser, orderId: number): OrderSuggestion {
+    const { scope } = this.reader(user);
+    return orderSuggestion(this.o.org(), findInScope(this.o.db, scope, orderId), scope);
+  }
+
+  returnsByUnit(user: DeskUser, days: number): { since: number; items: UnitReturns[] } {
+    const since = this.now() - days * 86_400_000;
+    return { since, items: unitReturns(this.o.db, this.reader(user).scope, since) };
+  }
+
+  private lastReturn(orderId: number, unitId: string | null): DeskQueueItem['lastReturn'] {
+    const e = this.o.db
+      .select()
+      .from(workOrderEvents)
+      .where(and(eq(workOrderEvents.orderId, orderId), eq(workOrderEvents.action, 'return')))
+      .orderBy(desc(workOrderEvents.at), desc(workOrderEvents.id))
+      .limit(1)
+      .get();
+    return e ? { unitId, reason: e.comment, at: e.at, actorId: e.actorId } : null;
+  }
+}
+
+/** Event data with the reporter's phone masked at any depth. */
+function maskPhonesIn(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data), (k, v: unknown) => (k === 'callerPhone' && typeof v === 'string' ? maskPhone(v) : v)) as Record<string, unknown>;
+}

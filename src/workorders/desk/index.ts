@@ -1,0 +1,6 @@
+/** The order desk of the centre's back office (issue 10): queues, search, repeats, dispatch quality. */
+export { DESK_ROLES, DeskService, type DeskOrderDetail, type DeskQueueItem, type DeskServiceOptions, type DeskUser } from './desk-service.js';
+export { DESK_QUEUES, type DeskQueue, type QueueCount } from './queues.js';
+export { REPEAT_WINDOW_DAYS, MAX_SIMILAR, type RepeatReason, type SimilarOrder } from './similar.js';
+export { MAX_SAVED_FILTERS, deleteSavedFilter, listSavedFilters, saveFilter, type SavedFilter } from './saved-filters.js';
+export type { DeskOrderView, DeskSearch, DeskSearchPage } from './search.js';

@@ -1,0 +1,74 @@
+/**
+ * The order desk's search over every order in the caller's scope: the work-order list's filters
+ * and full-text search (queries.ts listOrders, order-pages.ts: same indexes, same plans) plus an
+ * exact order number and the reporter's phone, with an opaque cursor for the next page.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/connection.js';
+import { workOrders } from '../../db/schema.js';
+import { maskPhone } from '../../logging/mask.js';
+import type { OrderFilter } from '../order-filter.js';
+import { canSee, type OrderScope } from '../scope.js';
+import { listOrders, TOTAL_CAP, toView, type OrderView } from '../queries.js';
+
+export interface DeskSearch extends Omit<OrderFilter, 'page' | 'callerPhone'> {
+  /** An order number (exact; the other filters are then ignored). */
+  readonly number?: string;
+  /** The reporter's phone (exact, digits). */
+  readonly phone?: string;
+  readonly cursor?: string;
+}
+
+/** A desk row: the order as the scope sees it, its phone masked when the viewer may not read phones. */
+export type DeskOrderView = OrderView & { readonly phoneMasked: boolean };
+
+export interface DeskSearchPage {
+  readonly items: DeskOrderView[];
+  readonly total: number;
+  readonly totalCapped: boolean;
+  readonly nextCursor: string | null;
+}
+
+export interface DeskReader {
+  readonly scope: OrderScope;
+  /** May read reporters' phone numbers in clear (and so search by them). */
+  readonly readsPhones: boolean;
+}
+
+/** The order view for a desk user: phones masked (138****5678) for those who may not read them. */
+export function deskView(view: OrderView, reader: DeskReader): DeskOrderView {
+  if (reader.readsPhones || view.callerPhone === null) return { ...view, phoneMasked: false };
+  return { ...view, callerPhone: maskPhone(view.callerPhone), phoneMasked: true };
+}
+
+/**
+ * The search cursor is the next page's number: the list's paging (order-pages.ts) walks its
+ * indexes in list order up to the page, and counts up to TOTAL_CAP, so pages stay within it.
+ */
+const pageOf = (cursor: string | undefined): number | null => {
+  if (cursor === undefined) return 1;
+  const m = /^p(\d{1,5})$/.exec(cursor);
+  return m ? Number(m[1]) : null;
+};
+
+/** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
+export function searchOrders(db: Db, reader: DeskReader, search: DeskSearch, now: number): DeskSearchPage | null {
+  const page = pageOf(search.cursor);
+  if (page === null) return null;
+  const { number, phone, cursor: _cursor, ...filter } = search;
+  const pageSize = filter.pageSize ?? 20;
+  if (number !== undefined) {
+    const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
+    // An order number names one order: the other filters do not apply to it.
+    const visible = row && canSee(reader.scope, row) ? [deskView(toView(row, reader.scope), reader)] : [];
+    return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null };
+  }
+  const found = listOrders(db, reader.scope, { ...filter, ...(phone !== undefined ? { callerPhone: phone } : {}), page, pageSize }, now);
+  const more = page * pageSize < found.total && page * pageSize < TOTAL_CAP;
+  return {
+    items: found.items.map((v) => deskView(v, reader)),
+    total: found.total,
+    totalCapped: found.totalCapped,
+    nextCursor: more ? `p${page + 1}` : null,
+  };
+}
