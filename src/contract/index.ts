@@ -160,7 +160,7 @@ export interface ServerToClientEvents extends ControlsServerEvents, MediaServerE
   'queue:delta': (d: LeadUpdate) => void;
   /** Telephony connection changes, for a banner. */
   'system:status': (s: { telephony: 'up' | 'down'; at: number }) => void;
-  /** Shift leads (and later the unit's handlers): deadline warnings, each raised once. */
+  /** Shift leads, the desks whose scope holds the order, the lead unit's handlers: deadline warnings, each raised once. */
   'workorder:deadline': (w: DeadlineWarning) => void;
 }
 

@@ -71,8 +71,11 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       io.to([DESK_ROOM, ...c.unitIds.map(deskUnitRoom)]).emit('desk:changed', { orderId: c.orderId, action: c.action, status: c.status, at: Date.now() });
     },
     'workorder.deadline': (w) => {
-      // Shift leads see every warning; the lead unit's handlers see their own (unit portal).
-      io.to(w.leadUnitId ? [LEADS_ROOM, unitRoom(w.leadUnitId)] : LEADS_ROOM).emit('workorder:deadline', w);
+      // Shift leads and the city's desk see every warning; the lead unit's handlers (unit portal)
+      // and the desk of a county whose subtree holds the unit see their own. A socket in several
+      // of these rooms gets it once.
+      const rooms = w.leadUnitId ? [LEADS_ROOM, DESK_ROOM, unitRoom(w.leadUnitId), deskUnitRoom(w.leadUnitId)] : [LEADS_ROOM, DESK_ROOM];
+      io.to(rooms).emit('workorder:deadline', w);
     },
     'queue.changed': (delta) => {
       leads.queueChanged(delta);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { Sunline } from '../../src/app.js';
-import type { DeskChange } from '../../src/contract/index.js';
+import type { DeadlineWarning, DeskChange } from '../../src/contract/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 type Cookies = { sunline_session: string };
@@ -173,4 +173,46 @@ t.test('desk:changed reaches the desks whose scope the order is in, and no one e
   ] as const) {
     t.match(await refusal(event, payload), { ok: false, error: { code: 'FORBIDDEN' } }, `${event} refused`);
   }
+});
+
+t.test("deadline warnings reach the desks of the order's scope, each once", async (t) => {
+  const app = await testApp(t);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+  t.teardown(() => sockets.forEach((s) => s.disconnect()));
+  const connect = async (username: string, role: 'dispatcher' | 'shift_lead', unitId?: string) => {
+    await app.users.create({ username, displayName: username, role, password: 'long enough password', ...(unitId ? { unitId } : {}) });
+    const { token } = (await app.users.login(username, 'long enough password'))!;
+    const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `sunline_session=${token}` } });
+    sockets.push(socket);
+    const got: number[] = [];
+    socket.on('workorder:deadline', (w: DeadlineWarning) => got.push(w.orderId));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect_error', reject);
+      socket.once('system:status', () => resolve());
+    });
+    return got;
+  };
+  const city = await connect('w-city', 'dispatcher');
+  const lead = await connect('w-lead', 'shift_lead');
+  const deqing = await connect('w-dq', 'dispatcher', 'dq-12345');
+  const wuxing = await connect('w-wx', 'dispatcher', 'wx-gov');
+  const warn = (orderId: number, leadUnitId: string | null): DeadlineWarning => ({
+    orderId,
+    number: `HZ-1-${orderId}`,
+    kind: 'overdue',
+    deadlineAt: 1,
+    leadUnitId,
+    at: 2,
+  });
+  app.events.emit('workorder.deadline', warn(1, 'dq-moganshan-gov'));
+  app.events.emit('workorder.deadline', warn(2, 'city-amr'));
+  app.events.emit('workorder.deadline', { ...warn(3, null), kind: 'dispatch_overdue' });
+  for (let i = 0; i < 100 && (city.length < 3 || lead.length < 3 || deqing.length < 1); i++) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 150));
+  t.same(city, [1, 2, 3], 'the city desk: all');
+  t.same(lead, [1, 2, 3], 'a shift lead (leads and desk rooms): each once');
+  t.same(deqing, [1], '德清: its township only');
+  t.same(wuxing, [], '吴兴: none');
 });
