@@ -1,15 +1,16 @@
 /**
- * The `sunline` command (bin/sunline.mjs loads this through tsx). Administrators run
- * `sunline config check` before saving, or CI runs it on a config change: same loader,
- * same messages as the running server.
+ * The `sunline` command (bin/sunline.mjs runs the built dist/cli.js, or this file through tsx
+ * in a source checkout). Administrators run `sunline config check` before saving, or CI runs
+ * it on a config change: same loader, same messages as the running server. `sunline users`
+ * manages accounts (cli/users-command.ts).
  */
 import path from 'node:path';
 import { CONFIG_FILES, CONFIG_KEYS, formatProblem, loadConfigDir, sortProblems } from './config/files/index.js';
+import { EnvError, loadEnv } from './config/env.js';
+import type { CliIo } from './cli/io.js';
+import { USERS_USAGE, usersCommand, type UsersCommandEnv } from './cli/users-command.js';
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export type { CliIo } from './cli/io.js';
 
 const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -21,16 +22,21 @@ const USAGE = `usage: sunline <command>
 commands:
   config check [DIR]   validate the configuration files in DIR (default ./config);
                        prints FILE:LINE:COL lines; exit 0 if valid, 1 if not
+${USERS_USAGE}
   help                 show this help`;
 
 /** Run the CLI with arguments (without node and script); resolves to the exit code. */
-export async function runCli(args: readonly string[], io: CliIo = defaultIo): Promise<number> {
+export async function runCli(args: readonly string[], io: CliIo = defaultIo, readStdin: () => Promise<string> = stdinText): Promise<number> {
   const [cmd, sub, ...rest] = args;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     io.out(USAGE);
     return 0;
   }
   if (cmd === 'config' && sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? 'config', io);
+  if (cmd === 'users') {
+    const env = usersEnv(io, readStdin);
+    return env ? usersCommand(args.slice(1), env, io) : 2;
+  }
   io.err(`sunline: unknown command "${args.join(' ')}"`);
   io.err(USAGE);
   return 2;
@@ -55,4 +61,27 @@ async function configCheck(dirArg: string, io: CliIo): Promise<number> {
   const w = res.warnings.length;
   io.out(`config OK in ${dir}: ${parts.join(', ')}${w ? `; ${w} warning${w === 1 ? '' : 's'}` : ''}`);
   return 0;
+}
+
+/** The database and configuration the server would use (the same SUNLINE_* variables). */
+function usersEnv(io: CliIo, readStdin: () => Promise<string>): UsersCommandEnv | null {
+  try {
+    const env = loadEnv();
+    return { dbFile: env.dbFile, configDir: env.configDir, readStdin };
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    io.err(`sunline: ${err.message}`);
+    return null;
+  }
+}
+
+async function stdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > 4096) break; // a password line, not a file
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

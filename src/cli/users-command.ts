@@ -1,0 +1,203 @@
+/**
+ * `sunline users …`: accounts from the command line, for the first administrator of a new
+ * install (there is nobody yet who could use a web page) and for scripted provisioning.
+ * Works on the server's database file (SUNLINE_DB_FILE, else SUNLINE_DATA_DIR/sunline.db, or
+ * `--db FILE`), also while the server runs: a disabled account or a changed password ends the
+ * account's sessions, which the running server notices (users-service.ts, data_version).
+ * Passwords are read from stdin (`--password-stdin`) or generated and printed once; never
+ * taken as an argument (it would end up in the shell history and `ps`).
+ */
+import { randomInt } from 'node:crypto';
+import { USER_ROLES, type UserRole } from '../db/schema.js';
+import { openDb } from '../db/connection.js';
+import { loadConfigDir } from '../config/files/index.js';
+import { UsersService } from '../users/index.js';
+import { checkPassword } from '../users/password-policy.js';
+import type { CliIo } from './io.js';
+
+export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin]
+                       create an account (ROLE: ${USER_ROLES.filter((r) => r !== 'citizen').join(', ')});
+                       UNIT (an id from org.yaml) for unit handlers and county staff
+  users passwd USERNAME [--password-stdin]
+                       set a new password; the account's sessions end
+  users disable USERNAME | users enable USERNAME
+                       lock an account out (its sessions end) or let it in again
+  users list           the accounts (username, role, unit, disabled)
+  (users commands take --db FILE and --config DIR; without --password-stdin a random
+   password is generated and printed once)`;
+
+export interface UsersCommandEnv {
+  /** The database file (from SUNLINE_DB_FILE / SUNLINE_DATA_DIR unless --db). */
+  readonly dbFile: string;
+  /** The configuration folder, for checking --unit against org.yaml (unless --config). */
+  readonly configDir: string;
+  /** The password given on stdin (first line), read only when --password-stdin is given. */
+  readonly readStdin: () => Promise<string>;
+}
+
+const ROLES_FOR_CLI = USER_ROLES.filter((r) => r !== 'citizen');
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** No 0/O, 1/l/I: a generated password is read off a screen and typed. */
+const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly positional: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--role', '--name', '--unit', '--db', '--config']);
+const BOOLEAN_FLAGS = new Set(['--password-stdin']);
+
+function parse(args: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_FLAGS.has(a)) {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      flags.set(a, v);
+    } else if (BOOLEAN_FLAGS.has(a)) flags.set(a, true);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+const str = (p: Parsed, flag: string): string | undefined => {
+  const v = p.flags.get(flag);
+  return typeof v === 'string' ? v : undefined;
+};
+
+export function generatePassword(length = 16): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
+}
+
+/** Runs `users <args>`; resolves to the exit code (0 done, 1 refused, 2 usage). */
+export async function usersCommand(args: readonly string[], env: UsersCommandEnv, io: CliIo): Promise<number> {
+  let p: Parsed;
+  try {
+    p = parse(args);
+  } catch (err) {
+    io.err(`sunline users: ${(err as Error).message}`);
+    return 2;
+  }
+  const [verb, username, ...extra] = p.positional;
+  const arity: Record<string, number> = { add: 1, passwd: 1, disable: 1, enable: 1, list: 0 };
+  if (verb === undefined || !(verb in arity) || (arity[verb] === 1 ? username === undefined || extra.length > 0 : username !== undefined)) {
+    io.err(`sunline users: unknown or incomplete command "${args.join(' ')}"`);
+    io.err(USERS_USAGE);
+    return 2;
+  }
+  if (username !== undefined && !USERNAME.test(username)) {
+    io.err(`sunline users: "${username}" is not a valid username (letters, digits, . _ -; at most 64; starting with a letter or digit)`);
+    return 1;
+  }
+  const handle = openDb({ file: str(p, '--db') ?? env.dbFile });
+  try {
+    // A CLI process has no sessions of its own; the TTL does not matter here.
+    const users = new UsersService(handle.db, 60_000);
+    switch (verb) {
+      case 'list':
+        return list(users, io);
+      case 'add':
+        return await add(users, username!, p, env, io);
+      case 'passwd':
+        return await passwd(users, username!, p, env, io);
+      default:
+        return enableOrDisable(users, username!, verb === 'disable', io);
+    }
+  } finally {
+    handle.close();
+  }
+}
+
+function list(users: UsersService, io: CliIo): number {
+  for (const u of users.list()) io.out([u.username, u.role, u.unitId ?? '-', u.disabled ? 'disabled' : 'active', u.displayName].join('\t'));
+  return 0;
+}
+
+async function password(username: string, p: Parsed, env: UsersCommandEnv, io: CliIo): Promise<{ value: string; generated: boolean } | null> {
+  if (p.flags.get('--password-stdin') !== true) return { value: generatePassword(), generated: true };
+  const value = (await env.readStdin()).split(/\r?\n/)[0] ?? '';
+  const problem = checkPassword(value, username);
+  if (problem) {
+    io.err(`sunline users: password refused: ${problem}`);
+    return null;
+  }
+  return { value, generated: false };
+}
+
+async function add(users: UsersService, username: string, p: Parsed, env: UsersCommandEnv, io: CliIo): Promise<number> {
+  const role = str(p, '--role');
+  if (!role || !(ROLES_FOR_CLI as readonly string[]).includes(role)) {
+    io.err(`sunline users: --role must be one of ${ROLES_FOR_CLI.join(', ')}`);
+    return 2;
+  }
+  const unitId = str(p, '--unit') ?? null;
+  if (role === 'unit_handler' && unitId === null) {
+    io.err('sunline users: a unit handler needs --unit (a unit id from org.yaml)');
+    return 1;
+  }
+  if (unitId !== null) {
+    const known = await unitIds(str(p, '--config') ?? env.configDir);
+    if (known === null) {
+      io.err(`sunline users: cannot check --unit: the configuration in ${str(p, '--config') ?? env.configDir} does not load (run sunline config check)`);
+      return 1;
+    }
+    if (!known.has(unitId)) {
+      io.err(`sunline users: unknown unit "${unitId}"; use the id of a unit in org.yaml`);
+      return 1;
+    }
+  }
+  if (users.byUsername(username)) {
+    io.err(`sunline users: "${username}" exists already (use users passwd / enable)`);
+    return 1;
+  }
+  const pw = await password(username, p, env, io);
+  if (!pw) return 1;
+  const name = str(p, '--name') ?? username;
+  if (name.length > 64) {
+    io.err('sunline users: --name is at most 64 characters');
+    return 1;
+  }
+  await users.create({ username, displayName: name, role: role as UserRole, unitId, password: pw.value });
+  io.out(`user ${username} (${role}${unitId ? `, ${unitId}` : ''}) created`);
+  if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
+  return 0;
+}
+
+async function passwd(users: UsersService, username: string, p: Parsed, env: UsersCommandEnv, io: CliIo): Promise<number> {
+  const u = users.byUsername(username);
+  if (!u) {
+    io.err(`sunline users: no user "${username}"`);
+    return 1;
+  }
+  const pw = await password(username, p, env, io);
+  if (!pw) return 1;
+  await users.changePassword(u.id, pw.value);
+  io.out(`password of ${username} changed; their sessions ended`);
+  if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
+  return 0;
+}
+
+function enableOrDisable(users: UsersService, username: string, disable: boolean, io: CliIo): number {
+  const u = users.byUsername(username);
+  if (!u) {
+    io.err(`sunline users: no user "${username}"`);
+    return 1;
+  }
+  if (disable) users.disable(u.id);
+  else users.enable(u.id);
+  io.out(disable ? `user ${username} disabled; their sessions ended` : `user ${username} enabled`);
+  return 0;
+}
+
+async function unitIds(configDir: string): Promise<Set<string> | null> {
+  const res = await loadConfigDir(configDir);
+  return res.ok ? new Set(res.config.org.units.map((u) => u.id)) : null;
+}
