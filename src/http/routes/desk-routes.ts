@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
 import { DESK_QUEUES, DESK_ROLES, deleteSavedFilter, listSavedFilters, saveFilter, type DeskService, type DeskUser } from '../../workorders/desk/index.js';
+import { consultationWorkbook } from '../../workorders/desk/consultation-xlsx.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 import { EventView, ListQuery, OrderView } from './workorders-routes.js';
@@ -164,6 +165,69 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       preHandler: desks,
     },
     async (req) => desk.returnsByUnit(userOf(req.user), req.query.days),
+  );
+
+  const ConsultationQuery = z.object({
+    day: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD')
+      .optional(),
+  });
+  const ConsultationItem = z.object({
+    kind: z.enum(['disputed_return', 'overdue', 'unsatisfied_again']),
+    orderId: z.number(),
+    number: z.string(),
+    subject: z.string().nullable(),
+    category: z.string().nullable(),
+    status: z.string(),
+    at: z.number(),
+    note: z.string().nullable(),
+    count: z.number(),
+  });
+  const consultation = (user: SessionUser | null, day: string | undefined) =>
+    desk.consultation(userOf(user), day) ?? Promise.reject(appError('VALIDATION_FAILED', `${day ?? ''} is not a date`));
+
+  app.get(
+    '/api/desk/consultation',
+    {
+      schema: {
+        tags,
+        description:
+          'The daily consultation list (每日会商) of a Beijing day (default yesterday): returns disputed by units, orders still being handled past their deadline at the end of the day, orders unsatisfied a second time or more — grouped by unit, within the caller’s scope.',
+        querystring: ConsultationQuery,
+        response: {
+          200: z.object({
+            day: z.string(),
+            from: z.number(),
+            to: z.number(),
+            totals: z.object({ disputed_return: z.number(), overdue: z.number(), unsatisfied_again: z.number() }),
+            units: z.array(z.object({ unitId: z.string(), items: z.array(ConsultationItem) })),
+          }),
+        },
+      },
+      preHandler: desks,
+    },
+    async (req) => consultation(req.user, req.query.day),
+  );
+
+  app.get(
+    '/api/desk/consultation.xlsx',
+    {
+      schema: {
+        tags,
+        description: 'The same list as an Excel workbook, one sheet per kind (lang: zh, the default, or en).',
+        querystring: ConsultationQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }),
+      },
+      preHandler: desks,
+    },
+    async (req, reply) => {
+      const list = await consultation(req.user, req.query.day);
+      const body = await consultationWorkbook(list, req.query.lang, (id) => desk.unitName(id));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="consultation-${list.day}.xlsx"`)
+        .send(body);
+    },
   );
 
   const Saved = z.object({ id: z.number(), name: z.string(), filter: z.record(z.string(), z.unknown()), createdAt: z.number() });

@@ -19,6 +19,7 @@ import { decodeCursor, queueCounts, queuePage, type DeskQueue, type QueueCount, 
 import { deskView, searchOrders, type DeskOrderView, type DeskReader, type DeskSearch, type DeskSearchPage } from './search.js';
 import { similarOrders, type SimilarOrder } from './similar.js';
 import { unitReturns, type UnitReturns } from './unit-returns.js';
+import { consultationList, dayBounds, yesterday, type ConsultationList } from './consultation.js';
 
 /** Who may use the desk. Agents take calls; unit handlers have their portal. */
 export const DESK_ROLES = ['dispatcher', 'shift_lead', 'admin'] as const satisfies readonly ActorRole[];
@@ -116,6 +117,18 @@ export class DeskService {
   returnsByUnit(user: DeskUser, days: number): { since: number; items: UnitReturns[] } {
     const since = this.now() - days * 86_400_000;
     return { since, items: unitReturns(this.o.db, this.reader(user).scope, since) };
+  }
+
+  /** The daily consultation list (每日会商) of a Beijing day (`YYYY-MM-DD`, default yesterday); null for a day that does not exist. */
+  consultation(user: DeskUser, day?: string): ConsultationList | null {
+    const d = day ?? yesterday(this.now());
+    const bounds = dayBounds(d);
+    return bounds && consultationList(this.o.db, this.reader(user).scope, d, bounds);
+  }
+
+  /** A unit's name from org.yaml (its id when it is no longer listed). */
+  unitName(unitId: string): string {
+    return this.o.org().units.find((u) => u.id === unitId)?.name ?? unitId;
   }
 
   private lastReturn(orderId: number, unitId: string | null): DeskQueueItem['lastReturn'] {

@@ -4,3 +4,4 @@ export { DESK_QUEUES, type DeskQueue, type QueueCount } from './queues.js';
 export { REPEAT_WINDOW_DAYS, MAX_SIMILAR, type RepeatReason, type SimilarOrder } from './similar.js';
 export { MAX_SAVED_FILTERS, deleteSavedFilter, listSavedFilters, saveFilter, type SavedFilter } from './saved-filters.js';
 export type { DeskOrderView, DeskSearch, DeskSearchPage } from './search.js';
+export { CONSULTATION_MAX_ROWS, type ConsultationItem, type ConsultationKind, type ConsultationList } from './consultation.js';
