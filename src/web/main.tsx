@@ -6,6 +6,7 @@ import { LoginPage } from './components/LoginPage.js';
 import { AgentPage } from './components/AgentPage.js';
 import { LeadPage } from './lead/LeadPage.js';
 import { UnitPortalPage } from './unit/UnitPortalPage.js';
+import { DESK_PATH, DeskPage } from './desk/DeskPage.js';
 import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import './styles.css';
 
@@ -14,6 +15,10 @@ export const LOOKUP_PATH = '/lookup';
 
 /** Each role gets its own page after login (the server checks every request anyway). */
 function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  // The order desk: a dispatcher's home; shift leads and admins open it at /desk from their page.
+  if (user.role === 'dispatcher') return <DeskPage user={user} onSignedOut={onSignedOut} />;
+  const desk = window.location.pathname.startsWith(DESK_PATH);
+  if ((user.role === 'shift_lead' || user.role === 'admin') && desk) return <DeskPage user={user} onSignedOut={onSignedOut} />;
   if (user.role === 'shift_lead' || user.role === 'admin') return <LeadPage user={user} onSignedOut={onSignedOut} />;
   if (user.role === 'unit_handler') return <UnitPortalPage user={user} onSignedOut={onSignedOut} />;
   return <AgentPage user={user} onSignedOut={onSignedOut} />;

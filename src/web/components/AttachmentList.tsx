@@ -25,3 +25,15 @@ export function AttachmentList({ orderId, files, empty, className, testId }: Pro
     </ul>
   );
 }
+
+/** The names of the files an event brought, after the event in a history. */
+export function EventFiles({ files, eventId, label }: { files: readonly Attachment[]; eventId: number; label: string }) {
+  const mine = files.filter((f) => f.eventId === eventId);
+  if (mine.length === 0) return null;
+  return (
+    <span className="muted">
+      {' '}
+      · {label}: {mine.map((f) => f.fileName).join('、')}
+    </span>
+  );
+}

@@ -61,6 +61,9 @@ export function LeadPage({ user, onSignedOut }: Props) {
         <h1>{t('lead.title')}</h1>
         <div className="who">
           <span data-testid="display-name">{user.displayName}</span>
+          <a href="/desk" data-testid="open-desk">
+            {t('desk.open')}
+          </a>
           <LangToggle />
           <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
             {t('signOut')}

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { HttpError, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { AttachmentList } from '../components/AttachmentList.js';
+import { AttachmentList, EventFiles } from '../components/AttachmentList.js';
 import { act, getOrder, listAttachments, upload, type Attachment, type OrderDetail, type UnitAction } from './api.js';
 
 type Mode = 'return' | 'extension' | 'reply' | 'attach';
@@ -106,7 +106,6 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
 
   if (!order) return error ? <p className="error">{error}</p> : null;
   const actions = actionsFor(order, user.unitId);
-  const filesOf = (eventId: number) => files.filter((f) => f.eventId === eventId);
 
   return (
     <div data-testid="order-panel" data-status={order.status} data-version={order.version}>
@@ -217,15 +216,7 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
             <time className="muted">{dateTime(e.at, lang)}</time> <strong>{t(`unit.event.${e.action}` as MessageKey) ?? e.action}</strong>
             {e.comment && <span> · {e.comment}</span>}
             {typeof e.data?.['text'] === 'string' && <span> · {e.data['text']}</span>}
-            {filesOf(e.id).length > 0 && (
-              <span className="muted">
-                {' '}
-                · {t('unit.detail.attachments')}:{' '}
-                {filesOf(e.id)
-                  .map((f) => f.fileName)
-                  .join('、')}
-              </span>
-            )}
+            <EventFiles files={files} eventId={e.id} label={t('unit.detail.attachments')} />
           </li>
         ))}
       </ol>
