@@ -31,6 +31,7 @@ import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
+import { withCsrfHeader } from './http/openapi-csrf.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
@@ -175,6 +176,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         },
       },
       transform: jsonSchemaTransform,
+      // Generated clients send the CSRF header (http/openapi-csrf.ts).
+      transformObject: (doc) => ('openapiObject' in doc ? withCsrfHeader(doc.openapiObject) : doc.swaggerObject),
     });
     await http.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
     installAuth(http, users);

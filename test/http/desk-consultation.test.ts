@@ -17,7 +17,7 @@ async function call(app: Sunline, cookies: Cookies, method: 'GET' | 'POST', url:
   const res = await app.http.inject({ method, url, cookies, ...(payload ? { payload } : {}) });
   return {
     status: res.statusCode,
-    body: res.headers['content-type']?.includes('json') ? (JSON.parse(res.body) as Record<string, any>) : {},
+    body: String(res.headers['content-type']).includes('json') ? (JSON.parse(res.body) as Record<string, any>) : {},
     raw: res.rawPayload,
     headers: res.headers,
   };
