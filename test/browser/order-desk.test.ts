@@ -177,6 +177,16 @@ t.test('order desk: online order 待派单 → dispatch → unit reply → revie
   await amr.getByText('市市场监管局').waitFor();
   t.match(await amr.textContent(), /市市场监管局\s*1\s*0\s*0\.0%/, 'one dispatched, none returned');
 
+  // 每日会商: yesterday had nothing; the workbook link downloads with the desk's session.
+  await desk.getByTestId('desk-view-consultation').click();
+  await desk.getByTestId('desk-consultation-totals').waitFor();
+  t.match(await desk.getByTestId('desk-consultation-totals').textContent(), /退回争议 0 · 超期未办结 0 · 多次不满意 0/);
+  const href = await desk.getByTestId('desk-consultation-xlsx').getAttribute('href');
+  t.match(href, /^\/api\/desk\/consultation\.xlsx\?day=\d{4}-\d{2}-\d{2}&lang=zh$/);
+  const xlsx = await desk.request.get(new URL(href!, desk.url()).toString());
+  t.equal(xlsx.status(), 200, 'the workbook downloads in the browser session');
+  t.match(xlsx.headers()['content-type'], /spreadsheetml/);
+
   await desk.getByTestId('lang-toggle').click();
   await desk.getByText('12345 Order desk').waitFor();
   t.pass('English toggle');

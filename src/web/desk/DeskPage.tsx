@@ -14,6 +14,7 @@ import { DeskOrderPage } from './DeskOrderPage.js';
 import { QueueList, QueueTabs } from './QueueList.js';
 import { SearchPanel } from './SearchPanel.js';
 import { UnitReturnsPanel } from './UnitReturnsPanel.js';
+import { ConsultationPanel } from './ConsultationPanel.js';
 import { useDeskSocket } from './useDeskSocket.js';
 import { useUnits } from './use-units.js';
 import './desk.css';
@@ -21,7 +22,7 @@ import './desk.css';
 /** The path of the desk for shift leads and admins (a dispatcher's home is the desk). */
 export const DESK_PATH = '/desk';
 
-type View = 'queues' | 'search' | 'returns';
+type View = 'queues' | 'search' | 'returns' | 'consultation';
 
 interface Props {
   user: User;
@@ -97,7 +98,7 @@ export function DeskPage({ user, onSignedOut }: Props) {
         </div>
       </header>
       <nav className="desk-views" role="tablist">
-        {(['queues', 'search', 'returns'] as const).map((v) => (
+        {(['queues', 'search', 'returns', 'consultation'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -129,6 +130,7 @@ export function DeskPage({ user, onSignedOut }: Props) {
             <SearchPanel units={units.list} unitName={units.name} readsPhones={!county} selected={selected} onOpen={setSelected} refresh={tick.lists} />
           )}
           {view === 'returns' && <UnitReturnsPanel unitName={units.name} refresh={tick.lists} />}
+          {view === 'consultation' && <ConsultationPanel unitName={units.name} onOpen={setSelected} refresh={tick.lists} />}
         </section>
         <section className="card desk-detail">
           {selected === null ? (

@@ -84,6 +84,26 @@ export interface UnitReturns {
 }
 
 /** The search's query parameters as sent (and as a saved filter stores them): strings only. */
+export type ConsultationKind = 'disputed_return' | 'overdue' | 'unsatisfied_again';
+export interface ConsultationItem {
+  kind: ConsultationKind;
+  orderId: number;
+  number: string;
+  subject: string | null;
+  category: string | null;
+  status: string;
+  at: number;
+  note: string | null;
+  count: number;
+}
+export interface Consultation {
+  day: string;
+  from: number;
+  to: number;
+  totals: Record<ConsultationKind, number>;
+  units: { unitId: string; items: ConsultationItem[] }[];
+}
+
 export type SearchParams = Record<string, string | string[]>;
 
 export interface SearchPage {
@@ -123,6 +143,7 @@ export const similarOrders = (id: number) => call<{ items: SimilarOrder[] }>('GE
 export const orderSuggestion = (id: number) => call<Suggestion>('GET', `/api/desk/orders/${id}/suggestion`);
 export const unitReturns = (days: number) => call<{ since: number; items: UnitReturns[] }>('GET', `/api/desk/units/returns?days=${days}`);
 
+export const consultation = (day: string) => call<Consultation>('GET', `/api/desk/consultation?day=${encodeURIComponent(day)}`);
 export const savedFilters = () => call<{ items: SavedFilter[] }>('GET', '/api/desk/filters').then((r) => r.items);
 export const saveFilter = (name: string, filter: SearchParams) => call<SavedFilter>('POST', '/api/desk/filters', { name, filter });
 export const deleteFilter = (id: number) => call<void>('DELETE', `/api/desk/filters/${id}`);
