@@ -186,7 +186,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config });
-    await http.register(adminUsersRoutes, { users });
+    await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(queueStatsRoutes, { stats: queueStats });

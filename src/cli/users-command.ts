@@ -7,12 +7,11 @@
  * Passwords are read from stdin (`--password-stdin`) or generated and printed once; never
  * taken as an argument (it would end up in the shell history and `ps`).
  */
-import { randomInt } from 'node:crypto';
 import { USER_ROLES, type UserRole } from '../db/schema.js';
 import { openDb } from '../db/connection.js';
 import { loadConfigDir } from '../config/files/index.js';
 import { UsersService } from '../users/index.js';
-import { checkPassword } from '../users/password-policy.js';
+import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
 
 export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin]
@@ -36,9 +35,6 @@ export interface UsersCommandEnv {
 }
 
 const ROLES_FOR_CLI = USER_ROLES.filter((r) => r !== 'citizen');
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** No 0/O, 1/l/I: a generated password is read off a screen and typed. */
-const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 class UsageError extends Error {}
 
@@ -71,11 +67,7 @@ const str = (p: Parsed, flag: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-export function generatePassword(length = 16): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
-  return out;
-}
+export { generatePassword };
 
 /** Runs `users <args>`; resolves to the exit code (0 done, 1 refused, 2 usage). */
 export async function usersCommand(args: readonly string[], env: UsersCommandEnv, io: CliIo): Promise<number> {

@@ -20,6 +20,13 @@ export interface NewUser {
   unitId?: string | null;
 }
 
+/** What an administrator may change of an account (undefined: unchanged; unitId null: none). */
+export interface AccountPatch {
+  readonly displayName?: string;
+  readonly role?: UserRole;
+  readonly unitId?: string | null;
+}
+
 const SYSTEM_USERNAME = '_system';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -87,6 +94,41 @@ export class UsersService {
     this.sessionCache.revokeUser(row.id);
     this.sessionsEnded();
     return toSessionUser(row);
+  }
+
+  /**
+   * Changes an account's name, role or unit. A changed role or unit ends the account's sessions
+   * (what they were allowed to see has changed); a changed name only refreshes them. Returns the
+   * account as it is now, or undefined for an unknown user.
+   */
+  update(userId: number, patch: AccountPatch): (SessionUser & { readonly disabled: boolean }) | undefined {
+    const result = this.db.transaction((tx) => {
+      const before = tx.select().from(users).where(eq(users.id, userId)).get();
+      if (!before) return undefined;
+      const row = tx
+        .update(users)
+        .set({
+          displayName: patch.displayName ?? before.displayName,
+          role: patch.role ?? before.role,
+          unitId: patch.unitId === undefined ? before.unitId : patch.unitId,
+        })
+        .where(eq(users.id, userId))
+        .returning()
+        .get();
+      const scopeChanged = row.role !== before.role || row.unitId !== before.unitId;
+      if (scopeChanged) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+      return { row, scopeChanged };
+    });
+    if (!result) return undefined;
+    this.sessionCache.revokeUser(userId);
+    if (result.scopeChanged) this.sessionsEnded();
+    return { ...toSessionUser(result.row), disabled: result.row.disabled };
+  }
+
+  /** An account by id (disabled ones included), or undefined. */
+  byId(userId: number): (SessionUser & { readonly disabled: boolean }) | undefined {
+    const row = this.db.select().from(users).where(eq(users.id, userId)).get();
+    return row && { ...toSessionUser(row), disabled: row.disabled };
   }
 
   /**

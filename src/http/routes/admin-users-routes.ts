@@ -1,52 +1,206 @@
 /**
- * Administrators disable and enable accounts (the minimum of issue 11's administration). A
- * disabled account cannot log in, and every session of it ends at once: its requests are
- * refused and its open sockets are closed (realtime/session-watch.ts).
+ * Account administration (issue 11 item 1): administrators list, create and edit accounts,
+ * reset passwords, disable and enable them; administrators and shift leads lift a login lock.
+ * A disabled account cannot log in, and every session of it ends at once: its requests are
+ * refused and its open sockets are closed (realtime/session-watch.ts); so does a changed role
+ * or unit, or a reset password. Passwords are never returned, except one generated here, once.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { USER_ROLES, type UserRole } from '../../db/schema.js';
+import { AccountError } from '../../users/account-errors.js';
+import { checkAccountUnit, type UnitLookup } from '../../users/account-rules.js';
 import type { UsersService } from '../../users/index.js';
+import { checkPassword, generatePassword, PASSWORD_MAX_LENGTH, USERNAME_PATTERN } from '../../users/password-policy.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 const Params = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+/** Citizens sign in through the public pages, never through an administrator. */
+const STAFF_ROLES = USER_ROLES.filter((r): r is Exclude<UserRole, 'citizen'> => r !== 'citizen');
+const StaffRole = z.enum(STAFF_ROLES as [Exclude<UserRole, 'citizen'>, ...Exclude<UserRole, 'citizen'>[]]);
+const DisplayName = z.string().trim().min(1).max(64);
+const UnitId = z.string().min(1).max(64).nullable();
+const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 
-export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async (app, opts) => {
-  app.addHook('onRequest', requireRole('admin'));
+const Account = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+  unitId: z.string().nullable(),
+  disabled: z.boolean(),
+  /** Milliseconds until the login lock ends; 0 when not locked. */
+  lockedForMs: z.number(),
+});
+const GeneratedPassword = z.object({ password: z.string().nullable().describe('the generated password, shown once; null when one was given') });
+
+export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit: UnitLookup }> = async (app, opts) => {
+  const { users } = opts;
 
   /** The platform's own account (the actor of automatic changes) is not an account to manage. */
   const target = (id: number) => {
-    if (!opts.users.exists(id) || id === opts.users.systemUser().id) throw appError('NOT_FOUND', `user ${id} not found`);
-    return id;
+    const u = users.byId(id);
+    if (!u || id === users.systemUser().id) throw appError('NOT_FOUND', `user ${id} not found`);
+    return u;
+  };
+  const view = (u: NonNullable<ReturnType<UsersService['byId']>>): z.infer<typeof Account> => ({
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId,
+    disabled: u.disabled,
+    lockedForMs: users.loginThrottle.lockedFor(u.username),
+  });
+  /** The given password checked against the policy, or a generated one. */
+  const passwordFor = (username: string, given: string | undefined) => {
+    if (given === undefined) return { value: generatePassword(), generated: true };
+    const problem = checkPassword(given, username);
+    if (problem) throw new AccountError('PASSWORD_REFUSED', `password refused: ${problem}`);
+    return { value: given, generated: false };
   };
 
+  // Shift leads may lift a lock too (issue 11: "the lead/admin able to unlock").
   app.post(
-    '/api/admin/users/:id/disable',
+    '/api/admin/users/:id/unlock',
     {
       schema: {
         tags: ['admin'],
-        description:
-          'Disable an account: it can no longer log in, and all its sessions end (open consoles are disconnected). An administrator cannot disable their own account.',
+        description: 'Lift the login lock of an account after repeated failed logins (administrators and shift leads).',
         params: Params,
       },
+      preHandler: requireRole('admin', 'shift_lead'),
     },
     async (req, reply) => {
-      const id = target(req.params.id);
-      if (id === req.user!.id) throw appError('VALIDATION_FAILED', 'an administrator cannot disable their own account');
-      opts.users.disable(id);
-      req.log.info({ adminId: req.user!.id, userId: id }, 'user disabled');
+      const u = target(req.params.id);
+      users.loginThrottle.unlock(u.username);
+      req.log.info({ actorId: req.user!.id, userId: u.id }, 'login lock lifted');
       return reply.status(204).send();
     },
   );
 
-  app.post(
-    '/api/admin/users/:id/enable',
-    { schema: { tags: ['admin'], description: 'Let a disabled account log in again (its old sessions stay ended).', params: Params } },
-    async (req, reply) => {
-      const id = target(req.params.id);
-      opts.users.enable(id);
-      req.log.info({ adminId: req.user!.id, userId: id }, 'user enabled');
-      return reply.status(204).send();
-    },
-  );
+  const adminOnly: FastifyPluginAsyncZod = async (admin) => {
+    admin.addHook('onRequest', requireRole('admin'));
+
+    admin.get(
+      '/api/admin/users',
+      {
+        schema: {
+          tags: ['admin'],
+          description: 'Every account (not the platform’s own), by username; no password hashes.',
+          response: { 200: z.object({ users: z.array(Account) }) },
+        },
+      },
+      async () => ({ users: users.list().map(view) }),
+    );
+
+    admin.post(
+      '/api/admin/users',
+      {
+        schema: {
+          tags: ['admin'],
+          description:
+            'Create an account. A unit handler needs unitId (a unit of org.yaml); a dispatcher may carry a county sub-platform; other roles carry none. Without a password one is generated and returned once.',
+          body: z
+            .object({
+              username: z.string().regex(USERNAME_PATTERN, 'letters, digits, . _ -; at most 64; starting with a letter or digit'),
+              displayName: DisplayName,
+              role: StaffRole,
+              unitId: UnitId.optional(),
+              password: Password.optional(),
+            })
+            .strict(),
+          response: { 201: z.object({ user: Account }).merge(GeneratedPassword) },
+        },
+      },
+      async (req, reply) => {
+        const b = req.body;
+        const unitId = checkAccountUnit(b.role, b.unitId ?? null, opts.unit);
+        if (users.byUsername(b.username)) throw new AccountError('USERNAME_TAKEN', `"${b.username}" exists already`);
+        const pw = passwordFor(b.username, b.password);
+        const created = await users.create({ username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value });
+        req.log.info({ actorId: req.user!.id, userId: created.id, role: b.role }, 'user created');
+        return reply.status(201).send({ user: view(target(created.id)), password: pw.generated ? pw.value : null });
+      },
+    );
+
+    admin.patch(
+      '/api/admin/users/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          description: 'Change an account’s name, role or unit. A changed role or unit ends all its sessions. An administrator cannot change their own role.',
+          params: Params,
+          body: z
+            .object({ displayName: DisplayName.optional(), role: StaffRole.optional(), unitId: UnitId.optional() })
+            .strict()
+            .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
+          response: { 200: z.object({ user: Account }) },
+        },
+      },
+      async (req) => {
+        const u = target(req.params.id);
+        const role = req.body.role ?? u.role;
+        if (u.id === req.user!.id && role !== 'admin') throw new AccountError('SELF_CHANGE');
+        // A role change without a unit keeps the unit only where the new role may carry it.
+        const unitId = checkAccountUnit(role, req.body.unitId === undefined ? u.unitId : req.body.unitId, opts.unit);
+        const updated = users.update(u.id, { displayName: req.body.displayName, role, unitId })!;
+        req.log.info({ actorId: req.user!.id, userId: u.id, role }, 'user changed');
+        return { user: view(updated) };
+      },
+    );
+
+    admin.post(
+      '/api/admin/users/:id/password',
+      {
+        schema: {
+          tags: ['admin'],
+          description: 'Reset an account’s password (all its sessions end, its login lock is lifted). Without a password one is generated and returned once.',
+          params: Params,
+          body: z.object({ password: Password.optional() }).strict().nullish(),
+          response: { 200: GeneratedPassword },
+        },
+      },
+      async (req) => {
+        const u = target(req.params.id);
+        const pw = passwordFor(u.username, req.body?.password);
+        await users.changePassword(u.id, pw.value);
+        users.loginThrottle.unlock(u.username);
+        req.log.info({ actorId: req.user!.id, userId: u.id }, 'password reset; sessions ended');
+        return { password: pw.generated ? pw.value : null };
+      },
+    );
+
+    admin.post(
+      '/api/admin/users/:id/disable',
+      {
+        schema: {
+          tags: ['admin'],
+          description:
+            'Disable an account: it can no longer log in, and all its sessions end (open consoles are disconnected). An administrator cannot disable their own account.',
+          params: Params,
+        },
+      },
+      async (req, reply) => {
+        const u = target(req.params.id);
+        if (u.id === req.user!.id) throw new AccountError('SELF_CHANGE');
+        users.disable(u.id);
+        req.log.info({ actorId: req.user!.id, userId: u.id }, 'user disabled');
+        return reply.status(204).send();
+      },
+    );
+
+    admin.post(
+      '/api/admin/users/:id/enable',
+      { schema: { tags: ['admin'], description: 'Let a disabled account log in again (its old sessions stay ended).', params: Params } },
+      async (req, reply) => {
+        const u = target(req.params.id);
+        users.enable(u.id);
+        req.log.info({ actorId: req.user!.id, userId: u.id }, 'user enabled');
+        return reply.status(204).send();
+      },
+    );
+  };
+  await app.register(adminOnly);
 };
