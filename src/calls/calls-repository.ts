@@ -12,6 +12,7 @@ import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from
 export type CallEventType =
   | 'entered'
   | 'greeted'
+  | 'closed'
   | 'queued'
   | 'offered'
   | 'answered'
@@ -154,6 +155,19 @@ export class CallsRepository {
         { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
         actor,
       );
+    });
+  }
+
+  /**
+   * The line was closed (ivr.yaml `hours.outsideHours: hangup`) and the call ended after the
+   * closed prompt: outcome `closed` (not an abandon: nobody was offered it), and its order a
+   * missed call with a callback duty, in one transaction.
+   */
+  closedLine(callId: string, orderId: number, at: number, actor: Actor): void {
+    this.orders.transaction((tx) => {
+      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'closed' }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'hung_up', at, null, { reason: 'closed' });
+      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'called outside office hours; the call ended after the closed prompt' }, actor);
     });
   }
 

@@ -7,16 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { hotlineFor } from '../config/files/index.js';
 import type { InboundChannel } from '../telephony/switchboard.js';
+import { deadlineConfigFrom } from '../workorders/deadlines/scheduler.js';
 import type { CallContext } from './call-context.js';
 import { waitingView } from './call-views.js';
 import type { FrontDoorWatchdog } from './front-door-watchdog.js';
 import type { LiveCall, NewLiveCall } from './live-calls.js';
+import { frontDoorPlan } from './office-hours.js';
 
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
 
 export class FrontDoor {
   private closing = false;
+  /** calendar.yaml's WorkCalendar, rebuilt only when the file changed. */
+  private readonly calendar = deadlineConfigFrom(() => this.o.config.current());
 
   constructor(
     private readonly o: CallContext,
@@ -43,14 +47,26 @@ export class FrontDoor {
     try {
       await sw.answer(ch.channelId);
       watchdog.progress(call.callId);
-      const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
-      const played = await sw.playFirst(
-        ch.channelId,
-        prompts.filter((p): p is string => !!p),
-      );
-      if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
-      watchdog.progress(call.callId);
-      this.o.repo.event(call.callId, 'greeted', this.o.now(), null, { played });
+      const plan = frontDoorPlan(cfg.ivr, this.calendar().calendar, this.o.now());
+      if (!plan.open) {
+        // Outside hours: the closed prompt instead of the greeting, then the queue or the end.
+        const played = plan.closedPrompt ? await sw.playFirst(ch.channelId, [plan.closedPrompt]) : false;
+        if (!live.get(call.callId) || this.closing) return;
+        watchdog.progress(call.callId);
+        this.o.repo.event(call.callId, 'closed', this.o.now(), null, { prompt: plan.closedPrompt ?? null, played, then: plan.then });
+        if (plan.then === 'hangup') return await this.endClosed(call);
+      } else {
+        if (plan.before.length > 0) await sw.playFirst(ch.channelId, plan.before); // the holiday announcement
+        if (!live.get(call.callId) || this.closing) return;
+        const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
+        const played = await sw.playFirst(
+          ch.channelId,
+          prompts.filter((p): p is string => !!p),
+        );
+        if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
+        watchdog.progress(call.callId);
+        this.o.repo.event(call.callId, 'greeted', this.o.now(), null, plan.before.length > 0 ? { played, announced: plan.before } : { played });
+      }
     } catch (err) {
       if (!live.get(call.callId)) return;
       this.o.log.warn({ err, callId: call.callId }, 'greeting failed; queueing anyway');
@@ -65,6 +81,22 @@ export class FrontDoor {
       this.o.log.warn({ err, callId: call.callId }, 'caller not queued over ARI; sending it on over AMI');
       await watchdog.sendOn(call, 'front_door_failed');
     }
+  }
+
+  /**
+   * `hours.outsideHours: hangup`: the call ends after the closed prompt — recorded with the
+   * outcome `closed` and its order a missed call with a callback duty (the citizen called and
+   * nobody took it), then the channel hung up. Removed from the live calls first, so that the
+   * hang-up is not also counted as an abandon.
+   */
+  private async endClosed(call: LiveCall): Promise<void> {
+    const at = this.o.now();
+    this.o.live.remove(call);
+    this.o.repo.closedLine(call.callId, call.orderId, at, this.o.systemActor);
+    this.o.log.info({ callId: call.callId }, 'call ended outside hours');
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId: null, at, reason: 'closed' });
+    this.o.events.emit('queue.changed', { at, removeWaiting: [call.callId] });
+    await this.o.switchboard.hangup(call.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: call.callId }, 'closed-line hang-up failed'));
   }
 
   /** Records a new call (and its draft order) and tracks it live. */

@@ -35,7 +35,7 @@ t.test('a valid set is typed, defaulted and deep-frozen', async (t) => {
   if (!r.ok) return t.fail(lines(r).join('\n'));
   t.equal(r.config.numbers.numbers[0]?.priorityBoost, 0, 'priorityBoost defaults to 0');
   t.equal(r.config.numbers.numbers[1]?.priorityBoost, 5);
-  t.strictSame(r.config.ivr.hours, { mode: 'always', timezone: 'Asia/Shanghai', schedule: [] });
+  t.strictSame(r.config.ivr.hours, { mode: 'always', timezone: 'Asia/Shanghai', schedule: [], outsideHours: 'queue' });
   t.strictSame(r.config.ivr.holidays, { mode: 'normal' });
   t.equal(r.config.ivr.survey.timeoutSeconds, 10);
   t.ok(Object.isFrozen(r.config));

@@ -30,6 +30,8 @@ const HoursSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, 'unknown time zone; use an IANA name such as "Asia/Shanghai"').default('Asia/Shanghai'),
   schedule: z.array(RangeSchema).default([]),
   closedPrompt: soundName.optional(),
+  /** Outside the schedule, after closedPrompt: still queue the caller (the safe default) or end the call. */
+  outsideHours: z.enum(['queue', 'hangup']).default('queue'),
 });
 
 const HolidaysSchema = z.strictObject({

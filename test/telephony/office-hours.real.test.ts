@@ -1,0 +1,141 @@
+/**
+ * Office hours at the front door against a real Asterisk + sipp, with the call path's clock
+ * faked to a Saturday night: the caller hears ivr.yaml's closedPrompt (seen as Asterisk's own
+ * PlaybackStarted, through an ARI observer subscribed to everything) instead of the greeting,
+ * then is queued (`outsideHours: queue`) or the call ends (`hangup`) as a `closed` call with a
+ * missed-call order.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import WebSocket from 'ws';
+import { placeCall } from '../../tools/sipp.js';
+import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
+import type { ScreenPop } from '../../src/contract/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
+
+const CLOSED = 'sunline/survey-thanks'; // any installed sound other than the greetings
+const HOLIDAY = 'sunline/survey'; // likewise, for the holiday announcement
+const SATURDAY_NIGHT = Date.parse('2026-12-05T22:00:00+08:00');
+
+function ivrYaml(outsideHours: 'queue' | 'hangup'): string {
+  return `greeting:
+  default: sunline/greeting-default
+hours:
+  mode: schedule
+  timezone: Asia/Shanghai
+  schedule:
+    - days: [mon, tue, wed, thu, fri]
+      from: "08:00"
+      to: "20:00"
+  closedPrompt: ${CLOSED}
+  outsideHours: ${outsideHours}
+survey:
+  enabled: false
+`;
+}
+
+/** Every sound Asterisk starts playing, on any channel (subscribeAll). */
+async function playbacks(t: { teardown(fn: () => unknown): void }, a: AsteriskSandbox): Promise<string[]> {
+  const seen: string[] = [];
+  const url = `${a.ari.url.replace(/^http/, 'ws')}/ari/events?app=office-hours-observer&subscribeAll=true`;
+  const ws = new WebSocket(url, { headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` } });
+  t.teardown(() => ws.close());
+  ws.on('message', (data: Buffer) => {
+    const e = JSON.parse(data.toString()) as { type: string; playback?: { media_uri: string } };
+    if (e.type === 'PlaybackStarted' && e.playback) seen.push(e.playback.media_uri);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return seen;
+}
+
+t.test('outside office hours: the closed prompt, then queued or ended per ivr.yaml', async (t) => {
+  const asterisk = await sandbox(t);
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-hours-'));
+  t.teardown(() => fs.rmSync(configDir, { recursive: true, force: true }));
+  for (const f of fs.readdirSync('config')) if (f.endsWith('.yaml')) fs.copyFileSync(path.join('config', f), path.join(configDir, f));
+  fs.writeFileSync(path.join(configDir, 'ivr.yaml'), ivrYaml('queue'));
+  const app = await server(t, asterisk, { SUNLINE_CONFIG_DIR: configDir });
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  const center = app.calls.center!;
+  Object.assign(center.ctx, { now: () => SATURDAY_NIGHT }); // the call path's clock
+  const seen = await playbacks(t, asterisk);
+  const agent = await consoleFor(t, app, 'agent-h', 'agent');
+  await command(agent.socket, 'agent:login', {});
+  const sql = app.db.sqlite;
+  const eventsOf = (callId: string) =>
+    (sql.prepare('select type, data from call_events where call_id = ? order by id').all(callId) as { type: string; data: string | null }[]).map((r) => ({
+      type: r.type,
+      data: r.data === null ? null : (JSON.parse(r.data) as unknown),
+    }));
+
+  await t.test('outsideHours: queue — closed prompt instead of the greeting, then offered to the agent', async (t) => {
+    seen.length = 0;
+    const offered = next(agent.socket, 'call:offered', () => true, 40_000);
+    const call = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900007777', holdMs: 40_000 });
+    t.teardown(() => call.kill());
+    const pop = (await offered) as ScreenPop;
+    t.same(seen, [`sound:${CLOSED}`], 'the caller heard the closed prompt and no greeting');
+    const types = eventsOf(pop.callId).map((e) => e.type);
+    t.same(types.slice(0, 2), ['entered', 'closed'], 'no greeting');
+    t.ok(types.includes('queued'), `then queued (${types.join(', ')})`);
+    t.match(eventsOf(pop.callId)[1]?.data, { prompt: CLOSED, played: true, then: 'queue' });
+    call.kill();
+  });
+
+  await t.test('outsideHours: hangup — closed prompt, then the call ends as closed with a missed-call order', async (t) => {
+    fs.writeFileSync(path.join(configDir, 'ivr.yaml'), ivrYaml('hangup'));
+    t.match(await app.config.reload(), { ok: true });
+    t.equal(app.config.current().ivr.hours.outsideHours, 'hangup');
+    seen.length = 0;
+    const before = Date.now();
+    const call = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900008888', holdMs: 40_000 });
+    t.teardown(() => call.kill());
+    const result = await call.done;
+    t.ok(Date.now() - before < 25_000, `the server ended the call (${result.outcome})`);
+    t.same(seen, [`sound:${CLOSED}`], 'the caller heard the closed prompt and no greeting');
+    const row = await until(
+      'call recorded as closed',
+      () =>
+        sql.prepare("select id, outcome, state from calls where caller_phone = '13900008888'").get() as
+          { id: string; outcome: string; state: string } | undefined,
+    );
+    t.match(row, { outcome: 'closed', state: 'ended' });
+    t.same(
+      eventsOf(row.id).map((e) => e.type),
+      ['entered', 'closed', 'hung_up'],
+      'ended by us: no abandon on top',
+    );
+    const orderId = (sql.prepare('select id from work_orders where call_id = ?').get(row.id) as { id: number }).id;
+    const order = new WorkOrdersService(app.db.db).get(orderId);
+    t.equal(order.status, 'missed_call', 'a missed-call order: someone calls back');
+  });
+
+  await t.test('holidays.mode: announce — on 国庆节 the holiday prompt, then the greeting', async (t) => {
+    fs.writeFileSync(
+      path.join(configDir, 'ivr.yaml'),
+      `greeting:\n  default: sunline/greeting-default\nholidays:\n  mode: announce\n  prompt: ${HOLIDAY}\nsurvey:\n  enabled: false\n`,
+    );
+    t.match(await app.config.reload(), { ok: true });
+    Object.assign(center.ctx, { now: () => Date.parse('2026-10-01T03:00:00+08:00') });
+    seen.length = 0;
+    const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13900009999', holdMs: 40_000 });
+    t.teardown(() => call.kill());
+    const row = await until(
+      'call greeted',
+      () => {
+        const c = sql.prepare("select id from calls where caller_phone = '13900009999'").get() as { id: string } | undefined;
+        return c && eventsOf(c.id).some((e) => e.type === 'greeted') ? c : undefined;
+      },
+      30_000,
+    );
+    t.same(seen, [`sound:${HOLIDAY}`, 'sound:sunline/greeting-12315'], 'the holiday announcement, then the hotline greeting');
+    t.match(eventsOf(row.id).find((e) => e.type === 'greeted')?.data, { played: true, announced: [HOLIDAY] });
+    call.kill();
+  });
+});
