@@ -5,7 +5,8 @@
  * `--db FILE`), also while the server runs: a disabled account or a changed password ends the
  * account's sessions, which the running server notices (users-service.ts, data_version).
  * Passwords are read from stdin (`--password-stdin`) or generated and printed once; never
- * taken as an argument (it would end up in the shell history and `ps`).
+ * taken as an argument (it would end up in the shell history and `ps`). Every change is written
+ * to the audit log (users/admin-audit.ts) with the platform's own account as the actor, via 'cli'.
  */
 import { USER_ROLES, type UserRole } from '../db/schema.js';
 import { openDb } from '../db/connection.js';
@@ -157,7 +158,7 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
     io.err('sunline users: --name is at most 64 characters');
     return 1;
   }
-  await users.create({ username, displayName: name, role: role as UserRole, unitId, password: pw.value });
+  await users.create({ username, displayName: name, role: role as UserRole, unitId, password: pw.value }, cliAudit(users, { passwordGenerated: pw.generated }));
   io.out(`user ${username} (${role}${unitId ? `, ${unitId}` : ''}) created`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
   return 0;
@@ -171,7 +172,7 @@ async function passwd(users: UsersService, username: string, p: Parsed, env: Use
   }
   const pw = await password(username, p, env, io);
   if (!pw) return 1;
-  await users.changePassword(u.id, pw.value);
+  await users.changePassword(u.id, pw.value, undefined, cliAudit(users, { passwordGenerated: pw.generated }));
   io.out(`password of ${username} changed; their sessions ended`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
   return 0;
@@ -183,11 +184,14 @@ function enableOrDisable(users: UsersService, username: string, disable: boolean
     io.err(`sunline users: no user "${username}"`);
     return 1;
   }
-  if (disable) users.disable(u.id);
-  else users.enable(u.id);
+  if (disable) users.disable(u.id, cliAudit(users));
+  else users.enable(u.id, cliAudit(users));
   io.out(disable ? `user ${username} disabled; their sessions ended` : `user ${username} enabled`);
   return 0;
 }
+
+/** The CLI's changes are audited like an administrator's, with the platform's own account as the actor. */
+const cliAudit = (users: UsersService, details: Record<string, unknown> = {}) => ({ actorId: users.systemUser().id, details: { via: 'cli', ...details } });
 
 async function unitIds(configDir: string): Promise<Set<string> | null> {
   const res = await loadConfigDir(configDir);

@@ -14,7 +14,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { CALL_STATES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
+import { ADMIN_AUDIT_ACTIONS, CALL_STATES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
 
 const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 /** Milliseconds since the epoch, read as a JS number (exact up to 2^53). */
@@ -254,6 +254,21 @@ export const deskSavedFilters = pgTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [uniqueIndex('desk_saved_filters_user_name_uq').on(t.userId, t.name)],
+);
+
+export const adminAudit = pgTable(
+  'admin_audit',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    at: ms('at').notNull(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    action: text('action', { enum: ADMIN_AUDIT_ACTIONS }).notNull(),
+    targetUserId: integer('target_user_id').references(() => users.id),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('admin_audit_target_idx').on(t.targetUserId, t.id)],
 );
 
 export const counters = pgTable('counters', {

@@ -288,6 +288,29 @@ export const deskSavedFilters = sqliteTable(
   (t) => [uniqueIndex('desk_saved_filters_user_name_uq').on(t.userId, t.name)],
 );
 
+/** What an administrator (or the CLI, as the platform's own account) did to an account. */
+export const ADMIN_AUDIT_ACTIONS = ['user.create', 'user.update', 'user.password', 'user.disable', 'user.enable', 'user.unlock'] as const;
+export type AdminAuditAction = (typeof ADMIN_AUDIT_ACTIONS)[number];
+
+/**
+ * Every administrative action (issue 11 item 1), written in the transaction of the change it
+ * records (src/users/admin-audit.ts); append-only. `details` says what changed, never a password.
+ */
+export const adminAudit = sqliteTable(
+  'admin_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    action: text('action', { enum: ADMIN_AUDIT_ACTIONS }).notNull(),
+    targetUserId: integer('target_user_id').references(() => users.id),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('admin_audit_target_idx').on(t.targetUserId, t.id)],
+);
+
 /** Named counters (e.g. the daily work-order sequence), bumped inside the caller's transaction. */
 export const counters = sqliteTable('counters', {
   name: text('name').primaryKey(),

@@ -5,6 +5,7 @@ import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { sessions, users, type UserRole } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
+import { listAudit, writeAudit, type AuditEntry, type AuditNote } from './admin-audit.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
@@ -69,13 +70,19 @@ export class UsersService {
     this.dataVersion = client?.prepare<[], number>('pragma data_version').pluck();
   }
 
-  async create(u: NewUser): Promise<SessionUser> {
+  /** A new account; with `audit`, the audit row is written in the same transaction. */
+  async create(u: NewUser, audit?: AuditNote): Promise<SessionUser> {
     const passwordHash = await hashPassword(u.password);
-    const row = this.db
-      .insert(users)
-      .values({ username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash })
-      .returning()
-      .get();
+    const row = this.db.transaction((tx) => {
+      const row = tx
+        .insert(users)
+        .values({ username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash })
+        .returning()
+        .get();
+      if (audit)
+        writeAudit(tx, this.now(), audit, 'user.create', row.id, { username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId });
+      return row;
+    });
     return toSessionUser(row);
   }
 
@@ -101,7 +108,7 @@ export class UsersService {
    * (what they were allowed to see has changed); a changed name only refreshes them. Returns the
    * account as it is now, or undefined for an unknown user.
    */
-  update(userId: number, patch: AccountPatch): (SessionUser & { readonly disabled: boolean }) | undefined {
+  update(userId: number, patch: AccountPatch, audit?: AuditNote): (SessionUser & { readonly disabled: boolean }) | undefined {
     const result = this.db.transaction((tx) => {
       const before = tx.select().from(users).where(eq(users.id, userId)).get();
       if (!before) return undefined;
@@ -117,6 +124,12 @@ export class UsersService {
         .get();
       const scopeChanged = row.role !== before.role || row.unitId !== before.unitId;
       if (scopeChanged) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+      if (audit) {
+        const changed = (['displayName', 'role', 'unitId'] as const).filter((k) => row[k] !== before[k]);
+        const from = Object.fromEntries(changed.map((k) => [k, before[k]]));
+        const to = Object.fromEntries(changed.map((k) => [k, row[k]]));
+        writeAudit(tx, this.now(), audit, 'user.update', userId, { from, to, sessionsEnded: scopeChanged });
+      }
       return { row, scopeChanged };
     });
     if (!result) return undefined;
@@ -194,10 +207,11 @@ export class UsersService {
   }
 
   /** The user can no longer log in and every session of theirs ends. Returns false for an unknown user. */
-  disable(userId: number): boolean {
+  disable(userId: number, audit?: AuditNote): boolean {
     const changed = this.db.transaction((tx) => {
       const n = tx.update(users).set({ disabled: true }).where(eq(users.id, userId)).run().changes;
       tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+      if (audit && n > 0) writeAudit(tx, this.now(), audit, 'user.disable', userId);
       return n;
     });
     this.sessionCache.revokeUser(userId);
@@ -206,8 +220,27 @@ export class UsersService {
   }
 
   /** The user may log in again (their old sessions stay ended). Returns false for an unknown user. */
-  enable(userId: number): boolean {
-    return this.db.update(users).set({ disabled: false }).where(eq(users.id, userId)).run().changes > 0;
+  enable(userId: number, audit?: AuditNote): boolean {
+    return this.db.transaction((tx) => {
+      const n = tx.update(users).set({ disabled: false }).where(eq(users.id, userId)).run().changes;
+      if (audit && n > 0) writeAudit(tx, this.now(), audit, 'user.enable', userId);
+      return n > 0;
+    });
+  }
+
+  /** Lifts the login lock of an existing account (login-throttle.ts), audited. */
+  unlockLogin(userId: number, audit: AuditNote): void {
+    this.db.transaction((tx) => {
+      const row = tx.select({ username: users.username }).from(users).where(eq(users.id, userId)).get();
+      if (!row) return;
+      writeAudit(tx, this.now(), audit, 'user.unlock', userId, { wasLockedForMs: this.loginThrottle.lockedFor(row.username) });
+      this.loginThrottle.unlock(row.username);
+    });
+  }
+
+  /** The audit log of account administration, newest first (admin-audit.ts). */
+  auditLog(opts: { limit: number; beforeId?: number; targetUserId?: number }): AuditEntry[] {
+    return listAudit(this.db, opts);
   }
 
   /** Whether the user exists (the platform's own account included). */
@@ -219,11 +252,12 @@ export class UsersService {
    * A new password; every session of the user ends (they log in again with it) except
    * `keepToken`'s, the session that asked for the change.
    */
-  async changePassword(userId: number, password: string, keepToken?: string): Promise<void> {
+  async changePassword(userId: number, password: string, keepToken?: string, audit?: AuditNote): Promise<void> {
     const passwordHash = await hashPassword(password);
     const kept = keepToken === undefined ? undefined : tokenHash(keepToken);
     this.db.transaction((tx) => {
       tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+      if (audit) writeAudit(tx, this.now(), audit, 'user.password', userId);
       tx.delete(sessions)
         .where(kept === undefined ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.tokenHash, kept)))
         .run();

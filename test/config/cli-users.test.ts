@@ -138,3 +138,31 @@ t.test('password policy and generator', async (t) => {
   t.notOk(/[01lIO]/.test(a), 'no look-alike characters');
   t.not(a, generatePassword());
 });
+
+t.test('the CLI’s changes are audited: the platform’s own account as the actor, via cli, never the password', async (t) => {
+  const db = path.join(t.testdir({}), 'sunline.db');
+  t.equal((await cli(db, ['add', 'agent-a', '--role', 'agent', '--password-stdin'], 'Audit-Pass-77\n')).code, 0);
+  const gen = await cli(db, ['passwd', 'agent-a']);
+  t.equal(gen.code, 0);
+  t.equal((await cli(db, ['disable', 'agent-a'])).code, 0);
+  t.equal((await cli(db, ['enable', 'agent-a'])).code, 0);
+  t.equal((await cli(db, ['add', 'agent-a', '--role', 'agent'])).code, 1, 'refused: exists');
+  const s = service(db);
+  t.teardown(s.close);
+  const system = s.users.systemUser().id;
+  const target = s.users.byUsername('agent-a')!.id;
+  const rows = s.users.auditLog({ limit: 10 });
+  t.same(
+    rows.map((r) => r.action),
+    ['user.enable', 'user.disable', 'user.password', 'user.create'],
+  );
+  t.ok(
+    rows.every((r) => r.actorId === system && r.targetUserId === target && r.details.via === 'cli'),
+    'actor and via',
+  );
+  t.equal(rows[3]!.details.passwordGenerated, false);
+  t.equal(rows[2]!.details.passwordGenerated, true);
+  const text = JSON.stringify(rows);
+  const generated = gen.out.find((l) => l.startsWith('password: '))!.split(/\s+/)[1]!;
+  t.notOk(text.includes('Audit-Pass-77') || text.includes(generated), 'no password');
+});

@@ -3,6 +3,7 @@
  * of /api/admin/users — administrators may, other roles get 403, anonymous 401, bad input 400
  * and nothing changes; an edited account's sessions end where its scope changed.
  */
+import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
 import { testApp } from '../helpers/app.js';
@@ -206,4 +207,101 @@ t.test('unlock by an administrator or a shift lead; disable and enable; no self-
   t.equal((await login(app, 'agent2')).status, 401, 'disabled');
   t.equal((await app.http.inject({ method: 'POST', url: `/api/admin/users/${a.id}/enable`, cookies: admin.cookies })).statusCode, 204);
   t.equal((await login(app, 'agent2')).status, 200, 'enabled');
+});
+
+interface AuditRow {
+  id: number;
+  actorId: number;
+  actorUsername: string | null;
+  action: string;
+  targetUserId: number | null;
+  targetUsername: string | null;
+  details: Record<string, unknown>;
+}
+const auditOf = async (app: App, cookies: Cookies, query = '') => {
+  const res = await app.http.inject({ method: 'GET', url: `/api/admin/audit${query}`, cookies });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json() as { entries: AuditRow[]; nextBeforeId: number | null };
+};
+
+t.test('audit: every action one row (actor, action, target, what changed, never a password); a refused action none', async (t) => {
+  const { app, admin, lead } = await setup(t);
+  const as = (method: 'POST' | 'PATCH', url: string, payload?: object, cookies = admin.cookies) =>
+    app.http.inject({ method, url, cookies, ...(payload ? { payload } : {}) });
+  const created = await as('POST', '/api/admin/users', { username: 'agent9', displayName: 'A9', role: 'agent', password: 'secret-pass-9' });
+  const id = created.json().user.id as number;
+  await as('PATCH', `/api/admin/users/${id}`, { role: 'dispatcher', unitId: 'dq-12345' });
+  const reset = await as('POST', `/api/admin/users/${id}/password`);
+  await as('POST', `/api/admin/users/${id}/disable`);
+  await as('POST', `/api/admin/users/${id}/enable`);
+  await as('POST', `/api/admin/users/${id}/unlock`, undefined, lead.cookies);
+  const before = (await auditOf(app, admin.cookies)).entries.length;
+  // Refused: each writes nothing.
+  await as('POST', '/api/admin/users', { username: 'agent9', displayName: 'dup', role: 'agent' });
+  await as('POST', '/api/admin/users', { username: 'h9', displayName: 'H', role: 'unit_handler' });
+  await as('PATCH', `/api/admin/users/${admin.id}`, { role: 'agent' });
+  await as('POST', `/api/admin/users/${admin.id}/disable`);
+  await as('POST', `/api/admin/users/${id}/password`, { password: 'agent9' });
+  await as('POST', `/api/admin/users/${id}/disable`, undefined, lead.cookies);
+
+  const { entries } = await auditOf(app, admin.cookies);
+  t.equal(entries.length, before, 'refused actions are not audited');
+  t.same(
+    entries.map((e) => e.action),
+    ['user.unlock', 'user.enable', 'user.disable', 'user.password', 'user.update', 'user.create'],
+    'newest first',
+  );
+  t.ok(
+    entries.every((e) => e.targetUserId === id && e.targetUsername === 'agent9'),
+    'target',
+  );
+  t.same(
+    entries.map((e) => e.actorUsername),
+    ['lead', 'root', 'root', 'root', 'root', 'root'],
+  );
+  t.match(entries[5]!.details, { username: 'agent9', role: 'agent', unitId: null, passwordGenerated: false });
+  t.same(entries[4]!.details, { from: { role: 'agent', unitId: null }, to: { role: 'dispatcher', unitId: 'dq-12345' }, sessionsEnded: true });
+  t.same(entries[3]!.details, { passwordGenerated: true });
+  const all = JSON.stringify(entries);
+  t.notOk(all.includes('secret-pass-9') || all.includes(reset.json().password as string), 'no password in the log');
+
+  const page1 = await auditOf(app, admin.cookies, '?limit=4');
+  t.equal(page1.entries.length, 4);
+  const page2 = await auditOf(app, admin.cookies, `?limit=4&beforeId=${page1.nextBeforeId}`);
+  t.same(
+    page2.entries.map((e) => e.action),
+    ['user.update', 'user.create'],
+  );
+  t.equal(page2.nextBeforeId, null);
+  t.equal((await auditOf(app, admin.cookies, `?userId=${admin.id}`)).entries.length, 0, 'narrowed to one account');
+  for (const q of ['?limit=0', '?limit=201', '?beforeId=-1', '?userId=x', '?other=1']) {
+    t.equal((await app.http.inject({ method: 'GET', url: `/api/admin/audit${q}`, cookies: admin.cookies })).statusCode, 400, q);
+  }
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/admin/audit', cookies: lead.cookies })).statusCode, 403);
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/admin/audit' })).statusCode, 401);
+});
+
+t.test('audit: the row is written in the change’s transaction — when it cannot be written, nothing changes', async (t) => {
+  const { app, admin } = await setup(t);
+  const a = await user(app, 'agent5', 'agent');
+  const raw = new Database(app.env.dbFile);
+  t.teardown(() => raw.close());
+  raw.exec(`create trigger audit_down before insert on admin_audit begin select raise(abort, 'audit down'); end`);
+  const tries = [
+    { method: 'POST', url: '/api/admin/users', payload: { username: 'new5', displayName: 'N', role: 'agent' } },
+    { method: 'PATCH', url: `/api/admin/users/${a.id}`, payload: { role: 'shift_lead' } },
+    { method: 'POST', url: `/api/admin/users/${a.id}/password`, payload: { password: 'changed-pw-5' } },
+    { method: 'POST', url: `/api/admin/users/${a.id}/disable` },
+  ] as const;
+  for (const r of tries) {
+    const res = await app.http.inject({ ...r, cookies: admin.cookies });
+    t.equal(res.statusCode, 500, `${r.method} ${r.url}`);
+  }
+  t.equal(app.users.byUsername('new5'), undefined, 'not created');
+  t.match(app.users.byId(a.id), { role: 'agent', disabled: false }, 'not changed');
+  t.equal((await me(app, a.cookies)).statusCode, 200, 'the session stays');
+  t.equal((await login(app, 'agent5')).status, 200, 'the old password stays');
+  raw.exec('drop trigger audit_down');
+  t.equal((await app.http.inject({ method: 'POST', url: `/api/admin/users/${a.id}/disable`, cookies: admin.cookies })).statusCode, 204);
+  t.equal(raw.prepare('select count(*) from admin_audit').pluck().get(), 1);
 });

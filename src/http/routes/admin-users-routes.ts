@@ -4,6 +4,7 @@
  * A disabled account cannot log in, and every session of it ends at once: its requests are
  * refused and its open sockets are closed (realtime/session-watch.ts); so does a changed role
  * or unit, or a reset password. Passwords are never returned, except one generated here, once.
+ * Every action is written to the audit log (users/admin-audit.ts) in the transaction of its change.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -74,7 +75,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
     },
     async (req, reply) => {
       const u = target(req.params.id);
-      users.loginThrottle.unlock(u.username);
+      users.unlockLogin(u.id, { actorId: req.user!.id });
       req.log.info({ actorId: req.user!.id, userId: u.id }, 'login lock lifted');
       return reply.status(204).send();
     },
@@ -119,7 +120,10 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         const unitId = checkAccountUnit(b.role, b.unitId ?? null, opts.unit);
         if (users.byUsername(b.username)) throw new AccountError('USERNAME_TAKEN', `"${b.username}" exists already`);
         const pw = passwordFor(b.username, b.password);
-        const created = await users.create({ username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value });
+        const created = await users.create(
+          { username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value },
+          { actorId: req.user!.id, details: { passwordGenerated: pw.generated } },
+        );
         req.log.info({ actorId: req.user!.id, userId: created.id, role: b.role }, 'user created');
         return reply.status(201).send({ user: view(target(created.id)), password: pw.generated ? pw.value : null });
       },
@@ -145,7 +149,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         if (u.id === req.user!.id && role !== 'admin') throw new AccountError('SELF_CHANGE');
         // A role change without a unit keeps the unit only where the new role may carry it.
         const unitId = checkAccountUnit(role, req.body.unitId === undefined ? u.unitId : req.body.unitId, opts.unit);
-        const updated = users.update(u.id, { displayName: req.body.displayName, role, unitId })!;
+        const updated = users.update(u.id, { displayName: req.body.displayName, role, unitId }, { actorId: req.user!.id })!;
         req.log.info({ actorId: req.user!.id, userId: u.id, role }, 'user changed');
         return { user: view(updated) };
       },
@@ -165,7 +169,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       async (req) => {
         const u = target(req.params.id);
         const pw = passwordFor(u.username, req.body?.password);
-        await users.changePassword(u.id, pw.value);
+        await users.changePassword(u.id, pw.value, undefined, { actorId: req.user!.id, details: { passwordGenerated: pw.generated } });
         users.loginThrottle.unlock(u.username);
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'password reset; sessions ended');
         return { password: pw.generated ? pw.value : null };
@@ -185,7 +189,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       async (req, reply) => {
         const u = target(req.params.id);
         if (u.id === req.user!.id) throw new AccountError('SELF_CHANGE');
-        users.disable(u.id);
+        users.disable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user disabled');
         return reply.status(204).send();
       },
@@ -196,9 +200,58 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       { schema: { tags: ['admin'], description: 'Let a disabled account log in again (its old sessions stay ended).', params: Params } },
       async (req, reply) => {
         const u = target(req.params.id);
-        users.enable(u.id);
+        users.enable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user enabled');
         return reply.status(204).send();
+      },
+    );
+
+    admin.get(
+      '/api/admin/audit',
+      {
+        schema: {
+          tags: ['admin'],
+          description:
+            'The audit log of account administration, newest first: who did what to which account and when (never a password). Page on with beforeId = the last id of the previous page; userId narrows to one account.',
+          querystring: z
+            .object({
+              limit: z.coerce.number().int().min(1).max(200).default(50),
+              beforeId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+              userId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              entries: z.array(
+                z.object({
+                  id: z.number(),
+                  at: z.number(),
+                  actorId: z.number(),
+                  actorUsername: z.string().nullable(),
+                  action: z.string(),
+                  targetUserId: z.number().nullable(),
+                  targetUsername: z.string().nullable(),
+                  details: z.record(z.string(), z.unknown()),
+                }),
+              ),
+              nextBeforeId: z.number().nullable(),
+            }),
+          },
+        },
+      },
+      async (req) => {
+        const { limit, beforeId, userId } = req.query;
+        const rows = users.auditLog({ limit, beforeId, targetUserId: userId });
+        const names = new Map<number, string | null>();
+        const nameOf = (id: number | null) => {
+          if (id === null) return null;
+          if (!names.has(id)) names.set(id, users.byId(id)?.username ?? null);
+          return names.get(id)!;
+        };
+        return {
+          entries: rows.map((r) => ({ ...r, actorUsername: nameOf(r.actorId), targetUsername: nameOf(r.targetUserId) })),
+          nextBeforeId: rows.length === limit ? rows[rows.length - 1]!.id : null,
+        };
       },
     );
   };

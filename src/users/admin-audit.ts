@@ -1,0 +1,49 @@
+/**
+ * The audit log of account administration (issue 11 item 1): one row per administrative action,
+ * written by UsersService in the same transaction as the change it records, so that a change
+ * without its row (or a row without its change) cannot exist. A refused action writes none.
+ * `details` carries what changed (name, role, unit, how the password was set), never a password.
+ */
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { adminAudit, type AdminAuditAction } from '../db/schema.js';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Who acts and anything the row should add; UsersService fills in the action and the target. */
+export interface AuditNote {
+  readonly actorId: number;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly actorId: number;
+  readonly action: AdminAuditAction;
+  readonly targetUserId: number | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** Writes the row inside `tx`; `extra` (what the change did) goes into details after the note's. */
+export function writeAudit(
+  tx: Db | Tx,
+  at: number,
+  note: AuditNote,
+  action: AdminAuditAction,
+  targetUserId: number,
+  extra: Record<string, unknown> = {},
+): void {
+  tx.insert(adminAudit)
+    .values({ at, actorId: note.actorId, action, targetUserId, details: { ...note.details, ...extra } })
+    .run();
+}
+
+/** Newest first; `beforeId` pages on from the last row of the previous page; `targetUserId` narrows to one account. */
+export function listAudit(db: Db, opts: { limit: number; beforeId?: number; targetUserId?: number }): AuditEntry[] {
+  const where = and(
+    opts.beforeId === undefined ? undefined : lt(adminAudit.id, opts.beforeId),
+    opts.targetUserId === undefined ? undefined : eq(adminAudit.targetUserId, opts.targetUserId),
+  );
+  return db.select().from(adminAudit).where(where).orderBy(desc(adminAudit.id)).limit(opts.limit).all();
+}
