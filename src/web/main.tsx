@@ -8,6 +8,7 @@ import { LeadPage } from './lead/LeadPage.js';
 import { UnitPortalPage } from './unit/UnitPortalPage.js';
 import { DESK_PATH, DeskPage } from './desk/DeskPage.js';
 import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
+import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
 import './styles.css';
 
 /** The public citizen lookup lives at /lookup and needs no login. */
@@ -19,6 +20,8 @@ function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void })
   if (user.role === 'dispatcher') return <DeskPage user={user} onSignedOut={onSignedOut} />;
   const desk = window.location.pathname.startsWith(DESK_PATH);
   if ((user.role === 'shift_lead' || user.role === 'admin') && desk) return <DeskPage user={user} onSignedOut={onSignedOut} />;
+  // The accounts page: administrators open it at /admin/accounts from their page.
+  if (user.role === 'admin' && window.location.pathname.startsWith(ACCOUNTS_PATH)) return <AccountsPage user={user} onSignedOut={onSignedOut} />;
   if (user.role === 'shift_lead' || user.role === 'admin') return <LeadPage user={user} onSignedOut={onSignedOut} />;
   if (user.role === 'unit_handler') return <UnitPortalPage user={user} onSignedOut={onSignedOut} />;
   return <AgentPage user={user} onSignedOut={onSignedOut} />;

@@ -64,6 +64,11 @@ export function LeadPage({ user, onSignedOut }: Props) {
           <a href="/desk" data-testid="open-desk">
             {t('desk.open')}
           </a>
+          {user.role === 'admin' && (
+            <a href="/admin/accounts" data-testid="open-accounts">
+              {t('admin.accounts.open')}
+            </a>
+          )}
           <LangToggle />
           <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
             {t('signOut')}

@@ -1,0 +1,29 @@
+/** The accounts API (src/http/routes/admin-users-routes.ts) through the shared fetch helper. */
+import { call } from '../api.js';
+
+export const STAFF_ROLES = ['agent', 'shift_lead', 'dispatcher', 'unit_handler', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface Account {
+  id: number;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  unitId: string | null;
+  disabled: boolean;
+  lockedForMs: number;
+}
+
+export interface AccountInput {
+  displayName: string;
+  role: StaffRole;
+  unitId: string | null;
+}
+
+export const listAccounts = () => call<{ users: Account[] }>('GET', '/api/admin/users').then((r) => r.users);
+export const createAccount = (a: AccountInput & { username: string; password?: string }) =>
+  call<{ user: Account; password: string | null }>('POST', '/api/admin/users', a);
+export const updateAccount = (id: number, a: AccountInput) => call<{ user: Account }>('PATCH', `/api/admin/users/${id}`, a);
+export const resetPassword = (id: number) => call<{ password: string | null }>('POST', `/api/admin/users/${id}/password`, {});
+export const setDisabled = (id: number, disabled: boolean) => call<void>('POST', `/api/admin/users/${id}/${disabled ? 'disable' : 'enable'}`);
+export const unlockAccount = (id: number) => call<void>('POST', `/api/admin/users/${id}/unlock`);
