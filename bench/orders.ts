@@ -358,7 +358,14 @@ async function deskFigures(h: ReturnType<typeof openDb>, now: number): Promise<R
     { status: ['replied'], category: 'complaint' },
   ];
   const searchMs: number[] = [];
-  for (let i = 0; i < QUERIES; i++) searchMs.push(time(() => desk.search(user, { ...pick(searches, i), pageSize: 20 })));
+  const byKind = new Map<string, number[]>();
+  for (let i = 0; i < QUERIES; i++) {
+    const search = pick(searches, i);
+    const ms = time(() => desk.search(user, { ...search, pageSize: 20 }));
+    searchMs.push(ms);
+    byKind.set(JSON.stringify(search), [...(byKind.get(JSON.stringify(search)) ?? []), ms]);
+  }
+  for (const [kind, ms] of byKind) process.stdout.write(`  desk search ${kind}: p50 ${pct(ms, 50).toFixed(1)} ms, max ${pct(ms, 100).toFixed(1)} ms\n`);
   const maxId = h.sqlite.prepare('select max(id) from work_orders').pluck().get() as number;
   const similarMs: number[] = [];
   for (let i = 0; i < QUERIES; i++) similarMs.push(time(() => desk.similar(user, 1 + ((i * 7919) % maxId))));
