@@ -69,7 +69,7 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await admin.click(`${row} [data-testid=enable]`);
   await admin.waitForSelector(`${row} [data-testid=status]:has-text("正常")`);
   await admin.click(`${row} [data-testid=reset]`);
-  await admin.waitForFunction((old) => document.querySelector('[data-testid=generated-value]')?.textContent !== old, password);
+  await admin.getByTestId('generated-value').filter({ hasNotText: password }).waitFor();
   const next = (await admin.textContent('[data-testid=generated-value]'))!;
   t.ok((await app.users.login('agent7', next)) !== null, 'the reset password works');
   await shot(admin, 'after');
