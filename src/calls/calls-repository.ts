@@ -13,6 +13,7 @@ export type CallEventType =
   | 'entered'
   | 'greeted'
   | 'closed'
+  | 'menu'
   | 'queued'
   | 'offered'
   | 'answered'
@@ -155,6 +156,14 @@ export class CallsRepository {
         { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
         actor,
       );
+    });
+  }
+
+  /** The caller's menu choice (ivr.yaml `menu`): the call now counts for `hotline`. */
+  menuChoice(callId: string, at: number, digit: string | null, hotline: string | null): void {
+    this.orders.transaction((tx) => {
+      if (hotline !== null) tx.update(calls).set({ hotline }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'menu', at, null, { digit, hotline });
     });
   }
 

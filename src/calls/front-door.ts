@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hotlineFor } from '../config/files/index.js';
+import type { IvrConfig } from '../config/files/schemas/ivr.js';
 import type { InboundChannel } from '../telephony/switchboard.js';
 import { deadlineConfigFrom } from '../workorders/deadlines/scheduler.js';
 import type { CallContext } from './call-context.js';
@@ -66,6 +67,7 @@ export class FrontDoor {
         if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
         watchdog.progress(call.callId);
         this.o.repo.event(call.callId, 'greeted', this.o.now(), null, plan.before.length > 0 ? { played, announced: plan.before } : { played });
+        if (cfg.ivr.menu) await this.menu(call, cfg.ivr.menu);
       }
     } catch (err) {
       if (!live.get(call.callId)) return;
@@ -81,6 +83,23 @@ export class FrontDoor {
       this.o.log.warn({ err, callId: call.callId }, 'caller not queued over ARI; sending it on over AMI');
       await watchdog.sendOn(call, 'front_door_failed');
     }
+  }
+
+  /**
+   * ivr.yaml `menu`: one key within `timeoutSeconds` after the prompt; a listed key routes the
+   * call as if its number had been dialled (hotline, priority boost), any other key or none
+   * keeps the number dialled. The caller goes on to the queue either way.
+   */
+  private async menu(call: LiveCall, menu: NonNullable<IvrConfig['menu']>): Promise<void> {
+    const got = await this.o.switchboard.collectDigit(call.channelId, menu.prompt, menu.timeoutSeconds * 1000);
+    if (!this.o.live.get(call.callId) || this.closing || got.digit === null) return;
+    const option = menu.options.find((o) => o.digit === got.digit);
+    const hotline = option ? hotlineFor(this.o.config.current().numbers, option.number) : null;
+    this.o.repo.menuChoice(call.callId, this.o.now(), got.digit, hotline?.number ?? null);
+    this.watchdog.progress(call.callId);
+    if (!hotline) return;
+    this.o.live.reroute(call, hotline, call.priority - call.hotline.priorityBoost + hotline.priorityBoost);
+    this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
   }
 
   /**

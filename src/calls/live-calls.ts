@@ -161,6 +161,13 @@ export class LiveCalls {
     this.own(c).priority = priority;
   }
 
+  /** The caller chose another hotline in the ivr.yaml menu: handled as if it had dialled it. */
+  reroute(c: LiveCall, hotline: Hotline, priority: number): void {
+    const call = this.own(c);
+    call.hotline = hotline;
+    call.priority = priority;
+  }
+
   /** A shift lead sends the waiting caller to `agentId` (null: the withdrawal failed). */
   directTo(c: LiveCall, agentId: number | null): void {
     this.own(c).directTo = agentId;

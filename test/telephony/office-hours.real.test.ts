@@ -14,10 +14,11 @@ import { placeCall } from '../../tools/sipp.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import type { ScreenPop } from '../../src/contract/index.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
-import { command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
+import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 
 const CLOSED = 'sunline/survey-thanks'; // any installed sound other than the greetings
 const HOLIDAY = 'sunline/survey'; // likewise, for the holiday announcement
+const MENU = 'sunline/survey'; // and for the menu
 const SATURDAY_NIGHT = Date.parse('2026-12-05T22:00:00+08:00');
 
 function ivrYaml(outsideHours: 'queue' | 'hangup'): string {
@@ -136,6 +137,47 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
     );
     t.same(seen, [`sound:${HOLIDAY}`, 'sound:sunline/greeting-12315'], 'the holiday announcement, then the hotline greeting');
     t.match(eventsOf(row.id).find((e) => e.type === 'greeted')?.data, { played: true, announced: [HOLIDAY] });
+    call.kill();
+  });
+
+  /** The earlier callers (their sipp killed) are hung up, so that the agent is free again. */
+  async function hangUpAll(): Promise<void> {
+    for (const ch of await ari<{ id: string }[]>(asterisk, 'GET', '/channels')) await ari(asterisk, 'DELETE', `/channels/${ch.id}`).catch(() => undefined);
+    await until('the agent free again', () => center.ctx.live.all().length === 0 || undefined, 20_000);
+  }
+
+  await t.test('menu: a listed key (DTMF from sipp) routes the call as that number', async (t) => {
+    fs.writeFileSync(
+      path.join(configDir, 'ivr.yaml'),
+      `greeting:\n  default: sunline/greeting-default\nsurvey:\n  enabled: false\nmenu:\n  prompt: ${MENU}\n  timeoutSeconds: 5\n  options:\n    - { digit: 2, number: "12333" }\n`,
+    );
+    t.match(await app.config.reload(), { ok: true });
+    await hangUpAll();
+    seen.length = 0;
+    const offered = next(agent.socket, 'call:offered', (p) => p.callerNumber === '13900006666', 60_000);
+    const call = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900006666', holdMs: 50_000, dtmf: { digit: '2', afterMs: 6000, everyMs: 2000 } });
+    t.teardown(() => call.kill());
+    const pop = (await offered) as ScreenPop;
+    t.equal(pop.hotline.number, '12333', 'offered as a 12333 call');
+    t.same(seen.slice(0, 2), ['sound:sunline/greeting-12345', `sound:${MENU}`], 'the greeting of the number dialled, then the menu');
+    t.match(eventsOf(pop.callId).find((e) => e.type === 'menu')?.data, { digit: '2', hotline: '12333' });
+    t.match(sql.prepare('select dialled_number, hotline from calls where id = ?').get(pop.callId), { dialled_number: '12345', hotline: '12333' });
+    call.kill();
+  });
+
+  await t.test('menu: no key within timeoutSeconds — the number dialled', async (t) => {
+    await hangUpAll();
+    seen.length = 0;
+    const offered = next(agent.socket, 'call:offered', (p) => p.callerNumber === '13900005555', 60_000);
+    const call = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900005555', holdMs: 50_000 });
+    t.teardown(() => call.kill());
+    const pop = (await offered) as ScreenPop;
+    t.equal(pop.hotline.number, '12345');
+    t.same(seen.slice(0, 2), ['sound:sunline/greeting-12345', `sound:${MENU}`]);
+    t.notOk(
+      eventsOf(pop.callId).some((e) => e.type === 'menu'),
+      'no choice recorded',
+    );
     call.kill();
   });
 });
