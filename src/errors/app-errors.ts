@@ -16,6 +16,8 @@ export class AppError extends defineErrors('AppError', {
   /** A password change whose current password is wrong. */
   WRONG_PASSWORD: [403, 'the current password is wrong'],
   NOT_FOUND: [404, 'not found'],
+  /** A unit id that config/org.yaml does not list (a dispatch, a co-handler, an account's unit). */
+  UNKNOWN_UNIT: [400, 'no such unit in the organisation tree'],
   PAYLOAD_TOO_LARGE: [413, 'the request body is too large'],
   /** A path parameter longer than the router takes (Fastify's maxParamLength). */
   URI_TOO_LONG: [414, 'a path parameter is too long'],

@@ -10,7 +10,6 @@ export class AccountError extends defineErrors('AccountError', {
   PASSWORD_REFUSED: [400, 'the password does not meet the password policy'],
   /** A unit handler without a unit. */
   UNIT_REQUIRED: [400, 'a unit handler needs a unit'],
-  UNKNOWN_UNIT: [400, 'no such unit in the organisation tree'],
   /** A unit given for a role that has none, or a dispatcher's unit that is not a county sub-platform. */
   UNIT_NOT_ALLOWED: [400, 'this role takes no such unit'],
   /** An administrator demoting or disabling their own account (nobody could undo it from the web). */

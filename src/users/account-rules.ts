@@ -5,6 +5,7 @@
  */
 import type { UserRole } from '../db/schema.js';
 import { AccountError } from './account-errors.js';
+import { AppError } from '../errors/index.js';
 
 /** A unit of org.yaml as far as accounts care. */
 export interface UnitLookup {
@@ -16,7 +17,7 @@ export function checkAccountUnit(role: UserRole, unitId: string | null, unitOf: 
   if (role === 'unit_handler' && unitId === null) throw new AccountError('UNIT_REQUIRED');
   if (unitId === null) return null;
   const unit = unitOf(unitId);
-  if (!unit) throw new AccountError('UNKNOWN_UNIT', `no unit "${unitId}" in org.yaml`);
+  if (!unit) throw new AppError('UNKNOWN_UNIT', `no unit "${unitId}" in org.yaml`);
   if (role === 'unit_handler') return unitId;
   if (role === 'dispatcher' && unit.subPlatform === true) return unitId;
   throw new AccountError(

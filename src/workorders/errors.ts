@@ -19,7 +19,6 @@ export class WorkOrderError extends defineErrors('WorkOrderError', {
   SAVED_FILTER_NOT_FOUND: [404, 'no such saved filter'],
   SAVED_FILTERS_FULL: [409, 'too many saved filters'],
   /** A dispatch names a unit (lead or co-handling) that config/org.yaml does not list. */
-  UNKNOWN_UNIT: [400, 'no such unit in the organisation tree'],
 }) {}
 
 export const WORK_ORDER_ERRORS = WorkOrderError.catalogue;

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
+import { AppError } from '../errors/index.js';
 import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent, type OrderState, type OrderStatus } from './lifecycle/index.js';
 import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
 import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
@@ -199,7 +200,7 @@ export class WorkOrdersService {
   private checkUnits(unitIds: ReadonlyArray<string | null>): void {
     if (!this.unitExists) return;
     const unknown = unitIds.filter((u): u is string => u !== null && !this.unitExists!(u));
-    if (unknown.length > 0) throw new WorkOrderError('UNKNOWN_UNIT', `no unit ${unknown.join(', ')} in org.yaml`, { details: { unitIds: unknown } });
+    if (unknown.length > 0) throw new AppError('UNKNOWN_UNIT', `no unit ${unknown.join(', ')} in org.yaml`, { details: { unitIds: unknown } });
   }
 
   private checkMergeTarget(orderId: number, targetId: number): void {

@@ -10,6 +10,7 @@ import { AppError, defineErrors, errorBody, isCodedError, type ErrorDef } from '
 import { MediaError } from '../../src/media/errors.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
 import { LoginLockedError } from '../../src/users/login-throttle.js';
+import { AccountError } from '../../src/users/account-errors.js';
 import { AttachmentError } from '../../src/workorders/attachments.js';
 import { WorkOrderError } from '../../src/workorders/errors.js';
 
@@ -25,6 +26,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   AttachmentError: AttachmentError.catalogue,
   WorkOrderError: WorkOrderError.catalogue,
   BridgeAuthError: BridgeAuthError.catalogue,
+  AccountError: AccountError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -82,7 +82,7 @@ t.test('platform actions refuse unit handlers and citizens (FORBIDDEN_ROLE)', as
   }
   t.equal(
     outcome(orderIn('draft'), { type: 'accept' }, lead),
-    'FORBIDDEN_ROLE: only platform staff (agent, shift lead, admin) may accept; you are unit_handler',
+    'FORBIDDEN_ROLE: only platform staff (agent, dispatcher, shift lead, admin) may accept; you are unit_handler',
   );
 });
 
