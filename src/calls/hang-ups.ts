@@ -38,8 +38,7 @@ export class HangUps {
       const call = live.get(leg.callId);
       const agent = agents.view(leg.agentId);
       const ringing = agent.state === 'ringing' && agent.callId === leg.callId;
-      const backToWaiting = ringing && call?.state === 'offered';
-      live.legGone(call, channelId, ringing);
+      const backToWaiting = live.legGone(call, channelId, ringing);
       if (ringing) {
         if (call && backToWaiting) events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
         events.emit('call.updated', { callId: leg.callId, state: 'ended', agentId: leg.agentId, at: this.o.now(), reason: 'offer_ended' });

@@ -131,16 +131,22 @@ export class LiveCalls {
     call.state = nextStage(call.state, 'offer');
   }
 
-  /** An agent leg is gone: the ringing ends (the caller waits again); an answered call keeps its state. */
-  legGone(c: LiveCall | undefined, legChannelId: string, ringing: boolean): void {
+  /**
+   * An agent leg is gone: if it is the leg ringing now, the ringing ends (the caller waits again);
+   * an answered call keeps its state, and so does a call already ringing someone else on another
+   * leg (a shift lead sent the caller on: app_queue's leg of the first agent can end after the
+   * direct leg rang). Returns whether the caller went back to waiting.
+   */
+  legGone(c: LiveCall | undefined, legChannelId: string, ringing: boolean): boolean {
     this.legs.delete(legChannelId);
-    if (!c) return;
+    if (!c) return false;
     const call = this.own(c);
-    if (call.agentLeg === legChannelId) call.agentLeg = null;
-    if (ringing && call.state === 'offered') {
-      call.state = nextStage(call.state, 'offer_end');
-      call.offeredTo = null;
-    }
+    if (call.agentLeg !== legChannelId) return false;
+    call.agentLeg = null;
+    if (!ringing || call.state !== 'offered') return false;
+    call.state = nextStage(call.state, 'offer_end');
+    call.offeredTo = null;
+    return true;
   }
 
   /** The agent is taking it: its leg's bridge and, for a direct offer, the bridge with the caller. */
