@@ -184,16 +184,7 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
   ).all(v) as WorkOrderRow[];
   return {
     rows,
-    n: countUpToCap(
-      db,
-      key && `count:${key}`,
-      () =>
-        db
-          .select({ one: sql`1` })
-          .from(workOrders)
-          .where(where),
-      v,
-    ),
+    n: countWhere(db, key, where, v),
   };
 }
 
@@ -236,16 +227,7 @@ function pageMerged(
   );
   return {
     rows,
-    n: countUpToCap(
-      db,
-      key && `count:${key}`,
-      () =>
-        db
-          .select({ one: sql`1` })
-          .from(workOrders)
-          .where(where),
-      v,
-    ),
+    n: countWhere(db, key, where, v),
   };
 }
 
@@ -301,6 +283,20 @@ function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | unde
           .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
           .where(and(matching, ...conds));
   return { rows, n: countUpToCap(db, key && `count:${key}`, matched, v) };
+}
+
+/** The orders matching `where`, counted up to the cap (memoised under `key`). */
+function countWhere(db: Db, key: string | undefined, where: SQL | undefined, v: Values): number {
+  return countUpToCap(
+    db,
+    key && `count:${key}`,
+    () =>
+      db
+        .select({ one: sql`1` })
+        .from(workOrders)
+        .where(where),
+    v,
+  );
 }
 
 /**
