@@ -14,7 +14,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ADMIN_AUDIT_ACTIONS, CALL_STATES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
+import { ADMIN_AUDIT_ACTIONS, CALL_STATES, CONFIG_VERSION_SOURCES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
 
 const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 /** Milliseconds since the epoch, read as a JS number (exact up to 2^53). */
@@ -311,3 +311,18 @@ export const workOrderAttachments = pgTable(
   },
   (t) => [uniqueIndex('work_order_attachments_stored_uq').on(t.storedName), index('work_order_attachments_order_idx').on(t.orderId, t.id)],
 );
+
+export const configTexts = pgTable('config_texts', {
+  sha256: text('sha256').primaryKey(),
+  text: text('text').notNull(),
+});
+
+export const configVersions = pgTable('config_versions', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  at: ms('at').notNull(),
+  source: text('source', { enum: CONFIG_VERSION_SOURCES }).notNull(),
+  actorId: integer('actor_id').references(() => users.id),
+  digest: text('digest').notNull(),
+  files: jsonb('files').$type<Record<string, string | null>>().notNull(),
+  rollbackOf: integer('rollback_of'),
+});

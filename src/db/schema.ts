@@ -389,3 +389,31 @@ export const workOrderAttachments = sqliteTable(
   },
   (t) => [uniqueIndex('work_order_attachments_stored_uq').on(t.storedName), index('work_order_attachments_order_idx').on(t.orderId, t.id)],
 );
+
+/** How a configuration version came to run (issue 11 item 4; src/config/history/). */
+export const CONFIG_VERSION_SOURCES = ['startup', 'file', 'reload', 'editor', 'rollback'] as const;
+export type ConfigVersionSource = (typeof CONFIG_VERSION_SOURCES)[number];
+
+/** The text of a config file, stored once per content; config_versions refer to it by hash. */
+export const configTexts = sqliteTable('config_texts', {
+  sha256: text('sha256').primaryKey(),
+  text: text('text').notNull(),
+});
+
+/**
+ * Every configuration set that ran (issue 11 item 4), append-only: its id is the version the
+ * admin API and the editor's optimistic concurrency speak of, across restarts.
+ */
+export const configVersions = sqliteTable('config_versions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  source: text('source', { enum: CONFIG_VERSION_SOURCES }).notNull(),
+  /** The administrator who saved or rolled back; null for file edits and start-up. */
+  actorId: integer('actor_id').references(() => users.id),
+  /** The loader's digest of the whole set. */
+  digest: text('digest').notNull(),
+  /** File name → sha256 of its text in config_texts, or null when the file was absent. */
+  files: text('files', { mode: 'json' }).$type<Record<string, string | null>>().notNull(),
+  /** For a rollback: the version applied again. */
+  rollbackOf: integer('rollback_of'),
+});
