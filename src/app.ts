@@ -13,7 +13,7 @@ import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
-import { UsersService } from './users/index.js';
+import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
@@ -90,6 +90,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     closers.push(() => config.close());
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
+    closers.push(purgeSessionsEvery(users, log));
 
     const checks: HealthChecks = { database: () => db.health() };
 

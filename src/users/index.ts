@@ -3,3 +3,4 @@ export { SESSION_COOKIE } from './session-user.js';
 export { SessionCache, SESSION_CACHE_DEFAULTS, type CachedSession } from './session-cache.js';
 export { hashPassword, verifyPassword } from './password.js';
 export { LoginThrottle, LoginLockedError, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';
+export { purgeSessionsEvery, SESSION_PURGE_MS } from './session-purge.js';
