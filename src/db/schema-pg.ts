@@ -14,7 +14,16 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ADMIN_AUDIT_ACTIONS, CALL_STATES, CONFIG_VERSION_SOURCES, DEADLINE_WARNING_KINDS, USER_ROLES } from './schema.js';
+import {
+  ADMIN_AUDIT_ACTIONS,
+  CALL_STATES,
+  CONFIG_VERSION_SOURCES,
+  DEADLINE_WARNING_KINDS,
+  KB_ARTICLE_TYPES,
+  KB_AUDIT_ACTIONS,
+  KB_VERSION_STATES,
+  USER_ROLES,
+} from './schema.js';
 
 const now = sql`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`;
 /** Milliseconds since the epoch, read as a JS number (exact up to 2^53). */
@@ -326,3 +335,113 @@ export const configVersions = pgTable('config_versions', {
   files: jsonb('files').$type<Record<string, string | null>>().notNull(),
   rollbackOf: integer('rollback_of'),
 });
+
+/**
+ * A knowledge-base article (知识库, issue 15): owned by one unit of org.yaml; its content lives in
+ * kb_article_versions. `publishedVersionId` is what agents read; `draftVersionId` the one version
+ * being edited or reviewed (at most one at a time). Withdrawn articles are kept, hidden from agents.
+ */
+export const kbArticles = pgTable(
+  'kb_articles',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    unitId: text('unit_id').notNull(),
+    publishedVersionId: integer('published_version_id'),
+    draftVersionId: integer('draft_version_id'),
+    withdrawn: boolean('withdrawn').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('kb_articles_unit_idx').on(t.unitId, t.id)],
+);
+
+/**
+ * Every version of an article; a published version is never changed again (what an agent saw
+ * during a call can be shown later). Dates are Beijing calendar days, YYYY-MM-DD; lists are JSON.
+ */
+export const kbArticleVersions = pgTable(
+  'kb_article_versions',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionNo: integer('version_no').notNull(),
+    state: text('state', { enum: KB_VERSION_STATES }).notNull(),
+    title: text('title').notNull(),
+    /** Markdown. */
+    body: text('body').notNull(),
+    type: text('type', { enum: KB_ARTICLE_TYPES }).notNull(),
+    hotlines: jsonb('hotlines').$type<string[]>().notNull(),
+    categories: jsonb('categories').$type<string[]>().notNull(),
+    areas: jsonb('areas').$type<string[]>().notNull(),
+    keywords: jsonb('keywords').$type<string[]>().notNull(),
+    effectiveFrom: text('effective_from'),
+    expiresOn: text('expires_on'),
+    reviewBy: text('review_by'),
+    authorId: integer('author_id').references(() => users.id),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    reviewerId: integer('reviewer_id').references(() => users.id),
+    reviewedAt: ms('reviewed_at'),
+    reviewNote: text('review_note'),
+    publishedAt: ms('published_at'),
+  },
+  (t) => [uniqueIndex('kb_article_versions_no_uq').on(t.articleId, t.versionNo), index('kb_article_versions_state_idx').on(t.state, t.id)],
+);
+
+/** Every change of an article, append-only, written in the change's transaction. */
+export const kbAudit = pgTable(
+  'kb_audit',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    at: ms('at').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id').references(() => kbArticleVersions.id),
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action', { enum: KB_AUDIT_ACTIONS }).notNull(),
+    note: text('note'),
+  },
+  (t) => [index('kb_audit_article_idx').on(t.articleId, t.id)],
+);
+
+/** "Answered with this article": the version an agent answered an order with (当场答复 by article). */
+export const kbAnswers = pgTable(
+  'kb_answers',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => kbArticleVersions.id),
+    /** The order's hotline (its channel) at the time: usage ranks results per hotline. */
+    hotline: text('hotline').notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    at: ms('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('kb_answers_order_article_uq').on(t.orderId, t.articleId),
+    index('kb_answers_article_idx').on(t.articleId, t.hotline),
+    index('kb_answers_at_idx').on(t.at),
+  ],
+);
+
+/** Searches that found nothing: what the knowledge base is missing (a weekly list for the centre). */
+export const kbMissedSearches = pgTable(
+  'kb_missed_searches',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    at: ms('at').notNull(),
+    query: text('query').notNull(),
+    hotline: text('hotline'),
+    actorId: integer('actor_id').references(() => users.id),
+  },
+  (t) => [index('kb_missed_searches_at_idx').on(t.at)],
+);

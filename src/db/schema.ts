@@ -417,3 +417,122 @@ export const configVersions = sqliteTable('config_versions', {
   /** For a rollback: the version applied again. */
   rollbackOf: integer('rollback_of'),
 });
+
+/** Knowledge-base article types (知识类型), issue 15: 政策法规 / 职能职责 / 办事指南 / 常见问答 / 临时通知. */
+export const KB_ARTICLE_TYPES = ['policy', 'duty', 'guide', 'faq', 'notice'] as const;
+export type KbArticleType = (typeof KB_ARTICLE_TYPES)[number];
+/** A version's workflow state (src/kb/workflow.ts owns the transitions). */
+export const KB_VERSION_STATES = ['draft', 'in_review', 'published', 'superseded', 'rejected'] as const;
+export type KbVersionState = (typeof KB_VERSION_STATES)[number];
+export const KB_AUDIT_ACTIONS = ['create', 'update', 'submit', 'approve', 'reject', 'withdraw', 'import'] as const;
+export type KbAuditAction = (typeof KB_AUDIT_ACTIONS)[number];
+
+/**
+ * A knowledge-base article (知识库, issue 15): owned by one unit of org.yaml; its content lives in
+ * kb_article_versions. `publishedVersionId` is what agents read; `draftVersionId` the one version
+ * being edited or reviewed (at most one at a time). Withdrawn articles are kept, hidden from agents.
+ */
+export const kbArticles = sqliteTable(
+  'kb_articles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: text('unit_id').notNull(),
+    publishedVersionId: integer('published_version_id'),
+    draftVersionId: integer('draft_version_id'),
+    withdrawn: integer('withdrawn', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('kb_articles_unit_idx').on(t.unitId, t.id)],
+);
+
+/**
+ * Every version of an article; a published version is never changed again (what an agent saw
+ * during a call can be shown later). Dates are Beijing calendar days, YYYY-MM-DD; lists are JSON.
+ */
+export const kbArticleVersions = sqliteTable(
+  'kb_article_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionNo: integer('version_no').notNull(),
+    state: text('state', { enum: KB_VERSION_STATES }).notNull(),
+    title: text('title').notNull(),
+    /** Markdown. */
+    body: text('body').notNull(),
+    type: text('type', { enum: KB_ARTICLE_TYPES }).notNull(),
+    hotlines: text('hotlines', { mode: 'json' }).$type<string[]>().notNull(),
+    categories: text('categories', { mode: 'json' }).$type<string[]>().notNull(),
+    areas: text('areas', { mode: 'json' }).$type<string[]>().notNull(),
+    keywords: text('keywords', { mode: 'json' }).$type<string[]>().notNull(),
+    effectiveFrom: text('effective_from'),
+    expiresOn: text('expires_on'),
+    reviewBy: text('review_by'),
+    authorId: integer('author_id').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    reviewerId: integer('reviewer_id').references(() => users.id),
+    reviewedAt: integer('reviewed_at'),
+    reviewNote: text('review_note'),
+    publishedAt: integer('published_at'),
+  },
+  (t) => [uniqueIndex('kb_article_versions_no_uq').on(t.articleId, t.versionNo), index('kb_article_versions_state_idx').on(t.state, t.id)],
+);
+
+/** Every change of an article, append-only, written in the change's transaction. */
+export const kbAudit = sqliteTable(
+  'kb_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id').references(() => kbArticleVersions.id),
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action', { enum: KB_AUDIT_ACTIONS }).notNull(),
+    note: text('note'),
+  },
+  (t) => [index('kb_audit_article_idx').on(t.articleId, t.id)],
+);
+
+/** "Answered with this article": the version an agent answered an order with (当场答复 by article). */
+export const kbAnswers = sqliteTable(
+  'kb_answers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => kbArticleVersions.id),
+    /** The order's hotline (its channel) at the time: usage ranks results per hotline. */
+    hotline: text('hotline').notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('kb_answers_order_article_uq').on(t.orderId, t.articleId),
+    index('kb_answers_article_idx').on(t.articleId, t.hotline),
+    index('kb_answers_at_idx').on(t.at),
+  ],
+);
+
+/** Searches that found nothing: what the knowledge base is missing (a weekly list for the centre). */
+export const kbMissedSearches = sqliteTable(
+  'kb_missed_searches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    query: text('query').notNull(),
+    hotline: text('hotline'),
+    actorId: integer('actor_id').references(() => users.id),
+  },
+  (t) => [index('kb_missed_searches_at_idx').on(t.at)],
+);
