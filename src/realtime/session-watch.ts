@@ -4,8 +4,9 @@
  * changed password must reach the open sockets too. Every connected socket's session is checked
  * again
  * - at once whenever UsersService ends sessions (logout, disable, password or role change), and
- * - every `intervalMs`, for what UsersService is not told about: expiry, and a session ended by
- *   another process on the same database (UsersService sees SQLite's data_version move).
+ * - within `changePollMs` (1 s) after another process committed to the same database (a session
+ *   ended or an account disabled by `sunline users`: SQLite's data_version moves), and
+ * - every `intervalMs`, for what neither tells: expiry.
  * A socket whose session is gone, or now stands for another role or unit (its rooms were chosen
  * by them), is disconnected by the server; the console then finds its session refused and shows
  * the login page (web/connection.ts).
@@ -16,8 +17,16 @@ import { sessionToken, type RealtimeServer } from './session.js';
 
 /** The default re-check period: the longest an expired session's socket stays open. */
 export const SESSION_RECHECK_MS = 30_000;
+/** How often data_version is read (one cheap pragma) to notice another process's commit. */
+export const SESSION_CHANGE_POLL_MS = 1000;
 
-export function watchSessions(io: RealtimeServer, users: UsersService, log: Logger, intervalMs = SESSION_RECHECK_MS): () => void {
+export function watchSessions(
+  io: RealtimeServer,
+  users: UsersService,
+  log: Logger,
+  intervalMs = SESSION_RECHECK_MS,
+  changePollMs = SESSION_CHANGE_POLL_MS,
+): () => void {
   const recheck = () => {
     for (const socket of io.of('/').sockets.values()) {
       const was = socket.data.user;
@@ -34,9 +43,18 @@ export function watchSessions(io: RealtimeServer, users: UsersService, log: Logg
   };
   const timer = setInterval(recheck, intervalMs);
   timer.unref();
+  let seen = users.commitsElsewhere();
+  const poll = setInterval(() => {
+    const now = users.commitsElsewhere();
+    if (now === seen) return;
+    seen = now;
+    recheck();
+  }, changePollMs);
+  poll.unref();
   const unsubscribe = users.onSessionsEnded(recheck);
   return () => {
     clearInterval(timer);
+    clearInterval(poll);
     unsubscribe();
   };
 }

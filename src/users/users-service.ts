@@ -291,6 +291,14 @@ export class UsersService {
   }
 
   /**
+   * SQLite's data_version on our connection: it moves when another connection (another process
+   * on the same file, such as `sunline users disable`) commits; undefined without a client.
+   */
+  commitsElsewhere(): number | undefined {
+    return this.dataVersion?.get();
+  }
+
+  /**
    * Another connection (another process on the same file) may have ended a session or disabled
    * a user: data_version tells that something was committed there, and the cache starts over.
    */

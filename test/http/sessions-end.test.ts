@@ -199,6 +199,21 @@ t.test('sockets re-check their session on a timer: a session ended by another pr
   t.equal(await within(c.disconnected, 3000, 'the timer disconnects'), 'io server disconnect');
 });
 
+t.test('an account disabled by another process (sunline users disable): its sockets go within about a second, not at the 30 s re-check', async (t) => {
+  const { app, url } = await started(t);
+  const agent = await user(app, 'agent-cli', 'agent');
+  const bystander = await user(app, 'agent-by', 'agent');
+  const c = await connect(t, url, agent.cookies);
+  const b = await connect(t, url, bystander.cookies);
+  const other = new Database(app.env.dbFile);
+  other.prepare('update users set disabled = 1 where id = ?').run(agent.id);
+  other.prepare('delete from sessions where user_id = ?').run(agent.id);
+  other.close();
+  t.equal(await within(c.disconnected, 2500, 'the data_version poll disconnects'), 'io server disconnect');
+  await settle();
+  t.ok(b.socket.connected, 'the other account keeps its socket');
+});
+
 t.test('the new routes are in the OpenAPI document', async (t) => {
   const { app } = await started(t);
   const doc = (await app.http.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
