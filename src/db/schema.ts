@@ -536,3 +536,70 @@ export const kbMissedSearches = sqliteTable(
   },
   (t) => [index('kb_missed_searches_at_idx').on(t.at)],
 );
+
+/** What a recording row is going through (issue 13, docs/decisions/0012-call-recording.md). */
+export const RECORDING_STATES = ['recording', 'stored', 'failed', 'purged'] as const;
+export type RecordingState = (typeof RECORDING_STATES)[number];
+/** What the append-only recording audit log records: each playback or download, each purge. */
+export const RECORDING_AUDIT_ACTIONS = ['play', 'download', 'purge'] as const;
+export type RecordingAuditAction = (typeof RECORDING_AUDIT_ACTIONS)[number];
+
+/**
+ * Call recordings (issue 13, src/recordings/): written when Asterisk starts recording (state
+ * `recording`, the spool file named), completed when the file is in Sunline's storage (`stored`:
+ * size, sha256, duration, storage key), `purged` after the retention period (the row stays).
+ */
+export const recordings = sqliteTable(
+  'recordings',
+  {
+    id: text('id').primaryKey(),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id),
+    orderId: integer('order_id').references(() => workOrders.id),
+    agentId: integer('agent_id').references(() => users.id),
+    hotline: text('hotline').notNull(),
+    state: text('state', { enum: RECORDING_STATES }).notNull(),
+    /** The caller's channel (ARI id) MixMonitor records. */
+    channelId: text('channel_id').notNull(),
+    /** Asterisk's file, relative to its monitor folder. */
+    spoolFile: text('spool_file').notNull(),
+    /** Audio channels of the stored file: 2 = citizen left, agent right. */
+    channels: integer('channels').notNull(),
+    startedAt: integer('started_at').notNull(),
+    storedAt: integer('stored_at'),
+    durationMs: integer('duration_ms'),
+    sizeBytes: integer('size_bytes'),
+    sha256: text('sha256'),
+    storageKey: text('storage_key'),
+    purgedAt: integer('purged_at'),
+  },
+  (t) => [
+    index('recordings_call_idx').on(t.callId),
+    index('recordings_order_idx').on(t.orderId),
+    index('recordings_started_idx').on(t.startedAt),
+    /** The recordings still being written or waiting to be moved (few). */
+    index('recordings_pending_idx')
+      .on(t.state)
+      .where(sql`${t.state} = 'recording'`),
+  ],
+);
+
+/** Who played or downloaded which recording, and each purge (PIPL): append-only. */
+export const recordingAudit = sqliteTable(
+  'recording_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    /** null: the system (the retention purge). */
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action', { enum: RECORDING_AUDIT_ACTIONS }).notNull(),
+    recordingId: text('recording_id')
+      .notNull()
+      .references(() => recordings.id),
+    /** The Range header asked for (e.g. `bytes=0-`), or null for the whole file. */
+    range: text('range'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('recording_audit_recording_idx').on(t.recordingId, t.id), index('recording_audit_at_idx').on(t.at)],
+);
