@@ -161,10 +161,20 @@ export async function afterServerRestart(t: Test, m: RestartMatrix, phones: Phon
 
   await t.test('survey: goes on, and a key pressed after the restart reaches the call and its order', async (t) => {
     const call = c('survey');
-    const keysAt = m.surveyPlacedAt + m.surveyKeyAfterMs;
-    t.ok(m.server.readyAt < keysAt, `harness timing: the restarted server was up ${keysAt - m.server.readyAt} ms before the caller's first key`);
+    // The key that counts (the second; Asterisk drops the first) must come after the first
+    // server exited and after the restarted one connected, or this subtest proves nothing.
+    const keyAt = m.surveyKeyThatCountsAt;
+    const before = m.servers.at(-2)!;
+    t.comment(
+      `survey timing from the dial: first server exited at ${before.stoppedAt - m.surveyPlacedAt} ms, restarted server up at ${m.server.readyAt - m.surveyPlacedAt} ms, the key that counts at ${keyAt - m.surveyPlacedAt} ms`,
+    );
+    t.ok(before.stoppedAt < keyAt, `harness timing: the first server exited ${keyAt - before.stoppedAt} ms before the key that counts`);
+    t.ok(m.server.readyAt < keyAt, `harness timing: the restarted server was up ${keyAt - m.server.readyAt} ms before the key that counts`);
     const ev = waited(t, await waits.survey, 'a survey result');
-    if (ev) t.same(JSON.parse(ev.data ?? '{}'), { result: 'satisfied' });
+    if (ev) {
+      t.same(JSON.parse(ev.data ?? '{}'), { result: 'satisfied' });
+      t.ok(ev.at >= m.server.startedAt, 'recorded by the restarted server');
+    }
     t.equal(m.order(call.callId)?.satisfaction, 'satisfied', 'the order has the satisfaction');
     t.same(
       m.rows(call.phone).map((r) => r.id),
