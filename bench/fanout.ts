@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Sunline } from '../src/app.js';
 import type { AgentView, WaitingCaller } from '../src/contract/index.js';
+import { MAX_SOCKETS_PER_USER } from '../src/realtime/connection-limits.js';
 import { percentile, runSunlinePath, Teardown, type BenchOptions } from './lib/run.js';
 
 const { values: a } = parseArgs({
@@ -102,10 +103,10 @@ interface LeadsChild {
   finish(): Promise<{ phases: Record<string, Record<string, number | null>>; loopDelayP99Ms: number }>;
 }
 
-function startLeads(app: Sunline & { url: string }, token: string): Promise<LeadsChild> {
+function startLeads(app: Sunline & { url: string }, tokens: string[]): Promise<LeadsChild> {
   const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'leads-child.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, SUNLINE_BENCH_LEADS: JSON.stringify({ url: app.url, token, count: leads, sample }) },
+    env: { ...process.env, SUNLINE_BENCH_LEADS: JSON.stringify({ url: app.url, tokens, count: leads, sample }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   teardown.teardown(() => {
@@ -214,10 +215,14 @@ async function main(): Promise<void> {
   );
   opts.beforeCalls = async (app) => {
     tick = app.env.leadUpdateMs;
-    await app.users.upsert({ username: 'bench-lead', displayName: 'Bench lead', role: 'shift_lead', password: 'bench-lead-pw' });
-    const token = (await app.users.login('bench-lead', 'bench-lead-pw'))!.token;
+    // One account per dozen consoles: an account may hold only so many (connection-limits.ts).
+    const tokens: string[] = [];
+    for (let i = 0; i < Math.ceil(leads / MAX_SOCKETS_PER_USER); i++) {
+      await app.users.upsert({ username: `bench-lead-${i}`, displayName: `Bench lead ${i}`, role: 'shift_lead', password: 'bench-lead-pw' });
+      tokens.push((await app.users.login(`bench-lead-${i}`, 'bench-lead-pw'))!.token);
+    }
     const c0 = Date.now();
-    leadsChild = await startLeads(app, token);
+    leadsChild = await startLeads(app, tokens);
     say(`  ${leads} lead consoles connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
     if (syntheticS > 0) {
       leadsChild.phase('synthetic');

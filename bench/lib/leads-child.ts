@@ -10,7 +10,8 @@
  *   change happened; a change merged into a tick waited for it),
  * - messages per console, seq gaps, snapshots.
  *
- * Options come as JSON in SUNLINE_BENCH_LEADS ({ url, token, count, sample }). IPC: {type:'ready'}
+ * Options come as JSON in SUNLINE_BENCH_LEADS ({ url, tokens, count, sample }; console i uses
+ * tokens[i % tokens.length]: an account may hold only a dozen consoles, src/realtime/connection-limits.ts). IPC: {type:'ready'}
  * once every console has its snapshot; {type:'phase', name} starts a new measuring phase;
  * {type:'stop'} → {type:'result', phases, loopDelayP99Ms} and exit.
  */
@@ -19,7 +20,7 @@ import WebSocket from 'ws';
 
 interface Options {
   url: string;
-  token: string;
+  tokens: string[];
   count: number;
   sample: number;
 }
@@ -60,7 +61,7 @@ function open(i: number): Promise<void> {
   const agents = new Map<number, Agent>();
   let seq: number | null = null;
   const ws = new WebSocket(`${o.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
-    headers: { cookie: `sunline_session=${encodeURIComponent(o.token)}` },
+    headers: { cookie: `sunline_session=${encodeURIComponent(o.tokens[i % o.tokens.length]!)}` },
     perMessageDeflate: false,
   });
   sockets.push(ws);

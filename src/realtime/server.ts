@@ -11,6 +11,7 @@ import { forwardDomainEvents, sendSnapshots } from './broadcast.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import { registerHandlers } from './handlers.js';
 import { limitEvents, MAX_SOCKET_PAYLOAD_BYTES } from './event-limits.js';
+import { limitConnections } from './connection-limits.js';
 import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
 import type { MediaCommands } from '../contract/media-commands.js';
@@ -90,6 +91,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   };
 
   io.use(authenticate(users, () => closing));
+  io.use(limitConnections());
   io.on('connection', (socket) => {
     const user = socket.data.user;
     // Budgets and listeners first: a client may emit as soon as it sees `connect`.

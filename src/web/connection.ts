@@ -10,7 +10,10 @@ type Watched = Pick<Socket, 'on' | 'off' | 'connect' | 'connected'>;
  * closed the socket ('io server disconnect') — which is what our server does when it shuts down
  * for a deploy or a restart. The consoles must come back by themselves then too: connect again
  * shortly; while the server is still away the manager's own backoff takes over, and a refused
- * session (connect_error) stops it. Returns the cleanup for the page's unmount.
+ * session (connect_error UNAUTHENTICATED) stops it. A handshake refused for a while (NOT_READY:
+ * the server is shutting down; TOO_MANY_CONNECTIONS: the account opened too many, with
+ * `retryAfterSeconds`) is tried again after that long — socket.io-client does not retry a
+ * refusal by itself. Returns the cleanup for the page's unmount.
  */
 export function watchConnection(
   socket: Watched,
@@ -31,9 +34,16 @@ export function watchConnection(
       if (!socket.connected) socket.connect();
     }, retryMs);
   };
-  const onError = (err: Error) => {
+  const onError = (err: Error & { data?: { code?: unknown; retryAfterSeconds?: unknown } }) => {
     on.up(false);
-    if (/unauth/i.test(err.message)) on.signedOut();
+    if (/unauth/i.test(err.message)) return on.signedOut();
+    const code = err.data?.code;
+    if (code !== 'NOT_READY' && code !== 'TOO_MANY_CONNECTIONS') return;
+    const after = typeof err.data?.retryAfterSeconds === 'number' ? err.data.retryAfterSeconds * 1000 : retryMs;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!socket.connected) socket.connect();
+    }, after);
   };
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
