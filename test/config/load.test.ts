@@ -150,6 +150,27 @@ t.test('business hours: schedule mode needs ranges and a closed prompt; overlaps
   t.strictSame(lines(r), ['config/ivr.yaml:11:7 warning: hours.schedule[1] overlaps hours.schedule[0] on tue']);
 });
 
+t.test('settings that cannot act in the chosen mode are warned about at their key (7×24 hours, holidays without announce)', async (t) => {
+  const ignored = `hours:
+  mode: always
+  closedPrompt: sunline/closed
+  outsideHours: hangup
+  schedule:
+    - { days: [mon], from: "08:00", to: "12:00" }
+holidays:
+  mode: normal
+  prompt: sunline/holiday-notice
+`;
+  const r = check(NUMBERS, IVR + ignored);
+  t.equal(r.ok, true, 'warnings only');
+  t.strictSame(lines(r), [
+    'config/ivr.yaml:8:3 warning: hours.closedPrompt is ignored because mode is "always" (7×24 service)',
+    'config/ivr.yaml:9:3 warning: hours.outsideHours is ignored because mode is "always" (7×24 service)',
+    'config/ivr.yaml:10:3 warning: hours.schedule is ignored because mode is "always" (7×24 service)',
+    'config/ivr.yaml:14:3 warning: holidays.prompt is ignored because mode is not "announce"',
+  ]);
+});
+
 t.test('holidays, survey and timezone cross-field checks', async (t) => {
   const ivr = `greeting:
   default: sunline/greeting-default

@@ -83,6 +83,9 @@ export function checkIvr(raw: unknown, { report }: CheckContext): void {
   if (holidays?.mode === 'announce' && holidays.prompt === undefined) {
     report(['holidays'], 'holidays: missing required field "prompt" (needed when mode is "announce")');
   }
+  if (holidays?.mode !== 'announce' && holidays?.prompt !== undefined) {
+    report(['holidays', 'prompt'], 'holidays.prompt is ignored because mode is not "announce"', { severity: 'warning', at: 'key' });
+  }
 
   const survey = asRecord(root.survey);
   if (survey?.enabled === true && survey.prompt === undefined) {
@@ -118,8 +121,11 @@ function checkHours(hours: Record<string, unknown> | undefined, report: CheckCon
   if (hours.mode === 'schedule') {
     if (schedule.length === 0) report(['hours'], 'hours: "schedule" needs at least one range when mode is "schedule"');
     if (hours.closedPrompt === undefined) report(['hours'], 'hours: missing required field "closedPrompt" (needed when mode is "schedule")');
-  } else if (schedule.length > 0) {
-    report(['hours', 'schedule'], 'hours.schedule is ignored because mode is "always" (7×24 service)', { severity: 'warning', at: 'key' });
+  } else {
+    for (const key of ['schedule', 'closedPrompt', 'outsideHours'] as const) {
+      if (key === 'schedule' ? schedule.length > 0 : hours[key] !== undefined)
+        report(['hours', key], `hours.${key} is ignored because mode is "always" (7×24 service)`, { severity: 'warning', at: 'key' });
+    }
   }
   const byDay = new Map<string, { from: number; to: number; i: number }[]>();
   schedule.forEach((r, i) => {
