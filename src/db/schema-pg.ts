@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   ADMIN_AUDIT_ACTIONS,
+  CALL_DIRECTIONS,
   CALL_STATES,
   CONFIG_VERSION_SOURCES,
   DEADLINE_WARNING_KINDS,
@@ -117,11 +118,15 @@ export const calls = pgTable(
     answeredAt: ms('answered_at'),
     endedAt: ms('ended_at'),
     outcome: text('outcome'),
+    direction: text('direction', { enum: CALL_DIRECTIONS }).notNull().default('in'),
+    orderId: integer('order_id'),
   },
   (t) => [
     uniqueIndex('calls_channel_uq').on(t.channelId),
     index('calls_entered_idx').on(t.enteredAt),
     index('calls_caller_idx').on(t.callerId, t.enteredAt),
+    /** The outbound calls made for an order (callbacks, 回访). */
+    index('calls_order_idx').on(t.orderId),
     index('calls_unfinished_idx')
       .on(t.state)
       .where(sql`${t.state} <> 'ended'`),

@@ -78,6 +78,8 @@ export const callers = sqliteTable(
 );
 
 export const CALL_STATES = ['entered', 'queued', 'offered', 'answered', 'ended'] as const;
+/** in: a citizen called a hotline; out: an agent called a citizen (src/calls/outbound.ts). */
+export const CALL_DIRECTIONS = ['in', 'out'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 export const calls = sqliteTable(
@@ -96,13 +98,18 @@ export const calls = sqliteTable(
     queuedAt: integer('queued_at'),
     answeredAt: integer('answered_at'),
     endedAt: integer('ended_at'),
-    /** answered | abandoned | rejected | failed; null while live. */
+    /** answered | abandoned | rejected | failed; null while live. Outbound: answered | busy | no_answer | cancelled | failed. */
     outcome: text('outcome'),
+    direction: text('direction', { enum: CALL_DIRECTIONS }).notNull().default('in'),
+    /** Outbound calls: the work order the call was made for (an inbound call's order points at its call instead). */
+    orderId: integer('order_id'),
   },
   (t) => [
     uniqueIndex('calls_channel_uq').on(t.channelId),
     index('calls_entered_idx').on(t.enteredAt),
     index('calls_caller_idx').on(t.callerId, t.enteredAt),
+    /** The outbound calls made for an order (callbacks, 回访). */
+    index('calls_order_idx').on(t.orderId),
     /** The calls still in progress (few): resumed after our restart (src/calls/resume.ts). */
     index('calls_unfinished_idx')
       .on(t.state)
