@@ -38,7 +38,13 @@ t.test('admin sees a refused edit with FILE:LINE:COL while the last good config 
   t.equal(reload.statusCode, 422);
   t.equal(reload.json().error.code, 'CONFIG_INVALID');
   const col = lines[idx]!.indexOf('skil:') + 1;
-  t.match(reload.json().error.details.join('\n'), new RegExp(`numbers\\.yaml:${idx + 1}:${col} .*skil`));
+  t.match(
+    reload
+      .json()
+      .error.details.map((d: { text: string }) => d.text)
+      .join('\n'),
+    new RegExp(`numbers\\.yaml:${idx + 1}:${col} .*skil`),
+  );
 
   const after = await app.http.inject({ method: 'GET', url: '/api/admin/config', cookies: admin });
   t.match(after.json().lastError.lines.join('\n'), `numbers.yaml:${idx + 1}:${col}`);

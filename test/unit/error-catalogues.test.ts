@@ -11,6 +11,7 @@ import { MediaError } from '../../src/media/errors.js';
 import { TelephonyError } from '../../src/telephony/errors.js';
 import { LoginLockedError } from '../../src/users/login-throttle.js';
 import { AccountError } from '../../src/users/account-errors.js';
+import { ConfigError } from '../../src/config/history/config-errors.js';
 import { AttachmentError } from '../../src/workorders/attachments.js';
 import { WorkOrderError } from '../../src/workorders/errors.js';
 
@@ -27,6 +28,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   WorkOrderError: WorkOrderError.catalogue,
   BridgeAuthError: BridgeAuthError.catalogue,
   AccountError: AccountError.catalogue,
+  ConfigError: ConfigError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -20,9 +20,26 @@ export interface LoadedFile {
   readonly sha256: string | null;
 }
 
+/** The texts the set was made of, by registry key (an absent file has none): what config history stores. */
+export type ConfigTexts = Partial<Record<ConfigKey, string>>;
+
 export type LoadResult =
-  | { readonly ok: true; readonly config: SunlineConfig; readonly warnings: Problem[]; readonly files: LoadedFile[]; readonly digest: string }
-  | { readonly ok: false; readonly problems: Problem[]; readonly warnings: Problem[]; readonly files: LoadedFile[]; readonly digest: string };
+  | {
+      readonly ok: true;
+      readonly config: SunlineConfig;
+      readonly warnings: Problem[];
+      readonly files: LoadedFile[];
+      readonly digest: string;
+      readonly texts: ConfigTexts;
+    }
+  | {
+      readonly ok: false;
+      readonly problems: Problem[];
+      readonly warnings: Problem[];
+      readonly files: LoadedFile[];
+      readonly digest: string;
+      readonly texts: ConfigTexts;
+    };
 
 export interface LoadOptions {
   /**
@@ -59,14 +76,14 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
   const unreadable = new Set(readProblems.map((p) => p.file));
   const others = result.ok ? [] : result.problems.filter((p) => !unreadable.has(p.file));
   const problems = sortProblems([...readProblems, ...others], fileOrder(displayDir));
-  return { ok: false, problems, warnings: result.warnings, files: result.files, digest: result.digest };
+  return { ok: false, problems, warnings: result.warnings, files: result.files, digest: result.digest, texts: result.texts };
 }
 
 /**
  * Validate a set of file contents (pure; no disk). `texts` maps registry keys to YAML
  * text; an absent optional file is validated as an empty mapping.
  */
-export function validateConfigSet(texts: Partial<Record<ConfigKey, string>>, opts: { displayDir: string; listing?: readonly string[] }): LoadResult {
+export function validateConfigSet(texts: ConfigTexts, opts: { displayDir: string; listing?: readonly string[] }): LoadResult {
   const { displayDir } = opts;
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
@@ -109,10 +126,10 @@ export function validateConfigSet(texts: Partial<Record<ConfigKey, string>>, opt
   const order = fileOrder(displayDir);
   const digest = sha256(files.map((f) => `${f.file}\0${f.sha256 ?? '-'}`).join('\n'));
   if (errors.length > 0) {
-    return { ok: false, problems: sortProblems(errors, order), warnings: sortProblems(warnings, order), files, digest };
+    return { ok: false, problems: sortProblems(errors, order), warnings: sortProblems(warnings, order), files, digest, texts: { ...texts } };
   }
   const config = deepFreeze(parsed as unknown as SunlineConfig);
-  return { ok: true, config, warnings: sortProblems(warnings, order), files, digest };
+  return { ok: true, config, warnings: sortProblems(warnings, order), files, digest, texts: { ...texts } };
 }
 
 /** YAML files nobody reads are usually typos ("numbers.yml", "ivr-new.yaml"): say so. */

@@ -5,7 +5,9 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { loadConfigDir, type LoadedFile } from './loader.js';
+import { loadConfigDir, validateConfigSet, type ConfigTexts, type LoadedFile, type LoadResult } from './loader.js';
+import { mergeTexts, writeConfigFiles, type ConfigChanges } from './apply-files.js';
+import type { ConfigVersionLog, VersionMeta } from './version-log.js';
 import { ConfigInvalidError, formatProblem, type Problem } from './problem.js';
 import type { SunlineConfig } from './registry.js';
 import { DirWatcher } from './watcher.js';
@@ -22,17 +24,28 @@ export interface ConfigStoreOptions {
   readonly displayDir?: string;
   /** How often the watcher checks the directory was not replaced. Default 1000 ms. */
   readonly rearmMs?: number;
+  /**
+   * Where each set that runs is recorded (config history, issue 11 item 4); its ids are then the
+   * versions, across restarts. Without it the version is a counter from 1 for this process.
+   */
+  readonly history?: ConfigVersionLog;
 }
 
 export type ReloadResult =
   | { readonly ok: true; readonly changed: boolean; readonly version: number; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
+/** An apply: as a reload, or refused because the set is invalid or another change came first. */
+export type ApplyResult =
+  | Extract<ReloadResult, { ok: true }>
+  | { readonly ok: false; readonly conflict: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly conflict: true; readonly version: number };
+
 export interface ConfigStatus {
   readonly dir: string;
   /** When the running configuration was loaded. */
   readonly loadedAt: string;
-  /** 1 for the first load, +1 for each accepted change. */
+  /** The running set's id in the config history (without a history: 1 for the first load, +1 for each accepted change). */
   readonly version: number;
   readonly lastGood: { readonly loadedAt: string; readonly files: readonly LoadedFile[] };
   /** The most recent rejected candidate; cleared as soon as the directory is valid again. */
@@ -56,7 +69,7 @@ interface Good {
 
 export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   private good: Good;
-  private version = 1;
+  private version: number;
   private lastError: { at: string; problems: readonly Problem[]; digest: string } | null = null;
   private watcher: DirWatcher | null = null;
   /** Reloads run one at a time, in order, so two quick saves cannot swap out of order. */
@@ -65,23 +78,30 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   private constructor(
     private readonly opts: ConfigStoreOptions,
     first: Good,
+    version: number,
   ) {
     super();
     this.good = first;
+    this.version = version;
   }
 
   /** Load the directory; throws ConfigInvalidError if it is invalid, since there is nothing to fall back on. */
   static async open(opts: ConfigStoreOptions): Promise<ConfigStore> {
     const res = await loadConfigDir(opts.dir, { displayDir: opts.displayDir ?? opts.dir });
     if (!res.ok) throw new ConfigInvalidError(res.problems, res.warnings);
-    const store = new ConfigStore(opts, {
-      config: res.config,
-      loadedAt: new Date().toISOString(),
-      files: res.files,
-      digest: res.digest,
-      warnings: res.warnings,
-    });
-    opts.log.info({ dir: opts.dir, version: 1, files: res.files.map((f) => f.file) }, 'config loaded');
+    // The same set as the last one recorded (a plain restart) keeps its version.
+    const last = opts.history?.latest();
+    const version = !opts.history
+      ? 1
+      : last?.digest === res.digest
+        ? last.id
+        : opts.history.record({ digest: res.digest, texts: res.texts, meta: { source: 'startup' } });
+    const store = new ConfigStore(
+      opts,
+      { config: res.config, loadedAt: new Date().toISOString(), files: res.files, digest: res.digest, warnings: res.warnings },
+      version,
+    );
+    opts.log.info({ dir: opts.dir, version, files: res.files.map((f) => f.file) }, 'config loaded');
     store.logWarnings(res.warnings);
     if (opts.watch) {
       store.watcher = new DirWatcher({
@@ -89,7 +109,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
         log: opts.log,
         debounceMs: opts.debounceMs ?? 100,
         rearmMs: opts.rearmMs ?? 1000,
-        onChange: () => void store.reload(),
+        onChange: () => void store.reload({ source: 'file' }),
       });
       store.watcher.start();
     }
@@ -113,11 +133,53 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     };
   }
 
-  /** Re-read the directory and swap if it is valid and different. Never rejects. */
-  reload(): Promise<ReloadResult> {
-    const next = this.chain.then(() => this.reloadNow());
-    this.chain = next;
+  /** Re-read the directory and swap if it is valid and different. Never rejects. `meta`: who asked, for the history. */
+  reload(meta: VersionMeta = { source: 'reload' }): Promise<ReloadResult> {
+    return this.queue(() => this.reloadNow(meta));
+  }
+
+  /** The texts of the files as they are on disk now (what an editor starts from), with the running version. */
+  onDisk(): Promise<{ version: number; texts: ConfigTexts }> {
+    return this.queue(async () => ({ version: this.version, texts: (await this.readDir()).texts }));
+  }
+
+  /** Runs `task` after every reload and apply queued before it. */
+  private queue<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(task);
+    this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Validate `changes` (file texts by key; null removes an optional file) together with the other
+   * files as they are on disk, with the same loader as a reload; nothing is written.
+   */
+  check(changes: ConfigChanges): Promise<LoadResult> {
+    return this.queue(async () => validateConfigSet(mergeTexts((await this.readDir()).texts, changes), { displayDir: this.displayDir }));
+  }
+
+  /**
+   * Write `changes` into the config directory and run them (the editor's save, a rollback), only
+   * if the whole set is valid; otherwise nothing is written and the running set keeps serving.
+   * `expectedVersion`: the version the editor started from; another change since is a conflict.
+   */
+  apply(changes: ConfigChanges, meta: VersionMeta, expectedVersion?: number): Promise<ApplyResult> {
+    return this.queue(async () => {
+      if (expectedVersion !== undefined && expectedVersion !== this.version) return { ok: false, conflict: true, version: this.version };
+      const checked = validateConfigSet(mergeTexts((await this.readDir()).texts, changes), { displayDir: this.displayDir });
+      if (!checked.ok) return { ok: false, conflict: false, problems: checked.problems, warnings: checked.warnings };
+      await writeConfigFiles(this.opts.dir, changes);
+      const res = await this.reloadNow(meta);
+      return res.ok ? res : { ok: false, conflict: false, problems: res.problems, warnings: res.warnings };
+    });
+  }
+
+  private get displayDir(): string {
+    return this.opts.displayDir ?? this.opts.dir;
+  }
+
+  private readDir() {
+    return loadConfigDir(this.opts.dir, { displayDir: this.displayDir });
   }
 
   async close(): Promise<void> {
@@ -126,11 +188,11 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     await this.chain;
   }
 
-  private async reloadNow(): Promise<ReloadResult> {
+  private async reloadNow(meta: VersionMeta): Promise<ReloadResult> {
     const log = this.opts.log;
     let res;
     try {
-      res = await loadConfigDir(this.opts.dir, { displayDir: this.opts.displayDir ?? this.opts.dir });
+      res = await this.readDir();
     } catch (err) {
       // loadConfigDir turns bad content into problems; reaching here is a bug, not an edit.
       log.error({ err }, 'config reload failed');
@@ -158,12 +220,23 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     }
     const before = new Map(this.good.files.map((f) => [f.file, f.sha256]));
     this.good = { config: res.config, loadedAt: at, files: res.files, digest: res.digest, warnings: res.warnings };
-    this.version += 1;
+    this.version = this.recordVersion(res.digest, res.texts, meta);
     const changedFiles = res.files.filter((f) => before.get(f.file) !== f.sha256).map((f) => f.file);
-    log.info({ version: this.version, files: changedFiles }, 'config reloaded');
+    log.info({ version: this.version, files: changedFiles, source: meta.source, actorId: meta.actorId }, 'config reloaded');
     this.logWarnings(res.warnings);
     this.safeEmit('changed', res.config, this.version);
     return { ok: true, changed: true, version: this.version, warnings: res.warnings };
+  }
+
+  /** The new version's id; a history that fails to write is logged, and the set runs anyway (calls matter more). */
+  private recordVersion(digest: string, texts: ConfigTexts, meta: VersionMeta): number {
+    if (!this.opts.history) return this.version + 1;
+    try {
+      return this.opts.history.record({ digest, texts, meta });
+    } catch (err) {
+      this.opts.log.error({ err }, 'config history not written');
+      return this.version + 1;
+    }
   }
 
   private logWarnings(warnings: readonly Problem[]): void {

@@ -1,26 +1,188 @@
+/**
+ * The configuration for administrators (issue 11 items 4-5): which set is serving and why the last
+ * edit was refused; the web editor's read, check and save of numbers.yaml and ivr.yaml (409
+ * CONFIG_VERSION_CONFLICT when another change ran since the editor opened the file, 422
+ * CONFIG_INVALID with FILE:LINE:COL problems when the set would not load — then nothing is
+ * written); the history of every set that ran, the difference of two, and a rollback.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ConfigStore } from '../../config/files/index.js';
-import { formatProblem } from '../../config/files/index.js';
+import { CONFIG_VERSION_SOURCES } from '../../db/schema.js';
+import { ConfigError, EDITABLE_FILES, problemView, type ConfigAdmin } from '../../config/history/index.js';
+import type { UsersService } from '../../users/index.js';
 import { requireRole } from '../auth.js';
 
-/** Administrators see which configuration is serving and why the last edit was refused. */
-export const adminConfigRoutes: FastifyPluginAsyncZod<{ config: ConfigStore }> = async (app, opts) => {
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const Problem = z.object({
+  file: z.string(),
+  line: z.number(),
+  col: z.number(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+  text: z.string().describe('FILE:LINE:COL message'),
+});
+const Applied = z.object({ version: z.number(), changed: z.boolean(), warnings: z.array(Problem) });
+const FileParams = z.object({ file: z.enum(EDITABLE_FILES) });
+/** GETs without parameters refuse unknown ones (a typo should not look like a filter that worked). */
+const NoQuery = z.object({}).strict();
+/** A config file is small; a quarter of a megabyte is far beyond any real numbers.yaml or ivr.yaml. */
+const Text = z.string().max(256 * 1024);
+const Version = z.object({
+  id: z.number(),
+  at: z.number(),
+  source: z.enum(CONFIG_VERSION_SOURCES),
+  actorId: z.number().nullable(),
+  actorUsername: z.string().nullable(),
+  rollbackOf: z.number().nullable(),
+  files: z.record(z.string(), z.string().nullable()).describe('file name → sha256 of its text, null when absent'),
+});
+
+export const adminConfigRoutes: FastifyPluginAsyncZod<{ config: ConfigStore; admin: ConfigAdmin; users: UsersService }> = async (app, opts) => {
+  const { admin } = opts;
   app.addHook('onRequest', requireRole('admin'));
+  const username = (id: number | null) => (id === null ? null : (opts.users.byId(id)?.username ?? null));
 
-  app.get('/api/admin/config', { schema: { tags: ['admin'] } }, async () => {
-    const status = opts.config.status();
-    return {
-      ...status,
-      lastError: status.lastError && { ...status.lastError, lines: status.lastError.problems.map(formatProblem) },
-      warningLines: status.warnings.map(formatProblem),
-    };
-  });
+  app.get(
+    '/api/admin/config',
+    { schema: { tags: ['admin'], description: 'The running configuration set: version, files, warnings, the last refused edit.' } },
+    async () => {
+      const status = opts.config.status();
+      return {
+        ...status,
+        lastError: status.lastError && { ...status.lastError, lines: status.lastError.problems.map(problemView).map((p) => p.text) },
+        warningLines: status.warnings.map(problemView).map((p) => p.text),
+      };
+    },
+  );
 
-  app.post('/api/admin/config/reload', { schema: { tags: ['admin'] } }, async (_req, reply) => {
-    const res = await opts.config.reload();
-    if (res.ok) return { ok: true, changed: res.changed, version: res.version, warnings: res.warnings.map(formatProblem) };
-    return reply.status(422).send({
-      error: { code: 'CONFIG_INVALID', message: 'configuration refused; the last good version keeps serving', details: res.problems.map(formatProblem) },
-    });
-  });
+  app.post(
+    '/api/admin/config/reload',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'Re-read the config folder now. 422 CONFIG_INVALID (details: the problems) when it does not load; the last good set keeps serving.',
+        response: { 200: Applied },
+      },
+    },
+    async (req) => {
+      const res = await opts.config.reload({ source: 'reload', actorId: req.user!.id });
+      if (!res.ok) throw new ConfigError('CONFIG_INVALID', undefined, { details: res.problems.map(problemView) });
+      return { version: res.version, changed: res.changed, warnings: res.warnings.map(problemView) };
+    },
+  );
+
+  app.get(
+    '/api/admin/config/files/:file',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'A file of the web editor as it is in the config folder, and the running version a save must name.',
+        params: FileParams,
+        querystring: NoQuery,
+        response: { 200: z.object({ file: z.string(), text: z.string(), version: z.number() }) },
+      },
+    },
+    async (req) => ({ file: req.params.file, ...(await admin.read(req.params.file)) }),
+  );
+
+  app.post(
+    '/api/admin/config/files/:file/check',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'Check an edited text with the server’s own loader, together with the other files; nothing is written.',
+        params: FileParams,
+        body: z.object({ text: Text }).strict(),
+        response: { 200: z.object({ ok: z.boolean(), problems: z.array(Problem), warnings: z.array(Problem) }) },
+      },
+    },
+    async (req) => admin.check(req.params.file, req.body.text),
+  );
+
+  app.put(
+    '/api/admin/config/files/:file',
+    {
+      schema: {
+        tags: ['admin'],
+        description:
+          'Save a file: written into the config folder and applied at once if the whole set loads. expectedVersion is the version the editor read; 409 CONFIG_VERSION_CONFLICT if another change ran since; 422 CONFIG_INVALID (details: problems with file, line, col) and nothing written if the set does not load.',
+        params: FileParams,
+        body: z.object({ text: Text, expectedVersion: Id }).strict(),
+        response: { 200: Applied },
+      },
+    },
+    async (req) => admin.save(req.params.file, req.body.text, req.user!.id, req.body.expectedVersion),
+  );
+
+  app.get(
+    '/api/admin/config/versions',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'Every configuration set that ran, newest first: when, how (startup, file, reload, editor, rollback), who. Page on with beforeId.',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), beforeId: Id.optional() }).strict(),
+        response: { 200: z.object({ running: z.number(), versions: z.array(Version), nextBeforeId: z.number().nullable() }) },
+      },
+    },
+    async (req) => {
+      const rows = admin.list(req.query);
+      return {
+        running: opts.config.status().version,
+        versions: rows.map((v) => ({ ...v, actorUsername: username(v.actorId) })),
+        nextBeforeId: rows.length === req.query.limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/admin/config/versions/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'One version with the text of each file (null: the file was absent).',
+        params: z.object({ id: Id }),
+        querystring: NoQuery,
+        response: { 200: z.object({ version: Version, texts: z.record(z.string(), z.string().nullable()) }) },
+      },
+    },
+    async (req) => {
+      const v = admin.version(req.params.id);
+      return { version: { ...v, actorUsername: username(v.actorId) }, texts: admin.texts(v.id) };
+    },
+  );
+
+  app.get(
+    '/api/admin/config/diff',
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'What changed from one version to another: a unified diff per file that differs.',
+        querystring: z.object({ from: Id, to: Id }).strict(),
+        response: {
+          200: z.object({
+            from: z.number(),
+            to: z.number(),
+            files: z.array(z.object({ file: z.string(), change: z.enum(['added', 'removed', 'changed']), patch: z.string() })),
+          }),
+        },
+      },
+    },
+    async (req) => ({ from: req.query.from, to: req.query.to, files: admin.diff(req.query.from, req.query.to) }),
+  );
+
+  app.post(
+    '/api/admin/config/versions/:id/rollback',
+    {
+      schema: {
+        tags: ['admin'],
+        description:
+          'Apply a version’s files again (a new version, source rollback), validated like any edit: 422 CONFIG_INVALID and nothing written if it no longer loads (e.g. with files it did not have); 409 CONFIG_VERSION_CONFLICT if expectedVersion is given and another change ran since.',
+        params: z.object({ id: Id }),
+        body: z.object({ expectedVersion: Id.optional() }).strict().nullish(),
+        response: { 200: Applied },
+      },
+    },
+    async (req) => admin.rollback(req.params.id, req.user!.id, req.body?.expectedVersion),
+  );
 };
