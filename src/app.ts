@@ -15,7 +15,6 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
-import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
@@ -30,7 +29,7 @@ import { attachRealtime } from './realtime/index.js';
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
-import { findUnit, unitScope } from './workorders/dispatch/index.js';
+import { areaPath, findArea, findUnit, unitScope } from './workorders/dispatch/index.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { withCsrfHeader } from './http/openapi-csrf.js';
 import { installCsrfDefence } from './http/csrf.js';
@@ -40,7 +39,7 @@ import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
-import { WorkOrdersService } from './workorders/index.js';
+import { WorkOrderError, WorkOrdersService } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
@@ -51,6 +50,8 @@ import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { DeskService } from './workorders/desk/index.js';
+import { kbRoutes } from './http/routes/kb-routes.js';
+import { KbService } from './kb/index.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -87,9 +88,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     log.info({ file: env.dbFile }, 'database ready');
 
     // A bad configuration at start-up stops the process (ConfigInvalidError with every problem).
-    // Every set that runs is recorded (config history, issue 11 item 4); its id is the version.
-    const configHistory = new ConfigHistory(db.db);
-    const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
+    const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }) });
     closers.push(() => config.close());
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
@@ -189,7 +188,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     installCsrfDefence(http);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
-    await http.register(adminConfigRoutes, { config, admin: new ConfigAdmin(config, configHistory), users });
+    await http.register(adminConfigRoutes, { config });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
@@ -216,6 +215,26 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
     await http.register(deskRoutes, { db: db.db, desk });
+    // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
+    const kb = new KbService({
+      db: db.db,
+      config: () => config.current().kb,
+      hotlineExists: (n) => config.current().numbers.numbers.some((h) => h.number === n),
+      areaExists: (id) => findArea(config.current().org, id) !== undefined,
+      unitExists: (id) => findUnit(config.current().org, id) !== undefined,
+      areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
+      order: (id) => {
+        try {
+          const o = orders.get(id);
+          return { channel: o.channel, agentId: o.agentId };
+        } catch (err) {
+          // No such order: the KB refuses the link with its own code.
+          if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return undefined;
+          throw err;
+        }
+      },
+    });
+    await http.register(kbRoutes, { kb });
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);

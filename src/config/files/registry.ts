@@ -14,6 +14,7 @@ import { OrgSchema, checkOrg, rawUnitIds, type OrgConfig } from './schemas/org.j
 // The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
 import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
+import { KbConfigSchema, checkKbConfig, type KbConfig } from '../../kb/kb-config.js';
 
 /** The whole validated configuration: one property per file, deep-frozen. */
 export interface SunlineConfig {
@@ -22,6 +23,7 @@ export interface SunlineConfig {
   readonly sla: SlaConfig;
   readonly calendar: CalendarConfig;
   readonly org: OrgConfig;
+  readonly kb: KbConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -78,6 +80,13 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     schema: OrgSchema,
     check: checkOrg,
     summary: (c) => `${c.units.length} units, ${c.catalogue.length} catalogue entries`,
+  },
+  kb: {
+    file: 'kb.yaml',
+    required: false,
+    schema: KbConfigSchema,
+    check: checkKbConfig,
+    summary: (c) => `${c.synonyms.length} synonym groups, ${c.reviewers.length} reviewer${c.reviewers.length === 1 ? '' : 's'}`,
   },
 };
 

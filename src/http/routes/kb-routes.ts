@@ -1,0 +1,301 @@
+/**
+ * The knowledge base API (知识库, issue 15): search and suggestions for agents, articles and their
+ * workflow for unit handlers and the centre's reviewers, "answered with this article", figures
+ * and import. Agents read only published articles in force; a unit handler writes only its own
+ * unit's articles; only reviewers (administrators and kb.yaml's reviewers) approve.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { KB_ARTICLE_TYPES, KB_AUDIT_ACTIONS, KB_VERSION_STATES } from '../../db/schema.js';
+import type { SessionUser } from '../../users/index.js';
+import { ArticleFields, KB_EDITOR_ROLES, KB_READER_ROLES, KbDate, type KbActor, type KbService } from '../../kb/index.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+
+export interface KbRoutesOptions {
+  readonly kb: KbService;
+}
+
+const actorOf = (user: SessionUser | null): KbActor => {
+  if (!user) throw appError('UNAUTHENTICATED');
+  return { id: user.id, role: user.role, unitId: user.unitId, username: user.username };
+};
+
+const Segments = z.array(z.object({ text: z.string(), hit: z.boolean() }));
+const Version = z.object({
+  id: z.number(),
+  articleId: z.number(),
+  versionNo: z.number(),
+  state: z.enum(KB_VERSION_STATES),
+  title: z.string(),
+  body: z.string(),
+  type: z.enum(KB_ARTICLE_TYPES),
+  hotlines: z.array(z.string()),
+  categories: z.array(z.string()),
+  areas: z.array(z.string()),
+  keywords: z.array(z.string()),
+  effectiveFrom: z.string().nullable(),
+  expiresOn: z.string().nullable(),
+  reviewBy: z.string().nullable(),
+  authorId: z.number().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  reviewerId: z.number().nullable(),
+  reviewedAt: z.number().nullable(),
+  reviewNote: z.string().nullable(),
+  publishedAt: z.number().nullable(),
+});
+const Article = z.object({
+  id: z.number(),
+  unitId: z.string(),
+  withdrawn: z.boolean(),
+  published: Version.nullable(),
+  draft: Version.nullable(),
+  staleness: z.enum(['fresh', 'stale', 'stale_overdue']),
+  inForce: z.boolean(),
+});
+const IdParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31),
+});
+const Note = z.string().trim().min(1).max(1000);
+const word = z.string().trim().min(1).max(40);
+const SearchQuery = z.object({
+  q: z.string().max(200).default(''),
+  hotline: z
+    .string()
+    .regex(/^[0-9]{3,20}$/)
+    .optional(),
+  category: word.optional(),
+  unitId: z.string().min(1).max(64).optional(),
+  area: z.string().min(1).max(64).optional(),
+  type: z.enum(KB_ARTICLE_TYPES).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+const Period = z.object({ from: KbDate.optional(), to: KbDate.optional() });
+
+export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts) => {
+  const { kb } = opts;
+  const readers = requireRole(...KB_READER_ROLES);
+  const editors = requireRole(...KB_EDITOR_ROLES);
+  const tags = ['kb'];
+
+  app.get(
+    '/api/kb/search',
+    {
+      schema: {
+        tags,
+        description:
+          'Full-text search of the articles agents may be shown today (published, in force, not withdrawn), Chinese segmentation and kb.yaml synonyms, filtered; ranked by relevance, then by use on the hotline. Without q: the hotline’s most used (screen-pop suggestions). A search with q that finds nothing is logged for the figures.',
+        querystring: SearchQuery,
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                articleId: z.number(),
+                versionId: z.number(),
+                unitId: z.string(),
+                type: z.enum(KB_ARTICLE_TYPES),
+                title: Segments,
+                snippet: Segments,
+                score: z.number(),
+                uses: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+      preHandler: readers,
+    },
+    async (req) => ({ items: kb.find(actorOf(req.user), req.query).items }),
+  );
+
+  app.get(
+    '/api/kb/articles',
+    {
+      schema: {
+        tags,
+        description: 'Articles for their editors (a unit handler: its unit) and the reviewers, by the state of the current version.',
+        querystring: z.object({
+          unitId: z.string().min(1).max(64).optional(),
+          state: z.enum(KB_VERSION_STATES).optional(),
+          withdrawn: z.enum(['true', 'false']).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          offset: z.coerce.number().int().min(0).max(100_000).default(0),
+        }),
+        response: { 200: z.object({ items: z.array(Article) }) },
+      },
+      preHandler: readers,
+    },
+    async (req) => {
+      const { limit, offset, withdrawn, ...filter } = req.query;
+      return { items: kb.list(actorOf(req.user), { ...filter, withdrawn: withdrawn === undefined ? undefined : withdrawn === 'true' }, limit, offset) };
+    },
+  );
+
+  app.post(
+    '/api/kb/articles',
+    { schema: { tags, description: 'A new article of a unit, as a draft.', body: ArticleFields, response: { 201: Article } }, preHandler: editors },
+    async (req, reply) => reply.code(201).send(kb.create(actorOf(req.user), req.body)),
+  );
+
+  app.get('/api/kb/articles/:id', { schema: { tags, params: IdParams, response: { 200: Article } }, preHandler: readers }, async (req) =>
+    kb.get(actorOf(req.user), req.params.id),
+  );
+
+  app.put(
+    '/api/kb/articles/:id',
+    {
+      schema: {
+        tags,
+        description:
+          'Edit the draft (or start one after the published version). draftVersionId: the draft you read (null if none): a newer one is 409 KB_STALE_EDIT.',
+        params: IdParams,
+        body: z.strictObject({ fields: ArticleFields, draftVersionId: z.number().int().positive().nullable() }),
+        response: { 200: Article },
+      },
+      preHandler: editors,
+    },
+    async (req) => kb.update(actorOf(req.user), req.params.id, req.body.fields, req.body.draftVersionId),
+  );
+
+  const NoteBody = z.strictObject({ note: Note.optional() });
+  app.post('/api/kb/articles/:id/submit', { schema: { tags, params: IdParams, response: { 200: Article } }, preHandler: editors }, async (req) =>
+    kb.submit(actorOf(req.user), req.params.id),
+  );
+  app.post(
+    '/api/kb/articles/:id/approve',
+    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: Article } }, preHandler: readers },
+    async (req) => kb.approve(actorOf(req.user), req.params.id, req.body.note ?? null),
+  );
+  app.post(
+    '/api/kb/articles/:id/reject',
+    { schema: { tags, params: IdParams, body: z.strictObject({ note: Note }), response: { 200: Article } }, preHandler: readers },
+    async (req) => kb.reject(actorOf(req.user), req.params.id, req.body.note),
+  );
+  app.post(
+    '/api/kb/articles/:id/withdraw',
+    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: Article } }, preHandler: readers },
+    async (req) => kb.withdraw(actorOf(req.user), req.params.id, req.body.note ?? null),
+  );
+
+  app.get(
+    '/api/kb/articles/:id/history',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: {
+          200: z.object({
+            versions: z.array(Version),
+            audit: z.array(
+              z.object({
+                id: z.number(),
+                at: z.number(),
+                articleId: z.number(),
+                versionId: z.number().nullable(),
+                actorId: z.number().nullable(),
+                action: z.enum(KB_AUDIT_ACTIONS),
+                note: z.string().nullable(),
+              }),
+            ),
+          }),
+        },
+      },
+      preHandler: readers,
+    },
+    async (req) => kb.history(actorOf(req.user), req.params.id),
+  );
+
+  app.get(
+    '/api/kb/versions/:id',
+    {
+      schema: { tags, description: 'One version, e.g. the one an order was answered with.', params: IdParams, response: { 200: Version } },
+      preHandler: readers,
+    },
+    async (req) => kb.version(actorOf(req.user), req.params.id),
+  );
+
+  app.post(
+    '/api/kb/answers',
+    {
+      schema: {
+        tags,
+        description:
+          '"Answered with this article": links a published version to an order (answered on the spot); counted in 当场答复率. An agent only on their own order.',
+        body: z.strictObject({
+          orderId: z
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31),
+          versionId: z
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31),
+        }),
+        response: { 200: z.object({ linked: z.boolean() }) },
+      },
+      preHandler: requireRole('agent', 'shift_lead', 'admin'),
+    },
+    async (req) => kb.answer(actorOf(req.user), req.body.orderId, req.body.versionId),
+  );
+
+  app.post(
+    '/api/kb/import',
+    {
+      schema: {
+        tags,
+        description:
+          'Bulk import as drafts: CSV (a header row: 标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期) or Markdown files with a YAML front matter. All or nothing: 400 KB_IMPORT_INVALID with details.problems as FILE:LINE:COL lines.',
+        body: z.strictObject({
+          format: z.enum(['csv', 'markdown']),
+          files: z
+            .array(z.strictObject({ name: z.string().min(1).max(200), text: z.string().max(2_000_000) }))
+            .min(1)
+            .max(200),
+        }),
+        response: { 200: z.object({ imported: z.array(z.number()) }) },
+      },
+      preHandler: editors,
+    },
+    async (req) => kb.import(actorOf(req.user), req.body.format, req.body.files),
+  );
+
+  app.get(
+    '/api/kb/figures',
+    {
+      schema: {
+        tags,
+        description:
+          '当场答复率 (overall, per hotline, per article type), most-used articles, searches with no result and stale articles per unit, for Beijing days [from, to] (default: the last 7 days).',
+        querystring: Period,
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            onSpot: z.object({
+              orders: z.number(),
+              onSpot: z.number(),
+              rate: z.number(),
+              withArticle: z.number(),
+              byHotline: z.array(z.object({ hotline: z.string(), orders: z.number(), onSpot: z.number(), rate: z.number() })),
+              byType: z.array(z.object({ type: z.enum(KB_ARTICLE_TYPES), orders: z.number(), rate: z.number() })),
+            }),
+            mostUsed: z.array(
+              z.object({ articleId: z.number(), unitId: z.string(), uses: z.number(), title: z.string(), lastVersionId: z.number().nullable() }),
+            ),
+            missedSearches: z.array(z.object({ query: z.string(), times: z.number(), lastAt: z.number() })),
+            staleByUnit: z.array(z.object({ unitId: z.string(), stale: z.number(), overdue: z.number() })),
+          }),
+        },
+      },
+      preHandler: requireRole('shift_lead', 'admin', 'dispatcher'),
+    },
+    async (req) => kb.figures(req.query.from, req.query.to),
+  );
+};

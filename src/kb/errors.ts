@@ -1,0 +1,22 @@
+/** The knowledge base's refusals (issue 15), each with its fixed code (decision 0009 #5). */
+import { defineErrors } from '../errors/define-errors.js';
+
+export class KbError extends defineErrors('KbError', {
+  KB_ARTICLE_NOT_FOUND: [404, 'no such knowledge-base article'],
+  KB_VERSION_NOT_FOUND: [404, 'no such article version'],
+  /** A unit handler's article of another unit, or a role that may not edit or review. */
+  KB_NOT_YOUR_UNIT: [403, 'this article belongs to another unit'],
+  KB_NOT_A_REVIEWER: [403, 'only the centre’s knowledge-base reviewers may approve or reject'],
+  /** The transition is not allowed from the version's state (e.g. approving a draft never submitted). */
+  KB_BAD_STATE: [409, 'the article is not in a state that allows this'],
+  /** An edit based on an older draft than the one stored (optimistic concurrency). */
+  KB_STALE_EDIT: [409, 'the draft changed since you read it; reload it'],
+  KB_UNKNOWN_HOTLINE: [400, 'no such hotline in numbers.yaml'],
+  KB_UNKNOWN_AREA: [400, 'no such area in org.yaml'],
+  KB_BAD_DATES: [400, 'the article’s dates are inconsistent'],
+  /** "Answered with this article" on an order the agent may not touch, or a version not published. */
+  KB_ANSWER_REFUSED: [409, 'this order cannot be answered with this article version'],
+  KB_IMPORT_INVALID: [400, 'the import file has errors; nothing was imported'],
+}) {}
+
+export type KbErrorCode = keyof typeof KbError.catalogue;

@@ -1,0 +1,7 @@
+/** The knowledge base (知识库, issue 15): articles, their workflow, Chinese search, figures and import. */
+export { KbService, beijingDay, type ArticleView, type KbSearchParams, type KbSearchResult, type KbServiceOptions, type KbOrderRef } from './kb-service.js';
+export { KbError, type KbErrorCode } from './errors.js';
+export { ArticleFields, KbDate, KB_TYPE_NAMES, type ArticleFieldsInput } from './article-input.js';
+export { KbConfigSchema, checkKbConfig, type KbConfig } from './kb-config.js';
+export { KB_READER_ROLES, KB_EDITOR_ROLES, type KbActor } from './workflow.js';
+export { onSpotFigures, mostUsed, missedSearches, staleByUnit } from './figures.js';

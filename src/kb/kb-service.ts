@@ -1,0 +1,357 @@
+/**
+ * The knowledge base (知识库, issue 15): articles owned by units, drafted by the unit's handlers,
+ * approved by the centre's reviewers before agents see them, every version kept and every
+ * change audited; searched with Chinese segmentation; "answered with this article" links the
+ * version an agent used to an order (当场答复).
+ */
+import type { Db } from '../db/connection.js';
+import type { KbArticleType, KbAuditAction, KbVersionState } from '../db/schema.js';
+import { shanghaiDayStart, SHANGHAI_OFFSET_MS } from '../lib/shanghai-time.js';
+import { ArticleFields, datesProblem, type ArticleFieldsInput, type ArticleFieldsValue } from './article-input.js';
+import { appError } from '../errors/index.js';
+import { KbError } from './errors.js';
+import { missedSearches, mostUsed, onSpotFigures, staleByUnit } from './figures.js';
+import type { KbConfig } from './kb-config.js';
+import { KbRepository, type ArticleRow, type Tx, type VersionRow } from './repository.js';
+import { KbSearchCache } from './search-cache.js';
+import type { KbSearchQuery } from './search-index.js';
+import { plainText, highlight, snippet, type Segment } from './highlight.js';
+import { candidateProblem, formatProblem, readCsv, readMarkdown, type ImportFile } from './import.js';
+import { canEditUnit, isReviewer, seesDrafts, staleness, transition, type KbActor, type KbTransition } from './workflow.js';
+
+export interface KbOrderRef {
+  /** The order's hotline: its channel when it came by phone. */
+  readonly channel: string;
+  readonly agentId: number | null;
+}
+
+export interface KbServiceOptions {
+  readonly db: Db;
+  readonly config: () => KbConfig;
+  readonly hotlineExists: (number: string) => boolean;
+  readonly areaExists: (areaId: string) => boolean;
+  readonly unitExists: (unitId: string) => boolean;
+  /** The area and its ancestors in org.yaml (an article for a county applies in its townships). */
+  readonly areaLineage: (areaId: string) => readonly string[];
+  /** An order by id (undefined when there is none). */
+  readonly order: (orderId: number) => KbOrderRef | undefined;
+  readonly now?: () => number;
+}
+
+export interface ArticleView {
+  readonly id: number;
+  readonly unitId: string;
+  readonly withdrawn: boolean;
+  /** What agents read; null until a version is approved. */
+  readonly published: VersionRow | null;
+  /** The version being edited or reviewed, to its editors and the reviewers only. */
+  readonly draft: VersionRow | null;
+  readonly staleness: 'fresh' | 'stale' | 'stale_overdue';
+  readonly inForce: boolean;
+}
+
+/** A search as the API takes it: the engine's query with the words as `q` and one area (its ancestors are added). */
+export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & { readonly q: string; readonly area?: string | undefined };
+
+export interface KbSearchResult {
+  readonly articleId: number;
+  readonly versionId: number;
+  readonly unitId: string;
+  readonly type: KbArticleType;
+  readonly title: Segment[];
+  readonly snippet: Segment[];
+  readonly score: number;
+  readonly uses: number;
+}
+
+/** Beijing date YYYY-MM-DD of `ms`. */
+export const beijingDay = (ms: number): string => new Date(shanghaiDayStart(ms) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+
+export class KbService {
+  private readonly repo: KbRepository;
+  private readonly now: () => number;
+  readonly search: KbSearchCache;
+
+  constructor(private readonly opts: KbServiceOptions) {
+    this.repo = new KbRepository(opts.db);
+    this.now = opts.now ?? Date.now;
+    this.search = new KbSearchCache(this.repo, () => opts.config().synonyms);
+  }
+
+  today(): string {
+    return beijingDay(this.now());
+  }
+
+  /** A new article of `fields.unitId`, as a draft (version 1). */
+  create(actor: KbActor, input: ArticleFieldsInput, action: KbAuditAction = 'create'): ArticleView {
+    const fields = this.checked(input);
+    if (!canEditUnit(actor, fields.unitId)) throw new KbError('KB_NOT_YOUR_UNIT', 'you may write articles of your own unit only');
+    const at = this.now();
+    const { unitId, ...versionFields } = fields;
+    const id = this.repo.transaction((tx) => {
+      const article = this.repo.insertArticle(tx, unitId, at);
+      const v = this.repo.insertVersion(tx, article.id, 1, versionFields, actor.id, at);
+      this.repo.updateArticle(tx, article.id, { draftVersionId: v.id });
+      this.repo.writeAudit(tx, { at, articleId: article.id, versionId: v.id, actorId: actor.id, action });
+      return article.id;
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Edit the article: its draft (or rejected version) in place, or a new draft version after the
+   * published one. `draftVersionId` is the draft the editor read (null: there was none).
+   */
+  update(actor: KbActor, articleId: number, input: ArticleFieldsInput, draftVersionId: number | null): ArticleView {
+    const fields = this.checked(input);
+    const at = this.now();
+    this.repo.transaction((tx) => {
+      const article = this.editable(tx, actor, articleId);
+      if (fields.unitId !== article.unitId && actor.role !== 'admin')
+        throw new KbError('KB_NOT_YOUR_UNIT', 'only an administrator moves an article to another unit');
+      if (article.draftVersionId !== draftVersionId) throw new KbError('KB_STALE_EDIT');
+      const { unitId, ...versionFields } = fields;
+      let versionId: number;
+      if (article.draftVersionId !== null) {
+        const draft = this.repo.version(article.draftVersionId, tx)!;
+        if (transition(draft.state, 'edit') === null) throw new KbError('KB_BAD_STATE', `a version ${draft.state} cannot be edited`);
+        this.repo.updateVersion(tx, draft.id, { ...versionFields, state: 'draft', authorId: actor.id, updatedAt: at });
+        versionId = draft.id;
+      } else {
+        versionId = this.repo.insertVersion(tx, articleId, this.repo.maxVersionNo(tx, articleId) + 1, versionFields, actor.id, at).id;
+      }
+      this.repo.updateArticle(tx, articleId, { unitId, draftVersionId: versionId, updatedAt: at });
+      this.repo.writeAudit(tx, { at, articleId, versionId, actorId: actor.id, action: 'update' });
+    });
+    return this.get(actor, articleId);
+  }
+
+  /** Submit the draft for review (its unit's editors). */
+  submit(actor: KbActor, articleId: number): ArticleView {
+    return this.move(actor, articleId, 'submit', null, (article) => {
+      if (!canEditUnit(actor, article.unitId)) throw new KbError('KB_NOT_YOUR_UNIT');
+    });
+  }
+
+  /** Approve the version in review: it becomes what agents read; the one before is kept as superseded. */
+  approve(actor: KbActor, articleId: number, note: string | null): ArticleView {
+    return this.move(actor, articleId, 'approve', note, () => this.mustReview(actor));
+  }
+
+  reject(actor: KbActor, articleId: number, note: string): ArticleView {
+    return this.move(actor, articleId, 'reject', note, () => this.mustReview(actor));
+  }
+
+  /** Withdraw an article: hidden from agents, all of it kept; approving a new version brings it back. */
+  withdraw(actor: KbActor, articleId: number, note: string | null): ArticleView {
+    const at = this.now();
+    this.repo.transaction((tx) => {
+      const article = this.repo.article(articleId, tx);
+      if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
+      if (!canEditUnit(actor, article.unitId) && !isReviewer(actor, this.opts.config().reviewers)) throw new KbError('KB_NOT_YOUR_UNIT');
+      if (article.withdrawn) throw new KbError('KB_BAD_STATE', 'the article is already withdrawn');
+      this.repo.updateArticle(tx, articleId, { withdrawn: true, updatedAt: at });
+      this.repo.writeAudit(tx, { at, articleId, versionId: article.publishedVersionId, actorId: actor.id, action: 'withdraw', note });
+    });
+    return this.get(actor, articleId);
+  }
+
+  /** An article as `actor` may see it: agents only a published one in force; editors and reviewers everything. */
+  get(actor: KbActor, articleId: number): ArticleView {
+    const article = this.repo.article(articleId);
+    if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
+    const view = this.view(article);
+    if (seesDrafts(actor, article.unitId, this.opts.config().reviewers)) return view;
+    if (view.published === null || article.withdrawn || !view.inForce) throw new KbError('KB_ARTICLE_NOT_FOUND');
+    return { ...view, draft: null };
+  }
+
+  /** One version: published ones (also superseded: what an agent read during a call) to every reader, drafts to editors and reviewers. */
+  version(actor: KbActor, versionId: number): VersionRow {
+    const v = this.repo.version(versionId);
+    const article = v && this.repo.article(v.articleId);
+    if (!v || !article) throw new KbError('KB_VERSION_NOT_FOUND');
+    if (v.publishedAt === null && !seesDrafts(actor, article.unitId, this.opts.config().reviewers)) throw new KbError('KB_VERSION_NOT_FOUND');
+    return v;
+  }
+
+  /** Every version and audit row of an article (its editors and the reviewers). */
+  history(actor: KbActor, articleId: number) {
+    const article = this.repo.article(articleId);
+    if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
+    if (!seesDrafts(actor, article.unitId, this.opts.config().reviewers)) throw new KbError('KB_NOT_YOUR_UNIT');
+    return { versions: this.repo.versions(articleId), audit: this.repo.audit(articleId) };
+  }
+
+  /** Articles for management: a unit handler's own unit, everything for administrators and reviewers. */
+  list(
+    actor: KbActor,
+    filter: { unitId?: string | undefined; state?: KbVersionState | undefined; withdrawn?: boolean | undefined },
+    limit: number,
+    offset: number,
+  ) {
+    const reviewer = isReviewer(actor, this.opts.config().reviewers);
+    if (!reviewer && actor.role !== 'unit_handler') throw new KbError('KB_NOT_YOUR_UNIT', 'the article list is for editors and reviewers');
+    if (!reviewer && filter.unitId !== undefined && filter.unitId !== actor.unitId) throw new KbError('KB_NOT_YOUR_UNIT');
+    const unitId = reviewer ? filter.unitId : (actor.unitId ?? '');
+    return this.repo.list({ ...filter, unitId }, limit, offset).map((a) => this.view(a));
+  }
+
+  /** Full-text search of what agents may be shown today; a search that finds nothing is logged. */
+  find(actor: KbActor, p: KbSearchParams): { items: KbSearchResult[]; tokens: string[] } {
+    const { engine, tokenizer } = this.search.current();
+    const { hits, tokens } = engine.search(
+      {
+        text: p.q,
+        today: this.today(),
+        hotline: p.hotline,
+        category: p.category,
+        unitId: p.unitId,
+        type: p.type,
+        areas: p.area === undefined ? undefined : this.opts.areaLineage(p.area),
+        limit: p.limit,
+      },
+      this.search.usageOf,
+    );
+    if (hits.length === 0 && p.q.trim().length > 0)
+      this.repo.recordMissedSearch({ at: this.now(), query: p.q.trim().slice(0, 200), hotline: p.hotline ?? null, actorId: actor.id });
+    const terms = tokenizer.highlightTerms(tokens);
+    const items = hits.map((h) => ({
+      articleId: h.doc.articleId,
+      versionId: h.doc.versionId,
+      unitId: h.doc.unitId,
+      type: h.doc.type,
+      title: highlight(h.doc.title, terms),
+      snippet: snippet(plainText(h.doc.body), terms),
+      score: Math.round(h.score * 1000) / 1000,
+      uses: h.uses,
+    }));
+    return { items, tokens };
+  }
+
+  /** "Answered with this article": the agent of the order (or a shift lead, an administrator) links the version they used. */
+  answer(actor: KbActor, orderId: number, versionId: number): { linked: boolean } {
+    const order = this.opts.order(orderId);
+    if (!order) throw new KbError('KB_ANSWER_REFUSED', `no order ${orderId}`);
+    if (actor.role === 'agent' && order.agentId !== actor.id) throw new KbError('KB_ANSWER_REFUSED', 'the order is another agent’s');
+    const v = this.repo.version(versionId);
+    if (!v || v.publishedAt === null) throw new KbError('KB_ANSWER_REFUSED', 'only a published version answers a caller');
+    const linked = this.repo.insertAnswer({ orderId, articleId: v.articleId, versionId, hotline: order.channel, actorId: actor.id, at: this.now() });
+    return { linked };
+  }
+
+  /**
+   * Import articles as drafts from CSV files or Markdown files; all or nothing: any problem
+   * (FILE:LINE:COL, the config files' shape) refuses the whole import with every problem listed.
+   */
+  import(actor: KbActor, format: 'csv' | 'markdown', files: readonly ImportFile[]): { imported: number[] } {
+    const read = files.map((f) => (format === 'csv' ? readCsv(f, actor.unitId) : readMarkdown(f, actor.unitId)));
+    const problems = read.flatMap((r) => r.problems);
+    const candidates = read.flatMap((r) => r.candidates);
+    for (const c of candidates) {
+      try {
+        const f = this.checked(c.fields);
+        if (!canEditUnit(actor, f.unitId)) throw new KbError('KB_NOT_YOUR_UNIT', `you may import articles of your own unit only, not ${f.unitId}`);
+      } catch (err) {
+        problems.push(candidateProblem(c, err));
+      }
+    }
+    if (problems.length > 0 || candidates.length === 0) {
+      const list = problems.length > 0 ? problems.map(formatProblem) : ['nothing to import'];
+      throw new KbError('KB_IMPORT_INVALID', list.slice(0, 5).join('\n'), { details: { problems: list.slice(0, 200) } });
+    }
+    return { imported: this.repo.transaction(() => candidates.map((c) => this.create(actor, c.fields, 'import').id)) };
+  }
+
+  /** The figures for Beijing days [from, to] (default: the 7 days up to today); stale articles as of today. */
+  figures(from: string | undefined, to: string | undefined) {
+    const today = this.today();
+    const last = to ?? today;
+    const first = from ?? beijingDay(Date.parse(`${last}T00:00:00+08:00`) - 6 * 86_400_000);
+    if (first > last) throw appError('VALIDATION_FAILED', 'from is after to');
+    const start = Date.parse(`${first}T00:00:00+08:00`);
+    const end = Date.parse(`${last}T00:00:00+08:00`) + 86_400_000;
+    const db = this.opts.db;
+    return {
+      from: first,
+      to: last,
+      onSpot: onSpotFigures(db, start, end),
+      mostUsed: mostUsed(db, start, end, 20),
+      missedSearches: missedSearches(db, start, end, 50),
+      staleByUnit: staleByUnit(db, today, this.opts.config().staleGraceDays),
+    };
+  }
+
+  private move(actor: KbActor, articleId: number, t: Exclude<KbTransition, 'edit'>, note: string | null, allowed: (a: ArticleRow) => void): ArticleView {
+    const at = this.now();
+    this.repo.transaction((tx) => {
+      const article = this.repo.article(articleId, tx);
+      if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
+      allowed(article);
+      const draft = article.draftVersionId === null ? undefined : this.repo.version(article.draftVersionId, tx);
+      const to = draft ? transition(draft.state, t) : null;
+      if (!draft || to === null) throw new KbError('KB_BAD_STATE', `nothing to ${t}: ${draft ? `the version is ${draft.state}` : 'no draft'}`);
+      if (t === 'submit') this.repo.updateVersion(tx, draft.id, { state: to, updatedAt: at });
+      else
+        this.repo.updateVersion(tx, draft.id, {
+          state: to,
+          reviewerId: actor.id,
+          reviewedAt: at,
+          reviewNote: note,
+          updatedAt: at,
+          ...(to === 'published' ? { publishedAt: at } : {}),
+        });
+      if (to === 'published') {
+        if (article.publishedVersionId !== null) this.repo.updateVersion(tx, article.publishedVersionId, { state: 'superseded', updatedAt: at });
+        this.repo.updateArticle(tx, articleId, { publishedVersionId: draft.id, draftVersionId: null, withdrawn: false, updatedAt: at });
+      } else this.repo.updateArticle(tx, articleId, { updatedAt: at });
+      this.repo.writeAudit(tx, { at, articleId, versionId: draft.id, actorId: actor.id, action: t, note });
+    });
+    return this.get(actor, articleId);
+  }
+
+  private mustReview(actor: KbActor): void {
+    if (!isReviewer(actor, this.opts.config().reviewers)) throw new KbError('KB_NOT_A_REVIEWER');
+  }
+
+  private editable(tx: Tx, actor: KbActor, articleId: number): ArticleRow {
+    const article = this.repo.article(articleId, tx);
+    if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
+    if (!canEditUnit(actor, article.unitId)) throw new KbError('KB_NOT_YOUR_UNIT');
+    return article;
+  }
+
+  private view(article: ArticleRow): ArticleView {
+    const published = article.publishedVersionId === null ? null : (this.repo.version(article.publishedVersionId) ?? null);
+    const draft = article.draftVersionId === null ? null : (this.repo.version(article.draftVersionId) ?? null);
+    const today = this.today();
+    const inForce =
+      published !== null &&
+      (published.effectiveFrom === null || published.effectiveFrom <= today) &&
+      (published.expiresOn === null || published.expiresOn > today);
+    return {
+      id: article.id,
+      unitId: article.unitId,
+      withdrawn: article.withdrawn,
+      published,
+      draft,
+      staleness: published === null ? 'fresh' : staleness(published.reviewBy, today, this.opts.config().staleGraceDays),
+      inForce,
+    };
+  }
+
+  /** Validated fields whose hotlines, areas and unit exist in the configuration now. */
+  checked(input: ArticleFieldsInput): ArticleFieldsValue {
+    const parsed = ArticleFields.safeParse(input);
+    if (!parsed.success) throw appError('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const f = parsed.data;
+    if (!this.opts.unitExists(f.unitId)) throw appError('UNKNOWN_UNIT', `unit ${f.unitId} is not in org.yaml`);
+    const hotline = f.hotlines.find((h) => !this.opts.hotlineExists(h));
+    if (hotline !== undefined) throw new KbError('KB_UNKNOWN_HOTLINE', `hotline ${hotline} is not in numbers.yaml`);
+    const area = f.areas.find((a) => !this.opts.areaExists(a));
+    if (area !== undefined) throw new KbError('KB_UNKNOWN_AREA', `area ${area} is not in org.yaml`);
+    const dates = datesProblem(f);
+    if (dates !== null) throw new KbError('KB_BAD_DATES', dates);
+    return f;
+  }
+}

@@ -1,0 +1,144 @@
+/** The knowledge base's tables (only this file and figures.ts know them). */
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { kbAnswers, kbArticleVersions, kbArticles, kbAudit, kbMissedSearches, type KbAuditAction, type KbVersionState } from '../db/schema.js';
+import type { ArticleFieldsValue } from './article-input.js';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type ArticleRow = typeof kbArticles.$inferSelect;
+export type VersionRow = typeof kbArticleVersions.$inferSelect;
+export type AuditRow = typeof kbAudit.$inferSelect;
+
+/** The version fields an edit sets (the owning unit lives on the article). */
+export type VersionFields = Omit<ArticleFieldsValue, 'unitId'>;
+
+export class KbRepository {
+  constructor(private readonly db: Db) {}
+
+  transaction<T>(fn: (tx: Tx) => T): T {
+    return this.db.transaction(fn, { behavior: 'immediate' });
+  }
+
+  article(id: number, tx: Db | Tx = this.db): ArticleRow | undefined {
+    return tx.select().from(kbArticles).where(eq(kbArticles.id, id)).get();
+  }
+
+  version(id: number, tx: Db | Tx = this.db): VersionRow | undefined {
+    return tx.select().from(kbArticleVersions).where(eq(kbArticleVersions.id, id)).get();
+  }
+
+  versions(articleId: number): VersionRow[] {
+    return this.db.select().from(kbArticleVersions).where(eq(kbArticleVersions.articleId, articleId)).orderBy(desc(kbArticleVersions.versionNo)).all();
+  }
+
+  audit(articleId: number): AuditRow[] {
+    return this.db.select().from(kbAudit).where(eq(kbAudit.articleId, articleId)).orderBy(desc(kbAudit.id)).all();
+  }
+
+  insertArticle(tx: Tx, unitId: string, at: number): ArticleRow {
+    return tx.insert(kbArticles).values({ unitId, createdAt: at, updatedAt: at }).returning().get();
+  }
+
+  insertVersion(tx: Tx, articleId: number, versionNo: number, fields: VersionFields, authorId: number, at: number): VersionRow {
+    return tx
+      .insert(kbArticleVersions)
+      .values({ articleId, versionNo, state: 'draft', ...fields, authorId, createdAt: at, updatedAt: at })
+      .returning()
+      .get();
+  }
+
+  updateVersion(tx: Tx, id: number, set: Partial<typeof kbArticleVersions.$inferInsert>): void {
+    tx.update(kbArticleVersions).set(set).where(eq(kbArticleVersions.id, id)).run();
+  }
+
+  updateArticle(tx: Tx, id: number, set: Partial<typeof kbArticles.$inferInsert>): void {
+    tx.update(kbArticles).set(set).where(eq(kbArticles.id, id)).run();
+  }
+
+  maxVersionNo(tx: Tx, articleId: number): number {
+    const row = tx
+      .select({ n: sql<number>`max(${kbArticleVersions.versionNo})` })
+      .from(kbArticleVersions)
+      .where(eq(kbArticleVersions.articleId, articleId))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  writeAudit(tx: Tx, row: { at: number; articleId: number; versionId: number | null; actorId: number; action: KbAuditAction; note?: string | null }): void {
+    tx.insert(kbAudit)
+      .values({ ...row, note: row.note ?? null })
+      .run();
+  }
+
+  /** Articles with their current versions for a management list (newest change first). */
+  list(filter: { unitId?: string | undefined; state?: KbVersionState | undefined; withdrawn?: boolean | undefined }, limit: number, offset: number) {
+    const conds = [];
+    if (filter.unitId !== undefined) conds.push(eq(kbArticles.unitId, filter.unitId));
+    if (filter.withdrawn !== undefined) conds.push(eq(kbArticles.withdrawn, filter.withdrawn));
+    if (filter.state !== undefined) {
+      const ids = this.db
+        .select({ id: kbArticleVersions.articleId })
+        .from(kbArticleVersions)
+        .where(
+          and(
+            eq(kbArticleVersions.state, filter.state),
+            sql`${kbArticleVersions.id} in (select coalesce(${kbArticles.draftVersionId}, ${kbArticles.publishedVersionId}) from ${kbArticles})`,
+          ),
+        );
+      conds.push(inArray(kbArticles.id, ids));
+    }
+    return this.db
+      .select()
+      .from(kbArticles)
+      .where(conds.length > 0 ? and(...conds) : undefined)
+      .orderBy(desc(kbArticles.updatedAt), desc(kbArticles.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
+  }
+
+  /** Every article whose published version agents may be shown (withdrawn ones left out). */
+  publishedVersions(articleIds?: readonly number[]): Array<{ article: ArticleRow; version: VersionRow }> {
+    const q = this.db.select().from(kbArticles).innerJoin(kbArticleVersions, eq(kbArticleVersions.id, kbArticles.publishedVersionId));
+    const rows =
+      articleIds === undefined
+        ? q.where(eq(kbArticles.withdrawn, false)).all()
+        : q.where(and(eq(kbArticles.withdrawn, false), inArray(kbArticles.id, [...articleIds]))).all();
+    return rows.map((r) => ({ article: r.kb_articles, version: r.kb_article_versions }));
+  }
+
+  /** The audit's and the answers' last ids: another node's change shows as a larger one. */
+  revision(): { audit: number; answers: number } {
+    const a = this.db
+      .select({ n: sql<number | null>`max(${kbAudit.id})` })
+      .from(kbAudit)
+      .get();
+    const b = this.db
+      .select({ n: sql<number | null>`max(${kbAnswers.id})` })
+      .from(kbAnswers)
+      .get();
+    return { audit: a?.n ?? 0, answers: b?.n ?? 0 };
+  }
+
+  articlesChangedSince(auditId: number): number[] {
+    return this.db
+      .selectDistinct({ id: kbAudit.articleId })
+      .from(kbAudit)
+      .where(gt(kbAudit.id, auditId))
+      .all()
+      .map((r) => r.id);
+  }
+
+  answersSince(answerId: number): Array<{ articleId: number; hotline: string }> {
+    return this.db.select({ articleId: kbAnswers.articleId, hotline: kbAnswers.hotline }).from(kbAnswers).where(gt(kbAnswers.id, answerId)).all();
+  }
+
+  /** Returns false when the order was already answered with this article (kept once). */
+  insertAnswer(row: typeof kbAnswers.$inferInsert): boolean {
+    return this.db.insert(kbAnswers).values(row).onConflictDoNothing().run().changes === 1;
+  }
+
+  recordMissedSearch(row: typeof kbMissedSearches.$inferInsert): void {
+    this.db.insert(kbMissedSearches).values(row).run();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Chinese-aware words for the knowledge-base search (decision 0013): jieba's search-mode
+ * segmentation (住房公积金 → 住房, 公积, 积金, 公积金) of lower-cased text, punctuation and a few
+ * question words dropped, plus one token per synonym group the text mentions, so that 社保 finds
+ * 社会保险 whichever of the two the article or the agent wrote.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+/** Words every question has; they would only add noise to the scores. */
+const STOP_WORDS = new Set([
+  '的',
+  '了',
+  '吗',
+  '呢',
+  '啊',
+  '吧',
+  '是',
+  '在',
+  '和',
+  '与',
+  '或',
+  '及',
+  '我',
+  '你',
+  '他',
+  '她',
+  '们',
+  '要',
+  '想',
+  '请问',
+  '怎么',
+  '怎么样',
+  '怎样',
+  '什么',
+  '如何',
+  '哪些',
+  '哪里',
+  '哪儿',
+  '可以',
+  '能',
+  '会',
+  '有',
+  '没有',
+  '一个',
+  '这个',
+  '那个',
+  '吗',
+  '么',
+  'the',
+  'a',
+  'an',
+  'of',
+  'to',
+  'and',
+  'or',
+]);
+const WORDLIKE = /[\p{L}\p{N}]/u;
+/** Synonym tokens cannot collide with a word: no segment starts with this character. */
+const SYNONYM_MARK = '\u2248';
+
+// The dictionary takes ~170 ms to load and is read-only after: one per process, loaded on first use.
+let segmenter: Jieba | undefined;
+const jieba = (): Jieba => (segmenter ??= Jieba.withDict(dict));
+
+export class KbTokenizer {
+  /** Lower-cased synonym → its group's token; longest first, so a text is scanned once per word. */
+  private readonly members: Array<readonly [word: string, token: string]>;
+  private readonly groups = new Map<string, readonly string[]>();
+
+  constructor(synonyms: readonly (readonly string[])[] = []) {
+    const members: Array<readonly [string, string]> = [];
+    for (const group of synonyms) {
+      const words = [...new Set(group.map((w) => w.trim().toLowerCase()).filter((w) => w.length > 0))];
+      const token = SYNONYM_MARK + words[0];
+      this.groups.set(token, words);
+      for (const w of words) members.push([w, token]);
+    }
+    this.members = members.sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /** The words of a text, repeated as often as they occur (term frequency counts). */
+  tokens(text: string): string[] {
+    const lower = text.toLowerCase();
+    const out = jieba()
+      .cutForSearch(lower, true)
+      .filter((w) => WORDLIKE.test(w) && !STOP_WORDS.has(w.trim()))
+      .map((w) => w.trim());
+    for (const [word, token] of this.members) {
+      for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + word.length)) out.push(token);
+    }
+    return out;
+  }
+
+  /** What to highlight for a query's tokens: the words themselves and every member of a group they name. */
+  highlightTerms(tokens: readonly string[]): string[] {
+    const terms = new Set<string>();
+    for (const t of tokens) {
+      const group = this.groups.get(t);
+      if (group) group.forEach((w) => terms.add(w));
+      else if (!t.startsWith(SYNONYM_MARK)) terms.add(t);
+    }
+    return [...terms].sort((a, b) => b.length - a.length);
+  }
+}
