@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ConfigStore } from './config/files/index.js';
+import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, type CallPath } from './calls/index.js';
@@ -88,7 +89,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     log.info({ file: env.dbFile }, 'database ready');
 
     // A bad configuration at start-up stops the process (ConfigInvalidError with every problem).
-    const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }) });
+    // Every set that runs is recorded (config history, issue 11 item 4); its id is the version.
+    const configHistory = new ConfigHistory(db.db);
+    const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
     closers.push(() => config.close());
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
@@ -188,7 +191,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     installCsrfDefence(http);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
-    await http.register(adminConfigRoutes, { config });
+    await http.register(adminConfigRoutes, { config, admin: new ConfigAdmin(config, configHistory), users });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
