@@ -15,6 +15,8 @@ export type AgentEvent =
   /** The offer ended without an answer (rejected, rang out, caller hung up). */
   | { type: 'offer_ended' }
   | { type: 'answer' }
+  /** The agent dials a citizen (outbound.ts): not offered inbound calls until the wrap-up ends. */
+  | { type: 'dial'; callId: string }
   | { type: 'call_ended' }
   | { type: 'wrapup_done' };
 
@@ -29,7 +31,8 @@ const FROM: Record<AgentEvent['type'], readonly AgentStateName[]> = {
   offer: ['available'],
   offer_ended: ['ringing'],
   answer: ['ringing'],
-  call_ended: ['on_call'],
+  dial: ['available'],
+  call_ended: ['on_call', 'outbound'],
   wrapup_done: ['wrap_up'],
 };
 
@@ -58,6 +61,8 @@ export function nextAgentState(a: AgentView, ev: AgentEvent, now: number): { ok:
       return to('available', { callId: null });
     case 'answer':
       return to('on_call');
+    case 'dial':
+      return to('outbound', { callId: ev.callId });
     case 'call_ended':
       return to('wrap_up');
     case 'wrapup_done':
@@ -76,6 +81,7 @@ export function deviceStateFor(state: AgentStateName): AgentDeviceState {
     case 'ringing':
       return 'RINGING';
     case 'on_call':
+    case 'outbound':
       return 'INUSE';
     case 'wrap_up':
       return 'BUSY';

@@ -20,6 +20,9 @@ export class AgentError extends defineErrors('AgentError', {
   AGENT_STATE_CONFLICT: [409, "not possible in the agent's current state"],
 }) {}
 
+/** The queue pause's reason while an agent is on an outbound call and its wrap-up (QueuePause). */
+export const OUTBOUND_PAUSE_REASON = '外呼';
+
 export interface AgentsServiceOptions {
   switchboard: Switchboard | null;
   events: DomainEvents;
@@ -35,6 +38,8 @@ export class AgentsService {
   private readonly views = new Map<number, AgentView>();
   private readonly wrapUpTimers = new Map<number, NodeJS.Timeout>();
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** Agents paused in the queue for an outbound call: unpaused when the wrap-up after it ends. */
+  private readonly outboundPaused = new Set<number>();
   private readonly now: () => number;
 
   constructor(private readonly o: AgentsServiceOptions) {
@@ -42,6 +47,7 @@ export class AgentsService {
     // Back after a restart: a wrap-up goes on for what is left of it.
     for (const v of o.store?.load() ?? []) {
       this.views.set(v.agentId, v);
+      if (v.state === 'outbound') this.outboundPaused.add(v.agentId);
       if (v.state === 'wrap_up') this.startWrapUp(v.agentId, Math.max(0, o.wrapUpMs - (this.now() - v.since)));
     }
   }
@@ -76,6 +82,7 @@ export class AgentsService {
       await sw.removeAgent(agentId);
       await sw.setAgentDevice(agentId, 'UNAVAILABLE');
       this.clearWrapUp(agentId);
+      this.outboundPaused.delete(agentId);
       return this.commit(next);
     });
   }
@@ -85,6 +92,7 @@ export class AgentsService {
       const next = this.next(this.view(agentId), { type: 'pause', reason });
       await this.requireSwitchboard().pauseAgent(agentId, true, reason);
       this.clearWrapUp(agentId);
+      this.outboundPaused.delete(agentId); // the agent's own pause now
       return this.commit(next);
     });
   }
@@ -95,6 +103,21 @@ export class AgentsService {
       const sw = this.requireSwitchboard();
       await sw.setAgentDevice(agentId, deviceStateFor(next.state));
       await sw.pauseAgent(agentId, false);
+      return this.commit(next);
+    });
+  }
+
+  /**
+   * The agent dials a citizen (calls/outbound.ts): state `outbound` (device INUSE) and paused in
+   * the queue with the reason 外呼, so app_queue offers nothing until the wrap-up after the call
+   * ends (then unpaused). Refused unless available.
+   */
+  dial(agentId: number, callId: string): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const next = this.next(this.view(agentId), { type: 'dial', callId });
+      await this.requireSwitchboard().pauseAgent(agentId, true, OUTBOUND_PAUSE_REASON);
+      this.outboundPaused.add(agentId);
+      await this.pushDevice(next);
       return this.commit(next);
     });
   }
@@ -112,7 +135,10 @@ export class AgentsService {
       const next = this.next(this.view(agentId), ev);
       await this.pushDevice(next);
       if (next.state === 'wrap_up') this.startWrapUp(agentId);
-      if (ev.type === 'wrapup_done') this.clearWrapUp(agentId);
+      if (ev.type === 'wrapup_done') {
+        this.clearWrapUp(agentId);
+        await this.endOutboundPause(agentId);
+      }
       return this.commit(next);
     });
   }
@@ -125,7 +151,7 @@ export class AgentsService {
   settleCall(agentId: number, callId: string): Promise<AgentView> {
     return this.serial(agentId, async () => {
       const v = this.view(agentId);
-      if (v.callId !== callId || (v.state !== 'ringing' && v.state !== 'on_call')) return v;
+      if (v.callId !== callId || (v.state !== 'ringing' && v.state !== 'on_call' && v.state !== 'outbound')) return v;
       const next = this.next(v, { type: v.state === 'ringing' ? 'offer_ended' : 'call_ended' });
       await this.pushDevice(next);
       if (next.state === 'wrap_up') this.startWrapUp(agentId);
@@ -147,7 +173,8 @@ export class AgentsService {
     for (const v of this.loggedIn()) {
       await sw.setAgentDevice(v.agentId, deviceStateFor(v.state));
       await sw.addAgent(v.agentId, v.displayName, v.penalty);
-      await sw.pauseAgent(v.agentId, v.state === 'paused', v.pauseReason ?? undefined);
+      const outbound = v.state !== 'paused' && this.outboundPaused.has(v.agentId);
+      await sw.pauseAgent(v.agentId, v.state === 'paused' || outbound, outbound ? OUTBOUND_PAUSE_REASON : (v.pauseReason ?? undefined));
     }
   }
 
@@ -168,6 +195,17 @@ export class AgentsService {
     this.o.log.info({ agentId: next.agentId, state: next.state, callId: next.callId }, 'agent state');
     this.o.events.emit('agent.state_changed', next);
     return next;
+  }
+
+  /** The wrap-up after an outbound call ended: app_queue may offer calls again. */
+  private async endOutboundPause(agentId: number): Promise<void> {
+    if (!this.outboundPaused.delete(agentId)) return;
+    try {
+      await this.o.switchboard?.pauseAgent(agentId, false);
+    } catch (err) {
+      // resync() unpauses when Asterisk is back (the agent is no longer in the set).
+      this.o.log.warn({ err, agentId }, 'outbound pause not lifted');
+    }
   }
 
   private async pushDevice(v: AgentView): Promise<void> {

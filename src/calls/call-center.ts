@@ -23,6 +23,8 @@ import { HangUps } from './hang-ups.js';
 import { LeadActions } from './lead-actions.js';
 import { LiveCalls } from './live-calls.js';
 import { Offers } from './offers.js';
+import { OutboundCalls, type OutboundSettings } from './outbound.js';
+import type { OutboundRecords } from './outbound-records.js';
 import { Reconciler } from './reconcile.js';
 import { Surveys } from './survey.js';
 
@@ -43,6 +45,8 @@ export interface CallCenterOptions {
   log: Logger;
   /** The agents' browser audio; absent without media (calls still connect in Asterisk). */
   media?: CallMedia;
+  /** Outbound calls (outbound.ts): where their rows go and how they are dialled; absent: none can be made. */
+  outbound?: { records: OutboundRecords; settings: OutboundSettings };
   /** An agent without a console this long is paused (presence.ts); 0 or absent: never. */
   awayMs?: number;
   /** A caller at the front door this long without progress is sent on (front-door-watchdog.ts). Default 20 s. */
@@ -63,6 +67,8 @@ export class CallCenter implements SwitchboardListener {
   readonly presence: AgentPresence;
   /** Sends on callers the front door could not queue or that sit there without progress. */
   readonly frontDoorWatchdog: FrontDoorWatchdog;
+  /** Calls the agents place to citizens (outbound.ts); null when not configured. */
+  readonly outbound: OutboundCalls | null;
   /** Makes our state match Asterisk's after a (re)connect (reconcile.ts). */
   readonly reconciler: Reconciler;
 
@@ -95,6 +101,8 @@ export class CallCenter implements SwitchboardListener {
     this.frontDoor = new FrontDoor(ctx, this.frontDoorWatchdog);
     this.offers = new Offers(ctx, this.frontDoor);
     this.surveys = new Surveys(ctx);
+    this.outbound = o.outbound ? new OutboundCalls(ctx, this.controls, o.outbound.records, o.outbound.settings) : null;
+    if (this.outbound) o.switchboard.outbound.listen(this.outbound);
     this.reconciler = new Reconciler(ctx, {
       register: (...a) => this.frontDoor.register(...a),
       track: (c) => this.frontDoor.track(c),
@@ -103,7 +111,7 @@ export class CallCenter implements SwitchboardListener {
       surveying: (channelId) => this.surveys.isRunning(channelId),
       isUnitLeg: (channelId) => this.controls.isUnitLeg(channelId),
       restoreControls: (callId, r) => this.controls.restore(callId, r),
-      channelGone: (channelId, cause) => this.hangUps.channelGone(channelId, cause),
+      channelGone: (channelId, cause) => this.channelGone(channelId, cause),
     });
     this.presence = new AgentPresence({
       awayMs: o.awayMs ?? 0,
@@ -147,6 +155,7 @@ export class CallCenter implements SwitchboardListener {
     this.presence.close();
     this.frontDoorWatchdog.close();
     this.reconciler.close();
+    this.outbound?.close();
   }
 
   // ---- the switchboard's signals --------------------------------------------------------------
@@ -177,6 +186,7 @@ export class CallCenter implements SwitchboardListener {
   }
 
   channelGone(channelId: string, cause: string): void {
+    if (this.outbound?.channelGone(channelId, cause)) return; // outbound.ts settles its own channels
     this.hangUps.channelGone(channelId, cause);
   }
 

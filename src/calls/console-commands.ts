@@ -8,10 +8,12 @@ import type { AgentPresence } from '../agents/presence.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
+import { TelephonyError } from '../telephony/errors.js';
 import { callEndedOnGone } from './errors.js';
 import { screenPop, waitingView } from './call-views.js';
 import type { LeadActions } from './lead-actions.js';
 import type { Offers } from './offers.js';
+import type { OutboundCalls } from './outbound.js';
 
 /** The modules the commands go to (the call centre has them). */
 export interface CallModules {
@@ -20,12 +22,13 @@ export interface CallModules {
   readonly lead: LeadActions;
   readonly controls: CallControls;
   readonly presence: AgentPresence;
+  readonly outbound: OutboundCalls | null;
 }
 
 export function consoleCommands(m: CallModules): ConsoleCommands {
   const { agents, live, repo, switchboard } = m.ctx;
   const now = () => m.ctx.now();
-  const { offers, lead, controls, presence } = m;
+  const { offers, lead, controls, presence, outbound } = m;
   return {
     agentView: (agentId) => agents.view(agentId),
     pendingOffer: (agentId) => {
@@ -58,12 +61,16 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
     setPriority: (callId, priority) => callEndedOnGone(callId, () => lead.setPriority(callId, priority)),
     withdraw: (callId, agentId) => callEndedOnGone(callId, () => lead.withdraw(callId, agentId)),
     callControls: (agentId) => controls.current(agentId),
-    hangup: (agentId, callId) => callEndedOnGone(callId, () => controls.hangup(agentId, callId)),
+    // An outbound call is ended by its module, also while it still rings.
+    hangup: (agentId, callId) => callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.hangup(agentId, callId) : controls.hangup(agentId, callId))),
     hold: (agentId, callId, held) => callEndedOnGone(callId, () => controls.hold(agentId, callId, held)),
     mute: (agentId, callId, muted) => callEndedOnGone(callId, () => controls.mute(agentId, callId, muted)),
     sendDtmf: (agentId, callId, digits) => callEndedOnGone(callId, () => controls.sendDtmf(agentId, callId, digits)),
     transfer: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.transfer(agentId, callId, unitId)),
     conference: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.conference(agentId, callId, unitId)),
     dropConference: (agentId, callId) => callEndedOnGone(callId, () => controls.dropConference(agentId, callId)),
+    dial: (agentId, p) =>
+      outbound ? outbound.dial(agentId, p) : Promise.reject(new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'outbound calls are not set up' })),
+    outboundCall: (agentId) => outbound?.current(agentId) ?? null,
   };
 }

@@ -20,6 +20,7 @@ import type { CallMedia } from './call-media.js';
 import { CallsRepository } from './calls-repository.js';
 import { consoleCommands } from './console-commands.js';
 import { offlineConsole } from './offline-console.js';
+import { OutboundRecords } from './outbound-records.js';
 
 export { CallCenter } from './call-center.js';
 export { CallError } from './errors.js';
@@ -69,6 +70,7 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
+    outbound: { records: new OutboundRecords(deps.db, deps.orders), settings: env.outbound },
   });
   return {
     commands: consoleCommands(center),

@@ -195,6 +195,18 @@ export class LiveCalls {
     call.directLeg = null;
   }
 
+  /**
+   * An outbound call the citizen answered (outbound.ts): the citizen's channel is the call's
+   * channel and also the leg the in-call controls act on (hold moves it, mute and DTMF go to it),
+   * in `bridgeId` with the agent's browser audio.
+   */
+  addOutbound(c: Omit<NewLiveCall, 'state'>, r: { agentId: number; bridgeId: string }): LiveCall {
+    const call = this.own(this.add({ ...c, state: 'answered' }));
+    Object.assign(call, { offeredTo: r.agentId, answeredBy: r.agentId, agentLeg: c.channelId, bridgeId: r.bridgeId } satisfies Partial<CallFields>);
+    this.legs.set(c.channelId, { callId: c.callId, agentId: r.agentId });
+    return call;
+  }
+
   /** An answered call taken over after our restart (resume.ts), as Asterisk shows it. */
   resumeAnswered(
     c: LiveCall,

@@ -32,5 +32,7 @@ export function offlineConsole(agents: AgentsService, now: () => number = Date.n
     transfer: unavailable,
     conference: unavailable,
     dropConference: unavailable,
+    dial: unavailable,
+    outboundCall: () => null,
   };
 }

@@ -48,6 +48,16 @@ const EnvSchema = z.object({
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  // Outbound calls (src/calls/outbound.ts): the dial string with {number}, the caller ID, the ring limit.
+  SUNLINE_OUTBOUND_ENDPOINT: z
+    .string()
+    .regex(/^(PJSIP|SIP|IAX2|DAHDI|Local)\/[^\s,]*\{number\}[^\s,]*$/, 'must be a dial string containing {number}, e.g. PJSIP/{number}@trunk or Local/{number}@to-citizens')
+    .default('PJSIP/{number}@trunk'),
+  SUNLINE_OUTBOUND_CALLER_ID: z
+    .string()
+    .regex(/^\+?[0-9]{3,20}$/, 'must be a phone number (digits, optionally after a +)')
+    .default('12345'),
+  SUNLINE_OUTBOUND_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(40),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
@@ -160,6 +170,8 @@ export interface Env {
   readonly agentAwayMs: number;
   /** A caller at the front door this long without progress is sent on to the queue (front-door-watchdog.ts). */
   readonly stasisWatchdogMs: number;
+  /** Outbound calls (calls/outbound.ts): dial string template with `{number}`, caller ID, ring limit. */
+  readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number };
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
   /** Browser softphone audio (src/media); null when disabled or no mediasoup worker was found. */
@@ -237,6 +249,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,
+    outbound: { endpoint: e.SUNLINE_OUTBOUND_ENDPOINT, callerId: e.SUNLINE_OUTBOUND_CALLER_ID, ringMs: e.SUNLINE_OUTBOUND_RING_SECONDS * 1000 },
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),

@@ -3,7 +3,7 @@
  * only calls it (one method per incoming socket event, decision 0009 #4). Methods reject with
  * fixed-code errors (`code` + `statusCode`, see http/errors.ts) which are sent back in the ack.
  */
-import type { AgentView, CallControlsView, QueueSnapshot, ScreenPop } from './index.js';
+import type { AgentView, CallControlsView, OutboundCallView, QueueSnapshot, ScreenPop } from './index.js';
 
 export interface ConsoleCommands {
   /** Current state of an agent (`logged_out` if unknown). */
@@ -36,4 +36,9 @@ export interface ConsoleCommands {
   transfer(agentId: number, callId: string, unitId: string): Promise<CallControlsView>;
   conference(agentId: number, callId: string, unitId: string): Promise<CallControlsView>;
   dropConference(agentId: number, callId: string): Promise<CallControlsView>;
+  // ---- outbound calls (contract/outbound.ts) ----
+  /** Dial a citizen for a work order (the agent must be available). */
+  dial(agentId: number, p: { orderId: number; number: string }): Promise<OutboundCallView>;
+  /** The agent's outbound call in progress, re-sent on (re)connect and `sync`. */
+  outboundCall(agentId: number): OutboundCallView | null;
 }

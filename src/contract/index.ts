@@ -9,14 +9,17 @@ import type { ControlsClientEvents, ControlsServerEvents } from './controls.js';
 import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
+import type { OutboundClientEvents, OutboundServerEvents } from './outbound.js';
 
 export type { Ack } from './ack.js';
 export * from './controls.js';
 export * from './desk.js';
 export * from './lead.js';
 export * from './media.js';
+export * from './outbound.js';
 
-export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused'] as const;
+/** `outbound`: dialling or talking on an outbound call (外呼, src/calls/outbound.ts); not offered inbound calls meanwhile. */
+export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused', 'outbound'] as const;
 export type AgentStateName = (typeof AGENT_STATES)[number];
 
 export interface AgentView {
@@ -147,7 +150,7 @@ export interface DeadlineWarning {
   readonly at: number;
 }
 
-export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents, DeskServerEvents {
+export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents, DeskServerEvents, OutboundServerEvents {
   /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */
@@ -172,7 +175,7 @@ export const LeadPausePayload = AgentIdPayload.extend({ reason: z.string().trim(
 export const SetPriorityPayload = CallIdPayload.extend({ priority: z.number().int().min(0).max(100) });
 export const WithdrawPayload = CallIdPayload.extend({ agentId: z.number().int().positive() });
 
-export interface ClientToServerEvents extends ControlsClientEvents, MediaClientEvents, LeadClientEvents {
+export interface ClientToServerEvents extends ControlsClientEvents, MediaClientEvents, LeadClientEvents, OutboundClientEvents {
   /** Re-send every snapshot this session is entitled to. */
   sync: (ack?: Ack) => void;
   'agent:login': (p: z.input<typeof LoginPayload>, ack?: Ack<AgentView>) => void;

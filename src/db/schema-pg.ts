@@ -82,7 +82,7 @@ export const agentSessions = pgTable('agent_sessions', {
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
   displayName: text('display_name').notNull(),
-  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused'] }).notNull(),
+  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused', 'outbound'] }).notNull(),
   since: ms('since').notNull(),
   pauseReason: text('pause_reason'),
   callId: text('call_id'),
@@ -216,6 +216,11 @@ export const workOrders = pgTable(
     index('work_orders_unsatisfied_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'evaluated' and ${t.satisfaction} = 'unsatisfied'`),
+    index('work_orders_desk_facets_idx').on(t.id, t.status, t.category, t.channel, t.leadUnitId, t.deadlineAt, t.createdAt),
+    index('work_orders_status_category_created_idx').on(t.status, t.category, t.createdAt, t.id),
+    index('work_orders_merged_into_idx')
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
   ],
 );
 

@@ -57,7 +57,7 @@ export const agentSessions = sqliteTable('agent_sessions', {
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
   displayName: text('display_name').notNull(),
-  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused'] }).notNull(),
+  state: text('state', { enum: ['available', 'ringing', 'on_call', 'wrap_up', 'paused', 'outbound'] }).notNull(),
   since: integer('since').notNull(),
   pauseReason: text('pause_reason'),
   callId: text('call_id'),
@@ -222,6 +222,14 @@ export const workOrders = sqliteTable(
     index('work_orders_unsatisfied_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.status} = 'evaluated' and ${t.satisfaction} = 'unsatisfied'`),
+    // The desk's text search checks each FTS match's filters here, by id, without reading the
+    // order row (src/workorders/desk/text-window.ts); its search by status and category in list order;
+    // the orders merged into an order (their calls on its page).
+    index('work_orders_desk_facets_idx').on(t.id, t.status, t.category, t.channel, t.leadUnitId, t.deadlineAt, t.createdAt),
+    index('work_orders_status_category_created_idx').on(t.status, t.category, t.createdAt, t.id),
+    index('work_orders_merged_into_idx')
+      .on(t.mergedIntoId)
+      .where(sql`${t.mergedIntoId} is not null`),
   ],
 );
 

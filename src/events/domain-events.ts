@@ -3,7 +3,7 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, QueueDelta, QueueStats, ScreenPop } from '../contract/index.js';
+import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, OutboundCallView, QueueDelta, QueueStats, ScreenPop } from '../contract/index.js';
 
 export type { DeadlineWarning };
 
@@ -19,6 +19,8 @@ export interface DomainEventMap {
   'call.updated': [update: CallUpdate];
   /** The in-call controls of an answered call changed (hold, mute, three-way, transfer). */
   'call.controls': [view: CallControlsView];
+  /** An agent's outbound call changed (dialling, ringing, answered, ended; src/calls/outbound.ts). */
+  'call.outbound': [view: OutboundCallView];
   /** A change of the live queue for shift leads. */
   'queue.changed': [delta: QueueDelta];
   /** Today's queue statistics were recomputed (throttled; src/calls/queue-stats.ts). */

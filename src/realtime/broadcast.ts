@@ -27,6 +27,8 @@ export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands,
     }
     const controls = commands.callControls(user.id);
     if (controls) socket.emit('call:controls', controls);
+    const outbound = commands.outboundCall(user.id);
+    if (outbound) socket.emit('call:outbound', outbound);
   }
   if (isLead(user)) {
     // Changes still pending in the lead room are in this live state already; the next update
@@ -64,6 +66,10 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       io.to(agentRoom(view.agentId)).emit('call:controls', view);
       // After the changes pending before it (lead-room.ts); agents and leads are different sessions.
       leads.send('call:controls', view);
+    },
+    'call.outbound': (view) => {
+      // Leads see the agent's state `outbound` and, once answered, the call's controls.
+      io.to(agentRoom(view.agentId)).emit('call:outbound', view);
     },
     // Desk consoles get a compact note for the orders of their scope (the city's desk every one, a
     // county's the orders its units had or have); they re-read through the scoped API.

@@ -22,6 +22,7 @@ import { bare, withPayload, type HandlerContext, type Route } from './route.js';
 import { CONTROLS_ROUTES } from './routes-controls.js';
 import { LEAD_ROUTES } from './routes-lead.js';
 import { MEDIA_ROUTES } from './routes-media.js';
+import { OUTBOUND_ROUTES } from './routes-outbound.js';
 import { mayUse, sessionToken, type RealtimeSocket } from './session.js';
 
 export type { HandlerContext } from './route.js';
@@ -32,6 +33,7 @@ export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
   ...CONTROLS_ROUTES,
   ...MEDIA_ROUTES,
   ...LEAD_ROUTES,
+  ...OUTBOUND_ROUTES,
   sync: { ...bare('any', (c) => c.sync()), readOnly: true },
   'agent:login': withPayload('agent', LoginPayload, (c, p) => c.commands.agentLogin(c.user.id, c.user.displayName, p)),
   'agent:logout': bare('agent', (c) => c.commands.agentLogout(c.user.id)),

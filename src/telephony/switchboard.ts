@@ -10,6 +10,7 @@ import type { AriClient, Channel } from './ari/index.js';
 import type { AmiGateway } from './ami/index.js';
 import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
+import { SwitchboardOutbound } from './switchboard-outbound.js';
 import { SwitchboardPrompts, type DigitResult } from './switchboard-prompts.js';
 import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
 import { snapshotOf, type AsteriskSnapshot } from './asterisk-snapshot.js';
@@ -89,6 +90,8 @@ export class Switchboard {
   private up = { ari: false, ami: false };
   /** Hold, mute, DTMF, transfer and the three-way call (switchboard-controls.ts). */
   readonly controls: SwitchboardControls;
+  /** Outbound calls to citizens (switchboard-outbound.ts). */
+  readonly outbound: SwitchboardOutbound;
   /** Prompts and DTMF collection on callers in Stasis (switchboard-prompts.ts). */
   private readonly prompts: SwitchboardPrompts;
   /** The queue and its members (switchboard-queue.ts). */
@@ -102,6 +105,7 @@ export class Switchboard {
     this.prompts = new SwitchboardPrompts(this.ari);
     this.members = new SwitchboardQueue(this.ari, this.ami, this.queue);
     this.controls = new SwitchboardControls(this.ari, this.ami, this.log, (id, on) => (on ? this.leaving.add(id) : this.leaving.delete(id)));
+    this.outbound = new SwitchboardOutbound(this.ari, this.log);
     this.wire();
   }
 
@@ -123,11 +127,12 @@ export class Switchboard {
       } else if (kind === 'withdrawn') {
         const agentId = Number(/^agent-(\d+)$/.exec(arg ?? '')?.[1]);
         this.listener?.withdrawn(ch.id, agentId);
-      } else if (kind === 'direct' || kind === 'media') {
+      } else if (kind === 'direct' || kind === 'media' || kind === 'outbound') {
         // 'direct': the ;1 half of a Local channel we originated to ring an agent directly: it
         // waits in Stasis until the agent answers and we bridge it with the caller.
         // 'media': an externalMedia channel of the agent's browser audio (src/media), bridged by
         // the media service.
+        // 'outbound': a citizen we dialled answered (switchboard-outbound.ts tells the call path).
       } else if (kind === 'agent') {
         const at = Date.parse(e.timestamp) || Date.now();
         void this.describeAgentLeg(ch, e.args.slice(1), at).then((leg) => this.listener?.agentLeg(leg));

@@ -2,7 +2,15 @@
 import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { AgentView, CallControlsView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../../src/contract/index.js';
+import type {
+  AgentView,
+  CallControlsView,
+  ClientToServerEvents,
+  OutboundCallView,
+  QueueSnapshot,
+  ScreenPop,
+  ServerToClientEvents,
+} from '../../src/contract/index.js';
 import { attachRealtime, type ConsoleCommands, type Realtime } from '../../src/realtime/index.js';
 import type { UserRole } from '../../src/db/schema.js';
 import type { Sunline } from '../../src/app.js';
@@ -87,6 +95,22 @@ export class FakeCommands implements ConsoleCommands {
   conference = (id: number, callId: string, unitId: string) =>
     this.act('conference', [id, callId, unitId], this.cv(id, callId, { conference: { unitId, unitName: unitId, state: 'dialing' } }));
   dropConference = (id: number, callId: string) => this.act('dropConference', [id, callId], this.cv(id, callId));
+  // Outbound calls (contract/outbound.ts).
+  outbound = new Map<number, OutboundCallView>();
+  outboundCall = (id: number) => this.outbound.get(id) ?? null;
+  dial = (id: number, p: { orderId: number; number: string }) =>
+    this.act('dial', [id, p], {
+      callId: 'out-1',
+      agentId: id,
+      orderId: p.orderId,
+      orderNumber: 'WO-1',
+      number: p.number,
+      state: 'dialling' as const,
+      result: null,
+      startedAt: 1,
+      answeredAt: null,
+      at: 1,
+    });
 }
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,0 +1,93 @@
+/**
+ * Outbound calls in the database: a `calls` row with direction `out`, linked to the work order
+ * it was made for (`calls.order_id`; an inbound call's order points at the call instead), and
+ * its append-only events: `dialled`, `ringing`, `answered`, `hung_up {result, reason, cause}`.
+ * The row's outcome is the result (answered, busy, no_answer, cancelled, failed).
+ */
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { callEvents, calls } from '../db/schema.js';
+import type { OutboundResult } from '../contract/index.js';
+import type { WorkOrder, WorkOrdersService } from '../workorders/index.js';
+
+export type OutboundEventType = 'dialled' | 'ringing' | 'answered' | 'hung_up';
+
+export interface NewOutboundCall {
+  callId: string;
+  channelId: string;
+  agentId: number;
+  orderId: number;
+  callerId: number | null;
+  number: string;
+  /** The hotline the call is made from (the caller ID the citizen sees). */
+  hotline: string;
+  at: number;
+}
+
+export class OutboundRecords {
+  constructor(
+    private readonly db: Db,
+    private readonly orders: WorkOrdersService,
+  ) {}
+
+  /** The order a call is made for; ORDER_NOT_FOUND (404) when there is none. */
+  order(orderId: number): WorkOrder {
+    return this.orders.get(orderId);
+  }
+
+  dialled(c: NewOutboundCall): void {
+    this.orders.transaction((tx) => {
+      tx.insert(calls)
+        .values({
+          id: c.callId,
+          channelId: c.channelId,
+          direction: 'out',
+          orderId: c.orderId,
+          callerId: c.callerId,
+          callerPhone: c.number,
+          dialledNumber: c.number,
+          hotline: c.hotline,
+          state: 'entered',
+          agentId: c.agentId,
+          enteredAt: c.at,
+        })
+        .run();
+      tx.insert(callEvents)
+        .values({ callId: c.callId, type: 'dialled', at: c.at, agentId: c.agentId, data: { orderId: c.orderId } })
+        .run();
+    });
+  }
+
+  ringing(callId: string, at: number): void {
+    this.event(callId, 'ringing', at);
+  }
+
+  answered(callId: string, agentId: number, at: number): void {
+    this.orders.transaction((tx) => {
+      tx.update(calls).set({ state: 'answered', answeredAt: at }).where(eq(calls.id, callId)).run();
+      tx.insert(callEvents).values({ callId, type: 'answered', at, agentId }).run();
+    });
+  }
+
+  ended(callId: string, at: number, end: { result: OutboundResult; reason: string | null; cause: number | null }): void {
+    this.orders.transaction((tx) => {
+      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: end.result }).where(eq(calls.id, callId)).run();
+      tx.insert(callEvents)
+        .values({ callId, type: 'hung_up', at, data: { result: end.result, reason: end.reason, cause: end.cause } })
+        .run();
+    });
+  }
+
+  /** Outbound calls the database holds as in progress (a previous process's, after a restart). */
+  unfinished(): { callId: string; channelId: string | null; agentId: number | null }[] {
+    return this.db
+      .select({ callId: calls.id, channelId: calls.channelId, agentId: calls.agentId })
+      .from(calls)
+      .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
+      .all();
+  }
+
+  private event(callId: string, type: OutboundEventType, at: number, agentId: number | null = null): void {
+    this.db.insert(callEvents).values({ callId, type, at, agentId }).run();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Outbound calls (外呼) from the agent console: a callback (回拨) of a missed call or a callback
+ * evaluation (回访), always for a work order. The agent (available) dials; the agent goes to
+ * `outbound` (paused in the queue: no inbound offer meanwhile); the server originates the
+ * citizen's number over the trunk (switchboard-outbound.ts) with the hotline's caller ID. When
+ * the citizen answers, the channel is bridged with the agent's existing browser audio (CallMedia,
+ * no new WebRTC negotiation) and the call becomes a live call the in-call controls act on (hold,
+ * mute, DTMF, three-way). Busy, no answer (our ring timer), cancel and failure end it before.
+ *
+ * Every step is a call event on a `calls` row with direction `out` linked to the order
+ * (outbound-records.ts) and a `call:outbound` view pushed to the agent (domain event
+ * `call.outbound`). An answered call ends in wrap-up; one that never connected frees the agent
+ * at once (nothing to wrap up), and the queue pause is lifted either way.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
+import { hotlineFor } from '../config/files/index.js';
+import { TelephonyError } from '../telephony/errors.js';
+import { outboundEndpoint, type OutboundProgress } from '../telephony/switchboard-outbound.js';
+import type { CallContext } from './call-context.js';
+import type { CallControls } from './call-controls.js';
+import { CallError } from './errors.js';
+import { outboundResult } from './outbound-result.js';
+import type { OutboundRecords } from './outbound-records.js';
+
+/** SUNLINE_OUTBOUND_* (config/env.ts). */
+export interface OutboundSettings {
+  /** Dial string template with `{number}`, e.g. `PJSIP/{number}@trunk`. */
+  readonly endpoint: string;
+  /** The caller ID the citizen sees (the hotline's number). */
+  readonly callerId: string;
+  /** How long the citizen's phone may ring before we give up (no_answer). */
+  readonly ringMs: number;
+}
+
+interface OutboundCall {
+  readonly callId: string;
+  readonly channelId: string;
+  readonly agentId: number;
+  readonly orderId: number;
+  readonly orderNumber: string;
+  readonly callerId: number | null;
+  readonly number: string;
+  readonly startedAt: number;
+  state: OutboundState;
+  answeredAt: number | null;
+  bridgeId: string | null;
+  /** Why we hung up ourselves: the agent (before or after the answer) or the ring timer. */
+  hungUpBy: 'agent' | 'ring_timeout' | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export class OutboundCalls implements OutboundProgress {
+  private readonly calls = new Map<string, OutboundCall>();
+  private readonly byChannel = new Map<string, OutboundCall>();
+
+  constructor(
+    private readonly o: CallContext,
+    private readonly controls: CallControls,
+    private readonly records: OutboundRecords,
+    private readonly settings: OutboundSettings,
+  ) {}
+
+  /** Dials `number` for `orderId` on behalf of `agentId` (available); resolves once Asterisk dials. */
+  async dial(agentId: number, p: { orderId: number; number: string }): Promise<OutboundCallView> {
+    const sw = this.o.switchboard;
+    if (!sw.isUp()) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'telephony is down' });
+    const order = this.records.order(p.orderId); // ORDER_NOT_FOUND before anything changes
+    const callId = randomUUID();
+    await this.o.agents.dial(agentId, callId); // AGENT_STATE_CONFLICT unless available
+    const at = this.o.now();
+    const call: OutboundCall = {
+      callId,
+      channelId: `out-${callId}`,
+      agentId,
+      orderId: order.id,
+      orderNumber: order.number,
+      callerId: order.callerId,
+      number: p.number,
+      startedAt: at,
+      state: 'dialling',
+      answeredAt: null,
+      bridgeId: null,
+      hungUpBy: null,
+      timer: null,
+    };
+    try {
+      this.records.dialled({ ...call, hotline: this.settings.callerId, at });
+    } catch (err) {
+      await this.freeAgent(call);
+      throw err;
+    }
+    this.calls.set(callId, call);
+    this.byChannel.set(call.channelId, call);
+    this.o.log.info({ callId, agentId, orderId: order.id }, 'outbound call dialling');
+    this.publish(call, null);
+    try {
+      await sw.outbound.originate({
+        channelId: call.channelId,
+        callId,
+        endpoint: outboundEndpoint(this.settings.endpoint, p.number),
+        callerId: this.settings.callerId,
+        // Asterisk's own limit only backs our ring timer up.
+        timeoutSeconds: Math.ceil(this.settings.ringMs / 1000) + 5,
+      });
+    } catch (err) {
+      await this.finish(call, { result: 'failed', reason: 'originate_failed', cause: null });
+      throw err;
+    }
+    if (call.state !== 'ended') call.timer = setTimeout(() => this.ringTimeout(call), this.settings.ringMs);
+    return this.view(call, null);
+  }
+
+  /** The agent ends the call: cancels it while it rings, hangs the citizen up once answered. */
+  async hangup(agentId: number, callId: string): Promise<void> {
+    const call = this.mine(agentId, callId);
+    call.hungUpBy ??= 'agent';
+    await this.o.switchboard.hangup(call.channelId);
+  }
+
+  /** Whether `callId` is an outbound call in progress (the console commands route to us). */
+  owns(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /** The agent's outbound call in progress, for a console that (re)connects. */
+  current(agentId: number): OutboundCallView | null {
+    const callId = this.o.agents.view(agentId).callId;
+    const call = callId ? this.calls.get(callId) : undefined;
+    return call && call.agentId === agentId ? this.view(call, call.answeredAt !== null ? 'answered' : null) : null;
+  }
+
+  /**
+   * A hang-up signal of the call path (StasisEnd, AMI Hangup, reconcile) for one of our channels:
+   * true when it is ours. The end itself is settled from ChannelDestroyed, which carries the
+   * cause; only a channel Asterisk lost (it restarted) is finished here.
+   */
+  channelGone(channelId: string, cause: string): boolean {
+    const call = this.byChannel.get(channelId);
+    if (!call) return false;
+    if (cause === 'lost') this.settle(call, { result: call.answeredAt !== null ? 'answered' : 'failed', reason: 'lost', cause: null });
+    return true;
+  }
+
+  // ---- the switchboard's progress signals -----------------------------------------------------
+
+  ringing(channelId: string): void {
+    const call = this.byChannel.get(channelId);
+    if (!call || call.state !== 'dialling') return;
+    call.state = 'ringing';
+    this.records.ringing(call.callId, this.o.now());
+    this.publish(call, null);
+  }
+
+  answered(channelId: string): void {
+    this.connect(channelId).catch((err: unknown) => {
+      this.o.log.error({ err, channelId }, 'outbound call not connected');
+      this.o.switchboard.hangup(channelId).catch(() => undefined);
+    });
+  }
+
+  ended(channelId: string, end: { cause: number; causeText: string; dialstatus: string | null }): void {
+    const call = this.byChannel.get(channelId);
+    if (!call) return;
+    const ours = call.hungUpBy === 'agent' ? 'cancelled' : call.hungUpBy === 'ring_timeout' ? 'no_answer' : null;
+    const result = outboundResult({ answered: call.answeredAt !== null, ours, dialstatus: end.dialstatus, cause: end.cause });
+    const reason = call.answeredAt === null ? null : call.hungUpBy === 'agent' ? 'agent_hangup' : 'citizen_hangup';
+    this.settle(call, { result, reason, cause: end.cause });
+  }
+
+  /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
+  close(): void {
+    for (const c of this.calls.values()) if (c.timer) clearTimeout(c.timer);
+  }
+
+  // ---- inside ---------------------------------------------------------------------------------
+
+  private async connect(channelId: string): Promise<void> {
+    const call = this.byChannel.get(channelId);
+    if (!call || call.state === 'ended' || call.hungUpBy) {
+      await this.o.switchboard.hangup(channelId);
+      return;
+    }
+    if (call.timer) clearTimeout(call.timer);
+    call.timer = null;
+    const bridgeId = await this.o.switchboard.outbound.bridge(channelId);
+    call.bridgeId = bridgeId;
+    if (!this.calls.has(call.callId)) {
+      // It ended while the bridge was made (finish ran without this bridge).
+      await this.o.switchboard.destroyBridge(bridgeId).catch(() => undefined);
+      return;
+    }
+    const at = this.o.now();
+    call.state = 'answered';
+    call.answeredAt = at;
+    this.o.live.addOutbound(
+      {
+        callId: call.callId,
+        channelId,
+        callerNumber: call.number,
+        callerId: call.callerId ?? 0,
+        dialled: call.number,
+        hotline: hotlineFor(this.o.config.current().numbers, this.settings.callerId),
+        enteredAt: call.startedAt,
+        priority: 0,
+        orderId: call.orderId,
+        orderNumber: call.orderNumber,
+      },
+      { agentId: call.agentId, bridgeId },
+    );
+    this.records.answered(call.callId, call.agentId, at);
+    this.o.log.info({ callId: call.callId, agentId: call.agentId, ringMs: at - call.startedAt }, 'outbound call answered');
+    this.publish(call, 'answered');
+    if (this.o.media) {
+      // The agent's browser audio joins the citizen's bridge; a media failure does not drop the call.
+      await this.o.media.attach({ callId: call.callId, agentId: call.agentId, bridgeId }).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code === 'MEDIA_NOT_READY') this.o.log.info({ callId: call.callId }, 'agent has no browser audio yet');
+        else this.o.log.warn({ err, callId: call.callId }, 'agent audio not connected');
+      });
+    }
+  }
+
+  private ringTimeout(call: OutboundCall): void {
+    call.timer = null;
+    if (call.state === 'ended' || call.answeredAt !== null) return;
+    call.hungUpBy = 'ring_timeout';
+    this.o.switchboard.hangup(call.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: call.callId }, 'outbound ring timeout hang-up failed'));
+  }
+
+  private settle(call: OutboundCall, end: { result: OutboundResult; reason: string | null; cause: number | null }): void {
+    this.finish(call, end).catch((err: unknown) => this.o.log.error({ err, callId: call.callId }, 'outbound call end failed'));
+  }
+
+  /** Once per call: the records, the live call's media and controls, the bridge, the agent. */
+  private async finish(call: OutboundCall, end: { result: OutboundResult; reason: string | null; cause: number | null }): Promise<void> {
+    if (call.state === 'ended') return;
+    call.state = 'ended';
+    if (call.timer) clearTimeout(call.timer);
+    this.calls.delete(call.callId);
+    this.byChannel.delete(call.channelId);
+    const at = this.o.now();
+    this.records.ended(call.callId, at, end);
+    this.o.log.info({ callId: call.callId, agentId: call.agentId, result: end.result, reason: end.reason }, 'outbound call ended');
+    this.publish(call, end.result, end.reason ?? undefined);
+    const live = this.o.live.get(call.callId);
+    if (live) {
+      this.o.live.remove(live);
+      await this.o.media?.detach(call.callId);
+      await this.controls.teardown(live);
+    }
+    if (call.bridgeId) await this.o.switchboard.destroyBridge(call.bridgeId).catch(() => undefined);
+    if (call.answeredAt !== null) await this.o.agents.settleCall(call.agentId, call.callId);
+    else await this.freeAgent(call);
+  }
+
+  /** A call that never connected leaves nothing to wrap up: the agent is available (and unpaused) at once. */
+  private async freeAgent(call: OutboundCall): Promise<void> {
+    const v = await this.o.agents.settleCall(call.agentId, call.callId);
+    if (v.state === 'wrap_up' && v.callId === call.callId) await this.o.agents.wrapUpDone(call.agentId);
+  }
+
+  private mine(agentId: number, callId: string): OutboundCall {
+    const call = this.calls.get(callId);
+    if (!call) throw new CallError('CALL_NOT_FOUND', `call ${callId} is not in progress`);
+    if (call.agentId !== agentId) throw new CallError('NOT_YOUR_CALL', `call ${callId} is not yours`);
+    return call;
+  }
+
+  private view(call: OutboundCall, result: OutboundResult | null, reason?: string): OutboundCallView {
+    return {
+      callId: call.callId,
+      agentId: call.agentId,
+      orderId: call.orderId,
+      orderNumber: call.orderNumber,
+      number: call.number,
+      state: call.state,
+      result,
+      ...(reason ? { reason } : {}),
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      at: this.o.now(),
+    };
+  }
+
+  private publish(call: OutboundCall, result: OutboundResult | null, reason?: string): void {
+    this.o.events.emit('call.outbound', this.view(call, result, reason));
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Socket events of outbound calls (外呼: callbacks 回拨 and callback evaluations 回访) placed from
+ * the agent console. Part of the one typed contract (index.ts extends these interfaces); payloads
+ * are validated by realtime/ before anything runs. The agent id is the session's.
+ *
+ * `call:dial` → the server originates towards the citizen over the trunk and pushes
+ * `call:outbound` at every step: dialling → ringing → answered → ended (with its result). Once
+ * answered, the call takes the in-call controls (`call:hangup`, `call:hold`, `call:mute`,
+ * `call:dtmf`) like an inbound call; `call:hangup` also cancels a call still ringing.
+ */
+import { z } from 'zod';
+import type { Ack } from './ack.js';
+
+/**
+ * A number the centre may dial: 7 to 20 digits, an optional leading `+`. Local numbers have 7–8
+ * digits, mobiles 11, landlines with their area code 10–12; shorter numbers are service and
+ * emergency numbers (110, 12345, 95598), which a callback never dials.
+ */
+export const DIALLABLE_NUMBER = /^\+?[0-9]{7,20}$/;
+
+export const DialPayload = z.object({
+  /** The work order the call is made for (a missed call's callback, a 回访 of a closed case). */
+  orderId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31),
+  number: z.string().max(21).regex(DIALLABLE_NUMBER, 'number must be 7 to 20 digits, optionally after a +'),
+});
+
+/** Where an outbound call is: being set up, ringing at the citizen's, talking, over. */
+export type OutboundState = 'dialling' | 'ringing' | 'answered' | 'ended';
+
+/**
+ * How an outbound call turned out: answered (the citizen picked up), busy, no_answer (rang out:
+ * SUNLINE_OUTBOUND_RING_SECONDS), cancelled (the agent hung up before the answer), failed (the
+ * number or the trunk refused it).
+ */
+export type OutboundResult = 'answered' | 'busy' | 'no_answer' | 'cancelled' | 'failed';
+
+/** The agent's outbound call as the console shows it; pushed at every change and on (re)connect. */
+export interface OutboundCallView {
+  callId: string;
+  agentId: number;
+  orderId: number;
+  orderNumber: string;
+  /** The number dialled (the agent typed or picked it). */
+  number: string;
+  state: OutboundState;
+  /** Set once known: answered as soon as the citizen picks up, the others when the call ends. */
+  result: OutboundResult | null;
+  /** Why an answered call ended: agent_hangup, citizen_hangup, lost, … */
+  reason?: string;
+  /** Epoch ms the dial started / the citizen answered. */
+  startedAt: number;
+  answeredAt: number | null;
+  at: number;
+}
+
+export interface OutboundServerEvents {
+  /** The agent's outbound call changed (to that agent's consoles). */
+  'call:outbound': (v: OutboundCallView) => void;
+}
+
+export interface OutboundClientEvents {
+  /** Dial a citizen for a work order; the agent (available) goes to `outbound` until wrap-up ends. */
+  'call:dial': (p: z.infer<typeof DialPayload>, ack?: Ack<OutboundCallView>) => void;
+}

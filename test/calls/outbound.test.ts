@@ -1,0 +1,226 @@
+/**
+ * Outbound calls' logic with a fake switchboard over a real database (the real Asterisk path:
+ * test/telephony/outbound.real.test.ts): the agent's state and queue pause, the calls row
+ * (direction out, linked to the order) and its events, the result of each ending (answered,
+ * busy, no answer by our ring timer, cancelled, failed), the in-call controls on an answered
+ * outbound call, and the refusals that change nothing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import pino from 'pino';
+import { deviceStateFor, nextAgentState } from '../../src/agents/agent-state.js';
+import { AgentsService } from '../../src/agents/agents-service.js';
+import { CallCenter } from '../../src/calls/call-center.js';
+import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { OutboundRecords } from '../../src/calls/outbound-records.js';
+import { outboundResult } from '../../src/calls/outbound-result.js';
+import { ConfigStore } from '../../src/config/files/index.js';
+import { openDb } from '../../src/db/connection.js';
+import { DomainEvents } from '../../src/events/domain-events.js';
+import type { OutboundCallView } from '../../src/contract/index.js';
+import type { OriginateOutbound } from '../../src/telephony/switchboard-outbound.js';
+import { UsersService } from '../../src/users/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import { fakeSwitchboard, type Asterisk } from '../helpers/fake-call-center.js';
+
+const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
+const tick = () => new Promise((r) => setImmediate(r));
+
+async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: number; failOriginate?: boolean } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-outbound-'));
+  const handle = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'normal' });
+  const config = await ConfigStore.open({ dir: 'config', watch: false, log });
+  const a: Asterisk = { stasis: [], queue: [], channels: new Set(), outage: new Map(), failSend: new Set(), ops: [], digits: [] };
+  const sw = fakeSwitchboard(a);
+  const originated: OriginateOutbound[] = [];
+  const attached: string[] = [];
+  Object.assign(sw, {
+    pauseAgent: async (id: number, paused: boolean, reason?: string) => void a.ops.push(`pause ${id} ${paused}${reason ? ` ${reason}` : ''}`),
+    hangup: async (id: string) => void a.ops.push(`hangup ${id}`),
+    outbound: {
+      listen: () => undefined,
+      originate: async (o: OriginateOutbound) => {
+        if (opts.failOriginate) throw Object.assign(new Error('no route'), { code: 'ASTERISK_UNAVAILABLE', statusCode: 503 });
+        originated.push(o);
+      },
+      bridge: async (channelId: string) => (a.ops.push(`bridge ${channelId}`), `bridge-${channelId}`),
+    },
+    controls: { hold: async (leg: string, bridge: string) => (a.ops.push(`hold ${leg} ${bridge}`), 'hold-1'), destroy: async () => undefined },
+  });
+  const events = new DomainEvents();
+  const agents = new AgentsService({ switchboard: sw, events, log, wrapUpMs: 60_000 });
+  const orders = new WorkOrdersService(handle.db);
+  const users = new UsersService(handle.db, 3600_000);
+  const system = users.systemUser();
+  const media = {
+    attach: async (c: { callId: string; bridgeId: string }) => void attached.push(`${c.callId} ${c.bridgeId}`),
+    detach: async (callId: string) => void attached.push(`detach ${callId}`),
+    setMuted: async () => undefined,
+  };
+  const center = new CallCenter({
+    switchboard: sw,
+    agents,
+    events,
+    log,
+    config,
+    media,
+    repo: new CallsRepository(handle.db, orders),
+    systemActor: { id: system.id, role: 'admin', unitId: null },
+    outbound: {
+      records: new OutboundRecords(handle.db, orders),
+      settings: { endpoint: 'PJSIP/{number}@trunk', callerId: '12345', ringMs: opts.ringMs ?? 30_000 },
+    },
+  });
+  t.teardown(() => {
+    center.presence.close();
+    center.frontDoorWatchdog.close();
+    center.reconciler.close();
+    center.outbound?.close();
+    agents.close();
+    config.close();
+    handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const views: OutboundCallView[] = [];
+  events.on('call.outbound', (v) => views.push(v));
+  const agent = await users.upsert({ username: 'li', displayName: 'li', role: 'agent', password: 'li-password' });
+  await agents.login(agent.id, 'li');
+  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  const out = center.outbound!;
+  const sql = handle.sqlite;
+  const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome, caller_phone from calls where id = ?').get(callId);
+  const types = (callId: string) =>
+    (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
+  return { a, agents, agent, order, out, center, originated, attached, views, row, types, sql };
+}
+
+t.test('answered: the agent is outbound and paused in the queue, the citizen bridged with the agent audio, wrap-up after', async (t) => {
+  const r = await rig(t);
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  t.match(v, { agentId: r.agent.id, orderId: r.order.id, orderNumber: r.order.number, number: '13800138000', state: 'dialling', result: null });
+  t.match(r.agents.view(r.agent.id), { state: 'outbound', callId: v.callId });
+  t.ok(r.a.ops.includes(`pause ${r.agent.id} true 外呼`), 'paused in the queue with the reason 外呼');
+  t.match(r.originated, [{ endpoint: 'PJSIP/13800138000@trunk', callerId: '12345', callId: v.callId, channelId: `out-${v.callId}` }]);
+  t.same(r.row(v.callId), { direction: 'out', order_id: r.order.id, agent_id: r.agent.id, state: 'entered', outcome: null, caller_phone: '13800138000' });
+  const ch = `out-${v.callId}`;
+  r.out.ringing(ch);
+  r.out.answered(ch);
+  await tick();
+  t.same(
+    r.views.map((x) => [x.state, x.result]),
+    [
+      ['dialling', null],
+      ['ringing', null],
+      ['answered', 'answered'],
+    ],
+  );
+  t.same(r.attached, [`${v.callId} bridge-${ch}`], "the agent's browser audio joins the citizen's bridge");
+  t.match(r.out.current(r.agent.id), { callId: v.callId, state: 'answered' }, 'a reconnecting console gets it back');
+  // The in-call controls act on the outbound call: hold moves the citizen's channel.
+  t.match(await r.center.controls.hold(r.agent.id, v.callId, true), { held: true });
+  t.ok(r.a.ops.includes(`hold ${ch} bridge-${ch}`));
+  t.match(r.center.controls.current(r.agent.id), { callId: v.callId, held: true });
+  // The citizen hangs up.
+  r.center.channelGone(ch, 'stasis_end'); // StasisEnd: ignored, ChannelDestroyed settles
+  t.equal(r.agents.view(r.agent.id).state, 'outbound');
+  r.out.ended(ch, { cause: 16, causeText: 'Normal Clearing', dialstatus: 'ANSWER' });
+  await tick();
+  await tick();
+  t.match(r.views.at(-1), { state: 'ended', result: 'answered', reason: 'citizen_hangup' });
+  t.match(r.row(v.callId), { state: 'ended', outcome: 'answered' });
+  t.same(r.types(v.callId), ['dialled', 'ringing', 'answered', 'held', 'hung_up']);
+  t.equal(r.center.live.get(v.callId), undefined);
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: v.callId });
+  t.equal(r.a.ops.filter((o) => o === `pause ${r.agent.id} false`).length, 1, 'still paused during the wrap-up (the one unpause was the login)');
+  await r.agents.wrapUpDone(r.agent.id);
+  t.equal(r.agents.view(r.agent.id).state, 'available');
+  t.equal(r.a.ops.filter((o) => o === `pause ${r.agent.id} false`).length, 2, 'unpaused after the wrap-up (the first was the login)');
+});
+
+t.test('busy, no answer (our ring timer), cancelled: each result recorded, the agent free and unpaused at once', async (t) => {
+  const r = await rig(t, { ringMs: 50 });
+  const unpaused = () => r.a.ops.filter((o) => o === `pause ${r.agent.id} false`).length;
+
+  const busy = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  r.out.ended(`out-${busy.callId}`, { cause: 17, causeText: 'User busy', dialstatus: 'BUSY' });
+  await tick();
+  await tick();
+  t.match(r.row(busy.callId), { state: 'ended', outcome: 'busy' });
+  t.match(r.agents.view(r.agent.id), { state: 'available', callId: null });
+  t.equal(unpaused(), 2);
+
+  const quiet = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138001' });
+  r.out.ringing(`out-${quiet.callId}`);
+  await new Promise((res) => setTimeout(res, 120));
+  t.ok(r.a.ops.includes(`hangup out-${quiet.callId}`), 'the ring timer hangs the channel up');
+  r.out.ended(`out-${quiet.callId}`, { cause: 16, causeText: 'Normal Clearing', dialstatus: 'CANCEL' });
+  await tick();
+  await tick();
+  t.match(r.row(quiet.callId), { outcome: 'no_answer' });
+  t.same(r.types(quiet.callId), ['dialled', 'ringing', 'hung_up']);
+  t.equal(r.agents.view(r.agent.id).state, 'available');
+
+  const cancelled = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138002' });
+  await r.out.hangup(r.agent.id, cancelled.callId);
+  r.out.ended(`out-${cancelled.callId}`, { cause: 16, causeText: 'Normal Clearing', dialstatus: 'CANCEL' });
+  await tick();
+  await tick();
+  t.match(r.row(cancelled.callId), { outcome: 'cancelled' });
+  t.match(r.views.at(-1), { callId: cancelled.callId, state: 'ended', result: 'cancelled' });
+  t.equal(r.agents.view(r.agent.id).state, 'available');
+  t.equal(unpaused(), 4);
+});
+
+t.test('refusals change nothing: unknown order, agent not available, someone else hangs up, originate fails', async (t) => {
+  const r = await rig(t);
+  const count = () => (r.sql.prepare("select count(*) n from calls where direction = 'out'").get() as { n: number }).n;
+  await t.rejects(r.out.dial(r.agent.id, { orderId: 99999, number: '13800138000' }), { code: 'ORDER_NOT_FOUND' });
+  await r.agents.pause(r.agent.id, '小休');
+  await t.rejects(r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' }), { code: 'AGENT_STATE_CONFLICT' });
+  t.equal(r.agents.view(r.agent.id).state, 'paused');
+  await r.agents.unpause(r.agent.id);
+  t.equal(count(), 0);
+  t.same(r.originated, []);
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  await t.rejects(r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' }), { code: 'AGENT_STATE_CONFLICT' }, 'one outbound call at a time');
+  await t.rejects(r.out.hangup(r.agent.id + 1, v.callId), { code: 'NOT_YOUR_CALL' });
+  await t.rejects(r.out.hangup(r.agent.id, 'nope'), { code: 'CALL_NOT_FOUND' });
+  await t.rejects(r.center.controls.hold(r.agent.id, v.callId, true), { code: 'CALL_NOT_FOUND' }, 'no hold before the answer');
+  t.equal(count(), 1);
+});
+
+t.test('an originate Asterisk refuses is a failed call and frees the agent', async (t) => {
+  const r = await rig(t, { failOriginate: true });
+  await t.rejects(r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' }), { code: 'ASTERISK_UNAVAILABLE' });
+  const rows = r.sql.prepare("select state, outcome from calls where direction = 'out'").all();
+  t.same(rows, [{ state: 'ended', outcome: 'failed' }]);
+  t.match(r.agents.view(r.agent.id), { state: 'available', callId: null });
+});
+
+t.test('the result of an end: ours first, then the dial status, then the Q.850 cause', async (t) => {
+  t.equal(outboundResult({ answered: true, ours: 'cancelled', dialstatus: 'BUSY', cause: 17 }), 'answered');
+  t.equal(outboundResult({ answered: false, ours: 'no_answer', dialstatus: 'CANCEL', cause: 16 }), 'no_answer');
+  t.equal(outboundResult({ answered: false, ours: 'cancelled', dialstatus: null, cause: 16 }), 'cancelled');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'BUSY', cause: 16 }), 'busy');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'NOANSWER', cause: 16 }), 'no_answer');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: null, cause: 17 }), 'busy');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: null, cause: 19 }), 'no_answer');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'CHANUNAVAIL', cause: 1 }), 'failed');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'CONGESTION', cause: 34 }), 'failed');
+});
+
+t.test('the agent state machine: dial only when available; outbound takes no offer, ends in wrap-up; device INUSE', async (t) => {
+  const base = { agentId: 1, displayName: 'a', since: 0, pauseReason: null, callId: null, penalty: 0 };
+  const out = nextAgentState({ ...base, state: 'available' }, { type: 'dial', callId: 'c1' }, 5);
+  t.match(out, { ok: true, next: { state: 'outbound', callId: 'c1', since: 5 } });
+  for (const state of ['paused', 'ringing', 'on_call', 'wrap_up', 'outbound', 'logged_out'] as const) {
+    t.match(nextAgentState({ ...base, state }, { type: 'dial', callId: 'c2' }, 5), { ok: false, code: 'AGENT_STATE_CONFLICT' }, `no dial while ${state}`);
+  }
+  const talking = { ...base, state: 'outbound' as const, callId: 'c1' };
+  t.match(nextAgentState(talking, { type: 'offer', callId: 'c9' }, 6), { ok: false }, 'no inbound offer while outbound');
+  t.match(nextAgentState(talking, { type: 'logout' }, 6), { ok: false }, 'no log-out mid-call');
+  t.match(nextAgentState(talking, { type: 'call_ended' }, 6), { ok: true, next: { state: 'wrap_up', callId: 'c1' } });
+  t.equal(deviceStateFor('outbound'), 'INUSE');
+});

@@ -1,0 +1,112 @@
+/**
+ * Outbound calls (外呼) through a real Asterisk, with sipp as the citizen's phone on the carrier
+ * trunk (tools/citizen-phone.ts): the agent dials from the console (`call:dial`), the citizen's
+ * phone sees caller ID 12345, `call:outbound` reports each step. Answered: the citizen's channel
+ * sits in its outbound bridge, the agent is paused in the queue as 外呼 and is not offered a
+ * citizen calling in meanwhile, nor during the wrap-up; the agent hangs up; after the wrap-up
+ * the waiting caller is offered to that agent. Busy and no answer (our ring limit) end with
+ * their result and free the agent at once. Each call is a `calls` row with direction out,
+ * linked to the order, with its events.
+ */
+import t from 'tap';
+import { citizenPhone } from '../../tools/citizen-phone.js';
+import { placeCall } from '../../tools/sipp.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import type { AgentView, OutboundCallView, ScreenPop } from '../../src/contract/index.js';
+import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
+
+interface AriBridge {
+  id: string;
+  name: string;
+  channels: string[];
+}
+
+t.test('outbound calls through a real Asterisk', async (t) => {
+  const asterisk = await sandbox(t);
+  const citizen = await citizenPhone(asterisk, 10);
+  t.teardown(() => citizen.kill());
+  const app = await server(t, asterisk, { SUNLINE_OUTBOUND_RING_SECONDS: '5', SUNLINE_MEDIA: 'false' });
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  const agent = await consoleFor(t, app, 'agent-out', 'agent');
+  t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
+  const orders = new WorkOrdersService(app.db.db);
+  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  const sql = app.db.sqlite;
+  const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome from calls where id = ?').get(callId);
+  const types = (callId: string) =>
+    (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
+  const seen: OutboundCallView[] = [];
+  agent.socket.on('call:outbound', (v) => seen.push(v));
+  const offers: ScreenPop[] = [];
+  agent.socket.on('call:offered', (p) => offers.push(p));
+  const memberLine = async () => (await asterisk.cli('queue show 12345')).split('\n').find((l) => l.includes(`agent-${agent.id}`)) ?? '';
+
+  await t.test('answered: bridged, paused as 外呼, no inbound offer until the wrap-up ends', async (t) => {
+    const answered = next(agent.socket, 'call:outbound', (v) => v.state === 'answered', 20_000);
+    const v = await command<OutboundCallView>(agent.socket, 'call:dial', { orderId: order.id, number: '13800138000' });
+    t.match(v, { state: 'dialling', orderId: order.id, orderNumber: order.number, number: '13800138000' });
+    t.match(await answered, { callId: v.callId, result: 'answered' });
+    t.match(
+      seen.filter((x) => x.callId === v.callId).map((x) => x.state),
+      ['dialling', 'ringing', 'answered'],
+    );
+    t.match(citizen.invites().at(-1), { number: '13800138000', from: '12345' }, 'the citizen sees the hotline number');
+    const bridges = await ari<AriBridge[]>(asterisk, 'GET', '/bridges');
+    const mine = bridges.find((b) => b.name === `outbound-out-${v.callId}`);
+    t.ok(mine?.channels.includes(`out-${v.callId}`), "the citizen's channel is in its outbound bridge");
+    t.match(await memberLine(), /paused:外呼/, 'paused in the queue with the reason 外呼');
+    t.match(row(v.callId), { direction: 'out', order_id: order.id, agent_id: agent.id, state: 'answered' });
+
+    // A citizen calls in meanwhile: it waits, the outbound agent is not offered it.
+    const caller = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900005555', holdMs: 60_000 });
+    t.teardown(() => caller.kill());
+    await until('the caller waits in the queue', () => app.calls.center!.live.waiting().find((c) => c.callerNumber === '13900005555'));
+    await new Promise((r) => setTimeout(r, 3000));
+    t.same(offers, [], 'no offer while on the outbound call');
+
+    // DTMF and hold act on the outbound call like on an inbound one.
+    await command(agent.socket, 'call:dtmf', { callId: v.callId, digits: '1' });
+    t.match(await command(agent.socket, 'call:hold', { callId: v.callId, held: true }), { held: true });
+    t.match(await command(agent.socket, 'call:hold', { callId: v.callId, held: false }), { held: false });
+
+    const ended = next(agent.socket, 'call:outbound', (x) => x.callId === v.callId && x.state === 'ended');
+    await command(agent.socket, 'call:hangup', { callId: v.callId });
+    t.match(await ended, { result: 'answered', reason: 'agent_hangup' });
+    await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
+    t.match(row(v.callId), { state: 'ended', outcome: 'answered' });
+    t.same(types(v.callId), ['dialled', 'ringing', 'answered', 'held', 'resumed', 'hung_up']);
+    t.equal((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).filter((b) => b.name.startsWith('outbound-')).length, 0, 'the bridge is gone');
+    await new Promise((r) => setTimeout(r, 2000));
+    t.same(offers, [], 'no offer during the wrap-up either');
+
+    const offered = next(agent.socket, 'call:offered', (p) => p.callerNumber === '13900005555', 20_000);
+    await command(agent.socket, 'agent:wrapup_done');
+    t.ok(await offered, 'after the wrap-up the waiting caller is offered to the agent');
+    t.notMatch(await memberLine(), /paused/, 'unpaused');
+    await command(agent.socket, 'call:reject', { callId: (await offered).callId });
+    caller.kill();
+    await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
+  });
+
+  await t.test('busy: result busy, the agent free and unpaused at once', async (t) => {
+    const ended = next(agent.socket, 'call:outbound', (x) => x.state === 'ended', 20_000);
+    const v = await command<OutboundCallView>(agent.socket, 'call:dial', { orderId: order.id, number: '13800138486' });
+    t.match(await ended, { callId: v.callId, result: 'busy' });
+    t.match(row(v.callId), { direction: 'out', state: 'ended', outcome: 'busy' });
+    await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
+    t.notMatch(await memberLine(), /paused/);
+  });
+
+  await t.test('no answer: our ring limit ends it as no_answer', async (t) => {
+    const ringing = next(agent.socket, 'call:outbound', (x) => x.state === 'ringing', 20_000);
+    const ended = next(agent.socket, 'call:outbound', (x) => x.state === 'ended', 30_000);
+    const started = Date.now();
+    const v = await command<OutboundCallView>(agent.socket, 'call:dial', { orderId: order.id, number: '13800138480' });
+    await ringing;
+    t.match(await ended, { callId: v.callId, result: 'no_answer' });
+    t.ok(Date.now() - started >= 4500, 'after SUNLINE_OUTBOUND_RING_SECONDS');
+    t.same(types(v.callId), ['dialled', 'ringing', 'hung_up']);
+    t.match(row(v.callId), { outcome: 'no_answer' });
+    await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
+  });
+});

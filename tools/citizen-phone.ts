@@ -1,0 +1,47 @@
+/**
+ * A citizen's phone for outbound-call tests: sipp as a UAS with tools/sipp/citizen.xml on a free
+ * local port, and the sandbox's carrier trunk pointed at it, so `PJSIP/<number>@trunk` (the
+ * default SUNLINE_OUTBOUND_ENDPOINT) reaches it. The last three digits of the number dialled
+ * choose what the phone does: ...486 busy, ...480 rings without answering, else it answers
+ * (RTP echoed) and stays until Asterisk hangs up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeUdpPort, type AsteriskSandbox } from './asterisk-sandbox.js';
+import { pointTrunkAt } from './unit-phone.js';
+
+const SCENARIO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp', 'citizen.xml');
+
+export interface CitizenPhone {
+  port: number;
+  /** The INVITEs received so far: the number dialled and the caller ID presented (From user). */
+  invites(): { number: string; from: string }[];
+  /** The SIP responses the phone sent so far (status codes), in order. */
+  sent(): number[];
+  kill(): void;
+}
+
+/** Starts a citizen phone taking up to `calls` calls and points the sandbox's trunk at it. */
+export async function citizenPhone(a: AsteriskSandbox, calls = 10): Promise<CitizenPhone> {
+  const port = await freeUdpPort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-citizen-'));
+  const msgFile = path.join(dir, 'messages.log');
+  const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', SCENARIO, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2), '-rtp_echo'];
+  args.push('-m', String(calls), '-nostdin', '-timeout', '300s', '-trace_msg', '-message_file', msgFile);
+  const proc: ChildProcess = spawn('setpriv', args, { stdio: 'ignore' });
+  process.once('exit', () => proc.kill('SIGKILL'));
+  await pointTrunkAt(a, port);
+  const text = () => (fs.existsSync(msgFile) ? fs.readFileSync(msgFile, 'utf8') : '');
+  return {
+    port,
+    invites: () => [...text().matchAll(/^INVITE sip:([^@\s]+)@[\s\S]*?^From:[^<]*<sip:([^@>]+)@/gm)].map((m) => ({ number: m[1]!, from: m[2]! })),
+    sent: () => [...text().matchAll(/message sent[^\n]*\n\s*\nSIP\/2\.0 (\d{3})/g)].map((m) => Number(m[1])),
+    kill: () => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
