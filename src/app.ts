@@ -50,6 +50,8 @@ import { AttachmentsService } from './workorders/attachments.js';
 import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
+import { reportsRoutes } from './http/routes/reports-routes.js';
+import { ReportsService } from './reports/reports-service.js';
 import { DeskService } from './workorders/desk/index.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { KbService } from './kb/index.js';
@@ -218,6 +220,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
     await http.register(deskRoutes, { db: db.db, desk });
+    // KPI reports (docs/kpis.md) within the reader's scope.
+    const reports = new ReportsService({
+      db: db.db,
+      org: () => config.current().org,
+      hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
+    });
+    await http.register(reportsRoutes, { reports });
     // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
     const kb = new KbService({
       db: db.db,

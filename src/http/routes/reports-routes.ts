@@ -1,0 +1,86 @@
+/**
+ * The KPI reports API (docs/kpis.md, issue 14): the figures of a period (day, week, month or a
+ * custom range of Beijing dates) beside the period before, in total and by one dimension.
+ * Shift leads, admins and dispatchers read it within their scope (a county sub-platform's
+ * dispatcher: its subtree's units, no call figures); other roles are refused with FORBIDDEN_REPORT.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SessionUser } from '../../users/index.js';
+import { ZERO_CALLS } from '../../reports/call-kpis.js';
+import { ZERO_ORDERS } from '../../reports/order-kpis.js';
+import { callFigures, orderFigures } from '../../reports/kpi-figures.js';
+import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
+import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
+import { ReportError } from '../../reports/errors.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+
+export interface ReportsRoutesOptions {
+  readonly reports: ReportsService;
+  readonly now?: () => number;
+}
+
+/** An object of numbers with these keys (the counts and figures of src/reports, listed from their zero values). */
+function numbers<K extends string, V extends z.ZodType>(keys: readonly K[], value: V): z.ZodObject<Record<K, V>> {
+  return z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, V>);
+}
+const keysOf = <T extends object>(o: T) => Object.keys(o) as Array<keyof T & string>;
+const CallFiguresView = numbers(keysOf(ZERO_CALLS), z.number())
+  .extend(numbers(keysOf(callFigures(ZERO_CALLS)), z.number().nullable()).shape)
+  .nullable();
+const OrderFiguresView = numbers(keysOf(ZERO_ORDERS), z.number())
+  .extend(numbers(keysOf(orderFigures(ZERO_ORDERS)), z.number().nullable()).shape)
+  .nullable();
+const FiguresView = z.object({ calls: CallFiguresView, orders: OrderFiguresView });
+const PeriodView = z.object({ kind: z.enum(PERIOD_KINDS), from: z.string(), to: z.string(), start: z.number(), end: z.number() });
+const LabelView = z.object({ zh: z.string(), en: z.string() }).nullable();
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD');
+/** The period of every report: `period` kind, `date` in it (default today), `to` for a custom range. */
+export const PeriodQuery = z.object({
+  period: z.enum(PERIOD_KINDS).default('day'),
+  date: date.optional(),
+  to: date.optional(),
+});
+
+export const KpiReportView = z.object({
+  period: PeriodView,
+  previous: PeriodView,
+  dimension: z.enum(REPORT_DIMENSIONS),
+  total: z.object({ current: FiguresView, previous: FiguresView }),
+  rows: z.array(z.object({ key: z.string().nullable(), label: LabelView, current: FiguresView, previous: FiguresView })),
+});
+
+const userOf = (user: SessionUser | null) => {
+  if (!user) throw appError('UNAUTHENTICATED');
+  return user;
+};
+
+/** The period a query names, or ReportError PERIOD_INVALID / PERIOD_TOO_LONG. */
+export function periodFromQuery(q: z.infer<typeof PeriodQuery>, now: number) {
+  const p = periodOf(q.period, q.date ?? dateOf(now), q.to);
+  if (!isPeriod(p)) throw new ReportError(p.code, p.message);
+  return p;
+}
+
+export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async (app, opts) => {
+  const now = opts.now ?? Date.now;
+  const tags = ['reports'];
+  const readers = requireRole(...REPORT_ROLES);
+
+  app.get(
+    '/api/reports/kpis',
+    {
+      schema: {
+        tags,
+        description:
+          'The KPIs of docs/kpis.md for a period (Beijing calendar days) and the period before it, in total and by one dimension (hotline, agent, unit, category, area at county or township level, channel), within the reader’s scope.',
+        querystring: PeriodQuery.extend({ by: z.enum(REPORT_DIMENSIONS).default('none'), areaLevel: z.enum(AREA_LEVELS).default('county') }),
+        response: { 200: KpiReportView },
+      },
+      preHandler: readers,
+    },
+    async (req) => opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel),
+  );
+};

@@ -1,0 +1,83 @@
+/**
+ * The call figures of docs/kpis.md over a period, from the calls table (one aggregate over
+ * calls_entered_idx). A call belongs to the Beijing day of its `entered_at`: a call that entered
+ * at 23:59 and was answered after midnight counts on the day it entered (as the lead view's
+ * today figures, src/calls/queue-stats.ts, whose wait and front-door rules these repeat).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { callEvents, calls } from '../db/schema.js';
+import { ANSWER_TARGET_MS } from '../calls/queue-stats.js';
+
+/** A repeat call (重复来电) comes from a number that called within this long before. */
+export const REPEAT_WINDOW_MS = 24 * 3_600_000;
+
+/** channel: the number dialled (a phone order's channel is the same number). */
+export type CallDimension = 'none' | 'hotline' | 'agent' | 'channel';
+
+/** Additive counts: rows of a breakdown sum to the total. */
+export interface CallCounts {
+  callsIn: number;
+  /** Calls that asked for a person: answered, or abandoned while waiting in the queue. */
+  requested: number;
+  answered: number;
+  answeredWithin15s: number;
+  abandonedInQueue: number;
+  abandonedAtFrontDoor: number;
+  /** Sum of waits (queue entry → answer) of answered calls, ms. */
+  waitSumMs: number;
+  /** Answered calls that have ended, and the sum of their talk times (answer → end), ms. */
+  talked: number;
+  talkSumMs: number;
+  /** Calls from a number that had called within {@link REPEAT_WINDOW_MS} before. */
+  repeatCalls: number;
+}
+
+export const ZERO_CALLS: CallCounts = {
+  callsIn: 0,
+  requested: 0,
+  answered: 0,
+  answeredWithin15s: 0,
+  abandonedInQueue: 0,
+  abandonedAtFrontDoor: 0,
+  waitSumMs: 0,
+  talked: 0,
+  talkSumMs: 0,
+  repeatCalls: 0,
+};
+
+const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
+const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
+const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and +${callEvents.type} = 'abandoned' and json_extract(${callEvents.data}, '$.where') = 'front_door')`;
+const abandoned = sql`${calls.outcome} = 'abandoned'`;
+const answered = sql`${calls.answeredAt} is not null`;
+const talked = sql`${answered} and ${calls.endedAt} is not null`;
+const repeat = sql`exists (select 1 from ${calls} p where p.caller_id = ${calls.callerId} and p.entered_at < ${calls.enteredAt} and p.entered_at >= ${calls.enteredAt} - ${REPEAT_WINDOW_MS})`;
+const count = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
+
+const KEY: Record<CallDimension, SQL> = {
+  none: sql`''`,
+  hotline: sql`${calls.hotline}`,
+  agent: sql`cast(${calls.agentId} as text)`,
+  channel: sql`${calls.dialledNumber}`,
+};
+
+/** The call counts of calls entered in [start, end), by `dim` (key '' for the total). */
+export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
+  const rows = db.all<CallCounts & { k: string | null }>(sql`
+    select ${KEY[dim]} as k,
+      count(*) as callsIn,
+      ${count(sql`${answered} or (${abandoned} and not ${atFrontDoor})`)} as requested,
+      ${count(answered)} as answered,
+      ${count(sql`${answered} and ${answerWait} <= ${ANSWER_TARGET_MS}`)} as answeredWithin15s,
+      ${count(sql`${abandoned} and not ${atFrontDoor}`)} as abandonedInQueue,
+      ${count(sql`${abandoned} and ${atFrontDoor}`)} as abandonedAtFrontDoor,
+      coalesce(sum(case when ${answered} then ${answerWait} end), 0) as waitSumMs,
+      ${count(talked)} as talked,
+      coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as talkSumMs,
+      ${count(repeat)} as repeatCalls
+    from ${calls}
+    where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end}
+    group by 1`);
+  return new Map(rows.map(({ k, ...c }) => [k, c]));
+}

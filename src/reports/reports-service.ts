@@ -1,0 +1,176 @@
+/**
+ * The KPI report (docs/kpis.md): the figures of a period and of the period before, in total and
+ * broken down by one dimension, within the reader's scope. Shift leads, admins and the city
+ * centre's dispatchers see everything; a county sub-platform's dispatcher sees the order figures
+ * of its subtree's units only, and no call figures (calls come in city-wide, not per county).
+ */
+import type { Db } from '../db/connection.js';
+import { users } from '../db/schema.js';
+import type { OrgConfig } from '../config/files/schemas/org.js';
+import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
+import { inArray } from 'drizzle-orm';
+import { callCounts, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
+import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
+import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
+import { previousPeriod, type Period } from './period.js';
+import { ReportError } from './errors.js';
+
+export const REPORT_DIMENSIONS = ['none', 'hotline', 'agent', 'unit', 'category', 'area', 'channel'] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+export const AREA_LEVELS = ['county', 'township'] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+
+export const REPORT_ROLES = ['shift_lead', 'admin', 'dispatcher'] as const;
+
+export interface ReportUser {
+  readonly role: string;
+  readonly unitId: string | null;
+}
+
+/** What a reader may see: everything, or the order figures of some units. */
+export type ReportScope = { readonly kind: 'all' } | { readonly kind: 'units'; readonly unitIds: readonly string[] };
+
+export interface Label {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export interface Figures {
+  readonly calls: (CallCounts & CallFigures) | null;
+  readonly orders: (OrderCounts & OrderFigures) | null;
+}
+
+export interface ReportRow {
+  /** The dimension's value (hotline number, agent id, unit id, category, area id, channel); null: none (e.g. orders with no unit). */
+  readonly key: string | null;
+  readonly label: Label | null;
+  readonly current: Figures;
+  readonly previous: Figures;
+}
+
+export interface KpiReport {
+  readonly period: Period;
+  readonly previous: Period;
+  readonly dimension: ReportDimension;
+  readonly total: { readonly current: Figures; readonly previous: Figures };
+  readonly rows: ReportRow[];
+}
+
+export interface ReportsOptions {
+  readonly db: Db;
+  readonly org: () => OrgConfig;
+  readonly hotlineName: (number: string) => Label | null | undefined;
+  readonly now?: () => number;
+}
+
+const CATEGORY_LABELS: Record<string, Label> = {
+  consultation: { zh: '咨询', en: 'Consultation' },
+  request_for_help: { zh: '求助', en: 'Request for help' },
+  complaint: { zh: '投诉', en: 'Complaint' },
+  report: { zh: '举报', en: 'Report' },
+  suggestion: { zh: '建议', en: 'Suggestion' },
+  praise: { zh: '表扬', en: 'Praise' },
+};
+
+const CALL_DIM: Partial<Record<ReportDimension, CallDimension>> = { none: 'none', hotline: 'hotline', agent: 'agent', channel: 'channel' };
+const ORDER_DIM: Partial<Record<ReportDimension, OrderDimension>> = { none: 'none', unit: 'unit', category: 'category', area: 'unit', channel: 'channel' };
+
+/** The reader's scope, or ReportError FORBIDDEN_REPORT for a role that reads no reports. */
+export function reportScope(user: ReportUser, org: OrgConfig): ReportScope {
+  if (user.role === 'shift_lead' || user.role === 'admin') return { kind: 'all' };
+  if (user.role === 'dispatcher') return user.unitId ? { kind: 'units', unitIds: unitScope(org, user.unitId) } : { kind: 'all' };
+  throw new ReportError('FORBIDDEN_REPORT', `a ${user.role} reads no KPI reports (a unit handler reads its unit's scorecard)`);
+}
+
+export class ReportsService {
+  private readonly now: () => number;
+  constructor(private readonly o: ReportsOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The report of `period` and the period before, by `dimension` (areas at `areaLevel`), within the reader's scope. */
+  kpis(user: ReportUser, period: Period, dimension: ReportDimension, areaLevel: AreaLevel = 'county'): KpiReport {
+    const org = this.o.org();
+    const scope = reportScope(user, org);
+    const previous = previousPeriod(period);
+    const cur = this.figuresBy(period, dimension, scope, areaLevel, org);
+    const prev = this.figuresBy(previous, dimension, scope, areaLevel, org);
+    const total = (m: Map<string | null, Figures>, p: Period) =>
+      dimension === 'none'
+        ? (m.get('') ?? emptyFigures(scope, 'none'))
+        : (this.figuresBy(p, 'none', scope, areaLevel, org).get('') ?? emptyFigures(scope, 'none'));
+    const keys = dimension === 'none' ? [] : [...new Set([...cur.keys(), ...prev.keys()])];
+    const labels = this.labels(dimension, keys, org);
+    const rows = keys
+      .map((key) => ({
+        key,
+        label: labels.get(key) ?? null,
+        current: cur.get(key) ?? emptyFigures(scope, dimension),
+        previous: prev.get(key) ?? emptyFigures(scope, dimension),
+      }))
+      .sort((a, b) => volume(b.current) - volume(a.current) || String(a.key).localeCompare(String(b.key)));
+    return { period, previous, dimension, total: { current: total(cur, period), previous: total(prev, previous) }, rows };
+  }
+
+  private figuresBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Map<string | null, Figures> {
+    const callDim = scope.kind === 'all' ? CALL_DIM[dimension] : undefined;
+    const orderDim = ORDER_DIM[dimension];
+    const calls = callDim ? callCounts(this.o.db, p.start, p.end, callDim) : new Map<string | null, CallCounts>();
+    const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
+    let orders = orderDim ? orderCounts(this.o.db, p.start, p.end, orderDim, this.now(), units) : new Map<string | null, OrderCounts>();
+    if (dimension === 'area') orders = rollUpToAreas(orders, org, areaLevel);
+    const out = new Map<string | null, Figures>();
+    for (const k of new Set([...calls.keys(), ...orders.keys()])) {
+      const c = callDim ? (calls.get(k) ?? ZERO_CALLS) : null;
+      const o = orderDim ? (orders.get(k) ?? ZERO_ORDERS) : null;
+      out.set(k, { calls: c && { ...c, ...callFigures(c) }, orders: o && { ...o, ...orderFigures(o) } });
+    }
+    return out;
+  }
+
+  private labels(dimension: ReportDimension, keys: readonly (string | null)[], org: OrgConfig): Map<string | null, Label> {
+    const out = new Map<string | null, Label>();
+    const present = keys.filter((k): k is string => k !== null);
+    if (dimension === 'agent') {
+      const ids = present.map(Number).filter(Number.isInteger);
+      const rows = ids.length ? this.o.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)).all() : [];
+      for (const r of rows) out.set(String(r.id), { zh: r.name, en: r.name });
+    }
+    for (const k of present) {
+      let label: Label | null | undefined;
+      if (dimension === 'hotline' || dimension === 'channel') label = this.o.hotlineName(k);
+      else if (dimension === 'unit') label = nameLabel(findUnit(org, k)?.name);
+      else if (dimension === 'area') label = nameLabel(findArea(org, k)?.name);
+      else if (dimension === 'category') label = CATEGORY_LABELS[k];
+      if (label) out.set(k, label);
+    }
+    return out;
+  }
+}
+
+const nameLabel = (name: string | undefined): Label | undefined => (name === undefined ? undefined : { zh: name, en: name });
+
+const volume = (f: Figures) => (f.calls?.callsIn ?? 0) + (f.orders?.accepted ?? 0) + (f.orders?.dispatched ?? 0);
+
+function emptyFigures(scope: ReportScope, dimension: ReportDimension): Figures {
+  const calls = scope.kind === 'all' && CALL_DIM[dimension] ? { ...ZERO_CALLS, ...callFigures(ZERO_CALLS) } : null;
+  const orders = ORDER_DIM[dimension] ? { ...ZERO_ORDERS, ...orderFigures(ZERO_ORDERS) } : null;
+  return { calls, orders };
+}
+
+/**
+ * Unit rows summed into the area of each unit at `level` (county or township); a unit above that
+ * level (a city department) stays in its own area (the city: 市本级). Orders without a unit stay null.
+ */
+export function rollUpToAreas(byUnit: Map<string | null, OrderCounts>, org: OrgConfig, level: AreaLevel): Map<string | null, OrderCounts> {
+  const out = new Map<string | null, OrderCounts>();
+  for (const [unitId, counts] of byUnit) {
+    const unit = unitId === null ? undefined : findUnit(org, unitId);
+    const path = unit ? areaPath(org, unit.area) : [];
+    const area = path.find((a) => a.level === level) ?? path.at(-1);
+    const key = area?.id ?? null;
+    const sum = out.get(key) ?? out.set(key, { ...ZERO_ORDERS }).get(key)!;
+    for (const f of Object.keys(sum) as Array<keyof OrderCounts>) sum[f] += counts[f];
+  }
+  return out;
+}
