@@ -1,0 +1,3 @@
+CREATE INDEX "work_orders_desk_facets_idx" ON "work_orders" USING btree ("id","status","category","channel","lead_unit_id","deadline_at","created_at");--> statement-breakpoint
+CREATE INDEX "work_orders_status_category_created_idx" ON "work_orders" USING btree ("status","category","created_at","id");--> statement-breakpoint
+CREATE INDEX "work_orders_merged_into_idx" ON "work_orders" USING btree ("merged_into_id") WHERE "work_orders"."merged_into_id" is not null;
