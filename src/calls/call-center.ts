@@ -142,7 +142,8 @@ export class CallCenter implements SwitchboardListener {
 
   /** Re-reads Asterisk and corrects our state (reconcile.ts); failures are retried there, never thrown. */
   reconcile(): Promise<void> {
-    return this.reconciler.run();
+    // Outbound calls of a previous process are ended after the inbound ones are taken over (outbound.ts).
+    return this.reconciler.run().then(() => this.outbound?.recover().catch((err: unknown) => this.ctx.log.warn({ err }, 'outbound recovery failed')));
   }
 
   telephonyUp(): boolean {

@@ -79,9 +79,9 @@ export class OutboundRecords {
   }
 
   /** Outbound calls the database holds as in progress (a previous process's, after a restart). */
-  unfinished(): { callId: string; channelId: string | null; agentId: number | null }[] {
+  unfinished(): { callId: string; channelId: string | null; agentId: number | null; answeredAt: number | null }[] {
     return this.db
-      .select({ callId: calls.id, channelId: calls.channelId, agentId: calls.agentId })
+      .select({ callId: calls.id, channelId: calls.channelId, agentId: calls.agentId, answeredAt: calls.answeredAt })
       .from(calls)
       .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
       .all();

@@ -168,6 +168,28 @@ export class OutboundCalls implements OutboundProgress {
     this.settle(call, { result, reason, cause: end.cause });
   }
 
+  /**
+   * After a restart of our server (run with every reconcile): the outbound calls the database
+   * holds as in progress that this process did not dial are ended as `server_restart` — the
+   * citizen's channel hung up if Asterisk still has it — and their agents settled (wrap-up after
+   * an answered call, else available); outbound bridges nobody uses are removed. An outbound
+   * call is not taken over (decision 0007 takes over inbound calls): the agent dials again.
+   */
+  async recover(): Promise<void> {
+    const sw = this.o.switchboard;
+    for (const r of this.records.unfinished()) {
+      if (this.calls.has(r.callId)) continue;
+      if (r.channelId) await sw.hangup(r.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: r.callId }, 'outbound leftover not hung up'));
+      this.records.ended(r.callId, this.o.now(), { result: r.answeredAt === null ? 'failed' : 'answered', reason: 'server_restart', cause: null });
+      this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
+      if (r.agentId === null) continue;
+      const v = await this.o.agents.settleCall(r.agentId, r.callId);
+      if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
+    }
+    const ours = new Set([...this.calls.values()].map((c) => c.bridgeId));
+    await sw.outbound.sweep((bridgeId) => ours.has(bridgeId));
+  }
+
   /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
   close(): void {
     for (const c of this.calls.values()) if (c.timer) clearTimeout(c.timer);

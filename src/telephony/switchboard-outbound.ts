@@ -95,6 +95,14 @@ export class SwitchboardOutbound {
     return bridge.id;
   }
 
+  /** Destroys the outbound bridges (`outbound-…`) that `inUse` does not claim: a previous process's. */
+  async sweep(inUse: (bridgeId: string) => boolean): Promise<void> {
+    for (const b of await this.ari.bridges.list()) {
+      if (!b.name?.startsWith('outbound-') || inUse(b.id)) continue;
+      await this.ari.bridges.destroy(b.id).catch((err: unknown) => this.log.warn({ err, bridgeId: b.id }, 'outbound bridge not removed'));
+    }
+  }
+
   /** Whether `channelId` is an outbound channel we dialled and that still exists. */
   has(channelId: string): boolean {
     return this.channels.has(channelId);

@@ -14,6 +14,7 @@ import { deviceStateFor, nextAgentState } from '../../src/agents/agent-state.js'
 import { AgentsService } from '../../src/agents/agents-service.js';
 import { CallCenter } from '../../src/calls/call-center.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { consoleCommands } from '../../src/calls/console-commands.js';
 import { OutboundRecords } from '../../src/calls/outbound-records.js';
 import { outboundResult } from '../../src/calls/outbound-result.js';
 import { ConfigStore } from '../../src/config/files/index.js';
@@ -46,6 +47,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
         originated.push(o);
       },
       bridge: async (channelId: string) => (a.ops.push(`bridge ${channelId}`), `bridge-${channelId}`),
+      sweep: async () => void a.ops.push('sweep'),
     },
     controls: { hold: async (leg: string, bridge: string) => (a.ops.push(`hold ${leg} ${bridge}`), 'hold-1'), destroy: async () => undefined },
   });
@@ -93,7 +95,8 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome, caller_phone from calls where id = ?').get(callId);
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
-  return { a, agents, agent, order, out, center, originated, attached, views, row, types, sql };
+  const records = new OutboundRecords(handle.db, orders);
+  return { a, agents, agent, order, out, center, originated, attached, views, row, types, sql, records };
 }
 
 t.test('answered: the agent is outbound and paused in the queue, the citizen bridged with the agent audio, wrap-up after', async (t) => {
@@ -223,4 +226,48 @@ t.test('the agent state machine: dial only when available; outbound takes no off
   t.match(nextAgentState(talking, { type: 'logout' }, 6), { ok: false }, 'no log-out mid-call');
   t.match(nextAgentState(talking, { type: 'call_ended' }, 6), { ok: true, next: { state: 'wrap_up', callId: 'c1' } });
   t.equal(deviceStateFor('outbound'), 'INUSE');
+});
+
+t.test('after our restart, outbound calls of the previous process are ended and their agents settled', async (t) => {
+  const r = await rig(t);
+  // What the previous process left: a ringing attempt and an answered call its agent was talking on.
+  r.records.dialled({
+    callId: 'old-1',
+    channelId: 'out-old-1',
+    agentId: r.agent.id,
+    orderId: r.order.id,
+    callerId: null,
+    number: '13800138000',
+    hotline: '12345',
+    at: 1,
+  });
+  r.records.dialled({
+    callId: 'old-2',
+    channelId: 'out-old-2',
+    agentId: r.agent.id,
+    orderId: r.order.id,
+    callerId: null,
+    number: '13800138001',
+    hotline: '12345',
+    at: 2,
+  });
+  r.records.answered('old-2', r.agent.id, 3);
+  await r.agents.dial(r.agent.id, 'old-2'); // the agent was talking on old-2 when the process stopped
+  await r.center.reconcile();
+  t.ok(r.a.ops.includes('hangup out-old-1') && r.a.ops.includes('hangup out-old-2'), "the citizens' channels are hung up");
+  t.ok(r.a.ops.includes('sweep'), 'leftover outbound bridges are swept');
+  t.match(r.row('old-1'), { state: 'ended', outcome: 'failed' });
+  t.match(r.row('old-2'), { state: 'ended', outcome: 'answered' });
+  t.match(r.sql.prepare("select data from call_events where call_id = 'old-2' and type = 'hung_up'").get(), { data: /server_restart/ });
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-2' });
+  await r.center.reconcile();
+  t.equal(r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get().n, 2, 'once, however often it runs');
+});
+
+t.test('an outbound call cannot be transferred; the refusal changes nothing', async (t) => {
+  const r = await rig(t);
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  const commands = consoleCommands(r.center);
+  await t.rejects(commands.transfer(r.agent.id, v.callId, 'city-amr'), { code: 'OUTBOUND_NOT_TRANSFERABLE', statusCode: 409 });
+  t.match(r.agents.view(r.agent.id), { state: 'outbound', callId: v.callId });
 });
