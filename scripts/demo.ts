@@ -21,6 +21,7 @@ import { narrate } from './lib/demo-narrator.js';
 import { createLogger } from '../src/logging/logger.js';
 import { pino } from 'pino';
 import { DEMO_CITIZEN_PHONE, seedDemoOrders } from './demo-orders.js';
+import { seedDemoKb } from './demo-kb.js';
 import { startSimAgents, type SimAgents } from './lib/sim-agents.js';
 import { demoBaseUrl, demoHost, isLoopbackHost } from './lib/demo-bind.js';
 
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
     app,
     DEMO_USERS.find((u) => u.role === 'admin')!,
   );
+  // The knowledge base for the seven hotlines (scripts/demo-kb/*.md), published.
+  await seedDemoKb(app, DEMO_USERS.find((u) => u.role === 'admin')!);
   await app.http.listen({ host: env.host, port: env.port });
 
   const base = demoBaseUrl(env.host, env.port);

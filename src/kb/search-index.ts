@@ -62,21 +62,33 @@ const B = 0.75;
 /** Results whose scores are within 5 % of the best's share a band; usage orders a band. */
 const BANDS = 20;
 
-interface Slot {
-  readonly doc: KbSearchDoc;
-  readonly terms: ReadonlyMap<string, number>;
-  readonly length: number;
+/** One posting list: the slots of the documents that have the word, and how often (weighted). */
+interface Postings {
+  readonly slots: number[];
+  readonly tfs: number[];
 }
 
+/**
+ * Documents live in numbered slots and each word's postings are parallel arrays, so a query adds
+ * up scores in one typed array (no Map lookup per posting: at 100,000 articles a common word has
+ * tens of thousands). Replacing or removing an article leaves a dead slot behind; the arrays are
+ * compacted once a quarter of the slots are dead.
+ */
 export class MemoryKbSearch implements KbSearchEngine {
-  private readonly slots = new Map<number, Slot>();
-  private readonly postings = new Map<string, Set<number>>();
+  private docs: Array<KbSearchDoc | undefined> = [];
+  /** Each slot's words and weighted frequencies (to compact without segmenting again). */
+  private words: Array<readonly [string[], number[]] | undefined> = [];
+  private lengths: number[] = [];
+  private readonly slotOf = new Map<number, number>();
+  private postings = new Map<string, Postings>();
   private totalLength = 0;
+  private dead = 0;
+  private scores = new Float64Array(0);
 
   constructor(private readonly tokenizer: KbTokenizer) {}
 
   get size(): number {
-    return this.slots.size;
+    return this.slotOf.size;
   }
 
   put(doc: KbSearchDoc): void {
@@ -88,59 +100,101 @@ export class MemoryKbSearch implements KbSearchEngine {
     add(doc.title, WEIGHT.title);
     add(doc.keywords.join(' '), WEIGHT.keywords);
     add(doc.body, WEIGHT.body);
-    let length = 0;
-    for (const [t, tf] of terms) {
-      length += tf;
-      let set = this.postings.get(t);
-      if (!set) this.postings.set(t, (set = new Set()));
-      set.add(doc.articleId);
-    }
-    this.slots.set(doc.articleId, { doc, terms, length });
-    this.totalLength += length;
+    this.place(doc, [...terms.keys()], [...terms.values()]);
   }
 
   remove(articleId: number): void {
-    const slot = this.slots.get(articleId);
-    if (!slot) return;
-    for (const t of slot.terms.keys()) {
-      const set = this.postings.get(t);
-      set?.delete(articleId);
-      if (set?.size === 0) this.postings.delete(t);
-    }
-    this.totalLength -= slot.length;
-    this.slots.delete(articleId);
+    const slot = this.slotOf.get(articleId);
+    if (slot === undefined) return;
+    this.slotOf.delete(articleId);
+    this.docs[slot] = undefined;
+    this.words[slot] = undefined;
+    this.totalLength -= this.lengths[slot]!;
+    this.dead++;
+    if (this.dead > 64 && this.dead * 4 > this.docs.length) this.compact();
   }
 
   search(query: KbSearchQuery, usage: UsageOf): { hits: KbSearchHit[]; tokens: string[] } {
     const tokens = [...new Set(this.tokenizer.tokens(query.text))];
-    const visible = (doc: KbSearchDoc) => matchesFilters(doc, query);
-    const scored: Array<{ doc: KbSearchDoc; score: number }> = [];
+    const candidates: number[] = [];
+    const scores = this.scoreBuffer();
     if (tokens.length === 0) {
       // No words (a screen-pop's suggestions): everything the filters let through, by usage.
-      for (const { doc } of this.slots.values()) if (visible(doc)) scored.push({ doc, score: 0 });
+      this.docs.forEach((doc, slot) => {
+        if (doc && matchesFilters(doc, query)) candidates.push(slot);
+      });
     } else {
-      const n = this.slots.size;
+      const n = this.slotOf.size;
       const avg = n === 0 ? 1 : this.totalLength / n;
-      const scores = new Map<number, number>();
+      const touched: number[] = [];
       for (const t of tokens) {
-        const set = this.postings.get(t);
-        if (!set) continue;
-        const idf = Math.log(1 + (n - set.size + 0.5) / (set.size + 0.5));
-        for (const id of set) {
-          const slot = this.slots.get(id)!;
-          const tf = slot.terms.get(t)!;
-          scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * slot.length) / avg)));
+        const p = this.postings.get(t);
+        if (!p) continue;
+        const df = p.slots.length;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        for (let i = 0; i < df; i++) {
+          const slot = p.slots[i]!;
+          const tf = p.tfs[i]!;
+          if (scores[slot] === 0) touched.push(slot);
+          scores[slot]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lengths[slot]!) / avg));
         }
       }
-      for (const [id, score] of scores) {
-        const doc = this.slots.get(id)!.doc;
-        if (visible(doc)) scored.push({ doc, score });
+      for (const slot of touched) {
+        const doc = this.docs[slot];
+        if (doc && matchesFilters(doc, query)) candidates.push(slot);
+        else scores[slot] = 0;
       }
     }
-    const top = scored.reduce((m, s) => Math.max(m, s.score), 0);
-    const hits = scored.map((s) => ({ ...s, uses: usage(s.doc.articleId, query.hotline), band: top > 0 ? Math.round((s.score / top) * BANDS) : 0 }));
-    hits.sort((a, b) => b.band - a.band || b.uses - a.uses || b.score - a.score || a.doc.articleId - b.doc.articleId);
-    return { hits: hits.slice(0, query.limit).map(({ doc, score, uses }) => ({ doc, score, uses })), tokens };
+    // Best first by score; only the bands down to the limit-th result need their usage read.
+    candidates.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    const top = candidates.length > 0 ? scores[candidates[0]!]! : 0;
+    const band = (slot: number) => (top > 0 ? Math.round((scores[slot]! / top) * BANDS) : 0);
+    const floor = candidates.length > query.limit ? band(candidates[query.limit - 1]!) : -1;
+    const kept: Array<{ slot: number; band: number; uses: number; score: number }> = [];
+    for (const slot of candidates) {
+      const b = band(slot);
+      if (b < floor) break;
+      const doc = this.docs[slot]!;
+      kept.push({ slot, band: b, uses: usage(doc.articleId, query.hotline), score: scores[slot]! });
+    }
+    for (const slot of candidates) scores[slot] = 0;
+    kept.sort((a, b) => b.band - a.band || b.uses - a.uses || b.score - a.score || this.docs[a.slot]!.articleId - this.docs[b.slot]!.articleId);
+    return { hits: kept.slice(0, query.limit).map((k) => ({ doc: this.docs[k.slot]!, score: k.score, uses: k.uses })), tokens };
+  }
+
+  private place(doc: KbSearchDoc, terms: string[], tfs: number[]): void {
+    const slot = this.docs.length;
+    let length = 0;
+    terms.forEach((t, i) => {
+      length += tfs[i]!;
+      let p = this.postings.get(t);
+      if (!p) this.postings.set(t, (p = { slots: [], tfs: [] }));
+      p.slots.push(slot);
+      p.tfs.push(tfs[i]!);
+    });
+    this.docs.push(doc);
+    this.words.push([terms, tfs]);
+    this.lengths.push(length);
+    this.slotOf.set(doc.articleId, slot);
+    this.totalLength += length;
+  }
+
+  /** Scores by slot, all zero between searches (each search clears what it touched). */
+  private scoreBuffer(): Float64Array {
+    if (this.scores.length < this.docs.length) this.scores = new Float64Array(Math.max(1024, this.docs.length * 2));
+    return this.scores;
+  }
+
+  private compact(): void {
+    const live = this.docs.flatMap((doc, slot) => (doc ? [[doc, this.words[slot]!] as const] : []));
+    this.docs = [];
+    this.words = [];
+    this.lengths = [];
+    this.slotOf.clear();
+    this.postings = new Map();
+    this.totalLength = 0;
+    this.dead = 0;
+    for (const [doc, [terms, tfs]] of live) this.place(doc, terms, tfs);
   }
 }
 
