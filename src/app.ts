@@ -53,6 +53,8 @@ import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
 import { DeskService } from './workorders/desk/index.js';
+import { startRecordings, type Recordings } from './recordings/index.js';
+import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { KbService } from './kb/index.js';
 
@@ -76,6 +78,8 @@ export interface Sunline {
   readonly calls: CallPath;
   /** Browser softphone audio; null without a mediasoup worker (or with SUNLINE_MEDIA=false). */
   readonly media: Media | null;
+  /** Call recording and playback (issue 13, src/recordings). */
+  readonly recordings: Recordings;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -135,6 +139,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     closers.push(() => calls.close());
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
+    // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
+    const recordings = startRecordings({ env, db: db.db, events, config: () => config.current(), log, telephony, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    closers.push(() => recordings.close());
     // Connected once the call path listens: its first signals are the connections coming up.
     telephony?.ari.start();
     telephony?.ami.start();
@@ -220,6 +227,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
     await http.register(deskRoutes, { db: db.db, desk });
+    await http.register(recordingsRoutes, { playback: recordings.playback });
     // KPI reports (docs/kpis.md) within the reader's scope.
     const reports = new ReportsService({
       db: db.db,
@@ -281,6 +289,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       events,
       calls,
       media,
+      recordings,
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
   SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  // Call recordings (src/recordings): Asterisk's monitor folder as this process sees it (MixMonitor
+  // writes there; a chroot or container mount puts it elsewhere on our side) and Sunline's storage.
+  SUNLINE_RECORDING_SPOOL_DIR: z.string().default('/var/spool/asterisk/monitor'),
+  SUNLINE_RECORDINGS_DIR: z.string().optional(),
   SUNLINE_MEDIA: bool.default(true),
   MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
   SUNLINE_CACHE_DIR: z.string().default('/var/cache/sunline'),
@@ -174,6 +178,8 @@ export interface Env {
   readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number };
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
+  /** Call recordings: `spoolDir` is Asterisk's monitor folder (MixMonitor's files) on our side, `dir` Sunline's storage. */
+  readonly recordings: { readonly spoolDir: string; readonly dir: string };
   /** Browser softphone audio (src/media); null when disabled or no mediasoup worker was found. */
   readonly media: MediaEnv | null;
   /** Why media is off (for the start-up log line), when `media` is null. */
@@ -253,6 +259,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
+    },
+    recordings: {
+      spoolDir: path.resolve(cwd, e.SUNLINE_RECORDING_SPOOL_DIR),
+      dir: e.SUNLINE_RECORDINGS_DIR ? path.resolve(cwd, e.SUNLINE_RECORDINGS_DIR) : path.join(dataDir, 'recordings'),
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
     bridges: bridgeSecrets.bridges,

@@ -251,6 +251,7 @@ t.test('problem paths use the directory as given', async (t) => {
       ['sla', `${dir}/sla.yaml`],
       ['calendar', `${dir}/calendar.yaml`],
       ['org', `${dir}/org.yaml`],
+      ['recording', `${dir}/recording.yaml`],
     ],
   );
 });

@@ -14,6 +14,7 @@ import { AccountError } from '../../src/users/account-errors.js';
 import { ConfigError } from '../../src/config/history/config-errors.js';
 import { AttachmentError } from '../../src/workorders/attachments.js';
 import { WorkOrderError } from '../../src/workorders/errors.js';
+import { RecordingError } from '../../src/recordings/errors.js';
 import { ReportError } from '../../src/reports/errors.js';
 
 /** Every catalogue of src/, by the name its defineErrors call gives it. */
@@ -29,6 +30,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   WorkOrderError: WorkOrderError.catalogue,
   BridgeAuthError: BridgeAuthError.catalogue,
   AccountError: AccountError.catalogue,
+  RecordingError: RecordingError.catalogue,
   ReportError: ReportError.catalogue,
   ConfigError: ConfigError.catalogue,
 };

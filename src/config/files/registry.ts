@@ -11,6 +11,7 @@ import { asArray, asRecord, type CheckContext } from './schemas/common.js';
 import { IvrSchema, checkIvr, type IvrConfig } from './schemas/ivr.js';
 import { NumbersSchema, checkNumbers, type NumbersConfig } from './schemas/numbers.js';
 import { OrgSchema, checkOrg, rawUnitIds, type OrgConfig } from './schemas/org.js';
+import { RecordingConfigSchema, type RecordingConfig } from './schemas/recording.js';
 // The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
 import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
@@ -24,6 +25,7 @@ export interface SunlineConfig {
   readonly calendar: CalendarConfig;
   readonly org: OrgConfig;
   readonly kb: KbConfig;
+  readonly recording: RecordingConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -88,6 +90,12 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     check: checkKbConfig,
     summary: (c) => `${c.synonyms.length} synonym groups, ${c.reviewers.length} reviewer${c.reviewers.length === 1 ? '' : 's'}`,
   },
+  recording: {
+    file: 'recording.yaml',
+    required: false,
+    schema: RecordingConfigSchema,
+    summary: (c) => (c.enabled ? `recording on, kept ${c.retentionDays} days` : 'recording off'),
+  },
 };
 
 /** Registry keys in a stable order (problems are sorted by this file order). */
@@ -109,6 +117,16 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
       const n = asRecord(o)?.number;
       if (typeof n === 'string' && !listed.has(n)) {
         report('ivr', ['menu', 'options', i, 'number'], `menu.options[${i}].number: "${n}" is not listed in numbers.yaml`);
+      }
+    });
+  },
+  function recordingHotlinesAreListed(raw, report) {
+    // A warning: a number not (or no longer) in numbers.yaml is simply never recorded or not.
+    if (raw.numbers === undefined) return;
+    const listed = new Set(asArray(asRecord(raw.numbers)?.numbers).map((h) => String(asRecord(h)?.number)));
+    asArray(asRecord(raw.recording)?.disabledHotlines).forEach((n, i) => {
+      if (typeof n === 'string' && !listed.has(n)) {
+        report('recording', ['disabledHotlines', i], `disabledHotlines[${i}]: "${n}" is not listed in numbers.yaml`, { severity: 'warning' });
       }
     });
   },

@@ -1,0 +1,129 @@
+/**
+ * Who may hear which recording, and the audit of every playback and download (issue 13 item 2;
+ * PIPL: a recording holds a citizen's voice).
+ *
+ * - agents: the recordings of their own calls;
+ * - shift leads and admins: all; dispatchers: those of the orders in their scope (a county
+ *   sub-platform its subtree's, workorders/scope.ts);
+ * - unit handlers: only when config/recording.yaml `unitHandlersMayPlay` is on, and only those
+ *   of orders dispatched to their unit (lead or co-handling);
+ * - anyone else (citizens): never (the routes' role check, 403).
+ * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
+ * Each byte request (an <audio> element seeks with several) writes one recording_audit row.
+ */
+import type { Readable } from 'node:stream';
+import type { Db } from '../db/connection.js';
+import type { UserRole } from '../db/schema.js';
+import { findOrder } from '../workorders/repository.js';
+import { canSee, scopeFor, type ScopeOptions } from '../workorders/scope.js';
+import { RecordingError } from './errors.js';
+import { holdMarks, type HoldMark } from './hold-marks.js';
+import { answerRange } from './range.js';
+import type { RecordingRow, RecordingsRepository } from './repository.js';
+import type { ByteRange, RecordingStorage } from './storage.js';
+
+export interface Reader {
+  readonly id: number;
+  readonly role: UserRole;
+  readonly unitId: string | null;
+}
+
+export interface RecordingView {
+  readonly id: string;
+  readonly callId: string;
+  readonly orderId: number | null;
+  readonly agentId: number | null;
+  readonly hotline: string;
+  readonly state: RecordingRow['state'];
+  readonly channels: number;
+  readonly startedAt: number;
+  readonly durationMs: number | null;
+  readonly sizeBytes: number | null;
+  readonly sha256: string | null;
+  readonly purgedAt: number | null;
+  /** Where the caller was on hold (music on hold in the recording), as offsets. */
+  readonly holds: HoldMark[];
+}
+
+export interface PlaybackOptions extends ScopeOptions {
+  readonly db: Db;
+  readonly repo: RecordingsRepository;
+  readonly storage: RecordingStorage;
+  readonly unitHandlersMayPlay: () => boolean;
+  readonly now?: () => number;
+}
+
+export interface OpenedRecording {
+  readonly view: RecordingView;
+  readonly size: number;
+  /** null: the whole file (200); else the bytes of a 206. */
+  readonly range: ByteRange | null;
+  readonly body: Readable;
+}
+
+export class RecordingPlayback {
+  constructor(private readonly o: PlaybackOptions) {}
+
+  mayRead(reader: Reader, row: RecordingRow): boolean {
+    if (reader.role === 'shift_lead' || reader.role === 'admin') return true;
+    if (reader.role === 'agent') return row.agentId === reader.id;
+    if (reader.role === 'unit_handler' && !this.o.unitHandlersMayPlay()) return false;
+    if (reader.role !== 'dispatcher' && reader.role !== 'unit_handler') return false;
+    const scope = scopeFor(reader, this.o);
+    if (scope.kind === 'all') return true;
+    const order = row.orderId === null ? undefined : findOrder(this.o.db, row.orderId);
+    return order !== undefined && canSee(scope, order);
+  }
+
+  view(row: RecordingRow): RecordingView {
+    const duration = row.durationMs ?? 0;
+    return {
+      id: row.id,
+      callId: row.callId,
+      orderId: row.orderId,
+      agentId: row.agentId,
+      hotline: row.hotline,
+      state: row.state,
+      channels: row.channels,
+      startedAt: row.startedAt,
+      durationMs: row.durationMs,
+      sizeBytes: row.sizeBytes,
+      sha256: row.sha256,
+      purgedAt: row.purgedAt,
+      holds: row.state === 'stored' ? holdMarks(this.o.repo.holdEvents(row.callId), row.startedAt, duration) : [],
+    };
+  }
+
+  list(reader: Reader, by: { callId: string } | { orderId: number }): RecordingView[] {
+    const rows = 'callId' in by ? this.o.repo.ofCall(by.callId) : this.o.repo.ofOrder(by.orderId);
+    return rows.filter((r) => this.mayRead(reader, r)).map((r) => this.view(r));
+  }
+
+  find(reader: Reader, id: string): RecordingRow {
+    const row = this.o.repo.get(id);
+    if (!row || !this.mayRead(reader, row)) throw new RecordingError('RECORDING_NOT_FOUND');
+    return row;
+  }
+
+  /** The bytes to send for a playback (`play`) or download, audited; 416 for a range outside the file. */
+  async open(reader: Reader, id: string, rangeHeader: string | undefined, action: 'play' | 'download'): Promise<OpenedRecording> {
+    const row = this.find(reader, id);
+    if (row.state === 'purged') throw new RecordingError('RECORDING_PURGED');
+    if (row.state !== 'stored' || !row.storageKey) throw new RecordingError('RECORDING_NOT_READY');
+    const size = await this.o.storage.size(row.storageKey);
+    if (size === null) throw new RecordingError('RECORDING_NOT_FOUND', `the file of recording ${id} is missing`);
+    const answer = answerRange(rangeHeader, size);
+    // A refused range is audited too: someone asked for this citizen's voice.
+    this.o.repo.audit({
+      at: (this.o.now ?? Date.now)(),
+      actorId: reader.id,
+      action,
+      recordingId: id,
+      range: rangeHeader ?? null,
+      details: { role: reader.role, status: answer.kind === 'unsatisfiable' ? 416 : answer.kind === 'partial' ? 206 : 200 },
+    });
+    if (answer.kind === 'unsatisfiable') throw new RecordingError('RANGE_NOT_SATISFIABLE', undefined, { details: { size } });
+    const range = answer.kind === 'partial' ? answer.range : null;
+    return { view: this.view(row), size, range, body: this.o.storage.get(row.storageKey, range ?? undefined) };
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * GET /api/recordings and /api/recordings/:id through the real app: who hears which recording
+ * (agents their own calls, leads and admins all, dispatchers their scope, unit handlers their
+ * unit's orders only when recording.yaml allows, citizens never), byte ranges (206, 416), and
+ * one append-only audit row per request.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import t from 'tap';
+import type { Sunline } from '../../src/app.js';
+import { recordingKey } from '../../src/recordings/storage.js';
+import { wavHeader } from '../../src/recordings/wav.js';
+import { loginCookies, testApp } from '../helpers/app.js';
+import { callWithOrder } from './fixture.js';
+
+type Test = { teardown(fn: () => unknown): void };
+
+async function appWith(t: Test, recordingYaml?: string): Promise<Sunline> {
+  if (recordingYaml === undefined) return testApp(t);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-cfg-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync('config', dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'recording.yaml'), recordingYaml);
+  return testApp(t, { env: { SUNLINE_CONFIG_DIR: dir } });
+}
+
+/** A stored 1-second recording of a call answered by `agentId`, on an order with `leadUnitId`. */
+async function stored(app: Sunline, agentId: number, leadUnitId: string | null = null, startedAt = Date.now()) {
+  const { callId, orderId } = callWithOrder(app, { agentId, state: 'ended', leadUnitId, status: leadUnitId ? 'dispatched' : 'draft' });
+  const id = `rec-${callId}`;
+  const audio = Buffer.concat([wavHeader(8000 * 4), Buffer.alloc(8000 * 4, 7)]);
+  const key = recordingKey(id, startedAt);
+  const put = await app.recordings.storage.put(key, Readable.from([audio]));
+  app.db.sqlite
+    .prepare(
+      `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at, stored_at, duration_ms, size_bytes, sha256, storage_key)
+       values (?, ?, ?, ?, '12345', 'stored', 'ch', 'sunline/x.raw', 2, ?, ?, 1000, ?, ?, ?)`,
+    )
+    .run(id, callId, orderId, agentId, startedAt, startedAt, put.size, put.sha256, key);
+  app.db.sqlite
+    .prepare(`insert into call_events (call_id, type, at) values (?, 'held', ?), (?, 'resumed', ?)`)
+    .run(callId, startedAt + 200, callId, startedAt + 700);
+  return { id, callId, orderId, audio };
+}
+
+const userId = (app: Sunline, username: string) => (app.db.sqlite.prepare('select id from users where username = ?').get(username) as { id: number }).id;
+const audit = (app: Sunline, id: string) =>
+  app.db.sqlite.prepare('select actor_id, action, range from recording_audit where recording_id = ? order by id').all(id);
+
+t.test('ranges: 206 with Content-Range, the whole file, 416 outside it; each request audited', async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'ag1', 'agent');
+  const rec = await stored(app, userId(app, 'ag1'));
+  const url = `/api/recordings/${rec.id}`;
+
+  const part = await app.http.inject({ url, cookies: agent, headers: { range: 'bytes=44-1043' } });
+  t.equal(part.statusCode, 206);
+  t.equal(part.headers['content-range'], `bytes 44-1043/${rec.audio.length}`);
+  t.equal(part.headers['accept-ranges'], 'bytes');
+  t.equal(part.headers['content-type'], 'audio/wav');
+  t.same(part.rawPayload, rec.audio.subarray(44, 1044));
+  const whole = await app.http.inject({ url, cookies: agent });
+  t.equal(whole.statusCode, 200);
+  t.equal(whole.headers['content-length'], String(rec.audio.length));
+  t.same(whole.rawPayload, rec.audio);
+  const dl = await app.http.inject({ url: `${url}?download=1`, cookies: agent });
+  t.match(dl.headers['content-disposition'], /^attachment; filename="recording-/);
+  const bad = await app.http.inject({ url, cookies: agent, headers: { range: `bytes=${rec.audio.length}-` } });
+  t.equal(bad.statusCode, 416);
+  t.equal(bad.headers['content-range'], `bytes */${rec.audio.length}`);
+  t.equal(bad.json().error.code, 'RANGE_NOT_SATISFIABLE');
+
+  const me = userId(app, 'ag1');
+  t.same(audit(app, rec.id), [
+    { actor_id: me, action: 'play', range: 'bytes=44-1043' },
+    { actor_id: me, action: 'play', range: null },
+    { actor_id: me, action: 'download', range: null },
+    { actor_id: me, action: 'play', range: `bytes=${rec.audio.length}-` },
+  ]);
+});
+
+t.test('the list of a call or an order, with hold marks, filtered by scope', async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'ag1', 'agent');
+  const other = await loginCookies(app, 'ag2', 'agent');
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  const rec = await stored(app, userId(app, 'ag1'));
+  const mine = await app.http.inject({ url: `/api/recordings?orderId=${rec.orderId}`, cookies: agent });
+  t.equal(mine.statusCode, 200);
+  t.same(
+    mine.json().items.map((r: { id: string; holds: unknown; state: string }) => [r.id, r.state, r.holds]),
+    [[rec.id, 'stored', [{ fromMs: 200, toMs: 700 }]]],
+  );
+  t.same((await app.http.inject({ url: `/api/recordings?callId=${rec.callId}`, cookies: other })).json().items, [], "another agent's list is empty");
+  t.equal((await app.http.inject({ url: `/api/recordings?callId=${rec.callId}`, cookies: lead })).json().items.length, 1);
+  const neither = await app.http.inject({ url: '/api/recordings', cookies: lead });
+  t.equal(neither.statusCode, 400, 'callId or orderId is required');
+  const both = await app.http.inject({ url: `/api/recordings?callId=x&orderId=1`, cookies: lead });
+  t.equal(both.statusCode, 400);
+});
+
+t.test('scope: own calls for agents, all for leads, admins and city dispatchers; units only when allowed; citizens never', async (t) => {
+  const app = await testApp(t);
+  const cookies = {
+    agent: await loginCookies(app, 'ag1', 'agent'),
+    other: await loginCookies(app, 'ag2', 'agent'),
+    lead: await loginCookies(app, 'lead', 'shift_lead'),
+    admin: await loginCookies(app, 'adm', 'admin'),
+    dispatcher: await loginCookies(app, 'disp', 'dispatcher'),
+    unit: await loginCookies(app, 'unit', 'unit_handler', { unitId: 'city-hrss' }),
+    citizen: await loginCookies(app, 'cit', 'citizen'),
+  };
+  const rec = await stored(app, userId(app, 'ag1'), 'city-hrss');
+  const status = async (who: keyof typeof cookies) => (await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: cookies[who] })).statusCode;
+  t.same(
+    {
+      agent: await status('agent'),
+      other: await status('other'),
+      lead: await status('lead'),
+      admin: await status('admin'),
+      dispatcher: await status('dispatcher'),
+      unit: await status('unit'),
+      citizen: await status('citizen'),
+    },
+    { agent: 200, other: 404, lead: 200, admin: 200, dispatcher: 200, unit: 404, citizen: 403 },
+  );
+  t.equal(audit(app, rec.id).length, 4, 'only the playbacks given are audited');
+  t.equal((await app.http.inject({ url: '/api/recordings/nope', cookies: cookies.lead })).statusCode, 404);
+});
+
+t.test('unit handlers hear the recordings of orders dispatched to their unit when recording.yaml allows', async (t) => {
+  const app = await appWith(t, 'unitHandlersMayPlay: true\n');
+  await loginCookies(app, 'ag1', 'agent');
+  const unit = await loginCookies(app, 'unit', 'unit_handler', { unitId: 'city-hrss' });
+  const elsewhere = await loginCookies(app, 'unit2', 'unit_handler', { unitId: 'city-12345' });
+  const theirs = await stored(app, userId(app, 'ag1'), 'city-hrss');
+  const notTheirs = await stored(app, userId(app, 'ag1'), null);
+  t.equal((await app.http.inject({ url: `/api/recordings/${theirs.id}`, cookies: unit })).statusCode, 200);
+  t.equal((await app.http.inject({ url: `/api/recordings/${notTheirs.id}`, cookies: unit })).statusCode, 404, 'an order not with the unit');
+  t.equal((await app.http.inject({ url: `/api/recordings/${theirs.id}`, cookies: elsewhere })).statusCode, 404, "another unit's handler");
+});
+
+t.test('a recording being written is 409, a purged one 410', async (t) => {
+  const app = await testApp(t);
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  await loginCookies(app, 'ag1', 'agent');
+  const rec = await stored(app, userId(app, 'ag1'));
+  app.db.sqlite.prepare(`update recordings set state = 'recording' where id = ?`).run(rec.id);
+  t.equal((await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: lead })).json().error.code, 'RECORDING_NOT_READY');
+  app.db.sqlite.prepare(`update recordings set state = 'purged' where id = ?`).run(rec.id);
+  const gone = await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: lead });
+  t.same([gone.statusCode, gone.json().error.code], [410, 'RECORDING_PURGED']);
+});
