@@ -9,6 +9,7 @@ import { UnitPortalPage } from './unit/UnitPortalPage.js';
 import { DESK_PATH, DeskPage } from './desk/DeskPage.js';
 import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
+import { KB_PATH, KbPage } from './kb/KbPage.js';
 import './styles.css';
 
 /** The public citizen lookup lives at /lookup and needs no login. */
@@ -16,6 +17,8 @@ export const LOOKUP_PATH = '/lookup';
 
 /** Each role gets its own page after login (the server checks every request anyway). */
 function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  // The knowledge base (知识库): every staff role opens it at /kb.
+  if (user.role !== 'citizen' && window.location.pathname.startsWith(KB_PATH)) return <KbPage user={user} onSignedOut={onSignedOut} />;
   // The order desk: a dispatcher's home; shift leads and admins open it at /desk from their page.
   if (user.role === 'dispatcher') return <DeskPage user={user} onSignedOut={onSignedOut} />;
   const desk = window.location.pathname.startsWith(DESK_PATH);

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { HttpError, logout, type User } from '../api.js';
+import { LangToggle, useI18n } from '../i18n.js';
+import * as api from './kb-api.js';
+import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type Segment } from './kb-api.js';
+import { KbEditor, fieldsOf } from './KbEditor.js';
+import './kb.css';
+
+/** The knowledge base for every staff role: search and read; a unit's handlers write; reviewers approve. */
+export const KB_PATH = '/kb';
+
+function Marked({ segments }: { segments: Segment[] }) {
+  return <>{segments.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
+}
+
+export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  const { t } = useI18n();
+  const editor = user.role === 'unit_handler' || user.role === 'admin';
+  const [q, setQ] = useState('');
+  const [hotline, setHotline] = useState('');
+  const [type, setType] = useState<KbType | ''>('');
+  const [hits, setHits] = useState<KbHit[] | null>(null);
+  const [open, setOpen] = useState<KbArticle | null>(null);
+  const [editing, setEditing] = useState<KbFields | null>(null);
+  const [mine, setMine] = useState<KbArticle[]>([]);
+  const [queue, setQueue] = useState<KbArticle[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const reloadLists = useCallback(() => {
+    // Each list is the server's to refuse: a 403 simply leaves it empty (agents have neither).
+    api.listArticles().then(setMine, () => setMine([]));
+    api.listArticles('in_review').then(setQueue, () => setQueue([]));
+  }, []);
+  useEffect(reloadLists, [reloadLists]);
+
+  const search = (e?: FormEvent) => {
+    e?.preventDefault();
+    api.searchKb({ q, ...(hotline ? { hotline } : {}), ...(type ? { type } : {}) }).then(setHits, () => setHits([]));
+  };
+  const run = async (action: () => Promise<KbArticle | void>) => {
+    setMessage(null);
+    try {
+      const a = await action();
+      if (a) setOpen(a);
+      setMessage({ ok: true, text: t('kb.done') });
+    } catch (err) {
+      setMessage({ ok: false, text: `${t('kb.failed')}: ${err instanceof HttpError ? err.code : String(err)}` });
+    }
+    reloadLists();
+  };
+  const openArticle = (id: number) => void api.getArticle(id).then(setOpen, () => setOpen(null));
+  const save = (f: KbFields) =>
+    run(async () => {
+      const a = open ? await api.updateArticle(open.id, f, open.draft?.id ?? null) : await api.createArticle(f);
+      setEditing(null);
+      return a;
+    });
+  const signOut = async () => {
+    await logout().catch(() => undefined);
+    onSignedOut();
+  };
+  const shown = open?.draft ?? open?.published ?? null;
+
+  return (
+    <div className="console kb" data-testid="kb-page">
+      <header className="topbar">
+        <h1>{t('kb.title')}</h1>
+        <div className="who">
+          <span data-testid="display-name">{user.displayName}</span>
+          <a href="/">{t('kb.back')}</a>
+          <LangToggle />
+          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      {message && (
+        <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="kb-message">
+          {message.text}
+        </div>
+      )}
+      <div className="kb-columns">
+        <section className="kb-left">
+          <form className="kb-search" onSubmit={search}>
+            <input data-testid="kb-q" value={q} maxLength={200} placeholder={t('kb.searchPlaceholder')} onChange={(e) => setQ(e.target.value)} />
+            <input
+              data-testid="kb-hotline"
+              value={hotline}
+              maxLength={20}
+              placeholder={t('kb.allHotlines')}
+              onChange={(e) => setHotline(e.target.value.replace(/\D/g, ''))}
+            />
+            <select data-testid="kb-type" value={type} onChange={(e) => setType(e.target.value as KbType | '')}>
+              <option value="">{t('kb.allTypes')}</option>
+              {KB_TYPES.map((ty) => (
+                <option key={ty} value={ty}>
+                  {t(`kb.type.${ty}`)}
+                </option>
+              ))}
+            </select>
+            <button type="submit" data-testid="kb-search">
+              {t('kb.search')}
+            </button>
+          </form>
+          {hits && hits.length === 0 && <p data-testid="kb-no-result">{t('kb.noResult')}</p>}
+          <ul className="kb-hits" data-testid="kb-hits">
+            {hits?.map((h) => (
+              <li key={h.articleId} data-testid="kb-hit" onClick={() => openArticle(h.articleId)}>
+                <div className="kb-hit-title">
+                  <Marked segments={h.title} />
+                </div>
+                <div className="kb-hit-meta">
+                  {t(`kb.type.${h.type}`)} · {t('kb.uses')} {h.uses}
+                </div>
+                <div className="kb-hit-snippet">
+                  <Marked segments={h.snippet} />
+                </div>
+              </li>
+            ))}
+          </ul>
+          {queue.length > 0 && <ArticleList title={t('kb.reviewQueue')} items={queue} testId="kb-queue" onOpen={openArticle} />}
+          {editor && (
+            <>
+              <button
+                type="button"
+                data-testid="kb-new"
+                onClick={() => {
+                  setOpen(null);
+                  setEditing(fieldsOf(null, user.unitId ?? ''));
+                }}
+              >
+                {t('kb.new')}
+              </button>
+              <ArticleList title={t('kb.mine')} items={mine} testId="kb-mine" onOpen={openArticle} />
+            </>
+          )}
+        </section>
+        <section className="kb-right">
+          {editing ? (
+            <KbEditor key={open?.id ?? 'new'} initial={editing} onSave={save} onCancel={() => setEditing(null)} />
+          ) : (
+            open &&
+            shown && (
+              <article data-testid="kb-article">
+                <h2 data-testid="kb-article-title">{shown.title}</h2>
+                <div className="kb-hit-meta">
+                  {t(`kb.type.${shown.type}`)} · {t('kb.version')} {shown.versionNo} ·{' '}
+                  <span data-testid="kb-article-state">{t(`kb.state.${shown.state}`)}</span>
+                  {open.staleness !== 'fresh' && <span className="kb-flag"> · {t(`kb.${open.staleness}`)}</span>}
+                  {open.withdrawn && <span className="kb-flag"> · {t('kb.withdrawn')}</span>}
+                </div>
+                <div className="kb-hit-meta">
+                  {shown.effectiveFrom && `${t('kb.effective')} ${shown.effectiveFrom} `}
+                  {shown.expiresOn && `${t('kb.expires')} ${shown.expiresOn} `}
+                  {shown.reviewBy && `${t('kb.reviewBy')} ${shown.reviewBy}`}
+                </div>
+                {/* Markdown shown as written: no HTML from an article reaches the page. */}
+                <pre className="kb-body-text" data-testid="kb-article-body">
+                  {shown.body}
+                </pre>
+                <div className="kb-hit-meta">
+                  {t('kb.keywords')}: {shown.keywords.join('、')} · {t('kb.hotlines')}: {shown.hotlines.join('、')}
+                </div>
+                <div className="kb-actions">
+                  {editor && shown.state !== 'in_review' && (
+                    <button type="button" data-testid="kb-edit" onClick={() => setEditing(fieldsOf(open, user.unitId ?? ''))}>
+                      {t('kb.edit')}
+                    </button>
+                  )}
+                  {editor && (shown.state === 'draft' || shown.state === 'rejected') && (
+                    <button type="button" data-testid="kb-submit" onClick={() => void run(() => api.submitArticle(open.id))}>
+                      {t('kb.submit')}
+                    </button>
+                  )}
+                  {shown.state === 'in_review' && (
+                    <>
+                      <button type="button" data-testid="kb-approve" onClick={() => void run(() => api.approveArticle(open.id))}>
+                        {t('kb.approve')}
+                      </button>
+                      <button
+                        type="button"
+                        data-testid="kb-reject"
+                        onClick={() => {
+                          const note = window.prompt(t('kb.rejectNote'));
+                          if (note) void run(() => api.rejectArticle(open.id, note));
+                        }}
+                      >
+                        {t('kb.reject')}
+                      </button>
+                    </>
+                  )}
+                </div>
+              </article>
+            )
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function ArticleList({ title, items, testId, onOpen }: { title: string; items: KbArticle[]; testId: string; onOpen: (id: number) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="kb-list" data-testid={testId}>
+      <h2>{title}</h2>
+      <ul>
+        {items.map((a) => {
+          const v = a.draft ?? a.published;
+          return (
+            <li key={a.id} onClick={() => onOpen(a.id)}>
+              {v?.title} <span className="kb-hit-meta">{v && t(`kb.state.${v.state}`)}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/** The knowledge-base API (src/http/routes/kb-routes.ts) through the shared fetch helper. */
+import { call } from '../api.js';
+
+export const KB_TYPES = ['policy', 'duty', 'guide', 'faq', 'notice'] as const;
+export type KbType = (typeof KB_TYPES)[number];
+export type KbState = 'draft' | 'in_review' | 'published' | 'superseded' | 'rejected';
+
+export interface Segment {
+  text: string;
+  hit: boolean;
+}
+
+export interface KbHit {
+  articleId: number;
+  versionId: number;
+  unitId: string;
+  type: KbType;
+  title: Segment[];
+  snippet: Segment[];
+  score: number;
+  uses: number;
+}
+
+export interface KbFields {
+  title: string;
+  body: string;
+  type: KbType;
+  unitId: string;
+  hotlines: string[];
+  categories: string[];
+  areas: string[];
+  keywords: string[];
+  effectiveFrom: string | null;
+  expiresOn: string | null;
+  reviewBy: string | null;
+}
+
+export interface KbVersion extends Omit<KbFields, 'unitId'> {
+  id: number;
+  articleId: number;
+  versionNo: number;
+  state: KbState;
+  reviewNote: string | null;
+  publishedAt: number | null;
+  updatedAt: number;
+}
+
+export interface KbArticle {
+  id: number;
+  unitId: string;
+  withdrawn: boolean;
+  published: KbVersion | null;
+  draft: KbVersion | null;
+  staleness: 'fresh' | 'stale' | 'stale_overdue';
+  inForce: boolean;
+}
+
+export interface KbSearch {
+  q: string;
+  hotline?: string;
+  type?: KbType;
+}
+
+export const searchKb = (s: KbSearch) => {
+  const qs = new URLSearchParams({ q: s.q, limit: '20' });
+  if (s.hotline) qs.set('hotline', s.hotline);
+  if (s.type) qs.set('type', s.type);
+  return call<{ items: KbHit[] }>('GET', `/api/kb/search?${qs.toString()}`).then((r) => r.items);
+};
+export const getArticle = (id: number) => call<KbArticle>('GET', `/api/kb/articles/${id}`);
+export const listArticles = (state?: KbState) => call<{ items: KbArticle[] }>('GET', `/api/kb/articles${state ? `?state=${state}` : ''}`).then((r) => r.items);
+export const createArticle = (f: KbFields) => call<KbArticle>('POST', '/api/kb/articles', f);
+export const updateArticle = (id: number, fields: KbFields, draftVersionId: number | null) =>
+  call<KbArticle>('PUT', `/api/kb/articles/${id}`, { fields, draftVersionId });
+export const submitArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/submit`);
+export const approveArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/approve`, {});
+export const rejectArticle = (id: number, note: string) => call<KbArticle>('POST', `/api/kb/articles/${id}/reject`, { note });

@@ -1,0 +1,78 @@
+/**
+ * The knowledge-base page (/kb) in real Chromium against a real server: a unit's handler writes an
+ * article and submits it, an administrator approves it from the review queue, and an agent finds it
+ * by the words a caller uses (社保卡丢了 for 社会保障卡遗失), highlighted, and reads it; the page
+ * also speaks English.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ */
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import type { Browser, Page } from 'playwright-core';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
+import { testApp } from '../helpers/app.js';
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `kb-${name}.png`), fullPage: true });
+
+async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', 'pw-123456');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=password]', { state: 'detached' });
+  await page.goto(`${url}/kb`);
+  await page.waitForSelector('[data-testid=kb-page]');
+  return page;
+}
+
+t.test('kb page: a unit writes and submits, an administrator approves, an agent finds and reads', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const app = await testApp(t);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const user = (username: string, role: 'admin' | 'agent' | 'unit_handler', unitId?: string) =>
+    app.users.create({ username, displayName: username, role, password: 'pw-123456', ...(unitId ? { unitId } : {}) });
+  await user('hrss1', 'unit_handler', 'city-hrss');
+  await user('root', 'admin');
+  await user('agent1', 'agent');
+
+  const unit = await signIn(browser, url, 'hrss1');
+  await unit.click('[data-testid=kb-new]');
+  await unit.fill('[data-testid=kb-field-title]', '社会保障卡遗失如何补办');
+  await unit.selectOption('[data-testid=kb-field-type]', 'faq');
+  await unit.fill('[data-testid=kb-field-hotlines]', '12333 12345');
+  await unit.fill('[data-testid=kb-field-keywords]', '挂失 补卡');
+  await unit.fill('[data-testid=kb-field-body]', '先拨打12333挂失，再携带身份证到银行网点补办，工本费20元。');
+  await unit.click('[data-testid=kb-save]');
+  await unit.waitForSelector('[data-testid=kb-article-state]:has-text("草稿")');
+  await unit.click('[data-testid=kb-submit]');
+  await unit.waitForSelector('[data-testid=kb-article-state]:has-text("待审核")');
+  t.equal(await unit.locator('[data-testid=kb-approve]').count(), 1, 'the button shows; the server refuses a unit’s approval');
+  await unit.click('[data-testid=kb-approve]');
+  await unit.waitForSelector('[data-testid=kb-message]:has-text("KB_NOT_A_REVIEWER")');
+  await shot(unit, 'unit');
+
+  const admin = await signIn(browser, url, 'root');
+  await admin.click('[data-testid=kb-queue] li');
+  await admin.click('[data-testid=kb-approve]');
+  await admin.waitForSelector('[data-testid=kb-article-state]:has-text("已发布")');
+
+  const agent = await signIn(browser, url, 'agent1');
+  t.equal(await agent.locator('[data-testid=kb-new]').count(), 0, 'agents do not write');
+  await agent.fill('[data-testid=kb-q]', '社保卡丢了');
+  await agent.click('[data-testid=kb-search]');
+  await agent.waitForSelector('[data-testid=kb-hit]');
+  t.same(await agent.locator('[data-testid=kb-hit] mark').allTextContents(), ['社会保障卡'], 'the synonym of 社保卡 highlighted');
+  await agent.click('[data-testid=kb-hit]');
+  await agent.waitForSelector('[data-testid=kb-article-body]:has-text("工本费20元")');
+  await shot(agent, 'agent');
+  await agent.fill('[data-testid=kb-q]', '火星移民');
+  await agent.click('[data-testid=kb-search]');
+  await agent.waitForSelector('[data-testid=kb-no-result]');
+  await agent.click('[data-testid=lang-toggle]');
+  await agent.waitForSelector('h1:has-text("Knowledge base")');
+  t.pass('English');
+});
