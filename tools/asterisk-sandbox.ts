@@ -608,8 +608,10 @@ export async function startAsterisk(opts: StartOptions = {}): Promise<AsteriskSa
 }
 
 /** The SUNLINE_* variables that point a Sunline server at this sandbox (for loadEnv). */
-export function sandboxEnv(a: Pick<AsteriskSandbox, 'ari' | 'ami'>): Record<string, string> {
+export function sandboxEnv(a: Pick<AsteriskSandbox, 'ari' | 'ami'> & Partial<Pick<AsteriskSandbox, 'instDir'>>): Record<string, string> {
   return {
+    // MixMonitor writes to astspooldir/monitor, which is <instance>/spool inside the chroot (call recording).
+    ...(a.instDir ? { SUNLINE_RECORDING_SPOOL_DIR: path.join(a.instDir, 'spool', 'monitor') } : {}),
     SUNLINE_ARI_URL: a.ari.url,
     SUNLINE_ARI_USER: a.ari.username,
     SUNLINE_ARI_PASSWORD: a.ari.password,

@@ -184,7 +184,8 @@ export class Recorder {
     const body = dataBytes > 0 ? Readable.from(wavStream(file, dataBytes)) : Readable.from([wavHeader(0)]);
     const put = await this.#o.storage.put(key, body);
     this.#o.repo.stored(row.id, { storedAt: this.#now(), durationMs: durationMs(dataBytes), sizeBytes: put.size, sha256: put.sha256, storageKey: key });
-    await fs.promises.rm(file, { force: true });
+    // Stored: a spool file we may not delete (Asterisk's folder rights) is only left behind.
+    await fs.promises.rm(file, { force: true }).catch((err: unknown) => this.#o.log.warn({ err, file }, 'spool file not removed'));
     this.#stopped.delete(row.id);
     this.#o.log.info({ callId: row.callId, recordingId: row.id, bytes: put.size }, 'recording stored');
   }

@@ -27,8 +27,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function dataEnv(t: Teardown, asterisk: AsteriskSandbox): Record<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-rec-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  // The sandbox's astspooldir is <instance>/spool inside the chroot; MixMonitor writes to its monitor/.
-  return { SUNLINE_DATA_DIR: dir, SUNLINE_RECORDING_SPOOL_DIR: path.join(asterisk.instDir, 'spool', 'monitor') };
+  // SUNLINE_RECORDING_SPOOL_DIR comes from sandboxEnv: the chroot's <instance>/spool/monitor, where MixMonitor writes.
+  return { SUNLINE_DATA_DIR: dir, SPOOL: path.join(asterisk.instDir, 'spool', 'monitor') };
 }
 
 async function started(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string>): Promise<Sunline & { url: string }> {
@@ -67,7 +67,7 @@ t.test('an answered call is recorded from answer to hang-up as a 2-channel WAV; 
   const answeredAt = Date.now();
   const rec = await until('recording row', () => recordingOf(app, pop.callId)[0]);
   t.equal(rec.state, 'recording', 'the row is written when the recording starts');
-  await until('MixMonitor writing in the spool', () => fs.existsSync(path.join(env['SUNLINE_RECORDING_SPOOL_DIR']!, 'sunline', `${rec.id}.raw`)) || undefined);
+  await until('MixMonitor writing in the spool', () => fs.existsSync(path.join(env['SPOOL']!, 'sunline', `${rec.id}.raw`)) || undefined);
 
   await sleep(3000);
   await command(agent.socket, 'call:hold', { callId: pop.callId, held: true });
@@ -96,7 +96,7 @@ t.test('an answered call is recorded from answer to hang-up as a 2-channel WAV; 
   const durationMs = ((bytes.length - WAV_HEADER_BYTES) / 4 / 8000) * 1000;
   t.ok(Math.abs(durationMs - talkMs) < 1500, `about the call's length (${Math.round(durationMs)} ms recorded, ${talkMs} ms talked)`);
   t.ok(Math.abs(row.duration_ms - durationMs) < 2, 'duration in the row');
-  t.notOk(fs.existsSync(path.join(env['SUNLINE_RECORDING_SPOOL_DIR']!, 'sunline', `${row.id}.raw`)), "Asterisk's spool file removed");
+  t.notOk(fs.existsSync(path.join(env['SPOOL']!, 'sunline', `${row.id}.raw`)), "Asterisk's spool file removed");
 
   // Channels: the caller's tone on the left; the agent (no browser here) silent on the right
   // except while the caller is held and hears music on hold.
