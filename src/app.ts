@@ -23,7 +23,6 @@ import { AriClient } from './telephony/ari/index.js';
 import { AmiGateway } from './telephony/ami/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
-import { callbacksRoutes } from './http/routes/callbacks-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
@@ -53,6 +52,8 @@ import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
+import { Metrics } from './reports/metrics.js';
+import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
@@ -200,12 +201,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // After the session is read: the header rule looks at the cookie (docs/decisions/0010-csrf-defence.md).
     installCsrfDefence(http);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
+    // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
+    const metrics = new Metrics({ db: db.db, events, checks: () => checks, durable: () => db.durability.durable() });
+    closers.push(() => metrics.close());
+    await http.register(metricsRoutes, { metrics, token: env.metricsToken });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
     await http.register(adminConfigRoutes, { config, admin: new ConfigAdmin(config, configHistory), users });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
-    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { db: db.db });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
@@ -277,6 +281,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         ...(overrides.sessionRecheckMs !== undefined ? { sessionRecheckMs: overrides.sessionRecheckMs } : {}),
       });
       closers.push(() => realtime.close());
+      metrics.countSocketsWith(() => realtime.io.engine.clientsCount);
       media?.setSignal((socketId, event, payload) => (realtime.io.to(socketId).emit as (e: string, p: unknown) => boolean)(event, payload));
     }
 

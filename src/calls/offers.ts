@@ -37,7 +37,7 @@ export class Offers {
     await this.o.agents.apply(leg.agentId, { type: 'offer', callId: call.callId });
     const at = this.o.now();
     this.o.repo.offered(call.callId, leg.agentId, at);
-    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at));
+    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
     this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
     this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
   }

@@ -58,9 +58,6 @@ const EnvSchema = z.object({
     .regex(/^\+?[0-9]{3,20}$/, 'must be a phone number (digits, optionally after a +)')
     .default('12345'),
   SUNLINE_OUTBOUND_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(40),
-  // The callback worklist's retry policy (src/calls/callback-policy.ts): attempts per duty and the least time between two.
-  SUNLINE_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  SUNLINE_CALLBACK_SPACING_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
@@ -85,6 +82,8 @@ const EnvSchema = z.object({
   SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
   SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
   SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  // GET /metrics (src/reports/metrics.ts): with a token, any client that sends it; without, loopback clients only.
+  SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
 });
 
 /** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
@@ -179,8 +178,6 @@ export interface Env {
   readonly stasisWatchdogMs: number;
   /** Outbound calls (calls/outbound.ts): dial string template with `{number}`, caller ID, ring limit. */
   readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number };
-  /** The callback worklist's retry policy (calls/callback-policy.ts). */
-  readonly callback: { readonly attempts: number; readonly spacingMs: number };
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
   /** Call recordings: `spoolDir` is Asterisk's monitor folder (MixMonitor's files) on our side, `dir` Sunline's storage. */
@@ -191,6 +188,8 @@ export interface Env {
   readonly mediaOff?: string;
   /** Shift leads' live queue changes are merged and sent at most once per this many ms (0: each at once; src/realtime/lead-room.ts). */
   readonly leadUpdateMs: number;
+  /** GET /metrics: the bearer token a scraper must send (SUNLINE_METRICS_TOKEN); null: loopback clients only, no token. */
+  readonly metricsToken: string | null;
   /** The channel bridges allowed to post orders, with their shared secrets (SUNLINE_BRIDGE_SECRETS_FILE). */
   readonly bridges: readonly BridgeSecret[];
 }
@@ -261,7 +260,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,
     outbound: { endpoint: e.SUNLINE_OUTBOUND_ENDPOINT, callerId: e.SUNLINE_OUTBOUND_CALLER_ID, ringMs: e.SUNLINE_OUTBOUND_RING_SECONDS * 1000 },
-    callback: { attempts: e.SUNLINE_CALLBACK_ATTEMPTS, spacingMs: e.SUNLINE_CALLBACK_SPACING_MINUTES * 60_000 },
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),
@@ -271,6 +269,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       dir: e.SUNLINE_RECORDINGS_DIR ? path.resolve(cwd, e.SUNLINE_RECORDINGS_DIR) : path.join(dataDir, 'recordings'),
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
+    metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
     bridges: bridgeSecrets.bridges,
     ...mediaEnv(e, ice),
   });

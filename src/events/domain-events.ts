@@ -14,8 +14,8 @@ export type { DeadlineWarning };
 
 export interface DomainEventMap {
   'agent.state_changed': [agent: AgentView];
-  /** The screen-pop for one agent. */
-  'call.offered': [agentId: number, pop: ScreenPop];
+  /** The screen-pop for one agent; `ringingAt`: the agent leg's StasisStart (the screen-pop latency metric). */
+  'call.offered': [agentId: number, pop: ScreenPop, ringingAt?: number];
   'call.updated': [update: CallUpdate];
   /** The in-call controls of an answered call changed (hold, mute, three-way, transfer). */
   'call.controls': [view: CallControlsView];
