@@ -12,6 +12,7 @@ import { OrderForm } from './OrderForm.js';
 import { useSoftphone } from '../media/useSoftphone.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 import { useNow } from '../use-now.js';
+import { KbSuggestions } from '../kb/KbSuggestions.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult = Parameters<Ack>[0];
@@ -227,6 +228,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
         {showCall ? (
           <div className="call-column">
             <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
+            <KbSuggestions key={call.pop.callId} hotline={call.pop.hotline.number} orderId={call.pop.draftOrder.id} canAnswer={call.phase !== 'offered'} />
             {talking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
             {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} />}
             {call.phase !== 'offered' && call.pop.caller && (

@@ -75,3 +75,4 @@ export const updateArticle = (id: number, fields: KbFields, draftVersionId: numb
 export const submitArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/submit`);
 export const approveArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/approve`, {});
 export const rejectArticle = (id: number, note: string) => call<KbArticle>('POST', `/api/kb/articles/${id}/reject`, { note });
+export const answerWith = (orderId: number, versionId: number) => call<{ linked: boolean }>('POST', '/api/kb/answers', { orderId, versionId });

@@ -48,6 +48,9 @@ export const zh = {
   'kb.done': '已完成',
   'kb.failed': '操作失败',
   'kb.close': '关闭',
+  'kb.suggestions': '知识推荐',
+  'kb.answerWith': '用此知识当场答复',
+  'kb.answered': '已关联到本工单',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -99,4 +102,7 @@ export const en: Record<keyof typeof zh, string> = {
   'kb.done': 'Done',
   'kb.failed': 'Failed',
   'kb.close': 'Close',
+  'kb.suggestions': 'Suggested articles',
+  'kb.answerWith': 'Answered with this article',
+  'kb.answered': 'Linked to this order',
 };
