@@ -14,6 +14,7 @@ import { AccountError } from '../../src/users/account-errors.js';
 import { ConfigError } from '../../src/config/history/config-errors.js';
 import { AttachmentError } from '../../src/workorders/attachments.js';
 import { WorkOrderError } from '../../src/workorders/errors.js';
+import { KbError } from '../../src/kb/errors.js';
 import { RecordingError } from '../../src/recordings/errors.js';
 import { ReportError } from '../../src/reports/errors.js';
 
@@ -28,6 +29,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   LoginLockedError: LoginLockedError.catalogue,
   AttachmentError: AttachmentError.catalogue,
   WorkOrderError: WorkOrderError.catalogue,
+  KbError: KbError.catalogue,
   BridgeAuthError: BridgeAuthError.catalogue,
   AccountError: AccountError.catalogue,
   RecordingError: RecordingError.catalogue,
