@@ -36,6 +36,10 @@ const { values } = parseArgs({
     creates: { type: 'string', default: '20000' },
     queries: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
+    // Reuse a database: generated there on the first run (and kept), reused as is afterwards.
+    db: { type: 'string' },
+    // 'desk': only the desk's figures (no creates, lists or unit figures), on --db's orders.
+    only: { type: 'string' },
   },
 });
 const ORDERS = Number(values.orders);
@@ -74,8 +78,9 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-orders-'));
-  const dbFile = path.join(dir, 'bench.db');
+  const dir = values.db ? path.dirname(path.resolve(values.db)) : fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-orders-'));
+  const dbFile = values.db ? path.resolve(values.db) : path.join(dir, 'bench.db');
+  if (values.only !== undefined && (values.only !== 'desk' || !values.db)) throw new Error('--only desk needs --db');
   // The group fsyncs are the server's own (fdatasyncFile), timed: how busy the disk keeps them.
   const fsyncMs: number[] = [];
   const fsync = async (file: string) => {
@@ -111,7 +116,17 @@ async function main(): Promise<void> {
       );
     }
   });
-  for (let i = 0; i < ORDERS; i += 10_000) batch(i, Math.min(ORDERS, i + 10_000));
+  const had = h.sqlite.prepare('select count(*) from work_orders').pluck().get() as number;
+  if (had === 0) for (let i = 0; i < ORDERS; i += 10_000) batch(i, Math.min(ORDERS, i + 10_000));
+  else process.stdout.write(`reusing ${dbFile}: ${had} orders (--orders ignored)\n`);
+  if (values.only === 'desk') {
+    const desk = await deskFigures(h, now);
+    h.close();
+    process.stdout.write(
+      `${JSON.stringify({ orders: had, ...desk, cpus: os.cpus().length, loadavg_1m_start: Number(LOAD_START.toFixed(2)), loadavg_1m_end: Number(os.loadavg()[0]!.toFixed(2)) })}\n`,
+    );
+    return;
+  }
   const generateS = (Date.now() - t0) / 1000;
   process.stdout.write(`generated ${ORDERS} orders in ${generateS.toFixed(1)} s\n`);
 
@@ -265,7 +280,7 @@ async function main(): Promise<void> {
   h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
   const dbBytes = fs.statSync(path.join(dir, 'bench.db')).size;
   h.close();
-  if (values.keep) process.stdout.write(`kept ${dbFile}\n`);
+  if (values.keep || values.db) process.stdout.write(`kept ${dbFile}\n`);
   else fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {

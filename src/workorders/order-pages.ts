@@ -37,7 +37,7 @@ export interface Found {
 export type ScopeOn = (orderId: SQLWrapper) => SQL | undefined;
 
 /** Values of the placeholders of one query, by name. */
-type Values = Record<string, unknown>;
+export type Values = Record<string, unknown>;
 const ph = (name: string) => sql.placeholder(name);
 
 /** A drizzle query prepared on the better-sqlite3 driver (synchronous). */
@@ -140,7 +140,7 @@ export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
   return own ? own.filter((s) => AWAITING_REPLY.includes(s)) : AWAITING_REPLY;
 }
 
-function filterConditions(f: OrderFilter, now: number, v: Values, hideReporter: boolean): Array<SQL | undefined> {
+export function filterConditions(f: OrderFilter, now: number, v: Values, hideReporter: boolean): Array<SQL | undefined> {
   const conds: Array<SQL | undefined> = [];
   const add = (name: string, value: unknown, cond: SQL) => {
     v[name] = value;
@@ -184,8 +184,19 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
   ).all(v) as WorkOrderRow[];
   return {
     rows,
-    n: countWhere(db, key, where, v),
+    n: shortPageCount(rows.length, v) ?? countWhere(db, key, where, v),
   };
+}
+
+/**
+ * A page shorter than its limit that holds rows is the last one: the matches are the offset
+ * plus its rows, without counting them again (a filter that few orders pass would walk its
+ * index range twice). An empty page past the first says nothing: count.
+ */
+function shortPageCount(rows: number, v: Values): number | undefined {
+  const limit = v['limit'] as number;
+  const offset = v['offset'] as number;
+  return rows < limit && (rows > 0 || offset === 0) ? offset + rows : undefined;
 }
 
 /**
@@ -227,7 +238,7 @@ function pageMerged(
   );
   return {
     rows,
-    n: countWhere(db, key, where, v),
+    n: shortPageCount(ids.length, v) ?? countWhere(db, key, where, v),
   };
 }
 
@@ -282,7 +293,7 @@ function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | unde
           .from(workOrdersFts)
           .innerJoin(workOrders, eq(workOrders.id, workOrdersFts.rowid))
           .where(and(matching, ...conds));
-  return { rows, n: countUpToCap(db, key && `count:${key}`, matched, v) };
+  return { rows, n: shortPageCount(rows.length, v) ?? countUpToCap(db, key && `count:${key}`, matched, v) };
 }
 
 /** The orders matching `where`, counted up to the cap (memoised under `key`). */
@@ -373,7 +384,7 @@ function countMemo(db: Db): { get(k: string): number | undefined; set(k: string,
  * not confidential) and confidential_caller_name (when it is). Declared here, not in
  * schema.ts: drizzle-kit does not manage it.
  */
-const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').notNull() });
+export const workOrdersFts = sqliteTable('work_orders_fts', { rowid: integer('rowid').notNull() });
 
 /** The FTS columns a searcher who may not see confidential reporters matches: all but confidential_caller_name. */
 const PUBLIC_COLUMNS = '{subject content location caller_name}';
@@ -384,7 +395,7 @@ const PUBLIC_COLUMNS = '{subject content location caller_name}';
  * syntax from users) and must all occur; with `hideReporter`, in the public columns only (an
  * FTS5 column filter over the whole expression). Values go into `v` (match, like0…).
  */
-function textSearch(q: string | undefined, v: Values, hideReporter: boolean): { match: string | undefined; like: SQL[] } {
+export function textSearch(q: string | undefined, v: Values, hideReporter: boolean): { match: string | undefined; like: SQL[] } {
   // Control characters separate terms like spaces (the API refuses them; other callers may not).
   const terms = (q ?? '').split(/[\s\p{Cc}]+/u).filter(Boolean);
   const long = terms.filter((t) => [...t].length >= 3);

@@ -116,7 +116,11 @@ t.test('due soon and overdue: the handling clock, coloured as the unit portal co
   t.same(await queueIds(app, dispatcher, 'overdue'), [late]);
   const r = await call(app, dispatcher, 'GET', '/api/desk/queues');
   const overdue = (r.body['items'] as Array<Record<string, number | string>>).find((c) => c['queue'] === 'overdue');
-  t.same(overdue, { queue: 'overdue', total: 1, overdue: 1, dueSoon: 0, onTime: 0 }, 'the overdue queue is all red');
+  t.same(
+    overdue,
+    { queue: 'overdue', total: 1, totalCapped: false, overdue: 1, overdueCapped: false, dueSoon: 0, dueSoonCapped: false, onTime: 0 },
+    'the overdue queue is all red',
+  );
   const page = await call(app, dispatcher, 'GET', '/api/desk/queues/due_soon');
   t.equal(page.body['items'][0].clock.kind, 'handling');
   t.equal(page.body['items'][0].clock.state, 'due_soon');

@@ -9,14 +9,9 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import type { Sunline } from '../../src/app.js';
 import type { DeadlineWarning, DeskChange } from '../../src/contract/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { call, type Cookies } from '../helpers/desk-api.js';
 
-type Cookies = { sunline_session: string };
 const DAY = 86_400_000;
-
-async function call(app: Sunline, cookies: Cookies, method: 'GET' | 'POST', url: string, payload?: object) {
-  const res = await app.http.inject({ method, url, cookies, ...(payload ? { payload } : {}) });
-  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
-}
 
 async function setup(t: { teardown(fn: () => unknown): void }) {
   const app = await testApp(t);

@@ -40,7 +40,37 @@ const QueueItem = z.object({
   clock: Clock,
   lastReturn: z.object({ unitId: z.string().nullable(), reason: z.string().nullable(), at: z.number(), actorId: z.number().nullable() }).nullable(),
 });
-const QueueCount = z.object({ queue: z.enum(DESK_QUEUES), total: z.number(), overdue: z.number(), dueSoon: z.number(), onTime: z.number() });
+/** Each number counted up to QUEUE_COUNT_CAP; its `…Capped` flag says there are more ("1000+"); onTime is then null. */
+const QueueCount = z.object({
+  queue: z.enum(DESK_QUEUES),
+  total: z.number(),
+  totalCapped: z.boolean(),
+  overdue: z.number(),
+  overdueCapped: z.boolean(),
+  dueSoon: z.number(),
+  dueSoonCapped: z.boolean(),
+  onTime: z.number().nullable(),
+});
+
+/** An order named on the page; number and status null when it is outside the caller's scope. */
+const RelatedOrder = z.object({ id: z.number(), number: z.string().nullable(), status: z.string().nullable() });
+const OrderCall = z.object({
+  id: z.string(),
+  orderId: z.number(),
+  orderNumber: z.string(),
+  hotline: z.string(),
+  dialledNumber: z.string(),
+  direction: z.string(),
+  callerPhone: z.string().nullable(),
+  phoneMasked: z.boolean(),
+  state: z.string(),
+  outcome: z.string().nullable(),
+  enteredAt: z.number(),
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  agentId: z.number().nullable(),
+  agentName: z.string().nullable(),
+});
 
 const cursor = z.string().min(1).max(200).optional();
 
@@ -90,7 +120,17 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         querystring: SearchQuery,
-        response: { 200: z.object({ items: z.array(DeskOrder), total: z.number(), totalCapped: z.boolean(), nextCursor: z.string().nullable() }) },
+        response: {
+          200: z.object({
+            items: z.array(DeskOrder),
+            total: z.number(),
+            totalCapped: z.boolean().describe('total is a lower bound (the count stopped at its cap, or the text search’s window ended first)'),
+            nextCursor: z.string().nullable(),
+            partial: z
+              .boolean()
+              .describe('a text search checked only its newest matches and this page is short because of it: nextCursor searches older orders'),
+          }),
+        },
       },
       preHandler: desks,
     },
@@ -108,11 +148,50 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         params: IdParams,
-        response: { 200: DeskOrder.extend({ history: z.array(EventView), allowedActions: z.array(z.string()) }) },
+        response: {
+          200: DeskOrder.extend({
+            history: z.array(EventView.extend({ actorName: z.string().nullable().describe('the actor’s display name; null: system, citizen') })),
+            allowedActions: z.array(z.string()),
+            linkedOrders: z.array(RelatedOrder),
+            mergedInto: RelatedOrder.nullable(),
+            extensionProposal: z
+              .object({ days: z.number(), deadlineAt: z.number() })
+              .nullable()
+              .describe('the deadline granting the waiting extension request would give, on the work calendar (holidays counted)'),
+          }),
+        },
       },
       preHandler: desks,
     },
     async (req) => desk.order(userOf(req.user), req.params.id),
+  );
+
+  app.get(
+    '/api/desk/orders/:id/calls',
+    {
+      schema: {
+        tags,
+        description:
+          'The order’s calls: the one it came in with, those of the orders merged into it that the caller may see, and the calls made for it (callbacks), oldest first.',
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(OrderCall) }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => ({ items: desk.calls(userOf(req.user), req.params.id) }),
+  );
+
+  app.get(
+    '/api/desk/units',
+    {
+      schema: {
+        tags,
+        description: 'The units the caller may dispatch to: every unit for the city centre, the sub-platform’s subtree for a county dispatcher.',
+        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), area: z.string(), kind: z.string() })) }) },
+      },
+      preHandler: desks,
+    },
+    async (req) => ({ items: desk.units(userOf(req.user)) }),
   );
 
   app.get(

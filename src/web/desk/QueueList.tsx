@@ -12,6 +12,9 @@ import { categoryLabel, channelLabel, errorText } from './desk-format.js';
 const PAGE = 20;
 const MAX_PAGE = 100;
 
+/** A count as shown: "1000+" when the server stopped counting at its cap. */
+export const countText = (n: number, capped: boolean) => (capped ? `${n}+` : String(n));
+
 export function QueueTabs({ counts, active, onPick }: { counts: readonly QueueCount[]; active: DeskQueue; onPick: (q: DeskQueue) => void }) {
   const { t } = useI18n();
   return (
@@ -26,22 +29,22 @@ export function QueueTabs({ counts, active, onPick }: { counts: readonly QueueCo
             role="tab"
             aria-selected={active === q}
             data-testid={`queue-${q}`}
-            data-total={c?.total ?? ''}
+            data-total={c ? countText(c.total, c.totalCapped) : ''}
             className={`desk-queue desk-tone-${tone}${active === q ? ' active' : ''}`}
             onClick={() => onPick(q)}
           >
             <span>{t(`desk.queue.${q}` as MessageKey)}</span>
             <strong className="desk-queue-total" data-testid={`queue-count-${q}`}>
-              {c ? c.total : '…'}
+              {c ? countText(c.total, c.totalCapped) : '…'}
             </strong>
             {c && c.overdue > 0 && (
               <span className="desk-pill desk-pill-overdue" title={t('desk.count.overdue')}>
-                {c.overdue}
+                {countText(c.overdue, c.overdueCapped)}
               </span>
             )}
             {c && c.dueSoon > 0 && (
               <span className="desk-pill desk-pill-due_soon" title={t('desk.count.dueSoon')}>
-                {c.dueSoon}
+                {countText(c.dueSoon, c.dueSoonCapped)}
               </span>
             )}
           </button>

@@ -12,12 +12,16 @@ export type DeskQueue = (typeof DESK_QUEUES)[number];
 
 export type DueState = 'on_time' | 'due_soon' | 'overdue';
 
+/** Each number counted up to the server's cap (1000); `…Capped`: there are more ("1000+"), and onTime is null. */
 export interface QueueCount {
   queue: DeskQueue;
   total: number;
+  totalCapped: boolean;
   overdue: number;
+  overdueCapped: boolean;
   dueSoon: number;
-  onTime: number;
+  dueSoonCapped: boolean;
+  onTime: number | null;
 }
 
 /** An order as the desk sees it: the phone masked (138****5678) when the role may not read it. */

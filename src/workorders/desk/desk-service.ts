@@ -12,6 +12,7 @@ import { allowedActions, type ActorRole, type OrderActionType } from '../lifecyc
 import { maskPhone } from '../../logging/mask.js';
 import { getOrderDetail, toView, type OrderDetail } from '../queries.js';
 import { findInScope, scopeFor, type OrderScope, type ScopeOptions } from '../scope.js';
+import type { WorkOrderEventRecord } from '../repository.js';
 import type { WorkCalendar } from '../deadlines/index.js';
 import { deskClockConfig, type DeskClockConfig } from './clocks.js';
 import { orderSuggestion, type OrderSuggestion } from './order-suggestion.js';
@@ -19,6 +20,7 @@ import { decodeCursor, queueCounts, queuePage, type DeskQueue, type QueueCount, 
 import { deskView, searchOrders, type DeskOrderView, type DeskReader, type DeskSearch, type DeskSearchPage } from './search.js';
 import { similarOrders, type SimilarOrder } from './similar.js';
 import { unitReturns, type UnitReturns } from './unit-returns.js';
+import { actorNames, orderCalls, proposedExtension, relatedOrders, type OrderCall, type RelatedOrder } from './order-context.js';
 import { consultationList, dayBounds, yesterday, type ConsultationList } from './consultation.js';
 
 /** Who may use the desk. Agents take calls; unit handlers have their portal. */
@@ -45,11 +47,27 @@ export interface DeskQueueItem {
   readonly lastReturn: { readonly unitId: string | null; readonly reason: string | null; readonly at: number; readonly actorId: number | null } | null;
 }
 
-export interface DeskOrderDetail extends Omit<OrderDetail, 'callerPhone'> {
+export interface DeskOrderDetail extends Omit<OrderDetail, 'callerPhone' | 'history'> {
   readonly callerPhone: string | null;
   readonly phoneMasked: boolean;
+  /** Every event, oldest first, with its actor's display name (null: the system, a citizen, or an account since removed). */
+  readonly history: Array<WorkOrderEventRecord & { readonly actorName: string | null }>;
   /** The actions this user may take now (status, role, unit, state guards; the payload is checked on submit). */
   readonly allowedActions: OrderActionType[];
+  /** linkedOrderIds with their numbers (number and status null: outside the reader's scope). */
+  readonly linkedOrders: RelatedOrder[];
+  /** The order this one was merged into, named the same way. */
+  readonly mergedInto: RelatedOrder | null;
+  /** The deadline granting the waiting extension request would give, on the work calendar (holidays counted). */
+  readonly extensionProposal: { readonly days: number; readonly deadlineAt: number } | null;
+}
+
+/** A unit the desk user may dispatch to (org.yaml). */
+export interface DeskUnit {
+  readonly id: string;
+  readonly name: string;
+  readonly area: string;
+  readonly kind: string;
 }
 
 export class DeskService {
@@ -102,7 +120,33 @@ export class DeskService {
     const masked = deskView(detail, reader);
     // A masked phone is masked in the history too (the create event of a call carries it).
     const history = masked.phoneMasked ? detail.history.map((e) => (e.data ? { ...e, data: maskPhonesIn(e.data) } : e)) : detail.history;
-    return { ...masked, history, allowedActions: allowedActions(order, user) };
+    const names = actorNames(this.o.db, history);
+    const { calendar, sla } = this.o.clocks();
+    return {
+      ...masked,
+      history: history.map((e) => ({ ...e, actorName: e.actorId === null ? null : (names.get(e.actorId) ?? null) })),
+      allowedActions: allowedActions(order, user),
+      linkedOrders: relatedOrders(this.o.db, reader.scope, detail.linkedOrderIds),
+      mergedInto: detail.mergedIntoId === null ? null : (relatedOrders(this.o.db, reader.scope, [detail.mergedIntoId])[0] ?? null),
+      extensionProposal: proposedExtension(order, calendar, sla.workHours),
+    };
+  }
+
+  /** The calls the order came from (its own, and those of orders merged into it); ORDER_NOT_FOUND outside the scope. */
+  calls(user: DeskUser, orderId: number): OrderCall[] {
+    const reader = this.reader(user);
+    const o = findInScope(this.o.db, reader.scope, orderId);
+    return orderCalls(this.o.db, reader, { id: o.id, number: o.number, callId: o.callId, confidential: o.fields.confidential });
+  }
+
+  /** The units this user may dispatch to: every unit of org.yaml for the city, a county's subtree for its dispatchers. */
+  units(user: DeskUser): DeskUnit[] {
+    const { scope } = this.reader(user);
+    if (scope.kind === 'none') return [];
+    return this.o
+      .org()
+      .units.filter((u) => scope.kind === 'all' || scope.unitIds.includes(u.id))
+      .map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind }));
   }
 
   similar(user: DeskUser, orderId: number): SimilarOrder[] {

@@ -126,13 +126,26 @@ function clockColumn(clock: ClockKind): SQL {
   return sql`${workOrders.waitDeadlineAt}`;
 }
 
+/**
+ * Queue counts stop at this many (a count reads at most this many + 1 index entries): past it a
+ * number is shown as "1000+". Counting a backlog of 100,000 accepted orders and 300,000 overdue
+ * ones exactly, eight queues with their colours at every refresh, took 25–43 ms at 1M orders;
+ * nobody works a queue by its exact size past a thousand (docs/performance.md).
+ */
+export const QUEUE_COUNT_CAP = 1000;
+
 export interface QueueCount {
   readonly queue: DeskQueue;
+  /** Up to the cap (`totalCapped`: there are more). */
   readonly total: number;
+  readonly totalCapped: boolean;
+  /** Up to the cap each (`overdueCapped`, `dueSoonCapped`: there are more). */
   readonly overdue: number;
+  readonly overdueCapped: boolean;
   readonly dueSoon: number;
-  /** The rest: on time, or no clock running (e.g. 待回访 has none). */
-  readonly onTime: number;
+  readonly dueSoonCapped: boolean;
+  /** The rest: on time, or no clock running (e.g. 待回访 has none); null when a count was capped. */
+  readonly onTime: number | null;
 }
 
 /**
@@ -151,18 +164,22 @@ function armWhere(arm: Arm, scopeSql: SQL | undefined, now: number, soon: SoonLi
 /** work_orders, through the arm's own index if it has one. */
 const from = (arm: Arm): SQL => (arm.index ? sql`${workOrders} indexed by ${sql.identifier(arm.index)}` : sql`${workOrders}`);
 
-const countOf = (db: Db, arm: Arm, where: SQL): number => db.get<{ n: number }>(sql`select count(*) as n from ${from(arm)} where ${where}`)?.n ?? 0;
+/** The arm's orders matching `where`, counted up to `upTo` (at most that many index entries read). */
+const countOf = (db: Db, arm: Arm, where: SQL, upTo: number): number =>
+  upTo <= 0 ? 0 : (db.get<{ n: number }>(sql`select count(*) as n from (select 1 from ${from(arm)} where ${where} limit ${upTo})`)?.n ?? 0);
 
-/** Every queue's count and colours within the viewer's scope. */
-export function queueCounts(db: Db, viewer: DeskViewer, now: number, cfg: DeskClockConfig): QueueCount[] {
+/** Every queue's count and colours within the viewer's scope, each counted up to `cap` (QUEUE_COUNT_CAP). */
+export function queueCounts(db: Db, viewer: DeskViewer, now: number, cfg: DeskClockConfig, cap = QUEUE_COUNT_CAP): QueueCount[] {
   const soon = soonLimits(now, cfg);
   const scopeSql = scopeCondition(viewer.scope, db);
+  // Each sum stops one past the cap: that one says "there are more".
+  const room = (n: number) => cap + 1 - n;
   return DESK_QUEUES.map((queue) => {
     let total = 0;
     let overdue = 0;
     let dueSoon = 0;
     for (const arm of specOf(queue, viewer).arms) {
-      const n = countOf(db, arm, armWhere(arm, scopeSql, now, soon));
+      const n = countOf(db, arm, armWhere(arm, scopeSql, now, soon), room(total));
       total += n;
       if (arm.colour === 'overdue') overdue += n;
       if (arm.colour === 'dueSoon') dueSoon += n;
@@ -175,10 +192,20 @@ export function queueCounts(db: Db, viewer: DeskViewer, now: number, cfg: DeskCl
       const where = viaClock
         ? sql`${armWhere(arm, scopeSql, now, soon, true)} and ${workOrders.waitClock} = ${sql.raw(`'${arm.clock}'`)}`
         : armWhere(arm, scopeSql, now, soon);
-      overdue += countOf(db, arm, sql`${where} and ${c} < ${now}`);
-      dueSoon += countOf(db, arm, sql`${where} and ${c} between ${now} and ${soon(arm.clock)}`);
+      overdue += countOf(db, arm, sql`${where} and ${c} < ${now}`, room(overdue));
+      dueSoon += countOf(db, arm, sql`${where} and ${c} between ${now} and ${soon(arm.clock)}`, room(dueSoon));
     }
-    return { queue, total, overdue, dueSoon, onTime: total - overdue - dueSoon };
+    const capped = { total: total > cap, overdue: overdue > cap, dueSoon: dueSoon > cap };
+    return {
+      queue,
+      total: Math.min(total, cap),
+      totalCapped: capped.total,
+      overdue: Math.min(overdue, cap),
+      overdueCapped: capped.overdue,
+      dueSoon: Math.min(dueSoon, cap),
+      dueSoonCapped: capped.dueSoon,
+      onTime: capped.total || capped.overdue || capped.dueSoon ? null : total - overdue - dueSoon,
+    };
   });
 }
 

@@ -9,7 +9,8 @@ import { workOrders } from '../../db/schema.js';
 import { maskPhone } from '../../logging/mask.js';
 import type { OrderFilter } from '../order-filter.js';
 import { canSee, type OrderScope } from '../scope.js';
-import { listOrders, TOTAL_CAP, toView, type OrderView } from '../queries.js';
+import { listOrders, MAX_PAGE_SIZE, TOTAL_CAP, toView, type OrderView } from '../queries.js';
+import { DESK_COUNT_CAP, SCAN_WINDOW, textWindowPage, usesTextWindow } from './text-window.js';
 
 export interface DeskSearch extends Omit<OrderFilter, 'page' | 'callerPhone'> {
   /** An order number (exact; the other filters are then ignored). */
@@ -24,9 +25,16 @@ export type DeskOrderView = OrderView & { readonly phoneMasked: boolean };
 
 export interface DeskSearchPage {
   readonly items: DeskOrderView[];
+  /** Matches counted (up to TOTAL_CAP; for a text search with filters, DESK_COUNT_CAP within the first window). */
   readonly total: number;
+  /** `total` is a lower bound: the count stopped at its cap, or the text search's window ended before the oldest match. */
   readonly totalCapped: boolean;
   readonly nextCursor: string | null;
+  /**
+   * A text search checked the newest SCAN_WINDOW matches only and this page is short because of
+   * it: older orders may match too; nextCursor searches them (text-window.ts).
+   */
+  readonly partial: boolean;
 }
 
 export interface DeskReader {
@@ -42,8 +50,9 @@ export function deskView(view: OrderView, reader: DeskReader): DeskOrderView {
 }
 
 /**
- * The search cursor is the next page's number: the list's paging (order-pages.ts) walks its
- * indexes in list order up to the page, and counts up to TOTAL_CAP, so pages stay within it.
+ * The search cursor is the next page's number (`p2`): the list's paging (order-pages.ts) walks
+ * its indexes in list order up to the page, and counts up to TOTAL_CAP, so pages stay within it.
+ * A newest-first text search pages by order id instead (`t<id>`: below that order; text-window.ts).
  */
 const pageOf = (cursor: string | undefined): number | null => {
   if (cursor === undefined) return 1;
@@ -51,24 +60,45 @@ const pageOf = (cursor: string | undefined): number | null => {
   return m ? Number(m[1]) : null;
 };
 
+/** A text search's cursor: the order id to continue below (keyset, text-window.ts). */
+const belowOf = (cursor: string | undefined): number | null | undefined => {
+  if (cursor === undefined) return null;
+  const m = /^t(\d{1,15})$/.exec(cursor);
+  return m ? Number(m[1]) : undefined;
+};
+
 /** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
-export function searchOrders(db: Db, reader: DeskReader, search: DeskSearch, now: number): DeskSearchPage | null {
-  const page = pageOf(search.cursor);
+export function searchOrders(db: Db, reader: DeskReader, search: DeskSearch, now: number, window = SCAN_WINDOW): DeskSearchPage | null {
+  const { number, phone, cursor, ...rest } = search;
+  const filter: OrderFilter = { ...rest, ...(phone !== undefined ? { callerPhone: phone } : {}) };
+  const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
+  if (number === undefined && usesTextWindow(filter)) {
+    const below = belowOf(cursor);
+    if (below === undefined) return null;
+    const found = textWindowPage(db, reader.scope, filter, now, pageSize, below, window);
+    return {
+      items: found.rows.map((r) => deskView(toView(r, reader.scope), reader)),
+      total: Math.min(found.n, DESK_COUNT_CAP),
+      totalCapped: found.n > DESK_COUNT_CAP || found.bounded,
+      nextCursor: found.next === null ? null : `t${found.next}`,
+      partial: found.partial,
+    };
+  }
+  const page = pageOf(cursor);
   if (page === null) return null;
-  const { number, phone, cursor: _cursor, ...filter } = search;
-  const pageSize = filter.pageSize ?? 20;
   if (number !== undefined) {
     const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
     // An order number names one order: the other filters do not apply to it.
     const visible = row && canSee(reader.scope, row) ? [deskView(toView(row, reader.scope), reader)] : [];
-    return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null };
+    return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null, partial: false };
   }
-  const found = listOrders(db, reader.scope, { ...filter, ...(phone !== undefined ? { callerPhone: phone } : {}), page, pageSize }, now);
+  const found = listOrders(db, reader.scope, { ...filter, page, pageSize }, now);
   const more = page * pageSize < found.total && page * pageSize < TOTAL_CAP;
   return {
     items: found.items.map((v) => deskView(v, reader)),
     total: found.total,
     totalCapped: found.totalCapped,
     nextCursor: more ? `p${page + 1}` : null,
+    partial: false,
   };
 }
