@@ -14,6 +14,7 @@ import { attachments, deskAction, deskOrder, type Attachment, type DeskEvent, ty
 import { ActionForm, DESK_ACTIONS, type ActionPayload, type DeskAction } from './ActionForm.js';
 import { actorLabel, categoryLabel, channelLabel, errorText, eventLabel, label } from './desk-format.js';
 import { SimilarPanel } from './SimilarPanel.js';
+import { RecordingList } from '../components/RecordingList.js';
 
 interface Props {
   orderId: number;
@@ -231,6 +232,8 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
       ) : (
         <p className="muted desk-small">{t('desk.order.noCalls')}</p>
       )}
+
+      {order.callId && <RecordingList orderId={order.id} />}
 
       <h3>{t('desk.order.attachments')}</h3>
       <AttachmentList orderId={order.id} files={files} empty={t('desk.order.noAttachments')} className="desk-files" testId="desk-order-attachments" />

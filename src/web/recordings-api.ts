@@ -1,0 +1,10 @@
+/** Call recordings for the web app (GET /api/recordings; issue 13). */
+import type { RecordingViewDto } from '../contract/recordings.js';
+import { call } from './api.js';
+
+export type Recording = RecordingViewDto;
+
+export const orderRecordings = (orderId: number) => call<{ items: Recording[] }>('GET', `/api/recordings?orderId=${orderId}`).then((r) => r.items);
+
+/** The audio, streamed with ranges (the <audio> element seeks); every request is audited. */
+export const recordingUrl = (id: string, download = false) => `/api/recordings/${encodeURIComponent(id)}${download ? '?download=1' : ''}`;
