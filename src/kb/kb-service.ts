@@ -51,7 +51,12 @@ export interface ArticleView {
 }
 
 /** A search as the API takes it: the engine's query with the words as `q` and one area (its ancestors are added). */
-export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & { readonly q: string; readonly area?: string | undefined };
+export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & {
+  readonly q: string;
+  readonly area?: string | undefined;
+  /** A live refinement as the agent types (the console's panel): a miss is not logged as a missed search. */
+  readonly live?: boolean | undefined;
+};
 
 export interface KbSearchResult {
   readonly articleId: number;
@@ -213,7 +218,7 @@ export class KbService {
       },
       this.search.usageOf,
     );
-    if (hits.length === 0 && p.q.trim().length > 0)
+    if (hits.length === 0 && p.q.trim().length > 0 && p.live !== true)
       this.repo.recordMissedSearch({ at: this.now(), query: p.q.trim().slice(0, 200), hotline: p.hotline ?? null, actorId: actor.id });
     const terms = tokenizer.highlightTerms(tokens);
     const items = hits.map((h) => ({

@@ -74,6 +74,8 @@ const SearchQuery = z.object({
   area: z.string().min(1).max(64).optional(),
   type: z.enum(KB_ARTICLE_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(10),
+  /** 1: a live refinement as the agent types; a search that finds nothing is then not logged. */
+  live: z.enum(['0', '1']).default('0'),
 });
 const Period = z.object({ from: KbDate.optional(), to: KbDate.optional() });
 
@@ -110,7 +112,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       },
       preHandler: readers,
     },
-    async (req) => ({ items: kb.find(actorOf(req.user), req.query).items }),
+    async (req) => ({ items: kb.find(actorOf(req.user), { ...req.query, live: req.query.live === '1' }).items }),
   );
 
   app.get(

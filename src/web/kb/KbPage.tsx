@@ -210,6 +210,13 @@ function ArticleList({ title, items, testId, onOpen }: { title: string; items: K
           return (
             <li key={a.id} onClick={() => onOpen(a.id)}>
               {v?.title} <span className="kb-hit-meta">{v && t(`kb.state.${v.state}`)}</span>
+              {/* 时效性: past the review-by date, flagged to the unit (and overdue for the centre). */}
+              {a.staleness !== 'fresh' && (
+                <span className="kb-flag" data-testid="kb-stale">
+                  {' '}
+                  · {t(`kb.${a.staleness}`)}
+                </span>
+              )}
             </li>
           );
         })}

@@ -24,7 +24,7 @@ export function KbSuggestions({ hotline, orderId, canAnswer }: { hotline: string
     // Typing refines after a short pause; the first (empty) query runs at once.
     const timer = setTimeout(
       () =>
-        api.searchKb({ q, hotline }).then(
+        api.searchKb({ q, hotline, live: true }).then(
           (h) => setHits(h.slice(0, 5)),
           () => setHits([]),
         ),

@@ -59,12 +59,15 @@ export interface KbSearch {
   q: string;
   hotline?: string;
   type?: KbType;
+  /** A live refinement as the agent types: a miss is not counted among the searches with no result. */
+  live?: boolean;
 }
 
 export const searchKb = (s: KbSearch) => {
   const qs = new URLSearchParams({ q: s.q, limit: '20' });
   if (s.hotline) qs.set('hotline', s.hotline);
   if (s.type) qs.set('type', s.type);
+  if (s.live) qs.set('live', '1');
   return call<{ items: KbHit[] }>('GET', `/api/kb/search?${qs.toString()}`).then((r) => r.items);
 };
 export const getArticle = (id: number) => call<KbArticle>('GET', `/api/kb/articles/${id}`);
