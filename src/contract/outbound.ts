@@ -57,6 +57,34 @@ export interface OutboundCallView {
   at: number;
 }
 
+/** An attempt of a callback duty: what an outbound call made for it came to. */
+export type CallbackAttemptOutcome = 'reached' | 'busy' | 'no_answer' | 'wrong_number' | 'failed';
+
+export interface CallbackAttempt {
+  readonly at: number;
+  readonly outcome: CallbackAttemptOutcome;
+}
+
+/** When a duty may be tried next (the retry policy), or why nobody needs to call any more. */
+export type CallbackNextTry =
+  { readonly state: 'due'; readonly at: number } | { readonly state: 'done'; readonly why: 'reached' | 'wrong_number' | 'attempts_used' };
+
+/** One entry of the callback worklist (`GET /api/callbacks`). */
+export interface CallbackEntry {
+  /** missed: a missed caller (回拨); evaluation: an order waiting for the citizen's evaluation (回访). */
+  readonly kind: 'missed' | 'evaluation';
+  /** The order to call for (the caller's oldest missed call, or the order to evaluate). */
+  readonly orderId: number;
+  readonly orderNumber: string;
+  /** Every order of the entry (missed: all the caller's open missed calls, oldest first). */
+  readonly orderIds: readonly number[];
+  readonly callerPhone: string | null;
+  /** When the duty arose: the first missed call, or the review that made the order wait for evaluation. */
+  readonly dueAt: number;
+  readonly attempts: readonly CallbackAttempt[];
+  readonly next: CallbackNextTry;
+}
+
 export interface OutboundServerEvents {
   /** The agent's outbound call changed (to that agent's consoles). */
   'call:outbound': (v: OutboundCallView) => void;

@@ -9,16 +9,42 @@ import * as controls from './messages/controls.js';
 import * as media from './messages/media.js';
 import * as desk from './messages/desk.js';
 import * as admin from './messages/admin.js';
+import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
+import * as outbound from './messages/outbound.js';
 
 export type Lang = 'zh-CN' | 'en';
 
 // One dictionary file per part of the app (src/web/messages/*), merged here.
-const zh = { ...common.zh, ...lead.zh, ...unit.zh, ...citizen.zh, ...controls.zh, ...media.zh, ...desk.zh, ...admin.zh, ...kb.zh };
+const zh = {
+  ...common.zh,
+  ...lead.zh,
+  ...unit.zh,
+  ...citizen.zh,
+  ...controls.zh,
+  ...media.zh,
+  ...desk.zh,
+  ...admin.zh,
+  ...configEditor.zh,
+  ...kb.zh,
+  ...outbound.zh,
+};
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...common.en, ...lead.en, ...unit.en, ...citizen.en, ...controls.en, ...media.en, ...desk.en, ...admin.en, ...kb.en };
+const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...lead.en,
+  ...unit.en,
+  ...citizen.en,
+  ...controls.en,
+  ...media.en,
+  ...desk.en,
+  ...admin.en,
+  ...configEditor.en,
+  ...kb.en,
+  ...outbound.en,
+};
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'sunline.lang';
 

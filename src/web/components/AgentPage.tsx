@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
-import type { Ack, AgentView, CallControlsView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../contract/index.js';
+import type { Ack, AgentView, CallControlsView, ClientToServerEvents, OutboundCallView, ScreenPop, ServerToClientEvents } from '../../contract/index.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
 import { LangToggle, PAUSE_REASONS, useI18n } from '../i18n.js';
@@ -9,6 +9,7 @@ import { CallCard, type CallPhase } from './CallCard.js';
 import { CallControls, type ControlCommand } from './CallControls.js';
 import { CallerHistory } from './CallerHistory.js';
 import { OrderForm } from './OrderForm.js';
+import { OutboundPanel } from './OutboundPanel.js';
 import { useSoftphone } from '../media/useSoftphone.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 import { useNow } from '../use-now.js';
@@ -33,6 +34,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
   const [error, setError] = useState<string | null>(null);
   const [controls, setControls] = useState<CallControlsView | null>(null);
+  const [outbound, setOutbound] = useState<OutboundCallView | null>(null);
   const [units, setUnits] = useState<UnitInfo[]>([]);
   const softphone = useSoftphone(socketRef, connected);
 
@@ -49,6 +51,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
     });
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
     socket.on('call:controls', (v) => setControls(v));
+    socket.on('call:outbound', (v) => setOutbound(v));
     socket.on('call:update', (u) =>
       setCall((c) => {
         if (!c || c.pop.callId !== u.callId) return c;
@@ -94,8 +97,14 @@ export function AgentPage({ user, onSignedOut }: Props) {
     if (call?.phase === 'offered') socketRef.current?.emit('call:reject', { callId: call.pop.callId }, done);
   }, [call, done]);
 
-  const callId = call?.pop.callId ?? null;
-  const talking = call?.phase === 'answered';
+  // An outbound call (外呼) takes the same controls once the citizen answers.
+  const outboundTalking = !call && outbound?.state === 'answered';
+  const callId = call?.pop.callId ?? (outboundTalking ? outbound.callId : null);
+  const talking = call?.phase === 'answered' || outboundTalking;
+  // The dial's ack carries the outbound call (its own `state`), not an agent view: only errors matter here.
+  const dial = (p: { orderId: number; number: string }) =>
+    s?.emit('call:dial', p, (res) => (res.ok ? setError(null) : setError(`${t('commandFailed')}: ${res.error.message}`)));
+  const hangupOutbound = (id: string) => s?.emit('call:hangup', { callId: id }, done);
   const view = controls && controls.callId === callId ? controls : null;
   const control = useCallback(
     (c: ControlCommand) => {
@@ -236,9 +245,15 @@ export function AgentPage({ user, onSignedOut }: Props) {
             )}
           </div>
         ) : (
-          <section className="card call-card empty">
-            <p className="muted">{t('call.noCall')}</p>
-          </section>
+          <div className="call-column">
+            {!outbound || outbound.state === 'ended' ? (
+              <section className="card call-card empty">
+                <p className="muted">{t('call.noCall')}</p>
+              </section>
+            ) : null}
+            {outboundTalking && <CallControls view={view} units={[]} send={control} />}
+            <OutboundPanel outbound={outbound} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
+          </div>
         )}
       </main>
     </div>

@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CallbackEntry, OutboundCallView } from '../../contract/index.js';
+import { call as request } from '../api.js';
+import { dateTime } from '../format.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+
+interface Props {
+  /** The agent's outbound call (live, or the last one ended), from `call:outbound`. */
+  outbound: OutboundCallView | null;
+  /** The agent may dial now (available). */
+  canDial: boolean;
+  onDial: (p: { orderId: number; number: string }) => void;
+  onHangup: (callId: string) => void;
+}
+
+/** The callback worklist (GET /api/callbacks) with a dial button per entry, and the live outbound call. */
+export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
+  const { t, lang } = useI18n();
+  const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const load = useCallback(() => {
+    request<{ entries: CallbackEntry[] }>('GET', '/api/callbacks')
+      .then((r) => {
+        setEntries(r.entries);
+        setFailed(false);
+      })
+      .catch(() => setFailed(true));
+  }, []);
+  const ended = outbound?.state === 'ended';
+  // Loaded at first and again after each outbound call (its attempt changes the entry).
+  useEffect(() => load(), [load, ended]);
+  const live = outbound && outbound.state !== 'ended' ? outbound : null;
+
+  return (
+    <section className="card outbound-card" data-testid="outbound">
+      {outbound && (
+        <div className="outbound-live" data-testid="outbound-live" data-state={outbound.state} data-result={outbound.result ?? ''}>
+          <strong>{t('outbound.call')}</strong> {outbound.number} · {t('outbound.order')} {outbound.orderNumber} ·{' '}
+          <span data-testid="outbound-state">
+            {t(`outbound.state.${outbound.state}`)}
+            {ended && outbound.result ? ` (${t(`outbound.result.${outbound.result}`)})` : ''}
+          </span>
+          {live && (
+            <button type="button" className="danger" data-testid="btn-outbound-hangup" onClick={() => onHangup(live.callId)}>
+              {t('outbound.hangup')}
+            </button>
+          )}
+        </div>
+      )}
+      <h2>
+        {t('outbound.title')}{' '}
+        <button type="button" className="link" data-testid="btn-worklist-refresh" onClick={load}>
+          {t('outbound.refresh')}
+        </button>
+      </h2>
+      {failed && <p className="error">{t('outbound.loadFailed')}</p>}
+      {entries && entries.length === 0 && <p className="muted">{t('outbound.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <ul className="worklist">
+          {entries.map((e) => {
+            const last = e.attempts.at(-1);
+            return (
+              <li key={`${e.kind}-${e.orderId}`} data-testid={`worklist-${e.orderId}`}>
+                <span className="kind">{t(`outbound.kind.${e.kind}`)}</span> {e.orderNumber} · {e.callerPhone ?? t('outbound.noPhone')}
+                {e.orderIds.length > 1 && ` · ${e.orderIds.length} ${t('outbound.missedCount')}`}
+                {e.attempts.length > 0 && ` · ${t('outbound.attempts')} ${e.attempts.length}${last ? ` (${t(`outbound.outcome.${last.outcome}`)})` : ''}`}
+                {' · '}
+                {e.next.state === 'due' ? `${t('outbound.next.due')} ${dateTime(e.next.at, lang)}` : t(`outbound.next.${e.next.why}` as MessageKey)}
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid={`btn-dial-${e.orderId}`}
+                  disabled={!canDial || !e.callerPhone || e.next.state === 'done'}
+                  onClick={() => e.callerPhone && onDial({ orderId: e.orderId, number: e.callerPhone })}
+                >
+                  {t('outbound.dial')}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

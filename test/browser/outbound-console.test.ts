@@ -1,0 +1,59 @@
+/**
+ * Outbound calls in the agent console, in Chromium against a real server and Asterisk with sipp
+ * as the citizen's phone (tools/citizen-phone.ts): the callback worklist shows a missed caller,
+ * 拨打 dials the number from the entry, the live state goes to 通话中 with the agent 外呼中, 挂断
+ * ends it (已结束, 已接通) and the agent goes to 话后处理; the attempt then shows in the worklist.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ */
+import path from 'node:path';
+import t from 'tap';
+import { citizenPhone } from '../../tools/citizen-phone.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import { sandbox, server, until } from '../helpers/call-path.js';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
+
+t.test('agent console: dial a missed caller from the worklist, talk, hang up', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const asterisk = await sandbox(t);
+  const citizen = await citizenPhone(asterisk, 3);
+  t.teardown(() => citizen.kill());
+  const app = await server(t, asterisk, { SUNLINE_MEDIA: 'false' });
+  await until('telephony up', () => app.calls.center?.telephonyUp());
+  await app.users.upsert({ username: 'agent-out-web', displayName: '坐席小李', role: 'agent', password: 'agent-out-pw' });
+  const order = new WorkOrdersService(app.db.db).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(app.url);
+  await page.getByTestId('login-form').waitFor();
+  await page.fill('input[name=username]', 'agent-out-web');
+  await page.fill('input[name=password]', 'agent-out-pw');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '签入' }).click();
+  await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
+
+  const entry = page.getByTestId(`worklist-${order.id}`);
+  await entry.waitFor();
+  t.match(await entry.textContent(), /漏接回拨/);
+  t.match(await entry.textContent(), new RegExp(`${order.number}.*13800138000`));
+  await page.getByTestId(`btn-dial-${order.id}`).click();
+  await page.locator('[data-testid=outbound-live][data-state=answered]').waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid=agent-state][data-state=outbound]').waitFor();
+  t.match(await page.getByTestId('agent-state').textContent(), /外呼中/);
+  t.match(await page.getByTestId('outbound-state').textContent(), /通话中/);
+  t.equal(await page.getByTestId('call-controls').count(), 1, 'the in-call controls are shown');
+  t.ok(await page.getByTestId(`btn-dial-${order.id}`).isDisabled(), 'no second dial while on a call');
+  await page.screenshot({ path: path.join(SHOTS, 'outbound-1-talking.png'), fullPage: true });
+
+  await page.getByTestId('btn-outbound-hangup').click();
+  await page.locator('[data-testid=outbound-live][data-state=ended][data-result=answered]').waitFor({ timeout: 10_000 });
+  t.match(await page.getByTestId('outbound-state').textContent(), /已结束.*已接通/);
+  await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor();
+  await until('the attempt in the worklist', async () => /已拨 1 \(已接通\)/.test((await entry.textContent()) ?? ''));
+  t.match(await entry.textContent(), /已联系上/, 'reached: nothing more to try');
+  await page.screenshot({ path: path.join(SHOTS, 'outbound-2-ended.png'), fullPage: true });
+  t.same(errors, [], 'no page errors');
+});
