@@ -9,7 +9,7 @@
  *   of orders dispatched to their unit (lead or co-handling);
  * - anyone else (citizens): never (the routes' role check, 403).
  * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
- * Each byte request (an <audio> element seeks with several) writes one recording_audit row.
+ * Each request that sends bytes (an <audio> element seeks with several) writes one recording_audit row.
  */
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/connection.js';
@@ -113,16 +113,16 @@ export class RecordingPlayback {
     const size = await this.o.storage.size(row.storageKey);
     if (size === null) throw new RecordingError('RECORDING_NOT_FOUND', `the file of recording ${id} is missing`);
     const answer = answerRange(rangeHeader, size);
-    // A refused range is audited too: someone asked for this citizen's voice.
+    // A refused range changes nothing (house rule: bad input → 4xx, no write); no byte was sent.
+    if (answer.kind === 'unsatisfiable') throw new RecordingError('RANGE_NOT_SATISFIABLE', undefined, { details: { size } });
     this.o.repo.audit({
       at: (this.o.now ?? Date.now)(),
       actorId: reader.id,
       action,
       recordingId: id,
       range: rangeHeader ?? null,
-      details: { role: reader.role, status: answer.kind === 'unsatisfiable' ? 416 : answer.kind === 'partial' ? 206 : 200 },
+      details: { role: reader.role, status: answer.kind === 'partial' ? 206 : 200 },
     });
-    if (answer.kind === 'unsatisfiable') throw new RecordingError('RANGE_NOT_SATISFIABLE', undefined, { details: { size } });
     const range = answer.kind === 'partial' ? answer.range : null;
     return { view: this.view(row), size, range, body: this.o.storage.get(row.storageKey, range ?? undefined) };
   }

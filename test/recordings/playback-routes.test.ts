@@ -73,12 +73,15 @@ t.test('ranges: 206 with Content-Range, the whole file, 416 outside it; each req
   t.equal(bad.json().error.code, 'RANGE_NOT_SATISFIABLE');
 
   const me = userId(app, 'ag1');
-  t.same(audit(app, rec.id), [
-    { actor_id: me, action: 'play', range: 'bytes=44-1043' },
-    { actor_id: me, action: 'play', range: null },
-    { actor_id: me, action: 'download', range: null },
-    { actor_id: me, action: 'play', range: `bytes=${rec.audio.length}-` },
-  ]);
+  t.same(
+    audit(app, rec.id),
+    [
+      { actor_id: me, action: 'play', range: 'bytes=44-1043' },
+      { actor_id: me, action: 'play', range: null },
+      { actor_id: me, action: 'download', range: null },
+    ],
+    'each request that sent bytes, once; the refused range changed nothing',
+  );
 });
 
 t.test('the list of a call or an order, with hold marks, filtered by scope', async (t) => {
