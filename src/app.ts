@@ -52,6 +52,7 @@ import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
+import { AssessmentService } from './reports/assessment.js';
 import { Metrics } from './reports/metrics.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
@@ -240,7 +241,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       org: () => config.current().org,
       hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
     });
-    await http.register(reportsRoutes, { reports });
+    const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment });
+    await http.register(reportsRoutes, { reports, assessment });
     // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
     const kb = new KbService({
       db: db.db,

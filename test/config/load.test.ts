@@ -251,7 +251,9 @@ t.test('problem paths use the directory as given', async (t) => {
       ['sla', `${dir}/sla.yaml`],
       ['calendar', `${dir}/calendar.yaml`],
       ['org', `${dir}/org.yaml`],
+      ['kb', `${dir}/kb.yaml`],
       ['recording', `${dir}/recording.yaml`],
+      ['assessment', `${dir}/assessment.yaml`],
     ],
   );
 });

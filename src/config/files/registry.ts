@@ -12,6 +12,7 @@ import { IvrSchema, checkIvr, type IvrConfig } from './schemas/ivr.js';
 import { NumbersSchema, checkNumbers, type NumbersConfig } from './schemas/numbers.js';
 import { OrgSchema, checkOrg, rawUnitIds, type OrgConfig } from './schemas/org.js';
 import { RecordingConfigSchema, type RecordingConfig } from './schemas/recording.js';
+import { AssessmentConfigSchema, checkAssessment, type AssessmentConfig } from './schemas/assessment.js';
 // The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
 import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
@@ -26,6 +27,7 @@ export interface SunlineConfig {
   readonly org: OrgConfig;
   readonly kb: KbConfig;
   readonly recording: RecordingConfig;
+  readonly assessment: AssessmentConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -95,6 +97,13 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     required: false,
     schema: RecordingConfigSchema,
     summary: (c) => (c.enabled ? `recording on, kept ${c.retentionDays} days` : 'recording off'),
+  },
+  assessment: {
+    file: 'assessment.yaml',
+    required: false,
+    schema: AssessmentConfigSchema,
+    check: checkAssessment,
+    summary: (c) => `weights ${Object.values(c.weights).join('/')}, 约谈 bottom ${c.interview.bottom}`,
   },
 };
 

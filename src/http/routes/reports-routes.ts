@@ -13,11 +13,14 @@ import { callFigures, orderFigures } from '../../reports/kpi-figures.js';
 import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
 import { ReportError } from '../../reports/errors.js';
+import { ASSESSMENT_FIGURES } from '../../config/files/schemas/assessment.js';
+import type { AssessmentService } from '../../reports/assessment.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 export interface ReportsRoutesOptions {
   readonly reports: ReportsService;
+  readonly assessment: AssessmentService;
   readonly now?: () => number;
 }
 
@@ -82,5 +85,51 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
       preHandler: readers,
     },
     async (req) => opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel),
+  );
+
+  const ScorecardView = z.object({
+    unitId: z.string(),
+    label: LabelView,
+    received: z.number(),
+    signed: z.number(),
+    signedOnTime: z.number(),
+    replied: z.number(),
+    repliedOnTime: z.number(),
+    returned: z.number(),
+    extended: z.number(),
+    evaluated: z.number(),
+    satisfied: z.number(),
+    supervised: z.number(),
+    figures: numbers(ASSESSMENT_FIGURES, z.number().nullable()),
+    score: z.number().nullable(),
+    rank: z.number().nullable(),
+    interview: z.boolean(),
+  });
+  app.get(
+    '/api/reports/assessment',
+    {
+      schema: {
+        tags,
+        description:
+          'The monthly unit assessment (承办单位考核): a scorecard per handling unit, its score weighted by config/assessment.yaml, the city-wide rank and the 约谈 flag. Default month: the previous one. A unit handler reads its own unit only; a county dispatcher its subtree’s units.',
+        querystring: z.object({
+          month: z
+            .string()
+            .regex(/^\d{4}-\d{2}$/, 'a month, YYYY-MM')
+            .optional(),
+        }),
+        response: {
+          200: z.object({
+            month: z.string(),
+            period: PeriodView,
+            weights: numbers(ASSESSMENT_FIGURES, z.number()),
+            ranked: z.number(),
+            rows: z.array(ScorecardView),
+          }),
+        },
+      },
+      preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
+    },
+    async (req) => opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth()),
   );
 };

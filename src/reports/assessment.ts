@@ -1,0 +1,165 @@
+/**
+ * The monthly unit assessment (承办单位考核, docs/kpis.md "Unit assessment"): a scorecard per
+ * handling unit from the month's order figures, a score weighted by config/assessment.yaml, a
+ * ranking of the units sent at least `minOrders` orders, and the bottom of it flagged for an
+ * interview (约谈). The ranking is city-wide; a reader sees the rows of its scope with their
+ * city-wide rank: a county dispatcher its subtree's units, a unit handler its own unit only.
+ */
+import type { Db } from '../db/connection.js';
+import type { OrgConfig } from '../config/files/schemas/org.js';
+import { ASSESSMENT_FIGURES, type AssessmentConfig, type AssessmentFigure } from '../config/files/schemas/assessment.js';
+import { findUnit } from '../workorders/dispatch/index.js';
+import { orderCounts, ZERO_ORDERS, type OrderCounts } from './order-kpis.js';
+import { orderFigures } from './kpi-figures.js';
+import { dateOf, periodOf, isPeriod, type Period } from './period.js';
+import { reportScope, type Label, type ReportUser } from './reports-service.js';
+import { ReportError } from './errors.js';
+
+export interface ScorecardRow {
+  readonly unitId: string;
+  readonly label: Label | null;
+  /** Orders dispatched to the unit as lead (收到工单). */
+  readonly received: number;
+  readonly signed: number;
+  readonly signedOnTime: number;
+  readonly replied: number;
+  readonly repliedOnTime: number;
+  readonly returned: number;
+  readonly extended: number;
+  readonly evaluated: number;
+  readonly satisfied: number;
+  readonly supervised: number;
+  /** The figures scored, each a fraction (null: no data); returns/extensions/supervision as 1 − their rate. */
+  readonly figures: Record<AssessmentFigure, number | null>;
+  /** 0–100, null when the unit has no figure at all. */
+  readonly score: number | null;
+  /** 1 = best; null: not ranked (fewer than minOrders orders, or no score). */
+  readonly rank: number | null;
+  /** 约谈: at the bottom of the ranking or below the score threshold. */
+  readonly interview: boolean;
+}
+
+export interface Assessment {
+  readonly month: string;
+  readonly period: Period;
+  readonly weights: AssessmentConfig['weights'];
+  /** How many units were ranked (city-wide). */
+  readonly ranked: number;
+  readonly rows: ScorecardRow[];
+}
+
+const MONTH_RE = /^(\d{4})-(\d{2})$/;
+
+/** The figures a unit is scored on, from its month's counts. */
+export function scoredFigures(c: OrderCounts): Record<AssessmentFigure, number | null> {
+  const f = orderFigures(c);
+  const inverse = (r: number | null) => (r === null ? null : Math.max(0, 1 - r));
+  return {
+    signOnTime: f.signOnTimeRate,
+    handleOnTime: f.handleOnTimeRate,
+    satisfaction: f.satisfaction,
+    returns: inverse(f.returnRate),
+    extensions: inverse(f.extensionRate),
+    supervision: inverse(f.supervisionRate),
+  };
+}
+
+/** 100 × Σ weight·figure ÷ Σ weight over the figures with data; null when none has data or the weights of those are 0. */
+export function weightedScore(figures: Record<AssessmentFigure, number | null>, weights: AssessmentConfig['weights']): number | null {
+  let points = 0;
+  let total = 0;
+  for (const k of ASSESSMENT_FIGURES) {
+    const v = figures[k];
+    if (v === null) continue;
+    points += weights[k] * v;
+    total += weights[k];
+  }
+  return total > 0 ? Math.round((1000 * points) / total) / 10 : null;
+}
+
+export interface AssessmentOptions {
+  readonly db: Db;
+  readonly org: () => OrgConfig;
+  readonly config: () => AssessmentConfig;
+  readonly now?: () => number;
+}
+
+export class AssessmentService {
+  private readonly now: () => number;
+  constructor(private readonly o: AssessmentOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /** The scorecards of `month` (YYYY-MM, Beijing calendar) that `user` may read. */
+  scorecards(user: ReportUser, month: string): Assessment {
+    const org = this.o.org();
+    const visible = this.visibleUnits(user, org);
+    const m = MONTH_RE.exec(month);
+    const period = m ? periodOf('month', `${month}-01`) : undefined;
+    if (!period || !isPeriod(period)) throw new ReportError('PERIOD_INVALID', `${month} is not a month (YYYY-MM)`);
+    const cfg = this.o.config();
+    const byUnit = orderCounts(this.o.db, period.start, period.end, 'unit', this.now());
+    const rows = [...byUnit].filter((e): e is [string, OrderCounts] => e[0] !== null && e[0] !== '').map(([unitId, c]) => this.row(unitId, c, cfg, org));
+    // A unit handler's own unit has a scorecard even in a month without orders.
+    if (user.role === 'unit_handler' && user.unitId && !rows.some((r) => r.unitId === user.unitId)) rows.push(this.row(user.unitId, ZERO_ORDERS, cfg, org));
+    const ranked = rank(rows, cfg);
+    return {
+      month,
+      period,
+      weights: cfg.weights,
+      ranked: ranked.filter((r) => r.rank !== null).length,
+      rows: ranked.filter((r) => visible === 'all' || visible.includes(r.unitId)),
+    };
+  }
+
+  /** The month before `now`'s (the default of the monthly export). */
+  lastMonth(): string {
+    return dateOf(Date.parse(`${dateOf(this.now()).slice(0, 7)}-01T00:00:00+08:00`) - 1).slice(0, 7);
+  }
+
+  private visibleUnits(user: ReportUser, org: OrgConfig): 'all' | readonly string[] {
+    if (user.role === 'unit_handler') {
+      if (!user.unitId) throw new ReportError('FORBIDDEN_REPORT', 'a unit handler without a unit has no scorecard');
+      return [user.unitId];
+    }
+    const scope = reportScope(user, org);
+    return scope.kind === 'all' ? 'all' : scope.unitIds;
+  }
+
+  private row(unitId: string, c: OrderCounts, cfg: AssessmentConfig, org: OrgConfig): ScorecardRow {
+    const figures = scoredFigures(c);
+    const name = findUnit(org, unitId)?.name;
+    return {
+      unitId,
+      label: name === undefined ? null : { zh: name, en: name },
+      received: c.dispatched,
+      signed: c.signed,
+      signedOnTime: c.signed - c.signedLate,
+      replied: c.replied,
+      repliedOnTime: c.replied - c.repliedLate,
+      returned: c.returned,
+      extended: c.extended,
+      evaluated: c.surveyEvaluated + c.callbackEvaluated + c.thirdPartyEvaluated,
+      satisfied: c.surveySatisfied + c.callbackSatisfied + c.thirdPartySatisfied,
+      supervised: c.supervised,
+      figures,
+      score: weightedScore(figures, cfg.weights),
+      rank: null,
+      interview: false,
+    };
+  }
+}
+
+/** Ranks the units with a score and at least minOrders orders (best first; ties share a rank) and flags 约谈. */
+export function rank(rows: readonly ScorecardRow[], cfg: AssessmentConfig): ScorecardRow[] {
+  const rankable = rows.filter((r) => r.score !== null && r.received >= cfg.minOrders).sort((a, b) => b.score! - a.score! || a.unitId.localeCompare(b.unitId));
+  const ranks = new Map<string, number>();
+  rankable.forEach((r, i) => ranks.set(r.unitId, i > 0 && rankable[i - 1]!.score === r.score ? ranks.get(rankable[i - 1]!.unitId)! : i + 1));
+  const n = rankable.length;
+  const out = rows.map((r) => {
+    const rk = ranks.get(r.unitId) ?? null;
+    const interview = rk !== null && (rk > n - cfg.interview.bottom || r.score! < cfg.interview.belowScore);
+    return { ...r, rank: rk, interview };
+  });
+  return out.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || b.received - a.received || a.unitId.localeCompare(b.unitId));
+}
