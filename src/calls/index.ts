@@ -21,6 +21,7 @@ import { CallsRepository } from './calls-repository.js';
 import { consoleCommands } from './console-commands.js';
 import { offlineConsole } from './offline-console.js';
 import { OutboundRecords } from './outbound-records.js';
+import { CallbackSatisfaction } from './callback-satisfied.js';
 
 export { CallCenter } from './call-center.js';
 export { CallError } from './errors.js';
@@ -72,6 +73,8 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
     stasisWatchdogMs: env.stasisWatchdogMs,
     outbound: { records: new OutboundRecords(deps.db, deps.orders), settings: env.outbound },
   });
+  // A caller answered by an agent needs no callback any more (callback-satisfied.ts).
+  const stopCallbackCheck = new CallbackSatisfaction({ db: deps.db, orders: deps.orders, actor: center.ctx.systemActor, log }).attach(events);
   return {
     commands: consoleCommands(center),
     center,
@@ -79,8 +82,11 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     async close() {
+      stopCallbackCheck();
       await center.close();
       agents.close();
     },
   };
 }
+export { simulateRoute, instantIn, type RouteAnswer, type RouteQuestion, type SimAgent } from './route-simulator.js';
+export { routeFacts, simulateWithFacts } from './route-facts.js';

@@ -4,7 +4,8 @@
  * phone sees caller ID 12345, `call:outbound` reports each step. Answered: the citizen's channel
  * sits in its outbound bridge, the agent is paused in the queue as 外呼 and is not offered a
  * citizen calling in meanwhile, nor during the wrap-up; the agent hangs up; after the wrap-up
- * the waiting caller is offered to that agent. Busy and no answer (our ring limit) end with
+ * the waiting caller is offered to that agent, and answering it ends that caller's
+ * callback duty (its earlier missed call merges into the new call's order). Busy and no answer (our ring limit) end with
  * their result and free the agent at once. Each call is a `calls` row with direction out,
  * linked to the order, with its events.
  */
@@ -31,6 +32,8 @@ t.test('outbound calls through a real Asterisk', async (t) => {
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
   const orders = new WorkOrdersService(app.db.db);
   const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  // The citizen who will call in during the outbound call missed a call earlier.
+  const earlier = orders.createMissedCall({ channel: '12345', callerPhone: '13900005555' });
   const sql = app.db.sqlite;
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome from calls where id = ?').get(callId);
   const types = (callId: string) =>
@@ -83,8 +86,15 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     await command(agent.socket, 'agent:wrapup_done');
     t.ok(await offered, 'after the wrap-up the waiting caller is offered to the agent');
     t.notMatch(await memberLine(), /paused/, 'unpaused');
-    await command(agent.socket, 'call:reject', { callId: (await offered).callId });
+    // That caller had missed a call before: answering it ends the callback duty (merged into this call's order).
+    const pop = await offered;
+    await command(agent.socket, 'call:answer', { callId: pop.callId });
+    await until('the missed call merged', () => orders.get(earlier.id).status === 'merged');
+    t.match(orders.get(earlier.id), { mergedIntoId: pop.draftOrder.id, callbackDue: false });
+    await command(agent.socket, 'call:hangup', { callId: pop.callId });
     caller.kill();
+    await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
+    await command(agent.socket, 'agent:wrapup_done');
     await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
   });
 

@@ -1,0 +1,63 @@
+/**
+ * A citizen who calls in again before being called back needs no callback (issue 12 item 2):
+ * when an agent answers a call, the caller's open missed-call orders (same number, callback duty)
+ * are merged into the call's order — the conversation now carries their demand, their duty ends
+ * (lifecycle `merge_into`, acting as the platform) and the worklist drops the entry. A caller who
+ * only abandons again keeps the duty: nothing happens before an agent answers.
+ */
+import { and, eq, lt, ne } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import { workOrders } from '../db/schema.js';
+import type { DomainEvents } from '../events/domain-events.js';
+import type { Actor } from '../workorders/lifecycle/index.js';
+import type { WorkOrdersService } from '../workorders/index.js';
+
+export class CallbackSatisfaction {
+  constructor(private readonly o: { db: Db; orders: WorkOrdersService; actor: Actor; log: Logger }) {}
+
+  /** Listens for answered calls; returns the unsubscribe function. */
+  attach(events: DomainEvents): () => void {
+    const on = (u: { callId: string; state: string }) => {
+      if (u.state !== 'answered') return;
+      try {
+        this.answered(u.callId);
+      } catch (err) {
+        this.o.log.warn({ err, callId: u.callId }, 'callback duty not closed by the answered call');
+      }
+    };
+    events.on('call.updated', on);
+    return () => void events.off('call.updated', on);
+  }
+
+  /** The call `callId` was answered: its caller's earlier missed calls merge into its order. Returns their ids. */
+  answered(callId: string): number[] {
+    const { db, orders } = this.o;
+    const order = db
+      .select({ id: workOrders.id, phone: workOrders.callerPhone, createdAt: workOrders.createdAt })
+      .from(workOrders)
+      .where(eq(workOrders.callId, callId))
+      .get();
+    if (!order?.phone) return [];
+    const missed = db
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .where(
+        and(
+          eq(workOrders.callerPhone, order.phone),
+          eq(workOrders.status, 'missed_call'),
+          eq(workOrders.callbackDue, true),
+          ne(workOrders.id, order.id),
+          lt(workOrders.createdAt, order.createdAt + 1),
+        ),
+      )
+      .all()
+      .map((r) => r.id);
+    if (missed.length === 0) return [];
+    orders.transaction((tx) => {
+      for (const id of missed) orders.applyWithin(tx, id, { type: 'merge_into', targetOrderId: order.id }, this.o.actor);
+    });
+    this.o.log.info({ callId, orderId: order.id, merged: missed }, 'callback duty met by the caller calling in');
+    return missed;
+  }
+}

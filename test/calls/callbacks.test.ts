@@ -1,0 +1,128 @@
+/**
+ * The callback worklist (issue 12 item 2): the retry policy (pure, fake time and a fake line
+ * schedule), and GET /api/callbacks through the real app and database: a caller's repeated
+ * abandons merge into one entry, orders waiting for evaluation by callback are listed, outbound
+ * calls count as attempts (reached / busy / no answer / wrong number), due entries come first,
+ * agents and shift leads only.
+ */
+import t from 'tap';
+import pino from 'pino';
+import { attemptOutcome, nextTry, type Attempt } from '../../src/calls/callback-policy.js';
+import { OutboundRecords } from '../../src/calls/outbound-records.js';
+import { CallbackSatisfaction } from '../../src/calls/callback-satisfied.js';
+import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { DomainEvents } from '../../src/events/domain-events.js';
+import type { CallbackEntry } from '../../src/calls/callbacks.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import { loginCookies, testApp } from '../helpers/app.js';
+
+const MIN = 60_000;
+const policy = { attempts: 3, spacingMs: 30 * MIN };
+const always = () => true;
+
+t.test('the retry policy: first try when due, then spaced, at most N, not after reached or a wrong number', async (t) => {
+  t.same(nextTry(policy, 1000, [], always), { state: 'due', at: 1000 });
+  const busy: Attempt = { at: 5000, outcome: 'busy' };
+  t.same(nextTry(policy, 1000, [busy], always), { state: 'due', at: 5000 + 30 * MIN }, 'spacing after the last attempt');
+  t.same(nextTry(policy, 10 * 60 * MIN, [busy], always), { state: 'due', at: 10 * 60 * MIN }, 'never before the duty is due');
+  const three: Attempt[] = [busy, { at: 6000, outcome: 'no_answer' }, { at: 7000, outcome: 'failed' }];
+  t.same(nextTry(policy, 1000, three, always), { state: 'done', why: 'attempts_used' });
+  t.same(nextTry(policy, 1000, [busy, { at: 6000, outcome: 'reached' }], always), { state: 'done', why: 'reached' });
+  t.same(nextTry(policy, 1000, [{ at: 6000, outcome: 'wrong_number' }], always), { state: 'done', why: 'wrong_number' });
+  // The line opens at 08:00 (epoch hours here): a try due at 02:00 moves there.
+  const H = 60 * MIN;
+  const open = (at: number) => at % (24 * H) >= 8 * H && at % (24 * H) < 20 * H;
+  t.same(nextTry(policy, 2 * H, [], open), { state: 'due', at: 8 * H });
+  t.same(nextTry(policy, 0, [{ at: 19 * H + 50 * MIN, outcome: 'busy' }], open), { state: 'due', at: 24 * H + 8 * H }, 'spacing past closing: next morning');
+  t.same(
+    nextTry(policy, 2 * H, [], () => false),
+    { state: 'due', at: 2 * H },
+    'a line never open leaves the time',
+  );
+});
+
+t.test('what an outbound call counts as', async (t) => {
+  t.equal(attemptOutcome('answered', 16), 'reached');
+  t.equal(attemptOutcome('busy', 17), 'busy');
+  t.equal(attemptOutcome('no_answer', null), 'no_answer');
+  t.equal(attemptOutcome('failed', 1), 'wrong_number');
+  t.equal(attemptOutcome('failed', 28), 'wrong_number');
+  t.equal(attemptOutcome('failed', 34), 'failed');
+  t.equal(attemptOutcome('cancelled', 16), null, 'cancelled by the agent: no try');
+});
+
+t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due first; agents and leads only', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const records = new OutboundRecords(app.db.db, orders);
+  const agent = await app.users.upsert({ username: 'cb-agent', displayName: 'cb', role: 'agent', password: 'pw-123456' });
+  const sql = app.db.sqlite;
+  const setTimes = (id: number, createdAt: number, updatedAt = createdAt) =>
+    sql.prepare('update work_orders set created_at = ?, updated_at = ? where id = ?').run(createdAt, updatedAt, id);
+  // Caller A abandoned twice, caller B once; one order waits for evaluation by callback.
+  const a1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
+  const b1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000002' });
+  const a2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
+  const ev = orders.createDraft({ channel: '12345', callerPhone: '13800000003' });
+  setTimes(a1.id, 1000);
+  setTimes(b1.id, 2000);
+  setTimes(a2.id, 3000);
+  sql.prepare("update work_orders set status = 'reviewed', updated_at = 1500 where id = ?").run(ev.id);
+  const attempt = (callId: string, orderId: number, at: number, result: 'answered' | 'busy' | 'no_answer' | 'failed', cause: number) => {
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at });
+    records.ended(callId, at + 1000, { result, reason: null, cause });
+  };
+  attempt('x1', a2.id, 4000, 'busy', 17); // caller A: one busy try (made for the newer order: it counts for the entry)
+  attempt('x2', b1.id, 4500, 'answered', 16); // caller B: reached
+
+  const cookies = await loginCookies(app, 'cb-lead', 'shift_lead');
+  const res = await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies });
+  t.equal(res.statusCode, 200);
+  const entries = (res.json() as { entries: CallbackEntry[] }).entries;
+  t.same(
+    entries.map((e) => [e.kind, e.orderId, e.orderIds, e.next]),
+    [
+      ['evaluation', ev.id, [ev.id], { state: 'due', at: 1500 }],
+      ['missed', a1.id, [a1.id, a2.id], { state: 'due', at: 4000 + 30 * MIN }],
+      ['missed', b1.id, [b1.id], { state: 'done', why: 'reached' }],
+    ],
+  );
+  t.match(entries[1], { callerPhone: '13800000001', orderNumber: a1.number, dueAt: 1000, attempts: [{ at: 4000, outcome: 'busy' }] });
+
+  // Reading it changes nothing; other roles are refused.
+  for (const role of ['dispatcher', 'unit_handler', 'admin'] as const) {
+    const c = await loginCookies(app, `cb-${role}`, role, role === 'unit_handler' ? { unitId: 'city-amr' } : {});
+    t.equal((await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies: c })).statusCode, 403, role);
+  }
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/callbacks' })).statusCode, 401);
+});
+
+t.test('a caller answered on a new call needs no callback: the missed calls merge into that call, others stay', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const repo = new CallsRepository(app.db.db, orders);
+  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }) });
+  const events = new DomainEvents();
+  const stop = sat.attach(events);
+  t.teardown(stop);
+  const mine1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
+  const mine2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
+  const other = orders.createMissedCall({ channel: '12345', callerPhone: '13800000010' });
+  const call = repo.createInbound({
+    callId: 'in-1',
+    channelId: 'ch-in-1',
+    callerPhone: '13800000009',
+    callerName: null,
+    dialled: '12345',
+    hotline: '12345',
+    at: Date.now(),
+    state: 'entered',
+  });
+  events.emit('call.updated', { callId: 'in-1', state: 'offered', agentId: 1, at: 1 });
+  t.equal(orders.get(mine1.id).status, 'missed_call', 'an offer alone changes nothing (the caller may abandon again)');
+  events.emit('call.updated', { callId: 'in-1', state: 'answered', agentId: 1, at: 2 });
+  for (const id of [mine1.id, mine2.id]) t.match(orders.get(id), { status: 'merged', mergedIntoId: call.orderId, callbackDue: false });
+  t.match(orders.get(other.id), { status: 'missed_call', callbackDue: true }, "another caller's duty stays");
+  t.same(sat.answered('in-1'), [], 'once');
+});
