@@ -23,6 +23,7 @@ import { AriClient } from './telephony/ari/index.js';
 import { AmiGateway } from './telephony/ami/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
+import { callbacksRoutes } from './http/routes/callbacks-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
@@ -211,6 +212,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
+    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { db: db.db });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).

@@ -58,6 +58,9 @@ const EnvSchema = z.object({
     .regex(/^\+?[0-9]{3,20}$/, 'must be a phone number (digits, optionally after a +)')
     .default('12345'),
   SUNLINE_OUTBOUND_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(40),
+  // The callback worklist's retry policy (src/calls/callback-policy.ts): attempts per duty and the least time between two.
+  SUNLINE_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  SUNLINE_CALLBACK_SPACING_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
@@ -178,6 +181,8 @@ export interface Env {
   readonly stasisWatchdogMs: number;
   /** Outbound calls (calls/outbound.ts): dial string template with `{number}`, caller ID, ring limit. */
   readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number };
+  /** The callback worklist's retry policy (calls/callback-policy.ts). */
+  readonly callback: { readonly attempts: number; readonly spacingMs: number };
   /** Files units attach to work orders: where they are stored and how big one may be. */
   readonly attachments: { readonly dir: string; readonly maxBytes: number };
   /** Call recordings: `spoolDir` is Asterisk's monitor folder (MixMonitor's files) on our side, `dir` Sunline's storage. */
@@ -260,6 +265,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,
     outbound: { endpoint: e.SUNLINE_OUTBOUND_ENDPOINT, callerId: e.SUNLINE_OUTBOUND_CALLER_ID, ringMs: e.SUNLINE_OUTBOUND_RING_SECONDS * 1000 },
+    callback: { attempts: e.SUNLINE_CALLBACK_ATTEMPTS, spacingMs: e.SUNLINE_CALLBACK_SPACING_MINUTES * 60_000 },
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),
       maxBytes: Math.floor(e.SUNLINE_ATTACHMENT_MAX_MB * 1024 * 1024),

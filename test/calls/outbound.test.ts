@@ -261,7 +261,7 @@ t.test('after our restart, outbound calls of the previous process are ended and 
   t.match(r.sql.prepare("select data from call_events where call_id = 'old-2' and type = 'hung_up'").get(), { data: /server_restart/ });
   t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-2' });
   await r.center.reconcile();
-  t.equal(r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get().n, 2, 'once, however often it runs');
+  t.equal((r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get() as { n: number }).n, 2, 'once, however often it runs');
 });
 
 t.test('an outbound call cannot be transferred; the refusal changes nothing', async (t) => {
