@@ -10,6 +10,7 @@ import { toView } from '../queries.js';
 import type { WorkOrderRow } from '../repository.js';
 import { canSee, findInScope } from '../scope.js';
 import { deskView, type DeskOrderView, type DeskReader } from './search.js';
+import { rowid } from './text-window.js';
 
 /**
  * The window, in calendar days either side of the order's creation. The longest default time
@@ -103,8 +104,9 @@ function textMatches(db: Db, match: string, createdAt: number, selfId: number): 
                (select id from ${workOrders} where ${workOrders.createdAt} <= ${to} order by ${workOrders.createdAt} desc, ${workOrders.id} desc limit 1) as hi`,
   );
   if (!ids || ids.lo === null || ids.hi === null) return [];
+  // The bounds as integer literals (text-window.ts rowid): bound as REAL, FTS5 would walk every match.
   const hits = db.all<{ id: number }>(
-    sql`select rowid as id from work_orders_fts where work_orders_fts match ${match} and rowid between ${ids.lo} and ${ids.hi} and rowid <> ${selfId} order by rowid desc limit ${MAX_SIMILAR * 2}`,
+    sql`select rowid as id from work_orders_fts where work_orders_fts match ${match} and rowid between ${rowid(ids.lo)} and ${rowid(ids.hi)} and rowid <> ${selfId} order by rowid desc limit ${MAX_SIMILAR * 2}`,
   );
   if (hits.length === 0) return [];
   const rows = db

@@ -38,6 +38,13 @@ export interface WindowPage {
   readonly partial: boolean;
 }
 
+/**
+ * A rowid bound written as an integer literal: better-sqlite3 binds a JS number as a REAL, and
+ * FTS5 then does not restrict its walk to the range but reads every match and filters (13 ms
+ * instead of 0.6 ms for 5000 of 66,000 matches at 1M orders). The values are our own integers.
+ */
+export const rowid = (n: number): SQL => sql.raw(String(Math.max(0, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)))));
+
 /** Whether a search takes this path: a text search of 3+ character terms, newest first. */
 export function usesTextWindow(filter: OrderFilter): boolean {
   if (filter.sort === 'deadlineAt') return false;
@@ -92,13 +99,16 @@ export function textWindowPage(
   const top = Math.min(before ?? Number.MAX_SAFE_INTEGER, hi === null ? Number.MAX_SAFE_INTEGER : hi + 1);
   const bottom = lo ?? 0;
   if (top <= bottom) return empty;
-  const inFts = sql`${workOrdersFts} match ${match} and ${workOrdersFts.rowid} < ${top} and ${workOrdersFts.rowid} >= ${bottom}`;
+  const inFts = sql`${workOrdersFts} match ${match} and ${workOrdersFts.rowid} < ${rowid(top)} and ${workOrdersFts.rowid} >= ${rowid(bottom)}`;
   // The window's last (oldest) match: a walk of the FTS index alone.
   const edge = db.get<{ id: number }>(
-    sql`select ${workOrdersFts.rowid} as id from ${workOrdersFts} where ${inFts} order by ${workOrdersFts.rowid} desc limit 1 offset ${window - 1}`,
+    sql`select ${workOrdersFts.rowid} as id from ${workOrdersFts} where ${inFts} order by ${workOrdersFts.rowid} desc limit 1 offset ${rowid(window - 1)}`,
   );
   const bounded = edge !== undefined && edge.id > bottom;
-  const inWindow = edge ? sql`${inFts} and ${workOrdersFts.rowid} >= ${edge.id}` : inFts;
+  // One lower bound: FTS5 restricts its walk by one rowid range, given twice it filters by the other.
+  const inWindow = edge
+    ? sql`${workOrdersFts} match ${match} and ${workOrdersFts.rowid} < ${rowid(top)} and ${workOrdersFts.rowid} >= ${rowid(Math.max(bottom, edge.id))}`
+    : inFts;
   const scopeSql = scopeCondition(scope, db, { textSearch: true, orderId: workOrdersFts.rowid });
   // The other filters on the facets index (unary + keeps SQLite from probing it once per status).
   const facets =
