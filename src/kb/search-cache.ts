@@ -51,7 +51,10 @@ export class KbSearchCache {
         else this.engine.remove(id);
       }
     }
-    if (rev.answers !== this.seen.answers) this.countAnswers(this.seen.answers);
+    if (rev.answers !== this.seen.answers) {
+      this.countAnswers(this.seen.answers);
+      this.engine.usageChanged();
+    }
     this.seen = rev;
     return { engine: this.engine, tokenizer: this.tokenizer };
   }

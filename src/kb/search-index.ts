@@ -51,6 +51,8 @@ export interface KbSearchEngine {
   /** Add or replace an article's published version. */
   put(doc: KbSearchDoc): void;
   remove(articleId: number): void;
+  /** Agents answered with articles since the last search: cached suggestions are out of date. */
+  usageChanged(): void;
   /** Results, best first; `tokens` is what the query was read as (for highlighting). */
   search(query: KbSearchQuery, usage: UsageOf): { hits: KbSearchHit[]; tokens: string[] };
   readonly size: number;
@@ -61,6 +63,19 @@ const K1 = 1.2;
 const B = 0.75;
 /** Results whose scores are within 5 % of the best's share a band; usage orders a band. */
 const BANDS = 20;
+/** How long a screen-pop's suggestions are reused (their ranking by use may lag this much). */
+const SUGGESTION_TTL_MS = 30_000;
+
+interface Kept {
+  readonly doc: KbSearchDoc;
+  readonly band: number;
+  readonly uses: number;
+  readonly score: number;
+}
+
+/** Ranking: relevance band, then use on the hotline, then the exact score, then the older article. */
+const better = (a: Kept, b: Kept): boolean =>
+  a.band !== b.band ? a.band > b.band : a.uses !== b.uses ? a.uses > b.uses : a.score !== b.score ? a.score > b.score : a.doc.articleId < b.doc.articleId;
 
 /** One posting list: the slots of the documents that have the word, and how often (weighted). */
 interface Postings {
@@ -84,8 +99,16 @@ export class MemoryKbSearch implements KbSearchEngine {
   private totalLength = 0;
   private dead = 0;
   private scores = new Float64Array(0);
+  /** Slots by hotline, and those for every hotline: a screen-pop's suggestions walk only these. */
+  private byHotline = new Map<string, number[]>();
+  private everyHotline: number[] = [];
+  /** Suggestions (no words) by their query, for `SUGGESTION_TTL_MS`: usage may lag that long. */
+  private readonly suggestions = new Map<string, { at: number; hits: KbSearchHit[] }>();
 
-  constructor(private readonly tokenizer: KbTokenizer) {}
+  constructor(
+    private readonly tokenizer: KbTokenizer,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     return this.slotOf.size;
@@ -93,6 +116,7 @@ export class MemoryKbSearch implements KbSearchEngine {
 
   put(doc: KbSearchDoc): void {
     this.remove(doc.articleId);
+    this.suggestions.clear();
     const terms = new Map<string, number>();
     const add = (text: string, weight: number) => {
       for (const t of this.tokenizer.tokens(text)) terms.set(t, (terms.get(t) ?? 0) + weight);
@@ -103,9 +127,14 @@ export class MemoryKbSearch implements KbSearchEngine {
     this.place(doc, [...terms.keys()], [...terms.values()]);
   }
 
+  usageChanged(): void {
+    this.suggestions.clear();
+  }
+
   remove(articleId: number): void {
     const slot = this.slotOf.get(articleId);
     if (slot === undefined) return;
+    this.suggestions.clear();
     this.slotOf.delete(articleId);
     this.docs[slot] = undefined;
     this.words[slot] = undefined;
@@ -119,10 +148,20 @@ export class MemoryKbSearch implements KbSearchEngine {
     const candidates: number[] = [];
     const scores = this.scoreBuffer();
     if (tokens.length === 0) {
-      // No words (a screen-pop's suggestions): everything the filters let through, by usage.
-      this.docs.forEach((doc, slot) => {
+      // No words (a screen-pop's suggestions): what the filters let through, by usage; the
+      // hotline's own slots only, and the same answer again for a while.
+      const key = JSON.stringify(query);
+      const cached = this.suggestions.get(key);
+      if (cached && this.now() - cached.at < SUGGESTION_TTL_MS) return { hits: cached.hits, tokens };
+      const pool = query.hotline === undefined ? this.docs.keys() : [...(this.byHotline.get(query.hotline) ?? []), ...this.everyHotline];
+      for (const slot of pool) {
+        const doc = this.docs[slot];
         if (doc && matchesFilters(doc, query)) candidates.push(slot);
-      });
+      }
+      const hits = this.best(candidates, scores, query, usage);
+      if (this.suggestions.size > 1000) this.suggestions.clear();
+      this.suggestions.set(key, { at: this.now(), hits });
+      return { hits, tokens };
     } else {
       const n = this.slotOf.size;
       const avg = n === 0 ? 1 : this.totalLength / n;
@@ -145,21 +184,32 @@ export class MemoryKbSearch implements KbSearchEngine {
         else scores[slot] = 0;
       }
     }
-    // Best first by score; only the bands down to the limit-th result need their usage read.
-    candidates.sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const top = candidates.length > 0 ? scores[candidates[0]!]! : 0;
-    const band = (slot: number) => (top > 0 ? Math.round((scores[slot]! / top) * BANDS) : 0);
-    const floor = candidates.length > query.limit ? band(candidates[query.limit - 1]!) : -1;
-    const kept: Array<{ slot: number; band: number; uses: number; score: number }> = [];
+    return { hits: this.best(candidates, scores, query, usage), tokens };
+  }
+
+  /** The best `query.limit` candidates; clears their scores for the next search. */
+  private best(candidates: number[], scores: Float64Array, query: KbSearchQuery, usage: UsageOf): KbSearchHit[] {
+    // The best `limit` by (band, usage, score, id), kept in a short sorted list: no sort of every
+    // candidate (a common word has tens of thousands), and usage is read only for candidates whose
+    // band can still make the list.
+    let top = 0;
+    for (const slot of candidates) if (scores[slot]! > top) top = scores[slot]!;
+    const kept: Kept[] = [];
     for (const slot of candidates) {
-      const b = band(slot);
-      if (b < floor) break;
+      const band = top > 0 ? Math.round((scores[slot]! / top) * BANDS) : 0;
+      if (kept.length === query.limit && band < kept[kept.length - 1]!.band) continue;
       const doc = this.docs[slot]!;
-      kept.push({ slot, band: b, uses: usage(doc.articleId, query.hotline), score: scores[slot]! });
+      const entry = { doc, band, uses: usage(doc.articleId, query.hotline), score: scores[slot]! };
+      if (kept.length === query.limit && !better(entry, kept[kept.length - 1]!)) continue;
+      let at = kept.length;
+      while (at > 0 && better(entry, kept[at - 1]!)) at--;
+      if (at < query.limit) {
+        kept.splice(at, 0, entry);
+        if (kept.length > query.limit) kept.pop();
+      }
     }
     for (const slot of candidates) scores[slot] = 0;
-    kept.sort((a, b) => b.band - a.band || b.uses - a.uses || b.score - a.score || this.docs[a.slot]!.articleId - this.docs[b.slot]!.articleId);
-    return { hits: kept.slice(0, query.limit).map((k) => ({ doc: this.docs[k.slot]!, score: k.score, uses: k.uses })), tokens };
+    return kept.map(({ doc, score, uses }) => ({ doc, score, uses }));
   }
 
   private place(doc: KbSearchDoc, terms: string[], tfs: number[]): void {
@@ -172,6 +222,12 @@ export class MemoryKbSearch implements KbSearchEngine {
       p.slots.push(slot);
       p.tfs.push(tfs[i]!);
     });
+    if (doc.hotlines.length === 0) this.everyHotline.push(slot);
+    for (const h of doc.hotlines) {
+      let list = this.byHotline.get(h);
+      if (!list) this.byHotline.set(h, (list = []));
+      list.push(slot);
+    }
     this.docs.push(doc);
     this.words.push([terms, tfs]);
     this.lengths.push(length);
@@ -192,6 +248,8 @@ export class MemoryKbSearch implements KbSearchEngine {
     this.lengths = [];
     this.slotOf.clear();
     this.postings = new Map();
+    this.byHotline = new Map();
+    this.everyHotline = [];
     this.totalLength = 0;
     this.dead = 0;
     for (const [doc, [terms, tfs]] of live) this.place(doc, terms, tfs);

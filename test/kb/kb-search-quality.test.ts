@@ -208,6 +208,60 @@ t.test('filters and dates: hotline, type, unit, category, area; not yet effectiv
   );
 });
 
+t.test('screen-pop suggestions are reused until an article or the usage changes', async (t) => {
+  let clock = 0;
+  const e = new MemoryKbSearch(new KbTokenizer([]), () => clock);
+  const put = (id: number) =>
+    e.put({
+      articleId: id,
+      versionId: id,
+      unitId: 'u',
+      type: 'faq',
+      title: `文章${id}`,
+      body: '内容',
+      keywords: [],
+      hotlines: ['12345'],
+      categories: [],
+      areas: [],
+      effectiveFrom: null,
+      expiresOn: null,
+    });
+  put(1);
+  put(2);
+  const pop = (usage: (id: number) => number) => ids(e.search(q('', { hotline: '12345' }), usage));
+  t.same(
+    pop((id) => id),
+    [2, 1],
+  );
+  t.same(
+    pop((id) => -id),
+    [2, 1],
+    'the same answer within 30 s',
+  );
+  e.usageChanged();
+  t.same(
+    pop((id) => -id),
+    [1, 2],
+    'an answer with an article: read again',
+  );
+  t.same(
+    pop((id) => id),
+    [1, 2],
+  );
+  clock += 30_000;
+  t.same(
+    pop((id) => id),
+    [2, 1],
+    'and after 30 s',
+  );
+  put(3);
+  t.same(
+    pop((id) => id),
+    [3, 2, 1],
+    'a published article: at once',
+  );
+});
+
 t.test('highlighting marks the words and their synonyms', async (t) => {
   const tok = new KbTokenizer(shipped.synonyms);
   const terms = tok.highlightTerms([...new Set(tok.tokens('社保补办'))]);
