@@ -29,3 +29,14 @@ export type RecordingViewDto = z.infer<typeof RecordingViewSchema>;
 export const RecordingListQuery = z
   .object({ callId: z.string().min(1).max(100).optional(), orderId: z.coerce.number().int().positive().optional() })
   .refine((q) => (q.callId === undefined) !== (q.orderId === undefined), { message: 'give either callId or orderId' });
+
+/** One row of the append-only recording audit log (GET /api/recordings/:id/audit, administrators). */
+export const RecordingAuditSchema = z.object({
+  id: z.number(),
+  at: z.number(),
+  /** null: the system (the retention purge). */
+  actorId: z.number().nullable(),
+  action: z.enum(['play', 'download', 'purge']),
+  range: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});

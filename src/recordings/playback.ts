@@ -19,7 +19,7 @@ import { canSee, scopeFor, type ScopeOptions } from '../workorders/scope.js';
 import { RecordingError } from './errors.js';
 import { holdMarks, type HoldMark } from './hold-marks.js';
 import { answerRange } from './range.js';
-import type { RecordingRow, RecordingsRepository } from './repository.js';
+import type { RecordingAuditRow, RecordingRow, RecordingsRepository } from './repository.js';
 import type { ByteRange, RecordingStorage } from './storage.js';
 
 export interface Reader {
@@ -103,6 +103,12 @@ export class RecordingPlayback {
     const row = this.o.repo.get(id);
     if (!row || !this.mayRead(reader, row)) throw new RecordingError('RECORDING_NOT_FOUND');
     return row;
+  }
+
+  /** The recording's audit rows, oldest first (administrators: the route's role check). */
+  audit(id: string): RecordingAuditRow[] {
+    if (!this.o.repo.get(id)) throw new RecordingError('RECORDING_NOT_FOUND');
+    return this.o.repo.auditOf(id);
   }
 
   /** The bytes to send for a playback (`play`) or download, audited; 416 for a range outside the file. */

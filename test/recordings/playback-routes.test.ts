@@ -156,3 +156,17 @@ t.test('a recording being written is 409, a purged one 410', async (t) => {
   const gone = await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: lead });
   t.same([gone.statusCode, gone.json().error.code], [410, 'RECORDING_PURGED']);
 });
+
+t.test("administrators read a recording's audit log; nobody else does", async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'ag1', 'agent');
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  const admin = await loginCookies(app, 'adm', 'admin');
+  const rec = await stored(app, userId(app, 'ag1'));
+  await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: agent, headers: { range: 'bytes=0-9' } });
+  const res = await app.http.inject({ url: `/api/recordings/${rec.id}/audit`, cookies: admin });
+  t.equal(res.statusCode, 200);
+  t.match(res.json().items, [{ actorId: userId(app, 'ag1'), action: 'play', range: 'bytes=0-9', details: { role: 'agent', status: 206 } }]);
+  t.equal((await app.http.inject({ url: `/api/recordings/${rec.id}/audit`, cookies: lead })).statusCode, 403);
+  t.equal((await app.http.inject({ url: `/api/recordings/nope/audit`, cookies: admin })).json().error.code, 'RECORDING_NOT_FOUND');
+});

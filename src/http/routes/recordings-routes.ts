@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RecordingListQuery, RecordingViewSchema } from '../../contract/recordings.js';
+import { RecordingAuditSchema, RecordingListQuery, RecordingViewSchema } from '../../contract/recordings.js';
 import type { SessionUser } from '../../users/index.js';
 import { RecordingError } from '../../recordings/errors.js';
 import type { Reader, RecordingPlayback } from '../../recordings/playback.js';
@@ -43,6 +43,20 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
       const by = q.callId !== undefined ? { callId: q.callId } : { orderId: q.orderId ?? 0 };
       return { items: playback.list(readerOf(req.user), by) };
     },
+  );
+
+  app.get(
+    '/api/recordings/:id/audit',
+    {
+      schema: {
+        tags,
+        description: 'Who played, downloaded or purged this recording, and when (append-only; PIPL). Administrators only.',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: z.object({ items: z.array(RecordingAuditSchema) }) },
+      },
+      preHandler: requireRole('admin'),
+    },
+    async (req) => ({ items: playback.audit(req.params.id) }),
   );
 
   app.get(
