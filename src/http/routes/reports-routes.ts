@@ -15,6 +15,9 @@ import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.j
 import { ReportError } from '../../reports/errors.js';
 import { ASSESSMENT_FIGURES } from '../../config/files/schemas/assessment.js';
 import type { AssessmentService } from '../../reports/assessment.js';
+import { assessmentTable, csvStream, kpiTable, xlsxStream, type ExportTable } from '../../reports/exports.js';
+import type { ExportLanguage } from '../../reports/export-columns.js';
+import type { FastifyReply } from 'fastify';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
@@ -132,4 +135,59 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
     },
     async (req) => opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth()),
   );
+
+  // The same tables as files (docs/kpis.md "Exports"): CSV or XLSX, Chinese headers by default.
+  const KpiQuery = PeriodQuery.extend({
+    by: z.enum(REPORT_DIMENSIONS).default('none'),
+    areaLevel: z.enum(AREA_LEVELS).default('county'),
+    lang: z.enum(['zh', 'en']).default('zh'),
+  });
+  const AssessmentQuery = z.object({
+    month: z
+      .string()
+      .regex(/^\d{4}-\d{2}$/, 'a month, YYYY-MM')
+      .optional(),
+    lang: z.enum(['zh', 'en']).default('zh'),
+  });
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/api/reports/kpis.${format}`,
+      {
+        schema: {
+          tags,
+          description: `The KPI report (same query as /api/reports/kpis) as ${format.toUpperCase()}: per row the period and the previous period.`,
+          querystring: KpiQuery,
+        },
+        preHandler: readers,
+      },
+      async (req, reply) => {
+        const r = opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel);
+        return sendTable(reply, format, kpiTable(r, req.query.lang), req.query.lang, `kpis-${r.period.from}-${r.period.to}-${r.dimension}`);
+      },
+    );
+    app.get(
+      `/api/reports/assessment.${format}`,
+      {
+        schema: {
+          tags,
+          description: `The month's unit scorecards (same query as /api/reports/assessment) as ${format.toUpperCase()}.`,
+          querystring: AssessmentQuery,
+        },
+        preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
+      },
+      async (req, reply) => {
+        const a = opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth());
+        return sendTable(reply, format, assessmentTable(a, req.query.lang), req.query.lang, `assessment-${a.month}`);
+      },
+    );
+  }
 };
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
+
+function sendTable<R>(reply: FastifyReply, format: 'csv' | 'xlsx', table: ExportTable<R>, lang: ExportLanguage, name: string) {
+  return reply
+    .type(CONTENT_TYPES[format])
+    .header('content-disposition', `attachment; filename="${name}.${format}"`)
+    .send(format === 'csv' ? csvStream(table, lang) : xlsxStream(table, lang));
+}
