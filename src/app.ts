@@ -144,7 +144,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
-    const recordings = startRecordings({ env, db: db.db, events, config: () => config.current(), log, telephony, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    const recordings = startRecordings({
+      env,
+      db: db.db,
+      events,
+      config: () => config.current(),
+      log,
+      telephony,
+      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+    });
     closers.push(() => recordings.close());
     // Connected once the call path listens: its first signals are the connections coming up.
     telephony?.ari.start();
