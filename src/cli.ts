@@ -9,6 +9,7 @@ import { CONFIG_FILES, CONFIG_KEYS, formatProblem, loadConfigDir, sortProblems }
 import { EnvError, loadEnv } from './config/env.js';
 import type { CliIo } from './cli/io.js';
 import { USERS_USAGE, usersCommand, type UsersCommandEnv } from './cli/users-command.js';
+import { ROUTE_USAGE, routeCommand } from './cli/route-command.js';
 
 export type { CliIo } from './cli/io.js';
 
@@ -23,6 +24,7 @@ commands:
   config check [DIR]   validate the configuration files in DIR (default ./config);
                        prints FILE:LINE:COL lines; exit 0 if valid, 1 if not
 ${USERS_USAGE}
+${ROUTE_USAGE}
   help                 show this help`;
 
 /** Run the CLI with arguments (without node and script); resolves to the exit code. */
@@ -36,6 +38,10 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
   if (cmd === 'users') {
     const env = usersEnv(io, readStdin);
     return env ? usersCommand(args.slice(1), env, io) : 2;
+  }
+  if (cmd === 'route') {
+    const env = usersEnv(io, readStdin);
+    return env ? routeCommand(args.slice(1), env, io) : 2;
   }
   io.err(`sunline: unknown command "${args.join(' ')}"`);
   io.err(USAGE);

@@ -79,7 +79,7 @@ export interface CallerProfile {
   firstSeenAt: number;
 }
 
-const CLOSED_ORDER_STATUSES = ['closed', 'merged'];
+export const CLOSED_ORDER_STATUSES = ['closed', 'merged'];
 
 export class CallsRepository {
   constructor(

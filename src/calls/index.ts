@@ -88,3 +88,5 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
     },
   };
 }
+export { simulateRoute, instantIn, type RouteAnswer, type RouteQuestion, type SimAgent } from './route-simulator.js';
+export { routeFacts, simulateWithFacts } from './route-facts.js';

@@ -13,6 +13,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    /** The refusal's `error.details` (e.g. the config editor's FILE:LINE:COL problems). */
+    readonly details?: unknown,
   ) {
     super(`${status} ${code}`);
   }
@@ -28,8 +30,8 @@ export async function call<T>(method: string, url: string, body?: unknown): Prom
     body: body === undefined ? null : JSON.stringify(body),
   });
   if (!res.ok) {
-    const err = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
-    throw new HttpError(res.status, err?.error?.code ?? 'HTTP_ERROR');
+    const err = (await res.json().catch(() => null)) as { error?: { code?: string; details?: unknown } } | null;
+    throw new HttpError(res.status, err?.error?.code ?? 'HTTP_ERROR', err?.error?.details);
   }
   return (res.status === 204 ? undefined : await res.json()) as T;
 }

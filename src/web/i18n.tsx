@@ -9,6 +9,7 @@ import * as controls from './messages/controls.js';
 import * as media from './messages/media.js';
 import * as desk from './messages/desk.js';
 import * as admin from './messages/admin.js';
+import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
 import * as outbound from './messages/outbound.js';
 
@@ -24,6 +25,7 @@ const zh = {
   ...media.zh,
   ...desk.zh,
   ...admin.zh,
+  ...configEditor.zh,
   ...kb.zh,
   ...outbound.zh,
 };
@@ -39,6 +41,7 @@ const en: Record<MessageKey, string> = {
   ...media.en,
   ...desk.en,
   ...admin.en,
+  ...configEditor.en,
   ...kb.en,
   ...outbound.en,
 };

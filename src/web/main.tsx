@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, Suspense, lazy, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { me, type User } from './api.js';
 import { I18nProvider } from './i18n.js';
@@ -9,8 +9,12 @@ import { UnitPortalPage } from './unit/UnitPortalPage.js';
 import { DESK_PATH, DeskPage } from './desk/DeskPage.js';
 import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
+import { CONFIG_PATH } from './admin/config-api.js';
 import { KB_PATH, KbPage } from './kb/KbPage.js';
 import './styles.css';
+
+/** The config editor carries CodeMirror: loaded only when an administrator opens it. */
+const ConfigEditorPage = lazy(() => import('./admin/ConfigEditorPage.js').then((m) => ({ default: m.ConfigEditorPage })));
 
 /** The public citizen lookup lives at /lookup and needs no login. */
 export const LOOKUP_PATH = '/lookup';
@@ -25,6 +29,13 @@ function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void })
   if ((user.role === 'shift_lead' || user.role === 'admin') && desk) return <DeskPage user={user} onSignedOut={onSignedOut} />;
   // The accounts page: administrators open it at /admin/accounts from their page.
   if (user.role === 'admin' && window.location.pathname.startsWith(ACCOUNTS_PATH)) return <AccountsPage user={user} onSignedOut={onSignedOut} />;
+  // The config editor (numbers.yaml, ivr.yaml, history): administrators open it at /admin/config.
+  if (user.role === 'admin' && window.location.pathname.startsWith(CONFIG_PATH))
+    return (
+      <Suspense fallback={null}>
+        <ConfigEditorPage user={user} onSignedOut={onSignedOut} />
+      </Suspense>
+    );
   if (user.role === 'shift_lead' || user.role === 'admin') return <LeadPage user={user} onSignedOut={onSignedOut} />;
   if (user.role === 'unit_handler') return <UnitPortalPage user={user} onSignedOut={onSignedOut} />;
   return <AgentPage user={user} onSignedOut={onSignedOut} />;

@@ -5,7 +5,7 @@
  * rollback are applies: the whole set is validated first, written only when valid, and then runs
  * through the same reload path as a file edit; a refused one changes nothing.
  */
-import { formatProblem, type ApplyResult, type ConfigChanges, type ConfigKey, type ConfigStore, type Problem } from '../files/index.js';
+import { formatProblem, type ApplyResult, type ConfigChanges, type ConfigKey, type ConfigStore, type Problem, type SunlineConfig } from '../files/index.js';
 import { CONFIG_FILES, CONFIG_KEYS } from '../files/registry.js';
 import { diffTexts, type FileDiff } from './config-diff.js';
 import { ConfigError } from './config-errors.js';
@@ -44,6 +44,13 @@ export class ConfigAdmin {
   async check(file: EditableFile, text: string): Promise<{ ok: boolean; problems: ProblemView[]; warnings: ProblemView[] }> {
     const res = await this.store.check({ [keyOf(file)]: text });
     return { ok: res.ok, problems: res.ok ? [] : res.problems.map(problemView), warnings: res.warnings.map(problemView) };
+  }
+
+  /** The whole set with this text in place of the file, for the route simulator; 422 CONFIG_INVALID when it does not load. */
+  async draft(file: EditableFile, text: string): Promise<SunlineConfig> {
+    const res = await this.store.check({ [keyOf(file)]: text });
+    if (!res.ok) throw new ConfigError('CONFIG_INVALID', undefined, { details: res.problems.map(problemView) });
+    return res.config;
   }
 
   async save(file: EditableFile, text: string, actorId: number, expectedVersion: number): Promise<Applied> {

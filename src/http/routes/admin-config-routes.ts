@@ -7,11 +7,13 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ConfigStore } from '../../config/files/index.js';
+import type { ConfigStore, SunlineConfig } from '../../config/files/index.js';
+import { instantIn, type RouteAnswer } from '../../calls/index.js';
 import { CONFIG_VERSION_SOURCES } from '../../db/schema.js';
 import { ConfigError, EDITABLE_FILES, problemView, type ConfigAdmin } from '../../config/history/index.js';
 import type { UsersService } from '../../users/index.js';
 import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const Problem = z.object({
@@ -38,7 +40,49 @@ const Version = z.object({
   files: z.record(z.string(), z.string().nullable()).describe('file name → sha256 of its text, null when absent'),
 });
 
-export const adminConfigRoutes: FastifyPluginAsyncZod<{ config: ConfigStore; admin: ConfigAdmin; users: UsersService }> = async (app, opts) => {
+const Phone = z.string().regex(/^\+?\d{3,20}$/, 'digits, optionally with a leading +');
+const Simulated = z.object({
+  at: z.number(),
+  local: z.string(),
+  timezone: z.string(),
+  dialled: z.string(),
+  from: z.string().nullable(),
+  listed: z.boolean().describe('false: not in numbers.yaml, routed as the default number'),
+  hotline: z.object({ number: z.string(), name: z.object({ zh: z.string(), en: z.string().optional() }), skill: z.string() }),
+  open: z.boolean(),
+  holiday: z.string().nullable(),
+  prompts: z.array(z.object({ kind: z.enum(['holiday', 'greeting', 'closed']), chain: z.array(z.string()) })),
+  then: z.enum(['queue', 'hangup']),
+  menu: z
+    .object({
+      prompt: z.string(),
+      timeoutSeconds: z.number(),
+      options: z.array(z.object({ digit: z.string(), number: z.string(), name: z.string(), skill: z.string() })),
+    })
+    .nullable(),
+  priority: z.object({ total: z.number(), hotlineBoost: z.number(), repeatCaller: z.boolean(), repeatBoost: z.number() }),
+  openOrders: z.number(),
+  agents: z.array(
+    z.object({
+      agentId: z.number(),
+      displayName: z.string(),
+      state: z.string(),
+      penalty: z.number(),
+      pauseReason: z.string().nullable(),
+      offered: z.boolean(),
+    }),
+  ),
+});
+
+export interface AdminConfigRoutesOptions {
+  config: ConfigStore;
+  admin: ConfigAdmin;
+  users: UsersService;
+  /** The route simulator on a configuration (running or draft) with the facts of now (calls/route-facts.ts). */
+  simulate: (config: SunlineConfig, q: { dialled: string; from: string | null; at: number }) => RouteAnswer;
+}
+
+export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> = async (app, opts) => {
   const { admin } = opts;
   app.addHook('onRequest', requireRole('admin'));
   const username = (id: number | null) => (id === null ? null : (opts.users.byId(id)?.username ?? null));
@@ -184,5 +228,38 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<{ config: ConfigStore; adm
       },
     },
     async (req) => admin.rollback(req.params.id, req.user!.id, req.body?.expectedVersion),
+  );
+
+  app.post(
+    '/api/admin/config/simulate',
+    {
+      schema: {
+        tags: ['admin'],
+        description:
+          'Route simulator: what a call from `from` to `dialled` at `at` (local "YYYY-MM-DD HH:MM" in ivr.yaml hours.timezone; default now) would get — hotline, prompts, open or holiday, menu, skill, queue priority, and the logged-in agents app_queue would offer it to now. With `draft`, on the set with that unsaved text (422 CONFIG_INVALID if it does not load).',
+        body: z
+          .object({
+            dialled: Phone,
+            from: Phone.optional(),
+            at: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$/, 'YYYY-MM-DD HH:MM')
+              .optional(),
+            draft: z
+              .object({ file: z.enum(EDITABLE_FILES), text: Text })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+        response: { 200: Simulated },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const config = b.draft ? await admin.draft(b.draft.file, b.draft.text) : opts.config.current();
+      const at = b.at === undefined ? Date.now() : instantIn(b.at, config.ivr.hours.timezone);
+      if (at === undefined) throw appError('VALIDATION_FAILED', `no such time: ${b.at}`);
+      return opts.simulate(config, { dialled: b.dialled, from: b.from ?? null, at });
+    },
   );
 };

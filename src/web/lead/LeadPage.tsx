@@ -69,6 +69,11 @@ export function LeadPage({ user, onSignedOut }: Props) {
               {t('admin.accounts.open')}
             </a>
           )}
+          {user.role === 'admin' && (
+            <a href="/admin/config" data-testid="open-config">
+              {t('config.open')}
+            </a>
+          )}
           <LangToggle />
           <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
             {t('signOut')}

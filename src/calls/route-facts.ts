@@ -1,0 +1,42 @@
+/**
+ * What the route simulator needs from the database now: whether the calling number has open
+ * orders (a repeat caller is answered first) and the agents logged in (agent_sessions, written at
+ * each state change, so the CLI on the server's database sees what the running server sees).
+ */
+import { and, count, eq, notInArray } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { agentSessions, callers, workOrders } from '../db/schema.js';
+import { CLOSED_ORDER_STATUSES } from './calls-repository.js';
+import type { SunlineConfig } from '../config/files/index.js';
+import { buildWorkCalendar } from '../workorders/deadlines/calendar-config.js';
+import { simulateRoute, type RouteAnswer, type SimAgent } from './route-simulator.js';
+
+export function routeFacts(db: Db, from: string | null): { openOrders: number; agents: SimAgent[] } {
+  const caller = from ? db.select({ id: callers.id }).from(callers).where(eq(callers.phone, from)).get() : undefined;
+  const openOrders = caller
+    ? (db
+        .select({ n: count() })
+        .from(workOrders)
+        .where(and(eq(workOrders.callerId, caller.id), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
+        .get()?.n ?? 0)
+    : 0;
+  const agents = db
+    .select({
+      agentId: agentSessions.agentId,
+      displayName: agentSessions.displayName,
+      state: agentSessions.state,
+      penalty: agentSessions.penalty,
+      pauseReason: agentSessions.pauseReason,
+    })
+    .from(agentSessions)
+    .all();
+  return { openOrders, agents };
+}
+
+/** The simulator on `config` (the running set or a draft) with the database's facts of now (none without a database). */
+export function simulateWithFacts(db: Db | null, config: SunlineConfig, q: { dialled: string; from: string | null; at: number }): RouteAnswer {
+  const built = buildWorkCalendar(config.calendar);
+  // A set that loaded has a calendar that builds (the loader checks it).
+  if (!built.ok) throw new Error(`calendar.yaml does not build: ${built.problems.map((p) => p.message).join('; ')}`);
+  return simulateRoute(config, built.calendar, { ...q, ...(db ? routeFacts(db, q.from) : { openOrders: 0, agents: [] }) });
+}

@@ -1,0 +1,229 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { HttpError, logout, type User } from '../api.js';
+import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
+import * as api from './config-api.js';
+import { EDITABLE_FILES, type ConfigProblem, type ConfigVersion, type EditableFile } from './config-api.js';
+import { RouteSimulator } from './RouteSimulator.js';
+import { YamlEditor } from './YamlEditor.js';
+import './config-editor.css';
+
+interface Props {
+  user: User;
+  onSignedOut: () => void;
+}
+
+const sameFile = (file: EditableFile) => (p: ConfigProblem) => p.file === file || p.file.endsWith(`/${file}`) || p.file.endsWith(`\\${file}`);
+
+/** The version history: compare any version with the running one, roll back to it. */
+function History({ versions, running, onRollback }: { versions: ConfigVersion[]; running: number; onRollback: (id: number) => void }) {
+  const { t } = useI18n();
+  const [diff, setDiff] = useState<{ id: number; patches: Array<{ file: string; patch: string }> } | null>(null);
+  // A diff against an older running version would mislead: drop it when the running one changes.
+  useEffect(() => setDiff(null), [running]);
+  const show = (id: number) =>
+    api.diffVersions(id, running).then(
+      (r) => setDiff({ id, patches: r.files }),
+      () => setDiff(null),
+    );
+  return (
+    <section className="config-history" data-testid="config-history">
+      <h2>{t('config.history')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t('config.history.at')}</th>
+            <th>{t('config.history.source')}</th>
+            <th>{t('config.history.author')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.id} data-testid={`version-${v.id}`}>
+              <td>{v.id}</td>
+              <td>{new Date(v.at).toLocaleString()}</td>
+              <td>
+                {t(`config.source.${v.source}` as MessageKey)}
+                {v.rollbackOf !== null && ` → #${v.rollbackOf}`}
+              </td>
+              <td>{v.actorUsername ?? '—'}</td>
+              <td>
+                {v.id === running ? (
+                  <span className="running">{t('config.history.running')}</span>
+                ) : (
+                  <>
+                    <button type="button" data-testid="diff" onClick={() => void show(v.id)}>
+                      {t('config.history.diff')}
+                    </button>
+                    <button type="button" data-testid="rollback" onClick={() => onRollback(v.id)}>
+                      {t('config.history.rollback')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {diff && (
+        <div data-testid="diff-view">
+          <h3>
+            #{diff.id} → #{running}
+          </h3>
+          {diff.patches.length === 0 ? <p>{t('config.history.noDiff')}</p> : diff.patches.map((p) => <pre key={p.file}>{p.patch}</pre>)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The administrator's config editor (issue 11 items 4-5): numbers.yaml and ivr.yaml as YAML with
+ * the server loader's FILE:LINE:COL problems inline (checked as one types), saved against the
+ * version it was opened at (a conflict is refused, never overwritten), and the history.
+ */
+export function ConfigEditorPage({ user, onSignedOut }: Props) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<EditableFile>('numbers.yaml');
+  const [base, setBase] = useState<{ text: string; version: number } | null>(null);
+  const [draft, setDraft] = useState('');
+  const [problems, setProblems] = useState<ConfigProblem[]>([]);
+  const [warnings, setWarnings] = useState<ConfigProblem[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [history, setHistory] = useState<{ running: number; versions: ConfigVersion[] }>({ running: 0, versions: [] });
+  const checkTimer = useRef<number | undefined>(undefined);
+
+  const load = useCallback((f: EditableFile) => {
+    setProblems([]);
+    setWarnings([]);
+    return api.readFile(f).then((r) => {
+      setBase({ text: r.text, version: r.version });
+      setDraft(r.text);
+    });
+  }, []);
+  const loadHistory = useCallback(() => api.listVersions().then(setHistory, () => undefined), []);
+  useEffect(() => {
+    void load(file).catch(() => setMessage({ ok: false, text: t('config.failed') }));
+  }, [file, load, t]);
+  useEffect(() => void loadHistory(), [loadHistory]);
+
+  const check = useCallback(
+    (text: string) =>
+      api.checkFile(file, text).then((r) => {
+        setProblems(r.problems);
+        setWarnings(r.warnings);
+        return r.ok;
+      }),
+    [file],
+  );
+  // Checked as one types (after a pause), so the marks follow the text.
+  const edit = (text: string) => {
+    setDraft(text);
+    window.clearTimeout(checkTimer.current);
+    checkTimer.current = window.setTimeout(() => void check(text).catch(() => undefined), 400);
+  };
+  useEffect(() => () => window.clearTimeout(checkTimer.current), []);
+
+  const refused = (err: unknown) => {
+    if (err instanceof HttpError && err.code === 'CONFIG_VERSION_CONFLICT') setMessage({ ok: false, text: t('config.conflict') });
+    else if (err instanceof HttpError && err.code === 'CONFIG_INVALID') {
+      setProblems(api.problemsOf(err.details));
+      setMessage({ ok: false, text: t('config.invalid') });
+    } else setMessage({ ok: false, text: t('config.failed') });
+  };
+  const save = async () => {
+    if (!base) return;
+    window.clearTimeout(checkTimer.current);
+    try {
+      const r = await api.saveFile(file, draft, base.version);
+      setBase({ text: draft, version: r.version });
+      setProblems([]);
+      setWarnings(r.warnings);
+      setMessage({ ok: true, text: r.changed ? `${t('config.saved')} #${r.version}` : t('config.unchanged') });
+      await loadHistory();
+    } catch (err) {
+      refused(err);
+    }
+  };
+  const validate = () =>
+    void check(draft).then(
+      (ok) => setMessage({ ok, text: t(ok ? 'config.valid' : 'config.hasErrors') }),
+      () => setMessage({ ok: false, text: t('config.failed') }),
+    );
+  const rollbackTo = async (id: number) => {
+    try {
+      const r = await api.rollback(id, history.running);
+      setMessage({ ok: true, text: `${t('config.history.rolledBack')} #${r.version}` });
+      await Promise.all([load(file), loadHistory()]);
+    } catch (err) {
+      refused(err);
+    }
+  };
+  const signOut = async () => {
+    await logout().catch(() => undefined);
+    onSignedOut();
+  };
+  const mine = problems.filter(sameFile(file));
+  const others = problems.filter((p) => !sameFile(file)(p));
+
+  return (
+    <div className="console config-editor" data-testid="config-page">
+      <header className="topbar">
+        <h1>{t('config.title')}</h1>
+        <div className="who">
+          <span data-testid="display-name">{user.displayName}</span>
+          <a href="/">{t('config.back')}</a>
+          <LangToggle />
+          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
+            {t('signOut')}
+          </button>
+        </div>
+      </header>
+      {message && (
+        <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="config-message">
+          {message.text}
+        </div>
+      )}
+      <div className="config-toolbar">
+        {EDITABLE_FILES.map((f) => (
+          <button key={f} type="button" className={f === file ? 'active' : ''} data-testid={`file-${f}`} onClick={() => setFile(f)}>
+            {f}
+          </button>
+        ))}
+        <span data-testid="config-version">
+          {t('config.version')} #{base?.version ?? '…'}
+        </span>
+        <button type="button" data-testid="check" onClick={validate}>
+          {t('config.check')}
+        </button>
+        <button type="button" data-testid="save" disabled={!base || draft === base.text} onClick={() => void save()}>
+          {t('config.save')}
+        </button>
+        <button type="button" data-testid="revert" disabled={!base || draft === base.text} onClick={() => base && edit(base.text)}>
+          {t('config.revert')}
+        </button>
+        <button type="button" data-testid="reload" onClick={() => void Promise.all([load(file), loadHistory()]).then(() => setMessage(null))}>
+          {t('config.reload')}
+        </button>
+      </div>
+      <YamlEditor value={draft} onChange={edit} problems={mine} label={`${t('config.editorLabel')} ${file}`} />
+      {(problems.length > 0 || warnings.length > 0) && (
+        <ul className="config-problems" data-testid="problems">
+          {[...mine, ...others].map((p) => (
+            <li key={p.text} className="problem-error" data-testid="problem">
+              {p.text}
+            </li>
+          ))}
+          {warnings.map((p) => (
+            <li key={p.text} className="problem-warning" data-testid="warning">
+              {p.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      <RouteSimulator file={file} draft={draft} />
+      <History versions={history.versions} running={history.running} onRollback={(id) => void rollbackTo(id)} />
+    </div>
+  );
+}
