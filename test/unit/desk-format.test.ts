@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { HttpError } from '../../src/web/api.js';
-import { beijingDay, errorText, estimateExtension, fromBeijingInput, toBeijingInput } from '../../src/web/desk/desk-format.js';
+import { beijingDay, errorText, fromBeijingInput, toBeijingInput } from '../../src/web/desk/desk-format.js';
 import { en, zh } from '../../src/web/messages/desk.js';
 import { WORK_ORDER_ERRORS } from '../../src/workorders/errors.js';
 
@@ -19,13 +19,6 @@ t.test('form values are Beijing time, whatever the zone of the machine', async (
   t.equal(beijingDay('2026-03-06'), at('2026-03-05T16:00:00Z'), 'a day starts at midnight in Beijing');
   t.equal(beijingDay('2026-03-06', true), at('2026-03-06T16:00:00Z') - 1, 'and ends just before the next');
   t.ok(Number.isNaN(beijingDay('')));
-});
-
-t.test('an extension is first estimated in weekdays from the current limit', async (t) => {
-  const fri = at('2026-03-06T17:30:00+08:00');
-  t.equal(estimateExtension(fri, 3), at('2026-03-11T17:30:00+08:00'), 'Fri 17:30 + 3 = Wed 17:30 (the weekend skipped)');
-  t.equal(estimateExtension(fri, 1), at('2026-03-09T17:30:00+08:00'), 'Fri + 1 = Mon');
-  t.equal(estimateExtension(at('2026-03-09T17:30:00+08:00'), 5), at('2026-03-16T17:30:00+08:00'), 'Mon + 5 = next Mon');
 });
 
 t.test('every work-order refusal has its words in both languages', async (t) => {

@@ -8,7 +8,7 @@ import { dispatchAdvice, type UnitInfo } from '../api.js';
 import { UnitOptions } from './use-units.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { orderSuggestion, searchOrders, type DeskOrderDetail, type Suggestion } from './api.js';
-import { estimateExtension, fromBeijingInput, toBeijingInput } from './desk-format.js';
+import { fromBeijingInput, toBeijingInput } from './desk-format.js';
 
 /** The actions the desk has a form for, in the order their buttons are shown. */
 export const DESK_ACTIONS = [
@@ -61,9 +61,8 @@ export function ActionForm({ action, order, units, unitName, busy, onSubmit, onC
   const dispatching = action === 'dispatch' || action === 'redispatch';
 
   useEffect(() => {
-    if (action === 'grant_extension' && order.pendingExtension && order.deadlineAt) {
-      setDeadline(toBeijingInput(estimateExtension(order.deadlineAt, order.pendingExtension.days)));
-    }
+    // The server's proposal: the requested working days on from the current limit, holidays and make-up days counted.
+    if (action === 'grant_extension' && order.extensionProposal) setDeadline(toBeijingInput(order.extensionProposal.deadlineAt));
     if (action === 'evaluate') setChoice('satisfied');
     if (action === 'callback_done') setChoice('demand');
     if (!dispatching) return;

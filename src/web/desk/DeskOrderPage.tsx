@@ -10,7 +10,8 @@ import { AttachmentList, EventFiles } from '../components/AttachmentList.js';
 import { statusLabel } from '../components/status-label.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { attachments, deskAction, deskOrder, type Attachment, type DeskEvent, type DeskOrderDetail } from './api.js';
+import { attachments, deskAction, deskOrder, type Attachment, type DeskEvent, type DeskOrderDetail, type RelatedOrder } from './api.js';
+import { OrderCalls } from './OrderCalls.js';
 import { ActionForm, DESK_ACTIONS, type ActionPayload, type DeskAction } from './ActionForm.js';
 import { actorLabel, categoryLabel, channelLabel, errorText, eventLabel, label } from './desk-format.js';
 import { SimilarPanel } from './SimilarPanel.js';
@@ -150,20 +151,16 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
           <>
             <dt>{t('desk.order.mergedInto')}</dt>
             <dd>
-              <button type="button" className="link" onClick={() => onOpen(order.mergedIntoId!)}>
-                #{order.mergedIntoId}
-              </button>
+              <RelatedLink related={order.mergedInto ?? { id: order.mergedIntoId, number: null, status: null }} onOpen={onOpen} />
             </dd>
           </>
         )}
-        {order.linkedOrderIds.length > 0 && (
+        {order.linkedOrders.length > 0 && (
           <>
             <dt>{t('desk.order.linked')}</dt>
-            <dd>
-              {order.linkedOrderIds.map((id) => (
-                <button key={id} type="button" className="link" onClick={() => onOpen(id)}>
-                  #{id}
-                </button>
+            <dd data-testid="desk-order-linked">
+              {order.linkedOrders.map((r) => (
+                <RelatedLink key={r.id} related={r} onOpen={onOpen} />
               ))}
             </dd>
           </>
@@ -225,13 +222,7 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
       <SimilarPanel order={order} unitName={unitName} busy={busy} onAct={(p) => void run(p)} onOpen={onOpen} />
 
       <h3>{t('desk.order.calls')}</h3>
-      {order.callId ? (
-        <p className="desk-small" data-testid="desk-order-call">
-          {order.callId} <span className="muted">· {t('desk.order.callNoDetails')}</span>
-        </p>
-      ) : (
-        <p className="muted desk-small">{t('desk.order.noCalls')}</p>
-      )}
+      <OrderCalls orderId={order.id} refresh={order.version} />
 
       {order.callId && <RecordingList orderId={order.id} />}
 
@@ -243,8 +234,8 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
         {order.history.map((e) => (
           <li key={e.id} data-action={e.action}>
             <time className="muted">{dateTime(e.at, lang)}</time> <strong>{eventLabel(t, e.action)}</strong>{' '}
-            <span className="muted">
-              {actorLabel(t, e.actorRole)}
+            <span className="muted" data-testid="desk-event-actor">
+              {e.actorName ? `${e.actorName}（${actorLabel(t, e.actorRole)}）` : actorLabel(t, e.actorRole)}
               {e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus && ` · ${statusLabel(t, e.fromStatus)} → ${statusLabel(t, e.toStatus)}`}
             </span>
             <EventDetails e={e} unitName={unitName} />
@@ -253,6 +244,18 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
         ))}
       </ol>
     </div>
+  );
+}
+
+/** An order named on the page, by number (one outside the reader's scope is not opened: its number is not shown either). */
+function RelatedLink({ related, onOpen }: { related: RelatedOrder; onOpen: (orderId: number) => void }) {
+  const { t } = useI18n();
+  if (related.number === null) return <span className="muted">{t('desk.order.outOfScope')} </span>;
+  return (
+    <button type="button" className="link" data-testid={`desk-related-${related.number}`} onClick={() => onOpen(related.id)}>
+      {related.number}
+      {related.status && <span className="muted"> · {statusLabel(t, related.status)}</span>}
+    </button>
   );
 }
 

@@ -109,6 +109,8 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
   const [asked, setAsked] = useState<SearchParams | null>(null);
   const [items, setItems] = useState<DeskOrder[]>([]);
   const [total, setTotal] = useState<{ n: number; capped: boolean } | null>(null);
+  // The last page was cut short by the server's text-search window: "more" searches older orders.
+  const [partial, setPartial] = useState(false);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filters, setFilters] = useState<SavedFilter[]>([]);
@@ -130,6 +132,7 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
         setItems(page.items);
         setTotal({ n: page.total, capped: page.totalCapped });
         setCursor(page.nextCursor);
+        setPartial(page.partial);
       } catch (err) {
         setError(errorText(t, err));
       }
@@ -154,6 +157,7 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
       const page = await searchOrders(asked, cursor);
       setItems((list) => [...list, ...page.items]);
       setCursor(page.nextCursor);
+      setPartial(page.partial);
     } catch (err) {
       setError(errorText(t, err));
     }
@@ -301,7 +305,12 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
           {(total.capped ? t('desk.search.totalCapped') : t('desk.search.total')).replace('{n}', String(total.n))}
         </p>
       )}
-      {asked && items.length === 0 && !error && <p className="muted">{t('desk.search.empty')}</p>}
+      {asked && items.length === 0 && !error && !partial && <p className="muted">{t('desk.search.empty')}</p>}
+      {partial && (
+        <p className="muted desk-small" data-testid="desk-search-partial">
+          {t('desk.search.partial')}
+        </p>
+      )}
       {items.length > 0 && (
         <table className="desk-table" data-testid="desk-search-results">
           <thead>
@@ -334,7 +343,7 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
       )}
       {cursor && (
         <button type="button" className="link" data-testid="desk-search-more" onClick={() => void more()}>
-          {t('desk.list.more')}
+          {t(partial ? 'desk.search.older' : 'desk.list.more')}
         </button>
       )}
     </div>

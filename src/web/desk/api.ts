@@ -61,11 +61,51 @@ export interface DeskEvent {
   actorRole: string | null;
   comment: string | null;
   data: Record<string, unknown> | null;
+  /** The actor's display name (null: the system, a citizen). */
+  actorName: string | null;
+}
+
+/** An order named on the page: number and status null when it is outside the reader's scope. */
+export interface RelatedOrder {
+  id: number;
+  number: string | null;
+  status: string | null;
 }
 
 export interface DeskOrderDetail extends DeskOrder {
   history: DeskEvent[];
   allowedActions: string[];
+  linkedOrders: RelatedOrder[];
+  mergedInto: RelatedOrder | null;
+  /** The deadline granting the waiting extension request would give (the server's work calendar: holidays counted). */
+  extensionProposal: { days: number; deadlineAt: number } | null;
+}
+
+/** One of the order's calls (GET /api/desk/orders/:id/calls). */
+export interface OrderCall {
+  id: string;
+  orderId: number;
+  orderNumber: string;
+  hotline: string;
+  dialledNumber: string;
+  direction: string;
+  callerPhone: string | null;
+  phoneMasked: boolean;
+  state: string;
+  outcome: string | null;
+  enteredAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  agentId: number | null;
+  agentName: string | null;
+}
+
+/** A unit the user may dispatch to (GET /api/desk/units). */
+export interface DeskUnit {
+  id: string;
+  name: string;
+  area: string;
+  kind: string;
 }
 
 export interface Suggestion {
@@ -113,8 +153,11 @@ export type SearchParams = Record<string, string | string[]>;
 export interface SearchPage {
   items: DeskOrder[];
   total: number;
+  /** total is a lower bound ("1000+"). */
   totalCapped: boolean;
   nextCursor: string | null;
+  /** Only the newest text matches were checked and the page is short because of it: nextCursor searches older orders. */
+  partial: boolean;
 }
 
 export interface SavedFilter {
@@ -143,6 +186,8 @@ export const searchOrders = (params: SearchParams, cursor: string | null) =>
   call<SearchPage>('GET', `/api/desk/orders?${queryOf({ ...params, ...(cursor ? { cursor } : {}) })}`);
 
 export const deskOrder = (id: number) => call<DeskOrderDetail>('GET', `/api/desk/orders/${id}`);
+export const orderCalls = (id: number) => call<{ items: OrderCall[] }>('GET', `/api/desk/orders/${id}/calls`).then((r) => r.items);
+export const deskUnits = () => call<{ items: DeskUnit[] }>('GET', '/api/desk/units').then((r) => r.items);
 export const similarOrders = (id: number) => call<{ items: SimilarOrder[] }>('GET', `/api/desk/orders/${id}/similar`).then((r) => r.items);
 export const orderSuggestion = (id: number) => call<Suggestion>('GET', `/api/desk/orders/${id}/suggestion`);
 export const unitReturns = (days: number) => call<{ since: number; items: UnitReturns[] }>('GET', `/api/desk/units/returns?days=${days}`);

@@ -26,22 +26,6 @@ export function beijingDay(value: string, endOfDay = false): number {
   return Date.parse(`${value}T00:00:00+08:00`) + (endOfDay ? 86_400_000 - 1 : 0);
 }
 
-/**
- * A first guess at a granted extension's new limit: `days` working days on from the current
- * limit, counting only weekdays (holidays are the dispatcher's to check — the API does not
- * compute extendDeadline for the client yet), at the same time of day.
- */
-export function estimateExtension(deadlineAt: number, days: number): number {
-  let at = deadlineAt;
-  let left = days;
-  while (left > 0) {
-    at += 86_400_000;
-    const weekday = new Date(at + BEIJING_OFFSET_MS).getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left -= 1;
-  }
-  return at;
-}
-
 /** t(key), or `fallback` when the dictionary has no such key. */
 export function label<K extends string>(t: T<K>, key: string, fallback: string): string {
   return (t(key as K) as string | undefined) ?? fallback;
