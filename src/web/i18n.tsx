@@ -12,6 +12,7 @@ import * as admin from './messages/admin.js';
 import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
 import * as outbound from './messages/outbound.js';
+import * as reports from './messages/reports.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -28,6 +29,7 @@ const zh = {
   ...configEditor.zh,
   ...kb.zh,
   ...outbound.zh,
+  ...reports.zh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -44,6 +46,7 @@ const en: Record<MessageKey, string> = {
   ...configEditor.en,
   ...kb.en,
   ...outbound.en,
+  ...reports.en,
 };
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'sunline.lang';

@@ -11,10 +11,13 @@ import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
 import { CONFIG_PATH } from './admin/config-api.js';
 import { KB_PATH, KbPage } from './kb/KbPage.js';
+import { REPORTS_PATH } from './reports/api.js';
 import './styles.css';
 
 /** The config editor carries CodeMirror: loaded only when an administrator opens it. */
 const ConfigEditorPage = lazy(() => import('./admin/ConfigEditorPage.js').then((m) => ({ default: m.ConfigEditorPage })));
+/** The reports page carries ECharts: loaded only when opened. */
+const ReportsPage = lazy(() => import('./reports/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
 
 /** The public citizen lookup lives at /lookup and needs no login. */
 export const LOOKUP_PATH = '/lookup';
@@ -23,6 +26,13 @@ export const LOOKUP_PATH = '/lookup';
 function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
   // The knowledge base (知识库): every staff role opens it at /kb.
   if (user.role !== 'citizen' && window.location.pathname.startsWith(KB_PATH)) return <KbPage user={user} onSignedOut={onSignedOut} />;
+  // The reports (统计分析): shift leads, admins and dispatchers open them at /reports.
+  if ((user.role === 'shift_lead' || user.role === 'admin' || user.role === 'dispatcher') && window.location.pathname.startsWith(REPORTS_PATH))
+    return (
+      <Suspense fallback={null}>
+        <ReportsPage user={user} onSignedOut={onSignedOut} />
+      </Suspense>
+    );
   // The order desk: a dispatcher's home; shift leads and admins open it at /desk from their page.
   if (user.role === 'dispatcher') return <DeskPage user={user} onSignedOut={onSignedOut} />;
   const desk = window.location.pathname.startsWith(DESK_PATH);

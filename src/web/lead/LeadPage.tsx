@@ -64,6 +64,9 @@ export function LeadPage({ user, onSignedOut }: Props) {
           <a href="/desk" data-testid="open-desk">
             {t('desk.open')}
           </a>
+          <a href="/reports" data-testid="open-reports">
+            {t('reports.open')}
+          </a>
           {user.role === 'admin' && (
             <a href="/admin/accounts" data-testid="open-accounts">
               {t('admin.accounts.open')}

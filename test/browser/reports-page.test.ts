@@ -1,0 +1,49 @@
+/**
+ * The reports page in real Chromium against a real server with the hand-built day of
+ * test/helpers/report-fixture.ts: a shift lead opens /reports from the lead page, picks 9 October 2026, sees the
+ * figures, the breakdown by hotline and the ECharts canvas, switches to English.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ */
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { SHOTS, launchBrowser } from '../helpers/browser.js';
+import { testApp } from '../helpers/app.js';
+import { buildReportFixture } from '../helpers/report-fixture.js';
+
+t.test('reports page: a day’s figures, the breakdown and the chart', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const app = await testApp(t);
+  buildReportFixture(app.db);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  await app.users.create({ username: 'lead', displayName: '值班长', role: 'shift_lead', password: 'lead-pw-123' });
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.fill('input[name=username]', 'lead');
+  await page.fill('input[name=password]', 'lead-pw-123');
+  await page.click('button[type=submit]');
+  await page.click('[data-testid=open-reports]');
+  await page.waitForSelector('[data-testid=reports-page]');
+  await page.fill('[data-testid=reports-date]', '2026-10-09');
+  await page.waitForSelector('[data-testid=reports-range]:has-text("2026-10-09 ~ 2026-10-09")');
+  t.equal(await page.textContent('[data-testid=card-callsIn] .reports-card-value'), '6');
+  t.equal(await page.textContent('[data-testid=card-connectionRate] .reports-card-value'), '75.0%');
+  t.match(await page.textContent('[data-testid=card-connectionRate] .reports-card-prev'), /上期 100\.0%/);
+  t.match(await page.textContent('[data-testid=row-12315]'), /100\.0%/, '12315: both calls answered');
+  await page.waitForSelector('[data-testid=reports-chart] canvas');
+  t.pass('the ECharts canvas is drawn');
+
+  await page.selectOption('[data-testid=reports-by]', 'unit');
+  await page.waitForSelector('[data-testid=row-dq-amr]');
+  t.match(await page.textContent('[data-testid=row-dq-amr]'), /德清县市场监管局/);
+  t.equal(await page.textContent('[data-testid=card-accepted] .reports-card-value'), '5');
+  await page.screenshot({ path: path.join(SHOTS, 'reports-by-unit.png'), fullPage: true });
+
+  await page.click('button:has-text("English")');
+  await page.waitForSelector('h1:has-text("12345 reports")');
+  t.match(await page.getAttribute('[data-testid=reports-xlsx]', 'href'), /lang=en/);
+});
