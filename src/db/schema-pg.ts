@@ -458,7 +458,6 @@ export const kbMissedSearches = pgTable(
   (t) => [index('kb_missed_searches_at_idx').on(t.at)],
 );
 
-
 /**
  * Call recordings (issue 13, src/recordings/): written when Asterisk starts recording (state
  * `recording`, the spool file named), completed when the file is in Sunline's storage (`stored`:
