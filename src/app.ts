@@ -18,7 +18,7 @@ import { ConfigStore } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
-import { buildCallPath, type CallPath } from './calls/index.js';
+import { buildCallPath, simulateWithFacts, type CallPath } from './calls/index.js';
 import { AriClient } from './telephony/ari/index.js';
 import { AmiGateway } from './telephony/ami/index.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
@@ -216,7 +216,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     closers.push(() => metrics.close());
     await http.register(metricsRoutes, { metrics, token: env.metricsToken });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });
-    await http.register(adminConfigRoutes, { config, admin: new ConfigAdmin(config, configHistory), users });
+    await http.register(adminConfigRoutes, {
+      config,
+      admin: new ConfigAdmin(config, configHistory),
+      users,
+      simulate: (cfg, q) => simulateWithFacts(db.db, cfg, q),
+    });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
