@@ -72,6 +72,11 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await agent.fill('[data-testid=kb-q]', '火星移民');
   await agent.click('[data-testid=kb-search]');
   await agent.waitForSelector('[data-testid=kb-no-result]');
+  t.equal(await agent.locator('[data-testid=kb-figures]').count(), 0, 'no figures for agents');
+  // The administrator's figures: what agents searched for and did not find.
+  await admin.reload();
+  await admin.waitForSelector('[data-testid=kb-missed] li:has-text("火星移民")');
+  t.match(await admin.textContent('[data-testid=kb-onspot-rate]'), /当场答复率/);
   await agent.click('[data-testid=lang-toggle]');
   await agent.waitForSelector('h1:has-text("Knowledge base")');
   t.pass('English');

@@ -4,6 +4,7 @@ import { LangToggle, useI18n } from '../i18n.js';
 import * as api from './kb-api.js';
 import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
+import { KbFiguresPanel } from './KbFiguresPanel.js';
 import './kb.css';
 
 /** The knowledge base for every staff role: search and read; a unit's handlers write; reviewers approve. */
@@ -119,6 +120,7 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
             ))}
           </ul>
           {queue.length > 0 && <ArticleList title={t('kb.reviewQueue')} items={queue} testId="kb-queue" onOpen={openArticle} />}
+          <KbFiguresPanel />
           {editor && (
             <>
               <button

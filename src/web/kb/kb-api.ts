@@ -79,3 +79,20 @@ export const submitArticle = (id: number) => call<KbArticle>('POST', `/api/kb/ar
 export const approveArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/approve`, {});
 export const rejectArticle = (id: number, note: string) => call<KbArticle>('POST', `/api/kb/articles/${id}/reject`, { note });
 export const answerWith = (orderId: number, versionId: number) => call<{ linked: boolean }>('POST', '/api/kb/answers', { orderId, versionId });
+
+export interface KbFigures {
+  from: string;
+  to: string;
+  onSpot: {
+    orders: number;
+    onSpot: number;
+    rate: number;
+    withArticle: number;
+    byHotline: Array<{ hotline: string; orders: number; onSpot: number; rate: number }>;
+    byType: Array<{ type: KbType; orders: number; rate: number }>;
+  };
+  mostUsed: Array<{ articleId: number; unitId: string; uses: number; title: string }>;
+  missedSearches: Array<{ query: string; times: number; lastAt: number }>;
+  staleByUnit: Array<{ unitId: string; stale: number; overdue: number }>;
+}
+export const kbFigures = () => call<KbFigures>('GET', '/api/kb/figures');

@@ -51,6 +51,12 @@ export const zh = {
   'kb.suggestions': '知识推荐',
   'kb.answerWith': '用此知识当场答复',
   'kb.answered': '已关联到本工单',
+  'kb.figures': '知识库统计',
+  'kb.onSpotRate': '当场答复率',
+  'kb.withArticle': '引用知识答复',
+  'kb.mostUsed': '最常用知识',
+  'kb.missed': '无结果的搜索（知识库缺什么）',
+  'kb.staleByUnit': '各单位过期未复核知识',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -105,4 +111,10 @@ export const en: Record<keyof typeof zh, string> = {
   'kb.suggestions': 'Suggested articles',
   'kb.answerWith': 'Answered with this article',
   'kb.answered': 'Linked to this order',
+  'kb.figures': 'Knowledge-base figures',
+  'kb.onSpotRate': 'Answered on the spot',
+  'kb.withArticle': 'answered with an article',
+  'kb.mostUsed': 'Most used articles',
+  'kb.missed': 'Searches with no result (what the KB lacks)',
+  'kb.staleByUnit': 'Articles past review by unit',
 };
