@@ -285,7 +285,12 @@ t.test('a unit page walks the junction indexes in page order; a unit search coun
     t.match(count, /SEARCH work_order_units USING COVERING INDEX/, `${JSON.stringify(f)} count: ${count}`);
     t.notMatch(count, /work_orders /, 'the count reads no order row');
   }
-  listOrders(h.db, unit, { q: '路灯不亮' }, 1);
+  // Two of u1's orders match: a page of one is full, so its count runs (a short page counts itself: order-pages.ts shortPageCount).
+  prepare(
+    `insert into work_orders (number, channel, status, subject, lead_unit_id, created_at, updated_at) values ('LAMP-1', 'web', 'dispatched', '路灯不亮', 'u1', 1, 1), ('LAMP-2', 'web', 'dispatched', '路灯不亮', 'u1', 2, 2)`,
+  ).run();
+  plans.length = 0;
+  listOrders(h.db, unit, { q: '路灯不亮', pageSize: 1 }, 1);
   const count = planOf(plans.findLast((p) => /count\(/i.test(p))!);
   t.match(
     count,
@@ -293,6 +298,7 @@ t.test('a unit page walks the junction indexes in page order; a unit search coun
     `search count: ${count}`,
   );
   t.notMatch(count, /SEARCH work_orders USING/, 'the search count reads no order row');
+  prepare(`delete from work_orders where number like 'LAMP-%'`).run();
   // The page and its count agree on a real search.
   h.sqlite.prepare = prepare;
   const ins = prepare(
