@@ -151,3 +151,22 @@ t.test('a unit phone (transfer / three-way target) is 3 to 20 digits; a bad one 
     `config/org.yaml:${at(bad, 4, '0572-2399')} units[0].phone: must be a phone number of 3 to 20 digits, e.g. "05722039001"`,
   ]);
 });
+
+t.test('units[].handlers is ignored (accounts carry their unit): a warning at the key, and the shipped files do not use it', async (t) => {
+  const org =
+    'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-12345, name: 12345热线中心, area: hz, kind: department, handlers: [dq.dispatcher] }\n';
+  const dir = configWithOrg(org);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
+  t.ok(
+    r.warnings
+      .map(formatProblem)
+      .includes(
+        `config/org.yaml:${at(org, 4, 'handlers')} warning: units[0].handlers is ignored: an account carries its unit (sunline users add --unit, /admin/accounts); remove it`,
+      ),
+    r.warnings.map(formatProblem).join('\n'),
+  );
+  t.notMatch(fs.readFileSync('config/org.yaml', 'utf8'), /^\s+handlers:/m, 'the shipped org.yaml does not set it');
+  t.notMatch(fs.readFileSync('docs/configuration.md', 'utf8'), /^\s+handlers:/m, 'nor the documentation');
+});

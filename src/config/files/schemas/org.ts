@@ -49,8 +49,11 @@ const UnitSchema = z.strictObject({
   kind: z.enum(['department', 'territorial']),
   /** A county sub-platform (分平台): its staff see the orders of the county's subtree. */
   subPlatform: z.boolean().default(false),
-  /** Portal user names of the unit's handlers (passwords never live in config). */
-  handlers: z.array(username).default([]),
+  /**
+   * Accepted but ignored, with a warning (checkOrg): an account carries its unit in the database
+   * (sunline users add --unit, /admin/accounts); a list of user names here drove nothing (issue 11).
+   */
+  handlers: z.array(username).optional(),
   /**
    * The unit's phone number (optional): agents transfer callers to it or bring it into a
    * three-way call; dialled out through the carrier trunk (dialplan [sunline-transfer]).
@@ -131,6 +134,12 @@ export function checkOrg(raw: unknown, { report, lineOf }: CheckContext): void {
   asArray(root.units).forEach((item, i) => {
     const u = asRecord(item);
     if (!u) return;
+    if ('handlers' in u) {
+      report(['units', i, 'handlers'], `units[${i}].handlers is ignored: an account carries its unit (sunline users add --unit, /admin/accounts); remove it`, {
+        severity: 'warning',
+        at: 'key',
+      });
+    }
     if (typeof u.id === 'string') {
       const first = units.get(u.id);
       if (u.id === TERRITORIAL) report(['units', i, 'id'], `units[${i}].id: "${TERRITORIAL}" is reserved for "lead: ${TERRITORIAL}"; choose another id`);
