@@ -3,7 +3,7 @@
  * local port, and the sandbox's carrier trunk pointed at it, so `PJSIP/<number>@trunk` (the
  * default SUNLINE_OUTBOUND_ENDPOINT) reaches it. The last three digits of the number dialled
  * choose what the phone does: ...486 busy, ...480 rings without answering, else it answers
- * (RTP echoed) and stays until Asterisk hangs up.
+ * (RTP echoed) and stays until Asterisk hangs up, ...777 answers and hangs up itself after 2 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,8 +19,6 @@ export interface CitizenPhone {
   port: number;
   /** The INVITEs received so far: the number dialled and the caller ID presented (From user). */
   invites(): { number: string; from: string }[];
-  /** The SIP responses the phone sent so far (status codes), in order. */
-  sent(): number[];
   kill(): void;
 }
 
@@ -38,7 +36,6 @@ export async function citizenPhone(a: AsteriskSandbox, calls = 10): Promise<Citi
   return {
     port,
     invites: () => [...text().matchAll(/^INVITE sip:([^@\s]+)@[\s\S]*?^From:[^<]*<sip:([^@>]+)@/gm)].map((m) => ({ number: m[1]!, from: m[2]! })),
-    sent: () => [...text().matchAll(/message sent[^\n]*\n\s*\nSIP\/2\.0 (\d{3})/g)].map((m) => Number(m[1])),
     kill: () => {
       if (proc.exitCode === null) proc.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@
  * the waiting caller is offered to that agent, and answering it ends that caller's
  * callback duty (its earlier missed call merges into the new call's order). Busy and no answer (our ring limit) end with
  * their result and free the agent at once. Each call is a `calls` row with direction out,
- * linked to the order, with its events.
+ * linked to the order, with its events. The citizen hanging up first ends an answered call as
+ * citizen_hangup.
  */
 import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
@@ -93,6 +94,17 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     t.match(orders.get(earlier.id), { mergedIntoId: pop.draftOrder.id, callbackDue: false });
     await command(agent.socket, 'call:hangup', { callId: pop.callId });
     caller.kill();
+    await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
+    await command(agent.socket, 'agent:wrapup_done');
+    await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
+  });
+
+  await t.test('the citizen hangs up first: answered, reason citizen_hangup, the agent to wrap-up', async (t) => {
+    const ended = next(agent.socket, 'call:outbound', (x) => x.state === 'ended', 20_000);
+    const v = await command<OutboundCallView>(agent.socket, 'call:dial', { orderId: order.id, number: '13800138777' });
+    t.match(await ended, { callId: v.callId, result: 'answered', reason: 'citizen_hangup' });
+    t.match(row(v.callId), { state: 'ended', outcome: 'answered' });
+    t.equal(app.calls.center!.live.get(v.callId), undefined, 'no live call left');
     await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
     await command(agent.socket, 'agent:wrapup_done');
     await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
