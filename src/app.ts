@@ -54,6 +54,7 @@ import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
+import { MonthlyExport } from './reports/monthly-export.js';
 import { Metrics } from './reports/metrics.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
@@ -258,6 +259,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment });
     await http.register(reportsRoutes, { reports, assessment });
+    // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
+    if (env.reportsDir) {
+      const monthly = new MonthlyExport({ assessment, dir: env.reportsDir, log: log.child({ component: 'monthly-export' }) });
+      monthly.start();
+      closers.push(() => monthly.close());
+    }
     // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
     const kb = new KbService({
       db: db.db,

@@ -87,6 +87,8 @@ const EnvSchema = z.object({
   SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
   // GET /metrics (src/reports/metrics.ts): with a token, any client that sends it; without, loopback clients only.
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
+  // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
+  SUNLINE_REPORTS_DIR: z.string().min(1).optional(),
 });
 
 /** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
@@ -195,6 +197,8 @@ export interface Env {
   readonly leadUpdateMs: number;
   /** GET /metrics: the bearer token a scraper must send (SUNLINE_METRICS_TOKEN); null: loopback clients only, no token. */
   readonly metricsToken: string | null;
+  /** Where the monthly assessment workbook is written (SUNLINE_REPORTS_DIR, absolute); null: no scheduled export. */
+  readonly reportsDir: string | null;
   /** The channel bridges allowed to post orders, with their shared secrets (SUNLINE_BRIDGE_SECRETS_FILE). */
   readonly bridges: readonly BridgeSecret[];
 }
@@ -276,6 +280,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
     metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
+    reportsDir: e.SUNLINE_REPORTS_DIR ? path.resolve(cwd, e.SUNLINE_REPORTS_DIR) : null,
     bridges: bridgeSecrets.bridges,
     ...mediaEnv(e, ice),
   });
