@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { CONFIG_FILES, CONFIG_KEYS, formatProblem, loadConfigDir, sortProblems } from './config/files/index.js';
+import { promptFileWarnings } from './config/files/prompt-files.js';
 import { EnvError, loadEnv } from './config/env.js';
 import type { CliIo } from './cli/io.js';
 import { USERS_USAGE, usersCommand, type UsersCommandEnv } from './cli/users-command.js';
@@ -21,8 +22,10 @@ const defaultIo: CliIo = {
 const USAGE = `usage: sunline <command>
 
 commands:
-  config check [DIR]   validate the configuration files in DIR (default ./config);
-                       prints FILE:LINE:COL lines; exit 0 if valid, 1 if not
+  config check [DIR] [--sounds SOUNDS]
+                       validate the configuration files in DIR (default ./config);
+                       prints FILE:LINE:COL lines; exit 0 if valid, 1 if not; with --sounds,
+                       warns of each prompt not found in Asterisk's sounds folder SOUNDS
 ${USERS_USAGE}
 ${ROUTE_USAGE}
   help                 show this help`;
@@ -34,7 +37,12 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
     io.out(USAGE);
     return 0;
   }
-  if (cmd === 'config' && sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? 'config', io);
+  if (cmd === 'config' && sub === 'check') {
+    const sounds = rest.indexOf('--sounds');
+    const soundsDir = sounds >= 0 ? rest[sounds + 1] : undefined;
+    const dirs = sounds >= 0 ? [...rest.slice(0, sounds), ...rest.slice(sounds + 2)] : rest;
+    if (dirs.length <= 1 && (sounds < 0 || soundsDir !== undefined)) return configCheck(dirs[0] ?? 'config', io, soundsDir);
+  }
   if (cmd === 'users') {
     const env = usersEnv(io, readStdin);
     return env ? usersCommand(args.slice(1), env, io) : 2;
@@ -48,10 +56,15 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
   return 2;
 }
 
-async function configCheck(dirArg: string, io: CliIo): Promise<number> {
+async function configCheck(dirArg: string, io: CliIo, soundsDir?: string): Promise<number> {
   // Paths are printed as the user typed the directory (normalised), so they can be pasted back.
   const dir = path.normalize(dirArg).replace(/(.)[\\/]+$/, '$1');
-  const res = await loadConfigDir(dir, { displayDir: dir });
+  const loaded = await loadConfigDir(dir, { displayDir: dir });
+  // With --sounds, each prompt named is looked for in Asterisk's sounds folder (warnings).
+  const res =
+    loaded.ok && soundsDir !== undefined
+      ? { ...loaded, warnings: [...loaded.warnings, ...(await promptFileWarnings(loaded.config, loaded.texts, { soundsDir, displayDir: dir }))] }
+      : loaded;
   const order = CONFIG_KEYS.map((k) => path.join(dir, CONFIG_FILES[k].file));
   const all = sortProblems([...(res.ok ? [] : res.problems), ...res.warnings], order);
   for (const p of all) io.out(formatProblem(p));
