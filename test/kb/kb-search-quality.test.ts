@@ -262,6 +262,34 @@ t.test('screen-pop suggestions are reused until an article or the usage changes'
   );
 });
 
+t.test('replaced and withdrawn articles leave the index; it compacts and still finds the rest', async (t) => {
+  const e = new MemoryKbSearch(new KbTokenizer([]));
+  const put = (id: number, title: string) =>
+    e.put({
+      articleId: id,
+      versionId: id,
+      unitId: 'u',
+      type: 'faq',
+      title,
+      body: '内容',
+      keywords: [],
+      hotlines: [],
+      categories: [],
+      areas: [],
+      effectiveFrom: null,
+      expiresOn: null,
+    });
+  for (let id = 1; id <= 100; id++) put(id, id % 2 ? '居住证办理' : '护照办理');
+  put(1, '驾驶证换证');
+  t.same(ids(e.search(q('驾驶证'), () => 0)), [1], 'a new version replaces the old one');
+  t.notOk(ids(e.search(q('居住证', { limit: 100 }), () => 0)).includes(1));
+  for (let id = 2; id <= 90; id++) e.remove(id);
+  t.equal(e.size, 11);
+  t.same(ids(e.search(q('居住证', { limit: 100 }), () => 0)), [91, 93, 95, 97, 99], 'after compaction');
+  t.same(ids(e.search(q('护照', { limit: 100 }), () => 0)), [92, 94, 96, 98, 100]);
+  t.same(ids(e.search(q('驾驶证'), () => 0)), [1]);
+});
+
 t.test('highlighting marks the words and their synonyms', async (t) => {
   const tok = new KbTokenizer(shipped.synonyms);
   const terms = tok.highlightTerms([...new Set(tok.tokens('社保补办'))]);
