@@ -53,6 +53,8 @@ interface OutboundCall {
 export class OutboundCalls implements OutboundProgress {
   private readonly calls = new Map<string, OutboundCall>();
   private readonly byChannel = new Map<string, OutboundCall>();
+  /** The leftover outbound bridges of a previous process were swept (recover). */
+  private swept = false;
 
   constructor(
     private readonly o: CallContext,
@@ -177,8 +179,10 @@ export class OutboundCalls implements OutboundProgress {
    */
   async recover(): Promise<void> {
     const sw = this.o.switchboard;
+    let leftovers = 0;
     for (const r of this.records.unfinished()) {
       if (this.calls.has(r.callId)) continue;
+      leftovers++;
       if (r.channelId) await sw.hangup(r.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: r.callId }, 'outbound leftover not hung up'));
       this.records.ended(r.callId, this.o.now(), { result: r.answeredAt === null ? 'failed' : 'answered', reason: 'server_restart', cause: null });
       this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
@@ -186,8 +190,11 @@ export class OutboundCalls implements OutboundProgress {
       const v = await this.o.agents.settleCall(r.agentId, r.callId);
       if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
     }
+    // Bridges: once per process and after leftovers, in the background (reconcile does not wait on the listing).
+    if (this.swept && leftovers === 0) return;
+    this.swept = true;
     const ours = new Set([...this.calls.values()].map((c) => c.bridgeId));
-    await sw.outbound.sweep((bridgeId) => ours.has(bridgeId));
+    sw.outbound.sweep((bridgeId) => ours.has(bridgeId)).catch((err: unknown) => this.o.log.warn({ err }, 'outbound bridges not swept'));
   }
 
   /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
