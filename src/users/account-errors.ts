@@ -14,6 +14,8 @@ export class AccountError extends defineErrors('AccountError', {
   UNIT_NOT_ALLOWED: [400, 'this role takes no such unit'],
   /** An administrator demoting or disabling their own account (nobody could undo it from the web). */
   SELF_CHANGE: [400, 'an administrator cannot demote or disable their own account'],
+  /** A CSV import with a bad line (details: each problem with its line number); nothing was created. */
+  ACCOUNTS_CSV_INVALID: [400, 'the CSV file has problems; no account was created'],
 }) {}
 
 export type AccountErrorCode = keyof typeof AccountError.catalogue;

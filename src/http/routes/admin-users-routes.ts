@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { USER_ROLES, type UserRole } from '../../db/schema.js';
 import { AccountError } from '../../users/account-errors.js';
 import { checkAccountUnit, type UnitLookup } from '../../users/account-rules.js';
+import { parseAccountsCsv } from '../../users/csv-import.js';
 import type { UsersService } from '../../users/index.js';
 import { checkPassword, generatePassword, PASSWORD_MAX_LENGTH, USERNAME_PATTERN } from '../../users/password-policy.js';
 import { requireRole } from '../auth.js';
@@ -126,6 +127,34 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         );
         req.log.info({ actorId: req.user!.id, userId: created.id, role: b.role }, 'user created');
         return reply.status(201).send({ user: view(target(created.id)), password: pw.generated ? pw.value : null });
+      },
+    );
+
+    admin.post(
+      '/api/admin/users/import',
+      {
+        schema: {
+          tags: ['admin'],
+          description:
+            'Create accounts from a CSV file (header username,displayName,role[,unitId]; UTF-8). Every line is checked first: one bad line refuses the file with 400 ACCOUNTS_CSV_INVALID (details: each problem with its line number) and nothing is created. Each account gets a generated password, returned once.',
+          body: z.object({ csv: z.string().min(1).max(512 * 1024) }).strict(),
+          response: { 201: z.object({ created: z.array(z.object({ line: z.number(), user: Account, password: z.string() })) }) },
+        },
+      },
+      async (req, reply) => {
+        const parsed = parseAccountsCsv(req.body.csv, { unit: opts.unit, exists: (u) => users.byUsername(u) !== undefined });
+        if (!parsed.ok) throw new AccountError('ACCOUNTS_CSV_INVALID', undefined, { details: parsed.problems });
+        const created = [];
+        for (const a of parsed.accounts) {
+          const password = generatePassword();
+          const u = await users.create(
+            { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password },
+            { actorId: req.user!.id, details: { passwordGenerated: true, csvLine: a.line } },
+          );
+          created.push({ line: a.line, user: view(target(u.id)), password });
+        }
+        req.log.info({ actorId: req.user!.id, count: created.length }, 'users imported');
+        return reply.status(201).send({ created });
       },
     );
 
