@@ -14,6 +14,7 @@ import { loadConfigDir } from '../config/files/index.js';
 import { UsersService } from '../users/index.js';
 import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
+import { usersImport } from './users-import.js';
 
 export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin]
                        create an account (ROLE: ${USER_ROLES.filter((r) => r !== 'citizen').join(', ')});
@@ -23,6 +24,9 @@ export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--un
   users disable USERNAME | users enable USERNAME
                        lock an account out (its sessions end) or let it in again
   users list           the accounts (username, role, unit, disabled)
+  users import FILE.csv
+                       create accounts from a CSV file (header username,displayName,role[,unitId]);
+                       a bad line refuses the file (FILE:LINE problems); prints each password once
   (users commands take --db FILE and --config DIR; without --password-stdin a random
    password is generated and printed once)`;
 
@@ -80,6 +84,9 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     return 2;
   }
   const [verb, username, ...extra] = p.positional;
+  if (verb === 'import' && username !== undefined && extra.length === 0) {
+    return usersImport(username, { dbFile: str(p, '--db') ?? env.dbFile, configDir: str(p, '--config') ?? env.configDir }, io);
+  }
   const arity: Record<string, number> = { add: 1, passwd: 1, disable: 1, enable: 1, list: 0 };
   if (verb === undefined || !(verb in arity) || (arity[verb] === 1 ? username === undefined || extra.length > 0 : username !== undefined)) {
     io.err(`sunline users: unknown or incomplete command "${args.join(' ')}"`);

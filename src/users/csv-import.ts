@@ -104,7 +104,8 @@ export function parseAccountsCsv(
       bad(`unitId "${unit}": ${err.message}`);
     }
   });
-  if (accounts.length + problems.length > CSV_MAX_ROWS) return { ok: false, problems: [{ line: 1, message: `more than ${CSV_MAX_ROWS} accounts in one file` }] };
+  if (accounts.length + problems.length > CSV_MAX_ROWS)
+    return { ok: false, problems: [{ line: 1, message: `more than ${CSV_MAX_ROWS} accounts in one file` }] };
   if (accounts.length === 0 && problems.length === 0) problems.push({ line: 2, message: 'no accounts in the file' });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, accounts };
 }

@@ -30,7 +30,11 @@ t.test('import accounts from CSV: all or nothing, problems by line', async (t) =
     [3, 4, 5, 6, 7, 8],
     'every bad line, by its number in the file',
   );
-  t.match(refused.json().error.details, [{ line: 3, message: /also on line 2/ }, { line: 4, message: /needs a unit/ }, { line: 5, message: /no-such-unit/ }]);
+  t.match(refused.json().error.details, [
+    { line: 3, message: /also on line 2/ },
+    { line: 4, message: /needs a unit/ },
+    { line: 5, message: /no-such-unit/ },
+  ]);
   t.equal(app.users.byUsername('agent01'), undefined, 'nothing created');
 
   t.equal((await post('name,role\nx,agent')).json().error.details[0].line, 1, 'a bad header is line 1');

@@ -137,7 +137,14 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
           tags: ['admin'],
           description:
             'Create accounts from a CSV file (header username,displayName,role[,unitId]; UTF-8). Every line is checked first: one bad line refuses the file with 400 ACCOUNTS_CSV_INVALID (details: each problem with its line number) and nothing is created. Each account gets a generated password, returned once.',
-          body: z.object({ csv: z.string().min(1).max(512 * 1024) }).strict(),
+          body: z
+            .object({
+              csv: z
+                .string()
+                .min(1)
+                .max(512 * 1024),
+            })
+            .strict(),
           response: { 201: z.object({ created: z.array(z.object({ line: z.number(), user: Account, password: z.string() })) }) },
         },
       },
