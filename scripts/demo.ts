@@ -75,7 +75,10 @@ async function main(): Promise<void> {
     DEMO_USERS.find((u) => u.role === 'admin')!,
   );
   // The knowledge base for the seven hotlines (scripts/demo-kb/*.md), published.
-  await seedDemoKb(app, DEMO_USERS.find((u) => u.role === 'admin')!);
+  await seedDemoKb(
+    app,
+    DEMO_USERS.find((u) => u.role === 'admin')!,
+  );
   await app.http.listen({ host: env.host, port: env.port });
 
   const base = demoBaseUrl(env.host, env.port);

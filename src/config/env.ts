@@ -51,7 +51,10 @@ const EnvSchema = z.object({
   // Outbound calls (src/calls/outbound.ts): the dial string with {number}, the caller ID, the ring limit.
   SUNLINE_OUTBOUND_ENDPOINT: z
     .string()
-    .regex(/^(PJSIP|SIP|IAX2|DAHDI|Local)\/[^\s,]*\{number\}[^\s,]*$/, 'must be a dial string containing {number}, e.g. PJSIP/{number}@trunk or Local/{number}@to-citizens')
+    .regex(
+      /^(PJSIP|SIP|IAX2|DAHDI|Local)\/[^\s,]*\{number\}[^\s,]*$/,
+      'must be a dial string containing {number}, e.g. PJSIP/{number}@trunk or Local/{number}@to-citizens',
+    )
     .default('PJSIP/{number}@trunk'),
   SUNLINE_OUTBOUND_CALLER_ID: z
     .string()
