@@ -5,6 +5,7 @@
  * Local channel and bridge the caller ourselves on answer. If the agent does not take it, the
  * caller goes back to the queue: no call is lost.
  */
+import { randomUUID } from 'node:crypto';
 import type { CallContext } from './call-context.js';
 import { waitingView } from './call-views.js';
 import { CallError } from './errors.js';
@@ -48,8 +49,16 @@ export class LeadActions {
       await this.o.switchboard.sendToQueue(channelId, { callId: call?.callId ?? '', priority: call?.priority ?? 0 });
       return;
     }
-    const directLeg = await this.o.switchboard.ringAgentDirectly(agentId, call.callId, channelId);
+    // The direct leg's id is ours and recorded before the ring: the agent leg can enter Stasis
+    // (and be offered) before originate's answer is back, and that offer must stand.
+    const directLeg = randomUUID();
     this.o.live.ringingDirectly(call, directLeg);
+    try {
+      await this.o.switchboard.ringAgentDirectly(agentId, call.callId, channelId, directLeg);
+    } catch (err) {
+      this.o.log.warn({ err, callId: call.callId, agentId }, 'ringing the chosen agent failed; the caller goes back to the queue');
+      await this.directOfferEnded(call);
+    }
   }
 
   /** The chosen agent did not take the call: it goes back to the queue with its priority. */

@@ -23,10 +23,13 @@ export class Offers {
     const { live } = this.o;
     const call = (leg.callId && live.get(leg.callId)) || (leg.callerChannelId ? live.byCallerChannel(leg.callerChannelId) : undefined);
     const agent = this.o.agents.view(leg.agentId);
-    const notForThisAgent = call?.directTo !== null && call?.directTo !== undefined && call.directTo !== leg.agentId;
-    if (!call || agent.state !== 'available' || call.state === 'answered' || notForThisAgent) {
-      // app_queue rang an agent who cannot take it (state raced, unknown call): decline; the
-      // queue rings someone else. Device states normally prevent this.
+    // A caller withdrawn for a chosen agent rings only through our direct leg: app_queue may still
+    // ring someone (even the chosen agent) before it acts on the withdrawal, and that offer
+    // would end at once, leaving the agent a screen-pop it cannot answer.
+    const withdrawing = call?.directTo !== null && call?.directTo !== undefined && (call.directTo !== leg.agentId || call.inQueue);
+    if (!call || agent.state !== 'available' || call.state === 'answered' || withdrawing) {
+      // app_queue rang an agent who cannot take it (state raced, unknown call, a withdrawal in
+      // progress): decline; the queue rings someone else. Device states normally prevent this.
       this.o.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
       await this.o.switchboard.hangup(leg.channelId, 'busy');
       return;

@@ -243,10 +243,12 @@ export class Switchboard {
 
   /**
    * Rings an agent directly (not through app_queue): a Local channel whose ;2 half enters
-   * Stasis as the agent leg (naming the call), its ;1 half as 'direct'. Returns the ;1 id.
+   * Stasis as the agent leg (naming the call), its ;1 half as 'direct' with the id `directLegId`
+   * (chosen by the caller, so that it is known before the agent leg shows). Returns the ;1 id.
    */
-  async ringAgentDirectly(agentId: number, callId: string, callerChannelId: string): Promise<string> {
+  async ringAgentDirectly(agentId: number, callId: string, callerChannelId: string, directLegId?: string): Promise<string> {
     const ch = await this.ari.channels.originate({
+      ...(directLegId ? { channelId: directLegId } : {}),
       endpoint: agentInterface(agentId),
       app: this.ari.app,
       appArgs: 'direct',

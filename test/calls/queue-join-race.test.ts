@@ -37,3 +37,20 @@ t.test('the join before the offer: one queued event', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 20));
   t.same(events(r.sql, r.call.callId), ['entered', 'greeted', 'queued', 'offered']);
 });
+
+t.test('a caller being withdrawn for a chosen agent: app_queue ringing that agent is declined (no pop); the direct leg is offered', async (t) => {
+  const r = await waitingCaller(t);
+  r.center.queueJoined('caller');
+  r.center.live.directTo(r.call, r.agentId); // the lead sent the caller to this agent; the withdrawal is under way
+  r.center.agentLeg({ channelId: 'queue-leg', agentId: r.agentId, callId: r.call.callId, callerChannelId: 'caller', at: Date.now() });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(r.asterisk.ops.includes('hangup queue-leg busy'), "app_queue's leg declined");
+  t.equal(r.call.offeredTo, null, 'not offered');
+  t.notOk(events(r.sql, r.call.callId).includes('offered'));
+  // The caller is back in Stasis: the next leg for the chosen agent is ours.
+  r.center.live.ringingDirectly(r.call, 'direct-1');
+  r.center.agentLeg({ channelId: 'direct-leg', agentId: r.agentId, callId: r.call.callId, callerChannelId: 'caller', at: Date.now() });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(r.call.offeredTo, r.agentId, 'the direct leg is offered');
+  t.notOk(r.asterisk.ops.includes('hangup direct-leg busy'));
+});
