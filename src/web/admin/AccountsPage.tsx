@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { HttpError, logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
-import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
+import { HttpError, units as loadUnits, type UnitInfo, type User } from '../api.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { PageHeader } from '../components/PageHeader.js';
 import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
 import { STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
@@ -111,25 +112,11 @@ export function AccountsPage({ user, onSignedOut }: Props) {
     e.preventDefault();
     if (editing) void run(() => api.updateAccount(editing.id, editing.value).then(() => setEditing(null)));
   };
-  const signOut = async () => {
-    await logout().catch(() => undefined);
-    onSignedOut();
-  };
   const unitName = (id: string | null) => (id === null ? '' : (units.find((u) => u.id === id)?.name ?? id));
 
   return (
     <div className="console accounts" data-testid="accounts-page">
-      <header className="topbar">
-        <h1>{t('admin.accounts')}</h1>
-        <div className="who">
-          <span data-testid="display-name">{user.displayName}</span>
-          <a href="/">{t('admin.accounts.back')}</a>
-          <LangToggle />
-          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
-            {t('signOut')}
-          </button>
-        </div>
-      </header>
+      <PageHeader title={t('admin.accounts')} backLabel={t('admin.accounts.back')} user={user} onSignedOut={onSignedOut} />
       {message && (
         <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="accounts-message">
           {message.text}

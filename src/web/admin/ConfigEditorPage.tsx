@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { HttpError, logout, type User } from '../api.js';
-import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
+import { HttpError, type User } from '../api.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { PageHeader } from '../components/PageHeader.js';
 import * as api from './config-api.js';
 import { EDITABLE_FILES, type ConfigProblem, type ConfigVersion, type EditableFile } from './config-api.js';
 import { RouteSimulator } from './RouteSimulator.js';
@@ -160,26 +161,12 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
       refused(err);
     }
   };
-  const signOut = async () => {
-    await logout().catch(() => undefined);
-    onSignedOut();
-  };
   const mine = problems.filter(sameFile(file));
   const others = problems.filter((p) => !sameFile(file)(p));
 
   return (
     <div className="console config-editor" data-testid="config-page">
-      <header className="topbar">
-        <h1>{t('config.title')}</h1>
-        <div className="who">
-          <span data-testid="display-name">{user.displayName}</span>
-          <a href="/">{t('config.back')}</a>
-          <LangToggle />
-          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
-            {t('signOut')}
-          </button>
-        </div>
-      </header>
+      <PageHeader title={t('config.title')} backLabel={t('config.back')} user={user} onSignedOut={onSignedOut} />
       {message && (
         <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="config-message">
           {message.text}

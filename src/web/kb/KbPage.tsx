@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { HttpError, logout, type User } from '../api.js';
-import { LangToggle, useI18n } from '../i18n.js';
+import { HttpError, type User } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { PageHeader } from '../components/PageHeader.js';
 import * as api from './kb-api.js';
 import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
@@ -56,25 +57,11 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
       setEditing(null);
       return a;
     });
-  const signOut = async () => {
-    await logout().catch(() => undefined);
-    onSignedOut();
-  };
   const shown = open?.draft ?? open?.published ?? null;
 
   return (
     <div className="console kb" data-testid="kb-page">
-      <header className="topbar">
-        <h1>{t('kb.title')}</h1>
-        <div className="who">
-          <span data-testid="display-name">{user.displayName}</span>
-          <a href="/">{t('kb.back')}</a>
-          <LangToggle />
-          <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
-            {t('signOut')}
-          </button>
-        </div>
-      </header>
+      <PageHeader title={t('kb.title')} backLabel={t('kb.back')} user={user} onSignedOut={onSignedOut} />
       {message && (
         <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="kb-message">
           {message.text}
