@@ -59,6 +59,7 @@ export const users = pgTable(
     unitId: text('unit_id'),
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: ms('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],

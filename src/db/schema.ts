@@ -29,6 +29,8 @@ export const users = sqliteTable(
     /** scrypt$N$r$p$salt$hash (see src/users/password.ts). */
     passwordHash: text('password_hash').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** The password was set by someone else (first admin from the environment, an admin's reset): it must be changed at the next login. */
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],
