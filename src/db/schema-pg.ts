@@ -23,6 +23,7 @@ import {
   KB_ARTICLE_TYPES,
   KB_AUDIT_ACTIONS,
   KB_VERSION_STATES,
+  type KbSearchWords,
   RECORDING_AUDIT_ACTIONS,
   RECORDING_STATES,
   USER_ROLES,
@@ -399,6 +400,8 @@ export const kbArticleVersions = pgTable(
     reviewedAt: ms('reviewed_at'),
     reviewNote: text('review_note'),
     publishedAt: ms('published_at'),
+    /** The version's search words (jieba, weighted: title and keywords ×3), written when it is published: no segmenting at start. */
+    searchWords: jsonb('search_words').$type<KbSearchWords>(),
   },
   (t) => [uniqueIndex('kb_article_versions_no_uq').on(t.articleId, t.versionNo), index('kb_article_versions_state_idx').on(t.state, t.id)],
 );

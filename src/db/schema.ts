@@ -14,7 +14,8 @@ const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
  * `dispatcher` (派单/审核员): the centre's back office (docs/workorder-lifecycle.md, "Who does what on
  * which screen"); with a `unitId` (a county sub-platform 分平台) scoped to that unit's subtree.
  */
-export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'citizen'] as const;
+/** `wallboard`: a read-only account for a wall screen (大屏): it sees the wallboard and nothing else (src/realtime/wallboard-room.ts). */
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard', 'citizen'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const users = sqliteTable(
@@ -443,6 +444,12 @@ export const KB_VERSION_STATES = ['draft', 'in_review', 'published', 'superseded
 export type KbVersionState = (typeof KB_VERSION_STATES)[number];
 export const KB_AUDIT_ACTIONS = ['create', 'update', 'submit', 'approve', 'reject', 'withdraw', 'import'] as const;
 export type KbAuditAction = (typeof KB_AUDIT_ACTIONS)[number];
+/** A version's words as src/kb/search-words.ts computes them: `v` its segmenter's version, `t` the words, `f` their weighted frequencies. */
+export interface KbSearchWords {
+  v: string;
+  t: string[];
+  f: number[];
+}
 
 /**
  * A knowledge-base article (知识库, issue 15): owned by one unit of org.yaml; its content lives in
@@ -494,6 +501,8 @@ export const kbArticleVersions = sqliteTable(
     reviewedAt: integer('reviewed_at'),
     reviewNote: text('review_note'),
     publishedAt: integer('published_at'),
+    /** The version's search words (jieba, weighted: title and keywords ×3), written when it is published: no segmenting at start. */
+    searchWords: text('search_words', { mode: 'json' }).$type<KbSearchWords>(),
   },
   (t) => [uniqueIndex('kb_article_versions_no_uq').on(t.articleId, t.versionNo), index('kb_article_versions_state_idx').on(t.state, t.id)],
 );

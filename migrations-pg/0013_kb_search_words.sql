@@ -1,0 +1,1 @@
+ALTER TABLE "kb_article_versions" ADD COLUMN "search_words" jsonb;

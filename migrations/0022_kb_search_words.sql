@@ -1,0 +1,1 @@
+ALTER TABLE `kb_article_versions` ADD `search_words` text;
