@@ -14,8 +14,7 @@ const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
  * `dispatcher` (派单/审核员): the centre's back office (docs/workorder-lifecycle.md, "Who does what on
  * which screen"); with a `unitId` (a county sub-platform 分平台) scoped to that unit's subtree.
  */
-/** `wallboard`: a read-only account for a wall screen (大屏): it sees the wallboard and nothing else (src/realtime/wallboard-room.ts). */
-export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard', 'citizen'] as const;
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'citizen'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const users = sqliteTable(
