@@ -91,6 +91,19 @@ export const agentSessions = pgTable('agent_sessions', {
   penalty: integer('penalty').notNull().default(0),
 });
 
+/** Agents' routing skills with levels (schema.ts). */
+export const agentSkills = pgTable(
+  'agent_skills',
+  {
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    skill: text('skill').notNull(),
+    level: integer('level').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.skill] })],
+);
+
 export const callers = pgTable(
   'callers',
   {

@@ -14,7 +14,8 @@ const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
  * `dispatcher` (派单/审核员): the centre's back office (docs/workorder-lifecycle.md, "Who does what on
  * which screen"); with a `unitId` (a county sub-platform 分平台) scoped to that unit's subtree.
  */
-export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'citizen'] as const;
+/** `wallboard`: a read-only account for a wall screen (大屏): it sees the wallboard and nothing else (src/realtime/wallboard-room.ts). */
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard', 'citizen'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const users = sqliteTable(
@@ -65,6 +66,22 @@ export const agentSessions = sqliteTable('agent_sessions', {
   callId: text('call_id'),
   penalty: integer('penalty').notNull().default(0),
 });
+
+/**
+ * Agents' routing skills with levels (issue 11 item 2, decision 0015; src/agents/skills.ts): 1 is
+ * the best level. Replaced as a set by administrators and shift leads; read at every offer.
+ */
+export const agentSkills = sqliteTable(
+  'agent_skills',
+  {
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    skill: text('skill').notNull(),
+    level: integer('level').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.skill] })],
+);
 
 export const callers = sqliteTable(
   'callers',
@@ -306,7 +323,7 @@ export const deskSavedFilters = sqliteTable(
 );
 
 /** What an administrator (or the CLI, as the platform's own account) did to an account. */
-export const ADMIN_AUDIT_ACTIONS = ['user.create', 'user.update', 'user.password', 'user.disable', 'user.enable', 'user.unlock'] as const;
+export const ADMIN_AUDIT_ACTIONS = ['user.create', 'user.update', 'user.password', 'user.disable', 'user.enable', 'user.unlock', 'user.skills'] as const;
 export type AdminAuditAction = (typeof ADMIN_AUDIT_ACTIONS)[number];
 
 /**
