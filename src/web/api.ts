@@ -1,5 +1,6 @@
 /** The few HTTP calls the console makes; the session lives in the httpOnly `sunline_session` cookie. */
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../contract/csrf.js';
+import type { OrderActionResult, OrderView } from '../contract/http-workorders.js';
 
 export interface User {
   id: number;
@@ -65,37 +66,13 @@ export interface CallerHistory {
 export const callerHistory = (callerId: number, page: number, pageSize = 5) =>
   call<CallerHistory>('GET', `/api/callers/${callerId}/history?page=${page}&pageSize=${pageSize}`);
 
-/** A work order as the API returns it (GET /api/workorders[/:id]); the reporter masked per scope. */
-export interface OrderView {
-  id: number;
-  number: string;
-  status: string;
-  category: string | null;
-  subject: string | null;
-  content: string | null;
-  location: string | null;
-  channel: string;
-  callerPhone: string | null;
-  callerName: string | null;
-  confidential: boolean;
-  reporterHidden: boolean;
-  /** The citizen's lookup code (platform staff only; null for units). */
-  lookupCode: string | null;
-  leadUnitId: string | null;
-  coUnitIds: string[];
-  deadlineAt: number | null;
-  signDeadlineAt: number | null;
-  pendingExtension: { days: number; reason: string; requestedAt: number } | null;
-  supervisionLevel: number;
-  handlingRound: number;
-  createdAt: number;
-  version: number;
-}
+/** A work order as the API returns it (GET /api/workorders[/:id]): the contract's type, the reporter masked per scope. */
+export type { OrderView };
 export type OrderInfo = OrderView;
 export const order = (id: number) => call<OrderInfo>('GET', `/api/workorders/${id}`);
 /** One lifecycle action (POST /api/workorders/:id/actions); resolves with the order after it. */
 export const orderAction = (id: number, action: Record<string, unknown> & { type: string }) =>
-  call<{ order: OrderInfo }>('POST', `/api/workorders/${id}/actions`, action).then((r) => r.order);
+  call<OrderActionResult>('POST', `/api/workorders/${id}/actions`, action).then((r) => r.order);
 
 export interface DispatchSuggestion {
   lead: string;

@@ -7,13 +7,27 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  Consultation,
+  DeskOrderDetail,
+  DeskUnits,
+  OrderCalls,
+  QueueCounts,
+  QueuePage,
+  SavedFilter,
+  SavedFilters,
+  SearchPage,
+  SimilarOrders,
+  Suggestion,
+  UnitReturnsPage,
+} from '../../contract/http-desk.js';
 import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
 import { DESK_QUEUES, DESK_ROLES, deleteSavedFilter, listSavedFilters, saveFilter, type DeskService, type DeskUser } from '../../workorders/desk/index.js';
 import { consultationWorkbook } from '../../workorders/desk/consultation-xlsx.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
-import { EventView, ListQuery, OrderView } from './workorders-routes.js';
+import { ListQuery } from './workorders-routes.js';
 
 export interface DeskRoutesOptions {
   readonly db: Db;
@@ -25,52 +39,6 @@ const userOf = (user: SessionUser | null): DeskUser => {
   if (!user) throw appError('UNAUTHENTICATED');
   return { id: user.id, role: user.role, unitId: user.unitId };
 };
-
-const Due = z.enum(['on_time', 'due_soon', 'overdue']);
-const DeskOrder = OrderView.extend({ phoneMasked: z.boolean() });
-const Clock = z
-  .object({
-    kind: z.enum(['handling', 'sign', 'dispatch', 'redispatch', 'review', 'extension', 'callback', 'unsatisfied']),
-    deadlineAt: z.number(),
-    state: Due,
-  })
-  .nullable();
-const QueueItem = z.object({
-  order: DeskOrder,
-  clock: Clock,
-  lastReturn: z.object({ unitId: z.string().nullable(), reason: z.string().nullable(), at: z.number(), actorId: z.number().nullable() }).nullable(),
-});
-/** Each number counted up to QUEUE_COUNT_CAP; its `…Capped` flag says there are more ("1000+"); onTime is then null. */
-const QueueCount = z.object({
-  queue: z.enum(DESK_QUEUES),
-  total: z.number(),
-  totalCapped: z.boolean(),
-  overdue: z.number(),
-  overdueCapped: z.boolean(),
-  dueSoon: z.number(),
-  dueSoonCapped: z.boolean(),
-  onTime: z.number().nullable(),
-});
-
-/** An order named on the page; number and status null when it is outside the caller's scope. */
-const RelatedOrder = z.object({ id: z.number(), number: z.string().nullable(), status: z.string().nullable() });
-const OrderCall = z.object({
-  id: z.string(),
-  orderId: z.number(),
-  orderNumber: z.string(),
-  hotline: z.string(),
-  dialledNumber: z.string(),
-  direction: z.string(),
-  callerPhone: z.string().nullable(),
-  phoneMasked: z.boolean(),
-  state: z.string(),
-  outcome: z.string().nullable(),
-  enteredAt: z.number(),
-  answeredAt: z.number().nullable(),
-  endedAt: z.number().nullable(),
-  agentId: z.number().nullable(),
-  agentName: z.string().nullable(),
-});
 
 const cursor = z.string().min(1).max(200).optional();
 
@@ -94,11 +62,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
   const desks = requireRole(...DESK_ROLES);
   const tags = ['desk'];
 
-  app.get(
-    '/api/desk/queues',
-    { schema: { tags, response: { 200: z.object({ items: z.array(QueueCount), at: z.number() }) } }, preHandler: desks },
-    async (req) => desk.counts(userOf(req.user)),
-  );
+  app.get('/api/desk/queues', { schema: { tags, response: { 200: QueueCounts } }, preHandler: desks }, async (req) => desk.counts(userOf(req.user)));
 
   app.get(
     '/api/desk/queues/:queue',
@@ -107,7 +71,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
         tags,
         params: z.object({ queue: z.enum(DESK_QUEUES) }),
         querystring: z.object({ cursor, pageSize: ListQuery.shape.pageSize }),
-        response: { 200: z.object({ items: z.array(QueueItem), nextCursor: z.string().nullable() }) },
+        response: { 200: QueuePage },
       },
       preHandler: desks,
     },
@@ -120,17 +84,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         querystring: SearchQuery,
-        response: {
-          200: z.object({
-            items: z.array(DeskOrder),
-            total: z.number(),
-            totalCapped: z.boolean().describe('total is a lower bound (the count stopped at its cap, or the text search’s window ended first)'),
-            nextCursor: z.string().nullable(),
-            partial: z
-              .boolean()
-              .describe('a text search checked only its newest matches and this page is short because of it: nextCursor searches older orders'),
-          }),
-        },
+        response: { 200: SearchPage },
       },
       preHandler: desks,
     },
@@ -148,18 +102,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         params: IdParams,
-        response: {
-          200: DeskOrder.extend({
-            history: z.array(EventView.extend({ actorName: z.string().nullable().describe('the actor’s display name; null: system, citizen') })),
-            allowedActions: z.array(z.string()),
-            linkedOrders: z.array(RelatedOrder),
-            mergedInto: RelatedOrder.nullable(),
-            extensionProposal: z
-              .object({ days: z.number(), deadlineAt: z.number() })
-              .nullable()
-              .describe('the deadline granting the waiting extension request would give, on the work calendar (holidays counted)'),
-          }),
-        },
+        response: { 200: DeskOrderDetail },
       },
       preHandler: desks,
     },
@@ -174,7 +117,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
         description:
           'The order’s calls: the one it came in with, those of the orders merged into it that the caller may see, and the calls made for it (callbacks), oldest first.',
         params: IdParams,
-        response: { 200: z.object({ items: z.array(OrderCall) }) },
+        response: { 200: OrderCalls },
       },
       preHandler: desks,
     },
@@ -187,7 +130,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         description: 'The units the caller may dispatch to: every unit for the city centre, the sub-platform’s subtree for a county dispatcher.',
-        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), area: z.string(), kind: z.string() })) }) },
+        response: { 200: DeskUnits },
       },
       preHandler: desks,
     },
@@ -200,7 +143,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         params: IdParams,
-        response: { 200: z.object({ items: z.array(z.object({ order: DeskOrder, reasons: z.array(z.enum(['same_phone', 'same_place', 'similar_text'])) })) }) },
+        response: { 200: SimilarOrders },
       },
       preHandler: desks,
     },
@@ -213,15 +156,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         params: IdParams,
-        response: {
-          200: z.object({
-            suggestion: z
-              .object({ lead: z.string(), coHandlers: z.array(z.string()), entryId: z.string(), matchedKeywords: z.array(z.string()), reason: z.string() })
-              .nullable(),
-            area: z.object({ id: z.string(), name: z.string(), path: z.array(z.string()), matchedBy: z.enum(['id', 'name']) }).nullable(),
-            inScope: z.boolean(),
-          }),
-        },
+        response: { 200: Suggestion },
       },
       preHandler: desks,
     },
@@ -234,12 +169,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: {
         tags,
         querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
-        response: {
-          200: z.object({
-            since: z.number(),
-            items: z.array(z.object({ unitId: z.string(), dispatched: z.number(), returned: z.number(), rate: z.number() })),
-          }),
-        },
+        response: { 200: UnitReturnsPage },
       },
       preHandler: desks,
     },
@@ -252,17 +182,6 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD')
       .optional(),
   });
-  const ConsultationItem = z.object({
-    kind: z.enum(['disputed_return', 'overdue', 'unsatisfied_again']),
-    orderId: z.number(),
-    number: z.string(),
-    subject: z.string().nullable(),
-    category: z.string().nullable(),
-    status: z.string(),
-    at: z.number(),
-    note: z.string().nullable(),
-    count: z.number(),
-  });
   const consultation = (user: SessionUser | null, day: string | undefined) =>
     desk.consultation(userOf(user), day) ?? Promise.reject(appError('VALIDATION_FAILED', `${day ?? ''} is not a date`));
 
@@ -274,15 +193,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
         description:
           'The daily consultation list (每日会商) of a Beijing day (default yesterday): returns disputed by units, orders still being handled past their deadline at the end of the day, orders unsatisfied a second time or more — grouped by unit, within the caller’s scope.',
         querystring: ConsultationQuery,
-        response: {
-          200: z.object({
-            day: z.string(),
-            from: z.number(),
-            to: z.number(),
-            totals: z.object({ disputed_return: z.number(), overdue: z.number(), unsatisfied_again: z.number() }),
-            units: z.array(z.object({ unitId: z.string(), items: z.array(ConsultationItem) })),
-          }),
-        },
+        response: { 200: Consultation },
       },
       preHandler: desks,
     },
@@ -309,7 +220,6 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
     },
   );
 
-  const Saved = z.object({ id: z.number(), name: z.string(), filter: z.record(z.string(), z.unknown()), createdAt: z.number() });
   // The filter is stored as sent (the search's own parameters, raw), and replayed as its query string.
   const RawSearch = z
     .record(z.string(), z.union([z.string().max(200), z.array(z.string().max(200)).max(20)]))
@@ -317,14 +227,14 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       message: 'not a valid search of GET /api/desk/orders',
     });
 
-  app.get('/api/desk/filters', { schema: { tags, response: { 200: z.object({ items: z.array(Saved) }) } }, preHandler: desks }, async (req) => ({
+  app.get('/api/desk/filters', { schema: { tags, response: { 200: SavedFilters } }, preHandler: desks }, async (req) => ({
     items: listSavedFilters(db, userOf(req.user).id),
   }));
 
   app.post(
     '/api/desk/filters',
     {
-      schema: { tags, body: z.strictObject({ name: z.string().trim().min(1).max(60), filter: RawSearch }), response: { 200: Saved } },
+      schema: { tags, body: z.strictObject({ name: z.string().trim().min(1).max(60), filter: RawSearch }), response: { 200: SavedFilter } },
       preHandler: desks,
     },
     async (req) => saveFilter(db, userOf(req.user).id, req.body.name, req.body.filter, now()),

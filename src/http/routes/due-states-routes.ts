@@ -1,9 +1,9 @@
 /** GET /api/workorders/due?ids=…: each visible order's standing against its deadlines (unit portal inbox). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DueStates } from '../../contract/http-workorders.js';
 import type { Db } from '../../db/connection.js';
 import type { DeadlineConfig } from '../../workorders/deadlines/scheduler.js';
-import { WAIT_CLOCKS } from '../../workorders/deadlines/index.js';
 import { dueStatesOf, MAX_DUE_IDS } from '../../workorders/due-states.js';
 import { scopeFor, type ScopeOptions } from '../../workorders/scope.js';
 import { requireRole } from '../auth.js';
@@ -20,11 +20,6 @@ const Ids = z.preprocess(
   (x) => (x === undefined ? [] : typeof x === 'string' ? x.split(',').filter(Boolean) : Array.isArray(x) ? x.join(',').split(',').filter(Boolean) : x),
   z.array(z.coerce.number().int().positive()).max(MAX_DUE_IDS),
 );
-const State = z.enum(['on_time', 'due_soon', 'overdue']);
-const Due = State.nullable();
-/** The waiting clock of a step the platform owes (dispatch, re-dispatch, review, extension, callback, unsatisfied). */
-const Wait = z.object({ clock: z.enum(WAIT_CLOCKS), due: State, deadlineAt: z.number() }).nullable();
-
 export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
   app.get(
@@ -33,7 +28,7 @@ export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = as
       schema: {
         tags: ['workorders'],
         querystring: z.object({ ids: Ids }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.number(), due: Due, signDue: Due, wait: Wait })) }) },
+        response: { 200: DueStates },
       },
       preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'),
     },

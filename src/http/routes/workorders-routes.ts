@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { OrderActionResult, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
 import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
@@ -75,53 +76,6 @@ const ActionBody = z.discriminatedUnion('type', [
   act('abandon', { reason: reason.optional() }),
 ]);
 
-/** The order as the API shows it (also the order desk's rows, desk-routes.ts). */
-export const OrderView = z.object({
-  id: z.number(),
-  number: z.string(),
-  channel: z.string(),
-  status: z.enum(ORDER_STATUSES),
-  category: z.enum(ORDER_CATEGORIES).nullable(),
-  subject: z.string().nullable(),
-  content: z.string().nullable(),
-  location: z.string().nullable(),
-  callerId: z.number().nullable(),
-  callerPhone: z.string().nullable(),
-  callerName: z.string().nullable(),
-  confidential: z.boolean(),
-  reporterHidden: z.boolean(),
-  lookupCode: z.string().nullable().describe("the citizen's lookup code 查询码, told with the order number (null for unit handlers)"),
-  callId: z.string().nullable(),
-  agentId: z.number().nullable(),
-  leadUnitId: z.string().nullable(),
-  coUnitIds: z.array(z.string()).readonly(),
-  coRepliedUnitIds: z.array(z.string()).readonly(),
-  deadlineAt: z.number().nullable(),
-  signDeadlineAt: z.number().nullable(),
-  callbackDue: z.boolean(),
-  pendingExtension: z.object({ days: z.number(), reason: z.string(), requestedAt: z.number(), requestedBy: z.number() }).nullable(),
-  satisfaction: z.string().nullable(),
-  supervisionLevel: z.number(),
-  handlingRound: z.number(),
-  mergedIntoId: z.number().nullable(),
-  linkedOrderIds: z.array(z.number()).readonly(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  version: z.number(),
-});
-export const EventView = z.object({
-  id: z.number(),
-  orderId: z.number(),
-  at: z.number(),
-  action: z.string(),
-  fromStatus: z.string().nullable(),
-  toStatus: z.string().nullable(),
-  actorId: z.number().nullable(),
-  actorRole: z.string().nullable(),
-  comment: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()).nullable(),
-});
-
 /** A list parameter given once (`?status=a`), repeated (`?status=a&status=b`) or comma-separated. */
 const listParam = <T extends z.ZodType>(item: T) =>
   z.preprocess(
@@ -187,7 +141,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       schema: {
         tags: ['workorders'],
         querystring: ListQuery,
-        response: { 200: z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() }) },
+        response: { 200: OrderList },
       },
       preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
@@ -197,7 +151,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
   app.get(
     '/api/workorders/:id',
     {
-      schema: { tags: ['workorders'], params: IdParams, response: { 200: OrderView.extend({ history: z.array(EventView) }) } },
+      schema: { tags: ['workorders'], params: IdParams, response: { 200: OrderDetail } },
       preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
     async (req) => getOrderDetail(db, scope(req.user), req.params.id),
@@ -206,7 +160,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
   app.post(
     '/api/workorders/:id/actions',
     {
-      schema: { tags: ['workorders'], params: IdParams, body: ActionBody, response: { 200: z.object({ order: OrderView, event: EventView }) } },
+      schema: { tags: ['workorders'], params: IdParams, body: ActionBody, response: { 200: OrderActionResult } },
       preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
     async (req) => {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ORDER_CATEGORIES } from '../../workorders/lifecycle/types.js';
+import { ORDER_CATEGORIES } from '../../contract/work-orders.js';
 import { dispatchAdvice, order as loadOrder, orderAction, type DispatchAdvice, type OrderInfo, type UnitInfo } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';

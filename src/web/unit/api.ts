@@ -1,31 +1,19 @@
 /** The unit portal's HTTP calls (work orders, due states, attachments); the session is the cookie. */
-import { HttpError, type OrderView } from '../api.js';
+import { HttpError } from '../api.js';
+import type { DueStates, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
+import type { DueState } from '../../contract/work-orders.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../contract/csrf.js';
 
 /** An order as GET /api/workorders lists it (scope-masked by the server). */
 export type OrderSummary = OrderView;
 
-export interface OrderEvent {
-  id: number;
-  at: number;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  actorRole: string | null;
-  comment: string | null;
-  data: Record<string, unknown> | null;
-}
+export type { OrderDetail };
+/** One entry of an order's history (GET /api/workorders/:id). */
+export type OrderEvent = OrderDetail['history'][number];
 
-export interface OrderDetail extends OrderSummary {
-  history: OrderEvent[];
-}
-
-export type Due = 'on_time' | 'due_soon' | 'overdue' | null;
-export interface OrderDue {
-  id: number;
-  due: Due;
-  signDue: Due;
-}
+export type Due = DueState | null;
+/** An order's standing against its deadlines (GET /api/workorders/due). */
+export type OrderDue = DueStates['items'][number];
 
 export interface Attachment {
   id: number;
@@ -61,10 +49,10 @@ async function send<T>(method: string, url: string, body?: unknown): Promise<T> 
 }
 
 export const listOrders = (statuses: readonly string[]) =>
-  send<{ items: OrderSummary[] }>('GET', `/api/workorders?sort=deadlineAt&pageSize=100${statuses.map((s) => `&status=${s}`).join('')}`).then((r) => r.items);
+  send<OrderList>('GET', `/api/workorders?sort=deadlineAt&pageSize=100${statuses.map((s) => `&status=${s}`).join('')}`).then((r) => r.items);
 
 export const dueStates = (ids: readonly number[]) =>
-  ids.length === 0 ? Promise.resolve([]) : send<{ items: OrderDue[] }>('GET', `/api/workorders/due?ids=${ids.join(',')}`).then((r) => r.items);
+  ids.length === 0 ? Promise.resolve([]) : send<DueStates>('GET', `/api/workorders/due?ids=${ids.join(',')}`).then((r) => r.items);
 
 export const getOrder = (id: number) => send<OrderDetail>('GET', `/api/workorders/${id}`);
 

@@ -8,13 +8,14 @@
  * deadline is fixed at the start (`work_orders.wait_clock`, `wait_deadline_at`), as a handling deadline is
  * fixed at dispatch, so an edited limit applies to the clocks that start after the edit.
  */
+import type { WaitClock } from '../../contract/work-orders.js';
 import type { OrderState, OrderStatus } from '../lifecycle/types.js';
 import { addWorkingHours } from './arithmetic.js';
 import type { SlaConfig } from './sla-config.js';
 import type { WorkCalendar } from './work-calendar.js';
 
-export const WAIT_CLOCKS = ['dispatch', 'redispatch', 'review', 'extension', 'callback', 'unsatisfied'] as const;
-export type WaitClock = (typeof WAIT_CLOCKS)[number];
+// The clock names are shared with the web app (the contract).
+export { WAIT_CLOCKS, type WaitClock } from '../../contract/work-orders.js';
 
 /** The statuses each clock runs in (with the extra condition of waitClockOf). */
 export const WAIT_CLOCK_STATUSES: { readonly [C in WaitClock]: readonly OrderStatus[] } = {

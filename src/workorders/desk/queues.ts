@@ -12,14 +12,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { workOrders } from '../../db/schema.js';
 import { dueState, type DueState, type WaitClock } from '../deadlines/index.js';
+import { DESK_QUEUES, type DeskQueue } from '../../contract/work-orders.js';
 import type { OrderStatus } from '../lifecycle/index.js';
 import { rowsInOrder } from '../order-pages.js';
 import type { WorkOrderRow } from '../repository.js';
 import { scopeCondition, type OrderScope } from '../scope.js';
 import { soonLimits, type ClockKind, type DeskClockConfig } from './clocks.js';
 
-export const DESK_QUEUES = ['to_dispatch', 'returned', 'to_review', 'extension_requested', 'to_callback', 'unsatisfied', 'due_soon', 'overdue'] as const;
-export type DeskQueue = (typeof DESK_QUEUES)[number];
+// The queue names are shared with the web app (the contract).
+export { DESK_QUEUES, type DeskQueue } from '../../contract/work-orders.js';
 
 /** The statuses in which the unit owes its handling (the handling clock runs, as in due-states.ts). */
 const HANDLING: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress', 'supervised'];

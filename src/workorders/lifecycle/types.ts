@@ -3,28 +3,10 @@
  * and writes, and the result of one transition. English terms follow docs/glossary.md.
  */
 import type { ErrorSpec } from '../../errors/index.js';
+import type { OrderCategory, OrderStatus } from '../../contract/work-orders.js';
 
-/** Order categories (咨询 求助 投诉 举报 建议 表扬); sla.yaml keys its time limits by these. */
-export const ORDER_CATEGORIES = ['consultation', 'request_for_help', 'complaint', 'report', 'suggestion', 'praise'] as const;
-export type OrderCategory = (typeof ORDER_CATEGORIES)[number];
-
-export const ORDER_STATUSES = [
-  'draft', // 草稿: the call is still in progress
-  'missed_call', // 漏接: abandoned call, someone must call back
-  'accepted', // 受理
-  'answered_on_spot', // 当场答复
-  'dispatched', // 已派单, waiting for the unit to sign for it
-  'signed', // 已签收
-  'in_progress', // 办理中 (first or second handling)
-  'returned', // 已退回 by the unit, waiting for re-dispatch
-  'replied', // 已回复 by the lead unit, waiting for review
-  'reviewed', // 审核通过, waiting for evaluation
-  'evaluated', // 已评价
-  'supervised', // 督办中, waiting for the unit's second handling
-  'closed', // 办结
-  'merged', // 已并单 into another order
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+// Categories and statuses are shared with the web app: they live in the contract (a leaf).
+export { ORDER_CATEGORIES, ORDER_STATUSES, type OrderCategory, type OrderStatus } from '../../contract/work-orders.js';
 
 /** Statuses no action leaves: the history of such an order is complete. */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['closed', 'merged'];
