@@ -23,6 +23,7 @@ import {
   KB_ARTICLE_TYPES,
   KB_AUDIT_ACTIONS,
   KB_VERSION_STATES,
+  QA_SAMPLE_REASONS,
   type KbSearchWords,
   RECORDING_AUDIT_ACTIONS,
   RECORDING_STATES,
@@ -533,4 +534,58 @@ export const recordingAudit = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index('recording_audit_recording_idx').on(t.recordingId, t.id), index('recording_audit_at_idx').on(t.at)],
+);
+
+/**
+ * The QA worklist (质检抽检, src/qa/sampling.ts): the calls drawn for scoring, one row per call,
+ * written once and kept (a call leaves the list when it has a score, not when a row goes).
+ */
+export const qaSamples = pgTable(
+  'qa_samples',
+  {
+    callId: text('call_id')
+      .primaryKey()
+      .references(() => calls.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    /** Beijing date the call entered, YYYY-MM-DD. */
+    day: text('day').notNull(),
+    reason: text('reason', { enum: QA_SAMPLE_REASONS }).notNull(),
+    sampledAt: ms('sampled_at').notNull(),
+  },
+  (t) => [index('qa_samples_day_idx').on(t.day, t.agentId)],
+);
+
+/**
+ * QA scores (质检评分), append-only: editing a call's score adds its next revision; the highest
+ * revision is the call's score. `points` holds each item's points by item id, `formVersion` the
+ * digest of config/qa.yaml's items it was given with (src/qa/qa-config.ts).
+ */
+export const qaScores = pgTable(
+  'qa_scores',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id),
+    revision: integer('revision').notNull(),
+    orderId: integer('order_id').references(() => workOrders.id),
+    recordingId: text('recording_id').references(() => recordings.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    scorerId: integer('scorer_id')
+      .notNull()
+      .references(() => users.id),
+    points: jsonb('points').$type<Record<string, number>>().notNull(),
+    /** The red-line items committed (any: the total is 0). */
+    fatalErrors: jsonb('fatal_errors').$type<string[]>().notNull(),
+    fatal: boolean('fatal').notNull(),
+    total: integer('total').notNull(),
+    comment: text('comment').notNull(),
+    formVersion: text('form_version').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('qa_scores_call_revision_uq').on(t.callId, t.revision), index('qa_scores_agent_idx').on(t.agentId, t.createdAt)],
 );

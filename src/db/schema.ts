@@ -15,7 +15,8 @@ const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
  * which screen"); with a `unitId` (a county sub-platform 分平台) scoped to that unit's subtree.
  */
 /** `wallboard`: a read-only account for a wall screen (大屏): it sees the wallboard and nothing else (src/realtime/wallboard-room.ts). */
-export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard', 'citizen'] as const;
+/** `qa` (质检员): scores sampled calls (src/qa/): hears their recordings and reads their orders' summaries; acts on no order. */
+export const USER_ROLES = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard', 'qa', 'citizen'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export const users = sqliteTable(
@@ -644,4 +645,62 @@ export const recordingAudit = sqliteTable(
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index('recording_audit_recording_idx').on(t.recordingId, t.id), index('recording_audit_at_idx').on(t.at)],
+);
+
+/** Why a call is on the QA worklist (issue 13 item 4, src/qa/): drawn at random, or rated 不满意 in the survey. */
+export const QA_SAMPLE_REASONS = ['random', 'unsatisfied'] as const;
+export type QaSampleReason = (typeof QA_SAMPLE_REASONS)[number];
+
+/**
+ * The QA worklist (质检抽检, src/qa/sampling.ts): the calls drawn for scoring, one row per call,
+ * written once and kept (a call leaves the list when it has a score, not when a row goes).
+ */
+export const qaSamples = sqliteTable(
+  'qa_samples',
+  {
+    callId: text('call_id')
+      .primaryKey()
+      .references(() => calls.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    /** Beijing date the call entered, YYYY-MM-DD. */
+    day: text('day').notNull(),
+    reason: text('reason', { enum: QA_SAMPLE_REASONS }).notNull(),
+    sampledAt: integer('sampled_at').notNull(),
+  },
+  (t) => [index('qa_samples_day_idx').on(t.day, t.agentId)],
+);
+
+/**
+ * QA scores (质检评分), append-only: editing a call's score adds its next revision; the highest
+ * revision is the call's score. `points` holds each item's points by item id, `formVersion` the
+ * digest of config/qa.yaml's items it was given with (src/qa/qa-config.ts).
+ */
+export const qaScores = sqliteTable(
+  'qa_scores',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id),
+    revision: integer('revision').notNull(),
+    orderId: integer('order_id').references(() => workOrders.id),
+    recordingId: text('recording_id').references(() => recordings.id),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id),
+    scorerId: integer('scorer_id')
+      .notNull()
+      .references(() => users.id),
+    points: text('points', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    /** The red-line items committed (any: the total is 0). */
+    fatalErrors: text('fatal_errors', { mode: 'json' }).$type<string[]>().notNull(),
+    fatal: integer('fatal', { mode: 'boolean' }).notNull(),
+    total: integer('total').notNull(),
+    comment: text('comment').notNull(),
+    formVersion: text('form_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('qa_scores_call_revision_uq').on(t.callId, t.revision), index('qa_scores_agent_idx').on(t.agentId, t.createdAt)],
 );

@@ -11,7 +11,8 @@ export { ORDER_CATEGORIES, ORDER_STATUSES, type OrderCategory, type OrderStatus 
 /** Statuses no action leaves: the history of such an order is complete. */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['closed', 'merged'];
 
-export type ActorRole = 'agent' | 'shift_lead' | 'admin' | 'dispatcher' | 'unit_handler' | 'citizen';
+/** `wallboard` (a wall screen's read-only account) and `qa` (quality inspection, src/qa/) never act on an order: no route lets them reach one. */
+export type ActorRole = 'agent' | 'shift_lead' | 'admin' | 'dispatcher' | 'unit_handler' | 'wallboard' | 'qa' | 'citizen';
 
 /** Who acts: the logged-in user. `unitId` is the unit of a unit handler or a county dispatcher (null for other platform staff). */
 export interface Actor {
