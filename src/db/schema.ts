@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { SupervisionAuditAction, SupervisionEndReason, SupervisionMode } from '../contract/supervision.js';
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -703,4 +704,26 @@ export const qaScores = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('qa_scores_call_revision_uq').on(t.callId, t.revision), index('qa_scores_agent_idx').on(t.agentId, t.createdAt)],
+);
+
+/**
+ * Listen / whisper / barge by shift leads (issue 13 item 3, src/supervision): who supervised
+ * which call, when, in which mode, and why it ended (PIPL): append-only.
+ */
+export const supervisionAudit = sqliteTable(
+  'supervision_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => users.id),
+    /** start, mode (switched to `mode`), stop (with `reason`). */
+    action: text('action').$type<SupervisionAuditAction>().notNull(),
+    callId: text('call_id').notNull(),
+    agentId: integer('agent_id').notNull(),
+    mode: text('mode').$type<SupervisionMode>().notNull(),
+    reason: text('reason').$type<SupervisionEndReason>(),
+  },
+  (t) => [index('supervision_audit_call_idx').on(t.callId, t.id), index('supervision_audit_at_idx').on(t.at)],
 );
