@@ -144,6 +144,29 @@ export class AgentsService {
   }
 
   /**
+   * An offer rings the agent: answered once the state is committed and published, so the
+   * screen-pop does not wait for Asterisk. The device state (RINGING) is pushed afterwards in
+   * the agent's serial chain, so device pushes still reach Asterisk in order; app_queue is the
+   * one ringing this member, and a second leg offered meanwhile finds the agent no longer
+   * available in our state and is declined.
+   */
+  ring(agentId: number, callId: string): Promise<AgentView> {
+    return new Promise<AgentView>((resolve, reject) => {
+      this.serial(agentId, async () => {
+        let next: AgentView;
+        try {
+          next = this.commit(this.next(this.view(agentId), { type: 'offer', callId }));
+        } catch (err) {
+          reject(err as Error);
+          return;
+        }
+        resolve(next);
+        await this.pushDevice(next);
+      }).catch(() => undefined);
+    });
+  }
+
+  /**
    * The agent's part of a call is over (the caller or the agent hung up, the offer ended):
    * ringing → available, on a call → wrap-up. Decided when it runs, so the several hang-up
    * events of one call settle it once; a call the agent no longer has is left alone.

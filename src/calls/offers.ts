@@ -37,7 +37,7 @@ export class Offers {
     // app_queue rang before AMI told us the caller joined: the join happened first.
     if (!call.inQueue && call.directTo === null) this.frontDoor.joined(call);
     live.offer(call, leg);
-    await this.o.agents.apply(leg.agentId, { type: 'offer', callId: call.callId });
+    await this.o.agents.ring(leg.agentId, call.callId); // the pop does not wait for Asterisk's device state
     const at = this.o.now();
     this.o.repo.offered(call.callId, leg.agentId, at);
     this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
