@@ -14,7 +14,6 @@ import { openDb, type DbHandle } from './db/connection.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery } from './users/index.js';
-import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
@@ -57,6 +56,7 @@ import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
 import { MonthlyExport } from './reports/monthly-export.js';
 import { Metrics } from './reports/metrics.js';
+import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
@@ -108,7 +108,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
     closers.push(purgeSessionsEvery(users, log));
-    if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
 
@@ -304,6 +303,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         log,
         unitsInScope: (unitId) => unitScope(config.current().org, unitId),
         leadUpdateMs: env.leadUpdateMs,
+        // The wall screens' summary (大屏), at most once per second.
+        wallboard: new WallboardFigures({ db: db.db, queue: () => calls.commands.queueSnapshot(), stats: () => queueStats.current() }),
         ...(overrides.sessionRecheckMs !== undefined ? { sessionRecheckMs: overrides.sessionRecheckMs } : {}),
       });
       closers.push(() => realtime.close());

@@ -10,6 +10,7 @@ import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { OutboundClientEvents, OutboundServerEvents } from './outbound.js';
+import type { WallboardServerEvents } from './wallboard.js';
 
 export type { Ack } from './ack.js';
 export * from './controls.js';
@@ -17,6 +18,7 @@ export * from './desk.js';
 export * from './lead.js';
 export * from './media.js';
 export * from './outbound.js';
+export * from './wallboard.js';
 
 /** `outbound`: dialling or talking on an outbound call (外呼, src/calls/outbound.ts); not offered inbound calls meanwhile. */
 export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused', 'outbound'] as const;
@@ -150,7 +152,8 @@ export interface DeadlineWarning {
   readonly at: number;
 }
 
-export interface ServerToClientEvents extends ControlsServerEvents, MediaServerEvents, LeadServerEvents, DeskServerEvents, OutboundServerEvents {
+export interface ServerToClientEvents
+  extends ControlsServerEvents, MediaServerEvents, LeadServerEvents, DeskServerEvents, OutboundServerEvents, WallboardServerEvents {
   /** The session's own agent state (agents only). Sent on connect, on change, on `sync`. */
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */

