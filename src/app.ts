@@ -14,6 +14,7 @@ import { openDb, type DbHandle } from './db/connection.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery } from './users/index.js';
+import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
@@ -108,6 +109,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
     closers.push(purgeSessionsEvery(users, log));
+    if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
 

@@ -4,6 +4,8 @@
  * default SUNLINE_OUTBOUND_ENDPOINT) reaches it. The last three digits of the number dialled
  * choose what the phone does: ...486 busy, ...480 rings without answering, else it answers
  * (RTP echoed) and stays until Asterisk hangs up, ...777 answers and hangs up itself after 2 s.
+ * With `audioFile` (tools/sipp.ts toneFile) the phone talks instead of echoing: the file looped
+ * from the answer on, something a recording can tell from silence.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,11 +25,13 @@ export interface CitizenPhone {
 }
 
 /** Starts a citizen phone taking up to `calls` calls and points the sandbox's trunk at it. */
-export async function citizenPhone(a: AsteriskSandbox, calls = 10): Promise<CitizenPhone> {
+export async function citizenPhone(a: AsteriskSandbox, calls = 10, opts: { audioFile?: string } = {}): Promise<CitizenPhone> {
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-citizen-'));
   const msgFile = path.join(dir, 'messages.log');
-  const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', SCENARIO, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2), '-rtp_echo'];
+  const scenario = opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
+  const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', scenario, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2)];
+  if (!opts.audioFile) args.push('-rtp_echo');
   args.push('-m', String(calls), '-nostdin', '-timeout', '300s', '-trace_msg', '-message_file', msgFile);
   const proc: ChildProcess = spawn('setpriv', args, { stdio: 'ignore' });
   process.once('exit', () => proc.kill('SIGKILL'));
@@ -41,4 +45,14 @@ export async function citizenPhone(a: AsteriskSandbox, calls = 10): Promise<Citi
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A copy of citizen.xml that streams `file` (raw µ-law, looped) once the answer is acknowledged. */
+function talking(dir: string, file: string): string {
+  const text = fs.readFileSync(SCENARIO, 'utf8');
+  const marker = '<recv request="ACK" crlf="true" />';
+  if (!text.includes(marker)) throw new Error('tools/sipp/citizen.xml changed: update talking() in tools/citizen-phone.ts');
+  const out = path.join(dir, 'citizen-audio.xml');
+  fs.writeFileSync(out, text.replace(marker, `${marker}\n  <nop><action><exec rtp_stream="${file},-1,0" /></action></nop>`));
+  return out;
 }

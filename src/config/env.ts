@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadBridgeSecrets, type BridgeSecret } from './bridge-secrets.js';
+import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../users/password-policy.js';
 
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
@@ -92,6 +93,9 @@ const EnvSchema = z.object({
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
   // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
   SUNLINE_REPORTS_DIR: z.string().min(1).optional(),
+  // The first administrator (users/initial-admin.ts): created only while no administrator exists; must change the password at first login.
+  SUNLINE_INITIAL_ADMIN_PASSWORD: z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH).optional(),
+  SUNLINE_INITIAL_ADMIN_USERNAME: z.string().regex(USERNAME_PATTERN, 'letters, digits, . _ -; at most 64; starting with a letter or digit').default('admin'),
 });
 
 /** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
@@ -204,6 +208,8 @@ export interface Env {
   readonly reportsDir: string | null;
   /** The channel bridges allowed to post orders, with their shared secrets (SUNLINE_BRIDGE_SECRETS_FILE). */
   readonly bridges: readonly BridgeSecret[];
+  /** The first administrator while none exists (SUNLINE_INITIAL_ADMIN_*; users/initial-admin.ts); null: not set. Never log it. */
+  readonly initialAdmin: { readonly username: string; readonly password: string } | null;
 }
 
 export interface MediaEnv {
@@ -245,6 +251,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
   const ice = iceEnv(e);
   const bridgeSecrets = loadBridgeSecrets(e.SUNLINE_BRIDGE_SECRETS_FILE === undefined ? undefined : path.resolve(cwd, e.SUNLINE_BRIDGE_SECRETS_FILE));
   if ('problems' in bridgeSecrets) throw new EnvError(bridgeSecrets.problems);
+  const initialAdmin = initialAdminEnv(e);
   const dataDir = path.resolve(cwd, e.SUNLINE_DATA_DIR);
   return deepFreeze({
     host: e.SUNLINE_HOST,
@@ -285,8 +292,18 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
     reportsDir: e.SUNLINE_REPORTS_DIR ? path.resolve(cwd, e.SUNLINE_REPORTS_DIR) : null,
     bridges: bridgeSecrets.bridges,
+    initialAdmin,
     ...mediaEnv(e, ice),
   });
+}
+
+/** SUNLINE_INITIAL_ADMIN_PASSWORD against the password policy (the message never repeats the value). */
+function initialAdminEnv(e: z.infer<typeof EnvSchema>): Env['initialAdmin'] {
+  const password = e.SUNLINE_INITIAL_ADMIN_PASSWORD;
+  if (password === undefined) return null;
+  const problem = checkPassword(password, e.SUNLINE_INITIAL_ADMIN_USERNAME);
+  if (problem) throw new EnvError([`SUNLINE_INITIAL_ADMIN_PASSWORD: ${problem}`]);
+  return { username: e.SUNLINE_INITIAL_ADMIN_USERNAME, password };
 }
 
 /** Where `npm install mediasoup` (install script allowed, GitHub reachable) puts its prebuilt worker. */

@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { UserRole } from '../db/schema.js';
 import { SESSION_COOKIE, type SessionUser, type UsersService } from '../users/index.js';
+import { AccountError } from '../users/account-errors.js';
 import { appError } from './errors.js';
 
 declare module 'fastify' {
@@ -42,10 +43,20 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
       if (user) {
         req.user = user;
         req.sessionToken = token;
+        if (user.mustChangePassword === true && mustChangeFirst(req.url)) return done(new AccountError('PASSWORD_CHANGE_REQUIRED'));
       }
     }
     done();
   });
+}
+
+/** What a session whose password must be changed may still call (issue 11 item 1): change it, read itself, log out or in. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/auth/password', '/api/auth/me', '/api/auth/logout', '/api/auth/login']);
+
+/** Whether `url` is an API call refused until the session's password is changed. */
+function mustChangeFirst(url: string): boolean {
+  const pathname = url.split('?', 1)[0]!;
+  return pathname.startsWith('/api/') && !WHILE_PASSWORD_MUST_CHANGE.has(pathname);
 }
 
 /**

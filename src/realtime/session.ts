@@ -102,7 +102,7 @@ export function readCookie(header: string | undefined, name: string): string | n
 export const sessionToken = (req: IncomingMessage): string | null => readCookie(req.headers.cookie, SESSION_COOKIE);
 
 /** A connect error the client sees as `err.message` and `err.data.code`. */
-export function connectError(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_READY'): Error {
+export function connectError(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_READY' | 'PASSWORD_CHANGE_REQUIRED'): Error {
   return Object.assign(new Error(code), { data: { code } });
 }
 
@@ -113,6 +113,8 @@ export function authenticate(users: UsersService, isClosing: () => boolean) {
     const token = sessionToken(socket.request);
     const user = token ? users.userForToken(token) : null;
     if (!user) return next(connectError('UNAUTHENTICATED'));
+    // Until a password someone else set is changed, the session has no console (http/auth.ts for HTTP).
+    if (user.mustChangePassword === true) return next(connectError('PASSWORD_CHANGE_REQUIRED'));
     if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
     if (user.role === 'unit_handler' && !user.unitId) return next(connectError('FORBIDDEN'));
     socket.data.user = user;

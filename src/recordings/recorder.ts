@@ -4,7 +4,9 @@
  *
  * - A call answered (domain event `call.updated` answered) on a hotline config/recording.yaml
  *   records: a `recordings` row (state `recording`, the spool file named) is written first,
- *   then Asterisk starts MixMonitor on the caller's channel. A call resumed after our restart
+ *   then Asterisk starts MixMonitor on the caller's channel. An outbound call (外呼, domain event
+ *   `call.outbound` answered) records the same way on the citizen's channel, linked to the order
+ *   it was made for; its end stops it. A call resumed after our restart
  *   keeps the recording it has (one row per call while it is being written).
  * - The call ended: the recording is stopped (the caller may be going on to the survey).
  * - A sweep (at start, after each end, and every `sweepMs` while anything is pending) takes the
@@ -21,7 +23,7 @@ import type { Logger } from 'pino';
 import type { RecordingConfig } from '../config/files/schemas/recording.js';
 import { recordsHotline } from '../config/files/schemas/recording.js';
 import type { DomainEvents } from '../events/domain-events.js';
-import type { CallUpdate } from '../contract/index.js';
+import type { CallUpdate, OutboundCallView } from '../contract/index.js';
 import type { RecordingTelephony } from '../telephony/mixmonitor.js';
 import type { RecordingRow, RecordingsRepository } from './repository.js';
 import { recordingKey, type RecordingStorage } from './storage.js';
@@ -58,6 +60,11 @@ export class Recorder {
     if (u.state === 'answered') void this.begin(u.callId);
     else if (u.state === 'ended') void this.end(u.callId);
   };
+  /** An outbound call's citizen channel carries the conversation like an inbound caller's (outbound.ts). */
+  readonly #onOutbound = (v: OutboundCallView) => {
+    if (v.state === 'answered') void this.begin(v.callId);
+    else if (v.state === 'ended') void this.end(v.callId);
+  };
 
   constructor(o: RecorderOptions) {
     this.#o = o;
@@ -66,12 +73,14 @@ export class Recorder {
 
   start(): void {
     this.#o.events.on('call.updated', this.#onUpdate);
+    this.#o.events.on('call.outbound', this.#onOutbound);
     this.#schedule(0);
   }
 
   close(): Promise<void> {
     this.#closed = true;
     this.#o.events.off('call.updated', this.#onUpdate);
+    this.#o.events.off('call.outbound', this.#onOutbound);
     clearTimeout(this.#timer);
     return this.#sweeping ?? Promise.resolve();
   }

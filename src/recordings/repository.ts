@@ -24,8 +24,9 @@ export class RecordingsRepository {
   callToRecord(callId: string): CallToRecord | undefined {
     const call = this.db.select().from(calls).where(eq(calls.id, callId)).get();
     if (!call?.channelId) return undefined;
+    // An inbound call's order points at the call; an outbound call names the order it was made for.
     const order = this.db.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.callId, callId)).get();
-    return { callId, channelId: call.channelId, hotline: call.hotline, agentId: call.agentId, orderId: order?.id ?? null };
+    return { callId, channelId: call.channelId, hotline: call.hotline, agentId: call.agentId, orderId: order?.id ?? call.orderId ?? null };
   }
 
   /** The call's recording still being written, if any (one per call: a resumed call keeps its own). */

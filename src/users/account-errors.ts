@@ -16,6 +16,8 @@ export class AccountError extends defineErrors('AccountError', {
   SELF_CHANGE: [400, 'an administrator cannot demote or disable their own account'],
   /** A CSV import with a bad line (details: each problem with its line number); nothing was created. */
   ACCOUNTS_CSV_INVALID: [400, 'the CSV file has problems; no account was created'],
+  /** The session's password was set by someone else: it may only change it (POST /api/auth/password), read itself and log out. */
+  PASSWORD_CHANGE_REQUIRED: [403, 'change your password first'],
 }) {}
 
 export type AccountErrorCode = keyof typeof AccountError.catalogue;

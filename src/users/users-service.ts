@@ -19,6 +19,8 @@ export interface NewUser {
   role: UserRole;
   password: string;
   unitId?: string | null;
+  /** The password was set by someone else: the account must change it at its next login. */
+  mustChangePassword?: boolean;
 }
 
 /** What an administrator may change of an account (undefined: unchanged; unitId null: none). */
@@ -76,11 +78,24 @@ export class UsersService {
     const row = this.db.transaction((tx) => {
       const row = tx
         .insert(users)
-        .values({ username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash })
+        .values({
+          username: u.username,
+          displayName: u.displayName,
+          role: u.role,
+          unitId: u.unitId ?? null,
+          passwordHash,
+          mustChangePassword: u.mustChangePassword ?? false,
+        })
         .returning()
         .get();
       if (audit)
-        writeAudit(tx, this.now(), audit, 'user.create', row.id, { username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId });
+        writeAudit(tx, this.now(), audit, 'user.create', row.id, {
+          username: row.username,
+          displayName: row.displayName,
+          role: row.role,
+          unitId: row.unitId,
+          mustChangePassword: row.mustChangePassword,
+        });
       return row;
     });
     return toSessionUser(row);
@@ -250,14 +265,15 @@ export class UsersService {
 
   /**
    * A new password; every session of the user ends (they log in again with it) except
-   * `keepToken`'s, the session that asked for the change.
+   * `keepToken`'s, the session that asked for the change. `mustChange`: the account must change
+   * it at its next login (an administrator's reset); otherwise a pending forced change is done.
    */
-  async changePassword(userId: number, password: string, keepToken?: string, audit?: AuditNote): Promise<void> {
+  async changePassword(userId: number, password: string, keepToken?: string, audit?: AuditNote, mustChange = false): Promise<void> {
     const passwordHash = await hashPassword(password);
     const kept = keepToken === undefined ? undefined : tokenHash(keepToken);
     this.db.transaction((tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-      if (audit) writeAudit(tx, this.now(), audit, 'user.password', userId);
+      tx.update(users).set({ passwordHash, mustChangePassword: mustChange }).where(eq(users.id, userId)).run();
+      if (audit) writeAudit(tx, this.now(), audit, 'user.password', userId, { mustChangePassword: mustChange });
       tx.delete(sessions)
         .where(kept === undefined ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.tokenHash, kept)))
         .run();
@@ -278,6 +294,16 @@ export class UsersService {
     if (!row || row.disabled || !(await verifyPassword(current, row.passwordHash))) throw new AppError('WRONG_PASSWORD');
     this.loginThrottle.succeeded(user.username);
     await this.changePassword(user.id, next, token);
+  }
+
+  /** Whether an enabled administrator account exists (the platform's own account is not one). */
+  hasAdmin(): boolean {
+    const row = this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.username, SYSTEM_USERNAME)))
+      .get();
+    return row !== undefined;
   }
 
   /** `listener` runs after any session may have ended; returns the unsubscribe. */
@@ -334,5 +360,5 @@ export class UsersService {
 }
 
 function toSessionUser(row: typeof users.$inferSelect): SessionUser {
-  return { id: row.id, username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId };
+  return { id: row.id, username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId, mustChangePassword: row.mustChangePassword };
 }

@@ -261,7 +261,7 @@ t.test('audit: every action one row (actor, action, target, what changed, never 
   );
   t.match(entries[5]!.details, { username: 'agent9', role: 'agent', unitId: null, passwordGenerated: false });
   t.same(entries[4]!.details, { from: { role: 'agent', unitId: null }, to: { role: 'dispatcher', unitId: 'dq-12345' }, sessionsEnded: true });
-  t.same(entries[3]!.details, { passwordGenerated: true });
+  t.same(entries[3]!.details, { passwordGenerated: true, mustChangePassword: false });
   const all = JSON.stringify(entries);
   t.notOk(all.includes('secret-pass-9') || all.includes(reset.json().password as string), 'no password in the log');
 

@@ -128,6 +128,30 @@ t.test('the answer and end of a call reach the recorder through the domain event
   t.equal(asterisk.stopped.length, 1);
 });
 
+t.test(
+  "an outbound call's answer and end reach the recorder (call.outbound): MixMonitor on the citizen's channel, linked to the order called for",
+  async (t) => {
+    const { app, asterisk, recorder } = await setup(t);
+    recorder.start();
+    const { callId, orderId, channelId } = callWithOrder(app);
+    // An outbound call: its order is named on the call (calls.order_id), not the other way round.
+    app.db.sqlite.prepare(`update work_orders set call_id = null where id = ?`).run(orderId);
+    app.db.sqlite.prepare(`update calls set direction = 'out', order_id = ? where id = ?`).run(orderId, callId);
+    const view = { callId, agentId: 1, orderId, orderNumber: 'X', number: '13800138000', startedAt: 1, answeredAt: 2, at: 2 };
+    app.events.emit('call.outbound', { ...view, state: 'ringing', result: null });
+    await new Promise((r) => setTimeout(r, 50));
+    t.same(asterisk.started, [], 'nothing recorded while it rings');
+    app.events.emit('call.outbound', { ...view, state: 'answered', result: 'answered' });
+    for (let i = 0; i < 50 && asterisk.started.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.equal(asterisk.started[0]?.channelId, channelId);
+    t.equal(rows(app, callId)[0]?.['order_id'], orderId, 'linked to the order');
+    endCall(app, callId);
+    app.events.emit('call.outbound', { ...view, state: 'ended', result: 'answered', reason: 'agent_hangup' });
+    for (let i = 0; i < 50 && asterisk.stopped.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.same(asterisk.stopped, [channelId], 'stopped at the end');
+  },
+);
+
 t.test('a call that ended while we were away is stopped and stored by the next process; a file still growing waits', async (t) => {
   const { app, asterisk, recorder, make } = await setup(t);
   const { callId, channelId } = callWithOrder(app);

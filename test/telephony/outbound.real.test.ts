@@ -5,16 +5,23 @@
  * sits in its outbound bridge, the agent is paused in the queue as 外呼 and is not offered a
  * citizen calling in meanwhile, nor during the wrap-up; the agent hangs up; after the wrap-up
  * the waiting caller is offered to that agent, and answering it ends that caller's
- * callback duty (its earlier missed call merges into the new call's order). Busy and no answer (our ring limit) end with
+ * callback duty (its earlier missed call merges into the new call's order). The answered call takes a unit into a
+ * three-way call (its leg joins the outbound bridge) and is recorded like an inbound one: a
+ * `recordings` row linked to the order and a 2-channel WAV of the call's length (decision 0012).
+ * Busy and no answer (our ring limit) end with
  * their result and free the agent at once. Each call is a `calls` row with direction out,
  * linked to the order, with its events. The citizen hanging up first ends an answered call as
  * citizen_hangup.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
-import { placeCall } from '../../tools/sipp.js';
+import { placeCall, toneFile } from '../../tools/sipp.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
-import type { AgentView, OutboundCallView, ScreenPop } from '../../src/contract/index.js';
+import type { AgentView, CallControlsView, OutboundCallView, ScreenPop } from '../../src/contract/index.js';
+import { parseWavHeader, WAV_HEADER_BYTES } from '../../src/recordings/wav.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 
 interface AriBridge {
@@ -25,9 +32,14 @@ interface AriBridge {
 
 t.test('outbound calls through a real Asterisk', async (t) => {
   const asterisk = await sandbox(t);
-  const citizen = await citizenPhone(asterisk, 10);
+  const toneDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-out-tone-'));
+  t.teardown(() => fs.rmSync(toneDir, { recursive: true, force: true }));
+  // The citizen talks (a tone) so that the recording has audio from the answer to the end.
+  const citizen = await citizenPhone(asterisk, 10, { audioFile: toneFile(toneDir, 440, 2) });
   t.teardown(() => citizen.kill());
-  const app = await server(t, asterisk, { SUNLINE_OUTBOUND_RING_SECONDS: '5', SUNLINE_MEDIA: 'false' });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-out-data-'));
+  t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const app = await server(t, asterisk, { SUNLINE_OUTBOUND_RING_SECONDS: '5', SUNLINE_MEDIA: 'false', SUNLINE_DATA_DIR: dataDir });
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const agent = await consoleFor(t, app, 'agent-out', 'agent');
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
@@ -39,6 +51,17 @@ t.test('outbound calls through a real Asterisk', async (t) => {
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome from calls where id = ?').get(callId);
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
+  const recordingOf = (callId: string) =>
+    sql.prepare('select state, order_id, storage_key from recordings where call_id = ?').all(callId) as {
+      state: string;
+      order_id: number;
+      storage_key: string;
+    }[];
+  const failsWith = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => (e as { code?: string }).code ?? String(e),
+    );
   const seen: OutboundCallView[] = [];
   agent.socket.on('call:outbound', (v) => seen.push(v));
   const offers: ScreenPop[] = [];
@@ -50,6 +73,7 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     const v = await command<OutboundCallView>(agent.socket, 'call:dial', { orderId: order.id, number: '13800138000' });
     t.match(v, { state: 'dialling', orderId: order.id, orderNumber: order.number, number: '13800138000' });
     t.match(await answered, { callId: v.callId, result: 'answered' });
+    const answeredAt = Date.now();
     t.match(
       seen.filter((x) => x.callId === v.callId).map((x) => x.state),
       ['dialling', 'ringing', 'answered'],
@@ -73,15 +97,45 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     t.match(await command(agent.socket, 'call:hold', { callId: v.callId, held: true }), { held: true });
     t.match(await command(agent.socket, 'call:hold', { callId: v.callId, held: false }), { held: false });
 
+    // Three-way call with a unit: its leg (the trunk, here the same sipp) joins the outbound bridge.
+    t.equal(await failsWith(command(agent.socket, 'call:transfer', { callId: v.callId, unitId: 'city-amr' })), 'OUTBOUND_NOT_TRANSFERABLE');
+    const up = next(agent.socket, 'call:controls', (c) => c.callId === v.callId && c.conference?.state === 'up', 20_000);
+    t.match(await command<CallControlsView>(agent.socket, 'call:conference', { callId: v.callId, unitId: 'city-amr' }), {
+      conference: { unitId: 'city-amr', state: 'dialing' },
+    });
+    await up;
+    t.match(citizen.invites().at(-1), { number: '05722399003', from: '12345' }, "the unit's phone was dialled from the hotline number");
+    const three = (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).find((b) => b.name === `outbound-out-${v.callId}`);
+    t.equal(three?.channels.length, 2, 'citizen and unit in the outbound bridge');
+    t.match(await command<CallControlsView>(agent.socket, 'call:conference_drop', { callId: v.callId }), { conference: null });
+    await until(
+      'the unit leg gone',
+      async () => (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).find((b) => b.name === `outbound-out-${v.callId}`)?.channels.length === 1 || undefined,
+    );
+
     const ended = next(agent.socket, 'call:outbound', (x) => x.callId === v.callId && x.state === 'ended');
     await command(agent.socket, 'call:hangup', { callId: v.callId });
     t.match(await ended, { result: 'answered', reason: 'agent_hangup' });
+    const talkMs = Date.now() - answeredAt;
     await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
     t.match(row(v.callId), { state: 'ended', outcome: 'answered' });
-    t.same(types(v.callId), ['dialled', 'ringing', 'answered', 'held', 'resumed', 'hung_up']);
+    t.same(types(v.callId), ['dialled', 'ringing', 'answered', 'held', 'resumed', 'conference_started', 'conference_ended', 'hung_up']);
     t.equal((await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).filter((b) => b.name.startsWith('outbound-')).length, 0, 'the bridge is gone');
     await new Promise((r) => setTimeout(r, 2000));
     t.same(offers, [], 'no offer during the wrap-up either');
+
+    // Recorded like an inbound call: one row linked to the order, a stereo WAV of the call's length.
+    const rec = await until('the recording stored', () => recordingOf(v.callId).find((r) => r.state === 'stored'), 30_000);
+    t.equal(recordingOf(v.callId).length, 1, 'one recording for the call');
+    t.equal(rec.order_id, order.id, 'linked to the order called for');
+    const wav = fs.readFileSync(path.join(dataDir, 'recordings', rec.storage_key));
+    t.match(parseWavHeader(wav), { channels: 2, sampleRate: 8000, bitsPerSample: 16 }, 'citizen and agent sides');
+    const recordedMs = ((wav.length - WAV_HEADER_BYTES) / 4 / 8000) * 1000;
+    t.ok(Math.abs(recordedMs - talkMs) < 1500, `about the call's length (${Math.round(recordedMs)} ms recorded, ${talkMs} ms talked)`);
+    const pcm = wav.subarray(WAV_HEADER_BYTES);
+    let sum = 0;
+    for (let i = 0; i < 8000; i++) sum += pcm.readInt16LE(i * 4) ** 2; // the first second, left channel
+    t.ok(Math.sqrt(sum / 8000) > 1000, "the citizen's tone on the left channel");
 
     const offered = next(agent.socket, 'call:offered', (p) => p.callerNumber === '13900005555', 20_000);
     await command(agent.socket, 'agent:wrapup_done');

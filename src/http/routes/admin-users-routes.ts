@@ -24,6 +24,8 @@ const StaffRole = z.enum(STAFF_ROLES as [Exclude<UserRole, 'citizen'>, ...Exclud
 const DisplayName = z.string().trim().min(1).max(64);
 const UnitId = z.string().min(1).max(64).nullable();
 const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
+/** "Must change at next login": for a password the administrator hands over (a real centre's default for new accounts and resets). */
+const MustChange = z.boolean().optional();
 
 const Account = z.object({
   id: z.number(),
@@ -32,6 +34,8 @@ const Account = z.object({
   role: z.enum(USER_ROLES),
   unitId: z.string().nullable(),
   disabled: z.boolean(),
+  /** The account must change its password at its next login. */
+  mustChangePassword: z.boolean(),
   /** Milliseconds until the login lock ends; 0 when not locked. */
   lockedForMs: z.number(),
 });
@@ -53,6 +57,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
     role: u.role,
     unitId: u.unitId,
     disabled: u.disabled,
+    mustChangePassword: u.mustChangePassword === true,
     lockedForMs: users.loginThrottle.lockedFor(u.username),
   });
   /** The given password checked against the policy, or a generated one. */
@@ -103,7 +108,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         schema: {
           tags: ['admin'],
           description:
-            'Create an account. A unit handler needs unitId (a unit of org.yaml); a dispatcher may carry a county sub-platform; other roles carry none. Without a password one is generated and returned once.',
+            'Create an account. A unit handler needs unitId (a unit of org.yaml); a dispatcher may carry a county sub-platform; other roles carry none. Without a password one is generated and returned once. mustChangePassword: the account must change it at its first login.',
           body: z
             .object({
               username: z.string().regex(USERNAME_PATTERN, 'letters, digits, . _ -; at most 64; starting with a letter or digit'),
@@ -111,6 +116,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
               role: StaffRole,
               unitId: UnitId.optional(),
               password: Password.optional(),
+              mustChangePassword: MustChange,
             })
             .strict(),
           response: { 201: z.object({ user: Account }).merge(GeneratedPassword) },
@@ -122,7 +128,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         if (users.byUsername(b.username)) throw new AccountError('USERNAME_TAKEN', `"${b.username}" exists already`);
         const pw = passwordFor(b.username, b.password);
         const created = await users.create(
-          { username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value },
+          { username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value, mustChangePassword: b.mustChangePassword ?? false },
           { actorId: req.user!.id, details: { passwordGenerated: pw.generated } },
         );
         req.log.info({ actorId: req.user!.id, userId: created.id, role: b.role }, 'user created');
@@ -196,16 +202,18 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       {
         schema: {
           tags: ['admin'],
-          description: 'Reset an account’s password (all its sessions end, its login lock is lifted). Without a password one is generated and returned once.',
+          description:
+            'Reset an account’s password (all its sessions end, its login lock is lifted). Without a password one is generated and returned once. mustChangePassword: the account must change it at its next login.',
           params: Params,
-          body: z.object({ password: Password.optional() }).strict().nullish(),
+          body: z.object({ password: Password.optional(), mustChangePassword: MustChange }).strict().nullish(),
           response: { 200: GeneratedPassword },
         },
       },
       async (req) => {
         const u = target(req.params.id);
         const pw = passwordFor(u.username, req.body?.password);
-        await users.changePassword(u.id, pw.value, undefined, { actorId: req.user!.id, details: { passwordGenerated: pw.generated } });
+        const mustChange = req.body?.mustChangePassword ?? false;
+        await users.changePassword(u.id, pw.value, undefined, { actorId: req.user!.id, details: { passwordGenerated: pw.generated } }, mustChange);
         users.loginThrottle.unlock(u.username);
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'password reset; sessions ended');
         return { password: pw.generated ? pw.value : null };

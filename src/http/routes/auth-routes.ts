@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { USER_ROLES } from '../../db/schema.js';
-import { LoginLockedError, type UsersService } from '../../users/index.js';
+import { LoginLockedError, type SessionUser, type UsersService } from '../../users/index.js';
+import { AccountError } from '../../users/account-errors.js';
+import { checkPassword } from '../../users/password-policy.js';
 import { SESSION_COOKIE } from '../../users/index.js';
 import { appError } from '../errors.js';
 import { requireRole } from '../auth.js';
@@ -13,7 +15,10 @@ const UserView = z.object({
   displayName: z.string(),
   role: z.enum(USER_ROLES),
   unitId: z.string().nullable(),
+  /** The password was set by someone else: the web shows only "set a new password" until POST /api/auth/password; other calls get 403 PASSWORD_CHANGE_REQUIRED. */
+  mustChangePassword: z.boolean(),
 });
+const userView = (u: SessionUser): z.infer<typeof UserView> => ({ ...u, mustChangePassword: u.mustChangePassword === true });
 
 const ALL_ROLES = [...USER_ROLES];
 
@@ -48,8 +53,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
         secure: secureCookie(opts.cookieSecure, req),
         expires: new Date(res.expiresAt),
       });
-      req.log.info({ userId: res.user.id, role: res.user.role }, 'login');
-      return { user: res.user };
+      req.log.info({ userId: res.user.id, role: res.user.role, mustChangePassword: res.user.mustChangePassword === true }, 'login');
+      return { user: userView(res.user) };
     },
   );
 
@@ -65,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
       schema: {
         tags: ['auth'],
         description:
-          'Change your own password. The current password is checked (wrong: 403 WRONG_PASSWORD; repeated failures lock the account like failed logins: 429 LOGIN_LOCKED); every other session of yours ends, this one stays.',
+          'Change your own password. The current password is checked (wrong: 403 WRONG_PASSWORD; repeated failures lock the account like failed logins: 429 LOGIN_LOCKED); the new one must meet the password policy (400 PASSWORD_REFUSED); every other session of yours ends, this one stays. A pending forced change (mustChangePassword) is done.',
         body: z
           .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(8).max(256) })
           .strict()
@@ -76,6 +81,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
     },
     async (req, reply) => {
       const user = req.user!;
+      const problem = checkPassword(req.body.newPassword, user.username);
+      if (problem) throw new AccountError('PASSWORD_REFUSED', `password refused: ${problem}`);
       await opts.users.changeOwnPassword(user, req.body.currentPassword, req.body.newPassword, req.sessionToken!).catch((err: unknown) => {
         req.log.info({ userId: user.id, code: (err as { code?: unknown }).code }, 'password change refused');
         throw err;
@@ -87,6 +94,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
 
   app.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: z.object({ user: UserView }) } } }, async (req) => {
     if (!req.user) throw appError('UNAUTHENTICATED');
-    return { user: req.user };
+    return { user: userView(req.user) };
   });
 };

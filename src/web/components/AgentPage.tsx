@@ -251,7 +251,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
                 <p className="muted">{t('call.noCall')}</p>
               </section>
             ) : null}
-            {outboundTalking && <CallControls view={view} units={[]} send={control} />}
+            {outboundTalking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} transferable={false} />}
             <OutboundPanel outbound={outbound} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
           </div>
         )}

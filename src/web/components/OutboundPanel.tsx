@@ -3,6 +3,7 @@ import type { CallbackEntry, OutboundCallView } from '../../contract/index.js';
 import { call as request } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { CallbackEvaluation } from './CallbackEvaluation.js';
 
 interface Props {
   /** The agent's outbound call (live, or the last one ended), from `call:outbound`. */
@@ -13,7 +14,10 @@ interface Props {
   onHangup: (callId: string) => void;
 }
 
-/** The callback worklist (GET /api/callbacks) with a dial button per entry, and the live outbound call. */
+/**
+ * The callback worklist (GET /api/callbacks) with a dial button per entry, and the live outbound
+ * call; once a citizen called for an evaluation (回访) answers, the evaluation form for that order.
+ */
 export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
@@ -30,6 +34,9 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
   // Loaded at first and again after each outbound call (its attempt changes the entry).
   useEffect(() => load(), [load, ended]);
   const live = outbound && outbound.state !== 'ended' ? outbound : null;
+  // The call reached the citizen of an order waiting for its evaluation: during the call or after it.
+  const evaluating = outbound?.result === 'answered' ? entries?.find((e) => e.kind === 'evaluation' && e.orderId === outbound.orderId) : undefined;
+  const [evaluated, setEvaluated] = useState<string | null>(null);
 
   return (
     <section className="card outbound-card" data-testid="outbound">
@@ -46,6 +53,22 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
             </button>
           )}
         </div>
+      )}
+      {evaluating && (
+        <CallbackEvaluation
+          key={outbound?.callId}
+          orderId={evaluating.orderId}
+          orderNumber={evaluating.orderNumber}
+          onDone={() => {
+            setEvaluated(outbound?.callId ?? null);
+            load();
+          }}
+        />
+      )}
+      {!evaluating && evaluated !== null && evaluated === outbound?.callId && (
+        <p className="note" data-testid="evaluation-done">
+          {t('outbound.evaluation.done')}
+        </p>
       )}
       <h2>
         {t('outbound.title')}{' '}

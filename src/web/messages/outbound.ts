@@ -31,6 +31,11 @@ export const zh = {
   'outbound.outcome.no_answer': '无人接听',
   'outbound.outcome.wrong_number': '号码错误',
   'outbound.outcome.failed': '失败',
+  'outbound.evaluation.title': '回访评价',
+  'outbound.evaluation.comment': '群众意见',
+  'outbound.evaluation.submit': '提交评价',
+  'outbound.evaluation.failed': '评价未能提交',
+  'outbound.evaluation.done': '回访评价已记录',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -65,4 +70,9 @@ export const en: Record<keyof typeof zh, string> = {
   'outbound.outcome.no_answer': 'no answer',
   'outbound.outcome.wrong_number': 'wrong number',
   'outbound.outcome.failed': 'failed',
+  'outbound.evaluation.title': 'Callback evaluation',
+  'outbound.evaluation.comment': "The citizen's comment",
+  'outbound.evaluation.submit': 'Record the evaluation',
+  'outbound.evaluation.failed': 'The evaluation was not recorded',
+  'outbound.evaluation.done': 'Evaluation recorded',
 };

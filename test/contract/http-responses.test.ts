@@ -1,0 +1,90 @@
+/**
+ * The HTTP replies and the web app's types cannot drift apart (issue 19 item 4): each route below
+ * replies through the response schema of src/contract (the very object, not a copy: an inline
+ * schema in the route fails here), and the web app's types ARE those schemas' output types
+ * (checked at compile time by `npm run typecheck`: a hand-written copy that differs does not
+ * compile). The routes are registered on a bare Fastify: no database, no app.
+ */
+import t from 'tap';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import * as Desk from '../../src/contract/http-desk.js';
+import * as Orders from '../../src/contract/http-workorders.js';
+import { deskRoutes } from '../../src/http/routes/desk-routes.js';
+import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
+import { workOrdersRoutes } from '../../src/http/routes/workorders-routes.js';
+import type * as WebApi from '../../src/web/api.js';
+import type * as WebDesk from '../../src/web/desk/api.js';
+import type * as WebUnit from '../../src/web/unit/api.js';
+
+// ---- compile time: the web app's types are the contract's ------------------------------------
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Out<S extends z.ZodType> = z.output<S>;
+/** Each entry must be `true`; a web type that is not exactly the reply's type makes it `false` and the file does not compile. */
+const sameTypes: Record<string, true> = {
+  'web OrderView': true satisfies Equal<WebApi.OrderView, Out<typeof Orders.OrderView>>,
+  'unit OrderSummary': true satisfies Equal<WebUnit.OrderSummary, Out<typeof Orders.OrderView>>,
+  'unit OrderDetail': true satisfies Equal<WebUnit.OrderDetail, Out<typeof Orders.OrderDetail>>,
+  'unit OrderDue': true satisfies Equal<WebUnit.OrderDue, Out<typeof Orders.DueStates>['items'][number]>,
+  'desk DeskOrder': true satisfies Equal<WebDesk.DeskOrder, Out<typeof Desk.DeskOrder>>,
+  'desk DeskOrderDetail': true satisfies Equal<WebDesk.DeskOrderDetail, Out<typeof Desk.DeskOrderDetail>>,
+  'desk QueueItem': true satisfies Equal<WebDesk.QueueItem, Out<typeof Desk.QueueItem>>,
+  'desk QueueCount': true satisfies Equal<WebDesk.QueueCount, Out<typeof Desk.QueueCount>>,
+  'desk SearchPage': true satisfies Equal<WebDesk.SearchPage, Out<typeof Desk.SearchPage>>,
+  'desk OrderCall': true satisfies Equal<WebDesk.OrderCall, Out<typeof Desk.OrderCall>>,
+  'desk SimilarOrder': true satisfies Equal<WebDesk.SimilarOrder, Out<typeof Desk.SimilarOrder>>,
+  'desk Suggestion': true satisfies Equal<WebDesk.Suggestion, Out<typeof Desk.Suggestion>>,
+  'desk UnitReturns': true satisfies Equal<WebDesk.UnitReturns, Out<typeof Desk.UnitReturns>>,
+  'desk Consultation': true satisfies Equal<WebDesk.Consultation, Out<typeof Desk.Consultation>>,
+};
+
+// ---- run time: each route replies through the contract's schema object ------------------------
+
+/** METHOD path → status → the contract's schema. */
+const REPLIES: Record<string, Record<number, z.ZodType>> = {
+  'GET /api/workorders': { 200: Orders.OrderList },
+  'GET /api/workorders/:id': { 200: Orders.OrderDetail },
+  'POST /api/workorders/:id/actions': { 200: Orders.OrderActionResult },
+  'POST /api/workorders': { 201: Orders.OrderView },
+  'GET /api/workorders/due': { 200: Orders.DueStates },
+  'GET /api/desk/queues': { 200: Desk.QueueCounts },
+  'GET /api/desk/queues/:queue': { 200: Desk.QueuePage },
+  'GET /api/desk/orders': { 200: Desk.SearchPage },
+  'GET /api/desk/orders/:id': { 200: Desk.DeskOrderDetail },
+  'GET /api/desk/orders/:id/calls': { 200: Desk.OrderCalls },
+  'GET /api/desk/units': { 200: Desk.DeskUnits },
+  'GET /api/desk/orders/:id/similar': { 200: Desk.SimilarOrders },
+  'GET /api/desk/orders/:id/suggestion': { 200: Desk.Suggestion },
+  'GET /api/desk/units/returns': { 200: Desk.UnitReturnsPage },
+  'GET /api/desk/consultation': { 200: Desk.Consultation },
+  'GET /api/desk/filters': { 200: Desk.SavedFilters },
+  'POST /api/desk/filters': { 200: Desk.SavedFilter },
+};
+
+/** The response schemas of every route the plugins add, by METHOD path. */
+async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promise<Map<string, Record<string, unknown>>> {
+  const app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const seen = new Map<string, Record<string, unknown>>();
+  app.addHook('onRoute', (r) => {
+    const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
+    for (const m of [r.method].flat()) if (m !== 'HEAD') seen.set(`${m} ${r.url}`, response ?? {});
+  });
+  // The plugins only read their options when a request comes; none comes here.
+  for (const p of plugins) await app.register(p, {} as never);
+  await app.ready();
+  await app.close();
+  return seen;
+}
+
+t.test('the work-order, due-state and desk routes reply through the contract’s schemas', async (t) => {
+  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes] as unknown as FastifyPluginAsync<never>[]);
+  for (const [route, statuses] of Object.entries(REPLIES)) {
+    t.ok(seen.has(route), `${route} exists`);
+    for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
+  }
+  t.same(Object.keys(sameTypes).length, 14, 'the web types checked at compile time');
+});
