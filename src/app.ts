@@ -64,6 +64,8 @@ import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { KbService } from './kb/index.js';
+import { startQa } from './qa/index.js';
+import { qaRoutes } from './http/routes/qa-routes.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -147,6 +149,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     closers.push(() => calls.close());
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
+    // Quality inspection (质检): qa.yaml as it is at each request; QA inspectors hear the recordings of the calls they score.
+    const qa = startQa({ db: db.db, config: () => config.current().qa });
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
     const recordings = startRecordings({
       env,
@@ -156,6 +160,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       log,
       telephony,
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+      qaMayHear: (callId) => qa.mayHear(callId),
     });
     closers.push(() => recordings.close());
     // Connected once the call path listens: its first signals are the connections coming up.
@@ -254,6 +259,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     await http.register(deskRoutes, { db: db.db, desk });
     await http.register(recordingsRoutes, { playback: recordings.playback });
+    await http.register(qaRoutes, { qa });
     // KPI reports (docs/kpis.md) within the reader's scope.
     const reports = new ReportsService({
       db: db.db,

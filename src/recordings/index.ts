@@ -30,6 +30,8 @@ export interface RecordingsDeps {
   readonly log: Logger;
   readonly telephony: { readonly ari: AriClient; readonly ami: AmiGateway } | null;
   readonly unitsInSubtree: (unitId: string) => readonly string[];
+  /** Whether a QA inspector may hear a call's recordings (src/qa). */
+  readonly qaMayHear?: (callId: string) => boolean;
 }
 
 export interface Recordings {
@@ -61,6 +63,7 @@ export function startRecordings(d: RecordingsDeps): Recordings {
     storage,
     unitHandlersMayPlay: () => d.config().recording.unitHandlersMayPlay,
     unitsInSubtree: d.unitsInSubtree,
+    ...(d.qaMayHear ? { qaMayHear: d.qaMayHear } : {}),
   });
   return {
     repo,

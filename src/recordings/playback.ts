@@ -7,6 +7,7 @@
  *   sub-platform its subtree's, workorders/scope.ts);
  * - unit handlers: only when config/recording.yaml `unitHandlersMayPlay` is on, and only those
  *   of orders dispatched to their unit (lead or co-handling);
+ * - QA inspectors (`qa`): the recordings of the calls on the QA worklist or scored (src/qa/);
  * - anyone else (citizens): never (the routes' role check, 403).
  * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
  * Each request that sends bytes (an <audio> element seeks with several) writes one recording_audit row.
@@ -50,6 +51,8 @@ export interface PlaybackOptions extends ScopeOptions {
   readonly repo: RecordingsRepository;
   readonly storage: RecordingStorage;
   readonly unitHandlersMayPlay: () => boolean;
+  /** Whether a QA inspector may hear this call's recordings (src/qa: sampled or scored); none when absent. */
+  readonly qaMayHear?: (callId: string) => boolean;
   readonly now?: () => number;
 }
 
@@ -67,6 +70,7 @@ export class RecordingPlayback {
   mayRead(reader: Reader, row: RecordingRow): boolean {
     if (reader.role === 'shift_lead' || reader.role === 'admin') return true;
     if (reader.role === 'agent') return row.agentId === reader.id;
+    if (reader.role === 'qa') return this.o.qaMayHear?.(row.callId) ?? false;
     if (reader.role === 'unit_handler' && !this.o.unitHandlersMayPlay()) return false;
     if (reader.role !== 'dispatcher' && reader.role !== 'unit_handler') return false;
     const scope = scopeFor(reader, this.o);

@@ -17,6 +17,7 @@ import { AssessmentConfigSchema, checkAssessment, type AssessmentConfig } from '
 import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
 import { KbConfigSchema, checkKbConfig, type KbConfig } from '../../kb/kb-config.js';
+import { QaConfigSchema, checkQaConfig, type QaConfig } from '../../qa/qa-config.js';
 
 /** The whole validated configuration: one property per file, deep-frozen. */
 export interface SunlineConfig {
@@ -28,6 +29,7 @@ export interface SunlineConfig {
   readonly kb: KbConfig;
   readonly recording: RecordingConfig;
   readonly assessment: AssessmentConfig;
+  readonly qa: QaConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -104,6 +106,13 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     schema: AssessmentConfigSchema,
     check: checkAssessment,
     summary: (c) => `weights ${Object.values(c.weights).join('/')}, 约谈 bottom ${c.interview.bottom}`,
+  },
+  qa: {
+    file: 'qa.yaml',
+    required: false,
+    schema: QaConfigSchema,
+    check: checkQaConfig,
+    summary: (c) => `${c.items.length} QA items, ${c.sampling.perAgentPerDay} calls per agent per day`,
   },
 };
 

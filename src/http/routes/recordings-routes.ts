@@ -17,7 +17,7 @@ export interface RecordingsRoutesOptions {
   readonly playback: RecordingPlayback;
 }
 
-const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'] as const;
+const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler', 'qa'] as const;
 const tags = ['recordings'];
 
 const readerOf = (user: SessionUser | null): Reader => {
@@ -32,7 +32,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
       schema: {
         tags,
         description:
-          "The recordings of one call (`callId`) or one order (`orderId`) the reader may hear: agents their own calls', shift leads and admins all, dispatchers their scope's, unit handlers their unit's orders' when config/recording.yaml allows.",
+          "The recordings of one call (`callId`) or one order (`orderId`) the reader may hear: agents their own calls', shift leads and admins all, QA inspectors those of the calls on the QA worklist or scored, dispatchers their scope's, unit handlers their unit's orders' when config/recording.yaml allows.",
         querystring: RecordingListQuery,
         response: { 200: z.object({ items: z.array(RecordingViewSchema) }) },
       },
