@@ -4,7 +4,7 @@
  * from them (`import type`). Each schema's type has the schema's name.
  */
 import { z } from 'zod';
-import { EventView, OrderView } from './http-workorders.js';
+import { DispatchSuggestion, EventView, OrderView } from './http-workorders.js';
 import { CLOCK_KINDS, DESK_QUEUES, DUE_STATES } from './work-orders.js';
 
 /** An order as the desk sees it: the phone masked (138****5678) when the role may not read it. */
@@ -119,9 +119,7 @@ export type SimilarOrders = z.output<typeof SimilarOrders>;
 
 /** GET /api/desk/orders/:id/suggestion. */
 export const Suggestion = z.object({
-  suggestion: z
-    .object({ lead: z.string(), coHandlers: z.array(z.string()), entryId: z.string(), matchedKeywords: z.array(z.string()), reason: z.string() })
-    .nullable(),
+  suggestion: DispatchSuggestion.nullable(),
   area: z.object({ id: z.string(), name: z.string(), path: z.array(z.string()), matchedBy: z.enum(['id', 'name']) }).nullable(),
   inScope: z.boolean(),
 });

@@ -43,6 +43,16 @@ export const OrderView = z.object({
 });
 export type OrderView = z.output<typeof OrderView>;
 
+/** The dispatch suggestion (派单建议) from org.yaml's responsibility catalogue: lead unit (主办), co-handlers (协办), and why. */
+export const DispatchSuggestion = z.object({
+  lead: z.string(),
+  coHandlers: z.array(z.string()),
+  entryId: z.string(),
+  matchedKeywords: z.array(z.string()),
+  reason: z.string(),
+});
+export type DispatchSuggestion = z.output<typeof DispatchSuggestion>;
+
 /** One entry of an order's history. */
 export const EventView = z.object({
   id: z.number(),

@@ -1,5 +1,6 @@
 /** The few HTTP calls the console makes; the session lives in the httpOnly `sunline_session` cookie. */
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../contract/csrf.js';
+import type { CallerHistory, DispatchAdvice, UnitInfo, Units } from '../contract/http-console.js';
 import type { OrderActionResult, OrderView } from '../contract/http-workorders.js';
 
 export interface User {
@@ -43,26 +44,10 @@ export const logout = () => call<void>('POST', '/api/auth/logout');
 
 // ---- agent console: units, caller history, the call's work order ----
 
-/** An org.yaml unit; `phone` set = a transfer / three-way call target. */
-export interface UnitInfo {
-  id: string;
-  name: string;
-  area: string;
-  kind: string;
-  phone: string | null;
-}
-export const units = () => call<UnitInfo[]>('GET', '/api/units');
+// The replies' types are the contract's (src/contract/http-console.ts): the routes reply through the same schemas.
+export type { CallerHistory, DispatchAdvice, UnitInfo };
+export const units = () => call<Units>('GET', '/api/units');
 
-export interface CallerHistory {
-  caller: { id: number; phone: string; name: string | null; firstSeenAt: number; lastSeenAt: number };
-  calls: { total: number; items: { callId: string; dialledNumber: string; enteredAt: number; outcome: string | null; orderNumber: string | null }[] };
-  orders: {
-    total: number;
-    items: { id: number; number: string; status: string; category: string | null; subject: string | null; confidential: boolean; createdAt: number }[];
-  };
-  page: number;
-  pageSize: number;
-}
 export const callerHistory = (callerId: number, page: number, pageSize = 5) =>
   call<CallerHistory>('GET', `/api/callers/${callerId}/history?page=${page}&pageSize=${pageSize}`);
 
@@ -74,16 +59,4 @@ export const order = (id: number) => call<OrderInfo>('GET', `/api/workorders/${i
 export const orderAction = (id: number, action: Record<string, unknown> & { type: string }) =>
   call<OrderActionResult>('POST', `/api/workorders/${id}/actions`, action).then((r) => r.order);
 
-export interface DispatchSuggestion {
-  lead: string;
-  coHandlers: string[];
-  matchedKeywords: string[];
-  reason: string;
-}
-export interface DispatchAdvice {
-  /** The catalogue's suggested lead unit for these fields, or null. */
-  suggestion: DispatchSuggestion | null;
-  /** sla.yaml's limits if dispatched now (working days). */
-  deadlines: { workingDays: number; deadlineAt: number; signDeadlineAt: number };
-}
 export const dispatchAdvice = (f: { category: string; subject: string; content: string }) => call<DispatchAdvice>('POST', '/api/dispatch/suggestion', f);

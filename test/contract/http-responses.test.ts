@@ -9,8 +9,10 @@ import t from 'tap';
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import * as Console from '../../src/contract/http-console.js';
 import * as Desk from '../../src/contract/http-desk.js';
 import * as Orders from '../../src/contract/http-workorders.js';
+import { callersRoutes } from '../../src/http/routes/callers-routes.js';
 import { deskRoutes } from '../../src/http/routes/desk-routes.js';
 import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
 import { workOrdersRoutes } from '../../src/http/routes/workorders-routes.js';
@@ -25,6 +27,9 @@ type Out<S extends z.ZodType> = z.output<S>;
 /** Each entry must be `true`; a web type that is not exactly the reply's type makes it `false` and the file does not compile. */
 const sameTypes: Record<string, true> = {
   'web OrderView': true satisfies Equal<WebApi.OrderView, Out<typeof Orders.OrderView>>,
+  'web UnitInfo': true satisfies Equal<WebApi.UnitInfo, Out<typeof Console.UnitInfo>>,
+  'web CallerHistory': true satisfies Equal<WebApi.CallerHistory, Out<typeof Console.CallerHistory>>,
+  'web DispatchAdvice': true satisfies Equal<WebApi.DispatchAdvice, Out<typeof Console.DispatchAdvice>>,
   'unit OrderSummary': true satisfies Equal<WebUnit.OrderSummary, Out<typeof Orders.OrderView>>,
   'unit OrderDetail': true satisfies Equal<WebUnit.OrderDetail, Out<typeof Orders.OrderDetail>>,
   'unit OrderDue': true satisfies Equal<WebUnit.OrderDue, Out<typeof Orders.DueStates>['items'][number]>,
@@ -61,6 +66,9 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/desk/consultation': { 200: Desk.Consultation },
   'GET /api/desk/filters': { 200: Desk.SavedFilters },
   'POST /api/desk/filters': { 200: Desk.SavedFilter },
+  'GET /api/callers/:callerId/history': { 200: Console.CallerHistory },
+  'GET /api/units': { 200: Console.Units },
+  'POST /api/dispatch/suggestion': { 200: Console.DispatchAdvice },
 };
 
 /** The response schemas of every route the plugins add, by METHOD path. */
@@ -80,11 +88,11 @@ async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promi
   return seen;
 }
 
-t.test('the work-order, due-state and desk routes reply through the contract’s schemas', async (t) => {
-  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes] as unknown as FastifyPluginAsync<never>[]);
+t.test('the work-order, due-state, desk and console look-up routes reply through the contract’s schemas', async (t) => {
+  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes, callersRoutes] as unknown as FastifyPluginAsync<never>[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 14, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 17, 'the web types checked at compile time');
 });

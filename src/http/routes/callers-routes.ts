@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CallerHistory, DispatchAdvice, Units } from '../../contract/http-console.js';
 import type { Db } from '../../db/connection.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { callerHistory } from '../../calls/caller-history.js';
@@ -31,7 +32,10 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
 
   app.get(
     '/api/callers/:callerId/history',
-    { schema: { tags: ['callers'], params: Params, querystring: Query }, preHandler: requireRole('agent', 'shift_lead', 'admin') },
+    {
+      schema: { tags: ['callers'], params: Params, querystring: Query, response: { 200: CallerHistory } },
+      preHandler: requireRole('agent', 'shift_lead', 'admin'),
+    },
     async (req) => {
       const page = callerHistory(opts.db, req.params.callerId, req.query.page, req.query.pageSize);
       if (!page) throw appError('NOT_FOUND', `caller ${req.params.callerId} not found`);
@@ -48,7 +52,10 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
   });
   app.post(
     '/api/dispatch/suggestion',
-    { schema: { tags: ['units'], body: SuggestBody }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher') },
+    {
+      schema: { tags: ['units'], body: SuggestBody, response: { 200: DispatchAdvice } },
+      preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher'),
+    },
     async (req) => {
       const sla = opts.config().sla;
       const { calendar } = calendarOf();
@@ -67,7 +74,9 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
 
   /** Units for the console: transfer / three-way targets (with a phone) and dispatch targets. */
   // The directory of units and their public phone numbers: platform staff and unit handlers.
-  app.get('/api/units', { schema: { tags: ['units'] }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler') }, async () =>
-    opts.config().org.units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
+  app.get(
+    '/api/units',
+    { schema: { tags: ['units'], response: { 200: Units } }, preHandler: requireRole('agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler') },
+    async () => opts.config().org.units.map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind, phone: u.phone ?? null })),
   );
 };
