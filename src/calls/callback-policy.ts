@@ -19,7 +19,7 @@ export type Attempt = CallbackAttempt;
 export type NextTry = CallbackNextTry;
 
 /** Q.850 causes that say the number itself is wrong: 1 unallocated, 3 no route, 22 number changed, 28 invalid format. */
-const WRONG_NUMBER_CAUSES = new Set([1, 3, 22, 28]);
+export const WRONG_NUMBER_CAUSES: ReadonlySet<number> = new Set([1, 3, 22, 28]);
 
 /** How an outbound call counts as an attempt (`cause`: its Q.850 hang-up cause, when known). */
 export function attemptOutcome(result: OutboundResult, cause: number | null): AttemptOutcome | null {

@@ -13,7 +13,6 @@ import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
 import * as outbound from './messages/outbound.js';
 import * as reports from './messages/reports.js';
-import * as qa from './messages/qa.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -31,7 +30,6 @@ const zh = {
   ...kb.zh,
   ...outbound.zh,
   ...reports.zh,
-  ...qa.zh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -49,7 +47,6 @@ const en: Record<MessageKey, string> = {
   ...kb.en,
   ...outbound.en,
   ...reports.en,
-  ...qa.en,
 };
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'sunline.lang';

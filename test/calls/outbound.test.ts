@@ -212,6 +212,9 @@ t.test('the result of an end: ours first, then the dial status, then the Q.850 c
   t.equal(outboundResult({ answered: false, ours: null, dialstatus: null, cause: 19 }), 'no_answer');
   t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'CHANUNAVAIL', cause: 1 }), 'failed');
   t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'CONGESTION', cause: 34 }), 'failed');
+  // A Local channel (Local/{number}@to-citizens) reports NOANSWER for any early end but busy; its cause says a wrong number.
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'NOANSWER', cause: 1 }), 'failed');
+  t.equal(outboundResult({ answered: false, ours: null, dialstatus: 'NOANSWER', cause: 28 }), 'failed');
 });
 
 t.test('the agent state machine: dial only when available; outbound takes no offer, ends in wrap-up; device INUSE', async (t) => {

@@ -185,4 +185,41 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     t.match(row(v.callId), { outcome: 'no_answer' });
     await until('agent available', () => app.calls.center!.ctx.agents.view(agent.id).state === 'available');
   });
+
+  await t.test(
+    'the shipped [to-citizens] context (Local/{number}@to-citizens/n): through the trunk with 12345, busy passed back, other shapes refused',
+    async (t) => {
+      await app.close(); // one server per ARI application
+      const local = await server(t, asterisk, { SUNLINE_OUTBOUND_ENDPOINT: 'Local/{number}@to-citizens/n', SUNLINE_MEDIA: 'false' });
+      await until('telephony up', () => local.calls.center?.telephonyUp());
+      const dialler = await consoleFor(t, local, 'agent-out-local', 'agent');
+      await command(dialler.socket, 'agent:login', {});
+      const missed = new WorkOrdersService(local.db.db).createMissedCall({ channel: '12345', callerPhone: '13800138002' });
+      const dial = async (number: string, until: OutboundCallView['state']) => {
+        const reached = next(dialler.socket, 'call:outbound', (x) => x.state === until, 20_000);
+        const v = await command<OutboundCallView>(dialler.socket, 'call:dial', { orderId: missed.id, number });
+        const got = await reached;
+        t.equal(got.callId, v.callId);
+        return got;
+      };
+      const before = citizen.invites().length;
+      const talking = await dial('13800138002', 'answered');
+      t.match(citizen.invites().at(-1), { number: '13800138002', from: '12345' }, 'out through the trunk, the citizen sees 12345');
+      const bridge = (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).find((b) => b.name === `outbound-out-${talking.callId}`);
+      t.ok(bridge?.channels.includes(`out-${talking.callId}`), 'the Local channel answered into its outbound bridge');
+      const over = next(dialler.socket, 'call:outbound', (x) => x.state === 'ended', 10_000);
+      await command(dialler.socket, 'call:hangup', { callId: talking.callId });
+      t.match(await over, { result: 'answered', reason: 'agent_hangup' });
+      await command(dialler.socket, 'agent:wrapup_done');
+      await until('agent available', () => local.calls.center!.ctx.agents.view(dialler.id).state === 'available');
+
+      t.match(await dial('13800138486', 'ended'), { result: 'busy' }, "the citizen's busy crosses the Local channel");
+      await until('agent available', () => local.calls.center!.ctx.agents.view(dialler.id).state === 'available');
+      const refused = await dial('1234567', 'ended');
+      t.match(refused, { result: 'failed' }, 'a shape the context does not dial');
+      const hungUp = local.db.sqlite.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(refused.callId) as { data: string };
+      t.match(JSON.parse(hungUp.data), { cause: 1 }, 'hung up as unallocated: the worklist counts a wrong number');
+      t.equal(citizen.invites().length, before + 2, 'the refused number never reached the trunk');
+    },
+  );
 });
