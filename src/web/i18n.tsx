@@ -13,6 +13,7 @@ import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
 import * as outbound from './messages/outbound.js';
 import * as reports from './messages/reports.js';
+import * as qa from './messages/qa.js';
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -30,6 +31,7 @@ const zh = {
   ...kb.zh,
   ...outbound.zh,
   ...reports.zh,
+  ...qa.zh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -47,6 +49,7 @@ const en: Record<MessageKey, string> = {
   ...kb.en,
   ...outbound.en,
   ...reports.en,
+  ...qa.en,
 };
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'sunline.lang';

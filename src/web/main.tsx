@@ -12,6 +12,8 @@ import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
 import { CONFIG_PATH } from './admin/config-api.js';
 import { KB_PATH, KbPage } from './kb/KbPage.js';
 import { REPORTS_PATH } from './reports/api.js';
+import { QA_PATH } from './qa/qa-api.js';
+import { QaPage } from './qa/QaPage.js';
 import './styles.css';
 
 /** The config editor carries CodeMirror: loaded only when an administrator opens it. */
@@ -24,6 +26,9 @@ export const LOOKUP_PATH = '/lookup';
 
 /** Each role gets its own page after login (the server checks every request anyway). */
 function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  // Quality inspection (质检): a QA inspector's home; shift leads and admins open it at /qa.
+  if (user.role === 'qa' || ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(QA_PATH)))
+    return <QaPage user={user} onSignedOut={onSignedOut} />;
   // The knowledge base (知识库): every staff role opens it at /kb.
   if (user.role !== 'citizen' && window.location.pathname.startsWith(KB_PATH)) return <KbPage user={user} onSignedOut={onSignedOut} />;
   // The reports (统计分析): shift leads, admins and dispatchers open them at /reports.

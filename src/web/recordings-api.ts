@@ -6,5 +6,9 @@ export type Recording = RecordingViewDto;
 
 export const orderRecordings = (orderId: number) => call<{ items: Recording[] }>('GET', `/api/recordings?orderId=${orderId}`).then((r) => r.items);
 
+/** One call's recordings (quality inspection; an agent's own calls). */
+export const callRecordings = (callId: string) =>
+  call<{ items: Recording[] }>('GET', `/api/recordings?callId=${encodeURIComponent(callId)}`).then((r) => r.items);
+
 /** The audio, streamed with ranges (the <audio> element seeks); every request is audited. */
 export const recordingUrl = (id: string, download = false) => `/api/recordings/${encodeURIComponent(id)}${download ? '?download=1' : ''}`;

@@ -14,6 +14,7 @@ import { useSoftphone } from '../media/useSoftphone.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 import { useNow } from '../use-now.js';
 import { KbSuggestions } from '../kb/KbSuggestions.js';
+import { MyQaScores } from '../qa/MyQaScores.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult = Parameters<Ack>[0];
@@ -233,6 +234,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
               <li>{t('controls.shortcut.mute')}</li>
             </ul>
           </div>
+          <MyQaScores />
         </section>
         {showCall ? (
           <div className="call-column">

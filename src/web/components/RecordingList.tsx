@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { dateTime, duration } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { orderRecordings, recordingUrl, type Recording } from '../recordings-api.js';
+import { callRecordings, orderRecordings, recordingUrl, type Recording } from '../recordings-api.js';
 
 const STATE_KEYS: Record<Recording['state'], MessageKey> = {
   recording: 'desk.recording.state.recording',
@@ -11,23 +11,21 @@ const STATE_KEYS: Record<Recording['state'], MessageKey> = {
 };
 
 /**
- * An order's call recordings with a player each (issue 13): the browser streams them with range
+ * An order's (or one call's) recordings with a player each (issue 13): the browser streams them with range
  * requests, so seeking works; hold marks listed under the player. Nothing is fetched before
  * play (preload none): each request is a playback in the audit log.
  */
-export function RecordingList({ orderId }: { orderId: number }) {
+export function RecordingList({ orderId, callId }: { orderId: number; callId?: undefined } | { orderId?: undefined; callId: string }) {
   const { t, lang } = useI18n();
   const [items, setItems] = useState<Recording[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
-    orderRecordings(orderId)
-      .then((r) => live && setItems(r))
-      .catch(() => live && setFailed(true));
+    (orderId !== undefined ? orderRecordings(orderId) : callRecordings(callId)).then((r) => live && setItems(r)).catch(() => live && setFailed(true));
     return () => {
       live = false;
     };
-  }, [orderId]);
+  }, [orderId, callId]);
   if (failed) return <p className="muted desk-small">{t('desk.recording.loadFailed')}</p>;
   if (items === null) return null;
   if (items.length === 0) return <p className="muted desk-small">{t('desk.recording.none')}</p>;

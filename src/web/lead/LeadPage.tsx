@@ -67,6 +67,9 @@ export function LeadPage({ user, onSignedOut }: Props) {
           <a href="/reports" data-testid="open-reports">
             {t('reports.open')}
           </a>
+          <a href="/qa" data-testid="open-qa">
+            {t('qa.open')}
+          </a>
           {user.role === 'admin' && (
             <a href="/admin/accounts" data-testid="open-accounts">
               {t('admin.accounts.open')}
