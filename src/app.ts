@@ -15,7 +15,7 @@ import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
-import { ConfigStore } from './config/files/index.js';
+import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { DomainEvents } from './events/domain-events.js';
@@ -114,6 +114,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
+    // Each prompt the configuration names, looked for in Asterisk's sounds folder at start and after each change.
+    const prompts = new PromptCheck(config, { soundsDir: env.soundsDir, displayDir: env.configDir, log: log.child({ component: 'config' }) });
+    await prompts.start();
+    closers.push(() => prompts.stop());
+    checks['config'] = () => ({ ok: true, version: config.status().version, warnings: [...prompts.status().missing], prompts: prompts.status() });
 
     const events = new DomainEvents();
     // sla.yaml and calendar.yaml as they are now (the calendar rebuilt only when it changed).

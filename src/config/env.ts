@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
   // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
   SUNLINE_REPORTS_DIR: z.string().min(1).optional(),
+  // Asterisk's sounds folder as this process sees it: each prompt the config names is looked for there at every load (config/files/prompt-watch.ts).
+  SUNLINE_SOUNDS_DIR: z.string().min(1).default('/var/lib/asterisk/sounds'),
   // The first administrator (users/initial-admin.ts): created only while no administrator exists; must change the password at first login.
   SUNLINE_INITIAL_ADMIN_PASSWORD: z.string().min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH).optional(),
   SUNLINE_INITIAL_ADMIN_USERNAME: z.string().regex(USERNAME_PATTERN, 'letters, digits, . _ -; at most 64; starting with a letter or digit').default('admin'),
@@ -206,6 +208,8 @@ export interface Env {
   readonly metricsToken: string | null;
   /** Where the monthly assessment workbook is written (SUNLINE_REPORTS_DIR, absolute); null: no scheduled export. */
   readonly reportsDir: string | null;
+  /** Asterisk's sounds folder on our side (SUNLINE_SOUNDS_DIR, absolute): the prompts the config names are checked there. */
+  readonly soundsDir: string;
   /** The channel bridges allowed to post orders, with their shared secrets (SUNLINE_BRIDGE_SECRETS_FILE). */
   readonly bridges: readonly BridgeSecret[];
   /** The first administrator while none exists (SUNLINE_INITIAL_ADMIN_*; users/initial-admin.ts); null: not set. Never log it. */
@@ -291,6 +295,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
     metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
     reportsDir: e.SUNLINE_REPORTS_DIR ? path.resolve(cwd, e.SUNLINE_REPORTS_DIR) : null,
+    soundsDir: path.resolve(cwd, e.SUNLINE_SOUNDS_DIR),
     bridges: bridgeSecrets.bridges,
     initialAdmin,
     ...mediaEnv(e, ice),

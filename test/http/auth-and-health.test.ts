@@ -7,7 +7,10 @@ t.test('health: live always, ready reflects the database', async (t) => {
   t.equal(live.statusCode, 200);
   const ready = await app.http.inject({ method: 'GET', url: '/health/ready' });
   t.equal(ready.statusCode, 200);
-  t.same(ready.json(), { status: 'ready', components: { database: { ok: true } } });
+  t.same(Object.keys(ready.json().components), ['database', 'config']);
+  t.same(ready.json().status, 'ready');
+  t.same(ready.json().components.database, { ok: true });
+  t.equal(ready.json().components.config.ok, true, 'missing prompts are warnings, never unready');
 
   app.db.close();
   const notReady = await app.http.inject({ method: 'GET', url: '/health/ready' });

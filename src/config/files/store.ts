@@ -65,6 +65,7 @@ interface Good {
   readonly files: readonly LoadedFile[];
   readonly digest: string;
   readonly warnings: readonly Problem[];
+  readonly texts: ConfigTexts;
 }
 
 export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
@@ -98,7 +99,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
         : opts.history.record({ digest: res.digest, texts: res.texts, meta: { source: 'startup' } });
     const store = new ConfigStore(
       opts,
-      { config: res.config, loadedAt: new Date().toISOString(), files: res.files, digest: res.digest, warnings: res.warnings },
+      { config: res.config, loadedAt: new Date().toISOString(), files: res.files, digest: res.digest, warnings: res.warnings, texts: res.texts },
       version,
     );
     opts.log.info({ dir: opts.dir, version, files: res.files.map((f) => f.file) }, 'config loaded');
@@ -119,6 +120,11 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   /** The running configuration (deep-frozen). Read it per use; do not cache it across a reload. */
   current(): SunlineConfig {
     return this.good.config;
+  }
+
+  /** The file texts of the running configuration (where a check that reports FILE:LINE:COL finds its lines). */
+  texts(): ConfigTexts {
+    return this.good.texts;
   }
 
   status(): ConfigStatus {
@@ -219,7 +225,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
       return { ok: true, changed: false, version: this.version, warnings: res.warnings };
     }
     const before = new Map(this.good.files.map((f) => [f.file, f.sha256]));
-    this.good = { config: res.config, loadedAt: at, files: res.files, digest: res.digest, warnings: res.warnings };
+    this.good = { config: res.config, loadedAt: at, files: res.files, digest: res.digest, warnings: res.warnings, texts: res.texts };
     this.version = this.recordVersion(res.digest, res.texts, meta);
     const changedFiles = res.files.filter((f) => before.get(f.file) !== f.sha256).map((f) => f.file);
     log.info({ version: this.version, files: changedFiles, source: meta.source, actorId: meta.actorId }, 'config reloaded');
