@@ -38,6 +38,8 @@ import { withCsrfHeader } from './http/openapi-csrf.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
+import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
+import { AgentSkillsStore } from './agents/skills.js';
 import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -237,6 +239,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       simulate: (cfg, q) => simulateWithFacts(db.db, cfg, q),
     });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
+    await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback });

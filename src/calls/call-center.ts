@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { AgentsService } from '../agents/agents-service.js';
 import { AgentPresence } from '../agents/presence.js';
+import type { AgentSkillsSource } from '../agents/skills.js';
 import type { ConfigStore } from '../config/files/index.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { AgentLeg, InboundChannel, SurveyChannel, Switchboard, SwitchboardListener } from '../telephony/switchboard.js';
@@ -51,6 +52,8 @@ export interface CallCenterOptions {
   awayMs?: number;
   /** A caller at the front door this long without progress is sent on (front-door-watchdog.ts). Default 20 s. */
   stasisWatchdogMs?: number;
+  /** Agents' skills for skill routing (decision 0015); absent: skills are not used. */
+  skills?: AgentSkillsSource;
   now?: () => number;
 }
 
@@ -99,7 +102,7 @@ export class CallCenter implements SwitchboardListener {
       now: () => ctx.now(),
     });
     this.frontDoor = new FrontDoor(ctx, this.frontDoorWatchdog);
-    this.offers = new Offers(ctx, this.frontDoor);
+    this.offers = new Offers(ctx, this.frontDoor, o.skills);
     this.surveys = new Surveys(ctx);
     this.outbound = o.outbound ? new OutboundCalls(ctx, this.controls, o.outbound.records, o.outbound.settings) : null;
     if (this.outbound) o.switchboard.outbound.listen(this.outbound);

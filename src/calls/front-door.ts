@@ -175,7 +175,7 @@ export class FrontDoor {
 
   /** The caller is in app_queue: recorded once per join (by the join or the first offer, whichever comes first). */
   joined(call: LiveCall): void {
-    this.o.live.joined(call);
+    this.o.live.joined(call, this.o.now());
     this.o.repo.queued(call.callId, this.o.now());
     this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
   }

@@ -9,6 +9,7 @@ import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
+import { AgentSkillsStore } from '../agents/skills.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { AriClient } from '../telephony/ari/index.js';
 import type { AmiGateway } from '../telephony/ami/index.js';
@@ -71,6 +72,7 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
+    skills: new AgentSkillsStore(deps.db),
     outbound: { records: new OutboundRecords(deps.db, deps.orders), settings: env.outbound },
   });
   // A caller answered by an agent needs no callback any more (callback-satisfied.ts).

@@ -34,6 +34,8 @@ interface CallFields {
   answeredBy: number | null;
   /** In app_queue and its join recorded (false at the front door and while withdrawn for a chosen agent). */
   inQueue: boolean;
+  /** When the caller first joined app_queue (skill routing's overflow counts from it); resumed calls: when they entered. */
+  queuedAt: number | null;
 }
 
 /** A call in progress as the rest of the call path sees it: read-only; LiveCalls changes it. */
@@ -78,6 +80,7 @@ export class LiveCalls {
       directLeg: null,
       callerBridgeId: null,
       inQueue: c.state !== 'front_door',
+      queuedAt: c.state !== 'front_door' ? c.enteredAt : null,
     };
     this.byId.set(call.callId, call);
     this.byChannel.set(call.channelId, call.callId);
@@ -114,10 +117,11 @@ export class LiveCalls {
 
   // ---- transitions ----------------------------------------------------------------------------
 
-  /** The caller is in app_queue (its join recorded). */
-  joined(c: LiveCall): void {
+  /** The caller is in app_queue (its join recorded); the first join at `at` starts its queue wait. */
+  joined(c: LiveCall, at?: number): void {
     const call = this.own(c);
     call.inQueue = true;
+    call.queuedAt ??= at ?? call.enteredAt;
     call.state = nextStage(call.state, 'join');
   }
 

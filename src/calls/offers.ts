@@ -2,17 +2,21 @@
  * Offers: app_queue (or a direct ring) rings an agent — the agent leg enters Stasis — and the
  * agent answers or rejects from the console. The screen-pop goes to that agent only.
  */
+import type { AgentSkillsSource } from '../agents/skills.js';
 import type { AgentLeg } from '../telephony/switchboard.js';
 import type { CallContext } from './call-context.js';
 import { screenPop, waitingView } from './call-views.js';
 import { CallError } from './errors.js';
 import type { FrontDoor } from './front-door.js';
 import type { LiveCall } from './live-calls.js';
+import { skillVerdict } from './skill-gate.js';
 
 export class Offers {
   constructor(
     private readonly o: CallContext,
     private readonly frontDoor: FrontDoor,
+    /** Skill routing (decision 0015); absent: every free agent takes any call. */
+    private readonly skills?: AgentSkillsSource,
   ) {}
 
   agentLeg(leg: AgentLeg): void {
@@ -31,6 +35,15 @@ export class Offers {
       // app_queue rang an agent who cannot take it (state raced, unknown call, a withdrawal in
       // progress): decline; the queue rings someone else. Device states normally prevent this.
       this.o.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
+      await this.o.switchboard.hangup(leg.channelId, 'busy');
+      return;
+    }
+    // Skill routing: while the call is young, an agent without its skill (or with a worse level
+    // than a free one) is declined and app_queue rings its next member at once. A shift lead's
+    // direct ring is never declined.
+    const verdict = this.skills && call.directTo === null ? skillVerdict(this.o, this.skills, call, leg.agentId) : null;
+    if (verdict && !verdict.offer) {
+      this.o.log.info({ agentId: leg.agentId, callId: call.callId, skill: call.hotline.skill, why: verdict.why }, 'agent leg declined for skill');
       await this.o.switchboard.hangup(leg.channelId, 'busy');
       return;
     }

@@ -6,6 +6,7 @@
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { agentSessions, callers, workOrders } from '../db/schema.js';
+import { AgentSkillsStore } from '../agents/skills.js';
 import { CLOSED_ORDER_STATUSES } from './calls-repository.js';
 import type { SunlineConfig } from '../config/files/index.js';
 import { buildWorkCalendar } from '../workorders/deadlines/calendar-config.js';
@@ -30,7 +31,8 @@ export function routeFacts(db: Db, from: string | null): { openOrders: number; a
     })
     .from(agentSessions)
     .all();
-  return { openOrders, agents };
+  const skills = new AgentSkillsStore(db).forAgents(agents.map((a) => a.agentId));
+  return { openOrders, agents: agents.map((a) => ({ ...a, skills: skills.get(a.agentId) ?? [] })) };
 }
 
 /** The simulator on `config` (the running set or a draft) with the database's facts of now (none without a database). */

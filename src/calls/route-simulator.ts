@@ -5,10 +5,11 @@
  * would offer it to now. Pure: the same decisions as front-door.ts (frontDoorPlan, hotlineFor,
  * the priority sum), on a configuration that may be a draft not yet saved.
  */
-import { hotlineFor, type SunlineConfig } from '../config/files/index.js';
+import { hotlineFor, overflowSecondsOf, type SunlineConfig } from '../config/files/index.js';
 import type { WorkCalendar } from '../workorders/deadlines/work-calendar.js';
 import { REPEAT_CALLER_BOOST } from './front-door.js';
 import { frontDoorPlan, localTime } from './office-hours.js';
+import { offerTier, type AgentSkill, type RoutingAgent } from './skill-routing.js';
 
 /** A logged-in agent as agent_sessions has it. */
 export interface SimAgent {
@@ -17,6 +18,8 @@ export interface SimAgent {
   readonly state: string;
   readonly penalty: number;
   readonly pauseReason: string | null;
+  /** Routing skills with levels (decision 0015); absent: none. */
+  readonly skills?: readonly AgentSkill[];
 }
 
 export interface RouteQuestion {
@@ -37,7 +40,13 @@ export interface RouteAnswer {
   readonly from: string | null;
   /** False: the number is not in numbers.yaml and the call is routed as the default number. */
   readonly listed: boolean;
-  readonly hotline: { readonly number: string; readonly name: { readonly zh: string; readonly en?: string | undefined }; readonly skill: string };
+  readonly hotline: {
+    readonly number: string;
+    readonly name: { readonly zh: string; readonly en?: string | undefined };
+    readonly skill: string;
+    /** Seconds the call waits for an agent with the skill before any free agent takes it (decision 0015). */
+    readonly overflowSeconds: number;
+  };
   readonly open: boolean;
   readonly holiday: string | null;
   /** Prompts in the order the caller would hear them (the first playable of each chain). */
@@ -51,8 +60,12 @@ export interface RouteAnswer {
   };
   readonly priority: { readonly total: number; readonly hotlineBoost: number; readonly repeatCaller: boolean; readonly repeatBoost: number };
   readonly openOrders: number;
-  /** Logged-in agents; `offered`: free now, in the order app_queue rings them (lowest penalty first). */
-  readonly agents: Array<SimAgent & { readonly offered: boolean }>;
+  /**
+   * Logged-in agents; `offered`: free now and offered it at once — free agents with the skill (best
+   * level first), or anyone free when nobody standing has it; `tier` `after_overflow`: free but
+   * offered it only once it has waited `hotline.overflowSeconds` (skill routing, decision 0015).
+   */
+  readonly agents: Array<SimAgent & { readonly offered: boolean; readonly tier: 'first' | 'after_overflow'; readonly skillLevel: number | null }>;
 }
 
 export function simulateRoute(config: SunlineConfig, calendar: WorkCalendar, q: RouteQuestion): RouteAnswer {
@@ -85,9 +98,15 @@ export function simulateRoute(config: SunlineConfig, calendar: WorkCalendar, q: 
       : null;
   const repeatCaller = q.openOrders > 0;
   const repeatBoost = repeatCaller ? REPEAT_CALLER_BOOST : 0;
-  const agents = [...q.agents]
-    .map((a) => ({ ...a, offered: a.state === 'available' }))
-    .sort((a, b) => Number(b.offered) - Number(a.offered) || a.penalty - b.penalty || a.agentId - b.agentId);
+  // overflowSeconds 0 turns skill routing off: every free agent is offered the call at once.
+  const skillsOn = overflowSecondsOf(numbers, hotline) > 0;
+  const routing = q.agents.map((a) => ({ agentId: a.agentId, state: a.state as RoutingAgent['state'], skills: a.skills ?? [] }));
+  const agents = q.agents
+    .map((a, i) => {
+      const { tier, level } = offerTier(hotline.skill, routing[i]!, skillsOn ? routing : []);
+      return { ...a, offered: a.state === 'available' && tier === 'first', tier, skillLevel: level };
+    })
+    .sort((a, b) => rank(a) - rank(b) || (a.skillLevel ?? 10) - (b.skillLevel ?? 10) || a.penalty - b.penalty || a.agentId - b.agentId);
   return {
     at: q.at,
     local: `${local.date} ${clock}`,
@@ -95,7 +114,7 @@ export function simulateRoute(config: SunlineConfig, calendar: WorkCalendar, q: 
     dialled: q.dialled,
     from: q.from,
     listed: numbers.numbers.some((h) => h.number === q.dialled),
-    hotline: { number: hotline.number, name: hotline.name, skill: hotline.skill },
+    hotline: { number: hotline.number, name: hotline.name, skill: hotline.skill, overflowSeconds: overflowSecondsOf(numbers, hotline) },
     open: plan.open,
     holiday: plan.holiday ?? null,
     prompts,
@@ -105,6 +124,11 @@ export function simulateRoute(config: SunlineConfig, calendar: WorkCalendar, q: 
     openOrders: q.openOrders,
     agents,
   };
+}
+
+/** Offered now, then free after the overflow, then the agents who are not free. */
+function rank(a: { state: string; tier: 'first' | 'after_overflow' }): number {
+  return a.state !== 'available' ? 2 : a.tier === 'first' ? 0 : 1;
 }
 
 /**

@@ -88,10 +88,14 @@ function describe(r: RouteAnswer): string[] {
   );
   if (r.then === 'queue') {
     const offered = r.agents.filter((a) => a.offered);
-    const others = r.agents.filter((a) => !a.offered);
+    const overflow = r.agents.filter((a) => a.state === 'available' && !a.offered);
+    const others = r.agents.filter((a) => a.state !== 'available');
+    const skill = (a: { skillLevel: number | null }) => (a.skillLevel === null ? '' : `${r.hotline.skill}:${a.skillLevel}, `);
     lines.push(
-      `offered now to: ${offered.length ? offered.map((a) => `${a.displayName} (#${a.agentId}, penalty ${a.penalty})`).join(', ') : 'nobody free — the caller waits'}`,
+      `offered now to: ${offered.length ? offered.map((a) => `${a.displayName} (#${a.agentId}, ${skill(a)}penalty ${a.penalty})`).join(', ') : 'nobody free — the caller waits'}`,
     );
+    if (overflow.length)
+      lines.push(`after ${r.hotline.overflowSeconds} s waiting (skill overflow) also: ${overflow.map((a) => `${a.displayName} (#${a.agentId})`).join(', ')}`);
     if (others.length)
       lines.push(`not free: ${others.map((a) => `${a.displayName} (#${a.agentId}, ${a.state}${a.pauseReason ? ` ${a.pauseReason}` : ''})`).join(', ')}`);
   }

@@ -10,6 +10,7 @@ import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { OutboundClientEvents, OutboundServerEvents } from './outbound.js';
+import type { SkillsServerEvents } from './skills.js';
 import type { WallboardServerEvents } from './wallboard.js';
 
 export type { Ack } from './ack.js';
@@ -18,6 +19,7 @@ export * from './desk.js';
 export * from './lead.js';
 export * from './media.js';
 export * from './outbound.js';
+export * from './skills.js';
 export * from './wallboard.js';
 
 /** `outbound`: dialling or talking on an outbound call (外呼, src/calls/outbound.ts); not offered inbound calls meanwhile. */
@@ -194,3 +196,7 @@ export interface ClientToServerEvents extends ControlsClientEvents, MediaClientE
   'lead:set_priority': (p: z.infer<typeof SetPriorityPayload>, ack?: Ack) => void;
   'lead:withdraw': (p: z.infer<typeof WithdrawPayload>, ack?: Ack) => void;
 }
+
+// Agents' skills (contract/skills.ts), merged into the event map above.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServerToClientEvents extends SkillsServerEvents {}

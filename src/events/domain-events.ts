@@ -3,7 +3,17 @@
  * rooms. Services never import socket.io.
  */
 import { EventEmitter } from 'node:events';
-import type { AgentView, CallControlsView, CallUpdate, DeadlineWarning, OutboundCallView, QueueDelta, QueueStats, ScreenPop } from '../contract/index.js';
+import type {
+  AgentSkillsView,
+  AgentView,
+  CallControlsView,
+  CallUpdate,
+  DeadlineWarning,
+  OutboundCallView,
+  QueueDelta,
+  QueueStats,
+  ScreenPop,
+} from '../contract/index.js';
 
 export type { DeadlineWarning };
 
@@ -14,6 +24,8 @@ export type { DeadlineWarning };
 
 export interface DomainEventMap {
   'agent.state_changed': [agent: AgentView];
+  /** An agent's routing skills were replaced (src/http/routes/agent-skills-routes.ts). */
+  'agent.skills_changed': [skills: AgentSkillsView];
   /** The screen-pop for one agent; `ringingAt`: the agent leg's StasisStart (the screen-pop latency metric). */
   'call.offered': [agentId: number, pop: ScreenPop, ringingAt?: number];
   'call.updated': [update: CallUpdate];

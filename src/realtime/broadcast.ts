@@ -89,6 +89,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
     'queue.stats': (stats) => {
       io.to(LEADS_ROOM).emit('queue:stats', stats);
     },
+    'agent.skills_changed': (skills) => {
+      io.to(LEADS_ROOM).emit('agent:skills', skills);
+    },
     'telephony.status': (status) => {
       io.emit('system:status', status);
       if (status.telephony === 'up') resyncAll(io, commands, leads);

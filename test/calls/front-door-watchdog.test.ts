@@ -31,6 +31,7 @@ function call(callId: string, state: LiveState, enteredAt: number): LiveCall {
     bridgeId: null,
     answeredBy: null,
     inQueue: state !== 'front_door',
+    queuedAt: state !== 'front_door' ? enteredAt : null,
   };
 }
 

@@ -86,3 +86,42 @@ t.test('a draft ivr.yaml with office hours, a holiday announcement and a menu', 
   t.match(day, { open: true, then: 'queue', holiday: null, menu: { prompt: 'sunline/menu', options: [{ digit: '1', number: '12333' }] } });
   t.equal(day.prompts[0]?.kind, 'greeting');
 });
+
+t.test('skills (decision 0015): a 12333 call is offered to the hrss agents first, the others after the overflow', async (t) => {
+  const { config, texts } = await shipped();
+  const at = instantIn('2026-10-09 10:00', 'Asia/Shanghai')!;
+  const skilled: SimAgent[] = [
+    { agentId: 1, displayName: '普通', state: 'available', penalty: 0, pauseReason: null, skills: [] },
+    { agentId: 2, displayName: '社保二级', state: 'available', penalty: 0, pauseReason: null, skills: [{ skill: 'hrss', level: 2 }] },
+    { agentId: 3, displayName: '社保一级', state: 'on_call', penalty: 0, pauseReason: null, skills: [{ skill: 'hrss', level: 1 }] },
+    { agentId: 4, displayName: '社保一级B', state: 'available', penalty: 3, pauseReason: null, skills: [{ skill: 'hrss', level: 1 }] },
+  ];
+  const r = simulateRoute(config, calendarOf(config), { dialled: '12333', from: null, at, openOrders: 0, agents: skilled });
+  t.equal(r.hotline.overflowSeconds, config.numbers.overflowSeconds);
+  t.same(
+    r.agents.map((a) => [a.agentId, a.offered, a.tier, a.skillLevel]),
+    [
+      [4, true, 'first', 1],
+      [2, true, 'first', 2],
+      [1, false, 'after_overflow', null],
+      [3, false, 'first', 1],
+    ],
+  );
+  const general = simulateRoute(config, calendarOf(config), { dialled: '12345', from: null, at, openOrders: 0, agents: skilled });
+  t.same(
+    general.agents.filter((a) => a.offered).map((a) => a.agentId),
+    [1, 2, 4],
+    'a skill nobody carries (general): every free agent at once',
+  );
+  const off = validateConfigSet(
+    { ...texts, numbers: texts['numbers']!.replace('defaultNumber:', 'overflowSeconds: 0\ndefaultNumber:') },
+    { displayDir: 'config' },
+  );
+  if (!off.ok) throw new Error(off.problems.map((p) => p.message).join('\n'));
+  const noSkills = simulateRoute(off.config, calendarOf(off.config), { dialled: '12333', from: null, at, openOrders: 0, agents: skilled });
+  t.same(
+    noSkills.agents.filter((a) => a.offered).map((a) => a.agentId),
+    [4, 2, 1],
+    'overflowSeconds 0: skills off, every free agent',
+  );
+});

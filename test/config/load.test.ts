@@ -63,7 +63,7 @@ t.test('unknown key is reported at the key, with a suggestion', async (t) => {
     'config/numbers.yaml:6:5 unknown key "greting" (did you mean "greeting"?)',
   ]);
   const far = check(edit(NUMBERS, 'defaultNumber: "12345"', 'defaultNumber: "12345"\ncolour: blue'));
-  t.strictSame(lines(far), ['config/numbers.yaml:2:1 unknown key "colour" (allowed here: defaultNumber, numbers)']);
+  t.strictSame(lines(far), ['config/numbers.yaml:2:1 unknown key "colour" (allowed here: defaultNumber, overflowSeconds, numbers)']);
 });
 
 t.test('wrong type is reported at the value', async (t) => {

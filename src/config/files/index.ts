@@ -9,5 +9,5 @@ export { PromptCheck, type PromptCheckState } from './prompt-watch.js';
 export { loadConfigDir, validateConfigSet, type ConfigTexts, type LoadResult, type LoadedFile, type LoadOptions } from './loader.js';
 export { ConfigInvalidError, formatProblem, sortProblems, type Problem, type Severity } from './problem.js';
 export { CONFIG_FILES, CONFIG_KEYS, type SunlineConfig, type ConfigKey, type ConfigFileSpec } from './registry.js';
-export { hotlineFor, type Hotline, type NumbersConfig } from './schemas/numbers.js';
+export { hotlineFor, overflowSecondsOf, type Hotline, type NumbersConfig } from './schemas/numbers.js';
 export { MENU_WARNING, type IvrConfig, type SurveyDigit } from './schemas/ivr.js';

@@ -48,7 +48,7 @@ const Simulated = z.object({
   dialled: z.string(),
   from: z.string().nullable(),
   listed: z.boolean().describe('false: not in numbers.yaml, routed as the default number'),
-  hotline: z.object({ number: z.string(), name: z.object({ zh: z.string(), en: z.string().optional() }), skill: z.string() }),
+  hotline: z.object({ number: z.string(), name: z.object({ zh: z.string(), en: z.string().optional() }), skill: z.string(), overflowSeconds: z.number() }),
   open: z.boolean(),
   holiday: z.string().nullable(),
   prompts: z.array(z.object({ kind: z.enum(['holiday', 'greeting', 'closed']), chain: z.array(z.string()) })),
@@ -70,6 +70,9 @@ const Simulated = z.object({
       penalty: z.number(),
       pauseReason: z.string().nullable(),
       offered: z.boolean(),
+      /** Skill routing (decision 0015): offered at once, or only after the hotline's overflow. */
+      tier: z.enum(['first', 'after_overflow']),
+      skillLevel: z.number().nullable(),
     }),
   ),
 });

@@ -5,6 +5,9 @@ import { PageHeader } from '../components/PageHeader.js';
 import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
 import { STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
+import { AccountsCsvImport } from './AccountsCsvImport.js';
+import { saveSkills, useAgentSkills } from './skills-api.js';
+import { SkillsField } from './SkillsField.js';
 import './accounts.css';
 
 /** Where an administrator manages accounts (a link on the shift-lead page). */
@@ -74,6 +77,9 @@ export function AccountsPage({ user, onSignedOut }: Props) {
   });
 
   const reload = useCallback(() => api.listAccounts().then(setAccounts, () => undefined), []);
+  /** A password handed over (given or generated) must be changed at the next login. */
+  const [mustChange, setMustChange] = useState(true);
+  const skills = useAgentSkills();
   useEffect(() => {
     void reload();
     loadUnits().then(setUnits, () => undefined);
@@ -98,14 +104,14 @@ export function AccountsPage({ user, onSignedOut }: Props) {
     e.preventDefault();
     void run(async () => {
       const { password, ...rest } = draft;
-      const res = await api.createAccount(password ? { ...rest, password } : rest);
+      const res = await api.createAccount(password ? { ...rest, password, mustChangePassword: mustChange } : { ...rest, mustChangePassword: mustChange });
       setGenerated(res.password ? { username: res.user.username, password: res.password } : null);
       setDraft({ username: '', displayName: '', role: 'agent', unitId: null, password: '' });
     });
   };
   const reset = (a: Account) =>
     run(async () => {
-      const res = await api.resetPassword(a.id);
+      const res = await api.resetPassword(a.id, mustChange);
       setGenerated(res.password ? { username: a.username, password: res.password } : null);
     });
   const saveEdit = (e: FormEvent) => {
@@ -151,7 +157,12 @@ export function AccountsPage({ user, onSignedOut }: Props) {
         <button type="submit" data-testid="create">
           {t('admin.create')}
         </button>
+        <label className="accounts-must-change">
+          <input type="checkbox" data-testid="field-must-change" checked={mustChange} onChange={(e) => setMustChange(e.target.checked)} />
+          {t('admin.mustChange')}
+        </label>
       </form>
+      <AccountsCsvImport onImported={() => void reload()} />
       <table className="accounts-table" data-testid="accounts-table">
         <thead>
           <tr>
@@ -191,6 +202,7 @@ export function AccountsPage({ user, onSignedOut }: Props) {
                 <td data-testid="status">
                   {a.disabled ? t('admin.disabled') : t('admin.active')}
                   {a.lockedForMs > 0 && ` · ${t('admin.locked')}`}
+                  {a.mustChangePassword && ` · ${t('admin.mustChangeTag')}`}
                 </td>
                 <td>
                   <button
@@ -212,6 +224,9 @@ export function AccountsPage({ user, onSignedOut }: Props) {
                     <button type="button" data-testid="unlock" onClick={() => void run(() => api.unlockAccount(a.id))}>
                       {t('admin.unlock')}
                     </button>
+                  )}
+                  {(a.role === 'agent' || a.role === 'shift_lead') && (
+                    <SkillsField skills={skills.of(a.id)} onSave={(text) => void run(() => saveSkills(a.id, text).then(skills.reload))} />
                   )}
                 </td>
               </tr>

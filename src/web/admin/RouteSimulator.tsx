@@ -79,8 +79,19 @@ export function RouteSimulator({ file, draft }: Props) {
               ? t('config.sim.nobody')
               : answer.agents
                   .filter((a) => a.offered)
-                  .map((a) => `${a.displayName} (${t('config.sim.penalty')} ${a.penalty})`)
+                  .map(
+                    (a) =>
+                      `${a.displayName} (${a.skillLevel === null ? '' : `${answer.hotline.skill}:${a.skillLevel}, `}${t('config.sim.penalty')} ${a.penalty})`,
+                  )
                   .join('、')}
+          </dd>
+          <dt>{t('config.sim.overflow')}</dt>
+          <dd data-testid="sim-overflow">
+            {answer.agents
+              .filter((a) => a.state === 'available' && a.tier === 'after_overflow')
+              .map((a) => a.displayName)
+              .join('、') || t('config.sim.none')}
+            {` (${answer.hotline.overflowSeconds} s)`}
           </dd>
         </dl>
       )}

@@ -37,14 +37,22 @@ export interface RouteAnswer {
   timezone: string;
   dialled: string;
   listed: boolean;
-  hotline: { number: string; name: { zh: string; en?: string }; skill: string };
+  hotline: { number: string; name: { zh: string; en?: string }; skill: string; overflowSeconds: number };
   open: boolean;
   holiday: string | null;
   prompts: Array<{ kind: 'holiday' | 'greeting' | 'closed'; chain: string[] }>;
   then: 'queue' | 'hangup';
   menu: null | { prompt: string; timeoutSeconds: number; options: Array<{ digit: string; number: string; name: string; skill: string }> };
   priority: { total: number; hotlineBoost: number; repeatCaller: boolean; repeatBoost: number };
-  agents: Array<{ agentId: number; displayName: string; state: string; penalty: number; offered: boolean }>;
+  agents: Array<{
+    agentId: number;
+    displayName: string;
+    state: string;
+    penalty: number;
+    offered: boolean;
+    tier: 'first' | 'after_overflow';
+    skillLevel: number | null;
+  }>;
 }
 
 export const simulate = (q: { dialled: string; from?: string | undefined; at?: string | undefined; draft: { file: EditableFile; text: string } }) =>

@@ -1,5 +1,9 @@
 /** Messages of the administrator's accounts page. Keys are prefixed 'admin.'; zh-CN first, every key in both. */
 export const zh = {
+  'admin.skills': '技能',
+  'admin.skills.placeholder': '技能，如 hrss:1, dialect-wu:1',
+  'admin.skills.save': '保存技能',
+  'admin.error.SKILLS_NOT_AGENT': '只有坐席和值班长可以设置技能',
   'admin.accounts': '账号管理',
   'admin.accounts.open': '账号管理',
   'admin.accounts.back': '返回值班长台',
@@ -41,6 +45,10 @@ export const zh = {
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
+  'admin.skills': 'Skills',
+  'admin.skills.placeholder': 'skills, e.g. hrss:1, dialect-wu:1',
+  'admin.skills.save': 'Save skills',
+  'admin.error.SKILLS_NOT_AGENT': 'Only agents and shift leads carry skills',
   'admin.accounts': 'Accounts',
   'admin.accounts.open': 'Accounts',
   'admin.accounts.back': 'Back to the shift-lead page',

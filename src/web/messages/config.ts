@@ -60,6 +60,7 @@ export const zh = {
   'config.sim.agents': '现在会振铃的坐席',
   'config.sim.nobody': '暂无空闲坐席，来电排队等待',
   'config.sim.penalty': '优先级罚分',
+  'config.sim.overflow': '等待溢出后才振铃的空闲坐席',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -123,4 +124,5 @@ export const en: Record<keyof typeof zh, string> = {
   'config.sim.agents': 'Agents it would ring now',
   'config.sim.nobody': 'nobody free; the caller waits',
   'config.sim.penalty': 'penalty',
+  'config.sim.overflow': 'Free agents rung only after the overflow',
 };

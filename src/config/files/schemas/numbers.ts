@@ -14,11 +14,15 @@ const HotlineSchema = z.strictObject({
   skill: skillTag,
   /** Added to the caller's queue priority in app_queue (higher is answered first). */
   priorityBoost: z.int().min(0).max(100).default(0),
+  /** Seconds this hotline's calls wait for an agent with its skill before any free agent takes them (decision 0015); default: the file's `overflowSeconds`. */
+  overflowSeconds: z.int().min(0).max(600).optional(),
 });
 
 export const NumbersSchema = z.strictObject({
   /** A call whose dialled number is not listed (trunk misconfiguration) is handled as this one. */
   defaultNumber: phoneNumber.default('12345'),
+  /** Skill routing's overflow (decision 0015): after this many seconds in the queue any free agent takes a call, whatever its skill. 0 turns skill routing off. */
+  overflowSeconds: z.int().min(0).max(600).default(10),
   numbers: z.array(HotlineSchema).min(1),
 });
 
@@ -59,6 +63,11 @@ export function checkNumbers(raw: unknown, { report, lineOf }: CheckContext): vo
   if (typeof def === 'string' && firstAt.size > 0 && !firstAt.has(def)) {
     report(['defaultNumber'], `defaultNumber: "${def}" is not one of the numbers listed under "numbers"`);
   }
+}
+
+/** Seconds a call of `hotline` waits for an agent with its skill (decision 0015). */
+export function overflowSecondsOf(cfg: NumbersConfig, hotline: Hotline): number {
+  return hotline.overflowSeconds ?? cfg.overflowSeconds;
 }
 
 /** The hotline for a dialled number, or the default one when the number is not listed. */

@@ -1,0 +1,62 @@
+/**
+ * Agents' routing skills (issue 11 item 2, decision 0015): administrators (accounts page) and shift
+ * leads (live, during the shift) read and replace an agent's skills. The next offer uses them — no
+ * new login; the change is audited and told to the shift leads' consoles (`agent:skills`).
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AgentSkillsStore } from '../../agents/skills.js';
+import { AgentSkillsSchema, AgentSkillsView } from '../../contract/skills.js';
+import type { DomainEvents } from '../../events/domain-events.js';
+import type { UsersService } from '../../users/index.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+
+const Params = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+export const agentSkillsRoutes: FastifyPluginAsyncZod<{ skills: AgentSkillsStore; users: UsersService; events: DomainEvents }> = async (app, opts) => {
+  const { skills, users } = opts;
+  app.addHook('onRequest', requireRole('admin', 'shift_lead'));
+
+  app.get(
+    '/api/agents/skills',
+    {
+      schema: {
+        tags: ['agents'],
+        description: 'The skills of every agent and shift lead (administrators and shift leads).',
+        response: { 200: z.object({ agents: z.array(AgentSkillsView) }) },
+      },
+    },
+    async () => {
+      const ids = users
+        .list()
+        .filter((u) => u.role === 'agent' || u.role === 'shift_lead')
+        .map((u) => u.id);
+      const byAgent = skills.forAgents(ids);
+      return { agents: ids.map((agentId) => ({ agentId, skills: byAgent.get(agentId) ?? [] })) };
+    },
+  );
+
+  app.put(
+    '/api/agents/:id/skills',
+    {
+      schema: {
+        tags: ['agents'],
+        description:
+          'Replace an agent’s skills, e.g. [{"skill":"hrss","level":1}] (level 1 the best; skill tags as in numbers.yaml). Acts on the next call offered, without a new login. Audited.',
+        params: Params,
+        body: z.object({ skills: AgentSkillsSchema }).strict(),
+        response: { 200: AgentSkillsView },
+      },
+    },
+    async (req) => {
+      const agentId = req.params.id;
+      if (!users.byId(agentId) || agentId === users.systemUser().id) throw appError('NOT_FOUND', `user ${agentId} not found`);
+      const set = skills.set(agentId, req.body.skills, { actorId: req.user!.id, details: { by: req.user!.role } });
+      req.log.info({ actorId: req.user!.id, agentId, count: set.length }, 'agent skills changed');
+      const view = { agentId, skills: set };
+      opts.events.emit('agent.skills_changed', view);
+      return view;
+    },
+  );
+};
