@@ -64,6 +64,8 @@ import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
+import { SupervisionAuditLog, startSupervision, type Supervision } from './supervision/index.js';
+import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { KbService } from './kb/index.js';
 import { startQa } from './qa/index.js';
@@ -91,6 +93,8 @@ export interface Sunline {
   readonly media: Media | null;
   /** Call recording and playback (issue 13, src/recordings). */
   readonly recordings: Recordings;
+  /** Listen / whisper / barge by shift leads (issue 13 item 3); null without browser audio or telephony. */
+  readonly supervision: Supervision | null;
   /** Stop accepting work, close connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -170,6 +174,20 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       qaMayHear: (callId) => qa.mayHear(callId),
     });
     closers.push(() => recordings.close());
+    // Listen / whisper / barge through the lead's browser audio; closed before media (closers run backwards).
+    const supervision =
+      media && telephony && env.media
+        ? startSupervision({
+            db: db.db,
+            media,
+            mediaEnv: env.media,
+            ari: telephony.ari,
+            events,
+            notifyAgent: () => config.current().recording.supervision.notifyAgent,
+            log,
+          })
+        : null;
+    if (supervision) closers.push(() => supervision.close());
     // Connected once the call path listens: its first signals are the connections coming up.
     telephony?.ari.start();
     telephony?.ami.start();
@@ -267,6 +285,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     await http.register(deskRoutes, { db: db.db, desk });
     await http.register(recordingsRoutes, { playback: recordings.playback });
+    await http.register(supervisionRoutes, { audit: supervision?.audit ?? new SupervisionAuditLog(db.db) });
     await http.register(qaRoutes, { qa });
     // KPI reports (docs/kpis.md) within the reader's scope.
     const reports = new ReportsService({
@@ -302,8 +321,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       },
     });
     await http.register(kbRoutes, { kb });
-    // The search index loads in the background from the stored words (searches wait for it at most 2 s).
-    kb.search.start();
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
@@ -316,6 +333,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         commands: calls.commands,
         durable: () => db.durability.durable(),
         media: media?.sessions ?? null,
+        supervision: supervision?.supervisor ?? null,
         stats: queueStats,
         events,
         log,
@@ -342,6 +360,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       calls,
       media,
       recordings,
+      supervision,
       close() {
         shuttingDown = true;
         closed ??= runClosers(closers, log);

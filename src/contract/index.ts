@@ -10,6 +10,7 @@ import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
 import type { MediaClientEvents, MediaServerEvents } from './media.js';
 import type { OutboundClientEvents, OutboundServerEvents } from './outbound.js';
+import type { SupervisionClientEvents, SupervisionServerEvents } from './supervision.js';
 import type { SkillsServerEvents } from './skills.js';
 import type { WallboardServerEvents } from './wallboard.js';
 
@@ -19,6 +20,7 @@ export * from './desk.js';
 export * from './lead.js';
 export * from './media.js';
 export * from './outbound.js';
+export * from './supervision.js';
 export * from './skills.js';
 export * from './wallboard.js';
 
@@ -196,6 +198,12 @@ export interface ClientToServerEvents extends ControlsClientEvents, MediaClientE
   'lead:set_priority': (p: z.infer<typeof SetPriorityPayload>, ack?: Ack) => void;
   'lead:withdraw': (p: z.infer<typeof WithdrawPayload>, ack?: Ack) => void;
 }
+
+// Listen / whisper / barge (contract/supervision.ts), merged into the two event maps above.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServerToClientEvents extends SupervisionServerEvents {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ClientToServerEvents extends SupervisionClientEvents {}
 
 // Agents' skills (contract/skills.ts), merged into the event map above.
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

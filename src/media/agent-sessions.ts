@@ -119,6 +119,11 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
     return Promise.resolve();
   }
 
+  /** The tab's session, if it is open (a shift lead's supervision audio, src/supervision). */
+  bySocket(socketId: string): AgentSession | null {
+    return this.sessions.get(socketId) ?? null;
+  }
+
   /** The agent's newest tab whose microphone is producing, if any. */
   forAgent(agentId: number): AgentSession | null {
     let found: AgentSession | null = null;

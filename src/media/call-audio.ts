@@ -87,6 +87,12 @@ export class CallAudio implements CallMedia {
     else await leg.toAsterisk.resume();
   }
 
+  /** The agent and the agent's externalMedia channel of a call with audio now (supervision snoops on it). */
+  audioOf(callId: string): { agentId: number; channelId: string } | null {
+    const leg = this.legs.get(callId);
+    return leg ? { agentId: leg.agentId, channelId: leg.channelId } : null;
+  }
+
   /** Calls with audio now (tests, health). */
   active(): CallAudioView[] {
     return [...this.legs.values()].map((l) => ({

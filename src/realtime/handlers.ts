@@ -18,11 +18,13 @@ import {
   type ClientToServerEvents,
 } from '../contract/index.js';
 import type { MediaCommands } from '../contract/media-commands.js';
+import type { SupervisionCommands } from '../contract/supervision.js';
 import { bare, withPayload, type HandlerContext, type Route } from './route.js';
 import { CONTROLS_ROUTES } from './routes-controls.js';
 import { LEAD_ROUTES } from './routes-lead.js';
 import { MEDIA_ROUTES } from './routes-media.js';
 import { OUTBOUND_ROUTES } from './routes-outbound.js';
+import { SUPERVISION_ROUTES } from './routes-supervision.js';
 import { mayUse, sessionToken, type RealtimeSocket } from './session.js';
 
 export type { HandlerContext } from './route.js';
@@ -34,6 +36,7 @@ export const ROUTES: Record<keyof ClientToServerEvents, Route> = {
   ...MEDIA_ROUTES,
   ...LEAD_ROUTES,
   ...OUTBOUND_ROUTES,
+  ...SUPERVISION_ROUTES,
   sync: { ...bare('any', (c) => c.sync()), readOnly: true },
   'agent:login': withPayload('agent', LoginPayload, (c, p) => c.commands.agentLogin(c.user.id, c.user.displayName, p)),
   'agent:logout': bare('agent', (c) => c.commands.agentLogout(c.user.id)),
@@ -56,6 +59,7 @@ export interface HandlerDeps {
   users: UsersService;
   commands: ConsoleCommands;
   media: MediaCommands | null;
+  supervision?: SupervisionCommands | null;
   log: Logger;
   sync(socket: RealtimeSocket): void;
   /** Resolves once earlier commits are on disk: a successful command is acked after it. */
@@ -104,7 +108,14 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   }
 
   try {
-    const ctx: HandlerContext = { user, commands: deps.commands, media: deps.media, socketId: socket.id, sync: () => deps.sync(socket) };
+    const ctx: HandlerContext = {
+      user,
+      commands: deps.commands,
+      media: deps.media,
+      supervision: deps.supervision ?? null,
+      socketId: socket.id,
+      sync: () => deps.sync(socket),
+    };
     const data = await route.run(ctx, payload);
     if (!route.readOnly) await deps.durable?.();
     reply(data === undefined ? { ok: true } : { ok: true, data });

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { SessionUser } from '../users/index.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { MediaCommands } from '../contract/media-commands.js';
+import type { SupervisionCommands } from '../contract/supervision.js';
 import type { Audience } from './session.js';
 
 export interface HandlerContext {
@@ -13,6 +14,8 @@ export interface HandlerContext {
   commands: ConsoleCommands;
   /** Null when the server runs without media (no mediasoup worker). */
   media: MediaCommands | null;
+  /** Null when the server runs without browser audio or telephony (listen / whisper / barge). */
+  supervision?: SupervisionCommands | null;
   /** The socket's id: media sessions are per browser tab. */
   socketId: string;
   /** Re-send every snapshot this socket is entitled to. */

@@ -16,6 +16,7 @@ import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
 import { WallboardRoom, feedWallboard, type WallboardSource } from './wallboard-room.js';
 import type { MediaCommands } from '../contract/media-commands.js';
+import type { SupervisionCommands, SupervisionState } from '../contract/supervision.js';
 import type { QueueStatsSource } from './routes-lead.js';
 import {
   LEADS_ROOM,
@@ -38,6 +39,8 @@ export interface RealtimeOptions {
   commands: ConsoleCommands;
   /** The softphone media service; absent without a mediasoup worker. */
   media?: MediaCommands | null;
+  /** Listen / whisper / barge (src/supervision); absent without browser audio or telephony. `setSignals` receives where its state changes go. */
+  supervision?: (SupervisionCommands & { setSignals(s: SupervisionSignalTargets): void }) | null;
   /** Today's queue statistics for shift leads (sent on connect and `sync`). */
   stats?: QueueStatsSource | null;
   events: DomainEvents;
@@ -60,6 +63,12 @@ export interface RealtimeOptions {
   wallboard?: WallboardSource | null;
   /** The wallboard room's pace (wallboard-room.ts; tests). */
   wallboardRoom?: { intervalMs?: number; refreshMs?: number };
+}
+
+/** Where the supervision service's changes go: the lead's own tab, the agent's room. */
+export interface SupervisionSignalTargets {
+  lead(socketId: string, s: SupervisionState): void;
+  agent(agentId: number, m: { callId: string; monitored: boolean }): void;
 }
 
 export interface Realtime {
@@ -114,7 +123,15 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     const user = socket.data.user;
     // Budgets and listeners first: a client may emit as soon as it sees `connect`.
     limitEvents(socket, log);
-    registerHandlers(socket, { users, commands, media: opts.media ?? null, log, sync, ...(opts.durable ? { durable: opts.durable } : {}) });
+    registerHandlers(socket, {
+      users,
+      commands,
+      media: opts.media ?? null,
+      supervision: opts.supervision ?? null,
+      log,
+      sync,
+      ...(opts.durable ? { durable: opts.durable } : {}),
+    });
     if (isAgent(user)) {
       void socket.join(agentRoom(user.id));
       commands.consoleConnected(user.id);
@@ -136,6 +153,11 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
         () => void opts.media?.close(socket.id).catch((err: unknown) => log.warn({ err, socketId: socket.id }, 'media session close failed')),
       );
     sync(socket);
+  });
+
+  opts.supervision?.setSignals({
+    lead: (socketId, s) => io.to(socketId).emit('supervision:state', s),
+    agent: (agentId, m) => io.to(agentRoom(agentId)).emit('supervision:monitored', m),
   });
 
   const unsubscribe = forwardDomainEvents(io, opts.events, commands, log, leads);

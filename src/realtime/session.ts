@@ -31,8 +31,8 @@ export type InterServerEvents = Record<string, never>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Which sessions may send an event. */
-export type Audience = 'agent' | 'lead' | 'any';
+/** Which sessions may send an event; `softphone`: agents and leads (a lead's browser audio is for supervision). */
+export type Audience = 'agent' | 'lead' | 'any' | 'softphone';
 
 const CONNECT_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'admin', 'unit_handler', 'dispatcher', 'wallboard'];
 const LEAD_ROLES: readonly UserRole[] = ['shift_lead', 'admin'];
@@ -42,6 +42,7 @@ export const isAgent = (user: SessionUser): boolean => user.role === 'agent';
 
 export function mayUse(user: SessionUser, audience: Audience): boolean {
   if (audience === 'any') return true;
+  if (audience === 'softphone') return isAgent(user) || isLead(user);
   return audience === 'agent' ? isAgent(user) : isLead(user);
 }
 

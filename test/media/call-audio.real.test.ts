@@ -24,8 +24,8 @@ t.test('answer → externalMedia in the bridge, caller audio to the agent sessio
   if (health?.components) t.equal(health.components['media']?.ok, true, 'health reports media');
 
   const agent = await consoleFor(t, app, 'agent-m', 'agent');
-  const lead = await consoleFor(t, app, 'lead-m', 'shift_lead');
-  await t.rejects(command(lead.socket, 'media:open'), { code: 'FORBIDDEN' }, 'only agents use media');
+  const dispatcher = await consoleFor(t, app, 'dispatcher-m', 'dispatcher');
+  await t.rejects(command(dispatcher.socket, 'media:open'), { code: 'FORBIDDEN' }, 'only agents and leads (supervision) use media');
   await t.rejects(command(agent.socket, 'media:produce', { transportId: 'x', kind: 'video', rtpParameters: {} }), { code: 'VALIDATION_FAILED' });
 
   const session = await command<MediaSession>(agent.socket, 'media:open');

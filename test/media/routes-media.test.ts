@@ -1,4 +1,4 @@
-/** Media socket events: agents only, payloads validated, a server without media says so with a fixed code. */
+/** Media socket events: agents and leads (supervision audio) only, payloads validated, a server without media says so with a fixed code. */
 import t from 'tap';
 import { rig } from '../realtime/fixtures.js';
 
@@ -6,8 +6,10 @@ t.test('media events: role check, validation, MEDIA_DISABLED without a media ser
   const r = await rig(t);
   const agent = await r.connect((await r.user('agent')).token);
   const lead = await r.connect((await r.user('shift_lead')).token);
-  t.match(await lead.ask('media:open'), { ok: false, error: { code: 'FORBIDDEN' } }, 'a shift lead may not open a softphone');
-  t.match(await lead.ask('media:close'), { ok: false, error: { code: 'FORBIDDEN' } });
+  const dispatcher = await r.connect((await r.user('dispatcher')).token);
+  t.match(await dispatcher.ask('media:open'), { ok: false, error: { code: 'FORBIDDEN' } }, 'a dispatcher may not open a softphone');
+  t.match(await dispatcher.ask('media:close'), { ok: false, error: { code: 'FORBIDDEN' } });
+  t.match(await lead.ask('media:open'), { ok: false, error: { code: 'MEDIA_DISABLED' } }, 'a shift lead may (its supervision audio), here without media');
   t.match(await agent.ask('media:open'), { ok: false, error: { code: 'MEDIA_DISABLED', message: /not available/ } });
   t.match(
     await agent.ask('media:connect', { transportId: 't', dtlsParameters: { fingerprints: [] } }),
@@ -36,5 +38,5 @@ t.test('media events: role check, validation, MEDIA_DISABLED without a media ser
   );
   t.match(await agent.ask('media:close'), { ok: false, error: { code: 'MEDIA_DISABLED' } });
   t.match(await agent.ask('media:warmup'), { ok: false, error: { code: 'MEDIA_DISABLED' } });
-  t.match(await lead.ask('media:warmup'), { ok: false, error: { code: 'FORBIDDEN' } });
+  t.match(await dispatcher.ask('media:warmup'), { ok: false, error: { code: 'FORBIDDEN' } });
 });

@@ -38,6 +38,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [outbound, setOutbound] = useState<OutboundCallView | null>(null);
   const [units, setUnits] = useState<UnitInfo[]>([]);
   const softphone = useSoftphone(socketRef, connected);
+  // The call a shift lead is listening to (only when config/recording.yaml supervision.notifyAgent says so).
+  const [monitored, setMonitored] = useState<string | null>(null);
 
   useEffect(() => {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
@@ -62,6 +64,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
       }),
     );
     socket.on('system:status', (s) => setTelephonyUp(s.telephony === 'up'));
+    socket.on('supervision:monitored', (m) => setMonitored((cur) => (m.monitored ? m.callId : cur === m.callId ? null : cur)));
     return () => {
       stopWatching();
       socket.disconnect();
@@ -156,6 +159,11 @@ export function AgentPage({ user, onSignedOut }: Props) {
         <div className="who">
           <span data-testid="display-name">{user.displayName}</span>
           <SoftphoneStatus status={softphone.status} audioRef={softphone.audioRef} />
+          {monitored && monitored === agent?.callId && (
+            <span className="softphone softphone-wait" role="status" data-testid="monitored">
+              {t('media.monitored')}
+            </span>
+          )}
           <LangToggle />
           <button type="button" className="link" onClick={signOut}>
             {t('signOut')}

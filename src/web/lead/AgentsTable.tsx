@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { AgentView, CallControlsView } from '../../contract/index.js';
 import { duration } from '../format.js';
 import { PAUSE_REASONS, useI18n } from '../i18n.js';
@@ -13,6 +13,8 @@ interface Props {
   onPause: (agent: AgentView, reason: string) => void;
   onUnpause: (agent: AgentView) => void;
   onLogout: (agent: AgentView) => void;
+  /** Listen / whisper / barge controls of the agent's call (SupervisionButtons). */
+  supervise?: (agent: AgentView) => ReactNode;
 }
 
 /** Hold, mute and three-way badges of the agent's call. */
@@ -40,7 +42,7 @@ function ControlBadges({ c }: { c: CallControlsView }) {
   );
 }
 
-function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout }: Omit<Props, 'agents'> & { a: AgentView }) {
+function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, supervise }: Omit<Props, 'agents'> & { a: AgentView }) {
   const { t, stateLabel, reasonLabel } = useI18n();
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
   const ctl = a.callId && a.state === 'on_call' ? controls(a.callId) : null;
@@ -62,6 +64,7 @@ function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout }:
         {ctl && <ControlBadges c={ctl} />}
       </td>
       <td className="lead-actions">
+        {supervise?.(a)}
         {a.state === 'paused' ? (
           <button type="button" data-testid="agent-unpause" onClick={() => onUnpause(a)}>
             {t('lead.agents.unpause')}

@@ -8,6 +8,9 @@ import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { DeadlineList } from './DeadlineList.js';
 import { QueueTable } from './QueueTable.js';
 import { StatsPanel } from './StatsPanel.js';
+import { SupervisionButtons } from './SupervisionButtons.js';
+import { useSupervision } from './useSupervision.js';
+import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 import { useLeadSocket, type AckResult } from './useLeadSocket.js';
 import './lead.css';
 import { useNow } from '../use-now.js';
@@ -36,6 +39,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
     [t],
   );
   const { send } = live;
+  const supervision = useSupervision(live.socketRef, live.connected, send, done);
 
   const onPriority = (callId: string, priority: number) => send('lead:set_priority', { callId, priority }, done);
   const onSend = (w: WaitingCaller, a: AgentView) =>
@@ -80,6 +84,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
               {t('config.open')}
             </a>
           )}
+          {supervision.wanted && <SoftphoneStatus status={supervision.softphone.status} audioRef={supervision.softphone.audioRef} />}
           <LangToggle />
           <button type="button" className="link" data-testid="sign-out" onClick={signOut}>
             {t('signOut')}
@@ -106,10 +111,28 @@ export function LeadPage({ user, onSignedOut }: Props) {
           {result.text}
         </div>
       )}
+      {(supervision.active || supervision.connecting || supervision.ended) && (
+        <div className="lead-supervision-bar" role="status" data-testid="supervision-bar" data-mode={supervision.active?.mode ?? 'none'}>
+          {supervision.active
+            ? `${t('lead.supervision.active')}: ${t(`lead.supervision.${supervision.active.mode}`)} · ${live.agents.find((a) => a.agentId === supervision.active?.agentId)?.displayName ?? ''}`
+            : supervision.connecting
+              ? t('lead.supervision.connecting')
+              : t(`lead.supervision.ended.${supervision.ended ?? 'lead_stopped'}`)}
+        </div>
+      )}
       <main className="lead-layout">
         <StatsPanel stats={live.stats} waiting={live.waiting} now={now} />
         <QueueTable waiting={live.waiting} agents={live.agents} now={now} onPriority={onPriority} onSend={onSend} />
-        <AgentsTable agents={live.agents} now={now} callLabel={callLabel} controls={controls} onPause={onPause} onUnpause={onUnpause} onLogout={onLogout} />
+        <AgentsTable
+          agents={live.agents}
+          now={now}
+          callLabel={callLabel}
+          controls={controls}
+          onPause={onPause}
+          onUnpause={onUnpause}
+          onLogout={onLogout}
+          supervise={(a) => <SupervisionButtons agent={a} active={supervision.active} onSupervise={supervision.supervise} onStop={supervision.stop} />}
+        />
         <DeadlineList warnings={live.warnings} />
       </main>
       <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />

@@ -69,5 +69,5 @@ export function useLeadSocket(onSignedOut: () => void) {
     (s.emit as unknown as (ev: string, p: unknown, ack: (r: AckResult) => void) => void).call(s, event, payload, done);
   }, []);
 
-  return { ...state, send };
+  return { ...state, send, socketRef };
 }

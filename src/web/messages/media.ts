@@ -10,6 +10,7 @@ export const zh = {
   'media.micHint': '请在浏览器中允许本页面使用麦克风，然后刷新页面。',
   'media.unavailable': '本服务器未启用网页音频',
   'media.closed': '音频已断开',
+  'media.monitored': '班长正在监听本通话',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -24,4 +25,5 @@ export const en: Record<keyof typeof zh, string> = {
   'media.micHint': 'Allow this page to use the microphone in the browser, then reload the page.',
   'media.unavailable': 'Browser audio is not enabled on this server',
   'media.closed': 'Audio disconnected',
+  'media.monitored': 'A shift lead is listening to this call',
 };

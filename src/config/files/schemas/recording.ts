@@ -18,6 +18,13 @@ export const RecordingConfigSchema = z.strictObject({
    * (centres differ; off by default: the recording holds the citizen's voice).
    */
   unitHandlersMayPlay: z.boolean().default(false),
+  /** Listen / whisper / barge by shift leads (issue 13 item 3, src/supervision). */
+  supervision: z
+    .strictObject({
+      /** Whether the agent's console shows "being monitored" while a lead supervises the call (centres differ; off by default). */
+      notifyAgent: z.boolean().default(false),
+    })
+    .default({ notifyAgent: false }),
 });
 
 export type RecordingConfig = z.infer<typeof RecordingConfigSchema>;

@@ -1,0 +1,30 @@
+/**
+ * The supervision audit (issue 13 item 3): who listened to, whispered to or barged into which
+ * call, when, in which mode, and why it ended. Administrators only, like the recording audit.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SupervisionAuditQuery, SupervisionAuditSchema } from '../../contract/supervision.js';
+import type { SupervisionAuditLog } from '../../supervision/audit.js';
+import { requireRole } from '../auth.js';
+
+export interface SupervisionRoutesOptions {
+  readonly audit: SupervisionAuditLog;
+}
+
+export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRoutesOptions> = async (app, { audit }) => {
+  app.get(
+    '/api/supervision/audit',
+    {
+      schema: {
+        tags: ['supervision'],
+        description:
+          'Listen / whisper / barge by shift leads, newest first (append-only; PIPL): start, each mode change and the stop with its reason (lead_stopped, call_ended, agent_gone, lead_gone, failed). Filter by `callId` and/or `leadId`. Administrators only.',
+        querystring: SupervisionAuditQuery,
+        response: { 200: z.object({ items: z.array(SupervisionAuditSchema) }) },
+      },
+      preHandler: requireRole('admin'),
+    },
+    async (req) => ({ items: audit.list(req.query) }),
+  );
+};
