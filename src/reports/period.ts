@@ -5,11 +5,12 @@
  * before (weeks start on Monday), the calendar month before, or for a custom range the same
  * number of days ending where it starts.
  */
+import type { PeriodKind } from '../contract/reports.js';
 import { DAY_MS, SHANGHAI_OFFSET_MS } from '../lib/shanghai-time.js';
 import { instantAt, parseDate } from '../workorders/deadlines/local-time.js';
 
-export const PERIOD_KINDS = ['day', 'week', 'month', 'custom'] as const;
-export type PeriodKind = (typeof PERIOD_KINDS)[number];
+// The period kinds are shared with the web app (the contract).
+export { PERIOD_KINDS, type PeriodKind } from '../contract/reports.js';
 
 /** A custom period is at most this many days (a year and a leap day). */
 export const MAX_PERIOD_DAYS = 366;

@@ -9,14 +9,15 @@ import { users } from '../db/schema.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
 import { inArray } from 'drizzle-orm';
+import type { ReportDimension } from '../contract/reports.js';
 import { callCounts, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
 import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
 import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
 import { previousPeriod, type Period } from './period.js';
 import { ReportError } from './errors.js';
 
-export const REPORT_DIMENSIONS = ['none', 'hotline', 'agent', 'unit', 'category', 'area', 'channel'] as const;
-export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+// The dimensions are shared with the web app (the contract).
+export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
 export const AREA_LEVELS = ['county', 'township'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
 

@@ -9,6 +9,8 @@ export interface User {
   displayName: string;
   role: string;
   unitId: string | null;
+  /** Someone else set the password: the app shows only "set a new password" until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 export class HttpError extends Error {
@@ -41,6 +43,8 @@ export async function call<T>(method: string, url: string, body?: unknown): Prom
 export const me = () => call<{ user: User }>('GET', '/api/auth/me').then((r) => r.user);
 export const login = (username: string, password: string) => call<{ user: User }>('POST', '/api/auth/login', { username, password }).then((r) => r.user);
 export const logout = () => call<void>('POST', '/api/auth/logout');
+/** Your own password (POST /api/auth/password): this session stays, your others end. */
+export const changePassword = (currentPassword: string, newPassword: string) => call<void>('POST', '/api/auth/password', { currentPassword, newPassword });
 
 // ---- agent console: units, caller history, the call's work order ----
 

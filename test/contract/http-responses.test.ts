@@ -12,12 +12,19 @@ import type { z } from 'zod';
 import * as Console from '../../src/contract/http-console.js';
 import * as Desk from '../../src/contract/http-desk.js';
 import * as Orders from '../../src/contract/http-workorders.js';
+import * as Reports from '../../src/contract/http-reports.js';
+import type { CALL_COUNT_KEYS, CALL_FIGURE_KEYS, ORDER_COUNT_KEYS, ORDER_FIGURE_KEYS } from '../../src/contract/reports.js';
+import type { CallCounts } from '../../src/reports/call-kpis.js';
+import type { CallFigures, OrderFigures } from '../../src/reports/kpi-figures.js';
+import type { OrderCounts } from '../../src/reports/order-kpis.js';
 import { callersRoutes } from '../../src/http/routes/callers-routes.js';
 import { deskRoutes } from '../../src/http/routes/desk-routes.js';
 import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
+import { reportsRoutes } from '../../src/http/routes/reports-routes.js';
 import { workOrdersRoutes } from '../../src/http/routes/workorders-routes.js';
 import type * as WebApi from '../../src/web/api.js';
 import type * as WebDesk from '../../src/web/desk/api.js';
+import type * as WebReports from '../../src/web/reports/api.js';
 import type * as WebUnit from '../../src/web/unit/api.js';
 
 // ---- compile time: the web app's types are the contract's ------------------------------------
@@ -43,6 +50,12 @@ const sameTypes: Record<string, true> = {
   'desk Suggestion': true satisfies Equal<WebDesk.Suggestion, Out<typeof Desk.Suggestion>>,
   'desk UnitReturns': true satisfies Equal<WebDesk.UnitReturns, Out<typeof Desk.UnitReturns>>,
   'desk Consultation': true satisfies Equal<WebDesk.Consultation, Out<typeof Desk.Consultation>>,
+  'reports KpiReport': true satisfies Equal<WebReports.KpiReport, Out<typeof Reports.KpiReport>>,
+  // The report's key lists are exactly src/reports' counts and figures (a new figure there must be added to the contract, or the reply would drop it).
+  'CallCounts keys': true satisfies Equal<keyof CallCounts, (typeof CALL_COUNT_KEYS)[number]>,
+  'CallFigures keys': true satisfies Equal<keyof CallFigures, (typeof CALL_FIGURE_KEYS)[number]>,
+  'OrderCounts keys': true satisfies Equal<keyof OrderCounts, (typeof ORDER_COUNT_KEYS)[number]>,
+  'OrderFigures keys': true satisfies Equal<keyof OrderFigures, (typeof ORDER_FIGURE_KEYS)[number]>,
 };
 
 // ---- run time: each route replies through the contract's schema object ------------------------
@@ -69,6 +82,8 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/callers/:callerId/history': { 200: Console.CallerHistory },
   'GET /api/units': { 200: Console.Units },
   'POST /api/dispatch/suggestion': { 200: Console.DispatchAdvice },
+  'GET /api/reports/kpis': { 200: Reports.KpiReport },
+  'GET /api/reports/assessment': { 200: Reports.Assessment },
 };
 
 /** The response schemas of every route the plugins add, by METHOD path. */
@@ -88,11 +103,11 @@ async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promi
   return seen;
 }
 
-t.test('the work-order, due-state, desk and console look-up routes reply through the contract’s schemas', async (t) => {
-  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes, callersRoutes] as unknown as FastifyPluginAsync<never>[]);
+t.test('the work-order, due-state, desk, console look-up and report routes reply through the contract’s schemas', async (t) => {
+  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes, callersRoutes, reportsRoutes] as unknown as FastifyPluginAsync<never>[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 17, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 22, 'the web types checked at compile time');
 });

@@ -6,14 +6,11 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Assessment, KpiReport } from '../../contract/http-reports.js';
 import type { SessionUser } from '../../users/index.js';
-import { ZERO_CALLS } from '../../reports/call-kpis.js';
-import { ZERO_ORDERS } from '../../reports/order-kpis.js';
-import { callFigures, orderFigures } from '../../reports/kpi-figures.js';
 import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
 import { ReportError } from '../../reports/errors.js';
-import { ASSESSMENT_FIGURES } from '../../config/files/schemas/assessment.js';
 import type { AssessmentService } from '../../reports/assessment.js';
 import { assessmentTable, csvStream, kpiTable, xlsxStream, type ExportTable } from '../../reports/exports.js';
 import type { ExportLanguage } from '../../reports/export-columns.js';
@@ -27,35 +24,12 @@ export interface ReportsRoutesOptions {
   readonly now?: () => number;
 }
 
-/** An object of numbers with these keys (the counts and figures of src/reports, listed from their zero values). */
-function numbers<K extends string, V extends z.ZodType>(keys: readonly K[], value: V): z.ZodObject<Record<K, V>> {
-  return z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, V>);
-}
-const keysOf = <T extends object>(o: T) => Object.keys(o) as Array<keyof T & string>;
-const CallFiguresView = numbers(keysOf(ZERO_CALLS), z.number())
-  .extend(numbers(keysOf(callFigures(ZERO_CALLS)), z.number().nullable()).shape)
-  .nullable();
-const OrderFiguresView = numbers(keysOf(ZERO_ORDERS), z.number())
-  .extend(numbers(keysOf(orderFigures(ZERO_ORDERS)), z.number().nullable()).shape)
-  .nullable();
-const FiguresView = z.object({ calls: CallFiguresView, orders: OrderFiguresView });
-const PeriodView = z.object({ kind: z.enum(PERIOD_KINDS), from: z.string(), to: z.string(), start: z.number(), end: z.number() });
-const LabelView = z.object({ zh: z.string(), en: z.string() }).nullable();
-
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD');
 /** The period of every report: `period` kind, `date` in it (default today), `to` for a custom range. */
 export const PeriodQuery = z.object({
   period: z.enum(PERIOD_KINDS).default('day'),
   date: date.optional(),
   to: date.optional(),
-});
-
-export const KpiReportView = z.object({
-  period: PeriodView,
-  previous: PeriodView,
-  dimension: z.enum(REPORT_DIMENSIONS),
-  total: z.object({ current: FiguresView, previous: FiguresView }),
-  rows: z.array(z.object({ key: z.string().nullable(), label: LabelView, current: FiguresView, previous: FiguresView })),
 });
 
 const userOf = (user: SessionUser | null) => {
@@ -83,31 +57,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
         description:
           'The KPIs of docs/kpis.md for a period (Beijing calendar days) and the period before it, in total and by one dimension (hotline, agent, unit, category, area at county or township level, channel), within the reader’s scope.',
         querystring: PeriodQuery.extend({ by: z.enum(REPORT_DIMENSIONS).default('none'), areaLevel: z.enum(AREA_LEVELS).default('county') }),
-        response: { 200: KpiReportView },
+        response: { 200: KpiReport },
       },
       preHandler: readers,
     },
     async (req) => opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel),
   );
 
-  const ScorecardView = z.object({
-    unitId: z.string(),
-    label: LabelView,
-    received: z.number(),
-    signed: z.number(),
-    signedOnTime: z.number(),
-    replied: z.number(),
-    repliedOnTime: z.number(),
-    returned: z.number(),
-    extended: z.number(),
-    evaluated: z.number(),
-    satisfied: z.number(),
-    supervised: z.number(),
-    figures: numbers(ASSESSMENT_FIGURES, z.number().nullable()),
-    score: z.number().nullable(),
-    rank: z.number().nullable(),
-    interview: z.boolean(),
-  });
   app.get(
     '/api/reports/assessment',
     {
@@ -121,15 +77,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
             .regex(/^\d{4}-\d{2}$/, 'a month, YYYY-MM')
             .optional(),
         }),
-        response: {
-          200: z.object({
-            month: z.string(),
-            period: PeriodView,
-            weights: numbers(ASSESSMENT_FIGURES, z.number()),
-            ranked: z.number(),
-            rows: z.array(ScorecardView),
-          }),
-        },
+        response: { 200: Assessment },
       },
       preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
     },

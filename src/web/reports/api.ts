@@ -1,28 +1,21 @@
 /** The reports page's HTTP calls (src/http/routes/reports-routes.ts). */
 import { call } from '../api.js';
+import type { Figures, KpiReport } from '../../contract/http-reports.js';
+import { PERIOD_KINDS, REPORT_DIMENSIONS, type PeriodKind, type ReportDimension } from '../../contract/reports.js';
 
 export const REPORTS_PATH = '/reports';
-export const PERIODS = ['day', 'week', 'month', 'custom'] as const;
-export const DIMENSIONS = ['none', 'hotline', 'agent', 'unit', 'category', 'area', 'channel'] as const;
-export type PeriodKind = (typeof PERIODS)[number];
-export type Dimension = (typeof DIMENSIONS)[number];
+export const PERIODS = PERIOD_KINDS;
+export const DIMENSIONS = REPORT_DIMENSIONS;
+export type { PeriodKind };
+export type Dimension = ReportDimension;
 
 /** The figures the page shows; the report carries more (docs/kpis.md). */
 export const CALL_FIGURES = ['callsIn', 'connectionRate', 'answerRate15s', 'abandonRateQueue', 'asaMs', 'ahtMs'] as const;
 export const ORDER_FIGURES = ['accepted', 'onSpotRate', 'signOnTimeRate', 'handleOnTimeRate', 'returnRate', 'satisfaction', 'missedCallbackRate'] as const;
 export type Figure = (typeof CALL_FIGURES)[number] | (typeof ORDER_FIGURES)[number];
 
-export interface Figures {
-  calls: Record<string, number | null> | null;
-  orders: Record<string, number | null> | null;
-}
-export interface KpiReport {
-  period: { kind: PeriodKind; from: string; to: string };
-  previous: { from: string; to: string };
-  dimension: Dimension;
-  total: { current: Figures; previous: Figures };
-  rows: Array<{ key: string | null; label: { zh: string; en: string } | null; current: Figures; previous: Figures }>;
-}
+// The reply's types are the contract's (src/contract/http-reports.ts): the route replies through the same schema.
+export type { Figures, KpiReport };
 
 export interface ReportQuery {
   period: PeriodKind;
@@ -41,7 +34,8 @@ export const kpiReport = (q: ReportQuery) => call<KpiReport>('GET', `/api/report
 
 /** A figure's value in a row: from the call or the order figures, whichever has it. */
 export function figureOf(f: Figures, name: Figure): number | null {
-  const v = (CALL_FIGURES as readonly string[]).includes(name) ? f.calls?.[name] : f.orders?.[name];
+  const calls: readonly Figure[] = CALL_FIGURES;
+  const v = calls.includes(name) ? f.calls?.[name as (typeof CALL_FIGURES)[number]] : f.orders?.[name as (typeof ORDER_FIGURES)[number]];
   return v ?? null;
 }
 

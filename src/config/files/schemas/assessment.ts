@@ -5,12 +5,13 @@
  * leave its score to the others). Every field has a default, so a missing file assesses with these.
  */
 import { z } from 'zod';
+import { ASSESSMENT_FIGURES } from '../../../contract/reports.js';
 import type { CheckContext } from './common.js';
 
 const weight = z.number('must be a number of points').min(0).max(100);
 
-export const ASSESSMENT_FIGURES = ['signOnTime', 'handleOnTime', 'satisfaction', 'returns', 'extensions', 'supervision'] as const;
-export type AssessmentFigure = (typeof ASSESSMENT_FIGURES)[number];
+// The figures are shared with the web app (the contract).
+export { ASSESSMENT_FIGURES, type AssessmentFigure } from '../../../contract/reports.js';
 
 export const AssessmentConfigSchema = z.strictObject({
   /** Points per figure, 100 in all: 按时签收率, 按时办结率, 满意率, and 1 − 退回率, 1 − 延期率, 1 − 督办率. */
