@@ -6,7 +6,7 @@
  */
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { callEvents, calls } from '../db/schema.js';
+import { callEvents, calls, workOrders } from '../db/schema.js';
 import type { OutboundResult } from '../contract/index.js';
 import type { WorkOrder, WorkOrdersService } from '../workorders/index.js';
 
@@ -24,6 +24,16 @@ export interface NewOutboundCall {
   at: number;
 }
 
+export interface UnfinishedOutbound {
+  callId: string;
+  channelId: string | null;
+  agentId: number | null;
+  orderId: number | null;
+  number: string | null;
+  enteredAt: number;
+  answeredAt: number | null;
+}
+
 export class OutboundRecords {
   constructor(
     private readonly db: Db,
@@ -33,6 +43,11 @@ export class OutboundRecords {
   /** The order a call is made for; ORDER_NOT_FOUND (404) when there is none. */
   order(orderId: number): WorkOrder {
     return this.orders.get(orderId);
+  }
+
+  /** The order's number, or undefined when it is gone. */
+  orderNumber(orderId: number): string | undefined {
+    return this.db.select({ number: workOrders.number }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.number;
   }
 
   dialled(c: NewOutboundCall): void {
@@ -79,9 +94,17 @@ export class OutboundRecords {
   }
 
   /** Outbound calls the database holds as in progress (a previous process's, after a restart). */
-  unfinished(): { callId: string; channelId: string | null; agentId: number | null; answeredAt: number | null }[] {
+  unfinished(): UnfinishedOutbound[] {
     return this.db
-      .select({ callId: calls.id, channelId: calls.channelId, agentId: calls.agentId, answeredAt: calls.answeredAt })
+      .select({
+        callId: calls.id,
+        channelId: calls.channelId,
+        agentId: calls.agentId,
+        orderId: calls.orderId,
+        number: calls.dialledNumber,
+        enteredAt: calls.enteredAt,
+        answeredAt: calls.answeredAt,
+      })
       .from(calls)
       .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
       .all();

@@ -21,7 +21,7 @@ import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
 import { CallError } from './errors.js';
 import { outboundResult } from './outbound-result.js';
-import type { OutboundRecords } from './outbound-records.js';
+import type { OutboundRecords, UnfinishedOutbound } from './outbound-records.js';
 
 /** SUNLINE_OUTBOUND_* (config/env.ts). */
 export interface OutboundSettings {
@@ -184,9 +184,12 @@ export class OutboundCalls implements OutboundProgress {
       if (this.calls.has(r.callId)) continue;
       leftovers++;
       if (r.channelId) await sw.hangup(r.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: r.callId }, 'outbound leftover not hung up'));
-      this.records.ended(r.callId, this.o.now(), { result: r.answeredAt === null ? 'failed' : 'answered', reason: 'server_restart', cause: null });
+      const result = r.answeredAt === null ? 'failed' : 'answered';
+      this.records.ended(r.callId, this.o.now(), { result, reason: 'server_restart', cause: null });
       this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
       if (r.agentId === null) continue;
+      // Announced like any end: the agent's console, and the recorder, which stops and stores the recording.
+      this.o.events.emit('call.outbound', this.leftoverView(r, r.agentId, result));
       const v = await this.o.agents.settleCall(r.agentId, r.callId);
       if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
     }
@@ -309,6 +312,13 @@ export class OutboundCalls implements OutboundProgress {
       answeredAt: call.answeredAt,
       at: this.o.now(),
     };
+  }
+
+  private leftoverView(r: UnfinishedOutbound, agentId: number, result: OutboundResult): OutboundCallView {
+    const orderNumber = r.orderId === null ? '' : (this.records.orderNumber(r.orderId) ?? '');
+    const at = this.o.now();
+    const call = { callId: r.callId, agentId, orderId: r.orderId ?? 0, orderNumber, number: r.number ?? '' };
+    return { ...call, state: 'ended', result, reason: 'server_restart', startedAt: r.enteredAt, answeredAt: r.answeredAt, at };
   }
 
   private publish(call: OutboundCall, result: OutboundResult | null, reason?: string): void {

@@ -263,6 +263,17 @@ t.test('after our restart, outbound calls of the previous process are ended and 
   t.match(r.row('old-2'), { state: 'ended', outcome: 'answered' });
   t.match(r.sql.prepare("select data from call_events where call_id = 'old-2' and type = 'hung_up'").get(), { data: /server_restart/ });
   t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-2' });
+  // Announced like any end: the agent's console and the recorder (which stops and stores the recording) hear of it.
+  t.match(
+    r.views
+      .filter((v) => v.state === 'ended')
+      .map((v) => [v.callId, v.result, v.reason, v.orderId, v.number])
+      .sort(),
+    [
+      ['old-1', 'failed', 'server_restart', r.order.id, '13800138000'],
+      ['old-2', 'answered', 'server_restart', r.order.id, '13800138001'],
+    ],
+  );
   await r.center.reconcile();
   t.equal((r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get() as { n: number }).n, 2, 'once, however often it runs');
 });

@@ -1,0 +1,95 @@
+/**
+ * kill -9 of our server during an answered outbound call (issue 12; docs/call-path.md §11,
+ * decision 0007): the call is not taken over. Asterisk keeps the citizen's channel while we are
+ * down; the next process ends the call as `server_restart` (the citizen hung up, the outbound
+ * bridge removed), puts the agent — still logged in — in wrap-up, and stores the recording
+ * Asterisk went on writing meanwhile. The server runs as a real child process (src/server.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import { citizenPhone } from '../../tools/citizen-phone.js';
+import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
+import { toneFile } from '../../tools/sipp.js';
+import { openDb } from '../../src/db/connection.js';
+import { UsersService } from '../../src/users/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import type { OutboundCallView } from '../../src/contract/index.js';
+import { ari, command, next, sandbox, until } from '../helpers/call-path.js';
+import { Agent } from '../helpers/restart-matrix.js';
+import { startServerProcess } from '../helpers/server-process.js';
+
+type AriBridge = { id: string; name: string; channels: string[] };
+
+t.test('kill -9 during an answered outbound call: ended as server_restart, the citizen hung up, the agent in wrap-up', async (t) => {
+  const asterisk = await sandbox(t);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-out-restart-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const citizen = await citizenPhone(asterisk, 2, { audioFile: toneFile(dir, 440, 2) });
+  t.teardown(() => citizen.kill());
+
+  const handle = openDb({ file: path.join(dir, 'sunline.db') });
+  const user = await new UsersService(handle.db, 3600_000).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
+  const order = new WorkOrdersService(handle.db).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  handle.close();
+
+  const start = async () => {
+    const s = await startServerProcess(t, {
+      ...sandboxEnv(asterisk),
+      SUNLINE_DATA_DIR: dir,
+      SUNLINE_CONFIG_WATCH: 'false',
+      SUNLINE_MEDIA: 'false',
+      SUNLINE_WRAPUP_SECONDS: '300',
+      SUNLINE_LOG_LEVEL: process.env['SUNLINE_TEST_LOG'] ?? 'info',
+    });
+    const url = `http://127.0.0.1:${s.port}`;
+    await until(
+      'telephony connected',
+      async () => {
+        const body = (await (await fetch(`${url}/health/ready`).catch(() => null))?.json().catch(() => null)) as {
+          components?: Record<string, { ok: boolean }>;
+        } | null;
+        return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
+      },
+      20_000,
+    );
+    return Object.assign(s, { url });
+  };
+
+  const first = await start();
+  const agent = new Agent('spare1', 'out-kill', user.id, []);
+  await agent.attach(t, first.url);
+  await command(agent.console, 'agent:login', {});
+  const answered = next(agent.console, 'call:outbound', (v) => v.state === 'answered', 20_000);
+  const dialled = await command<OutboundCallView>(agent.console, 'call:dial', { orderId: order.id, number: '13800138000' });
+  await answered;
+  const callId = dialled.callId;
+  const channelId = `out-${callId}`;
+  const db = new Database(path.join(dir, 'sunline.db'));
+  t.teardown(() => db.close());
+  await until('recording started', () => db.prepare("select id from recordings where call_id = ? and state = 'recording'").get(callId));
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  agent.socket?.disconnect();
+  t.ok(await ari(asterisk, 'GET', `/channels/${channelId}`), "Asterisk keeps the citizen's channel while we are down");
+
+  const second = await start();
+  await agent.attach(t, second.url);
+  const row = await until('the call ended by the next process', () =>
+    db.prepare("select state, outcome from calls where id = ? and state = 'ended'").get(callId),
+  );
+  t.same(row, { state: 'ended', outcome: 'answered' });
+  const end = db.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(callId) as { data: string };
+  t.match(JSON.parse(end.data), { result: 'answered', reason: 'server_restart' }, 'as server_restart (decision 0007: not taken over)');
+  await until('the citizen hung up', async () => ((await ari(asterisk, 'GET', `/channels/${channelId}`).catch(() => null)) === null ? true : undefined));
+  await until('the outbound bridge removed', async () =>
+    (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name.startsWith('outbound-')) ? undefined : true,
+  );
+  const v = await agent.settled('in wrap-up after the answered call', (a) => (a.state?.state === 'wrap_up' ? a.state : undefined));
+  t.equal(v.callId, callId);
+  await until('the recording stored', () => db.prepare("select id from recordings where call_id = ? and state = 'stored'").get(callId), 30_000);
+  t.pass('the recording Asterisk wrote while we were down is stored by the next process');
+});
