@@ -462,11 +462,15 @@ export const KB_VERSION_STATES = ['draft', 'in_review', 'published', 'superseded
 export type KbVersionState = (typeof KB_VERSION_STATES)[number];
 export const KB_AUDIT_ACTIONS = ['create', 'update', 'submit', 'approve', 'reject', 'withdraw', 'import'] as const;
 export type KbAuditAction = (typeof KB_AUDIT_ACTIONS)[number];
-/** A version's words as src/kb/search-words.ts computes them: `v` its segmenter's version, `t` the words, `f` their weighted frequencies. */
+/**
+ * A version's words as src/kb/search-words.ts computes them: `v` its segmenter's version, `t` the
+ * words, `f` their weighted frequencies; `x` true when its text has traditional characters (to fold).
+ */
 export interface KbSearchWords {
   v: string;
   t: string[];
   f: number[];
+  x?: boolean;
 }
 
 /**

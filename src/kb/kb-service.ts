@@ -14,6 +14,7 @@ import { missedSearches, mostUsed, onSpotFigures, staleByUnit } from './figures.
 import type { KbConfig } from './kb-config.js';
 import { KbRepository, type ArticleRow, type Tx, type VersionRow } from './repository.js';
 import { KbSearchCache } from './search-cache.js';
+import { versionWords } from './search-words.js';
 import type { KbSearchQuery } from './search-index.js';
 import { plainText, highlight, snippet, type Segment } from './highlight.js';
 import { candidateProblem, formatProblem, readCsv, readMarkdown, type ImportFile } from './import.js';
@@ -202,9 +203,17 @@ export class KbService {
     return this.repo.list({ ...filter, unitId }, limit, offset).map((a) => this.view(a));
   }
 
-  /** Full-text search of what agents may be shown today; a search that finds nothing is logged. */
-  find(actor: KbActor, p: KbSearchParams): { items: KbSearchResult[]; tokens: string[] } {
-    const { engine, tokenizer } = this.search.current();
+  /**
+   * Waits, at most `maxWaitMs`, for the index's first build (begun at start in the background);
+   * true when it is complete. Searches after a false answer come from the articles loaded so far.
+   */
+  searchReady(maxWaitMs: number): Promise<boolean> {
+    return this.search.ready(maxWaitMs);
+  }
+
+  /** Full-text search of what agents may be shown today; a search that finds nothing is logged (once the index is complete). */
+  find(actor: KbActor, p: KbSearchParams): { items: KbSearchResult[]; tokens: string[]; complete: boolean } {
+    const { engine, tokenizer, complete } = this.search.current();
     const { hits, tokens } = engine.search(
       {
         text: p.q,
@@ -217,8 +226,9 @@ export class KbService {
         limit: p.limit,
       },
       this.search.usageOf,
+      this.search.usedOn,
     );
-    if (hits.length === 0 && p.q.trim().length > 0 && p.live !== true)
+    if (hits.length === 0 && complete && p.q.trim().length > 0 && p.live !== true)
       this.repo.recordMissedSearch({ at: this.now(), query: p.q.trim().slice(0, 200), hotline: p.hotline ?? null, actorId: actor.id });
     const terms = tokenizer.highlightTerms(tokens);
     const items = hits.map((h) => ({
@@ -231,7 +241,7 @@ export class KbService {
       score: Math.round(h.score * 1000) / 1000,
       uses: h.uses,
     }));
-    return { items, tokens };
+    return { items, tokens, complete };
   }
 
   /** "Answered with this article": the agent of the order (or a shift lead, an administrator) links the version they used. */
@@ -304,7 +314,8 @@ export class KbService {
           reviewedAt: at,
           reviewNote: note,
           updatedAt: at,
-          ...(to === 'published' ? { publishedAt: at } : {}),
+          // The published version's words, segmented once here: a start reads them instead (search-words.ts).
+          ...(to === 'published' ? { publishedAt: at, searchWords: versionWords(draft) } : {}),
         });
       if (to === 'published') {
         if (article.publishedVersionId !== null) this.repo.updateVersion(tx, article.publishedVersionId, { state: 'superseded', updatedAt: at });

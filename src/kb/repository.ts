@@ -1,7 +1,16 @@
 /** The knowledge base's tables (only this file and figures.ts know them). */
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { kbAnswers, kbArticleVersions, kbArticles, kbAudit, kbMissedSearches, type KbAuditAction, type KbVersionState } from '../db/schema.js';
+import {
+  kbAnswers,
+  kbArticleVersions,
+  kbArticles,
+  kbAudit,
+  kbMissedSearches,
+  type KbAuditAction,
+  type KbSearchWords,
+  type KbVersionState,
+} from '../db/schema.js';
 import type { ArticleFieldsValue } from './article-input.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -105,6 +114,27 @@ export class KbRepository {
         ? q.where(eq(kbArticles.withdrawn, false)).all()
         : q.where(and(eq(kbArticles.withdrawn, false), inArray(kbArticles.id, [...articleIds]))).all();
     return rows.map((r) => ({ article: r.kb_articles, version: r.kb_article_versions }));
+  }
+
+  /** Published articles after `afterArticleId` in id order, `limit` of them (the index's build reads the base in pages). */
+  publishedPage(afterArticleId: number, limit: number): Array<{ article: ArticleRow; version: VersionRow }> {
+    return this.db
+      .select()
+      .from(kbArticles)
+      .innerJoin(kbArticleVersions, eq(kbArticleVersions.id, kbArticles.publishedVersionId))
+      .where(and(eq(kbArticles.withdrawn, false), gt(kbArticles.id, afterArticleId)))
+      .orderBy(kbArticles.id)
+      .limit(limit)
+      .all()
+      .map((r) => ({ article: r.kb_articles, version: r.kb_article_versions }));
+  }
+
+  /** Keeps versions' search words (segmented by the index's build because they had none, or of an older segmenter). */
+  saveSearchWords(rows: ReadonlyArray<{ versionId: number; words: KbSearchWords }>): void {
+    if (rows.length === 0) return;
+    this.db.transaction((tx) => {
+      for (const r of rows) tx.update(kbArticleVersions).set({ searchWords: r.words }).where(eq(kbArticleVersions.id, r.versionId)).run();
+    });
   }
 
   /** The audit's and the answers' last ids: another node's change shows as a larger one. */

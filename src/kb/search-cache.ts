@@ -1,11 +1,22 @@
 /**
- * Keeps the search engine in step with the database: built on first use, then brought up to date
- * before each search from the audit's last id (a change made by this node or another one) and
- * rebuilt whole when kb.yaml's synonyms change. Usage per article and hotline comes with it.
+ * Keeps the search engine in step with the database (decision 0013, "Start-up"). At start the
+ * index is built in the background, a page of articles at a time in slices of a few milliseconds
+ * between which the event loop runs (setImmediate); each version's words come from
+ * kb_article_versions.search_words (segmented and written back when missing or older). Until it
+ * is complete, searches answer from what is loaded (`complete: false`) after waiting for it at
+ * most a bound. Then, before each search, the audit's last id (a change by this node or another)
+ * says which articles to re-read and put or remove: no rebuild on a change. A change of kb.yaml's
+ * synonyms builds a new index in the background while the old one keeps answering.
  */
+import type { KbSearchWords } from '../db/schema.js';
 import type { KbRepository, VersionRow, ArticleRow } from './repository.js';
 import { MemoryKbSearch, type KbSearchDoc, type KbSearchEngine } from './search-index.js';
 import { KbTokenizer } from './tokenize.js';
+
+/** One slice of the background build: the event loop waits at most about this long for it. */
+const SLICE_MS = 12;
+/** Articles read from the database at a time by the build. */
+const PAGE = 200;
 
 export function searchDoc(article: ArticleRow, v: VersionRow): KbSearchDoc {
   return {
@@ -24,39 +35,80 @@ export function searchDoc(article: ArticleRow, v: VersionRow): KbSearchDoc {
   };
 }
 
+interface Index {
+  readonly engine: KbSearchEngine;
+  readonly tokenizer: KbTokenizer;
+  readonly synonyms: readonly (readonly string[])[];
+  /** The audit's last id when the build began: changes after it are caught up article by article. */
+  audit: number;
+}
+
+export interface KbCurrentIndex {
+  readonly engine: KbSearchEngine;
+  readonly tokenizer: KbTokenizer;
+  /** False while the first build is loading: results come from the articles loaded so far. */
+  readonly complete: boolean;
+}
+
 export class KbSearchCache {
-  private engine: KbSearchEngine | undefined;
-  private tokenizer: KbTokenizer | undefined;
-  private synonyms: readonly (readonly string[])[] | undefined;
-  private seen = { audit: 0, answers: 0 };
+  /** The complete index searches use. */
+  private live: Index | undefined;
+  /** The index being built in the background (the first one, or for new synonyms). */
+  private building: Index | undefined;
+  private waiters: Array<(complete: boolean) => void> = [];
+  private answersSeen = 0;
   /** articleId → hotline → answers. */
   private readonly usage = new Map<number, Map<string, number>>();
+  /** hotline → the articles answered with on it. */
+  private readonly usedOnHotline = new Map<string, Set<number>>();
+  /** Words segmented by the build, to write back at the end of its slice. */
+  private segmented: Array<{ versionId: number; words: KbSearchWords }> = [];
 
   constructor(
     private readonly repo: KbRepository,
     private readonly currentSynonyms: () => readonly (readonly string[])[],
   ) {}
 
-  /** The engine, current with the database and kb.yaml. */
-  current(): { engine: KbSearchEngine; tokenizer: KbTokenizer } {
+  /** Begin the background build (at start): searches meanwhile answer from what is loaded. */
+  start(): void {
+    if (!this.live && !this.building) this.buildInBackground(this.currentSynonyms());
+  }
+
+  /** Resolves true once a complete index is there, false after `maxWaitMs` without one. */
+  ready(maxWaitMs: number): Promise<boolean> {
+    if (this.live) return Promise.resolve(true);
+    if (!this.building) this.start();
+    return new Promise((resolve) => {
+      const done = (complete: boolean) => {
+        clearTimeout(timer);
+        resolve(complete);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve(false);
+      }, maxWaitMs);
+      this.waiters.push(done);
+    });
+  }
+
+  /** Whether a build is under way (the first, or one for new synonyms). */
+  get loading(): boolean {
+    return this.building !== undefined;
+  }
+
+  /**
+   * The engine to search now, current with the database. Without `start()` (tests, tools) the
+   * first call builds the index at once.
+   */
+  current(): KbCurrentIndex {
     const synonyms = this.currentSynonyms();
-    if (!this.engine || !this.tokenizer || synonyms !== this.synonyms) return this.rebuild(synonyms);
+    if (!this.live && !this.building) this.live = this.buildNow(synonyms);
+    else if (synonyms !== (this.building ?? this.live)!.synonyms) this.buildInBackground(synonyms);
     const rev = this.repo.revision();
-    if (rev.audit !== this.seen.audit) {
-      const changed = this.repo.articlesChangedSince(this.seen.audit);
-      const live = new Map(this.repo.publishedVersions(changed).map((r) => [r.article.id, r]));
-      for (const id of changed) {
-        const r = live.get(id);
-        if (r) this.engine.put(searchDoc(r.article, r.version));
-        else this.engine.remove(id);
-      }
-    }
-    if (rev.answers !== this.seen.answers) {
-      this.countAnswers(this.seen.answers);
-      this.engine.usageChanged();
-    }
-    this.seen = rev;
-    return { engine: this.engine, tokenizer: this.tokenizer };
+    this.countAnswers(rev.answers);
+    const index = this.live ?? this.building!;
+    if (this.live) this.catchUp(this.live, rev.audit);
+    return { engine: index.engine, tokenizer: index.tokenizer, complete: this.live !== undefined };
   }
 
   usageOf = (articleId: number, hotline: string | undefined): number => {
@@ -68,22 +120,106 @@ export class KbSearchCache {
     return n;
   };
 
-  private rebuild(synonyms: readonly (readonly string[])[]): { engine: KbSearchEngine; tokenizer: KbTokenizer } {
-    const rev = this.repo.revision();
-    const tokenizer = new KbTokenizer(synonyms);
-    const engine = new MemoryKbSearch(tokenizer);
-    for (const r of this.repo.publishedVersions()) engine.put(searchDoc(r.article, r.version));
-    this.usage.clear();
-    this.countAnswers(0);
-    Object.assign(this, { engine, tokenizer, synonyms, seen: rev });
-    return { engine, tokenizer };
+  /** The articles answered with on `hotline` (on any without one). */
+  usedOn = (hotline: string | undefined): Iterable<number> => (hotline === undefined ? this.usage.keys() : (this.usedOnHotline.get(hotline) ?? []));
+
+  /** Puts and removes the articles changed since the index last looked (here or on another node). */
+  private catchUp(index: Index, audit: number): void {
+    if (audit === index.audit) return;
+    const changed = this.repo.articlesChangedSince(index.audit);
+    const live = new Map(this.repo.publishedVersions(changed).map((r) => [r.article.id, r]));
+    for (const id of changed) {
+      const r = live.get(id);
+      if (r) this.put(index, r.article, r.version);
+      else index.engine.remove(id);
+    }
+    this.flushSegmented();
+    index.audit = audit;
   }
 
-  private countAnswers(sinceId: number): void {
-    for (const a of this.repo.answersSince(sinceId)) {
+  private put(index: Index, article: ArticleRow, version: VersionRow): void {
+    const words = index.engine.put(searchDoc(article, version), version.searchWords);
+    if (words !== version.searchWords) this.segmented.push({ versionId: version.id, words });
+  }
+
+  private flushSegmented(): void {
+    const rows = this.segmented;
+    this.segmented = [];
+    this.repo.saveSearchWords(rows);
+  }
+
+  private newIndex(synonyms: readonly (readonly string[])[]): Index {
+    const tokenizer = new KbTokenizer(synonyms);
+    return { engine: new MemoryKbSearch(tokenizer), tokenizer, synonyms, audit: this.repo.revision().audit };
+  }
+
+  private buildNow(synonyms: readonly (readonly string[])[]): Index {
+    const index = this.newIndex(synonyms);
+    for (const r of this.repo.publishedVersions()) this.put(index, r.article, r.version);
+    this.flushSegmented();
+    return index;
+  }
+
+  /** Builds a new index a slice at a time; a newer build (synonyms changed again) supersedes it. */
+  private buildInBackground(synonyms: readonly (readonly string[])[]): void {
+    const index = this.newIndex(synonyms);
+    this.building = index;
+    let page: Array<{ article: ArticleRow; version: VersionRow }> = [];
+    let at = 0;
+    let after = 0;
+    const slice = () => {
+      if (this.building !== index) return;
+      const until = performance.now() + SLICE_MS;
+      try {
+        while (performance.now() < until) {
+          if (at === page.length) {
+            if (page.length > 0 && page.length < PAGE) return this.finish(index);
+            page = this.repo.publishedPage(after, PAGE);
+            at = 0;
+            if (page.length === 0) return this.finish(index);
+            after = page[page.length - 1]!.article.id;
+          }
+          const r = page[at++]!;
+          this.put(index, r.article, r.version);
+        }
+        this.flushSegmented();
+      } catch {
+        // A failed read (the database closed at shutdown): the next search builds on demand.
+        if (this.building === index) this.building = undefined;
+        this.segmented = [];
+        this.wake(false);
+        return;
+      }
+      setImmediate(slice);
+    };
+    setImmediate(slice);
+  }
+
+  private finish(index: Index): void {
+    this.flushSegmented();
+    this.live = index;
+    this.building = undefined;
+    this.wake(true);
+  }
+
+  private wake(complete: boolean): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w(complete);
+  }
+
+  private countAnswers(last: number): void {
+    if (last === this.answersSeen) return;
+    for (const a of this.repo.answersSince(this.answersSeen)) {
       let byHotline = this.usage.get(a.articleId);
       if (!byHotline) this.usage.set(a.articleId, (byHotline = new Map<string, number>()));
       byHotline.set(a.hotline, (byHotline.get(a.hotline) ?? 0) + 1);
+      let used = this.usedOnHotline.get(a.hotline);
+      if (!used) this.usedOnHotline.set(a.hotline, (used = new Set()));
+      used.add(a.articleId);
     }
+    this.answersSeen = last;
+    this.live?.engine.usageChanged();
+    this.building?.engine.usageChanged();
   }
 }

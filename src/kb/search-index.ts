@@ -5,7 +5,8 @@
  * filters applied to the scored candidates, then ranked by relevance and, among results of about
  * the same relevance, by how often agents answered with the article on that hotline.
  */
-import type { KbArticleType } from '../db/schema.js';
+import type { KbArticleType, KbSearchWords } from '../db/schema.js';
+import { indexTerms, usable, versionWords } from './search-words.js';
 import type { KbTokenizer } from './tokenize.js';
 
 /** What the engine knows of a published article version. */
@@ -46,19 +47,27 @@ export interface KbSearchHit {
 
 /** How often an article was used to answer on a hotline (all hotlines without one). */
 export type UsageOf = (articleId: number, hotline: string | undefined) => number;
+/** The articles used at least once on a hotline (on any without one): a superset is fine. */
+export type UsedOn = (hotline: string | undefined) => Iterable<number>;
 
 export interface KbSearchEngine {
-  /** Add or replace an article's published version. */
-  put(doc: KbSearchDoc): void;
+  /**
+   * Add or replace an article's published version; `words` are its stored search words (segmented
+   * here when missing or of another segmenter version). Returns the words it used.
+   */
+  put(doc: KbSearchDoc, words?: KbSearchWords | null): KbSearchWords;
   remove(articleId: number): void;
   /** Agents answered with articles since the last search: cached suggestions are out of date. */
   usageChanged(): void;
-  /** Results, best first; `tokens` is what the query was read as (for highlighting). */
-  search(query: KbSearchQuery, usage: UsageOf): { hits: KbSearchHit[]; tokens: string[] };
+  /**
+   * Results, best first; `tokens` is what the query was read as (for highlighting). `used` lets
+   * suggestions (no words) read the used articles and then the rest in id order, stopping at the
+   * limit, instead of every article of the hotline.
+   */
+  search(query: KbSearchQuery, usage: UsageOf, used?: UsedOn): { hits: KbSearchHit[]; tokens: string[] };
   readonly size: number;
 }
 
-const WEIGHT = { title: 3, keywords: 3, body: 1 } as const;
 const K1 = 1.2;
 const B = 0.75;
 /** Results whose scores are within 5 % of the best's share a band; usage orders a band. */
@@ -99,9 +108,10 @@ export class MemoryKbSearch implements KbSearchEngine {
   private totalLength = 0;
   private dead = 0;
   private scores = new Float64Array(0);
-  /** Slots by hotline, and those for every hotline: a screen-pop's suggestions walk only these. */
-  private byHotline = new Map<string, number[]>();
-  private everyHotline: number[] = [];
+  /** Article ids (ascending) by hotline, those for every hotline, and all: suggestions walk these in order. */
+  private readonly byHotline = new Map<string, number[]>();
+  private readonly everyHotline: number[] = [];
+  private readonly allIds: number[] = [];
   /** Suggestions (no words) by their query, for `SUGGESTION_TTL_MS`: usage may lag that long. */
   private readonly suggestions = new Map<string, { at: number; hits: KbSearchHit[] }>();
 
@@ -114,17 +124,20 @@ export class MemoryKbSearch implements KbSearchEngine {
     return this.slotOf.size;
   }
 
-  put(doc: KbSearchDoc): void {
+  put(doc: KbSearchDoc, words?: KbSearchWords | null): KbSearchWords {
     this.remove(doc.articleId);
     this.suggestions.clear();
-    const terms = new Map<string, number>();
-    const add = (text: string, weight: number) => {
-      for (const t of this.tokenizer.tokens(text)) terms.set(t, (terms.get(t) ?? 0) + weight);
-    };
-    add(doc.title, WEIGHT.title);
-    add(doc.keywords.join(' '), WEIGHT.keywords);
-    add(doc.body, WEIGHT.body);
-    this.place(doc, [...terms.keys()], [...terms.values()]);
+    const w = usable(words) ? words : versionWords(doc);
+    const { terms, tfs } = indexTerms(doc, w, this.tokenizer);
+    this.place(doc, terms, tfs);
+    insertSorted(this.allIds, doc.articleId);
+    if (doc.hotlines.length === 0) insertSorted(this.everyHotline, doc.articleId);
+    for (const h of doc.hotlines) {
+      let list = this.byHotline.get(h);
+      if (!list) this.byHotline.set(h, (list = []));
+      insertSorted(list, doc.articleId);
+    }
+    return w;
   }
 
   usageChanged(): void {
@@ -136,6 +149,10 @@ export class MemoryKbSearch implements KbSearchEngine {
     if (slot === undefined) return;
     this.suggestions.clear();
     this.slotOf.delete(articleId);
+    const doc = this.docs[slot]!;
+    removeSorted(this.allIds, articleId);
+    if (doc.hotlines.length === 0) removeSorted(this.everyHotline, articleId);
+    for (const h of doc.hotlines) removeSorted(this.byHotline.get(h) ?? [], articleId);
     this.docs[slot] = undefined;
     this.words[slot] = undefined;
     this.totalLength -= this.lengths[slot]!;
@@ -143,22 +160,17 @@ export class MemoryKbSearch implements KbSearchEngine {
     if (this.dead > 64 && this.dead * 4 > this.docs.length) this.compact();
   }
 
-  search(query: KbSearchQuery, usage: UsageOf): { hits: KbSearchHit[]; tokens: string[] } {
+  search(query: KbSearchQuery, usage: UsageOf, used?: UsedOn): { hits: KbSearchHit[]; tokens: string[] } {
     const tokens = [...new Set(this.tokenizer.tokens(query.text))];
     const candidates: number[] = [];
     const scores = this.scoreBuffer();
     if (tokens.length === 0) {
-      // No words (a screen-pop's suggestions): what the filters let through, by usage; the
-      // hotline's own slots only, and the same answer again for a while.
+      // No words (a screen-pop's suggestions): what the filters let through, by usage, and the
+      // same answer again for a while.
       const key = JSON.stringify(query);
       const cached = this.suggestions.get(key);
       if (cached && this.now() - cached.at < SUGGESTION_TTL_MS) return { hits: cached.hits, tokens };
-      const pool = query.hotline === undefined ? this.docs.keys() : [...(this.byHotline.get(query.hotline) ?? []), ...this.everyHotline];
-      for (const slot of pool) {
-        const doc = this.docs[slot];
-        if (doc && matchesFilters(doc, query)) candidates.push(slot);
-      }
-      const hits = this.best(candidates, scores, query, usage);
+      const hits = this.suggest(query, usage, used);
       if (this.suggestions.size > 1000) this.suggestions.clear();
       this.suggestions.set(key, { at: this.now(), hits });
       return { hits, tokens };
@@ -185,6 +197,33 @@ export class MemoryKbSearch implements KbSearchEngine {
       }
     }
     return { hits: this.best(candidates, scores, query, usage), tokens };
+  }
+
+  /**
+   * Suggestions, ranked as `best` ranks candidates without scores (use on the hotline, then the
+   * older article): the used articles that pass the filters, then the others in id order from the
+   * hotline's ids and those for every hotline, stopping at the limit (not every article of the
+   * hotline: 33,000 at 100,000 articles).
+   */
+  private suggest(query: KbSearchQuery, usage: UsageOf, used: UsedOn | undefined): KbSearchHit[] {
+    const pool = (): Iterable<number> => (query.hotline === undefined ? this.allIds : mergeSorted(this.byHotline.get(query.hotline) ?? [], this.everyHotline));
+    const hits: KbSearchHit[] = [];
+    for (const id of used ? used(query.hotline) : pool()) {
+      const slot = this.slotOf.get(id);
+      const doc = slot === undefined ? undefined : this.docs[slot];
+      const uses = doc ? usage(id, query.hotline) : 0;
+      if (doc && uses > 0 && matchesFilters(doc, query)) hits.push({ doc, score: 0, uses });
+    }
+    hits.sort((a, b) => b.uses - a.uses || a.doc.articleId - b.doc.articleId);
+    hits.length = Math.min(hits.length, query.limit);
+    if (hits.length === query.limit) return hits;
+    for (const id of pool()) {
+      const doc = this.docs[this.slotOf.get(id)!]!;
+      if (usage(id, query.hotline) > 0 || !matchesFilters(doc, query)) continue;
+      hits.push({ doc, score: 0, uses: 0 });
+      if (hits.length === query.limit) break;
+    }
+    return hits;
   }
 
   /** The best `query.limit` candidates; clears their scores for the next search. */
@@ -222,12 +261,6 @@ export class MemoryKbSearch implements KbSearchEngine {
       p.slots.push(slot);
       p.tfs.push(tfs[i]!);
     });
-    if (doc.hotlines.length === 0) this.everyHotline.push(slot);
-    for (const h of doc.hotlines) {
-      let list = this.byHotline.get(h);
-      if (!list) this.byHotline.set(h, (list = []));
-      list.push(slot);
-    }
     this.docs.push(doc);
     this.words.push([terms, tfs]);
     this.lengths.push(length);
@@ -248,8 +281,6 @@ export class MemoryKbSearch implements KbSearchEngine {
     this.lengths = [];
     this.slotOf.clear();
     this.postings = new Map();
-    this.byHotline = new Map();
-    this.everyHotline = [];
     this.totalLength = 0;
     this.dead = 0;
     for (const [doc, [terms, tfs]] of live) this.place(doc, terms, tfs);
@@ -267,4 +298,37 @@ export function matchesFilters(doc: KbSearchDoc, q: KbSearchQuery): boolean {
   if (q.unitId !== undefined && doc.unitId !== q.unitId) return false;
   if (q.type !== undefined && doc.type !== q.type) return false;
   return true;
+}
+
+/** Index of the first element ≥ `id` in an ascending list. */
+function lowerBound(list: readonly number[], id: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Adds `id` to an ascending list (appending is the common case: new articles have the largest ids). */
+function insertSorted(list: number[], id: number): void {
+  if (list.length === 0 || list[list.length - 1]! < id) list.push(id);
+  else list.splice(lowerBound(list, id), 0, id);
+}
+
+function removeSorted(list: number[], id: number): void {
+  const at = lowerBound(list, id);
+  if (list[at] === id) list.splice(at, 1);
+}
+
+/** Two ascending lists as one, in order. */
+function* mergeSorted(a: readonly number[], b: readonly number[]): Generator<number> {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! < b[j]!)) yield a[i++]!;
+    else yield b[j++]!;
+  }
 }

@@ -2,7 +2,7 @@ import { StrictMode, Suspense, lazy, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { me, type User } from './api.js';
 import { I18nProvider } from './i18n.js';
-import { LoginPage } from './components/LoginPage.js';
+import { LoginPage, PasswordChangePage } from './components/LoginPage.js';
 import { AgentPage } from './components/AgentPage.js';
 import { LeadPage } from './lead/LeadPage.js';
 import { UnitPortalPage } from './unit/UnitPortalPage.js';
@@ -65,6 +65,8 @@ function App() {
   }, [lookup]);
   if (lookup) return <CitizenLookupPage />;
   if (user === undefined) return null;
+  // A password someone else set: nothing but "set a new password" until it is changed (the server refuses the rest).
+  if (user?.mustChangePassword) return <PasswordChangePage user={user} onChanged={setUser} onSignedOut={() => setUser(null)} />;
   return user ? <HomeFor user={user} onSignedOut={() => setUser(null)} /> : <LoginPage onLoggedIn={setUser} />;
 }
 

@@ -46,8 +46,16 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await agent.fill('input[name=username]', 'agent7');
   await agent.fill('input[name=password]', password);
   await agent.click('button[type=submit]');
+  // "Must change at next login" is ticked by default: only the forced screen until a new password is set.
+  await agent.waitForSelector('[data-testid=password-change-form]');
+  t.equal(app.users.byUsername('agent7')!.mustChangePassword, true);
+  await shot(agent, 'forced-password');
+  await agent.fill('input[name=new]', 'Agent7-Own-Pass');
+  await agent.fill('input[name=repeat]', 'Agent7-Own-Pass');
+  await agent.click('[data-testid=password-change-form] button[type=submit]');
   await agent.waitForSelector('[data-testid=display-name]:has-text("坐席七")');
-  t.pass('the new agent logs in with the generated password');
+  t.equal(app.users.byUsername('agent7')!.mustChangePassword, false);
+  t.ok((await app.users.login('agent7', 'Agent7-Own-Pass')) !== null, 'the new agent logs in with the generated password, then sets their own');
 
   // A unit handler needs a unit: refused with the reason, nothing created.
   await admin.fill('[data-testid=create-form] [data-testid=field-username]', 'h1');
@@ -78,4 +86,19 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
     app.users.auditLog({ limit: 10 }).map((e) => e.action),
     ['user.password', 'user.enable', 'user.disable', 'user.update', 'user.create'],
   );
+
+  // A CSV upload: a bad file lists its problems by line and creates nothing; a good one creates each account.
+  const csv = (name: string, text: string) => admin.setInputFiles('[data-testid=csv-file]', { name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await csv('bad.csv', 'username,displayName,role\ncsv1,甲,agent\ncsv1,乙,agent\ncsv3,丙,pilot\n');
+  await admin.click('[data-testid=csv-upload]');
+  await admin.waitForSelector('[data-testid=csv-problems]');
+  const problems = await admin.locator('[data-testid=csv-problem]').allTextContents();
+  t.match(problems, [/^第 3 行/, /^第 4 行/], problems.join(' | '));
+  t.equal(app.users.byUsername('csv1'), undefined, 'nothing created');
+  await shot(admin, 'csv-problems');
+  await csv('good.csv', 'username,displayName,role\ncsv1,甲,agent\ncsv2,乙,dispatcher\n');
+  await admin.click('[data-testid=csv-upload]');
+  await admin.waitForSelector('[data-testid=csv-created]:has-text("csv2")');
+  await admin.waitForSelector('[data-testid=account-csv2]');
+  t.match(app.users.byUsername('csv2'), { role: 'dispatcher' });
 });

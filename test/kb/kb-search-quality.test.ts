@@ -128,23 +128,23 @@ const CASES: Array<[query: string, expected: number, why: string]> = [
   ['医院乱收费', 18, 'synonym: 医院 = 医疗机构'],
 ];
 
+const fullDoc = (id: number, a: A): KbSearchDoc => ({
+  articleId: id,
+  versionId: id * 10,
+  unitId: 'city-12345',
+  type: 'faq',
+  keywords: [],
+  hotlines: [],
+  categories: [],
+  areas: [],
+  effectiveFrom: null,
+  expiresOn: null,
+  ...a,
+});
+
 function engine(articles: Record<number, A> = ARTICLES, synonyms = shipped.synonyms) {
   const e = new MemoryKbSearch(new KbTokenizer(synonyms));
-  for (const [id, a] of Object.entries(articles)) {
-    e.put({
-      articleId: Number(id),
-      versionId: Number(id) * 10,
-      unitId: 'city-12345',
-      type: 'faq',
-      keywords: [],
-      hotlines: [],
-      categories: [],
-      areas: [],
-      effectiveFrom: null,
-      expiresOn: null,
-      ...a,
-    });
-  }
+  for (const [id, a] of Object.entries(articles)) e.put(fullDoc(Number(id), a));
   return e;
 }
 const q = (text: string, more: Partial<KbSearchQuery> = {}): KbSearchQuery => ({ text, today: '2026-12-05', limit: 3, ...more });
@@ -299,4 +299,61 @@ t.test('highlighting marks the words and their synonyms', async (t) => {
     ['社会保险', '补办'],
   );
   t.equal(segs.map((s) => s.text).join(''), '社会保险卡补办流程', 'nothing lost');
+});
+
+t.test('traditional and simplified characters find each other (OpenCC folding)', async (t) => {
+  const e = engine({ ...ARTICLES, 101: { title: '長者乘車優惠證辦理', body: '年滿70周歲的長者可憑身份證到公交公司辦理乘車優惠證。', hotlines: ['12328'] } });
+  for (const [query, expected] of [
+    ['醫保備案', 5],
+    ['社會保險繳費基數', 3],
+    ['住房公積金提取', 1],
+    ['計程車拒載', 7],
+    ['老年人乘车优惠证', 101],
+    ['长者优惠证办理', 101],
+  ] as const) {
+    const top = ids(e.search(q(query), () => 0));
+    t.ok(top.includes(expected), `${query} → #${expected}; got ${top.join(', ')}`);
+  }
+});
+
+t.test('suggestions (no words) rank as by the whole hotline: used articles by use, then the older ones', async (t) => {
+  const articles: Record<number, A> = {};
+  for (let i = 1; i <= 60; i++)
+    articles[i] = {
+      title: `文章${i}`,
+      body: '正文',
+      hotlines: i % 5 === 0 ? [] : [['12345', '12333'][i % 2]!],
+      ...(i % 7 === 0 ? { expiresOn: '2026-12-01' } : {}),
+    };
+  const e = engine(articles);
+  e.remove(12);
+  e.put(fullDoc(12, { title: '文章12', body: '新版', hotlines: ['12345'] }));
+  const uses = new Map<string, number>([
+    ['12345:14', 9],
+    ['12345:40', 3],
+    ['12345:7', 8],
+    ['12333:3', 5],
+    ['12345:12', 3],
+  ]);
+  const usage = (id: number, h: string | undefined) =>
+    h === undefined ? [...uses].filter(([k]) => k.endsWith(`:${id}`)).reduce((n, [, v]) => n + v, 0) : (uses.get(`${h}:${id}`) ?? 0);
+  const used = (h: string | undefined) => new Set([...uses.keys()].filter((k) => h === undefined || k.startsWith(`${h}:`)).map((k) => Number(k.split(':')[1])));
+  for (const hotline of ['12345', '12333', undefined]) {
+    for (const limit of [3, 10]) {
+      const query = q('', { hotline, limit });
+      // The reference: every article through the filters, by use then id.
+      const expected = Object.keys(articles)
+        .map(Number)
+        .filter((id) => {
+          const hl = id === 12 ? ['12345'] : articles[id]!.hotlines!;
+          return id % 7 !== 0 && (hotline === undefined || hl.length === 0 || hl.includes(hotline));
+        })
+        .sort((a, b) => usage(b, hotline) - usage(a, hotline) || a - b)
+        .slice(0, limit);
+      e.usageChanged();
+      t.same(ids(e.search(query, usage, used)), expected, `hotline ${hotline ?? 'any'}, limit ${limit}, with the used articles`);
+      e.usageChanged();
+      t.same(ids(e.search(query, usage)), expected, `and without them`);
+    }
+  }
 });

@@ -77,6 +77,8 @@ const SearchQuery = z.object({
   /** 1: a live refinement as the agent types; a search that finds nothing is then not logged. */
   live: z.enum(['0', '1']).default('0'),
 });
+/** How long a search waits for the index's first build before answering from the articles loaded so far. */
+const SEARCH_WAIT_MS = 2000;
 const Period = z.object({ from: KbDate.optional(), to: KbDate.optional() });
 
 export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts) => {
@@ -107,12 +109,19 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
                 uses: z.number(),
               }),
             ),
+            /** False while the index is still loading after a start: the results come from the articles loaded so far. */
+            complete: z.boolean(),
           }),
         },
       },
       preHandler: readers,
     },
-    async (req) => ({ items: kb.find(actorOf(req.user), { ...req.query, live: req.query.live === '1' }).items }),
+    async (req) => {
+      // After a start the index loads in the background: wait for it a little, then answer from what is there.
+      await kb.searchReady(SEARCH_WAIT_MS);
+      const { items, complete } = kb.find(actorOf(req.user), { ...req.query, live: req.query.live === '1' });
+      return { items, complete };
+    },
   );
 
   app.get(

@@ -12,6 +12,7 @@ export interface Account {
   unitId: string | null;
   disabled: boolean;
   lockedForMs: number;
+  mustChangePassword: boolean;
 }
 
 export interface AccountInput {
@@ -21,9 +22,13 @@ export interface AccountInput {
 }
 
 export const listAccounts = () => call<{ users: Account[] }>('GET', '/api/admin/users').then((r) => r.users);
-export const createAccount = (a: AccountInput & { username: string; password?: string }) =>
+export const createAccount = (a: AccountInput & { username: string; password?: string; mustChangePassword?: boolean }) =>
   call<{ user: Account; password: string | null }>('POST', '/api/admin/users', a);
 export const updateAccount = (id: number, a: AccountInput) => call<{ user: Account }>('PATCH', `/api/admin/users/${id}`, a);
-export const resetPassword = (id: number) => call<{ password: string | null }>('POST', `/api/admin/users/${id}/password`, {});
+export const resetPassword = (id: number, mustChangePassword = false) =>
+  call<{ password: string | null }>('POST', `/api/admin/users/${id}/password`, { mustChangePassword });
+/** Accounts from a CSV text (POST /api/admin/users/import): all or none; each generated password once. */
+export const importAccounts = (csv: string) =>
+  call<{ created: { line: number; user: Account; password: string }[] }>('POST', '/api/admin/users/import', { csv });
 export const setDisabled = (id: number, disabled: boolean) => call<void>('POST', `/api/admin/users/${id}/${disabled ? 'disable' : 'enable'}`);
 export const unlockAccount = (id: number) => call<void>('POST', `/api/admin/users/${id}/unlock`);

@@ -42,6 +42,15 @@ export const zh = {
   'admin.error.UNIT_NOT_ALLOWED': '该角色不能设置此单位（派单审核员只能设县级分平台）',
   'admin.error.SELF_CHANGE': '不能降级或停用自己的账号',
   'admin.error.VALIDATION_FAILED': '输入有误',
+  'admin.error.ACCOUNTS_CSV_INVALID': 'CSV 文件有错误，未创建任何账号',
+  'admin.mustChange': '交出的密码须在下次登录时修改',
+  'admin.mustChangeTag': '待改密码',
+  'admin.csv.title': '从 CSV 批量导入',
+  'admin.csv.hint': '表头：username,displayName,role[,unitId]（UTF-8）',
+  'admin.csv.file': 'CSV 文件',
+  'admin.csv.upload': '导入',
+  'admin.csv.line': '第 {line} 行',
+  'admin.csv.created': '已创建 {n} 个账号；各账号的初始密码只显示这一次：',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -87,4 +96,13 @@ export const en: Record<keyof typeof zh, string> = {
   'admin.error.UNIT_NOT_ALLOWED': 'This role takes no such unit (a dispatcher: a county sub-platform only)',
   'admin.error.SELF_CHANGE': 'You cannot demote or disable your own account',
   'admin.error.VALIDATION_FAILED': 'Invalid input',
+  'admin.error.ACCOUNTS_CSV_INVALID': 'The CSV file has problems; no account was created',
+  'admin.mustChange': 'Passwords handed over must be changed at next login',
+  'admin.mustChangeTag': 'must change password',
+  'admin.csv.title': 'Import from a CSV file',
+  'admin.csv.hint': 'Header: username,displayName,role[,unitId] (UTF-8)',
+  'admin.csv.file': 'CSV file',
+  'admin.csv.upload': 'Import',
+  'admin.csv.line': 'line {line}',
+  'admin.csv.created': '{n} accounts created; each first password is shown only this once:',
 };
