@@ -103,6 +103,14 @@ export class RecordingPlayback {
     return rows.filter((r) => this.mayRead(reader, r)).map((r) => this.view(r));
   }
 
+  /** The reader's own calls' latest recordings, newest first (agents: the console's 我的通话录音). */
+  listOwn(reader: Reader, limit: number): RecordingView[] {
+    return this.o.repo
+      .ofAgent(reader.id, limit)
+      .filter((r) => this.mayRead(reader, r))
+      .map((r) => this.view(r));
+  }
+
   find(reader: Reader, id: string): RecordingRow {
     const row = this.o.repo.get(id);
     if (!row || !this.mayRead(reader, row)) throw new RecordingError('RECORDING_NOT_FOUND');

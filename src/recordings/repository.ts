@@ -2,7 +2,7 @@
  * The recordings and recording_audit tables (issue 13). recording_audit is append-only: rows
  * are inserted, never updated or deleted (PIPL: who heard which citizen's voice, and when).
  */
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { calls, callEvents, recordingAudit, recordings, workOrders, type RecordingAuditAction } from '../db/schema.js';
 
@@ -113,6 +113,11 @@ export class RecordingsRepository {
 
   ofOrder(orderId: number): RecordingRow[] {
     return this.db.select().from(recordings).where(eq(recordings.orderId, orderId)).orderBy(asc(recordings.startedAt)).all();
+  }
+
+  /** An agent's latest recordings, newest first (walks recordings_started_idx backwards). */
+  ofAgent(agentId: number, limit: number): RecordingRow[] {
+    return this.db.select().from(recordings).where(eq(recordings.agentId, agentId)).orderBy(desc(recordings.startedAt)).limit(limit).all();
   }
 
   /** The call's hold and resume events (hold marks of its recording). */

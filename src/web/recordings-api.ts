@@ -6,6 +6,9 @@ export type Recording = RecordingViewDto;
 
 export const orderRecordings = (orderId: number) => call<{ items: Recording[] }>('GET', `/api/recordings?orderId=${orderId}`).then((r) => r.items);
 
+/** The signed-in agent's own calls' latest recordings, newest first. */
+export const myRecordings = () => call<{ items: Recording[] }>('GET', '/api/recordings/mine').then((r) => r.items);
+
 /** One call's recordings (quality inspection; an agent's own calls). */
 export const callRecordings = (callId: string) =>
   call<{ items: Recording[] }>('GET', `/api/recordings?callId=${encodeURIComponent(callId)}`).then((r) => r.items);

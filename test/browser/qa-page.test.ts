@@ -2,7 +2,8 @@
  * Quality inspection in real Chromium (issue 13 item 4): a QA inspector's home is the /qa page;
  * they pick a sampled call from the worklist, the call's recording is there to play, they fill in
  * the form (a red line zeroes the total shown) and submit; the score is stored. The agent then
- * reads it, with the comment, under 我的质检成绩 in the console.
+ * reads it, with the comment, under 我的质检成绩 in the console, and finds the call's recording
+ * under 我的通话录音.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -85,4 +86,7 @@ t.test('a QA inspector scores a sampled call on /qa; the agent reads it', async 
   await agentPage.click('[data-testid=qa-mine] summary');
   await agentPage.waitForSelector('[data-testid=qa-mine-item][data-call=qa-b1]:has-text("开头语不完整")');
   t.match(await agentPage.textContent('[data-testid=qa-mine-item]'), /98/);
+  await agentPage.click('[data-testid=my-recordings] summary');
+  await agentPage.waitForSelector('[data-testid=my-recordings] [data-recording=rec-qa-b1] audio');
+  t.pass('the agent has a player for their own call');
 });

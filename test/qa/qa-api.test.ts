@@ -230,3 +230,26 @@ t.test('administrators create QA accounts (API and CSV)', async (t) => {
   t.equal(csv.statusCode, 201);
   t.equal(csv.json().created[0].user.role, 'qa');
 });
+
+t.test('an agent lists the recordings of their own calls, newest first; nobody else uses that list', async (t) => {
+  const app = await testApp(t);
+  const ag1 = await loginCookies(app, 'ag1', 'agent');
+  await loginCookies(app, 'ag2', 'agent');
+  const qa = await loginCookies(app, 'qa1', 'qa');
+  const lead = await loginCookies(app, 'lead1', 'shift_lead');
+  const [a1, a2] = [userId(app, 'ag1'), userId(app, 'ag2')];
+  const older = call(app, a1, Date.now() - 2 * DAY_MS);
+  const newer = call(app, a1, Date.now() - DAY_MS);
+  const other = call(app, a2, Date.now() - DAY_MS);
+  const ids = [await storedRecording(app, older.callId, older.orderId, a1), await storedRecording(app, newer.callId, newer.orderId, a1)];
+  await storedRecording(app, other.callId, other.orderId, a2);
+  app.db.sqlite.prepare(`update recordings set started_at = ? where id = ?`).run(Date.now() - 2 * DAY_MS, ids[0]);
+  const mine = await app.http.inject({ url: '/api/recordings/mine', cookies: ag1 });
+  t.same(
+    mine.json<{ items: Array<{ id: string }> }>().items.map((r) => r.id),
+    [ids[1], ids[0]],
+  );
+  t.equal((await app.http.inject({ url: '/api/recordings/mine?limit=1', cookies: ag1 })).json().items.length, 1);
+  t.equal((await app.http.inject({ url: '/api/recordings/mine?limit=0', cookies: ag1 })).statusCode, 400);
+  for (const who of [qa, lead]) t.equal((await app.http.inject({ url: '/api/recordings/mine', cookies: who })).statusCode, 403);
+});

@@ -46,6 +46,20 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
   );
 
   app.get(
+    '/api/recordings/mine',
+    {
+      schema: {
+        tags,
+        description: "The signed-in agent's own calls' latest recordings (at most `limit`, default 20), newest first. Agents only.",
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+        response: { 200: z.object({ items: z.array(RecordingViewSchema) }) },
+      },
+      preHandler: requireRole('agent'),
+    },
+    async (req) => ({ items: playback.listOwn(readerOf(req.user), req.query.limit) }),
+  );
+
+  app.get(
     '/api/recordings/:id/audit',
     {
       schema: {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { dateTime, duration } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { callRecordings, orderRecordings, recordingUrl, type Recording } from '../recordings-api.js';
+import { callRecordings, myRecordings, orderRecordings, recordingUrl, type Recording } from '../recordings-api.js';
 
 const STATE_KEYS: Record<Recording['state'], MessageKey> = {
   recording: 'desk.recording.state.recording',
@@ -15,17 +15,25 @@ const STATE_KEYS: Record<Recording['state'], MessageKey> = {
  * requests, so seeking works; hold marks listed under the player. Nothing is fetched before
  * play (preload none): each request is a playback in the audit log.
  */
-export function RecordingList({ orderId, callId }: { orderId: number; callId?: undefined } | { orderId?: undefined; callId: string }) {
+/** Whose recordings: an order's, one call's, or (`mine`) the signed-in agent's latest. */
+type Source =
+  | { orderId: number; callId?: undefined; mine?: undefined }
+  | { orderId?: undefined; callId: string; mine?: undefined }
+  | { orderId?: undefined; callId?: undefined; mine: true };
+
+export function RecordingList({ orderId, callId, mine }: Source) {
   const { t, lang } = useI18n();
   const [items, setItems] = useState<Recording[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
-    (orderId !== undefined ? orderRecordings(orderId) : callRecordings(callId)).then((r) => live && setItems(r)).catch(() => live && setFailed(true));
+    (orderId !== undefined ? orderRecordings(orderId) : callId !== undefined ? callRecordings(callId) : myRecordings())
+      .then((r) => live && setItems(r))
+      .catch(() => live && setFailed(true));
     return () => {
       live = false;
     };
-  }, [orderId, callId]);
+  }, [orderId, callId, mine]);
   if (failed) return <p className="muted desk-small">{t('desk.recording.loadFailed')}</p>;
   if (items === null) return null;
   if (items.length === 0) return <p className="muted desk-small">{t('desk.recording.none')}</p>;

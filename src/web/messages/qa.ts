@@ -39,6 +39,7 @@ export const zh = {
   'qa.mine.empty': '暂无质检成绩',
   'qa.mine.listen': '收听录音',
   'qa.mine.fatalBadge': '红线',
+  'qa.myRecordings': '我的通话录音',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -81,4 +82,5 @@ export const en: Record<keyof typeof zh, string> = {
   'qa.mine.empty': 'No quality scores yet',
   'qa.mine.listen': 'Listen',
   'qa.mine.fatalBadge': 'Red line',
+  'qa.myRecordings': 'My call recordings',
 };

@@ -1,7 +1,8 @@
 /**
  * The agent's own quality scores and the scorers' comments (issue 13 item 4), each with a
- * player for that call's recording (an agent hears only their own calls: src/recordings/playback.ts).
- * Shown in the agent console; nothing is fetched until it is opened.
+ * player for that call's recording, and the agent's own calls' latest recordings (issue 13 item 2;
+ * an agent hears only their own calls: src/recordings/playback.ts). Shown in the agent console;
+ * nothing is fetched until opened.
  */
 import { useEffect, useState } from 'react';
 import { RecordingList } from '../components/RecordingList.js';
@@ -9,6 +10,18 @@ import { dateTime } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { myQaScores, qaForm, type QaForm, type QaScoreListItem } from './qa-api.js';
 import './qa.css';
+
+/** The agent's own calls' latest recordings, each with a player (fetched when opened). */
+export function MyRecordings() {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="qa-mine" data-testid="my-recordings" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('qa.myRecordings')}</summary>
+      {open && <RecordingList mine />}
+    </details>
+  );
+}
 
 export function MyQaScores() {
   const { t } = useI18n();
