@@ -1,8 +1,9 @@
 /**
  * The knowledge base in the agent console during a real call (issue 15 item 4): a sipp caller dials
  * 12315, and with the screen-pop the panel already suggests the KB's articles for 12315 (the demo's,
- * scripts/demo-kb); after 接听 the agent types, the suggestions follow, the agent opens one and marks
- * "answered with this article", which links that version to the call's order.
+ * scripts/demo-kb); after 接听 the suggestions follow what the agent writes in the order form
+ * (subject/content) and, over that, the panel's own box; the agent opens one and marks "answered
+ * with this article", which links that version to the call's order.
  *
  * Needs `npm run build:web` first (dist/web), Debian's chromium and the Asterisk sandbox.
  */
@@ -43,9 +44,18 @@ t.test('console: suggestions for the dialled hotline at the screen-pop; answered
 
   await page.getByTestId('answer').click();
   await page.locator('[data-testid=agent-state][data-state=on_call]').waitFor();
-  await page.fill('[data-testid=kb-suggest-q]', '超市卖过期食品');
+  t.equal(await page.getByTestId('kb-suggest-source').getAttribute('data-source'), 'hotline', 'no open orders: the hotline’s most used');
+  await page.fill('[data-testid=order-subject]', '超市卖过期食品');
+  await page.locator('[data-testid=kb-suggest-source][data-source=form]').waitFor();
   await page.locator('[data-testid=kb-suggestion]:has(mark)').first().waitFor();
-  t.match(await page.getByTestId('kb-suggestion').first().textContent(), /过期食品/, 'refined as the agent types');
+  t.match(await page.getByTestId('kb-suggestion').first().textContent(), /过期食品/, 'refined as the agent writes the order');
+  await page.fill('[data-testid=kb-suggest-q]', '网购退货');
+  await page.locator('[data-testid=kb-suggest-source][data-source=typed]').waitFor();
+  await page.locator('[data-testid=kb-suggestion]:has(mark:has-text("退货"))').first().waitFor();
+  t.match(await page.getByTestId('kb-suggestion').first().textContent(), /退货/, 'the panel’s box overrides the form');
+  await page.fill('[data-testid=kb-suggest-q]', '');
+  await page.locator('[data-testid=kb-suggest-source][data-source=form]').waitFor();
+  await page.locator('[data-testid=kb-suggestion]:has(mark:has-text("过期"))').first().waitFor();
   await page.getByTestId('kb-suggestion').first().click();
   await page.getByTestId('kb-answer-with').click();
   await page.locator('[data-testid=kb-answer-status]:has-text("已关联到本工单")').waitFor();

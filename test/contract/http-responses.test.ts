@@ -9,14 +9,17 @@ import t from 'tap';
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import * as Callbacks from '../../src/contract/http-callbacks.js';
 import * as Console from '../../src/contract/http-console.js';
 import * as Desk from '../../src/contract/http-desk.js';
 import * as Orders from '../../src/contract/http-workorders.js';
 import * as Reports from '../../src/contract/http-reports.js';
+import type { CallbackEntry } from '../../src/contract/outbound.js';
 import type { CALL_COUNT_KEYS, CALL_FIGURE_KEYS, ORDER_COUNT_KEYS, ORDER_FIGURE_KEYS } from '../../src/contract/reports.js';
 import type { CallCounts } from '../../src/reports/call-kpis.js';
 import type { CallFigures, OrderFigures } from '../../src/reports/kpi-figures.js';
 import type { OrderCounts } from '../../src/reports/order-kpis.js';
+import { callbacksRoutes } from '../../src/http/routes/callbacks-routes.js';
 import { callersRoutes } from '../../src/http/routes/callers-routes.js';
 import { deskRoutes } from '../../src/http/routes/desk-routes.js';
 import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
@@ -50,6 +53,8 @@ const sameTypes: Record<string, true> = {
   'desk Suggestion': true satisfies Equal<WebDesk.Suggestion, Out<typeof Desk.Suggestion>>,
   'desk UnitReturns': true satisfies Equal<WebDesk.UnitReturns, Out<typeof Desk.UnitReturns>>,
   'desk Consultation': true satisfies Equal<WebDesk.Consultation, Out<typeof Desk.Consultation>>,
+  // The outbound panel reads the socket contract's CallbackEntry: the worklist's reply is exactly that.
+  'callbacks CallbackEntry': true satisfies Equal<Out<typeof Callbacks.CallbackEntry>, CallbackEntry>,
   'reports KpiReport': true satisfies Equal<WebReports.KpiReport, Out<typeof Reports.KpiReport>>,
   // The report's key lists are exactly src/reports' counts and figures (a new figure there must be added to the contract, or the reply would drop it).
   'CallCounts keys': true satisfies Equal<keyof CallCounts, (typeof CALL_COUNT_KEYS)[number]>,
@@ -83,6 +88,7 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/units': { 200: Console.Units },
   'POST /api/dispatch/suggestion': { 200: Console.DispatchAdvice },
   'GET /api/reports/kpis': { 200: Reports.KpiReport },
+  'GET /api/callbacks': { 200: Callbacks.CallbackWorklist },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
 };
 
@@ -103,11 +109,18 @@ async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promi
   return seen;
 }
 
-t.test('the work-order, due-state, desk, console look-up and report routes reply through the contract’s schemas', async (t) => {
-  const seen = await responsesOf([workOrdersRoutes, dueStatesRoutes, deskRoutes, callersRoutes, reportsRoutes] as unknown as FastifyPluginAsync<never>[]);
+t.test('the work-order, due-state, desk, console look-up, report and callback routes reply through the contract’s schemas', async (t) => {
+  const seen = await responsesOf([
+    workOrdersRoutes,
+    dueStatesRoutes,
+    deskRoutes,
+    callersRoutes,
+    reportsRoutes,
+    callbacksRoutes,
+  ] as unknown as FastifyPluginAsync<never>[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 22, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 23, 'the web types checked at compile time');
 });

@@ -4,6 +4,7 @@
  * each may be tried next (SUNLINE_CALLBACK_*, within ivr.yaml hours). Read at each request.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CallbackWorklist as CallbackWorklistView } from '../../contract/http-callbacks.js';
 import type { Db } from '../../db/connection.js';
 import type { IvrConfig } from '../../config/files/index.js';
 import type { CallbackPolicy } from '../../calls/callback-policy.js';
@@ -33,6 +34,7 @@ export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = as
         tags: ['calls'],
         description:
           'The callback worklist: missed callers (one entry per caller, every open missed-call order) and orders waiting for evaluation by callback, with the attempts made and the next try (due at, or done: reached, wrong_number, attempts_used), the due ones first.',
+        response: { 200: CallbackWorklistView },
       },
       preHandler: requireRole('agent', 'shift_lead'),
     },

@@ -9,6 +9,8 @@ interface Props {
   orderId: number;
   /** Every unit (dispatch targets). */
   units: UnitInfo[];
+  /** The subject and content as the agent types them (the knowledge panel follows them). */
+  onText?: (text: { orderId: number; subject: string; content: string }) => void;
 }
 
 const DAY = 86_400_000;
@@ -21,7 +23,7 @@ const EDITABLE = ['draft', 'accepted'];
  * catalogue (POST /api/dispatch/suggestion) until the agent picks one. Both go through
  * POST /api/workorders/:id/actions: `accept` (or `update_fields`) first.
  */
-export function OrderForm({ orderId, units }: Props) {
+export function OrderForm({ orderId, units, onText }: Props) {
   const { t, lang } = useI18n();
   const [o, setO] = useState<OrderInfo | null>(null);
   const [fields, setFields] = useState({ category: 'consultation', subject: '', content: '', location: '', confidential: false });
@@ -55,6 +57,7 @@ export function OrderForm({ orderId, units }: Props) {
   }, [orderId]);
 
   const editable = o !== null && EDITABLE.includes(o.status);
+  useEffect(() => onText?.({ orderId, subject: fields.subject, content: fields.content }), [onText, orderId, fields.subject, fields.content]);
 
   // The responsibility catalogue's suggestion follows what the agent types (debounced).
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallbackEntry, OutboundCallView } from '../../contract/index.js';
+import type { CallbackWorklist } from '../../contract/http-callbacks.js';
 import { call as request } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -23,7 +24,7 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
   const [failed, setFailed] = useState(false);
   const load = useCallback(() => {
-    request<{ entries: CallbackEntry[] }>('GET', '/api/callbacks')
+    request<CallbackWorklist>('GET', '/api/callbacks')
       .then((r) => {
         setEntries(r.entries);
         setFailed(false);

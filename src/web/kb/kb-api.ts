@@ -63,13 +63,15 @@ export interface KbSearch {
   live?: boolean;
 }
 
-export const searchKb = (s: KbSearch) => {
+/** A search, with whether the index was complete (false while it loads after a server start). */
+export const searchKbFull = (s: KbSearch) => {
   const qs = new URLSearchParams({ q: s.q, limit: '20' });
   if (s.hotline) qs.set('hotline', s.hotline);
   if (s.type) qs.set('type', s.type);
   if (s.live) qs.set('live', '1');
-  return call<{ items: KbHit[] }>('GET', `/api/kb/search?${qs.toString()}`).then((r) => r.items);
+  return call<{ items: KbHit[]; complete: boolean }>('GET', `/api/kb/search?${qs.toString()}`);
 };
+export const searchKb = (s: KbSearch) => searchKbFull(s).then((r) => r.items);
 export const getArticle = (id: number) => call<KbArticle>('GET', `/api/kb/articles/${id}`);
 export const listArticles = (state?: KbState) => call<{ items: KbArticle[] }>('GET', `/api/kb/articles${state ? `?state=${state}` : ''}`).then((r) => r.items);
 export const createArticle = (f: KbFields) => call<KbArticle>('POST', '/api/kb/articles', f);
