@@ -321,6 +321,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       },
     });
     await http.register(kbRoutes, { kb });
+    // The search index loads in the background from the stored words (searches wait for it at most 2 s).
+    kb.search.start();
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);

@@ -32,6 +32,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [telephonyUp, setTelephonyUp] = useState(true);
   const [agent, setAgent] = useState<AgentView | null>(null);
   const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase } | null>(null);
+  /** The order form's subject and content, for the knowledge panel's suggestions. */
+  const [orderText, setOrderText] = useState<{ orderId: number; subject: string; content: string } | null>(null);
   const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
   const [error, setError] = useState<string | null>(null);
   const [controls, setControls] = useState<CallControlsView | null>(null);
@@ -248,9 +250,16 @@ export function AgentPage({ user, onSignedOut }: Props) {
         {showCall ? (
           <div className="call-column">
             <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
-            <KbSuggestions key={call.pop.callId} hotline={call.pop.hotline.number} orderId={call.pop.draftOrder.id} canAnswer={call.phase !== 'offered'} />
+            <KbSuggestions
+              key={call.pop.callId}
+              hotline={call.pop.hotline.number}
+              orderId={call.pop.draftOrder.id}
+              canAnswer={call.phase !== 'offered'}
+              openOrders={call.pop.openOrders}
+              orderText={orderText?.orderId === call.pop.draftOrder.id ? orderText : undefined}
+            />
             {talking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
-            {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} />}
+            {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} onText={setOrderText} />}
             {call.phase !== 'offered' && call.pop.caller && (
               <CallerHistory callerId={call.pop.caller.id} current={{ callId: call.pop.callId, orderId: call.pop.draftOrder.id }} />
             )}
