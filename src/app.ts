@@ -38,6 +38,8 @@ import { withCsrfHeader } from './http/openapi-csrf.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
+import { pauseReasonsRoutes } from './http/routes/pause-reasons-routes.js';
+import { withConfiguredPauseReasons } from './agents/pause-reasons.js';
 import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
 import { AgentSkillsStore } from './agents/skills.js';
 import { installDurableReplies } from './http/durable-replies.js';
@@ -259,6 +261,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events });
     await http.register(callsRoutes, { commands: calls.commands });
+    await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback });
     await http.register(queueStatsRoutes, { stats: queueStats });
@@ -332,7 +335,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       const realtime = attachRealtime({
         http: http.server,
         users,
-        commands: calls.commands,
+        // A pause reason must be one of config/agents.yaml's, as it is at that moment.
+        commands: withConfiguredPauseReasons(calls.commands, () => config.current().agents.pauseReasons.map((r) => r.code)),
         durable: () => db.durability.durable(),
         media: media?.sessions ?? null,
         supervision: supervision?.supervisor ?? null,

@@ -18,6 +18,8 @@ import type { AgentSessionsStore } from './agent-sessions-store.js';
 export class AgentError extends defineErrors('AgentError', {
   /** Not possible in the agent's current state (agent-state.ts). */
   AGENT_STATE_CONFLICT: [409, "not possible in the agent's current state"],
+  /** A pause reason config/agents.yaml does not list (config/agents/agents-config.ts). */
+  UNKNOWN_PAUSE_REASON: [400, 'not a pause reason of config/agents.yaml'],
 }) {}
 
 /** The queue pause's reason while an agent is on an outbound call and its wrap-up (QueuePause). */

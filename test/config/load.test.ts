@@ -254,6 +254,8 @@ t.test('problem paths use the directory as given', async (t) => {
       ['kb', `${dir}/kb.yaml`],
       ['recording', `${dir}/recording.yaml`],
       ['assessment', `${dir}/assessment.yaml`],
+      ['qa', `${dir}/qa.yaml`],
+      ['agents', `${dir}/agents.yaml`],
     ],
   );
 });

@@ -89,7 +89,7 @@ t.test('paused and logged-out agents are never offered; a rejected offer goes on
   const pop = (await first) as ScreenPop;
   t.equal(pop.hotline.number, '12328');
   const secondOffer = next(paused.socket, 'call:offered');
-  await command(ready.socket, 'agent:pause', { reason: '休息' }); // a paused agent's offer is declined too
+  await command(ready.socket, 'agent:pause', { reason: '小休' }); // a paused agent's offer is declined too
   await command(paused.socket, 'agent:unpause');
   wrongOffers.length = 0;
   const pop2 = (await secondOffer) as ScreenPop;

@@ -18,6 +18,7 @@ import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '..
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
 import { KbConfigSchema, checkKbConfig, type KbConfig } from '../../kb/kb-config.js';
 import { QaConfigSchema, checkQaConfig, type QaConfig } from '../../qa/qa-config.js';
+import { AgentsConfigSchema, checkAgentsConfig, type AgentsConfig } from '../agents/agents-config.js';
 
 /** The whole validated configuration: one property per file, deep-frozen. */
 export interface SunlineConfig {
@@ -30,6 +31,7 @@ export interface SunlineConfig {
   readonly recording: RecordingConfig;
   readonly assessment: AssessmentConfig;
   readonly qa: QaConfig;
+  readonly agents: AgentsConfig;
 }
 
 export type ConfigKey = keyof SunlineConfig;
@@ -113,6 +115,13 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
     schema: QaConfigSchema,
     check: checkQaConfig,
     summary: (c) => `${c.items.length} QA items, ${c.sampling.perAgentPerDay} calls per agent per day`,
+  },
+  agents: {
+    file: 'agents.yaml',
+    required: false,
+    schema: AgentsConfigSchema,
+    check: checkAgentsConfig,
+    summary: (c) => `${c.pauseReasons.length} pause reasons`,
   },
 };
 
