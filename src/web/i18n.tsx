@@ -13,6 +13,7 @@ import * as configEditor from './messages/config.js';
 import * as kb from './messages/kb.js';
 import * as outbound from './messages/outbound.js';
 import * as reports from './messages/reports.js';
+import * as wallboard from './messages/wallboard.js';
 import * as qa from './messages/qa.js';
 
 export type Lang = 'zh-CN' | 'en';
@@ -31,6 +32,7 @@ const zh = {
   ...kb.zh,
   ...outbound.zh,
   ...reports.zh,
+  ...wallboard.zh,
   ...qa.zh,
 };
 
@@ -49,6 +51,7 @@ const en: Record<MessageKey, string> = {
   ...kb.en,
   ...outbound.en,
   ...reports.en,
+  ...wallboard.en,
   ...qa.en,
 };
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -21,6 +21,10 @@ const ConfigEditorPage = lazy(() => import('./admin/ConfigEditorPage.js').then((
 /** The reports page carries ECharts: loaded only when opened. */
 const ReportsPage = lazy(() => import('./reports/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
 
+/** The wallboard (大屏) carries ECharts too. */
+const WallboardPage = lazy(() => import('./wallboard/WallboardPage.js').then((m) => ({ default: m.WallboardPage })));
+const WALLBOARD_PATH = '/wallboard';
+
 /** The public citizen lookup lives at /lookup and needs no login. */
 export const LOOKUP_PATH = '/lookup';
 
@@ -29,6 +33,13 @@ function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void })
   // Quality inspection (质检): a QA inspector's home; shift leads and admins open it at /qa.
   if (user.role === 'qa' || ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(QA_PATH)))
     return <QaPage user={user} onSignedOut={onSignedOut} />;
+  // The wallboard (大屏): a wallboard account's only page; shift leads and admins open it at /wallboard.
+  if (user.role === 'wallboard' || ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(WALLBOARD_PATH)))
+    return (
+      <Suspense fallback={null}>
+        <WallboardPage user={user} onSignedOut={onSignedOut} />
+      </Suspense>
+    );
   // The knowledge base (知识库): every staff role opens it at /kb.
   if (user.role !== 'citizen' && window.location.pathname.startsWith(KB_PATH)) return <KbPage user={user} onSignedOut={onSignedOut} />;
   // The reports (统计分析): shift leads, admins and dispatchers open them at /reports.

@@ -1,7 +1,7 @@
 /** The accounts API (src/http/routes/admin-users-routes.ts) through the shared fetch helper. */
 import { call } from '../api.js';
 
-export const STAFF_ROLES = ['agent', 'shift_lead', 'qa', 'dispatcher', 'unit_handler', 'admin'] as const;
+export const STAFF_ROLES = ['agent', 'shift_lead', 'qa', 'dispatcher', 'unit_handler', 'wallboard', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export interface Account {

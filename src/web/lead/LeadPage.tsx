@@ -71,6 +71,9 @@ export function LeadPage({ user, onSignedOut }: Props) {
           <a href="/reports" data-testid="open-reports">
             {t('reports.open')}
           </a>
+          <a href="/wallboard" data-testid="open-wallboard">
+            {t('wallboard.open')}
+          </a>
           <a href="/qa" data-testid="open-qa">
             {t('qa.open')}
           </a>
