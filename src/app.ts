@@ -259,7 +259,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       simulate: (cfg, q) => simulateWithFacts(db.db, cfg, q),
     });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
-    await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events });
+    await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events, agents: calls.center?.ctx.agents ?? null });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });

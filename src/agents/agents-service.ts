@@ -124,6 +124,20 @@ export class AgentsService {
     });
   }
 
+  /**
+   * A live change of a logged-in agent's queue penalty (shift leads, issue 11 item 2): app_queue
+   * orders its next rings by it (QueuePenalty through addAgent's already-a-member path); kept
+   * until the agent logs out. Refused for an agent who is not logged in.
+   */
+  setPenalty(agentId: number, penalty: number): Promise<AgentView> {
+    return this.serial(agentId, async () => {
+      const v = this.view(agentId);
+      if (v.state === 'logged_out') throw new AgentError('AGENT_STATE_CONFLICT', `agent ${agentId} is not logged in`);
+      await this.requireSwitchboard().addAgent(agentId, v.displayName, penalty);
+      return this.commit({ ...v, penalty });
+    });
+  }
+
   wrapUpDone(agentId: number): Promise<AgentView> {
     return this.apply(agentId, { type: 'wrapup_done' });
   }

@@ -68,6 +68,11 @@ t.test('agent skills: who may, what is refused, what is audited', async (t) => {
   const byLead = await put(lead, { skills: [{ skill: 'enterprise', level: 2 }] });
   t.equal(byLead.statusCode, 200, 'a shift lead changes them live');
   t.same(await skillsOf(), [{ skill: 'enterprise', level: 2 }], 'the set is replaced');
+  const penalty = (cookies: { sunline_session: string }, payload: unknown) =>
+    app.http.inject({ method: 'PUT', url: `/api/agents/${agent.id}/penalty`, payload: payload as object, cookies });
+  t.equal((await penalty(agentCookies, { penalty: 1 })).statusCode, 403);
+  t.equal((await penalty(lead, { penalty: 11 })).statusCode, 400);
+  t.equal((await penalty(lead, { penalty: 1 })).json().error.code, 'ASTERISK_UNAVAILABLE', 'without telephony nobody is in the queue');
   const audit = listAudit(app.db.db, { limit: 10, targetUserId: agent.id }).filter((a) => a.action === 'user.skills');
   t.same(
     audit.map((a) => [a.actorId, a.details['from'], a.details['to']]),

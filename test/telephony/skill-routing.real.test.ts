@@ -43,6 +43,13 @@ t.test('a 12333 call goes to the hrss agent first and overflows to a general age
   });
   t.equal(put.status, 200, 'a shift lead sets the skill live, without a new login');
   t.same(await skillsSeen, { agentId: hrss.id, skills: [{ skill: 'hrss', level: 1 }] }, 'and the leads hear of it');
+  const penalty = await fetch(`${app.url}/api/agents/${hrss.id}/penalty`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-sunline-request': '1', cookie: lead.cookie },
+    body: JSON.stringify({ penalty: 4 }),
+  });
+  t.same(await penalty.json(), { agentId: hrss.id, penalty: 4 }, 'and the penalty');
+  t.match(await asterisk.cli('queue show 12345'), /agent-hrss .*with penalty 4/, 'in app_queue at once');
   const generalOffers: ScreenPop[] = [];
   general.socket.on('call:offered', (pop) => generalOffers.push(pop));
 

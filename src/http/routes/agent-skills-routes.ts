@@ -6,15 +6,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AgentSkillsStore } from '../../agents/skills.js';
+import type { AgentsService } from '../../agents/agents-service.js';
 import { AgentSkillsSchema, AgentSkillsView } from '../../contract/skills.js';
 import type { DomainEvents } from '../../events/domain-events.js';
 import type { UsersService } from '../../users/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
+import { TelephonyError } from '../../telephony/errors.js';
 
 const Params = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
-export const agentSkillsRoutes: FastifyPluginAsyncZod<{ skills: AgentSkillsStore; users: UsersService; events: DomainEvents }> = async (app, opts) => {
+export interface AgentSkillsRoutesOptions {
+  skills: AgentSkillsStore;
+  users: UsersService;
+  events: DomainEvents;
+  /** The logged-in agents (penalties); null when the server runs without telephony. */
+  agents: Pick<AgentsService, 'setPenalty'> | null;
+}
+
+export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> = async (app, opts) => {
   const { skills, users } = opts;
   app.addHook('onRequest', requireRole('admin', 'shift_lead'));
 
@@ -57,6 +67,28 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<{ skills: AgentSkillsStore
       const view = { agentId, skills: set };
       opts.events.emit('agent.skills_changed', view);
       return view;
+    },
+  );
+
+  app.put(
+    '/api/agents/:id/penalty',
+    {
+      schema: {
+        tags: ['agents'],
+        description:
+          'Change a logged-in agent’s queue penalty live (0–10, lower is rung first among agents of the same skill level; app_queue QueuePenalty). Kept until the agent logs out; 409 AGENT_STATE_CONFLICT when not logged in.',
+        params: Params,
+        body: z.object({ penalty: z.int().min(0).max(10) }).strict(),
+        response: { 200: z.object({ agentId: z.number(), penalty: z.number() }) },
+      },
+    },
+    async (req) => {
+      const agentId = req.params.id;
+      if (!users.byId(agentId) || agentId === users.systemUser().id) throw appError('NOT_FOUND', `user ${agentId} not found`);
+      if (!opts.agents) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'the server runs without telephony' });
+      const v = await opts.agents.setPenalty(agentId, req.body.penalty);
+      req.log.info({ actorId: req.user!.id, agentId, penalty: v.penalty }, 'agent penalty changed');
+      return { agentId, penalty: v.penalty };
     },
   );
 };
