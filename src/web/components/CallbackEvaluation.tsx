@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { HttpError, orderAction } from '../api.js';
 import { useI18n } from '../i18n.js';
+import './outbound.css';
 
 const RESULTS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 
