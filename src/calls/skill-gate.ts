@@ -10,7 +10,12 @@ import type { CallContext } from './call-context.js';
 import type { LiveCall } from './live-calls.js';
 import { offerVerdict, type OfferVerdict } from './skill-routing.js';
 
-export function skillVerdict(o: CallContext, skills: AgentSkillsSource, call: LiveCall, agentId: number): OfferVerdict {
+export function skillVerdict(
+  o: Pick<CallContext, 'config' | 'agents' | 'log' | 'now'>,
+  skills: AgentSkillsSource,
+  call: Pick<LiveCall, 'callId' | 'hotline' | 'queuedAt'>,
+  agentId: number,
+): OfferVerdict {
   const overflowMs = overflowSecondsOf(o.config.current().numbers, call.hotline) * 1000;
   // Not yet recorded as joined: app_queue rang before AMI's join arrived, i.e. it joined just now.
   const waitedMs = call.queuedAt === null ? 0 : o.now() - call.queuedAt;
