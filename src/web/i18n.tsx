@@ -57,8 +57,7 @@ const en: Record<MessageKey, string> = {
 const DICTS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zh, en };
 const STORAGE_KEY = 'sunline.lang';
 
-export const PAUSE_REASONS = ['小休', '培训', '会议'] as const;
-/** Reasons the server sets itself (src/agents/presence.ts: an agent without a console). */
+/** Reasons the server sets itself (src/agents/presence.ts: an agent without a console); the others come from config/agents.yaml (pause-reasons.ts). */
 const SYSTEM_PAUSE_REASONS: readonly string[] = ['未连接'];
 
 interface I18n {
@@ -98,7 +97,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       lang,
       t,
       stateLabel: (s) => t(`state.${s}`),
-      reasonLabel: (r) => ((PAUSE_REASONS as readonly string[]).includes(r) || SYSTEM_PAUSE_REASONS.includes(r) ? t(`reason.${r}` as MessageKey) : r),
+      reasonLabel: (r) => (SYSTEM_PAUSE_REASONS.includes(r) ? t(`reason.${r}` as MessageKey) : r),
       toggle,
     };
   }, [lang, toggle]);

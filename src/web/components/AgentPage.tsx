@@ -4,7 +4,8 @@ import { watchConnection } from '../connection.js';
 import type { Ack, AgentView, CallControlsView, ClientToServerEvents, OutboundCallView, ScreenPop, ServerToClientEvents } from '../../contract/index.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
-import { LangToggle, PAUSE_REASONS, useI18n } from '../i18n.js';
+import { LangToggle, useI18n } from '../i18n.js';
+import { usePauseReasons } from '../pause-reasons.js';
 import { CallCard, type CallPhase } from './CallCard.js';
 import { CallControls, type ControlCommand } from './CallControls.js';
 import { CallerHistory } from './CallerHistory.js';
@@ -25,7 +26,7 @@ interface Props {
 }
 
 export function AgentPage({ user, onSignedOut }: Props) {
-  const { t, stateLabel, reasonLabel } = useI18n();
+  const { t, stateLabel } = useI18n();
   const now = useNow();
   const socketRef = useRef<ConsoleSocket | null>(null);
   const [connected, setConnected] = useState(false);
@@ -34,7 +35,9 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase } | null>(null);
   /** The order form's subject and content, for the knowledge panel's suggestions. */
   const [orderText, setOrderText] = useState<{ orderId: number; subject: string; content: string } | null>(null);
-  const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
+  const pauseReasons = usePauseReasons();
+  const [chosenReason, setReason] = useState('');
+  const reason = chosenReason || (pauseReasons.codes[0] ?? '');
   const [error, setError] = useState<string | null>(null);
   const [controls, setControls] = useState<CallControlsView | null>(null);
   const [outbound, setOutbound] = useState<OutboundCallView | null>(null);
@@ -187,7 +190,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
           <h2>{t('myState')}</h2>
           <div className={`state state-${state ?? 'unknown'}`} data-testid="agent-state" data-state={state ?? ''}>
             {state ? stateLabel(state) : '…'}
-            {state === 'paused' && agent?.pauseReason && <span className="reason"> · {reasonLabel(agent.pauseReason)}</span>}
+            {state === 'paused' && agent?.pauseReason && <span className="reason"> · {pauseReasons.label(agent.pauseReason)}</span>}
           </div>
           <div className="muted">
             {t('timeInState')} <span data-testid="time-in-state">{agent ? duration(now - agent.since) : '--:--'}</span>
@@ -201,9 +204,9 @@ export function AgentPage({ user, onSignedOut }: Props) {
             {state === 'available' && (
               <>
                 <select aria-label={t('pauseReason')} data-testid="pause-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-                  {PAUSE_REASONS.map((r) => (
+                  {pauseReasons.codes.map((r) => (
                     <option key={r} value={r}>
-                      {reasonLabel(r)}
+                      {pauseReasons.label(r)}
                     </option>
                   ))}
                 </select>

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import type { AgentView, CallControlsView } from '../../contract/index.js';
 import { duration } from '../format.js';
-import { PAUSE_REASONS, useI18n } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+import { usePauseReasons } from '../pause-reasons.js';
 
 interface Props {
   agents: AgentView[];
@@ -43,8 +44,10 @@ function ControlBadges({ c }: { c: CallControlsView }) {
 }
 
 function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, supervise }: Omit<Props, 'agents'> & { a: AgentView }) {
-  const { t, stateLabel, reasonLabel } = useI18n();
-  const [reason, setReason] = useState<string>(PAUSE_REASONS[0]);
+  const { t, stateLabel } = useI18n();
+  const pauseReasons = usePauseReasons();
+  const [chosenReason, setReason] = useState('');
+  const reason = chosenReason || (pauseReasons.codes[0] ?? '');
   const ctl = a.callId && a.state === 'on_call' ? controls(a.callId) : null;
   const call = a.callId ? (callLabel(a.callId) ?? ctl?.callerNumber ?? a.callId.slice(0, 8)) : null;
   return (
@@ -53,7 +56,7 @@ function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, s
       <td>
         <span className={`lead-state state-${a.state}`} data-testid="agent-row-state">
           {stateLabel(a.state)}
-          {a.state === 'paused' && a.pauseReason && <span className="reason"> · {reasonLabel(a.pauseReason)}</span>}
+          {a.state === 'paused' && a.pauseReason && <span className="reason"> · {pauseReasons.label(a.pauseReason)}</span>}
         </span>
       </td>
       <td className="lead-wait" data-testid="agent-row-since">
@@ -72,9 +75,9 @@ function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, s
         ) : (
           <>
             <select aria-label={t('pauseReason')} data-testid="agent-pause-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
-              {PAUSE_REASONS.map((r) => (
+              {pauseReasons.codes.map((r) => (
                 <option key={r} value={r}>
-                  {reasonLabel(r)}
+                  {pauseReasons.label(r)}
                 </option>
               ))}
             </select>
