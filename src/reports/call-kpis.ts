@@ -52,7 +52,7 @@ const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.c
 const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const answered = sql`${calls.answeredAt} is not null`;
 const talked = sql`${answered} and ${calls.endedAt} is not null`;
-const repeat = sql`exists (select 1 from ${calls} p where p.caller_id = ${calls.callerId} and p.entered_at < ${calls.enteredAt} and p.entered_at >= ${calls.enteredAt} - ${REPEAT_WINDOW_MS})`;
+const repeat = sql`exists (select 1 from ${calls} p where p.caller_id = ${calls.callerId} and p.entered_at < ${calls.enteredAt} and p.entered_at >= ${calls.enteredAt} - ${REPEAT_WINDOW_MS} and p.direction = 'in')`;
 const count = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
 const KEY: Record<CallDimension, SQL> = {
@@ -62,7 +62,11 @@ const KEY: Record<CallDimension, SQL> = {
   channel: sql`${calls.dialledNumber}`,
 };
 
-/** The call counts of calls entered in [start, end), by `dim` (key '' for the total). */
+/**
+ * The call counts of inbound calls entered in [start, end), by `dim` (key '' for the total).
+ * Outbound calls (callbacks, 回访; `direction = 'out'`, src/calls/outbound-records.ts) are no
+ * calls in: they would inflate 人工接通率 and the agents' AHT.
+ */
 export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
   const rows = db.all<CallCounts & { k: string | null }>(sql`
     select ${KEY[dim]} as k,
@@ -77,7 +81,7 @@ export function callCounts(db: Db, start: number, end: number, dim: CallDimensio
       coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as talkSumMs,
       ${count(repeat)} as repeatCalls
     from ${calls}
-    where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end}
+    where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
     group by 1`);
   return new Map(rows.map(({ k, ...c }) => [k, c]));
 }

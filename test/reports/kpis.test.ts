@@ -54,6 +54,21 @@ t.test('call figures of 9 October: the midnight call counts on the day it entere
   t.match(byAgent.get(null), { callsIn: 3, answered: 0 });
 });
 
+t.test('outbound calls (callbacks, 回访) are no calls in: the call figures leave them out', async (t) => {
+  const h = openTmpDb(t);
+  buildReportFixture(h);
+  const before = callCounts(h.db, DAY.start, DAY.end, 'none').get('')!;
+  // An agent calls caller 1 back at 09:00 (answered, 2 min): a `calls` row with direction 'out'.
+  h.sqlite
+    .prepare(
+      `insert into calls (id, caller_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome, direction)
+       values ('out1', 101, '13800000001', '13800000001', '12345', 'ended', 101, ?, ?, ?, 'answered', 'out')`,
+    )
+    .run(bj('2026-10-09T09:00'), bj('2026-10-09T09:00:10'), bj('2026-10-09T09:02:10'));
+  t.same(callCounts(h.db, DAY.start, DAY.end, 'none').get('')!, before, 'the same figures as without it (repeat calls too)');
+  t.match(callCounts(h.db, DAY.start, DAY.end, 'agent').get('101'), { answered: 2, talkSumMs: 400_000 }, 'nor in the agent’s AHT');
+});
+
 t.test('order figures of 9 October: a reopened order, a holiday deadline, overdue orders', async (t) => {
   const h = openTmpDb(t);
   const fx = buildReportFixture(h);
