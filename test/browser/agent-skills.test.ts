@@ -1,0 +1,48 @@
+/**
+ * An agent's skills on the accounts page in real Chromium against a real server (telephony off):
+ * an administrator gives an agent "hrss:1, dialect-wu:2" (stored, audited), a bad value is refused
+ * with the reason and changes nothing (issue 11 item 2, decision 0015).
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ */
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { launchBrowser } from '../helpers/browser.js';
+import { testApp } from '../helpers/app.js';
+import { AgentSkillsStore } from '../../src/agents/skills.js';
+
+t.test('accounts page: an administrator sets an agent’s skills', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const app = await testApp(t);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  await app.users.create({ username: 'root', displayName: '管理员', role: 'admin', password: 'root-pw-123' });
+  const agent = await app.users.create({ username: 'wu1', displayName: '吴语坐席', role: 'agent', password: 'wu1-pw-12345' });
+  const skills = new AgentSkillsStore(app.db.db);
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.fill('input[name=username]', 'root');
+  await page.fill('input[name=password]', 'root-pw-123');
+  await page.click('button[type=submit]');
+  await page.click('[data-testid=open-accounts]');
+  const row = '[data-testid=account-wu1]';
+  await page.waitForSelector(`${row} [data-testid=field-skills]`);
+  t.equal(await page.locator('[data-testid=account-root] [data-testid=field-skills]').count(), 0, 'administrators carry no skills');
+
+  await page.fill(`${row} [data-testid=field-skills]`, 'hrss:1, dialect-wu:2');
+  await page.click(`${row} [data-testid=save-skills]`);
+  await page.waitForSelector('[data-testid=accounts-message].banner-ok');
+  t.same(skills.of(agent.id), [
+    { skill: 'hrss', level: 1 },
+    { skill: 'dialect-wu', level: 2 },
+  ]);
+  t.equal(await page.inputValue(`${row} [data-testid=field-skills]`), 'hrss:1, dialect-wu:2', 'shown as saved');
+
+  await page.fill(`${row} [data-testid=field-skills]`, 'HRSS:x');
+  await page.click(`${row} [data-testid=save-skills]`);
+  await page.waitForSelector('[data-testid=accounts-message].banner-error');
+  t.match(await page.textContent('[data-testid=accounts-message]'), /输入有误|Invalid input/);
+  t.equal(skills.of(agent.id).length, 2, 'nothing changed');
+});
