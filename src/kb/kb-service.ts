@@ -59,6 +59,16 @@ export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & {
   readonly live?: boolean | undefined;
 };
 
+export interface StaleArticle {
+  readonly id: number;
+  readonly unitId: string;
+  readonly title: string;
+  readonly reviewBy: string;
+  readonly staleness: 'fresh' | 'stale' | 'stale_overdue';
+  /** A new version is already being written or reviewed. */
+  readonly hasDraft: boolean;
+}
+
 export interface KbSearchResult {
   readonly articleId: number;
   readonly versionId: number;
@@ -209,6 +219,26 @@ export class KbService {
    */
   searchReady(maxWaitMs: number): Promise<boolean> {
     return this.search.ready(maxWaitMs);
+  }
+
+  /**
+   * Articles past their review-by date (时效性): a unit handler sees its own unit's, the reviewers
+   * every unit's (or one's); each flagged `stale_overdue` once past the grace period.
+   */
+  stale(actor: KbActor, unitId: string | undefined): StaleArticle[] {
+    const reviewer = isReviewer(actor, this.opts.config().reviewers);
+    if (!reviewer && actor.role !== 'unit_handler') throw new KbError('KB_NOT_YOUR_UNIT', 'stale articles are for their editors and the reviewers');
+    if (!reviewer && unitId !== undefined && unitId !== actor.unitId) throw new KbError('KB_NOT_YOUR_UNIT');
+    const today = this.today();
+    const grace = this.opts.config().staleGraceDays;
+    return this.repo.stale(today, reviewer ? unitId : (actor.unitId ?? ''), 200).map(({ article, version }) => ({
+      id: article.id,
+      unitId: article.unitId,
+      title: version.title,
+      reviewBy: version.reviewBy!,
+      staleness: staleness(version.reviewBy, today, grace),
+      hasDraft: article.draftVersionId !== null,
+    }));
   }
 
   /** Full-text search of what agents may be shown today; a search that finds nothing is logged (once the index is complete). */

@@ -1,5 +1,5 @@
 /** The knowledge base's tables (only this file and figures.ts know them). */
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import {
   kbAnswers,
@@ -104,6 +104,21 @@ export class KbRepository {
       .limit(limit)
       .offset(offset)
       .all();
+  }
+
+  /** Published articles past their review-by date (not withdrawn), of one unit or all, the longest overdue first. */
+  stale(today: string, unitId: string | undefined, limit: number): Array<{ article: ArticleRow; version: VersionRow }> {
+    const conds = [eq(kbArticles.withdrawn, false), lt(kbArticleVersions.reviewBy, today)];
+    if (unitId !== undefined) conds.push(eq(kbArticles.unitId, unitId));
+    return this.db
+      .select()
+      .from(kbArticles)
+      .innerJoin(kbArticleVersions, eq(kbArticleVersions.id, kbArticles.publishedVersionId))
+      .where(and(...conds))
+      .orderBy(kbArticleVersions.reviewBy, kbArticles.id)
+      .limit(limit)
+      .all()
+      .map((r) => ({ article: r.kb_articles, version: r.kb_article_versions }));
   }
 
   /** Every article whose published version agents may be shown (withdrawn ones left out). */

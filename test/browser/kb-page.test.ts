@@ -2,7 +2,7 @@
  * The knowledge-base page (/kb) in real Chromium against a real server: a unit's handler writes an
  * article and submits it, an administrator approves it from the review queue, and an agent finds it
  * by the words a caller uses (社保卡丢了 for 社会保障卡遗失), highlighted, and reads it; the page
- * also speaks English.
+ * also speaks English. Once past its review-by date, the unit portal flags it and opens it for review.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -80,4 +80,11 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await agent.click('[data-testid=lang-toggle]');
   await agent.waitForSelector('h1:has-text("Knowledge base")');
   t.pass('English');
+  // Past its review-by date: the unit portal flags it to its unit, and the flag opens it for review.
+  app.db.sqlite.prepare(`update kb_article_versions set review_by = '2026-01-01' where state = 'published'`).run();
+  await unit.goto(url);
+  await unit.waitForSelector('[data-testid=kb-stale-item][data-staleness=stale_overdue]:has-text("社会保障卡遗失如何补办")');
+  await unit.click('[data-testid=kb-stale-item] a');
+  await unit.waitForSelector('[data-testid=kb-article-state]:has-text("已发布")');
+  t.equal(await unit.locator('[data-testid=kb-edit]').count(), 1, 'the unit can start its review from the flag');
 });

@@ -147,6 +147,34 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
     },
   );
 
+  app.get(
+    '/api/kb/stale',
+    {
+      schema: {
+        tags,
+        description:
+          'Published articles past their review-by date (时效性), longest overdue first: a unit handler its own unit’s, the reviewers every unit’s (or unitId’s); stale_overdue once past kb.yaml’s staleGraceDays.',
+        querystring: z.object({ unitId: z.string().min(1).max(64).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.number(),
+                unitId: z.string(),
+                title: z.string(),
+                reviewBy: z.string(),
+                staleness: z.enum(['fresh', 'stale', 'stale_overdue']),
+                hasDraft: z.boolean(),
+              }),
+            ),
+          }),
+        },
+      },
+      preHandler: editors,
+    },
+    async (req) => ({ items: kb.stale(actorOf(req.user), req.query.unitId) }),
+  );
+
   app.post(
     '/api/kb/articles',
     { schema: { tags, description: 'A new article of a unit, as a draft.', body: ArticleFields, response: { 201: Article } }, preHandler: editors },

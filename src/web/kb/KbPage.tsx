@@ -51,6 +51,11 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
     reloadLists();
   };
   const openArticle = (id: number) => void api.getArticle(id).then(setOpen, () => setOpen(null));
+  // /kb?article=ID (the unit portal's stale articles) opens that article for review.
+  useEffect(() => {
+    const id = Number(new URLSearchParams(window.location.search).get('article'));
+    if (Number.isInteger(id) && id > 0) openArticle(id);
+  }, []);
   const save = (f: KbFields) =>
     run(async () => {
       const a = open ? await api.updateArticle(open.id, f, open.draft?.id ?? null) : await api.createArticle(f);

@@ -45,6 +45,17 @@ export interface KbVersion extends Omit<KbFields, 'unitId'> {
   updatedAt: number;
 }
 
+/** A published article past its review-by date (GET /api/kb/stale). */
+export interface KbStale {
+  id: number;
+  unitId: string;
+  title: string;
+  reviewBy: string;
+  staleness: 'fresh' | 'stale' | 'stale_overdue';
+  hasDraft: boolean;
+}
+export const listStale = () => call<{ items: KbStale[] }>('GET', '/api/kb/stale').then((r) => r.items);
+
 export interface KbArticle {
   id: number;
   unitId: string;

@@ -12,6 +12,7 @@ import { logout, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
 import { dueStates, listOrders, type Due, type OrderDue, type OrderSummary } from './api.js';
+import { KbStaleNotice } from '../kb/KbStaleNotice.js';
 import { OrderPanel } from './OrderPanel.js';
 import { useUnitNames } from './use-unit-names.js';
 import './unit.css';
@@ -122,6 +123,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
           </button>
         </section>
       )}
+      <KbStaleNotice />
       <div className="unit-layout">
         <section className="card unit-inbox">
           <nav className="unit-tabs" role="tablist">
