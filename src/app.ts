@@ -70,7 +70,7 @@ import { SupervisionAuditLog, startSupervision, type Supervision } from './super
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { KbService } from './kb/index.js';
-import { startQa } from './qa/index.js';
+import { drawQaSamplesEvery, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
 
 export interface AppOverrides {
@@ -164,6 +164,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (media) closers.push(() => media.close());
     // Quality inspection (质检): qa.yaml as it is at each request; QA inspectors hear the recordings of the calls they score.
     const qa = startQa({ db: db.db, config: () => config.current().qa });
+    // Each finished Beijing day is drawn hourly, also when nobody opens the worklist (idempotent with the worklist's own draw).
+    closers.push(drawQaSamplesEvery(qa, log.child({ component: 'qa' })));
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
     const recordings = startRecordings({
       env,

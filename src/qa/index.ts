@@ -9,6 +9,7 @@ import { QaRepository } from './repository.js';
 
 export { QaService, QA_READER_ROLES, QA_SCORER_ROLES } from './qa-service.js';
 export { QaError } from './errors.js';
+export { drawQaSamplesEvery, QA_DRAW_INTERVAL_MS } from './draw-timer.js';
 
 export function startQa(d: { readonly db: Db; readonly config: () => QaConfig; readonly now?: () => number }): QaService {
   return new QaService({ repo: new QaRepository(d.db), config: d.config, ...(d.now ? { now: d.now } : {}) });

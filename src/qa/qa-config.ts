@@ -34,7 +34,7 @@ export const QaConfigSchema = z.strictObject({
       unsatisfied: z.boolean().default(true),
       /** The sample of a day is a function of this text, the day and the call ids (changing it only affects days not yet sampled). */
       seed: z.string().min(1).max(100).default('sunline-qa'),
-      /** Days back (before today) that are sampled when the worklist is read. */
+      /** Days back (before today) that are drawn: every hour (src/qa/draw-timer.ts) and when the worklist is read. */
       lookbackDays: z.int('must be a whole number').min(1).max(62).default(7),
     })
     .prefault({}),

@@ -100,8 +100,7 @@ export class QaService {
         const picked = drawSample(this.o.repo.answeredCalls(d.start, d.start + DAY_MS), d.day, s.seed, s.perAgentPerDay);
         rows.push(...picked.map((c) => ({ ...c, day: d.day, reason: 'random' as const })));
       }
-    this.o.repo.addSamples(rows, now);
-    return rows.length;
+    return this.o.repo.addSamples(rows, now);
   }
 
   /** Whether a `qa` inspector may reach this call (and hear its recordings): on the worklist or scored. */

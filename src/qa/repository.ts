@@ -94,15 +94,18 @@ export class QaRepository {
       .map((r) => ({ callId: r.callId, agentId: r.agentId!, enteredAt: r.enteredAt }));
   }
 
-  /** Adds calls to the worklist; a call already on it keeps its row (and reason). */
-  addSamples(rows: ReadonlyArray<{ callId: string; agentId: number; day: string; reason: QaSampleReason }>, at: number): void {
-    if (rows.length === 0) return;
-    this.db.transaction((tx) => {
+  /** Adds calls to the worklist; a call already on it keeps its row (and reason). Returns how many were new. */
+  addSamples(rows: ReadonlyArray<{ callId: string; agentId: number; day: string; reason: QaSampleReason }>, at: number): number {
+    if (rows.length === 0) return 0;
+    return this.db.transaction((tx) => {
+      let added = 0;
       for (const r of rows)
-        tx.insert(qaSamples)
+        added += tx
+          .insert(qaSamples)
           .values({ ...r, sampledAt: at })
           .onConflictDoNothing()
-          .run();
+          .run().changes;
+      return added;
     });
   }
 
