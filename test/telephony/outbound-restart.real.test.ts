@@ -69,7 +69,13 @@ t.test('kill -9 during an answered outbound call: ended as server_restart, the c
   const channelId = `out-${callId}`;
   const db = new Database(path.join(dir, 'sunline.db'));
   t.teardown(() => db.close());
-  await until('recording started', () => db.prepare("select id from recordings where call_id = ? and state = 'recording'").get(callId));
+  const rec = await until(
+    'recording row',
+    () => db.prepare("select id from recordings where call_id = ? and state = 'recording'").get(callId) as { id: string } | undefined,
+  );
+  // The row is written before MixMonitor starts: kill only once Asterisk is writing the file.
+  const spool = path.join(asterisk.instDir, 'spool', 'monitor', 'sunline', `${rec.id}.raw`);
+  await until('MixMonitor writing in the spool', () => fs.existsSync(spool) || undefined);
 
   first.child.kill('SIGKILL');
   await first.exited;
