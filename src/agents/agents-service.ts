@@ -173,7 +173,7 @@ export class AgentsService {
         try {
           next = this.commit(this.next(this.view(agentId), { type: 'offer', callId }));
         } catch (err) {
-          reject(err as Error);
+          reject(err instanceof Error ? err : new Error(String(err)));
           return;
         }
         resolve(next);
