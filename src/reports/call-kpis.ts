@@ -6,6 +6,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { jsonText } from './sql-dialect.js';
 import { callEvents, calls } from '../db/schema.js';
 import { ANSWER_TARGET_MS } from '../calls/queue-stats.js';
 
@@ -48,7 +49,7 @@ export const ZERO_CALLS: CallCounts = {
 
 const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
 const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
-const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and +${callEvents.type} = 'abandoned' and json_extract(${callEvents.data}, '$.where') = 'front_door')`;
+const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and +${callEvents.type} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where')} = 'front_door')`;
 const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const answered = sql`${calls.answeredAt} is not null`;
 const talked = sql`${answered} and ${calls.endedAt} is not null`;

@@ -7,11 +7,12 @@
  *
  * Each event is attributed to one unit (the `unit` expression of its metric): the unit an order
  * was dispatched to for dispatches, the acting handler's unit for returns and sign-fors, the
- * replying unit for replies, and the order's lead unit for the rest. SQLite's json_extract reads
- * the events' data; the PostgreSQL dialect (decision 0011) will need `data->>'…'` here.
+ * replying unit for replies, and the order's lead unit for the rest. The events' JSON data is
+ * read through sql-dialect.ts (SQLite's json_extract today, PostgreSQL's `->>` pluggable).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { jsonIsTrue, jsonText } from './sql-dialect.js';
 
 export type OrderDimension = 'none' | 'unit' | 'category' | 'channel';
 
@@ -81,15 +82,13 @@ export const ZERO_ORDERS: OrderCounts = {
   callbackWaitSumMs: 0,
 };
 
-const data = (path: string) => sql.raw(`json_extract(e.data, '$.${path}')`);
+const data = (key: string) => jsonText('e.data', key);
 const leadUnit = sql.raw('o.lead_unit_id');
 const actorUnit = sql.raw('u.unit_id');
 const sum = (cond: SQL) => sql`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 const satisfied = sql`${data('result')} in ('satisfied', 'basically_satisfied')`;
 const channel = (c: string) => sql`coalesce(${data('channel')}, 'survey') = ${c}`;
-const secondHandling = sql.raw(
-  `exists (select 1 from work_order_events s where s.order_id = e.order_id and s.action = 'start' and json_extract(s.data, '$.secondHandling') = 1 and s.at <= e.at)`,
-);
+const secondHandling = sql`exists (select 1 from work_order_events s where s.order_id = e.order_id and s.action = 'start' and ${jsonIsTrue('s.data', 'secondHandling')} and s.at <= e.at)`;
 const firstCallback = sql.raw(`(select min(c.at) from work_order_events c where c.order_id = e.order_id and c.action = 'callback_done' and c.at >= e.at)`);
 
 interface EventMetric {
@@ -107,11 +106,11 @@ const EVENT_METRICS: readonly EventMetric[] = [
   { where: sql`e.action = 'answer_on_spot'`, unit: leadUnit, values: { answeredOnSpot: sql`count(distinct e.order_id)` } },
   { where: sql`e.action in ('dispatch', 'redispatch')`, unit: data('leadUnitId'), values: { dispatched: sql`count(*)` } },
   { where: sql`e.action = 'return'`, unit: actorUnit, values: { returned: sql`count(*)` } },
-  { where: sql`e.action = 'sign'`, unit: actorUnit, values: { signed: sql`count(*)`, signedLate: sum(sql`${data('late')} = 1`) } },
+  { where: sql`e.action = 'sign'`, unit: actorUnit, values: { signed: sql`count(*)`, signedLate: sum(jsonIsTrue('e.data', 'late')) } },
   {
     where: sql`e.action = 'reply' and ${data('part')} = 'lead_unit'`,
     unit: data('unitId'),
-    values: { replied: sql`count(*)`, repliedLate: sum(sql`${data('late')} = 1`) },
+    values: { replied: sql`count(*)`, repliedLate: sum(jsonIsTrue('e.data', 'late')) },
   },
   { where: sql`e.action = 'grant_extension'`, unit: leadUnit, values: { extended: sql`count(*)` } },
   { where: sql`e.action = 'supervise'`, unit: leadUnit, values: { supervised: sql`count(distinct e.order_id)` } },
@@ -120,9 +119,7 @@ const EVENT_METRICS: readonly EventMetric[] = [
     unit: leadUnit,
     values: {
       closed: sql`count(distinct e.order_id)`,
-      closedWithCallback: sql.raw(
-        `count(distinct case when exists (select 1 from work_order_events v where v.order_id = e.order_id and v.action = 'evaluate' and json_extract(v.data, '$.channel') = 'callback' and v.at <= e.at) then e.order_id end)`,
-      ),
+      closedWithCallback: sql`count(distinct case when exists (select 1 from work_order_events v where v.order_id = e.order_id and v.action = 'evaluate' and ${jsonText('v.data', 'channel')} = 'callback' and v.at <= e.at) then e.order_id end)`,
     },
   },
   {

@@ -1,0 +1,33 @@
+/**
+ * The SQL of the KPI queries that differs between the two dialects (decision 0011): reading a
+ * field of a JSON text column. SQLite's `json_extract(col, '$.key')` yields SQL values (a JSON
+ * true is 1); PostgreSQL's `col->>'key'` yields text (a JSON true is 'true'). The report queries
+ * call these helpers instead of writing either form, so a PostgreSQL runtime plugs in by passing
+ * its dialect; only SQLite runs today (the dialect-parity test checks schemas, not queries).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+
+export type SqlDialect = 'sqlite' | 'postgresql';
+
+/** The dialect the report queries run on (the embedded database; decision 0011 adds PostgreSQL). */
+export const REPORT_DIALECT: SqlDialect = 'sqlite';
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `column` is an SQL expression (a qualified column such as `e.data`); `key` a top-level field name. */
+function field(column: SQL | string, key: string, dialect: SqlDialect): SQL {
+  // The key is written into the SQL text (both dialects want a literal path): only plain names.
+  if (!KEY.test(key)) throw new Error(`not a JSON field name: ${JSON.stringify(key)}`);
+  const col = typeof column === 'string' ? sql.raw(column) : column;
+  return dialect === 'sqlite' ? sql`json_extract(${col}, ${sql.raw(`'$.${key}'`)})` : sql`(${col} ->> ${sql.raw(`'${key}'`)})`;
+}
+
+/** A JSON field as text (strings compare the same in both dialects). */
+export function jsonText(column: SQL | string, key: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+  return field(column, key, dialect);
+}
+
+/** Whether a JSON field is `true` (SQLite: 1; PostgreSQL: the text 'true'). */
+export function jsonIsTrue(column: SQL | string, key: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+  return dialect === 'sqlite' ? sql`${field(column, key, dialect)} = 1` : sql`${field(column, key, dialect)} = 'true'`;
+}
