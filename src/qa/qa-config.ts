@@ -30,7 +30,7 @@ export const QaConfigSchema = z.strictObject({
     .strictObject({
       /** Answered calls sampled per agent per Beijing day (0: none; unsatisfied calls are still listed). */
       perAgentPerDay: z.int('must be a whole number').min(0).max(100).default(2),
-      /** Every call whose caller answered the survey 不满意 joins the worklist. */
+      /** Every call rated 不满意 joins the worklist: in the post-call survey, or in a callback (回访, `evaluate` channel `callback`) on the order taken on it. */
       unsatisfied: z.boolean().default(true),
       /** The sample of a day is a function of this text, the day and the call ids (changing it only affects days not yet sampled). */
       seed: z.string().min(1).max(100).default('sunline-qa'),

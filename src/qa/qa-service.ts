@@ -71,7 +71,7 @@ export class QaService {
   /**
    * Draws what is due and returns the calls waiting for a score. Idempotent: each day over
    * (plus {@link DRAW_GRACE_MS}) within `lookbackDays` is drawn once; unsatisfied calls join as
-   * their survey comes in.
+   * their survey or callback (回访) rating comes in.
    */
   worklist(): WorklistRow[] {
     this.drawDue();
@@ -91,9 +91,12 @@ export class QaService {
     const drawn = this.o.repo.drawnDays(days.map((d) => d.day));
     const rows: Array<{ callId: string; agentId: number; day: string; reason: 'random' | 'unsatisfied' }> = [];
     // Unsatisfied first: a call both drawn and rated 不满意 is listed for the rating (the first row of a call stays).
-    if (s.unsatisfied)
-      for (const c of this.o.repo.unsatisfiedSince(today - s.lookbackDays * DAY_MS))
+    // 不满意 in the post-call survey, or in a callback (回访) evaluating the call's order.
+    if (s.unsatisfied) {
+      const since = today - s.lookbackDays * DAY_MS;
+      for (const c of [...this.o.repo.unsatisfiedSince(since), ...this.o.repo.unsatisfiedCallbacksSince(since)])
         rows.push({ callId: c.callId, agentId: c.agentId, day: dateOf(c.enteredAt), reason: 'unsatisfied' });
+    }
     if (s.perAgentPerDay > 0)
       for (const d of days) {
         if (drawn.has(d.day)) continue;

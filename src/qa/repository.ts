@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { callEvents, calls, qaSamples, qaScores, recordings, users, workOrders, type QaSampleReason } from '../db/schema.js';
+import { callEvents, calls, qaSamples, qaScores, recordings, users, workOrderEvents, workOrders, type QaSampleReason } from '../db/schema.js';
 import type { SampleCandidate } from './sampling.js';
 
 export type QaScoreRow = typeof qaScores.$inferSelect;
@@ -86,6 +86,30 @@ export class QaRepository {
           eq(callEvents.type, 'survey'),
           gte(callEvents.at, since),
           sql`json_extract(${callEvents.data}, '$.result') = 'unsatisfied'`,
+          isNotNull(calls.agentId),
+          isNotNull(calls.answeredAt),
+        ),
+      )
+      .all()
+      .map((r) => ({ callId: r.callId, agentId: r.agentId!, enteredAt: r.enteredAt }));
+  }
+
+  /**
+   * Answered calls of orders the citizen rated 不满意 in a callback (回访: the lifecycle's `evaluate`
+   * with channel `callback`) at or after `since`: the call the order was taken on.
+   */
+  unsatisfiedCallbacksSince(since: number): Array<SampleCandidate & { enteredAt: number }> {
+    return this.db
+      .selectDistinct({ callId: calls.id, agentId: calls.agentId, enteredAt: calls.enteredAt })
+      .from(workOrderEvents)
+      .innerJoin(workOrders, eq(workOrders.id, workOrderEvents.orderId))
+      .innerJoin(calls, eq(calls.id, workOrders.callId))
+      .where(
+        and(
+          eq(workOrderEvents.action, 'evaluate'),
+          gte(workOrderEvents.at, since),
+          sql`json_extract(${workOrderEvents.data}, '$.channel') = 'callback'`,
+          sql`json_extract(${workOrderEvents.data}, '$.result') = 'unsatisfied'`,
           isNotNull(calls.agentId),
           isNotNull(calls.answeredAt),
         ),
