@@ -17,6 +17,9 @@ import { WorkOrderError } from '../../src/workorders/errors.js';
 import { KbError } from '../../src/kb/errors.js';
 import { RecordingError } from '../../src/recordings/errors.js';
 import { ReportError } from '../../src/reports/errors.js';
+import { QaError } from '../../src/qa/errors.js';
+import { SkillsError } from '../../src/agents/skills.js';
+import { SupervisionError } from '../../src/supervision/errors.js';
 
 /** Every catalogue of src/, by the name its defineErrors call gives it. */
 const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
@@ -35,6 +38,9 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   RecordingError: RecordingError.catalogue,
   ReportError: ReportError.catalogue,
   ConfigError: ConfigError.catalogue,
+  QaError: QaError.catalogue,
+  SkillsError: SkillsError.catalogue,
+  SupervisionError: SupervisionError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {
