@@ -26,6 +26,10 @@ export const RecordingViewSchema = z.object({
 });
 export type RecordingViewDto = z.infer<typeof RecordingViewSchema>;
 
+/** GET /api/recordings and /api/recordings/mine. */
+export const RecordingListSchema = z.object({ items: z.array(RecordingViewSchema) });
+export type RecordingListDto = z.output<typeof RecordingListSchema>;
+
 export const RecordingListQuery = z
   .object({ callId: z.string().min(1).max(100).optional(), orderId: z.coerce.number().int().positive().optional() })
   .refine((q) => (q.callId === undefined) !== (q.orderId === undefined), { message: 'give either callId or orderId' });

@@ -14,6 +14,7 @@ import * as Console from '../../src/contract/http-console.js';
 import * as Desk from '../../src/contract/http-desk.js';
 import * as Orders from '../../src/contract/http-workorders.js';
 import * as Reports from '../../src/contract/http-reports.js';
+import * as Recordings from '../../src/contract/recordings.js';
 import type { CallbackEntry } from '../../src/contract/outbound.js';
 import type { CALL_COUNT_KEYS, CALL_FIGURE_KEYS, ORDER_COUNT_KEYS, ORDER_FIGURE_KEYS } from '../../src/contract/reports.js';
 import type { CallCounts } from '../../src/reports/call-kpis.js';
@@ -23,10 +24,12 @@ import { callbacksRoutes } from '../../src/http/routes/callbacks-routes.js';
 import { callersRoutes } from '../../src/http/routes/callers-routes.js';
 import { deskRoutes } from '../../src/http/routes/desk-routes.js';
 import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
+import { recordingsRoutes } from '../../src/http/routes/recordings-routes.js';
 import { reportsRoutes } from '../../src/http/routes/reports-routes.js';
 import { workOrdersRoutes } from '../../src/http/routes/workorders-routes.js';
 import type * as WebApi from '../../src/web/api.js';
 import type * as WebDesk from '../../src/web/desk/api.js';
+import type * as WebRecordings from '../../src/web/recordings-api.js';
 import type * as WebReports from '../../src/web/reports/api.js';
 import type * as WebUnit from '../../src/web/unit/api.js';
 
@@ -55,6 +58,7 @@ const sameTypes: Record<string, true> = {
   'desk Consultation': true satisfies Equal<WebDesk.Consultation, Out<typeof Desk.Consultation>>,
   // The outbound panel reads the socket contract's CallbackEntry: the worklist's reply is exactly that.
   'callbacks CallbackEntry': true satisfies Equal<Out<typeof Callbacks.CallbackEntry>, CallbackEntry>,
+  'recordings Recording': true satisfies Equal<WebRecordings.Recording, Out<typeof Recordings.RecordingViewSchema>>,
   'reports KpiReport': true satisfies Equal<WebReports.KpiReport, Out<typeof Reports.KpiReport>>,
   // The report's key lists are exactly src/reports' counts and figures (a new figure there must be added to the contract, or the reply would drop it).
   'CallCounts keys': true satisfies Equal<keyof CallCounts, (typeof CALL_COUNT_KEYS)[number]>,
@@ -89,6 +93,8 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'POST /api/dispatch/suggestion': { 200: Console.DispatchAdvice },
   'GET /api/reports/kpis': { 200: Reports.KpiReport },
   'GET /api/callbacks': { 200: Callbacks.CallbackWorklist },
+  'GET /api/recordings': { 200: Recordings.RecordingListSchema },
+  'GET /api/recordings/mine': { 200: Recordings.RecordingListSchema },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
 };
 
@@ -109,7 +115,7 @@ async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promi
   return seen;
 }
 
-t.test('the work-order, due-state, desk, console look-up, report and callback routes reply through the contract’s schemas', async (t) => {
+t.test('the work-order, due-state, desk, console look-up, report, callback and recording routes reply through the contract’s schemas', async (t) => {
   const seen = await responsesOf([
     workOrdersRoutes,
     dueStatesRoutes,
@@ -117,10 +123,11 @@ t.test('the work-order, due-state, desk, console look-up, report and callback ro
     callersRoutes,
     reportsRoutes,
     callbacksRoutes,
+    recordingsRoutes,
   ] as unknown as FastifyPluginAsync<never>[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 23, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 24, 'the web types checked at compile time');
 });

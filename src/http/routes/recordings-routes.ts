@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RecordingAuditSchema, RecordingListQuery, RecordingViewSchema } from '../../contract/recordings.js';
+import { RecordingAuditSchema, RecordingListQuery, RecordingListSchema } from '../../contract/recordings.js';
 import type { SessionUser } from '../../users/index.js';
 import { RecordingError } from '../../recordings/errors.js';
 import type { Reader, RecordingPlayback } from '../../recordings/playback.js';
@@ -34,7 +34,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
         description:
           "The recordings of one call (`callId`) or one order (`orderId`) the reader may hear: agents their own calls', shift leads and admins all, QA inspectors those of the calls on the QA worklist or scored, dispatchers their scope's, unit handlers their unit's orders' when config/recording.yaml allows.",
         querystring: RecordingListQuery,
-        response: { 200: z.object({ items: z.array(RecordingViewSchema) }) },
+        response: { 200: RecordingListSchema },
       },
       preHandler: requireRole(...ROLES),
     },
@@ -52,7 +52,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
         tags,
         description: "The signed-in agent's own calls' latest recordings (at most `limit`, default 20), newest first. Agents only.",
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-        response: { 200: z.object({ items: z.array(RecordingViewSchema) }) },
+        response: { 200: RecordingListSchema },
       },
       preHandler: requireRole('agent'),
     },
