@@ -40,6 +40,13 @@ export const zh = {
   'qa.mine.listen': '收听录音',
   'qa.mine.fatalBadge': '红线',
   'qa.myRecordings': '我的通话录音',
+  'qa.week.title': '本周质检统计',
+  'qa.week.empty': '本周暂无抽检或评分',
+  'qa.week.sampled': '抽检量',
+  'qa.week.scored': '已评分',
+  'qa.week.average': '平均分',
+  'qa.week.lowest': '最低分',
+  'qa.week.fatal': '红线次数（率）',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -83,4 +90,11 @@ export const en: Record<keyof typeof zh, string> = {
   'qa.mine.listen': 'Listen',
   'qa.mine.fatalBadge': 'Red line',
   'qa.myRecordings': 'My call recordings',
+  'qa.week.title': 'This week by agent',
+  'qa.week.empty': 'No calls sampled or scored this week',
+  'qa.week.sampled': 'Sampled',
+  'qa.week.scored': 'Scored',
+  'qa.week.average': 'Average',
+  'qa.week.lowest': 'Lowest',
+  'qa.week.fatal': 'Red lines (rate)',
 };

@@ -10,6 +10,7 @@ import { RecordingList } from '../components/RecordingList.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { draftTotal, qaCall, qaForm, qaWorklist, submitQaScore, type QaCallView, type QaForm, type QaWorklistItem } from './qa-api.js';
+import { QaWeekPanel } from './QaWeekPanel.js';
 import './qa.css';
 
 const ERROR_CODES = ['QA_SCORE_INVALID', 'QA_FORM_CHANGED', 'QA_ALREADY_SCORED', 'QA_STALE_EDIT', 'QA_NOT_YOUR_SCORE'] as const;
@@ -20,6 +21,7 @@ export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   const [list, setList] = useState<QaWorklistItem[] | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [saves, setSaves] = useState(0);
   const canScore = user.role === 'qa' || user.role === 'shift_lead';
 
   const reload = useCallback(() => {
@@ -79,6 +81,7 @@ export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
               onSaved={(total) => {
                 setMessage({ ok: true, text: `${t('qa.saved')} · ${t('qa.total')} ${total}` });
                 reload();
+                setSaves((n) => n + 1);
               }}
               onError={(code) =>
                 setMessage({
@@ -92,6 +95,7 @@ export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
           )}
         </section>
       </main>
+      <QaWeekPanel version={saves} />
     </div>
   );
 }
