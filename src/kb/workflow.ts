@@ -32,8 +32,13 @@ export function transition(state: KbVersionState, t: KbTransition): KbVersionSta
   return FROM[t].includes(state) ? TO[t] : null;
 }
 
-/** Staff who read the knowledge base (agents see only what is published and in force). */
-export const KB_READER_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'dispatcher', 'admin', 'unit_handler'];
+/**
+ * Staff who read the knowledge base (agents see only what is published and in force). QA
+ * inspectors (`qa`) read it like agents to check answers against policy (质检, issue 13 item 4).
+ */
+export const KB_READER_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'dispatcher', 'admin', 'unit_handler', 'qa'];
+/** Readers who never review, whatever kb.yaml's reviewers say: they see what agents see and write nothing. */
+const KB_READ_ONLY_ROLES: readonly UserRole[] = ['qa'];
 /** Staff who may write articles: a unit's handlers for their unit, administrators for any. */
 export const KB_EDITOR_ROLES: readonly UserRole[] = ['unit_handler', 'admin'];
 
@@ -43,7 +48,7 @@ export function canEditUnit(actor: KbActor, unitId: string): boolean {
 }
 
 export function isReviewer(actor: KbActor, reviewers: readonly string[]): boolean {
-  return actor.role === 'admin' || reviewers.includes(actor.username);
+  return actor.role === 'admin' || (!KB_READ_ONLY_ROLES.includes(actor.role) && reviewers.includes(actor.username));
 }
 
 /** Whether the actor sees an article's drafts and history (its editors and the reviewers). */
