@@ -39,7 +39,16 @@ t.test('rows: worst average first, no scores last, figures as shown', async (t) 
 });
 
 t.test('the panel’s messages exist in both languages', async (t) => {
-  for (const k of ['qa.week.title', 'qa.week.empty', 'qa.week.sampled', 'qa.week.scored', 'qa.week.average', 'qa.week.lowest', 'qa.week.fatal'] as const) {
+  for (const k of [
+    'qa.kb',
+    'qa.week.title',
+    'qa.week.empty',
+    'qa.week.sampled',
+    'qa.week.scored',
+    'qa.week.average',
+    'qa.week.lowest',
+    'qa.week.fatal',
+  ] as const) {
     t.ok(zh[k] && en[k] && zh[k] !== en[k], k);
   }
 });

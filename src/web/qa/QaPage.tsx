@@ -10,6 +10,7 @@ import { RecordingList } from '../components/RecordingList.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { draftTotal, qaCall, qaForm, qaWorklist, submitQaScore, type QaCallView, type QaForm, type QaWorklistItem } from './qa-api.js';
+import { KB_PATH } from '../kb/KbPage.js';
 import { QaWeekPanel } from './QaWeekPanel.js';
 import './qa.css';
 
@@ -35,6 +36,12 @@ export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   return (
     <div className="qa-page">
       <PageHeader title={t('qa.title')} backLabel={t('qa.back')} user={user} onSignedOut={onSignedOut} />
+      {/* The knowledge base, read only for QA: the policy an answer is checked against. */}
+      <nav className="qa-links">
+        <a href={KB_PATH} target="_blank" rel="noreferrer" data-testid="qa-kb-link">
+          {t('qa.kb')}
+        </a>
+      </nav>
       {message && (
         <div className={`banner ${message.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="qa-message">
           {message.text}
