@@ -91,13 +91,13 @@ const channel = (c: string) => sql`coalesce(${data('channel')}, 'survey') = ${c}
 const secondHandling = sql`exists (select 1 from work_order_events s where s.order_id = e.order_id and s.action = 'start' and ${jsonIsTrue('s.data', 'secondHandling')} and s.at <= e.at)`;
 const firstCallback = sql.raw(`(select min(c.at) from work_order_events c where c.order_id = e.order_id and c.action = 'callback_done' and c.at >= e.at)`);
 
-interface EventMetric {
+export interface EventMetric {
   readonly where: SQL;
   readonly unit: SQL;
   readonly values: Partial<Record<keyof OrderCounts, SQL>>;
 }
 
-const EVENT_METRICS: readonly EventMetric[] = [
+export const EVENT_METRICS: readonly EventMetric[] = [
   {
     where: sql`(e.action = 'accept' or (e.action = 'callback_done' and e.to_status = 'accepted'))`,
     unit: leadUnit,
@@ -147,13 +147,13 @@ const EVENT_METRICS: readonly EventMetric[] = [
   },
 ];
 
-const KEY: Record<Exclude<OrderDimension, 'unit'>, SQL> = { none: sql`''`, category: sql.raw('o.category'), channel: sql.raw('o.channel') };
+export const KEY: Record<Exclude<OrderDimension, 'unit'>, SQL> = { none: sql`''`, category: sql.raw('o.category'), channel: sql.raw('o.channel') };
 const HANDLING = sql.raw(`('dispatched', 'signed', 'in_progress', 'supervised')`);
 
 /** Only events of these units count (a county's subtree); undefined: all. */
 export type UnitFilter = readonly string[] | undefined;
 
-function unitCondition(unit: SQL, units: UnitFilter): SQL {
+export function unitCondition(unit: SQL, units: UnitFilter): SQL {
   if (units === undefined) return sql`1 = 1`;
   if (units.length === 0) return sql`0 = 1`;
   return sql`${unit} in (${sql.join(

@@ -15,6 +15,7 @@ import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type U
 import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
 import { previousPeriod, type Period } from './period.js';
 import { ReportError } from './errors.js';
+import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
 
 // The dimensions are shared with the web app (the contract).
 export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
@@ -111,6 +112,12 @@ export class ReportsService {
       }))
       .sort((a, b) => volume(b.current) - volume(a.current) || String(a.key).localeCompare(String(b.key)));
     return { period, previous, dimension, total: { current: total(cur, period), previous: total(prev, previous) }, rows };
+  }
+
+  /** The orders behind one order figure of `period` for one `key` of `dimension` (drill-down), within the reader's scope. */
+  drill(user: ReportUser, period: Period, figure: DrillFigure, dimension: 'none' | 'unit' | 'category' | 'channel', key: string | null): DrilledOrders {
+    const scope = reportScope(user, this.o.org());
+    return drillOrders(this.o.db, period.start, period.end, figure, dimension, key, scope.kind === 'units' ? scope.unitIds : undefined);
   }
 
   private figuresBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Map<string | null, Figures> {

@@ -11,6 +11,7 @@ import type { SessionUser } from '../../users/index.js';
 import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
 import { ReportError } from '../../reports/errors.js';
+import { DRILL_FIGURES } from '../../reports/order-drill.js';
 import type { AssessmentService } from '../../reports/assessment.js';
 import { assessmentTable, csvStream, kpiTable, xlsxStream, type ExportTable } from '../../reports/exports.js';
 import type { ExportLanguage } from '../../reports/export-columns.js';
@@ -62,6 +63,25 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
       preHandler: readers,
     },
     async (req) => opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel),
+  );
+
+  app.get(
+    '/api/reports/orders',
+    {
+      schema: {
+        tags,
+        description:
+          'Drill-down: the orders behind one order figure of a period (e.g. 退回 of one unit in a month), found by the same rule as the figure and within the reader’s scope; `by` and `key` name the breakdown row (no `key`: the row of orders with none). At most 500, `capped` when there are more.',
+        querystring: PeriodQuery.extend({
+          figure: z.enum(DRILL_FIGURES),
+          by: z.enum(['none', 'unit', 'category', 'channel']).default('none'),
+          key: z.string().min(1).max(64).optional(),
+        }),
+        response: { 200: z.object({ orders: z.array(z.object({ id: z.number(), number: z.string() })), capped: z.boolean() }) },
+      },
+      preHandler: readers,
+    },
+    async (req) => opts.reports.drill(userOf(req.user), periodFromQuery(req.query, now()), req.query.figure, req.query.by, req.query.key ?? null),
   );
 
   app.get(
