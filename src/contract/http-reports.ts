@@ -63,3 +63,11 @@ export const Assessment = z.object({
   rows: z.array(Scorecard),
 });
 export type Assessment = z.output<typeof Assessment>;
+
+/** GET /api/reports/orders: the orders behind one order figure (drill-down), at most 500. */
+export const DrilledOrders = z.object({
+  orders: z.array(z.object({ id: z.number(), number: z.string() })),
+  /** More orders match than were listed. */
+  capped: z.boolean(),
+});
+export type DrilledOrders = z.output<typeof DrilledOrders>;

@@ -96,6 +96,7 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/recordings': { 200: Recordings.RecordingListSchema },
   'GET /api/recordings/mine': { 200: Recordings.RecordingListSchema },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
+  'GET /api/reports/orders': { 200: Reports.DrilledOrders },
 };
 
 /** The response schemas of every route the plugins add, by METHOD path. */

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Assessment, KpiReport } from '../../contract/http-reports.js';
+import { Assessment, DrilledOrders, KpiReport } from '../../contract/http-reports.js';
 import type { SessionUser } from '../../users/index.js';
 import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
@@ -77,7 +77,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
           by: z.enum(['none', 'unit', 'category', 'channel']).default('none'),
           key: z.string().min(1).max(64).optional(),
         }),
-        response: { 200: z.object({ orders: z.array(z.object({ id: z.number(), number: z.string() })), capped: z.boolean() }) },
+        response: { 200: DrilledOrders },
       },
       preHandler: readers,
     },
