@@ -7,13 +7,14 @@
  * - 15秒接通率 = answered within 15 s ÷ answered; 放弃率 = abandoned in the queue ÷ entered
  *   the queue; a caller who hangs up during the greeting is counted apart (front door).
  *
- * One aggregate query over the `calls_entered_idx` range (one Shanghai day), grouped by hotline.
+ * One aggregate query over the `calls_entered_idx` range (one Shanghai day), inbound calls only
+ * (outbound callbacks are not calls in), grouped by hotline.
  * Whether an abandon happened at the front door is the `abandoned` call event's `where`, looked
  * up only for abandoned calls (call_events_call_idx). The service republishes the statistics as
  * the `queue.stats` domain event at most once per `throttleMs` after calls change, and at
  * Shanghai midnight (the counters start again).
  */
-import { and, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls } from '../db/schema.js';
@@ -49,7 +50,8 @@ export function queueStatsAt(db: Db, now: number, hotlineName: HotlineNames = ()
       waitMax: sql<number | null>`max(case when ${calls.answeredAt} is not null then ${answerWait} end)`,
     })
     .from(calls)
-    .where(and(gte(calls.enteredAt, dayStart), lt(calls.enteredAt, dayStart + DAY_MS)))
+    // Inbound calls only: outbound callbacks and 回访 calls (direction 'out') are not calls in.
+    .where(and(gte(calls.enteredAt, dayStart), lt(calls.enteredAt, dayStart + DAY_MS), eq(calls.direction, 'in')))
     .groupBy(calls.hotline)
     .all();
 

@@ -194,3 +194,16 @@ t.test('at Shanghai midnight the service publishes the new day (counters start a
   t.equal(s.dayStart, MIDNIGHT + 86_400_000, 'the new day');
   t.equal(s.callsIn, 0, 'starts from zero');
 });
+
+t.test('outbound calls (callbacks, 回访) are not calls in: the statistics count inbound calls only', async (t) => {
+  const { h, repo } = setup(t);
+  const base = MIDNIGHT + 9 * 3600 * S;
+  const inbound = enter(repo, base);
+  repo.answered(inbound.callId, inbound.orderId, 1, base + 5 * S);
+  const out = enter(repo, base + 60 * S, '12345', null);
+  h.sqlite.prepare("update calls set direction = 'out', answered_at = ?, agent_id = 1 where id = ?").run(base + 70 * S, out.callId);
+  const s = queueStatsAt(h.db, NOW);
+  t.match(s, { callsIn: 1, answered: 1, answeredWithin15s: 1 });
+  t.equal(s.byHotline.length, 1);
+  t.equal(s.byHotline[0]?.callsIn, 1);
+});
