@@ -24,9 +24,8 @@ export * from './supervision.js';
 export * from './skills.js';
 export * from './wallboard.js';
 
-/** `outbound`: dialling or talking on an outbound call (外呼, src/calls/outbound.ts); not offered inbound calls meanwhile. */
-export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'paused', 'outbound'] as const;
-export type AgentStateName = (typeof AGENT_STATES)[number];
+import { AGENT_STATES, type AgentStateName } from './console-vocabulary.js';
+export { AGENT_STATES, type AgentStateName };
 
 export interface AgentView {
   agentId: number;

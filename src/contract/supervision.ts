@@ -15,8 +15,8 @@
 import { z } from 'zod';
 import type { Ack } from './ack.js';
 
-export const SUPERVISION_MODES = ['listen', 'whisper', 'barge'] as const;
-export type SupervisionMode = (typeof SUPERVISION_MODES)[number];
+import { SUPERVISION_MODES, type SupervisionMode } from './console-vocabulary.js';
+export { SUPERVISION_MODES, type SupervisionMode };
 
 /** Why a supervision ended (also written to the audit). */
 export const SUPERVISION_END_REASONS = ['lead_stopped', 'call_ended', 'agent_gone', 'lead_gone', 'failed'] as const;

@@ -1,5 +1,5 @@
 import type { AgentView, SupervisionMode, SupervisionView } from '../../contract/index.js';
-import { SUPERVISION_MODES } from '../../contract/index.js';
+import { SUPERVISION_MODES } from '../../contract/console-vocabulary.js';
 import { useI18n } from '../i18n.js';
 
 interface Props {

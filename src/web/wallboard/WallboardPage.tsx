@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { AgentStateName, ClientToServerEvents, ServerToClientEvents, WallboardSummary } from '../../contract/index.js';
-import { AGENT_STATES } from '../../contract/index.js';
+import { AGENT_STATES } from '../../contract/console-vocabulary.js';
 import { logout, type User } from '../api.js';
 import { watchConnection } from '../connection.js';
 import { useI18n } from '../i18n.js';
