@@ -51,6 +51,18 @@ module.exports = {
       to: { path: '^src/web/' },
     },
     {
+      name: 'web-bundles-no-zod',
+      severity: 'error',
+      comment:
+        'The web app imports values only from the zod-free contract files (types from any): a value import of a schema file bundles zod into the browser. Move a shared constant to a plain file such as console-vocabulary.ts.',
+      from: { path: '^src/web/' },
+      to: {
+        path: '^src/contract/',
+        pathNot: '^src/contract/(ack|console-commands|console-vocabulary|csrf|desk|lead|reports|wallboard|work-orders)[.]ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'tools-are-not-tests',
       severity: 'error',
       comment: 'Sandboxes used by tests, demo and bench live in tools/; nothing outside test/ imports test/.',
