@@ -6,8 +6,8 @@ import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
 import { STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
 import { AccountsCsvImport } from './AccountsCsvImport.js';
-import { saveSkills, useAgentSkills } from './skills-api.js';
-import { SkillsField } from './SkillsField.js';
+import { saveSkills, useAgentSkills } from '../skills-api.js';
+import { SkillsField } from '../components/SkillsField.js';
 import './accounts.css';
 
 /** Where an administrator manages accounts (a link on the shift-lead page). */

@@ -3,6 +3,8 @@ import type { AgentView, CallControlsView } from '../../contract/index.js';
 import { duration } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { usePauseReasons } from '../pause-reasons.js';
+import type { Skill } from '../skills-api.js';
+import { AgentSkillsCell } from './AgentSkillsCell.js';
 
 interface Props {
   agents: AgentView[];
@@ -14,6 +16,9 @@ interface Props {
   onPause: (agent: AgentView, reason: string) => void;
   onUnpause: (agent: AgentView) => void;
   onLogout: (agent: AgentView) => void;
+  /** The agent's routing skills, and replacing them ("hrss:1, dialect-wu:1"; resolves true when saved). */
+  skillsOf: (agentId: number) => readonly Skill[];
+  onSkills: (agent: AgentView, text: string) => Promise<boolean>;
   /** Listen / whisper / barge controls of the agent's call (SupervisionButtons). */
   supervise?: (agent: AgentView) => ReactNode;
 }
@@ -43,7 +48,7 @@ function ControlBadges({ c }: { c: CallControlsView }) {
   );
 }
 
-function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, supervise }: Omit<Props, 'agents'> & { a: AgentView }) {
+function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, skillsOf, onSkills, supervise }: Omit<Props, 'agents'> & { a: AgentView }) {
   const { t, stateLabel } = useI18n();
   const pauseReasons = usePauseReasons();
   const [chosenReason, setReason] = useState('');
@@ -66,6 +71,7 @@ function AgentRow({ a, now, callLabel, controls, onPause, onUnpause, onLogout, s
         <span data-testid="agent-row-call">{call ?? t('lead.none')}</span>
         {ctl && <ControlBadges c={ctl} />}
       </td>
+      <AgentSkillsCell skills={skillsOf(a.agentId)} onSave={(text) => onSkills(a, text)} />
       <td className="lead-actions">
         {supervise?.(a)}
         {a.state === 'paused' ? (
@@ -115,6 +121,7 @@ export function AgentsTable(props: Props) {
               <th>{t('lead.agents.state')}</th>
               <th>{t('lead.agents.since')}</th>
               <th>{t('lead.agents.call')}</th>
+              <th>{t('lead.agents.skills')}</th>
               <th>{t('lead.agents.actions')}</th>
             </tr>
           </thead>

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { AgentView, WaitingCaller } from '../../contract/index.js';
-import { logout, type User } from '../api.js';
+import { HttpError, logout, type User } from '../api.js';
 import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
 import { zh as leadMessages } from '../messages/lead.js';
 import { AgentsTable } from './AgentsTable.js';
@@ -12,6 +12,8 @@ import { SupervisionButtons } from './SupervisionButtons.js';
 import { useSupervision } from './useSupervision.js';
 import { SoftphoneStatus } from '../media/SoftphoneStatus.js';
 import { useLeadSocket, type AckResult } from './useLeadSocket.js';
+import { useLeadSkills } from './useLeadSkills.js';
+import { saveSkills } from '../skills-api.js';
 import './lead.css';
 import { useNow } from '../use-now.js';
 
@@ -28,15 +30,18 @@ export function LeadPage({ user, onSignedOut }: Props) {
   const [ask, setAsk] = useState<Confirmation | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const done = useCallback(
-    (res: AckResult) => {
-      if (res.ok) return setResult({ ok: true, text: t('lead.done') });
-      // Known codes in the reader's language; others as the server said them.
-      const key = `lead.error.${res.error.code}`;
-      const text = key in leadMessages ? t(key as MessageKey) : res.error.message;
-      setResult({ ok: false, text: `${t('commandFailed')}: ${text} (${res.error.code})` });
+  /** A refusal: known codes in the reader's language; others as the server said them. */
+  const failed = useCallback(
+    (code: string, message: string) => {
+      const key = `lead.error.${code}`;
+      const text = key in leadMessages ? t(key as MessageKey) : message;
+      setResult({ ok: false, text: `${t('commandFailed')}: ${text} (${code})` });
     },
     [t],
+  );
+  const done = useCallback(
+    (res: AckResult) => (res.ok ? setResult({ ok: true, text: t('lead.done') }) : failed(res.error.code, res.error.message)),
+    [t, failed],
   );
   const { send } = live;
   const supervision = useSupervision(live.socketRef, live.connected, send, done);
@@ -51,6 +56,19 @@ export function LeadPage({ user, onSignedOut }: Props) {
   const onUnpause = (a: AgentView) => send('lead:unpause_agent', { agentId: a.agentId }, done);
   const onLogout = (a: AgentView) =>
     setAsk({ message: `${t('lead.confirm.logout')} ${a.displayName}`, run: () => send('lead:logout_agent', { agentId: a.agentId }, done) });
+  const skills = useLeadSkills(live.socketRef, live.connected);
+  const onSkills = (a: AgentView, text: string) =>
+    saveSkills(a.agentId, text).then(
+      (view) => {
+        skills.apply(view);
+        setResult({ ok: true, text: t('lead.done') });
+        return true;
+      },
+      (err: unknown) => {
+        failed(err instanceof HttpError ? err.code : 'HTTP_ERROR', err instanceof Error ? err.message : String(err));
+        return false;
+      },
+    );
   const callLabel = (callId: string) => live.callers[callId] ?? null;
   const controls = (callId: string) => live.controls[callId] ?? null;
 
@@ -134,6 +152,8 @@ export function LeadPage({ user, onSignedOut }: Props) {
           onPause={onPause}
           onUnpause={onUnpause}
           onLogout={onLogout}
+          skillsOf={skills.of}
+          onSkills={onSkills}
           supervise={(a) => <SupervisionButtons agent={a} active={supervision.active} onSupervise={supervision.supervise} onStop={supervision.stop} />}
         />
         <DeadlineList warnings={live.warnings} />

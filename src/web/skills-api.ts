@@ -1,7 +1,7 @@
-/** Agents' routing skills (src/http/routes/agent-skills-routes.ts, decision 0015) for the accounts page. */
+/** Agents' routing skills (src/http/routes/agent-skills-routes.ts, decision 0015) for the accounts page and the shift-lead page. */
 import { useCallback, useEffect, useState } from 'react';
-import { call } from '../api.js';
-import type { AgentSkillsView } from '../../contract/skills.js';
+import { call } from './api.js';
+import type { AgentSkillsView } from '../contract/skills.js';
 
 export type Skill = AgentSkillsView['skills'][number];
 
@@ -19,8 +19,8 @@ export function parseSkills(text: string): Skill[] {
 
 export const saveSkills = (agentId: number, text: string) => call<AgentSkillsView>('PUT', `/api/agents/${agentId}/skills`, { skills: parseSkills(text) });
 
-/** Every agent's skills, loaded once per page and after each save. */
-export function useAgentSkills(): { of(agentId: number): Skill[]; reload(): Promise<void> } {
+/** Every agent's skills, loaded once per page and after each save; `apply` takes one agent's new set (a save's answer, `agent:skills`). */
+export function useAgentSkills(): { of(agentId: number): Skill[]; reload(): Promise<void>; apply(view: AgentSkillsView): void } {
   const [byAgent, setByAgent] = useState<Map<number, Skill[]>>(new Map());
   const reload = useCallback(
     () =>
@@ -30,6 +30,7 @@ export function useAgentSkills(): { of(agentId: number): Skill[]; reload(): Prom
       ),
     [],
   );
+  const apply = useCallback((view: AgentSkillsView) => setByAgent((m) => new Map(m).set(view.agentId, view.skills)), []);
   useEffect(() => void reload(), [reload]);
-  return { of: (agentId) => byAgent.get(agentId) ?? [], reload };
+  return { of: (agentId) => byAgent.get(agentId) ?? [], reload, apply };
 }

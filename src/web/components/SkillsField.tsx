@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n.js';
-import { formatSkills, type Skill } from './skills-api.js';
+import { formatSkills, type Skill } from '../skills-api.js';
 
 /** An agent's skills on the accounts page (decision 0015): "hrss:1, dialect-wu:1", saved as a whole. */
 export function SkillsField({ skills, onSave }: { skills: readonly Skill[]; onSave: (text: string) => void }) {
