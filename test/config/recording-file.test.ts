@@ -15,7 +15,7 @@ function copyConfig(t: { teardown(fn: () => void): void }): string {
 t.test('recording.yaml loads with the set; a missing file means record everything for 3 years', async (t) => {
   const r = await loadConfigDir('config');
   if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
-  t.same(r.config.recording, { enabled: true, retentionDays: 1095, disabledHotlines: [], unitHandlersMayPlay: false });
+  t.same(r.config.recording, { enabled: true, retentionDays: 1095, disabledHotlines: [], unitHandlersMayPlay: false, supervision: { notifyAgent: false } });
   const dir = copyConfig(t);
   fs.rmSync(path.join(dir, 'recording.yaml'));
   const missing = await loadConfigDir(dir);
