@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// After `tap`: name every failing test file and its failing assertions, last in the output,
+// so a log read from its tail (CI shows only the end) says what failed without the whole run.
+// Reads tap's per-file TAP streams in .tap/test-results/. Exits 0; `npm test` keeps tap's code.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = process.cwd();
+const resultsDir = join(root, '.tap', 'test-results');
+const tapExit = process.argv[2] ?? '?';
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else if (name.endsWith('.tap')) yield path;
+  }
+}
+
+/** The failing lines of one TAP stream, each with the diagnostic lines that follow it (trimmed). */
+function failures(text) {
+  const lines = text.split('\n');
+  const found = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!/^\s*not ok \d+/.test(line) || /#\s*(TODO|SKIP)\b/i.test(line)) continue;
+    const detail = [];
+    for (let j = i + 1; j < lines.length && j < i + 14; j++) {
+      const next = lines[j];
+      if (/^\s*(not )?ok \d+/.test(next) || /^\s*# Subtest/.test(next)) break;
+      if (/^\s*(\.\.\.|---)\s*$/.test(next) || /^\s*1\.\.\d+/.test(next) || next.trim() === '') continue;
+      detail.push(next.trimEnd());
+    }
+    found.push({ line: line.trimEnd(), detail: detail.slice(0, 8) });
+  }
+  return found;
+}
+
+if (!existsSync(resultsDir)) {
+  console.log(`# test recap: no ${relative(root, resultsDir)} (tap exit ${tapExit})`);
+  process.exit(0);
+}
+
+const failing = [];
+let files = 0;
+for (const path of walk(resultsDir)) {
+  const testFile = relative(resultsDir, path).replace(/\.tap$/, '');
+  if (!existsSync(join(root, testFile))) continue; // a stale result of a removed test
+  files++;
+  const text = readFileSync(path, 'utf8');
+  const found = failures(text);
+  const finished = /^1\.\.\d+/m.test(text);
+  if (found.length > 0 || !finished) failing.push({ testFile, found, finished });
+}
+
+console.log('');
+console.log(`# test recap: ${files} test files, ${failing.length} failing (tap exit ${tapExit})`);
+for (const { testFile, found, finished } of failing) {
+  console.log(`# FAILED ${testFile}${finished ? '' : ' (did not finish: no plan line)'}`);
+  // The innermost failures carry the message; the enclosing subtests' lines repeat them.
+  const shown = found.filter((f) => f.detail.length > 0).slice(0, 6);
+  for (const f of shown.length > 0 ? shown : found.slice(0, 3)) {
+    console.log(`#   ${f.line.trim()}`);
+    for (const d of f.detail) console.log(`#     ${d.trim()}`);
+  }
+}
