@@ -612,3 +612,20 @@ export const supervisionAudit = pgTable(
   },
   (t) => [index('supervision_audit_call_idx').on(t.callId, t.id), index('supervision_audit_at_idx').on(t.at)],
 );
+
+/** schema.ts callbackAssignments: who should make a callback; append-only, the newest row of an order is its assignment. */
+export const callbackAssignments = pgTable(
+  'callback_assignments',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    agentId: integer('agent_id').references(() => users.id),
+    byId: integer('by_id')
+      .notNull()
+      .references(() => users.id),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('callback_assignments_order_idx').on(t.orderId, t.id)],
+);

@@ -731,3 +731,25 @@ export const supervisionAudit = sqliteTable(
   },
   (t) => [index('supervision_audit_call_idx').on(t.callId, t.id), index('supervision_audit_at_idx').on(t.at)],
 );
+
+/**
+ * Who should make a callback (issue 12 item 2, src/calls/callback-assignments.ts): a shift lead
+ * assigns a worklist entry (keyed by the order it is called for) to an agent or takes it back,
+ * or an agent picks a free entry. Append-only: the newest row of an order is its assignment
+ * (`agentId` null: unassigned), the rows are the audit trail (who, when, to whom).
+ */
+export const callbackAssignments = sqliteTable(
+  'callback_assignments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orderId: integer('order_id')
+      .notNull()
+      .references(() => workOrders.id),
+    agentId: integer('agent_id').references(() => users.id),
+    byId: integer('by_id')
+      .notNull()
+      .references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('callback_assignments_order_idx').on(t.orderId, t.id)],
+);
