@@ -6,7 +6,9 @@
  * - at the citizen, by Goertzel on what Asterisk sends the citizen's channel (a snoop recording).
  * listen: the lead hears 440 and 700, the agent and the citizen no 1500; whisper: the agent
  * hears 1500, the citizen not; barge: both do; the agent's console says it is being listened to
- * (notifyAgent on); the call's end ends the supervision: no snoop left, audited.
+ * (notifyAgent on). Each way it ends leaves no snoop or supervision bridge in Asterisk and one
+ * audit row with its reason: the lead's 停止监听, the agent's console reloading, the lead's tab
+ * closing, the call's end.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -113,7 +115,7 @@ async function heardByCitizen(asterisk: Parameters<typeof recordDirection>[0], c
 const PRESENT = 0.01;
 const ABSENT = 0.003;
 
-t.test('a shift lead listens, whispers and barges from the browser; the call ends the snoop', async (t) => {
+t.test('a shift lead listens, whispers and barges from the browser; every way it ends is clean', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-supervision-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const configDir = path.join(dir, 'config');
@@ -147,7 +149,7 @@ t.test('a shift lead listens, whispers and barges from the browser; the call end
   await login(lead, 'lead-sv');
   await lead.getByTestId('lead-page').waitFor();
 
-  const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13700137001', holdMs: 60_000, audioFile: toneFile(dir, CITIZEN) });
+  const call = placeCall({ sip: asterisk.sip, number: '12315', callerId: '13700137001', holdMs: 180_000, audioFile: toneFile(dir, CITIZEN) });
   t.teardown(() => call.kill());
   await answerAndHear(agent);
   const row = app.db.sqlite.prepare("select id, channel_id from calls where state = 'answered' order by rowid desc limit 1").get() as {
@@ -197,17 +199,61 @@ t.test('a shift lead listens, whispers and barges from the browser; the call end
   t.ok(agentBarge[LEAD]! > PRESENT, `barge: the agent hears the lead (${fmt(agentBarge)})`);
   await lead.screenshot({ path: path.join(SHOTS, 'supervision-barge.png'), fullPage: true });
 
-  // The citizen hangs up: the supervision ends by itself, nothing of it is left in Asterisk.
+  const noneLeft = (why: string) =>
+    until(
+      `${why}: no snoop or supervision bridge left`,
+      async () => {
+        const channels = await ari<{ name: string }[]>(asterisk, 'GET', '/channels');
+        const bridges = await ari<{ name: string }[]>(asterisk, 'GET', '/bridges');
+        return channels.some((c) => c.name.startsWith('Snoop/')) || bridges.some((b) => b.name.startsWith('supervision-')) ? undefined : true;
+      },
+      20_000,
+    );
+  const stops = () => app.db.sqlite.prepare("select reason from supervision_audit where action = 'stop' order by id").pluck().all() as string[];
+  const listen = async (page: Page) => {
+    await page.locator('[data-testid=agent-row][data-state=on_call]').getByTestId('supervise-listen').click();
+    await page.locator('[data-testid=supervision-bar][data-mode=listen]').waitFor({ timeout: 20_000 });
+    await agent.getByTestId('monitored').waitFor();
+  };
+  const endedBar = async (page: Page, text: RegExp, why: string) => {
+    await page.locator('[data-testid=supervision-bar][data-mode=none]').waitFor({ timeout: 20_000 });
+    t.match(await page.getByTestId('supervision-bar').textContent(), text, `${why}: the lead is told why`);
+  };
+
+  // 停止监听: the lead stops; the agent's notice goes, nothing of it is left in Asterisk.
+  await agentRow.getByTestId('supervise-stop').click();
+  await endedBar(lead, /已停止监听/, 'stop');
+  await agent.getByTestId('monitored').waitFor({ state: 'detached' });
+  await noneLeft('stop');
+
+  // The agent's console reloads mid-supervision: the agent's audio channel goes, so does the snoop;
+  // the call goes on and its audio comes back to the reloaded console.
+  await listen(lead);
+  await agent.reload();
+  await endedBar(lead, /坐席音频已断开/, 'agent reload');
+  await noneLeft('agent reload');
+  await agent.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 20_000 });
+  t.equal(await agent.getByTestId('monitored').count(), 0, 'the reloaded console shows no notice: nobody listens');
+
+  // The lead's tab closes mid-supervision: the socket and the tab's audio go, the supervision ends.
+  await listen(lead);
+  await lead.close();
+  await until('the supervision ends with the lead tab', () => stops().at(-1) === 'lead_gone', 20_000);
+  await agent.getByTestId('monitored').waitFor({ state: 'detached' });
+  await noneLeft('lead tab closed');
+  t.same(app.supervision!.supervisor.active(), [], 'no supervision left after the lead tab closed');
+
+  // A new lead tab supervises again; the citizen hangs up: the supervision ends by itself.
+  const lead2 = await leadBrowser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  lead2.on('pageerror', (e) => errors.push(String(e)));
+  await login(lead2, 'lead-sv');
+  await lead2.getByTestId('lead-page').waitFor();
+  await listen(lead2);
   await ari(asterisk, 'DELETE', `/channels/${row.channel_id}`);
-  await lead.locator('[data-testid=supervision-bar][data-mode=none]').waitFor({ timeout: 15_000 });
-  t.match(await lead.getByTestId('supervision-bar').textContent(), /通话已结束/, 'the lead is told why');
+  await endedBar(lead2, /通话已结束/, 'call end');
   await agent.getByTestId('monitored').waitFor({ state: 'detached' });
   t.same(app.supervision!.supervisor.active(), []);
-  await until('no snoop or supervision bridge left', async () => {
-    const channels = await ari<{ name: string }[]>(asterisk, 'GET', '/channels');
-    const bridges = await ari<{ name: string }[]>(asterisk, 'GET', '/bridges');
-    return channels.some((c) => c.name.startsWith('Snoop/')) || bridges.some((b) => b.name.startsWith('supervision-')) ? undefined : true;
-  });
+  await noneLeft('call end');
   const audit = app.db.sqlite.prepare('select action, mode, reason, call_id from supervision_audit order by id').all() as Array<Record<string, unknown>>;
   t.same(
     audit.map((a) => [a['action'], a['mode'], a['reason']]),
@@ -215,9 +261,15 @@ t.test('a shift lead listens, whispers and barges from the browser; the call end
       ['start', 'listen', null],
       ['mode', 'whisper', null],
       ['mode', 'barge', null],
-      ['stop', 'barge', 'call_ended'],
+      ['stop', 'barge', 'lead_stopped'],
+      ['start', 'listen', null],
+      ['stop', 'listen', 'agent_gone'],
+      ['start', 'listen', null],
+      ['stop', 'listen', 'lead_gone'],
+      ['start', 'listen', null],
+      ['stop', 'listen', 'call_ended'],
     ],
-    'audited: who, which call, each mode, why it ended',
+    'audited: who, which call, each mode, why each ended',
   );
   t.ok(audit.every((a) => a['call_id'] === row.id));
   t.same(errors, [], 'no page errors');
