@@ -16,17 +16,19 @@ import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '.
 import type { CliIo } from './io.js';
 import { usersImport } from './users-import.js';
 
-export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin]
+export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin] [--must-change]
                        create an account (ROLE: ${USER_ROLES.filter((r) => r !== 'citizen').join(', ')});
                        UNIT (an id from org.yaml) for unit handlers and county staff
-  users passwd USERNAME [--password-stdin]
+  users passwd USERNAME [--password-stdin] [--must-change]
                        set a new password; the account's sessions end
+                       (--must-change: the user must choose a new one at the next login)
   users disable USERNAME | users enable USERNAME
                        lock an account out (its sessions end) or let it in again
   users list           the accounts (username, role, unit, disabled)
   users import FILE.csv
                        create accounts from a CSV file (header username,displayName,role[,unitId]);
-                       a bad line refuses the file (FILE:LINE problems); prints each password once
+                       a bad line refuses the file (FILE:LINE problems); prints each password once,
+                       to be changed at the first login
   (users commands take --db FILE and --config DIR; without --password-stdin a random
    password is generated and printed once)`;
 
@@ -49,7 +51,7 @@ interface Parsed {
 }
 
 const VALUE_FLAGS = new Set(['--role', '--name', '--unit', '--db', '--config']);
-const BOOLEAN_FLAGS = new Set(['--password-stdin']);
+const BOOLEAN_FLAGS = new Set(['--password-stdin', '--must-change']);
 
 function parse(args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -84,6 +86,10 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     return 2;
   }
   const [verb, username, ...extra] = p.positional;
+  if (p.flags.has('--must-change') && verb !== 'add' && verb !== 'passwd') {
+    io.err('sunline users: --must-change goes with users add or users passwd');
+    return 2;
+  }
   if (verb === 'import' && username !== undefined && extra.length === 0) {
     return usersImport(username, { dbFile: str(p, '--db') ?? env.dbFile, configDir: str(p, '--config') ?? env.configDir }, io);
   }
@@ -165,7 +171,11 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
     io.err('sunline users: --name is at most 64 characters');
     return 1;
   }
-  await users.create({ username, displayName: name, role: role as UserRole, unitId, password: pw.value }, cliAudit(users, { passwordGenerated: pw.generated }));
+  const mustChangePassword = p.flags.get('--must-change') === true;
+  await users.create(
+    { username, displayName: name, role: role as UserRole, unitId, password: pw.value, mustChangePassword },
+    cliAudit(users, { passwordGenerated: pw.generated }),
+  );
   io.out(`user ${username} (${role}${unitId ? `, ${unitId}` : ''}) created`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
   return 0;
@@ -179,8 +189,9 @@ async function passwd(users: UsersService, username: string, p: Parsed, env: Use
   }
   const pw = await password(username, p, env, io);
   if (!pw) return 1;
-  await users.changePassword(u.id, pw.value, undefined, cliAudit(users, { passwordGenerated: pw.generated }));
-  io.out(`password of ${username} changed; their sessions ended`);
+  const mustChange = p.flags.get('--must-change') === true;
+  await users.changePassword(u.id, pw.value, undefined, cliAudit(users, { passwordGenerated: pw.generated }), mustChange);
+  io.out(`password of ${username} changed; their sessions ended${mustChange ? '; it must be changed at the next login' : ''}`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
   return 0;
 }

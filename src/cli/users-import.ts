@@ -2,7 +2,8 @@
  * `sunline users import FILE.csv` (issue 11 item 1): accounts from a CSV file, with the same
  * checks as POST /api/admin/users/import (users/csv-import.ts): one bad line refuses the file,
  * each problem printed as FILE:LINE message, nothing created. Prints `username<TAB>password` for
- * each account created (generated, shown once); audited with the platform's own account, via cli.
+ * each account created (generated, shown once, to be changed at the first login: it passed through
+ * other hands); audited with the platform's own account, via cli.
  */
 import { readFile } from 'node:fs/promises';
 import { openDb } from '../db/connection.js';
@@ -38,7 +39,7 @@ export async function usersImport(file: string, opts: { dbFile: string; configDi
     for (const a of parsed.accounts) {
       const password = generatePassword();
       await users.create(
-        { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password },
+        { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password, mustChangePassword: true },
         { actorId: users.systemUser().id, details: { via: 'cli', passwordGenerated: true, csvLine: a.line } },
       );
       io.out(`${a.username}\t${password}`);

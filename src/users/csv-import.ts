@@ -5,7 +5,7 @@
  * checked against the same rules as one account made by hand (username pattern and uniqueness,
  * staff role, the unit a role may carry) before anything is created: one bad line refuses the
  * whole file, with each problem's line number. Passwords are never read from the file: each
- * account gets a generated one, shown once.
+ * account gets a generated one, shown once, that must be changed at the first login.
  */
 import { USER_ROLES, type UserRole } from '../db/schema.js';
 import { isCodedError } from '../errors/index.js';

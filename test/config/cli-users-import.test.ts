@@ -39,5 +39,9 @@ t.test('users import: refused by line, then created with passwords', async (t) =
     t.ok(await service.login(username!, password!), `${username} logs in with the printed password`);
   }
   t.equal(service.byUsername('h1')?.unitId, 'city-amr');
+  t.ok(
+    ok.out.every((l) => service.byUsername(l.split('\t')[0]!)?.mustChangePassword === true),
+    'each must choose their own password at the first login (the printed one passed through other hands)',
+  );
   t.equal((await users(['import', path.join(dir, 'none.csv'), '--db', db, '--config', 'config'])).code, 1);
 });

@@ -166,3 +166,25 @@ t.test('the CLI’s changes are audited: the platform’s own account as the act
   const generated = gen.out.find((l) => l.startsWith('password: '))!.split(/\s+/)[1]!;
   t.notOk(text.includes('Audit-Pass-77') || text.includes(generated), 'no password');
 });
+
+t.test('--must-change: the account must choose its own password at the next login (passwd and add)', async (t) => {
+  const db = path.join(t.testdir({}), 'sunline.db');
+  t.equal((await cli(db, ['add', 'agent-m', '--role', 'agent', '--password-stdin'], 'Before-Reset-1\n')).code, 0);
+  const s = service(db);
+  t.teardown(s.close);
+  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, false, 'not without the flag');
+  const reset = await cli(db, ['passwd', 'agent-m', '--must-change']);
+  t.equal(reset.code, 0, reset.err.join('\n'));
+  t.match(reset.out, ['password of agent-m changed; their sessions ended; it must be changed at the next login', /^password: /]);
+  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, true);
+  t.equal(s.users.auditLog({ limit: 1 })[0]!.details.mustChangePassword, true, 'audited with the flag');
+  const generated = reset.out[1]!.split(/\s+/)[1]!;
+  t.equal((await s.users.login('agent-m', generated))?.user.mustChangePassword, true, 'the login says so');
+
+  t.equal((await cli(db, ['passwd', 'agent-m', '--password-stdin'], 'Chosen-By-Admin-2\n')).code, 0);
+  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, false, 'a reset without the flag clears it');
+
+  t.equal((await cli(db, ['add', 'agent-n', '--role', 'agent', '--must-change'])).code, 0);
+  t.equal(s.users.byUsername('agent-n')!.mustChangePassword, true, 'add takes the flag too');
+  t.equal((await cli(db, ['list', '--must-change'])).code, 2, 'only add and passwd take it');
+});

@@ -49,6 +49,10 @@ t.test('import accounts from CSV: all or nothing, problems by line', async (t) =
   ]);
   t.equal(app.users.byUsername('agent01')?.displayName, '坐席一, 早班', 'a quoted field keeps its comma');
   for (const c of created) t.ok(await app.users.login(c.user.username, c.password), `${c.user.username} logs in with the generated password`);
+  t.ok(
+    created.every((c) => app.users.byUsername(c.user.username)?.mustChangePassword === true),
+    'each must choose their own password at the first login',
+  );
   t.same(
     app.users.auditLog({ limit: 5 }).map((e) => [e.action, e.details['csvLine']]),
     [

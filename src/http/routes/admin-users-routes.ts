@@ -142,7 +142,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         schema: {
           tags: ['admin'],
           description:
-            'Create accounts from a CSV file (header username,displayName,role[,unitId]; UTF-8). Every line is checked first: one bad line refuses the file with 400 ACCOUNTS_CSV_INVALID (details: each problem with its line number) and nothing is created. Each account gets a generated password, returned once.',
+            'Create accounts from a CSV file (header username,displayName,role[,unitId]; UTF-8). Every line is checked first: one bad line refuses the file with 400 ACCOUNTS_CSV_INVALID (details: each problem with its line number) and nothing is created. Each account gets a generated password, returned once, that must be changed at the first login (mustChangePassword).',
           body: z
             .object({
               csv: z
@@ -161,7 +161,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         for (const a of parsed.accounts) {
           const password = generatePassword();
           const u = await users.create(
-            { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password },
+            { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password, mustChangePassword: true },
             { actorId: req.user!.id, details: { passwordGenerated: true, csvLine: a.line } },
           );
           created.push({ line: a.line, user: view(target(u.id)), password });
