@@ -59,6 +59,8 @@ import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
+import { HotTopicsService } from './reports/hot-topics.js';
+import { reportTopicsRoutes } from './http/routes/report-topics-routes.js';
 import { MonthlyExport } from './reports/monthly-export.js';
 import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
@@ -300,6 +302,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment });
     await http.register(reportsRoutes, { reports, assessment });
+    // Hot topics (热点) of the orders' text, segmented by jieba.
+    await http.register(reportTopicsRoutes, { topics: new HotTopicsService({ db: db.db, org: () => config.current().org }) });
     // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
     if (env.reportsDir) {
       const monthly = new MonthlyExport({ assessment, dir: env.reportsDir, log: log.child({ component: 'monthly-export' }) });

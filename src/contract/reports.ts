@@ -76,3 +76,6 @@ export const ORDER_FIGURE_KEYS = [
   'missedCallbackRate',
   'callbackWaitMs',
 ] as const;
+
+/** How hot topics are ordered: by orders of the period, or by their rise against the previous period. */
+export const TOPIC_SORTS = ['orders', 'rise'] as const;
