@@ -464,6 +464,38 @@ export const kbAnswers = pgTable(
   ],
 );
 
+/**
+ * Images and files of an article version (issue 15), kept in the attachment store's `kb`
+ * directory (src/workorders/attachment-store.ts). A new draft after the published version gets
+ * rows of its own for the same files (`storedName` shared): published versions are never
+ * changed, so what an agent saw, images included, can be shown later. A file is removed from
+ * disk only when a draft drops it and no other row names it.
+ */
+export const kbAttachments = pgTable(
+  'kb_attachments',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => kbArticleVersions.id),
+    /** The uploader's file name, sanitised; shown and offered on download only. */
+    fileName: text('file_name').notNull(),
+    /** Random name under the store's kb directory. */
+    storedName: text('stored_name').notNull(),
+    /** The type sniffed from the content (pdf, jpg, png, docx, xlsx). */
+    kind: text('kind').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('kb_attachments_version_idx').on(t.versionId, t.id), index('kb_attachments_stored_idx').on(t.storedName)],
+);
+
 /** Searches that found nothing: what the knowledge base is missing (a weekly list for the centre). */
 export const kbMissedSearches = pgTable(
   'kb_missed_searches',

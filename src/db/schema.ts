@@ -460,7 +460,7 @@ export type KbArticleType = (typeof KB_ARTICLE_TYPES)[number];
 /** A version's workflow state (src/kb/workflow.ts owns the transitions). */
 export const KB_VERSION_STATES = ['draft', 'in_review', 'published', 'superseded', 'rejected'] as const;
 export type KbVersionState = (typeof KB_VERSION_STATES)[number];
-export const KB_AUDIT_ACTIONS = ['create', 'update', 'submit', 'approve', 'reject', 'withdraw', 'import'] as const;
+export const KB_AUDIT_ACTIONS = ['create', 'update', 'submit', 'approve', 'reject', 'withdraw', 'import', 'attach', 'detach'] as const;
 export type KbAuditAction = (typeof KB_AUDIT_ACTIONS)[number];
 /**
  * A version's words as src/kb/search-words.ts computes them: `v` its segmenter's version, `t` the
@@ -570,6 +570,38 @@ export const kbAnswers = sqliteTable(
     index('kb_answers_article_idx').on(t.articleId, t.hotline),
     index('kb_answers_at_idx').on(t.at),
   ],
+);
+
+/**
+ * Images and files of an article version (issue 15), kept in the attachment store's `kb`
+ * directory (src/workorders/attachment-store.ts). A new draft after the published version gets
+ * rows of its own for the same files (`storedName` shared): published versions are never
+ * changed, so what an agent saw, images included, can be shown later. A file is removed from
+ * disk only when a draft drops it and no other row names it.
+ */
+export const kbAttachments = sqliteTable(
+  'kb_attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => kbArticles.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => kbArticleVersions.id),
+    /** The uploader's file name, sanitised; shown and offered on download only. */
+    fileName: text('file_name').notNull(),
+    /** Random name under the store's kb directory. */
+    storedName: text('stored_name').notNull(),
+    /** The type sniffed from the content (pdf, jpg, png, docx, xlsx). */
+    kind: text('kind').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('kb_attachments_version_idx').on(t.versionId, t.id), index('kb_attachments_stored_idx').on(t.storedName)],
 );
 
 /** Searches that found nothing: what the knowledge base is missing (a weekly list for the centre). */
