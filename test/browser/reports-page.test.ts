@@ -1,7 +1,8 @@
 /**
  * The reports page in real Chromium against a real server with the hand-built day of
  * test/helpers/report-fixture.ts: a shift lead opens /reports from the lead page, picks 9 October 2026, sees the
- * figures, the breakdown by hotline and the ECharts canvas, switches to English.
+ * figures, the breakdown by hotline and the ECharts canvas, opens the orders behind a figure and a
+ * hot topic, switches to English.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -10,13 +11,14 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
-import { buildReportFixture } from '../helpers/report-fixture.js';
+import { bj, buildReportFixture } from '../helpers/report-fixture.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 
 t.test('reports page: a day’s figures, the breakdown and the chart', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
   const app = await testApp(t);
-  buildReportFixture(app.db);
+  const fx = buildReportFixture(app.db);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   await app.users.create({ username: 'lead', displayName: '值班长', role: 'shift_lead', password: 'lead-pw-123' });
@@ -42,6 +44,29 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   t.match(await page.textContent('[data-testid=row-dq-amr]'), /德清县市场监管局/);
   t.equal(await page.textContent('[data-testid=card-accepted] .reports-card-value'), '5');
   await page.screenshot({ path: path.join(SHOTS, 'reports-by-unit.png'), fullPage: true });
+
+  // A figure opens the orders behind it: dq-amr's 退回率 lists O5.
+  await page.click('[data-testid=row-dq-amr] [data-testid=drill-returnRate]');
+  await page.waitForSelector('[data-testid=reports-drill-count]');
+  t.match(await page.textContent('[data-testid=reports-drill]'), fx.svc.get(fx.orders.o5!).number);
+  t.match(await page.textContent('[data-testid=reports-drill-count]'), /^1 张工单/);
+  t.equal(await page.locator('[data-testid=card-connectionRate] button').count(), 0, 'a call figure is no link');
+
+  // Hot topics: two orders about noise on 10 October.
+  const svc = new WorkOrdersService(app.db.db, () => bj('2026-10-10T09:00'));
+  const noise: number[] = [];
+  for (const content of ['楼下餐馆夜间噪音扰民', '工地施工噪音很大']) {
+    const id = svc.createDraft({ channel: '12345' }).id;
+    svc.apply(id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content } }, { id: 101, role: 'agent', unitId: null });
+    noise.push(id);
+  }
+  await page.fill('[data-testid=reports-date]', '2026-10-10');
+  await page.waitForSelector('[data-testid=topic-噪音]');
+  t.match(await page.textContent('[data-testid=topic-噪音]'), /噪音\s*20\+2/, '2 orders, none the day before, +2');
+  await page.click('[data-testid=topic-噪音] button');
+  await page.waitForSelector('[data-testid=reports-drill-count]');
+  t.match(await page.textContent('[data-testid=reports-drill-count]'), /^2 张工单/);
+  for (const id of noise) t.match(await page.textContent('[data-testid=reports-drill]'), svc.get(id).number);
 
   await page.click('button:has-text("English")');
   await page.waitForSelector('h1:has-text("12345 reports")');

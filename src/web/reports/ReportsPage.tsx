@@ -1,13 +1,17 @@
 /**
  * The reports page (统计分析, /reports) for shift leads, admins and dispatchers: the KPIs of a
  * day, week, month or custom range beside the previous period (docs/kpis.md), broken down by one
- * dimension, one figure charted with Apache ECharts, the table as CSV or XLSX. The server limits
- * what each reader sees (a county dispatcher: its subtree's order figures).
+ * dimension, one figure charted with Apache ECharts, the table as CSV or XLSX; an order figure
+ * opens the orders behind it (drill.ts), and the period's hot topics (热点) follow. The server
+ * limits what each reader sees (a county dispatcher: its subtree's order figures).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { HttpError, logout, type User } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { KpiChart } from './KpiChart.js';
+import { DrillList } from './DrillList.js';
+import { HotTopicsPanel } from './HotTopicsPanel.js';
+import { drillTarget, type DrillTarget } from './drill.js';
 import {
   CALL_FIGURES,
   DIMENSIONS,
@@ -32,6 +36,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
   const [report, setReport] = useState<KpiReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [figure, setFigure] = useState<Figure>('connectionRate');
+  const [drill, setDrill] = useState<{ target: DrillTarget; title: string } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -65,6 +70,19 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
     };
   }, [report, chartFigure, lang, t]);
   const labels = useMemo(() => ({ current: t('reports.current'), previous: t('reports.previous') }), [t]);
+  // A drill-down lists the orders of the period it was opened for: closed when the query changes.
+  useEffect(() => setDrill(null), [q]);
+  /** A figure's value, a link to the orders behind it when it has a drill-down. */
+  const cell = (f: Figure, v: number | null, by: string, row: KpiReport['rows'][number] | null) => {
+    const target = v === null || v === 0 ? undefined : drillTarget(f, by, row?.key ?? null);
+    if (!target) return fmt(f, v);
+    const title = `${t(`reports.k.${f}` as MessageKey)} · ${row ? name(row) : t('reports.total')}`;
+    return (
+      <button type="button" className="reports-link" data-testid={`drill-${f}`} onClick={() => setDrill({ target, title })}>
+        {fmt(f, v)}
+      </button>
+    );
+  };
 
   const signOut = async () => {
     await logout().catch(() => undefined);
@@ -146,7 +164,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
             {shown.map((f) => (
               <div key={f} className="reports-card" data-testid={`card-${f}`}>
                 <div className="reports-card-name">{t(`reports.k.${f}` as MessageKey)}</div>
-                <div className="reports-card-value">{fmt(f, figureOf(report.total.current, f))}</div>
+                <div className="reports-card-value">{cell(f, figureOf(report.total.current, f), 'none', null)}</div>
                 <div className="reports-card-prev">
                   {t('reports.previous')} {fmt(f, figureOf(report.total.previous, f))}
                 </div>
@@ -174,13 +192,15 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
                   <tr key={r.key ?? ''} data-testid={`row-${r.key ?? 'none'}`}>
                     <td>{name(r)}</td>
                     {shown.map((f) => (
-                      <td key={f}>{fmt(f, figureOf(r.current, f))}</td>
+                      <td key={f}>{cell(f, figureOf(r.current, f), report.dimension, r)}</td>
                     ))}
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
+          {drill && <DrillList query={q} target={drill.target} title={drill.title} onClose={() => setDrill(null)} />}
+          <HotTopicsPanel query={q} onOpen={(word) => setDrill({ target: { kind: 'topic', word }, title: `${t('reports.topics.title')} · ${word}` })} />
         </>
       )}
     </div>
