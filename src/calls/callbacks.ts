@@ -5,13 +5,15 @@
  * - `evaluation`: orders reviewed and waiting for the citizen's evaluation by callback (待回访).
  * Each entry carries its attempts (the outbound calls made for its orders, outbound.ts) and when
  * it may be tried next under the retry policy (callback-policy.ts); ordered by that time, the
- * entries nobody needs to call any more last.
+ * entries nobody needs to call any more last. Each names the agent who should call, if any
+ * (callback-assignments.ts).
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls, workOrders } from '../db/schema.js';
 import type { CallbackEntry, OutboundResult } from '../contract/index.js';
 import { attemptOutcome, nextTry, type Attempt, type CallbackPolicy } from './callback-policy.js';
+import { CallbackAssignments } from './callback-assignments.js';
 
 export type { CallbackEntry };
 
@@ -24,7 +26,13 @@ export class CallbackWorklist {
     private readonly policy: () => CallbackPolicy,
     /** Whether the line is open at an instant (ivr.yaml hours, office-hours.ts). */
     private readonly isOpen: (at: number) => boolean,
+    private readonly assignments: CallbackAssignments = new CallbackAssignments(db),
   ) {}
+
+  /** The entry `orderId` belongs to (any of its orders), or undefined when it is not on the worklist. */
+  entryOf(orderId: number): CallbackEntry | undefined {
+    return this.list().find((e) => e.orderIds.includes(orderId));
+  }
 
   list(): CallbackEntry[] {
     const cols = {
@@ -44,7 +52,7 @@ export class CallbackWorklist {
     const reviewed = this.db.select(cols).from(workOrders).where(eq(workOrders.status, 'reviewed')).orderBy(asc(workOrders.updatedAt)).limit(MAX_ORDERS).all();
     const attempts = this.attempts([...missed, ...reviewed].map((o) => o.id));
     const policy = this.policy();
-    const entry = (kind: CallbackEntry['kind'], orders: typeof missed, dueAt: number): CallbackEntry => {
+    const entry = (kind: CallbackEntry['kind'], orders: typeof missed, dueAt: number): Omit<CallbackEntry, 'assignee'> => {
       const first = orders[0]!;
       const tried = orders.flatMap((o) => attempts.get(o.id) ?? []).sort((a, b) => a.at - b.at);
       return {
@@ -63,10 +71,12 @@ export class CallbackWorklist {
       const key = o.phone ?? `order-${o.id}`; // an order without a number stands alone
       byCaller.set(key, [...(byCaller.get(key) ?? []), o]);
     }
-    const entries = [
+    const bare = [
       ...[...byCaller.values()].map((orders) => entry('missed', orders, orders[0]!.createdAt)),
       ...reviewed.map((o) => entry('evaluation', [o], o.updatedAt)),
     ];
+    const assignees = this.assignments.forEntries(bare.map((e) => e.orderIds));
+    const entries: CallbackEntry[] = bare.map((e, i) => ({ ...e, assignee: assignees[i] ?? null }));
     const sortKey = (e: CallbackEntry) => (e.next.state === 'due' ? e.next.at : Number.MAX_SAFE_INTEGER);
     return entries.sort((a, b) => sortKey(a) - sortKey(b) || a.dueAt - b.dueAt || a.orderId - b.orderId);
   }

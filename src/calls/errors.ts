@@ -23,6 +23,12 @@ export class CallError extends defineErrors('CallError', {
   NO_CONFERENCE: [409, 'no unit is in this call'],
   /** A blind transfer hands the caller to a unit and frees the agent: not for a call the centre placed (outbound.ts). */
   OUTBOUND_NOT_TRANSFERABLE: [409, 'an outbound call cannot be transferred'],
+  /** Not on the callback worklist now (no open callback duty, not waiting for evaluation): assignments (callback-assignments.ts). */
+  CALLBACK_NOT_FOUND: [404, 'no such entry on the callback worklist'],
+  /** A callback is assigned to an agent or shift lead whose account is enabled. */
+  CALLBACK_ASSIGNEE_INVALID: [400, 'callbacks are assigned to enabled agents and shift leads only'],
+  /** An agent picks or gives back only a free entry or their own; a shift lead reassigns. */
+  CALLBACK_TAKEN: [409, 'the callback is assigned to another agent'],
 }) {}
 
 export type CallErrorCode = keyof typeof CallError.catalogue;

@@ -17,6 +17,21 @@ export const CallbackNextTry = z.discriminatedUnion('state', [
   z.object({ state: z.literal('done'), why: z.enum(['reached', 'wrong_number', 'attempts_used']) }).readonly(),
 ]);
 
+/** Who should make a callback: assigned by a shift lead or picked by the agent (`byId`), since `at`. */
+export const CallbackAssignee = z.object({ agentId: z.number(), displayName: z.string(), byId: z.number(), at: z.number() }).readonly();
+
+/** PUT /api/callbacks/:orderId/assignee: an agent's id, or null to free the entry. */
+export const AssignCallbackBody = z
+  .object({
+    agentId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31)
+      .nullable(),
+  })
+  .strict();
+
 /** One entry of the worklist: a missed caller (回拨, every open missed-call order) or an order waiting for evaluation by callback (回访). */
 export const CallbackEntry = z
   .object({
@@ -28,9 +43,13 @@ export const CallbackEntry = z
     dueAt: z.number(),
     attempts: z.array(CallbackAttempt).readonly(),
     next: CallbackNextTry,
+    assignee: CallbackAssignee.nullable(),
   })
   .readonly();
 
 /** GET /api/callbacks: the due entries first. */
 export const CallbackWorklist = z.object({ entries: z.array(CallbackEntry) });
 export type CallbackWorklist = z.output<typeof CallbackWorklist>;
+
+/** PUT /api/callbacks/:orderId/assignee: the entry as it is now. */
+export const AssignedCallback = z.object({ entry: CallbackEntry });

@@ -69,6 +69,14 @@ export interface CallbackAttempt {
 export type CallbackNextTry =
   { readonly state: 'due'; readonly at: number } | { readonly state: 'done'; readonly why: 'reached' | 'wrong_number' | 'attempts_used' };
 
+/** Who should make a callback: assigned by a shift lead or picked by the agent (`byId`), since `at`. */
+export interface CallbackAssignee {
+  readonly agentId: number;
+  readonly displayName: string;
+  readonly byId: number;
+  readonly at: number;
+}
+
 /** One entry of the callback worklist (`GET /api/callbacks`). */
 export interface CallbackEntry {
   /** missed: a missed caller (回拨); evaluation: an order waiting for the citizen's evaluation (回访). */
@@ -83,6 +91,8 @@ export interface CallbackEntry {
   readonly dueAt: number;
   readonly attempts: readonly CallbackAttempt[];
   readonly next: CallbackNextTry;
+  /** The agent who should call (null: any agent may pick it). */
+  readonly assignee: CallbackAssignee | null;
 }
 
 export interface OutboundServerEvents {

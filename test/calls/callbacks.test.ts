@@ -126,3 +126,67 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
   t.match(orders.get(other.id), { status: 'missed_call', callbackDue: true }, "another caller's duty stays");
   t.same(sat.answered('in-1'), [], 'once');
 });
+
+t.test('assigning callbacks: a lead assigns and frees, an agent picks a free entry only, refusals change nothing, every change kept', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const a1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
+  const a2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
+  const closed = orders.createDraft({ channel: '12345', callerPhone: '13800000022' });
+  const lead = await loginCookies(app, 'as-lead', 'shift_lead');
+  const ann = await loginCookies(app, 'as-ann', 'agent');
+  const bob = await loginCookies(app, 'as-bob', 'agent');
+  const id = (name: string) => app.users.list().find((u) => u.username === name)!.id;
+  const put = (cookies: { sunline_session: string }, orderId: number, agentId: unknown) =>
+    app.http.inject({ method: 'PUT', url: `/api/callbacks/${orderId}/assignee`, cookies, payload: { agentId } });
+  const entryOf = async (cookies: { sunline_session: string }) =>
+    ((await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies })).json() as { entries: CallbackEntry[] }).entries.find(
+      (e) => e.orderId === a1.id,
+    )!;
+  const trail = () => app.db.sqlite.prepare('select order_id as orderId, agent_id as agentId, by_id as byId from callback_assignments order by id').all();
+
+  t.equal((await entryOf(lead)).assignee, null, 'free at first');
+  // The lead assigns the caller's entry (named by its newer order) to Ann: the row goes on the entry's order.
+  let res = await put(lead, a2.id, id('as-ann'));
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.json(), { entry: { orderId: a1.id, orderIds: [a1.id, a2.id], assignee: { agentId: id('as-ann'), displayName: 'as-ann', byId: id('as-lead') } } });
+  t.match((await entryOf(bob)).assignee, { agentId: id('as-ann') }, 'agents see who should call');
+
+  // Bob may not take it, nor give it to himself or anyone: refused, nothing written.
+  const before = trail().length;
+  for (const [who, agentId] of [
+    [bob, id('as-bob')],
+    [bob, null],
+    [ann, id('as-bob')],
+  ] as const) {
+    res = await put(who, a1.id, agentId);
+    t.equal(res.statusCode, 409);
+    t.equal(res.json().error.code, 'CALLBACK_TAKEN');
+  }
+  // Invalid assignees and orders not on the worklist.
+  res = await put(lead, a1.id, id('as-lead') + 1000);
+  t.same([res.statusCode, res.json().error.code], [400, 'CALLBACK_ASSIGNEE_INVALID'], 'no such user');
+  const disp = await loginCookies(app, 'as-disp', 'dispatcher');
+  res = await put(lead, a1.id, id('as-disp'));
+  t.same([res.statusCode, res.json().error.code], [400, 'CALLBACK_ASSIGNEE_INVALID'], 'a dispatcher makes no callbacks');
+  res = await put(lead, closed.id, id('as-ann'));
+  t.same([res.statusCode, res.json().error.code], [404, 'CALLBACK_NOT_FOUND'], 'a draft has no callback duty');
+  t.equal((await put(lead, a1.id, 'ann')).statusCode, 400, 'body checked');
+  t.equal((await put(disp, a1.id, null)).statusCode, 403, 'dispatchers may not assign');
+  t.equal((await app.http.inject({ method: 'PUT', url: `/api/callbacks/${a1.id}/assignee`, payload: { agentId: null } })).statusCode, 401);
+  t.equal(trail().length, before, 'refusals wrote nothing');
+  t.match((await entryOf(lead)).assignee, { agentId: id('as-ann') });
+
+  // Ann gives it back; Bob picks it; the lead frees it.
+  t.equal((await put(ann, a1.id, null)).statusCode, 200);
+  t.equal((await entryOf(lead)).assignee, null);
+  res = await put(bob, a1.id, id('as-bob'));
+  t.match(res.json(), { entry: { assignee: { agentId: id('as-bob'), byId: id('as-bob') } } });
+  t.equal((await put(lead, a1.id, null)).statusCode, 200);
+  t.same(trail(), [
+    { orderId: a1.id, agentId: id('as-ann'), byId: id('as-lead') },
+    { orderId: a1.id, agentId: null, byId: id('as-ann') },
+    { orderId: a1.id, agentId: id('as-bob'), byId: id('as-bob') },
+    { orderId: a1.id, agentId: null, byId: id('as-lead') },
+  ]);
+});

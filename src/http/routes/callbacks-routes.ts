@@ -2,13 +2,20 @@
  * The callback worklist (calls/callbacks.ts) for agents and shift leads: missed callers (one
  * entry per caller) and orders waiting for evaluation by callback, with their attempts and when
  * each may be tried next (SUNLINE_CALLBACK_*, within ivr.yaml hours). Read at each request.
+ * Shift leads assign an entry to an agent or free it; an agent picks a free entry or gives back
+ * their own (callback-assignments.ts: append-only, the audit trail).
  */
+
+const Params = z.object({ orderId: z.coerce.number().int().positive().max(2_147_483_647) });
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CallbackWorklist as CallbackWorklistView } from '../../contract/http-callbacks.js';
+import { z } from 'zod';
+import { AssignCallbackBody, AssignedCallback, CallbackWorklist as CallbackWorklistView } from '../../contract/http-callbacks.js';
 import type { Db } from '../../db/connection.js';
 import type { IvrConfig } from '../../config/files/index.js';
 import type { CallbackPolicy } from '../../calls/callback-policy.js';
 import { CallbackWorklist } from '../../calls/callbacks.js';
+import { CallbackAssignments } from '../../calls/callback-assignments.js';
+import { CallError } from '../../calls/errors.js';
 import { frontDoorPlan } from '../../calls/office-hours.js';
 import { deadlineConfigFrom } from '../../workorders/deadlines/scheduler.js';
 import type { CalendarConfig, SlaConfig } from '../../workorders/deadlines/index.js';
@@ -22,10 +29,12 @@ export interface CallbacksRoutesOptions {
 
 export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = async (app, opts) => {
   const calendarOf = deadlineConfigFrom(opts.config);
+  const assignments = new CallbackAssignments(opts.db);
   const worklist = new CallbackWorklist(
     opts.db,
     () => opts.policy,
     (at) => frontDoorPlan(opts.config().ivr, calendarOf().calendar, at).open,
+    assignments,
   );
   app.get(
     '/api/callbacks',
@@ -39,5 +48,28 @@ export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = as
       preHandler: requireRole('agent', 'shift_lead'),
     },
     async () => ({ entries: worklist.list() }),
+  );
+
+  app.put(
+    '/api/callbacks/:orderId/assignee',
+    {
+      schema: {
+        tags: ['calls'],
+        description:
+          'Assign the worklist entry of an order (any of its orders) to an agent, or free it with {"agentId": null}. Shift leads assign any entry to any enabled agent or shift lead; an agent picks a free entry for themselves or gives back their own (409 CALLBACK_TAKEN otherwise). 404 CALLBACK_NOT_FOUND when the order is not on the worklist; 400 CALLBACK_ASSIGNEE_INVALID for anyone but an enabled agent or shift lead. Every change is kept (who, when, to whom).',
+        params: Params,
+        body: AssignCallbackBody,
+        response: { 200: AssignedCallback },
+      },
+      preHandler: requireRole('agent', 'shift_lead'),
+    },
+    async (req) => {
+      const user = req.user!;
+      const entry = worklist.entryOf(req.params.orderId);
+      if (!entry) throw new CallError('CALLBACK_NOT_FOUND', `order ${req.params.orderId} is not on the callback worklist`);
+      const assignee = assignments.assign(entry.orderIds, req.body.agentId, { id: user.id, role: user.role });
+      req.log.info({ actorId: user.id, orderId: entry.orderId, agentId: req.body.agentId }, 'callback assigned');
+      return { entry: { ...entry, assignee } };
+    },
   );
 };

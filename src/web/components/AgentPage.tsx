@@ -275,7 +275,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
               </section>
             ) : null}
             {outboundTalking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} transferable={false} />}
-            <OutboundPanel outbound={outbound} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
+            <OutboundPanel me={user.id} outbound={outbound} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
           </div>
         )}
       </main>

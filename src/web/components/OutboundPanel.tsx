@@ -5,8 +5,11 @@ import { call as request } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { CallbackEvaluation } from './CallbackEvaluation.js';
+import { assignCallback } from '../outbound-api.js';
 
 interface Props {
+  /** The agent's own user id (entries assigned to them). */
+  me: number;
   /** The agent's outbound call (live, or the last one ended), from `call:outbound`. */
   outbound: OutboundCallView | null;
   /** The agent may dial now (available). */
@@ -16,10 +19,11 @@ interface Props {
 }
 
 /**
- * The callback worklist (GET /api/callbacks) with a dial button per entry, and the live outbound
- * call; once a citizen called for an evaluation (回访) answers, the evaluation form for that order.
+ * The callback worklist (GET /api/callbacks) with a dial button per entry — and who should call:
+ * an entry a shift lead gave to someone else is shown with their name, a free one can be picked
+ * and one's own given back (PUT /api/callbacks/:orderId/assignee) — and the live outbound call; once a citizen called for an evaluation (回访) answers, the evaluation form for that order.
  */
-export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
+export function OutboundPanel({ me, outbound, canDial, onDial, onHangup }: Props) {
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
   const [failed, setFailed] = useState(false);
@@ -38,6 +42,18 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
   // The call reached the citizen of an order waiting for its evaluation: during the call or after it.
   const evaluating = outbound?.result === 'answered' ? entries?.find((e) => e.kind === 'evaluation' && e.orderId === outbound.orderId) : undefined;
   const [evaluated, setEvaluated] = useState<string | null>(null);
+  const [assignFailed, setAssignFailed] = useState(false);
+  const assign = (orderId: number, agentId: number | null) =>
+    assignCallback(orderId, agentId).then(
+      () => {
+        setAssignFailed(false);
+        load();
+      },
+      () => {
+        setAssignFailed(true);
+        load();
+      },
+    );
 
   return (
     <section className="card outbound-card" data-testid="outbound">
@@ -78,6 +94,7 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
         </button>
       </h2>
       {failed && <p className="error">{t('outbound.loadFailed')}</p>}
+      {assignFailed && <p className="error">{t('outbound.assign.failed')}</p>}
       {entries && entries.length === 0 && <p className="muted">{t('outbound.empty')}</p>}
       {entries && entries.length > 0 && (
         <ul className="worklist">
@@ -90,6 +107,17 @@ export function OutboundPanel({ outbound, canDial, onDial, onHangup }: Props) {
                 {e.attempts.length > 0 && ` · ${t('outbound.attempts')} ${e.attempts.length}${last ? ` (${t(`outbound.outcome.${last.outcome}`)})` : ''}`}
                 {' · '}
                 {e.next.state === 'due' ? `${t('outbound.next.due')} ${dateTime(e.next.at, lang)}` : t(`outbound.next.${e.next.why}` as MessageKey)}
+                {e.assignee && ` · ${e.assignee.agentId === me ? t('outbound.assign.mine') : `${t('outbound.assign.other')} ${e.assignee.displayName}`}`}
+                {e.next.state === 'due' && e.assignee === null && (
+                  <button type="button" className="link" data-testid={`btn-pick-${e.orderId}`} onClick={() => void assign(e.orderId, me)}>
+                    {t('outbound.assign.pick')}
+                  </button>
+                )}
+                {e.assignee?.agentId === me && (
+                  <button type="button" className="link" data-testid={`btn-release-${e.orderId}`} onClick={() => void assign(e.orderId, null)}>
+                    {t('outbound.assign.release')}
+                  </button>
+                )}
                 <button
                   type="button"
                   className="primary"

@@ -6,6 +6,7 @@ import { zh as leadMessages } from '../messages/lead.js';
 import { AgentsTable } from './AgentsTable.js';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { DeadlineList } from './DeadlineList.js';
+import { CallbackAssignPanel } from './CallbackAssignPanel.js';
 import { QueueTable } from './QueueTable.js';
 import { StatsPanel } from './StatsPanel.js';
 import { SupervisionButtons } from './SupervisionButtons.js';
@@ -157,6 +158,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
           supervise={(a) => <SupervisionButtons agent={a} active={supervision.active} onSupervise={supervision.supervise} onStop={supervision.stop} />}
         />
         <DeadlineList warnings={live.warnings} />
+        <CallbackAssignPanel agents={live.agents} onDone={() => setResult({ ok: true, text: t('lead.done') })} onFailed={failed} />
       </main>
       <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />
     </div>

@@ -36,6 +36,14 @@ export const zh = {
   'outbound.evaluation.submit': '提交评价',
   'outbound.evaluation.failed': '评价未能提交',
   'outbound.evaluation.done': '回访评价已记录',
+  'outbound.assign.title': '回拨指派',
+  'outbound.assign.to': '指派给',
+  'outbound.assign.none': '不指派（坐席自领）',
+  'outbound.assign.mine': '我负责',
+  'outbound.assign.other': '负责人',
+  'outbound.assign.pick': '领取',
+  'outbound.assign.release': '退回',
+  'outbound.assign.failed': '指派未成功',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -75,4 +83,12 @@ export const en: Record<keyof typeof zh, string> = {
   'outbound.evaluation.submit': 'Record the evaluation',
   'outbound.evaluation.failed': 'The evaluation was not recorded',
   'outbound.evaluation.done': 'Evaluation recorded',
+  'outbound.assign.title': 'Callback assignments',
+  'outbound.assign.to': 'Assigned to',
+  'outbound.assign.none': 'Nobody (agents pick)',
+  'outbound.assign.mine': 'Mine',
+  'outbound.assign.other': 'Assigned to',
+  'outbound.assign.pick': 'Pick',
+  'outbound.assign.release': 'Give back',
+  'outbound.assign.failed': 'The assignment was not made',
 };

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AgentView, CallbackEntry } from '../../contract/index.js';
+import type { CallbackWorklist } from '../../contract/http-callbacks.js';
+import { call as request, HttpError } from '../api.js';
+import { dateTime } from '../format.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { assignCallback } from '../outbound-api.js';
+
+interface Props {
+  /** The logged-in agents (the lead socket's list): whom an entry can be given to. */
+  agents: readonly AgentView[];
+  onDone: () => void;
+  onFailed: (code: string, message: string) => void;
+}
+
+/**
+ * The callback worklist for the shift lead (issue 12 item 2): each missed caller and 回访 order
+ * with who should call, and a choice of the logged-in agents to assign it to or 不指派 to free it
+ * (PUT /api/callbacks/:orderId/assignee). Entries nobody needs to call any more are not shown.
+ */
+export function CallbackAssignPanel({ agents, onDone, onFailed }: Props) {
+  const { t, lang } = useI18n();
+  const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
+  const load = useCallback(() => {
+    request<CallbackWorklist>('GET', '/api/callbacks')
+      .then((r) => setEntries(r.entries.filter((e) => e.next.state === 'due')))
+      .catch(() => setEntries(null));
+  }, []);
+  useEffect(() => load(), [load]);
+  const assign = (e: CallbackEntry, value: string) =>
+    assignCallback(e.orderId, value === '' ? null : Number(value)).then(
+      () => {
+        onDone();
+        load();
+      },
+      (err: unknown) => onFailed(err instanceof HttpError ? err.code : 'HTTP_ERROR', err instanceof Error ? err.message : String(err)),
+    );
+
+  return (
+    <section className="card lead-callbacks" data-testid="lead-callbacks">
+      <h2>
+        {t('outbound.assign.title')} <span className="lead-count">{entries?.length ?? 0}</span>{' '}
+        <button type="button" className="link" data-testid="btn-callbacks-refresh" onClick={load}>
+          {t('outbound.refresh')}
+        </button>
+      </h2>
+      {entries === null && <p className="error">{t('outbound.loadFailed')}</p>}
+      {entries?.length === 0 && <p className="muted">{t('outbound.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <ul className="worklist">
+          {entries.map((e) => {
+            const assigned = e.assignee;
+            const choices =
+              assigned && !agents.some((a) => a.agentId === assigned.agentId)
+                ? [{ agentId: assigned.agentId, displayName: assigned.displayName }, ...agents]
+                : agents;
+            return (
+              <li key={`${e.kind}-${e.orderId}`} data-testid={`lead-callback-${e.orderId}`} data-assignee={assigned?.agentId ?? ''}>
+                <span className="kind">{t(`outbound.kind.${e.kind}` as MessageKey)}</span> {e.orderNumber} · {e.callerPhone ?? t('outbound.noPhone')}
+                {e.attempts.length > 0 && ` · ${t('outbound.attempts')} ${e.attempts.length}`}
+                {e.next.state === 'due' && ` · ${t('outbound.next.due')} ${dateTime(e.next.at, lang)}`}{' '}
+                <label>
+                  {t('outbound.assign.to')}{' '}
+                  <select
+                    data-testid={`assign-${e.orderId}`}
+                    value={assigned ? String(assigned.agentId) : ''}
+                    onChange={(ev) => void assign(e, ev.target.value)}
+                  >
+                    <option value="">{t('outbound.assign.none')}</option>
+                    {choices.map((a) => (
+                      <option key={a.agentId} value={a.agentId}>
+                        {a.displayName}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Callback assignments on the shift-lead page in real Chromium against a real server (telephony
+ * off; issue 12 item 2): the lead sees the worklist's missed callers with who should call — an
+ * entry an agent picked shows that agent — and frees it from the page (stored, kept in the trail);
+ * a refusal is shown in the reader's language.
+ *
+ * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
+ */
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { launchBrowser } from '../helpers/browser.js';
+import { testApp } from '../helpers/app.js';
+import { CallbackAssignments } from '../../src/calls/callback-assignments.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+
+t.test('lead page: callback assignments', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const app = await testApp(t);
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const lead = await app.users.create({ username: 'cb-lead', displayName: '值班长', role: 'shift_lead', password: 'lead-pw-123' });
+  const agent = await app.users.create({ username: 'cb-ann', displayName: '安坐席', role: 'agent', password: 'ann-pw-12345' });
+  const orders = new WorkOrdersService(app.db.db);
+  const missed = orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
+  const gone = orders.createMissedCall({ channel: '12345', callerPhone: '13800000032' });
+  const assignments = new CallbackAssignments(app.db.db);
+  assignments.assign([missed.id], agent.id, { id: agent.id, role: 'agent' }); // Ann picked both
+  assignments.assign([gone.id], agent.id, { id: agent.id, role: 'agent' });
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.fill('input[name=username]', 'cb-lead');
+  await page.fill('input[name=password]', 'lead-pw-123');
+  await page.click('button[type=submit]');
+  const row = `[data-testid=lead-callback-${missed.id}]`;
+  await page.waitForSelector(row);
+  t.match(await page.textContent('[data-testid=lead-callbacks]'), /回拨指派/);
+  t.equal(await page.getAttribute(row, 'data-assignee'), String(agent.id), 'the agent who picked it');
+  t.equal(await page.locator(`${row} option:checked`).textContent(), '安坐席', 'shown by name although not logged in');
+
+  // The lead frees it.
+  await page.selectOption(`[data-testid=assign-${missed.id}]`, '');
+  await page.waitForSelector(`${row}[data-assignee=""]`);
+  t.equal(assignments.of([missed.id]), null, 'stored');
+  t.match(assignments.history([missed.id])[0], { agentId: null, byId: lead.id }, 'kept in the trail');
+
+  // An order that left the worklist meanwhile (called back elsewhere): refused, in the reader's language.
+  app.db.sqlite.prepare('update work_orders set callback_due = 0 where id = ?').run(gone.id);
+  await page.selectOption(`[data-testid=assign-${gone.id}]`, '');
+  await page.waitForSelector('[data-testid=lead-error]');
+  t.match(await page.textContent('[data-testid=lead-error]'), /该工单已不在回拨工作表中/);
+  t.match(assignments.of([gone.id]), { agentId: agent.id }, 'nothing changed');
+});
