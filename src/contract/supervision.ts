@@ -44,7 +44,11 @@ export interface SupervisionState {
 export interface SupervisionServerEvents {
   /** The lead's own tab: its supervision started, changed mode or ended (with the reason). */
   'supervision:state': (s: SupervisionState) => void;
-  /** The agent of the call: a lead is (no longer) listening. Sent only when config/recording.yaml `supervision.notifyAgent` is true. */
+  /**
+   * The agent of the call: a lead is (no longer) listening — `true` only when config/recording.yaml
+   * `supervision.notifyAgent` is true. A console that connects or syncs gets the current state: `true`
+   * per call listened to now, `false` for its call in progress otherwise (a notice left from before a reconnect goes).
+   */
   'supervision:monitored': (m: { callId: string; monitored: boolean }) => void;
 }
 

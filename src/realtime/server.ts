@@ -18,6 +18,7 @@ import { WallboardRoom, feedWallboard, type WallboardSource } from './wallboard-
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { SupervisionCommands, SupervisionState } from '../contract/supervision.js';
 import type { QueueStatsSource } from './routes-lead.js';
+import { sendMonitoredNotice } from './routes-supervision.js';
 import {
   LEADS_ROOM,
   WALLBOARD_ROOM,
@@ -40,7 +41,7 @@ export interface RealtimeOptions {
   /** The softphone media service; absent without a mediasoup worker. */
   media?: MediaCommands | null;
   /** Listen / whisper / barge (src/supervision); absent without browser audio or telephony. `setSignals` receives where its state changes go. */
-  supervision?: (SupervisionCommands & { setSignals(s: SupervisionSignalTargets): void }) | null;
+  supervision?: (SupervisionCommands & { setSignals(s: SupervisionSignalTargets): void; monitoredCalls(agentId: number): string[] }) | null;
   /** Today's queue statistics for shift leads (sent on connect and `sync`). */
   stats?: QueueStatsSource | null;
   events: DomainEvents;
@@ -111,6 +112,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   const sync = (socket: RealtimeSocket) => {
     try {
       sendSnapshots(socket, commands, opts.stats, leads);
+      if (opts.supervision && isAgent(socket.data.user)) sendMonitoredNotice(socket, socket.data.user.id, commands, opts.supervision);
       if (wallboard && watchesWallboard(socket)) socket.emit('wallboard:summary', wallboard.current());
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');

@@ -148,6 +148,11 @@ export class Supervisor implements SupervisionCommands {
     for (const s of [...this.sessions.values()]) if (s.callId === callId) void this.end(s, 'call_ended');
   }
 
+  /** The calls of `agentId` whose agent is told a lead is listening now (a console connecting mid-supervision is told again). */
+  monitoredCalls(agentId: number): string[] {
+    return [...this.told].filter((callId) => [...this.sessions.values()].some((s) => s.callId === callId && s.agentId === agentId && s.started));
+  }
+
   /** Current supervisions (tests, health). */
   active(): Array<SupervisionView & { socketId: string; leadId: number; snoopId: string | null; bridgeId: string | null }> {
     return [...this.sessions.values()]

@@ -11,7 +11,7 @@ import type {
   ScreenPop,
   ServerToClientEvents,
 } from '../../src/contract/index.js';
-import { attachRealtime, type ConsoleCommands, type Realtime } from '../../src/realtime/index.js';
+import { attachRealtime, type ConsoleCommands, type Realtime, type RealtimeOptions } from '../../src/realtime/index.js';
 import type { UserRole } from '../../src/db/schema.js';
 import type { Sunline } from '../../src/app.js';
 import { testApp } from '../helpers/app.js';
@@ -144,7 +144,7 @@ let seq = 0;
 /** `realtime`: options of attachRealtime (e.g. `leadUpdateMs`; default 0, each lead change at once). */
 export async function rig(
   t: { teardown(fn: () => unknown): void },
-  opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number; leadChunk?: number } } = {},
+  opts: { realtime?: { leadUpdateMs?: number; leadMaxBacklogBytes?: number; leadChunk?: number; supervision?: RealtimeOptions['supervision'] } } = {},
 ): Promise<Rig> {
   // Realtime must close before the app closes the HTTP server (open websockets would hold it).
   const appTeardowns: Array<() => unknown> = [];
