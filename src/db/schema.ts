@@ -325,7 +325,18 @@ export const deskSavedFilters = sqliteTable(
 );
 
 /** What an administrator (or the CLI, as the platform's own account) did to an account. */
-export const ADMIN_AUDIT_ACTIONS = ['user.create', 'user.update', 'user.password', 'user.disable', 'user.enable', 'user.unlock', 'user.skills'] as const;
+/** user.*: an account (target_user_id); user.penalty: a live queue penalty (not stored); config.prompt: a prompt upload (no target). */
+export const ADMIN_AUDIT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.password',
+  'user.disable',
+  'user.enable',
+  'user.unlock',
+  'user.skills',
+  'user.penalty',
+  'config.prompt',
+] as const;
 export type AdminAuditAction = (typeof ADMIN_AUDIT_ACTIONS)[number];
 
 /**

@@ -3,6 +3,8 @@
  * written by UsersService in the same transaction as the change it records, so that a change
  * without its row (or a row without its change) cannot exist. A refused action writes none.
  * `details` carries what changed (name, role, unit, how the password was set), never a password.
+ * Administrative changes that are not accounts' rows (a live queue penalty, a prompt upload) are
+ * written through UsersService.recordAction right after the change succeeded.
  */
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
@@ -31,7 +33,7 @@ export function writeAudit(
   at: number,
   note: AuditNote,
   action: AdminAuditAction,
-  targetUserId: number,
+  targetUserId: number | null,
   extra: Record<string, unknown> = {},
 ): void {
   tx.insert(adminAudit)

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { sessions, users, type UserRole } from '../db/schema.js';
+import { sessions, users, type AdminAuditAction, type UserRole } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import { listAudit, writeAudit, type AuditEntry, type AuditNote } from './admin-audit.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
@@ -251,6 +251,14 @@ export class UsersService {
       writeAudit(tx, this.now(), audit, 'user.unlock', userId, { wasLockedForMs: this.loginThrottle.lockedFor(row.username) });
       this.loginThrottle.unlock(row.username);
     });
+  }
+
+  /**
+   * An administrative action that changes no row of ours (a live queue penalty, a prompt file),
+   * written to the audit log once the change succeeded; `targetUserId` null when no account is its object.
+   */
+  recordAction(action: AdminAuditAction, targetUserId: number | null, note: AuditNote, extra: Record<string, unknown> = {}): void {
+    writeAudit(this.db, this.now(), note, action, targetUserId, extra);
   }
 
   /** The audit log of account administration, newest first (admin-audit.ts). */

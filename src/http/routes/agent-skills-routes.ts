@@ -1,7 +1,8 @@
 /**
  * Agents' routing skills (issue 11 item 2, decision 0015): administrators (accounts page) and shift
  * leads (live, during the shift) read and replace an agent's skills. The next offer uses them — no
- * new login; the change is audited and told to the shift leads' consoles (`agent:skills`).
+ * new login; the change is audited and told to the shift leads' consoles (`agent:skills`). A live
+ * penalty change is audited too (user.penalty), once app_queue has taken it.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -76,7 +77,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
       schema: {
         tags: ['agents'],
         description:
-          'Change a logged-in agent’s queue penalty live (0–10, lower is rung first among agents of the same skill level; app_queue QueuePenalty). Kept until the agent logs out; 409 AGENT_STATE_CONFLICT when not logged in.',
+          'Change a logged-in agent’s queue penalty live (0–10, lower is rung first among agents of the same skill level; app_queue QueuePenalty). Kept until the agent logs out; 409 AGENT_STATE_CONFLICT when not logged in. Audited (user.penalty).',
         params: Params,
         body: z.object({ penalty: z.int().min(0).max(10) }).strict(),
         response: { 200: z.object({ agentId: z.number(), penalty: z.number() }) },
@@ -87,6 +88,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
       if (!users.byId(agentId) || agentId === users.systemUser().id) throw appError('NOT_FOUND', `user ${agentId} not found`);
       if (!opts.agents) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'the server runs without telephony' });
       const v = await opts.agents.setPenalty(agentId, req.body.penalty);
+      users.recordAction('user.penalty', agentId, { actorId: req.user!.id, details: { by: req.user!.role } }, { penalty: v.penalty });
       req.log.info({ actorId: req.user!.id, agentId, penalty: v.penalty }, 'agent penalty changed');
       return { agentId, penalty: v.penalty };
     },
