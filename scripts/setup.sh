@@ -20,7 +20,8 @@ fi
 # chromium + a CJK font: the browser tests (Chinese UI in screenshots); coturn: the TURN relay test;
 # postgresql + postgresql-contrib (pg_trgm): the PostgreSQL dialect's tests start their own server
 # from these binaries in a temp folder (test/helpers/postgres.ts, decision 0010).
-APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib"
+# sox: the prompt-upload tests make WAV files of every kind with it and check the converted ones.
+APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib sox"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -18,6 +18,8 @@ import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
+import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
+import { PromptLibrary } from './prompts/index.js';
 import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, simulateWithFacts, type CallPath } from './calls/index.js';
 import { AriClient } from './telephony/ari/index.js';
@@ -262,6 +264,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       users,
       simulate: (cfg, q) => simulateWithFacts(db.db, cfg, q),
     });
+    await http.register(adminPromptsRoutes, { config, library: new PromptLibrary({ soundsDir: env.soundsDir }), users, check: prompts });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events, agents: calls.center?.ctx.agents ?? null });
     await http.register(callsRoutes, { commands: calls.commands });

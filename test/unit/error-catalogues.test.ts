@@ -20,6 +20,7 @@ import { ReportError } from '../../src/reports/errors.js';
 import { QaError } from '../../src/qa/errors.js';
 import { SkillsError } from '../../src/agents/skills.js';
 import { SupervisionError } from '../../src/supervision/errors.js';
+import { PromptError } from '../../src/prompts/prompt-errors.js';
 
 /** Every catalogue of src/, by the name its defineErrors call gives it. */
 const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
@@ -41,6 +42,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   QaError: QaError.catalogue,
   SkillsError: SkillsError.catalogue,
   SupervisionError: SupervisionError.catalogue,
+  PromptError: PromptError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -6,6 +6,7 @@ export { ConfigStore, type ApplyResult, type ConfigStoreOptions, type ConfigStat
 export type { ConfigChanges } from './apply-files.js';
 export type { ConfigVersionLog, ConfigVersionSource, VersionMeta } from './version-log.js';
 export { PromptCheck, type PromptCheckState } from './prompt-watch.js';
+export { promptUses, type PromptUse } from './prompt-files.js';
 export { loadConfigDir, validateConfigSet, type ConfigTexts, type LoadResult, type LoadedFile, type LoadOptions } from './loader.js';
 export { ConfigInvalidError, formatProblem, sortProblems, type Problem, type Severity } from './problem.js';
 export { CONFIG_FILES, CONFIG_KEYS, type SunlineConfig, type ConfigKey, type ConfigFileSpec } from './registry.js';

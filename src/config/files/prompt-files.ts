@@ -30,6 +30,25 @@ function soundPaths(config: SunlineConfig): Array<{ key: ConfigKey; path: PathSe
   return out;
 }
 
+/** Where a sound is named: its name and the FILE:LINE:COL of the name (the prompt list of the config editor). */
+export interface PromptUse {
+  readonly name: string;
+  readonly at: string;
+}
+
+/** Every sound the set names, each with where it is named (a name used twice is listed twice). */
+export function promptUses(config: SunlineConfig, texts: ConfigTexts, displayDir: string): PromptUse[] {
+  const sources = new Map<ConfigKey, YamlSource>();
+  const source = (key: ConfigKey) => {
+    if (!sources.has(key)) sources.set(key, new YamlSource(path.join(displayDir, CONFIG_FILES[key].file), texts[key] ?? '{}'));
+    return sources.get(key)!;
+  };
+  return soundPaths(config).map((s) => {
+    const p = source(s.key).problem(s.path, '');
+    return { name: s.name, at: `${p.file}:${p.line}:${p.col}` };
+  });
+}
+
 export async function promptFileWarnings(config: SunlineConfig, texts: ConfigTexts, opts: { soundsDir: string; displayDir: string }): Promise<Problem[]> {
   try {
     if (!(await stat(opts.soundsDir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
