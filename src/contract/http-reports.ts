@@ -47,6 +47,8 @@ export const Scorecard = z.object({
   evaluated: z.number(),
   satisfied: z.number(),
   supervised: z.number(),
+  /** As a co-handling unit (协办): dispatches naming it, its replies, lead replies sent before it replied. */
+  coHandling: z.object({ received: z.number(), replied: z.number(), missed: z.number() }),
   figures: numbers(ASSESSMENT_FIGURES, z.number().nullable()),
   score: z.number().nullable(),
   rank: z.number().nullable(),

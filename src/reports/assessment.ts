@@ -4,6 +4,8 @@
  * ranking of the units sent at least `minOrders` orders, and the bottom of it flagged for an
  * interview (约谈). The ranking is city-wide; a reader sees the rows of its scope with their
  * city-wide rank: a county dispatcher its subtree's units, a unit handler its own unit only.
+ * Each scorecard also shows the unit's co-handling (协办, co-handling.ts); it is not scored, and a
+ * unit that only co-handled in the month has a scorecard without a rank.
  */
 import type { Db } from '../db/connection.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
@@ -11,6 +13,7 @@ import { ASSESSMENT_FIGURES, type AssessmentConfig, type AssessmentFigure } from
 import { findUnit } from '../workorders/dispatch/index.js';
 import { orderCounts, ZERO_ORDERS, type OrderCounts } from './order-kpis.js';
 import { orderFigures } from './kpi-figures.js';
+import { coHandlingCounts, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-handling.js';
 import { dateOf, periodOf, isPeriod, type Period } from './period.js';
 import { reportScope, type Label, type ReportUser } from './reports-service.js';
 import { ReportError } from './errors.js';
@@ -29,6 +32,8 @@ export interface ScorecardRow {
   readonly evaluated: number;
   readonly satisfied: number;
   readonly supervised: number;
+  /** As a co-handling unit (协办): dispatches naming it, its replies, lead replies sent before it replied. */
+  readonly coHandling: CoHandlingCounts;
   /** The figures scored, each a fraction (null: no data); returns/extensions/supervision as 1 − their rate. */
   readonly figures: Record<AssessmentFigure, number | null>;
   /** 0–100, null when the unit has no figure at all. */
@@ -99,9 +104,15 @@ export class AssessmentService {
     if (!period || !isPeriod(period)) throw new ReportError('PERIOD_INVALID', `${month} is not a month (YYYY-MM)`);
     const cfg = this.o.config();
     const byUnit = orderCounts(this.o.db, period.start, period.end, 'unit', this.now());
-    const rows = [...byUnit].filter((e): e is [string, OrderCounts] => e[0] !== null && e[0] !== '').map(([unitId, c]) => this.row(unitId, c, cfg, org));
+    const co = coHandlingCounts(this.o.db, period.start, period.end);
+    const rows = [...byUnit]
+      .filter((e): e is [string, OrderCounts] => e[0] !== null && e[0] !== '')
+      .map(([unitId, c]) => this.row(unitId, c, co.get(unitId), cfg, org));
+    // A unit that only co-handled this month has a scorecard too.
+    for (const [unitId, c] of co) if (!byUnit.has(unitId)) rows.push(this.row(unitId, ZERO_ORDERS, c, cfg, org));
     // A unit handler's own unit has a scorecard even in a month without orders.
-    if (user.role === 'unit_handler' && user.unitId && !rows.some((r) => r.unitId === user.unitId)) rows.push(this.row(user.unitId, ZERO_ORDERS, cfg, org));
+    if (user.role === 'unit_handler' && user.unitId && !rows.some((r) => r.unitId === user.unitId))
+      rows.push(this.row(user.unitId, ZERO_ORDERS, undefined, cfg, org));
     const ranked = rank(rows, cfg);
     return {
       month,
@@ -126,7 +137,7 @@ export class AssessmentService {
     return scope.kind === 'all' ? 'all' : scope.unitIds;
   }
 
-  private row(unitId: string, c: OrderCounts, cfg: AssessmentConfig, org: OrgConfig): ScorecardRow {
+  private row(unitId: string, c: OrderCounts, co: CoHandlingCounts | undefined, cfg: AssessmentConfig, org: OrgConfig): ScorecardRow {
     const figures = scoredFigures(c);
     const name = findUnit(org, unitId)?.name;
     return {
@@ -142,6 +153,7 @@ export class AssessmentService {
       evaluated: c.surveyEvaluated + c.callbackEvaluated + c.thirdPartyEvaluated,
       satisfied: c.surveySatisfied + c.callbackSatisfied + c.thirdPartySatisfied,
       supervised: c.supervised,
+      coHandling: { ...(co ?? ZERO_CO_HANDLING) },
       figures,
       score: weightedScore(figures, cfg.weights),
       rank: null,

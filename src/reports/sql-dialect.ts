@@ -31,3 +31,16 @@ export function jsonText(column: SQL | string, key: string, dialect: SqlDialect 
 export function jsonIsTrue(column: SQL | string, key: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
   return dialect === 'sqlite' ? sql`${field(column, key, dialect)} = 1` : sql`${field(column, key, dialect)} = 'true'`;
 }
+
+/**
+ * A FROM item with one row per element of a JSON array field, the element as text in `alias.value`
+ * (SQLite `json_each(col, '$.key') alias`, PostgreSQL `jsonb_array_elements_text(col -> 'key') as alias(value)`;
+ * after a comma it may refer to the tables before it: json_each is a table-valued function, a PostgreSQL function call in FROM is lateral).
+ */
+export function jsonArrayElements(column: SQL | string, key: string, alias: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+  if (!KEY.test(key) || !KEY.test(alias)) throw new Error(`not a JSON field name or alias: ${JSON.stringify(key)}, ${JSON.stringify(alias)}`);
+  const col = typeof column === 'string' ? sql.raw(column) : column;
+  return dialect === 'sqlite'
+    ? sql`json_each(${col}, ${sql.raw(`'$.${key}'`)}) ${sql.raw(alias)}`
+    : sql`jsonb_array_elements_text(${col} -> ${sql.raw(`'${key}'`)}) as ${sql.raw(alias)}(value)`;
+}
