@@ -93,6 +93,22 @@ export const agentSessions = pgTable('agent_sessions', {
   penalty: integer('penalty').notNull().default(0),
 });
 
+/** Agents' state history (schema.ts). */
+export const agentStateEvents = pgTable(
+  'agent_state_events',
+  {
+    // bigint: about ten rows a call.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    state: text('state').notNull(),
+    callId: text('call_id'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('agent_state_events_agent_at_idx').on(t.agentId, t.at), index('agent_state_events_call_idx').on(t.callId)],
+);
+
 /** Agents' routing skills with levels (schema.ts). */
 export const agentSkills = pgTable(
   'agent_skills',

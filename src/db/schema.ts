@@ -70,6 +70,27 @@ export const agentSessions = sqliteTable('agent_sessions', {
 });
 
 /**
+ * Agents' state history (issue 14 item 1: AHT with wrap-up 话后处理): one row per change of a
+ * logged-in agent's state or call, appended in the transaction that writes agent_sessions
+ * (src/agents/agent-sessions-store.ts). A call's wrap-up runs from its `wrap_up` row to the
+ * agent's next row (src/reports/call-kpis.ts). Append-only.
+ */
+export const agentStateEvents = sqliteTable(
+  'agent_state_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: integer('agent_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The new state (an AgentState, or logged_out). */
+    state: text('state').notNull(),
+    callId: text('call_id'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('agent_state_events_agent_at_idx').on(t.agentId, t.at), index('agent_state_events_call_idx').on(t.callId)],
+);
+
+/**
  * Agents' routing skills with levels (issue 11 item 2, decision 0015; src/agents/skills.ts): 1 is
  * the best level. Replaced as a set by administrators and shift leads; read at every offer.
  */
