@@ -14,6 +14,8 @@ export interface UnitPhone {
   port: number;
   /** Request-URI users of the INVITEs the phone received so far (the dialled numbers). */
   dialled(): string[];
+  /** Whether sipp has exited. */
+  exited(): boolean;
   /** Resolves when sipp has exited (after `calls` calls ended), with its exit code. */
   readonly done: Promise<number | null>;
   kill(): void;
@@ -31,8 +33,26 @@ export async function pointTrunkAt(a: AsteriskSandbox, port: number): Promise<vo
   throw new Error('trunk AOR did not load');
 }
 
-/** Starts a unit phone answering `calls` calls and points the sandbox's trunk at it. */
+/**
+ * Starts a unit phone answering `calls` calls and points the sandbox's trunk at it. sipp binds
+ * its SIP port and, for -rtp_echo, two media ports above it; a free port found by binding and
+ * closing can be taken by another process before sipp binds it, and sipp then exits at once. So
+ * the phone is started again on other ports when it is gone within its first moments.
+ */
 export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhone> {
+  for (let attempt = 1; ; attempt++) {
+    const phone = await startUnitPhone(a.sip.host, calls);
+    const exited = await Promise.race([phone.done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 300))]);
+    if (!exited) {
+      await pointTrunkAt(a, phone.port);
+      return phone;
+    }
+    phone.kill();
+    if (attempt >= 5) throw new Error(`the unit phone (sipp UAS) exited at start ${attempt} times`);
+  }
+}
+
+async function startUnitPhone(host: string, calls: number): Promise<UnitPhone> {
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-unit-'));
   const msgFile = path.join(dir, 'messages.log');
@@ -45,7 +65,7 @@ export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhon
       '-sn',
       'uas',
       '-i',
-      a.sip.host,
+      host,
       '-p',
       String(port),
       '-mp',
@@ -54,8 +74,9 @@ export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhon
       '-m',
       String(calls),
       '-nostdin',
+      // sipp's -timeout ends the whole run: long enough for a slow full run; teardown kills it.
       '-timeout',
-      '120s',
+      '600s',
       '-trace_msg',
       '-message_file',
       msgFile,
@@ -67,7 +88,6 @@ export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhon
     proc.once('close', (code) => resolve(code));
   });
   process.once('exit', () => proc.kill('SIGKILL'));
-  await pointTrunkAt(a, port);
   return {
     port,
     dialled: () => {
@@ -75,6 +95,7 @@ export async function unitPhone(a: AsteriskSandbox, calls = 1): Promise<UnitPhon
       return [...text.matchAll(/^INVITE sip:([^@\s]+)@/gm)].map((m) => m[1]!);
     },
     done,
+    exited: () => proc.exitCode !== null || proc.signalCode !== null,
     kill: () => {
       if (proc.exitCode === null) proc.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@
  * with and without the browser softphone; when media is attached, CallMedia.setMuted is told too
  * (a failure there is logged, the Asterisk mute stands).
  */
+import { randomUUID } from 'node:crypto';
 import type { CallControlsView } from '../contract/index.js';
 import type { CallContext } from './call-context.js';
 import { CallError } from './errors.js';
@@ -25,7 +26,11 @@ export class CallControls {
   /** Unit leg channel → call id. */
   private readonly unitLegs = new Map<string, string>();
 
-  constructor(private readonly o: CallContext) {}
+  /** `newChannelId` names the unit leg before it is dialled (tests pass a fixed one). */
+  constructor(
+    private readonly o: CallContext,
+    private readonly newChannelId: () => string = randomUUID,
+  ) {}
 
   private state(callId: string): ControlState {
     let s = this.states.get(callId);
@@ -154,19 +159,31 @@ export class CallControls {
     return view;
   }
 
-  /** Three-way call: dial the unit; it joins the agent's bridge when it answers. */
+  /**
+   * Three-way call: dial the unit; it joins the agent's bridge when it answers. The unit leg's id
+   * is chosen and recorded before the dial: a unit that answers at once enters Stasis (and
+   * `unitAnswered` runs) before originate's reply comes back, and must find its leg expected.
+   */
   async conference(agentId: number, callId: string, unitId: string): Promise<CallControlsView> {
     const call = this.own(agentId, callId);
     const unit = this.unit(unitId);
     const s = this.state(callId);
     if (s.conference) throw new CallError('CONFERENCE_ACTIVE', 'a unit is already in this call');
-    const channelId = await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number, unit.id);
+    const channelId = this.newChannelId();
+    s.conference = { unitId: unit.id, unitName: unit.name, channelId, state: 'dialing' };
+    this.unitLegs.set(channelId, callId);
+    try {
+      await this.o.switchboard.controls.dialUnit(unit.phone, callId, call.hotline.number, unit.id, channelId);
+    } catch (err) {
+      this.unitLegs.delete(channelId);
+      if (s.conference?.channelId === channelId) s.conference = null;
+      throw err;
+    }
     if (this.tornDown(callId, s)) {
+      this.unitLegs.delete(channelId);
       await this.o.switchboard.hangup(channelId).catch(() => undefined);
       throw new CallError('CALL_NOT_FOUND', `call ${callId} ended`);
     }
-    s.conference = { unitId: unit.id, unitName: unit.name, channelId, state: 'dialing' };
-    this.unitLegs.set(channelId, callId);
     this.event(call, 'conference_started', agentId, { unitId: unit.id, phone: unit.phone });
     return this.publish(call, s);
   }

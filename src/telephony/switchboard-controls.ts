@@ -91,8 +91,9 @@ export class SwitchboardControls {
   }
 
   /** Dials the unit; once it answers it enters Stasis as 'unit,<callId>,<unitId>'. Returns its channel id. */
-  async dialUnit(phone: string, callId: string, callerId: string, unitId?: string): Promise<string> {
+  async dialUnit(phone: string, callId: string, callerId: string, unitId?: string, channelId?: string): Promise<string> {
     const ch = await this.ari.channels.originate({
+      ...(channelId ? { channelId } : {}),
       endpoint: unitEndpoint(phone),
       app: this.ari.app,
       appArgs: `unit,${callId},${unitId ?? ''}`,

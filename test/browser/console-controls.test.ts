@@ -204,7 +204,14 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await page.getByTestId('conference-picker-search').fill('市场');
   await page.getByTestId('conference-picker-city-amr').click();
   // The unit's phone is a sipp UAS; under a saturated machine its answer has taken over 20 s (full runs).
-  await page.locator('[data-testid=conference-note][data-state=up]').waitFor({ timeout: 45_000 });
+  await page
+    .locator('[data-testid=conference-note][data-state=up]')
+    .waitFor({ timeout: 45_000 })
+    .catch((e: unknown) => {
+      // Say what the unit's phone saw, for a failure in a full run that does not repeat alone.
+      const state = unit.exited() ? 'exited' : 'running';
+      throw new Error(`three-way not up; unit phone ${state}, INVITEs for ${JSON.stringify(unit.dialled())}: ${String(e)}`);
+    });
   t.match(await page.getByTestId('conference-note').textContent(), /三方通话中.*市市场监管局/, 'three-way call shown');
   t.equal(await page.getByTestId('btn-transfer').isDisabled(), true, 'no transfer during a three-way call');
   await shot(page, '10-three-way');

@@ -39,7 +39,7 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
       mute: (leg: string, muted: boolean) => op(`mute ${leg} ${muted}`),
       sendDigits: (ch: string, d: string) => op(`dtmf ${ch} ${d}`),
       transfer: (ch: string, phone: string, inStasis: boolean) => op(`transfer ${ch} ${phone} ${inStasis}`),
-      dialUnit: async (phone: string, callId: string) => (await op(`dial ${phone} ${callId}`), 'unit-ch'),
+      dialUnit: async (phone: string, callId: string, _from: string, _unit: string, channelId: string) => (await op(`dial ${phone} ${callId}`), channelId),
       joinBridge: (bridge: string, ch: string) => op(`join ${bridge} ${ch}`),
       destroy: (bridge: string) => op(`destroy ${bridge}`),
     },
@@ -66,7 +66,7 @@ function rig(opts: { media?: boolean; mediaFails?: boolean } = {}) {
     },
     media: opts.media ? media : undefined,
   } as unknown as CallContext;
-  const controls = new CallControls(ctx);
+  const controls = new CallControls(ctx, () => 'unit-ch');
   /** A call answered by agent 5 on leg-ch (or still ringing for them: state 'offered'). */
   const call = (over: { callId?: string; channelId?: string; state?: 'answered' | 'offered'; directLeg?: string } = {}): LiveCall => {
     const c = live.add({
@@ -177,6 +177,25 @@ t.test('DTMF goes to the caller side, or to the unit once it is in the call', as
   await r.controls.unitAnswered('unit-ch', 'c1');
   await r.controls.sendDtmf(5, 'c1', '3');
   t.same(r.ops, ['dtmf leg-ch 1#', 'dial 05722399003 c1', 'dtmf leg-ch 2', 'join agent-bridge unit-ch', 'dtmf unit-ch 3']);
+});
+
+t.test('three-way call: a unit that answers before originate replies joins the call (the leg id is known before the dial)', async (t) => {
+  const r = rig();
+  r.call();
+  // Asterisk's StasisStart for the answered unit leg can come before the originate reply.
+  r.setDuring(async (name) => (name.startsWith('dial') ? r.controls.unitAnswered('unit-ch', 'c1') : undefined));
+  const view = await r.controls.conference(5, 'c1', 'city-amr');
+  t.equal(view.conference?.state, 'up', 'up, not left dialling');
+  t.same(r.ops, ['dial 05722399003 c1', 'join agent-bridge unit-ch'], 'joined, not hung up');
+  t.ok(r.controls.isUnitLeg('unit-ch'));
+  // A dial that fails leaves no three-way call behind: the agent can try again.
+  const f = rig();
+  f.call();
+  f.setFail('dial 05722399003 c1');
+  await t.rejects(f.controls.conference(5, 'c1', 'city-amr'), { code: 'ASTERISK_UNAVAILABLE' });
+  t.notOk(f.controls.isUnitLeg('unit-ch'));
+  f.setFail(null);
+  t.equal((await f.controls.conference(5, 'c1', 'city-amr')).conference?.state, 'dialing');
 });
 
 t.test('three-way call: dialling, up, refusals, dropped by the agent or by the unit', async (t) => {
