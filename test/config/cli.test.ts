@@ -10,7 +10,7 @@ const BIN = path.join(REPO, 'bin', 'sunline.mjs');
 function sunline(cwd: string, ...args: string[]) {
   // The child runs TypeScript through tsx; its coverage would not map onto the in-process runs.
   const env = { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 90_000 });
   return { code: r.status, out: r.stdout.split('\n').filter(Boolean), err: r.stderr.split('\n').filter(Boolean) };
 }
 
