@@ -59,6 +59,7 @@ import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { reportsRoutes } from './http/routes/reports-routes.js';
+import { callbackReportsRoutes } from './http/routes/callback-reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
 import { HotTopicsService } from './reports/hot-topics.js';
@@ -305,6 +306,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment });
     await http.register(reportsRoutes, { reports, assessment });
+    // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
+    await http.register(callbackReportsRoutes, { db: db.db, org: () => config.current().org });
     // Hot topics (热点) of the orders' text, segmented by jieba.
     await http.register(reportTopicsRoutes, { topics: new HotTopicsService({ db: db.db, org: () => config.current().org }) });
     // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
