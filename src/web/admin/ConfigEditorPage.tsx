@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { PageHeader } from '../components/PageHeader.js';
 import * as api from './config-api.js';
 import { EDITABLE_FILES, type ConfigProblem, type ConfigVersion, type EditableFile } from './config-api.js';
+import { PromptUploads } from './PromptUploads.js';
 import { RouteSimulator } from './RouteSimulator.js';
 import { YamlEditor } from './YamlEditor.js';
 import './config-editor.css';
@@ -82,7 +83,8 @@ function History({ versions, running, onRollback }: { versions: ConfigVersion[];
 /**
  * The administrator's config editor (issue 11 items 4-5): numbers.yaml and ivr.yaml as YAML with
  * the server loader's FILE:LINE:COL problems inline (checked as one types), saved against the
- * version it was opened at (a conflict is refused, never overwritten), and the history.
+ * version it was opened at (a conflict is refused, never overwritten), the prompts (upload a WAV
+ * for a name the configuration uses), and the history.
  */
 export function ConfigEditorPage({ user, onSignedOut }: Props) {
   const { t } = useI18n();
@@ -210,6 +212,7 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
         </ul>
       )}
       <RouteSimulator file={file} draft={draft} />
+      <PromptUploads version={history.running} />
       <History versions={history.versions} running={history.running} onRollback={(id) => void rollbackTo(id)} />
     </div>
   );
