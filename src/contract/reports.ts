@@ -27,6 +27,7 @@ export const CALL_COUNT_KEYS = [
   'waitSumMs',
   'talked',
   'talkSumMs',
+  'wrapUpSumMs',
   'repeatCalls',
 ] as const;
 /** Call figures computed from the counts (src/reports/kpi-figures.ts CallFigures); null without data. */

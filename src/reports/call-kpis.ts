@@ -30,6 +30,8 @@ export interface CallCounts {
   /** Answered calls that have ended, and the sum of their talk times (answer → end), ms. */
   talked: number;
   talkSumMs: number;
+  /** Sum of the wrap-ups (话后处理) of those calls, ms: each agent's from its wrap_up with the call to its next state (agent_state_events). */
+  wrapUpSumMs: number;
   /** Calls from a number that had called within {@link REPEAT_WINDOW_MS} before. */
   repeatCalls: number;
 }
@@ -44,6 +46,7 @@ export const ZERO_CALLS: CallCounts = {
   waitSumMs: 0,
   talked: 0,
   talkSumMs: 0,
+  wrapUpSumMs: 0,
   repeatCalls: 0,
 };
 
@@ -54,6 +57,12 @@ const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const answered = sql`${calls.answeredAt} is not null`;
 const talked = sql`${answered} and ${calls.endedAt} is not null`;
 const repeat = sql`exists (select 1 from ${calls} p where p.caller_id = ${calls.callerId} and p.entered_at < ${calls.enteredAt} and p.entered_at >= ${calls.enteredAt} - ${REPEAT_WINDOW_MS} and p.direction = 'in')`;
+/**
+ * The wrap-ups of a call: for each agent's `wrap_up` row with the call, the time to that agent's
+ * next row (the first after it through agent_state_events_agent_at_idx); a wrap-up still running has none and adds nothing.
+ */
+const wrapUpMs = sql`(select sum((select n.at from agent_state_events n where n.agent_id = w.agent_id and n.at >= w.at and n.id > w.id order by n.at, n.id limit 1) - w.at)
+  from agent_state_events w where w.call_id = ${calls.id} and w.state = 'wrap_up')`;
 const count = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
 const KEY: Record<CallDimension, SQL> = {
@@ -80,6 +89,7 @@ export function callCounts(db: Db, start: number, end: number, dim: CallDimensio
       coalesce(sum(case when ${answered} then ${answerWait} end), 0) as waitSumMs,
       ${count(talked)} as talked,
       coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as talkSumMs,
+      coalesce(sum(case when ${talked} then ${wrapUpMs} end), 0) as wrapUpSumMs,
       ${count(repeat)} as repeatCalls
     from ${calls}
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'

@@ -29,13 +29,14 @@ export const CALL_COLUMNS: Labels<keyof CallCounts | keyof CallFigures> = {
   waitSumMs: ['应答等待合计(秒)', 'Total wait (s)', 'seconds'],
   talked: ['已结束通话量', 'Calls talked', 'count'],
   talkSumMs: ['通话时长合计(秒)', 'Total talk (s)', 'seconds'],
+  wrapUpSumMs: ['话后处理时长合计(秒)', 'Total wrap-up (s)', 'seconds'],
   repeatCalls: ['重复来电量', 'Repeat calls', 'count'],
   connectionRate: ['人工接通率', 'Manual connection rate', 'rate'],
   answerRate15s: ['15秒接通率', '15-second answer rate', 'rate'],
   abandonRateQueue: ['放弃率(排队)', 'Abandon rate (queue)', 'rate'],
   abandonRateGreeting: ['放弃率(问候语)', 'Abandon rate (greeting)', 'rate'],
   asaMs: ['平均应答时长(秒)', 'ASA (s)', 'seconds'],
-  ahtMs: ['平均通话时长(秒)', 'AHT (s)', 'seconds'],
+  ahtMs: ['平均处理时长(秒)', 'AHT (s)', 'seconds'],
   repeatRate: ['重复来电率', 'Repeat-call rate', 'rate'],
 };
 

@@ -20,7 +20,7 @@ export interface CallFigures {
   abandonRateGreeting: number | null;
   /** 平均应答时长 ASA. */
   asaMs: number | null;
-  /** 平均通话时长 AHT: talk time only (wrap-up is not recorded per call yet: docs/kpis.md). */
+  /** 平均处理时长 AHT: (talk + wrap-up 话后处理) ÷ calls talked. */
   ahtMs: number | null;
   /** 重复来电率: calls from a number that called within 24 h ÷ calls in. */
   repeatRate: number | null;
@@ -33,7 +33,7 @@ export function callFigures(c: CallCounts): CallFigures {
     abandonRateQueue: rate(c.abandonedInQueue, c.requested),
     abandonRateGreeting: rate(c.abandonedAtFrontDoor, c.callsIn),
     asaMs: mean(c.waitSumMs, c.answered),
-    ahtMs: mean(c.talkSumMs, c.talked),
+    ahtMs: mean(c.talkSumMs + c.wrapUpSumMs, c.talked),
     repeatRate: rate(c.repeatCalls, c.callsIn),
   };
 }

@@ -31,6 +31,7 @@ t.test('call figures of 9 October: the midnight call counts on the day it entere
     waitSumMs: 42_000,
     talked: 3,
     talkSumMs: 460_000, // 300 + 100 + 60 s
+    wrapUpSumMs: 0, // no agent state history in this fixture (AHT with wrap-up: aht-wrap-up.test.ts)
     repeatCalls: 2, // c3 (caller 1 at 08:00), c6 (caller 2 at 08:10)
   });
   t.same(callFigures(total), {

@@ -34,7 +34,7 @@ export const zh = {
   'reports.k.answerRate15s': '15秒接通率',
   'reports.k.abandonRateQueue': '放弃率',
   'reports.k.asaMs': '平均应答时长',
-  'reports.k.ahtMs': '平均通话时长',
+  'reports.k.ahtMs': '平均处理时长',
   'reports.k.callsIn': '呼入量',
   'reports.k.accepted': '受理量',
   'reports.k.onSpotRate': '直接办结率',
