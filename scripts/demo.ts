@@ -106,6 +106,8 @@ async function main(): Promise<void> {
     'Sunline demo is running.',
     `  agent console       ${base}/   (log in as agent1, click 签入, allow the microphone: you talk to the caller in the browser)`,
     `  unit portal         ${base}/   (log in as unit-amr: orders dispatched to 市市场监管局, one overdue within minutes)`,
+    `  shift-lead page     ${base}/   (log in as lead1 in another browser: 监听/耳语/强插 on a call agent1 answers in the browser; the bots have no audio)`,
+    `  recordings          ${env.recordings.dir}   (every answered call; lead1 plays them from 派单审核台 /desk and 质检 /qa; docs/recordings.md)`,
     `  order desk API      ${base}/docs   (tag desk; log in as disp1 for the city, dq.dispatcher for 德清's sub-platform)`,
     `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE})`,
     `  API docs (OpenAPI)  ${base}/docs`,
