@@ -19,6 +19,9 @@ say greeting-12356 '您好，卫生健康服务，请稍候。'
 say greeting-12329 '您好，住房公积金服务，请稍候。'
 say survey '请对本次服务进行评价：满意请按1，基本满意请按2，不满意请按3。'
 say survey-thanks '感谢您的评价，再见。'
+# While waiting in the queue (queues.conf periodic-announce) and after the key (src/calls/callback-requests.ts).
+say callback-offer '如需我们给您回电，请按1。'
+say callback-confirm '已为您登记回电，我们会尽快给您回电，再见。'
 # The examples commented in config/ivr.yaml (hours.closedPrompt, holidays.prompt, menu.prompt).
 say closed '现在是非工作时间，我们将在工作时间给您回电。'
 say holiday-notice '今天是法定节假日，热线照常服务，请稍候。'

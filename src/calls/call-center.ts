@@ -28,6 +28,7 @@ import { OutboundCalls, type OutboundSettings } from './outbound.js';
 import type { OutboundRecords } from './outbound-records.js';
 import { Reconciler } from './reconcile.js';
 import { Surveys } from './survey.js';
+import { CallbackRequests } from './callback-requests.js';
 
 /**
  * Saving the call's order in one of these ways ends the agent's wrap-up. Not `accept`: the
@@ -66,6 +67,7 @@ export class CallCenter implements SwitchboardListener {
   /** Hang up, hold, mute, DTMF, transfer, three-way call (call-controls.ts). */
   readonly controls: CallControls;
   readonly surveys: Surveys;
+  private readonly callbackRequests: CallbackRequests;
   /** Which agents have a console open (presence.ts). */
   readonly presence: AgentPresence;
   /** Sends on callers the front door could not queue or that sit there without progress. */
@@ -104,6 +106,7 @@ export class CallCenter implements SwitchboardListener {
     this.frontDoor = new FrontDoor(ctx, this.frontDoorWatchdog);
     this.offers = new Offers(ctx, this.frontDoor, o.skills);
     this.surveys = new Surveys(ctx);
+    this.callbackRequests = new CallbackRequests(ctx);
     this.outbound = o.outbound ? new OutboundCalls(ctx, this.controls, o.outbound.records, o.outbound.settings) : null;
     if (this.outbound) o.switchboard.outbound.listen(this.outbound);
     this.reconciler = new Reconciler(ctx, {
@@ -187,6 +190,10 @@ export class CallCenter implements SwitchboardListener {
 
   survey(ch: SurveyChannel): void {
     this.surveys.start(ch);
+  }
+
+  callbackRequested(ch: SurveyChannel): void {
+    this.callbackRequests.requested(ch);
   }
 
   channelGone(channelId: string, cause: string): void {

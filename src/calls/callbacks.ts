@@ -2,6 +2,8 @@
  * The callback worklist (回拨 / 回访, issue 12 item 2) for agents and shift leads:
  * - `missed`: missed-call orders with a callback duty, one entry per caller — a caller who
  *   abandoned again has one entry with every order (the oldest is the one called for);
+ * - `requested`: the same, for a caller who asked to be called back (the queue's key 1,
+ *   callback-requests.ts): any of the caller's missed calls asked;
  * - `evaluation`: orders reviewed and waiting for the citizen's evaluation by callback (待回访).
  * Each entry carries its attempts (the outbound calls made for its orders, outbound.ts) and when
  * it may be tried next under the retry policy (callback-policy.ts); ordered by that time, the
@@ -51,6 +53,7 @@ export class CallbackWorklist {
       .all();
     const reviewed = this.db.select(cols).from(workOrders).where(eq(workOrders.status, 'reviewed')).orderBy(asc(workOrders.updatedAt)).limit(MAX_ORDERS).all();
     const attempts = this.attempts([...missed, ...reviewed].map((o) => o.id));
+    const asked = this.asked(missed.map((o) => o.id));
     const policy = this.policy();
     const entry = (kind: CallbackEntry['kind'], orders: typeof missed, dueAt: number): Omit<CallbackEntry, 'assignee'> => {
       const first = orders[0]!;
@@ -72,13 +75,28 @@ export class CallbackWorklist {
       byCaller.set(key, [...(byCaller.get(key) ?? []), o]);
     }
     const bare = [
-      ...[...byCaller.values()].map((orders) => entry('missed', orders, orders[0]!.createdAt)),
+      ...[...byCaller.values()].map((orders) => entry(orders.some((o) => asked.has(o.id)) ? 'requested' : 'missed', orders, orders[0]!.createdAt)),
       ...reviewed.map((o) => entry('evaluation', [o], o.updatedAt)),
     ];
     const assignees = this.assignments.forEntries(bare.map((e) => e.orderIds));
     const entries: CallbackEntry[] = bare.map((e, i) => ({ ...e, assignee: assignees[i] ?? null }));
     const sortKey = (e: CallbackEntry) => (e.next.state === 'due' ? e.next.at : Number.MAX_SAFE_INTEGER);
     return entries.sort((a, b) => sortKey(a) - sortKey(b) || a.dueAt - b.dueAt || a.orderId - b.orderId);
+  }
+
+  /** The orders whose caller asked to be called back (the queue's callback key, callback-requests.ts). */
+  private asked(orderIds: number[]): Set<number> {
+    const out = new Set<number>();
+    for (let i = 0; i < orderIds.length; i += 500) {
+      const rows = this.db
+        .select({ id: workOrders.id })
+        .from(workOrders)
+        .innerJoin(callEvents, and(eq(callEvents.callId, workOrders.callId), eq(callEvents.type, 'callback_requested')))
+        .where(inArray(workOrders.id, orderIds.slice(i, i + 500)))
+        .all();
+      for (const r of rows) out.add(r.id);
+    }
+    return out;
   }
 
   /** The finished outbound calls made for these orders, as attempts by order. */

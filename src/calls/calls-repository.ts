@@ -30,7 +30,9 @@ export type CallEventType =
   | 'muted'
   | 'unmuted'
   | 'conference_started'
-  | 'conference_ended';
+  | 'conference_ended'
+  /** The caller pressed the callback key while waiting in the queue (callback-requests.ts). */
+  | 'callback_requested';
 
 /** A post-call survey answer, or `no_answer` (no key, or a key that means nothing). */
 export type SurveyResult = Satisfaction | 'no_answer';
@@ -156,6 +158,20 @@ export class CallsRepository {
         { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
         actor,
       );
+    });
+  }
+
+  /**
+   * The caller asked to be called back while waiting in the queue (the key of dialplan
+   * [sunline-queue-keys]): the call ends unanswered — an abandon in the queue, as the figures
+   * count it — and its order becomes a missed call with a callback duty, marked as asked for.
+   */
+  callbackRequested(callId: string, orderId: number, at: number, actor: Actor): void {
+    this.orders.transaction((tx) => {
+      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
+      this.eventIn(tx, callId, 'abandoned', at, null, { where: 'queue', callbackRequested: true });
+      this.eventIn(tx, callId, 'callback_requested', at, null, {});
+      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'the caller asked to be called back while waiting in the queue' }, actor);
     });
   }
 

@@ -35,7 +35,7 @@ export const AssignCallbackBody = z
 /** One entry of the worklist: a missed caller (回拨, every open missed-call order) or an order waiting for evaluation by callback (回访). */
 export const CallbackEntry = z
   .object({
-    kind: z.enum(['missed', 'evaluation']),
+    kind: z.enum(['missed', 'requested', 'evaluation']),
     orderId: z.number(),
     orderNumber: z.string(),
     orderIds: z.array(z.number()).readonly(),

@@ -79,8 +79,8 @@ export interface CallbackAssignee {
 
 /** One entry of the callback worklist (`GET /api/callbacks`). */
 export interface CallbackEntry {
-  /** missed: a missed caller (回拨); evaluation: an order waiting for the citizen's evaluation (回访). */
-  readonly kind: 'missed' | 'evaluation';
+  /** missed: a missed caller (回拨); requested: a caller who asked to be called back (key 1 in the queue); evaluation: an order waiting for the citizen's evaluation (回访). */
+  readonly kind: 'missed' | 'requested' | 'evaluation';
   /** The order to call for (the caller's oldest missed call, or the order to evaluate). */
   readonly orderId: number;
   readonly orderNumber: string;

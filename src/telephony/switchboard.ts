@@ -58,6 +58,8 @@ export interface SwitchboardListener {
   unitAnswered?(channelId: string, callId: string): void;
   /** The caller entered the survey (dialplan [survey]); without a handler it is hung up. */
   survey?(ch: SurveyChannel): void;
+  /** A caller waiting in the queue pressed the callback key (dialplan [sunline-queue-keys]); without a handler it is hung up. */
+  callbackRequested?(ch: SurveyChannel): void;
   /** A channel we care about hung up (caller or agent leg), in or out of Stasis. */
   channelGone(channelId: string, cause: string): void;
   queueJoined(channelId: string): void;
@@ -140,6 +142,8 @@ export class Switchboard {
         this.listener.unitAnswered(ch.id, arg ?? '');
       } else if (kind === 'survey' && this.listener?.survey) {
         this.listener.survey({ channelId: ch.id, callId: arg || null });
+      } else if (kind === 'callback' && this.listener?.callbackRequested) {
+        this.listener.callbackRequested({ channelId: ch.id, callId: arg || null });
       } else {
         this.log.warn({ channelId: ch.id, kind }, 'unexpected Stasis entry; hanging up');
         void this.hangup(ch.id);

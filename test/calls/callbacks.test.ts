@@ -190,3 +190,39 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
     { orderId: a1.id, agentId: null, byId: id('as-lead') },
   ]);
 });
+
+t.test('a caller who asked to be called back (the queue key) is listed as asked for; an abandon beside it joins the entry', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const repo = new CallsRepository(app.db.db, orders);
+  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const inbound = (callId: string, phone: string) =>
+    repo.createInbound({
+      callId,
+      channelId: `ch-${callId}`,
+      callerPhone: phone,
+      callerName: null,
+      dialled: '12345',
+      hotline: '12345',
+      at: Date.now(),
+      state: 'queued',
+    });
+  const plain = inbound('q-1', '13800000041');
+  repo.abandoned('q-1', plain.orderId, Date.now(), actor, 'queue');
+  const asked = inbound('q-2', '13800000041');
+  repo.callbackRequested('q-2', asked.orderId, Date.now(), actor);
+  const other = inbound('q-3', '13800000042');
+  repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue');
+  t.match(orders.get(asked.orderId), { status: 'missed_call', callbackDue: true });
+  t.match(app.db.sqlite.prepare("select outcome from calls where id = 'q-2'").get(), { outcome: 'abandoned' }, 'an abandon in the queue for the figures');
+
+  const cookies = await loginCookies(app, 'rq-agent', 'agent');
+  const entries = ((await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies })).json() as { entries: CallbackEntry[] }).entries;
+  t.same(
+    entries.map((e) => [e.kind, e.orderIds]),
+    [
+      ['requested', [plain.orderId, asked.orderId]],
+      ['missed', [other.orderId]],
+    ],
+  );
+});
