@@ -2,7 +2,7 @@
  * The reports page in real Chromium against a real server with the hand-built day of
  * test/helpers/report-fixture.ts: a shift lead opens /reports from the lead page, picks 9 October 2026, sees the
  * figures, the breakdown by hotline and the ECharts canvas, opens the orders behind a figure and a
- * hot topic, switches to English.
+ * hot topic, reads October's unit assessment, switches to English.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -67,6 +67,13 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await page.waitForSelector('[data-testid=reports-drill-count]');
   t.match(await page.textContent('[data-testid=reports-drill-count]'), /^2 张工单/);
   for (const id of noise) t.match(await page.textContent('[data-testid=reports-drill]'), svc.get(id).number);
+
+  // The monthly unit assessment: October's scorecards (assessment.yaml's minOrders 5: none ranked).
+  await page.fill('[data-testid=reports-assess-month]', '2026-10');
+  await page.waitForSelector('[data-testid=assess-dq-amr]');
+  t.match(await page.textContent('[data-testid=assess-dq-amr]'), /^德清县市场监管局—/, 'dq-amr: not ranked');
+  const hrssCells = await page.locator('[data-testid=assess-city-hrss] td').allTextContents();
+  t.same([hrssCells[0], hrssCells[1], hrssCells[3]], ['市人力社保局', '—', '2'], 'city-hrss: not ranked, received 2');
 
   await page.click('button:has-text("English")');
   await page.waitForSelector('h1:has-text("12345 reports")');

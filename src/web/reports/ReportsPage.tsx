@@ -11,6 +11,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { KpiChart } from './KpiChart.js';
 import { DrillList } from './DrillList.js';
 import { HotTopicsPanel } from './HotTopicsPanel.js';
+import { AssessmentPanel } from './AssessmentPanel.js';
 import { drillTarget, type DrillTarget } from './drill.js';
 import {
   CALL_FIGURES,
@@ -201,6 +202,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
           )}
           {drill && <DrillList query={q} target={drill.target} title={drill.title} onClose={() => setDrill(null)} />}
           <HotTopicsPanel query={q} onOpen={(word) => setDrill({ target: { kind: 'topic', word }, title: `${t('reports.topics.title')} · ${word}` })} />
+          <AssessmentPanel />
         </>
       )}
     </div>
