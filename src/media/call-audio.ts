@@ -179,8 +179,10 @@ export class CallAudio implements CallMedia {
 
   private async requeue(leg: CallLeg): Promise<void> {
     if (this.legs.get(leg.callId) !== leg) return;
-    await this.teardown(leg);
+    // Waiting before the hang-up: Asterisk may report the end of what sat on the channel (a
+    // supervision's snoop) before the hang-up answers, and the call must not look ended then.
     this.waiting.set(leg.callId, { callId: leg.callId, agentId: leg.agentId, bridgeId: leg.bridgeId, muted: leg.muted });
+    await this.teardown(leg);
     this.log.info({ callId: leg.callId, agentId: leg.agentId }, 'call audio waiting for the agent microphone');
     // A newer tab of the same agent may already be producing.
     this.micReady(leg.agentId);
