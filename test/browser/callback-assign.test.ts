@@ -2,7 +2,7 @@
  * Callback assignments on the shift-lead page in real Chromium against a real server (telephony
  * off; issue 12 item 2): the lead sees the worklist's missed callers with who should call — an
  * entry an agent picked shows that agent — and frees it from the page (stored, kept in the trail);
- * a refusal is shown in the reader's language.
+ * a refusal is shown in the reader's language; today's callback figures above the list.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -36,6 +36,10 @@ t.test('lead page: callback assignments', async (t) => {
   const row = `[data-testid=lead-callback-${missed.id}]`;
   await page.waitForSelector(row);
   t.match(await page.textContent('[data-testid=lead-callbacks]'), /回拨指派/);
+  // Today's callback figures: two missed callers, nobody called back yet.
+  await page.waitForSelector('[data-testid=cbfig-missed]:has-text("2")');
+  t.equal(await page.textContent('[data-testid=cbfig-rate]'), '0.0%', '回拨率');
+  t.equal(await page.textContent('[data-testid=cbfig-wait]'), '—', 'no wait without a callback');
   t.equal(await page.getAttribute(row, 'data-assignee'), String(agent.id), 'the agent who picked it');
   t.equal(await page.locator(`${row} option:checked`).textContent(), '安坐席', 'shown by name although not logged in');
 

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentView, CallbackEntry } from '../../contract/index.js';
 import type { CallbackWorklist } from '../../contract/http-callbacks.js';
+import type { CallbackReport } from '../../contract/http-callback-reports.js';
 import { call as request, HttpError } from '../api.js';
-import { dateTime } from '../format.js';
+import { dateTime, duration } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { assignCallback } from '../outbound-api.js';
 
@@ -13,20 +14,58 @@ interface Props {
   onFailed: (code: string, message: string) => void;
 }
 
+const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+/** Today's callback figures (GET /api/reports/callbacks?period=day): the missed callers and how they were called back. */
+function CallbackFigures({ report }: { report: CallbackReport | null }) {
+  const { t } = useI18n();
+  const c = report?.total.cohort ?? null;
+  const a = report?.total.activity ?? null;
+  const figures: [string, MessageKey, string][] = [
+    ['missed', 'outbound.figures.missedCallers', c ? String(c.missedCallers) : '—'],
+    ['rate', 'outbound.figures.callbackRate', percent(c?.callbackRate ?? null)],
+    ['within', 'outbound.figures.withinRate', percent(c?.withinRate ?? null)],
+    ['reached', 'outbound.figures.reachRate', percent(c?.reachRate ?? null)],
+    ['wait', 'outbound.figures.wait', c?.waitP50Ms == null ? '—' : `${duration(c.waitP50Ms)} / ${c.waitP90Ms == null ? '—' : duration(c.waitP90Ms)}`],
+    ['attempts', 'outbound.figures.attempts', a ? `${a.attempts} / ${a.answered}` : '—'],
+  ];
+  return (
+    <div className="lead-figures" data-testid="callback-figures">
+      {figures.map(([id, label, value]) => (
+        <div key={id} className="lead-figure">
+          <div className="lead-figure-value" data-testid={`cbfig-${id}`}>
+            {value}
+          </div>
+          <div className="lead-figure-label">{t(label)}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /**
  * The callback worklist for the shift lead (issue 12 item 2): each missed caller and 回访 order
  * with who should call, and a choice of the logged-in agents to assign it to or 不指派 to free it
  * (PUT /api/callbacks/:orderId/assignee). Entries nobody needs to call any more are not shown.
+ * Above it, today's callback figures (回拨率, within 24 h, reached, wait p50/p90, calls made).
  */
 export function CallbackAssignPanel({ agents, onDone, onFailed }: Props) {
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
+  const [report, setReport] = useState<CallbackReport | null>(null);
   const load = useCallback(() => {
     request<CallbackWorklist>('GET', '/api/callbacks')
       .then((r) => setEntries(r.entries.filter((e) => e.next.state === 'due')))
       .catch(() => setEntries(null));
+    request<CallbackReport>('GET', '/api/reports/callbacks?period=day')
+      .then(setReport)
+      .catch(() => setReport(null));
   }, []);
-  useEffect(() => load(), [load]);
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, 60_000);
+    return () => clearInterval(timer);
+  }, [load]);
   const assign = (e: CallbackEntry, value: string) =>
     assignCallback(e.orderId, value === '' ? null : Number(value)).then(
       () => {
@@ -44,6 +83,7 @@ export function CallbackAssignPanel({ agents, onDone, onFailed }: Props) {
           {t('outbound.refresh')}
         </button>
       </h2>
+      <CallbackFigures report={report} />
       {entries === null && <p className="error">{t('outbound.loadFailed')}</p>}
       {entries?.length === 0 && <p className="muted">{t('outbound.empty')}</p>}
       {entries && entries.length > 0 && (

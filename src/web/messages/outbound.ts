@@ -45,6 +45,12 @@ export const zh = {
   'outbound.assign.pick': '领取',
   'outbound.assign.release': '退回',
   'outbound.assign.failed': '指派未成功',
+  'outbound.figures.missedCallers': '今日漏接来电人',
+  'outbound.figures.callbackRate': '回拨率',
+  'outbound.figures.withinRate': '24小时内回拨率',
+  'outbound.figures.reachRate': '回拨接通率',
+  'outbound.figures.wait': '首次回拨用时 中位/P90',
+  'outbound.figures.attempts': '今日外呼 / 接通',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -93,4 +99,10 @@ export const en: Record<keyof typeof zh, string> = {
   'outbound.assign.pick': 'Pick',
   'outbound.assign.release': 'Give back',
   'outbound.assign.failed': 'The assignment was not made',
+  'outbound.figures.missedCallers': 'Missed callers today',
+  'outbound.figures.callbackRate': 'Called back',
+  'outbound.figures.withinRate': 'Called back within 24 h',
+  'outbound.figures.reachRate': 'Reached',
+  'outbound.figures.wait': 'Time to first callback p50/p90',
+  'outbound.figures.attempts': 'Outbound calls today / answered',
 };
