@@ -55,6 +55,7 @@ import { intakeRoutes } from './http/routes/intake-routes.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
+import { findInScope, scopeFor } from './workorders/scope.js';
 import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
@@ -74,7 +75,8 @@ import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
-import { KbService } from './kb/index.js';
+import { kbAttachmentsRoutes } from './http/routes/kb-attachments-routes.js';
+import { KbAttachments, KbService } from './kb/index.js';
 import { drawQaSamplesEvery, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
 
@@ -324,6 +326,16 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       areaExists: (id) => findArea(config.current().org, id) !== undefined,
       unitExists: (id) => findUnit(config.current().org, id) !== undefined,
       areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
+      // The work orders' own scope: a unit sees the answers of its orders only.
+      seesOrder: (actor, orderId) => {
+        try {
+          findInScope(db.db, scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) }), orderId);
+          return true;
+        } catch (err) {
+          if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
+          throw err;
+        }
+      },
       order: (id) => {
         try {
           const o = orders.get(id);
@@ -336,6 +348,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       },
     });
     await http.register(kbRoutes, { kb });
+    // Articles' images and files: the work orders' attachment store, in its kb directory.
+    const kbFiles = new KbAttachments({ db: db.db, store: attachments.store.subStore('kb'), kb });
+    const kbOrphans = kbFiles.sweepOrphans();
+    if (kbOrphans.length > 0) log.info({ count: kbOrphans.length }, 'orphan knowledge-base files removed');
+    await http.register(kbAttachmentsRoutes, { files: kbFiles });
     // The search index loads in the background from the stored words (searches wait for it at most 2 s).
     kb.search.start();
     await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });

@@ -17,6 +17,8 @@ export class KbError extends defineErrors('KbError', {
   /** "Answered with this article" on an order the agent may not touch, or a version not published. */
   KB_ANSWER_REFUSED: [409, 'this order cannot be answered with this article version'],
   KB_IMPORT_INVALID: [400, 'the import file has errors; nothing was imported'],
+  /** An order that does not exist or that the reader may not see (its id does not leak). */
+  KB_ORDER_NOT_FOUND: [404, 'no such order'],
 }) {}
 
 export type KbErrorCode = keyof typeof KbError.catalogue;

@@ -5,3 +5,4 @@ export { ArticleFields, KbDate, KB_TYPE_NAMES, type ArticleFieldsInput } from '.
 export { KbConfigSchema, checkKbConfig, type KbConfig } from './kb-config.js';
 export { KB_READER_ROLES, KB_EDITOR_ROLES, type KbActor } from './workflow.js';
 export { onSpotFigures, mostUsed, missedSearches, staleByUnit } from './figures.js';
+export { KbAttachments, MAX_FILES_PER_VERSION, type KbAttachmentView } from './attachments.js';

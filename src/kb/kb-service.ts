@@ -36,6 +36,8 @@ export interface KbServiceOptions {
   readonly areaLineage: (areaId: string) => readonly string[];
   /** An order by id (undefined when there is none). */
   readonly order: (orderId: number) => KbOrderRef | undefined;
+  /** Whether `actor` may see the order (the work orders' scope); without it nobody reads an order's answers. */
+  readonly seesOrder?: (actor: KbActor, orderId: number) => boolean;
   readonly now?: () => number;
 }
 
@@ -135,6 +137,8 @@ export class KbService {
         versionId = draft.id;
       } else {
         versionId = this.repo.insertVersion(tx, articleId, this.repo.maxVersionNo(tx, articleId) + 1, versionFields, actor.id, at).id;
+        // Its images and files carry over; the published version keeps its own (attachments.ts).
+        if (article.publishedVersionId !== null) this.repo.copyAttachments(tx, article.publishedVersionId, versionId);
       }
       this.repo.updateArticle(tx, articleId, { unitId, draftVersionId: versionId, updatedAt: at });
       this.repo.writeAudit(tx, { at, articleId, versionId, actorId: actor.id, action: 'update' });
@@ -283,6 +287,16 @@ export class KbService {
     if (!v || v.publishedAt === null) throw new KbError('KB_ANSWER_REFUSED', 'only a published version answers a caller');
     const linked = this.repo.insertAnswer({ orderId, articleId: v.articleId, versionId, hotline: order.channel, actorId: actor.id, at: this.now() });
     return { linked };
+  }
+
+  /**
+   * The article versions an order was answered with: what the agent read during the call, shown
+   * later (each version's text and files stay readable: GET /api/kb/versions/:id). To whoever
+   * may see the order; another's order is KB_ORDER_NOT_FOUND, as a missing one.
+   */
+  answersOf(actor: KbActor, orderId: number) {
+    if (!this.opts.seesOrder?.(actor, orderId)) throw new KbError('KB_ORDER_NOT_FOUND', `no order ${orderId}`);
+    return this.repo.answersOf(orderId);
   }
 
   /**

@@ -1,9 +1,10 @@
-/** The knowledge base's tables (only this file and figures.ts know them). */
+/** The knowledge base's tables (only this file, figures.ts and attachments.ts know them). */
 import { and, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import {
   kbAnswers,
   kbArticleVersions,
+  kbAttachments,
   kbArticles,
   kbAudit,
   kbMissedSearches,
@@ -54,6 +55,15 @@ export class KbRepository {
       .values({ articleId, versionNo, state: 'draft', ...fields, authorId, createdAt: at, updatedAt: at })
       .returning()
       .get();
+  }
+
+  /** A new draft starts with the files of the version it follows: rows of its own, the same stored files. */
+  copyAttachments(tx: Tx, fromVersionId: number, toVersionId: number): void {
+    const rows = tx.select().from(kbAttachments).where(eq(kbAttachments.versionId, fromVersionId)).orderBy(kbAttachments.id).all();
+    for (const { id: _id, ...row } of rows)
+      tx.insert(kbAttachments)
+        .values({ ...row, versionId: toVersionId })
+        .run();
   }
 
   updateVersion(tx: Tx, id: number, set: Partial<typeof kbArticleVersions.$inferInsert>): void {
@@ -176,6 +186,25 @@ export class KbRepository {
 
   answersSince(answerId: number): Array<{ articleId: number; hotline: string }> {
     return this.db.select({ articleId: kbAnswers.articleId, hotline: kbAnswers.hotline }).from(kbAnswers).where(gt(kbAnswers.id, answerId)).all();
+  }
+
+  /** The versions an order was answered with, oldest link first, with their titles. */
+  answersOf(orderId: number) {
+    return this.db
+      .select({
+        articleId: kbAnswers.articleId,
+        versionId: kbAnswers.versionId,
+        versionNo: kbArticleVersions.versionNo,
+        title: kbArticleVersions.title,
+        hotline: kbAnswers.hotline,
+        actorId: kbAnswers.actorId,
+        at: kbAnswers.at,
+      })
+      .from(kbAnswers)
+      .innerJoin(kbArticleVersions, eq(kbArticleVersions.id, kbAnswers.versionId))
+      .where(eq(kbAnswers.orderId, orderId))
+      .orderBy(kbAnswers.id)
+      .all();
   }
 
   /** Returns false when the order was already answered with this article (kept once). */

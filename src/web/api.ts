@@ -24,14 +24,15 @@ export class HttpError extends Error {
   }
 }
 
-/** The shared fetch helper: same-origin cookie, the CSRF header, JSON in and out, coded errors as HttpError. */
+/** The shared fetch helper: same-origin cookie, the CSRF header, JSON (or a FormData upload) in and JSON out, coded errors as HttpError. */
 export async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const isForm = body instanceof FormData;
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    // The CSRF header on every request (docs/decisions/0010-csrf-defence.md).
-    headers: body === undefined ? { [CSRF_HEADER]: CSRF_HEADER_VALUE } : { [CSRF_HEADER]: CSRF_HEADER_VALUE, 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
+    // The CSRF header on every request, uploads included (docs/decisions/0010-csrf-defence.md); the browser sets a form's content type.
+    headers: body === undefined || isForm ? { [CSRF_HEADER]: CSRF_HEADER_VALUE } : { [CSRF_HEADER]: CSRF_HEADER_VALUE, 'content-type': 'application/json' },
+    body: body === undefined ? null : isForm ? body : JSON.stringify(body),
   });
   if (!res.ok) {
     const err = (await res.json().catch(() => null)) as { error?: { code?: string; details?: unknown } } | null;

@@ -6,34 +6,18 @@
  * between leaves an orphan file and never a row without its file; a refused upload leaves
  * nothing at all (its files are removed).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderAttachments } from '../db/schema.js';
-import { extensionFits, MEDIA_TYPES, sanitizeFileName, sniffKind, type AttachmentKind } from './attachments-sniff.js';
-import { defineErrors } from '../errors/index.js';
+import { AttachmentError, AttachmentStore, storedColumns, type StagedFile } from './attachment-store.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, type Actor, type OrderAction } from './lifecycle/index.js';
 import { insertEvent, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 import { findInScope, type OrderScope } from './scope.js';
 import type { WorkOrdersService } from './workorders-service.js';
 
-export class AttachmentError extends defineErrors('AttachmentError', {
-  /** No file in the upload. */
-  ATTACHMENT_MISSING: [400, 'attach at least one file'],
-  /** A file of zero bytes. */
-  ATTACHMENT_EMPTY: [400, 'the file is empty'],
-  /** The upload is not multipart/form-data, or a field is malformed. */
-  ATTACHMENT_BAD_UPLOAD: [400, 'the upload is malformed'],
-  ATTACHMENT_NOT_FOUND: [404, 'no such attachment'],
-  ATTACHMENT_TOO_LARGE: [413, 'the file is too large'],
-  ATTACHMENTS_TOO_MANY: [413, 'too many files'],
-  /** The content is not one of the allowed kinds, or does not match the file name's extension. */
-  ATTACHMENT_TYPE_NOT_ALLOWED: [415, 'this kind of file is not allowed'],
-}) {}
+export { AttachmentError, DEFAULT_MAX_FILES, type StagedFile } from './attachment-store.js';
 
 export const ATTACHMENT_ERRORS = AttachmentError.catalogue;
 export type AttachmentErrorCode = keyof typeof ATTACHMENT_ERRORS;
@@ -41,15 +25,6 @@ export type AttachmentErrorCode = keyof typeof ATTACHMENT_ERRORS;
 /** Lifecycle actions that may carry files. */
 export const ACTIONS_WITH_FILES = ['reply', 'return', 'request_extension'] as const;
 export type ActionWithFiles = Extract<OrderAction, { type: (typeof ACTIONS_WITH_FILES)[number] }>;
-
-/** A checked file on disk, not yet linked to an order. */
-export interface StagedFile {
-  readonly fileName: string;
-  readonly storedName: string;
-  readonly kind: AttachmentKind;
-  readonly size: number;
-  readonly sha256: string;
-}
 
 export interface AttachmentView {
   readonly id: number;
@@ -80,64 +55,28 @@ export interface AttachResult {
   readonly order: WorkOrder;
 }
 
-export const DEFAULT_MAX_FILES = 5;
-
 export class AttachmentsService {
   readonly maxBytes: number;
   readonly maxFiles: number;
+  /** The files on disk (attachment-store.ts, shared with the knowledge base's attachments). */
+  readonly store: AttachmentStore;
   private readonly now: () => number;
 
   constructor(private readonly o: AttachmentsServiceOptions) {
-    this.maxBytes = o.maxBytes;
-    this.maxFiles = o.maxFiles ?? DEFAULT_MAX_FILES;
+    this.store = new AttachmentStore(o);
+    this.maxBytes = this.store.maxBytes;
+    this.maxFiles = this.store.maxFiles;
     this.now = o.now ?? Date.now;
   }
 
-  /**
-   * Streams one upload to disk and checks it. `truncated` tells that the transport already cut
-   * the stream at its own limit (multipart's fileSize). Throws AttachmentError after removing
-   * the partial file.
-   */
-  async stage(rawName: string, stream: Readable, truncated: () => boolean = () => false): Promise<StagedFile> {
-    fs.mkdirSync(this.o.dir, { recursive: true });
-    const storedName = randomBytes(16).toString('hex');
-    const file = path.join(this.o.dir, storedName);
-    const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const out = fs.createWriteStream(file, { flags: 'wx' });
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > this.maxBytes) tooLarge = true; // keep reading: the client is still sending
-        if (tooLarge) continue;
-        hash.update(chunk);
-        chunks.push(chunk);
-        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      }
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      if (tooLarge || truncated()) {
-        throw new AttachmentError('ATTACHMENT_TOO_LARGE', `a file may be at most ${this.maxBytes} bytes`, { details: { maxBytes: this.maxBytes } });
-      }
-      if (size === 0) throw new AttachmentError('ATTACHMENT_EMPTY', 'the file is empty');
-      const kind = sniffKind(Buffer.concat(chunks));
-      if (!kind || !extensionFits(rawName, kind)) {
-        throw new AttachmentError('ATTACHMENT_TYPE_NOT_ALLOWED', 'only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files whose name fits their content', {
-          details: { allowed: ['pdf', 'jpg', 'png', 'docx', 'xlsx'] },
-        });
-      }
-      return { fileName: sanitizeFileName(rawName, kind), storedName, kind, size, sha256: hash.digest('hex') };
-    } catch (err) {
-      out.destroy();
-      fs.rmSync(file, { force: true });
-      throw err;
-    }
+  /** Streams one upload to disk and checks it (AttachmentStore.stage). */
+  stage(rawName: string, stream: Readable, truncated?: () => boolean): Promise<StagedFile> {
+    return this.store.stage(rawName, stream, truncated);
   }
 
   /** Removes staged files that will not be committed. */
   discard(files: readonly StagedFile[]): void {
-    for (const f of files) fs.rmSync(path.join(this.o.dir, f.storedName), { force: true });
+    this.store.discard(files);
   }
 
   /**
@@ -184,12 +123,7 @@ export class AttachmentsService {
             .values({
               orderId: order.id,
               eventId: event.id,
-              fileName: f.fileName,
-              storedName: f.storedName,
-              kind: f.kind,
-              mediaType: MEDIA_TYPES[f.kind],
-              size: f.size,
-              sha256: f.sha256,
+              ...storedColumns(f),
               uploadedBy: actor.id,
               unitId: actor.unitId,
               createdAt: now,
@@ -211,24 +145,11 @@ export class AttachmentsService {
    * Returns the names removed.
    */
   sweepOrphans(minAgeMs = 3_600_000): string[] {
-    if (!fs.existsSync(this.o.dir)) return [];
-    const known = new Set(
-      this.o.db
-        .select({ name: workOrderAttachments.storedName })
-        .from(workOrderAttachments)
-        .all()
-        .map((r) => r.name),
+    const rows = this.o.db.select({ name: workOrderAttachments.storedName }).from(workOrderAttachments).all();
+    return this.store.sweepOrphans(
+      rows.map((r) => r.name),
+      minAgeMs,
     );
-    const cutoff = this.now() - minAgeMs;
-    const removed: string[] = [];
-    for (const name of fs.readdirSync(this.o.dir)) {
-      const file = path.join(this.o.dir, name);
-      const stat = fs.statSync(file);
-      if (!stat.isFile() || known.has(name) || stat.mtimeMs > cutoff) continue;
-      fs.rmSync(file, { force: true });
-      removed.push(name);
-    }
-    return removed;
   }
 
   /** The order's attachments, oldest first; ORDER_NOT_FOUND outside the scope. */
@@ -251,10 +172,8 @@ export class AttachmentsService {
       .from(workOrderAttachments)
       .where(and(eq(workOrderAttachments.orderId, orderId), eq(workOrderAttachments.id, attachmentId)))
       .get();
-    if (!row) throw new AttachmentError('ATTACHMENT_NOT_FOUND', `attachment ${attachmentId} not found on order ${orderId}`);
-    const file = path.join(this.o.dir, row.storedName);
-    if (!fs.existsSync(file)) throw new AttachmentError('ATTACHMENT_NOT_FOUND', `the file of attachment ${attachmentId} is missing`);
-    return { view: toView(row), file };
+    const file = this.store.fileOf(attachmentId, row, `order ${orderId}`);
+    return { view: toView(row!), file };
   }
 }
 

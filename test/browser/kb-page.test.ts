@@ -2,7 +2,7 @@
  * The knowledge-base page (/kb) in real Chromium against a real server: a unit's handler writes an
  * article and submits it, an administrator approves it from the review queue, and an agent finds it
  * by the words a caller uses (社保卡丢了 for 社会保障卡遗失), highlighted, and reads it; the page
- * also speaks English. Once past its review-by date, the unit portal flags it and opens it for review.
+ * also speaks English. An image uploaded into the draft shows in the article for the agent. Once past its review-by date, the unit portal flags it and opens it for review.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -12,6 +12,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
+import { PNG_BYTES } from '../helpers/attachment-files.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `kb-${name}.png`), fullPage: true });
 
@@ -48,6 +49,12 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await unit.fill('[data-testid=kb-field-body]', '先拨打12333挂失，再携带身份证到银行网点补办，工本费20元。');
   await unit.click('[data-testid=kb-save]');
   await unit.waitForSelector('[data-testid=kb-article-state]:has-text("草稿")');
+  // An image for the article (issue 15 item 1): uploaded into the draft, shown in place; a program named .png is refused.
+  await unit.setInputFiles('[data-testid=kb-files-input]', { name: '补办流程.png', mimeType: 'image/png', buffer: PNG_BYTES });
+  await unit.waitForSelector('[data-testid=kb-image] img[alt="补办流程.png"]');
+  await unit.setInputFiles('[data-testid=kb-files-input]', { name: 'setup.png', mimeType: 'image/png', buffer: Buffer.from('MZ this is a program') });
+  await unit.waitForSelector('[data-testid=kb-files-error]:has-text("ATTACHMENT_TYPE_NOT_ALLOWED")');
+  t.equal(await unit.locator('[data-testid=kb-image]').count(), 1, 'only the image was added');
   await unit.click('[data-testid=kb-submit]');
   await unit.waitForSelector('[data-testid=kb-article-state]:has-text("待审核")');
   t.equal(await unit.locator('[data-testid=kb-approve]').count(), 1, 'the button shows; the server refuses a unit’s approval');
@@ -68,6 +75,11 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   t.same(await agent.locator('[data-testid=kb-hit] mark').allTextContents(), ['社会保障卡'], 'the synonym of 社保卡 highlighted');
   await agent.click('[data-testid=kb-hit]');
   await agent.waitForSelector('[data-testid=kb-article-body]:has-text("工本费20元")');
+  // The image is served to the agent (published) and drawn: the browser decoded it.
+  await agent.waitForFunction(
+    "(() => { const img = document.querySelector('[data-testid=kb-image] img'); return img !== null && img.complete && img.naturalWidth > 0; })()",
+  );
+  t.equal(await agent.locator('[data-testid=kb-files-input]').count(), 0, 'agents do not add files');
   await shot(agent, 'agent');
   await agent.fill('[data-testid=kb-q]', '火星移民');
   await agent.click('[data-testid=kb-search]');

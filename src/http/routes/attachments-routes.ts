@@ -8,7 +8,6 @@
  * `{ type: 'request_extension', days, reason }`) and `expectedVersion` (optional).
  */
 import { createReadStream } from 'node:fs';
-import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,9 +16,11 @@ import { AttachmentError, type ActionWithFiles, type AttachmentsService, type St
 import { hideReporterInEvent, viewOfOrder } from '../../workorders/queries.js';
 import { scopeFor, type OrderScope, type ScopeOptions } from '../../workorders/scope.js';
 import type { Actor } from '../../workorders/lifecycle/index.js';
-import { isCodedError } from '../../errors/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
+import { contentDisposition, readUploadParts, registerUploads } from '../multipart-files.js';
+
+export { contentDisposition } from '../multipart-files.js';
 
 export interface AttachmentsRoutesOptions extends ScopeOptions {
   readonly attachments: AttachmentsService;
@@ -51,34 +52,16 @@ const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const FileParams = IdParams.extend({ attachmentId: z.coerce.number().int().positive() });
 const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'] as const;
 
-/** multipart's own limit errors, as our fixed codes. */
-const MULTIPART_CODES: Record<string, 'ATTACHMENTS_TOO_MANY' | 'ATTACHMENT_BAD_UPLOAD'> = {
-  FST_FILES_LIMIT: 'ATTACHMENTS_TOO_MANY',
-  FST_PARTS_LIMIT: 'ATTACHMENT_BAD_UPLOAD',
-  FST_FIELDS_LIMIT: 'ATTACHMENT_BAD_UPLOAD',
-  FST_PROTO_VIOLATION: 'ATTACHMENT_BAD_UPLOAD',
-};
-
 const actorOf = (user: SessionUser | null): Actor => {
   if (!user) throw appError('UNAUTHENTICATED');
   return { id: user.id, role: user.role, unitId: user.unitId };
 };
 
-/** RFC 6266: an ASCII fallback and the UTF-8 name (Chinese file names survive the download). */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> = async (app, opts) => {
   const { attachments } = opts;
   const scope = (user: SessionUser | null): OrderScope => scopeFor(actorOf(user), opts);
-  // Registered here only: no other route accepts multipart bodies.
-  await app.register(multipart, {
-    throwFileSizeLimit: false,
-    // One byte over the limit is enough to know a file is too large; busboy drops the rest.
-    limits: { fileSize: attachments.maxBytes + 1, files: attachments.maxFiles, fields: 5, fieldSize: 16 * 1024, parts: attachments.maxFiles + 5 },
-  });
+  // Registered in this plugin only (and the knowledge base's): no other route accepts multipart bodies.
+  await registerUploads(app, attachments, 5);
 
   app.post(
     '/api/workorders/:id/attachments',
@@ -133,43 +116,13 @@ interface Upload {
   expectedVersion: number | undefined;
 }
 
-/**
- * Streams every file part to disk (checked as it arrives) and reads the fields. On any problem
- * the files staged so far are removed and the error is one of our fixed codes.
- */
+/** The files (streamed to disk and checked) and the fields; on any problem the files are removed. */
 async function readUpload(req: FastifyRequest, attachments: AttachmentsService): Promise<Upload> {
-  if (!req.isMultipart()) throw appError('UNSUPPORTED_MEDIA_TYPE', 'send the files as multipart/form-data');
-  const files: StagedFile[] = [];
-  const fields = new Map<string, string>();
-  try {
-    for await (const part of req.parts()) {
-      if (part.type === 'file') files.push(await attachments.stage(part.filename, part.file, () => part.file.truncated));
-      else fields.set(part.fieldname, String(part.value));
-    }
-    return {
-      files,
-      action: parseField(fields.get('action'), ActionField, true),
-      expectedVersion: parseField(fields.get('expectedVersion'), VersionField, false),
-    };
-  } catch (err) {
-    attachments.discard(files);
-    const code = MULTIPART_CODES[(err as { code?: string }).code ?? ''] ?? (isMalformedBody(err) ? 'ATTACHMENT_BAD_UPLOAD' : undefined);
-    if (code) throw new AttachmentError(code, code === 'ATTACHMENTS_TOO_MANY' ? `at most ${attachments.maxFiles} files at once` : 'the upload is malformed');
-    throw err;
-  }
-}
-
-/**
- * busboy reports a body it cannot parse ("Unexpected end of form", "Malformed part header",
- * "Multipart: Boundary not found", …) as a plain Error without a code, from the parts iterator
- * or from a file's stream: that is the client's fault (400), not ours. Our own coded errors,
- * file-system errors (they carry a syscall: the disk is ours) and programming errors stay as
- * they are.
- */
-function isMalformedBody(err: unknown): boolean {
-  if (!(err instanceof Error) || isCodedError(err)) return false;
-  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError) return false;
-  return (err as { syscall?: string }).syscall === undefined;
+  const { files, value } = await readUploadParts(req, attachments, (fields) => ({
+    action: parseField(fields.get('action'), ActionField, true),
+    expectedVersion: parseField(fields.get('expectedVersion'), VersionField, false),
+  }));
+  return { files, ...value };
 }
 
 function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: boolean): T | undefined {

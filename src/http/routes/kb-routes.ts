@@ -284,6 +284,35 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
     async (req) => kb.answer(actorOf(req.user), req.body.orderId, req.body.versionId),
   );
 
+  app.get(
+    '/api/kb/answers',
+    {
+      schema: {
+        tags,
+        description:
+          'The article versions an order was answered with (what the agent read during the call; each version stays readable at /api/kb/versions/:id), to whoever may see the order.',
+        querystring: z.object({ orderId: IdParams.shape.id }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                articleId: z.number(),
+                versionId: z.number(),
+                versionNo: z.number(),
+                title: z.string(),
+                hotline: z.string(),
+                actorId: z.number().nullable(),
+                at: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+      preHandler: readers,
+    },
+    async (req) => ({ items: kb.answersOf(actorOf(req.user), req.query.orderId) }),
+  );
+
   app.post(
     '/api/kb/import',
     {

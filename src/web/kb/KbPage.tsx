@@ -6,6 +6,7 @@ import * as api from './kb-api.js';
 import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
 import { KbFiguresPanel } from './KbFiguresPanel.js';
+import { KbFiles } from './KbFiles.js';
 import './kb.css';
 
 /** The knowledge base for every staff role: search and read; a unit's handlers write; reviewers approve. */
@@ -152,6 +153,12 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
                 <pre className="kb-body-text" data-testid="kb-article-body">
                   {shown.body}
                 </pre>
+                {/* Images in place and files to download; the draft's editors add and remove them. */}
+                <KbFiles
+                  key={shown.id}
+                  versionId={shown.id}
+                  articleId={editor && shown.id === open.draft?.id && (shown.state === 'draft' || shown.state === 'rejected') ? open.id : undefined}
+                />
                 <div className="kb-hit-meta">
                   {t('kb.keywords')}: {shown.keywords.join('、')} · {t('kb.hotlines')}: {shown.hotlines.join('、')}
                 </div>

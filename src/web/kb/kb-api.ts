@@ -109,3 +109,23 @@ export interface KbFigures {
   staleByUnit: Array<{ unitId: string; stale: number; overdue: number }>;
 }
 export const kbFigures = () => call<KbFigures>('GET', '/api/kb/figures');
+
+/** An image or file of an article version (src/http/routes/kb-attachments-routes.ts). */
+export interface KbFile {
+  id: number;
+  articleId: number;
+  versionId: number;
+  fileName: string;
+  kind: string;
+  mediaType: string;
+  size: number;
+}
+export const listFiles = (versionId: number) => call<{ items: KbFile[] }>('GET', `/api/kb/versions/${versionId}/attachments`).then((r) => r.items);
+export const fileUrl = (f: Pick<KbFile, 'versionId' | 'id'>) => `/api/kb/versions/${f.versionId}/attachments/${f.id}`;
+/** Adds files to the article's draft. */
+export function addFiles(articleId: number, files: readonly File[]) {
+  const form = new FormData();
+  for (const f of files) form.append('file', f, f.name);
+  return call<{ attachments: KbFile[] }>('POST', `/api/kb/articles/${articleId}/attachments`, form).then((r) => r.attachments);
+}
+export const removeFile = (articleId: number, fileId: number) => call<void>('DELETE', `/api/kb/articles/${articleId}/attachments/${fileId}`);

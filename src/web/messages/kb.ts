@@ -66,6 +66,11 @@ export const zh = {
   'kb.mostUsed': '最常用知识',
   'kb.missed': '无结果的搜索（知识库缺什么）',
   'kb.staleByUnit': '各单位过期未复核知识',
+  'kb.files': '图片和附件',
+  'kb.files.add': '添加图片或附件',
+  'kb.files.hint': 'PDF、JPG、PNG、Word（.docx）、Excel（.xlsx），每次最多 5 个',
+  'kb.files.remove': '删除',
+  'kb.files.failed': '上传失败',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -135,4 +140,9 @@ export const en: Record<keyof typeof zh, string> = {
   'kb.mostUsed': 'Most used articles',
   'kb.missed': 'Searches with no result (what the KB lacks)',
   'kb.staleByUnit': 'Articles past review by unit',
+  'kb.files': 'Images and files',
+  'kb.files.add': 'Add an image or file',
+  'kb.files.hint': 'PDF, JPG, PNG, Word (.docx), Excel (.xlsx); at most 5 at a time',
+  'kb.files.remove': 'Remove',
+  'kb.files.failed': 'Upload failed',
 };

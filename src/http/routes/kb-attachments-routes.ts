@@ -1,0 +1,116 @@
+/**
+ * Knowledge-base images and files (issue 15 item 1; src/kb/attachments.ts): a unit's editors add
+ * files to the article's draft (multipart/form-data, 1–5 files: PDF, JPEG, PNG, DOCX, XLSX by
+ * content) or drop them from it; every reader lists and downloads the files of a version they may
+ * read (published ones; drafts only their editors and the reviewers), as they read its text.
+ */
+import { createReadStream } from 'node:fs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SessionUser } from '../../users/index.js';
+import { KB_EDITOR_ROLES, KB_READER_ROLES, type KbActor } from '../../kb/index.js';
+import type { KbAttachments } from '../../kb/attachments.js';
+import { requireRole } from '../auth.js';
+import { appError } from '../errors.js';
+import { contentDisposition, readUploadParts, registerUploads } from '../multipart-files.js';
+
+export interface KbAttachmentsRoutesOptions {
+  readonly files: KbAttachments;
+}
+
+const actorOf = (user: SessionUser | null): KbActor => {
+  if (!user) throw appError('UNAUTHENTICATED');
+  return { id: user.id, role: user.role, unitId: user.unitId, username: user.username };
+};
+
+const id = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
+const KbAttachment = z.object({
+  id: z.number(),
+  articleId: z.number(),
+  versionId: z.number(),
+  fileName: z.string(),
+  kind: z.string(),
+  mediaType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  createdAt: z.number(),
+});
+
+export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptions> = async (app, opts) => {
+  const { files } = opts;
+  const tags = ['kb'];
+  // Multipart in this plugin only; no text fields.
+  await registerUploads(app, files.store, 0);
+
+  app.post(
+    '/api/kb/articles/:id/attachments',
+    {
+      schema: {
+        tags,
+        consumes: ['multipart/form-data'],
+        description:
+          'Adds 1–5 files (PDF, JPEG, PNG, DOCX, XLSX by content; any field name) to the article’s draft (draft or rejected), at most 20 per version. The unit’s editors only; audited.',
+        params: z.object({ id }),
+        response: { 201: z.object({ attachments: z.array(KbAttachment) }) },
+      },
+      preHandler: requireRole(...KB_EDITOR_ROLES),
+    },
+    async (req, reply) => {
+      const actor = actorOf(req.user);
+      const { files: staged } = await readUploadParts(req, files.store, () => undefined);
+      return reply.status(201).send({ attachments: files.attach(actor, req.params.id, staged) });
+    },
+  );
+
+  app.delete(
+    '/api/kb/articles/:id/attachments/:attachmentId',
+    {
+      schema: {
+        tags,
+        description: 'Drops a file from the article’s draft; a published version’s files are kept (409 KB_BAD_STATE). Audited.',
+        params: z.object({ id, attachmentId: id }),
+      },
+      preHandler: requireRole(...KB_EDITOR_ROLES),
+    },
+    async (req, reply) => {
+      files.detach(actorOf(req.user), req.params.id, req.params.attachmentId);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/kb/versions/:id/attachments',
+    {
+      schema: {
+        tags,
+        description: 'The files of a version the reader may read.',
+        params: z.object({ id }),
+        response: { 200: z.object({ items: z.array(KbAttachment) }) },
+      },
+      preHandler: requireRole(...KB_READER_ROLES),
+    },
+    async (req) => ({ items: files.list(actorOf(req.user), req.params.id) }),
+  );
+
+  app.get(
+    '/api/kb/versions/:id/attachments/:attachmentId',
+    {
+      schema: { tags, description: 'One file of a version the reader may read; images inline.', params: z.object({ id, attachmentId: id }) },
+      preHandler: requireRole(...KB_READER_ROLES),
+    },
+    async (req, reply) => {
+      const { view, file } = files.locate(actorOf(req.user), req.params.id, req.params.attachmentId);
+      return reply
+        .header('content-type', view.mediaType)
+        .header('content-length', view.size)
+        .header('content-disposition', contentDisposition(view.fileName, view.mediaType.startsWith('image/') ? 'inline' : 'attachment'))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(createReadStream(file));
+    },
+  );
+};
