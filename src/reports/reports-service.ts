@@ -65,7 +65,7 @@ export interface ReportsOptions {
   readonly now?: () => number;
 }
 
-const CATEGORY_LABELS: Record<string, Label> = {
+export const CATEGORY_LABELS: Record<string, Label> = {
   consultation: { zh: '咨询', en: 'Consultation' },
   request_for_help: { zh: '求助', en: 'Request for help' },
   complaint: { zh: '投诉', en: 'Complaint' },

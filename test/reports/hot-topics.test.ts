@@ -122,6 +122,16 @@ t.test('the hot topics of a day beside the day before, scoped, with the orders b
   );
   t.match(behind.json(), { capped: false });
 
+  const csv = await app.http.inject({ method: 'GET', url: '/api/reports/hot-topics.csv?period=day&date=2026-10-09&limit=1', cookies: lead });
+  t.equal(csv.statusCode, 200);
+  t.match(csv.headers['content-type'], /text\/csv/);
+  t.same(
+    csv.body.split('\r\n'),
+    ['\uFEFF热词,本期工单量,上期工单量,升降,升降幅度,主要类别,主要地点', '噪音,2,0,2,,投诉 2,西湖区 2; 文三路 1', ''],
+    'the CSV: Chinese headers, one line per word',
+  );
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/reports/hot-topics.xlsx?period=day&date=2026-10-09', cookies: county })).statusCode, 200);
+  t.equal((await app.http.inject({ method: 'GET', url: '/api/reports/hot-topics.csv?period=day&date=2026-10-09', cookies: handler })).statusCode, 403);
   t.equal((await get(handler, '')).status, 403, 'a unit handler reads no hot topics');
   t.equal((await get(lead, 'limit=0')).status, 400, 'limit at least 1');
   t.equal((await get(lead, 'sort=loudest')).status, 400, 'an unknown sort');

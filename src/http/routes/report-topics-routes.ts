@@ -13,7 +13,8 @@ import { REPORT_ROLES } from '../../reports/reports-service.js';
 import { MAX_TOPICS, type HotTopicsService } from '../../reports/hot-topics.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
-import { PeriodQuery, periodFromQuery } from './reports-routes.js';
+import { PeriodQuery, periodFromQuery, sendTable } from './reports-routes.js';
+import { hotTopicsTable } from '../../reports/hot-topics-export.js';
 
 export interface ReportTopicsRoutesOptions {
   readonly topics: HotTopicsService;
@@ -26,6 +27,11 @@ const userOf = (user: SessionUser | null) => {
 };
 
 const category = z.string().min(1).max(64).optional();
+const TopicsQuery = PeriodQuery.extend({
+  sort: z.enum(TOPIC_SORTS).default('orders'),
+  limit: z.coerce.number().int().min(1).max(MAX_TOPICS).default(20),
+  category,
+});
 
 export const reportTopicsRoutes: FastifyPluginAsyncZod<ReportTopicsRoutesOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
@@ -39,11 +45,7 @@ export const reportTopicsRoutes: FastifyPluginAsyncZod<ReportTopicsRoutesOptions
         tags,
         description:
           'Hot topics (热点): the words (jieba nouns, place names and set phrases, stop words dropped) most orders created in the period mention, each order once, beside the previous period, with the rise, the top categories and places and the latest orders of each. Drafts and confidential orders are left out.',
-        querystring: PeriodQuery.extend({
-          sort: z.enum(TOPIC_SORTS).default('orders'),
-          limit: z.coerce.number().int().min(1).max(MAX_TOPICS).default(20),
-          category,
-        }),
+        querystring: TopicsQuery,
         response: { 200: HotTopics },
       },
       preHandler: readers,
@@ -51,6 +53,28 @@ export const reportTopicsRoutes: FastifyPluginAsyncZod<ReportTopicsRoutesOptions
     async (req) =>
       opts.topics.topics(userOf(req.user), periodFromQuery(req.query, now()), { sort: req.query.sort, limit: req.query.limit, category: req.query.category }),
   );
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    app.get(
+      `/api/reports/hot-topics.${format}`,
+      {
+        schema: {
+          tags,
+          description: `The hot topics (same query as /api/reports/hot-topics) as ${format.toUpperCase()}, Chinese headers by default.`,
+          querystring: TopicsQuery.extend({ lang: z.enum(['zh', 'en']).default('zh') }),
+        },
+        preHandler: readers,
+      },
+      async (req, reply) => {
+        const h = opts.topics.topics(userOf(req.user), periodFromQuery(req.query, now()), {
+          sort: req.query.sort,
+          limit: req.query.limit,
+          category: req.query.category,
+        });
+        return sendTable(reply, format, hotTopicsTable(h, req.query.lang), req.query.lang, `hot-topics-${h.period.from}-${h.period.to}`);
+      },
+    );
+  }
 
   app.get(
     '/api/reports/hot-topics/orders',

@@ -153,7 +153,8 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
-function sendTable<R>(reply: FastifyReply, format: 'csv' | 'xlsx', table: ExportTable<R>, lang: ExportLanguage, name: string) {
+/** A table as a CSV or XLSX attachment (also the hot topics' export, report-topics-routes.ts). */
+export function sendTable<R>(reply: FastifyReply, format: 'csv' | 'xlsx', table: ExportTable<R>, lang: ExportLanguage, name: string) {
   return reply
     .type(CONTENT_TYPES[format])
     .header('content-disposition', `attachment; filename="${name}.${format}"`)

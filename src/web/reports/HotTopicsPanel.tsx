@@ -11,13 +11,20 @@ import { KpiChart } from './KpiChart.js';
 import type { ReportQuery } from './api.js';
 import { hotTopics, type HotTopics } from './drill.js';
 
+/** The export's query: the page's period, the sort, the reader's language. */
+function topicsExport(q: ReportQuery, sort: string, lang: string): string {
+  const p = new URLSearchParams({ period: q.period, date: q.date, sort, limit: '100', lang: lang === 'en' ? 'en' : 'zh' });
+  if (q.period === 'custom') p.set('to', q.to);
+  return p.toString();
+}
+
 interface Props {
   query: ReportQuery;
   onOpen: (word: string) => void;
 }
 
 export function HotTopicsPanel({ query, onOpen }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [sort, setSort] = useState<'orders' | 'rise'>('orders');
   const [topics, setTopics] = useState<HotTopics | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -47,6 +54,10 @@ export function HotTopicsPanel({ query, onOpen }: Props) {
           <option value="rise">{t('reports.topics.sort.rise')}</option>
         </select>
       </label>
+      <span className="reports-export">
+        {t('reports.export')}: <a href={`/api/reports/hot-topics.csv?${topicsExport(query, sort, lang)}`}>CSV</a>{' '}
+        <a href={`/api/reports/hot-topics.xlsx?${topicsExport(query, sort, lang)}`}>XLSX</a>
+      </span>
       {error && <p className="reports-error">{error}</p>}
       {topics && topics.topics.length === 0 && <p>{t('reports.topics.empty')}</p>}
       {topics && topics.topics.length > 0 && (
