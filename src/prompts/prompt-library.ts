@@ -2,20 +2,22 @@
  * The prompts administrators upload (issue 11 item 5), kept where Asterisk plays them: the
  * sounds folder (SUNLINE_SOUNDS_DIR, Asterisk's astdatadir/sounds as this process sees it),
  * under sunline/ so that Asterisk's own sounds are never overwritten. An upload (a WAV file of any
- * rate, channels and PCM/float encoding, checked by content; MP3 is recognised and refused) becomes NAME.wav in 8 kHz mono 16-bit PCM (prompt-audio.ts), written to a
- * temporary file and renamed into place, so a call never plays half a file. Other files of the
- * same name (NAME.gsm, NAME.ulaw, …) are removed: Asterisk would otherwise pick whichever format
- * costs least to transcode, and the caller might still hear the old prompt.
+ * rate, channels and PCM/float encoding, or an MP3; judged by content) becomes NAME.wav in 8 kHz
+ * mono 16-bit PCM (prompt-audio.ts, mp3-decode.ts), written to a temporary file and renamed into
+ * place, so a call never plays half a file. Other files of the same name (NAME.gsm, NAME.ulaw, …)
+ * are removed: Asterisk would otherwise pick whichever format costs least to transcode, and the
+ * caller might still hear the old prompt.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeWav, isAsteriskWav, readWavHeader, sniffFormat, toAsteriskWav, type UploadFormat } from './prompt-audio.js';
+import { decodeMp3 } from './mp3-decode.js';
 import { PromptError } from './prompt-errors.js';
 
 /** The names an upload may take: sunline/ and one safe file name, no extension. */
 export const UPLOAD_NAME = /^sunline\/[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
-/** The largest upload accepted (a two-minute 48 kHz stereo WAV is about 23 MB; MP3s are far smaller). */
+/** The largest upload accepted (a two-minute 48 kHz stereo WAV is about 23 MB; an MP3 of that length a few MB). */
 export const PROMPT_MAX_BYTES = 24 * 1024 * 1024;
 
 export interface StoredPrompt {
@@ -58,10 +60,7 @@ export class PromptLibrary {
     if (buf.length > PROMPT_MAX_BYTES) throw new PromptError('PROMPT_AUDIO_INVALID', `the file has ${buf.length} bytes; at most ${PROMPT_MAX_BYTES}`);
     const format = sniffFormat(buf);
     if (format === null) throw new PromptError('PROMPT_FORMAT_UNSUPPORTED');
-    // MP3 needs a decoder the server does not carry yet: said plainly rather than "not audio".
-    if (format === 'mp3')
-      throw new PromptError('PROMPT_FORMAT_UNSUPPORTED', 'MP3 is not converted here yet; export the recording as WAV (any rate, mono or stereo)');
-    const pcm = decodeWav(buf);
+    const pcm = format === 'wav' ? decodeWav(buf) : await decodeMp3(buf);
     const { wav, seconds } = toAsteriskWav(pcm);
 
     const dir = path.join(this.opts.soundsDir, path.dirname(name));

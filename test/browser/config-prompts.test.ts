@@ -4,7 +4,7 @@
  * shipped sounds without it); an
  * administrator picks it, chooses a 48 kHz stereo WAV (made by sox) and uploads it: the row
  * shows the stored 8 kHz file and its length, and the file is in the sounds folder as Asterisk
- * plays it. An MP3 is refused with the reason in the reader's language (zh-CN).
+ * plays it. A file that is no sound is refused with the reason in the reader's language (zh-CN).
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -27,8 +27,8 @@ t.test('config editor: upload a prompt the configuration names', async (t) => {
   fs.rmSync(path.join(sounds, 'sunline', 'survey.wav')); // the shipped prompts less the survey's
   const wav = path.join(dir, 'survey-studio.wav');
   execFileSync('sox', ['-n', '-r', '48000', '-c', '2', '-b', '16', wav, 'synth', '3', 'sine', '600', 'gain', '-6']);
-  const mp3 = path.join(dir, 'survey.mp3');
-  fs.writeFileSync(mp3, Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(256)]));
+  const notSound = path.join(dir, 'survey.wav.pdf');
+  fs.writeFileSync(notSound, '%PDF-1.7\n');
 
   const app = await testApp(t, { env: { SUNLINE_SOUNDS_DIR: sounds } });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -48,9 +48,9 @@ t.test('config editor: upload a prompt the configuration names', async (t) => {
 
   await page.click(`${survey} [data-testid=prompt-pick]`);
   t.equal(await page.inputValue('[data-testid=prompt-name]'), 'sunline/survey');
-  await page.setInputFiles('[data-testid=prompt-file]', mp3);
+  await page.setInputFiles('[data-testid=prompt-file]', notSound);
   await page.click('[data-testid=prompt-upload]');
-  await page.waitForSelector('[data-testid=prompt-message]:has-text("MP3 暂不支持")');
+  await page.waitForSelector('[data-testid=prompt-message]:has-text("不支持的文件格式")');
   t.notOk(fs.existsSync(path.join(sounds, 'sunline', 'survey.wav')), 'nothing written');
 
   await page.setInputFiles('[data-testid=prompt-file]', wav);

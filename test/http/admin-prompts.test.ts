@@ -50,10 +50,10 @@ t.test('upload a prompt: converted, stored where Asterisk reads it, audited, lis
     ['a sub-folder', await put('sunline/a/b', studio), 400, 'PROMPT_NAME_INVALID'],
     ['a PDF called audio/wav', await put(NAME, Buffer.from('%PDF-1.7\n...')), 415, 'PROMPT_FORMAT_UNSUPPORTED'],
     [
-      'an MP3',
+      'an MP3 without frames',
       await put(NAME, Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(64)]), { type: 'audio/mpeg' }),
-      415,
-      'PROMPT_FORMAT_UNSUPPORTED',
+      422,
+      'PROMPT_AUDIO_INVALID',
     ],
     ['JSON instead of a file', await put(NAME, { text: 'hi' }, { type: 'application/json' }), 415, 'PROMPT_FORMAT_UNSUPPORTED'],
     ['text/plain', await put(NAME, 'RIFF', { type: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
@@ -103,6 +103,10 @@ t.test('upload a prompt: converted, stored where Asterisk reads it, audited, lis
   t.match(await missing(), /"sunline\/survey" not found/, 'a prompt the config names is missing');
   t.equal((await put('sunline/survey', studio)).statusCode, 200);
   t.notMatch(await missing(), /"sunline\/survey" not found/, 'the readiness warning is gone at once');
+  const mp3 = await put('sunline/menu', fs.readFileSync('test/prompts/fixtures/tone-1k-44k1-stereo.mp3'), { type: 'audio/mpeg' });
+  t.equal(mp3.statusCode, 200, mp3.body);
+  t.match(mp3.json(), { file: 'sunline/menu.wav', format: 'mp3' }, 'an MP3 is converted too');
+  t.match(soxi(path.join(sounds, 'sunline/menu.wav')), /Sample Rate\s+: 8000/);
   const again = await put('sunline/extra-notice', studio);
   t.equal(again.statusCode, 200, 'a name the config does not use yet may be uploaded first');
   t.match(

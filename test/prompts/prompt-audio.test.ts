@@ -2,13 +2,19 @@
  * Uploaded prompts made into what Asterisk plays (issue 11 item 5), on real files: WAVs written by
  * sox (44.1 kHz stereo, 48 kHz float, 16 kHz 24-bit, 8 kHz 8-bit unsigned, WAVE_FORMAT_EXTENSIBLE)
  * are converted to 8 kHz mono 16-bit PCM, checked by sox's own reader (soxi), and keep their tone
- * while a tone above 4 kHz is filtered out instead of folding back into the telephone band.
+ * while a tone above 4 kHz is filtered out instead of folding back into the telephone band; an MP3
+ * made by lame is decoded (mpg123 in WebAssembly) and converted alike.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { decodeWav, sniffFormat, toAsteriskWav, PromptError } from '../../src/prompts/index.js';
+import { decodeMp3 } from '../../src/prompts/mp3-decode.js';
+
+/** Made once with `sox -n -r 44100 -c 2 tone.wav synth 1.5 sine 1000 gain -6 && lame -b 64 tone.wav` (lame stores it at 24 kHz). */
+const MP3 = fileURLToPath(new URL('fixtures/tone-1k-44k1-stereo.mp3', import.meta.url));
 
 const sox = (args: string[]) => execFileSync('sox', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 const soxi = (file: string, flag: string) => execFileSync('soxi', [flag, file], { encoding: 'utf8' }).trim();
@@ -53,6 +59,25 @@ t.test('every WAV flavour becomes 8 kHz mono 16-bit PCM that sox reads back', as
     const tone = level(samplesOf(wav).subarray(800, 11200), 1000);
     t.ok(tone > 0.4 && tone < 0.6, `${c.name}: the 1 kHz tone at -6 dB kept (${tone.toFixed(3)})`);
   }
+});
+
+t.test('an MP3 (lame, 64 kbit/s stereo) becomes the same 8 kHz mono WAV, its tone kept', async (t) => {
+  const buf = fs.readFileSync(MP3);
+  t.equal(sniffFormat(buf), 'mp3');
+  const pcm = await decodeMp3(buf);
+  t.equal(pcm.channels.length, 2);
+  const { wav, seconds } = toAsteriskWav(pcm);
+  const out = path.join(t.testdir({}), 'tone-8k.wav');
+  fs.writeFileSync(out, wav);
+  t.same([soxi(out, '-r'), soxi(out, '-c'), soxi(out, '-b')], ['8000', '1', '16']);
+  t.ok(Math.abs(seconds - 1.5) < 0.1, `about 1.5 s (${seconds})`);
+  const tone = level(samplesOf(wav).subarray(1600, 9600), 1000);
+  t.ok(tone > 0.4 && tone < 0.6, `the 1 kHz tone at -6 dB kept (${tone.toFixed(3)})`);
+  const code = await decodeMp3(Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(512)])).then(
+    () => 'accepted',
+    (err: unknown) => (err instanceof PromptError ? err.code : String(err)),
+  );
+  t.equal(code, 'PROMPT_AUDIO_INVALID', 'an MP3 header with no frames');
 });
 
 t.test('a tone above 4 kHz is filtered out, not folded back into the band', async (t) => {

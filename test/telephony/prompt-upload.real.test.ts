@@ -3,7 +3,7 @@
  * is the sandbox's (SUNLINE_SOUNDS_DIR), the 12333 greeting is a name nothing else provides (no
  * fallback exists). A studio WAV (44.1 kHz stereo, made by sox) copied there as it is does not
  * play — Asterisk's wav module reads 8 kHz mono only — so the front door records `played: false`;
- * the same file uploaded through the API plays: `played: true`.
+ * the same file uploaded through the API plays: `played: true`; so does an MP3 uploaded in its place.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,4 +74,12 @@ t.test('a WAV uploaded as a prompt is what Asterisk plays to the caller', async 
   });
   t.equal(res.status, 200, await res.clone().text());
   t.same(await greeted('13900007002'), { played: true }, 'uploaded (converted): the caller hears it');
+
+  const mp3 = await fetch(`${app.url}/api/admin/config/prompts?name=sunline/${probe}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'audio/mpeg', 'x-sunline-request': '1', cookie },
+    body: fs.readFileSync('test/prompts/fixtures/tone-1k-44k1-stereo.mp3'),
+  });
+  t.equal(mp3.status, 200, await mp3.clone().text());
+  t.same(await greeted('13900007003'), { played: true }, 'an MP3 uploaded in its place plays too');
 });

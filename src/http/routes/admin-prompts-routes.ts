@@ -1,7 +1,7 @@
 /**
  * Prompts of the config editor (issue 11 item 5), for administrators: the sounds numbers.yaml and
  * ivr.yaml name (with where, and which files the sounds folder holds for each), an upload that
- * becomes the 8 kHz mono 16-bit WAV Asterisk plays (prompts/prompt-library.ts), and the stored
+ * (WAV or MP3) becomes the 8 kHz mono 16-bit WAV Asterisk plays (prompts/prompt-library.ts), and the stored
  * file to listen to. The upload's body is the file itself (Content-Type audio/wav or
  * application/octet-stream; the format is judged by content); each upload is audited
  * (config.prompt) and the prompt check of /health/ready runs again at once.
@@ -78,7 +78,7 @@ export const adminPromptsRoutes: FastifyPluginAsyncZod<AdminPromptsRoutesOptions
       schema: {
         tags: ['admin'],
         consumes: [...PROMPT_UPLOAD_TYPES],
-        description: `Upload a prompt: the body is a WAV file (any rate and channels; PCM 8/16/24/32-bit or float; at most ${PROMPT_MAX_SECONDS} s and ${PROMPT_MAX_BYTES} bytes), stored as NAME.wav in 8 kHz mono 16-bit PCM in the sounds folder, replacing other formats of NAME. NAME is sunline/ and letters, digits, - or _ (400 PROMPT_NAME_INVALID). 415 PROMPT_FORMAT_UNSUPPORTED (not WAV, MP3, A-law…), 422 PROMPT_AUDIO_INVALID (unreadable, empty, too long), 413 PAYLOAD_TOO_LARGE, 503 PROMPT_SOUNDS_UNAVAILABLE; nothing is written then. Audited (config.prompt).`,
+        description: `Upload a prompt: the body is a WAV (any rate and channels; PCM 8/16/24/32-bit or float) or MP3 file (at most ${PROMPT_MAX_SECONDS} s and ${PROMPT_MAX_BYTES} bytes), stored as NAME.wav in 8 kHz mono 16-bit PCM in the sounds folder, replacing other formats of NAME. NAME is sunline/ and letters, digits, - or _ (400 PROMPT_NAME_INVALID). 415 PROMPT_FORMAT_UNSUPPORTED (neither WAV nor MP3, an A-law WAV…), 422 PROMPT_AUDIO_INVALID (unreadable, empty, too long), 413 PAYLOAD_TOO_LARGE, 503 PROMPT_SOUNDS_UNAVAILABLE; nothing is written then. Audited (config.prompt).`,
         querystring: Name,
         response: {
           200: z.object({

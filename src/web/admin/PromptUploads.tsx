@@ -24,7 +24,7 @@ function Files({ row }: { row: PromptRow }) {
 
 /**
  * Prompts (issue 11 item 5): each sound the running numbers.yaml and ivr.yaml name, where, and
- * what the sounds folder holds for it; a WAV uploaded for a name becomes the 8 kHz mono file
+ * what the sounds folder holds for it; a WAV or MP3 uploaded for a name becomes the 8 kHz mono file
  * Asterisk plays (converted by the server). `version` reloads the list after a save.
  */
 export function PromptUploads({ version }: { version: number | undefined }) {
@@ -85,7 +85,7 @@ export function PromptUploads({ version }: { version: number | undefined }) {
             key={inputKey}
             data-testid="prompt-file"
             type="file"
-            accept=".wav,audio/wav,audio/x-wav"
+            accept=".wav,.mp3,audio/wav,audio/x-wav,audio/mpeg"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </label>
