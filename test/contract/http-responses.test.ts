@@ -14,6 +14,7 @@ import * as Console from '../../src/contract/http-console.js';
 import * as Desk from '../../src/contract/http-desk.js';
 import * as Orders from '../../src/contract/http-workorders.js';
 import * as Reports from '../../src/contract/http-reports.js';
+import * as HotTopics from '../../src/contract/http-hot-topics.js';
 import * as Recordings from '../../src/contract/recordings.js';
 import type { CallbackEntry } from '../../src/contract/outbound.js';
 import type { CALL_COUNT_KEYS, CALL_FIGURE_KEYS, ORDER_COUNT_KEYS, ORDER_FIGURE_KEYS } from '../../src/contract/reports.js';
@@ -26,11 +27,13 @@ import { deskRoutes } from '../../src/http/routes/desk-routes.js';
 import { dueStatesRoutes } from '../../src/http/routes/due-states-routes.js';
 import { recordingsRoutes } from '../../src/http/routes/recordings-routes.js';
 import { reportsRoutes } from '../../src/http/routes/reports-routes.js';
+import { reportTopicsRoutes } from '../../src/http/routes/report-topics-routes.js';
 import { workOrdersRoutes } from '../../src/http/routes/workorders-routes.js';
 import type * as WebApi from '../../src/web/api.js';
 import type * as WebDesk from '../../src/web/desk/api.js';
 import type * as WebRecordings from '../../src/web/recordings-api.js';
 import type * as WebReports from '../../src/web/reports/api.js';
+import type * as WebDrill from '../../src/web/reports/drill.js';
 import type * as WebUnit from '../../src/web/unit/api.js';
 
 // ---- compile time: the web app's types are the contract's ------------------------------------
@@ -60,6 +63,7 @@ const sameTypes: Record<string, true> = {
   'callbacks CallbackEntry': true satisfies Equal<Out<typeof Callbacks.CallbackEntry>, CallbackEntry>,
   'recordings Recording': true satisfies Equal<WebRecordings.Recording, Out<typeof Recordings.RecordingViewSchema>>,
   'reports KpiReport': true satisfies Equal<WebReports.KpiReport, Out<typeof Reports.KpiReport>>,
+  'reports HotTopics': true satisfies Equal<WebDrill.HotTopics, Out<typeof HotTopics.HotTopics>>,
   // The report's key lists are exactly src/reports' counts and figures (a new figure there must be added to the contract, or the reply would drop it).
   'CallCounts keys': true satisfies Equal<keyof CallCounts, (typeof CALL_COUNT_KEYS)[number]>,
   'CallFigures keys': true satisfies Equal<keyof CallFigures, (typeof CALL_FIGURE_KEYS)[number]>,
@@ -97,6 +101,8 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/recordings/mine': { 200: Recordings.RecordingListSchema },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
   'GET /api/reports/orders': { 200: Reports.DrilledOrders },
+  'GET /api/reports/hot-topics': { 200: HotTopics.HotTopics },
+  'GET /api/reports/hot-topics/orders': { 200: Reports.DrilledOrders },
 };
 
 /** The response schemas of every route the plugins add, by METHOD path. */
@@ -123,6 +129,7 @@ t.test('the work-order, due-state, desk, console look-up, report, callback and r
     deskRoutes,
     callersRoutes,
     reportsRoutes,
+    reportTopicsRoutes,
     callbacksRoutes,
     recordingsRoutes,
   ] as unknown as FastifyPluginAsync<never>[]);
@@ -130,5 +137,5 @@ t.test('the work-order, due-state, desk, console look-up, report, callback and r
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 24, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 25, 'the web types checked at compile time');
 });
