@@ -42,8 +42,10 @@ export async function startServerProcess(t: { teardown(fn: () => unknown): void 
   child.stdout.on('data', (d) => (out += String(d)));
   child.stderr.on('data', (d) => (out += String(d)));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  const until = Date.now() + 30_000;
+  // A full run on a loaded 2-core machine has taken over 30 s to start the child (tsx + imports).
+  const until = Date.now() + 90_000;
   while (!out.includes('sunline listening')) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before listening:\n${out}`);
     if (Date.now() > until) throw new Error(`server did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
