@@ -1,7 +1,11 @@
 /**
  * Calls per second through the real Asterisk, with and without Sunline, and screen-pop latency.
  *
- *   npm run bench:calls -- [--rate 5] [--duration 20] [--agents 60] [--talk 8] [--answer-after 0.3] [--patience 60]
+ *   npm run bench:calls -- [--rate 5] [--duration 20] [--agents 60] [--talk 8] [--answer-after 0.3] [--patience 60] [--recording-ab]
+ *
+ * `--recording-ab`: instead of Sunline against bare Asterisk, the Sunline path with call recording
+ * off and then on at the same rate (bench/lib/recording-ab.ts): calls/s of each, their ratio and the
+ * disk MB per recorded call-hour; `--on-first` runs recording on first (the load drifts on a shared machine).
  *
  * Sunline path: a private Asterisk sandbox with dialplan/, a Sunline server (buildApp, in this
  * process, on loopback), N simulated agents (scripts/lib/sim-agents.ts) over HTTP + socket.io,
@@ -25,6 +29,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { percentile, runBarePath, runSunlinePath, Teardown, type BenchOptions, type PathResult } from './lib/run.js';
+import { mbPerCallHour, runRecordingAb } from './lib/recording-ab.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -37,6 +42,8 @@ const { values: a } = parseArgs({
     'skip-bare': { type: 'boolean', default: false },
     'harness-sipp': { type: 'boolean', default: false },
     'agents-in-process': { type: 'boolean', default: false },
+    'recording-ab': { type: 'boolean', default: false },
+    'on-first': { type: 'boolean', default: false },
   },
 });
 
@@ -78,7 +85,7 @@ const watchdog = setTimeout(
     say('bench: watchdog expired, stopping');
     void cleanupAndExit(2);
   },
-  (2 * (opts.durationS + opts.holdMs / 1000 + 15) + 240) * 1000,
+  (2 * (opts.durationS + opts.holdMs / 1000 + 15) + 240 + (a['recording-ab'] ? 120 : 0)) * 1000,
 );
 watchdog.unref();
 
@@ -175,7 +182,77 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().then(
+/** --recording-ab: recording off, then on, same rate; the ratio of calls/s and the disk per recorded call-hour. */
+async function recordingAb(): Promise<void> {
+  say(`bench:calls --recording-ab rate=${opts.rate}/s duration=${opts.durationS}s agents=${opts.agents} talk=${opts.talkMs / 1000}s`);
+  const before = os.loadavg().map((x) => x.toFixed(2));
+  say(`  machine before: loadavg ${before.join(' ')} on ${os.cpus().length} CPUs`);
+  const { off: offP, on: onP } = await runRecordingAb(
+    {
+      ...opts,
+      beforeCalls: () => {
+        loadMax = 0;
+        return Promise.resolve();
+      },
+    },
+    teardown,
+    say,
+    () => loadMax,
+    a['on-first'],
+  );
+  const { r: off, rec: offRec } = offP;
+  const { r: on, rec: onRec } = onP;
+  const loads = [offP.load, onP.load];
+  const ratio = off.cps > 0 ? on.cps / off.cps : null;
+  const mb = mbPerCallHour(onRec);
+  const lost = (p: PathResult) => Number(p.extra['callsLost']);
+  say(
+    [
+      '',
+      `recording off: ${off.calls.length} calls, ${off.reached.size} reached an agent, lost ${lost(off)}, cps ${off.cps.toFixed(2)}, placed→agent p50 ${round(percentile(off.reachDelays, 50), 0)} ms, loadavg max ${loads[0]?.toFixed(2)}, recordings ${JSON.stringify(offRec.states)}`,
+      `recording on:  ${on.calls.length} calls, ${on.reached.size} reached an agent, lost ${lost(on)}, cps ${on.cps.toFixed(2)}, placed→agent p50 ${round(percentile(on.reachDelays, 50), 0)} ms, loadavg max ${loads[1]?.toFixed(2)}, recordings ${JSON.stringify(onRec.states)}`,
+      `  stored ${onRec.stored} WAVs, ${(onRec.bytes / 1e6).toFixed(1)} MB for ${(onRec.durationMs / 1000).toFixed(0)} s of calls (last stored ${(onRec.settleMs / 1000).toFixed(1)} s after the calls ended)`,
+      ...[off, on].flatMap((p, i) => [
+        ...(lost(p) > 0 ? [`  ${i ? 'on' : 'off'}: first lost calls ${JSON.stringify(p.extra['badSippDetails'])}`] : []),
+        ...(Number(p.extra['logWarnings']) > 0
+          ? [`  ${i ? 'on' : 'off'}: server log warn+ ${String(p.extra['logWarnings'])} ${JSON.stringify(p.extra['logTop'])}`]
+          : []),
+      ]),
+      `ratio (on / off) ${ratio === null ? 'n/a' : ratio.toFixed(3)}   disk ${mb === null ? 'n/a' : mb.toFixed(1)} MB per recorded call-hour`,
+      '',
+    ].join('\n'),
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      mode: 'recording-ab',
+      order: a['on-first'] ? 'on-first' : 'off-first',
+      cps_off: round(off.cps, 3),
+      cps_on: round(on.cps, 3),
+      ratio: ratio === null ? null : round(ratio, 3),
+      mb_per_call_hour: mb === null ? null : round(mb, 1),
+      recordings_stored: onRec.stored,
+      recordings_states: onRec.states,
+      recorded_s: round(onRec.durationMs / 1000, 0),
+      recorded_mb: round(onRec.bytes / 1e6, 1),
+      recordings_when_off: offRec.states,
+      calls_off: off.calls.length,
+      calls_on: on.calls.length,
+      reached_off: off.reached.size,
+      reached_on: on.reached.size,
+      lost_off: lost(off),
+      lost_on: lost(on),
+      rate: opts.rate,
+      duration_s: opts.durationS,
+      agents: opts.agents,
+      talk_s: opts.talkMs / 1000,
+      loadavg_max_off: round(loads[0] ?? null, 2),
+      loadavg_max_on: round(loads[1] ?? null, 2),
+      cpus: os.cpus().length,
+    })}\n`,
+  );
+}
+
+(a['recording-ab'] ? recordingAb() : main()).then(
   () => cleanupAndExit(0),
   (err: unknown) => {
     say(`bench:calls failed: ${(err as Error).stack ?? String(err)}`);

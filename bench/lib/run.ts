@@ -60,6 +60,10 @@ export interface BenchOptions {
   serverEnv?: Record<string, string>;
   /** Runs once the server is up and the agents are logged in, before the first call (bench/fanout.ts: lead consoles, synthetic phase). */
   beforeCalls?: (app: Sunline & { url: string }) => Promise<void>;
+  /** Runs once the last call has ended and the agents stopped, before the path's figures are taken (bench/lib/recording-ab.ts: the stored recordings). */
+  afterCalls?: (app: Sunline & { url: string }) => Promise<void>;
+  /** A µ-law file each caller plays in a loop (tools/sipp.ts toneFile); without it callers send no audio. */
+  callerAudio?: string;
 }
 
 export interface PlacedCall {
@@ -114,7 +118,7 @@ export async function placeCalls(
       placedAt: Date.now(),
     };
     calls.push(c);
-    const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs };
+    const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs, ...(o.callerAudio ? { audioFile: o.callerAudio } : {}) };
     const h = o.harnessSipp ? placeCall(co) : await placeBenchCall(co);
     kills.push(h.kill);
     inFlight++;
@@ -305,6 +309,7 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   const { calls, inFlightMax } = await placeCalls(asterisk, o, '1380', t);
   await new Promise((r) => setTimeout(r, 2000)); // let the server record the last hang-ups
   const { offers, errors: agentErrors } = await sims.finish();
+  await o.afterCalls?.(app);
 
   const reached = reachedByCaller(ami, start);
   const db = app.db.sqlite;
