@@ -101,4 +101,14 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await admin.waitForSelector('[data-testid=csv-created]:has-text("csv2")');
   await admin.waitForSelector('[data-testid=account-csv2]');
   t.match(app.users.byUsername('csv2'), { role: 'dispatcher' });
+
+  // The audit log under the table, newest first, in the reader's language.
+  await admin.waitForSelector('[data-testid=audit-entry]:has-text("创建账号"):has-text("csv2")');
+  const audit = await admin.locator('[data-testid=audit-entry]').allTextContents();
+  t.match(
+    audit.slice(0, 3),
+    [/root创建账号csv2.*csvLine: 3/, /root创建账号csv1.*csvLine: 2/, /root重置密码agent7.*passwordGenerated: true/],
+    audit.join(' | '),
+  );
+  await shot(admin, 'audit-log');
 });

@@ -6,6 +6,7 @@ import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
 import { STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
 import { AccountsCsvImport } from './AccountsCsvImport.js';
+import { AdminAuditLog } from './AdminAuditLog.js';
 import { saveSkills, useAgentSkills } from '../skills-api.js';
 import { SkillsField } from '../components/SkillsField.js';
 import './accounts.css';
@@ -60,7 +61,7 @@ function AccountFields({ value, onChange, units }: { value: AccountInput; onChan
   );
 }
 
-/** The administrator's accounts page: list, create, edit, reset a password, disable/enable, unlock. */
+/** The administrator's accounts page: list, create, edit, reset a password, disable/enable, unlock; the audit log. */
 export function AccountsPage({ user, onSignedOut }: Props) {
   const { t } = useI18n();
   const [accounts, setAccounts] = useState<Account[]>([]);
@@ -234,6 +235,7 @@ export function AccountsPage({ user, onSignedOut }: Props) {
           )}
         </tbody>
       </table>
+      <AdminAuditLog reloadKey={accounts} />
     </div>
   );
 }

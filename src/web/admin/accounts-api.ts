@@ -32,3 +32,16 @@ export const importAccounts = (csv: string) =>
   call<{ created: { line: number; user: Account; password: string }[] }>('POST', '/api/admin/users/import', { csv });
 export const setDisabled = (id: number, disabled: boolean) => call<void>('POST', `/api/admin/users/${id}/${disabled ? 'disable' : 'enable'}`);
 export const unlockAccount = (id: number) => call<void>('POST', `/api/admin/users/${id}/unlock`);
+
+/** One row of the admin audit log (GET /api/admin/audit); `action` as in db/schema.ts ADMIN_AUDIT_ACTIONS. */
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actorId: number;
+  actorUsername: string | null;
+  action: string;
+  targetUserId: number | null;
+  targetUsername: string | null;
+  details: Record<string, unknown>;
+}
+export const listAudit = () => call<{ entries: AuditEntry[] }>('GET', '/api/admin/audit?limit=50').then((r) => r.entries);
