@@ -2,7 +2,7 @@
  * The knowledge-base page (/kb) in real Chromium against a real server: a unit's handler writes an
  * article and submits it, an administrator approves it from the review queue, and an agent finds it
  * by the words a caller uses (社保卡丢了 for 社会保障卡遗失), highlighted, and reads it; the page
- * also speaks English. An image uploaded into the draft shows in the article for the agent. Once past its review-by date, the unit portal flags it and opens it for review.
+ * also speaks English. A unit imports its FAQ list (CSV; errors with their line). An image uploaded into the draft shows in the article for the agent. Once past its review-by date, the unit portal flags it and opens it for review.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -60,6 +60,17 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   t.equal(await unit.locator('[data-testid=kb-approve]').count(), 1, 'the button shows; the server refuses a unit’s approval');
   await unit.click('[data-testid=kb-approve]');
   await unit.waitForSelector('[data-testid=kb-message]:has-text("KB_NOT_A_REVIEWER")');
+  // Bulk import of the department's FAQ list: an error shows with its line, nothing is imported; fixed, it imports as drafts.
+  const csv = (type: string) =>
+    Buffer.from(
+      ['标题,内容,类型,热线,关键词', '养老金如何领取,到社保经办机构办理,常见问答,12333,养老金', `医保如何转移,线上申请,${type},12333,医保`].join('\n'),
+    );
+  await unit.setInputFiles('[data-testid=kb-import-input]', { name: 'hrss-faq.csv', mimeType: 'text/csv', buffer: csv('问答') });
+  await unit.waitForSelector('[data-testid=kb-import-result]:has-text("hrss-faq.csv:3:")');
+  t.equal(await unit.locator('[data-testid=kb-mine] li').count(), 1, 'nothing imported while there is an error');
+  await unit.setInputFiles('[data-testid=kb-import-input]', { name: 'hrss-faq.csv', mimeType: 'text/csv', buffer: csv('常见问答') });
+  await unit.waitForSelector('[data-testid=kb-import-result]:has-text("已导入 2 篇")');
+  await unit.waitForSelector('[data-testid=kb-mine] li:has-text("医保如何转移")');
   await shot(unit, 'unit');
 
   const admin = await signIn(browser, url, 'root');

@@ -7,6 +7,7 @@ import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type 
 import { KbEditor, fieldsOf } from './KbEditor.js';
 import { KbFiguresPanel } from './KbFiguresPanel.js';
 import { KbFiles } from './KbFiles.js';
+import { KbImport } from './KbImport.js';
 import './kb.css';
 
 /** The knowledge base for every staff role: search and read; a unit's handlers write; reviewers approve. */
@@ -127,6 +128,7 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
                 {t('kb.new')}
               </button>
               <ArticleList title={t('kb.mine')} items={mine} testId="kb-mine" onOpen={openArticle} />
+              <KbImport onImported={reloadLists} />
             </>
           )}
         </section>

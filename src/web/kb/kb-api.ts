@@ -129,3 +129,7 @@ export function addFiles(articleId: number, files: readonly File[]) {
   return call<{ attachments: KbFile[] }>('POST', `/api/kb/articles/${articleId}/attachments`, form).then((r) => r.attachments);
 }
 export const removeFile = (articleId: number, fileId: number) => call<void>('DELETE', `/api/kb/articles/${articleId}/attachments/${fileId}`);
+
+/** Bulk import as drafts (POST /api/kb/import); refused as a whole with FILE:LINE:COL problems in the error's details. */
+export const importArticles = (format: 'csv' | 'markdown', files: Array<{ name: string; text: string }>) =>
+  call<{ imported: number[] }>('POST', '/api/kb/import', { format, files });

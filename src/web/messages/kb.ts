@@ -71,6 +71,10 @@ export const zh = {
   'kb.files.hint': 'PDF、JPG、PNG、Word（.docx）、Excel（.xlsx），每次最多 5 个',
   'kb.files.remove': '删除',
   'kb.files.failed': '上传失败',
+  'kb.import.title': '批量导入（CSV 或 Markdown）',
+  'kb.import.hint': 'CSV 首行为表头：标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期；导入为草稿，有错误时整批不导入',
+  'kb.import.oneKind': '请一次只选择 CSV 文件或 Markdown 文件',
+  'kb.import.done': '已导入 {count} 篇，均为草稿，请检查后提交审核',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -145,4 +149,9 @@ export const en: Record<keyof typeof zh, string> = {
   'kb.files.hint': 'PDF, JPG, PNG, Word (.docx), Excel (.xlsx); at most 5 at a time',
   'kb.files.remove': 'Remove',
   'kb.files.failed': 'Upload failed',
+  'kb.import.title': 'Bulk import (CSV or Markdown)',
+  'kb.import.hint':
+    'CSV with a header row: 标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期; imported as drafts, nothing imported while there is an error',
+  'kb.import.oneKind': 'Choose either CSV files or Markdown files at a time',
+  'kb.import.done': '{count} imported as drafts: check them and submit for review',
 };

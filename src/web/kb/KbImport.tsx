@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { HttpError } from '../api.js';
+import { useI18n } from '../i18n.js';
+import * as api from './kb-api.js';
+
+/**
+ * Bulk import for a unit's editors (issue 15 item 6): a department's FAQ list as CSV, or Markdown
+ * files with front matter, imported as drafts. All or nothing: the server's problems are listed
+ * as FILE:LINE:COL so the department can fix its file.
+ */
+export function KbImport({ onImported }: { onImported: () => void }) {
+  const { t } = useI18n();
+  const [result, setResult] = useState<{ ok: boolean; lines: string[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const importFiles = async (chosen: File[]) => {
+    setResult(null);
+    const csv = chosen.every((f) => f.name.toLowerCase().endsWith('.csv'));
+    const markdown = chosen.every((f) => /\.(md|markdown)$/i.test(f.name));
+    if (!csv && !markdown) {
+      setResult({ ok: false, lines: [t('kb.import.oneKind')] });
+      return;
+    }
+    setBusy(true);
+    try {
+      const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, text: await f.text() })));
+      const { imported } = await api.importArticles(csv ? 'csv' : 'markdown', files);
+      setResult({ ok: true, lines: [t('kb.import.done').replace('{count}', String(imported.length))] });
+      onImported();
+    } catch (err) {
+      const problems = err instanceof HttpError ? (err.details as { problems?: string[] } | undefined)?.problems : undefined;
+      setResult({ ok: false, lines: problems ?? [`${t('kb.failed')}: ${err instanceof HttpError ? err.code : String(err)}`] });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="kb-import" data-testid="kb-import">
+      <label className="kb-files-add">
+        {t('kb.import.title')}
+        <input
+          type="file"
+          data-testid="kb-import-input"
+          multiple
+          accept=".csv,.md,.markdown"
+          disabled={busy}
+          onChange={(e) => {
+            const chosen = [...(e.target.files ?? [])];
+            e.target.value = '';
+            if (chosen.length > 0) void importFiles(chosen);
+          }}
+        />
+        <span className="kb-hit-meta">{t('kb.import.hint')}</span>
+      </label>
+      {result && (
+        <ul className={`banner ${result.ok ? 'banner-ok' : 'banner-error'}`} role="status" data-testid="kb-import-result">
+          {result.lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
