@@ -65,9 +65,13 @@ interface OrderRow {
   id: number;
   number: string;
   version: number;
+  category: string | null;
+}
+
+interface OrderText {
+  id: number;
   subject: string | null;
   content: string | null;
-  category: string | null;
   location: string | null;
 }
 
@@ -79,6 +83,10 @@ interface OrderWords {
 
 /** Orders whose words are kept between requests (≈ 1 KB each); the oldest kept are dropped first. */
 const CACHE_ORDERS = 200_000;
+/** Orders whose text is read in one statement (well under SQLite's and PostgreSQL's parameter limits). */
+const TEXT_BATCH = 500;
+/** Version 0: no order has it (versions start at 1), so an order without cached words is always read. */
+const EMPTY_WORDS: OrderWords = { version: 0, words: [], places: [] };
 
 export interface HotTopicsOptions {
   readonly db: Db;
@@ -96,10 +104,10 @@ export class HotTopicsService {
     const previous = previousPeriod(period);
     const cur = this.read(period, units, q.category);
     const prevCounts = new Map<string, number>();
-    for (const r of this.read(previous, units, q.category)) for (const w of this.wordsOf(r).words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
+    for (const r of this.read(previous, units, q.category)) for (const w of r.w.words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
 
-    const byWord = new Map<string, OrderRow[]>();
-    for (const r of cur) for (const w of this.wordsOf(r).words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(r);
+    const byWord = new Map<string, Array<OrderRow & { w: OrderWords }>>();
+    for (const r of cur) for (const w of r.w.words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(r);
     const sort = q.sort ?? 'orders';
     const limit = Math.min(Math.max(q.limit ?? 20, 1), MAX_TOPICS);
     const ranked = [...byWord].map(([word, rows]) => {
@@ -114,7 +122,7 @@ export class HotTopicsService {
       rise,
       riseRate: p > 0 ? rise / p : null,
       categories: top(rows.map((r) => r.category)).map(([category, n]) => ({ category, orders: n })),
-      places: top(rows.flatMap((r) => this.wordsOf(r).places)).map(([place, n]) => ({ place, orders: n })),
+      places: top(rows.flatMap((r) => r.w.places)).map(([place, n]) => ({ place, orders: n })),
       sample: rows
         .slice(-TOPIC_SAMPLE)
         .reverse()
@@ -126,7 +134,7 @@ export class HotTopicsService {
   /** The orders of `period` behind one topic word (drill-down), at most {@link DRILL_LIMIT}, oldest first. */
   orders(user: ReportUser, period: Period, word: string, category?: string): DrilledOrders {
     const w = word.trim().toLowerCase();
-    const rows = this.read(period, this.units(user), category).filter((r) => this.wordsOf(r).words.includes(w));
+    const rows = this.read(period, this.units(user), category).filter((r) => r.w.words.includes(w));
     return { orders: rows.slice(0, DRILL_LIMIT).map((r) => ({ id: r.id, number: r.number })), capped: rows.length > DRILL_LIMIT };
   }
 
@@ -135,23 +143,36 @@ export class HotTopicsService {
     return scope.kind === 'units' ? scope.unitIds : undefined;
   }
 
-  private read(p: Period, units: UnitFilter, category: string | undefined): OrderRow[] {
-    return this.o.db.all<OrderRow>(sql`
-      select o.id as id, o.number as number, o.version as version, o.subject as subject, o.content as content, o.category as category, o.location as location
+  /** The period's orders (no text); the words of those not cached (or edited since) are computed here, their text read by id. */
+  private read(p: Period, units: UnitFilter, category: string | undefined): Array<OrderRow & { w: OrderWords }> {
+    const rows = this.o.db.all<OrderRow>(sql`
+      select o.id as id, o.number as number, o.version as version, o.category as category
       from work_orders o
       where o.created_at >= ${p.start} and o.created_at < ${p.end} and o.status <> 'draft' and not o.confidential
         and (o.subject is not null or o.content is not null)
         and ${unitCondition(sql.raw('o.lead_unit_id'), units)} ${category === undefined ? sql`` : sql`and o.category = ${category}`}
       order by o.id`);
+    // Each row carries its words (the cache may drop them while a long period is read).
+    const out = rows.map((r) => ({ ...r, w: this.cache.get(r.id) ?? EMPTY_WORDS }));
+    const missing = out.filter((r) => r.w.version !== r.version);
+    for (let i = 0; i < missing.length; i += TEXT_BATCH) {
+      const batch = missing.slice(i, i + TEXT_BATCH);
+      const texts = this.o.db.all<OrderText>(sql`
+        select id, subject, content, location from work_orders where id in (${sql.join(
+          batch.map((r) => sql`${r.id}`),
+          sql`, `,
+        )})`);
+      const byId = new Map(texts.map((x) => [x.id, x]));
+      for (const r of batch) r.w = this.remember(r, byId.get(r.id));
+    }
+    return out;
   }
 
-  private wordsOf(r: OrderRow): OrderWords {
-    const hit = this.cache.get(r.id);
-    if (hit && hit.version === r.version) return hit;
+  private remember(r: OrderRow, text: OrderText | undefined): OrderWords {
     const words: OrderWords = {
       version: r.version,
-      words: topicWords(`${r.subject ?? ''}\n${r.content ?? ''}`),
-      places: r.location ? placeWords(r.location) : [],
+      words: topicWords(`${text?.subject ?? ''}\n${text?.content ?? ''}`),
+      places: text?.location ? placeWords(text.location) : [],
     };
     this.cache.delete(r.id);
     this.cache.set(r.id, words);

@@ -1,0 +1,105 @@
+/**
+ * bench:hot-topics — the hot topics (热点, src/reports/hot-topics.ts) of a month at a big centre:
+ * `--orders` orders in each of two months (default 85,000: about a million a year) with varied
+ * subjects, contents and places, then GET /api/reports/hot-topics's computation for the second
+ * month beside the first: once cold (every order segmented by jieba) and `--runs` times warm
+ * (words cached by order version). Issue 14 item 9's target: p95 ≤ 300 ms.
+ *
+ *   npx tsx bench/hot-topics.ts [-- --orders 85000 --runs 20]
+ * Last line: one JSON object.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { openDb } from '../src/db/connection.js';
+import { OrgSchema } from '../src/config/files/schemas/org.js';
+import { HotTopicsService } from '../src/reports/hot-topics.js';
+import { periodOf, isPeriod } from '../src/reports/period.js';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '85000' }, runs: { type: 'string', default: '20' } } });
+const ORDERS = Number(values.orders);
+const RUNS = Number(values.runs);
+const LOAD_START = os.loadavg()[0]!;
+
+const SUBJECTS = [
+  '小区噪音扰民',
+  '路灯不亮',
+  '公积金提取',
+  '社保卡补办',
+  '公交线路调整',
+  '物业收费纠纷',
+  '违章停车占道',
+  '餐馆油烟污染',
+  '医保报销',
+  '工地夜间施工',
+  '共享单车乱停放',
+  '电梯故障',
+];
+const DETAILS = [
+  '楼下餐馆夜间营业',
+  '已经持续一个月',
+  '多次联系物业无果',
+  '影响居民休息',
+  '老人出行不便',
+  '学校门口交通拥堵',
+  '垃圾清运不及时',
+  '供水管道破裂',
+];
+const PLACES = ['吴兴区爱山街道', '南浔区南浔镇', '德清县武康街道', '德清县莫干山镇', '吴兴区织里镇'];
+const CATEGORIES = ['complaint', 'consultation', 'request_for_help', 'suggestion'];
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-topics-'));
+const h = openDb({ file: path.join(dir, 'bench.db'), synchronous: 'normal' });
+const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
+const month = periodOf('month', '2026-10-01');
+const prevMonth = periodOf('month', '2026-09-01');
+if (!isPeriod(month) || !isPeriod(prevMonth)) throw new Error('bad period');
+
+const t0 = performance.now();
+const insert = h.sqlite.prepare(
+  `insert into work_orders (number, channel, status, category, subject, content, location, created_at, updated_at) values (?, '12345', 'closed', ?, ?, ?, ?, ?, ?)`,
+);
+h.sqlite.transaction(() => {
+  let n = 0;
+  for (const p of [prevMonth, month]) {
+    for (let i = 0; i < ORDERS; i++, n++) {
+      const at = p.start + Math.floor(((p.end - p.start) * i) / ORDERS);
+      const subject = SUBJECTS[(i * 7 + (p === month ? i % 3 : 0)) % SUBJECTS.length]!;
+      const content = `市民来电反映${PLACES[i % PLACES.length]}${subject}，${DETAILS[i % DETAILS.length]}，希望相关部门处理（${i}号）`;
+      insert.run(`HT-${n}`, CATEGORIES[i % CATEGORIES.length], subject, content, PLACES[(i * 3) % PLACES.length], at, at);
+    }
+  }
+})();
+const generateMs = performance.now() - t0;
+
+const svc = new HotTopicsService({ db: h.db, org: () => org });
+const lead = { role: 'shift_lead', unitId: null };
+const c0 = performance.now();
+const first = svc.topics(lead, month, {});
+const coldMs = performance.now() - c0;
+const warm: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const s = performance.now();
+  svc.topics(lead, month, { sort: i % 2 ? 'rise' : 'orders' });
+  warm.push(performance.now() - s);
+}
+warm.sort((a, b) => a - b);
+const p95 = warm[Math.min(warm.length - 1, Math.ceil(warm.length * 0.95) - 1)]!;
+h.close();
+fs.rmSync(dir, { recursive: true, force: true });
+
+const result = {
+  bench: 'hot-topics',
+  orders_per_month: ORDERS,
+  generate_ms: Math.round(generateMs),
+  cold_ms: Math.round(coldMs),
+  warm_p50_ms: Math.round(warm[Math.floor(warm.length / 2)]!),
+  warm_p95_ms: Math.round(p95),
+  top: first.topics.slice(0, 3).map((x) => `${x.word}:${x.orders}`),
+  rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+  load_start: LOAD_START,
+  load_end: os.loadavg()[0],
+};
+console.log(JSON.stringify(result));
