@@ -43,6 +43,7 @@ import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
 import { pauseReasonsRoutes } from './http/routes/pause-reasons-routes.js';
 import { withConfiguredPauseReasons } from './agents/pause-reasons.js';
 import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
+import { leadLocksRoutes } from './http/routes/lead-locks-routes.js';
 import { AgentSkillsStore } from './agents/skills.js';
 import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
@@ -270,6 +271,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(adminPromptsRoutes, { config, library: new PromptLibrary({ soundsDir: env.soundsDir }), users, check: prompts });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
     await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events, agents: calls.center?.ctx.agents ?? null });
+    await http.register(leadLocksRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });

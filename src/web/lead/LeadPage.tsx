@@ -7,6 +7,7 @@ import { AgentsTable } from './AgentsTable.js';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { DeadlineList } from './DeadlineList.js';
 import { CallbackAssignPanel } from './CallbackAssignPanel.js';
+import { LockedAccountsPanel } from './LockedAccountsPanel.js';
 import { QueueTable } from './QueueTable.js';
 import { StatsPanel } from './StatsPanel.js';
 import { SupervisionButtons } from './SupervisionButtons.js';
@@ -159,6 +160,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
         />
         <DeadlineList warnings={live.warnings} />
         <CallbackAssignPanel agents={live.agents} onDone={() => setResult({ ok: true, text: t('lead.done') })} onFailed={failed} />
+        <LockedAccountsPanel now={now} onDone={() => setResult({ ok: true, text: t('lead.done') })} onFailed={failed} />
       </main>
       <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />
     </div>

@@ -101,6 +101,12 @@ export const zh = {
   'lead.error.SUPERVISION_CALL_NOT_FOUND': '该通话已结束或坐席未使用网页音频',
   'lead.error.SUPERVISION_AUDIO_NOT_READY': '您的网页音频未连接，请允许使用麦克风后重试',
   'lead.error.SUPERVISION_DISABLED': '本服务器未启用网页音频或电话系统，无法监听',
+  'lead.locked': '登录已锁定',
+  'lead.locked.hint': '以下账号因多次输错密码被锁定登录，核实本人后可解锁',
+  'lead.locked.name': '账号',
+  'lead.locked.role': '角色',
+  'lead.locked.remaining': '自动解锁剩余',
+  'lead.locked.unlock': '解锁',
   'lead.error.SUPERVISION_NOT_ACTIVE': '当前没有在监听',
 } as const;
 
@@ -206,5 +212,11 @@ export const en: Record<keyof typeof zh, string> = {
   'lead.error.SUPERVISION_CALL_NOT_FOUND': 'This call has ended, or its agent is not on browser audio',
   'lead.error.SUPERVISION_AUDIO_NOT_READY': 'Your browser audio is not connected; allow the microphone and try again',
   'lead.error.SUPERVISION_DISABLED': 'This server runs without browser audio or telephony: supervision is not available',
+  'lead.locked': 'Locked logins',
+  'lead.locked.hint': 'These accounts are locked after repeated wrong passwords; unlock one once you have checked it is its owner',
+  'lead.locked.name': 'Account',
+  'lead.locked.role': 'Role',
+  'lead.locked.remaining': 'Unlocks by itself in',
+  'lead.locked.unlock': 'Unlock',
   'lead.error.SUPERVISION_NOT_ACTIVE': 'You are not supervising a call',
 };
