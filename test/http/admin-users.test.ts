@@ -200,6 +200,11 @@ t.test('unlock by an administrator or a shift lead; disable and enable; no self-
   t.equal((await app.http.inject({ method: 'POST', url: `/api/admin/users/${a.id}/unlock`, cookies: admin.cookies })).statusCode, 204);
   t.equal((await login(app, 'agent2')).status, 200, 'unlocked by the administrator');
   t.equal((await app.http.inject({ method: 'POST', url: '/api/admin/users/999999/unlock', cookies: lead.cookies })).statusCode, 404);
+  // A shift lead does not lift an administrator's lock: that is the admin's.
+  for (let i = 0; i < 5; i++) await login(app, 'root', `wrong ${i}`);
+  const adminLock = await app.http.inject({ method: 'POST', url: `/api/admin/users/${admin.id}/unlock`, cookies: lead.cookies });
+  t.equal(adminLock.json().error?.code, 'FORBIDDEN', 'no unlocking an administrator by a shift lead');
+  t.equal((await login(app, 'root')).status, 429, 'the administrator stays locked');
 
   const self = await app.http.inject({ method: 'POST', url: `/api/admin/users/${admin.id}/disable`, cookies: admin.cookies });
   t.equal(self.json().error?.code, 'SELF_CHANGE');

@@ -68,19 +68,23 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
     return { value: given, generated: false };
   };
 
-  // Shift leads may lift a lock too (issue 11: "the lead/admin able to unlock").
+  // Shift leads may lift a lock too (issue 11: "the lead/admin able to unlock"), of the accounts
+  // they run (agents and dispatchers, the lead page's list); other accounts' locks are the admin's.
+  const LEAD_UNLOCKS = new Set(['agent', 'dispatcher']);
   app.post(
     '/api/admin/users/:id/unlock',
     {
       schema: {
         tags: ['admin'],
-        description: 'Lift the login lock of an account after repeated failed logins (administrators and shift leads).',
+        description:
+          'Lift the login lock of an account after repeated failed logins (administrators; shift leads for agents and dispatchers only, else 403 FORBIDDEN).',
         params: Params,
       },
       preHandler: requireRole('admin', 'shift_lead'),
     },
     async (req, reply) => {
       const u = target(req.params.id);
+      if (req.user!.role === 'shift_lead' && !LEAD_UNLOCKS.has(u.role)) throw appError('FORBIDDEN', 'a shift lead unlocks agents and dispatchers only');
       users.unlockLogin(u.id, { actorId: req.user!.id });
       req.log.info({ actorId: req.user!.id, userId: u.id }, 'login lock lifted');
       return reply.status(204).send();
