@@ -66,6 +66,13 @@ export const Assessment = z.object({
 });
 export type Assessment = z.output<typeof Assessment>;
 
+/** GET /api/reports/calls: the inbound calls behind one call figure (drill-down), at most 500; no caller numbers. */
+export const DrilledCalls = z.object({
+  calls: z.array(z.object({ id: z.string(), enteredAt: z.number(), hotline: z.string(), agentId: z.number().nullable() })),
+  capped: z.boolean(),
+});
+export type DrilledCalls = z.output<typeof DrilledCalls>;
+
 /** GET /api/reports/orders: the orders behind one order figure (drill-down), at most 500. */
 export const DrilledOrders = z.object({
   orders: z.array(z.object({ id: z.number(), number: z.string() })),

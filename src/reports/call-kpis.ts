@@ -65,7 +65,17 @@ const wrapUpMs = sql`(select sum((select n.at from agent_state_events n where n.
   from agent_state_events w where w.call_id = ${calls.id} and w.state = 'wrap_up')`;
 const count = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
-const KEY: Record<CallDimension, SQL> = {
+/** The conditions of the call counts, by count: the drill-down (call-drill.ts) lists the calls of one. */
+export const CALL_CONDITIONS = {
+  callsIn: sql`1 = 1`,
+  answered,
+  answeredLate: sql`${answered} and ${answerWait} > ${ANSWER_TARGET_MS}`,
+  abandonedInQueue: sql`${abandoned} and not ${atFrontDoor}`,
+  abandonedAtFrontDoor: sql`${abandoned} and ${atFrontDoor}`,
+  repeatCalls: repeat,
+} as const;
+
+export const CALL_KEY: Record<CallDimension, SQL> = {
   none: sql`''`,
   hotline: sql`${calls.hotline}`,
   agent: sql`cast(${calls.agentId} as text)`,
@@ -79,7 +89,7 @@ const KEY: Record<CallDimension, SQL> = {
  */
 export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
   const rows = db.all<CallCounts & { k: string | null }>(sql`
-    select ${KEY[dim]} as k,
+    select ${CALL_KEY[dim]} as k,
       count(*) as callsIn,
       ${count(sql`${answered} or (${abandoned} and not ${atFrontDoor})`)} as requested,
       ${count(answered)} as answered,

@@ -16,6 +16,7 @@ import { callFigures, orderFigures, type CallFigures, type OrderFigures } from '
 import { previousPeriod, type Period } from './period.js';
 import { ReportError } from './errors.js';
 import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
+import { drillCalls, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
 
 // The dimensions are shared with the web app (the contract).
 export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
@@ -118,6 +119,13 @@ export class ReportsService {
   drill(user: ReportUser, period: Period, figure: DrillFigure, dimension: 'none' | 'unit' | 'category' | 'channel', key: string | null): DrilledOrders {
     const scope = reportScope(user, this.o.org());
     return drillOrders(this.o.db, period.start, period.end, figure, dimension, key, scope.kind === 'units' ? scope.unitIds : undefined);
+  }
+
+  /** The calls behind one call figure of `period` for one `key` of `dimension`; call figures are city-wide: a county dispatcher is refused. */
+  drillCalls(user: ReportUser, period: Period, figure: CallDrillFigure, dimension: CallDimension, key: string | null): DrilledCalls {
+    if (reportScope(user, this.o.org()).kind !== 'all')
+      throw new ReportError('FORBIDDEN_REPORT', 'call figures are city-wide: a county sub-platform reads order figures only');
+    return drillCalls(this.o.db, period.start, period.end, figure, dimension, key);
   }
 
   private figuresBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Map<string | null, Figures> {

@@ -6,12 +6,13 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Assessment, DrilledOrders, KpiReport } from '../../contract/http-reports.js';
+import { Assessment, DrilledCalls, DrilledOrders, KpiReport } from '../../contract/http-reports.js';
 import type { SessionUser } from '../../users/index.js';
 import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
 import { ReportError } from '../../reports/errors.js';
 import { DRILL_FIGURES } from '../../reports/order-drill.js';
+import { CALL_DRILL_FIGURES } from '../../reports/call-drill.js';
 import type { AssessmentService } from '../../reports/assessment.js';
 import { assessmentTable, csvStream, kpiTable, xlsxStream, type ExportTable } from '../../reports/exports.js';
 import type { ExportLanguage } from '../../reports/export-columns.js';
@@ -82,6 +83,25 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
       preHandler: readers,
     },
     async (req) => opts.reports.drill(userOf(req.user), periodFromQuery(req.query, now()), req.query.figure, req.query.by, req.query.key ?? null),
+  );
+
+  app.get(
+    '/api/reports/calls',
+    {
+      schema: {
+        tags,
+        description:
+          'Drill-down: the inbound calls behind one call figure of a period (calls in, answered, answered after 15 s, abandoned in the queue or at the greeting, repeat calls), by the figure’s own rule; `by` and `key` name the breakdown row (no `key`: the row with none, e.g. no agent). Ids, times, hotline and agent only; at most 500, `capped` when there are more. Call figures are city-wide: a county dispatcher is refused.',
+        querystring: PeriodQuery.extend({
+          figure: z.enum(CALL_DRILL_FIGURES),
+          by: z.enum(['none', 'hotline', 'agent', 'channel']).default('none'),
+          key: z.string().min(1).max(64).optional(),
+        }),
+        response: { 200: DrilledCalls },
+      },
+      preHandler: readers,
+    },
+    async (req) => opts.reports.drillCalls(userOf(req.user), periodFromQuery(req.query, now()), req.query.figure, req.query.by, req.query.key ?? null),
   );
 
   app.get(
