@@ -50,7 +50,11 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await page.waitForSelector('[data-testid=reports-drill-count]');
   t.match(await page.textContent('[data-testid=reports-drill]'), fx.svc.get(fx.orders.o5!).number);
   t.match(await page.textContent('[data-testid=reports-drill-count]'), /^1 张工单/);
-  t.equal(await page.locator('[data-testid=card-connectionRate] button').count(), 0, 'a call figure is no link');
+  t.equal(await page.locator('[data-testid=card-asaMs] button').count(), 0, 'a mean is no link');
+  // A call figure opens its calls: 15秒接通率's spoiler is c2 (20 s on 12315).
+  await page.click('[data-testid=card-answerRate15s] button');
+  await page.waitForSelector('[data-testid=reports-drill-count]:has-text("个来电")');
+  t.match(await page.textContent('[data-testid=reports-drill]'), /2026-10-09 08:10:00 12315 #101/);
 
   // Hot topics: two orders about noise on 10 October.
   const svc = new WorkOrdersService(app.db.db, () => bj('2026-10-10T09:00'));

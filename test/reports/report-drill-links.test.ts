@@ -6,14 +6,19 @@
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { buildReportFixture } from '../helpers/report-fixture.js';
-import { DRILL_OF, drillTarget, drillUrl } from '../../src/web/reports/drill.js';
+import { CALL_DRILL_OF, DRILL_OF, drillTarget, drillUrl } from '../../src/web/reports/drill.js';
+import { CALL_DRILL_FIGURES } from '../../src/reports/call-drill.js';
 import { DRILL_FIGURES } from '../../src/reports/order-drill.js';
 import type { ReportQuery } from '../../src/web/reports/api.js';
 
 t.test('which figures link, and to what', async (t) => {
   t.same(drillTarget('returnRate', 'unit', 'dq-amr'), { kind: 'figure', figure: 'returned', by: 'unit', key: 'dq-amr' });
   t.same(drillTarget('signOnTimeRate', 'none', 'x'), { kind: 'figure', figure: 'signedLate', by: 'none', key: null }, 'the total: no key');
-  t.equal(drillTarget('connectionRate', 'none', null), undefined, 'a call figure has no order list');
+  t.same(drillTarget('connectionRate', 'none', null), { kind: 'calls', figure: 'answered', by: 'none', key: null }, '人工接通率: the answered calls');
+  t.same(drillTarget('answerRate15s', 'agent', '101'), { kind: 'calls', figure: 'answeredLate', by: 'agent', key: '101' });
+  t.equal(drillTarget('asaMs', 'none', null), undefined, 'a mean is no link');
+  t.equal(drillTarget('callsIn', 'unit', 'dq-amr'), undefined, 'calls have no unit rows');
+  for (const d of Object.values(CALL_DRILL_OF)) t.ok((CALL_DRILL_FIGURES as readonly string[]).includes(d), `${d} is a call drill-down figure of the server`);
   t.equal(drillTarget('satisfaction', 'unit', 'dq-amr'), undefined, 'nor has 满意率');
   t.equal(drillTarget('returnRate', 'area', 'dq'), undefined, 'an area row has no drill-down (units only)');
   t.equal(drillTarget('accepted', 'hotline', '12345'), undefined, 'nor a hotline row');
@@ -48,4 +53,12 @@ t.test('the URLs the page builds list the figures’ orders', async (t) => {
   t.same(await ids(link('accepted', 'none', null)), [o1, o2, o4, o5, o6], '受理量 of the day');
   t.same(await ids(link('accepted', 'category', 'consultation')), [o1]);
   t.notOk((await ids(link('accepted', 'none', null))).includes(o3!), 'O3 was accepted in September');
+  const calls = async (url: string) => {
+    const res = await app.http.inject({ method: 'GET', url, cookies: lead });
+    t.equal(res.statusCode, 200, url);
+    return (res.json() as { calls: Array<{ id: string }> }).calls.map((c) => c.id);
+  };
+  t.same(await calls(link('answerRate15s', 'agent', '101')), ['c2'], '15秒接通率 of agent 101: c2, answered after 20 s');
+  t.same(await calls(link('abandonRateQueue', 'none', null)), ['c3'], '放弃率: c3 hung up in the queue');
+  t.same(await calls(link('connectionRate', 'hotline', '12315')), ['c2', 'c6']);
 });

@@ -7,7 +7,13 @@ import { useEffect, useState } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { ReportQuery } from './api.js';
-import { drillOrders, type DrillTarget, type DrilledOrders } from './drill.js';
+import { drillCalls, drillOrders, type DrillTarget } from './drill.js';
+
+/** One line of the list: an order number, or a call's Beijing time, hotline and agent. */
+interface Item {
+  key: string;
+  text: string;
+}
 
 interface Props {
   query: ReportQuery;
@@ -17,15 +23,25 @@ interface Props {
   onClose: () => void;
 }
 
+/** A call's entry time, Beijing, YYYY-MM-DD HH:MM:SS. */
+const beijingTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
 export function DrillList({ query, target, title, onClose }: Props) {
   const { t } = useI18n();
-  const [list, setList] = useState<DrilledOrders | null>(null);
+  const [list, setList] = useState<{ items: Item[]; capped: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     setList(null);
     setError(null);
-    drillOrders(query, target).then(
+    const load: Promise<{ items: Item[]; capped: boolean }> =
+      target.kind === 'calls'
+        ? drillCalls(query, target).then((r) => ({
+            capped: r.capped,
+            items: r.calls.map((c) => ({ key: c.id, text: `${beijingTime(c.enteredAt)} ${c.hotline}${c.agentId === null ? '' : ` #${c.agentId}`}` })),
+          }))
+        : drillOrders(query, target).then((r) => ({ capped: r.capped, items: r.orders.map((o) => ({ key: String(o.id), text: o.number })) }));
+    load.then(
       (r) => live && setList(r),
       (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
     );
@@ -48,13 +64,13 @@ export function DrillList({ query, target, title, onClose }: Props) {
       {list && (
         <>
           <p data-testid="reports-drill-count">
-            {list.orders.length} {t('reports.drill.orders')}
+            {list.items.length} {t(target.kind === 'calls' ? 'reports.drill.calls' : 'reports.drill.orders')}
             {list.capped && ` (${t('reports.drill.capped')})`}
           </p>
           <ol className="reports-drill-list">
-            {list.orders.map((o) => (
-              <li key={o.id} data-testid={`drill-order-${o.id}`}>
-                {o.number}
+            {list.items.map((i) => (
+              <li key={i.key} data-testid={`drill-item-${i.key}`}>
+                {i.text}
               </li>
             ))}
           </ol>
