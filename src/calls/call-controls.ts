@@ -177,6 +177,8 @@ export class CallControls {
     } catch (err) {
       this.unitLegs.delete(channelId);
       if (s.conference?.channelId === channelId) s.conference = null;
+      // A request that timed out may still have been carried out: no unit is left ringing.
+      await this.o.switchboard.hangup(channelId).catch(() => undefined);
       throw err;
     }
     if (this.tornDown(callId, s)) {
@@ -205,7 +207,16 @@ export class CallControls {
       await this.o.switchboard.hangup(channelId);
       return;
     }
-    await this.o.switchboard.controls.joinBridge(call.bridgeId, channelId);
+    try {
+      await this.o.switchboard.controls.joinBridge(call.bridgeId, channelId);
+    } catch (err) {
+      // Not left answered in silence with the agent shown "dialling": the unit leg is hung up,
+      // its end ends the three-way call (the agent may dial the unit again).
+      this.o.log.warn({ err, callId, channelId }, 'unit leg could not join the call; hanging it up');
+      this.endConference(callId, channelId, null);
+      await this.o.switchboard.hangup(channelId).catch(() => undefined);
+      return;
+    }
     conf.state = 'up';
     this.publish(call);
   }

@@ -194,8 +194,16 @@ t.test('three-way call: a unit that answers before originate replies joins the c
   f.setFail('dial 05722399003 c1');
   await t.rejects(f.controls.conference(5, 'c1', 'city-amr'), { code: 'ASTERISK_UNAVAILABLE' });
   t.notOk(f.controls.isUnitLeg('unit-ch'));
+  t.equal(f.ops.at(-1), 'hangup unit-ch', 'a dial that may have gone out (timed out) leaves no unit ringing');
   f.setFail(null);
   t.equal((await f.controls.conference(5, 'c1', 'city-amr')).conference?.state, 'dialing');
+  // The answered unit cannot be put into the call: hung up, and the three-way call is over
+  // (not shown "dialling" for ever with the unit in silence).
+  f.setFail('join agent-bridge unit-ch');
+  await f.controls.unitAnswered('unit-ch', 'c1');
+  t.equal(f.ops.at(-1), 'hangup unit-ch');
+  t.equal(f.published.at(-1)?.conference, null, 'the agent sees the three-way call end');
+  t.notOk(f.controls.isUnitLeg('unit-ch'));
 });
 
 t.test('three-way call: dialling, up, refusals, dropped by the agent or by the unit', async (t) => {
