@@ -19,12 +19,16 @@ interface ControlState {
   muted: boolean;
   conference: { unitId: string; unitName: string; channelId: string; state: 'dialing' | 'up' } | null;
   transferredTo: { unitId: string; unitName: string } | null;
+  /** The version of this call's last published view (0: none yet). */
+  version: number;
 }
 
 export class CallControls {
   private readonly states = new Map<string, ControlState>();
   /** Unit leg channel → call id. */
   private readonly unitLegs = new Map<string, string>();
+  /** The version of the last published view (see `publish`). */
+  private lastVersion = 0;
 
   /** `newChannelId` names the unit leg before it is dialled (tests pass a fixed one). */
   constructor(
@@ -71,11 +75,17 @@ export class CallControls {
       conference: conf ? { unitId: conf.unitId, unitName: conf.unitName, state: conf.state } : null,
       transferredTo: s.transferredTo ? { ...s.transferredTo } : null,
       at: this.o.now(),
+      version: s.version,
     };
   }
 
   private publish(call: LiveCall, s?: ControlState): CallControlsView {
-    const v = this.view(call, s);
+    const state = s ?? this.states.get(call.callId);
+    // Versions grow across calls and across our restarts (seeded from the clock): a console that
+    // kept a view from before a restart still takes the restarted server's views.
+    this.lastVersion = Math.max(this.lastVersion + 1, this.o.now() * 1000);
+    if (state) state.version = this.lastVersion;
+    const v = this.view(call, state);
     this.o.events.emit('call.controls', v);
     return v;
   }
@@ -278,5 +288,5 @@ export class CallControls {
 }
 
 function blankState(): ControlState {
-  return { held: false, holdBridgeId: null, muted: false, conference: null, transferredTo: null };
+  return { held: false, holdBridgeId: null, muted: false, conference: null, transferredTo: null, version: 0 };
 }

@@ -25,6 +25,13 @@ export interface CallControlsView {
   /** Set once the call has been transferred (转接) to a unit; the call is then over for the agent. */
   transferredTo: { unitId: string; unitName: string } | null;
   at: number;
+  /**
+   * Grows with every change (across calls and across server restarts: seeded from the clock); of
+   * two views of one call the higher is the newer. A command's reply can arrive after a later
+   * change's push (replies wait for the commit's fsync), so a console keeps the newer view
+   * (`newerControls` in the web app).
+   */
+  version: number;
 }
 
 const CallId = z.string().min(1).max(100);

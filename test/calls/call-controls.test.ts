@@ -186,6 +186,10 @@ t.test('three-way call: a unit that answers before originate replies joins the c
   r.setDuring(async (name) => (name.startsWith('dial') ? r.controls.unitAnswered('unit-ch', 'c1') : undefined));
   const view = await r.controls.conference(5, 'c1', 'city-amr');
   t.equal(view.conference?.state, 'up', 'up, not left dialling');
+  t.ok(
+    r.published.every((p, i) => i === 0 || p.version > r.published[i - 1]!.version),
+    'every view is newer than the one before',
+  );
   t.same(r.ops, ['dial 05722399003 c1', 'join agent-bridge unit-ch'], 'joined, not hung up');
   t.ok(r.controls.isUnitLeg('unit-ch'));
   // A dial that fails leaves no three-way call behind: the agent can try again.
@@ -204,6 +208,23 @@ t.test('three-way call: a unit that answers before originate replies joins the c
   t.equal(f.ops.at(-1), 'hangup unit-ch');
   t.equal(f.published.at(-1)?.conference, null, 'the agent sees the three-way call end');
   t.notOk(f.controls.isUnitLeg('unit-ch'));
+});
+
+t.test('three-way call: the unit answers while the dial is replied to; the reply is older than the push that says up', async (t) => {
+  const r = rig();
+  r.call();
+  let joined: Promise<void> | null = null;
+  r.setDuring(async (name) => {
+    // The unit's StasisStart arrives during the dial; its join completes after conference() returned.
+    if (name.startsWith('dial')) joined = r.controls.unitAnswered('unit-ch', 'c1');
+    if (name.startsWith('join')) await new Promise((res) => setTimeout(res, 20));
+  });
+  const reply = await r.controls.conference(5, 'c1', 'city-amr');
+  await joined;
+  const push = r.published.at(-1)!;
+  t.equal(reply.conference?.state, 'dialing', 'the reply was taken before the join finished');
+  t.equal(push.conference?.state, 'up');
+  t.ok(push.version > reply.version, 'the push that says up is the newer view');
 });
 
 t.test('three-way call: dialling, up, refusals, dropped by the agent or by the unit', async (t) => {

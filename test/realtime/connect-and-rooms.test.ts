@@ -184,6 +184,7 @@ t.test('a lead who connects mid-call gets the held / muted state of calls in pro
     conference: null,
     transferredTo: null,
     at: 2,
+    version: 1,
   });
   const s = await r.connect(lead.token);
   t.equal((await s.nth<QueueSnapshot>('queue:snapshot')).agents.length, 2);

@@ -83,6 +83,7 @@ export class FakeCommands implements ConsoleCommands {
     conference: null,
     transferredTo: null,
     at: 1,
+    version: 1,
     ...patch,
   });
   callControls = (id: number) => this.controls.get(id) ?? null;

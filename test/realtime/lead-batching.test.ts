@@ -104,7 +104,17 @@ t.test('call:controls to leads goes after the changes pending before it, not ahe
   const t0 = Date.now();
   r.events.emit('call.updated', { callId: 'p', state: 'ended', agentId: a.id, at: 2 });
   r.events.emit('queue.changed', { at: 3, removeWaiting: ['p'] });
-  r.events.emit('call.controls', { callId: 'q', agentId: a.id, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 4 });
+  r.events.emit('call.controls', {
+    callId: 'q',
+    agentId: a.id,
+    callerNumber: '139',
+    held: true,
+    muted: false,
+    conference: null,
+    transferredTo: null,
+    at: 4,
+    version: 1,
+  });
   await sl.nth('call:controls');
   const order = sl.received
     .filter((x) => x.event !== 'queue:stats')
@@ -130,7 +140,17 @@ t.test('an update is written a few consoles per turn of the event loop; later me
     return to(room);
   }) as typeof r.rt.io.to;
   r.events.emit('queue.changed', { at: 1, upsertWaiting: [waiting('k', 'queue')] });
-  r.events.emit('call.controls', { callId: 'k', agentId: a.id, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 2 });
+  r.events.emit('call.controls', {
+    callId: 'k',
+    agentId: a.id,
+    callerNumber: '139',
+    held: true,
+    muted: false,
+    conference: null,
+    transferredTo: null,
+    at: 2,
+    version: 1,
+  });
   r.events.emit('queue.changed', { at: 3, removeWaiting: ['k'] });
   for (const c of consoles) await c.nth('queue:delta', 2);
   for (const [i, c] of consoles.entries()) {

@@ -141,6 +141,7 @@ function randomEvents(r: () => number, n: number): Event[] {
         conference: null,
         transferredTo: r() < 0.2 ? { unitId: 'u', unitName: 'U' } : null,
         at,
+        version: 1,
       };
       events.push({ kind: 'controls', view });
     }
@@ -203,7 +204,7 @@ t.test('property: applying the merged updates in order ≡ applying each event (
     const start: Page = {
       ...applyDelta({ waiting: [], agents: [] }, { at: 0, upsertWaiting: [caller('c1'), caller('c9')], agents: [agent(1), agent(2, 'paused')] }),
       callers: { c9: '1380000c9' },
-      controls: { c2: { callId: 'c2', agentId: 2, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 0 } },
+      controls: { c2: { callId: 'c2', agentId: 2, callerNumber: '139', held: true, muted: false, conference: null, transferredTo: null, at: 0, version: 1 } },
       seq: 0,
     };
     const events = randomEvents(r, 5 + Math.floor(r() * 60));

@@ -8,6 +8,7 @@ import { LangToggle, useI18n } from '../i18n.js';
 import { usePauseReasons } from '../pause-reasons.js';
 import { CallCard, type CallPhase } from './CallCard.js';
 import { CallControls, type ControlCommand } from './CallControls.js';
+import { newerControls } from './controls-version.js';
 import { CallerHistory } from './CallerHistory.js';
 import { OrderForm } from './OrderForm.js';
 import { OutboundPanel } from './OutboundPanel.js';
@@ -58,7 +59,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
       if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
     });
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
-    socket.on('call:controls', (v) => setControls(v));
+    socket.on('call:controls', (v) => setControls((prev) => newerControls(prev, v)));
     socket.on('call:outbound', (v) => setOutbound(v));
     socket.on('call:update', (u) =>
       setCall((c) => {
@@ -122,7 +123,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
       const emit = socketRef.current?.emit as ((ev: string, p: unknown, ack: (r: AckResult) => void) => void) | undefined;
       emit?.call(socketRef.current, event, { callId, ...rest }, (res: AckResult) => {
         done(res);
-        if (res.ok && res.data && typeof res.data === 'object' && 'held' in res.data) setControls(res.data as CallControlsView);
+        // The reply can be older than a push that came first (replies wait for the fsync).
+        if (res.ok && res.data && typeof res.data === 'object' && 'held' in res.data) setControls((prev) => newerControls(prev, res.data as CallControlsView));
       });
     },
     [callId, done],
