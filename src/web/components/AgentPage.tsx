@@ -8,7 +8,7 @@ import { LangToggle, useI18n } from '../i18n.js';
 import { usePauseReasons } from '../pause-reasons.js';
 import { CallCard, type CallPhase } from './CallCard.js';
 import { CallControls, type ControlCommand } from './CallControls.js';
-import { newerControls } from './controls-version.js';
+import { newerAgentView, newerControls } from './newer-view.js';
 import { CallerHistory } from './CallerHistory.js';
 import { OrderForm } from './OrderForm.js';
 import { OutboundPanel } from './OutboundPanel.js';
@@ -54,7 +54,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
     // The server sends snapshots on every connect; `sync` after a reconnect asks again explicitly.
     const stopWatching = watchConnection(socket, { up: setConnected, back: () => socket.emit('sync'), signedOut: onSignedOut });
     socket.on('agent:state', (a) => {
-      setAgent(a);
+      setAgent((prev) => newerAgentView(prev, a));
       // Back to available/paused/logged out: the call is over for this console.
       if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
     });
@@ -88,7 +88,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
     (res: AckResult) => {
       if (res.ok) {
         setError(null);
-        if (res.data && typeof res.data === 'object' && 'state' in res.data) setAgent(res.data as AgentView);
+        // The reply can be older than a push that came first (replies wait for the fsync).
+        if (res.data && typeof res.data === 'object' && 'state' in res.data) setAgent((prev) => newerAgentView(prev, res.data as AgentView));
       } else setError(`${t('commandFailed')}: ${res.error.message}`);
     },
     [t],
