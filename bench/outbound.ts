@@ -15,20 +15,14 @@
  *
  * Prints one line per call, a summary, then as the last line one JSON object.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { buildApp } from '../src/app.js';
-import { loadEnv } from '../src/config/env.js';
-import { createLogger } from '../src/logging/logger.js';
 import type { ClientToServerEvents, OutboundCallView, ServerToClientEvents } from '../src/contract/index.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
-import { asteriskAvailable, sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
+import { asteriskAvailable, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { citizenPhone } from '../tools/citizen-phone.js';
-import { percentile, Teardown } from './lib/run.js';
+import { percentile, startServer, Teardown } from './lib/run.js';
 
 const { values: a } = parseArgs({ options: { calls: { type: 'string', default: '50' } } });
 const CALLS = Math.max(1, Math.min(500, Number(a.calls) || 50));
@@ -55,20 +49,13 @@ async function main(): Promise<void> {
     teardown.teardown(() => asterisk.stop());
     const citizen = await citizenPhone(asterisk, CALLS + 5);
     teardown.teardown(() => citizen.kill());
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-outbound-'));
-    teardown.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const env = loadEnv({
-      SUNLINE_DATA_DIR: dir,
+    const app = await startServer(teardown, asterisk, null, {
       SUNLINE_LOG_LEVEL: 'silent',
-      SUNLINE_CONFIG_WATCH: 'false',
+      SUNLINE_WRAPUP_SECONDS: '30',
       SUNLINE_MEDIA: 'false',
       SUNLINE_OUTBOUND_RING_SECONDS: '30',
-      ...sandboxEnv(asterisk),
     });
-    const app = await buildApp(env, { logger: createLogger({ level: 'silent' }) });
-    teardown.teardown(() => app.close());
-    await app.http.listen({ host: '127.0.0.1', port: 0 });
-    const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+    const url = app.url;
     for (let i = 0; i < 200 && !app.calls.center?.telephonyUp(); i++) await new Promise((r) => setTimeout(r, 100));
     await app.users.upsert({ username: 'bench-out', displayName: 'bench', role: 'agent', password: 'bench-out-pw' });
     const res = await fetch(`${url}/api/auth/login`, {

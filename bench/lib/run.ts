@@ -203,7 +203,13 @@ function sandboxOrThrow(): void {
 
 // ---- the Sunline path ------------------------------------------------------------------------
 
-async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: string, extraEnv: Record<string, string> = {}): Promise<Sunline & { url: string }> {
+/** A Sunline server on the sandbox, in this process; its log goes to `logFile` (stdout when null). */
+export async function startServer(
+  t: Teardown,
+  asterisk: AsteriskSandbox,
+  logFile: string | null,
+  extraEnv: Record<string, string> = {},
+): Promise<Sunline & { url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const e = loadEnv({
@@ -214,7 +220,8 @@ async function startServer(t: Teardown, asterisk: AsteriskSandbox, logFile: stri
     ...sandboxEnv(asterisk),
     ...extraEnv,
   });
-  const app = await buildApp(e, { logger: createLogger({ level: e.logLevel }, destination({ dest: logFile, sync: true })) });
+  const logger = logFile === null ? createLogger({ level: e.logLevel }) : createLogger({ level: e.logLevel }, destination({ dest: logFile, sync: true }));
+  const app = await buildApp(e, { logger });
   t.teardown(() => app.close());
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.http.server.address() as AddressInfo).port;
