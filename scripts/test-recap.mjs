@@ -36,6 +36,32 @@ function failures(text) {
   return found;
 }
 
+/**
+ * The end of the server log a failing file's test servers kept (test/helpers/test-log.ts),
+ * one compact line each; only a log written by the same run (its mtime near the result's).
+ */
+function serverLog(testFile, resultAt) {
+  const path = join(root, '.tap', 'server-logs', `${testFile}.log`);
+  if (!existsSync(path) || Math.abs(statSync(path).mtimeMs - resultAt) > 120_000) return;
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-SERVER_LOG_LINES);
+  console.log(`#   server log, last ${lines.length} lines (.tap/server-logs/${testFile}.log):`);
+  for (const line of lines) console.log(`#     ${compact(line)}`);
+}
+
+const SERVER_LOG_LINES = 40;
+const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+function compact(line) {
+  try {
+    const { time, level, msg, component, pid: _pid, name: _name, hostname: _host, ...rest } = JSON.parse(line);
+    const extra = JSON.stringify(rest);
+    const text = `${String(time).slice(11, 23)} ${LEVELS[level] ?? level}${component ? ` [${component}]` : ''} ${msg}${extra === '{}' ? '' : ` ${extra}`}`;
+    return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+  } catch {
+    return line.slice(0, 400);
+  }
+}
+
 if (!existsSync(resultsDir)) {
   console.log(`# test recap: no ${relative(root, resultsDir)} (tap exit ${tapExit})`);
   process.exit(0);
@@ -50,12 +76,12 @@ for (const path of walk(resultsDir)) {
   const text = readFileSync(path, 'utf8');
   const found = failures(text);
   const finished = /^1\.\.\d+/m.test(text);
-  if (found.length > 0 || !finished) failing.push({ testFile, found, finished });
+  if (found.length > 0 || !finished) failing.push({ testFile, found, finished, resultAt: statSync(path).mtimeMs });
 }
 
 console.log('');
 console.log(`# test recap: ${files} test files, ${failing.length} failing (tap exit ${tapExit})`);
-for (const { testFile, found, finished } of failing) {
+for (const { testFile, found, finished, resultAt } of failing) {
   console.log(`# FAILED ${testFile}${finished ? '' : ' (did not finish: no plan line)'}`);
   // The innermost failures carry the message; the enclosing subtests' lines repeat them.
   const shown = found.filter((f) => f.detail.length > 0).slice(0, 6);
@@ -63,4 +89,5 @@ for (const { testFile, found, finished } of failing) {
     console.log(`#   ${f.line.trim()}`);
     for (const d of f.detail) console.log(`#     ${d.trim()}`);
   }
+  serverLog(testFile, resultAt);
 }

@@ -212,7 +212,27 @@ t.test('a shift lead listens, whispers and barges from the browser; every way it
   const stops = () => app.db.sqlite.prepare("select reason from supervision_audit where action = 'stop' order by id").pluck().all() as string[];
   const listen = async (page: Page) => {
     await page.locator('[data-testid=agent-row][data-state=on_call]').getByTestId('supervise-listen').click();
-    await page.locator('[data-testid=supervision-bar][data-mode=listen]').waitFor({ timeout: 20_000 });
+    await page
+      .locator('[data-testid=supervision-bar][data-mode=listen]')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (err: unknown) => {
+        // What the lead saw and what the server holds, for a failure seen only in full runs.
+        const seen = async (id: string) => ((await page.getByTestId(id).count()) > 0 ? await page.getByTestId(id).first().textContent() : null);
+        t.comment(
+          JSON.stringify({
+            bar: await seen('supervision-bar'),
+            error: await seen('lead-error'),
+            ok: await seen('lead-ok'),
+            softphone: await page
+              .getByTestId('softphone')
+              .first()
+              .getAttribute('data-state')
+              .catch(() => null),
+            active: app.supervision!.supervisor.active(),
+          }),
+        );
+        throw err;
+      });
     await agent.getByTestId('monitored').waitFor();
   };
   const endedBar = async (page: Page, text: RegExp, why: string) => {

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { buildApp, type Sunline } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
-import { createLogger } from '../../src/logging/logger.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/contract/index.js';
 import type { UserRole } from '../../src/db/schema.js';
+import { testLogger, testLogLevel } from './test-log.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 
 export type Console = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,13 +34,13 @@ export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const e = loadEnv({
     SUNLINE_DATA_DIR: dir,
-    SUNLINE_LOG_LEVEL: process.env['SUNLINE_TEST_LOG'] ?? 'silent',
+    SUNLINE_LOG_LEVEL: testLogLevel(),
     SUNLINE_CONFIG_WATCH: 'false',
     SUNLINE_WRAPUP_SECONDS: '60',
     ...sandboxEnv(asterisk),
     ...env,
   });
-  const app = await buildApp(e, { logger: createLogger({ level: e.logLevel }) });
+  const app = await buildApp(e, { logger: testLogger(e.logLevel) });
   t.teardown(() => app.close());
   await app.http.listen({ host: '127.0.0.1', port });
   const bound = (app.http.server.address() as AddressInfo).port;

@@ -210,6 +210,8 @@ t.test('outbound calls through a real Asterisk', async (t) => {
       const over = next(dialler.socket, 'call:outbound', (x) => x.state === 'ended', 10_000);
       await command(dialler.socket, 'call:hangup', { callId: talking.callId });
       t.match(await over, { result: 'answered', reason: 'agent_hangup' });
+      // 'ended' is published before the agent is settled into wrap-up (the console offers 完成 then).
+      await until('agent in wrap-up', () => local.calls.center!.ctx.agents.view(dialler.id).state === 'wrap_up');
       await command(dialler.socket, 'agent:wrapup_done');
       await until('agent available', () => local.calls.center!.ctx.agents.view(dialler.id).state === 'available');
 

@@ -1,0 +1,58 @@
+/**
+ * Server logs of a test process, kept for the failure recap: with SUNLINE_TEST_LOG unset, the
+ * servers a real-path test builds log at info into a ring of the last lines, written at exit to
+ * `.tap/server-logs/<test file>.log`. `scripts/test-recap.mjs` prints the tail of that file for
+ * each failing test file, so a CI log read from its end shows what the server did before the
+ * failure. With SUNLINE_TEST_LOG set, the logs go to stdout at that level as before.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DestinationStream, Logger } from 'pino';
+import { createLogger } from '../../src/logging/logger.js';
+
+const KEEP = 400;
+const ring: string[] = [];
+let hooked = false;
+
+const sink: DestinationStream = {
+  write(line: string) {
+    ring.push(line.length > 2000 ? `${line.slice(0, 2000)}…\n` : line);
+    if (ring.length > KEEP) ring.splice(0, ring.length - KEEP);
+  },
+};
+
+/** Where this process's ring goes: .tap/server-logs/ + the test file's path relative to the project. */
+function target(): string | null {
+  const file = process.argv[1];
+  if (!file) return null;
+  const rel = path.relative(process.cwd(), file);
+  if (rel.startsWith('..')) return null;
+  return path.join(process.cwd(), '.tap', 'server-logs', `${rel}.log`);
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    const to = target();
+    if (!to || ring.length === 0) return;
+    try {
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.writeFileSync(to, ring.join(''));
+    } catch {
+      // the recap then has no server log for this file; nothing else depends on it
+    }
+  });
+}
+
+/** The env's log level for a test server: SUNLINE_TEST_LOG, or info into the ring. */
+export function testLogLevel(): string {
+  return process.env['SUNLINE_TEST_LOG'] ?? 'info';
+}
+
+/** A logger for a test server at `level`: to stdout when SUNLINE_TEST_LOG asks, otherwise into the ring. */
+export function testLogger(level: string): Logger {
+  if (process.env['SUNLINE_TEST_LOG']) return createLogger({ level });
+  hookExit();
+  return createLogger({ level }, sink);
+}
