@@ -239,6 +239,8 @@ export const workOrders = sqliteTable(
     index('work_orders_lead_unit_idx').on(t.leadUnitId, t.status),
     // Lists newest first, optionally by category or channel (see bench/orders.ts).
     index('work_orders_created_idx').on(t.createdAt, t.id),
+    // The hot topics' catch-up job reads the orders changed since its cursor (src/reports/topic-index.ts).
+    index('work_orders_updated_idx').on(t.updatedAt),
     index('work_orders_category_created_idx').on(t.category, t.createdAt),
     index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
     // Pages in list order without sorting all matches (src/workorders/queries.ts): per status
@@ -816,4 +818,70 @@ export const callbackAssignments = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('callback_assignments_order_idx').on(t.orderId, t.id)],
+);
+
+/**
+ * The hot topics' index (issue 14 items 4 and 9, src/reports/topic-index.ts): what each order
+ * adds to the hot topics, kept up to date from work_orders by a catch-up job (new ids, rows
+ * updated since its cursor, version compared), so that a month's topics are a `group by word`
+ * over daily rows instead of segmenting every order's text at query time. Null unit or
+ * category are stored as '' (part of the keys). `day` is the Beijing date of the order's creation.
+ */
+export const topicOrders = sqliteTable(
+  'topic_orders',
+  {
+    /** One row per order seen (drafts and confidential orders too, with counted false), at the version read. */
+    orderId: integer('order_id').primaryKey(),
+    version: integer('version').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    day: text('day').notNull(),
+    unitId: text('unit_id').notNull(),
+    category: text('category').notNull(),
+    /** In the hot topics: not a draft, not confidential, some text. */
+    counted: integer('counted', { mode: 'boolean' }).notNull(),
+    /** Its topic words and place words, '\n'-separated (what it added to the rollups). */
+    words: text('words').notNull(),
+    places: text('places').notNull(),
+  },
+  (t) => [index('topic_orders_day_idx').on(t.day, t.counted, t.unitId, t.category), index('topic_orders_updated_idx').on(t.updatedAt)],
+);
+
+/** Counted orders per Beijing day, lead unit, category and topic word. */
+export const topicWordDays = sqliteTable(
+  'topic_word_days',
+  {
+    day: text('day').notNull(),
+    word: text('word').notNull(),
+    unitId: text('unit_id').notNull(),
+    category: text('category').notNull(),
+    orders: integer('orders').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.word, t.unitId, t.category] })],
+);
+
+/** Counted orders per Beijing day, lead unit, category, topic word and place word of the location field. */
+export const topicPlaceDays = sqliteTable(
+  'topic_place_days',
+  {
+    word: text('word').notNull(),
+    day: text('day').notNull(),
+    unitId: text('unit_id').notNull(),
+    category: text('category').notNull(),
+    place: text('place').notNull(),
+    orders: integer('orders').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.word, t.day, t.unitId, t.category, t.place] })],
+);
+
+/** The counted orders behind each topic word (the latest of a topic and the drill-down). */
+export const topicOrderWords = sqliteTable(
+  'topic_order_words',
+  {
+    word: text('word').notNull(),
+    day: text('day').notNull(),
+    orderId: integer('order_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    category: text('category').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.word, t.day, t.orderId] })],
 );
