@@ -66,7 +66,7 @@ type SelectDiffers = { [K in Common]: Equal<SqliteTables[K]['$inferSelect'], PgT
  * Tables whose INTEGER PRIMARY KEY without AUTOINCREMENT is SQLite's rowid, which drizzle lets an
  * insert omit; PostgreSQL (rightly) needs it. Their PostgreSQL insert must still fit SQLite's.
  */
-type RowidKeyed = 'agentSessions';
+type RowidKeyed = 'agentSessions' | 'topicOrders';
 /** The tables whose insert values differ (e.g. a default or an identity on one side only). */
 type InsertDiffers = {
   [K in Common]: K extends RowidKeyed
