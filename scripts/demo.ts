@@ -2,7 +2,9 @@
  * The README's main job: a private Asterisk 22 loaded with our dialplan/, Sunline on an
  * embedded SQLite with demo users, and simulated citizens (sipp) calling all seven numbers.
  *
- *   npm run demo [-- --duration 60] [-- --no-callers] [-- --host 0.0.0.0]
+ *   npm run demo [-- --duration 60] [-- --no-callers] [-- --bots 2] [-- --callback-bots 1] [-- --host 0.0.0.0]
+ * Missed callers are called back (回拨) by the callback bots through the carrier trunk, which the
+ * demo points at a simulated citizen's phone (tools/citizen-phone.ts: sipp answering and talking).
  * Env: SUNLINE_PORT (8080), SUNLINE_HOST (127.0.0.1 for the demo: its passwords are well known;
  * --host wins), SUNLINE_DEMO_CALL_EVERY_MS (6000), SUNLINE_DEMO_ABANDON_RATIO (0.3).
  */
@@ -16,6 +18,7 @@ import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
 import { sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { placeCall, killAllCalls, ulawFromWav } from '../tools/sipp.js';
+import { citizenPhone } from '../tools/citizen-phone.js';
 import { DEMO_USERS } from './demo-users.js';
 import { narrate } from './lib/demo-narrator.js';
 import { createLogger } from '../src/logging/logger.js';
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     'no-callers': { type: 'boolean', default: false },
     bots: { type: 'string', default: '2' },
+    'callback-bots': { type: 'string', default: '1' },
     host: { type: 'string' },
   },
 });
@@ -83,13 +87,24 @@ async function main(): Promise<void> {
 
   const base = demoBaseUrl(env.host, env.port);
   await until(() => app.calls.center?.telephonyUp() === true, 15_000);
+  // The simulated citizens speak (a synthetic zh-CN voice, looped), so an agent who answers in
+  // the browser hears them; the same voice answers the callbacks.
+  const audioDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-demo-voice-'));
+  const audioFile = ulawFromWav(fileURLToPath(new URL('./demo-assets/citizen-voice.wav', import.meta.url)), audioDir);
+  // The carrier trunk leads to a simulated citizen's phone: outbound calls (回拨/回访) ring it; it
+  // answers and talks (numbers ending 486 are busy, 480 ring out, 777 hang up after 2 s).
+  const citizens = await citizenPhone(asterisk, 1_000_000, { audioFile, timeoutSeconds: 0 });
   // Simulated agents answer some calls, so the queue moves and shift leads see activity.
+  // The callback bots (after the answering ones) stay paused and call back missed callers.
   const botCount = Number(args.bots);
+  const callbackBots = Number(args['callback-bots']);
   let bots: SimAgents | undefined;
-  if (botCount > 0) {
+  if (botCount + callbackBots > 0) {
     bots = await startSimAgents({
       url: base,
-      count: botCount,
+      count: botCount + callbackBots,
+      callbackAgents: callbackBots,
+      callbacks: { pollMs: 3_000, talkMs: 8_000, pauseReason: '小休' },
       usernamePrefix: 'bot',
       usersService: app.users,
       answerAfterMs: 3_000,
@@ -117,6 +132,8 @@ async function main(): Promise<void> {
     ...DEMO_USERS.map((u) => `    ${u.username.padEnd(10)} ${u.password.padEnd(14)} ${u.role}  ${u.displayName}`),
     args['no-callers'] ? '  simulated callers: off' : `  simulated callers: all seven numbers, one every ${callEvery() / 1000}s; some hang up while waiting`,
     `  simulated agents:  ${botCount} (bot1…; they answer after 3 s and talk 20 s) — log in as agent1 to take calls yourself`,
+    `  callback bots:     ${callbackBots}${callbackBots > 0 ? ` (bot${botCount + 1}…; paused 小休 between callbacks, they call back missed callers (回拨) and talk 8 s: lead1 sees 回拨率 move)` : ''}`,
+    `  citizens' phones   outbound calls go through the trunk to a simulated phone that answers and talks`,
     `  JSON log            ${logFile}`,
     isLoopbackHost(env.host)
       ? `  listening on ${env.host} only (--host 0.0.0.0 to open it to the network)`
@@ -134,10 +151,6 @@ async function main(): Promise<void> {
 
   let timer: NodeJS.Timeout | undefined;
   if (!args['no-callers']) {
-    // The simulated citizens speak (a synthetic zh-CN voice, looped), so an agent who answers in
-    // the browser hears them.
-    const audioDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-demo-voice-'));
-    const audioFile = ulawFromWav(fileURLToPath(new URL('./demo-assets/citizen-voice.wav', import.meta.url)), audioDir);
     let n = 0;
     const ratio = Number(process.env['SUNLINE_DEMO_ABANDON_RATIO'] ?? 0.3);
     timer = setInterval(() => {
@@ -158,6 +171,7 @@ async function main(): Promise<void> {
     stopNarrating();
     killAllCalls();
     await bots?.stop();
+    citizens.kill();
     await app.close();
     await asterisk.stop();
     process.stdout.write('demo stopped\n');

@@ -24,15 +24,19 @@ export interface CitizenPhone {
   kill(): void;
 }
 
-/** Starts a citizen phone taking up to `calls` calls and points the sandbox's trunk at it. */
-export async function citizenPhone(a: AsteriskSandbox, calls = 10, opts: { audioFile?: string } = {}): Promise<CitizenPhone> {
+/**
+ * Starts a citizen phone taking up to `calls` calls and points the sandbox's trunk at it.
+ * `timeoutSeconds`: sipp ends the whole run after it (default 300; 0 runs until killed, the demo).
+ */
+export async function citizenPhone(a: AsteriskSandbox, calls = 10, opts: { audioFile?: string; timeoutSeconds?: number } = {}): Promise<CitizenPhone> {
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-citizen-'));
   const msgFile = path.join(dir, 'messages.log');
   const scenario = opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
   const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', scenario, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2)];
   if (!opts.audioFile) args.push('-rtp_echo');
-  args.push('-m', String(calls), '-nostdin', '-timeout', '300s', '-trace_msg', '-message_file', msgFile);
+  const timeout = opts.timeoutSeconds ?? 300;
+  args.push('-m', String(calls), '-nostdin', ...(timeout > 0 ? ['-timeout', `${timeout}s`] : []), '-trace_msg', '-message_file', msgFile);
   const proc: ChildProcess = spawn('setpriv', args, { stdio: 'ignore' });
   process.once('exit', () => proc.kill('SIGKILL'));
   await pointTrunkAt(a, port);

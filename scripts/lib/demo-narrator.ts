@@ -1,6 +1,7 @@
 /**
  * The demo's console: one human-readable line per thing a person watching cares about (a call
- * arrives, is offered, answered, ends; an order changes; a time limit warns). The JSON log goes
+ * arrives, is offered, answered, ends; a missed caller is called back; an order changes; a time
+ * limit warns). The JSON log goes
  * to a file; this reads the server's domain events, the same ones the consoles get.
  */
 import type { DomainEvents } from '../../src/events/domain-events.js';
@@ -43,6 +44,11 @@ export function narrate(events: DomainEvents, o: NarratorOptions): () => void {
   const onDeadline: Parameters<typeof events.on<'workorder.deadline'>>[1] = (w) => {
     say(`warning: order ${w.number} ${w.kind.replace(/_/g, ' ')}${w.leadUnitId ? ` (${w.leadUnitId})` : ''}`);
   };
+  const onOutbound: Parameters<typeof events.on<'call.outbound'>>[1] = (v) => {
+    if (v.state === 'dialling') say(`callback ${short(v.callId)}: ${o.agentName(v.agentId)} dials ${maskPhone(v.number)} for order ${v.orderNumber}`);
+    else if (v.state === 'ended')
+      say(`callback ${short(v.callId)} ended: ${(v.result ?? 'failed').replace(/_/g, ' ')}${v.reason ? ` (${v.reason.replace(/_/g, ' ')})` : ''}`);
+  };
   const onTelephony: Parameters<typeof events.on<'telephony.status'>>[1] = (s) => say(`Asterisk connection ${s.telephony}`);
 
   events.on('queue.changed', onQueue);
@@ -51,6 +57,7 @@ export function narrate(events: DomainEvents, o: NarratorOptions): () => void {
   events.on('workorder.applied', onOrder);
   events.on('workorder.deadline', onDeadline);
   events.on('telephony.status', onTelephony);
+  events.on('call.outbound', onOutbound);
   return () => {
     events.off('queue.changed', onQueue);
     events.off('call.offered', onOffered);
@@ -58,5 +65,6 @@ export function narrate(events: DomainEvents, o: NarratorOptions): () => void {
     events.off('workorder.applied', onOrder);
     events.off('workorder.deadline', onDeadline);
     events.off('telephony.status', onTelephony);
+    events.off('call.outbound', onOutbound);
   };
 }

@@ -9,13 +9,17 @@
  * `pop.offeredAt` (the agent leg's StasisStart as Asterisk stamped it). Both clocks are the
  * same host clock when Asterisk runs on the same machine.
  *
+ * The last `callbackAgents` of them work the callback worklist instead (sim-callbacks.ts): paused
+ * between callbacks, they call back missed callers with `call:dial`.
+ *
  * Logins from one IP are rate limited (10 a minute per IP, auth-routes.ts). Against a loopback
  * server the agents therefore log in from distinct loopback source addresses (127.0.0.10, …,
  * 8 agents each; all of 127/8 is loopback on Linux) unless `spreadLoopback: false`.
  */
-import http from 'node:http';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { AgentView, ClientToServerEvents, ScreenPop, ServerToClientEvents } from '../../src/contract/index.js';
+import { startCallbackWork, type CallbackRecord, type SimCallbackOptions } from './sim-callbacks.js';
+import { simRequest } from './sim-http.js';
 
 export type SimConsole = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -50,6 +54,9 @@ export interface SimAgentsOptions {
   spreadLoopback?: boolean;
   /** Called for every screen-pop as it arrives. */
   onOffer?: (o: OfferRecord) => void;
+  /** How many of the `count` agents (the last ones) call back missed callers instead of waiting for calls. Default 0. */
+  callbackAgents?: number;
+  callbacks?: SimCallbackOptions;
 }
 
 export interface OfferRecord {
@@ -79,6 +86,8 @@ export interface SimAgents {
   readonly offers: OfferRecord[];
   /** Command failures and hang-up failures (calls abandoned meanwhile land here too). */
   readonly errors: string[];
+  /** Every callback dialled by the callback agents, in order. */
+  readonly callbacks: CallbackRecord[];
   /** Disconnects every console and cancels pending timers; idempotent. */
   stop(): Promise<void>;
 }
@@ -98,32 +107,12 @@ function command<T = unknown>(socket: SimConsole, event: keyof ClientToServerEve
 }
 
 /** POST /api/auth/login from `localAddress`; resolves with the Cookie header value. */
-function login(url: string, username: string, password: string, localAddress: string | undefined): Promise<string> {
-  const body = JSON.stringify({ username, password });
-  const u = new URL('/api/auth/login', url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      u,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-sunline-request': '1' },
-        ...(localAddress ? { localAddress } : {}),
-        timeout: 10_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`login ${username}: HTTP ${res.statusCode}`));
-          const cookies = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-          if (!cookies) return reject(new Error(`login ${username}: no session cookie`));
-          resolve(cookies);
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`login ${username}: timeout`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+async function login(url: string, username: string, password: string, localAddress: string | undefined): Promise<string> {
+  const res = await simRequest(url, 'POST', '/api/auth/login', { localAddress, body: { username, password } });
+  if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status}`);
+  const cookies = res.setCookie.map((c) => c.split(';')[0]).join('; ');
+  if (!cookies) throw new Error(`login ${username}: no session cookie`);
+  return cookies;
 }
 
 function isLoopback(url: string): boolean {
@@ -141,6 +130,8 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
   const agents: SimAgent[] = [];
   const offers: OfferRecord[] = [];
   const errors: string[] = [];
+  const callbacks: CallbackRecord[] = [];
+  const firstCallbackAgent = opts.count - (opts.callbackAgents ?? 0) + 1;
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
@@ -182,10 +173,12 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
         socket.once('connect_error', reject);
       });
 
+      let callbackHook: ((a: AgentView) => boolean) | undefined;
       socket.on('agent:state', (a) => {
         view = a;
         history.push({ state: a.state, callId: a.callId, at: Date.now() });
         if (history.length > 12) history.shift();
+        if (callbackHook?.(a)) return;
         if (a.state === 'wrap_up') {
           later(wrapupMs, () => {
             command(socket, 'agent:wrapup_done').catch((e: Error) => {
@@ -230,10 +223,29 @@ export async function startSimAgents(opts: SimAgentsOptions): Promise<SimAgents>
       });
 
       view = await command<AgentView>(socket, 'agent:login', {});
+      if (i >= firstCallbackAgent) {
+        view = await command<AgentView>(socket, 'agent:pause', { reason: opts.callbacks?.pauseReason ?? '小休' });
+        callbackHook = startCallbackWork(
+          {
+            url: opts.url,
+            username,
+            cookie,
+            localAddress,
+            socket,
+            view: () => view,
+            command: (event, payload) => command(socket, event, payload),
+            later,
+            wrapupMs,
+            records: callbacks,
+            errors,
+          },
+          opts.callbacks ?? {},
+        );
+      }
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { agents, offers, errors, stop };
+  return { agents, offers, errors, callbacks, stop };
 }

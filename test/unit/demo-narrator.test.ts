@@ -21,6 +21,10 @@ t.test('the demo narrates calls and orders in one line each, phone numbers maske
     unitIds: [],
   } as DomainEventMap['workorder.applied'][0]);
   events.emit('call.updated', { callId: 'abcdef0123', state: 'ended', agentId: 7, at: 4, reason: 'caller_hangup' });
+  const callback = { callId: '99887766aa', agentId: 8, orderId: 41, orderNumber: 'HZ-0', number: '13900001234', startedAt: 0, answeredAt: null, at: 5 };
+  events.emit('call.outbound', { ...callback, state: 'dialling', result: null });
+  events.emit('call.outbound', { ...callback, state: 'ringing', result: null }); // steps between: no line
+  events.emit('call.outbound', { ...callback, state: 'ended', result: 'answered', reason: 'agent_hangup', answeredAt: 4 });
   events.emit('workorder.deadline', { orderId: 42, number: 'HZ-1', kind: 'sign_overdue', deadlineAt: 0, leadUnitId: 'city-amr', at: 5 });
   stop();
   events.emit('call.updated', { callId: 'abcdef0123', state: 'ended', agentId: 7, at: 6 });
@@ -29,6 +33,8 @@ t.test('the demo narrates calls and orders in one line each, phone numbers maske
     '09:30:05  call abcdef01 answered by agent #7',
     '09:30:05  order #42: answer on spot',
     '09:30:05  call abcdef01 ended (caller hangup)',
+    '09:30:05  callback 99887766: agent #8 dials 139****1234 for order HZ-0',
+    '09:30:05  callback 99887766 ended: answered (agent hangup)',
     '09:30:05  warning: order HZ-1 sign overdue (city-amr)',
   ]);
 });
