@@ -328,8 +328,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       areaExists: (id) => findArea(config.current().org, id) !== undefined,
       unitExists: (id) => findUnit(config.current().org, id) !== undefined,
       areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
-      // The work orders' own scope: a unit sees the answers of its orders only.
+      // The work orders' own scope: a unit sees the answers of its orders only; a QA inspector
+      // those of the orders whose call is on the worklist or scored (what the QA page shows).
       seesOrder: (actor, orderId) => {
+        if (actor.role === 'qa') return qa.mayReadOrder(orderId);
         try {
           findInScope(db.db, scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) }), orderId);
           return true;

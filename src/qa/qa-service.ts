@@ -111,6 +111,14 @@ export class QaService {
     return this.o.repo.isSampled(callId) || this.o.repo.current(callId) !== undefined;
   }
 
+  /**
+   * Whether a `qa` inspector may read an order: one of its calls is on the worklist or scored (the
+   * call view shows that order's summary). The KB's "answered with" list asks this (app.ts).
+   */
+  mayReadOrder(orderId: number): boolean {
+    return this.o.repo.callsOfOrder(orderId).some((c) => this.mayHear(c));
+  }
+
   /** The call as the scorer sees it: times, agent, the order's summary, the recording, its scores. */
   call(reader: QaReader, callId: string): QaCallView {
     const call = this.o.repo.call(callId);

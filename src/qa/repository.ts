@@ -150,6 +150,13 @@ export class QaRepository {
     return this.db.select({ c: qaSamples.callId }).from(qaSamples).where(eq(qaSamples.callId, callId)).get() !== undefined;
   }
 
+  /** The calls of an order: the call it was taken on and the outbound calls made for it. */
+  callsOfOrder(orderId: number): string[] {
+    const own = this.db.select({ id: workOrders.callId }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.id ?? null;
+    const out = this.db.select({ id: calls.id }).from(calls).where(eq(calls.orderId, orderId)).all();
+    return [...new Set([...(own === null ? [] : [own]), ...out.map((c) => c.id)])];
+  }
+
   sampleOf(callId: string): { day: string; reason: QaSampleReason } | undefined {
     return this.db.select({ day: qaSamples.day, reason: qaSamples.reason }).from(qaSamples).where(eq(qaSamples.callId, callId)).get();
   }

@@ -30,8 +30,11 @@ export const LOOKUP_PATH = '/lookup';
 
 /** Each role gets its own page after login (the server checks every request anyway). */
 function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
-  // Quality inspection (质检): a QA inspector's home; shift leads and admins open it at /qa.
-  if (user.role === 'qa' || ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(QA_PATH)))
+  // Quality inspection (质检): a QA inspector's home (besides /kb, linked from it); shift leads and admins open it at /qa.
+  if (
+    (user.role === 'qa' && !window.location.pathname.startsWith(KB_PATH)) ||
+    ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(QA_PATH))
+  )
     return <QaPage user={user} onSignedOut={onSignedOut} />;
   // The wallboard (大屏): a wallboard account's only page; shift leads and admins open it at /wallboard.
   if (user.role === 'wallboard' || ((user.role === 'shift_lead' || user.role === 'admin') && window.location.pathname.startsWith(WALLBOARD_PATH)))

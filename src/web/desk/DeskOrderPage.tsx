@@ -16,6 +16,7 @@ import { ActionForm, DESK_ACTIONS, type ActionPayload, type DeskAction } from '.
 import { actorLabel, categoryLabel, channelLabel, errorText, eventLabel, label } from './desk-format.js';
 import { SimilarPanel } from './SimilarPanel.js';
 import { RecordingList } from '../components/RecordingList.js';
+import { KbAnswers } from '../kb/KbAnswers.js';
 
 interface Props {
   orderId: number;
@@ -225,6 +226,8 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
       <OrderCalls orderId={order.id} refresh={order.version} />
 
       {order.callId && <RecordingList orderId={order.id} />}
+
+      <KbAnswers orderId={order.id} refresh={order.version} />
 
       <h3>{t('desk.order.attachments')}</h3>
       <AttachmentList orderId={order.id} files={files} empty={t('desk.order.noAttachments')} className="desk-files" testId="desk-order-attachments" />

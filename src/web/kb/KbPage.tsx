@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { HttpError, type User } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { PageHeader } from '../components/PageHeader.js';
 import * as api from './kb-api.js';
-import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type Segment } from './kb-api.js';
+import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type KbVersion, type Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
 import { KbFiguresPanel } from './KbFiguresPanel.js';
 import { KbFiles } from './KbFiles.js';
@@ -25,6 +25,8 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   const [type, setType] = useState<KbType | ''>('');
   const [hits, setHits] = useState<KbHit[] | null>(null);
   const [open, setOpen] = useState<KbArticle | null>(null);
+  /** /kb?version=ID: one version as it was (the one an order was answered with), read only. */
+  const [pinned, setPinned] = useState<KbVersion | 'missing' | null>(null);
   const [editing, setEditing] = useState<KbFields | null>(null);
   const [mine, setMine] = useState<KbArticle[]>([]);
   const [queue, setQueue] = useState<KbArticle[]>([]);
@@ -52,11 +54,21 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
     }
     reloadLists();
   };
-  const openArticle = (id: number) => void api.getArticle(id).then(setOpen, () => setOpen(null));
-  // /kb?article=ID (the unit portal's stale articles) opens that article for review.
+  const openArticle = (id: number) => {
+    setPinned(null);
+    void api.getArticle(id).then(setOpen, () => setOpen(null));
+  };
+  // /kb?article=ID (the unit portal's stale articles) opens that article for review;
+  // /kb?version=ID (an order's answered-with links) shows that version as the agent read it.
   useEffect(() => {
-    const id = Number(new URLSearchParams(window.location.search).get('article'));
+    const params = new URLSearchParams(window.location.search);
+    const id = Number(params.get('article'));
     if (Number.isInteger(id) && id > 0) openArticle(id);
+    const versionId = Number(params.get('version'));
+    if (params.has('version'))
+      void (Number.isInteger(versionId) && versionId > 0 ? api.getVersion(versionId) : Promise.reject(new Error('bad id'))).then(setPinned, () =>
+        setPinned('missing'),
+      );
   }, []);
   const save = (f: KbFields) =>
     run(async () => {
@@ -139,31 +151,16 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
             open &&
             shown && (
               <article data-testid="kb-article">
-                <h2 data-testid="kb-article-title">{shown.title}</h2>
-                <div className="kb-hit-meta">
-                  {t(`kb.type.${shown.type}`)} · {t('kb.version')} {shown.versionNo} ·{' '}
-                  <span data-testid="kb-article-state">{t(`kb.state.${shown.state}`)}</span>
-                  {open.staleness !== 'fresh' && <span className="kb-flag"> · {t(`kb.${open.staleness}`)}</span>}
-                  {open.withdrawn && <span className="kb-flag"> · {t('kb.withdrawn')}</span>}
-                </div>
-                <div className="kb-hit-meta">
-                  {shown.effectiveFrom && `${t('kb.effective')} ${shown.effectiveFrom} `}
-                  {shown.expiresOn && `${t('kb.expires')} ${shown.expiresOn} `}
-                  {shown.reviewBy && `${t('kb.reviewBy')} ${shown.reviewBy}`}
-                </div>
-                {/* Markdown shown as written: no HTML from an article reaches the page. */}
-                <pre className="kb-body-text" data-testid="kb-article-body">
-                  {shown.body}
-                </pre>
-                {/* Images in place and files to download; the draft's editors add and remove them. */}
-                <KbFiles
-                  key={shown.id}
-                  versionId={shown.id}
-                  articleId={editor && shown.id === open.draft?.id && (shown.state === 'draft' || shown.state === 'rejected') ? open.id : undefined}
+                <VersionView
+                  v={shown}
+                  flags={
+                    <>
+                      {open.staleness !== 'fresh' && <span className="kb-flag"> · {t(`kb.${open.staleness}`)}</span>}
+                      {open.withdrawn && <span className="kb-flag"> · {t('kb.withdrawn')}</span>}
+                    </>
+                  }
+                  filesArticleId={editor && shown.id === open.draft?.id && (shown.state === 'draft' || shown.state === 'rejected') ? open.id : undefined}
                 />
-                <div className="kb-hit-meta">
-                  {t('kb.keywords')}: {shown.keywords.join('、')} · {t('kb.hotlines')}: {shown.hotlines.join('、')}
-                </div>
                 <div className="kb-actions">
                   {editor && shown.state !== 'in_review' && (
                     <button type="button" data-testid="kb-edit" onClick={() => setEditing(fieldsOf(open, user.unitId ?? ''))}>
@@ -196,9 +193,51 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
               </article>
             )
           )}
+          {!editing && !open && pinned === 'missing' && <p data-testid="kb-version-missing">{t('kb.pinned.missing')}</p>}
+          {!editing && !open && pinned && pinned !== 'missing' && (
+            <article data-testid="kb-version" data-version={pinned.id}>
+              <p className="kb-hit-meta" data-testid="kb-version-note">
+                {t('kb.pinned.note')}
+              </p>
+              <VersionView v={pinned} />
+              <div className="kb-actions">
+                <button type="button" data-testid="kb-version-current" onClick={() => openArticle(pinned.articleId)}>
+                  {t('kb.pinned.current')}
+                </button>
+              </div>
+            </article>
+          )}
         </section>
       </div>
     </div>
+  );
+}
+
+/** One version's text: title, type and state, dates, the body as written, its files, keywords. */
+function VersionView({ v, flags, filesArticleId }: { v: KbVersion; flags?: ReactNode; filesArticleId?: number | undefined }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h2 data-testid="kb-article-title">{v.title}</h2>
+      <div className="kb-hit-meta">
+        {t(`kb.type.${v.type}`)} · {t('kb.version')} {v.versionNo} · <span data-testid="kb-article-state">{t(`kb.state.${v.state}`)}</span>
+        {flags}
+      </div>
+      <div className="kb-hit-meta">
+        {v.effectiveFrom && `${t('kb.effective')} ${v.effectiveFrom} `}
+        {v.expiresOn && `${t('kb.expires')} ${v.expiresOn} `}
+        {v.reviewBy && `${t('kb.reviewBy')} ${v.reviewBy}`}
+      </div>
+      {/* Markdown shown as written: no HTML from an article reaches the page. */}
+      <pre className="kb-body-text" data-testid="kb-article-body">
+        {v.body}
+      </pre>
+      {/* Images in place and files to download; the draft's editors add and remove them. */}
+      <KbFiles key={v.id} versionId={v.id} articleId={filesArticleId} />
+      <div className="kb-hit-meta">
+        {t('kb.keywords')}: {v.keywords.join('、')} · {t('kb.hotlines')}: {v.hotlines.join('、')}
+      </div>
+    </>
   );
 }
 

@@ -93,6 +93,22 @@ export const approveArticle = (id: number) => call<KbArticle>('POST', `/api/kb/a
 export const rejectArticle = (id: number, note: string) => call<KbArticle>('POST', `/api/kb/articles/${id}/reject`, { note });
 export const answerWith = (orderId: number, versionId: number) => call<{ linked: boolean }>('POST', '/api/kb/answers', { orderId, versionId });
 
+/** An article version an order was answered with (GET /api/kb/answers?orderId=). */
+export interface KbAnswer {
+  articleId: number;
+  versionId: number;
+  versionNo: number;
+  title: string;
+  hotline: string;
+  actorId: number | null;
+  at: number;
+}
+export const answersOf = (orderId: number) => call<{ items: KbAnswer[] }>('GET', `/api/kb/answers?orderId=${orderId}`).then((r) => r.items);
+/** One version as it was (also a superseded one: what an agent read during a call). */
+export const getVersion = (id: number) => call<KbVersion>('GET', `/api/kb/versions/${id}`);
+/** The /kb page showing one version (KbPage reads ?version=). */
+export const versionHref = (versionId: number) => `/kb?version=${versionId}`;
+
 export interface KbFigures {
   from: string;
   to: string;

@@ -75,6 +75,10 @@ export const zh = {
   'kb.import.hint': 'CSV 首行为表头：标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期；导入为草稿，有错误时整批不导入',
   'kb.import.oneKind': '请一次只选择 CSV 文件或 Markdown 文件',
   'kb.import.done': '已导入 {count} 篇，均为草稿，请检查后提交审核',
+  'kb.answers.title': '答复所用知识',
+  'kb.pinned.note': '这是该工单答复时所用的版本，原文保留不变',
+  'kb.pinned.current': '查看现行版本',
+  'kb.pinned.missing': '该版本不存在或无权查看',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -154,4 +158,8 @@ export const en: Record<keyof typeof zh, string> = {
     'CSV with a header row: 标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期; imported as drafts, nothing imported while there is an error',
   'kb.import.oneKind': 'Choose either CSV files or Markdown files at a time',
   'kb.import.done': '{count} imported as drafts: check them and submit for review',
+  'kb.answers.title': 'Answered with (knowledge base)',
+  'kb.pinned.note': 'The version this order was answered with, kept as it was',
+  'kb.pinned.current': 'Open the current version',
+  'kb.pinned.missing': 'No such version, or not yours to read',
 };

@@ -11,6 +11,7 @@ import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { draftTotal, qaCall, qaForm, qaWorklist, submitQaScore, type QaCallView, type QaForm, type QaWorklistItem } from './qa-api.js';
 import { KB_PATH } from '../kb/KbPage.js';
+import { KbAnswers } from '../kb/KbAnswers.js';
 import { QaWeekPanel } from './QaWeekPanel.js';
 import './qa.css';
 
@@ -154,6 +155,7 @@ function ScoreCall(p: { callId: string; form: QaForm; canScore: boolean; onSaved
           </div>
           {view.order.subject && <div>{view.order.subject}</div>}
           {view.order.content && <p className="muted">{view.order.content}</p>}
+          <KbAnswers orderId={view.order.id} />
         </div>
       ) : (
         <p className="muted">{t('qa.order.none')}</p>

@@ -8,6 +8,7 @@ import { HttpError, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { AttachmentList, EventFiles } from '../components/AttachmentList.js';
+import { KbAnswers } from '../kb/KbAnswers.js';
 import { act, getOrder, listAttachments, upload, type Attachment, type OrderDetail, type UnitAction } from './api.js';
 
 type Mode = 'return' | 'extension' | 'reply' | 'attach';
@@ -208,6 +209,8 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
 
       <h3>{t('unit.detail.attachments')}</h3>
       <AttachmentList orderId={order.id} files={files} empty={t('unit.detail.noAttachments')} className="unit-files" testId="order-attachments" />
+
+      <KbAnswers orderId={order.id} />
 
       <h3>{t('unit.detail.history')}</h3>
       <ol className="unit-history" data-testid="order-history">
