@@ -2,7 +2,8 @@
  * The `sunline` command (bin/sunline.mjs runs the built dist/cli.js, or this file through tsx
  * in a source checkout). Administrators run `sunline config check` before saving, or CI runs
  * it on a config change: same loader, same messages as the running server. `sunline users`
- * manages accounts (cli/users-command.ts).
+ * manages accounts (cli/users-command.ts); `sunline db copy-to-postgres` moves the data to
+ * PostgreSQL (cli/db-command.ts).
  */
 import path from 'node:path';
 import { CONFIG_FILES, CONFIG_KEYS, formatProblem, loadConfigDir, sortProblems } from './config/files/index.js';
@@ -11,6 +12,7 @@ import { EnvError, loadEnv } from './config/env.js';
 import type { CliIo } from './cli/io.js';
 import { USERS_USAGE, usersCommand, type UsersCommandEnv } from './cli/users-command.js';
 import { ROUTE_USAGE, routeCommand } from './cli/route-command.js';
+import { DB_USAGE, dbCommand } from './cli/db-command.js';
 
 export type { CliIo } from './cli/io.js';
 
@@ -28,6 +30,7 @@ commands:
                        warns of each prompt not found in Asterisk's sounds folder SOUNDS
 ${USERS_USAGE}
 ${ROUTE_USAGE}
+${DB_USAGE}
   help                 show this help`;
 
 /** Run the CLI with arguments (without node and script); resolves to the exit code. */
@@ -50,6 +53,10 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
   if (cmd === 'route') {
     const env = usersEnv(io, readStdin);
     return env ? routeCommand(args.slice(1), env, io) : 2;
+  }
+  if (cmd === 'db') {
+    const env = usersEnv(io, readStdin);
+    return env ? dbCommand(args.slice(1), env, io) : 2;
   }
   io.err(`sunline: unknown command "${args.join(' ')}"`);
   io.err(USAGE);

@@ -1,0 +1,55 @@
+/**
+ * `sunline db …`: the database's own commands. `db copy-to-postgres --url postgres://…` moves an
+ * SQLite install's data into a new, empty PostgreSQL database (src/db/copy-to-postgres.ts,
+ * docs/deployment.md "Moving an SQLite install to PostgreSQL"). Stop the server first: the copy
+ * reads one snapshot, and what the server writes after it is not copied.
+ */
+import { isCodedError } from '../errors/index.js';
+import { copyToPostgres } from '../db/copy-to-postgres.js';
+import { maskUrl } from '../db/postgres.js';
+import type { CliIo } from './io.js';
+
+export const DB_USAGE = `  db copy-to-postgres --url postgres://USER@HOST[:PORT]/DATABASE [--db FILE]
+                       copy every table of the SQLite database (SUNLINE_DB_FILE, or --db FILE)
+                       into a new, empty PostgreSQL database (migrated first), in one
+                       transaction; stop the server first; the password from PGPASSWORD;
+                       exit 0 copied, 1 refused (nothing copied), 2 usage`;
+
+export interface DbCommandEnv {
+  /** The database file (from SUNLINE_DB_FILE / SUNLINE_DATA_DIR unless --db). */
+  readonly dbFile: string;
+}
+
+/** Runs `db <args>`; resolves to the exit code (0 done, 1 refused, 2 usage). */
+export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) {
+    const [flag, value] = [rest[i]!, rest[i + 1]];
+    if ((flag !== '--url' && flag !== '--db') || value === undefined || flags.has(flag))
+      return usage(io, `bad option ${flag}${value === undefined ? ' (no value)' : ''}`);
+    flags.set(flag, value);
+  }
+  const url = flags.get('--url');
+  if (sub !== 'copy-to-postgres') return usage(io, `unknown command "db ${args.join(' ')}"`);
+  if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) return usage(io, '--url postgres://… is required');
+  const sqliteFile = flags.get('--db') ?? env.dbFile;
+  io.out(`copying ${sqliteFile} to ${maskUrl(url)}`);
+  try {
+    const report = await copyToPostgres({ sqliteFile, url, log: io.out });
+    if (report.skipped.length > 0) io.out(`not copied (SQLite's own): ${report.skipped.join(', ')}`);
+    return 0;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // Coded refusals and PostgreSQL's own errors (connection refused, no such database) alike: nothing was copied.
+    io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
+    io.err('no rows were copied');
+    return 1;
+  }
+}
+
+function usage(io: CliIo, problem: string): number {
+  io.err(`sunline: ${problem}`);
+  io.err(`usage:\n${DB_USAGE}`);
+  return 2;
+}
