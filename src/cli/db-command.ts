@@ -4,6 +4,7 @@
  * docs/deployment.md "Moving an SQLite install to PostgreSQL"). Stop the server first: the copy
  * reads one snapshot, and what the server writes after it is not copied.
  */
+import fs from 'node:fs';
 import { isCodedError } from '../errors/index.js';
 import { copyToPostgres } from '../db/copy-to-postgres.js';
 import { maskUrl } from '../db/postgres.js';
@@ -35,6 +36,9 @@ export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: 
   if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) return usage(io, '--url postgres://… is required');
   const sqliteFile = flags.get('--db') ?? env.dbFile;
   io.out(`copying ${sqliteFile} to ${maskUrl(url)}`);
+  // A write-ahead log outlives the last connection only if it is still open (or crashed): most likely a running server.
+  if (fs.existsSync(`${sqliteFile}-wal`))
+    io.err(`sunline: warning: ${sqliteFile}-wal exists: is the server still running? Stop it first; what it writes after the copy's snapshot is not copied`);
   try {
     const report = await copyToPostgres({ sqliteFile, url, log: io.out });
     if (report.skipped.length > 0) io.out(`not copied (SQLite's own): ${report.skipped.join(', ')}`);

@@ -114,6 +114,7 @@ t.test('an SQLite install copied into PostgreSQL', async (t) => {
 
   const r = await cli(['db', 'copy-to-postgres', '--url', server.url, '--db', file]);
   t.equal(r.code, 0, r.err.join('\n'));
+  t.same(r.err, [], 'no warning: nobody has the database open');
   t.match(r.out[0], `copying ${file} to ${server.url}`);
   t.match(r.out[1], /^migrated postgres:\/\/.* \(\d+ migrations applied\)$/, 'the target is migrated first');
   t.ok(r.out.includes('  work_orders: 7 rows'), 'per-table row counts');
@@ -199,7 +200,12 @@ t.test('an SQLite install copied into PostgreSQL', async (t) => {
     const before = await client.query<{ n: string }>('select count(*) as n from work_orders');
     const again = await cli(['db', 'copy-to-postgres', '--url', server.url, '--db', file]);
     t.equal(again.code, 1);
-    t.match(again.err[0], /^sunline: COPY_TARGET_NOT_EMPTY: the PostgreSQL database already has rows in .*users.*work_orders/);
+    t.match(
+      again.err[0],
+      /^sunline: warning: .*sunline\.db-wal exists: is the server still running\? Stop it first/,
+      'this test holds the file open, as a server would',
+    );
+    t.match(again.err[1], /^sunline: COPY_TARGET_NOT_EMPTY: the PostgreSQL database already has rows in .*users.*work_orders/);
     t.same((await client.query<{ n: string }>('select count(*) as n from work_orders')).rows, before.rows);
   });
 
