@@ -275,7 +275,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
-    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback });
+    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { db: db.db });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).

@@ -95,9 +95,26 @@ export interface CallbackEntry {
   readonly assignee: CallbackAssignee | null;
 }
 
+/**
+ * A worklist entry's assignee changed (PUT /api/callbacks/:orderId/assignee): ids only, the pages
+ * re-read the worklist or patch the entry.
+ */
+export interface CallbackAssignedView {
+  /** The order the entry is called for, and all its orders. */
+  readonly orderId: number;
+  readonly orderIds: readonly number[];
+  /** Who should call now (null: freed). */
+  readonly assignee: CallbackAssignee | null;
+  /** The agent who held it before (null: it was free). */
+  readonly previousAgentId: number | null;
+  readonly at: number;
+}
+
 export interface OutboundServerEvents {
   /** The agent's outbound call changed (to that agent's consoles). */
   'call:outbound': (v: OutboundCallView) => void;
+  /** A callback entry was assigned, picked, given back or freed: to shift leads and administrators, the new and the previous assignee. */
+  'callback:assigned': (v: CallbackAssignedView) => void;
 }
 
 export interface OutboundClientEvents {

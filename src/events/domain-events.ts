@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type {
   AgentSkillsView,
   AgentView,
+  CallbackAssignedView,
   CallControlsView,
   CallUpdate,
   DeadlineWarning,
@@ -33,6 +34,8 @@ export interface DomainEventMap {
   'call.controls': [view: CallControlsView];
   /** An agent's outbound call changed (dialling, ringing, answered, ended; src/calls/outbound.ts). */
   'call.outbound': [view: OutboundCallView];
+  /** A callback worklist entry's assignee changed (src/http/routes/callbacks-routes.ts). */
+  'callback.assigned': [view: CallbackAssignedView];
   /** A change of the live queue for shift leads. */
   'queue.changed': [delta: QueueDelta];
   /** Today's queue statistics were recomputed (throttled; src/calls/queue-stats.ts). */

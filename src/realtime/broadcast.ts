@@ -71,6 +71,11 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       // Leads see the agent's state `outbound` and, once answered, the call's controls.
       io.to(agentRoom(view.agentId)).emit('call:outbound', view);
     },
+    'callback.assigned': (view) => {
+      // Leads and admins keep the worklist; the agent given the entry and the one it was taken from see it change.
+      const agents = [view.assignee?.agentId, view.previousAgentId].filter((id): id is number => typeof id === 'number');
+      io.to([LEADS_ROOM, ...agents.map(agentRoom)]).emit('callback:assigned', view);
+    },
     // Desk consoles get a compact note for the orders of their scope (the city's desk every one, a
     // county's the orders its units had or have); they re-read through the scoped API.
     'workorder.applied': (c) => {

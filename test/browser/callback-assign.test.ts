@@ -2,6 +2,7 @@
  * Callback assignments on the shift-lead page in real Chromium against a real server (telephony
  * off; issue 12 item 2): the lead sees the worklist's missed callers with who should call — an
  * entry an agent picked shows that agent — and frees it from the page (stored, kept in the trail);
+ * an agent picking it meanwhile shows at once (live `callback:assigned`);
  * a refusal is shown in the reader's language; today's callback figures above the list.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
@@ -48,6 +49,19 @@ t.test('lead page: callback assignments', async (t) => {
   await page.waitForSelector(`${row}[data-assignee=""]`);
   t.equal(assignments.of([missed.id]), null, 'stored');
   t.match(assignments.history([missed.id])[0], { agentId: null, byId: lead.id }, 'kept in the trail');
+
+  // Ann picks it again from her console: the lead page shows it at once (callback:assigned over
+  // the socket; the page's own re-read is a minute away).
+  const ann = await app.users.login('cb-ann', 'ann-pw-12345');
+  const picked = await app.http.inject({
+    method: 'PUT',
+    url: `/api/callbacks/${missed.id}/assignee`,
+    cookies: { sunline_session: ann!.token },
+    payload: { agentId: agent.id },
+  });
+  t.equal(picked.statusCode, 200, picked.body);
+  await page.waitForSelector(`${row}[data-assignee="${agent.id}"]`, { timeout: 5000 });
+  t.pass('the pick shows on the lead page live');
 
   // An order that left the worklist meanwhile (called back elsewhere): refused, in the reader's language.
   app.db.sqlite.prepare('update work_orders set callback_due = 0 where id = ?').run(gone.id);

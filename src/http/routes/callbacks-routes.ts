@@ -3,7 +3,8 @@
  * entry per caller) and orders waiting for evaluation by callback, with their attempts and when
  * each may be tried next (SUNLINE_CALLBACK_*, within ivr.yaml hours). Read at each request.
  * Shift leads assign an entry to an agent or free it; an agent picks a free entry or gives back
- * their own (callback-assignments.ts: append-only, the audit trail).
+ * their own (callback-assignments.ts: append-only, the audit trail); each change is published as
+ * `callback.assigned` for the lead pages and the consoles of the agents concerned.
  */
 
 const Params = z.object({ orderId: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -19,12 +20,15 @@ import { CallError } from '../../calls/errors.js';
 import { frontDoorPlan } from '../../calls/office-hours.js';
 import { deadlineConfigFrom } from '../../workorders/deadlines/scheduler.js';
 import type { CalendarConfig, SlaConfig } from '../../workorders/deadlines/index.js';
+import type { DomainEvents } from '../../events/domain-events.js';
 import { requireRole } from '../auth.js';
 
 export interface CallbacksRoutesOptions {
   readonly db: Db;
   readonly config: () => { readonly ivr: IvrConfig; readonly sla: SlaConfig; readonly calendar: CalendarConfig };
   readonly policy: CallbackPolicy;
+  /** Publishes `callback.assigned` (live on the lead pages and the assignees' consoles). */
+  readonly events: DomainEvents;
 }
 
 export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = async (app, opts) => {
@@ -69,6 +73,8 @@ export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = as
       if (!entry) throw new CallError('CALLBACK_NOT_FOUND', `order ${req.params.orderId} is not on the callback worklist`);
       const assignee = assignments.assign(entry.orderIds, req.body.agentId, { id: user.id, role: user.role });
       req.log.info({ actorId: user.id, orderId: entry.orderId, agentId: req.body.agentId }, 'callback assigned');
+      const previousAgentId = entry.assignee?.agentId ?? null;
+      opts.events.emit('callback.assigned', { orderId: entry.orderId, orderIds: entry.orderIds, assignee, previousAgentId, at: assignee?.at ?? Date.now() });
       return { entry: { ...entry, assignee } };
     },
   );

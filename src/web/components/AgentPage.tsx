@@ -1,7 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
-import type { Ack, AgentView, CallControlsView, ClientToServerEvents, OutboundCallView, ScreenPop, ServerToClientEvents } from '../../contract/index.js';
+import type {
+  Ack,
+  AgentView,
+  CallbackAssignedView,
+  CallControlsView,
+  ClientToServerEvents,
+  OutboundCallView,
+  ScreenPop,
+  ServerToClientEvents,
+} from '../../contract/index.js';
 import { logout, units as loadUnits, type UnitInfo, type User } from '../api.js';
 import { duration } from '../format.js';
 import { LangToggle, useI18n } from '../i18n.js';
@@ -42,6 +51,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [controls, setControls] = useState<CallControlsView | null>(null);
   const [outbound, setOutbound] = useState<OutboundCallView | null>(null);
+  const [assigned, setAssigned] = useState<CallbackAssignedView | null>(null);
   const [units, setUnits] = useState<UnitInfo[]>([]);
   const softphone = useSoftphone(socketRef, connected);
   // The call a shift lead is listening to (only when config/recording.yaml supervision.notifyAgent says so).
@@ -61,6 +71,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
     socket.on('call:controls', (v) => setControls((prev) => newerControls(prev, v)));
     socket.on('call:outbound', (v) => setOutbound(v));
+    socket.on('callback:assigned', (v) => setAssigned(v));
     socket.on('call:update', (u) =>
       setCall((c) => {
         if (!c || c.pop.callId !== u.callId) return c;
@@ -278,7 +289,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
               </section>
             ) : null}
             {outboundTalking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} transferable={false} />}
-            <OutboundPanel me={user.id} outbound={outbound} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
+            <OutboundPanel me={user.id} outbound={outbound} assigned={assigned} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
           </div>
         )}
       </main>

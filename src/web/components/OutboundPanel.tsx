@@ -1,17 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { CallbackEntry, OutboundCallView } from '../../contract/index.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CallbackAssignedView, CallbackEntry, OutboundCallView } from '../../contract/index.js';
 import type { CallbackWorklist } from '../../contract/http-callbacks.js';
 import { call as request } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { CallbackEvaluation } from './CallbackEvaluation.js';
-import { assignCallback } from '../outbound-api.js';
+import { applyAssigned, assignCallback } from '../outbound-api.js';
 
 interface Props {
   /** The agent's own user id (entries assigned to them). */
   me: number;
   /** The agent's outbound call (live, or the last one ended), from `call:outbound`. */
   outbound: OutboundCallView | null;
+  /** The last live `callback:assigned` this agent got (an entry given to them or taken from them). */
+  assigned: CallbackAssignedView | null;
   /** The agent may dial now (available). */
   canDial: boolean;
   onDial: (p: { orderId: number; number: string }) => void;
@@ -23,7 +25,7 @@ interface Props {
  * an entry a shift lead gave to someone else is shown with their name, a free one can be picked
  * and one's own given back (PUT /api/callbacks/:orderId/assignee) — and the live outbound call; once a citizen called for an evaluation (回访) answers, the evaluation form for that order.
  */
-export function OutboundPanel({ me, outbound, canDial, onDial, onHangup }: Props) {
+export function OutboundPanel({ me, outbound, assigned, canDial, onDial, onHangup }: Props) {
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
   const [failed, setFailed] = useState(false);
@@ -35,6 +37,15 @@ export function OutboundPanel({ me, outbound, canDial, onDial, onHangup }: Props
       })
       .catch(() => setFailed(true));
   }, []);
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
+  // A lead gave this agent an entry or took one back: shown at once (a new entry: read the list again).
+  useEffect(() => {
+    if (!assigned) return;
+    const next = entriesRef.current && applyAssigned(entriesRef.current, assigned);
+    if (next) setEntries(next);
+    else load();
+  }, [assigned, load]);
   const ended = outbound?.state === 'ended';
   // Loaded at first and again after each outbound call (its attempt changes the entry).
   useEffect(() => load(), [load, ended]);

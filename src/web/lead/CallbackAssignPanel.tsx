@@ -1,15 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { AgentView, CallbackEntry } from '../../contract/index.js';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import type { AgentView, CallbackAssignedView, CallbackEntry } from '../../contract/index.js';
 import type { CallbackWorklist } from '../../contract/http-callbacks.js';
 import type { CallbackReport } from '../../contract/http-callback-reports.js';
 import { call as request, HttpError } from '../api.js';
 import { dateTime, duration } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { assignCallback } from '../outbound-api.js';
+import { applyAssigned, assignCallback } from '../outbound-api.js';
+import type { LeadSocket } from './useLeadSocket.js';
 
 interface Props {
   /** The logged-in agents (the lead socket's list): whom an entry can be given to. */
   agents: readonly AgentView[];
+  /** The lead socket: assignments made elsewhere (`callback:assigned`) show at once. */
+  socket: RefObject<LeadSocket | null>;
+  connected: boolean;
   onDone: () => void;
   onFailed: (code: string, message: string) => void;
 }
@@ -48,11 +52,15 @@ function CallbackFigures({ report }: { report: CallbackReport | null }) {
  * with who should call, and a choice of the logged-in agents to assign it to or 不指派 to free it
  * (PUT /api/callbacks/:orderId/assignee). Entries nobody needs to call any more are not shown.
  * Above it, today's callback figures (回拨率, within 24 h, reached, wait p50/p90, calls made).
+ * Assignments by other leads or picked by agents arrive live (`callback:assigned`); the list and
+ * figures are also read again every minute.
  */
-export function CallbackAssignPanel({ agents, onDone, onFailed }: Props) {
+export function CallbackAssignPanel({ agents, socket, connected, onDone, onFailed }: Props) {
   const { t, lang } = useI18n();
   const [entries, setEntries] = useState<CallbackEntry[] | null>(null);
   const [report, setReport] = useState<CallbackReport | null>(null);
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
   const load = useCallback(() => {
     request<CallbackWorklist>('GET', '/api/callbacks')
       .then((r) => setEntries(r.entries.filter((e) => e.next.state === 'due')))
@@ -66,6 +74,19 @@ export function CallbackAssignPanel({ agents, onDone, onFailed }: Props) {
     const timer = setInterval(load, 60_000);
     return () => clearInterval(timer);
   }, [load]);
+  useEffect(() => {
+    const s = socket.current;
+    if (!s || !connected) return;
+    const onAssigned = (v: CallbackAssignedView) => {
+      const next = entriesRef.current && applyAssigned(entriesRef.current, v);
+      if (next) setEntries(next);
+      else load();
+    };
+    s.on('callback:assigned', onAssigned);
+    return () => {
+      s.off('callback:assigned', onAssigned);
+    };
+  }, [socket, connected, load]);
   const assign = (e: CallbackEntry, value: string) =>
     assignCallback(e.orderId, value === '' ? null : Number(value)).then(
       () => {

@@ -159,7 +159,13 @@ export function LeadPage({ user, onSignedOut }: Props) {
           supervise={(a) => <SupervisionButtons agent={a} active={supervision.active} onSupervise={supervision.supervise} onStop={supervision.stop} />}
         />
         <DeadlineList warnings={live.warnings} />
-        <CallbackAssignPanel agents={live.agents} onDone={() => setResult({ ok: true, text: t('lead.done') })} onFailed={failed} />
+        <CallbackAssignPanel
+          agents={live.agents}
+          socket={live.socketRef}
+          connected={live.connected}
+          onDone={() => setResult({ ok: true, text: t('lead.done') })}
+          onFailed={failed}
+        />
         <LockedAccountsPanel now={now} onDone={() => setResult({ ok: true, text: t('lead.done') })} onFailed={failed} />
       </main>
       <ConfirmDialog ask={ask} onClose={() => setAsk(null)} />
