@@ -57,6 +57,18 @@ t.test('PostgreSQL owner', async (t) => {
     t.same(await h.health(), { ok: false, error: 'closed' });
   });
 
+  t.test('health reports a database that went away', async (t) => {
+    const url = await server.createDatabase('goes_away');
+    const errors: Error[] = [];
+    const h = await openPostgres({ url, onError: (err) => errors.push(err) });
+    t.teardown(() => h.close());
+    t.same(await h.health(), { ok: true });
+    await admin.query('drop database goes_away with (force)');
+    const health = await h.health();
+    t.equal(health.ok, false);
+    t.match(health.error, /terminat|does not exist/, health.error);
+  });
+
   t.test('a database whose LC_CTYPE is not UTF-8 is refused before anything is created', async (t) => {
     await admin.query(`create database c_locale template template0 encoding 'UTF8' locale 'C'`);
     const url = server.url.replace(/\/[^/]+$/, '/c_locale');
