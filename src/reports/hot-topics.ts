@@ -16,7 +16,7 @@ import { unitCondition, type UnitFilter } from './order-kpis.js';
 import { DRILL_LIMIT, type DrilledOrders } from './order-drill.js';
 import { previousPeriod, type Period } from './period.js';
 import { reportScope, type ReportUser } from './reports-service.js';
-import { placeWords, topicWords } from './topic-words.js';
+import { indexFilter, keyValue, orderWords, TopicIndex } from './topic-index.js';
 import type { TOPIC_SORTS } from '../contract/reports.js';
 
 // The sorts are shared with the web app (the contract).
@@ -91,58 +91,193 @@ const EMPTY_WORDS: OrderWords = { version: 0, words: [], places: [] };
 export interface HotTopicsOptions {
   readonly db: Db;
   readonly org: () => OrgConfig;
+  /** Told when the background catch-up fails (it is tried again later). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** Orders a request indexes itself before answering; with more left (a first start on a big database) it computes from the text meanwhile. */
+export const SYNC_INDEX_ORDERS = 5_000;
+/** The background catch-up's pause when nothing is left, and its batch while a backlog lasts. */
+const CATCH_UP_IDLE_MS = 10_000;
+const CATCH_UP_CHUNK = 2_000;
+
+/** The parts of the hot topics both ways of computing them (index, order text) give. */
+interface TopicSourceView {
+  /** Orders read. */
+  readonly orders: number;
+  /** Word → orders, in the period and in the previous one. */
+  readonly counts: Map<string, number>;
+  readonly previous: Map<string, number>;
+  /** The categories, places and latest orders of the chosen words. */
+  details(words: readonly string[]): Map<string, Pick<HotTopic, 'categories' | 'places' | 'sample'>>;
 }
 
 export class HotTopicsService {
-  /** Order id → its words at a version (an edited text is segmented again). */
+  /** Order id → its words at a version (an edited text is segmented again); for the text path only. */
   private readonly cache = new Map<number, OrderWords>();
-  constructor(private readonly o: HotTopicsOptions) {}
+  private readonly index: TopicIndex;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  constructor(private readonly o: HotTopicsOptions) {
+    this.index = new TopicIndex(o.db);
+  }
 
-  /** The hot topics of `period` beside the previous period, within the reader's scope. */
+  /** The hot topics of `period` beside the previous period, within the reader's scope (from the index, brought up to date first). */
   topics(user: ReportUser, period: Period, q: TopicQuery = {}): HotTopics {
     const units = this.units(user);
-    const previous = previousPeriod(period);
-    const cur = this.read(period, units, q.category);
-    const prevCounts = new Map<string, number>();
-    for (const r of this.read(previous, units, q.category)) for (const w of r.w.words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
-
-    const byWord = new Map<string, Array<OrderRow & { w: OrderWords }>>();
-    for (const r of cur) for (const w of r.w.words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(r);
-    const sort = q.sort ?? 'orders';
-    const limit = Math.min(Math.max(q.limit ?? 20, 1), MAX_TOPICS);
-    const ranked = [...byWord].map(([word, rows]) => {
-      const previousCount = prevCounts.get(word) ?? 0;
-      return { word, rows, orders: rows.length, previous: previousCount, rise: rows.length - previousCount };
-    });
-    ranked.sort((a, b) => (sort === 'rise' ? b.rise - a.rise : 0) || b.orders - a.orders || b.rise - a.rise || a.word.localeCompare(b.word));
-    const topics = ranked.slice(0, limit).map(({ word, rows, orders, previous: p, rise }) => ({
-      word,
-      orders,
-      previous: p,
-      rise,
-      riseRate: p > 0 ? rise / p : null,
-      categories: top(rows.map((r) => r.category)).map(([category, n]) => ({ category, orders: n })),
-      places: top(rows.flatMap((r) => r.w.places)).map(([place, n]) => ({ place, orders: n })),
-      sample: rows
-        .slice(-TOPIC_SAMPLE)
-        .reverse()
-        .map((r) => ({ id: r.id, number: r.number })),
-    }));
-    return { period, previous, sort, orders: cur.length, topics };
+    return this.index.catchUp(SYNC_INDEX_ORDERS) ? this.indexedTopics(units, period, q) : this.textTopics(units, period, q);
   }
 
   /** The orders of `period` behind one topic word (drill-down), at most {@link DRILL_LIMIT}, oldest first. */
   orders(user: ReportUser, period: Period, word: string, category?: string): DrilledOrders {
+    const units = this.units(user);
+    return this.index.catchUp(SYNC_INDEX_ORDERS) ? this.indexedOrders(units, period, word, category) : this.textOrders(units, period, word, category);
+  }
+
+  /** Works off the index's backlog in the background (a first start on an existing database), then keeps it warm. */
+  start(): void {
+    const tick = () => {
+      if (this.closed) return;
+      let done = true;
+      try {
+        done = this.index.catchUp(CATCH_UP_CHUNK);
+      } catch (err) {
+        this.o.onError?.(err);
+      }
+      this.timer = setTimeout(tick, done ? CATCH_UP_IDLE_MS : 0);
+      this.timer.unref();
+    };
+    this.timer = setTimeout(tick, 0);
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  /** The hot topics computed from the index tables (topic-index.ts). */
+  indexedTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): HotTopics {
+    const db = this.o.db;
+    const where = (p: Period) => indexFilter(p.from, p.to, units, q.category);
+    const rollup = (p: Period) => indexFilter(p.from, p.to, units, q.category, true);
+    const previous = previousPeriod(period);
+    const orders = Number(db.get<{ n: number }>(sql`select count(*) as n from topic_orders t where ${where(period)} and t.counted`)?.n ?? 0);
+    const byCategory = new Map<string, Map<string | null, number>>();
+    const counts = new Map<string, number>();
+    for (const r of db.all<{ word: string; category: string; n: number }>(
+      sql`select t.word as word, t.category as category, sum(t.orders) as n from topic_word_days t where ${rollup(period)} group by t.word, t.category`,
+    )) {
+      const n = Number(r.n);
+      counts.set(r.word, (counts.get(r.word) ?? 0) + n);
+      (byCategory.get(r.word) ?? byCategory.set(r.word, new Map()).get(r.word)!).set(keyValue(r.category), n);
+    }
+    const prev = new Map(
+      db
+        .all<{ word: string; n: number }>(sql`select t.word as word, sum(t.orders) as n from topic_word_days t where ${rollup(previous)} group by t.word`)
+        .map((r) => [r.word, Number(r.n)]),
+    );
+    const details = (words: readonly string[]) => {
+      const places = new Map<string, Map<string, number>>();
+      if (words.length > 0)
+        for (const r of db.all<{ word: string; place: string; n: number }>(sql`
+          select t.word as word, t.place as place, sum(t.orders) as n from topic_place_days t
+          where t.word in (${sql.join(
+            words.map((w) => sql`${w}`),
+            sql`, `,
+          )}) and ${rollup(period)} group by t.word, t.place`))
+          (places.get(r.word) ?? places.set(r.word, new Map()).get(r.word)!).set(r.place, Number(r.n));
+      const samples = new Map(
+        words.map((w) => [
+          w,
+          db
+            .all<{ id: number }>(
+              sql`select t.order_id as id from topic_order_words t where t.word = ${w} and ${where(period)} order by t.order_id desc limit ${TOPIC_SAMPLE}`,
+            )
+            .map((r) => r.id),
+        ]),
+      );
+      const ids = [...new Set([...samples.values()].flat())];
+      const numbers = new Map(
+        ids.length === 0
+          ? []
+          : db
+              .all<{ id: number; number: string }>(
+                sql`select id, number from work_orders where id in (${sql.join(
+                  ids.map((id) => sql`${id}`),
+                  sql`, `,
+                )})`,
+              )
+              .map((r) => [r.id, r.number]),
+      );
+      return new Map(
+        words.map((w) => [
+          w,
+          {
+            categories: top(byCategory.get(w) ?? new Map<string | null, number>()).map(([category, n]) => ({ category, orders: n })),
+            places: top(places.get(w) ?? new Map<string, number>()).map(([place, n]) => ({ place, orders: n })),
+            sample: (samples.get(w) ?? []).map((id) => ({ id, number: numbers.get(id) ?? '' })),
+          },
+        ]),
+      );
+    };
+    return ranked(period, previous, q, { orders, counts, previous: prev, details });
+  }
+
+  /** The orders behind a word from the index. */
+  indexedOrders(units: UnitFilter, period: Period, word: string, category?: string): DrilledOrders {
+    const rows = this.o.db.all<{ id: number; number: string }>(sql`
+      select t.order_id as id, o.number as number from topic_order_words t join work_orders o on o.id = t.order_id
+      where t.word = ${word.trim().toLowerCase()} and ${indexFilter(period.from, period.to, units, category)}
+      order by t.order_id limit ${DRILL_LIMIT + 1}`);
+    return { orders: rows.slice(0, DRILL_LIMIT), capped: rows.length > DRILL_LIMIT };
+  }
+
+  /** The hot topics computed from the orders' text (the reference the index is tested against, and the answer while it catches up). */
+  textTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): HotTopics {
+    const previous = previousPeriod(period);
+    const cur = this.read(period, units, q.category);
+    const prevCounts = new Map<string, number>();
+    for (const r of this.read(previous, units, q.category)) for (const w of r.w.words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
+    const byWord = new Map<string, Array<OrderRow & { w: OrderWords }>>();
+    for (const r of cur) for (const w of r.w.words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(r);
+    const details = (words: readonly string[]) =>
+      new Map(
+        words.map((word) => {
+          const rows = byWord.get(word) ?? [];
+          return [
+            word,
+            {
+              categories: top(counted(rows.map((r) => r.category))).map(([category, n]) => ({ category, orders: n })),
+              places: top(counted(rows.flatMap((r) => r.w.places))).map(([place, n]) => ({ place, orders: n })),
+              sample: rows
+                .slice(-TOPIC_SAMPLE)
+                .reverse()
+                .map((r) => ({ id: r.id, number: r.number })),
+            },
+          ];
+        }),
+      );
+    return ranked(period, previous, q, {
+      orders: cur.length,
+      counts: new Map([...byWord].map(([w, rows]) => [w, rows.length])),
+      previous: prevCounts,
+      details,
+    });
+  }
+
+  /** The orders behind a word from the orders' text. */
+  textOrders(units: UnitFilter, period: Period, word: string, category?: string): DrilledOrders {
     const w = word.trim().toLowerCase();
-    const rows = this.read(period, this.units(user), category).filter((r) => r.w.words.includes(w));
+    const rows = this.read(period, units, category).filter((r) => r.w.words.includes(w));
     return { orders: rows.slice(0, DRILL_LIMIT).map((r) => ({ id: r.id, number: r.number })), capped: rows.length > DRILL_LIMIT };
   }
 
-  private units(user: ReportUser): UnitFilter {
+  /** The units a reader's hot topics cover (undefined: all). */
+  units(user: ReportUser): UnitFilter {
     const scope = reportScope(user, this.o.org());
     return scope.kind === 'units' ? scope.unitIds : undefined;
   }
-
   /** The period's orders (no text); the words of those not cached (or edited since) are computed here, their text read by id. */
   private read(p: Period, units: UnitFilter, category: string | undefined): Array<OrderRow & { w: OrderWords }> {
     const rows = this.o.db.all<OrderRow>(sql`
@@ -171,8 +306,7 @@ export class HotTopicsService {
   private remember(r: OrderRow, text: OrderText | undefined): OrderWords {
     const words: OrderWords = {
       version: r.version,
-      words: topicWords(`${text?.subject ?? ''}\n${text?.content ?? ''}`),
-      places: text?.location ? placeWords(text.location) : [],
+      ...orderWords({ subject: text?.subject ?? null, content: text?.content ?? null, location: text?.location ?? null }),
     };
     this.cache.delete(r.id);
     this.cache.set(r.id, words);
@@ -181,9 +315,29 @@ export class HotTopicsService {
   }
 }
 
-/** The three values seen most often (ties: first seen first). */
-function top<T>(values: readonly T[]): Array<[T, number]> {
+/** The words ranked by `q.sort`, the first `q.limit` with their details. */
+function ranked(period: Period, previous: Period, q: TopicQuery, v: TopicSourceView): HotTopics {
+  const sort = q.sort ?? 'orders';
+  const limit = Math.min(Math.max(q.limit ?? 20, 1), MAX_TOPICS);
+  const list = [...v.counts].map(([word, orders]) => {
+    const p = v.previous.get(word) ?? 0;
+    return { word, orders, previous: p, rise: orders - p };
+  });
+  list.sort((a, b) => (sort === 'rise' ? b.rise - a.rise : 0) || b.orders - a.orders || b.rise - a.rise || a.word.localeCompare(b.word));
+  const chosen = list.slice(0, limit);
+  const details = v.details(chosen.map((x) => x.word));
+  const topics = chosen.map((x) => ({ ...x, riseRate: x.previous > 0 ? x.rise / x.previous : null, ...details.get(x.word)! }));
+  return { period, previous, sort, orders: v.orders, topics };
+}
+
+function counted<T>(values: readonly T[]): Map<T, number> {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return counts;
+}
+
+/** The three values with the most orders (ties: in code-point order, null last). */
+function top<T extends string | null>(counts: Map<T, number>): Array<[T, number]> {
+  const order = (a: T, b: T) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || order(a[0], b[0])).slice(0, 3);
 }
