@@ -313,7 +313,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
     await http.register(callbackReportsRoutes, { db: db.db, org: () => config.current().org });
     // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
-    const topics = new HotTopicsService({ db: db.db, org: () => config.current().org, onError: (err) => log.warn({ err }, 'hot topics index catch-up failed') });
+    const topics = new HotTopicsService({
+      db: db.db,
+      org: () => config.current().org,
+      onError: (err) => log.warn({ err }, 'hot topics index catch-up failed'),
+    });
     topics.start();
     closers.push(() => topics.close());
     await http.register(reportTopicsRoutes, { topics });
