@@ -77,7 +77,7 @@ import { SupervisionAuditLog, startSupervision, type Supervision } from './super
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from './http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService } from './kb/index.js';
+import { KbAttachments, KbService, kbDirectory } from './kb/index.js';
 import { drawQaSamplesEvery, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
 
@@ -335,6 +335,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       areaExists: (id) => findArea(config.current().org, id) !== undefined,
       unitExists: (id) => findUnit(config.current().org, id) !== undefined,
       areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
+      directory: () => kbDirectory(config.current().org),
       // The work orders' own scope: a unit sees the answers of its orders only; a QA inspector
       // those of the orders whose call is on the worklist or scored (what the QA page shows).
       seesOrder: (actor, orderId) => {

@@ -12,6 +12,7 @@ import { appError } from '../errors/index.js';
 import { KbError } from './errors.js';
 import { missedSearches, mostUsed, onSpotFigures, staleByUnit } from './figures.js';
 import type { KbConfig } from './kb-config.js';
+import type { KbDirectory } from './facets.js';
 import { KbRepository, type ArticleRow, type Tx, type VersionRow } from './repository.js';
 import { KbSearchCache } from './search-cache.js';
 import { versionWords } from './search-words.js';
@@ -38,6 +39,8 @@ export interface KbServiceOptions {
   readonly order: (orderId: number) => KbOrderRef | undefined;
   /** Whether `actor` may see the order (the work orders' scope); without it nobody reads an order's answers. */
   readonly seesOrder?: (actor: KbActor, orderId: number) => boolean;
+  /** org.yaml's units and areas for the filter pickers (GET /api/kb/facets); none without it. */
+  readonly directory?: () => KbDirectory;
   readonly now?: () => number;
 }
 
@@ -60,6 +63,16 @@ export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & {
   /** A live refinement as the agent types (the console's panel): a miss is not logged as a missed search. */
   readonly live?: boolean | undefined;
 };
+
+/** The editors' list filter as the API takes it (one area; its ancestors are added). */
+export interface KbListParams {
+  readonly unitId?: string | undefined;
+  readonly state?: KbVersionState | undefined;
+  readonly withdrawn?: boolean | undefined;
+  readonly category?: string | undefined;
+  readonly area?: string | undefined;
+  readonly type?: KbArticleType | undefined;
+}
 
 export interface StaleArticle {
   readonly id: number;
@@ -203,18 +216,36 @@ export class KbService {
     return { versions: this.repo.versions(articleId), audit: this.repo.audit(articleId) };
   }
 
-  /** Articles for management: a unit handler's own unit, everything for administrators and reviewers. */
-  list(
-    actor: KbActor,
-    filter: { unitId?: string | undefined; state?: KbVersionState | undefined; withdrawn?: boolean | undefined },
-    limit: number,
-    offset: number,
-  ) {
+  /**
+   * Articles for management: a unit handler's own unit, everything for administrators and
+   * reviewers; filtered by the current version's state, category, area (with its ancestors, as
+   * a search) and type.
+   */
+  list(actor: KbActor, filter: KbListParams, limit: number, offset: number) {
     const reviewer = isReviewer(actor, this.opts.config().reviewers);
     if (!reviewer && actor.role !== 'unit_handler') throw new KbError('KB_NOT_YOUR_UNIT', 'the article list is for editors and reviewers');
+    this.knownFilters(filter);
     if (!reviewer && filter.unitId !== undefined && filter.unitId !== actor.unitId) throw new KbError('KB_NOT_YOUR_UNIT');
     const unitId = reviewer ? filter.unitId : (actor.unitId ?? '');
-    return this.repo.list({ ...filter, unitId }, limit, offset).map((a) => this.view(a));
+    const { area, ...rest } = filter;
+    return this.repo.list({ ...rest, unitId, areas: area === undefined ? undefined : this.opts.areaLineage(area) }, limit, offset).map((a) => this.view(a));
+  }
+
+  /** What the filter controls offer: units that own articles (with names), published categories, org.yaml's areas. */
+  facets(): { units: Array<{ id: string; name: string }>; categories: string[]; areas: Array<{ id: string; name: string; level: string }> } {
+    const dir = this.opts.directory?.() ?? { units: [], areas: [] };
+    const names = new Map(dir.units.map((u) => [u.id, u.name]));
+    return {
+      units: this.repo.owningUnits().map((id) => ({ id, name: names.get(id) ?? id })),
+      categories: this.repo.publishedCategories(500),
+      areas: [...dir.areas],
+    };
+  }
+
+  /** A filter's unit and area must be in org.yaml (400 UNKNOWN_UNIT / KB_UNKNOWN_AREA), not an empty answer. */
+  private knownFilters(f: { readonly unitId?: string | undefined; readonly area?: string | undefined }): void {
+    if (f.unitId !== undefined && !this.opts.unitExists(f.unitId)) throw appError('UNKNOWN_UNIT', `unit ${f.unitId} is not in org.yaml`);
+    if (f.area !== undefined && !this.opts.areaExists(f.area)) throw new KbError('KB_UNKNOWN_AREA', `area ${f.area} is not in org.yaml`);
   }
 
   /**
@@ -247,6 +278,7 @@ export class KbService {
 
   /** Full-text search of what agents may be shown today; a search that finds nothing is logged (once the index is complete). */
   find(actor: KbActor, p: KbSearchParams): { items: KbSearchResult[]; tokens: string[]; complete: boolean } {
+    this.knownFilters(p);
     const { engine, tokenizer, complete } = this.search.current();
     const { hits, tokens } = engine.search(
       {

@@ -8,6 +8,7 @@ import {
   kbArticles,
   kbAudit,
   kbMissedSearches,
+  type KbArticleType,
   type KbAuditAction,
   type KbSearchWords,
   type KbVersionState,
@@ -21,6 +22,16 @@ export type AuditRow = typeof kbAudit.$inferSelect;
 
 /** The version fields an edit sets (the owning unit lives on the article). */
 export type VersionFields = Omit<ArticleFieldsValue, 'unitId'>;
+
+/** The editors' list: by unit, the current version's state, category, areas (any of them) and type, withdrawn or not. */
+export interface KbListFilter {
+  readonly unitId?: string | undefined;
+  readonly state?: KbVersionState | undefined;
+  readonly withdrawn?: boolean | undefined;
+  readonly category?: string | undefined;
+  readonly areas?: readonly string[] | undefined;
+  readonly type?: KbArticleType | undefined;
+}
 
 export class KbRepository {
   constructor(private readonly db: Db) {}
@@ -90,9 +101,24 @@ export class KbRepository {
   }
 
   /** Articles with their current versions for a management list (newest change first). */
-  list(filter: { unitId?: string | undefined; state?: KbVersionState | undefined; withdrawn?: boolean | undefined }, limit: number, offset: number) {
+  list(filter: KbListFilter, limit: number, offset: number) {
     const conds = [];
     if (filter.unitId !== undefined) conds.push(eq(kbArticles.unitId, filter.unitId));
+    // The current version (the draft, else the published one) has the category / one of the areas / the type.
+    const current = sql`coalesce(${kbArticles.draftVersionId}, ${kbArticles.publishedVersionId})`;
+    if (filter.category !== undefined)
+      conds.push(sql`exists (select 1 from kb_article_versions cv, json_each(cv.categories) c where cv.id = ${current} and c.value = ${filter.category})`);
+    if (filter.areas !== undefined && filter.areas.length > 0) {
+      const areas = sql.join(
+        filter.areas.map((a) => sql`${a}`),
+        sql`, `,
+      );
+      // As in a search: an article without areas applies everywhere.
+      conds.push(
+        sql`exists (select 1 from kb_article_versions cv where cv.id = ${current} and (json_array_length(cv.areas) = 0 or exists (select 1 from json_each(cv.areas) a where a.value in (${areas}))))`,
+      );
+    }
+    if (filter.type !== undefined) conds.push(sql`exists (select 1 from kb_article_versions cv where cv.id = ${current} and cv.type = ${filter.type})`);
     if (filter.withdrawn !== undefined) conds.push(eq(kbArticles.withdrawn, filter.withdrawn));
     if (filter.state !== undefined) {
       const ids = this.db
@@ -114,6 +140,27 @@ export class KbRepository {
       .limit(limit)
       .offset(offset)
       .all();
+  }
+
+  /** The units that own articles (withdrawn ones left out). */
+  owningUnits(): string[] {
+    return this.db
+      .selectDistinct({ unitId: kbArticles.unitId })
+      .from(kbArticles)
+      .where(eq(kbArticles.withdrawn, false))
+      .orderBy(kbArticles.unitId)
+      .all()
+      .map((r) => r.unitId);
+  }
+
+  /** The categories of the published versions (of articles not withdrawn), in order, at most `limit`. */
+  publishedCategories(limit: number): string[] {
+    return this.db
+      .all<{ c: string }>(
+        sql`select distinct c.value as c from kb_articles ka join kb_article_versions v on v.id = ka.published_version_id, json_each(v.categories) c
+            where ka.withdrawn = 0 order by c.value limit ${limit}`,
+      )
+      .map((r) => r.c);
   }
 
   /** Published articles past their review-by date (not withdrawn), of one unit or all, the longest overdue first. */

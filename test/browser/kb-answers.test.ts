@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Sunline } from '../../src/app.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { signInAt } from '../helpers/kb-browser.js';
 
 type Cookies = { sunline_session: string };
 
@@ -21,15 +22,7 @@ async function api(app: Sunline, cookies: Cookies, method: 'POST' | 'PUT', url: 
   return JSON.parse(res.body) as Record<string, any>;
 }
 
-async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'pw-123456');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=password]', { state: 'detached' });
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string) => signInAt(browser, url, username);
 
 /** Clicks the order's answered-with link (a new tab) and returns the /kb page it opened. */
 async function openAnswer(page: Page, versionId: number): Promise<Page> {

@@ -12,21 +12,12 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
+import { signInAt } from '../helpers/kb-browser.js';
 import { PNG_BYTES } from '../helpers/attachment-files.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `kb-${name}.png`), fullPage: true });
 
-async function signIn(browser: Browser, url: string, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(url);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'pw-123456');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=password]', { state: 'detached' });
-  await page.goto(`${url}/kb`);
-  await page.waitForSelector('[data-testid=kb-page]');
-  return page;
-}
+const signIn = (browser: Browser, url: string, username: string) => signInAt(browser, url, username, '/kb', '[data-testid=kb-page]');
 
 t.test('kb page: a unit writes and submits, an administrator approves, an agent finds and reads', async (t) => {
   const browser = await launchBrowser(t);

@@ -63,6 +63,12 @@ const IdParams = z.object({
 });
 const Note = z.string().trim().min(1).max(1000);
 const word = z.string().trim().min(1).max(40);
+/** A unit or area id of org.yaml as a filter: bounded, its shape checked here, its existence by the service (400 UNKNOWN_UNIT / KB_UNKNOWN_AREA). */
+const OrgId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be an id of org.yaml');
 const SearchQuery = z.object({
   q: z.string().max(200).default(''),
   hotline: z
@@ -70,8 +76,8 @@ const SearchQuery = z.object({
     .regex(/^[0-9]{3,20}$/)
     .optional(),
   category: word.optional(),
-  unitId: z.string().min(1).max(64).optional(),
-  area: z.string().min(1).max(64).optional(),
+  unitId: OrgId.optional(),
+  area: OrgId.optional(),
   type: z.enum(KB_ARTICLE_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(10),
   /** 1: a live refinement as the agent types; a search that finds nothing is then not logged. */
@@ -129,10 +135,14 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
     {
       schema: {
         tags,
-        description: 'Articles for their editors (a unit handler: its unit) and the reviewers, by the state of the current version.',
+        description:
+          'Articles for their editors (a unit handler: its unit) and the reviewers, by the current version’s state, category, area (an article for an area’s ancestor applies there too) and type.',
         querystring: z.object({
-          unitId: z.string().min(1).max(64).optional(),
+          unitId: OrgId.optional(),
           state: z.enum(KB_VERSION_STATES).optional(),
+          category: word.optional(),
+          area: OrgId.optional(),
+          type: z.enum(KB_ARTICLE_TYPES).optional(),
           withdrawn: z.enum(['true', 'false']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           offset: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -145,6 +155,25 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       const { limit, offset, withdrawn, ...filter } = req.query;
       return { items: kb.list(actorOf(req.user), { ...filter, withdrawn: withdrawn === undefined ? undefined : withdrawn === 'true' }, limit, offset) };
     },
+  );
+
+  app.get(
+    '/api/kb/facets',
+    {
+      schema: {
+        tags,
+        description: 'What the /kb filters offer: the units that own articles, the categories of published articles, org.yaml’s areas (depth first).',
+        response: {
+          200: z.object({
+            units: z.array(z.object({ id: z.string(), name: z.string() })),
+            categories: z.array(z.string()),
+            areas: z.array(z.object({ id: z.string(), name: z.string(), level: z.string() })),
+          }),
+        },
+      },
+      preHandler: readers,
+    },
+    async () => kb.facets(),
   );
 
   app.get(

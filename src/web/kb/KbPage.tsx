@@ -3,10 +3,12 @@ import { HttpError, type User } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { PageHeader } from '../components/PageHeader.js';
 import * as api from './kb-api.js';
-import { KB_TYPES, type KbArticle, type KbFields, type KbHit, type KbType, type KbVersion, type Segment } from './kb-api.js';
+import type { KbArticle, KbFacets, KbFields, KbHit, KbVersion, Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
 import { KbFiguresPanel } from './KbFiguresPanel.js';
 import { KbFiles } from './KbFiles.js';
+import { KbFilters } from './KbFilters.js';
+import { filtersFromUrl, filtersToUrl, searches, type KbFilterState } from './kb-filters.js';
 import { KbImport } from './KbImport.js';
 import './kb.css';
 
@@ -20,9 +22,9 @@ function Marked({ segments }: { segments: Segment[] }) {
 export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
   const { t } = useI18n();
   const editor = user.role === 'unit_handler' || user.role === 'admin';
-  const [q, setQ] = useState('');
-  const [hotline, setHotline] = useState('');
-  const [type, setType] = useState<KbType | ''>('');
+  // The search and its filters, kept in the URL (kb-filters.ts).
+  const [f, setF] = useState<KbFilterState>(() => filtersFromUrl(window.location.search));
+  const [facets, setFacets] = useState<KbFacets>({ units: [], categories: [], areas: [] });
   const [hits, setHits] = useState<KbHit[] | null>(null);
   const [open, setOpen] = useState<KbArticle | null>(null);
   /** /kb?version=ID: one version as it was (the one an order was answered with), read only. */
@@ -32,16 +34,46 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   const [queue, setQueue] = useState<KbArticle[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
+  // The editors' list follows the filters (the owning unit only for administrators: a unit lists its own).
+  const listFilter = {
+    state: f.status || undefined,
+    category: f.category || undefined,
+    area: f.area || undefined,
+    type: f.type || undefined,
+    unitId: user.role === 'admin' ? f.unitId || undefined : undefined,
+  };
+  const listKey = JSON.stringify(listFilter);
   const reloadLists = useCallback(() => {
     // Each list is the server's to refuse: a 403 simply leaves it empty (agents have neither).
-    api.listArticles().then(setMine, () => setMine([]));
-    api.listArticles('in_review').then(setQueue, () => setQueue([]));
-  }, []);
+    api.listArticles(JSON.parse(listKey) as api.KbListFilter).then(setMine, () => setMine([]));
+    api.listArticles({ state: 'in_review' }).then(setQueue, () => setQueue([]));
+  }, [listKey]);
   useEffect(reloadLists, [reloadLists]);
+  useEffect(() => void api.kbFacets().then(setFacets, () => undefined), []);
 
-  const search = (e?: FormEvent) => {
-    e?.preventDefault();
-    api.searchKb({ q, ...(hotline ? { hotline } : {}), ...(type ? { type } : {}) }).then(setHits, () => setHits([]));
+  const search = (next: KbFilterState) => {
+    window.history.replaceState(null, '', `${KB_PATH}${filtersToUrl(next)}`);
+    const { q, hotline, type, category, unitId, area } = next;
+    api
+      .searchKb({
+        q,
+        ...(hotline ? { hotline } : {}),
+        ...(type ? { type } : {}),
+        ...(category ? { category } : {}),
+        ...(unitId ? { unitId } : {}),
+        ...(area ? { area } : {}),
+      })
+      .then(setHits, () => setHits([]));
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    search(f);
+  };
+  // A filter applies at once; the editors' state filters only their list.
+  const filter = (next: KbFilterState) => {
+    setF(next);
+    if (next.status === f.status) search(next);
+    else window.history.replaceState(null, '', `${KB_PATH}${filtersToUrl(next)}`);
   };
   const run = async (action: () => Promise<KbArticle | void>) => {
     setMessage(null);
@@ -62,6 +94,8 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   // /kb?version=ID (an order's answered-with links) shows that version as the agent read it.
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
+    // /kb?q=…&category=… (a reloaded or shared filtered search) runs it.
+    if (searches(f)) search(f);
     const id = Number(params.get('article'));
     if (Number.isInteger(id) && id > 0) openArticle(id);
     const versionId = Number(params.get('version'));
@@ -88,23 +122,16 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
       )}
       <div className="kb-columns">
         <section className="kb-left">
-          <form className="kb-search" onSubmit={search}>
-            <input data-testid="kb-q" value={q} maxLength={200} placeholder={t('kb.searchPlaceholder')} onChange={(e) => setQ(e.target.value)} />
+          <form className="kb-search" onSubmit={submit}>
+            <input data-testid="kb-q" value={f.q} maxLength={200} placeholder={t('kb.searchPlaceholder')} onChange={(e) => setF({ ...f, q: e.target.value })} />
             <input
               data-testid="kb-hotline"
-              value={hotline}
+              value={f.hotline}
               maxLength={20}
               placeholder={t('kb.allHotlines')}
-              onChange={(e) => setHotline(e.target.value.replace(/\D/g, ''))}
+              onChange={(e) => setF({ ...f, hotline: e.target.value.replace(/\D/g, '') })}
             />
-            <select data-testid="kb-type" value={type} onChange={(e) => setType(e.target.value as KbType | '')}>
-              <option value="">{t('kb.allTypes')}</option>
-              {KB_TYPES.map((ty) => (
-                <option key={ty} value={ty}>
-                  {t(`kb.type.${ty}`)}
-                </option>
-              ))}
-            </select>
+            <KbFilters value={f} facets={facets} editor={editor} onChange={filter} />
             <button type="submit" data-testid="kb-search">
               {t('kb.search')}
             </button>

@@ -70,6 +70,9 @@ export interface KbSearch {
   q: string;
   hotline?: string;
   type?: KbType;
+  category?: string;
+  unitId?: string;
+  area?: string;
   /** A live refinement as the agent types: a miss is not counted among the searches with no result. */
   live?: boolean;
 }
@@ -79,12 +82,34 @@ export const searchKbFull = (s: KbSearch) => {
   const qs = new URLSearchParams({ q: s.q, limit: '20' });
   if (s.hotline) qs.set('hotline', s.hotline);
   if (s.type) qs.set('type', s.type);
+  if (s.category) qs.set('category', s.category);
+  if (s.unitId) qs.set('unitId', s.unitId);
+  if (s.area) qs.set('area', s.area);
   if (s.live) qs.set('live', '1');
   return call<{ items: KbHit[]; complete: boolean }>('GET', `/api/kb/search?${qs.toString()}`);
 };
 export const searchKb = (s: KbSearch) => searchKbFull(s).then((r) => r.items);
 export const getArticle = (id: number) => call<KbArticle>('GET', `/api/kb/articles/${id}`);
-export const listArticles = (state?: KbState) => call<{ items: KbArticle[] }>('GET', `/api/kb/articles${state ? `?state=${state}` : ''}`).then((r) => r.items);
+/** The editors' list, by the current version's state, category, unit (reviewers), area and type. */
+export interface KbListFilter {
+  state?: KbState | undefined;
+  category?: string | undefined;
+  unitId?: string | undefined;
+  area?: string | undefined;
+  type?: KbType | undefined;
+}
+export const listArticles = (f: KbListFilter = {}) => {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (typeof v === 'string' && v !== '') qs.set(k, v);
+  return call<{ items: KbArticle[] }>('GET', `/api/kb/articles${qs.size > 0 ? `?${qs.toString()}` : ''}`).then((r) => r.items);
+};
+/** What the filters offer (GET /api/kb/facets). */
+export interface KbFacets {
+  units: Array<{ id: string; name: string }>;
+  categories: string[];
+  areas: Array<{ id: string; name: string; level: string }>;
+}
+export const kbFacets = () => call<KbFacets>('GET', '/api/kb/facets');
 export const createArticle = (f: KbFields) => call<KbArticle>('POST', '/api/kb/articles', f);
 export const updateArticle = (id: number, fields: KbFields, draftVersionId: number | null) =>
   call<KbArticle>('PUT', `/api/kb/articles/${id}`, { fields, draftVersionId });
