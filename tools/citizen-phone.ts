@@ -5,7 +5,9 @@
  * choose what the phone does: ...486 busy, ...480 rings without answering, else it answers
  * (RTP echoed) and stays until Asterisk hangs up, ...777 answers and hangs up itself after 2 s.
  * With `audioFile` (tools/sipp.ts toneFile) the phone talks instead of echoing: the file looped
- * from the answer on, something a recording can tell from silence.
+ * from the answer on, something a recording can tell from silence. With `dtmf` (a key) the
+ * phone presses that key (RFC 4733) every second from the answer until Asterisk hangs up, e.g.
+ * to answer the survey after an outbound call.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,11 +30,15 @@ export interface CitizenPhone {
  * Starts a citizen phone taking up to `calls` calls and points the sandbox's trunk at it.
  * `timeoutSeconds`: sipp ends the whole run after it (default 300; 0 runs until killed, the demo).
  */
-export async function citizenPhone(a: AsteriskSandbox, calls = 10, opts: { audioFile?: string; timeoutSeconds?: number } = {}): Promise<CitizenPhone> {
+export async function citizenPhone(
+  a: AsteriskSandbox,
+  calls = 10,
+  opts: { audioFile?: string; timeoutSeconds?: number; dtmf?: string } = {},
+): Promise<CitizenPhone> {
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-citizen-'));
   const msgFile = path.join(dir, 'messages.log');
-  const scenario = opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
+  const scenario = opts.dtmf ? pressing(dir, opts.dtmf) : opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
   const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', scenario, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2)];
   if (!opts.audioFile) args.push('-rtp_echo');
   const timeout = opts.timeoutSeconds ?? 300;
@@ -58,5 +64,21 @@ function talking(dir: string, file: string): string {
   if (!text.includes(marker)) throw new Error('tools/sipp/citizen.xml changed: update talking() in tools/citizen-phone.ts');
   const out = path.join(dir, 'citizen-audio.xml');
   fs.writeFileSync(out, text.replace(marker, `${marker}\n  <nop><action><exec rtp_stream="${file},-1,0" /></action></nop>`));
+  return out;
+}
+
+/** A copy of citizen.xml that presses `digit` every second while answered (sip-tester's RTP capture of the key). */
+function pressing(dir: string, digit: string): string {
+  if (!/^[0-9*#]$/.test(digit)) throw new Error(`dtmf digit must be 0-9, * or #, not ${JSON.stringify(digit)}`);
+  const pcapDir = process.env['SUNLINE_SIPP_PCAP_DIR'] ?? '/usr/share/sip-tester';
+  const pcap = path.join(pcapDir, `dtmf_2833_${{ '*': 'star', '#': 'pound' }[digit] ?? digit}.pcap`);
+  if (!fs.existsSync(pcap)) throw new Error(`no DTMF capture ${pcap} (install sip-tester or set SUNLINE_SIPP_PCAP_DIR)`);
+  const text = fs.readFileSync(SCENARIO, 'utf8');
+  const wait = '<recv request="BYE" timeout="120000" />';
+  const busy = '<label id="busy" />';
+  if (!text.includes(wait) || !text.includes(busy)) throw new Error('tools/sipp/citizen.xml changed: update pressing() in tools/citizen-phone.ts');
+  const key = `<label id="key" />\n  <nop><action><exec play_pcap_audio="${pcap}" /></action></nop>\n  <nop next="talk" />\n\n  `;
+  const out = path.join(dir, 'citizen-dtmf.xml');
+  fs.writeFileSync(out, text.replace(wait, '<label id="talk" />\n  <recv request="BYE" timeout="1000" ontimeout="key" />').replace(busy, key + busy));
   return out;
 }

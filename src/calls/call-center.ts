@@ -107,7 +107,7 @@ export class CallCenter implements SwitchboardListener {
     this.offers = new Offers(ctx, this.frontDoor, o.skills);
     this.surveys = new Surveys(ctx);
     this.callbackRequests = new CallbackRequests(ctx);
-    this.outbound = o.outbound ? new OutboundCalls(ctx, this.controls, o.outbound.records, o.outbound.settings) : null;
+    this.outbound = o.outbound ? new OutboundCalls(ctx, this.controls, o.outbound.records, o.outbound.settings, this.surveys) : null;
     if (this.outbound) o.switchboard.outbound.listen(this.outbound);
     this.reconciler = new Reconciler(ctx, {
       register: (...a) => this.frontDoor.register(...a),

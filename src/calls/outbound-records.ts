@@ -2,13 +2,16 @@
  * Outbound calls in the database: a `calls` row with direction `out`, linked to the work order
  * it was made for (`calls.order_id`; an inbound call's order points at the call instead), and
  * its append-only events: `dialled`, `ringing`, `answered`, `hung_up {result, reason, cause}`.
- * The row's outcome is the result (answered, busy, no_answer, cancelled, failed).
+ * The row's outcome is the result (answered, busy, no_answer, cancelled, failed); a citizen sent
+ * to the survey after a 回访 call adds `survey {result}`.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls, workOrders } from '../db/schema.js';
 import type { OutboundResult } from '../contract/index.js';
 import type { WorkOrder, WorkOrdersService } from '../workorders/index.js';
+import { allowedActions, type Actor } from '../workorders/lifecycle/index.js';
+import type { SurveyRecorded, SurveyResult } from './calls-repository.js';
 
 export type OutboundEventType = 'dialled' | 'ringing' | 'answered' | 'hung_up';
 
@@ -90,6 +93,38 @@ export class OutboundRecords {
       tx.insert(callEvents)
         .values({ callId, type: 'hung_up', at, data: { result: end.result, reason: end.reason, cause: end.cause } })
         .run();
+    });
+  }
+
+  /** Whether the order waits for the citizen's evaluation by callback (reviewed, 待回访). */
+  awaitsEvaluation(orderId: number): boolean {
+    return this.db.select({ status: workOrders.status }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.status === 'reviewed';
+  }
+
+  /**
+   * The citizen's key in the survey after a 回访 call (SUNLINE_OUTBOUND_SURVEY), one transaction:
+   * the call event `survey {result}` and, for an answer while the order still waits for its
+   * evaluation, the order's `evaluate` with channel `callback` (a callback evaluation, as the
+   * agent's form records it); 不满意 on an order a unit handled opens supervision, as the phone
+   * survey does. An order evaluated meanwhile (the agent's form) keeps that evaluation.
+   */
+  survey(callId: string, orderId: number, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
+    return this.orders.transaction((tx) => {
+      tx.insert(callEvents).values({ callId, type: 'survey', at, data: { result } }).run();
+      if (result === 'no_answer' || this.orders.get(orderId).status !== 'reviewed') return { orderId: null, actions: [] };
+      const after = this.orders.applyWithin(tx, orderId, { type: 'evaluate', result, channel: 'callback' }, actor).order;
+      if (after.status === 'supervised') return { orderId, actions: ['evaluate', 'supervise'] }; // the lifecycle's own effect
+      if (
+        after.status !== 'evaluated' ||
+        after.satisfaction !== 'unsatisfied' ||
+        after.leadUnitId === null ||
+        !allowedActions(after, actor).includes('supervise')
+      ) {
+        return { orderId, actions: ['evaluate'] };
+      }
+      const level = Math.max(1, after.supervisionLevel);
+      this.orders.applyWithin(tx, orderId, { type: 'supervise', level, reason: 'unsatisfied in the survey after a callback' }, actor);
+      return { orderId, actions: ['evaluate', 'supervise'] };
     });
   }
 

@@ -22,6 +22,7 @@ import type { CallControls } from './call-controls.js';
 import { CallError } from './errors.js';
 import { outboundResult } from './outbound-result.js';
 import type { OutboundRecords, UnfinishedOutbound } from './outbound-records.js';
+import type { Surveys } from './survey.js';
 
 /** SUNLINE_OUTBOUND_* (config/env.ts). */
 export interface OutboundSettings {
@@ -31,6 +32,8 @@ export interface OutboundSettings {
   readonly callerId: string;
   /** How long the citizen's phone may ring before we give up (no_answer). */
   readonly ringMs: number;
+  /** SUNLINE_OUTBOUND_SURVEY: after an answered call for an order waiting for evaluation, the agent's hang-up sends the citizen to the survey. */
+  readonly survey?: boolean;
 }
 
 interface OutboundCall {
@@ -55,12 +58,15 @@ export class OutboundCalls implements OutboundProgress {
   private readonly byChannel = new Map<string, OutboundCall>();
   /** The leftover outbound bridges of a previous process were swept (recover). */
   private swept = false;
+  /** Citizens' channels handed to the survey after the call (their hang-up is the survey's). */
+  private readonly surveying = new Set<string>();
 
   constructor(
     private readonly o: CallContext,
     private readonly controls: CallControls,
     private readonly records: OutboundRecords,
     private readonly settings: OutboundSettings,
+    private readonly surveys?: Pick<Surveys, 'start'>,
   ) {}
 
   /** Dials `number` for `orderId` on behalf of `agentId` (available); resolves once Asterisk dials. */
@@ -113,10 +119,23 @@ export class OutboundCalls implements OutboundProgress {
     return this.view(call, null);
   }
 
-  /** The agent ends the call: cancels it while it rings, hangs the citizen up once answered. */
+  /**
+   * The agent ends the call: cancels it while it rings, hangs the citizen up once answered — or,
+   * with SUNLINE_OUTBOUND_SURVEY, after an answered call for an order still waiting for its
+   * evaluation (回访), ends the agent's part (wrap-up) and sends the citizen to the survey
+   * (survey.ts: ivr.yaml's prompt and keys), whose key is the order's evaluation.
+   */
   async hangup(agentId: number, callId: string): Promise<void> {
     const call = this.mine(agentId, callId);
     call.hungUpBy ??= 'agent';
+    if (this.settings.survey && this.surveys && call.state === 'answered' && this.records.awaitsEvaluation(call.orderId)) {
+      this.surveying.add(call.channelId);
+      await this.finish(call, { result: 'answered', reason: 'agent_hangup', cause: null });
+      this.o.log.info({ callId, orderId: call.orderId }, 'outbound call: the citizen goes to the survey');
+      const orderId = call.orderId;
+      this.surveys.start({ channelId: call.channelId, callId }, (id, result, at) => this.records.survey(id, orderId, result, at, this.o.systemActor));
+      return;
+    }
     await this.o.switchboard.hangup(call.channelId);
   }
 
@@ -138,6 +157,7 @@ export class OutboundCalls implements OutboundProgress {
    * cause; only a channel Asterisk lost (it restarted) is finished here.
    */
   channelGone(channelId: string, cause: string): boolean {
+    if (this.surveying.delete(channelId)) return true; // the call ended before the survey
     const call = this.byChannel.get(channelId);
     if (!call) return false;
     if (cause === 'lost') this.settle(call, { result: call.answeredAt !== null ? 'answered' : 'failed', reason: 'lost', cause: null });

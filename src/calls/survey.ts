@@ -10,7 +10,10 @@ import type { IvrConfig } from '../config/files/schemas/ivr.js';
 import type { SurveyChannel } from '../telephony/switchboard.js';
 import type { Satisfaction } from '../workorders/lifecycle/index.js';
 import type { CallContext } from './call-context.js';
-import type { SurveyResult } from './calls-repository.js';
+import type { SurveyRecorded, SurveyResult } from './calls-repository.js';
+
+/** Writes a survey's result; by default on the call's own work order (CallsRepository.survey). */
+export type SurveyRecorder = (callId: string, result: SurveyResult, at: number) => SurveyRecorded;
 
 /** Played after an answer (dialplan/sounds/sunline/survey-thanks.wav). */
 export const SURVEY_THANKS = 'sunline/survey-thanks';
@@ -31,11 +34,11 @@ export class Surveys {
 
   constructor(private readonly o: CallContext) {}
 
-  /** Runs the survey for this caller unless one is running already. */
-  start(ch: SurveyChannel): void {
+  /** Runs the survey for this caller unless one is running already (`record`: an outbound call's, outbound-records.ts). */
+  start(ch: SurveyChannel, record?: SurveyRecorder): void {
     if (this.running.has(ch.channelId)) return;
     this.running.add(ch.channelId);
-    runSurvey(this.o, ch)
+    runSurvey(this.o, ch, record ?? ((callId, result, at) => this.o.repo.survey(callId, result, at, this.o.systemActor)))
       .catch((err: unknown) => this.o.log.error({ err, channelId: ch.channelId }, 'survey failed'))
       .finally(() => this.running.delete(ch.channelId));
   }
@@ -46,8 +49,8 @@ export class Surveys {
   }
 }
 
-async function runSurvey(o: CallContext, ch: SurveyChannel): Promise<void> {
-  const { switchboard: sw, repo, config, systemActor } = o;
+async function runSurvey(o: CallContext, ch: SurveyChannel, record: SurveyRecorder): Promise<void> {
+  const { switchboard: sw, repo, config } = o;
   const log = o.log.child({ component: 'survey', channelId: ch.channelId });
   // Read at every call: a hot-reloaded ivr.yaml applies at once.
   const survey = config.current().ivr.survey;
@@ -63,7 +66,7 @@ async function runSurvey(o: CallContext, ch: SurveyChannel): Promise<void> {
       return;
     }
     const result = surveyResultOf(survey.digits, got.digit);
-    const recorded = repo.survey(callId, result, o.now(), systemActor);
+    const recorded = record(callId, result, o.now());
     log.info({ callId, digit: got.digit, result, ...recorded }, 'survey recorded');
     if (result !== 'no_answer') await sw.playFirst(ch.channelId, [SURVEY_THANKS], 10_000).catch(() => false);
   } finally {

@@ -62,6 +62,8 @@ const EnvSchema = z.object({
     .regex(/^\+?[0-9]{3,20}$/, 'must be a phone number (digits, optionally after a +)')
     .default('12345'),
   SUNLINE_OUTBOUND_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(40),
+  // After an answered 回访 call (an order waiting for evaluation) the agent's hang-up sends the citizen to the survey IVR instead of hanging up.
+  SUNLINE_OUTBOUND_SURVEY: bool.default(false),
   // The callback worklist's retry policy (src/calls/callback-policy.ts): attempts per duty and the least time between two.
   SUNLINE_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   SUNLINE_CALLBACK_SPACING_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
@@ -190,8 +192,8 @@ export interface Env {
   readonly agentAwayMs: number;
   /** A caller at the front door this long without progress is sent on to the queue (front-door-watchdog.ts). */
   readonly stasisWatchdogMs: number;
-  /** Outbound calls (calls/outbound.ts): dial string template with `{number}`, caller ID, ring limit. */
-  readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number };
+  /** Outbound calls (calls/outbound.ts): dial string template with `{number}`, caller ID, ring limit, the survey after a 回访 call. */
+  readonly outbound: { readonly endpoint: string; readonly callerId: string; readonly ringMs: number; readonly survey: boolean };
   /** The callback worklist's retry policy (calls/callback-policy.ts). */
   readonly callback: { readonly attempts: number; readonly spacingMs: number };
   /** Files units attach to work orders: where they are stored and how big one may be. */
@@ -282,7 +284,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     wrapUpMs: e.SUNLINE_WRAPUP_SECONDS * 1000,
     agentAwayMs: e.SUNLINE_AGENT_AWAY_SECONDS * 1000,
     stasisWatchdogMs: e.SUNLINE_STASIS_WATCHDOG_SECONDS * 1000,
-    outbound: { endpoint: e.SUNLINE_OUTBOUND_ENDPOINT, callerId: e.SUNLINE_OUTBOUND_CALLER_ID, ringMs: e.SUNLINE_OUTBOUND_RING_SECONDS * 1000 },
+    outbound: {
+      endpoint: e.SUNLINE_OUTBOUND_ENDPOINT,
+      callerId: e.SUNLINE_OUTBOUND_CALLER_ID,
+      ringMs: e.SUNLINE_OUTBOUND_RING_SECONDS * 1000,
+      survey: e.SUNLINE_OUTBOUND_SURVEY,
+    },
     callback: { attempts: e.SUNLINE_CALLBACK_ATTEMPTS, spacingMs: e.SUNLINE_CALLBACK_SPACING_MINUTES * 60_000 },
     attachments: {
       dir: e.SUNLINE_ATTACHMENTS_DIR ? path.resolve(cwd, e.SUNLINE_ATTACHMENTS_DIR) : path.join(dataDir, 'attachments'),

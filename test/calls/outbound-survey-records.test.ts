@@ -1,0 +1,53 @@
+/**
+ * What the survey after a 回访 call writes (OutboundRecords.survey, SUNLINE_OUTBOUND_SURVEY): the
+ * call event always; for a key, the order's evaluation by callback while it still waits for one;
+ * nothing more for no key or an order evaluated meanwhile. The real-Asterisk side (and 不满意 →
+ * supervision) is test/telephony/outbound-survey.real.test.ts.
+ */
+import t from 'tap';
+import { OutboundRecords } from '../../src/calls/outbound-records.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
+import { testApp } from '../helpers/app.js';
+
+t.test('the survey key evaluates a reviewed order by callback, once', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const records = new OutboundRecords(app.db.db, orders);
+  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const sql = app.db.sqlite;
+  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800000041' });
+  t.notOk(records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');
+  sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(order.id);
+  t.ok(records.awaitsEvaluation(order.id));
+  const call = (callId: string) =>
+    records.dialled({
+      callId,
+      channelId: `out-${callId}`,
+      agentId: actor.id,
+      orderId: order.id,
+      callerId: null,
+      number: '13800000041',
+      hotline: '12345',
+      at: 1,
+    });
+  const events = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").all(callId);
+
+  call('c1');
+  t.same(records.survey('c1', order.id, 'no_answer', 2, actor), { orderId: null, actions: [] });
+  t.same(events('c1'), [{ data: JSON.stringify({ result: 'no_answer' }) }], 'no key: the call event only');
+  t.equal(orders.get(order.id).status, 'reviewed', 'still waiting');
+
+  call('c2');
+  t.same(records.survey('c2', order.id, 'satisfied', 3, actor), { orderId: order.id, actions: ['evaluate'] });
+  t.match(orders.get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
+  const evaluate = sql.prepare("select data from work_order_events where order_id = ? and action = 'evaluate'").all(order.id) as { data: string }[];
+  t.match(
+    evaluate.map((e) => JSON.parse(e.data)),
+    [{ channel: 'callback', result: 'satisfied' }],
+  );
+  t.notOk(records.awaitsEvaluation(order.id));
+
+  call('c3');
+  t.same(records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
+  t.equal(orders.get(order.id).satisfaction, 'satisfied');
+});
