@@ -16,7 +16,7 @@ import { unitCondition, type UnitFilter } from './order-kpis.js';
 import { DRILL_LIMIT, type DrilledOrders } from './order-drill.js';
 import { previousPeriod, type Period } from './period.js';
 import { reportScope, type ReportUser } from './reports-service.js';
-import { indexFilter, keyValue, orderWords, TopicIndex } from './topic-index.js';
+import { datesOf, indexFilter, keyValue, orderWords, scopeFilter, TopicIndex } from './topic-index.js';
 import type { TOPIC_SORTS } from '../contract/reports.js';
 
 // The sorts are shared with the web app (the contract).
@@ -100,6 +100,8 @@ export const SYNC_INDEX_ORDERS = 5_000;
 /** The background catch-up's pause when nothing is left, and its batch while a backlog lasts. */
 const CATCH_UP_IDLE_MS = 10_000;
 const CATCH_UP_CHUNK = 2_000;
+/** Days whose orders behind a word are read in one statement (a union of one range read per day). */
+const WORD_DAYS_PER_QUERY = 40;
 
 /** The parts of the hot topics both ways of computing them (index, order text) give. */
 interface TopicSourceView {
@@ -187,29 +189,8 @@ export class HotTopicsService {
             sql`, `,
           )}) and ${rollup(period)} group by t.word, t.place`))
           (places.get(r.word) ?? places.set(r.word, new Map()).get(r.word)!).set(r.place, Number(r.n));
-      const samples = new Map(
-        words.map((w) => [
-          w,
-          db
-            .all<{ id: number }>(
-              sql`select t.order_id as id from topic_order_words t where t.word = ${w} and ${where(period)} order by t.order_id desc limit ${TOPIC_SAMPLE}`,
-            )
-            .map((r) => r.id),
-        ]),
-      );
-      const ids = [...new Set([...samples.values()].flat())];
-      const numbers = new Map(
-        ids.length === 0
-          ? []
-          : db
-              .all<{ id: number; number: string }>(
-                sql`select id, number from work_orders where id in (${sql.join(
-                  ids.map((id) => sql`${id}`),
-                  sql`, `,
-                )})`,
-              )
-              .map((r) => [r.id, r.number]),
-      );
+      const samples = new Map(words.map((w) => [w, this.wordOrders(w, period, units, q.category, 'desc', TOPIC_SAMPLE)]));
+      const numbers = this.numbers([...new Set([...samples.values()].flat())]);
       return new Map(
         words.map((w) => [
           w,
@@ -226,11 +207,44 @@ export class HotTopicsService {
 
   /** The orders behind a word from the index. */
   indexedOrders(units: UnitFilter, period: Period, word: string, category?: string): DrilledOrders {
-    const rows = this.o.db.all<{ id: number; number: string }>(sql`
-      select t.order_id as id, o.number as number from topic_order_words t join work_orders o on o.id = t.order_id
-      where t.word = ${word.trim().toLowerCase()} and ${indexFilter(period.from, period.to, units, category)}
-      order by t.order_id limit ${DRILL_LIMIT + 1}`);
-    return { orders: rows.slice(0, DRILL_LIMIT), capped: rows.length > DRILL_LIMIT };
+    const ids = this.wordOrders(word.trim().toLowerCase(), period, units, category, 'asc', DRILL_LIMIT + 1);
+    const numbers = this.numbers(ids.slice(0, DRILL_LIMIT));
+    return { orders: ids.slice(0, DRILL_LIMIT).map((id) => ({ id, number: numbers.get(id) ?? '' })), capped: ids.length > DRILL_LIMIT };
+  }
+
+  /**
+   * The first or last `limit` order ids (by id) behind `word` in `period`: each day's first or last
+   * `limit` (an index range read that stops there), then the first or last `limit` of those. Ids
+   * need not follow the days (an order's day is its creation's), so every day of the period is read.
+   */
+  private wordOrders(word: string, period: Period, units: UnitFilter, category: string | undefined, dir: 'asc' | 'desc', limit: number): number[] {
+    const days = datesOf(period.from, period.to);
+    const order = sql.raw(dir);
+    const ids: number[] = [];
+    for (let i = 0; i < days.length; i += WORD_DAYS_PER_QUERY) {
+      const parts = days.slice(i, i + WORD_DAYS_PER_QUERY).map(
+        (day) => sql`select id from (select t.order_id as id from topic_order_words t
+          where t.word = ${word} and t.day = ${day} and ${scopeFilter(units, category)} order by t.order_id ${order} limit ${limit}) as d`,
+      );
+      for (const r of this.o.db.all<{ id: number }>(sql.join(parts, sql` union all `))) ids.push(r.id);
+    }
+    ids.sort((a, b) => (dir === 'asc' ? a - b : b - a));
+    return ids.slice(0, limit);
+  }
+
+  /** The numbers of orders by id. */
+  private numbers(ids: readonly number[]): Map<number, string> {
+    if (ids.length === 0) return new Map();
+    return new Map(
+      this.o.db
+        .all<{ id: number; number: string }>(
+          sql`select id, number from work_orders where id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        )
+        .map((r) => [r.id, r.number]),
+    );
   }
 
   /** The hot topics computed from the orders' text (the reference the index is tested against, and the answer while it catches up). */

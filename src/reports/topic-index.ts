@@ -218,9 +218,11 @@ export class TopicIndex {
         ? []
         : this.db.all<RawRow>(sql`
       select ${SOURCE_COLUMNS} from work_orders o left join topic_orders t on t.order_id = o.id
-      where o.updated_at >= ${since} and o.id <= ${this.maxId} and (t.order_id is null or t.version <> o.version)
+      where o.updated_at >= ${since} and (t.order_id is null or t.version <> o.version)
       order by o.id limit ${limit - fresh.length}`);
-    return [...fresh, ...changed].map((r) => ({
+    // A new order updated since the cursor is in both lists.
+    const seen = new Set(fresh.map((r) => r.id));
+    return [...fresh, ...changed.filter((r) => !seen.has(r.id))].map((r) => ({
       ...r,
       old:
         r.oldVersion === null
@@ -339,9 +341,20 @@ function rollupDays(from: string, to: string): SQL {
  */
 export function indexFilter(from: string, to: string, units: UnitFilter, category: string | undefined, rollup = false): SQL {
   const days = rollup ? rollupDays(from, to) : sql`t.day >= ${from} and t.day <= ${to}`;
-  const parts: SQL[] = [days, unitCondition(sql.raw('t.unit_id'), units)];
-  if (category !== undefined) parts.push(sql`t.category = ${category}`);
-  return sql.join(parts, sql` and `);
+  return sql`${days} and ${scopeFilter(units, category)}`;
+}
+
+/** The reader's units and a category as conditions on the index table aliased `t`. */
+export function scopeFilter(units: UnitFilter, category: string | undefined): SQL {
+  const unit = unitCondition(sql.raw('t.unit_id'), units);
+  return category === undefined ? unit : sql`${unit} and t.category = ${category}`;
+}
+
+/** The Beijing dates from..to (inclusive). */
+export function datesOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = nextDay(d)) out.push(d);
+  return out;
 }
 
 /** A key of the index back to the order's value ('' → null). */
