@@ -64,7 +64,17 @@ const problem = (file: string, line: number, col: number, message: string): Prob
 export function readCsv(file: ImportFile, defaultUnit: string | null): { candidates: ImportCandidate[]; problems: Problem[] } {
   const parsed = parseCsv(file.text);
   if (parsed.error) return { candidates: [], problems: [problem(file.name, parsed.error.line, parsed.error.col, parsed.error.message)] };
-  const [header, ...rows] = parsed.rows;
+  return readTable(file.name, parsed.rows, defaultUnit);
+}
+
+/**
+ * A table's rows (the header first; each cell with its line and column: a CSV's text position,
+ * a sheet's row and column) → candidates, as the CSV import reads them. `where` names the file
+ * (and sheet) in the problems.
+ */
+export function readTable(where: string, table: readonly CsvField[][], defaultUnit: string | null): { candidates: ImportCandidate[]; problems: Problem[] } {
+  const file = { name: where };
+  const [header, ...rows] = table;
   if (!header) return { candidates: [], problems: [problem(file.name, 1, 1, 'the file is empty: a header row (标题,内容,类型,…) is needed')] };
   const problems: Problem[] = [];
   const fieldOf = header.map((h) => {

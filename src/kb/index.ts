@@ -6,4 +6,5 @@ export { KbConfigSchema, checkKbConfig, type KbConfig } from './kb-config.js';
 export { KB_READER_ROLES, KB_EDITOR_ROLES, type KbActor } from './workflow.js';
 export { onSpotFigures, mostUsed, missedSearches, staleByUnit } from './figures.js';
 export { kbDirectory, type KbDirectory } from './facets.js';
+export { readXlsx, MAX_XLSX_BYTES, MAX_XLSX_ROWS } from './xlsx-import.js';
 export { KbAttachments, MAX_FILES_PER_VERSION, type KbAttachmentView } from './attachments.js';

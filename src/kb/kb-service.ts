@@ -19,6 +19,7 @@ import { versionWords } from './search-words.js';
 import type { KbSearchQuery } from './search-index.js';
 import { plainText, highlight, snippet, type Segment } from './highlight.js';
 import { candidateProblem, formatProblem, readCsv, readMarkdown, type ImportFile } from './import.js';
+import { readXlsx, type XlsxFile } from './xlsx-import.js';
 import { canEditUnit, isReviewer, seesDrafts, staleness, transition, type KbActor, type KbTransition } from './workflow.js';
 
 export interface KbOrderRef {
@@ -63,6 +64,10 @@ export type KbSearchParams = Omit<KbSearchQuery, 'text' | 'today' | 'areas'> & {
   /** A live refinement as the agent types (the console's panel): a miss is not logged as a missed search. */
   readonly live?: boolean | undefined;
 };
+
+/** What an import reads: text files (CSV, Markdown) or workbooks. */
+export type KbImportUpload =
+  { readonly format: 'csv' | 'markdown'; readonly files: readonly ImportFile[] } | { readonly format: 'xlsx'; readonly files: readonly XlsxFile[] };
 
 /** The editors' list filter as the API takes it (one area; its ancestors are added). */
 export interface KbListParams {
@@ -332,11 +337,15 @@ export class KbService {
   }
 
   /**
-   * Import articles as drafts from CSV files or Markdown files; all or nothing: any problem
-   * (FILE:LINE:COL, the config files' shape) refuses the whole import with every problem listed.
+   * Import articles as drafts from CSV files, Markdown files or Excel workbooks; all or nothing:
+   * any problem (FILE:LINE:COL, the config files' shape; a workbook's FILE[SHEET]:ROW:COL) refuses
+   * the whole import with every problem listed.
    */
-  import(actor: KbActor, format: 'csv' | 'markdown', files: readonly ImportFile[]): { imported: number[] } {
-    const read = files.map((f) => (format === 'csv' ? readCsv(f, actor.unitId) : readMarkdown(f, actor.unitId)));
+  async import(actor: KbActor, upload: KbImportUpload): Promise<{ imported: number[] }> {
+    const read =
+      upload.format === 'xlsx'
+        ? await Promise.all(upload.files.map((f) => readXlsx(f, actor.unitId)))
+        : upload.files.map((f) => (upload.format === 'csv' ? readCsv(f, actor.unitId) : readMarkdown(f, actor.unitId)));
     const problems = read.flatMap((r) => r.problems);
     const candidates = read.flatMap((r) => r.candidates);
     for (const c of candidates) {

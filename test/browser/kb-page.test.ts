@@ -2,12 +2,13 @@
  * The knowledge-base page (/kb) in real Chromium against a real server: a unit's handler writes an
  * article and submits it, an administrator approves it from the review queue, and an agent finds it
  * by the words a caller uses (社保卡丢了 for 社会保障卡遗失), highlighted, and reads it; the page
- * also speaks English. A unit imports its FAQ list (CSV; errors with their line). An image uploaded into the draft shows in the article for the agent. Once past its review-by date, the unit portal flags it and opens it for review.
+ * also speaks English. A unit imports its FAQ list (CSV, errors with their line; an Excel workbook, errors with sheet, row and cell). An image uploaded into the draft shows in the article for the agent. Once past its review-by date, the unit portal flags it and opens it for review.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import ExcelJS from 'exceljs';
 import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
@@ -62,6 +63,24 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await unit.setInputFiles('[data-testid=kb-import-input]', { name: 'hrss-faq.csv', mimeType: 'text/csv', buffer: csv('常见问答') });
   await unit.waitForSelector('[data-testid=kb-import-result]:has-text("已导入 2 篇")');
   await unit.waitForSelector('[data-testid=kb-mine] li:has-text("医保如何转移")');
+  // The same FAQ list as an Excel workbook: a problem names its sheet, row and column (cell C3); fixed, it imports.
+  const xlsx = async (type: string) => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('常见问题');
+    for (const row of [
+      ['标题', '内容', '类型', '热线'],
+      ['公积金提取', '线上提取', '常见问答', 12329],
+      ['公积金贷款', '到中心办理', type, 12329],
+    ])
+      sheet.addRow(row);
+    return Buffer.from(await book.xlsx.writeBuffer());
+  };
+  const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  await unit.setInputFiles('[data-testid=kb-import-input]', { name: 'hrss-faq.xlsx', mimeType: XLSX_TYPE, buffer: await xlsx('问答') });
+  await unit.waitForSelector('[data-testid=kb-import-result]:has-text("hrss-faq.xlsx[常见问题]:3:3 C3 type")');
+  await unit.setInputFiles('[data-testid=kb-import-input]', { name: 'hrss-faq.xlsx', mimeType: XLSX_TYPE, buffer: await xlsx('常见问答') });
+  await unit.waitForSelector('[data-testid=kb-import-result]:has-text("已导入 2 篇")');
+  await unit.waitForSelector('[data-testid=kb-mine] li:has-text("公积金贷款")');
   await shot(unit, 'unit');
 
   const admin = await signIn(browser, url, 'root');

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KB_ARTICLE_TYPES, KB_AUDIT_ACTIONS, KB_VERSION_STATES } from '../../db/schema.js';
 import type { SessionUser } from '../../users/index.js';
-import { ArticleFields, KB_EDITOR_ROLES, KB_READER_ROLES, KbDate, type KbActor, type KbService } from '../../kb/index.js';
+import { ArticleFields, KB_EDITOR_ROLES, KB_READER_ROLES, KbDate, MAX_XLSX_BYTES, type KbActor, type KbService } from '../../kb/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
@@ -62,6 +62,7 @@ const IdParams = z.object({
     .max(2 ** 31),
 });
 const Note = z.string().trim().min(1).max(1000);
+const FileName = z.string().min(1).max(200);
 const word = z.string().trim().min(1).max(40);
 /** A unit or area id of org.yaml as a filter: bounded, its shape checked here, its existence by the service (400 UNKNOWN_UNIT / KB_UNKNOWN_AREA). */
 const OrgId = z
@@ -348,19 +349,34 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         description:
-          'Bulk import as drafts: CSV (a header row: 标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期) or Markdown files with a YAML front matter. All or nothing: 400 KB_IMPORT_INVALID with details.problems as FILE:LINE:COL lines.',
-        body: z.strictObject({
-          format: z.enum(['csv', 'markdown']),
-          files: z
-            .array(z.strictObject({ name: z.string().min(1).max(200), text: z.string().max(2_000_000) }))
-            .min(1)
-            .max(200),
-        }),
+          'Bulk import as drafts: CSV (a header row: 标题,内容,类型,单位,热线,分类,区域,关键词,生效日期,失效日期,复核日期), Markdown files with a YAML front matter, or Excel workbooks (.xlsx, base64 in data, at most 512 KiB and 5000 rows each; every non-empty sheet a table with the CSV header). All or nothing: 400 KB_IMPORT_INVALID with details.problems as FILE:LINE:COL lines (a workbook: FILE[SHEET]:ROW:COL with the cell, e.g. C3).',
+        body: z.discriminatedUnion('format', [
+          z.strictObject({
+            format: z.enum(['csv', 'markdown']),
+            files: z
+              .array(z.strictObject({ name: FileName, text: z.string().max(2_000_000) }))
+              .min(1)
+              .max(200),
+          }),
+          z.strictObject({
+            format: z.literal('xlsx'),
+            files: z
+              .array(z.strictObject({ name: FileName, data: z.base64().max(Math.ceil(MAX_XLSX_BYTES / 3) * 4) }))
+              .min(1)
+              .max(10),
+          }),
+        ]),
         response: { 200: z.object({ imported: z.array(z.number()) }) },
       },
       preHandler: editors,
     },
-    async (req) => kb.import(actorOf(req.user), req.body.format, req.body.files),
+    async (req) => {
+      const body = req.body;
+      const actor = actorOf(req.user);
+      if (body.format === 'xlsx')
+        return kb.import(actor, { format: 'xlsx', files: body.files.map((f) => ({ name: f.name, data: Buffer.from(f.data, 'base64') })) });
+      return kb.import(actor, body);
+    },
   );
 
   app.get(

@@ -3,9 +3,17 @@ import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import * as api from './kb-api.js';
 
+/** A file's bytes as base64 (an Excel workbook in the JSON import body). */
+async function base64Of(f: File): Promise<string> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 /**
- * Bulk import for a unit's editors (issue 15 item 6): a department's FAQ list as CSV, or Markdown
- * files with front matter, imported as drafts. All or nothing: the server's problems are listed
+ * Bulk import for a unit's editors (issue 15 item 6): a department's FAQ list as CSV or an Excel
+ * workbook (.xlsx), or Markdown files with front matter, imported as drafts. All or nothing: the server's problems are listed
  * as FILE:LINE:COL so the department can fix its file.
  */
 export function KbImport({ onImported }: { onImported: () => void }) {
@@ -17,14 +25,19 @@ export function KbImport({ onImported }: { onImported: () => void }) {
     setResult(null);
     const csv = chosen.every((f) => f.name.toLowerCase().endsWith('.csv'));
     const markdown = chosen.every((f) => /\.(md|markdown)$/i.test(f.name));
-    if (!csv && !markdown) {
+    const xlsx = chosen.every((f) => f.name.toLowerCase().endsWith('.xlsx'));
+    if (!csv && !markdown && !xlsx) {
       setResult({ ok: false, lines: [t('kb.import.oneKind')] });
       return;
     }
     setBusy(true);
     try {
-      const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, text: await f.text() })));
-      const { imported } = await api.importArticles(csv ? 'csv' : 'markdown', files);
+      const { imported } = xlsx
+        ? await api.importArticles({ format: 'xlsx', files: await Promise.all(chosen.map(async (f) => ({ name: f.name, data: await base64Of(f) }))) })
+        : await api.importArticles({
+            format: csv ? 'csv' : 'markdown',
+            files: await Promise.all(chosen.map(async (f) => ({ name: f.name, text: await f.text() }))),
+          });
       setResult({ ok: true, lines: [t('kb.import.done').replace('{count}', String(imported.length))] });
       onImported();
     } catch (err) {
@@ -43,7 +56,7 @@ export function KbImport({ onImported }: { onImported: () => void }) {
           type="file"
           data-testid="kb-import-input"
           multiple
-          accept=".csv,.md,.markdown"
+          accept=".csv,.xlsx,.md,.markdown"
           disabled={busy}
           onChange={(e) => {
             const chosen = [...(e.target.files ?? [])];

@@ -172,5 +172,6 @@ export function addFiles(articleId: number, files: readonly File[]) {
 export const removeFile = (articleId: number, fileId: number) => call<void>('DELETE', `/api/kb/articles/${articleId}/attachments/${fileId}`);
 
 /** Bulk import as drafts (POST /api/kb/import); refused as a whole with FILE:LINE:COL problems in the error's details. */
-export const importArticles = (format: 'csv' | 'markdown', files: Array<{ name: string; text: string }>) =>
-  call<{ imported: number[] }>('POST', '/api/kb/import', { format, files });
+export const importArticles = (
+  upload: { format: 'csv' | 'markdown'; files: Array<{ name: string; text: string }> } | { format: 'xlsx'; files: Array<{ name: string; data: string }> },
+) => call<{ imported: number[] }>('POST', '/api/kb/import', upload);
