@@ -80,3 +80,18 @@ export const DrilledOrders = z.object({
   capped: z.boolean(),
 });
 export type DrilledOrders = z.output<typeof DrilledOrders>;
+
+/** GET /api/reports/daily: the figures of each Beijing day of a period (the reports page's trend chart), at most 92 days. */
+export const DailyTrend = z.object({
+  period: ReportPeriod,
+  days: z.array(
+    z.object({
+      date: z.string(),
+      /** Calls in and answered; null for a county dispatcher (call figures are city-wide). */
+      calls: z.object({ callsIn: z.number(), answered: z.number() }).nullable(),
+      /** Orders accepted (受理) and closed (办结), missed calls (漏接) and those called back (回拨). */
+      orders: z.object({ accepted: z.number(), closed: z.number(), missed: z.number(), calledBack: z.number() }),
+    }),
+  ),
+});
+export type DailyTrend = z.output<typeof DailyTrend>;

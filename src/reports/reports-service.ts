@@ -13,7 +13,9 @@ import type { ReportDimension } from '../contract/reports.js';
 import { callCounts, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
 import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
 import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
-import { previousPeriod, type Period } from './period.js';
+import { dateOf, previousPeriod, type Period } from './period.js';
+import { DAY_MS } from '../lib/shanghai-time.js';
+import type { DailyTrend } from '../contract/http-reports.js';
 import { ReportError } from './errors.js';
 import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
 import { drillCalls, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
@@ -24,6 +26,9 @@ export const AREA_LEVELS = ['county', 'township'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
 
 export const REPORT_ROLES = ['shift_lead', 'admin', 'dispatcher'] as const;
+
+/** The longest trend (GET /api/reports/daily): a quarter. */
+export const MAX_TREND_DAYS = 92;
 
 export interface ReportUser {
   readonly role: string;
@@ -113,6 +118,30 @@ export class ReportsService {
       }))
       .sort((a, b) => volume(b.current) - volume(a.current) || String(a.key).localeCompare(String(b.key)));
     return { period, previous, dimension, total: { current: total(cur, period), previous: total(prev, previous) }, rows };
+  }
+
+  /**
+   * The figures of each day of `period` within the reader's scope (the trend chart): calls in and
+   * answered (null for a county dispatcher), orders accepted and closed, missed calls and those
+   * called back. At most {@link MAX_TREND_DAYS} days (ReportError PERIOD_TOO_LONG).
+   */
+  daily(user: ReportUser, period: Period): DailyTrend {
+    const org = this.o.org();
+    const scope = reportScope(user, org);
+    const days = Math.round((period.end - period.start) / DAY_MS);
+    if (days > MAX_TREND_DAYS) throw new ReportError('PERIOD_TOO_LONG', `a trend covers at most ${MAX_TREND_DAYS} days (asked: ${days})`);
+    const out: DailyTrend['days'] = [];
+    for (let start = period.start; start < period.end; start += DAY_MS) {
+      const day: Period = { kind: 'day', from: dateOf(start), to: dateOf(start), start, end: start + DAY_MS };
+      const f = this.figuresBy(day, 'none', scope, 'county', org).get('') ?? emptyFigures(scope, 'none');
+      const o = f.orders ?? ZERO_ORDERS;
+      out.push({
+        date: day.from,
+        calls: f.calls && { callsIn: f.calls.callsIn, answered: f.calls.answered },
+        orders: { accepted: o.accepted, closed: o.closed, missed: o.missed, calledBack: o.calledBack },
+      });
+    }
+    return { period, days: out };
   }
 
   /** The orders behind one order figure of `period` for one `key` of `dimension` (drill-down), within the reader's scope. */

@@ -1,8 +1,8 @@
 /**
  * The reports page in real Chromium against a real server with the hand-built day of
  * test/helpers/report-fixture.ts: a shift lead opens /reports from the lead page, picks 9 October 2026, sees the
- * figures, the breakdown by hotline and the ECharts canvas, opens the orders behind a figure and a
- * hot topic, reads October's unit assessment, switches to English.
+ * figures, the per-day trend, the breakdown by hotline and the ECharts canvas, opens the orders behind a figure (an
+ * order's number opens it on the desk) and a hot topic, reads October's unit assessment, switches to English.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -38,6 +38,9 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   t.match(await page.textContent('[data-testid=row-12315]'), /100\.0%/, '12315: both calls answered');
   await page.waitForSelector('[data-testid=reports-chart] canvas');
   t.pass('the ECharts canvas is drawn');
+  // The per-day trend (GET /api/reports/daily): one day, its lines drawn.
+  await page.waitForSelector('[data-testid=reports-trend][data-days="1"] [data-testid=reports-trend-chart] canvas');
+  t.match(await page.textContent('[data-testid=reports-trend] h2'), '每日趋势');
 
   await page.selectOption('[data-testid=reports-by]', 'unit');
   await page.waitForSelector('[data-testid=row-dq-amr]');
@@ -50,6 +53,13 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await page.waitForSelector('[data-testid=reports-drill-count]');
   t.match(await page.textContent('[data-testid=reports-drill]'), fx.svc.get(fx.orders.o5!).number);
   t.match(await page.textContent('[data-testid=reports-drill-count]'), /^1 张工单/);
+  // Its number links to the order on the desk (a new tab), which opens it there.
+  const o5 = fx.orders.o5!;
+  t.equal(await page.getAttribute(`[data-testid=drill-item-${o5}] a`, 'href'), `/desk?order=${o5}`);
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click(`[data-testid=drill-item-${o5}] a`)]);
+  await tab.waitForSelector(`[data-testid=desk-order][data-order-id="${o5}"]`);
+  t.match(await tab.textContent('[data-testid=desk-order]'), fx.svc.get(o5).number, 'the desk opened the order');
+  await tab.close();
   t.equal(await page.locator('[data-testid=card-asaMs] button').count(), 0, 'a mean is no link');
   // A call figure opens its calls: 15秒接通率's spoiler is c2 (20 s on 12315).
   await page.click('[data-testid=card-answerRate15s] button');

@@ -101,6 +101,7 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/recordings/mine': { 200: Recordings.RecordingListSchema },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
   'GET /api/reports/orders': { 200: Reports.DrilledOrders },
+  'GET /api/reports/daily': { 200: Reports.DailyTrend },
   'GET /api/reports/calls': { 200: Reports.DrilledCalls },
   'GET /api/reports/hot-topics': { 200: HotTopics.HotTopics },
   'GET /api/reports/hot-topics/orders': { 200: Reports.DrilledOrders },

@@ -6,9 +6,9 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Assessment, DrilledCalls, DrilledOrders, KpiReport } from '../../contract/http-reports.js';
+import { Assessment, DailyTrend, DrilledCalls, DrilledOrders, KpiReport } from '../../contract/http-reports.js';
 import type { SessionUser } from '../../users/index.js';
-import { AREA_LEVELS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
+import { AREA_LEVELS, MAX_TREND_DAYS, REPORT_DIMENSIONS, REPORT_ROLES, type ReportsService } from '../../reports/reports-service.js';
 import { PERIOD_KINDS, isPeriod, periodOf, dateOf } from '../../reports/period.js';
 import { ReportError } from '../../reports/errors.js';
 import { DRILL_FIGURES } from '../../reports/order-drill.js';
@@ -64,6 +64,20 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
       preHandler: readers,
     },
     async (req) => opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel),
+  );
+
+  app.get(
+    '/api/reports/daily',
+    {
+      schema: {
+        tags,
+        description: `The figures of each Beijing day of a period (the reports page's trend chart), within the reader’s scope: calls in and answered (null for a county dispatcher), orders accepted (受理) and closed (办结), missed calls (漏接) and those called back (回拨). At most ${MAX_TREND_DAYS} days (longer: 400 PERIOD_TOO_LONG).`,
+        querystring: PeriodQuery,
+        response: { 200: DailyTrend },
+      },
+      preHandler: readers,
+    },
+    async (req) => opts.reports.daily(userOf(req.user), periodFromQuery(req.query, now())),
   );
 
   app.get(

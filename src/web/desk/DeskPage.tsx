@@ -17,10 +17,11 @@ import { UnitReturnsPanel } from './UnitReturnsPanel.js';
 import { ConsultationPanel } from './ConsultationPanel.js';
 import { useDeskSocket } from './useDeskSocket.js';
 import { useUnits } from './use-units.js';
+import { orderFromSearch } from './desk-link.js';
 import './desk.css';
 
-/** The path of the desk for shift leads and admins (a dispatcher's home is the desk). */
-export const DESK_PATH = '/desk';
+// The desk's path and its links to one order (/desk?order=ID, opened on arrival).
+export { DESK_PATH } from './desk-link.js';
 
 type View = 'queues' | 'search' | 'returns' | 'consultation';
 
@@ -36,7 +37,7 @@ export function DeskPage({ user, onSignedOut }: Props) {
   const [queue, setQueue] = useState<DeskQueue>('to_dispatch');
   const [counts, setCounts] = useState<QueueCount[]>([]);
   const [countsError, setCountsError] = useState(false);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number | null>(() => orderFromSearch(window.location.search));
   // Bumped by live changes: `lists` for the counts and lists, `order` when the open order changed.
   const [tick, setTick] = useState({ lists: 0, order: 0 });
 

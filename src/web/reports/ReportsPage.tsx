@@ -10,6 +10,7 @@ import { HttpError, logout, type User } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { KpiChart } from './KpiChart.js';
 import { DrillList } from './DrillList.js';
+import { TrendChart } from './TrendChart.js';
 import { HotTopicsPanel } from './HotTopicsPanel.js';
 import { AssessmentPanel } from './AssessmentPanel.js';
 import { drillTarget, type DrillTarget } from './drill.js';
@@ -172,6 +173,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
               </div>
             ))}
           </section>
+          <TrendChart query={q} />
           {chart && <KpiChart names={chart.names} current={chart.current} previous={chart.previous} labels={labels} percent={isRate(chartFigure!)} />}
           {report.dimension !== 'none' && (
             <table className="reports-table" data-testid="reports-table">
@@ -200,7 +202,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
               </tbody>
             </table>
           )}
-          {drill && <DrillList query={q} target={drill.target} title={drill.title} onClose={() => setDrill(null)} />}
+          {drill && <DrillList query={q} target={drill.target} role={user.role} title={drill.title} onClose={() => setDrill(null)} />}
           <HotTopicsPanel query={q} onOpen={(word) => setDrill({ target: { kind: 'topic', word }, title: `${t('reports.topics.title')} · ${word}` })} />
           <AssessmentPanel />
         </>

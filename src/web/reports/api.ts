@@ -1,6 +1,6 @@
 /** The reports page's HTTP calls (src/http/routes/reports-routes.ts). */
 import { call } from '../api.js';
-import type { Figures, KpiReport } from '../../contract/http-reports.js';
+import type { DailyTrend, Figures, KpiReport } from '../../contract/http-reports.js';
 import { PERIOD_KINDS, REPORT_DIMENSIONS, type PeriodKind, type ReportDimension } from '../../contract/reports.js';
 
 export const REPORTS_PATH = '/reports';
@@ -15,7 +15,7 @@ export const ORDER_FIGURES = ['accepted', 'onSpotRate', 'signOnTimeRate', 'handl
 export type Figure = (typeof CALL_FIGURES)[number] | (typeof ORDER_FIGURES)[number];
 
 // The reply's types are the contract's (src/contract/http-reports.ts): the route replies through the same schema.
-export type { Figures, KpiReport };
+export type { DailyTrend, Figures, KpiReport };
 
 export interface ReportQuery {
   period: PeriodKind;
@@ -31,6 +31,9 @@ export function queryString(q: ReportQuery, extra: Record<string, string> = {}):
 }
 
 export const kpiReport = (q: ReportQuery) => call<KpiReport>('GET', `/api/reports/kpis?${queryString(q)}`);
+
+/** The per-day figures of the period (the trend chart). */
+export const dailyTrend = (q: ReportQuery) => call<DailyTrend>('GET', `/api/reports/daily?${queryString(q)}`);
 
 /** A figure's value in a row: from the call or the order figures, whichever has it. */
 export function figureOf(f: Figures, name: Figure): number | null {
