@@ -14,6 +14,8 @@ export class KbError extends defineErrors('KbError', {
   KB_UNKNOWN_HOTLINE: [400, 'no such hotline in numbers.yaml'],
   KB_UNKNOWN_AREA: [400, 'no such area in org.yaml'],
   KB_BAD_DATES: [400, 'the article’s dates are inconsistent'],
+  /** The body places an image (![…](attachment:ID)) that is not an image attached to the same version. */
+  KB_IMAGE_NOT_ATTACHED: [400, 'the body places an image that is not attached to this version'],
   /** "Answered with this article" on an order the agent may not touch, or a version not published. */
   KB_ANSWER_REFUSED: [409, 'this order cannot be answered with this article version'],
   KB_IMPORT_INVALID: [400, 'the import file has errors; nothing was imported'],

@@ -10,6 +10,7 @@ import { shanghaiDayStart, SHANGHAI_OFFSET_MS } from '../lib/shanghai-time.js';
 import { ArticleFields, datesProblem, type ArticleFieldsInput, type ArticleFieldsValue } from './article-input.js';
 import { appError } from '../errors/index.js';
 import { KbError } from './errors.js';
+import { bodyImageIds, renumberBodyImages } from '../contract/kb-body.js';
 import { missedSearches, mostUsed, onSpotFigures, staleByUnit } from './figures.js';
 import type { KbConfig } from './kb-config.js';
 import type { KbDirectory } from './facets.js';
@@ -155,8 +156,12 @@ export class KbService {
         versionId = draft.id;
       } else {
         versionId = this.repo.insertVersion(tx, articleId, this.repo.maxVersionNo(tx, articleId) + 1, versionFields, actor.id, at).id;
-        // Its images and files carry over; the published version keeps its own (attachments.ts).
-        if (article.publishedVersionId !== null) this.repo.copyAttachments(tx, article.publishedVersionId, versionId);
+        // Its images and files carry over; the published version keeps its own (attachments.ts),
+        // and the body's image references follow them to the copies.
+        if (article.publishedVersionId !== null) {
+          const copies = this.repo.copyAttachments(tx, article.publishedVersionId, versionId);
+          if (copies.size > 0) this.repo.updateVersion(tx, versionId, { body: renumberBodyImages(versionFields.body, copies) });
+        }
       }
       this.repo.updateArticle(tx, articleId, { unitId, draftVersionId: versionId, updatedAt: at });
       this.repo.writeAudit(tx, { at, articleId, versionId, actorId: actor.id, action: 'update' });
@@ -164,10 +169,16 @@ export class KbService {
     return this.get(actor, articleId);
   }
 
-  /** Submit the draft for review (its unit's editors). */
+  /** Submit the draft for review (its unit's editors); the images its body places must be attached to it. */
   submit(actor: KbActor, articleId: number): ArticleView {
     return this.move(actor, articleId, 'submit', null, (article) => {
       if (!canEditUnit(actor, article.unitId)) throw new KbError('KB_NOT_YOUR_UNIT');
+      const draft = article.draftVersionId === null ? undefined : this.repo.version(article.draftVersionId);
+      if (!draft) return;
+      const images = this.repo.imageIds(draft.id);
+      const missing = bodyImageIds(draft.body).filter((id) => !images.has(id));
+      if (missing.length > 0)
+        throw new KbError('KB_IMAGE_NOT_ATTACHED', `the body places attachment ${missing.join(', ')}, which is not an image of this draft`);
     });
   }
 

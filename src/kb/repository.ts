@@ -69,12 +69,29 @@ export class KbRepository {
   }
 
   /** A new draft starts with the files of the version it follows: rows of its own, the same stored files. */
-  copyAttachments(tx: Tx, fromVersionId: number, toVersionId: number): void {
+  /** Copies a version's attachment rows to another version; returns old id → new id (for the body's image references). */
+  copyAttachments(tx: Tx, fromVersionId: number, toVersionId: number): Map<number, number> {
     const rows = tx.select().from(kbAttachments).where(eq(kbAttachments.versionId, fromVersionId)).orderBy(kbAttachments.id).all();
-    for (const { id: _id, ...row } of rows)
-      tx.insert(kbAttachments)
+    const ids = new Map<number, number>();
+    for (const { id, ...row } of rows) {
+      const copy = tx
+        .insert(kbAttachments)
         .values({ ...row, versionId: toVersionId })
-        .run();
+        .returning({ id: kbAttachments.id })
+        .get();
+      ids.set(id, copy.id);
+    }
+    return ids;
+  }
+
+  /** The ids of a version's attached images. */
+  imageIds(versionId: number, tx?: Tx): Set<number> {
+    const rows = (tx ?? this.db)
+      .select({ id: kbAttachments.id, mediaType: kbAttachments.mediaType })
+      .from(kbAttachments)
+      .where(eq(kbAttachments.versionId, versionId))
+      .all();
+    return new Set(rows.filter((r) => r.mediaType.startsWith('image/')).map((r) => r.id));
   }
 
   updateVersion(tx: Tx, id: number, set: Partial<typeof kbArticleVersions.$inferInsert>): void {

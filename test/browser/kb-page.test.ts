@@ -47,6 +47,10 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await unit.setInputFiles('[data-testid=kb-files-input]', { name: 'setup.png', mimeType: 'image/png', buffer: Buffer.from('MZ this is a program') });
   await unit.waitForSelector('[data-testid=kb-files-error]:has-text("ATTACHMENT_TYPE_NOT_ALLOWED")');
   t.equal(await unit.locator('[data-testid=kb-image]').count(), 1, 'only the image was added');
+  // Placed in the body (item 1's images in the text): a reference at the end of the draft's body, shown in place.
+  await unit.click('[data-testid=kb-image-place]');
+  await unit.waitForSelector('[data-testid=kb-article-body] img[data-testid=kb-body-image][alt="补办流程.png"]');
+  t.match(await unit.textContent('[data-testid=kb-article-body]'), /工本费20元。\s*$/, 'the reference itself is not shown as text');
   await unit.click('[data-testid=kb-submit]');
   await unit.waitForSelector('[data-testid=kb-article-state]:has-text("待审核")');
   t.equal(await unit.locator('[data-testid=kb-approve]').count(), 1, 'the button shows; the server refuses a unit’s approval');
@@ -100,6 +104,10 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await agent.waitForFunction(
     "(() => { const img = document.querySelector('[data-testid=kb-image] img'); return img !== null && img.complete && img.naturalWidth > 0; })()",
   );
+  await agent.waitForFunction(
+    "(() => { const img = document.querySelector('[data-testid=kb-article-body] img[data-testid=kb-body-image]'); return img !== null && img.complete && img.naturalWidth > 0; })()",
+  );
+  t.pass('the image placed in the body is drawn in the text for the agent');
   t.equal(await agent.locator('[data-testid=kb-files-input]').count(), 0, 'agents do not add files');
   await shot(agent, 'agent');
   await agent.fill('[data-testid=kb-q]', '火星移民');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from '../api.js';
+import { bodyImageRef } from '../../contract/kb-body.js';
 import { useI18n } from '../i18n.js';
 import * as api from './kb-api.js';
 import type { KbFile } from './kb-api.js';
@@ -11,7 +12,16 @@ const isImage = (f: KbFile) => f.mediaType.startsWith('image/');
  * the reader see them. With `articleId` (the version is the editor's draft) files can be added
  * and removed.
  */
-export function KbFiles({ versionId, articleId }: { versionId: number; articleId?: number | undefined }) {
+export function KbFiles({
+  versionId,
+  articleId,
+  onPlace,
+}: {
+  versionId: number;
+  articleId?: number | undefined;
+  /** The draft's editors place an image in the body with its reference. */
+  onPlace?: ((ref: string) => void) | undefined;
+}) {
   const { t } = useI18n();
   const [files, setFiles] = useState<KbFile[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -47,6 +57,11 @@ export function KbFiles({ versionId, articleId }: { versionId: number; articleId
             <figcaption>
               {f.fileName}
               {articleId !== undefined && <Remove onClick={() => void run(() => api.removeFile(articleId, f.id))} disabled={busy} />}
+              {articleId !== undefined && onPlace && (
+                <button type="button" className="link" data-testid="kb-image-place" disabled={busy} onClick={() => onPlace(bodyImageRef(f.fileName, f.id))}>
+                  {t('kb.files.place')}
+                </button>
+              )}
             </figcaption>
           </figure>
         ))}

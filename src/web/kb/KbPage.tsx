@@ -6,6 +6,7 @@ import * as api from './kb-api.js';
 import type { KbArticle, KbFacets, KbFields, KbHit, KbVersion, Segment } from './kb-api.js';
 import { KbEditor, fieldsOf } from './KbEditor.js';
 import { KbFiguresPanel } from './KbFiguresPanel.js';
+import { KbBody } from './KbBody.js';
 import { KbFiles } from './KbFiles.js';
 import { KbFilters } from './KbFilters.js';
 import { filtersFromUrl, filtersToUrl, searches, type KbFilterState } from './kb-filters.js';
@@ -187,6 +188,11 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
                     </>
                   }
                   filesArticleId={editor && shown.id === open.draft?.id && (shown.state === 'draft' || shown.state === 'rejected') ? open.id : undefined}
+                  // Places an image at the end of the draft's body (the editor moves the line where it belongs).
+                  onPlace={(ref) => {
+                    const fields = fieldsOf(open, user.unitId ?? '');
+                    void run(() => api.updateArticle(open.id, { ...fields, body: `${fields.body.trimEnd()}\n${ref}\n` }, open.draft?.id ?? null));
+                  }}
                 />
                 <div className="kb-actions">
                   {editor && shown.state !== 'in_review' && (
@@ -241,7 +247,17 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
 }
 
 /** One version's text: title, type and state, dates, the body as written, its files, keywords. */
-function VersionView({ v, flags, filesArticleId }: { v: KbVersion; flags?: ReactNode; filesArticleId?: number | undefined }) {
+function VersionView({
+  v,
+  flags,
+  filesArticleId,
+  onPlace,
+}: {
+  v: KbVersion;
+  flags?: ReactNode;
+  filesArticleId?: number | undefined;
+  onPlace?: ((ref: string) => void) | undefined;
+}) {
   const { t } = useI18n();
   return (
     <>
@@ -256,11 +272,9 @@ function VersionView({ v, flags, filesArticleId }: { v: KbVersion; flags?: React
         {v.reviewBy && `${t('kb.reviewBy')} ${v.reviewBy}`}
       </div>
       {/* Markdown shown as written: no HTML from an article reaches the page. */}
-      <pre className="kb-body-text" data-testid="kb-article-body">
-        {v.body}
-      </pre>
-      {/* Images in place and files to download; the draft's editors add and remove them. */}
-      <KbFiles key={v.id} versionId={v.id} articleId={filesArticleId} />
+      <KbBody key={`body-${v.id}`} versionId={v.id} body={v.body} testId="kb-article-body" />
+      {/* Images and files; the draft's editors add and remove them and place images in the body. */}
+      <KbFiles key={v.id} versionId={v.id} articleId={filesArticleId} onPlace={onPlace} />
       <div className="kb-hit-meta">
         {t('kb.keywords')}: {v.keywords.join('、')} · {t('kb.hotlines')}: {v.hotlines.join('、')}
       </div>

@@ -3,6 +3,7 @@ import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import * as api from './kb-api.js';
 import type { KbArticle, KbHit, Segment } from './kb-api.js';
+import { KbBody } from './KbBody.js';
 import { KbFiles } from './KbFiles.js';
 import { suggestionQuery, type SuggestSource } from './suggest-context.js';
 import './kb.css';
@@ -79,7 +80,7 @@ export function KbSuggestions({
       {v ? (
         <article data-testid="kb-suggest-article">
           <h4>{v.title}</h4>
-          <pre className="kb-body-text">{v.body}</pre>
+          <KbBody versionId={v.id} body={v.body} />
           <KbFiles key={v.id} versionId={v.id} />
           {canAnswer && (
             <button type="button" data-testid="kb-answer-with" onClick={() => void answer(v.id)}>
