@@ -232,8 +232,19 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
   );
 
   const NoteBody = z.strictObject({ note: Note.optional() });
-  app.post('/api/kb/articles/:id/submit', { schema: { tags, params: IdParams, response: { 200: Article } }, preHandler: editors }, async (req) =>
-    kb.submit(actorOf(req.user), req.params.id),
+  app.post(
+    '/api/kb/articles/:id/submit',
+    {
+      schema: {
+        tags,
+        description:
+          'Submit the draft for review. Its body may place images attached to it as ![alt](attachment:ID); any other reference is 400 KB_IMAGE_NOT_ATTACHED.',
+        params: IdParams,
+        response: { 200: Article },
+      },
+      preHandler: editors,
+    },
+    async (req) => kb.submit(actorOf(req.user), req.params.id),
   );
   app.post(
     '/api/kb/articles/:id/approve',
