@@ -146,8 +146,12 @@ export class CallControls {
     await this.o.switchboard.controls.sendDigits(conf?.state === 'up' ? conf.channelId : call.agentLeg, digits);
   }
 
-  /** Blind transfer to the unit's phone; the agent leg is released and the agent goes to wrap-up. */
-  async transfer(agentId: number, callId: string, unitId: string): Promise<CallControlsView> {
+  /**
+   * Blind transfer to the unit's phone; the agent leg is released and the agent goes to wrap-up.
+   * An outbound call (`outbound`): its agent leg is the citizen's own channel, in our Stasis app;
+   * that channel continues into the transfer context and outbound.ts ends the call.
+   */
+  async transfer(agentId: number, callId: string, unitId: string, outbound = false): Promise<CallControlsView> {
     const call = this.own(agentId, callId);
     const unit = this.unit(unitId);
     const s = this.state(callId);
@@ -155,7 +159,7 @@ export class CallControls {
     s.transferredTo = { unitId: unit.id, unitName: unit.name };
     const sw = this.o.switchboard;
     try {
-      await sw.controls.transfer(call.channelId, unit.phone, call.directLeg !== null);
+      await sw.controls.transfer(call.channelId, unit.phone, outbound || call.directLeg !== null);
     } catch (err) {
       s.transferredTo = null;
       throw err;
@@ -165,7 +169,7 @@ export class CallControls {
     // The caller leaving Stasis may already have ended the call (teardown dropped `s`): the view comes from `s`.
     const view = this.publish(call, s);
     // The caller has left the agent's side: release the agent leg (its end finishes the call).
-    await sw.hangup(call.agentLeg);
+    if (!outbound) await sw.hangup(call.agentLeg);
     return view;
   }
 

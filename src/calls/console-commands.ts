@@ -9,7 +9,7 @@ import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
 import { TelephonyError } from '../telephony/errors.js';
-import { CallError, callEndedOnGone } from './errors.js';
+import { callEndedOnGone } from './errors.js';
 import { screenPop, waitingView } from './call-views.js';
 import type { LeadActions } from './lead-actions.js';
 import type { Offers } from './offers.js';
@@ -66,10 +66,9 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
     hold: (agentId, callId, held) => callEndedOnGone(callId, () => controls.hold(agentId, callId, held)),
     mute: (agentId, callId, muted) => callEndedOnGone(callId, () => controls.mute(agentId, callId, muted)),
     sendDtmf: (agentId, callId, digits) => callEndedOnGone(callId, () => controls.sendDtmf(agentId, callId, digits)),
+    // An outbound call's transfer ends it in its module (the citizen leaves our Stasis app).
     transfer: (agentId, callId, unitId) =>
-      outbound?.owns(callId)
-        ? Promise.reject(new CallError('OUTBOUND_NOT_TRANSFERABLE', `call ${callId} is an outbound call`))
-        : callEndedOnGone(callId, () => controls.transfer(agentId, callId, unitId)),
+      callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.transfer(agentId, callId, unitId) : controls.transfer(agentId, callId, unitId))),
     conference: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.conference(agentId, callId, unitId)),
     dropConference: (agentId, callId) => callEndedOnGone(callId, () => controls.dropConference(agentId, callId)),
     dial: (agentId, p) =>

@@ -21,8 +21,6 @@ export class CallError extends defineErrors('CallError', {
   UNIT_HAS_NO_PHONE: [409, 'the unit has no phone number'],
   CONFERENCE_ACTIVE: [409, 'a unit is already in this call'],
   NO_CONFERENCE: [409, 'no unit is in this call'],
-  /** A blind transfer hands the caller to a unit and frees the agent: not for a call the centre placed (outbound.ts). */
-  OUTBOUND_NOT_TRANSFERABLE: [409, 'an outbound call cannot be transferred'],
   /** Not on the callback worklist now (no open callback duty, not waiting for evaluation): assignments (callback-assignments.ts). */
   CALLBACK_NOT_FOUND: [404, 'no such entry on the callback worklist'],
   /** A callback is assigned to an agent or shift lead whose account is enabled. */

@@ -5,7 +5,7 @@
  * citizen's number over the trunk (switchboard-outbound.ts) with the hotline's caller ID. When
  * the citizen answers, the channel is bridged with the agent's existing browser audio (CallMedia,
  * no new WebRTC negotiation) and the call becomes a live call the in-call controls act on (hold,
- * mute, DTMF, three-way). Busy, no answer (our ring timer), cancel and failure end it before.
+ * mute, DTMF, three-way, blind transfer). Busy, no answer (our ring timer), cancel and failure end it before.
  *
  * Every step is a call event on a `calls` row with direction `out` linked to the order
  * (outbound-records.ts) and a `call:outbound` view pushed to the agent (domain event
@@ -13,7 +13,7 @@
  * at once (nothing to wrap up), and the queue pause is lifted either way.
  */
 import { randomUUID } from 'node:crypto';
-import type { OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
+import type { CallControlsView, OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
 import { hotlineFor } from '../config/files/index.js';
 import { TelephonyError } from '../telephony/errors.js';
 import { outboundEndpoint, type OutboundProgress } from '../telephony/switchboard-outbound.js';
@@ -50,6 +50,8 @@ interface OutboundCall {
   bridgeId: string | null;
   /** Why we hung up ourselves: the agent (before or after the answer) or the ring timer. */
   hungUpBy: 'agent' | 'ring_timeout' | null;
+  /** The agent is transferring the citizen to a unit (an end meanwhile is the transfer's). */
+  transferring: boolean;
   timer: NodeJS.Timeout | null;
 }
 
@@ -90,6 +92,7 @@ export class OutboundCalls implements OutboundProgress {
       answeredAt: null,
       bridgeId: null,
       hungUpBy: null,
+      transferring: false,
       timer: null,
     };
     try {
@@ -139,6 +142,29 @@ export class OutboundCalls implements OutboundProgress {
     await this.o.switchboard.hangup(call.channelId);
   }
 
+  /**
+   * Blind transfer (转接) of the answered citizen to a unit's phone, as on an inbound call
+   * (CallControls.transfer: CONFERENCE_ACTIVE while a unit is in a three-way call, the call event
+   * `transferred` and the order's note): the citizen's channel continues from our Stasis app into
+   * [sunline-transfer]. It leaves Stasis without being destroyed, so no hang-up signal ends the
+   * call: it ends here, answered with the reason `transferred` (agent to wrap-up). The channel is
+   * then no longer ours: its later end is not reported, and after our restart nothing claims it.
+   */
+  async transfer(agentId: number, callId: string, unitId: string): Promise<CallControlsView> {
+    const call = this.mine(agentId, callId);
+    if (call.state !== 'answered') throw new CallError('CALL_NOT_ANSWERED', `call ${callId} is not answered`);
+    call.transferring = true;
+    let view: CallControlsView;
+    try {
+      view = await this.controls.transfer(agentId, callId, unitId, true);
+    } catch (err) {
+      call.transferring = false;
+      throw err;
+    }
+    await this.finish(call, { result: 'answered', reason: 'transferred', cause: null });
+    return view;
+  }
+
   /** Whether `callId` is an outbound call in progress (the console commands route to us). */
   owns(callId: string): boolean {
     return this.calls.has(callId);
@@ -186,7 +212,7 @@ export class OutboundCalls implements OutboundProgress {
     if (!call) return;
     const ours = call.hungUpBy === 'agent' ? 'cancelled' : call.hungUpBy === 'ring_timeout' ? 'no_answer' : null;
     const result = outboundResult({ answered: call.answeredAt !== null, ours, dialstatus: end.dialstatus, cause: end.cause });
-    const reason = call.answeredAt === null ? null : call.hungUpBy === 'agent' ? 'agent_hangup' : 'citizen_hangup';
+    const reason = call.answeredAt === null ? null : call.transferring ? 'transferred' : call.hungUpBy === 'agent' ? 'agent_hangup' : 'citizen_hangup';
     this.settle(call, { result, reason, cause: end.cause });
   }
 

@@ -3,7 +3,7 @@
  * as the citizen's phone (tools/citizen-phone.ts): the callback worklist shows a missed caller,
  * 拨打 dials the number from the entry, the live state goes to 通话中 with the agent 外呼中, 挂断
  * ends it (已结束, 已接通) and the agent goes to 话后处理; the attempt then shows in the worklist.
- * On the outbound call 转接 is not offered (the server refuses it) but 三方通话 is. Calling back
+ * On the answered outbound call 转接 and 三方通话 are offered, as on an inbound call. Calling back
  * an order waiting for its evaluation (回访) shows the evaluation form once the citizen answers;
  * 满意 and a comment are recorded on the order as an evaluation by callback.
  *
@@ -53,7 +53,8 @@ t.test('agent console: dial a missed caller from the worklist, talk, hang up', a
   t.match(await page.getByTestId('outbound-state').textContent(), /通话中/);
   t.equal(await page.getByTestId('call-controls').count(), 1, 'the in-call controls are shown');
   t.ok(await page.getByTestId(`btn-dial-${order.id}`).isDisabled(), 'no second dial while on a call');
-  t.equal(await page.getByTestId('btn-transfer').count(), 0, '转接 is not offered on an outbound call');
+  t.equal(await page.getByTestId('btn-transfer').count(), 1, '转接 is offered on an answered outbound call');
+  t.notOk(await page.getByTestId('btn-transfer').isDisabled(), '转接 can be used');
   t.equal(await page.getByTestId('btn-conference').count(), 1, '三方通话 is');
   t.equal(await page.getByTestId('callback-evaluation').count(), 0, 'no evaluation form for a missed-call callback');
   await page.screenshot({ path: path.join(SHOTS, 'outbound-1-talking.png'), fullPage: true });

@@ -278,10 +278,86 @@ t.test('after our restart, outbound calls of the previous process are ended and 
   t.equal((r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get() as { n: number }).n, 2, 'once, however often it runs');
 });
 
-t.test('an outbound call cannot be transferred; the refusal changes nothing', async (t) => {
+t.test('blind transfer of an answered outbound call: the citizen goes to the unit, the call ends as answered/transferred, the agent wraps up', async (t) => {
   const r = await rig(t);
-  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  const transfers: string[] = [];
+  const ctl = r.center.ctx.switchboard.controls as unknown as Record<string, unknown>;
+  ctl['transfer'] = async (channelId: string, phone: string, inStasis: boolean) => void transfers.push(`${channelId} ${phone} ${inStasis}`);
+  ctl['dialUnit'] = async () => 'unit-leg';
   const commands = consoleCommands(r.center);
-  await t.rejects(commands.transfer(r.agent.id, v.callId, 'city-amr'), { code: 'OUTBOUND_NOT_TRANSFERABLE', statusCode: 409 });
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  const ch = `out-${v.callId}`;
+  // Refused while it rings: nothing changes.
+  r.out.ringing(ch);
+  await t.rejects(commands.transfer(r.agent.id, v.callId, 'city-amr'), { code: 'CALL_NOT_ANSWERED' });
+  r.out.answered(ch);
+  await tick();
+  await t.rejects(commands.transfer(r.agent.id + 1, v.callId, 'city-amr'), { code: 'NOT_YOUR_CALL' });
+  await t.rejects(commands.transfer(r.agent.id, v.callId, 'nowhere'), { code: 'UNIT_NOT_FOUND' });
+  // Refused during a three-way call, as on an inbound call.
+  await commands.conference(r.agent.id, v.callId, 'city-amr');
+  await t.rejects(commands.transfer(r.agent.id, v.callId, 'city-amr'), { code: 'CONFERENCE_ACTIVE' });
+  await commands.dropConference(r.agent.id, v.callId);
+  t.same(transfers, [], 'no refusal reached Asterisk');
   t.match(r.agents.view(r.agent.id), { state: 'outbound', callId: v.callId });
+  const hangups = r.a.ops.filter((o) => o.startsWith('hangup ')).length;
+
+  const view = await commands.transfer(r.agent.id, v.callId, 'city-amr');
+  t.match(view, { callId: v.callId, transferredTo: { unitId: 'city-amr' } });
+  t.same(transfers, [`${ch} 05722399003 true`], "the citizen's channel continues from Stasis into the transfer context");
+  t.equal(r.a.ops.filter((o) => o.startsWith('hangup ')).length, hangups, 'the citizen is not hung up');
+  t.match(r.views.at(-1), { callId: v.callId, state: 'ended', result: 'answered', reason: 'transferred' });
+  t.match(r.row(v.callId), { state: 'ended', outcome: 'answered' });
+  t.same(r.types(v.callId).slice(-2), ['transferred', 'hung_up']);
+  const hungUp = r.sql.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(v.callId) as { data: string };
+  t.match(JSON.parse(hungUp.data), { result: 'answered', reason: 'transferred' });
+  t.equal(r.center.live.get(v.callId), undefined);
+  t.ok(r.attached.includes(`detach ${v.callId}`), "the agent's audio leaves");
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: v.callId });
+  t.equal(r.out.owns(v.callId), false);
+  // The channel left Stasis without being destroyed; its later end (the citizen and the unit hang up) changes nothing.
+  r.center.channelGone(ch, 'Normal Clearing');
+  r.out.ended(ch, { cause: 16, causeText: 'Normal Clearing', dialstatus: 'ANSWER' });
+  await tick();
+  t.equal(r.types(v.callId).filter((x) => x === 'hung_up').length, 1);
+  // Restart rules: the transferred citizen is no longer ours; recovery leaves the channel alone.
+  await r.center.reconcile();
+  t.equal(r.a.ops.filter((o) => o.startsWith('hangup ')).length, hangups);
+  await r.agents.wrapUpDone(r.agent.id);
+  t.equal(r.agents.view(r.agent.id).state, 'available');
+});
+
+t.test('the citizen hanging up while the transfer is made ends the call as transferred', async (t) => {
+  const r = await rig(t);
+  const ch = (v: OutboundCallView) => `out-${v.callId}`;
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  r.out.answered(ch(v));
+  await tick();
+  const ctl = r.center.ctx.switchboard.controls as unknown as Record<string, unknown>;
+  ctl['transfer'] = async () => r.out.ended(ch(v), { cause: 16, causeText: 'Normal Clearing', dialstatus: 'ANSWER' });
+  await r.out.transfer(r.agent.id, v.callId, 'city-amr');
+  await tick();
+  t.same(
+    r.views.filter((x) => x.state === 'ended').map((x) => x.reason),
+    ['transferred'],
+  );
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up' });
+  // A transfer Asterisk refuses leaves the call as it was.
+  const w = await (async () => {
+    await r.agents.wrapUpDone(r.agent.id);
+    const w = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138001' });
+    r.out.answered(ch(w));
+    await tick();
+    return w;
+  })();
+  ctl['transfer'] = async () => {
+    throw Object.assign(new Error('gone'), { code: 'ASTERISK_UNAVAILABLE', statusCode: 503 });
+  };
+  await t.rejects(r.out.transfer(r.agent.id, w.callId, 'city-amr'), { code: 'ASTERISK_UNAVAILABLE' });
+  t.match(r.center.controls.current(r.agent.id), { callId: w.callId, transferredTo: null });
+  t.match(r.agents.view(r.agent.id), { state: 'outbound', callId: w.callId });
+  r.out.ended(ch(w), { cause: 16, causeText: 'Normal Clearing', dialstatus: 'ANSWER' });
+  await tick();
+  await tick();
+  t.match(r.views.at(-1), { callId: w.callId, state: 'ended', reason: 'citizen_hangup' });
 });

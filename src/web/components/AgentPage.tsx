@@ -288,7 +288,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
                 <p className="muted">{t('call.noCall')}</p>
               </section>
             ) : null}
-            {outboundTalking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} transferable={false} />}
+            {outboundTalking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
             <OutboundPanel me={user.id} outbound={outbound} assigned={assigned} canDial={state === 'available'} onDial={dial} onHangup={hangupOutbound} />
           </div>
         )}

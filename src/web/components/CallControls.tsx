@@ -19,17 +19,12 @@ interface Props {
   /** Units with a phone number. */
   units: UnitInfo[];
   send: (c: ControlCommand) => void;
-  /**
-   * Whether 转接 is offered: not on an outbound call, which the server refuses to transfer
-   * (OUTBOUND_NOT_TRANSFERABLE: the centre placed the call, it does not hand the citizen over).
-   */
-  transferable?: boolean;
 }
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
-/** Hang up, hold, mute, keypad, transfer and three-way call for the answered call. */
-export function CallControls({ view, units, send, transferable = true }: Props) {
+/** Hang up, hold, mute, keypad, transfer and three-way call for the answered call, inbound or outbound. */
+export function CallControls({ view, units, send }: Props) {
   const { t } = useI18n();
   const [panel, setPanel] = useState<'none' | 'keypad' | 'transfer' | 'conference'>('none');
   const [typed, setTyped] = useState('');
@@ -69,11 +64,9 @@ export function CallControls({ view, units, send, transferable = true }: Props) 
         <button type="button" data-testid="btn-keypad" aria-pressed={panel === 'keypad'} onClick={() => toggle('keypad')}>
           {t('controls.keypad')}
         </button>
-        {transferable && (
-          <button type="button" data-testid="btn-transfer" disabled={conf !== null} onClick={() => toggle('transfer')}>
-            {t('controls.transfer')}
-          </button>
-        )}
+        <button type="button" data-testid="btn-transfer" disabled={conf !== null} onClick={() => toggle('transfer')}>
+          {t('controls.transfer')}
+        </button>
         {conf ? (
           <button type="button" data-testid="btn-conference-drop" onClick={() => send({ event: 'call:conference_drop' })}>
             {t('controls.drop')}
