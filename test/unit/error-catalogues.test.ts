@@ -5,6 +5,8 @@ import pino from 'pino';
 import { AgentError } from '../../src/agents/agents-service.js';
 import { CallError } from '../../src/calls/errors.js';
 import { DurabilityError } from '../../src/db/durability.js';
+import { CopyError } from '../../src/db/copy-to-postgres.js';
+import { PostgresError } from '../../src/db/postgres.js';
 import { BridgeAuthError } from '../../src/http/bridge-auth.js';
 import { AppError, defineErrors, errorBody, isCodedError, type ErrorDef } from '../../src/errors/index.js';
 import { MediaError } from '../../src/media/errors.js';
@@ -43,6 +45,8 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   SkillsError: SkillsError.catalogue,
   SupervisionError: SupervisionError.catalogue,
   PromptError: PromptError.catalogue,
+  PostgresError: PostgresError.catalogue,
+  CopyError: CopyError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {
