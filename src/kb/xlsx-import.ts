@@ -15,6 +15,33 @@ export const MAX_XLSX_BYTES = 512 * 1024;
 export const MAX_XLSX_ROWS = 5000;
 /** Columns read of a sheet (the import knows 11). */
 const MAX_COLUMNS = 30;
+/** The workbook's parts unpacked, as its zip directory declares them (a small file that unpacks to gigabytes is refused unopened). */
+export const MAX_XLSX_UNPACKED_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The sum of the uncompressed sizes the zip's central directory declares, or null when it is no
+ * zip (no end-of-central-directory record, or entries beyond the file).
+ */
+export function declaredUnpackedBytes(zip: Buffer): number | null {
+  const EOCD = 0x06054b50;
+  const CDH = 0x02014b50;
+  let end = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--)
+    if (zip.readUInt32LE(i) === EOCD) {
+      end = i;
+      break;
+    }
+  if (end < 0) return null;
+  const entries = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CDH) return null;
+    total += zip.readUInt32LE(at + 24);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return total;
+}
 
 export interface XlsxFile {
   readonly name: string;
@@ -46,6 +73,10 @@ export function cellText(value: ExcelJS.CellValue): string {
 export async function readXlsx(file: XlsxFile, defaultUnit: string | null): Promise<{ candidates: ImportCandidate[]; problems: Problem[] }> {
   if (file.data.length > MAX_XLSX_BYTES)
     return { candidates: [], problems: [problem(file.name, 1, 1, `the workbook has ${file.data.length} bytes; at most ${MAX_XLSX_BYTES} are taken`)] };
+  const unpacked = declaredUnpackedBytes(file.data);
+  if (unpacked === null) return { candidates: [], problems: [problem(file.name, 1, 1, 'not an Excel workbook (.xlsx)')] };
+  if (unpacked > MAX_XLSX_UNPACKED_BYTES)
+    return { candidates: [], problems: [problem(file.name, 1, 1, `the workbook unpacks to ${unpacked} bytes; at most ${MAX_XLSX_UNPACKED_BYTES} are taken`)] };
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(file.data as unknown as ArrayBuffer);

@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import t from 'tap';
 import { formatProblem } from '../../src/config/files/problem.js';
-import { MAX_XLSX_BYTES, MAX_XLSX_ROWS, readXlsx } from '../../src/kb/xlsx-import.js';
+import { declaredUnpackedBytes, MAX_XLSX_BYTES, MAX_XLSX_ROWS, MAX_XLSX_UNPACKED_BYTES, readXlsx } from '../../src/kb/xlsx-import.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 const HEADER = ['标题', '内容', '类型', '热线', '关键词', '复核日期'];
@@ -80,6 +80,16 @@ t.test('readXlsx: cells as Excel keeps them; problems name sheet, row and column
   t.same(lines(await readXlsx({ name: 'big.xlsx', data: Buffer.alloc(MAX_XLSX_BYTES + 1) }, null)), [
     `big.xlsx:1:1 the workbook has ${MAX_XLSX_BYTES + 1} bytes; at most ${MAX_XLSX_BYTES} are taken`,
   ]);
+  // A zip that declares gigabytes unpacked (a zip bomb's shape) is refused before it is opened.
+  const small = await workbook(faq('常见问答', null));
+  t.ok(declaredUnpackedBytes(small)! > small.length, 'a real workbook declares its unpacked size');
+  const bomb = Buffer.from(small);
+  for (let i = bomb.length - 22; i >= 0; i--)
+    if (bomb.readUInt32LE(i) === 0x06054b50) {
+      bomb.writeUInt32LE(MAX_XLSX_UNPACKED_BYTES + 1, bomb.readUInt32LE(i + 16) + 24); // the first entry's uncompressed size
+      break;
+    }
+  t.match(lines(await readXlsx({ name: 'bomb.xlsx', data: bomb }, null)), [/^bomb\.xlsx:1:1 the workbook unpacks to \d+ bytes; at most 33554432 are taken$/]);
   const many = Array.from({ length: MAX_XLSX_ROWS }, (_, i) => [`问题${i}`, '答案', '常见问答']);
   t.same(lines(await readXlsx({ name: 'long.xlsx', data: await workbook({ 表: [['标题', '内容', '类型'], ...many] }) }, null)), [
     `long.xlsx[表]:1:1 more than ${MAX_XLSX_ROWS} rows in the workbook`,
