@@ -95,10 +95,18 @@ export class AssessmentService {
     this.now = o.now ?? Date.now;
   }
 
-  /** The scorecards of `month` (YYYY-MM, Beijing calendar) that `user` may read. */
-  scorecards(user: ReportUser, month: string): Assessment {
+  /**
+   * The scorecards of `month` (YYYY-MM, Beijing calendar) that `user` may read; with `unit`, that
+   * unit's only (ReportError FORBIDDEN_REPORT when it is not the reader's to read: a unit handler
+   * reads its own unit, a county dispatcher its subtree's).
+   */
+  scorecards(user: ReportUser, month: string, unit?: string): Assessment {
     const org = this.o.org();
-    const visible = this.visibleUnits(user, org);
+    let visible = this.visibleUnits(user, org);
+    if (unit !== undefined) {
+      if (visible !== 'all' && !visible.includes(unit)) throw new ReportError('FORBIDDEN_REPORT', `unit ${unit}'s scorecard is not yours to read`);
+      visible = [unit];
+    }
     const m = MONTH_RE.exec(month);
     const period = m ? periodOf('month', `${month}-01`) : undefined;
     if (!period || !isPeriod(period)) throw new ReportError('PERIOD_INVALID', `${month} is not a month (YYYY-MM)`);

@@ -11,7 +11,7 @@ import { CitizenLookupPage } from './citizen/CitizenLookupPage.js';
 import { ACCOUNTS_PATH, AccountsPage } from './admin/AccountsPage.js';
 import { CONFIG_PATH } from './admin/config-api.js';
 import { KB_PATH, KbPage } from './kb/KbPage.js';
-import { REPORTS_PATH } from './reports/api.js';
+import { REPORTS_PATH, SCORECARD_PATH } from './reports/api.js';
 import { QA_PATH } from './qa/qa-api.js';
 import { QaPage } from './qa/QaPage.js';
 import './styles.css';
@@ -20,6 +20,7 @@ import './styles.css';
 const ConfigEditorPage = lazy(() => import('./admin/ConfigEditorPage.js').then((m) => ({ default: m.ConfigEditorPage })));
 /** The reports page carries ECharts: loaded only when opened. */
 const ReportsPage = lazy(() => import('./reports/ReportsPage.js').then((m) => ({ default: m.ReportsPage })));
+const ScorecardPage = lazy(() => import('./reports/ScorecardPage.js').then((m) => ({ default: m.ScorecardPage })));
 
 /** The wallboard (大屏) carries ECharts too. */
 const WallboardPage = lazy(() => import('./wallboard/WallboardPage.js').then((m) => ({ default: m.WallboardPage })));
@@ -66,6 +67,13 @@ function HomeFor({ user, onSignedOut }: { user: User; onSignedOut: () => void })
       </Suspense>
     );
   if (user.role === 'shift_lead' || user.role === 'admin') return <LeadPage user={user} onSignedOut={onSignedOut} />;
+  // A unit handler's own monthly scorecard (本单位考核), linked from the unit portal.
+  if (user.role === 'unit_handler' && window.location.pathname.startsWith(SCORECARD_PATH))
+    return (
+      <Suspense fallback={null}>
+        <ScorecardPage user={user} onSignedOut={onSignedOut} />
+      </Suspense>
+    );
   if (user.role === 'unit_handler') return <UnitPortalPage user={user} onSignedOut={onSignedOut} />;
   return <AgentPage user={user} onSignedOut={onSignedOut} />;
 }

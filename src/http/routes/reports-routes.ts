@@ -124,18 +124,19 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
       schema: {
         tags,
         description:
-          'The monthly unit assessment (承办单位考核): a scorecard per handling unit, its score weighted by config/assessment.yaml, the city-wide rank and the 约谈 flag. Default month: the previous one. A unit handler reads its own unit only; a county dispatcher its subtree’s units.',
+          'The monthly unit assessment (承办单位考核): a scorecard per handling unit, its score weighted by config/assessment.yaml, the city-wide rank and the 约谈 flag. Default month: the previous one. A unit handler reads its own unit only; a county dispatcher its subtree’s units. `unit` keeps one unit; another unit than the reader may read is refused (403 FORBIDDEN_REPORT).',
         querystring: z.object({
           month: z
             .string()
             .regex(/^\d{4}-\d{2}$/, 'a month, YYYY-MM')
             .optional(),
+          unit: z.string().min(1).max(64).optional(),
         }),
         response: { 200: Assessment },
       },
       preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
     },
-    async (req) => opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth()),
+    async (req) => opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth(), req.query.unit),
   );
 
   // The same tables as files (docs/kpis.md "Exports"): CSV or XLSX, Chinese headers by default.

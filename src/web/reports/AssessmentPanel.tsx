@@ -17,9 +17,11 @@ export function lastMonth(now = Date.now()): string {
   return prev.toISOString().slice(0, 7);
 }
 
-const assessment = (month: string) => call<Assessment>('GET', `/api/reports/assessment?month=${encodeURIComponent(month)}`);
+const assessment = (month: string, unit?: string) =>
+  call<Assessment>('GET', `/api/reports/assessment?month=${encodeURIComponent(month)}${unit ? `&unit=${encodeURIComponent(unit)}` : ''}`);
 
-export function AssessmentPanel() {
+/** `unit`: that unit's scorecard only (a unit handler's page: the server refuses any other unit); no export links then. */
+export function AssessmentPanel({ unit }: { unit?: string } = {}) {
   const { t, lang } = useI18n();
   const [month, setMonth] = useState(lastMonth());
   const [data, setData] = useState<Assessment | null>(null);
@@ -27,14 +29,14 @@ export function AssessmentPanel() {
   useEffect(() => {
     let live = true;
     setError(null);
-    assessment(month).then(
+    assessment(month, unit).then(
       (r) => live && setData(r),
       (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
     );
     return () => {
       live = false;
     };
-  }, [month, t]);
+  }, [month, unit, t]);
   const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
   const exportLang = lang === 'en' ? 'en' : 'zh';
   return (
@@ -44,10 +46,12 @@ export function AssessmentPanel() {
         {t('reports.assess.month')}{' '}
         <input data-testid="reports-assess-month" type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} />
       </label>{' '}
-      <span className="reports-export">
-        {t('reports.export')}: <a href={`/api/reports/assessment.csv?month=${month}&lang=${exportLang}`}>CSV</a>{' '}
-        <a href={`/api/reports/assessment.xlsx?month=${month}&lang=${exportLang}`}>XLSX</a>
-      </span>
+      {unit === undefined && (
+        <span className="reports-export">
+          {t('reports.export')}: <a href={`/api/reports/assessment.csv?month=${month}&lang=${exportLang}`}>CSV</a>{' '}
+          <a href={`/api/reports/assessment.xlsx?month=${month}&lang=${exportLang}`}>XLSX</a>
+        </span>
+      )}
       {error && <p className="reports-error">{error}</p>}
       {data && (
         <table className="reports-table" data-testid="reports-assess-table">

@@ -4,6 +4,8 @@ import type { DailyTrend, Figures, KpiReport } from '../../contract/http-reports
 import { PERIOD_KINDS, REPORT_DIMENSIONS, type PeriodKind, type ReportDimension } from '../../contract/reports.js';
 
 export const REPORTS_PATH = '/reports';
+/** A unit handler's own scorecard page (src/web/reports/ScorecardPage.tsx), linked from the unit portal. */
+export const SCORECARD_PATH = '/scorecard';
 export const PERIODS = PERIOD_KINDS;
 export const DIMENSIONS = REPORT_DIMENSIONS;
 export type { PeriodKind };

@@ -15,6 +15,7 @@ import { dueStates, listOrders, type Due, type OrderDue, type OrderSummary } fro
 import { KbStaleNotice } from '../kb/KbStaleNotice.js';
 import { OrderPanel } from './OrderPanel.js';
 import { useUnitNames } from './use-unit-names.js';
+import { SCORECARD_PATH } from '../reports/api.js';
 import './unit.css';
 
 interface Props {
@@ -104,6 +105,9 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
           <span className={connected ? 'unit-live' : 'unit-live unit-live-off'} data-testid="unit-live" data-connected={connected}>
             {connected ? t('unit.live') : t('unit.offline')}
           </span>
+          <a href={SCORECARD_PATH} data-testid="open-scorecard">
+            {t('reports.scorecard.open')}
+          </a>
           <LangToggle />
           <button type="button" onClick={signOut}>
             {t('signOut')}

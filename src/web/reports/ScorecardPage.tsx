@@ -1,0 +1,34 @@
+/**
+ * A handling unit's own scorecard (本单位考核, /scorecard): a unit handler reads its unit's monthly
+ * assessment (GET /api/reports/assessment?unit=its own; docs/kpis.md "Unit assessment") — the
+ * scored figures, its weighted score and city-wide rank, co-handling, the 约谈 flag — for the month
+ * it picks. The server refuses any other unit (403 FORBIDDEN_REPORT).
+ */
+import { logout, type User } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { AssessmentPanel } from './AssessmentPanel.js';
+import './reports.css';
+
+export function ScorecardPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
+  const { t, toggle } = useI18n();
+  const signOut = async () => {
+    await logout().catch(() => undefined);
+    onSignedOut();
+  };
+  return (
+    <div className="reports-page" data-testid="scorecard-page">
+      <header className="reports-head">
+        <h1>{t('reports.scorecard.title')}</h1>
+        <span>{user.displayName}</span>
+        <a href="/">{t('reports.back')}</a>
+        <button type="button" onClick={toggle}>
+          {t('reports.lang')}
+        </button>
+        <button type="button" onClick={() => void signOut()}>
+          {t('reports.logout')}
+        </button>
+      </header>
+      {user.unitId ? <AssessmentPanel unit={user.unitId} /> : <p className="reports-error">{t('reports.scorecard.noUnit')}</p>}
+    </div>
+  );
+}
