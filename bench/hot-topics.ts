@@ -8,7 +8,8 @@
  * limits and sorts alternating; with `--text` also the on-the-fly computation (the old path) for
  * comparison. Issue 14 item 9's target: p95 ≤ 300 ms.
  *
- *   npx tsx bench/hot-topics.ts [--orders 85000 --runs 20 --text]
+ *   npx tsx bench/hot-topics.ts [--orders 85000 --runs 20 --text --db FILE]
+ * `--db FILE` keeps the database in FILE and reuses it when it exists (no generation; the index caught up).
  * Last line: one JSON object.
  */
 import fs from 'node:fs';
@@ -23,7 +24,12 @@ import { TopicIndex } from '../src/reports/topic-index.js';
 import { periodOf, isPeriod } from '../src/reports/period.js';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '85000' }, runs: { type: 'string', default: '20' }, text: { type: 'boolean', default: false } },
+  options: {
+    orders: { type: 'string', default: '85000' },
+    runs: { type: 'string', default: '20' },
+    text: { type: 'boolean', default: false },
+    db: { type: 'string' },
+  },
 });
 const ORDERS = Number(values.orders);
 const RUNS = Number(values.runs);
@@ -56,8 +62,9 @@ const DETAILS = [
 const PLACES = ['吴兴区爱山街道', '南浔区南浔镇', '德清县武康街道', '德清县莫干山镇', '吴兴区织里镇'];
 const CATEGORIES = ['complaint', 'consultation', 'request_for_help', 'suggestion'];
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-topics-'));
-const h = openDb({ file: path.join(dir, 'bench.db'), synchronous: 'normal' });
+const dir = values.db ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-topics-'));
+const reuse = values.db !== undefined && fs.existsSync(values.db);
+const h = openDb({ file: values.db ?? path.join(dir!, 'bench.db'), synchronous: 'normal' });
 const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
 const month = periodOf('month', '2026-10-01');
 const prevMonth = periodOf('month', '2026-09-01');
@@ -67,26 +74,27 @@ const t0 = performance.now();
 const insert = h.sqlite.prepare(
   `insert into work_orders (number, channel, status, lead_unit_id, category, subject, content, location, created_at, updated_at) values (?, '12345', 'closed', ?, ?, ?, ?, ?, ?, ?)`,
 );
-h.sqlite.transaction(() => {
-  let n = 0;
-  for (const p of [prevMonth, month]) {
-    for (let i = 0; i < ORDERS; i++, n++) {
-      const at = p.start + Math.floor(((p.end - p.start) * i) / ORDERS);
-      const subject = SUBJECTS[(i * 7 + (p === month ? i % 3 : 0)) % SUBJECTS.length]!;
-      const content = `市民来电反映${PLACES[i % PLACES.length]}${subject}，${DETAILS[i % DETAILS.length]}，希望相关部门处理（${i}号）`;
-      insert.run(
-        `HT-${n}`,
-        org.units[(i * 11) % org.units.length]!.id,
-        CATEGORIES[i % CATEGORIES.length],
-        subject,
-        content,
-        PLACES[(i * 3) % PLACES.length],
-        at,
-        at,
-      );
+if (!reuse)
+  h.sqlite.transaction(() => {
+    let n = 0;
+    for (const p of [prevMonth, month]) {
+      for (let i = 0; i < ORDERS; i++, n++) {
+        const at = p.start + Math.floor(((p.end - p.start) * i) / ORDERS);
+        const subject = SUBJECTS[(i * 7 + (p === month ? i % 3 : 0)) % SUBJECTS.length]!;
+        const content = `市民来电反映${PLACES[i % PLACES.length]}${subject}，${DETAILS[i % DETAILS.length]}，希望相关部门处理（${i}号）`;
+        insert.run(
+          `HT-${n}`,
+          org.units[(i * 11) % org.units.length]!.id,
+          CATEGORIES[i % CATEGORIES.length],
+          subject,
+          content,
+          PLACES[(i * 3) % PLACES.length],
+          at,
+          at,
+        );
+      }
     }
-  }
-})();
+  })();
 const generateMs = performance.now() - t0;
 
 const svc = new HotTopicsService({ db: h.db, org: () => org });
@@ -112,7 +120,7 @@ const scoped = timed(() => svc.topics(county, month, {}));
 const drill = timed(() => svc.orders(lead, month, first.topics[0]!.word));
 const text = values.text ? timed((i) => svc.textTopics(undefined, month, { sort: i % 2 ? 'rise' : 'orders' })) : [];
 h.close();
-fs.rmSync(dir, { recursive: true, force: true });
+if (dir) fs.rmSync(dir, { recursive: true, force: true });
 
 const result = {
   bench: 'hot-topics',

@@ -102,6 +102,8 @@ const CATCH_UP_IDLE_MS = 10_000;
 const CATCH_UP_CHUNK = 2_000;
 /** Days whose orders behind a word are read in one statement (a union of one range read per day). */
 const WORD_DAYS_PER_QUERY = 40;
+/** Days read at a time for a word's first or last orders, best first (see wordOrders). */
+const WORD_DAYS_PER_READ = 3;
 
 /** The parts of the hot topics both ways of computing them (index, order text) give. */
 interface TopicSourceView {
@@ -213,23 +215,53 @@ export class HotTopicsService {
   }
 
   /**
-   * The first or last `limit` order ids (by id) behind `word` in `period`: each day's first or last
-   * `limit` (an index range read that stops there), then the first or last `limit` of those. Ids
-   * need not follow the days (an order's day is its creation's), so every day of the period is read.
+   * The first or last `limit` order ids (by id) behind `word` in `period`. Ids need not follow the
+   * days (an order's day is its creation's), so each day's own first or last id is read first (one
+   * index step per day); then the days are read in that order, each up to `limit` ids (a range read
+   * that stops there), until the days left cannot hold a better id than the `limit` found.
    */
   private wordOrders(word: string, period: Period, units: UnitFilter, category: string | undefined, dir: 'asc' | 'desc', limit: number): number[] {
-    const days = datesOf(period.from, period.to);
-    const order = sql.raw(dir);
+    const better = (a: number, b: number) => (dir === 'asc' ? a < b : a > b);
+    const byDir = (a: number, b: number) => (dir === 'asc' ? a - b : b - a);
+    const heads = this.perDay(word, datesOf(period.from, period.to), units, category, dir, 1).sort((a, b) => byDir(a.id, b.id));
     const ids: number[] = [];
+    for (let i = 0; i < heads.length;) {
+      const chunk = heads.slice(i, i + WORD_DAYS_PER_READ);
+      i += chunk.length;
+      for (const r of this.perDay(
+        word,
+        chunk.map((h) => h.day),
+        units,
+        category,
+        dir,
+        limit,
+      ))
+        ids.push(r.id);
+      ids.sort(byDir).splice(limit);
+      if (ids.length === limit && i < heads.length && !better(heads[i]!.id, ids[limit - 1]!)) break;
+    }
+    return ids;
+  }
+
+  /** Each day's first or last `limit` ids behind `word` (a union of one range read per day, 40 days to a statement). */
+  private perDay(
+    word: string,
+    days: readonly string[],
+    units: UnitFilter,
+    category: string | undefined,
+    dir: 'asc' | 'desc',
+    limit: number,
+  ): Array<{ id: number; day: string }> {
+    const out: Array<{ id: number; day: string }> = [];
+    const order = sql.raw(dir);
     for (let i = 0; i < days.length; i += WORD_DAYS_PER_QUERY) {
       const parts = days.slice(i, i + WORD_DAYS_PER_QUERY).map(
-        (day) => sql`select id from (select t.order_id as id from topic_order_words t
+        (day) => sql`select id, day from (select t.order_id as id, t.day as day from topic_order_words t
           where t.word = ${word} and t.day = ${day} and ${scopeFilter(units, category)} order by t.order_id ${order} limit ${limit}) as d`,
       );
-      for (const r of this.o.db.all<{ id: number }>(sql.join(parts, sql` union all `))) ids.push(r.id);
+      out.push(...this.o.db.all<{ id: number; day: string }>(sql.join(parts, sql` union all `)));
     }
-    ids.sort((a, b) => (dir === 'asc' ? a - b : b - a));
-    return ids.slice(0, limit);
+    return out;
   }
 
   /** The numbers of orders by id. */

@@ -207,7 +207,10 @@ export class TopicIndex {
     return this.pending(1).length === 0;
   }
 
-  /** New orders first, then orders changed since the cursor whose version is not the one indexed; oldest id first. */
+  /**
+   * New orders (oldest id first), then orders changed since the cursor whose version is not the one
+   * indexed (in no order: an `order by id` made SQLite walk every order by id instead of the updated_at index).
+   */
   private pending(limit: number): Row[] {
     const fresh = this.db.all<RawRow>(sql`
       select ${SOURCE_COLUMNS} from work_orders o left join topic_orders t on t.order_id = o.id
@@ -219,7 +222,7 @@ export class TopicIndex {
         : this.db.all<RawRow>(sql`
       select ${SOURCE_COLUMNS} from work_orders o left join topic_orders t on t.order_id = o.id
       where o.updated_at >= ${since} and (t.order_id is null or t.version <> o.version)
-      order by o.id limit ${limit - fresh.length}`);
+      limit ${limit - fresh.length}`);
     // A new order updated since the cursor is in both lists.
     const seen = new Set(fresh.map((r) => r.id));
     return [...fresh, ...changed.filter((r) => !seen.has(r.id))].map((r) => ({

@@ -146,3 +146,23 @@ t.test('a version already indexed is skipped; a change within the cursor margin 
     'the old word is gone',
   );
 });
+
+t.test("a topic's latest orders and the orders behind it when ids do not follow the days", async (t) => {
+  const h = openDb({ file: ':memory:' });
+  t.teardown(() => h.close());
+  const f: Fields = { status: 'accepted', confidential: false, unit: 'u-a', category: 'complaint', subject: '餐馆噪音', content: null, location: null };
+  // 24 orders about noise over 8 days, written latest day first (ids fall as the days rise), 3 a day.
+  let n = 0;
+  for (let day = 7; day >= 0; day--) for (let k = 0; k < 3; k++) insert(h, n++, { day, hour: 9 + k, f }, bj('2026-11-03T09:00') + n);
+  t.ok(new TopicIndex(h.db).catchUp());
+  const svc = new HotTopicsService({ db: h.db, org: () => ({}) as OrgConfig });
+  const p = period(0, 8);
+  const got = svc.indexedTopics(undefined, p).topics.find((x) => x.word === '噪音');
+  t.equal(got?.sample.length, 10);
+  t.same(
+    got,
+    svc.textTopics(undefined, p).topics.find((x) => x.word === '噪音'),
+    'the 10 highest ids, wherever their days',
+  );
+  for (const units of [undefined, ['u-a'], ['u-b']]) t.same(svc.indexedOrders(units, p, '噪音'), svc.textOrders(units, p, '噪音'));
+});
