@@ -380,8 +380,10 @@ t.test('every route of the OpenAPI document refuses abuse with a coded 4xx and c
 
   const cookies = await sessions(app);
   await fixtures(app, cookies);
+  // The hot topics' index (topic_*) is filled from work_orders by a background job
+  // (src/reports/hot-topics.ts), which may catch up on the fixtures' orders at any moment.
   const tables = (app.db.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]).filter(
-    (n) => !n.startsWith('__'),
+    (n) => !n.startsWith('__') && !n.startsWith('topic_'),
   );
   const countAll = app.db.sqlite.prepare(`select ${tables.map((n) => `(select count(*) from "${n}")`).join(', ')}`).raw();
   const counts = () => (countAll.get() as number[]).join(',');
