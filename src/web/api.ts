@@ -2,16 +2,10 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../contract/csrf.js';
 import type { CallerHistory, DispatchAdvice, UnitInfo, Units } from '../contract/http-console.js';
 import type { OrderActionResult, OrderView } from '../contract/http-workorders.js';
+import type { SessionUserView, SignedIn } from '../contract/http-accounts.js';
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  unitId: string | null;
-  /** Someone else set the password: the app shows only "set a new password" until it is changed. */
-  mustChangePassword?: boolean;
-}
+/** The signed-in user (the contract's SessionUserView); mustChangePassword: someone else set the password, the app shows only "set a new password" until it is changed. */
+export type User = SessionUserView;
 
 export class HttpError extends Error {
   constructor(
@@ -41,8 +35,8 @@ export async function call<T>(method: string, url: string, body?: unknown): Prom
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-export const me = () => call<{ user: User }>('GET', '/api/auth/me').then((r) => r.user);
-export const login = (username: string, password: string) => call<{ user: User }>('POST', '/api/auth/login', { username, password }).then((r) => r.user);
+export const me = () => call<SignedIn>('GET', '/api/auth/me').then((r) => r.user);
+export const login = (username: string, password: string) => call<SignedIn>('POST', '/api/auth/login', { username, password }).then((r) => r.user);
 export const logout = () => call<void>('POST', '/api/auth/logout');
 /** Your own password (POST /api/auth/password): this session stays, your others end. */
 export const changePassword = (currentPassword: string, newPassword: string) => call<void>('POST', '/api/auth/password', { currentPassword, newPassword });

@@ -6,8 +6,6 @@
  * compile). The routes are registered on a bare Fastify: no database, no app.
  */
 import t from 'tap';
-import Fastify, { type FastifyPluginAsync } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import * as Callbacks from '../../src/contract/http-callbacks.js';
 import * as Console from '../../src/contract/http-console.js';
@@ -35,10 +33,10 @@ import type * as WebRecordings from '../../src/web/recordings-api.js';
 import type * as WebReports from '../../src/web/reports/api.js';
 import type * as WebDrill from '../../src/web/reports/drill.js';
 import type * as WebUnit from '../../src/web/unit/api.js';
+import { routeResponses, type Equal, type RoutePlugin } from '../helpers/route-responses.js';
 
 // ---- compile time: the web app's types are the contract's ------------------------------------
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Out<S extends z.ZodType> = z.output<S>;
 /** Each entry must be `true`; a web type that is not exactly the reply's type makes it `false` and the file does not compile. */
 const sameTypes: Record<string, true> = {
@@ -107,25 +105,8 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/reports/hot-topics/orders': { 200: Reports.DrilledOrders },
 };
 
-/** The response schemas of every route the plugins add, by METHOD path. */
-async function responsesOf(plugins: readonly FastifyPluginAsync<never>[]): Promise<Map<string, Record<string, unknown>>> {
-  const app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  const seen = new Map<string, Record<string, unknown>>();
-  app.addHook('onRoute', (r) => {
-    const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
-    for (const m of [r.method].flat()) if (m !== 'HEAD') seen.set(`${m} ${r.url}`, response ?? {});
-  });
-  // The plugins only read their options when a request comes; none comes here.
-  for (const p of plugins) await app.register(p, {} as never);
-  await app.ready();
-  await app.close();
-  return seen;
-}
-
 t.test('the work-order, due-state, desk, console look-up, report, callback and recording routes reply through the contract’s schemas', async (t) => {
-  const seen = await responsesOf([
+  const seen = await routeResponses([
     workOrdersRoutes,
     dueStatesRoutes,
     deskRoutes,
@@ -134,7 +115,7 @@ t.test('the work-order, due-state, desk, console look-up, report, callback and r
     reportTopicsRoutes,
     callbacksRoutes,
     recordingsRoutes,
-  ] as unknown as FastifyPluginAsync<never>[]);
+  ] as unknown as RoutePlugin[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);

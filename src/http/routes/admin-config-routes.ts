@@ -7,76 +7,30 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  Applied,
+  ConfigCheck,
+  ConfigDiff,
+  ConfigFile,
+  ConfigStatus,
+  ConfigVersions,
+  ConfigVersionTexts,
+  RouteAnswer as Simulated,
+} from '../../contract/http-admin-config.js';
 import type { ConfigStore, SunlineConfig } from '../../config/files/index.js';
 import { instantIn, type RouteAnswer } from '../../calls/index.js';
-import { CONFIG_VERSION_SOURCES } from '../../db/schema.js';
 import { ConfigError, EDITABLE_FILES, problemView, type ConfigAdmin } from '../../config/history/index.js';
 import type { UsersService } from '../../users/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const Problem = z.object({
-  file: z.string(),
-  line: z.number(),
-  col: z.number(),
-  message: z.string(),
-  severity: z.enum(['error', 'warning']),
-  text: z.string().describe('FILE:LINE:COL message'),
-});
-const Applied = z.object({ version: z.number(), changed: z.boolean(), warnings: z.array(Problem) });
 const FileParams = z.object({ file: z.enum(EDITABLE_FILES) });
 /** GETs without parameters refuse unknown ones (a typo should not look like a filter that worked). */
 const NoQuery = z.object({}).strict();
 /** A config file is small; a quarter of a megabyte is far beyond any real numbers.yaml or ivr.yaml. */
 const Text = z.string().max(256 * 1024);
-const Version = z.object({
-  id: z.number(),
-  at: z.number(),
-  source: z.enum(CONFIG_VERSION_SOURCES),
-  actorId: z.number().nullable(),
-  actorUsername: z.string().nullable(),
-  rollbackOf: z.number().nullable(),
-  files: z.record(z.string(), z.string().nullable()).describe('file name → sha256 of its text, null when absent'),
-});
-
 const Phone = z.string().regex(/^\+?\d{3,20}$/, 'digits, optionally with a leading +');
-const Simulated = z.object({
-  at: z.number(),
-  local: z.string(),
-  timezone: z.string(),
-  dialled: z.string(),
-  from: z.string().nullable(),
-  listed: z.boolean().describe('false: not in numbers.yaml, routed as the default number'),
-  hotline: z.object({ number: z.string(), name: z.object({ zh: z.string(), en: z.string().optional() }), skill: z.string(), overflowSeconds: z.number() }),
-  open: z.boolean(),
-  holiday: z.string().nullable(),
-  prompts: z.array(z.object({ kind: z.enum(['holiday', 'greeting', 'closed']), chain: z.array(z.string()) })),
-  then: z.enum(['queue', 'hangup']),
-  menu: z
-    .object({
-      prompt: z.string(),
-      timeoutSeconds: z.number(),
-      options: z.array(z.object({ digit: z.string(), number: z.string(), name: z.string(), skill: z.string() })),
-    })
-    .nullable(),
-  priority: z.object({ total: z.number(), hotlineBoost: z.number(), repeatCaller: z.boolean(), repeatBoost: z.number() }),
-  openOrders: z.number(),
-  agents: z.array(
-    z.object({
-      agentId: z.number(),
-      displayName: z.string(),
-      state: z.string(),
-      penalty: z.number(),
-      pauseReason: z.string().nullable(),
-      offered: z.boolean(),
-      /** Skill routing (decision 0015): offered at once, or only after the hotline's overflow. */
-      tier: z.enum(['first', 'after_overflow']),
-      skillLevel: z.number().nullable(),
-    }),
-  ),
-});
-
 export interface AdminConfigRoutesOptions {
   config: ConfigStore;
   admin: ConfigAdmin;
@@ -92,7 +46,13 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
 
   app.get(
     '/api/admin/config',
-    { schema: { tags: ['admin'], description: 'The running configuration set: version, files, warnings, the last refused edit.' } },
+    {
+      schema: {
+        tags: ['admin'],
+        description: 'The running configuration set: version, files, warnings, the last refused edit.',
+        response: { 200: ConfigStatus },
+      },
+    },
     async () => {
       const status = opts.config.status();
       return {
@@ -127,7 +87,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         description: 'A file of the web editor as it is in the config folder, and the running version a save must name.',
         params: FileParams,
         querystring: NoQuery,
-        response: { 200: z.object({ file: z.string(), text: z.string(), version: z.number() }) },
+        response: { 200: ConfigFile },
       },
     },
     async (req) => ({ file: req.params.file, ...(await admin.read(req.params.file)) }),
@@ -141,7 +101,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         description: 'Check an edited text with the server’s own loader, together with the other files; nothing is written.',
         params: FileParams,
         body: z.object({ text: Text }).strict(),
-        response: { 200: z.object({ ok: z.boolean(), problems: z.array(Problem), warnings: z.array(Problem) }) },
+        response: { 200: ConfigCheck },
       },
     },
     async (req) => admin.check(req.params.file, req.body.text),
@@ -169,7 +129,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         tags: ['admin'],
         description: 'Every configuration set that ran, newest first: when, how (startup, file, reload, editor, rollback), who. Page on with beforeId.',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), beforeId: Id.optional() }).strict(),
-        response: { 200: z.object({ running: z.number(), versions: z.array(Version), nextBeforeId: z.number().nullable() }) },
+        response: { 200: ConfigVersions },
       },
     },
     async (req) => {
@@ -190,7 +150,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         description: 'One version with the text of each file (null: the file was absent).',
         params: z.object({ id: Id }),
         querystring: NoQuery,
-        response: { 200: z.object({ version: Version, texts: z.record(z.string(), z.string().nullable()) }) },
+        response: { 200: ConfigVersionTexts },
       },
     },
     async (req) => {
@@ -206,13 +166,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         tags: ['admin'],
         description: 'What changed from one version to another: a unified diff per file that differs.',
         querystring: z.object({ from: Id, to: Id }).strict(),
-        response: {
-          200: z.object({
-            from: z.number(),
-            to: z.number(),
-            files: z.array(z.object({ file: z.string(), change: z.enum(['added', 'removed', 'changed']), patch: z.string() })),
-          }),
-        },
+        response: { 200: ConfigDiff },
       },
     },
     async (req) => ({ from: req.query.from, to: req.query.to, files: admin.diff(req.query.from, req.query.to) }),

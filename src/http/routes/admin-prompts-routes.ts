@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PromptList, StoredPrompt } from '../../contract/http-admin-config.js';
 import { promptUses, type PromptCheck, type ConfigStore } from '../../config/files/index.js';
 import { PromptError, PROMPT_MAX_BYTES, PROMPT_MAX_SECONDS, type PromptLibrary } from '../../prompts/index.js';
 import type { UsersService } from '../../users/index.js';
@@ -18,14 +19,6 @@ import { requireRole } from '../auth.js';
 export const PROMPT_UPLOAD_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'audio/mpeg', 'application/octet-stream'] as const;
 
 const Name = z.object({ name: z.string().min(1).max(100) }).strict();
-const PromptFile = z.object({
-  file: z.string().describe('relative to the sounds folder'),
-  bytes: z.number(),
-  modifiedAt: z.number(),
-  seconds: z.number().nullable(),
-  playable: z.boolean().nullable().describe('a .wav that is 8 kHz mono 16-bit PCM; null for other formats'),
-});
-
 export interface AdminPromptsRoutesOptions {
   config: ConfigStore;
   library: PromptLibrary;
@@ -48,14 +41,7 @@ export const adminPromptsRoutes: FastifyPluginAsyncZod<AdminPromptsRoutesOptions
         description:
           'The sounds the running numbers.yaml and ivr.yaml name (each with FILE:LINE:COL of where) and the uploads under sunline/, with the files the sounds folder (SUNLINE_SOUNDS_DIR) holds for each; reachable false when the folder cannot be read here.',
         querystring: z.object({}).strict(),
-        response: {
-          200: z.object({
-            reachable: z.boolean(),
-            maxBytes: z.number(),
-            maxSeconds: z.number(),
-            prompts: z.array(z.object({ name: z.string(), uses: z.array(z.string()), files: z.array(PromptFile) })),
-          }),
-        },
+        response: { 200: PromptList },
       },
     },
     async () => {
@@ -80,17 +66,7 @@ export const adminPromptsRoutes: FastifyPluginAsyncZod<AdminPromptsRoutesOptions
         consumes: [...PROMPT_UPLOAD_TYPES],
         description: `Upload a prompt: the body is a WAV (any rate and channels; PCM 8/16/24/32-bit or float) or MP3 file (at most ${PROMPT_MAX_SECONDS} s and ${PROMPT_MAX_BYTES} bytes), stored as NAME.wav in 8 kHz mono 16-bit PCM in the sounds folder, replacing other formats of NAME. NAME is sunline/ and letters, digits, - or _ (400 PROMPT_NAME_INVALID). 415 PROMPT_FORMAT_UNSUPPORTED (neither WAV nor MP3, an A-law WAV…), 422 PROMPT_AUDIO_INVALID (unreadable, empty, too long), 413 PAYLOAD_TOO_LARGE, 503 PROMPT_SOUNDS_UNAVAILABLE; nothing is written then. Audited (config.prompt).`,
         querystring: Name,
-        response: {
-          200: z.object({
-            name: z.string(),
-            file: z.string(),
-            format: z.enum(['wav', 'mp3']),
-            uploadedBytes: z.number(),
-            bytes: z.number(),
-            seconds: z.number(),
-            replaced: z.array(z.string()),
-          }),
-        },
+        response: { 200: StoredPrompt },
       },
     },
     async (req) => {

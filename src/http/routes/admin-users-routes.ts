@@ -8,6 +8,16 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  Account,
+  AccountChanged,
+  AccountCreated,
+  AccountList,
+  AccountsImported,
+  AuditPage,
+  GeneratedPassword,
+  NoContent,
+} from '../../contract/http-accounts.js';
 import { USER_ROLES, type UserRole } from '../../db/schema.js';
 import { AccountError } from '../../users/account-errors.js';
 import { checkAccountUnit, type UnitLookup } from '../../users/account-rules.js';
@@ -27,20 +37,6 @@ const Password = z.string().min(1).max(PASSWORD_MAX_LENGTH);
 /** "Must change at next login": for a password the administrator hands over (a real centre's default for new accounts and resets). */
 const MustChange = z.boolean().optional();
 
-const Account = z.object({
-  id: z.number(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(USER_ROLES),
-  unitId: z.string().nullable(),
-  disabled: z.boolean(),
-  /** The account must change its password at its next login. */
-  mustChangePassword: z.boolean(),
-  /** Milliseconds until the login lock ends; 0 when not locked. */
-  lockedForMs: z.number(),
-});
-const GeneratedPassword = z.object({ password: z.string().nullable().describe('the generated password, shown once; null when one was given') });
-
 export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit: UnitLookup }> = async (app, opts) => {
   const { users } = opts;
 
@@ -50,7 +46,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
     if (!u || id === users.systemUser().id) throw appError('NOT_FOUND', `user ${id} not found`);
     return u;
   };
-  const view = (u: NonNullable<ReturnType<UsersService['byId']>>): z.infer<typeof Account> => ({
+  const view = (u: NonNullable<ReturnType<UsersService['byId']>>): Account => ({
     id: u.id,
     username: u.username,
     displayName: u.displayName,
@@ -79,6 +75,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         description:
           'Lift the login lock of an account after repeated failed logins (administrators; shift leads for agents and dispatchers only, else 403 FORBIDDEN).',
         params: Params,
+        response: { 204: NoContent },
       },
       preHandler: requireRole('admin', 'shift_lead'),
     },
@@ -87,7 +84,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       if (req.user!.role === 'shift_lead' && !LEAD_UNLOCKS.has(u.role)) throw appError('FORBIDDEN', 'a shift lead unlocks agents and dispatchers only');
       users.unlockLogin(u.id, { actorId: req.user!.id });
       req.log.info({ actorId: req.user!.id, userId: u.id }, 'login lock lifted');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -100,7 +97,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         schema: {
           tags: ['admin'],
           description: 'Every account (not the platform’s own), by username; no password hashes.',
-          response: { 200: z.object({ users: z.array(Account) }) },
+          response: { 200: AccountList },
         },
       },
       async () => ({ users: users.list().map(view) }),
@@ -123,7 +120,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
               mustChangePassword: MustChange,
             })
             .strict(),
-          response: { 201: z.object({ user: Account }).merge(GeneratedPassword) },
+          response: { 201: AccountCreated },
         },
       },
       async (req, reply) => {
@@ -155,7 +152,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
                 .max(512 * 1024),
             })
             .strict(),
-          response: { 201: z.object({ created: z.array(z.object({ line: z.number(), user: Account, password: z.string() })) }) },
+          response: { 201: AccountsImported },
         },
       },
       async (req, reply) => {
@@ -186,7 +183,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
             .object({ displayName: DisplayName.optional(), role: StaffRole.optional(), unitId: UnitId.optional() })
             .strict()
             .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' }),
-          response: { 200: z.object({ user: Account }) },
+          response: { 200: AccountChanged },
         },
       },
       async (req) => {
@@ -232,6 +229,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
           description:
             'Disable an account: it can no longer log in, and all its sessions end (open consoles are disconnected). An administrator cannot disable their own account.',
           params: Params,
+          response: { 204: NoContent },
         },
       },
       async (req, reply) => {
@@ -239,18 +237,25 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         if (u.id === req.user!.id) throw new AccountError('SELF_CHANGE');
         users.disable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user disabled');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
     admin.post(
       '/api/admin/users/:id/enable',
-      { schema: { tags: ['admin'], description: 'Let a disabled account log in again (its old sessions stay ended).', params: Params } },
+      {
+        schema: {
+          tags: ['admin'],
+          description: 'Let a disabled account log in again (its old sessions stay ended).',
+          params: Params,
+          response: { 204: NoContent },
+        },
+      },
       async (req, reply) => {
         const u = target(req.params.id);
         users.enable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user enabled');
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
 
@@ -268,23 +273,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
               userId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
             })
             .strict(),
-          response: {
-            200: z.object({
-              entries: z.array(
-                z.object({
-                  id: z.number(),
-                  at: z.number(),
-                  actorId: z.number(),
-                  actorUsername: z.string().nullable(),
-                  action: z.string(),
-                  targetUserId: z.number().nullable(),
-                  targetUsername: z.string().nullable(),
-                  details: z.record(z.string(), z.unknown()),
-                }),
-              ),
-              nextBeforeId: z.number().nullable(),
-            }),
-          },
+          response: { 200: AuditPage },
         },
       },
       async (req) => {

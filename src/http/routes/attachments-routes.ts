@@ -11,9 +11,10 @@ import { createReadStream } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AttachmentList, AttachmentsAdded } from '../../contract/http-attachments.js';
 import type { SessionUser } from '../../users/index.js';
 import { AttachmentError, type ActionWithFiles, type AttachmentsService, type StagedFile } from '../../workorders/attachments.js';
-import { hideReporterInEvent, viewOfOrder } from '../../workorders/queries.js';
+import { resultView } from '../../workorders/queries.js';
 import { scopeFor, type OrderScope, type ScopeOptions } from '../../workorders/scope.js';
 import type { Actor } from '../../workorders/lifecycle/index.js';
 import { requireRole } from '../auth.js';
@@ -35,19 +36,6 @@ const ActionField = z.discriminatedUnion('type', [
 ]);
 const VersionField = z.coerce.number().int().positive();
 
-const Attachment = z.object({
-  id: z.number(),
-  orderId: z.number(),
-  eventId: z.number().nullable(),
-  fileName: z.string(),
-  kind: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
-  uploadedBy: z.number().nullable(),
-  unitId: z.string().nullable(),
-  createdAt: z.number(),
-});
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const FileParams = IdParams.extend({ attachmentId: z.coerce.number().int().positive() });
 const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'] as const;
@@ -73,7 +61,7 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
         description:
           'multipart/form-data: 1–5 files (PDF, JPEG, PNG, DOCX, XLSX by content; any field name), optional `action` (JSON: reply {text}, return {reason} or request_extension {days, reason}) and optional `expectedVersion`.',
         params: IdParams,
-        response: { 201: z.object({ attachments: z.array(Attachment), event: z.record(z.string(), z.unknown()), order: z.record(z.string(), z.unknown()) }) },
+        response: { 201: AttachmentsAdded },
       },
       preHandler: requireRole(...ROLES),
     },
@@ -82,15 +70,13 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
       const actor = actorOf(req.user);
       const upload = await readUpload(req, attachments);
       const result = attachments.commit(s, actor, { orderId: req.params.id, ...upload });
-      const order = viewOfOrder(result.order, s);
-      const event = order.reporterHidden ? hideReporterInEvent(result.event) : result.event;
-      return reply.status(201).send({ attachments: result.attachments, event: { ...event }, order: { ...order } });
+      return reply.status(201).send({ attachments: result.attachments, ...resultView(result, s) });
     },
   );
 
   app.get(
     '/api/workorders/:id/attachments',
-    { schema: { tags: ['workorders'], params: IdParams, response: { 200: z.object({ items: z.array(Attachment) }) } }, preHandler: requireRole(...ROLES) },
+    { schema: { tags: ['workorders'], params: IdParams, response: { 200: AttachmentList } }, preHandler: requireRole(...ROLES) },
     async (req) => ({ items: attachments.list(scope(req.user), req.params.id) }),
   );
 

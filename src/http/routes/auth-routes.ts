@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NoContent, SignedIn, type SessionUserView } from '../../contract/http-accounts.js';
 import { USER_ROLES } from '../../db/schema.js';
 import { LoginLockedError, type SessionUser, type UsersService } from '../../users/index.js';
 import { AccountError } from '../../users/account-errors.js';
@@ -9,16 +10,7 @@ import { appError } from '../errors.js';
 import { requireRole } from '../auth.js';
 import { secureCookie, type CookieSecure } from '../cookie-secure.js';
 
-const UserView = z.object({
-  id: z.number(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(USER_ROLES),
-  unitId: z.string().nullable(),
-  /** The password was set by someone else: the web shows only "set a new password" until POST /api/auth/password; other calls get 403 PASSWORD_CHANGE_REQUIRED. */
-  mustChangePassword: z.boolean(),
-});
-const userView = (u: SessionUser): z.infer<typeof UserView> => ({ ...u, mustChangePassword: u.mustChangePassword === true });
+const userView = (u: SessionUser): SessionUserView => ({ ...u, mustChangePassword: u.mustChangePassword === true });
 
 const ALL_ROLES = [...USER_ROLES];
 
@@ -29,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
       schema: {
         tags: ['auth'],
         body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
-        response: { 200: z.object({ user: UserView }) },
+        response: { 200: SignedIn },
       },
       // Brute-force guard per client address (the socket peer unless SUNLINE_TRUST_PROXY names
       // it as a proxy); per username, whatever the address: users/login-throttle.ts.
@@ -58,10 +50,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
     },
   );
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 204: NoContent } } }, async (req, reply) => {
     if (req.sessionToken) opts.users.logout(req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   app.post(
@@ -75,6 +67,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
           .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(8).max(256) })
           .strict()
           .refine((b) => b.newPassword !== b.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] }),
+        response: { 204: NoContent },
       },
       preHandler: requireRole(...ALL_ROLES),
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
@@ -88,11 +81,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
         throw err;
       });
       req.log.info({ userId: user.id }, 'password changed; other sessions ended');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
-  app.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: z.object({ user: UserView }) } } }, async (req) => {
+  app.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: SignedIn } } }, async (req) => {
     if (!req.user) throw appError('UNAUTHENTICATED');
     return { user: userView(req.user) };
   });

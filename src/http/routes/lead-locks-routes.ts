@@ -5,21 +5,9 @@
  * Other roles' locks are the administrator's (accounts page). No password data.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { LEAD_SCOPED_ROLES, LockedAccounts } from '../../contract/http-accounts.js';
 import type { UsersService } from '../../users/index.js';
 import { requireRole } from '../auth.js';
-
-/** The roles a shift lead looks after. */
-const LEAD_SCOPED_ROLES = ['agent', 'dispatcher'] as const;
-
-const LockedAccount = z.object({
-  id: z.number(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(LEAD_SCOPED_ROLES),
-  /** Milliseconds until the lock ends by itself. */
-  lockedForMs: z.number(),
-});
 
 export const leadLocksRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = async (app, { users }) => {
   app.get(
@@ -28,7 +16,7 @@ export const leadLocksRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = a
       schema: {
         tags: ['agents'],
         description: 'Agents and dispatchers whose login is locked after repeated failed logins, by username (shift leads and administrators).',
-        response: { 200: z.object({ accounts: z.array(LockedAccount) }) },
+        response: { 200: LockedAccounts },
       },
       preHandler: requireRole('shift_lead', 'admin'),
     },

@@ -4,7 +4,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
-import { STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
+import { isStaffRole, STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
 import { AccountsCsvImport } from './AccountsCsvImport.js';
 import { AdminAuditLog } from './AdminAuditLog.js';
 import { saveSkills, useAgentSkills } from '../skills-api.js';
@@ -206,13 +206,15 @@ export function AccountsPage({ user, onSignedOut }: Props) {
                   {a.mustChangePassword && ` · ${t('admin.mustChangeTag')}`}
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    data-testid="edit"
-                    onClick={() => setEditing({ id: a.id, value: { displayName: a.displayName, role: a.role, unitId: a.unitId } })}
-                  >
-                    {t('admin.edit')}
-                  </button>
+                  {isStaffRole(a.role) && (
+                    <button
+                      type="button"
+                      data-testid="edit"
+                      onClick={() => setEditing({ id: a.id, value: { displayName: a.displayName, role: a.role as StaffRole, unitId: a.unitId } })}
+                    >
+                      {t('admin.edit')}
+                    </button>
+                  )}
                   <button type="button" data-testid="reset" onClick={() => void reset(a)}>
                     {t('admin.reset')}
                   </button>

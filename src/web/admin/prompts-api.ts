@@ -1,36 +1,10 @@
 /** The config editor's prompts (src/http/routes/admin-prompts-routes.ts): list, upload a WAV, listen. */
 import { call, HttpError } from '../api.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../contract/csrf.js';
+import type { PromptFile, PromptList, PromptRow, StoredPrompt } from '../../contract/http-admin-config.js';
 
-export interface PromptFile {
-  file: string;
-  bytes: number;
-  modifiedAt: number;
-  seconds: number | null;
-  /** A .wav that Asterisk plays as it is (8 kHz mono 16-bit); null for other formats. */
-  playable: boolean | null;
-}
-
-export interface PromptRow {
-  name: string;
-  /** FILE:LINE:COL of each place the running configuration names it (empty: an upload nothing uses yet). */
-  uses: string[];
-  files: PromptFile[];
-}
-
-export interface PromptList {
-  reachable: boolean;
-  maxBytes: number;
-  maxSeconds: number;
-  prompts: PromptRow[];
-}
-
-export interface StoredPrompt {
-  name: string;
-  file: string;
-  seconds: number;
-  replaced: string[];
-}
+// The replies' types are the contract's (src/contract/http-admin-config.ts): the routes reply through the same schemas.
+export type { PromptFile, PromptList, PromptRow, StoredPrompt };
 
 /** Names an upload may take (the server checks the same: 400 PROMPT_NAME_INVALID). */
 export const UPLOAD_NAME = /^sunline\/[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;

@@ -3,7 +3,7 @@
  * workorders-routes.ts), through the console's shared fetch helper (cookie, CSRF header, coded errors).
  */
 import { call } from '../api.js';
-import type { Attachment } from '../unit/api.js';
+import type { Attachment, AttachmentList } from '../../contract/http-attachments.js';
 import type {
   Consultation,
   DeskOrderDetail,
@@ -59,7 +59,7 @@ export const savedFilters = () => call<SavedFilters>('GET', '/api/desk/filters')
 export const saveFilter = (name: string, filter: SearchParams) => call<SavedFilter>('POST', '/api/desk/filters', { name, filter });
 export const deleteFilter = (id: number) => call<void>('DELETE', `/api/desk/filters/${id}`);
 
-export const attachments = (id: number) => call<{ items: Attachment[] }>('GET', `/api/workorders/${id}/attachments`).then((r) => r.items);
+export const attachments = (id: number) => call<AttachmentList>('GET', `/api/workorders/${id}/attachments`).then((r) => r.items);
 
 /** One lifecycle action with the version the page showed (a change meanwhile is CONFLICT). */
 export const deskAction = (id: number, action: Record<string, unknown> & { type: string }, version: number) =>

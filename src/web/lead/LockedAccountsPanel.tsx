@@ -9,14 +9,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { call, HttpError } from '../api.js';
 import { duration } from '../format.js';
 import { useI18n } from '../i18n.js';
-
-interface LockedAccount {
-  id: number;
-  username: string;
-  displayName: string;
-  role: 'agent' | 'dispatcher';
-  lockedForMs: number;
-}
+import type { LockedAccount, LockedAccounts } from '../../contract/http-accounts.js';
 
 const REFRESH_MS = 20_000;
 
@@ -32,7 +25,7 @@ export function LockedAccountsPanel({ now, onDone, onFailed }: Props) {
   const [read, setRead] = useState<{ at: number; accounts: LockedAccount[] }>({ at: 0, accounts: [] });
   const reload = useCallback(
     () =>
-      call<{ accounts: LockedAccount[] }>('GET', '/api/lead/locked-accounts').then(
+      call<LockedAccounts>('GET', '/api/lead/locked-accounts').then(
         (r) => setRead({ at: Date.now(), accounts: r.accounts }),
         () => undefined,
       ),

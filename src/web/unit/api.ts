@@ -3,6 +3,7 @@ import { HttpError } from '../api.js';
 import type { DueStates, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
 import type { DueState } from '../../contract/work-orders.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../contract/csrf.js';
+import type { Attachment, AttachmentList, AttachmentsAdded } from '../../contract/http-attachments.js';
 
 /** An order as GET /api/workorders lists it (scope-masked by the server). */
 export type OrderSummary = OrderView;
@@ -15,14 +16,8 @@ export type Due = DueState | null;
 /** An order's standing against its deadlines (GET /api/workorders/due). */
 export type OrderDue = DueStates['items'][number];
 
-export interface Attachment {
-  id: number;
-  eventId: number | null;
-  fileName: string;
-  kind: string;
-  size: number;
-  createdAt: number;
-}
+/** One file of an order (GET /api/workorders/:id/attachments): the contract's type. */
+export type { Attachment };
 
 /** The lifecycle actions a unit takes from the portal. */
 export type UnitAction =
@@ -56,7 +51,7 @@ export const dueStates = (ids: readonly number[]) =>
 
 export const getOrder = (id: number) => send<OrderDetail>('GET', `/api/workorders/${id}`);
 
-export const listAttachments = (id: number) => send<{ items: Attachment[] }>('GET', `/api/workorders/${id}/attachments`).then((r) => r.items);
+export const listAttachments = (id: number) => send<AttachmentList>('GET', `/api/workorders/${id}/attachments`).then((r) => r.items);
 
 export const attachmentUrl = (orderId: number, attachmentId: number) => `/api/workorders/${orderId}/attachments/${attachmentId}`;
 
@@ -67,10 +62,10 @@ export function act(id: number, action: UnitAction, version: number, files: read
 }
 
 /** Files alone (an `attach` event), or with an action. */
-export function upload(id: number, files: readonly File[], action?: UnitAction, version?: number): Promise<unknown> {
+export function upload(id: number, files: readonly File[], action?: UnitAction, version?: number): Promise<AttachmentsAdded> {
   const form = new FormData();
   if (action) form.append('action', JSON.stringify(action));
   if (version !== undefined) form.append('expectedVersion', String(version));
   for (const f of files) form.append('file', f, f.name);
-  return send('POST', `/api/workorders/${id}/attachments`, form);
+  return send<AttachmentsAdded>('POST', `/api/workorders/${id}/attachments`, form);
 }
