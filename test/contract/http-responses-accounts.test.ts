@@ -1,5 +1,5 @@
 /**
- * Accounts, attachments and the configuration editor: the routes reply through src/contract's
+ * Accounts, attachments, the configuration editor and intake (the citizen's lookup): the routes reply through src/contract's
  * schemas (the very objects: an inline schema in the route fails here) and the web app's types
  * ARE those schemas' output types (compile time: a hand-written copy that differs does not
  * compile), as test/contract/http-responses.test.ts checks for the work-order, desk and report routes
@@ -10,15 +10,18 @@ import type { z } from 'zod';
 import * as Accounts from '../../src/contract/http-accounts.js';
 import * as AdminConfig from '../../src/contract/http-admin-config.js';
 import * as Attachments from '../../src/contract/http-attachments.js';
+import * as Intake from '../../src/contract/http-intake.js';
 import type { CONFIG_VERSION_SOURCES, USER_ROLES } from '../../src/db/schema.js';
 import { adminConfigRoutes } from '../../src/http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from '../../src/http/routes/admin-prompts-routes.js';
 import { adminUsersRoutes } from '../../src/http/routes/admin-users-routes.js';
 import { attachmentsRoutes } from '../../src/http/routes/attachments-routes.js';
 import { authRoutes } from '../../src/http/routes/auth-routes.js';
+import { intakeRoutes } from '../../src/http/routes/intake-routes.js';
 import { leadLocksRoutes } from '../../src/http/routes/lead-locks-routes.js';
 import type * as WebApi from '../../src/web/api.js';
 import type * as WebAccounts from '../../src/web/admin/accounts-api.js';
+import type * as WebCitizen from '../../src/web/citizen/api.js';
 import type * as WebConfig from '../../src/web/admin/config-api.js';
 import type * as WebPrompts from '../../src/web/admin/prompts-api.js';
 import type * as WebDesk from '../../src/web/desk/api.js';
@@ -41,6 +44,7 @@ const sameTypes: Record<string, true> = {
   'config RouteAnswer': true satisfies Equal<WebConfig.RouteAnswer, Out<typeof AdminConfig.RouteAnswer>>,
   'prompts PromptList': true satisfies Equal<WebPrompts.PromptList, Out<typeof AdminConfig.PromptList>>,
   'prompts StoredPrompt': true satisfies Equal<WebPrompts.StoredPrompt, Out<typeof AdminConfig.StoredPrompt>>,
+  'citizen PublicOrder': true satisfies Equal<WebCitizen.PublicOrder, Out<typeof Intake.PublicOrder>>,
   // The contract's lists (it imports only zod) are exactly the database's.
   USER_ROLES: true satisfies Equal<(typeof USER_ROLES)[number], (typeof Accounts.USER_ROLES)[number]>,
   CONFIG_VERSION_SOURCES: true satisfies Equal<(typeof CONFIG_VERSION_SOURCES)[number], (typeof AdminConfig.CONFIG_VERSION_SOURCES)[number]>,
@@ -78,9 +82,13 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'POST /api/admin/config/simulate': { 200: AdminConfig.RouteAnswer },
   'GET /api/admin/config/prompts': { 200: AdminConfig.PromptList },
   'PUT /api/admin/config/prompts': { 200: AdminConfig.StoredPrompt },
+  'POST /api/intake/web': { 201: Intake.IntakeCreated },
+  'POST /api/intake/mailbox': { 201: Intake.IntakeCreated },
+  'POST /api/intake/wechat': { 201: Intake.IntakeCreated },
+  'GET /api/public/orders/:number': { 200: Intake.PublicOrder },
 };
 
-t.test('the accounts, attachment and configuration editor routes reply through the contract’s schemas', async (t) => {
+t.test('the accounts, attachment, configuration editor and intake routes reply through the contract’s schemas', async (t) => {
   const seen = await routeResponses([
     authRoutes,
     adminUsersRoutes,
@@ -88,10 +96,11 @@ t.test('the accounts, attachment and configuration editor routes reply through t
     [attachmentsRoutes, { attachments: { maxBytes: 1024, maxFiles: 5 } }],
     adminConfigRoutes,
     adminPromptsRoutes,
+    [intakeRoutes, { bridges: [] }],
   ] as unknown as RoutePlugin[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 13, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 14, 'the web types checked at compile time');
 });

@@ -1,7 +1,7 @@
 /**
  * Every JSON route of the accounts (auth, administration, the lead's locked logins), work-order,
- * attachment and order-desk areas documents its 2xx reply in the OpenAPI document (issue 19
- * item 4): a route without a response schema is serialized as it comes (fields leak or vanish
+ * attachment, order-desk and intake (with the citizen's lookup) areas documents its 2xx reply in
+ * the OpenAPI document (issue 19 item 4): a route without a response schema is serialized as it comes (fields leak or vanish
  * unnoticed) and a generated client knows nothing of its reply. A reply without a body declares
  * `204: z.null()`. The areas other helpers were editing when this was written (knowledge base,
  * reports, callbacks/outbound, call controls) are outside the scope below; widen it as they get
@@ -11,7 +11,14 @@ import t from 'tap';
 import { testApp } from '../helpers/app.js';
 
 /** The areas checked, by path. */
-const SCOPE = [/^\/api\/auth\//, /^\/api\/admin\//, /^\/api\/lead\/locked-accounts$/, /^\/api\/workorders(\/|$)/, /^\/api\/desk\//];
+const SCOPE = [
+  /^\/api\/auth\//,
+  /^\/api\/admin\//,
+  /^\/api\/lead\/locked-accounts$/,
+  /^\/api\/workorders(\/|$)/,
+  /^\/api\/desk\//,
+  /^\/api\/(intake|public)\//,
+];
 
 /** Routes of those areas that reply with something other than JSON, and why. */
 const NOT_JSON: Record<string, string> = {

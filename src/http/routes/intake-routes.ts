@@ -7,8 +7,9 @@
  */
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { IntakeCreated, PublicOrder } from '../../contract/http-intake.js';
 import type { BridgeSecret } from '../../config/bridge-secrets.js';
-import { ORDER_CATEGORIES, ORDER_STATUSES } from '../../workorders/lifecycle/index.js';
+import { ORDER_CATEGORIES } from '../../workorders/lifecycle/index.js';
 import { wechatToSubmission, type IntakeService } from '../../workorders/intake.js';
 import { LOOKUP_CODE_LENGTH } from '../../workorders/lookup-code.js';
 import { BRIDGE_HEADERS, installBridgeAuth } from '../bridge-auth.js';
@@ -43,7 +44,7 @@ const WechatBody = z.object({
 });
 
 /** The citizen is told both: the lookup asks for the code with the phone. */
-const Created = { 201: z.object({ number: z.string(), lookupCode: z.string() }) };
+const Created = { 201: IntakeCreated };
 /** The signature headers (checked by bridge-auth.ts before the body is read; listed here for /docs). */
 const BridgeHeaders = z.object({
   [BRIDGE_HEADERS.bridge]: z.string().describe('the bridge id (SUNLINE_BRIDGE_SECRETS_FILE)'),
@@ -96,16 +97,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
         tags: ['intake'],
         params: z.object({ number: z.string().min(1).max(40) }),
         querystring: z.object({ phone, code: lookupCode }),
-        response: {
-          200: z.object({
-            number: z.string(),
-            status: z.enum(ORDER_STATUSES),
-            category: z.enum(ORDER_CATEGORIES).nullable(),
-            createdAt: z.number(),
-            deadlineAt: z.number().nullable(),
-            progress: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.number() })),
-          }),
-        },
+        response: { 200: PublicOrder },
       },
       config: LOOKUP_LIMIT,
     },

@@ -1,12 +1,8 @@
 /** The citizen page's one call: the public lookup (no session), rate limited per address and throttled per order number. */
-export interface PublicOrder {
-  number: string;
-  status: string;
-  category: string | null;
-  createdAt: number;
-  deadlineAt: number | null;
-  progress: Array<{ status: string; at: number }>;
-}
+import type { PublicOrder } from '../../contract/http-intake.js';
+
+/** The lookup's reply: the contract's type (the route replies through the same schema). */
+export type { PublicOrder };
 
 export async function lookupOrder(number: string, phone: string, code: string): Promise<PublicOrder> {
   const query = `phone=${encodeURIComponent(phone)}&code=${encodeURIComponent(code)}`;
