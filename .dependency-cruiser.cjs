@@ -58,7 +58,7 @@ module.exports = {
       from: { path: '^src/web/' },
       to: {
         path: '^src/contract/',
-        pathNot: '^src/contract/(ack|console-commands|console-vocabulary|csrf|desk|lead|reports|wallboard|work-orders)[.]ts$',
+        pathNot: '^src/contract/(ack|console-commands|console-vocabulary|csrf|desk|kb-body|lead|reports|wallboard|work-orders)[.]ts$',
         dependencyTypesNot: ['type-only'],
       },
     },

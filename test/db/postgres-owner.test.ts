@@ -66,7 +66,7 @@ t.test('PostgreSQL owner', async (t) => {
     await admin.query('drop database goes_away with (force)');
     const health = await h.health();
     t.equal(health.ok, false);
-    t.match(health.error, /terminat|does not exist/, health.error);
+    t.match(health.error, /terminat|does not exist/, `the pool's error: ${health.error ?? ''}`);
   });
 
   t.test('a database whose LC_CTYPE is not UTF-8 is refused before anything is created', async (t) => {
