@@ -228,13 +228,26 @@ export async function startServer(
   return Object.assign(app, { url: `http://127.0.0.1:${port}` });
 }
 
+/**
+ * An ARI DELETE from the bench's driver (fetch's own pool, not the server's client). Asterisk's
+ * HTTP server may close a kept-alive connection just as it is reused ("other side closed"): a
+ * DELETE is safe to repeat, so it is tried once more on a fresh connection before it counts.
+ */
 async function ariDelete(a: AsteriskSandbox, p: string): Promise<number> {
-  const res = await fetch(`${a.ari.url}/ari${p}`, {
-    method: 'DELETE',
-    headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
-  });
-  await res.arrayBuffer();
-  return res.status;
+  const once = async () => {
+    const res = await fetch(`${a.ari.url}/ari${p}`, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${Buffer.from(`${a.ari.username}:${a.ari.password}`).toString('base64')}` },
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  try {
+    return await once();
+  } catch {
+    await new Promise((r) => setTimeout(r, 100));
+    return once();
+  }
 }
 
 /** Log lines at warn or above, grouped by message. */
@@ -288,7 +301,10 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
       hangupErrors.push(`${callId}: no channel id`);
       return;
     }
-    const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`);
+    const status = await ariDelete(asterisk, `/channels/${encodeURIComponent(row.channel_id)}`).catch((err: unknown) => {
+      hangupErrors.push(`${callId}: ${err instanceof Error ? err.message : String(err)}`);
+      return 0;
+    });
     if (status >= 400 && status !== 404) hangupErrors.push(`${callId}: ARI ${status}`);
   };
   let sims: AgentsRun;
