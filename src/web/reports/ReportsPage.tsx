@@ -6,13 +6,14 @@
  * limits what each reader sees (a county dispatcher: its subtree's order figures).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { HttpError, logout, type User } from '../api.js';
+import { HttpError, type User } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { KpiChart } from './KpiChart.js';
 import { DrillList } from './DrillList.js';
 import { TrendChart } from './TrendChart.js';
 import { HotTopicsPanel } from './HotTopicsPanel.js';
 import { AssessmentPanel } from './AssessmentPanel.js';
+import { ReportsHeader } from './ReportsHeader.js';
 import { drillTarget, type DrillTarget } from './drill.js';
 import {
   CALL_FIGURES,
@@ -33,7 +34,7 @@ import './reports.css';
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
-  const { t, lang, toggle } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState<ReportQuery>({ period: 'day', date: today(), to: today(), by: 'hotline' });
   const [report, setReport] = useState<KpiReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -86,24 +87,9 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
     );
   };
 
-  const signOut = async () => {
-    await logout().catch(() => undefined);
-    onSignedOut();
-  };
-
   return (
     <div className="reports-page" data-testid="reports-page">
-      <header className="reports-head">
-        <h1>{t('reports.title')}</h1>
-        <span>{user.displayName}</span>
-        <a href="/">{t('reports.back')}</a>
-        <button type="button" onClick={toggle}>
-          {t('reports.lang')}
-        </button>
-        <button type="button" onClick={() => void signOut()}>
-          {t('reports.logout')}
-        </button>
-      </header>
+      <ReportsHeader title="reports.title" user={user} onSignedOut={onSignedOut} />
       <form className="reports-query" onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('reports.period')}{' '}

@@ -4,30 +4,17 @@
  * scored figures, its weighted score and city-wide rank, co-handling, the 约谈 flag — for the month
  * it picks. The server refuses any other unit (403 FORBIDDEN_REPORT).
  */
-import { logout, type User } from '../api.js';
+import type { User } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { AssessmentPanel } from './AssessmentPanel.js';
+import { ReportsHeader } from './ReportsHeader.js';
 import './reports.css';
 
 export function ScorecardPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
-  const { t, toggle } = useI18n();
-  const signOut = async () => {
-    await logout().catch(() => undefined);
-    onSignedOut();
-  };
+  const { t } = useI18n();
   return (
     <div className="reports-page" data-testid="scorecard-page">
-      <header className="reports-head">
-        <h1>{t('reports.scorecard.title')}</h1>
-        <span>{user.displayName}</span>
-        <a href="/">{t('reports.back')}</a>
-        <button type="button" onClick={toggle}>
-          {t('reports.lang')}
-        </button>
-        <button type="button" onClick={() => void signOut()}>
-          {t('reports.logout')}
-        </button>
-      </header>
+      <ReportsHeader title="reports.scorecard.title" user={user} onSignedOut={onSignedOut} />
       {user.unitId ? <AssessmentPanel unit={user.unitId} /> : <p className="reports-error">{t('reports.scorecard.noUnit')}</p>}
     </div>
   );
