@@ -45,8 +45,10 @@ t.test('agent, lead and unit consoles and the citizen page run with no CSP viola
     await page.fill('input[name=password]', 'pw-123456');
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId(ready).waitFor({ timeout: 15_000 });
-    // The socket.io WebSocket is up (the consoles mark the live connection).
-    await page.waitForFunction("document.querySelector('[data-testid=disconnected]') === null");
+    // The socket.io WebSocket is up (the consoles mark the live connection). A locator, not
+    // waitForFunction: a string predicate that is false at first is polled through eval, which
+    // this very CSP refuses (EvalError, seen in a full run).
+    await page.getByTestId('disconnected').waitFor({ state: 'detached' });
     await page.waitForTimeout(500);
     t.same(await violations(), [], `${username}: no CSP violation`);
     t.same(errors, [], `${username}: no page error`);
