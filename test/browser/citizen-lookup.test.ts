@@ -125,7 +125,8 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   const before = lookups.length;
   await ask(number, '13700002222');
   await answered(before + 1);
-  await page.waitForFunction("/locked/.test(document.querySelector('[data-testid=lookup-error]')?.textContent ?? '')");
+  // A locator, not waitForFunction(string): its polling goes through eval, which the page's CSP refuses.
+  await page.getByTestId('lookup-error').filter({ hasText: 'locked' }).waitFor();
   t.match(await page.getByTestId('lookup-error').textContent(), /Too many failed lookups of this order/, 'locked: even the right code waits');
   t.equal(lookups.at(-1), 429);
   await page.getByTestId('lang-toggle').click();
