@@ -27,7 +27,10 @@ export async function testApp(t: { teardown(fn: () => unknown): void }, opts: Te
   sendCsrfHeaderByDefault(app);
   t.teardown(async () => {
     await app.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    // Retried: a browser test's pages (closed after the app: teardowns run last-in first-out) may
+    // still have a request create a file in the folder while it is removed (ENOTEMPTY). A teardown
+    // that throws stops the ones after it, leaving Chromium running until tap's timeout.
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
   return app;
 }

@@ -31,7 +31,7 @@ export async function sandbox(t: Teardown): Promise<AsteriskSandbox> {
 /** `port`: listen there (a server restarted where the browsers know it); a free one by default. */
 export async function server(t: Teardown, asterisk: AsteriskSandbox, env: Record<string, string> = {}, port = 0): Promise<Sunline & { url: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-callpath-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   const e = loadEnv({
     SUNLINE_DATA_DIR: dir,
     SUNLINE_LOG_LEVEL: testLogLevel(),
