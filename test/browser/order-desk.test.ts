@@ -264,6 +264,8 @@ t.test('county desk: only its sub-platform’s orders, phones masked, re-dispatc
   await form.locator('select[name=leadUnitId]').selectOption('dq-amr');
   await form.getByTestId('desk-form-submit').click();
   await page.getByTestId('desk-action-done').waitFor();
+  // The timeline reloads after the action's answer; the status stays 'dispatched', so wait for the entry.
+  await page.locator('[data-testid=desk-timeline] li[data-action=redispatch]').waitFor();
   t.match(await page.getByTestId('desk-timeline').textContent(), /重新派单[\s\S]*主办单位 德清县市场监管局/, 'timeline: re-dispatched to the county’s unit');
   await page.locator('[data-testid=queue-to_dispatch][data-total="0"]').waitFor();
   t.pass('待派单 emptied live');
