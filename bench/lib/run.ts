@@ -17,7 +17,7 @@ import { startSimAgents } from '../../scripts/lib/sim-agents.js';
 import { connectAmi, type BenchAmi } from './ami.js';
 import { fork } from 'node:child_process';
 import type { OfferRecord } from '../../scripts/lib/sim-agents.js';
-import { placeBenchCall } from './sipp-caller.js';
+import { benchCaller } from './sipp-caller.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
@@ -105,6 +105,8 @@ export async function placeCalls(
   t.teardown(() => {
     for (const k of kills) k();
   });
+  const caller = o.harnessSipp ? null : benchCaller();
+  if (caller) t.teardown(() => caller.close());
   let inFlight = 0;
   let inFlightMax = 0;
   const t0 = Date.now();
@@ -119,7 +121,7 @@ export async function placeCalls(
     };
     calls.push(c);
     const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs, ...(o.callerAudio ? { audioFile: o.callerAudio } : {}) };
-    const h = o.harnessSipp ? placeCall(co) : await placeBenchCall(co);
+    const h = caller ? caller.place(co) : placeCall(co);
     kills.push(h.kill);
     inFlight++;
     inFlightMax = Math.max(inFlightMax, inFlight);

@@ -4,9 +4,15 @@
  * port slots; the bench keeps ~60 sipp processes alive at once, so every call here gets its own
  * SIP (-p), media (-mp) and control (-cp) ports, outside the kernel's ephemeral range and
  * Asterisk's RTP range, handed out round-robin and probed before use.
+ *
+ * The sipp processes are started by a launcher process (bench/lib/sipp-child.ts), not by the
+ * bench process that hosts the server: see that file for why.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { placeCall, type CallHandle, type CallOptions } from '../../tools/sipp.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { placeCall, type CallHandle, type CallOptions, type CallResult } from '../../tools/sipp.js';
 
 const SIP_BASE = 61000;
 const CTRL_BASE = 61700;
@@ -35,6 +41,53 @@ async function nextPorts(): Promise<{ sip: number; media: number; ctrl: number }
   throw new Error('no free sipp port slot');
 }
 
-export async function placeBenchCall(opts: CallOptions): Promise<CallHandle> {
+/** Starts sipp in this process (the launcher's side). */
+export async function placeBenchCallHere(opts: CallOptions): Promise<CallHandle> {
   return placeCall({ ...opts, ports: await nextPorts() });
+}
+
+export interface BenchCaller {
+  place(opts: CallOptions): CallHandle;
+  close(): void;
+}
+
+/** Forks the launcher once; each place() asks it for one sipp call. */
+export function benchCaller(): BenchCaller {
+  const child: ChildProcess = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp-child.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, (r: CallResult) => void>();
+  const lost = (message: string): CallResult => ({
+    exitCode: null,
+    signal: null,
+    outcome: 'unknown',
+    sipCode: null,
+    durationMs: 0,
+    errors: message,
+    output: '',
+  });
+  child.on('message', (m: { type: string; id: number; result?: CallResult; message?: string }) => {
+    const settle = pending.get(m.id);
+    if (!settle) return;
+    pending.delete(m.id);
+    settle(m.type === 'done' && m.result ? m.result : lost(m.message ?? 'sipp launcher failed'));
+  });
+  child.once('exit', () => {
+    for (const settle of pending.values()) settle(lost('sipp launcher exited'));
+    pending.clear();
+  });
+  let next = 0;
+  return {
+    place(opts) {
+      const id = ++next;
+      const done = new Promise<CallResult>((resolve) => pending.set(id, resolve));
+      child.send({ type: 'place', id, opts });
+      return { done, kill: () => child.connected && child.send({ type: 'kill', id }) };
+    },
+    close() {
+      // The launcher exits on disconnect, and its exit kills the sipps still running.
+      if (child.connected) child.disconnect();
+    },
+  };
 }
