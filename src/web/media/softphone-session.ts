@@ -11,6 +11,7 @@ type Consumer = types.Consumer;
 type Producer = types.Producer;
 type Transport = types.Transport;
 import type { Socket } from 'socket.io-client';
+import { SoftphoneConsumers } from './softphone-consumers.js';
 import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, MediaWarmup, ServerToClientEvents } from '../../contract/index.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -51,7 +52,16 @@ export class SoftphoneSession {
   private recv: Transport | null = null;
   private mic: Producer | null = null;
   private stream: MediaStream | null = null;
-  private readonly consumers = new Map<string, Consumer>();
+  private readonly consumers = new SoftphoneConsumers<Consumer>({
+    play: (c) => {
+      this.audio.srcObject = c ? new MediaStream([c.track]) : null;
+      return c ? this.audio.play().catch(() => undefined) : Promise.resolve(); // autoplay refusal: the track still decodes
+    },
+    inCall: (on) => this.setStatus({ inCall: on }),
+    dropped: (id, err) => {
+      if (!this.closed) this.setStatus({ detail: `consume ${id ?? '?'}: ${err instanceof SignalError ? err.code : String(err)}` });
+    },
+  });
   private warm: Consumer | null = null;
   private closed = false;
   private status: SoftphoneStatus = { state: 'connecting', inCall: false };
@@ -129,39 +139,35 @@ export class SoftphoneSession {
     if (this.status.state === 'connecting') this.setStatus({ state: 'ready' });
   }
 
-  /** The server offers the caller's audio: consume it, play it, then ask the server to resume. */
+  /** The server offers the caller's audio: consume it, play it, then ask the server to resume; a failed offer is dropped alone. */
   async consume(offer: MediaConsumeOffer): Promise<void> {
-    if (!this.recv || this.closed) return;
-    const consumer = await this.recv.consume({
-      id: offer.consumerId,
-      producerId: offer.producerId,
-      kind: offer.kind,
-      rtpParameters: offer.rtpParameters as types.RtpParameters,
-    });
-    this.consumers.set(consumer.id, consumer);
-    this.audio.srcObject = new MediaStream([consumer.track]);
-    await this.audio.play().catch(() => undefined); // autoplay refusal: the track still decodes
-    await request(this.socket, 'media:resume', { consumerId: consumer.id });
-    this.setStatus({ inCall: true });
+    const recv = this.recv;
+    if (!recv || this.closed) return;
+    await this.consumers.consume(
+      async () => {
+        const c = await recv.consume({
+          id: offer.consumerId,
+          producerId: offer.producerId,
+          kind: offer.kind,
+          rtpParameters: offer.rtpParameters as types.RtpParameters,
+        });
+        if (!this.closed) return c;
+        c.close();
+        throw new Error('session closed');
+      },
+      (consumerId) => request(this.socket, 'media:resume', { consumerId }),
+    );
   }
 
   consumerClosed(consumerId: string): void {
-    const c = this.consumers.get(consumerId);
-    if (!c) return;
-    c.close();
-    this.consumers.delete(consumerId);
-    if (this.consumers.size === 0) {
-      this.audio.srcObject = null;
-      this.setStatus({ inCall: false });
-    }
+    this.consumers.closed(consumerId);
   }
 
   /** Local teardown (the server closes its side when the socket goes or on `media:close`). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const c of this.consumers.values()) c.close();
-    this.consumers.clear();
+    this.consumers.closeAll();
     this.warm?.close();
     this.mic?.close();
     this.send?.close();
@@ -178,7 +184,7 @@ export class SoftphoneSession {
     outbound: AudioStats | null;
     paths: { send: IcePath | null; recv: IcePath | null };
   }> {
-    const first = [...this.consumers.values()][0];
+    const playing = this.consumers.newest();
     const pick = async (report: Promise<RTCStatsReport> | undefined, type: string): Promise<AudioStats | null> => {
       if (!report) return null;
       for (const s of (await report).values()) {
@@ -197,7 +203,7 @@ export class SoftphoneSession {
     const paths = { send: await icePath(this.send), recv: await icePath(this.recv) };
     return {
       state: this.status.state,
-      inbound: await pick(first?.getStats(), 'inbound-rtp'),
+      inbound: await pick(playing?.getStats(), 'inbound-rtp'),
       outbound: await pick(this.mic?.getStats(), 'outbound-rtp'),
       paths,
     };

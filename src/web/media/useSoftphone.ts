@@ -49,12 +49,9 @@ export function useSoftphone(
         retry = setTimeout(build, RETRY_MS);
       });
     };
-    const onConsume = (offer: Parameters<ServerToClientEvents['media:consume']>[0]) => {
-      const s = session;
-      s?.consume(offer).catch((err: unknown) => {
-        if (session === s) setStatus((st) => ({ ...st, state: 'failed', detail: err instanceof Error ? err.message : String(err) }));
-      });
-    };
+    // A failed offer is dropped by the session alone (never 'failed' for good: a shift lead's next
+    // 监听 would be refused until a reload); the transports' own state says when the audio is down.
+    const onConsume = (offer: Parameters<ServerToClientEvents['media:consume']>[0]) => void session?.consume(offer);
     const onClosed = (p: { consumerId: string }) => session?.consumerClosed(p.consumerId);
     const onReset = () => build();
 
