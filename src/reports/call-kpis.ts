@@ -9,6 +9,7 @@ import type { Db } from '../db/connection.js';
 import { jsonText } from './sql-dialect.js';
 import { callEvents, calls } from '../db/schema.js';
 import { ANSWER_TARGET_MS } from '../calls/queue-stats.js';
+import { DAY_MS } from '../lib/shanghai-time.js';
 
 /** A repeat call (重复来电) comes from a number that called within this long before. */
 export const REPEAT_WINDOW_MS = 24 * 3_600_000;
@@ -105,4 +106,18 @@ export function callCounts(db: Db, start: number, end: number, dim: CallDimensio
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
     group by 1`);
   return new Map(rows.map(({ k, ...c }) => [k, c]));
+}
+
+/**
+ * Calls in and answered on each day of [start, end) (key: the day's index from `start`, a Beijing
+ * midnight), by the same conditions as {@link callCounts}: the trend chart's call figures in one
+ * grouped query instead of one report per day.
+ */
+export function callsPerDay(db: Db, start: number, end: number): Map<number, Pick<CallCounts, 'callsIn' | 'answered'>> {
+  const rows = db.all<{ d: number; callsIn: number; answered: number }>(sql`
+    select cast((${calls.enteredAt} - ${start}) / ${DAY_MS} as integer) as d, count(*) as callsIn, ${count(answered)} as answered
+    from ${calls}
+    where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
+    group by 1`);
+  return new Map(rows.map(({ d, callsIn, answered }) => [Number(d), { callsIn: Number(callsIn), answered: Number(answered) }]));
 }
