@@ -5,8 +5,7 @@
  * words dropped, plus one token per synonym group the text mentions, so that 社保 finds 社会保险
  * whichever of the two the article or the agent wrote.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { jieba } from '../lib/segmenter.js';
 import * as OpenCC from 'opencc-js/t2cn';
 
 /** Words every question has; they would only add noise to the scores. */
@@ -61,9 +60,6 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 /** Synonym tokens cannot collide with a word: no segment starts with this character. */
 const SYNONYM_MARK = '\u2248';
 
-// The dictionary takes ~170 ms to load and is read-only after: one per process, loaded on first use.
-let segmenter: Jieba | undefined;
-const jieba = (): Jieba => (segmenter ??= Jieba.withDict(dict));
 let toSimplified: ((text: string) => string) | undefined;
 // opencc-js's .d.ts imports './core' without an extension, which NodeNext resolution does not follow: typed here.
 const converter = OpenCC.Converter as unknown as (options: { from: 't'; to: 'cn' }) => (text: string) => string;

@@ -6,8 +6,7 @@
  * personal data, never a topic) and the stop words every 12345 order has (市民来电反映…希望相关部门处理).
  * Each word counts once per order (an order that says 噪音 five times is one order about noise).
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { jieba } from '../lib/segmenter.js';
 
 /** Words in nearly every order: the hotline's own vocabulary, not a subject. */
 export const TOPIC_STOP_WORDS: ReadonlySet<string> = new Set([
@@ -63,10 +62,6 @@ export const TOPIC_STOP_WORDS: ReadonlySet<string> = new Set([
 
 /** Tags kept: nouns (n, ns place, nt organisation, nz other proper, ng), verbal nouns (vn), idioms and set phrases (i, l), Latin words (eng). */
 const KEEP_TAG = /^(n|ns|nt|nz|ng|vn|an|i|l|eng)$/;
-
-// The dictionary takes ~170 ms to load and is read-only after: one per process, loaded on first use.
-let segmenter: Jieba | undefined;
-const jieba = (): Jieba => (segmenter ??= Jieba.withDict(dict));
 
 /** The topic words of a text, each once, in order of first appearance. */
 export function topicWords(text: string): string[] {
