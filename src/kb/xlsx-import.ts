@@ -4,7 +4,8 @@
  * Problems name the file, the sheet, the row and the column (hrss.xlsx[常见问题]:3:3 C3 type: …);
  * the workbook is bounded in bytes and rows before and after it is opened.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../lib/excel.js';
 import type { Problem } from '../config/files/problem.js';
 import type { CsvField } from './csv.js';
 import { readTable, type ImportCandidate } from './import.js';
@@ -77,7 +78,7 @@ export async function readXlsx(file: XlsxFile, defaultUnit: string | null): Prom
   if (unpacked === null) return { candidates: [], problems: [problem(file.name, 1, 1, 'not an Excel workbook (.xlsx)')] };
   if (unpacked > MAX_XLSX_UNPACKED_BYTES)
     return { candidates: [], problems: [problem(file.name, 1, 1, `the workbook unpacks to ${unpacked} bytes; at most ${MAX_XLSX_UNPACKED_BYTES} are taken`)] };
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   try {
     await book.xlsx.load(file.data as unknown as ArrayBuffer);
   } catch {

@@ -3,7 +3,7 @@
  * unit, headers in Chinese (or English), times in Beijing time — what is printed or sent round
  * before the 每日会商 meeting.
  */
-import ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.js';
 import { SHANGHAI_OFFSET_MS } from '../../lib/shanghai-time.js';
 import type { ConsultationKind, ConsultationList } from './consultation.js';
 
@@ -42,7 +42,7 @@ const beijing = (ms: number) => new Date(ms + SHANGHAI_OFFSET_MS).toISOString().
 
 export async function consultationWorkbook(list: ConsultationList, lang: SheetLanguage, unitName: (id: string) => string): Promise<Buffer> {
   const w = WORDS[lang];
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   book.title = w.title(list.day);
   for (const kind of KINDS) {
     const sheet = book.addWorksheet(w.sheets[kind]);
