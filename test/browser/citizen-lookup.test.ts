@@ -114,17 +114,14 @@ t.test('citizen lookup: progress for the right pair, the same "not found" for a 
   await page.screenshot({ path: path.join(SHOTS, 'citizen-2-english.png'), fullPage: true });
 
   // The last lookup succeeded, which forgets earlier failures: five failures lock the number.
-  const answered = async (n: number) => {
-    for (let i = 0; lookups.length < n && i < 500; i++) await page.waitForTimeout(20);
+  // Each lookup waits for the server's answer (page.waitForResponse times out with a failure).
+  const askAnswered = async (phone: string, code?: string) => {
+    const answered = page.waitForResponse((r) => r.url().includes('/api/public/orders/'));
+    await ask(number, phone, code);
+    await answered;
   };
-  for (let i = 0; i < 5; i++) {
-    const before = lookups.length;
-    await ask(number, '13700002222', wrongCode);
-    await answered(before + 1);
-  }
-  const before = lookups.length;
-  await ask(number, '13700002222');
-  await answered(before + 1);
+  for (let i = 0; i < 5; i++) await askAnswered('13700002222', wrongCode);
+  await askAnswered('13700002222');
   // A locator, not waitForFunction(string): its polling goes through eval, which the page's CSP refuses.
   await page.getByTestId('lookup-error').filter({ hasText: 'locked' }).waitFor();
   t.match(await page.getByTestId('lookup-error').textContent(), /Too many failed lookups of this order/, 'locked: even the right code waits');

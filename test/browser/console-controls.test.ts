@@ -126,6 +126,8 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await shot(page, '5-order-filled');
   await page.keyboard.press('F9');
   await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor();
+  // The agent's state and the call's end are two pushes: wait for the controls to go (or time out).
+  await controls.waitFor({ state: 'detached' });
   t.equal(await controls.count(), 0, 'no call controls after the hang-up');
   const ended = sql.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(first) as { data: string };
   t.same(JSON.parse(ended.data), { reason: 'agent_hangup' }, 'the agent hung up');
@@ -229,6 +231,7 @@ t.test('console controls: hold, mute, keypad, hang-up, order on the spot; histor
   await page.getByTestId('btn-transfer').click();
   await page.getByTestId('transfer-picker-city-amr').click();
   await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor();
+  await controls.waitFor({ state: 'detached' });
   t.equal(await page.getByTestId('call-controls').count(), 0, 'the agent is released to wrap-up');
   await until('the unit phone got the caller', () => (unit.dialled().length >= 2 ? true : undefined), 15_000);
   const transferred = sql.prepare("select data from call_events where call_id = ? and type = 'transferred'").get(second) as { data: string };

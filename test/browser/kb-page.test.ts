@@ -13,6 +13,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
+import { until } from '../helpers/call-path.js';
 import { signInAt } from '../helpers/kb-browser.js';
 import { PNG_BYTES } from '../helpers/attachment-files.js';
 
@@ -100,13 +101,21 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   t.same(await agent.locator('[data-testid=kb-hit] mark').allTextContents(), ['社会保障卡'], 'the synonym of 社保卡 highlighted');
   await agent.click('[data-testid=kb-hit]');
   await agent.waitForSelector('[data-testid=kb-article-body]:has-text("工本费20元")');
-  // The image is served to the agent (published) and drawn: the browser decoded it.
-  await agent.waitForFunction(
-    "(() => { const img = document.querySelector('[data-testid=kb-image] img'); return img !== null && img.complete && img.naturalWidth > 0; })()",
-  );
-  await agent.waitForFunction(
-    "(() => { const img = document.querySelector('[data-testid=kb-article-body] img[data-testid=kb-body-image]'); return img !== null && img.complete && img.naturalWidth > 0; })()",
-  );
+  // The image is served to the agent (published) and drawn: the browser decoded it. Polled through
+  // a locator, not waitForFunction(string): its polling goes through eval, which the page's CSP refuses.
+  const decoded = (selector: string) =>
+    until(`${selector} decoded`, async () => {
+      const img = agent.locator(selector);
+      if ((await img.count()) === 0) return undefined;
+      // No DOM lib for tests: the image's two members used here.
+      const drawn = await img.evaluate((el) => {
+        const i = el as unknown as { complete: boolean; naturalWidth: number };
+        return i.complete && i.naturalWidth > 0;
+      });
+      return drawn || undefined;
+    });
+  await decoded('[data-testid=kb-image] img');
+  await decoded('[data-testid=kb-article-body] img[data-testid=kb-body-image]');
   t.pass('the image placed in the body is drawn in the text for the agent');
   t.equal(await agent.locator('[data-testid=kb-files-input]').count(), 0, 'agents do not add files');
   await shot(agent, 'agent');
@@ -127,5 +136,6 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await unit.waitForSelector('[data-testid=kb-stale-item][data-staleness=stale_overdue]:has-text("社会保障卡遗失如何补办")');
   await unit.click('[data-testid=kb-stale-item] a');
   await unit.waitForSelector('[data-testid=kb-article-state]:has-text("已发布")');
+  await unit.locator('[data-testid=kb-edit]').waitFor();
   t.equal(await unit.locator('[data-testid=kb-edit]').count(), 1, 'the unit can start its review from the flag');
 });

@@ -15,6 +15,7 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { until } from '../helpers/call-path.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `desk-${name}.png`), fullPage: true });
 
@@ -88,6 +89,11 @@ t.test('order desk: online order 待派单 → dispatch → unit reply → revie
   await form.getByTestId('desk-suggestion').getByText('市市场监管局').waitFor();
   t.match(await form.getByTestId('desk-suggestion').textContent(), /退款/, 'the suggestion says which keywords matched');
   t.equal(await form.locator('select[name=leadUnitId]').inputValue(), 'city-amr', 'the suggested lead unit is preselected');
+  // sla.yaml's limits come in their own answer (they fill the sign-by field too): read the limit once
+  // they are in, else the refused limit typed next could be overwritten by them.
+  await until('the dispatch advice’s limits in the form', async () =>
+    (await form.locator('input[name=signDeadlineAt]').inputValue()) !== '' ? true : undefined,
+  );
   const suggested = await form.locator('input[name=deadlineAt]').inputValue();
   await form.locator('input[name=deadlineAt]').fill('2020-01-06T10:00');
   await form.getByTestId('desk-form-submit').click();
@@ -258,6 +264,12 @@ t.test('county desk: only its sub-platform’s orders, phones masked, re-dispatc
   await page.getByTestId('desk-action-redispatch').click();
   const form = page.getByTestId('desk-form-redispatch');
   await form.locator('select[name=leadUnitId] option[value=dq-amr]').waitFor({ state: 'attached' });
+  // The catalogue's suggestion and sla.yaml's limits arrive after the form: a late one would
+  // overwrite the unit picked below. Pick once both are in.
+  await form.getByTestId('desk-suggestion').getByText('德清县市场监管局').waitFor();
+  await until('the dispatch advice’s limits in the form', async () =>
+    (await form.locator('input[name=signDeadlineAt]').inputValue()) !== '' ? true : undefined,
+  );
   const offered = await form.locator('select[name=leadUnitId] option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
   t.notOk(offered.includes('city-amr') || offered.includes('wx-gov'), 'no unit outside the subtree is offered');
   t.equal(app.db.sqlite.prepare('select lead_unit_id from work_orders where id = ?').pluck().get(county.id), 'dq-12345');
@@ -272,6 +284,7 @@ t.test('county desk: only its sub-platform’s orders, phones masked, re-dispatc
 
   // The search sees the county's orders only, and offers no phone field.
   await page.getByTestId('desk-view-search').click();
+  await page.locator('[data-testid=desk-search] input[name=q]').waitFor();
   t.equal(await page.locator('[data-testid=desk-search] input[name=phone]').count(), 0, 'no search by phone');
   await page.fill('[data-testid=desk-search] input[name=q]', '商家');
   await page.getByTestId('desk-search-submit').click();

@@ -61,6 +61,8 @@ t.test('relay-only softphone through coturn: ready via a relay candidate, the ca
   t.match(paths.send, { localType: 'relay', relayProtocol: 'udp' }, `send transport relayed (${JSON.stringify(paths.send)})`);
   t.match(paths.recv, { localType: 'relay', relayProtocol: 'udp' }, `recv transport relayed (${JSON.stringify(paths.recv)})`);
   t.equal(await page.getByTestId('softphone').getAttribute('data-state'), 'ready', 'and the softphone stays ready');
+  // coturn's log file is written by coturn at its own pace: read it once the lines are in.
+  await until('coturn logged both allocations', () => (turn.allocations() >= 2 ? true : undefined), 10_000).catch(() => undefined);
   t.ok(turn.allocations() >= 2, `coturn granted the allocations (${turn.allocations()})`);
   t.match(turn.log(), /realm <sunline\.test> user <\d+:agent-\d+>/, 'coturn saw the minted username');
   await page.getByRole('button', { name: '签入' }).click();
@@ -95,6 +97,7 @@ t.test('relay-only softphone through coturn: ready via a relay candidate, the ca
     /ICE\/DTLS failed: no ICE candidate \(TURN error 401\)/,
     'with the relay refusal as the detail',
   );
+  await until('coturn logged the refusal', () => (turn.authFailures() > refusedBefore ? true : undefined), 10_000).catch(() => undefined);
   t.ok(turn.authFailures() > refusedBefore, `coturn refused the wrong credentials (${turn.authFailures() - refusedBefore})`);
   t.equal(turn.allocations(), granted, 'and granted no allocation');
   const badStats = await stats(bad);

@@ -133,6 +133,8 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   };
   t.match(pending, { days: 5, reason: '需要联合执法，时间不足' }, 'the request is stored');
   await page.getByTestId('tab-extension').click();
+  // The tab's list comes in its own answer: wait until the previous tab's (with 待签收 orders) is gone.
+  await row(soon.number).waitFor({ state: 'detached' });
   await row(late.number).waitFor();
   t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'the extension tab lists it alone');
   await page.getByTestId('tab-to_sign').click();

@@ -30,7 +30,9 @@ t.test('unit scorecard page: its own unit, no other', async (t) => {
   await page.waitForSelector('[data-testid=scorecard-page]');
   t.match(await page.textContent('h1'), '本单位考核');
   await page.fill('[data-testid=reports-assess-month]', '2026-10');
-  await page.waitForSelector('[data-testid=assess-city-hrss]');
+  // The unit's own row is there for every month (last month's shows first, received 0): wait for
+  // October's answer, then check the whole row.
+  await page.waitForSelector('[data-testid=assess-city-hrss] td:nth-child(4):text-is("2")');
   const cells = await page.locator('[data-testid=assess-city-hrss] td').allTextContents();
   t.same([cells[0], cells[3]], ['市人力社保局', '2'], 'its own row: received 2');
   t.equal(await page.locator('[data-testid=reports-assess-table] tbody tr').count(), 1, 'no other unit');
