@@ -5,17 +5,15 @@
  * removed since) falls back to the i18n label or the code itself.
  */
 import { useEffect, useState } from 'react';
+import type { PauseReason, PauseReasons } from '../contract/http-agents.js';
 import { call } from './api.js';
 import { useI18n } from './i18n.js';
 
-export interface PauseReason {
-  code: string;
-  label: { zh: string; en: string };
-}
+export type { PauseReason } from '../contract/http-agents.js';
 
 let loaded: Promise<PauseReason[]> | null = null;
 const load = () => {
-  loaded ??= call<{ reasons: PauseReason[] }>('GET', '/api/agents/pause-reasons').then(
+  loaded ??= call<PauseReasons>('GET', '/api/agents/pause-reasons').then(
     (r) => r.reasons,
     () => {
       loaded = null; // try again at the next console that opens

@@ -1,6 +1,7 @@
 /** Agents' routing skills (src/http/routes/agent-skills-routes.ts, decision 0015) for the accounts page and the shift-lead page. */
 import { useCallback, useEffect, useState } from 'react';
 import { call } from './api.js';
+import type { AgentSkillsList } from '../contract/http-agents.js';
 import type { AgentSkillsView } from '../contract/skills.js';
 
 export type Skill = AgentSkillsView['skills'][number];
@@ -24,7 +25,7 @@ export function useAgentSkills(): { of(agentId: number): Skill[]; reload(): Prom
   const [byAgent, setByAgent] = useState<Map<number, Skill[]>>(new Map());
   const reload = useCallback(
     () =>
-      call<{ agents: AgentSkillsView[] }>('GET', '/api/agents/skills').then(
+      call<AgentSkillsList>('GET', '/api/agents/skills').then(
         (r) => setByAgent(new Map(r.agents.map((a) => [a.agentId, a.skills]))),
         () => undefined,
       ),

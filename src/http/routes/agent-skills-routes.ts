@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AgentSkillsStore } from '../../agents/skills.js';
 import type { AgentsService } from '../../agents/agents-service.js';
+import { AgentPenalty, AgentSkillsList } from '../../contract/http-agents.js';
 import { AgentSkillsSchema, AgentSkillsView } from '../../contract/skills.js';
 import type { DomainEvents } from '../../events/domain-events.js';
 import type { UsersService } from '../../users/index.js';
@@ -35,7 +36,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
       schema: {
         tags: ['agents'],
         description: 'The skills of every agent and shift lead (administrators and shift leads).',
-        response: { 200: z.object({ agents: z.array(AgentSkillsView) }) },
+        response: { 200: AgentSkillsList },
       },
     },
     async () => {
@@ -80,7 +81,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
           'Change a logged-in agent’s queue penalty live (0–10, lower is rung first among agents of the same skill level; app_queue QueuePenalty). Kept until the agent logs out; 409 AGENT_STATE_CONFLICT when not logged in. Audited (user.penalty).',
         params: Params,
         body: z.object({ penalty: z.int().min(0).max(10) }).strict(),
-        response: { 200: z.object({ agentId: z.number(), penalty: z.number() }) },
+        response: { 200: AgentPenalty },
       },
     },
     async (req) => {

@@ -1,8 +1,7 @@
 /** Today's deadline warnings (Asia/Shanghai day) for shift leads and admins: the lead page lists them on load. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { shanghaiDayStart } from '../../lib/shanghai-time.js';
-import { DEADLINE_WARNING_KINDS } from '../../db/schema.js';
+import { TodayWarnings } from '../../contract/http-lead.js';
 import type { DbOrTx } from '../../workorders/repository.js';
 import { warningsSince } from '../../workorders/deadlines/warnings-repository.js';
 import { requireRole } from '../auth.js';
@@ -10,20 +9,11 @@ import { requireRole } from '../auth.js';
 /** At most this many rows, newest first (the page shows 20). */
 export const MAX_TODAY_WARNINGS = 50;
 
-const Warning = z.object({
-  orderId: z.number(),
-  number: z.string(),
-  kind: z.enum(DEADLINE_WARNING_KINDS),
-  deadlineAt: z.number(),
-  leadUnitId: z.string().nullable(),
-  at: z.number(),
-});
-
 export const deadlineWarningsRoutes: FastifyPluginAsyncZod<{ db: DbOrTx; now?: () => number }> = async (app, opts) => {
   const now = opts.now ?? Date.now;
   app.get(
     '/api/deadline-warnings/today',
-    { schema: { tags: ['workorders'], response: { 200: z.object({ items: z.array(Warning) }) } }, preHandler: requireRole('shift_lead', 'admin') },
+    { schema: { tags: ['workorders'], response: { 200: TodayWarnings } }, preHandler: requireRole('shift_lead', 'admin') },
     async () => ({ items: warningsSince(opts.db, shanghaiDayStart(now()), MAX_TODAY_WARNINGS) }),
   );
 };

@@ -1,19 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Liveness, Readiness, type ComponentHealth } from '../../contract/http-health.js';
 
-export interface ComponentHealth {
-  ok: boolean;
-  state?: string;
-  error?: string;
-  [k: string]: unknown;
-}
+export type { ComponentHealth } from '../../contract/http-health.js';
 
 /** Named readiness checks: database, ARI, AMI (absent when telephony is disabled). */
 export type HealthChecks = Record<string, () => ComponentHealth>;
 
-export const healthRoutes: FastifyPluginAsync<{ checks: HealthChecks; isShuttingDown: () => boolean }> = async (app, opts) => {
-  app.get('/health/live', { schema: { tags: ['health'] }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
+export const healthRoutes: FastifyPluginAsyncZod<{ checks: HealthChecks; isShuttingDown: () => boolean }> = async (app, opts) => {
+  app.get('/health/live', { schema: { tags: ['health'], response: { 200: Liveness } }, logLevel: 'warn' }, async () => ({ status: 'ok' as const }));
 
-  app.get('/health/ready', { schema: { tags: ['health'] }, logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/health/ready', { schema: { tags: ['health'], response: { 200: Readiness, 503: Readiness } }, logLevel: 'warn' }, async (_req, reply) => {
     const components: Record<string, ComponentHealth> = {};
     for (const [name, check] of Object.entries(opts.checks)) {
       try {

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NoContent } from '../../contract/http-accounts.js';
 import type { SessionUser } from '../../users/index.js';
 import { KB_EDITOR_ROLES, KB_READER_ROLES, type KbActor } from '../../kb/index.js';
 import type { KbAttachments } from '../../kb/attachments.js';
@@ -73,12 +74,13 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
         tags,
         description: 'Drops a file from the article’s draft; a published version’s files are kept (409 KB_BAD_STATE). Audited.',
         params: z.object({ id, attachmentId: id }),
+        response: { 204: NoContent },
       },
       preHandler: requireRole(...KB_EDITOR_ROLES),
     },
     async (req, reply) => {
       files.detach(actorOf(req.user), req.params.id, req.params.attachmentId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { PauseReasons } from '../../contract/http-agents.js';
 import type { PauseReasonConfig } from '../../config/agents/agents-config.js';
 import { requireRole } from '../auth.js';
 
@@ -12,7 +12,7 @@ export const pauseReasonsRoutes: FastifyPluginAsyncZod<{ reasons: () => readonly
         tags: ['agents'],
         description:
           'The pause reasons of config/agents.yaml: code (what a pause sends and the server stores) and label per language. Any other reason is refused (400 UNKNOWN_PAUSE_REASON).',
-        response: { 200: z.object({ reasons: z.array(z.object({ code: z.string(), label: z.object({ zh: z.string(), en: z.string() }) })) }) },
+        response: { 200: PauseReasons },
       },
       preHandler: requireRole('agent', 'shift_lead', 'admin'),
     },

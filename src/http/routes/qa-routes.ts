@@ -6,16 +6,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  QaCallViewSchema,
-  QaFormSchema,
-  QaScoreBody,
-  QaScoreEditBody,
-  QaScoreListItemSchema,
-  QaScoreSchema,
-  QaWeekFiguresSchema,
-  QaWorklistItemSchema,
-} from '../../contract/qa.js';
+import { QaScoreList, QaWeekly, QaWorklist } from '../../contract/http-qa.js';
+import { QaCallViewSchema, QaFormSchema, QaScoreBody, QaScoreEditBody, QaScoreSchema } from '../../contract/qa.js';
 import { PERIOD_KINDS } from '../../reports/period.js';
 import { QA_READER_ROLES, QA_SCORER_ROLES, type QaReader, type QaService } from '../../qa/qa-service.js';
 import type { SessionUser } from '../../users/index.js';
@@ -30,7 +22,6 @@ export interface QaRoutesOptions {
 
 const tags = ['qa'];
 const CallParams = z.object({ callId: z.string().min(1).max(100) });
-const PeriodView = z.object({ kind: z.enum(PERIOD_KINDS), from: z.string(), to: z.string(), start: z.number(), end: z.number() });
 
 const readerOf = (user: SessionUser | null): QaReader => {
   if (!user) throw appError('UNAUTHENTICATED');
@@ -57,7 +48,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
         tags,
         description:
           'The calls waiting for a score: each agent’s answered calls drawn at random per Beijing day (config/qa.yaml sampling; a day is drawn once it is over, the same calls whenever it is read), and every call rated 不满意 in the survey. A call leaves the list once scored.',
-        response: { 200: z.object({ items: z.array(QaWorklistItemSchema) }) },
+        response: { 200: QaWorklist },
       },
       preHandler: readers,
     },
@@ -132,7 +123,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
           to: PeriodQuery.shape.to,
           agentId: z.coerce.number().int().positive().optional(),
         }),
-        response: { 200: z.object({ items: z.array(QaScoreListItemSchema) }) },
+        response: { 200: QaScoreList },
       },
       preHandler: readers,
     },
@@ -150,7 +141,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       schema: {
         tags,
         description: 'The signed-in agent’s own scores and the scorers’ comments (latest revision of each call), newest call first.',
-        response: { 200: z.object({ items: z.array(QaScoreListItemSchema) }) },
+        response: { 200: QaScoreList },
       },
       preHandler: requireRole('agent'),
     },
@@ -165,7 +156,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
         description:
           'Quality inspection per agent per week (docs/kpis.md "Quality inspection"): calls sampled, scored, average and lowest score, red lines, for calls entered in the period (default: this week; Beijing weeks, Monday to Sunday).',
         querystring: PeriodQuery.extend({ period: z.enum(PERIOD_KINDS).default('week') }),
-        response: { 200: z.object({ period: PeriodView, rows: z.array(QaWeekFiguresSchema) }) },
+        response: { 200: QaWeekly },
       },
       preHandler: readers,
     },

@@ -3,8 +3,8 @@
  * call, when, in which mode, and why it ended. Administrators only, like the recording audit.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { SupervisionAuditQuery, SupervisionAuditSchema } from '../../contract/supervision.js';
+import { SupervisionAuditList } from '../../contract/http-lead.js';
+import { SupervisionAuditQuery } from '../../contract/supervision.js';
 import type { SupervisionAuditLog } from '../../supervision/audit.js';
 import { requireRole } from '../auth.js';
 
@@ -21,7 +21,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRoutesOptions> 
         description:
           'Listen / whisper / barge by shift leads, newest first (append-only; PIPL): start, each mode change and the stop with its reason (lead_stopped, call_ended, agent_gone, lead_gone, failed). Filter by `callId` and/or `leadId`. Administrators only.',
         querystring: SupervisionAuditQuery,
-        response: { 200: z.object({ items: z.array(SupervisionAuditSchema) }) },
+        response: { 200: SupervisionAuditList },
       },
       preHandler: requireRole('admin'),
     },

@@ -1,4 +1,5 @@
 /** Deadline warnings on the lead page: today's raised before the page opened (REST) merged with live ones. */
+import type { TodayWarnings } from '../../contract/http-lead.js';
 import type { DeadlineWarning } from '../../contract/index.js';
 
 /** Newest first, at most this many. */
@@ -33,5 +34,5 @@ export function mergeWarnings(current: readonly DeadlineWarning[], incoming: rea
 export async function loadTodayWarnings(): Promise<DeadlineWarning[]> {
   const res = await fetch('/api/deadline-warnings/today', { credentials: 'same-origin', headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return ((await res.json()) as { items: DeadlineWarning[] }).items;
+  return ((await res.json()) as TodayWarnings).items;
 }

@@ -1,5 +1,6 @@
 /** Quality inspection for the web app (GET/POST/PUT /api/qa/*; issue 13 item 4). Types inferred from the contract. */
-import type { QaCallViewDto, QaFormDto, QaScoreBodyDto, QaScoreDto, QaScoreListItemDto, QaWeekFiguresDto, QaWorklistItemDto } from '../../contract/qa.js';
+import type { QaScoreList, QaWeekly, QaWorklist } from '../../contract/http-qa.js';
+import type { QaCallViewDto, QaFormDto, QaScoreBodyDto, QaScoreDto, QaScoreListItemDto, QaWorklistItemDto } from '../../contract/qa.js';
 import { call } from '../api.js';
 
 export const QA_PATH = '/qa';
@@ -11,11 +12,11 @@ export type QaScore = QaScoreDto;
 export type QaScoreListItem = QaScoreListItemDto;
 
 export const qaForm = () => call<QaForm>('GET', '/api/qa/form');
-export const qaWorklist = () => call<{ items: QaWorklistItem[] }>('GET', '/api/qa/worklist').then((r) => r.items);
+export const qaWorklist = () => call<QaWorklist>('GET', '/api/qa/worklist').then((r) => r.items);
 export const qaCall = (callId: string) => call<QaCallView>('GET', `/api/qa/calls/${encodeURIComponent(callId)}`);
 /** This week's figures per agent (GET /api/reports/qa, default period: this Beijing week). */
-export const qaWeekly = () => call<{ rows: QaWeekFiguresDto[] }>('GET', '/api/reports/qa');
-export const myQaScores = () => call<{ items: QaScoreListItem[] }>('GET', '/api/qa/my-scores').then((r) => r.items);
+export const qaWeekly = () => call<QaWeekly>('GET', '/api/reports/qa');
+export const myQaScores = () => call<QaScoreList>('GET', '/api/qa/my-scores').then((r) => r.items);
 
 /** The first score of a call, or (with `basedOn`, the current revision) a new revision of it. */
 export const submitQaScore = (callId: string, body: QaScoreBodyDto, basedOn?: number) =>
