@@ -22,6 +22,7 @@ import { OrgSchema } from '../src/config/files/schemas/org.js';
 import { HotTopicsService } from '../src/reports/hot-topics.js';
 import { TopicIndex } from '../src/reports/topic-index.js';
 import { periodOf, isPeriod } from '../src/reports/period.js';
+import { CATEGORIES, DETAILS, PLACES, SUBJECTS, orderContent } from './lib/order-texts.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,33 +35,6 @@ const { values } = parseArgs({
 const ORDERS = Number(values.orders);
 const RUNS = Number(values.runs);
 const LOAD_START = os.loadavg()[0]!;
-
-const SUBJECTS = [
-  '小区噪音扰民',
-  '路灯不亮',
-  '公积金提取',
-  '社保卡补办',
-  '公交线路调整',
-  '物业收费纠纷',
-  '违章停车占道',
-  '餐馆油烟污染',
-  '医保报销',
-  '工地夜间施工',
-  '共享单车乱停放',
-  '电梯故障',
-];
-const DETAILS = [
-  '楼下餐馆夜间营业',
-  '已经持续一个月',
-  '多次联系物业无果',
-  '影响居民休息',
-  '老人出行不便',
-  '学校门口交通拥堵',
-  '垃圾清运不及时',
-  '供水管道破裂',
-];
-const PLACES = ['吴兴区爱山街道', '南浔区南浔镇', '德清县武康街道', '德清县莫干山镇', '吴兴区织里镇'];
-const CATEGORIES = ['complaint', 'consultation', 'request_for_help', 'suggestion'];
 
 const dir = values.db ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-topics-'));
 const reuse = values.db !== undefined && fs.existsSync(values.db);
@@ -81,7 +55,7 @@ if (!reuse)
       for (let i = 0; i < ORDERS; i++, n++) {
         const at = p.start + Math.floor(((p.end - p.start) * i) / ORDERS);
         const subject = SUBJECTS[(i * 7 + (p === month ? i % 3 : 0)) % SUBJECTS.length]!;
-        const content = `市民来电反映${PLACES[i % PLACES.length]}${subject}，${DETAILS[i % DETAILS.length]}，希望相关部门处理（${i}号）`;
+        const content = orderContent(PLACES[i % PLACES.length]!, subject, DETAILS[i % DETAILS.length]!, i);
         insert.run(
           `HT-${n}`,
           org.units[(i * 11) % org.units.length]!.id,
