@@ -137,6 +137,26 @@ t.test('unit portal: inbox highlights, live warning, sign → start → reply wi
   await row(soon.number).waitFor({ state: 'detached' });
   await row(late.number).waitFor();
   t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'the extension tab lists it alone');
+
+  // A slow answer for a tab already left must not overwrite the list of the tab shown: the 待签收
+  // list is held until the extension tab has loaded, then let go.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/status=dispatched/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByTestId('tab-to_sign').click();
+  const onlyLate = new RegExp(`/api/workorders/due\\?ids=${late.id}$`);
+  const extensionLoaded = page.waitForResponse((r) => onlyLate.test(r.url()));
+  await page.getByTestId('tab-extension').click();
+  await extensionLoaded;
+  const staleLoaded = page.waitForResponse((r) => r.url().includes('/api/workorders/due?') && !onlyLate.test(r.url()));
+  release();
+  await staleLoaded;
+  await t.rejects(row(soon.number).waitFor({ timeout: 1000 }), 'the late 待签收 answer is not shown under 延期');
+  t.equal(await page.locator('[data-testid=unit-inbox] tbody tr').count(), 1, 'still the extension tab’s one order');
+  await page.unroute(/status=dispatched/);
   await page.getByTestId('tab-to_sign').click();
 
   // Sign, start, then reply with a PDF.

@@ -4,7 +4,7 @@
  * first, overdue and due-soon orders highlighted, live deadline warnings over socket.io, and
  * the order panel where the unit signs, returns, asks for more time and replies with files.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { watchConnection } from '../connection.js';
 import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../contract/index.js';
@@ -55,17 +55,22 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
   const [connected, setConnected] = useState(false);
   const [loadError, setLoadError] = useState(false);
 
+  // Only the newest load may fill the list: a slow answer for the tab just left (or an older
+  // refresh) arriving after a newer one would otherwise show the wrong orders under this tab.
+  const latestLoad = useRef(0);
   const load = useCallback(async () => {
     const def = TABS.find((x) => x.key === tab)!;
+    const mine = ++latestLoad.current;
     try {
       const items = (await listOrders(def.statuses)).filter((o) => !def.pendingExtension || o.pendingExtension !== null);
       const states = await dueStates(items.map((o) => o.id));
+      if (mine !== latestLoad.current) return;
       setOrders(items);
       setDue(new Map(states.map((s) => [s.id, s])));
       setLoadError(false);
     } catch (err) {
       if ((err as { status?: number }).status === 401) onSignedOut();
-      else setLoadError(true);
+      else if (mine === latestLoad.current) setLoadError(true);
     }
   }, [tab, onSignedOut]);
 
