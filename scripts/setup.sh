@@ -21,7 +21,9 @@ fi
 # postgresql + postgresql-contrib (pg_trgm): the PostgreSQL dialect's tests start their own server
 # from these binaries in a temp folder (test/helpers/postgres.ts, decision 0010).
 # sox: the prompt-upload tests make WAV files of every kind with it and check the converted ones.
-APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib sox"
+# redis-server: several nodes share socket.io rooms through Redis (SUNLINE_REDIS_URL, docs/deployment.md);
+# the tests start their own server from this binary in a temp folder (tools/redis.ts), never the system service.
+APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib sox redis-server"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

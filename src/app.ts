@@ -31,6 +31,7 @@ import { QueueStatsService } from './calls/queue-stats.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
+import { connectCluster } from './realtime/cluster.js';
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
@@ -130,6 +131,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
+    // Several nodes (SUNLINE_REDIS_URL): socket.io rooms shared through Redis, which must answer now (realtime/cluster.ts).
+    // Closed after realtime (closers run backwards): socket.io's adapters unsubscribe first.
+    const cluster = env.redisUrl ? await connectCluster(env.redisUrl, log.child({ component: 'cluster' })) : null;
+    if (cluster) {
+      closers.push(() => cluster.close());
+      checks['redis'] = () => cluster.health();
+    }
     // Each prompt the configuration names, looked for in Asterisk's sounds folder at start and after each change.
     const prompts = new PromptCheck(config, { soundsDir: env.soundsDir, displayDir: env.configDir, log: log.child({ component: 'config' }) });
     await prompts.start();
@@ -389,6 +397,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         // The wall screens' summary (大屏), at most once per second.
         wallboard: new WallboardFigures({ db: db.db, queue: () => calls.commands.queueSnapshot(), stats: () => queueStats.current() }),
         ...(overrides.sessionRecheckMs !== undefined ? { sessionRecheckMs: overrides.sessionRecheckMs } : {}),
+        // With several nodes, only the one with SUNLINE_TELEPHONY=true controls calls; the others refuse call commands.
+        cluster,
+        callControlElsewhere: cluster !== null && !env.telephony,
       });
       closers.push(() => realtime.close());
       metrics.countSocketsWith(() => realtime.io.engine.clientsCount);

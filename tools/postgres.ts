@@ -17,13 +17,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort, killOnExit, ownedTempDir, stopper, sweepOrphans } from './sandbox-folders.js';
 
 const PREFIX = 'sunline-pg-';
-const OWNER_FILE = 'owner.pid';
 
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:PORT/<database>: the database made for this test. */
@@ -52,39 +51,6 @@ export function postgresBinDir(): string {
   if (versions.length === 0)
     throw new Error(`no PostgreSQL server under ${base}: install the Debian packages postgresql and postgresql-contrib (scripts/setup.sh)`);
   return path.join(base, versions[0]!, 'bin');
-}
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const proc of running) proc.kill('SIGKILL');
-});
-
-function ownerAlive(dir: string): boolean {
-  try {
-    process.kill(Number(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')), 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Removes the folders of earlier runs whose test process is gone. */
-function sweepOrphans(): void {
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    const dir = path.join(os.tmpdir(), name);
-    if (name.startsWith(PREFIX) && !ownerAlive(dir)) fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** As root: run as the `postgres` user (initdb and postgres refuse root). */
@@ -126,12 +92,11 @@ function templateDataDir(bin: string, user: string[], env: NodeJS.ProcessEnv): s
 
 export async function startPostgres(t: Teardown, opts: { database?: string } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
-  sweepOrphans();
+  sweepOrphans(PREFIX);
   const user = asServerUser();
   const env = { PATH: `${bin}:/usr/bin:/bin`, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: os.tmpdir() };
   const template = templateDataDir(bin, user, env);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), PREFIX));
-  fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
+  const dir = ownedTempDir(PREFIX);
   const data = path.join(dir, 'data');
   // cp -a keeps the owner (postgres) and the 0700 mode PostgreSQL insists on.
   const copy = spawnSync('cp', ['-a', template, data], { encoding: 'utf8' });
@@ -163,8 +128,7 @@ export async function startPostgres(t: Teardown, opts: { database?: string } = {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
+    killOnExit(child);
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-4000);
     };
@@ -183,7 +147,6 @@ export async function startPostgres(t: Teardown, opts: { database?: string } = {
   }
 
   const server = proc;
-  const exited = new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', () => resolve())));
   const urlOf = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   const createDatabase = async (name: string): Promise<string> => {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
@@ -196,16 +159,8 @@ export async function startPostgres(t: Teardown, opts: { database?: string } = {
     }
     return urlOf(name);
   };
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= (async () => {
-      // SIGINT: "fast" shutdown (disconnects clients, no checkpoint wait beyond what fsync=off makes cheap).
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
-      const killer = setTimeout(() => server.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-      fs.rmSync(dir, { recursive: true, force: true });
-    })());
+  // SIGINT: "fast" shutdown (disconnects clients, no checkpoint wait beyond what fsync=off makes cheap).
+  const stop = stopper(server, dir, 'SIGINT');
   t.teardown(stop);
   const url = await createDatabase(opts.database ?? 'sunline');
   return { url, port, socketDir: dir, createDatabase, stop };

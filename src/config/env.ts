@@ -91,6 +91,8 @@ const EnvSchema = z.object({
   SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
   SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
   SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  // Several nodes (docs/deployment.md): the Redis (or Valkey) the nodes' socket.io servers share; unset: one node, nothing shared.
+  SUNLINE_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (redis://host:6379)' }).optional(),
   // GET /metrics (src/reports/metrics.ts): with a token, any client that sends it; without, loopback clients only.
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
   // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
@@ -206,6 +208,8 @@ export interface Env {
   readonly mediaOff?: string;
   /** Shift leads' live queue changes are merged and sent at most once per this many ms (0: each at once; src/realtime/lead-room.ts). */
   readonly leadUpdateMs: number;
+  /** The Redis the nodes' socket.io servers share (SUNLINE_REDIS_URL; src/realtime/cluster.ts); null: a single node. */
+  readonly redisUrl: string | null;
   /** GET /metrics: the bearer token a scraper must send (SUNLINE_METRICS_TOKEN); null: loopback clients only, no token. */
   readonly metricsToken: string | null;
   /** Where the monthly assessment workbook is written (SUNLINE_REPORTS_DIR, absolute); null: no scheduled export. */
@@ -300,6 +304,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
       dir: e.SUNLINE_RECORDINGS_DIR ? path.resolve(cwd, e.SUNLINE_RECORDINGS_DIR) : path.join(dataDir, 'recordings'),
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
+    redisUrl: e.SUNLINE_REDIS_URL ?? null,
     metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
     reportsDir: e.SUNLINE_REPORTS_DIR ? path.resolve(cwd, e.SUNLINE_REPORTS_DIR) : null,
     soundsDir: path.resolve(cwd, e.SUNLINE_SOUNDS_DIR),

@@ -12,6 +12,8 @@ import type { ConsoleCommands } from '../contract/console-commands.js';
 import { registerHandlers } from './handlers.js';
 import { limitEvents, MAX_SOCKET_PAYLOAD_BYTES } from './event-limits.js';
 import { limitConnections } from './connection-limits.js';
+import { refuseCallControl } from './call-control-elsewhere.js';
+import type { Cluster } from './cluster.js';
 import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
 import { WallboardRoom, feedWallboard, type WallboardSource } from './wallboard-room.js';
@@ -60,6 +62,10 @@ export interface RealtimeOptions {
   leadChunk?: number;
   /** Each socket's session is checked again this often (session-watch.ts; default 30 s), and at once when sessions end. */
   sessionRecheckMs?: number;
+  /** Several nodes: the Redis adapter that shares rooms between them (cluster.ts); absent: one node. */
+  cluster?: Pick<Cluster, 'adapter'> | null;
+  /** A node of several that does not hold call control: call and agent commands are refused (call-control-elsewhere.ts). */
+  callControlElsewhere?: boolean;
   /** The wallboard's figures (src/reports/wallboard-figures.ts); absent: no wallboard room. */
   wallboard?: WallboardSource | null;
   /** The wallboard room's pace (wallboard-room.ts; tests). */
@@ -88,6 +94,9 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES, // a larger message closes the connection (event-limits.ts)
     ...(opts.corsOrigin ? { cors: { origin: opts.corsOrigin, credentials: true } } : {}),
     allowRequest: (req, callback) => callback(null, originAllowed(req, opts.corsOrigin)),
+    // Several nodes: WebSocket only (the web app never polls), so no load-balancer stickiness is needed:
+    // a long-polling session's requests would land on nodes that do not know it (docs/deployment.md).
+    ...(opts.cluster ? { adapter: opts.cluster.adapter, transports: ['websocket' as const] } : {}),
   });
 
   const leads = new LeadRoom({
@@ -102,7 +111,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   const wallboard = opts.wallboard
     ? new WallboardRoom({
         source: opts.wallboard,
-        send: (summary) => io.to(WALLBOARD_ROOM).emit('wallboard:summary', summary),
+        // This node's wall screens only: each node draws its own (with several nodes, from the call-control node's live queue).
+        send: (summary) => io.local.to(WALLBOARD_ROOM).emit('wallboard:summary', summary),
         watched: () => (io.of('/').adapter.rooms.get(WALLBOARD_ROOM)?.size ?? 0) > 0,
         log,
         ...opts.wallboardRoom,
@@ -125,6 +135,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     const user = socket.data.user;
     // Budgets and listeners first: a client may emit as soon as it sees `connect`.
     limitEvents(socket, log);
+    if (opts.callControlElsewhere) refuseCallControl(socket, log);
     registerHandlers(socket, {
       users,
       commands,

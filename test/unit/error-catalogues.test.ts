@@ -23,6 +23,7 @@ import { QaError } from '../../src/qa/errors.js';
 import { SkillsError } from '../../src/agents/skills.js';
 import { SupervisionError } from '../../src/supervision/errors.js';
 import { PromptError } from '../../src/prompts/prompt-errors.js';
+import { RealtimeError } from '../../src/realtime/errors.js';
 
 /** Every catalogue of src/, by the name its defineErrors call gives it. */
 const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
@@ -47,6 +48,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   PromptError: PromptError.catalogue,
   PostgresError: PostgresError.catalogue,
   CopyError: CopyError.catalogue,
+  RealtimeError: RealtimeError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {
