@@ -8,7 +8,7 @@
  * wallboard's live update (an order created over HTTP, a queue change → the summary on a
  * wallboard socket). Each item `--runs` times, one after another; p50/p95/max per item.
  *
- *   npm run bench:reports [-- --db /tmp/sunline-bench-reports/year.db --fresh --runs 20 --month 2026-11]
+ *   npm run bench:reports [-- --db /tmp/sunline-bench-reports/year.db --fresh --runs 20 --month 2026-11 --only hot_topics,wallboard]
  * The database is generated on the first run (~20 min on a loaded 2-core machine: calls, orders,
  * then the hot topics' index of every order; 3.6 GB) and reused afterwards; `--fresh` rebuilds it,
  * `--generate-only` stops there. The server migrates it at start. While a KPI report of a month
@@ -43,11 +43,15 @@ const { values } = parseArgs({
     month: { type: 'string', default: '2026-11' },
     /** Only generate (and index) the database. */
     'generate-only': { type: 'boolean', default: false },
+    /** Only these items, by name prefix, comma-separated (e.g. `hot_topics,wallboard`). */
+    only: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
 const MONTH = values.month;
 const DB = path.resolve(values.db);
+const ONLY = values.only?.split(',').filter(Boolean);
+const wanted = (name: string) => !ONLY || ONLY.some((p) => name.startsWith(p));
 const LOAD_START = os.loadavg()[0]!;
 const SPEC: YearSpec = {
   calls: Number(values.calls),
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
     };
     const timeItem = async (name: string, url: string, headers: Record<string, string>, runs = RUNS) => {
       const ms: number[] = [];
+      if (!wanted(name)) return ms;
       let bytes = 0;
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
@@ -219,6 +224,7 @@ async function main(): Promise<void> {
       ['xlsx_assessment', `/api/reports/assessment.xlsx?month=${MONTH}`],
       ['xlsx_hot_topics', `/api/reports/hot-topics.xlsx?period=month&${month}`],
     ] as const) {
+      if (!wanted(name)) continue;
       global.gc?.();
       const before = process.memoryUsage().rss / 1e6;
       if (canReset) resetPeakRss();
@@ -263,7 +269,7 @@ async function main(): Promise<void> {
     await until('the first summary', () => summaries.length > 0);
     const orderMs: number[] = [];
     const queueMs: number[] = [];
-    const samples = Math.max(5, Math.ceil(RUNS / 2));
+    const samples = wanted('wallboard') ? Math.max(5, Math.ceil(RUNS / 2)) : 0;
     // A quiet second since the last summary (the heartbeat's too), so that the change goes out at once.
     const quiet = async () => {
       while (performance.now() - summaries.at(-1)!.at < 1_100) await new Promise((r) => setTimeout(r, 1_100 - (performance.now() - summaries.at(-1)!.at)));
@@ -296,6 +302,7 @@ async function main(): Promise<void> {
       ['wallboard_order', orderMs, 'POST /api/workorders sent → summary with the order'],
       ['wallboard_queue', queueMs, 'queue.changed → summary'],
     ] as const) {
+      if (ms.length === 0) continue;
       log(
         `${name.padEnd(22)} p50 ${pct(ms, 50).toFixed(1).padStart(7)} ms  p95 ${pct(ms, 95).toFixed(1).padStart(7)} ms  max ${pct(ms, 100).toFixed(1).padStart(7)} ms  (${ms.length} samples; ${what})`,
       );
