@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NoContent } from '../../contract/http-accounts.js';
+import { KbFiles, KbFilesAdded } from '../../contract/http-kb.js';
 import type { SessionUser } from '../../users/index.js';
 import { KB_EDITOR_ROLES, KB_READER_ROLES, type KbActor } from '../../kb/index.js';
 import type { KbAttachments } from '../../kb/attachments.js';
@@ -29,17 +30,6 @@ const id = z.coerce
   .int()
   .positive()
   .max(2 ** 31);
-const KbAttachment = z.object({
-  id: z.number(),
-  articleId: z.number(),
-  versionId: z.number(),
-  fileName: z.string(),
-  kind: z.string(),
-  mediaType: z.string(),
-  size: z.number(),
-  sha256: z.string(),
-  createdAt: z.number(),
-});
 
 export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptions> = async (app, opts) => {
   const { files } = opts;
@@ -56,7 +46,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
         description:
           'Adds 1–5 files (PDF, JPEG, PNG, DOCX, XLSX by content; any field name) to the article’s draft (draft or rejected), at most 20 per version. The unit’s editors only; audited.',
         params: z.object({ id }),
-        response: { 201: z.object({ attachments: z.array(KbAttachment) }) },
+        response: { 201: KbFilesAdded },
       },
       preHandler: requireRole(...KB_EDITOR_ROLES),
     },
@@ -91,7 +81,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
         tags,
         description: 'The files of a version the reader may read.',
         params: z.object({ id }),
-        response: { 200: z.object({ items: z.array(KbAttachment) }) },
+        response: { 200: KbFiles },
       },
       preHandler: requireRole(...KB_READER_ROLES),
     },

@@ -6,7 +6,21 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { KB_ARTICLE_TYPES, KB_AUDIT_ACTIONS, KB_VERSION_STATES } from '../../db/schema.js';
+import {
+  KB_ARTICLE_TYPES,
+  KbArticle,
+  KbArticles,
+  KbAnswers,
+  KbFacets,
+  KbFigures,
+  KbHistory,
+  KbImported,
+  KbLinked,
+  KbSearchResult,
+  KbStaleList,
+  KbVersion,
+  KB_VERSION_STATES,
+} from '../../contract/http-kb.js';
 import type { SessionUser } from '../../users/index.js';
 import { ArticleFields, KB_EDITOR_ROLES, KB_READER_ROLES, KbDate, MAX_XLSX_BYTES, type KbActor, type KbService } from '../../kb/index.js';
 import { requireRole } from '../auth.js';
@@ -21,39 +35,6 @@ const actorOf = (user: SessionUser | null): KbActor => {
   return { id: user.id, role: user.role, unitId: user.unitId, username: user.username };
 };
 
-const Segments = z.array(z.object({ text: z.string(), hit: z.boolean() }));
-const Version = z.object({
-  id: z.number(),
-  articleId: z.number(),
-  versionNo: z.number(),
-  state: z.enum(KB_VERSION_STATES),
-  title: z.string(),
-  body: z.string(),
-  type: z.enum(KB_ARTICLE_TYPES),
-  hotlines: z.array(z.string()),
-  categories: z.array(z.string()),
-  areas: z.array(z.string()),
-  keywords: z.array(z.string()),
-  effectiveFrom: z.string().nullable(),
-  expiresOn: z.string().nullable(),
-  reviewBy: z.string().nullable(),
-  authorId: z.number().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  reviewerId: z.number().nullable(),
-  reviewedAt: z.number().nullable(),
-  reviewNote: z.string().nullable(),
-  publishedAt: z.number().nullable(),
-});
-const Article = z.object({
-  id: z.number(),
-  unitId: z.string(),
-  withdrawn: z.boolean(),
-  published: Version.nullable(),
-  draft: Version.nullable(),
-  staleness: z.enum(['fresh', 'stale', 'stale_overdue']),
-  inForce: z.boolean(),
-});
 const IdParams = z.object({
   id: z.coerce
     .number()
@@ -102,24 +83,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           'Full-text search of the articles agents may be shown today (published, in force, not withdrawn), Chinese segmentation and kb.yaml synonyms, filtered; ranked by relevance, then by use on the hotline. Without q: the hotline’s most used (screen-pop suggestions). A search with q that finds nothing is logged for the figures.',
         querystring: SearchQuery,
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                articleId: z.number(),
-                versionId: z.number(),
-                unitId: z.string(),
-                type: z.enum(KB_ARTICLE_TYPES),
-                title: Segments,
-                snippet: Segments,
-                score: z.number(),
-                uses: z.number(),
-              }),
-            ),
-            /** False while the index is still loading after a start: the results come from the articles loaded so far. */
-            complete: z.boolean(),
-          }),
-        },
+        response: { 200: KbSearchResult },
       },
       preHandler: readers,
     },
@@ -148,7 +112,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
           limit: z.coerce.number().int().min(1).max(200).default(50),
           offset: z.coerce.number().int().min(0).max(100_000).default(0),
         }),
-        response: { 200: z.object({ items: z.array(Article) }) },
+        response: { 200: KbArticles },
       },
       preHandler: readers,
     },
@@ -164,13 +128,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         description: 'What the /kb filters offer: the units that own articles, the categories of published articles, org.yaml’s areas (depth first).',
-        response: {
-          200: z.object({
-            units: z.array(z.object({ id: z.string(), name: z.string() })),
-            categories: z.array(z.string()),
-            areas: z.array(z.object({ id: z.string(), name: z.string(), level: z.string() })),
-          }),
-        },
+        response: { 200: KbFacets },
       },
       preHandler: readers,
     },
@@ -185,20 +143,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           'Published articles past their review-by date (时效性), longest overdue first: a unit handler its own unit’s, the reviewers every unit’s (or unitId’s); stale_overdue once past kb.yaml’s staleGraceDays.',
         querystring: z.object({ unitId: z.string().min(1).max(64).optional() }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.number(),
-                unitId: z.string(),
-                title: z.string(),
-                reviewBy: z.string(),
-                staleness: z.enum(['fresh', 'stale', 'stale_overdue']),
-                hasDraft: z.boolean(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: KbStaleList },
       },
       preHandler: editors,
     },
@@ -207,11 +152,11 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
 
   app.post(
     '/api/kb/articles',
-    { schema: { tags, description: 'A new article of a unit, as a draft.', body: ArticleFields, response: { 201: Article } }, preHandler: editors },
+    { schema: { tags, description: 'A new article of a unit, as a draft.', body: ArticleFields, response: { 201: KbArticle } }, preHandler: editors },
     async (req, reply) => reply.code(201).send(kb.create(actorOf(req.user), req.body)),
   );
 
-  app.get('/api/kb/articles/:id', { schema: { tags, params: IdParams, response: { 200: Article } }, preHandler: readers }, async (req) =>
+  app.get('/api/kb/articles/:id', { schema: { tags, params: IdParams, response: { 200: KbArticle } }, preHandler: readers }, async (req) =>
     kb.get(actorOf(req.user), req.params.id),
   );
 
@@ -224,7 +169,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
           'Edit the draft (or start one after the published version). draftVersionId: the draft you read (null if none): a newer one is 409 KB_STALE_EDIT.',
         params: IdParams,
         body: z.strictObject({ fields: ArticleFields, draftVersionId: z.number().int().positive().nullable() }),
-        response: { 200: Article },
+        response: { 200: KbArticle },
       },
       preHandler: editors,
     },
@@ -240,7 +185,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           'Submit the draft for review. Its body may place images attached to it as ![alt](attachment:ID); any other reference is 400 KB_IMAGE_NOT_ATTACHED.',
         params: IdParams,
-        response: { 200: Article },
+        response: { 200: KbArticle },
       },
       preHandler: editors,
     },
@@ -248,17 +193,17 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
   );
   app.post(
     '/api/kb/articles/:id/approve',
-    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: Article } }, preHandler: readers },
+    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: KbArticle } }, preHandler: readers },
     async (req) => kb.approve(actorOf(req.user), req.params.id, req.body.note ?? null),
   );
   app.post(
     '/api/kb/articles/:id/reject',
-    { schema: { tags, params: IdParams, body: z.strictObject({ note: Note }), response: { 200: Article } }, preHandler: readers },
+    { schema: { tags, params: IdParams, body: z.strictObject({ note: Note }), response: { 200: KbArticle } }, preHandler: readers },
     async (req) => kb.reject(actorOf(req.user), req.params.id, req.body.note),
   );
   app.post(
     '/api/kb/articles/:id/withdraw',
-    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: Article } }, preHandler: readers },
+    { schema: { tags, params: IdParams, body: NoteBody, response: { 200: KbArticle } }, preHandler: readers },
     async (req) => kb.withdraw(actorOf(req.user), req.params.id, req.body.note ?? null),
   );
 
@@ -268,22 +213,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         params: IdParams,
-        response: {
-          200: z.object({
-            versions: z.array(Version),
-            audit: z.array(
-              z.object({
-                id: z.number(),
-                at: z.number(),
-                articleId: z.number(),
-                versionId: z.number().nullable(),
-                actorId: z.number().nullable(),
-                action: z.enum(KB_AUDIT_ACTIONS),
-                note: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: KbHistory },
       },
       preHandler: readers,
     },
@@ -293,7 +223,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
   app.get(
     '/api/kb/versions/:id',
     {
-      schema: { tags, description: 'One version, e.g. the one an order was answered with.', params: IdParams, response: { 200: Version } },
+      schema: { tags, description: 'One version, e.g. the one an order was answered with.', params: IdParams, response: { 200: KbVersion } },
       preHandler: readers,
     },
     async (req) => kb.version(actorOf(req.user), req.params.id),
@@ -318,7 +248,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
             .positive()
             .max(2 ** 31),
         }),
-        response: { 200: z.object({ linked: z.boolean() }) },
+        response: { 200: KbLinked },
       },
       preHandler: requireRole('agent', 'shift_lead', 'admin'),
     },
@@ -333,21 +263,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           'The article versions an order was answered with (what the agent read during the call; each version stays readable at /api/kb/versions/:id), to whoever may see the order.',
         querystring: z.object({ orderId: IdParams.shape.id }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                articleId: z.number(),
-                versionId: z.number(),
-                versionNo: z.number(),
-                title: z.string(),
-                hotline: z.string(),
-                actorId: z.number().nullable(),
-                at: z.number(),
-              }),
-            ),
-          }),
-        },
+        response: { 200: KbAnswers },
       },
       preHandler: readers,
     },
@@ -377,7 +293,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
               .max(10),
           }),
         ]),
-        response: { 200: z.object({ imported: z.array(z.number()) }) },
+        response: { 200: KbImported },
       },
       preHandler: editors,
     },
@@ -398,25 +314,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           '当场答复率 (overall, per hotline, per article type), most-used articles, searches with no result and stale articles per unit, for Beijing days [from, to] (default: the last 7 days).',
         querystring: Period,
-        response: {
-          200: z.object({
-            from: z.string(),
-            to: z.string(),
-            onSpot: z.object({
-              orders: z.number(),
-              onSpot: z.number(),
-              rate: z.number(),
-              withArticle: z.number(),
-              byHotline: z.array(z.object({ hotline: z.string(), orders: z.number(), onSpot: z.number(), rate: z.number() })),
-              byType: z.array(z.object({ type: z.enum(KB_ARTICLE_TYPES), orders: z.number(), rate: z.number() })),
-            }),
-            mostUsed: z.array(
-              z.object({ articleId: z.number(), unitId: z.string(), uses: z.number(), title: z.string(), lastVersionId: z.number().nullable() }),
-            ),
-            missedSearches: z.array(z.object({ query: z.string(), times: z.number(), lastAt: z.number() })),
-            staleByUnit: z.array(z.object({ unitId: z.string(), stale: z.number(), overdue: z.number() })),
-          }),
-        },
+        response: { 200: KbFigures },
       },
       preHandler: requireRole('shift_lead', 'admin', 'dispatcher'),
     },

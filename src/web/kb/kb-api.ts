@@ -1,25 +1,27 @@
 /** The knowledge-base API (src/http/routes/kb-routes.ts) through the shared fetch helper. */
+import type {
+  KbAnswers,
+  KbArticle,
+  KbArticles,
+  KbFacets,
+  KbFigures,
+  KbFile,
+  KbFiles,
+  KbFilesAdded,
+  KbImported,
+  KbLinked,
+  KbSearchResult,
+  KbState,
+  KbStaleList,
+  KbVersion,
+} from '../../contract/http-kb.js';
 import { call } from '../api.js';
 
 export const KB_TYPES = ['policy', 'duty', 'guide', 'faq', 'notice'] as const;
 export type KbType = (typeof KB_TYPES)[number];
-export type KbState = 'draft' | 'in_review' | 'published' | 'superseded' | 'rejected';
 
-export interface Segment {
-  text: string;
-  hit: boolean;
-}
-
-export interface KbHit {
-  articleId: number;
-  versionId: number;
-  unitId: string;
-  type: KbType;
-  title: Segment[];
-  snippet: Segment[];
-  score: number;
-  uses: number;
-}
+// The replies' types are the contract's (src/contract/http-kb.ts); KB_TYPES stays a value here (the contract's schema files would bring zod into the bundle).
+export type { KbAnswer, KbArticle, KbFacets, KbFigures, KbFile, KbHit, KbStale, KbState, KbVersion, Segment } from '../../contract/http-kb.js';
 
 export interface KbFields {
   title: string;
@@ -35,36 +37,7 @@ export interface KbFields {
   reviewBy: string | null;
 }
 
-export interface KbVersion extends Omit<KbFields, 'unitId'> {
-  id: number;
-  articleId: number;
-  versionNo: number;
-  state: KbState;
-  reviewNote: string | null;
-  publishedAt: number | null;
-  updatedAt: number;
-}
-
-/** A published article past its review-by date (GET /api/kb/stale). */
-export interface KbStale {
-  id: number;
-  unitId: string;
-  title: string;
-  reviewBy: string;
-  staleness: 'fresh' | 'stale' | 'stale_overdue';
-  hasDraft: boolean;
-}
-export const listStale = () => call<{ items: KbStale[] }>('GET', '/api/kb/stale').then((r) => r.items);
-
-export interface KbArticle {
-  id: number;
-  unitId: string;
-  withdrawn: boolean;
-  published: KbVersion | null;
-  draft: KbVersion | null;
-  staleness: 'fresh' | 'stale' | 'stale_overdue';
-  inForce: boolean;
-}
+export const listStale = () => call<KbStaleList>('GET', '/api/kb/stale').then((r) => r.items);
 
 export interface KbSearch {
   q: string;
@@ -86,7 +59,7 @@ export const searchKbFull = (s: KbSearch) => {
   if (s.unitId) qs.set('unitId', s.unitId);
   if (s.area) qs.set('area', s.area);
   if (s.live) qs.set('live', '1');
-  return call<{ items: KbHit[]; complete: boolean }>('GET', `/api/kb/search?${qs.toString()}`);
+  return call<KbSearchResult>('GET', `/api/kb/search?${qs.toString()}`);
 };
 export const searchKb = (s: KbSearch) => searchKbFull(s).then((r) => r.items);
 export const getArticle = (id: number) => call<KbArticle>('GET', `/api/kb/articles/${id}`);
@@ -101,14 +74,8 @@ export interface KbListFilter {
 export const listArticles = (f: KbListFilter = {}) => {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (typeof v === 'string' && v !== '') qs.set(k, v);
-  return call<{ items: KbArticle[] }>('GET', `/api/kb/articles${qs.size > 0 ? `?${qs.toString()}` : ''}`).then((r) => r.items);
+  return call<KbArticles>('GET', `/api/kb/articles${qs.size > 0 ? `?${qs.toString()}` : ''}`).then((r) => r.items);
 };
-/** What the filters offer (GET /api/kb/facets). */
-export interface KbFacets {
-  units: Array<{ id: string; name: string }>;
-  categories: string[];
-  areas: Array<{ id: string; name: string; level: string }>;
-}
 export const kbFacets = () => call<KbFacets>('GET', '/api/kb/facets');
 export const createArticle = (f: KbFields) => call<KbArticle>('POST', '/api/kb/articles', f);
 export const updateArticle = (id: number, fields: KbFields, draftVersionId: number | null) =>
@@ -116,62 +83,27 @@ export const updateArticle = (id: number, fields: KbFields, draftVersionId: numb
 export const submitArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/submit`);
 export const approveArticle = (id: number) => call<KbArticle>('POST', `/api/kb/articles/${id}/approve`, {});
 export const rejectArticle = (id: number, note: string) => call<KbArticle>('POST', `/api/kb/articles/${id}/reject`, { note });
-export const answerWith = (orderId: number, versionId: number) => call<{ linked: boolean }>('POST', '/api/kb/answers', { orderId, versionId });
+export const answerWith = (orderId: number, versionId: number) => call<KbLinked>('POST', '/api/kb/answers', { orderId, versionId });
 
-/** An article version an order was answered with (GET /api/kb/answers?orderId=). */
-export interface KbAnswer {
-  articleId: number;
-  versionId: number;
-  versionNo: number;
-  title: string;
-  hotline: string;
-  actorId: number | null;
-  at: number;
-}
-export const answersOf = (orderId: number) => call<{ items: KbAnswer[] }>('GET', `/api/kb/answers?orderId=${orderId}`).then((r) => r.items);
+export const answersOf = (orderId: number) => call<KbAnswers>('GET', `/api/kb/answers?orderId=${orderId}`).then((r) => r.items);
 /** One version as it was (also a superseded one: what an agent read during a call). */
 export const getVersion = (id: number) => call<KbVersion>('GET', `/api/kb/versions/${id}`);
 /** The /kb page showing one version (KbPage reads ?version=). */
 export const versionHref = (versionId: number) => `/kb?version=${versionId}`;
 
-export interface KbFigures {
-  from: string;
-  to: string;
-  onSpot: {
-    orders: number;
-    onSpot: number;
-    rate: number;
-    withArticle: number;
-    byHotline: Array<{ hotline: string; orders: number; onSpot: number; rate: number }>;
-    byType: Array<{ type: KbType; orders: number; rate: number }>;
-  };
-  mostUsed: Array<{ articleId: number; unitId: string; uses: number; title: string }>;
-  missedSearches: Array<{ query: string; times: number; lastAt: number }>;
-  staleByUnit: Array<{ unitId: string; stale: number; overdue: number }>;
-}
 export const kbFigures = () => call<KbFigures>('GET', '/api/kb/figures');
 
-/** An image or file of an article version (src/http/routes/kb-attachments-routes.ts). */
-export interface KbFile {
-  id: number;
-  articleId: number;
-  versionId: number;
-  fileName: string;
-  kind: string;
-  mediaType: string;
-  size: number;
-}
-export const listFiles = (versionId: number) => call<{ items: KbFile[] }>('GET', `/api/kb/versions/${versionId}/attachments`).then((r) => r.items);
+export const listFiles = (versionId: number) => call<KbFiles>('GET', `/api/kb/versions/${versionId}/attachments`).then((r) => r.items);
 export const fileUrl = (f: Pick<KbFile, 'versionId' | 'id'>) => `/api/kb/versions/${f.versionId}/attachments/${f.id}`;
 /** Adds files to the article's draft. */
 export function addFiles(articleId: number, files: readonly File[]) {
   const form = new FormData();
   for (const f of files) form.append('file', f, f.name);
-  return call<{ attachments: KbFile[] }>('POST', `/api/kb/articles/${articleId}/attachments`, form).then((r) => r.attachments);
+  return call<KbFilesAdded>('POST', `/api/kb/articles/${articleId}/attachments`, form).then((r) => r.attachments);
 }
 export const removeFile = (articleId: number, fileId: number) => call<void>('DELETE', `/api/kb/articles/${articleId}/attachments/${fileId}`);
 
 /** Bulk import as drafts (POST /api/kb/import); refused as a whole with FILE:LINE:COL problems in the error's details. */
 export const importArticles = (
   upload: { format: 'csv' | 'markdown'; files: Array<{ name: string; text: string }> } | { format: 'xlsx'; files: Array<{ name: string; data: string }> },
-) => call<{ imported: number[] }>('POST', '/api/kb/import', upload);
+) => call<KbImported>('POST', '/api/kb/import', upload);
