@@ -1,6 +1,6 @@
 /**
  * Call controls, the agent's state, the queue, health, the agents' settings, QA lists, deadline
- * warnings and the supervision audit reply through src/contract's schemas (issue 19 item 4): the
+ * warnings, the supervision audit and the recording audit reply through src/contract's schemas (issue 19 item 4): the
  * routes use the very schema objects (an inline schema fails here); where the socket contract
  * declares the same view as an interface, the schema's type IS that interface (compile time: a
  * field added to one and not the other fails typecheck, instead of being dropped from the HTTP
@@ -18,6 +18,7 @@ import * as Calls from '../../src/contract/http-calls.js';
 import * as Health from '../../src/contract/http-health.js';
 import * as Lead from '../../src/contract/http-lead.js';
 import * as Qa from '../../src/contract/http-qa.js';
+import { RecordingAuditList } from '../../src/contract/http-recordings.js';
 import type { AgentView, CallControlsView, DeadlineWarning, QueueSnapshot, QueueStats } from '../../src/contract/index.js';
 import type { DEADLINE_WARNING_KINDS } from '../../src/db/schema.js';
 import { agentSkillsRoutes } from '../../src/http/routes/agent-skills-routes.js';
@@ -26,6 +27,7 @@ import { deadlineWarningsRoutes } from '../../src/http/routes/deadline-warnings-
 import { healthRoutes } from '../../src/http/routes/health-routes.js';
 import { pauseReasonsRoutes } from '../../src/http/routes/pause-reasons-routes.js';
 import { qaRoutes } from '../../src/http/routes/qa-routes.js';
+import { recordingsRoutes } from '../../src/http/routes/recordings-routes.js';
 import { queueStatsRoutes } from '../../src/http/routes/queue-stats-routes.js';
 import { supervisionRoutes } from '../../src/http/routes/supervision-routes.js';
 import { routeResponses, type Equal, type RoutePlugin } from '../helpers/route-responses.js';
@@ -74,6 +76,7 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'GET /api/reports/qa': { 200: Qa.QaWeekly },
   'GET /api/deadline-warnings/today': { 200: Lead.TodayWarnings },
   'GET /api/supervision/audit': { 200: Lead.SupervisionAuditList },
+  'GET /api/recordings/:id/audit': { 200: RecordingAuditList },
 };
 
 t.test('the call, queue, health, agent settings, QA and lead routes reply through the contract’s schemas', async (t) => {
@@ -86,6 +89,7 @@ t.test('the call, queue, health, agent settings, QA and lead routes reply throug
     qaRoutes,
     deadlineWarningsRoutes,
     supervisionRoutes,
+    recordingsRoutes,
   ] as unknown as RoutePlugin[]);
   for (const [route, statuses] of Object.entries(REPLIES)) {
     t.ok(seen.has(route), `${route} exists`);

@@ -5,7 +5,8 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RecordingAuditSchema, RecordingListQuery, RecordingListSchema } from '../../contract/recordings.js';
+import { RecordingAuditList } from '../../contract/http-recordings.js';
+import { RecordingListQuery, RecordingListSchema } from '../../contract/recordings.js';
 import type { SessionUser } from '../../users/index.js';
 import { RecordingError } from '../../recordings/errors.js';
 import type { Reader, RecordingPlayback } from '../../recordings/playback.js';
@@ -66,7 +67,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
         tags,
         description: 'Who played, downloaded or purged this recording, and when (append-only; PIPL). Administrators only.',
         params: z.object({ id: z.string().min(1).max(100) }),
-        response: { 200: z.object({ items: z.array(RecordingAuditSchema) }) },
+        response: { 200: RecordingAuditList },
       },
       preHandler: requireRole('admin'),
     },
