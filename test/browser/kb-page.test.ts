@@ -16,6 +16,7 @@ import { testApp } from '../helpers/app.js';
 import { until } from '../helpers/call-path.js';
 import { signInAt } from '../helpers/kb-browser.js';
 import { PNG_BYTES } from '../helpers/attachment-files.js';
+import { answerTo, holdRequests } from '../helpers/held-request.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `kb-${name}.png`), fullPage: true });
 
@@ -122,6 +123,19 @@ t.test('kb page: a unit writes and submits, an administrator approves, an agent 
   await agent.fill('[data-testid=kb-q]', '火星移民');
   await agent.click('[data-testid=kb-search]');
   await agent.waitForSelector('[data-testid=kb-no-result]');
+  // A slow answer for an older search must not overwrite the newer one's: the 社保卡 search is held
+  // until the 火星移民 one has been answered, then let go.
+  const searched = (q: string) => (u: URL) => u.pathname === '/api/kb/search' && u.searchParams.get('q') === q;
+  const slow = await holdRequests(agent, searched('社保卡丢了'));
+  await agent.fill('[data-testid=kb-q]', '社保卡丢了');
+  await agent.click('[data-testid=kb-search]');
+  const newer = agent.waitForResponse(answerTo(searched('火星移民')));
+  await agent.fill('[data-testid=kb-q]', '火星移民');
+  await agent.click('[data-testid=kb-search]');
+  await newer;
+  await slow.release();
+  await t.rejects(agent.locator('[data-testid=kb-hit]').first().waitFor({ timeout: 1000 }), 'the older search’s hits are not shown under 火星移民');
+  t.equal(await agent.locator('[data-testid=kb-no-result]').count(), 1, 'still 火星移民’s no result');
   t.equal(await agent.locator('[data-testid=kb-figures]').count(), 0, 'no figures for agents');
   // The administrator's figures: what agents searched for and did not find.
   await admin.reload();

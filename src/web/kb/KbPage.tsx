@@ -11,6 +11,7 @@ import { KbFiles } from './KbFiles.js';
 import { KbFilters } from './KbFilters.js';
 import { filtersFromUrl, filtersToUrl, searches, type KbFilterState } from './kb-filters.js';
 import { KbImport } from './KbImport.js';
+import { useLatestLoad } from '../use-latest-load.js';
 import './kb.css';
 
 /** The knowledge base for every staff role: search and read; a unit's handlers write; reviewers approve. */
@@ -44,17 +45,29 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
     unitId: user.role === 'admin' ? f.unitId || undefined : undefined,
   };
   const listKey = JSON.stringify(listFilter);
+  // Only the newest search, list load and opened article show their answers (use-latest-load.ts).
+  const searchLoads = useLatestLoad();
+  const listLoads = useLatestLoad();
+  const openLoads = useLatestLoad();
   const reloadLists = useCallback(() => {
+    const current = listLoads.begin();
     // Each list is the server's to refuse: a 403 simply leaves it empty (agents have neither).
-    api.listArticles(JSON.parse(listKey) as api.KbListFilter).then(setMine, () => setMine([]));
-    api.listArticles({ state: 'in_review' }).then(setQueue, () => setQueue([]));
-  }, [listKey]);
+    api.listArticles(JSON.parse(listKey) as api.KbListFilter).then(
+      (got) => current() && setMine(got),
+      () => current() && setMine([]),
+    );
+    api.listArticles({ state: 'in_review' }).then(
+      (got) => current() && setQueue(got),
+      () => current() && setQueue([]),
+    );
+  }, [listKey, listLoads]);
   useEffect(reloadLists, [reloadLists]);
   useEffect(() => void api.kbFacets().then(setFacets, () => undefined), []);
 
   const search = (next: KbFilterState) => {
     window.history.replaceState(null, '', `${KB_PATH}${filtersToUrl(next)}`);
     const { q, hotline, type, category, unitId, area } = next;
+    const current = searchLoads.begin();
     api
       .searchKb({
         q,
@@ -64,7 +77,10 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
         ...(unitId ? { unitId } : {}),
         ...(area ? { area } : {}),
       })
-      .then(setHits, () => setHits([]));
+      .then(
+        (got) => current() && setHits(got),
+        () => current() && setHits([]),
+      );
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -89,7 +105,11 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
   };
   const openArticle = (id: number) => {
     setPinned(null);
-    void api.getArticle(id).then(setOpen, () => setOpen(null));
+    const current = openLoads.begin();
+    void api.getArticle(id).then(
+      (a) => current() && setOpen(a),
+      () => current() && setOpen(null),
+    );
   };
   // /kb?article=ID (the unit portal's stale articles) opens that article for review;
   // /kb?version=ID (an order's answered-with links) shows that version as the agent read it.
