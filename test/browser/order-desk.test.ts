@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { until } from '../helpers/call-path.js';
+import { answerTo, holdRequests } from '../helpers/held-request.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `desk-${name}.png`), fullPage: true });
 
@@ -180,6 +181,18 @@ t.test('order desk: online order 待派单 → dispatch → unit reply → revie
   await desk.getByTestId('desk-filter-save').click();
   await desk.getByTestId('desk-filter-退款投诉').waitFor();
   t.match(app.db.sqlite.prepare('select filter from desk_saved_filters').pluck().get(), /拒绝退款/, 'the filter is stored');
+  // A slow answer for an older search must not overwrite the newer one's: the 拒绝退款 search is
+  // held until one that finds nothing has been answered, then let go.
+  const searched = (q: string) => (u: URL) => u.pathname === '/api/desk/orders' && u.searchParams.get('q') === q;
+  const slow = await holdRequests(desk, searched('拒绝退款'));
+  await desk.getByTestId('desk-search-submit').click();
+  const newer = desk.waitForResponse(answerTo(searched('火星移民')));
+  await desk.fill('[data-testid=desk-search] input[name=q]', '火星移民');
+  await desk.getByTestId('desk-search-submit').click();
+  await newer;
+  await desk.getByTestId(`desk-result-${main.number}`).waitFor({ state: 'detached' });
+  await slow.release();
+  await t.rejects(desk.getByTestId(`desk-result-${main.number}`).waitFor({ timeout: 1000 }), 'the older search’s order is not shown under 火星移民');
 
   // Returns per unit: 市市场监管局 was sent one order and returned none.
   await desk.getByTestId('desk-view-returns').click();

@@ -5,6 +5,7 @@
  * page reloads; every refusal is shown in the reader's language by its code.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { useLatestLoad } from '../use-latest-load.js';
 import type { UnitInfo } from '../api.js';
 import { AttachmentList, EventFiles } from '../components/AttachmentList.js';
 import { statusLabel } from '../components/status-label.js';
@@ -37,11 +38,16 @@ export function DeskOrderPage({ orderId, refresh, units, unitName, onOpen, onClo
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  // Only the newest reload shows: a live change's reload answered after the one that follows an
+  // action would show the order before the action (and its old version would then be refused).
+  const loads = useLatestLoad();
   const reload = useCallback(async () => {
+    const current = loads.begin();
     const [o, a] = await Promise.all([deskOrder(orderId), attachments(orderId).catch(() => [])]);
+    if (!current()) return;
     setOrder(o);
     setFiles(a);
-  }, [orderId]);
+  }, [orderId, loads]);
 
   useEffect(() => {
     reload().catch((err: unknown) => setError(errorText(t, err)));

@@ -6,6 +6,7 @@
  * list shown and the open order.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { useLatestLoad } from '../use-latest-load.js';
 import { logout, type User } from '../api.js';
 import { LangToggle, useI18n } from '../i18n.js';
 import { useNow } from '../use-now.js';
@@ -41,18 +42,22 @@ export function DeskPage({ user, onSignedOut }: Props) {
   // Bumped by live changes: `lists` for the counts and lists, `order` when the open order changed.
   const [tick, setTick] = useState({ lists: 0, order: 0 });
 
+  // Only the newest counts show: an older refresh answered last would show older figures.
+  const countLoads = useLatestLoad();
   const loadCounts = useCallback(() => {
+    const current = countLoads.begin();
     queueCounts().then(
       (r) => {
+        if (!current()) return;
         setCounts(r.items);
         setCountsError(false);
       },
       (err: unknown) => {
         if ((err as { status?: number }).status === 401) onSignedOut();
-        else setCountsError(true);
+        else if (current()) setCountsError(true);
       },
     );
-  }, [onSignedOut]);
+  }, [onSignedOut, countLoads]);
 
   // Colours move with time alone (an order falls due without any change): the counts are re-read each minute too.
   const minute = useNow(60_000);

@@ -8,6 +8,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { statusLabel } from '../components/status-label.js';
 import { DESK_QUEUES, queuePage, type DeskQueue, type QueueCount, type QueueItem } from './api.js';
 import { categoryLabel, channelLabel, errorText } from './desk-format.js';
+import { useLatestLoad } from '../use-latest-load.js';
 
 const PAGE = 20;
 const MAX_PAGE = 100;
@@ -72,12 +73,15 @@ export function QueueList({ queue, refresh, selected, onOpen, unitName, onSigned
   const [shown, setShown] = useState(PAGE);
 
   const failed = useCallback(
-    (err: unknown) => {
+    (err: unknown, current: () => boolean) => {
       if ((err as { status?: number }).status === 401) onSignedOut();
-      else setError(errorText(t, err));
+      else if (current()) setError(errorText(t, err));
     },
     [onSignedOut, t],
   );
+  // Only the newest load fills the list, and a next page only the list it continues: after a switch
+  // of queue a slow answer for the queue just left would show (or append) its orders under this one.
+  const loads = useLatestLoad();
 
   // A new queue starts at its first page.
   useEffect(() => {
@@ -86,28 +90,30 @@ export function QueueList({ queue, refresh, selected, onOpen, unitName, onSigned
   }, [queue]);
 
   useEffect(() => {
-    let live = true;
-    queuePage(queue, null, Math.min(shown, MAX_PAGE)).then((page) => {
-      if (!live) return;
-      setItems(page.items);
-      setCursor(page.nextCursor);
-      setError(null);
-    }, failed);
-    return () => {
-      live = false;
-    };
+    const current = loads.begin();
+    queuePage(queue, null, Math.min(shown, MAX_PAGE)).then(
+      (page) => {
+        if (!current()) return;
+        setItems(page.items);
+        setCursor(page.nextCursor);
+        setError(null);
+      },
+      (err: unknown) => failed(err, current),
+    );
     // `shown` is read only as the size of a refresh, not a reason to reload.
-  }, [queue, refresh, failed]);
+  }, [queue, refresh, failed, loads]);
 
   const more = async () => {
     if (!cursor) return;
+    const current = loads.current();
     try {
       const page = await queuePage(queue, cursor, PAGE);
+      if (!current()) return;
       setItems((list) => [...(list ?? []), ...page.items]);
       setCursor(page.nextCursor);
       setShown((n) => n + page.items.length);
     } catch (err) {
-      failed(err);
+      failed(err, current);
     }
   };
 

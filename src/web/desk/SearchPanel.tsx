@@ -12,6 +12,7 @@ import { UnitOptions } from './use-units.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { deleteFilter, saveFilter, savedFilters, searchOrders, type DeskOrder, type SavedFilter, type SearchParams } from './api.js';
 import { beijingDay, categoryLabel, channelLabel, errorText } from './desk-format.js';
+import { useLatestLoad } from '../use-latest-load.js';
 
 const STATUSES = [
   'draft',
@@ -123,21 +124,25 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
     void loadFilters();
   }, [loadFilters]);
 
+  // Only the newest search shows its results: an older one answered last would show other orders.
+  const loads = useLatestLoad();
   const run = useCallback(
     async (params: SearchParams) => {
       setError(null);
+      const current = loads.begin();
       try {
         const page = await searchOrders(params, null);
+        if (!current()) return;
         setAsked(params);
         setItems(page.items);
         setTotal({ n: page.total, capped: page.totalCapped });
         setCursor(page.nextCursor);
         setPartial(page.partial);
       } catch (err) {
-        setError(errorText(t, err));
+        if (current()) setError(errorText(t, err));
       }
     },
-    [t],
+    [t, loads],
   );
 
   // A live change may move orders in or out of the results: ask again (first page).
@@ -153,13 +158,15 @@ export function SearchPanel({ units, unitName, readsPhones, selected, onOpen, re
 
   const more = async () => {
     if (!asked || !cursor) return;
+    const current = loads.current();
     try {
       const page = await searchOrders(asked, cursor);
+      if (!current()) return;
       setItems((list) => [...list, ...page.items]);
       setCursor(page.nextCursor);
       setPartial(page.partial);
     } catch (err) {
-      setError(errorText(t, err));
+      if (current()) setError(errorText(t, err));
     }
   };
 
