@@ -16,6 +16,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
+import { answerTo, holdRequests } from '../helpers/held-request.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `config-${name}.png`), fullPage: true });
 
@@ -113,4 +114,20 @@ t.test('config editor: inline loader error, refused save, save, conflict, diff a
   t.match(await admin.textContent('[data-testid=sim-then]'), '进入 12345 队列 · 技能 consumer');
   await shot(admin, 'simulated');
   t.equal(fs.readFileSync(file, 'utf8'), original, 'simulating does not save the draft');
+
+  // A slow answer for a file already left must not fill the editor of the file shown: numbers.yaml's
+  // read is held until ivr.yaml's has filled the editor, then let go.
+  const numbersRead = (u: URL) => u.pathname === '/api/admin/config/files/numbers.yaml';
+  const ivrRead = (u: URL) => u.pathname === '/api/admin/config/files/ivr.yaml';
+  await admin.getByTestId('file-ivr.yaml').click();
+  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  const slow = await holdRequests(admin, numbersRead);
+  await admin.getByTestId('file-numbers.yaml').click();
+  const newer = admin.waitForResponse(answerTo(ivrRead));
+  await admin.getByTestId('file-ivr.yaml').click();
+  await newer;
+  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  await slow.release();
+  await t.rejects(admin.waitForSelector('.cm-content:has-text("消费维权热线")', { timeout: 1000 }), 'numbers.yaml’s late text is not put under ivr.yaml');
+  t.notMatch(await admin.textContent('.cm-content'), /消费维权热线/, 'the editor still holds ivr.yaml');
 });

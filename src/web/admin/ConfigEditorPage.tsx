@@ -7,6 +7,7 @@ import { EDITABLE_FILES, type ConfigProblem, type ConfigVersion, type EditableFi
 import { PromptUploads } from './PromptUploads.js';
 import { RouteSimulator } from './RouteSimulator.js';
 import { YamlEditor } from './YamlEditor.js';
+import { useLatestLoad } from '../use-latest-load.js';
 import './config-editor.css';
 
 interface Props {
@@ -21,12 +22,19 @@ function History({ versions, running, onRollback }: { versions: ConfigVersion[];
   const { t } = useI18n();
   const [diff, setDiff] = useState<{ id: number; patches: Array<{ file: string; patch: string }> } | null>(null);
   // A diff against an older running version would mislead: drop it when the running one changes.
-  useEffect(() => setDiff(null), [running]);
-  const show = (id: number) =>
-    api.diffVersions(id, running).then(
-      (r) => setDiff({ id, patches: r.files }),
-      () => setDiff(null),
+  const diffs = useLatestLoad();
+  useEffect(() => {
+    diffs.begin();
+    setDiff(null);
+  }, [running, diffs]);
+  // Only the diff asked for last shows (another version's, answered later, would show under it).
+  const show = (id: number) => {
+    const current = diffs.begin();
+    return api.diffVersions(id, running).then(
+      (r) => current() && setDiff({ id, patches: r.files }),
+      () => current() && setDiff(null),
     );
+  };
   return (
     <section className="config-history" data-testid="config-history">
       <h2>{t('config.history')}</h2>
@@ -97,14 +105,25 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
   const [history, setHistory] = useState<{ running: number; versions: ConfigVersion[] }>({ running: 0, versions: [] });
   const checkTimer = useRef<number | undefined>(undefined);
 
-  const load = useCallback((f: EditableFile) => {
-    setProblems([]);
-    setWarnings([]);
-    return api.readFile(f).then((r) => {
-      setBase({ text: r.text, version: r.version });
-      setDraft(r.text);
-    });
-  }, []);
+  // Only the newest read fills the editor and only the newest check marks it: after a switch of
+  // file a slow answer for the file just left would put its text (and version) under this one.
+  const reads = useLatestLoad();
+  const checks = useLatestLoad();
+  const load = useCallback(
+    (f: EditableFile) => {
+      setProblems([]);
+      setWarnings([]);
+      window.clearTimeout(checkTimer.current);
+      checks.begin();
+      const current = reads.begin();
+      return api.readFile(f).then((r) => {
+        if (!current()) return;
+        setBase({ text: r.text, version: r.version });
+        setDraft(r.text);
+      });
+    },
+    [reads, checks],
+  );
   const loadHistory = useCallback(() => api.listVersions().then(setHistory, () => undefined), []);
   useEffect(() => {
     void load(file).catch(() => setMessage({ ok: false, text: t('config.failed') }));
@@ -112,13 +131,17 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
   useEffect(() => void loadHistory(), [loadHistory]);
 
   const check = useCallback(
-    (text: string) =>
-      api.checkFile(file, text).then((r) => {
-        setProblems(r.problems);
-        setWarnings(r.warnings);
+    (text: string) => {
+      const current = checks.begin();
+      return api.checkFile(file, text).then((r) => {
+        if (current()) {
+          setProblems(r.problems);
+          setWarnings(r.warnings);
+        }
         return r.ok;
-      }),
-    [file],
+      });
+    },
+    [file, checks],
   );
   // Checked as one types (after a pause), so the marks follow the text.
   const edit = (text: string) => {
