@@ -62,15 +62,21 @@ export function OrderForm({ orderId, units, onText }: Props) {
   // The responsibility catalogue's suggestion follows what the agent types (debounced).
   useEffect(() => {
     if (!editable) return;
+    // A suggestion asked for older text and answered after the newer one is dropped (it would pick its unit).
+    let live = true;
     const timer = setTimeout(() => {
       dispatchAdvice({ category: fields.category, subject: fields.subject, content: fields.content })
         .then((got) => {
+          if (!live) return;
           setAdvice(got);
           if (got.suggestion && !picked.current) setLeadUnitId(got.suggestion.lead);
         })
-        .catch(() => setAdvice(null));
+        .catch(() => live && setAdvice(null));
     }, 400);
-    return () => clearTimeout(timer);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [editable, fields.category, fields.subject, fields.content]);
   const set = <K extends keyof typeof fields>(k: K, v: (typeof fields)[K]) => setFields((f) => ({ ...f, [k]: v }));
 
