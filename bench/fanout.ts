@@ -29,6 +29,7 @@ import type { Sunline } from '../src/app.js';
 import type { AgentView, WaitingCaller } from '../src/contract/index.js';
 import { MAX_SOCKETS_PER_USER } from '../src/realtime/connection-limits.js';
 import { percentile, runSunlinePath, Teardown, type BenchOptions } from './lib/run.js';
+import { generatorNice, lowerPriority } from './lib/generator-priority.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -109,6 +110,7 @@ function startLeads(app: Sunline & { url: string }, tokens: string[]): Promise<L
     env: { ...process.env, SUNLINE_BENCH_LEADS: JSON.stringify({ url: app.url, tokens, count: leads, sample }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  lowerPriority(child);
   teardown.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
   let callsMeter: PhaseMeter | undefined;
   let tick = 0;
   say(
-    `bench:fanout leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} (uptime: ${os
+    `bench:fanout leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} generator-nice=${generatorNice()} (uptime: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')})`,

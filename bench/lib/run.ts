@@ -18,6 +18,7 @@ import { connectAmi, type BenchAmi } from './ami.js';
 import { fork } from 'node:child_process';
 import type { OfferRecord } from '../../scripts/lib/sim-agents.js';
 import { benchCaller } from './sipp-caller.js';
+import { lowerPriority } from './generator-priority.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const NUMBERS = ['12345', '12333', '12328', '12315', '12330', '12356', '12329'];
@@ -424,6 +425,7 @@ function agentsChild(t: Teardown, opts: Record<string, unknown>, hangup: (callId
     env: { ...process.env, SUNLINE_SIM_AGENTS: JSON.stringify(opts) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  lowerPriority(child);
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });

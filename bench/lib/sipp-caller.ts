@@ -13,6 +13,7 @@ import { createSocket } from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { placeCall, type CallHandle, type CallOptions, type CallResult } from '../../tools/sipp.js';
+import { lowerPriority } from './generator-priority.js';
 
 const SIP_BASE = 61000;
 const CTRL_BASE = 61700;
@@ -57,6 +58,7 @@ export function benchCaller(): BenchCaller {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  lowerPriority(child);
   const pending = new Map<number, (r: CallResult) => void>();
   const lost = (message: string): CallResult => ({
     exitCode: null,
