@@ -17,6 +17,7 @@ import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
+import { closeHttp } from './http/close-http.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
 import { PromptLibrary } from './prompts/index.js';
@@ -238,7 +239,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       // The router's own refusals (a path parameter over 100 characters: 414) in our error shape.
       frameworkErrors,
     });
-    closers.push(() => http.close());
+    closers.push(() => closeHttp(http));
     http.setValidatorCompiler(validatorCompiler);
     http.setSerializerCompiler(serializerCompiler);
     installErrorHandler(http);
