@@ -39,8 +39,26 @@ export async function recordDirection(a: AsteriskSandbox, channelId: string, spy
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  // The record command is queued on the snoop channel's control thread: time the `ms` from when
+  // it really records (a loaded machine can start it late; a stop before that cancels it).
+  for (let i = 0; i < 100; i++) {
+    const rec = await ari<{ state: string }>(a, 'GET', `/recordings/live/${name}`).catch(() => undefined);
+    if (rec?.state === 'recording') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await new Promise((r) => setTimeout(r, ms));
   await ari(a, 'POST', `/recordings/live/${name}/stop`).catch(() => undefined);
+  // The stop is only a request: Asterisk's recording loop ends, closes the file and writes the
+  // WAV header's sizes a moment later (CI once read a header still saying 0 bytes). The live
+  // recording is gone once that is done.
+  for (let i = 0; i < 100; i++) {
+    const live = await ari(a, 'GET', `/recordings/live/${name}`).then(
+      () => true,
+      (err) => !/ 404 /.test(String(err)),
+    );
+    if (!live) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   await ari(a, 'DELETE', `/channels/${snoop.id}`).catch(() => undefined);
   return path.join(a.instDir, 'spool', 'recording', `${name}.wav`);
 }
