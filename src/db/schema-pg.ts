@@ -745,3 +745,113 @@ export const topicOrderWords = pgTable(
   },
   (t) => [primaryKey({ columns: [t.word, t.day, t.orderId] })],
 );
+
+/**
+ * Daily rollups of the KPI reports (issue 14 item 9, src/reports/report-rollups.ts): per Beijing
+ * day (`day`: its Shanghai midnight, ms), the additive counts of docs/kpis.md by their keys — sums
+ * of seconds and numerators/denominators, never ratios. A closed day is built by a job
+ * (report_rollup_days); the triggers of migration 0030 mark a built day dirty
+ * (report_rollup_dirty) when a row it was built from changes; a dirty or open day is read raw.
+ */
+export const reportCallDays = pgTable(
+  'report_call_days',
+  {
+    day: ms('day').notNull(),
+    hotline: text('hotline').notNull(),
+    agentId: integer('agent_id'),
+    dialledNumber: text('dialled_number').notNull(),
+    callsIn: integer('calls_in').notNull(),
+    requested: integer('requested').notNull(),
+    answered: integer('answered').notNull(),
+    answeredWithin15s: integer('answered_within_15s').notNull(),
+    abandonedInQueue: integer('abandoned_in_queue').notNull(),
+    abandonedAtFrontDoor: integer('abandoned_at_front_door').notNull(),
+    waitSumMs: ms('wait_sum_ms').notNull(),
+    talked: integer('talked').notNull(),
+    talkSumMs: ms('talk_sum_ms').notNull(),
+    wrapUpSumMs: ms('wrap_up_sum_ms').notNull(),
+    repeatCalls: integer('repeat_calls').notNull(),
+  },
+  (t) => [index('report_call_days_day_idx').on(t.day)],
+);
+
+/** Order events per day by attributed unit (order-kpis.ts EVENT_METRICS), the order's category and channel. */
+export const reportOrderDays = pgTable(
+  'report_order_days',
+  {
+    day: ms('day').notNull(),
+    unitId: text('unit_id'),
+    category: text('category'),
+    channel: text('channel').notNull(),
+    accepted: integer('accepted').notNull(),
+    answeredOnSpot: integer('answered_on_spot').notNull(),
+    dispatched: integer('dispatched').notNull(),
+    returned: integer('returned').notNull(),
+    signed: integer('signed').notNull(),
+    signedLate: integer('signed_late').notNull(),
+    replied: integer('replied').notNull(),
+    repliedLate: integer('replied_late').notNull(),
+    extended: integer('extended').notNull(),
+    supervised: integer('supervised').notNull(),
+    closed: integer('closed').notNull(),
+    closedWithCallback: integer('closed_with_callback').notNull(),
+    surveyEvaluated: integer('survey_evaluated').notNull(),
+    surveySatisfied: integer('survey_satisfied').notNull(),
+    callbackEvaluated: integer('callback_evaluated').notNull(),
+    callbackSatisfied: integer('callback_satisfied').notNull(),
+    thirdPartyEvaluated: integer('third_party_evaluated').notNull(),
+    thirdPartySatisfied: integer('third_party_satisfied').notNull(),
+    secondEvaluated: integer('second_evaluated').notNull(),
+    secondSatisfied: integer('second_satisfied').notNull(),
+    missed: integer('missed').notNull(),
+    calledBack: integer('called_back').notNull(),
+    callbackWaitSumMs: ms('callback_wait_sum_ms').notNull(),
+  },
+  (t) => [index('report_order_days_day_idx').on(t.day)],
+);
+
+/** An order counted by a distinct figure on `day` that had the same figure's event on `prev_day` before (the latest such): what a sum over days subtracts. */
+export const reportOrderRepeats = pgTable(
+  'report_order_repeats',
+  {
+    day: ms('day').notNull(),
+    field: text('field').notNull(),
+    orderId: integer('order_id').notNull(),
+    prevDay: ms('prev_day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.field, t.orderId] })],
+);
+
+/** Co-handling (协办) counts per day and co-handling unit (co-handling.ts). */
+export const reportCoDays = pgTable(
+  'report_co_days',
+  {
+    day: ms('day').notNull(),
+    unitId: text('unit_id').notNull(),
+    received: integer('received').notNull(),
+    replied: integer('replied').notNull(),
+    missed: integer('missed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.unitId] })],
+);
+
+/** The days built, per source ('calls': report_call_days; 'orders': report_order_days, report_order_repeats, report_co_days). */
+export const reportRollupDays = pgTable(
+  'report_rollup_days',
+  {
+    source: text('source').notNull(),
+    day: ms('day').notNull(),
+    builtAt: ms('built_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.day] })],
+);
+
+/** Built days whose rows changed since (written by the triggers of migration 0030): read raw until rebuilt. */
+export const reportRollupDirty = pgTable(
+  'report_rollup_dirty',
+  {
+    source: text('source').notNull(),
+    day: ms('day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.day] })],
+);

@@ -50,6 +50,10 @@ const TRIGGER_COUNTERPARTS = new Map([
   ['work_order_units_au', 'trigger work_order_units_au'],
   ['work_order_units_keys_au', 'trigger work_order_units_au'],
   ['work_order_units_ad', 'trigger work_order_units_ad'],
+  // The report rollups' dirty marks (migrations/0030, migrations-pg/0021; src/reports/report-rollups.ts).
+  ...['calls_ai', 'calls_au', 'call_events_ai', 'agent_state_ai', 'order_events_ai', 'work_orders_au', 'users_au'].map(
+    (n) => [`report_rollup_${n}`, `trigger report_rollup_${n}`] as const,
+  ),
 ]);
 
 // ---- Row types: the same in both dialects, table by table (checked by tsc, not at run time).
