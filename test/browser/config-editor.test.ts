@@ -115,6 +115,28 @@ t.test('config editor: inline loader error, refused save, save, conflict, diff a
   await shot(admin, 'simulated');
   t.equal(fs.readFileSync(file, 'utf8'), original, 'simulating does not save the draft');
 
+  // Switching files keeps the unsaved draft (marked on the file's button) and brings it back.
+  await admin.getByTestId('file-ivr.yaml').click();
+  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  await admin.waitForSelector('[data-testid="file-numbers.yaml"][data-unsaved=true]');
+  t.equal(await admin.getAttribute('[data-testid="file-ivr.yaml"]', 'data-unsaved'), 'false', 'the shown clean file is not marked');
+  // Meanwhile the other administrator saves numbers.yaml (version 4).
+  await other.click('[data-testid=reload]');
+  await other.waitForSelector('[data-testid=config-version]:has-text("#3")');
+  await replaceText(other, original.replace('zh: 消费维权热线', 'zh: 另一个名字'));
+  await other.click('[data-testid=save]');
+  await other.waitForSelector('[data-testid=config-message]:has-text("已保存并生效，版本 #4")');
+  await admin.getByTestId('file-numbers.yaml').click();
+  await admin.waitForSelector('.cm-content:has-text("消费者权益热线")');
+  t.equal(await admin.getAttribute('[data-testid="file-numbers.yaml"]', 'data-unsaved'), 'true', 'the draft is back, still unsaved');
+  await admin.waitForSelector('[data-testid=config-message]:has-text("保留了您的草稿")');
+  await admin.click('[data-testid=save]');
+  await admin.waitForSelector('[data-testid=config-message]:has-text("版本冲突")');
+  t.match(fs.readFileSync(file, 'utf8'), /另一个名字/, 'the kept draft made on version 3 does not overwrite version 4');
+  await admin.click('[data-testid=reload]');
+  await admin.waitForSelector('.cm-content:has-text("另一个名字")');
+  await admin.waitForSelector('[data-testid="file-numbers.yaml"][data-unsaved=false]');
+
   // A slow answer for a file already left must not fill the editor of the file shown: numbers.yaml's
   // read is held until ivr.yaml's has filled the editor, then let go.
   const numbersRead = (u: URL) => u.pathname === '/api/admin/config/files/numbers.yaml';
@@ -128,6 +150,6 @@ t.test('config editor: inline loader error, refused save, save, conflict, diff a
   await newer;
   await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
   await slow.release();
-  await t.rejects(admin.waitForSelector('.cm-content:has-text("消费维权热线")', { timeout: 1000 }), 'numbers.yaml’s late text is not put under ivr.yaml');
-  t.notMatch(await admin.textContent('.cm-content'), /消费维权热线/, 'the editor still holds ivr.yaml');
+  await t.rejects(admin.waitForSelector('.cm-content:has-text("另一个名字")', { timeout: 1000 }), 'numbers.yaml’s late text is not put under ivr.yaml');
+  t.notMatch(await admin.textContent('.cm-content'), /另一个名字/, 'the editor still holds ivr.yaml');
 });

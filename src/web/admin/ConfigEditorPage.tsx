@@ -15,6 +15,12 @@ interface Props {
   onSignedOut: () => void;
 }
 
+function withoutKey<K, V>(m: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  const next = new Map(m);
+  next.delete(key);
+  return next;
+}
+
 const sameFile = (file: EditableFile) => (p: ConfigProblem) => p.file === file || p.file.endsWith(`/${file}`) || p.file.endsWith(`\\${file}`);
 
 /** The version history: compare any version with the running one, roll back to it. */
@@ -104,6 +110,11 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [history, setHistory] = useState<{ running: number; versions: ConfigVersion[] }>({ running: 0, versions: [] });
   const checkTimer = useRef<number | undefined>(undefined);
+  // Unsaved drafts of the files not shown: switching files keeps them (an administrator moving
+  // between numbers.yaml and ivr.yaml to compare must not lose an edit); Reload, Discard and a
+  // rollback drop the shown file's draft on purpose.
+  const [drafts, setDrafts] = useState<ReadonlyMap<EditableFile, { base: { text: string; version: number }; draft: string }>>(new Map());
+  const dirty = base !== null && draft !== base.text;
 
   // Only the newest read fills the editor and only the newest check marks it: after a switch of
   // file a slow answer for the file just left would put its text (and version) under this one.
@@ -124,10 +135,42 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
     },
     [reads, checks],
   );
+  // Back to a file with a kept draft: the draft again, against the version it was made on (if the
+  // file changed meanwhile, saving is refused as a conflict and the administrator is told so now).
+  const open = (f: EditableFile) => {
+    const kept = drafts.get(f);
+    if (!kept) return load(f);
+    setProblems([]);
+    setWarnings([]);
+    window.clearTimeout(checkTimer.current);
+    checks.begin();
+    const current = reads.begin();
+    setBase(kept.base);
+    setDraft(kept.draft);
+    setDrafts((m) => withoutKey(m, f));
+    void check(kept.draft).catch(() => undefined);
+    return api.readFile(f).then((r) => {
+      if (current() && r.version !== kept.base.version) setMessage({ ok: false, text: t('config.draftStale') });
+    });
+  };
+  const switchTo = (f: EditableFile) => {
+    if (f === file) return;
+    if (base && dirty) setDrafts((m) => new Map(m).set(file, { base, draft }));
+    setFile(f);
+  };
+  // Leaving the page with unsaved drafts asks first.
+  const unsaved = dirty || drafts.size > 0;
+  useEffect(() => {
+    if (!unsaved) return;
+    const ask = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [unsaved]);
   const loadHistory = useCallback(() => api.listVersions().then(setHistory, () => undefined), []);
   useEffect(() => {
-    void load(file).catch(() => setMessage({ ok: false, text: t('config.failed') }));
-  }, [file, load, t]);
+    void open(file).catch(() => setMessage({ ok: false, text: t('config.failed') }));
+    // Opened when the file changes (the kept drafts are read then, not a reason to reopen).
+  }, [file]);
   useEffect(() => void loadHistory(), [loadHistory]);
 
   const check = useCallback(
@@ -199,8 +242,17 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
       )}
       <div className="config-toolbar">
         {EDITABLE_FILES.map((f) => (
-          <button key={f} type="button" className={f === file ? 'active' : ''} data-testid={`file-${f}`} onClick={() => setFile(f)}>
+          <button
+            key={f}
+            type="button"
+            className={f === file ? 'active' : ''}
+            data-testid={`file-${f}`}
+            data-unsaved={(f === file ? dirty : drafts.has(f)) ? 'true' : 'false'}
+            title={(f === file ? dirty : drafts.has(f)) ? t('config.unsavedDraft') : undefined}
+            onClick={() => switchTo(f)}
+          >
             {f}
+            {(f === file ? dirty : drafts.has(f)) && ' •'}
           </button>
         ))}
         <span data-testid="config-version">

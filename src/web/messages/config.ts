@@ -15,6 +15,8 @@ export const zh = {
   'config.unchanged': '内容与运行中的版本相同，无需保存',
   'config.conflict': '保存失败：其他管理员已修改了配置（版本冲突）。请重新载入后再修改',
   'config.reload': '重新载入',
+  'config.unsavedDraft': '有未保存的修改',
+  'config.draftStale': '您离开期间此文件已被其他管理员修改：保留了您的草稿，但保存会因版本冲突被拒绝；请先复制需要的内容，再重新载入',
   'config.problems': '问题',
   'config.warnings': '提示',
   'config.history': '变更历史',
@@ -99,6 +101,9 @@ export const en: Record<keyof typeof zh, string> = {
   'config.unchanged': 'Same as the running version; nothing to save',
   'config.conflict': 'Not saved: another administrator changed the configuration (version conflict). Reload and make your change again',
   'config.reload': 'Reload',
+  'config.unsavedDraft': 'Unsaved changes',
+  'config.draftStale':
+    'Another administrator changed this file while you were away: your draft is kept, but saving it will be refused as a version conflict; copy what you need, then reload',
   'config.problems': 'Problems',
   'config.warnings': 'Warnings',
   'config.history': 'History',
