@@ -60,14 +60,20 @@ export class FrontDoor {
         if (plan.before.length > 0) await sw.playFirst(ch.channelId, plan.before); // the holiday announcement
         if (!live.get(call.callId) || this.closing) return;
         const prompts = [call.hotline.greeting.prompt, call.hotline.greeting.fallback, cfg.ivr.greeting.default, cfg.ivr.greeting.fallback];
-        const played = await sw.playFirst(
-          ch.channelId,
-          prompts.filter((p): p is string => !!p),
-        );
+        const sounds = prompts.filter((p): p is string => !!p);
+        // With a menu, a key during the greeting is the caller's choice (type-ahead): the greeting
+        // stops and the menu prompt is skipped.
+        const { played, digit } = cfg.ivr.menu
+          ? await sw.playFirstOrKey(ch.channelId, sounds)
+          : { played: await sw.playFirst(ch.channelId, sounds), digit: null };
         if (!live.get(call.callId) || this.closing) return; // hung up during the greeting, or drained
         watchdog.progress(call.callId);
-        this.o.repo.event(call.callId, 'greeted', this.o.now(), null, plan.before.length > 0 ? { played, announced: plan.before } : { played });
-        if (cfg.ivr.menu) await this.menu(call, cfg.ivr.menu);
+        this.o.repo.event(call.callId, 'greeted', this.o.now(), null, {
+          played,
+          ...(plan.before.length > 0 ? { announced: plan.before } : {}),
+          ...(digit !== null ? { typeAhead: true } : {}),
+        });
+        if (cfg.ivr.menu) await this.menu(call, cfg.ivr.menu, digit);
       }
     } catch (err) {
       if (!live.get(call.callId)) return;
@@ -88,10 +94,11 @@ export class FrontDoor {
   /**
    * ivr.yaml `menu`: one key within `timeoutSeconds` after the prompt; a listed key routes the
    * call as if its number had been dialled (hotline, priority boost), any other key or none
-   * keeps the number dialled. The caller goes on to the queue either way.
+   * keeps the number dialled. The caller goes on to the queue either way. `typed`: the key pressed
+   * during the greeting, which is the choice without the menu prompt.
    */
-  private async menu(call: LiveCall, menu: NonNullable<IvrConfig['menu']>): Promise<void> {
-    const got = await this.o.switchboard.collectDigit(call.channelId, menu.prompt, menu.timeoutSeconds * 1000);
+  private async menu(call: LiveCall, menu: NonNullable<IvrConfig['menu']>, typed: string | null): Promise<void> {
+    const got = typed !== null ? { digit: typed } : await this.o.switchboard.collectDigit(call.channelId, menu.prompt, menu.timeoutSeconds * 1000);
     if (!this.o.live.get(call.callId) || this.closing || got.digit === null) return;
     const option = menu.options.find((o) => o.digit === got.digit);
     const hotline = option ? hotlineFor(this.o.config.current().numbers, option.number) : null;

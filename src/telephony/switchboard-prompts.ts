@@ -35,23 +35,60 @@ export class SwitchboardPrompts {
    * tried). Resolves false if none played; never waits longer than `timeoutMs` per sound.
    */
   async playFirst(channelId: string, sounds: readonly string[], timeoutMs = 30_000): Promise<boolean> {
+    return (await this.play(channelId, sounds, timeoutMs, null)).played;
+  }
+
+  /**
+   * Like playFirst, but a DTMF key during the sound stops it and is returned (type-ahead: a caller
+   * who knows the menu need not hear the greeting out). `digit` null: the sound played out, or
+   * none played, or the channel went.
+   */
+  async playFirstOrKey(channelId: string, sounds: readonly string[], timeoutMs = 30_000): Promise<{ played: boolean; digit: string | null }> {
+    const typed: { digit: string | null; stop?: () => void } = { digit: null };
+    this.digitWaiters.set(channelId, (r) => {
+      if (r.digit === null || typed.digit !== null) return;
+      typed.digit = r.digit;
+      typed.stop?.();
+    });
+    try {
+      return { ...(await this.play(channelId, sounds, timeoutMs, typed)), digit: typed.digit };
+    } finally {
+      this.digitWaiters.delete(channelId);
+    }
+  }
+
+  private async play(
+    channelId: string,
+    sounds: readonly string[],
+    timeoutMs: number,
+    typed: { digit: string | null; stop?: () => void } | null,
+  ): Promise<{ played: boolean }> {
     for (const sound of sounds) {
+      if (typed?.digit != null) return { played: false };
       const playbackId = randomUUID();
       const finished = new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(true), timeoutMs).unref();
-        this.playbacks.set(playbackId, (ok) => {
+        const done = (ok: boolean) => {
           clearTimeout(timer);
           resolve(ok);
-        });
+        };
+        this.playbacks.set(playbackId, done);
+        // A key stops the sound; it counts as played (the caller heard it, and chose).
+        if (typed)
+          typed.stop = () => {
+            done(true);
+            void this.ari.playbacks.stop(playbackId).catch(() => undefined);
+          };
       });
       try {
         await this.ari.channels.play(channelId, `sound:${sound}`, { playbackId });
-        if (await finished) return true;
+        if (await finished) return { played: true };
       } finally {
         this.playbacks.delete(playbackId);
+        if (typed) typed.stop = undefined;
       }
     }
-    return false;
+    return { played: false };
   }
 
   /**

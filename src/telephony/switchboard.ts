@@ -220,6 +220,9 @@ export class Switchboard {
 
   /** Plays the first of `sounds` that exists; see SwitchboardPrompts.playFirst. */
   playFirst = (channelId: string, sounds: readonly string[], timeoutMs?: number): Promise<boolean> => this.prompts.playFirst(channelId, sounds, timeoutMs);
+  /** Plays the first of `sounds`, stopped by a DTMF key that it returns; see SwitchboardPrompts.playFirstOrKey. */
+  playFirstOrKey = (channelId: string, sounds: readonly string[]): Promise<{ played: boolean; digit: string | null }> =>
+    this.prompts.playFirstOrKey(channelId, sounds);
   /** Plays `prompt` and waits for one DTMF key; see SwitchboardPrompts.collectDigit. */
   collectDigit = (channelId: string, prompt: string, timeoutMs: number): Promise<DigitResult> => this.prompts.collectDigit(channelId, prompt, timeoutMs);
 

@@ -63,6 +63,7 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
       return digit === null ? { digit: null, reason: 'timeout' } : { digit, reason: 'digit' };
     },
     playFirst: async () => true,
+    playFirstOrKey: async () => ({ played: true, digit: null }),
     afterAgent: async () => undefined,
     destroyBridge: async () => undefined,
     setAgentDevice: async () => undefined,

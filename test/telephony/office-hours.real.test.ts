@@ -165,6 +165,27 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
     call.kill();
   });
 
+  await t.test('menu: a key during the greeting (type-ahead) stops it and is the choice, without the menu prompt', async (t) => {
+    await hangUpAll();
+    seen.length = 0;
+    const offered = next(agent.socket, 'call:offered', (p) => p.callerNumber === '13900007777', 60_000);
+    // The greeting of 12345 lasts 4.3 s; the key comes 1.5 s after the answer (and not again).
+    const call = placeCall({
+      sip: asterisk.sip,
+      number: '12345',
+      callerId: '13900007777',
+      holdMs: 50_000,
+      dtmf: { digit: '2', afterMs: 1500, everyMs: 60_000 },
+    });
+    t.teardown(() => call.kill());
+    const pop = (await offered) as ScreenPop;
+    t.equal(pop.hotline.number, '12333', 'offered as a 12333 call');
+    t.same(seen, ['sound:sunline/greeting-12345'], 'the greeting only: the menu prompt is skipped');
+    t.match(eventsOf(pop.callId).find((e) => e.type === 'greeted')?.data, { played: true, typeAhead: true });
+    t.match(eventsOf(pop.callId).find((e) => e.type === 'menu')?.data, { digit: '2', hotline: '12333' });
+    call.kill();
+  });
+
   await t.test('menu: no key within timeoutSeconds — the number dialled', async (t) => {
     await hangUpAll();
     seen.length = 0;
