@@ -227,24 +227,37 @@ export const workOrders = pgTable(
   },
   (t) => [
     uniqueIndex('work_orders_number_uq').on(t.number),
-    uniqueIndex('work_orders_call_uq').on(t.callId),
-    index('work_orders_caller_idx').on(t.callerId, t.createdAt),
-    index('work_orders_status_idx').on(t.status, t.deadlineAt),
-    index('work_orders_lead_unit_idx').on(t.leadUnitId, t.status),
+    uniqueIndex('work_orders_call_uq')
+      .on(t.callId)
+      .where(sql`${t.callId} is not null`),
+    index('work_orders_caller_idx')
+      .on(t.callerId, t.createdAt)
+      .where(sql`${t.callerId} is not null`),
+    index('work_orders_lead_unit_idx')
+      .on(t.leadUnitId, t.status)
+      .where(sql`${t.leadUnitId} is not null`),
     index('work_orders_created_idx').on(t.createdAt, t.id),
     // The hot topics' catch-up job reads the orders changed since its cursor (src/reports/topic-index.ts).
     index('work_orders_updated_idx').on(t.updatedAt),
-    index('work_orders_category_created_idx').on(t.category, t.createdAt),
+    index('work_orders_category_created_idx')
+      .on(t.category, t.createdAt)
+      .where(sql`${t.category} is not null`),
     index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
     index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
-    index('work_orders_lead_unit_deadline_idx').on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    index('work_orders_lead_unit_deadline_idx')
+      .on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id)
+      .where(sql`${t.leadUnitId} is not null`),
     index('work_orders_wait_clock_idx')
       .on(t.waitClock, t.waitDeadlineAt, t.id)
       .where(sql`${t.waitClock} is not null`),
     // The order desk (schema.ts): search by phone, repeats at a place, the 延期申请 and 不满意 queues.
-    index('work_orders_caller_phone_idx').on(t.callerPhone, t.createdAt),
-    index('work_orders_location_idx').on(t.location, t.createdAt),
+    index('work_orders_caller_phone_idx')
+      .on(t.callerPhone, t.createdAt)
+      .where(sql`${t.callerPhone} is not null`),
+    index('work_orders_location_idx')
+      .on(t.location, t.createdAt)
+      .where(sql`${t.location} is not null`),
     index('work_orders_pending_extension_idx')
       .on(t.createdAt, t.id)
       .where(sql`${t.pendingExtension} <> 'null'`),
