@@ -66,6 +66,7 @@ import { reportsRoutes } from './http/routes/reports-routes.js';
 import { callbackReportsRoutes } from './http/routes/callback-reports-routes.js';
 import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
+import { ReportRollups } from './reports/report-rollups.js';
 import { HotTopicsService } from './reports/hot-topics.js';
 import { reportTopicsRoutes } from './http/routes/report-topics-routes.js';
 import { MonthlyExport } from './reports/monthly-export.js';
@@ -311,13 +312,17 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(recordingsRoutes, { playback: recordings.playback });
     await http.register(supervisionRoutes, { audit: supervision?.audit ?? new SupervisionAuditLog(db.db) });
     await http.register(qaRoutes, { qa });
-    // KPI reports (docs/kpis.md) within the reader's scope.
+    // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
+    const rollups = new ReportRollups({ db: db.db, onError: (err) => log.warn({ err }, 'report rollups failed') });
+    rollups.start();
+    closers.push(() => rollups.close());
     const reports = new ReportsService({
       db: db.db,
       org: () => config.current().org,
       hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
+      rollups,
     });
-    const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment });
+    const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment, rollups });
     await http.register(reportsRoutes, { reports, assessment });
     // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
     await http.register(callbackReportsRoutes, { db: db.db, org: () => config.current().org });

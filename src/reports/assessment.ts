@@ -17,6 +17,7 @@ import { coHandlingCounts, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-
 import { dateOf, periodOf, isPeriod, type Period } from './period.js';
 import { reportScope, type Label, type ReportUser } from './reports-service.js';
 import { ReportError } from './errors.js';
+import type { ReportRollups } from './report-rollups.js';
 
 export interface ScorecardRow {
   readonly unitId: string;
@@ -87,6 +88,8 @@ export interface AssessmentOptions {
   readonly org: () => OrgConfig;
   readonly config: () => AssessmentConfig;
   readonly now?: () => number;
+  /** The daily rollups (report-rollups.ts); without, the month is read raw. */
+  readonly rollups?: ReportRollups;
 }
 
 export class AssessmentService {
@@ -111,8 +114,9 @@ export class AssessmentService {
     const period = m ? periodOf('month', `${month}-01`) : undefined;
     if (!period || !isPeriod(period)) throw new ReportError('PERIOD_INVALID', `${month} is not a month (YYYY-MM)`);
     const cfg = this.o.config();
-    const byUnit = orderCounts(this.o.db, period.start, period.end, 'unit', this.now());
-    const co = coHandlingCounts(this.o.db, period.start, period.end);
+    const r = this.o.rollups;
+    const byUnit = r ? r.orderCounts(period.start, period.end, 'unit', this.now()) : orderCounts(this.o.db, period.start, period.end, 'unit', this.now());
+    const co = r ? r.coHandlingCounts(period.start, period.end) : coHandlingCounts(this.o.db, period.start, period.end);
     const rows = [...byUnit]
       .filter((e): e is [string, OrderCounts] => e[0] !== null && e[0] !== '')
       .map(([unitId, c]) => this.row(unitId, c, co.get(unitId), cfg, org));

@@ -83,15 +83,8 @@ export const CALL_KEY: Record<CallDimension, SQL> = {
   channel: sql`${calls.dialledNumber}`,
 };
 
-/**
- * The call counts of inbound calls entered in [start, end), by `dim` (key '' for the total).
- * Outbound calls (callbacks, 回访; `direction = 'out'`, src/calls/outbound-records.ts) are no
- * calls in: they would inflate 人工接通率 and the agents' AHT.
- */
-export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
-  const rows = db.all<CallCounts & { k: string | null }>(sql`
-    select ${CALL_KEY[dim]} as k,
-      count(*) as callsIn,
+/** The columns of {@link CallCounts}, aggregated over the calls of a group. */
+const CALL_COUNT_COLUMNS = sql`count(*) as callsIn,
       ${count(sql`${answered} or (${abandoned} and not ${atFrontDoor})`)} as requested,
       ${count(answered)} as answered,
       ${count(sql`${answered} and ${answerWait} <= ${ANSWER_TARGET_MS}`)} as answeredWithin15s,
@@ -101,11 +94,34 @@ export function callCounts(db: Db, start: number, end: number, dim: CallDimensio
       ${count(talked)} as talked,
       coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as talkSumMs,
       coalesce(sum(case when ${talked} then ${wrapUpMs} end), 0) as wrapUpSumMs,
-      ${count(repeat)} as repeatCalls
+      ${count(repeat)} as repeatCalls`;
+
+/**
+ * The call counts of inbound calls entered in [start, end), by `dim` (key '' for the total).
+ * Outbound calls (callbacks, 回访; `direction = 'out'`, src/calls/outbound-records.ts) are no
+ * calls in: they would inflate 人工接通率 and the agents' AHT.
+ */
+export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
+  const rows = db.all<CallCounts & { k: string | null }>(sql`
+    select ${CALL_KEY[dim]} as k, ${CALL_COUNT_COLUMNS}
     from ${calls}
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
     group by 1`);
   return new Map(rows.map(({ k, ...c }) => [k, c]));
+}
+
+/** The call counts of [start, end) by hotline, agent and dialled number together: a day's rollup (report-rollups.ts). */
+export interface KeyedCallCounts extends CallCounts {
+  hotline: string;
+  agentId: number | null;
+  dialledNumber: string;
+}
+export function callCountsByKeys(db: Db, start: number, end: number): KeyedCallCounts[] {
+  return db.all<KeyedCallCounts>(sql`
+    select ${calls.hotline} as hotline, ${calls.agentId} as agentId, ${calls.dialledNumber} as dialledNumber, ${CALL_COUNT_COLUMNS}
+    from ${calls}
+    where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
+    group by 1, 2, 3`);
 }
 
 /**

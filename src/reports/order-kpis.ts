@@ -92,6 +92,29 @@ const channel = (c: string) => sql`coalesce(${data('channel')}, 'survey') = ${c}
 const secondHandling = sql`exists (select 1 from work_order_events s where s.order_id = e.order_id and s.action = 'start' and ${jsonIsTrue('s.data', 'secondHandling')} and s.at <= e.at)`;
 const firstCallback = sql.raw(`(select min(c.at) from work_order_events c where c.order_id = e.order_id and c.action = 'callback_done' and c.at >= e.at)`);
 
+const ACCEPTED = sql`(e.action = 'accept' or (e.action = 'callback_done' and e.to_status = 'accepted'))`;
+const ANSWER_ON_SPOT = sql`e.action = 'answer_on_spot'`;
+const SUPERVISE = sql`e.action = 'supervise'`;
+const CLOSE = sql`e.action = 'close'`;
+const CLOSED_WITH_CALLBACK = sql`exists (select 1 from work_order_events v where v.order_id = e.order_id and v.action = 'evaluate' and ${jsonText('v.data', 'channel')} = 'callback' and v.at <= e.at)`;
+const MISSED = sql`(e.action = 'abandon' or (e.action = 'create' and e.to_status = 'missed_call'))`;
+
+/**
+ * The figures that count orders, not events (count(distinct order)), and the event that makes an
+ * order count: a sum over days would count an order twice when it has the event on two days
+ * (办结 again after supervision), so the rollups (report-rollups.ts) keep those repeats. All are
+ * attributed to the order's lead unit.
+ */
+export const DISTINCT_FIELDS = [
+  { field: 'accepted', where: ACCEPTED },
+  { field: 'answeredOnSpot', where: ANSWER_ON_SPOT },
+  { field: 'supervised', where: SUPERVISE },
+  { field: 'closed', where: CLOSE },
+  { field: 'closedWithCallback', where: sql`${CLOSE} and ${CLOSED_WITH_CALLBACK}` },
+  { field: 'missed', where: MISSED },
+] as const satisfies ReadonlyArray<{ field: keyof OrderCounts; where: SQL }>;
+export type DistinctField = (typeof DISTINCT_FIELDS)[number]['field'];
+
 export interface EventMetric {
   readonly where: SQL;
   readonly unit: SQL;
@@ -99,12 +122,8 @@ export interface EventMetric {
 }
 
 export const EVENT_METRICS: readonly EventMetric[] = [
-  {
-    where: sql`(e.action = 'accept' or (e.action = 'callback_done' and e.to_status = 'accepted'))`,
-    unit: leadUnit,
-    values: { accepted: sql`count(distinct e.order_id)` },
-  },
-  { where: sql`e.action = 'answer_on_spot'`, unit: leadUnit, values: { answeredOnSpot: sql`count(distinct e.order_id)` } },
+  { where: ACCEPTED, unit: leadUnit, values: { accepted: sql`count(distinct e.order_id)` } },
+  { where: ANSWER_ON_SPOT, unit: leadUnit, values: { answeredOnSpot: sql`count(distinct e.order_id)` } },
   { where: sql`e.action in ('dispatch', 'redispatch')`, unit: data('leadUnitId'), values: { dispatched: sql`count(*)` } },
   { where: sql`e.action = 'return'`, unit: actorUnit, values: { returned: sql`count(*)` } },
   { where: sql`e.action = 'sign'`, unit: actorUnit, values: { signed: sql`count(*)`, signedLate: sum(jsonIsTrue('e.data', 'late')) } },
@@ -114,14 +133,11 @@ export const EVENT_METRICS: readonly EventMetric[] = [
     values: { replied: sql`count(*)`, repliedLate: sum(jsonIsTrue('e.data', 'late')) },
   },
   { where: sql`e.action = 'grant_extension'`, unit: leadUnit, values: { extended: sql`count(*)` } },
-  { where: sql`e.action = 'supervise'`, unit: leadUnit, values: { supervised: sql`count(distinct e.order_id)` } },
+  { where: SUPERVISE, unit: leadUnit, values: { supervised: sql`count(distinct e.order_id)` } },
   {
-    where: sql`e.action = 'close'`,
+    where: CLOSE,
     unit: leadUnit,
-    values: {
-      closed: sql`count(distinct e.order_id)`,
-      closedWithCallback: sql`count(distinct case when exists (select 1 from work_order_events v where v.order_id = e.order_id and v.action = 'evaluate' and ${jsonText('v.data', 'channel')} = 'callback' and v.at <= e.at) then e.order_id end)`,
-    },
+    values: { closed: sql`count(distinct e.order_id)`, closedWithCallback: sql`count(distinct case when ${CLOSED_WITH_CALLBACK} then e.order_id end)` },
   },
   {
     where: sql`e.action in ('evaluate', 'record_survey')`,
@@ -138,7 +154,7 @@ export const EVENT_METRICS: readonly EventMetric[] = [
     },
   },
   {
-    where: sql`(e.action = 'abandon' or (e.action = 'create' and e.to_status = 'missed_call'))`,
+    where: MISSED,
     unit: leadUnit,
     values: {
       missed: sql`count(distinct e.order_id)`,
@@ -169,36 +185,104 @@ export function unitCondition(unit: SQL, units: UnitFilter): SQL {
  */
 export function orderCounts(db: Db, start: number, end: number, dim: OrderDimension, now: number, units?: UnitFilter): Map<string | null, OrderCounts> {
   const out = new Map<string | null, OrderCounts>();
-  const add = (k: string | null, vals: Record<string, number>) => {
-    const row = out.get(k) ?? out.set(k, { ...ZERO_ORDERS }).get(k)!;
-    for (const [name, v] of Object.entries(vals)) row[name as keyof OrderCounts] += Number(v ?? 0);
-  };
   for (const m of EVENT_METRICS) {
     const key = dim === 'unit' ? m.unit : KEY[dim];
-    const cols = sql.join(
-      Object.entries(m.values).map(([name, expr]) => sql`${expr} as ${sql.identifier(name)}`),
-      sql`, `,
-    );
     const rows = db.all<Record<string, number> & { k: string | null }>(sql`
-      select ${key} as k, ${cols}
+      select ${key} as k, ${metricColumns(m)}
       from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
       where ${m.where} and e.at >= ${start} and e.at < ${end} and ${unitCondition(m.unit, units)}
       group by 1`);
-    for (const { k, ...vals } of rows) add(k, vals);
+    for (const { k, ...vals } of rows) addCounts(out, k, vals);
   }
-  // Deadlines that passed in the period (and before now) on orders still waiting for that step.
+  for (const [k, vals] of openDeadlineCounts(db, start, end, dim, now, units)) addCounts(out, k, vals);
+  return out;
+}
+
+const metricColumns = (m: EventMetric) =>
+  sql.join(
+    Object.entries(m.values).map(([name, expr]) => sql`${expr} as ${sql.identifier(name)}`),
+    sql`, `,
+  );
+
+/** Adds `vals` to the row `k` of `out` (created at zero). */
+export function addCounts<K>(out: Map<K, OrderCounts>, k: K, vals: Partial<Record<keyof OrderCounts, number>>): void {
+  const row = out.get(k) ?? out.set(k, { ...ZERO_ORDERS }).get(k)!;
+  for (const [name, v] of Object.entries(vals)) row[name as keyof OrderCounts] += Number(v ?? 0);
+}
+
+/**
+ * Deadlines that passed in [start, end) (and before now) on orders still waiting for that step,
+ * by `dim` (the lead unit for `unit`): read from the orders' current state, never rolled up.
+ */
+export function openDeadlineCounts(
+  db: Db,
+  start: number,
+  end: number,
+  dim: OrderDimension,
+  now: number,
+  units?: UnitFilter,
+): Map<string | null, Pick<OrderCounts, 'signOverdueOpen' | 'replyOverdueOpen'>> {
   const until = Math.min(end, now);
-  if (until > start) {
-    const key = dim === 'unit' ? leadUnit : KEY[dim];
-    const rows = db.all<{ k: string | null; signOverdueOpen: number; replyOverdueOpen: number }>(sql`
-      select ${key} as k,
-        ${sum(sql.raw(`o.status = 'dispatched' and o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}`))} as signOverdueOpen,
-        ${sum(sql`o.status in ${HANDLING} and o.deadline_at >= ${start} and o.deadline_at < ${until}`)} as replyOverdueOpen
-      from work_orders o
-      where o.status in ${HANDLING} and ${unitCondition(leadUnit, units)}
-        and ((o.deadline_at >= ${start} and o.deadline_at < ${until}) or (o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}))
-      group by 1`);
-    for (const { k, ...vals } of rows) add(k, vals);
+  if (until <= start) return new Map();
+  const key = dim === 'unit' ? leadUnit : KEY[dim];
+  const rows = db.all<{ k: string | null; signOverdueOpen: number; replyOverdueOpen: number }>(sql`
+    select ${key} as k,
+      ${sum(sql.raw(`o.status = 'dispatched' and o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}`))} as signOverdueOpen,
+      ${sum(sql`o.status in ${HANDLING} and o.deadline_at >= ${start} and o.deadline_at < ${until}`)} as replyOverdueOpen
+    from work_orders o
+    where o.status in ${HANDLING} and ${unitCondition(leadUnit, units)}
+      and ((o.deadline_at >= ${start} and o.deadline_at < ${until}) or (o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}))
+    group by 1`);
+  return new Map(rows.map(({ k, ...v }) => [k, v]));
+}
+
+/** The event counts of [start, end) by attributed unit, the order's category and channel together: a day's rollup (report-rollups.ts). */
+export interface KeyedOrderCounts {
+  readonly unitId: string | null;
+  readonly category: string | null;
+  readonly channel: string;
+  readonly counts: OrderCounts;
+}
+export function eventCountsByKeys(db: Db, start: number, end: number): KeyedOrderCounts[] {
+  const out = new Map<string, KeyedOrderCounts>();
+  for (const m of EVENT_METRICS) {
+    const rows = db.all<Record<string, number> & { unitId: string | null; category: string | null; channel: string }>(sql`
+      select ${m.unit} as unitId, o.category as category, o.channel as channel, ${metricColumns(m)}
+      from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
+      where ${m.where} and e.at >= ${start} and e.at < ${end}
+      group by 1, 2, 3`);
+    for (const { unitId, category, channel, ...vals } of rows) {
+      const k = JSON.stringify([unitId, category, channel]);
+      const row = out.get(k) ?? out.set(k, { unitId, category, channel, counts: { ...ZERO_ORDERS } }).get(k)!;
+      for (const [name, v] of Object.entries(vals)) row.counts[name as keyof OrderCounts] += Number(v ?? 0);
+    }
+  }
+  return [...out.values()];
+}
+
+/** An order counted by a distinct figure in [start, end) that also counted by it before `start`, at `prevAt` (its latest such event before). */
+export interface OrderRepeat {
+  readonly orderId: number;
+  readonly field: DistinctField;
+  readonly prevAt: number;
+  /** The order's current lead unit, category and channel (the keys of its distinct figures). */
+  readonly unitId: string | null;
+  readonly category: string | null;
+  readonly channel: string;
+}
+/** The orders of [start, end)'s distinct figures that had the same figure's event before `start` ({@link DISTINCT_FIELDS}). */
+export function orderRepeats(db: Db, start: number, end: number): OrderRepeat[] {
+  const out: OrderRepeat[] = [];
+  for (const { field, where } of DISTINCT_FIELDS) {
+    const rows = db.all<Omit<OrderRepeat, 'field'>>(sql`
+      select * from (
+        select d.order_id as orderId, o.lead_unit_id as unitId, o.category as category, o.channel as channel,
+          (select max(e.at) from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
+            where e.order_id = d.order_id and e.at < ${start} and ${where}) as prevAt
+        from (select distinct e.order_id from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
+          where ${where} and e.at >= ${start} and e.at < ${end}) d join work_orders o on o.id = d.order_id
+      ) r where r.prevAt is not null`);
+    for (const r of rows) out.push({ ...r, orderId: Number(r.orderId), prevAt: Number(r.prevAt), field });
   }
   return out;
 }

@@ -19,6 +19,7 @@ import type { DailyTrend } from '../contract/http-reports.js';
 import { ReportError } from './errors.js';
 import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
 import { drillCalls, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
+import type { ReportRollups } from './report-rollups.js';
 
 // The dimensions are shared with the web app (the contract).
 export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
@@ -69,6 +70,8 @@ export interface ReportsOptions {
   readonly org: () => OrgConfig;
   readonly hotlineName: (number: string) => Label | null | undefined;
   readonly now?: () => number;
+  /** The daily rollups (report-rollups.ts): the counts of built days read from them; without, every count is read raw. */
+  readonly rollups?: ReportRollups;
 }
 
 export const CATEGORY_LABELS: Record<string, Label> = {
@@ -168,9 +171,14 @@ export class ReportsService {
   private figuresBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Map<string | null, Figures> {
     const callDim = scope.kind === 'all' ? CALL_DIM[dimension] : undefined;
     const orderDim = ORDER_DIM[dimension];
-    const calls = callDim ? callCounts(this.o.db, p.start, p.end, callDim) : new Map<string | null, CallCounts>();
+    const r = this.o.rollups;
+    const calls = callDim ? (r ? r.callCounts(p.start, p.end, callDim) : callCounts(this.o.db, p.start, p.end, callDim)) : new Map<string | null, CallCounts>();
     const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
-    let orders = orderDim ? orderCounts(this.o.db, p.start, p.end, orderDim, this.now(), units) : new Map<string | null, OrderCounts>();
+    let orders = orderDim
+      ? r
+        ? r.orderCounts(p.start, p.end, orderDim, this.now(), units)
+        : orderCounts(this.o.db, p.start, p.end, orderDim, this.now(), units)
+      : new Map<string | null, OrderCounts>();
     if (dimension === 'area') orders = rollUpToAreas(orders, org, areaLevel);
     const out = new Map<string | null, Figures>();
     for (const k of new Set([...calls.keys(), ...orders.keys()])) {
