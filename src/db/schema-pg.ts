@@ -784,6 +784,8 @@ export const reportCallDays = pgTable(
     talkSumMs: ms('talk_sum_ms').notNull(),
     wrapUpSumMs: ms('wrap_up_sum_ms').notNull(),
     repeatCalls: integer('repeat_calls').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
   (t) => [index('report_call_days_day_idx').on(t.day)],
 );
@@ -819,6 +821,8 @@ export const reportOrderDays = pgTable(
     missed: integer('missed').notNull(),
     calledBack: integer('called_back').notNull(),
     callbackWaitSumMs: ms('callback_wait_sum_ms').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
   (t) => [index('report_order_days_day_idx').on(t.day)],
 );
@@ -844,8 +848,10 @@ export const reportCoDays = pgTable(
     received: integer('received').notNull(),
     replied: integer('replied').notNull(),
     missed: integer('missed').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.unitId] })],
+  (t) => [primaryKey({ columns: [t.day, t.month, t.unitId] })],
 );
 
 /** The days built, per source ('calls': report_call_days; 'orders': report_order_days, report_order_repeats, report_co_days). */

@@ -928,6 +928,8 @@ export const reportCallDays = sqliteTable(
     talkSumMs: integer('talk_sum_ms').notNull(),
     wrapUpSumMs: integer('wrap_up_sum_ms').notNull(),
     repeatCalls: integer('repeat_calls').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
   (t) => [index('report_call_days_day_idx').on(t.day)],
 );
@@ -963,6 +965,8 @@ export const reportOrderDays = sqliteTable(
     missed: integer('missed').notNull(),
     calledBack: integer('called_back').notNull(),
     callbackWaitSumMs: integer('callback_wait_sum_ms').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
   (t) => [index('report_order_days_day_idx').on(t.day)],
 );
@@ -988,8 +992,10 @@ export const reportCoDays = sqliteTable(
     received: integer('received').notNull(),
     replied: integer('replied').notNull(),
     missed: integer('missed').notNull(),
+    /** 0: a day's row; 1: a calendar month's sum (`day`: its first day), built once all its days are built and clean. */
+    month: integer('month').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.day, t.unitId] })],
+  (t) => [primaryKey({ columns: [t.day, t.month, t.unitId] })],
 );
 
 /** The days built, per source ('calls': report_call_days; 'orders': report_order_days, report_order_repeats, report_co_days). */
