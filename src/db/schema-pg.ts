@@ -233,6 +233,11 @@ export const workOrders = pgTable(
     index('work_orders_caller_idx')
       .on(t.callerId, t.createdAt)
       .where(sql`${t.callerId} is not null`),
+    // The order desk's due-soon and overdue queues, their counts, the consultation board and the
+    // deadline scheduler range over (status, deadline_at).
+    index('work_orders_status_idx')
+      .on(t.status, t.deadlineAt)
+      .where(sql`${t.deadlineAt} is not null`),
     index('work_orders_lead_unit_idx')
       .on(t.leadUnitId, t.status)
       .where(sql`${t.leadUnitId} is not null`),

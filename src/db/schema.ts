@@ -232,10 +232,10 @@ export const workOrders = sqliteTable(
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    // A new order (a draft) has no call (online), caller, unit, category or place yet: the indexes on
+    // A new order (a draft) has no call (online), caller, unit, category, place or deadline yet: the indexes on
     // those columns leave NULL out (`is not null`), so a create does not write an entry no query
     // reads; `col = ?` and `col in (…)` imply it, so those queries still use them (docs/performance.md,
-    // "Creates below 2,000/s again"). (status, deadline_at) is served by work_orders_status_deadline_order_idx.
+    // "Creates below 2,000/s again").
     uniqueIndex('work_orders_number_uq').on(t.number),
     uniqueIndex('work_orders_call_uq')
       .on(t.callId)
@@ -243,6 +243,11 @@ export const workOrders = sqliteTable(
     index('work_orders_caller_idx')
       .on(t.callerId, t.createdAt)
       .where(sql`${t.callerId} is not null`),
+    // The order desk's due-soon and overdue queues, their counts, the consultation board and the
+    // deadline scheduler range over (status, deadline_at).
+    index('work_orders_status_idx')
+      .on(t.status, t.deadlineAt)
+      .where(sql`${t.deadlineAt} is not null`),
     index('work_orders_lead_unit_idx')
       .on(t.leadUnitId, t.status)
       .where(sql`${t.leadUnitId} is not null`),

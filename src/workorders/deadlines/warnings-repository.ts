@@ -2,7 +2,7 @@
  * Rows of `deadline_warnings`, and the search for orders whose deadline needs a warning that
  * has not been raised yet. Functions take the caller's transaction (decision 0009 #8).
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
 import { deadlineWarnings, workOrders, type DeadlineWarningKind } from '../../db/schema.js';
 import type { OrderStatus } from '../lifecycle/index.js';
 import type { DbOrTx, Tx } from '../repository.js';
@@ -46,9 +46,6 @@ export function findUnwarned(db: DbOrTx, q: UnwarnedQuery): WarningCandidate[] {
       and(
         // A waiting clock runs exactly while wait_clock names it (the statuses only document it).
         waiting ? eq(workOrders.waitClock, q.clock) : inArray(workOrders.status, [...q.statuses]),
-        // The handling deadline's range is read from work_orders_status_deadline_order_idx, keyed
-        // (status, deadline_at is null, deadline_at, id): the term names its second key.
-        q.clock === 'handling' ? sql`(${workOrders.deadlineAt} is null) = 0` : undefined,
         q.min === undefined ? undefined : gte(col, q.min),
         lte(col, q.max),
         isNull(deadlineWarnings.id),

@@ -1,0 +1,1 @@
+CREATE INDEX `work_orders_status_idx` ON `work_orders` (`status`,`deadline_at`) WHERE "work_orders"."deadline_at" is not null;
