@@ -33,6 +33,7 @@ import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
 import { connectCluster } from './realtime/cluster.js';
+import { callControlHealth, type CallControlRoleOf } from './cluster/call-control-health.js';
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
@@ -90,6 +91,8 @@ export interface AppOverrides {
   realtime?: boolean;
   /** How often open sockets re-check their session (realtime/session-watch.ts; default 30 s): tests shorten it. */
   sessionRecheckMs?: number;
+  /** A node of several that competes for call control (src/cluster/call-control-node.ts): its role, shown in readiness. */
+  callControl?: CallControlRoleOf;
 }
 
 export interface Sunline {
@@ -133,6 +136,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
+    // With the call-control lease: which role this app runs in (leader: with telephony; standby: without).
+    if (overrides.callControl) checks['callControl'] = callControlHealth(overrides.callControl);
     // Several nodes (SUNLINE_REDIS_URL): socket.io rooms shared through Redis, which must answer now (realtime/cluster.ts).
     // Closed after realtime (closers run backwards): socket.io's adapters unsubscribe first.
     const cluster = env.redisUrl ? await connectCluster(env.redisUrl, log.child({ component: 'cluster' })) : null;
@@ -266,7 +271,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     installAuth(http, users);
     // After the session is read: the header rule looks at the cookie (docs/decisions/0010-csrf-defence.md).
     installCsrfDefence(http);
-    await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown });
+    await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown, ...(overrides.callControl ? { callControl: overrides.callControl } : {}) });
     // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
     const metrics = new Metrics({ db: db.db, events, checks: () => checks, durable: () => db.durability.durable() });
     closers.push(() => metrics.close());

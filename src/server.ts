@@ -2,9 +2,10 @@
  * Process entry: environment → buildApp → listen; SIGTERM/SIGINT shut down gracefully.
  * The only place that calls process.exit.
  */
-import { buildApp } from './app.js';
-import { EnvError, loadEnv } from './config/env.js';
-import { createLogger } from './logging/logger.js';
+import { buildApp, type Sunline } from './app.js';
+import { CallControlNode } from './cluster/call-control-node.js';
+import { EnvError, loadEnv, type Env } from './config/env.js';
+import { createLogger, type Logger } from './logging/logger.js';
 import { ConfigInvalidError, formatProblem } from './config/files/index.js';
 
 async function main(): Promise<void> {
@@ -19,9 +20,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: env.logLevel, format: env.logFormat });
-  let app;
+  let app: { close(): Promise<void> };
   try {
-    app = await buildApp(env, { logger: log });
+    app = await started(env, log);
   } catch (err) {
     if (err instanceof ConfigInvalidError) {
       process.stderr.write(`configuration refused:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
@@ -29,8 +30,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  await app.http.listen({ host: env.host, port: env.port });
-  log.info({ host: env.host, port: env.port }, 'sunline listening');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -55,6 +54,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * One node (the default), or with several nodes (SUNLINE_REDIS_URL) and telephony configured, a
+ * node that controls calls only while it holds the call-control lease (cluster/call-control-node.ts).
+ */
+async function started(env: Env, log: Logger): Promise<{ close(): Promise<void> }> {
+  const listen = async (app: Sunline) => {
+    await app.http.listen({ host: env.host, port: env.port });
+    log.info({ host: env.host, port: env.port }, 'sunline listening');
+  };
+  if (!env.redisUrl || !env.telephony) {
+    const app = await buildApp(env, { logger: log });
+    await listen(app);
+    return app;
+  }
+  const node = new CallControlNode({
+    env,
+    log,
+    build: buildApp,
+    listen,
+    onFatal: () => process.exit(1),
+  });
+  await node.start();
+  return node;
 }
 
 main().catch((err: unknown) => {

@@ -93,6 +93,9 @@ const EnvSchema = z.object({
   SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
   // Several nodes (docs/deployment.md): the Redis (or Valkey) the nodes' socket.io servers share; unset: one node, nothing shared.
   SUNLINE_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (redis://host:6379)' }).optional(),
+  // The call-control lease in that Redis (src/cluster/lease.ts): held for this long, renewed this often; a standby takes over within about ttl + renew.
+  SUNLINE_LEASE_TTL_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(60_000, 'at most 60000 ms').default(3000),
+  SUNLINE_LEASE_RENEW_MS: z.coerce.number().int().min(100, 'at least 100 ms').max(30_000, 'at most 30000 ms').default(1000),
   // GET /metrics (src/reports/metrics.ts): with a token, any client that sends it; without, loopback clients only.
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
   // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
@@ -210,6 +213,8 @@ export interface Env {
   readonly leadUpdateMs: number;
   /** The Redis the nodes' socket.io servers share (SUNLINE_REDIS_URL; src/realtime/cluster.ts); null: a single node. */
   readonly redisUrl: string | null;
+  /** The call-control lease (SUNLINE_LEASE_TTL_MS, SUNLINE_LEASE_RENEW_MS; src/cluster/lease.ts); used with redisUrl and telephony. */
+  readonly lease: { readonly ttlMs: number; readonly renewMs: number };
   /** GET /metrics: the bearer token a scraper must send (SUNLINE_METRICS_TOKEN); null: loopback clients only, no token. */
   readonly metricsToken: string | null;
   /** Where the monthly assessment workbook is written (SUNLINE_REPORTS_DIR, absolute); null: no scheduled export. */
@@ -305,6 +310,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     leadUpdateMs: e.SUNLINE_LEAD_UPDATE_MS,
     redisUrl: e.SUNLINE_REDIS_URL ?? null,
+    lease: leaseEnv(e),
     metricsToken: e.SUNLINE_METRICS_TOKEN ?? null,
     reportsDir: e.SUNLINE_REPORTS_DIR ? path.resolve(cwd, e.SUNLINE_REPORTS_DIR) : null,
     soundsDir: path.resolve(cwd, e.SUNLINE_SOUNDS_DIR),
@@ -312,6 +318,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     initialAdmin,
     ...mediaEnv(e, ice),
   });
+}
+
+/** The lease must be renewable at least twice within its ttl, or a single slow renewal fences the leader. */
+function leaseEnv(e: z.infer<typeof EnvSchema>): Env['lease'] {
+  if (e.SUNLINE_LEASE_RENEW_MS * 2 > e.SUNLINE_LEASE_TTL_MS) {
+    throw new EnvError([`SUNLINE_LEASE_RENEW_MS: must be at most half of SUNLINE_LEASE_TTL_MS (${e.SUNLINE_LEASE_TTL_MS} ms)`]);
+  }
+  return { ttlMs: e.SUNLINE_LEASE_TTL_MS, renewMs: e.SUNLINE_LEASE_RENEW_MS };
 }
 
 /** SUNLINE_INITIAL_ADMIN_PASSWORD against the password policy (the message never repeats the value). */

@@ -20,3 +20,7 @@ export const Readiness = z.object({
   components: z.record(z.string(), ComponentHealth),
 });
 export type Readiness = z.output<typeof Readiness>;
+
+/** GET /health/call-control (nodes that compete for the call-control lease only): 200 on the leader, 503 (same body) on a standby. */
+export const CallControlHealth = z.object({ role: z.enum(['leader', 'standby']), nodeId: z.string() });
+export type CallControlHealth = z.output<typeof CallControlHealth>;
