@@ -29,6 +29,7 @@ const PERIODS: Array<[string, string, string]> = [
   ['October', '2026-10-01', '2026-10-31'],
   ['28 Sep – 13 Oct', '2026-09-28', '2026-10-13'],
   ['10 – 12 Oct', '2026-10-10', '2026-10-12'],
+  ['15 Sep – 1 Nov', '2026-09-15', '2026-11-01'],
 ];
 const range = (from: string, to: string) => ({ start: bj(`${from}T00:00`), end: bj(`${to}T00:00`) + 86_400_000 });
 const sorted = <V>(m: Map<string | null, V>) => [...m].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
@@ -121,8 +122,32 @@ t.test('the rollups give the raw counts, before and after late changes to built 
   t.same(dirty(), [], 'no dirty day left');
   t.ok(compareAll(t, h, rollups, now, 'rebuilt') > 100, 'rebuilt days from the rollups');
 
+  // On 2 November October is closed: its month's sums are built (督办 of O4 on 10, 11 and 12 Oct counted once) and read.
+  now = bj('2026-11-02T12:00');
+  t.ok(rollups.catchUp(), 'built up to 1 Nov');
+  const months = () => h.sqlite.prepare(`select source, day from report_rollup_days where source like '%-month' order by 1`).all();
+  t.same(
+    months(),
+    [
+      { source: 'calls-month', day: bj('2026-10-01T00:00') },
+      { source: 'orders-month', day: bj('2026-09-01T00:00') },
+      { source: 'orders-month', day: bj('2026-10-01T00:00') },
+    ],
+    'October summed (and September, for the orders of 30 Sep)',
+  );
+  const october = range('2026-10-01', '2026-10-31');
+  t.same(rollups.plan('orders', october.start, october.end).months.length, 1, 'October read from its sums');
+  t.ok(compareAll(t, h, rollups, now, 'months') > 100, 'month sums give the raw counts');
+  act(orders.o4!, '2026-11-02T09:00', { type: 'supervise', level: 3, reason: '催办' });
+  h.sqlite.prepare(`update users set unit_id = 'city-hrss' where id = 102`).run(); // moved back: 8 and 9 Oct change
+  t.same(rollups.plan('orders', october.start, october.end).months.length, 0, 'a dirty day: October read from its days');
+  t.ok(compareAll(t, h, rollups, now, 'month dirty') > 100, 'dirty month');
+  t.ok(rollups.catchUp(), 'rebuilt');
+  t.same(rollups.plan('orders', october.start, october.end).months.length, 1, 'October summed again');
+  t.ok(compareAll(t, h, rollups, now, 'month rebuilt') > 100, 'month rebuilt');
+
   // A stale rollup is caught: a change whose mark is removed (as if no trigger had fired) makes the counts differ.
-  h.sqlite.prepare(`update users set unit_id = 'city-hrss' where id = 102`).run();
+  h.sqlite.prepare(`update users set unit_id = 'dq-amr' where id = 102`).run();
   h.sqlite.prepare(`update calls set hotline = '12315' where id = 'c1'`).run();
   t.ok(dirty().length > 0, 'marked');
   h.sqlite.prepare('delete from report_rollup_dirty').run();
@@ -149,8 +174,8 @@ t.test('the background job builds the closed days and stops on close', async (t)
   rollups.close();
   t.same(rollups.pending('orders'), [], 'every closed day built');
   t.same(
-    h.sqlite.prepare(`select min(day) = ? from report_rollup_days where source = 'orders'`).pluck().get(bj('2026-09-30T00:00')),
+    h.sqlite.prepare(`select min(day) = ? from report_rollup_days where source = 'orders'`).pluck().get(bj('2026-09-01T00:00')),
     1,
-    'from the first day with data',
+    'from the first day of the first month with data',
   );
 });
