@@ -3,7 +3,8 @@
  * holder at a time; a holder cut off from Redis fences itself while the key is still its own,
  * and a standby takes over within ttl + renew; the old holder cannot renew; a clean release
  * hands over at the standby's next try; Redis gone → the holder fences itself before its ttl.
- * Short timings (ttl 1200 ms, renew 300 ms) keep the file fast; the rules are the same at 3000/1000.
+ * The default timings (ttl 3000 ms, renew 1000 ms): shorter ones fence a holder whose event loop
+ * the loaded CI machine stalls for a second, which is right for the lease but not for this test.
  */
 import { performance } from 'node:perf_hooks';
 import t from 'tap';
@@ -13,8 +14,10 @@ import { startRedis } from '../../tools/redis.js';
 import { testLogger } from '../helpers/test-log.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
-const TTL = 1200;
-const RENEW = 300;
+const TTL = 3000;
+const RENEW = 1000;
+/** Scheduling slack on a loaded machine (timers and replies late by this much). */
+const SLACK = 500;
 const log = testLogger('warn');
 
 interface Holder {
@@ -95,7 +98,7 @@ t.test('a holder cut off from Redis fences itself before its key expires; the st
   t.ok(pttl > 0, `…with ${pttl} ms left: no other node could hold it yet`);
 
   t.ok(await until(() => b.lease.role === 'leader', TTL + 2 * RENEW), 'b takes over');
-  t.ok(b.acquiredAt[0]! - cutAt <= TTL + RENEW + 100, `b acquired ${Math.round(b.acquiredAt[0]! - cutAt)} ms after the cut (ttl + renew = ${TTL + RENEW})`);
+  t.ok(b.acquiredAt[0]! - cutAt <= TTL + RENEW + SLACK, `b acquired ${Math.round(b.acquiredAt[0]! - cutAt)} ms after the cut (ttl + renew = ${TTL + RENEW})`);
   t.equal(await observer.get(LEASE_KEY), b.lease.nodeId);
 
   // The network back: a's late commands change nothing; it cannot renew and stays standby.
@@ -133,7 +136,7 @@ t.test('a clean release hands over at the standby next try, not after the ttl', 
   const releasedAt = performance.now();
   await a.lease.release();
   t.ok(await until(() => b.lease.role === 'leader', TTL), 'b holds');
-  t.ok(b.acquiredAt[0]! - releasedAt <= RENEW + 100, `b acquired ${Math.round(b.acquiredAt[0]! - releasedAt)} ms after the release (renew ${RENEW})`);
+  t.ok(b.acquiredAt[0]! - releasedAt <= RENEW + SLACK, `b acquired ${Math.round(b.acquiredAt[0]! - releasedAt)} ms after the release (renew ${RENEW})`);
   t.equal(a.fenced.length, 0, 'a released, not fenced');
 });
 
