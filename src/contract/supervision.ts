@@ -50,6 +50,12 @@ export interface SupervisionServerEvents {
    * per call listened to now, `false` for its call in progress otherwise (a notice left from before a reconnect goes).
    */
   'supervision:monitored': (m: { callId: string; monitored: boolean }) => void;
+  /**
+   * Shift leads and admins: the answered calls that can be supervised now (their agent on browser
+   * audio; a desk phone or a tab whose audio is reconnecting cannot be). Sent on connect and `sync`
+   * and whenever the set changes; a server without browser audio never sends it (nothing can be).
+   */
+  'supervision:audio': (a: { callIds: string[] }) => void;
 }
 
 export interface SupervisionClientEvents {

@@ -50,6 +50,8 @@ export class CallAudio implements CallMedia {
   /** Attaches in flight; `cancelled` when the call ended meanwhile (detach before the leg existed). */
   private readonly connecting = new Map<string, { cancelled: boolean }>();
   private readonly log: Logger;
+  /** Told when the set of calls with audio changes (supervision's lead buttons). */
+  private readonly audioListeners = new Set<() => void>();
 
   constructor(private readonly o: { worker: MediaWorker; sessions: AgentSessions; external: ExternalMedia; env: MediaEnv; log: Logger }) {
     this.log = o.log.child({ component: 'media' });
@@ -91,6 +93,27 @@ export class CallAudio implements CallMedia {
   audioOf(callId: string): { agentId: number; channelId: string } | null {
     const leg = this.legs.get(callId);
     return leg ? { agentId: leg.agentId, channelId: leg.channelId } : null;
+  }
+
+  /** The ids of the calls with audio now. */
+  withAudio(): string[] {
+    return [...this.legs.keys()];
+  }
+
+  /** `fn` runs after a call gains or loses its audio; returns the unsubscribe function. */
+  onAudioChanged(fn: () => void): () => void {
+    this.audioListeners.add(fn);
+    return () => this.audioListeners.delete(fn);
+  }
+
+  private audioChanged(): void {
+    for (const fn of this.audioListeners) {
+      try {
+        fn();
+      } catch (err) {
+        this.log.warn({ err }, 'call audio listener failed');
+      }
+    }
   }
 
   /** Calls with audio now (tests, health). */
@@ -153,12 +176,13 @@ export class CallAudio implements CallMedia {
         return;
       }
       this.legs.set(ref.callId, leg);
+      this.audioChanged();
       // The tab's microphone went away (reconnect, closed tab): wait for the next one.
       toAsterisk.on('producerclose', () => void this.requeue(leg));
       await this.o.sessions.offer(session, fromAsterisk.id, ref.callId);
       this.log.info({ callId: ref.callId, agentId: ref.agentId, channelId }, 'call audio attached');
     } catch (err) {
-      this.legs.delete(ref.callId);
+      if (this.legs.delete(ref.callId)) this.audioChanged();
       plain?.close();
       relay?.close();
       if (channelId) await this.o.external.close(channelId).catch((e: unknown) => this.log.warn({ err: e, channelId }, 'external media hang-up failed'));
@@ -171,7 +195,7 @@ export class CallAudio implements CallMedia {
   }
 
   private async teardown(leg: CallLeg): Promise<void> {
-    this.legs.delete(leg.callId);
+    if (this.legs.delete(leg.callId)) this.audioChanged();
     if (!leg.plain.closed) leg.plain.close();
     leg.relay.close();
     await this.o.external.close(leg.channelId).catch((err: unknown) => this.log.warn({ err, callId: leg.callId }, 'external media hang-up failed'));

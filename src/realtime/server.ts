@@ -43,7 +43,8 @@ export interface RealtimeOptions {
   /** The softphone media service; absent without a mediasoup worker. */
   media?: MediaCommands | null;
   /** Listen / whisper / barge (src/supervision); absent without browser audio or telephony. `setSignals` receives where its state changes go. */
-  supervision?: (SupervisionCommands & { setSignals(s: SupervisionSignalTargets): void; monitoredCalls(agentId: number): string[] }) | null;
+  supervision?:
+    (SupervisionCommands & { setSignals(s: SupervisionSignalTargets): void; monitoredCalls(agentId: number): string[]; supervisable(): string[] }) | null;
   /** Today's queue statistics for shift leads (sent on connect and `sync`). */
   stats?: QueueStatsSource | null;
   events: DomainEvents;
@@ -76,6 +77,7 @@ export interface RealtimeOptions {
 export interface SupervisionSignalTargets {
   lead(socketId: string, s: SupervisionState): void;
   agent(agentId: number, m: { callId: string; monitored: boolean }): void;
+  supervisable(callIds: string[]): void;
 }
 
 export interface Realtime {
@@ -123,6 +125,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     try {
       sendSnapshots(socket, commands, opts.stats, leads);
       if (opts.supervision && isAgent(socket.data.user)) sendMonitoredNotice(socket, socket.data.user.id, commands, opts.supervision);
+      if (opts.supervision && isLead(socket.data.user) && !watchesWallboard(socket))
+        socket.emit('supervision:audio', { callIds: opts.supervision.supervisable() });
       if (wallboard && watchesWallboard(socket)) socket.emit('wallboard:summary', wallboard.current());
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
@@ -171,6 +175,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   opts.supervision?.setSignals({
     lead: (socketId, s) => io.to(socketId).emit('supervision:state', s),
     agent: (agentId, m) => io.to(agentRoom(agentId)).emit('supervision:monitored', m),
+    supervisable: (callIds) => io.to(LEADS_ROOM).emit('supervision:audio', { callIds }),
   });
 
   const unsubscribe = forwardDomainEvents(io, opts.events, commands, log, leads);

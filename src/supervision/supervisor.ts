@@ -53,11 +53,17 @@ export interface SupervisedCalls {
   audioOf(callId: string): { agentId: number; channelId: string } | null;
   /** Calls answered but waiting for their agent's browser audio to come back (tab reconnecting, media restart). */
   pending(): string[];
+  /** The calls with browser audio now: the ones a lead can supervise. */
+  withAudio(): string[];
+  /** `fn` runs after a call gains or loses its browser audio; returns the unsubscribe function. */
+  onAudioChanged(fn: () => void): () => void;
 }
 
 export interface SupervisionSignals {
   lead(socketId: string, s: SupervisionState): void;
   agent(agentId: number, m: { callId: string; monitored: boolean }): void;
+  /** Every lead: the calls that can be supervised now changed. */
+  supervisable(callIds: string[]): void;
 }
 
 export interface SupervisionAuditEntry {
@@ -103,15 +109,22 @@ export class Supervisor implements SupervisionCommands {
   private readonly chains = new Map<string, Promise<unknown>>();
   /** Calls whose agent was told they are being listened to (until the last supervision of the call ends). */
   private readonly told = new Set<string>();
-  private signals: SupervisionSignals = { lead: () => undefined, agent: () => undefined };
+  private signals: SupervisionSignals = { lead: () => undefined, agent: () => undefined, supervisable: () => undefined };
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly unsubscribe: () => void;
+  private readonly unwatchAudio: () => void;
 
   constructor(private readonly o: SupervisorOptions) {
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'supervision' });
     this.unsubscribe = o.telephony.onChannelGone((id) => this.channelGone(id));
+    this.unwatchAudio = o.calls.onAudioChanged(() => this.signals.supervisable(this.supervisable()));
+  }
+
+  /** The answered calls a lead can supervise now (their agent on browser audio). */
+  supervisable(): string[] {
+    return this.o.calls.withAudio();
   }
 
   /** Where state changes go; set once realtime is attached. */
@@ -162,6 +175,7 @@ export class Supervisor implements SupervisionCommands {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.unwatchAudio();
     await Promise.allSettled([...this.sessions.values()].map((s) => this.end(s, 'failed')));
   }
 

@@ -158,6 +158,10 @@ t.test('a shift lead listens, whispers and barges from the browser; every way it
   };
   const agentRow = lead.locator('[data-testid=agent-row][data-state=on_call]');
 
+  // The agent's call is on browser audio: the lead may supervise it (the buttons are enabled).
+  await agentRow.locator('[data-testid=supervision][data-audible=true]').waitFor({ timeout: 20_000 });
+  t.equal(await agentRow.getByTestId('supervise-listen').isEnabled(), true, 'the call can be supervised: its agent is on browser audio');
+
   // 监听: the lead's audio connects on the first click, then hears the citizen and the agent.
   await agentRow.getByTestId('supervise-listen').click();
   await lead.locator('[data-testid=supervision-bar][data-mode=listen]').waitFor({ timeout: 20_000 });
@@ -256,10 +260,27 @@ t.test('a shift lead listens, whispers and barges from the browser; every way it
   // The agent's console reloads mid-supervision: the agent's audio channel goes, so does the snoop;
   // the call goes on and its audio comes back to the reloaded console.
   await listen(lead);
+  // Every value of the row's data-audible the lead's page shows from now on.
+  await lead.evaluate(`(() => {
+    const seen = (window.audibleSeen = []);
+    const note = () => {
+      const v = document.querySelector('[data-testid=agent-row][data-state=on_call] [data-testid=supervision]')?.getAttribute('data-audible') ?? 'none';
+      if (seen.at(-1) !== v) seen.push(v);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+  })()`);
   await agent.reload();
   await endedBar(lead, /坐席音频已断开/, 'agent reload');
   await noneLeft('agent reload');
   await agent.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 20_000 });
+  await agentRow.locator('[data-testid=supervision][data-audible=true]').waitFor({ timeout: 20_000 });
+  const audibleSeen = (await lead.evaluate('window.audibleSeen')) as string[];
+  t.same(
+    audibleSeen.slice(-2),
+    ['false', 'true'],
+    `while the agent's audio was away the lead could not supervise the call, then could again (${audibleSeen.join(' → ')})`,
+  );
   t.equal(await agent.getByTestId('monitored').count(), 0, 'the reloaded console shows no notice: nobody listens');
 
   // The lead's tab closes mid-supervision: the socket and the tab's audio go, the supervision ends.

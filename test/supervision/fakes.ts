@@ -52,8 +52,15 @@ export function rig(opts: { notifyAgent?: boolean } = {}) {
   const audit: SupervisionAuditEntry[] = [];
   const leadSignals: Array<[string, SupervisionState]> = [];
   const agentSignals: Array<[number, { callId: string; monitored: boolean }]> = [];
+  const audioListeners = new Set<() => void>();
+  const supervisableSignals: string[][] = [];
   const s = new Supervisor({
-    calls: { audioOf: (id) => calls.get(id) ?? null, pending: () => [...waiting] },
+    calls: {
+      audioOf: (id) => calls.get(id) ?? null,
+      pending: () => [...waiting],
+      withAudio: () => [...calls.keys()],
+      onAudioChanged: (fn) => (audioListeners.add(fn), () => audioListeners.delete(fn)),
+    },
     telephony,
     leadAudio,
     audit: (row) => audit.push(row),
@@ -61,7 +68,11 @@ export function rig(opts: { notifyAgent?: boolean } = {}) {
     log,
     now: () => 1000,
   });
-  s.setSignals({ lead: (id, st) => leadSignals.push([id, st]), agent: (id, m) => agentSignals.push([id, m]) });
+  s.setSignals({
+    lead: (id, st) => leadSignals.push([id, st]),
+    agent: (id, m) => agentSignals.push([id, m]),
+    supervisable: (ids) => supervisableSignals.push(ids),
+  });
   return {
     s,
     ops,
@@ -71,6 +82,9 @@ export function rig(opts: { notifyAgent?: boolean } = {}) {
     legs,
     calls,
     waiting,
+    supervisableSignals,
+    /** The fake CallAudio's change notice (after changing `calls`). */
+    audioChanged: () => audioListeners.forEach((fn) => fn()),
     channelGone: (id: string) => gone(id),
     failSnoop: (e: Error | null) => (snoopFails = e),
   };

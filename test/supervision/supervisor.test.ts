@@ -141,3 +141,17 @@ t.test('another call: the current one ends first; the agent is told only when co
     [['tab-a', 'call-2', 'barge']],
   );
 });
+
+t.test('the calls a lead can supervise: those with browser audio, every lead told when the set changes, not after close', async (t) => {
+  const r = rig();
+  t.same(r.s.supervisable(), ['call-1', 'call-2']);
+  r.calls.delete('call-2'); // its agent's tab lost its audio
+  r.audioChanged();
+  t.same(r.supervisableSignals, [['call-1']]);
+  r.calls.set('call-3', { agentId: 9, channelId: 'em-agent-3' });
+  r.audioChanged();
+  t.same(r.supervisableSignals, [['call-1'], ['call-1', 'call-3']]);
+  await r.s.close();
+  r.audioChanged();
+  t.equal(r.supervisableSignals.length, 2, 'a closed service tells nobody');
+});

@@ -156,7 +156,15 @@ export function LeadPage({ user, onSignedOut }: Props) {
           onLogout={onLogout}
           skillsOf={skills.of}
           onSkills={onSkills}
-          supervise={(a) => <SupervisionButtons agent={a} active={supervision.active} onSupervise={supervision.supervise} onStop={supervision.stop} />}
+          supervise={(a) => (
+            <SupervisionButtons
+              agent={a}
+              active={supervision.active}
+              audible={a.callId !== null && live.supervisable.includes(a.callId)}
+              onSupervise={supervision.supervise}
+              onStop={supervision.stop}
+            />
+          )}
         />
         <DeadlineList warnings={live.warnings} />
         <CallbackAssignPanel

@@ -18,6 +18,8 @@ export interface LeadState {
   controls: Record<string, CallControlsView>;
   /** The `seq` of the last update applied (or of the snapshot); null before the first snapshot. */
   seq: number | null;
+  /** Answered calls whose agent is on browser audio (`supervision:audio`): only those can be supervised. */
+  supervisable: readonly string[];
 }
 
 /** Remembered caller numbers (the oldest are forgotten first). */

@@ -26,6 +26,7 @@ export function useLeadSocket(onSignedOut: () => void) {
     callers: {},
     controls: {},
     seq: null,
+    supervisable: [],
   });
 
   useEffect(() => {
@@ -55,6 +56,7 @@ export function useLeadSocket(onSignedOut: () => void) {
       () => undefined,
     );
     socket.on('system:status', (st) => patch({ telephonyUp: st.telephony === 'up' }));
+    socket.on('supervision:audio', (a) => patch({ supervisable: a.callIds }));
     return () => {
       stopWatching();
       socket.disconnect();
