@@ -292,6 +292,61 @@ t.test('SQLite and PostgreSQL migrations build the same database', async (t) => 
     t.same(await units(id), []);
   });
 
+  t.test('PostgreSQL marks built report days dirty as the SQLite triggers do (src/reports/report-rollups.ts)', async (t) => {
+    await client.query('begin');
+    t.teardown(() => client.query('rollback'));
+    const day = 86_400_000 * 20_000 - 28_800_000; // a Shanghai midnight
+    const dirty = async () =>
+      (await client.query<{ d: string }>(`select source || ':' || (day - ${day}) / 86400000 as d from report_rollup_dirty order by 1`)).rows.map((r) => r.d);
+    const clear = () => client.query('delete from report_rollup_dirty');
+    await client.query(`insert into report_rollup_days (source, day, built_at) values ('calls', $1, 0), ('orders', $1, 0), ('orders', $2, 0)`, [
+      day,
+      day - 86_400_000,
+    ]);
+    const { rows } = await client.query<{ id: number }>(
+      `insert into users (username, display_name, role, password_hash, unit_id) values ('rr-1', 'RR', 'unit_handler', 'x', 'u1') returning id`,
+    );
+    const user = rows[0]!.id;
+    await client.query(
+      `insert into calls (id, caller_phone, dialled_number, hotline, state, entered_at) values ('rr-c1', '1', '12345', '12345', 'ended', $1), ('rr-c2', '1', '12345', '12345', 'ended', $2)`,
+      [day + 3_600_000, day + 2 * 86_400_000],
+    );
+    t.same(await dirty(), ['calls:0'], 'a call of a built day marks it; of a day not built, nothing');
+    await clear();
+    await client.query(`update calls set ended_at = $1 where id = 'rr-c1'`, [day + 86_400_000 + 60_000]);
+    await client.query(`insert into call_events (call_id, type, at, data) values ('rr-c1', 'abandoned', $1, '{"where":"queue"}')`, [day + 86_400_000]);
+    t.same(await dirty(), ['calls:0'], 'an update and an abandoned event');
+    await clear();
+    await client.query(`insert into agent_state_events (agent_id, state, call_id, at) values ($1, 'wrap_up', 'rr-c1', $2)`, [user, day + 7_200_000]);
+    t.same(await dirty(), [], 'a wrap-up starts: nothing yet');
+    await client.query(`insert into agent_state_events (agent_id, state, call_id, at) values ($1, 'available', null, $2)`, [user, day + 3 * 86_400_000]);
+    t.same(await dirty(), ['calls:0'], 'the next state ends the wrap-up of a call of a built day');
+    await clear();
+    const o = await client.query<{ id: number }>(
+      `insert into work_orders (number, channel, status, lead_unit_id, created_at, updated_at) values ('HZ-RR', '12345', 'missed_call', 'u1', 1, 1) returning id`,
+    );
+    const order = o.rows[0]!.id;
+    await client.query(`insert into work_order_events (order_id, at, action, actor_id) values ($1, $2, 'abandon', null), ($1, $3, 'sign', $4)`, [
+      order,
+      day - 86_400_000 + 1_000,
+      day + 1_000,
+      user,
+    ]);
+    t.same(await dirty(), ['orders:-1', 'orders:0'], 'order events mark their days (and the later days of the order)');
+    await clear();
+    await client.query(`insert into work_order_events (order_id, at, action) values ($1, $2, 'callback_done')`, [order, day + 5 * 86_400_000]);
+    t.same(await dirty(), ['orders:-1'], 'a callback marks the day of the missed call it answers');
+    await clear();
+    await client.query(`update work_orders set lead_unit_id = 'u2' where id = $1`, [order]);
+    t.same(await dirty(), ['orders:-1', 'orders:0'], "a new lead unit marks all the order's days");
+    await clear();
+    await client.query(`update work_orders set status = 'accepted' where id = $1`, [order]);
+    await client.query(`update users set unit_id = 'u1', display_name = 'RR2' where id = $1`, [user]);
+    t.same(await dirty(), [], 'other columns, or the same unit: nothing');
+    await client.query(`update users set unit_id = 'u3' where id = $1`, [user]);
+    t.same(await dirty(), ['orders:0'], "a handler's new unit marks the days of its sign-fors");
+  });
+
   t.test('PostgreSQL finds Chinese text through the pg_trgm index', async (t) => {
     await client.query('begin');
     t.teardown(() => client.query('rollback'));
