@@ -1,7 +1,7 @@
 /**
  * Builds the KPI reports' daily rollups of an existing database at once (src/reports/report-rollups.ts):
  * every closed Beijing day not built yet or marked dirty, newest first. The server does the same in
- * the background after a start (one day per turn, ~0.3–0.6 s of its event loop a day at a big
+ * the background after a start (one day per second, ~0.5–1.4 s of its event loop a day at a big
  * centre); this step does it before, e.g. after the upgrade that adds the rollups to a database
  * with a year of data (docs/kpis.md "Daily rollups"). Migrates the database first. Restartable:
  * each day is one transaction.

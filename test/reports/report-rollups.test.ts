@@ -167,7 +167,7 @@ t.test('the rollups give the raw counts, before and after late changes to built 
 t.test('the background job builds the closed days and stops on close', async (t) => {
   const h = openTmpDb(t);
   buildReportFixture(h);
-  const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-12T12:00'), onError: (err) => t.fail(String(err)) });
+  const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-12T12:00'), onError: (err) => t.fail(String(err)), busyMs: 5 });
   rollups.start();
   const deadline = Date.now() + 20_000;
   while (rollups.pending('calls').length + rollups.pending('orders').length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
