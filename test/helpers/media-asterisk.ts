@@ -21,6 +21,15 @@ export async function externalMediaChannels(a: AsteriskSandbox): Promise<{ id: s
   return channels.filter((c) => c.name.startsWith('UnicastRTP/'));
 }
 
+/** Polls `done` every 50 ms until it holds; throws naming `what` after `ms` (Asterisk on a loaded 2-core CI machine can take seconds). */
+async function awaitAsterisk(what: string, done: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /**
  * Records one direction of `channelId` for `ms`: 'in' = what Asterisk receives from the channel
  * (for externalMedia: the agent's voice), 'out' = what Asterisk sends it (the caller's voice).
@@ -30,35 +39,34 @@ export async function recordDirection(a: AsteriskSandbox, channelId: string, spy
   const name = `media-test-${spy}-${Date.now()}`;
   const snoop = await ari<{ id: string }>(a, 'POST', `/channels/${channelId}/snoop?spy=${spy}&app=${a.ari.app}&appArgs=direct`);
   // The snoop channel enters Stasis a moment after it is created (409 until then).
-  for (let i = 0; ; i++) {
-    try {
-      await ari(a, 'POST', `/channels/${snoop.id}/record?name=${name}&format=wav&ifExists=overwrite`);
-      break;
-    } catch (err) {
-      if (i >= 30 || !/ 409 /.test(String(err))) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await awaitAsterisk(`snoop ${snoop.id} in Stasis to record`, () =>
+    ari(a, 'POST', `/channels/${snoop.id}/record?name=${name}&format=wav&ifExists=overwrite`).then(
+      () => true,
+      (err: unknown) => {
+        if (/ 409 /.test(String(err))) return false;
+        throw err;
+      },
+    ),
+  );
   // The record command is queued on the snoop channel's control thread: time the `ms` from when
   // it really records (a loaded machine can start it late; a stop before that cancels it).
-  for (let i = 0; i < 100; i++) {
-    const rec = await ari<{ state: string }>(a, 'GET', `/recordings/live/${name}`).catch(() => undefined);
-    if (rec?.state === 'recording') break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // Each wait has a deadline for a loaded CI machine and fails saying what it waited for (running
+  // out of tries silently made the failure a misleading 'recorded 0 samples').
+  await awaitAsterisk(
+    `recording ${name} to start`,
+    async () => (await ari<{ state: string }>(a, 'GET', `/recordings/live/${name}`).catch(() => undefined))?.state === 'recording',
+  );
   await new Promise((r) => setTimeout(r, ms));
   await ari(a, 'POST', `/recordings/live/${name}/stop`).catch(() => undefined);
   // The stop is only a request: Asterisk's recording loop ends, closes the file and writes the
   // WAV header's sizes a moment later (CI once read a header still saying 0 bytes). The live
   // recording is gone once that is done.
-  for (let i = 0; i < 100; i++) {
-    const live = await ari(a, 'GET', `/recordings/live/${name}`).then(
-      () => true,
-      (err) => !/ 404 /.test(String(err)),
-    );
-    if (!live) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await awaitAsterisk(`recording ${name} to be closed`, () =>
+    ari(a, 'GET', `/recordings/live/${name}`).then(
+      () => false,
+      (err) => / 404 /.test(String(err)),
+    ),
+  );
   await ari(a, 'DELETE', `/channels/${snoop.id}`).catch(() => undefined);
   return path.join(a.instDir, 'spool', 'recording', `${name}.wav`);
 }
