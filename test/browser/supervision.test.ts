@@ -157,9 +157,23 @@ t.test('a shift lead listens, whispers and barges from the browser; every way it
     channel_id: string;
   };
   const agentRow = lead.locator('[data-testid=agent-row][data-state=on_call]');
+  // The lead's row of the agent offers supervision once the call has browser audio (supervision:audio).
+  const audibleOnLead = () =>
+    agentRow
+      .locator('[data-testid=supervision][data-audible=true]')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (err: unknown) => {
+        // What the lead's page shows and what the server holds, for a failure seen only under load.
+        const rows = await lead.evaluate(
+          `[...document.querySelectorAll('[data-testid=agent-row]')].map((e) => e.getAttribute('data-state') + ' audible=' + e.querySelector('[data-testid=supervision]')?.getAttribute('data-audible'))`,
+        );
+        const agents = app.calls.commands.queueSnapshot().agents.map((a) => `${a.state} ${a.callId}`);
+        t.comment(JSON.stringify({ rows, callId: row.id, withAudio: app.media!.calls.withAudio(), agents }));
+        throw err;
+      });
 
   // The agent's call is on browser audio: the lead may supervise it (the buttons are enabled).
-  await agentRow.locator('[data-testid=supervision][data-audible=true]').waitFor({ timeout: 20_000 });
+  await audibleOnLead();
   t.equal(await agentRow.getByTestId('supervise-listen').isEnabled(), true, 'the call can be supervised: its agent is on browser audio');
 
   // 监听: the lead's audio connects on the first click, then hears the citizen and the agent.
@@ -274,7 +288,7 @@ t.test('a shift lead listens, whispers and barges from the browser; every way it
   await endedBar(lead, /坐席音频已断开/, 'agent reload');
   await noneLeft('agent reload');
   await agent.locator('[data-testid=softphone][data-in-call=yes]').waitFor({ timeout: 20_000 });
-  await agentRow.locator('[data-testid=supervision][data-audible=true]').waitFor({ timeout: 20_000 });
+  await audibleOnLead();
   const audibleSeen = (await lead.evaluate('window.audibleSeen')) as string[];
   t.same(
     audibleSeen.slice(-2),
