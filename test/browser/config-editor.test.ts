@@ -46,6 +46,9 @@ async function replaceText(page: Page, text: string): Promise<void> {
   );
 }
 
+/** ivr.yaml's first line (numbers.yaml has sunline/greeting-default too). */
+const IVR_SHOWN = '.cm-content:has-text("ivr.yaml — 语音导航")';
+
 t.test('config editor: inline loader error, refused save, save, conflict, diff and rollback', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
@@ -116,8 +119,14 @@ t.test('config editor: inline loader error, refused save, save, conflict, diff a
   t.equal(fs.readFileSync(file, 'utf8'), original, 'simulating does not save the draft');
 
   // Switching files keeps the unsaved draft (marked on the file's button) and brings it back.
+  // While ivr.yaml loads (its read held), nothing of numbers.yaml's draft shows or saves under its name.
+  const ivrLoading = await holdRequests(admin, (u) => u.pathname === '/api/admin/config/files/ivr.yaml');
   await admin.getByTestId('file-ivr.yaml').click();
-  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  await admin.waitForSelector('[data-testid=save]:disabled');
+  t.notMatch(await admin.textContent('.cm-content'), /消费者权益热线/, 'while ivr.yaml loads the editor does not show numbers.yaml’s draft');
+  t.equal(await admin.getAttribute('[data-testid="file-ivr.yaml"]', 'data-unsaved'), 'false', 'nor is ivr.yaml marked unsaved');
+  await ivrLoading.release();
+  await admin.waitForSelector(IVR_SHOWN);
   await admin.waitForSelector('[data-testid="file-numbers.yaml"][data-unsaved=true]');
   t.equal(await admin.getAttribute('[data-testid="file-ivr.yaml"]', 'data-unsaved'), 'false', 'the shown clean file is not marked');
   // Meanwhile the other administrator saves numbers.yaml (version 4).
@@ -142,13 +151,13 @@ t.test('config editor: inline loader error, refused save, save, conflict, diff a
   const numbersRead = (u: URL) => u.pathname === '/api/admin/config/files/numbers.yaml';
   const ivrRead = (u: URL) => u.pathname === '/api/admin/config/files/ivr.yaml';
   await admin.getByTestId('file-ivr.yaml').click();
-  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  await admin.waitForSelector(IVR_SHOWN);
   const slow = await holdRequests(admin, numbersRead);
   await admin.getByTestId('file-numbers.yaml').click();
   const newer = admin.waitForResponse(answerTo(ivrRead));
   await admin.getByTestId('file-ivr.yaml').click();
   await newer;
-  await admin.waitForSelector('.cm-content:has-text("sunline/greeting-default")');
+  await admin.waitForSelector(IVR_SHOWN);
   await slow.release();
   await t.rejects(admin.waitForSelector('.cm-content:has-text("另一个名字")', { timeout: 1000 }), 'numbers.yaml’s late text is not put under ivr.yaml');
   t.notMatch(await admin.textContent('.cm-content'), /另一个名字/, 'the editor still holds ivr.yaml');

@@ -139,7 +139,13 @@ export function ConfigEditorPage({ user, onSignedOut }: Props) {
   // file changed meanwhile, saving is refused as a conflict and the administrator is told so now).
   const open = (f: EditableFile) => {
     const kept = drafts.get(f);
-    if (!kept) return load(f);
+    if (!kept) {
+      // Nothing of the file left shows under this one's name while it loads (Save and the unsaved
+      // mark would act on the other file's text).
+      setBase(null);
+      setDraft('');
+      return load(f);
+    }
     setProblems([]);
     setWarnings([]);
     window.clearTimeout(checkTimer.current);
