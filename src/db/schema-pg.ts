@@ -866,6 +866,8 @@ export const reportRollupDays = pgTable(
     source: text('source').notNull(),
     day: ms('day').notNull(),
     builtAt: ms('built_at').notNull(),
+    /** The `seq` of the dirty mark its last build cleared (0: none yet; built_at 0: claimed, not built yet). */
+    seq: integer('seq').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.source, t.day] })],
 );
@@ -876,6 +878,11 @@ export const reportRollupDirty = pgTable(
   {
     source: text('source').notNull(),
     day: ms('day').notNull(),
+    /**
+     * Raised by every change that marks the day again (migration 0034), always above the day's
+     * report_rollup_days.seq: a build deletes the mark only if it is still the one it read (report-rollups.ts).
+     */
+    seq: integer('seq').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.source, t.day] })],
 );

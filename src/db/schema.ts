@@ -1010,6 +1010,8 @@ export const reportRollupDays = sqliteTable(
     source: text('source').notNull(),
     day: integer('day').notNull(),
     builtAt: integer('built_at').notNull(),
+    /** The `seq` of the dirty mark its last build cleared (0: none yet; built_at 0: claimed, not built yet). */
+    seq: integer('seq').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.source, t.day] })],
 );
@@ -1020,6 +1022,11 @@ export const reportRollupDirty = sqliteTable(
   {
     source: text('source').notNull(),
     day: integer('day').notNull(),
+    /**
+     * Raised by every change that marks the day again (migration 0034), always above the day's
+     * report_rollup_days.seq: a build deletes the mark only if it is still the one it read (report-rollups.ts).
+     */
+    seq: integer('seq').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.source, t.day] })],
 );

@@ -345,6 +345,15 @@ t.test('SQLite and PostgreSQL migrations build the same database', async (t) => 
     t.same(await dirty(), [], 'other columns, or the same unit: nothing');
     await client.query(`update users set unit_id = 'u3' where id = $1`, [user]);
     t.same(await dirty(), ['orders:0'], "a handler's new unit marks the days of its sign-fors");
+    // The marks' seq (migrations-pg/0025, as migrations/0034): a new mark starts above its day's built seq, each change raises it.
+    await clear();
+    await client.query(`update report_rollup_days set seq = 7 where source = 'calls' and day = $1`, [day]);
+    const seq = async () =>
+      (await client.query<{ seq: number }>(`select seq from report_rollup_dirty where source = 'calls' and day = $1`, [day])).rows.map((r) => r.seq);
+    await client.query(`update calls set ended_at = ended_at + 1 where id = 'rr-c1'`);
+    t.same(await seq(), [8], 'a new mark starts one above the seq its day was last built at');
+    await client.query(`update calls set ended_at = ended_at + 1 where id = 'rr-c1'`);
+    t.same(await seq(), [9], 'a change to a marked day raises its seq');
   });
 
   t.test('PostgreSQL finds Chinese text through the pg_trgm index', async (t) => {
