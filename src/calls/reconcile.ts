@@ -64,12 +64,24 @@ export class Reconciler {
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly log: Logger;
+  private readonly firstRead: Promise<void>;
+  private markFirstRead: () => void = () => undefined;
 
   constructor(
     private readonly o: CallContext,
     private readonly deps: ReconcileDeps,
   ) {
     this.log = o.log.child({ component: 'reconcile' });
+    this.firstRead = new Promise((resolve) => (this.markFirstRead = resolve));
+  }
+
+  /**
+   * Resolves once a run has read Asterisk and handled what it holds (the first after a start is
+   * the takeover of a previous process's calls, decision 0007): cluster/call-control-node.ts times
+   * a failover by it. Channels whose handling failed are retried after that, as always.
+   */
+  reconciled(): Promise<void> {
+    return this.firstRead;
   }
 
   /** One run now, or the next one if a run is under way (runs never overlap; waiting callers share one). */
@@ -127,7 +139,10 @@ export class Reconciler {
     await guard('step:snapshot', 'read Asterisk', async () => {
       snap = await this.o.switchboard.snapshot();
     });
-    if (snap) await this.reconcile(snap, before, guard);
+    if (snap) {
+      await this.reconcile(snap, before, guard);
+      this.markFirstRead();
+    }
     // Channels gone since their failure need no retry.
     for (const key of this.failing.keys()) if (!seen.has(key)) this.failing.delete(key);
     this.scheduleRetry();

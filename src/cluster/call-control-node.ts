@@ -16,6 +16,7 @@
  * Switching roles closes the HTTP listener and opens it again on the same address: the node's
  * consoles reconnect by themselves (decision 0007). Role changes run one after the other.
  */
+import { performance } from 'node:perf_hooks';
 import type { AppOverrides, Sunline } from '../app.js';
 import { EnvError, type Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
@@ -48,6 +49,8 @@ export class CallControlNode {
   #role: LeaseRole = 'standby';
   #chain: Promise<void> = Promise.resolve();
   #closing = false;
+  /** When the lease was last acquired (monotonic ms), for the takeover's duration. */
+  #acquiredAt = 0;
 
   constructor(opts: CallControlNodeOptions) {
     if (!opts.env.redisUrl || !opts.env.telephony) throw new Error('a call-control node needs SUNLINE_REDIS_URL and telephony');
@@ -58,7 +61,10 @@ export class CallControlNode {
       renewMs: opts.env.lease.renewMs,
       log: opts.log.child({ component: 'lease' }),
       ...(opts.leaseKey ? { key: opts.leaseKey } : {}),
-      onAcquired: () => this.#switchTo('leader'),
+      onAcquired: () => {
+        this.#acquiredAt = performance.now();
+        this.#switchTo('leader');
+      },
       onFenced: () => {
         // Fencing: not one more request to Asterisk from this app, before anything else happens.
         if (this.#role === 'leader' && this.#app) cutTelephony(this.#app);
@@ -109,6 +115,22 @@ export class CallControlNode {
     await this.#lease.release();
   }
 
+  /**
+   * The takeover is done when the leader app's first reconcile has read Asterisk and taken its
+   * calls over (ARI and AMI connected; decision 0007). Logged with the time since the lease was
+   * acquired: bench/failover.ts reads this line.
+   */
+  #watchTakeover(app: Sunline): void {
+    const acquiredAt = this.#acquiredAt;
+    void app.calls.center?.reconciler.reconciled().then(() => {
+      if (this.#app !== app || this.#role !== 'leader') return;
+      this.#o.log.info(
+        { nodeId: this.#lease.nodeId, sinceLeaseMs: Math.round(performance.now() - acquiredAt) },
+        'call control taken over: Asterisk connected and its calls reconciled',
+      );
+    });
+  }
+
   #switchTo(role: LeaseRole): void {
     this.#chain = this.#chain
       .then(async () => {
@@ -128,6 +150,7 @@ export class CallControlNode {
         if (role === 'leader' && this.#lease.role !== 'leader') cutTelephony(app);
         this.#app = app;
         this.#role = role;
+        if (role === 'leader') this.#watchTakeover(app);
         await this.#o.listen(app);
         this.#o.log.info({ role, nodeId: this.#lease.nodeId }, role === 'leader' ? 'this node controls calls' : 'this node stands by');
       })

@@ -242,3 +242,21 @@ t.test('a reconcile reads Asterisk once: one channel list, one bridge list, one 
   await r.center.reconcile();
   t.same(reads.sort(), ['DBGetTree', 'QueueStatus', 'bridges', 'channels']);
 });
+
+t.test('reconciled() resolves once a run has read Asterisk, not after a run whose snapshot failed (the failover timing)', async (t) => {
+  const r = await rig(t);
+  const sw = r.center.ctx.switchboard as unknown as { snapshot: () => Promise<unknown> };
+  const real = sw.snapshot;
+  sw.snapshot = async () => {
+    throw Object.assign(new Error('socket closed'), { code: 'ASTERISK_UNAVAILABLE' });
+  };
+  let done = false;
+  void r.center.reconciler.reconciled().then(() => (done = true));
+  await r.center.reconcile();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.notOk(done, 'not after a run that could not read Asterisk');
+  sw.snapshot = real;
+  await r.center.reconcile();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.ok(done, 'after the first run that read it');
+});
