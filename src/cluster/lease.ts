@@ -17,7 +17,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
+import { redis } from '../lib/redis.js';
 import type { Logger } from '../logging/logger.js';
 
 /** The one lease key of a deployment (one Redis per Sunline deployment, as for the socket.io rooms). */
@@ -66,7 +67,7 @@ export class CallControlLease {
     this.#key = opts.key ?? LEASE_KEY;
     this.nodeId = opts.nodeId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     // No offline queue: while Redis is away a renewal fails at once instead of waiting to be sent.
-    this.#client = createClient({
+    this.#client = redis().createClient({
       url: opts.url,
       disableOfflineQueue: true,
       socket: { connectTimeout: opts.ttlMs, reconnectStrategy: (retries) => Math.min(100 * (retries + 1), opts.renewMs) },

@@ -12,7 +12,8 @@
  * for a line whose level is off. Nested objects in child bindings are not looked into.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import PinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 import { maskPhone } from './mask.js';
 
 const PHONE_KEYS = new Set(['phone', 'callerPhone', 'callerNumber', 'callerIdNum', 'caller', 'ani', 'connectedLineNum', 'callerid', 'calleridnum']);
@@ -62,7 +63,8 @@ export function createLogger(opts: { level: string; name?: string; format?: 'jso
   };
   if (opts.format === 'pretty') {
     // Pretty lines are formatted in this process, after the masking above (SUNLINE_LOG_FORMAT).
-    const pretty = PinoPretty({
+    // pino-pretty is required only here: ~10 MB of RSS a JSON-logging server need not carry.
+    const pretty = (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty)({
       colorize: !destination && process.stdout.isTTY,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname',

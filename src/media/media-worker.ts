@@ -7,7 +7,6 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as mediasoup from 'mediasoup';
 import type { Router, Worker } from 'mediasoup/types';
 import type { MediaEnv } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
@@ -104,6 +103,9 @@ export class MediaWorker extends EventEmitter<MediaWorkerEvents> {
   }
 
   private async spawn(): Promise<void> {
+    // Imported here, not at the top: a server without browser audio (SUNLINE_MEDIA=false, a
+    // standby node) never loads mediasoup's ~20 MB of code and flatbuffers (docs/performance.md "Memory").
+    const mediasoup = await import('mediasoup');
     const worker = await mediasoup.createWorker({
       logLevel: 'warn',
       rtcMinPort: this.env.rtcMinPort,

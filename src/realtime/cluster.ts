@@ -8,8 +8,9 @@
  * hide other nodes' updates from its consoles). Afterwards the two clients reconnect by
  * themselves; while they are down this node's readiness check says so (docs/deployment.md).
  */
-import { createAdapter } from '@socket.io/redis-adapter';
-import { createClient } from 'redis';
+import type { createAdapter } from '@socket.io/redis-adapter';
+import type { createClient } from 'redis';
+import { redis, redisAdapter } from '../lib/redis.js';
 import { EnvError } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -40,7 +41,7 @@ export async function connectCluster(url: string, log: Logger): Promise<Cluster>
   await checkRedis(url, shown);
   // No offline queue: while Redis is away a broadcast to other nodes is dropped at once (the nodes
   // work alone, readiness says so) instead of piling up in memory to be flooded out later.
-  const pub: RedisClient = createClient({
+  const pub: RedisClient = redis().createClient({
     url,
     disableOfflineQueue: true,
     socket: { connectTimeout: CHECK_TIMEOUT_MS, reconnectStrategy: (retries) => Math.min(100 * (retries + 1), 2000) },
@@ -72,7 +73,7 @@ export async function connectCluster(url: string, log: Logger): Promise<Cluster>
   log.info({ redis: shown }, 'socket.io rooms shared through redis');
   let closed: Promise<void> | undefined;
   return {
-    adapter: createAdapter(pub, sub, { key: CLUSTER_KEY }),
+    adapter: redisAdapter().createAdapter(pub, sub, { key: CLUSTER_KEY }),
     health: () => (pub.isReady && sub.isReady ? { ok: true } : { ok: false, error: `no connection to Redis at ${shown}` }),
     close: () => (closed ??= Promise.all([pub, sub].map(async (client) => quit(client))).then(() => undefined)),
   };
@@ -109,7 +110,7 @@ async function quit(client: RedisClient): Promise<void> {
 
 /** One connection without reconnection: PING must be answered, or start-up stops with why. */
 async function checkRedis(url: string, shown: string): Promise<void> {
-  const probe = createClient({ url, socket: { connectTimeout: CHECK_TIMEOUT_MS, reconnectStrategy: false } });
+  const probe = redis().createClient({ url, socket: { connectTimeout: CHECK_TIMEOUT_MS, reconnectStrategy: false } });
   let failure: unknown;
   probe.on('error', (err: unknown) => (failure ??= err));
   try {
