@@ -23,7 +23,8 @@ fi
 # sox: the prompt-upload tests make WAV files of every kind with it and check the converted ones.
 # redis-server: several nodes share socket.io rooms through Redis (SUNLINE_REDIS_URL, docs/deployment.md);
 # the tests start their own server from this binary in a temp folder (tools/redis.ts), never the system service.
-APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib sox redis-server"
+# nginx + haproxy: test/deployment/balancer-samples checks and runs docs/samples/ with them (own temp config, never the system service).
+APT_PACKAGES="debootstrap sip-tester ca-certificates python3 make g++ chromium fonts-wqy-microhei coturn postgresql postgresql-contrib sox redis-server nginx haproxy"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
