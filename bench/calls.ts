@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
   const pmax = lat.length ? Math.max(...lat) : null;
+  const srv = (s.extra['serverPopLatencies'] as number[] | undefined) ?? [];
   const ratio = b && b.cps > 0 ? s.cps / b.cps : null;
   const unreached = s.calls.filter((c) => !s.reached.has(c.callerId)).length;
   const bareUnreached = b ? b.calls.filter((c) => !b.reached.has(c.callerId)).length : null;
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
     `Sunline path: ${s.calls.length} calls placed, max ${s.inFlightMax} in flight (sipp), ${s.reached.size} reached an agent, ${unreached} did not`,
     `  cps ${s.cps.toFixed(2)}  offers ${String(s.extra['offers'])} (answered ${String(s.extra['offersAnswered'])})  call records ${String(s.extra['callRecords'])} ${JSON.stringify(s.extra['dbOutcomes'])}`,
     `  screen-pop latency ms: p50 ${round(p50)}  p99 ${round(p99)}  max ${round(pmax)}  (n=${lat.length})`,
+    `    the server's event loop while the calls ran: delay p99 ${round(s.extra['loopP99Ms'] as number)}  max ${round(s.extra['loopMaxMs'] as number)} ms`,
+    `    of which the server's part (Asterisk's StasisStart stamp → pop handed to socket.io) ms: p50 ${round(percentile(srv, 50))}  p99 ${round(percentile(srv, 99))}  max ${round(srv.length ? Math.max(...srv) : null)}  (n=${srv.length})`,
     `  orders created ${String(s.extra['ordersCreated'])}  calls lost ${String(s.extra['callsLost'])} (no call record ${String(s.extra['noRecord'])}, sipp unknown/rejected ${String(s.extra['badSipp'])})`,
     `  sipp outcomes ${JSON.stringify(s.outcomes)}`,
     ...(Number(s.extra['badSipp']) > 0 ? [`  first failed sipp calls ${JSON.stringify(s.extra['badSippDetails'])}`] : []),
@@ -158,6 +161,10 @@ async function main(): Promise<void> {
     popup_p99_ms: round(p99),
     popup_max_ms: round(pmax),
     popup_samples: lat.length,
+    server_pop_p50_ms: round(percentile(srv, 50)),
+    server_pop_p99_ms: round(percentile(srv, 99)),
+    loop_delay_p99_ms: round(s.extra['loopP99Ms'] as number),
+    loop_delay_max_ms: round(s.extra['loopMaxMs'] as number),
     reach_p50_ms: round(percentile(s.reachDelays, 50), 0),
     bare_reach_p50_ms: b ? round(percentile(b.reachDelays, 50), 0) : null,
     orders_created: s.extra['ordersCreated'],

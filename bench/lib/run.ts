@@ -16,6 +16,7 @@ import { placeCall, type CallOutcome, type CallResult } from '../../tools/sipp.j
 import { startSimAgents } from '../../scripts/lib/sim-agents.js';
 import { connectAmi, type BenchAmi } from './ami.js';
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { OfferRecord } from '../../scripts/lib/sim-agents.js';
 import { benchCaller } from './sipp-caller.js';
 import { lowerPriority } from './generator-priority.js';
@@ -297,6 +298,13 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   const ami = await connectAmi(asterisk.ami);
   t.teardown(() => ami.close());
 
+  // The server's part of each screen-pop: from Asterisk's stamp on the agent leg's StasisStart to the
+  // moment our server handed the pop to socket.io (the same interval as sunline_screen_pop_seconds);
+  // the rest of popupLatencies is the socket's way to the agents' process and that process's turn.
+  const serverPopLatencies: number[] = [];
+  app.events.on('call.offered', (_agentId, _pop, ringingAt) => {
+    if (ringingAt !== undefined) serverPopLatencies.push(Date.now() - ringingAt);
+  });
   const hangupErrors: string[] = [];
   const hangup = async (callId: string): Promise<void> => {
     const row = app.db.sqlite.prepare('select channel_id from calls where id = ?').get(callId) as { channel_id: string | null } | undefined;
@@ -331,8 +339,12 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
   say(`  sunline: ${o.agents} sim agents logged in, ${members} queue members`);
   await o.beforeCalls?.(app);
 
+  // The server's event loop while the calls run (it shares the bench process with the driver).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const start = Date.now();
   const { calls, inFlightMax } = await placeCalls(asterisk, o, '1380', t);
+  loop.disable();
   await new Promise((r) => setTimeout(r, 2000)); // let the server record the last hang-ups
   const { offers, errors: agentErrors } = await sims.finish();
   await o.afterCalls?.(app);
@@ -367,6 +379,10 @@ export async function runSunlinePath(o: BenchOptions, t: Teardown, say: (s: stri
     ...(({ cps, delays }) => ({ cps, reachDelays: delays }))(reachRate(calls, reached, o.durationS)),
     extra: {
       popupLatencies: latencies,
+      serverPopLatencies,
+      // Delay beyond the monitor's 10 ms timer, in ms.
+      loopP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10),
+      loopMaxMs: Math.max(0, loop.max / 1e6 - 10),
       offers: offers.length,
       offersAnswered: offers.filter((x) => x.answered).length,
       answeredInDb,
