@@ -4,7 +4,7 @@
  * (bench/lib/year-of-centre.ts), then over HTTP through buildApp as a shift lead (a unit handler
  * for its own scorecard): the month report beside the month before (total, by unit, by agent),
  * the unit assessment (ranking, and one unit's scorecard), the hot topics of the month, the daily
- * trend of 92 days, the XLSX exports of a month (time and the process's peak RSS), and the
+ * trend of 92 days (its built days from the rollups; a shift lead's, a county dispatcher's), the XLSX exports of a month (time and the process's peak RSS), and the
  * wallboard's live update (an order created over HTTP, a queue change → the summary on a
  * wallboard socket). Each item `--runs` times, one after another; p50/p95/max per item.
  *
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   try {
     await app.http.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}`;
-    const login = async (username: string, role: 'shift_lead' | 'admin' | 'unit_handler' | 'agent', unitId?: string) => {
+    const login = async (username: string, role: 'shift_lead' | 'admin' | 'dispatcher' | 'unit_handler' | 'agent', unitId?: string) => {
       const password = 'bench-pw-123456';
       if (!app.db.sqlite.prepare('select 1 from users where username = ?').get(username))
         await app.users.create({ username, displayName: username, role, password, ...(unitId ? { unitId } : {}) });
@@ -182,6 +182,7 @@ async function main(): Promise<void> {
     const lead = await login('ry-bench-lead', 'shift_lead');
     const handler = await login('ry-bench-handler', 'unit_handler', 'city-urban');
     const agent = await login('ry-bench-agent', 'agent');
+    const countyDispatcher = await login('ry-bench-county', 'dispatcher', 'dq-12345');
 
     const results: Record<string, number | string | boolean | null> = {};
     const get = async (url: string, headers: Record<string, string>) => {
@@ -223,7 +224,8 @@ async function main(): Promise<void> {
     await timeItem('assessment_ranking', `/api/reports/assessment?month=${MONTH}`, lead);
     await timeItem('unit_scorecard', `/api/reports/assessment?month=${MONTH}`, handler);
     await timeItem('hot_topics', `/api/reports/hot-topics?period=month&${month}`, lead);
-    await timeItem('daily_92_days', `/api/reports/daily?period=custom&date=${trendFrom}&to=${monthEnd}`, lead, Math.max(3, Math.ceil(RUNS / 4)));
+    await timeItem('daily_92_days', `/api/reports/daily?period=custom&date=${trendFrom}&to=${monthEnd}`, lead);
+    await timeItem('daily_92_days_county', `/api/reports/daily?period=custom&date=${trendFrom}&to=${monthEnd}`, countyDispatcher);
 
     // The exports: wall time, and the process's peak RSS during each (VmHWM reset before; also sampled).
     const canReset = resetPeakRss();

@@ -10,8 +10,8 @@ import type { OrgConfig } from '../config/files/schemas/org.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
 import { inArray } from 'drizzle-orm';
 import type { ReportDimension } from '../contract/reports.js';
-import { callCounts, callsPerDay, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
-import { orderCounts, orderCountsPerDay, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
+import { callCounts, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
+import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
 import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
 import { dateOf, previousPeriod, type Period } from './period.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
@@ -20,6 +20,7 @@ import { ReportError } from './errors.js';
 import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
 import { drillCalls, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
 import type { ReportRollups } from './report-rollups.js';
+import { trendCalls, trendOrders } from './daily-trend.js';
 
 // The dimensions are shared with the web app (the contract).
 export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
@@ -126,22 +127,22 @@ export class ReportsService {
   /**
    * The figures of each day of `period` within the reader's scope (the trend chart): calls in and
    * answered (null for a county dispatcher), orders accepted and closed, missed calls and those
-   * called back. At most {@link MAX_TREND_DAYS} days (ReportError PERIOD_TOO_LONG).
+   * called back. At most {@link MAX_TREND_DAYS} days (ReportError PERIOD_TOO_LONG). With the
+   * rollups, built clean days are read from their day rows (daily-trend.ts); the figures are the raw ones.
    */
   daily(user: ReportUser, period: Period): DailyTrend {
     const org = this.o.org();
     const scope = reportScope(user, org);
     const days = Math.round((period.end - period.start) / DAY_MS);
     if (days > MAX_TREND_DAYS) throw new ReportError('PERIOD_TOO_LONG', `a trend covers at most ${MAX_TREND_DAYS} days (asked: ${days})`);
-    // One grouped query per figure over the whole period (each day's figures are that day's report's).
-    const calls = scope.kind === 'all' ? callsPerDay(this.o.db, period.start, period.end) : null;
-    const orders = orderCountsPerDay(
-      this.o.db,
-      period.start,
-      period.end,
-      ['accepted', 'closed', 'missed', 'calledBack'],
-      scope.kind === 'units' ? scope.unitIds : undefined,
-    );
+    // Built, clean days from their rollup rows, the others raw (one grouped query per figure and run of such days),
+    // in one read transaction: the days' marks and rows of one state of the database.
+    const r = this.o.rollups;
+    const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
+    const { calls, orders } = this.o.db.transaction((tx) => ({
+      calls: scope.kind === 'all' ? trendCalls(tx, r, period.start, period.end) : null,
+      orders: trendOrders(tx, r, period.start, period.end, units),
+    }));
     const out: DailyTrend['days'] = [];
     for (let i = 0; i < days; i++) {
       const c = calls?.get(i);
