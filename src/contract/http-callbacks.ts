@@ -53,3 +53,4 @@ export type CallbackWorklist = z.output<typeof CallbackWorklist>;
 
 /** PUT /api/callbacks/:orderId/assignee: the entry as it is now. */
 export const AssignedCallback = z.object({ entry: CallbackEntry });
+export type AssignedCallback = z.output<typeof AssignedCallback>;

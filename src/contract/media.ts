@@ -84,6 +84,11 @@ export interface MediaServerEvents {
   'media:reset': (p: { reason: 'worker_restarted' }) => void;
 }
 
+/** Answer of `media:produce`: the microphone's producer on the server (mediasoup-client's `produce` callback takes it). */
+export interface MediaProduced {
+  id: string;
+}
+
 /** A paused consumer that only makes the recv transport connect (ICE + DTLS) before the first call. */
 export interface MediaWarmup {
   consumerId: string;
@@ -97,7 +102,7 @@ export interface MediaClientEvents {
   /** After the microphone produces: connect the recv transport now, so answering needs no handshake. */
   'media:warmup': (ack?: Ack<MediaWarmup>) => void;
   'media:connect': (p: z.infer<typeof MediaConnectPayload>, ack?: Ack) => void;
-  'media:produce': (p: z.infer<typeof MediaProducePayload>, ack?: Ack<{ id: string }>) => void;
+  'media:produce': (p: z.infer<typeof MediaProducePayload>, ack?: Ack<MediaProduced>) => void;
   'media:resume': (p: z.infer<typeof MediaResumePayload>, ack?: Ack) => void;
   'media:close': (ack?: Ack) => void;
 }

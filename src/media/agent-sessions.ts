@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, DtlsParameters, Producer, Router, RtpParameters, WebRtcTransport } from 'mediasoup/types';
 import type { Logger } from '../logging/logger.js';
-import type { MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmup } from '../contract/media.js';
+import type { MediaProduced, MediaServerEvents, MediaSession, MediaTransportOptions, MediaWarmup } from '../contract/media.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { MediaEnv } from '../config/env.js';
 import { MediaError } from './errors.js';
@@ -82,7 +82,7 @@ export class AgentSessions extends EventEmitter<AgentSessionsEvents> implements 
     await rejected(t.connect({ dtlsParameters: p.dtlsParameters as DtlsParameters }));
   }
 
-  async produce(socketId: string, p: { transportId: string; kind: 'audio'; rtpParameters: unknown }): Promise<{ id: string }> {
+  async produce(socketId: string, p: { transportId: string; kind: 'audio'; rtpParameters: unknown }): Promise<MediaProduced> {
     const s = this.session(socketId);
     if (p.transportId !== s.send.id) throw new MediaError('MEDIA_TRANSPORT_NOT_FOUND');
     const producer = await rejected(s.send.produce({ kind: p.kind, rtpParameters: p.rtpParameters as RtpParameters }));

@@ -1,10 +1,14 @@
 /** The callback worklist's write calls, shared by the agent console's worklist and the lead page. */
 import type { CallbackAssignedView, CallbackEntry } from '../contract/index.js';
+import type { AssignedCallback } from '../contract/http-callbacks.js';
 import { call } from './api.js';
+
+/** PUT /api/callbacks/:orderId/assignee's reply: the contract's type (the route replies through the same schema). */
+export type { AssignedCallback };
 
 /** Assigns the entry of `orderId` to `agentId` (a lead), picks it for oneself (an agent), or frees it (null). */
 export async function assignCallback(orderId: number, agentId: number | null): Promise<CallbackEntry> {
-  const r = await call<{ entry: CallbackEntry }>('PUT', `/api/callbacks/${orderId}/assignee`, { agentId });
+  const r = await call<AssignedCallback>('PUT', `/api/callbacks/${orderId}/assignee`, { agentId });
   return r.entry;
 }
 

@@ -32,6 +32,7 @@ import type * as WebDesk from '../../src/web/desk/api.js';
 import type * as WebRecordings from '../../src/web/recordings-api.js';
 import type * as WebReports from '../../src/web/reports/api.js';
 import type * as WebDrill from '../../src/web/reports/drill.js';
+import type * as WebOutbound from '../../src/web/outbound-api.js';
 import type * as WebUnit from '../../src/web/unit/api.js';
 import { routeResponses, type Equal, type RoutePlugin } from '../helpers/route-responses.js';
 
@@ -59,6 +60,7 @@ const sameTypes: Record<string, true> = {
   'desk Consultation': true satisfies Equal<WebDesk.Consultation, Out<typeof Desk.Consultation>>,
   // The outbound panel reads the socket contract's CallbackEntry: the worklist's reply is exactly that.
   'callbacks CallbackEntry': true satisfies Equal<Out<typeof Callbacks.CallbackEntry>, CallbackEntry>,
+  'callbacks AssignedCallback': true satisfies Equal<WebOutbound.AssignedCallback, Out<typeof Callbacks.AssignedCallback>>,
   'recordings Recording': true satisfies Equal<WebRecordings.Recording, Out<typeof Recordings.RecordingViewSchema>>,
   'reports KpiReport': true satisfies Equal<WebReports.KpiReport, Out<typeof Reports.KpiReport>>,
   'reports HotTopics': true satisfies Equal<WebDrill.HotTopics, Out<typeof HotTopics.HotTopics>>,
@@ -95,6 +97,7 @@ const REPLIES: Record<string, Record<number, z.ZodType>> = {
   'POST /api/dispatch/suggestion': { 200: Console.DispatchAdvice },
   'GET /api/reports/kpis': { 200: Reports.KpiReport },
   'GET /api/callbacks': { 200: Callbacks.CallbackWorklist },
+  'PUT /api/callbacks/:orderId/assignee': { 200: Callbacks.AssignedCallback },
   'GET /api/recordings': { 200: Recordings.RecordingListSchema },
   'GET /api/recordings/mine': { 200: Recordings.RecordingListSchema },
   'GET /api/reports/assessment': { 200: Reports.Assessment },
@@ -120,5 +123,5 @@ t.test('the work-order, due-state, desk, console look-up, report, callback and r
     t.ok(seen.has(route), `${route} exists`);
     for (const [status, schema] of Object.entries(statuses)) t.equal(seen.get(route)?.[status], schema, `${route} ${status} is the contract's schema`);
   }
-  t.same(Object.keys(sameTypes).length, 25, 'the web types checked at compile time');
+  t.same(Object.keys(sameTypes).length, 26, 'the web types checked at compile time');
 });

@@ -3,7 +3,15 @@ import { HttpError, type User } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { PageHeader } from '../components/PageHeader.js';
 import * as api from './config-api.js';
-import { EDITABLE_FILES, type ConfigProblem, type ConfigVersion, type EditableFile } from './config-api.js';
+import {
+  EDITABLE_FILES,
+  type ConfigDiff,
+  type ConfigFile,
+  type ConfigProblem,
+  type ConfigVersion,
+  type ConfigVersions,
+  type EditableFile,
+} from './config-api.js';
 import { PromptUploads } from './PromptUploads.js';
 import { RouteSimulator } from './RouteSimulator.js';
 import { YamlEditor } from './YamlEditor.js';
@@ -21,12 +29,15 @@ function withoutKey<K, V>(m: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
   return next;
 }
 
+/** A file's text and the configuration version it was read at (GET /api/admin/config/files/:file). */
+type FileBase = Pick<ConfigFile, 'text' | 'version'>;
+
 const sameFile = (file: EditableFile) => (p: ConfigProblem) => p.file === file || p.file.endsWith(`/${file}`) || p.file.endsWith(`\\${file}`);
 
 /** The version history: compare any version with the running one, roll back to it. */
 function History({ versions, running, onRollback }: { versions: ConfigVersion[]; running: number; onRollback: (id: number) => void }) {
   const { t } = useI18n();
-  const [diff, setDiff] = useState<{ id: number; patches: Array<{ file: string; patch: string }> } | null>(null);
+  const [diff, setDiff] = useState<{ id: number; patches: ConfigDiff['files'] } | null>(null);
   // A diff against an older running version would mislead: drop it when the running one changes.
   const diffs = useLatestLoad();
   useEffect(() => {
@@ -103,17 +114,17 @@ function History({ versions, running, onRollback }: { versions: ConfigVersion[];
 export function ConfigEditorPage({ user, onSignedOut }: Props) {
   const { t } = useI18n();
   const [file, setFile] = useState<EditableFile>('numbers.yaml');
-  const [base, setBase] = useState<{ text: string; version: number } | null>(null);
+  const [base, setBase] = useState<FileBase | null>(null);
   const [draft, setDraft] = useState('');
   const [problems, setProblems] = useState<ConfigProblem[]>([]);
   const [warnings, setWarnings] = useState<ConfigProblem[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [history, setHistory] = useState<{ running: number; versions: ConfigVersion[] }>({ running: 0, versions: [] });
+  const [history, setHistory] = useState<Pick<ConfigVersions, 'running' | 'versions'>>({ running: 0, versions: [] });
   const checkTimer = useRef<number | undefined>(undefined);
   // Unsaved drafts of the files not shown: switching files keeps them (an administrator moving
   // between numbers.yaml and ivr.yaml to compare must not lose an edit); Reload, Discard and a
   // rollback drop the shown file's draft on purpose.
-  const [drafts, setDrafts] = useState<ReadonlyMap<EditableFile, { base: { text: string; version: number }; draft: string }>>(new Map());
+  const [drafts, setDrafts] = useState<ReadonlyMap<EditableFile, { base: FileBase; draft: string }>>(new Map());
   const dirty = base !== null && draft !== base.text;
 
   // Only the newest read fills the editor and only the newest check marks it: after a switch of

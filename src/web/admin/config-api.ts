@@ -18,7 +18,7 @@ export const EDITABLE_FILES = ['numbers.yaml', 'ivr.yaml'] as const;
 export type EditableFile = (typeof EDITABLE_FILES)[number];
 
 // The replies' types are the contract's (src/contract/http-admin-config.ts): the routes reply through the same schemas.
-export type { Applied, ConfigProblem, ConfigVersion, RouteAnswer };
+export type { Applied, ConfigDiff, ConfigFile, ConfigProblem, ConfigVersion, ConfigVersions, RouteAnswer };
 
 export const simulate = (q: { dialled: string; from?: string | undefined; at?: string | undefined; draft: { file: EditableFile; text: string } }) =>
   call<RouteAnswer>('POST', '/api/admin/config/simulate', q);

@@ -6,7 +6,7 @@
  * sent once it is ready.
  */
 import { useCallback, useEffect, useState, type RefObject } from 'react';
-import type { SupervisionEndReason, SupervisionMode, SupervisionView } from '../../contract/index.js';
+import type { SupervisionEndReason, SupervisionMode, SupervisionState, SupervisionView } from '../../contract/index.js';
 import { useSoftphone } from '../media/useSoftphone.js';
 import type { AckResult, LeadSocket } from './useLeadSocket.js';
 
@@ -24,7 +24,7 @@ export function useSupervision(socketRef: RefObject<LeadSocket | null>, connecte
     // A dropped connection ends the supervision on the server (the tab's audio went with it).
     if (!connected) setActive(null);
     if (!socket || !connected) return;
-    const onState = (s: { active: SupervisionView | null; reason?: SupervisionEndReason }) => {
+    const onState = (s: SupervisionState) => {
       setActive(s.active);
       setEnded(s.active ? null : (s.reason ?? null));
     };

@@ -12,10 +12,14 @@ type Producer = types.Producer;
 type Transport = types.Transport;
 import type { Socket } from 'socket.io-client';
 import { SoftphoneConsumers } from './softphone-consumers.js';
-import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, MediaWarmup, ServerToClientEvents } from '../../contract/index.js';
+import type { Ack, ClientToServerEvents, MediaConsumeOffer, MediaSession, ServerToClientEvents } from '../../contract/index.js';
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckResult<T> = Parameters<Ack<T>>[0];
+/** The softphone's signalling events (src/contract/media.ts). */
+type MediaEvent = Extract<keyof ClientToServerEvents, `media:${string}`>;
+/** What the event's ack carries, as the contract declares it (`ack?: Ack<T>`): no copy of the server's reply here. */
+type AckData<E extends MediaEvent> = Extract<Parameters<ClientToServerEvents[E]>[number], (res: never) => void> extends Ack<infer T> ? T : never;
 
 /** What the agent sees: connecting → ready; failed (ICE/DTLS); mic_denied; unavailable (server without media). */
 export type SoftphoneState = 'connecting' | 'ready' | 'failed' | 'mic_denied' | 'unavailable' | 'closed';
@@ -36,10 +40,10 @@ export class SignalError extends Error {
   }
 }
 
-/** Emits with an ack; rejects with the server's fixed code. */
-function request<T>(socket: ConsoleSocket, event: string, payload?: unknown): Promise<T> {
+/** Emits with an ack; resolves with the ack's data as the contract types it, rejects with the server's fixed code. */
+function request<E extends MediaEvent>(socket: ConsoleSocket, event: E, payload?: unknown): Promise<AckData<E>> {
   return new Promise((resolve, reject) => {
-    const ack = (res: AckResult<T>) => (res.ok ? resolve(res.data as T) : reject(new SignalError(res.error.code, res.error.message)));
+    const ack = (res: AckResult<AckData<E>>) => (res.ok ? resolve(res.data as AckData<E>) : reject(new SignalError(res.error.code, res.error.message)));
     const emit = socket.emit as unknown as (ev: string, ...args: unknown[]) => void;
     if (payload === undefined) emit.call(socket, event, ack);
     else emit.call(socket, event, payload, ack);
@@ -77,7 +81,7 @@ export class SoftphoneSession {
     this.setStatus({ state: 'connecting' });
     let session: MediaSession;
     try {
-      session = await request<MediaSession>(this.socket, 'media:open');
+      session = await request(this.socket, 'media:open');
     } catch (err) {
       if (err instanceof SignalError && err.code === 'MEDIA_DISABLED') return this.setStatus({ state: 'unavailable' });
       throw err;
@@ -114,7 +118,7 @@ export class SoftphoneSession {
       });
     }
     this.send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
-      request<{ id: string }>(this.socket, 'media:produce', { transportId: this.send!.id, kind, rtpParameters }).then(callback, errback);
+      request(this.socket, 'media:produce', { transportId: this.send!.id, kind, rtpParameters }).then(callback, errback);
     });
 
     let stream: MediaStream;
@@ -133,7 +137,7 @@ export class SoftphoneSession {
     const pcmu = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'audio/pcmu');
     this.mic = await this.send.produce({ track, ...(pcmu ? { codec: pcmu } : {}), stopTracks: false });
     // Connect the recv transport now (ICE + DTLS) rather than on the first call's consume.
-    const w = await request<MediaWarmup>(this.socket, 'media:warmup');
+    const w = await request(this.socket, 'media:warmup');
     if (this.closed) return;
     this.warm = await this.recv.consume({ id: w.consumerId, producerId: w.producerId, kind: w.kind, rtpParameters: w.rtpParameters as types.RtpParameters });
     if (this.status.state === 'connecting') this.setStatus({ state: 'ready' });

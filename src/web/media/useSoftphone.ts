@@ -52,7 +52,7 @@ export function useSoftphone(
     // A failed offer is dropped by the session alone (never 'failed' for good: a shift lead's next
     // 监听 would be refused until a reload); the transports' own state says when the audio is down.
     const onConsume = (offer: Parameters<ServerToClientEvents['media:consume']>[0]) => void session?.consume(offer);
-    const onClosed = (p: { consumerId: string }) => session?.consumerClosed(p.consumerId);
+    const onClosed = (p: Parameters<ServerToClientEvents['media:consumer_closed']>[0]) => session?.consumerClosed(p.consumerId);
     const onReset = () => build();
 
     socket.on('media:consume', onConsume);

@@ -7,16 +7,11 @@ import { useEffect, useState } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { ReportQuery } from './api.js';
-import { drillCalls, drillOrders, type DrillTarget } from './drill.js';
+import { drillCalls, drillOrders, type DrilledCalls, type DrilledOrders, type DrillTarget } from './drill.js';
 import { DESK_ROLES, deskOrderUrl } from '../desk/desk-link.js';
 
-/** One line of the list: an order number, or a call's Beijing time, hotline and agent. */
-interface Item {
-  key: string;
-  text: string;
-  /** The order's page on the desk (orders only, for readers the desk opens for). */
-  href?: string;
-}
+/** The reply shown, as the contract types it: the calls behind a call figure, or the orders behind an order figure or word. */
+type Drilled = { kind: 'calls'; reply: DrilledCalls } | { kind: 'orders'; reply: DrilledOrders };
 
 interface Props {
   query: ReportQuery;
@@ -31,24 +26,21 @@ interface Props {
 /** A call's entry time, Beijing, YYYY-MM-DD HH:MM:SS. */
 const beijingTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 
+/** A call's line: its Beijing time, hotline and agent. */
+const callLine = (c: DrilledCalls['calls'][number]) => `${beijingTime(c.enteredAt)} ${c.hotline}${c.agentId === null ? '' : ` #${c.agentId}`}`;
+
 export function DrillList({ query, target, role, title, onClose }: Props) {
   const { t } = useI18n();
-  const [list, setList] = useState<{ items: Item[]; capped: boolean } | null>(null);
+  const [list, setList] = useState<Drilled | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     setList(null);
     setError(null);
-    const load: Promise<{ items: Item[]; capped: boolean }> =
+    const load: Promise<Drilled> =
       target.kind === 'calls'
-        ? drillCalls(query, target).then((r) => ({
-            capped: r.capped,
-            items: r.calls.map((c) => ({ key: c.id, text: `${beijingTime(c.enteredAt)} ${c.hotline}${c.agentId === null ? '' : ` #${c.agentId}`}` })),
-          }))
-        : drillOrders(query, target).then((r) => ({
-            capped: r.capped,
-            items: r.orders.map((o) => ({ key: String(o.id), text: o.number, ...(DESK_ROLES.has(role) ? { href: deskOrderUrl(o.id) } : {}) })),
-          }));
+        ? drillCalls(query, target).then((reply) => ({ kind: 'calls', reply }))
+        : drillOrders(query, target).then((reply) => ({ kind: 'orders', reply }));
     load.then(
       (r) => live && setList(r),
       (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
@@ -56,7 +48,10 @@ export function DrillList({ query, target, role, title, onClose }: Props) {
     return () => {
       live = false;
     };
-  }, [query, target, role, t]);
+  }, [query, target, t]);
+  // The order numbers are links to the order's page on the desk, for readers the desk opens for.
+  const links = DESK_ROLES.has(role);
+  const count = list === null ? 0 : list.kind === 'calls' ? list.reply.calls.length : list.reply.orders.length;
   return (
     <section className="reports-drill" data-testid="reports-drill" aria-live="polite">
       <header>
@@ -72,21 +67,27 @@ export function DrillList({ query, target, role, title, onClose }: Props) {
       {list && (
         <>
           <p data-testid="reports-drill-count">
-            {list.items.length} {t(target.kind === 'calls' ? 'reports.drill.calls' : 'reports.drill.orders')}
-            {list.capped && ` (${t('reports.drill.capped')})`}
+            {count} {t(list.kind === 'calls' ? 'reports.drill.calls' : 'reports.drill.orders')}
+            {list.reply.capped && ` (${t('reports.drill.capped')})`}
           </p>
           <ol className="reports-drill-list">
-            {list.items.map((i) => (
-              <li key={i.key} data-testid={`drill-item-${i.key}`}>
-                {i.href ? (
-                  <a href={i.href} target="_blank" rel="noopener">
-                    {i.text}
-                  </a>
-                ) : (
-                  i.text
-                )}
-              </li>
-            ))}
+            {list.kind === 'calls'
+              ? list.reply.calls.map((c) => (
+                  <li key={c.id} data-testid={`drill-item-${c.id}`}>
+                    {callLine(c)}
+                  </li>
+                ))
+              : list.reply.orders.map((o) => (
+                  <li key={o.id} data-testid={`drill-item-${o.id}`}>
+                    {links ? (
+                      <a href={deskOrderUrl(o.id)} target="_blank" rel="noopener">
+                        {o.number}
+                      </a>
+                    ) : (
+                      o.number
+                    )}
+                  </li>
+                ))}
           </ol>
         </>
       )}

@@ -1,6 +1,6 @@
 /** The unit portal's HTTP calls (work orders, due states, attachments); the session is the cookie. */
 import { HttpError } from '../api.js';
-import type { DueStates, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
+import type { DueStates, OrderActionResult, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
 import type { DueState } from '../../contract/work-orders.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../contract/csrf.js';
 import type { Attachment, AttachmentList, AttachmentsAdded } from '../../contract/http-attachments.js';
@@ -56,8 +56,8 @@ export const listAttachments = (id: number) => send<AttachmentList>('GET', `/api
 export const attachmentUrl = (orderId: number, attachmentId: number) => `/api/workorders/${orderId}/attachments/${attachmentId}`;
 
 /** One lifecycle action; with files it goes as one multipart upload (files and action together). */
-export function act(id: number, action: UnitAction, version: number, files: readonly File[] = []): Promise<unknown> {
-  if (files.length === 0) return send('POST', `/api/workorders/${id}/actions`, { ...action, expectedVersion: version });
+export function act(id: number, action: UnitAction, version: number, files: readonly File[] = []): Promise<OrderActionResult | AttachmentsAdded> {
+  if (files.length === 0) return send<OrderActionResult>('POST', `/api/workorders/${id}/actions`, { ...action, expectedVersion: version });
   return upload(id, files, action, version);
 }
 
