@@ -142,10 +142,18 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');
+  // Names read ahead (the narration is synchronous); an account made later is read for the next line.
   const names = new Map<number, string>();
+  const readNames = () =>
+    app.users.list().then(
+      (list) => list.forEach((u) => names.set(u.id, u.displayName)),
+      () => undefined,
+    );
+  await readNames();
   const agentName = (id: number) => {
-    if (!names.has(id)) names.set(id, app.users.list().find((u) => u.id === id)?.displayName ?? `agent ${id}`);
-    return names.get(id)!;
+    const name = names.get(id);
+    if (name === undefined) void readNames();
+    return name ?? `agent ${id}`;
   };
   const stopNarrating = narrate(app.events, { write: (line) => process.stdout.write(`${line}\n`), agentName });
 

@@ -11,9 +11,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
+import { sqliteAsync } from './db/sqlite-async.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { requestSerializers } from './logging/request-log.js';
-import { UsersService, purgeSessionsEvery } from './users/index.js';
+import { UsersService, purgeSessionsEvery, sqliteUsersStore } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
@@ -131,7 +132,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
     closers.push(() => config.close());
 
-    const users = new UsersService(db.db, env.sessionTtlHours * 3600_000);
+    // The repositories moved to the asynchronous port so far (decision 0017): accounts and sessions.
+    const asyncDb = sqliteAsync(db);
+    closers.push(() => asyncDb.close());
+    const users = new UsersService(sqliteUsersStore(asyncDb), env.sessionTtlHours * 3600_000);
+    // The actor of automatic changes, known before the synchronous work-order code needs it.
+    const systemUser = await users.systemUser();
     closers.push(purgeSessionsEvery(users, log));
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
@@ -155,7 +161,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // sla.yaml and calendar.yaml as they are now (the calendar rebuilt only when it changed).
     const deadlineConfig = deadlineConfigFrom(() => config.current());
     // Waiting clocks start with each status change; an unsatisfied order is supervised at once.
-    const clocks = orderClocksFrom(deadlineConfig, () => users.systemUser());
+    const clocks = orderClocksFrom(deadlineConfig, () => systemUser);
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
     const orders = new WorkOrdersService(db.db, Date.now, {
       onApplied: (c) =>
@@ -181,7 +187,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Browser audio (mediasoup); null without a worker.
     const media = await startMedia({ env, log, ari: () => telephony?.ari ?? null });
     if (media) checks['media'] = () => ({ ...media.health() });
-    const calls = buildCallPath({ env, db: db.db, orders, config, users, events, log, telephony, ...(media ? { media: media.calls } : {}) });
+    const calls = buildCallPath({ env, db: db.db, orders, config, systemUser, events, log, telephony, ...(media ? { media: media.calls } : {}) });
     closers.push(() => calls.close());
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
@@ -386,7 +392,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(kbAttachmentsRoutes, { files: kbFiles });
     // The search index loads in the background from the stored words (searches wait for it at most 2 s).
     kb.search.start();
-    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => users.systemUser() }), bridges: env.bridges });
+    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }), bridges: env.bridges });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
     await http.ready();

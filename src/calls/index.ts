@@ -14,7 +14,7 @@ import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { AriClient } from '../telephony/ari/index.js';
 import type { AmiGateway } from '../telephony/ami/index.js';
 import { Switchboard } from '../telephony/switchboard.js';
-import type { UsersService } from '../users/index.js';
+import type { SessionUser } from '../users/index.js';
 import type { WorkOrdersService } from '../workorders/index.js';
 import { CallCenter } from './call-center.js';
 import type { CallMedia } from './call-media.js';
@@ -43,7 +43,8 @@ export interface CallPathDeps {
   db: Db;
   orders: WorkOrdersService;
   config: ConfigStore;
-  users: UsersService;
+  /** The platform's own account (UsersService.systemUser), the actor of the call path's automatic changes. */
+  systemUser: SessionUser;
   events: DomainEvents;
   log: Logger;
   /** The telephony connections app.ts owns (started after this, closed after this); null: switched off. */
@@ -60,7 +61,7 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
   const { ari, ami } = deps.telephony;
   const switchboard = new Switchboard({ ari, ami, log });
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
-  const system = deps.users.systemUser();
+  const system = deps.systemUser;
   const center = new CallCenter({
     switchboard,
     agents,

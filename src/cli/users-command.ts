@@ -10,8 +10,9 @@
  */
 import { USER_ROLES, type UserRole } from '../db/schema.js';
 import { openDb } from '../db/connection.js';
+import { sqliteAsync } from '../db/sqlite-async.js';
 import { loadConfigDir } from '../config/files/index.js';
-import { UsersService } from '../users/index.js';
+import { sqliteUsersStore, UsersService } from '../users/index.js';
 import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
 import { usersImport } from './users-import.js';
@@ -104,26 +105,28 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     return 1;
   }
   const handle = openDb({ file: str(p, '--db') ?? env.dbFile });
+  const db = sqliteAsync(handle);
   try {
     // A CLI process has no sessions of its own; the TTL does not matter here.
-    const users = new UsersService(handle.db, 60_000);
+    const users = new UsersService(sqliteUsersStore(db), 60_000);
     switch (verb) {
       case 'list':
-        return list(users, io);
+        return await list(users, io);
       case 'add':
         return await add(users, username!, p, env, io);
       case 'passwd':
         return await passwd(users, username!, p, env, io);
       default:
-        return enableOrDisable(users, username!, verb === 'disable', io);
+        return await enableOrDisable(users, username!, verb === 'disable', io);
     }
   } finally {
+    await db.close();
     handle.close();
   }
 }
 
-function list(users: UsersService, io: CliIo): number {
-  for (const u of users.list()) io.out([u.username, u.role, u.unitId ?? '-', u.disabled ? 'disabled' : 'active', u.displayName].join('\t'));
+async function list(users: UsersService, io: CliIo): Promise<number> {
+  for (const u of await users.list()) io.out([u.username, u.role, u.unitId ?? '-', u.disabled ? 'disabled' : 'active', u.displayName].join('\t'));
   return 0;
 }
 
@@ -160,7 +163,7 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
       return 1;
     }
   }
-  if (users.byUsername(username)) {
+  if (await users.byUsername(username)) {
     io.err(`sunline users: "${username}" exists already (use users passwd / enable)`);
     return 1;
   }
@@ -174,7 +177,7 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
   const mustChangePassword = p.flags.get('--must-change') === true;
   await users.create(
     { username, displayName: name, role: role as UserRole, unitId, password: pw.value, mustChangePassword },
-    cliAudit(users, { passwordGenerated: pw.generated }),
+    await cliAudit(users, { passwordGenerated: pw.generated }),
   );
   io.out(`user ${username} (${role}${unitId ? `, ${unitId}` : ''}) created`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
@@ -182,7 +185,7 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
 }
 
 async function passwd(users: UsersService, username: string, p: Parsed, env: UsersCommandEnv, io: CliIo): Promise<number> {
-  const u = users.byUsername(username);
+  const u = await users.byUsername(username);
   if (!u) {
     io.err(`sunline users: no user "${username}"`);
     return 1;
@@ -190,26 +193,29 @@ async function passwd(users: UsersService, username: string, p: Parsed, env: Use
   const pw = await password(username, p, env, io);
   if (!pw) return 1;
   const mustChange = p.flags.get('--must-change') === true;
-  await users.changePassword(u.id, pw.value, undefined, cliAudit(users, { passwordGenerated: pw.generated }), mustChange);
+  await users.changePassword(u.id, pw.value, undefined, await cliAudit(users, { passwordGenerated: pw.generated }), mustChange);
   io.out(`password of ${username} changed; their sessions ended${mustChange ? '; it must be changed at the next login' : ''}`);
   if (pw.generated) io.out(`password: ${pw.value}   (shown once; give it to the user)`);
   return 0;
 }
 
-function enableOrDisable(users: UsersService, username: string, disable: boolean, io: CliIo): number {
-  const u = users.byUsername(username);
+async function enableOrDisable(users: UsersService, username: string, disable: boolean, io: CliIo): Promise<number> {
+  const u = await users.byUsername(username);
   if (!u) {
     io.err(`sunline users: no user "${username}"`);
     return 1;
   }
-  if (disable) users.disable(u.id, cliAudit(users));
-  else users.enable(u.id, cliAudit(users));
+  if (disable) await users.disable(u.id, await cliAudit(users));
+  else await users.enable(u.id, await cliAudit(users));
   io.out(disable ? `user ${username} disabled; their sessions ended` : `user ${username} enabled`);
   return 0;
 }
 
 /** The CLI's changes are audited like an administrator's, with the platform's own account as the actor. */
-const cliAudit = (users: UsersService, details: Record<string, unknown> = {}) => ({ actorId: users.systemUser().id, details: { via: 'cli', ...details } });
+const cliAudit = async (users: UsersService, details: Record<string, unknown> = {}) => ({
+  actorId: (await users.systemUser()).id,
+  details: { via: 'cli', ...details },
+});
 
 async function unitIds(configDir: string): Promise<Set<string> | null> {
   const res = await loadConfigDir(configDir);

@@ -7,8 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { openDb } from '../db/connection.js';
+import { sqliteAsync } from '../db/sqlite-async.js';
 import { loadConfigDir } from '../config/files/index.js';
-import { UsersService } from '../users/index.js';
+import { sqliteUsersStore, UsersService } from '../users/index.js';
 import { parseAccountsCsv } from '../users/csv-import.js';
 import { generatePassword } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
@@ -28,9 +29,11 @@ export async function usersImport(file: string, opts: { dbFile: string; configDi
   }
   const units = cfg.config.org.units;
   const handle = openDb({ file: opts.dbFile });
+  const db = sqliteAsync(handle);
   try {
-    const users = new UsersService(handle.db, 60_000);
-    const parsed = parseAccountsCsv(text, { unit: (id) => units.find((u) => u.id === id), exists: (u) => users.byUsername(u) !== undefined });
+    const users = new UsersService(sqliteUsersStore(db), 60_000);
+    const taken = await users.takenUsernames();
+    const parsed = parseAccountsCsv(text, { unit: (id) => units.find((u) => u.id === id), exists: (u) => taken.has(u) });
     if (!parsed.ok) {
       for (const p of parsed.problems) io.out(`${file}:${p.line} ${p.message}`);
       io.err(`sunline users import: ${parsed.problems.length} problem(s) in ${file}; no account was created`);
@@ -40,13 +43,14 @@ export async function usersImport(file: string, opts: { dbFile: string; configDi
       const password = generatePassword();
       await users.create(
         { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password, mustChangePassword: true },
-        { actorId: users.systemUser().id, details: { via: 'cli', passwordGenerated: true, csvLine: a.line } },
+        { actorId: (await users.systemUser()).id, details: { via: 'cli', passwordGenerated: true, csvLine: a.line } },
       );
       io.out(`${a.username}\t${password}`);
     }
     io.err(`sunline users import: ${parsed.accounts.length} account(s) created; give each their password`);
     return 0;
   } finally {
+    await db.close();
     handle.close();
   }
 }

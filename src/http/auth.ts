@@ -34,19 +34,19 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
   });
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
-  // A callback hook, not an async one: it does no I/O (the session comes from UsersService's
-  // cache or one prepared statement) and runs on every request.
+  // The session comes from UsersService's cache (one promise, no I/O) or one read of the
+  // database (asynchronous: decision 0017); requests without a cookie do not wait for anything.
   app.addHook('onRequest', (req, _reply, done) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) {
-      const user = users.userForToken(token);
+    if (!token) return done();
+    users.userForToken(token).then((user) => {
       if (user) {
         req.user = user;
         req.sessionToken = token;
         if (user.mustChangePassword === true && mustChangeFirst(req.url)) return done(new AccountError('PASSWORD_CHANGE_REQUIRED'));
       }
-    }
-    done();
+      done();
+    }, done);
   });
 }
 

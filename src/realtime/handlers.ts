@@ -85,7 +85,7 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
 
   // The session may have ended (logout, disabled user) since the handshake.
   const token = sessionToken(socket.request);
-  const current = token ? deps.users.userForToken(token) : null;
+  const current = token ? await deps.users.userForToken(token) : null;
   if (!current || current.id !== user.id || current.role !== user.role) {
     log.info('socket session ended; disconnecting');
     reply(refuse(new AppError('UNAUTHENTICATED')));

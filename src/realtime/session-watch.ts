@@ -27,11 +27,12 @@ export function watchSessions(
   intervalMs = SESSION_RECHECK_MS,
   changePollMs = SESSION_CHANGE_POLL_MS,
 ): () => void {
-  const recheck = () => {
-    for (const socket of io.of('/').sockets.values()) {
+  const recheckAll = async () => {
+    for (const socket of [...io.of('/').sockets.values()]) {
       const was = socket.data.user;
       const token = sessionToken(socket.request);
-      const now = token ? users.userForToken(token) : null;
+      const now = token ? await users.userForToken(token) : null;
+      if (!socket.connected) continue;
       if (now && now.id === was.id && now.role === was.role && now.unitId === was.unitId) continue;
       log.info({ userId: was.id, socketId: socket.id }, now ? 'socket session changed; disconnecting' : 'socket session ended; disconnecting');
       try {
@@ -40,6 +41,9 @@ export function watchSessions(
         log.error({ err, socketId: socket.id }, 'disconnecting an ended session failed');
       }
     }
+  };
+  const recheck = () => {
+    recheckAll().catch((err: unknown) => log.error({ err }, 'checking the sockets’ sessions failed'));
   };
   const timer = setInterval(recheck, intervalMs);
   timer.unref();

@@ -112,14 +112,16 @@ export function authenticate(users: UsersService, isClosing: () => boolean) {
   return (socket: RealtimeSocket, next: (err?: Error) => void): void => {
     if (isClosing()) return next(connectError('NOT_READY'));
     const token = sessionToken(socket.request);
-    const user = token ? users.userForToken(token) : null;
-    if (!user) return next(connectError('UNAUTHENTICATED'));
-    // Until a password someone else set is changed, the session has no console (http/auth.ts for HTTP).
-    if (user.mustChangePassword === true) return next(connectError('PASSWORD_CHANGE_REQUIRED'));
-    if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
-    if (user.role === 'unit_handler' && !user.unitId) return next(connectError('FORBIDDEN'));
-    socket.data.user = user;
-    next();
+    if (!token) return next(connectError('UNAUTHENTICATED'));
+    users.userForToken(token).then((user) => {
+      if (!user) return next(connectError('UNAUTHENTICATED'));
+      // Until a password someone else set is changed, the session has no console (http/auth.ts for HTTP).
+      if (user.mustChangePassword === true) return next(connectError('PASSWORD_CHANGE_REQUIRED'));
+      if (!CONNECT_ROLES.includes(user.role)) return next(connectError('FORBIDDEN'));
+      if (user.role === 'unit_handler' && !user.unitId) return next(connectError('FORBIDDEN'));
+      socket.data.user = user;
+      next();
+    }, next);
   };
 }
 

@@ -5,8 +5,11 @@
  * `details` carries what changed (name, role, unit, how the password was set), never a password.
  * Administrative changes that are not accounts' rows (a live queue penalty, a prompt upload) are
  * written through UsersService.recordAction right after the change succeeded.
+ *
+ * UsersService writes and reads its rows through its store (users-store.ts, asynchronous);
+ * `writeAudit` below is for the repositories still on the synchronous SQLite connection
+ * (agents/skills.ts), inside their own transaction.
  */
-import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { adminAudit, type AdminAuditAction } from '../db/schema.js';
 
@@ -27,7 +30,7 @@ export interface AuditEntry {
   readonly details: Record<string, unknown>;
 }
 
-/** Writes the row inside `tx`; `extra` (what the change did) goes into details after the note's. */
+/** Writes the row inside `tx` (a synchronous SQLite transaction); `extra` (what the change did) goes into details after the note's. */
 export function writeAudit(
   tx: Db | Tx,
   at: number,
@@ -39,13 +42,4 @@ export function writeAudit(
   tx.insert(adminAudit)
     .values({ at, actorId: note.actorId, action, targetUserId, details: { ...note.details, ...extra } })
     .run();
-}
-
-/** Newest first; `beforeId` pages on from the last row of the previous page; `targetUserId` narrows to one account. */
-export function listAudit(db: Db, opts: { limit: number; beforeId?: number; targetUserId?: number }): AuditEntry[] {
-  const where = and(
-    opts.beforeId === undefined ? undefined : lt(adminAudit.id, opts.beforeId),
-    opts.targetUserId === undefined ? undefined : eq(adminAudit.targetUserId, opts.targetUserId),
-  );
-  return db.select().from(adminAudit).where(where).orderBy(desc(adminAudit.id)).limit(opts.limit).all();
 }

@@ -4,3 +4,6 @@ export { SessionCache, SESSION_CACHE_DEFAULTS, type CachedSession } from './sess
 export { hashPassword, verifyPassword } from './password.js';
 export { LoginThrottle, LoginLockedError, LOGIN_THROTTLE_DEFAULTS, type LoginThrottleOptions } from './login-throttle.js';
 export { purgeSessionsEvery, SESSION_PURGE_MS } from './session-purge.js';
+export type { UsersStore, UsersQueries, UserRow } from './users-store.js';
+export { sqliteUsersStore } from './users-store-sqlite.js';
+export { pgUsersStore } from './users-store-pg.js';

@@ -17,11 +17,11 @@ export interface InitialAdmin {
 export type InitialAdminOutcome = 'created' | 'admin-exists' | 'username-taken';
 
 export async function ensureInitialAdmin(users: UsersService, initial: InitialAdmin, log: Logger): Promise<InitialAdminOutcome> {
-  if (users.hasAdmin()) {
+  if (await users.hasAdmin()) {
     log.debug('an administrator exists: SUNLINE_INITIAL_ADMIN_PASSWORD not used');
     return 'admin-exists';
   }
-  if (users.byUsername(initial.username)) {
+  if (await users.byUsername(initial.username)) {
     log.warn(
       { username: initial.username },
       'no administrator, and SUNLINE_INITIAL_ADMIN_USERNAME names an existing account: no initial administrator created',
@@ -30,7 +30,7 @@ export async function ensureInitialAdmin(users: UsersService, initial: InitialAd
   }
   const created = await users.create(
     { username: initial.username, displayName: initial.username, role: 'admin', password: initial.password, mustChangePassword: true },
-    { actorId: users.systemUser().id, details: { source: 'SUNLINE_INITIAL_ADMIN_PASSWORD' } },
+    { actorId: (await users.systemUser()).id, details: { source: 'SUNLINE_INITIAL_ADMIN_PASSWORD' } },
   );
   log.warn(
     { userId: created.id, username: created.username },

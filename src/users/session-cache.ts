@@ -11,6 +11,10 @@
  * - a change made on our own connection without UsersService: an entry is read again from the
  *   database once it is older than `recheckMs` (5 s by default), the longest it can be stale.
  * Bounded: at most `max` sessions, the least recently used dropped first.
+ *
+ * A session is read from the database asynchronously (decision 0017): `generation` moves with
+ * every revoke and clear, and a reader caches what it read only if it has not moved meanwhile
+ * (else a logout made while the row was on its way would be undone for up to recheckMs).
  */
 import type { SessionUser } from './session-user.js';
 
@@ -25,12 +29,18 @@ export const SESSION_CACHE_DEFAULTS = { max: 10_000, recheckMs: 5_000 } as const
 
 export class SessionCache {
   private readonly entries = new Map<string, CachedSession>();
+  private revocations = 0;
   readonly max: number;
   readonly recheckMs: number;
 
   constructor(opts: { max?: number; recheckMs?: number } = {}) {
     this.max = opts.max ?? SESSION_CACHE_DEFAULTS.max;
     this.recheckMs = opts.recheckMs ?? SESSION_CACHE_DEFAULTS.recheckMs;
+  }
+
+  /** Moves with every revoke, revokeUser and clear. */
+  get generation(): number {
+    return this.revocations;
   }
 
   get size(): number {
@@ -58,15 +68,18 @@ export class SessionCache {
   }
 
   revoke(token: string): void {
+    this.revocations++;
     this.entries.delete(token);
   }
 
   /** Every session of the user (disabled, password or role changed). */
   revokeUser(userId: number): void {
+    this.revocations++;
     for (const [token, e] of this.entries) if (e.user.id === userId) this.entries.delete(token);
   }
 
   clear(): void {
+    this.revocations++;
     this.entries.clear();
   }
 }

@@ -10,16 +10,16 @@ import type { UsersService } from './users-service.js';
 export const SESSION_PURGE_MS = 3_600_000;
 
 export function purgeSessionsEvery(users: Pick<UsersService, 'purgeExpiredSessions'>, log: Logger, intervalMs = SESSION_PURGE_MS): () => void {
-  const purge = () => {
+  const purge = async () => {
     try {
-      const removed = users.purgeExpiredSessions();
+      const removed = await users.purgeExpiredSessions();
       if (removed > 0) log.info({ removed }, 'expired sessions deleted');
     } catch (err) {
       log.error({ err }, 'deleting expired sessions failed');
     }
   };
-  purge();
-  const timer = setInterval(purge, intervalMs);
+  void purge();
+  const timer = setInterval(() => void purge(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -1,15 +1,14 @@
 /** Users and their login sessions. The session token lives only in the cookie; we store its hash. */
 import { createHash, randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { sessions, users, type AdminAuditAction, type UserRole } from '../db/schema.js';
+import type { AdminAuditAction, UserRole } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
-import { listAudit, writeAudit, type AuditEntry, type AuditNote } from './admin-audit.js';
+import { AccountError } from './account-errors.js';
+import type { AuditEntry, AuditNote } from './admin-audit.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
 import type { SessionUser } from './session-user.js';
+import type { NewAuditRow, UserRow, UsersStore } from './users-store.js';
 
 export type { SessionUser } from './session-user.js';
 
@@ -40,20 +39,21 @@ let dummyHash: Promise<string> | undefined;
 /**
  * Accounts and sessions. The session checked on every request comes from an in-memory cache
  * (session-cache.ts says when it is dropped); every change of a session or an account that can
- * end a session goes through here, so that the cache is told in the same call.
+ * end a session goes through here, so that the cache is told in the same call. The statements
+ * are the store's (users-store.ts: SQLite or PostgreSQL, asynchronous, decision 0017); a change
+ * and its audit row share one transaction.
  */
 export class UsersService {
   /** Sessions by token, for the check on every request and socket event. */
   readonly sessionCache: SessionCache;
-  private readonly sessionRow;
-  /** SQLite's data_version: moves when another connection commits (undefined without a client). */
-  private readonly dataVersion: Database.Statement<[], number> | undefined;
   private lastDataVersion: number | undefined;
   /** Told after sessions ended (logout, disabled user, changed password or role): the sockets re-check theirs. */
   private readonly endListeners = new Set<() => void>();
+  /** The platform's own account, once read or made (it never changes). */
+  private system: Promise<SessionUser> | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: UsersStore,
     private readonly sessionTtlMs: number,
     private readonly now: () => number = Date.now,
     /** Failed logins per username (backoff and lock, whatever the address). */
@@ -61,41 +61,31 @@ export class UsersService {
     sessionCache?: SessionCache,
   ) {
     this.sessionCache = sessionCache ?? new SessionCache();
-    // Prepared once: building the join as a drizzle query cost more than running it.
-    this.sessionRow = db
-      .select({ user: users, expiresAt: sessions.expiresAt })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), eq(users.disabled, false)))
-      .prepare();
-    const client = (db as unknown as { $client?: Database.Database }).$client;
-    this.dataVersion = client?.prepare<[], number>('pragma data_version').pluck();
   }
 
-  /** A new account; with `audit`, the audit row is written in the same transaction. */
+  /** A new account; with `audit`, the audit row is written in the same transaction. Throws USERNAME_TAKEN. */
   async create(u: NewUser, audit?: AuditNote): Promise<SessionUser> {
     const passwordHash = await hashPassword(u.password);
-    const row = this.db.transaction((tx) => {
-      const row = tx
-        .insert(users)
-        .values({
-          username: u.username,
-          displayName: u.displayName,
-          role: u.role,
-          unitId: u.unitId ?? null,
-          passwordHash,
-          mustChangePassword: u.mustChangePassword ?? false,
-        })
-        .returning()
-        .get();
+    const row = await this.store.transaction(async (tx) => {
+      const row = await tx.insertUser({
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        unitId: u.unitId ?? null,
+        passwordHash,
+        mustChangePassword: u.mustChangePassword ?? false,
+        disabled: false,
+      });
       if (audit)
-        writeAudit(tx, this.now(), audit, 'user.create', row.id, {
-          username: row.username,
-          displayName: row.displayName,
-          role: row.role,
-          unitId: row.unitId,
-          mustChangePassword: row.mustChangePassword,
-        });
+        await tx.insertAudit(
+          auditRow(this.now(), audit, 'user.create', row.id, {
+            username: row.username,
+            displayName: row.displayName,
+            role: row.role,
+            unitId: row.unitId,
+            mustChangePassword: row.mustChangePassword,
+          }),
+        );
       return row;
     });
     return toSessionUser(row);
@@ -103,15 +93,12 @@ export class UsersService {
 
   /** Create or update (password, role, name) a user by username: used by seeds. */
   async upsert(u: NewUser): Promise<SessionUser> {
-    const existing = this.db.select().from(users).where(eq(users.username, u.username)).get();
+    const existing = await this.store.read((q) => q.userByUsername(u.username));
     if (!existing) return this.create(u);
     const passwordHash = await hashPassword(u.password);
-    const row = this.db
-      .update(users)
-      .set({ displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash, disabled: false })
-      .where(eq(users.id, existing.id))
-      .returning()
-      .get();
+    const row = (await this.store.transaction((tx) =>
+      tx.updateUser(existing.id, { displayName: u.displayName, role: u.role, unitId: u.unitId ?? null, passwordHash, disabled: false }),
+    ))!;
     // Its sessions stay, but what they carry (role, unit, name) may have changed.
     this.sessionCache.revokeUser(row.id);
     this.sessionsEnded();
@@ -123,27 +110,22 @@ export class UsersService {
    * (what they were allowed to see has changed); a changed name only refreshes them. Returns the
    * account as it is now, or undefined for an unknown user.
    */
-  update(userId: number, patch: AccountPatch, audit?: AuditNote): (SessionUser & { readonly disabled: boolean }) | undefined {
-    const result = this.db.transaction((tx) => {
-      const before = tx.select().from(users).where(eq(users.id, userId)).get();
+  async update(userId: number, patch: AccountPatch, audit?: AuditNote): Promise<(SessionUser & { readonly disabled: boolean }) | undefined> {
+    const result = await this.store.transaction(async (tx) => {
+      const before = await tx.userById(userId);
       if (!before) return undefined;
-      const row = tx
-        .update(users)
-        .set({
-          displayName: patch.displayName ?? before.displayName,
-          role: patch.role ?? before.role,
-          unitId: patch.unitId === undefined ? before.unitId : patch.unitId,
-        })
-        .where(eq(users.id, userId))
-        .returning()
-        .get();
+      const row = (await tx.updateUser(userId, {
+        displayName: patch.displayName ?? before.displayName,
+        role: patch.role ?? before.role,
+        unitId: patch.unitId === undefined ? before.unitId : patch.unitId,
+      }))!;
       const scopeChanged = row.role !== before.role || row.unitId !== before.unitId;
-      if (scopeChanged) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+      if (scopeChanged) await tx.deleteSessionsOf(userId);
       if (audit) {
         const changed = (['displayName', 'role', 'unitId'] as const).filter((k) => row[k] !== before[k]);
         const from = Object.fromEntries(changed.map((k) => [k, before[k]]));
         const to = Object.fromEntries(changed.map((k) => [k, row[k]]));
-        writeAudit(tx, this.now(), audit, 'user.update', userId, { from, to, sessionsEnded: scopeChanged });
+        await tx.insertAudit(auditRow(this.now(), audit, 'user.update', userId, { from, to, sessionsEnded: scopeChanged }));
       }
       return { row, scopeChanged };
     });
@@ -154,24 +136,47 @@ export class UsersService {
   }
 
   /** An account by id (disabled ones included), or undefined. */
-  byId(userId: number): (SessionUser & { readonly disabled: boolean }) | undefined {
-    const row = this.db.select().from(users).where(eq(users.id, userId)).get();
+  async byId(userId: number): Promise<(SessionUser & { readonly disabled: boolean }) | undefined> {
+    const row = await this.store.read((q) => q.userById(userId));
     return row && { ...toSessionUser(row), disabled: row.disabled };
   }
 
   /**
    * The platform's own account, the actor of automatic changes (e.g. an abandoned call's order
-   * becoming a missed-call order). Disabled: it can never log in.
+   * becoming a missed-call order), made the first time it is asked for and kept (it never
+   * changes). Disabled: it can never log in.
    */
-  systemUser(): SessionUser {
-    const existing = this.db.select().from(users).where(eq(users.username, SYSTEM_USERNAME)).get();
+  systemUser(): Promise<SessionUser> {
+    this.system ??= this.readOrMakeSystemUser().catch((err: unknown) => {
+      this.system = undefined;
+      throw err;
+    });
+    return this.system;
+  }
+
+  private async readOrMakeSystemUser(): Promise<SessionUser> {
+    const existing = await this.store.read((q) => q.userByUsername(SYSTEM_USERNAME));
     if (existing) return toSessionUser(existing);
-    const row = this.db
-      .insert(users)
-      .values({ username: SYSTEM_USERNAME, displayName: 'Sunline', role: 'admin', passwordHash: '!', disabled: true })
-      .returning()
-      .get();
-    return toSessionUser(row);
+    try {
+      const row = await this.store.transaction((tx) =>
+        tx.insertUser({
+          username: SYSTEM_USERNAME,
+          displayName: 'Sunline',
+          role: 'admin',
+          unitId: null,
+          passwordHash: '!',
+          disabled: true,
+          mustChangePassword: false,
+        }),
+      );
+      return toSessionUser(row);
+    } catch (err) {
+      // Another process (or node) made it meanwhile.
+      if (!(err instanceof AccountError && err.code === 'USERNAME_TAKEN')) throw err;
+      const row = await this.store.read((q) => q.userByUsername(SYSTEM_USERNAME));
+      if (!row) throw err;
+      return toSessionUser(row);
+    }
   }
 
   /**
@@ -182,7 +187,7 @@ export class UsersService {
   async login(username: string, password: string): Promise<{ token: string; user: SessionUser; expiresAt: number } | null> {
     const wait = this.loginThrottle.attempt(username);
     if (wait > 0) throw new LoginLockedError(wait);
-    const row = this.db.select().from(users).where(eq(users.username, username)).get();
+    const row = await this.store.read((q) => q.userByUsername(username));
     if (!row) {
       dummyHash ??= hashPassword('dummy-password');
       await verifyPassword(password, await dummyHash);
@@ -191,64 +196,61 @@ export class UsersService {
     if (row.disabled || !(await verifyPassword(password, row.passwordHash))) return null;
     this.loginThrottle.succeeded(username);
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + this.sessionTtlMs;
-    this.db
-      .insert(sessions)
-      .values({ tokenHash: tokenHash(token), userId: row.id, createdAt: this.now(), expiresAt })
-      .run();
+    const createdAt = this.now();
+    const expiresAt = createdAt + this.sessionTtlMs;
+    await this.store.transaction((tx) => tx.insertSession({ tokenHash: tokenHash(token), userId: row.id, createdAt, expiresAt }));
     return { token, user: toSessionUser(row), expiresAt };
   }
 
   /** The user of a live session: not logged out, not expired, the user not disabled. */
-  userForToken(token: string): SessionUser | null {
+  async userForToken(token: string): Promise<SessionUser | null> {
     const now = this.now();
     this.dropCacheIfChangedElsewhere();
     const cached = this.sessionCache.get(token, now);
     if (cached) return cached;
-    const row = this.sessionRow.get({ hash: tokenHash(token) });
+    // A logout (or a disabled user...) while the row is read must not be undone by caching what was read before it.
+    const generation = this.sessionCache.generation;
+    const row = await this.store.read((q) => q.sessionByTokenHash(tokenHash(token)));
     if (!row || row.expiresAt <= now) return null;
     const user = toSessionUser(row.user);
-    this.sessionCache.set(token, { user, expiresAt: row.expiresAt, readAt: now });
+    if (this.sessionCache.generation === generation) this.sessionCache.set(token, { user, expiresAt: row.expiresAt, readAt: now });
     return user;
   }
 
-  logout(token: string): void {
+  async logout(token: string): Promise<void> {
     this.sessionCache.revoke(token);
-    this.db
-      .delete(sessions)
-      .where(eq(sessions.tokenHash, tokenHash(token)))
-      .run();
+    await this.store.transaction((tx) => tx.deleteSession(tokenHash(token)));
     this.sessionsEnded();
   }
 
-  /** The user can no longer log in and every session of theirs ends. Returns false for an unknown user. */
-  disable(userId: number, audit?: AuditNote): boolean {
-    const changed = this.db.transaction((tx) => {
-      const n = tx.update(users).set({ disabled: true }).where(eq(users.id, userId)).run().changes;
-      tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-      if (audit && n > 0) writeAudit(tx, this.now(), audit, 'user.disable', userId);
-      return n;
+  /** The user can no longer log in and every session of theirs ends. Resolves to false for an unknown user. */
+  async disable(userId: number, audit?: AuditNote): Promise<boolean> {
+    const changed = await this.store.transaction(async (tx) => {
+      const row = await tx.updateUser(userId, { disabled: true });
+      await tx.deleteSessionsOf(userId);
+      if (audit && row) await tx.insertAudit(auditRow(this.now(), audit, 'user.disable', userId));
+      return row !== undefined;
     });
     this.sessionCache.revokeUser(userId);
     this.sessionsEnded();
-    return changed > 0;
+    return changed;
   }
 
-  /** The user may log in again (their old sessions stay ended). Returns false for an unknown user. */
-  enable(userId: number, audit?: AuditNote): boolean {
-    return this.db.transaction((tx) => {
-      const n = tx.update(users).set({ disabled: false }).where(eq(users.id, userId)).run().changes;
-      if (audit && n > 0) writeAudit(tx, this.now(), audit, 'user.enable', userId);
-      return n > 0;
+  /** The user may log in again (their old sessions stay ended). Resolves to false for an unknown user. */
+  enable(userId: number, audit?: AuditNote): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const row = await tx.updateUser(userId, { disabled: false });
+      if (audit && row) await tx.insertAudit(auditRow(this.now(), audit, 'user.enable', userId));
+      return row !== undefined;
     });
   }
 
   /** Lifts the login lock of an existing account (login-throttle.ts), audited. */
-  unlockLogin(userId: number, audit: AuditNote): void {
-    this.db.transaction((tx) => {
-      const row = tx.select({ username: users.username }).from(users).where(eq(users.id, userId)).get();
+  async unlockLogin(userId: number, audit: AuditNote): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const row = await tx.userById(userId);
       if (!row) return;
-      writeAudit(tx, this.now(), audit, 'user.unlock', userId, { wasLockedForMs: this.loginThrottle.lockedFor(row.username) });
+      await tx.insertAudit(auditRow(this.now(), audit, 'user.unlock', userId, { wasLockedForMs: this.loginThrottle.lockedFor(row.username) }));
       this.loginThrottle.unlock(row.username);
     });
   }
@@ -257,18 +259,18 @@ export class UsersService {
    * An administrative action that changes no row of ours (a live queue penalty, a prompt file),
    * written to the audit log once the change succeeded; `targetUserId` null when no account is its object.
    */
-  recordAction(action: AdminAuditAction, targetUserId: number | null, note: AuditNote, extra: Record<string, unknown> = {}): void {
-    writeAudit(this.db, this.now(), note, action, targetUserId, extra);
+  async recordAction(action: AdminAuditAction, targetUserId: number | null, note: AuditNote, extra: Record<string, unknown> = {}): Promise<void> {
+    await this.store.transaction((tx) => tx.insertAudit(auditRow(this.now(), note, action, targetUserId, extra)));
   }
 
   /** The audit log of account administration, newest first (admin-audit.ts). */
-  auditLog(opts: { limit: number; beforeId?: number; targetUserId?: number }): AuditEntry[] {
-    return listAudit(this.db, opts);
+  auditLog(opts: { limit: number; beforeId?: number; targetUserId?: number }): Promise<AuditEntry[]> {
+    return this.store.read((q) => q.listAudit(opts));
   }
 
   /** Whether the user exists (the platform's own account included). */
-  exists(userId: number): boolean {
-    return this.db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get() !== undefined;
+  async exists(userId: number): Promise<boolean> {
+    return (await this.store.read((q) => q.userById(userId))) !== undefined;
   }
 
   /**
@@ -279,12 +281,10 @@ export class UsersService {
   async changePassword(userId: number, password: string, keepToken?: string, audit?: AuditNote, mustChange = false): Promise<void> {
     const passwordHash = await hashPassword(password);
     const kept = keepToken === undefined ? undefined : tokenHash(keepToken);
-    this.db.transaction((tx) => {
-      tx.update(users).set({ passwordHash, mustChangePassword: mustChange }).where(eq(users.id, userId)).run();
-      if (audit) writeAudit(tx, this.now(), audit, 'user.password', userId, { mustChangePassword: mustChange });
-      tx.delete(sessions)
-        .where(kept === undefined ? eq(sessions.userId, userId) : and(eq(sessions.userId, userId), ne(sessions.tokenHash, kept)))
-        .run();
+    await this.store.transaction(async (tx) => {
+      await tx.updateUser(userId, { passwordHash, mustChangePassword: mustChange });
+      if (audit) await tx.insertAudit(auditRow(this.now(), audit, 'user.password', userId, { mustChangePassword: mustChange }));
+      await tx.deleteSessionsOf(userId, kept);
     });
     this.sessionCache.revokeUser(userId);
     this.sessionsEnded();
@@ -298,20 +298,15 @@ export class UsersService {
   async changeOwnPassword(user: SessionUser, current: string, next: string, token: string): Promise<void> {
     const wait = this.loginThrottle.attempt(user.username);
     if (wait > 0) throw new LoginLockedError(wait);
-    const row = this.db.select().from(users).where(eq(users.id, user.id)).get();
+    const row = await this.store.read((q) => q.userById(user.id));
     if (!row || row.disabled || !(await verifyPassword(current, row.passwordHash))) throw new AppError('WRONG_PASSWORD');
     this.loginThrottle.succeeded(user.username);
     await this.changePassword(user.id, next, token);
   }
 
   /** Whether an enabled administrator account exists (the platform's own account is not one). */
-  hasAdmin(): boolean {
-    const row = this.db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.username, SYSTEM_USERNAME)))
-      .get();
-    return row !== undefined;
+  hasAdmin(): Promise<boolean> {
+    return this.store.read((q) => q.hasEnabledAdmin(SYSTEM_USERNAME));
   }
 
   /** `listener` runs after any session may have ended; returns the unsubscribe. */
@@ -325,11 +320,11 @@ export class UsersService {
   }
 
   /**
-   * SQLite's data_version on our connection: it moves when another connection (another process
-   * on the same file, such as `sunline users disable`) commits; undefined without a client.
+   * SQLite's data_version on our writer connection: it moves when another connection (another
+   * process on the same file, such as `sunline users disable`) commits; undefined without one.
    */
   commitsElsewhere(): number | undefined {
-    return this.dataVersion?.get();
+    return this.store.commitsElsewhere();
   }
 
   /**
@@ -337,8 +332,8 @@ export class UsersService {
    * a user: data_version tells that something was committed there, and the cache starts over.
    */
   private dropCacheIfChangedElsewhere(): void {
-    if (!this.dataVersion) return;
-    const v = this.dataVersion.get();
+    const v = this.store.commitsElsewhere();
+    if (v === undefined) return;
     if (v !== this.lastDataVersion) {
       if (this.lastDataVersion !== undefined) this.sessionCache.clear();
       this.lastDataVersion = v;
@@ -346,27 +341,33 @@ export class UsersService {
   }
 
   /** An account by username (disabled ones included), or undefined. */
-  byUsername(username: string): (SessionUser & { readonly disabled: boolean }) | undefined {
-    const row = this.db.select().from(users).where(eq(users.username, username)).get();
+  async byUsername(username: string): Promise<(SessionUser & { readonly disabled: boolean }) | undefined> {
+    const row = await this.store.read((q) => q.userByUsername(username));
     return row && { ...toSessionUser(row), disabled: row.disabled };
   }
 
-  /** Every account but the platform's own, by username. */
-  list(): (SessionUser & { readonly disabled: boolean })[] {
-    return this.db
-      .select()
-      .from(users)
-      .where(ne(users.username, SYSTEM_USERNAME))
-      .orderBy(users.username)
-      .all()
-      .map((row) => ({ ...toSessionUser(row), disabled: row.disabled }));
+  /** Every username in use (the platform's own account's included): what a new account may not take. */
+  async takenUsernames(): Promise<ReadonlySet<string>> {
+    const rows = await this.store.read((q) => q.listUsers(SYSTEM_USERNAME));
+    return new Set([SYSTEM_USERNAME, ...rows.map((r) => r.username)]);
   }
 
-  purgeExpiredSessions(): number {
-    return this.db.delete(sessions).where(lt(sessions.expiresAt, this.now())).run().changes;
+  /** Every account but the platform's own, by username. */
+  async list(): Promise<(SessionUser & { readonly disabled: boolean })[]> {
+    const rows = await this.store.read((q) => q.listUsers(SYSTEM_USERNAME));
+    return rows.map((row) => ({ ...toSessionUser(row), disabled: row.disabled }));
+  }
+
+  purgeExpiredSessions(): Promise<number> {
+    return this.store.transaction((tx) => tx.deleteSessionsExpiredBefore(this.now()));
   }
 }
 
-function toSessionUser(row: typeof users.$inferSelect): SessionUser {
+/** The audit row of an action (admin-audit.ts): `extra` (what the change did) goes into details after the note's. */
+function auditRow(at: number, note: AuditNote, action: AdminAuditAction, targetUserId: number | null, extra: Record<string, unknown> = {}): NewAuditRow {
+  return { at, actorId: note.actorId, action, targetUserId, details: { ...note.details, ...extra } };
+}
+
+function toSessionUser(row: UserRow): SessionUser {
   return { id: row.id, username: row.username, displayName: row.displayName, role: row.role, unitId: row.unitId, mustChangePassword: row.mustChangePassword };
 }

@@ -48,13 +48,13 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await agent.click('button[type=submit]');
   // "Must change at next login" is ticked by default: only the forced screen until a new password is set.
   await agent.waitForSelector('[data-testid=password-change-form]');
-  t.equal(app.users.byUsername('agent7')!.mustChangePassword, true);
+  t.equal((await app.users.byUsername('agent7'))!.mustChangePassword, true);
   await shot(agent, 'forced-password');
   await agent.fill('input[name=new]', 'Agent7-Own-Pass');
   await agent.fill('input[name=repeat]', 'Agent7-Own-Pass');
   await agent.click('[data-testid=password-change-form] button[type=submit]');
   await agent.waitForSelector('[data-testid=display-name]:has-text("坐席七")');
-  t.equal(app.users.byUsername('agent7')!.mustChangePassword, false);
+  t.equal((await app.users.byUsername('agent7'))!.mustChangePassword, false);
   t.ok((await app.users.login('agent7', 'Agent7-Own-Pass')) !== null, 'the new agent logs in with the generated password, then sets their own');
 
   // A unit handler needs a unit: refused with the reason, nothing created.
@@ -63,7 +63,7 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await admin.selectOption('[data-testid=create-form] [data-testid=field-role]', 'unit_handler');
   await admin.click('[data-testid=create]');
   await admin.waitForSelector('[data-testid=accounts-message]:has-text("承办单位账号必须选择单位")');
-  t.equal(app.users.byUsername('h1'), undefined);
+  t.equal(await app.users.byUsername('h1'), undefined);
 
   // Rename, then disable, then reset the password.
   const row = '[data-testid=account-agent7]';
@@ -73,7 +73,7 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await admin.waitForSelector(`${row}:has-text("坐席七号")`);
   await admin.click(`${row} [data-testid=disable]`);
   await admin.waitForSelector(`${row} [data-testid=status]:has-text("已停用")`);
-  t.match(app.users.byUsername('agent7'), { displayName: '坐席七号', disabled: true });
+  t.match(await app.users.byUsername('agent7'), { displayName: '坐席七号', disabled: true });
   await admin.click(`${row} [data-testid=enable]`);
   await admin.waitForSelector(`${row} [data-testid=status]:has-text("正常")`);
   await admin.click(`${row} [data-testid=reset]`);
@@ -83,7 +83,7 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await shot(admin, 'after');
 
   t.same(
-    app.users.auditLog({ limit: 10 }).map((e) => e.action),
+    (await app.users.auditLog({ limit: 10 })).map((e) => e.action),
     ['user.password', 'user.enable', 'user.disable', 'user.update', 'user.create'],
   );
 
@@ -94,13 +94,13 @@ t.test('accounts page: create an agent who then logs in; rename, disable, reset;
   await admin.waitForSelector('[data-testid=csv-problems]');
   const problems = await admin.locator('[data-testid=csv-problem]').allTextContents();
   t.match(problems, [/^第 3 行/, /^第 4 行/], problems.join(' | '));
-  t.equal(app.users.byUsername('csv1'), undefined, 'nothing created');
+  t.equal(await app.users.byUsername('csv1'), undefined, 'nothing created');
   await shot(admin, 'csv-problems');
   await csv('good.csv', 'username,displayName,role\ncsv1,甲,agent\ncsv2,乙,dispatcher\n');
   await admin.click('[data-testid=csv-upload]');
   await admin.waitForSelector('[data-testid=csv-created]:has-text("csv2")');
   await admin.waitForSelector('[data-testid=account-csv2]');
-  t.match(app.users.byUsername('csv2'), { role: 'dispatcher' });
+  t.match(await app.users.byUsername('csv2'), { role: 'dispatcher' });
 
   // The audit log under the table, newest first, in the reader's language.
   await admin.waitForSelector('[data-testid=audit-entry]:has-text("创建账号"):has-text("csv2")');

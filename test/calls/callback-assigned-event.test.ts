@@ -16,7 +16,8 @@ t.test('each assignment change is published with the previous assignee; refusals
   const lead = await loginCookies(app, 'ev-lead', 'shift_lead');
   const ann = await loginCookies(app, 'ev-ann', 'agent');
   const bob = await loginCookies(app, 'ev-bob', 'agent');
-  const id = (name: string) => app.users.list().find((u) => u.username === name)!.id;
+  const accounts = await app.users.list();
+  const id = (name: string) => accounts.find((u) => u.username === name)!.id;
   const seen: CallbackAssignedView[] = [];
   app.events.on('callback.assigned', (v) => seen.push(v));
   const put = (cookies: { sunline_session: string }, orderId: number, agentId: unknown) =>

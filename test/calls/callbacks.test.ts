@@ -101,7 +101,7 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
   const app = await testApp(t);
   const orders = new WorkOrdersService(app.db.db);
   const repo = new CallsRepository(app.db.db, orders);
-  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }) });
   const events = new DomainEvents();
   const stop = sat.attach(events);
@@ -136,7 +136,8 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   const lead = await loginCookies(app, 'as-lead', 'shift_lead');
   const ann = await loginCookies(app, 'as-ann', 'agent');
   const bob = await loginCookies(app, 'as-bob', 'agent');
-  const id = (name: string) => app.users.list().find((u) => u.username === name)!.id;
+  const accounts = await app.users.list();
+  const id = (name: string) => accounts.find((u) => u.username === name)!.id;
   const put = (cookies: { sunline_session: string }, orderId: number, agentId: unknown) =>
     app.http.inject({ method: 'PUT', url: `/api/callbacks/${orderId}/assignee`, cookies, payload: { agentId } });
   const entryOf = async (cookies: { sunline_session: string }) =>
@@ -195,7 +196,7 @@ t.test('a caller who asked to be called back (the queue key) is listed as asked 
   const app = await testApp(t);
   const orders = new WorkOrdersService(app.db.db);
   const repo = new CallsRepository(app.db.db, orders);
-  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const inbound = (callId: string, phone: string) =>
     repo.createInbound({
       callId,

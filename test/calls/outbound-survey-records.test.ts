@@ -13,7 +13,7 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
   const app = await testApp(t);
   const orders = new WorkOrdersService(app.db.db);
   const records = new OutboundRecords(app.db.db, orders);
-  const actor = { id: app.users.systemUser().id, role: 'admin' as const, unitId: null };
+  const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const sql = app.db.sqlite;
   const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800000041' });
   t.notOk(records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');

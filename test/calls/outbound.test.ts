@@ -22,7 +22,7 @@ import { openDb } from '../../src/db/connection.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import type { OriginateOutbound } from '../../src/telephony/switchboard-outbound.js';
-import { UsersService } from '../../src/users/index.js';
+import { usersOn } from '../helpers/users.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import { fakeSwitchboard, type Asterisk } from '../helpers/fake-call-center.js';
 
@@ -54,8 +54,8 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard: sw, events, log, wrapUpMs: 60_000 });
   const orders = new WorkOrdersService(handle.db);
-  const users = new UsersService(handle.db, 3600_000);
-  const system = users.systemUser();
+  const users = usersOn(t, handle, 3600_000);
+  const system = await users.systemUser();
   const media = {
     attach: async (c: { callId: string; bridgeId: string }) => void attached.push(`${c.callId} ${c.bridgeId}`),
     detach: async (callId: string) => void attached.push(`detach ${callId}`),

@@ -87,7 +87,7 @@ const callControlStatus = async (node: CallControlNode) => (await app(node).http
 /** An agent console on the node's app: what agent:login answers there. */
 async function agentLogin(t: Teardown, node: CallControlNode, username: string): Promise<Ack> {
   const a = app(node);
-  if (!a.users.byUsername(username)) await a.users.create({ username, displayName: username, role: 'agent', password: 'pw-123456' });
+  if (!(await a.users.byUsername(username))) await a.users.create({ username, displayName: username, role: 'agent', password: 'pw-123456' });
   const login = await a.http.inject({
     method: 'POST',
     url: '/api/auth/login',

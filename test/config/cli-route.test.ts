@@ -9,7 +9,7 @@ import t from 'tap';
 import { runCli } from '../../src/cli.js';
 import { openDb } from '../../src/db/connection.js';
 import { AgentSessionsStore } from '../../src/agents/agent-sessions-store.js';
-import { UsersService } from '../../src/users/index.js';
+import { usersOn } from '../helpers/users.js';
 
 async function route(args: string[]) {
   const out: string[] = [];
@@ -23,7 +23,7 @@ t.test('sunline route 12315 --at "2026-10-01 22:00" --from 13800000000', async (
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const dbFile = path.join(dir, 'sunline.db');
   const h = openDb({ file: dbFile });
-  const agent = await new UsersService(h.db, 60_000).create({ username: 'a1', displayName: '坐席一', role: 'agent', password: 'pw-123456' });
+  const agent = await usersOn(t, h, 60_000).create({ username: 'a1', displayName: '坐席一', role: 'agent', password: 'pw-123456' });
   new AgentSessionsStore(h.db).save({ agentId: agent.id, displayName: '坐席一', state: 'available', since: 0, pauseReason: null, callId: null, penalty: 1 });
   h.close();
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import t from 'tap';
 import { runCli } from '../../src/cli.js';
 import { openDb } from '../../src/db/connection.js';
-import { UsersService } from '../../src/users/index.js';
+import { usersOn } from '../helpers/users.js';
 
 async function users(args: string[]) {
   const out: string[] = [];
@@ -33,14 +33,15 @@ t.test('users import: refused by line, then created with passwords', async (t) =
   t.equal(ok.out.length, 2);
   const h = openDb({ file: db });
   t.teardown(() => h.close());
-  const service = new UsersService(h.db, 60_000);
+  const service = usersOn(t, h, 60_000);
   for (const line of ok.out) {
     const [username, password] = line.split('\t');
     t.ok(await service.login(username!, password!), `${username} logs in with the printed password`);
   }
-  t.equal(service.byUsername('h1')?.unitId, 'city-amr');
+  t.equal((await service.byUsername('h1'))?.unitId, 'city-amr');
+  const imported = await Promise.all(ok.out.map((l) => service.byUsername(l.split('\t')[0]!)));
   t.ok(
-    ok.out.every((l) => service.byUsername(l.split('\t')[0]!)?.mustChangePassword === true),
+    imported.every((u) => u?.mustChangePassword === true),
     'each must choose their own password at the first login (the printed one passed through other hands)',
   );
   t.equal((await users(['import', path.join(dir, 'none.csv'), '--db', db, '--config', 'config'])).code, 1);

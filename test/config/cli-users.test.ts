@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO, REAL_CONFIG } from './fixtures/yaml.js';
 import { openDb } from '../../src/db/connection.js';
-import { UsersService } from '../../src/users/index.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
+import { sqliteUsersStore, UsersService } from '../../src/users/index.js';
 import { checkPassword } from '../../src/users/password-policy.js';
 import { generatePassword } from '../../src/cli/users-command.js';
 import { runCli } from '../../src/cli.js';
@@ -44,7 +45,14 @@ async function cli(dbFile: string, args: string[], input = '') {
 
 function service(dbFile: string) {
   const handle = openDb({ file: dbFile });
-  return { users: new UsersService(handle.db, 3_600_000), close: () => handle.close() };
+  const db = sqliteAsync(handle);
+  return {
+    users: new UsersService(sqliteUsersStore(db), 3_600_000),
+    close: async () => {
+      await db.close();
+      handle.close();
+    },
+  };
 }
 
 t.test('the first admin: created with a password from stdin, who can then log in', async (t) => {
@@ -107,18 +115,18 @@ t.test('passwd and disable end the sessions a running server holds; enable lets 
   const s = service(db);
   t.teardown(s.close);
   const first = await s.users.login('agent7', 'first-password');
-  t.ok(first && s.users.userForToken(first.token), 'logged in, session cached by the "server"');
+  t.ok(first && (await s.users.userForToken(first.token)), 'logged in, session cached by the "server"');
 
   const pw = sunline(db, ['passwd', 'agent7', '--password-stdin'], 'second-password\n');
   t.equal(pw.code, 0, pw.err.join('\n'));
   t.strictSame(pw.out, ['password of agent7 changed; their sessions ended']);
-  t.equal(s.users.userForToken(first!.token), null, 'the session ended, also in the other process');
+  t.equal(await s.users.userForToken(first!.token), null, 'the session ended, also in the other process');
   t.equal(await s.users.login('agent7', 'first-password'), null);
   const second = await s.users.login('agent7', 'second-password');
   t.ok(second);
 
   t.equal((await cli(db, ['disable', 'agent7'])).code, 0);
-  t.equal(s.users.userForToken(second!.token), null, 'disabling ends the session');
+  t.equal(await s.users.userForToken(second!.token), null, 'disabling ends the session');
   t.equal(await s.users.login('agent7', 'second-password'), null, 'a disabled account cannot log in');
   t.match((await cli(db, ['list'])).out, [/^agent7\tagent\t-\tdisabled\tagent7$/]);
 
@@ -149,9 +157,9 @@ t.test('the CLI’s changes are audited: the platform’s own account as the act
   t.equal((await cli(db, ['add', 'agent-a', '--role', 'agent'])).code, 1, 'refused: exists');
   const s = service(db);
   t.teardown(s.close);
-  const system = s.users.systemUser().id;
-  const target = s.users.byUsername('agent-a')!.id;
-  const rows = s.users.auditLog({ limit: 10 });
+  const system = (await s.users.systemUser()).id;
+  const target = (await s.users.byUsername('agent-a'))!.id;
+  const rows = await s.users.auditLog({ limit: 10 });
   t.same(
     rows.map((r) => r.action),
     ['user.enable', 'user.disable', 'user.password', 'user.create'],
@@ -172,19 +180,19 @@ t.test('--must-change: the account must choose its own password at the next logi
   t.equal((await cli(db, ['add', 'agent-m', '--role', 'agent', '--password-stdin'], 'Before-Reset-1\n')).code, 0);
   const s = service(db);
   t.teardown(s.close);
-  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, false, 'not without the flag');
+  t.equal((await s.users.byUsername('agent-m'))!.mustChangePassword, false, 'not without the flag');
   const reset = await cli(db, ['passwd', 'agent-m', '--must-change']);
   t.equal(reset.code, 0, reset.err.join('\n'));
   t.match(reset.out, ['password of agent-m changed; their sessions ended; it must be changed at the next login', /^password: /]);
-  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, true);
-  t.equal(s.users.auditLog({ limit: 1 })[0]!.details.mustChangePassword, true, 'audited with the flag');
+  t.equal((await s.users.byUsername('agent-m'))!.mustChangePassword, true);
+  t.equal((await s.users.auditLog({ limit: 1 }))[0]!.details.mustChangePassword, true, 'audited with the flag');
   const generated = reset.out[1]!.split(/\s+/)[1]!;
   t.equal((await s.users.login('agent-m', generated))?.user.mustChangePassword, true, 'the login says so');
 
   t.equal((await cli(db, ['passwd', 'agent-m', '--password-stdin'], 'Chosen-By-Admin-2\n')).code, 0);
-  t.equal(s.users.byUsername('agent-m')!.mustChangePassword, false, 'a reset without the flag clears it');
+  t.equal((await s.users.byUsername('agent-m'))!.mustChangePassword, false, 'a reset without the flag clears it');
 
   t.equal((await cli(db, ['add', 'agent-n', '--role', 'agent', '--must-change'])).code, 0);
-  t.equal(s.users.byUsername('agent-n')!.mustChangePassword, true, 'add takes the flag too');
+  t.equal((await s.users.byUsername('agent-n'))!.mustChangePassword, true, 'add takes the flag too');
   t.equal((await cli(db, ['list', '--must-change'])).code, 2, 'only add and passwd take it');
 });

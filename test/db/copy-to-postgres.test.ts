@@ -19,12 +19,12 @@ import { openDb } from '../../src/db/connection.js';
 import { checkAgainstPlan, copyPlan, type CopyTable } from '../../src/db/copy-to-postgres.js';
 import * as sqliteSchema from '../../src/db/schema.js';
 import * as pgSchema from '../../src/db/schema-pg.js';
-import { UsersService } from '../../src/users/index.js';
 import { KbService } from '../../src/kb/kb-service.js';
 import { runCli } from '../../src/cli.js';
 import { buildReportFixture } from '../helpers/report-fixture.js';
 import { tmpDir } from '../helpers/db-fixtures.js';
 import { startPostgres } from '../helpers/postgres.js';
+import { usersOn } from '../helpers/users.js';
 
 const tableNames = (schema: Record<string, unknown>, dialect: 'sqlite' | 'pg') =>
   Object.values(schema)
@@ -49,7 +49,7 @@ t.test('the copy plan is every table of both schema files, parents first', async
 async function fillSqlite(file: string) {
   const h = openDb({ file });
   const fixture = buildReportFixture(h);
-  const users = new UsersService(h.db, 3_600_000);
+  const users = usersOn(t, h, 3_600_000);
   const admin = await users.create({ username: 'copy-admin', displayName: '管理员', role: 'admin', password: 'Correct-Horse-9' });
   await users.create({ username: 'copy-agent', displayName: '坐席', role: 'agent', password: 'Correct-Horse-9' }, { actorId: admin.id });
   t.ok(await users.login('copy-agent', 'Correct-Horse-9'), 'a session');

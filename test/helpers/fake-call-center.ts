@@ -15,7 +15,7 @@ import { openDb } from '../../src/db/connection.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { OutageRecord, StasisChannel, Switchboard, SwitchboardListener } from '../../src/telephony/switchboard.js';
 import type { QueueEntry } from '../../src/telephony/switchboard-queue.js';
-import { UsersService } from '../../src/users/index.js';
+import { usersOn } from './users.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 
 const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
@@ -95,8 +95,8 @@ export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: 60_000 });
   const orders = new WorkOrdersService(handle.db);
-  const users = new UsersService(handle.db, 3600_000);
-  const system = users.systemUser();
+  const users = usersOn(t, handle, 3600_000);
+  const system = await users.systemUser();
   const repo = new CallsRepository(handle.db, orders);
   const center = new CallCenter({ switchboard, agents, events, log, config, repo, systemActor: { id: system.id, role: 'admin', unitId: null } });
   const sql = handle.sqlite;

@@ -16,7 +16,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io as connectClient } from 'socket.io-client';
 import { openDb } from '../../src/db/connection.js';
-import { UsersService } from '../../src/users/index.js';
 import type { AgentView, ScreenPop } from '../../src/contract/index.js';
 import type { CallControlsView } from '../../src/contract/controls.js';
 import { placeCall, type CallHandle, type CallOptions } from '../../tools/sipp.js';
@@ -24,6 +23,7 @@ import { sandboxEnv, type AsteriskSandbox } from '../../tools/asterisk-sandbox.j
 import { unitPhone, type UnitPhone } from '../../tools/unit-phone.js';
 import { ari, command, sandbox, until, type Console } from './call-path.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { usersOn } from './users.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -168,7 +168,7 @@ export class RestartMatrix {
     m.unit = await unitPhone(asterisk, 8);
     t.teardown(() => m.unit.kill());
     const handle = openDb({ file: path.join(dir, 'sunline.db') });
-    const users = new UsersService(handle.db, 3600_000);
+    const users = usersOn(t, handle, 3600_000);
     for (const role of AGENT_ROLES) {
       const username = `rm-${tag}-${role}`;
       const u = await users.upsert({ username, displayName: username, role: 'agent', password: `${username}-pw` });

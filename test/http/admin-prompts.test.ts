@@ -66,7 +66,7 @@ t.test('upload a prompt: converted, stored where Asterisk reads it, audited, lis
     t.equal(res.json().error?.code, code, `${what}: ${code}`);
   }
   t.same(files(), ['greeting-12315.gsm', 'greeting-12315.txt.bak'], 'nothing written or removed');
-  t.equal(app.users.auditLog({ limit: 10 }).filter((e) => e.action === 'config.prompt').length, 0, 'nothing audited');
+  t.equal((await app.users.auditLog({ limit: 10 })).filter((e) => e.action === 'config.prompt').length, 0, 'nothing audited');
 
   const res = await put(NAME, studio);
   t.equal(res.statusCode, 200, res.body);
@@ -79,10 +79,10 @@ t.test('upload a prompt: converted, stored where Asterisk reads it, audited, lis
   t.match(info, /Duration\s+: 00:00:02\.00/);
   t.match(info, /Sample Encoding: 16-bit Signed Integer PCM/);
 
-  const [audit] = app.users.auditLog({ limit: 1 });
+  const [audit] = await app.users.auditLog({ limit: 1 });
   t.match(audit, {
     action: 'config.prompt',
-    actorId: app.users.byUsername('pr-admin')!.id,
+    actorId: (await app.users.byUsername('pr-admin'))!.id,
     targetUserId: null,
     details: { name: NAME, format: 'wav', seconds: 2, replaced: [`${NAME}.gsm`] },
   });

@@ -35,7 +35,7 @@ t.test('import accounts from CSV: all or nothing, problems by line', async (t) =
     { line: 4, message: /needs a unit/ },
     { line: 5, message: /no-such-unit/ },
   ]);
-  t.equal(app.users.byUsername('agent01'), undefined, 'nothing created');
+  t.equal(await app.users.byUsername('agent01'), undefined, 'nothing created');
 
   t.equal((await post('name,role\nx,agent')).json().error.details[0].line, 1, 'a bad header is line 1');
 
@@ -47,14 +47,15 @@ t.test('import accounts from CSV: all or nothing, problems by line', async (t) =
     { line: 2, user: { username: 'agent01', role: 'agent', unitId: null } },
     { line: 3, user: { username: 'h1', role: 'unit_handler', unitId: 'city-amr' } },
   ]);
-  t.equal(app.users.byUsername('agent01')?.displayName, '坐席一, 早班', 'a quoted field keeps its comma');
+  t.equal((await app.users.byUsername('agent01'))?.displayName, '坐席一, 早班', 'a quoted field keeps its comma');
   for (const c of created) t.ok(await app.users.login(c.user.username, c.password), `${c.user.username} logs in with the generated password`);
+  const accounts = await Promise.all(created.map((c) => app.users.byUsername(c.user.username)));
   t.ok(
-    created.every((c) => app.users.byUsername(c.user.username)?.mustChangePassword === true),
+    accounts.every((u) => u?.mustChangePassword === true),
     'each must choose their own password at the first login',
   );
   t.same(
-    app.users.auditLog({ limit: 5 }).map((e) => [e.action, e.details['csvLine']]),
+    (await app.users.auditLog({ limit: 5 })).map((e) => [e.action, e.details['csvLine']]),
     [
       ['user.create', 3],
       ['user.create', 2],

@@ -24,7 +24,7 @@ async function user(app: App, username: string, role: UserRole, unitId?: string)
 }
 
 const me = (app: App, cookies: Cookies) => app.http.inject({ method: 'GET', url: '/api/auth/me', cookies });
-const userCount = (app: App) => app.users.list().length;
+const userCount = async (app: App) => (await app.users.list()).length;
 
 async function setup(t: Test) {
   const app = await testApp(t);
@@ -56,13 +56,13 @@ t.test('every route: other roles 403, anonymous 401, before any validation', asy
       t.equal(res.statusCode, 403, `${r.method} ${r.url} ${res.body}`);
     }
   }
-  t.equal(userCount(app), 6, 'nothing created');
-  t.equal(app.users.byId(id)!.displayName, 'root', 'nothing changed');
+  t.equal(await userCount(app), 6, 'nothing created');
+  t.equal((await app.users.byId(id))!.displayName, 'root', 'nothing changed');
 });
 
 t.test('list: every account but the platform’s own, without hashes', async (t) => {
   const { app, admin } = await setup(t);
-  app.users.systemUser();
+  await app.users.systemUser();
   const res = await app.http.inject({ method: 'GET', url: '/api/admin/users', cookies: admin.cookies });
   t.equal(res.statusCode, 200, res.body);
   const list = res.json().users as { username: string; lockedForMs: number }[];
@@ -99,7 +99,7 @@ t.test('create: roles and units checked against org.yaml, password by the policy
     t.equal(res.json().error?.code, code, JSON.stringify(payload).slice(0, 80));
     t.ok(res.statusCode >= 400 && res.statusCode < 500);
   }
-  t.equal(userCount(app), 2, 'no row for any refused request');
+  t.equal(await userCount(app), 2, 'no row for any refused request');
 
   const gen = await post({ username: 'agent7', displayName: '坐席七', role: 'agent' });
   t.equal(gen.statusCode, 201, gen.body);
@@ -137,11 +137,11 @@ t.test('edit: name, role, unit; a role or unit change ends the sessions; no self
     const res = await patch(h.id, payload);
     t.equal(res.json().error?.code, code, JSON.stringify(payload));
   }
-  t.match(app.users.byId(h.id), { role: 'unit_handler', unitId: 'city-hrss', displayName: 'handler' }, 'unchanged');
+  t.match(await app.users.byId(h.id), { role: 'unit_handler', unitId: 'city-hrss', displayName: 'handler' }, 'unchanged');
   t.equal((await patch(999999, { displayName: 'x' })).statusCode, 404);
-  t.equal((await patch(app.users.systemUser().id, { displayName: 'x' })).statusCode, 404, 'not the platform’s own account');
+  t.equal((await patch((await app.users.systemUser()).id, { displayName: 'x' })).statusCode, 404, 'not the platform’s own account');
   t.equal((await patch(admin.id, { role: 'agent' })).json().error?.code, 'SELF_CHANGE');
-  t.equal(app.users.byId(admin.id)!.role, 'admin');
+  t.equal((await app.users.byId(admin.id))!.role, 'admin');
 
   const renamed = await patch(h.id, { displayName: '人社承办' });
   t.equal(renamed.statusCode, 200, renamed.body);
@@ -302,8 +302,8 @@ t.test('audit: the row is written in the change’s transaction — when it cann
     const res = await app.http.inject({ ...r, cookies: admin.cookies });
     t.equal(res.statusCode, 500, `${r.method} ${r.url}`);
   }
-  t.equal(app.users.byUsername('new5'), undefined, 'not created');
-  t.match(app.users.byId(a.id), { role: 'agent', disabled: false }, 'not changed');
+  t.equal(await app.users.byUsername('new5'), undefined, 'not created');
+  t.match(await app.users.byId(a.id), { role: 'agent', disabled: false }, 'not changed');
   t.equal((await me(app, a.cookies)).statusCode, 200, 'the session stays');
   t.equal((await login(app, 'agent5')).status, 200, 'the old password stays');
   raw.exec('drop trigger audit_down');

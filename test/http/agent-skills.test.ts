@@ -4,7 +4,6 @@
  * nothing; skills belong to agents and shift leads only; each change is in the audit log.
  */
 import t from 'tap';
-import { listAudit } from '../../src/users/admin-audit.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 t.test('agent skills: who may, what is refused, what is audited', async (t) => {
@@ -13,7 +12,7 @@ t.test('agent skills: who may, what is refused, what is audited', async (t) => {
   const lead = await loginCookies(app, 'sk-lead', 'shift_lead');
   const agentCookies = await loginCookies(app, 'sk-agent', 'agent');
   const dispatcher = await loginCookies(app, 'sk-disp', 'dispatcher');
-  const agent = app.users.byUsername('sk-agent')!;
+  const agent = (await app.users.byUsername('sk-agent'))!;
   const url = `/api/agents/${agent.id}/skills`;
   const put = (cookies: { sunline_session: string } | undefined, payload: unknown, to = url) =>
     app.http.inject({ method: 'PUT', url: to, payload: payload as object, ...(cookies ? { cookies } : {}) });
@@ -52,7 +51,7 @@ t.test('agent skills: who may, what is refused, what is audited', async (t) => {
   }
   t.same(await skillsOf(), [], 'nothing changed');
   t.equal((await put(admin, good, '/api/agents/999999/skills')).statusCode, 404);
-  const notAgent = await put(admin, good, `/api/agents/${app.users.byUsername('sk-disp')!.id}/skills`);
+  const notAgent = await put(admin, good, `/api/agents/${(await app.users.byUsername('sk-disp'))!.id}/skills`);
   t.equal(notAgent.statusCode, 409);
   t.equal(notAgent.json().error.code, 'SKILLS_NOT_AGENT');
 
@@ -73,12 +72,12 @@ t.test('agent skills: who may, what is refused, what is audited', async (t) => {
   t.equal((await penalty(agentCookies, { penalty: 1 })).statusCode, 403);
   t.equal((await penalty(lead, { penalty: 11 })).statusCode, 400);
   t.equal((await penalty(lead, { penalty: 1 })).json().error.code, 'ASTERISK_UNAVAILABLE', 'without telephony nobody is in the queue');
-  const audit = listAudit(app.db.db, { limit: 10, targetUserId: agent.id }).filter((a) => a.action === 'user.skills');
+  const audit = (await app.users.auditLog({ limit: 10, targetUserId: agent.id })).filter((a) => a.action === 'user.skills');
   t.same(
     audit.map((a) => [a.actorId, a.details['from'], a.details['to']]),
     [
-      [app.users.byUsername('sk-lead')!.id, 'hrss:1, dialect-wu:2', 'enterprise:2'],
-      [app.users.byUsername('sk-admin')!.id, '', 'hrss:1, dialect-wu:2'],
+      [(await app.users.byUsername('sk-lead'))!.id, 'hrss:1, dialect-wu:2', 'enterprise:2'],
+      [(await app.users.byUsername('sk-admin'))!.id, '', 'hrss:1, dialect-wu:2'],
     ],
   );
 });

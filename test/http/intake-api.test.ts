@@ -76,7 +76,7 @@ t.test('online intake creates accepted orders per channel, accepted by the syste
 
   const id = byNumber.get(fromWeb.json().number)!.id as number;
   const history = (await app.http.inject({ method: 'GET', url: `/api/workorders/${id}`, cookies: agent })).json().history;
-  const system = app.users.systemUser();
+  const system = await app.users.systemUser();
   t.match(history, [
     { action: 'create', actorId: null },
     { action: 'accept', actorId: system.id, actorRole: 'admin' },

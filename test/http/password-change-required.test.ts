@@ -44,11 +44,11 @@ t.test('SUNLINE_INITIAL_ADMIN_PASSWORD creates an administrator only while none 
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const env = { SUNLINE_INITIAL_ADMIN_PASSWORD: INITIAL, SUNLINE_INITIAL_ADMIN_USERNAME: 'itadmin' };
   const first = await appOn(t, dir, env);
-  const created = first.app.users.byUsername('itadmin');
+  const created = await first.app.users.byUsername('itadmin');
   t.ok(created, 'created');
   t.equal(created!.role, 'admin');
   t.equal(created!.mustChangePassword, true, 'must change at first login');
-  const audit = first.app.users.auditLog({ limit: 5, targetUserId: created!.id });
+  const audit = await first.app.users.auditLog({ limit: 5, targetUserId: created!.id });
   t.equal(audit[0]?.action, 'user.create', 'audited');
   t.equal(audit[0]?.details.source, 'SUNLINE_INITIAL_ADMIN_PASSWORD');
   await first.app.close();
@@ -59,7 +59,7 @@ t.test('SUNLINE_INITIAL_ADMIN_PASSWORD creates an administrator only while none 
 
   // A restart with the setting still there: an administrator exists, nothing more is created.
   const second = await appOn(t, dir, { ...env, SUNLINE_INITIAL_ADMIN_USERNAME: 'another' });
-  t.equal(second.app.users.byUsername('another'), undefined, 'no second administrator');
+  t.equal(await second.app.users.byUsername('another'), undefined, 'no second administrator');
   await second.app.close();
   t.same(
     [...first.lines, ...second.lines].filter((l) => l.includes(INITIAL)),
@@ -73,18 +73,18 @@ t.test('a disabled administrator does not count; a taken username creates nothin
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const a = await appOn(t, dir, {});
   const old = await a.app.users.create({ username: 'old-admin', displayName: 'o', role: 'admin', password: 'pw-123456' });
-  a.app.users.disable(old.id);
+  await a.app.users.disable(old.id);
   await a.app.users.create({ username: 'admin', displayName: 'agent called admin', role: 'agent', password: 'pw-123456' });
   await a.app.close();
   const b = await appOn(t, dir, { SUNLINE_INITIAL_ADMIN_PASSWORD: INITIAL });
-  t.equal(b.app.users.byUsername('admin')!.role, 'agent', 'the existing account is left alone');
+  t.equal((await b.app.users.byUsername('admin'))!.role, 'agent', 'the existing account is left alone');
   t.ok(
     b.lines.some((l) => l.includes('names an existing account')),
     'said why',
   );
   await b.app.close();
   const c = await appOn(t, dir, { SUNLINE_INITIAL_ADMIN_PASSWORD: INITIAL, SUNLINE_INITIAL_ADMIN_USERNAME: 'it' });
-  t.equal(c.app.users.byUsername('it')!.role, 'admin', 'created: the only administrator is disabled');
+  t.equal((await c.app.users.byUsername('it'))!.role, 'admin', 'created: the only administrator is disabled');
   await c.app.close();
 });
 
@@ -116,7 +116,7 @@ t.test('until the password is changed: login says so, other API calls and the so
   }
   const create = await app.http.inject({ method: 'POST', url: '/api/admin/users', cookies, payload: { username: 'sneaky', displayName: 's', role: 'admin' } });
   t.equal(create.json().error?.code, 'PASSWORD_CHANGE_REQUIRED');
-  t.equal(app.users.byUsername('sneaky'), undefined, 'nothing created');
+  t.equal(await app.users.byUsername('sneaky'), undefined, 'nothing created');
 
   const connect = () =>
     new Promise<string>((resolve) => {
@@ -174,19 +174,19 @@ t.test('an administrator sets "must change at next login" when creating or reset
     ).statusCode,
     204,
   );
-  const id = app.users.byUsername('ag1')!.id;
-  t.equal(app.users.byId(id)!.mustChangePassword, false);
+  const id = (await app.users.byUsername('ag1'))!.id;
+  t.equal((await app.users.byId(id))!.mustChangePassword, false);
 
   const reset = await app.http.inject({ method: 'POST', url: `/api/admin/users/${id}/password`, cookies: admin, payload: { mustChangePassword: true } });
   t.equal(reset.statusCode, 200, reset.body);
-  t.equal(app.users.byId(id)!.mustChangePassword, true, 'reset with the flag');
+  t.equal((await app.users.byId(id))!.mustChangePassword, true, 'reset with the flag');
   t.equal((await app.http.inject({ url: '/api/units', cookies: ag.cookies })).statusCode, 401, 'the old session ended');
   t.equal((await login(app, 'ag1', reset.json().password as string)).res.json().user.mustChangePassword, true);
-  const audit = app.users.auditLog({ limit: 1, targetUserId: id })[0]!;
+  const audit = (await app.users.auditLog({ limit: 1, targetUserId: id }))[0]!;
   t.same([audit.action, audit.details.mustChangePassword], ['user.password', true], 'audited');
 
   await app.http.inject({ method: 'POST', url: `/api/admin/users/${id}/password`, cookies: admin, payload: { password: 'Plain-Reset-3' } });
-  t.equal(app.users.byId(id)!.mustChangePassword, false, 'a reset without the flag clears it');
+  t.equal((await app.users.byId(id))!.mustChangePassword, false, 'a reset without the flag clears it');
   const bad = await app.http.inject({ method: 'POST', url: `/api/admin/users/${id}/password`, cookies: admin, payload: { mustChangePassword: 'yes' } });
   t.equal(bad.statusCode, 400);
 });

@@ -29,7 +29,7 @@ t.test('a disabled user is refused at the next request, on every session', async
   const b = { sunline_session: res.cookies.find((c) => c.name === 'sunline_session')!.value };
   const other = await loginCookies(app, 'agent2', 'agent');
   for (const c of [a, b, other]) t.equal((await me(app, c)).statusCode, 200);
-  app.users.disable((await me(app, a)).json().user.id);
+  await app.users.disable((await me(app, a)).json().user.id);
   t.equal((await me(app, a)).statusCode, 401);
   t.equal((await list(app, b)).statusCode, 401);
   t.equal((await me(app, other)).statusCode, 200, "another user's session stays");

@@ -167,7 +167,7 @@ t.test('an administrator disables an account: its sockets are disconnected, its 
   t.equal(anon.statusCode, 401);
   const self = await app.http.inject({ method: 'POST', url: `/api/admin/users/${admin.id}/disable`, cookies: admin.cookies });
   t.equal(self.statusCode, 400, 'not your own account');
-  for (const id of ['999999', String(app.users.systemUser().id)]) {
+  for (const id of ['999999', String((await app.users.systemUser()).id)]) {
     const missing = await app.http.inject({ method: 'POST', url: `/api/admin/users/${id}/disable`, cookies: admin.cookies });
     t.equal(missing.statusCode, 404, `user ${id}`);
     t.equal(missing.json().error.code, 'NOT_FOUND');

@@ -119,7 +119,7 @@ t.test('a socket whose session ended (logout) is disconnected at once', async (t
   const agent = await r.user('agent');
   const s = await r.connect(agent.token);
   const gone = new Promise<string>((resolve) => s.client.once('disconnect', resolve));
-  r.app.users.logout(agent.token);
+  await r.app.users.logout(agent.token);
   t.equal(await gone, 'io server disconnect');
   t.same(r.commands.calls, []);
 });

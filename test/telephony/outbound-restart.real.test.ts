@@ -14,12 +14,12 @@ import { citizenPhone } from '../../tools/citizen-phone.js';
 import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
 import { toneFile } from '../../tools/sipp.js';
 import { openDb } from '../../src/db/connection.js';
-import { UsersService } from '../../src/users/index.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, next, sandbox, until } from '../helpers/call-path.js';
 import { Agent } from '../helpers/restart-matrix.js';
 import { startServerProcess } from '../helpers/server-process.js';
+import { usersOn } from '../helpers/users.js';
 
 type AriBridge = { id: string; name: string; channels: string[] };
 
@@ -31,7 +31,7 @@ t.test('kill -9 during an answered outbound call: ended as server_restart, the c
   t.teardown(() => citizen.kill());
 
   const handle = openDb({ file: path.join(dir, 'sunline.db') });
-  const user = await new UsersService(handle.db, 3600_000).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
+  const user = await usersOn(t, handle, 3600_000).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
   const order = new WorkOrdersService(handle.db).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
   handle.close();
 

@@ -51,9 +51,9 @@ t.test('a 12333 call goes to the hrss agent first and overflows to a general age
   t.same(await penalty.json(), { agentId: hrss.id, penalty: 4 }, 'and the penalty');
   t.match(await asterisk.cli('queue show 12345'), /agent-hrss .*with penalty 4/, 'in app_queue at once');
   t.match(
-    app.users.auditLog({ limit: 2, targetUserId: hrss.id }).map((e) => ({ action: e.action, actorId: e.actorId, details: e.details })),
+    (await app.users.auditLog({ limit: 2, targetUserId: hrss.id })).map((e) => ({ action: e.action, actorId: e.actorId, details: e.details })),
     [
-      { action: 'user.penalty', actorId: app.users.byUsername('lead-skills')!.id, details: { penalty: 4, by: 'shift_lead' } },
+      { action: 'user.penalty', actorId: (await app.users.byUsername('lead-skills'))!.id, details: { penalty: 4, by: 'shift_lead' } },
       { action: 'user.skills', details: { to: 'hrss:1' } },
     ],
     'both live changes are in the admin audit log',

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
-import { SessionCache, UsersService } from '../../src/users/index.js';
+import { SessionCache } from '../../src/users/index.js';
+import { usersOn } from '../helpers/users.js';
 
 const user = (id: number) => ({ id, username: `u${id}`, displayName: `u${id}`, role: 'agent' as const, unitId: null });
 
@@ -28,14 +29,14 @@ t.test('a change written on our own connection without UsersService shows within
   const h = openDb({ file: ':memory:' });
   t.teardown(() => h.close());
   let now = 1_000_000;
-  const users = new UsersService(h.db, 3_600_000, () => now, undefined, new SessionCache({ recheckMs: 5000 }));
+  const users = usersOn(t, h, 3_600_000, () => now, undefined, new SessionCache({ recheckMs: 5000 }));
   await users.create({ username: 'a', displayName: 'a', role: 'agent', password: 'pw-123456' });
   const { token } = (await users.login('a', 'pw-123456'))!;
-  t.ok(users.userForToken(token));
+  t.ok(await users.userForToken(token));
   h.sqlite.prepare('delete from sessions').run();
   now += 4999;
-  t.ok(users.userForToken(token), 'still served from memory inside the window');
+  t.ok(await users.userForToken(token), 'still served from memory inside the window');
   now += 1;
-  t.equal(users.userForToken(token), null, 'read again from the database');
+  t.equal(await users.userForToken(token), null, 'read again from the database');
   t.equal(users.sessionCache.size, 0);
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { UsersService, purgeSessionsEvery } from '../../src/users/index.js';
+import { purgeSessionsEvery } from '../../src/users/index.js';
+import { usersOn } from '../helpers/users.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -9,7 +10,7 @@ t.test('expired sessions are deleted at start and on every tick; live ones stay'
   const h = openDb({ file: ':memory:' });
   t.teardown(() => h.close());
   let now = 1_000_000;
-  const users = new UsersService(h.db, 60_000, () => now);
+  const users = usersOn(t, h, 60_000, () => now);
   await users.create({ username: 'a', displayName: 'a', role: 'agent', password: 'pw-123456' });
   const count = () => (h.sqlite.prepare('select count(*) n from sessions').get() as { n: number }).n;
   await users.login('a', 'pw-123456');
@@ -19,7 +20,7 @@ t.test('expired sessions are deleted at start and on every tick; live ones stay'
   const stop = purgeSessionsEvery(users, log, 20);
   t.teardown(stop);
   t.equal(count(), 1, 'the expired one went at start');
-  t.ok(users.userForToken(token), 'the live one still serves');
+  t.ok(await users.userForToken(token), 'the live one still serves');
   now += 60_001;
   await new Promise((r) => setTimeout(r, 60));
   t.equal(count(), 0, 'and the second once it expired, on a tick');

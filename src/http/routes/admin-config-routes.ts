@@ -42,7 +42,7 @@ export interface AdminConfigRoutesOptions {
 export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> = async (app, opts) => {
   const { admin } = opts;
   app.addHook('onRequest', requireRole('admin'));
-  const username = (id: number | null) => (id === null ? null : (opts.users.byId(id)?.username ?? null));
+  const username = async (id: number | null) => (id === null ? null : ((await opts.users.byId(id))?.username ?? null));
 
   app.get(
     '/api/admin/config',
@@ -136,7 +136,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
       const rows = admin.list(req.query);
       return {
         running: opts.config.status().version,
-        versions: rows.map((v) => ({ ...v, actorUsername: username(v.actorId) })),
+        versions: await Promise.all(rows.map(async (v) => ({ ...v, actorUsername: await username(v.actorId) }))),
         nextBeforeId: rows.length === req.query.limit ? rows[rows.length - 1]!.id : null,
       };
     },
@@ -155,7 +155,8 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
     },
     async (req) => {
       const v = admin.version(req.params.id);
-      return { version: { ...v, actorUsername: username(v.actorId) }, texts: admin.texts(v.id) };
+      const texts = admin.texts(v.id);
+      return { version: { ...v, actorUsername: await username(v.actorId) }, texts };
     },
   );
 

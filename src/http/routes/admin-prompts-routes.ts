@@ -74,7 +74,7 @@ export const adminPromptsRoutes: FastifyPluginAsyncZod<AdminPromptsRoutesOptions
       if (!Buffer.isBuffer(req.body)) throw new PromptError('PROMPT_FORMAT_UNSUPPORTED', 'send the file itself as the body (Content-Type audio/wav)');
       const stored = await library.store(req.query.name, req.body);
       const { name, format, uploadedBytes, bytes, seconds, replaced } = stored;
-      opts.users.recordAction(
+      await opts.users.recordAction(
         'config.prompt',
         null,
         { actorId: req.user!.id },

@@ -41,12 +41,12 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
   const { users } = opts;
 
   /** The platform's own account (the actor of automatic changes) is not an account to manage. */
-  const target = (id: number) => {
-    const u = users.byId(id);
-    if (!u || id === users.systemUser().id) throw appError('NOT_FOUND', `user ${id} not found`);
+  const target = async (id: number) => {
+    const u = await users.byId(id);
+    if (!u || id === (await users.systemUser()).id) throw appError('NOT_FOUND', `user ${id} not found`);
     return u;
   };
-  const view = (u: NonNullable<ReturnType<UsersService['byId']>>): Account => ({
+  const view = (u: NonNullable<Awaited<ReturnType<UsersService['byId']>>>): Account => ({
     id: u.id,
     username: u.username,
     displayName: u.displayName,
@@ -80,9 +80,9 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       preHandler: requireRole('admin', 'shift_lead'),
     },
     async (req, reply) => {
-      const u = target(req.params.id);
+      const u = await target(req.params.id);
       if (req.user!.role === 'shift_lead' && !LEAD_UNLOCKS.has(u.role)) throw appError('FORBIDDEN', 'a shift lead unlocks agents and dispatchers only');
-      users.unlockLogin(u.id, { actorId: req.user!.id });
+      await users.unlockLogin(u.id, { actorId: req.user!.id });
       req.log.info({ actorId: req.user!.id, userId: u.id }, 'login lock lifted');
       return reply.status(204).send(null);
     },
@@ -100,7 +100,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
           response: { 200: AccountList },
         },
       },
-      async () => ({ users: users.list().map(view) }),
+      async () => ({ users: (await users.list()).map(view) }),
     );
 
     admin.post(
@@ -126,14 +126,14 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       async (req, reply) => {
         const b = req.body;
         const unitId = checkAccountUnit(b.role, b.unitId ?? null, opts.unit);
-        if (users.byUsername(b.username)) throw new AccountError('USERNAME_TAKEN', `"${b.username}" exists already`);
+        if (await users.byUsername(b.username)) throw new AccountError('USERNAME_TAKEN', `"${b.username}" exists already`);
         const pw = passwordFor(b.username, b.password);
         const created = await users.create(
           { username: b.username, displayName: b.displayName, role: b.role, unitId, password: pw.value, mustChangePassword: b.mustChangePassword ?? false },
           { actorId: req.user!.id, details: { passwordGenerated: pw.generated } },
         );
         req.log.info({ actorId: req.user!.id, userId: created.id, role: b.role }, 'user created');
-        return reply.status(201).send({ user: view(target(created.id)), password: pw.generated ? pw.value : null });
+        return reply.status(201).send({ user: view(await target(created.id)), password: pw.generated ? pw.value : null });
       },
     );
 
@@ -156,7 +156,8 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         },
       },
       async (req, reply) => {
-        const parsed = parseAccountsCsv(req.body.csv, { unit: opts.unit, exists: (u) => users.byUsername(u) !== undefined });
+        const taken = await users.takenUsernames();
+        const parsed = parseAccountsCsv(req.body.csv, { unit: opts.unit, exists: (u) => taken.has(u) });
         if (!parsed.ok) throw new AccountError('ACCOUNTS_CSV_INVALID', undefined, { details: parsed.problems });
         const created = [];
         for (const a of parsed.accounts) {
@@ -165,7 +166,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
             { username: a.username, displayName: a.displayName, role: a.role, unitId: a.unitId, password, mustChangePassword: true },
             { actorId: req.user!.id, details: { passwordGenerated: true, csvLine: a.line } },
           );
-          created.push({ line: a.line, user: view(target(u.id)), password });
+          created.push({ line: a.line, user: view(await target(u.id)), password });
         }
         req.log.info({ actorId: req.user!.id, count: created.length }, 'users imported');
         return reply.status(201).send({ created });
@@ -187,12 +188,12 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         },
       },
       async (req) => {
-        const u = target(req.params.id);
+        const u = await target(req.params.id);
         const role = req.body.role ?? u.role;
         if (u.id === req.user!.id && role !== 'admin') throw new AccountError('SELF_CHANGE');
         // A role change without a unit keeps the unit only where the new role may carry it.
         const unitId = checkAccountUnit(role, req.body.unitId === undefined ? u.unitId : req.body.unitId, opts.unit);
-        const updated = users.update(u.id, { displayName: req.body.displayName, role, unitId }, { actorId: req.user!.id })!;
+        const updated = (await users.update(u.id, { displayName: req.body.displayName, role, unitId }, { actorId: req.user!.id }))!;
         req.log.info({ actorId: req.user!.id, userId: u.id, role }, 'user changed');
         return { user: view(updated) };
       },
@@ -211,7 +212,7 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         },
       },
       async (req) => {
-        const u = target(req.params.id);
+        const u = await target(req.params.id);
         const pw = passwordFor(u.username, req.body?.password);
         const mustChange = req.body?.mustChangePassword ?? false;
         await users.changePassword(u.id, pw.value, undefined, { actorId: req.user!.id, details: { passwordGenerated: pw.generated } }, mustChange);
@@ -233,9 +234,9 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         },
       },
       async (req, reply) => {
-        const u = target(req.params.id);
+        const u = await target(req.params.id);
         if (u.id === req.user!.id) throw new AccountError('SELF_CHANGE');
-        users.disable(u.id, { actorId: req.user!.id });
+        await users.disable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user disabled');
         return reply.status(204).send(null);
       },
@@ -252,8 +253,8 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
         },
       },
       async (req, reply) => {
-        const u = target(req.params.id);
-        users.enable(u.id, { actorId: req.user!.id });
+        const u = await target(req.params.id);
+        await users.enable(u.id, { actorId: req.user!.id });
         req.log.info({ actorId: req.user!.id, userId: u.id }, 'user enabled');
         return reply.status(204).send(null);
       },
@@ -278,13 +279,11 @@ export const adminUsersRoutes: FastifyPluginAsyncZod<{ users: UsersService; unit
       },
       async (req) => {
         const { limit, beforeId, userId } = req.query;
-        const rows = users.auditLog({ limit, beforeId, targetUserId: userId });
+        const rows = await users.auditLog({ limit, beforeId, targetUserId: userId });
         const names = new Map<number, string | null>();
-        const nameOf = (id: number | null) => {
-          if (id === null) return null;
-          if (!names.has(id)) names.set(id, users.byId(id)?.username ?? null);
-          return names.get(id)!;
-        };
+        for (const r of rows)
+          for (const id of [r.actorId, r.targetUserId]) if (id !== null && !names.has(id)) names.set(id, (await users.byId(id))?.username ?? null);
+        const nameOf = (id: number | null) => (id === null ? null : names.get(id)!);
         return {
           entries: rows.map((r) => ({ ...r, actorUsername: nameOf(r.actorId), targetUsername: nameOf(r.targetUserId) })),
           nextBeforeId: rows.length === limit ? rows[rows.length - 1]!.id : null,

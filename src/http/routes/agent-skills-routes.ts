@@ -40,10 +40,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
       },
     },
     async () => {
-      const ids = users
-        .list()
-        .filter((u) => u.role === 'agent' || u.role === 'shift_lead')
-        .map((u) => u.id);
+      const ids = (await users.list()).filter((u) => u.role === 'agent' || u.role === 'shift_lead').map((u) => u.id);
       const byAgent = skills.forAgents(ids);
       return { agents: ids.map((agentId) => ({ agentId, skills: byAgent.get(agentId) ?? [] })) };
     },
@@ -63,7 +60,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
     },
     async (req) => {
       const agentId = req.params.id;
-      if (!users.byId(agentId) || agentId === users.systemUser().id) throw appError('NOT_FOUND', `user ${agentId} not found`);
+      if (!(await users.byId(agentId)) || agentId === (await users.systemUser()).id) throw appError('NOT_FOUND', `user ${agentId} not found`);
       const set = skills.set(agentId, req.body.skills, { actorId: req.user!.id, details: { by: req.user!.role } });
       req.log.info({ actorId: req.user!.id, agentId, count: set.length }, 'agent skills changed');
       const view = { agentId, skills: set };
@@ -86,10 +83,10 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
     },
     async (req) => {
       const agentId = req.params.id;
-      if (!users.byId(agentId) || agentId === users.systemUser().id) throw appError('NOT_FOUND', `user ${agentId} not found`);
+      if (!(await users.byId(agentId)) || agentId === (await users.systemUser()).id) throw appError('NOT_FOUND', `user ${agentId} not found`);
       if (!opts.agents) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'the server runs without telephony' });
       const v = await opts.agents.setPenalty(agentId, req.body.penalty);
-      users.recordAction('user.penalty', agentId, { actorId: req.user!.id, details: { by: req.user!.role } }, { penalty: v.penalty });
+      await users.recordAction('user.penalty', agentId, { actorId: req.user!.id, details: { by: req.user!.role } }, { penalty: v.penalty });
       req.log.info({ actorId: req.user!.id, agentId, penalty: v.penalty }, 'agent penalty changed');
       return { agentId, penalty: v.penalty };
     },

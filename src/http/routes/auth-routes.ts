@@ -51,7 +51,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ users: UsersService; cookieSecu
   );
 
   app.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 204: NoContent } } }, async (req, reply) => {
-    if (req.sessionToken) opts.users.logout(req.sessionToken);
+    if (req.sessionToken) await opts.users.logout(req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send(null);
   });

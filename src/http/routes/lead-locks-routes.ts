@@ -21,7 +21,7 @@ export const leadLocksRoutes: FastifyPluginAsyncZod<{ users: UsersService }> = a
       preHandler: requireRole('shift_lead', 'admin'),
     },
     async () => ({
-      accounts: users.list().flatMap((u) => {
+      accounts: (await users.list()).flatMap((u) => {
         if (u.disabled || !(LEAD_SCOPED_ROLES as readonly string[]).includes(u.role)) return [];
         const lockedForMs = users.loginThrottle.lockedFor(u.username);
         return lockedForMs > 0

@@ -1,0 +1,49 @@
+/**
+ * A first-in first-out lock for SQLite's one writer connection (decision 0017): an async
+ * transaction holds it from `BEGIN IMMEDIATE` to `COMMIT`/`ROLLBACK`, so the transactions of
+ * concurrent requests take turns in the order they asked and none sees another's uncommitted rows.
+ */
+export class WriterLock {
+  private held = false;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Whether a transaction holds the lock now. */
+  get locked(): boolean {
+    return this.held;
+  }
+
+  /** How many callers wait for the lock. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** The release function if the lock was free (taken now, synchronously), else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.held) return undefined;
+    this.held = true;
+    return this.releaser();
+  }
+
+  /** Resolves with the release function once the lock is this caller's. */
+  acquire(): Promise<() => void> {
+    const now = this.tryAcquire();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
+  }
+
+  /** Resolves once nobody holds the lock (without taking it). */
+  async idle(): Promise<void> {
+    while (this.held) (await this.acquire())();
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held = false;
+    };
+  }
+}
