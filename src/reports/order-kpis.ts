@@ -213,6 +213,9 @@ export function addCounts<K>(out: Map<K, OrderCounts>, k: K, vals: Partial<Recor
 /**
  * Deadlines that passed in [start, end) (and before now) on orders still waiting for that step,
  * by `dim` (the lead unit for `unit`): read from the orders' current state, never rolled up.
+ * Two narrow queries, not one over every open order: the sign-fors still due are orders in status
+ * `dispatched` (a prefix of the status indexes) with the sign-for deadline in the range, the
+ * handlings still due the (status, deadline_at) ranges of work_orders_status_idx.
  */
 export function openDeadlineCounts(
   db: Db,
@@ -222,18 +225,22 @@ export function openDeadlineCounts(
   now: number,
   units?: UnitFilter,
 ): Map<string | null, Pick<OrderCounts, 'signOverdueOpen' | 'replyOverdueOpen'>> {
+  const out = new Map<string | null, Pick<OrderCounts, 'signOverdueOpen' | 'replyOverdueOpen'>>();
   const until = Math.min(end, now);
-  if (until <= start) return new Map();
+  if (until <= start) return out;
   const key = dim === 'unit' ? leadUnit : KEY[dim];
-  const rows = db.all<{ k: string | null; signOverdueOpen: number; replyOverdueOpen: number }>(sql`
-    select ${key} as k,
-      ${sum(sql.raw(`o.status = 'dispatched' and o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}`))} as signOverdueOpen,
-      ${sum(sql`o.status in ${HANDLING} and o.deadline_at >= ${start} and o.deadline_at < ${until}`)} as replyOverdueOpen
-    from work_orders o
-    where o.status in ${HANDLING} and ${unitCondition(leadUnit, units)}
-      and ((o.deadline_at >= ${start} and o.deadline_at < ${until}) or (o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until}))
+  const row = (k: string | null) => out.get(k) ?? out.set(k, { signOverdueOpen: 0, replyOverdueOpen: 0 }).get(k)!;
+  const signs = db.all<{ k: string | null; n: number }>(sql`
+    select ${key} as k, count(*) as n from work_orders o
+    where o.status = 'dispatched' and o.sign_deadline_at >= ${start} and o.sign_deadline_at < ${until} and ${unitCondition(leadUnit, units)}
     group by 1`);
-  return new Map(rows.map(({ k, ...v }) => [k, v]));
+  for (const { k, n } of signs) row(k).signOverdueOpen += Number(n);
+  const replies = db.all<{ k: string | null; n: number }>(sql`
+    select ${key} as k, count(*) as n from work_orders o
+    where o.status in ${HANDLING} and o.deadline_at >= ${start} and o.deadline_at < ${until} and ${unitCondition(leadUnit, units)}
+    group by 1`);
+  for (const { k, n } of replies) row(k).replyOverdueOpen += Number(n);
+  return out;
 }
 
 /** The event counts of [start, end) by attributed unit, the order's category and channel together: a day's rollup (report-rollups.ts). */

@@ -100,17 +100,20 @@ export class ReportsService {
     this.now = o.now ?? Date.now;
   }
 
-  /** The report of `period` and the period before, by `dimension` (areas at `areaLevel`), within the reader's scope. */
+  /**
+   * The report of `period` and the period before, by `dimension` (areas at `areaLevel`), within the
+   * reader's scope. A breakdown's total is the sum of its rows (the counts are additive: each call
+   * and each order event is in one row, and a distinct figure's order in its lead unit's, category's
+   * or channel's), plus the part the dimension does not have (the calls by unit) read for the total.
+   */
   kpis(user: ReportUser, period: Period, dimension: ReportDimension, areaLevel: AreaLevel = 'county'): KpiReport {
     const org = this.o.org();
     const scope = reportScope(user, org);
     const previous = previousPeriod(period);
-    const cur = this.figuresBy(period, dimension, scope, areaLevel, org);
-    const prev = this.figuresBy(previous, dimension, scope, areaLevel, org);
-    const total = (m: Map<string | null, Figures>, p: Period) =>
-      dimension === 'none'
-        ? (m.get('') ?? emptyFigures(scope, 'none'))
-        : (this.figuresBy(p, 'none', scope, areaLevel, org).get('') ?? emptyFigures(scope, 'none'));
+    const curCounts = this.countsBy(period, dimension, scope, areaLevel, org);
+    const prevCounts = this.countsBy(previous, dimension, scope, areaLevel, org);
+    const cur = figuresOf(curCounts);
+    const prev = figuresOf(prevCounts);
     const keys = dimension === 'none' ? [] : [...new Set([...cur.keys(), ...prev.keys()])];
     const labels = this.labels(dimension, keys, org);
     const rows = keys
@@ -121,7 +124,8 @@ export class ReportsService {
         previous: prev.get(key) ?? emptyFigures(scope, dimension),
       }))
       .sort((a, b) => volume(b.current) - volume(a.current) || String(a.key).localeCompare(String(b.key)));
-    return { period, previous, dimension, total: { current: total(cur, period), previous: total(prev, previous) }, rows };
+    const total = { current: this.totalOf(period, curCounts, scope), previous: this.totalOf(previous, prevCounts, scope) };
+    return { period, previous, dimension, total, rows };
   }
 
   /**
@@ -169,25 +173,31 @@ export class ReportsService {
     return drillCalls(this.o.db, period.start, period.end, figure, dimension, key);
   }
 
-  private figuresBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Map<string | null, Figures> {
+  private callsBy(p: Period, dim: CallDimension): Map<string | null, CallCounts> {
+    const r = this.o.rollups;
+    return r ? r.callCounts(p.start, p.end, dim) : callCounts(this.o.db, p.start, p.end, dim);
+  }
+
+  private ordersBy(p: Period, dim: OrderDimension, scope: ReportScope): Map<string | null, OrderCounts> {
+    const r = this.o.rollups;
+    const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
+    return r ? r.orderCounts(p.start, p.end, dim, this.now(), units) : orderCounts(this.o.db, p.start, p.end, dim, this.now(), units);
+  }
+
+  /** The counts of `p` by `dimension` within the scope: calls (null: none for this dimension or reader) and orders (null: none for this dimension). */
+  private countsBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Counts {
     const callDim = scope.kind === 'all' ? CALL_DIM[dimension] : undefined;
     const orderDim = ORDER_DIM[dimension];
-    const r = this.o.rollups;
-    const calls = callDim ? (r ? r.callCounts(p.start, p.end, callDim) : callCounts(this.o.db, p.start, p.end, callDim)) : new Map<string | null, CallCounts>();
-    const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
-    let orders = orderDim
-      ? r
-        ? r.orderCounts(p.start, p.end, orderDim, this.now(), units)
-        : orderCounts(this.o.db, p.start, p.end, orderDim, this.now(), units)
-      : new Map<string | null, OrderCounts>();
-    if (dimension === 'area') orders = rollUpToAreas(orders, org, areaLevel);
-    const out = new Map<string | null, Figures>();
-    for (const k of new Set([...calls.keys(), ...orders.keys()])) {
-      const c = callDim ? (calls.get(k) ?? ZERO_CALLS) : null;
-      const o = orderDim ? (orders.get(k) ?? ZERO_ORDERS) : null;
-      out.set(k, { calls: c && { ...c, ...callFigures(c) }, orders: o && { ...o, ...orderFigures(o) } });
-    }
-    return out;
+    let orders = orderDim ? this.ordersBy(p, orderDim, scope) : null;
+    if (orders && dimension === 'area') orders = rollUpToAreas(orders, org, areaLevel);
+    return { calls: callDim ? this.callsBy(p, callDim) : null, orders };
+  }
+
+  /** The total of `p`: the sum of the breakdown's rows; the calls or orders the dimension has not read, read for the total ('none'). */
+  private totalOf(p: Period, c: Counts, scope: ReportScope): Figures {
+    const calls = scope.kind === 'all' ? sumCounts((c.calls ?? this.callsBy(p, 'none')).values(), ZERO_CALLS) : null;
+    const orders = sumCounts((c.orders ?? this.ordersBy(p, 'none', scope)).values(), ZERO_ORDERS);
+    return { calls: calls && { ...calls, ...callFigures(calls) }, orders: { ...orders, ...orderFigures(orders) } };
   }
 
   private labels(dimension: ReportDimension, keys: readonly (string | null)[], org: OrgConfig): Map<string | null, Label> {
@@ -211,6 +221,29 @@ export class ReportsService {
 }
 
 const nameLabel = (name: string | undefined): Label | undefined => (name === undefined ? undefined : { zh: name, en: name });
+
+interface Counts {
+  readonly calls: Map<string | null, CallCounts> | null;
+  readonly orders: Map<string | null, OrderCounts> | null;
+}
+
+/** The figures of each key of `c` (a key in one of calls and orders only gets the other's zero counts). */
+function figuresOf(c: Counts): Map<string | null, Figures> {
+  const out = new Map<string | null, Figures>();
+  for (const k of new Set([...(c.calls?.keys() ?? []), ...(c.orders?.keys() ?? [])])) {
+    const calls = c.calls && (c.calls.get(k) ?? ZERO_CALLS);
+    const orders = c.orders && (c.orders.get(k) ?? ZERO_ORDERS);
+    out.set(k, { calls: calls && { ...calls, ...callFigures(calls) }, orders: orders && { ...orders, ...orderFigures(orders) } });
+  }
+  return out;
+}
+
+function sumCounts<K extends string>(rows: Iterable<Record<K, number>>, zero: Record<K, number>): Record<K, number> {
+  const out = { ...zero };
+  const fields = Object.keys(zero) as K[];
+  for (const r of rows) for (const f of fields) out[f] += r[f];
+  return out;
+}
 
 const volume = (f: Figures) => (f.calls?.callsIn ?? 0) + (f.orders?.accepted ?? 0) + (f.orders?.dispatched ?? 0);
 
