@@ -104,6 +104,8 @@ export interface Sunline {
   readonly users: UsersService;
   readonly config: ConfigStore;
   readonly events: DomainEvents;
+  /** The one owner of work_orders: every change through it is published (`workorder.applied`) after its commit. */
+  readonly orders: WorkOrdersService;
   /** The call path; its gateways are null when SUNLINE_TELEPHONY=false (tests without Asterisk). */
   readonly calls: CallPath;
   /** Browser softphone audio; null without a mediasoup worker (or with SUNLINE_MEDIA=false). */
@@ -169,8 +171,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
           orderId: c.orderId,
           callId: c.callId,
           action: c.action,
-          actorId: c.actor.id,
-          actorRole: c.actor.role,
+          actorId: c.actor?.id ?? null,
+          actorRole: c.actor?.role ?? null,
           status: c.status,
           unitIds: c.unitIds,
         }),
@@ -432,6 +434,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       users,
       config,
       events,
+      orders,
       calls,
       media,
       recordings,

@@ -135,7 +135,7 @@ export class CallCenter implements SwitchboardListener {
     o.switchboard.listen(this);
     // Wrap-up ends when the agent saves the call's order (or by the timer in AgentsService).
     o.events.on('workorder.applied', (c) => {
-      const agent = c.actorRole === 'agent' ? o.agents.view(c.actorId) : undefined;
+      const agent = c.actorRole === 'agent' && c.actorId !== null ? o.agents.view(c.actorId) : undefined;
       if (agent?.state === 'wrap_up' && c.callId !== null && agent.callId === c.callId && SAVE_ACTIONS.has(c.action)) {
         o.agents.wrapUpDone(agent.agentId).catch((err: unknown) => log.warn({ err }, 'wrap-up end on save failed'));
       }

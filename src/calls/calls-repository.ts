@@ -94,7 +94,7 @@ export class CallsRepository {
     return this.orders.transaction((tx) => {
       const caller = this.insertCall(tx, c, { state: c.state, queuedAt: c.state === 'queued' ? c.at : null });
       this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
-      const order = this.orders.createDraftIn(tx, {
+      const order = this.orders.createDraftWithin(tx, {
         channel: c.dialled,
         callId: c.callId,
         callerId: caller.id,
@@ -212,7 +212,7 @@ export class CallsRepository {
         outcome: answered ? 'answered' : 'abandoned',
       });
       this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
-      const order = this.orders.createDraftIn(tx, {
+      const order = this.orders.createDraftWithin(tx, {
         channel: c.dialled,
         callId: c.callId,
         callerId: caller.id,

@@ -5,7 +5,7 @@
  */
 export interface DeskChange {
   readonly orderId: number;
-  /** The lifecycle action (or `take_call`). */
+  /** The lifecycle action, `create` (a new order: nothing of it was shown before) or `take_call`. */
   readonly action: string;
   /** The order's status after the change. */
   readonly status: string;

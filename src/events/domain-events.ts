@@ -44,14 +44,18 @@ export interface DomainEventMap {
   'telephony.status': [status: { telephony: 'up' | 'down'; at: number }];
   /** A work order is due soon or overdue (sign-for or handling deadline); emitted once each. */
   'workorder.deadline': [warning: DeadlineWarning];
-  /** A committed lifecycle change of an order (the call centre ends the agent's wrap-up). */
+  /**
+   * A committed change of an order, its creation included (action `create`: a new draft or
+   * missed call, which no console has seen before); the call centre ends the agent's wrap-up.
+   */
   'workorder.applied': [
     change: {
       orderId: number;
       callId: string | null;
       action: string;
-      actorId: number;
-      actorRole: string;
+      /** Null for a create nobody made (the front door's draft of a call, a missed call). */
+      actorId: number | null;
+      actorRole: string | null;
       /** The status after the change. */
       status: string;
       /** The units the order was with before or is with after it (the order desk's scoped rooms). */

@@ -1,5 +1,5 @@
 /** The callback worklist's write calls, shared by the agent console's worklist and the lead page. */
-import type { CallbackAssignedView, CallbackEntry } from '../contract/index.js';
+import type { CallbackAssignedView, CallbackEntry, DeskChange } from '../contract/index.js';
 import type { AssignedCallback } from '../contract/http-callbacks.js';
 import { call } from './api.js';
 
@@ -10,6 +10,18 @@ export type { AssignedCallback };
 export async function assignCallback(orderId: number, agentId: number | null): Promise<CallbackEntry> {
   const r = await call<AssignedCallback>('PUT', `/api/callbacks/${orderId}/assignee`, { agentId });
   return r.entry;
+}
+
+/** The statuses of the orders the worklist holds (calls/callbacks.ts): missed calls, and reviewed orders waiting for 回访. */
+const WORKLIST_STATUSES: ReadonlySet<string> = new Set(['missed_call', 'reviewed']);
+
+/**
+ * Whether a `desk:changed` note can change the worklist shown (`entries`; null: not read yet):
+ * an order that is now a missed call or waits for its evaluation — a new missed call (`create`)
+ * or a call abandoned (`abandon`) included — or one of the listed orders moving on.
+ */
+export function touchesWorklist(entries: readonly CallbackEntry[] | null, c: DeskChange): boolean {
+  return WORKLIST_STATUSES.has(c.status) || entries === null || entries.some((e) => e.orderIds.includes(c.orderId));
 }
 
 /**

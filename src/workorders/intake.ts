@@ -47,7 +47,7 @@ export interface AcceptedOrderInput {
 /** Creates a draft and accepts it with `fields` in one transaction, as `actor`. */
 export function createAccepted(db: Db, orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): WorkOrder {
   return orders.transaction((tx) => {
-    const draft = orders.createDraftIn(tx, input.draft);
+    const draft = orders.createDraftWithin(tx, input.draft);
     return orders.applyWithin(tx, draft.id, { type: 'accept', fields: input.fields }, actor).order;
   });
 }

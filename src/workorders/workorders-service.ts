@@ -34,7 +34,7 @@ export interface ApplyResult {
 export interface WorkOrdersServiceOptions {
   /** Number prefix, `HZ` by default. */
   readonly numberPrefix?: string;
-  /** Told after each committed change (e.g. an agent saving its call's order ends wrap-up). */
+  /** Told after each committed change, creates included (e.g. an agent saving its call's order ends wrap-up). */
   readonly onApplied?: (change: OrderApplied) => void;
   /**
    * Waiting clocks and automatic supervision (order-clocks.ts): without them no waiting clock
@@ -51,9 +51,13 @@ export interface WorkOrdersServiceOptions {
 export interface OrderApplied {
   readonly orderId: number;
   readonly callId: string | null;
-  /** A lifecycle action, or `take_call` (the agent who answered the order's call, takeCallWithin). */
-  readonly action: OrderAction['type'] | 'take_call';
-  readonly actor: Actor;
+  /**
+   * A lifecycle action; `create` (a new draft or missed-call order: no earlier version of it
+   * exists); or `take_call` (the agent who answered the order's call, takeCallWithin).
+   */
+  readonly action: OrderAction['type'] | 'create' | 'take_call';
+  /** Null for a create nobody made (the front door's draft of a call, a missed call): its history event has no actor either. */
+  readonly actor: Actor | null;
   /** The order's status after the change. */
   readonly status: OrderStatus;
   /** The units the order was with before or is with after the change (lead and co-handlers), for scoped consoles. */
@@ -86,12 +90,12 @@ export class WorkOrdersService {
     this.stmts = orderStatements(db);
   }
 
-  /** A draft for a call in progress or an online message not yet accepted. */
+  /** A draft for a call in progress or an online message not yet accepted; published (`create`) after its commit. */
   createDraft(input: NewDraft): WorkOrder {
     return this.create(input, 'draft');
   }
 
-  /** A missed-call order for an abandoned call: it carries a callback duty (漏接回拨). */
+  /** A missed-call order for an abandoned call: it carries a callback duty (漏接回拨). Published (`create`) after its commit. */
   createMissedCall(input: NewDraft): WorkOrder {
     return this.create(input, 'missed_call');
   }
@@ -123,15 +127,16 @@ export class WorkOrdersService {
       }
       return r;
     });
-    this.onApplied?.(applied(result, action.type, actor));
+    this.told(applied(result, action.type, actor));
     return { order: result.order, event: result.event };
   }
 
   /**
    * Runs `fn` in one transaction of this service's Db, for changes that write other tables with
    * the order (the call record, an attachment): the order changes made in it through
-   * {@link applyWithin} and {@link takeCallWithin} are told to onApplied after the commit, and
-   * not at all when it rolls back.
+   * {@link createDraftWithin}, {@link applyWithin} and {@link takeCallWithin} (and {@link apply},
+   * {@link createDraft}, {@link createMissedCall} called inside it) are told to onApplied after
+   * the commit, and not at all when it rolls back.
    */
   transaction<T>(fn: (tx: Tx) => T): T {
     if (this.pending) return this.db.transaction(fn); // nested: the outer one tells
@@ -146,6 +151,12 @@ export class WorkOrdersService {
     }
     for (const change of applied) this.onApplied?.(change);
     return result;
+  }
+
+  /** A committed change is told now; one made inside {@link transaction} once that commits. */
+  private told(change: OrderApplied): void {
+    if (this.pending) this.pending.push(change);
+    else this.onApplied?.(change);
   }
 
   /** Inside a transaction of this service's Db. */
@@ -213,11 +224,14 @@ export class WorkOrdersService {
   }
 
   /**
-   * The same as createDraft, inside the caller's transaction (e.g. the call record and its
-   * draft are written together by the front door).
+   * The same as createDraft, inside a {@link transaction} of this service (e.g. the call record
+   * and its draft are written together by the front door): published after that commits.
    */
-  createDraftIn(_tx: Tx, input: NewDraft): WorkOrder {
-    return this.createIn(input, 'draft', this.now());
+  createDraftWithin(_tx: Tx, input: NewDraft): WorkOrder {
+    const pending = this.inTransaction('createDraftWithin');
+    const order = this.createIn(input, 'draft', this.now());
+    pending.push(created(order, input));
+    return order;
   }
 
   /** The same as apply, inside a {@link transaction} of this service. */
@@ -261,7 +275,9 @@ export class WorkOrdersService {
 
   private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
     const now = this.now();
-    return this.db.transaction(() => this.createIn(input, status, now));
+    const order = this.db.transaction(() => this.createIn(input, status, now));
+    this.told(created(order, input));
+    return order;
   }
 
   private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
@@ -277,6 +293,19 @@ export class WorkOrdersService {
     this.stmts.insertEvent(order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
     return order;
   }
+}
+
+/** What onApplied is told of a create: the agent taking the call, if any, is its actor (as in its history event); a new order has no unit. */
+function created(order: WorkOrder, input: NewDraft): OrderApplied {
+  const agentId = input.agentId ?? null;
+  return {
+    orderId: order.id,
+    callId: order.callId,
+    action: 'create',
+    actor: agentId === null ? null : { id: agentId, role: 'agent', unitId: null },
+    status: order.status,
+    unitIds: [],
+  };
 }
 
 const unitsOf = (o: WorkOrder): string[] => (o.leadUnitId === null ? [...o.coUnitIds] : [o.leadUnitId, ...o.coUnitIds]);

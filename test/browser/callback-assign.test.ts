@@ -2,8 +2,9 @@
  * Callback assignments on the shift-lead page in real Chromium against a real server (telephony
  * off; issue 12 item 2): the lead sees the worklist's missed callers with who should call — an
  * entry an agent picked shows that agent — and frees it from the page (stored, kept in the trail);
- * an agent picking it meanwhile shows at once (live `callback:assigned`);
- * a refusal is shown in the reader's language; today's callback figures above the list.
+ * an agent picking it meanwhile shows at once (live `callback:assigned`), and so does a new missed
+ * call — created as one, or a call's draft abandoned — (live `desk:changed`, not the page's
+ * minutely re-read); a refusal is shown in the reader's language; today's callback figures above the list.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  */
@@ -12,7 +13,6 @@ import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
 import { CallbackAssignments } from '../../src/calls/callback-assignments.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
 
 t.test('lead page: callback assignments', async (t) => {
   const browser = await launchBrowser(t);
@@ -22,7 +22,8 @@ t.test('lead page: callback assignments', async (t) => {
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   const lead = await app.users.create({ username: 'cb-lead', displayName: '值班长', role: 'shift_lead', password: 'lead-pw-123' });
   const agent = await app.users.create({ username: 'cb-ann', displayName: '安坐席', role: 'agent', password: 'ann-pw-12345' });
-  const orders = new WorkOrdersService(app.db.db);
+  // The app's own service: its changes are published as the call path's are.
+  const orders = app.orders;
   const missed = orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
   const gone = orders.createMissedCall({ channel: '12345', callerPhone: '13800000032' });
   const assignments = new CallbackAssignments(app.db.db);
@@ -62,6 +63,16 @@ t.test('lead page: callback assignments', async (t) => {
   t.equal(picked.statusCode, 200, picked.body);
   await page.waitForSelector(`${row}[data-assignee="${agent.id}"]`, { timeout: 5000 });
   t.pass('the pick shows on the lead page live');
+
+  // A new missed call shows at once too (its create is published; the lead, a desk user, gets
+  // `desk:changed`), as does a caller's draft that became one when the caller hung up in the queue.
+  const latest = orders.createMissedCall({ channel: '12345', callerPhone: '13800000033' });
+  await page.waitForSelector(`[data-testid=lead-callback-${latest.id}]`, { timeout: 5000 });
+  const draft = orders.createDraft({ channel: '12345', callerPhone: '13800000034' });
+  const system = await app.users.systemUser();
+  orders.apply(draft.id, { type: 'abandon', reason: 'caller hung up while waiting in the queue' }, { id: system.id, role: 'admin', unitId: null });
+  await page.waitForSelector(`[data-testid=lead-callback-${draft.id}]`, { timeout: 5000 });
+  t.pass('new missed calls show on the lead page live, not at the next minutely read');
 
   // An order that left the worklist meanwhile (called back elsewhere): refused, in the reader's language.
   app.db.sqlite.prepare('update work_orders set callback_due = 0 where id = ?').run(gone.id);

@@ -133,17 +133,18 @@ t.test('desk:changed reaches the desks whose scope the order is in, and no one e
   const until = async (cond: () => boolean) => {
     for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
   };
-  await until(() => cityDesk.length >= 2 && deqing.length >= 1);
+  await until(() => cityDesk.length >= 3 && deqing.length >= 1);
   await new Promise((r) => setTimeout(r, 150));
   t.same(
     cityDesk.map((c) => [c.orderId, c.action, c.status]),
     [
+      [inDeqing, 'create', 'draft'],
       [inDeqing, 'accept', 'accepted'],
       [inDeqing, 'dispatch', 'dispatched'],
     ],
-    'the city desk hears every change',
+    'the city desk hears every change, the create included',
   );
-  t.equal(lead.length, 2, 'shift leads too');
+  t.equal(lead.length, 3, 'shift leads too');
   t.same(
     deqing.map((c) => c.action),
     ['dispatch'],

@@ -1,12 +1,13 @@
 /**
  * Work orders own their table: the call path changes an order only through WorkOrdersService,
- * each change with a history event and a version bump, and every change — also those written in
- * one transaction with the call record — is published (onApplied → `workorder.applied`) after
- * its commit, never for a transaction that rolled back.
+ * each change with a history event and a version bump, and every change — creates included, and
+ * those written in one transaction with the call record — is published (onApplied →
+ * `workorder.applied`) after its commit, never for a transaction that rolled back.
  */
 import t from 'tap';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { WorkOrdersService, type OrderApplied } from '../../src/workorders/index.js';
+import { createAccepted } from '../../src/workorders/intake.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { agentAndHandler, openTmpDb } from '../helpers/db-fixtures.js';
 
@@ -43,6 +44,7 @@ t.test('the agent answering takes the order: a history event, a version bump, pu
   const last = r.orders.history(created.orderId).at(-1)!;
   t.same([last.action, last.fromStatus, last.toStatus, last.actorId, last.actorRole, last.data], ['take_call', 'draft', 'draft', 1, 'agent', { agentId: 1 }]);
   t.same(r.applied, [
+    { orderId: created.orderId, callId: 'c1', action: 'create', actor: null, status: 'draft', unitIds: [] },
     { orderId: created.orderId, callId: 'c1', action: 'take_call', actor: { id: 1, role: 'agent', unitId: null }, status: 'draft', unitIds: [] },
   ]);
 });
@@ -79,8 +81,8 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
     ['update_fields'],
   );
 
-  r.applied.length = 0;
   const c = r.call('c5');
+  r.applied.length = 0;
   const version = r.orders.get(c.orderId).version;
   t.throws(() =>
     r.orders.transaction((tx) => {
@@ -98,4 +100,103 @@ t.test('order changes inside a foreign transaction are refused: nobody could pub
   t.throws(() => r.h.db.transaction((tx) => r.orders.applyWithin(tx, c.orderId, { type: 'abandon' }, r.system)), /only inside WorkOrdersService.transaction/);
   t.throws(() => r.h.db.transaction((tx) => r.orders.takeCallWithin(tx, c.orderId, 1)), /only inside WorkOrdersService.transaction/);
   t.equal(r.orders.get(c.orderId).status, 'draft');
+});
+
+t.test('every create is published after its commit, with no actor unless an agent made it and no unit', async (t) => {
+  const r = rig(t);
+  const agent: Actor = { id: 1, role: 'agent', unitId: null };
+  const created = (orderId: number, callId: string | null, status: string, actor: Actor | null = null): OrderApplied => ({
+    orderId,
+    callId,
+    action: 'create',
+    actor,
+    status: status as OrderApplied['status'],
+    unitIds: [],
+  });
+
+  const draft = r.orders.createDraft({ channel: 'walk_in', agentId: 1 });
+  t.same(r.applied, [created(draft.id, null, 'draft', agent)], 'createDraft: the agent is its actor, as in its history event');
+  t.equal(r.orders.history(draft.id)[0]!.actorId, 1);
+
+  r.applied.length = 0;
+  const missed = r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+  t.same(r.applied, [created(missed.id, null, 'missed_call')], 'createMissedCall');
+
+  r.applied.length = 0;
+  const inbound = r.call('c7');
+  t.same(r.applied, [created(inbound.orderId, 'c7', 'draft')], "the front door's draft, written with the call record");
+
+  r.applied.length = 0;
+  const outage = r.repo.importOutage(
+    {
+      callId: 'c8',
+      channelId: 'ch-c8',
+      callerPhone: '13900005678',
+      callerName: null,
+      dialled: '12345',
+      hotline: '12345',
+      at: r.now,
+      endedAt: r.now,
+      where: 'queue',
+    },
+    r.system,
+  );
+  t.same(
+    r.applied.map((c) => [c.orderId, c.callId, c.action, c.status]),
+    [
+      [outage.orderId, 'c8', 'create', 'draft'],
+      [outage.orderId, 'c8', 'abandon', 'missed_call'],
+    ],
+    'a call of the outage: its create, then its abandon',
+  );
+
+  r.applied.length = 0;
+  const online = createAccepted(
+    r.h.db,
+    r.orders,
+    { draft: { channel: 'web', callerPhone: '13900009999' }, fields: { category: 'consultation', subject: 's', content: 'c' } },
+    r.system,
+  );
+  t.same(
+    r.applied.map((c) => [c.orderId, c.action, c.status]),
+    [
+      [online.id, 'create', 'draft'],
+      [online.id, 'accept', 'accepted'],
+    ],
+    'an online intake: create and accept, in one transaction',
+  );
+});
+
+t.test('a create inside a transaction is told only once that commits, and never when it rolls back', async (t) => {
+  const r = rig(t);
+  const during: number[] = [];
+  const order = r.orders.transaction((tx) => {
+    const a = r.orders.createDraftWithin(tx, { channel: '12345' });
+    const b = r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+    during.push(r.applied.length);
+    return [a.id, b.id];
+  });
+  t.same(during, [0], 'nothing told before the commit');
+  t.same(
+    r.applied.map((c) => [c.orderId, c.action]),
+    [
+      [order[0], 'create'],
+      [order[1], 'create'],
+    ],
+  );
+
+  r.applied.length = 0;
+  const count = () => (r.h.sqlite.prepare('select count(*) n from work_orders').get() as { n: number }).n;
+  const before = count();
+  t.throws(() =>
+    r.orders.transaction((tx) => {
+      r.orders.createDraftWithin(tx, { channel: '12345' });
+      r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+      throw new Error('the call record failed');
+    }),
+  );
+  t.same(r.applied, [], 'nothing published for a rollback');
+  t.equal(count(), before, 'and nothing written');
+  t.throws(() => r.h.db.transaction((tx) => r.orders.createDraftWithin(tx, { channel: '12345' })), /only inside WorkOrdersService.transaction/);
+  t.equal(count(), before, 'a create in a foreign transaction is refused: nobody could publish it');
 });

@@ -199,7 +199,7 @@ t.test("prepared order statements write inside the caller's transaction and roll
   const count = () => (f.h.sqlite.prepare('select count(*) n from work_orders').get() as { n: number }).n;
   t.throws(() =>
     f.svc.transaction((tx) => {
-      const o = f.svc.createDraftIn(tx, { channel: '12345', callerPhone: '13800138000' });
+      const o = f.svc.createDraftWithin(tx, { channel: '12345', callerPhone: '13800138000' });
       f.svc.applyWithin(tx, o.id, accept, f.agent);
       t.equal(count(), 1, 'visible inside the transaction');
       throw new Error('the caller gives up');
@@ -207,7 +207,7 @@ t.test("prepared order statements write inside the caller's transaction and roll
   );
   t.equal(count(), 0, 'order and event rolled back with the caller');
   t.equal((f.h.sqlite.prepare('select count(*) n from work_order_events').get() as { n: number }).n, 0);
-  const o = f.svc.transaction((tx) => f.svc.applyWithin(tx, f.svc.createDraftIn(tx, { channel: '12345' }).id, accept, f.agent).order);
+  const o = f.svc.transaction((tx) => f.svc.applyWithin(tx, f.svc.createDraftWithin(tx, { channel: '12345' }).id, accept, f.agent).order);
   t.match(o, { number: 'HZ-20261126-000001', status: 'accepted', version: 2, fields: { subject: '噪音' } }, 'the number was given back too');
   t.same(
     f.svc.history(o.id).map((e) => e.action),

@@ -1,22 +1,25 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
-import type { AgentView, CallbackAssignedView, CallbackEntry } from '../../contract/index.js';
+import type { AgentView, CallbackAssignedView, CallbackEntry, DeskChange } from '../../contract/index.js';
 import type { CallbackWorklist } from '../../contract/http-callbacks.js';
 import type { CallbackReport } from '../../contract/http-callback-reports.js';
 import { call as request, HttpError } from '../api.js';
 import { dateTime, duration } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { applyAssigned, assignCallback } from '../outbound-api.js';
+import { applyAssigned, assignCallback, touchesWorklist } from '../outbound-api.js';
 import type { LeadSocket } from './useLeadSocket.js';
 
 interface Props {
   /** The logged-in agents (the lead socket's list): whom an entry can be given to. */
   agents: readonly AgentView[];
-  /** The lead socket: assignments made elsewhere (`callback:assigned`) show at once. */
+  /** The lead socket: assignments made elsewhere (`callback:assigned`) and new missed calls (`desk:changed`) show at once. */
   socket: RefObject<LeadSocket | null>;
   connected: boolean;
   onDone: () => void;
   onFailed: (code: string, message: string) => void;
 }
+
+/** `desk:changed` notes are gathered this long: a burst (a queue of abandons) costs one read. */
+const CHANGE_DEBOUNCE_MS = 500;
 
 const percent = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
@@ -52,8 +55,9 @@ function CallbackFigures({ report }: { report: CallbackReport | null }) {
  * with who should call, and a choice of the logged-in agents to assign it to or 不指派 to free it
  * (PUT /api/callbacks/:orderId/assignee). Entries nobody needs to call any more are not shown.
  * Above it, today's callback figures (回拨率, within 24 h, reached, wait p50/p90, calls made).
- * Assignments by other leads or picked by agents arrive live (`callback:assigned`); the list and
- * figures are also read again every minute.
+ * Assignments by other leads or picked by agents arrive live (`callback:assigned`); a new missed
+ * call or any change to a listed order (`desk:changed`, which shift leads get as desk users) reads
+ * the list and figures again; they are also read again every minute.
  */
 export function CallbackAssignPanel({ agents, socket, connected, onDone, onFailed }: Props) {
   const { t, lang } = useI18n();
@@ -82,9 +86,20 @@ export function CallbackAssignPanel({ agents, socket, connected, onDone, onFaile
       if (next) setEntries(next);
       else load();
     };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onChanged = (c: DeskChange) => {
+      if (!touchesWorklist(entriesRef.current, c)) return;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        load();
+      }, CHANGE_DEBOUNCE_MS);
+    };
     s.on('callback:assigned', onAssigned);
+    s.on('desk:changed', onChanged);
     return () => {
+      clearTimeout(timer);
       s.off('callback:assigned', onAssigned);
+      s.off('desk:changed', onChanged);
     };
   }, [socket, connected, load]);
   const assign = (e: CallbackEntry, value: string) =>
