@@ -15,8 +15,9 @@
  *   (bench/lib/heap-summary.ts) — the snapshot itself grows the RSS, so measure later phases in
  *   another run;
  * - leads: N shift-lead consoles (bench/lib/leads-child.ts, another process) connected;
- * - calls: N sipp callers on the sandbox Asterisk (tools/asterisk-sandbox.ts; root and a
- *   provisioned chroot) waiting in the queue — no agent is logged in (queues.conf joinempty);
+ * - calls: N callers from one sipp process (`--calls-rate` a second) on the sandbox Asterisk
+ *   (tools/asterisk-sandbox.ts; root and a provisioned chroot) waiting in the queue — no agent is
+ *   logged in (queues.conf joinempty);
  * - exports: each XLSX export of `--month`, its wall time and the server's peak RSS (VmHWM, reset
  *   through /proc/PID/clear_refs before each request).
  * mediasoup workers are processes of their own: their RSS is printed apart, not in the server's.
@@ -33,10 +34,8 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
 import { MAX_SOCKETS_PER_USER } from '../src/realtime/connection-limits.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../tools/asterisk-sandbox.js';
-import type { CallHandle } from '../tools/sipp.js';
 import { summarizeHeapSnapshot } from './lib/heap-summary.js';
 import { NUMBERS, Teardown } from './lib/run.js';
-import { benchCaller } from './lib/sipp-caller.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,11 +72,11 @@ interface Reading {
   rss_anon_mb: number;
   rss_file_mb: number;
   hwm_mb: number;
-  heap_used_mb: number;
-  heap_total_mb: number;
-  external_mb: number;
-  array_buffers_mb: number;
-  new_space_mb: number;
+  heap_used_mb: number | null;
+  heap_total_mb: number | null;
+  external_mb: number | null;
+  array_buffers_mb: number | null;
+  new_space_mb: number | null;
   /** The server's child processes (mediasoup workers), apart from its own RSS. */
   children_rss_mb: number;
 }
@@ -215,12 +214,16 @@ async function main(): Promise<void> {
       fs.rmSync(path.join(probeDir, 'reply'), { force: true });
       fs.writeFileSync(path.join(probeDir, 'request'), request);
       process.kill(pid, 'SIGUSR2');
-      const end = Date.now() + 120_000;
+      const end = Date.now() + (request.includes('snapshot') ? 120_000 : 20_000);
       while (!fs.existsSync(path.join(probeDir, 'reply'))) {
-        if (Date.now() > end) throw new Error('the probe did not answer');
+        if (Date.now() > end) {
+          if (request.includes('snapshot')) throw new Error('the probe did not answer');
+          say('         (the server did not answer the probe within 20 s: V8 figures missing)');
+          return null;
+        }
         await sleep(50);
       }
-      return JSON.parse(fs.readFileSync(path.join(probeDir, 'reply'), 'utf8')) as {
+      return JSON.parse(fs.readFileSync(path.join(probeDir, 'reply'), 'utf8')) as null | {
         memory: NodeJS.MemoryUsage;
         spaces: Array<{ space_name: string; space_size: number; space_used_size: number }>;
         snapshot: string | null;
@@ -236,11 +239,11 @@ async function main(): Promise<void> {
         rss_anon_mb: mb(st['RssAnon']!),
         rss_file_mb: mb(st['RssFile']!),
         hwm_mb: mb(st['VmHWM']!),
-        heap_used_mb: Math.round(p.memory.heapUsed / 2 ** 20),
-        heap_total_mb: Math.round(p.memory.heapTotal / 2 ** 20),
-        external_mb: Math.round(p.memory.external / 2 ** 20),
-        array_buffers_mb: Math.round(p.memory.arrayBuffers / 2 ** 20),
-        new_space_mb: Math.round((p.spaces.find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20),
+        heap_used_mb: p ? Math.round(p.memory.heapUsed / 2 ** 20) : null,
+        heap_total_mb: p ? Math.round(p.memory.heapTotal / 2 ** 20) : null,
+        external_mb: p ? Math.round(p.memory.external / 2 ** 20) : null,
+        array_buffers_mb: p ? Math.round(p.memory.arrayBuffers / 2 ** 20) : null,
+        new_space_mb: p ? Math.round((p.spaces.find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 2 ** 20) : null,
         children_rss_mb: childrenRss(pid),
       };
       readings.push(r);
@@ -259,9 +262,9 @@ async function main(): Promise<void> {
     await read('idle');
     if (values.snapshot) {
       const p = await probe('stats gc snapshot');
-      const sum = summarizeHeapSnapshot(p.snapshot!, Number(values['snapshot-threshold-kb']) * 1024);
-      if (values['snapshot-out']) fs.copyFileSync(p.snapshot!, values['snapshot-out']);
-      say(`heap snapshot ${p.snapshot} after a full GC: ${sum.nodes} nodes, ${(sum.totalBytes / 2 ** 20).toFixed(1)} MB`);
+      const sum = summarizeHeapSnapshot(p!.snapshot!, Number(values['snapshot-threshold-kb']) * 1024);
+      if (values['snapshot-out']) fs.copyFileSync(p!.snapshot!, values['snapshot-out']);
+      say(`heap snapshot ${p!.snapshot} after a full GC: ${sum.nodes} nodes, ${(sum.totalBytes / 2 ** 20).toFixed(1)} MB`);
       say(
         `  by type (MB): ${Object.entries(sum.byType)
           .sort((a, b) => b[1] - a[1])
@@ -299,30 +302,25 @@ async function main(): Promise<void> {
     }
 
     if (CALLS > 0 && asterisk) {
-      // The bench's callers (a launcher process with a pool of 700 port slots; the harness's own gives a process 14).
-      const caller = benchCaller();
-      const handles: CallHandle[] = [];
-      t.teardown(() => caller.close());
-      t.teardown(() => handles.forEach((h) => h.kill()));
       const waiting = async () => {
         const out = await asterisk.cli('queue show');
         return [...out.matchAll(/has (\d+) calls?/g)].reduce((n, m) => n + Number(m[1]), 0);
       };
+      // One sipp process places all the calls (tools/sipp/caller.xml, which numbers its messages by
+      // [call_number]): N sipp processes of one call each load a 2-core machine to 100-200 by themselves.
       const c0 = Date.now();
-      for (let i = 0; i < CALLS; i++) {
-        handles.push(
-          caller.place({
-            sip: asterisk.sip,
-            number: NUMBERS[0]!,
-            callerId: `1390000${String(i).padStart(4, '0')}`,
-            holdMs: 600_000,
-          }),
-        );
-        await sleep(1000 / Number(values['calls-rate']));
-      }
+      const sipp = spawn(
+        'setpriv',
+        ['--pdeathsig', 'KILL', 'sipp', `${asterisk.sip.host}:${asterisk.sip.port}`, '-sf', path.join(REPO, 'tools/sipp/caller.xml'), '-s', NUMBERS[0]!]
+          .concat(['-key', 'caller', '13900000000', '-key', 'caller_name', 'Citizen', '-set', 'hold_ticks', String(6_000)])
+          .concat(['-i', asterisk.sip.host, '-ci', '127.0.0.1', '-p', '60900', '-mp', '60904', '-cp', '60901'])
+          .concat(['-m', String(CALLS), '-l', String(CALLS), '-r', String(values['calls-rate']), '-nostdin', '-timeout', '900s']),
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      t.teardown(() => void (sipp.exitCode === null && sipp.kill('SIGKILL')));
       let n = 0;
       for (const end = Date.now() + 120_000; Date.now() < end; await sleep(1000)) if ((n = await waiting()) >= CALLS) break;
-      say(`${CALLS} callers placed in ${((Date.now() - c0) / 1000).toFixed(1)} s; ${n} waiting in the queue`);
+      say(`${CALLS} callers at ${values['calls-rate']}/s: ${n} waiting in the queue after ${((Date.now() - c0) / 1000).toFixed(1)} s`);
       results['calls_waiting'] = n;
       await sleep(5_000);
       await read('calls');
