@@ -1,14 +1,14 @@
 /**
  * The report tables as CSV and XLSX (issue 14 item 4), with Chinese headers (or English). Both
- * are streamed: the CSV line by line, the workbook by xlsx-writer.ts, which turns each row into
- * the sheet's XML and deflates it as it is read, so a large table is never held whole in memory. The CSV
+ * are streamed: the CSV line by line, the workbook through exceljs's streaming writer, which
+ * commits each row as it is written, so a large table is never held whole in memory. The CSV
  * starts with a byte-order mark so that Excel opens the Chinese headers as UTF-8.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { excel } from '../lib/excel.js';
 import type { Assessment, ScorecardRow } from './assessment.js';
 import { CALL_COLUMNS, ORDER_COLUMNS, columnsOf, csvValue, type Column, type ExportLanguage } from './export-columns.js';
 import type { Figures, KpiReport } from './reports-service.js';
-import { xlsxWorkbook, type XlsxCell } from './xlsx-writer.js';
 
 export interface ExportTable<R> {
   readonly title: string;
@@ -94,23 +94,32 @@ export function csvStream<R>(t: ExportTable<R>, lang: ExportLanguage): Readable 
   return Readable.from(lines());
 }
 
-/** The table as an XLSX workbook, streamed (xlsx-writer.ts): rates as percentages, durations in seconds. */
+/** The table as an XLSX workbook streamed by exceljs's WorkbookWriter: rates as percentages, durations in seconds. */
 export function xlsxStream<R>(t: ExportTable<R>, lang: ExportLanguage): Readable {
-  function* rows(): Generator<XlsxCell[]> {
-    for (const row of t.rows)
-      yield t.columns.map((c) => {
-        const v = c.value(row);
-        return c.kind === 'seconds' && typeof v === 'number' ? v / 1000 : v;
-      });
-  }
-  return xlsxWorkbook({
-    title: t.title,
-    sheetName: t.title.slice(0, 31).replace(/[\\/?*[\]:]/g, '-'),
-    columns: t.columns.map((c) => ({
-      header: c[lang],
-      width: Math.max(10, Math.min(30, c[lang].length * (lang === 'zh' ? 2 : 1) + 2)),
-      ...(c.kind === 'rate' ? { numFmt: '0.0%' } : c.kind === 'seconds' || c.kind === 'score' ? { numFmt: '0.0' } : {}),
-    })),
-    rows: rows(),
-  });
+  const out = new PassThrough();
+  const book = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
+  book.title = t.title;
+  const sheet = book.addWorksheet(t.title.slice(0, 31).replace(/[\\/?*[\]:]/g, '-'));
+  sheet.columns = t.columns.map((c) => ({
+    header: c[lang],
+    width: Math.max(10, Math.min(30, c[lang].length * (lang === 'zh' ? 2 : 1) + 2)),
+    ...(c.kind === 'rate' ? { style: { numFmt: '0.0%' } } : c.kind === 'seconds' || c.kind === 'score' ? { style: { numFmt: '0.0' } } : {}),
+  }));
+  sheet.getRow(1).font = { bold: true };
+  const write = async () => {
+    for (const row of t.rows) {
+      sheet
+        .addRow(
+          t.columns.map((c) => {
+            const v = c.value(row);
+            return c.kind === 'seconds' && typeof v === 'number' ? v / 1000 : v;
+          }),
+        )
+        .commit();
+    }
+    sheet.commit();
+    await book.commit();
+  };
+  write().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+  return out;
 }
