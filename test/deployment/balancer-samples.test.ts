@@ -138,7 +138,12 @@ function openUpgrade(port: number, host: string): Promise<import('node:tls').TLS
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
   const by = Date.now() + ms;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > by) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
