@@ -136,7 +136,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   const lead = await loginCookies(app, 'as-lead', 'shift_lead');
   const ann = await loginCookies(app, 'as-ann', 'agent');
   const bob = await loginCookies(app, 'as-bob', 'agent');
-  const accounts = await app.users.list();
+  let accounts = await app.users.list();
   const id = (name: string) => accounts.find((u) => u.username === name)!.id;
   const put = (cookies: { sunline_session: string }, orderId: number, agentId: unknown) =>
     app.http.inject({ method: 'PUT', url: `/api/callbacks/${orderId}/assignee`, cookies, payload: { agentId } });
@@ -168,6 +168,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   res = await put(lead, a1.id, id('as-lead') + 1000);
   t.same([res.statusCode, res.json().error.code], [400, 'CALLBACK_ASSIGNEE_INVALID'], 'no such user');
   const disp = await loginCookies(app, 'as-disp', 'dispatcher');
+  accounts = await app.users.list();
   res = await put(lead, a1.id, id('as-disp'));
   t.same([res.statusCode, res.json().error.code], [400, 'CALLBACK_ASSIGNEE_INVALID'], 'a dispatcher makes no callbacks');
   res = await put(lead, closed.id, id('as-ann'));
