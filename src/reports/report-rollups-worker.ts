@@ -7,21 +7,11 @@
  * terminates the thread when the backlog is done or the app closes (a build in progress is rolled
  * back with its transaction).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db/connection.js';
-import { RollupBuilder, WORKER_NICE, type BuiltDay, type RollupsWorkerData, type RollupsWorkerReply, type RollupsWorkerRequest } from './report-rollups.js';
+import { RollupBuilder, type BuiltDay, type RollupsWorkerData, type RollupsWorkerReply, type RollupsWorkerRequest } from './report-rollups.js';
 
 const data = workerData as RollupsWorkerData;
-// The server's threads get the CPU first: on Linux a thread's id is a schedulable entity of its own,
-// so this thread alone is reniced (what the job costs then waits while the server has work).
-try {
-  const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, WORKER_NICE);
-} catch {
-  // Not Linux, or not allowed: the thread keeps the process's priority.
-}
 const port = parentPort!;
 const h = openDb({ file: data.file, synchronous: data.synchronous, migrate: false });
 let now = 0;

@@ -635,9 +635,6 @@ function numbers<F extends string>(r: Partial<Record<F, number>>, fields: readon
   return Object.fromEntries(fields.map((f) => [f, Number(r[f] ?? 0)])) as Record<F, number>;
 }
 
-/** The worker thread's nice value (Linux): the server's own threads run first. */
-export const WORKER_NICE = 19;
-
 /** What the job's worker thread is started with (report-rollups-worker.ts). */
 export interface RollupsWorkerData {
   readonly file: string;
