@@ -7,6 +7,7 @@ import { CallError } from '../../src/calls/errors.js';
 import { DurabilityError } from '../../src/db/durability.js';
 import { CopyError } from '../../src/db/copy-to-postgres.js';
 import { PostgresError } from '../../src/db/postgres.js';
+import { AsyncDbError } from '../../src/db/sqlite-async.js';
 import { BridgeAuthError } from '../../src/http/bridge-auth.js';
 import { AppError, defineErrors, errorBody, isCodedError, type ErrorDef } from '../../src/errors/index.js';
 import { MediaError } from '../../src/media/errors.js';
@@ -49,6 +50,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   PostgresError: PostgresError.catalogue,
   CopyError: CopyError.catalogue,
   RealtimeError: RealtimeError.catalogue,
+  AsyncDbError: AsyncDbError.catalogue,
 };
 
 function sourceFiles(dir: string): string[] {
