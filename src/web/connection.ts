@@ -1,4 +1,19 @@
-import type { Socket } from 'socket.io-client';
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+
+/**
+ * Every console's socket options, spread into `io({ ...CONSOLE_SOCKET })` (socket.io's manager
+ * writes into the object it is given): WebSocket only (docs/deployment.md "Transport"), and a
+ * short reconnection backoff. socket.io-client's default grows to 5 s between tries, so a console that
+ * lost its node during a call-control failover (≈ 4 s without a leader, docs/performance.md
+ * "Call-control failover") came back 7.7–9.4 s after the kill, its agent hearing nothing for that
+ * long; with tries at 0.5, 1, 2, 2 s … (±50 % jitter, so a whole centre does not knock at once) it
+ * is back within about 2 s of the new leader.
+ */
+export const CONSOLE_SOCKET: Partial<ManagerOptions & SocketOptions> = {
+  transports: ['websocket'],
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 2000,
+};
 
 type Watched = Pick<Socket, 'on' | 'off' | 'connect' | 'connected'>;
 

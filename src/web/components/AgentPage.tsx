@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { watchConnection } from '../connection.js';
+import { CONSOLE_SOCKET, watchConnection } from '../connection.js';
 import type {
   Ack,
   AgentView,
@@ -59,7 +59,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
 
   useEffect(() => {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
-    const socket: ConsoleSocket = io({ transports: ['websocket'] });
+    const socket: ConsoleSocket = io({ ...CONSOLE_SOCKET });
     socketRef.current = socket;
     // The server sends snapshots on every connect; `sync` after a reconnect asks again explicitly.
     const stopWatching = watchConnection(socket, { up: setConnected, back: () => socket.emit('sync'), signedOut: onSignedOut });

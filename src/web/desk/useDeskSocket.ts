@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/index.js';
-import { watchConnection } from '../connection.js';
+import { CONSOLE_SOCKET, watchConnection } from '../connection.js';
 
 export const DEBOUNCE_MS = 500;
 
@@ -20,7 +20,7 @@ export function useDeskSocket(changed: (orderIds: ReadonlySet<number> | null) =>
   latest.current = changed;
 
   useEffect(() => {
-    const socket: DeskSocket = io({ transports: ['websocket'] });
+    const socket: DeskSocket = io({ ...CONSOLE_SOCKET });
     let pending = new Set<number>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {

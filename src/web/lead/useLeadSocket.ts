@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { watchConnection } from '../connection.js';
+import { CONSOLE_SOCKET, watchConnection } from '../connection.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../contract/index.js';
 import { applyControls, applyLeadUpdate, applySnapshot, type LeadState } from './lead-state.js';
 import { loadTodayWarnings, mergeWarnings } from './warnings.js';
@@ -31,7 +31,7 @@ export function useLeadSocket(onSignedOut: () => void) {
 
   useEffect(() => {
     // Same origin: the browser sends the session cookie with the WebSocket handshake.
-    const socket: LeadSocket = io({ transports: ['websocket'] });
+    const socket: LeadSocket = io({ ...CONSOLE_SOCKET });
     socketRef.current = socket;
     const patch = (p: Partial<LeadState> | ((s: LeadState) => Partial<LeadState>)) => setState((s) => ({ ...s, ...(typeof p === 'function' ? p(s) : p) }));
     // The server sends snapshots on every connect; after a reconnect ask again explicitly.

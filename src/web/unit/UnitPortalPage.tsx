@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import { watchConnection } from '../connection.js';
+import { CONSOLE_SOCKET, watchConnection } from '../connection.js';
 import type { ClientToServerEvents, DeadlineWarning, ServerToClientEvents } from '../../contract/index.js';
 import { logout, type User } from '../api.js';
 import { dateTime } from '../format.js';
@@ -79,7 +79,7 @@ export function UnitPortalPage({ user, onSignedOut }: Props) {
   }, [load]);
 
   useEffect(() => {
-    const socket: UnitSocket = io({ transports: ['websocket'] });
+    const socket: UnitSocket = io({ ...CONSOLE_SOCKET });
     // Back after a drop or a server restart: the inbox may have changed meanwhile.
     const stopWatching = watchConnection(socket, { up: setConnected, back: () => void load(), signedOut: onSignedOut });
     socket.on('workorder:deadline', (w) => {

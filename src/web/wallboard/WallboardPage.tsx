@@ -11,7 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { AgentStateName, ClientToServerEvents, ServerToClientEvents, WallboardSummary } from '../../contract/index.js';
 import { AGENT_STATES } from '../../contract/console-vocabulary.js';
 import { logout, type User } from '../api.js';
-import { watchConnection } from '../connection.js';
+import { CONSOLE_SOCKET, watchConnection } from '../connection.js';
 import { useI18n } from '../i18n.js';
 import { useNow } from '../use-now.js';
 import { HourlyChart } from './HourlyChart.js';
@@ -42,7 +42,7 @@ export function WallboardPage({ user, onSignedOut }: { user: User; onSignedOut: 
 
   useEffect(() => {
     // The handshake asks for the wallboard view: a lead's socket then joins the wallboard room only.
-    const socket: WallboardSocket = io({ transports: ['websocket'], auth: { view: 'wallboard' } });
+    const socket: WallboardSocket = io({ ...CONSOLE_SOCKET, auth: { view: 'wallboard' } });
     socket.on('wallboard:summary', setSummary);
     const unwatch = watchConnection(socket, { up: setUp, back: () => socket.emit('sync', () => undefined), signedOut: onSignedOut });
     return () => {
