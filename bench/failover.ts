@@ -27,13 +27,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { io as connectClient, type Socket } from 'socket.io-client';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
-import type { AgentView, ClientToServerEvents, QueueSnapshot, ScreenPop, ServerToClientEvents } from '../src/contract/index.js';
+import type { AgentView, QueueSnapshot, ScreenPop } from '../src/contract/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { startCallsAddress } from '../tools/calls-address.js';
+import { consoleAt, type ConsoleClient } from '../tools/console-client.js';
 import { startRedis } from '../tools/redis.js';
 import { placeCall } from '../tools/sipp.js';
 import { percentile, Teardown } from './lib/run.js';
@@ -45,7 +45,7 @@ const KILLS = Math.max(1, Math.min(50, Number(a.kills) || 10));
 const ANSWERED = Math.max(0, Math.min(10, Number(a.answered)));
 const QUEUED = Math.max(0, Math.min(30, Number(a.queued)));
 
-type Console = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Console = ConsoleClient;
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
@@ -147,29 +147,6 @@ function nextEvent<T>(socket: Console, event: string, ms: number): Promise<T | u
     };
     on.call(socket, event, handler);
   });
-}
-
-async function consoleAt(teardown: Teardown, url: string, username: string, password: string): Promise<Console> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sunline-request': '1' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const socket: Console = connectClient(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
-  socket.on('disconnect', (reason) => {
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 200);
-  });
-  teardown.teardown(() => socket.disconnect());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
 }
 
 interface Sample {

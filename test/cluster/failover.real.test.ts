@@ -20,7 +20,6 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { createClient } from 'redis';
-import { io as connectClient } from 'socket.io-client';
 import { buildApp } from '../../src/app.js';
 import { LEASE_KEY } from '../../src/cluster/lease.js';
 import { loadEnv } from '../../src/config/env.js';
@@ -32,6 +31,7 @@ import { startRedis } from '../../tools/redis.js';
 import { command, next, sandbox, until, type Console } from '../helpers/call-path.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { startCallsAddress } from '../../tools/calls-address.js';
+import { consoleAt } from '../../tools/console-client.js';
 
 // Two node starts, twelve calls, a failover and a third start on a loaded machine.
 t.setTimeout(600_000);
@@ -58,31 +58,6 @@ async function prepare(dir: string): Promise<void> {
   for (let i = 0; i < AGENTS; i++) await app.users.upsert({ username: agentName(i), displayName: agentName(i), role: 'agent', password: 'agent-f-pw' });
   await app.users.upsert({ username: 'lead-f', displayName: 'lead-f', role: 'shift_lead', password: 'lead-f-pw' });
   await app.close();
-}
-
-/** A console logged in through `url` (the calls address); it comes back by itself as the web app's does. */
-async function consoleAt(t: Teardown, url: string, username: string, password: string): Promise<Console> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-sunline-request': '1' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const socket: Console = connectClient(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500 });
-  // socket.io-client does not reconnect after a server-side close (a node switching roles): the web app reconnects then, so does this console.
-  socket.on('disconnect', (reason) => {
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 200);
-  });
-  t.teardown(() => socket.disconnect());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
 }
 
 /** A TCP proxy that counts the connections made through it (the returning node's ARI and AMI). */
