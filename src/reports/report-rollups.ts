@@ -84,6 +84,11 @@ export interface BuiltDay {
 export type AfterRead = (source: RollupSource, day: number, month: boolean) => void;
 
 const DAY_WRITE_CHUNK = 200;
+
+/** `write` called with `rows` DAY_WRITE_CHUNK at a time (one insert statement per chunk). */
+function inChunks<T>(rows: readonly T[], write: (chunk: readonly T[]) => void): void {
+  for (let i = 0; i < rows.length; i += DAY_WRITE_CHUNK) write(rows.slice(i, i + DAY_WRITE_CHUNK));
+}
 const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 
 /**
@@ -154,30 +159,28 @@ export class RollupBuilder {
         tx.run(sql`delete from report_rollup_days where source = ${MONTH[source]} and day = ${monthOf(day).start}`);
         if (read.calls) {
           tx.run(sql`delete from report_call_days where day = ${day} and month = 0`);
-          for (let i = 0; i < read.calls.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportCallDays)
-              .values(
-                read.calls
-                  .slice(i, i + DAY_WRITE_CHUNK)
-                  .map((r) => ({ ...numbers(r, CALL_FIELDS), day, hotline: r.hotline, agentId: r.agentId, dialledNumber: r.dialledNumber })),
-              )
-              .run();
+          inChunks(read.calls, (rows) =>
+            tx
+              .insert(reportCallDays)
+              .values(rows.map((r) => ({ ...numbers(r, CALL_FIELDS), day, hotline: r.hotline, agentId: r.agentId, dialledNumber: r.dialledNumber })))
+              .run(),
+          );
         } else {
           tx.run(sql`delete from report_order_days where day = ${day} and month = 0`);
           tx.run(sql`delete from report_order_repeats where day = ${day}`);
           tx.run(sql`delete from report_co_days where day = ${day} and month = 0`);
-          for (let i = 0; i < read.orders.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportOrderDays)
-              .values(
-                read.orders
-                  .slice(i, i + DAY_WRITE_CHUNK)
-                  .map((r) => ({ ...numbers(r.counts, ORDER_FIELDS), day, unitId: r.unitId, category: r.category, channel: r.channel })),
-              )
-              .run();
-          for (let i = 0; i < read.repeats.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportOrderRepeats)
-              .values(read.repeats.slice(i, i + DAY_WRITE_CHUNK).map((r) => ({ day, field: r.field, orderId: r.orderId, prevDay: shanghaiDayStart(r.prevAt) })))
-              .run();
+          inChunks(read.orders, (rows) =>
+            tx
+              .insert(reportOrderDays)
+              .values(rows.map((r) => ({ ...numbers(r.counts, ORDER_FIELDS), day, unitId: r.unitId, category: r.category, channel: r.channel })))
+              .run(),
+          );
+          inChunks(read.repeats, (rows) =>
+            tx
+              .insert(reportOrderRepeats)
+              .values(rows.map((r) => ({ day, field: r.field, orderId: r.orderId, prevDay: shanghaiDayStart(r.prevAt) })))
+              .run(),
+          );
           if (read.co.length)
             tx.insert(reportCoDays)
               .values(read.co.map(([unitId, c]) => ({ day, unitId, ...c })))
@@ -249,29 +252,35 @@ export class RollupBuilder {
         if (state(tx) !== read.seqs) return false;
         if (read.calls) {
           tx.run(sql`delete from report_call_days where day = ${m.start} and month = 1`);
-          for (let i = 0; i < read.calls.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportCallDays)
+          inChunks(read.calls, (rows) =>
+            tx
+              .insert(reportCallDays)
               .values(
-                read.calls
-                  .slice(i, i + DAY_WRITE_CHUNK)
-                  .map((r) => ({ ...numbers(r, CALL_FIELDS), day: m.start, month: 1, hotline: r.hotline, agentId: r.agentId, dialledNumber: r.dialledNumber })),
+                rows.map((r) => ({
+                  ...numbers(r, CALL_FIELDS),
+                  day: m.start,
+                  month: 1,
+                  hotline: r.hotline,
+                  agentId: r.agentId,
+                  dialledNumber: r.dialledNumber,
+                })),
               )
-              .run();
+              .run(),
+          );
         } else {
           tx.run(sql`delete from report_order_days where day = ${m.start} and month = 1`);
           tx.run(sql`delete from report_co_days where day = ${m.start} and month = 1`);
-          for (let i = 0; i < read.orders.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportOrderDays)
+          inChunks(read.orders, (rows) =>
+            tx
+              .insert(reportOrderDays)
+              .values(rows.map((r) => ({ ...numbers(r, ORDER_FIELDS), day: m.start, month: 1, unitId: r.unitId, category: r.category, channel: r.channel })))
+              .run(),
+          );
+          inChunks(read.co, (rows) =>
+            tx
+              .insert(reportCoDays)
               .values(
-                read.orders
-                  .slice(i, i + DAY_WRITE_CHUNK)
-                  .map((r) => ({ ...numbers(r, ORDER_FIELDS), day: m.start, month: 1, unitId: r.unitId, category: r.category, channel: r.channel })),
-              )
-              .run();
-          for (let i = 0; i < read.co.length; i += DAY_WRITE_CHUNK)
-            tx.insert(reportCoDays)
-              .values(
-                read.co.slice(i, i + DAY_WRITE_CHUNK).map((r) => ({
+                rows.map((r) => ({
                   day: m.start,
                   month: 1,
                   unitId: r.unitId,
@@ -280,7 +289,8 @@ export class RollupBuilder {
                   missed: Number(r.missed),
                 })),
               )
-              .run();
+              .run(),
+          );
         }
         tx.insert(reportRollupDays)
           .values({ source: MONTH[source], day: m.start, builtAt: this.now() })
