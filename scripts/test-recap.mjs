@@ -43,12 +43,22 @@ function failures(text) {
 function serverLog(testFile, resultAt) {
   const path = join(root, '.tap', 'server-logs', `${testFile}.log`);
   if (!existsSync(path) || Math.abs(statSync(path).mtimeMs - resultAt) > 120_000) return;
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(-SERVER_LOG_LINES);
+  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).filter(telling).slice(-SERVER_LOG_LINES);
   console.log(`#   server log, last ${lines.length} lines (.tap/server-logs/${testFile}.log):`);
   for (const line of lines) console.log(`#     ${compact(line)}`);
 }
 
 const SERVER_LOG_LINES = 40;
+
+/** Not a request that went well: the access log's info lines would fill the 40 lines on their own. */
+function telling(line) {
+  try {
+    const { level, component } = JSON.parse(line);
+    return !(component === 'http' && level < 40);
+  } catch {
+    return true;
+  }
+}
 const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function compact(line) {

@@ -43,6 +43,9 @@ export interface CallAudioView {
   muted: boolean;
 }
 
+/** Waits before the 1st, 2nd, … new try of a failed attach; the last repeats while the call lasts. */
+const RETRY_MS = [500, 1000, 2000, 5000, 10_000] as const;
+
 export class CallAudio implements CallMedia {
   private readonly legs = new Map<string, CallLeg>();
   /** Answered calls without audio yet: attached when the agent's microphone produces. */
@@ -52,8 +55,22 @@ export class CallAudio implements CallMedia {
   private readonly log: Logger;
   /** Told when the set of calls with audio changes (supervision's lead buttons). */
   private readonly audioListeners = new Set<() => void>();
+  /** Failed attaches tried again on a timer (an ARI timeout must not leave a conversation silent). */
+  private readonly retries = new Map<string, { attempt: number; timer: NodeJS.Timeout }>();
+  private readonly retryMs: readonly number[];
 
-  constructor(private readonly o: { worker: MediaWorker; sessions: AgentSessions; external: ExternalMedia; env: MediaEnv; log: Logger }) {
+  constructor(
+    private readonly o: {
+      worker: MediaWorker;
+      sessions: AgentSessions;
+      external: ExternalMedia;
+      env: MediaEnv;
+      log: Logger;
+      /** Waits before each new try of a failed attach; the last one repeats while the call lasts. */
+      retryMs?: readonly number[];
+    },
+  ) {
+    this.retryMs = o.retryMs ?? RETRY_MS;
     this.log = o.log.child({ component: 'media' });
     o.worker.on('died', () => this.workerDied());
     o.sessions.on('mic', (agentId) => this.micReady(agentId));
@@ -71,6 +88,7 @@ export class CallAudio implements CallMedia {
 
   async detach(callId: string): Promise<void> {
     this.waiting.delete(callId);
+    this.stopRetry(callId);
     const inFlight = this.connecting.get(callId);
     if (inFlight) inFlight.cancelled = true;
     const leg = this.legs.get(callId);
@@ -144,6 +162,7 @@ export class CallAudio implements CallMedia {
 
   async close(): Promise<void> {
     this.waiting.clear();
+    for (const callId of [...this.retries.keys()]) this.stopRetry(callId);
     for (const leg of [...this.legs.values()]) await this.teardown(leg);
   }
 
@@ -176,6 +195,7 @@ export class CallAudio implements CallMedia {
         return;
       }
       this.legs.set(ref.callId, leg);
+      this.stopRetry(ref.callId);
       this.audioChanged();
       // The tab's microphone went away (reconnect, closed tab): wait for the next one.
       toAsterisk.on('producerclose', () => void this.requeue(leg));
@@ -186,8 +206,13 @@ export class CallAudio implements CallMedia {
       plain?.close();
       relay?.close();
       if (channelId) await this.o.external.close(channelId).catch((e: unknown) => this.log.warn({ err: e, channelId }, 'external media hang-up failed'));
-      // Tried again when the agent's microphone produces next (e.g. after a media restart).
-      if (!attempt.cancelled) this.waiting.set(ref.callId, ref);
+      // Tried again when the agent's microphone produces next (e.g. after a media restart), and
+      // on a timer meanwhile: a request that failed once (Asterisk slow to answer, a dropped
+      // connection) is no reason for a conversation without sound until the call ends.
+      if (!attempt.cancelled) {
+        this.waiting.set(ref.callId, ref);
+        this.scheduleRetry(ref);
+      }
       throw err;
     } finally {
       this.connecting.delete(ref.callId);
@@ -210,6 +235,28 @@ export class CallAudio implements CallMedia {
     this.log.info({ callId: leg.callId, agentId: leg.agentId }, 'call audio waiting for the agent microphone');
     // A newer tab of the same agent may already be producing.
     this.micReady(leg.agentId);
+  }
+
+  private scheduleRetry(ref: CallRef): void {
+    const attempt = (this.retries.get(ref.callId)?.attempt ?? 0) + 1;
+    this.stopRetry(ref.callId);
+    const ms = this.retryMs[Math.min(attempt, this.retryMs.length) - 1] ?? 10_000;
+    const timer = setTimeout(() => {
+      const waiting = this.waiting.get(ref.callId);
+      // Attached meanwhile, ended, or waiting for a microphone (micReady tries then).
+      if (!waiting || !this.o.sessions.forAgent(waiting.agentId)) return this.stopRetry(ref.callId);
+      this.log.info({ callId: ref.callId, agentId: ref.agentId, attempt }, 'call audio attach tried again');
+      this.connect(waiting).catch((err: unknown) => this.log.warn({ err, callId: ref.callId, agentId: ref.agentId, attempt }, 'call audio re-attach failed'));
+    }, ms);
+    timer.unref();
+    this.retries.set(ref.callId, { attempt, timer });
+  }
+
+  private stopRetry(callId: string): void {
+    const r = this.retries.get(callId);
+    if (!r) return;
+    clearTimeout(r.timer);
+    this.retries.delete(callId);
   }
 
   private workerDied(): void {

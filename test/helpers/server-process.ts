@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
+import { keepChildLine } from './test-log.js';
 
 const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
 export const childEnv = { ...parentEnv, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
@@ -39,8 +40,17 @@ export async function startServerProcess(t: { teardown(fn: () => unknown): void 
   });
   t.teardown(() => child.kill('SIGKILL'));
   let out = '';
-  child.stdout.on('data', (d) => (out += String(d)));
-  child.stderr.on('data', (d) => (out += String(d)));
+  // Whole lines into the failure recap's server log (the child's own output says what it did).
+  const partial = { stdout: '', stderr: '' };
+  const take = (from: keyof typeof partial) => (d: Buffer) => {
+    const text = String(d);
+    out += text;
+    const lines = (partial[from] + text).split('\n');
+    partial[from] = lines.pop() ?? '';
+    for (const line of lines) if (line) keepChildLine(line, port);
+  };
+  child.stdout.on('data', take('stdout'));
+  child.stderr.on('data', take('stderr'));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   // A full run on a loaded 2-core machine has taken over 30 s to start the child (tsx + imports).
   const until = Date.now() + 90_000;

@@ -3,7 +3,8 @@
  * servers a real-path test builds log at info into a ring of the last lines, written at exit to
  * `.tap/server-logs/<test file>.log`. `scripts/test-recap.mjs` prints the tail of that file for
  * each failing test file, so a CI log read from its end shows what the server did before the
- * failure. With SUNLINE_TEST_LOG set, the logs go to stdout at that level as before.
+ * failure. With SUNLINE_TEST_LOG set, the logs go to stdout at that level as before. Servers run
+ * as child processes (server-process.ts) add their output lines to the same ring.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,16 @@ function hookExit(): void {
       // the recap then has no server log for this file; nothing else depends on it
     }
   });
+}
+
+/**
+ * One log line of a server in a child process (test/helpers/server-process.ts) into the same
+ * ring, its JSON tagged with `node` (the child's port) so that two nodes' lines tell apart.
+ */
+export function keepChildLine(line: string, node: number): void {
+  if (process.env['SUNLINE_TEST_LOG']) return;
+  hookExit();
+  sink.write(`${line.startsWith('{') ? `{"node":${node},${line.slice(1)}` : line}\n`);
 }
 
 /** The env's log level for a test server: SUNLINE_TEST_LOG, or info into the ring. */

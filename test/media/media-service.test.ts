@@ -18,7 +18,7 @@ const MIC_RTP = { codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 
 
 type Signal = { socketId: string; event: string; payload: unknown };
 
-async function rig(t: Test) {
+async function rig(t: Test, retryMs?: number[]) {
   const env = mediaEnv();
   const worker = new MediaWorker(env, log, { initialMs: 50 });
   await worker.start();
@@ -42,7 +42,7 @@ async function rig(t: Test) {
     },
     close: async (channelId: string) => void closed.push(channelId),
   } as unknown as ExternalMedia;
-  const calls = new CallAudio({ worker, sessions, external, env, log });
+  const calls = new CallAudio({ worker, sessions, external, env, log, ...(retryMs ? { retryMs } : {}) });
   t.teardown(() => calls.close());
   return { env, worker, sessions, calls, signals, asterisk, opened, closed, ari };
 }
@@ -239,4 +239,36 @@ t.test('a refused attach cleans up, rejects, and is retried when the microphone 
   await sleep(300);
   t.equal(opened.length, 1);
   t.equal(calls.active()[0]?.callId, 'c4');
+});
+
+t.test('a failed attach is tried again on a timer while the tab stays (no silent conversation after one ARI timeout)', async (t) => {
+  const { worker, sessions, calls, opened, closed, ari } = await rig(t, [100, 200]);
+  await agentTab(sessions, 'sock-1', 7);
+  ari.fail = true;
+  await t.rejects(calls.attach({ callId: 'c5', agentId: 7, bridgeId: 'b5' }), { code: 'ARI_NOT_FOUND' });
+  t.same(calls.pending(), ['c5'], 'waiting after the failure');
+  await sleep(150);
+  t.same(calls.active(), [], 'the first new try failed too');
+  ari.fail = false;
+  await sleep(450);
+  t.equal(opened.length, 1, 'a later try made the externalMedia channel');
+  t.equal(calls.active()[0]?.callId, 'c5', 'the call has its audio without the tab reconnecting');
+  t.same(calls.pending(), []);
+  await sleep(300);
+  t.equal(opened.length, 1, 'no try after the success');
+  await calls.detach('c5');
+  t.same(closed, ['em-1']);
+  t.equal(await transportCount(worker), 2);
+});
+
+t.test('the tries stop when the call ends', async (t) => {
+  const { sessions, calls, opened, ari } = await rig(t, [100]);
+  await agentTab(sessions, 'sock-1', 7);
+  ari.fail = true;
+  await t.rejects(calls.attach({ callId: 'c6', agentId: 7, bridgeId: 'b6' }), { code: 'ARI_NOT_FOUND' });
+  await calls.detach('c6');
+  ari.fail = false;
+  await sleep(350);
+  t.equal(opened.length, 0, 'no externalMedia channel for an ended call');
+  t.same(calls.pending(), []);
 });
