@@ -19,6 +19,7 @@ import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { closeHttp } from './http/close-http.js';
+import { AccessLog, installAccessLog } from './http/access-log.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
 import { PromptLibrary } from './prompts/index.js';
@@ -246,6 +247,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       // Access log: the socket peer, and personal data in query strings and bodies masked.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Fastify types its instance by the logger's type
       loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger,
+      // One access-log line per request, with its outcome (http/access-log.ts).
+      logController: new AccessLog(),
       bodyLimit: 1024 * 1024,
       // X-Forwarded-For only from the configured proxies (SUNLINE_TRUST_PROXY); otherwise the socket
       // peer is the client, so a client cannot pick the address its rate limits are counted under.
@@ -254,6 +257,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       frameworkErrors,
     });
     closers.push(() => closeHttp(http));
+    installAccessLog(http);
     http.setValidatorCompiler(validatorCompiler);
     http.setSerializerCompiler(serializerCompiler);
     installErrorHandler(http);

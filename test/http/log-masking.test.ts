@@ -56,10 +56,22 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
   t.notMatch(all, /李四|%E6%9D%8E%E5%9B%9B/i, 'no searched name');
   t.notMatch(all, /pw-123456/, 'no password');
   t.notMatch(all, lookupCode, 'no lookup code');
-  const urls = raw
-    .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } })
-    .filter((l) => l.msg === 'incoming request')
-    .map((l) => l.req!.url);
+  // The access log is one line per request (http/access-log.ts), written with its outcome.
+  const lines = raw.map((l) => JSON.parse(l) as { msg: string; reqId?: string; req?: { url: string }; res?: { statusCode: number } });
+  const access = lines.filter((l) => l.req !== undefined);
+  t.same(
+    access.map((l) => l.msg),
+    Array(access.length).fill('request completed'),
+    'no other access-log line',
+  );
+  t.equal(new Set(access.map((l) => l.reqId)).size, access.length, 'one line per request');
+  t.equal(access.length, 5, 'intake, two lookups, login, search');
+  const urls = access.map((l) => l.req!.url);
+  t.same(
+    access.map((l) => l.res?.statusCode),
+    [201, 200, 404, 200, 200],
+    'each with its status',
+  );
   t.ok(urls.includes(`/api/public/orders/${number}?phone=138****1111&code=***`), 'the lookup is logged with the phone masked, the code hidden');
   t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888&code=***`));
   t.ok(urls.includes('/api/workorders?q=***&status=accepted'), 'search text hidden, the status kept');

@@ -47,10 +47,10 @@ t.test('by default a rotating X-Forwarded-For does not escape the login limit, a
   for (let i = 0; i < 12; i++) codes.push((await login(app, i, `198.51.100.${i + 1}`)).statusCode);
   t.same(codes.slice(0, 10), Array(10).fill(401), 'ten attempts a minute per client');
   t.same(codes.slice(10), [429, 429], 'the eleventh is refused whatever the header says');
-  const incoming = lines().filter((l) => l.msg === 'incoming request' && l.req?.url === '/api/auth/login');
-  t.equal(incoming.length, 12);
+  const accessLines = lines().filter((l) => l.msg === 'request completed' && l.req?.url === '/api/auth/login');
+  t.equal(accessLines.length, 12, 'one access-log line per request');
   t.ok(
-    incoming.every((l) => l.req?.remoteAddress === '127.0.0.1' && l.req.clientAddress === undefined),
+    accessLines.every((l) => l.req?.remoteAddress === '127.0.0.1' && l.req.clientAddress === undefined),
     'the access log has the socket peer, nothing else',
   );
   const refused = lines().filter((l) => l.msg === 'login refused');
@@ -81,8 +81,8 @@ t.test('with SUNLINE_TRUST_PROXY=127.0.0.1 the proxy’s X-Forwarded-For is the 
   t.same(codes, Array(12).fill(401), 'twelve citizens behind the proxy, one attempt each: none limited');
   for (let i = 0; i < 10; i++) await login(app, 100 + i, '198.51.100.77');
   t.equal((await login(app, 200, '198.51.100.77')).statusCode, 429, 'one forwarded client is still limited');
-  const incoming = lines().filter((l) => l.msg === 'incoming request' && l.req?.url === '/api/auth/login');
-  t.match(incoming[0]?.req, { remoteAddress: '127.0.0.1', clientAddress: '198.51.100.1' });
+  const accessLines = lines().filter((l) => l.msg === 'request completed' && l.req?.url === '/api/auth/login');
+  t.match(accessLines[0]?.req, { remoteAddress: '127.0.0.1', clientAddress: '198.51.100.1' });
 
   // A proxy that is not the configured one is not believed.
   const other = await appWithLog(t, { SUNLINE_TRUST_PROXY: '10.0.0.1' });
