@@ -7,7 +7,8 @@
  * With `audioFile` (tools/sipp.ts toneFile) the phone talks instead of echoing: the file looped
  * from the answer on, something a recording can tell from silence. With `dtmf` (a key) the
  * phone presses that key (RFC 4733) every second from the answer until Asterisk hangs up, e.g.
- * to answer the survey after an outbound call.
+ * to answer the survey after an outbound call; with `dtmfAfterMs` too, from that long after the
+ * answer on (a survey still waiting for its key when our server is killed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,12 +34,12 @@ export interface CitizenPhone {
 export async function citizenPhone(
   a: AsteriskSandbox,
   calls = 10,
-  opts: { audioFile?: string; timeoutSeconds?: number; dtmf?: string } = {},
+  opts: { audioFile?: string; timeoutSeconds?: number; dtmf?: string; dtmfAfterMs?: number } = {},
 ): Promise<CitizenPhone> {
   const port = await freeUdpPort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-citizen-'));
   const msgFile = path.join(dir, 'messages.log');
-  const scenario = opts.dtmf ? pressing(dir, opts.dtmf) : opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
+  const scenario = opts.dtmf ? pressing(dir, opts.dtmf, opts.dtmfAfterMs ?? 0) : opts.audioFile ? talking(dir, opts.audioFile) : SCENARIO;
   const args = ['--pdeathsig', 'KILL', 'sipp', '-sf', scenario, '-i', a.sip.host, '-p', String(port), '-mp', String(port + 2)];
   if (!opts.audioFile) args.push('-rtp_echo');
   const timeout = opts.timeoutSeconds ?? 300;
@@ -67,8 +68,11 @@ function talking(dir: string, file: string): string {
   return out;
 }
 
-/** A copy of citizen.xml that presses `digit` every second while answered (sip-tester's RTP capture of the key). */
-function pressing(dir: string, digit: string): string {
+/**
+ * A copy of citizen.xml that presses `digit` every second while answered (sip-tester's RTP
+ * capture of the key), the first time `afterMs` after the answer (a BYE meanwhile ends it as usual).
+ */
+function pressing(dir: string, digit: string, afterMs: number): string {
   if (!/^[0-9*#]$/.test(digit)) throw new Error(`dtmf digit must be 0-9, * or #, not ${JSON.stringify(digit)}`);
   const pcapDir = process.env['SUNLINE_SIPP_PCAP_DIR'] ?? '/usr/share/sip-tester';
   const pcap = path.join(pcapDir, `dtmf_2833_${{ '*': 'star', '#': 'pound' }[digit] ?? digit}.pcap`);
@@ -79,6 +83,8 @@ function pressing(dir: string, digit: string): string {
   if (!text.includes(wait) || !text.includes(busy)) throw new Error('tools/sipp/citizen.xml changed: update pressing() in tools/citizen-phone.ts');
   const key = `<label id="key" />\n  <nop><action><exec play_pcap_audio="${pcap}" /></action></nop>\n  <nop next="talk" />\n\n  `;
   const out = path.join(dir, 'citizen-dtmf.xml');
-  fs.writeFileSync(out, text.replace(wait, '<label id="talk" />\n  <recv request="BYE" timeout="1000" ontimeout="key" />').replace(busy, key + busy));
+  const first = afterMs > 0 ? `<recv request="BYE" timeout="${Math.round(afterMs)}" ontimeout="talk" next="bye" />\n  ` : '';
+  const loop = `${first}<label id="talk" />\n  <recv request="BYE" timeout="1000" ontimeout="key" />${afterMs > 0 ? '\n  <label id="bye" />' : ''}`;
+  fs.writeFileSync(out, text.replace(wait, loop).replace(busy, key + busy));
   return out;
 }

@@ -115,6 +115,8 @@ export class CallCenter implements SwitchboardListener {
       queueJoined: (channelId) => void this.frontDoor.queueJoined(channelId),
       startSurvey: (ch) => this.surveys.start(ch),
       surveying: (channelId) => this.surveys.isRunning(channelId),
+      // Without outbound calls configured no such channel is ours to keep.
+      outboundLeft: (channelId, callId) => (this.outbound ? this.outbound.leftInStasis(channelId, callId) : o.switchboard.hangup(channelId)),
       isUnitLeg: (channelId) => this.controls.isUnitLeg(channelId),
       restoreControls: (callId, r) => this.controls.restore(callId, r),
       channelGone: (channelId, cause) => this.channelGone(channelId, cause),

@@ -128,6 +128,27 @@ export class OutboundRecords {
     });
   }
 
+  /**
+   * What the database says of an outbound call whose citizen a restarted process finds in our
+   * Stasis app: `survey` — ended by the agent's hang-up after an answer and no survey result yet,
+   * i.e. the previous process had sent the citizen to the survey (with the call's order);
+   * `unfinished` — still in progress (recover() ends it); `over` — anything else, or no such call.
+   */
+  leftInStasis(callId: string): { kind: 'survey'; orderId: number } | { kind: 'unfinished' } | { kind: 'over' } {
+    const row = this.db
+      .select({ direction: calls.direction, state: calls.state, outcome: calls.outcome, orderId: calls.orderId })
+      .from(calls)
+      .where(eq(calls.id, callId))
+      .get();
+    if (!row || row.direction !== 'out') return { kind: 'over' };
+    if (row.state !== 'ended') return { kind: 'unfinished' };
+    if (row.outcome !== 'answered' || row.orderId === null) return { kind: 'over' };
+    const events = this.db.select({ type: callEvents.type, data: callEvents.data }).from(callEvents).where(eq(callEvents.callId, callId)).all();
+    if (events.some((e) => e.type === 'survey')) return { kind: 'over' };
+    const end = events.find((e) => e.type === 'hung_up');
+    return end?.data?.['reason'] === 'agent_hangup' ? { kind: 'survey', orderId: row.orderId } : { kind: 'over' };
+  }
+
   /** Outbound calls the database holds as in progress (a previous process's, after a restart). */
   unfinished(): UnfinishedOutbound[] {
     return this.db

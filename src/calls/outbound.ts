@@ -246,6 +246,27 @@ export class OutboundCalls implements OutboundProgress {
     sw.outbound.sweep((bridgeId) => ours.has(bridgeId)).catch((err: unknown) => this.o.log.warn({ err }, 'outbound bridges not swept'));
   }
 
+  /**
+   * A citizen's channel of ours (`outbound,<call id>` in our Stasis app) that this process does
+   * not handle, found by a reconcile after a restart or a call-control takeover. A citizen the
+   * previous process had sent to the survey after a 回访 call gets the survey again, its key still
+   * the order's evaluation by callback; an unfinished call is left to recover(), which ends it;
+   * anything else is hung up — never left in our app in silence.
+   */
+  async leftInStasis(channelId: string, callId: string | null): Promise<void> {
+    if (this.byChannel.has(channelId) || this.surveying.has(channelId)) return;
+    const found = callId ? this.records.leftInStasis(callId) : ({ kind: 'over' } as const);
+    if (found.kind === 'unfinished') return;
+    if (found.kind === 'survey' && callId && this.surveys) {
+      this.surveying.add(channelId);
+      this.o.log.info({ callId, orderId: found.orderId }, 'outbound: the citizen left in the survey gets it again');
+      this.surveys.start({ channelId, callId }, (id, result, at) => this.records.survey(id, found.orderId, result, at, this.o.systemActor));
+      return;
+    }
+    this.o.log.info({ channelId, callId }, 'outbound: a citizen left in our app with nothing to go on is hung up');
+    await this.o.switchboard.hangup(channelId);
+  }
+
   /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
   close(): void {
     for (const c of this.calls.values()) if (c.timer) clearTimeout(c.timer);

@@ -33,6 +33,8 @@ export type ReconcileAction =
   | { do: 'send_on'; channelId: string; callId: string; priority: number }
   /** A caller in Stasis we have no record of: a call and a draft order, then on to the queue. */
   | { do: 'adopt_in_stasis'; channel: StasisChannel; dialled: string }
+  /** A citizen's channel of an outbound call this process does not handle (outbound.ts leftInStasis). */
+  | { do: 'outbound_left'; channelId: string; callId: string | null }
   /** A caller in the post-call survey nobody is surveying: ask again. */
   | { do: 'survey'; channelId: string; callId: string | null }
   | { do: 'hang_up'; channelId: string; reason: 'busy' | 'normal'; why: string }
@@ -88,6 +90,9 @@ function forStasisChannel(ch: StasisChannel, view: ReconcileView, queue: string)
       return view.isAgentLeg(id) ? null : { do: 'hang_up', channelId: id, reason: 'busy', why: 'an agent leg we do not know' };
     case 'unit':
       return view.isUnitLeg(id) ? null : { do: 'hang_up', channelId: id, reason: 'normal', why: "a three-way call's unit leg whose call did not survive" };
+    case 'outbound':
+      // A citizen we dialled: ours while its call or survey runs here; else outbound.ts decides.
+      return view.surveying(id) ? null : { do: 'outbound_left', channelId: id, callId: ch.arg || null };
     case 'direct':
     case 'media':
       return null; // ours: in a bridge (the sweep removes leftovers) or about to be

@@ -43,6 +43,8 @@ export interface ReconcileDeps extends ResumeDeps {
   queueJoined(channelId: string): void;
   startSurvey(ch: SurveyChannel): void;
   surveying(channelId: string): boolean;
+  /** A citizen's channel of an outbound call that this process does not handle (outbound.ts). */
+  outboundLeft(channelId: string, callId: string | null): Promise<void>;
   isUnitLeg(channelId: string): boolean;
   /** A channel of a live call is gone: the hang-up handling. */
   channelGone(channelId: string, cause: string): void;
@@ -206,6 +208,9 @@ export class Reconciler {
       case 'survey':
         this.log.info({ callId: a.callId }, 'a caller left in the survey gets it again');
         this.deps.startSurvey({ channelId: a.channelId, callId: a.callId });
+        return;
+      case 'outbound_left':
+        await this.deps.outboundLeft(a.channelId, a.callId);
         return;
       case 'hang_up':
         this.log.info({ channelId: a.channelId, why: a.why }, 'hanging up a leg left in our app');

@@ -51,3 +51,40 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
   t.same(records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
   t.equal(orders.get(order.id).satisfaction, 'satisfied');
 });
+
+t.test('leftInStasis: what a restarted process does with a citizen of ours it finds in Stasis', async (t) => {
+  const app = await testApp(t);
+  const orders = new WorkOrdersService(app.db.db);
+  const records = new OutboundRecords(app.db.db, orders);
+  const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
+  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800000042' });
+  const call = (callId: string) =>
+    records.dialled({
+      callId,
+      channelId: `out-${callId}`,
+      agentId: actor.id,
+      orderId: order.id,
+      callerId: null,
+      number: '13800000042',
+      hotline: '12345',
+      at: 1,
+    });
+
+  call('s1');
+  t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
+  records.answered('s1', actor.id, 2);
+  t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'answered, in conversation');
+  records.ended('s1', 3, { result: 'answered', reason: 'agent_hangup', cause: null });
+  t.same(records.leftInStasis('s1'), { kind: 'survey', orderId: order.id }, 'the agent hung up after an answer: the citizen was sent to the survey');
+  records.survey('s1', order.id, 'no_answer', 4, actor);
+  t.same(records.leftInStasis('s1'), { kind: 'over' }, 'a survey result exists: nothing to ask again');
+
+  call('s2');
+  records.answered('s2', actor.id, 2);
+  records.ended('s2', 3, { result: 'answered', reason: 'citizen_hangup', cause: 16 });
+  t.same(records.leftInStasis('s2'), { kind: 'over' }, 'the citizen hung up: no survey');
+  call('s3');
+  records.ended('s3', 3, { result: 'busy', reason: null, cause: 17 });
+  t.same(records.leftInStasis('s3'), { kind: 'over' }, 'never answered');
+  t.same(records.leftInStasis('no-such-call'), { kind: 'over' });
+});

@@ -29,7 +29,7 @@ import { fakeSwitchboard, type Asterisk } from '../helpers/fake-call-center.js';
 const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
 const tick = () => new Promise((r) => setImmediate(r));
 
-async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: number; failOriginate?: boolean } = {}) {
+async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: number; failOriginate?: boolean; survey?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-outbound-'));
   const handle = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'normal' });
   const config = await ConfigStore.open({ dir: 'config', watch: false, log });
@@ -72,7 +72,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
     systemActor: { id: system.id, role: 'admin', unitId: null },
     outbound: {
       records: new OutboundRecords(handle.db, orders),
-      settings: { endpoint: 'PJSIP/{number}@trunk', callerId: '12345', ringMs: opts.ringMs ?? 30_000 },
+      settings: { endpoint: 'PJSIP/{number}@trunk', callerId: '12345', ringMs: opts.ringMs ?? 30_000, ...(opts.survey ? { survey: true } : {}) },
     },
   });
   t.teardown(() => {
@@ -360,4 +360,55 @@ t.test('the citizen hanging up while the transfer is made ends the call as trans
   await tick();
   await tick();
   t.match(r.views.at(-1), { callId: w.callId, state: 'ended', reason: 'citizen_hangup' });
+});
+
+t.test('after our restart, a citizen the previous process had sent to the survey gets it again; others of ours are not left in silence', async (t) => {
+  const r = await rig(t, { survey: true });
+  r.sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(r.order.id);
+  const citizen = (callId: string) => ({
+    channelId: `out-${callId}`,
+    channelName: `PJSIP/trunk-${callId}`,
+    callerNumber: '13800138000',
+    callerName: '',
+    kind: 'outbound',
+    arg: callId,
+    args: [callId],
+  });
+  const previous = (callId: string, reason: string) => {
+    r.records.dialled({
+      callId,
+      channelId: `out-${callId}`,
+      agentId: r.agent.id,
+      orderId: r.order.id,
+      callerId: null,
+      number: '13800138000',
+      hotline: '12345',
+      at: 1,
+    });
+    r.records.answered(callId, r.agent.id, 2);
+    r.records.ended(callId, 3, { result: 'answered', reason, cause: null });
+  };
+  previous('old-s', 'agent_hangup'); // in the survey when the process stopped
+  previous('old-c', 'citizen_hangup'); // ended; its channel somehow still in our app
+  r.a.stasis = [citizen('old-s'), citizen('old-c'), { ...citizen('x'), arg: '', args: [] }];
+  for (const c of r.a.stasis) r.a.channels.add(c.channelId);
+  r.a.digits.push('1');
+  await r.center.reconcile();
+  const survey = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const row = r.sql.prepare("select data from call_events where call_id = 'old-s' and type = 'survey'").get() as { data: string } | undefined;
+      if (row) return row;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    return undefined;
+  })();
+  t.same(survey && JSON.parse(survey.data), { result: 'satisfied' }, 'the key of the survey asked again is recorded on the outbound call');
+  const evaluated = r.sql.prepare("select data from work_order_events where order_id = ? and action = 'evaluate'").get(r.order.id) as
+    { data: string } | undefined;
+  t.match(evaluated && JSON.parse(evaluated.data), { channel: 'callback', result: 'satisfied' }, "as the order's evaluation by callback");
+  t.ok(r.a.ops.includes('hangup out-old-c'), 'a citizen of an ended call is hung up, not left in our app');
+  t.ok(r.a.ops.includes('hangup out-x'), 'so is one without a call id');
+  await tick();
+  t.ok(r.a.ops.includes('hangup out-old-s'), 'the surveyed citizen is hung up when the survey is over');
+  t.equal((r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get() as { n: number }).n, 2, 'no second end written for either call');
 });

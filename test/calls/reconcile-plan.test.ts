@@ -112,13 +112,21 @@ t.test('agent and unit legs we do not know are hung up; ours, helpers and unknow
       ch('u2', 'unit', 'c'),
       ch('d', 'direct'),
       ch('m', 'media'),
-      ch('x', 'outbound'),
+      ch('x', 'mystery'),
     ],
   });
   t.same(planReconcile(s, view({ legs: ['l2'], unitLegs: ['u2'] }), '12345'), [
     { do: 'hang_up', channelId: 'l1', reason: 'busy', why: 'an agent leg we do not know' },
     { do: 'hang_up', channelId: 'u1', reason: 'normal', why: "a three-way call's unit leg whose call did not survive" },
-    { do: 'leave', channelId: 'x', why: 'a channel in our app with an unknown purpose (outbound)' },
+    { do: 'leave', channelId: 'x', why: 'a channel in our app with an unknown purpose (mystery)' },
+  ]);
+});
+
+t.test('citizens of outbound calls: handed to outbound.ts unless their survey runs here (never left in silence)', async (t) => {
+  const s = snap({ stasis: [ch('o1', 'outbound', 'call-1'), ch('o2', 'outbound', 'call-2'), ch('o3', 'outbound')] });
+  t.same(planReconcile(s, view({ surveys: ['o2'] }), '12345'), [
+    { do: 'outbound_left', channelId: 'o1', callId: 'call-1' },
+    { do: 'outbound_left', channelId: 'o3', callId: null },
   ]);
 });
 
