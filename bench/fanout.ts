@@ -6,7 +6,8 @@
  *                           [--talk 8] [--answer-after 0.3] [--sample 50] [--lead-update-ms 150]
  *
  * The Sunline path of bench:calls (a private Asterisk sandbox with dialplan/, the server in this
- * process, sim agents in a child process, sipp callers at `rate`/s for `duration` s) plus N lead
+ * process, sim agents in a child process, one sipp process placing calls at `rate`/s for
+ * `duration` s: bench/lib/sipp-caller.ts) plus N lead
  * consoles in another child process (bench/lib/leads-child.ts; one lead session, N sockets).
  * Phases: `synthetic` — the same domain events a call makes (greeting, queue, ringing + agent
  * ringing, answered + on_call, ended + wrap-up, available; 9 per call, timed like one) published
@@ -15,7 +16,8 @@
  * 0 sends every change at once (the fan-out before merging).
  *
  * Per phase: update latency at the consoles (receive − the update's newest change), agent state
- * change → console, messages per console per second, the server's event-loop delay (p50/p99/max),
+ * change → console, messages per console per second (and the other events a lead console gets, by
+ * name, e.g. desk:changed), the server's event-loop delay (p50/p99/max),
  * this process's CPU (server + call driver; % of one CPU) and peak RSS, the load average.
  * Calls: calls lost, screen-pop latency. Prints a summary, then one JSON line.
  */
@@ -101,7 +103,7 @@ class PhaseMeter {
 
 interface LeadsChild {
   phase(name: string): void;
-  finish(): Promise<{ phases: Record<string, Record<string, number | null>>; loopDelayP99Ms: number }>;
+  finish(): Promise<{ phases: Record<string, Record<string, number | null>>; others: Record<string, Record<string, number>>; loopDelayP99Ms: number }>;
 }
 
 function startLeads(app: Sunline & { url: string }, tokens: string[]): Promise<LeadsChild> {
@@ -117,21 +119,30 @@ function startLeads(app: Sunline & { url: string }, tokens: string[]): Promise<L
   let result: ((r: Awaited<ReturnType<LeadsChild['finish']>>) => void) | undefined;
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`lead consoles process exited (${code})`)));
-    child.on('message', (m: { type: string; message?: string; phases?: Record<string, Record<string, number | null>>; loopDelayP99Ms?: number }) => {
-      if (m.type === 'error') reject(new Error(`lead consoles: ${m.message ?? ''}`));
-      else if (m.type === 'result') result?.({ phases: m.phases ?? {}, loopDelayP99Ms: m.loopDelayP99Ms ?? 0 });
-      else if (m.type === 'ready') {
-        resolve({
-          phase: (name) => child.send({ type: 'phase', name }),
-          finish: () =>
-            new Promise((res, rej) => {
-              result = res;
-              setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
-              child.send({ type: 'stop' });
-            }),
-        });
-      }
-    });
+    child.on(
+      'message',
+      (m: {
+        type: string;
+        message?: string;
+        phases?: Record<string, Record<string, number | null>>;
+        others?: Record<string, Record<string, number>>;
+        loopDelayP99Ms?: number;
+      }) => {
+        if (m.type === 'error') reject(new Error(`lead consoles: ${m.message ?? ''}`));
+        else if (m.type === 'result') result?.({ phases: m.phases ?? {}, others: m.others ?? {}, loopDelayP99Ms: m.loopDelayP99Ms ?? 0 });
+        else if (m.type === 'ready') {
+          resolve({
+            phase: (name) => child.send({ type: 'phase', name }),
+            finish: () =>
+              new Promise((res, rej) => {
+                result = res;
+                setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
+                child.send({ type: 'stop' });
+              }),
+          });
+        }
+      },
+    );
   });
 }
 
@@ -242,12 +253,18 @@ async function main(): Promise<void> {
   await teardown.run();
 
   const lat = s.extra['popupLatencies'] as number[];
+  const durations = s.calls.flatMap((c) => (c.result ? [c.result.durationMs] : []));
   const perConsole = (p: Record<string, number | null> | undefined, secs: number | null) => (p && secs ? round((p['messages'] ?? 0) / leads / secs, 1) : null);
   const phase = (name: string, server: ReturnType<PhaseMeter['stop']> | null): Record<string, number | null> | null => {
     const c = consoles.phases[name];
     if (!c || !server) return null;
     return { ...c, messages_per_console_per_s: perConsole(c, server.seconds), ...server };
   };
+  // Other events at the lead consoles, per console per second (desk:changed, queue:stats, …).
+  const others = (name: string, server: ReturnType<PhaseMeter['stop']> | null): Record<string, number | null> | null =>
+    server?.seconds
+      ? Object.fromEntries(Object.entries(consoles.others[name] ?? {}).map(([event, n]) => [event, round(n / leads / server.seconds!, 2)]))
+      : null;
   const result = {
     bench: 'fanout',
     leads,
@@ -258,10 +275,16 @@ async function main(): Promise<void> {
     lead_update_ms: tick,
     synthetic: phase('synthetic', synthetic),
     calls: phase('calls', calls),
+    synthetic_other_events_per_console_per_s: others('synthetic', synthetic),
+    calls_other_events_per_console_per_s: others('calls', calls),
     calls_placed: s.calls.length,
     calls_lost: s.extra['callsLost'],
     calls_unreached: s.calls.filter((c) => !s.reached.has(c.callerId)).length,
     in_flight_max: s.inFlightMax,
+    placed_to_agent_p50_ms: round(percentile(s.reachDelays, 50), 0),
+    placed_to_agent_p99_ms: round(percentile(s.reachDelays, 99), 0),
+    call_duration_p50_ms: round(percentile(durations, 50), 0),
+    call_duration_p99_ms: round(percentile(durations, 99), 0),
     popup_p50_ms: round(percentile(lat, 50)),
     popup_p99_ms: round(percentile(lat, 99)),
     popup_max_ms: round(lat.length ? Math.max(...lat) : null),
@@ -281,7 +304,8 @@ async function main(): Promise<void> {
       `bench:fanout ${leads} lead consoles, lead tick ${tick} ms, ${opts.rate} calls/s`,
       line('synthetic', result.synthetic),
       line('calls', result.calls),
-      `  calls: ${s.calls.length} placed, lost ${String(result.calls_lost)}, unreached ${result.calls_unreached}, max ${s.inFlightMax} in flight; screen-pop p50 ${String(result.popup_p50_ms)} p99 ${String(result.popup_p99_ms)} ms; server warn+ log lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
+      `  other events per console per s: synthetic ${JSON.stringify(result.synthetic_other_events_per_console_per_s)}, calls ${JSON.stringify(result.calls_other_events_per_console_per_s)}`,
+      `  calls: ${s.calls.length} placed, lost ${String(result.calls_lost)}, unreached ${result.calls_unreached}, max ${s.inFlightMax} in flight, placed → agent p50 ${String(result.placed_to_agent_p50_ms)} p99 ${String(result.placed_to_agent_p99_ms)} ms, call p50 ${String(result.call_duration_p50_ms)} p99 ${String(result.call_duration_p99_ms)} ms; screen-pop p50 ${String(result.popup_p50_ms)} p99 ${String(result.popup_p99_ms)} ms; server warn+ log lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
       `  console process loop delay p99 ${String(result.consoles_loop_delay_p99_ms)} ms (if high, the consoles, not the server, were slow to read)`,
       '',
     ].join('\n'),

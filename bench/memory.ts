@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
 import { MAX_SOCKETS_PER_USER } from '../src/realtime/connection-limits.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk, type AsteriskSandbox } from '../tools/asterisk-sandbox.js';
+import { placeCallBatch } from '../tools/sipp.js';
 import { summarizeHeapSnapshot } from './lib/heap-summary.js';
 import { NUMBERS, Teardown } from './lib/run.js';
 
@@ -306,18 +307,12 @@ async function main(): Promise<void> {
         const out = await asterisk.cli('queue show');
         return [...out.matchAll(/has (\d+) calls?/g)].reduce((n, m) => n + Number(m[1]), 0);
       };
-      // One sipp process places all the calls (tools/sipp/caller.xml, which numbers its messages by
-      // [call_number]): N sipp processes of one call each load a 2-core machine to 100-200 by themselves.
+      // One sipp process places all the calls (tools/sipp.ts placeCallBatch): N sipp processes of
+      // one call each load a 2-core machine to 100-200 by themselves. Each caller waits up to 10 min.
       const c0 = Date.now();
-      const sipp = spawn(
-        'setpriv',
-        ['--pdeathsig', 'KILL', 'sipp', `${asterisk.sip.host}:${asterisk.sip.port}`, '-sf', path.join(REPO, 'tools/sipp/caller.xml'), '-s', NUMBERS[0]!]
-          .concat(['-key', 'caller', '13900000000', '-key', 'caller_name', 'Citizen', '-set', 'hold_ticks', String(6_000)])
-          .concat(['-i', asterisk.sip.host, '-ci', '127.0.0.1', '-p', '60900', '-mp', '60904', '-cp', '60901'])
-          .concat(['-m', String(CALLS), '-l', String(CALLS), '-r', String(values['calls-rate']), '-nostdin', '-timeout', '900s']),
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      t.teardown(() => void (sipp.exitCode === null && sipp.kill('SIGKILL')));
+      const calls = Array.from({ length: CALLS }, (_, k) => ({ number: NUMBERS[0]!, callerId: String(13_900_000_000 + k) }));
+      const sipp = placeCallBatch({ sip: asterisk.sip, calls, rate: Number(values['calls-rate']), holdMs: 600_000 });
+      t.teardown(() => sipp.kill());
       let n = 0;
       for (const end = Date.now() + 120_000; Date.now() < end; await sleep(1000)) if ((n = await waiting()) >= CALLS) break;
       say(`${CALLS} callers at ${values['calls-rate']}/s: ${n} waiting in the queue after ${((Date.now() - c0) / 1000).toFixed(1)} s`);

@@ -2,9 +2,10 @@
  * Test callers: SIPp (Debian sip-tester, /usr/bin/sipp) calling an Asterisk sandbox through
  * its carrier trunk, with the scenarios in tools/sipp/.
  *
- * Each call is one sipp process (-m 1), so each has its own outcome, exit code and logs.
- * sipp picks its own free SIP, media and control ports (it scans upwards from 5060, 6000 and
- * 8888 and binds atomically), so parallel calls and parallel test files do not clash.
+ * placeCall: each call is one sipp process (-m 1), so each has its own outcome, exit code and logs
+ * (the tests). placeCallBatch: many calls from one sipp process at a rate (the benches).
+ * Each sipp process leases its SIP, media and control ports from a pool shared by every process
+ * on the machine (leaseSlot), so parallel calls and parallel test files do not clash.
  * Every sipp dies with the test process (setpriv --pdeathsig KILL, an 'exit' hook) and has a
  * hard -timeout.
  */
@@ -295,6 +296,49 @@ export function placeCall(opts: CallOptions): CallHandle {
     ...(opts.dtmf ? ['-set', 'dtmf_ticks', ticks(opts.dtmf.afterMs), '-set', 'dtmf_every_ticks', ticks(opts.dtmf.everyMs ?? 2000)] : []),
   ];
   const started = Date.now();
+  const sipp = startSipp(args);
+  const done = sipp.ended.then(({ exitCode, signal, output }): CallResult => {
+    lease?.release();
+    const m = /SUNLINE outcome=([\w-]+) code=(\d+)/.exec(readOrEmpty(files.log));
+    const outcome = (m?.[1] ?? 'unknown') as CallOutcome;
+    const code = m ? Number(m[2]) : NaN;
+    const errors = sippErrors(files.err);
+    if (process.env['SUNLINE_KEEP_SIPP_LOGS'] !== '1') fs.rmSync(dir, { recursive: true, force: true });
+    return {
+      exitCode,
+      signal,
+      outcome,
+      sipCode: Number.isFinite(code) && code > 0 ? code : null,
+      durationMs: Date.now() - started,
+      errors,
+      output,
+    };
+  });
+  return { done, kill: sipp.kill };
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** sipp's unexpected-message log without the scenarios' own <recv timeout> jumps. */
+function sippErrors(file: string): string {
+  return readOrEmpty(file)
+    .split('\n')
+    .filter((l) => l && !/receive timeout on message .* jumping to label|^The following events occurred:/.test(l))
+    .join('\n');
+}
+
+/** Runs `setpriv args…` (sipp under --pdeathsig), killed with this process; `ended` never rejects. */
+function startSipp(args: string[]): {
+  ended: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; output: string }>;
+  kill(): void;
+} {
+  installExitHook();
   const proc = spawn('setpriv', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';
@@ -303,52 +347,162 @@ export function placeCall(opts: CallOptions): CallHandle {
   };
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
-
-  const done = new Promise<CallResult>((resolve) => {
+  const ended = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => {
     let finished = false;
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+      if (finished) return;
+      finished = true;
+      running.delete(proc);
+      resolve({ exitCode, signal, output: output.split('\n').slice(-30).join('\n') });
+    };
     proc.once('error', (err) => {
       output += `\nspawn failed: ${err.message}`;
       finish(null, null);
     });
-    proc.once('close', (exitCode, signal) => finish(exitCode, signal));
-    function finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
-      if (finished) return;
-      finished = true;
-      running.delete(proc);
-      lease?.release();
-      const read = (f: string): string => {
-        try {
-          return fs.readFileSync(f, 'utf8');
-        } catch {
-          return '';
-        }
-      };
-      const m = /SUNLINE outcome=([\w-]+) code=(\d+)/.exec(read(files.log));
-      const outcome = (m?.[1] ?? 'unknown') as CallOutcome;
-      const code = m ? Number(m[2]) : NaN;
-      const errors = read(files.err)
-        .split('\n')
-        // The scenarios poll with <recv timeout>; those jumps are not errors.
-        .filter((l) => l && !/receive timeout on message .* jumping to label|^The following events occurred:/.test(l))
-        .join('\n');
-      if (process.env['SUNLINE_KEEP_SIPP_LOGS'] !== '1') fs.rmSync(dir, { recursive: true, force: true });
-      resolve({
-        exitCode,
-        signal,
-        outcome,
-        sipCode: Number.isFinite(code) && code > 0 ? code : null,
-        durationMs: Date.now() - started,
-        errors,
-        output: output.split('\n').slice(-30).join('\n'),
-      });
-    }
+    proc.once('close', finish);
   });
   return {
-    done,
+    ended,
     kill: () => {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     },
   };
+}
+
+/** One call of a batch (see {@link placeCallBatch}). */
+export interface BatchCall {
+  /** Dialled number, e.g. '12345'. */
+  number: string;
+  /** Caller number (From user); distinct numbers tell the calls apart in Asterisk and the server. */
+  callerId: string;
+}
+
+export interface BatchOptions {
+  /** The sandbox's SIP address (AsteriskSandbox.sip). */
+  sip: { host: string; port: number };
+  /** The calls, placed in this order. */
+  calls: BatchCall[];
+  /** New calls per second, paced by sipp (-r). */
+  rate: number;
+  /** Caller display name for every call. Default 'Citizen'. */
+  callerName?: string;
+  /** How long each call rings unanswered before CANCEL, or talks once answered. Default 2000 ms. */
+  holdMs?: number;
+  /** As CallOptions.audioFile, for every call. */
+  audioFile?: string;
+  /** Hard limit for the sipp process. Default: the time to place them all + holdMs + 60 s. */
+  timeoutMs?: number;
+}
+
+export interface BatchCallResult extends BatchCall {
+  /** When sipp started the call (its INVITE), ms since the epoch; null if it never did. */
+  startedAt: number | null;
+  /** When the call's outcome was known; null if it has none (sipp aborted the call or was stopped). */
+  endedAt: number | null;
+  outcome: CallOutcome;
+  sipCode: number | null;
+}
+
+export interface BatchResult {
+  calls: BatchCallResult[];
+  /** sipp's exit code: 0 = every call completed its scenario, 1 = some failed, others = sipp error. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  durationMs: number;
+  /** sipp's unexpected-message log and the tail of its output (for all the calls together). */
+  errors: string;
+  output: string;
+}
+
+export interface BatchHandle {
+  readonly done: Promise<BatchResult>;
+  /** Kills the sipp process (its calls then time out on the Asterisk side). */
+  kill(): void;
+}
+
+/**
+ * caller.xml for a batch: caller and dialled number from the injection file's fields 0 and 1 (one
+ * line per call, in order: sipp's call k takes line k), and a log line when each call starts and
+ * when its outcome is known, with the call's number, its caller and sipp's [timestamp]
+ * (…\t<epoch seconds.µs>).
+ */
+function withBatchFields(scenario: string, dir: string): string {
+  const text = fs.readFileSync(scenario, 'utf8');
+  const stamp = 'SUNLINE call=[call_number] caller=[field0] at=[timestamp]';
+  const out = text
+    .replaceAll('[caller]', '[field0]')
+    .replaceAll('[service]', '[field1]')
+    .replaceAll('<log message="SUNLINE outcome=', `<log message="${stamp} outcome=`)
+    .replace('<send retrans="500">', `<nop><action><log message="${stamp} start" /></action></nop>\n  <send retrans="500">`);
+  if (!out.includes(`${stamp} start`) || !out.includes(`${stamp} outcome=`))
+    throw new Error('tools/sipp/caller.xml changed: update withBatchFields in tools/sipp.ts');
+  const file = path.join(dir, 'caller-batch.xml');
+  fs.writeFileSync(file, out);
+  return file;
+}
+
+/**
+ * Many calls from ONE sipp process (caller.xml; its messages are numbered by [call_number]), at
+ * `rate` a second: one process per call loads a small machine more than the system under test
+ * does. Each call's outcome and its start and end times come from sipp's <log> lines (the k-th
+ * call sipp starts is opts.calls[k - 1]). Like placeCall: leased ports, literal waits, killed with this process, a hard -timeout.
+ */
+export function placeCallBatch(opts: BatchOptions): BatchHandle {
+  if (!opts.calls.length) throw new Error('placeCallBatch: no calls');
+  if (!(opts.rate > 0)) throw new Error('placeCallBatch: rate must be > 0');
+  installExitHook();
+  const lease = leaseSlot();
+  const holdMs = opts.holdMs ?? 2000;
+  const n = opts.calls.length;
+  const timeoutMs = opts.timeoutMs ?? Math.ceil((n / opts.rate) * 1000) + holdMs + 60_000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-sipp-batch-'));
+  let scenario = withBatchFields(withLiteralWaits(path.join(SCENARIOS, 'caller.xml'), dir, holdMs), dir);
+  if (opts.audioFile) scenario = withAudio(scenario, dir, opts.audioFile);
+  const csv = path.join(dir, 'calls.csv');
+  fs.writeFileSync(csv, ['SEQUENTIAL', ...opts.calls.map((c) => `${c.callerId};${c.number}`)].join('\n') + '\n');
+  const files = { log: path.join(dir, 'outcome.log'), err: path.join(dir, 'errors.log') };
+  // -r calls per -rp ms: a rate below 1/s as whole calls over a longer period.
+  const period = opts.rate >= 1 ? 1000 : Math.round(1000 / opts.rate);
+  const perPeriod = opts.rate >= 1 ? opts.rate : 1;
+  const { sip, media, ctrl } = lease.ports;
+  const args = ['--pdeathsig', 'KILL', 'sipp', `${opts.sip.host}:${opts.sip.port}`, '-sf', scenario, '-inf', csv]
+    .concat(['-key', 'caller_name', opts.callerName ?? 'Citizen', '-set', 'hold_ticks', String(Math.max(1, Math.ceil(holdMs / TICK_MS)))])
+    .concat(['-i', opts.sip.host, '-ci', '127.0.0.1', '-p', String(sip), '-mp', String(media), '-cp', String(ctrl)])
+    .concat(['-r', String(perPeriod), '-rp', String(period), '-m', String(n), '-l', String(n)])
+    .concat(['-nostdin', '-timeout', `${Math.ceil(timeoutMs / 1000)}s`, '-timeout_error'])
+    .concat(['-trace_logs', '-log_file', files.log, '-trace_err', '-error_file', files.err]);
+  const started = Date.now();
+  const sipp = startSipp(args);
+  const done = sipp.ended.then(({ exitCode, signal, output }): BatchResult => {
+    lease.release();
+    const byCall = new Map<number, { startedAt: number | null; endedAt: number | null; outcome: CallOutcome; sipCode: number | null }>();
+    const line = /^SUNLINE call=(\d+) caller=\S* at=.*\t(\d+\.\d+) (?:start|outcome=([\w-]+) code=(\d+))/;
+    for (const l of readOrEmpty(files.log).split('\n')) {
+      const m = line.exec(l);
+      if (!m) continue;
+      const at = Math.round(Number(m[2]) * 1000);
+      const k = Number(m[1]);
+      const r = byCall.get(k) ?? { startedAt: null, endedAt: null, outcome: 'unknown' as CallOutcome, sipCode: null };
+      if (m[3] === undefined) r.startedAt = at;
+      else {
+        r.endedAt = at;
+        r.outcome = m[3] as CallOutcome;
+        r.sipCode = Number(m[4]) > 0 ? Number(m[4]) : null;
+      }
+      byCall.set(k, r);
+    }
+    const errors = sippErrors(files.err);
+    if (process.env['SUNLINE_KEEP_SIPP_LOGS'] !== '1') fs.rmSync(dir, { recursive: true, force: true });
+    return {
+      calls: opts.calls.map((c, i) => ({ ...c, ...(byCall.get(i + 1) ?? { startedAt: null, endedAt: null, outcome: 'unknown', sipCode: null }) })),
+      exitCode,
+      signal,
+      durationMs: Date.now() - started,
+      errors: errors.slice(-8000),
+      output,
+    };
+  });
+  return { done, kill: sipp.kill };
 }
 
 /** Places one call and resolves when it has ended; see {@link placeCall}. */

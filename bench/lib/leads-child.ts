@@ -8,12 +8,13 @@
  * - `update_ms`: receive time − the update's `at` (its newest change, stamped by the server),
  * - `agent_change_ms`: receive time − `since` of each agent whose state changed (the time the
  *   change happened; a change merged into a tick waited for it),
- * - messages per console, seq gaps, snapshots.
+ * - messages per console, seq gaps, snapshots, and the other events a lead console receives (by
+ *   name: `desk:changed`, `queue:stats`, …; every console counts them).
  *
  * Options come as JSON in SUNLINE_BENCH_LEADS ({ url, tokens, count, sample }; console i uses
  * tokens[i % tokens.length]: an account may hold only a dozen consoles, src/realtime/connection-limits.ts). IPC: {type:'ready'}
  * once every console has its snapshot; {type:'phase', name} starts a new measuring phase;
- * {type:'stop'} → {type:'result', phases, loopDelayP99Ms} and exit.
+ * {type:'stop'} → {type:'result', phases, others, loopDelayP99Ms} and exit.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -31,6 +32,8 @@ interface PhaseStats {
   gaps: number;
   snapshots: number;
   bytes: number;
+  /** Events other than queue:delta and queue:snapshot, by name. */
+  others: Record<string, number>;
 }
 
 const o = JSON.parse(process.env['SUNLINE_BENCH_LEADS'] ?? '{}') as Options;
@@ -39,7 +42,7 @@ const send = (m: unknown): void => {
 };
 process.on('disconnect', () => process.exit(0));
 
-const newPhase = (): PhaseStats => ({ update: [], agentChange: [], messages: 0, gaps: 0, snapshots: 0, bytes: 0 });
+const newPhase = (): PhaseStats => ({ update: [], agentChange: [], messages: 0, gaps: 0, snapshots: 0, bytes: 0, others: {} });
 const phases = new Map<string, PhaseStats>([['connect', newPhase()]]);
 let phase = phases.get('connect')!;
 const sockets: WebSocket[] = [];
@@ -83,7 +86,11 @@ function open(i: number): Promise<void> {
         resolve();
         return;
       }
-      if (!isDelta) return;
+      if (!isDelta) {
+        const name = s.slice(4, s.indexOf('"', 4));
+        phase.others[name] = (phase.others[name] ?? 0) + 1;
+        return;
+      }
       phase.messages++;
       phase.bytes += s.length;
       if (!sampled) return;
@@ -130,7 +137,8 @@ process.on('message', (m: { type?: string; name?: string }) => {
       };
     }
     // The histogram holds resolution + delay (see bench/fanout.ts).
-    send({ type: 'result', phases: result, loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10) });
+    const others = Object.fromEntries([...phases].map(([name, p]) => [name, p.others]));
+    send({ type: 'result', phases: result, others, loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10) });
     for (const ws of sockets) ws.terminate();
     setTimeout(() => process.exit(0), 200).unref();
   }

@@ -18,7 +18,7 @@ import { connectAmi, type BenchAmi } from './ami.js';
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { OfferRecord } from '../../scripts/lib/sim-agents.js';
-import { benchCaller } from './sipp-caller.js';
+import { benchCallBatch } from './sipp-caller.js';
 import { lowerPriority } from './generator-priority.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,7 +56,7 @@ export interface BenchOptions {
   holdMs: number;
   /** Run the simulated agents in this process instead of a child process. */
   agentsInProcess?: boolean;
-  /** Use tools/sipp.ts as is (sipp scans for its own ports; races under load). */
+  /** One tools/sipp.ts placeCall process per call, as the tests place calls (default: one sipp process for all the calls). */
   harnessSipp?: boolean;
   /** Extra server environment (e.g. SUNLINE_LEAD_UPDATE_MS for bench/fanout.ts). */
   serverEnv?: Record<string, string>;
@@ -71,7 +71,10 @@ export interface BenchOptions {
 export interface PlacedCall {
   callerId: string;
   number: string;
+  /** When the call was started (sipp's INVITE). */
   placedAt: number;
+  /** When its outcome was known (or sipp ended). */
+  endedAt?: number;
   result?: CallResult;
 }
 
@@ -91,8 +94,11 @@ export interface PathResult {
 // ---- call generation -------------------------------------------------------------------------
 
 /**
- * Places round(rate × duration) calls, evenly paced, the seven numbers round-robin, distinct
- * caller ids, and resolves when every sipp has exited (each is bounded by its -timeout).
+ * Places round(rate × duration) calls at `rate`/s, the seven numbers round-robin, distinct caller
+ * ids, and resolves when they have all ended. By default one sipp process places them all
+ * (tools/sipp.ts placeCallBatch, started by bench/lib/sipp-child.ts; sipp paces the calls, each
+ * call's start, end and outcome come from its log); `harnessSipp`: one tools/sipp.ts placeCall
+ * process per call, started from this process, paced here.
  */
 export async function placeCalls(
   a: AsteriskSandbox,
@@ -101,35 +107,81 @@ export async function placeCalls(
   t: Teardown,
 ): Promise<{ calls: PlacedCall[]; inFlightMax: number }> {
   const total = Math.max(1, Math.round(o.rate * o.durationS));
+  const planned = Array.from({ length: total }, (_, k) => ({
+    callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`,
+    number: NUMBERS[k % NUMBERS.length]!,
+  }));
+  if (o.harnessSipp) return placeCallsOneByOne(a, o, planned, t);
+  const t0 = Date.now();
+  const batch = benchCallBatch({ sip: a.sip, calls: planned, rate: o.rate, holdMs: o.holdMs, ...(o.callerAudio ? { audioFile: o.callerAudio } : {}) });
+  t.teardown(() => batch.kill());
+  const r = await batch.done;
+  const end = Date.now();
+  const calls = r.calls.map((c, k): PlacedCall => {
+    const placedAt = c.startedAt ?? t0 + (k * 1000) / o.rate;
+    const failed = c.outcome === 'unknown' || c.outcome === 'rejected';
+    return {
+      callerId: c.callerId,
+      number: c.number,
+      placedAt,
+      endedAt: c.endedAt ?? end,
+      result: {
+        exitCode: r.exitCode,
+        signal: r.signal,
+        outcome: c.outcome,
+        sipCode: c.sipCode,
+        durationMs: (c.endedAt ?? end) - placedAt,
+        // sipp's logs are the whole batch's: shown with the failed calls only.
+        errors: failed ? r.errors : '',
+        output: failed ? r.output : '',
+      },
+    };
+  });
+  return { calls, inFlightMax: mostAtOnce(calls) };
+}
+
+/** The most calls alive at once, from their start and end times. */
+function mostAtOnce(calls: PlacedCall[]): number {
+  const edges = calls.flatMap((c) => [
+    { at: c.placedAt, d: 1 },
+    { at: c.endedAt ?? c.placedAt, d: -1 },
+  ]);
+  edges.sort((x, y) => x.at - y.at || x.d - y.d);
+  let n = 0;
+  let most = 0;
+  for (const e of edges) most = Math.max(most, (n += e.d));
+  return most;
+}
+
+/** --harness-sipp: one tools/sipp.ts process per call, paced here. */
+async function placeCallsOneByOne(
+  a: AsteriskSandbox,
+  o: BenchOptions,
+  planned: { callerId: string; number: string }[],
+  t: Teardown,
+): Promise<{ calls: PlacedCall[]; inFlightMax: number }> {
   const calls: PlacedCall[] = [];
   const done: Promise<unknown>[] = [];
   const kills: (() => void)[] = [];
   t.teardown(() => {
     for (const k of kills) k();
   });
-  const caller = o.harnessSipp ? null : benchCaller();
-  if (caller) t.teardown(() => caller.close());
   let inFlight = 0;
   let inFlightMax = 0;
   const t0 = Date.now();
-  for (let k = 0; k < total; k++) {
-    const due = t0 + (k * 1000) / o.rate;
-    const wait = due - Date.now();
+  for (const [k, p] of planned.entries()) {
+    const wait = t0 + (k * 1000) / o.rate - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const c: PlacedCall = {
-      callerId: `${callerPrefix}${String(k).padStart(11 - callerPrefix.length, '0')}`,
-      number: NUMBERS[k % NUMBERS.length]!,
-      placedAt: Date.now(),
-    };
+    const c: PlacedCall = { ...p, placedAt: Date.now() };
     calls.push(c);
-    const co = { sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs, ...(o.callerAudio ? { audioFile: o.callerAudio } : {}) };
-    const h = caller ? caller.place(co) : placeCall(co);
+    const h = placeCall({ sip: a.sip, number: c.number, callerId: c.callerId, holdMs: o.holdMs, ...(o.callerAudio ? { audioFile: o.callerAudio } : {}) });
     kills.push(h.kill);
     inFlight++;
     inFlightMax = Math.max(inFlightMax, inFlight);
     done.push(
       h.done.then((r) => {
         c.result = r;
+        c.endedAt = Date.now();
         inFlight--;
       }),
     );

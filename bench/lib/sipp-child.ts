@@ -1,39 +1,28 @@
 /**
- * The bench's sipp launcher in a process of its own (forked once by bench/lib/sipp-caller.ts).
+ * The bench's sipp launcher in a process of its own (forked by bench/lib/sipp-caller.ts).
  *
  * Why: the bench process hosts the server under test, and `child_process.spawn` there copies a
- * large process (the server with its dictionaries and caches: ~370 MB resident) on every call —
- * about 140 ms of the server's event loop per sipp on the development VM, 24 % of its samples in a
- * CPU profile at 5 calls/s, enough to time out ARI requests. A small process spawns in a few ms.
+ * large process (the server with its dictionaries and caches: ~370 MB resident) — about 140 ms of
+ * the server's event loop per spawn on the development VM, enough to time out ARI requests when
+ * every call had its own sipp. A small process spawns in a few ms.
  *
- * IPC: {type:'place', id, opts} → the child probes ports, starts sipp and replies {type:'done', id,
- * result} when it exits (or {type:'failed', id, message}); {type:'kill', id} kills that sipp.
+ * IPC: {type:'batch', opts} → the child runs tools/sipp.ts placeCallBatch(opts) and replies
+ * {type:'done', result} when sipp exits (or {type:'failed', message}). The parent's disconnect
+ * ends the launcher and its sipp.
  */
-import type { CallHandle, CallOptions, CallResult } from '../../tools/sipp.js';
-import { placeBenchCallHere } from './sipp-caller.js';
+import { placeCallBatch, type BatchOptions, type BatchResult } from '../../tools/sipp.js';
 
-type Message = { type: 'place'; id: number; opts: CallOptions } | { type: 'kill'; id: number };
-
-const handles = new Map<number, CallHandle>();
-const send = (m: { type: 'done'; id: number; result: CallResult } | { type: 'failed'; id: number; message: string }): void => {
+const send = (m: { type: 'done'; result: BatchResult } | { type: 'failed'; message: string }): void => {
   process.send?.(m);
 };
-// The parent going away ends us too (sipp's own exit hook kills what still runs).
+// The parent going away ends us too (sipp's --pdeathsig and the harness's exit hook kill sipp).
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (m: Message) => {
-  if (m.type === 'kill') {
-    handles.get(m.id)?.kill();
-    return;
+process.on('message', (m: { type: 'batch'; opts: BatchOptions }) => {
+  if (m.type !== 'batch') return;
+  try {
+    void placeCallBatch(m.opts).done.then((result) => send({ type: 'done', result }));
+  } catch (e) {
+    send({ type: 'failed', message: String(e) });
   }
-  void placeBenchCallHere(m.opts).then(
-    (h) => {
-      handles.set(m.id, h);
-      void h.done.then((result) => {
-        handles.delete(m.id);
-        send({ type: 'done', id: m.id, result });
-      });
-    },
-    (e: unknown) => send({ type: 'failed', id: m.id, message: String(e) }),
-  );
 });
