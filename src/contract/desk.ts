@@ -15,7 +15,8 @@ export interface DeskChange {
 export interface DeskServerEvents {
   /**
    * Desk consoles (dispatchers, shift leads, admins): an order in the session's scope changed.
-   * One per committed change; a console refreshing counts should debounce (e.g. 500 ms).
+   * One per committed change of an order past draft (drafts are in no desk queue: no note); a
+   * console refreshing counts should debounce (e.g. 500 ms).
    */
   'desk:changed': (c: DeskChange) => void;
 }

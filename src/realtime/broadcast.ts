@@ -77,8 +77,12 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       io.to([LEADS_ROOM, ...agents.map(agentRoom)]).emit('callback:assigned', view);
     },
     // Desk consoles get a compact note for the orders of their scope (the city's desk every one, a
-    // county's the orders its units had or have); they re-read through the scoped API.
+    // county's the orders its units had or have); they re-read through the scoped API. An order
+    // still being taken (a draft: created when a call comes in, taken by the agent, edited) is in
+    // no desk queue and no callback worklist: its notes would cost a write per desk console (every
+    // shift lead's included) twice a call for nothing; it is heard of once it leaves draft.
     'workorder.applied': (c) => {
+      if (c.status === 'draft') return;
       io.to([DESK_ROOM, ...c.unitIds.map(deskUnitRoom)]).emit('desk:changed', { orderId: c.orderId, action: c.action, status: c.status, at: Date.now() });
     },
     'workorder.deadline': (w) => {

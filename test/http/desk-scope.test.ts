@@ -133,16 +133,24 @@ t.test('desk:changed reaches the desks whose scope the order is in, and no one e
   const until = async (cond: () => boolean) => {
     for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
   };
+  // A call's draft (created as the call comes in, taken by the agent) is in no desk queue: no note.
+  const draft = app.orders.createDraft({ channel: '12345', callerPhone: '13800000077' });
+  // A missed call is new to the desk (and the leads' callback worklist): its create is heard.
+  const missed = app.orders.createMissedCall({ channel: '12345', callerPhone: '13800000078' });
   await until(() => cityDesk.length >= 3 && deqing.length >= 1);
   await new Promise((r) => setTimeout(r, 150));
   t.same(
     cityDesk.map((c) => [c.orderId, c.action, c.status]),
     [
-      [inDeqing, 'create', 'draft'],
       [inDeqing, 'accept', 'accepted'],
       [inDeqing, 'dispatch', 'dispatched'],
+      [missed.id, 'create', 'missed_call'],
     ],
-    'the city desk hears every change, the create included',
+    'the city desk hears every change of an order past draft, a new missed call included; nothing of drafts',
+  );
+  t.notOk(
+    cityDesk.some((c) => c.orderId === draft.id || c.status === 'draft'),
+    'no note of an order still being taken',
   );
   t.equal(lead.length, 3, 'shift leads too');
   t.same(
