@@ -250,6 +250,7 @@ export const workOrders = pgTable(
     index('work_orders_channel_created_idx').on(t.channel, t.createdAt),
     index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    index('work_orders_deadline_order_idx').on(sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
     index('work_orders_lead_unit_deadline_idx')
       .on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id)
       .where(sql`${t.leadUnitId} is not null`),

@@ -263,6 +263,8 @@ export const workOrders = sqliteTable(
     // (several statuses are merged), and by deadline in the order `deadline_at is null, deadline_at, id`.
     index('work_orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('work_orders_status_deadline_order_idx').on(t.status, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
+    // The list by deadline with no status: a page walks this index instead of sorting every order.
+    index('work_orders_deadline_order_idx').on(sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id),
     index('work_orders_lead_unit_deadline_idx')
       .on(t.leadUnitId, sql`(${t.deadlineAt} is null)`, t.deadlineAt, t.id)
       .where(sql`${t.leadUnitId} is not null`),

@@ -159,8 +159,11 @@ export function filterConditions(f: OrderFilter, now: number, v: Values, hideRep
   // Unary + keeps the deadline bound off the index range: as a range SQLite would fetch and
   // sort every overdue order; checked on the rows walked in list order, a page reads ~a page.
   if (f.overdue) add('now', now, sql`+${workOrders.deadlineAt} < ${ph('now')}`);
-  if (f.createdFrom !== undefined) add('createdFrom', f.createdFrom, gte(workOrders.createdAt, ph('createdFrom')));
-  if (f.createdTo !== undefined) add('createdTo', f.createdTo, lte(workOrders.createdAt, ph('createdTo')));
+  // likelihood(): a creation-date bound is taken to keep few orders (as "since last week" does),
+  // so SQLite ranges over work_orders_created_idx and sorts those; without it, a list by deadline
+  // with no status would walk work_orders_deadline_order_idx past every order outside the range.
+  if (f.createdFrom !== undefined) add('createdFrom', f.createdFrom, sql`likelihood(${gte(workOrders.createdAt, ph('createdFrom'))}, 0.05)`);
+  if (f.createdTo !== undefined) add('createdTo', f.createdTo, sql`likelihood(${lte(workOrders.createdAt, ph('createdTo'))}, 0.05)`);
   return conds;
 }
 

@@ -171,6 +171,19 @@ t.test('lists page in the same order as sorting every match, and SQLite walks in
     t.equal(page?.match(/TEMP B-TREE/g)?.length, 1, 'one sort, of the merged heads');
   }
   t.match(planOf({ q: '过期食品' })[0], /SCAN work_orders_fts VIRTUAL TABLE INDEX \d+:M/, 'the search is driven by the FTS index');
+  // By deadline with no status: the page walks its index (migration 0035) instead of sorting every order.
+  const [deadlinePage] = planOf({ sort: 'deadlineAt' });
+  t.match(deadlinePage, /SCAN work_orders USING INDEX work_orders_deadline_order_idx/, `by deadline: ${deadlinePage}`);
+  t.notMatch(deadlinePage, /TEMP B-TREE/, 'no sort');
+  // A creation-date bound keeps its range on the creation index (the deadline walk would pass
+  // every order outside the range): the matches are sorted, as before that index.
+  for (const filter of [
+    { sort: 'deadlineAt', createdFrom: 0 },
+    { sort: 'deadlineAt', createdTo: now },
+  ] as OrderFilter[]) {
+    const [page] = planOf(filter);
+    t.match(page, /SEARCH work_orders USING INDEX work_orders_created_idx/, `${JSON.stringify(filter)}: ${page}`);
+  }
 });
 
 t.test('orders without text stay out of the FTS index, are found once they have text, and an upgraded database drops its empty documents', async (t) => {

@@ -1,0 +1,1 @@
+CREATE INDEX `work_orders_deadline_order_idx` ON `work_orders` (("deadline_at" is null),`deadline_at`,`id`);
