@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
 import { sqliteAsync } from './db/sqlite-async.js';
@@ -20,6 +20,7 @@ import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { closeHttp } from './http/close-http.js';
 import { AccessLog, installAccessLog } from './http/access-log.js';
+import { responseSerializerCompiler } from './http/response-serializer.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
 import { PromptLibrary } from './prompts/index.js';
@@ -259,7 +260,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     closers.push(() => closeHttp(http));
     installAccessLog(http);
     http.setValidatorCompiler(validatorCompiler);
-    http.setSerializerCompiler(serializerCompiler);
+    // Replies written by a serializer compiled from their schema (zod's parse where it cannot be).
+    http.setSerializerCompiler(responseSerializerCompiler);
     installErrorHandler(http);
     // Before the routes: every writing request is answered once its change is on disk.
     installDurableReplies(http, () => db.durability.durable());
