@@ -116,7 +116,7 @@ export class CallCenter implements SwitchboardListener {
       startSurvey: (ch) => this.surveys.start(ch),
       surveying: (channelId) => this.surveys.isRunning(channelId),
       // Without outbound calls configured no such channel is ours to keep.
-      outboundLeft: (channelId, callId) => (this.outbound ? this.outbound.leftInStasis(channelId, callId) : o.switchboard.hangup(channelId)),
+      outboundLeft: (channelId, callId, snap) => (this.outbound ? this.outbound.leftInStasis(channelId, callId, snap) : o.switchboard.hangup(channelId)),
       isUnitLeg: (channelId) => this.controls.isUnitLeg(channelId),
       restoreControls: (callId, r) => this.controls.restore(callId, r),
       channelGone: (channelId, cause) => this.channelGone(channelId, cause),

@@ -32,6 +32,7 @@ export interface UnfinishedOutbound {
   channelId: string | null;
   agentId: number | null;
   orderId: number | null;
+  callerId: number | null;
   number: string | null;
   enteredAt: number;
   answeredAt: number | null;
@@ -157,6 +158,7 @@ export class OutboundRecords {
         channelId: calls.channelId,
         agentId: calls.agentId,
         orderId: calls.orderId,
+        callerId: calls.callerId,
         number: calls.dialledNumber,
         enteredAt: calls.enteredAt,
         answeredAt: calls.answeredAt,

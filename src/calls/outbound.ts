@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallControlsView, OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
 import { hotlineFor } from '../config/files/index.js';
 import { TelephonyError } from '../telephony/errors.js';
+import type { AsteriskSnapshot } from '../telephony/switchboard.js';
 import { outboundEndpoint, type OutboundProgress } from '../telephony/switchboard-outbound.js';
 import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
@@ -248,15 +249,19 @@ export class OutboundCalls implements OutboundProgress {
 
   /**
    * A citizen's channel of ours (`outbound,<call id>` in our Stasis app) that this process does
-   * not handle, found by a reconcile after a restart or a call-control takeover. A citizen the
-   * previous process had sent to the survey after a 回访 call gets the survey again, its key still
-   * the order's evaluation by callback; an unfinished call is left to recover(), which ends it;
-   * anything else is hung up — never left in our app in silence.
+   * not handle, found by a reconcile after a restart or a call-control takeover. An answered call
+   * Asterisk still holds as it was goes on (takeOver); a citizen the previous process had sent to
+   * the survey after a 回访 call gets the survey again, its key still the order's evaluation by
+   * callback; another unfinished call is left to recover(), which ends it; anything else is hung
+   * up — never left in our app in silence.
    */
-  async leftInStasis(channelId: string, callId: string | null): Promise<void> {
+  async leftInStasis(channelId: string, callId: string | null, snap: AsteriskSnapshot): Promise<void> {
     if (this.byChannel.has(channelId) || this.surveying.has(channelId)) return;
     const found = callId ? this.records.leftInStasis(callId) : ({ kind: 'over' } as const);
-    if (found.kind === 'unfinished') return;
+    if (found.kind === 'unfinished') {
+      if (callId) await this.takeOver(channelId, callId, snap);
+      return;
+    }
     if (found.kind === 'survey' && callId && this.surveys) {
       this.surveying.add(channelId);
       this.o.log.info({ callId, orderId: found.orderId }, 'outbound: the citizen left in the survey gets it again');
@@ -265,6 +270,48 @@ export class OutboundCalls implements OutboundProgress {
     }
     this.o.log.info({ channelId, callId }, 'outbound: a citizen left in our app with nothing to go on is hung up');
     await this.o.switchboard.hangup(channelId);
+  }
+
+  /**
+   * An answered outbound call of our previous process, as Asterisk still has it — the citizen in
+   * its `outbound-<channel>` bridge, the agent still logged in on it (agent_sessions, state
+   * `outbound`): the conversation goes on, as an inbound call's does (decision 0007; issue 16's
+   * failover). The previous process's browser-audio channel in the bridge is hung up and the
+   * agent's audio attached again once the console's softphone is back; the recording Asterisk
+   * kept writing goes on under its row. Otherwise (the citizen on hold, the agent not on it)
+   * recover() ends the call as `server_restart`. A unit in a three-way call is not taken over:
+   * reconcile hangs its leg up, the citizen and the agent go on.
+   */
+  private async takeOver(channelId: string, callId: string, snap: AsteriskSnapshot): Promise<void> {
+    const r = this.records.unfinished().find((u) => u.callId === callId);
+    if (!r || r.answeredAt === null || r.agentId === null || r.orderId === null || this.calls.has(callId)) return;
+    const agent = this.o.agents.view(r.agentId);
+    const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}` && b.channels.some((c) => c.id === channelId));
+    if (agent.state !== 'outbound' || agent.callId !== callId || !bridge) return;
+    for (const ch of bridge.channels) if (ch.helper) await this.o.switchboard.hangup(ch.id).catch(() => undefined);
+    const call: OutboundCall = {
+      callId,
+      channelId,
+      agentId: r.agentId,
+      orderId: r.orderId,
+      orderNumber: this.records.orderNumber(r.orderId) ?? '',
+      callerId: r.callerId,
+      number: r.number ?? '',
+      startedAt: r.enteredAt,
+      state: 'answered',
+      answeredAt: r.answeredAt,
+      bridgeId: bridge.bridgeId,
+      hungUpBy: null,
+      transferring: false,
+      timer: null,
+    };
+    this.calls.set(callId, call);
+    this.byChannel.set(channelId, call);
+    this.o.switchboard.outbound.adopt(channelId);
+    this.track(call, bridge.bridgeId);
+    this.o.log.info({ callId, agentId: r.agentId }, 'an answered outbound call goes on after our restart');
+    this.publish(call, 'answered');
+    await this.attachAudio(call, bridge.bridgeId);
   }
 
   /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
@@ -292,10 +339,19 @@ export class OutboundCalls implements OutboundProgress {
     const at = this.o.now();
     call.state = 'answered';
     call.answeredAt = at;
+    this.track(call, bridgeId);
+    this.records.answered(call.callId, call.agentId, at);
+    this.o.log.info({ callId: call.callId, agentId: call.agentId, ringMs: at - call.startedAt }, 'outbound call answered');
+    this.publish(call, 'answered');
+    await this.attachAudio(call, bridgeId);
+  }
+
+  /** The answered call in the live calls: its controls, the lead view. */
+  private track(call: OutboundCall, bridgeId: string): void {
     this.o.live.addOutbound(
       {
         callId: call.callId,
-        channelId,
+        channelId: call.channelId,
         callerNumber: call.number,
         callerId: call.callerId ?? 0,
         dialled: call.number,
@@ -307,16 +363,14 @@ export class OutboundCalls implements OutboundProgress {
       },
       { agentId: call.agentId, bridgeId },
     );
-    this.records.answered(call.callId, call.agentId, at);
-    this.o.log.info({ callId: call.callId, agentId: call.agentId, ringMs: at - call.startedAt }, 'outbound call answered');
-    this.publish(call, 'answered');
-    if (this.o.media) {
-      // The agent's browser audio joins the citizen's bridge; a media failure does not drop the call.
-      await this.o.media.attach({ callId: call.callId, agentId: call.agentId, bridgeId }).catch((err: unknown) => {
-        if ((err as { code?: unknown }).code === 'MEDIA_NOT_READY') this.o.log.info({ callId: call.callId }, 'agent has no browser audio yet');
-        else this.o.log.warn({ err, callId: call.callId }, 'agent audio not connected');
-      });
-    }
+  }
+
+  /** The agent's browser audio joins the citizen's bridge; a media failure does not drop the call. */
+  private async attachAudio(call: OutboundCall, bridgeId: string): Promise<void> {
+    await this.o.media?.attach({ callId: call.callId, agentId: call.agentId, bridgeId }).catch((err: unknown) => {
+      if ((err as { code?: unknown }).code === 'MEDIA_NOT_READY') this.o.log.info({ callId: call.callId }, 'agent has no browser audio yet');
+      else this.o.log.warn({ err, callId: call.callId }, 'agent audio not connected');
+    });
   }
 
   private ringTimeout(call: OutboundCall): void {

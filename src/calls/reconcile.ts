@@ -43,8 +43,8 @@ export interface ReconcileDeps extends ResumeDeps {
   queueJoined(channelId: string): void;
   startSurvey(ch: SurveyChannel): void;
   surveying(channelId: string): boolean;
-  /** A citizen's channel of an outbound call that this process does not handle (outbound.ts). */
-  outboundLeft(channelId: string, callId: string | null): Promise<void>;
+  /** A citizen's channel of an outbound call that this process does not handle (outbound.ts), with the run's snapshot. */
+  outboundLeft(channelId: string, callId: string | null, snap: AsteriskSnapshot): Promise<void>;
   isUnitLeg(channelId: string): boolean;
   /** A channel of a live call is gone: the hang-up handling. */
   channelGone(channelId: string, cause: string): void;
@@ -159,7 +159,7 @@ export class Reconciler {
     }
     for (const action of planReconcile(snap, this.view(judged), this.o.switchboard.queue)) {
       const key = action.do === 'adopt_in_stasis' ? action.channel.channelId : action.do === 'adopt_queued' ? action.entry.channelId : action.channelId;
-      await guard(key, action.do, () => this.carryOut(action));
+      await guard(key, action.do, () => this.carryOut(action, snap));
     }
     await guard('step:outage', 'import the calls of our outage', () => importOutageCalls(this.o, snap.channels, guard));
     if (!this.swept) {
@@ -192,7 +192,7 @@ export class Reconciler {
     };
   }
 
-  private async carryOut(a: ReconcileAction): Promise<void> {
+  private async carryOut(a: ReconcileAction, snap: AsteriskSnapshot): Promise<void> {
     const sw = this.o.switchboard;
     switch (a.do) {
       case 'finish_lost':
@@ -210,7 +210,7 @@ export class Reconciler {
         this.deps.startSurvey({ channelId: a.channelId, callId: a.callId });
         return;
       case 'outbound_left':
-        await this.deps.outboundLeft(a.channelId, a.callId);
+        await this.deps.outboundLeft(a.channelId, a.callId, snap);
         return;
       case 'hang_up':
         this.log.info({ channelId: a.channelId, why: a.why }, 'hanging up a leg left in our app');

@@ -63,8 +63,8 @@ export interface AsteriskSnapshot {
 const OWN_CHANNEL = /^(UnicastRTP\/|Snoop\/|Local\/.*;1$)/;
 /** Of those, the ones that only serve a bridge of ours (externalMedia, snoop). */
 const HELPER_CHANNEL = /^(UnicastRTP\/|Snoop\/)/;
-/** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's. */
-const OWN_BRIDGE = /^(agent-leg|direct|hold)-/;
+/** The bridges we create: an agent leg's (connectAgentLeg), a direct offer's, a hold's, an outbound call's (switchboard-outbound.ts). */
+const OWN_BRIDGE = /^(agent-leg|direct|hold|outbound)-/;
 
 export function snapshotOf(app: string, channels: readonly Channel[], bridges: readonly Bridge[], queue: QueueEntry[]): AsteriskSnapshot {
   const prefix = `${app},`;

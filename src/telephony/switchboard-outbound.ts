@@ -103,6 +103,11 @@ export class SwitchboardOutbound {
     }
   }
 
+  /** An answered outbound channel our previous process dialled, taken over after a restart: its end is reported again. */
+  adopt(channelId: string): void {
+    if (!this.channels.has(channelId)) this.channels.set(channelId, 'ANSWER');
+  }
+
   /** Whether `channelId` is an outbound channel we dialled and that still exists. */
   has(channelId: string): boolean {
     return this.channels.has(channelId);

@@ -48,6 +48,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
       },
       bridge: async (channelId: string) => (a.ops.push(`bridge ${channelId}`), `bridge-${channelId}`),
       sweep: async () => void a.ops.push('sweep'),
+      adopt: (channelId: string) => void a.ops.push(`adopt ${channelId}`),
     },
     controls: { hold: async (leg: string, bridge: string) => (a.ops.push(`hold ${leg} ${bridge}`), 'hold-1'), destroy: async () => undefined },
   });
@@ -411,4 +412,85 @@ t.test('after our restart, a citizen the previous process had sent to the survey
   await tick();
   t.ok(r.a.ops.includes('hangup out-old-s'), 'the surveyed citizen is hung up when the survey is over');
   t.equal((r.sql.prepare("select count(*) n from call_events where type = 'hung_up'").get() as { n: number }).n, 2, 'no second end written for either call');
+});
+
+t.test('after our restart, an answered outbound call Asterisk still holds goes on', async (t) => {
+  const r = await rig(t);
+  const previous = (callId: string) => {
+    r.records.dialled({
+      callId,
+      channelId: `out-${callId}`,
+      agentId: r.agent.id,
+      orderId: r.order.id,
+      callerId: null,
+      number: '13800138000',
+      hotline: '12345',
+      at: 1,
+    });
+    r.records.answered(callId, r.agent.id, 2);
+  };
+  const citizen = (callId: string) => ({
+    channelId: `out-${callId}`,
+    channelName: `PJSIP/trunk-${callId}`,
+    callerNumber: '13800138000',
+    callerName: '',
+    kind: 'outbound',
+    arg: callId,
+    args: [callId],
+  });
+  previous('old-a');
+  await r.agents.dial(r.agent.id, 'old-a'); // agent_sessions: the agent was talking on it
+  r.a.stasis = [citizen('old-a')];
+  r.a.channels.add('out-old-a');
+  r.a.bridges = [
+    {
+      bridgeId: 'b-old-a',
+      name: 'outbound-out-old-a',
+      channels: [
+        { id: 'out-old-a', helper: false },
+        { id: 'em-old', helper: true },
+      ],
+    },
+  ];
+  await r.center.reconcile();
+  t.match(r.row('old-a'), { state: 'answered', outcome: null }, 'not ended');
+  t.ok(r.a.ops.includes('adopt out-old-a'), 'its end is watched again');
+  t.ok(r.a.ops.includes('hangup em-old'), "the previous process's browser-audio channel is hung up");
+  t.notOk(r.a.ops.includes('hangup out-old-a'), 'the citizen is not');
+  t.ok(r.attached.includes('old-a b-old-a'), "the agent's audio is attached to the citizen's bridge again");
+  t.match(r.agents.view(r.agent.id), { state: 'outbound', callId: 'old-a' });
+  t.match(r.out.current(r.agent.id), { callId: 'old-a', state: 'answered', orderId: r.order.id }, "the agent's console gets it on connect");
+  t.match(r.views.at(-1), { callId: 'old-a', state: 'answered' }, 'announced as answered (the recorder keeps its row)');
+  t.equal(r.center.ctx.live.get('old-a')?.state, 'answered', 'live again: controls and the lead view');
+
+  // The citizen hangs up later: ended as any answered call.
+  r.center.outbound!.ended('out-old-a', { cause: 16, causeText: 'Normal Clearing', dialstatus: 'ANSWER' });
+  await tick();
+  t.match(r.row('old-a'), { state: 'ended', outcome: 'answered' });
+  t.match(r.sql.prepare("select data from call_events where call_id = 'old-a' and type = 'hung_up'").get(), { data: /citizen_hangup/ });
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-a' });
+});
+
+t.test('after our restart, an answered outbound call not in its bridge (e.g. on hold) is not taken over', async (t) => {
+  const r = await rig(t);
+  r.records.dialled({
+    callId: 'old-h',
+    channelId: 'out-old-h',
+    agentId: r.agent.id,
+    orderId: r.order.id,
+    callerId: null,
+    number: '13800138000',
+    hotline: '12345',
+    at: 1,
+  });
+  r.records.answered('old-h', r.agent.id, 2);
+  await r.agents.dial(r.agent.id, 'old-h');
+  r.a.stasis = [{ channelId: 'out-old-h', channelName: 'PJSIP/trunk-h', callerNumber: '1', callerName: '', kind: 'outbound', arg: 'old-h', args: ['old-h'] }];
+  r.a.channels.add('out-old-h');
+  r.a.bridges = [{ bridgeId: 'b-hold', name: 'hold-out-old-h', channels: [{ id: 'out-old-h', helper: false }] }];
+  await r.center.reconcile();
+  t.match(r.row('old-h'), { state: 'ended', outcome: 'answered' });
+  t.match(r.sql.prepare("select data from call_events where call_id = 'old-h' and type = 'hung_up'").get(), { data: /server_restart/ });
+  t.ok(r.a.ops.includes('hangup out-old-h'), 'the citizen is hung up');
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-h' });
 });

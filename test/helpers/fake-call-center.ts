@@ -13,7 +13,7 @@ import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { ConfigStore } from '../../src/config/files/index.js';
 import { openDb } from '../../src/db/connection.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { OutageRecord, StasisChannel, Switchboard, SwitchboardListener } from '../../src/telephony/switchboard.js';
+import type { OutageRecord, OwnBridge, StasisChannel, Switchboard, SwitchboardListener } from '../../src/telephony/switchboard.js';
 import type { QueueEntry } from '../../src/telephony/switchboard-queue.js';
 import { usersOn } from './users.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
@@ -29,6 +29,8 @@ export interface Asterisk {
   failSend: Set<string>;
   ops: string[];
   digits: string[];
+  /** Our bridges as the snapshot lists them (none by default). */
+  bridges?: OwnBridge[];
 }
 
 export function fakeSwitchboard(a: Asterisk): Switchboard {
@@ -39,7 +41,7 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
       sw.listener = l;
     },
     isUp: () => true,
-    snapshot: async () => ({ channels: a.channels, stasis: a.stasis, agentLegs: [], unitLegs: [], bridges: [], queue: a.queue }),
+    snapshot: async () => ({ channels: a.channels, stasis: a.stasis, agentLegs: [], unitLegs: [], bridges: a.bridges ?? [], queue: a.queue }),
     queueEntries: async () => a.queue,
     outageRecords: async () => [...a.outage.values()],
     forgetOutageRecord: async (id: string) => {

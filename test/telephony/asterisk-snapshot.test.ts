@@ -32,10 +32,12 @@ const list = [
   channel('snoop', 'Snoop/1795724422.3-00000000', 'Stasis', 'sunline,direct'),
   channel('direct', 'Local/agent-3@agents-00000001;1', 'Stasis', 'sunline,direct'),
   channel('other-app', 'PJSIP/trunk-00000004', 'Stasis', 'sunline-city-b,inbound,12345'),
+  channel('out-9c2e', 'PJSIP/trunk-00000006', 'Stasis', 'sunline,outbound,9c2e'),
 ];
 const bridges = [
   { id: 'b1', name: 'agent-leg-leg', channels: ['leg', 'media'] },
   { id: 'b2', name: 'someone-elses', channels: ['x'] },
+  { id: 'b3', name: 'outbound-out-9c2e', channels: ['out-9c2e'] },
 ] as unknown as Bridge[];
 
 t.test("the snapshot: our app's channels with their kind and arguments, the legs among them, our bridges", async (t) => {
@@ -48,6 +50,7 @@ t.test("the snapshot: our app's channels with their kind and arguments, the legs
       ['leg', 'agent', '2'],
       ['old-leg', 'agent', '4'],
       ['unit', 'unit', '3f1d'],
+      ['out-9c2e', 'outbound', '9c2e'],
     ],
   );
   t.same(snap.agentLegs, [
@@ -64,6 +67,8 @@ t.test("the snapshot: our app's channels with their kind and arguments, the legs
         { id: 'media', helper: true },
       ],
     },
+    // An outbound call's (switchboard-outbound.ts): taken over after a restart (outbound.ts).
+    { bridgeId: 'b3', name: 'outbound-out-9c2e', channels: [{ id: 'out-9c2e', helper: false }] },
   ]);
   t.equal(snap.channels.size, list.length);
 });

@@ -1,9 +1,12 @@
 /**
- * kill -9 of our server during an answered outbound call (issue 12; docs/call-path.md §11,
- * decision 0007): the call is not taken over. Asterisk keeps the citizen's channel while we are
- * down; the next process ends the call as `server_restart` (the citizen hung up, the outbound
- * bridge removed), puts the agent — still logged in — in wrap-up, and stores the recording
- * Asterisk went on writing meanwhile. The server runs as a real child process (src/server.ts).
+ * kill -9 of our server during an answered outbound call (issue 12; issue 16 item 3: answered
+ * calls go on; docs/call-path.md §11, decision 0007): the call is taken over. Asterisk keeps the
+ * citizen's channel and its `outbound-` bridge while we are down; the next process finds them,
+ * the agent still logged in on the call, and tracks the call again under its id: the agent's
+ * console shows it answered, the citizen never hears a hang-up, the recording Asterisk went on
+ * writing stays the call's one recording. The agent then hangs up from the console: the call ends
+ * as answered / agent_hangup, the agent wraps up, the recording is stored. The server runs as a
+ * real child process (src/server.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +26,7 @@ import { usersOn } from '../helpers/users.js';
 
 type AriBridge = { id: string; name: string; channels: string[] };
 
-t.test('kill -9 during an answered outbound call: ended as server_restart, the citizen hung up, the agent in wrap-up', async (t) => {
+t.test('kill -9 during an answered outbound call: the next process takes it over, the agent hangs up later', async (t) => {
   const asterisk = await sandbox(t);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-out-restart-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -84,12 +87,25 @@ t.test('kill -9 during an answered outbound call: ended as server_restart, the c
 
   const second = await start();
   await agent.attach(t, second.url);
-  const row = await until('the call ended by the next process', () =>
-    db.prepare("select state, outcome from calls where id = ? and state = 'ended'").get(callId),
+  const onCall = await agent.settled('still on the outbound call', (a) => (a.state?.state === 'outbound' && a.state.callId === callId ? a.state : undefined));
+  t.equal(onCall.callId, callId, "the agent's console shows the call going on");
+  await until('the next process took the call over', () => second.output().includes('an answered outbound call goes on after our restart') || undefined);
+  t.match(db.prepare('select state, outcome from calls where id = ?').get(callId), { state: 'answered', outcome: null }, 'not ended');
+  t.ok(await ari(asterisk, 'GET', `/channels/${channelId}`), "the citizen's channel is still up");
+  const bridges = await ari<AriBridge[]>(asterisk, 'GET', '/bridges');
+  t.ok(
+    bridges.some((b) => b.name === `outbound-${channelId}` && b.channels.includes(channelId)),
+    'the citizen is still in its outbound bridge',
   );
+
+  const ended = next(agent.console, 'call:outbound', (v) => v.callId === callId && v.state === 'ended', 20_000);
+  await command(agent.console, 'call:hangup', { callId });
+  t.match(await ended, { result: 'answered', reason: 'agent_hangup' }, 'the agent ends it later, from the console');
+  const row = await until('the call ended', () => db.prepare("select state, outcome from calls where id = ? and state = 'ended'").get(callId));
   t.same(row, { state: 'ended', outcome: 'answered' });
-  const end = db.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(callId) as { data: string };
-  t.match(JSON.parse(end.data), { result: 'answered', reason: 'server_restart' }, 'as server_restart (decision 0007: not taken over)');
+  const ends = db.prepare("select data from call_events where call_id = ? and type = 'hung_up'").all(callId) as { data: string }[];
+  t.equal(ends.length, 1, 'one end');
+  t.match(JSON.parse(ends[0]!.data), { result: 'answered', reason: 'agent_hangup' }, 'not server_restart');
   await until('the citizen hung up', async () => ((await ari(asterisk, 'GET', `/channels/${channelId}`).catch(() => null)) === null ? true : undefined));
   await until('the outbound bridge removed', async () =>
     (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name.startsWith('outbound-')) ? undefined : true,
@@ -97,5 +113,9 @@ t.test('kill -9 during an answered outbound call: ended as server_restart, the c
   const v = await agent.settled('in wrap-up after the answered call', (a) => (a.state?.state === 'wrap_up' ? a.state : undefined));
   t.equal(v.callId, callId);
   await until('the recording stored', () => db.prepare("select id from recordings where call_id = ? and state = 'stored'").get(callId), 30_000);
-  t.pass('the recording Asterisk wrote while we were down is stored by the next process');
+  t.equal(
+    (db.prepare('select count(*) n from recordings where call_id = ?').get(callId) as { n: number }).n,
+    1,
+    'one recording for the whole call, across the restart',
+  );
 });
