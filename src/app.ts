@@ -59,6 +59,7 @@ import { WorkOrderError, WorkOrdersService } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
+import { BridgeNonces } from './http/bridge-nonces.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
@@ -400,7 +401,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(kbAttachmentsRoutes, { files: kbFiles });
     // The search index loads in the background from the stored words (searches wait for it at most 2 s).
     kb.search.start();
-    await http.register(intakeRoutes, { intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }), bridges: env.bridges });
+    // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
+    await http.register(intakeRoutes, {
+      intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),
+      bridges: env.bridges,
+      nonces: new BridgeNonces(db.db),
+    });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
     await http.ready();

@@ -81,6 +81,17 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/** The nonces of signed channel-bridge requests (schema.ts). */
+export const bridgeNonces = pgTable(
+  'bridge_nonces',
+  {
+    bridgeId: text('bridge_id').notNull(),
+    nonce: text('nonce').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bridgeId, t.nonce] }), index('bridge_nonces_expires_idx').on(t.expiresAt)],
+);
+
 export const agentSessions = pgTable('agent_sessions', {
   agentId: integer('agent_id')
     .primaryKey()

@@ -54,6 +54,22 @@ export const sessions = sqliteTable(
 );
 
 /**
+ * The nonces of signed channel-bridge requests (src/http/bridge-nonces.ts), kept until their
+ * timestamp could no longer be accepted: a replay is refused after a restart and on every node
+ * sharing the database, not only by the process that took the request.
+ */
+export const bridgeNonces = sqliteTable(
+  'bridge_nonces',
+  {
+    bridgeId: text('bridge_id').notNull(),
+    nonce: text('nonce').notNull(),
+    /** When it may be forgotten (ms): its timestamp plus the accepted clock skew. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bridgeId, t.nonce] }), index('bridge_nonces_expires_idx').on(t.expiresAt)],
+);
+
+/**
  * Agents logged in now and their state (src/agents/agent-sessions-store.ts): a restart of the
  * server keeps them logged in, in their state, on their call. A logged-out agent has no row.
  */

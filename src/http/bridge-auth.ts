@@ -11,7 +11,8 @@
  * fixed code when a header is missing or malformed (BRIDGE_AUTH_MISSING), the bridge is
  * unknown or the signature differs (BRIDGE_SIGNATURE_INVALID), the timestamp is more than
  * BRIDGE_MAX_SKEW_SECONDS from our clock (BRIDGE_TIMESTAMP_STALE), or the bridge already used
- * the nonce within that window (BRIDGE_NONCE_REPLAYED). The headers are checked at onRequest,
+ * the nonce within that window (BRIDGE_NONCE_REPLAYED; the nonces are in the database,
+ * bridge-nonces.ts, so this holds across restarts and nodes). The headers are checked at onRequest,
  * before the body is read; the signature by the route's body parser, before the JSON is parsed
  * or validated; a route hook refuses any request that did not get that far (no body).
  */
@@ -19,6 +20,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BridgeSecret } from '../config/bridge-secrets.js';
 import { defineErrors } from '../errors/index.js';
+import type { BridgeNonces, NonceClaim } from './bridge-nonces.js';
 
 export class BridgeAuthError extends defineErrors('BridgeAuthError', {
   BRIDGE_AUTH_MISSING: [401, 'sign the request: X-Sunline-Bridge, X-Sunline-Timestamp, X-Sunline-Nonce and X-Sunline-Signature'],
@@ -46,9 +48,9 @@ export function bridgeSignature(secret: string, timestamp: string, nonce: string
 
 export interface BridgeAuthOptions {
   readonly bridges: readonly BridgeSecret[];
+  /** Where the nonces are remembered (the database: shared by every node, kept across restarts); BRIDGE_BUSY when it is full. */
+  readonly nonces: Pick<BridgeNonces, 'claim'>;
   readonly now?: () => number;
-  /** Nonces kept at most (all bridges); beyond it requests are refused with BRIDGE_BUSY until some expire. */
-  readonly maxNonces?: number;
 }
 
 /** What onRequest found in the headers, checked by the body parser. */
@@ -79,16 +81,7 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
  */
 export function installBridgeAuth(app: FastifyInstance, opts: BridgeAuthOptions): void {
   const now = opts.now ?? Date.now;
-  const maxNonces = opts.maxNonces ?? 100_000;
   const secrets = new Map(opts.bridges.map((b) => [b.id, b.secret]));
-  /** `${bridge}\n${nonce}` → when it may be forgotten (ms); in insertion order, which is roughly expiry order. */
-  const seen = new Map<string, number>();
-  const forgetExpired = (at: number) => {
-    for (const [k, until] of seen) {
-      if (until > at) continue;
-      seen.delete(k);
-    }
-  };
 
   app.addHook('onRequest', (req, _reply, done) => {
     const bridgeId = header(req, BRIDGE_HEADERS.bridge);
@@ -113,16 +106,16 @@ export function installBridgeAuth(app: FastifyInstance, opts: BridgeAuthOptions)
     if (!claim) return done(new BridgeAuthError('BRIDGE_AUTH_MISSING'), undefined);
     const expected = Buffer.from(bridgeSignature(claim.secret, claim.timestamp, claim.nonce, body), 'hex');
     if (!timingSafeEqual(expected, claim.signature)) return done(new BridgeAuthError('BRIDGE_SIGNATURE_INVALID'), undefined);
-    // Only a correctly signed nonce is remembered: nobody else can fill the cache.
-    const at = now();
-    const key = `${claim.bridgeId}\n${claim.nonce}`;
-    const until = seen.get(key);
-    if (until !== undefined && until > at) return done(new BridgeAuthError('BRIDGE_NONCE_REPLAYED'), undefined);
-    if (seen.size >= maxNonces) forgetExpired(at);
-    if (seen.size >= maxNonces) return done(new BridgeAuthError('BRIDGE_BUSY'), undefined);
-    seen.delete(key);
-    // Remembered as long as its timestamp would still be accepted.
-    seen.set(key, (Number(claim.timestamp) + BRIDGE_MAX_SKEW_SECONDS) * 1000 + 1000);
+    // Only a correctly signed nonce is remembered: nobody else can fill the table. Remembered as
+    // long as its timestamp would still be accepted.
+    let claimed: NonceClaim;
+    try {
+      claimed = opts.nonces.claim(claim.bridgeId, claim.nonce, (Number(claim.timestamp) + BRIDGE_MAX_SKEW_SECONDS) * 1000 + 1000, now());
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    if (claimed === 'replayed') return done(new BridgeAuthError('BRIDGE_NONCE_REPLAYED'), undefined);
+    if (claimed === 'busy') return done(new BridgeAuthError('BRIDGE_BUSY'), undefined);
     claim.verified = true;
     void parseJson(req, body.toString('utf8'), done);
   });

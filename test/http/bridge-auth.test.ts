@@ -228,3 +228,32 @@ t.test('the worked example in docs/configuration.md gives the signature it state
   t.match(body, /^\{"openid"/);
   t.equal(sign(secret, value(/TS=(\d+)`/), value(/NONCE=([\w-]+)`/), body), stated, 'HMAC-SHA256 of the example is the one the docs give');
 });
+
+t.test('a replay is refused by another node on the same database and after a restart (the nonces are in the database)', async (t) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bridge-nodes-'));
+  t.teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const env = { SUNLINE_BRIDGE_SECRETS_FILE: secretsFile(t, BRIDGES_YAML), SUNLINE_DATA_DIR: dataDir };
+  const nodeA = await testApp(t, { env });
+  const nodeB = await testApp(t, { env });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(12).toString('base64url');
+  const body = JSON.stringify(message);
+  const headers = {
+    'content-type': 'application/json',
+    'x-sunline-bridge': 'wechat-official',
+    'x-sunline-timestamp': timestamp,
+    'x-sunline-nonce': nonce,
+    'x-sunline-signature': sign(SECRET_A, timestamp, nonce, body),
+  };
+  const send = (app: typeof nodeA) => app.http.inject({ method: 'POST', url: '/api/intake/wechat', headers, payload: body });
+  t.equal((await send(nodeA)).statusCode, 201, 'taken by node A');
+  const onB = await send(nodeB);
+  t.equal(onB.statusCode, 401, 'the same bytes sent to node B');
+  t.equal(onB.json().error.code, 'BRIDGE_NONCE_REPLAYED');
+  await nodeA.close();
+  const restarted = await testApp(t, { env });
+  const afterRestart = await send(restarted);
+  t.equal(afterRestart.statusCode, 401, 'and to node A once restarted');
+  t.equal(afterRestart.json().error.code, 'BRIDGE_NONCE_REPLAYED');
+  t.equal(restarted.db.sqlite.prepare('select count(*) from work_orders').pluck().get(), 1, 'one order');
+});

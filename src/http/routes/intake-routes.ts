@@ -13,6 +13,7 @@ import { ORDER_CATEGORIES } from '../../workorders/lifecycle/index.js';
 import { wechatToSubmission, type IntakeService } from '../../workorders/intake.js';
 import { LOOKUP_CODE_LENGTH } from '../../workorders/lookup-code.js';
 import { BRIDGE_HEADERS, installBridgeAuth } from '../bridge-auth.js';
+import type { BridgeNonces } from '../bridge-nonces.js';
 
 const phone = z
   .string()
@@ -63,7 +64,10 @@ const INTAKE_LIMIT = { rateLimit: { max: 20, timeWindow: '1 minute' } };
 /** Lookups are tighter than the typical need so that numbers cannot be probed with phones. */
 const LOOKUP_LIMIT = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridges: readonly BridgeSecret[] }> = async (app, { intake, bridges }) => {
+export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridges: readonly BridgeSecret[]; nonces: Pick<BridgeNonces, 'claim'> }> = async (
+  app,
+  { intake, bridges, nonces },
+) => {
   for (const channel of ['web', 'mailbox'] as const) {
     app.post(`/api/intake/${channel}`, { schema: { tags: ['intake'], body: Submission, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
       reply.status(201).send(intake.submit(channel, req.body)),
@@ -72,7 +76,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
 
   // Its own plugin: the signature checks and the raw-body JSON parser apply to bridge routes only.
   await app.register(async (bridge) => {
-    installBridgeAuth(bridge, { bridges });
+    installBridgeAuth(bridge, { bridges, nonces });
     bridge.withTypeProvider<ZodTypeProvider>().post(
       '/api/intake/wechat',
       {
