@@ -195,11 +195,12 @@ export class CallAudio implements CallMedia {
         return;
       }
       this.legs.set(ref.callId, leg);
-      this.stopRetry(ref.callId);
       this.audioChanged();
       // The tab's microphone went away (reconnect, closed tab): wait for the next one.
       toAsterisk.on('producerclose', () => void this.requeue(leg));
       await this.o.sessions.offer(session, fromAsterisk.id, ref.callId);
+      // Only now: a try that fails at the offer keeps its place in the backoff.
+      this.stopRetry(ref.callId);
       this.log.info({ callId: ref.callId, agentId: ref.agentId, channelId }, 'call audio attached');
     } catch (err) {
       if (this.legs.delete(ref.callId)) this.audioChanged();
