@@ -12,7 +12,9 @@
  * still on their calls, the two answered agents are back on their calls and can hang up from
  * the new leader, and the ten queued callers are offered to and answered by agents on it. The
  * killed node, started again on its address, stands by: the lease stays with the new leader and
- * it opens no connection to ARI or AMI (both reached through counting proxies).
+ * it opens no connection to ARI or AMI (both reached through counting proxies). A thirteenth agent
+ * is on an answered outbound call (外呼, a sipp citizen phone on the trunk) at the kill: the call
+ * goes on too, its agent's console back on node B on it, and the agent hangs up from node B.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -23,9 +25,11 @@ import { createClient } from 'redis';
 import { buildApp } from '../../src/app.js';
 import { LEASE_KEY } from '../../src/cluster/lease.js';
 import { loadEnv } from '../../src/config/env.js';
-import type { AgentView, QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
+import type { AgentView, OutboundCallView, QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { placeCall, type CallResult } from '../../tools/sipp.js';
+import { citizenPhone } from '../../tools/citizen-phone.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
 import { startRedis } from '../../tools/redis.js';
 import { command, next, sandbox, until, type Console } from '../helpers/call-path.js';
@@ -51,13 +55,16 @@ const callControl = async (port: number) => {
   }
 };
 
-/** The users, created before the nodes start (this also applies the migrations). */
-async function prepare(dir: string): Promise<void> {
+/** The users and the order the outbound call is for, made before the nodes start (this also applies the migrations). */
+async function prepare(dir: string): Promise<{ orderId: number }> {
   const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_LOG_LEVEL: 'silent' });
   const app = await buildApp(env, { logger: createLogger({ level: 'silent' }), realtime: false });
   for (let i = 0; i < AGENTS; i++) await app.users.upsert({ username: agentName(i), displayName: agentName(i), role: 'agent', password: 'agent-f-pw' });
   await app.users.upsert({ username: 'lead-f', displayName: 'lead-f', role: 'shift_lead', password: 'lead-f-pw' });
+  await app.users.upsert({ username: 'agent-out', displayName: 'agent-out', role: 'agent', password: 'agent-f-pw' });
+  const order = new WorkOrdersService(app.db.db).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
   await app.close();
+  return { orderId: order.id };
 }
 
 /** A TCP proxy that counts the connections made through it (the returning node's ARI and AMI). */
@@ -120,7 +127,7 @@ t.test(
     const redis = await startRedis(t);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-failover-'));
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
-    await prepare(dir);
+    const { orderId } = await prepare(dir);
     const env = {
       ...sandboxEnv(asterisk),
       SUNLINE_DATA_DIR: dir,
@@ -203,6 +210,16 @@ t.test(
     const tenWaiting = (s: QueueSnapshot) => s.waiting.length === QUEUED && queued.every((id) => s.waiting.some((w) => w.callId === id && w.stage === 'queue'));
     await leadSees(lead, 'ten waiting and two agents on their calls, on node A', (s) => tenWaiting(s) && onCalls(s));
 
+    // An agent on an answered outbound call (a 回访 of a missed caller), dialled through node A.
+    const citizen = await citizenPhone(asterisk, 1);
+    t.teardown(() => citizen.kill());
+    const outAgent = await consoleAt(t, calls.url, 'agent-out', 'agent-f-pw');
+    await command<AgentView>(outAgent, 'agent:login', {});
+    const outAnswered = next(outAgent, 'call:outbound', (v) => v.state === 'answered', 30_000);
+    const outCall = (await command<OutboundCallView>(outAgent, 'call:dial', { orderId, number: '13800138090' })).callId;
+    await outAnswered;
+    t.pass(`agent-out is on outbound call ${outCall} on node A`);
+
     // The crash.
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
@@ -235,6 +252,16 @@ t.test(
       ['answered', 'answered'],
       'the two answered calls go on',
     );
+    const outView = await until(
+      "agent-out's console back on node B, on its outbound call",
+      async () => {
+        const v = await synced(outAgent, 'agent:state');
+        return v?.state === 'outbound' && v.callId === outCall ? v : undefined;
+      },
+      30_000,
+    );
+    t.equal(outView.callId, outCall, 'the outbound call goes on after the failover');
+    await until('node B took the outbound call over', () => b.output().includes('an answered outbound call goes on after our restart') || undefined, 15_000);
 
     // The ten queued callers are answered by agents whose consoles are on node B.
     const taken: string[] = [];
@@ -279,6 +306,12 @@ t.test(
       'no caller saw a BYE or ended',
     );
     t.equal((db.prepare("select count(*) as n from calls where state = 'ended'").get() as { n: number }).n, 0, 'no call ended');
+
+    // The outbound call, still answered, is ended by its agent on node B.
+    t.equal((db.prepare('select state from calls where id = ?').get(outCall) as { state: string }).state, 'answered', 'the outbound call is still answered');
+    const outEnded = next(outAgent, 'call:outbound', (v) => v.callId === outCall && v.state === 'ended', 20_000);
+    await command(outAgent, 'call:hangup', { callId: outCall });
+    t.match(await outEnded, { result: 'answered', reason: 'agent_hangup' }, 'agent-out hung up its outbound call from node B');
 
     // The test ends the two calls answered before the kill, from the agents' consoles on node B.
     for (let i = 0; i < ANSWERED; i++) await command(agents[i]!, 'call:hangup', { callId: answered[i] });
