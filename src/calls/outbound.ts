@@ -13,7 +13,7 @@
  * at once (nothing to wrap up), and the queue pause is lifted either way.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallControlsView, OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
+import type { CallControlsView, OutboundCallView, OutboundResult } from '../contract/index.js';
 import { hotlineFor } from '../config/files/index.js';
 import { TelephonyError } from '../telephony/errors.js';
 import type { AsteriskSnapshot } from '../telephony/switchboard.js';
@@ -22,7 +22,8 @@ import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
 import { CallError } from './errors.js';
 import { outboundResult } from './outbound-result.js';
-import type { OutboundRecords, UnfinishedOutbound } from './outbound-records.js';
+import { leftoverView, outboundView, takeOverFrom, type OutboundCall } from './outbound-call.js';
+import type { OutboundRecords } from './outbound-records.js';
 import type { Surveys } from './survey.js';
 
 /** SUNLINE_OUTBOUND_* (config/env.ts). */
@@ -35,25 +36,6 @@ export interface OutboundSettings {
   readonly ringMs: number;
   /** SUNLINE_OUTBOUND_SURVEY: after an answered call for an order waiting for evaluation, the agent's hang-up sends the citizen to the survey. */
   readonly survey?: boolean;
-}
-
-interface OutboundCall {
-  readonly callId: string;
-  readonly channelId: string;
-  readonly agentId: number;
-  readonly orderId: number;
-  readonly orderNumber: string;
-  readonly callerId: number | null;
-  readonly number: string;
-  readonly startedAt: number;
-  state: OutboundState;
-  answeredAt: number | null;
-  bridgeId: string | null;
-  /** Why we hung up ourselves: the agent (before or after the answer) or the ring timer. */
-  hungUpBy: 'agent' | 'ring_timeout' | null;
-  /** The agent is transferring the citizen to a unit (an end meanwhile is the transfer's). */
-  transferring: boolean;
-  timer: NodeJS.Timeout | null;
 }
 
 export class OutboundCalls implements OutboundProgress {
@@ -120,7 +102,7 @@ export class OutboundCalls implements OutboundProgress {
       throw err;
     }
     if (call.state !== 'ended') call.timer = setTimeout(() => this.ringTimeout(call), this.settings.ringMs);
-    return this.view(call, null);
+    return outboundView(call, null, this.o.now());
   }
 
   /**
@@ -175,7 +157,7 @@ export class OutboundCalls implements OutboundProgress {
   current(agentId: number): OutboundCallView | null {
     const callId = this.o.agents.view(agentId).callId;
     const call = callId ? this.calls.get(callId) : undefined;
-    return call && call.agentId === agentId ? this.view(call, call.answeredAt !== null ? 'answered' : null) : null;
+    return call && call.agentId === agentId ? outboundView(call, call.answeredAt !== null ? 'answered' : null, this.o.now()) : null;
   }
 
   /**
@@ -236,7 +218,10 @@ export class OutboundCalls implements OutboundProgress {
       this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
       if (r.agentId === null) continue;
       // Announced like any end: the agent's console, and the recorder, which stops and stores the recording.
-      this.o.events.emit('call.outbound', this.leftoverView(r, r.agentId, result));
+      this.o.events.emit(
+        'call.outbound',
+        leftoverView(r, r.agentId, r.orderId === null ? '' : (this.records.orderNumber(r.orderId) ?? ''), result, this.o.now()),
+      );
       const v = await this.o.agents.settleCall(r.agentId, r.callId);
       if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
     }
@@ -284,34 +269,18 @@ export class OutboundCalls implements OutboundProgress {
    */
   private async takeOver(channelId: string, callId: string, snap: AsteriskSnapshot): Promise<void> {
     const r = this.records.unfinished().find((u) => u.callId === callId);
-    if (!r || r.answeredAt === null || r.agentId === null || r.orderId === null || this.calls.has(callId)) return;
-    const agent = this.o.agents.view(r.agentId);
-    const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}` && b.channels.some((c) => c.id === channelId));
-    if (agent.state !== 'outbound' || agent.callId !== callId || !bridge) return;
-    for (const ch of bridge.channels) if (ch.helper) await this.o.switchboard.hangup(ch.id).catch(() => undefined);
-    const call: OutboundCall = {
-      callId,
-      channelId,
-      agentId: r.agentId,
-      orderId: r.orderId,
-      orderNumber: this.records.orderNumber(r.orderId) ?? '',
-      callerId: r.callerId,
-      number: r.number ?? '',
-      startedAt: r.enteredAt,
-      state: 'answered',
-      answeredAt: r.answeredAt,
-      bridgeId: bridge.bridgeId,
-      hungUpBy: null,
-      transferring: false,
-      timer: null,
-    };
+    if (!r || this.calls.has(callId)) return;
+    const found = takeOverFrom(r, channelId, r.agentId === null ? null : this.o.agents.view(r.agentId), snap, (id) => this.records.orderNumber(id));
+    if (!found) return;
+    const { call, helpers } = found;
+    for (const id of helpers) await this.o.switchboard.hangup(id).catch(() => undefined);
     this.calls.set(callId, call);
     this.byChannel.set(channelId, call);
     this.o.switchboard.outbound.adopt(channelId);
-    this.track(call, bridge.bridgeId);
-    this.o.log.info({ callId, agentId: r.agentId }, 'an answered outbound call goes on after our restart');
+    this.track(call, found.bridgeId);
+    this.o.log.info({ callId, agentId: call.agentId }, 'an answered outbound call goes on after our restart');
     this.publish(call, 'answered');
-    await this.attachAudio(call, bridge.bridgeId);
+    await this.attachAudio(call, found.bridgeId);
   }
 
   /** Shutting down: ring timers stop (the calls themselves are Asterisk's). */
@@ -419,30 +388,7 @@ export class OutboundCalls implements OutboundProgress {
     return call;
   }
 
-  private view(call: OutboundCall, result: OutboundResult | null, reason?: string): OutboundCallView {
-    return {
-      callId: call.callId,
-      agentId: call.agentId,
-      orderId: call.orderId,
-      orderNumber: call.orderNumber,
-      number: call.number,
-      state: call.state,
-      result,
-      ...(reason ? { reason } : {}),
-      startedAt: call.startedAt,
-      answeredAt: call.answeredAt,
-      at: this.o.now(),
-    };
-  }
-
-  private leftoverView(r: UnfinishedOutbound, agentId: number, result: OutboundResult): OutboundCallView {
-    const orderNumber = r.orderId === null ? '' : (this.records.orderNumber(r.orderId) ?? '');
-    const at = this.o.now();
-    const call = { callId: r.callId, agentId, orderId: r.orderId ?? 0, orderNumber, number: r.number ?? '' };
-    return { ...call, state: 'ended', result, reason: 'server_restart', startedAt: r.enteredAt, answeredAt: r.answeredAt, at };
-  }
-
   private publish(call: OutboundCall, result: OutboundResult | null, reason?: string): void {
-    this.o.events.emit('call.outbound', this.view(call, result, reason));
+    this.o.events.emit('call.outbound', outboundView(call, result, this.o.now(), reason));
   }
 }

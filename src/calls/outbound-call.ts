@@ -1,0 +1,86 @@
+/**
+ * One outbound call (外呼) as OutboundCalls (outbound.ts) keeps it while it is in progress, the
+ * view its agent's consoles get, and — after a restart of our server or a call-control takeover —
+ * whether an answered call Asterisk still holds is taken over. Free of I/O.
+ */
+import type { AgentView, OutboundCallView, OutboundResult, OutboundState } from '../contract/index.js';
+import type { AsteriskSnapshot } from '../telephony/switchboard.js';
+import type { UnfinishedOutbound } from './outbound-records.js';
+
+export interface OutboundCall {
+  readonly callId: string;
+  readonly channelId: string;
+  readonly agentId: number;
+  readonly orderId: number;
+  readonly orderNumber: string;
+  readonly callerId: number | null;
+  readonly number: string;
+  readonly startedAt: number;
+  state: OutboundState;
+  answeredAt: number | null;
+  bridgeId: string | null;
+  /** Why we hung up ourselves: the agent (before or after the answer) or the ring timer. */
+  hungUpBy: 'agent' | 'ring_timeout' | null;
+  /** The agent is transferring the citizen to a unit (an end meanwhile is the transfer's). */
+  transferring: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+/** `call:outbound` for the agent's consoles (domain event `call.outbound`). */
+export function outboundView(call: OutboundCall, result: OutboundResult | null, at: number, reason?: string): OutboundCallView {
+  return {
+    callId: call.callId,
+    agentId: call.agentId,
+    orderId: call.orderId,
+    orderNumber: call.orderNumber,
+    number: call.number,
+    state: call.state,
+    result,
+    ...(reason ? { reason } : {}),
+    startedAt: call.startedAt,
+    answeredAt: call.answeredAt,
+    at,
+  };
+}
+
+/** The end of a previous process's call that this one does not take over (reason `server_restart`). */
+export function leftoverView(r: UnfinishedOutbound, agentId: number, orderNumber: string, result: OutboundResult, at: number): OutboundCallView {
+  const call = { callId: r.callId, agentId, orderId: r.orderId ?? 0, orderNumber, number: r.number ?? '' };
+  return { ...call, state: 'ended', result, reason: 'server_restart', startedAt: r.enteredAt, answeredAt: r.answeredAt, at };
+}
+
+/**
+ * An answered call of the previous process that goes on: the citizen's channel still in its
+ * `outbound-<channel>` bridge and the agent still on the call (agent_sessions: state `outbound`).
+ * Returns the call to track, its bridge and the helper channels in it (the previous process's
+ * externalMedia, to hang up); null when it cannot go on (not answered, the citizen on hold or
+ * the bridge gone, the agent elsewhere).
+ */
+export function takeOverFrom(
+  r: UnfinishedOutbound,
+  channelId: string,
+  agent: AgentView | null,
+  snap: AsteriskSnapshot,
+  orderNumber: (orderId: number) => string | undefined,
+): { call: OutboundCall; bridgeId: string; helpers: string[] } | null {
+  if (r.answeredAt === null || r.agentId === null || r.orderId === null) return null;
+  const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}` && b.channels.some((c) => c.id === channelId));
+  if (agent?.state !== 'outbound' || agent.callId !== r.callId || !bridge) return null;
+  const call: OutboundCall = {
+    callId: r.callId,
+    channelId,
+    agentId: r.agentId,
+    orderId: r.orderId,
+    orderNumber: orderNumber(r.orderId) ?? '',
+    callerId: r.callerId,
+    number: r.number ?? '',
+    startedAt: r.enteredAt,
+    state: 'answered',
+    answeredAt: r.answeredAt,
+    bridgeId: bridge.bridgeId,
+    hungUpBy: null,
+    transferring: false,
+    timer: null,
+  };
+  return { call, bridgeId: bridge.bridgeId, helpers: bridge.channels.filter((c) => c.helper).map((c) => c.id) };
+}
