@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     SUNLINE_CONFIG_WATCH: 'false',
     SUNLINE_DB_SYNC: 'group',
     SUNLINE_LOG_LEVEL: values['log-level'],
+    // An A/B of the page cache: SUNLINE_DB_CACHE_MB=16 npm run bench:… (else the server's default).
+    ...(process.env.SUNLINE_DB_CACHE_MB ? { SUNLINE_DB_CACHE_MB: process.env.SUNLINE_DB_CACHE_MB } : {}),
   });
   const log = createLogger({ level: env.logLevel }, pino.destination({ dest: logFile, sync: true }));
   const app = await buildApp(env, { logger: log });

@@ -160,6 +160,8 @@ async function main(): Promise<void> {
     SUNLINE_CONFIG_WATCH: 'false',
     SUNLINE_DB_SYNC: 'group',
     SUNLINE_LOG_LEVEL: 'warn',
+    // An A/B of the page cache: SUNLINE_DB_CACHE_MB=16 npm run bench:… (else the server's default).
+    ...(process.env.SUNLINE_DB_CACHE_MB ? { SUNLINE_DB_CACHE_MB: process.env.SUNLINE_DB_CACHE_MB } : {}),
   });
   const app = await buildApp(env, { logger: createLogger({ level: env.logLevel }, pino.destination({ dest: path.join(dir, 'server.log'), sync: true })) });
   const sockets: Array<{ disconnect(): void }> = [];

@@ -127,7 +127,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
   let shuttingDown = false;
 
   try {
-    const db = openDb({ file: env.dbFile, synchronous: env.dbSync });
+    const db = openDb({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024 });
     closers.push(() => db.close());
     log.info({ file: env.dbFile }, 'database ready');
 

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
     .optional()
     .transform((v, ctx) => parseTrustProxy(v, ctx)),
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
+  // The page cache of each of the server's SQLite connections (the writer, its read-only second connection, the rollup worker's), MiB.
+  SUNLINE_DB_CACHE_MB: z.coerce.number().int('a whole number of MiB').min(1, 'at least 1 MiB').max(1024, 'at most 1024 MiB').default(4),
   SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
   // Outbound calls (src/calls/outbound.ts): the dial string with {number}, the caller ID, the ring limit.
@@ -179,6 +181,8 @@ export interface Env {
   readonly dbFile: string;
   /** SQLite synchronous mode: full (power-loss safe, default) or normal (crash safe, faster). */
   readonly dbSync: 'group' | 'full' | 'normal';
+  /** SQLite's page cache per connection of the server (writer, reader, the rollup worker's), MiB. */
+  readonly dbCacheMb: number;
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;
@@ -276,6 +280,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     dbFile: e.SUNLINE_DB_FILE ?? path.join(dataDir, 'sunline.db'),
     dbSync: e.SUNLINE_DB_SYNC,
+    dbCacheMb: e.SUNLINE_DB_CACHE_MB,
     configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
     configWatch: e.SUNLINE_CONFIG_WATCH,
     telephony: e.SUNLINE_TELEPHONY,

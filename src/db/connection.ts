@@ -40,6 +40,11 @@ export interface OpenDbOptions {
   synchronous?: SyncMode;
   /** The fdatasync used by 'group' (tests inject a slow or failing one). */
   fsync?: FsyncFn;
+  /**
+   * SQLite's `cache_size` for this connection: negative = KiB, positive = pages. Unset:
+   * better-sqlite3's build default, -16000 (16 MB). The server passes SUNLINE_DB_CACHE_MB's.
+   */
+  cacheSize?: number;
 }
 
 export function openDb(opts: OpenDbOptions): DbHandle {
@@ -47,6 +52,7 @@ export function openDb(opts: OpenDbOptions): DbHandle {
   const sqlite = new Database(opts.file);
   const durability = new Durability({ mode: opts.synchronous ?? 'full', file: opts.file, ...(opts.fsync ? { fsync: opts.fsync } : {}) });
   applyPragmas(sqlite, durability.mode);
+  if (opts.cacheSize !== undefined) setCacheSize(sqlite, opts.cacheSize);
   const db = drizzle(withStatementCache(sqlite), { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   let closed = false;
@@ -79,6 +85,19 @@ export function applyPragmas(sqlite: Database.Database, synchronous: SyncMode = 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
 }
+
+/**
+ * Caps the connection's page cache (SQLite's `cache_size`: negative = KiB, positive = pages). Its
+ * pages are the process's memory once read, up to this size per connection; the database's other
+ * pages come from the OS's file cache (mmap is off), a read call each.
+ */
+export function setCacheSize(sqlite: Database.Database, cacheSize: number): void {
+  if (!Number.isInteger(cacheSize) || cacheSize === 0) throw new RangeError(`cache_size must be a non-zero integer, not ${cacheSize}`);
+  sqlite.pragma(`cache_size = ${cacheSize}`);
+}
+
+/** A connection's `cache_size` as SQLite reports it (negative = KiB, positive = pages). */
+export const cacheSizeOf = (sqlite: Database.Database): number => Number(sqlite.pragma('cache_size', { simple: true }));
 
 /** Compiled statements kept per connection, by SQL text (least recently used dropped first). */
 export const STATEMENT_CACHE_SIZE = 256;

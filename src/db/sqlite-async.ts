@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { defineErrors } from '../errors/index.js';
 import type { AsyncDb } from './async-db.js';
-import { withStatementCache, type Db, type DbHandle } from './connection.js';
+import { cacheSizeOf, setCacheSize, withStatementCache, type Db, type DbHandle } from './connection.js';
 import * as schema from './schema.js';
 import { WriterLock } from './writer-lock.js';
 
@@ -64,6 +64,8 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   if (handle.file !== ':memory:' && handle.file !== '') {
     readerSqlite = new Database(handle.file, { readonly: true, fileMustExist: true });
     readerSqlite.pragma('busy_timeout = 5000');
+    // The writer's page cache size (SUNLINE_DB_CACHE_MB in the server), not better-sqlite3's 16 MB default.
+    setCacheSize(readerSqlite, cacheSizeOf(sqlite));
   }
   const reader = readerSqlite ? drizzle(withStatementCache(readerSqlite), { schema }) : undefined;
   const begin = sqlite.prepare('BEGIN IMMEDIATE');

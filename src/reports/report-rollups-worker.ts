@@ -1,7 +1,7 @@
 /**
  * The report rollups' worker thread (report-rollups.ts, ReportRollups.start): builds the days and
  * months the server's thread asks for, on a connection of its own to the same database file with
- * the server's settings (connection.ts openDb: WAL, busy timeout, its synchronous mode; the server
+ * the server's settings (connection.ts openDb: WAL, busy timeout, its synchronous mode and page cache size; the server
  * has migrated the file), so that a big centre's day — ~0.5 s of reading for its calls, ~1.4 s for
  * its orders — never runs on the server's event loop. One request at a time; the server's thread
  * terminates the thread when the backlog is done or the app closes (a build in progress is rolled
@@ -13,7 +13,7 @@ import { RollupBuilder, type BuiltDay, type RollupsWorkerData, type RollupsWorke
 
 const data = workerData as RollupsWorkerData;
 const port = parentPort!;
-const h = openDb({ file: data.file, synchronous: data.synchronous, migrate: false });
+const h = openDb({ file: data.file, synchronous: data.synchronous, cacheSize: data.cacheSize, migrate: false });
 let now = 0;
 const gate = data.gate ? new Int32Array(data.gate) : undefined;
 const reply = (m: RollupsWorkerReply) => port.postMessage(m);

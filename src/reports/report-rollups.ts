@@ -21,7 +21,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
+import { cacheSizeOf, type Db } from '../db/connection.js';
 import { reportCallDays, reportCoDays, reportOrderDays, reportOrderRepeats, reportRollupDays } from '../db/schema.js';
 import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 import { callCountsByKeys, ZERO_CALLS, type CallCounts, type CallDimension, type KeyedCallCounts } from './call-kpis.js';
@@ -504,13 +504,7 @@ export class ReportRollups {
   private async workerTurn(): Promise<boolean> {
     if (!this.worker) {
       const client = clientOf(this.o.db);
-      // The app's connection's own settings: FULL (2) or NORMAL (1, also the 'group' mode: its fsyncs are the app's).
-      const full = Number(client.pragma('synchronous', { simple: true })) >= 2;
-      this.worker = new RollupsWorker({
-        file: client.name,
-        synchronous: full ? 'full' : 'normal',
-        ...(this.o.afterRead ? { afterRead: this.o.afterRead } : {}),
-      });
+      this.worker = new RollupsWorker({ ...workerSettings(client), ...(this.o.afterRead ? { afterRead: this.o.afterRead } : {}) });
     }
     const { done, builds } = await this.worker.catchUp(this.now(), 1);
     for (const b of builds) this.o.onBuild?.(b);
@@ -641,6 +635,16 @@ function inDays(days: Set<number>, col: SQL = sql`day`): SQL {
 /** The better-sqlite3 connection under drizzle (its file and settings, for the worker's own connection). */
 const clientOf = (db: Db) => (db as Db & { readonly $client: Database.Database }).$client;
 
+/**
+ * The worker's connection gets the app's connection's own settings: its file, FULL (2) or NORMAL
+ * (1, also the 'group' mode: its fsyncs are the app's), and its page cache size (SUNLINE_DB_CACHE_MB
+ * in the server), so that the thread's cache, while it lives, is no bigger than the server's.
+ */
+export function workerSettings(client: Database.Database): Pick<RollupsWorkerData, 'file' | 'synchronous' | 'cacheSize'> {
+  const full = Number(client.pragma('synchronous', { simple: true })) >= 2;
+  return { file: client.name, synchronous: full ? 'full' : 'normal', cacheSize: cacheSizeOf(client) };
+}
+
 function numbers<F extends string>(r: Partial<Record<F, number>>, fields: readonly F[]): Record<F, number> {
   return Object.fromEntries(fields.map((f) => [f, Number(r[f] ?? 0)])) as Record<F, number>;
 }
@@ -649,6 +653,8 @@ function numbers<F extends string>(r: Partial<Record<F, number>>, fields: readon
 export interface RollupsWorkerData {
   readonly file: string;
   readonly synchronous: 'full' | 'normal';
+  /** SQLite's cache_size of the worker's connection (negative = KiB), the app connection's. */
+  readonly cacheSize: number;
   /** With a test's afterRead: the worker tells of each read and waits on this until the test's change is made. */
   readonly gate?: SharedArrayBuffer;
 }
@@ -679,9 +685,9 @@ class RollupsWorker {
   private ended: Error | undefined;
   private hookError: unknown;
 
-  constructor(o: { file: string; synchronous: 'full' | 'normal'; afterRead?: AfterRead }) {
+  constructor(o: { file: string; synchronous: 'full' | 'normal'; cacheSize: number; afterRead?: AfterRead }) {
     const gate = o.afterRead ? new SharedArrayBuffer(4) : undefined;
-    const data: RollupsWorkerData = { file: o.file, synchronous: o.synchronous, ...(gate ? { gate } : {}) };
+    const data: RollupsWorkerData = { file: o.file, synchronous: o.synchronous, cacheSize: o.cacheSize, ...(gate ? { gate } : {}) };
     this.worker = startWorker(data);
     this.worker.on('message', (m: RollupsWorkerReply) => {
       if (m.type === 'read') {
