@@ -5,7 +5,7 @@
  * starts with a byte-order mark so that Excel opens the Chinese headers as UTF-8.
  */
 import { PassThrough, Readable } from 'node:stream';
-import { excel } from '../lib/excel.js';
+import { xlsxWriter } from '../lib/excel.js';
 import type { Assessment, ScorecardRow } from './assessment.js';
 import { CALL_COLUMNS, ORDER_COLUMNS, columnsOf, csvValue, type Column, type ExportLanguage } from './export-columns.js';
 import type { Figures, KpiReport } from './reports-service.js';
@@ -97,7 +97,7 @@ export function csvStream<R>(t: ExportTable<R>, lang: ExportLanguage): Readable 
 /** The table as an XLSX workbook streamed by exceljs's WorkbookWriter: rates as percentages, durations in seconds. */
 export function xlsxStream<R>(t: ExportTable<R>, lang: ExportLanguage): Readable {
   const out = new PassThrough();
-  const book = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
+  const book = new (xlsxWriter())({ stream: out, useStyles: true, useSharedStrings: false });
   book.title = t.title;
   const sheet = book.addWorksheet(t.title.slice(0, 31).replace(/[\\/?*[\]:]/g, '-'));
   sheet.columns = t.columns.map((c) => ({
