@@ -6,8 +6,8 @@
  *
  *   npm run bench:http [-- --seconds 10 --connections 16 --orders 20000 --log-level info]
  *
- * The server is buildApp as in production (log level info: one access-log line per request in
- * and out, written synchronously to a file in the temp dir as pino writes to stdout, realtime
+ * The server is buildApp as in production (log level info: one access-log line per request
+ * (src/http/access-log.ts), written synchronously to a file in the temp dir as pino writes to stdout, realtime
  * attached) plus a bare Fastify instance (no logger, no hooks) on another port, both in this
  * process; the load comes from autocannon in a child process (bench/lib/http-load-child.ts).
  * After a 2 s warm-up, phases run one after another; each prints requests/s, latency p50/p99
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
         paths: ['/api/workorders?page=1&pageSize=20', '/api/workorders?status=dispatched&page=2&pageSize=20'],
         headers,
       },
-      // Sorted by deadline with no status: no index serves it, SQLite sorts every order (see docs/performance.md).
+      // Sorted by deadline with no status: a walk of work_orders_deadline_order_idx (migration 0035; before it SQLite sorted every order).
       { name: 'list-deadline', url: base, method: 'GET', paths: ['/api/workorders?page=1&pageSize=20&sort=deadlineAt'], headers },
       {
         name: 'search',
