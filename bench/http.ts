@@ -6,10 +6,10 @@
  *
  *   npm run bench:http [-- --seconds 10 --connections 16 --orders 20000 --log-level info]
  *
- * The server is buildApp as in production (log level info: one access-log line per request
- * (src/http/access-log.ts), written synchronously to a file in the temp dir as pino writes to stdout, realtime
- * attached) plus a bare Fastify instance (no logger, no hooks) on another port, both in this
- * process; the load comes from autocannon in a child process (bench/lib/http-load-child.ts).
+ * The server is buildApp as in production (log level info: one access-log line per request,
+ * src/http/access-log.ts, written synchronously to a file in the temp dir as pino writes to
+ * stdout; realtime attached) plus a bare Fastify instance (no logger, no hooks) on another port,
+ * both in this process; the load comes from autocannon in a child process (bench/lib/http-load-child.ts).
  * After a 2 s warm-up, phases run one after another; each prints requests/s, latency p50/p99
  * and the server process's CPU (% of one core). The bare route runs before and after the others: its mean is
  * the reference and `ratio` = rps / bare_rps. Last line: one JSON object.
