@@ -7,7 +7,8 @@
  *   published together in one turn share it); while changes keep coming, at most one update
  *   per `intervalMs`. `intervalMs` 0 sends every change at once, in its own update.
  * - Anything else sent to the room (`call:controls`) calls `flush()` first, so consoles see
- *   everything in the order it happened.
+ *   everything in the order it happened; `queue:stats` (today's figures, about once a second) has
+ *   no order to keep against the changes and goes through the same queue without a flush.
  * - A console that falls behind (its socket's unsent backlog above `maxBacklogBytes`) gets no
  *   further updates until it has drained them; then it gets a fresh snapshot, whose `seq` says
  *   which update comes next. Consoles that see a gap in `seq` ask for `sync` themselves.
@@ -46,7 +47,7 @@ export function backlogBytes(socket: RealtimeSocket): number {
 
 /** A message for some of the room's consoles, written `chunk` consoles at a time. */
 interface Send {
-  event: 'queue:delta' | 'queue:snapshot' | 'call:controls';
+  event: 'queue:delta' | 'queue:snapshot' | 'call:controls' | 'queue:stats';
   payload: unknown;
   ids: string[];
   next: number;
@@ -113,6 +114,20 @@ export class LeadRoom {
   /** Sends another message to the leads after everything sent to them before (`call:controls`). */
   send(event: 'call:controls', payload: unknown): void {
     this.flush();
+    if (this.o.intervalMs <= 0) {
+      (this.o.io.to(LEADS_ROOM).emit as (e: string, p: unknown) => boolean)(event, payload);
+      return;
+    }
+    this.enqueue(event, payload, [...(this.o.io.of('/').adapter.rooms.get(LEADS_ROOM) ?? [])]);
+  }
+
+  /**
+   * A message for the leads that keeps no order against the updates (`queue:stats`): written
+   * `chunk` consoles per turn like them, without flushing pending changes early (a flush would
+   * cost one more update per console). Immediate mode writes to the whole room at once.
+   */
+  post(event: 'queue:stats', payload: unknown): void {
+    if (this.closed) return;
     if (this.o.intervalMs <= 0) {
       (this.o.io.to(LEADS_ROOM).emit as (e: string, p: unknown) => boolean)(event, payload);
       return;

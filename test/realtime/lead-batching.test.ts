@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { EnvError, loadEnv } from '../../src/config/env.js';
-import type { AgentView, ClientToServerEvents, LeadUpdate, QueueSnapshot, ServerToClientEvents, WaitingCaller } from '../../src/contract/index.js';
+import type { AgentView, ClientToServerEvents, LeadUpdate, QueueSnapshot, QueueStats, ServerToClientEvents, WaitingCaller } from '../../src/contract/index.js';
 import { backlogBytes } from '../../src/realtime/lead-room.js';
 import { applyLeadUpdate, applySnapshot } from '../../src/web/lead/lead-state.js';
 import { testApp } from '../helpers/app.js';
@@ -167,6 +167,48 @@ t.test('an update is written a few consoles per turn of the event loop; later me
     writes.reduce((n, w) => n + w.length, 0),
     15,
     'three messages × five consoles, each once',
+  );
+});
+
+t.test('queue:stats is written a few consoles per turn of the event loop too, without an early update', async (t) => {
+  const r = await rig(t, { realtime: { leadUpdateMs: 300, leadChunk: 2 } });
+  const consoles: Session[] = [];
+  for (let i = 0; i < 5; i++) consoles.push(await r.connect((await r.user('shift_lead')).token));
+  for (const c of consoles) await c.nth('queue:snapshot');
+  const writes: string[][] = [];
+  const to = r.rt.io.to.bind(r.rt.io);
+  r.rt.io.to = ((room: string | string[]) => {
+    writes.push(Array.isArray(room) ? room : [room]);
+    return to(room);
+  }) as typeof r.rt.io.to;
+  // A change opens a tick; the stats come while the next change waits for it.
+  r.events.emit('queue.changed', { at: 1, upsertWaiting: [waiting('s', 'queue')] });
+  for (const c of consoles) await c.nth('queue:delta', 1);
+  r.events.emit('queue.changed', { at: 2, removeWaiting: ['s'] });
+  const stats = { at: 3, dayStart: 0, answerRate15s: null, abandonRate: null, avgAnswerWaitMs: null, maxAnswerWaitMs: null, byHotline: [] };
+  const before = writes.length;
+  const had = consoles.map((c) => c.count('queue:stats'));
+  r.events.emit('queue.stats', stats as unknown as QueueStats);
+  for (const [i, c] of consoles.entries()) await c.nth('queue:stats', had[i]! + 1);
+  const statsWrites = writes.slice(before, before + 3);
+  t.notOk(
+    writes.slice(before).some((w) => w.includes('leads')),
+    `never the whole leads room at once (${writes
+      .slice(before)
+      .map((w) => w.join('+'))
+      .join(', ')})`,
+  );
+  t.same(
+    statsWrites.map((w) => w.length),
+    [2, 2, 1],
+    'five consoles, two per write',
+  );
+  for (const c of consoles) t.equal(deltas(c).length, 1, 'the pending change still waits for its tick');
+  for (const c of consoles) await c.nth('queue:delta', 2);
+  t.same(
+    consoles.map((c) => deltas(c).map((d) => d.seq)),
+    consoles.map(() => [1, 2]),
+    'then comes as the next update',
   );
 });
 
