@@ -24,7 +24,8 @@ import { runCli } from '../../src/cli.js';
 import { buildReportFixture } from '../helpers/report-fixture.js';
 import { tmpDir } from '../helpers/db-fixtures.js';
 import { startPostgres } from '../helpers/postgres.js';
-import { usersOn } from '../helpers/users.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
+import { sqliteUsersStore, UsersService } from '../../src/users/index.js';
 
 const tableNames = (schema: Record<string, unknown>, dialect: 'sqlite' | 'pg') =>
   Object.values(schema)
@@ -49,7 +50,9 @@ t.test('the copy plan is every table of both schema files, parents first', async
 async function fillSqlite(file: string) {
   const h = openDb({ file });
   const fixture = buildReportFixture(h);
-  const users = usersOn(t, h, 3_600_000);
+  // Its own read-only connection, closed before the copy: the copy warns while anyone has the file open.
+  const accounts = sqliteAsync(h);
+  const users = new UsersService(sqliteUsersStore(accounts), 3_600_000);
   const admin = await users.create({ username: 'copy-admin', displayName: '管理员', role: 'admin', password: 'Correct-Horse-9' });
   await users.create({ username: 'copy-agent', displayName: '坐席', role: 'agent', password: 'Correct-Horse-9' }, { actorId: admin.id });
   t.ok(await users.login('copy-agent', 'Correct-Horse-9'), 'a session');
@@ -86,6 +89,7 @@ async function fillSqlite(file: string) {
   kb.create(kbAdmin, { unitId: 'hz-hrss', title: '草稿', body: '未提交', type: 'guide', hotlines: [], categories: [], areas: [], keywords: [] });
   // An id removed at the end of an AUTOINCREMENT table: PostgreSQL must not hand it out again.
   h.sqlite.exec('delete from call_events where id = (select max(id) from call_events)');
+  await accounts.close();
   h.close();
 }
 
