@@ -147,15 +147,23 @@ export function compileReply(json: JsonSchema): CompiledReply {
   return { stringify: fastJson(json, { rounding: 'trunc' }) as (data: unknown) => string, validate: ajv.compile(forValidation(json)) };
 }
 
+/** The compiled reply of a schema, or null when it keeps the zod serializer (also if a compiler refuses it). */
+function tryCompile(schema: unknown): CompiledReply | null {
+  const json = compilableJsonSchema(schema);
+  if (!json) return null;
+  try {
+    return compileReply(json);
+  } catch {
+    return null;
+  }
+}
+
 /** Fastify's serializer compiler: compiled where the schema allows, zod's elsewhere and for every reply the check refuses. */
 export const responseSerializerCompiler: FastifySerializerCompiler<unknown> = (route) => {
   const viaZod = zodSerializerCompiler(route as Parameters<typeof zodSerializerCompiler>[0]);
   let compiled: CompiledReply | null | undefined;
   return (data: unknown) => {
-    if (compiled === undefined) {
-      const json = compilableJsonSchema(route.schema);
-      compiled = json ? compileReply(json) : null;
-    }
+    if (compiled === undefined) compiled = tryCompile(route.schema);
     return compiled && compiled.validate(data) ? compiled.stringify(data) : viaZod(data);
   };
 };

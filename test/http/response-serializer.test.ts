@@ -4,10 +4,12 @@
  * the same bytes for real replies of the hot routes, a field the schema does not name never
  * sent (also deep in a reply), and a reply the schema refuses refused the same way (500).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { z } from 'zod';
 import { isResponseSerializationError, serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
-import { compilableJsonSchema, responseSerializerCompiler } from '../../src/http/response-serializer.js';
+import { compilableJsonSchema, compileReply, responseSerializerCompiler } from '../../src/http/response-serializer.js';
 import { OrderActionResult, OrderDetail, OrderList, OrderView } from '../../src/contract/http-workorders.js';
 import { SignedIn } from '../../src/contract/http-accounts.js';
 import { Assessment, DailyTrend, KpiReport } from '../../src/contract/http-reports.js';
@@ -64,6 +66,21 @@ t.test('the hot routes’ reply schemas are compiled; unions and refinements kee
   // A schema kept on zod is still serialised, by zod.
   const union = z.object({ a: z.union([z.string(), z.number()]) });
   t.equal(compiled(union)({ a: 1, b: 2 }), viaZod(union)({ a: 1, b: 2 }));
+});
+
+t.test('every reply schema of src/contract that is compiled compiles with both compilers', async (t) => {
+  const dir = path.join(import.meta.dirname, '../../src/contract');
+  let compiledSchemas = 0;
+  for (const file of fs.readdirSync(dir).filter((f) => f.startsWith('http-'))) {
+    const mod = (await import(path.join(dir, file))) as Record<string, unknown>;
+    for (const [name, schema] of Object.entries(mod)) {
+      const json = schema instanceof z.ZodType ? compilableJsonSchema(schema) : null;
+      if (!json) continue;
+      compiledSchemas++;
+      t.doesNotThrow(() => compileReply(json), `${file} ${name}`);
+    }
+  }
+  t.ok(compiledSchemas > 100, `${compiledSchemas} schemas compiled`);
 });
 
 t.test('real replies of the hot routes: the same JSON as zod wrote, extra fields never sent', async (t) => {
