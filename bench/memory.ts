@@ -4,14 +4,16 @@
  * `npx tsc -p tsconfig.build.json` first), log level warn, with a small probe preloaded
  * (bench/lib/memory-probe.cjs) that reports V8's figures and writes a heap snapshot on request.
  *
- *   npx tsx bench/memory.ts [--db FILE] [--idle 10] [--snapshot] [--leads 2000] [--calls 200]
+ *   npx tsx bench/memory.ts [--db FILE] [--orders 1] [--idle 10] [--snapshot] [--leads 2000] [--calls 200]
  *       [--telephony] [--exports kpis_by_agent,assessment,hot_topics] [--month 2026-11]
  *       [--node-option=--max-semi-space-size=4] [--env SUNLINE_X=1]
  *
  * Phases, each followed by a reading of /proc/PID (VmRSS, RssAnon/RssFile, VmHWM, the largest
  * mappings) and of the probe (heapUsed, heapTotal, external, arrayBuffers, new space):
  * - idle: `--idle` seconds after /health/live answers (the hot topics' and rollups' jobs run as
- *   they do after any start); `--snapshot` then writes a heap snapshot and prints its summary
+ *   they do after any start); `--orders N` first creates N orders over HTTP as an agent, so that the
+ *   hot topics' index segments them as in any centre taking orders (jieba's dictionary, ~30-40 MB,
+ *   is loaded by the first order; on a database whose index is up to date nothing else loads it); `--snapshot` then writes a heap snapshot and prints its summary
  *   (bench/lib/heap-summary.ts) — the snapshot itself grows the RSS, so measure later phases in
  *   another run;
  * - leads: N shift-lead consoles (bench/lib/leads-child.ts, another process) connected;
@@ -19,7 +21,9 @@
  *   (tools/asterisk-sandbox.ts; root and a provisioned chroot) waiting in the queue — no agent is
  *   logged in (queues.conf joinempty);
  * - exports: each XLSX export of `--month`, its wall time and the server's peak RSS (VmHWM, reset
- *   through /proc/PID/clear_refs before each request).
+ *   through /proc/PID/clear_refs before each request), then a reading of the process after them.
+ *   Issue 14 item 9's bound on a big centre: `--db COPY --orders 1 --idle 30 --exports
+ *   kpis_by_agent,assessment,hot_topics` (docs/performance.md "Memory of the export on the built server").
  * mediasoup workers are processes of their own: their RSS is printed apart, not in the server's.
  * `--db` runs on that file (the server migrates it and this bench adds its users: use a copy).
  * Last line: one JSON object.
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     /** Keep the heap snapshot there (it is deleted with the run's folder otherwise). */
     'snapshot-out': { type: 'string' },
     'snapshot-threshold-kb': { type: 'string', default: '512' },
+    orders: { type: 'string', default: '0' },
     leads: { type: 'string', default: '0' },
     calls: { type: 'string', default: '0' },
     'calls-rate': { type: 'string', default: '10' },
@@ -59,6 +64,7 @@ const { values } = parseArgs({
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER = path.join(REPO, 'dist', 'server.js');
 const LEADS = Number(values.leads);
+const ORDERS = Number(values.orders);
 const CALLS = Number(values.calls);
 const TELEPHONY = values.telephony || CALLS > 0;
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -142,6 +148,7 @@ async function main(): Promise<void> {
     // into the database before the server starts (the login route allows 10 a minute per address).
     // Their password hash is no scrypt hash: nobody can log in with a password as them.
     const tokens: string[] = [];
+    let agentToken = '';
     {
       const h = openDb({ file: dbFile, synchronous: 'normal' });
       const user = h.sqlite.prepare(
@@ -155,6 +162,15 @@ async function main(): Promise<void> {
         session.run(createHash('sha256').update(token).digest('hex'), id, Date.now(), Date.now() + 12 * 3600_000);
         tokens.push(token);
       }
+      // An agent's session, for --orders.
+      const { id: agentId } = h.sqlite
+        .prepare(
+          `insert into users (username, display_name, role, password_hash) values ('bench-mem-agent', 'Bench agent', 'agent', 'bench-no-password')
+           on conflict (username) do update set role = 'agent', disabled = 0 returning id`,
+        )
+        .get() as { id: number };
+      agentToken = randomBytes(32).toString('base64url');
+      session.run(createHash('sha256').update(agentToken).digest('hex'), agentId, Date.now(), Date.now() + 12 * 3600_000);
       h.close();
     }
     let asterisk: AsteriskSandbox | null = null;
@@ -259,6 +275,21 @@ async function main(): Promise<void> {
       Object.assign(results, { [`${phase}_rss_mb`]: r.rss_mb, [`${phase}_heap_used_mb`]: r.heap_used_mb, [`${phase}_children_rss_mb`]: r.children_rss_mb });
     };
 
+    for (let i = 0; i < ORDERS; i++) {
+      const res = await fetch(`${base}/api/workorders`, {
+        method: 'POST',
+        headers: { cookie: `sunline_session=${encodeURIComponent(agentToken)}`, 'x-sunline-request': '1', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          channel: '12345',
+          category: 'complaint',
+          subject: '小区噪音',
+          content: `市民来电反映小区夜间施工噪音扰民，希望相关部门处理（基准${i}）`,
+        }),
+      });
+      if (res.status !== 201) throw new Error(`create order: ${res.status} ${await res.text()}`);
+    }
+    if (ORDERS > 0)
+      say(`${ORDERS} order(s) created as an agent: the hot topics' index segments them at its next turn (within 10 s), which loads jieba's dictionary`);
     await sleep(Number(values.idle) * 1000);
     await read('idle');
     if (values.snapshot) {
@@ -343,6 +374,7 @@ async function main(): Promise<void> {
       say(`export ${name.padEnd(14)} ${ms.toFixed(0)} ms, ${body.length} bytes; server RSS ${before} MB before, peak ${peak} MB; load ${load()}`);
       Object.assign(results, { [`xlsx_${name}_ms`]: Math.round(ms), [`xlsx_${name}_rss_before_mb`]: before, [`xlsx_${name}_rss_peak_mb`]: peak });
     }
+    if (values.exports) await read('exports');
     say(
       JSON.stringify({
         bench: 'memory',
