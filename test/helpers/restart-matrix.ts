@@ -22,7 +22,7 @@ import { placeCall, type CallHandle, type CallOptions } from '../../tools/sipp.j
 import { sandboxEnv, type AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { unitPhone, type UnitPhone } from '../../tools/unit-phone.js';
 import { ari, command, sandbox, until, type Console } from './call-path.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess, telephonyConnected } from './server-process.js';
 import { usersOn } from './users.js';
 
 interface Teardown {
@@ -216,15 +216,7 @@ export class RestartMatrix {
     });
     const s: Sunline = Object.assign(proc, { url: `http://127.0.0.1:${proc.port}`, startedAt, readyAt: 0, stoppedAt: 0 });
     this.servers.push(s);
-    await until(
-      'telephony connected',
-      async () => {
-        const res = await fetch(`${s.url}/health/ready`).catch(() => null);
-        const body = (await res?.json().catch(() => null)) as { components?: Record<string, { ok: boolean }> } | null;
-        return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
-      },
-      20_000,
-    );
+    await telephonyConnected(s.url);
     s.readyAt = Date.now();
     return s;
   }

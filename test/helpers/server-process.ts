@@ -61,3 +61,23 @@ export async function startServerProcess(t: { teardown(fn: () => unknown): void 
   }
   return { child, port, output: () => out, exited };
 }
+
+/** Resolves once the server at `url` reports its ARI and AMI connected (/health/ready's components). */
+export async function telephonyConnected(url: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const res = await fetch(`${url}/health/ready`).catch(() => null);
+    const body = (await res?.json().catch(() => null)) as { components?: Record<string, { ok: boolean }> } | null;
+    if (body?.components?.['ari']?.ok && body.components['ami']?.ok) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for telephony connected at ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** startServerProcess, then telephonyConnected: a server process on an Asterisk sandbox, with its `url`. */
+export async function startTelephonyProcess(t: { teardown(fn: () => unknown): void }, env: Record<string, string>): Promise<ServerProcess & { url: string }> {
+  const s = await startServerProcess(t, env);
+  const url = `http://127.0.0.1:${s.port}`;
+  await telephonyConnected(url);
+  return Object.assign(s, { url });
+}

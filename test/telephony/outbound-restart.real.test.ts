@@ -21,7 +21,7 @@ import { WorkOrdersService } from '../../src/workorders/index.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, next, sandbox, until } from '../helpers/call-path.js';
 import { Agent } from '../helpers/restart-matrix.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startTelephonyProcess } from '../helpers/server-process.js';
 import { usersOn } from '../helpers/users.js';
 
 type AriBridge = { id: string; name: string; channels: string[] };
@@ -38,8 +38,8 @@ t.test('kill -9 during an answered outbound call: the next process takes it over
   const order = new WorkOrdersService(handle.db).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
   handle.close();
 
-  const start = async () => {
-    const s = await startServerProcess(t, {
+  const start = () =>
+    startTelephonyProcess(t, {
       ...sandboxEnv(asterisk),
       SUNLINE_DATA_DIR: dir,
       SUNLINE_CONFIG_WATCH: 'false',
@@ -47,19 +47,6 @@ t.test('kill -9 during an answered outbound call: the next process takes it over
       SUNLINE_WRAPUP_SECONDS: '300',
       SUNLINE_LOG_LEVEL: process.env['SUNLINE_TEST_LOG'] ?? 'info',
     });
-    const url = `http://127.0.0.1:${s.port}`;
-    await until(
-      'telephony connected',
-      async () => {
-        const body = (await (await fetch(`${url}/health/ready`).catch(() => null))?.json().catch(() => null)) as {
-          components?: Record<string, { ok: boolean }>;
-        } | null;
-        return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
-      },
-      20_000,
-    );
-    return Object.assign(s, { url });
-  };
 
   const first = await start();
   const agent = new Agent('spare1', 'out-kill', user.id, []);

@@ -20,7 +20,7 @@ import { WorkOrdersService } from '../../src/workorders/index.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, next, sandbox, until } from '../helpers/call-path.js';
 import { Agent } from '../helpers/restart-matrix.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startTelephonyProcess } from '../helpers/server-process.js';
 import { usersOn } from '../helpers/users.js';
 
 /** The citizen's first key: well after the kill below, so only the restarted server can hear it. */
@@ -48,8 +48,8 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
   handle.sqlite.prepare("update work_orders set status = 'reviewed', lead_unit_id = 'city-amr' where id = ?").run(order.id);
   handle.close();
 
-  const start = async () => {
-    const s = await startServerProcess(t, {
+  const start = () =>
+    startTelephonyProcess(t, {
       ...sandboxEnv(asterisk),
       SUNLINE_DATA_DIR: dir,
       SUNLINE_CONFIG_DIR: config,
@@ -59,19 +59,6 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
       SUNLINE_WRAPUP_SECONDS: '300',
       SUNLINE_LOG_LEVEL: process.env['SUNLINE_TEST_LOG'] ?? 'info',
     });
-    const url = `http://127.0.0.1:${s.port}`;
-    await until(
-      'telephony connected',
-      async () => {
-        const body = (await (await fetch(`${url}/health/ready`).catch(() => null))?.json().catch(() => null)) as {
-          components?: Record<string, { ok: boolean }>;
-        } | null;
-        return body?.components?.['ari']?.ok && body.components['ami']?.ok ? true : undefined;
-      },
-      20_000,
-    );
-    return Object.assign(s, { url });
-  };
 
   const first = await start();
   const agent = new Agent('spare1', 'out-svk', user.id, []);
