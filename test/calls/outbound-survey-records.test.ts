@@ -9,27 +9,24 @@ import { OutboundRecords } from '../../src/calls/outbound-records.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';
 
-t.test('the survey key evaluates a reviewed order by callback, once', async (t) => {
+/** A test app with OutboundRecords, the platform's actor, a missed-call order from `phone`, and `call(id)` dialling it. */
+async function setup(t: Parameters<typeof testApp>[0], phone: string) {
   const app = await testApp(t);
   const orders = new WorkOrdersService(app.db.db);
   const records = new OutboundRecords(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
+  const order = orders.createMissedCall({ channel: '12345', callerPhone: phone });
+  const call = (callId: string) =>
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: actor.id, orderId: order.id, callerId: null, number: phone, hotline: '12345', at: 1 });
+  return { app, orders, records, actor, order, call };
+}
+
+t.test('the survey key evaluates a reviewed order by callback, once', async (t) => {
+  const { app, orders, records, actor, order, call } = await setup(t, '13800000041');
   const sql = app.db.sqlite;
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800000041' });
   t.notOk(records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');
   sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(order.id);
   t.ok(records.awaitsEvaluation(order.id));
-  const call = (callId: string) =>
-    records.dialled({
-      callId,
-      channelId: `out-${callId}`,
-      agentId: actor.id,
-      orderId: order.id,
-      callerId: null,
-      number: '13800000041',
-      hotline: '12345',
-      at: 1,
-    });
   const events = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").all(callId);
 
   call('c1');
@@ -53,23 +50,7 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
 });
 
 t.test('leftInStasis: what a restarted process does with a citizen of ours it finds in Stasis', async (t) => {
-  const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
-  const records = new OutboundRecords(app.db.db, orders);
-  const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800000042' });
-  const call = (callId: string) =>
-    records.dialled({
-      callId,
-      channelId: `out-${callId}`,
-      agentId: actor.id,
-      orderId: order.id,
-      callerId: null,
-      number: '13800000042',
-      hotline: '12345',
-      at: 1,
-    });
-
+  const { records, actor, order, call } = await setup(t, '13800000042');
   call('s1');
   t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
   records.answered('s1', actor.id, 2);

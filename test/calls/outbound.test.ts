@@ -232,29 +232,28 @@ t.test('the agent state machine: dial only when available; outbound takes no off
   t.equal(deviceStateFor('outbound'), 'INUSE');
 });
 
+type Rig = Awaited<ReturnType<typeof rig>>;
+
+/** An outbound call our previous process dialled for the rig's agent and order (its row and `dialled` event). */
+const dialledBefore = (r: Rig, callId: string, number = '13800138000') =>
+  r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 });
+
+/** The citizen's channel of an outbound call as the snapshot lists it (Stasis `outbound,<call id>`). */
+const citizenChannel = (callId: string) => ({
+  channelId: `out-${callId}`,
+  channelName: `PJSIP/trunk-${callId}`,
+  callerNumber: '13800138000',
+  callerName: '',
+  kind: 'outbound',
+  arg: callId,
+  args: [callId],
+});
+
 t.test('after our restart, outbound calls of the previous process are ended and their agents settled', async (t) => {
   const r = await rig(t);
   // What the previous process left: a ringing attempt and an answered call its agent was talking on.
-  r.records.dialled({
-    callId: 'old-1',
-    channelId: 'out-old-1',
-    agentId: r.agent.id,
-    orderId: r.order.id,
-    callerId: null,
-    number: '13800138000',
-    hotline: '12345',
-    at: 1,
-  });
-  r.records.dialled({
-    callId: 'old-2',
-    channelId: 'out-old-2',
-    agentId: r.agent.id,
-    orderId: r.order.id,
-    callerId: null,
-    number: '13800138001',
-    hotline: '12345',
-    at: 2,
-  });
+  dialledBefore(r, 'old-1');
+  dialledBefore(r, 'old-2', '13800138001');
   r.records.answered('old-2', r.agent.id, 3);
   await r.agents.dial(r.agent.id, 'old-2'); // the agent was talking on old-2 when the process stopped
   await r.center.reconcile();
@@ -366,32 +365,14 @@ t.test('the citizen hanging up while the transfer is made ends the call as trans
 t.test('after our restart, a citizen the previous process had sent to the survey gets it again; others of ours are not left in silence', async (t) => {
   const r = await rig(t, { survey: true });
   r.sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(r.order.id);
-  const citizen = (callId: string) => ({
-    channelId: `out-${callId}`,
-    channelName: `PJSIP/trunk-${callId}`,
-    callerNumber: '13800138000',
-    callerName: '',
-    kind: 'outbound',
-    arg: callId,
-    args: [callId],
-  });
   const previous = (callId: string, reason: string) => {
-    r.records.dialled({
-      callId,
-      channelId: `out-${callId}`,
-      agentId: r.agent.id,
-      orderId: r.order.id,
-      callerId: null,
-      number: '13800138000',
-      hotline: '12345',
-      at: 1,
-    });
+    dialledBefore(r, callId);
     r.records.answered(callId, r.agent.id, 2);
     r.records.ended(callId, 3, { result: 'answered', reason, cause: null });
   };
   previous('old-s', 'agent_hangup'); // in the survey when the process stopped
   previous('old-c', 'citizen_hangup'); // ended; its channel somehow still in our app
-  r.a.stasis = [citizen('old-s'), citizen('old-c'), { ...citizen('x'), arg: '', args: [] }];
+  r.a.stasis = [citizenChannel('old-s'), citizenChannel('old-c'), { ...citizenChannel('x'), arg: '', args: [] }];
   for (const c of r.a.stasis) r.a.channels.add(c.channelId);
   r.a.digits.push('1');
   await r.center.reconcile();
@@ -417,30 +398,12 @@ t.test('after our restart, a citizen the previous process had sent to the survey
 t.test('after our restart, an answered outbound call Asterisk still holds goes on', async (t) => {
   const r = await rig(t);
   const previous = (callId: string) => {
-    r.records.dialled({
-      callId,
-      channelId: `out-${callId}`,
-      agentId: r.agent.id,
-      orderId: r.order.id,
-      callerId: null,
-      number: '13800138000',
-      hotline: '12345',
-      at: 1,
-    });
+    dialledBefore(r, callId);
     r.records.answered(callId, r.agent.id, 2);
   };
-  const citizen = (callId: string) => ({
-    channelId: `out-${callId}`,
-    channelName: `PJSIP/trunk-${callId}`,
-    callerNumber: '13800138000',
-    callerName: '',
-    kind: 'outbound',
-    arg: callId,
-    args: [callId],
-  });
   previous('old-a');
   await r.agents.dial(r.agent.id, 'old-a'); // agent_sessions: the agent was talking on it
-  r.a.stasis = [citizen('old-a')];
+  r.a.stasis = [citizenChannel('old-a')];
   r.a.channels.add('out-old-a');
   r.a.bridges = [
     {
@@ -473,19 +436,10 @@ t.test('after our restart, an answered outbound call Asterisk still holds goes o
 
 t.test('after our restart, an answered outbound call not in its bridge (e.g. on hold) is not taken over', async (t) => {
   const r = await rig(t);
-  r.records.dialled({
-    callId: 'old-h',
-    channelId: 'out-old-h',
-    agentId: r.agent.id,
-    orderId: r.order.id,
-    callerId: null,
-    number: '13800138000',
-    hotline: '12345',
-    at: 1,
-  });
+  dialledBefore(r, 'old-h');
   r.records.answered('old-h', r.agent.id, 2);
   await r.agents.dial(r.agent.id, 'old-h');
-  r.a.stasis = [{ channelId: 'out-old-h', channelName: 'PJSIP/trunk-h', callerNumber: '1', callerName: '', kind: 'outbound', arg: 'old-h', args: ['old-h'] }];
+  r.a.stasis = [citizenChannel('old-h')];
   r.a.channels.add('out-old-h');
   r.a.bridges = [{ bridgeId: 'b-hold', name: 'hold-out-old-h', channels: [{ id: 'out-old-h', helper: false }] }];
   await r.center.reconcile();
