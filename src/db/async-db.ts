@@ -15,7 +15,17 @@
  * The query code is written per dialect where drizzle's builders differ (the repository's
  * adapters, e.g. src/users/users-store-sqlite.ts and -pg.ts), and one contract suite runs both.
  */
+import { defineErrors } from '../errors/index.js';
+
 export type Dialect = 'sqlite' | 'postgres';
+
+/** What both ports refuse the same way (sqlite-async.ts, postgres-async.ts). */
+export class AsyncDbError extends defineErrors('AsyncDbError', {
+  /** A statement on a transaction handle after its transaction ended (a handle kept past its function). */
+  TRANSACTION_CLOSED: [500, 'the transaction has ended'],
+  /** A statement after another statement of the same transaction failed: the transaction was rolled back. */
+  TRANSACTION_ABORTED: [500, 'the transaction was rolled back after a failed statement'],
+}) {}
 
 export interface AsyncDb<Conn> {
   readonly dialect: Dialect;

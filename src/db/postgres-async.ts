@@ -2,7 +2,15 @@
  * The asynchronous port on PostgreSQL (decision 0017): reads go to the pool (each statement on
  * whichever client is free, READ COMMITTED: committed data only); a transaction holds one pooled
  * client from BEGIN to COMMIT (drizzle's node-postgres transaction: rolled back when the function
- * rejects; a failed statement aborts it, as SQLite's port does by rolling back at once).
+ * rejects). The same rules as SQLite's port (sqlite-async.ts), kept here by a guard between the
+ * transaction's drizzle session and its client:
+ *
+ * - a failed statement aborts the transaction (PostgreSQL's own rule); a later statement is
+ *   refused with TRANSACTION_ABORTED, and a function that swallowed the error does not commit:
+ *   the transaction rejects with TRANSACTION_ABORTED. Without the guard PostgreSQL turns that
+ *   COMMIT into a ROLLBACK without an error, and the caller was told its change was saved;
+ * - a handle used after its transaction ended is refused (TRANSACTION_CLOSED) instead of running
+ *   on a pooled client that may by then be inside somebody else's transaction.
  *
  * The pool stays its owner's (postgres.ts, openPostgres); this object owns nothing. durable() has
  * nothing to wait for: with synchronous_commit = on a COMMIT returns once its WAL is flushed, and
@@ -10,7 +18,8 @@
  */
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
-import type { AsyncDb } from './async-db.js';
+import type pg from 'pg';
+import { AsyncDbError, type AsyncDb } from './async-db.js';
 import type { PgDb } from './postgres.js';
 import type * as pgSchema from './schema-pg.js';
 
@@ -31,13 +40,67 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
       return fn(db);
     },
     transaction<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(tx));
+      return db.transaction(async (tx) => {
+        const guard = guardSession(tx);
+        let result: T;
+        try {
+          result = await fn(tx);
+        } finally {
+          guard.functionDone();
+        }
+        // The function went on after a failed statement: the transaction is gone, do not report success.
+        if (guard.aborted !== undefined) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: guard.aborted });
+        return result;
+      });
     },
     durable() {
       return RESOLVED;
     },
     close() {
       return RESOLVED;
+    },
+  };
+}
+
+/** The pooled client drizzle's transaction session runs its statements on (node-postgres session.js: `client`, read at each statement). */
+interface ClientSession {
+  client: Pick<pg.PoolClient, 'query' | 'release'>;
+}
+
+/**
+ * Puts a guard between a transaction's session and its client: while the function runs, a failed
+ * statement is remembered and the statements after it are refused; once the client goes back to
+ * the pool, every statement is refused. drizzle's own BEGIN/COMMIT/ROLLBACK pass through.
+ */
+function guardSession(tx: PgConn): { readonly aborted: unknown; functionDone(): void } {
+  const session = tx._.session as unknown as ClientSession;
+  const client = session.client;
+  let inFunction = true;
+  let released = false;
+  let aborted: unknown;
+  const query = ((...args: Parameters<pg.PoolClient['query']>) => {
+    if (released) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
+    if (!inFunction) return (client.query as (...a: unknown[]) => unknown)(...args);
+    if (aborted !== undefined) return Promise.reject(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted }));
+    const pending = (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    return pending.catch((err: unknown) => {
+      aborted ??= err;
+      throw err;
+    });
+  }) as pg.PoolClient['query'];
+  session.client = {
+    query,
+    release(...args: Parameters<pg.PoolClient['release']>) {
+      released = true;
+      return client.release(...args);
+    },
+  };
+  return {
+    get aborted() {
+      return aborted;
+    },
+    functionDone() {
+      inFunction = false;
     },
   };
 }

@@ -19,18 +19,12 @@
  */
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { defineErrors } from '../errors/index.js';
-import type { AsyncDb } from './async-db.js';
+import { AsyncDbError, type AsyncDb } from './async-db.js';
 import { cacheSizeOf, setCacheSize, withStatementCache, type Db, type DbHandle } from './connection.js';
 import * as schema from './schema.js';
 import { WriterLock } from './writer-lock.js';
 
-export class AsyncDbError extends defineErrors('AsyncDbError', {
-  /** A statement on a transaction handle after its transaction ended (a handle kept past its function). */
-  TRANSACTION_CLOSED: [500, 'the transaction has ended'],
-  /** A statement after another statement of the same transaction failed: the transaction was rolled back. */
-  TRANSACTION_ABORTED: [500, 'the transaction was rolled back after a failed statement'],
-}) {}
+export { AsyncDbError };
 
 /** A SQLite connection as a repository sees it: each statement is a synchronous drizzle call. */
 export interface SqliteConn {
