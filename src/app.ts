@@ -17,7 +17,7 @@ import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery, sqliteUsersStore } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
-import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
+import { ConfigAdmin, ConfigHistory, sqliteConfigHistoryStore } from './config/history/index.js';
 import { closeHttp } from './http/close-http.js';
 import { AccessLog, installAccessLog } from './http/access-log.js';
 import { responseSerializerCompiler } from './http/response-serializer.js';
@@ -133,17 +133,22 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
 
     // A bad configuration at start-up stops the process (ConfigInvalidError with every problem).
     // Every set that runs is recorded (config history, issue 11 item 4); its id is the version.
-    const configHistory = new ConfigHistory(db.db);
+    // The repositories moved to the asynchronous port so far (decision 0017): accounts and
+    // sessions, config history.
+    const asyncDb = sqliteAsync(db);
+    closers.push(() => asyncDb.close());
+    const configHistory = new ConfigHistory(sqliteConfigHistoryStore(asyncDb));
     const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
     closers.push(() => config.close());
 
-    // The repositories moved to the asynchronous port so far (decision 0017): accounts and sessions.
-    const asyncDb = sqliteAsync(db);
-    closers.push(() => asyncDb.close());
     const users = new UsersService(sqliteUsersStore(asyncDb), env.sessionTtlHours * 3600_000);
     // The actor of automatic changes, known before the synchronous work-order code needs it.
     const systemUser = await users.systemUser();
-    closers.push(purgeSessionsEvery(users, log));
+    // The timed jobs run on one node of several (cluster/timed-jobs.ts); alone, on this one. Started once all are added.
+    const jobs = new TimedJobs({ log: log.child({ component: 'timed-jobs' }), ...(env.redisUrl ? { redisUrl: env.redisUrl } : {}), lease: env.lease });
+    closers.push(() => jobs.close());
+    let stopPurge: () => void = () => undefined;
+    jobs.add({ name: 'session-purge', start: () => (stopPurge = purgeSessionsEvery(users, log)), stop: () => stopPurge() });
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };

@@ -91,12 +91,12 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
     const res = await loadConfigDir(opts.dir, { displayDir: opts.displayDir ?? opts.dir });
     if (!res.ok) throw new ConfigInvalidError(res.problems, res.warnings);
     // The same set as the last one recorded (a plain restart) keeps its version.
-    const last = opts.history?.latest();
+    const last = await opts.history?.latest();
     const version = !opts.history
       ? 1
       : last?.digest === res.digest
         ? last.id
-        : opts.history.record({ digest: res.digest, texts: res.texts, meta: { source: 'startup' } });
+        : await opts.history.record({ digest: res.digest, texts: res.texts, meta: { source: 'startup' } });
     const store = new ConfigStore(
       opts,
       { config: res.config, loadedAt: new Date().toISOString(), files: res.files, digest: res.digest, warnings: res.warnings, texts: res.texts },
@@ -225,8 +225,10 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
       return { ok: true, changed: false, version: this.version, warnings: res.warnings };
     }
     const before = new Map(this.good.files.map((f) => [f.file, f.sha256]));
+    // Recorded first, then the set and its version swap together (no await between them).
+    const version = await this.recordVersion(res.digest, res.texts, meta);
     this.good = { config: res.config, loadedAt: at, files: res.files, digest: res.digest, warnings: res.warnings, texts: res.texts };
-    this.version = this.recordVersion(res.digest, res.texts, meta);
+    this.version = version;
     const changedFiles = res.files.filter((f) => before.get(f.file) !== f.sha256).map((f) => f.file);
     log.info({ version: this.version, files: changedFiles, source: meta.source, actorId: meta.actorId }, 'config reloaded');
     this.logWarnings(res.warnings);
@@ -235,10 +237,10 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   }
 
   /** The new version's id; a history that fails to write is logged, and the set runs anyway (calls matter more). */
-  private recordVersion(digest: string, texts: ConfigTexts, meta: VersionMeta): number {
+  private async recordVersion(digest: string, texts: ConfigTexts, meta: VersionMeta): Promise<number> {
     if (!this.opts.history) return this.version + 1;
     try {
-      return this.opts.history.record({ digest, texts, meta });
+      return await this.opts.history.record({ digest, texts, meta });
     } catch (err) {
       this.opts.log.error({ err }, 'config history not written');
       return this.version + 1;

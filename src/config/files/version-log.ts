@@ -18,7 +18,7 @@ export interface VersionMeta {
 
 export interface ConfigVersionLog {
   /** The last recorded version, if any. */
-  latest(): { readonly id: number; readonly digest: string } | undefined;
-  /** Record a set that now runs; returns its version id. */
-  record(entry: { readonly digest: string; readonly texts: ConfigTexts; readonly meta: VersionMeta }): number;
+  latest(): Promise<{ readonly id: number; readonly digest: string } | undefined>;
+  /** Record a set that now runs; resolves to its version id. */
+  record(entry: { readonly digest: string; readonly texts: ConfigTexts; readonly meta: VersionMeta }): Promise<number>;
 }

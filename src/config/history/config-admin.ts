@@ -59,30 +59,30 @@ export class ConfigAdmin {
 
   /** Apply version `id`'s files again (validated like any edit). */
   async rollback(id: number, actorId: number, expectedVersion?: number): Promise<Applied> {
-    const texts = this.history.texts(this.version(id));
+    const texts = await this.history.texts(await this.version(id));
     const changes: ConfigChanges = Object.fromEntries(CONFIG_KEYS.map((k) => [k, texts[k] ?? null]));
     return applied(await this.store.apply(changes, { source: 'rollback', actorId, rollbackOf: id }, expectedVersion));
   }
 
-  list(opts: { limit: number; beforeId?: number }): ConfigVersion[] {
+  list(opts: { limit: number; beforeId?: number }): Promise<ConfigVersion[]> {
     return this.history.list(opts);
   }
 
-  version(id: number): ConfigVersion {
-    const v = this.history.get(id);
+  async version(id: number): Promise<ConfigVersion> {
+    const v = await this.history.get(id);
     if (!v) throw new ConfigError('CONFIG_VERSION_NOT_FOUND', `config version ${id} not found`);
     return v;
   }
 
   /** The texts of version `id` by file name (null: the file was absent). */
-  texts(id: number): Record<string, string | null> {
-    const texts = this.history.texts(this.version(id));
+  async texts(id: number): Promise<Record<string, string | null>> {
+    const texts = await this.history.texts(await this.version(id));
     return Object.fromEntries(CONFIG_KEYS.map((k) => [CONFIG_FILES[k].file, texts[k] ?? null]));
   }
 
-  diff(from: number, to: number): FileDiff[] {
-    const a = this.history.texts(this.version(from));
-    const b = this.history.texts(this.version(to));
+  async diff(from: number, to: number): Promise<FileDiff[]> {
+    const a = await this.history.texts(await this.version(from));
+    const b = await this.history.texts(await this.version(to));
     return diffTexts({ label: `v${from}`, texts: a }, { label: `v${to}`, texts: b });
   }
 }

@@ -3,88 +3,63 @@
  * (start-up, file edit, reload, editor, rollback), who, and the text of each file, in the
  * database, so it survives restarts. A file's text is stored once per content (config_texts);
  * each version lists its files by hash. Append-only: versions are never changed or deleted.
+ * The statements are the store's (config-history-store.ts: SQLite or PostgreSQL, decision 0017).
  */
 import { createHash } from 'node:crypto';
-import { desc, eq, inArray, lt } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
-import { configTexts, configVersions, type ConfigVersionSource } from '../../db/schema.js';
 import { CONFIG_FILES, CONFIG_KEYS, type ConfigKey } from '../files/registry.js';
 import type { ConfigTexts } from '../files/loader.js';
 import type { ConfigVersionLog, VersionMeta } from '../files/version-log.js';
+import type { ConfigHistoryStore, ConfigTextRow, ConfigVersion } from './config-history-store.js';
 
-/** One version, without the texts. `files` maps file names (numbers.yaml) to their sha256, null when absent. */
-export interface ConfigVersion {
-  readonly id: number;
-  readonly at: number;
-  readonly source: ConfigVersionSource;
-  readonly actorId: number | null;
-  readonly rollbackOf: number | null;
-  readonly files: Readonly<Record<string, string | null>>;
-}
+export type { ConfigVersion };
 
 export class ConfigHistory implements ConfigVersionLog {
   constructor(
-    private readonly db: Db,
+    private readonly store: ConfigHistoryStore,
     private readonly now: () => number = Date.now,
   ) {}
 
-  latest(): { id: number; digest: string } | undefined {
-    return this.db.select({ id: configVersions.id, digest: configVersions.digest }).from(configVersions).orderBy(desc(configVersions.id)).limit(1).get();
+  latest(): Promise<{ id: number; digest: string } | undefined> {
+    return this.store.read((q) => q.latestVersion());
   }
 
-  record(entry: { digest: string; texts: ConfigTexts; meta: VersionMeta }): number {
+  /** One transaction: the texts not stored yet and the version that lists them. */
+  record(entry: { digest: string; texts: ConfigTexts; meta: VersionMeta }): Promise<number> {
     const files: Record<string, string | null> = {};
-    const texts: Array<{ sha256: string; text: string }> = [];
+    const texts: ConfigTextRow[] = [];
     for (const key of CONFIG_KEYS) {
       const text = entry.texts[key];
       const sha = text === undefined ? null : sha256(text);
       files[CONFIG_FILES[key].file] = sha;
       if (text !== undefined && sha !== null) texts.push({ sha256: sha, text });
     }
-    return this.db.transaction((tx) => {
-      if (texts.length > 0) tx.insert(configTexts).values(texts).onConflictDoNothing().run();
-      const row = tx
-        .insert(configVersions)
-        .values({
-          at: this.now(),
-          source: entry.meta.source,
-          actorId: entry.meta.actorId ?? null,
-          digest: entry.digest,
-          files,
-          rollbackOf: entry.meta.rollbackOf ?? null,
-        })
-        .returning({ id: configVersions.id })
-        .get();
-      return row.id;
+    const row = {
+      at: this.now(),
+      source: entry.meta.source,
+      actorId: entry.meta.actorId ?? null,
+      digest: entry.digest,
+      files,
+      rollbackOf: entry.meta.rollbackOf ?? null,
+    };
+    return this.store.transaction(async (tx) => {
+      await tx.insertTexts(texts);
+      return tx.insertVersion(row);
     });
   }
 
   /** Newest first; `beforeId` pages on from the last id of the previous page. */
-  list(opts: { limit: number; beforeId?: number }): ConfigVersion[] {
-    return this.db
-      .select({
-        id: configVersions.id,
-        at: configVersions.at,
-        source: configVersions.source,
-        actorId: configVersions.actorId,
-        rollbackOf: configVersions.rollbackOf,
-        files: configVersions.files,
-      })
-      .from(configVersions)
-      .where(opts.beforeId === undefined ? undefined : lt(configVersions.id, opts.beforeId))
-      .orderBy(desc(configVersions.id))
-      .limit(opts.limit)
-      .all();
+  list(opts: { limit: number; beforeId?: number }): Promise<ConfigVersion[]> {
+    return this.store.read((q) => q.listVersions(opts));
   }
 
-  get(id: number): ConfigVersion | undefined {
-    return this.list({ limit: 1, beforeId: id + 1 }).find((v) => v.id === id);
+  get(id: number): Promise<ConfigVersion | undefined> {
+    return this.store.read((q) => q.versionById(id));
   }
 
   /** The texts of a version by registry key (an absent file has none). */
-  texts(version: ConfigVersion): ConfigTexts {
+  async texts(version: ConfigVersion): Promise<ConfigTexts> {
     const hashes = Object.values(version.files).filter((h): h is string => h !== null);
-    const rows = hashes.length === 0 ? [] : this.db.select().from(configTexts).where(inArray(configTexts.sha256, hashes)).all();
+    const rows = await this.store.read((q) => q.textsByHash(hashes));
     const byHash = new Map(rows.map((r) => [r.sha256, r.text]));
     const out: Partial<Record<ConfigKey, string>> = {};
     for (const key of CONFIG_KEYS) {
@@ -93,11 +68,6 @@ export class ConfigHistory implements ConfigVersionLog {
       if (text !== undefined) out[key] = text;
     }
     return out;
-  }
-
-  /** Whether a version exists (cheap check before reading texts). */
-  has(id: number): boolean {
-    return this.db.select({ id: configVersions.id }).from(configVersions).where(eq(configVersions.id, id)).get() !== undefined;
   }
 }
 

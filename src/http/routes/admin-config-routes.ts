@@ -36,7 +36,7 @@ export interface AdminConfigRoutesOptions {
   admin: ConfigAdmin;
   users: UsersService;
   /** The route simulator on a configuration (running or draft) with the facts of now (calls/route-facts.ts). */
-  simulate: (config: SunlineConfig, q: { dialled: string; from: string | null; at: number }) => RouteAnswer;
+  simulate: (config: SunlineConfig, q: { dialled: string; from: string | null; at: number }) => Promise<RouteAnswer>;
 }
 
 export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> = async (app, opts) => {
@@ -133,7 +133,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
       },
     },
     async (req) => {
-      const rows = admin.list(req.query);
+      const rows = await admin.list(req.query);
       return {
         running: opts.config.status().version,
         versions: await Promise.all(rows.map(async (v) => ({ ...v, actorUsername: await username(v.actorId) }))),
@@ -154,8 +154,8 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
       },
     },
     async (req) => {
-      const v = admin.version(req.params.id);
-      const texts = admin.texts(v.id);
+      const v = await admin.version(req.params.id);
+      const texts = await admin.texts(v.id);
       return { version: { ...v, actorUsername: await username(v.actorId) }, texts };
     },
   );
@@ -170,7 +170,7 @@ export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> 
         response: { 200: ConfigDiff },
       },
     },
-    async (req) => ({ from: req.query.from, to: req.query.to, files: admin.diff(req.query.from, req.query.to) }),
+    async (req) => ({ from: req.query.from, to: req.query.to, files: await admin.diff(req.query.from, req.query.to) }),
   );
 
   app.post(
