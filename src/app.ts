@@ -144,11 +144,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const users = new UsersService(sqliteUsersStore(asyncDb), env.sessionTtlHours * 3600_000);
     // The actor of automatic changes, known before the synchronous work-order code needs it.
     const systemUser = await users.systemUser();
-    // The timed jobs run on one node of several (cluster/timed-jobs.ts); alone, on this one. Started once all are added.
-    const jobs = new TimedJobs({ log: log.child({ component: 'timed-jobs' }), ...(env.redisUrl ? { redisUrl: env.redisUrl } : {}), lease: env.lease });
-    closers.push(() => jobs.close());
-    let stopPurge: () => void = () => undefined;
-    jobs.add({ name: 'session-purge', start: () => (stopPurge = purgeSessionsEvery(users, log)), stop: () => stopPurge() });
+    closers.push(purgeSessionsEvery(users, log));
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
