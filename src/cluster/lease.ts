@@ -40,6 +40,8 @@ export interface LeaseOptions {
   /** This node must stop touching Asterisk now (lost, not renewed in time, or Redis unreachable). */
   readonly onFenced: (reason: string) => void;
   readonly key?: string;
+  /** What the lease is for, in its log lines (default 'call-control'). */
+  readonly label?: string;
   /** Unique per process start by default (host, pid, random): a restarted node never finds itself holding. */
   readonly nodeId?: string;
 }
@@ -157,7 +159,7 @@ export class CallControlLease {
     this.#role = 'leader';
     this.#generation++;
     this.#hold(sentAt);
-    this.#o.log.info({ nodeId: this.nodeId, ttlMs: this.#o.ttlMs }, 'call-control lease acquired: this node is the leader');
+    this.#o.log.info({ nodeId: this.nodeId, ttlMs: this.#o.ttlMs }, `${this.#o.label ?? 'call-control'} lease acquired: this node is the leader`);
     this.#o.onAcquired();
   }
 
@@ -175,7 +177,7 @@ export class CallControlLease {
     this.#role = 'standby';
     this.#generation++;
     clearTimeout(this.#fence);
-    this.#o.log.warn({ nodeId: this.nodeId, reason }, 'call-control lease lost: this node is fenced and stands by');
+    this.#o.log.warn({ nodeId: this.nodeId, reason }, `${this.#o.label ?? 'call-control'} lease lost: this node is fenced and stands by`);
     try {
       this.#o.onFenced(reason);
     } finally {

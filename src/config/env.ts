@@ -217,7 +217,7 @@ export interface Env {
   readonly leadUpdateMs: number;
   /** The Redis the nodes' socket.io servers share (SUNLINE_REDIS_URL; src/realtime/cluster.ts); null: a single node. */
   readonly redisUrl: string | null;
-  /** The call-control lease (SUNLINE_LEASE_TTL_MS, SUNLINE_LEASE_RENEW_MS; src/cluster/lease.ts); used with redisUrl and telephony. */
+  /** The call-control lease (SUNLINE_LEASE_TTL_MS, SUNLINE_LEASE_RENEW_MS; src/cluster/lease.ts), used with redisUrl and telephony; the timed-jobs lease (cluster/timed-jobs.ts), with redisUrl. */
   readonly lease: { readonly ttlMs: number; readonly renewMs: number };
   /** GET /metrics: the bearer token a scraper must send (SUNLINE_METRICS_TOKEN); null: loopback clients only, no token. */
   readonly metricsToken: string | null;

@@ -140,6 +140,8 @@ export class HotTopicsService {
 
   /** Works off the index's backlog in the background (a first start on an existing database), then keeps it warm. */
   start(): void {
+    // Started again after close() (the timed jobs moved back to this node: cluster/timed-jobs.ts).
+    this.closed = false;
     const tick = () => {
       if (this.closed) return;
       let done = true;

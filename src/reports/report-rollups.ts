@@ -462,6 +462,8 @@ export class ReportRollups {
    * backlog is done. With `jobIn: 'inline'` (an in-memory database) the builds run here.
    */
   start(): void {
+    // Started again after close() (the timed jobs moved back to this node: cluster/timed-jobs.ts).
+    this.closed = false;
     const schedule = (ms: number) => {
       if (this.closed) return;
       this.timer = setTimeout(() => {
@@ -487,7 +489,7 @@ export class ReportRollups {
     schedule(this.o.busyMs ?? BUSY_MS);
   }
 
-  /** Stops the job; resolves once its worker thread (if any) has ended. */
+  /** Stops the job (start() may start it again); resolves once its worker thread (if any) has ended. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);

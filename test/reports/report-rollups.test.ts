@@ -179,3 +179,18 @@ t.test('the background job builds the closed days and stops on close', async (t)
     'from the first day of the first month with data',
   );
 });
+
+t.test('the background job starts again after close (the timed jobs moved back to this node)', async (t) => {
+  const h = openTmpDb(t);
+  buildReportFixture(h);
+  const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-12T12:00'), onError: (err) => t.fail(String(err)), busyMs: 5 });
+  rollups.start();
+  await rollups.close();
+  const before = rollups.pending('orders').length + rollups.pending('calls').length;
+  t.ok(before > 0, 'stopped with days left to build');
+  rollups.start();
+  const deadline = Date.now() + 20_000;
+  while (rollups.pending('calls').length + rollups.pending('orders').length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await rollups.close();
+  t.same([...rollups.pending('orders'), ...rollups.pending('calls')], [], 'every closed day built after the second start');
+});
