@@ -1,47 +1,39 @@
 /**
- * Agents' sessions in the database (agent_sessions): every state change of a logged-in agent
- * is written in its own statement, a logout deletes the row. At start the service reads them
- * back, so a restart of the server keeps the agents logged in, in their state, on their call
- * (reconcile then checks each call against Asterisk).
- *
- * Each change of an agent's state or call is also appended to agent_state_events in the same
- * transaction (the history the reports read a call's wrap-up 话后处理 from: docs/kpis.md AHT); a
- * save that changes neither (a penalty) appends nothing.
+ * Agents' sessions and their state history as a port (issue 16, decision 0017): the statements
+ * AgentSessions (agent-sessions.ts) needs, asynchronous, in one of two dialects
+ * (agent-sessions-store-sqlite.ts, agent-sessions-store-pg.ts), held to the same behaviour by one
+ * contract suite (test/agents/agent-sessions-store.test.ts) against a real database of each.
+ * Which rows a change writes (a history row only when the state or the call changed), and in
+ * what order, is AgentSessions' rule, written once.
  */
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { agentSessions, agentStateEvents } from '../db/schema.js';
+import type { Dialect } from '../db/async-db.js';
 import type { AgentView } from '../contract/index.js';
 
-export class AgentSessionsStore {
-  /** Each agent's state and call as last saved (or loaded): a history row is written when either changes. */
-  private readonly last = new Map<number, { state: string; callId: string | null }>();
+/** One row of agent_state_events: the agent's new state (an AgentState, or logged_out) and call. */
+export interface StateEventRow {
+  readonly agentId: number;
+  readonly state: AgentView['state'];
+  readonly callId: string | null;
+  readonly at: number;
+}
 
-  constructor(private readonly db: Db) {}
+/** A logged-in agent's session as agent_sessions holds it (never logged_out: a logout deletes the row). */
+export type SessionRow = AgentView & { readonly state: Exclude<AgentView['state'], 'logged_out'> };
 
-  /** The agents logged in when the last process stopped. */
-  load(): AgentView[] {
-    const views: AgentView[] = this.db.select().from(agentSessions).orderBy(agentSessions.agentId).all();
-    for (const v of views) this.last.set(v.agentId, { state: v.state, callId: v.callId });
-    return views;
-  }
+/** The statements, on one connection or inside one transaction. */
+export interface AgentSessionsQueries {
+  /** Every logged-in agent's session, by agent id. */
+  sessions(): Promise<AgentView[]>;
+  /** Inserts the agent's session or replaces it (one row per agent). */
+  upsertSession(row: SessionRow): Promise<void>;
+  deleteSession(agentId: number): Promise<void>;
+  insertStateEvent(row: StateEventRow): Promise<void>;
+}
 
-  save(v: AgentView): void {
-    const before = this.last.get(v.agentId);
-    const changed = before === undefined ? v.state !== 'logged_out' : before.state !== v.state || before.callId !== v.callId;
-    this.db.transaction((tx) => {
-      if (changed) tx.insert(agentStateEvents).values({ agentId: v.agentId, state: v.state, callId: v.callId, at: v.since }).run();
-      if (v.state === 'logged_out') {
-        tx.delete(agentSessions).where(eq(agentSessions.agentId, v.agentId)).run();
-        return;
-      }
-      const row = { displayName: v.displayName, state: v.state, since: v.since, pauseReason: v.pauseReason, callId: v.callId, penalty: v.penalty };
-      tx.insert(agentSessions)
-        .values({ agentId: v.agentId, ...row })
-        .onConflictDoUpdate({ target: agentSessions.agentId, set: row })
-        .run();
-    });
-    if (v.state === 'logged_out') this.last.delete(v.agentId);
-    else this.last.set(v.agentId, { state: v.state, callId: v.callId });
-  }
+export interface AgentSessionsStore {
+  readonly dialect: Dialect;
+  /** Statements outside a transaction: committed data only. */
+  read<T>(fn: (q: AgentSessionsQueries) => Promise<T>): Promise<T>;
+  /** Statements in one transaction: all or nothing (db/async-db.ts). */
+  transaction<T>(fn: (tx: AgentSessionsQueries) => Promise<T>): Promise<T>;
 }

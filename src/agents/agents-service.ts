@@ -4,6 +4,11 @@
  * in, in their state; reconcile settles calls that did not survive it); every change is pushed
  * to Asterisk (queue membership, pause, the device state app_queue follows) and published as a
  * domain event.
+ *
+ * A change is made at once (state, event) and its write queued (agent-sessions.ts); a command
+ * answers once its change is written, as it did when the write was synchronous, so the replies'
+ * durable() covers it. An offer (ring) answers without waiting for it, as it never waited for
+ * Asterisk.
  */
 import type { Logger } from 'pino';
 import type { DomainEvents } from '../events/domain-events.js';
@@ -12,7 +17,7 @@ import { defineErrors } from '../errors/index.js';
 import { TelephonyError } from '../telephony/errors.js';
 import type { Switchboard } from '../telephony/switchboard.js';
 import { deviceStateFor, loggedOutView, nextAgentState, type AgentEvent } from './agent-state.js';
-import type { AgentSessionsStore } from './agent-sessions-store.js';
+import type { AgentSessions } from './agent-sessions.js';
 
 /** Agents' refusals (decision 0009 #5); telephony being down is telephony's ASTERISK_UNAVAILABLE. */
 export class AgentError extends defineErrors('AgentError', {
@@ -33,7 +38,9 @@ export interface AgentsServiceOptions {
   /** Wrap-up ends by itself after this long (the agent usually ends it by saving the order). */
   wrapUpMs: number;
   /** Where the sessions outlive the process; without it a restart logs everyone out. */
-  store?: AgentSessionsStore;
+  store?: AgentSessions;
+  /** The sessions the store had at start (`store.load()`: the agents logged in when the last process stopped). */
+  restored?: readonly AgentView[];
 }
 
 export class AgentsService {
@@ -47,7 +54,7 @@ export class AgentsService {
   constructor(private readonly o: AgentsServiceOptions) {
     this.now = o.now ?? Date.now;
     // Back after a restart: a wrap-up goes on for what is left of it.
-    for (const v of o.store?.load() ?? []) {
+    for (const v of o.restored ?? []) {
       this.views.set(v.agentId, v);
       if (v.state === 'outbound') this.outboundPaused.add(v.agentId);
       if (v.state === 'wrap_up') this.startWrapUp(v.agentId, Math.max(0, o.wrapUpMs - (this.now() - v.since)));
@@ -171,7 +178,8 @@ export class AgentsService {
       this.serial(agentId, async () => {
         let next: AgentView;
         try {
-          next = this.commit(this.next(this.view(agentId), { type: 'offer', callId }));
+          next = this.next(this.view(agentId), { type: 'offer', callId });
+          void this.commit(next);
         } catch (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
           return;
@@ -228,12 +236,13 @@ export class AgentsService {
     return r.next;
   }
 
-  private commit(next: AgentView): AgentView {
-    this.o.store?.save(next);
+  /** The change, made now (state, log, event); resolves with it once the store has written it (never rejects for the write). */
+  private commit(next: AgentView): Promise<AgentView> {
+    const written = this.o.store?.save(next);
     this.views.set(next.agentId, next);
     this.o.log.info({ agentId: next.agentId, state: next.state, callId: next.callId }, 'agent state');
     this.o.events.emit('agent.state_changed', next);
-    return next;
+    return written ? written.then(() => next) : Promise.resolve(next);
   }
 
   /** The wrap-up after an outbound call ended: app_queue may offer calls again. */

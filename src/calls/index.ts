@@ -7,7 +7,8 @@ import type { Env } from '../config/env.js';
 import type { ConfigStore } from '../config/files/index.js';
 import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
-import { AgentSessionsStore } from '../agents/agent-sessions-store.js';
+import { AgentSessions } from '../agents/agent-sessions.js';
+import type { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
 import { AgentSkillsStore } from '../agents/skills.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
@@ -41,6 +42,8 @@ export interface CallPath {
 export interface CallPathDeps {
   env: Env;
   db: Db;
+  /** Where the agents' sessions outlive the process (agent_sessions), on the asynchronous port. */
+  agentSessions: AgentSessionsStore;
   orders: WorkOrdersService;
   config: ConfigStore;
   /** The platform's own account (UsersService.systemUser), the actor of the call path's automatic changes. */
@@ -52,7 +55,8 @@ export interface CallPathDeps {
   media?: CallMedia;
 }
 
-export function buildCallPath(deps: CallPathDeps): CallPath {
+/** Builds the call path once the agents logged in when the last process stopped are read back. */
+export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
   const { env, log, events } = deps;
   if (!deps.telephony) {
     const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
@@ -60,7 +64,9 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
   }
   const { ari, ami } = deps.telephony;
   const switchboard = new Switchboard({ ari, ami, log });
-  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: new AgentSessionsStore(deps.db) });
+  const sessions = new AgentSessions(deps.agentSessions, { log: log.child({ component: 'agent-sessions' }) });
+  const restored = await sessions.load();
+  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: sessions, restored });
   const system = deps.systemUser;
   const center = new CallCenter({
     switchboard,
@@ -88,6 +94,8 @@ export function buildCallPath(deps: CallPathDeps): CallPath {
       stopCallbackCheck();
       await center.close();
       agents.close();
+      // What the last changes queued is written before the database closes (app.ts closes it after this).
+      await sessions.flushed();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Agents' sessions written through to a real SQLite file (agent_sessions): a new service over
  * the same database — the server after a restart — has the agents logged in, in their state;
- * a logout deletes the row; a wrap-up goes on for what was left of it.
+ * a logout deletes the row; a wrap-up goes on for what was left of it. (Both dialects, at the
+ * store's level: agent-sessions-store.test.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import t from 'tap';
 import pino from 'pino';
 import { openDb } from '../../src/db/connection.js';
 import { AgentsService } from '../../src/agents/agents-service.js';
-import { AgentSessionsStore } from '../../src/agents/agent-sessions-store.js';
+import { agentSessionsOn } from '../helpers/agent-sessions.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { Switchboard } from '../../src/telephony/switchboard.js';
 
@@ -33,22 +34,27 @@ function rig(t: { teardown(fn: () => unknown): void }) {
     (u) =>
       db.sqlite.prepare("insert into users (username, display_name, role, password_hash) values (?, ?, 'agent', 'x') returning id").get(u, u) as { id: number },
   );
-  const service = (o: { now?: () => number; wrapUpMs?: number } = {}) =>
-    new AgentsService({
+  // As src/calls/index.ts builds it at start: the sessions read back, then the service.
+  const service = async (o: { now?: () => number; wrapUpMs?: number } = {}) => {
+    const store = agentSessionsOn(t, db);
+    const restored = await store.load();
+    return new AgentsService({
       switchboard,
       events: new DomainEvents(),
       log: pino({ level: 'silent' }),
       wrapUpMs: o.wrapUpMs ?? 60_000,
-      store: new AgentSessionsStore(db.db),
+      store,
+      restored,
       ...(o.now ? { now: o.now } : {}),
     });
+  };
   return { db, ids: users.map((u) => u.id), service };
 }
 
 t.test('logged-in agents and their states outlive the service; a logout deletes the row', async (t) => {
   const { db, ids, service } = rig(t);
   const [a1, a2, a3] = ids as [number, number, number];
-  const first = service({ now: () => 1_000 });
+  const first = await service({ now: () => 1_000 });
   await first.login(a1, '坐席一', 2);
   await first.login(a2, '坐席二');
   await first.pause(a2, 'training');
@@ -62,7 +68,7 @@ t.test('logged-in agents and their states outlive the service; a logout deletes 
     { agent_id: a3, state: 'on_call', pause_reason: null, call_id: 'call-3', penalty: 0 },
   ]);
 
-  const second = service({ now: () => 5_000 });
+  const second = await service({ now: () => 5_000 });
   t.same(
     second.loggedIn().map((v) => [v.agentId, v.displayName, v.state, v.since, v.pauseReason, v.callId, v.penalty]),
     [
@@ -74,7 +80,7 @@ t.test('logged-in agents and their states outlive the service; a logout deletes 
   );
   await second.logout(a1);
   t.same(db.sqlite.prepare('select agent_id from agent_sessions order by agent_id').all(), [{ agent_id: a2 }, { agent_id: a3 }], 'logout deletes the row');
-  t.equal(service().view(a1).state, 'logged_out');
+  t.equal((await service()).view(a1).state, 'logged_out');
   second.close();
   first.close();
 });
@@ -83,7 +89,7 @@ t.test('a wrap-up restored after a restart ends when what was left of it has run
   const { ids, service } = rig(t);
   const a1 = ids[0]!;
   let clock = 10_000;
-  const first = service({ now: () => clock, wrapUpMs: 60_000 });
+  const first = await service({ now: () => clock, wrapUpMs: 60_000 });
   await first.login(a1, 'a1');
   await first.apply(a1, { type: 'offer', callId: 'c' });
   await first.apply(a1, { type: 'answer' });
@@ -92,7 +98,7 @@ t.test('a wrap-up restored after a restart ends when what was left of it has run
   first.close();
 
   clock += 59_900; // 100 ms of the minute left
-  const second = service({ now: () => clock, wrapUpMs: 60_000 });
+  const second = await service({ now: () => clock, wrapUpMs: 60_000 });
   t.equal(second.view(a1).state, 'wrap_up', 'still wrapping up');
   await new Promise((r) => setTimeout(r, 400));
   t.equal(second.view(a1).state, 'available', 'ended by the rest of its timer, not a whole new minute');
@@ -102,10 +108,10 @@ t.test('a wrap-up restored after a restart ends when what was left of it has run
 t.test('logging in again while logged in (a console or bot after our restart) keeps the state', async (t) => {
   const { ids, service } = rig(t);
   const a1 = ids[0]!;
-  const first = service();
+  const first = await service();
   await first.login(a1, 'a1');
   await first.pause(a1, 'lunch');
-  const second = service();
+  const second = await service();
   const v = await second.login(a1, 'a1');
   t.same([v.state, v.pauseReason], ['paused', 'lunch']);
   first.close();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import t from 'tap';
 import { runCli } from '../../src/cli.js';
 import { openDb } from '../../src/db/connection.js';
-import { AgentSessionsStore } from '../../src/agents/agent-sessions-store.js';
+import { agentSessionsOn } from '../helpers/agent-sessions.js';
 import { usersOn } from '../helpers/users.js';
 
 async function route(args: string[]) {
@@ -24,7 +24,7 @@ t.test('sunline route 12315 --at "2026-10-01 22:00" --from 13800000000', async (
   const dbFile = path.join(dir, 'sunline.db');
   const h = openDb({ file: dbFile });
   const agent = await usersOn(t, h, 60_000).create({ username: 'a1', displayName: '坐席一', role: 'agent', password: 'pw-123456' });
-  new AgentSessionsStore(h.db).save({ agentId: agent.id, displayName: '坐席一', state: 'available', since: 0, pauseReason: null, callId: null, penalty: 1 });
+  await agentSessionsOn(t, h).save({ agentId: agent.id, displayName: '坐席一', state: 'available', since: 0, pauseReason: null, callId: null, penalty: 1 });
   h.close();
 
   const r = await route(['12315', '--at', '2026-10-01 22:00', '--from', '13800000000', '--config', 'config', '--db', dbFile]);

@@ -8,7 +8,7 @@ import t from 'tap';
 import { sql } from 'drizzle-orm';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 import { bj } from '../helpers/report-fixture.js';
-import { AgentSessionsStore } from '../../src/agents/agent-sessions-store.js';
+import { agentSessionsOn } from '../helpers/agent-sessions.js';
 import type { AgentView } from '../../src/contract/index.js';
 import { callCounts } from '../../src/reports/call-kpis.js';
 import { callFigures } from '../../src/reports/kpi-figures.js';
@@ -31,7 +31,7 @@ t.test('wrap-up per call from the state history; AHT = (talk + wrap-up) ÷ talke
   insertCall.run('c2', 102, bj('2026-10-09T09:00'), bj('2026-10-09T09:00'), bj('2026-10-09T09:00:05'), bj('2026-10-09T09:01:45'));
   insertCall.run('c3', 101, bj('2026-10-09T10:00'), bj('2026-10-09T10:00'), bj('2026-10-09T10:00:05'), bj('2026-10-09T10:01:05'));
 
-  const store = new AgentSessionsStore(h.db);
+  const store = agentSessionsOn(t, h);
   const view = (agentId: number, state: AgentView['state'], at: string, callId: string | null = null, penalty = 0): AgentView => ({
     agentId,
     displayName: `A${agentId}`,
@@ -41,8 +41,11 @@ t.test('wrap-up per call from the state history; AHT = (talk + wrap-up) ÷ talke
     callId,
     penalty,
   });
-  const save = (...views: AgentView[]) => views.forEach((v) => store.save(v));
-  save(
+  const save = async (...views: AgentView[]) => {
+    views.forEach((v) => void store.save(v));
+    await store.flushed();
+  };
+  await save(
     view(101, 'available', '2026-10-09T07:55'),
     view(101, 'available', '2026-10-09T07:55', null, 2), // a penalty change: no history row
     view(101, 'ringing', '2026-10-09T08:00:08', 'c1'),
@@ -76,13 +79,13 @@ t.test('wrap-up per call from the state history; AHT = (talk + wrap-up) ÷ talke
   t.equal(callFigures(byAgent.get('102')!).ahtMs, 110_000, 'agent 102: 100 s talk + 10 s wrap-up');
 
   // c3's wrap-up ends with a logout: 20 s.
-  save(view(101, 'logged_out', '2026-10-09T10:01:25'));
+  await save(view(101, 'logged_out', '2026-10-09T10:01:25'));
   t.match(callCounts(h.db, DAY.start, DAY.end, 'none').get(''), { wrapUpSumMs: 60_000 });
   t.equal(h.db.all(sql`select * from agent_sessions where agent_id = 101`).length, 0, 'the logout removed the session row');
 
   // A restarted process's store knows the agents' states: saving the same state again writes no row.
-  const again = new AgentSessionsStore(h.db);
-  t.equal(again.load().length, 1);
-  again.save(view(102, 'paused', '2026-10-09T09:01:55', null, 3));
+  const again = agentSessionsOn(t, h);
+  t.equal((await again.load()).length, 1);
+  await again.save(view(102, 'paused', '2026-10-09T09:01:55', null, 3));
   t.equal(h.db.all(sql`select * from agent_state_events`).length, 11, 'no row for an unchanged state after a restart');
 });
