@@ -1,6 +1,6 @@
 /**
  * AHT with wrap-up (话后处理, issue 14 item 1): the agents' state history that
- * AgentSessionsStore appends with agent_sessions (the production write path, driven here with the
+ * AgentSessions appends with agent_sessions (the production write path, driven here with the
  * views the agents service commits), and the report's AHT = (talk + wrap-up) ÷ calls talked, with
  * the numbers worked out below. Calls are rows as in test/helpers/report-fixture.ts.
  */
