@@ -82,7 +82,7 @@ import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService } from './workorders/desk/index.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
-import { SupervisionAuditLog, startSupervision, type Supervision } from './supervision/index.js';
+import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from './http/routes/kb-attachments-routes.js';
@@ -227,10 +227,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     closers.push(() => recordings.close());
     // Listen / whisper / barge through the lead's browser audio; closed before media (closers run backwards).
+    const supervisionAudit = new SupervisionAuditLog(sqliteSupervisionAuditStore(asyncDb));
     const supervision =
       media && telephony && env.media
         ? startSupervision({
-            db: db.db,
+            audit: supervisionAudit,
             media,
             mediaEnv: env.media,
             ari: telephony.ari,
@@ -344,7 +345,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     await http.register(deskRoutes, { db: db.db, desk });
     await http.register(recordingsRoutes, { playback: recordings.playback });
-    await http.register(supervisionRoutes, { audit: supervision?.audit ?? new SupervisionAuditLog(db.db) });
+    await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });
     // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
     const rollups = new ReportRollups({ db: db.db, onError: (err) => log.warn({ err }, 'report rollups failed') });

@@ -3,7 +3,6 @@
  * buildApp when both browser audio and telephony run; otherwise the lead's commands answer
  * SUPERVISION_DISABLED.
  */
-import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { Logger } from '../logging/logger.js';
 import type { CallUpdate } from '../contract/index.js';
@@ -11,17 +10,21 @@ import type { MediaEnv } from '../config/env.js';
 import type { Media } from '../media/index.js';
 import type { AriClient } from '../telephony/ari/index.js';
 import { ExternalMedia } from '../telephony/external-media.js';
-import { SupervisionAuditLog } from './audit.js';
+import type { SupervisionAuditLog } from './audit.js';
 import { MediasoupLeadAudio } from './lead-audio.js';
 import { AriSnoops } from './snoop-telephony.js';
 import { Supervisor } from './supervisor.js';
 
 export { SupervisionAuditLog } from './audit.js';
+export type { SupervisionAuditStore, SupervisionAuditQueries } from './audit-store.js';
+export { sqliteSupervisionAuditStore } from './audit-store-sqlite.js';
+export { pgSupervisionAuditStore } from './audit-store-pg.js';
 export { SupervisionError } from './errors.js';
 export { Supervisor, type SupervisionSignals } from './supervisor.js';
 
 export interface SupervisionDeps {
-  db: Db;
+  /** Where start, mode and stop are recorded (the same log the audit route reads). */
+  audit: SupervisionAuditLog;
   media: Pick<Media, 'worker' | 'sessions' | 'calls'>;
   mediaEnv: MediaEnv;
   ari: AriClient;
@@ -38,7 +41,7 @@ export interface Supervision {
 }
 
 export function startSupervision(d: SupervisionDeps): Supervision {
-  const audit = new SupervisionAuditLog(d.db);
+  const audit = d.audit;
   const snoops = new AriSnoops(d.ari);
   const supervisor = new Supervisor({
     calls: d.media.calls,
@@ -72,6 +75,8 @@ export function startSupervision(d: SupervisionDeps): Supervision {
       d.events.off('call.updated', onUpdate);
       d.ari.off('connected', sweep);
       await supervisor.close();
+      // The stops written by that close are committed before the database closes.
+      await audit.idle();
     },
   };
 }

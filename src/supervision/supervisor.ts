@@ -80,7 +80,8 @@ export interface SupervisorOptions {
   calls: SupervisedCalls;
   telephony: SnoopTelephony;
   leadAudio: LeadAudio;
-  audit(row: SupervisionAuditEntry): void;
+  /** Writes one row; not waited for (a failure is logged), in call order (SupervisionAuditLog). */
+  audit(row: SupervisionAuditEntry): Promise<void> | void;
   /** config/recording.yaml `supervision.notifyAgent`, read at each start. */
   notifyAgent(): boolean;
   log: Logger;
@@ -287,10 +288,13 @@ export class Supervisor implements SupervisionCommands {
   }
 
   private audit(s: Session, action: SupervisionAuditAction, reason: SupervisionEndReason | null): void {
+    const failed = (err: unknown) => this.log.error({ err, callId: s.callId, action }, 'supervision audit write failed');
     try {
-      this.o.audit({ at: this.now(), leadId: s.leadId, action, callId: s.callId, agentId: s.agentId, mode: s.mode, reason });
+      void Promise.resolve(this.o.audit({ at: this.now(), leadId: s.leadId, action, callId: s.callId, agentId: s.agentId, mode: s.mode, reason })).catch(
+        failed,
+      );
     } catch (err) {
-      this.log.error({ err, callId: s.callId, action }, 'supervision audit write failed');
+      failed(err);
     }
   }
 

@@ -61,7 +61,7 @@ t.test("the agent's tab closes mid-supervision: agent_gone, even when the snoop'
       },
     },
     leadAudio: { open: () => Promise.resolve({ channelId: 'em-lead', setTalking: () => Promise.resolve(), close: () => Promise.resolve() }) },
-    audit: (row) => audit.push(row),
+    audit: (row) => void audit.push(row),
     notifyAgent: () => false,
     log,
   });

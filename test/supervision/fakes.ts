@@ -2,14 +2,14 @@
  * The supervision service with fakes for Asterisk (snoops, bridges) and the lead's browser audio,
  * shared by the supervisor and notice tests: every operation is recorded in `ops`.
  */
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { Supervisor, type LeadAudio, type LeadAudioLeg, type SnoopTelephony, type SupervisionAuditEntry } from '../../src/supervision/supervisor.js';
 import type { SupervisionState } from '../../src/contract/supervision.js';
 import type { WhisperDirection } from '../../src/supervision/modes.js';
 
 const log = createLogger({ level: 'silent' });
 
-export function rig(opts: { notifyAgent?: boolean } = {}) {
+export function rig(opts: { notifyAgent?: boolean; auditWrite?: (row: SupervisionAuditEntry) => Promise<void>; log?: Logger } = {}) {
   const ops: string[] = [];
   const calls = new Map([
     ['call-1', { agentId: 7, channelId: 'em-agent-1' }],
@@ -63,9 +63,9 @@ export function rig(opts: { notifyAgent?: boolean } = {}) {
     },
     telephony,
     leadAudio,
-    audit: (row) => audit.push(row),
+    audit: (row) => (audit.push(row), opts.auditWrite?.(row)),
     notifyAgent: () => opts.notifyAgent ?? false,
-    log,
+    log: opts.log ?? log,
     now: () => 1000,
   });
   s.setSignals({

@@ -10,7 +10,7 @@ import path from 'node:path';
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { rig } from '../realtime/fixtures.js';
-import { SupervisionAuditLog } from '../../src/supervision/index.js';
+import { supervisionAudit } from '../../src/db/schema.js';
 import { ConfigStore } from '../../src/config/files/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 
@@ -40,11 +40,16 @@ t.test('the audit: administrators only, newest first, by call and by lead', asyn
   const admin = await loginCookies(app, 'admin1', 'admin');
   const lead = await loginCookies(app, 'lead1', 'shift_lead');
   const leadId = (app.db.sqlite.prepare("select id from users where username = 'lead1'").get() as { id: number }).id;
-  const log = new SupervisionAuditLog(app.db.db);
-  log.write({ at: 1, leadId, action: 'start', callId: 'c1', agentId: 9, mode: 'listen', reason: null });
-  log.write({ at: 2, leadId, action: 'mode', callId: 'c1', agentId: 9, mode: 'barge', reason: null });
-  log.write({ at: 3, leadId, action: 'stop', callId: 'c1', agentId: 9, mode: 'barge', reason: 'call_ended' });
-  log.write({ at: 4, leadId, action: 'start', callId: 'c2', agentId: 9, mode: 'whisper', reason: null });
+  // The rows as the supervisor writes them (its writes: test/supervision/audit-store.test.ts).
+  app.db.db
+    .insert(supervisionAudit)
+    .values([
+      { at: 1, leadId, action: 'start', callId: 'c1', agentId: 9, mode: 'listen', reason: null },
+      { at: 2, leadId, action: 'mode', callId: 'c1', agentId: 9, mode: 'barge', reason: null },
+      { at: 3, leadId, action: 'stop', callId: 'c1', agentId: 9, mode: 'barge', reason: 'call_ended' },
+      { at: 4, leadId, action: 'start', callId: 'c2', agentId: 9, mode: 'whisper', reason: null },
+    ])
+    .run();
 
   t.equal((await app.http.inject({ url: '/api/supervision/audit' })).statusCode, 401);
   const refused = await app.http.inject({ url: '/api/supervision/audit', cookies: lead });

@@ -4,6 +4,7 @@
  * the lead's audio, every way a supervision ends, the audit rows and the agent's notice.
  */
 import t from 'tap';
+import { createLogger } from '../../src/logging/logger.js';
 import { rig } from './fakes.js';
 
 const lead = { userId: 3, socketId: 'tab-a' };
@@ -154,4 +155,25 @@ t.test('the calls a lead can supervise: those with browser audio, every lead tol
   await r.s.close();
   r.audioChanged();
   t.equal(r.supervisableSignals.length, 2, 'a closed service tells nobody');
+});
+
+t.test('an audit write that fails later (the database) is logged; the supervision goes on and the lead is told', async (t) => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'error' }, { write: (l: string) => void lines.push(l) });
+  const r = rig({ auditWrite: () => Promise.reject(new Error('disk full')), log });
+  const view = await r.s.start(lead, { callId: 'call-1', mode: 'listen' });
+  t.same(r.leadSignals, [['tab-a', { active: view }]], 'started and told without waiting for the write');
+  await r.s.stop(lead.socketId);
+  await tick();
+  const failed = lines
+    .map((l) => JSON.parse(l) as { msg: string; action: string; err: { message: string } })
+    .filter((l) => l.msg === 'supervision audit write failed');
+  t.same(
+    failed.map((l) => [l.action, l.err.message]),
+    [
+      ['start', 'disk full'],
+      ['stop', 'disk full'],
+    ],
+    'each failed write logged once, none left as an unhandled rejection',
+  );
 });

@@ -25,6 +25,6 @@ export const supervisionRoutes: FastifyPluginAsyncZod<SupervisionRoutesOptions> 
       },
       preHandler: requireRole('admin'),
     },
-    async (req) => ({ items: audit.list(req.query) }),
+    async (req) => ({ items: await audit.list(req.query) }),
   );
 };
