@@ -73,6 +73,7 @@ import { callbackReportsRoutes } from './http/routes/callback-reports-routes.js'
 import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
 import { ReportRollups } from './reports/report-rollups.js';
+import { TimedJobs } from './cluster/timed-jobs.js';
 import { HotTopicsService } from './reports/hot-topics.js';
 import { reportTopicsRoutes } from './http/routes/report-topics-routes.js';
 import { MonthlyExport } from './reports/monthly-export.js';
@@ -145,12 +146,18 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const users = new UsersService(sqliteUsersStore(asyncDb), env.sessionTtlHours * 3600_000);
     // The actor of automatic changes, known before the synchronous work-order code needs it.
     const systemUser = await users.systemUser();
-    closers.push(purgeSessionsEvery(users, log));
+    // The timed jobs run on one node of several (cluster/timed-jobs.ts); alone, on this one. Started once all are added.
+    const jobs = new TimedJobs({ log: log.child({ component: 'timed-jobs' }), ...(env.redisUrl ? { redisUrl: env.redisUrl } : {}), lease: env.lease });
+    closers.push(() => jobs.close());
+    let stopPurge: () => void = () => undefined;
+    jobs.add({ name: 'session-purge', start: () => (stopPurge = purgeSessionsEvery(users, log)), stop: () => stopPurge() });
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
     const checks: HealthChecks = { database: () => db.health() };
     // With the call-control lease: which role this app runs in (leader: with telephony; standby: without).
     if (overrides.callControl) checks['callControl'] = callControlHealth(overrides.callControl);
+    // With several nodes: whether this one runs the timed jobs ('running') or another does ('standby').
+    if (env.redisUrl) checks['timedJobs'] = () => ({ ok: true, state: jobs.state });
     // Several nodes (SUNLINE_REDIS_URL): socket.io rooms shared through Redis, which must answer now (realtime/cluster.ts).
     // Closed after realtime (closers run backwards): socket.io's adapters unsubscribe first.
     const cluster = env.redisUrl ? await connectCluster(env.redisUrl, log.child({ component: 'cluster' })) : null;
@@ -256,8 +263,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
     const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
     const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfig, events, log, escalation });
-    deadlines.start();
-    closers.push(() => deadlines.stop());
+    jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
     Object.assign(checks, calls.checks);
 
     const http = Fastify({
@@ -349,8 +355,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(qaRoutes, { qa });
     // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
     const rollups = new ReportRollups({ db: db.db, onError: (err) => log.warn({ err }, 'report rollups failed') });
-    rollups.start();
-    closers.push(() => rollups.close());
+    jobs.add({ name: 'report-rollups', start: () => rollups.start(), stop: () => rollups.close() });
     const reports = new ReportsService({
       db: db.db,
       org: () => config.current().org,
@@ -367,15 +372,14 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       org: () => config.current().org,
       onError: (err) => log.warn({ err }, 'hot topics index catch-up failed'),
     });
-    topics.start();
-    closers.push(() => topics.close());
+    jobs.add({ name: 'hot-topics-index', start: () => topics.start(), stop: () => topics.close() });
     await http.register(reportTopicsRoutes, { topics });
     // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
     if (env.reportsDir) {
       const monthly = new MonthlyExport({ assessment, dir: env.reportsDir, log: log.child({ component: 'monthly-export' }) });
-      monthly.start();
-      closers.push(() => monthly.close());
+      jobs.add({ name: 'monthly-export', start: () => monthly.start(), stop: () => monthly.close() });
     }
+    jobs.start();
     // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
     const kb = new KbService({
       db: db.db,
