@@ -74,6 +74,7 @@ import { ReportsService } from './reports/reports-service.js';
 import { AssessmentService } from './reports/assessment.js';
 import { ReportRollups } from './reports/report-rollups.js';
 import { TimedJobs } from './cluster/timed-jobs.js';
+import { shareSessionRevocations } from './realtime/cluster-sessions.js';
 import { HotTopicsService } from './reports/hot-topics.js';
 import { reportTopicsRoutes } from './http/routes/report-topics-routes.js';
 import { MonthlyExport } from './reports/monthly-export.js';
@@ -164,6 +165,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (cluster) {
       closers.push(() => cluster.close());
       checks['redis'] = () => cluster.health();
+      // A logout or an account change on any node ends the session in every node's cache at once.
+      closers.push(await shareSessionRevocations(cluster, users, log.child({ component: 'cluster' })));
     }
     // Each prompt the configuration names, looked for in Asterisk's sounds folder at start and after each change.
     const prompts = new PromptCheck(config, { soundsDir: env.soundsDir, displayDir: env.configDir, log: log.child({ component: 'config' }) });

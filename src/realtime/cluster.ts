@@ -22,6 +22,14 @@ const CLOSE_WAIT_MS = 2000;
 export interface Cluster {
   /** For `new Server(http, { adapter })` (server.ts). */
   readonly adapter: ReturnType<typeof createAdapter>;
+  /**
+   * A message to every node's `subscribe(channel)` listeners, this node's included (fire and
+   * forget: dropped while Redis is away, like the rooms' broadcasts). The channel is prefixed with
+   * CLUSTER_KEY.
+   */
+  publish(channel: string, message: string): void;
+  /** Listens to a channel on the subscriber connection (re-subscribed by node-redis after a reconnection). */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   /** Both Redis connections up (the readiness check). */
   health(): { ok: boolean; error?: string };
   /** Quits both connections; call after socket.io closed its adapters. */
@@ -74,6 +82,10 @@ export async function connectCluster(url: string, log: Logger): Promise<Cluster>
   let closed: Promise<void> | undefined;
   return {
     adapter: redisAdapter().createAdapter(pub, sub, { key: CLUSTER_KEY }),
+    publish: (channel, message) => {
+      if (pub.isReady) void pub.publish(`${CLUSTER_KEY}:${channel}`, message);
+    },
+    subscribe: (channel, listener) => sub.subscribe(`${CLUSTER_KEY}:${channel}`, (message: string) => listener(message)),
     health: () => (pub.isReady && sub.isReady ? { ok: true } : { ok: false, error: `no connection to Redis at ${shown}` }),
     close: () => (closed ??= Promise.all([pub, sub].map(async (client) => quit(client))).then(() => undefined)),
   };

@@ -8,6 +8,8 @@
  *   every hit (sessions have no sliding expiry: nothing is written per request);
  * - a change made by another connection (another process, e.g. an admin tool on the same
  *   database file): SQLite's data_version moves and the whole cache is dropped (UsersService);
+ * - a logout or account change on another node (SUNLINE_REDIS_URL): that node tells the others
+ *   through Redis (UsersService.onRevoked / applyRevocation) and the entries go at once;
  * - a change made on our own connection without UsersService: an entry is read again from the
  *   database once it is older than `recheckMs` (5 s by default), the longest it can be stale.
  * Bounded: at most `max` sessions, the least recently used dropped first.
@@ -23,6 +25,8 @@ export interface CachedSession {
   readonly expiresAt: number;
   /** When it was read from the database. */
   readonly readAt: number;
+  /** The token's hash (what another node names when it ends the session), if known. */
+  readonly tokenHash?: string;
 }
 
 export const SESSION_CACHE_DEFAULTS = { max: 10_000, recheckMs: 5_000 } as const;
@@ -70,6 +74,12 @@ export class SessionCache {
   revoke(token: string): void {
     this.revocations++;
     this.entries.delete(token);
+  }
+
+  /** The session whose token hashes to `hash` (ended on another node, which tells the hash only). */
+  revokeHash(hash: string): void {
+    this.revocations++;
+    for (const [token, e] of this.entries) if (e.tokenHash === hash) this.entries.delete(token);
   }
 
   /** Every session of the user (disabled, password or role changed). */

@@ -33,6 +33,9 @@ const SYSTEM_USERNAME = '_system';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A revocation as told to other nodes: a session by its token's hash (never the token), or every session of a user. */
+export type SessionRevocation = { readonly kind: 'session'; readonly tokenHash: string } | { readonly kind: 'user'; readonly userId: number };
+
 // A fixed dummy hash so that an unknown username costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
@@ -49,6 +52,8 @@ export class UsersService {
   private lastDataVersion: number | undefined;
   /** Told after sessions ended (logout, disabled user, changed password or role): the sockets re-check theirs. */
   private readonly endListeners = new Set<() => void>();
+  /** Told of each revocation once committed, for the other nodes' caches (app.ts: through Redis). */
+  private readonly revokeListeners = new Set<(r: SessionRevocation) => void>();
   /** The platform's own account, once read or made (it never changes). */
   private system: Promise<SessionUser> | undefined;
 
@@ -101,6 +106,7 @@ export class UsersService {
     ))!;
     // Its sessions stay, but what they carry (role, unit, name) may have changed.
     this.sessionCache.revokeUser(row.id);
+    this.announce({ kind: 'user', userId: row.id });
     this.sessionsEnded();
     return toSessionUser(row);
   }
@@ -131,6 +137,7 @@ export class UsersService {
     });
     if (!result) return undefined;
     this.sessionCache.revokeUser(userId);
+    this.announce({ kind: 'user', userId });
     if (result.scopeChanged) this.sessionsEnded();
     return { ...toSessionUser(result.row), disabled: result.row.disabled };
   }
@@ -210,16 +217,19 @@ export class UsersService {
     if (cached) return cached;
     // A logout (or a disabled user...) while the row is read must not be undone by caching what was read before it.
     const generation = this.sessionCache.generation;
-    const row = await this.store.read((q) => q.sessionByTokenHash(tokenHash(token)));
+    const hash = tokenHash(token);
+    const row = await this.store.read((q) => q.sessionByTokenHash(hash));
     if (!row || row.expiresAt <= now) return null;
     const user = toSessionUser(row.user);
-    if (this.sessionCache.generation === generation) this.sessionCache.set(token, { user, expiresAt: row.expiresAt, readAt: now });
+    if (this.sessionCache.generation === generation) this.sessionCache.set(token, { user, expiresAt: row.expiresAt, readAt: now, tokenHash: hash });
     return user;
   }
 
   async logout(token: string): Promise<void> {
     this.sessionCache.revoke(token);
-    await this.store.transaction((tx) => tx.deleteSession(tokenHash(token)));
+    const hash = tokenHash(token);
+    await this.store.transaction((tx) => tx.deleteSession(hash));
+    this.announce({ kind: 'session', tokenHash: hash });
     this.sessionsEnded();
   }
 
@@ -232,6 +242,7 @@ export class UsersService {
       return row !== undefined;
     });
     this.sessionCache.revokeUser(userId);
+    this.announce({ kind: 'user', userId });
     this.sessionsEnded();
     return changed;
   }
@@ -287,6 +298,7 @@ export class UsersService {
       await tx.deleteSessionsOf(userId, kept);
     });
     this.sessionCache.revokeUser(userId);
+    this.announce({ kind: 'user', userId });
     this.sessionsEnded();
   }
 
@@ -317,6 +329,38 @@ export class UsersService {
 
   private sessionsEnded(): void {
     for (const listener of this.endListeners) listener();
+  }
+
+  /**
+   * Each revocation this service makes, told once its change is committed: the app sends it to
+   * the other nodes (several nodes, SUNLINE_REDIS_URL), whose caches would otherwise serve the
+   * ended session for up to the cache's recheck time (on PostgreSQL nothing else tells them;
+   * on SQLite data_version does, by dropping their whole cache). Returns the unsubscribe.
+   */
+  onRevoked(listener: (r: SessionRevocation) => void): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
+  }
+
+  /**
+   * A revocation another node made (and committed): drop what this node's cache holds of it, and
+   * have this node's sockets re-check their sessions now (a disabled user's console on this node
+   * ends at once, not at the next periodic check).
+   */
+  applyRevocation(r: SessionRevocation): void {
+    if (r.kind === 'session') this.sessionCache.revokeHash(r.tokenHash);
+    else this.sessionCache.revokeUser(r.userId);
+    this.sessionsEnded();
+  }
+
+  private announce(r: SessionRevocation): void {
+    for (const l of this.revokeListeners) {
+      try {
+        l(r);
+      } catch {
+        // A listener's failure (Redis away) must not fail the change, which is committed.
+      }
+    }
   }
 
   /**
