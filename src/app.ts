@@ -51,7 +51,8 @@ import { withConfiguredPauseReasons } from './agents/pause-reasons.js';
 import { sqliteAgentSessionsStore } from './agents/agent-sessions-store-sqlite.js';
 import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
 import { leadLocksRoutes } from './http/routes/lead-locks-routes.js';
-import { AgentSkillsStore } from './agents/skills.js';
+import { AgentSkillsService } from './agents/skills.js';
+import { sqliteSkillsStore } from './agents/skills-store-sqlite.js';
 import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
@@ -205,6 +206,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const media = await startMedia({ env, log, ari: () => telephony?.ari ?? null });
     if (media) checks['media'] = () => ({ ...media.health() });
     const agentSessions = sqliteAgentSessionsStore(asyncDb);
+    // Agents' skills on the asynchronous port (decision 0017), read at each offer.
+    const skills = new AgentSkillsService(sqliteSkillsStore(asyncDb));
     const calls = await buildCallPath({
       env,
       db: db.db,
@@ -215,6 +218,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       events,
       log,
       telephony,
+      skills,
       ...(media ? { media: media.calls } : {}),
     });
     closers.push(() => calls.close());
@@ -320,11 +324,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       config,
       admin: new ConfigAdmin(config, configHistory),
       users,
-      simulate: (cfg, q) => simulateWithFacts(db.db, cfg, q),
+      simulate: (cfg, q) => simulateWithFacts({ db: db.db, skills }, cfg, q),
     });
     await http.register(adminPromptsRoutes, { config, library: new PromptLibrary({ soundsDir: env.soundsDir }), users, check: prompts });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });
-    await http.register(agentSkillsRoutes, { skills: new AgentSkillsStore(db.db), users, events, agents: calls.center?.ctx.agents ?? null });
+    await http.register(agentSkillsRoutes, { skills, users, events, agents: calls.center?.ctx.agents ?? null });
     await http.register(leadLocksRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });

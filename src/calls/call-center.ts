@@ -199,6 +199,7 @@ export class CallCenter implements SwitchboardListener {
   }
 
   channelGone(channelId: string, cause: string): void {
+    this.offers.legGone(channelId); // an agent leg still waiting for its skills (offers.ts)
     if (this.outbound?.channelGone(channelId, cause)) return; // outbound.ts settles its own channels
     this.hangUps.channelGone(channelId, cause);
   }

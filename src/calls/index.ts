@@ -10,7 +10,7 @@ import type { DomainEvents } from '../events/domain-events.js';
 import { AgentSessions } from '../agents/agent-sessions.js';
 import type { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import { AgentsService } from '../agents/agents-service.js';
-import { AgentSkillsStore } from '../agents/skills.js';
+import type { AgentSkillsSource } from '../agents/skills.js';
 import type { ConsoleCommands } from '../contract/console-commands.js';
 import type { AriClient } from '../telephony/ari/index.js';
 import type { AmiGateway } from '../telephony/ami/index.js';
@@ -53,6 +53,8 @@ export interface CallPathDeps {
   /** The telephony connections app.ts owns (started after this, closed after this); null: switched off. */
   telephony: { ari: AriClient; ami: AmiGateway } | null;
   media?: CallMedia;
+  /** The agents' skills, read at each offer (skill routing, decision 0015). */
+  skills: AgentSkillsSource;
 }
 
 /** Builds the call path once the agents logged in when the last process stopped are read back. */
@@ -79,7 +81,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
-    skills: new AgentSkillsStore(deps.db),
+    skills: deps.skills,
     outbound: { records: new OutboundRecords(deps.db, deps.orders), settings: env.outbound },
   });
   // A caller answered by an agent needs no callback any more (callback-satisfied.ts).
@@ -100,4 +102,4 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
   };
 }
 export { simulateRoute, instantIn, type RouteAnswer, type RouteQuestion, type SimAgent } from './route-simulator.js';
-export { routeFacts, simulateWithFacts } from './route-facts.js';
+export { routeFacts, simulateWithFacts, type RouteFactsSource } from './route-facts.js';

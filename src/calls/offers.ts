@@ -9,7 +9,7 @@ import { screenPop, waitingView } from './call-views.js';
 import { CallError } from './errors.js';
 import type { FrontDoor } from './front-door.js';
 import type { LiveCall } from './live-calls.js';
-import { skillVerdict } from './skill-gate.js';
+import { offerSkills, skillVerdict, type OfferSkills } from './skill-gate.js';
 
 export class Offers {
   constructor(
@@ -19,11 +19,72 @@ export class Offers {
     private readonly skills?: AgentSkillsSource,
   ) {}
 
+  /** Agent legs whose skills are being read (offerSkills), and whether each hung up meanwhile. */
+  private readonly deciding = new Map<string, { gone: boolean }>();
+
   agentLeg(leg: AgentLeg): void {
     this.offer(leg).catch((err: unknown) => this.o.log.error({ err, agentId: leg.agentId }, 'offer failed'));
   }
 
+  /**
+   * A channel is gone (call-center.ts, before the hang-up handling): if it is an agent leg whose
+   * offer is still waiting for the skills, the offer is dropped when they arrive. Nothing else
+   * knows the leg yet (LiveCalls learns of it with the offer), so this is the only record of it.
+   */
+  legGone(channelId: string): void {
+    const d = this.deciding.get(channelId);
+    if (d) d.gone = true;
+  }
+
   private async offer(leg: AgentLeg): Promise<void> {
+    let call = this.offerable(leg);
+    if (!call) {
+      await this.o.switchboard.hangup(leg.channelId, 'busy');
+      return;
+    }
+    // Skill routing: while the call is young, an agent without its skill (or with a worse level
+    // than a free one) is declined and app_queue rings its next member at once. A shift lead's
+    // direct ring is never declined.
+    if (this.skills && call.directTo === null) {
+      const decision = { gone: false };
+      this.deciding.set(leg.channelId, decision);
+      let byAgent: OfferSkills;
+      try {
+        byAgent = await offerSkills(this.o, this.skills, call, leg.agentId);
+      } finally {
+        this.deciding.delete(leg.channelId);
+      }
+      // The skills were read asynchronously (skill-gate.ts): the leg, the call and the agent may
+      // have changed meanwhile. A leg that hung up needs nothing more; otherwise the same checks again.
+      if (decision.gone) {
+        this.o.log.info({ agentId: leg.agentId, callId: call.callId }, 'agent leg gone before its offer');
+        return;
+      }
+      call = this.offerable(leg);
+      if (!call) {
+        await this.o.switchboard.hangup(leg.channelId, 'busy');
+        return;
+      }
+      const verdict = skillVerdict(this.o, byAgent, call, leg.agentId);
+      if (!verdict.offer) {
+        this.o.log.info({ agentId: leg.agentId, callId: call.callId, skill: call.hotline.skill, why: verdict.why }, 'agent leg declined for skill');
+        await this.o.switchboard.hangup(leg.channelId, 'busy');
+        return;
+      }
+    }
+    // app_queue rang before AMI told us the caller joined: the join happened first.
+    if (!call.inQueue && call.directTo === null) this.frontDoor.joined(call);
+    this.o.live.offer(call, leg);
+    await this.o.agents.ring(leg.agentId, call.callId); // the pop does not wait for Asterisk's device state
+    const at = this.o.now();
+    this.o.repo.offered(call.callId, leg.agentId, at);
+    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
+    this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
+    this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
+  }
+
+  /** The call this leg rings for, if the agent can take it now; else undefined (logged: the leg is to be declined). */
+  private offerable(leg: AgentLeg): LiveCall | undefined {
     const { live } = this.o;
     const call = (leg.callId && live.get(leg.callId)) || (leg.callerChannelId ? live.byCallerChannel(leg.callerChannelId) : undefined);
     const agent = this.o.agents.view(leg.agentId);
@@ -35,27 +96,9 @@ export class Offers {
       // app_queue rang an agent who cannot take it (state raced, unknown call, a withdrawal in
       // progress): decline; the queue rings someone else. Device states normally prevent this.
       this.o.log.info({ agentId: leg.agentId, callId: call?.callId, state: agent.state }, 'agent leg declined');
-      await this.o.switchboard.hangup(leg.channelId, 'busy');
-      return;
+      return undefined;
     }
-    // Skill routing: while the call is young, an agent without its skill (or with a worse level
-    // than a free one) is declined and app_queue rings its next member at once. A shift lead's
-    // direct ring is never declined.
-    const verdict = this.skills && call.directTo === null ? skillVerdict(this.o, this.skills, call, leg.agentId) : null;
-    if (verdict && !verdict.offer) {
-      this.o.log.info({ agentId: leg.agentId, callId: call.callId, skill: call.hotline.skill, why: verdict.why }, 'agent leg declined for skill');
-      await this.o.switchboard.hangup(leg.channelId, 'busy');
-      return;
-    }
-    // app_queue rang before AMI told us the caller joined: the join happened first.
-    if (!call.inQueue && call.directTo === null) this.frontDoor.joined(call);
-    live.offer(call, leg);
-    await this.o.agents.ring(leg.agentId, call.callId); // the pop does not wait for Asterisk's device state
-    const at = this.o.now();
-    this.o.repo.offered(call.callId, leg.agentId, at);
-    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
-    this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
-    this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
+    return call;
   }
 
   async answer(agentId: number, callId: string): Promise<void> {

@@ -1,18 +1,26 @@
 /**
  * What the route simulator needs from the database now: whether the calling number has open
  * orders (a repeat caller is answered first) and the agents logged in (agent_sessions, written at
- * each state change, so the CLI on the server's database sees what the running server sees).
+ * each state change, so the CLI on the server's database sees what the running server sees) with
+ * their skills (read through the skills store, decision 0017).
  */
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { agentSessions, callers, workOrders } from '../db/schema.js';
-import { AgentSkillsStore } from '../agents/skills.js';
+import type { AgentSkillsSource } from '../agents/skills.js';
 import { CLOSED_ORDER_STATUSES } from './calls-repository.js';
 import type { SunlineConfig } from '../config/files/index.js';
 import { buildWorkCalendar } from '../workorders/deadlines/calendar-config.js';
 import { simulateRoute, type RouteAnswer, type SimAgent } from './route-simulator.js';
 
-export function routeFacts(db: Db, from: string | null): { openOrders: number; agents: SimAgent[] } {
+/** Where the facts are read: the database (synchronous statements) and the skills store on it. */
+export interface RouteFactsSource {
+  readonly db: Db;
+  readonly skills: AgentSkillsSource;
+}
+
+export async function routeFacts(source: RouteFactsSource, from: string | null): Promise<{ openOrders: number; agents: SimAgent[] }> {
+  const { db } = source;
   const caller = from ? db.select({ id: callers.id }).from(callers).where(eq(callers.phone, from)).get() : undefined;
   const openOrders = caller
     ? (db
@@ -31,14 +39,18 @@ export function routeFacts(db: Db, from: string | null): { openOrders: number; a
     })
     .from(agentSessions)
     .all();
-  const skills = new AgentSkillsStore(db).forAgents(agents.map((a) => a.agentId));
+  const skills = await source.skills.forAgents(agents.map((a) => a.agentId));
   return { openOrders, agents: agents.map((a) => ({ ...a, skills: skills.get(a.agentId) ?? [] })) };
 }
 
 /** The simulator on `config` (the running set or a draft) with the database's facts of now (none without a database). */
-export function simulateWithFacts(db: Db | null, config: SunlineConfig, q: { dialled: string; from: string | null; at: number }): RouteAnswer {
+export async function simulateWithFacts(
+  source: RouteFactsSource | null,
+  config: SunlineConfig,
+  q: { dialled: string; from: string | null; at: number },
+): Promise<RouteAnswer> {
   const built = buildWorkCalendar(config.calendar);
   // A set that loaded has a calendar that builds (the loader checks it).
   if (!built.ok) throw new Error(`calendar.yaml does not build: ${built.problems.map((p) => p.message).join('; ')}`);
-  return simulateRoute(config, built.calendar, { ...q, ...(db ? routeFacts(db, q.from) : { openOrders: 0, agents: [] }) });
+  return simulateRoute(config, built.calendar, { ...q, ...(source ? await routeFacts(source, q.from) : { openOrders: 0, agents: [] }) });
 }

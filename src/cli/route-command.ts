@@ -6,7 +6,10 @@
  * `--json` prints the answer as the API gives it.
  */
 import fs from 'node:fs';
+import { AgentSkillsService } from '../agents/skills.js';
+import { sqliteSkillsStore } from '../agents/skills-store-sqlite.js';
 import { openDb } from '../db/connection.js';
+import { sqliteAsync } from '../db/sqlite-async.js';
 import { formatProblem, loadConfigDir } from '../config/files/index.js';
 import { instantIn, simulateWithFacts, type RouteAnswer } from '../calls/index.js';
 import type { CliIo } from './io.js';
@@ -57,14 +60,16 @@ export async function routeCommand(args: readonly string[], env: RouteCommandEnv
   let answer: RouteAnswer;
   if (fs.existsSync(dbFile)) {
     const handle = openDb({ file: dbFile });
+    const db = sqliteAsync(handle);
     try {
-      answer = simulateWithFacts(handle.db, loaded.config, { dialled, from, at });
+      answer = await simulateWithFacts({ db: handle.db, skills: new AgentSkillsService(sqliteSkillsStore(db)) }, loaded.config, { dialled, from, at });
     } finally {
+      await db.close();
       handle.close();
     }
   } else {
     io.err(`sunline route: no database at ${dbFile}: no agents or caller history shown`);
-    answer = simulateWithFacts(null, loaded.config, { dialled, from, at });
+    answer = await simulateWithFacts(null, loaded.config, { dialled, from, at });
   }
   if (json) io.out(JSON.stringify(answer, null, 2));
   else for (const line of describe(answer)) io.out(line);

@@ -6,14 +6,11 @@
  * Administrative changes that are not accounts' rows (a live queue penalty, a prompt upload) are
  * written through UsersService.recordAction right after the change succeeded.
  *
- * UsersService writes and reads its rows through its store (users-store.ts, asynchronous);
- * `writeAudit` below is for the repositories still on the synchronous SQLite connection
- * (agents/skills.ts), inside their own transaction.
+ * UsersService writes and reads its rows through its store (users-store.ts, asynchronous); the
+ * agents' skills store writes its `user.skills` rows the same way inside its own transaction
+ * (agents/skills-store.ts).
  */
-import type { Db } from '../db/connection.js';
-import { adminAudit, type AdminAuditAction } from '../db/schema.js';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { AdminAuditAction } from '../db/schema.js';
 
 /** Who acts and anything the row should add; UsersService fills in the action and the target. */
 export interface AuditNote {
@@ -28,18 +25,4 @@ export interface AuditEntry {
   readonly action: AdminAuditAction;
   readonly targetUserId: number | null;
   readonly details: Record<string, unknown>;
-}
-
-/** Writes the row inside `tx` (a synchronous SQLite transaction); `extra` (what the change did) goes into details after the note's. */
-export function writeAudit(
-  tx: Db | Tx,
-  at: number,
-  note: AuditNote,
-  action: AdminAuditAction,
-  targetUserId: number | null,
-  extra: Record<string, unknown> = {},
-): void {
-  tx.insert(adminAudit)
-    .values({ at, actorId: note.actorId, action, targetUserId, details: { ...note.details, ...extra } })
-    .run();
 }

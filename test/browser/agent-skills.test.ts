@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
-import { AgentSkillsStore } from '../../src/agents/skills.js';
+import { AgentSkillsService } from '../../src/agents/skills.js';
+import { sqliteSkillsStore } from '../../src/agents/skills-store-sqlite.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { command, consoleFor, sandbox, server, until } from '../helpers/call-path.js';
 
 t.test('accounts page: an administrator sets an agent’s skills', async (t) => {
@@ -22,7 +24,9 @@ t.test('accounts page: an administrator sets an agent’s skills', async (t) => 
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   await app.users.create({ username: 'root', displayName: '管理员', role: 'admin', password: 'root-pw-123' });
   const agent = await app.users.create({ username: 'wu1', displayName: '吴语坐席', role: 'agent', password: 'wu1-pw-12345' });
-  const skills = new AgentSkillsStore(app.db.db);
+  const port = sqliteAsync(app.db);
+  t.teardown(() => port.close());
+  const skills = new AgentSkillsService(sqliteSkillsStore(port));
 
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);
@@ -37,7 +41,7 @@ t.test('accounts page: an administrator sets an agent’s skills', async (t) => 
   await page.fill(`${row} [data-testid=field-skills]`, 'hrss:1, dialect-wu:2');
   await page.click(`${row} [data-testid=save-skills]`);
   await page.waitForSelector('[data-testid=accounts-message].banner-ok');
-  t.same(skills.of(agent.id), [
+  t.same(await skills.of(agent.id), [
     { skill: 'hrss', level: 1 },
     { skill: 'dialect-wu', level: 2 },
   ]);
@@ -47,7 +51,7 @@ t.test('accounts page: an administrator sets an agent’s skills', async (t) => 
   await page.click(`${row} [data-testid=save-skills]`);
   await page.waitForSelector('[data-testid=accounts-message].banner-error');
   t.match(await page.textContent('[data-testid=accounts-message]'), /输入有误|Invalid input/);
-  t.equal(skills.of(agent.id).length, 2, 'nothing changed');
+  t.equal((await skills.of(agent.id)).length, 2, 'nothing changed');
 });
 
 t.test('lead page: a shift lead changes a logged-in agent’s skills live', async (t) => {

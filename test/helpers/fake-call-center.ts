@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { AgentsService } from '../../src/agents/agents-service.js';
+import type { AgentSkillsSource } from '../../src/agents/skills.js';
 import { CallCenter } from '../../src/calls/call-center.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { ConfigStore } from '../../src/config/files/index.js';
@@ -78,8 +79,16 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
   return sw as unknown as Switchboard;
 }
 
-/** `switchboard`: instead of the fake one (e.g. the real Switchboard over fake ARI and AMI clients). */
-export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a: Partial<Asterisk> = {}, switchboardOf?: (a: Asterisk) => Switchboard) {
+/**
+ * `switchboard`: instead of the fake one (e.g. the real Switchboard over fake ARI and AMI clients).
+ * `opts.skills`: skill routing on, with these skills (off by default).
+ */
+export async function fakeCallCenter(
+  t: { teardown(fn: () => unknown): void },
+  a: Partial<Asterisk> = {},
+  switchboardOf?: (a: Asterisk) => Switchboard,
+  opts: { skills?: AgentSkillsSource } = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-reconcile-'));
   const handle = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'normal' });
   const config = await ConfigStore.open({ dir: 'config', watch: false, log });
@@ -100,7 +109,16 @@ export async function fakeCallCenter(t: { teardown(fn: () => unknown): void }, a
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
   const repo = new CallsRepository(handle.db, orders);
-  const center = new CallCenter({ switchboard, agents, events, log, config, repo, systemActor: { id: system.id, role: 'admin', unitId: null } });
+  const center = new CallCenter({
+    switchboard,
+    agents,
+    events,
+    log,
+    config,
+    repo,
+    systemActor: { id: system.id, role: 'admin', unitId: null },
+    ...(opts.skills ? { skills: opts.skills } : {}),
+  });
   const sql = handle.sqlite;
   return { asterisk, center, repo, sql, users };
 }

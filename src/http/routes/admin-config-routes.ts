@@ -36,7 +36,7 @@ export interface AdminConfigRoutesOptions {
   admin: ConfigAdmin;
   users: UsersService;
   /** The route simulator on a configuration (running or draft) with the facts of now (calls/route-facts.ts). */
-  simulate: (config: SunlineConfig, q: { dialled: string; from: string | null; at: number }) => RouteAnswer;
+  simulate: (config: SunlineConfig, q: { dialled: string; from: string | null; at: number }) => Promise<RouteAnswer>;
 }
 
 export const adminConfigRoutes: FastifyPluginAsyncZod<AdminConfigRoutesOptions> = async (app, opts) => {

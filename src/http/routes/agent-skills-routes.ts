@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AgentSkillsStore } from '../../agents/skills.js';
+import type { AgentSkillsService } from '../../agents/skills.js';
 import type { AgentsService } from '../../agents/agents-service.js';
 import { AgentPenalty, AgentSkillsList } from '../../contract/http-agents.js';
 import { AgentSkillsSchema, AgentSkillsView } from '../../contract/skills.js';
@@ -19,7 +19,7 @@ import { TelephonyError } from '../../telephony/errors.js';
 const Params = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 export interface AgentSkillsRoutesOptions {
-  skills: AgentSkillsStore;
+  skills: AgentSkillsService;
   users: UsersService;
   events: DomainEvents;
   /** The logged-in agents (penalties); null when the server runs without telephony. */
@@ -41,7 +41,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
     },
     async () => {
       const ids = (await users.list()).filter((u) => u.role === 'agent' || u.role === 'shift_lead').map((u) => u.id);
-      const byAgent = skills.forAgents(ids);
+      const byAgent = await skills.forAgents(ids);
       return { agents: ids.map((agentId) => ({ agentId, skills: byAgent.get(agentId) ?? [] })) };
     },
   );
@@ -61,7 +61,7 @@ export const agentSkillsRoutes: FastifyPluginAsyncZod<AgentSkillsRoutesOptions> 
     async (req) => {
       const agentId = req.params.id;
       if (!(await users.byId(agentId)) || agentId === (await users.systemUser()).id) throw appError('NOT_FOUND', `user ${agentId} not found`);
-      const set = skills.set(agentId, req.body.skills, { actorId: req.user!.id, details: { by: req.user!.role } });
+      const set = await skills.set(agentId, req.body.skills, { actorId: req.user!.id, details: { by: req.user!.role } });
       req.log.info({ actorId: req.user!.id, agentId, count: set.length }, 'agent skills changed');
       const view = { agentId, skills: set };
       opts.events.emit('agent.skills_changed', view);
