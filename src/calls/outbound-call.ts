@@ -51,10 +51,12 @@ export function leftoverView(r: UnfinishedOutbound, agentId: number, orderNumber
 
 /**
  * An answered call of the previous process that goes on: the citizen's channel still in its
- * `outbound-<channel>` bridge and the agent still on the call (agent_sessions: state `outbound`).
- * Returns the call to track, its bridge and the helper channels in it (the previous process's
- * externalMedia, to hang up); null when it cannot go on (not answered, the citizen on hold or
- * the bridge gone, the agent elsewhere).
+ * `outbound-<channel>` bridge, or on hold in its `hold-<channel>` holding bridge with the
+ * `outbound-` bridge still there to come back to (call-controls.ts hold), and the agent still on
+ * the call (agent_sessions: state `outbound`). Returns the call to track, its bridge, the holding
+ * bridge if on hold, and the helper channels in the call's bridge (the previous process's
+ * externalMedia, to hang up); null when it cannot go on (not answered, the bridge gone, the
+ * citizen in neither bridge, the agent elsewhere).
  */
 export function takeOverFrom(
   r: UnfinishedOutbound,
@@ -62,10 +64,12 @@ export function takeOverFrom(
   agent: AgentView | null,
   snap: AsteriskSnapshot,
   orderNumber: (orderId: number) => string | undefined,
-): { call: OutboundCall; bridgeId: string; helpers: string[] } | null {
+): { call: OutboundCall; bridgeId: string; holdBridgeId: string | null; helpers: string[] } | null {
   if (r.answeredAt === null || r.agentId === null || r.orderId === null) return null;
-  const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}` && b.channels.some((c) => c.id === channelId));
-  if (agent?.state !== 'outbound' || agent.callId !== r.callId || !bridge) return null;
+  const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}`);
+  const hold = snap.bridges.find((b) => b.name === `hold-${channelId}` && b.channels.some((c) => c.id === channelId));
+  const citizenThere = bridge?.channels.some((c) => c.id === channelId) || hold !== undefined;
+  if (agent?.state !== 'outbound' || agent.callId !== r.callId || !bridge || !citizenThere) return null;
   const call: OutboundCall = {
     callId: r.callId,
     channelId,
@@ -82,5 +86,5 @@ export function takeOverFrom(
     transferring: false,
     timer: null,
   };
-  return { call, bridgeId: bridge.bridgeId, helpers: bridge.channels.filter((c) => c.helper).map((c) => c.id) };
+  return { call, bridgeId: bridge.bridgeId, holdBridgeId: hold?.bridgeId ?? null, helpers: bridge.channels.filter((c) => c.helper).map((c) => c.id) };
 }

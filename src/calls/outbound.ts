@@ -263,9 +263,11 @@ export class OutboundCalls implements OutboundProgress {
    * `outbound`): the conversation goes on, as an inbound call's does (decision 0007; issue 16's
    * failover). The previous process's browser-audio channel in the bridge is hung up and the
    * agent's audio attached again once the console's softphone is back; the recording Asterisk
-   * kept writing goes on under its row. Otherwise (the citizen on hold, the agent not on it)
-   * recover() ends the call as `server_restart`. A unit in a three-way call is not taken over:
-   * reconcile hangs its leg up, the citizen and the agent go on.
+   * kept writing goes on under its row. A citizen on hold stays on hold (its holding bridge is
+   * the call's again: the agent takes it back with the console's hold button). Otherwise (the
+   * `outbound-` bridge gone, the agent not on it) recover() ends the call as `server_restart`. A
+   * unit in a three-way call is not taken over: reconcile hangs its leg up, the citizen and the
+   * agent go on.
    */
   private async takeOver(channelId: string, callId: string, snap: AsteriskSnapshot): Promise<void> {
     const r = this.records.unfinished().find((u) => u.callId === callId);
@@ -278,7 +280,8 @@ export class OutboundCalls implements OutboundProgress {
     this.byChannel.set(channelId, call);
     this.o.switchboard.outbound.adopt(channelId);
     this.track(call, found.bridgeId);
-    this.o.log.info({ callId, agentId: call.agentId }, 'an answered outbound call goes on after our restart');
+    if (found.holdBridgeId) this.controls.restore(callId, { holdBridgeId: found.holdBridgeId, conference: null });
+    this.o.log.info({ callId, agentId: call.agentId, held: found.holdBridgeId !== null }, 'an answered outbound call goes on after our restart');
     this.publish(call, 'answered');
     await this.attachAudio(call, found.bridgeId);
   }

@@ -50,7 +50,11 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
       sweep: async () => void a.ops.push('sweep'),
       adopt: (channelId: string) => void a.ops.push(`adopt ${channelId}`),
     },
-    controls: { hold: async (leg: string, bridge: string) => (a.ops.push(`hold ${leg} ${bridge}`), 'hold-1'), destroy: async () => undefined },
+    controls: {
+      hold: async (leg: string, bridge: string) => (a.ops.push(`hold ${leg} ${bridge}`), 'hold-1'),
+      unhold: async (leg: string, bridge: string, holding: string) => void a.ops.push(`unhold ${leg} ${bridge} ${holding}`),
+      destroy: async () => undefined,
+    },
   });
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard: sw, events, log, wrapUpMs: 60_000 });
@@ -434,7 +438,30 @@ t.test('after our restart, an answered outbound call Asterisk still holds goes o
   t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: 'old-a' });
 });
 
-t.test('after our restart, an answered outbound call not in its bridge (e.g. on hold) is not taken over', async (t) => {
+t.test('after our restart, an answered outbound call on hold goes on, still on hold', async (t) => {
+  const r = await rig(t);
+  dialledBefore(r, 'old-h');
+  r.records.answered('old-h', r.agent.id, 2);
+  await r.agents.dial(r.agent.id, 'old-h');
+  r.a.stasis = [citizenChannel('old-h')];
+  r.a.channels.add('out-old-h');
+  // The citizen in its holding bridge (call-controls hold); the call's bridge keeps the old browser audio.
+  r.a.bridges = [
+    { bridgeId: 'b-hold', name: 'hold-out-old-h', channels: [{ id: 'out-old-h', helper: false }] },
+    { bridgeId: 'b-old-h', name: 'outbound-out-old-h', channels: [{ id: 'em-old-h', helper: true }] },
+  ];
+  await r.center.reconcile();
+  t.match(r.row('old-h'), { state: 'answered', outcome: null }, 'not ended');
+  t.notOk(r.a.ops.includes('hangup out-old-h'), 'the citizen is not hung up');
+  t.ok(r.a.ops.includes('hangup em-old-h'), "the previous process's browser-audio channel is");
+  t.ok(r.attached.includes('old-h b-old-h'), "the agent's audio is attached to the call's bridge");
+  t.match(r.center.controls.view(r.center.ctx.live.get('old-h')!), { held: true }, 'the controls show it on hold');
+  // The agent takes the citizen back: out of the holding bridge into the call's bridge.
+  t.match(await r.center.controls.hold(r.agent.id, 'old-h', false), { held: false });
+  t.ok(r.a.ops.includes('unhold out-old-h b-old-h b-hold'));
+});
+
+t.test('after our restart, an answered outbound call whose bridge is gone is not taken over', async (t) => {
   const r = await rig(t);
   dialledBefore(r, 'old-h');
   r.records.answered('old-h', r.agent.id, 2);
