@@ -65,8 +65,9 @@ export class Offers {
         await this.o.switchboard.hangup(leg.channelId, 'busy');
         return;
       }
-      const verdict = skillVerdict(this.o, byAgent, call, leg.agentId);
-      if (!verdict.offer) {
+      // A lead may have sent the caller to this agent meanwhile: a direct ring is never declined.
+      const verdict = call.directTo === null ? skillVerdict(this.o, byAgent, call, leg.agentId) : null;
+      if (verdict && !verdict.offer) {
         this.o.log.info({ agentId: leg.agentId, callId: call.callId, skill: call.hotline.skill, why: verdict.why }, 'agent leg declined for skill');
         await this.o.switchboard.hangup(leg.channelId, 'busy');
         return;

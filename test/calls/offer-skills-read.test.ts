@@ -115,6 +115,19 @@ t.test('the agent pauses while the skills are read: the leg is declined', async 
   t.same(r.pops, []);
 });
 
+t.test('a lead sends the caller to the rung agent while the skills are read: a direct ring is never declined for skill', async (t) => {
+  const r = await hrssCaller(t);
+  r.ring('direct-leg', r.general);
+  await settle();
+  r.center.live.directTo(r.call, r.general);
+  r.center.live.ringingDirectly(r.call, 'direct-1');
+  r.reads[0]!.answer(r.skills);
+  await settle();
+  t.notOk(r.asterisk.ops.includes('hangup direct-leg busy'), 'not declined although the hrss agent is in');
+  t.equal(r.call.offeredTo, r.general);
+  t.same(r.pops, [r.general]);
+});
+
 t.test('a read that fails offers the call: skills order offers, never lose one', async (t) => {
   const r = await hrssCaller(t);
   r.ring('leg-g', r.general);
