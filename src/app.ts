@@ -82,7 +82,7 @@ import { MonthlyExport } from './reports/monthly-export.js';
 import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
-import { DeskService } from './workorders/desk/index.js';
+import { DeskService, SavedFilters, sqliteSavedFiltersStore } from './workorders/desk/index.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
@@ -356,7 +356,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
-    await http.register(deskRoutes, { db: db.db, desk });
+    await http.register(deskRoutes, { desk, savedFilters: new SavedFilters(sqliteSavedFiltersStore(asyncDb)) });
     await http.register(recordingsRoutes, { playback: recordings.playback });
     await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });

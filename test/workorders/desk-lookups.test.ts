@@ -1,14 +1,14 @@
 /**
  * The order desk's look-ups on a real SQLite file with the shipped config/*.yaml: likely repeats,
- * the dispatch suggestion of an order, returns per unit, saved filters, and deadline colours
- * that agree with dueState.
+ * the dispatch suggestion of an order, returns per unit, and deadline colours that agree with
+ * dueState.
  */
 import t from 'tap';
 import { formatProblem, loadConfigDir } from '../../src/config/files/index.js';
 import type { DbHandle } from '../../src/db/connection.js';
 import { buildWorkCalendar, dueState } from '../../src/workorders/deadlines/index.js';
 import { clockBoundaries, deskClockConfig } from '../../src/workorders/desk/clocks.js';
-import { DeskService, deleteSavedFilter, listSavedFilters, MAX_SAVED_FILTERS, saveFilter, type DeskUser } from '../../src/workorders/desk/index.js';
+import { DeskService, type DeskUser } from '../../src/workorders/desk/index.js';
 import { areaOfLocation } from '../../src/workorders/desk/order-suggestion.js';
 import { ftsQueryOf, REPEAT_WINDOW_DAYS } from '../../src/workorders/desk/similar.js';
 import { unitScope } from '../../src/workorders/dispatch/index.js';
@@ -180,23 +180,7 @@ t.test('returns per unit: from the history, over the period, most returns first,
   t.equal(desk.returnsByUnit(city, 60).items[0]?.returned, 3, 'a longer period counts the older return');
 });
 
-t.test('saved filters: per user, replaced by name, limited, another user’s cannot be deleted', async (t) => {
-  const { h } = await setup(t);
-  const a = saveFilter(h.db, 4, '超期投诉', { category: 'complaint', overdue: 'true' }, NOW);
-  saveFilter(h.db, 4, '超期投诉', { category: 'complaint', overdue: 'false' }, NOW + 1);
-  saveFilter(h.db, 5, '德清', { leadUnitId: 'dq-amr' }, NOW);
-  t.same(
-    listSavedFilters(h.db, 4).map((f) => [f.id, f.name, f.filter]),
-    [[a.id, '超期投诉', { category: 'complaint', overdue: 'false' }]],
-    'the same name replaces',
-  );
-  t.throws(() => deleteSavedFilter(h.db, 5, a.id), { code: 'SAVED_FILTER_NOT_FOUND' }, 'another user’s is not found');
-  t.equal(listSavedFilters(h.db, 4).length, 1, 'and is still there');
-  for (let i = 1; i < MAX_SAVED_FILTERS; i++) saveFilter(h.db, 4, `f${i}`, {}, NOW);
-  t.throws(() => saveFilter(h.db, 4, 'one too many', {}, NOW), { code: 'SAVED_FILTERS_FULL' });
-  deleteSavedFilter(h.db, 4, a.id);
-  t.equal(listSavedFilters(h.db, 4).length, MAX_SAVED_FILTERS - 1);
-});
+// Saved filters: test/workorders/saved-filters-store.test.ts (both databases).
 
 t.test('the colour boundaries agree with dueState for every clock, across a weekend and a holiday', async (t) => {
   const { config, calendar } = await setup(t);

@@ -21,17 +21,17 @@ import {
   Suggestion,
   UnitReturnsPage,
 } from '../../contract/http-desk.js';
-import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
-import { DESK_QUEUES, DESK_ROLES, deleteSavedFilter, listSavedFilters, saveFilter, type DeskService, type DeskUser } from '../../workorders/desk/index.js';
+import { DESK_QUEUES, DESK_ROLES, type DeskService, type DeskUser, type SavedFilters as SavedFiltersService } from '../../workorders/desk/index.js';
 import { consultationWorkbook } from '../../workorders/desk/consultation-xlsx.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 import { ListQuery } from './workorders-routes.js';
 
 export interface DeskRoutesOptions {
-  readonly db: Db;
   readonly desk: DeskService;
+  /** The user's saved searches (常用筛选). */
+  readonly savedFilters: SavedFiltersService;
   readonly now?: () => number;
 }
 
@@ -57,7 +57,7 @@ const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const badCursor = () => appError('VALIDATION_FAILED', 'the cursor is not one this server gave out');
 
 export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, opts) => {
-  const { desk, db } = opts;
+  const { desk, savedFilters } = opts;
   const now = opts.now ?? Date.now;
   const desks = requireRole(...DESK_ROLES);
   const tags = ['desk'];
@@ -228,7 +228,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
     });
 
   app.get('/api/desk/filters', { schema: { tags, response: { 200: SavedFilters } }, preHandler: desks }, async (req) => ({
-    items: listSavedFilters(db, userOf(req.user).id),
+    items: await savedFilters.list(userOf(req.user).id),
   }));
 
   app.post(
@@ -237,11 +237,11 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       schema: { tags, body: z.strictObject({ name: z.string().trim().min(1).max(60), filter: RawSearch }), response: { 200: SavedFilter } },
       preHandler: desks,
     },
-    async (req) => saveFilter(db, userOf(req.user).id, req.body.name, req.body.filter, now()),
+    async (req) => savedFilters.save(userOf(req.user).id, req.body.name, req.body.filter, now()),
   );
 
   app.delete('/api/desk/filters/:id', { schema: { tags, params: IdParams, response: { 204: z.null() } }, preHandler: desks }, async (req, reply) => {
-    deleteSavedFilter(db, userOf(req.user).id, req.params.id);
+    await savedFilters.delete(userOf(req.user).id, req.params.id);
     return reply.status(204).send(null);
   });
 };
