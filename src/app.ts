@@ -316,7 +316,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     installCsrfDefence(http);
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown, ...(overrides.callControl ? { callControl: overrides.callControl } : {}) });
     // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
-    const metrics = new Metrics({ db: db.db, events, checks: () => checks, durable: () => db.durability.durable() });
+    const metrics = new Metrics({
+      db: db.db,
+      events,
+      checks: () => checks,
+      durable: () => db.durability.durable(),
+      agentSessionWrites: () => calls.agentSessionWrites(),
+    });
     closers.push(() => metrics.close());
     await http.register(metricsRoutes, { metrics, token: env.metricsToken });
     await http.register(authRoutes, { users, cookieSecure: env.cookieSecure });

@@ -36,6 +36,8 @@ export interface CallPath {
   ari: AriClient | null;
   ami: AmiGateway | null;
   checks: Record<string, () => { ok: boolean; [k: string]: unknown }>;
+  /** The agents' session writes waiting in their queue, and those given up on since start (agent-sessions.ts; /metrics). */
+  agentSessionWrites(): { queued: number; failed: number };
   close(): Promise<void>;
 }
 
@@ -62,7 +64,15 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
   const { env, log, events } = deps;
   if (!deps.telephony) {
     const agents = new AgentsService({ switchboard: null, events, log, wrapUpMs: env.wrapUpMs });
-    return { commands: offlineConsole(agents), center: null, ari: null, ami: null, checks: {}, close: async () => agents.close() };
+    return {
+      commands: offlineConsole(agents),
+      center: null,
+      ari: null,
+      ami: null,
+      checks: {},
+      agentSessionWrites: () => ({ queued: 0, failed: 0 }),
+      close: async () => agents.close(),
+    };
   }
   const { ari, ami } = deps.telephony;
   const switchboard = new Switchboard({ ari, ami, log });
@@ -92,6 +102,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ari,
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
+    agentSessionWrites: () => sessions.stats(),
     async close() {
       stopCallbackCheck();
       await center.close();

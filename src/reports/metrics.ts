@@ -19,6 +19,8 @@ export interface MetricsOptions {
   readonly checks: () => Record<string, () => { ok: boolean }>;
   /** Waits until the last commit is on disk (SUNLINE_DB_SYNC=group); resolves at once otherwise. */
   readonly durable: () => Promise<void>;
+  /** The agents' session writes queued now and given up on since start (calls/index.ts agentSessionWrites). */
+  readonly agentSessionWrites?: () => { queued: number; failed: number };
   readonly now?: () => number;
 }
 
@@ -110,6 +112,25 @@ export class Metrics {
         } catch {
           // Reported by sunline_component_up{component="database"}; no figure rather than a wrong one.
         }
+      },
+    });
+
+    const sessionWrites = o.agentSessionWrites ?? (() => ({ queued: 0, failed: 0 }));
+    new client.Gauge({
+      name: 'sunline_agent_session_writes_queued',
+      help: "Agents' state changes waiting to be written to agent_sessions (a queue that keeps growing: the database does not keep up or is down)",
+      registers,
+      collect() {
+        this.set(sessionWrites().queued);
+      },
+    });
+    new client.Counter({
+      name: 'sunline_agent_session_writes_failed_total',
+      help: "Agents' state changes whose write was given up on after its retries (each logged at error with the change); a restart would not restore them",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sessionWrites().failed);
       },
     });
 

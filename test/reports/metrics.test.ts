@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import t from 'tap';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
+import { Metrics } from '../../src/reports/metrics.js';
 import { testApp } from '../helpers/app.js';
 
 const family = (all: MetricFamily[], name: string) => all.find((f) => f.name === name);
@@ -71,4 +72,23 @@ t.test('with SUNLINE_METRICS_TOKEN, a scraper anywhere sends it; nobody reads wi
   t.equal((await get({ authorization: `Bearer ${token}x` })).statusCode, 401);
   const loopback = await app.http.inject({ method: 'GET', url: '/metrics' });
   t.equal(loopback.statusCode, 401, 'the token is asked of loopback clients too');
+});
+
+t.test("the agents' session writes: queued now and given up on since start", async (t) => {
+  const app = await testApp(t);
+  let writes = { queued: 3, failed: 0 };
+  const metrics = new Metrics({ db: app.db.db, events: app.events, checks: () => ({}), durable: async () => undefined, agentSessionWrites: () => writes });
+  t.teardown(() => metrics.close());
+  const read = async () => parsePrometheusTextFormat(await metrics.registry.metrics());
+  let all = await read();
+  t.equal(value(all, 'sunline_agent_session_writes_queued'), 3);
+  t.equal(value(all, 'sunline_agent_session_writes_failed_total'), 0);
+  writes = { queued: 0, failed: 2 };
+  all = await read();
+  t.equal(value(all, 'sunline_agent_session_writes_queued'), 0);
+  t.equal(value(all, 'sunline_agent_session_writes_failed_total'), 2);
+  t.equal(family(all, 'sunline_agent_session_writes_failed_total')?.type, 'COUNTER');
+  // The app wires the call path's figures (no telephony here: nothing queued, nothing failed).
+  const res = await app.http.inject({ method: 'GET', url: '/metrics' });
+  t.equal(value(parsePrometheusTextFormat(res.body), 'sunline_agent_session_writes_failed_total'), 0);
 });
