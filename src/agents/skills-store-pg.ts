@@ -2,18 +2,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { adminAudit, agentSkills, users } from '../db/schema-pg.js';
-import type { UserRole } from '../db/schema.js';
-import type { NewAuditRow } from '../users/users-store.js';
-import type { AgentSkill } from '../contract/index.js';
-import type { AgentSkillRow, SkillsQueries, SkillsStore } from './skills-store.js';
+import { skillsOfRows, type AgentSkillRow, type SkillsChange, type SkillsNow, type SkillsQueries, type SkillsStore } from './skills-store.js';
 
 class PgSkillsQueries implements SkillsQueries {
   constructor(private readonly db: PgConn) {}
-
-  async roleForUpdate(userId: number): Promise<UserRole | undefined> {
-    const [row] = await this.db.select({ role: users.role }).from(users).where(eq(users.id, userId)).for('update');
-    return row?.role;
-  }
 
   skillsOf(agentIds: readonly number[]): Promise<AgentSkillRow[]> {
     return this.db
@@ -23,16 +15,14 @@ class PgSkillsQueries implements SkillsQueries {
       .orderBy(agentSkills.level, agentSkills.skill);
   }
 
-  async deleteSkillsOf(agentId: number): Promise<void> {
+  async replaceSkills(agentId: number, decide: (now: SkillsNow) => SkillsChange): Promise<AgentSkillRow[]> {
+    // The account's row locked until the transaction ends: a concurrent change of the same agent waits here.
+    const [account] = await this.db.select({ role: users.role }).from(users).where(eq(users.id, agentId)).for('update');
+    const change = decide({ role: account?.role, skills: skillsOfRows(await this.skillsOf([agentId])) });
     await this.db.delete(agentSkills).where(eq(agentSkills.agentId, agentId));
-  }
-
-  async insertSkills(agentId: number, skills: readonly AgentSkill[]): Promise<void> {
-    await this.db.insert(agentSkills).values(skills.map((s) => ({ agentId, skill: s.skill, level: s.level })));
-  }
-
-  async insertAudit(row: NewAuditRow): Promise<void> {
-    await this.db.insert(adminAudit).values(row);
+    if (change.skills.length > 0) await this.db.insert(agentSkills).values(change.skills.map((s) => ({ agentId, skill: s.skill, level: s.level })));
+    await this.db.insert(adminAudit).values(change.audit);
+    return this.skillsOf([agentId]);
   }
 }
 

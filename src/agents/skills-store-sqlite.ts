@@ -1,47 +1,38 @@
 /** The agents' skills repository on SQLite (skills-store.ts; the async port: db/sqlite-async.ts). */
 import { eq, inArray } from 'drizzle-orm';
-import { adminAudit, agentSkills, users, type UserRole } from '../db/schema.js';
+import type { Db } from '../db/connection.js';
+import { adminAudit, agentSkills, users } from '../db/schema.js';
 import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
-import type { NewAuditRow } from '../users/users-store.js';
-import type { AgentSkill } from '../contract/index.js';
-import type { AgentSkillRow, SkillsQueries, SkillsStore } from './skills-store.js';
+import { skillsOfRows, type AgentSkillRow, type SkillsChange, type SkillsNow, type SkillsQueries, type SkillsStore } from './skills-store.js';
+
+const selectSkills = (db: Db, agentIds: readonly number[]): AgentSkillRow[] =>
+  db
+    .select()
+    .from(agentSkills)
+    .where(inArray(agentSkills.agentId, [...agentIds]))
+    .orderBy(agentSkills.level, agentSkills.skill)
+    .all();
 
 class SqliteSkillsQueries implements SkillsQueries {
   constructor(private readonly conn: SqliteConn) {}
 
-  // No FOR UPDATE in SQLite: a transaction holds the writer lock (sqlite-async.ts) from BEGIN IMMEDIATE to COMMIT.
-  roleForUpdate(userId: number): Promise<UserRole | undefined> {
-    return this.conn.run((db) => db.select({ role: users.role }).from(users).where(eq(users.id, userId)).get()?.role);
-  }
-
   skillsOf(agentIds: readonly number[]): Promise<AgentSkillRow[]> {
-    return this.conn.run((db) =>
-      db
-        .select()
-        .from(agentSkills)
-        .where(inArray(agentSkills.agentId, [...agentIds]))
-        .orderBy(agentSkills.level, agentSkills.skill)
-        .all(),
-    );
+    return this.conn.run((db) => selectSkills(db, agentIds));
   }
 
-  deleteSkillsOf(agentId: number): Promise<void> {
+  // One run(): every statement of the change with no await between them. No FOR UPDATE in
+  // SQLite: a transaction holds the writer lock (sqlite-async.ts) from BEGIN IMMEDIATE to COMMIT.
+  replaceSkills(agentId: number, decide: (now: SkillsNow) => SkillsChange): Promise<AgentSkillRow[]> {
     return this.conn.run((db) => {
+      const role = db.select({ role: users.role }).from(users).where(eq(users.id, agentId)).get()?.role;
+      const change = decide({ role, skills: skillsOfRows(selectSkills(db, [agentId])) });
       db.delete(agentSkills).where(eq(agentSkills.agentId, agentId)).run();
-    });
-  }
-
-  insertSkills(agentId: number, skills: readonly AgentSkill[]): Promise<void> {
-    return this.conn.run((db) => {
-      db.insert(agentSkills)
-        .values(skills.map((s) => ({ agentId, skill: s.skill, level: s.level })))
-        .run();
-    });
-  }
-
-  insertAudit(row: NewAuditRow): Promise<void> {
-    return this.conn.run((db) => {
-      db.insert(adminAudit).values(row).run();
+      if (change.skills.length > 0)
+        db.insert(agentSkills)
+          .values(change.skills.map((s) => ({ agentId, skill: s.skill, level: s.level })))
+          .run();
+      db.insert(adminAudit).values(change.audit).run();
+      return selectSkills(db, [agentId]);
     });
   }
 }

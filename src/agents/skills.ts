@@ -12,7 +12,7 @@
 import { defineErrors } from '../errors/index.js';
 import type { AuditNote } from '../users/admin-audit.js';
 import type { AgentSkill } from '../contract/index.js';
-import type { SkillsStore } from './skills-store.js';
+import { skillsOfRows, type SkillsStore } from './skills-store.js';
 
 export class SkillsError extends defineErrors('SkillsError', {
   /** Skills belong to agents (and shift leads who take calls); not to other roles. */
@@ -45,23 +45,23 @@ export class AgentSkillsService implements AgentSkillsSource {
    * `user.skills` with the set before and after, in one transaction: the change and its audit
    * row commit together or not at all. Resolves to the set as stored, best level first.
    */
-  set(agentId: number, skills: readonly AgentSkill[], note: AuditNote): Promise<AgentSkill[]> {
-    return this.store.transaction(async (tx) => {
-      // Locks the account's row (PostgreSQL): a concurrent change of the same agent waits for this one.
-      const role = await tx.roleForUpdate(agentId);
-      if (role !== 'agent' && role !== 'shift_lead') throw new SkillsError('SKILLS_NOT_AGENT', `user ${agentId} is a ${role ?? 'unknown user'}`);
-      const before = byAgent(await tx.skillsOf([agentId])).get(agentId) ?? [];
-      await tx.deleteSkillsOf(agentId);
-      if (skills.length > 0) await tx.insertSkills(agentId, skills);
-      await tx.insertAudit({
-        at: this.now(),
-        actorId: note.actorId,
-        action: 'user.skills',
-        targetUserId: agentId,
-        details: { ...note.details, from: formatSkills(before), to: formatSkills(skills) },
-      });
-      return byAgent(await tx.skillsOf([agentId])).get(agentId) ?? [];
-    });
+  async set(agentId: number, skills: readonly AgentSkill[], note: AuditNote): Promise<AgentSkill[]> {
+    const rows = await this.store.transaction((tx) =>
+      tx.replaceSkills(agentId, ({ role, skills: before }) => {
+        if (role !== 'agent' && role !== 'shift_lead') throw new SkillsError('SKILLS_NOT_AGENT', `user ${agentId} is a ${role ?? 'unknown user'}`);
+        return {
+          skills,
+          audit: {
+            at: this.now(),
+            actorId: note.actorId,
+            action: 'user.skills',
+            targetUserId: agentId,
+            details: { ...note.details, from: formatSkills(before), to: formatSkills(skills) },
+          },
+        };
+      }),
+    );
+    return skillsOfRows(rows);
   }
 }
 

@@ -11,14 +11,13 @@ import t from 'tap';
 import { AgentSkillsService, SkillsError } from '../../src/agents/skills.js';
 import { sqliteSkillsStore } from '../../src/agents/skills-store-sqlite.js';
 import { pgSkillsStore } from '../../src/agents/skills-store-pg.js';
-import type { SkillsQueries, SkillsStore } from '../../src/agents/skills-store.js';
+import type { SkillsStore } from '../../src/agents/skills-store.js';
 import { openDb } from '../../src/db/connection.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { postgresAsync } from '../../src/db/postgres-async.js';
 import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import type { UserRole } from '../../src/db/schema.js';
 import { pgUsersStore, sqliteUsersStore, UsersService, type UsersStore } from '../../src/users/index.js';
-import type { NewAuditRow } from '../../src/users/users-store.js';
 import { startPostgres } from '../helpers/postgres.js';
 
 type Test = { teardown(fn: () => unknown): void };
@@ -69,19 +68,16 @@ async function accounts(users: UsersService) {
   };
 }
 
-/** The store with each transaction's audit insert held at `gate` (after the skills' delete and insert ran). */
-function auditHeldAt(store: SkillsStore, gate: Promise<void>, reached: () => void): SkillsStore {
+/** The store with each transaction held open at `gate` once its function is done (its writes made, not committed). */
+function heldBeforeCommit(store: SkillsStore, gate: Promise<void>, reached: () => void): SkillsStore {
   return {
     ...store,
     transaction: (fn) =>
-      store.transaction((tx) => {
-        const held = Object.create(tx) as SkillsQueries;
-        held.insertAudit = async (row: NewAuditRow) => {
-          reached();
-          await gate;
-          return tx.insertAudit(row);
-        };
-        return fn(held);
+      store.transaction(async (tx) => {
+        const result = await fn(tx);
+        reached();
+        await gate;
+        return result;
       }),
   };
 }
@@ -196,10 +192,10 @@ for (const [dialect, setup] of Object.entries(DIALECTS)) {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let reached!: () => void;
-      const atAudit = new Promise<void>((resolve) => (reached = resolve));
-      // A's delete and insert have run; its audit insert waits on the gate (opened from a timer below).
-      const a = new AgentSkillsService(auditHeldAt(rig.store, gate, reached)).set(agent.id, [{ skill: 'hrss', level: 1 }], { actorId: admin.id });
-      await atAudit;
+      const written = new Promise<void>((resolve) => (reached = resolve));
+      // A's change and audit row are written; its commit waits on the gate (opened from a timer below).
+      const a = new AgentSkillsService(heldBeforeCommit(rig.store, gate, reached)).set(agent.id, [{ skill: 'hrss', level: 1 }], { actorId: admin.id });
+      await written;
       t.same(
         await skills.of(agent.id),
         [{ skill: 'dialect-wu', level: 1 }],
