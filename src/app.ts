@@ -62,6 +62,7 @@ import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
 import { BridgeNonces } from './http/bridge-nonces.js';
+import { sqliteBridgeNoncesStore } from './http/bridge-nonces-store-sqlite.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
@@ -437,7 +438,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(intakeRoutes, {
       intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),
       bridges: env.bridges,
-      nonces: new BridgeNonces(db.db),
+      nonces: new BridgeNonces(sqliteBridgeNoncesStore(asyncDb)),
     });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);

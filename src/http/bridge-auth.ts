@@ -108,16 +108,15 @@ export function installBridgeAuth(app: FastifyInstance, opts: BridgeAuthOptions)
     if (!timingSafeEqual(expected, claim.signature)) return done(new BridgeAuthError('BRIDGE_SIGNATURE_INVALID'), undefined);
     // Only a correctly signed nonce is remembered: nobody else can fill the table. Remembered as
     // long as its timestamp would still be accepted.
-    let claimed: NonceClaim;
-    try {
-      claimed = opts.nonces.claim(claim.bridgeId, claim.nonce, (Number(claim.timestamp) + BRIDGE_MAX_SKEW_SECONDS) * 1000 + 1000, now());
-    } catch (err) {
-      return done(err as Error, undefined);
-    }
-    if (claimed === 'replayed') return done(new BridgeAuthError('BRIDGE_NONCE_REPLAYED'), undefined);
-    if (claimed === 'busy') return done(new BridgeAuthError('BRIDGE_BUSY'), undefined);
-    claim.verified = true;
-    void parseJson(req, body.toString('utf8'), done);
+    opts.nonces.claim(claim.bridgeId, claim.nonce, (Number(claim.timestamp) + BRIDGE_MAX_SKEW_SECONDS) * 1000 + 1000, now()).then(
+      (claimed: NonceClaim) => {
+        if (claimed === 'replayed') return done(new BridgeAuthError('BRIDGE_NONCE_REPLAYED'), undefined);
+        if (claimed === 'busy') return done(new BridgeAuthError('BRIDGE_BUSY'), undefined);
+        claim.verified = true;
+        void parseJson(req, body.toString('utf8'), done);
+      },
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err)), undefined),
+    );
   });
 
   // A request whose body never reached the parser (none, or another type) was not verified.

@@ -4,34 +4,30 @@
  * request cannot be replayed after a restart of the server or against another node sharing the
  * database (several nodes behind one address, issue 16). Expired rows are deleted as new nonces
  * come; the table holds at most `maxNonces` live rows (a bridge that signs faster than that within
- * the window is refused rather than a nonce forgotten, which could then be replayed).
+ * the window is refused rather than a nonce forgotten, which could then be replayed). On
+ * PostgreSQL claims running at the same moment on several nodes may each see the last free
+ * place, so the cap can be passed by that many; a nonce is still claimed once (the insert's
+ * conflict on the primary key decides). The statements are the store's (bridge-nonces-store.ts:
+ * SQLite or PostgreSQL, decision 0017).
  */
-import { and, count, eq, gt, lte } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { bridgeNonces } from '../db/schema.js';
+import type { BridgeNoncesStore } from './bridge-nonces-store.js';
 
 export type NonceClaim = 'claimed' | 'replayed' | 'busy';
 
 export class BridgeNonces {
   constructor(
-    private readonly db: Db,
+    private readonly store: BridgeNoncesStore,
     private readonly maxNonces = 100_000,
   ) {}
 
   /** One transaction: forget the expired, then claim `nonce` for `bridgeId` until `expiresAt` (ms), unless taken or full. */
-  claim(bridgeId: string, nonce: string, expiresAt: number, at: number): NonceClaim {
-    return this.db.transaction((tx) => {
-      tx.delete(bridgeNonces).where(lte(bridgeNonces.expiresAt, at)).run();
-      const taken = tx
-        .select({ expiresAt: bridgeNonces.expiresAt })
-        .from(bridgeNonces)
-        .where(and(eq(bridgeNonces.bridgeId, bridgeId), eq(bridgeNonces.nonce, nonce), gt(bridgeNonces.expiresAt, at)))
-        .get();
-      if (taken) return 'replayed';
-      const live = tx.select({ n: count() }).from(bridgeNonces).get()?.n ?? 0;
-      if (live >= this.maxNonces) return 'busy';
-      tx.insert(bridgeNonces).values({ bridgeId, nonce, expiresAt }).run();
-      return 'claimed';
+  claim(bridgeId: string, nonce: string, expiresAt: number, at: number): Promise<NonceClaim> {
+    return this.store.transaction(async (tx) => {
+      await tx.deleteExpired(at);
+      if (await tx.isLive(bridgeId, nonce, at)) return 'replayed';
+      if ((await tx.countNonces()) >= this.maxNonces) return 'busy';
+      // Taken meanwhile by a claim that committed after our look (another node): a replay too.
+      return (await tx.insertNonce({ bridgeId, nonce, expiresAt })) ? 'claimed' : 'replayed';
     });
   }
 }
