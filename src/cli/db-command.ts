@@ -2,10 +2,13 @@
  * `sunline db …`: the database's own commands. `db copy-to-postgres --url postgres://…` moves an
  * SQLite install's data into a new, empty PostgreSQL database (src/db/copy-to-postgres.ts,
  * docs/deployment.md "Moving an SQLite install to PostgreSQL"). Stop the server first: the copy
- * reads one snapshot, and what the server writes after it is not copied.
+ * reads one snapshot, and what the server writes after it is not copied. `db backup --to FILE`
+ * copies the SQLite database while the server runs (src/db/backup.ts; docs/deployment.md
+ * "Backup and restore").
  */
 import fs from 'node:fs';
 import { isCodedError } from '../errors/index.js';
+import { backupSqlite } from '../db/backup.js';
 import { copyToPostgres } from '../db/copy-to-postgres.js';
 import { maskUrl } from '../db/postgres.js';
 import type { CliIo } from './io.js';
@@ -14,7 +17,12 @@ export const DB_USAGE = `  db copy-to-postgres --url postgres://USER@HOST[:PORT]
                        copy every table of the SQLite database (SUNLINE_DB_FILE, or --db FILE)
                        into a new, empty PostgreSQL database (migrated first), in one
                        transaction; stop the server first; the password from PGPASSWORD;
-                       exit 0 copied, 1 refused (nothing copied), 2 usage`;
+                       exit 0 copied, 1 refused (nothing copied), 2 usage
+  db backup --to FILE [--db FILE]
+                       a consistent copy of the SQLite database (SUNLINE_DB_FILE, or --db
+                       FILE) while the server runs (SQLite's online backup), checked, then
+                       moved to FILE, which must not exist; exit 0 written, 1 refused or
+                       failed (nothing written), 2 usage`;
 
 export interface DbCommandEnv {
   /** The database file (from SUNLINE_DB_FILE / SUNLINE_DATA_DIR unless --db). */
@@ -24,13 +32,14 @@ export interface DbCommandEnv {
 /** Runs `db <args>`; resolves to the exit code (0 done, 1 refused, 2 usage). */
 export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
+  const allowed = sub === 'backup' ? ['--to', '--db'] : ['--url', '--db'];
   const flags = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i]!, rest[i + 1]];
-    if ((flag !== '--url' && flag !== '--db') || value === undefined || flags.has(flag))
-      return usage(io, `bad option ${flag}${value === undefined ? ' (no value)' : ''}`);
+    if (!allowed.includes(flag) || value === undefined || flags.has(flag)) return usage(io, `bad option ${flag}${value === undefined ? ' (no value)' : ''}`);
     flags.set(flag, value);
   }
+  if (sub === 'backup') return backup(flags.get('--to'), flags.get('--db') ?? env.dbFile, io);
   const url = flags.get('--url');
   if (sub !== 'copy-to-postgres') return usage(io, `unknown command "db ${args.join(' ')}"`);
   if (url === undefined || !/^postgres(ql)?:\/\//.test(url)) return usage(io, '--url postgres://… is required');
@@ -48,6 +57,20 @@ export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: 
     // Coded refusals and PostgreSQL's own errors (connection refused, no such database) alike: nothing was copied.
     io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
     io.err('no rows were copied');
+    return 1;
+  }
+}
+
+async function backup(to: string | undefined, dbFile: string, io: CliIo): Promise<number> {
+  if (to === undefined || to === '') return usage(io, '--to FILE is required');
+  try {
+    const r = await backupSqlite(dbFile, to);
+    io.out(`backup of ${dbFile} written to ${r.file}: ${r.bytes} bytes, ${r.pages} pages, integrity ok, ${r.ms} ms`);
+    return 0;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
+    io.err('no backup was written');
     return 1;
   }
 }

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { AgentError } from '../../src/agents/agents-service.js';
 import { CallError } from '../../src/calls/errors.js';
 import { DurabilityError } from '../../src/db/durability.js';
+import { BackupError } from '../../src/db/backup.js';
 import { CopyError } from '../../src/db/copy-to-postgres.js';
 import { PostgresError } from '../../src/db/postgres.js';
 import { AsyncDbError } from '../../src/db/sqlite-async.js';
@@ -49,6 +50,7 @@ const CATALOGUES: Record<string, Readonly<Record<string, ErrorDef>>> = {
   PromptError: PromptError.catalogue,
   PostgresError: PostgresError.catalogue,
   CopyError: CopyError.catalogue,
+  BackupError: BackupError.catalogue,
   RealtimeError: RealtimeError.catalogue,
   AsyncDbError: AsyncDbError.catalogue,
 };
