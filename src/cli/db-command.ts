@@ -53,11 +53,8 @@ export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: 
     if (report.skipped.length > 0) io.out(`not copied (SQLite's own): ${report.skipped.join(', ')}`);
     return 0;
   } catch (err) {
-    const e = err as Error & { code?: string };
     // Coded refusals and PostgreSQL's own errors (connection refused, no such database) alike: nothing was copied.
-    io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
-    io.err('no rows were copied');
-    return 1;
+    return refused(io, err, 'no rows were copied');
   }
 }
 
@@ -68,11 +65,16 @@ async function backup(to: string | undefined, dbFile: string, io: CliIo): Promis
     io.out(`backup of ${dbFile} written to ${r.file}: ${r.bytes} bytes, ${r.pages} pages, integrity ok, ${r.ms} ms`);
     return 0;
   } catch (err) {
-    const e = err as Error & { code?: string };
-    io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
-    io.err('no backup was written');
-    return 1;
+    return refused(io, err, 'no backup was written');
   }
+}
+
+/** A command that failed and changed nothing: its error (with its code when it has one), then what was not done; exit 1. */
+function refused(io: CliIo, err: unknown, nothingDone: string): number {
+  const e = err as Error & { code?: string };
+  io.err(`sunline: ${isCodedError(err) ? `${e.code}: ` : ''}${e.message || String(err)}`);
+  io.err(nothingDone);
+  return 1;
 }
 
 function usage(io: CliIo, problem: string): number {
