@@ -91,7 +91,7 @@ import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { kbRoutes } from './http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from './http/routes/kb-attachments-routes.js';
 import { KbAttachments, KbService, kbDirectory } from './kb/index.js';
-import { drawQaSamplesEvery, startQa } from './qa/index.js';
+import { drawQaSamplesEvery, sqliteQaStore, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
 
 export interface AppOverrides {
@@ -226,7 +226,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
     // Quality inspection (质检): qa.yaml as it is at each request; QA inspectors hear the recordings of the calls they score.
-    const qa = startQa({ db: db.db, config: () => config.current().qa });
+    const qa = startQa({ store: sqliteQaStore(asyncDb), config: () => config.current().qa });
     // Each finished Beijing day is drawn hourly, also when nobody opens the worklist (idempotent with the worklist's own draw).
     closers.push(drawQaSamplesEvery(qa, log.child({ component: 'qa' })));
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.

@@ -40,7 +40,7 @@ export interface KbServiceOptions {
   /** An order by id (undefined when there is none). */
   readonly order: (orderId: number) => KbOrderRef | undefined;
   /** Whether `actor` may see the order (the work orders' scope); without it nobody reads an order's answers. */
-  readonly seesOrder?: (actor: KbActor, orderId: number) => boolean;
+  readonly seesOrder?: (actor: KbActor, orderId: number) => boolean | Promise<boolean>;
   /** org.yaml's units and areas for the filter pickers (GET /api/kb/facets); none without it. */
   readonly directory?: () => KbDirectory;
   readonly now?: () => number;
@@ -342,8 +342,9 @@ export class KbService {
    * later (each version's text and files stay readable: GET /api/kb/versions/:id). To whoever
    * may see the order; another's order is KB_ORDER_NOT_FOUND, as a missing one.
    */
-  answersOf(actor: KbActor, orderId: number) {
-    if (!this.opts.seesOrder?.(actor, orderId)) throw new KbError('KB_ORDER_NOT_FOUND', `no order ${orderId}`);
+  async answersOf(actor: KbActor, orderId: number) {
+    // Awaited before anything is read: a pending or failed check never shows the answers.
+    if ((await this.opts.seesOrder?.(actor, orderId)) !== true) throw new KbError('KB_ORDER_NOT_FOUND', `no order ${orderId}`);
     return this.repo.answersOf(orderId);
   }
 

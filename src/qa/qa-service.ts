@@ -13,7 +13,7 @@ import { dateOf, dateStart } from '../reports/period.js';
 import { QaError } from './errors.js';
 import { weeklyFigures, type AgentWeekFigures } from './qa-figures.js';
 import { formVersion, type QaConfig, type QaItem } from './qa-config.js';
-import type { QaCallRow, QaOrderSummary, QaRepository, QaScoreRow, WorklistRow } from './repository.js';
+import type { CurrentScoreRow, NewSampleRow, QaCallRow, QaOrderSummary, QaQueries, QaScoreRow, QaStore, WorklistRow } from './qa-store.js';
 import { drawSample } from './sampling.js';
 import { scoreAgainstForm, type ScoreInput } from './score-form.js';
 
@@ -51,7 +51,7 @@ export interface ScoreSubmission extends ScoreInput {
 }
 
 export interface QaServiceOptions {
-  readonly repo: QaRepository;
+  readonly store: QaStore;
   readonly config: () => QaConfig;
   readonly now?: () => number;
 }
@@ -73,13 +73,19 @@ export class QaService {
    * (plus {@link DRAW_GRACE_MS}) within `lookbackDays` is drawn once; unsatisfied calls join as
    * their survey or callback (回访) rating comes in.
    */
-  worklist(): WorklistRow[] {
-    this.drawDue();
-    return this.o.repo.worklist(WORKLIST_LIMIT);
+  async worklist(): Promise<WorklistRow[]> {
+    await this.drawDue();
+    return this.o.store.read((q) => q.worklist(WORKLIST_LIMIT));
   }
 
-  /** Writes the samples that are due (see {@link worklist}); returns how many calls were added. */
-  drawDue(): number {
+  /**
+   * Writes the samples that are due (see {@link worklist}); resolves to how many calls were added.
+   * The candidates are read first, then every row is written in one transaction (all or nothing;
+   * on SQLite one run() of the writer, so no await gap holds its lock). Two draws at once (the
+   * timer and a worklist read, or two nodes) read the same days and draw the same calls (the draw
+   * is seeded by the day): the later insert keeps the rows already there (ON CONFLICT DO NOTHING).
+   */
+  async drawDue(): Promise<number> {
     const s = this.o.config().sampling;
     const now = this.now();
     const today = dateStart(dateOf(now))!;
@@ -88,62 +94,73 @@ export class QaService {
       const start = today - i * DAY_MS;
       if (start + DAY_MS + DRAW_GRACE_MS <= now) days.push({ day: dateOf(start), start });
     }
-    const drawn = this.o.repo.drawnDays(days.map((d) => d.day));
-    const rows: Array<{ callId: string; agentId: number; day: string; reason: 'random' | 'unsatisfied' }> = [];
-    // Unsatisfied first: a call both drawn and rated 不满意 is listed for the rating (the first row of a call stays).
-    // 不满意 in the post-call survey, or in a callback (回访) evaluating the call's order.
-    if (s.unsatisfied) {
-      const since = today - s.lookbackDays * DAY_MS;
-      for (const c of [...this.o.repo.unsatisfiedSince(since), ...this.o.repo.unsatisfiedCallbacksSince(since)])
-        rows.push({ callId: c.callId, agentId: c.agentId, day: dateOf(c.enteredAt), reason: 'unsatisfied' });
-    }
-    if (s.perAgentPerDay > 0)
-      for (const d of days) {
-        if (drawn.has(d.day)) continue;
-        const picked = drawSample(this.o.repo.answeredCalls(d.start, d.start + DAY_MS), d.day, s.seed, s.perAgentPerDay);
-        rows.push(...picked.map((c) => ({ ...c, day: d.day, reason: 'random' as const })));
+    const rows = await this.o.store.read(async (q) => {
+      const drawn = await q.drawnDays(days.map((d) => d.day));
+      const rows: NewSampleRow[] = [];
+      // Unsatisfied first: a call both drawn and rated 不满意 is listed for the rating (the first row of a call stays).
+      // 不满意 in the post-call survey, or in a callback (回访) evaluating the call's order.
+      if (s.unsatisfied) {
+        const since = today - s.lookbackDays * DAY_MS;
+        for (const c of [...(await q.unsatisfiedSince(since)), ...(await q.unsatisfiedCallbacksSince(since))])
+          rows.push({ callId: c.callId, agentId: c.agentId, day: dateOf(c.enteredAt), reason: 'unsatisfied' });
       }
-    return this.o.repo.addSamples(rows, now);
+      if (s.perAgentPerDay > 0)
+        for (const d of days) {
+          if (drawn.has(d.day)) continue;
+          const picked = drawSample(await q.answeredCalls(d.start, d.start + DAY_MS), d.day, s.seed, s.perAgentPerDay);
+          rows.push(...picked.map((c) => ({ ...c, day: d.day, reason: 'random' as const })));
+        }
+      return rows;
+    });
+    return rows.length === 0 ? 0 : this.o.store.transaction((tx) => tx.insertSamples(rows, now));
   }
 
-  /** Whether a `qa` inspector may reach this call (and hear its recordings): on the worklist or scored. */
-  mayHear(callId: string): boolean {
-    return this.o.repo.isSampled(callId) || this.o.repo.current(callId) !== undefined;
+  /**
+   * Whether a `qa` inspector may reach this call (and hear its recordings): on the worklist or
+   * scored. A failed read rejects (the caller refuses: never an answer of true without the rows).
+   */
+  mayHear(callId: string): Promise<boolean> {
+    return this.o.store.read((q) => mayHear(q, callId));
   }
 
   /**
    * Whether a `qa` inspector may read an order: one of its calls is on the worklist or scored (the
    * call view shows that order's summary). The KB's "answered with" list asks this (app.ts).
    */
-  mayReadOrder(orderId: number): boolean {
-    return this.o.repo.callsOfOrder(orderId).some((c) => this.mayHear(c));
+  mayReadOrder(orderId: number): Promise<boolean> {
+    return this.o.store.read(async (q) => {
+      for (const c of await q.callsOfOrder(orderId)) if (await mayHear(q, c)) return true;
+      return false;
+    });
   }
 
   /** The call as the scorer sees it: times, agent, the order's summary, the recording, its scores. */
-  call(reader: QaReader, callId: string): QaCallView {
-    const call = this.o.repo.call(callId);
-    if (!call || (reader.role === 'qa' && !this.mayHear(callId))) throw new QaError('QA_CALL_NOT_FOUND');
-    const { outboundOrderId, ...view } = call;
-    return {
-      call: view,
-      order: this.o.repo.orderOf(callId, outboundOrderId) ?? null,
-      recordingId: this.o.repo.recordingOf(callId),
-      sample: this.o.repo.sampleOf(callId) ?? null,
-      scores: this.o.repo.history(callId),
-    };
+  call(reader: QaReader, callId: string): Promise<QaCallView> {
+    return this.o.store.read(async (q) => {
+      const call = await q.call(callId);
+      if (!call || (reader.role === 'qa' && !(await mayHear(q, callId)))) throw new QaError('QA_CALL_NOT_FOUND');
+      const { outboundOrderId, ...view } = call;
+      return {
+        call: view,
+        order: (await q.orderOf(callId, outboundOrderId)) ?? null,
+        recordingId: await q.recordingOf(callId),
+        sample: (await q.sampleOf(callId)) ?? null,
+        scores: await q.history(callId),
+      };
+    });
   }
 
   /** The first score of a call (revision 1). */
-  score(reader: QaReader, callId: string, input: ScoreSubmission): QaScoreRow {
-    const call = this.scorable(reader, callId);
-    if (this.o.repo.current(callId)) throw new QaError('QA_ALREADY_SCORED');
+  async score(reader: QaReader, callId: string, input: ScoreSubmission): Promise<QaScoreRow> {
+    const { call } = await this.scorable(reader, callId);
+    if (call.current) throw new QaError('QA_ALREADY_SCORED');
     return this.write(reader, call, input, 1);
   }
 
   /** A new revision of the call's score, based on revision `basedOn` (the current one). */
-  edit(reader: QaReader, callId: string, input: ScoreSubmission & { basedOn: number }): QaScoreRow {
-    const call = this.scorable(reader, callId);
-    const cur = this.o.repo.current(callId);
+  async edit(reader: QaReader, callId: string, input: ScoreSubmission & { basedOn: number }): Promise<QaScoreRow> {
+    const { call } = await this.scorable(reader, callId);
+    const cur = call.current;
     if (!cur) throw new QaError('QA_SCORE_NOT_FOUND');
     if (reader.role === 'qa' && cur.scorerId !== reader.id) throw new QaError('QA_NOT_YOUR_SCORE');
     if (cur.revision !== input.basedOn) throw new QaError('QA_STALE_EDIT', undefined, { details: { revision: cur.revision } });
@@ -151,38 +168,47 @@ export class QaService {
   }
 
   /** An agent's own scores (current revisions), newest call first. */
-  scoresOfAgent(agentId: number, limit = 100) {
-    return this.o.repo.currentScores({ agentId, limit });
+  scoresOfAgent(agentId: number, limit = 100): Promise<CurrentScoreRow[]> {
+    return this.o.store.read((q) => q.currentScores({ agentId, limit }));
   }
 
   /** Current scores for QA readers: of one agent and/or calls entered in [from, to). */
-  scores(f: { agentId?: number; from?: number; to?: number }, limit = 500) {
-    return this.o.repo.currentScores({ ...f, limit });
+  scores(f: { agentId?: number; from?: number; to?: number }, limit = 500): Promise<CurrentScoreRow[]> {
+    return this.o.store.read((q) => q.currentScores({ ...f, limit }));
   }
 
   /** The figures per agent per week of calls entered in [start, end). */
-  weekly(start: number, end: number): AgentWeekFigures[] {
-    return weeklyFigures(this.o.repo.samplesIn(start, end), this.o.repo.currentScores({ from: start, to: end, limit: 1_000_000 }));
+  weekly(start: number, end: number): Promise<AgentWeekFigures[]> {
+    return this.o.store.read(async (q) => weeklyFigures(await q.samplesIn(start, end), await q.currentScores({ from: start, to: end, limit: 1_000_000 })));
   }
 
+  /** The call to score with what a score refers to (its order, its recording) and its current score. */
   private scorable(reader: QaReader, callId: string) {
-    const call = this.o.repo.call(callId);
-    if (!call || (reader.role === 'qa' && !this.mayHear(callId))) throw new QaError('QA_CALL_NOT_FOUND');
-    if (call.agentId === null || call.answeredAt === null) throw new QaError('QA_CALL_NOT_ANSWERED');
-    return { ...call, agentId: call.agentId };
+    return this.o.store.read(async (q) => {
+      const call = await q.call(callId);
+      if (!call || (reader.role === 'qa' && !(await mayHear(q, callId)))) throw new QaError('QA_CALL_NOT_FOUND');
+      if (call.agentId === null || call.answeredAt === null) throw new QaError('QA_CALL_NOT_ANSWERED');
+      const orderId = (await q.orderOf(callId, call.outboundOrderId))?.id ?? null;
+      return { call: { ...call, agentId: call.agentId, orderId, recordingId: await q.recordingOf(callId), current: await q.current(callId) } };
+    });
   }
 
-  private write(reader: QaReader, call: { callId: string; agentId: number; outboundOrderId: number | null }, input: ScoreSubmission, revision: number) {
+  private async write(
+    reader: QaReader,
+    call: { callId: string; agentId: number; orderId: number | null; recordingId: string | null },
+    input: ScoreSubmission,
+    revision: number,
+  ): Promise<QaScoreRow> {
     const form = this.form();
     if (form.items.length === 0) throw new QaError('QA_FORM_EMPTY');
     if (input.formVersion !== form.version) throw new QaError('QA_FORM_CHANGED', undefined, { details: { version: form.version } });
     const checked = scoreAgainstForm(form.items, input);
     if (!checked.ok) throw new QaError('QA_SCORE_INVALID', checked.problems.join('; '), { details: { problems: checked.problems } });
-    const row = this.o.repo.insertIfCurrent({
+    const score = {
       callId: call.callId,
       revision,
-      orderId: this.o.repo.orderOf(call.callId, call.outboundOrderId)?.id ?? null,
-      recordingId: this.o.repo.recordingOf(call.callId),
+      orderId: call.orderId,
+      recordingId: call.recordingId,
       agentId: call.agentId,
       scorerId: reader.id,
       points: checked.score.points,
@@ -192,9 +218,15 @@ export class QaService {
       comment: input.comment,
       formVersion: form.version,
       createdAt: this.now(),
-    });
+    };
+    const row = await this.o.store.transaction((tx) => tx.insertScoreIfCurrent(score));
     // Another scorer's revision landed between the check and the insert.
     if (!row) throw new QaError(revision === 1 ? 'QA_ALREADY_SCORED' : 'QA_STALE_EDIT');
     return row;
   }
+}
+
+/** On the worklist or scored: what lets a `qa` inspector reach a call. */
+async function mayHear(q: QaQueries, callId: string): Promise<boolean> {
+  return (await q.isSampled(callId)) || (await q.current(callId)) !== undefined;
 }

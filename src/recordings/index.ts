@@ -31,7 +31,7 @@ export interface RecordingsDeps {
   readonly telephony: { readonly ari: AriClient; readonly ami: AmiGateway } | null;
   readonly unitsInSubtree: (unitId: string) => readonly string[];
   /** Whether a QA inspector may hear a call's recordings (src/qa). */
-  readonly qaMayHear?: (callId: string) => boolean;
+  readonly qaMayHear?: (callId: string) => Promise<boolean>;
 }
 
 export interface Recordings {

@@ -51,8 +51,11 @@ export interface PlaybackOptions extends ScopeOptions {
   readonly repo: RecordingsRepository;
   readonly storage: RecordingStorage;
   readonly unitHandlersMayPlay: () => boolean;
-  /** Whether a QA inspector may hear this call's recordings (src/qa: sampled or scored); none when absent. */
-  readonly qaMayHear?: (callId: string) => boolean;
+  /**
+   * Whether a QA inspector may hear this call's recordings (src/qa: sampled or scored); none when
+   * absent. A read: awaited before anything is listed or sent, and a rejection refuses (fails closed).
+   */
+  readonly qaMayHear?: (callId: string) => Promise<boolean>;
   readonly now?: () => number;
 }
 
@@ -67,10 +70,10 @@ export interface OpenedRecording {
 export class RecordingPlayback {
   constructor(private readonly o: PlaybackOptions) {}
 
-  mayRead(reader: Reader, row: RecordingRow): boolean {
+  async mayRead(reader: Reader, row: RecordingRow): Promise<boolean> {
     if (reader.role === 'shift_lead' || reader.role === 'admin') return true;
     if (reader.role === 'agent') return row.agentId === reader.id;
-    if (reader.role === 'qa') return this.o.qaMayHear?.(row.callId) ?? false;
+    if (reader.role === 'qa') return this.o.qaMayHear ? (await this.o.qaMayHear(row.callId)) === true : false;
     if (reader.role === 'unit_handler' && !this.o.unitHandlersMayPlay()) return false;
     if (reader.role !== 'dispatcher' && reader.role !== 'unit_handler') return false;
     const scope = scopeFor(reader, this.o);
@@ -98,23 +101,26 @@ export class RecordingPlayback {
     };
   }
 
-  list(reader: Reader, by: { callId: string } | { orderId: number }): RecordingView[] {
+  async list(reader: Reader, by: { callId: string } | { orderId: number }): Promise<RecordingView[]> {
     const rows = 'callId' in by ? this.o.repo.ofCall(by.callId) : this.o.repo.ofOrder(by.orderId);
-    return rows.filter((r) => this.mayRead(reader, r)).map((r) => this.view(r));
+    return this.readable(reader, rows);
   }
 
   /** The reader's own calls' latest recordings, newest first (agents: the console's 我的通话录音). */
-  listOwn(reader: Reader, limit: number): RecordingView[] {
-    return this.o.repo
-      .ofAgent(reader.id, limit)
-      .filter((r) => this.mayRead(reader, r))
-      .map((r) => this.view(r));
+  listOwn(reader: Reader, limit: number): Promise<RecordingView[]> {
+    return this.readable(reader, this.o.repo.ofAgent(reader.id, limit));
   }
 
-  find(reader: Reader, id: string): RecordingRow {
+  async find(reader: Reader, id: string): Promise<RecordingRow> {
     const row = this.o.repo.get(id);
-    if (!row || !this.mayRead(reader, row)) throw new RecordingError('RECORDING_NOT_FOUND');
+    if (!row || !(await this.mayRead(reader, row))) throw new RecordingError('RECORDING_NOT_FOUND');
     return row;
+  }
+
+  /** The rows the reader may hear, in their order, as views. */
+  private async readable(reader: Reader, rows: RecordingRow[]): Promise<RecordingView[]> {
+    const may = await Promise.all(rows.map((r) => this.mayRead(reader, r)));
+    return rows.filter((_, i) => may[i]).map((r) => this.view(r));
   }
 
   /** The recording's audit rows, oldest first (administrators: the route's role check). */
@@ -125,7 +131,7 @@ export class RecordingPlayback {
 
   /** The bytes to send for a playback (`play`) or download, audited; 416 for a range outside the file. */
   async open(reader: Reader, id: string, rangeHeader: string | undefined, action: 'play' | 'download'): Promise<OpenedRecording> {
-    const row = this.find(reader, id);
+    const row = await this.find(reader, id);
     if (row.state === 'purged') throw new RecordingError('RECORDING_PURGED');
     if (row.state !== 'stored' || !row.storageKey) throw new RecordingError('RECORDING_NOT_READY');
     const size = await this.o.storage.size(row.storageKey);

@@ -5,7 +5,8 @@
  */
 import t from 'tap';
 import { QaConfigSchema } from '../../src/qa/qa-config.js';
-import { startQa } from '../../src/qa/index.js';
+import { sqliteQaStore, startQa } from '../../src/qa/index.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import type { Actor } from '../../src/workorders/lifecycle/types.js';
 import { WorkOrdersService } from '../../src/workorders/workorders-service.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
@@ -20,7 +21,9 @@ function setup(t: Parameters<typeof openTmpDb>[0], unsatisfied: boolean) {
   const now = bj('2026-12-05T10:00:00');
   // perAgentPerDay 0: no random draw, only the unsatisfied calls.
   const config = QaConfigSchema.parse({ sampling: { perAgentPerDay: 0, unsatisfied, lookbackDays: 7 } });
-  const qa = startQa({ db: h.db, config: () => config, now: () => now });
+  const asyncDb = sqliteAsync(h);
+  t.teardown(() => asyncDb.close());
+  const qa = startQa({ store: sqliteQaStore(asyncDb), config: () => config, now: () => now });
   const orders = new WorkOrdersService(h.db, () => now);
   const actor: Actor = { id: 2, role: 'agent', unitId: null };
   let n = 0;
@@ -59,19 +62,19 @@ t.test('a callback rated 不满意 lists the order’s call; satisfied or other 
   evaluate(thirdParty.orderId, 'unsatisfied', 'third_party');
   evaluate(abandoned.orderId, 'unsatisfied', 'callback');
 
-  const list = qa.worklist();
+  const list = await qa.worklist();
   t.same(
     list.map((r) => ({ callId: r.callId, agentId: r.agentId, reason: r.reason, day: r.day })),
     [{ callId: unhappy.callId, agentId: 1, reason: 'unsatisfied', day: '2026-11-20' }],
     'the call the order was taken on, on its own day, although that day is older than lookbackDays (the rating is recent)',
   );
-  t.equal(qa.drawDue(), 0, 'listed once');
-  t.equal(qa.mayHear(unhappy.callId), true, 'a QA inspector reaches it');
+  t.equal(await qa.drawDue(), 0, 'listed once');
+  t.equal(await qa.mayHear(unhappy.callId), true, 'a QA inspector reaches it');
 });
 
 t.test('sampling.unsatisfied: false lists no callback rating either', async (t) => {
   const { qa, order, evaluate } = setup(t, false);
   const unhappy = order(bj('2026-12-03T09:00:00'));
   evaluate(unhappy.orderId, 'unsatisfied', 'callback');
-  t.same(qa.worklist(), []);
+  t.same(await qa.worklist(), []);
 });

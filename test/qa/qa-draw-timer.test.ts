@@ -7,7 +7,8 @@ import t from 'tap';
 import { createLogger } from '../../src/logging/logger.js';
 import { QaConfigSchema } from '../../src/qa/qa-config.js';
 import { drawQaSamplesEvery } from '../../src/qa/draw-timer.js';
-import { startQa } from '../../src/qa/index.js';
+import { sqliteQaStore, startQa } from '../../src/qa/index.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 
 const bj = (s: string) => Date.parse(`${s}+08:00`);
@@ -37,7 +38,9 @@ t.test('each finished day is drawn by the timer, once, and the worklist read add
     }
   const clock = { now: bj('2026-12-04T00:30:00') };
   const config = QaConfigSchema.parse({ sampling: { perAgentPerDay: 1, lookbackDays: 2 } });
-  const qa = startQa({ db: h.db, config: () => config, now: () => clock.now });
+  const asyncDb = sqliteAsync(h);
+  t.teardown(() => asyncDb.close());
+  const qa = startQa({ store: sqliteQaStore(asyncDb), config: () => config, now: () => clock.now });
   const samples = () => (h.sqlite.prepare('select count(*) as n from qa_samples').get() as { n: number }).n;
   const log = createLogger({ level: 'silent' });
 
@@ -50,14 +53,14 @@ t.test('each finished day is drawn by the timer, once, and the worklist read add
   t.ok(await until(() => samples() === 2), 'drawn by the timer: one call per agent, nobody read the worklist');
   await new Promise((r) => setTimeout(r, 50));
   t.equal(samples(), 2, 'later ticks draw nothing more');
-  t.equal(qa.drawDue(), 0, 'the lazy draw adds nothing');
-  t.equal(qa.worklist().length, 2);
+  t.equal(await qa.drawDue(), 0, 'the lazy draw adds nothing');
+  t.equal((await qa.worklist()).length, 2);
   t.same(h.sqlite.prepare('select agent_id, day, reason from qa_samples order by agent_id').all(), [
     { agent_id: 1, day: '2026-12-03', reason: 'random' },
     { agent_id: 2, day: '2026-12-03', reason: 'random' },
   ]);
 
-  stop();
+  await stop();
   add.run('c-late', 'ch-late', 1, bj('2026-12-04T10:00:00'), bj('2026-12-04T10:00:05'), bj('2026-12-04T10:01:00'));
   clock.now = bj('2026-12-05T02:00:00');
   await new Promise((r) => setTimeout(r, 50));
@@ -70,7 +73,7 @@ t.test('a failing draw is logged and retried at the next tick', async (t) => {
   const log = createLogger({ level: 'info' }, { write: (l: string) => void lines.push(l) });
   const stop = drawQaSamplesEvery(
     {
-      drawDue: () => {
+      drawDue: async () => {
         if (++calls === 1) throw new Error('database is locked');
         return 3;
       },

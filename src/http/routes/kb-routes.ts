@@ -267,7 +267,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       },
       preHandler: readers,
     },
-    async (req) => ({ items: kb.answersOf(actorOf(req.user), req.query.orderId) }),
+    async (req) => ({ items: await kb.answersOf(actorOf(req.user), req.query.orderId) }),
   );
 
   app.post(

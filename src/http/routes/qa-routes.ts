@@ -52,7 +52,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       },
       preHandler: readers,
     },
-    async () => ({ items: qa.worklist() }),
+    async () => ({ items: await qa.worklist() }),
   );
 
   app.get(
@@ -84,7 +84,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       preHandler: scorers,
     },
     async (req, reply) => {
-      const row = qa.score(readerOf(req.user), req.params.callId, req.body);
+      const row = await qa.score(readerOf(req.user), req.params.callId, req.body);
       req.log.info({ callId: row.callId, scorerId: row.scorerId, agentId: row.agentId, total: row.total }, 'qa score given');
       return reply.code(201).send(row);
     },
@@ -104,7 +104,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       preHandler: scorers,
     },
     async (req) => {
-      const row = qa.edit(readerOf(req.user), req.params.callId, req.body);
+      const row = await qa.edit(readerOf(req.user), req.params.callId, req.body);
       req.log.info({ callId: row.callId, scorerId: row.scorerId, revision: row.revision, total: row.total }, 'qa score edited');
       return row;
     },
@@ -131,7 +131,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       const { agentId, ...q } = req.query;
       // No period: the latest scores of any time.
       const p = q.period === undefined && q.date === undefined ? null : periodFromQuery({ ...q, period: q.period ?? 'week' }, now());
-      return { items: qa.scores({ ...(agentId === undefined ? {} : { agentId }), ...(p ? { from: p.start, to: p.end } : {}) }) };
+      return { items: await qa.scores({ ...(agentId === undefined ? {} : { agentId }), ...(p ? { from: p.start, to: p.end } : {}) }) };
     },
   );
 
@@ -145,7 +145,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
       },
       preHandler: requireRole('agent'),
     },
-    async (req) => ({ items: qa.scoresOfAgent(readerOf(req.user).id) }),
+    async (req) => ({ items: await qa.scoresOfAgent(readerOf(req.user).id) }),
   );
 
   app.get(
@@ -162,7 +162,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
     },
     async (req) => {
       const period = periodFromQuery(req.query, now());
-      return { period, rows: qa.weekly(period.start, period.end) };
+      return { period, rows: await qa.weekly(period.start, period.end) };
     },
   );
 };

@@ -42,7 +42,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
     async (req) => {
       const q = req.query;
       const by = q.callId !== undefined ? { callId: q.callId } : { orderId: q.orderId ?? 0 };
-      return { items: playback.list(readerOf(req.user), by) };
+      return { items: await playback.list(readerOf(req.user), by) };
     },
   );
 
@@ -57,7 +57,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
       },
       preHandler: requireRole('agent'),
     },
-    async (req) => ({ items: playback.listOwn(readerOf(req.user), req.query.limit) }),
+    async (req) => ({ items: await playback.listOwn(readerOf(req.user), req.query.limit) }),
   );
 
   app.get(
