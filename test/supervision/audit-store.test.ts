@@ -82,6 +82,8 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       };
       const log = new SupervisionAuditLog(slowFirst);
       const a = (await lead(d, 'lead-a')).id;
+      // PostgreSQL: three pooled clients open and idle, so that the later writes do not wait for a connection.
+      await Promise.all([1, 2, 3].map(() => real.read((q) => q.listEntries({ limit: 1 }))));
       const base = { leadId: a, callId: 'c1', agentId: 9, mode: 'listen' as const };
       const writes = [
         log.write({ ...base, at: 1, action: 'start', reason: null }),
