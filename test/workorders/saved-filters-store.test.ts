@@ -95,6 +95,34 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       );
     });
 
+    if (dialect === 'sqlite') {
+      t.test('a refused save (full) does not undo a synchronous writer that ran between its statements (SQLite)', async (t) => {
+        const d = await open(t);
+        if (d.dialect !== 'sqlite') return;
+        const real = storeOf(d);
+        const u = await dispatcher(d, 'd1');
+        const plain = new SavedFilters(real);
+        for (let i = 0; i < MAX_SAVED_FILTERS; i++) await plain.save(u, `f${i}`, {}, NOW);
+        // The call path's synchronous code writing on the same connection while the save awaits (decision 0017, 'The transition').
+        const wrapped: SavedFiltersStore = {
+          dialect: real.dialect,
+          read: (fn) => real.read(fn),
+          transaction: (fn) =>
+            real.transaction((tx) => {
+              const q = bind(tx);
+              q.countFilters = async (userId) => {
+                const n = await tx.countFilters(userId);
+                d.handle.sqlite.prepare("insert into bridge_nonces (bridge_id, nonce, expires_at) values ('sync', 'writer', 1)").run();
+                return n;
+              };
+              return fn(q);
+            }),
+        };
+        await t.rejects(new SavedFilters(wrapped).save(u, 'one too many', {}, NOW), { code: 'SAVED_FILTERS_FULL' });
+        t.equal(d.handle.sqlite.prepare("select count(*) from bridge_nonces where bridge_id = 'sync'").pluck().get(), 1, 'the other writer’s row stays');
+      });
+    }
+
     t.test('concurrent saves of one user: the same new name once (replaced), the limit held', async (t) => {
       const d = await open(t);
       const real = storeOf(d);

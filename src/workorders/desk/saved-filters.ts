@@ -21,16 +21,19 @@ export class SavedFilters {
   }
 
   /** Saves `filter` under `name`, replacing the user's filter of that name; SAVED_FILTERS_FULL past the limit. */
-  save(userId: number, name: string, filter: Record<string, unknown>, now: number): Promise<SavedFilter> {
-    return this.store.transaction(async (tx) => {
+  async save(userId: number, name: string, filter: Record<string, unknown>, now: number): Promise<SavedFilter> {
+    // A full list is refused after the transaction, not by throwing inside it: on SQLite a
+    // rollback would also undo a synchronous writer's statements that ran between our awaits
+    // (decision 0017, 'The transition'); this transaction wrote nothing, so it commits nothing.
+    const saved = await this.store.transaction(async (tx) => {
       await tx.lockOwner(userId);
       const existing = await tx.filterByName(userId, name);
       if (existing) return tx.replaceFilter(existing.id, filter, now);
-      if ((await tx.countFilters(userId)) >= MAX_SAVED_FILTERS) {
-        throw new WorkOrderError('SAVED_FILTERS_FULL', `at most ${MAX_SAVED_FILTERS} saved filters; delete one first`);
-      }
+      if ((await tx.countFilters(userId)) >= MAX_SAVED_FILTERS) return undefined;
       return tx.insertFilter({ userId, name, filter, createdAt: now });
     });
+    if (!saved) throw new WorkOrderError('SAVED_FILTERS_FULL', `at most ${MAX_SAVED_FILTERS} saved filters; delete one first`);
+    return saved;
   }
 
   /** Deletes one of the user's filters; another user's or a missing one is SAVED_FILTER_NOT_FOUND. */
