@@ -71,8 +71,9 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
 
       const thrown = await store
         .transaction(async (tx) => {
-          await tx.insertTexts([{ sha256: sha, text: 'gone' }]);
-          await tx.insertVersion({ at: 1, source: 'file', actorId: null, digest: 'gone', files: { 'numbers.yaml': sha }, rollbackOf: null });
+          await tx.insertVersion({ at: 1, source: 'file', actorId: null, digest: 'gone', files: { 'numbers.yaml': sha }, rollbackOf: null }, [
+            { sha256: sha, text: 'gone' },
+          ]);
           throw new Error('the function failed');
         })
         .catch((err: unknown) => err);

@@ -21,15 +21,12 @@ class PgConfigHistoryQueries implements ConfigHistoryQueries {
     return row;
   }
 
-  async insertTexts(rows: readonly ConfigTextRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db
-      .insert(configTexts)
-      .values([...rows])
-      .onConflictDoNothing();
-  }
-
-  async insertVersion(row: NewConfigVersionRow): Promise<number> {
+  async insertVersion(row: NewConfigVersionRow, texts: readonly ConfigTextRow[]): Promise<number> {
+    if (texts.length > 0)
+      await this.db
+        .insert(configTexts)
+        .values([...texts])
+        .onConflictDoNothing();
     const [created] = await this.db.insert(configVersions).values(row).returning({ id: configVersions.id });
     return created!.id;
   }

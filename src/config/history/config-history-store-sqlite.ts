@@ -22,18 +22,15 @@ class SqliteConfigHistoryQueries implements ConfigHistoryQueries {
     );
   }
 
-  insertTexts(rows: readonly ConfigTextRow[]): Promise<void> {
-    if (rows.length === 0) return Promise.resolve();
+  insertVersion(row: NewConfigVersionRow, texts: readonly ConfigTextRow[]): Promise<number> {
     return this.conn.run((db) => {
-      db.insert(configTexts)
-        .values([...rows])
-        .onConflictDoNothing()
-        .run();
+      if (texts.length > 0)
+        db.insert(configTexts)
+          .values([...texts])
+          .onConflictDoNothing()
+          .run();
+      return db.insert(configVersions).values(row).returning({ id: configVersions.id }).get().id;
     });
-  }
-
-  insertVersion(row: NewConfigVersionRow): Promise<number> {
-    return this.conn.run((db) => db.insert(configVersions).values(row).returning({ id: configVersions.id }).get().id);
   }
 
   listVersions(q: { limit: number; beforeId?: number }): Promise<ConfigVersion[]> {

@@ -36,10 +36,12 @@ export interface ConfigTextRow {
 export interface ConfigHistoryQueries {
   /** The newest version's id and digest. */
   latestVersion(): Promise<{ id: number; digest: string } | undefined>;
-  /** Stores texts not stored yet (a text already there by its hash is left as it is). */
-  insertTexts(rows: readonly ConfigTextRow[]): Promise<void>;
-  /** The new version's id. */
-  insertVersion(row: NewConfigVersionRow): Promise<number>;
+  /**
+   * Stores the texts not stored yet (a text already there by its hash is left as it is), then
+   * the version; resolves to its id. On SQLite both in one step (no await between them: a
+   * synchronous writer cannot run in between, decision 0017 'The transition').
+   */
+  insertVersion(row: NewConfigVersionRow, texts: readonly ConfigTextRow[]): Promise<number>;
   /** Newest first; `beforeId` pages on from the last id of the previous page. */
   listVersions(q: { limit: number; beforeId?: number }): Promise<ConfigVersion[]>;
   versionById(id: number): Promise<ConfigVersion | undefined>;

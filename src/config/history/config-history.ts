@@ -41,10 +41,7 @@ export class ConfigHistory implements ConfigVersionLog {
       files,
       rollbackOf: entry.meta.rollbackOf ?? null,
     };
-    return this.store.transaction(async (tx) => {
-      await tx.insertTexts(texts);
-      return tx.insertVersion(row);
-    });
+    return this.store.transaction((tx) => tx.insertVersion(row, texts));
   }
 
   /** Newest first; `beforeId` pages on from the last id of the previous page. */
