@@ -7,6 +7,7 @@ import type { AuditEntry, AuditNote } from './admin-audit.js';
 import { LoginLockedError, LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { SessionCache } from './session-cache.js';
+import { SessionRevocations, type SessionRevocation } from './session-revocations.js';
 import type { SessionUser } from './session-user.js';
 import type { NewAuditRow, UserRow, UsersStore } from './users-store.js';
 
@@ -33,9 +34,6 @@ const SYSTEM_USERNAME = '_system';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** A revocation as told to other nodes: a session by its token's hash (never the token), or every session of a user. */
-export type SessionRevocation = { readonly kind: 'session'; readonly tokenHash: string } | { readonly kind: 'user'; readonly userId: number };
-
 // A fixed dummy hash so that an unknown username costs the same time as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
@@ -53,7 +51,7 @@ export class UsersService {
   /** Told after sessions ended (logout, disabled user, changed password or role): the sockets re-check theirs. */
   private readonly endListeners = new Set<() => void>();
   /** Told of each revocation once committed, for the other nodes' caches (app.ts: through Redis). */
-  private readonly revokeListeners = new Set<(r: SessionRevocation) => void>();
+  private readonly revocations = new SessionRevocations();
   /** The platform's own account, once read or made (it never changes). */
   private system: Promise<SessionUser> | undefined;
 
@@ -106,7 +104,7 @@ export class UsersService {
     ))!;
     // Its sessions stay, but what they carry (role, unit, name) may have changed.
     this.sessionCache.revokeUser(row.id);
-    this.announce({ kind: 'user', userId: row.id });
+    this.revocations.emit({ kind: 'user', userId: row.id });
     this.sessionsEnded();
     return toSessionUser(row);
   }
@@ -137,7 +135,7 @@ export class UsersService {
     });
     if (!result) return undefined;
     this.sessionCache.revokeUser(userId);
-    this.announce({ kind: 'user', userId });
+    this.revocations.emit({ kind: 'user', userId });
     if (result.scopeChanged) this.sessionsEnded();
     return { ...toSessionUser(result.row), disabled: result.row.disabled };
   }
@@ -229,7 +227,7 @@ export class UsersService {
     this.sessionCache.revoke(token);
     const hash = tokenHash(token);
     await this.store.transaction((tx) => tx.deleteSession(hash));
-    this.announce({ kind: 'session', tokenHash: hash });
+    this.revocations.emit({ kind: 'session', tokenHash: hash });
     this.sessionsEnded();
   }
 
@@ -242,7 +240,7 @@ export class UsersService {
       return row !== undefined;
     });
     this.sessionCache.revokeUser(userId);
-    this.announce({ kind: 'user', userId });
+    this.revocations.emit({ kind: 'user', userId });
     this.sessionsEnded();
     return changed;
   }
@@ -298,7 +296,7 @@ export class UsersService {
       await tx.deleteSessionsOf(userId, kept);
     });
     this.sessionCache.revokeUser(userId);
-    this.announce({ kind: 'user', userId });
+    this.revocations.emit({ kind: 'user', userId });
     this.sessionsEnded();
   }
 
@@ -331,36 +329,16 @@ export class UsersService {
     for (const listener of this.endListeners) listener();
   }
 
-  /**
-   * Each revocation this service makes, told once its change is committed: the app sends it to
-   * the other nodes (several nodes, SUNLINE_REDIS_URL), whose caches would otherwise serve the
-   * ended session for up to the cache's recheck time (on PostgreSQL nothing else tells them;
-   * on SQLite data_version does, by dropping their whole cache). Returns the unsubscribe.
-   */
+  /** Each revocation this service makes, once committed, for the other nodes (session-revocations.ts). */
   onRevoked(listener: (r: SessionRevocation) => void): () => void {
-    this.revokeListeners.add(listener);
-    return () => this.revokeListeners.delete(listener);
+    return this.revocations.on(listener);
   }
 
-  /**
-   * A revocation another node made (and committed): drop what this node's cache holds of it, and
-   * have this node's sockets re-check their sessions now (a disabled user's console on this node
-   * ends at once, not at the next periodic check).
-   */
+  /** Another node's committed revocation: dropped from this cache, and this node's sockets re-check now. */
   applyRevocation(r: SessionRevocation): void {
     if (r.kind === 'session') this.sessionCache.revokeHash(r.tokenHash);
     else this.sessionCache.revokeUser(r.userId);
     this.sessionsEnded();
-  }
-
-  private announce(r: SessionRevocation): void {
-    for (const l of this.revokeListeners) {
-      try {
-        l(r);
-      } catch {
-        // A listener's failure (Redis away) must not fail the change, which is committed.
-      }
-    }
   }
 
   /**
