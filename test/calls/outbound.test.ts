@@ -242,6 +242,15 @@ type Rig = Awaited<ReturnType<typeof rig>>;
 const dialledBefore = (r: Rig, callId: string, number = '13800138000') =>
   r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 });
 
+/** An answered outbound call of the previous process: its rows, the agent on it (agent_sessions), the citizen still in our Stasis app. */
+async function answeredBefore(r: Rig, callId: string): Promise<void> {
+  dialledBefore(r, callId);
+  r.records.answered(callId, r.agent.id, 2);
+  await r.agents.dial(r.agent.id, callId);
+  r.a.stasis = [citizenChannel(callId)];
+  r.a.channels.add(`out-${callId}`);
+}
+
 /** The citizen's channel of an outbound call as the snapshot lists it (Stasis `outbound,<call id>`). */
 const citizenChannel = (callId: string) => ({
   channelId: `out-${callId}`,
@@ -401,14 +410,7 @@ t.test('after our restart, a citizen the previous process had sent to the survey
 
 t.test('after our restart, an answered outbound call Asterisk still holds goes on', async (t) => {
   const r = await rig(t);
-  const previous = (callId: string) => {
-    dialledBefore(r, callId);
-    r.records.answered(callId, r.agent.id, 2);
-  };
-  previous('old-a');
-  await r.agents.dial(r.agent.id, 'old-a'); // agent_sessions: the agent was talking on it
-  r.a.stasis = [citizenChannel('old-a')];
-  r.a.channels.add('out-old-a');
+  await answeredBefore(r, 'old-a'); // agent_sessions: the agent was talking on it
   r.a.bridges = [
     {
       bridgeId: 'b-old-a',
@@ -440,11 +442,7 @@ t.test('after our restart, an answered outbound call Asterisk still holds goes o
 
 t.test('after our restart, an answered outbound call on hold goes on, still on hold', async (t) => {
   const r = await rig(t);
-  dialledBefore(r, 'old-h');
-  r.records.answered('old-h', r.agent.id, 2);
-  await r.agents.dial(r.agent.id, 'old-h');
-  r.a.stasis = [citizenChannel('old-h')];
-  r.a.channels.add('out-old-h');
+  await answeredBefore(r, 'old-h');
   // The citizen in its holding bridge (call-controls hold); the call's bridge keeps the old browser audio.
   r.a.bridges = [
     { bridgeId: 'b-hold', name: 'hold-out-old-h', channels: [{ id: 'out-old-h', helper: false }] },
@@ -463,11 +461,7 @@ t.test('after our restart, an answered outbound call on hold goes on, still on h
 
 t.test('after our restart, an answered outbound call whose bridge is gone is not taken over', async (t) => {
   const r = await rig(t);
-  dialledBefore(r, 'old-h');
-  r.records.answered('old-h', r.agent.id, 2);
-  await r.agents.dial(r.agent.id, 'old-h');
-  r.a.stasis = [citizenChannel('old-h')];
-  r.a.channels.add('out-old-h');
+  await answeredBefore(r, 'old-h');
   r.a.bridges = [{ bridgeId: 'b-hold', name: 'hold-out-old-h', channels: [{ id: 'out-old-h', helper: false }] }];
   await r.center.reconcile();
   t.match(r.row('old-h'), { state: 'ended', outcome: 'answered' });
