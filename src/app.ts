@@ -132,7 +132,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
   let shuttingDown = false;
 
   try {
-    const db = openDb({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024 });
+    const db = openDb({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024, immediateTransactions: true });
     closers.push(() => db.close());
     log.info({ file: env.dbFile }, 'database ready');
 

@@ -45,6 +45,15 @@ export interface OpenDbOptions {
    * better-sqlite3's build default, -16000 (16 MB). The server passes SUNLINE_DB_CACHE_MB's.
    */
   cacheSize?: number;
+  /**
+   * Every drizzle transaction on this connection begins IMMEDIATE (takes the write lock at once)
+   * instead of DEFERRED. The server's writer needs it: a deferred transaction that reads and then
+   * writes fails with SQLITE_BUSY_SNAPSHOT — no busy wait, no retry — when another connection
+   * (the report rollups' worker thread) commits between its first read and its first write. With
+   * IMMEDIATE it waits for that commit (busy_timeout) and then sees it. The worker's own
+   * connection keeps DEFERRED: its long reads must not hold the write lock.
+   */
+  immediateTransactions?: boolean;
 }
 
 export function openDb(opts: OpenDbOptions): DbHandle {
@@ -53,7 +62,8 @@ export function openDb(opts: OpenDbOptions): DbHandle {
   const durability = new Durability({ mode: opts.synchronous ?? 'full', file: opts.file, ...(opts.fsync ? { fsync: opts.fsync } : {}) });
   applyPragmas(sqlite, durability.mode);
   if (opts.cacheSize !== undefined) setCacheSize(sqlite, opts.cacheSize);
-  const db = drizzle(withStatementCache(sqlite), { schema });
+  const cached = withStatementCache(sqlite);
+  const db = drizzle(opts.immediateTransactions ? withImmediateTransactions(cached) : cached, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   let closed = false;
   return {
@@ -98,6 +108,25 @@ export function setCacheSize(sqlite: Database.Database, cacheSize: number): void
 
 /** A connection's `cache_size` as SQLite reports it (negative = KiB, positive = pages). */
 export const cacheSizeOf = (sqlite: Database.Database): number => Number(sqlite.pragma('cache_size', { simple: true }));
+
+/**
+ * The connection as drizzle sees it, whose transactions all begin IMMEDIATE: drizzle asks
+ * better-sqlite3's transaction function for its `deferred` variant unless told otherwise, and
+ * gets the `immediate` one (nested transactions stay savepoints).
+ */
+export function withImmediateTransactions(conn: Database.Database): Database.Database {
+  const transaction = (fn: (...args: never[]) => unknown) => {
+    const native = conn.transaction(fn);
+    const immediate = native.immediate.bind(native);
+    return Object.assign((...args: never[]) => immediate(...args), {
+      default: immediate,
+      deferred: immediate,
+      immediate,
+      exclusive: native.exclusive.bind(native),
+    });
+  };
+  return Object.assign(Object.create(conn) as Database.Database, { transaction });
+}
 
 /** Compiled statements kept per connection, by SQL text (least recently used dropped first). */
 export const STATEMENT_CACHE_SIZE = 256;
