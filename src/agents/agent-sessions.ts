@@ -23,6 +23,15 @@
  * since) a write gets one attempt, so an outage does not hold every queued change for the
  * retries. The next change of that agent writes its whole session row again; a history row given
  * up on stays missing (its log line has it).
+ *
+ * Fencing: when this node loses the call-control lease (src/cluster/call-control-node.ts), another
+ * node may load the agents' sessions from the database at any moment and take over. From
+ * `fence()` on nothing more is written: the changes still queued (one waiting for its retry
+ * included) and any saved later are dropped — a stale state written after the new leader's load
+ * would overwrite its rows. Each dropped change is logged at warn level with the change it
+ * carried and counted (`stats().dropped`). A write already in its transaction when `fence()` is
+ * called ends as it would (it cannot be taken back). A clean shutdown does not fence: its
+ * `flushed()` writes everything.
  */
 import type { Logger } from 'pino';
 import type { AgentView } from '../contract/index.js';
@@ -52,8 +61,13 @@ export class AgentSessions {
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
   private failed = 0;
+  private dropped = 0;
   /** A write was given up on and none has succeeded since. */
   private down = false;
+  /** This node lost call control: nothing more is written (`fence()`). */
+  private fenced = false;
+  /** Ends the wait before a retry at once (set while a write waits for one). */
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly store: AgentSessionsStore,
@@ -85,15 +99,34 @@ export class AgentSessions {
     return this.tail;
   }
 
-  /** Writes waiting or running, and writes given up on since start. */
-  stats(): { queued: number; failed: number } {
-    return { queued: this.queued, failed: this.failed };
+  /**
+   * This node lost call control: the changes not yet written, and any saved from now on, are
+   * dropped (logged and counted) instead of written; `flushed()` then waits only for a write
+   * already in its transaction.
+   */
+  fence(): void {
+    this.fenced = true;
+    this.wake?.();
+  }
+
+  /** Writes waiting or running, writes given up on since start, and changes dropped after `fence()`. */
+  stats(): { queued: number; failed: number; dropped: number } {
+    return { queued: this.queued, failed: this.failed, dropped: this.dropped };
   }
 
   private async write(v: AgentView, history: boolean): Promise<void> {
     const delays = this.down ? [] : (this.o.retryDelaysMs ?? RETRY_DELAYS_MS);
     try {
       for (let attempt = 0; ; attempt++) {
+        if (this.fenced) {
+          this.dropped++;
+          const { agentId, state, callId, since, pauseReason, penalty } = v;
+          this.o.log.warn(
+            { agentId, state, callId, since, pauseReason, penalty, history, attempts: attempt },
+            'agent session change dropped: this node lost call control',
+          );
+          return;
+        }
         try {
           await this.store.transaction((tx) => statements(tx, v, history));
           this.down = false;
@@ -109,7 +142,17 @@ export class AgentSessions {
             return;
           }
           this.o.log.warn({ err, agentId: v.agentId, attempt: attempt + 1, retryInMs: delay }, 'agent session write failed, retrying');
-          await new Promise((resolve) => setTimeout(resolve, delay));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              this.wake = null;
+              resolve();
+            }, delay);
+            this.wake = () => {
+              clearTimeout(timer);
+              this.wake = null;
+              resolve();
+            };
+          });
         }
       }
     } finally {

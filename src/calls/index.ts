@@ -38,6 +38,12 @@ export interface CallPath {
   checks: Record<string, () => { ok: boolean; [k: string]: unknown }>;
   /** The agents' session writes waiting in their queue, and those given up on since start (agent-sessions.ts; /metrics). */
   agentSessionWrites(): { queued: number; failed: number };
+  /**
+   * This node lost call control (cluster/call-control-node.ts fences it): the agents' session
+   * changes not yet written, and any made from now on, are dropped (logged), not written after
+   * the new leader has loaded the sessions. A clean close writes them all.
+   */
+  fence(): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +77,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
       ami: null,
       checks: {},
       agentSessionWrites: () => ({ queued: 0, failed: 0 }),
+      fence: () => undefined,
       close: async () => agents.close(),
     };
   }
@@ -103,11 +110,12 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     agentSessionWrites: () => sessions.stats(),
+    fence: () => sessions.fence(),
     async close() {
       stopCallbackCheck();
       await center.close();
       agents.close();
-      // What the last changes queued is written before the database closes (app.ts closes it after this).
+      // What the last changes queued is written before the database closes (app.ts closes it after this); dropped when fenced.
       await sessions.flushed();
     },
   };

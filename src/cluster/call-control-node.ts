@@ -167,8 +167,13 @@ export class CallControlNode {
   }
 }
 
-/** ARI and AMI closed at once: REST calls refused, sockets closed, no reconnection (what a crash does). */
+/**
+ * ARI and AMI closed at once: REST calls refused, sockets closed, no reconnection (what a crash
+ * does). The agents' session changes not yet written are dropped, not flushed by the app's close:
+ * the new leader may have loaded the sessions by then.
+ */
 function cutTelephony(app: Sunline): void {
+  app.calls.fence();
   const log = app.log.child({ component: 'lease' });
   for (const client of [app.calls.ari, app.calls.ami]) client?.close().catch((err: unknown) => log.warn({ err }, 'closing telephony after fencing failed'));
 }

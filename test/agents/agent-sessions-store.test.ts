@@ -233,7 +233,7 @@ for (const [dialect, setup] of Object.entries(DIALECTS)) {
         [{ agentId: a1, state: 'ringing', since: 1_007, callId: 'c7' }],
         'the last change is the row',
       );
-      t.same(s.stats(), { queued: 0, failed: 0 });
+      t.same(s.stats(), { queued: 0, failed: 0, dropped: 0 });
     });
 
     t.test('flushed() waits for what was queued before it', async (t) => {
@@ -298,7 +298,7 @@ for (const [dialect, setup] of Object.entries(DIALECTS)) {
       t.equal(flaky.transactions() - before, 2, 'one attempt for the violation, one for the next change');
       t.equal(lines.length, 1);
       t.match(lines[0], { level: 50, msg: 'agent session not written', agentId: noSuchAgent, state: 'available', since: 30, history: true, attempts: 1 });
-      t.same(s.stats(), { queued: 0, failed: 1 });
+      t.same(s.stats(), { queued: 0, failed: 1, dropped: 0 });
       t.same(
         (await rig.history()).map((r) => [r.agentId, r.state]),
         [
@@ -325,7 +325,7 @@ for (const [dialect, setup] of Object.entries(DIALECTS)) {
       s.save(view(a1, 'available', 3));
       await s.flushed();
       t.equal(db.transactions(), 3 + 1 + 1, 'the first write tried three times, the two after it once');
-      t.same(s.stats(), { queued: 0, failed: 3 });
+      t.same(s.stats(), { queued: 0, failed: 3, dropped: 0 });
       t.same(
         lines.filter((l) => l.level === 50).map((l) => l.state),
         ['available', 'paused', 'available'],
@@ -338,6 +338,67 @@ for (const [dialect, setup] of Object.entries(DIALECTS)) {
         ['on_call'],
       );
       t.match(await new AgentSessions(rig.store, { log: silent }).load(), [{ agentId: a1, state: 'on_call' }], 'the next change wrote the whole session again');
+    });
+
+    t.test('fenced (this node lost call control): the changes still queued are dropped and logged, not written; a clean flush writes them', async (t) => {
+      const rig = await open(t);
+      const [a1, a2] = (await rig.agents(2)) as [number, number];
+      // The first transaction fails as a lost connection would: the queue waits for its retry.
+      const lost = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      const { log, lines } = capturingLog();
+      const flaky = instrumented(rig.store, (n) => {
+        if (n === 1) throw lost();
+        return undefined;
+      });
+      // Retries far off: a fenced queue must not wait for them.
+      const s = new AgentSessions(flaky.store, { log, retryDelaysMs: [30_000, 30_000] });
+      s.save(view(a1, 'available', 10));
+      s.save(view(a1, 'paused', 20));
+      s.save(view(a2, 'ringing', 30, { callId: 'call-9' }));
+      while (flaky.transactions() < 1) await sleep(5);
+      t.equal(s.stats().queued, 3, 'three changes held behind the retry');
+      const fencedAt = Date.now();
+      s.fence();
+      await s.flushed();
+      t.ok(Date.now() - fencedAt < 10_000, 'flushed() did not wait for the retry');
+      s.save(view(a2, 'on_call', 40, { callId: 'call-9' })); // a change after the fence
+      await s.flushed();
+      await sleep(50);
+      t.equal(flaky.transactions(), 1, 'no transaction after the fence');
+      t.same(await rig.history(), [], 'no history row written');
+      t.same(await rig.store.read((q) => q.sessions()), [], 'no session row written: the new leader loads what it found');
+      t.same(s.stats(), { queued: 0, failed: 0, dropped: 4 });
+      const dropped = lines.filter((l) => l.msg === 'agent session change dropped: this node lost call control');
+      t.same(
+        dropped.map((l) => [l.level, l.agentId, l.state, l.since, l.callId]),
+        [
+          [40, a1, 'available', 10, null],
+          [40, a1, 'paused', 20, null],
+          [40, a2, 'ringing', 30, 'call-9'],
+          [40, a2, 'on_call', 40, 'call-9'],
+        ],
+        'each dropped change is logged with what it carried',
+      );
+
+      // The same queue at a clean shutdown: not fenced, everything is written.
+      const flaky2 = instrumented(rig.store, (n) => {
+        if (n === 1) throw lost();
+        return undefined;
+      });
+      const clean = new AgentSessions(flaky2.store, { log: silent, retryDelaysMs: [20, 20] });
+      clean.save(view(a1, 'available', 10));
+      clean.save(view(a1, 'paused', 20));
+      clean.save(view(a2, 'ringing', 30, { callId: 'call-9' }));
+      await clean.flushed();
+      t.same(
+        (await rig.history()).map((r) => [r.agentId, r.state]),
+        [
+          [a1, 'available'],
+          [a1, 'paused'],
+          [a2, 'ringing'],
+        ],
+      );
+      t.same(clean.stats(), { queued: 0, failed: 0, dropped: 0 });
     });
 
     t.test('the agents service: a command answers once its change is written; a new service has the agents back', async (t) => {

@@ -154,10 +154,17 @@ t.test('a leader cut off from Redis cuts ARI and AMI at once, then stands by; th
   await a.settled();
   const leaderApp = app(a);
   t.equal(b.role, 'standby');
+  let fenced = 0;
+  const fence = leaderApp.calls.fence;
+  leaderApp.calls.fence = () => {
+    fenced++;
+    fence();
+  };
 
   proxy.cut();
   t.ok(await until(() => leaderApp.calls.ari?.health().state === 'closed', TTL), 'ARI of the fenced app closed');
   t.equal(leaderApp.calls.ami?.health().state, 'closed', 'AMI too');
+  t.equal(fenced, 1, "its agents' session changes not yet written are dropped, not flushed by its close (agent-sessions-store.test.ts)");
   t.equal(b.role, 'standby', 'fenced before the other node could take over');
   t.ok(await until(() => b.holdsLease, TTL + 2 * RENEW), 'b takes the lease');
   t.ok(await until(() => b.role === 'leader', 10_000), 'b runs as leader');
