@@ -784,6 +784,17 @@ export const qaSamples = sqliteTable(
 );
 
 /**
+ * The Beijing days whose random QA sample has been drawn (src/qa/qa-service.ts): a day is drawn
+ * once, also when none of its picks was added (no answered call, or every pick already on the
+ * worklist as 不满意). Written in the draw's transaction with its samples.
+ */
+export const qaDrawnDays = sqliteTable('qa_drawn_days', {
+  /** YYYY-MM-DD. */
+  day: text('day').primaryKey(),
+  drawnAt: integer('drawn_at').notNull(),
+});
+
+/**
  * QA scores (质检评分), append-only: editing a call's score adds its next revision; the highest
  * revision is the call's score. `points` holds each item's points by item id, `formVersion` the
  * digest of config/qa.yaml's items it was given with (src/qa/qa-config.ts).
