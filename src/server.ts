@@ -74,7 +74,7 @@ async function started(env: Env, log: Logger): Promise<{ close(): Promise<void> 
     env,
     log,
     build: buildApp,
-    listen,
+    listen: { host: env.host, port: env.port },
     onFatal: () => process.exit(1),
   });
   await node.start();

@@ -13,14 +13,17 @@
  * - fenced: on losing the lease, ARI and AMI are cut at once, in the lease's callback (as a crash
  *   would: nothing more is sent to Asterisk), then that app is closed and the node stands by again.
  *
- * Switching roles closes the HTTP listener and opens it again on the same address: the node's
- * consoles reconnect by themselves (decision 0007). Role changes run one after the other.
+ * The node owns its HTTP listener (node-listener.ts), which stays open across role changes: between
+ * two apps requests wait for the next one; the closed app's sockets end and the node's consoles
+ * reconnect by themselves (decision 0007). Role changes run one after the other.
  */
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { AppOverrides, Sunline } from '../app.js';
 import { EnvError, type Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
 import { CallControlLease, type LeaseRole } from './lease.js';
+import { NodeListener, type NodeListenerOptions } from './node-listener.js';
 
 const RETRY_MS = 2000;
 
@@ -29,8 +32,10 @@ export interface CallControlNodeOptions {
   readonly env: Env;
   readonly log: Logger;
   readonly build: (env: Env, overrides: AppOverrides) => Promise<Sunline>;
-  /** Opens the app's HTTP listener (after every role change). */
-  readonly listen: (app: Sunline) => Promise<void>;
+  /** The address the node listens on, whichever app runs (port 0: any free port, see `address`). */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** Test hook: how long requests wait between two apps, and the like. */
+  readonly listener?: NodeListenerOptions;
   /** A role change failed (an app would not build): the process should end. */
   readonly onFatal: (err: unknown) => void;
   /** Test hook: the lease's key (one per test). */
@@ -45,6 +50,7 @@ export function standbyEnv(env: Env): Env {
 export class CallControlNode {
   readonly #o: CallControlNodeOptions;
   readonly #lease: CallControlLease;
+  readonly #listener: NodeListener;
   #app: Sunline | null = null;
   #role: LeaseRole = 'standby';
   #chain: Promise<void> = Promise.resolve();
@@ -55,6 +61,7 @@ export class CallControlNode {
   constructor(opts: CallControlNodeOptions) {
     if (!opts.env.redisUrl || !opts.env.telephony) throw new Error('a call-control node needs SUNLINE_REDIS_URL and telephony');
     this.#o = opts;
+    this.#listener = new NodeListener(opts.listener);
     this.#lease = new CallControlLease({
       url: opts.env.redisUrl,
       ttlMs: opts.env.lease.ttlMs,
@@ -92,11 +99,22 @@ export class CallControlNode {
     return this.#app;
   }
 
-  /** Starts as standby, then competes for the lease. */
+  /** The address the node listens on (once started). */
+  get address(): AddressInfo | null {
+    return this.#listener.address;
+  }
+
+  /** Opens the address, starts as standby, then competes for the lease. */
   async start(): Promise<void> {
+    const at = await this.#listener.listen(this.#o.listen.host, this.#o.listen.port);
     this.#switchTo('standby');
     await this.#chain;
-    if (!this.#app) throw new Error('the standby app did not start');
+    if (!this.#app) {
+      await this.#listener.close();
+      throw new Error('the standby app did not start');
+    }
+    // Once the first app serves the address (what a start script waits for, as for one node).
+    this.#o.log.info({ host: this.#o.listen.host, port: at.port }, 'sunline listening');
     this.#lease.start();
   }
 
@@ -105,14 +123,16 @@ export class CallControlNode {
     return this.#chain;
   }
 
-  /** Clean shutdown: the app first (its telephony closed), then the lease, so a standby takes over at once. */
+  /** Clean shutdown: the app first (its telephony closed), then the lease, so a standby takes over at once; the address last. */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#chain;
     const app = this.#app;
     this.#app = null;
+    await this.#listener.detach();
     await app?.close();
     await this.#lease.release();
+    await this.#listener.close();
   }
 
   /**
@@ -139,6 +159,8 @@ export class CallControlNode {
         if (role === 'leader' && this.#lease.role !== 'leader') return;
         const old = this.#app;
         this.#app = null;
+        // New requests wait for the next app from now on; those the old one got answer first.
+        await this.#listener.detach();
         await old?.close();
         const env = role === 'leader' ? this.#o.env : standbyEnv(this.#o.env);
         const app = await this.#o.build(env, {
@@ -151,7 +173,7 @@ export class CallControlNode {
         this.#app = app;
         this.#role = role;
         if (role === 'leader') this.#watchTakeover(app);
-        await this.#o.listen(app);
+        await this.#listener.attach(app.http);
         this.#o.log.info({ role, nodeId: this.#lease.nodeId }, role === 'leader' ? 'this node controls calls' : 'this node stands by');
       })
       .catch((err: unknown) => {

@@ -8,7 +8,7 @@
  * its ARI and AMI at once (fencing) and comes back as standby.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -55,7 +55,7 @@ async function nodeOn(t: Teardown, dir: string, redisUrl: string): Promise<CallC
     env,
     log: testLogger('warn'),
     build: buildApp,
-    listen: async (app) => void (await app.http.listen({ port: 0, host: '127.0.0.1' })),
+    listen: { host: '127.0.0.1', port: 0 },
     onFatal: (err) => (fatal = err),
   });
   t.teardown(async () => {
@@ -80,6 +80,11 @@ const app = (node: CallControlNode): Sunline => {
   return node.app;
 };
 
+const port = (node: CallControlNode): number => {
+  if (!node.address) throw new Error('not listening');
+  return node.address.port;
+};
+
 const ready = async (node: CallControlNode) =>
   JSON.parse((await app(node).http.inject({ method: 'GET', url: '/health/ready' })).body) as Record<string, unknown>;
 const callControlStatus = async (node: CallControlNode) => (await app(node).http.inject({ method: 'GET', url: '/health/call-control' })).statusCode;
@@ -95,7 +100,7 @@ async function agentLogin(t: Teardown, node: CallControlNode, username: string):
     payload: { username, password: 'pw-123456' },
   });
   const cookie = login.cookies.find((c) => c.name === 'sunline_session')?.value;
-  const socket = connectClient(`http://127.0.0.1:${(a.http.server.address() as AddressInfo).port}`, {
+  const socket = connectClient(`http://127.0.0.1:${port(node)}`, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
@@ -137,14 +142,64 @@ t.test('one leader with telephony, one standby without; the standby refuses call
   const onLeader = await agentLogin(t, leader, 'agent-l');
   t.not(onLeader.error?.code, 'CALL_CONTROL_ELSEWHERE', `agent:login goes to the call path on the leader (${JSON.stringify(onLeader)})`);
 
+  // A client of the standby's address (a balancer's health check) through its role change.
+  const polling = pollAddress(standby);
   const closedAt = performance.now();
   await leader.close();
   t.ok(await until(() => standby.holdsLease, TTL), 'the standby holds the lease after a clean close');
   t.ok(performance.now() - closedAt < TTL, `within ${Math.round(performance.now() - closedAt)} ms, before the ttl`);
   t.ok(await until(() => standby.role === 'leader', 10_000), 'and runs as leader once its app is rebuilt');
+  await standby.settled();
   t.ok(app(standby).calls.ari, 'with ARI now');
   t.equal(await callControlStatus(standby), 200);
+  const seen = await polling.stop();
+  t.same(seen.errors, [], 'the address never refused or dropped a request during the role change');
+  t.ok(seen.duringSwitch > 0, `requests were sent while no app ran (${seen.duringSwitch} of ${seen.statuses.length})`);
+  t.ok(
+    seen.statuses.every((s) => s === 200),
+    `each was answered by an app, the ones between two apps once the next was up (${[...new Set(seen.statuses)].join(', ')})`,
+  );
+  t.equal(new Set(seen.sockets).size, 1, 'on the one keep-alive connection it opened before the change');
 });
+
+/** GET /health/live on the node's address every 10 ms over one keep-alive connection until stop(). */
+function pollAddress(node: CallControlNode) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const statuses: number[] = [];
+  const errors: string[] = [];
+  const sockets: number[] = [];
+  let duringSwitch = 0;
+  let stopped = false;
+  const at = port(node);
+  const one = () =>
+    new Promise<void>((resolve) => {
+      if (node.app === null) duringSwitch++;
+      const req = http.get({ host: '127.0.0.1', port: at, path: '/health/live', agent }, (res) => {
+        sockets.push(res.socket.localPort ?? -1);
+        statuses.push(res.statusCode ?? 0);
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', (err) => {
+        errors.push(err.message);
+        resolve();
+      });
+    });
+  const loop = (async () => {
+    while (!stopped) {
+      await one();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      agent.destroy();
+      return { statuses, errors, sockets, duringSwitch };
+    },
+  };
+}
 
 t.test('a leader cut off from Redis cuts ARI and AMI at once, then stands by; the other node takes over', async (t) => {
   const redis = await startRedis(t);
