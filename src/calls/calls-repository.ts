@@ -212,21 +212,20 @@ export class CallsRepository {
         outcome: answered ? 'answered' : 'abandoned',
       });
       this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
-      const order = this.orders.createDraftWithin(tx, {
-        channel: c.dialled,
-        callId: c.callId,
-        callerId: caller.id,
-        callerPhone: c.callerPhone,
-        callerName: c.callerName,
-      });
-      if (answered) {
-        this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
-        this.orders.applyWithin(tx, order.id, { type: 'close', reason: 'answered while the Sunline server was down: no record of the conversation' }, actor);
-      } else {
-        this.eventIn(tx, c.callId, 'abandoned', c.endedAt, null, { where: c.where, outage: true });
-        const reason = c.where === 'queue' ? 'caller hung up while waiting in the queue (server down)' : 'caller hung up during the greeting (server down)';
-        this.orders.applyWithin(tx, order.id, { type: 'abandon', reason }, actor);
-      }
+      const reason = answered
+        ? 'answered while the Sunline server was down: no record of the conversation'
+        : c.where === 'queue'
+          ? 'caller hung up while waiting in the queue (server down)'
+          : 'caller hung up during the greeting (server down)';
+      // The draft and its close or abandon in one write of the order (history: create, then the action).
+      const order = this.orders.createActedWithin(
+        tx,
+        { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName },
+        { type: answered ? 'close' : 'abandon', reason },
+        actor,
+      );
+      if (answered) this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
+      else this.eventIn(tx, c.callId, 'abandoned', c.endedAt, null, { where: c.where, outage: true });
       return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
     });
   }

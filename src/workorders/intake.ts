@@ -1,7 +1,8 @@
 /**
  * Unified intake 统一接收 of online channels (web form, mailbox 网上信箱, WeChat) and of orders
- * platform staff type in without a call (walk-in, phone without a call record): a draft is
- * created and accepted in ONE transaction, so a refused acceptance leaves no stray draft.
+ * platform staff type in without a call (walk-in, phone without a call record): the order is
+ * created accepted in ONE transaction and one write of its row, so a refused acceptance leaves
+ * no stray draft.
  */
 import type { Db } from '../db/connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../users/login-throttle.js';
@@ -44,12 +45,13 @@ export interface AcceptedOrderInput {
   readonly fields: Partial<OrderFields>;
 }
 
-/** Creates a draft and accepts it with `fields` in one transaction, as `actor`. */
-export function createAccepted(db: Db, orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): WorkOrder {
-  return orders.transaction((tx) => {
-    const draft = orders.createDraftWithin(tx, input.draft);
-    return orders.applyWithin(tx, draft.id, { type: 'accept', fields: input.fields }, actor).order;
-  });
+/**
+ * Creates an order accepted with `fields` by `actor`, in one transaction: its history says
+ * `create` then `accept`, as for a draft accepted later, but the row is written once
+ * (WorkOrdersService.createActedWithin). A refused acceptance writes nothing.
+ */
+export function createAccepted(orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): WorkOrder {
+  return orders.transaction((tx) => orders.createActedWithin(tx, input.draft, { type: 'accept', fields: input.fields }, actor));
 }
 
 /** A WeChat text message needs a category and subject the chat does not carry: agents adjust them. */
@@ -108,7 +110,6 @@ export class IntakeService {
   submit(channel: OnlineChannel, s: OnlineSubmission): { number: string; lookupCode: string } {
     this.actor ??= this.deps.systemActor();
     const order = createAccepted(
-      this.deps.db,
       this.deps.orders,
       {
         draft: { channel, callerPhone: s.phone, callerName: s.name ?? null },

@@ -103,6 +103,31 @@ export function toWorkOrder(r: WorkOrderRow): WorkOrder {
   };
 }
 
+/**
+ * The order `insertOrder(o)` would store, before it is stored (id 0, version 1, nothing but the
+ * intake facts): the draft an action is computed on when a new order is written once in its
+ * final state (WorkOrdersService.createActedWithin).
+ */
+export function unsavedOrder(o: NewOrderRow): WorkOrder {
+  const v = orderValues(o);
+  const state = newOrderState(0, o.status, o.now);
+  return {
+    ...state,
+    number: v.number,
+    channel: v.channel,
+    callId: v.callId,
+    callerId: v.callerId,
+    callerPhone: v.callerPhone,
+    agentId: v.agentId,
+    lookupCode: v.lookupCode,
+    createdAt: v.createdAt,
+    version: 1,
+    wait: o.wait ?? null,
+    fields: { ...state.fields, callerName: v.callerName },
+    callbackDue: v.callbackDue,
+  };
+}
+
 export function findOrder(db: DbOrTx, id: number): WorkOrder | undefined {
   const row = db.select().from(workOrders).where(eq(workOrders.id, id)).get();
   return row ? toWorkOrder(row) : undefined;
@@ -209,6 +234,13 @@ function prepareOrderStatements(db: Db) {
     .values(placeholders(orderValues(sampleOrder)))
     .returning()
     .prepare();
+  // A new order written once in the state an action took its draft to (createActedWithin):
+  // the intake columns, then every column an applied action writes.
+  const insertActed = db
+    .insert(workOrders)
+    .values(placeholders({ ...orderValues(sampleOrder), ...stateValues(sampleState, 0, null) }))
+    .returning()
+    .prepare();
   const update = db
     .update(workOrders)
     .set(placeholders(stateValues(sampleState, 0, null)))
@@ -238,6 +270,12 @@ function prepareOrderStatements(db: Db) {
       return row ? toWorkOrder(row) : undefined;
     },
     insertOrder: (o: NewOrderRow): WorkOrder => toWorkOrder(insert.get(orderValues(o))),
+    /**
+     * Inserts the new order `o` directly in the state `next` that an action took its draft (at
+     * `version`) to: the row `insertOrder` then `updateState` would leave, written once.
+     */
+    insertActed: (o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): WorkOrder =>
+      toWorkOrder(insertActed.get({ ...orderValues(o), ...stateValues(next, version, wait) })),
     /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
     updateState: (next: OrderState, version: number, wait: RunningWaitClock | null): number | undefined =>
       update.get({ ...stateValues(next, version, wait), id: next.id, expected: version })?.version,
@@ -270,7 +308,7 @@ export function listEvents(db: DbOrTx, orderId: number): WorkOrderEventRecord[] 
     .map(toEventRecord);
 }
 
-function toEventRecord(r: typeof workOrderEvents.$inferSelect): WorkOrderEventRecord {
+export function toEventRecord(r: typeof workOrderEvents.$inferSelect): WorkOrderEventRecord {
   return {
     id: r.id,
     orderId: r.orderId,

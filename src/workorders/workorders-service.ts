@@ -13,7 +13,17 @@ import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
 import { findClockless, setWaitClock } from './wait-clock-backfill.js';
 import { newLookupCode } from './lookup-code.js';
 import { orderNumbers } from './order-numbers.js';
-import { listEvents, orderStatements, type OrderStatements, type RunningWaitClock, type Tx, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
+import {
+  listEvents,
+  orderStatements,
+  unsavedOrder,
+  type NewOrderRow,
+  type OrderStatements,
+  type RunningWaitClock,
+  type Tx,
+  type WorkOrder,
+  type WorkOrderEventRecord,
+} from './repository.js';
 
 export interface NewDraft {
   /** Dialled number ('12345') or online channel ('web', 'wechat', …). */
@@ -168,19 +178,34 @@ export class WorkOrdersService {
         details: { version: order.version },
       });
     }
-    const result = transition(order, action, actor, now);
-    if (!result.ok) throw new WorkOrderError(result.code, result.message, { details: { orderId, action: action.type } });
-    if (action.type === 'dispatch' || action.type === 'redispatch') this.checkUnits([result.next.leadUnitId, ...result.next.coUnitIds]);
-    const version = this.stmts.updateState(result.next, order.version, this.waitOf(order, result.next, now));
+    const { next, event: change, wait } = this.decide(order, action, actor, now);
+    const version = this.stmts.updateState(next, order.version, wait);
     // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
-    const event = this.stmts.insertEvent(orderId, result.event);
+    const event = this.stmts.insertEvent(orderId, change);
     const stored = this.stmts.find(orderId);
     if (!stored) throw notFound(orderId);
-    // An order evaluated unsatisfied enters supervision at once, in the same transaction.
+    return { order: this.superviseIfUnsatisfied(stored, now), event, before: order };
+  }
+
+  /**
+   * What `action` does to `order` (the pure lifecycle transition), checked as every change is,
+   * and the waiting clock the next state runs. Throws the refusal; writes nothing. `order.id` 0
+   * is a new order not written yet (createActedWithin): its refusal names no order.
+   */
+  private decide(order: WorkOrder, action: OrderAction, actor: Actor, now: number): { next: OrderState; event: OrderEvent; wait: RunningWaitClock | null } {
+    const result = transition(order, action, actor, now);
+    if (!result.ok) {
+      throw new WorkOrderError(result.code, result.message, { details: { ...(order.id !== 0 ? { orderId: order.id } : {}), action: action.type } });
+    }
+    if (action.type === 'dispatch' || action.type === 'redispatch') this.checkUnits([result.next.leadUnitId, ...result.next.coUnitIds]);
+    return { next: result.next, event: result.event, wait: this.waitOf(order, result.next, now) };
+  }
+
+  /** An order evaluated unsatisfied enters supervision at once, in the same transaction; any other order is returned as is. */
+  private superviseIfUnsatisfied(stored: WorkOrder, now: number): WorkOrder {
     const supervision = this.clocks && unsatisfiedSupervision(stored, this.clocks, now);
-    if (supervision) return { order: this.applyIn(orderId, supervision.action, supervision.actor, now).order, event, before: order };
-    return { order: stored, event, before: order };
+    return supervision ? this.applyIn(stored.id, supervision.action, supervision.actor, now).order : stored;
   }
 
   /**
@@ -234,6 +259,31 @@ export class WorkOrdersService {
     return order;
   }
 
+  /**
+   * A new order taken at once by `action` (the HTTP create and the online intake: `accept`),
+   * inside a {@link transaction}: what createDraftWithin then applyWithin(action) leave — the
+   * same row, the same two history events (`create`, then the action's, at one time), the same
+   * two changes told to onApplied after the commit — with the order row, its indexes and its
+   * full-text entry written ONCE: the draft and the action's transition are computed in memory
+   * (decide) and the final row is inserted. A refused action throws before the order is written
+   * (the transaction's rollback takes its number back, as it does for the two steps).
+   * Not for `merge_into` and `link`, which act on a second, existing order.
+   */
+  createActedWithin(_tx: Tx, input: NewDraft, action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>, actor: Actor): WorkOrder {
+    const pending = this.inTransaction('createActedWithin');
+    const now = this.now();
+    const row = this.newRow(input, 'draft', now);
+    const draft = unsavedOrder(row);
+    const { next, event: change, wait } = this.decide(draft, action, actor, now);
+    const stored = this.stmts.insertActed(row, next, draft.version, wait);
+    this.stmts.insertEvent(stored.id, createEvent(draft, input));
+    const event = this.stmts.insertEvent(stored.id, change);
+    const order = this.superviseIfUnsatisfied(stored, now);
+    pending.push(created({ id: stored.id, callId: stored.callId, status: draft.status }, input));
+    pending.push(applied({ order, event, before: draft }, action.type, actor));
+    return order;
+  }
+
   /** The same as apply, inside a {@link transaction} of this service. */
   applyWithin(_tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
     const pending = this.inTransaction('applyWithin');
@@ -281,22 +331,35 @@ export class WorkOrdersService {
   }
 
   private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
+    const order = this.stmts.insertOrder(this.newRow(input, status, now));
+    this.stmts.insertEvent(order.id, createEvent(order, input));
+    return order;
+  }
+
+  /** The row of a new order: its number (the day's counter, taken now), lookup code, status and callback clock. */
+  private newRow(input: NewDraft, status: 'draft' | 'missed_call', now: number): NewOrderRow {
     const number = this.nextNumber(now);
     const wait = status === 'missed_call' && this.clocks ? { clock: 'callback' as const, deadlineAt: this.clocks.waitDeadline('callback', now) } : null;
-    const order = this.stmts.insertOrder({ ...input, number, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now });
-    const event: Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> = {
-      at: now,
-      toStatus: status,
-      data: { number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
-    };
-    const agentId = input.agentId ?? null;
-    this.stmts.insertEvent(order.id, { ...event, action: 'create', fromStatus: null, actorId: agentId, actorRole: agentId === null ? null : 'agent' });
-    return order;
+    return { ...input, number, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now };
   }
 }
 
+/** The `create` history event of a new order: by the agent taking the call, if any; its number and channel (and call). */
+function createEvent(order: WorkOrder, input: NewDraft) {
+  const agentId = input.agentId ?? null;
+  return {
+    at: order.createdAt,
+    action: 'create',
+    fromStatus: null,
+    toStatus: order.status,
+    actorId: agentId,
+    actorRole: agentId === null ? null : ('agent' as const),
+    data: { number: order.number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
+  };
+}
+
 /** What onApplied is told of a create: the agent taking the call, if any, is its actor (as in its history event); a new order has no unit. */
-function created(order: WorkOrder, input: NewDraft): OrderApplied {
+function created(order: Pick<WorkOrder, 'id' | 'callId' | 'status'>, input: NewDraft): OrderApplied {
   const agentId = input.agentId ?? null;
   return {
     orderId: order.id,

@@ -152,7 +152,6 @@ t.test('every create is published after its commit, with no actor unless an agen
 
   r.applied.length = 0;
   const online = createAccepted(
-    r.h.db,
     r.orders,
     { draft: { channel: 'web', callerPhone: '13900009999' }, fields: { category: 'consultation', subject: 's', content: 'c' } },
     r.system,

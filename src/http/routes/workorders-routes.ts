@@ -183,7 +183,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       const { channel, callerPhone, ...fields } = req.body;
       const actor = actorOf(req.user);
       const draft = { channel, callerPhone: callerPhone ?? null, callerName: fields.callerName ?? null, agentId: actor.id };
-      return reply.status(201).send(viewOfOrder(createAccepted(db, orders, { draft, fields }, actor), scope(req.user)));
+      return reply.status(201).send(viewOfOrder(createAccepted(orders, { draft, fields }, actor), scope(req.user)));
     },
   );
 };
