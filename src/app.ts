@@ -84,6 +84,7 @@ import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService, SavedFilters, sqliteSavedFiltersStore } from './workorders/desk/index.js';
+import { sqliteOrderReadsStore } from './workorders/order-reads-store-sqlite.js';
 import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
@@ -344,7 +345,12 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { db: db.db });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
-    await http.register(workOrdersRoutes, { db: db.db, orders, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
+    await http.register(workOrdersRoutes, {
+      db: db.db,
+      orderReads: sqliteOrderReadsStore(asyncDb),
+      orders,
+      unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
+    });
     const attachments = new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes });
     // Files a crash left without their row (written before the row, see attachments.ts).
     const orphans = attachments.sweepOrphans();

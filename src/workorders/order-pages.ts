@@ -1,5 +1,5 @@
 /**
- * The SQL behind one page of a work-order list (queries.ts listOrders): which rows, in which
+ * The SQLite SQL behind one page of a work-order list (order-reads-store-sqlite.ts): which rows, in which
  * order, and how many match (counted up to a cap). Each query is shaped so SQLite reads about
  * one page of index entries rather than sorting every match (docs/performance.md, "Work
  * orders"); EXPLAIN QUERY PLAN of each shape is checked in test/workorders/queries.test.ts.
@@ -15,17 +15,10 @@ import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import type { OrderStatus } from './lifecycle/index.js';
-import type { OrderFilter, OrderSort } from './order-filter.js';
+import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type OrderFilter, type OrderSort } from './order-filter.js';
 import type { WorkOrderRow } from './repository.js';
 
-/** Lists count matches up to this many; beyond it `total` is this and `totalCapped` true. */
-export const TOTAL_CAP = 10_000;
-
-/**
- * Statuses in which the unit still owes its reply: only these can be overdue (once replied,
- * the deadline was met or missed for good and statistics take over).
- */
-const AWAITING_REPLY: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress', 'returned', 'supervised'];
+export { statusesOf, TOTAL_CAP } from './order-filter.js';
 
 /** A page of rows and the number of matches counted up to TOTAL_CAP + 1. */
 export interface Found {
@@ -99,8 +92,8 @@ export function findPage(
   // Only an unscoped query is the same SQL for every caller with this shape of filter.
   const key = scope === undefined ? shapeKey(filter, statuses, text, hideReporter) : undefined;
   if (text.match !== undefined) {
-    return filter.sort === 'deadlineAt'
-      ? pageSorted(db, key && `sorted:${key}`, 'deadlineAt', [...conds, ...inStatus, inMatches()], v)
+    return listOrderOf(filter) !== 'newestId'
+      ? pageSorted(db, key && `sorted:${key}`, filter.sort, [...conds, ...inStatus, inMatches()], v)
       : typeof scope === 'function'
         ? searchNewestFirst(db, undefined, on(workOrdersFts.rowid), [...others, ...inStatus], v)
         : searchNewestFirst(db, key && `search:${key}`, undefined, [...conds, ...inStatus], v);
@@ -131,13 +124,6 @@ function shapeKey(
     text.like.length,
     has(text.match),
   ].join(',');
-}
-
-/** The statuses a filter admits (its own, and only those awaiting a reply when overdue); undefined: any. */
-export function statusesOf(f: OrderFilter): readonly OrderStatus[] | undefined {
-  const own = f.status && f.status.length > 0 ? [...new Set(f.status)] : undefined;
-  if (!f.overdue) return own;
-  return own ? own.filter((s) => AWAITING_REPLY.includes(s)) : AWAITING_REPLY;
 }
 
 export function filterConditions(f: OrderFilter, now: number, v: Values, hideReporter: boolean): Array<SQL | undefined> {
@@ -191,15 +177,9 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
   };
 }
 
-/**
- * A page shorter than its limit that holds rows is the last one: the matches are the offset
- * plus its rows, without counting them again (a filter that few orders pass would walk its
- * index range twice). An empty page past the first says nothing: count.
- */
+/** The page's count if the page tells it (order-filter.ts countFromPage). */
 function shortPageCount(rows: number, v: Values): number | undefined {
-  const limit = v['limit'] as number;
-  const offset = v['offset'] as number;
-  return rows < limit && (rows > 0 || offset === 0) ? offset + rows : undefined;
+  return countFromPage(rows, v['limit'] as number, v['offset'] as number);
 }
 
 /**
@@ -399,10 +379,7 @@ const PUBLIC_COLUMNS = '{subject content location caller_name}';
  * FTS5 column filter over the whole expression). Values go into `v` (match, like0…).
  */
 export function textSearch(q: string | undefined, v: Values, hideReporter: boolean): { match: string | undefined; like: SQL[] } {
-  // Control characters separate terms like spaces (the API refuses them; other callers may not).
-  const terms = (q ?? '').split(/[\s\p{Cc}]+/u).filter(Boolean);
-  const long = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
+  const { long, short } = searchTerms(q);
   const like = short.map((t, i) => {
     v[`like${i}`] = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql`${workOrders.subject} like ${ph(`like${i}`)} escape '\\'`;

@@ -1,8 +1,11 @@
 /**
  * Read views of work orders for the REST API: list with filters and full-text search, one
- * order with its history, and the citizen's public progress lookup. Pure drizzle reads; every
- * view goes through a scope (scope.ts) so a unit handler never sees another unit's order or a
- * confidential reporter.
+ * order with its history, and the citizen's public progress lookup. Every view goes through a
+ * scope (scope.ts) so a unit handler never sees another unit's order or a confidential reporter.
+ * The API's list and one order read through the async port (order-reads-store.ts: readOrderPage,
+ * readOrderDetail); the page's rules and the views are decided here once, for both dialects.
+ * listOrders and getOrderDetail are the same on SQLite's writer connection, synchronously, for
+ * the order desk until its reads move to the port; publicOrderLookup is still synchronous.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
@@ -10,10 +13,11 @@ import { workOrders } from '../db/schema.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { lookupCodeMatches } from './lookup-code.js';
-import { findPage, TOTAL_CAP } from './order-pages.js';
-import { listEvents, orderStatements, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
-import { canSee, hideReporterIn, scopeCondition, type OrderScope } from './scope.js';
-import { findUnitPage, unitPageApplies } from './unit-pages.js';
+import { TOTAL_CAP } from './order-filter.js';
+import type { FoundOrders, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import { findPageOn, orderWithHistoryOn } from './order-reads-store-sqlite.js';
+import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
+import { canSee, hideReporterIn, type OrderScope } from './scope.js';
 
 /** An order as the API shows it; the reporter is null and `reporterHidden` true when masked. */
 export interface OrderView {
@@ -69,7 +73,7 @@ export interface OrderPage {
 }
 
 export const MAX_PAGE_SIZE = 100;
-export { TOTAL_CAP } from './order-pages.js';
+export { TOTAL_CAP } from './order-filter.js';
 
 /** Statuses a citizen's lookup reports, with the last time the order entered each. */
 const PUBLIC_STEPS: readonly OrderStatus[] = [
@@ -94,41 +98,56 @@ export interface PublicOrderView {
   readonly progress: Array<{ status: OrderStatus; at: number }>;
 }
 
-export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
+/** A list request as a page query (undefined: the scope sees no order), with its page and size. */
+function planPage(
+  scope: OrderScope,
+  filter: OrderFilter,
+  now: number,
+): { readonly query: PageQuery | undefined; readonly page: number; readonly pageSize: number } {
   const page = Math.max(1, filter.page ?? 1);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
-  const offset = (page - 1) * pageSize;
-  const textSearch = Boolean(filter.q?.trim());
-  const found =
-    scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)
-      ? findUnitPage(db, scope.unitIds, filter, now, pageSize, offset)
-      : findPage(
-          db,
-          textSearch ? (orderId) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db),
-          filter,
-          now,
-          pageSize,
-          offset,
-          scope.hideReporter,
-        );
+  const sees = scope.kind === 'all' || (scope.kind === 'units' && scope.unitIds.length > 0);
+  return { query: sees ? { scope, filter, now, limit: pageSize, offset: (page - 1) * pageSize } : undefined, page, pageSize };
+}
+
+const NOTHING: FoundOrders = { rows: [], n: 0 };
+
+function pageOf(found: FoundOrders, scope: OrderScope, page: number, pageSize: number): OrderPage {
   return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
 }
 
-/**
- * One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope.
- * Both reads are statements prepared once (repository.ts orderStatements).
- */
-export function getOrderDetail(db: Db, scope: OrderScope, id: number): OrderDetail {
-  const view = getOrderView(db, scope, id);
-  const history = orderStatements(db).events(id);
-  return { ...view, history: view.reporterHidden ? history.map(hideReporterInEvent) : history };
+/** A page of the list within `scope` (the work-order API; on the port, order-reads-store.ts). */
+export async function readOrderPage(store: OrderReadsStore, scope: OrderScope, filter: OrderFilter, now: number): Promise<OrderPage> {
+  const { query, page, pageSize } = planPage(scope, filter, now);
+  const found = query ? await store.read((q) => q.findPage(query)) : NOTHING;
+  return pageOf(found, scope, page, pageSize);
 }
 
-/** One order as this scope may see it; ORDER_NOT_FOUND when it is missing or out of scope. */
-export function getOrderView(db: Db, scope: OrderScope, id: number): OrderView {
-  const order = orderStatements(db).find(id);
-  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
-  return viewOfOrder(order, scope);
+/**
+ * The same page, synchronously on SQLite's writer connection: for the order desk's search
+ * (desk/search.ts) until the desk's reads move to the port (decision 0017 step 2).
+ */
+export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
+  const { query, page, pageSize } = planPage(scope, filter, now);
+  return pageOf(query ? findPageOn(db, query) : NOTHING, scope, page, pageSize);
+}
+
+/** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */
+export async function readOrderDetail(store: OrderReadsStore, scope: OrderScope, id: number): Promise<OrderDetail> {
+  return detailOf(await store.read((q) => q.orderWithHistory(id)), scope, id);
+}
+
+/** The same, synchronously on SQLite's writer connection (the order desk, desk/desk-service.ts, until it moves). */
+export function getOrderDetail(db: Db, scope: OrderScope, id: number): OrderDetail {
+  return detailOf(orderWithHistoryOn(db, id), scope, id);
+}
+
+/** The order as `scope` may see it, with its history, masked; ORDER_NOT_FOUND when missing or out of scope alike. */
+function detailOf(found: OrderWithHistory | undefined, scope: OrderScope, id: number): OrderDetail {
+  const order = found && toWorkOrder(found.order);
+  if (!found || !order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
+  const view = viewOfOrder(order, scope);
+  return { ...view, history: view.reporterHidden ? found.history.map(hideReporterInEvent) : found.history };
 }
 
 /**

@@ -10,7 +10,8 @@ import type { SessionUser } from '../../users/index.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
 import { DEADLINE_HORIZON_DAYS, deadlineOutOfRange } from '../../workorders/deadlines/index.js';
 import { createAccepted } from '../../workorders/intake.js';
-import { getOrderDetail, listOrders, MAX_PAGE_SIZE, ORDER_SORTS, resultView, viewOfOrder } from '../../workorders/queries.js';
+import type { OrderReadsStore } from '../../workorders/order-reads-store.js';
+import { MAX_PAGE_SIZE, ORDER_SORTS, readOrderDetail, readOrderPage, resultView, viewOfOrder } from '../../workorders/queries.js';
 import { applyInScope, scopeFor, type ScopeOptions } from '../../workorders/scope.js';
 import type { WorkOrdersService } from '../../workorders/index.js';
 import { requireRole } from '../auth.js';
@@ -18,6 +19,8 @@ import { appError } from '../errors.js';
 
 export interface WorkOrdersRoutesOptions extends ScopeOptions {
   readonly db: Db;
+  /** The reads (one order with its history, the list and search) on the async port (decision 0017). */
+  readonly orderReads: OrderReadsStore;
   readonly orders: WorkOrdersService;
   readonly now?: () => number;
 }
@@ -131,7 +134,7 @@ const actorOf = (user: SessionUser | null): Actor => {
 };
 
 export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = async (app, opts) => {
-  const { db, orders } = opts;
+  const { db, orders, orderReads } = opts;
   const now = opts.now ?? Date.now;
   const scope = (user: SessionUser | null) => scopeFor(actorOf(user), opts);
 
@@ -145,7 +148,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       },
       preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
-    async (req) => listOrders(db, scope(req.user), req.query, now()),
+    (req) => readOrderPage(orderReads, scope(req.user), req.query, now()),
   );
 
   app.get(
@@ -154,7 +157,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       schema: { tags: ['workorders'], params: IdParams, response: { 200: OrderDetail } },
       preHandler: requireRole(...STAFF, 'dispatcher', 'unit_handler'),
     },
-    async (req) => getOrderDetail(db, scope(req.user), req.params.id),
+    (req) => readOrderDetail(orderReads, scope(req.user), req.params.id),
   );
 
   app.post(

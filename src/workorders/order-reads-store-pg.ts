@@ -1,0 +1,110 @@
+/**
+ * The work orders' reads on PostgreSQL (order-reads-store.ts; the async port:
+ * db/postgres-async.ts). The rules are order-filter.ts's, as on SQLite; only the SQL differs:
+ *
+ * - one order and its history are one statement (the history as a JSON array built by the
+ *   server), so that under READ COMMITTED they come from one snapshot, as SQLite's two
+ *   statements in one `run()` do;
+ * - the search matches each term of 3+ characters with `ILIKE '%term%'` on
+ *   WORK_ORDER_SEARCH_TEXT (the expression work_orders_search_trgm_idx indexes: subject,
+ *   content, location and a non-confidential reporter's name, one per line), and for searchers
+ *   who may see confidential reporters also on WORK_ORDER_CONFIDENTIAL_NAME (decision 0011 §3);
+ *   shorter terms match the subject (ILIKE: case-insensitive beyond ASCII too, where SQLite's
+ *   LIKE folds ASCII only);
+ * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger);
+ * - the count stops at TOTAL_CAP + 1, as on SQLite (no memo: PostgreSQL has no data_version to
+ *   tell when a count is stale).
+ */
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
+import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
+import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type ListOrder } from './order-filter.js';
+import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import type { WorkOrderEventRecord, WorkOrderRow } from './repository.js';
+
+/** `%term%` for LIKE, with LIKE's own characters escaped (PostgreSQL's default escape is the backslash). */
+const contains = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The history of the outer row's order as one JSON array, oldest first, in WorkOrderEventRecord's
+ * shape. Raw SQL: in the select list of a one-table query drizzle writes columns without their
+ * table, and `order_id = id` would then compare with the event's own id.
+ */
+const HISTORY = sql<WorkOrderEventRecord[]>`coalesce((select json_agg(json_build_object(
+  'id', ev.id, 'orderId', ev.order_id, 'at', ev.at, 'action', ev.action, 'fromStatus', ev.from_status, 'toStatus', ev.to_status,
+  'actorId', ev.actor_id, 'actorRole', ev.actor_role, 'comment', ev.comment, 'data', ev.data) order by ev.at, ev.id)
+  from work_order_events ev where ev.order_id = "work_orders"."id"), '[]'::json)`;
+
+function whereOf(q: PageQuery): SQL | undefined {
+  const { scope, filter: f, now } = q;
+  const hide = scope.hideReporter;
+  const conds: Array<SQL | undefined> = [];
+  if (scope.kind === 'units') conds.push(sql`exists (select 1 from ${u} where ${inArray(u.unitId, [...new Set(scope.unitIds)])} and ${u.orderId} = ${o.id})`);
+  const statuses = statusesOf(f);
+  if (statuses) conds.push(inArray(o.status, [...statuses]));
+  if (f.category) conds.push(eq(o.category, f.category));
+  if (f.channel) conds.push(eq(o.channel, f.channel));
+  if (f.leadUnitId) conds.push(eq(o.leadUnitId, f.leadUnitId));
+  // A confidential order's phone is the reporter's identity: not matched for those who may not see it.
+  if (f.callerPhone) conds.push(eq(o.callerPhone, f.callerPhone), hide ? eq(o.confidential, false) : undefined);
+  if (f.overdue) conds.push(lt(o.deadlineAt, now));
+  if (f.createdFrom !== undefined) conds.push(gte(o.createdAt, f.createdFrom));
+  if (f.createdTo !== undefined) conds.push(lte(o.createdAt, f.createdTo));
+  const { long, short } = searchTerms(f.q);
+  for (const term of long) {
+    const p = contains(term);
+    conds.push(hide ? sql`${WORK_ORDER_SEARCH_TEXT} ilike ${p}` : sql`(${WORK_ORDER_SEARCH_TEXT} ilike ${p} or ${WORK_ORDER_CONFIDENTIAL_NAME} ilike ${p})`);
+  }
+  for (const term of short) conds.push(sql`${o.subject} ilike ${contains(term)}`);
+  return and(...conds);
+}
+
+function orderBy(order: ListOrder): SQL[] {
+  if (order === 'newestId') return [desc(o.id)];
+  // The expressions of work_orders_deadline_order_idx (and its per-status sibling).
+  if (order === 'deadlineAt') return [sql`(${o.deadlineAt} is null)`, asc(o.deadlineAt), asc(o.id)];
+  return [desc(o.createdAt), desc(o.id)];
+}
+
+class PgOrderReads implements OrderReadsQueries {
+  constructor(private readonly db: PgConn) {}
+
+  async orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
+    const [row] = await this.db
+      .select({ ...getTableColumns(o), history: HISTORY })
+      .from(o)
+      .where(eq(o.id, id));
+    if (!row) return undefined;
+    const { history, ...order } = row;
+    return { order, history };
+  }
+
+  async findPage(q: PageQuery): Promise<FoundOrders> {
+    if (statusesOf(q.filter)?.length === 0) return { rows: [], n: 0 };
+    const where = whereOf(q);
+    const rows = (await this.db
+      .select()
+      .from(o)
+      .where(where)
+      .orderBy(...orderBy(listOrderOf(q.filter)))
+      .limit(q.limit)
+      .offset(q.offset)) as WorkOrderRow[];
+    const known = countFromPage(rows.length, q.limit, q.offset);
+    if (known !== undefined) return { rows, n: known };
+    const matched = this.db
+      .select({ one: sql`1` })
+      .from(o)
+      .where(where)
+      .limit(TOTAL_CAP + 1)
+      .as('matched');
+    const [counted] = await this.db.select({ n: sql<number>`count(*)::int` }).from(matched);
+    return { rows, n: counted?.n ?? 0 };
+  }
+}
+
+export function pgOrderReadsStore(db: PostgresAsyncDb): OrderReadsStore {
+  return {
+    dialect: 'postgres',
+    read: (fn) => db.read((conn) => fn(new PgOrderReads(conn))),
+  };
+}

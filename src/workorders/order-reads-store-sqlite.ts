@@ -1,0 +1,76 @@
+/**
+ * The work orders' reads on SQLite (order-reads-store.ts; the async port: db/sqlite-async.ts).
+ * The statements are today's synchronous ones, run in one `run()` each: the order and its
+ * history in one (no await between them, so one snapshot), a page in one (order-pages.ts and
+ * unit-pages.ts). Everything they keep is per connection, keyed by the `Db` the port hands them
+ * — the writer, or the read-only connection while a transaction is open: the prepared
+ * statements (here and order-pages.ts `prepared`) and the count memo (order-pages.ts
+ * countMemo: data_version and total_changes() of that connection).
+ */
+import { asc, eq, sql, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { workOrderEvents, workOrders } from '../db/schema.js';
+import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
+import { findPage, type Found } from './order-pages.js';
+import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import { toEventRecord } from './repository.js';
+import { scopeCondition } from './scope.js';
+import { findUnitPage, unitPageApplies } from './unit-pages.js';
+
+function prepareReads(db: Db) {
+  const find = db
+    .select()
+    .from(workOrders)
+    .where(eq(workOrders.id, sql.placeholder('id')))
+    .prepare();
+  const events = db
+    .select()
+    .from(workOrderEvents)
+    .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
+    .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
+    .prepare();
+  return { find, events };
+}
+
+const readsByDb = new WeakMap<Db, ReturnType<typeof prepareReads>>();
+
+/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
+export function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+  let s = readsByDb.get(db);
+  if (!s) readsByDb.set(db, (s = prepareReads(db)));
+  const order = s.find.get({ id });
+  return order ? { order, history: s.events.all({ orderId: id }).map(toEventRecord) } : undefined;
+}
+
+/**
+ * The page of `q` on `db`'s connection. A unit scope without a text search reads
+ * work_order_units (unit-pages.ts) unless it has too many arms for one compound select; every
+ * other page is order-pages.ts findPage with the scope as a condition (on the FTS rowid for a
+ * text search).
+ */
+export function findPageOn(db: Db, q: PageQuery): Found {
+  const { scope, filter, now, limit, offset } = q;
+  if (scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)) return findUnitPage(db, scope.unitIds, filter, now, limit, offset);
+  const textSearch = Boolean(filter.q?.trim());
+  const on = textSearch ? (orderId: SQLWrapper) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db);
+  return findPage(db, on, filter, now, limit, offset, scope.hideReporter);
+}
+
+class SqliteOrderReads implements OrderReadsQueries {
+  constructor(private readonly conn: SqliteConn) {}
+
+  orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
+    return this.conn.run((db) => orderWithHistoryOn(db, id));
+  }
+
+  findPage(q: PageQuery): Promise<Found> {
+    return this.conn.run((db) => findPageOn(db, q));
+  }
+}
+
+export function sqliteOrderReadsStore(db: SqliteAsyncDb): OrderReadsStore {
+  return {
+    dialect: 'sqlite',
+    read: (fn) => db.read((conn) => fn(new SqliteOrderReads(conn))),
+  };
+}
