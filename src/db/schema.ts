@@ -785,8 +785,8 @@ export const qaSamples = sqliteTable(
 
 /**
  * The Beijing days whose random QA sample has been drawn (src/qa/qa-service.ts): a day is drawn
- * once, also when none of its picks was added (no answered call, or every pick already on the
- * worklist as 不满意). Written in the draw's transaction with its samples.
+ * once, also when none of its picks was added (every pick already on the worklist as 不满意).
+ * Written in the draw's transaction with its samples; a day without an answered call is not.
  */
 export const qaDrawnDays = sqliteTable('qa_drawn_days', {
   /** YYYY-MM-DD. */

@@ -14,7 +14,7 @@ import { QaError } from './errors.js';
 import { weeklyFigures, type AgentWeekFigures } from './qa-figures.js';
 import { formVersion, type QaConfig, type QaItem } from './qa-config.js';
 import type { CurrentScoreRow, NewSampleRow, QaCallRow, QaOrderSummary, QaQueries, QaScoreRow, QaStore, WorklistRow } from './qa-store.js';
-import { drawSample } from './sampling.js';
+import { drawSample, type SampleCandidate } from './sampling.js';
 import { scoreAgainstForm, type ScoreInput } from './score-form.js';
 
 export const QA_SCORER_ROLES = ['qa', 'shift_lead'] as const satisfies readonly UserRole[];
@@ -80,10 +80,15 @@ export class QaService {
 
   /**
    * Writes the samples that are due (see {@link worklist}); resolves to how many calls were added.
-   * The candidates are read first, then every row is written in one transaction (all or nothing;
-   * on SQLite one run() of the writer, so no await gap holds its lock). Two draws at once (the
-   * timer and a worklist read, or two nodes) read the same days and draw the same calls (the draw
-   * is seeded by the day): the later insert keeps the rows already there (ON CONFLICT DO NOTHING).
+   * The candidates are read first, outside any transaction; then one transaction writes every
+   * row and marks the days drawn (qa_drawn_days), so a day is drawn once even when none of its
+   * picks was added (every pick already on the worklist as 不满意); a day without any answered
+   * call is not marked (one empty read per draw until it has one). Draws
+   * are serialised (the timer and a worklist read, or two nodes): the transaction takes the draw
+   * lock and reads again which days are drawn and how many random samples each agent has, so a
+   * day drawn meanwhile gets no second random sample — also not for a call that ended between the
+   * two draws' reads — and never more than `perAgentPerDay` per agent. Unsatisfied calls are
+   * added as before (ON CONFLICT DO NOTHING: a call already sampled keeps its row).
    */
   async drawDue(): Promise<number> {
     const s = this.o.config().sampling;
@@ -94,25 +99,48 @@ export class QaService {
       const start = today - i * DAY_MS;
       if (start + DAY_MS + DRAW_GRACE_MS <= now) days.push({ day: dateOf(start), start });
     }
-    const rows = await this.o.store.read(async (q) => {
+    const { unsatisfied, picks } = await this.o.store.read(async (q) => {
       const drawn = await q.drawnDays(days.map((d) => d.day));
-      const rows: NewSampleRow[] = [];
-      // Unsatisfied first: a call both drawn and rated 不满意 is listed for the rating (the first row of a call stays).
+      const unsatisfied: NewSampleRow[] = [];
       // 不满意 in the post-call survey, or in a callback (回访) evaluating the call's order.
       if (s.unsatisfied) {
         const since = today - s.lookbackDays * DAY_MS;
         for (const c of [...(await q.unsatisfiedSince(since)), ...(await q.unsatisfiedCallbacksSince(since))])
-          rows.push({ callId: c.callId, agentId: c.agentId, day: dateOf(c.enteredAt), reason: 'unsatisfied' });
+          unsatisfied.push({ callId: c.callId, agentId: c.agentId, day: dateOf(c.enteredAt), reason: 'unsatisfied' });
       }
+      const picks = new Map<string, SampleCandidate[]>();
       if (s.perAgentPerDay > 0)
         for (const d of days) {
           if (drawn.has(d.day)) continue;
-          const picked = drawSample(await q.answeredCalls(d.start, d.start + DAY_MS), d.day, s.seed, s.perAgentPerDay);
-          rows.push(...picked.map((c) => ({ ...c, day: d.day, reason: 'random' as const })));
+          const candidates = await q.answeredCalls(d.start, d.start + DAY_MS);
+          // A day without an answered call has nothing to draw: it is looked at again (calls entered
+          // that day may still end), and marked drawn once it has candidates.
+          if (candidates.length > 0) picks.set(d.day, drawSample(candidates, d.day, s.seed, s.perAgentPerDay));
         }
-      return rows;
+      return { unsatisfied, picks };
     });
-    return rows.length === 0 ? 0 : this.o.store.transaction((tx) => tx.insertSamples(rows, now));
+    if (unsatisfied.length === 0 && picks.size === 0) return 0;
+    return this.o.store.transaction((tx) =>
+      tx.writeDraw(
+        [...picks.keys()],
+        (seen) => {
+          // Unsatisfied first: a call both drawn and rated 不满意 is listed for the rating (the first row of a call stays).
+          const rows = [...unsatisfied];
+          for (const [day, picked] of picks) {
+            if (seen.drawn.has(day)) continue;
+            const counts = new Map(seen.random.get(day));
+            for (const c of picked) {
+              const n = counts.get(c.agentId) ?? 0;
+              if (n >= s.perAgentPerDay) continue;
+              counts.set(c.agentId, n + 1);
+              rows.push({ ...c, day, reason: 'random' });
+            }
+          }
+          return rows;
+        },
+        now,
+      ),
+    );
   }
 
   /**

@@ -1,10 +1,13 @@
 /** The quality-inspection repository on PostgreSQL (qa-store.ts; the async port: db/postgres-async.ts). jsonb's ->> stays here. */
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
-import { callEvents, calls, qaSamples, qaScores, recordings, users, workOrderEvents, workOrders } from '../db/schema-pg.js';
+import { callEvents, calls, qaDrawnDays, qaSamples, qaScores, recordings, users, workOrderEvents, workOrders } from '../db/schema-pg.js';
 import {
+  QA_DRAW_LOCK_KEY,
+  randomCounts,
   SAMPLES_PER_INSERT,
   type CurrentScoreRow,
+  type DrawSeen,
   type NewSampleRow,
   type QaCallRow,
   type QaOrderSummary,
@@ -53,11 +56,15 @@ class PgQaQueries implements QaQueries {
 
   async drawnDays(days: readonly string[]): Promise<Set<string>> {
     if (days.length === 0) return new Set();
-    const rows = await this.db
+    const marked = await this.db
+      .select({ day: qaDrawnDays.day })
+      .from(qaDrawnDays)
+      .where(inArray(qaDrawnDays.day, [...days]));
+    const random = await this.db
       .selectDistinct({ day: qaSamples.day })
       .from(qaSamples)
       .where(and(eq(qaSamples.reason, 'random'), inArray(qaSamples.day, [...days])));
-    return new Set(rows.map((r) => r.day));
+    return new Set([...marked, ...random].map((r) => r.day));
   }
 
   async unsatisfiedSince(since: number): Promise<Array<SampleCandidate & { enteredAt: number }>> {
@@ -94,6 +101,28 @@ class PgQaQueries implements QaQueries {
         ),
       );
     return rows.map((r) => ({ callId: r.callId, agentId: r.agentId!, enteredAt: r.enteredAt }));
+  }
+
+  async writeDraw(days: readonly string[], decide: (seen: DrawSeen) => readonly NewSampleRow[], at: number): Promise<number> {
+    // Held until the transaction ends: a second draw waits here, then (READ COMMITTED: each
+    // statement sees what committed before it began) reads what the first one wrote.
+    await this.db.execute(sql`select pg_advisory_xact_lock(${QA_DRAW_LOCK_KEY})`);
+    const counts =
+      days.length === 0
+        ? []
+        : await this.db
+            .select({ day: qaSamples.day, agentId: qaSamples.agentId, n: sql<number>`count(*)::integer` })
+            .from(qaSamples)
+            .where(and(eq(qaSamples.reason, 'random'), inArray(qaSamples.day, [...days])))
+            .groupBy(qaSamples.day, qaSamples.agentId);
+    const rows = decide({ drawn: await this.drawnDays(days), random: randomCounts(counts) });
+    const added = await this.insertSamples(rows, at);
+    if (days.length > 0)
+      await this.db
+        .insert(qaDrawnDays)
+        .values(days.map((day) => ({ day, drawnAt: at })))
+        .onConflictDoNothing();
+    return added;
   }
 
   async insertSamples(rows: readonly NewSampleRow[], at: number): Promise<number> {

@@ -1,11 +1,13 @@
 /** The quality-inspection repository on SQLite (qa-store.ts; the async port: db/sqlite-async.ts). json_extract stays here. */
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { callEvents, calls, qaSamples, qaScores, recordings, users, workOrderEvents, workOrders } from '../db/schema.js';
+import { callEvents, calls, qaDrawnDays, qaSamples, qaScores, recordings, users, workOrderEvents, workOrders } from '../db/schema.js';
 import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
 import {
+  randomCounts,
   SAMPLES_PER_INSERT,
   type CurrentScoreRow,
+  type DrawSeen,
   type NewSampleRow,
   type QaCallRow,
   type QaOrderSummary,
@@ -48,6 +50,33 @@ const currentRevision = (db: Db, callId: string): number =>
     .where(eq(qaScores.callId, callId))
     .get()?.r ?? 0;
 
+/** The days among `days` marked drawn, or (drawn before qa_drawn_days) with a random row. */
+function drawnOn(db: Db, days: readonly string[]): Set<string> {
+  const marked = db
+    .select({ day: qaDrawnDays.day })
+    .from(qaDrawnDays)
+    .where(inArray(qaDrawnDays.day, [...days]))
+    .all();
+  const random = db
+    .selectDistinct({ day: qaSamples.day })
+    .from(qaSamples)
+    .where(and(eq(qaSamples.reason, 'random'), inArray(qaSamples.day, [...days])))
+    .all();
+  return new Set([...marked, ...random].map((r) => r.day));
+}
+
+/** The rows in chunks of SAMPLES_PER_INSERT, a call already sampled kept as it is; how many were new. */
+function insertRows(db: Db, rows: readonly NewSampleRow[], at: number): number {
+  let added = 0;
+  for (let i = 0; i < rows.length; i += SAMPLES_PER_INSERT)
+    added += db
+      .insert(qaSamples)
+      .values(rows.slice(i, i + SAMPLES_PER_INSERT).map((r) => ({ ...r, sampledAt: at })))
+      .onConflictDoNothing()
+      .run().changes;
+  return added;
+}
+
 class SqliteQaQueries implements QaQueries {
   constructor(private readonly conn: SqliteConn) {}
 
@@ -64,17 +93,7 @@ class SqliteQaQueries implements QaQueries {
 
   drawnDays(days: readonly string[]): Promise<Set<string>> {
     if (days.length === 0) return Promise.resolve(new Set());
-    return this.conn.run(
-      (db) =>
-        new Set(
-          db
-            .selectDistinct({ day: qaSamples.day })
-            .from(qaSamples)
-            .where(and(eq(qaSamples.reason, 'random'), inArray(qaSamples.day, [...days])))
-            .all()
-            .map((r) => r.day),
-        ),
-    );
+    return this.conn.run((db) => drawnOn(db, days));
   }
 
   unsatisfiedSince(since: number): Promise<Array<SampleCandidate & { enteredAt: number }>> {
@@ -122,14 +141,29 @@ class SqliteQaQueries implements QaQueries {
   insertSamples(rows: readonly NewSampleRow[], at: number): Promise<number> {
     if (rows.length === 0) return Promise.resolve(0);
     // Every chunk in one run(): no await between them (decision 0017, 'The transition').
+    return this.conn.run((db) => insertRows(db, rows, at));
+  }
+
+  writeDraw(days: readonly string[], decide: (seen: DrawSeen) => readonly NewSampleRow[], at: number): Promise<number> {
+    // The reads, the rule and the writes in one run(): the writer lock (this transaction's)
+    // keeps another draw out, and no await lets a synchronous writer in between them.
     return this.conn.run((db) => {
-      let added = 0;
-      for (let i = 0; i < rows.length; i += SAMPLES_PER_INSERT)
-        added += db
-          .insert(qaSamples)
-          .values(rows.slice(i, i + SAMPLES_PER_INSERT).map((r) => ({ ...r, sampledAt: at })))
+      const counts =
+        days.length === 0
+          ? []
+          : db
+              .select({ day: qaSamples.day, agentId: qaSamples.agentId, n: sql<number>`count(*)` })
+              .from(qaSamples)
+              .where(and(eq(qaSamples.reason, 'random'), inArray(qaSamples.day, [...days])))
+              .groupBy(qaSamples.day, qaSamples.agentId)
+              .all();
+      const rows = decide({ drawn: days.length === 0 ? new Set() : drawnOn(db, days), random: randomCounts(counts) });
+      const added = rows.length === 0 ? 0 : insertRows(db, rows, at);
+      if (days.length > 0)
+        db.insert(qaDrawnDays)
+          .values(days.map((day) => ({ day, drawnAt: at })))
           .onConflictDoNothing()
-          .run().changes;
+          .run();
       return added;
     });
   }

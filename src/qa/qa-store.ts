@@ -48,11 +48,19 @@ export interface NewSampleRow {
 
 export type CurrentScoreRow = QaScoreRow & { enteredAt: number; agentName: string | null; scorerName: string | null };
 
+/** What the draw's transaction reads before it writes (QaQueries.writeDraw). */
+export interface DrawSeen {
+  /** The days among those being drawn that are drawn already. */
+  readonly drawn: ReadonlySet<string>;
+  /** Random samples per agent, per day being drawn (absent: none). */
+  readonly random: ReadonlyMap<string, ReadonlyMap<number, number>>;
+}
+
 /** The statements, on one connection or inside one transaction. */
 export interface QaQueries {
   /** Ended calls answered by an agent that entered in [start, end): a day's sampling candidates. */
   answeredCalls(start: number, end: number): Promise<SampleCandidate[]>;
-  /** The days among `days` whose random sample was drawn already. */
+  /** The days among `days` whose random sample was drawn already: marked in qa_drawn_days, or (drawn before it) with a random row. */
   drawnDays(days: readonly string[]): Promise<Set<string>>;
   /** Answered calls whose caller answered the survey 不满意 at or after `since`. */
   unsatisfiedSince(since: number): Promise<Array<SampleCandidate & { enteredAt: number }>>;
@@ -66,6 +74,16 @@ export interface QaQueries {
    * (ON CONFLICT DO NOTHING in both dialects). Resolves to how many rows were new.
    */
   insertSamples(rows: readonly NewSampleRow[], at: number): Promise<number>;
+  /**
+   * The draw's write, in a transaction only, as one statement of the port (on SQLite one run():
+   * no await between its statements): takes the draw lock (PostgreSQL: a transaction-level
+   * advisory lock, {@link QA_DRAW_LOCK_KEY}; SQLite: the writer lock already runs one transaction
+   * at a time), reads which of `days` are drawn and each agent's random samples on each of them,
+   * asks `decide` for the rows to insert, inserts them (as {@link insertSamples}) and marks every
+   * one of `days` drawn. A draw that ran meanwhile is seen by these reads. Resolves to how many
+   * sample rows were new.
+   */
+  writeDraw(days: readonly string[], decide: (seen: DrawSeen) => readonly NewSampleRow[], at: number): Promise<number>;
   /** Sampled calls without a score, newest day first, unsatisfied ones first within a day, then by entry. */
   worklist(limit: number): Promise<WorklistRow[]>;
   isSampled(callId: string): Promise<boolean>;
@@ -103,3 +121,17 @@ export interface QaStore {
 
 /** Rows per INSERT of samples: far below both dialects' limits on bound parameters. */
 export const SAMPLES_PER_INSERT = 500;
+
+/** The PostgreSQL advisory lock key of the QA draw's transaction: 'SUNLQADR' as a 64-bit number (postgres.ts's MIGRATION_LOCK_KEY is 'SUNLMIGR'). */
+export const QA_DRAW_LOCK_KEY = '6004791767856137298';
+
+/** Random samples per agent per day, from rows of (day, agentId, n). */
+export function randomCounts(rows: ReadonlyArray<{ day: string; agentId: number; n: number }>): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const day = out.get(r.day) ?? new Map<number, number>();
+    day.set(r.agentId, Number(r.n));
+    out.set(r.day, day);
+  }
+  return out;
+}

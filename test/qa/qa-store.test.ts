@@ -180,8 +180,8 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       t.equal(await count(d, 'qa_samples'), expected.size);
       t.same(
         await store.read((q) => q.drawnDays(['2026-12-02', '2026-12-03', '2026-12-04'])),
-        new Set([...expected.values()].filter((s) => s.reason === 'random').map((s) => s.day)),
-        'a day is drawn when it has a random row',
+        new Set(['2026-12-03', '2026-12-04']),
+        'both days are drawn, also 12-04 whose picks were all on the worklist already as unsatisfied',
       );
 
       const list = await qa.worklist();
@@ -213,6 +213,115 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         'a scored call leaves the worklist',
       );
       t.equal(await count(d, 'qa_samples'), expected.size, 'its sample row stays');
+    });
+
+    t.test('a day with calls is drawn once, also when none of its picks was added; a day without any is looked at again', async (t) => {
+      const d = await open(t);
+      await exec(d, [
+        `insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent One', 'agent', 'x')`,
+        // 12-04: one answered call, rated 不满意: the day's pick is on the worklist already. 12-03: no call.
+        call('only', 1, bj('2026-12-04T09:00:00')),
+        `insert into call_events (call_id, type, at, data) values ('only', 'survey', ${bj('2026-12-04T09:05:00')}, '{"result":"unsatisfied"}')`,
+      ]);
+      const reads: Array<[number, number]> = [];
+      const store = storeOf(d);
+      const counting: QaStore = {
+        dialect: store.dialect,
+        read: (fn) =>
+          store.read((q) =>
+            fn(
+              Object.assign(Object.create(q) as typeof q, {
+                answeredCalls: (start: number, end: number) => {
+                  reads.push([start, end]);
+                  return q.answeredCalls(start, end);
+                },
+              }),
+            ),
+          ),
+        transaction: (fn) => store.transaction(fn),
+      };
+      const qa = qaOf(counting);
+      t.equal(await qa.drawDue(), 1, 'the unsatisfied call');
+      t.equal(reads.length, 2, 'both days drawn');
+      const after = await samples(d);
+      t.same(after, [{ call_id: 'only', reason: 'unsatisfied', day: '2026-12-04' }]);
+      reads.length = 0;
+      t.equal(await qa.drawDue(), 0);
+      t.equal(await qa.drawDue(), 0);
+      t.same(
+        reads,
+        [
+          [bj('2026-12-03T00:00:00'), bj('2026-12-04T00:00:00')],
+          [bj('2026-12-03T00:00:00'), bj('2026-12-04T00:00:00')],
+        ],
+        'only the day without a call is read again (12-04 is drawn: its one pick was on the worklist already)',
+      );
+      t.same(await samples(d), after, 'the same samples');
+      t.same(await store.read((q) => q.drawnDays(['2026-12-03', '2026-12-04'])), new Set(['2026-12-04']));
+    });
+
+    t.test('two draws at once (two nodes, or a tick and a worklist read) never give an agent more than perAgentPerDay random samples of a day', async (t) => {
+      const d = await open(t);
+      const day = '2026-12-04';
+      // Agent 1 answered two calls that day and a third still running at the first draw's read.
+      // The third is picked once it has ended (its id is chosen so that it ranks first).
+      const late = Array.from({ length: 50 }, (_, i) => `late-${i}`).find(
+        (id) =>
+          drawSample(
+            ['e1', 'e2', id].map((callId) => ({ callId, agentId: 1 })),
+            day,
+            SEED,
+            1,
+          )[0]!.callId === id,
+      )!;
+      await exec(d, [
+        `insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent One', 'agent', 'x')`,
+        call('e1', 1, bj('2026-12-04T09:00:00')),
+        call('e2', 1, bj('2026-12-04T10:00:00')),
+        call(late, 1, bj('2026-12-04T23:50:00'), { state: 'answered' }),
+      ]);
+      const store = storeOf(d);
+      // The first draw: its candidates are read while the call still runs; the call ends before
+      // its transaction, which then stays open (uncommitted) until `release`.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let inTransaction!: () => void;
+      const firstWrote = new Promise<void>((r) => (inTransaction = r));
+      const first = qaOf({
+        dialect: store.dialect,
+        read: (fn) => store.read(fn),
+        transaction: async (fn) => {
+          await exec(d, [`update calls set state = 'ended' where id = '${late}'`]);
+          return store.transaction(async (tx) => {
+            const r = await fn(tx);
+            inTransaction();
+            await held;
+            return r;
+          });
+        },
+      });
+      // The second draw reads its candidates while the first is not committed: the call has ended.
+      let secondRead!: () => void;
+      const secondReadDone = new Promise<void>((r) => (secondRead = r));
+      const second = qaOf({
+        dialect: store.dialect,
+        read: (fn) => store.read(fn),
+        transaction: (fn) => {
+          secondRead();
+          return store.transaction(fn);
+        },
+      });
+      const a = first.drawDue();
+      await firstWrote;
+      const b = second.drawDue();
+      await secondReadDone;
+      await new Promise((r) => setTimeout(r, 100)); // the second transaction waits (or, unserialised, writes)
+      release();
+      await Promise.all([a, b]);
+      const random = (await samples(d)).filter((r) => r.reason === 'random' && r.day === day);
+      t.equal(random.length, 1, `one random sample of agent 1 that day (${random.map((r) => r.call_id).join(', ')})`);
+      t.not(random[0]?.call_id, late, 'the first draw’s pick: the call that ended later was not a candidate of the day’s draw');
+      t.equal(await qaOf(store).drawDue(), 0, 'a third draw adds nothing');
     });
 
     t.test('the samples’ insert: all or nothing, over several statements; a call sampled keeps its row', async (t) => {
