@@ -1,20 +1,14 @@
 /**
  * Agents' sessions and their state history (agent_sessions, agent_state_events) on both
  * databases (issue 16, decision 0017): the same checks against SQLite (a temp file, migrations/)
- * and a real PostgreSQL (tools/postgres.ts, migrations-pg/), through AgentSessions and its write
- * queue as the call path uses them. Each subtest gets a database of its own.
+ * and a real PostgreSQL (tools/postgres.ts, migrations-pg/), each subtest on a database of its own
+ * (test/helpers/async-dialects.ts), through AgentSessions and its write queue as the call path
+ * uses them.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import t from 'tap';
 import pino from 'pino';
-import { asc } from 'drizzle-orm';
-import { openDb } from '../../src/db/connection.js';
-import { openPostgres } from '../../src/db/postgres.js';
-import { postgresAsync } from '../../src/db/postgres-async.js';
-import { sqliteAsync } from '../../src/db/sqlite-async.js';
+import { asc, sql } from 'drizzle-orm';
 import { agentStateEvents } from '../../src/db/schema.js';
 import { agentStateEvents as pgAgentStateEvents } from '../../src/db/schema-pg.js';
 import { AgentSessions } from '../../src/agents/agent-sessions.js';
@@ -25,9 +19,8 @@ import { AgentsService } from '../../src/agents/agents-service.js';
 import type { AgentView } from '../../src/contract/index.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { Switchboard } from '../../src/telephony/switchboard.js';
-import { startPostgres } from '../helpers/postgres.js';
+import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
-type Test = { teardown(fn: () => unknown): void };
 type HistoryRow = { agentId: number; state: string; callId: string | null; at: number };
 
 interface Rig {
@@ -38,68 +31,51 @@ interface Rig {
   history(): Promise<HistoryRow[]>;
 }
 
-let databases = 0;
-
-const DIALECTS: Record<'sqlite' | 'postgres', (parent: Test) => Promise<(t: Test) => Promise<Rig>>> = {
-  async sqlite() {
-    return async (t) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-agent-sessions-store-'));
-      const handle = openDb({ file: path.join(dir, 'sunline.db') });
-      const db = sqliteAsync(handle);
-      t.teardown(async () => {
-        await db.close();
-        handle.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      });
-      const insert = handle.sqlite.prepare<[string, string], { id: number }>(
-        "insert into users (username, display_name, role, password_hash) values (?, ?, 'agent', 'x') returning id",
-      );
-      let n = 0;
-      return {
-        store: sqliteAgentSessionsStore(db),
-        agents: async (count) =>
-          Array.from({ length: count }, () => {
-            const name = `agent-${++n}`;
-            return insert.get(name, name)!.id;
-          }),
-        history: async () =>
-          handle.db
-            .select({ agentId: agentStateEvents.agentId, state: agentStateEvents.state, callId: agentStateEvents.callId, at: agentStateEvents.at })
-            .from(agentStateEvents)
-            .orderBy(asc(agentStateEvents.id))
-            .all(),
-      };
+/** The store on the subtest's database, and what the checks read and write beside it. */
+function rigOn(d: DialectDb): Rig {
+  let n = 0;
+  if (d.dialect === 'sqlite') {
+    const insert = d.handle.sqlite.prepare<[string, string], { id: number }>(
+      "insert into users (username, display_name, role, password_hash) values (?, ?, 'agent', 'x') returning id",
+    );
+    return {
+      store: sqliteAgentSessionsStore(d.db),
+      agents: async (count) =>
+        Array.from({ length: count }, () => {
+          const name = `agent-${++n}`;
+          return insert.get(name, name)!.id;
+        }),
+      history: async () =>
+        d.handle.db
+          .select({ agentId: agentStateEvents.agentId, state: agentStateEvents.state, callId: agentStateEvents.callId, at: agentStateEvents.at })
+          .from(agentStateEvents)
+          .orderBy(asc(agentStateEvents.id))
+          .all(),
     };
-  },
-  async postgres(parent) {
-    const server = await startPostgres(parent);
-    return async (t) => {
-      const url = await server.createDatabase(`agent_sessions_${++databases}`);
-      const handle = await openPostgres({ url, max: 4 });
-      t.teardown(() => handle.close());
-      let n = 0;
-      return {
-        store: pgAgentSessionsStore(postgresAsync(handle)),
-        agents: async (count) => {
-          const ids: number[] = [];
-          for (let i = 0; i < count; i++) {
-            const r = await handle.pool.query<{ id: number }>(
-              "insert into users (username, display_name, role, password_hash) values ($1, $1, 'agent', 'x') returning id",
-              [`agent-${++n}`],
-            );
-            ids.push(r.rows[0]!.id);
-          }
-          return ids;
-        },
-        history: () =>
-          handle.db
-            .select({ agentId: pgAgentStateEvents.agentId, state: pgAgentStateEvents.state, callId: pgAgentStateEvents.callId, at: pgAgentStateEvents.at })
-            .from(pgAgentStateEvents)
-            .orderBy(asc(pgAgentStateEvents.id)),
-      };
-    };
-  },
-};
+  }
+  const db = d.db;
+  return {
+    store: pgAgentSessionsStore(db),
+    agents: async (count) => {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const name = `agent-${++n}`;
+        const r = await db.transaction((c) =>
+          c.execute<{ id: number }>(sql`insert into users (username, display_name, role, password_hash) values (${name}, ${name}, 'agent', 'x') returning id`),
+        );
+        ids.push(r.rows[0]!.id);
+      }
+      return ids;
+    },
+    history: () =>
+      db.read((c) =>
+        c
+          .select({ agentId: pgAgentStateEvents.agentId, state: pgAgentStateEvents.state, callId: pgAgentStateEvents.callId, at: pgAgentStateEvents.at })
+          .from(pgAgentStateEvents)
+          .orderBy(asc(pgAgentStateEvents.id)),
+      ),
+  };
+}
 
 const view = (agentId: number, state: AgentView['state'], since: number, o: Partial<AgentView> = {}): AgentView => ({
   agentId,
@@ -142,9 +118,10 @@ function instrumented(store: AgentSessionsStore, before: (n: number) => Promise<
 
 const silent = pino({ level: 'silent' });
 
-for (const [dialect, setup] of Object.entries(DIALECTS)) {
+for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
   t.test(dialect, async (t) => {
-    const open = await setup(t);
+    const database = await setup(t, 'agent-sessions-store');
+    const open = async (t: Parameters<typeof database>[0]) => rigOn(await database(t));
 
     t.test('saved sessions are loaded back by a new store; a logout deletes the row', async (t) => {
       const { store, agents } = await open(t);

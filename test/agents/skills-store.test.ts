@@ -1,61 +1,26 @@
 /**
  * The agents' skills repository's contract (issue 16, decision 0017), run on both databases: the
  * same checks against SQLite (a temp file, migrations/) and a real PostgreSQL (tools/postgres.ts,
- * migrations-pg/), through AgentSkillsService and its store as the app uses them. Each subtest
- * gets a database of its own; accounts are made through the users store on the same port.
+ * migrations-pg/), each subtest on a database of its own (test/helpers/async-dialects.ts), through
+ * AgentSkillsService and its store as the app uses them; accounts are made through the users store
+ * on the same port.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import { AgentSkillsService, SkillsError } from '../../src/agents/skills.js';
 import { sqliteSkillsStore } from '../../src/agents/skills-store-sqlite.js';
 import { pgSkillsStore } from '../../src/agents/skills-store-pg.js';
 import type { SkillsStore } from '../../src/agents/skills-store.js';
-import { openDb } from '../../src/db/connection.js';
-import { openPostgres } from '../../src/db/postgres.js';
-import { postgresAsync } from '../../src/db/postgres-async.js';
-import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import type { UserRole } from '../../src/db/schema.js';
 import { pgUsersStore, sqliteUsersStore, UsersService, type UsersStore } from '../../src/users/index.js';
-import { startPostgres } from '../helpers/postgres.js';
-
-type Test = { teardown(fn: () => unknown): void };
+import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
 interface Rig {
   readonly store: SkillsStore;
   readonly users: UsersStore;
 }
 
-let databases = 0;
-
-/** Per dialect: what the dialect's test starts once, and then a fresh database for each subtest. */
-const DIALECTS: Record<'sqlite' | 'postgres', (parent: Test) => Promise<(t: Test) => Promise<Rig>>> = {
-  async sqlite() {
-    return async (t) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-skills-store-'));
-      const handle = openDb({ file: path.join(dir, 'sunline.db') });
-      const db = sqliteAsync(handle);
-      t.teardown(async () => {
-        await db.close();
-        handle.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      });
-      return { store: sqliteSkillsStore(db), users: sqliteUsersStore(db) };
-    };
-  },
-  async postgres(parent) {
-    // One server for the dialect's subtests, a database (migrated) for each.
-    const server = await startPostgres(parent);
-    return async (t) => {
-      const url = await server.createDatabase(`skills_store_${++databases}`);
-      const handle = await openPostgres({ url, max: 4 });
-      t.teardown(() => handle.close());
-      const db = postgresAsync(handle);
-      return { store: pgSkillsStore(db), users: pgUsersStore(db) };
-    };
-  },
-};
+const rigOn = (d: DialectDb): Rig =>
+  d.dialect === 'sqlite' ? { store: sqliteSkillsStore(d.db), users: sqliteUsersStore(d.db) } : { store: pgSkillsStore(d.db), users: pgUsersStore(d.db) };
 
 /** The accounts a subtest needs: an administrator who acts, an agent, a shift lead, a dispatcher. */
 async function accounts(users: UsersService) {
@@ -85,9 +50,10 @@ function heldBeforeCommit(store: SkillsStore, gate: Promise<void>, reached: () =
 const skillAudit = async (users: UsersService, targetUserId: number) =>
   (await users.auditLog({ limit: 20, targetUserId })).filter((a) => a.action === 'user.skills').map((a) => ({ actorId: a.actorId, details: a.details }));
 
-for (const [dialect, setup] of Object.entries(DIALECTS)) {
+for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
   t.test(dialect, async (t) => {
-    const open = await setup(t);
+    const database = await setup(t, 'skills-store');
+    const open = async (t: Parameters<typeof database>[0]) => rigOn(await database(t));
 
     t.test('set, of and forAgents: the set replaced, best level first, each change audited with it', async (t) => {
       const rig = await open(t);
