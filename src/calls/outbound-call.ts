@@ -49,14 +49,26 @@ export function leftoverView(r: UnfinishedOutbound, agentId: number, orderNumber
   return { ...call, state: 'ended', result, reason: 'server_restart', startedAt: r.enteredAt, answeredAt: r.answeredAt, at };
 }
 
+/** What takeOverFrom finds. */
+export interface TakenOver {
+  call: OutboundCall;
+  bridgeId: string;
+  holdBridgeId: string | null;
+  /** The previous process's helper channels in the bridge, and a unit leg org.yaml no longer names. */
+  hangUp: string[];
+  /** The unit in a three-way call, to restore in the call's controls. */
+  conference: { unitId: string; unitName: string; channelId: string } | null;
+}
+
 /**
  * An answered call of the previous process that goes on: the citizen's channel still in its
  * `outbound-<channel>` bridge, or on hold in its `hold-<channel>` holding bridge with the
  * `outbound-` bridge still there to come back to (call-controls.ts hold), and the agent still on
  * the call (agent_sessions: state `outbound`). Returns the call to track, its bridge, the holding
- * bridge if on hold, and the helper channels in the call's bridge (the previous process's
- * externalMedia, to hang up); null when it cannot go on (not answered, the bridge gone, the
- * citizen in neither bridge, the agent elsewhere).
+ * bridge if on hold, the channels to hang up (the previous process's externalMedia), and the
+ * unit in a three-way call (三方通话: its leg in the call's bridge, named in `units`); null when
+ * it cannot go on (not answered, the bridge gone, the citizen in neither bridge, the agent
+ * elsewhere).
  */
 export function takeOverFrom(
   r: UnfinishedOutbound,
@@ -64,7 +76,8 @@ export function takeOverFrom(
   agent: AgentView | null,
   snap: AsteriskSnapshot,
   orderNumber: (orderId: number) => string | undefined,
-): { call: OutboundCall; bridgeId: string; holdBridgeId: string | null; helpers: string[] } | null {
+  units: ReadonlyArray<{ id: string; name: string }>,
+): TakenOver | null {
   if (r.answeredAt === null || r.agentId === null || r.orderId === null) return null;
   const bridge = snap.bridges.find((b) => b.name === `outbound-${channelId}`);
   const hold = snap.bridges.find((b) => b.name === `hold-${channelId}` && b.channels.some((c) => c.id === channelId));
@@ -86,5 +99,15 @@ export function takeOverFrom(
     transferring: false,
     timer: null,
   };
-  return { call, bridgeId: bridge.bridgeId, holdBridgeId: hold?.bridgeId ?? null, helpers: bridge.channels.filter((c) => c.helper).map((c) => c.id) };
+  const leg = snap.unitLegs.find((u) => u.callId === r.callId && bridge.channels.some((c) => c.id === u.channelId));
+  const unit = leg?.unitId ? units.find((u) => u.id === leg.unitId) : undefined;
+  const helpers = bridge.channels.filter((c) => c.helper).map((c) => c.id);
+  return {
+    call,
+    bridgeId: bridge.bridgeId,
+    holdBridgeId: hold?.bridgeId ?? null,
+    // A unit we cannot name any more is hung up with the previous process's helpers.
+    hangUp: leg && !unit ? [...helpers, leg.channelId] : helpers,
+    conference: leg && unit ? { unitId: unit.id, unitName: unit.name, channelId: leg.channelId } : null,
+  };
 }

@@ -266,22 +266,25 @@ export class OutboundCalls implements OutboundProgress {
    * kept writing goes on under its row. A citizen on hold stays on hold (its holding bridge is
    * the call's again: the agent takes it back with the console's hold button). Otherwise (the
    * `outbound-` bridge gone, the agent not on it) recover() ends the call as `server_restart`. A
-   * unit in a three-way call is not taken over: reconcile hangs its leg up, the citizen and the
-   * agent go on.
+   * unit in a three-way call stays in it (the controls show it); one org.yaml no longer names is hung up.
    */
   private async takeOver(channelId: string, callId: string, snap: AsteriskSnapshot): Promise<void> {
     const r = this.records.unfinished().find((u) => u.callId === callId);
     if (!r || this.calls.has(callId)) return;
-    const found = takeOverFrom(r, channelId, r.agentId === null ? null : this.o.agents.view(r.agentId), snap, (id) => this.records.orderNumber(id));
+    const agent = r.agentId === null ? null : this.o.agents.view(r.agentId);
+    const found = takeOverFrom(r, channelId, agent, snap, (id) => this.records.orderNumber(id), this.o.config.current().org.units);
     if (!found) return;
-    const { call, helpers } = found;
-    for (const id of helpers) await this.o.switchboard.hangup(id).catch(() => undefined);
+    const { call, conference } = found;
+    for (const id of found.hangUp) await this.o.switchboard.hangup(id).catch(() => undefined);
     this.calls.set(callId, call);
     this.byChannel.set(channelId, call);
     this.o.switchboard.outbound.adopt(channelId);
     this.track(call, found.bridgeId);
-    if (found.holdBridgeId) this.controls.restore(callId, { holdBridgeId: found.holdBridgeId, conference: null });
-    this.o.log.info({ callId, agentId: call.agentId, held: found.holdBridgeId !== null }, 'an answered outbound call goes on after our restart');
+    if (found.holdBridgeId || conference) this.controls.restore(callId, { holdBridgeId: found.holdBridgeId, conference });
+    this.o.log.info(
+      { callId, agentId: call.agentId, held: found.holdBridgeId !== null, unitId: conference?.unitId ?? null },
+      'an answered outbound call goes on after our restart',
+    );
     this.publish(call, 'answered');
     await this.attachAudio(call, found.bridgeId);
   }

@@ -38,6 +38,12 @@ export type ReconcileAction =
   /** A caller in the post-call survey nobody is surveying: ask again. */
   | { do: 'survey'; channelId: string; callId: string | null }
   | { do: 'hang_up'; channelId: string; reason: 'busy' | 'normal'; why: string }
+  /**
+   * A three-way call's unit leg no call of ours holds when the plan is made: planned after every
+   * other action and hung up then, unless a call taken over meanwhile took it (an outbound call's
+   * takeover finds its unit in the `outbound_left` action).
+   */
+  | { do: 'unit_left'; channelId: string }
   /** A resumed front-door caller is already in app_queue (our drain sent it): it joined. */
   | { do: 'joined'; channelId: string }
   /** A caller in app_queue we have no record of (the dialplan's fallback while we were down). */
@@ -49,9 +55,11 @@ export type ReconcileAction =
 export function planReconcile(snap: AsteriskSnapshot, view: ReconcileView, queue: string): ReconcileAction[] {
   const plan: ReconcileAction[] = [];
   for (const channelId of view.liveChannels()) if (!snap.channels.has(channelId)) plan.push({ do: 'finish_lost', channelId });
+  const late: ReconcileAction[] = [];
   for (const ch of snap.stasis) {
     const action = forStasisChannel(ch, view, queue);
-    if (action) plan.push(action);
+    if (action?.do === 'unit_left') late.push(action);
+    else if (action) plan.push(action);
   }
   for (const entry of snap.queue) {
     const id = entry.channelId;
@@ -60,7 +68,7 @@ export function planReconcile(snap: AsteriskSnapshot, view: ReconcileView, queue
     else if (view.record(id)) plan.push({ do: 'leave', channelId: id, why: 'a queued caller with a call record we do not track is not adopted again' });
     else plan.push({ do: 'adopt_queued', entry });
   }
-  return plan;
+  return [...plan, ...late];
 }
 
 function forStasisChannel(ch: StasisChannel, view: ReconcileView, queue: string): ReconcileAction | null {
@@ -89,7 +97,7 @@ function forStasisChannel(ch: StasisChannel, view: ReconcileView, queue: string)
       // An agent leg of an offer we no longer know: app_queue rings again.
       return view.isAgentLeg(id) ? null : { do: 'hang_up', channelId: id, reason: 'busy', why: 'an agent leg we do not know' };
     case 'unit':
-      return view.isUnitLeg(id) ? null : { do: 'hang_up', channelId: id, reason: 'normal', why: "a three-way call's unit leg whose call did not survive" };
+      return view.isUnitLeg(id) ? null : { do: 'unit_left', channelId: id };
     case 'outbound':
       // A citizen we dialled: ours while its call or survey runs here; else outbound.ts decides.
       return view.surveying(id) ? null : { do: 'outbound_left', channelId: id, callId: ch.arg || null };

@@ -216,6 +216,11 @@ export class Reconciler {
         this.log.info({ channelId: a.channelId, why: a.why }, 'hanging up a leg left in our app');
         await sw.hangup(a.channelId, a.reason);
         return;
+      case 'unit_left':
+        if (this.deps.isUnitLeg(a.channelId)) return; // taken over with its call (an outbound call's three-way)
+        this.log.info({ channelId: a.channelId }, "hanging up a three-way call's unit leg whose call did not survive");
+        await sw.hangup(a.channelId, 'normal');
+        return;
       case 'joined':
         // It joined the queue while we were away (drain() sent it there).
         this.deps.queueJoined(a.channelId);

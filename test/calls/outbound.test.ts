@@ -459,6 +459,59 @@ t.test('after our restart, an answered outbound call on hold goes on, still on h
   t.ok(r.a.ops.includes('unhold out-old-h b-old-h b-hold'));
 });
 
+for (const named of [true, false])
+  t.test(
+    `after our restart, an answered outbound call in a three-way call goes on ${named ? 'with its unit' : 'without a unit org.yaml no longer names'}`,
+    async (t) => {
+      const r = await rig(t);
+      await answeredBefore(r, 'old-u');
+      const unitId = named ? 'city-amr' : 'gone-unit';
+      // Asterisk lists the unit's leg before the citizen: the plan must not hang it up before the takeover.
+      r.a.stasis = [
+        { channelId: 'u-old', channelName: 'PJSIP/trunk-u', callerNumber: '', callerName: '', kind: 'unit', arg: 'old-u', args: ['old-u', unitId] },
+        ...r.a.stasis,
+      ];
+      r.a.bridges = [
+        {
+          bridgeId: 'b-old-u',
+          name: 'outbound-out-old-u',
+          channels: [
+            { id: 'out-old-u', helper: false },
+            { id: 'u-old', helper: false },
+            { id: 'em-old-u', helper: true },
+          ],
+        },
+      ];
+      await r.center.reconcile();
+      t.match(r.row('old-u'), { state: 'answered', outcome: null }, 'not ended');
+      const controls = r.center.controls.view(r.center.ctx.live.get('old-u')!);
+      if (named) {
+        t.notOk(
+          r.a.ops.some((o) => o.startsWith('hangup u-old')),
+          "the unit's leg is not hung up",
+        );
+        t.match(controls.conference, { unitId: 'city-amr', state: 'up' }, 'the controls show the three-way call');
+        t.ok(r.center.controls.isUnitLeg('u-old'), 'its leg is tracked again: its end ends the three-way call');
+        // The agent drops the unit from the console.
+        t.match(await r.center.controls.dropConference(r.agent.id, 'old-u'), { conference: null });
+        t.ok(
+          r.a.ops.some((o) => o.startsWith('hangup u-old')),
+          'the unit is dropped',
+        );
+      } else {
+        t.ok(
+          r.a.ops.some((o) => o.startsWith('hangup u-old')),
+          'a unit it cannot name is hung up',
+        );
+        t.equal(controls.conference, null);
+      }
+      t.notOk(
+        r.a.ops.some((o) => o.startsWith('hangup out-old-u')),
+        'the citizen is not hung up',
+      );
+    },
+  );
+
 t.test('after our restart, an answered outbound call whose bridge is gone is not taken over', async (t) => {
   const r = await rig(t);
   await answeredBefore(r, 'old-h');

@@ -103,7 +103,7 @@ t.test('withdrawn callers: left to a direct offer under way, else back to the qu
   ]);
 });
 
-t.test('agent and unit legs we do not know are hung up; ours, helpers and unknown kinds are left', async (t) => {
+t.test('agent legs we do not know are hung up, unit legs after every other action; ours, helpers and unknown kinds are left', async (t) => {
   const s = snap({
     stasis: [
       ch('l1', 'agent', '2'),
@@ -117,9 +117,18 @@ t.test('agent and unit legs we do not know are hung up; ours, helpers and unknow
   });
   t.same(planReconcile(s, view({ legs: ['l2'], unitLegs: ['u2'] }), '12345'), [
     { do: 'hang_up', channelId: 'l1', reason: 'busy', why: 'an agent leg we do not know' },
-    { do: 'hang_up', channelId: 'u1', reason: 'normal', why: "a three-way call's unit leg whose call did not survive" },
     { do: 'leave', channelId: 'x', why: 'a channel in our app with an unknown purpose (mystery)' },
+    { do: 'unit_left', channelId: 'u1' },
   ]);
+});
+
+t.test('a unit leg is planned after the outbound citizen whose takeover may take it, also when Asterisk lists it first', async (t) => {
+  const s = snap({ stasis: [ch('u1', 'unit', 'call-1'), ch('o1', 'outbound', 'call-1'), ch('q', 'inbound', '12345')] });
+  const plan = planReconcile(s, view({}), '12345');
+  t.same(
+    plan.map((a) => a.do),
+    ['outbound_left', 'adopt_in_stasis', 'unit_left'],
+  );
 });
 
 t.test('citizens of outbound calls: handed to outbound.ts unless their survey runs here (never left in silence)', async (t) => {

@@ -91,7 +91,7 @@ t.test('agent legs, unit legs and withdrawn callers we do not know; our own help
   const wd = r.sql.prepare("select id from calls where channel_id = 'wd'").get() as { id: string };
   t.same(
     r.asterisk.ops.filter((o) => !o.startsWith('forget')),
-    ['hangup leg busy', 'hangup unit normal', `queue wd ${wd.id}`],
+    ['hangup leg busy', `queue wd ${wd.id}`, 'hangup unit normal'],
     'agent leg declined, unit leg hung up, withdrawn caller back to the queue; nothing else touched',
   );
   t.same(r.sql.prepare("select count(*) as n from calls where channel_id in ('leg', 'unit', 'd', 'm', 'x')").get(), { n: 0 }, 'none of them is a call');

@@ -42,7 +42,15 @@ export function fakeSwitchboard(a: Asterisk): Switchboard {
       sw.listener = l;
     },
     isUp: () => true,
-    snapshot: async () => ({ channels: a.channels, stasis: a.stasis, agentLegs: [], unitLegs: [], bridges: a.bridges ?? [], queue: a.queue }),
+    snapshot: async () => ({
+      channels: a.channels,
+      stasis: a.stasis,
+      agentLegs: [],
+      // As asterisk-snapshot.ts lists them: Stasis `unit,<call id>,<unit id>`.
+      unitLegs: a.stasis.filter((c) => c.kind === 'unit').map((c) => ({ channelId: c.channelId, callId: c.args[0] ?? '', unitId: c.args[1] || null })),
+      bridges: a.bridges ?? [],
+      queue: a.queue,
+    }),
     queueEntries: async () => a.queue,
     outageRecords: async () => [...a.outage.values()],
     forgetOutageRecord: async (id: string) => {
