@@ -9,7 +9,8 @@ import t from 'tap';
 import * as pgSchema from '../../src/db/schema-pg.js';
 import * as schema from '../../src/db/schema.js';
 import type { OrderFilter } from '../../src/workorders/order-filter.js';
-import { pgOrderReadsStore } from '../../src/workorders/order-reads-store-pg.js';
+import { sql } from 'drizzle-orm';
+import { pageWhere, pgOrderReadsStore } from '../../src/workorders/order-reads-store-pg.js';
 import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
 import type { OrderReadsStore } from '../../src/workorders/order-reads-store.js';
 import { readOrderDetail, readOrderPage, TOTAL_CAP } from '../../src/workorders/queries.js';
@@ -312,6 +313,27 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       t.match(last, { total: (TOTAL_CAP + 30) / 2, totalCapped: false });
       t.equal(last.items.length, (TOTAL_CAP + 30) / 2 - 5000, 'the last page');
     });
+
+    if (dialect === 'postgres')
+      t.test('PostgreSQL: a search goes through the trigram indexes (decision 0011), the confidential name’s too', async (t) => {
+        const d = await open(t);
+        if (d.dialect !== 'postgres') return;
+        const { orders, events } = fixture();
+        await seed(d, orders, events);
+        const plan = (scope: OrderScope, filter: OrderFilter) =>
+          d.db.transaction(async (tx) => {
+            await tx.execute(sql`set local enable_seqscan = off`);
+            const where = pageWhere({ scope: scope as Exclude<OrderScope, { kind: 'none' }>, filter, now: NOW, limit: 20, offset: 0 });
+            const rows = (await tx.execute<{ 'QUERY PLAN': string }>(sql`explain select * from ${pgSchema.workOrders} where ${where}`)).rows;
+            return rows.map((r) => r['QUERY PLAN']).join('\n');
+          });
+        // A unit's plan may start from its own orders (work_order_units); it never reads the confidential names.
+        t.notMatch(await plan(unitScope('u-a'), { q: '过期牛奶' }), /confidential_name_trgm_idx/, 'a unit’s search');
+        const staff = await plan(ALL, { q: '李秘密' });
+        t.match(staff, /work_orders_search_trgm_idx/, 'staff: the search text');
+        t.match(staff, /work_orders_confidential_name_trgm_idx/, 'and the confidential name, through its partial index');
+        t.notMatch(staff, /Seq Scan/, 'no scan of the table');
+      });
 
     if (dialect === 'sqlite')
       t.test('SQLite: a read while a transaction is open answers from the read connection, with its own statements and count memo', async (t) => {
