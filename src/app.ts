@@ -332,7 +332,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       config,
       admin: new ConfigAdmin(config, configHistory),
       users,
-      simulate: (cfg, q) => simulateWithFacts({ db: db.db, skills }, cfg, q),
+      simulate: (cfg, q) => simulateWithFacts({ db: db.db, sessions: agentSessions, skills }, cfg, q),
     });
     await http.register(adminPromptsRoutes, { config, library: new PromptLibrary({ soundsDir: env.soundsDir }), users, check: prompts });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });

@@ -2,21 +2,43 @@
  * What the route simulator needs from the database now: whether the calling number has open
  * orders (a repeat caller is answered first) and the agents logged in (agent_sessions, written at
  * each state change, so the CLI on the server's database sees what the running server sees) with
- * their skills (read through the skills store, decision 0017).
+ * their skills. The agents and their skills are read through their stores (decision 0017), on
+ * either dialect.
  */
 import { and, count, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { agentSessions, callers, workOrders } from '../db/schema.js';
+import { callers, workOrders } from '../db/schema.js';
+import type { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import type { AgentSkillsSource } from '../agents/skills.js';
 import { CLOSED_ORDER_STATUSES } from './calls-repository.js';
 import type { SunlineConfig } from '../config/files/index.js';
 import { buildWorkCalendar } from '../workorders/deadlines/calendar-config.js';
 import { simulateRoute, type RouteAnswer, type SimAgent } from './route-simulator.js';
 
-/** Where the facts are read: the database (synchronous statements) and the skills store on it. */
+/** Where the facts are read: the agents' stores, and the SQLite handle for the open orders. */
 export interface RouteFactsSource {
+  /**
+   * The open-orders count (callers, work_orders): synchronous statements on the SQLite handle
+   * still, until calls and callers move to the asynchronous port (decision 0017, the order of
+   * the rest).
+   */
   readonly db: Db;
+  readonly sessions: AgentSessionsStore;
   readonly skills: AgentSkillsSource;
+}
+
+/** The agents logged in now (agent_sessions), by agent id, with their skills: through the stores. */
+export async function routeAgents(source: Pick<RouteFactsSource, 'sessions' | 'skills'>): Promise<SimAgent[]> {
+  const sessions = await source.sessions.read((q) => q.sessions());
+  const skills = await source.skills.forAgents(sessions.map((s) => s.agentId));
+  return sessions.map(({ agentId, displayName, state, penalty, pauseReason }) => ({
+    agentId,
+    displayName,
+    state,
+    penalty,
+    pauseReason,
+    skills: skills.get(agentId) ?? [],
+  }));
 }
 
 export async function routeFacts(source: RouteFactsSource, from: string | null): Promise<{ openOrders: number; agents: SimAgent[] }> {
@@ -29,18 +51,7 @@ export async function routeFacts(source: RouteFactsSource, from: string | null):
         .where(and(eq(workOrders.callerId, caller.id), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
         .get()?.n ?? 0)
     : 0;
-  const agents = db
-    .select({
-      agentId: agentSessions.agentId,
-      displayName: agentSessions.displayName,
-      state: agentSessions.state,
-      penalty: agentSessions.penalty,
-      pauseReason: agentSessions.pauseReason,
-    })
-    .from(agentSessions)
-    .all();
-  const skills = await source.skills.forAgents(agents.map((a) => a.agentId));
-  return { openOrders, agents: agents.map((a) => ({ ...a, skills: skills.get(a.agentId) ?? [] })) };
+  return { openOrders, agents: await routeAgents(source) };
 }
 
 /** The simulator on `config` (the running set or a draft) with the database's facts of now (none without a database). */

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { AgentSkillsService } from '../agents/skills.js';
 import { sqliteSkillsStore } from '../agents/skills-store-sqlite.js';
+import { sqliteAgentSessionsStore } from '../agents/agent-sessions-store-sqlite.js';
 import { openDb } from '../db/connection.js';
 import { sqliteAsync } from '../db/sqlite-async.js';
 import { formatProblem, loadConfigDir } from '../config/files/index.js';
@@ -62,7 +63,11 @@ export async function routeCommand(args: readonly string[], env: RouteCommandEnv
     const handle = openDb({ file: dbFile });
     const db = sqliteAsync(handle);
     try {
-      answer = await simulateWithFacts({ db: handle.db, skills: new AgentSkillsService(sqliteSkillsStore(db)) }, loaded.config, { dialled, from, at });
+      answer = await simulateWithFacts(
+        { db: handle.db, sessions: sqliteAgentSessionsStore(db), skills: new AgentSkillsService(sqliteSkillsStore(db)) },
+        loaded.config,
+        { dialled, from, at },
+      );
     } finally {
       await db.close();
       handle.close();

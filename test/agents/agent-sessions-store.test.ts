@@ -3,7 +3,7 @@
  * databases (issue 16, decision 0017): the same checks against SQLite (a temp file, migrations/)
  * and a real PostgreSQL (tools/postgres.ts, migrations-pg/), each subtest on a database of its own
  * (test/helpers/async-dialects.ts), through AgentSessions and its write queue as the call path
- * uses them.
+ * uses them, and as the route simulator reads them (calls/route-facts.ts).
  */
 import { Writable } from 'node:stream';
 import t from 'tap';
@@ -16,6 +16,11 @@ import type { AgentSessionsStore } from '../../src/agents/agent-sessions-store.j
 import { sqliteAgentSessionsStore } from '../../src/agents/agent-sessions-store-sqlite.js';
 import { pgAgentSessionsStore } from '../../src/agents/agent-sessions-store-pg.js';
 import { AgentsService } from '../../src/agents/agents-service.js';
+import { AgentSkillsService } from '../../src/agents/skills.js';
+import type { SkillsStore } from '../../src/agents/skills-store.js';
+import { sqliteSkillsStore } from '../../src/agents/skills-store-sqlite.js';
+import { pgSkillsStore } from '../../src/agents/skills-store-pg.js';
+import { routeAgents } from '../../src/calls/route-facts.js';
 import type { AgentView } from '../../src/contract/index.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { Switchboard } from '../../src/telephony/switchboard.js';
@@ -25,6 +30,8 @@ type HistoryRow = { agentId: number; state: string; callId: string | null; at: n
 
 interface Rig {
   readonly store: AgentSessionsStore;
+  /** The agents' skills on the same database (what the route simulator reads beside the sessions). */
+  readonly skills: SkillsStore;
   /** Accounts for agents (agent_id references users). */
   agents(n: number): Promise<number[]>;
   /** agent_state_events in insertion order. */
@@ -40,6 +47,7 @@ function rigOn(d: DialectDb): Rig {
     );
     return {
       store: sqliteAgentSessionsStore(d.db),
+      skills: sqliteSkillsStore(d.db),
       agents: async (count) =>
         Array.from({ length: count }, () => {
           const name = `agent-${++n}`;
@@ -56,6 +64,7 @@ function rigOn(d: DialectDb): Rig {
   const db = d.db;
   return {
     store: pgAgentSessionsStore(db),
+    skills: pgSkillsStore(db),
     agents: async (count) => {
       const ids: number[] = [];
       for (let i = 0; i < count; i++) {
@@ -376,6 +385,38 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         ],
       );
       t.same(clean.stats(), { queued: 0, failed: 0, dropped: 0 });
+    });
+
+    t.test('the route simulator reads the agents logged in through the store, with their skills', async (t) => {
+      const rig = await open(t);
+      const [a1, a2, a3, a4] = (await rig.agents(4)) as [number, number, number, number];
+      const skills = new AgentSkillsService(rig.skills);
+      const facts = () => routeAgents({ sessions: rig.store, skills });
+      t.same(await facts(), [], 'nobody logged in');
+      const s = new AgentSessions(rig.store, { log: silent });
+      s.save(view(a3, 'available', 10));
+      s.save(view(a3, 'on_call', 20, { callId: 'call-3' }));
+      s.save(view(a1, 'available', 30, { penalty: 2 }));
+      s.save(view(a2, 'paused', 40, { pauseReason: '培训' }));
+      s.save(view(a4, 'available', 50));
+      s.save(view(a4, 'logged_out', 60));
+      await s.flushed();
+      await skills.set(a1, [{ skill: 'consumer', level: 1 }], { actorId: a4 });
+      t.same(
+        await facts(),
+        [
+          { agentId: a1, displayName: `坐席 ${a1}`, state: 'available', penalty: 2, pauseReason: null, skills: [{ skill: 'consumer', level: 1 }] },
+          { agentId: a2, displayName: `坐席 ${a2}`, state: 'paused', penalty: 0, pauseReason: '培训', skills: [] },
+          { agentId: a3, displayName: `坐席 ${a3}`, state: 'on_call', penalty: 0, pauseReason: null, skills: [] },
+        ],
+        'in agent id order, as last saved; the agent who logged out is not among them',
+      );
+      await s.save(view(a2, 'available', 70, { penalty: 1 }));
+      t.match(
+        await facts(),
+        [{ agentId: a1 }, { agentId: a2, state: 'available', penalty: 1, pauseReason: null }, { agentId: a3 }],
+        'the next read sees the next change',
+      );
     });
 
     t.test('the agents service: a command answers once its change is written; a new service has the agents back', async (t) => {
