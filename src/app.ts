@@ -3,24 +3,16 @@
  * then HTTP. Used by server.ts and by the tests; it has no side effects beyond what it returns,
  * and `close()` releases everything it opened, in reverse order.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import type { Env } from './config/env.js';
 import { openDb, type DbHandle } from './db/connection.js';
 import { sqliteAsync } from './db/sqlite-async.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { requestSerializers } from './logging/request-log.js';
 import { UsersService, purgeSessionsEvery, sqliteUsersStore } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
 import { ConfigAdmin, ConfigHistory, sqliteConfigHistoryStore } from './config/history/index.js';
 import { closeHttp } from './http/close-http.js';
-import { AccessLog, installAccessLog } from './http/access-log.js';
-import { responseSerializerCompiler } from './http/response-serializer.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
 import { PromptLibrary } from './prompts/index.js';
@@ -40,11 +32,8 @@ import { callControlHealth, type CallControlRoleOf } from './cluster/call-contro
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
-import { areaPath, findArea, findUnit, unitScope } from './workorders/dispatch/index.js';
-import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
-import { withCsrfHeader } from './http/openapi-csrf.js';
+import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
-import { docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
 import { pauseReasonsRoutes } from './http/routes/pause-reasons-routes.js';
 import { withConfiguredPauseReasons } from './agents/pause-reasons.js';
@@ -53,11 +42,10 @@ import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
 import { leadLocksRoutes } from './http/routes/lead-locks-routes.js';
 import { AgentSkillsService } from './agents/skills.js';
 import { sqliteSkillsStore } from './agents/skills-store-sqlite.js';
-import { installDurableReplies } from './http/durable-replies.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
-import { WorkOrderError, WorkOrdersService } from './workorders/index.js';
+import { WorkOrdersService } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
@@ -66,20 +54,11 @@ import { sqliteBridgeNoncesStore } from './http/bridge-nonces-store-sqlite.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
-import { findInScope, scopeFor } from './workorders/scope.js';
 import { orderClocksFrom } from './workorders/order-clocks.js';
 import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
-import { reportsRoutes } from './http/routes/reports-routes.js';
-import { callbackReportsRoutes } from './http/routes/callback-reports-routes.js';
-import { ReportsService } from './reports/reports-service.js';
-import { AssessmentService } from './reports/assessment.js';
-import { ReportRollups } from './reports/report-rollups.js';
 import { TimedJobs } from './cluster/timed-jobs.js';
 import { shareSessionRevocations } from './realtime/cluster-sessions.js';
-import { HotTopicsService } from './reports/hot-topics.js';
-import { reportTopicsRoutes } from './http/routes/report-topics-routes.js';
-import { MonthlyExport } from './reports/monthly-export.js';
 import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
@@ -89,11 +68,11 @@ import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
-import { kbRoutes } from './http/routes/kb-routes.js';
-import { kbAttachmentsRoutes } from './http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService, kbDirectory } from './kb/index.js';
 import { drawQaSamplesEvery, sqliteQaStore, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
+import { createHttpServer } from './wiring/http-server.js';
+import { wireReports } from './wiring/reports.js';
+import { wireKnowledgeBase } from './wiring/knowledge-base.js';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -275,44 +254,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
     Object.assign(checks, calls.checks);
 
-    const http = Fastify({
-      // Access log: the socket peer, and personal data in query strings and bodies masked.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- Fastify types its instance by the logger's type
-      loggerInstance: log.child({ component: 'http' }, { serializers: requestSerializers }) as FastifyBaseLogger,
-      // One access-log line per request, with its outcome (http/access-log.ts).
-      logController: new AccessLog(),
-      bodyLimit: 1024 * 1024,
-      // X-Forwarded-For only from the configured proxies (SUNLINE_TRUST_PROXY); otherwise the socket
-      // peer is the client, so a client cannot pick the address its rate limits are counted under.
-      trustProxy: env.trustProxy && [...env.trustProxy],
-      // The router's own refusals (a path parameter over 100 characters: 414) in our error shape.
-      frameworkErrors,
-    });
+    // Fastify with the house's hooks: access log, compiled replies, error shape, durable replies, security headers, the API docs.
+    const http = await createHttpServer({ env, log, durable: () => db.durability.durable() });
     closers.push(() => closeHttp(http));
-    installAccessLog(http);
-    http.setValidatorCompiler(validatorCompiler);
-    // Replies written by a serializer compiled from their schema (zod's parse where it cannot be).
-    http.setSerializerCompiler(responseSerializerCompiler);
-    installErrorHandler(http);
-    // Before the routes: every writing request is answered once its change is on disk.
-    installDurableReplies(http, () => db.durability.durable());
-    await http.register(cookie);
-    await installSecurityHeaders(http);
-    await http.register(rateLimit, { global: false });
-    await http.register(swagger, {
-      openapi: {
-        info: {
-          title: 'Sunline API',
-          description:
-            '12345 hotline contact-centre server. Sessions are the httpOnly `sunline_session` cookie (POST /api/auth/login). Every POST, PUT, PATCH and DELETE that carries the cookie, and login, needs the header `X-Sunline-Request: 1` (403 CSRF_HEADER_REQUIRED without it); bodies are JSON unless a route says multipart (415 UNSUPPORTED_MEDIA_TYPE otherwise).',
-          version: '0.1.0',
-        },
-      },
-      transform: jsonSchemaTransform,
-      // Generated clients send the CSRF header (http/openapi-csrf.ts).
-      transformObject: (doc) => ('openapiObject' in doc ? withCsrfHeader(doc.openapiObject) : doc.swaggerObject),
-    });
-    await http.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
     installAuth(http, users);
     // After the session is read: the header rule looks at the cookie (docs/decisions/0010-csrf-defence.md).
     installCsrfDefence(http);
@@ -373,73 +317,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(recordingsRoutes, { playback: recordings.playback });
     await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });
-    // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
-    const rollups = new ReportRollups({ db: db.db, onError: (err) => log.warn({ err }, 'report rollups failed') });
-    jobs.add({ name: 'report-rollups', start: () => rollups.start(), stop: () => rollups.close() });
-    const reports = new ReportsService({
-      db: db.db,
-      org: () => config.current().org,
-      hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
-      rollups,
-    });
-    const assessment = new AssessmentService({ db: db.db, org: () => config.current().org, config: () => config.current().assessment, rollups });
-    await http.register(reportsRoutes, { reports, assessment });
-    // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
-    await http.register(callbackReportsRoutes, { db: db.db, org: () => config.current().org });
-    // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
-    const topics = new HotTopicsService({
-      db: db.db,
-      org: () => config.current().org,
-      onError: (err) => log.warn({ err }, 'hot topics index catch-up failed'),
-    });
-    jobs.add({ name: 'hot-topics-index', start: () => topics.start(), stop: () => topics.close() });
-    await http.register(reportTopicsRoutes, { topics });
-    // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
-    if (env.reportsDir) {
-      const monthly = new MonthlyExport({ assessment, dir: env.reportsDir, log: log.child({ component: 'monthly-export' }) });
-      jobs.add({ name: 'monthly-export', start: () => monthly.start(), stop: () => monthly.close() });
-    }
+    // KPI reports, assessment, callback figures, hot topics and the monthly workbook (their jobs added to `jobs`).
+    await wireReports(http, { env, db: db.db, config, jobs, log });
     jobs.start();
-    // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
-    const kb = new KbService({
-      db: db.db,
-      config: () => config.current().kb,
-      hotlineExists: (n) => config.current().numbers.numbers.some((h) => h.number === n),
-      areaExists: (id) => findArea(config.current().org, id) !== undefined,
-      unitExists: (id) => findUnit(config.current().org, id) !== undefined,
-      areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
-      directory: () => kbDirectory(config.current().org),
-      // The work orders' own scope: a unit sees the answers of its orders only; a QA inspector
-      // those of the orders whose call is on the worklist or scored (what the QA page shows).
-      seesOrder: (actor, orderId) => {
-        if (actor.role === 'qa') return qa.mayReadOrder(orderId);
-        try {
-          findInScope(db.db, scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) }), orderId);
-          return true;
-        } catch (err) {
-          if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
-          throw err;
-        }
-      },
-      order: (id) => {
-        try {
-          const o = orders.get(id);
-          return { channel: o.channel, agentId: o.agentId };
-        } catch (err) {
-          // No such order: the KB refuses the link with its own code.
-          if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return undefined;
-          throw err;
-        }
-      },
-    });
-    await http.register(kbRoutes, { kb });
-    // Articles' images and files: the work orders' attachment store, in its kb directory.
-    const kbFiles = new KbAttachments({ db: db.db, store: attachments.store.subStore('kb'), kb });
-    const kbOrphans = kbFiles.sweepOrphans();
-    if (kbOrphans.length > 0) log.info({ count: kbOrphans.length }, 'orphan knowledge-base files removed');
-    await http.register(kbAttachmentsRoutes, { files: kbFiles });
-    // The search index loads in the background from the stored words (searches wait for it at most 2 s).
-    kb.search.start();
+    // The knowledge base (知识库) and its files.
+    await wireKnowledgeBase(http, { db: db.db, config, qa, orders, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
       intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),

@@ -1,0 +1,71 @@
+/**
+ * The knowledge base's wiring (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each
+ * request; the work orders' own scope for the "answered with" links (a unit sees the answers of
+ * its orders only, a QA inspector those of the orders whose call it may score); articles' images
+ * and files in the work orders' attachment store; the search index loaded in the background.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ConfigStore } from '../config/files/index.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logging/logger.js';
+import { kbRoutes } from '../http/routes/kb-routes.js';
+import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
+import { KbAttachments, KbService, kbDirectory } from '../kb/index.js';
+import type { QaService } from '../qa/index.js';
+import { WorkOrderError, type WorkOrdersService } from '../workorders/index.js';
+import type { AttachmentsService } from '../workorders/attachments.js';
+import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
+import { findInScope, scopeFor } from '../workorders/scope.js';
+
+export interface KnowledgeBaseWiring {
+  readonly db: Db;
+  readonly config: ConfigStore;
+  readonly qa: Pick<QaService, 'mayReadOrder'>;
+  readonly orders: WorkOrdersService;
+  readonly attachments: AttachmentsService;
+  readonly log: Logger;
+}
+
+export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseWiring): Promise<void> {
+  const { db, config, qa, orders, attachments, log } = o;
+  // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
+  const kb = new KbService({
+    db,
+    config: () => config.current().kb,
+    hotlineExists: (n) => config.current().numbers.numbers.some((h) => h.number === n),
+    areaExists: (id) => findArea(config.current().org, id) !== undefined,
+    unitExists: (id) => findUnit(config.current().org, id) !== undefined,
+    areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
+    directory: () => kbDirectory(config.current().org),
+    // The work orders' own scope: a unit sees the answers of its orders only; a QA inspector
+    // those of the orders whose call is on the worklist or scored (what the QA page shows).
+    seesOrder: (actor, orderId) => {
+      if (actor.role === 'qa') return qa.mayReadOrder(orderId);
+      try {
+        findInScope(db, scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) }), orderId);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
+        throw err;
+      }
+    },
+    order: (id) => {
+      try {
+        const o = orders.get(id);
+        return { channel: o.channel, agentId: o.agentId };
+      } catch (err) {
+        // No such order: the KB refuses the link with its own code.
+        if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return undefined;
+        throw err;
+      }
+    },
+  });
+  await http.register(kbRoutes, { kb });
+  // Articles' images and files: the work orders' attachment store, in its kb directory.
+  const kbFiles = new KbAttachments({ db, store: attachments.store.subStore('kb'), kb });
+  const kbOrphans = kbFiles.sweepOrphans();
+  if (kbOrphans.length > 0) log.info({ count: kbOrphans.length }, 'orphan knowledge-base files removed');
+  await http.register(kbAttachmentsRoutes, { files: kbFiles });
+  // The search index loads in the background from the stored words (searches wait for it at most 2 s).
+  kb.search.start();
+}

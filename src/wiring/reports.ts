@@ -1,0 +1,58 @@
+/**
+ * The reports' wiring: KPI reports and the assessment (docs/kpis.md) within the reader's scope,
+ * past days from the daily rollups a timed job keeps built; the outbound callback figures; hot
+ * topics (热点) from an index a job keeps up to date; the monthly assessment workbook written into
+ * SUNLINE_REPORTS_DIR when set. The jobs run on the node holding the timed-jobs lease.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Env } from '../config/env.js';
+import type { ConfigStore } from '../config/files/index.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logging/logger.js';
+import type { TimedJobs } from '../cluster/timed-jobs.js';
+import { reportsRoutes } from '../http/routes/reports-routes.js';
+import { callbackReportsRoutes } from '../http/routes/callback-reports-routes.js';
+import { reportTopicsRoutes } from '../http/routes/report-topics-routes.js';
+import { ReportsService } from '../reports/reports-service.js';
+import { AssessmentService } from '../reports/assessment.js';
+import { ReportRollups } from '../reports/report-rollups.js';
+import { HotTopicsService } from '../reports/hot-topics.js';
+import { MonthlyExport } from '../reports/monthly-export.js';
+
+export interface ReportsWiring {
+  readonly env: Env;
+  readonly db: Db;
+  readonly config: ConfigStore;
+  readonly jobs: TimedJobs;
+  readonly log: Logger;
+}
+
+export async function wireReports(http: FastifyInstance, o: ReportsWiring): Promise<void> {
+  const { db, config, jobs, log } = o;
+  // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
+  const rollups = new ReportRollups({ db, onError: (err) => log.warn({ err }, 'report rollups failed') });
+  jobs.add({ name: 'report-rollups', start: () => rollups.start(), stop: () => rollups.close() });
+  const reports = new ReportsService({
+    db,
+    org: () => config.current().org,
+    hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
+    rollups,
+  });
+  const assessment = new AssessmentService({ db, org: () => config.current().org, config: () => config.current().assessment, rollups });
+  await http.register(reportsRoutes, { reports, assessment });
+  // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
+  await http.register(callbackReportsRoutes, { db, org: () => config.current().org });
+  // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
+  const topics = new HotTopicsService({
+    db,
+    org: () => config.current().org,
+    onError: (err) => log.warn({ err }, 'hot topics index catch-up failed'),
+  });
+  jobs.add({ name: 'hot-topics-index', start: () => topics.start(), stop: () => topics.close() });
+  await http.register(reportTopicsRoutes, { topics });
+  // The monthly assessment workbook written into SUNLINE_REPORTS_DIR (when set).
+  if (o.env.reportsDir) {
+    const monthly = new MonthlyExport({ assessment, dir: o.env.reportsDir, log: log.child({ component: 'monthly-export' }) });
+    jobs.add({ name: 'monthly-export', start: () => monthly.start(), stop: () => monthly.close() });
+  }
+}
