@@ -2,7 +2,7 @@
  * A repository's contract suite on both databases (decision 0017): per dialect, a fresh migrated
  * database for each subtest - a temp SQLite file (migrations/) behind sqliteAsync, or a database
  * on one real PostgreSQL per dialect test (tools/postgres.ts, migrations-pg/) behind
- * postgresAsync. The model is test/users/users-store.test.ts.
+ * postgresAsync (the rig test/users/users-store.test.ts had, shared).
  */
 import fs from 'node:fs';
 import os from 'node:os';

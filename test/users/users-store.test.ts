@@ -2,21 +2,13 @@
  * The accounts and sessions repository's contract (issue 16, decision 0017), run on both
  * databases: the same checks against SQLite (a temp file, migrations/) and a real PostgreSQL
  * (tools/postgres.ts, migrations-pg/), through UsersService and its store as the app uses them.
- * Each subtest gets a database of its own.
+ * Each subtest gets a database of its own (test/helpers/async-dialects.ts).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { openDb } from '../../src/db/connection.js';
-import { openPostgres } from '../../src/db/postgres.js';
-import { postgresAsync } from '../../src/db/postgres-async.js';
-import { sqliteAsync, type SqliteAsyncDb } from '../../src/db/sqlite-async.js';
+import type { SqliteAsyncDb } from '../../src/db/sqlite-async.js';
 import { AccountError } from '../../src/users/account-errors.js';
 import { pgUsersStore, sqliteUsersStore, UsersService, type UsersStore } from '../../src/users/index.js';
-import { startPostgres } from '../helpers/postgres.js';
-
-type Test = { teardown(fn: () => unknown): void };
+import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
 interface Rig {
   readonly store: UsersStore;
@@ -24,40 +16,15 @@ interface Rig {
   readonly sqlite?: SqliteAsyncDb;
 }
 
-let databases = 0;
-
-/** Per dialect: what the dialect's test starts once, and then a fresh database for each subtest. */
-const DIALECTS: Record<'sqlite' | 'postgres', (parent: Test) => Promise<(t: Test) => Promise<Rig>>> = {
-  async sqlite() {
-    return async (t) => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-users-store-'));
-      const handle = openDb({ file: path.join(dir, 'sunline.db') });
-      const db = sqliteAsync(handle);
-      t.teardown(async () => {
-        await db.close();
-        handle.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      });
-      return { store: sqliteUsersStore(db), sqlite: db };
-    };
-  },
-  async postgres(parent) {
-    // One server for the dialect's subtests, a database (migrated) for each.
-    const server = await startPostgres(parent);
-    return async (t) => {
-      const url = await server.createDatabase(`users_store_${++databases}`);
-      const handle = await openPostgres({ url, max: 4 });
-      t.teardown(() => handle.close());
-      return { store: pgUsersStore(postgresAsync(handle)) };
-    };
-  },
-};
+/** The store on the subtest's database. */
+const rigOn = (d: DialectDb): Rig => (d.dialect === 'sqlite' ? { store: sqliteUsersStore(d.db), sqlite: d.db } : { store: pgUsersStore(d.db) });
 
 const NEW = { displayName: '坐席', role: 'agent' as const, password: 'Correct-Horse-9' };
 
-for (const [dialect, setup] of Object.entries(DIALECTS)) {
+for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
   t.test(dialect, async (t) => {
-    const open = await setup(t);
+    const database = await setup(t, 'users-store');
+    const open = async (t: Parameters<typeof database>[0]) => rigOn(await database(t));
     t.test('accounts and sessions: create, read, change, log in and out', async (t) => {
       const { store } = await open(t);
       let now = 1_000_000;
