@@ -129,8 +129,7 @@ function parseTurnUrls(v: string | undefined, ctx: z.RefinementCtx): string[] {
   return urls;
 }
 
-/** proxy-addr's named ranges, as Fastify's `trustProxy` takes them. */
-const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal']; // proxy-addr's named ranges, as Fastify's `trustProxy` takes them
 
 /**
  * SUNLINE_TRUST_PROXY: off (unset, empty, false, off), or a comma-separated list of the proxies'
