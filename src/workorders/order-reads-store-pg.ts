@@ -13,7 +13,8 @@
  *   LIKE folds ASCII only);
  * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger);
  * - the count stops at TOTAL_CAP + 1, as on SQLite (no memo: PostgreSQL has no data_version to
- *   tell when a count is stale).
+ *   tell when a count is stale); a unit's list with conditions on work_order_units' keys only is
+ *   counted there (unitKeysWhere).
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
@@ -97,15 +98,42 @@ class PgOrderReads implements OrderReadsQueries {
       .offset(q.offset)) as WorkOrderRow[];
     const known = countFromPage(rows.length, q.limit, q.offset);
     if (known !== undefined) return { rows, n: known };
-    const matched = this.db
-      .select({ one: sql`1` })
-      .from(o)
-      .where(where)
-      .limit(TOTAL_CAP + 1)
-      .as('matched');
+    const keys = unitKeysWhere(q);
+    const matched = keys
+      ? this.db
+          .selectDistinct({ id: u.orderId })
+          .from(u)
+          .where(keys)
+          .limit(TOTAL_CAP + 1)
+          .as('matched')
+      : this.db
+          .select({ one: sql`1` })
+          .from(o)
+          .where(where)
+          .limit(TOTAL_CAP + 1)
+          .as('matched');
     const [counted] = await this.db.select({ n: sql<number>`count(*)::int` }).from(matched);
     return { rows, n: counted?.n ?? 0 };
   }
+}
+
+/**
+ * A unit scope's count when every condition is on a key work_order_units holds itself (status,
+ * created_at, deadline_at: kept by migrations-pg/0002's trigger): counted on its indexes without
+ * reading an order row, as unit-pages.ts counts on SQLite (10,001 orders of a unit at 100,000
+ * took ~40 ms through work_orders, docs/performance.md). Undefined when another condition needs the order row.
+ */
+function unitKeysWhere(q: PageQuery): SQL | undefined {
+  const { scope, filter: f, now } = q;
+  if (scope.kind !== 'units' || f.q?.trim() || f.category || f.channel || f.leadUnitId || f.callerPhone) return undefined;
+  const statuses = statusesOf(f);
+  return and(
+    inArray(u.unitId, [...new Set(scope.unitIds)]),
+    statuses ? inArray(u.status, [...statuses]) : undefined,
+    f.overdue ? lt(u.deadlineAt, now) : undefined,
+    f.createdFrom !== undefined ? gte(u.createdAt, f.createdFrom) : undefined,
+    f.createdTo !== undefined ? lte(u.createdAt, f.createdTo) : undefined,
+  );
 }
 
 export function pgOrderReadsStore(db: PostgresAsyncDb): OrderReadsStore {
