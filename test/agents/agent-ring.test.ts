@@ -8,15 +8,14 @@ import t from 'tap';
 import pino from 'pino';
 import { AgentsService } from '../../src/agents/agents-service.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { Switchboard } from '../../src/telephony/switchboard.js';
+import { agentsSwitchboard } from '../helpers/agents-switchboard.js';
 
 function rig() {
   const pushes: string[] = [];
   const pending: (() => void)[] = [];
   let hold = false;
-  const switchboard = {
-    isUp: () => true,
-    setAgentDevice: (_id: number, state: string) =>
+  const switchboard = agentsSwitchboard({
+    setAgentDevice: (_id, state) =>
       new Promise<void>((resolve) => {
         const done = () => {
           pushes.push(state);
@@ -25,10 +24,7 @@ function rig() {
         if (hold) pending.push(done);
         else done();
       }),
-    addAgent: async () => undefined,
-    removeAgent: async () => undefined,
-    pauseAgent: async () => undefined,
-  } as unknown as Switchboard;
+  });
   const events = new DomainEvents();
   const published: string[] = [];
   events.on('agent.state_changed', (v) => published.push(v.state));

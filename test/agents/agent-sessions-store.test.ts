@@ -23,7 +23,7 @@ import { pgSkillsStore } from '../../src/agents/skills-store-pg.js';
 import { routeAgents } from '../../src/calls/route-facts.js';
 import type { AgentView } from '../../src/contract/index.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { Switchboard } from '../../src/telephony/switchboard.js';
+import { agentsSwitchboard } from '../helpers/agents-switchboard.js';
 import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
 type HistoryRow = { agentId: number; state: string; callId: string | null; at: number };
@@ -422,13 +422,7 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
     t.test('the agents service: a command answers once its change is written; a new service has the agents back', async (t) => {
       const rig = await open(t);
       const [a1, a2] = (await rig.agents(2)) as [number, number];
-      const switchboard = {
-        isUp: () => true,
-        setAgentDevice: async () => undefined,
-        addAgent: async () => undefined,
-        removeAgent: async () => undefined,
-        pauseAgent: async () => undefined,
-      } as unknown as Switchboard;
+      const switchboard = agentsSwitchboard();
       // Every transaction waits 20 ms: a command that did not wait for its write would answer first.
       const slow = instrumented(rig.store, () => sleep(20));
       const start = async () => {

@@ -13,15 +13,9 @@ import { openDb } from '../../src/db/connection.js';
 import { AgentsService } from '../../src/agents/agents-service.js';
 import { agentSessionsOn } from '../helpers/agent-sessions.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
-import type { Switchboard } from '../../src/telephony/switchboard.js';
+import { agentsSwitchboard } from '../helpers/agents-switchboard.js';
 
-const switchboard = {
-  isUp: () => true,
-  setAgentDevice: async () => undefined,
-  addAgent: async () => undefined,
-  removeAgent: async () => undefined,
-  pauseAgent: async () => undefined,
-} as unknown as Switchboard;
+const switchboard = agentsSwitchboard();
 
 function rig(t: { teardown(fn: () => unknown): void }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-agent-sessions-'));
