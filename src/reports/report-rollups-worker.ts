@@ -9,7 +9,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb } from '../db/connection.js';
-import { RollupBuilder, type BuiltDay, type RollupsWorkerData, type RollupsWorkerReply, type RollupsWorkerRequest } from './report-rollups.js';
+import { RollupBuilder, type BuiltDay } from './rollup-builder.js';
+import type { RollupsWorkerData, RollupsWorkerReply, RollupsWorkerRequest } from './rollups-worker-client.js';
 
 const data = workerData as RollupsWorkerData;
 const port = parentPort!;
