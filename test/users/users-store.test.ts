@@ -21,6 +21,17 @@ const rigOn = (d: DialectDb): Rig => (d.dialect === 'sqlite' ? { store: sqliteUs
 
 const NEW = { displayName: '坐席', role: 'agent' as const, password: 'Correct-Horse-9' };
 
+/** An agent's account row as the store inserts it (the transaction checks write it directly). */
+const row = (username: string) => ({
+  username,
+  displayName: username,
+  role: 'agent' as const,
+  unitId: null,
+  passwordHash: '!',
+  disabled: false,
+  mustChangePassword: false,
+});
+
 for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
   t.test(dialect, async (t) => {
     const database = await setup(t, 'users-store');
@@ -118,15 +129,6 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
 
     t.test('a transaction is rolled back when its function throws, or when one of its statements fails', async (t) => {
       const { store } = await open(t);
-      const row = (username: string) => ({
-        username,
-        displayName: username,
-        role: 'agent' as const,
-        unitId: null,
-        passwordHash: '!',
-        disabled: false,
-        mustChangePassword: false,
-      });
       const thrown = await store
         .transaction(async (tx) => {
           const u = await tx.insertUser(row('gone-1'));
@@ -156,15 +158,6 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
 
     t.test('interleaved transactions never see each other’s uncommitted rows (SQLite: they take turns)', async (t) => {
       const { store, sqlite } = await open(t);
-      const row = (username: string) => ({
-        username,
-        displayName: username,
-        role: 'agent' as const,
-        unitId: null,
-        passwordHash: '!',
-        disabled: false,
-        mustChangePassword: false,
-      });
       const log: string[] = [];
       let committedA = false;
       let openGate!: () => void;
@@ -229,15 +222,6 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
 
     t.test('a transaction rolled back while another waits leaves the other’s rows alone', async (t) => {
       const { store } = await open(t);
-      const row = (username: string) => ({
-        username,
-        displayName: username,
-        role: 'agent' as const,
-        unitId: null,
-        passwordHash: '!',
-        disabled: false,
-        mustChangePassword: false,
-      });
       let fail!: () => void;
       const failing = new Promise<void>((_resolve, reject) => (fail = () => reject(new Error('A fails late'))));
       const a = store.transaction(async (tx) => {
