@@ -13,6 +13,9 @@
  * colours, each queue's first page, filtered searches, and the likely repeats of an order.
  * Targets (benchmark only): queue counts and first pages p95 ≤ 20 ms, filtered full-text
  * search p95 ≤ 50 ms, repeats p95 ≤ 50 ms.
+ * Orders created accepted (create_accepted_*): the HTTP create's and the online intake's path
+ * (intake.ts createAccepted, through IntakeService.submit) with the waiting clocks of config/,
+ * `--accepted N` of them in `group` mode as above, with CPU and WAL per order.
  * Last line: one JSON object. Targets (benchmark only): create ≥ 2000/s, search p95 ≤ 50 ms.
  */
 import fs from 'node:fs';
@@ -22,6 +25,8 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
 import { fdatasyncFile } from '../src/db/durability.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
+import { IntakeService } from '../src/workorders/intake.js';
+import { orderClocksFrom } from '../src/workorders/order-clocks.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
 import { formatProblem, loadConfigDir } from '../src/config/files/index.js';
@@ -34,6 +39,7 @@ const { values } = parseArgs({
   options: {
     orders: { type: 'string', default: '1000000' },
     creates: { type: 'string', default: '20000' },
+    accepted: { type: 'string', default: '6000' },
     queries: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
     // Reuse a database: generated there on the first run (and kept), reused as is afterwards.
@@ -44,6 +50,7 @@ const { values } = parseArgs({
 });
 const ORDERS = Number(values.orders);
 const CREATES = Number(values.creates);
+const ACCEPTED = Number(values.accepted);
 const QUERIES = Number(values.queries);
 const LOAD_START = os.loadavg()[0]!;
 
@@ -207,6 +214,12 @@ async function main(): Promise<void> {
       `${(walFrames / WAL_SAMPLE).toFixed(1)} WAL frames (${walKbPerCreate.toFixed(0)} KiB) per create\n`,
   );
 
+  const accepted = await acceptedFigures(h, dbFile, fsyncMs);
+  process.stdout.write(
+    `created accepted (createAccepted, waiting clocks on): ${accepted.create_accepted_per_s}/s (group, ${CONCURRENCY} in flight, ${accepted.create_accepted_per_fsync} per fdatasync of p50 ${accepted.create_accepted_fsync_p50_ms} ms; ` +
+      `${accepted.create_accepted_cpu_us} µs CPU each); ${accepted.create_accepted_wal_frames} WAL frames (${accepted.create_accepted_wal_kib} KiB) per create\n`,
+  );
+
   const scope = { kind: 'all', hideReporter: false } as const;
   const filters: OrderFilter[] = [
     { status: ['in_progress', 'signed'] },
@@ -284,7 +297,7 @@ async function main(): Promise<void> {
   else fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {
-    orders: ORDERS + CREATES + WAL_SAMPLE,
+    orders: ORDERS + CREATES + WAL_SAMPLE + ACCEPTED + WAL_SAMPLE,
     generate_s: Number(generateS.toFixed(1)),
     create_per_s: Math.round(group.perS),
     create_per_s_sync_full: Math.round(full.perS),
@@ -300,6 +313,7 @@ async function main(): Promise<void> {
     create_cpu_us: Math.round(group.cpuUs),
     create_cpu_us_sync_full: Math.round(full.cpuUs),
     create_cpu_us_sync_normal: Math.round(normal.cpuUs),
+    ...accepted,
     list_p50_ms: Number(pct(listMs, 50).toFixed(2)),
     list_p95_ms: Number(pct(listMs, 95).toFixed(2)),
     search_p50_ms: Number(pct(searchMs, 50).toFixed(2)),
@@ -320,6 +334,75 @@ async function main(): Promise<void> {
   process.stdout.write(`list p95 ${result.list_p95_ms} ms, search p95 ${result.search_p95_ms} ms (${QUERIES} each, page size 20, total counted)\n`);
   process.stdout.write(`unit-scoped: list p95 ${result.unit_list_p95_ms} ms, search p95 ${result.unit_search_p95_ms} ms\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * ACCEPTED orders created accepted as the online intake and POST /api/workorders create them
+ * (IntakeService.submit → createAccepted: the service's one transaction, with the waiting clock
+ * the acceptance starts, sla.yaml and calendar.yaml of config/), 16 requests in flight each
+ * awaiting durable() as the server answers; then the WAL of 200 more with no checkpoint.
+ */
+async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsyncMs: number[]): Promise<Record<string, number>> {
+  const loaded = await loadConfigDir('config');
+  if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+  const built = buildWorkCalendar(loaded.config.calendar);
+  if (!built.ok) throw new Error('calendar.yaml does not build');
+  const { sla } = loaded.config;
+  h.sqlite
+    .prepare(`insert or ignore into users (username, display_name, role, password_hash, disabled) values ('bench-system', 'Sunline', 'admin', '!', 1)`)
+    .run();
+  const systemId = h.sqlite.prepare(`select id from users where username = 'bench-system'`).pluck().get() as number;
+  const clocks = orderClocksFrom(
+    () => ({ calendar: built.calendar, sla }),
+    () => ({ id: systemId }),
+  );
+  const orders = new WorkOrdersService(h.db, Date.now, { clocks });
+  const intake = new IntakeService({ db: h.db, orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
+  const submit = (i: number) =>
+    intake.submit(pick(['web', 'mailbox', 'wechat'] as const, i), {
+      name: i % 3 === 0 ? '张先生' : null,
+      phone: `1370000${String(i % 10_000).padStart(4, '0')}`,
+      category: pick(CATEGORIES, i),
+      subject: pick(SUBJECTS, i),
+      content: `${pick(PLACES, i)}${pick(SUBJECTS, i)}，${pick(DETAILS, i)}`,
+      location: pick(PLACES, i),
+    });
+  const CONCURRENCY = 16;
+  h.sqlite.pragma('synchronous = NORMAL');
+  // The drafts' fsync times stay the drafts' (create_fsync_*): these are timed apart.
+  const draftsFsyncMs = fsyncMs.splice(0);
+  const f0 = h.durability.fsyncs;
+  const c0 = process.hrtime.bigint();
+  const u0 = process.cpuUsage();
+  let next = 0;
+  const request = async () => {
+    while (next < ACCEPTED) {
+      submit(next++);
+      await h.durability.durable();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, request));
+  const u = process.cpuUsage(u0);
+  const ns = Number(process.hrtime.bigint() - c0);
+  const fsyncs = h.durability.fsyncs - f0;
+  const fsyncP50 = pct(fsyncMs, 50);
+  fsyncMs.splice(0, fsyncMs.length, ...draftsFsyncMs);
+  const WAL_SAMPLE = 200;
+  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const autoCheckpoint = h.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
+  h.sqlite.pragma('wal_autocheckpoint = 0');
+  for (let i = 0; i < WAL_SAMPLE; i++) submit(i);
+  const walBytes = fs.statSync(`${dbFile}-wal`).size - 32;
+  const walFrames = walBytes / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24);
+  h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+  return {
+    create_accepted_per_s: Math.round(ACCEPTED / (ns / 1e9)),
+    create_accepted_per_fsync: Number((ACCEPTED / Math.max(1, fsyncs)).toFixed(1)),
+    create_accepted_fsync_p50_ms: Number(fsyncP50.toFixed(2)),
+    create_accepted_cpu_us: Math.round((u.user + u.system) / ACCEPTED),
+    create_accepted_wal_frames: Number((walFrames / WAL_SAMPLE).toFixed(1)),
+    create_accepted_wal_kib: Number((walBytes / 1024 / WAL_SAMPLE).toFixed(1)),
+  };
 }
 
 /**
