@@ -309,6 +309,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const deskClocks = deadlineConfigFrom(() => config.current());
     const desk = new DeskService({
       db: db.db,
+      orderReads: sqliteOrderReadsStore(asyncDb),
       org: () => config.current().org,
       clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),

@@ -35,7 +35,7 @@ function prepareReads(db: Db) {
 const readsByDb = new WeakMap<Db, ReturnType<typeof prepareReads>>();
 
 /** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
-export function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
   let s = readsByDb.get(db);
   if (!s) readsByDb.set(db, (s = prepareReads(db)));
   const order = s.find.get({ id });
@@ -73,4 +73,22 @@ export function sqliteOrderReadsStore(db: SqliteAsyncDb): OrderReadsStore {
     dialect: 'sqlite',
     read: (fn) => db.read((conn) => fn(new SqliteOrderReads(conn))),
   };
+}
+
+/**
+ * The same reads on one connection that is not behind the port (no read connection, no writer
+ * lock): for a process that holds only SQLite's writer and opens no asynchronous transaction —
+ * bench:orders' desk figures (desk-service.ts's default). The server wires sqliteOrderReadsStore.
+ */
+export function sqliteOrderReadsOn(db: Db): OrderReadsStore {
+  const conn: SqliteConn = {
+    run<T>(statement: (db: Db) => T): Promise<T> {
+      try {
+        return Promise.resolve(statement(db));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  };
+  return { dialect: 'sqlite', read: (fn) => fn(new SqliteOrderReads(conn)) };
 }

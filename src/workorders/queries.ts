@@ -2,10 +2,11 @@
  * Read views of work orders for the REST API: list with filters and full-text search, one
  * order with its history, and the citizen's public progress lookup. Every view goes through a
  * scope (scope.ts) so a unit handler never sees another unit's order or a confidential reporter.
- * The API's list and one order read through the async port (order-reads-store.ts: readOrderPage,
- * readOrderDetail); the page's rules and the views are decided here once, for both dialects.
- * listOrders and getOrderDetail are the same on SQLite's writer connection, synchronously, for
- * the order desk until its reads move to the port; publicOrderLookup is still synchronous.
+ * The API's and the order desk's list and one order read through the async port
+ * (order-reads-store.ts: readOrderPage, readOrderDetail, readOrderInScope); the page's rules and
+ * the views are decided here once, for both dialects. listOrders is the same page on SQLite's
+ * writer connection, synchronously (bench:orders and the SQLite-only list tests use it);
+ * publicOrderLookup is still synchronous.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
@@ -15,7 +16,7 @@ import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { lookupCodeMatches } from './lookup-code.js';
 import { TOTAL_CAP } from './order-filter.js';
 import type { FoundOrders, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
-import { findPageOn, orderWithHistoryOn } from './order-reads-store-sqlite.js';
+import { findPageOn } from './order-reads-store-sqlite.js';
 import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, type OrderScope } from './scope.js';
 
@@ -124,8 +125,8 @@ export async function readOrderPage(store: OrderReadsStore, scope: OrderScope, f
 }
 
 /**
- * The same page, synchronously on SQLite's writer connection: for the order desk's search
- * (desk/search.ts) until the desk's reads move to the port (decision 0017 step 2).
+ * The same page, synchronously on SQLite's writer connection (the same SQL as the SQLite
+ * adapter): bench:orders measures it, and the SQLite-only list tests call it.
  */
 export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
   const { query, page, pageSize } = planPage(scope, filter, now);
@@ -134,20 +135,24 @@ export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: 
 
 /** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */
 export async function readOrderDetail(store: OrderReadsStore, scope: OrderScope, id: number): Promise<OrderDetail> {
+  return (await readOrderInScope(store, scope, id)).detail;
+}
+
+/**
+ * The stored order and its detail as `scope` sees it, from one read (one snapshot): the order
+ * desk decides the actions it offers on the same version of the order it shows.
+ * ORDER_NOT_FOUND when missing or out of scope alike.
+ */
+export async function readOrderInScope(store: OrderReadsStore, scope: OrderScope, id: number): Promise<{ order: WorkOrder; detail: OrderDetail }> {
   return detailOf(await store.read((q) => q.orderWithHistory(id)), scope, id);
 }
 
-/** The same, synchronously on SQLite's writer connection (the order desk, desk/desk-service.ts, until it moves). */
-export function getOrderDetail(db: Db, scope: OrderScope, id: number): OrderDetail {
-  return detailOf(orderWithHistoryOn(db, id), scope, id);
-}
-
 /** The order as `scope` may see it, with its history, masked; ORDER_NOT_FOUND when missing or out of scope alike. */
-function detailOf(found: OrderWithHistory | undefined, scope: OrderScope, id: number): OrderDetail {
+function detailOf(found: OrderWithHistory | undefined, scope: OrderScope, id: number): { order: WorkOrder; detail: OrderDetail } {
   const order = found && toWorkOrder(found.order);
   if (!found || !order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
   const view = viewOfOrder(order, scope);
-  return { ...view, history: view.reporterHidden ? found.history.map(hideReporterInEvent) : found.history };
+  return { order, detail: { ...view, history: view.reporterHidden ? found.history.map(hideReporterInEvent) : found.history } };
 }
 
 /**

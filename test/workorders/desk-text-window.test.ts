@@ -7,7 +7,9 @@
  * work_orders_desk_facets_idx, not the order row.
  */
 import t from 'tap';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { searchOrders, type DeskReader, type DeskSearch } from '../../src/workorders/desk/search.js';
+import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
 import { listOrders, type OrderFilter } from '../../src/workorders/queries.js';
 import type { OrderScope } from '../../src/workorders/scope.js';
 import { openTmpDb, rng } from '../helpers/db-fixtures.js';
@@ -20,6 +22,9 @@ const HOUR = 3600_000;
 
 t.test('windows followed to the end give what the unbounded search gives', async (t) => {
   const h = openTmpDb(t);
+  const port = sqliteAsync(h);
+  t.teardown(() => port.close());
+  const source = { db: h.db, orderReads: sqliteOrderReadsStore(port) };
   const now = Date.parse('2026-11-26T10:00:00+08:00');
   const random = rng(20261205);
   const pick = <T>(a: readonly T[]) => a[Math.floor(random() * a.length)]!;
@@ -59,12 +64,12 @@ t.test('windows followed to the end give what the unbounded search gives', async
       if (p.items.length < 50) return { ids, total: p.total };
     }
   };
-  const windowed = (reader: DeskReader, s: DeskSearch, window: number) => {
+  const windowed = async (reader: DeskReader, s: DeskSearch, window: number) => {
     const ids: number[] = [];
     const pages: Array<{ n: number; partial: boolean; total: number; totalCapped: boolean }> = [];
     let cursor: string | undefined;
     for (let i = 0; i < 500; i++) {
-      const p = searchOrders(h.db, reader, { ...s, pageSize: 7, ...(cursor ? { cursor } : {}) }, now, window);
+      const p = await searchOrders(source, reader, { ...s, pageSize: 7, ...(cursor ? { cursor } : {}) }, now, window);
       if (!p) throw new Error('cursor refused');
       ids.push(...p.items.map((o) => o.id));
       pages.push({ n: p.items.length, partial: p.partial, total: p.total, totalCapped: p.totalCapped });
@@ -88,7 +93,7 @@ t.test('windows followed to the end give what the unbounded search gives', async
     for (const s of searches) {
       const want = unbounded(reader.scope, s);
       for (const window of [5, 40, 5000]) {
-        const got = windowed(reader, s, window);
+        const got = await windowed(reader, s, window);
         const name = `${reader === city ? 'city' : 'county'} ${JSON.stringify(s)} window ${window}`;
         t.same(got.ids, want.ids, `${name}: same orders, same order (${want.ids.length})`);
         const first = got.pages[0]!;
@@ -101,13 +106,17 @@ t.test('windows followed to the end give what the unbounded search gives', async
       }
     }
   }
-  const rare = windowed(city, { q: '噪音扰民', channel: 'wechat' }, 40);
+  const rare = await windowed(city, { q: '噪音扰民', channel: 'wechat' }, 40);
   t.ok(
     rare.pages.some((p) => p.partial),
     'a filter few matches pass leaves short pages marked partial',
   );
-  t.same(windowed(city, { q: '噪音扰民', channel: 'nowhere' }, 5000).pages, [{ n: 0, partial: false, total: 0, totalCapped: false }], 'none: one empty page');
-  t.equal(searchOrders(h.db, city, { q: '噪音扰民', cursor: 'p2' }, now), null, 'a page cursor is not a text cursor');
+  t.same(
+    (await windowed(city, { q: '噪音扰民', channel: 'nowhere' }, 5000)).pages,
+    [{ n: 0, partial: false, total: 0, totalCapped: false }],
+    'none: one empty page',
+  );
+  t.equal(await searchOrders(source, city, { q: '噪音扰民', cursor: 'p2' }, now), null, 'a page cursor is not a text cursor');
 
   // The filters are read on the facets index: no order row per match.
   const plan = (

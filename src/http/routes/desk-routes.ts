@@ -92,7 +92,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       const user = userOf(req.user);
       // A masked phone is not to be confirmed by searching for it either.
       if (req.query.phone !== undefined && !desk.reader(user).readsPhones) throw appError('FORBIDDEN', 'searching by phone needs a role that may read phones');
-      return desk.search(user, req.query) ?? Promise.reject(badCursor());
+      return (await desk.search(user, req.query)) ?? Promise.reject(badCursor());
     },
   );
 

@@ -10,7 +10,9 @@ import { workOrderEvents } from '../../db/schema.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { allowedActions, type ActorRole, type OrderActionType } from '../lifecycle/index.js';
 import { maskPhone } from '../../logging/mask.js';
-import { getOrderDetail, toView, type OrderDetail } from '../queries.js';
+import type { OrderReadsStore } from '../order-reads-store.js';
+import { sqliteOrderReadsOn } from '../order-reads-store-sqlite.js';
+import { readOrderInScope, toView, type OrderDetail } from '../queries.js';
 import { findInScope, scopeFor, type OrderScope, type ScopeOptions } from '../scope.js';
 import type { WorkOrderEventRecord } from '../repository.js';
 import type { WorkCalendar } from '../deadlines/index.js';
@@ -34,6 +36,12 @@ export interface DeskUser {
 
 export interface DeskServiceOptions extends ScopeOptions {
   readonly db: Db;
+  /**
+   * The work orders' reads on the async port (order-reads-store.ts): the search's pages and one
+   * order with its history. Default: the SQLite statements on `db` itself (sqliteOrderReadsOn;
+   * a process with no port, bench:orders); the server passes its sqliteOrderReadsStore.
+   */
+  readonly orderReads?: OrderReadsStore;
   readonly org: () => OrgConfig;
   /** sla.yaml and the work calendar, read at each call. */
   readonly clocks: () => { readonly calendar: WorkCalendar; readonly sla: DeskClockConfig['sla'] };
@@ -72,9 +80,11 @@ export interface DeskUnit {
 
 export class DeskService {
   private readonly now: () => number;
+  private readonly orderReads: OrderReadsStore;
 
   constructor(private readonly o: DeskServiceOptions) {
     this.now = o.now ?? Date.now;
+    this.orderReads = o.orderReads ?? sqliteOrderReadsOn(o.db);
   }
 
   /** The scope and phone rights of a desk user: the city centre sees everything, a county its subtree. */
@@ -108,15 +118,15 @@ export class DeskService {
     };
   }
 
-  search(user: DeskUser, search: DeskSearch): DeskSearchPage | null {
-    return searchOrders(this.o.db, this.reader(user), search, this.now());
+  search(user: DeskUser, search: DeskSearch): Promise<DeskSearchPage | null> {
+    return searchOrders({ db: this.o.db, orderReads: this.orderReads }, this.reader(user), search, this.now());
   }
 
   /** The order with its history and the user's possible actions; ORDER_NOT_FOUND outside the scope. */
-  order(user: DeskUser, orderId: number): DeskOrderDetail {
+  async order(user: DeskUser, orderId: number): Promise<DeskOrderDetail> {
     const reader = this.reader(user);
-    const detail = getOrderDetail(this.o.db, reader.scope, orderId);
-    const order = findInScope(this.o.db, reader.scope, orderId);
+    // The order the actions are decided on and the one shown: one read, one version.
+    const { order, detail } = await readOrderInScope(this.orderReads, reader.scope, orderId);
     const masked = deskView(detail, reader);
     // A masked phone is masked in the history too (the create event of a call carries it).
     const history = masked.phoneMasked ? detail.history.map((e) => (e.data ? { ...e, data: maskPhonesIn(e.data) } : e)) : detail.history;

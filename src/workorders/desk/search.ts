@@ -1,7 +1,9 @@
 /**
  * The order desk's search over every order in the caller's scope: the work-order list's filters
- * and full-text search (queries.ts listOrders, order-pages.ts: same indexes, same plans) plus an
- * exact order number and the reporter's phone, with an opaque cursor for the next page.
+ * and full-text search (queries.ts readOrderPage on the async port, order-reads-store.ts: the
+ * API's page, the same statements) plus an exact order number and the reporter's phone, with an
+ * opaque cursor for the next page. The text search's window (text-window.ts) and the lookup by
+ * number are still synchronous reads on SQLite's writer (decision 0017 step 2).
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
@@ -9,7 +11,8 @@ import { workOrders } from '../../db/schema.js';
 import { maskPhone } from '../../logging/mask.js';
 import type { OrderFilter } from '../order-filter.js';
 import { canSee, type OrderScope } from '../scope.js';
-import { listOrders, MAX_PAGE_SIZE, TOTAL_CAP, toView, type OrderView } from '../queries.js';
+import type { OrderReadsStore } from '../order-reads-store.js';
+import { MAX_PAGE_SIZE, readOrderPage, TOTAL_CAP, toView, type OrderView } from '../queries.js';
 import { DESK_COUNT_CAP, SCAN_WINDOW, textWindowPage, usesTextWindow } from './text-window.js';
 
 export interface DeskSearch extends Omit<OrderFilter, 'page' | 'callerPhone'> {
@@ -67,8 +70,20 @@ const belowOf = (cursor: string | undefined): number | null | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
+/** Where the search reads: the list's pages through the port, the text window and a number on SQLite's writer. */
+export interface DeskSearchSource {
+  readonly db: Db;
+  readonly orderReads: OrderReadsStore;
+}
+
 /** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
-export function searchOrders(db: Db, reader: DeskReader, search: DeskSearch, now: number, window = SCAN_WINDOW): DeskSearchPage | null {
+export async function searchOrders(
+  { db, orderReads }: DeskSearchSource,
+  reader: DeskReader,
+  search: DeskSearch,
+  now: number,
+  window = SCAN_WINDOW,
+): Promise<DeskSearchPage | null> {
   const { number, phone, cursor, ...rest } = search;
   const filter: OrderFilter = { ...rest, ...(phone !== undefined ? { callerPhone: phone } : {}) };
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
@@ -92,7 +107,7 @@ export function searchOrders(db: Db, reader: DeskReader, search: DeskSearch, now
     const visible = row && canSee(reader.scope, row) ? [deskView(toView(row, reader.scope), reader)] : [];
     return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null, partial: false };
   }
-  const found = listOrders(db, reader.scope, { ...filter, page, pageSize }, now);
+  const found = await readOrderPage(orderReads, reader.scope, { ...filter, page, pageSize }, now);
   const more = page * pageSize < found.total && page * pageSize < TOTAL_CAP;
   return {
     items: found.items.map((v) => deskView(v, reader)),
