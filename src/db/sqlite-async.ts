@@ -49,11 +49,19 @@ export interface SqliteAsyncDb extends AsyncDb<SqliteConn> {
 /** What a statement threw, as a rejection (better-sqlite3 and drizzle throw Errors). */
 const rejected = <T>(err: unknown): Promise<T> => Promise.reject(err instanceof Error ? err : new Error(String(err)));
 
+/**
+ * One writer lock per connection: two ports over the same connection (the app's, and one built
+ * over its drizzle handle, sqliteOrdersStoreOn) take turns like the transactions of one port;
+ * else the second BEGIN would fail inside the first's transaction.
+ */
+const locks = new WeakMap<Database.Database, WriterLock>();
+
 /** The async port over an open SQLite database (its writer connection is `handle`'s). */
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>): SqliteAsyncDb {
   const sqlite = handle.sqlite;
   const writer = handle.db;
-  const lock = new WriterLock();
+  const lock = locks.get(sqlite) ?? new WriterLock();
+  locks.set(sqlite, lock);
   let readerSqlite: Database.Database | undefined;
   if (handle.file !== ':memory:' && handle.file !== '') {
     readerSqlite = new Database(handle.file, { readonly: true, fileMustExist: true });

@@ -4,27 +4,16 @@
  * whatever the server's TZ. Bumped inside the caller's transaction: a rolled-back order gives
  * its number back.
  */
-import { sql } from 'drizzle-orm';
-import { counters } from '../db/schema.js';
-import type { Db } from '../db/connection.js';
-
 import { shanghaiDate } from '../lib/shanghai-time.js';
 
 /**
- * The order-number allocator of `db`'s connection: `(now) => number`, to call inside the
- * transaction that inserts the order. The counter upsert is prepared once: building it as a
- * drizzle query on every call took about a third of a create's CPU (docs/performance.md).
+ * The next order number at `now`: `bump(name)` bumps the day's counter inside the transaction
+ * that inserts the order (orders-store.ts `bumpCounter`: an upsert with `RETURNING`, prepared
+ * once per connection on SQLite — building it per call took about a third of a create's CPU,
+ * docs/performance.md).
  */
-export function orderNumbers(db: Db, prefix = 'HZ'): (now: number) => string {
-  const bump = db
-    .insert(counters)
-    .values({ name: sql.placeholder('name'), value: 1 })
-    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
-    .returning({ value: counters.value })
-    .prepare();
-  return (now) => {
-    const day = shanghaiDate(now);
-    const { value } = bump.get({ name: `workorder:${prefix}:${day}` });
-    return `${prefix}-${day}-${String(value).padStart(6, '0')}`;
-  };
+export async function nextOrderNumber(prefix: string, now: number, bump: (name: string) => Promise<number>): Promise<string> {
+  const day = shanghaiDate(now);
+  const value = await bump(`workorder:${prefix}:${day}`);
+  return `${prefix}-${day}-${String(value).padStart(6, '0')}`;
 }

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { workOrderEvents, workOrders } from '../db/schema.js';
+import { counters, workOrderEvents, workOrders } from '../db/schema.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import { newOrderState, type ActorRole, type OrderCategory, type OrderEvent, type OrderState, type OrderStatus, type Satisfaction } from './lifecycle/index.js';
 
@@ -183,7 +183,7 @@ function stateValues(next: OrderState, version: number, wait: RunningWaitClock |
   };
 }
 
-type EventInput = Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> & {
+export type EventInput = Omit<OrderEvent, 'action' | 'fromStatus' | 'actorId' | 'actorRole'> & {
   readonly action: string;
   readonly fromStatus: OrderStatus | null;
   readonly actorId: number | null;
@@ -258,6 +258,12 @@ function prepareOrderStatements(db: Db) {
     .where(and(eq(workOrders.id, idIs), eq(workOrders.version, versionIs)))
     .returning({ version: workOrders.version })
     .prepare();
+  const bump = db
+    .insert(counters)
+    .values({ name: sql.placeholder('name'), value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .returning({ value: counters.value })
+    .prepare();
   const events = db
     .select()
     .from(workOrderEvents)
@@ -282,6 +288,8 @@ function prepareOrderStatements(db: Db) {
     insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
     /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
     takeCall: (id: number, agentId: number, now: number, version: number): number | undefined => takeCall.get({ id, agentId, now, expected: version })?.version,
+    /** Bumps the counter `name` (order-numbers.ts): its new value. */
+    bumpCounter: (name: string): number => bump.get({ name }).value,
     /** The order's history, oldest first (as listEvents). */
     events: (orderId: number): WorkOrderEventRecord[] => events.all({ orderId }).map(toEventRecord),
   };

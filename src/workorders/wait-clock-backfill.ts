@@ -2,13 +2,14 @@
  * Orders that wait for the platform without a running waiting clock: those written before the
  * clocks existed (migrations/0012) or by a WorkOrdersService without `clocks`. Their clock is
  * started from the moment they entered their state, read from their history, so an upgrade
- * leaves no order without a clock. WorkOrdersService.startMissingClocks does the writing.
+ * leaves no order without a clock. WorkOrdersService.startMissingClocks does the writing
+ * (orders-store.ts `setWaitClock`); this is the SQLite adapter's read (`clockless`).
  */
 import { and, desc, eq, inArray, isNotNull, isNull, ne, or } from 'drizzle-orm';
 import { workOrderEvents, workOrders } from '../db/schema.js';
 import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderStatus, Satisfaction } from './lifecycle/index.js';
-import type { DbOrTx, Tx } from './repository.js';
+import type { DbOrTx } from './repository.js';
 
 export interface ClocklessOrder {
   readonly id: number;
@@ -70,18 +71,4 @@ function enteredAt(db: DbOrTx, orderId: number, clock: WaitClock, status: OrderS
     .orderBy(desc(workOrderEvents.at), desc(workOrderEvents.id))
     .limit(1)
     .get()?.at;
-}
-
-/**
- * Sets the order's waiting clock if it is still at `version` and still has none. The version
- * is kept: the order's lifecycle state did not change, so no client's copy is made stale.
- */
-export function setWaitClock(tx: Tx, o: ClocklessOrder, deadlineAt: number): boolean {
-  const row = tx
-    .update(workOrders)
-    .set({ waitClock: o.clock, waitDeadlineAt: deadlineAt })
-    .where(and(eq(workOrders.id, o.id), eq(workOrders.version, o.version), isNull(workOrders.waitClock)))
-    .returning({ id: workOrders.id })
-    .get();
-  return row !== undefined;
 }

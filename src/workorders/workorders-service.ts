@@ -1,29 +1,18 @@
 /**
- * Work orders through their lifecycle. Each change is ONE synchronous better-sqlite3
- * transaction: load the row, run the pure `transition`, write the next state (bumping
- * `version`) and append the history event. A refusal or any exception rolls everything back
- * (decision 0009 #8: never pass an async function to a transaction).
+ * Work orders through their lifecycle. Each change is ONE transaction of the orders port
+ * (orders-store.ts, decision 0017): load the row, run the pure `transition`, write the next
+ * state (bumping `version`) and append the history event. A refusal or any exception rolls
+ * everything back; onApplied is told after the commit only.
  */
-import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import { AppError } from '../errors/index.js';
 import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type OrderEvent, type OrderState, type OrderStatus } from './lifecycle/index.js';
 import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
 import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
-import { findClockless, setWaitClock } from './wait-clock-backfill.js';
 import { newLookupCode } from './lookup-code.js';
-import { orderNumbers } from './order-numbers.js';
-import {
-  listEvents,
-  orderStatements,
-  unsavedOrder,
-  type NewOrderRow,
-  type OrderStatements,
-  type RunningWaitClock,
-  type Tx,
-  type WorkOrder,
-  type WorkOrderEventRecord,
-} from './repository.js';
+import { nextOrderNumber } from './order-numbers.js';
+import { unsavedOrder, type NewOrderRow, type RunningWaitClock, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
+import type { CallQueries, OrdersStore, WorkOrderQueries } from './orders-store.js';
 
 export interface NewDraft {
   /** Dialled number ('12345') or online channel ('web', 'wechat', …). */
@@ -75,51 +64,67 @@ export interface OrderApplied {
 }
 
 /**
- * Every read and write of an order runs as a statement prepared once on `db`'s connection
- * (repository.ts orderStatements); the `tx` the *In/*Within methods take must be a
- * transaction of that same Db, whose connection they then write on.
+ * A transaction of {@link WorkOrdersService.transaction}: the port's queries (the order's and the
+ * call's, one transaction) and the changes made in it, told to onApplied once it commits. Never
+ * kept after the function resolves.
+ */
+export interface OrdersTx {
+  readonly orders: WorkOrderQueries;
+  readonly calls: CallQueries;
+  /** @internal the changes to tell after the commit */
+  readonly applied: OrderApplied[];
+}
+
+/**
+ * Every read and write of an order runs through the orders port (orders-store.ts); the `tx`
+ * the *Within methods take is a transaction of {@link transaction}.
  */
 export class WorkOrdersService {
-  private readonly nextNumber: (now: number) => string;
+  private readonly prefix: string;
   private readonly onApplied: ((change: OrderApplied) => void) | undefined;
   private readonly clocks: OrderClocks | undefined;
   private readonly unitExists: ((unitId: string) => boolean) | undefined;
-  private readonly stmts: OrderStatements;
-  /** Changes applied inside {@link transaction}, told to onApplied once it commits. */
-  private pending: OrderApplied[] | null = null;
 
   constructor(
-    private readonly db: Db,
+    readonly store: OrdersStore,
     private readonly now: () => number = Date.now,
     opts: WorkOrdersServiceOptions = {},
   ) {
-    this.nextNumber = orderNumbers(db, opts.numberPrefix ?? 'HZ');
+    this.prefix = opts.numberPrefix ?? 'HZ';
     this.onApplied = opts.onApplied;
     this.clocks = opts.clocks;
     this.unitExists = opts.unitExists;
-    this.stmts = orderStatements(db);
   }
 
   /** A draft for a call in progress or an online message not yet accepted; published (`create`) after its commit. */
-  createDraft(input: NewDraft): WorkOrder {
+  createDraft(input: NewDraft): Promise<WorkOrder> {
     return this.create(input, 'draft');
   }
 
   /** A missed-call order for an abandoned call: it carries a callback duty (漏接回拨). Published (`create`) after its commit. */
-  createMissedCall(input: NewDraft): WorkOrder {
+  createMissedCall(input: NewDraft): Promise<WorkOrder> {
     return this.create(input, 'missed_call');
   }
 
-  get(id: number): WorkOrder {
-    const order = this.stmts.find(id);
+  async get(id: number): Promise<WorkOrder> {
+    const order = await this.store.read((q) => q.orders.find(id));
+    if (!order) throw notFound(id);
+    return order;
+  }
+
+  /** The order, inside a {@link transaction} (read `FOR UPDATE` on PostgreSQL). */
+  async getWithin(tx: OrdersTx, id: number): Promise<WorkOrder> {
+    const order = await tx.orders.find(id);
     if (!order) throw notFound(id);
     return order;
   }
 
   /** The order's history, oldest first; never rewritten. */
-  history(orderId: number): WorkOrderEventRecord[] {
-    if (!this.stmts.find(orderId)) throw notFound(orderId);
-    return listEvents(this.db, orderId);
+  history(orderId: number): Promise<WorkOrderEventRecord[]> {
+    return this.store.read(async (q) => {
+      if (!(await q.orders.find(orderId))) throw notFound(orderId);
+      return q.orders.events(orderId);
+    });
   }
 
   /**
@@ -127,51 +132,44 @@ export class WorkOrdersService {
    * ORDER_NOT_FOUND, or CONFLICT when `expectedVersion` is given and the order has moved on.
    * `link` is applied to both orders in the same transaction.
    */
-  apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): ApplyResult {
+  async apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): Promise<ApplyResult> {
     const now = this.now();
-    const result = this.db.transaction(() => {
-      if (action.type === 'merge_into') this.checkMergeTarget(orderId, action.targetOrderId);
-      const r = this.applyIn(orderId, action, actor, now, expectedVersion);
+    return this.transaction(async (tx) => {
+      if (action.type === 'merge_into') await this.checkMergeTarget(tx, orderId, action.targetOrderId);
+      const r = await this.applyIn(tx, orderId, action, actor, now, expectedVersion);
       if (action.type === 'link') {
-        this.applyIn(action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
+        await this.applyIn(tx, action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
       }
-      return r;
+      tx.applied.push(applied(r, action.type, actor));
+      return { order: r.order, event: r.event };
     });
-    this.told(applied(result, action.type, actor));
-    return { order: result.order, event: result.event };
   }
 
   /**
-   * Runs `fn` in one transaction of this service's Db, for changes that write other tables with
-   * the order (the call record, an attachment): the order changes made in it through
-   * {@link createDraftWithin}, {@link applyWithin} and {@link takeCallWithin} (and {@link apply},
-   * {@link createDraft}, {@link createMissedCall} called inside it) are told to onApplied after
-   * the commit, and not at all when it rolls back.
+   * Runs `fn` in one transaction of the orders port, for changes that write the call (or an
+   * attachment) with the order: the order changes made in it through {@link createDraftWithin},
+   * {@link createActedWithin}, {@link applyWithin} and {@link takeCallWithin} are told to
+   * onApplied after the commit, and not at all when it rolls back. Never call another
+   * transaction-opening method of this service inside `fn` (on SQLite it would wait for the
+   * writer lock `fn` holds).
    */
-  transaction<T>(fn: (tx: Tx) => T): T {
-    if (this.pending) return this.db.transaction(fn); // nested: the outer one tells
-    this.pending = [];
-    let applied: OrderApplied[];
-    let result: T;
-    try {
-      result = this.db.transaction(fn);
-      applied = this.pending;
-    } finally {
-      this.pending = null;
-    }
-    for (const change of applied) this.onApplied?.(change);
+  async transaction<T>(fn: (tx: OrdersTx) => Promise<T>): Promise<T> {
+    const changes: OrderApplied[] = [];
+    const result = await this.store.transaction((h) => fn({ orders: h.orders, calls: h.calls, applied: changes }));
+    for (const change of changes) this.onApplied?.(change);
     return result;
   }
 
-  /** A committed change is told now; one made inside {@link transaction} once that commits. */
-  private told(change: OrderApplied): void {
-    if (this.pending) this.pending.push(change);
-    else this.onApplied?.(change);
-  }
-
-  /** Inside a transaction of this service's Db. */
-  private applyIn(orderId: number, action: OrderAction, actor: Actor, now: number, expectedVersion?: number): ApplyResult & { before: WorkOrder } {
-    const order = this.stmts.find(orderId);
+  /** Inside a transaction. */
+  private async applyIn(
+    tx: OrdersTx,
+    orderId: number,
+    action: OrderAction,
+    actor: Actor,
+    now: number,
+    expectedVersion?: number,
+  ): Promise<ApplyResult & { before: WorkOrder }> {
+    const order = await tx.orders.find(orderId);
     if (!order) throw notFound(orderId);
     if (expectedVersion !== undefined && expectedVersion !== order.version) {
       throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${expectedVersion}; reload and try again`, {
@@ -179,13 +177,13 @@ export class WorkOrdersService {
       });
     }
     const { next, event: change, wait } = this.decide(order, action, actor, now);
-    const version = this.stmts.updateState(next, order.version, wait);
-    // Unreachable inside one SQLite write transaction, but never write over a row we did not read.
+    const version = await tx.orders.updateState(next, order.version, wait);
+    // The row is read FOR UPDATE on PostgreSQL and under the writer lock on SQLite, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
-    const event = this.stmts.insertEvent(orderId, change);
-    const stored = this.stmts.find(orderId);
+    const event = await tx.orders.insertEvent(orderId, change);
+    const stored = await tx.orders.find(orderId);
     if (!stored) throw notFound(orderId);
-    return { order: this.superviseIfUnsatisfied(stored, now), event, before: order };
+    return { order: await this.superviseIfUnsatisfied(tx, stored, now), event, before: order };
   }
 
   /**
@@ -203,22 +201,26 @@ export class WorkOrdersService {
   }
 
   /** An order evaluated unsatisfied enters supervision at once, in the same transaction; any other order is returned as is. */
-  private superviseIfUnsatisfied(stored: WorkOrder, now: number): WorkOrder {
+  private async superviseIfUnsatisfied(tx: OrdersTx, stored: WorkOrder, now: number): Promise<WorkOrder> {
     const supervision = this.clocks && unsatisfiedSupervision(stored, this.clocks, now);
-    return supervision ? this.applyIn(stored.id, supervision.action, supervision.actor, now).order : stored;
+    return supervision ? (await this.applyIn(tx, stored.id, supervision.action, supervision.actor, now)).order : stored;
   }
 
   /**
    * Starts the waiting clock of the orders that wait without one (wait-clock-backfill.ts), from
    * when they entered their state; run at start-up. Returns how many clocks were started.
    */
-  startMissingClocks(batch = 500): number {
+  async startMissingClocks(batch = 500): Promise<number> {
     const clocks = this.clocks;
     if (!clocks) return 0;
     let started = 0;
     for (;;) {
-      const found = findClockless(this.db, batch);
-      const n = this.db.transaction((tx) => found.filter((o) => setWaitClock(tx, o, clocks.waitDeadline(o.clock, o.since))).length);
+      const found = await this.store.read((q) => q.orders.clockless(batch));
+      const n = await this.store.transaction(async (tx) => {
+        let set = 0;
+        for (const o of found) if (await tx.orders.setWaitClock(o.id, o.version, o.clock, clocks.waitDeadline(o.clock, o.since))) set++;
+        return set;
+      });
       started += n;
       // A row another writer changed meanwhile is left for its own clock; stop when nothing moves.
       if (found.length < batch || n === 0) return started;
@@ -239,9 +241,9 @@ export class WorkOrdersService {
     if (unknown.length > 0) throw new AppError('UNKNOWN_UNIT', `no unit ${unknown.join(', ')} in org.yaml`, { details: { unitIds: unknown } });
   }
 
-  private checkMergeTarget(orderId: number, targetId: number): void {
+  private async checkMergeTarget(tx: OrdersTx, orderId: number, targetId: number): Promise<void> {
     if (targetId === orderId) return; // the machine refuses it with its own code
-    const target = this.stmts.find(targetId);
+    const target = await tx.orders.find(targetId);
     if (!target) throw new WorkOrderError('INVALID_FIELD', `order ${targetId} to merge into does not exist`);
     if (TERMINAL_STATUSES.includes(target.status)) {
       throw new WorkOrderError('INVALID_FIELD', `order ${target.number} is ${target.status}: it cannot take another demand`);
@@ -252,10 +254,9 @@ export class WorkOrdersService {
    * The same as createDraft, inside a {@link transaction} of this service (e.g. the call record
    * and its draft are written together by the front door): published after that commits.
    */
-  createDraftWithin(_tx: Tx, input: NewDraft): WorkOrder {
-    const pending = this.inTransaction('createDraftWithin');
-    const order = this.createIn(input, 'draft', this.now());
-    pending.push(created(order, input));
+  async createDraftWithin(tx: OrdersTx, input: NewDraft): Promise<WorkOrder> {
+    const order = await this.createIn(tx, input, 'draft', this.now());
+    tx.applied.push(created(order, input));
     return order;
   }
 
@@ -269,26 +270,29 @@ export class WorkOrdersService {
    * (the transaction's rollback takes its number back, as it does for the two steps).
    * Not for `merge_into` and `link`, which act on a second, existing order.
    */
-  createActedWithin(_tx: Tx, input: NewDraft, action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>, actor: Actor): WorkOrder {
-    const pending = this.inTransaction('createActedWithin');
+  async createActedWithin(
+    tx: OrdersTx,
+    input: NewDraft,
+    action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>,
+    actor: Actor,
+  ): Promise<WorkOrder> {
     const now = this.now();
-    const row = this.newRow(input, 'draft', now);
+    const row = await this.newRow(tx, input, 'draft', now);
     const draft = unsavedOrder(row);
     const { next, event: change, wait } = this.decide(draft, action, actor, now);
-    const stored = this.stmts.insertActed(row, next, draft.version, wait);
-    this.stmts.insertEvent(stored.id, createEvent(draft, input));
-    const event = this.stmts.insertEvent(stored.id, change);
-    const order = this.superviseIfUnsatisfied(stored, now);
-    pending.push(created({ id: stored.id, callId: stored.callId, status: draft.status }, input));
-    pending.push(applied({ order, event, before: draft }, action.type, actor));
+    const stored = await tx.orders.insertActed(row, next, draft.version, wait);
+    await tx.orders.insertEvent(stored.id, createEvent(draft, input));
+    const event = await tx.orders.insertEvent(stored.id, change);
+    const order = await this.superviseIfUnsatisfied(tx, stored, now);
+    tx.applied.push(created({ id: stored.id, callId: stored.callId, status: draft.status }, input));
+    tx.applied.push(applied({ order, event, before: draft }, action.type, actor));
     return order;
   }
 
   /** The same as apply, inside a {@link transaction} of this service. */
-  applyWithin(_tx: Tx, orderId: number, action: OrderAction, actor: Actor): ApplyResult {
-    const pending = this.inTransaction('applyWithin');
-    const result = this.applyIn(orderId, action, actor, this.now());
-    pending.push(applied(result, action.type, actor));
+  async applyWithin(tx: OrdersTx, orderId: number, action: OrderAction, actor: Actor): Promise<ApplyResult> {
+    const result = await this.applyIn(tx, orderId, action, actor, this.now());
+    tx.applied.push(applied(result, action.type, actor));
     return { order: result.order, event: result.event };
   }
 
@@ -296,15 +300,14 @@ export class WorkOrdersService {
    * The agent who answered the order's call takes the order (its `agentId`), inside a
    * {@link transaction}: a history event `take_call` and a version bump; the status stays.
    */
-  takeCallWithin(_tx: Tx, orderId: number, agentId: number): WorkOrder {
-    const pending = this.inTransaction('takeCallWithin');
+  async takeCallWithin(tx: OrdersTx, orderId: number, agentId: number): Promise<WorkOrder> {
     const now = this.now();
-    const order = this.stmts.find(orderId);
+    const order = await tx.orders.find(orderId);
     if (!order) throw notFound(orderId);
-    if (this.stmts.takeCall(orderId, agentId, now, order.version) === undefined)
+    if ((await tx.orders.takeCall(orderId, agentId, now, order.version)) === undefined)
       throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile`);
     const actor: Actor = { id: agentId, role: 'agent', unitId: null };
-    this.stmts.insertEvent(orderId, {
+    await tx.orders.insertEvent(orderId, {
       at: now,
       action: 'take_call',
       fromStatus: order.status,
@@ -313,32 +316,28 @@ export class WorkOrdersService {
       actorRole: 'agent',
       data: { agentId },
     });
-    pending.push({ orderId, callId: order.callId, action: 'take_call', actor, status: order.status, unitIds: unitsOf(order) });
-    return this.get(orderId);
+    tx.applied.push({ orderId, callId: order.callId, action: 'take_call', actor, status: order.status, unitIds: unitsOf(order) });
+    return this.getWithin(tx, orderId);
   }
 
-  private inTransaction(what: string): OrderApplied[] {
-    // Outside our transaction nobody could tell the change after its commit.
-    if (!this.pending) throw new Error(`WorkOrdersService.${what} runs only inside WorkOrdersService.transaction`);
-    return this.pending;
-  }
-
-  private create(input: NewDraft, status: 'draft' | 'missed_call'): WorkOrder {
+  private async create(input: NewDraft, status: 'draft' | 'missed_call'): Promise<WorkOrder> {
     const now = this.now();
-    const order = this.db.transaction(() => this.createIn(input, status, now));
-    this.told(created(order, input));
-    return order;
+    return this.transaction(async (tx) => {
+      const order = await this.createIn(tx, input, status, now);
+      tx.applied.push(created(order, input));
+      return order;
+    });
   }
 
-  private createIn(input: NewDraft, status: 'draft' | 'missed_call', now: number): WorkOrder {
-    const order = this.stmts.insertOrder(this.newRow(input, status, now));
-    this.stmts.insertEvent(order.id, createEvent(order, input));
+  private async createIn(tx: OrdersTx, input: NewDraft, status: 'draft' | 'missed_call', now: number): Promise<WorkOrder> {
+    const order = await tx.orders.insertOrder(await this.newRow(tx, input, status, now));
+    await tx.orders.insertEvent(order.id, createEvent(order, input));
     return order;
   }
 
   /** The row of a new order: its number (the day's counter, taken now), lookup code, status and callback clock. */
-  private newRow(input: NewDraft, status: 'draft' | 'missed_call', now: number): NewOrderRow {
-    const number = this.nextNumber(now);
+  private async newRow(tx: OrdersTx, input: NewDraft, status: 'draft' | 'missed_call', now: number): Promise<NewOrderRow> {
+    const number = await nextOrderNumber(this.prefix, now, (name) => tx.orders.bumpCounter(name));
     const wait = status === 'missed_call' && this.clocks ? { clock: 'callback' as const, deadlineAt: this.clocks.waitDeadline('callback', now) } : null;
     return { ...input, number, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now };
   }

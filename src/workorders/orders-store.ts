@@ -1,0 +1,122 @@
+/**
+ * The writes of work orders and of calls as one port (issue 16, decision 0017 step 2, "The
+ * writes: the plan"): `transaction(fn)` hands `fn` one handle whose queries cover work_orders,
+ * work_order_events (work_order_units follows them by trigger), the order-number counters,
+ * the order's attachments, calls, call_events and callers, so that a call and its order are one
+ * transaction. The rules stay above the port, written once: WorkOrdersService (the lifecycle,
+ * the version check, the clocks, what onApplied is told), CallsRepository and OutboundRecords
+ * (which rows a call event writes). One adapter per dialect (orders-store-sqlite.ts).
+ */
+import type { Dialect } from '../db/async-db.js';
+import type { CallState } from '../db/schema.js';
+import type { OrderState } from './lifecycle/index.js';
+import type { EventInput, NewOrderRow, RunningWaitClock, WorkOrder, WorkOrderEventRecord } from './repository.js';
+import type { WaitClock } from './deadlines/wait-clocks.js';
+import type { ClocklessOrder } from './wait-clock-backfill.js';
+
+/** The statements on work orders, on one connection or inside one transaction. */
+export interface WorkOrderQueries {
+  /** The order as stored (on PostgreSQL read `FOR UPDATE` inside a transaction). */
+  find(id: number): Promise<WorkOrder | undefined>;
+  /** The id of the order of an inbound call (`work_orders.call_id`), if any. */
+  idOfCall(callId: string): Promise<number | undefined>;
+  /** Bumps the day's counter `name` (`INSERT … ON CONFLICT DO UPDATE … RETURNING`): its new value. */
+  bumpCounter(name: string): Promise<number>;
+  insertOrder(o: NewOrderRow): Promise<WorkOrder>;
+  /** The new order `o` written once in the state `next` an action took its draft (at `version`) to. */
+  insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): Promise<WorkOrder>;
+  /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
+  updateState(next: OrderState, version: number, wait: RunningWaitClock | null): Promise<number | undefined>;
+  /** Appends one history row. */
+  insertEvent(orderId: number, e: EventInput): Promise<WorkOrderEventRecord>;
+  /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
+  takeCall(id: number, agentId: number, now: number, version: number): Promise<number | undefined>;
+  /** The order's history, oldest first. */
+  events(orderId: number): Promise<WorkOrderEventRecord[]>;
+  /** At most `limit` orders that wait without a waiting clock, with the start their clock should have had (wait-clock-backfill.ts). */
+  clockless(limit: number): Promise<ClocklessOrder[]>;
+  /**
+   * Starts a waiting clock on an order still at `version` with none: whether it did. The version
+   * is kept: the order's lifecycle state did not change, so no client's copy is made stale.
+   */
+  setWaitClock(id: number, version: number, clock: WaitClock, deadlineAt: number): Promise<boolean>;
+  /** Files linked to an order with the history event that brought them in: the rows as stored. */
+  insertAttachments<R extends object>(rows: readonly R[]): Promise<AttachmentRow[]>;
+}
+
+/** A stored attachment row (work_order_attachments). */
+export interface AttachmentRow {
+  readonly id: number;
+  readonly orderId: number;
+  readonly eventId: number | null;
+  readonly fileName: string;
+  readonly storedName: string;
+  readonly kind: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly uploadedBy: number | null;
+  readonly unitId: string | null;
+  readonly createdAt: number;
+}
+
+/** A new `calls` row. */
+export interface NewCallRow {
+  readonly id: string;
+  readonly channelId: string;
+  readonly direction?: 'in' | 'out';
+  readonly orderId?: number | null;
+  readonly callerId: number | null;
+  readonly callerPhone: string;
+  readonly dialledNumber: string;
+  readonly hotline: string;
+  readonly state: CallState;
+  readonly agentId?: number | null;
+  readonly enteredAt: number;
+  readonly queuedAt?: number | null;
+  readonly endedAt?: number | null;
+  readonly outcome?: string | null;
+}
+
+/** The columns a call's change sets. */
+export interface CallChange {
+  readonly state?: CallState;
+  readonly answeredAt?: number;
+  readonly endedAt?: number;
+  readonly agentId?: number;
+  readonly outcome?: string;
+  readonly hotline?: string;
+}
+
+export interface NewCallEvent {
+  readonly callId: string;
+  readonly type: string;
+  readonly at: number;
+  readonly agentId?: number | null;
+  readonly data?: Record<string, unknown> | null;
+}
+
+/** The statements on calls and callers. */
+export interface CallQueries {
+  /** The caller by number, inserted or its last-seen time moved forward (never back): its id. */
+  upsertCaller(phone: string, name: string | null, at: number): Promise<number>;
+  insertCall(row: NewCallRow): Promise<void>;
+  updateCall(callId: string, change: CallChange): Promise<void>;
+  /** The call waits in the queue since `at`: its first queue time kept, its state moved on from `entered` only. */
+  markQueued(callId: string, at: number): Promise<void>;
+  insertEvent(e: NewCallEvent): Promise<void>;
+}
+
+/** One handle: both query objects on the same connection (one transaction on either dialect). */
+export interface OrdersHandle {
+  readonly orders: WorkOrderQueries;
+  readonly calls: CallQueries;
+}
+
+export interface OrdersStore {
+  readonly dialect: Dialect;
+  /** Statements outside a transaction: committed data only. */
+  read<T>(fn: (q: OrdersHandle) => Promise<T>): Promise<T>;
+  /** Statements in one transaction: all or nothing (db/async-db.ts). */
+  transaction<T>(fn: (tx: OrdersHandle) => Promise<T>): Promise<T>;
+}
