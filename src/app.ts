@@ -45,7 +45,7 @@ import { sqliteSkillsStore } from './agents/skills-store-sqlite.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
-import { WorkOrdersService } from './workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStore } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
@@ -162,7 +162,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Waiting clocks start with each status change; an unsatisfied order is supervised at once.
     const clocks = orderClocksFrom(deadlineConfig, () => systemUser);
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
-    const orders = new WorkOrdersService(db.db, Date.now, {
+    const orders = new WorkOrdersService(sqliteOrdersStore(asyncDb), Date.now, {
       onApplied: (c) =>
         events.emit('workorder.applied', {
           orderId: c.orderId,
@@ -177,7 +177,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       unitExists: (unitId) => findUnit(config.current().org, unitId) !== undefined,
       clocks,
     });
-    const clockless = orders.startMissingClocks();
+    const clockless = await orders.startMissingClocks();
     if (clockless > 0) log.info({ count: clockless }, 'waiting clocks started for orders that had none');
     // The telephony connections (none with SUNLINE_TELEPHONY=false): each client owns its
     // connection, reconnects forever and reports its health; closed last (closers run backwards).
@@ -322,7 +322,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await wireReports(http, { env, db: db.db, config, jobs, log });
     jobs.start();
     // The knowledge base (知识库) and its files.
-    await wireKnowledgeBase(http, { db: db.db, config, qa, orders, attachments, log });
+    await wireKnowledgeBase(http, { db: db.db, config, qa, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
       intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),

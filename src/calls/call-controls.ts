@@ -164,7 +164,7 @@ export class CallControls {
       s.transferredTo = null;
       throw err;
     }
-    this.o.repo.transferred(callId, call.orderId, this.o.now(), { id: agentId, role: 'agent', unitId: null }, unit);
+    this.o.repo.transferred(callId, call.draft, this.o.now(), { id: agentId, role: 'agent', unitId: null }, unit);
     this.o.log.info({ callId, agentId, unitId: unit.id }, 'call transferred');
     // The caller leaving Stasis may already have ended the call (teardown dropped `s`): the view comes from `s`.
     const view = this.publish(call, s);

@@ -35,7 +35,7 @@ export class CallbackRequests {
     const at = this.o.now();
     live.remove(call);
     if (call.agentLeg) await sw.hangup(call.agentLeg).catch(() => undefined); // an agent's phone was ringing for this caller
-    repo.callbackRequested(call.callId, call.orderId, at, this.o.systemActor);
+    repo.callbackRequested(call.callId, call.draft, at, this.o.systemActor);
     this.o.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'caller asked to be called back');
     const agentId = call.offeredTo;
     events.emit('call.updated', { callId: call.callId, state: 'ended', agentId, at, reason: 'callback_requested' });

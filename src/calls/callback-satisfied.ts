@@ -12,26 +12,25 @@ import { workOrders } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { Actor } from '../workorders/lifecycle/index.js';
 import type { WorkOrdersService } from '../workorders/index.js';
+import type { CallWrites } from './call-writes.js';
 
 export class CallbackSatisfaction {
-  constructor(private readonly o: { db: Db; orders: WorkOrdersService; actor: Actor; log: Logger }) {}
+  constructor(private readonly o: { db: Db; orders: WorkOrdersService; actor: Actor; log: Logger; writes?: CallWrites }) {}
 
   /** Listens for answered calls; returns the unsubscribe function. */
   attach(events: DomainEvents): () => void {
     const on = (u: { callId: string; state: string }) => {
       if (u.state !== 'answered') return;
-      try {
-        this.answered(u.callId);
-      } catch (err) {
-        this.o.log.warn({ err, callId: u.callId }, 'callback duty not closed by the answered call');
-      }
+      // Behind the call's own writes (its `answered` included), in the call path's queue when there is one.
+      const merged = this.o.writes ? this.o.writes.write('callback duty', { callId: u.callId }, () => this.answered(u.callId)) : this.answered(u.callId);
+      merged.catch((err: unknown) => this.o.log.warn({ err, callId: u.callId }, 'callback duty not closed by the answered call'));
     };
     events.on('call.updated', on);
     return () => void events.off('call.updated', on);
   }
 
   /** The call `callId` was answered: its caller's earlier missed calls merge into its order. Returns their ids. */
-  answered(callId: string): number[] {
+  async answered(callId: string): Promise<number[]> {
     const { db, orders } = this.o;
     const order = db
       .select({ id: workOrders.id, phone: workOrders.callerPhone, createdAt: workOrders.createdAt })
@@ -54,8 +53,8 @@ export class CallbackSatisfaction {
       .all()
       .map((r) => r.id);
     if (missed.length === 0) return [];
-    orders.transaction((tx) => {
-      for (const id of missed) orders.applyWithin(tx, id, { type: 'merge_into', targetOrderId: order.id }, this.o.actor);
+    await orders.transaction(async (tx) => {
+      for (const id of missed) await orders.applyWithin(tx, id, { type: 'merge_into', targetOrderId: order.id }, this.o.actor);
     });
     this.o.log.info({ callId, orderId: order.id, merged: missed }, 'callback duty met by the caller calling in');
     return missed;

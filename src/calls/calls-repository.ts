@@ -2,11 +2,13 @@
  * Calls in the database: the call record, its append-only event log (the KPIs are computed
  * from it) and, written in the same transaction as the call, the call's work-order draft.
  */
-import { and, desc, eq, isNull, ne, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { callEvents, callers, calls, workOrders, type CallState } from '../db/schema.js';
+import { callers, calls, workOrders, type CallState } from '../db/schema.js';
 import type { OrderSummary, RecentCall } from '../contract/index.js';
-import type { WorkOrdersService, Tx } from '../workorders/index.js';
+import type { OrdersTx, WorkOrdersService } from '../workorders/index.js';
+import { pino } from 'pino';
+import { CallWrites } from './call-writes.js';
 import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
 
 export type CallEventType =
@@ -83,81 +85,103 @@ export interface CallerProfile {
 
 export const CLOSED_ORDER_STATUSES = ['closed', 'merged'];
 
+/** An inbound call's order: its id, or the call's draft still being written (LiveCall.draft). */
+export type OrderRef = number | PromiseLike<{ readonly orderId: number }>;
+
+const orderIdOf = async (ref: OrderRef): Promise<number> => (typeof ref === 'number' ? ref : (await ref).orderId);
+
+/**
+ * The call path's writes go through `writes` (call-writes.ts), one transaction each in the order
+ * they were made: a method that returns nothing has queued its write (`flushed()` waits for it);
+ * one that returns a promise resolves with what the database made. Reads are synchronous.
+ */
 export class CallsRepository {
   constructor(
     private readonly db: Db,
     private readonly orders: WorkOrdersService,
+    readonly writes: CallWrites = new CallWrites({ log: pino({ level: 'silent' }) }),
   ) {}
 
+  /** Resolves once every write queued before the call has ended. */
+  flushed(): Promise<void> {
+    return this.writes.flushed();
+  }
+
   /** One transaction: the caller (upserted by number), the call, its first event, its draft order. */
-  createInbound(c: NewInboundCall): CreatedCall {
-    return this.orders.transaction((tx) => {
-      const caller = this.insertCall(tx, c, { state: c.state, queuedAt: c.state === 'queued' ? c.at : null });
-      this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
-      const order = this.orders.createDraftWithin(tx, {
-        channel: c.dialled,
-        callId: c.callId,
-        callerId: caller.id,
-        callerPhone: c.callerPhone,
-        callerName: c.callerName,
-      });
-      return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
-    });
+  createInbound(c: NewInboundCall): Promise<CreatedCall> {
+    return this.writes.write('createInbound', { callId: c.callId }, () =>
+      this.orders.transaction(async (tx) => {
+        const callerId = await this.insertCall(tx, c, { state: c.state, queuedAt: c.state === 'queued' ? c.at : null });
+        await this.eventIn(tx, c.callId, c.state === 'queued' ? 'adopted' : 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline });
+        const order = await this.orders.createDraftWithin(tx, {
+          channel: c.dialled,
+          callId: c.callId,
+          callerId,
+          callerPhone: c.callerPhone,
+          callerName: c.callerName,
+        });
+        return { callerId, orderId: order.id, orderNumber: order.number };
+      }),
+    );
   }
 
   event(callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
-    this.eventIn(this.db, callId, type, at, agentId, data);
+    this.writes.record('event', { callId, type }, () => this.orders.transaction((tx) => this.eventIn(tx, callId, type, at, agentId, data)));
   }
 
   queued(callId: string, at: number): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls)
-        .set({ queuedAt: at })
-        .where(and(eq(calls.id, callId), isNull(calls.queuedAt)))
-        .run();
-      // An offer may have been recorded first (ARI and AMI events race): never step back.
-      tx.update(calls)
-        .set({ state: 'queued' })
-        .where(and(eq(calls.id, callId), eq(calls.state, 'entered')))
-        .run();
-      this.eventIn(tx, callId, 'queued', at);
-    });
+    this.writes.record('queued', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.markQueued(callId, at);
+        await this.eventIn(tx, callId, 'queued', at);
+      }),
+    );
   }
 
   offered(callId: string, agentId: number, at: number): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'offered' }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'offered', at, agentId);
-    });
+    this.writes.record('offered', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'offered' });
+        await this.eventIn(tx, callId, 'offered', at, agentId);
+      }),
+    );
   }
 
   /** The agent took the call: the call and its order carry the agent. */
-  answered(callId: string, orderId: number, agentId: number, at: number): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'answered', answeredAt: at, agentId, outcome: 'answered' }).where(eq(calls.id, callId)).run();
-      this.orders.takeCallWithin(tx, orderId, agentId);
-      this.eventIn(tx, callId, 'answered', at, agentId);
+  answered(callId: string, order: OrderRef, agentId: number, at: number): void {
+    this.writes.record('answered', { callId }, async () => {
+      const orderId = await orderIdOf(order);
+      await this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'answered', answeredAt: at, agentId, outcome: 'answered' });
+        await this.orders.takeCallWithin(tx, orderId, agentId);
+        await this.eventIn(tx, callId, 'answered', at, agentId);
+      });
     });
   }
 
   ended(callId: string, at: number, reason: string): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'ended', endedAt: at }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'hung_up', at, null, { reason });
-    });
+    this.writes.record('ended', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'ended', endedAt: at });
+        await this.eventIn(tx, callId, 'hung_up', at, null, { reason });
+      }),
+    );
   }
 
   /** The caller gave up before an agent answered: one transaction for the call and its order. */
-  abandoned(callId: string, orderId: number, at: number, actor: Actor, where: 'front_door' | 'queue'): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'abandoned', at, null, { where });
-      this.orders.applyWithin(
-        tx,
-        orderId,
-        { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
-        actor,
-      );
+  abandoned(callId: string, order: OrderRef, at: number, actor: Actor, where: 'front_door' | 'queue'): void {
+    this.writes.record('abandoned', { callId }, async () => {
+      const orderId = await orderIdOf(order);
+      await this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'ended', endedAt: at, outcome: 'abandoned' });
+        await this.eventIn(tx, callId, 'abandoned', at, null, { where });
+        await this.orders.applyWithin(
+          tx,
+          orderId,
+          { type: 'abandon', reason: where === 'queue' ? 'caller hung up while waiting in the queue' : 'caller hung up during the greeting' },
+          actor,
+        );
+      });
     });
   }
 
@@ -166,21 +190,26 @@ export class CallsRepository {
    * [sunline-queue-keys]): the call ends unanswered — an abandon in the queue, as the figures
    * count it — and its order becomes a missed call with a callback duty, marked as asked for.
    */
-  callbackRequested(callId: string, orderId: number, at: number, actor: Actor): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'abandoned' }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'abandoned', at, null, { where: 'queue', callbackRequested: true });
-      this.eventIn(tx, callId, 'callback_requested', at, null, {});
-      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'the caller asked to be called back while waiting in the queue' }, actor);
+  callbackRequested(callId: string, order: OrderRef, at: number, actor: Actor): void {
+    this.writes.record('callbackRequested', { callId }, async () => {
+      const orderId = await orderIdOf(order);
+      await this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'ended', endedAt: at, outcome: 'abandoned' });
+        await this.eventIn(tx, callId, 'abandoned', at, null, { where: 'queue', callbackRequested: true });
+        await this.eventIn(tx, callId, 'callback_requested', at, null, {});
+        await this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'the caller asked to be called back while waiting in the queue' }, actor);
+      });
     });
   }
 
   /** The caller's menu choice (ivr.yaml `menu`): the call now counts for `hotline`. */
   menuChoice(callId: string, at: number, digit: string | null, hotline: string | null): void {
-    this.orders.transaction((tx) => {
-      if (hotline !== null) tx.update(calls).set({ hotline }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'menu', at, null, { digit, hotline });
-    });
+    this.writes.record('menuChoice', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        if (hotline !== null) await tx.calls.updateCall(callId, { hotline });
+        await this.eventIn(tx, callId, 'menu', at, null, { digit, hotline });
+      }),
+    );
   }
 
   /**
@@ -188,11 +217,14 @@ export class CallsRepository {
    * closed prompt: outcome `closed` (not an abandon: nobody was offered it), and its order a
    * missed call with a callback duty, in one transaction.
    */
-  closedLine(callId: string, orderId: number, at: number, actor: Actor): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: 'closed' }).where(eq(calls.id, callId)).run();
-      this.eventIn(tx, callId, 'hung_up', at, null, { reason: 'closed' });
-      this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'called outside office hours; the call ended after the closed prompt' }, actor);
+  closedLine(callId: string, order: OrderRef, at: number, actor: Actor): void {
+    this.writes.record('closedLine', { callId }, async () => {
+      const orderId = await orderIdOf(order);
+      await this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'ended', endedAt: at, outcome: 'closed' });
+        await this.eventIn(tx, callId, 'hung_up', at, null, { reason: 'closed' });
+        await this.orders.applyWithin(tx, orderId, { type: 'abandon', reason: 'called outside office hours; the call ended after the closed prompt' }, actor);
+      });
     });
   }
 
@@ -202,32 +234,34 @@ export class CallsRepository {
    * and its order — a missed-call order with a callback duty when nobody answered, else the
    * draft closed (we have no record of the conversation).
    */
-  importOutage(c: Omit<NewInboundCall, 'state'> & { endedAt: number; where: 'front_door' | 'queue' | 'answered' }, actor: Actor): CreatedCall {
-    return this.orders.transaction((tx) => {
-      const answered = c.where === 'answered';
-      const caller = this.insertCall(tx, c, {
-        state: 'ended',
-        queuedAt: c.where === 'front_door' ? null : c.at,
-        endedAt: c.endedAt,
-        outcome: answered ? 'answered' : 'abandoned',
-      });
-      this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
-      const reason = answered
-        ? 'answered while the Sunline server was down: no record of the conversation'
-        : c.where === 'queue'
-          ? 'caller hung up while waiting in the queue (server down)'
-          : 'caller hung up during the greeting (server down)';
-      // The draft and its close or abandon in one write of the order (history: create, then the action).
-      const order = this.orders.createActedWithin(
-        tx,
-        { channel: c.dialled, callId: c.callId, callerId: caller.id, callerPhone: c.callerPhone, callerName: c.callerName },
-        { type: answered ? 'close' : 'abandon', reason },
-        actor,
-      );
-      if (answered) this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
-      else this.eventIn(tx, c.callId, 'abandoned', c.endedAt, null, { where: c.where, outage: true });
-      return { callerId: caller.id, orderId: order.id, orderNumber: order.number };
-    });
+  importOutage(c: Omit<NewInboundCall, 'state'> & { endedAt: number; where: 'front_door' | 'queue' | 'answered' }, actor: Actor): Promise<CreatedCall> {
+    return this.writes.write('importOutage', { callId: c.callId }, () =>
+      this.orders.transaction(async (tx) => {
+        const answered = c.where === 'answered';
+        const callerId = await this.insertCall(tx, c, {
+          state: 'ended',
+          queuedAt: c.where === 'front_door' ? null : c.at,
+          endedAt: c.endedAt,
+          outcome: answered ? 'answered' : 'abandoned',
+        });
+        await this.eventIn(tx, c.callId, 'entered', c.at, null, { dialled: c.dialled, hotline: c.hotline, via: 'fallback' });
+        const reason = answered
+          ? 'answered while the Sunline server was down: no record of the conversation'
+          : c.where === 'queue'
+            ? 'caller hung up while waiting in the queue (server down)'
+            : 'caller hung up during the greeting (server down)';
+        // The draft and its close or abandon in one write of the order (history: create, then the action).
+        const order = await this.orders.createActedWithin(
+          tx,
+          { channel: c.dialled, callId: c.callId, callerId, callerPhone: c.callerPhone, callerName: c.callerName },
+          { type: answered ? 'close' : 'abandon', reason },
+          actor,
+        );
+        if (answered) await this.eventIn(tx, c.callId, 'hung_up', c.endedAt, null, { reason: 'outage' });
+        else await this.eventIn(tx, c.callId, 'abandoned', c.endedAt, null, { where: c.where, outage: true });
+        return { callerId, orderId: order.id, orderNumber: order.number };
+      }),
+    );
   }
 
   /**
@@ -237,35 +271,37 @@ export class CallsRepository {
    * lead unit is then supervised — by WorkOrdersService itself when it runs the clocks
    * (workorders/order-clocks.ts), else here, if the lifecycle allows it. A closed order only gets the event.
    */
-  survey(callId: string, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
-    return this.orders.transaction((tx) => {
-      this.eventIn(tx, callId, 'survey', at, null, { result });
-      if (result === 'no_answer') return { orderId: null, actions: [] };
-      const row = tx.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.callId, callId)).get();
-      let order = row ? this.orders.get(row.id) : undefined;
-      if (order?.status === 'merged' && order.mergedIntoId !== null) order = this.orders.get(order.mergedIntoId);
-      if (!order || TERMINAL_STATUSES.includes(order.status)) return { orderId: null, actions: [] };
-      const first =
-        order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
-      const after = this.orders.applyWithin(tx, order.id, first, actor).order;
-      const actions: string[] = [first.type];
-      if (after.status === 'supervised' && order.status !== 'supervised') actions.push('supervise');
-      else if (
-        after.status === 'evaluated' &&
-        after.leadUnitId !== null &&
-        after.satisfaction === 'unsatisfied' &&
-        allowedActions(after, actor).includes('supervise')
-      ) {
-        this.orders.applyWithin(
-          tx,
-          order.id,
-          { type: 'supervise', level: Math.max(1, after.supervisionLevel), reason: 'unsatisfied in the post-call survey' },
-          actor,
-        );
-        actions.push('supervise');
-      }
-      return { orderId: order.id, actions };
-    });
+  survey(callId: string, result: SurveyResult, at: number, actor: Actor): Promise<SurveyRecorded> {
+    return this.writes.write('survey', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await this.eventIn(tx, callId, 'survey', at, null, { result });
+        if (result === 'no_answer') return { orderId: null, actions: [] };
+        const id = await tx.orders.idOfCall(callId);
+        let order = id !== undefined ? await this.orders.getWithin(tx, id) : undefined;
+        if (order?.status === 'merged' && order.mergedIntoId !== null) order = await this.orders.getWithin(tx, order.mergedIntoId);
+        if (!order || TERMINAL_STATUSES.includes(order.status)) return { orderId: null, actions: [] };
+        const first =
+          order.status === 'answered_on_spot' ? ({ type: 'evaluate', result, channel: 'survey' } as const) : ({ type: 'record_survey', result } as const);
+        const after = (await this.orders.applyWithin(tx, order.id, first, actor)).order;
+        const actions: string[] = [first.type];
+        if (after.status === 'supervised' && order.status !== 'supervised') actions.push('supervise');
+        else if (
+          after.status === 'evaluated' &&
+          after.leadUnitId !== null &&
+          after.satisfaction === 'unsatisfied' &&
+          allowedActions(after, actor).includes('supervise')
+        ) {
+          await this.orders.applyWithin(
+            tx,
+            order.id,
+            { type: 'supervise', level: Math.max(1, after.supervisionLevel), reason: 'unsatisfied in the post-call survey' },
+            actor,
+          );
+          actions.push('supervise');
+        }
+        return { orderId: order.id, actions };
+      }),
+    );
   }
 
   /**
@@ -273,14 +309,17 @@ export class CallsRepository {
    * may still edit it (draft or accepted: its content gets a line naming the unit); an order
    * already saved only gets the call event.
    */
-  transferred(callId: string, orderId: number, at: number, actor: Actor, unit: { id: string; name: string; phone: string }): void {
-    this.orders.transaction((tx) => {
-      this.eventIn(tx, callId, 'transferred', at, actor.id, { unitId: unit.id, phone: unit.phone });
-      const order = this.orders.get(orderId);
-      if (order.status !== 'draft' && order.status !== 'accepted') return;
-      const note = `[转接 transferred → ${unit.name} ${unit.phone}]`;
-      const content = order.fields.content ? `${order.fields.content}\n${note}` : note;
-      this.orders.applyWithin(tx, orderId, { type: 'update_fields', fields: { content } }, actor);
+  transferred(callId: string, order: OrderRef, at: number, actor: Actor, unit: { id: string; name: string; phone: string }): void {
+    this.writes.record('transferred', { callId }, async () => {
+      const orderId = await orderIdOf(order);
+      await this.orders.transaction(async (tx) => {
+        await this.eventIn(tx, callId, 'transferred', at, actor.id, { unitId: unit.id, phone: unit.phone });
+        const order = await this.orders.getWithin(tx, orderId);
+        if (order.status !== 'draft' && order.status !== 'accepted') return;
+        const note = `[转接 transferred → ${unit.name} ${unit.phone}]`;
+        const content = order.fields.content ? `${order.fields.content}\n${note}` : note;
+        await this.orders.applyWithin(tx, orderId, { type: 'update_fields', fields: { content } }, actor);
+      });
     });
   }
 
@@ -332,6 +371,18 @@ export class CallsRepository {
       .all();
   }
 
+  /** Whether the caller with this number has an order still open other than the one of call `callId`. */
+  hasOpenOrders(phone: string, callId: string): boolean {
+    const row = this.db
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .innerJoin(callers, eq(callers.id, workOrders.callerId))
+      .where(and(eq(callers.phone, phone), or(isNull(workOrders.callId), ne(workOrders.callId, callId)), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
+      .limit(1)
+      .get();
+    return row !== undefined;
+  }
+
   /** The caller's orders still open (not the draft of this call). */
   openOrders(callerId: number, excludeOrderId: number, limit = 10): OrderSummary[] {
     return this.db
@@ -352,37 +403,28 @@ export class CallsRepository {
 
   /**
    * The caller (upserted by number; last seen never goes back, an imported call may be older)
-   * and the call row, inside the caller's transaction.
+   * and the call row, inside the caller's transaction: the caller's id.
    */
-  private insertCall(
-    tx: Tx,
+  private async insertCall(
+    tx: OrdersTx,
     c: Omit<NewInboundCall, 'state'>,
-    row: Pick<typeof calls.$inferInsert, 'state' | 'queuedAt' | 'endedAt' | 'outcome'>,
-  ): { id: number } {
-    const caller = tx
-      .insert(callers)
-      .values({ phone: c.callerPhone, name: c.callerName, firstSeenAt: c.at, lastSeenAt: c.at })
-      .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: sql`max(${callers.lastSeenAt}, ${c.at})` } })
-      .returning({ id: callers.id })
-      .get();
-    tx.insert(calls)
-      .values({
-        id: c.callId,
-        channelId: c.channelId,
-        callerId: caller.id,
-        callerPhone: c.callerPhone,
-        dialledNumber: c.dialled,
-        hotline: c.hotline,
-        enteredAt: c.at,
-        ...row,
-      })
-      .run();
-    return caller;
+    row: { state: CallState; queuedAt?: number | null; endedAt?: number | null; outcome?: string | null },
+  ): Promise<number> {
+    const callerId = await tx.calls.upsertCaller(c.callerPhone, c.callerName, c.at);
+    await tx.calls.insertCall({
+      id: c.callId,
+      channelId: c.channelId,
+      callerId,
+      callerPhone: c.callerPhone,
+      dialledNumber: c.dialled,
+      hotline: c.hotline,
+      enteredAt: c.at,
+      ...row,
+    });
+    return callerId;
   }
 
-  private eventIn(tx: Tx | Db, callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): void {
-    tx.insert(callEvents)
-      .values({ callId, type, at, agentId, data: data ?? null })
-      .run();
+  private eventIn(tx: OrdersTx, callId: string, type: CallEventType, at: number, agentId: number | null = null, data?: Record<string, unknown>): Promise<void> {
+    return tx.calls.insertEvent({ callId, type, at, agentId, data: data ?? null });
   }
 }

@@ -118,7 +118,7 @@ export class FrontDoor {
   private async endClosed(call: LiveCall): Promise<void> {
     const at = this.o.now();
     this.o.live.remove(call);
-    this.o.repo.closedLine(call.callId, call.orderId, at, this.o.systemActor);
+    this.o.repo.closedLine(call.callId, call.draft, at, this.o.systemActor);
     this.o.log.info({ callId: call.callId }, 'call ended outside hours');
     this.o.events.emit('call.updated', { callId: call.callId, state: 'ended', agentId: null, at, reason: 'closed' });
     this.o.events.emit('queue.changed', { at, removeWaiting: [call.callId] });
@@ -130,7 +130,8 @@ export class FrontDoor {
     const hotline = hotlineFor(this.o.config.current().numbers, dialled);
     const callId = randomUUID();
     const at = this.o.now();
-    const created = this.o.repo.createInbound({
+    // Queued, not awaited (call-writes.ts): the call is tracked at once, its ids follow with the write.
+    const draft = this.o.repo.createInbound({
       callId,
       channelId,
       callerPhone: callerNumber || 'anonymous',
@@ -140,18 +141,15 @@ export class FrontDoor {
       at,
       state: state === 'queued' ? 'queued' : 'entered',
     });
-    const call = this.track({
-      callId,
-      channelId,
-      callerNumber,
-      callerId: created.callerId,
-      dialled,
-      enteredAt: at,
-      orderId: created.orderId,
-      orderNumber: created.orderNumber,
-      state,
-    });
-    this.o.log.info({ callId, dialled, hotline: call.hotline.number, orderId: created.orderId, priority: call.priority }, 'call entered');
+    const call = this.track({ callId, channelId, callerNumber, callerId: 0, dialled, enteredAt: at, orderId: 0, orderNumber: '', state, draft });
+    draft.then(
+      (d) => {
+        this.o.live.drafted(call, d);
+        this.o.log.info({ callId, orderId: d.orderId }, 'call recorded with its draft order');
+      },
+      (err: unknown) => this.o.log.error({ err, callId }, 'call and its draft order not recorded'),
+    );
+    this.o.log.info({ callId, dialled, hotline: call.hotline.number, priority: call.priority }, 'call entered');
     return call;
   }
 
@@ -162,7 +160,8 @@ export class FrontDoor {
    */
   track(c: Omit<NewLiveCall, 'hotline' | 'priority'>): LiveCall {
     const hotline = hotlineFor(this.o.config.current().numbers, c.dialled);
-    const repeat = this.o.repo.openOrders(c.callerId, c.orderId, 1).length > 0;
+    // By the caller's number: a new call's caller and draft may not be written yet (its own order is left out by its call id).
+    const repeat = this.o.repo.hasOpenOrders(c.callerNumber || 'anonymous', c.callId);
     const call = this.o.live.add({ ...c, hotline, priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0) });
     if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
     return call;

@@ -70,7 +70,7 @@ export class HangUps {
       if (call.directLeg && cause === 'agent_hangup') await sw.afterAgent(call.channelId).catch(() => undefined);
     } else {
       if (call.agentLeg) await sw.hangup(call.agentLeg).catch(() => undefined); // stop the ringing
-      repo.abandoned(call.callId, call.orderId, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
+      repo.abandoned(call.callId, call.draft, at, this.o.systemActor, call.state === 'front_door' ? 'front_door' : 'queue');
       this.o.log.info({ callId: call.callId, waitMs: at - call.enteredAt }, 'call abandoned');
     }
     const agentId = call.answeredBy ?? call.offeredTo;

@@ -23,6 +23,7 @@ import { CallsRepository } from './calls-repository.js';
 import { consoleCommands } from './console-commands.js';
 import { offlineConsole } from './offline-console.js';
 import { OutboundRecords } from './outbound-records.js';
+import { CallWrites } from './call-writes.js';
 import { CallbackSatisfaction } from './callback-satisfied.js';
 
 export { CallCenter } from './call-center.js';
@@ -40,8 +41,9 @@ export interface CallPath {
   agentSessionWrites(): { queued: number; failed: number };
   /**
    * This node lost call control (cluster/call-control-node.ts fences it): the agents' session
-   * changes not yet written, and any made from now on, are dropped (logged), not written after
-   * the new leader has loaded the sessions. A clean close writes them all.
+   * changes and the calls' writes (call-writes.ts) not yet written, and any made from now on,
+   * are dropped (logged), not written after the new leader has taken over. A clean close
+   * writes them all.
    */
   fence(): void;
   close(): Promise<void>;
@@ -87,22 +89,24 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
   const restored = await sessions.load();
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: env.wrapUpMs, store: sessions, restored });
   const system = deps.systemUser;
+  // The call path's writes, inbound and outbound, one queue in the order of the events (call-writes.ts).
+  const writes = new CallWrites({ log: log.child({ component: 'call-writes' }) });
   const center = new CallCenter({
     switchboard,
     agents,
     events,
     log,
     config: deps.config,
-    repo: new CallsRepository(deps.db, deps.orders),
+    repo: new CallsRepository(deps.db, deps.orders, writes),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
     skills: deps.skills,
-    outbound: { records: new OutboundRecords(deps.db, deps.orders), settings: env.outbound },
+    outbound: { records: new OutboundRecords(deps.db, deps.orders, writes), settings: env.outbound },
   });
   // A caller answered by an agent needs no callback any more (callback-satisfied.ts).
-  const stopCallbackCheck = new CallbackSatisfaction({ db: deps.db, orders: deps.orders, actor: center.ctx.systemActor, log }).attach(events);
+  const stopCallbackCheck = new CallbackSatisfaction({ db: deps.db, orders: deps.orders, actor: center.ctx.systemActor, log, writes }).attach(events);
   return {
     commands: consoleCommands(center),
     center,
@@ -110,13 +114,16 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     agentSessionWrites: () => sessions.stats(),
-    fence: () => sessions.fence(),
+    fence: () => {
+      sessions.fence();
+      writes.fence();
+    },
     async close() {
       stopCallbackCheck();
       await center.close();
       agents.close();
       // What the last changes queued is written before the database closes (app.ts closes it after this); dropped when fenced.
-      await sessions.flushed();
+      await Promise.all([sessions.flushed(), writes.flushed()]);
     },
   };
 }

@@ -9,10 +9,18 @@ import type { Hotline } from '../config/files/index.js';
 /** Where the caller is: at our front door, waiting in app_queue, ringing an agent, talking to one. */
 export type LiveState = 'front_door' | 'queued' | 'offered' | 'answered';
 
+/** What the database made for a new call: its caller's id and its draft order (calls-repository.ts createInbound). */
+export interface CallDraft {
+  readonly callerId: number;
+  readonly orderId: number;
+  readonly orderNumber: string;
+}
+
 interface CallFields {
   callId: string;
   channelId: string;
   callerNumber: string;
+  /** The caller's id, the draft order's id and number: 0, 0, '' until `drafted` (a new call's are being written). */
   callerId: number;
   dialled: string;
   hotline: Hotline;
@@ -20,6 +28,10 @@ interface CallFields {
   priority: number;
   orderId: number;
   orderNumber: string;
+  /** The call and its draft as written (call-writes.ts queue): the screen-pop waits for it, the writes after it refer to it. */
+  draft: Promise<CallDraft>;
+  /** The draft's write has resolved: callerId, orderId and orderNumber are the database's. */
+  drafted: boolean;
   state: LiveState;
   offeredTo: number | null;
   agentLeg: string | null;
@@ -60,7 +72,10 @@ export function nextStage(state: LiveState, event: CallEvent): LiveState {
 export type NewLiveCall = Pick<
   CallFields,
   'callId' | 'channelId' | 'callerNumber' | 'callerId' | 'dialled' | 'hotline' | 'enteredAt' | 'priority' | 'orderId' | 'orderNumber' | 'state'
->;
+> & {
+  /** A new call's write, still under way (its ids then are 0, 0, ''); absent: the ids given are the database's (a resumed call). */
+  readonly draft?: Promise<CallDraft>;
+};
 
 export class LiveCalls {
   private readonly byId = new Map<string, CallFields>();
@@ -69,8 +84,11 @@ export class LiveCalls {
 
   /** Tracks a call; one at the front door has not joined the queue yet. */
   add(c: NewLiveCall): LiveCall {
+    const { draft, ...facts } = c;
     const call: CallFields = {
-      ...c,
+      ...facts,
+      draft: draft ?? Promise.resolve({ callerId: c.callerId, orderId: c.orderId, orderNumber: c.orderNumber }),
+      drafted: draft === undefined,
       offeredTo: null,
       agentLeg: null,
       offeredAt: null,
@@ -85,6 +103,15 @@ export class LiveCalls {
     this.byId.set(call.callId, call);
     this.byChannel.set(call.channelId, call.callId);
     return call;
+  }
+
+  /** The call's draft was written: its caller's id and its order as the database made them. */
+  drafted(c: LiveCall, d: CallDraft): void {
+    const call = c as CallFields;
+    call.callerId = d.callerId;
+    call.orderId = d.orderId;
+    call.orderNumber = d.orderNumber;
+    call.drafted = true;
   }
 
   get(callId: string): LiveCall | undefined {

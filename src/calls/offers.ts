@@ -11,6 +11,13 @@ import type { FrontDoor } from './front-door.js';
 import type { LiveCall } from './live-calls.js';
 import { offerSkills, skillVerdict, type OfferSkills } from './skill-gate.js';
 
+/**
+ * How long an offer waits for its call's draft order to be written (the screen-pop shows its
+ * number) before offering without it: the pop then carries id 0 and no number, and the agent's
+ * console finds the order by the call. On SQLite the draft is written before any offer can come.
+ */
+export const DRAFT_WAIT_DEADLINE_MS = 1_000;
+
 export class Offers {
   constructor(
     private readonly o: CallContext,
@@ -41,6 +48,26 @@ export class Offers {
     if (!call) {
       await this.o.switchboard.hangup(leg.channelId, 'busy');
       return;
+    }
+    // The call's draft is still being written (call-writes.ts): the pop waits for its number, up
+    // to a deadline; the leg, the call and the agent are checked again after the wait.
+    if (!call.drafted) {
+      const decision = { gone: false };
+      this.deciding.set(leg.channelId, decision);
+      try {
+        await draftWritten(this.o, call);
+      } finally {
+        this.deciding.delete(leg.channelId);
+      }
+      if (decision.gone) {
+        this.o.log.info({ agentId: leg.agentId, callId: call.callId }, 'agent leg gone before its offer');
+        return;
+      }
+      call = this.offerable(leg);
+      if (!call) {
+        await this.o.switchboard.hangup(leg.channelId, 'busy');
+        return;
+      }
     }
     // Skill routing: while the call is young, an agent without its skill (or with a worse level
     // than a free one) is declined and app_queue rings its next member at once. A shift lead's
@@ -121,7 +148,7 @@ export class Offers {
     this.o.live.answer(call, agentId);
     await this.o.agents.apply(agentId, { type: 'answer' });
     const at = this.o.now();
-    this.o.repo.answered(call.callId, call.orderId, agentId, at);
+    this.o.repo.answered(call.callId, call.draft, agentId, at);
     this.o.log.info({ callId, agentId, waitMs: at - call.enteredAt }, 'call answered');
     this.o.events.emit('call.updated', { callId, state: 'answered', agentId, at });
     this.o.events.emit('queue.changed', { at, removeWaiting: [callId] });
@@ -153,5 +180,20 @@ export class Offers {
       throw new CallError('CALL_NOT_OFFERED', `call ${callId} is not ringing for you`);
     }
     return call;
+  }
+}
+
+/** Waits for the call's draft to be written, at most `deadlineMs`; a failed or late write is logged and the offer goes on. */
+async function draftWritten(o: Pick<CallContext, 'log'>, call: LiveCall, deadlineMs = DRAFT_WAIT_DEADLINE_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`draft order not written within ${deadlineMs} ms`)), deadlineMs);
+    });
+    await Promise.race([call.draft, late]);
+  } catch (err) {
+    o.log.warn({ err, callId: call.callId }, 'offering without the draft order');
+  } finally {
+    clearTimeout(timer);
   }
 }

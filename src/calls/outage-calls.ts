@@ -30,7 +30,7 @@ export async function importOutageCalls(o: CallContext, channels: ReadonlySet<st
         const hotline = hotlineFor(o.config.current().numbers, r.dialled || sw.queue);
         const callId = randomUUID();
         const endedAt = r.endedAt ?? r.enteredAt;
-        const created = o.repo.importOutage(
+        const created = await o.repo.importOutage(
           {
             callId,
             channelId: r.channelId,

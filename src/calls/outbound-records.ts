@@ -8,6 +8,8 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls, workOrders } from '../db/schema.js';
+import { pino } from 'pino';
+import { CallWrites } from './call-writes.js';
 import type { OutboundResult } from '../contract/index.js';
 import type { WorkOrder, WorkOrdersService } from '../workorders/index.js';
 import { allowedActions, type Actor } from '../workorders/lifecycle/index.js';
@@ -38,14 +40,24 @@ export interface UnfinishedOutbound {
   answeredAt: number | null;
 }
 
+/**
+ * The writes go through `writes` (call-writes.ts; the inbound calls' queue in the server), in
+ * the order they were made: a method that returns nothing has queued its write.
+ */
 export class OutboundRecords {
   constructor(
     private readonly db: Db,
     private readonly orders: WorkOrdersService,
+    readonly writes: CallWrites = new CallWrites({ log: pino({ level: 'silent' }) }),
   ) {}
 
+  /** Resolves once every write queued before the call has ended. */
+  flushed(): Promise<void> {
+    return this.writes.flushed();
+  }
+
   /** The order a call is made for; ORDER_NOT_FOUND (404) when there is none. */
-  order(orderId: number): WorkOrder {
+  order(orderId: number): Promise<WorkOrder> {
     return this.orders.get(orderId);
   }
 
@@ -55,9 +67,9 @@ export class OutboundRecords {
   }
 
   dialled(c: NewOutboundCall): void {
-    this.orders.transaction((tx) => {
-      tx.insert(calls)
-        .values({
+    this.writes.record('dialled', { callId: c.callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.insertCall({
           id: c.callId,
           channelId: c.channelId,
           direction: 'out',
@@ -69,32 +81,34 @@ export class OutboundRecords {
           state: 'entered',
           agentId: c.agentId,
           enteredAt: c.at,
-        })
-        .run();
-      tx.insert(callEvents)
-        .values({ callId: c.callId, type: 'dialled', at: c.at, agentId: c.agentId, data: { orderId: c.orderId } })
-        .run();
-    });
+        });
+        await tx.calls.insertEvent({ callId: c.callId, type: 'dialled', at: c.at, agentId: c.agentId, data: { orderId: c.orderId } });
+      }),
+    );
   }
 
   ringing(callId: string, at: number): void {
-    this.event(callId, 'ringing', at);
+    this.writes.record('ringing', { callId }, () =>
+      this.orders.transaction((tx) => tx.calls.insertEvent({ callId, type: 'ringing' satisfies OutboundEventType, at })),
+    );
   }
 
   answered(callId: string, agentId: number, at: number): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'answered', answeredAt: at }).where(eq(calls.id, callId)).run();
-      tx.insert(callEvents).values({ callId, type: 'answered', at, agentId }).run();
-    });
+    this.writes.record('answered', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'answered', answeredAt: at });
+        await tx.calls.insertEvent({ callId, type: 'answered', at, agentId });
+      }),
+    );
   }
 
   ended(callId: string, at: number, end: { result: OutboundResult; reason: string | null; cause: number | null }): void {
-    this.orders.transaction((tx) => {
-      tx.update(calls).set({ state: 'ended', endedAt: at, outcome: end.result }).where(eq(calls.id, callId)).run();
-      tx.insert(callEvents)
-        .values({ callId, type: 'hung_up', at, data: { result: end.result, reason: end.reason, cause: end.cause } })
-        .run();
-    });
+    this.writes.record('ended', { callId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.updateCall(callId, { state: 'ended', endedAt: at, outcome: end.result });
+        await tx.calls.insertEvent({ callId, type: 'hung_up', at, data: { result: end.result, reason: end.reason, cause: end.cause } });
+      }),
+    );
   }
 
   /** Whether the order waits for the citizen's evaluation by callback (reviewed, 待回访). */
@@ -109,24 +123,26 @@ export class OutboundRecords {
    * agent's form records it); 不满意 on an order a unit handled opens supervision, as the phone
    * survey does. An order evaluated meanwhile (the agent's form) keeps that evaluation.
    */
-  survey(callId: string, orderId: number, result: SurveyResult, at: number, actor: Actor): SurveyRecorded {
-    return this.orders.transaction((tx) => {
-      tx.insert(callEvents).values({ callId, type: 'survey', at, data: { result } }).run();
-      if (result === 'no_answer' || this.orders.get(orderId).status !== 'reviewed') return { orderId: null, actions: [] };
-      const after = this.orders.applyWithin(tx, orderId, { type: 'evaluate', result, channel: 'callback' }, actor).order;
-      if (after.status === 'supervised') return { orderId, actions: ['evaluate', 'supervise'] }; // the lifecycle's own effect
-      if (
-        after.status !== 'evaluated' ||
-        after.satisfaction !== 'unsatisfied' ||
-        after.leadUnitId === null ||
-        !allowedActions(after, actor).includes('supervise')
-      ) {
-        return { orderId, actions: ['evaluate'] };
-      }
-      const level = Math.max(1, after.supervisionLevel);
-      this.orders.applyWithin(tx, orderId, { type: 'supervise', level, reason: 'unsatisfied in the survey after a callback' }, actor);
-      return { orderId, actions: ['evaluate', 'supervise'] };
-    });
+  survey(callId: string, orderId: number, result: SurveyResult, at: number, actor: Actor): Promise<SurveyRecorded> {
+    return this.writes.write('survey', { callId, orderId }, () =>
+      this.orders.transaction(async (tx) => {
+        await tx.calls.insertEvent({ callId, type: 'survey', at, data: { result } });
+        if (result === 'no_answer' || (await this.orders.getWithin(tx, orderId)).status !== 'reviewed') return { orderId: null, actions: [] };
+        const after = (await this.orders.applyWithin(tx, orderId, { type: 'evaluate', result, channel: 'callback' }, actor)).order;
+        if (after.status === 'supervised') return { orderId, actions: ['evaluate', 'supervise'] }; // the lifecycle's own effect
+        if (
+          after.status !== 'evaluated' ||
+          after.satisfaction !== 'unsatisfied' ||
+          after.leadUnitId === null ||
+          !allowedActions(after, actor).includes('supervise')
+        ) {
+          return { orderId, actions: ['evaluate'] };
+        }
+        const level = Math.max(1, after.supervisionLevel);
+        await this.orders.applyWithin(tx, orderId, { type: 'supervise', level, reason: 'unsatisfied in the survey after a callback' }, actor);
+        return { orderId, actions: ['evaluate', 'supervise'] };
+      }),
+    );
   }
 
   /**
@@ -166,9 +182,5 @@ export class OutboundRecords {
       .from(calls)
       .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
       .all();
-  }
-
-  private event(callId: string, type: OutboundEventType, at: number, agentId: number | null = null): void {
-    this.db.insert(callEvents).values({ callId, type, at, agentId }).run();
   }
 }

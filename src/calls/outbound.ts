@@ -58,7 +58,7 @@ export class OutboundCalls implements OutboundProgress {
   async dial(agentId: number, p: { orderId: number; number: string }): Promise<OutboundCallView> {
     const sw = this.o.switchboard;
     if (!sw.isUp()) throw new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'telephony is down' });
-    const order = this.records.order(p.orderId); // ORDER_NOT_FOUND before anything changes
+    const order = await this.records.order(p.orderId); // ORDER_NOT_FOUND before anything changes
     const callId = randomUUID();
     await this.o.agents.dial(agentId, callId); // AGENT_STATE_CONFLICT unless available
     const at = this.o.now();

@@ -13,7 +13,7 @@ import type { CallContext } from './call-context.js';
 import type { SurveyRecorded, SurveyResult } from './calls-repository.js';
 
 /** Writes a survey's result; by default on the call's own work order (CallsRepository.survey). */
-export type SurveyRecorder = (callId: string, result: SurveyResult, at: number) => SurveyRecorded;
+export type SurveyRecorder = (callId: string, result: SurveyResult, at: number) => Promise<SurveyRecorded>;
 
 /** Played after an answer (dialplan/sounds/sunline/survey-thanks.wav). */
 export const SURVEY_THANKS = 'sunline/survey-thanks';
@@ -66,7 +66,8 @@ async function runSurvey(o: CallContext, ch: SurveyChannel, record: SurveyRecord
       return;
     }
     const result = surveyResultOf(survey.digits, got.digit);
-    const recorded = record(callId, result, o.now());
+    // Queued behind the call's other writes (call-writes.ts); the survey's own flow, not an event handler, waits for it.
+    const recorded = await record(callId, result, o.now());
     log.info({ callId, digit: got.digit, result, ...recorded }, 'survey recorded');
     if (result !== 'no_answer') await sw.playFirst(ch.channelId, [SURVEY_THANKS], 10_000).catch(() => false);
   } finally {

@@ -12,7 +12,8 @@ import { kbRoutes } from '../http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
 import { KbAttachments, KbService, kbDirectory } from '../kb/index.js';
 import type { QaService } from '../qa/index.js';
-import { WorkOrderError, type WorkOrdersService } from '../workorders/index.js';
+import { WorkOrderError } from '../workorders/index.js';
+import { findOrder } from '../workorders/repository.js';
 import type { AttachmentsService } from '../workorders/attachments.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
 import { findInScope, scopeFor } from '../workorders/scope.js';
@@ -21,13 +22,12 @@ export interface KnowledgeBaseWiring {
   readonly db: Db;
   readonly config: ConfigStore;
   readonly qa: Pick<QaService, 'mayReadOrder'>;
-  readonly orders: WorkOrdersService;
   readonly attachments: AttachmentsService;
   readonly log: Logger;
 }
 
 export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseWiring): Promise<void> {
-  const { db, config, qa, orders, attachments, log } = o;
+  const { db, config, qa, attachments, log } = o;
   // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
   const kb = new KbService({
     db,
@@ -49,15 +49,10 @@ export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseW
         throw err;
       }
     },
+    // A read of the committed order (no such order: the KB refuses the link with its own code).
     order: (id) => {
-      try {
-        const o = orders.get(id);
-        return { channel: o.channel, agentId: o.agentId };
-      } catch (err) {
-        // No such order: the KB refuses the link with its own code.
-        if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return undefined;
-        throw err;
-      }
+      const o = findOrder(db, id);
+      return o && { channel: o.channel, agentId: o.agentId };
     },
   });
   await http.register(kbRoutes, { kb });

@@ -13,9 +13,10 @@ import { workOrderAttachments } from '../db/schema.js';
 import { AttachmentError, AttachmentStore, storedColumns, type StagedFile } from './attachment-store.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, type Actor, type OrderAction } from './lifecycle/index.js';
-import { insertEvent, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
-import { findInScope, type OrderScope } from './scope.js';
+import type { WorkOrder, WorkOrderEventRecord } from './repository.js';
+import { findInScope, seenInScope, type OrderScope } from './scope.js';
 import type { WorkOrdersService } from './workorders-service.js';
+import type { AttachmentRow } from './orders-store.js';
 
 export { AttachmentError, DEFAULT_MAX_FILES, type StagedFile } from './attachment-store.js';
 
@@ -84,7 +85,7 @@ export class AttachmentsService {
    * lifecycle action's event, or an `attach` event that leaves the order as it is. The files
    * are removed when anything is refused.
    */
-  commit(
+  async commit(
     scope: OrderScope,
     actor: Actor,
     req: {
@@ -93,22 +94,22 @@ export class AttachmentsService {
       readonly action?: ActionWithFiles | undefined;
       readonly expectedVersion?: number | undefined;
     },
-  ): AttachResult {
+  ): Promise<AttachResult> {
     try {
       if (req.files.length === 0) throw new AttachmentError('ATTACHMENT_MISSING', 'attach at least one file');
       const now = this.now();
-      return this.o.orders.transaction((tx) => {
-        const order = findInScope(tx, scope, req.orderId);
+      return await this.o.orders.transaction(async (tx) => {
+        const order = seenInScope(scope, req.orderId, await tx.orders.find(req.orderId));
         checkMayAttach(order, actor);
         if (req.expectedVersion !== undefined && req.expectedVersion !== order.version) {
           throw new WorkOrderError('CONFLICT', `order ${order.number} is at version ${order.version}, not ${req.expectedVersion}; reload and try again`, {
             details: { version: order.version },
           });
         }
-        const applied = req.action ? this.o.orders.applyWithin(tx, order.id, req.action, actor) : undefined;
+        const applied = req.action ? await this.o.orders.applyWithin(tx, order.id, req.action, actor) : undefined;
         const event =
           applied?.event ??
-          insertEvent(tx, order.id, {
+          (await tx.orders.insertEvent(order.id, {
             at: now,
             action: 'attach',
             fromStatus: order.status,
@@ -116,20 +117,16 @@ export class AttachmentsService {
             actorId: actor.id,
             actorRole: actor.role,
             data: { files: req.files.map((f) => f.fileName) },
-          });
-        const attachments = req.files.map((f) =>
-          tx
-            .insert(workOrderAttachments)
-            .values({
-              orderId: order.id,
-              eventId: event.id,
-              ...storedColumns(f),
-              uploadedBy: actor.id,
-              unitId: actor.unitId,
-              createdAt: now,
-            })
-            .returning()
-            .get(),
+          }));
+        const attachments = await tx.orders.insertAttachments(
+          req.files.map((f) => ({
+            orderId: order.id,
+            eventId: event.id,
+            ...storedColumns(f),
+            uploadedBy: actor.id,
+            unitId: actor.unitId,
+            createdAt: now,
+          })),
         );
         return { attachments: attachments.map(toView), event, order: applied?.order ?? order };
       });
@@ -191,7 +188,7 @@ function checkMayAttach(order: WorkOrder, actor: Actor): void {
   if (actor.role === 'citizen') throw new WorkOrderError('FORBIDDEN_ROLE', 'citizens do not attach files here');
 }
 
-function toView(r: typeof workOrderAttachments.$inferSelect): AttachmentView {
+function toView(r: AttachmentRow): AttachmentView {
   return {
     id: r.id,
     orderId: r.orderId,

@@ -33,7 +33,7 @@ export interface AutoSupervisionOptions {
 export class AutoSupervision implements Escalation {
   constructor(private readonly opts: AutoSupervisionOptions) {}
 
-  run(now: number, { sla, calendar }: DeadlineConfig, limit: number): { escalated: number[]; more: boolean } {
+  async run(now: number, { sla, calendar }: DeadlineConfig, limit: number): Promise<{ escalated: number[]; more: boolean }> {
     const rule = sla.autoSupervision;
     if (!rule.enabled) return { escalated: [], more: false };
     // Oldest deadline first: once one has not been overdue long enough, no later one has.
@@ -48,19 +48,19 @@ export class AutoSupervision implements Escalation {
     const escalated: number[] = [];
     for (const r of rows) {
       if (r.deadlineAt === null || workingMsBetween(r.deadlineAt, now, calendar, sla.workHours) < rule.afterOverdueWorkingHours * HOUR_MS) break;
-      if (this.supervise(r.id, rule.level, rule.afterOverdueWorkingHours)) escalated.push(r.id);
+      if (await this.supervise(r.id, rule.level, rule.afterOverdueWorkingHours)) escalated.push(r.id);
     }
     return { escalated, more: rows.length === limit && escalated.length === rows.length };
   }
 
   /** One order in its own transaction, re-read there: false when it has meanwhile moved on. */
-  private supervise(orderId: number, level: number, afterHours: number): boolean {
+  private async supervise(orderId: number, level: number, afterHours: number): Promise<boolean> {
     const { orders } = this.opts;
     try {
-      return orders.transaction((tx) => {
-        const o = orders.get(orderId);
+      return await orders.transaction(async (tx) => {
+        const o = await orders.getWithin(tx, orderId);
         if (!AT_UNIT.includes(o.status) || o.supervisionLevel >= level) return false;
-        orders.applyWithin(
+        await orders.applyWithin(
           tx,
           orderId,
           { type: 'supervise', level, reason: `opened automatically: overdue by more than ${afterHours} working hours (sla.yaml autoSupervision)` },

@@ -50,7 +50,7 @@ export interface AcceptedOrderInput {
  * `create` then `accept`, as for a draft accepted later, but the row is written once
  * (WorkOrdersService.createActedWithin). A refused acceptance writes nothing.
  */
-export function createAccepted(orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): WorkOrder {
+export function createAccepted(orders: WorkOrdersService, input: AcceptedOrderInput, actor: Actor): Promise<WorkOrder> {
   return orders.transaction((tx) => orders.createActedWithin(tx, input.draft, { type: 'accept', fields: input.fields }, actor));
 }
 
@@ -107,9 +107,9 @@ export class IntakeService {
   }
 
   /** Takes an online submission as an accepted order; returns its number and lookup code for the citizen. */
-  submit(channel: OnlineChannel, s: OnlineSubmission): { number: string; lookupCode: string } {
+  async submit(channel: OnlineChannel, s: OnlineSubmission): Promise<{ number: string; lookupCode: string }> {
     this.actor ??= this.deps.systemActor();
-    const order = createAccepted(
+    const order = await createAccepted(
       this.deps.orders,
       {
         draft: { channel, callerPhone: s.phone, callerName: s.name ?? null },

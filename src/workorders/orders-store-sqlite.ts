@@ -144,7 +144,7 @@ const NO_DURABILITY = { durable: () => Promise.resolve() } as unknown as DbHandl
 export function sqliteOrdersStoreOn(db: Db): OrdersStore {
   let s = onDb.get(db);
   if (!s) {
-    const sqlite = db.$client;
+    const sqlite = (db as Db & { $client: DbHandle['sqlite'] }).$client;
     const port = sqliteAsync({ db, sqlite, file: ':memory:', durability: NO_DURABILITY });
     onDb.set(db, (s = sqliteOrdersStore(port)));
   }

@@ -110,9 +110,13 @@ export function applyInScope(
   orders: WorkOrdersService,
   scope: OrderScope,
   req: { readonly orderId: number; readonly action: OrderAction; readonly actor: Actor; readonly expectedVersion?: number | undefined },
-): ApplyResult {
-  findInScope(db, scope, req.orderId);
-  if (req.actor.role === 'dispatcher') checkPayloadInScope(db, scope, req.action);
+): Promise<ApplyResult> {
+  try {
+    findInScope(db, scope, req.orderId);
+    if (req.actor.role === 'dispatcher') checkPayloadInScope(db, scope, req.action);
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
   return orders.apply(req.orderId, req.action, req.actor, req.expectedVersion);
 }
 
@@ -137,6 +141,12 @@ function checkPayloadInScope(db: Db, scope: OrderScope, action: OrderAction): vo
   if (action.type === 'merge_into' && !visible(action.targetOrderId))
     throw new WorkOrderError('INVALID_FIELD', `order ${action.targetOrderId} to merge into does not exist`);
   if (action.type === 'link' && !visible(action.otherOrderId)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${action.otherOrderId} not found`);
+}
+
+/** `order` (read as `orderId`) if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */
+export function seenInScope(scope: OrderScope, orderId: number, order: WorkOrder | undefined): WorkOrder {
+  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${orderId} not found`);
+  return order;
 }
 
 /** The order if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */

@@ -69,7 +69,7 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
       const s = scope(req.user);
       const actor = actorOf(req.user);
       const upload = await readUpload(req, attachments);
-      const result = attachments.commit(s, actor, { orderId: req.params.id, ...upload });
+      const result = await attachments.commit(s, actor, { orderId: req.params.id, ...upload });
       return reply.status(201).send({ attachments: result.attachments, ...resultView(result, s) });
     },
   );

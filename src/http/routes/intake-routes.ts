@@ -70,7 +70,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
 ) => {
   for (const channel of ['web', 'mailbox'] as const) {
     app.post(`/api/intake/${channel}`, { schema: { tags: ['intake'], body: Submission, response: Created }, config: INTAKE_LIMIT }, async (req, reply) =>
-      reply.status(201).send(intake.submit(channel, req.body)),
+      reply.status(201).send(await intake.submit(channel, req.body)),
     );
   }
 
@@ -90,7 +90,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService; bridge
         },
         config: INTAKE_LIMIT,
       },
-      async (req, reply) => reply.status(201).send(intake.submit('wechat', wechatToSubmission(req.body))),
+      async (req, reply) => reply.status(201).send(await intake.submit('wechat', wechatToSubmission(req.body))),
     );
   });
 

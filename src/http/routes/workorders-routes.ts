@@ -172,7 +172,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       const far = deadlineOutOfRange(action, now());
       if (far) throw appError('DEADLINE_OUT_OF_RANGE', `"${far.field}" must be at most ${DEADLINE_HORIZON_DAYS} days ahead`, far);
       const s = scope(req.user);
-      return resultView(applyInScope(db, orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
+      return resultView(await applyInScope(db, orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
     },
   );
 
@@ -186,7 +186,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       const { channel, callerPhone, ...fields } = req.body;
       const actor = actorOf(req.user);
       const draft = { channel, callerPhone: callerPhone ?? null, callerName: fields.callerName ?? null, agentId: actor.id };
-      return reply.status(201).send(viewOfOrder(createAccepted(orders, { draft, fields }, actor), scope(req.user)));
+      return reply.status(201).send(viewOfOrder(await createAccepted(orders, { draft, fields }, actor), scope(req.user)));
     },
   );
 };

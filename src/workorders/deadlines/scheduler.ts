@@ -39,7 +39,7 @@ export interface DeadlineConfig {
  * at most `limit` orders and says whether more are waiting.
  */
 export interface Escalation {
-  run(now: number, cfg: DeadlineConfig, limit: number): { readonly escalated: readonly number[]; readonly more: boolean };
+  run(now: number, cfg: DeadlineConfig, limit: number): Promise<{ readonly escalated: readonly number[]; readonly more: boolean }>;
 }
 
 export interface DeadlineSchedulerOptions {
@@ -114,6 +114,7 @@ export class DeadlineScheduler {
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private drain: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
 
   constructor(private readonly opts: DeadlineSchedulerOptions) {
     this.now = opts.now ?? Date.now;
@@ -143,7 +144,7 @@ export class DeadlineScheduler {
    * One scan: finds unwarned due-soon and overdue deadlines, records them in ONE transaction,
    * then emits `workorder.deadline` for each after the commit. Overdue ones come first.
    */
-  scanOnce(now: number = this.now()): ScanResult {
+  async scanOnce(now: number = this.now()): Promise<ScanResult> {
     const cfg = this.opts.config();
     const { warnings, more } = this.opts.db.transaction((tx) => {
       const found = this.collect(tx, now, cfg);
@@ -155,7 +156,7 @@ export class DeadlineScheduler {
     // After the commit: listeners only ever hear about warnings that are recorded.
     for (const w of warnings) this.emit(w);
     if (warnings.length > 0) this.log.info({ count: warnings.length, more }, 'deadline warnings raised');
-    const escalation = this.opts.escalation?.run(now, cfg, this.batchSize) ?? { escalated: [], more: false };
+    const escalation = (await this.opts.escalation?.run(now, cfg, this.batchSize)) ?? { escalated: [], more: false };
     if (escalation.escalated.length > 0) this.log.info({ count: escalation.escalated.length, more: escalation.more }, 'overdue orders put under supervision');
     return { warnings, more: more || escalation.more, escalated: escalation.escalated };
   }
@@ -203,13 +204,22 @@ export class DeadlineScheduler {
   }
 
   private tick(): void {
-    let result: ScanResult;
-    try {
-      result = this.scanOnce();
-    } catch (err) {
-      this.log.error({ err }, 'deadline scan failed');
-      return;
-    }
+    // The escalation awaits the orders port: a scan still under way when the next is due is not doubled.
+    if (this.scanning) return;
+    this.scanning = this.scanOnce()
+      .then((result) => this.scanned(result))
+      .catch((err: unknown) => this.log.error({ err }, 'deadline scan failed'))
+      .finally(() => {
+        this.scanning = undefined;
+      });
+  }
+
+  /** Resolves once the scan under way, if any, has ended. */
+  async idle(): Promise<void> {
+    await this.scanning;
+  }
+
+  private scanned(result: ScanResult): void {
     // A backlog (e.g. after a long outage) drains batch by batch without blocking the event loop.
     if (result.more && result.warnings.length + result.escalated.length > 0 && this.timer) {
       this.drain = setTimeout(() => this.tick(), 0);
