@@ -24,7 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/connection.js';
 import { fdatasyncFile } from '../src/db/durability.js';
-import { WorkOrdersService } from '../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../src/workorders/index.js';
 import { IntakeService } from '../src/workorders/intake.js';
 import { orderClocksFrom } from '../src/workorders/order-clocks.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const generateS = (Date.now() - t0) / 1000;
   process.stdout.write(`generated ${ORDERS} orders in ${generateS.toFixed(1)} s\n`);
 
-  const service = new WorkOrdersService(h.db);
+  const service = new WorkOrdersService(sqliteOrdersStoreOn(h.db));
   // The bulk load leaves hundreds of MB for the OS to write back: flush it into the database
   // file first so the creates below do not pay for the generation.
   h.sqlite.pragma('wal_checkpoint(RESTART)');
@@ -356,7 +356,7 @@ async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsy
     () => ({ calendar: built.calendar, sla }),
     () => ({ id: systemId }),
   );
-  const orders = new WorkOrdersService(h.db, Date.now, { clocks });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), Date.now, { clocks });
   const intake = new IntakeService({ db: h.db, orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
   const submit = (i: number) =>
     intake.submit(pick(['web', 'mailbox', 'wechat'] as const, i), {

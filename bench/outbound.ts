@@ -19,7 +19,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, OutboundCallView, ServerToClientEvents } from '../src/contract/index.js';
-import { WorkOrdersService } from '../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../src/workorders/index.js';
 import { asteriskAvailable, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { citizenPhone } from '../tools/citizen-phone.js';
 import { percentile, startServer, Teardown } from './lib/run.js';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       socket.once('connect_error', reject);
     });
     await emit(socket, 'agent:login', {});
-    const order = new WorkOrdersService(app.db.db).createMissedCall({ channel: '12345', callerPhone: NUMBER });
+    const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: NUMBER });
 
     let wake: (() => void) | null = null;
     let agentState = 'available';
@@ -137,9 +137,9 @@ async function main(): Promise<void> {
         console.log(`call ${call}: no ringing`);
       }
       const hungUp = performance.now();
-      await emit(socket, 'call:hangup', { callId }).catch(() => undefined);
+      (await emit(socket, 'call:hangup', { callId })).catch(() => undefined);
       // Ended when Asterisk destroys the channel: after the citizen's phone answers the CANCEL.
-      await waitFor((x) => x.callId === callId && x.state === 'ended', 45_000).then(
+      (await waitFor((x) => x.callId === callId && x.state === 'ended', 45_000)).then(
         () => endMs.push(performance.now() - hungUp),
         () => {
           slowEnds++;

@@ -24,8 +24,8 @@ t.test('lead page: callback assignments', async (t) => {
   const agent = await app.users.create({ username: 'cb-ann', displayName: '安坐席', role: 'agent', password: 'ann-pw-12345' });
   // The app's own service: its changes are published as the call path's are.
   const orders = app.orders;
-  const missed = orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
-  const gone = orders.createMissedCall({ channel: '12345', callerPhone: '13800000032' });
+  const missed = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
+  const gone = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000032' });
   const assignments = new CallbackAssignments(app.db.db);
   assignments.assign([missed.id], agent.id, { id: agent.id, role: 'agent' }); // Ann picked both
   assignments.assign([gone.id], agent.id, { id: agent.id, role: 'agent' });
@@ -43,7 +43,7 @@ t.test('lead page: callback assignments', async (t) => {
   t.equal(await page.textContent('[data-testid=cbfig-rate]'), '0.0%', '回拨率');
   t.equal(await page.textContent('[data-testid=cbfig-wait]'), '—', 'no wait without a callback');
   t.equal(await page.getAttribute(row, 'data-assignee'), String(agent.id), 'the agent who picked it');
-  t.equal(await page.locator(`${row} option:checked`).textContent(), '安坐席', 'shown by name although not logged in');
+  t.equal((await page.locator(`${row} option:checked`)).textContent(), '安坐席', 'shown by name although not logged in');
 
   // The lead frees it.
   await page.selectOption(`[data-testid=assign-${missed.id}]`, '');
@@ -66,11 +66,11 @@ t.test('lead page: callback assignments', async (t) => {
 
   // A new missed call shows at once too (its create is published; the lead, a desk user, gets
   // `desk:changed`), as does a caller's draft that became one when the caller hung up in the queue.
-  const latest = orders.createMissedCall({ channel: '12345', callerPhone: '13800000033' });
+  const latest = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000033' });
   await page.waitForSelector(`[data-testid=lead-callback-${latest.id}]`, { timeout: 5000 });
-  const draft = orders.createDraft({ channel: '12345', callerPhone: '13800000034' });
+  const draft = await orders.createDraft({ channel: '12345', callerPhone: '13800000034' });
   const system = await app.users.systemUser();
-  orders.apply(draft.id, { type: 'abandon', reason: 'caller hung up while waiting in the queue' }, { id: system.id, role: 'admin', unitId: null });
+  await orders.apply(draft.id, { type: 'abandon', reason: 'caller hung up while waiting in the queue' }, { id: system.id, role: 'admin', unitId: null });
   await page.waitForSelector(`[data-testid=lead-callback-${draft.id}]`, { timeout: 5000 });
   t.pass('new missed calls show on the lead page live, not at the next minutely read');
 

@@ -12,13 +12,13 @@ import t from 'tap';
 import { SHOTS, launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
 import { bj, buildReportFixture } from '../helpers/report-fixture.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 t.test('reports page: a day’s figures, the breakdown and the chart', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
   const app = await testApp(t);
-  const fx = buildReportFixture(app.db);
+  const fx = await buildReportFixture(app.db);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   await app.users.create({ username: 'lead', displayName: '值班长', role: 'shift_lead', password: 'lead-pw-123' });
@@ -60,18 +60,18 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await tab.waitForSelector(`[data-testid=desk-order][data-order-id="${o5}"]`);
   t.match(await tab.textContent('[data-testid=desk-order]'), fx.svc.get(o5).number, 'the desk opened the order');
   await tab.close();
-  t.equal(await page.locator('[data-testid=card-asaMs] button').count(), 0, 'a mean is no link');
+  t.equal((await page.locator('[data-testid=card-asaMs] button')).count(), 0, 'a mean is no link');
   // A call figure opens its calls: 15秒接通率's spoiler is c2 (20 s on 12315).
   await page.click('[data-testid=card-answerRate15s] button');
   await page.waitForSelector('[data-testid=reports-drill-count]:has-text("个来电")');
   t.match(await page.textContent('[data-testid=reports-drill]'), /2026-10-09 08:10:00 12315 #101/);
 
   // Hot topics: two orders about noise on 10 October.
-  const svc = new WorkOrdersService(app.db.db, () => bj('2026-10-10T09:00'));
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db), () => bj('2026-10-10T09:00'));
   const noise: number[] = [];
   for (const content of ['楼下餐馆夜间噪音扰民', '工地施工噪音很大']) {
-    const id = svc.createDraft({ channel: '12345' }).id;
-    svc.apply(id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content } }, { id: 101, role: 'agent', unitId: null });
+    const id = (await svc.createDraft({ channel: '12345' })).id;
+    await svc.apply(id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content } }, { id: 101, role: 'agent', unitId: null });
     noise.push(id);
   }
   await page.fill('[data-testid=reports-date]', '2026-10-10');
@@ -80,13 +80,13 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await page.click('[data-testid=topic-噪音] button');
   await page.waitForSelector('[data-testid=reports-drill-count]');
   t.match(await page.textContent('[data-testid=reports-drill-count]'), /^2 张工单/);
-  for (const id of noise) t.match(await page.textContent('[data-testid=reports-drill]'), svc.get(id).number);
+  for (const id of noise) t.match(await page.textContent('[data-testid=reports-drill]'), (await svc.get(id)).number);
 
   // The monthly unit assessment: October's scorecards (assessment.yaml's minOrders 5: none ranked).
   await page.fill('[data-testid=reports-assess-month]', '2026-10');
   await page.waitForSelector('[data-testid=assess-dq-amr]');
   t.match(await page.textContent('[data-testid=assess-dq-amr]'), /^德清县市场监管局—/, 'dq-amr: not ranked');
-  const hrssCells = await page.locator('[data-testid=assess-city-hrss] td').allTextContents();
+  const hrssCells = (await page.locator('[data-testid=assess-city-hrss] td')).allTextContents();
   t.same([hrssCells[0], hrssCells[1], hrssCells[3]], ['市人力社保局', '—', '2'], 'city-hrss: not ranked, received 2');
 
   await page.click('button:has-text("English")');

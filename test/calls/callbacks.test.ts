@@ -13,7 +13,7 @@ import { CallbackSatisfaction } from '../../src/calls/callback-satisfied.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { CallbackEntry } from '../../src/calls/callbacks.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 const MIN = 60_000;
@@ -53,24 +53,24 @@ t.test('what an outbound call counts as', async (t) => {
 
 t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due first; agents and leads only', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const records = new OutboundRecords(app.db.db, orders);
   const agent = await app.users.upsert({ username: 'cb-agent', displayName: 'cb', role: 'agent', password: 'pw-123456' });
   const sql = app.db.sqlite;
   const setTimes = (id: number, createdAt: number, updatedAt = createdAt) =>
     sql.prepare('update work_orders set created_at = ?, updated_at = ? where id = ?').run(createdAt, updatedAt, id);
   // Caller A abandoned twice, caller B once; one order waits for evaluation by callback.
-  const a1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
-  const b1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000002' });
-  const a2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
-  const ev = orders.createDraft({ channel: '12345', callerPhone: '13800000003' });
+  const a1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
+  const b1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000002' });
+  const a2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
+  const ev = await orders.createDraft({ channel: '12345', callerPhone: '13800000003' });
   setTimes(a1.id, 1000);
   setTimes(b1.id, 2000);
   setTimes(a2.id, 3000);
   sql.prepare("update work_orders set status = 'reviewed', updated_at = 1500 where id = ?").run(ev.id);
   const attempt = (callId: string, orderId: number, at: number, result: 'answered' | 'busy' | 'no_answer' | 'failed', cause: number) => {
-    records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at });
-    records.ended(callId, at + 1000, { result, reason: null, cause });
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at }); await records.flushed();
+    records.ended(callId, at + 1000, { result, reason: null, cause }); await records.flushed();
   };
   attempt('x1', a2.id, 4000, 'busy', 17); // caller A: one busy try (made for the newer order: it counts for the entry)
   attempt('x2', b1.id, 4500, 'answered', 16); // caller B: reached
@@ -99,17 +99,17 @@ t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due fir
 
 t.test('a caller answered on a new call needs no callback: the missed calls merge into that call, others stay', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const repo = new CallsRepository(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }) });
   const events = new DomainEvents();
   const stop = sat.attach(events);
   t.teardown(stop);
-  const mine1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
-  const mine2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
-  const other = orders.createMissedCall({ channel: '12345', callerPhone: '13800000010' });
-  const call = repo.createInbound({
+  const mine1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
+  const mine2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000009' });
+  const other = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000010' });
+  const call = await repo.createInbound({
     callId: 'in-1',
     channelId: 'ch-in-1',
     callerPhone: '13800000009',
@@ -120,19 +120,19 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
     state: 'entered',
   });
   events.emit('call.updated', { callId: 'in-1', state: 'offered', agentId: 1, at: 1 });
-  t.equal(orders.get(mine1.id).status, 'missed_call', 'an offer alone changes nothing (the caller may abandon again)');
+  t.equal((await orders.get(mine1.id)).status, 'missed_call', 'an offer alone changes nothing (the caller may abandon again)');
   events.emit('call.updated', { callId: 'in-1', state: 'answered', agentId: 1, at: 2 });
-  for (const id of [mine1.id, mine2.id]) t.match(orders.get(id), { status: 'merged', mergedIntoId: call.orderId, callbackDue: false });
-  t.match(orders.get(other.id), { status: 'missed_call', callbackDue: true }, "another caller's duty stays");
+  for (const id of [mine1.id, mine2.id]) t.match(await orders.get(id), { status: 'merged', mergedIntoId: call.orderId, callbackDue: false });
+  t.match(await orders.get(other.id), { status: 'missed_call', callbackDue: true }, "another caller's duty stays");
   t.same(sat.answered('in-1'), [], 'once');
 });
 
 t.test('assigning callbacks: a lead assigns and frees, an agent picks a free entry only, refusals change nothing, every change kept', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
-  const a1 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
-  const a2 = orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
-  const closed = orders.createDraft({ channel: '12345', callerPhone: '13800000022' });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const a1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
+  const a2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
+  const closed = await orders.createDraft({ channel: '12345', callerPhone: '13800000022' });
   const lead = await loginCookies(app, 'as-lead', 'shift_lead');
   const ann = await loginCookies(app, 'as-ann', 'agent');
   const bob = await loginCookies(app, 'as-bob', 'agent');
@@ -195,11 +195,11 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
 
 t.test('a caller who asked to be called back (the queue key) is listed as asked for; an abandon beside it joins the entry', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const repo = new CallsRepository(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const inbound = (callId: string, phone: string) =>
-    repo.createInbound({
+    await repo.createInbound({
       callId,
       channelId: `ch-${callId}`,
       callerPhone: phone,
@@ -210,12 +210,12 @@ t.test('a caller who asked to be called back (the queue key) is listed as asked 
       state: 'queued',
     });
   const plain = inbound('q-1', '13800000041');
-  repo.abandoned('q-1', plain.orderId, Date.now(), actor, 'queue');
+  repo.abandoned('q-1', plain.orderId, Date.now(), actor, 'queue'); await repo.flushed();
   const asked = inbound('q-2', '13800000041');
-  repo.callbackRequested('q-2', asked.orderId, Date.now(), actor);
+  repo.callbackRequested('q-2', asked.orderId, Date.now(), actor); await repo.flushed();
   const other = inbound('q-3', '13800000042');
-  repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue');
-  t.match(orders.get(asked.orderId), { status: 'missed_call', callbackDue: true });
+  repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue'); await repo.flushed();
+  t.match(await orders.get(asked.orderId), { status: 'missed_call', callbackDue: true });
   t.match(app.db.sqlite.prepare("select outcome from calls where id = 'q-2'").get(), { outcome: 'abandoned' }, 'an abandon in the queue for the figures');
 
   const cookies = await loginCookies(app, 'rq-agent', 'agent');

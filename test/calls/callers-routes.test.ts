@@ -5,7 +5,7 @@
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 const session = (app: Awaited<ReturnType<typeof testApp>>, username: string, role: 'agent' | 'shift_lead' | 'unit_handler') =>
   loginCookies(app, username, role, role === 'unit_handler' ? { unitId: 'city-amr' } : {});
@@ -15,10 +15,10 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const agent = await session(app, 'agent-h', 'agent');
   const lead = await session(app, 'lead-h', 'shift_lead');
   const unit = await session(app, 'unit-h', 'unit_handler');
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const repo = new CallsRepository(app.db.db, orders);
   const made = [1, 2, 3].map((i) =>
-    repo.createInbound({
+    await repo.createInbound({
       callId: `call-${i}`,
       channelId: `ch-${i}`,
       callerPhone: '13912345678',
@@ -29,7 +29,7 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
       state: 'entered',
     }),
   );
-  repo.createInbound({
+  await repo.createInbound({
     callId: 'other',
     channelId: 'ch-x',
     callerPhone: '13800000000',
@@ -39,7 +39,7 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
     at: 5000,
     state: 'entered',
   });
-  orders.apply(
+  await orders.apply(
     made[1]!.orderId,
     { type: 'accept', fields: { category: 'complaint', subject: '退款', content: '商家拒绝退款', confidential: true } },
     { id: 1, role: 'agent', unitId: null },

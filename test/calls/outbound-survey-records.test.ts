@@ -6,18 +6,18 @@
  */
 import t from 'tap';
 import { OutboundRecords } from '../../src/calls/outbound-records.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';
 
 /** A test app with OutboundRecords, the platform's actor, a missed-call order from `phone`, and `call(id)` dialling it. */
 async function setup(t: Parameters<typeof testApp>[0], phone: string) {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const records = new OutboundRecords(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: phone });
+  const order = await orders.createMissedCall({ channel: '12345', callerPhone: phone });
   const call = (callId: string) =>
-    records.dialled({ callId, channelId: `out-${callId}`, agentId: actor.id, orderId: order.id, callerId: null, number: phone, hotline: '12345', at: 1 });
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: actor.id, orderId: order.id, callerId: null, number: phone, hotline: '12345', at: 1 }); await records.flushed();
   return { app, orders, records, actor, order, call };
 }
 
@@ -30,13 +30,13 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
   const events = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").all(callId);
 
   call('c1');
-  t.same(records.survey('c1', order.id, 'no_answer', 2, actor), { orderId: null, actions: [] });
+  t.same(await records.survey('c1', order.id, 'no_answer', 2, actor), { orderId: null, actions: [] });
   t.same(events('c1'), [{ data: JSON.stringify({ result: 'no_answer' }) }], 'no key: the call event only');
-  t.equal(orders.get(order.id).status, 'reviewed', 'still waiting');
+  t.equal((await orders.get(order.id)).status, 'reviewed', 'still waiting');
 
   call('c2');
-  t.same(records.survey('c2', order.id, 'satisfied', 3, actor), { orderId: order.id, actions: ['evaluate'] });
-  t.match(orders.get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
+  t.same(await records.survey('c2', order.id, 'satisfied', 3, actor), { orderId: order.id, actions: ['evaluate'] });
+  t.match(await orders.get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
   const evaluate = sql.prepare("select data from work_order_events where order_id = ? and action = 'evaluate'").all(order.id) as { data: string }[];
   t.match(
     evaluate.map((e) => JSON.parse(e.data)),
@@ -45,27 +45,27 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
   t.notOk(records.awaitsEvaluation(order.id));
 
   call('c3');
-  t.same(records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
-  t.equal(orders.get(order.id).satisfaction, 'satisfied');
+  t.same(await records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
+  t.equal((await orders.get(order.id)).satisfaction, 'satisfied');
 });
 
 t.test('leftInStasis: what a restarted process does with a citizen of ours it finds in Stasis', async (t) => {
   const { records, actor, order, call } = await setup(t, '13800000042');
   call('s1');
   t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
-  records.answered('s1', actor.id, 2);
+  records.answered('s1', actor.id, 2); await records.flushed();
   t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'answered, in conversation');
-  records.ended('s1', 3, { result: 'answered', reason: 'agent_hangup', cause: null });
+  records.ended('s1', 3, { result: 'answered', reason: 'agent_hangup', cause: null }); await records.flushed();
   t.same(records.leftInStasis('s1'), { kind: 'survey', orderId: order.id }, 'the agent hung up after an answer: the citizen was sent to the survey');
-  records.survey('s1', order.id, 'no_answer', 4, actor);
+  await records.survey('s1', order.id, 'no_answer', 4, actor);
   t.same(records.leftInStasis('s1'), { kind: 'over' }, 'a survey result exists: nothing to ask again');
 
   call('s2');
-  records.answered('s2', actor.id, 2);
-  records.ended('s2', 3, { result: 'answered', reason: 'citizen_hangup', cause: 16 });
+  records.answered('s2', actor.id, 2); await records.flushed();
+  records.ended('s2', 3, { result: 'answered', reason: 'citizen_hangup', cause: 16 }); await records.flushed();
   t.same(records.leftInStasis('s2'), { kind: 'over' }, 'the citizen hung up: no survey');
   call('s3');
-  records.ended('s3', 3, { result: 'busy', reason: null, cause: 17 });
+  records.ended('s3', 3, { result: 'busy', reason: null, cause: 17 }); await records.flushed();
   t.same(records.leftInStasis('s3'), { kind: 'over' }, 'never answered');
   t.same(records.leftInStasis('no-such-call'), { kind: 'over' });
 });

@@ -23,7 +23,7 @@ import { DomainEvents } from '../../src/events/domain-events.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import type { OriginateOutbound } from '../../src/telephony/switchboard-outbound.js';
 import { usersOn } from '../helpers/users.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { fakeSwitchboard, type Asterisk } from '../helpers/fake-call-center.js';
 
 const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
@@ -58,7 +58,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   });
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard: sw, events, log, wrapUpMs: 60_000 });
-  const orders = new WorkOrdersService(handle.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
   const media = {
@@ -94,7 +94,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   events.on('call.outbound', (v) => views.push(v));
   const agent = await users.upsert({ username: 'li', displayName: 'li', role: 'agent', password: 'li-password' });
   await agents.login(agent.id, 'li');
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  const order = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
   const out = center.outbound!;
   const sql = handle.sqlite;
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome, caller_phone from calls where id = ?').get(callId);
@@ -240,12 +240,12 @@ type Rig = Awaited<ReturnType<typeof rig>>;
 
 /** An outbound call our previous process dialled for the rig's agent and order (its row and `dialled` event). */
 const dialledBefore = (r: Rig, callId: string, number = '13800138000') =>
-  r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 });
+  r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 }); await r.records.flushed();
 
 /** An answered outbound call of the previous process: its rows, the agent on it (agent_sessions), the citizen still in our Stasis app. */
 async function answeredBefore(r: Rig, callId: string): Promise<void> {
   dialledBefore(r, callId);
-  r.records.answered(callId, r.agent.id, 2);
+  r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
   await r.agents.dial(r.agent.id, callId);
   r.a.stasis = [citizenChannel(callId)];
   r.a.channels.add(`out-${callId}`);
@@ -267,7 +267,7 @@ t.test('after our restart, outbound calls of the previous process are ended and 
   // What the previous process left: a ringing attempt and an answered call its agent was talking on.
   dialledBefore(r, 'old-1');
   dialledBefore(r, 'old-2', '13800138001');
-  r.records.answered('old-2', r.agent.id, 3);
+  r.records.answered('old-2', r.agent.id, 3); await r.records.flushed();
   await r.agents.dial(r.agent.id, 'old-2'); // the agent was talking on old-2 when the process stopped
   await r.center.reconcile();
   t.ok(r.a.ops.includes('hangup out-old-1') && r.a.ops.includes('hangup out-old-2'), "the citizens' channels are hung up");
@@ -380,8 +380,8 @@ t.test('after our restart, a citizen the previous process had sent to the survey
   r.sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(r.order.id);
   const previous = (callId: string, reason: string) => {
     dialledBefore(r, callId);
-    r.records.answered(callId, r.agent.id, 2);
-    r.records.ended(callId, 3, { result: 'answered', reason, cause: null });
+    r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
+    r.records.ended(callId, 3, { result: 'answered', reason, cause: null }); await r.records.flushed();
   };
   previous('old-s', 'agent_hangup'); // in the survey when the process stopped
   previous('old-c', 'citizen_hangup'); // ended; its channel somehow still in our app

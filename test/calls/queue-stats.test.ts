@@ -15,7 +15,7 @@ import { shanghaiDayStart } from '../../src/lib/shanghai-time.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { QueueStats } from '../../src/contract/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 
 const S = 1000;
@@ -35,14 +35,14 @@ function setup(t: { teardown(fn: () => unknown): void }): { h: DbHandle; repo: C
     insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent', 'agent', 'x');
     insert into users (id, username, display_name, role, password_hash) values (9, 'system', 'System', 'admin', 'x');
   `);
-  return { h, repo: new CallsRepository(h.db, new WorkOrdersService(h.db, () => NOW)) };
+  return { h, repo: new CallsRepository(h.db, new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW)) };
 }
 
 let seq = 0;
 /** A call through the repository: entered at `at`, queued `queueAfterMs` later (null: never queued). */
 function enter(repo: CallsRepository, at: number, hotline = '12345', queueAfterMs: number | null = 2 * S) {
   const callId = `call-${++seq}`;
-  const created = repo.createInbound({
+  const created = await repo.createInbound({
     callId,
     channelId: `ch-${seq}`,
     callerPhone: `1380013${String(seq).padStart(4, '0')}`,
@@ -79,29 +79,29 @@ t.test('15-second answer rate, abandons, waits, per hotline; yesterday excluded'
   const base = MIDNIGHT + 8 * 3600 * S; // 08:00 today
   // Answered 10 s after joining the queue (the 2 s greeting does not count): within 15 s.
   const a = enter(repo, base);
-  repo.answered(a.callId, a.orderId, 1, a.queuedAt! + 10 * S);
+  repo.answered(a.callId, a.orderId, 1, a.queuedAt! + 10 * S); await repo.flushed();
   // Answered exactly at 15 s: within.
   const b = enter(repo, base + 60 * S, '12315');
-  repo.answered(b.callId, b.orderId, 1, b.queuedAt! + 15 * S);
+  repo.answered(b.callId, b.orderId, 1, b.queuedAt! + 15 * S); await repo.flushed();
   // Answered at 16 s: not within.
   const c = enter(repo, base + 120 * S, '12315');
-  repo.answered(c.callId, c.orderId, 1, c.queuedAt! + 16 * S);
+  repo.answered(c.callId, c.orderId, 1, c.queuedAt! + 16 * S); await repo.flushed();
   // Hung up in the queue after 40 s.
   const d = enter(repo, base + 180 * S);
-  repo.abandoned(d.callId, d.orderId, d.queuedAt! + 40 * S, SYSTEM, 'queue');
+  repo.abandoned(d.callId, d.orderId, d.queuedAt! + 40 * S, SYSTEM, 'queue'); await repo.flushed();
   // Hung up during the greeting (never queued).
   const e = enter(repo, base + 240 * S, '12345', null);
-  repo.abandoned(e.callId, e.orderId, base + 243 * S, SYSTEM, 'front_door');
+  repo.abandoned(e.callId, e.orderId, base + 243 * S, SYSTEM, 'front_door'); await repo.flushed();
   // Still waiting in the queue.
   enter(repo, NOW - 5 * S, '12333');
   // Yesterday, one second before the Shanghai midnight: answered at 10 s and abandoned; excluded.
   const y1 = enter(repo, MIDNIGHT - S);
-  repo.answered(y1.callId, y1.orderId, 1, y1.queuedAt! + 10 * S);
+  repo.answered(y1.callId, y1.orderId, 1, y1.queuedAt! + 10 * S); await repo.flushed();
   const y2 = enter(repo, MIDNIGHT - 30 * S);
-  repo.abandoned(y2.callId, y2.orderId, MIDNIGHT + 5 * S, SYSTEM, 'queue');
+  repo.abandoned(y2.callId, y2.orderId, MIDNIGHT + 5 * S, SYSTEM, 'queue'); await repo.flushed();
   // At midnight exactly: today.
   const m = enter(repo, MIDNIGHT, '12333');
-  repo.abandoned(m.callId, m.orderId, m.queuedAt! + 3 * S, SYSTEM, 'queue');
+  repo.abandoned(m.callId, m.orderId, m.queuedAt! + 3 * S, SYSTEM, 'queue'); await repo.flushed();
   // Tomorrow (a clock running ahead) is not today either.
   enter(repo, MIDNIGHT + 86_400_000 + S);
 
@@ -137,7 +137,7 @@ t.test('15-second answer rate, abandons, waits, per hotline; yesterday excluded'
 t.test('an answer without a recorded queue join waits from entering', async (t) => {
   const { h, repo } = setup(t);
   const a = enter(repo, MIDNIGHT + 3600 * S, '12345', null);
-  repo.answered(a.callId, a.orderId, 1, MIDNIGHT + 3600 * S + 20 * S);
+  repo.answered(a.callId, a.orderId, 1, MIDNIGHT + 3600 * S + 20 * S); await repo.flushed();
   const s = queueStatsAt(h.db, NOW);
   t.equal(s.answered, 1);
   t.equal(s.answeredWithin15s, 0);
@@ -199,7 +199,7 @@ t.test('outbound calls (callbacks, 回访) are not calls in: the statistics coun
   const { h, repo } = setup(t);
   const base = MIDNIGHT + 9 * 3600 * S;
   const inbound = enter(repo, base);
-  repo.answered(inbound.callId, inbound.orderId, 1, base + 5 * S);
+  repo.answered(inbound.callId, inbound.orderId, 1, base + 5 * S); await repo.flushed();
   const out = enter(repo, base + 60 * S, '12345', null);
   h.sqlite.prepare("update calls set direction = 'out', answered_at = ?, agent_id = 1 where id = ?").run(base + 70 * S, out.callId);
   const s = queueStatsAt(h.db, NOW);

@@ -26,7 +26,7 @@ const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({
 /** A call that was answered and ended (its caller now in the survey), as the previous process left it. */
 function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { callId: string; orderId: number } {
   const callId = `call-${channelId}`;
-  const created = r.repo.createInbound({
+  const created = await r.repo.createInbound({
     callId,
     channelId,
     callerPhone: '13900001111',
@@ -36,7 +36,7 @@ function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { cal
     at: 1000,
     state: 'entered',
   });
-  r.repo.ended(callId, 2000, 'agent_hangup');
+  r.repo.ended(callId, 2000, 'agent_hangup'); await r.repo.flushed();
   return { callId, orderId: created.orderId };
 }
 

@@ -29,7 +29,7 @@ import type { AgentView, OutboundCallView, QueueSnapshot, ScreenPop } from '../.
 import { createLogger } from '../../src/logging/logger.js';
 import { placeCall, type CallResult } from '../../tools/sipp.js';
 import { citizenPhone } from '../../tools/citizen-phone.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
 import { startRedis } from '../../tools/redis.js';
 import { command, next, sandbox, until, type Console } from '../helpers/call-path.js';
@@ -62,7 +62,7 @@ async function prepare(dir: string): Promise<{ orderId: number }> {
   for (let i = 0; i < AGENTS; i++) await app.users.upsert({ username: agentName(i), displayName: agentName(i), role: 'agent', password: 'agent-f-pw' });
   await app.users.upsert({ username: 'lead-f', displayName: 'lead-f', role: 'shift_lead', password: 'lead-f-pw' });
   await app.users.upsert({ username: 'agent-out', displayName: 'agent-out', role: 'agent', password: 'agent-f-pw' });
-  const order = new WorkOrdersService(app.db.db).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
+  const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
   await app.close();
   return { orderId: order.id };
 }

@@ -49,7 +49,7 @@ t.test('the copy plan is every table of both schema files, parents first', async
 /** A migrated SQLite file with a few users' worth of data, written through the services. */
 async function fillSqlite(file: string) {
   const h = openDb({ file });
-  const fixture = buildReportFixture(h);
+  const fixture = await buildReportFixture(h);
   // Its own read-only connection, closed before the copy: the copy warns while anyone has the file open.
   const accounts = sqliteAsync(h);
   const users = new UsersService(sqliteUsersStore(accounts), 3_600_000);
@@ -138,7 +138,7 @@ t.test('an SQLite install copied into PostgreSQL', async (t) => {
     const filled: string[] = [];
     for (const { name } of plan) {
       const liteRows = liteDb.select().from(liteTables.get(name)!).all();
-      const pgRows = await pgDb.select().from(pgTables.get(name)!);
+      const pgRows = (await pgDb.select()).from(pgTables.get(name)!);
       t.equal(pgRows.length, liteRows.length, `${name}: ${liteRows.length} rows`);
       if (liteRows.length > 0) filled.push(name);
       // jsonb keeps an object's keys in its own order (shortest first), not as written: compare the keys sorted.

@@ -17,7 +17,7 @@ import { installErrorHandler } from '../../src/http/error-handler.js';
 import { installDurableReplies } from '../../src/http/durable-replies.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { attachRealtime } from '../../src/realtime/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';
 import { FakeCommands } from '../realtime/fixtures.js';
 
@@ -41,8 +41,8 @@ async function httpRig(t: { teardown(fn: () => void): void }) {
   const http = Fastify();
   installErrorHandler(http);
   installDurableReplies(http, () => db.h.durability.durable());
-  const orders = new WorkOrdersService(db.h.db);
-  http.post('/orders', async (_req, reply) => reply.status(201).send({ id: orders.createDraft({ channel: '12345' }).id }));
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(db.h.db));
+  http.post('/orders', async (_req, reply) => reply.status(201).send({ id: (await orders.createDraft({ channel: '12345' })).id }));
   http.delete('/orders', async (_req, reply) => reply.status(204).send());
   http.get('/orders', async () => ({ n: db.count() }));
   await http.ready();

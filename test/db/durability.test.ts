@@ -8,7 +8,7 @@ import path from 'node:path';
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
 import { Durability, DurabilityError, fdatasyncFile } from '../../src/db/durability.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 /** An fsync whose calls the test completes one by one. */
 function manualFsync() {
@@ -106,7 +106,7 @@ t.test('openDb: group commits with synchronous=NORMAL, full with FULL; health re
   }
   const failing = openDb({ file: path.join(dir, 'f.db'), synchronous: 'group', fsync: () => Promise.reject(new Error('EIO')) });
   t.same(failing.health(), { ok: true });
-  new WorkOrdersService(failing.db).createDraft({ channel: '12345' });
+  new WorkOrdersService(sqliteOrdersStoreOn(failing.db)).createDraft({ channel: '12345' });
   await t.rejects(failing.durability.durable(), { code: 'DB_NOT_DURABLE' });
   t.same(failing.health(), { ok: false, error: 'fsync failed: EIO' });
   t.equal((failing.sqlite.prepare('select count(*) as n from work_orders').get() as { n: number }).n, 1, 'the change itself is committed');
@@ -129,14 +129,14 @@ t.test('real SQLite file: concurrent creates, each awaiting durable(), share fsy
   const h = openDb({ file, synchronous: 'group' });
   t.teardown(() => h.close());
   h.sqlite.pragma('wal_autocheckpoint = 50'); // checkpoints (and WAL restarts) during the run
-  const service = new WorkOrdersService(h.db);
+  const service = new WorkOrdersService(sqliteOrdersStoreOn(h.db));
   const inode = fs.statSync(`${file}-wal`).ino;
   const before = h.durability.fsyncs;
   // 16 concurrent "requests", each create-then-await, 25 times each.
   await Promise.all(
     Array.from({ length: 16 }, async (_, r) => {
       for (let i = 0; i < 25; i++) {
-        service.createDraft({ channel: '12345', callerPhone: `138000${String(r * 100 + i).padStart(5, '0')}` });
+        await service.createDraft({ channel: '12345', callerPhone: `138000${String(r * 100 + i).padStart(5, '0')}` });
         await h.durability.durable();
       }
     }),
@@ -144,7 +144,7 @@ t.test('real SQLite file: concurrent creates, each awaiting durable(), share fsy
   const fsyncs = h.durability.fsyncs - before;
   t.ok(fsyncs > 0 && fsyncs <= 400 / 4, `400 creates, ${fsyncs} fsyncs`);
   h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  service.createDraft({ channel: '12345' });
+  await service.createDraft({ channel: '12345' });
   await h.durability.durable();
   t.equal(fs.statSync(`${file}-wal`).ino, inode, 'checkpoints and restarts reuse the same WAL file');
   t.equal((h.sqlite.prepare('select count(*) as n from work_orders').get() as { n: number }).n, 401);

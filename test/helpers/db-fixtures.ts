@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_DIR, openDb, type DbHandle } from '../../src/db/connection.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 
 /** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
@@ -62,5 +62,5 @@ export function agentAndHandler(h: DbHandle, unitId = 'hz-hrss') {
   const now = Date.parse('2026-11-26T10:00:00+08:00');
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const handler: Actor = { id: 2, role: 'unit_handler', unitId };
-  return { now, svc: new WorkOrdersService(h.db, () => now), agent, handler };
+  return { now, svc: new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now), agent, handler };
 }

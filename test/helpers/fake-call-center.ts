@@ -17,7 +17,7 @@ import { DomainEvents } from '../../src/events/domain-events.js';
 import type { OutageRecord, OwnBridge, StasisChannel, Switchboard, SwitchboardListener } from '../../src/telephony/switchboard.js';
 import type { QueueEntry } from '../../src/telephony/switchboard-queue.js';
 import { usersOn } from './users.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
 
@@ -113,7 +113,7 @@ export async function fakeCallCenter(
   const switchboard = switchboardOf ? switchboardOf(asterisk) : fakeSwitchboard(asterisk);
   const events = new DomainEvents();
   const agents = new AgentsService({ switchboard, events, log, wrapUpMs: 60_000 });
-  const orders = new WorkOrdersService(handle.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
   const repo = new CallsRepository(handle.db, orders);

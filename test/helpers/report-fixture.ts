@@ -5,7 +5,7 @@
  * The expected figures are written out in test/reports/kpis.test.ts.
  */
 import type { DbHandle } from '../../src/db/connection.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { addWorkingDays } from '../../src/workorders/deadlines/index.js';
 import { calendar, shippedSla } from './wait-clock-fixture.js';
@@ -109,7 +109,7 @@ export interface ReportFixture {
 }
 
 /** Writes the users, calls and orders of the fixture into a migrated database. */
-export function buildReportFixture(h: DbHandle): ReportFixture {
+export async function buildReportFixture(h: DbHandle): Promise<ReportFixture> {
   h.sqlite.exec(`
     insert into users (id, username, display_name, role, password_hash) values (101, 'rf-a1', '坐席一', 'agent', 'x');
     insert into users (id, username, display_name, role, unit_id, password_hash) values (102, 'rf-hrss', 'HRSS', 'unit_handler', 'city-hrss', 'x');
@@ -141,74 +141,74 @@ export function buildReportFixture(h: DbHandle): ReportFixture {
   }
 
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
   const at = (s: string) => (clock.now = bj(s));
-  const act = (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
+  const act = async (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
     at(when);
-    svc.apply(id, action, actor);
+    await svc.apply(id, action, actor);
   };
-  const draft = (when: string, channel = '12345') => {
+  const draft = async (when: string, channel = '12345') => {
     at(when);
-    return svc.createDraft({ channel }).id;
+    return (await svc.createDraft({ channel })).id;
   };
   const accept = (category: 'consultation' | 'complaint') => ({ type: 'accept', fields: { category, content: '诉求内容' } }) as const;
 
   // O1: answered on the spot, satisfied in the post-call survey, closed.
-  const o1 = draft('2026-10-09T09:00');
-  act(o1, '2026-10-09T09:01', accept('consultation'));
-  act(o1, '2026-10-09T09:02', { type: 'answer_on_spot', answer: '已答复' });
-  act(o1, '2026-10-09T09:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
-  act(o1, '2026-10-09T09:04', { type: 'close' });
+  const o1 = await draft('2026-10-09T09:00');
+  await act(o1, '2026-10-09T09:01', accept('consultation'));
+  await act(o1, '2026-10-09T09:02', { type: 'answer_on_spot', answer: '已答复' });
+  await act(o1, '2026-10-09T09:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
+  await act(o1, '2026-10-09T09:04', { type: 'close' });
 
   // O2: to city-hrss; signed on time, extended, replied on time, unsatisfied at the callback,
   // supervised (reopened), replied again on time, satisfied at the second callback, closed.
-  const o2 = draft('2026-10-09T09:10', '12315');
-  act(o2, '2026-10-09T09:11', accept('complaint'));
-  act(o2, '2026-10-09T09:12', { type: 'dispatch', leadUnitId: 'city-hrss', signDeadlineAt: bj('2026-10-09T12:00'), deadlineAt: bj('2026-10-16T17:30') });
-  act(o2, '2026-10-09T11:00', { type: 'sign' }, hrss);
-  act(o2, '2026-10-09T11:05', { type: 'start' }, hrss);
-  act(o2, '2026-10-09T11:10', { type: 'request_extension', days: 2, reason: '需现场核实' }, hrss);
-  act(o2, '2026-10-09T11:20', { type: 'grant_extension', deadlineAt: bj('2026-10-20T17:30') });
-  act(o2, '2026-10-09T16:00', { type: 'reply', text: '已处理' }, hrss);
-  act(o2, '2026-10-09T16:10', { type: 'review_accept' });
-  act(o2, '2026-10-09T17:00', { type: 'evaluate', result: 'unsatisfied', channel: 'callback' });
-  act(o2, '2026-10-09T17:05', { type: 'supervise', level: 1, reason: '群众不满意' });
-  act(o2, '2026-10-09T17:10', { type: 'start' }, hrss);
-  act(o2, '2026-10-09T17:20', { type: 'reply', text: '再次处理' }, hrss);
-  act(o2, '2026-10-09T17:30', { type: 'review_accept' });
-  act(o2, '2026-10-09T17:40', { type: 'evaluate', result: 'satisfied', channel: 'callback' });
-  act(o2, '2026-10-09T17:50', { type: 'close' });
+  const o2 = await draft('2026-10-09T09:10', '12315');
+  await act(o2, '2026-10-09T09:11', accept('complaint'));
+  await act(o2, '2026-10-09T09:12', { type: 'dispatch', leadUnitId: 'city-hrss', signDeadlineAt: bj('2026-10-09T12:00'), deadlineAt: bj('2026-10-16T17:30') });
+  await act(o2, '2026-10-09T11:00', { type: 'sign' }, hrss);
+  await act(o2, '2026-10-09T11:05', { type: 'start' }, hrss);
+  await act(o2, '2026-10-09T11:10', { type: 'request_extension', days: 2, reason: '需现场核实' }, hrss);
+  await act(o2, '2026-10-09T11:20', { type: 'grant_extension', deadlineAt: bj('2026-10-20T17:30') });
+  await act(o2, '2026-10-09T16:00', { type: 'reply', text: '已处理' }, hrss);
+  await act(o2, '2026-10-09T16:10', { type: 'review_accept' });
+  await act(o2, '2026-10-09T17:00', { type: 'evaluate', result: 'unsatisfied', channel: 'callback' });
+  await act(o2, '2026-10-09T17:05', { type: 'supervise', level: 1, reason: '群众不满意' });
+  await act(o2, '2026-10-09T17:10', { type: 'start' }, hrss);
+  await act(o2, '2026-10-09T17:20', { type: 'reply', text: '再次处理' }, hrss);
+  await act(o2, '2026-10-09T17:30', { type: 'review_accept' });
+  await act(o2, '2026-10-09T17:40', { type: 'evaluate', result: 'satisfied', channel: 'callback' });
+  await act(o2, '2026-10-09T17:50', { type: 'close' });
 
   // O3: dispatched on 30 Sep with 3 working days: the National Day holiday (1–7 Oct) moves the
   // deadline to 10 Oct (a make-up working Saturday); replied on 9 Oct, on time.
   const holidayDeadline = addWorkingDays(bj('2026-09-30T10:05'), 3, calendar, shippedSla.workHours);
-  const o3 = draft('2026-09-30T10:00');
-  act(o3, '2026-09-30T10:01', accept('complaint'));
-  act(o3, '2026-09-30T10:05', { type: 'dispatch', leadUnitId: 'city-hrss', deadlineAt: holidayDeadline });
-  act(o3, '2026-10-08T09:00', { type: 'sign' }, hrss);
-  act(o3, '2026-10-08T09:05', { type: 'start' }, hrss);
-  act(o3, '2026-10-09T10:00', { type: 'reply', text: '已处理' }, hrss);
+  const o3 = await draft('2026-09-30T10:00');
+  await act(o3, '2026-09-30T10:01', accept('complaint'));
+  await act(o3, '2026-09-30T10:05', { type: 'dispatch', leadUnitId: 'city-hrss', deadlineAt: holidayDeadline });
+  await act(o3, '2026-10-08T09:00', { type: 'sign' }, hrss);
+  await act(o3, '2026-10-08T09:05', { type: 'start' }, hrss);
+  await act(o3, '2026-10-09T10:00', { type: 'reply', text: '已处理' }, hrss);
 
   // O4: to the county's dq-amr; signed late, still in progress past its deadline (15:00).
-  const o4 = draft('2026-10-09T09:20');
-  act(o4, '2026-10-09T09:21', accept('complaint'));
-  act(o4, '2026-10-09T09:22', { type: 'dispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-09T10:00'), deadlineAt: bj('2026-10-09T15:00') });
-  act(o4, '2026-10-09T10:30', { type: 'sign' }, dqAmr);
-  act(o4, '2026-10-09T10:35', { type: 'start' }, dqAmr);
+  const o4 = await draft('2026-10-09T09:20');
+  await act(o4, '2026-10-09T09:21', accept('complaint'));
+  await act(o4, '2026-10-09T09:22', { type: 'dispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-09T10:00'), deadlineAt: bj('2026-10-09T15:00') });
+  await act(o4, '2026-10-09T10:30', { type: 'sign' }, dqAmr);
+  await act(o4, '2026-10-09T10:35', { type: 'start' }, dqAmr);
 
   // O5: to dq-amr, returned, re-dispatched to city-hrss, never signed (sign-for deadline 12:00 passed).
-  const o5 = draft('2026-10-09T09:30');
-  act(o5, '2026-10-09T09:31', accept('complaint'));
-  act(o5, '2026-10-09T09:32', { type: 'dispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-09T11:00'), deadlineAt: bj('2026-10-13T17:30') });
-  act(o5, '2026-10-09T10:00', { type: 'return', reason: '非本单位职责' }, dqAmr);
-  act(o5, '2026-10-09T10:30', { type: 'redispatch', leadUnitId: 'city-hrss', signDeadlineAt: bj('2026-10-09T12:00'), deadlineAt: bj('2026-10-14T17:30') });
+  const o5 = await draft('2026-10-09T09:30');
+  await act(o5, '2026-10-09T09:31', accept('complaint'));
+  await act(o5, '2026-10-09T09:32', { type: 'dispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-09T11:00'), deadlineAt: bj('2026-10-13T17:30') });
+  await act(o5, '2026-10-09T10:00', { type: 'return', reason: '非本单位职责' }, dqAmr);
+  await act(o5, '2026-10-09T10:30', { type: 'redispatch', leadUnitId: 'city-hrss', signDeadlineAt: bj('2026-10-09T12:00'), deadlineAt: bj('2026-10-14T17:30') });
 
   // O6: a missed call called back after an hour, with a demand (accepted). O7: never called back.
-  const o6 = draft('2026-10-09T08:20');
-  act(o6, '2026-10-09T08:20:35', { type: 'abandon' });
-  act(o6, '2026-10-09T09:20:35', { type: 'callback_done', result: 'demand' });
-  const o7 = draft('2026-10-09T08:30');
-  act(o7, '2026-10-09T08:30:10', { type: 'abandon' });
+  const o6 = await draft('2026-10-09T08:20');
+  await act(o6, '2026-10-09T08:20:35', { type: 'abandon' });
+  await act(o6, '2026-10-09T09:20:35', { type: 'callback_done', result: 'demand' });
+  const o7 = await draft('2026-10-09T08:30');
+  await act(o7, '2026-10-09T08:30:10', { type: 'abandon' });
 
   return { svc, orders: { o1, o2, o3, o4, o5, o6, o7 }, holidayDeadline };
 }

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { openDb, type DbHandle } from '../../src/db/connection.js';
 import { DomainEvents, type DeadlineWarning } from '../../src/events/domain-events.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderCategory } from '../../src/workorders/lifecycle/index.js';
 import {
   CalendarConfigSchema,
@@ -50,7 +50,7 @@ export interface ClockFixture {
   /** A scheduler (with the automatic supervision) over the current connection. */
   scheduler(opts?: Partial<DeadlineSchedulerOptions>): DeadlineScheduler;
   /** Scan at a Beijing time; returns "kind n" per warning (n: the order number's last digit). */
-  scanAt(s: DeadlineScheduler, at: string): string[];
+  scanAt(s: DeadlineScheduler, at: string): Promise<string[]>;
   /** A restart: a new connection and new service instances over the same file. */
   reopen(): void;
 }
@@ -75,7 +75,7 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
   const cfg = { sla: shippedSla };
   const config = () => ({ calendar, sla: cfg.sla });
   const clocks = opts.clocks === false ? {} : { clocks: orderClocksFrom(config, () => ({ id: SYSTEM_ID })) };
-  const service = (h: DbHandle) => new WorkOrdersService(h.db, () => clock.now, clocks);
+  const service = (h: DbHandle) => new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now, clocks);
   const events = new DomainEvents();
   const log = createLogger({ level: 'silent' });
   const h = open();
@@ -98,9 +98,9 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
       schedulers.push(s);
       return s;
     },
-    scanAt(s, at) {
+    async scanAt(s, at) {
       clock.now = bj(at);
-      return s.scanOnce().warnings.map((w) => `${w.kind} ${w.number.slice(-1)}`);
+      return (await s.scanOnce()).warnings.map((w) => `${w.kind} ${w.number.slice(-1)}`);
     },
     reopen() {
       f.h.close();
@@ -113,28 +113,28 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
 }
 
 /** An order taken on at `at` (a complaint unless told), accepted by the agent; returns its id. */
-export function accepted(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): number {
+export async function accepted(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): Promise<number> {
   f.clock.now = bj(at);
-  const o = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
-  f.svc.apply(o.id, { type: 'accept', fields: { category, subject: '噪音', content: '夜间施工噪音扰民' } }, agent);
+  const o = await f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
+  await f.svc.apply(o.id, { type: 'accept', fields: { category, subject: '噪音', content: '夜间施工噪音扰民' } }, agent);
   return o.id;
 }
 
 /** Accepted and dispatched at `at` with the deadlines sla.yaml gives. */
-export function dispatched(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): number {
-  const id = accepted(f, at, category);
+export async function dispatched(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): Promise<number> {
+  const id = await accepted(f, at, category);
   const deadlineAt = handlingDeadline(category, f.clock.now, f.cfg.sla, calendar);
-  f.svc.apply(id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt, signDeadlineAt: signForDeadline(f.clock.now, f.cfg.sla, calendar) }, agent);
+  await f.svc.apply(id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt, signDeadlineAt: signForDeadline(f.clock.now, f.cfg.sla, calendar) }, agent);
   return id;
 }
 
 /** Dispatched, signed for and started at `at`. */
-export function handling(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): number {
-  const id = dispatched(f, at, category);
-  f.svc.apply(id, { type: 'sign' }, lead);
-  f.svc.apply(id, { type: 'start' }, lead);
+export async function handling(f: ClockFixture, at: string, category: OrderCategory = 'complaint'): Promise<number> {
+  const id = await dispatched(f, at, category);
+  await f.svc.apply(id, { type: 'sign' }, lead);
+  await f.svc.apply(id, { type: 'start' }, lead);
   return id;
 }
 
-export const historyOf = (f: ClockFixture, id: number) =>
-  f.svc.history(id).map((e) => `${e.action} ${e.fromStatus ?? '-'}→${e.toStatus ?? '-'} by ${e.actorId ?? '-'}/${e.actorRole ?? '-'}`);
+export const historyOf = async (f: ClockFixture, id: number) =>
+  (await f.svc.history(id)).map((e) => `${e.action} ${e.fromStatus ?? '-'}→${e.toStatus ?? '-'} by ${e.actorId ?? '-'}/${e.actorRole ?? '-'}`);

@@ -134,9 +134,9 @@ t.test('desk:changed reaches the desks whose scope the order is in, and no one e
     for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
   };
   // A call's draft (created as the call comes in, taken by the agent) is in no desk queue: no note.
-  const draft = app.orders.createDraft({ channel: '12345', callerPhone: '13800000077' });
+  const draft = await app.orders.createDraft({ channel: '12345', callerPhone: '13800000077' });
   // A missed call is new to the desk (and the leads' callback worklist): its create is heard.
-  const missed = app.orders.createMissedCall({ channel: '12345', callerPhone: '13800000078' });
+  const missed = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13800000078' });
   await until(() => cityDesk.length >= 3 && deqing.length >= 1);
   await new Promise((r) => setTimeout(r, 150));
   t.same(

@@ -9,6 +9,7 @@ import { sqliteQaStore, startQa } from '../../src/qa/index.js';
 import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import type { Actor } from '../../src/workorders/lifecycle/types.js';
 import { WorkOrdersService } from '../../src/workorders/workorders-service.js';
+import { sqliteOrdersStoreOn } from '../../src/workorders/orders-store-sqlite.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 
 const bj = (s: string) => Date.parse(`${s}+08:00`);
@@ -24,7 +25,7 @@ function setup(t: Parameters<typeof openTmpDb>[0], unsatisfied: boolean) {
   const asyncDb = sqliteAsync(h);
   t.teardown(() => asyncDb.close());
   const qa = startQa({ store: sqliteQaStore(asyncDb), config: () => config, now: () => now });
-  const orders = new WorkOrdersService(h.db, () => now);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now);
   const actor: Actor = { id: 2, role: 'agent', unitId: null };
   let n = 0;
   /** An ended call (answered by agent 1 unless `answered` is false) with its order answered on the spot. */
@@ -46,7 +47,7 @@ function setup(t: Parameters<typeof openTmpDb>[0], unsatisfied: boolean) {
     return { callId, orderId: row.id };
   };
   const evaluate = (orderId: number, result: 'satisfied' | 'unsatisfied', channel: 'callback' | 'survey' | 'third_party') => {
-    orders.apply(orderId, { type: 'evaluate', result, channel }, actor);
+    await orders.apply(orderId, { type: 'evaluate', result, channel }, actor);
   };
   return { h, qa, order, evaluate };
 }

@@ -9,7 +9,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import type { ClientToServerEvents, QueueStats, ServerToClientEvents } from '../../src/contract/index.js';
 import type { UserRole } from '../../src/db/schema.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -63,8 +63,8 @@ t.test('leads get queue:stats on connect, on sync and after calls change; agents
   await until('stats on sync', () => lead.stats.length === 2);
 
   // A call enters (as the call centre records it) and the queue changes: one push, with the call.
-  const repo = new CallsRepository(app.db.db, new WorkOrdersService(app.db.db));
-  repo.createInbound({
+  const repo = new CallsRepository(app.db.db, new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)));
+  await repo.createInbound({
     callId: 'c-1',
     channelId: 'ch-1',
     callerPhone: '13800138000',

@@ -19,7 +19,7 @@ const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
 
 t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   let cfg = AssessmentConfigSchema.parse({ minOrders: 1, interview: { bottom: 1, belowScore: 20 } });
   const svc = new AssessmentService({ db: h.db, org: () => org, config: () => cfg, now: () => REPORT_NOW });
   const lead = { role: 'shift_lead', unitId: null };
@@ -99,7 +99,7 @@ t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => 
 
 t.test('GET /api/reports/assessment: a unit handler reads its own unit only', async (t) => {
   const app = await testApp(t);
-  buildReportFixture(app.db);
+  await buildReportFixture(app.db);
   const handler = await loginCookies(app, 'hrss.h', 'unit_handler', { unitId: 'city-hrss' });
   const agent = await loginCookies(app, 'ag', 'agent');
   const res = await app.http.inject({ method: 'GET', url: '/api/reports/assessment?month=2026-10', cookies: handler });

@@ -12,7 +12,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 import { bj } from '../helpers/report-fixture.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { OrgSchema } from '../../src/config/files/schemas/org.js';
 import { AssessmentConfigSchema } from '../../src/config/files/schemas/assessment.js';
@@ -41,14 +41,14 @@ t.test('October: co-handling received, replied and missed per unit', async (t) =
     insert into users (id, username, display_name, role, unit_id, password_hash) values (104, 'ch-housing', 'HOUSING', 'unit_handler', 'city-housing', 'x');
   `);
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
   const act = (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
     clock.now = bj(when);
-    svc.apply(id, action, actor);
+    await svc.apply(id, action, actor);
   };
   const dispatched = (when: string, lead: string, co: string[]) => {
     clock.now = bj(when);
-    const id = svc.createDraft({ channel: '12345' }).id;
+    const id = (await svc.createDraft({ channel: '12345' })).id;
     act(id, when, { type: 'accept', fields: { category: 'complaint', content: '诉求' } });
     act(id, when, { type: 'dispatch', leadUnitId: lead, coUnitIds: co, deadlineAt: bj('2026-11-20T17:30') });
     return id;

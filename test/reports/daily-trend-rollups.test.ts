@@ -18,7 +18,7 @@ import { OrgSchema } from '../../src/config/files/schemas/org.js';
 import { ReportRollups } from '../../src/reports/report-rollups.js';
 import { ReportsService } from '../../src/reports/reports-service.js';
 import { isPeriod, periodOf } from '../../src/reports/period.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import type { DailyTrend } from '../../src/contract/http-reports.js';
 
@@ -46,16 +46,16 @@ function expected(days: Written, calls: boolean): DailyTrend['days'] {
 
 t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt and open days raw, same figures', async (t) => {
   const h = openTmpDb(t);
-  const { orders } = buildReportFixture(h); // 30 Sep (O3 accepted) – 9 Oct
+  const { orders } = await buildReportFixture(h); // 30 Sep (O3 accepted) – 9 Oct
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
   const act = (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
     clock.now = bj(when);
-    svc.apply(id, action, actor);
+    await svc.apply(id, action, actor);
   };
   const draft = (when: string) => {
     clock.now = bj(when);
-    return svc.createDraft({ channel: '12345' }).id;
+    return (await svc.createDraft({ channel: '12345' })).id;
   };
   const call = (id: string, entered: string, answered: string | null, ended: string | null) =>
     h.sqlite

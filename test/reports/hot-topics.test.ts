@@ -7,7 +7,7 @@
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { bj } from '../helpers/report-fixture.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { topicWords } from '../../src/reports/topic-words.js';
 
@@ -24,10 +24,10 @@ t.test('the hot topics of a day beside the day before, scoped, with the orders b
   const app = await testApp(t);
   app.db.sqlite.exec(`insert into users (id, username, display_name, role, password_hash) values (101, 'ht-a1', '坐席一', 'agent', 'x')`);
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(app.db.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db), () => clock.now);
   const act = (id: number, when: string, action: OrderAction) => {
     clock.now = bj(when);
-    svc.apply(id, action, agent);
+    await svc.apply(id, action, agent);
   };
   const order = (
     when: string,
@@ -35,7 +35,7 @@ t.test('the hot topics of a day beside the day before, scoped, with the orders b
     unit?: string,
   ) => {
     clock.now = bj(when);
-    const id = svc.createDraft({ channel: '12345' }).id;
+    const id = (await svc.createDraft({ channel: '12345' })).id;
     act(id, when, { type: 'accept', fields });
     if (unit) act(id, when, { type: 'dispatch', leadUnitId: unit, deadlineAt: bj('2026-10-20T17:30') });
     return id;
@@ -55,7 +55,7 @@ t.test('the hot topics of a day beside the day before, scoped, with the orders b
   // Left out: a confidential report (not even its words), a draft that was never accepted.
   order('2026-10-09T12:00', { category: 'complaint', subject: '举报烂尾楼', content: '烂尾楼噪音', confidential: true });
   clock.now = bj('2026-10-09T13:00');
-  const draft = svc.createDraft({ channel: '12345' }).id;
+  const draft = (await svc.createDraft({ channel: '12345' })).id;
   act(draft, '2026-10-09T13:00', { type: 'update_fields', fields: { subject: '共享单车', content: '共享单车噪音' } });
   // 8 October: two orders about the housing fund, none about noise.
   order('2026-10-08T09:00', { category: 'consultation', subject: '公积金贷款', content: '公积金贷款额度' });

@@ -19,7 +19,7 @@ const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
 
 t.test('call figures of 9 October: the midnight call counts on the day it entered', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const total = callCounts(h.db, DAY.start, DAY.end, 'none').get('')!;
   t.same(total, {
     callsIn: 6, // c1 c2 c3 c4 c6 c7 (c5 entered on 8 Oct)
@@ -57,7 +57,7 @@ t.test('call figures of 9 October: the midnight call counts on the day it entere
 
 t.test('outbound calls (callbacks, 回访) are no calls in: the call figures leave them out', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const before = callCounts(h.db, DAY.start, DAY.end, 'none').get('')!;
   // An agent calls caller 1 back at 09:00 (answered, 2 min): a `calls` row with direction 'out'.
   h.sqlite
@@ -72,7 +72,7 @@ t.test('outbound calls (callbacks, 回访) are no calls in: the call figures lea
 
 t.test('order figures of 9 October: a reopened order, a holiday deadline, overdue orders', async (t) => {
   const h = openTmpDb(t);
-  const fx = buildReportFixture(h);
+  const fx = await buildReportFixture(h);
   t.equal(fx.holidayDeadline, bj('2026-10-10T17:30'), '3 working days after 30 Sep skip National Day: 8, 9 and the make-up Saturday 10 Oct');
   const total = orderCounts(h.db, DAY.start, DAY.end, 'none', REPORT_NOW).get('')!;
   t.same(total, {
@@ -130,7 +130,7 @@ t.test('order figures of 9 October: a reopened order, a holiday deadline, overdu
 
 t.test('the report: previous period, breakdowns by area and category, a county sees its subtree only', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const reports = new ReportsService({
     db: h.db,
     org: () => org,

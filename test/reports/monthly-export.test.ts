@@ -20,7 +20,7 @@ const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
 
 t.test('on 1 November the October workbook is written once', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const dir = path.join(tmpDir(t), 'reports');
   const cfg = AssessmentConfigSchema.parse({ minOrders: 1 });
   const assessment = new AssessmentService({ db: h.db, org: () => org, config: () => cfg, now: () => bj('2026-11-01T02:00') });

@@ -15,7 +15,7 @@ import { openDeadlineCounts } from '../../src/reports/order-kpis.js';
 
 t.test('open deadlines: written-out counts, read through index ranges', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const day = { start: bj('2026-10-09T00:00'), end: bj('2026-10-10T00:00') };
   t.same([...openDeadlineCounts(h.db, day.start, day.end, 'unit', REPORT_NOW)].sort(), [
     ['city-hrss', { signOverdueOpen: 1, replyOverdueOpen: 0 }], // O5 re-dispatched, never signed (12:00)

@@ -15,7 +15,7 @@ import { testApp } from '../helpers/app.js';
 import { callCounts } from '../../src/reports/call-kpis.js';
 import { orderCounts } from '../../src/reports/order-kpis.js';
 import { ReportRollups, type AfterRead, type BuiltDay, type RollupSource } from '../../src/reports/report-rollups.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import type { DbHandle } from '../../src/db/connection.js';
 
@@ -76,7 +76,7 @@ function sameAsRaw(t: Test, h: DbHandle, r: ReportRollups, now: number, label: s
  */
 async function race(t: Test, jobIn: 'worker' | undefined): Promise<void> {
   const h = openTmpDb(t);
-  const { orders } = buildReportFixture(h);
+  const { orders } = await buildReportFixture(h);
   const o2 = orders.o2!;
   const now = bj('2026-11-02T12:00');
   let inject: AfterRead | undefined;
@@ -173,13 +173,13 @@ t.test('a change between a build’s read and its write leaves the day dirty, in
 t.test('the worker writes the same rows as a build in this thread', async (t) => {
   const build = async (jobIn: 'worker' | 'inline' | undefined) => {
     const h = openTmpDb(t);
-    const { orders } = buildReportFixture(h);
+    const { orders } = await buildReportFixture(h);
     const clock = { now: bj('2026-10-10T09:00') };
-    const svc = new WorkOrdersService(h.db, () => clock.now);
+    const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
     // O4 supervised on 10 and 11 Oct: 督办 counts it once over both days (report_order_repeats).
-    svc.apply(orders.o4!, { type: 'supervise', level: 1, reason: '超期' }, platform);
+    await svc.apply(orders.o4!, { type: 'supervise', level: 1, reason: '超期' }, platform);
     clock.now = bj('2026-10-11T09:00');
-    svc.apply(orders.o4!, { type: 'supervise', level: 2, reason: '仍未办结' }, platform);
+    await svc.apply(orders.o4!, { type: 'supervise', level: 2, reason: '仍未办结' }, platform);
     clock.now = bj('2026-10-12T09:00');
     let now = bj('2026-10-12T12:00');
     const catchUp = async () => {
@@ -192,8 +192,8 @@ t.test('the worker writes the same rows as a build in this thread', async (t) =>
     await catchUp();
     const built = rollupRows(h);
     // Late changes to built days, then rebuilt; then on 2 Nov the months.
-    svc.apply(orders.o7!, { type: 'callback_done', result: 'demand' }, platform);
-    svc.apply(orders.o5!, { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-12T12:00'), deadlineAt: bj('2026-10-16T17:30') }, platform);
+    await svc.apply(orders.o7!, { type: 'callback_done', result: 'demand' }, platform);
+    await svc.apply(orders.o5!, { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-12T12:00'), deadlineAt: bj('2026-10-16T17:30') }, platform);
     h.sqlite.prepare(`update users set unit_id = 'dq-amr' where id = 102`).run();
     h.sqlite.prepare(`update calls set hotline = '12315' where id = 'c1'`).run();
     now = bj('2026-11-02T12:00');
@@ -218,7 +218,7 @@ t.test('app.close() ends the worker thread', async (t) => {
   const app = await testApp(t);
   const before = threads();
   // A backlog for the app's job (its clock is the real one: every day from 1 Sep 2026 to yesterday).
-  buildReportFixture(app.db);
+  await buildReportFixture(app.db);
   const built = () => app.db.sqlite.prepare(`select count(*) from report_rollup_days where built_at > 0`).pluck().get() as number;
   await until(t, "the app's job to build a day", () => built() > 0);
   t.equal(threads(), before + 1, 'the job runs in a worker thread');

@@ -17,7 +17,7 @@ import { callCounts, type CallDimension } from '../../src/reports/call-kpis.js';
 import { orderCounts, type OrderDimension } from '../../src/reports/order-kpis.js';
 import { coHandlingCounts } from '../../src/reports/co-handling.js';
 import { ReportRollups } from '../../src/reports/report-rollups.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import type { DbHandle } from '../../src/db/connection.js';
 
@@ -57,12 +57,12 @@ function compareAll(t: Test, h: DbHandle, r: ReportRollups, now: number, label: 
 
 t.test('the rollups give the raw counts, before and after late changes to built days', async (t) => {
   const h = openTmpDb(t);
-  const { orders } = buildReportFixture(h);
+  const { orders } = await buildReportFixture(h);
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
   const act = (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
     clock.now = bj(when);
-    svc.apply(id, action, actor);
+    await svc.apply(id, action, actor);
   };
   const state = h.sqlite.prepare('insert into agent_state_events (agent_id, state, call_id, at) values (?, ?, ?, ?)');
   // Wrap-ups: agent 101's of c1 ends a minute later; agent 105's of c6 (entered 9 Oct 23:59:58) is still running.
@@ -81,7 +81,7 @@ t.test('the rollups give the raw counts, before and after late changes to built 
   act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
   // O8: dq-amr leads, city-hrss co-handles (replies on 11 Oct); the lead replies on 11 Oct.
   clock.now = bj('2026-10-10T10:00');
-  const o8 = svc.createDraft({ channel: '12345' }).id;
+  const o8 = (await svc.createDraft({ channel: '12345' })).id;
   act(o8, '2026-10-10T10:01', { type: 'accept', fields: { category: 'complaint', content: '噪音扰民' } });
   act(o8, '2026-10-10T10:02', { type: 'dispatch', leadUnitId: 'dq-amr', coUnitIds: ['city-hrss'], deadlineAt: bj('2026-10-16T17:30') });
   act(o8, '2026-10-10T11:00', { type: 'sign' }, dqAmr);
@@ -166,7 +166,7 @@ t.test('the rollups give the raw counts, before and after late changes to built 
 
 t.test('the background job builds the closed days and stops on close', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-12T12:00'), onError: (err) => t.fail(String(err)), busyMs: 5 });
   rollups.start();
   const deadline = Date.now() + 20_000;
@@ -182,7 +182,7 @@ t.test('the background job builds the closed days and stops on close', async (t)
 
 t.test('the background job starts again after close (the timed jobs moved back to this node)', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-12T12:00'), onError: (err) => t.fail(String(err)), busyMs: 5 });
   rollups.start();
   await rollups.close();

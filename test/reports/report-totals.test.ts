@@ -16,7 +16,7 @@ import { OrgSchema } from '../../src/config/files/schemas/org.js';
 import { ReportRollups } from '../../src/reports/report-rollups.js';
 import { REPORT_DIMENSIONS, ReportsService, type AreaLevel } from '../../src/reports/reports-service.js';
 import { isPeriod, periodOf, type Period } from '../../src/reports/period.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 
 const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
@@ -31,12 +31,12 @@ const READERS = { lead: { role: 'shift_lead', unitId: null }, county: { role: 'd
 
 t.test('a breakdown’s total is the report without a breakdown', async (t) => {
   const h = openTmpDb(t);
-  const { orders } = buildReportFixture(h);
+  const { orders } = await buildReportFixture(h);
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
   const act = (id: number, when: string, action: OrderAction) => {
     clock.now = bj(when);
-    svc.apply(id, action, platform);
+    await svc.apply(id, action, platform);
   };
   const now = { at: bj('2026-10-10T12:00') };
   const rollups = new ReportRollups({ db: h.db, now: () => now.at });

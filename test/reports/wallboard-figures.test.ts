@@ -44,7 +44,7 @@ const stats = (dayStart: number, callsIn: number): QueueStats => ({
 
 t.test('orders today and overdue; calls per hour, inbound only', async (t) => {
   const h = openTmpDb(t);
-  buildReportFixture(h);
+  await buildReportFixture(h);
   // An outbound callback at 08:40 is no call in.
   h.sqlite
     .prepare(
@@ -94,7 +94,7 @@ t.test('the summary: waiting, the longest wait, agents by state (not logged out)
 
 t.test('the database is read again after a change, when older than maxAgeMs, and on a new day', async (t) => {
   const h = openTmpDb(t);
-  const fx = buildReportFixture(h);
+  const fx = await buildReportFixture(h);
   let now = bj('2026-10-09T20:00');
   let statsAsked = 0;
   const day = bj('2026-10-09T00:00');

@@ -9,7 +9,7 @@ import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { CallbackWorklist } from '../../src/calls/callbacks.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 t.test('key 1 in the queue: a missed call with a callback duty, asked for', async (t) => {
   const asterisk = await sandbox(t);
@@ -36,7 +36,7 @@ t.test('key 1 in the queue: a missed call with a callback duty, asked for', asyn
     sql.prepare('select type, data from call_events where call_id = ? order by id').all(queued.id) as { type: string; data: string | null }[]
   ).map((e) => e.type);
   t.ok(events.includes('callback_requested'), `events: ${events.join(', ')}`);
-  const order = new WorkOrdersService(app.db.db).get((sql.prepare('select id from work_orders where call_id = ?').get(queued.id) as { id: number }).id);
+  const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get((sql.prepare('select id from work_orders where call_id = ?').get(queued.id) as { id: number }).id);
   t.match(order, { status: 'missed_call', callbackDue: true, callerPhone: caller });
 
   const list = {

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { placeCall } from '../../tools/sipp.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import type { ScreenPop } from '../../src/contract/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 
 const CLOSED = 'sunline/survey-thanks'; // any installed sound other than the greetings
@@ -113,7 +113,7 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
       'ended by us: no abandon on top',
     );
     const orderId = (sql.prepare('select id from work_orders where call_id = ?').get(row.id) as { id: number }).id;
-    const order = new WorkOrdersService(app.db.db).get(orderId);
+    const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get(orderId);
     t.equal(order.status, 'missed_call', 'a missed-call order: someone calls back');
   });
 
@@ -142,7 +142,7 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
 
   /** The earlier callers (their sipp killed) are hung up, so that the agent is free again. */
   async function hangUpAll(): Promise<void> {
-    for (const ch of await ari<{ id: string }[]>(asterisk, 'GET', '/channels')) await ari(asterisk, 'DELETE', `/channels/${ch.id}`).catch(() => undefined);
+    for (const ch of await ari<{ id: string }[]>(asterisk, 'GET', '/channels')) (await ari(asterisk, 'DELETE', `/channels/${ch.id}`)).catch(() => undefined);
     await until('the agent free again', () => center.ctx.live.all().length === 0 || undefined, 20_000);
   }
 

@@ -16,7 +16,7 @@ import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
 import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
 import { openDb } from '../../src/db/connection.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, next, sandbox, until } from '../helpers/call-path.js';
 import { Agent } from '../helpers/restart-matrix.js';
@@ -42,9 +42,9 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
   fs.writeFileSync(ivrFile, longer);
 
   const handle = openDb({ file: path.join(dir, 'sunline.db') });
-  const user = await usersOn(t, handle, 3600_000).upsert({ username: 'out-svk', displayName: 'out-svk', role: 'agent', password: 'out-svk-pw' });
-  const orders = new WorkOrdersService(handle.db);
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138031' });
+  const user = (await usersOn(t, handle, 3600_000)).upsert({ username: 'out-svk', displayName: 'out-svk', role: 'agent', password: 'out-svk-pw' });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
+  const order = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138031' });
   handle.sqlite.prepare("update work_orders set status = 'reviewed', lead_unit_id = 'city-amr' where id = ?").run(order.id);
   handle.close();
 
@@ -100,7 +100,7 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
   t.match(db.prepare('select status, satisfaction from work_orders where id = ?').get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
   await until(
     'the citizen hung up after the survey',
-    async () => ((await ari(asterisk, 'GET', `/channels/${channelId}`).catch(() => null)) === null ? true : undefined),
+    async () => (((await ari(asterisk, 'GET', `/channels/${channelId}`)).catch(() => null)) === null ? true : undefined),
     20_000,
   );
   t.equal((db.prepare("select count(*) n from call_events where call_id = ? and type = 'hung_up'").get(callId) as { n: number }).n, 1, 'the call ended once');

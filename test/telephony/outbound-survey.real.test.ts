@@ -9,7 +9,7 @@
  */
 import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { AgentView, OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 
@@ -21,7 +21,7 @@ t.test('SUNLINE_OUTBOUND_SURVEY: the citizen of a 回访 call answers the survey
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const agent = await consoleFor(t, app, 'agent-osv', 'agent');
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const sql = app.db.sqlite;
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
@@ -39,7 +39,7 @@ t.test('SUNLINE_OUTBOUND_SURVEY: the citizen of a 回访 call answers the survey
   };
 
   await t.test('a missed call: hung up at once, no survey', async (t) => {
-    const missed = orders.createMissedCall({ channel: '12345', callerPhone: '13800138011' });
+    const missed = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138011' });
     const callId = await talkThenHangUp(missed.id, '13800138011');
     await until('the citizen hung up', async () => !(await channelUp(`out-${callId}`)) || undefined, 10_000);
     t.notOk(types(callId).includes('survey'), 'no survey');
@@ -48,7 +48,7 @@ t.test('SUNLINE_OUTBOUND_SURVEY: the citizen of a 回访 call answers the survey
   });
 
   await t.test('an order waiting for evaluation: the survey, 不满意 recorded by callback, supervision opened', async (t) => {
-    const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138012' });
+    const order = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138012' });
     sql.prepare("update work_orders set status = 'reviewed', lead_unit_id = 'city-amr' where id = ?").run(order.id);
     const callId = await talkThenHangUp(order.id, '13800138012');
     t.ok(await channelUp(`out-${callId}`), 'the citizen is still on the line after the agent left');
@@ -58,7 +58,7 @@ t.test('SUNLINE_OUTBOUND_SURVEY: the citizen of a 回访 call answers the survey
       30_000,
     );
     t.same(JSON.parse(survey.data), { result: 'unsatisfied' });
-    t.match(orders.get(order.id), { status: 'supervised', satisfaction: 'unsatisfied' }, '不满意 opens supervision');
+    t.match(await orders.get(order.id), { status: 'supervised', satisfaction: 'unsatisfied' }, '不满意 opens supervision');
     const evaluated = sql.prepare("select data from work_order_events where order_id = ? and action = 'evaluate'").get(order.id) as { data: string };
     t.match(JSON.parse(evaluated.data), { channel: 'callback', result: 'unsatisfied' }, 'a callback evaluation (回访率)');
     await until('the citizen hung up after the survey', async () => !(await channelUp(`out-${callId}`)) || undefined, 20_000);

@@ -9,7 +9,7 @@
  */
 import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { AgentView, CallControlsView, OutboundCallView } from '../../src/contract/index.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
 
@@ -33,9 +33,9 @@ t.test('blind transfer of an outbound call through a real Asterisk', async (t) =
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const agent = await consoleFor(t, app, 'agent-out-xfer', 'agent');
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   // An order the agent is still writing, so that the transfer is noted in its content.
-  const order = orders.createDraft({ channel: '12345', callerPhone: '13800138000' });
+  const order = await orders.createDraft({ channel: '12345', callerPhone: '13800138000' });
   const unitCfg = app.config.current().org.units.find((u) => u.id === 'city-amr')!;
   const sql = app.db.sqlite;
   const failsWith = (p: Promise<unknown>) =>
@@ -101,7 +101,7 @@ t.test('blind transfer of an outbound call through a real Asterisk', async (t) =
     hungUp.map((r) => JSON.parse(r.data)),
     [{ result: 'answered', reason: 'transferred', cause: null }],
   );
-  t.match(orders.get(order.id).fields.content, unitCfg.name, 'the order notes the transfer');
+  t.match((await orders.get(order.id)).fields.content, unitCfg.name, 'the order notes the transfer');
   t.equal(app.calls.center!.outbound!.owns(v.callId), false);
 
   // The citizen's channel is no longer ours: a re-sync (as after our restart) leaves it with the unit.

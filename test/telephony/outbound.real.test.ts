@@ -19,7 +19,7 @@ import path from 'node:path';
 import t from 'tap';
 import { citizenPhone } from '../../tools/citizen-phone.js';
 import { placeCall, toneFile } from '../../tools/sipp.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { AgentView, CallControlsView, OutboundCallView, ScreenPop } from '../../src/contract/index.js';
 import { parseWavHeader, WAV_HEADER_BYTES } from '../../src/recordings/wav.js';
 import { ari, command, consoleFor, next, sandbox, server, until } from '../helpers/call-path.js';
@@ -43,10 +43,10 @@ t.test('outbound calls through a real Asterisk', async (t) => {
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const agent = await consoleFor(t, app, 'agent-out', 'agent');
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
-  const orders = new WorkOrdersService(app.db.db);
-  const order = orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const order = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138000' });
   // The citizen who will call in during the outbound call missed a call earlier.
-  const earlier = orders.createMissedCall({ channel: '12345', callerPhone: '13900005555' });
+  const earlier = await orders.createMissedCall({ channel: '12345', callerPhone: '13900005555' });
   const sql = app.db.sqlite;
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome from calls where id = ?').get(callId);
   const types = (callId: string) =>
@@ -139,7 +139,7 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     const pop = await offered;
     await command(agent.socket, 'call:answer', { callId: pop.callId });
     await until('the missed call merged', () => orders.get(earlier.id).status === 'merged');
-    t.match(orders.get(earlier.id), { mergedIntoId: pop.draftOrder.id, callbackDue: false });
+    t.match(await orders.get(earlier.id), { mergedIntoId: pop.draftOrder.id, callbackDue: false });
     await command(agent.socket, 'call:hangup', { callId: pop.callId });
     caller.kill();
     await until('agent in wrap-up', () => app.calls.center!.ctx.agents.view(agent.id).state === 'wrap_up');
@@ -188,7 +188,7 @@ t.test('outbound calls through a real Asterisk', async (t) => {
       await until('telephony up', () => local.calls.center?.telephonyUp());
       const dialler = await consoleFor(t, local, 'agent-out-local', 'agent');
       await command(dialler.socket, 'agent:login', {});
-      const missed = new WorkOrdersService(local.db.db).createMissedCall({ channel: '12345', callerPhone: '13800138002' });
+      const missed = new WorkOrdersService(sqliteOrdersStoreOn(local.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138002' });
       const dial = async (number: string, until: OutboundCallView['state']) => {
         const reached = next(dialler.socket, 'call:outbound', (x) => x.state === until, 20_000);
         const v = await command<OutboundCallView>(dialler.socket, 'call:dial', { orderId: missed.id, number });

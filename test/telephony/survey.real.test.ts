@@ -8,7 +8,7 @@ import { placeCall, type CallHandle } from '../../tools/sipp.js';
 import type { AsteriskSandbox } from '../../tools/asterisk-sandbox.js';
 import { command, consoleFor, next, sandbox, server, until, type Console } from '../helpers/call-path.js';
 import type { AgentView, ScreenPop } from '../../src/contract/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { surveyResultOf } from '../../src/calls/survey.js';
 
@@ -32,7 +32,7 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
   const app = await server(t, asterisk);
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const center = app.calls.center!;
-  const orders = new WorkOrdersService(app.db.db);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const agent = await consoleFor(t, app, 'agent-s', 'agent');
   t.equal((await command<AgentView>(agent.socket, 'agent:login', {})).state, 'available');
   const agentActor: Actor = { id: agent.id, role: 'agent', unitId: null };
@@ -81,10 +81,10 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     t.same(JSON.parse(ev.data), { result: 'unsatisfied' });
     const types = (sql.prepare('select type from call_events where call_id = ? order by id').all(pop.callId) as { type: string }[]).map((r) => r.type);
     t.same(types.slice(-3), ['answered', 'hung_up', 'survey'], 'the survey follows the end of the talk');
-    const order = orders.get(pop.draftOrder.id);
+    const order = await orders.get(pop.draftOrder.id);
     t.equal(order.status, 'draft', 'a survey does not move an order that is not waiting for evaluation');
     t.equal(order.satisfaction, 'unsatisfied');
-    const last = orders.history(order.id).at(-1);
+    const last = (await orders.history(order.id)).at(-1);
     t.match(last, {
       action: 'record_survey',
       fromStatus: 'draft',
@@ -99,15 +99,15 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
 
   await t.test('digit 1 on an order answered on the spot: evaluated, satisfied', async (t) => {
     const { pop, call } = await answeredCall('13900002222', '1');
-    orders.apply(pop.draftOrder.id, { type: 'accept', fields: { category: 'consultation', content: '咨询消费维权流程' } }, agentActor);
-    orders.apply(pop.draftOrder.id, { type: 'answer_on_spot', answer: '已告知投诉渠道' }, agentActor);
+    await orders.apply(pop.draftOrder.id, { type: 'accept', fields: { category: 'consultation', content: '咨询消费维权流程' } }, agentActor);
+    await orders.apply(pop.draftOrder.id, { type: 'answer_on_spot', answer: '已告知投诉渠道' }, agentActor);
     await agentHangsUp(agent.socket, pop.callId);
     const ev = await until('survey result', () => surveyEvent(pop.callId), 40_000);
     t.same(JSON.parse(ev.data), { result: 'satisfied' });
-    const order = orders.get(pop.draftOrder.id);
+    const order = await orders.get(pop.draftOrder.id);
     t.equal(order.status, 'evaluated');
     t.equal(order.satisfaction, 'satisfied');
-    t.match(orders.history(order.id).at(-1), {
+    t.match((await orders.history(order.id)).at(-1), {
       action: 'evaluate',
       fromStatus: 'answered_on_spot',
       toStatus: 'evaluated',
@@ -142,32 +142,32 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
 
     const silent = mk('13900003333');
     t.same(repo.survey(silent.callId, 'no_answer', Date.now(), actor), { orderId: null, actions: [] });
-    t.equal(orders.get(silent.orderId).satisfaction, null, 'no answer: call event only');
+    t.equal((await orders.get(silent.orderId)).satisfaction, null, 'no answer: call event only');
     t.same(JSON.parse(surveyEvent(silent.callId)!.data), { result: 'no_answer' });
 
     const handled = mk('13900004444');
     const unit: Actor = { id: agent.id, role: 'unit_handler', unitId: 'hz-market' };
     const day = 86_400_000;
-    orders.apply(handled.orderId, { type: 'accept', fields: { category: 'complaint', content: '商家拒绝退款' } }, agentActor);
-    orders.apply(handled.orderId, { type: 'dispatch', leadUnitId: 'hz-market', deadlineAt: Date.now() + 5 * day }, agentActor);
-    orders.apply(handled.orderId, { type: 'sign' }, unit);
-    orders.apply(handled.orderId, { type: 'start' }, unit);
-    orders.apply(handled.orderId, { type: 'reply', text: '已协调退款' }, unit);
-    orders.apply(handled.orderId, { type: 'review_accept' }, agentActor);
-    orders.apply(handled.orderId, { type: 'evaluate', result: 'satisfied', channel: 'callback' }, agentActor);
+    await orders.apply(handled.orderId, { type: 'accept', fields: { category: 'complaint', content: '商家拒绝退款' } }, agentActor);
+    await orders.apply(handled.orderId, { type: 'dispatch', leadUnitId: 'hz-market', deadlineAt: Date.now() + 5 * day }, agentActor);
+    await orders.apply(handled.orderId, { type: 'sign' }, unit);
+    await orders.apply(handled.orderId, { type: 'start' }, unit);
+    await orders.apply(handled.orderId, { type: 'reply', text: '已协调退款' }, unit);
+    await orders.apply(handled.orderId, { type: 'review_accept' }, agentActor);
+    await orders.apply(handled.orderId, { type: 'evaluate', result: 'satisfied', channel: 'callback' }, agentActor);
     t.same(repo.survey(handled.callId, 'unsatisfied', Date.now(), actor), { orderId: handled.orderId, actions: ['record_survey', 'supervise'] });
-    const supervised = orders.get(handled.orderId);
+    const supervised = await orders.get(handled.orderId);
     t.same([supervised.status, supervised.satisfaction, supervised.supervisionLevel], ['supervised', 'unsatisfied', 1], 'unsatisfied → supervision');
 
     const onSpot = mk('13900005555');
-    orders.apply(onSpot.orderId, { type: 'accept', fields: { category: 'consultation', content: '咨询' } }, agentActor);
-    orders.apply(onSpot.orderId, { type: 'answer_on_spot', answer: '已答复' }, agentActor);
+    await orders.apply(onSpot.orderId, { type: 'accept', fields: { category: 'consultation', content: '咨询' } }, agentActor);
+    await orders.apply(onSpot.orderId, { type: 'answer_on_spot', answer: '已答复' }, agentActor);
     t.same(
       repo.survey(onSpot.callId, 'unsatisfied', Date.now(), actor),
       { orderId: onSpot.orderId, actions: ['evaluate'] },
       'no unit to supervise: just evaluated',
     );
-    orders.apply(onSpot.orderId, { type: 'close', reason: '市民仅需答复' }, { id: agent.id, role: 'shift_lead', unitId: null });
+    await orders.apply(onSpot.orderId, { type: 'close', reason: '市民仅需答复' }, { id: agent.id, role: 'shift_lead', unitId: null });
     t.same(repo.survey(onSpot.callId, 'satisfied', Date.now(), actor), { orderId: null, actions: [] }, 'a closed order only gets the call event');
   });
 });

@@ -11,7 +11,7 @@ import t from 'tap';
 import type { DbHandle } from '../../src/db/connection.js';
 import { WorkOrderError } from '../../src/workorders/errors.js';
 import { LOOKUP_CODE_ALPHABET, LOOKUP_CODE_LENGTH } from '../../src/workorders/lookup-code.js';
-import { WorkOrdersService, type NewDraft, type OrderApplied } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn, type NewDraft, type OrderApplied } from '../../src/workorders/index.js';
 import { createAccepted } from '../../src/workorders/intake.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { orderClocksFrom } from '../../src/workorders/order-clocks.js';
@@ -49,20 +49,20 @@ function side(t: Parameters<typeof openTmpDb>[0], now: number, withClocks: boole
         ),
       }
     : {};
-  const orders = new WorkOrdersService(h.db, () => now, { ...clocks, onApplied: (c) => applied.push(c) });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now, { ...clocks, onApplied: (c) => applied.push(c) });
   return { h, orders, applied };
 }
 
 /** The two steps the one write replaces (intake.ts's createAccepted before issue 18 part 3). */
-function twoSteps(s: Side, input: NewDraft, action: Acted, actor: Actor): number {
-  return s.orders.transaction((tx) => {
-    const draft = s.orders.createDraftWithin(tx, input);
-    return s.orders.applyWithin(tx, draft.id, action, actor).order.id;
+function twoSteps(s: Side, input: NewDraft, action: Acted, actor: Actor): Promise<number> {
+  return s.orders.transaction(async (tx) => {
+    const draft = await s.orders.createDraftWithin(tx, input);
+    return (await s.orders.applyWithin(tx, draft.id, action, actor)).order.id;
   });
 }
 
-function oneWrite(s: Side, input: NewDraft, action: Acted, actor: Actor): number {
-  return s.orders.transaction((tx) => s.orders.createActedWithin(tx, input, action, actor)).id;
+async function oneWrite(s: Side, input: NewDraft, action: Acted, actor: Actor): Promise<number> {
+  return (await s.orders.transaction((tx) => s.orders.createActedWithin(tx, input, action, actor))).id;
 }
 
 const LOOKUP_CODE = new RegExp(`^[${LOOKUP_CODE_ALPHABET}]{${LOOKUP_CODE_LENGTH}}$`);
@@ -160,8 +160,8 @@ for (const c of CASES) {
     const a = side(t, now, c.clocks);
     const b = side(t, now, c.clocks);
     // Two orders each, so that the second one's number and ids follow on the first.
-    const idsA = [twoSteps(a, c.input, c.action, c.actor), twoSteps(a, c.input, c.action, c.actor)];
-    const idsB = [oneWrite(b, c.input, c.action, c.actor), oneWrite(b, c.input, c.action, c.actor)];
+    const idsA = [await twoSteps(a, c.input, c.action, c.actor), await twoSteps(a, c.input, c.action, c.actor)];
+    const idsB = [await oneWrite(b, c.input, c.action, c.actor), await oneWrite(b, c.input, c.action, c.actor)];
     t.same(idsB, idsA);
     const [dumpA, dumpB] = [dump(a.h), dump(b.h)];
     t.ok(dumpA['work_order_events']!.length === 4, 'two events per order');
@@ -179,7 +179,7 @@ for (const c of CASES) {
     );
     // The row, as the service reads it back, is the one it returned.
     t.same(
-      b.orders.history(idsB[0]!).map((e) => e.action),
+      (await b.orders.history(idsB[0]!)).map((e) => e.action),
       ['create', c.action.type],
     );
   });
@@ -190,8 +190,8 @@ t.test('the comparison can fail: a missing event, a column written differently',
   const a = side(t, now, true);
   const b = side(t, now, true);
   const [c] = CASES;
-  twoSteps(a, c!.input, c!.action, c!.actor);
-  const id = oneWrite(b, c!.input, c!.action, c!.actor);
+  await twoSteps(a, c!.input, c!.action, c!.actor);
+  const id = await oneWrite(b, c!.input, c!.action, c!.actor);
   t.same(dump(b.h), dump(a.h));
   b.h.sqlite.prepare(`delete from work_order_events where order_id = ? and action = 'accept'`).run(id);
   t.notSame(dump(b.h)['work_order_events'], dump(a.h)['work_order_events'], 'an event missing is seen');
@@ -212,9 +212,9 @@ t.test('a refused action writes nothing either way and is refused with the same 
   ];
   const before = [dump(a.h), dump(b.h)];
   for (const [action, actor, code] of refusals) {
-    const codeOf = (f: () => unknown): string => {
+    const codeOf = async (f: () => Promise<unknown>): Promise<string> => {
       try {
-        f();
+        await f();
       } catch (err) {
         return err instanceof WorkOrderError ? err.code : String(err);
       }
@@ -222,12 +222,12 @@ t.test('a refused action writes nothing either way and is refused with the same 
     };
     const input = { channel: '12345', callerPhone: '13900001234', agentId: agent.id };
     t.equal(
-      codeOf(() => twoSteps(a, input, action, actor)),
+      await codeOf(() => twoSteps(a, input, action, actor)),
       code,
       `two steps: ${code}`,
     );
     t.equal(
-      codeOf(() => oneWrite(b, input, action, actor)),
+      await codeOf(() => oneWrite(b, input, action, actor)),
       code,
       `one write: ${code}`,
     );
@@ -235,6 +235,6 @@ t.test('a refused action writes nothing either way and is refused with the same 
   t.same([dump(a.h), dump(b.h)], before, 'nothing written, the day’s number counter untouched');
   t.same([a.applied, b.applied], [[], []], 'nothing told');
   // The next create takes the number a first create would have.
-  const id = createAccepted(b.orders, { draft: { channel: '12345' }, fields: { category: 'report', content: 'x' } }, agent).id;
-  t.match(b.orders.get(id).number, /-000001$/);
+  const id = (await createAccepted(b.orders, { draft: { channel: '12345' }, fields: { category: 'report', content: 'x' } }, agent)).id;
+  t.match((await b.orders.get(id)).number, /-000001$/);
 });

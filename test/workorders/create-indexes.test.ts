@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { findUnwarned } from '../../src/workorders/deadlines/warnings-repository.js';
 
 const PARTIAL = [
@@ -25,8 +25,8 @@ const PARTIAL = [
 t.test('a draft writes no entry into the indexes of columns it leaves empty', async (t) => {
   const h = openDb({ file: ':memory:' });
   t.teardown(() => h.close());
-  const service = new WorkOrdersService(h.db);
-  for (let i = 0; i < 5; i++) service.createDraft({ channel: 'web' });
+  const service = new WorkOrdersService(sqliteOrdersStoreOn(h.db));
+  for (let i = 0; i < 5; i++) await service.createDraft({ channel: 'web' });
   const indexed = h.sqlite.prepare(`select name from sqlite_schema where type = 'index' and tbl_name = 'work_orders'`).pluck().all() as string[];
   t.ok(indexed.includes('work_orders_status_idx'), '(status, deadline_at) is kept for the deadline ranges');
   for (const name of PARTIAL) {

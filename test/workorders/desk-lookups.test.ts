@@ -12,7 +12,7 @@ import { DeskService, type DeskUser } from '../../src/workorders/desk/index.js';
 import { areaOfLocation } from '../../src/workorders/desk/order-suggestion.js';
 import { ftsQueryOf, REPEAT_WINDOW_DAYS } from '../../src/workorders/desk/similar.js';
 import { unitScope } from '../../src/workorders/dispatch/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderCategory } from '../../src/workorders/lifecycle/index.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 
@@ -34,7 +34,7 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
     insert into users (id, username, display_name, role, unit_id, password_hash) values (5, 'd2', 'County', 'dispatcher', 'dq-12345', 'x');
   `);
   let now = NOW;
-  const orders = new WorkOrdersService(h.db, () => now);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now);
   const desk = new DeskService({
     db: h.db,
     org: () => config.org,
@@ -47,8 +47,8 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   const county: DeskUser = { id: 5, role: 'dispatcher', unitId: 'dq-12345' };
   const make = (f: { phone?: string; subject: string; location?: string; category?: OrderCategory; confidential?: boolean; daysAgo?: number }) => {
     now = NOW - (f.daysAgo ?? 0) * DAY;
-    const draft = orders.createDraft({ channel: 'web', callerPhone: f.phone ?? null });
-    const order = orders.apply(
+    const draft = await orders.createDraft({ channel: 'web', callerPhone: f.phone ?? null });
+    const order = (await orders.apply(
       draft.id,
       {
         type: 'accept',
@@ -61,7 +61,7 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
         },
       },
       agent,
-    ).order;
+    )).order;
     now = NOW;
     return order.id;
   };
@@ -94,7 +94,7 @@ t.test('likely repeats: same phone, same place, similar text, within the window,
 t.test('repeats respect the scope: a county sees its own orders, never a confidential reporter’s other orders', async (t) => {
   const { desk, orders, county, city, make } = await setup(t);
   const dispatch = (id: number, unit: string) =>
-    orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, { id: 4, role: 'dispatcher', unitId: null });
+    await orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, { id: 4, role: 'dispatcher', unitId: null });
   const a = make({ phone: '13811112222', subject: '莫干山民宿卫生差', confidential: true });
   const b = make({ phone: '13811112222', subject: '咨询民宿营业执照办理', daysAgo: 1 });
   const c = make({ phone: '13811112222', subject: '其他县的事情', daysAgo: 2 });
@@ -156,15 +156,15 @@ t.test('returns per unit: from the history, over the period, most returns first,
   const sendAndReturn = (unit: string, by: Actor | null, daysAgo = 0) => {
     const id = make({ subject: '商家拒绝退款', daysAgo });
     setNow(NOW - daysAgo * DAY);
-    orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, dispatcher);
-    if (by) orders.apply(id, { type: 'return', reason: '非本单位职责' }, by);
+    await orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, dispatcher);
+    if (by) await orders.apply(id, { type: 'return', reason: '非本单位职责' }, by);
     setNow(NOW);
     return id;
   };
   sendAndReturn('city-amr', amr, 40); // before the period
   const again = sendAndReturn('city-amr', amr);
-  orders.apply(again, { type: 'redispatch', leadUnitId: 'dq-amr', deadlineAt: NOW + 10 * DAY }, dispatcher);
-  orders.apply(again, { type: 'return', reason: '也不是我们的' }, dq);
+  await orders.apply(again, { type: 'redispatch', leadUnitId: 'dq-amr', deadlineAt: NOW + 10 * DAY }, dispatcher);
+  await orders.apply(again, { type: 'return', reason: '也不是我们的' }, dq);
   sendAndReturn('city-amr', amr);
   sendAndReturn('city-amr', null);
 

@@ -14,7 +14,7 @@ import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { buildWorkCalendar } from '../../src/workorders/deadlines/index.js';
 import { DeskService, type DeskUser } from '../../src/workorders/desk/index.js';
 import { unitScope } from '../../src/workorders/dispatch/index.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
@@ -32,7 +32,7 @@ t.test('the desk search and order page read committed orders through the port wh
     insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent', 'agent', 'x');
     insert into users (id, username, display_name, role, password_hash) values (4, 'd1', 'Dispatcher', 'dispatcher', 'x');
   `);
-  const orders = new WorkOrdersService(h.db, () => Date.now());
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => Date.now());
   const desk = new DeskService({
     db: h.db,
     orderReads: sqliteOrderReadsStore(port),
@@ -43,11 +43,11 @@ t.test('the desk search and order page read committed orders through the port wh
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const city: DeskUser = { id: 4, role: 'dispatcher', unitId: null };
   const accept = (subject: string) =>
-    orders.apply(
-      orders.createDraft({ channel: 'web', callerPhone: '13800001111' }).id,
+    (await orders.apply(
+      (await orders.createDraft({ channel: 'web', callerPhone: '13800001111' })).id,
       { type: 'accept', fields: { category: 'complaint', subject, content: subject } },
       agent,
-    ).order.id;
+    )).order.id;
   const a = accept('小区夜间施工噪音扰民');
   accept('路灯不亮');
 

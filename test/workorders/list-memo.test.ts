@@ -12,7 +12,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
 import * as schema from '../../src/db/schema.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { listOrders, type OrderFilter } from '../../src/workorders/queries.js';
 
 const all = { kind: 'all', hideReporter: false } as const;
@@ -56,7 +56,7 @@ t.test('counts and pages follow every change; one shape, many values', async (t)
   };
   same('as built');
   same('again (prepared and counted)');
-  new WorkOrdersService(h.db).createDraft({ channel: 'web' });
+  new WorkOrdersService(sqliteOrdersStoreOn(h.db)).createDraft({ channel: 'web' });
   same('after a create through the service');
   h.sqlite.prepare("update work_orders set status = 'closed' where number = 'M-1'").run();
   same('after raw SQL on the same connection');

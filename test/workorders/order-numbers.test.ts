@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { openDb, type DbHandle } from '../../src/db/connection.js';
-import { WorkOrdersService, orderNumbers } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn, orderNumbers } from '../../src/workorders/index.js';
 
 const NOW = Date.parse('2026-11-26T10:00:00+08:00');
 
@@ -24,8 +24,8 @@ function open(t: { teardown(fn: () => unknown): void }): DbHandle {
 
 t.test('two services on one connection share the day counter: no number is handed out twice', async (t) => {
   const h = open(t);
-  const a = new WorkOrdersService(h.db, () => NOW);
-  const b = new WorkOrdersService(h.db, () => NOW);
+  const a = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW);
+  const b = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW);
   const numbers = [a, b, b, a, a, b].map((svc) => svc.createDraft({ channel: '12345' }).number);
   t.same(
     numbers,

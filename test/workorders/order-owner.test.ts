@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
-import { WorkOrdersService, type OrderApplied } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn, type OrderApplied } from '../../src/workorders/index.js';
 import { createAccepted } from '../../src/workorders/intake.js';
 import type { Actor } from '../../src/workorders/lifecycle/index.js';
 import { agentAndHandler, openTmpDb } from '../helpers/db-fixtures.js';
@@ -15,11 +15,11 @@ function rig(t: Parameters<typeof openTmpDb>[0]) {
   const h = openTmpDb(t);
   const { now } = agentAndHandler(h);
   const applied: OrderApplied[] = [];
-  const orders = new WorkOrdersService(h.db, () => now, { onApplied: (c) => applied.push(c) });
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now, { onApplied: (c) => applied.push(c) });
   const repo = new CallsRepository(h.db, orders);
   const system: Actor = { id: 1, role: 'admin', unitId: null };
   const call = (id: string) =>
-    repo.createInbound({
+    await repo.createInbound({
       callId: id,
       channelId: `ch-${id}`,
       callerPhone: '13900001234',
@@ -35,13 +35,13 @@ function rig(t: Parameters<typeof openTmpDb>[0]) {
 t.test('the agent answering takes the order: a history event, a version bump, published after the commit', async (t) => {
   const r = rig(t);
   const created = r.call('c1');
-  const before = r.orders.get(created.orderId);
-  r.repo.answered('c1', created.orderId, 1, r.now);
-  const after = r.orders.get(created.orderId);
+  const before = await r.orders.get(created.orderId);
+  r.repo.answered('c1', created.orderId, 1, r.now); await r.repo.flushed();
+  const after = await r.orders.get(created.orderId);
   t.equal(after.agentId, 1);
   t.equal(after.version, before.version + 1, 'version bumped');
   t.equal(after.status, 'draft', 'status unchanged');
-  const last = r.orders.history(created.orderId).at(-1)!;
+  const last = (await r.orders.history(created.orderId)).at(-1)!;
   t.same([last.action, last.fromStatus, last.toStatus, last.actorId, last.actorRole, last.data], ['take_call', 'draft', 'draft', 1, 'agent', { agentId: 1 }]);
   t.same(r.applied, [
     { orderId: created.orderId, callId: 'c1', action: 'create', actor: null, status: 'draft', unitIds: [] },
@@ -52,10 +52,10 @@ t.test('the agent answering takes the order: a history event, a version bump, pu
 t.test('a survey answer on the call publishes workorder.applied for each order action it took', async (t) => {
   const r = rig(t);
   const created = r.call('c2');
-  r.orders.apply(created.orderId, { type: 'accept', fields: { category: 'consultation', subject: 's', content: 'c' } }, { id: 1, role: 'agent', unitId: null });
-  r.orders.apply(created.orderId, { type: 'answer_on_spot', answer: 'done' }, { id: 1, role: 'agent', unitId: null });
+  await r.orders.apply(created.orderId, { type: 'accept', fields: { category: 'consultation', subject: 's', content: 'c' } }, { id: 1, role: 'agent', unitId: null });
+  await r.orders.apply(created.orderId, { type: 'answer_on_spot', answer: 'done' }, { id: 1, role: 'agent', unitId: null });
   r.applied.length = 0;
-  const recorded = r.repo.survey('c2', 'satisfied', r.now, r.system);
+  const recorded = await r.repo.survey('c2', 'satisfied', r.now, r.system);
   t.same(recorded.actions, ['evaluate']);
   t.same(
     r.applied.map((c) => [c.orderId, c.callId, c.action]),
@@ -67,7 +67,7 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
   const r = rig(t);
   const a = r.call('c3');
   r.applied.length = 0;
-  r.repo.abandoned('c3', a.orderId, r.now, r.system, 'queue');
+  r.repo.abandoned('c3', a.orderId, r.now, r.system, 'queue'); await r.repo.flushed();
   t.same(
     r.applied.map((c) => c.action),
     ['abandon'],
@@ -75,7 +75,7 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
 
   const b = r.call('c4');
   r.applied.length = 0;
-  r.repo.transferred('c4', b.orderId, r.now, { id: 1, role: 'agent', unitId: null }, { id: 'u', name: 'Unit', phone: '123' });
+  r.repo.transferred('c4', b.orderId, r.now, { id: 1, role: 'agent', unitId: null }, { id: 'u', name: 'Unit', phone: '123' }); await r.repo.flushed();
   t.same(
     r.applied.map((c) => c.action),
     ['update_fields'],
@@ -83,7 +83,7 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
 
   const c = r.call('c5');
   r.applied.length = 0;
-  const version = r.orders.get(c.orderId).version;
+  const version = (await r.orders.get(c.orderId)).version;
   t.throws(() =>
     r.orders.transaction((tx) => {
       r.orders.applyWithin(tx, c.orderId, { type: 'abandon' }, r.system);
@@ -91,7 +91,7 @@ t.test('an abandoned call and a transfer note are published; a rolled-back trans
     }),
   );
   t.same(r.applied, [], 'nothing published for a rollback');
-  t.equal(r.orders.get(c.orderId).version, version, 'and nothing written');
+  t.equal((await r.orders.get(c.orderId)).version, version, 'and nothing written');
 });
 
 t.test('order changes inside a foreign transaction are refused: nobody could publish them', async (t) => {
@@ -99,7 +99,7 @@ t.test('order changes inside a foreign transaction are refused: nobody could pub
   const c = r.call('c6');
   t.throws(() => r.h.db.transaction((tx) => r.orders.applyWithin(tx, c.orderId, { type: 'abandon' }, r.system)), /only inside WorkOrdersService.transaction/);
   t.throws(() => r.h.db.transaction((tx) => r.orders.takeCallWithin(tx, c.orderId, 1)), /only inside WorkOrdersService.transaction/);
-  t.equal(r.orders.get(c.orderId).status, 'draft');
+  t.equal((await r.orders.get(c.orderId)).status, 'draft');
 });
 
 t.test('every create is published after its commit, with no actor unless an agent made it and no unit', async (t) => {
@@ -114,12 +114,12 @@ t.test('every create is published after its commit, with no actor unless an agen
     unitIds: [],
   });
 
-  const draft = r.orders.createDraft({ channel: 'walk_in', agentId: 1 });
+  const draft = await r.orders.createDraft({ channel: 'walk_in', agentId: 1 });
   t.same(r.applied, [created(draft.id, null, 'draft', agent)], 'createDraft: the agent is its actor, as in its history event');
-  t.equal(r.orders.history(draft.id)[0]!.actorId, 1);
+  t.equal((await r.orders.history(draft.id))[0]!.actorId, 1);
 
   r.applied.length = 0;
-  const missed = r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+  const missed = await r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
   t.same(r.applied, [created(missed.id, null, 'missed_call')], 'createMissedCall');
 
   r.applied.length = 0;
@@ -127,7 +127,7 @@ t.test('every create is published after its commit, with no actor unless an agen
   t.same(r.applied, [created(inbound.orderId, 'c7', 'draft')], "the front door's draft, written with the call record");
 
   r.applied.length = 0;
-  const outage = r.repo.importOutage(
+  const outage = await r.repo.importOutage(
     {
       callId: 'c8',
       channelId: 'ch-c8',
@@ -171,7 +171,7 @@ t.test('a create inside a transaction is told only once that commits, and never 
   const during: number[] = [];
   const order = r.orders.transaction((tx) => {
     const a = r.orders.createDraftWithin(tx, { channel: '12345' });
-    const b = r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+    const b = await r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
     during.push(r.applied.length);
     return [a.id, b.id];
   });
@@ -190,7 +190,7 @@ t.test('a create inside a transaction is told only once that commits, and never 
   t.throws(() =>
     r.orders.transaction((tx) => {
       r.orders.createDraftWithin(tx, { channel: '12345' });
-      r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
+      await r.orders.createMissedCall({ channel: '12345', callerPhone: '13900001234' });
       throw new Error('the call record failed');
     }),
   );

@@ -28,19 +28,19 @@ t.test('junction rows follow dispatch, return and re-dispatch, and stay through 
   const { now, svc, agent, handler: lead } = agentAndHandler(h);
   const accept = { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '夜间施工' } } as const;
 
-  const o = svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
+  const o = await svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
   t.same(unitsOf(h, o.id), [], 'a draft is with no unit');
-  svc.apply(o.id, accept, agent);
-  svc.apply(o.id, { type: 'dispatch', leadUnitId: 'hz-hrss', coUnitIds: ['hz-transport', 'hz-urban'], deadlineAt: now + 5 * DAY }, agent);
+  await svc.apply(o.id, accept, agent);
+  await svc.apply(o.id, { type: 'dispatch', leadUnitId: 'hz-hrss', coUnitIds: ['hz-transport', 'hz-urban'], deadlineAt: now + 5 * DAY }, agent);
   t.same(unitsOf(h, o.id), ['hz-hrss:lead', 'hz-transport:co', 'hz-urban:co'], 'dispatch: lead and co-units');
-  svc.apply(o.id, { type: 'return', reason: '不属于本单位职责' }, lead);
+  await svc.apply(o.id, { type: 'return', reason: '不属于本单位职责' }, lead);
   t.same(unitsOf(h, o.id), ['hz-hrss:lead', 'hz-transport:co', 'hz-urban:co'], 'a return keeps the units (the columns are unchanged)');
-  svc.apply(o.id, { type: 'redispatch', leadUnitId: 'hz-transport', coUnitIds: ['hz-amr'], deadlineAt: now + 6 * DAY }, agent);
+  await svc.apply(o.id, { type: 'redispatch', leadUnitId: 'hz-transport', coUnitIds: ['hz-amr'], deadlineAt: now + 6 * DAY }, agent);
   t.same(unitsOf(h, o.id), ['hz-amr:co', 'hz-transport:lead'], 're-dispatch replaces lead and co-units');
 
-  const other = svc.createDraft({ channel: '12345', callerPhone: '13800138001', agentId: 1 });
-  svc.apply(other.id, accept, agent);
-  svc.apply(other.id, { type: 'merge_into', targetOrderId: o.id }, agent);
+  const other = await svc.createDraft({ channel: '12345', callerPhone: '13800138001', agentId: 1 });
+  await svc.apply(other.id, accept, agent);
+  await svc.apply(other.id, { type: 'merge_into', targetOrderId: o.id }, agent);
   t.same(unitsOf(h, o.id), ['hz-amr:co', 'hz-transport:lead'], 'a merge (of an accepted order into this one) keeps the units');
   t.same(unitsOf(h, other.id), [], 'the merged order was with no unit and still is');
 

@@ -5,7 +5,7 @@ import { count, sql } from 'drizzle-orm';
 import t from 'tap';
 import { openDb, withStatementCache, type DbHandle } from '../../src/db/connection.js';
 import { users } from '../../src/db/schema.js';
-import { WorkOrderError, WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrderError, WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 
 const HOUR = 3_600_000;
@@ -38,7 +38,7 @@ function setup(t: { teardown(fn: () => unknown): void }, start = Date.parse('202
     h,
     file,
     clock,
-    svc: new WorkOrdersService(h.db, () => clock.now),
+    svc: new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now),
     agent: { id: 1, role: 'agent', unitId: null },
     lead: { id: 2, role: 'unit_handler', unitId: LEAD },
   };
@@ -62,25 +62,25 @@ const accept: OrderAction = { type: 'accept', fields: { category: 'complaint', s
 t.test('order numbers count per Shanghai day and restart at 1 the next day', async (t) => {
   // 23:30 in Shanghai is 15:30 UTC: still the 26th locally.
   const f = setup(t, Date.parse('2026-11-26T23:30:00+08:00'));
-  const a = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
-  const b = f.svc.createMissedCall({ channel: '12345', callerPhone: '13900139000' });
+  const a = await f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
+  const b = await f.svc.createMissedCall({ channel: '12345', callerPhone: '13900139000' });
   t.equal(a.number, 'HZ-20261126-000001');
   t.equal(b.number, 'HZ-20261126-000002');
   t.equal(a.status, 'draft');
   t.equal(b.status, 'missed_call');
   t.equal(b.callbackDue, true, 'a missed call carries a callback duty');
   f.clock.now = Date.parse('2026-11-27T00:00:01+08:00'); // 16:00 UTC on the 26th
-  const c = f.svc.createDraft({ channel: 'web' });
+  const c = await f.svc.createDraft({ channel: 'web' });
   t.equal(c.number, 'HZ-20261127-000001', 'restarts at local midnight, not UTC midnight');
-  t.equal(f.svc.createDraft({ channel: 'web' }).number, 'HZ-20261127-000002');
-  const created = f.svc.history(a.id);
+  t.equal((await f.svc.createDraft({ channel: 'web' })).number, 'HZ-20261127-000002');
+  const created = await f.svc.history(a.id);
   t.equal(created.length, 1);
   t.match(created[0], { action: 'create', fromStatus: null, toStatus: 'draft', actorId: 1, actorRole: 'agent' });
 });
 
 t.test('a full path writes one event per step with statuses and actor', async (t) => {
   const f = setup(t);
-  const o = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
+  const o = await f.svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
   const steps: [OrderAction, Actor, string][] = [
     [accept, f.agent, 'accepted'],
     [
@@ -99,17 +99,17 @@ t.test('a full path writes one event per step with statuses and actor', async (t
   let from: string = o.status;
   for (const [action, actor, to] of steps) {
     f.clock.now += HOUR;
-    const r = f.svc.apply(o.id, action, actor, version);
+    const r = await f.svc.apply(o.id, action, actor, version);
     t.equal(r.order.status, to, `${action.type} → ${to}`);
     t.equal(r.order.version, version + 1, `${action.type} bumps the version`);
     t.match(r.event, { orderId: o.id, action: action.type, fromStatus: from, toStatus: to, actorId: actor.id, actorRole: actor.role, at: f.clock.now });
     version = r.order.version;
     from = to;
   }
-  const final = f.svc.get(o.id);
+  const final = await f.svc.get(o.id);
   t.match(final, { status: 'closed', leadUnitId: LEAD, coUnitIds: ['hz-transport'], satisfaction: 'satisfied', handlingRound: 1 });
   t.match(final.fields, { category: 'complaint', content: '夜间施工噪音扰民' });
-  const hist = f.svc.history(o.id);
+  const hist = await f.svc.history(o.id);
   t.same(
     hist.map((e) => [e.action, e.fromStatus, e.toStatus]),
     [['create', null, 'draft'], ...steps.map(([a, , to], i) => [a.type, i === 0 ? 'draft' : steps[i - 1]![2], to])],
@@ -122,7 +122,7 @@ t.test('a full path writes one event per step with statuses and actor', async (t
 
 t.test('a refused move changes nothing and throws the lifecycle code', async (t) => {
   const f = setup(t);
-  const o = f.svc.createDraft({ channel: '12345' });
+  const o = await f.svc.createDraft({ channel: '12345' });
   const before = { row: rowOf(f, o.id), events: eventsOf(f, o.id) };
   const e1 = caught(() => f.svc.apply(o.id, { type: 'sign' }, f.lead));
   t.match(e1, { code: 'ILLEGAL_TRANSITION', statusCode: 409 });
@@ -138,83 +138,83 @@ t.test('a refused move changes nothing and throws the lifecycle code', async (t)
 
 t.test('a stale expectedVersion is refused with CONFLICT', async (t) => {
   const f = setup(t);
-  const o = f.svc.createDraft({ channel: '12345' });
-  const first = f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯不亮' } }, f.agent, o.version);
+  const o = await f.svc.createDraft({ channel: '12345' });
+  const first = await f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯不亮' } }, f.agent, o.version);
   t.equal(first.order.version, 2);
   const err = caught(() => f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯坏了' } }, f.agent, o.version));
   t.match(err, { code: 'CONFLICT', statusCode: 409 });
-  t.equal(f.svc.get(o.id).fields.subject, '路灯不亮');
-  t.equal(f.svc.history(o.id).length, 2);
+  t.equal((await f.svc.get(o.id)).fields.subject, '路灯不亮');
+  t.equal((await f.svc.history(o.id)).length, 2);
 });
 
 t.test('an exception after the row update leaves no partial change', async (t) => {
   const f = setup(t);
-  const o = f.svc.createDraft({ channel: '12345' });
+  const o = await f.svc.createDraft({ channel: '12345' });
   const before = { row: rowOf(f, o.id), events: eventsOf(f, o.id) };
   // Actor 77 is no user: the event insert (after the row update) fails on its foreign key.
   const ghost: Actor = { id: 77, role: 'agent', unitId: null };
-  t.throws(() => f.svc.apply(o.id, accept, ghost), /FOREIGN KEY/);
+  await t.rejects(() => f.svc.apply(o.id, accept, ghost), /FOREIGN KEY/);
   t.same(rowOf(f, o.id), before.row, 'the status update was rolled back');
   t.same(eventsOf(f, o.id), before.events, 'no event written');
   // A failed create gives its number back.
-  t.throws(() => f.svc.createDraft({ channel: '12345', agentId: 77 }), /FOREIGN KEY/);
-  t.equal(f.svc.createDraft({ channel: '12345' }).number, 'HZ-20261126-000002');
+  await t.rejects(() => f.svc.createDraft({ channel: '12345', agentId: 77 }), /FOREIGN KEY/);
+  t.equal((await f.svc.createDraft({ channel: '12345' })).number, 'HZ-20261126-000002');
 });
 
 t.test('link is written on both orders; merge needs an open target', async (t) => {
   const f = setup(t);
-  const a = f.svc.createDraft({ channel: '12345' });
-  const b = f.svc.createDraft({ channel: '12345' });
-  f.svc.apply(a.id, { type: 'link', otherOrderId: b.id }, f.agent);
-  t.same(f.svc.get(a.id).linkedOrderIds, [b.id]);
-  t.same(f.svc.get(b.id).linkedOrderIds, [a.id]);
+  const a = await f.svc.createDraft({ channel: '12345' });
+  const b = await f.svc.createDraft({ channel: '12345' });
+  await f.svc.apply(a.id, { type: 'link', otherOrderId: b.id }, f.agent);
+  t.same((await f.svc.get(a.id)).linkedOrderIds, [b.id]);
+  t.same((await f.svc.get(b.id)).linkedOrderIds, [a.id]);
   t.match(
     caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)),
     { code: 'INVALID_FIELD' },
   );
-  const m = f.svc.apply(a.id, { type: 'merge_into', targetOrderId: b.id }, f.agent);
+  const m = await f.svc.apply(a.id, { type: 'merge_into', targetOrderId: b.id }, f.agent);
   t.match(m.order, { status: 'merged', mergedIntoId: b.id });
 });
 
 t.test('order and history survive reopening the database file', async (t) => {
   const f = setup(t);
-  const o = f.svc.createDraft({ channel: '12345', callerPhone: '13800138000' });
-  f.svc.apply(o.id, accept, f.agent);
-  f.svc.apply(o.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: f.clock.now + 3 * DAY }, f.agent);
-  f.svc.apply(o.id, { type: 'sign' }, f.lead);
-  f.svc.apply(o.id, { type: 'request_extension', days: 5, reason: '需协调多个部门' }, f.lead);
-  const order = f.svc.get(o.id);
-  const history = f.svc.history(o.id);
+  const o = await f.svc.createDraft({ channel: '12345', callerPhone: '13800138000' });
+  await f.svc.apply(o.id, accept, f.agent);
+  await f.svc.apply(o.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: f.clock.now + 3 * DAY }, f.agent);
+  await f.svc.apply(o.id, { type: 'sign' }, f.lead);
+  await f.svc.apply(o.id, { type: 'request_extension', days: 5, reason: '需协调多个部门' }, f.lead);
+  const order = await f.svc.get(o.id);
+  const history = await f.svc.history(o.id);
   f.h.close();
   const again = openDb({ file: f.file });
   t.teardown(() => again.close());
-  const svc = new WorkOrdersService(again.db, () => f.clock.now);
-  t.same(svc.get(o.id), order);
-  t.same(svc.history(o.id), history);
-  t.match(svc.get(o.id), { status: 'signed', pendingExtension: { days: 5, requestedBy: 2 }, version: 5 });
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(again.db), () => f.clock.now);
+  t.same(await svc.get(o.id), order);
+  t.same(await svc.history(o.id), history);
+  t.match(await svc.get(o.id), { status: 'signed', pendingExtension: { days: 5, requestedBy: 2 }, version: 5 });
 });
 
 t.test("prepared order statements write inside the caller's transaction and roll back with it", async (t) => {
   const f = setup(t);
   const count = () => (f.h.sqlite.prepare('select count(*) n from work_orders').get() as { n: number }).n;
-  t.throws(() =>
-    f.svc.transaction((tx) => {
-      const o = f.svc.createDraftWithin(tx, { channel: '12345', callerPhone: '13800138000' });
-      f.svc.applyWithin(tx, o.id, accept, f.agent);
+  await t.rejects(
+    f.svc.transaction(async (tx) => {
+      const o = await f.svc.createDraftWithin(tx, { channel: '12345', callerPhone: '13800138000' });
+      await f.svc.applyWithin(tx, o.id, accept, f.agent);
       t.equal(count(), 1, 'visible inside the transaction');
       throw new Error('the caller gives up');
     }),
   );
   t.equal(count(), 0, 'order and event rolled back with the caller');
   t.equal((f.h.sqlite.prepare('select count(*) n from work_order_events').get() as { n: number }).n, 0);
-  const o = f.svc.transaction((tx) => f.svc.applyWithin(tx, f.svc.createDraftWithin(tx, { channel: '12345' }).id, accept, f.agent).order);
+  const o = await f.svc.transaction(async (tx) => (await f.svc.applyWithin(tx, (await f.svc.createDraftWithin(tx, { channel: '12345' })).id, accept, f.agent)).order);
   t.match(o, { number: 'HZ-20261126-000001', status: 'accepted', version: 2, fields: { subject: '噪音' } }, 'the number was given back too');
   t.same(
-    f.svc.history(o.id).map((e) => e.action),
+    (await f.svc.history(o.id)).map((e) => e.action),
     ['create', 'accept'],
   );
-  t.throws(() => f.svc.get(4242), /not found/);
-  t.throws(() => f.svc.history(4242), /not found/);
+  await t.rejects(() => f.svc.get(4242), /not found/);
+  await t.rejects(() => f.svc.history(4242), /not found/);
 });
 
 t.test('drizzle reuses compiled statements by SQL text, in the mode each query expects, up to a bound', async (t) => {

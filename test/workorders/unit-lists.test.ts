@@ -42,19 +42,19 @@ const keysOf = (h: DbHandle, orderId: number): string[] =>
 t.test('the triggers copy status, created_at and deadline_at through every change', async (t) => {
   const h = open(t);
   const { now, svc, agent, handler: lead } = agentAndHandler(h);
-  const o = svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
-  svc.apply(o.id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '夜间施工' } }, agent);
+  const o = await svc.createDraft({ channel: '12345', callerPhone: '13800138000', agentId: 1 });
+  await svc.apply(o.id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '夜间施工' } }, agent);
   t.same(keysOf(h, o.id), [], 'no unit yet');
-  svc.apply(o.id, { type: 'dispatch', leadUnitId: 'hz-hrss', coUnitIds: ['hz-urban'], deadlineAt: now + 5 * DAY }, agent);
+  await svc.apply(o.id, { type: 'dispatch', leadUnitId: 'hz-hrss', coUnitIds: ['hz-urban'], deadlineAt: now + 5 * DAY }, agent);
   t.same(
     keysOf(h, o.id),
     [`hz-hrss:lead:dispatched:${now + 5 * DAY}`, `hz-urban:co:dispatched:${now + 5 * DAY}`],
     'dispatch: units with the status and deadline',
   );
-  svc.apply(o.id, { type: 'sign' }, lead);
+  await svc.apply(o.id, { type: 'sign' }, lead);
   t.same(keysOf(h, o.id), [`hz-hrss:lead:signed:${now + 5 * DAY}`, `hz-urban:co:signed:${now + 5 * DAY}`], 'a status change reaches every unit row');
-  svc.apply(o.id, { type: 'return', reason: '不属于本单位职责' }, lead);
-  svc.apply(o.id, { type: 'redispatch', leadUnitId: 'hz-transport', coUnitIds: ['hz-amr', 'hz-urban'], deadlineAt: now + 7 * DAY }, agent);
+  await svc.apply(o.id, { type: 'return', reason: '不属于本单位职责' }, lead);
+  await svc.apply(o.id, { type: 'redispatch', leadUnitId: 'hz-transport', coUnitIds: ['hz-amr', 'hz-urban'], deadlineAt: now + 7 * DAY }, agent);
   t.same(
     keysOf(h, o.id),
     [`hz-amr:co:dispatched:${now + 7 * DAY}`, `hz-transport:lead:dispatched:${now + 7 * DAY}`, `hz-urban:co:dispatched:${now + 7 * DAY}`],
