@@ -26,7 +26,7 @@ t.test('off by default: an order long overdue is warned about but not supervised
   f.clock.now = bj('2026-03-20 10:00');
   t.match(await s.scanOnce(), { escalated: [] });
   t.equal((await f.svc.get(id)).supervisionLevel, 0);
-  t.same(supervisions(f, id), []);
+  t.same(await supervisions(f, id), []);
 });
 
 t.test('on: supervised once the overdue time has run, at the level set, by the system account, once', async (t) => {
@@ -45,11 +45,11 @@ t.test('on: supervised once the overdue time has run, at the level set, by the s
   t.match(await s.scanOnce(), { escalated: [a] }, 'Wed 14:00: four working hours overdue');
   const o = await f.svc.get(a);
   t.same([o.status, o.supervisionLevel], ['in_progress', 1], 'urged in place: the unit keeps handling');
-  t.same(supervisions(f, a), [`supervise in_progress→in_progress by ${SYSTEM_ID}/admin`]);
+  t.same(await supervisions(f, a), [`supervise in_progress→in_progress by ${SYSTEM_ID}/admin`]);
   t.match((await f.svc.history(a)).at(-1), { comment: /overdue by more than 4 working hours/, data: { level: 1, previousLevel: 0 } });
   f.clock.now = bj('2026-03-05 10:00');
   t.match(await s.scanOnce(), { escalated: [] }, 'a later scan does nothing again');
-  t.same(supervisions(f, b), [], 'a replied order is not at the unit any more');
+  t.same(await supervisions(f, b), [], 'a replied order is not at the unit any more');
   t.equal((await f.svc.get(c)).supervisionLevel, 0, 'not yet overdue');
   t.same((await supervisions(f, a)).length, 1);
 });
@@ -65,7 +65,7 @@ t.test('the level comes from sla.yaml; an order already supervised at that level
   f.clock.now = bj('2026-03-03 17:31');
   t.match((await f.scheduler()).scanOnce(), { escalated: [a] }, '0 hours: as soon as it is overdue, even after the close');
   t.equal((await f.svc.get(a)).supervisionLevel, 2);
-  t.same(supervisions(f, b), ['supervise in_progress→in_progress by 4/shift_lead']);
+  t.same(await supervisions(f, b), ['supervise in_progress→in_progress by 4/shift_lead']);
 });
 
 t.test('after a restart with the rule long due: the first scan supervises, a second restart does not again', async (t) => {

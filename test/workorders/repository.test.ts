@@ -47,9 +47,9 @@ function setup(t: { teardown(fn: () => unknown): void }, start = Date.parse('202
 const rowOf = (f: Fixture, id: number) => f.h.sqlite.prepare('select * from work_orders where id = ?').get(id);
 const eventsOf = (f: Fixture, id: number) => f.h.sqlite.prepare('select * from work_order_events where order_id = ? order by id').all(id);
 
-function caught(fn: () => unknown): WorkOrderError {
+async function caught(fn: () => Promise<unknown>): Promise<WorkOrderError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof WorkOrderError) return err;
     throw err;
@@ -124,13 +124,13 @@ t.test('a refused move changes nothing and throws the lifecycle code', async (t)
   const f = setup(t);
   const o = await f.svc.createDraft({ channel: '12345' });
   const before = { row: rowOf(f, o.id), events: eventsOf(f, o.id) };
-  const e1 = caught(() => f.svc.apply(o.id, { type: 'sign' }, f.lead));
+  const e1 = await caught(() => f.svc.apply(o.id, { type: 'sign' }, f.lead));
   t.match(e1, { code: 'ILLEGAL_TRANSITION', statusCode: 409 });
-  const e2 = caught(() => f.svc.apply(o.id, { type: 'accept' }, f.lead));
+  const e2 = await caught(() => f.svc.apply(o.id, { type: 'accept' }, f.lead));
   t.match(e2, { code: 'FORBIDDEN_ROLE', statusCode: 403 });
-  const e3 = caught(() => f.svc.apply(o.id, { type: 'accept' }, f.agent));
+  const e3 = await caught(() => f.svc.apply(o.id, { type: 'accept' }, f.agent));
   t.equal(e3.statusCode, 400, 'accept without category and content is a payload error');
-  const e4 = caught(() => f.svc.apply(9999, accept, f.agent));
+  const e4 = await caught(() => f.svc.apply(9999, accept, f.agent));
   t.match(e4, { code: 'ORDER_NOT_FOUND', statusCode: 404 });
   t.same(rowOf(f, o.id), before.row, 'row unchanged');
   t.same(eventsOf(f, o.id), before.events, 'history unchanged');
@@ -141,7 +141,7 @@ t.test('a stale expectedVersion is refused with CONFLICT', async (t) => {
   const o = await f.svc.createDraft({ channel: '12345' });
   const first = await f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯不亮' } }, f.agent, o.version);
   t.equal(first.order.version, 2);
-  const err = caught(() => f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯坏了' } }, f.agent, o.version));
+  const err = await caught(() => f.svc.apply(o.id, { type: 'update_fields', fields: { subject: '路灯坏了' } }, f.agent, o.version));
   t.match(err, { code: 'CONFLICT', statusCode: 409 });
   t.equal((await f.svc.get(o.id)).fields.subject, '路灯不亮');
   t.equal((await f.svc.history(o.id)).length, 2);
@@ -169,7 +169,7 @@ t.test('link is written on both orders; merge needs an open target', async (t) =
   t.same((await f.svc.get(a.id)).linkedOrderIds, [b.id]);
   t.same((await f.svc.get(b.id)).linkedOrderIds, [a.id]);
   t.match(
-    caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)),
+    await caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)),
     { code: 'INVALID_FIELD' },
   );
   const m = await f.svc.apply(a.id, { type: 'merge_into', targetOrderId: b.id }, f.agent);

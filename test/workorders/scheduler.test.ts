@@ -144,7 +144,7 @@ t.test('a bounded batch per scan; start() drains a backlog batch by batch', asyn
   t.match(await s.scanOnce(), { warnings: [], more: false });
 
   const g = setup(t);
-  for (let i = 0; i < 5; i++) handling(g, '2026-03-02 10:00', 'consultation');
+  for (let i = 0; i < 5; i++) await handling(g, '2026-03-02 10:00', 'consultation');
   g.clock.now = bj('2026-03-04 10:00');
   const drained = g.scheduler({ batchSize: 2 });
   drained.start();
