@@ -61,9 +61,9 @@ t.test('the level comes from sla.yaml; an order already supervised at that level
   const b = await handling(f, '2026-03-02 10:00', 'consultation');
   await f.svc.apply(b, { type: 'supervise', level: 2, reason: '值班长督办' }, { id: 4, role: 'shift_lead', unitId: null });
   f.clock.now = bj('2026-03-03 17:30');
-  t.match((await f.scheduler()).scanOnce(), { escalated: [] }, 'not overdue at the deadline itself');
+  t.match(await f.scheduler().scanOnce(), { escalated: [] }, 'not overdue at the deadline itself');
   f.clock.now = bj('2026-03-03 17:31');
-  t.match((await f.scheduler()).scanOnce(), { escalated: [a] }, '0 hours: as soon as it is overdue, even after the close');
+  t.match(await f.scheduler().scanOnce(), { escalated: [a] }, '0 hours: as soon as it is overdue, even after the close');
   t.equal((await f.svc.get(a)).supervisionLevel, 2);
   t.same(await supervisions(f, b), ['supervise in_progress→in_progress by 4/shift_lead']);
 });
