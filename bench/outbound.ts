@@ -137,9 +137,9 @@ async function main(): Promise<void> {
         console.log(`call ${call}: no ringing`);
       }
       const hungUp = performance.now();
-      (await emit(socket, 'call:hangup', { callId })).catch(() => undefined);
+      await emit(socket, 'call:hangup', { callId }).catch(() => undefined);
       // Ended when Asterisk destroys the channel: after the citizen's phone answers the CANCEL.
-      (await waitFor((x) => x.callId === callId && x.state === 'ended', 45_000)).then(
+      await waitFor((x) => x.callId === callId && x.state === 'ended', 45_000).then(
         () => endMs.push(performance.now() - hungUp),
         () => {
           slowEnds++;

@@ -43,7 +43,7 @@ t.test('lead page: callback assignments', async (t) => {
   t.equal(await page.textContent('[data-testid=cbfig-rate]'), '0.0%', '回拨率');
   t.equal(await page.textContent('[data-testid=cbfig-wait]'), '—', 'no wait without a callback');
   t.equal(await page.getAttribute(row, 'data-assignee'), String(agent.id), 'the agent who picked it');
-  t.equal((await page.locator(`${row} option:checked`)).textContent(), '安坐席', 'shown by name although not logged in');
+  t.equal(await page.locator(`${row} option:checked`).textContent(), '安坐席', 'shown by name although not logged in');
 
   // The lead frees it.
   await page.selectOption(`[data-testid=assign-${missed.id}]`, '');

@@ -36,16 +36,16 @@ t.test('an outbound call from the console carries audio both ways through medias
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(app.url);
-  (await page.getByTestId('login-form')).waitFor();
+  await page.getByTestId('login-form').waitFor();
   await page.fill('input[name=username]', 'agent-out-audio');
   await page.fill('input[name=password]', 'agent-out-audio-pw');
-  (await page.getByRole('button', { name: '登录' })).click();
-  (await page.locator('[data-testid=softphone][data-state=ready]')).waitFor({ timeout: 20_000 });
-  (await page.getByRole('button', { name: '签入' })).click();
-  (await page.locator('[data-testid=agent-state][data-state=available]')).waitFor();
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('[data-testid=softphone][data-state=ready]').waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: '签入' }).click();
+  await page.locator('[data-testid=agent-state][data-state=available]').waitFor();
 
-  (await page.getByTestId(`btn-dial-${order.id}`)).click();
-  (await page.locator('[data-testid=outbound-live][data-state=answered]')).waitFor({ timeout: 20_000 });
+  await page.getByTestId(`btn-dial-${order.id}`).click();
+  await page.locator('[data-testid=outbound-live][data-state=answered]').waitFor({ timeout: 20_000 });
   const { id: callId } = app.db.sqlite.prepare("select id from calls where direction = 'out' order by rowid desc limit 1").get() as { id: string };
   t.match(citizen.invites().at(-1), { number: '13800138123', from: '12345' }, 'the citizen was dialled with 12345');
 
@@ -76,8 +76,8 @@ t.test('an outbound call from the console carries audio both ways through medias
   t.ok(toCitizen.samples > 6000, `recorded ${toCitizen.samples} samples sent to the citizen (rms ${toCitizen.rms.toFixed(0)})`);
 
   // 挂断 from the console: nothing of the call is left in Asterisk or mediasoup.
-  (await page.getByTestId('btn-outbound-hangup')).click();
-  (await page.locator('[data-testid=outbound-live][data-state=ended][data-result=answered]')).waitFor({ timeout: 10_000 });
+  await page.getByTestId('btn-outbound-hangup').click();
+  await page.locator('[data-testid=outbound-live][data-state=ended][data-result=answered]').waitFor({ timeout: 10_000 });
   await until('no externalMedia channel left', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined), 10_000);
   await until(
     'no outbound bridge left',

@@ -60,7 +60,7 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await tab.waitForSelector(`[data-testid=desk-order][data-order-id="${o5}"]`);
   t.match(await tab.textContent('[data-testid=desk-order]'), fx.svc.get(o5).number, 'the desk opened the order');
   await tab.close();
-  t.equal((await page.locator('[data-testid=card-asaMs] button')).count(), 0, 'a mean is no link');
+  t.equal(await page.locator('[data-testid=card-asaMs] button').count(), 0, 'a mean is no link');
   // A call figure opens its calls: 15秒接通率's spoiler is c2 (20 s on 12315).
   await page.click('[data-testid=card-answerRate15s] button');
   await page.waitForSelector('[data-testid=reports-drill-count]:has-text("个来电")');
@@ -86,7 +86,7 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   await page.fill('[data-testid=reports-assess-month]', '2026-10');
   await page.waitForSelector('[data-testid=assess-dq-amr]');
   t.match(await page.textContent('[data-testid=assess-dq-amr]'), /^德清县市场监管局—/, 'dq-amr: not ranked');
-  const hrssCells = (await page.locator('[data-testid=assess-city-hrss] td')).allTextContents();
+  const hrssCells = await page.locator('[data-testid=assess-city-hrss] td').allTextContents();
   t.same([hrssCells[0], hrssCells[1], hrssCells[3]], ['市人力社保局', '—', '2'], 'city-hrss: not ranked, received 2');
 
   await page.click('button:has-text("English")');

@@ -33,10 +33,10 @@ t.test('unit scorecard page: its own unit, no other', async (t) => {
   // The unit's own row is there for every month (last month's shows first, received 0): wait for
   // October's answer, then check the whole row.
   await page.waitForSelector('[data-testid=assess-city-hrss] td:nth-child(4):text-is("2")');
-  const cells = (await page.locator('[data-testid=assess-city-hrss] td')).allTextContents();
+  const cells = await page.locator('[data-testid=assess-city-hrss] td').allTextContents();
   t.same([cells[0], cells[3]], ['市人力社保局', '2'], 'its own row: received 2');
-  t.equal((await page.locator('[data-testid=reports-assess-table] tbody tr')).count(), 1, 'no other unit');
-  t.equal((await page.locator('[data-testid=reports-assessment] a[href*="assessment.csv"]')).count(), 0, 'no export links');
+  t.equal(await page.locator('[data-testid=reports-assess-table] tbody tr').count(), 1, 'no other unit');
+  t.equal(await page.locator('[data-testid=reports-assessment] a[href*="assessment.csv"]').count(), 0, 'no export links');
   const other = await page.evaluate(async () => {
     const r = await fetch('/api/reports/assessment?month=2026-10&unit=dq-amr');
     return { status: r.status, body: (await r.json()) as { error?: { code?: string } } };

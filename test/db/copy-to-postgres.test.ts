@@ -138,7 +138,7 @@ t.test('an SQLite install copied into PostgreSQL', async (t) => {
     const filled: string[] = [];
     for (const { name } of plan) {
       const liteRows = liteDb.select().from(liteTables.get(name)!).all();
-      const pgRows = (await pgDb.select()).from(pgTables.get(name)!);
+      const pgRows = await pgDb.select().from(pgTables.get(name)!);
       t.equal(pgRows.length, liteRows.length, `${name}: ${liteRows.length} rows`);
       if (liteRows.length > 0) filled.push(name);
       // jsonb keeps an object's keys in its own order (shortest first), not as written: compare the keys sorted.

@@ -321,7 +321,7 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       const random = (await samples(d)).filter((r) => r.reason === 'random' && r.day === day);
       t.equal(random.length, 1, `one random sample of agent 1 that day (${random.map((r) => r.call_id).join(', ')})`);
       t.not(random[0]?.call_id, late, 'the first draw’s pick: the call that ended later was not a candidate of the day’s draw');
-      t.equal((await qaOf(store)).drawDue(), 0, 'a third draw adds nothing');
+      t.equal(await qaOf(store).drawDue(), 0, 'a third draw adds nothing');
     });
 
     t.test('the samples’ insert: all or nothing, over several statements; a call sampled keeps its row', async (t) => {

@@ -142,7 +142,7 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
 
   /** The earlier callers (their sipp killed) are hung up, so that the agent is free again. */
   async function hangUpAll(): Promise<void> {
-    for (const ch of await ari<{ id: string }[]>(asterisk, 'GET', '/channels')) (await ari(asterisk, 'DELETE', `/channels/${ch.id}`)).catch(() => undefined);
+    for (const ch of await ari<{ id: string }[]>(asterisk, 'GET', '/channels')) await ari(asterisk, 'DELETE', `/channels/${ch.id}`).catch(() => undefined);
     await until('the agent free again', () => center.ctx.live.all().length === 0 || undefined, 20_000);
   }
 

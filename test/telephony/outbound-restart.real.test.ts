@@ -42,7 +42,7 @@ for (const mode of ['talking', 'held', 'three-way'] as const)
       t.teardown(() => citizen.kill());
 
       const handle = openDb({ file: path.join(dir, 'sunline.db') });
-      const user = (await usersOn(t, handle, 3600_000)).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
+      const user = await usersOn(t, handle, 3600_000).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
       const order = new WorkOrdersService(sqliteOrdersStoreOn(handle.db)).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
       handle.close();
 
@@ -115,7 +115,7 @@ for (const mode of ['talking', 'held', 'three-way'] as const)
         await command(agent.console, 'sync');
         t.match((await controls).conference, { unitId: 'city-amr', state: 'up' }, "the agent's console shows the three-way call");
         t.match(await command(agent.console, 'call:conference_drop', { callId }), { conference: null }, 'the agent drops the unit');
-        await until('the unit leg hung up', async () => (((await ari(asterisk, 'GET', `/channels/${unitLeg}`)).catch(() => null)) === null ? true : undefined));
+        await until('the unit leg hung up', async () => ((await ari(asterisk, 'GET', `/channels/${unitLeg}`).catch(() => null)) === null ? true : undefined));
         t.equal(await bridgeOf(channelId), `outbound-${channelId}`, 'the citizen and the agent go on');
       }
 
@@ -127,7 +127,7 @@ for (const mode of ['talking', 'held', 'three-way'] as const)
       const ends = db.prepare("select data from call_events where call_id = ? and type = 'hung_up'").all(callId) as { data: string }[];
       t.equal(ends.length, 1, 'one end');
       t.match(JSON.parse(ends[0]!.data), { result: 'answered', reason: 'agent_hangup' }, 'not server_restart');
-      await until('the citizen hung up', async () => (((await ari(asterisk, 'GET', `/channels/${channelId}`)).catch(() => null)) === null ? true : undefined));
+      await until('the citizen hung up', async () => ((await ari(asterisk, 'GET', `/channels/${channelId}`).catch(() => null)) === null ? true : undefined));
       await until('the outbound and holding bridges removed', async () =>
         (await ari<AriBridge[]>(asterisk, 'GET', '/bridges')).some((b) => b.name.startsWith('outbound-') || b.name.startsWith('hold-')) ? undefined : true,
       );

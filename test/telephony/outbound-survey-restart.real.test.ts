@@ -42,7 +42,7 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
   fs.writeFileSync(ivrFile, longer);
 
   const handle = openDb({ file: path.join(dir, 'sunline.db') });
-  const user = (await usersOn(t, handle, 3600_000)).upsert({ username: 'out-svk', displayName: 'out-svk', role: 'agent', password: 'out-svk-pw' });
+  const user = await usersOn(t, handle, 3600_000).upsert({ username: 'out-svk', displayName: 'out-svk', role: 'agent', password: 'out-svk-pw' });
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
   const order = await orders.createMissedCall({ channel: '12345', callerPhone: '13800138031' });
   handle.sqlite.prepare("update work_orders set status = 'reviewed', lead_unit_id = 'city-amr' where id = ?").run(order.id);
@@ -100,7 +100,7 @@ t.test('kill -9 during the survey after a 回访 call: the next process asks the
   t.match(db.prepare('select status, satisfaction from work_orders where id = ?').get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
   await until(
     'the citizen hung up after the survey',
-    async () => (((await ari(asterisk, 'GET', `/channels/${channelId}`)).catch(() => null)) === null ? true : undefined),
+    async () => ((await ari(asterisk, 'GET', `/channels/${channelId}`).catch(() => null)) === null ? true : undefined),
     20_000,
   );
   t.equal((db.prepare("select count(*) n from call_events where call_id = ? and type = 'hung_up'").get(callId) as { n: number }).n, 1, 'the call ended once');

@@ -45,7 +45,7 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const city: DeskUser = { id: 4, role: 'dispatcher', unitId: null };
   const county: DeskUser = { id: 5, role: 'dispatcher', unitId: 'dq-12345' };
-  const make = (f: { phone?: string; subject: string; location?: string; category?: OrderCategory; confidential?: boolean; daysAgo?: number }) => {
+  const make = async (f: { phone?: string; subject: string; location?: string; category?: OrderCategory; confidential?: boolean; daysAgo?: number }) => {
     now = NOW - (f.daysAgo ?? 0) * DAY;
     const draft = await orders.createDraft({ channel: 'web', callerPhone: f.phone ?? null });
     const order = (await orders.apply(
@@ -94,7 +94,7 @@ t.test('likely repeats: same phone, same place, similar text, within the window,
 t.test('repeats respect the scope: a county sees its own orders, never a confidential reporter’s other orders', async (t) => {
   const { desk, orders, county, city, make } = await setup(t);
   const dispatch = (id: number, unit: string) =>
-    await orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, { id: 4, role: 'dispatcher', unitId: null });
+    orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, { id: 4, role: 'dispatcher', unitId: null });
   const a = make({ phone: '13811112222', subject: '莫干山民宿卫生差', confidential: true });
   const b = make({ phone: '13811112222', subject: '咨询民宿营业执照办理', daysAgo: 1 });
   const c = make({ phone: '13811112222', subject: '其他县的事情', daysAgo: 2 });

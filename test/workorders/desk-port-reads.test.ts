@@ -42,13 +42,13 @@ t.test('the desk search and order page read committed orders through the port wh
   });
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const city: DeskUser = { id: 4, role: 'dispatcher', unitId: null };
-  const accept = (subject: string) =>
+  const accept = async (subject: string) =>
     (await orders.apply(
       (await orders.createDraft({ channel: 'web', callerPhone: '13800001111' })).id,
       { type: 'accept', fields: { category: 'complaint', subject, content: subject } },
       agent,
     )).order.id;
-  const a = accept('小区夜间施工噪音扰民');
+  const a = await accept('小区夜间施工噪音扰民');
   accept('路灯不亮');
 
   const closedTotal = async () => (await desk.search(city, { status: ['closed'] }))?.total;

@@ -103,8 +103,8 @@ async function seed(d: DialectDb, orders: OrderRow[], events: EventRow[]): Promi
     return;
   }
   await d.db.transaction(async (tx) => {
-    for (let i = 0; i < orders.length; i += 500) (await tx.insert(pgSchema.workOrders)).values(orders.slice(i, i + 500));
-    if (events.length > 0) (await tx.insert(pgSchema.workOrderEvents)).values(events);
+    for (let i = 0; i < orders.length; i += 500) await tx.insert(pgSchema.workOrders).values(orders.slice(i, i + 500));
+    if (events.length > 0) await tx.insert(pgSchema.workOrderEvents).values(events);
   });
 }
 

@@ -13,7 +13,7 @@ const NOW = Date.parse('2026-10-14T10:00:00+08:00');
 const storeOf = (d: DialectDb): SavedFiltersStore => (d.dialect === 'sqlite' ? sqliteSavedFiltersStore(d.db) : pgSavedFiltersStore(d.db));
 const usersOf = (d: DialectDb) => new UsersService(d.dialect === 'sqlite' ? sqliteUsersStore(d.db) : pgUsersStore(d.db), 60_000);
 const dispatcher = async (d: DialectDb, username: string) =>
-  ((await usersOf(d)).create({ username, displayName: username, role: 'dispatcher', password: 'Correct-Horse-9' })).id;
+  (await usersOf(d).create({ username, displayName: username, role: 'dispatcher', password: 'Correct-Horse-9' })).id;
 
 for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
   t.test(dialect, async (t) => {
@@ -42,7 +42,7 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         (await filters.list(u5)).map((f) => f.name),
         ['德清'],
       );
-      const refused = (await filters.delete(u5, a.id)).catch((err: unknown) => err);
+      const refused = await filters.delete(u5, a.id).catch((err: unknown) => err);
       t.ok(refused instanceof WorkOrderError);
       t.match(refused, { code: 'SAVED_FILTER_NOT_FOUND', statusCode: 404 }, 'another user’s is not found');
       t.equal((await filters.list(u4)).length, 2, 'and is still there');
