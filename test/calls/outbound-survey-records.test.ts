@@ -16,8 +16,10 @@ async function setup(t: Parameters<typeof testApp>[0], phone: string) {
   const records = new OutboundRecords(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const order = await orders.createMissedCall({ channel: '12345', callerPhone: phone });
-  const call = (callId: string) =>
-    records.dialled({ callId, channelId: `out-${callId}`, agentId: actor.id, orderId: order.id, callerId: null, number: phone, hotline: '12345', at: 1 }); await records.flushed();
+  const call = async (callId: string) => {
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: actor.id, orderId: order.id, callerId: null, number: phone, hotline: '12345', at: 1 });
+    await records.flushed();
+  };
   return { app, orders, records, actor, order, call };
 }
 
@@ -51,7 +53,7 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
 
 t.test('leftInStasis: what a restarted process does with a citizen of ours it finds in Stasis', async (t) => {
   const { records, actor, order, call } = await setup(t, '13800000042');
-  call('s1');
+  await call('s1');
   t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
   records.answered('s1', actor.id, 2); await records.flushed();
   t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'answered, in conversation');
@@ -60,11 +62,11 @@ t.test('leftInStasis: what a restarted process does with a citizen of ours it fi
   await records.survey('s1', order.id, 'no_answer', 4, actor);
   t.same(records.leftInStasis('s1'), { kind: 'over' }, 'a survey result exists: nothing to ask again');
 
-  call('s2');
+  await call('s2');
   records.answered('s2', actor.id, 2); await records.flushed();
   records.ended('s2', 3, { result: 'answered', reason: 'citizen_hangup', cause: 16 }); await records.flushed();
   t.same(records.leftInStasis('s2'), { kind: 'over' }, 'the citizen hung up: no survey');
-  call('s3');
+  await call('s3');
   records.ended('s3', 3, { result: 'busy', reason: null, cause: 17 }); await records.flushed();
   t.same(records.leftInStasis('s3'), { kind: 'over' }, 'never answered');
   t.same(records.leftInStasis('no-such-call'), { kind: 'over' });

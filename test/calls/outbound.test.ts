@@ -239,12 +239,14 @@ t.test('the agent state machine: dial only when available; outbound takes no off
 type Rig = Awaited<ReturnType<typeof rig>>;
 
 /** An outbound call our previous process dialled for the rig's agent and order (its row and `dialled` event). */
-const dialledBefore = (r: Rig, callId: string, number = '13800138000') =>
-  r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 }); await r.records.flushed();
+const dialledBefore = async (r: Rig, callId: string, number = '13800138000') => {
+  r.records.dialled({ callId, channelId: `out-${callId}`, agentId: r.agent.id, orderId: r.order.id, callerId: null, number, hotline: '12345', at: 1 });
+  await r.records.flushed();
+};
 
 /** An answered outbound call of the previous process: its rows, the agent on it (agent_sessions), the citizen still in our Stasis app. */
 async function answeredBefore(r: Rig, callId: string): Promise<void> {
-  dialledBefore(r, callId);
+  await dialledBefore(r, callId);
   r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
   await r.agents.dial(r.agent.id, callId);
   r.a.stasis = [citizenChannel(callId)];
@@ -265,8 +267,8 @@ const citizenChannel = (callId: string) => ({
 t.test('after our restart, outbound calls of the previous process are ended and their agents settled', async (t) => {
   const r = await rig(t);
   // What the previous process left: a ringing attempt and an answered call its agent was talking on.
-  dialledBefore(r, 'old-1');
-  dialledBefore(r, 'old-2', '13800138001');
+  await dialledBefore(r, 'old-1');
+  await dialledBefore(r, 'old-2', '13800138001');
   r.records.answered('old-2', r.agent.id, 3); await r.records.flushed();
   await r.agents.dial(r.agent.id, 'old-2'); // the agent was talking on old-2 when the process stopped
   await r.center.reconcile();
@@ -379,7 +381,7 @@ t.test('after our restart, a citizen the previous process had sent to the survey
   const r = await rig(t, { survey: true });
   r.sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(r.order.id);
   const previous = (callId: string, reason: string) => {
-    dialledBefore(r, callId);
+    await dialledBefore(r, callId);
     r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
     r.records.ended(callId, 3, { result: 'answered', reason, cause: null }); await r.records.flushed();
   };

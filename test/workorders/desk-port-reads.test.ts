@@ -49,7 +49,7 @@ t.test('the desk search and order page read committed orders through the port wh
       agent,
     )).order.id;
   const a = await accept('小区夜间施工噪音扰民');
-  accept('路灯不亮');
+  await accept('路灯不亮');
 
   const closedTotal = async () => (await desk.search(city, { status: ['closed'] }))?.total;
   const shown = async () => {
