@@ -27,6 +27,7 @@ import { fdatasyncFile } from '../src/db/durability.js';
 import { WorkOrdersService } from '../src/workorders/index.js';
 import { IntakeService } from '../src/workorders/intake.js';
 import { orderClocksFrom } from '../src/workorders/order-clocks.js';
+import { sqliteOrderReadsOn } from '../src/workorders/order-reads-store-sqlite.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
 import { formatProblem, loadConfigDir } from '../src/config/files/index.js';
@@ -357,7 +358,7 @@ async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsy
     () => ({ id: systemId }),
   );
   const orders = new WorkOrdersService(h.db, Date.now, { clocks });
-  const intake = new IntakeService({ db: h.db, orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
+  const intake = new IntakeService({ orderReads: sqliteOrderReadsOn(h.db), orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
   const submit = (i: number) =>
     intake.submit(pick(['web', 'mailbox', 'wechat'] as const, i), {
       name: i % 3 === 0 ? '张先生' : null,

@@ -325,7 +325,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await wireKnowledgeBase(http, { db: db.db, config, qa, orders, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
-      intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),
+      intake: new IntakeService({ orderReads: sqliteOrderReadsStore(asyncDb), orders, systemActor: () => systemUser }),
       bridges: env.bridges,
       nonces: new BridgeNonces(sqliteBridgeNoncesStore(asyncDb)),
     });

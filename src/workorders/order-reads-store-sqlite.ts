@@ -23,23 +23,40 @@ function prepareReads(db: Db) {
     .from(workOrders)
     .where(eq(workOrders.id, sql.placeholder('id')))
     .prepare();
+  const byNumber = db
+    .select()
+    .from(workOrders)
+    .where(eq(workOrders.number, sql.placeholder('number')))
+    .prepare();
   const events = db
     .select()
     .from(workOrderEvents)
     .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
     .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
     .prepare();
-  return { find, events };
+  return { find, byNumber, events };
 }
 
 const readsByDb = new WeakMap<Db, ReturnType<typeof prepareReads>>();
 
-/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
-function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+function readsOn(db: Db): ReturnType<typeof prepareReads> {
   let s = readsByDb.get(db);
   if (!s) readsByDb.set(db, (s = prepareReads(db)));
+  return s;
+}
+
+/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
+function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+  const s = readsOn(db);
   const order = s.find.get({ id });
   return order ? { order, history: s.events.all({ orderId: id }).map(toEventRecord) } : undefined;
+}
+
+/** The same by number. */
+function orderByNumberOn(db: Db, number: string): OrderWithHistory | undefined {
+  const s = readsOn(db);
+  const order = s.byNumber.get({ number });
+  return order ? { order, history: s.events.all({ orderId: order.id }).map(toEventRecord) } : undefined;
 }
 
 /**
@@ -61,6 +78,10 @@ class SqliteOrderReads implements OrderReadsQueries {
 
   orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
     return this.conn.run((db) => orderWithHistoryOn(db, id));
+  }
+
+  orderByNumber(number: string): Promise<OrderWithHistory | undefined> {
+    return this.conn.run((db) => orderByNumberOn(db, number));
   }
 
   findPage(q: PageQuery): Promise<Found> {
