@@ -64,7 +64,7 @@ import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService, SavedFilters, sqliteSavedFiltersStore } from './workorders/desk/index.js';
 import { sqliteOrderReadsStore } from './workorders/order-reads-store-sqlite.js';
-import { startRecordings, type Recordings } from './recordings/index.js';
+import { sqliteRecordingsStore, startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
@@ -212,7 +212,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
     const recordings = startRecordings({
       env,
-      db: db.db,
+      store: sqliteRecordingsStore(asyncDb),
       events,
       config: () => config.current(),
       log,
