@@ -32,6 +32,7 @@ import { callControlHealth, type CallControlRoleOf } from './cluster/call-contro
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
+import { sqliteWarningsStore } from './workorders/deadlines/warnings-store-sqlite.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
@@ -250,7 +251,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Deadline warnings (限时办结): survive restarts, each raised once.
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
     const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
-    const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfig, events, log, escalation });
+    const warnings = sqliteWarningsStore(asyncDb);
+    const deadlines = new DeadlineScheduler({ store: warnings, config: deadlineConfig, events, log, escalation });
     jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
     Object.assign(checks, calls.checks);
 
@@ -287,7 +289,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
     await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
-    await http.register(deadlineWarningsRoutes, { db: db.db });
+    await http.register(deadlineWarningsRoutes, { warnings });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, {
       db: db.db,

@@ -50,7 +50,7 @@ function fakeAri(o: { startOnCreate?: boolean } = {}): Fake {
       addChannel: (bridgeId: string, channelId: string) => {
         log.push(`addChannel ${bridgeId} ${channelId}`);
         // Asterisk's answer for a channel not yet in Stasis.
-        return inStasis.has(channelId) ? Promise.resolve() : Promise.reject(new TelephonyError('ARI_UNPROCESSABLE', 'Channel not in Stasis application'));
+        return inStasis.has(channelId) ? Promise.resolve() : Promise.reject(new TelephonyError('ARI_UNPROCESSABLE'));
       },
     },
     channels: {

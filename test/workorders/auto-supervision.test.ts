@@ -24,7 +24,7 @@ t.test('off by default: an order long overdue is warned about but not supervised
   const id = handling(f, '2026-03-02 10:00', 'consultation'); // due Tue 03-03 17:30
   const s = f.scheduler();
   f.clock.now = bj('2026-03-20 10:00');
-  t.match(s.scanOnce(), { escalated: [] });
+  t.match(await s.scanOnce(), { escalated: [] });
   t.equal(f.svc.get(id).supervisionLevel, 0);
   t.same(supervisions(f, id), []);
 });
@@ -38,17 +38,17 @@ t.test('on: supervised once the overdue time has run, at the level set, by the s
   const c = handling(f, '2026-03-02 10:00', 'complaint'); // due Mon 03-09 17:30
   const s = f.scheduler();
   f.clock.now = bj('2026-03-04 12:00');
-  t.match(s.scanOnce(), { escalated: [] }, 'Wed 12:00: overdue by 3.5 working hours, the rule says 4');
+  t.match(await s.scanOnce(), { escalated: [] }, 'Wed 12:00: overdue by 3.5 working hours, the rule says 4');
   f.clock.now = bj('2026-03-04 13:59');
-  t.match(s.scanOnce(), { escalated: [] }, 'Wed 13:59: the lunch break does not count');
+  t.match(await s.scanOnce(), { escalated: [] }, 'Wed 13:59: the lunch break does not count');
   f.clock.now = bj('2026-03-04 14:00');
-  t.match(s.scanOnce(), { escalated: [a] }, 'Wed 14:00: four working hours overdue');
+  t.match(await s.scanOnce(), { escalated: [a] }, 'Wed 14:00: four working hours overdue');
   const o = f.svc.get(a);
   t.same([o.status, o.supervisionLevel], ['in_progress', 1], 'urged in place: the unit keeps handling');
   t.same(supervisions(f, a), [`supervise in_progress→in_progress by ${SYSTEM_ID}/admin`]);
   t.match(f.svc.history(a).at(-1), { comment: /overdue by more than 4 working hours/, data: { level: 1, previousLevel: 0 } });
   f.clock.now = bj('2026-03-05 10:00');
-  t.match(s.scanOnce(), { escalated: [] }, 'a later scan does nothing again');
+  t.match(await s.scanOnce(), { escalated: [] }, 'a later scan does nothing again');
   t.same(supervisions(f, b), [], 'a replied order is not at the unit any more');
   t.equal(f.svc.get(c).supervisionLevel, 0, 'not yet overdue');
   t.same(supervisions(f, a).length, 1);
@@ -61,9 +61,9 @@ t.test('the level comes from sla.yaml; an order already supervised at that level
   const b = handling(f, '2026-03-02 10:00', 'consultation');
   f.svc.apply(b, { type: 'supervise', level: 2, reason: '值班长督办' }, { id: 4, role: 'shift_lead', unitId: null });
   f.clock.now = bj('2026-03-03 17:30');
-  t.match(f.scheduler().scanOnce(), { escalated: [] }, 'not overdue at the deadline itself');
+  t.match(await f.scheduler().scanOnce(), { escalated: [] }, 'not overdue at the deadline itself');
   f.clock.now = bj('2026-03-03 17:31');
-  t.match(f.scheduler().scanOnce(), { escalated: [a] }, '0 hours: as soon as it is overdue, even after the close');
+  t.match(await f.scheduler().scanOnce(), { escalated: [a] }, '0 hours: as soon as it is overdue, even after the close');
   t.equal(f.svc.get(a).supervisionLevel, 2);
   t.same(supervisions(f, b), ['supervise in_progress→in_progress by 4/shift_lead']);
 });
@@ -73,7 +73,7 @@ t.test('after a restart with the rule long due: the first scan supervises, a sec
   const a = handling(f, '2026-03-02 10:00', 'consultation'); // due Tue 03-03 17:30
   const b = handling(f, '2026-03-02 10:00', 'request_for_help'); // due Thu 03-05 17:30
   const d = handling(f, '2026-03-02 10:00', 'complaint'); // due Mon 03-09 17:30
-  t.same(f.scanAt(f.scheduler(), '2026-03-03 09:00'), ['due_soon 1'], 'while the server runs and the rule is off');
+  t.same(await f.scanAt(f.scheduler(), '2026-03-03 09:00'), ['due_soon 1'], 'while the server runs and the rule is off');
 
   // Down until Friday 16:00; meanwhile the administrator turned the rule on.
   f.reopen();
@@ -81,7 +81,7 @@ t.test('after a restart with the rule long due: the first scan supervises, a sec
   f.clock.now = bj('2026-03-06 16:00');
   const second = f.scheduler();
   second.start();
-  second.stop();
+  await second.stop();
   t.same(
     [a, b, d].map((id) => f.svc.get(id).supervisionLevel),
     [1, 1, 0],
@@ -97,7 +97,7 @@ t.test('after a restart with the rule long due: the first scan supervises, a sec
   f.clock.now = bj('2026-03-06 17:00');
   const third = f.scheduler();
   third.start();
-  third.stop();
+  await third.stop();
   t.same(
     [a, b].map((id) => supervisions(f, id).length),
     [1, 1],

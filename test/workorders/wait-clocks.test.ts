@@ -106,21 +106,25 @@ for (const c of CASES) {
     const due = hours === 2 ? '2026-02-24 09:30' : '2026-02-24 11:30';
     t.same(f.svc.get(id).wait, { clock: c.clock, deadlineAt: bj(due) }, `${hours} h from Sat 16:30 end on Tue 24 Feb at ${due.slice(11)}`);
     const s = f.scheduler();
-    const scan = (at: string) => ofClock(c.clock, f.scanAt(s, at));
-    t.same(scan('2026-02-14 17:00'), [], 'Sat 17:00: 0.5 h today and the rest after the holiday — more than half the limit');
+    const scan = async (at: string) => ofClock(c.clock, await f.scanAt(s, at));
+    t.same(await scan('2026-02-14 17:00'), [], 'Sat 17:00: 0.5 h today and the rest after the holiday — more than half the limit');
     // Due soon in the second half of the limit: after Saturday's close for 2 h, on Tuesday morning for 4 h.
     if (hours === 2) {
-      t.same(scan('2026-02-14 17:31'), [`${c.clock}_due_soon ${f.svc.get(id).number.slice(-1)}`], 'after the close: one working hour left over the holiday');
-      t.same(scan('2026-02-20 10:00'), [], 'during the holiday: nothing new');
-      t.same(scan('2026-02-24 09:30'), [], 'not overdue at the deadline itself');
-      t.same(scan('2026-02-24 09:31'), [`${c.clock}_overdue ${f.svc.get(id).number.slice(-1)}`]);
+      t.same(
+        await scan('2026-02-14 17:31'),
+        [`${c.clock}_due_soon ${f.svc.get(id).number.slice(-1)}`],
+        'after the close: one working hour left over the holiday',
+      );
+      t.same(await scan('2026-02-20 10:00'), [], 'during the holiday: nothing new');
+      t.same(await scan('2026-02-24 09:30'), [], 'not overdue at the deadline itself');
+      t.same(await scan('2026-02-24 09:31'), [`${c.clock}_overdue ${f.svc.get(id).number.slice(-1)}`]);
     } else {
-      t.same(scan('2026-02-20 10:00'), [], 'during the holiday: three working hours are still left');
-      t.same(scan('2026-02-24 09:30'), [`${c.clock}_due_soon ${f.svc.get(id).number.slice(-1)}`], 'two of four working hours left');
-      t.same(scan('2026-02-24 11:30'), [], 'not overdue at the deadline itself');
-      t.same(scan('2026-02-24 11:31'), [`${c.clock}_overdue ${f.svc.get(id).number.slice(-1)}`]);
+      t.same(await scan('2026-02-20 10:00'), [], 'during the holiday: three working hours are still left');
+      t.same(await scan('2026-02-24 09:30'), [`${c.clock}_due_soon ${f.svc.get(id).number.slice(-1)}`], 'two of four working hours left');
+      t.same(await scan('2026-02-24 11:30'), [], 'not overdue at the deadline itself');
+      t.same(await scan('2026-02-24 11:31'), [`${c.clock}_overdue ${f.svc.get(id).number.slice(-1)}`]);
     }
-    t.same(scan('2026-02-25 10:00'), [], 'a later scan raises nothing again');
+    t.same(await scan('2026-02-25 10:00'), [], 'a later scan raises nothing again');
     const mine = f.warned.filter((w) => w.orderId === id && w.kind.startsWith(`${c.clock}_`));
     t.same(
       mine.map((w) => [w.kind, formatShanghai(w.deadlineAt), w.leadUnitId]),
@@ -134,7 +138,7 @@ for (const c of CASES) {
     f.clock.now = bj('2026-02-26 10:00');
     const again = f.scheduler();
     again.start();
-    again.stop();
+    await again.stop();
     t.equal(f.warned.filter((w) => w.kind.startsWith(`${c.clock}_`)).length, 2, 'a restart raises neither warning again');
   });
 
@@ -146,8 +150,8 @@ for (const c of CASES) {
     c.leave(f, id);
     t.equal(f.svc.get(id).wait?.clock === c.clock, false, 'its clock no longer runs');
     const s = f.scheduler();
-    t.same(ofClock(c.clock, f.scanAt(s, '2026-02-24 09:00')), []);
-    t.same(ofClock(c.clock, f.scanAt(s, '2026-02-25 12:00')), [], 'nothing past its deadline either');
+    t.same(ofClock(c.clock, await f.scanAt(s, '2026-02-24 09:00')), []);
+    t.same(ofClock(c.clock, await f.scanAt(s, '2026-02-25 12:00')), [], 'nothing past its deadline either');
     t.equal(f.h.sqlite.prepare(`select count(*) n from deadline_warnings where kind like '${c.clock}%'`).pluck().get(), 0);
   });
 }
@@ -195,7 +199,7 @@ t.test('an order evaluated unsatisfied that a unit handled is supervised at once
   t.same(historyOf(f, id).slice(-2), ['evaluate reviewed→evaluated by 1/agent', `supervise evaluated→supervised by ${SYSTEM_ID}/admin`]);
   t.match(f.svc.history(id).at(-1), { comment: /automatically/, data: { level: 1, previousLevel: 0 } });
   const s = f.scheduler();
-  t.same(f.scanAt(s, '2026-03-20 10:00'), ['overdue 1'], 'the new handling deadline warns like any other');
+  t.same(await f.scanAt(s, '2026-03-20 10:00'), ['overdue 1'], 'the new handling deadline warns like any other');
   t.same(
     f.warned.filter((w) => w.kind.startsWith('unsatisfied_')),
     [],
@@ -227,7 +231,7 @@ t.test('orders waiting without a clock (written before the clocks) get one from 
   t.same(f.svc.get(r).wait, { clock: 'review', deadlineAt: bj('2026-03-02 15:30') }, 'from the reply');
   t.equal(f.svc.get(a).version, version, 'the version stays: nothing a client holds went stale');
   t.equal(f.svc.startMissingClocks(), 0, 'once');
-  t.same(f.scanAt(f.scheduler(), '2026-03-05 10:00').sort(), ['dispatch_overdue 1', 'review_overdue 2']);
+  t.same((await f.scanAt(f.scheduler(), '2026-03-05 10:00')).sort(), ['dispatch_overdue 1', 'review_overdue 2']);
 });
 
 t.test('a post-call survey answer "unsatisfied" supervises the evaluated order once, and says so', async (t) => {
