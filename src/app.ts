@@ -321,7 +321,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });
     // KPI reports, assessment, callback figures, hot topics and the monthly workbook (their jobs added to `jobs`).
-    await wireReports(http, { env, db: db.db, config, jobs, log });
+    await wireReports(http, { env, db: db.db, asyncDb, config, jobs, log });
     jobs.start();
     // The knowledge base (知识库) and its files.
     await wireKnowledgeBase(http, { db: db.db, config, qa, orders, attachments, log });
