@@ -63,7 +63,7 @@ import { shareSessionRevocations } from './realtime/cluster-sessions.js';
 import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
-import { DeskService, SavedFilters, sqliteSavedFiltersStore } from './workorders/desk/index.js';
+import { DeskService, SavedFilters, sqliteDeskReadsStore, sqliteSavedFiltersStore } from './workorders/desk/index.js';
 import { sqliteOrderReadsStore } from './workorders/order-reads-store-sqlite.js';
 import { sqliteRecordingsStore, startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
@@ -312,6 +312,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const desk = new DeskService({
       db: db.db,
       orderReads: sqliteOrderReadsStore(asyncDb),
+      deskReads: sqliteDeskReadsStore(asyncDb),
       org: () => config.current().org,
       clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
