@@ -33,6 +33,7 @@ import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { sqliteWarningsStore } from './workorders/deadlines/warnings-store-sqlite.js';
+import { sqliteCallbacksStore } from './calls/callbacks-store-sqlite.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
@@ -287,7 +288,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
     await http.register(callersRoutes, { db: db.db, config: () => config.current() });
-    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback, events });
+    await http.register(callbacksRoutes, { store: sqliteCallbacksStore(asyncDb), config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { warnings });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
