@@ -223,16 +223,7 @@ export class ReportsService {
     const out = new Map<string | null, Label>();
     const present = keys.filter((k): k is string => k !== null);
     if (dimension === 'agent') {
-      const ids = present.map(Number).filter(Number.isInteger);
-      const found = ids.length
-        ? yield* rows<{ id: number; name: string }>(
-            sql`select id as "id", display_name as "name" from users where id in (${sql.join(
-              ids.map((id) => sql`${id}`),
-              sql`, `,
-            )})`,
-          )
-        : [];
-      for (const r of found) out.set(String(r.id), { zh: r.name, en: r.name });
+      for (const [id, name] of yield* agentNamesRead(present.map(Number))) out.set(String(id), { zh: name, en: name });
     }
     for (const k of present) {
       let label: Label | null | undefined;
@@ -259,6 +250,19 @@ function trendOf(period: Period, days: number, calls: Map<number, TrendCalls> | 
     });
   }
   return { period, days: out };
+}
+
+/** The display names of the accounts `ids` (those that exist). */
+export function* agentNamesRead(ids: readonly number[]): ReportRead<Map<number, string>> {
+  const wanted = ids.filter(Number.isInteger);
+  if (wanted.length === 0) return new Map();
+  const found = yield* rows<{ id: number; name: string }>(
+    sql`select id as "id", display_name as "name" from users where id in (${sql.join(
+      wanted.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
+  return new Map(found.map((r) => [Number(r.id), r.name]));
 }
 
 const nameLabel = (name: string | undefined): Label | undefined => (name === undefined ? undefined : { zh: name, en: name });

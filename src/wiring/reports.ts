@@ -43,10 +43,10 @@ export async function wireReports(http: FastifyInstance, o: ReportsWiring): Prom
     hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
     rollups,
   });
-  const assessment = new AssessmentService({ db, org: () => config.current().org, config: () => config.current().assessment, rollups });
+  const assessment = new AssessmentService({ reads, org: () => config.current().org, config: () => config.current().assessment, rollups });
   await http.register(reportsRoutes, { reports, assessment });
   // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
-  await http.register(callbackReportsRoutes, { db, org: () => config.current().org });
+  await http.register(callbackReportsRoutes, { reads, org: () => config.current().org });
   // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
   const topics = new HotTopicsService({
     db,

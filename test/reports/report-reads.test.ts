@@ -6,7 +6,8 @@
  * copied into a real PostgreSQL (`sunline db copy-to-postgres`'s code: the same rows, the same
  * rollups and dirty marks). Every KPI report (each dimension, both area levels; a shift lead and a
  * county dispatcher; a day, a week, a month, a custom range; raw and from the rollups), the daily
- * trend, and the drill-downs (orders and calls, each figure) read through the SQLite port and the
+ * trend, the drill-downs (orders and calls, each figure), the unit assessment (a lead, a county, a
+ * unit handler) and the callback figures (by none, day, agent) read through the SQLite port and the
  * PostgreSQL port equal the same report read synchronously on the SQLite handle (the reports'
  * reads before the port), and the figures are not all zero. Then: one report is one snapshot on
  * both (a row committed by another connection while a report runs is not in it).
@@ -26,7 +27,11 @@ import { CALL_DRILL_FIGURES } from '../../src/reports/call-drill.js';
 import { DRILL_FIGURES } from '../../src/reports/order-drill.js';
 import { isPeriod, periodOf, type Period } from '../../src/reports/period.js';
 import { ReportRollups } from '../../src/reports/report-rollups.js';
-import { rows, sqliteReportReader, type ReportRead, type ReportReader } from '../../src/reports/report-read.js';
+import { dbReportReader, rows, sqliteReportReader, type ReportRead, type ReportReader } from '../../src/reports/report-read.js';
+import { AssessmentService } from '../../src/reports/assessment.js';
+import { callbackReportRead } from '../../src/reports/callback-kpis.js';
+import { AssessmentConfigSchema } from '../../src/config/files/schemas/assessment.js';
+import type { Db } from '../../src/db/connection.js';
 import { pgReportReader } from '../../src/reports/report-read-pg.js';
 import { REPORT_DIMENSIONS, ReportsService, type AreaLevel } from '../../src/reports/reports-service.js';
 import { WorkOrdersService } from '../../src/workorders/index.js';
@@ -36,6 +41,7 @@ import { startPostgres } from '../helpers/postgres.js';
 import { bj, buildReportFixture } from '../helpers/report-fixture.js';
 
 const org = OrgSchema.parse(parse(fs.readFileSync('config/org.yaml', 'utf8')));
+const assessmentConfig = AssessmentConfigSchema.parse({ minOrders: 1, interview: { bottom: 1, belowScore: 20 } });
 const platform: Actor = { id: 101, role: 'agent', unitId: null };
 const period = (...a: Parameters<typeof periodOf>): Period => {
   const p = periodOf(...a);
@@ -65,9 +71,17 @@ function sqliteFixture(file: string) {
   return h;
 }
 
-/** Every report this test reads, by name, from one service. */
-async function allReports(reports: ReportsService): Promise<Map<string, unknown>> {
+/** Every report this test reads, by name, from one reader. */
+async function allReports(from: { reads: ReportReader } | { db: Db }, rollups: boolean): Promise<Map<string, unknown>> {
+  const reports = new ReportsService({ ...from, org: () => org, hotlineName: () => null, now: () => NOW, rollups });
+  const assessment = new AssessmentService({ ...from, org: () => org, config: () => assessmentConfig, now: () => NOW, rollups });
+  const reads = 'reads' in from ? from.reads : dbReportReader(from.db);
   const out = new Map<string, unknown>();
+  for (const [who, user] of Object.entries({ ...READERS, handler: { role: 'unit_handler', unitId: 'city-hrss' } }))
+    for (const month of ['2026-09', '2026-10']) out.set(`${who}: assessment of ${month}`, await assessment.scorecards(user, month));
+  for (const p of PERIODS)
+    for (const by of ['none', 'day', 'agent'] as const)
+      out.set(`callbacks of ${p.kind} ${p.from} by ${by}`, await reads.read(() => callbackReportRead(p.start, p.end, by, 3_600_000)));
   for (const [who, user] of Object.entries(READERS))
     for (const p of PERIODS) {
       const at = `${who}, ${p.kind} ${p.from}`;
@@ -116,11 +130,10 @@ t.test('the reports read the same on SQLite and on PostgreSQL through the port',
   const ports: Record<string, ReportReader> = { sqlite: sqliteReportReader(lite), postgres: pgReportReader(postgresAsync(pgh)) };
   for (const rollups of [false, true]) {
     const how = rollups ? 'rollups' : 'raw';
-    const options = { org: () => org, hotlineName: () => null, now: () => NOW, rollups };
-    const expected = await allReports(new ReportsService({ db: h.db, ...options }));
+    const expected = await allReports({ db: h.db }, rollups);
     t.ok(nonZero([...expected.values()]) > 500, `${how}: the expected reports have figures (${nonZero([...expected.values()])} non-zero numbers)`);
     for (const [dialect, reads] of Object.entries(ports)) {
-      const got = await allReports(new ReportsService({ reads, ...options }));
+      const got = await allReports({ reads }, rollups);
       let differing = 0;
       for (const [name, report] of expected) {
         // Only the differing ones are reported one by one (there are some 700 reports).

@@ -179,7 +179,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
         preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
       },
       async (req, reply) => {
-        const a = opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth());
+        const a = await opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth());
         return sendTable(reply, format, assessmentTable(a, req.query.lang), req.query.lang, `assessment-${a.month}`);
       },
     );
