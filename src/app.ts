@@ -34,6 +34,7 @@ import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { sqliteWarningsStore } from './workorders/deadlines/warnings-store-sqlite.js';
 import { sqliteCallbacksStore } from './calls/callbacks-store-sqlite.js';
+import { sqliteCallerHistoryStore } from './calls/caller-history-store-sqlite.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
@@ -287,7 +288,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(leadLocksRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
-    await http.register(callersRoutes, { db: db.db, config: () => config.current() });
+    await http.register(callersRoutes, { history: sqliteCallerHistoryStore(asyncDb), config: () => config.current() });
     await http.register(callbacksRoutes, { store: sqliteCallbacksStore(asyncDb), config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { warnings });
@@ -304,7 +305,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
     await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(dueStatesRoutes, {
-      db: db.db,
+      orderReads: sqliteOrderReadsStore(asyncDb),
       deadlines: deadlineConfigFrom(() => config.current()),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });

@@ -84,6 +84,14 @@ class PgOrderReads implements OrderReadsQueries {
     return this.withHistory(eq(o.number, number));
   }
 
+  async ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(o)
+      .where(inArray(o.id, [...ids]));
+  }
+
   /** The order `where` picks (at most one) and its history, in one statement: one snapshot. */
   private async withHistory(where: SQL): Promise<OrderWithHistory | undefined> {
     const [row] = await this.db

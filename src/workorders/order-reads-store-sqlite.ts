@@ -7,13 +7,13 @@
  * statements (here and order-pages.ts `prepared`) and the count memo (order-pages.ts
  * countMemo: data_version and total_changes() of that connection).
  */
-import { asc, eq, sql, type SQLWrapper } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
 import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
 import { findPage, type Found } from './order-pages.js';
 import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
-import { toEventRecord } from './repository.js';
+import { toEventRecord, type WorkOrderRow } from './repository.js';
 import { scopeCondition } from './scope.js';
 import { findUnitPage, unitPageApplies } from './unit-pages.js';
 
@@ -82,6 +82,17 @@ class SqliteOrderReads implements OrderReadsQueries {
 
   orderByNumber(number: string): Promise<OrderWithHistory | undefined> {
     return this.conn.run((db) => orderByNumberOn(db, number));
+  }
+
+  ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.conn.run((db) =>
+      db
+        .select()
+        .from(workOrders)
+        .where(inArray(workOrders.id, [...ids]))
+        .all(),
+    );
   }
 
   findPage(q: PageQuery): Promise<Found> {

@@ -308,6 +308,23 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       }
     });
 
+    t.test('orders by ids: those that exist, every column as the other reads give it', async (t) => {
+      const d = await open(t);
+      const { orders, events } = fixture();
+      await seed(d, orders, events);
+      const store = storeOf(d);
+      const rows = await store.read((q) => q.ordersByIds([7, 3, 9999, 12]));
+      t.same(
+        rows.map((r) => r.id).sort((a, b) => a - b),
+        [3, 7, 12],
+        'the unknown id left out',
+      );
+      const three = rows.find((r) => r.id === 3)!;
+      t.same(three, (await store.read((q) => q.orderWithHistory(3)))!.order, 'the same row as the one-order read');
+      t.match(three, { number: 'N-003', coUnitIds: orders[2]!.coUnitIds, confidential: orders[2]!.confidential });
+      t.same(await store.read((q) => q.ordersByIds([])), []);
+    });
+
     t.test('counts stop at the cap', async (t) => {
       const d = await open(t);
       const many: OrderRow[] = [];
