@@ -250,27 +250,16 @@ function members(orders: OrderRow[], queue: DeskQueue, viewer: DeskViewer): Arra
 }
 
 /**
- * The counts as the desk states them: the queue's arms one after the other, each sum stopping one
- * past the cap, an arm's colours counted only when the total still had room for it (a colour of a
- * later arm is then a lower bound, as it always was: see the report).
+ * The counts as the desk states them: the queue's orders, those overdue and those due soon, each
+ * number on its own up to the cap (past it: the cap, and "there are more"). Not a sum of arms: a
+ * colour of a later arm counts also when an earlier arm has filled the total (待满意's supervised
+ * orders past their deadline after more unsatisfied evaluations than the cap).
  */
 function expectedCount(orders: OrderRow[], queue: DeskQueue, viewer: DeskViewer, cap: number) {
   const all = members(orders, queue, viewer);
-  const armOf: (m: { o: OrderRow }) => string =
-    queue === 'unsatisfied' ? (m) => m.o.status : queue === 'due_soon' || queue === 'overdue' ? (m) => String(HANDLING.indexOf(m.o.status)) : () => '';
-  const arms = queue === 'unsatisfied' ? ['evaluated', 'supervised'] : queue === 'due_soon' || queue === 'overdue' ? ['0', '1', '2', '3'] : [''];
-  const room = (n: number) => cap + 1 - n;
-  let total = 0;
-  let overdue = 0;
-  let dueSoon = 0;
-  for (const arm of arms) {
-    const m = all.filter((x) => armOf(x) === arm);
-    const n = Math.min(m.length, Math.max(0, room(total)));
-    total += n;
-    if (n === 0) continue;
-    overdue = Math.min(overdue + m.filter((x) => x.clock && colourOf(x.deadline, x.clock) === 'overdue').length, Math.max(overdue, cap + 1));
-    dueSoon = Math.min(dueSoon + m.filter((x) => x.clock && colourOf(x.deadline, x.clock) === 'due_soon').length, Math.max(dueSoon, cap + 1));
-  }
+  const total = all.length;
+  const overdue = all.filter((x) => x.clock && colourOf(x.deadline, x.clock) === 'overdue').length;
+  const dueSoon = all.filter((x) => x.clock && colourOf(x.deadline, x.clock) === 'due_soon').length;
   const capped = { total: total > cap, overdue: overdue > cap, dueSoon: dueSoon > cap };
   return {
     queue,
@@ -320,7 +309,7 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         ['city', CITY_VIEW],
         ['county', COUNTY_VIEW],
       ] as const) {
-        for (const cap of [1000, 2]) {
+        for (const cap of [1000, 7, 2]) {
           const got = await readQueueCounts(store, viewer, NOW, CFG, cap);
           t.same(
             got,
@@ -329,6 +318,17 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
           );
         }
       }
+      // 待满意 past a cap its unsatisfied evaluations fill: the supervised orders' colours still count.
+      const unsatisfied = members(f.orders, 'unsatisfied', CITY_VIEW);
+      const evaluated = unsatisfied.filter((m) => m.o.status === 'evaluated');
+      const overdueOf = (ms: typeof unsatisfied) => ms.filter((m) => colourOf(m.deadline, m.clock!) === 'overdue').length;
+      t.ok(
+        evaluated.length === 8 && overdueOf(evaluated) === 2 && overdueOf(unsatisfied) === 6,
+        'the fixture: 8 unsatisfied evaluations (2 overdue), 4 supervised orders overdue',
+      );
+      const at = async (cap: number) => (await readQueueCounts(store, CITY_VIEW, NOW, CFG, cap)).find((c) => c.queue === 'unsatisfied')!;
+      t.match(await at(7), { total: 7, totalCapped: true, overdue: 6, overdueCapped: false, onTime: null }, 'cap 7: the total is capped, the 6 overdue exact');
+      t.match(await at(2), { total: 2, totalCapped: true, overdue: 2, overdueCapped: true }, 'cap 2: the overdue figure is capped too');
       const city = await readQueueCounts(store, CITY_VIEW, NOW, CFG);
       t.ok(
         city.every((c) => c.total > 0),

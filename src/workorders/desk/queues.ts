@@ -142,6 +142,9 @@ export const QUEUE_COUNT_CAP = 1000;
  * Every queue's count and colours within the viewer's scope, each counted up to `cap`
  * (QUEUE_COUNT_CAP): the rule, once, for both dialects. Each sum stops one past the cap (that
  * one says "there are more"), so an arm is counted only up to what its queue's sum still needs.
+ * The three sums are counted each on its own: once an earlier arm has filled the total, a later
+ * arm's colours are still counted (up to what the colour's sum needs), or the overdue figure of
+ * 待满意 shown as exact would leave out the supervised orders past their deadline.
  */
 export function* countPlan(viewer: DeskViewer, now: number, cfg: DeskClockConfig, cap = QUEUE_COUNT_CAP): CountPlan {
   const soon = soonLimits(now, cfg);
@@ -152,11 +155,16 @@ export function* countPlan(viewer: DeskViewer, now: number, cfg: DeskClockConfig
     let overdue = 0;
     let dueSoon = 0;
     for (const arm of specOf(queue, viewer, now, soon).arms) {
-      const n = room(total) <= 0 ? 0 : yield { arm, upTo: room(total) };
+      const upTo = room(total);
+      const n = upTo > 0 ? yield { arm, upTo } : 0;
       total += n;
+      // n is the arm's size when it stopped short of what the total needed; else a lower bound.
+      const whole = n < upTo;
+      // A coloured arm's queue is all of that colour (due_soon, overdue): that sum is the total, counted as far as it needs.
       if (arm.colour === 'overdue') overdue += n;
       if (arm.colour === 'dueSoon') dueSoon += n;
-      if (arm.clock === null || arm.colour !== undefined || n === 0) continue;
+      // Colours are counted for every arm but an empty one, also when the total had no room left for it.
+      if (arm.clock === null || arm.colour !== undefined || (whole && n === 0)) continue;
       // A waiting clock's colours of a status are counted on the clocks' partial index; an arm with its own index (a few orders) reads those.
       const viaWaitIndex = isWaitClock(arm.clock) && !arm.index;
       if (room(overdue) > 0) overdue += yield { arm, colour: { clock: arm.clock, viaWaitIndex, range: { before: now } }, upTo: room(overdue) };
