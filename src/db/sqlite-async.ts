@@ -49,6 +49,23 @@ export interface SqliteAsyncDb extends AsyncDb<SqliteConn> {
 /** What a statement threw, as a rejection (better-sqlite3 and drizzle throw Errors). */
 const rejected = <T>(err: unknown): Promise<T> => Promise.reject(err instanceof Error ? err : new Error(String(err)));
 
+/**
+ * Statements on one bare connection, outside the port: no read connection, no writer lock. For a
+ * process that holds only SQLite's writer and opens no asynchronous transaction (bench:orders'
+ * desk figures, the desk's default without a port, tests); the server uses `sqliteAsync`.
+ */
+export function bareSqliteConn(db: Db): SqliteConn {
+  return {
+    run<T>(statement: (db: Db) => T): Promise<T> {
+      try {
+        return Promise.resolve(statement(db));
+      } catch (err) {
+        return rejected(err);
+      }
+    },
+  };
+}
+
 /** The async port over an open SQLite database (its writer connection is `handle`'s). */
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>): SqliteAsyncDb {
   const sqlite = handle.sqlite;

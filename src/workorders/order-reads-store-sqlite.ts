@@ -10,7 +10,7 @@
 import { asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
-import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
+import { bareSqliteConn, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import { findPage, type Found } from './order-pages.js';
 import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import { toEventRecord, type WorkOrderRow } from './repository.js';
@@ -113,14 +113,6 @@ export function sqliteOrderReadsStore(db: SqliteAsyncDb): OrderReadsStore {
  * bench:orders' desk figures (desk-service.ts's default). The server wires sqliteOrderReadsStore.
  */
 export function sqliteOrderReadsOn(db: Db): OrderReadsStore {
-  const conn: SqliteConn = {
-    run<T>(statement: (db: Db) => T): Promise<T> {
-      try {
-        return Promise.resolve(statement(db));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
-  };
+  const conn = bareSqliteConn(db);
   return { dialect: 'sqlite', read: (fn) => fn(new SqliteOrderReads(conn)) };
 }

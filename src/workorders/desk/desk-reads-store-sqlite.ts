@@ -11,7 +11,7 @@
 import { and, between, desc, eq, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { calls, users, workOrderEvents, workOrders } from '../../db/schema.js';
-import type { SqliteAsyncDb, SqliteConn } from '../../db/sqlite-async.js';
+import { bareSqliteConn, type SqliteAsyncDb, type SqliteConn } from '../../db/sqlite-async.js';
 import type { WorkOrderRow } from '../repository.js';
 import type { OrderScope } from '../scope.js';
 import { HANDLING, type ConsultationRow } from './consultation.js';
@@ -248,14 +248,6 @@ export function sqliteDeskReadsStore(db: SqliteAsyncDb): DeskReadsStore {
  * bench:orders' desk figures and tests (desk-service.ts's default). The server wires sqliteDeskReadsStore.
  */
 export function sqliteDeskReadsOn(db: Db): DeskReadsStore {
-  const conn: SqliteConn = {
-    run<T>(statement: (db: Db) => T): Promise<T> {
-      try {
-        return Promise.resolve(statement(db));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
-  };
+  const conn = bareSqliteConn(db);
   return { dialect: 'sqlite', read: (fn) => fn(new SqliteDeskReads(conn)) };
 }
