@@ -27,6 +27,7 @@ import { fdatasyncFile } from '../src/db/durability.js';
 import { WorkOrdersService, sqliteOrdersStoreOn } from '../src/workorders/index.js';
 import { IntakeService } from '../src/workorders/intake.js';
 import { orderClocksFrom } from '../src/workorders/order-clocks.js';
+import { sqliteOrderReadsOn } from '../src/workorders/order-reads-store-sqlite.js';
 import { listOrders, type OrderFilter } from '../src/workorders/queries.js';
 import { scopeFor } from '../src/workorders/scope.js';
 import { formatProblem, loadConfigDir } from '../src/config/files/index.js';
@@ -357,7 +358,7 @@ async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsy
     () => ({ id: systemId }),
   );
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), Date.now, { clocks });
-  const intake = new IntakeService({ db: h.db, orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
+  const intake = new IntakeService({ orderReads: sqliteOrderReadsOn(h.db), orders, systemActor: () => ({ id: systemId, role: 'admin', unitId: null }) });
   const submit = (i: number) =>
     intake.submit(pick(['web', 'mailbox', 'wechat'] as const, i), {
       name: i % 3 === 0 ? '张先生' : null,
@@ -459,9 +460,9 @@ async function deskFigures(h: ReturnType<typeof openDb>, now: number): Promise<R
   const pageMs: number[] = [];
   const byQueue = new Map<string, number[]>();
   for (let i = 0; i < QUERIES; i++) {
-    countsMs.push(time(() => desk.counts(user), countsMs));
+    countsMs.push(await timeAsync(() => desk.counts(user), countsMs));
     const queue = pick(DESK_QUEUES, i);
-    const ms = time(() => desk.queue(user, queue, undefined, 20), pageMs);
+    const ms = await timeAsync(() => desk.queue(user, queue, undefined, 20), pageMs);
     pageMs.push(ms);
     byQueue.set(queue, [...(byQueue.get(queue) ?? []), ms]);
   }
@@ -487,11 +488,8 @@ async function deskFigures(h: ReturnType<typeof openDb>, now: number): Promise<R
   for (const [kind, ms] of byKind) process.stdout.write(`  desk search ${kind}: p50 ${pct(ms, 50).toFixed(1)} ms, max ${pct(ms, 100).toFixed(1)} ms\n`);
   const maxId = h.sqlite.prepare('select max(id) from work_orders').pluck().get() as number;
   const similarMs: number[] = [];
-  for (let i = 0; i < QUERIES; i++) similarMs.push(time(() => desk.similar(user, 1 + ((i * 7919) % maxId)), similarMs));
-  const counts = desk
-    .counts(user)
-    .items.map((c) => `${c.queue} ${c.total}`)
-    .join(', ');
+  for (let i = 0; i < QUERIES; i++) similarMs.push(await timeAsync(() => desk.similar(user, 1 + ((i * 7919) % maxId)), similarMs));
+  const counts = (await desk.counts(user)).items.map((c) => `${c.queue} ${c.total}`).join(', ');
   process.stdout.write(
     `desk: counts p95 ${pct(countsMs, 95).toFixed(1)} ms (${counts}), first page p95 ${pct(pageMs, 95).toFixed(1)} ms, ` +
       `filtered search p95 ${pct(searchMs, 95).toFixed(1)} ms, repeats p95 ${pct(similarMs, 95).toFixed(1)} ms; ` +

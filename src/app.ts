@@ -32,6 +32,9 @@ import { callControlHealth, type CallControlRoleOf } from './cluster/call-contro
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
+import { sqliteWarningsStore } from './workorders/deadlines/warnings-store-sqlite.js';
+import { sqliteCallbacksStore } from './calls/callbacks-store-sqlite.js';
+import { sqliteCallerHistoryStore } from './calls/caller-history-store-sqlite.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
@@ -62,9 +65,9 @@ import { shareSessionRevocations } from './realtime/cluster-sessions.js';
 import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
-import { DeskService, SavedFilters, sqliteSavedFiltersStore } from './workorders/desk/index.js';
+import { DeskService, SavedFilters, sqliteDeskReadsStore, sqliteSavedFiltersStore } from './workorders/desk/index.js';
 import { sqliteOrderReadsStore } from './workorders/order-reads-store-sqlite.js';
-import { startRecordings, type Recordings } from './recordings/index.js';
+import { sqliteRecordingsStore, startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
 import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
@@ -212,7 +215,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
     const recordings = startRecordings({
       env,
-      db: db.db,
+      store: sqliteRecordingsStore(asyncDb),
       events,
       config: () => config.current(),
       log,
@@ -250,7 +253,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Deadline warnings (限时办结): survive restarts, each raised once.
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
     const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
-    const deadlines = new DeadlineScheduler({ db: db.db, config: deadlineConfig, events, log, escalation });
+    const warnings = sqliteWarningsStore(asyncDb);
+    const deadlines = new DeadlineScheduler({ store: warnings, config: deadlineConfig, events, log, escalation });
     jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
     Object.assign(checks, calls.checks);
 
@@ -284,10 +288,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(leadLocksRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
-    await http.register(callersRoutes, { db: db.db, config: () => config.current() });
-    await http.register(callbacksRoutes, { db: db.db, config: () => config.current(), policy: env.callback, events });
+    await http.register(callersRoutes, { history: sqliteCallerHistoryStore(asyncDb), config: () => config.current() });
+    await http.register(callbacksRoutes, { store: sqliteCallbacksStore(asyncDb), config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
-    await http.register(deadlineWarningsRoutes, { db: db.db });
+    await http.register(deadlineWarningsRoutes, { warnings });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, {
       db: db.db,
@@ -301,7 +305,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
     await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(dueStatesRoutes, {
-      db: db.db,
+      orderReads: sqliteOrderReadsStore(asyncDb),
       deadlines: deadlineConfigFrom(() => config.current()),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
@@ -310,6 +314,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const desk = new DeskService({
       db: db.db,
       orderReads: sqliteOrderReadsStore(asyncDb),
+      deskReads: sqliteDeskReadsStore(asyncDb),
       org: () => config.current().org,
       clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
@@ -319,13 +324,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });
     // KPI reports, assessment, callback figures, hot topics and the monthly workbook (their jobs added to `jobs`).
-    await wireReports(http, { env, db: db.db, config, jobs, log });
+    await wireReports(http, { env, db: db.db, asyncDb, config, jobs, log });
     jobs.start();
     // The knowledge base (知识库) and its files.
-    await wireKnowledgeBase(http, { db: db.db, config, qa, attachments, log });
+    await wireKnowledgeBase(http, { db: db.db, asyncDb, config, qa, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
-      intake: new IntakeService({ db: db.db, orders, systemActor: () => systemUser }),
+      intake: new IntakeService({ orderReads: sqliteOrderReadsStore(asyncDb), orders, systemActor: () => systemUser }),
       bridges: env.bridges,
       nonces: new BridgeNonces(sqliteBridgeNoncesStore(asyncDb)),
     });

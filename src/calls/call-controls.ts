@@ -27,6 +27,8 @@ export class CallControls {
   private readonly states = new Map<string, ControlState>();
   /** Unit leg channel → call id. */
   private readonly unitLegs = new Map<string, string>();
+  /** The keys still being sent per call: each send waits for the one before (see sendDtmf). */
+  private readonly keys = new Map<string, Promise<void>>();
   /** The version of the last published view (see `publish`). */
   private lastVersion = 0;
 
@@ -139,11 +141,28 @@ export class CallControls {
     return this.publish(call, s);
   }
 
-  /** Keys towards the far end: the unit while it is in a three-way call, else the caller. */
+  /**
+   * Keys towards the far end: the unit while it is in a three-way call, else the caller. Sent
+   * one request after the other per call, in the order the agent pressed them: each key is its
+   * own command, and requests sent at once may reach Asterisk in any order (the keypad's "12#"
+   * arrived as "21#"). A key whose send failed does not hold back the next one.
+   */
   async sendDtmf(agentId: number, callId: string, digits: string): Promise<void> {
     const call = this.own(agentId, callId);
     const conf = this.state(callId).conference;
-    await this.o.switchboard.controls.sendDigits(conf?.state === 'up' ? conf.channelId : call.agentLeg, digits);
+    const to = conf?.state === 'up' ? conf.channelId : call.agentLeg;
+    const before = this.keys.get(callId) ?? Promise.resolve();
+    const sent = before.then(() => this.o.switchboard.controls.sendDigits(to, digits));
+    const settled = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.keys.set(callId, settled);
+    try {
+      await sent;
+    } finally {
+      if (this.keys.get(callId) === settled) this.keys.delete(callId);
+    }
   }
 
   /**

@@ -8,102 +8,83 @@
  * Scope: a shift lead assigns any entry to any enabled agent or shift lead, or takes it back; an
  * agent only picks a free entry (or one already theirs) for themselves, and gives back their own.
  */
-import { desc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { callbackAssignments, users, workOrders, type UserRole } from '../db/schema.js';
+import type { UserRole } from '../db/schema.js';
 import type { CallbackAssignee } from '../contract/index.js';
+import { inChunks, type AssignmentRecord, type AssignmentRow, type CallbacksQueries, type CallbacksStore } from './callbacks-store.js';
 import { CallError } from './errors.js';
+
+export type { AssignmentRecord };
 
 export interface AssignmentActor {
   readonly id: number;
   readonly role: UserRole;
 }
 
-/** One row of the trail, newest first. */
-export interface AssignmentRecord {
-  readonly orderId: number;
-  readonly agentId: number | null;
-  readonly byId: number;
-  readonly at: number;
-}
-
 export class CallbackAssignments {
   constructor(
-    private readonly db: Db,
+    private readonly store: CallbacksStore,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The assignee of each entry (a list of its order ids): the newest row among its orders, null when none or freed. */
-  forEntries(entries: readonly (readonly number[])[]): (CallbackAssignee | null)[] {
-    const newest = this.newestRows(entries.flat());
+  forEntries(entries: readonly (readonly number[])[]): Promise<(CallbackAssignee | null)[]> {
+    return this.store.read((q) => this.forEntriesOn(q, entries));
+  }
+
+  /** The same on a connection the caller holds (the worklist's read, an assignment's transaction). */
+  async forEntriesOn(q: CallbacksQueries, entries: readonly (readonly number[])[]): Promise<(CallbackAssignee | null)[]> {
+    const newest = await this.newestRows(q, entries.flat());
     return entries.map((ids) => {
-      const r = ids.map((id) => newest.get(id)).reduce<Row | undefined>((a, b) => (b && (!a || b.id > a.id) ? b : a), undefined);
+      const r = ids.map((id) => newest.get(id)).reduce<AssignmentRow | undefined>((a, b) => (b && (!a || b.id > a.id) ? b : a), undefined);
       return r && r.agentId !== null ? { agentId: r.agentId, displayName: r.name ?? '', byId: r.byId, at: r.at } : null;
     });
   }
 
   /** The assignee of one entry. */
-  of(orderIds: readonly number[]): CallbackAssignee | null {
-    return this.forEntries([orderIds])[0] ?? null;
+  async of(orderIds: readonly number[]): Promise<CallbackAssignee | null> {
+    return (await this.forEntries([orderIds]))[0] ?? null;
   }
 
   /**
    * Assigns the entry of `orderId` (an order on the worklist now, `orderIds` its entry) to
-   * `agentId`, or frees it (null); the row goes on the order the entry is called for. Refusals
-   * change nothing: CALLBACK_ASSIGNEE_INVALID, CALLBACK_TAKEN (an agent acting for another).
+   * `agentId`, or frees it (null); the row goes on the order the entry is called for. One
+   * transaction that first locks that order (callbacks-store.ts), so two changes of one entry
+   * take turns and each checks who holds it after the other. Refusals change nothing:
+   * CALLBACK_ASSIGNEE_INVALID, CALLBACK_TAKEN (an agent acting for another or on a taken entry).
    */
-  assign(entryOrderIds: readonly number[], agentId: number | null, by: AssignmentActor): CallbackAssignee | null {
+  assign(entryOrderIds: readonly number[], agentId: number | null, by: AssignmentActor): Promise<CallbackAssignee | null> {
     const orderId = entryOrderIds[0];
-    if (orderId === undefined) throw new CallError('CALLBACK_NOT_FOUND');
-    if (agentId !== null) {
-      const u = this.db.select({ role: users.role, disabled: users.disabled }).from(users).where(eq(users.id, agentId)).get();
-      if (!u || u.disabled || (u.role !== 'agent' && u.role !== 'shift_lead'))
-        throw new CallError('CALLBACK_ASSIGNEE_INVALID', `user ${agentId} cannot make callbacks`);
-    }
-    if (by.role !== 'shift_lead') {
-      const held = this.of(entryOrderIds);
-      if (agentId !== null && agentId !== by.id) throw new CallError('CALLBACK_TAKEN', 'an agent picks callbacks for themselves only');
-      if (held !== null && held.agentId !== by.id) throw new CallError('CALLBACK_TAKEN', `the callback is assigned to ${held.displayName}`);
-    }
-    const exists = this.db.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.id, orderId)).get();
-    if (!exists) throw new CallError('CALLBACK_NOT_FOUND');
-    this.db.insert(callbackAssignments).values({ orderId, agentId, byId: by.id, at: this.now() }).run();
-    return this.of(entryOrderIds);
+    if (orderId === undefined) return Promise.reject(new CallError('CALLBACK_NOT_FOUND'));
+    return this.store.transaction(async (tx) => {
+      if (!(await tx.lockOrder(orderId))) throw new CallError('CALLBACK_NOT_FOUND');
+      if (agentId !== null) {
+        const u = await tx.account(agentId);
+        if (!u || u.disabled || (u.role !== 'agent' && u.role !== 'shift_lead'))
+          throw new CallError('CALLBACK_ASSIGNEE_INVALID', `user ${agentId} cannot make callbacks`);
+      }
+      if (by.role !== 'shift_lead') {
+        const held = (await this.forEntriesOn(tx, [entryOrderIds]))[0] ?? null;
+        if (agentId !== null && agentId !== by.id) throw new CallError('CALLBACK_TAKEN', 'an agent picks callbacks for themselves only');
+        if (held !== null && held.agentId !== by.id) throw new CallError('CALLBACK_TAKEN', `the callback is assigned to ${held.displayName}`);
+      }
+      await tx.insertAssignment({ orderId, agentId, byId: by.id, at: this.now() });
+      return (await this.forEntriesOn(tx, [entryOrderIds]))[0] ?? null;
+    });
   }
 
   /** The trail of an entry's orders, newest first. */
-  history(orderIds: readonly number[]): AssignmentRecord[] {
-    if (orderIds.length === 0) return [];
-    return this.db
-      .select({ orderId: callbackAssignments.orderId, agentId: callbackAssignments.agentId, byId: callbackAssignments.byId, at: callbackAssignments.at })
-      .from(callbackAssignments)
-      .where(inArray(callbackAssignments.orderId, [...orderIds]))
-      .orderBy(desc(callbackAssignments.id))
-      .all();
+  history(orderIds: readonly number[]): Promise<AssignmentRecord[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return this.store.read((q) => q.assignmentHistory(orderIds));
   }
 
   /** The newest row of each order. */
-  private newestRows(orderIds: readonly number[]): Map<number, Row> {
-    const newest = new Map<number, Row>();
-    for (let i = 0; i < orderIds.length; i += 500) {
-      const rows = this.db
-        .select({
-          id: callbackAssignments.id,
-          orderId: callbackAssignments.orderId,
-          agentId: callbackAssignments.agentId,
-          byId: callbackAssignments.byId,
-          at: callbackAssignments.at,
-          name: users.displayName,
-        })
-        .from(callbackAssignments)
-        .leftJoin(users, eq(users.id, callbackAssignments.agentId))
-        .where(inArray(callbackAssignments.orderId, orderIds.slice(i, i + 500)))
-        .orderBy(desc(callbackAssignments.id))
-        .all();
-      for (const r of rows) if (!newest.has(r.orderId)) newest.set(r.orderId, r);
+  private async newestRows(q: CallbacksQueries, orderIds: readonly number[]): Promise<Map<number, AssignmentRow>> {
+    const newest = new Map<number, AssignmentRow>();
+    for (const r of await inChunks(orderIds, (ids) => q.assignmentRows(ids))) {
+      const seen = newest.get(r.orderId);
+      if (!seen || r.id > seen.id) newest.set(r.orderId, r);
     }
     return newest;
   }
 }
-
-type Row = AssignmentRecord & { readonly id: number; readonly name: string | null };

@@ -2,10 +2,9 @@
  * A caller's history for the console's caller-history panel: the caller's profile, past calls
  * and work orders, newest first, paged. Read by platform staff only (agents, shift leads,
  * admins), who see every order and its reporter (workorders/scope.ts); units never read it.
+ * Read through its port (below), on SQLite or PostgreSQL.
  */
-import { and, count, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { callers, calls, workOrders } from '../db/schema.js';
+import type { Dialect } from '../db/async-db.js';
 
 export interface CallerHistoryPage {
   caller: { id: number; phone: string; name: string | null; firstSeenAt: number; lastSeenAt: number };
@@ -42,52 +41,37 @@ export interface CallerHistoryPage {
 }
 
 /** The caller's history page (1-based), or null for an unknown caller. */
-export function callerHistory(db: Db, callerId: number, page: number, pageSize: number): CallerHistoryPage | null {
-  const caller = db
-    .select({ id: callers.id, phone: callers.phone, name: callers.name, firstSeenAt: callers.firstSeenAt, lastSeenAt: callers.lastSeenAt })
-    .from(callers)
-    .where(eq(callers.id, callerId))
-    .get();
-  if (!caller) return null;
-  const offset = (page - 1) * pageSize;
-  const callItems = db
-    .select({
-      callId: calls.id,
-      dialledNumber: calls.dialledNumber,
-      hotline: calls.hotline,
-      enteredAt: calls.enteredAt,
-      answeredAt: calls.answeredAt,
-      endedAt: calls.endedAt,
-      outcome: calls.outcome,
-      agentId: calls.agentId,
-      orderId: workOrders.id,
-      orderNumber: workOrders.number,
-    })
-    .from(calls)
-    .leftJoin(workOrders, eq(workOrders.callId, calls.id))
-    .where(eq(calls.callerId, callerId))
-    .orderBy(desc(calls.enteredAt))
-    .limit(pageSize)
-    .offset(offset)
-    .all();
-  const orderItems = db
-    .select({
-      id: workOrders.id,
-      number: workOrders.number,
-      status: workOrders.status,
-      category: workOrders.category,
-      subject: workOrders.subject,
-      confidential: workOrders.confidential,
-      createdAt: workOrders.createdAt,
-      callId: workOrders.callId,
-    })
-    .from(workOrders)
-    .where(and(eq(workOrders.callerId, callerId)))
-    .orderBy(desc(workOrders.createdAt), desc(workOrders.id))
-    .limit(pageSize)
-    .offset(offset)
-    .all();
-  const callTotal = db.select({ n: count() }).from(calls).where(eq(calls.callerId, callerId)).get()?.n ?? 0;
-  const orderTotal = db.select({ n: count() }).from(workOrders).where(eq(workOrders.callerId, callerId)).get()?.n ?? 0;
-  return { caller, calls: { total: callTotal, items: callItems }, orders: { total: orderTotal, items: orderItems }, page, pageSize };
+export async function callerHistory(store: CallerHistoryStore, callerId: number, page: number, pageSize: number): Promise<CallerHistoryPage | null> {
+  const found = await store.read((q) => q.historyPage(callerId, (page - 1) * pageSize, pageSize));
+  if (!found) return null;
+  return {
+    caller: found.caller,
+    calls: { total: found.callTotal, items: found.calls },
+    orders: { total: found.orderTotal, items: found.orders },
+    page,
+    pageSize,
+  };
+}
+
+/** What the port reads for one page. */
+export interface CallerHistoryRows {
+  caller: CallerHistoryPage['caller'];
+  calls: CallerHistoryPage['calls']['items'];
+  orders: CallerHistoryPage['orders']['items'];
+  callTotal: number;
+  orderTotal: number;
+}
+
+/** The caller history's port (caller-history-store-sqlite.ts, -pg.ts; contract: test/calls/caller-history-store.test.ts). */
+export interface CallerHistoryQueries {
+  /**
+   * The caller, a page of their calls (newest entry first, each with the order it made) and of
+   * their orders (newest first, then by id), and both totals; undefined for an unknown caller.
+   */
+  historyPage(callerId: number, offset: number, limit: number): Promise<CallerHistoryRows | undefined>;
+}
+
+export interface CallerHistoryStore {
+  readonly dialect: Dialect;
+  read<T>(fn: (q: CallerHistoryQueries) => Promise<T>): Promise<T>;
 }

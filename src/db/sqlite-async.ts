@@ -56,6 +56,23 @@ const rejected = <T>(err: unknown): Promise<T> => Promise.reject(err instanceof 
  */
 const locks = new WeakMap<Database.Database, WriterLock>();
 
+/**
+ * Statements on one bare connection, outside the port: no read connection, no writer lock. For a
+ * process that holds only SQLite's writer and opens no asynchronous transaction (bench:orders'
+ * desk figures, the desk's default without a port, tests); the server uses `sqliteAsync`.
+ */
+export function bareSqliteConn(db: Db): SqliteConn {
+  return {
+    run<T>(statement: (db: Db) => T): Promise<T> {
+      try {
+        return Promise.resolve(statement(db));
+      } catch (err) {
+        return rejected(err);
+      }
+    },
+  };
+}
+
 /** The async port over an open SQLite database (its writer connection is `handle`'s). */
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>): SqliteAsyncDb {
   const sqlite = handle.sqlite;

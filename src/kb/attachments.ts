@@ -7,13 +7,11 @@
  * served to whoever may read its version (KbService.version: published ones to every reader,
  * drafts to the unit's editors and the reviewers). Every change is audited (attach / detach).
  */
-import { and, asc, count, eq } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { kbAttachments } from '../db/schema.js';
 import { AttachmentError, storedColumns, type AttachmentStore, type StagedFile } from '../workorders/attachment-store.js';
 import { KbError } from './errors.js';
+import { editableArticle } from './kb-editing.js';
+import type { AttachmentRow, KbQueries, KbStore } from './kb-store.js';
 import type { KbService } from './kb-service.js';
-import { KbRepository, type Tx } from './repository.js';
 import { canEditUnit, transition, type KbActor } from './workflow.js';
 
 /** Files one version may carry. */
@@ -31,10 +29,9 @@ export interface KbAttachmentView {
   readonly createdAt: number;
 }
 
-type Row = typeof kbAttachments.$inferSelect;
-
 export interface KbAttachmentsOptions {
-  readonly db: Db;
+  /** The knowledge base's tables on the async port (kb-store.ts). */
+  readonly kbStore: KbStore;
   /** The store's `kb` directory (AttachmentStore.subStore('kb')). */
   readonly store: AttachmentStore;
   /** Who may read which version. */
@@ -44,12 +41,10 @@ export interface KbAttachmentsOptions {
 
 export class KbAttachments {
   readonly store: AttachmentStore;
-  private readonly repo: KbRepository;
   private readonly now: () => number;
 
   constructor(private readonly o: KbAttachmentsOptions) {
     this.store = o.store;
-    this.repo = new KbRepository(o.db);
     this.now = o.now ?? Date.now;
   }
 
@@ -57,32 +52,21 @@ export class KbAttachments {
    * Adds staged files to the article's draft (draft or rejected; one of the unit's editors), in
    * one transaction with its audit row. The files are removed when anything is refused.
    */
-  attach(actor: KbActor, articleId: number, files: readonly StagedFile[]): KbAttachmentView[] {
+  async attach(actor: KbActor, articleId: number, files: readonly StagedFile[]): Promise<KbAttachmentView[]> {
     try {
       if (files.length === 0) throw new AttachmentError('ATTACHMENT_MISSING', 'attach at least one file');
       const at = this.now();
-      return this.repo.transaction((tx) => {
-        const draftId = this.editableDraft(tx, actor, articleId);
-        const [had] = tx.select({ n: count() }).from(kbAttachments).where(eq(kbAttachments.versionId, draftId)).all();
-        if ((had?.n ?? 0) + files.length > MAX_FILES_PER_VERSION)
+      return await this.o.kbStore.transaction(async (tx) => {
+        const draftId = await editableDraft(tx, actor, articleId);
+        if ((await tx.attachmentsOf(draftId)).length + files.length > MAX_FILES_PER_VERSION)
           throw new AttachmentError('ATTACHMENTS_TOO_MANY', `a version carries at most ${MAX_FILES_PER_VERSION} files`, {
             details: { max: MAX_FILES_PER_VERSION },
           });
-        const rows = files.map((f) =>
-          tx
-            .insert(kbAttachments)
-            .values({
-              articleId,
-              versionId: draftId,
-              ...storedColumns(f),
-              uploadedBy: actor.id,
-              createdAt: at,
-            })
-            .returning()
-            .get(),
-        );
-        this.repo.updateVersion(tx, draftId, { updatedAt: at });
-        this.repo.writeAudit(tx, { at, articleId, versionId: draftId, actorId: actor.id, action: 'attach', note: files.map((f) => f.fileName).join('\n') });
+        const rows: AttachmentRow[] = [];
+        for (const f of files)
+          rows.push(await tx.insertAttachment({ articleId, versionId: draftId, ...storedColumns(f), uploadedBy: actor.id, createdAt: at }));
+        await tx.updateVersion(draftId, { updatedAt: at });
+        await tx.insertAudit({ at, articleId, versionId: draftId, actorId: actor.id, action: 'attach', note: files.map((f) => f.fileName).join('\n') });
         return rows.map(toView);
       });
     } catch (err) {
@@ -95,68 +79,53 @@ export class KbAttachments {
    * Drops a file from the article's draft (one of the unit's editors). A published or superseded
    * version's files are kept (KB_BAD_STATE). The file leaves the disk once no version names it.
    */
-  detach(actor: KbActor, articleId: number, attachmentId: number): void {
+  async detach(actor: KbActor, articleId: number, attachmentId: number): Promise<void> {
     const at = this.now();
-    const storedName = this.repo.transaction((tx) => {
-      const row = tx
-        .select()
-        .from(kbAttachments)
-        .where(and(eq(kbAttachments.id, attachmentId), eq(kbAttachments.articleId, articleId)))
-        .get();
-      const article = this.repo.article(articleId, tx);
+    const storedName = await this.o.kbStore.transaction(async (tx) => {
+      const article = await tx.article(articleId, 'lock');
+      const row = await tx.attachmentOfArticle(articleId, attachmentId);
       if (article && !canEditUnit(actor, article.unitId)) throw new KbError('KB_NOT_YOUR_UNIT');
       if (!row) throw new AttachmentError('ATTACHMENT_NOT_FOUND', `attachment ${attachmentId} not found on article ${articleId}`);
-      const draftId = this.editableDraft(tx, actor, articleId);
+      const draftId = await editableDraft(tx, actor, articleId);
       if (row.versionId !== draftId) throw new KbError('KB_BAD_STATE', 'a published version’s files are kept; edit the draft’s files only');
-      tx.delete(kbAttachments).where(eq(kbAttachments.id, row.id)).run();
-      this.repo.updateVersion(tx, draftId, { updatedAt: at });
-      this.repo.writeAudit(tx, { at, articleId, versionId: draftId, actorId: actor.id, action: 'detach', note: row.fileName });
-      const [left] = tx.select({ n: count() }).from(kbAttachments).where(eq(kbAttachments.storedName, row.storedName)).all();
-      return (left?.n ?? 0) === 0 ? row.storedName : null;
+      await tx.deleteAttachment(row.id);
+      await tx.updateVersion(draftId, { updatedAt: at });
+      await tx.insertAudit({ at, articleId, versionId: draftId, actorId: actor.id, action: 'detach', note: row.fileName });
+      return (await tx.storedNameUses(row.storedName)) === 0 ? row.storedName : null;
     });
     if (storedName !== null) this.store.discard([{ storedName }]);
   }
 
   /** A version's files, oldest first, to whoever may read the version. */
-  list(actor: KbActor, versionId: number): KbAttachmentView[] {
-    this.o.kb.version(actor, versionId);
-    return this.o.db.select().from(kbAttachments).where(eq(kbAttachments.versionId, versionId)).orderBy(asc(kbAttachments.id)).all().map(toView);
+  async list(actor: KbActor, versionId: number): Promise<KbAttachmentView[]> {
+    await this.o.kb.version(actor, versionId);
+    return (await this.o.kbStore.read((q) => q.attachmentsOf(versionId))).map(toView);
   }
 
   /** One file of a version and its path, for download; 404 when the reader may not read the version or the file is gone. */
-  locate(actor: KbActor, versionId: number, attachmentId: number): { view: KbAttachmentView; file: string } {
-    this.o.kb.version(actor, versionId);
-    const row = this.o.db
-      .select()
-      .from(kbAttachments)
-      .where(and(eq(kbAttachments.versionId, versionId), eq(kbAttachments.id, attachmentId)))
-      .get();
+  async locate(actor: KbActor, versionId: number, attachmentId: number): Promise<{ view: KbAttachmentView; file: string }> {
+    await this.o.kb.version(actor, versionId);
+    const row = await this.o.kbStore.read((q) => q.attachmentOfVersion(versionId, attachmentId));
     const file = this.store.fileOf(attachmentId, row, `version ${versionId}`);
     return { view: toView(row!), file };
   }
 
   /** Files of the kb directory without a row (a crash between file and row), once older than `minAgeMs`. */
-  sweepOrphans(minAgeMs?: number): string[] {
-    const rows = this.o.db.select({ stored: kbAttachments.storedName }).from(kbAttachments).all();
-    return this.store.sweepOrphans(
-      rows.map((r) => r.stored),
-      minAgeMs,
-    );
-  }
-
-  /** The article's draft id when `actor` may change it now. */
-  private editableDraft(tx: Tx, actor: KbActor, articleId: number): number {
-    const article = this.repo.article(articleId, tx);
-    if (!article) throw new KbError('KB_ARTICLE_NOT_FOUND');
-    if (!canEditUnit(actor, article.unitId)) throw new KbError('KB_NOT_YOUR_UNIT');
-    const draft = article.draftVersionId === null ? undefined : this.repo.version(article.draftVersionId, tx);
-    if (!draft) throw new KbError('KB_BAD_STATE', 'no draft: edit the article first to start a new version, then add its files');
-    if (transition(draft.state, 'edit') === null) throw new KbError('KB_BAD_STATE', `a version ${draft.state} cannot be edited`);
-    return draft.id;
+  async sweepOrphans(minAgeMs?: number): Promise<string[]> {
+    return this.store.sweepOrphans(await this.o.kbStore.read((q) => q.storedNames()), minAgeMs);
   }
 }
 
-function toView(r: Row): KbAttachmentView {
+/** The article's draft id when `actor` may change it now (the article locked for the transaction). */
+async function editableDraft(tx: KbQueries, actor: KbActor, articleId: number): Promise<number> {
+  const article = await editableArticle(tx, actor, articleId);
+  const draft = article.draftVersionId === null ? undefined : await tx.version(article.draftVersionId);
+  if (!draft) throw new KbError('KB_BAD_STATE', 'no draft: edit the article first to start a new version, then add its files');
+  if (transition(draft.state, 'edit') === null) throw new KbError('KB_BAD_STATE', `a version ${draft.state} cannot be edited`);
+  return draft.id;
+}
+
+function toView(r: AttachmentRow): KbAttachmentView {
   return {
     id: r.id,
     articleId: r.articleId,

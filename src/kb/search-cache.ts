@@ -7,9 +7,13 @@
  * most a bound. Then, before each search, the audit's last id (a change by this node or another)
  * says which articles to re-read and put or remove: no rebuild on a change. A change of kb.yaml's
  * synonyms builds a new index in the background while the old one keeps answering.
+ *
+ * The reads and the written-back words go through the knowledge base's port (kb-store.ts,
+ * decision 0017). The catch-ups before searches take turns (one at a time, in order): two
+ * searches at once must not both count the same new answers or put the same articles.
  */
 import type { KbSearchWords } from '../db/schema.js';
-import type { KbRepository, VersionRow, ArticleRow } from './repository.js';
+import type { ArticleRow, KbStore, Published, VersionRow } from './kb-store.js';
 import { MemoryKbSearch, type KbSearchDoc, type KbSearchEngine } from './search-index.js';
 import { KbTokenizer } from './tokenize.js';
 
@@ -63,9 +67,11 @@ export class KbSearchCache {
   private readonly usedOnHotline = new Map<string, Set<number>>();
   /** Words segmented by the build, to write back at the end of its slice. */
   private segmented: Array<{ versionId: number; words: KbSearchWords }> = [];
+  /** The catch-ups before searches, one after the other. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly repo: KbRepository,
+    private readonly store: KbStore,
     private readonly currentSynonyms: () => readonly (readonly string[])[],
   ) {}
 
@@ -100,14 +106,20 @@ export class KbSearchCache {
    * The engine to search now, current with the database. Without `start()` (tests, tools) the
    * first call builds the index at once.
    */
-  current(): KbCurrentIndex {
+  current(): Promise<KbCurrentIndex> {
+    const next = this.turn.then(() => this.refresh());
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async refresh(): Promise<KbCurrentIndex> {
     const synonyms = this.currentSynonyms();
-    if (!this.live && !this.building) this.live = this.buildNow(synonyms);
+    if (!this.live && !this.building) this.live = await this.buildNow(synonyms);
     else if (synonyms !== (this.building ?? this.live)!.synonyms) this.buildInBackground(synonyms);
-    const rev = this.repo.revision();
-    this.countAnswers(rev.answers);
+    const rev = await this.store.read((q) => q.revision());
+    await this.countAnswers(rev.answers);
     const index = this.live ?? this.building!;
-    if (this.live) this.catchUp(this.live, rev.audit);
+    if (this.live) await this.catchUp(this.live, rev.audit);
     return { engine: index.engine, tokenizer: index.tokenizer, complete: this.live !== undefined };
   }
 
@@ -124,16 +136,19 @@ export class KbSearchCache {
   usedOn = (hotline: string | undefined): Iterable<number> => (hotline === undefined ? this.usage.keys() : (this.usedOnHotline.get(hotline) ?? []));
 
   /** Puts and removes the articles changed since the index last looked (here or on another node). */
-  private catchUp(index: Index, audit: number): void {
+  private async catchUp(index: Index, audit: number): Promise<void> {
     if (audit === index.audit) return;
-    const changed = this.repo.articlesChangedSince(index.audit);
-    const live = new Map(this.repo.publishedVersions(changed).map((r) => [r.article.id, r]));
+    const { changed, rows } = await this.store.read(async (q) => {
+      const changed = await q.articlesChangedSince(index.audit);
+      return { changed, rows: await q.publishedVersions(changed) };
+    });
+    const live = new Map(rows.map((r) => [r.article.id, r]));
     for (const id of changed) {
       const r = live.get(id);
       if (r) this.put(index, r.article, r.version);
       else index.engine.remove(id);
     }
-    this.flushSegmented();
+    await this.flushSegmented();
     index.audit = audit;
   }
 
@@ -142,61 +157,65 @@ export class KbSearchCache {
     if (words !== version.searchWords) this.segmented.push({ versionId: version.id, words });
   }
 
-  private flushSegmented(): void {
+  private async flushSegmented(): Promise<void> {
     const rows = this.segmented;
     this.segmented = [];
-    this.repo.saveSearchWords(rows);
+    if (rows.length > 0) await this.store.transaction((tx) => tx.saveSearchWords(rows));
   }
 
-  private newIndex(synonyms: readonly (readonly string[])[]): Index {
+  private async newIndex(synonyms: readonly (readonly string[])[]): Promise<Index> {
     const tokenizer = new KbTokenizer(synonyms);
-    return { engine: new MemoryKbSearch(tokenizer), tokenizer, synonyms, audit: this.repo.revision().audit };
+    const { audit } = await this.store.read((q) => q.revision());
+    return { engine: new MemoryKbSearch(tokenizer), tokenizer, synonyms, audit };
   }
 
-  private buildNow(synonyms: readonly (readonly string[])[]): Index {
-    const index = this.newIndex(synonyms);
-    for (const r of this.repo.publishedVersions()) this.put(index, r.article, r.version);
-    this.flushSegmented();
+  private async buildNow(synonyms: readonly (readonly string[])[]): Promise<Index> {
+    const index = await this.newIndex(synonyms);
+    for (const r of await this.store.read((q) => q.publishedVersions())) this.put(index, r.article, r.version);
+    await this.flushSegmented();
     return index;
   }
 
   /** Builds a new index a slice at a time; a newer build (synonyms changed again) supersedes it. */
   private buildInBackground(synonyms: readonly (readonly string[])[]): void {
-    const index = this.newIndex(synonyms);
+    const tokenizer = new KbTokenizer(synonyms);
+    // Its audit id is read when the build begins (build()).
+    const index: Index = { engine: new MemoryKbSearch(tokenizer), tokenizer, synonyms, audit: 0 };
     this.building = index;
-    let page: Array<{ article: ArticleRow; version: VersionRow }> = [];
-    let at = 0;
+    this.build(index).catch(() => {
+      // A failed read (the database closed at shutdown): the next search builds on demand.
+      if (this.building === index) this.building = undefined;
+      this.segmented = [];
+      this.wake(false);
+    });
+  }
+
+  private async build(index: Index): Promise<void> {
+    const { audit } = await this.store.read((q) => q.revision());
+    index.audit = audit;
     let after = 0;
-    const slice = () => {
+    for (;;) {
       if (this.building !== index) return;
-      const until = performance.now() + SLICE_MS;
-      try {
-        while (performance.now() < until) {
-          if (at === page.length) {
-            if (page.length > 0 && page.length < PAGE) return this.finish(index);
-            page = this.repo.publishedPage(after, PAGE);
-            at = 0;
-            if (page.length === 0) return this.finish(index);
-            after = page[page.length - 1]!.article.id;
-          }
+      const page: Published[] = await this.store.read((q) => q.publishedPage(after, PAGE));
+      let at = 0;
+      while (at < page.length) {
+        // A slice: the event loop runs between two (setImmediate), a newer build ends this one.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.building !== index) return;
+        const until = performance.now() + SLICE_MS;
+        while (at < page.length && performance.now() < until) {
           const r = page[at++]!;
           this.put(index, r.article, r.version);
         }
-        this.flushSegmented();
-      } catch {
-        // A failed read (the database closed at shutdown): the next search builds on demand.
-        if (this.building === index) this.building = undefined;
-        this.segmented = [];
-        this.wake(false);
-        return;
+        await this.flushSegmented();
       }
-      setImmediate(slice);
-    };
-    setImmediate(slice);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.article.id;
+    }
+    if (this.building === index) this.finish(index);
   }
 
   private finish(index: Index): void {
-    this.flushSegmented();
     this.live = index;
     this.building = undefined;
     this.wake(true);
@@ -208,9 +227,9 @@ export class KbSearchCache {
     for (const w of waiters) w(complete);
   }
 
-  private countAnswers(last: number): void {
+  private async countAnswers(last: number): Promise<void> {
     if (last === this.answersSeen) return;
-    for (const a of this.repo.answersSince(this.answersSeen)) {
+    for (const a of await this.store.read((q) => q.answersSince(this.answersSeen, last))) {
       let byHotline = this.usage.get(a.articleId);
       if (!byHotline) this.usage.set(a.articleId, (byHotline = new Map<string, number>()));
       byHotline.set(a.hotline, (byHotline.get(a.hotline) ?? 0) + 1);

@@ -5,13 +5,13 @@
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { SunlineConfig } from '../config/files/index.js';
-import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { AmiGateway } from '../telephony/ami/index.js';
 import type { AriClient } from '../telephony/ari/index.js';
 import { MixMonitorControl } from '../telephony/mixmonitor.js';
 import { RecordingPlayback } from './playback.js';
 import { Recorder } from './recorder.js';
+import type { RecordingsStore } from './recordings-store.js';
 import { RecordingsRepository } from './repository.js';
 import { startDailyPurge } from './retention.js';
 import { FsRecordingStorage, type RecordingStorage } from './storage.js';
@@ -19,12 +19,16 @@ import { FsRecordingStorage, type RecordingStorage } from './storage.js';
 export { RecordingPlayback } from './playback.js';
 export { Recorder } from './recorder.js';
 export { RecordingsRepository } from './repository.js';
+export type { RecordingsStore } from './recordings-store.js';
+export { sqliteRecordingsStore } from './recordings-store-sqlite.js';
+export { pgRecordingsStore } from './recordings-store-pg.js';
 export { FsRecordingStorage, type RecordingStorage } from './storage.js';
 export { purgeExpired } from './retention.js';
 
 export interface RecordingsDeps {
   readonly env: Pick<Env, 'recordings'>;
-  readonly db: Db;
+  /** The recordings' tables on the async port (decision 0017): sqliteRecordingsStore or pgRecordingsStore. */
+  readonly store: RecordingsStore;
   readonly events: DomainEvents;
   readonly config: () => SunlineConfig;
   readonly log: Logger;
@@ -44,7 +48,7 @@ export interface Recordings {
 
 export function startRecordings(d: RecordingsDeps): Recordings {
   const log = d.log.child({ component: 'recordings' });
-  const repo = new RecordingsRepository(d.db);
+  const repo = new RecordingsRepository(d.store);
   const storage = new FsRecordingStorage(d.env.recordings.dir);
   const recorder = new Recorder({
     repo,
@@ -58,7 +62,6 @@ export function startRecordings(d: RecordingsDeps): Recordings {
   recorder.start();
   const purge = startDailyPurge({ repo, storage, retentionDays: () => d.config().recording.retentionDays, log });
   const playback = new RecordingPlayback({
-    db: d.db,
     repo,
     storage,
     unitHandlersMayPlay: () => d.config().recording.unitHandlersMayPlay,

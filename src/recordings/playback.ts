@@ -10,12 +10,11 @@
  * - QA inspectors (`qa`): the recordings of the calls on the QA worklist or scored (src/qa/);
  * - anyone else (citizens): never (the routes' role check, 403).
  * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
- * Each request that sends bytes (an <audio> element seeks with several) writes one recording_audit row.
+ * Each request that sends bytes (an <audio> element seeks with several) writes one recording_audit row,
+ * committed before the first byte is sent: a failed audit write sends nothing (decision 0017).
  */
 import type { Readable } from 'node:stream';
-import type { Db } from '../db/connection.js';
 import type { UserRole } from '../db/schema.js';
-import { findOrder } from '../workorders/repository.js';
 import { canSee, scopeFor, type ScopeOptions } from '../workorders/scope.js';
 import { RecordingError } from './errors.js';
 import { holdMarks, type HoldMark } from './hold-marks.js';
@@ -47,7 +46,6 @@ export interface RecordingView {
 }
 
 export interface PlaybackOptions extends ScopeOptions {
-  readonly db: Db;
   readonly repo: RecordingsRepository;
   readonly storage: RecordingStorage;
   readonly unitHandlersMayPlay: () => boolean;
@@ -78,11 +76,11 @@ export class RecordingPlayback {
     if (reader.role !== 'dispatcher' && reader.role !== 'unit_handler') return false;
     const scope = scopeFor(reader, this.o);
     if (scope.kind === 'all') return true;
-    const order = row.orderId === null ? undefined : findOrder(this.o.db, row.orderId);
+    const order = row.orderId === null ? undefined : await this.o.repo.orderUnits(row.orderId);
     return order !== undefined && canSee(scope, order);
   }
 
-  view(row: RecordingRow): RecordingView {
+  async view(row: RecordingRow): Promise<RecordingView> {
     const duration = row.durationMs ?? 0;
     return {
       id: row.id,
@@ -97,22 +95,22 @@ export class RecordingPlayback {
       sizeBytes: row.sizeBytes,
       sha256: row.sha256,
       purgedAt: row.purgedAt,
-      holds: row.state === 'stored' ? holdMarks(this.o.repo.holdEvents(row.callId), row.startedAt, duration) : [],
+      holds: row.state === 'stored' ? holdMarks(await this.o.repo.holdEvents(row.callId), row.startedAt, duration) : [],
     };
   }
 
   async list(reader: Reader, by: { callId: string } | { orderId: number }): Promise<RecordingView[]> {
-    const rows = 'callId' in by ? this.o.repo.ofCall(by.callId) : this.o.repo.ofOrder(by.orderId);
+    const rows = 'callId' in by ? await this.o.repo.ofCall(by.callId) : await this.o.repo.ofOrder(by.orderId);
     return this.readable(reader, rows);
   }
 
   /** The reader's own calls' latest recordings, newest first (agents: the console's 我的通话录音). */
-  listOwn(reader: Reader, limit: number): Promise<RecordingView[]> {
-    return this.readable(reader, this.o.repo.ofAgent(reader.id, limit));
+  async listOwn(reader: Reader, limit: number): Promise<RecordingView[]> {
+    return this.readable(reader, await this.o.repo.ofAgent(reader.id, limit));
   }
 
   async find(reader: Reader, id: string): Promise<RecordingRow> {
-    const row = this.o.repo.get(id);
+    const row = await this.o.repo.get(id);
     if (!row || !(await this.mayRead(reader, row))) throw new RecordingError('RECORDING_NOT_FOUND');
     return row;
   }
@@ -120,12 +118,12 @@ export class RecordingPlayback {
   /** The rows the reader may hear, in their order, as views. */
   private async readable(reader: Reader, rows: RecordingRow[]): Promise<RecordingView[]> {
     const may = await Promise.all(rows.map((r) => this.mayRead(reader, r)));
-    return rows.filter((_, i) => may[i]).map((r) => this.view(r));
+    return Promise.all(rows.filter((_, i) => may[i]).map((r) => this.view(r)));
   }
 
   /** The recording's audit rows, oldest first (administrators: the route's role check). */
-  audit(id: string): RecordingAuditRow[] {
-    if (!this.o.repo.get(id)) throw new RecordingError('RECORDING_NOT_FOUND');
+  async audit(id: string): Promise<RecordingAuditRow[]> {
+    if (!(await this.o.repo.get(id))) throw new RecordingError('RECORDING_NOT_FOUND');
     return this.o.repo.auditOf(id);
   }
 
@@ -139,7 +137,8 @@ export class RecordingPlayback {
     const answer = answerRange(rangeHeader, size);
     // A refused range changes nothing (house rule: bad input → 4xx, no write); no byte was sent.
     if (answer.kind === 'unsatisfiable') throw new RecordingError('RANGE_NOT_SATISFIABLE', undefined, { details: { size } });
-    this.o.repo.audit({
+    // Committed before the body is handed out: an access that cannot be audited is refused.
+    await this.o.repo.audit({
       at: (this.o.now ?? Date.now)(),
       actorId: reader.id,
       action,
@@ -148,6 +147,6 @@ export class RecordingPlayback {
       details: { role: reader.role, status: answer.kind === 'partial' ? 206 : 200 },
     });
     const range = answer.kind === 'partial' ? answer.range : null;
-    return { view: this.view(row), size, range, body: this.o.storage.get(row.storageKey, range ?? undefined) };
+    return { view: await this.view(row), size, range, body: this.o.storage.get(row.storageKey, range ?? undefined) };
   }
 }

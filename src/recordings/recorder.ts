@@ -15,6 +15,12 @@
  *   for `quietMs` — into storage as a WAV: size, sha256, duration, storage key; the spool file
  *   is then deleted. So a recording still being written while our server restarts is picked up
  *   by the next process. A file that never appears is marked `failed` after `missingAfterMs`.
+ *
+ * The database is the recordings port's (decision 0017): the domain events' handlers do not
+ * wait for it — they start `begin`/`end` and return, as before (then the statements ran
+ * synchronously inside the emit; now they run after it), and a failure is logged. One call's
+ * `end` waits for its `begin` still under way, so a call that ends while its row is being
+ * written still has its recording stopped (else only the next sweep would find it).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -51,20 +57,14 @@ export class Recorder {
   readonly #now: () => number;
   /** Recordings this process has asked Asterisk to stop. */
   readonly #stopped = new Set<string>();
-  /** Calls whose recording is being started (an answer seen twice starts one). */
-  readonly #starting = new Set<string>();
+  /** Calls whose recording is being started (an answer seen twice starts one), with the start's promise. */
+  readonly #starting = new Map<string, Promise<RecordingRow | undefined>>();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   #closed = false;
-  readonly #onUpdate = (u: CallUpdate) => {
-    if (u.state === 'answered') void this.begin(u.callId);
-    else if (u.state === 'ended') void this.end(u.callId);
-  };
+  readonly #onUpdate = (u: CallUpdate) => this.#follow(u.callId, u.state);
   /** An outbound call's citizen channel carries the conversation like an inbound caller's (outbound.ts). */
-  readonly #onOutbound = (v: OutboundCallView) => {
-    if (v.state === 'answered') void this.begin(v.callId);
-    else if (v.state === 'ended') void this.end(v.callId);
-  };
+  readonly #onOutbound = (v: OutboundCallView) => this.#follow(v.callId, v.state);
 
   constructor(o: RecorderOptions) {
     this.#o = o;
@@ -85,49 +85,62 @@ export class Recorder {
     return this.#sweeping ?? Promise.resolve();
   }
 
+  /** A domain event's handler: starts the work and returns at once (the emitter is the call path); a failure is logged. */
+  #follow(callId: string, state: string): void {
+    const work = state === 'answered' ? this.begin(callId) : state === 'ended' ? this.end(callId) : undefined;
+    work?.catch((err: unknown) =>
+      this.#o.log.error({ err, callId }, state === 'answered' ? 'recording could not start' : 'recording could not be stopped; the sweep retries'),
+    );
+  }
+
   /** Starts recording an answered call, unless its hotline is not recorded or it already is. */
-  async begin(callId: string): Promise<RecordingRow | undefined> {
-    const { repo, telephony, log } = this.#o;
-    if (!telephony || this.#starting.has(callId) || repo.activeFor(callId)) return undefined;
-    const call = repo.callToRecord(callId);
+  begin(callId: string): Promise<RecordingRow | undefined> {
+    if (!this.#o.telephony || this.#starting.has(callId)) return Promise.resolve(undefined);
+    // Marked before the first await: an answer seen twice meanwhile starts nothing.
+    const started = this.#begin(callId, this.#o.telephony).finally(() => this.#starting.delete(callId));
+    this.#starting.set(callId, started);
+    return started;
+  }
+
+  async #begin(callId: string, telephony: RecordingTelephony): Promise<RecordingRow | undefined> {
+    const { repo, log } = this.#o;
+    if (await repo.activeFor(callId)) return undefined;
+    const call = await repo.callToRecord(callId);
     if (!call) return undefined;
     if (!recordsHotline(this.#o.config(), call.hotline)) {
       log.debug({ callId, hotline: call.hotline }, 'call not recorded (recording.yaml)');
       return undefined;
     }
-    this.#starting.add(callId);
+    const id = randomUUID();
+    const row = {
+      id,
+      callId,
+      orderId: call.orderId,
+      agentId: call.agentId,
+      hotline: call.hotline,
+      state: 'recording' as const,
+      channelId: call.channelId,
+      spoolFile: `sunline/${id}.raw`,
+      channels: MIXMONITOR_STEREO.channels,
+      startedAt: this.#now(),
+    };
+    // The row first (committed): if we die right after MixMonitor starts, the next process finds the file.
+    await repo.insert(row);
     try {
-      const id = randomUUID();
-      const row = {
-        id,
-        callId,
-        orderId: call.orderId,
-        agentId: call.agentId,
-        hotline: call.hotline,
-        state: 'recording' as const,
-        channelId: call.channelId,
-        spoolFile: `sunline/${id}.raw`,
-        channels: MIXMONITOR_STEREO.channels,
-        startedAt: this.#now(),
-      };
-      // The row first: if we die right after MixMonitor starts, the next process finds the file.
-      repo.insert(row);
-      try {
-        await telephony.start(call.channelId, row.spoolFile);
-        log.info({ callId, recordingId: id }, 'recording started');
-      } catch (err) {
-        repo.failed(id);
-        log.warn({ err, callId, recordingId: id }, 'recording could not start');
-      }
-      return repo.get(id);
-    } finally {
-      this.#starting.delete(callId);
+      await telephony.start(call.channelId, row.spoolFile);
+      log.info({ callId, recordingId: id }, 'recording started');
+    } catch (err) {
+      await repo.failed(id);
+      log.warn({ err, callId, recordingId: id }, 'recording could not start');
     }
+    return repo.get(id);
   }
 
   /** The call ended: stop its recording now and move it into storage once Asterisk lets go. */
   async end(callId: string): Promise<void> {
-    const row = this.#o.repo.activeFor(callId);
+    // A start under way first (its failure is its own caller's to log).
+    await this.#starting.get(callId)?.catch(() => undefined);
+    const row = await this.#o.repo.activeFor(callId);
     if (!row) return;
     await this.#stop(row);
     this.#schedule(this.#o.quietMs ?? 2000);
@@ -153,15 +166,25 @@ export class Recorder {
 
   /** One pass over the pending recordings of ended calls; resolves when it is done. */
   sweep(): Promise<void> {
-    this.#sweeping ??= this.#sweepOnce().finally(() => {
-      this.#sweeping = undefined;
-      if (this.#o.repo.pendingOfEndedCalls().length > 0) this.#schedule(this.#o.sweepMs ?? 5000);
-    });
+    this.#sweeping ??= this.#sweepOnce()
+      .then(() => this.#o.repo.pendingOfEndedCalls())
+      .then(
+        (left) => left.length > 0,
+        (err: unknown) => {
+          // The database unreachable: try again later rather than leave the recordings behind.
+          this.#o.log.error({ err }, 'recording sweep failed; retrying');
+          return true;
+        },
+      )
+      .then((again) => {
+        this.#sweeping = undefined;
+        if (again) this.#schedule(this.#o.sweepMs ?? 5000);
+      });
     return this.#sweeping;
   }
 
   async #sweepOnce(): Promise<void> {
-    for (const row of this.#o.repo.pendingOfEndedCalls()) {
+    for (const row of await this.#o.repo.pendingOfEndedCalls()) {
       if (this.#closed) return;
       try {
         await this.#settle(row);
@@ -178,7 +201,7 @@ export class Recorder {
     const now = this.#now();
     if (!st) {
       if (now - (row.callEndedAt ?? row.startedAt) > (this.#o.missingAfterMs ?? 120_000)) {
-        this.#o.repo.failed(row.id);
+        await this.#o.repo.failed(row.id);
         this.#o.log.warn({ recordingId: row.id, file }, 'recording file never appeared');
       }
       return;
@@ -192,7 +215,7 @@ export class Recorder {
     const key = recordingKey(row.id, row.startedAt);
     const body = dataBytes > 0 ? Readable.from(wavStream(file, dataBytes)) : Readable.from([wavHeader(0)]);
     const put = await this.#o.storage.put(key, body);
-    this.#o.repo.stored(row.id, { storedAt: this.#now(), durationMs: durationMs(dataBytes), sizeBytes: put.size, sha256: put.sha256, storageKey: key });
+    await this.#o.repo.stored(row.id, { storedAt: this.#now(), durationMs: durationMs(dataBytes), sizeBytes: put.size, sha256: put.sha256, storageKey: key });
     // Stored: a spool file we may not delete (Asterisk's folder rights) is only left behind.
     await fs.promises.rm(file, { force: true }).catch((err: unknown) => this.#o.log.warn({ err, file }, 'spool file not removed'));
     this.#stopped.delete(row.id);

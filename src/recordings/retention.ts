@@ -3,7 +3,8 @@
  * started longer ago than that are deleted from storage; the row stays (state `purged`, the
  * time) and recording_audit gets a `purge` row by the system for each, in one transaction with
  * the state change. The file is deleted first: a crash in between leaves a stored row whose
- * file is gone (404 on playback) and the next purge finishes it.
+ * file is gone (404 on playback) and the next purge finishes it. A recording purged meanwhile
+ * (another node's purge) gets no second audit row (repository.ts `purged`).
  */
 import type { Logger } from 'pino';
 import type { RecordingsRepository } from './repository.js';
@@ -27,11 +28,11 @@ export async function purgeExpired(o: RetentionOptions): Promise<number> {
   const before = now - days * DAY_MS;
   let purged = 0;
   for (;;) {
-    const rows = o.repo.expired(before, BATCH);
+    const rows = await o.repo.expired(before, BATCH);
     for (const row of rows) {
       if (row.storageKey) await o.storage.delete(row.storageKey);
-      o.repo.purged(row.id, now, { reason: 'retention', retentionDays: days, storageKey: row.storageKey, sha256: row.sha256, startedAt: row.startedAt });
-      purged++;
+      const details = { reason: 'retention', retentionDays: days, storageKey: row.storageKey, sha256: row.sha256, startedAt: row.startedAt };
+      if (await o.repo.purged(row.id, now, details)) purged++;
     }
     if (rows.length < BATCH) break;
   }

@@ -11,13 +11,14 @@ import type { Db } from '../db/connection.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
 import { ASSESSMENT_FIGURES, type AssessmentConfig, type AssessmentFigure } from '../config/files/schemas/assessment.js';
 import { findUnit } from '../workorders/dispatch/index.js';
-import { orderCounts, ZERO_ORDERS, type OrderCounts } from './order-kpis.js';
+import { orderCountsRead, ZERO_ORDERS, type OrderCounts } from './order-kpis.js';
 import { orderFigures } from './kpi-figures.js';
-import { coHandlingCounts, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-handling.js';
+import { coHandlingCountsRead, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-handling.js';
 import { dateOf, periodOf, isPeriod, type Period } from './period.js';
-import { reportScope, type Label, type ReportUser } from './reports-service.js';
+import { readerOf, reportScope, type Label, type ReportUser } from './reports-service.js';
+import type { ReportRead, ReportReader } from './report-read.js';
 import { ReportError } from './errors.js';
-import type { ReportRollups } from './report-rollups.js';
+import { coHandlingCountsRead as rollupCoHandling, orderCountsRead as rollupOrderCounts, type ReportRollups } from './report-rollups.js';
 
 export interface ScorecardRow {
   readonly unitId: string;
@@ -84,18 +85,22 @@ export function weightedScore(figures: Record<AssessmentFigure, number | null>, 
 }
 
 export interface AssessmentOptions {
-  readonly db: Db;
+  /** Where the month is read (the port's reader, report-read.ts); without, `db` synchronously underneath. */
+  readonly reads?: ReportReader;
+  readonly db?: Db;
   readonly org: () => OrgConfig;
   readonly config: () => AssessmentConfig;
   readonly now?: () => number;
-  /** The daily rollups (report-rollups.ts); without, the month is read raw. */
-  readonly rollups?: ReportRollups;
+  /** The daily rollups (report-rollups.ts, or true: kept built elsewhere); without, the month is read raw. */
+  readonly rollups?: ReportRollups | boolean;
 }
 
 export class AssessmentService {
   private readonly now: () => number;
+  private readonly reads: ReportReader;
   constructor(private readonly o: AssessmentOptions) {
     this.now = o.now ?? Date.now;
+    this.reads = readerOf(o);
   }
 
   /**
@@ -103,7 +108,7 @@ export class AssessmentService {
    * unit's only (ReportError FORBIDDEN_REPORT when it is not the reader's to read: a unit handler
    * reads its own unit, a county dispatcher its subtree's).
    */
-  scorecards(user: ReportUser, month: string, unit?: string): Assessment {
+  scorecards(user: ReportUser, month: string, unit?: string): Promise<Assessment> {
     const org = this.o.org();
     let visible = this.visibleUnits(user, org);
     if (unit !== undefined) {
@@ -114,9 +119,30 @@ export class AssessmentService {
     const period = m ? periodOf('month', `${month}-01`) : undefined;
     if (!period || !isPeriod(period)) throw new ReportError('PERIOD_INVALID', `${month} is not a month (YYYY-MM)`);
     const cfg = this.o.config();
-    const r = this.o.rollups;
-    const byUnit = r ? r.orderCounts(period.start, period.end, 'unit', this.now()) : orderCounts(this.o.db, period.start, period.end, 'unit', this.now());
-    const co = r ? r.coHandlingCounts(period.start, period.end) : coHandlingCounts(this.o.db, period.start, period.end);
+    const rollups = Boolean(this.o.rollups);
+    const now = this.now();
+    // The units' order figures and their co-handling of one snapshot (report-read.ts).
+    return this.reads
+      .read(function* (): ReportRead<[Map<string | null, OrderCounts>, Map<string, CoHandlingCounts>]> {
+        const byUnit = rollups
+          ? yield* rollupOrderCounts(period.start, period.end, 'unit', now)
+          : yield* orderCountsRead(period.start, period.end, 'unit', now);
+        const co = rollups ? yield* rollupCoHandling(period.start, period.end) : yield* coHandlingCountsRead(period.start, period.end);
+        return [byUnit, co];
+      })
+      .then(([byUnit, co]) => this.assessment(user, month, period, visible, cfg, org, byUnit, co));
+  }
+
+  private assessment(
+    user: ReportUser,
+    month: string,
+    period: Period,
+    visible: 'all' | readonly string[],
+    cfg: AssessmentConfig,
+    org: OrgConfig,
+    byUnit: Map<string | null, OrderCounts>,
+    co: Map<string, CoHandlingCounts>,
+  ): Assessment {
     const rows = [...byUnit]
       .filter((e): e is [string, OrderCounts] => e[0] !== null && e[0] !== '')
       .map(([unitId, c]) => this.row(unitId, c, co.get(unitId), cfg, org));

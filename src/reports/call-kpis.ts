@@ -6,7 +6,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { jsonText } from './sql-dialect.js';
+import { jsonText, type SqlDialect } from './sql-dialect.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 import { callEvents, calls } from '../db/schema.js';
 import { ANSWER_TARGET_MS } from '../calls/queue-stats.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
@@ -53,7 +54,9 @@ export const ZERO_CALLS: CallCounts = {
 
 const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
 const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
-const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and +${callEvents.type} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where')} = 'front_door')`;
+// `+type`: SQLite's way of keeping the planner off call_events' type index (the call's id is the narrow one); PostgreSQL has no unary plus on text.
+const atFrontDoorIn = (d: SqlDialect) =>
+  sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and ${d === 'sqlite' ? sql`+${callEvents.type}` : sql`${callEvents.type}`} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where', d)} = 'front_door')`;
 const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const answered = sql`${calls.answeredAt} is not null`;
 const talked = sql`${answered} and ${calls.endedAt} is not null`;
@@ -66,15 +69,20 @@ const wrapUpMs = sql`(select sum((select n.at from agent_state_events n where n.
   from agent_state_events w where w.call_id = ${calls.id} and w.state = 'wrap_up')`;
 const count = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
-/** The conditions of the call counts, by count: the drill-down (call-drill.ts) lists the calls of one. */
-export const CALL_CONDITIONS = {
-  callsIn: sql`1 = 1`,
-  answered,
-  answeredLate: sql`${answered} and ${answerWait} > ${ANSWER_TARGET_MS}`,
-  abandonedInQueue: sql`${abandoned} and not ${atFrontDoor}`,
-  abandonedAtFrontDoor: sql`${abandoned} and ${atFrontDoor}`,
-  repeatCalls: repeat,
-} as const;
+/** The conditions of the call counts, by count, in a dialect: the drill-down (call-drill.ts) lists the calls of one. */
+function conditionsIn(d: SqlDialect) {
+  const atFrontDoor = atFrontDoorIn(d);
+  return {
+    callsIn: sql`1 = 1`,
+    answered,
+    answeredLate: sql`${answered} and ${answerWait} > ${ANSWER_TARGET_MS}`,
+    abandonedInQueue: sql`${abandoned} and not ${atFrontDoor}`,
+    abandonedAtFrontDoor: sql`${abandoned} and ${atFrontDoor}`,
+    repeatCalls: repeat,
+  } as const;
+}
+export type CallCondition = keyof ReturnType<typeof conditionsIn>;
+export const CALL_CONDITIONS: Record<SqlDialect, Record<CallCondition, SQL>> = { sqlite: conditionsIn('sqlite'), postgresql: conditionsIn('postgresql') };
 
 export const CALL_KEY: Record<CallDimension, SQL> = {
   none: sql`''`,
@@ -83,31 +91,42 @@ export const CALL_KEY: Record<CallDimension, SQL> = {
   channel: sql`${calls.dialledNumber}`,
 };
 
-/** The columns of {@link CallCounts}, aggregated over the calls of a group. */
-const CALL_COUNT_COLUMNS = sql`count(*) as callsIn,
-      ${count(sql`${answered} or (${abandoned} and not ${atFrontDoor})`)} as requested,
-      ${count(answered)} as answered,
-      ${count(sql`${answered} and ${answerWait} <= ${ANSWER_TARGET_MS}`)} as answeredWithin15s,
-      ${count(sql`${abandoned} and not ${atFrontDoor}`)} as abandonedInQueue,
-      ${count(sql`${abandoned} and ${atFrontDoor}`)} as abandonedAtFrontDoor,
-      coalesce(sum(case when ${answered} then ${answerWait} end), 0) as waitSumMs,
-      ${count(talked)} as talked,
-      coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as talkSumMs,
-      coalesce(sum(case when ${talked} then ${wrapUpMs} end), 0) as wrapUpSumMs,
-      ${count(repeat)} as repeatCalls`;
+/** The columns of {@link CallCounts}, aggregated over the calls of a group (names quoted: PostgreSQL folds unquoted ones). */
+function countColumnsIn(d: SqlDialect): SQL {
+  const atFrontDoor = atFrontDoorIn(d);
+  return sql`count(*) as "callsIn",
+      ${count(sql`${answered} or (${abandoned} and not ${atFrontDoor})`)} as "requested",
+      ${count(answered)} as "answered",
+      ${count(sql`${answered} and ${answerWait} <= ${ANSWER_TARGET_MS}`)} as "answeredWithin15s",
+      ${count(sql`${abandoned} and not ${atFrontDoor}`)} as "abandonedInQueue",
+      ${count(sql`${abandoned} and ${atFrontDoor}`)} as "abandonedAtFrontDoor",
+      coalesce(sum(case when ${answered} then ${answerWait} end), 0) as "waitSumMs",
+      ${count(talked)} as "talked",
+      coalesce(sum(case when ${talked} then ${calls.endedAt} - ${calls.answeredAt} end), 0) as "talkSumMs",
+      coalesce(sum(case when ${talked} then ${wrapUpMs} end), 0) as "wrapUpSumMs",
+      ${count(repeat)} as "repeatCalls"`;
+}
+const CALL_COUNT_COLUMNS: Record<SqlDialect, SQL> = { sqlite: countColumnsIn('sqlite'), postgresql: countColumnsIn('postgresql') };
 
 /**
  * The call counts of inbound calls entered in [start, end), by `dim` (key '' for the total).
  * Outbound calls (callbacks, 回访; `direction = 'out'`, src/calls/outbound-records.ts) are no
  * calls in: they would inflate 人工接通率 and the agents' AHT.
  */
-export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
-  const rows = db.all<CallCounts & { k: string | null }>(sql`
-    select ${CALL_KEY[dim]} as k, ${CALL_COUNT_COLUMNS}
+export function* callCountsRead(start: number, end: number, dim: CallDimension): ReportRead<Map<string | null, CallCounts>> {
+  const found = yield* rows<CallCounts & { k: string | null }>(
+    (d) => sql`
+    select ${CALL_KEY[dim]} as k, ${CALL_COUNT_COLUMNS[d]}
     from ${calls}
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
-    group by 1`);
-  return new Map(rows.map(({ k, ...c }) => [k, c]));
+    group by 1`,
+  );
+  return new Map(found.map(({ k, ...c }) => [k, c]));
+}
+
+/** {@link callCountsRead} on a SQLite handle. */
+export function callCounts(db: Db, start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
+  return runOn(db, callCountsRead(start, end, dim));
 }
 
 /** The call counts of [start, end) by hotline, agent and dialled number together: a day's rollup (report-rollups.ts). */
@@ -116,12 +135,17 @@ export interface KeyedCallCounts extends CallCounts {
   agentId: number | null;
   dialledNumber: string;
 }
-export function callCountsByKeys(db: Db, start: number, end: number): KeyedCallCounts[] {
-  return db.all<KeyedCallCounts>(sql`
-    select ${calls.hotline} as hotline, ${calls.agentId} as agentId, ${calls.dialledNumber} as dialledNumber, ${CALL_COUNT_COLUMNS}
+export function* callCountsByKeysRead(start: number, end: number): ReportRead<KeyedCallCounts[]> {
+  return yield* rows<KeyedCallCounts>(
+    (d) => sql`
+    select ${calls.hotline} as "hotline", ${calls.agentId} as "agentId", ${calls.dialledNumber} as "dialledNumber", ${CALL_COUNT_COLUMNS[d]}
     from ${calls}
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
-    group by 1, 2, 3`);
+    group by 1, 2, 3`,
+  );
+}
+export function callCountsByKeys(db: Db, start: number, end: number): KeyedCallCounts[] {
+  return runOn(db, callCountsByKeysRead(start, end));
 }
 
 /**
@@ -129,11 +153,14 @@ export function callCountsByKeys(db: Db, start: number, end: number): KeyedCallC
  * midnight), by the same conditions as {@link callCounts}: the trend chart's call figures in one
  * grouped query instead of one report per day.
  */
-export function callsPerDay(db: Db, start: number, end: number): Map<number, Pick<CallCounts, 'callsIn' | 'answered'>> {
-  const rows = db.all<{ d: number; callsIn: number; answered: number }>(sql`
-    select cast((${calls.enteredAt} - ${start}) / ${DAY_MS} as integer) as d, count(*) as callsIn, ${count(answered)} as answered
+export function* callsPerDayRead(start: number, end: number): ReportRead<Map<number, Pick<CallCounts, 'callsIn' | 'answered'>>> {
+  const found = yield* rows<{ d: number; callsIn: number; answered: number }>(sql`
+    select cast((${calls.enteredAt} - ${start}) / ${DAY_MS} as integer) as d, count(*) as "callsIn", ${count(answered)} as "answered"
     from ${calls}
     where ${calls.enteredAt} >= ${start} and ${calls.enteredAt} < ${end} and ${calls.direction} = 'in'
     group by 1`);
-  return new Map(rows.map(({ d, callsIn, answered }) => [Number(d), { callsIn: Number(callsIn), answered: Number(answered) }]));
+  return new Map(found.map(({ d, callsIn, answered }) => [Number(d), { callsIn: Number(callsIn), answered: Number(answered) }]));
+}
+export function callsPerDay(db: Db, start: number, end: number): Map<number, Pick<CallCounts, 'callsIn' | 'answered'>> {
+  return runOn(db, callsPerDayRead(start, end));
 }

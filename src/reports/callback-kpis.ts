@@ -23,6 +23,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { dateOf } from './period.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 
 export type CallbackDimension = 'none' | 'day' | 'agent';
 
@@ -221,13 +222,18 @@ export function callbackFigures(
   return rows;
 }
 
-/** The callback figures of [start, end) on the embedded database (SQLite). */
-export function callbackReport(db: Db, start: number, end: number, by: CallbackDimension, withinMs: number): CallbackRow[] {
-  const missed = db.all<Record<string, unknown>>(missedQuery(start, end)).map(missedRow);
+/** The callback figures of [start, end): its three reads in one snapshot (report-read.ts). */
+export function* callbackReportRead(start: number, end: number, by: CallbackDimension, withinMs: number): ReportRead<CallbackRow[]> {
+  const missed = (yield* rows<Record<string, unknown>>(missedQuery(start, end))).map(missedRow);
   const ids = [...new Set(missed.map((m) => m.orderId))];
   const cohortAttempts: AttemptRow[] = [];
   for (let i = 0; i < ids.length; i += 500)
-    cohortAttempts.push(...db.all<Record<string, unknown>>(attemptsQuery({ orderIds: ids.slice(i, i + 500) })).map(attemptRow));
-  const periodAttempts = db.all<Record<string, unknown>>(attemptsQuery({ start, end })).map(attemptRow);
+    cohortAttempts.push(...(yield* rows<Record<string, unknown>>(attemptsQuery({ orderIds: ids.slice(i, i + 500) }))).map(attemptRow));
+  const periodAttempts = (yield* rows<Record<string, unknown>>(attemptsQuery({ start, end }))).map(attemptRow);
   return callbackFigures(missed, cohortAttempts, periodAttempts, by, withinMs);
+}
+
+/** {@link callbackReportRead} on a SQLite handle. */
+export function callbackReport(db: Db, start: number, end: number, by: CallbackDimension, withinMs: number): CallbackRow[] {
+  return runOn(db, callbackReportRead(start, end, by, withinMs));
 }

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { jsonArrayElements, jsonText } from './sql-dialect.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 
 /** Additive counts of one unit as a co-handling unit. */
 export interface CoHandlingCounts {
@@ -23,10 +24,10 @@ export interface CoHandlingCounts {
 export const ZERO_CO_HANDLING: CoHandlingCounts = { received: 0, replied: 0, missed: 0 };
 
 /** The co-handling counts of [start, end) by unit id. */
-export function coHandlingCounts(db: Db, start: number, end: number): Map<string, CoHandlingCounts> {
+export function* coHandlingCountsRead(start: number, end: number): ReportRead<Map<string, CoHandlingCounts>> {
   const out = new Map<string, CoHandlingCounts>();
-  const add = (rows: Array<{ k: string | null; n: number }>, field: keyof CoHandlingCounts) => {
-    for (const { k, n } of rows) {
+  const add = (found: Array<{ k: string | null; n: number }>, field: keyof CoHandlingCounts) => {
+    for (const { k, n } of found) {
       if (k === null || k === '') continue;
       const row = out.get(k) ?? out.set(k, { ...ZERO_CO_HANDLING }).get(k)!;
       row[field] += Number(n);
@@ -34,19 +35,30 @@ export function coHandlingCounts(db: Db, start: number, end: number): Map<string
   };
   const inPeriod = sql`e.at >= ${start} and e.at < ${end}`;
   add(
-    db.all(sql`select j.value as k, count(*) as n from work_order_events e, ${jsonArrayElements('e.data', 'coUnitIds', 'j')}
-      where e.action in ('dispatch', 'redispatch') and ${inPeriod} group by 1`),
+    yield* rows(
+      (d) => sql`select j.value as k, count(*) as n from work_order_events e, ${jsonArrayElements('e.data', 'coUnitIds', 'j', d)}
+      where e.action in ('dispatch', 'redispatch') and ${inPeriod} group by 1`,
+    ),
     'received',
   );
   add(
-    db.all(sql`select ${jsonText('e.data', 'unitId')} as k, count(*) as n from work_order_events e
-      where e.action = 'reply' and ${jsonText('e.data', 'part')} = 'co_unit' and ${inPeriod} group by 1`),
+    yield* rows(
+      (d) => sql`select ${jsonText('e.data', 'unitId', d)} as k, count(*) as n from work_order_events e
+      where e.action = 'reply' and ${jsonText('e.data', 'part', d)} = 'co_unit' and ${inPeriod} group by 1`,
+    ),
     'replied',
   );
   add(
-    db.all(sql`select j.value as k, count(*) as n from work_order_events e, ${jsonArrayElements('e.data', 'coUnitsNotReplied', 'j')}
-      where e.action = 'reply' and ${jsonText('e.data', 'part')} = 'lead_unit' and ${inPeriod} group by 1`),
+    yield* rows(
+      (d) => sql`select j.value as k, count(*) as n from work_order_events e, ${jsonArrayElements('e.data', 'coUnitsNotReplied', 'j', d)}
+      where e.action = 'reply' and ${jsonText('e.data', 'part', d)} = 'lead_unit' and ${inPeriod} group by 1`,
+    ),
     'missed',
   );
   return out;
+}
+
+/** {@link coHandlingCountsRead} on a SQLite handle. */
+export function coHandlingCounts(db: Db, start: number, end: number): Map<string, CoHandlingCounts> {
+  return runOn(db, coHandlingCountsRead(start, end));
 }

@@ -10,11 +10,12 @@
  * and order-kpis.ts orderCountsPerDay, one grouped query per run of consecutive such days.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
-import { callsPerDay, type CallCounts } from './call-kpis.js';
-import { orderCountsPerDay, unitCondition, type OrderCounts, type UnitFilter } from './order-kpis.js';
-import type { ReportRollups, RollupSource } from './report-rollups.js';
+import { callsPerDayRead, type CallCounts } from './call-kpis.js';
+import { orderCountsPerDayRead, unitCondition, type OrderCounts, type UnitFilter } from './order-kpis.js';
+import type { RollupSource } from './report-rollups.js';
+import { cleanDaysRead } from './rollup-shapes.js';
+import { rows, type ReportRead } from './report-read.js';
 
 export const TREND_ORDER_FIELDS = ['accepted', 'closed', 'missed', 'calledBack'] as const;
 export type TrendCalls = Pick<CallCounts, 'callsIn' | 'answered'>;
@@ -26,8 +27,8 @@ interface TrendPlan {
   readonly rawRuns: Array<{ start: number; end: number }>;
 }
 
-function plan(rollups: ReportRollups | undefined, source: RollupSource, start: number, end: number): TrendPlan {
-  const clean = rollups ? rollups.cleanDays(source, start, end) : new Set<number>();
+function* plan(rollups: boolean, source: RollupSource, start: number, end: number): ReportRead<TrendPlan> {
+  const clean = rollups ? yield* cleanDaysRead(source, start, end) : new Set<number>();
   const rawRuns: Array<{ start: number; end: number }> = [];
   for (let d = start; d < end; d += DAY_MS) {
     if (clean.has(d)) continue;
@@ -40,31 +41,35 @@ function plan(rollups: ReportRollups | undefined, source: RollupSource, start: n
 
 const dayIndex = (start: number, day: number) => Math.round((day - start) / DAY_MS);
 
-/** Calls in and answered on each day of [start, end) (key: the day's index from `start`, a Shanghai midnight); days without calls absent. */
-export function trendCalls(db: Db, rollups: ReportRollups | undefined, start: number, end: number): Map<number, TrendCalls> {
-  const p = plan(rollups, 'calls', start, end);
+/**
+ * Calls in and answered on each day of [start, end) (key: the day's index from `start`, a Shanghai midnight); days without calls absent.
+ * `rollups`: whether built days are read from the rollups (else every day raw).
+ */
+export function* trendCalls(rollups: boolean, start: number, end: number): ReportRead<Map<number, TrendCalls>> {
+  const p = yield* plan(rollups, 'calls', start, end);
   const out = new Map<number, TrendCalls>();
   if (p.clean.size) {
-    const rows = db.all<{ day: number; callsIn: number; answered: number }>(sql`
-      select day, coalesce(sum(calls_in), 0) as "callsIn", coalesce(sum(answered), 0) as answered
+    const found = yield* rows<{ day: number; callsIn: number; answered: number }>(sql`
+      select day, coalesce(sum(calls_in), 0) as "callsIn", coalesce(sum(answered), 0) as "answered"
       from report_call_days where day >= ${start} and day < ${end} and month = 0 group by day`);
-    for (const r of rows) if (p.clean.has(Number(r.day))) out.set(dayIndex(start, Number(r.day)), { callsIn: Number(r.callsIn), answered: Number(r.answered) });
+    for (const r of found)
+      if (p.clean.has(Number(r.day))) out.set(dayIndex(start, Number(r.day)), { callsIn: Number(r.callsIn), answered: Number(r.answered) });
   }
   for (const run of p.rawRuns)
-    for (const [i, c] of callsPerDay(db, run.start, run.end)) out.set(dayIndex(start, run.start) + i, { callsIn: c.callsIn, answered: c.answered });
+    for (const [i, c] of yield* callsPerDayRead(run.start, run.end)) out.set(dayIndex(start, run.start) + i, { callsIn: c.callsIn, answered: c.answered });
   return out;
 }
 
 /** Orders accepted, closed, missed and called back on each day of [start, end) (key as {@link trendCalls}), of `units`' events only when given (a county's subtree). */
-export function trendOrders(db: Db, rollups: ReportRollups | undefined, start: number, end: number, units?: UnitFilter): Map<number, TrendOrders> {
-  const p = plan(rollups, 'orders', start, end);
+export function* trendOrders(rollups: boolean, start: number, end: number, units?: UnitFilter): ReportRead<Map<number, TrendOrders>> {
+  const p = yield* plan(rollups, 'orders', start, end);
   const out = new Map<number, TrendOrders>();
   if (p.clean.size) {
-    const rows = db.all<{ day: number } & TrendOrders>(sql`
+    const found = yield* rows<{ day: number } & TrendOrders>(sql`
       select day, coalesce(sum(accepted), 0) as accepted, coalesce(sum(closed), 0) as closed,
         coalesce(sum(missed), 0) as missed, coalesce(sum(called_back), 0) as "calledBack"
       from report_order_days where day >= ${start} and day < ${end} and month = 0 and ${unitCondition(sql`unit_id`, units)} group by day`);
-    for (const r of rows)
+    for (const r of found)
       if (p.clean.has(Number(r.day)))
         out.set(dayIndex(start, Number(r.day)), {
           accepted: Number(r.accepted),
@@ -74,7 +79,7 @@ export function trendOrders(db: Db, rollups: ReportRollups | undefined, start: n
         });
   }
   for (const run of p.rawRuns)
-    for (const [i, o] of orderCountsPerDay(db, run.start, run.end, TREND_ORDER_FIELDS, units))
+    for (const [i, o] of yield* orderCountsPerDayRead(run.start, run.end, TREND_ORDER_FIELDS, units))
       out.set(dayIndex(start, run.start) + i, { accepted: o.accepted ?? 0, closed: o.closed ?? 0, missed: o.missed ?? 0, calledBack: o.calledBack ?? 0 });
   return out;
 }

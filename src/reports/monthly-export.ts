@@ -36,7 +36,7 @@ export class MonthlyExport {
     if (fs.existsSync(file)) return null;
     await fs.promises.mkdir(this.o.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    const table = assessmentTable(this.o.assessment.scorecards(ALL_UNITS, month), 'zh');
+    const table = assessmentTable(await this.o.assessment.scorecards(ALL_UNITS, month), 'zh');
     await pipeline(xlsxStream(table, 'zh'), fs.createWriteStream(tmp));
     await fs.promises.rename(tmp, file);
     this.o.log.info({ file, month }, 'monthly assessment exported');

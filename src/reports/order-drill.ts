@@ -6,8 +6,9 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { EVENT_METRICS, KEY, unitCondition, type EventMetric, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
-import { jsonIsTrue } from './sql-dialect.js';
+import { KEY, ORDER_SQL, unitCondition, type EventMetric, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
+import { jsonIsTrue, type SqlDialect } from './sql-dialect.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 
 /** The order counts one can drill into (each is one event metric, the late ones with their flag). */
 export const DRILL_FIGURES = [
@@ -26,7 +27,7 @@ export const DRILL_FIGURES = [
 ] as const satisfies readonly (keyof OrderCounts)[];
 export type DrillFigure = (typeof DRILL_FIGURES)[number];
 
-const LATE: Partial<Record<DrillFigure, SQL>> = { signedLate: jsonIsTrue('e.data', 'late'), repliedLate: jsonIsTrue('e.data', 'late') };
+const late = (figure: DrillFigure, d: SqlDialect): SQL => (figure === 'signedLate' || figure === 'repliedLate' ? jsonIsTrue('e.data', 'late', d) : sql`1 = 1`);
 
 /** At most this many orders per drill-down; `capped` says there are more. */
 export const DRILL_LIMIT = 500;
@@ -36,12 +37,35 @@ export interface DrilledOrders {
   readonly capped: boolean;
 }
 
-const metricOf = (figure: DrillFigure): EventMetric => EVENT_METRICS.find((m) => figure in m.values)!;
+const metricOf = (figure: DrillFigure, d: SqlDialect): EventMetric => ORDER_SQL[d].EVENT_METRICS.find((m) => figure in m.values)!;
 
 /**
  * The orders counted in `figure` over [start, end); for one `key` of `dim` (a unit id, category or
  * channel; null: the orders with none, e.g. no unit), or all with dim 'none'; only events of `units` (a county's subtree).
  */
+export function* drillOrdersRead(
+  start: number,
+  end: number,
+  figure: DrillFigure,
+  dim: OrderDimension,
+  key: string | null,
+  units: UnitFilter,
+): ReportRead<DrilledOrders> {
+  const found = yield* rows<{ id: number; number: string }>((d) => {
+    const m = metricOf(figure, d);
+    const col = dim === 'unit' ? m.unit : KEY[dim];
+    const keyCond = dim === 'none' ? sql`1 = 1` : key === null ? sql`${col} is null` : sql`${col} = ${key}`;
+    return sql`
+    select distinct o.id as "id", o.number as "number"
+    from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
+    where ${m.where} and e.at >= ${start} and e.at < ${end} and ${unitCondition(m.unit, units)} and ${keyCond} and ${late(figure, d)}
+    order by o.id
+    limit ${DRILL_LIMIT + 1}`;
+  });
+  return { orders: found.slice(0, DRILL_LIMIT), capped: found.length > DRILL_LIMIT };
+}
+
+/** {@link drillOrdersRead} on a SQLite handle. */
 export function drillOrders(
   db: Db,
   start: number,
@@ -51,14 +75,5 @@ export function drillOrders(
   key: string | null,
   units: UnitFilter,
 ): DrilledOrders {
-  const m = metricOf(figure);
-  const col = dim === 'unit' ? m.unit : KEY[dim];
-  const keyCond = dim === 'none' ? sql`1 = 1` : key === null ? sql`${col} is null` : sql`${col} = ${key}`;
-  const rows = db.all<{ id: number; number: string }>(sql`
-    select distinct o.id as id, o.number as number
-    from work_order_events e join work_orders o on o.id = e.order_id left join users u on u.id = e.actor_id
-    where ${m.where} and e.at >= ${start} and e.at < ${end} and ${unitCondition(m.unit, units)} and ${keyCond} and ${LATE[figure] ?? sql`1 = 1`}
-    order by o.id
-    limit ${DRILL_LIMIT + 1}`);
-  return { orders: rows.slice(0, DRILL_LIMIT), capped: rows.length > DRILL_LIMIT };
+  return runOn(db, drillOrdersRead(start, end, figure, dim, key, units));
 }

@@ -22,20 +22,21 @@ import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { type Db } from '../db/connection.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
-import { callCountsByKeys, ZERO_CALLS, type CallCounts, type CallDimension, type KeyedCallCounts } from './call-kpis.js';
+import { callCountsByKeysRead, ZERO_CALLS, type CallCounts, type CallDimension, type KeyedCallCounts } from './call-kpis.js';
 import {
   addCounts,
-  eventCountsByKeys,
-  openDeadlineCounts,
-  orderRepeats,
+  eventCountsByKeysRead,
+  openDeadlineCountsRead,
+  orderRepeatsRead,
   unitCondition,
   type OrderCounts,
   type OrderDimension,
   type OrderRepeat,
   type UnitFilter,
 } from './order-kpis.js';
-import { coHandlingCounts, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-handling.js';
-import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, daysOf, cleanDaysOf, inList, inDays } from './rollup-shapes.js';
+import { coHandlingCountsRead as rawCoHandlingRead, ZERO_CO_HANDLING, type CoHandlingCounts } from './co-handling.js';
+import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, daysOf, cleanDaysRead, inList, inDays } from './rollup-shapes.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 import { type BuiltDay, type AfterRead, RollupBuilder } from './rollup-builder.js';
 import { workerSettings, RollupsWorker } from './rollups-worker-client.js';
 
@@ -86,7 +87,7 @@ export class ReportRollups {
 
   /** Days of [start, end) read from the rollups: built and not dirty (a closed day only: the job builds no other). */
   cleanDays(source: RollupSource, start: number, end: number): Set<number> {
-    return cleanDaysOf(this.o.db, source, start, end);
+    return runOn(this.o.db, cleanDaysRead(source, start, end));
   }
 
   /** {@link RollupBuilder.buildDay} in this thread. */
@@ -187,100 +188,137 @@ export class ReportRollups {
    * How [start, end) is read: the calendar months inside it whose sums are built and whose days are
    * all clean, the other clean days one by one, the rest (today, unbuilt, dirty) raw.
    */
-  plan(source: RollupSource, start: number, end: number): { months: Array<{ start: number; end: number }>; days: number[]; raw: number[]; rows: SQL | null } {
-    const clean = this.cleanDays(source, start, end);
-    const built = new Set(
-      this.o.db
-        .all<{ day: number }>(sql`select day from report_rollup_days where source = ${MONTH[source]} and day >= ${start} and day < ${end}`)
-        .map((r) => Number(r.day)),
-    );
-    const months: Array<{ start: number; end: number }> = [];
-    const inMonth = new Set<number>();
-    for (const m0 of built) {
-      const m = monthOf(m0);
-      const ds = daysOf(m.start, m.end);
-      if (m.end <= end && ds.every((d) => clean.has(d))) {
-        months.push(m);
-        for (const d of ds) inMonth.add(d);
-      }
-    }
-    const days = [...clean].filter((d) => !inMonth.has(d));
-    const raw = daysOf(start, end).filter((d) => !clean.has(d));
-    const parts = [
-      ...(months.length ? [sql`(month = 1 and ${inList(months.map((m) => m.start))})`] : []),
-      ...(days.length ? [sql`(month = 0 and ${inDays(new Set(days))})`] : []),
-    ];
-    return { months, days, raw, rows: parts.length ? sql`(${sql.join(parts, sql` or `)})` : null };
+  plan(source: RollupSource, start: number, end: number): RollupPlan {
+    return runOn(this.o.db, planRead(source, start, end));
   }
 
-  /** {@link callCounts} of call-kpis.ts over [start, end): built months and clean days from the rollups, the other days raw. */
+  /** {@link callCountsRead} on this object's SQLite handle. */
   callCounts(start: number, end: number, dim: CallDimension): Map<string | null, CallCounts> {
-    const plan = this.plan('calls', start, end);
-    const out = new Map<string | null, CallCounts>();
-    const add = (k: string | null, c: Partial<Record<keyof CallCounts, number>>) => {
-      const row = out.get(k) ?? out.set(k, { ...ZERO_CALLS }).get(k)!;
-      for (const f of CALL_FIELDS) row[f] += Number(c[f] ?? 0);
-    };
-    if (plan.rows) {
-      const key = { none: sql`''`, hotline: sql`hotline`, agent: sql`cast(agent_id as text)`, channel: sql`dialled_number` }[dim];
-      const rows = this.o.db.all<CallCounts & { k: string | null }>(sql`
-        select ${key} as k, ${sums(CALL_FIELDS)} from report_call_days where ${plan.rows} group by 1`);
-      for (const { k, ...c } of rows) add(k, c);
-    }
-    const keyOf = (r: KeyedCallCounts) =>
-      ({ none: '', hotline: r.hotline, agent: r.agentId === null ? null : String(r.agentId), channel: r.dialledNumber })[dim];
-    for (const day of plan.raw) for (const r of callCountsByKeys(this.o.db, day, day + DAY_MS)) add(keyOf(r), r);
-    return out;
+    return runOn(this.o.db, callCountsRead(start, end, dim));
   }
 
-  /** {@link orderCounts} of order-kpis.ts over [start, end): built months and clean days from the rollups, the others raw; the open deadlines live. */
+  /** {@link orderCountsRead} on this object's SQLite handle. */
   orderCounts(start: number, end: number, dim: OrderDimension, now: number, units?: UnitFilter): Map<string | null, OrderCounts> {
-    const db = this.o.db;
-    const plan = this.plan('orders', start, end);
-    const out = new Map<string | null, OrderCounts>();
-    const column = { none: sql`''`, unit: sql`unit_id`, category: sql`category`, channel: sql`channel` }[dim];
-    const keyOf = (r: { unitId: string | null; category: string | null; channel: string }) =>
-      ({ none: '', unit: r.unitId, category: r.category, channel: r.channel })[dim];
-    const inScope = (unitId: string | null) => units === undefined || (unitId !== null && units.includes(unitId));
-    if (plan.rows) {
-      const rows = db.all<OrderCounts & { k: string | null }>(sql`
-        select ${column} as k, ${sums(ORDER_FIELDS)} from report_order_days where ${plan.rows} and ${unitCondition(sql`unit_id`, units)} group by 1`);
-      for (const { k, ...c } of rows) addCounts(out, k, c);
-    }
-    // Orders a distinct figure counted on an earlier day of the period too are counted once (a month's sums already count its own once).
-    const repeats: OrderRepeat[] = [];
-    const read = [...plan.days, ...plan.months.flatMap((m) => daysOf(m.start, m.end))];
-    if (read.length) {
-      const stored = db.all<OrderRepeat & { day: number }>(sql`
-        select r.day as day, r.field as field, r.order_id as orderId, r.prev_day as prevAt, o.lead_unit_id as unitId, o.category as category, o.channel as channel
-        from report_order_repeats r join work_orders o on o.id = r.order_id
-        where ${inDays(new Set(read), sql`r.day`)} and r.prev_day >= ${start}`);
-      const monthStartOf = new Map(plan.months.flatMap((m) => daysOf(m.start, m.end).map((d) => [d, m.start] as const)));
-      repeats.push(...stored.filter((r) => !(monthStartOf.has(Number(r.day)) && Number(r.prevAt) >= monthStartOf.get(Number(r.day))!)));
-    }
-    for (const day of plan.raw) {
-      for (const r of eventCountsByKeys(db, day, day + DAY_MS)) if (inScope(r.unitId)) addCounts(out, keyOf(r), r.counts);
-      repeats.push(...orderRepeats(db, day, day + DAY_MS).filter((r) => r.prevAt >= start));
-    }
-    for (const r of repeats) if (inScope(r.unitId)) addCounts(out, keyOf(r), { [r.field]: -1 });
-    for (const [k, vals] of openDeadlineCounts(db, start, end, dim, now, units)) addCounts(out, k, vals);
-    return out;
+    return runOn(this.o.db, orderCountsRead(start, end, dim, now, units));
   }
 
-  /** {@link coHandlingCounts} of co-handling.ts over [start, end): built months and clean days from the rollups, the others raw. */
+  /** {@link coHandlingCountsRead} on this object's SQLite handle. */
   coHandlingCounts(start: number, end: number): Map<string, CoHandlingCounts> {
-    const plan = this.plan('orders', start, end);
-    const out = new Map<string, CoHandlingCounts>();
-    const add = (k: string, c: CoHandlingCounts) => {
-      const row = out.get(k) ?? out.set(k, { ...ZERO_CO_HANDLING }).get(k)!;
-      for (const f of ['received', 'replied', 'missed'] as const) row[f] += Number(c[f]);
-    };
-    if (plan.rows) {
-      const rows = this.o.db.all<CoHandlingCounts & { k: string }>(sql`
-        select unit_id as k, sum(received) as received, sum(replied) as replied, sum(missed) as missed from report_co_days where ${plan.rows} group by 1`);
-      for (const { k, ...c } of rows) add(k, c);
-    }
-    for (const day of plan.raw) for (const [k, c] of coHandlingCounts(this.o.db, day, day + DAY_MS)) add(k, c);
-    return out;
+    return runOn(this.o.db, coHandlingCountsRead(start, end));
   }
+}
+
+/*
+ * The reads of the rollups (report-read.ts: statements yielded, run in one snapshot on the
+ * reports' port or synchronously on a SQLite handle). They read the rollup tables and, for the
+ * days not built or dirty, the raw rows; they do not depend on the job that builds them.
+ */
+
+export interface RollupPlan {
+  months: Array<{ start: number; end: number }>;
+  days: number[];
+  raw: number[];
+  rows: SQL | null;
+}
+
+/** {@link ReportRollups.plan}'s reads. */
+export function* planRead(source: RollupSource, start: number, end: number): ReportRead<RollupPlan> {
+  const clean = yield* cleanDaysRead(source, start, end);
+  const built = new Set(
+    (yield* rows<{ day: number }>(sql`select day from report_rollup_days where source = ${MONTH[source]} and day >= ${start} and day < ${end}`)).map((r) =>
+      Number(r.day),
+    ),
+  );
+  const months: Array<{ start: number; end: number }> = [];
+  const inMonth = new Set<number>();
+  for (const m0 of built) {
+    const m = monthOf(m0);
+    const ds = daysOf(m.start, m.end);
+    if (m.end <= end && ds.every((d) => clean.has(d))) {
+      months.push(m);
+      for (const d of ds) inMonth.add(d);
+    }
+  }
+  const days = [...clean].filter((d) => !inMonth.has(d));
+  const raw = daysOf(start, end).filter((d) => !clean.has(d));
+  const parts = [
+    ...(months.length ? [sql`(month = 1 and ${inList(months.map((m) => m.start))})`] : []),
+    ...(days.length ? [sql`(month = 0 and ${inDays(new Set(days))})`] : []),
+  ];
+  return { months, days, raw, rows: parts.length ? sql`(${sql.join(parts, sql` or `)})` : null };
+}
+
+/** {@link callCounts} of call-kpis.ts over [start, end): built months and clean days from the rollups, the other days raw. */
+export function* callCountsRead(start: number, end: number, dim: CallDimension): ReportRead<Map<string | null, CallCounts>> {
+  const plan = yield* planRead('calls', start, end);
+  const out = new Map<string | null, CallCounts>();
+  const add = (k: string | null, c: Partial<Record<keyof CallCounts, number>>) => {
+    const row = out.get(k) ?? out.set(k, { ...ZERO_CALLS }).get(k)!;
+    for (const f of CALL_FIELDS) row[f] += Number(c[f] ?? 0);
+  };
+  if (plan.rows) {
+    const key = { none: sql`''`, hotline: sql`hotline`, agent: sql`cast(agent_id as text)`, channel: sql`dialled_number` }[dim];
+    const found = yield* rows<CallCounts & { k: string | null }>(sql`
+      select ${key} as k, ${sums(CALL_FIELDS)} from report_call_days where ${plan.rows} group by 1`);
+    for (const { k, ...c } of found) add(k, c);
+  }
+  const keyOf = (r: KeyedCallCounts) => ({ none: '', hotline: r.hotline, agent: r.agentId === null ? null : String(r.agentId), channel: r.dialledNumber })[dim];
+  for (const day of plan.raw) for (const r of yield* callCountsByKeysRead(day, day + DAY_MS)) add(keyOf(r), r);
+  return out;
+}
+
+/** {@link orderCounts} of order-kpis.ts over [start, end): built months and clean days from the rollups, the others raw; the open deadlines live. */
+export function* orderCountsRead(
+  start: number,
+  end: number,
+  dim: OrderDimension,
+  now: number,
+  units?: UnitFilter,
+): ReportRead<Map<string | null, OrderCounts>> {
+  const plan = yield* planRead('orders', start, end);
+  const out = new Map<string | null, OrderCounts>();
+  const column = { none: sql`''`, unit: sql`unit_id`, category: sql`category`, channel: sql`channel` }[dim];
+  const keyOf = (r: { unitId: string | null; category: string | null; channel: string }) =>
+    ({ none: '', unit: r.unitId, category: r.category, channel: r.channel })[dim];
+  const inScope = (unitId: string | null) => units === undefined || (unitId !== null && units.includes(unitId));
+  if (plan.rows) {
+    const found = yield* rows<OrderCounts & { k: string | null }>(sql`
+      select ${column} as k, ${sums(ORDER_FIELDS)} from report_order_days where ${plan.rows} and ${unitCondition(sql`unit_id`, units)} group by 1`);
+    for (const { k, ...c } of found) addCounts(out, k, c);
+  }
+  // Orders a distinct figure counted on an earlier day of the period too are counted once (a month's sums already count its own once).
+  const repeats: OrderRepeat[] = [];
+  const read = [...plan.days, ...plan.months.flatMap((m) => daysOf(m.start, m.end))];
+  if (read.length) {
+    const stored = yield* rows<OrderRepeat & { day: number }>(sql`
+      select r.day as "day", r.field as "field", r.order_id as "orderId", r.prev_day as "prevAt", o.lead_unit_id as "unitId", o.category as "category", o.channel as "channel"
+      from report_order_repeats r join work_orders o on o.id = r.order_id
+      where ${inDays(new Set(read), sql`r.day`)} and r.prev_day >= ${start}`);
+    const monthStartOf = new Map(plan.months.flatMap((m) => daysOf(m.start, m.end).map((d) => [d, m.start] as const)));
+    repeats.push(...stored.filter((r) => !(monthStartOf.has(Number(r.day)) && Number(r.prevAt) >= monthStartOf.get(Number(r.day))!)));
+  }
+  for (const day of plan.raw) {
+    for (const r of yield* eventCountsByKeysRead(day, day + DAY_MS)) if (inScope(r.unitId)) addCounts(out, keyOf(r), r.counts);
+    repeats.push(...(yield* orderRepeatsRead(day, day + DAY_MS)).filter((r) => r.prevAt >= start));
+  }
+  for (const r of repeats) if (inScope(r.unitId)) addCounts(out, keyOf(r), { [r.field]: -1 });
+  for (const [k, vals] of yield* openDeadlineCountsRead(start, end, dim, now, units)) addCounts(out, k, vals);
+  return out;
+}
+
+/** {@link coHandlingCounts} of co-handling.ts over [start, end): built months and clean days from the rollups, the others raw. */
+export function* coHandlingCountsRead(start: number, end: number): ReportRead<Map<string, CoHandlingCounts>> {
+  const plan = yield* planRead('orders', start, end);
+  const out = new Map<string, CoHandlingCounts>();
+  const add = (k: string, c: CoHandlingCounts) => {
+    const row = out.get(k) ?? out.set(k, { ...ZERO_CO_HANDLING }).get(k)!;
+    for (const f of ['received', 'replied', 'missed'] as const) row[f] += Number(c[f]);
+  };
+  if (plan.rows) {
+    const found = yield* rows<CoHandlingCounts & { k: string }>(sql`
+      select unit_id as k, sum(received) as "received", sum(replied) as "replied", sum(missed) as "missed" from report_co_days where ${plan.rows} group by 1`);
+    for (const { k, ...c } of found) add(k, c);
+  }
+  for (const day of plan.raw) for (const [k, c] of yield* rawCoHandlingRead(day, day + DAY_MS)) add(k, c);
+  return out;
 }

@@ -5,22 +5,22 @@
  * of its subtree's units only, and no call figures (calls come in city-wide, not per county).
  */
 import type { Db } from '../db/connection.js';
-import { users } from '../db/schema.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ReportDimension } from '../contract/reports.js';
-import { callCounts, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
-import { orderCounts, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
+import { callCountsRead, ZERO_CALLS, type CallCounts, type CallDimension } from './call-kpis.js';
+import { orderCountsRead, ZERO_ORDERS, type OrderCounts, type OrderDimension, type UnitFilter } from './order-kpis.js';
 import { callFigures, orderFigures, type CallFigures, type OrderFigures } from './kpi-figures.js';
 import { dateOf, previousPeriod, type Period } from './period.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
 import type { DailyTrend } from '../contract/http-reports.js';
 import { ReportError } from './errors.js';
-import { drillOrders, type DrillFigure, type DrilledOrders } from './order-drill.js';
-import { drillCalls, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
-import type { ReportRollups } from './report-rollups.js';
-import { trendCalls, trendOrders } from './daily-trend.js';
+import { drillOrdersRead, type DrillFigure, type DrilledOrders } from './order-drill.js';
+import { drillCallsRead, type CallDrillFigure, type DrilledCalls } from './call-drill.js';
+import { callCountsRead as rollupCallCounts, orderCountsRead as rollupOrderCounts, type ReportRollups } from './report-rollups.js';
+import { trendCalls, trendOrders, type TrendCalls, type TrendOrders } from './daily-trend.js';
+import { dbReportReader, rows, type ReportRead, type ReportReader } from './report-read.js';
 
 // The dimensions are shared with the web app (the contract).
 export { REPORT_DIMENSIONS, type ReportDimension } from '../contract/reports.js';
@@ -67,12 +67,18 @@ export interface KpiReport {
 }
 
 export interface ReportsOptions {
-  readonly db: Db;
+  /** Where the reports read (the port's reader, report-read.ts); without, `db` synchronously underneath. */
+  readonly reads?: ReportReader;
+  readonly db?: Db;
   readonly org: () => OrgConfig;
   readonly hotlineName: (number: string) => Label | null | undefined;
   readonly now?: () => number;
-  /** The daily rollups (report-rollups.ts): the counts of built days read from them; without, every count is read raw. */
-  readonly rollups?: ReportRollups;
+  /**
+   * The daily rollups (report-rollups.ts: the object whose job keeps them built, or true where
+   * another node's job does): the counts of built days read from them (through `reads`, in the
+   * report's snapshot); without, every count is read raw.
+   */
+  readonly rollups?: ReportRollups | boolean;
 }
 
 export const CATEGORY_LABELS: Record<string, Label> = {
@@ -94,10 +100,19 @@ export function reportScope(user: ReportUser, org: OrgConfig): ReportScope {
   throw new ReportError('FORBIDDEN_REPORT', `a ${user.role} reads no KPI reports (a unit handler reads its unit's scorecard)`);
 }
 
+/** The reader of `o`: its `reads`, else its SQLite `db`. */
+export function readerOf(o: { readonly reads?: ReportReader; readonly db?: Db }): ReportReader {
+  if (o.reads) return o.reads;
+  if (!o.db) throw new Error('reports need a reader (reads) or a database (db)');
+  return dbReportReader(o.db);
+}
+
 export class ReportsService {
   private readonly now: () => number;
+  private readonly reads: ReportReader;
   constructor(private readonly o: ReportsOptions) {
     this.now = o.now ?? Date.now;
+    this.reads = readerOf(o);
   }
 
   /**
@@ -106,16 +121,22 @@ export class ReportsService {
    * and each order event is in one row, and a distinct figure's order in its lead unit's, category's
    * or channel's), plus the part the dimension does not have (the calls by unit) read for the total.
    */
-  kpis(user: ReportUser, period: Period, dimension: ReportDimension, areaLevel: AreaLevel = 'county'): KpiReport {
+  kpis(user: ReportUser, period: Period, dimension: ReportDimension, areaLevel: AreaLevel = 'county'): Promise<KpiReport> {
     const org = this.o.org();
     const scope = reportScope(user, org);
+    const now = this.now();
+    // One snapshot: both periods, the totals and the agents' names (report-read.ts).
+    return this.reads.read(() => this.kpisRead(period, dimension, areaLevel, scope, org, now));
+  }
+
+  private *kpisRead(period: Period, dimension: ReportDimension, areaLevel: AreaLevel, scope: ReportScope, org: OrgConfig, now: number): ReportRead<KpiReport> {
     const previous = previousPeriod(period);
-    const curCounts = this.countsBy(period, dimension, scope, areaLevel, org);
-    const prevCounts = this.countsBy(previous, dimension, scope, areaLevel, org);
+    const curCounts = yield* this.countsBy(period, dimension, scope, areaLevel, org, now);
+    const prevCounts = yield* this.countsBy(previous, dimension, scope, areaLevel, org, now);
     const cur = figuresOf(curCounts);
     const prev = figuresOf(prevCounts);
     const keys = dimension === 'none' ? [] : [...new Set([...cur.keys(), ...prev.keys()])];
-    const labels = this.labels(dimension, keys, org);
+    const labels = yield* this.labels(dimension, keys, org);
     const rows = keys
       .map((key) => ({
         key,
@@ -124,7 +145,7 @@ export class ReportsService {
         previous: prev.get(key) ?? emptyFigures(scope, dimension),
       }))
       .sort((a, b) => volume(b.current) - volume(a.current) || String(a.key).localeCompare(String(b.key)));
-    const total = { current: this.totalOf(period, curCounts, scope), previous: this.totalOf(previous, prevCounts, scope) };
+    const total = { current: yield* this.totalOf(period, curCounts, scope, now), previous: yield* this.totalOf(previous, prevCounts, scope, now) };
     return { period, previous, dimension, total, rows };
   }
 
@@ -134,79 +155,75 @@ export class ReportsService {
    * called back. At most {@link MAX_TREND_DAYS} days (ReportError PERIOD_TOO_LONG). With the
    * rollups, built clean days are read from their day rows (daily-trend.ts); the figures are the raw ones.
    */
-  daily(user: ReportUser, period: Period): DailyTrend {
+  daily(user: ReportUser, period: Period): Promise<DailyTrend> {
     const org = this.o.org();
     const scope = reportScope(user, org);
     const days = Math.round((period.end - period.start) / DAY_MS);
     if (days > MAX_TREND_DAYS) throw new ReportError('PERIOD_TOO_LONG', `a trend covers at most ${MAX_TREND_DAYS} days (asked: ${days})`);
     // Built, clean days from their rollup rows, the others raw (one grouped query per figure and run of such days),
-    // in one read transaction: the days' marks and rows of one state of the database.
-    const r = this.o.rollups;
+    // in one snapshot: the days' marks and rows of one state of the database.
+    const r = Boolean(this.o.rollups);
     const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
-    const { calls, orders } = this.o.db.transaction((tx) => ({
-      calls: scope.kind === 'all' ? trendCalls(tx, r, period.start, period.end) : null,
-      orders: trendOrders(tx, r, period.start, period.end, units),
-    }));
-    const out: DailyTrend['days'] = [];
-    for (let i = 0; i < days; i++) {
-      const c = calls?.get(i);
-      const o = orders.get(i);
-      out.push({
-        date: dateOf(period.start + i * DAY_MS),
-        calls: calls && { callsIn: c?.callsIn ?? 0, answered: c?.answered ?? 0 },
-        orders: { accepted: o?.accepted ?? 0, closed: o?.closed ?? 0, missed: o?.missed ?? 0, calledBack: o?.calledBack ?? 0 },
-      });
-    }
-    return { period, days: out };
+    return this.reads
+      .read(function* () {
+        return {
+          calls: scope.kind === 'all' ? yield* trendCalls(r, period.start, period.end) : null,
+          orders: yield* trendOrders(r, period.start, period.end, units),
+        };
+      })
+      .then(({ calls, orders }) => trendOf(period, days, calls, orders));
   }
 
   /** The orders behind one order figure of `period` for one `key` of `dimension` (drill-down), within the reader's scope. */
-  drill(user: ReportUser, period: Period, figure: DrillFigure, dimension: 'none' | 'unit' | 'category' | 'channel', key: string | null): DrilledOrders {
+  drill(
+    user: ReportUser,
+    period: Period,
+    figure: DrillFigure,
+    dimension: 'none' | 'unit' | 'category' | 'channel',
+    key: string | null,
+  ): Promise<DrilledOrders> {
     const scope = reportScope(user, this.o.org());
-    return drillOrders(this.o.db, period.start, period.end, figure, dimension, key, scope.kind === 'units' ? scope.unitIds : undefined);
+    const units = scope.kind === 'units' ? scope.unitIds : undefined;
+    return this.reads.read(() => drillOrdersRead(period.start, period.end, figure, dimension, key, units));
   }
 
   /** The calls behind one call figure of `period` for one `key` of `dimension`; call figures are city-wide: a county dispatcher is refused. */
-  drillCalls(user: ReportUser, period: Period, figure: CallDrillFigure, dimension: CallDimension, key: string | null): DrilledCalls {
+  drillCalls(user: ReportUser, period: Period, figure: CallDrillFigure, dimension: CallDimension, key: string | null): Promise<DrilledCalls> {
     if (reportScope(user, this.o.org()).kind !== 'all')
       throw new ReportError('FORBIDDEN_REPORT', 'call figures are city-wide: a county sub-platform reads order figures only');
-    return drillCalls(this.o.db, period.start, period.end, figure, dimension, key);
+    return this.reads.read(() => drillCallsRead(period.start, period.end, figure, dimension, key));
   }
 
-  private callsBy(p: Period, dim: CallDimension): Map<string | null, CallCounts> {
-    const r = this.o.rollups;
-    return r ? r.callCounts(p.start, p.end, dim) : callCounts(this.o.db, p.start, p.end, dim);
+  private callsBy(p: Period, dim: CallDimension): ReportRead<Map<string | null, CallCounts>> {
+    return this.o.rollups ? rollupCallCounts(p.start, p.end, dim) : callCountsRead(p.start, p.end, dim);
   }
 
-  private ordersBy(p: Period, dim: OrderDimension, scope: ReportScope): Map<string | null, OrderCounts> {
-    const r = this.o.rollups;
+  private ordersBy(p: Period, dim: OrderDimension, scope: ReportScope, now: number): ReportRead<Map<string | null, OrderCounts>> {
     const units: UnitFilter = scope.kind === 'units' ? scope.unitIds : undefined;
-    return r ? r.orderCounts(p.start, p.end, dim, this.now(), units) : orderCounts(this.o.db, p.start, p.end, dim, this.now(), units);
+    return this.o.rollups ? rollupOrderCounts(p.start, p.end, dim, now, units) : orderCountsRead(p.start, p.end, dim, now, units);
   }
 
   /** The counts of `p` by `dimension` within the scope: calls (null: none for this dimension or reader) and orders (null: none for this dimension). */
-  private countsBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig): Counts {
+  private *countsBy(p: Period, dimension: ReportDimension, scope: ReportScope, areaLevel: AreaLevel, org: OrgConfig, now: number): ReportRead<Counts> {
     const callDim = scope.kind === 'all' ? CALL_DIM[dimension] : undefined;
     const orderDim = ORDER_DIM[dimension];
-    let orders = orderDim ? this.ordersBy(p, orderDim, scope) : null;
+    let orders = orderDim ? yield* this.ordersBy(p, orderDim, scope, now) : null;
     if (orders && dimension === 'area') orders = rollUpToAreas(orders, org, areaLevel);
-    return { calls: callDim ? this.callsBy(p, callDim) : null, orders };
+    return { calls: callDim ? yield* this.callsBy(p, callDim) : null, orders };
   }
 
   /** The total of `p`: the sum of the breakdown's rows; the calls or orders the dimension has not read, read for the total ('none'). */
-  private totalOf(p: Period, c: Counts, scope: ReportScope): Figures {
-    const calls = scope.kind === 'all' ? sumCounts((c.calls ?? this.callsBy(p, 'none')).values(), ZERO_CALLS) : null;
-    const orders = sumCounts((c.orders ?? this.ordersBy(p, 'none', scope)).values(), ZERO_ORDERS);
+  private *totalOf(p: Period, c: Counts, scope: ReportScope, now: number): ReportRead<Figures> {
+    const calls = scope.kind === 'all' ? sumCounts((c.calls ?? (yield* this.callsBy(p, 'none'))).values(), ZERO_CALLS) : null;
+    const orders = sumCounts((c.orders ?? (yield* this.ordersBy(p, 'none', scope, now))).values(), ZERO_ORDERS);
     return { calls: calls && { ...calls, ...callFigures(calls) }, orders: { ...orders, ...orderFigures(orders) } };
   }
 
-  private labels(dimension: ReportDimension, keys: readonly (string | null)[], org: OrgConfig): Map<string | null, Label> {
+  private *labels(dimension: ReportDimension, keys: readonly (string | null)[], org: OrgConfig): ReportRead<Map<string | null, Label>> {
     const out = new Map<string | null, Label>();
     const present = keys.filter((k): k is string => k !== null);
     if (dimension === 'agent') {
-      const ids = present.map(Number).filter(Number.isInteger);
-      const rows = ids.length ? this.o.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)).all() : [];
-      for (const r of rows) out.set(String(r.id), { zh: r.name, en: r.name });
+      for (const [id, name] of yield* agentNamesRead(present.map(Number))) out.set(String(id), { zh: name, en: name });
     }
     for (const k of present) {
       let label: Label | null | undefined;
@@ -218,6 +235,34 @@ export class ReportsService {
     }
     return out;
   }
+}
+
+/** The trend of `period`'s `days` from its calls (null: not the reader's) and orders per day index. */
+function trendOf(period: Period, days: number, calls: Map<number, TrendCalls> | null, orders: Map<number, TrendOrders>): DailyTrend {
+  const out: DailyTrend['days'] = [];
+  for (let i = 0; i < days; i++) {
+    const c = calls?.get(i);
+    const o = orders.get(i);
+    out.push({
+      date: dateOf(period.start + i * DAY_MS),
+      calls: calls && { callsIn: c?.callsIn ?? 0, answered: c?.answered ?? 0 },
+      orders: { accepted: o?.accepted ?? 0, closed: o?.closed ?? 0, missed: o?.missed ?? 0, calledBack: o?.calledBack ?? 0 },
+    });
+  }
+  return { period, days: out };
+}
+
+/** The display names of the accounts `ids` (those that exist). */
+export function* agentNamesRead(ids: readonly number[]): ReportRead<Map<number, string>> {
+  const wanted = ids.filter(Number.isInteger);
+  if (wanted.length === 0) return new Map();
+  const found = yield* rows<{ id: number; name: string }>(
+    sql`select id as "id", display_name as "name" from users where id in (${sql.join(
+      wanted.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
+  return new Map(found.map((r) => [Number(r.id), r.name]));
 }
 
 const nameLabel = (name: string | undefined): Label | undefined => (name === undefined ? undefined : { zh: name, en: name });

@@ -9,6 +9,7 @@ import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 import { ZERO_CALLS, type CallCounts } from './call-kpis.js';
 import { ORDER_COUNT_KEYS } from '../contract/reports.js';
 import { dateOf, isPeriod, periodOf } from './period.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
 
 export type RollupSource = 'calls' | 'orders';
 
@@ -37,12 +38,15 @@ export function daysOf(start: number, end: number): number[] {
 }
 
 /** Days of [start, end) read from the rollups: built and not dirty. */
-export function cleanDaysOf(db: Db, source: RollupSource, start: number, end: number): Set<number> {
-  const rows = db.all<{ day: number }>(sql`
+export function* cleanDaysRead(source: RollupSource, start: number, end: number): ReportRead<Set<number>> {
+  const found = yield* rows<{ day: number }>(sql`
     select b.day as day from report_rollup_days b
     where b.source = ${source} and b.day >= ${start} and b.day < ${end}
       and not exists (select 1 from report_rollup_dirty d where d.source = b.source and d.day = b.day)`);
-  return new Set(rows.map((r) => Number(r.day)));
+  return new Set(found.map((r) => Number(r.day)));
+}
+export function cleanDaysOf(db: Db, source: RollupSource, start: number, end: number): Set<number> {
+  return runOn(db, cleanDaysRead(source, start, end));
 }
 
 export const inList = (xs: readonly number[], col: SQL = sql`day`) =>

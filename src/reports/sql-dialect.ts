@@ -2,15 +2,13 @@
  * The SQL of the KPI queries that differs between the two dialects (decision 0011): reading a
  * field of a JSON text column. SQLite's `json_extract(col, '$.key')` yields SQL values (a JSON
  * true is 1); PostgreSQL's `col->>'key'` yields text (a JSON true is 'true'). The report queries
- * call these helpers instead of writing either form, so a PostgreSQL runtime plugs in by passing
- * its dialect; only SQLite runs today (the dialect-parity test checks schemas, not queries).
+ * call these helpers instead of writing either form, with the dialect of the port they run on
+ * (report-read.ts: a report's statement is a function of the dialect; the contract test
+ * test/reports/report-reads.test.ts runs the reports on both databases).
  */
 import { sql, type SQL } from 'drizzle-orm';
 
 export type SqlDialect = 'sqlite' | 'postgresql';
-
-/** The dialect the report queries run on (the embedded database; decision 0011 adds PostgreSQL). */
-export const REPORT_DIALECT: SqlDialect = 'sqlite';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -23,12 +21,12 @@ function field(column: SQL | string, key: string, dialect: SqlDialect): SQL {
 }
 
 /** A JSON field as text (strings compare the same in both dialects). */
-export function jsonText(column: SQL | string, key: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+export function jsonText(column: SQL | string, key: string, dialect: SqlDialect = 'sqlite'): SQL {
   return field(column, key, dialect);
 }
 
 /** Whether a JSON field is `true` (SQLite: 1; PostgreSQL: the text 'true'). */
-export function jsonIsTrue(column: SQL | string, key: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+export function jsonIsTrue(column: SQL | string, key: string, dialect: SqlDialect = 'sqlite'): SQL {
   return dialect === 'sqlite' ? sql`${field(column, key, dialect)} = 1` : sql`${field(column, key, dialect)} = 'true'`;
 }
 
@@ -37,7 +35,7 @@ export function jsonIsTrue(column: SQL | string, key: string, dialect: SqlDialec
  * (SQLite `json_each(col, '$.key') alias`, PostgreSQL `jsonb_array_elements_text(col -> 'key') as alias(value)`;
  * after a comma it may refer to the tables before it: json_each is a table-valued function, a PostgreSQL function call in FROM is lateral).
  */
-export function jsonArrayElements(column: SQL | string, key: string, alias: string, dialect: SqlDialect = REPORT_DIALECT): SQL {
+export function jsonArrayElements(column: SQL | string, key: string, alias: string, dialect: SqlDialect = 'sqlite'): SQL {
   if (!KEY.test(key) || !KEY.test(alias)) throw new Error(`not a JSON field name or alias: ${JSON.stringify(key)}, ${JSON.stringify(alias)}`);
   const col = typeof column === 'string' ? sql.raw(column) : column;
   return dialect === 'sqlite'

@@ -2,14 +2,15 @@
  * SnoopTelephony over ARI (decision 0014): a mixing bridge per supervision and snoop channels
  * (POST /channels/{id}/snoop, res_stasis_snoop) on the agent's externalMedia channel.
  *
- * A snoop channel must be in Stasis before it can join a bridge (ARI answers 409 until then), so
+ * A snoop channel must be in Stasis before it can join a bridge (ARI answers 422 until then), so
  * we name it ourselves (`snoopId`) and wait for its StasisStart, which may arrive before the
- * REST answer. It enters our app with the args `media`, which the switchboard leaves alone, and
+ * REST answer (telephony/stasis-entry.ts). It enters our app with the args `media`, which the switchboard leaves alone, and
  * reconciliation treats `Snoop/…` channels as helpers, never callers (asterisk-snapshot.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { AriClient } from '../telephony/ari/index.js';
 import { isTelephonyError } from '../telephony/errors.js';
+import { awaitStasisStart } from '../telephony/stasis-entry.js';
 import type { WhisperDirection } from './modes.js';
 import type { SnoopTelephony } from './supervisor.js';
 
@@ -28,7 +29,7 @@ export class AriSnoops implements SnoopTelephony {
 
   async snoopInto(bridgeId: string, channelId: string, whisper: WhisperDirection): Promise<string> {
     const snoopId = `snoop-${randomUUID()}`;
-    const entered = this.stasisStart(snoopId);
+    const entered = awaitStasisStart(this.ari, snoopId, this.stasisTimeoutMs);
     try {
       await this.ari.channels.snoop(channelId, { spy: 'both', whisper, app: this.ari.app.split(',')[0] ?? this.ari.app, appArgs: 'media', snoopId });
       await entered.promise;
@@ -71,27 +72,5 @@ export class AriSnoops implements SnoopTelephony {
       await this.destroyBridge(b.id).catch(() => undefined);
     }
     return bridges.length;
-  }
-
-  private stasisStart(channelId: string): { promise: Promise<void>; cancel(): void } {
-    let done: () => void = () => undefined;
-    const promise = new Promise<void>((resolve, reject) => {
-      const onStart = (e: { channel: { id: string } }) => {
-        if (e.channel.id !== channelId) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`snoop channel ${channelId} did not enter Stasis within ${this.stasisTimeoutMs} ms`));
-      }, this.stasisTimeoutMs);
-      done = () => {
-        clearTimeout(timer);
-        this.ari.off('StasisStart', onStart);
-      };
-      this.ari.on('StasisStart', onStart);
-    });
-    promise.catch(() => undefined); // awaited by snoopInto; a cancelled wait is not an unhandled rejection
-    return { promise, cancel: () => done() };
   }
 }

@@ -7,10 +7,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../config/files/index.js';
 import type { Db } from '../db/connection.js';
+import type { SqliteAsyncDb } from '../db/sqlite-async.js';
 import type { Logger } from '../logging/logger.js';
 import { kbRoutes } from '../http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService, kbDirectory } from '../kb/index.js';
+import { KbAttachments, KbService, kbDirectory, sqliteKbStore } from '../kb/index.js';
 import type { QaService } from '../qa/index.js';
 import { WorkOrderError } from '../workorders/index.js';
 import { findOrder } from '../workorders/repository.js';
@@ -20,6 +21,8 @@ import { findInScope, scopeFor } from '../workorders/scope.js';
 
 export interface KnowledgeBaseWiring {
   readonly db: Db;
+  /** The async port (decision 0017): the knowledge base's tables go through it. */
+  readonly asyncDb: SqliteAsyncDb;
   readonly config: ConfigStore;
   readonly qa: Pick<QaService, 'mayReadOrder'>;
   readonly attachments: AttachmentsService;
@@ -28,9 +31,10 @@ export interface KnowledgeBaseWiring {
 
 export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseWiring): Promise<void> {
   const { db, config, qa, attachments, log } = o;
+  const kbStore = sqliteKbStore(o.asyncDb);
   // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
   const kb = new KbService({
-    db,
+    store: kbStore,
     config: () => config.current().kb,
     hotlineExists: (n) => config.current().numbers.numbers.some((h) => h.number === n),
     areaExists: (id) => findArea(config.current().org, id) !== undefined,
@@ -57,8 +61,8 @@ export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseW
   });
   await http.register(kbRoutes, { kb });
   // Articles' images and files: the work orders' attachment store, in its kb directory.
-  const kbFiles = new KbAttachments({ db, store: attachments.store.subStore('kb'), kb });
-  const kbOrphans = kbFiles.sweepOrphans();
+  const kbFiles = new KbAttachments({ kbStore, store: attachments.store.subStore('kb'), kb });
+  const kbOrphans = await kbFiles.sweepOrphans();
   if (kbOrphans.length > 0) log.info({ count: kbOrphans.length }, 'orphan knowledge-base files removed');
   await http.register(kbAttachmentsRoutes, { files: kbFiles });
   // The search index loads in the background from the stored words (searches wait for it at most 2 s).

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Env } from '../config/env.js';
 import type { ConfigStore } from '../config/files/index.js';
 import type { Db } from '../db/connection.js';
+import type { SqliteAsyncDb } from '../db/sqlite-async.js';
 import type { Logger } from '../logging/logger.js';
 import type { TimedJobs } from '../cluster/timed-jobs.js';
 import { reportsRoutes } from '../http/routes/reports-routes.js';
@@ -18,10 +19,13 @@ import { AssessmentService } from '../reports/assessment.js';
 import { ReportRollups } from '../reports/report-rollups.js';
 import { HotTopicsService } from '../reports/hot-topics.js';
 import { MonthlyExport } from '../reports/monthly-export.js';
+import { sqliteReportReader } from '../reports/report-read.js';
 
 export interface ReportsWiring {
   readonly env: Env;
   readonly db: Db;
+  /** The asynchronous port (decision 0017): the reports read through it (src/reports/report-read.ts). */
+  readonly asyncDb: SqliteAsyncDb;
   readonly config: ConfigStore;
   readonly jobs: TimedJobs;
   readonly log: Logger;
@@ -32,16 +36,17 @@ export async function wireReports(http: FastifyInstance, o: ReportsWiring): Prom
   // KPI reports (docs/kpis.md) within the reader's scope; past days from the daily rollups a job keeps built (src/reports/report-rollups.ts).
   const rollups = new ReportRollups({ db, onError: (err) => log.warn({ err }, 'report rollups failed') });
   jobs.add({ name: 'report-rollups', start: () => rollups.start(), stop: () => rollups.close() });
+  const reads = sqliteReportReader(o.asyncDb);
   const reports = new ReportsService({
-    db,
+    reads,
     org: () => config.current().org,
     hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
     rollups,
   });
-  const assessment = new AssessmentService({ db, org: () => config.current().org, config: () => config.current().assessment, rollups });
+  const assessment = new AssessmentService({ reads, org: () => config.current().org, config: () => config.current().assessment, rollups });
   await http.register(reportsRoutes, { reports, assessment });
   // Outbound callback figures (issue 12): missed callers called back, how fast, attempts.
-  await http.register(callbackReportsRoutes, { db, org: () => config.current().org });
+  await http.register(callbackReportsRoutes, { reads, org: () => config.current().org });
   // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
   const topics = new HotTopicsService({
     db,

@@ -4,13 +4,11 @@
  * deadline while a dispatched order waits to be signed, and the waiting clock of a step the
  * platform owes (dispatch, review, …). Working time and thresholds as the scheduler counts them.
  */
-import { inArray } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { workOrders } from '../db/schema.js';
 import { dueState, type DueState } from './deadlines/index.js';
 import { dueSoonWorkingDays, type DeadlineConfig } from './deadlines/scheduler.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderStatus } from './lifecycle/index.js';
+import type { OrderReadsStore } from './order-reads-store.js';
 import { canSee, type OrderScope } from './scope.js';
 
 /** The same statuses as the scheduler's clocks (deadlines/scheduler.ts). */
@@ -29,13 +27,9 @@ export interface OrderDue {
 export const MAX_DUE_IDS = 100;
 
 /** The due states of the given orders this scope may see; others are left out, as if missing. */
-export function dueStatesOf(db: Db, scope: OrderScope, ids: readonly number[], now: number, cfg: DeadlineConfig): OrderDue[] {
+export async function dueStatesOf(store: OrderReadsStore, scope: OrderScope, ids: readonly number[], now: number, cfg: DeadlineConfig): Promise<OrderDue[]> {
   if (ids.length === 0) return [];
-  const rows = db
-    .select()
-    .from(workOrders)
-    .where(inArray(workOrders.id, [...ids].slice(0, MAX_DUE_IDS)))
-    .all();
+  const rows = (await store.read((q) => q.ordersByIds([...new Set(ids)].slice(0, MAX_DUE_IDS)))).sort((a, b) => a.id - b.id);
   const state = (deadline: number | null, statuses: readonly OrderStatus[], status: string) =>
     deadline !== null && statuses.includes(status as OrderStatus)
       ? dueState(deadline, now, cfg.sla.dueSoon.workingDays, cfg.calendar, cfg.sla.workHours)

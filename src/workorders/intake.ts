@@ -4,11 +4,11 @@
  * created accepted in ONE transaction and one write of its row, so a refused acceptance leaves
  * no stray draft.
  */
-import type { Db } from '../db/connection.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../users/login-throttle.js';
 import { WorkOrderError } from './errors.js';
 import type { Actor, OrderCategory, OrderFields } from './lifecycle/index.js';
-import { publicOrderLookup, type PublicOrderView } from './queries.js';
+import type { OrderReadsStore } from './order-reads-store.js';
+import { readPublicOrder, type PublicOrderView } from './queries.js';
 import type { WorkOrder } from './repository.js';
 import type { NewDraft, WorkOrdersService } from './workorders-service.js';
 
@@ -72,7 +72,8 @@ export function wechatToSubmission(m: WechatMessage): OnlineSubmission {
 }
 
 export interface IntakeServiceDeps {
-  readonly db: Db;
+  /** The citizen's lookup reads through it. */
+  readonly orderReads: OrderReadsStore;
   readonly orders: WorkOrdersService;
   /** The platform's own account (UsersService.systemUser), the actor that accepts online orders. */
   readonly systemActor: () => Actor;
@@ -132,10 +133,10 @@ export class IntakeService {
    * The citizen's progress lookup: ORDER_NOT_FOUND for an unknown number and a wrong phone or
    * code alike; LOOKUP_LOCKED while the number is locked by failed attempts (LOOKUP_THROTTLE).
    */
-  lookup(number: string, phone: string, code: string): PublicOrderView {
+  async lookup(number: string, phone: string, code: string): Promise<PublicOrderView> {
     const wait = this.lookups.attempt(number);
     if (wait > 0) throw new WorkOrderError('LOOKUP_LOCKED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) });
-    const view = publicOrderLookup(this.deps.db, number, phone, code);
+    const view = await readPublicOrder(this.deps.orderReads, number, phone, code);
     this.lookups.succeeded(number);
     return view;
   }

@@ -76,11 +76,28 @@ function orderBy(order: ListOrder): SQL[] {
 class PgOrderReads implements OrderReadsQueries {
   constructor(private readonly db: PgConn) {}
 
-  async orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
+  orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
+    return this.withHistory(eq(o.id, id));
+  }
+
+  orderByNumber(number: string): Promise<OrderWithHistory | undefined> {
+    return this.withHistory(eq(o.number, number));
+  }
+
+  async ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .select()
+      .from(o)
+      .where(inArray(o.id, [...ids]));
+  }
+
+  /** The order `where` picks (at most one) and its history, in one statement: one snapshot. */
+  private async withHistory(where: SQL): Promise<OrderWithHistory | undefined> {
     const [row] = await this.db
       .select({ ...getTableColumns(o), history: HISTORY })
       .from(o)
-      .where(eq(o.id, id));
+      .where(where);
     if (!row) return undefined;
     const { history, ...order } = row;
     return { order, history };

@@ -7,13 +7,13 @@
  * statements (here and order-pages.ts `prepared`) and the count memo (order-pages.ts
  * countMemo: data_version and total_changes() of that connection).
  */
-import { asc, eq, sql, type SQLWrapper } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
-import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
+import { bareSqliteConn, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import { findPage, type Found } from './order-pages.js';
 import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
-import { toEventRecord } from './repository.js';
+import { toEventRecord, type WorkOrderRow } from './repository.js';
 import { scopeCondition } from './scope.js';
 import { findUnitPage, unitPageApplies } from './unit-pages.js';
 
@@ -23,23 +23,40 @@ function prepareReads(db: Db) {
     .from(workOrders)
     .where(eq(workOrders.id, sql.placeholder('id')))
     .prepare();
+  const byNumber = db
+    .select()
+    .from(workOrders)
+    .where(eq(workOrders.number, sql.placeholder('number')))
+    .prepare();
   const events = db
     .select()
     .from(workOrderEvents)
     .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
     .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
     .prepare();
-  return { find, events };
+  return { find, byNumber, events };
 }
 
 const readsByDb = new WeakMap<Db, ReturnType<typeof prepareReads>>();
 
-/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
-function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+function readsOn(db: Db): ReturnType<typeof prepareReads> {
   let s = readsByDb.get(db);
   if (!s) readsByDb.set(db, (s = prepareReads(db)));
+  return s;
+}
+
+/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
+function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
+  const s = readsOn(db);
   const order = s.find.get({ id });
   return order ? { order, history: s.events.all({ orderId: id }).map(toEventRecord) } : undefined;
+}
+
+/** The same by number. */
+function orderByNumberOn(db: Db, number: string): OrderWithHistory | undefined {
+  const s = readsOn(db);
+  const order = s.byNumber.get({ number });
+  return order ? { order, history: s.events.all({ orderId: order.id }).map(toEventRecord) } : undefined;
 }
 
 /**
@@ -63,6 +80,21 @@ class SqliteOrderReads implements OrderReadsQueries {
     return this.conn.run((db) => orderWithHistoryOn(db, id));
   }
 
+  orderByNumber(number: string): Promise<OrderWithHistory | undefined> {
+    return this.conn.run((db) => orderByNumberOn(db, number));
+  }
+
+  ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.conn.run((db) =>
+      db
+        .select()
+        .from(workOrders)
+        .where(inArray(workOrders.id, [...ids]))
+        .all(),
+    );
+  }
+
   findPage(q: PageQuery): Promise<Found> {
     return this.conn.run((db) => findPageOn(db, q));
   }
@@ -81,14 +113,6 @@ export function sqliteOrderReadsStore(db: SqliteAsyncDb): OrderReadsStore {
  * bench:orders' desk figures (desk-service.ts's default). The server wires sqliteOrderReadsStore.
  */
 export function sqliteOrderReadsOn(db: Db): OrderReadsStore {
-  const conn: SqliteConn = {
-    run<T>(statement: (db: Db) => T): Promise<T> {
-      try {
-        return Promise.resolve(statement(db));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    },
-  };
+  const conn = bareSqliteConn(db);
   return { dialect: 'sqlite', read: (fn) => fn(new SqliteOrderReads(conn)) };
 }

@@ -45,6 +45,10 @@ export interface OrderWithHistory {
 export interface OrderReadsQueries {
   /** The order `id` and its history, or undefined when there is no such order (any scope: the caller checks). */
   orderWithHistory(id: number): Promise<OrderWithHistory | undefined>;
+  /** The same by the order's number (the citizen's lookup; numbers are unique). */
+  orderByNumber(number: string): Promise<OrderWithHistory | undefined>;
+  /** The orders of `ids` that exist, in no particular order (any scope: the caller checks). At most 500 ids. */
+  ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]>;
   /**
    * The page of `q`: the orders of its scope that pass its filter (statuses: order-filter.ts
    * statusesOf; text: searchTerms; a reporter's phone and a confidential reporter's name are not

@@ -5,19 +5,17 @@
  * The API's and the order desk's list and one order read through the async port
  * (order-reads-store.ts: readOrderPage, readOrderDetail, readOrderInScope); the page's rules and
  * the views are decided here once, for both dialects. listOrders is the same page on SQLite's
- * writer connection, synchronously (bench:orders and the SQLite-only list tests use it);
- * publicOrderLookup is still synchronous.
+ * writer connection, synchronously (bench:orders and the SQLite-only list tests use it). The
+ * citizen's lookup (readPublicOrder) reads the order and its history by number through the port.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { workOrders } from '../db/schema.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { lookupCodeMatches } from './lookup-code.js';
 import { TOTAL_CAP } from './order-filter.js';
 import type { FoundOrders, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import { findPageOn } from './order-reads-store-sqlite.js';
-import { listEvents, toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
+import { toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, type OrderScope } from './scope.js';
 
 /** An order as the API shows it; the reporter is null and `reporterHidden` true when masked. */
@@ -162,14 +160,15 @@ function detailOf(found: OrderWithHistory | undefined, scope: OrderScope, id: nu
  * the caller's, intake.ts). Only status, category and times are shown: no content, units or
  * people.
  */
-export function publicOrderLookup(db: Db, number: string, phone: string, code: string): PublicOrderView {
-  const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
+export async function readPublicOrder(store: OrderReadsStore, number: string, phone: string, code: string): Promise<PublicOrderView> {
+  const found = await store.read((q) => q.orderByNumber(number));
+  const row = found?.order;
   const codeOk = lookupCodeMatches(row?.lookupCode ?? null, code);
-  if (!row || !codeOk || row.callerPhone === null || row.callerPhone !== phone || row.status === 'draft') {
+  if (!found || !row || !codeOk || row.callerPhone === null || row.callerPhone !== phone || row.status === 'draft') {
     throw new WorkOrderError('ORDER_NOT_FOUND', 'no order with this number, phone and code');
   }
   const last = new Map<OrderStatus, number>();
-  for (const e of listEvents(db, row.id)) {
+  for (const e of found.history) {
     if (e.toStatus && e.toStatus !== e.fromStatus && PUBLIC_STEPS.includes(e.toStatus)) last.set(e.toStatus, e.at);
   }
   return {

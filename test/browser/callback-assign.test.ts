@@ -13,6 +13,8 @@ import t from 'tap';
 import { launchBrowser } from '../helpers/browser.js';
 import { testApp } from '../helpers/app.js';
 import { CallbackAssignments } from '../../src/calls/callback-assignments.js';
+import { sqliteCallbacksStore } from '../../src/calls/callbacks-store-sqlite.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 
 t.test('lead page: callback assignments', async (t) => {
   const browser = await launchBrowser(t);
@@ -26,9 +28,11 @@ t.test('lead page: callback assignments', async (t) => {
   const orders = app.orders;
   const missed = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
   const gone = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000032' });
-  const assignments = new CallbackAssignments(app.db.db);
-  assignments.assign([missed.id], agent.id, { id: agent.id, role: 'agent' }); // Ann picked both
-  assignments.assign([gone.id], agent.id, { id: agent.id, role: 'agent' });
+  const port = sqliteAsync(app.db);
+  t.teardown(() => port.close());
+  const assignments = new CallbackAssignments(sqliteCallbacksStore(port));
+  await assignments.assign([missed.id], agent.id, { id: agent.id, role: 'agent' }); // Ann picked both
+  await assignments.assign([gone.id], agent.id, { id: agent.id, role: 'agent' });
 
   const page = await (await browser.newContext()).newPage();
   await page.goto(url);
@@ -48,8 +52,8 @@ t.test('lead page: callback assignments', async (t) => {
   // The lead frees it.
   await page.selectOption(`[data-testid=assign-${missed.id}]`, '');
   await page.waitForSelector(`${row}[data-assignee=""]`);
-  t.equal(assignments.of([missed.id]), null, 'stored');
-  t.match(assignments.history([missed.id])[0], { agentId: null, byId: lead.id }, 'kept in the trail');
+  t.equal(await assignments.of([missed.id]), null, 'stored');
+  t.match((await assignments.history([missed.id]))[0], { agentId: null, byId: lead.id }, 'kept in the trail');
 
   // Ann picks it again from her console: the lead page shows it at once (callback:assigned over
   // the socket; the page's own re-read is a minute away).
@@ -79,5 +83,5 @@ t.test('lead page: callback assignments', async (t) => {
   await page.selectOption(`[data-testid=assign-${gone.id}]`, '');
   await page.waitForSelector('[data-testid=lead-error]');
   t.match(await page.textContent('[data-testid=lead-error]'), /该工单已不在回拨工作表中/);
-  t.match(assignments.of([gone.id]), { agentId: agent.id }, 'nothing changed');
+  t.match(await assignments.of([gone.id]), { agentId: agent.id }, 'nothing changed');
 });

@@ -179,6 +179,30 @@ t.test('DTMF goes to the caller side, or to the unit once it is in the call', as
   t.same(r.ops, ['dtmf leg-ch 1#', 'dial 05722399003 c1', 'dtmf leg-ch 2', 'join agent-bridge unit-ch', 'dtmf unit-ch 3']);
 });
 
+t.test('keys pressed quickly go to Asterisk one after the other, in order; a failed key does not hold back the next', async (t) => {
+  const r = rig();
+  r.call();
+  // Each send answers later than the one after it would: sent at once they would finish out of order.
+  const sending: string[] = [];
+  const delays: Record<string, number> = { 'dtmf leg-ch 1': 40, 'dtmf leg-ch 2': 20, 'dtmf leg-ch #': 1, 'dtmf leg-ch 3': 1 };
+  r.setDuring(async (name) => {
+    sending.push(`start ${name}`);
+    await new Promise((resolve) => setTimeout(resolve, delays[name] ?? 0));
+    sending.push(`end ${name}`);
+  });
+  r.setFail('dtmf leg-ch 2');
+  const results = await Promise.all(['1', '2', '#'].map((k) => code(r.controls.sendDtmf(5, 'c1', k))));
+  t.same(results, ['ok', 'ASTERISK_UNAVAILABLE', 'ok'], 'each press answered for itself');
+  t.same(
+    sending,
+    ['start dtmf leg-ch 1', 'end dtmf leg-ch 1', 'start dtmf leg-ch 2', 'end dtmf leg-ch 2', 'start dtmf leg-ch #', 'end dtmf leg-ch #'],
+    'one at a time, in the order pressed',
+  );
+  r.setFail(null);
+  t.equal(await code(r.controls.sendDtmf(5, 'c1', '3')), 'ok', 'a later key after the queue emptied');
+  t.same(r.ops.slice(-1), ['dtmf leg-ch 3']);
+});
+
 t.test('three-way call: a unit that answers before originate replies joins the call (the leg id is known before the dial)', async (t) => {
   const r = rig();
   r.call();

@@ -20,6 +20,7 @@ import { checkAgainstPlan, copyPlan, type CopyTable } from '../../src/db/copy-to
 import * as sqliteSchema from '../../src/db/schema.js';
 import * as pgSchema from '../../src/db/schema-pg.js';
 import { KbService } from '../../src/kb/kb-service.js';
+import { sqliteKbStore } from '../../src/kb/kb-store-sqlite.js';
 import { runCli } from '../../src/cli.js';
 import { buildReportFixture } from '../helpers/report-fixture.js';
 import { tmpDir } from '../helpers/db-fixtures.js';
@@ -58,7 +59,7 @@ async function fillSqlite(file: string) {
   t.ok(await users.login('copy-agent', 'Correct-Horse-9'), 'a session');
   const now = Date.parse('2026-12-05T10:00:00+08:00');
   const kb = new KbService({
-    db: h.db,
+    store: sqliteKbStore(accounts),
     config: () => ({ synonyms: [['社保', '社会保险']], reviewers: [], staleGraceDays: 14 }),
     hotlineExists: () => true,
     areaExists: () => true,
@@ -72,7 +73,7 @@ async function fillSqlite(file: string) {
     ['住房公积金提取', '购买自住住房可以提取住房公积金。'],
     ['社保卡挂失', '社会保障卡遗失后先挂失，再到银行网点补办。'],
   ]) {
-    const a = kb.create(kbAdmin, {
+    const a = await kb.create(kbAdmin, {
       unitId: 'hz-hrss',
       title: title!,
       body: body!,
@@ -82,11 +83,11 @@ async function fillSqlite(file: string) {
       areas: [],
       keywords: ['办事'],
     });
-    kb.submit(kbAdmin, a.id);
-    const published = kb.approve(kbAdmin, a.id, '同意').published!;
-    kb.answer(kbAdmin, fixture.orders.o1!, published.id);
+    await kb.submit(kbAdmin, a.id);
+    const published = (await kb.approve(kbAdmin, a.id, '同意')).published!;
+    await kb.answer(kbAdmin, fixture.orders.o1!, published.id);
   }
-  kb.create(kbAdmin, { unitId: 'hz-hrss', title: '草稿', body: '未提交', type: 'guide', hotlines: [], categories: [], areas: [], keywords: [] });
+  await kb.create(kbAdmin, { unitId: 'hz-hrss', title: '草稿', body: '未提交', type: 'guide', hotlines: [], categories: [], areas: [], keywords: [] });
   // An id removed at the end of an AUTOINCREMENT table: PostgreSQL must not hand it out again.
   h.sqlite.exec('delete from call_events where id = (select max(id) from call_events)');
   await accounts.close();

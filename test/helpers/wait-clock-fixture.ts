@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { openDb, type DbHandle } from '../../src/db/connection.js';
+import { sqliteAsync, type SqliteAsyncDb } from '../../src/db/sqlite-async.js';
 import { DomainEvents, type DeadlineWarning } from '../../src/events/domain-events.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
@@ -22,6 +23,7 @@ import {
   type SlaConfig,
 } from '../../src/workorders/deadlines/index.js';
 import { DeadlineScheduler, type DeadlineSchedulerOptions } from '../../src/workorders/deadlines/scheduler.js';
+import { sqliteWarningsStore } from '../../src/workorders/deadlines/warnings-store-sqlite.js';
 import { orderClocksFrom } from '../../src/workorders/order-clocks.js';
 import { AutoSupervision } from '../../src/workorders/auto-supervision.js';
 
@@ -60,9 +62,11 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-clocks-'));
   const file = path.join(dir, 'clocks.db');
   const handles: DbHandle[] = [];
+  const ports = new Map<DbHandle, SqliteAsyncDb>();
   const schedulers: DeadlineScheduler[] = [];
-  t.teardown(() => {
-    schedulers.forEach((s) => s.stop());
+  t.teardown(async () => {
+    await Promise.all(schedulers.map((s) => s.stop()));
+    for (const p of ports.values()) await p.close();
     handles.forEach((h) => h.close());
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -94,7 +98,9 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
     warned: [],
     scheduler(opts = {}) {
       const escalation = new AutoSupervision({ db: f.h.db, orders: f.svc, systemActor: () => ({ id: SYSTEM_ID, role: 'admin', unitId: null }), log });
-      const s = new DeadlineScheduler({ db: f.h.db, config, events, log, now: () => clock.now, escalation, ...opts });
+      let port = ports.get(f.h);
+      if (!port) ports.set(f.h, (port = sqliteAsync(f.h)));
+      const s = new DeadlineScheduler({ store: sqliteWarningsStore(port), config, events, log, now: () => clock.now, escalation, ...opts });
       schedulers.push(s);
       return s;
     },

@@ -179,7 +179,11 @@ t.test('orphan files in the kb directory are swept at start; the work orders’ 
   const { KbAttachments } = await import('../../src/kb/attachments.js');
   const wo = new AttachmentsService({ db: app.db.db, orders: undefined as never, dir: app.env.attachments.dir, maxBytes: 1024 });
   t.same(wo.sweepOrphans(), [], 'the work orders’ sweep does not enter kb/');
-  const kb = new KbAttachments({ db: app.db.db, store: wo.store.subStore('kb'), kb: { version: () => undefined as never } });
-  t.same(kb.sweepOrphans(), ['a'.repeat(32)], 'the knowledge base’s own sweep removes it');
+  const { sqliteAsync } = await import('../../src/db/sqlite-async.js');
+  const { sqliteKbStore } = await import('../../src/kb/kb-store-sqlite.js');
+  const asyncDb = sqliteAsync(app.db);
+  t.teardown(() => asyncDb.close());
+  const kb = new KbAttachments({ kbStore: sqliteKbStore(asyncDb), store: wo.store.subStore('kb'), kb: { version: () => undefined as never } });
+  t.same(await kb.sweepOrphans(), ['a'.repeat(32)], 'the knowledge base’s own sweep removes it');
   t.notOk(fs.existsSync(orphan));
 });

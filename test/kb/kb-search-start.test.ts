@@ -6,6 +6,8 @@
  * wait a bounded time; a change afterwards is put into the same index, not rebuilt.
  */
 import t from 'tap';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
+import { sqliteKbStore } from '../../src/kb/kb-store-sqlite.js';
 import { KbService } from '../../src/kb/kb-service.js';
 import { SEGMENTER_VERSION } from '../../src/kb/tokenize.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
@@ -16,8 +18,10 @@ const admin = { id: 1, role: 'admin' as const, unitId: null, username: 'admin' }
 function setup(t: { teardown(fn: () => unknown): void }) {
   const h = openTmpDb(t);
   h.sqlite.exec(`insert into users (id, username, display_name, role, password_hash) values (1, 'admin', 'Admin', 'admin', 'x')`);
+  const asyncDb = sqliteAsync(h);
+  t.teardown(() => asyncDb.close());
   const kb = new KbService({
-    db: h.db,
+    store: sqliteKbStore(asyncDb),
     config: () => ({ synonyms: [['社保', '社会保险']], reviewers: [], staleGraceDays: 14 }),
     hotlineExists: () => true,
     areaExists: () => true,
@@ -56,15 +60,15 @@ const storedWords = (h: ReturnType<typeof openTmpDb>, versionId: number) =>
 /** The options a service was built with (to build a second one on the same database: a restart). */
 const kbOptions = (kb: KbService) => (kb as unknown as { opts: ConstructorParameters<typeof KbService>[0] }).opts;
 
-function publish(kb: KbService, title: string, body: string): number {
-  const a = kb.create(admin, { unitId: 'hz-hrss', title, body, type: 'faq', hotlines: ['12345'], categories: [], areas: [], keywords: [] });
-  kb.submit(admin, a.id);
-  return kb.approve(admin, a.id, null).published!.id;
+async function publish(kb: KbService, title: string, body: string): Promise<number> {
+  const a = await kb.create(admin, { unitId: 'hz-hrss', title, body, type: 'faq', hotlines: ['12345'], categories: [], areas: [], keywords: [] });
+  await kb.submit(admin, a.id);
+  return (await kb.approve(admin, a.id, null)).published!.id;
 }
 
 t.test('approval stores the version words; a start reads them instead of segmenting', async (t) => {
   const { h, kb } = setup(t);
-  const versionId = publish(kb, '住房公积金提取', '购买自住住房可以提取住房公积金。');
+  const versionId = await publish(kb, '住房公积金提取', '购买自住住房可以提取住房公积金。');
   const words = storedWords(h, versionId);
   t.equal(words?.v, SEGMENTER_VERSION, 'stored at approval, with the segmenter version');
   t.ok(words?.t.includes('公积金'), 'the jieba words');
@@ -76,7 +80,7 @@ t.test('approval stores the version words; a start reads them instead of segment
   h.sqlite.prepare(`update kb_article_versions set search_words = ? where id = ?`).run(JSON.stringify(words), versionId);
   const restarted = new KbService(kbOptions(kb));
   t.same(
-    restarted.find(admin, { q: 'zzmarker', limit: 5 }).items.map((i) => i.versionId),
+    (await restarted.find(admin, { q: 'zzmarker', limit: 5 })).items.map((i) => i.versionId),
     [versionId],
     'the stored words are what the index holds',
   );
@@ -86,8 +90,8 @@ t.test('words of another segmenter version, or none, are segmented by the build 
   const { h, kb } = setup(t);
   insertPublished(h, 3);
   h.sqlite.prepare(`update kb_article_versions set search_words = ? where id = 2`).run(JSON.stringify({ v: 'old', t: ['zzold'], f: [1] }));
-  t.same(kb.find(admin, { q: 'zzold', limit: 5 }).items, [], 'old words are not used');
-  t.equal(kb.find(admin, { q: '社会保障卡', limit: 5 }).items.length, 3, 'every article found');
+  t.same((await kb.find(admin, { q: 'zzold', limit: 5 })).items, [], 'old words are not used');
+  t.equal((await kb.find(admin, { q: '社会保障卡', limit: 5 })).items.length, 3, 'every article found');
   for (const id of [1, 2, 3]) t.equal(storedWords(h, id)?.v, SEGMENTER_VERSION, `version ${id} written back`);
 });
 
@@ -96,7 +100,7 @@ t.test('the build at start runs in slices: the event loop keeps running, searche
   insertPublished(h, 1500);
   kb.search.start();
   t.equal(kb.search.loading, true);
-  const first = kb.find(admin, { q: '社会保障卡', limit: 50 });
+  const first = await kb.find(admin, { q: '社会保障卡', limit: 50 });
   t.equal(first.complete, false, 'a search during the build says it is incomplete');
   t.ok(first.items.length < 50 || kb.search.loading, 'and answers from what is loaded');
   t.equal(await kb.searchReady(1), false, 'a short bound gives up before the build ends');
@@ -116,7 +120,7 @@ t.test('the build at start runs in slices: the event loop keeps running, searche
   t.equal(await kb.searchReady(60_000), true, 'ready');
   clearInterval(tick);
   t.ok(ticks >= 5, `the event loop ran during the build (${ticks} timer ticks, longest wait ${longest.toFixed(1)} ms)`);
-  const done = kb.find(admin, { q: '社会保障卡 第1499号', limit: 3 });
+  const done = await kb.find(admin, { q: '社会保障卡 第1499号', limit: 3 });
   t.equal(done.complete, true);
   t.equal(done.items[0]?.articleId, 1499, 'every article is in');
   t.equal(storedWords(h, 1500)?.v, SEGMENTER_VERSION, 'the words segmented by the build are stored');
@@ -124,16 +128,16 @@ t.test('the build at start runs in slices: the event loop keeps running, searche
 
 t.test('a change after the build is put into the same index, not rebuilt', async (t) => {
   const { kb } = setup(t);
-  publish(kb, '居住证办理', '办理居住证需要身份证和居住证明。');
+  await publish(kb, '居住证办理', '办理居住证需要身份证和居住证明。');
   kb.search.start();
   t.equal(await kb.searchReady(10_000), true);
-  const engine = kb.search.current().engine;
-  const id = publish(kb, '新生儿医保参保', '新生儿出生后可以参加城乡居民医保。');
+  const engine = (await kb.search.current()).engine;
+  const id = await publish(kb, '新生儿医保参保', '新生儿出生后可以参加城乡居民医保。');
   t.same(
-    kb.find(admin, { q: '新生儿', limit: 3 }).items.map((i) => i.versionId),
+    (await kb.find(admin, { q: '新生儿', limit: 3 })).items.map((i) => i.versionId),
     [id],
     'the new article is found',
   );
-  t.equal(kb.search.current().engine, engine, 'by the same engine');
-  t.equal(kb.search.current().engine.size, 2);
+  t.equal((await kb.search.current()).engine, engine, 'by the same engine');
+  t.equal((await kb.search.current()).engine.size, 2);
 });

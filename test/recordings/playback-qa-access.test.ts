@@ -5,7 +5,6 @@
  * under test is the order of the check and the answer.
  */
 import t from 'tap';
-import type { Db } from '../../src/db/connection.js';
 import { RecordingPlayback, type Reader } from '../../src/recordings/playback.js';
 import type { RecordingRow, RecordingsRepository } from '../../src/recordings/repository.js';
 import type { RecordingStorage } from '../../src/recordings/storage.js';
@@ -39,7 +38,7 @@ const storage = { size: async () => 10, get: () => undefined } as unknown as Rec
 const inspector: Reader = { id: 3, role: 'qa', unitId: null };
 
 const playbackWith = (qaMayHear?: (callId: string) => Promise<boolean>) =>
-  new RecordingPlayback({ db: {} as Db, repo, storage, unitHandlersMayPlay: () => false, ...(qaMayHear ? { qaMayHear } : {}) });
+  new RecordingPlayback({ repo, storage, unitHandlersMayPlay: () => false, ...(qaMayHear ? { qaMayHear } : {}) });
 
 t.test('the inspector hears the calls the QA store says, once it has said so', async (t) => {
   const pending = new Map<string, (v: boolean) => void>();

@@ -12,7 +12,7 @@ import t from 'tap';
 import pino from 'pino';
 import type { Sunline } from '../../src/app.js';
 import { RecordingConfigSchema, type RecordingConfig } from '../../src/config/files/schemas/recording.js';
-import { FsRecordingStorage, Recorder, RecordingsRepository } from '../../src/recordings/index.js';
+import { FsRecordingStorage, Recorder } from '../../src/recordings/index.js';
 import { parseWavHeader, WAV_HEADER_BYTES } from '../../src/recordings/wav.js';
 import type { RecordingTelephony } from '../../src/telephony/mixmonitor.js';
 import { testApp } from '../helpers/app.js';
@@ -56,7 +56,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, cfg: Partial<Reco
     fs.rmSync(store, { recursive: true, force: true });
   });
   const asterisk = new FakeAsterisk(spool);
-  const repo = new RecordingsRepository(app.db.db);
+  const repo = app.recordings.repo;
   const config = RecordingConfigSchema.parse(cfg);
   const make = () =>
     new Recorder({

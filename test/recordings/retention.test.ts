@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import t from 'tap';
 import pino from 'pino';
-import { purgeExpired, RecordingsRepository } from '../../src/recordings/index.js';
+import { purgeExpired } from '../../src/recordings/index.js';
 import { DAY_MS, startDailyPurge } from '../../src/recordings/retention.js';
 import { recordingKey } from '../../src/recordings/storage.js';
 import { testApp } from '../helpers/app.js';
@@ -11,12 +11,12 @@ import { callWithOrder } from './fixture.js';
 t.test('recordings older than the retention are deleted and audited; younger ones stay', async (t) => {
   const app = await testApp(t);
   const now = Date.parse('2029-12-05T02:00:00Z');
-  const repo = new RecordingsRepository(app.db.db);
+  const repo = app.recordings.repo;
   const add = async (id: string, ageDays: number, state: 'stored' | 'recording' | 'failed' = 'stored') => {
     const startedAt = now - ageDays * DAY_MS;
     const key = recordingKey(id, startedAt);
     if (state === 'stored') await app.recordings.storage.put(key, Readable.from([Buffer.from('RIFF....')]));
-    repo.insert({
+    await repo.insert({
       id,
       callId: callWithOrder(app, { state: 'ended' }).callId,
       hotline: '12345',
@@ -26,7 +26,7 @@ t.test('recordings older than the retention are deleted and audited; younger one
       channels: 2,
       startedAt,
     });
-    if (state === 'stored') repo.stored(id, { storedAt: startedAt, durationMs: 1, sizeBytes: 8, sha256: 'ab', storageKey: key });
+    if (state === 'stored') await repo.stored(id, { storedAt: startedAt, durationMs: 1, sizeBytes: 8, sha256: 'ab', storageKey: key });
     return key;
   };
   const oldKey = await add('old', 1096);
@@ -65,8 +65,8 @@ t.test('recordings older than the retention are deleted and audited; younger one
 
 t.test('the purge runs by itself on its timer', async (t) => {
   const app = await testApp(t);
-  const repo = new RecordingsRepository(app.db.db);
-  repo.insert({
+  const repo = app.recordings.repo;
+  await repo.insert({
     id: 'r',
     callId: callWithOrder(app, { state: 'ended' }).callId,
     hotline: '12345',
@@ -78,6 +78,6 @@ t.test('the purge runs by itself on its timer', async (t) => {
   });
   const timer = startDailyPurge({ repo, storage: app.recordings.storage, retentionDays: () => 1, log: pino({ level: 'silent' }), firstMs: 10 });
   t.teardown(() => timer.stop());
-  for (let i = 0; i < 100 && repo.get('r')?.state !== 'purged'; i++) await new Promise((r) => setTimeout(r, 20));
-  t.equal(repo.get('r')?.state, 'purged');
+  for (let i = 0; i < 100 && (await repo.get('r'))?.state !== 'purged'; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal((await repo.get('r'))?.state, 'purged');
 });

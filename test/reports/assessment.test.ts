@@ -24,7 +24,7 @@ t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => 
   const svc = new AssessmentService({ db: h.db, org: () => org, config: () => cfg, now: () => REPORT_NOW });
   const lead = { role: 'shift_lead', unitId: null };
 
-  const a = svc.scorecards(lead, '2026-10');
+  const a = await svc.scorecards(lead, '2026-10');
   t.equal(a.period.from, '2026-10-01');
   t.equal(a.ranked, 2);
   const [hrss, dq] = a.rows;
@@ -63,13 +63,13 @@ t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => 
 
   cfg = AssessmentConfigSchema.parse({ minOrders: 1, interview: { bottom: 0, belowScore: 75 } });
   t.same(
-    svc.scorecards(lead, '2026-10').rows.map((r) => r.interview),
+    (await svc.scorecards(lead, '2026-10')).rows.map((r) => r.interview),
     [true, true],
     'both below 75 points',
   );
   cfg = AssessmentConfigSchema.parse({});
   t.same(
-    svc.scorecards(lead, '2026-10').rows.map((r) => [r.rank, r.interview]),
+    (await svc.scorecards(lead, '2026-10')).rows.map((r) => [r.rank, r.interview]),
     [
       [null, false],
       [null, false],
@@ -78,15 +78,15 @@ t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => 
   );
   cfg = AssessmentConfigSchema.parse({ minOrders: 1, interview: { bottom: 1, belowScore: 20 } });
 
-  const own = svc.scorecards({ role: 'unit_handler', unitId: 'city-hrss' }, '2026-10');
+  const own = await svc.scorecards({ role: 'unit_handler', unitId: 'city-hrss' }, '2026-10');
   t.same(
     own.rows.map((r) => [r.unitId, r.rank]),
     [['city-hrss', 1]],
     'a unit handler sees its own scorecard, with its city-wide rank',
   );
-  const quiet = svc.scorecards({ role: 'unit_handler', unitId: 'city-eco' }, '2026-10');
+  const quiet = await svc.scorecards({ role: 'unit_handler', unitId: 'city-eco' }, '2026-10');
   t.match(quiet.rows, [{ unitId: 'city-eco', received: 0, rank: null }], 'a unit without orders still has its (empty) scorecard');
-  const county = svc.scorecards({ role: 'dispatcher', unitId: 'dq-12345' }, '2026-10');
+  const county = await svc.scorecards({ role: 'dispatcher', unitId: 'dq-12345' }, '2026-10');
   t.same(
     county.rows.map((r) => [r.unitId, r.rank]),
     [['dq-amr', 2]],

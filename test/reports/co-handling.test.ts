@@ -67,7 +67,7 @@ t.test('October: co-handling received, replied and missed per unit', async (t) =
 
   const cfg = AssessmentConfigSchema.parse({ minOrders: 1 });
   const svcA = new AssessmentService({ db: h.db, org: () => org, config: () => cfg, now: () => bj('2026-11-02T12:00') });
-  const a = svcA.scorecards({ role: 'shift_lead', unitId: null }, '2026-10');
+  const a = await svcA.scorecards({ role: 'shift_lead', unitId: null }, '2026-10');
   const row = (u: string) => a.rows.find((r) => r.unitId === u);
   t.match(
     row('city-housing'),
@@ -78,7 +78,7 @@ t.test('October: co-handling received, replied and missed per unit', async (t) =
   t.match(row('city-hrss'), { received: 1, replied: 1, coHandling: { received: 0, replied: 0, missed: 0 } }, 'Z came in September');
   t.equal(a.ranked, 2, 'the unit that only co-handled is not ranked');
 
-  const own = svcA.scorecards({ role: 'unit_handler', unitId: 'city-housing' }, '2026-10');
+  const own = await svcA.scorecards({ role: 'unit_handler', unitId: 'city-housing' }, '2026-10');
   t.same(
     own.rows.map((r) => [r.unitId, r.coHandling]),
     [['city-housing', { received: 2, replied: 2, missed: 0 }]],

@@ -79,13 +79,13 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   const withRollups = new ReportsService({ db: h.db, org: () => org, hotlineName: () => null, now: () => now.at, rollups });
   const raw = new ReportsService({ db: h.db, org: () => org, hotlineName: () => null, now: () => now.at });
   /** Both readers, both ways: equal to each other and to the numbers written out. */
-  const check = (t: Test, label: string, leadDays: Written, countyDays: Written) => {
+  const check = async (t: Test, label: string, leadDays: Written, countyDays: Written) => {
     for (const [who, user, days, calls] of [
       ['lead', lead, leadDays, true],
       ['county', county, countyDays, false],
     ] as const) {
-      const fromRollups = withRollups.daily(user, period);
-      t.same(fromRollups, raw.daily(user, period), `${label}, ${who}: the rollups give the raw trend`);
+      const fromRollups = await withRollups.daily(user, period);
+      t.same(fromRollups, await raw.daily(user, period), `${label}, ${who}: the rollups give the raw trend`);
       t.same(fromRollups.days, expected(days, calls), `${label}, ${who}: the figures written out`);
     }
   };
@@ -120,7 +120,7 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   t.same(clean('calls'), ['10-07', '10-08', '10-09', '10-11'], 'calls: 10 Oct not built, 12 Oct today');
   t.same(clean('orders'), ['10-07', '10-08', '10-09', '10-11'], 'orders: the same');
 
-  check(
+  await check(
     t,
     'built',
     {
@@ -174,20 +174,20 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
     '2026-10-10': [0, 0, 1, 0, 0, 0],
     '2026-10-11': [0, 0, 1, 0, 0, 0],
   };
-  check(t, 'dirty days and today', late, lateCounty);
+  await check(t, 'dirty days and today', late, lateCounty);
 
   // The job rebuilds the dirty days (10 Oct stays unbuilt here): read from the rollups again, same figures.
   for (const d of h.sqlite.prepare(`select source, day from report_rollup_dirty`).all() as Array<{ source: 'calls' | 'orders'; day: number }>)
     rollups.buildDay(d.source, d.day);
   t.same(dirty(), [], 'rebuilt');
   t.same(clean('orders'), ['10-07', '10-08', '10-09', '10-11'], 'orders of 9 Oct from the rollups again');
-  check(t, 'rebuilt', late, lateCounty);
+  await check(t, 'rebuilt', late, lateCounty);
 
   // The built days are read from the rollups: rows altered without a trigger (a stale rollup) show in the trend.
   h.sqlite.prepare(`update report_call_days set calls_in = calls_in + 100 where day = ? and month = 0`).run(bj('2026-10-08T00:00'));
   h.sqlite.prepare(`update report_order_days set accepted = accepted + 10 where day = ? and month = 0 and unit_id = 'dq-amr'`).run(bj('2026-10-09T00:00'));
   const day = (trend: DailyTrend, date: string) => trend.days.find((d) => d.date === date)!;
-  t.same(day(withRollups.daily(lead, period), '2026-10-08').calls, { callsIn: 101, answered: 1 }, 'calls of 8 Oct from its rollup rows');
-  t.equal(day(withRollups.daily(county, period), '2026-10-09').orders.accepted, 12, 'the county’s orders of 9 Oct from its units’ rollup rows');
-  t.equal(day(raw.daily(county, period), '2026-10-09').orders.accepted, 2, 'the raw trend unchanged');
+  t.same(day(await withRollups.daily(lead, period), '2026-10-08').calls, { callsIn: 101, answered: 1 }, 'calls of 8 Oct from its rollup rows');
+  t.equal(day(await withRollups.daily(county, period), '2026-10-09').orders.accepted, 12, 'the county’s orders of 9 Oct from its units’ rollup rows');
+  t.equal(day(await raw.daily(county, period), '2026-10-09').orders.accepted, 2, 'the raw trend unchanged');
 });

@@ -141,33 +141,33 @@ t.test('the report: previous period, breakdowns by area and category, a county s
   if (!isPeriod(day)) throw new Error('period');
   const lead = { role: 'shift_lead', unitId: null };
 
-  const r = reports.kpis(lead, day, 'none');
+  const r = await reports.kpis(lead, day, 'none');
   t.equal(r.previous.from, '2026-10-08');
   t.equal(r.total.current.calls?.callsIn, 6);
   t.equal(r.total.previous.calls?.callsIn, 1);
   t.equal(r.total.previous.orders?.signed, 1, 'O3 signed on 8 Oct');
   t.equal(r.total.previous.orders?.accepted, 0);
 
-  const area = reports.kpis(lead, day, 'area');
+  const area = await reports.kpis(lead, day, 'area');
   const areaRow = (k: string | null) => area.rows.find((x) => x.key === k)?.current.orders;
   t.match(areaRow('hz-deqing'), { dispatched: 2, returned: 1 }, 'dq-amr rolls up to 德清县');
   t.match(areaRow('hz'), { dispatched: 2, replied: 3 }, 'city departments stay at 市本级');
   t.equal(area.rows.find((x) => x.key === 'hz-deqing')?.label?.zh, '德清县');
   t.equal(area.rows[0]!.current.calls, null, 'no call figures by area');
 
-  const cat = reports.kpis(lead, day, 'category');
+  const cat = await reports.kpis(lead, day, 'category');
   t.match(
     cat.rows.find((x) => x.key === 'complaint'),
     { label: { zh: '投诉' }, current: { orders: { accepted: 3, dispatched: 4 } } },
   );
 
-  const chan = reports.kpis(lead, day, 'channel');
+  const chan = await reports.kpis(lead, day, 'channel');
   t.match(
     chan.rows.find((x) => x.key === '12315'),
     { label: { zh: '消费维权' }, current: { calls: { callsIn: 2 }, orders: { accepted: 1 } } },
   );
 
-  const county = reports.kpis({ role: 'dispatcher', unitId: 'dq-12345' }, day, 'unit');
+  const county = await reports.kpis({ role: 'dispatcher', unitId: 'dq-12345' }, day, 'unit');
   t.same(
     county.rows.map((x) => x.key),
     ['dq-amr'],

@@ -55,12 +55,12 @@ t.test('a breakdown’s total is the report without a breakdown', async (t) => {
   ] as const)
     for (const [who, user] of Object.entries(READERS))
       for (const p of PERIODS) {
-        const none = reports.kpis(user, p, 'none');
+        const none = await reports.kpis(user, p, 'none');
         for (const v of [none.total.current.calls, none.total.current.orders, none.total.previous.orders])
           nonZero += Object.values(v ?? {}).filter((x) => typeof x === 'number' && x !== 0).length;
         for (const dim of REPORT_DIMENSIONS)
           for (const level of (dim === 'area' ? ['county', 'township'] : ['county']) as AreaLevel[]) {
-            const r = reports.kpis(user, p, dim, level);
+            const r = await reports.kpis(user, p, dim, level);
             t.same(r.total, none.total, `${how}, ${who}, ${p.kind} ${p.from}: the total by ${dim}${dim === 'area' ? ` (${level})` : ''}`);
             if (dim !== 'none') t.ok(r.rows.length > 0 || who === 'county', `${how}, ${who}, ${p.kind} ${p.from} by ${dim}: rows`);
           }

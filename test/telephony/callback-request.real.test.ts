@@ -9,6 +9,8 @@ import t from 'tap';
 import { placeCall } from '../../tools/sipp.js';
 import { sandbox, server, until } from '../helpers/call-path.js';
 import { CallbackWorklist } from '../../src/calls/callbacks.js';
+import { sqliteCallbacksStore } from '../../src/calls/callbacks-store-sqlite.js';
+import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 
 t.test('key 1 in the queue: a missed call with a callback duty, asked for', async (t) => {
@@ -39,9 +41,11 @@ t.test('key 1 in the queue: a missed call with a callback duty, asked for', asyn
   const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get((sql.prepare('select id from work_orders where call_id = ?').get(queued.id) as { id: number }).id);
   t.match(order, { status: 'missed_call', callbackDue: true, callerPhone: caller });
 
+  const port = sqliteAsync(app.db);
+  t.teardown(() => port.close());
   const list = {
-    entries: new CallbackWorklist(
-      app.db.db,
+    entries: await new CallbackWorklist(
+      sqliteCallbacksStore(port),
       () => ({ attempts: 3, spacingMs: 1_800_000 }),
       () => true,
     ).list(),

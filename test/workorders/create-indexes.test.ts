@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import t from 'tap';
 import { openDb } from '../../src/db/connection.js';
 import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
-import { findUnwarned } from '../../src/workorders/deadlines/warnings-repository.js';
+import { findUnwarned } from '../../src/workorders/deadlines/warnings-store-sqlite.js';
 
 const PARTIAL = [
   'work_orders_call_uq',

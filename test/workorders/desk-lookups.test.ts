@@ -78,7 +78,7 @@ t.test('likely repeats: same phone, same place, similar text, within the window,
   make({ phone: '13800001111', subject: '小区夜间施工噪音扰民', location: '吴兴区爱山街道潮音桥社区', daysAgo: REPEAT_WINDOW_DAYS + 2 }); // too old
   make({ phone: '13500000000', subject: '医院挂号难', location: '南浔镇' }); // unrelated
 
-  const found = desk.similar(city, base);
+  const found = await desk.similar(city, base);
   t.same(
     found.map((s) => [s.order.id, s.reasons]),
     [
@@ -102,12 +102,12 @@ t.test('repeats respect the scope: a county sees its own orders, never a confide
   dispatch(b, 'dq-amr');
   dispatch(c, 'wx-gov');
   t.same(
-    desk.similar(county, a).map((s) => s.order.id),
+    (await desk.similar(county, a)).map((s) => s.order.id),
     [],
     'the reporter is confidential: the same phone is no reason for a county',
   );
   t.same(
-    desk.similar(city, a).map((s) => [s.order.id, s.reasons]),
+    (await desk.similar(city, a)).map((s) => [s.order.id, s.reasons]),
     [
       [b, ['same_phone']],
       [c, ['same_phone']],
@@ -115,11 +115,11 @@ t.test('repeats respect the scope: a county sees its own orders, never a confide
     'the city sees them',
   );
   t.same(
-    desk.similar(county, b).map((s) => s.order.id),
+    (await desk.similar(county, b)).map((s) => s.order.id),
     [],
     'from the other side neither: the confidential order is not shown by phone',
   );
-  t.throws(() => desk.similar(county, c), { code: 'ORDER_NOT_FOUND' }, 'another county’s order is not found');
+  await t.rejects(desk.similar(county, c), { code: 'ORDER_NOT_FOUND' }, 'another county’s order is not found');
 });
 
 t.test('ftsQueryOf: 4-character phrases of the text, any of which may match', async (t) => {
@@ -168,16 +168,16 @@ t.test('returns per unit: from the history, over the period, most returns first,
   sendAndReturn('city-amr', amr);
   sendAndReturn('city-amr', null);
 
-  t.same(desk.returnsByUnit(city, 30).items, [
+  t.same((await desk.returnsByUnit(city, 30)).items, [
     { unitId: 'city-amr', dispatched: 3, returned: 2, rate: 0.667 },
     { unitId: 'dq-amr', dispatched: 1, returned: 1, rate: 1 },
   ]);
   t.same(
-    desk.returnsByUnit(county, 30).items.map((u) => u.unitId),
+    (await desk.returnsByUnit(county, 30)).items.map((u) => u.unitId),
     ['dq-amr'],
     'a county: its own units only',
   );
-  t.equal(desk.returnsByUnit(city, 60).items[0]?.returned, 3, 'a longer period counts the older return');
+  t.equal((await desk.returnsByUnit(city, 60)).items[0]?.returned, 3, 'a longer period counts the older return');
 });
 
 // Saved filters: test/workorders/saved-filters-store.test.ts (both databases).

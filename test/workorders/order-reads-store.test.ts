@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { pageWhere, pgOrderReadsStore } from '../../src/workorders/order-reads-store-pg.js';
 import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
 import type { OrderReadsStore } from '../../src/workorders/order-reads-store.js';
-import { readOrderDetail, readOrderPage, TOTAL_CAP } from '../../src/workorders/queries.js';
+import { readOrderDetail, readOrderPage, readPublicOrder, TOTAL_CAP } from '../../src/workorders/queries.js';
 import type { OrderScope } from '../../src/workorders/scope.js';
 import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
@@ -279,6 +279,50 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       await t.rejects(readOrderDetail(store, unit, other.id), { code: 'ORDER_NOT_FOUND', statusCode: 404 }, 'outside the scope');
       await t.rejects(readOrderDetail(store, ALL, 9999), { code: 'ORDER_NOT_FOUND' }, 'no such order');
       await t.rejects(readOrderDetail(store, NONE, 2), { code: 'ORDER_NOT_FOUND' }, 'a scope that sees nothing');
+    });
+
+    t.test("the citizen's lookup by number, phone and code: its public steps, nothing for a wrong phone, code, number or a draft", async (t) => {
+      const d = await open(t);
+      const { orders, events } = fixture();
+      await seed(d, orders, events);
+      const store = storeOf(d);
+      const o = orders.find((x) => x.id === 2)!;
+      // Events of order 2: create (draft), note, accept (→ accepted at +1000), update_fields (draft → draft).
+      t.same(await readPublicOrder(store, 'N-002', '13800000001', 'abc-234'), {
+        number: 'N-002',
+        status: o.status,
+        category: o.category ?? null,
+        createdAt: o.createdAt,
+        deadlineAt: o.deadlineAt ?? null,
+        progress: [{ status: 'accepted', at: o.createdAt! + 1000 }],
+      });
+      t.same((await readPublicOrder(store, 'N-006', orders[5]!.callerPhone!, 'ABC234')).progress, [], 'an order without events');
+      const draft = orders.find((x) => x.status === 'draft')!;
+      for (const [why, number, phone, code] of [
+        ['a wrong phone', 'N-002', '13900000002', 'ABC234'],
+        ['a wrong code', 'N-002', '13800000001', 'ABC235'],
+        ['an unknown number', 'N-999', '13800000001', 'ABC234'],
+        ['a draft', draft.number, draft.callerPhone!, 'ABC234'],
+      ] as const) {
+        await t.rejects(readPublicOrder(store, number, phone, code), { code: 'ORDER_NOT_FOUND', statusCode: 404 }, why);
+      }
+    });
+
+    t.test('orders by ids: those that exist, every column as the other reads give it', async (t) => {
+      const d = await open(t);
+      const { orders, events } = fixture();
+      await seed(d, orders, events);
+      const store = storeOf(d);
+      const rows = await store.read((q) => q.ordersByIds([7, 3, 9999, 12]));
+      t.same(
+        rows.map((r) => r.id).sort((a, b) => a - b),
+        [3, 7, 12],
+        'the unknown id left out',
+      );
+      const three = rows.find((r) => r.id === 3)!;
+      t.same(three, (await store.read((q) => q.orderWithHistory(3)))!.order, 'the same row as the one-order read');
+      t.match(three, { number: 'N-003', coUnitIds: orders[2]!.coUnitIds, confidential: orders[2]!.confidential });
+      t.same(await store.read((q) => q.ordersByIds([])), []);
     });
 
     t.test('counts stop at the cap', async (t) => {

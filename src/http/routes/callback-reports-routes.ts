@@ -6,19 +6,18 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inArray } from 'drizzle-orm';
 import { CALLBACK_REPORT_DIMENSIONS, CallbackReport } from '../../contract/http-callback-reports.js';
-import type { Db } from '../../db/connection.js';
-import { users } from '../../db/schema.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
-import { callbackReport } from '../../reports/callback-kpis.js';
-import { REPORT_ROLES, reportScope } from '../../reports/reports-service.js';
+import { callbackReportRead } from '../../reports/callback-kpis.js';
+import type { ReportReader } from '../../reports/report-read.js';
+import { agentNamesRead, REPORT_ROLES, reportScope } from '../../reports/reports-service.js';
 import { ReportError } from '../../reports/errors.js';
 import { requireRole } from '../auth.js';
 import { PeriodQuery, periodFromQuery } from './reports-routes.js';
 
 export interface CallbackReportsRoutesOptions {
-  readonly db: Db;
+  /** Where the figures are read (the port's reader). */
+  readonly reads: ReportReader;
   readonly org: () => OrgConfig;
   readonly now?: () => number;
 }
@@ -43,14 +42,18 @@ export const callbackReportsRoutes: FastifyPluginAsyncZod<CallbackReportsRoutesO
     async (req) => {
       if (reportScope(req.user!, opts.org()).kind !== 'all') throw new ReportError('FORBIDDEN_REPORT', 'a county sub-platform reads no call figures');
       const period = periodFromQuery(req.query, now());
-      const [total, ...rows] = callbackReport(opts.db, period.start, period.end, req.query.by, req.query.withinHours * 3_600_000);
-      const names = new Map<string, string>();
-      if (req.query.by === 'agent' && rows.length > 0) {
-        const ids = rows.map((r) => Number(r.key));
-        for (const u of opts.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)).all())
-          names.set(String(u.id), u.name);
-      }
-      const label = (key: string) => (names.has(key) ? { zh: names.get(key)!, en: names.get(key)! } : null);
+      const { by, withinHours } = req.query;
+      // The figures and the agents' names of one snapshot (src/reports/report-read.ts).
+      const { report, names } = await opts.reads.read(function* () {
+        const report = yield* callbackReportRead(period.start, period.end, by, withinHours * 3_600_000);
+        const names = by === 'agent' ? yield* agentNamesRead(report.slice(1).map((r) => Number(r.key))) : new Map<number, string>();
+        return { report, names };
+      });
+      const [total, ...rows] = report;
+      const label = (key: string) => {
+        const name = names.get(Number(key));
+        return name === undefined ? null : { zh: name, en: name };
+      };
       return {
         period,
         dimension: req.query.by,

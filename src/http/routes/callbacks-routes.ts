@@ -11,11 +11,11 @@ const Params = z.object({ orderId: z.coerce.number().int().positive().max(2_147_
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AssignCallbackBody, AssignedCallback, CallbackWorklist as CallbackWorklistView } from '../../contract/http-callbacks.js';
-import type { Db } from '../../db/connection.js';
 import type { IvrConfig } from '../../config/files/index.js';
 import type { CallbackPolicy } from '../../calls/callback-policy.js';
 import { CallbackWorklist } from '../../calls/callbacks.js';
 import { CallbackAssignments } from '../../calls/callback-assignments.js';
+import type { CallbacksStore } from '../../calls/callbacks-store.js';
 import { CallError } from '../../calls/errors.js';
 import { frontDoorPlan } from '../../calls/office-hours.js';
 import { deadlineConfigFrom } from '../../workorders/deadlines/scheduler.js';
@@ -24,7 +24,8 @@ import type { DomainEvents } from '../../events/domain-events.js';
 import { requireRole } from '../auth.js';
 
 export interface CallbacksRoutesOptions {
-  readonly db: Db;
+  /** The worklist's orders and calls, and the assignments (callbacks-store.ts). */
+  readonly store: CallbacksStore;
   readonly config: () => { readonly ivr: IvrConfig; readonly sla: SlaConfig; readonly calendar: CalendarConfig };
   readonly policy: CallbackPolicy;
   /** Publishes `callback.assigned` (live on the lead pages and the assignees' consoles). */
@@ -33,9 +34,9 @@ export interface CallbacksRoutesOptions {
 
 export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = async (app, opts) => {
   const calendarOf = deadlineConfigFrom(opts.config);
-  const assignments = new CallbackAssignments(opts.db);
+  const assignments = new CallbackAssignments(opts.store);
   const worklist = new CallbackWorklist(
-    opts.db,
+    opts.store,
     () => opts.policy,
     (at) => frontDoorPlan(opts.config().ivr, calendarOf().calendar, at).open,
     assignments,
@@ -51,7 +52,7 @@ export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = as
       },
       preHandler: requireRole('agent', 'shift_lead'),
     },
-    async () => ({ entries: worklist.list() }),
+    async () => ({ entries: await worklist.list() }),
   );
 
   app.put(
@@ -69,9 +70,9 @@ export const callbacksRoutes: FastifyPluginAsyncZod<CallbacksRoutesOptions> = as
     },
     async (req) => {
       const user = req.user!;
-      const entry = worklist.entryOf(req.params.orderId);
+      const entry = await worklist.entryOf(req.params.orderId);
       if (!entry) throw new CallError('CALLBACK_NOT_FOUND', `order ${req.params.orderId} is not on the callback worklist`);
-      const assignee = assignments.assign(entry.orderIds, req.body.agentId, { id: user.id, role: user.role });
+      const assignee = await assignments.assign(entry.orderIds, req.body.agentId, { id: user.id, role: user.role });
       req.log.info({ actorId: user.id, orderId: entry.orderId, agentId: req.body.agentId }, 'callback assigned');
       const previousAgentId = entry.assignee?.agentId ?? null;
       opts.events.emit('callback.assigned', { orderId: entry.orderId, orderIds: entry.orderIds, assignee, previousAgentId, at: assignee?.at ?? Date.now() });

@@ -6,9 +6,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CallerHistory, DispatchAdvice, Units } from '../../contract/http-console.js';
-import type { Db } from '../../db/connection.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
-import { callerHistory } from '../../calls/caller-history.js';
+import { callerHistory, type CallerHistoryStore } from '../../calls/caller-history.js';
 import { suggestDispatch } from '../../workorders/dispatch/index.js';
 import { handlingDeadline, signForDeadline } from '../../workorders/deadlines/index.js';
 import { deadlineConfigFrom } from '../../workorders/deadlines/scheduler.js';
@@ -18,7 +17,8 @@ import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 export interface CallersRoutesOptions {
-  readonly db: Db;
+  /** The caller history's reads (caller-history.ts). */
+  readonly history: CallerHistoryStore;
   /** The current configuration: org.yaml, and sla.yaml + calendar.yaml for the deadlines. */
   readonly config: () => { readonly org: OrgConfig; readonly sla: SlaConfig; readonly calendar: CalendarConfig };
   readonly now?: () => number;
@@ -37,7 +37,7 @@ export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async 
       preHandler: requireRole('agent', 'shift_lead', 'admin'),
     },
     async (req) => {
-      const page = callerHistory(opts.db, req.params.callerId, req.query.page, req.query.pageSize);
+      const page = await callerHistory(opts.history, req.params.callerId, req.query.page, req.query.pageSize);
       if (!page) throw appError('NOT_FOUND', `caller ${req.params.callerId} not found`);
       return page;
     },

@@ -2,18 +2,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { shanghaiDayStart } from '../../lib/shanghai-time.js';
 import { TodayWarnings } from '../../contract/http-lead.js';
-import type { DbOrTx } from '../../workorders/repository.js';
-import { warningsSince } from '../../workorders/deadlines/warnings-repository.js';
+import type { WarningsStore } from '../../workorders/deadlines/warnings-store.js';
 import { requireRole } from '../auth.js';
 
 /** At most this many rows, newest first (the page shows 20). */
 export const MAX_TODAY_WARNINGS = 50;
 
-export const deadlineWarningsRoutes: FastifyPluginAsyncZod<{ db: DbOrTx; now?: () => number }> = async (app, opts) => {
+export const deadlineWarningsRoutes: FastifyPluginAsyncZod<{ warnings: WarningsStore; now?: () => number }> = async (app, opts) => {
   const now = opts.now ?? Date.now;
   app.get(
     '/api/deadline-warnings/today',
     { schema: { tags: ['workorders'], response: { 200: TodayWarnings } }, preHandler: requireRole('shift_lead', 'admin') },
-    async () => ({ items: warningsSince(opts.db, shanghaiDayStart(now()), MAX_TODAY_WARNINGS) }),
+    async () => ({ items: await opts.warnings.read((q) => q.warningsSince(shanghaiDayStart(now()), MAX_TODAY_WARNINGS)) }),
   );
 };

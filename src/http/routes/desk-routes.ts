@@ -75,7 +75,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       },
       preHandler: desks,
     },
-    async (req) => desk.queue(userOf(req.user), req.params.queue, req.query.cursor, req.query.pageSize) ?? Promise.reject(badCursor()),
+    async (req) => (await desk.queue(userOf(req.user), req.params.queue, req.query.cursor, req.query.pageSize)) ?? Promise.reject(badCursor()),
   );
 
   app.get(
@@ -121,7 +121,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       },
       preHandler: desks,
     },
-    async (req) => ({ items: desk.calls(userOf(req.user), req.params.id) }),
+    async (req) => ({ items: await desk.calls(userOf(req.user), req.params.id) }),
   );
 
   app.get(
@@ -147,7 +147,7 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       },
       preHandler: desks,
     },
-    async (req) => ({ items: desk.similar(userOf(req.user), req.params.id) }),
+    async (req) => ({ items: await desk.similar(userOf(req.user), req.params.id) }),
   );
 
   app.get(
@@ -182,8 +182,8 @@ export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, 
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD')
       .optional(),
   });
-  const consultation = (user: SessionUser | null, day: string | undefined) =>
-    desk.consultation(userOf(user), day) ?? Promise.reject(appError('VALIDATION_FAILED', `${day ?? ''} is not a date`));
+  const consultation = async (user: SessionUser | null, day: string | undefined) =>
+    (await desk.consultation(userOf(user), day)) ?? Promise.reject(appError('VALIDATION_FAILED', `${day ?? ''} is not a date`));
 
   app.get(
     '/api/desk/consultation',

@@ -2,15 +2,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DueStates } from '../../contract/http-workorders.js';
-import type { Db } from '../../db/connection.js';
 import type { DeadlineConfig } from '../../workorders/deadlines/scheduler.js';
 import { dueStatesOf, MAX_DUE_IDS } from '../../workorders/due-states.js';
+import type { OrderReadsStore } from '../../workorders/order-reads-store.js';
 import { scopeFor, type ScopeOptions } from '../../workorders/scope.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 export interface DueStatesRoutesOptions extends ScopeOptions {
-  readonly db: Db;
+  /** The orders' reads (order-reads-store.ts). */
+  readonly orderReads: OrderReadsStore;
   readonly deadlines: () => DeadlineConfig;
   readonly now?: () => number;
 }
@@ -35,7 +36,7 @@ export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = as
     async (req) => {
       if (!req.user) throw appError('UNAUTHENTICATED');
       const scope = scopeFor({ role: req.user.role, unitId: req.user.unitId }, opts);
-      return { items: dueStatesOf(opts.db, scope, req.query.ids, now(), opts.deadlines()) };
+      return { items: await dueStatesOf(opts.orderReads, scope, req.query.ids, now(), opts.deadlines()) };
     },
   );
 };

@@ -53,7 +53,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
     async (req, reply) => {
       const actor = actorOf(req.user);
       const { files: staged } = await readUploadParts(req, files.store, () => undefined);
-      return reply.status(201).send({ attachments: files.attach(actor, req.params.id, staged) });
+      return reply.status(201).send({ attachments: await files.attach(actor, req.params.id, staged) });
     },
   );
 
@@ -69,7 +69,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
       preHandler: requireRole(...KB_EDITOR_ROLES),
     },
     async (req, reply) => {
-      files.detach(actorOf(req.user), req.params.id, req.params.attachmentId);
+      await files.detach(actorOf(req.user), req.params.id, req.params.attachmentId);
       return reply.status(204).send(null);
     },
   );
@@ -85,7 +85,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
       },
       preHandler: requireRole(...KB_READER_ROLES),
     },
-    async (req) => ({ items: files.list(actorOf(req.user), req.params.id) }),
+    async (req) => ({ items: await files.list(actorOf(req.user), req.params.id) }),
   );
 
   app.get(
@@ -95,7 +95,7 @@ export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptio
       preHandler: requireRole(...KB_READER_ROLES),
     },
     async (req, reply) => {
-      const { view, file } = files.locate(actorOf(req.user), req.params.id, req.params.attachmentId);
+      const { view, file } = await files.locate(actorOf(req.user), req.params.id, req.params.attachmentId);
       return reply
         .header('content-type', view.mediaType)
         .header('content-length', view.size)

@@ -90,7 +90,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
     async (req) => {
       // After a start the index loads in the background: wait for it a little, then answer from what is there.
       await kb.searchReady(SEARCH_WAIT_MS);
-      const { items, complete } = kb.find(actorOf(req.user), { ...req.query, live: req.query.live === '1' });
+      const { items, complete } = await kb.find(actorOf(req.user), { ...req.query, live: req.query.live === '1' });
       return { items, complete };
     },
   );
@@ -118,7 +118,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
     },
     async (req) => {
       const { limit, offset, withdrawn, ...filter } = req.query;
-      return { items: kb.list(actorOf(req.user), { ...filter, withdrawn: withdrawn === undefined ? undefined : withdrawn === 'true' }, limit, offset) };
+      return { items: await kb.list(actorOf(req.user), { ...filter, withdrawn: withdrawn === undefined ? undefined : withdrawn === 'true' }, limit, offset) };
     },
   );
 
@@ -147,13 +147,13 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       },
       preHandler: editors,
     },
-    async (req) => ({ items: kb.stale(actorOf(req.user), req.query.unitId) }),
+    async (req) => ({ items: await kb.stale(actorOf(req.user), req.query.unitId) }),
   );
 
   app.post(
     '/api/kb/articles',
     { schema: { tags, description: 'A new article of a unit, as a draft.', body: ArticleFields, response: { 201: KbArticle } }, preHandler: editors },
-    async (req, reply) => reply.code(201).send(kb.create(actorOf(req.user), req.body)),
+    async (req, reply) => reply.code(201).send(await kb.create(actorOf(req.user), req.body)),
   );
 
   app.get('/api/kb/articles/:id', { schema: { tags, params: IdParams, response: { 200: KbArticle } }, preHandler: readers }, async (req) =>

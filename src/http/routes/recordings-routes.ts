@@ -71,7 +71,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
       },
       preHandler: requireRole('admin'),
     },
-    async (req) => ({ items: playback.audit(req.params.id) }),
+    async (req) => ({ items: await playback.audit(req.params.id) }),
   );
 
   app.get(

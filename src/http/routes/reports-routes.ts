@@ -164,7 +164,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
         preHandler: readers,
       },
       async (req, reply) => {
-        const r = opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel);
+        const r = await opts.reports.kpis(userOf(req.user), periodFromQuery(req.query, now()), req.query.by, req.query.areaLevel);
         return sendTable(reply, format, kpiTable(r, req.query.lang), req.query.lang, `kpis-${r.period.from}-${r.period.to}-${r.dimension}`);
       },
     );
@@ -179,7 +179,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<ReportsRoutesOptions> = async 
         preHandler: requireRole(...REPORT_ROLES, 'unit_handler'),
       },
       async (req, reply) => {
-        const a = opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth());
+        const a = await opts.assessment.scorecards(userOf(req.user), req.query.month ?? opts.assessment.lastMonth());
         return sendTable(reply, format, assessmentTable(a, req.query.lang), req.query.lang, `assessment-${a.month}`);
       },
     );

@@ -11,18 +11,16 @@
  * is emitted; a crash in between loses that one notification rather than sending it twice.
  * Warnings that fell due while the server was down are raised by the first scan.
  */
-import type { Db } from '../../db/connection.js';
 import type { DeadlineWarningKind } from '../../db/schema.js';
 import type { DeadlineWarning, DomainEvents } from '../../events/domain-events.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Tx } from '../repository.js';
 import { TERMINAL_STATUSES, type OrderStatus } from '../lifecycle/index.js';
 import { addWorkingHours, dueState } from './arithmetic.js';
 import { buildWorkCalendar, type CalendarConfig } from './calendar-config.js';
 import type { SlaConfig } from './sla-config.js';
 import { workdayMs, type WorkCalendar } from './work-calendar.js';
 import { WAIT_CLOCKS, WAIT_CLOCK_STATUSES } from './wait-clocks.js';
-import { findUnwarned, insertWarning, type DeadlineClock } from './warnings-repository.js';
+import type { DeadlineClock, WarningsQueries, WarningsStore } from './warnings-store.js';
 
 const HOUR_MS = 3_600_000;
 /** dueState rounds its threshold to whole minutes; the SQL horizon reaches a little further. */
@@ -34,16 +32,23 @@ export interface DeadlineConfig {
   readonly sla: Readonly<Pick<SlaConfig, 'workHours' | 'timeLimits' | 'signFor' | 'dueSoon' | 'waitLimits' | 'autoSupervision'>>;
 }
 
+/** What an escalation did in one run. */
+export interface EscalationResult {
+  readonly escalated: readonly number[];
+  readonly more: boolean;
+}
+
 /**
  * A step run after each scan (auto-supervision, src/workorders/auto-supervision.ts): changes
  * at most `limit` orders and says whether more are waiting.
  */
 export interface Escalation {
-  run(now: number, cfg: DeadlineConfig, limit: number): Promise<{ readonly escalated: readonly number[]; readonly more: boolean }>;
+  run(now: number, cfg: DeadlineConfig, limit: number): EscalationResult | Promise<EscalationResult>;
 }
 
 export interface DeadlineSchedulerOptions {
-  readonly db: Db;
+  /** deadline_warnings and the orders' deadlines (warnings-store.ts). */
+  readonly store: WarningsStore;
   readonly config: () => DeadlineConfig;
   readonly events: DomainEvents;
   readonly log: Logger;
@@ -114,6 +119,7 @@ export class DeadlineScheduler {
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private drain: NodeJS.Timeout | undefined;
+  /** The scan under way, if any: ticks do not overlap, and stop() waits for it. */
   private scanning: Promise<void> | undefined;
 
   constructor(private readonly opts: DeadlineSchedulerOptions) {
@@ -133,11 +139,13 @@ export class DeadlineScheduler {
     this.tick();
   }
 
-  stop(): void {
+  /** No further scans; resolves once a scan under way has committed and announced its warnings. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.drain);
     this.timer = undefined;
     this.drain = undefined;
+    await this.scanning;
   }
 
   /**
@@ -146,11 +154,13 @@ export class DeadlineScheduler {
    */
   async scanOnce(now: number = this.now()): Promise<ScanResult> {
     const cfg = this.opts.config();
-    const { warnings, more } = this.opts.db.transaction((tx) => {
-      const found = this.collect(tx, now, cfg);
-      const inserted = found.candidates.filter((w) =>
-        insertWarning(tx, { orderId: w.orderId, kind: w.kind, deadlineAt: w.deadlineAt, leadUnitId: w.leadUnitId, warnedAt: now }),
-      );
+    const { warnings, more } = await this.opts.store.transaction(async (tx) => {
+      const found = await this.collect(tx, now, cfg);
+      const inserted: DeadlineWarning[] = [];
+      for (const w of found.candidates) {
+        const row = { orderId: w.orderId, kind: w.kind, deadlineAt: w.deadlineAt, leadUnitId: w.leadUnitId, warnedAt: now };
+        if (await tx.insertWarning(row)) inserted.push(w);
+      }
       return { warnings: inserted, more: found.more };
     });
     // After the commit: listeners only ever hear about warnings that are recorded.
@@ -162,7 +172,7 @@ export class DeadlineScheduler {
   }
 
   /** Unwarned deadlines, overdue ones first, at most one batch. */
-  private collect(tx: Tx, now: number, { calendar, sla }: DeadlineConfig): { candidates: DeadlineWarning[]; more: boolean } {
+  private async collect(tx: WarningsQueries, now: number, { calendar, sla }: DeadlineConfig): Promise<{ candidates: DeadlineWarning[]; more: boolean }> {
     const candidates: DeadlineWarning[] = [];
     let more = false;
     const room = () => {
@@ -173,7 +183,7 @@ export class DeadlineScheduler {
     for (const c of CLOCKS) {
       const left = room();
       if (left <= 0) break;
-      const rows = findUnwarned(tx, { clock: c.clock, kind: c.overdue, statuses: c.statuses, max: now - 1, limit: left });
+      const rows = await tx.findUnwarned({ clock: c.clock, kind: c.overdue, statuses: c.statuses, max: now - 1, limit: left });
       for (const o of rows) candidates.push({ ...o, leadUnitId: c.unitActs ? o.leadUnitId : null, kind: c.overdue, at: now });
       if (rows.length === left) more = true;
     }
@@ -184,7 +194,7 @@ export class DeadlineScheduler {
       // Deadlines after this instant have more working time left than the threshold.
       const reachHours = (days * workdayMs(sla.workHours) + HORIZON_SLACK_MS) / HOUR_MS;
       const horizon = addWorkingHours(now, reachHours, calendar, sla.workHours);
-      const rows = findUnwarned(tx, { clock: c.clock, kind: c.dueSoon, statuses: c.statuses, min: now, max: horizon, limit: left });
+      const rows = await tx.findUnwarned({ clock: c.clock, kind: c.dueSoon, statuses: c.statuses, min: now, max: horizon, limit: left });
       // Earliest deadline first: once one is still on time, so is every later one.
       const soon = rows.filter((o) => dueState(o.deadlineAt, now, days, calendar, sla.workHours) === 'due_soon');
       for (const o of soon) candidates.push({ ...o, leadUnitId: c.unitActs ? o.leadUnitId : null, kind: c.dueSoon, at: now });
@@ -204,27 +214,27 @@ export class DeadlineScheduler {
   }
 
   private tick(): void {
-    // The escalation awaits the orders port: a scan still under way when the next is due is not doubled.
+    // A scan still under way (a slow database): this tick is skipped, the next interval tries again.
     if (this.scanning) return;
-    this.scanning = this.scanOnce()
-      .then((result) => this.scanned(result))
-      .catch((err: unknown) => this.log.error({ err }, 'deadline scan failed'))
-      .finally(() => {
+    this.scanning = this.scanOnce().then(
+      (result) => {
         this.scanning = undefined;
-      });
+        // A backlog (e.g. after a long outage) drains batch by batch without blocking the event loop.
+        if (result.more && result.warnings.length + result.escalated.length > 0 && this.timer) {
+          this.drain = setTimeout(() => this.tick(), 0);
+          this.drain.unref();
+        }
+      },
+      (err: unknown) => {
+        this.scanning = undefined;
+        this.log.error({ err }, 'deadline scan failed');
+      },
+    );
   }
 
   /** Resolves once the scan under way, if any, has ended. */
   async idle(): Promise<void> {
     await this.scanning;
-  }
-
-  private scanned(result: ScanResult): void {
-    // A backlog (e.g. after a long outage) drains batch by batch without blocking the event loop.
-    if (result.more && result.warnings.length + result.escalated.length > 0 && this.timer) {
-      this.drain = setTimeout(() => this.tick(), 0);
-      this.drain.unref();
-    }
   }
 }
 

@@ -7,9 +7,9 @@
  * deadline index; a county desk sees its subtree's units only. No reporter data: the meeting
  * discusses the matter, not the citizen.
  */
-import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
-import { users, workOrderEvents, workOrders } from '../../db/schema.js';
+import type { ConsultationRow, DeskReadsStore } from './desk-reads-store.js';
+
+export type { ConsultationRow } from './desk-reads-store.js';
 import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../lib/shanghai-time.js';
 import type { OrderScope } from '../scope.js';
 
@@ -45,7 +45,7 @@ export interface ConsultationList {
 }
 
 /** Statuses in which a unit is still handling an order (its handling deadline runs). */
-const HANDLING = ['dispatched', 'signed', 'in_progress', 'supervised'] as const;
+export const HANDLING = ['dispatched', 'signed', 'in_progress', 'supervised'] as const;
 /** At most this many rows per kind: a meeting list, not an export of the year. */
 export const CONSULTATION_MAX_ROWS = 2000;
 
@@ -64,56 +64,17 @@ export function yesterday(now: number): string {
   return new Date(now + SHANGHAI_OFFSET_MS - DAY_MS).toISOString().slice(0, 10);
 }
 
-interface Row {
-  orderId: number;
-  number: string;
-  subject: string | null;
-  category: string | null;
-  status: string;
-  unitId: string | null;
-  at: number;
-  note: string | null;
-  count: number;
-}
-
-export function consultationList(db: Db, scope: OrderScope, day: string, bounds: { from: number; to: number }): ConsultationList {
+export async function consultationList(store: DeskReadsStore, scope: OrderScope, day: string, bounds: { from: number; to: number }): Promise<ConsultationList> {
   const { from, to } = bounds;
-  const o = workOrders;
-  const e = workOrderEvents;
-  // Returns of the day, by the returning unit (the actor's unit), with its reason.
-  const returns = db.all<Row>(
-    sql`select ${o.id} as orderId, ${o.number} as number, ${o.subject} as subject, ${o.category} as category, ${o.status} as status,
-          ${users.unitId} as unitId, ${e.at} as at, ${e.comment} as note, 1 as count
-        from ${e} join ${o} on ${o.id} = ${e.orderId} left join ${users} on ${users.id} = ${e.actorId}
-        where ${e.action} = 'return' and ${e.at} >= ${from} and ${e.at} < ${to}
-        order by ${e.at} limit ${CONSULTATION_MAX_ROWS}`,
-  );
-  // Still being handled, and the handling deadline was past at the end of the day.
-  const overdue = db.all<Row>(
-    sql`select ${o.id} as orderId, ${o.number} as number, ${o.subject} as subject, ${o.category} as category, ${o.status} as status,
-          ${o.leadUnitId} as unitId, ${o.deadlineAt} as at, null as note, cast((${to} - ${o.deadlineAt}) / 3600000 as integer) as count
-        from ${o}
-        where ${o.status} in ${HANDLING} and ${o.deadlineAt} is not null and ${o.deadlineAt} < ${to}
-        order by ${o.deadlineAt} limit ${CONSULTATION_MAX_ROWS}`,
-  );
+  const rows = await store.read((q) => q.consultationRows(from, to, CONSULTATION_MAX_ROWS));
+  const { returns, overdue } = rows;
   // Unsatisfied evaluations of the day that were not the order's first.
-  const unsatisfied = db
-    .all<Row>(
-      sql`select ${o.id} as orderId, ${o.number} as number, ${o.subject} as subject, ${o.category} as category, ${o.status} as status,
-          ${o.leadUnitId} as unitId, ${e.at} as at, ${e.comment} as note,
-          (select count(*) from ${workOrderEvents} p where p.order_id = ${e.orderId} and p.at <= ${e.at}
-             and p.action in ('evaluate', 'record_survey') and json_extract(p.data, '$.result') = 'unsatisfied') as count
-        from ${e} join ${o} on ${o.id} = ${e.orderId}
-        where ${e.action} in ('evaluate', 'record_survey') and ${e.at} >= ${from} and ${e.at} < ${to}
-          and json_extract(${e.data}, '$.result') = 'unsatisfied'
-        order by ${e.at} limit ${CONSULTATION_MAX_ROWS}`,
-    )
-    .filter((r) => r.count >= 2);
+  const unsatisfied = rows.unsatisfied.filter((r) => r.count >= 2);
 
   const visible = (u: string | null) => scope.kind === 'all' || (scope.kind === 'units' && u !== null && scope.unitIds.includes(u));
   const byUnit = new Map<string, ConsultationItem[]>();
   const totals: Record<ConsultationKind, number> = { disputed_return: 0, overdue: 0, unsatisfied_again: 0 };
-  const add = (kind: ConsultationKind, rows: Row[]) => {
+  const add = (kind: ConsultationKind, rows: readonly ConsultationRow[]) => {
     for (const r of rows) {
       if (!visible(r.unitId)) continue;
       const key = r.unitId ?? '';

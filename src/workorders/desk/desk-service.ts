@@ -4,9 +4,7 @@
  * signed-in user, derives the scope (a county dispatcher: its sub-platform's subtree) and reads
  * within it; the actions themselves go through the work-order API (applyInScope).
  */
-import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
-import { workOrderEvents } from '../../db/schema.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { allowedActions, type ActorRole, type OrderActionType } from '../lifecycle/index.js';
 import { maskPhone } from '../../logging/mask.js';
@@ -18,11 +16,13 @@ import type { WorkOrderEventRecord } from '../repository.js';
 import type { WorkCalendar } from '../deadlines/index.js';
 import { deskClockConfig, type DeskClockConfig } from './clocks.js';
 import { orderSuggestion, type OrderSuggestion } from './order-suggestion.js';
-import { decodeCursor, queueCounts, queuePage, type DeskQueue, type QueueCount, type QueueItem } from './queues.js';
+import type { DeskReadsStore } from './desk-reads-store.js';
+import { sqliteDeskReadsOn } from './desk-reads-store-sqlite.js';
+import { decodeCursor, readQueueCounts, readQueuePage, type DeskQueue, type QueueCount, type QueueItem } from './queues.js';
 import { deskView, searchOrders, type DeskOrderView, type DeskReader, type DeskSearch, type DeskSearchPage } from './search.js';
 import { similarOrders, type SimilarOrder } from './similar.js';
 import { unitReturns, type UnitReturns } from './unit-returns.js';
-import { actorNames, orderCalls, proposedExtension, relatedOrders, type OrderCall, type RelatedOrder } from './order-context.js';
+import { proposedExtension, readOrderCalls, readOrderContext, type OrderCall, type RelatedOrder } from './order-context.js';
 import { consultationList, dayBounds, yesterday, type ConsultationList } from './consultation.js';
 
 /** Who may use the desk. Agents take calls; unit handlers have their portal. */
@@ -42,6 +42,8 @@ export interface DeskServiceOptions extends ScopeOptions {
    * a process with no port, bench:orders); the server passes its sqliteOrderReadsStore.
    */
   readonly orderReads?: OrderReadsStore;
+  /** The desk's own reads on the async port (desk-reads-store.ts). Default: the SQLite statements on `db` itself (sqliteDeskReadsOn). */
+  readonly deskReads?: DeskReadsStore;
   readonly org: () => OrgConfig;
   /** sla.yaml and the work calendar, read at each call. */
   readonly clocks: () => { readonly calendar: WorkCalendar; readonly sla: DeskClockConfig['sla'] };
@@ -81,10 +83,12 @@ export interface DeskUnit {
 export class DeskService {
   private readonly now: () => number;
   private readonly orderReads: OrderReadsStore;
+  private readonly deskReads: DeskReadsStore;
 
   constructor(private readonly o: DeskServiceOptions) {
     this.now = o.now ?? Date.now;
     this.orderReads = o.orderReads ?? sqliteOrderReadsOn(o.db);
+    this.deskReads = o.deskReads ?? sqliteDeskReadsOn(o.db);
   }
 
   /** The scope and phone rights of a desk user: the city centre sees everything, a county its subtree. */
@@ -98,28 +102,33 @@ export class DeskService {
     return deskClockConfig(calendar, sla);
   }
 
-  counts(user: DeskUser): { items: QueueCount[]; at: number } {
+  async counts(user: DeskUser): Promise<{ items: QueueCount[]; at: number }> {
     const at = this.now();
-    return { items: queueCounts(this.o.db, this.reader(user), at, this.clockConfig()), at };
+    return { items: await readQueueCounts(this.deskReads, this.reader(user), at, this.clockConfig()), at };
   }
 
   /** One page of a queue; null when the cursor is not one of ours. */
-  queue(user: DeskUser, queue: DeskQueue, cursor: string | undefined, pageSize: number): { items: DeskQueueItem[]; nextCursor: string | null } | null {
+  async queue(
+    user: DeskUser,
+    queue: DeskQueue,
+    cursor: string | undefined,
+    pageSize: number,
+  ): Promise<{ items: DeskQueueItem[]; nextCursor: string | null } | null> {
     const after = cursor === undefined ? null : decodeCursor(cursor);
     if (cursor !== undefined && after === null) return null;
     const reader = this.reader(user);
-    const page = queuePage(this.o.db, reader, queue, after, pageSize, this.now(), this.clockConfig());
+    const page = await readQueuePage(this.deskReads, reader, queue, after, pageSize, this.now(), this.clockConfig());
     return {
-      items: page.items.map(({ row, clock }) => {
+      items: page.items.map(({ row, clock, lastReturn }) => {
         const order = deskView(toView(row, reader.scope), reader);
-        return { order, clock, lastReturn: queue === 'returned' ? this.lastReturn(row.id, row.leadUnitId) : null };
+        return { order, clock, lastReturn: lastReturn ? { unitId: row.leadUnitId, ...lastReturn } : null };
       }),
       nextCursor: page.nextCursor,
     };
   }
 
   search(user: DeskUser, search: DeskSearch): Promise<DeskSearchPage | null> {
-    return searchOrders({ db: this.o.db, orderReads: this.orderReads }, this.reader(user), search, this.now());
+    return searchOrders({ db: this.o.db, orderReads: this.orderReads, deskReads: this.deskReads }, this.reader(user), search, this.now());
   }
 
   /** The order with its history and the user's possible actions; ORDER_NOT_FOUND outside the scope. */
@@ -130,23 +139,23 @@ export class DeskService {
     const masked = deskView(detail, reader);
     // A masked phone is masked in the history too (the create event of a call carries it).
     const history = masked.phoneMasked ? detail.history.map((e) => (e.data ? { ...e, data: maskPhonesIn(e.data) } : e)) : detail.history;
-    const names = actorNames(this.o.db, history);
+    const { names, linkedOrders, mergedInto } = await readOrderContext(this.deskReads, reader.scope, { ...detail, history });
     const { calendar, sla } = this.o.clocks();
     return {
       ...masked,
       history: history.map((e) => ({ ...e, actorName: e.actorId === null ? null : (names.get(e.actorId) ?? null) })),
       allowedActions: allowedActions(order, user),
-      linkedOrders: relatedOrders(this.o.db, reader.scope, detail.linkedOrderIds),
-      mergedInto: detail.mergedIntoId === null ? null : (relatedOrders(this.o.db, reader.scope, [detail.mergedIntoId])[0] ?? null),
+      linkedOrders,
+      mergedInto,
       extensionProposal: proposedExtension(order, calendar, sla.workHours),
     };
   }
 
   /** The calls the order came from (its own, and those of orders merged into it); ORDER_NOT_FOUND outside the scope. */
-  calls(user: DeskUser, orderId: number): OrderCall[] {
+  calls(user: DeskUser, orderId: number): Promise<OrderCall[]> {
     const reader = this.reader(user);
     const o = findInScope(this.o.db, reader.scope, orderId);
-    return orderCalls(this.o.db, reader, { id: o.id, number: o.number, callId: o.callId, confidential: o.fields.confidential });
+    return readOrderCalls(this.deskReads, reader, { id: o.id, number: o.number, callId: o.callId, confidential: o.fields.confidential });
   }
 
   /** The units this user may dispatch to: every unit of org.yaml for the city, a county's subtree for its dispatchers. */
@@ -159,8 +168,8 @@ export class DeskService {
       .map((u) => ({ id: u.id, name: u.name, area: u.area, kind: u.kind }));
   }
 
-  similar(user: DeskUser, orderId: number): SimilarOrder[] {
-    return similarOrders(this.o.db, this.reader(user), orderId);
+  similar(user: DeskUser, orderId: number): Promise<SimilarOrder[]> {
+    return similarOrders(this.deskReads, this.reader(user), orderId);
   }
 
   suggestion(user: DeskUser, orderId: number): OrderSuggestion {
@@ -168,32 +177,21 @@ export class DeskService {
     return orderSuggestion(this.o.org(), findInScope(this.o.db, scope, orderId), scope);
   }
 
-  returnsByUnit(user: DeskUser, days: number): { since: number; items: UnitReturns[] } {
+  async returnsByUnit(user: DeskUser, days: number): Promise<{ since: number; items: UnitReturns[] }> {
     const since = this.now() - days * 86_400_000;
-    return { since, items: unitReturns(this.o.db, this.reader(user).scope, since) };
+    return { since, items: await unitReturns(this.deskReads, this.reader(user).scope, since) };
   }
 
   /** The daily consultation list (每日会商) of a Beijing day (`YYYY-MM-DD`, default yesterday); null for a day that does not exist. */
-  consultation(user: DeskUser, day?: string): ConsultationList | null {
+  async consultation(user: DeskUser, day?: string): Promise<ConsultationList | null> {
     const d = day ?? yesterday(this.now());
     const bounds = dayBounds(d);
-    return bounds && consultationList(this.o.db, this.reader(user).scope, d, bounds);
+    return bounds && consultationList(this.deskReads, this.reader(user).scope, d, bounds);
   }
 
   /** A unit's name from org.yaml (its id when it is no longer listed). */
   unitName(unitId: string): string {
     return this.o.org().units.find((u) => u.id === unitId)?.name ?? unitId;
-  }
-
-  private lastReturn(orderId: number, unitId: string | null): DeskQueueItem['lastReturn'] {
-    const e = this.o.db
-      .select()
-      .from(workOrderEvents)
-      .where(and(eq(workOrderEvents.orderId, orderId), eq(workOrderEvents.action, 'return')))
-      .orderBy(desc(workOrderEvents.at), desc(workOrderEvents.id))
-      .limit(1)
-      .get();
-    return e ? { unitId, reason: e.comment, at: e.at, actorId: e.actorId } : null;
   }
 }
 

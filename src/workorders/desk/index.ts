@@ -6,5 +6,8 @@ export { MAX_SAVED_FILTERS, SavedFilters, type SavedFilter } from './saved-filte
 export type { SavedFiltersStore, SavedFiltersQueries } from './saved-filters-store.js';
 export { sqliteSavedFiltersStore } from './saved-filters-store-sqlite.js';
 export { pgSavedFiltersStore } from './saved-filters-store-pg.js';
+export type { DeskReadsStore, DeskReadsQueries } from './desk-reads-store.js';
+export { sqliteDeskReadsStore } from './desk-reads-store-sqlite.js';
+export { pgDeskReadsStore } from './desk-reads-store-pg.js';
 export type { DeskOrderView, DeskSearch, DeskSearchPage } from './search.js';
 export { CONSULTATION_MAX_ROWS, type ConsultationItem, type ConsultationKind, type ConsultationList } from './consultation.js';

@@ -4,13 +4,11 @@
  * merged into (only those the reader may see), the calls it came from (its own and those of the
  * orders merged into it), and the new limit an extension request would give, on the work calendar.
  */
-import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
-import { calls, users, workOrders } from '../../db/schema.js';
 import { maskPhone } from '../../logging/mask.js';
 import { extendDeadline, type WorkCalendar } from '../deadlines/index.js';
 import type { WorkOrderEventRecord } from '../repository.js';
 import { canSee, type OrderScope } from '../scope.js';
+import type { DeskReadsQueries, DeskReadsStore, NamedOrderRow } from './desk-reads-store.js';
 import type { DeskReader } from './search.js';
 
 /** An order named on the page: its number and status, or nulls when it is outside the reader's scope. */
@@ -21,25 +19,36 @@ export interface RelatedOrder {
 }
 
 /** The display names of the events' actors (users.display_name), by user id. */
-export function actorNames(db: Db, events: readonly WorkOrderEventRecord[]): Map<number, string> {
+async function actorNames(q: DeskReadsQueries, events: readonly WorkOrderEventRecord[]): Promise<Map<number, string>> {
   const ids = [...new Set(events.map((e) => e.actorId).filter((id): id is number => id !== null))];
   if (ids.length === 0) return new Map();
-  const rows = db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, ids)).all();
-  return new Map(rows.map((r) => [r.id, r.name]));
+  return new Map((await q.displayNames(ids)).map((r) => [r.id, r.name]));
 }
 
 /** The orders of `ids` as the scope may name them, in the order given. */
-export function relatedOrders(db: Db, scope: OrderScope, ids: readonly number[]): RelatedOrder[] {
-  if (ids.length === 0) return [];
-  const rows = db
-    .select({ id: workOrders.id, number: workOrders.number, status: workOrders.status, leadUnitId: workOrders.leadUnitId, coUnitIds: workOrders.coUnitIds })
-    .from(workOrders)
-    .where(inArray(workOrders.id, [...ids]))
-    .all();
+function relatedOrders(rows: readonly NamedOrderRow[], scope: OrderScope, ids: readonly number[]): RelatedOrder[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {
     const r = byId.get(id);
     return r && canSee(scope, r) ? { id, number: r.number, status: r.status } : { id, number: null, status: null };
+  });
+}
+
+/** The order page's context, in one read: its actors' names, the linked orders and the one it was merged into, as the scope may name them. */
+export function readOrderContext(
+  store: DeskReadsStore,
+  scope: OrderScope,
+  order: { readonly history: readonly WorkOrderEventRecord[]; readonly linkedOrderIds: readonly number[]; readonly mergedIntoId: number | null },
+): Promise<{ names: Map<number, string>; linkedOrders: RelatedOrder[]; mergedInto: RelatedOrder | null }> {
+  return store.read(async (q) => {
+    const names = await actorNames(q, order.history);
+    const ids = [...new Set([...order.linkedOrderIds, ...(order.mergedIntoId === null ? [] : [order.mergedIntoId])])];
+    const rows = ids.length === 0 ? [] : await q.namedOrders(ids);
+    return {
+      names,
+      linkedOrders: relatedOrders(rows, scope, order.linkedOrderIds),
+      mergedInto: order.mergedIntoId === null ? null : (relatedOrders(rows, scope, [order.mergedIntoId])[0] ?? null),
+    };
   });
 }
 
@@ -85,55 +94,40 @@ export interface OrderCall {
  * work_orders_merged_into_idx. A confidential reporter's phone is not shown to a reader who may
  * not see the reporter (`hideReporter`), masked or not.
  */
-export function orderCalls(
-  db: Db,
+export function readOrderCalls(
+  store: DeskReadsStore,
   reader: DeskReader,
   order: { readonly id: number; readonly number: string; readonly callId: string | null; readonly confidential: boolean },
-): OrderCall[] {
-  const merged = db
-    .select({
-      id: workOrders.id,
-      number: workOrders.number,
-      callId: workOrders.callId,
-      confidential: workOrders.confidential,
-      leadUnitId: workOrders.leadUnitId,
-      coUnitIds: workOrders.coUnitIds,
-    })
-    .from(workOrders)
-    .where(and(eq(workOrders.mergedIntoId, order.id), isNotNull(workOrders.callId)))
-    .all()
-    .filter((m) => canSee(reader.scope, m));
-  const sources = [order, ...merged].filter((o): o is typeof o & { callId: string } => o.callId !== null);
-  const byCall = new Map(sources.map((o) => [o.callId, o]));
-  // Calls made for the order (callbacks, calls.order_id) and the calls the orders came in with.
-  const rows = db
-    .select({ call: calls, agentName: users.displayName })
-    .from(calls)
-    .leftJoin(users, eq(users.id, calls.agentId))
-    .where(byCall.size === 0 ? eq(calls.orderId, order.id) : or(eq(calls.orderId, order.id), inArray(calls.id, [...byCall.keys()])))
-    .all();
-  return rows
-    .map(({ call, agentName }) => {
-      const o = byCall.get(call.id) ?? order;
-      const hidden = o.confidential && reader.scope.hideReporter;
-      const masked = hidden || !reader.readsPhones;
-      return {
-        id: call.id,
-        orderId: o.id,
-        orderNumber: o.number,
-        hotline: call.hotline,
-        dialledNumber: call.dialledNumber,
-        direction: call.direction,
-        callerPhone: hidden ? null : masked ? maskPhone(call.callerPhone) : call.callerPhone,
-        phoneMasked: masked,
-        state: call.state,
-        outcome: call.outcome,
-        enteredAt: call.enteredAt,
-        answeredAt: call.answeredAt,
-        endedAt: call.endedAt,
-        agentId: call.agentId,
-        agentName: agentName ?? null,
-      };
-    })
-    .sort((a, b) => a.enteredAt - b.enteredAt || a.id.localeCompare(b.id));
+): Promise<OrderCall[]> {
+  return store.read(async (q) => {
+    const merged = (await q.mergedWithCall(order.id)).filter((m) => canSee(reader.scope, m));
+    const sources = [order, ...merged].filter((o): o is typeof o & { callId: string } => o.callId !== null);
+    const byCall = new Map(sources.map((o) => [o.callId, o]));
+    // Calls made for the order (callbacks, calls.order_id) and the calls the orders came in with.
+    const rows = await q.callsOf(order.id, [...byCall.keys()]);
+    return rows
+      .map((call) => {
+        const o = byCall.get(call.id) ?? order;
+        const hidden = o.confidential && reader.scope.hideReporter;
+        const masked = hidden || !reader.readsPhones;
+        return {
+          id: call.id,
+          orderId: o.id,
+          orderNumber: o.number,
+          hotline: call.hotline,
+          dialledNumber: call.dialledNumber,
+          direction: call.direction,
+          callerPhone: hidden ? null : masked ? maskPhone(call.callerPhone) : call.callerPhone,
+          phoneMasked: masked,
+          state: call.state,
+          outcome: call.outcome,
+          enteredAt: call.enteredAt,
+          answeredAt: call.answeredAt,
+          endedAt: call.endedAt,
+          agentId: call.agentId,
+          agentName: call.agentName,
+        };
+      })
+      .sort((a, b) => a.enteredAt - b.enteredAt || a.id.localeCompare(b.id));
+  });
 }

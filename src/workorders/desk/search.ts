@@ -3,17 +3,17 @@
  * and full-text search (queries.ts readOrderPage on the async port, order-reads-store.ts: the
  * API's page, the same statements) plus an exact order number and the reporter's phone, with an
  * opaque cursor for the next page. The text search's window (text-window.ts) and the lookup by
- * number are still synchronous reads on SQLite's writer (decision 0017 step 2).
+ * number go through the desk's own port (desk-reads-store.ts).
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
-import { workOrders } from '../../db/schema.js';
 import { maskPhone } from '../../logging/mask.js';
 import type { OrderFilter } from '../order-filter.js';
 import { canSee, type OrderScope } from '../scope.js';
 import type { OrderReadsStore } from '../order-reads-store.js';
 import { MAX_PAGE_SIZE, readOrderPage, TOTAL_CAP, toView, type OrderView } from '../queries.js';
-import { DESK_COUNT_CAP, SCAN_WINDOW, textWindowPage, usesTextWindow } from './text-window.js';
+import type { DeskReadsStore } from './desk-reads-store.js';
+import { sqliteDeskReadsOn } from './desk-reads-store-sqlite.js';
+import { DESK_COUNT_CAP, readTextWindow, SCAN_WINDOW, usesTextWindow } from './text-window.js';
 
 export interface DeskSearch extends Omit<OrderFilter, 'page' | 'callerPhone'> {
   /** An order number (exact; the other filters are then ignored). */
@@ -70,15 +70,19 @@ const belowOf = (cursor: string | undefined): number | null | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
-/** Where the search reads: the list's pages through the port, the text window and a number on SQLite's writer. */
+/**
+ * Where the search reads: the list's pages through the work orders' port, the text window and a
+ * number through the desk's (default: the SQLite statements on `db` itself, sqliteDeskReadsOn).
+ */
 export interface DeskSearchSource {
   readonly db: Db;
   readonly orderReads: OrderReadsStore;
+  readonly deskReads?: DeskReadsStore;
 }
 
 /** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
 export async function searchOrders(
-  { db, orderReads }: DeskSearchSource,
+  { db, orderReads, deskReads = sqliteDeskReadsOn(db) }: DeskSearchSource,
   reader: DeskReader,
   search: DeskSearch,
   now: number,
@@ -90,7 +94,7 @@ export async function searchOrders(
   if (number === undefined && usesTextWindow(filter)) {
     const below = belowOf(cursor);
     if (below === undefined) return null;
-    const found = textWindowPage(db, reader.scope, filter, now, pageSize, below, window);
+    const found = await readTextWindow(deskReads, { scope: reader.scope, filter, now, pageSize, before: below, window, countCap: DESK_COUNT_CAP });
     return {
       items: found.rows.map((r) => deskView(toView(r, reader.scope), reader)),
       total: Math.min(found.n, DESK_COUNT_CAP),
@@ -102,7 +106,7 @@ export async function searchOrders(
   const page = pageOf(cursor);
   if (page === null) return null;
   if (number !== undefined) {
-    const row = db.select().from(workOrders).where(eq(workOrders.number, number)).get();
+    const row = await deskReads.read((q) => q.orderByNumber(number));
     // An order number names one order: the other filters do not apply to it.
     const visible = row && canSee(reader.scope, row) ? [deskView(toView(row, reader.scope), reader)] : [];
     return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null, partial: false };

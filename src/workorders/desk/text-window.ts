@@ -20,23 +20,14 @@ import type { OrderFilter } from '../order-filter.js';
 import { filterConditions, rowsInOrder, statusesOf, textSearch, workOrdersFts, type Values } from '../order-pages.js';
 import type { WorkOrderRow } from '../repository.js';
 import { scopeCondition, type OrderScope } from '../scope.js';
+import type { DeskReadsStore, TextWindowQuery, WindowPage } from './desk-reads-store.js';
+
+export type { WindowPage } from './desk-reads-store.js';
 
 /** FTS matches one request checks at most. */
 export const SCAN_WINDOW = 5000;
 /** The desk counts a search's matches up to this many ("1000+"). */
 export const DESK_COUNT_CAP = 1000;
-
-export interface WindowPage {
-  readonly rows: WorkOrderRow[];
-  /** Matches counted in the window, up to DESK_COUNT_CAP + 1. */
-  readonly n: number;
-  /** The window stopped before the oldest match: `n` is a lower bound, and older matches were not checked. */
-  readonly bounded: boolean;
-  /** Rowid to continue below (exclusive), or null when nothing is left. */
-  readonly next: number | null;
-  /** This page is short because the window ended (not because the matches did). */
-  readonly partial: boolean;
-}
 
 /**
  * A rowid bound written as an integer literal: better-sqlite3 binds a JS number as a REAL, and
@@ -80,6 +71,7 @@ export function textWindowPage(
   pageSize: number,
   before: number | null,
   window = SCAN_WINDOW,
+  countCap = DESK_COUNT_CAP,
 ): WindowPage {
   const empty: WindowPage = { rows: [], n: 0, bounded: false, next: null, partial: false };
   const statuses = statusesOf(filter);
@@ -137,13 +129,27 @@ export function textWindowPage(
           .select({ one: sql`1` })
           .from(workOrdersFts)
           .where(where)
-          .limit(DESK_COUNT_CAP + 1)
+          .limit(countCap + 1)
           .as('matched'),
       )
       .prepare()
       .get(v);
   const n = full ? (counted()?.n ?? 0) : page.length;
-  const last = page.at(-1);
-  const next = full && last !== undefined ? last : bounded ? edge.id : null;
-  return { rows: rowsInOrder(db, page), n, bounded, next, partial: !full && bounded };
+  return windowPage(rowsInOrder(db, page), full, n, bounded ? edge.id : null);
+}
+
+/**
+ * A window's page from what its statements found (both dialects): the page's rows (newest
+ * first), whether one more matched (`full`), the matches counted, and the window's oldest match
+ * when the window stopped before the oldest match of the range (`edge`; null: it did not).
+ */
+export function windowPage(rows: WorkOrderRow[], full: boolean, n: number, edge: number | null): WindowPage {
+  const last = rows.at(-1);
+  const next = full && last !== undefined ? last.id : edge !== null ? edge : null;
+  return { rows, n, bounded: edge !== null, next, partial: !full && edge !== null };
+}
+
+/** A text search's page within its window through the desk's port. */
+export function readTextWindow(store: DeskReadsStore, q: TextWindowQuery): Promise<WindowPage> {
+  return store.read((r) => r.textWindow(q));
 }

@@ -4,10 +4,8 @@
  * responsibility catalogue (org.yaml) sends it the wrong orders. Read from the history
  * (work_order_events_action_at_idx), so a re-dispatched order still counts for the unit that returned it.
  */
-import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
-import { users, workOrderEvents } from '../../db/schema.js';
 import type { OrderScope } from '../scope.js';
+import type { DeskReadsStore } from './desk-reads-store.js';
 
 export interface UnitReturns {
   readonly unitId: string;
@@ -19,15 +17,8 @@ export interface UnitReturns {
 }
 
 /** Units with a dispatch or a return since `since`, most returns first; a county sees its subtree's units only. */
-export function unitReturns(db: Db, scope: OrderScope, since: number): UnitReturns[] {
-  const returned = db.all<{ unitId: string; n: number }>(
-    sql`select ${users.unitId} as unitId, count(*) as n from ${workOrderEvents} join ${users} on ${users.id} = ${workOrderEvents.actorId}
-        where ${workOrderEvents.action} = 'return' and ${workOrderEvents.at} >= ${since} and ${users.unitId} is not null group by ${users.unitId}`,
-  );
-  const dispatched = db.all<{ unitId: string; n: number }>(
-    sql`select json_extract(${workOrderEvents.data}, '$.leadUnitId') as unitId, count(*) as n from ${workOrderEvents}
-        where ${workOrderEvents.action} in ('dispatch', 'redispatch') and ${workOrderEvents.at} >= ${since} group by 1`,
-  );
+export async function unitReturns(store: DeskReadsStore, scope: OrderScope, since: number): Promise<UnitReturns[]> {
+  const { returned, dispatched } = await store.read((q) => q.unitReturnCounts(since));
   const byUnit = new Map<string, { dispatched: number; returned: number }>();
   const entry = (u: string) => byUnit.get(u) ?? byUnit.set(u, { dispatched: 0, returned: 0 }).get(u)!;
   for (const r of dispatched) if (r.unitId) entry(r.unitId).dispatched = r.n;

@@ -1,33 +1,14 @@
 /**
- * Rows of `deadline_warnings`, and the search for orders whose deadline needs a warning that
- * has not been raised yet. Functions take the caller's transaction (decision 0009 #8).
+ * The deadline warnings on SQLite (warnings-store.ts; the async port: db/sqlite-async.ts): rows
+ * of `deadline_warnings`, and the search for orders whose deadline needs a warning that has not
+ * been raised yet. Each statement runs in one `run()`; a scan's statements run in one port
+ * transaction (the writer lock).
  */
 import { and, asc, desc, eq, gte, inArray, isNull, lte } from 'drizzle-orm';
-import { deadlineWarnings, workOrders, type DeadlineWarningKind } from '../../db/schema.js';
-import type { OrderStatus } from '../lifecycle/index.js';
-import type { DbOrTx, Tx } from '../repository.js';
-import type { WaitClock } from './wait-clocks.js';
-
-/** Which clock a warning is about: the unit's sign-for or handling deadline, or a waiting clock (wait-clocks.ts). */
-export type DeadlineClock = 'sign' | 'handling' | WaitClock;
-
-export interface UnwarnedQuery {
-  readonly clock: DeadlineClock;
-  readonly kind: DeadlineWarningKind;
-  /** Orders in these statuses only (the ones whose clock is running). */
-  readonly statuses: readonly OrderStatus[];
-  /** Deadline bounds, both inclusive (ms); `min` omitted = no lower bound. */
-  readonly min?: number;
-  readonly max: number;
-  readonly limit: number;
-}
-
-export interface WarningCandidate {
-  readonly orderId: number;
-  readonly number: string;
-  readonly leadUnitId: string | null;
-  readonly deadlineAt: number;
-}
+import type { Db } from '../../db/connection.js';
+import { deadlineWarnings, workOrders } from '../../db/schema.js';
+import type { SqliteAsyncDb, SqliteConn } from '../../db/sqlite-async.js';
+import type { NewWarning, RaisedWarning, UnwarnedQuery, WarningCandidate, WarningsQueries, WarningsStore } from './warnings-store.js';
 
 /**
  * Orders in `statuses` whose deadline lies in [min, max] and that have no `kind` warning for
@@ -35,7 +16,7 @@ export interface WarningCandidate {
  * deadline_at), for a waiting clock by work_orders_wait_clock_idx (wait_clock, wait_deadline_at),
  * and for the anti-join by deadline_warnings_uq.
  */
-export function findUnwarned(db: DbOrTx, q: UnwarnedQuery): WarningCandidate[] {
+export function findUnwarned(db: Db, q: UnwarnedQuery): WarningCandidate[] {
   const waiting = q.clock !== 'sign' && q.clock !== 'handling';
   const col = q.clock === 'sign' ? workOrders.signDeadlineAt : q.clock === 'handling' ? workOrders.deadlineAt : workOrders.waitDeadlineAt;
   const rows = db
@@ -58,35 +39,14 @@ export function findUnwarned(db: DbOrTx, q: UnwarnedQuery): WarningCandidate[] {
   return rows.flatMap((r) => (r.deadlineAt === null ? [] : [{ ...r, deadlineAt: r.deadlineAt }]));
 }
 
-export interface NewWarning {
-  readonly orderId: number;
-  readonly kind: DeadlineWarningKind;
-  readonly deadlineAt: number;
-  readonly leadUnitId: string | null;
-  readonly warnedAt: number;
-}
-
-/**
- * Records a warning; false when it was already recorded (e.g. by another process sharing the
- * database), in which case the caller must not announce it again.
- */
-export function insertWarning(tx: Tx, w: NewWarning): boolean {
+/** Records a warning; false when it was already recorded (e.g. by another process sharing the database). */
+function insertWarning(tx: Db, w: NewWarning): boolean {
   const row = tx.insert(deadlineWarnings).values(w).onConflictDoNothing().returning({ id: deadlineWarnings.id }).get();
   return row !== undefined;
 }
 
-export interface RaisedWarning {
-  readonly orderId: number;
-  readonly number: string;
-  readonly kind: DeadlineWarningKind;
-  readonly deadlineAt: number;
-  readonly leadUnitId: string | null;
-  /** When the warning was raised (ms). */
-  readonly at: number;
-}
-
 /** Warnings raised at or after `since`, newest first, at most `limit` (deadline_warnings_warned_idx). */
-export function warningsSince(db: DbOrTx, since: number, limit: number): RaisedWarning[] {
+function warningsSince(db: Db, since: number, limit: number): RaisedWarning[] {
   return db
     .select({
       orderId: deadlineWarnings.orderId,
@@ -102,4 +62,28 @@ export function warningsSince(db: DbOrTx, since: number, limit: number): RaisedW
     .orderBy(desc(deadlineWarnings.warnedAt), desc(deadlineWarnings.id))
     .limit(limit)
     .all();
+}
+
+class SqliteWarningsQueries implements WarningsQueries {
+  constructor(private readonly conn: SqliteConn) {}
+
+  findUnwarned(q: UnwarnedQuery): Promise<WarningCandidate[]> {
+    return this.conn.run((db) => findUnwarned(db, q));
+  }
+
+  insertWarning(w: NewWarning): Promise<boolean> {
+    return this.conn.run((db) => insertWarning(db, w));
+  }
+
+  warningsSince(since: number, limit: number): Promise<RaisedWarning[]> {
+    return this.conn.run((db) => warningsSince(db, since, limit));
+  }
+}
+
+export function sqliteWarningsStore(db: SqliteAsyncDb): WarningsStore {
+  return {
+    dialect: 'sqlite',
+    read: (fn) => db.read((conn) => fn(new SqliteWarningsQueries(conn))),
+    transaction: (fn) => db.transaction((tx) => fn(new SqliteWarningsQueries(tx))),
+  };
 }
