@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       socket.once('connect_error', reject);
     });
     await emit(socket, 'agent:login', {});
-    const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: NUMBER });
+    const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: NUMBER });
 
     let wake: (() => void) | null = null;
     let agentState = 'available';

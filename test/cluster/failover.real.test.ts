@@ -62,7 +62,7 @@ async function prepare(dir: string): Promise<{ orderId: number }> {
   for (let i = 0; i < AGENTS; i++) await app.users.upsert({ username: agentName(i), displayName: agentName(i), role: 'agent', password: 'agent-f-pw' });
   await app.users.upsert({ username: 'lead-f', displayName: 'lead-f', role: 'shift_lead', password: 'lead-f-pw' });
   await app.users.upsert({ username: 'agent-out', displayName: 'agent-out', role: 'agent', password: 'agent-f-pw' });
-  const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
+  const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
   await app.close();
   return { orderId: order.id };
 }

@@ -38,7 +38,9 @@ t.test('key 1 in the queue: a missed call with a callback duty, asked for', asyn
     sql.prepare('select type, data from call_events where call_id = ? order by id').all(queued.id) as { type: string; data: string | null }[]
   ).map((e) => e.type);
   t.ok(events.includes('callback_requested'), `events: ${events.join(', ')}`);
-  const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get((sql.prepare('select id from work_orders where call_id = ?').get(queued.id) as { id: number }).id);
+  const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get(
+    (sql.prepare('select id from work_orders where call_id = ?').get(queued.id) as { id: number }).id,
+  );
   t.match(order, { status: 'missed_call', callbackDue: true, callerPhone: caller });
 
   const port = sqliteAsync(app.db);

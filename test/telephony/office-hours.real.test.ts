@@ -113,7 +113,7 @@ t.test('outside office hours: the closed prompt, then queued or ended per ivr.ya
       'ended by us: no abandon on top',
     );
     const orderId = (sql.prepare('select id from work_orders where call_id = ?').get(row.id) as { id: number }).id;
-    const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get(orderId);
+    const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).get(orderId);
     t.equal(order.status, 'missed_call', 'a missed-call order: someone calls back');
   });
 

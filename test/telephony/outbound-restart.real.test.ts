@@ -43,7 +43,7 @@ for (const mode of ['talking', 'held', 'three-way'] as const)
 
       const handle = openDb({ file: path.join(dir, 'sunline.db') });
       const user = await usersOn(t, handle, 3600_000).upsert({ username: 'out-kill', displayName: 'out-kill', role: 'agent', password: 'out-kill-pw' });
-      const order = new WorkOrdersService(sqliteOrdersStoreOn(handle.db)).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
+      const order = await new WorkOrdersService(sqliteOrdersStoreOn(handle.db)).createMissedCall({ channel: '12345', callerPhone: '13800138000' });
       handle.close();
 
       const start = () =>

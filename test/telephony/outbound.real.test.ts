@@ -138,7 +138,7 @@ t.test('outbound calls through a real Asterisk', async (t) => {
     // That caller had missed a call before: answering it ends the callback duty (merged into this call's order).
     const pop = await offered;
     await command(agent.socket, 'call:answer', { callId: pop.callId });
-    await until('the missed call merged', () => orders.get(earlier.id).status === 'merged');
+    await until('the missed call merged', async () => (await orders.get(earlier.id)).status === 'merged');
     t.match(await orders.get(earlier.id), { mergedIntoId: pop.draftOrder.id, callbackDue: false });
     await command(agent.socket, 'call:hangup', { callId: pop.callId });
     caller.kill();
@@ -188,7 +188,7 @@ t.test('outbound calls through a real Asterisk', async (t) => {
       await until('telephony up', () => local.calls.center?.telephonyUp());
       const dialler = await consoleFor(t, local, 'agent-out-local', 'agent');
       await command(dialler.socket, 'agent:login', {});
-      const missed = new WorkOrdersService(sqliteOrdersStoreOn(local.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138002' });
+      const missed = await new WorkOrdersService(sqliteOrdersStoreOn(local.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138002' });
       const dial = async (number: string, until: OutboundCallView['state']) => {
         const reached = next(dialler.socket, 'call:outbound', (x) => x.state === until, 20_000);
         const v = await command<OutboundCallView>(dialler.socket, 'call:dial', { orderId: missed.id, number });

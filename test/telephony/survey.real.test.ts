@@ -125,9 +125,9 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
       ['1', '2', '3', '9', null].map((d) => surveyResultOf(digits, d)),
       ['satisfied', 'basically_satisfied', 'unsatisfied', 'no_answer', 'no_answer'],
     );
-    const mk = (phone: string) => {
+    const mk = async (phone: string) => {
       const callId = `survey-${phone}`;
-      const c = repo.createInbound({
+      const c = await repo.createInbound({
         callId,
         channelId: `ch-${phone}`,
         callerPhone: phone,
@@ -140,12 +140,12 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
       return { callId, orderId: c.orderId };
     };
 
-    const silent = mk('13900003333');
-    t.same(repo.survey(silent.callId, 'no_answer', Date.now(), actor), { orderId: null, actions: [] });
+    const silent = await mk('13900003333');
+    t.same(await repo.survey(silent.callId, 'no_answer', Date.now(), actor), { orderId: null, actions: [] });
     t.equal((await orders.get(silent.orderId)).satisfaction, null, 'no answer: call event only');
     t.same(JSON.parse(surveyEvent(silent.callId)!.data), { result: 'no_answer' });
 
-    const handled = mk('13900004444');
+    const handled = await mk('13900004444');
     const unit: Actor = { id: agent.id, role: 'unit_handler', unitId: 'hz-market' };
     const day = 86_400_000;
     await orders.apply(handled.orderId, { type: 'accept', fields: { category: 'complaint', content: '商家拒绝退款' } }, agentActor);
@@ -155,19 +155,19 @@ t.test('post-call survey: DTMF after the agent hangs up is written to the call a
     await orders.apply(handled.orderId, { type: 'reply', text: '已协调退款' }, unit);
     await orders.apply(handled.orderId, { type: 'review_accept' }, agentActor);
     await orders.apply(handled.orderId, { type: 'evaluate', result: 'satisfied', channel: 'callback' }, agentActor);
-    t.same(repo.survey(handled.callId, 'unsatisfied', Date.now(), actor), { orderId: handled.orderId, actions: ['record_survey', 'supervise'] });
+    t.same(await repo.survey(handled.callId, 'unsatisfied', Date.now(), actor), { orderId: handled.orderId, actions: ['record_survey', 'supervise'] });
     const supervised = await orders.get(handled.orderId);
     t.same([supervised.status, supervised.satisfaction, supervised.supervisionLevel], ['supervised', 'unsatisfied', 1], 'unsatisfied → supervision');
 
-    const onSpot = mk('13900005555');
+    const onSpot = await mk('13900005555');
     await orders.apply(onSpot.orderId, { type: 'accept', fields: { category: 'consultation', content: '咨询' } }, agentActor);
     await orders.apply(onSpot.orderId, { type: 'answer_on_spot', answer: '已答复' }, agentActor);
     t.same(
-      repo.survey(onSpot.callId, 'unsatisfied', Date.now(), actor),
+      await repo.survey(onSpot.callId, 'unsatisfied', Date.now(), actor),
       { orderId: onSpot.orderId, actions: ['evaluate'] },
       'no unit to supervise: just evaluated',
     );
     await orders.apply(onSpot.orderId, { type: 'close', reason: '市民仅需答复' }, { id: agent.id, role: 'shift_lead', unitId: null });
-    t.same(repo.survey(onSpot.callId, 'satisfied', Date.now(), actor), { orderId: null, actions: [] }, 'a closed order only gets the call event');
+    t.same(await repo.survey(onSpot.callId, 'satisfied', Date.now(), actor), { orderId: null, actions: [] }, 'a closed order only gets the call event');
   });
 });
