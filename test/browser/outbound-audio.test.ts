@@ -30,7 +30,7 @@ t.test('an outbound call from the console carries audio both ways through medias
   t.ok(app.media, 'the server runs with media');
   await until('telephony up', () => app.calls.center?.telephonyUp());
   await app.users.upsert({ username: 'agent-out-audio', displayName: '坐席小吴', role: 'agent', password: 'agent-out-audio-pw' });
-  const order = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138123' });
+  const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138123' });
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const errors: string[] = [];

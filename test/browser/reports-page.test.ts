@@ -51,14 +51,14 @@ t.test('reports page: a day’s figures, the breakdown and the chart', async (t)
   // A figure opens the orders behind it: dq-amr's 退回率 lists O5.
   await page.click('[data-testid=row-dq-amr] [data-testid=drill-returnRate]');
   await page.waitForSelector('[data-testid=reports-drill-count]');
-  t.match(await page.textContent('[data-testid=reports-drill]'), fx.svc.get(fx.orders.o5!).number);
+  t.match(await page.textContent('[data-testid=reports-drill]'), (await fx.svc.get(fx.orders.o5!)).number);
   t.match(await page.textContent('[data-testid=reports-drill-count]'), /^1 张工单/);
   // Its number links to the order on the desk (a new tab), which opens it there.
   const o5 = fx.orders.o5!;
   t.equal(await page.getAttribute(`[data-testid=drill-item-${o5}] a`, 'href'), `/desk?order=${o5}`);
   const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click(`[data-testid=drill-item-${o5}] a`)]);
   await tab.waitForSelector(`[data-testid=desk-order][data-order-id="${o5}"]`);
-  t.match(await tab.textContent('[data-testid=desk-order]'), fx.svc.get(o5).number, 'the desk opened the order');
+  t.match(await tab.textContent('[data-testid=desk-order]'), (await fx.svc.get(o5)).number, 'the desk opened the order');
   await tab.close();
   t.equal(await page.locator('[data-testid=card-asaMs] button').count(), 0, 'a mean is no link');
   // A call figure opens its calls: 15秒接通率's spoiler is c2 (20 s on 12315).
