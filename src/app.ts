@@ -24,6 +24,7 @@ import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
 import { callbacksRoutes } from './http/routes/callbacks-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
+import { sqliteReportReader } from './reports/report-read.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
@@ -244,12 +245,15 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     telephony?.ami.start();
     // Today's statistics for shift leads; republished (throttled) as calls change.
     const queueStats = new QueueStatsService({
-      db: db.db,
+      reads: sqliteReportReader(asyncDb),
+      // After the call path's writes queued before (calls/call-writes.ts): the figures include the change.
+      settled: () => calls.writesFlushed(),
       events,
       log,
       hotlineName: (n) => config.current().numbers.numbers.find((h) => h.number === n)?.name,
     });
     closers.push(() => queueStats.close());
+    await queueStats.fresh();
     // Deadline warnings (限时办结): survive restarts, each raised once.
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
     const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });

@@ -39,6 +39,8 @@ export interface CallPath {
   checks: Record<string, () => { ok: boolean; [k: string]: unknown }>;
   /** The agents' session writes waiting in their queue, and those given up on since start (agent-sessions.ts; /metrics). */
   agentSessionWrites(): { queued: number; failed: number };
+  /** Resolves once the call path's writes queued so far (call-writes.ts) have ended: readers of what a call event wrote wait for it. */
+  writesFlushed(): Promise<void>;
   /**
    * This node lost call control (cluster/call-control-node.ts fences it): the agents' session
    * changes and the calls' writes (call-writes.ts) not yet written, and any made from now on,
@@ -79,6 +81,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
       ami: null,
       checks: {},
       agentSessionWrites: () => ({ queued: 0, failed: 0 }),
+      writesFlushed: () => Promise.resolve(),
       fence: () => undefined,
       close: async () => agents.close(),
     };
@@ -114,6 +117,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     agentSessionWrites: () => sessions.stats(),
+    writesFlushed: () => writes.flushed(),
     fence: () => {
       sessions.fence();
       writes.fence();

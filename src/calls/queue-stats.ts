@@ -8,68 +8,95 @@
  *   the queue; a caller who hangs up during the greeting is counted apart (front door).
  *
  * One aggregate query over the `calls_entered_idx` range (one Shanghai day), inbound calls only
- * (outbound callbacks are not calls in), grouped by hotline.
- * Whether an abandon happened at the front door is the `abandoned` call event's `where`, looked
- * up only for abandoned calls (call_events_call_idx). The service republishes the statistics as
- * the `queue.stats` domain event at most once per `throttleMs` after calls change, and at
- * Shanghai midnight (the counters start again).
+ * (outbound callbacks are not calls in), grouped by hotline, written once for both databases
+ * (a report read, reports/report-read.ts; decision 0017). Whether an abandon happened at the
+ * front door is the `abandoned` call event's `where`, looked up only for abandoned calls
+ * (call_events_call_idx).
+ *
+ * The service republishes the statistics as the `queue.stats` domain event at most once per
+ * `throttleMs` after calls change, and at Shanghai midnight (the counters start again). Each
+ * computation first waits for the call path's writes queued before it (`settled`: they are
+ * written after the event that announced them, calls/call-writes.ts), so the figures published
+ * after a change include it. `current()` is the latest computed figures, synchronously, for a
+ * console that just connected and the wallboard; `fresh()` computes them now (the HTTP route).
  */
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { callEvents, calls } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { QueueCounts, QueueStats } from '../contract/index.js';
 import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
+import { rows, runOn, type ReportRead, type ReportReader } from '../reports/report-read.js';
+import { jsonText, type SqlDialect } from '../reports/sql-dialect.js';
 
 /** The 15-second answer target (15秒接通). */
 export const ANSWER_TARGET_MS = 15_000;
 
 const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
 const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
-// Unary + keeps SQLite off call_events_type_at_idx (every abandon ever): look up by call id.
-const atFrontDoor = sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and +${callEvents.type} = 'abandoned' and json_extract(${callEvents.data}, '$.where') = 'front_door')`;
+// Unary + keeps SQLite off call_events_type_at_idx (every abandon ever): look up by call id. PostgreSQL has no unary plus on text.
+const atFrontDoorIn = (d: SqlDialect) =>
+  sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and ${d === 'sqlite' ? sql`+${callEvents.type}` : sql`${callEvents.type}`} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where', d)} = 'front_door')`;
 const abandoned = sql`${calls.outcome} = 'abandoned'`;
-const count = (cond: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
+const count = (cond: SQL) => sql`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
 /** The name of a hotline number (numbers.yaml), null for a number no longer listed. */
 export type HotlineNames = (hotline: string) => { readonly zh: string; readonly en: string } | null | undefined;
 
-/** Today's statistics (the Shanghai day containing `now`). */
-export function queueStatsAt(db: Db, now: number, hotlineName: HotlineNames = () => null): QueueStats {
-  const dayStart = shanghaiDayStart(now);
-  const rows = db
-    .select({
-      hotline: calls.hotline,
-      callsIn: sql<number>`count(*)`,
-      answered: count(sql`${calls.answeredAt} is not null`),
-      answeredWithin15s: count(sql`${calls.answeredAt} is not null and ${answerWait} <= ${ANSWER_TARGET_MS}`),
-      abandonedAtFrontDoor: count(sql`${abandoned} and ${atFrontDoor}`),
-      abandonedInQueue: count(sql`${abandoned} and not ${atFrontDoor}`),
-      waitSum: sql<number>`coalesce(sum(case when ${calls.answeredAt} is not null then ${answerWait} end), 0)`,
-      waitMax: sql<number | null>`max(case when ${calls.answeredAt} is not null then ${answerWait} end)`,
-    })
-    .from(calls)
-    // Inbound calls only: outbound callbacks and 回访 calls (direction 'out') are not calls in.
-    .where(and(gte(calls.enteredAt, dayStart), lt(calls.enteredAt, dayStart + DAY_MS), eq(calls.direction, 'in')))
-    .groupBy(calls.hotline)
-    .all();
+interface HotlineRow {
+  hotline: string;
+  callsIn: number;
+  answered: number;
+  answeredWithin15s: number;
+  abandonedAtFrontDoor: number;
+  abandonedInQueue: number;
+  waitSum: number;
+  waitMax: number | null;
+}
 
+/** Today's statistics (the Shanghai day containing `now`), as a report read of either database. */
+export function* queueStatsRead(now: number, hotlineName: HotlineNames = () => null): ReportRead<QueueStats> {
+  const dayStart = shanghaiDayStart(now);
+  const found = yield* rows<HotlineRow>((d) => {
+    const atFrontDoor = atFrontDoorIn(d);
+    return sql`select ${calls.hotline} as "hotline",
+        count(*) as "callsIn",
+        ${count(sql`${calls.answeredAt} is not null`)} as "answered",
+        ${count(sql`${calls.answeredAt} is not null and ${answerWait} <= ${ANSWER_TARGET_MS}`)} as "answeredWithin15s",
+        ${count(sql`${abandoned} and ${atFrontDoor}`)} as "abandonedAtFrontDoor",
+        ${count(sql`${abandoned} and not ${atFrontDoor}`)} as "abandonedInQueue",
+        coalesce(sum(case when ${calls.answeredAt} is not null then ${answerWait} end), 0) as "waitSum",
+        max(case when ${calls.answeredAt} is not null then ${answerWait} end) as "waitMax"
+      from ${calls}
+      where ${calls.enteredAt} >= ${dayStart} and ${calls.enteredAt} < ${dayStart + DAY_MS} and ${calls.direction} = 'in'
+      group by ${calls.hotline}`;
+  });
+  return statsOf(now, dayStart, found, hotlineName);
+}
+
+/** Today's statistics read synchronously on one SQLite handle (tests, the CLI). */
+export function queueStatsAt(db: Db, now: number, hotlineName: HotlineNames = () => null): QueueStats {
+  return runOn(db, queueStatsRead(now, hotlineName));
+}
+
+/** The figures from the per-hotline rows (pure). Inbound calls only: outbound callbacks and 回访 calls are not calls in. */
+function statsOf(now: number, dayStart: number, found: readonly HotlineRow[], hotlineName: HotlineNames): QueueStats {
   const total: QueueCounts = { callsIn: 0, answered: 0, answeredWithin15s: 0, abandonedInQueue: 0, abandonedAtFrontDoor: 0 };
   let waitSum = 0;
   let waitMax: number | null = null;
   const byHotline: QueueStats['byHotline'] = [];
-  for (const r of rows) {
+  for (const r of found) {
     const counts: QueueCounts = {
-      callsIn: r.callsIn,
-      answered: r.answered,
-      answeredWithin15s: r.answeredWithin15s,
-      abandonedInQueue: r.abandonedInQueue,
-      abandonedAtFrontDoor: r.abandonedAtFrontDoor,
+      callsIn: Number(r.callsIn),
+      answered: Number(r.answered),
+      answeredWithin15s: Number(r.answeredWithin15s),
+      abandonedInQueue: Number(r.abandonedInQueue),
+      abandonedAtFrontDoor: Number(r.abandonedAtFrontDoor),
     };
     for (const k of Object.keys(total) as Array<keyof QueueCounts>) total[k] += counts[k];
-    waitSum += r.waitSum;
-    if (r.waitMax !== null) waitMax = Math.max(waitMax ?? 0, r.waitMax);
+    waitSum += Number(r.waitSum);
+    if (r.waitMax !== null) waitMax = Math.max(waitMax ?? 0, Number(r.waitMax));
     const name = hotlineName(r.hotline);
     byHotline.push({ hotline: r.hotline, name: name ? { zh: name.zh, en: name.en } : null, ...counts });
   }
@@ -88,8 +115,16 @@ export function queueStatsAt(db: Db, now: number, hotlineName: HotlineNames = ()
   };
 }
 
+/** The figures of a day without calls (before the first computation has come back). */
+function noCalls(now: number): QueueStats {
+  return statsOf(now, shanghaiDayStart(now), [], () => null);
+}
+
 export interface QueueStatsOptions {
-  db: Db;
+  /** Where the statistics are read (the port of the server's database). */
+  reads: ReportReader;
+  /** Resolves once the call path's writes queued so far are written (calls/call-writes.ts); none: nothing to wait for. */
+  settled?: () => Promise<unknown>;
   events: DomainEvents;
   log: Logger;
   now?: () => number;
@@ -107,21 +142,39 @@ export class QueueStatsService {
   private midnight: NodeJS.Timeout | null = null;
   private lastPublished = -Infinity;
   private closed = false;
+  /** The latest figures computed, and the number of the computation they came from (a slower, older one never replaces them). */
+  private latest: QueueStats;
+  private latestSeq = 0;
+  private seq = 0;
+  private lastEmitted: QueueStats | null = null;
   private readonly onChange = () => this.changed();
 
   constructor(private readonly o: QueueStatsOptions) {
     this.now = o.now ?? Date.now;
     this.throttleMs = o.throttleMs ?? 1000;
     this.log = o.log.child({ component: 'queue-stats' });
+    this.latest = noCalls(this.now());
     // Calls entering, being answered and ending all show up as one of these two.
     o.events.on('queue.changed', this.onChange);
     o.events.on('call.updated', this.onChange);
     this.scheduleMidnight();
   }
 
-  /** Today's statistics, computed now. */
+  /** The latest figures computed (by `fresh()` or a publication); zeros for today before the first. */
   current(): QueueStats {
-    return queueStatsAt(this.o.db, this.now(), this.o.hotlineName);
+    return this.latest;
+  }
+
+  /** Today's statistics computed now, after the call path's writes queued before this call; kept as the latest. */
+  async fresh(): Promise<QueueStats> {
+    const mine = ++this.seq;
+    await this.o.settled?.();
+    const stats = await this.o.reads.read(() => queueStatsRead(this.now(), this.o.hotlineName));
+    if (mine > this.latestSeq) {
+      this.latest = stats;
+      this.latestSeq = mine;
+    }
+    return stats;
   }
 
   close(): void {
@@ -147,11 +200,15 @@ export class QueueStatsService {
   private publish(): void {
     if (this.closed) return;
     this.lastPublished = this.now();
-    try {
-      this.o.events.emit('queue.stats', this.current());
-    } catch (err) {
-      this.log.error({ err }, 'queue statistics failed');
-    }
+    this.fresh().then(
+      () => {
+        // The latest figures, once: a publication overtaken by a newer computation sends the newer one.
+        if (this.closed || this.latest === this.lastEmitted) return;
+        this.lastEmitted = this.latest;
+        this.o.events.emit('queue.stats', this.latest);
+      },
+      (err: unknown) => this.log.error({ err }, 'queue statistics failed'),
+    );
   }
 
   private scheduleMidnight(): void {

@@ -6,5 +6,8 @@ export const LEAD_ROUTES: Record<keyof LeadClientEvents, Route> = {};
 
 /** Today's queue statistics for the leads room (implemented by calls/queue-stats.ts). */
 export interface QueueStatsSource {
+  /** The latest figures computed (a console that just connected gets these). */
   current(): QueueStats;
+  /** The figures computed now, including every call write queued before. */
+  fresh(): Promise<QueueStats>;
 }

@@ -5,7 +5,7 @@ import { requireRole } from '../auth.js';
 
 /** Today's queue statistics (Asia/Shanghai day) for shift leads and admins: the wallboard's figures. */
 export const queueStatsRoutes: FastifyPluginAsyncZod<{ stats: QueueStatsSource }> = async (app, opts) => {
-  app.get('/api/queue/stats', { schema: { tags: ['queue'], response: { 200: QueueStats } }, preHandler: requireRole('shift_lead', 'admin') }, async () =>
-    opts.stats.current(),
+  app.get('/api/queue/stats', { schema: { tags: ['queue'], response: { 200: QueueStats } }, preHandler: requireRole('shift_lead', 'admin') }, () =>
+    opts.stats.fresh(),
   );
 };
