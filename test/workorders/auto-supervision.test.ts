@@ -82,7 +82,7 @@ t.test('after a restart with the rule long due: the first scan supervises, a sec
   const second = f.scheduler();
   second.start();
   await second.idle();
-  second.stop();
+  await second.stop();
   t.same(
     await Promise.all([a, b, d].map(async (id) => (await f.svc.get(id)).supervisionLevel)),
     [1, 1, 0],
@@ -99,12 +99,8 @@ t.test('after a restart with the rule long due: the first scan supervises, a sec
   const third = f.scheduler();
   third.start();
   await third.idle();
-  third.stop();
-  t.same(
-    await Promise.all([a, b].map(async (id) => (await supervisions(f, id)).length)),
-    [1, 1],
-    'a second restart supervises nobody twice',
-  );
+  await third.stop();
+  t.same(await Promise.all([a, b].map(async (id) => (await supervisions(f, id)).length)), [1, 1], 'a second restart supervises nobody twice');
   t.equal(f.warned.length, 3, 'nor warns twice');
 });
 
@@ -117,7 +113,12 @@ t.test('two processes sharing the database supervise an order once', async (t) =
   const log = createLogger({ level: 'silent' });
   const system = () => ({ id: SYSTEM_ID, role: 'admin' as const, unitId: null });
   const mine = new AutoSupervision({ db: f.h.db, orders: f.svc, systemActor: system, log });
-  const theirs = new AutoSupervision({ db: other.db, orders: new WorkOrdersService(sqliteOrdersStoreOn(other.db), () => f.clock.now), systemActor: system, log });
+  const theirs = new AutoSupervision({
+    db: other.db,
+    orders: new WorkOrdersService(sqliteOrdersStoreOn(other.db), () => f.clock.now),
+    systemActor: system,
+    log,
+  });
   const cfg = { sla: f.cfg.sla, calendar };
   const now = bj('2026-03-04 10:00');
   t.same((await mine.run(now, cfg, 10)).escalated, [a]);

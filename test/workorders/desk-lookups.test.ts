@@ -48,20 +48,22 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   const make = async (f: { phone?: string; subject: string; location?: string; category?: OrderCategory; confidential?: boolean; daysAgo?: number }) => {
     now = NOW - (f.daysAgo ?? 0) * DAY;
     const draft = await orders.createDraft({ channel: 'web', callerPhone: f.phone ?? null });
-    const order = (await orders.apply(
-      draft.id,
-      {
-        type: 'accept',
-        fields: {
-          category: f.category ?? 'complaint',
-          subject: f.subject,
-          content: f.subject,
-          location: f.location ?? null,
-          confidential: f.confidential ?? false,
+    const order = (
+      await orders.apply(
+        draft.id,
+        {
+          type: 'accept',
+          fields: {
+            category: f.category ?? 'complaint',
+            subject: f.subject,
+            content: f.subject,
+            location: f.location ?? null,
+            confidential: f.confidential ?? false,
+          },
         },
-      },
-      agent,
-    )).order;
+        agent,
+      )
+    ).order;
     now = NOW;
     return order.id;
   };
@@ -70,13 +72,13 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
 
 t.test('likely repeats: same phone, same place, similar text, within the window, each with its reasons', async (t) => {
   const { desk, city, make } = await setup(t);
-  const base = make({ phone: '13800001111', subject: '小区夜间施工噪音扰民', location: '吴兴区爱山街道潮音桥社区' });
-  const samePhone = make({ phone: '13800001111', subject: '咨询公积金提取', daysAgo: 3 });
-  const samePlace = make({ phone: '13700000000', subject: '路灯不亮', location: '吴兴区爱山街道潮音桥社区', daysAgo: 5 });
-  const sameText = make({ phone: '13600000000', subject: '夜间施工噪音太大睡不着', daysAgo: 1 });
-  const all = make({ phone: '13800001111', subject: '又是小区夜间施工噪音', location: '吴兴区爱山街道潮音桥社区', daysAgo: 2 });
-  make({ phone: '13800001111', subject: '小区夜间施工噪音扰民', location: '吴兴区爱山街道潮音桥社区', daysAgo: REPEAT_WINDOW_DAYS + 2 }); // too old
-  make({ phone: '13500000000', subject: '医院挂号难', location: '南浔镇' }); // unrelated
+  const base = await make({ phone: '13800001111', subject: '小区夜间施工噪音扰民', location: '吴兴区爱山街道潮音桥社区' });
+  const samePhone = await make({ phone: '13800001111', subject: '咨询公积金提取', daysAgo: 3 });
+  const samePlace = await make({ phone: '13700000000', subject: '路灯不亮', location: '吴兴区爱山街道潮音桥社区', daysAgo: 5 });
+  const sameText = await make({ phone: '13600000000', subject: '夜间施工噪音太大睡不着', daysAgo: 1 });
+  const all = await make({ phone: '13800001111', subject: '又是小区夜间施工噪音', location: '吴兴区爱山街道潮音桥社区', daysAgo: 2 });
+  await make({ phone: '13800001111', subject: '小区夜间施工噪音扰民', location: '吴兴区爱山街道潮音桥社区', daysAgo: REPEAT_WINDOW_DAYS + 2 }); // too old
+  await make({ phone: '13500000000', subject: '医院挂号难', location: '南浔镇' }); // unrelated
 
   const found = await desk.similar(city, base);
   t.same(
@@ -95,12 +97,12 @@ t.test('repeats respect the scope: a county sees its own orders, never a confide
   const { desk, orders, county, city, make } = await setup(t);
   const dispatch = (id: number, unit: string) =>
     orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, { id: 4, role: 'dispatcher', unitId: null });
-  const a = make({ phone: '13811112222', subject: '莫干山民宿卫生差', confidential: true });
-  const b = make({ phone: '13811112222', subject: '咨询民宿营业执照办理', daysAgo: 1 });
-  const c = make({ phone: '13811112222', subject: '其他县的事情', daysAgo: 2 });
-  dispatch(a, 'dq-moganshan-gov');
-  dispatch(b, 'dq-amr');
-  dispatch(c, 'wx-gov');
+  const a = await make({ phone: '13811112222', subject: '莫干山民宿卫生差', confidential: true });
+  const b = await make({ phone: '13811112222', subject: '咨询民宿营业执照办理', daysAgo: 1 });
+  const c = await make({ phone: '13811112222', subject: '其他县的事情', daysAgo: 2 });
+  await dispatch(a, 'dq-moganshan-gov');
+  await dispatch(b, 'dq-amr');
+  await dispatch(c, 'wx-gov');
   t.same(
     (await desk.similar(county, a)).map((s) => s.order.id),
     [],
@@ -134,7 +136,7 @@ t.test('the dispatch suggestion of an order: its place in the area tree, territo
   t.equal(areaOfLocation(config.org, 'dq-wukang')?.matchedBy, 'id');
   t.equal(areaOfLocation(config.org, '杭州西湖'), null);
 
-  const homestay = make({ subject: '民宿卫生差，老板态度恶劣', location: '德清县莫干山镇仙潭村' });
+  const homestay = await make({ subject: '民宿卫生差，老板态度恶劣', location: '德清县莫干山镇仙潭村' });
   const s = desk.suggestion(city, homestay);
   t.equal(s.suggestion?.lead, 'dq-moganshan-gov', 'the entry scoped to 莫干山 wins over the city-wide one');
   t.same(s.suggestion?.coHandlers, ['dq-amr']);
@@ -143,7 +145,7 @@ t.test('the dispatch suggestion of an order: its place in the area tree, territo
   t.same(s.area?.path, ['浙江省', '湖州市', '德清县', '莫干山镇', '仙潭村']);
   t.equal(s.inScope, true);
 
-  const refund = make({ subject: '商家拒绝退款', location: '吴兴区织里镇' });
+  const refund = await make({ subject: '商家拒绝退款', location: '吴兴区织里镇' });
   t.equal(desk.suggestion(city, refund).suggestion?.lead, 'city-amr');
   t.throws(() => desk.suggestion(county, refund), { code: 'ORDER_NOT_FOUND' }, 'outside the county: not found');
 });
@@ -153,20 +155,20 @@ t.test('returns per unit: from the history, over the period, most returns first,
   const dispatcher: Actor = { id: 4, role: 'dispatcher', unitId: null };
   const amr: Actor = { id: 2, role: 'unit_handler', unitId: 'city-amr' };
   const dq: Actor = { id: 3, role: 'unit_handler', unitId: 'dq-amr' };
-  const sendAndReturn = (unit: string, by: Actor | null, daysAgo = 0) => {
-    const id = make({ subject: '商家拒绝退款', daysAgo });
+  const sendAndReturn = async (unit: string, by: Actor | null, daysAgo = 0) => {
+    const id = await make({ subject: '商家拒绝退款', daysAgo });
     setNow(NOW - daysAgo * DAY);
     await orders.apply(id, { type: 'dispatch', leadUnitId: unit, deadlineAt: NOW + 10 * DAY }, dispatcher);
     if (by) await orders.apply(id, { type: 'return', reason: '非本单位职责' }, by);
     setNow(NOW);
     return id;
   };
-  sendAndReturn('city-amr', amr, 40); // before the period
-  const again = sendAndReturn('city-amr', amr);
+  await sendAndReturn('city-amr', amr, 40); // before the period
+  const again = await sendAndReturn('city-amr', amr);
   await orders.apply(again, { type: 'redispatch', leadUnitId: 'dq-amr', deadlineAt: NOW + 10 * DAY }, dispatcher);
   await orders.apply(again, { type: 'return', reason: '也不是我们的' }, dq);
-  sendAndReturn('city-amr', amr);
-  sendAndReturn('city-amr', null);
+  await sendAndReturn('city-amr', amr);
+  await sendAndReturn('city-amr', null);
 
   t.same((await desk.returnsByUnit(city, 30)).items, [
     { unitId: 'city-amr', dispatched: 3, returned: 2, rate: 0.667 },

@@ -45,11 +45,13 @@ t.test('the desk search and order page read committed orders through the port wh
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const city: DeskUser = { id: 4, role: 'dispatcher', unitId: null };
   const accept = async (subject: string) =>
-    (await orders.apply(
-      (await orders.createDraft({ channel: 'web', callerPhone: '13800001111' })).id,
-      { type: 'accept', fields: { category: 'complaint', subject, content: subject } },
-      agent,
-    )).order.id;
+    (
+      await orders.apply(
+        (await orders.createDraft({ channel: 'web', callerPhone: '13800001111' })).id,
+        { type: 'accept', fields: { category: 'complaint', subject, content: subject } },
+        agent,
+      )
+    ).order.id;
   const a = await accept('小区夜间施工噪音扰民');
   await accept('路灯不亮');
 
@@ -87,7 +89,7 @@ t.test('the desk’s own reads (queues, number, repeats, names, returns, consult
     insert into users (id, username, display_name, role, password_hash, unit_id) values (5, 'h1', 'Handler', 'unit_handler', 'x', 'city-amr');
   `);
   const now = Date.now();
-  const orders = new WorkOrdersService(h.db, () => now);
+  const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now);
   const desk = new DeskService({
     db: h.db,
     orderReads: sqliteOrderReadsStore(port),
@@ -99,12 +101,12 @@ t.test('the desk’s own reads (queues, number, repeats, names, returns, consult
   });
   const agent: Actor = { id: 1, role: 'agent', unitId: null };
   const city: DeskUser = { id: 4, role: 'dispatcher', unitId: null };
-  const accept = (subject: string) => {
-    const draft = orders.createDraft({ channel: 'web', callerPhone: '13800001111' });
-    return orders.apply(draft.id, { type: 'accept', fields: { category: 'complaint', subject, content: subject } }, agent).order;
+  const accept = async (subject: string) => {
+    const draft = await orders.createDraft({ channel: 'web', callerPhone: '13800001111' });
+    return (await orders.apply(draft.id, { type: 'accept', fields: { category: 'complaint', subject, content: subject } }, agent)).order;
   };
-  const a = accept('小区夜间施工噪音扰民');
-  const b = accept('小区夜间施工噪音又来了');
+  const a = await accept('小区夜间施工噪音扰民');
+  const b = await accept('小区夜间施工噪音又来了');
   const yesterday = now - 86_400_000;
 
   const seen = async () => ({

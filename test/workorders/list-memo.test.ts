@@ -56,7 +56,7 @@ t.test('counts and pages follow every change; one shape, many values', async (t)
   };
   same('as built');
   same('again (prepared and counted)');
-  new WorkOrdersService(sqliteOrdersStoreOn(h.db)).createDraft({ channel: 'web' });
+  await new WorkOrdersService(sqliteOrdersStoreOn(h.db)).createDraft({ channel: 'web' });
   same('after a create through the service');
   h.sqlite.prepare("update work_orders set status = 'closed' where number = 'M-1'").run();
   same('after raw SQL on the same connection');
