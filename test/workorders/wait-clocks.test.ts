@@ -110,7 +110,11 @@ for (const c of CASES) {
     t.same(await scan('2026-02-14 17:00'), [], 'Sat 17:00: 0.5 h today and the rest after the holiday — more than half the limit');
     // Due soon in the second half of the limit: after Saturday's close for 2 h, on Tuesday morning for 4 h.
     if (hours === 2) {
-      t.same(await scan('2026-02-14 17:31'), [`${c.clock}_due_soon ${(await f.svc.get(id)).number.slice(-1)}`], 'after the close: one working hour left over the holiday');
+      t.same(
+        await scan('2026-02-14 17:31'),
+        [`${c.clock}_due_soon ${(await f.svc.get(id)).number.slice(-1)}`],
+        'after the close: one working hour left over the holiday',
+      );
       t.same(await scan('2026-02-20 10:00'), [], 'during the holiday: nothing new');
       t.same(await scan('2026-02-24 09:30'), [], 'not overdue at the deadline itself');
       t.same(await scan('2026-02-24 09:31'), [`${c.clock}_overdue ${(await f.svc.get(id)).number.slice(-1)}`]);
@@ -135,7 +139,7 @@ for (const c of CASES) {
     const again = f.scheduler();
     again.start();
     await again.idle();
-    again.stop();
+    await again.stop();
     t.equal(f.warned.filter((w) => w.kind.startsWith(`${c.clock}_`)).length, 2, 'a restart raises neither warning again');
   });
 
