@@ -1,0 +1,298 @@
+/**
+ * The work-order and call writes on PostgreSQL (orders-store.ts; the async port:
+ * db/postgres-async.ts). Statement for statement the SQLite adapter's (orders-store-sqlite.ts,
+ * repository.ts's prepared statements), with what PostgreSQL's concurrency needs:
+ *
+ * - inside a transaction an order is read with a row lock (`FOR NO KEY UPDATE`: the lock an
+ *   UPDATE of non-key columns takes itself, so inserts that only refer to the order — its
+ *   history, attachments, deadline warnings: FOR KEY SHARE — do not wait for it). Under READ
+ *   COMMITTED two nodes applying to one order then take turns: the second reads the order the
+ *   first committed, so its version check (an HTTP client's `expectedVersion`) and the
+ *   lifecycle decide on the current state, as on SQLite under the writer lock. Without the lock
+ *   the second's UPDATE … WHERE version would match nothing and a change that did not conflict
+ *   (another field, another link) would be refused as CONFLICT;
+ * - the day's counter is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` in the order's
+ *   transaction: the row lock it takes serialises the creates until commit (two nodes never get
+ *   one number), and a rolled-back create gives its number back;
+ * - a caller is upserted on callers_phone_uq, its last-seen time moved forward with greatest()
+ *   (SQLite's max()).
+ *
+ * The rows' columns (orderValues, stateValues, eventValues) are repository.ts's, written again
+ * here for PostgreSQL's tables (drizzle's two dialects share no table type);
+ * test/workorders/orders-store.test.ts holds both adapters to the same rows.
+ */
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
+import { callEvents, callers, calls, counters, workOrderAttachments, workOrderEvents, workOrders } from '../db/schema-pg.js';
+import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
+import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
+import type { AttachmentRow, CallChange, CallQueries, NewCallEvent, NewCallRow, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
+import {
+  toEventRecord,
+  toWorkOrder,
+  type EventInput,
+  type NewOrderRow,
+  type RunningWaitClock,
+  type WorkOrder,
+  type WorkOrderEventRecord,
+} from './repository.js';
+import type { ClocklessOrder } from './wait-clock-backfill.js';
+
+/** The columns of a new order row (repository.ts orderValues). */
+function orderValues(o: NewOrderRow) {
+  return {
+    number: o.number,
+    channel: o.channel,
+    status: o.status,
+    callId: o.callId ?? null,
+    callerId: o.callerId ?? null,
+    callerPhone: o.callerPhone ?? null,
+    callerName: o.callerName ?? null,
+    agentId: o.agentId ?? null,
+    lookupCode: o.lookupCode ?? null,
+    callbackDue: o.callbackDue,
+    waitClock: o.wait?.clock ?? null,
+    waitDeadlineAt: o.wait?.deadlineAt ?? null,
+    createdAt: o.now,
+    updatedAt: o.now,
+  };
+}
+
+/** The columns an applied action writes, with the version bumped (repository.ts stateValues). */
+function stateValues(next: OrderState, version: number, wait: RunningWaitClock | null) {
+  const f = next.fields;
+  return {
+    status: next.status,
+    category: f.category,
+    subject: f.subject,
+    content: f.content,
+    location: f.location,
+    callerName: f.callerName,
+    confidential: f.confidential,
+    leadUnitId: next.leadUnitId,
+    coUnitIds: [...next.coUnitIds],
+    coRepliedUnitIds: [...next.coRepliedUnitIds],
+    deadlineAt: next.deadlineAt,
+    signDeadlineAt: next.signDeadlineAt,
+    callbackDue: next.callbackDue,
+    pendingExtension: next.pendingExtension ? { ...next.pendingExtension } : null,
+    satisfaction: next.satisfaction,
+    supervisionLevel: next.supervisionLevel,
+    handlingRound: next.handlingRound,
+    mergedIntoId: next.mergedIntoId,
+    linkedOrderIds: [...next.linkedOrderIds],
+    waitClock: wait?.clock ?? null,
+    waitDeadlineAt: wait?.deadlineAt ?? null,
+    updatedAt: next.updatedAt,
+    version: version + 1,
+  };
+}
+
+/** One history row's columns (repository.ts eventValues). */
+function eventValues(orderId: number, e: EventInput) {
+  return {
+    orderId,
+    at: e.at,
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actorId: e.actorId,
+    actorRole: e.actorRole,
+    comment: e.comment ?? null,
+    data: e.data ? { ...e.data } : null,
+  };
+}
+
+/** The statuses whose waiting clock a backfill starts (wait-clock-backfill.ts). */
+const STATUS_CLOCKS: readonly OrderStatus[] = ['accepted', 'returned', 'replied', 'missed_call'];
+
+class PgWorkOrderQueries implements WorkOrderQueries {
+  /** `inTx`: the connection is a transaction's client, and an order read there is locked until it ends. */
+  constructor(
+    private readonly db: PgConn,
+    private readonly inTx: boolean,
+  ) {}
+
+  async find(id: number): Promise<WorkOrder | undefined> {
+    const q = this.db.select().from(workOrders).where(eq(workOrders.id, id));
+    const [row] = await (this.inTx ? q.for('no key update') : q);
+    return row ? toWorkOrder(row) : undefined;
+  }
+
+  async idOfCall(callId: string): Promise<number | undefined> {
+    const [row] = await this.db.select({ id: workOrders.id }).from(workOrders).where(eq(workOrders.callId, callId));
+    return row?.id;
+  }
+
+  async bumpCounter(name: string): Promise<number> {
+    const [row] = await this.db
+      .insert(counters)
+      .values({ name, value: 1 })
+      .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+      .returning({ value: counters.value });
+    return row!.value;
+  }
+
+  async insertOrder(o: NewOrderRow): Promise<WorkOrder> {
+    const [row] = await this.db.insert(workOrders).values(orderValues(o)).returning();
+    return toWorkOrder(row!);
+  }
+
+  async insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): Promise<WorkOrder> {
+    const [row] = await this.db
+      .insert(workOrders)
+      .values({ ...orderValues(o), ...stateValues(next, version, wait) })
+      .returning();
+    return toWorkOrder(row!);
+  }
+
+  async updateState(next: OrderState, version: number, wait: RunningWaitClock | null): Promise<number | undefined> {
+    const [row] = await this.db
+      .update(workOrders)
+      .set(stateValues(next, version, wait))
+      .where(and(eq(workOrders.id, next.id), eq(workOrders.version, version)))
+      .returning({ version: workOrders.version });
+    return row?.version;
+  }
+
+  async insertEvent(orderId: number, e: EventInput): Promise<WorkOrderEventRecord> {
+    const [row] = await this.db.insert(workOrderEvents).values(eventValues(orderId, e)).returning();
+    return toEventRecord(row!);
+  }
+
+  async takeCall(id: number, agentId: number, now: number, version: number): Promise<number | undefined> {
+    const [row] = await this.db
+      .update(workOrders)
+      .set({ agentId, updatedAt: now, version: sql`${workOrders.version} + 1` })
+      .where(and(eq(workOrders.id, id), eq(workOrders.version, version)))
+      .returning({ version: workOrders.version });
+    return row?.version;
+  }
+
+  async events(orderId: number): Promise<WorkOrderEventRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(workOrderEvents)
+      .where(eq(workOrderEvents.orderId, orderId))
+      .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id));
+    return rows.map(toEventRecord);
+  }
+
+  /** wait-clock-backfill.ts findClockless, statement for statement. */
+  async clockless(limit: number): Promise<ClocklessOrder[]> {
+    const rows = await this.db
+      .select({
+        id: workOrders.id,
+        version: workOrders.version,
+        status: workOrders.status,
+        pendingExtension: workOrders.pendingExtension,
+        satisfaction: workOrders.satisfaction,
+        updatedAt: workOrders.updatedAt,
+      })
+      .from(workOrders)
+      .where(
+        and(
+          isNull(workOrders.waitClock),
+          or(
+            inArray(workOrders.status, [...STATUS_CLOCKS]),
+            and(inArray(workOrders.status, ['signed', 'in_progress']), isNotNull(workOrders.pendingExtension)),
+            and(eq(workOrders.status, 'evaluated'), eq(workOrders.satisfaction, 'unsatisfied')),
+          ),
+        ),
+      )
+      .limit(limit);
+    const found: ClocklessOrder[] = [];
+    for (const r of rows) {
+      const state = { status: r.status as OrderStatus, pendingExtension: r.pendingExtension ?? null, satisfaction: r.satisfaction as Satisfaction | null };
+      const clock = waitClockOf(state);
+      if (clock === null) continue;
+      const since = clock === 'extension' ? state.pendingExtension?.requestedAt : await this.enteredAt(r.id, clock, state.status);
+      found.push({ id: r.id, version: r.version, clock, since: since ?? r.updatedAt });
+    }
+    return found;
+  }
+
+  /** The last history event that put the order into the state `clock` runs in. */
+  private async enteredAt(orderId: number, clock: WaitClock, status: OrderStatus): Promise<number | undefined> {
+    const into =
+      clock === 'unsatisfied'
+        ? inArray(workOrderEvents.action, ['evaluate', 'record_survey'])
+        : and(eq(workOrderEvents.toStatus, status), or(isNull(workOrderEvents.fromStatus), ne(workOrderEvents.fromStatus, status)));
+    const [row] = await this.db
+      .select({ at: workOrderEvents.at })
+      .from(workOrderEvents)
+      .where(and(eq(workOrderEvents.orderId, orderId), into))
+      .orderBy(desc(workOrderEvents.at), desc(workOrderEvents.id))
+      .limit(1);
+    return row?.at;
+  }
+
+  async setWaitClock(id: number, version: number, clock: WaitClock, deadlineAt: number): Promise<boolean> {
+    const rows = await this.db
+      .update(workOrders)
+      .set({ waitClock: clock, waitDeadlineAt: deadlineAt })
+      .where(and(eq(workOrders.id, id), eq(workOrders.version, version), isNull(workOrders.waitClock)))
+      .returning({ id: workOrders.id });
+    return rows.length > 0;
+  }
+
+  /** One insert per row, in the order given (as on SQLite): the stored rows in that order. */
+  async insertAttachments<R extends object>(rows: readonly R[]): Promise<AttachmentRow[]> {
+    const stored: AttachmentRow[] = [];
+    for (const r of rows) {
+      const [row] = await this.db
+        .insert(workOrderAttachments)
+        .values(r as typeof workOrderAttachments.$inferInsert)
+        .returning();
+      stored.push(row!);
+    }
+    return stored;
+  }
+}
+
+class PgCallQueries implements CallQueries {
+  constructor(private readonly db: PgConn) {}
+
+  async upsertCaller(phone: string, name: string | null, at: number): Promise<number> {
+    const [row] = await this.db
+      .insert(callers)
+      .values({ phone, name, firstSeenAt: at, lastSeenAt: at })
+      .onConflictDoUpdate({ target: callers.phone, set: { lastSeenAt: sql`greatest(${callers.lastSeenAt}, ${at})` } })
+      .returning({ id: callers.id });
+    return row!.id;
+  }
+
+  async insertCall(row: NewCallRow): Promise<void> {
+    await this.db.insert(calls).values(row);
+  }
+
+  async updateCall(callId: string, change: CallChange): Promise<void> {
+    await this.db.update(calls).set(change).where(eq(calls.id, callId));
+  }
+
+  async markQueued(callId: string, at: number): Promise<void> {
+    await this.db
+      .update(calls)
+      .set({ queuedAt: at })
+      .where(and(eq(calls.id, callId), isNull(calls.queuedAt)));
+    // An offer may have been recorded first (ARI and AMI events race): never step back.
+    await this.db
+      .update(calls)
+      .set({ state: 'queued' })
+      .where(and(eq(calls.id, callId), eq(calls.state, 'entered')));
+  }
+
+  async insertEvent(e: NewCallEvent): Promise<void> {
+    await this.db.insert(callEvents).values({ callId: e.callId, type: e.type, at: e.at, agentId: e.agentId ?? null, data: e.data ?? null });
+  }
+}
+
+const handleOf = (conn: PgConn, inTx: boolean): OrdersHandle => ({ orders: new PgWorkOrderQueries(conn, inTx), calls: new PgCallQueries(conn) });
+
+export function pgOrdersStore(db: PostgresAsyncDb): OrdersStore {
+  return {
+    dialect: 'postgres',
+    read: (fn) => db.read((conn) => fn(handleOf(conn, false))),
+    transaction: (fn) => db.transaction((tx) => fn(handleOf(tx, true))),
+  };
+}
