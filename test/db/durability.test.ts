@@ -106,7 +106,7 @@ t.test('openDb: group commits with synchronous=NORMAL, full with FULL; health re
   }
   const failing = openDb({ file: path.join(dir, 'f.db'), synchronous: 'group', fsync: () => Promise.reject(new Error('EIO')) });
   t.same(failing.health(), { ok: true });
-  new WorkOrdersService(sqliteOrdersStoreOn(failing.db)).createDraft({ channel: '12345' });
+  await new WorkOrdersService(sqliteOrdersStoreOn(failing.db)).createDraft({ channel: '12345' });
   await t.rejects(failing.durability.durable(), { code: 'DB_NOT_DURABLE' });
   t.same(failing.health(), { ok: false, error: 'fsync failed: EIO' });
   t.equal((failing.sqlite.prepare('select count(*) as n from work_orders').get() as { n: number }).n, 1, 'the change itself is committed');
