@@ -10,15 +10,15 @@
  * that needs it; a write queued after another sees what that one wrote.
  *
  * A failed write is retried (100 ms, 1 s) holding the queue — not a refusal of the domain
- * (an AppError: the lifecycle refused the change) nor a constraint violation, which would fail
- * again — and only once per outage: while the database is down (a write was given up on and
+ * (a coded error with a 4xx status: AppError, WorkOrderError when the lifecycle refused the
+ * change, …) nor a constraint violation, which would fail again — and only once per outage: while the database is down (a write was given up on and
  * none has succeeded since) a write gets one attempt. One given up on is logged with what it
  * was and rejects its promise. A node fenced off call control (its lease lost) drops the writes
  * still queued instead of running them (`fence()`, logged per write), as agent sessions do:
  * written after the new leader's takeover, they would overwrite its rows.
  */
 import type { Logger } from 'pino';
-import { AppError } from '../errors/index.js';
+import { isCodedError } from '../errors/index.js';
 
 export interface CallWritesOptions {
   readonly log: Logger;
@@ -34,6 +34,11 @@ export class CallWriteDropped extends Error {
     super(`call write dropped (${what}): this node lost call control`);
     this.name = 'CallWriteDropped';
   }
+}
+
+/** A refusal of the domain (a coded error with a 4xx status: the lifecycle, a missing order, …), not a failure of the database. */
+function refusal(err: unknown): boolean {
+  return isCodedError(err) && err.statusCode < 500;
 }
 
 /** A constraint violation (SQLite SQLITE_CONSTRAINT_*, PostgreSQL class 23), through drizzle's and the port's wrappers. */
@@ -75,7 +80,7 @@ export class CallWrites {
    */
   record(what: string, context: Record<string, unknown>, fn: () => Promise<unknown>): void {
     this.write(what, context, fn).catch((err: unknown) => {
-      if (err instanceof AppError) this.o.log.warn({ err, ...context }, `call write refused: ${what}`);
+      if (refusal(err)) this.o.log.warn({ err, ...context }, `call write refused: ${what}`);
     });
   }
 
@@ -109,7 +114,7 @@ export class CallWrites {
           this.down = false;
           return result;
         } catch (err) {
-          if (err instanceof AppError) throw err; // the domain refused it: a retry would too
+          if (refusal(err)) throw err; // the domain refused it: a retry would too
           const delay = delays[attempt];
           const constraint = constraintViolation(err);
           if (delay === undefined || constraint) {

@@ -298,7 +298,10 @@ t.test('transfer: redirect, bookkeeping, agent leg released; a failure forgets i
   const v = await r.controls.transfer(5, 'c1', 'city-amr');
   t.same(v.transferredTo, { unitId: 'city-amr', unitName: '市市场监管局' });
   t.same(r.ops.slice(-2), ['transfer caller-ch 05722399003 false', 'hangup leg-ch']);
-  t.match(r.transfers[0], ['c1', 7, 1000, { id: 5, role: 'agent' }, { id: 'city-amr', phone: '05722399003' }]);
+  const [callId, order, ...rest] = r.transfers[0] as unknown[];
+  t.equal(callId, 'c1');
+  t.equal(typeof order === 'number' ? order : (await (order as PromiseLike<{ orderId: number }>)).orderId, 7, "the call's order (or its draft being written)");
+  t.match(rest, [1000, { id: 5, role: 'agent' }, { id: 'city-amr', phone: '05722399003' }]);
   t.match(r.controls.transferredTo('c1'), { unitId: 'city-amr' });
   r.live.remove(c);
   const direct = r.call({ callId: 'c3', channelId: 'caller-3', directLeg: 'direct-1' });

@@ -68,12 +68,14 @@ t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due fir
   setTimes(b1.id, 2000);
   setTimes(a2.id, 3000);
   sql.prepare("update work_orders set status = 'reviewed', updated_at = 1500 where id = ?").run(ev.id);
-  const attempt = (callId: string, orderId: number, at: number, result: 'answered' | 'busy' | 'no_answer' | 'failed', cause: number) => {
-    records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at }); await records.flushed();
-    records.ended(callId, at + 1000, { result, reason: null, cause }); await records.flushed();
+  const attempt = async (callId: string, orderId: number, at: number, result: 'answered' | 'busy' | 'no_answer' | 'failed', cause: number) => {
+    records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at });
+    await records.flushed();
+    records.ended(callId, at + 1000, { result, reason: null, cause });
+    await records.flushed();
   };
-  attempt('x1', a2.id, 4000, 'busy', 17); // caller A: one busy try (made for the newer order: it counts for the entry)
-  attempt('x2', b1.id, 4500, 'answered', 16); // caller B: reached
+  await attempt('x1', a2.id, 4000, 'busy', 17); // caller A: one busy try (made for the newer order: it counts for the entry)
+  await attempt('x2', b1.id, 4500, 'answered', 16); // caller B: reached
 
   const cookies = await loginCookies(app, 'cb-lead', 'shift_lead');
   const res = await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies });
@@ -102,7 +104,8 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const repo = new CallsRepository(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
-  const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }) });
+  // In the call path's write queue, as calls/index.ts wires it: behind the call's own writes.
+  const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }), writes: repo.writes });
   const events = new DomainEvents();
   const stop = sat.attach(events);
   t.teardown(stop);
@@ -120,11 +123,13 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
     state: 'entered',
   });
   events.emit('call.updated', { callId: 'in-1', state: 'offered', agentId: 1, at: 1 });
+  await repo.flushed();
   t.equal((await orders.get(mine1.id)).status, 'missed_call', 'an offer alone changes nothing (the caller may abandon again)');
   events.emit('call.updated', { callId: 'in-1', state: 'answered', agentId: 1, at: 2 });
+  await repo.flushed();
   for (const id of [mine1.id, mine2.id]) t.match(await orders.get(id), { status: 'merged', mergedIntoId: call.orderId, callbackDue: false });
   t.match(await orders.get(other.id), { status: 'missed_call', callbackDue: true }, "another caller's duty stays");
-  t.same(sat.answered('in-1'), [], 'once');
+  t.same(await sat.answered('in-1'), [], 'once');
 });
 
 t.test('assigning callbacks: a lead assigns and frees, an agent picks a free entry only, refusals change nothing, every change kept', async (t) => {
@@ -199,7 +204,7 @@ t.test('a caller who asked to be called back (the queue key) is listed as asked 
   const repo = new CallsRepository(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const inbound = (callId: string, phone: string) =>
-    await repo.createInbound({
+    repo.createInbound({
       callId,
       channelId: `ch-${callId}`,
       callerPhone: phone,
@@ -209,12 +214,15 @@ t.test('a caller who asked to be called back (the queue key) is listed as asked 
       at: Date.now(),
       state: 'queued',
     });
-  const plain = inbound('q-1', '13800000041');
-  repo.abandoned('q-1', plain.orderId, Date.now(), actor, 'queue'); await repo.flushed();
-  const asked = inbound('q-2', '13800000041');
-  repo.callbackRequested('q-2', asked.orderId, Date.now(), actor); await repo.flushed();
-  const other = inbound('q-3', '13800000042');
-  repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue'); await repo.flushed();
+  const plain = await inbound('q-1', '13800000041');
+  repo.abandoned('q-1', plain.orderId, Date.now(), actor, 'queue');
+  await repo.flushed();
+  const asked = await inbound('q-2', '13800000041');
+  repo.callbackRequested('q-2', asked.orderId, Date.now(), actor);
+  await repo.flushed();
+  const other = await inbound('q-3', '13800000042');
+  repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue');
+  await repo.flushed();
   t.match(await orders.get(asked.orderId), { status: 'missed_call', callbackDue: true });
   t.match(app.db.sqlite.prepare("select outcome from calls where id = 'q-2'").get(), { outcome: 'abandoned' }, 'an abandon in the queue for the figures');
 

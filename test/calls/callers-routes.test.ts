@@ -17,18 +17,20 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const unit = await session(app, 'unit-h', 'unit_handler');
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
   const repo = new CallsRepository(app.db.db, orders);
-  const made = [1, 2, 3].map((i) =>
-    await repo.createInbound({
-      callId: `call-${i}`,
-      channelId: `ch-${i}`,
-      callerPhone: '13912345678',
-      callerName: null,
-      dialled: i === 2 ? '12315' : '12345',
-      hotline: i === 2 ? '12315' : '12345',
-      at: i * 1000,
-      state: 'entered',
-    }),
-  );
+  const made = [];
+  for (const i of [1, 2, 3])
+    made.push(
+      await repo.createInbound({
+        callId: `call-${i}`,
+        channelId: `ch-${i}`,
+        callerPhone: '13912345678',
+        callerName: null,
+        dialled: i === 2 ? '12315' : '12345',
+        hotline: i === 2 ? '12315' : '12345',
+        at: i * 1000,
+        state: 'entered',
+      }),
+    );
   await repo.createInbound({
     callId: 'other',
     channelId: 'ch-x',

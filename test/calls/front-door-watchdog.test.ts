@@ -21,6 +21,8 @@ function call(callId: string, state: LiveState, enteredAt: number): LiveCall {
     priority: 3,
     orderId: 1,
     orderNumber: 'HZ-1',
+    draft: Promise.resolve({ callerId: 1, orderId: 1, orderNumber: 'HZ-1' }),
+    drafted: true,
     state,
     offeredTo: null,
     agentLeg: null,

@@ -16,6 +16,7 @@ import { CallCenter } from '../../src/calls/call-center.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { consoleCommands } from '../../src/calls/console-commands.js';
 import { OutboundRecords } from '../../src/calls/outbound-records.js';
+import { CallWrites } from '../../src/calls/call-writes.js';
 import { outboundResult } from '../../src/calls/outbound-result.js';
 import { ConfigStore } from '../../src/config/files/index.js';
 import { openDb } from '../../src/db/connection.js';
@@ -61,6 +62,8 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
+  // One write queue for inbound and outbound, as calls/index.ts wires it (the order of the events across both).
+  const writes = new CallWrites({ log });
   const media = {
     attach: async (c: { callId: string; bridgeId: string }) => void attached.push(`${c.callId} ${c.bridgeId}`),
     detach: async (callId: string) => void attached.push(`detach ${callId}`),
@@ -73,10 +76,10 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
     log,
     config,
     media,
-    repo: new CallsRepository(handle.db, orders),
+    repo: new CallsRepository(handle.db, orders, writes),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     outbound: {
-      records: new OutboundRecords(handle.db, orders),
+      records: new OutboundRecords(handle.db, orders, writes),
       settings: { endpoint: 'PJSIP/{number}@trunk', callerId: '12345', ringMs: opts.ringMs ?? 30_000, ...(opts.survey ? { survey: true } : {}) },
     },
   });
@@ -100,7 +103,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome, caller_phone from calls where id = ?').get(callId);
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
-  const records = new OutboundRecords(handle.db, orders);
+  const records = new OutboundRecords(handle.db, orders, writes);
   return { a, agents, agent, order, out, center, originated, attached, views, row, types, sql, records };
 }
 
@@ -247,7 +250,8 @@ const dialledBefore = async (r: Rig, callId: string, number = '13800138000') => 
 /** An answered outbound call of the previous process: its rows, the agent on it (agent_sessions), the citizen still in our Stasis app. */
 async function answeredBefore(r: Rig, callId: string): Promise<void> {
   await dialledBefore(r, callId);
-  r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
+  r.records.answered(callId, r.agent.id, 2);
+  await r.records.flushed();
   await r.agents.dial(r.agent.id, callId);
   r.a.stasis = [citizenChannel(callId)];
   r.a.channels.add(`out-${callId}`);
@@ -269,7 +273,8 @@ t.test('after our restart, outbound calls of the previous process are ended and 
   // What the previous process left: a ringing attempt and an answered call its agent was talking on.
   await dialledBefore(r, 'old-1');
   await dialledBefore(r, 'old-2', '13800138001');
-  r.records.answered('old-2', r.agent.id, 3); await r.records.flushed();
+  r.records.answered('old-2', r.agent.id, 3);
+  await r.records.flushed();
   await r.agents.dial(r.agent.id, 'old-2'); // the agent was talking on old-2 when the process stopped
   await r.center.reconcile();
   t.ok(r.a.ops.includes('hangup out-old-1') && r.a.ops.includes('hangup out-old-2'), "the citizens' channels are hung up");
@@ -322,6 +327,7 @@ t.test('blind transfer of an answered outbound call: the citizen goes to the uni
   t.same(transfers, [`${ch} 05722399003 true`], "the citizen's channel continues from Stasis into the transfer context");
   t.equal(r.a.ops.filter((o) => o.startsWith('hangup ')).length, hangups, 'the citizen is not hung up');
   t.match(r.views.at(-1), { callId: v.callId, state: 'ended', result: 'answered', reason: 'transferred' });
+  await r.records.flushed(); // the call path's writes (one queue with the rig's records)
   t.match(r.row(v.callId), { state: 'ended', outcome: 'answered' });
   t.same(r.types(v.callId).slice(-2), ['transferred', 'hung_up']);
   const hungUp = r.sql.prepare("select data from call_events where call_id = ? and type = 'hung_up'").get(v.callId) as { data: string };
@@ -380,13 +386,15 @@ t.test('the citizen hanging up while the transfer is made ends the call as trans
 t.test('after our restart, a citizen the previous process had sent to the survey gets it again; others of ours are not left in silence', async (t) => {
   const r = await rig(t, { survey: true });
   r.sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(r.order.id);
-  const previous = (callId: string, reason: string) => {
+  const previous = async (callId: string, reason: string) => {
     await dialledBefore(r, callId);
-    r.records.answered(callId, r.agent.id, 2); await r.records.flushed();
-    r.records.ended(callId, 3, { result: 'answered', reason, cause: null }); await r.records.flushed();
+    r.records.answered(callId, r.agent.id, 2);
+    await r.records.flushed();
+    r.records.ended(callId, 3, { result: 'answered', reason, cause: null });
+    await r.records.flushed();
   };
-  previous('old-s', 'agent_hangup'); // in the survey when the process stopped
-  previous('old-c', 'citizen_hangup'); // ended; its channel somehow still in our app
+  await previous('old-s', 'agent_hangup'); // in the survey when the process stopped
+  await previous('old-c', 'citizen_hangup'); // ended; its channel somehow still in our app
   r.a.stasis = [citizenChannel('old-s'), citizenChannel('old-c'), { ...citizenChannel('x'), arg: '', args: [] }];
   for (const c of r.a.stasis) r.a.channels.add(c.channelId);
   r.a.digits.push('1');

@@ -24,7 +24,7 @@ const stasis = (channelId: string, kind: string, arg = ''): StasisChannel => ({
 });
 
 /** A call that was answered and ended (its caller now in the survey), as the previous process left it. */
-function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { callId: string; orderId: number } {
+async function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): Promise<{ callId: string; orderId: number }> {
   const callId = `call-${channelId}`;
   const created = await r.repo.createInbound({
     callId,
@@ -36,13 +36,14 @@ function endedCall(r: Awaited<ReturnType<typeof rig>>, channelId: string): { cal
     at: 1000,
     state: 'entered',
   });
-  r.repo.ended(callId, 2000, 'agent_hangup'); await r.repo.flushed();
+  r.repo.ended(callId, 2000, 'agent_hangup');
+  await r.repo.flushed();
   return { callId, orderId: created.orderId };
 }
 
 t.test('a caller in the survey is not adopted as a new caller: the survey goes on and its result reaches the call', async (t) => {
   const r = await rig(t);
-  const { callId } = endedCall(r, 'survey-ch');
+  const { callId } = await endedCall(r, 'survey-ch');
   r.asterisk.stasis = [stasis('survey-ch', 'survey', callId), stasis('new-ch', 'inbound', '12328')];
   r.asterisk.channels = new Set(['survey-ch', 'new-ch']);
   r.asterisk.digits = ['1'];
@@ -60,7 +61,7 @@ t.test('a caller in the survey is not adopted as a new caller: the survey goes o
 
 t.test('a survey already running is not started twice by a reconcile', async (t) => {
   const r = await rig(t);
-  const { callId } = endedCall(r, 's2');
+  const { callId } = await endedCall(r, 's2');
   let release = () => {};
   const sw = r.center.ctx.switchboard as unknown as { collectDigit: (id: string) => Promise<unknown> };
   const prompts: string[] = [];
@@ -130,7 +131,7 @@ t.test('one channel that fails does not stop the others; it is retried with back
 
 t.test('a queued caller whose channel already has a call row is not adopted again', async (t) => {
   const r = await rig(t);
-  endedCall(r, 'q-known');
+  await endedCall(r, 'q-known');
   r.asterisk.queue = [{ channelId: 'q-known', channelName: 'PJSIP/trunk-q', callerNumber: '13900001111', waitSecs: 1, priority: 0 }];
   r.asterisk.channels = new Set(['q-known']);
   await r.center.reconcile();
@@ -238,7 +239,7 @@ t.test('a reconcile reads Asterisk once: one channel list, one bridge list, one 
     list: async (name: string) => (reads.push(name), []),
   } as unknown as AmiGateway;
   const r = await rig(t, {}, () => new Switchboard({ ari, ami, log: pino({ level: 'silent' }) }));
-  endedCall(r, 'gone-ch'); // an ended call: nothing to resume
+  await endedCall(r, 'gone-ch'); // an ended call: nothing to resume
   await r.center.reconcile();
   t.same(reads.sort(), ['DBGetTree', 'QueueStatus', 'bridges', 'channels']);
 });

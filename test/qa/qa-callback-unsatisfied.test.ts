@@ -46,7 +46,7 @@ function setup(t: Parameters<typeof openTmpDb>[0], unsatisfied: boolean) {
       .get(`HZ-QA-${n}`, callId, at, at) as { id: number };
     return { callId, orderId: row.id };
   };
-  const evaluate = (orderId: number, result: 'satisfied' | 'unsatisfied', channel: 'callback' | 'survey' | 'third_party') => {
+  const evaluate = async (orderId: number, result: 'satisfied' | 'unsatisfied', channel: 'callback' | 'survey' | 'third_party') => {
     await orders.apply(orderId, { type: 'evaluate', result, channel }, actor);
   };
   return { h, qa, order, evaluate };
@@ -58,10 +58,10 @@ t.test('a callback rated 不满意 lists the order’s call; satisfied or other 
   const happy = order(bj('2026-12-02T09:00:00'));
   const thirdParty = order(bj('2026-12-02T10:00:00'));
   const abandoned = order(bj('2026-12-02T11:00:00'), false);
-  evaluate(unhappy.orderId, 'unsatisfied', 'callback');
-  evaluate(happy.orderId, 'satisfied', 'callback');
-  evaluate(thirdParty.orderId, 'unsatisfied', 'third_party');
-  evaluate(abandoned.orderId, 'unsatisfied', 'callback');
+  await evaluate(unhappy.orderId, 'unsatisfied', 'callback');
+  await evaluate(happy.orderId, 'satisfied', 'callback');
+  await evaluate(thirdParty.orderId, 'unsatisfied', 'third_party');
+  await evaluate(abandoned.orderId, 'unsatisfied', 'callback');
 
   const list = await qa.worklist();
   t.same(
@@ -76,6 +76,6 @@ t.test('a callback rated 不满意 lists the order’s call; satisfied or other 
 t.test('sampling.unsatisfied: false lists no callback rating either', async (t) => {
   const { qa, order, evaluate } = setup(t, false);
   const unhappy = order(bj('2026-12-03T09:00:00'));
-  evaluate(unhappy.orderId, 'unsatisfied', 'callback');
+  await evaluate(unhappy.orderId, 'unsatisfied', 'callback');
   t.same(await qa.worklist(), []);
 });
