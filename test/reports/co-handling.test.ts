@@ -42,28 +42,28 @@ t.test('October: co-handling received, replied and missed per unit', async (t) =
   `);
   const clock = { now: 0 };
   const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
-  const act = (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
+  const act = async (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
     clock.now = bj(when);
     await svc.apply(id, action, actor);
   };
-  const dispatched = (when: string, lead: string, co: string[]) => {
+  const dispatched = async (when: string, lead: string, co: string[]) => {
     clock.now = bj(when);
     const id = (await svc.createDraft({ channel: '12345' })).id;
-    act(id, when, { type: 'accept', fields: { category: 'complaint', content: '诉求' } });
-    act(id, when, { type: 'dispatch', leadUnitId: lead, coUnitIds: co, deadlineAt: bj('2026-11-20T17:30') });
+    await act(id, when, { type: 'accept', fields: { category: 'complaint', content: '诉求' } });
+    await act(id, when, { type: 'dispatch', leadUnitId: lead, coUnitIds: co, deadlineAt: bj('2026-11-20T17:30') });
     return id;
   };
   // Z: dispatched in September with city-housing co-handling; its co-reply comes in October.
-  const z = dispatched('2026-09-29T09:00', 'city-hrss', ['city-housing']);
-  act(z, '2026-10-09T09:30', { type: 'reply', text: '协办意见' }, housing);
+  const z = await dispatched('2026-09-29T09:00', 'city-hrss', ['city-housing']);
+  await act(z, '2026-10-09T09:30', { type: 'reply', text: '协办意见' }, housing);
   // X: lead city-hrss, co city-housing and dq-amr; city-housing replies, city-hrss replies before dq-amr does.
-  const x = dispatched('2026-10-09T09:00', 'city-hrss', ['city-housing', 'dq-amr']);
-  act(x, '2026-10-09T10:00', { type: 'reply', text: '协办意见' }, housing);
-  act(x, '2026-10-09T10:10', { type: 'sign' }, hrss);
-  act(x, '2026-10-09T10:20', { type: 'start' }, hrss);
-  act(x, '2026-10-09T11:00', { type: 'reply', text: '已办结' }, hrss);
+  const x = await dispatched('2026-10-09T09:00', 'city-hrss', ['city-housing', 'dq-amr']);
+  await act(x, '2026-10-09T10:00', { type: 'reply', text: '协办意见' }, housing);
+  await act(x, '2026-10-09T10:10', { type: 'sign' }, hrss);
+  await act(x, '2026-10-09T10:20', { type: 'start' }, hrss);
+  await act(x, '2026-10-09T11:00', { type: 'reply', text: '已办结' }, hrss);
   // Y: lead dq-amr, co city-housing; nothing replied yet.
-  dispatched('2026-10-09T12:00', 'dq-amr', ['city-housing']);
+  await dispatched('2026-10-09T12:00', 'dq-amr', ['city-housing']);
 
   const cfg = AssessmentConfigSchema.parse({ minOrders: 1 });
   const svcA = new AssessmentService({ db: h.db, org: () => org, config: () => cfg, now: () => bj('2026-11-02T12:00') });

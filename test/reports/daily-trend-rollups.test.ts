@@ -49,11 +49,11 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   const { orders } = await buildReportFixture(h); // 30 Sep (O3 accepted) – 9 Oct
   const clock = { now: 0 };
   const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
-  const act = (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
+  const act = async (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
     clock.now = bj(when);
     await svc.apply(id, action, actor);
   };
-  const draft = (when: string) => {
+  const draft = async (when: string) => {
     clock.now = bj(when);
     return (await svc.createDraft({ channel: '12345' })).id;
   };
@@ -96,22 +96,22 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   t.equal(rollups.plan('orders', period.start, period.end).months.length, 1, 'September read from its month sums');
 
   // 10 Oct (not built: the job never got to it) and 11 Oct (built on 12 Oct).
-  const o8 = draft('2026-10-10T10:00');
-  act(o8, '2026-10-10T10:01', { type: 'accept', fields: { category: 'complaint', content: '噪音扰民' } });
-  act(o8, '2026-10-10T10:02', { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: bj('2026-10-16T17:30') });
+  const o8 = await draft('2026-10-10T10:00');
+  await act(o8, '2026-10-10T10:01', { type: 'accept', fields: { category: 'complaint', content: '噪音扰民' } });
+  await act(o8, '2026-10-10T10:02', { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: bj('2026-10-16T17:30') });
   call('c8', '2026-10-11T23:50', '2026-10-11T23:50:20', null); // spans midnight: still talking when 11 Oct is built
-  const o9 = draft('2026-10-11T09:00');
-  act(o9, '2026-10-11T09:01', { type: 'accept', fields: { category: 'consultation', content: '社保查询' } });
-  act(o9, '2026-10-11T09:02', { type: 'answer_on_spot', answer: '已答复' });
-  act(o9, '2026-10-11T09:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
-  act(o9, '2026-10-11T09:04', { type: 'close' });
-  const o10 = draft('2026-10-11T10:00');
-  act(o10, '2026-10-11T10:00:30', { type: 'abandon' });
-  act(o10, '2026-10-11T11:00', { type: 'callback_done', result: 'demand' });
-  const o11 = draft('2026-10-11T14:00');
-  act(o11, '2026-10-11T14:01', { type: 'accept', fields: { category: 'complaint', content: '占道经营' } });
-  act(o11, '2026-10-11T14:02', { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: bj('2026-10-18T17:30') });
-  act(o11, '2026-10-11T15:00', { type: 'sign' }, dqAmr);
+  const o9 = await draft('2026-10-11T09:00');
+  await act(o9, '2026-10-11T09:01', { type: 'accept', fields: { category: 'consultation', content: '社保查询' } });
+  await act(o9, '2026-10-11T09:02', { type: 'answer_on_spot', answer: '已答复' });
+  await act(o9, '2026-10-11T09:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
+  await act(o9, '2026-10-11T09:04', { type: 'close' });
+  const o10 = await draft('2026-10-11T10:00');
+  await act(o10, '2026-10-11T10:00:30', { type: 'abandon' });
+  await act(o10, '2026-10-11T11:00', { type: 'callback_done', result: 'demand' });
+  const o11 = await draft('2026-10-11T14:00');
+  await act(o11, '2026-10-11T14:01', { type: 'accept', fields: { category: 'complaint', content: '占道经营' } });
+  await act(o11, '2026-10-11T14:02', { type: 'dispatch', leadUnitId: 'dq-amr', deadlineAt: bj('2026-10-18T17:30') });
+  await act(o11, '2026-10-11T15:00', { type: 'sign' }, dqAmr);
   now.at = bj('2026-10-12T12:00');
   rollups.buildDay('calls', bj('2026-10-11T00:00'));
   rollups.buildDay('orders', bj('2026-10-11T00:00'));
@@ -138,8 +138,8 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   );
 
   // Today, 12 Oct: late changes to built days, and today's own calls and orders.
-  act(orders.o7!, '2026-10-12T09:00', { type: 'callback_done', result: 'demand' }); // 9 Oct's missed call O7 called back: accepted today
-  act(orders.o5!, '2026-10-12T09:10', {
+  await act(orders.o7!, '2026-10-12T09:00', { type: 'callback_done', result: 'demand' }); // 9 Oct's missed call O7 called back: accepted today
+  await act(orders.o5!, '2026-10-12T09:10', {
     type: 'redispatch',
     leadUnitId: 'dq-amr',
     signDeadlineAt: bj('2026-10-12T12:00'),
@@ -148,11 +148,11 @@ t.test('the trend from the rollups: clean days from their rows, dirty, unbuilt a
   h.sqlite.prepare(`update calls set state = 'ended', ended_at = ?, outcome = 'answered' where id = 'c8'`).run(bj('2026-10-12T00:10'));
   call('c10', '2026-10-12T08:00', null, '2026-10-12T08:00:40');
   call('c11', '2026-10-12T09:00', '2026-10-12T09:00:10', '2026-10-12T09:04');
-  const o12 = draft('2026-10-12T10:00');
-  act(o12, '2026-10-12T10:01', { type: 'accept', fields: { category: 'consultation', content: '公积金提取' } });
-  act(o12, '2026-10-12T10:02', { type: 'answer_on_spot', answer: '已答复' });
-  act(o12, '2026-10-12T10:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
-  act(o12, '2026-10-12T10:04', { type: 'close' });
+  const o12 = await draft('2026-10-12T10:00');
+  await act(o12, '2026-10-12T10:01', { type: 'accept', fields: { category: 'consultation', content: '公积金提取' } });
+  await act(o12, '2026-10-12T10:02', { type: 'answer_on_spot', answer: '已答复' });
+  await act(o12, '2026-10-12T10:03', { type: 'evaluate', result: 'satisfied', channel: 'survey' });
+  await act(o12, '2026-10-12T10:04', { type: 'close' });
   const dirty = () =>
     (h.sqlite.prepare(`select source, day from report_rollup_dirty order by source, day`).all() as Array<{ source: string; day: number }>).map(
       (d) => `${d.source} ${new Date(d.day + 8 * 3_600_000).toISOString().slice(0, 10)}`,

@@ -25,41 +25,41 @@ t.test('the hot topics of a day beside the day before, scoped, with the orders b
   app.db.sqlite.exec(`insert into users (id, username, display_name, role, password_hash) values (101, 'ht-a1', '坐席一', 'agent', 'x')`);
   const clock = { now: 0 };
   const svc = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db), () => clock.now);
-  const act = (id: number, when: string, action: OrderAction) => {
+  const act = async (id: number, when: string, action: OrderAction) => {
     clock.now = bj(when);
     await svc.apply(id, action, agent);
   };
-  const order = (
+  const order = async (
     when: string,
     fields: { category: 'complaint' | 'consultation'; subject: string; content: string; location?: string; confidential?: boolean },
     unit?: string,
   ) => {
     clock.now = bj(when);
     const id = (await svc.createDraft({ channel: '12345' })).id;
-    act(id, when, { type: 'accept', fields });
-    if (unit) act(id, when, { type: 'dispatch', leadUnitId: unit, deadlineAt: bj('2026-10-20T17:30') });
+    await act(id, when, { type: 'accept', fields });
+    if (unit) await act(id, when, { type: 'dispatch', leadUnitId: unit, deadlineAt: bj('2026-10-20T17:30') });
     return id;
   };
   // 9 October: two orders about noise (a county unit's and a city unit's), one about the housing fund.
-  const a = order(
+  const a = await order(
     '2026-10-09T09:00',
     { category: 'complaint', subject: '餐馆噪音扰民', content: '市民张三来电反映楼下餐馆夜间噪音扰民，希望相关部门处理', location: '西湖区文三路' },
     'dq-amr',
   );
-  const b = order(
+  const b = await order(
     '2026-10-09T10:00',
     { category: 'complaint', subject: '工地夜间施工噪音', content: '建筑工地夜间施工噪音很大', location: '西湖区文一路' },
     'city-hrss',
   );
-  const c = order('2026-10-09T11:00', { category: 'consultation', subject: '公积金提取', content: '咨询公积金提取需要什么材料' });
+  const c = await order('2026-10-09T11:00', { category: 'consultation', subject: '公积金提取', content: '咨询公积金提取需要什么材料' });
   // Left out: a confidential report (not even its words), a draft that was never accepted.
-  order('2026-10-09T12:00', { category: 'complaint', subject: '举报烂尾楼', content: '烂尾楼噪音', confidential: true });
+  await order('2026-10-09T12:00', { category: 'complaint', subject: '举报烂尾楼', content: '烂尾楼噪音', confidential: true });
   clock.now = bj('2026-10-09T13:00');
   const draft = (await svc.createDraft({ channel: '12345' })).id;
-  act(draft, '2026-10-09T13:00', { type: 'update_fields', fields: { subject: '共享单车', content: '共享单车噪音' } });
+  await act(draft, '2026-10-09T13:00', { type: 'update_fields', fields: { subject: '共享单车', content: '共享单车噪音' } });
   // 8 October: two orders about the housing fund, none about noise.
-  order('2026-10-08T09:00', { category: 'consultation', subject: '公积金贷款', content: '公积金贷款额度' });
-  order('2026-10-08T10:00', { category: 'consultation', subject: '公积金提取', content: '公积金提取条件' });
+  await order('2026-10-08T09:00', { category: 'consultation', subject: '公积金贷款', content: '公积金贷款额度' });
+  await order('2026-10-08T10:00', { category: 'consultation', subject: '公积金提取', content: '公积金提取条件' });
 
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const county = await loginCookies(app, 'dq.dispatcher', 'dispatcher', { unitId: 'dq-12345' });

@@ -34,7 +34,7 @@ import { AssessmentConfigSchema } from '../../src/config/files/schemas/assessmen
 import type { Db } from '../../src/db/connection.js';
 import { pgReportReader } from '../../src/reports/report-read-pg.js';
 import { REPORT_DIMENSIONS, ReportsService, type AreaLevel } from '../../src/reports/reports-service.js';
-import { WorkOrdersService } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { tmpDir } from '../helpers/db-fixtures.js';
 import { startPostgres } from '../helpers/postgres.js';
@@ -53,21 +53,26 @@ const READERS = { lead: { role: 'shift_lead', unitId: null }, county: { role: 'd
 const NOW = bj('2026-10-11T12:00');
 
 /** The fixture in a SQLite file, rollups built up to 9 Oct, then changes that make 9 Oct dirty and 10–11 Oct open. */
-function sqliteFixture(file: string) {
+async function sqliteFixture(file: string) {
   const h = openDb({ file });
-  const { orders } = buildReportFixture(h);
+  const { orders } = await buildReportFixture(h);
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(h.db, () => clock.now);
-  const act = (id: number, when: string, action: OrderAction) => {
+  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
+  const act = async (id: number, when: string, action: OrderAction) => {
     clock.now = bj(when);
-    svc.apply(id, action, platform);
+    await svc.apply(id, action, platform);
   };
   const rollups = new ReportRollups({ db: h.db, now: () => bj('2026-10-10T12:00') });
   rollups.catchUp();
-  act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
-  act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
-  act(orders.o7!, '2026-10-11T09:30', { type: 'callback_done', result: 'demand' }); // marks 9 Oct dirty
-  act(orders.o5!, '2026-10-11T09:40', { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-11T12:00'), deadlineAt: bj('2026-10-16T17:30') });
+  await act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
+  await act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
+  await act(orders.o7!, '2026-10-11T09:30', { type: 'callback_done', result: 'demand' }); // marks 9 Oct dirty
+  await act(orders.o5!, '2026-10-11T09:40', {
+    type: 'redispatch',
+    leadUnitId: 'dq-amr',
+    signDeadlineAt: bj('2026-10-11T12:00'),
+    deadlineAt: bj('2026-10-16T17:30'),
+  });
   return h;
 }
 
@@ -114,7 +119,7 @@ function nonZero(x: unknown): number {
 
 t.test('the reports read the same on SQLite and on PostgreSQL through the port', async (t) => {
   const file = path.join(tmpDir(t, 'sunline-report-reads-'), 'sunline.db');
-  const h = sqliteFixture(file);
+  const h = await sqliteFixture(file);
   t.teardown(() => h.close());
   t.ok(h.sqlite.prepare(`select count(*) from report_rollup_dirty`).pluck().get(), 'a built day is dirty');
   const lite = sqliteAsync(h);

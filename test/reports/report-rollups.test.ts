@@ -60,7 +60,7 @@ t.test('the rollups give the raw counts, before and after late changes to built 
   const { orders } = await buildReportFixture(h);
   const clock = { now: 0 };
   const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
-  const act = (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
+  const act = async (id: number, when: string, action: OrderAction, actor: Actor = platform) => {
     clock.now = bj(when);
     await svc.apply(id, action, actor);
   };
@@ -77,17 +77,17 @@ t.test('the rollups give the raw counts, before and after late changes to built 
     )
     .run(bj('2026-10-11T23:50'), bj('2026-10-11T23:50:05'), bj('2026-10-11T23:50:20'));
   // O4 (dq-amr, in progress) supervised on 10 and 11 Oct: 督办 counts it once over both days.
-  act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
-  act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
+  await act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
+  await act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
   // O8: dq-amr leads, city-hrss co-handles (replies on 11 Oct); the lead replies on 11 Oct.
   clock.now = bj('2026-10-10T10:00');
   const o8 = (await svc.createDraft({ channel: '12345' })).id;
-  act(o8, '2026-10-10T10:01', { type: 'accept', fields: { category: 'complaint', content: '噪音扰民' } });
-  act(o8, '2026-10-10T10:02', { type: 'dispatch', leadUnitId: 'dq-amr', coUnitIds: ['city-hrss'], deadlineAt: bj('2026-10-16T17:30') });
-  act(o8, '2026-10-10T11:00', { type: 'sign' }, dqAmr);
-  act(o8, '2026-10-10T11:05', { type: 'start' }, dqAmr);
-  act(o8, '2026-10-11T10:00', { type: 'reply', text: '协办意见' }, hrss);
-  act(o8, '2026-10-11T15:00', { type: 'reply', text: '已处理' }, dqAmr);
+  await act(o8, '2026-10-10T10:01', { type: 'accept', fields: { category: 'complaint', content: '噪音扰民' } });
+  await act(o8, '2026-10-10T10:02', { type: 'dispatch', leadUnitId: 'dq-amr', coUnitIds: ['city-hrss'], deadlineAt: bj('2026-10-16T17:30') });
+  await act(o8, '2026-10-10T11:00', { type: 'sign' }, dqAmr);
+  await act(o8, '2026-10-10T11:05', { type: 'start' }, dqAmr);
+  await act(o8, '2026-10-11T10:00', { type: 'reply', text: '协办意见' }, hrss);
+  await act(o8, '2026-10-11T15:00', { type: 'reply', text: '已处理' }, dqAmr);
 
   // Built on 12 Oct at noon: every day up to 11 Oct.
   let now = bj('2026-10-12T12:00');
@@ -101,11 +101,16 @@ t.test('the rollups give the raw counts, before and after late changes to built 
   t.ok(compareAll(t, h, rollups, now, 'built') > 100, 'the comparison covers non-zero counts');
 
   // Late changes, on 12 Oct, to orders and calls of built days.
-  act(orders.o7!, '2026-10-12T09:00', { type: 'callback_done', result: 'demand' }); // the missed call of 9 Oct called back
-  act(orders.o5!, '2026-10-12T09:10', { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-12T12:00'), deadlineAt: bj('2026-10-16T17:30') });
-  act(orders.o3!, '2026-10-12T09:20', { type: 'review_accept' });
-  act(orders.o3!, '2026-10-12T09:30', { type: 'evaluate', result: 'satisfied', channel: 'callback' }); // a late evaluation
-  act(orders.o4!, '2026-10-12T09:40', { type: 'supervise', level: 3, reason: '第三次督办' }); // a third day of 督办
+  await act(orders.o7!, '2026-10-12T09:00', { type: 'callback_done', result: 'demand' }); // the missed call of 9 Oct called back
+  await act(orders.o5!, '2026-10-12T09:10', {
+    type: 'redispatch',
+    leadUnitId: 'dq-amr',
+    signDeadlineAt: bj('2026-10-12T12:00'),
+    deadlineAt: bj('2026-10-16T17:30'),
+  });
+  await act(orders.o3!, '2026-10-12T09:20', { type: 'review_accept' });
+  await act(orders.o3!, '2026-10-12T09:30', { type: 'evaluate', result: 'satisfied', channel: 'callback' }); // a late evaluation
+  await act(orders.o4!, '2026-10-12T09:40', { type: 'supervise', level: 3, reason: '第三次督办' }); // a third day of 督办
   h.sqlite.prepare(`update users set unit_id = 'dq-amr' where id = 102`).run(); // the hrss handler moved: its sign-fors count for dq-amr
   state.run(105, 'available', null, bj('2026-10-12T09:00')); // c6's wrap-up ends
   h.sqlite.prepare(`update calls set state = 'ended', ended_at = ?, outcome = 'answered' where id = 'c8'`).run(bj('2026-10-12T00:10'));
@@ -138,7 +143,7 @@ t.test('the rollups give the raw counts, before and after late changes to built 
   const october = range('2026-10-01', '2026-10-31');
   t.same(rollups.plan('orders', october.start, october.end).months.length, 1, 'October read from its sums');
   t.ok(compareAll(t, h, rollups, now, 'months') > 100, 'month sums give the raw counts');
-  act(orders.o4!, '2026-11-02T09:00', { type: 'supervise', level: 3, reason: '催办' });
+  await act(orders.o4!, '2026-11-02T09:00', { type: 'supervise', level: 3, reason: '催办' });
   h.sqlite.prepare(`update users set unit_id = 'city-hrss' where id = 102`).run(); // moved back: 8 and 9 Oct change
   t.same(rollups.plan('orders', october.start, october.end).months.length, 0, 'a dirty day: October read from its days');
   t.ok(compareAll(t, h, rollups, now, 'month dirty') > 100, 'dirty month');
@@ -171,7 +176,7 @@ t.test('the background job builds the closed days and stops on close', async (t)
   rollups.start();
   const deadline = Date.now() + 20_000;
   while (rollups.pending('calls').length + rollups.pending('orders').length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  rollups.close();
+  await rollups.close();
   t.same(rollups.pending('orders'), [], 'every closed day built');
   t.same(
     h.sqlite.prepare(`select min(day) = ? from report_rollup_days where source = 'orders'`).pluck().get(bj('2026-09-01T00:00')),

@@ -34,17 +34,22 @@ t.test('a breakdown’s total is the report without a breakdown', async (t) => {
   const { orders } = await buildReportFixture(h);
   const clock = { now: 0 };
   const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
-  const act = (id: number, when: string, action: OrderAction) => {
+  const act = async (id: number, when: string, action: OrderAction) => {
     clock.now = bj(when);
     await svc.apply(id, action, platform);
   };
   const now = { at: bj('2026-10-10T12:00') };
   const rollups = new ReportRollups({ db: h.db, now: () => now.at });
   t.ok(rollups.catchUp(), 'built up to 9 Oct');
-  act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
-  act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
-  act(orders.o7!, '2026-10-11T09:30', { type: 'callback_done', result: 'demand' }); // marks 9 Oct dirty
-  act(orders.o5!, '2026-10-11T09:40', { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-11T12:00'), deadlineAt: bj('2026-10-16T17:30') });
+  await act(orders.o4!, '2026-10-10T09:00', { type: 'supervise', level: 1, reason: '超期' });
+  await act(orders.o4!, '2026-10-11T09:00', { type: 'supervise', level: 2, reason: '仍未办结' });
+  await act(orders.o7!, '2026-10-11T09:30', { type: 'callback_done', result: 'demand' }); // marks 9 Oct dirty
+  await act(orders.o5!, '2026-10-11T09:40', {
+    type: 'redispatch',
+    leadUnitId: 'dq-amr',
+    signDeadlineAt: bj('2026-10-11T12:00'),
+    deadlineAt: bj('2026-10-16T17:30'),
+  });
   now.at = bj('2026-10-11T12:00');
   t.ok(h.sqlite.prepare(`select count(*) from report_rollup_dirty`).pluck().get() as number, 'a built day is dirty');
 
