@@ -343,6 +343,14 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.ready();
     // Closers run in reverse: realtime closes its sockets before Fastify waits for them.
     if (overrides.realtime !== false) {
+      // The wall screens' figures: the database parts read in the background, the first ones now.
+      const wallboard = new WallboardFigures({
+        reads: sqliteReportReader(asyncDb),
+        queue: () => calls.commands.queueSnapshot(),
+        stats: () => queueStats.current(),
+        onError: (err) => log.error({ err }, 'wallboard figures could not be read'),
+      });
+      await wallboard.refresh();
       const realtime = attachRealtime({
         http: http.server,
         users,
@@ -357,7 +365,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         unitsInScope: (unitId) => unitScope(config.current().org, unitId),
         leadUpdateMs: env.leadUpdateMs,
         // The wall screens' summary (大屏), at most once per second.
-        wallboard: new WallboardFigures({ db: db.db, queue: () => calls.commands.queueSnapshot(), stats: () => queueStats.current() }),
+        wallboard,
         ...(overrides.sessionRecheckMs !== undefined ? { sessionRecheckMs: overrides.sessionRecheckMs } : {}),
         // With several nodes, only the one with SUNLINE_TELEPHONY=true controls calls; the others refuse call commands.
         cluster,

@@ -23,6 +23,8 @@ export interface WallboardSource {
   callsChanged(stats: QueueStats): void;
   /** Work orders changed: re-count them at the next summary. */
   ordersChanged(): void;
+  /** Tells `fn` when figures read in the background have come in (returns the unsubscribe function). */
+  onRefreshed?(fn: () => void): () => void;
 }
 
 /** Timers, injectable so that a test drives the room with a fake clock. */
@@ -125,7 +127,9 @@ export function feedWallboard(events: DomainEvents, room: WallboardRoom, source:
   events.on('agent.state_changed', live);
   events.on('queue.stats', stats);
   events.on('workorder.applied', orders);
+  const unrefreshed = source.onRefreshed?.(live);
   return () => {
+    unrefreshed?.();
     events.off('queue.changed', live);
     events.off('agent.state_changed', live);
     events.off('queue.stats', stats);

@@ -135,3 +135,22 @@ t.test('a summary that fails to build is logged and the room goes on', async (t)
   clock.advance(1000);
   t.equal(sent.length, 1, 'the next change is sent');
 });
+
+t.test('figures read in the background: when they come back the room sends a summary with them', async (t) => {
+  const { clock, room, sent, source } = setup();
+  const listeners: Array<() => void> = [];
+  const fed: WallboardSource = {
+    ...source,
+    onRefreshed: (fn) => {
+      listeners.push(fn);
+      return () => void listeners.splice(listeners.indexOf(fn), 1);
+    },
+  };
+  const unfeed = feedWallboard(new DomainEvents(), room, fed);
+  t.equal(listeners.length, 1, 'the room listens');
+  listeners[0]!();
+  clock.advance(0);
+  t.equal(sent.length, 1, 'a read come back: one summary');
+  unfeed();
+  t.equal(listeners.length, 0, 'unsubscribed with the rest');
+});

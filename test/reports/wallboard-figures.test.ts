@@ -5,7 +5,20 @@
  */
 import t from 'tap';
 import type { AgentView, QueueSnapshot, QueueStats, WaitingCaller } from '../../src/contract/index.js';
-import { WallboardFigures, buildWallboardSummary, wallboardHours, wallboardOrders } from '../../src/reports/wallboard-figures.js';
+import {
+  WallboardFigures,
+  buildWallboardSummary,
+  wallboardHours,
+  wallboardHoursRead,
+  wallboardOrders,
+  wallboardOrdersRead,
+} from '../../src/reports/wallboard-figures.js';
+import { copyToPostgres } from '../../src/db/copy-to-postgres.js';
+import { openPostgres } from '../../src/db/postgres.js';
+import { postgresAsync } from '../../src/db/postgres-async.js';
+import { dbReportReader } from '../../src/reports/report-read.js';
+import { pgReportReader } from '../../src/reports/report-read-pg.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { openTmpDb } from '../helpers/db-fixtures.js';
 import { bj, buildReportFixture } from '../helpers/report-fixture.js';
 
@@ -92,39 +105,97 @@ t.test('the summary: waiting, the longest wait, agents by state (not logged out)
   t.equal(buildWallboardSummary(1, { at: 1, waiting: [], agents: [] }, stats(0, 0), { today: 0, overdue: 0 }, []).longestWaitSince, null, 'nobody waits');
 });
 
-t.test('the database is read again after a change, when older than maxAgeMs, and on a new day', async (t) => {
+t.test('the database is read again after a change, when older than maxAgeMs, and on a new day — in the background', async (t) => {
   const h = openTmpDb(t);
   const fx = await buildReportFixture(h);
   let now = bj('2026-10-09T20:00');
   let statsAsked = 0;
   const day = bj('2026-10-09T00:00');
   const figures = new WallboardFigures({
-    db: h.db,
+    reads: dbReportReader(h.db),
     queue: () => ({ at: now, waiting: [], agents: [] }),
     stats: () => (statsAsked++, stats(day, 11)),
     now: () => now,
     maxAgeMs: 10_000,
   });
-  t.equal(figures.summary().today.callsIn, 11, 'no stats event yet: computed');
+  let refreshed = 0;
+  const unsubscribe = figures.onRefreshed(() => refreshed++);
+  t.same(figures.summary().orders, { today: 0, overdue: 0 }, 'before the first read: no orders shown');
+  await figures.refresh();
+  t.equal(refreshed, 1, 'the listener hears the read come back');
+  t.same(figures.summary().orders, { today: 6, overdue: 1 }, 'the first read');
+  t.equal(figures.summary().today.callsIn, 11, 'no stats event yet: the latest computed');
   figures.callsChanged(stats(day, 12));
   t.equal(figures.summary().today.callsIn, 12, 'the statistics of the event');
   t.equal(statsAsked, 1);
+  await figures.refresh();
 
   // An order changes behind the cache's back: not seen until told or 10 s old.
   const setDeadline = (at: string) => h.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(bj(at), fx.orders.o5!);
   setDeadline('2026-10-09T19:00');
   now += 1000;
   t.equal(figures.summary().orders.overdue, 1, 'cached: O4 only');
+  const before = refreshed;
+  await figures.refresh();
+  t.equal(refreshed, before, 'nothing stale: no read');
   figures.ordersChanged();
-  t.equal(figures.summary().orders.overdue, 2, 'told: O5, waiting to be signed for, is past its deadline too');
+  t.equal(figures.summary().orders.overdue, 1, 'told: the summary shows the parts last read while the read runs');
+  await figures.refresh();
+  t.equal(figures.summary().orders.overdue, 2, 'read again: O5, waiting to be signed for, is past its deadline too');
+  t.equal(refreshed, before + 1);
   setDeadline('2026-10-14T17:30');
   now += 9000;
   t.equal(figures.summary().orders.overdue, 2, 'cached for 10 s');
   now += 1000;
-  t.equal(figures.summary().orders.overdue, 1, 'older than 10 s: read again');
+  t.equal(figures.summary().orders.overdue, 2, 'older than 10 s: the read starts');
+  await figures.refresh();
+  t.equal(figures.summary().orders.overdue, 1, 'and brings the new count');
+
+  // A change told while a read is under way: read again after it.
+  const reads = dbReportReader(h.db);
+  let release!: () => void;
+  const slow = new WallboardFigures({
+    reads: { dialect: 'sqlite', read: (make) => new Promise((r) => (release = () => r(reads.read(make)))) },
+    queue: () => ({ at: now, waiting: [], agents: [] }),
+    stats: () => stats(day, 11),
+    now: () => now,
+  });
+  const first = slow.refresh();
+  setDeadline('2026-10-09T19:00');
+  slow.ordersChanged();
+  release();
+  await first;
+  await new Promise((r) => setImmediate(r));
+  release();
+  await slow.refresh();
+  t.equal(slow.summary().orders.overdue, 2, 'the change told during the read was read after it');
 
   now = bj('2026-10-10T00:00:01');
   t.equal(figures.summary().today.callsIn, 11, 'a new day: yesterday’s statistics are not shown');
   t.equal(statsAsked, 2);
-  t.equal(figures.summary().orders.today, 0, 'nor yesterday’s orders');
+  t.equal(figures.summary().orders.today, 0, 'nor yesterday’s orders, even before the read comes back');
+  t.same(figures.summary().hourly, [], 'nor yesterday’s hours');
+  await figures.refresh();
+  t.same(figures.summary().orders, { today: 0, overdue: 2 }, "the new day's read");
+  unsubscribe();
+  const quiet = refreshed;
+  figures.ordersChanged();
+  await figures.refresh();
+  t.equal(refreshed, quiet, 'unsubscribed');
+});
+
+t.test('PostgreSQL: the same orders and hours as SQLite (rows copied by copy-to-postgres)', async (t) => {
+  const h = openTmpDb(t);
+  await buildReportFixture(h);
+  h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  const server = await startPostgres(t);
+  const url = await server.createDatabase('wallboard_figures');
+  await copyToPostgres({ sqliteFile: h.file, url });
+  const pgh = await openPostgres({ url, max: 2 });
+  t.teardown(() => pgh.close());
+  const pg = pgReportReader(postgresAsync(pgh));
+  for (const at of ['2026-10-09T09:25', '2026-10-09T20:00', '2026-10-09T23:59:59', '2026-10-10T08:00']) {
+    t.same(await pg.read(() => wallboardOrdersRead(bj(at))), wallboardOrders(h.db, bj(at)), `orders at ${at}`);
+    t.same(await pg.read(() => wallboardHoursRead(bj(at))), wallboardHours(h.db, bj(at)), `hours at ${at}`);
+  }
 });
