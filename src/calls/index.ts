@@ -39,6 +39,8 @@ export interface CallPath {
   checks: Record<string, () => { ok: boolean; [k: string]: unknown }>;
   /** The agents' session writes waiting in their queue, and those given up on since start (agent-sessions.ts; /metrics). */
   agentSessionWrites(): { queued: number; failed: number };
+  /** The call path's writes waiting in their queue, those given up on and those dropped after `fence()` since start (call-writes.ts; /metrics). */
+  callWrites(): { queued: number; failed: number; dropped: number };
   /** Resolves once the call path's writes queued so far (call-writes.ts) have ended: readers of what a call event wrote wait for it. */
   writesFlushed(): Promise<void>;
   /**
@@ -81,6 +83,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
       ami: null,
       checks: {},
       agentSessionWrites: () => ({ queued: 0, failed: 0 }),
+      callWrites: () => ({ queued: 0, failed: 0, dropped: 0 }),
       writesFlushed: () => Promise.resolve(),
       fence: () => undefined,
       close: async () => agents.close(),
@@ -117,6 +120,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     ami,
     checks: { ari: () => ({ ...ari.health() }), ami: () => ({ ...ami.health() }), reconcile: () => center.reconciler.health() },
     agentSessionWrites: () => sessions.stats(),
+    callWrites: () => writes.stats(),
     writesFlushed: () => writes.flushed(),
     fence: () => {
       sessions.fence();

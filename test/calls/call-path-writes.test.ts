@@ -1,0 +1,215 @@
+/**
+ * The call path over a database whose writes take time (decision 0017 step 2, "The writes: the
+ * plan", point 3): a real CallCenter, repositories and SQLite file, a fake switchboard, and an
+ * orders port whose transactions wait — held at a gate, or delayed before they start as on a
+ * database across the network. The call's handlers do not wait for its writes (call-writes.ts):
+ * - an offer whose call's draft is not written yet waits for it and pops with its order number;
+ *   past DRAFT_WAIT_DEADLINE_MS it pops without (id 0), and the call's later writes still go to
+ *   its order;
+ * - a caller hanging up before the draft is written abandons that call's order, not another;
+ * - the writes of one call are in the order of its events when each transaction takes real time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import pino from 'pino';
+import { AgentsService } from '../../src/agents/agents-service.js';
+import { CallCenter } from '../../src/calls/call-center.js';
+import { CallWrites } from '../../src/calls/call-writes.js';
+import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { DRAFT_WAIT_DEADLINE_MS } from '../../src/calls/offers.js';
+import { ConfigStore } from '../../src/config/files/index.js';
+import type { ScreenPop } from '../../src/contract/index.js';
+import { openDb } from '../../src/db/connection.js';
+import { DomainEvents } from '../../src/events/domain-events.js';
+import { WorkOrdersService, sqliteOrdersStoreOn, type OrdersStore } from '../../src/workorders/index.js';
+import { fakeSwitchboard, type Asterisk } from '../helpers/fake-call-center.js';
+import { usersOn } from '../helpers/users.js';
+
+const log = pino({ level: process.env['SUNLINE_TEST_LOG'] ?? 'silent' });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The SQLite orders port with time added: while `hold()`ed, a transaction waits at the gate
+ * until `release()`; `delays` (if set) is the wait before each transaction starts, by its rank.
+ */
+function slowStore(inner: OrdersStore) {
+  let gate: Promise<void> | null = null;
+  let open: () => void = () => undefined;
+  let started = 0;
+  const s = {
+    waiting: 0,
+    delays: null as ((rank: number) => number) | null,
+    hold() {
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+    release() {
+      gate = null;
+      open();
+    },
+    store: {
+      dialect: inner.dialect,
+      read: (fn) => inner.read(fn),
+      async transaction(fn) {
+        const rank = started++;
+        s.waiting++;
+        try {
+          while (gate) await gate;
+          const ms = s.delays?.(rank) ?? 0;
+          if (ms > 0) await sleep(ms);
+        } finally {
+          s.waiting--;
+        }
+        return inner.transaction(fn);
+      },
+    } as OrdersStore,
+  };
+  return s;
+}
+
+async function rig(t: { teardown(fn: () => unknown): void }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-call-path-writes-'));
+  const handle = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'normal' });
+  const config = await ConfigStore.open({ dir: 'config', watch: false, log });
+  const asterisk: Asterisk = { stasis: [], queue: [], channels: new Set(), outage: new Map(), failSend: new Set(), ops: [], digits: [] };
+  const switchboard = fakeSwitchboard(asterisk);
+  // Answering connects the agent leg (not in the shared fake: no other user of it answers).
+  Object.assign(switchboard, { connectAgentLeg: async (leg: string) => (asterisk.ops.push(`connect ${leg}`), `bridge-${leg}`) });
+  const events = new DomainEvents();
+  const agents = new AgentsService({ switchboard, events, log, wrapUpMs: 60_000 });
+  const slow = slowStore(sqliteOrdersStoreOn(handle.db));
+  const orders = new WorkOrdersService(slow.store);
+  const users = usersOn(t, handle, 3600_000);
+  const system = await users.systemUser();
+  const writes = new CallWrites({ log });
+  const repo = new CallsRepository(handle.db, orders, writes);
+  const center = new CallCenter({ switchboard, agents, events, log, config, repo, systemActor: { id: system.id, role: 'admin', unitId: null } });
+  t.teardown(async () => {
+    slow.release();
+    await writes.flushed();
+    center.presence.close();
+    center.frontDoorWatchdog.close();
+    center.reconciler.close();
+    agents.close();
+    config.close();
+    handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const agent = await users.create({ username: 'agent7', displayName: 'agent 7', role: 'agent', password: 'pw-123456' });
+  await agents.login(agent.id, 'agent 7', 0);
+  const pops: { at: number; pop: ScreenPop }[] = [];
+  events.on('call.offered', (_agentId: number, pop: ScreenPop) => pops.push({ at: Date.now(), pop }));
+  const sql = handle.sqlite;
+  /** A caller at the front door, greeted and sent to the queue (the fake switchboard: at once). */
+  const caller = async (channelId: string, number: string) => {
+    center.inbound({ channelId, callerNumber: number, callerName: '', dialled: '12345' });
+    const call = center.live.byCallerChannel(channelId)!;
+    for (let i = 0; i < 100 && !asterisk.ops.includes(`queue ${channelId} ${call.callId}`); i++) await sleep(10);
+    center.queueJoined(channelId);
+    return call;
+  };
+  const ring = (legId: string, callId: string, callerChannelId: string) =>
+    center.agentLeg({ channelId: legId, agentId: agent.id, callId, callerChannelId, at: Date.now() });
+  const orderOfCall = (callId: string) =>
+    sql.prepare('select id, number, status, agent_id as agentId, version from work_orders where call_id = ?').get(callId) as
+      { id: number; number: string; status: string; agentId: number | null; version: number } | undefined;
+  const types = (callId: string) =>
+    (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((e) => e.type);
+  return { asterisk, center, orders, repo, writes, slow, agent, pops, sql, caller, ring, orderOfCall, types };
+}
+
+t.test('a call whose draft is slow to write is offered once the draft is written, the pop with its order number', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900001111');
+  t.equal(call.drafted, false, 'the call is tracked before its draft is written');
+  t.equal(r.orderOfCall(call.callId), undefined, 'nothing written yet');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(200);
+  t.same(r.pops, [], 'no screen-pop while the draft is being written');
+  t.equal(call.offeredTo, null, 'not offered yet');
+  const released = Date.now();
+  r.slow.release();
+  for (let i = 0; i < 100 && r.pops.length === 0; i++) await sleep(10);
+  t.equal(r.pops.length, 1, 'offered once the draft is written');
+  t.ok(r.pops[0]!.at - released < DRAFT_WAIT_DEADLINE_MS, 'when it was written, not at the deadline');
+  await r.writes.flushed();
+  const order = r.orderOfCall(call.callId)!;
+  t.match(order, { status: 'draft' });
+  t.same(r.pops[0]!.pop.draftOrder, { id: order.id, number: order.number }, "the pop carries the call's order and its number");
+  t.match(order.number, /\S/, 'a number, not the empty placeholder');
+  t.equal(call.offeredTo, r.agent.id);
+  t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered']);
+});
+
+t.test('past DRAFT_WAIT_DEADLINE_MS the call is offered without its order; its later writes still go to its order', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900002222');
+  const rang = Date.now();
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 250);
+  t.same(r.pops, [], 'the offer waits up to the deadline');
+  for (let i = 0; i < 100 && r.pops.length === 0; i++) await sleep(10);
+  t.equal(r.pops.length, 1, 'offered at the deadline while the draft is still not written');
+  t.ok(r.pops[0]!.at - rang >= DRAFT_WAIT_DEADLINE_MS - 20, 'not before the deadline');
+  t.same(r.pops[0]!.pop.draftOrder, { id: 0, number: '' }, 'the pop has no order yet');
+  // The agent answers before the draft is written: the answer's write waits in the queue for it.
+  await r.center.offers.answer(r.agent.id, call.callId);
+  t.equal(r.slow.waiting > 0, true, 'the writes are still held');
+  r.slow.release();
+  await r.writes.flushed();
+  const order = r.orderOfCall(call.callId)!;
+  t.match(order, { status: 'draft', agentId: r.agent.id }, 'the answer took the call’s own order');
+  t.same(
+    { orderId: call.orderId, orderNumber: call.orderNumber, drafted: call.drafted },
+    { orderId: order.id, orderNumber: order.number, drafted: true },
+    'the live call has the ids',
+  );
+  t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered', 'answered']);
+});
+
+t.test('a caller who hangs up before the draft is written abandons the order of that call, not another', async (t) => {
+  const r = await rig(t);
+  // The same caller has an older open order; another caller waits at the same time.
+  const older = await r.orders.createMissedCall({ channel: '12345', callerPhone: '13900003333' });
+  r.slow.hold();
+  const gone = await r.caller('caller-a', '13900003333');
+  const stays = await r.caller('caller-b', '13900004444');
+  r.center.channelGone('caller-a', 'Normal Clearing');
+  await sleep(20);
+  t.equal(r.center.live.get(gone.callId), undefined, 'the call is over at once');
+  t.equal(r.orderOfCall(gone.callId), undefined, 'its draft is still not written');
+  r.slow.release();
+  await r.writes.flushed();
+  t.match(r.orderOfCall(gone.callId), { status: 'missed_call' }, 'its own order became a missed call');
+  t.match(r.orderOfCall(stays.callId), { status: 'draft' }, "the other caller's order is untouched");
+  t.match(await r.orders.get(older.id), { status: 'missed_call', version: older.version }, "the caller's older order is untouched");
+  t.match(r.sql.prepare('select state, outcome from calls where id = ?').get(gone.callId), { state: 'ended', outcome: 'abandoned' });
+  t.same(r.types(gone.callId), ['entered', 'greeted', 'queued', 'abandoned']);
+});
+
+t.test('the writes of one call are in the order of its events on a port whose transactions take real time', async (t) => {
+  const r = await rig(t);
+  // Each transaction waits before it starts, the earlier ones longest (as round trips vary on a
+  // database across the network): written as they come, the later writes would overtake.
+  r.slow.delays = (rank) => Math.max(0, 80 - 12 * rank);
+  const call = await r.caller('caller', '13900005555');
+  r.ring('leg-1', call.callId, 'caller');
+  for (let i = 0; i < 200 && r.pops.length === 0; i++) await sleep(5);
+  t.equal(r.pops.length, 1);
+  await r.center.offers.answer(r.agent.id, call.callId);
+  r.center.channelGone('caller', 'Normal Clearing'); // the caller hangs up at once
+  await sleep(5);
+  t.equal(r.center.live.get(call.callId), undefined);
+  await r.writes.flushed();
+  t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered', 'answered', 'hung_up'], 'in the order of the events');
+  t.match(r.sql.prepare('select state, outcome, agent_id as agentId from calls where id = ?').get(call.callId), {
+    state: 'ended',
+    outcome: 'answered',
+    agentId: r.agent.id,
+  });
+  t.match(r.orderOfCall(call.callId), { status: 'draft', agentId: r.agent.id });
+  t.same(r.writes.stats(), { queued: 0, failed: 0, dropped: 0 }, 'every write written');
+});
