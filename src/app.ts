@@ -63,7 +63,7 @@ import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { TimedJobs } from './cluster/timed-jobs.js';
 import { shareSessionRevocations } from './realtime/cluster-sessions.js';
-import { Metrics } from './reports/metrics.js';
+import { Metrics, PROBE_COMMIT } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService, SavedFilters, sqliteDeskReadsStore, sqliteSavedFiltersStore } from './workorders/desk/index.js';
@@ -271,11 +271,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown, ...(overrides.callControl ? { callControl: overrides.callControl } : {}) });
     // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
     const metrics = new Metrics({
-      db: db.db,
+      reads: sqliteReportReader(asyncDb),
+      probeCommit: () => asyncDb.transaction((tx) => tx.run((d) => d.run(PROBE_COMMIT))),
       events,
       checks: () => checks,
       durable: () => db.durability.durable(),
       agentSessionWrites: () => calls.agentSessionWrites(),
+      callWrites: () => calls.callWrites(),
     });
     closers.push(() => metrics.close());
     await http.register(metricsRoutes, { metrics, token: env.metricsToken });

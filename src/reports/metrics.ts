@@ -1,19 +1,27 @@
 /**
  * Operations metrics in the Prometheus text format (prom-client), for GET /metrics
  * (docs/configuration.md: who may read it). Each scrape reads the live state it reports: calls
- * in progress by state (calls_unfinished_idx), agents by state (agent_sessions), every health
- * check (database, ARI, AMI, media…) as up or down, and a timed probe commit of the database.
+ * in progress by state (calls_unfinished_idx) and agents by state (agent_sessions), in one read
+ * of the server's database port (either dialect, report-read.ts) before the figures are
+ * collected; every health check (database, ARI, AMI, media…) as up or down; and a timed probe
+ * commit of the database (a port transaction, then durable).
  * Counters and the screen-pop histogram follow the domain events. Node's own figures (event-loop
  * delay, heap, GC) come from prom-client's default metrics.
  */
 import { sql } from 'drizzle-orm';
 import client from 'prom-client';
-import type { Db } from '../db/connection.js';
 import { CALL_STATES, agentSessions } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
+import { rows, type ReportReader } from './report-read.js';
+
+/** The probe commit's statement (one row of counters), for the port's transaction (app.ts runs it). */
+export const PROBE_COMMIT = sql`insert into counters (name, value) values ('metrics:commit-probe', 1) on conflict (name) do update set value = counters.value + 1`;
 
 export interface MetricsOptions {
-  readonly db: Db;
+  /** Where the live counts are read (the port of the server's database). */
+  readonly reads: ReportReader;
+  /** Commits {@link PROBE_COMMIT} in one transaction of the port. */
+  readonly probeCommit: () => Promise<unknown>;
   readonly events: DomainEvents;
   /** Health checks by component name (the same as GET /health's). */
   readonly checks: () => Record<string, () => { ok: boolean }>;
@@ -21,16 +29,46 @@ export interface MetricsOptions {
   readonly durable: () => Promise<void>;
   /** The agents' session writes queued now and given up on since start (calls/index.ts agentSessionWrites). */
   readonly agentSessionWrites?: () => { queued: number; failed: number };
+  /** The call path's writes queued now, given up on and dropped since start (calls/index.ts callWrites). */
+  readonly callWrites?: () => { queued: number; failed: number; dropped: number };
   readonly now?: () => number;
 }
 
 const LIVE_CALL_STATES = CALL_STATES.filter((s) => s !== 'ended');
 const AGENT_STATES = agentSessions.state.enumValues;
-const PROBE = 'metrics:commit-probe';
+
+/**
+ * No sample at all for this scrape (a gauge whose figure could not be read): prom-client's
+ * `reset()` leaves an unlabelled gauge at 0, which would be a wrong figure, so the values are
+ * emptied instead (prom-client 15 reports `Object.values(hashMap)`; test/reports/metrics.test.ts
+ * checks that the sample is absent).
+ */
+function noSample(g: client.Gauge): void {
+  (g as unknown as { hashMap: Record<string, unknown> }).hashMap = {};
+}
+
+interface LiveCounts {
+  readonly calls: Map<string, number>;
+  readonly agents: Map<string, number>;
+}
+
+/** Calls not ended and logged-in agents, by state, in one read. */
+function* liveCountsRead() {
+  const found = yield* rows<{ kind: string; state: string; n: number }>(
+    sql`select 'call' as "kind", state as "state", count(*) as "n" from calls where state <> 'ended' group by state
+      union all select 'agent', state, count(*) from agent_sessions group by state`,
+  );
+  const calls = new Map<string, number>();
+  const agents = new Map<string, number>();
+  for (const r of found) (r.kind === 'call' ? calls : agents).set(r.state, Number(r.n));
+  return { calls, agents } satisfies LiveCounts;
+}
 
 export class Metrics {
   readonly registry = new client.Registry();
   private socketClients: () => number = () => 0;
+  /** The counts read for the scrape under way (scrape() reads them, the gauges' collect() reports them). */
+  private live: LiveCounts | null = null;
   private readonly now: () => number;
   private readonly detach: () => void;
 
@@ -39,7 +77,8 @@ export class Metrics {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     // prom-client calls collect() with the metric as `this`: the service's own state through closures.
-    const callsByState = () => this.callsByState();
+    const callsByState = () => this.live?.calls;
+    const agentsByState = () => this.live?.agents;
     const socketClients = () => this.socketClients();
 
     new client.Gauge({
@@ -48,7 +87,8 @@ export class Metrics {
       registers,
       collect() {
         const rows = callsByState();
-        this.set((rows.get('queued') ?? 0) + (rows.get('offered') ?? 0));
+        if (rows) this.set((rows.get('queued') ?? 0) + (rows.get('offered') ?? 0));
+        else noSample(this);
       },
     });
     new client.Gauge({
@@ -58,7 +98,8 @@ export class Metrics {
       registers,
       collect() {
         const rows = callsByState();
-        for (const s of LIVE_CALL_STATES) this.set({ state: s }, rows.get(s) ?? 0);
+        noSample(this);
+        if (rows) for (const s of LIVE_CALL_STATES) this.set({ state: s }, rows.get(s) ?? 0);
       },
     });
     new client.Gauge({
@@ -67,10 +108,9 @@ export class Metrics {
       labelNames: ['state'],
       registers,
       collect() {
-        const rows = new Map(
-          o.db.all<{ state: string; n: number }>(sql`select state, count(*) as n from agent_sessions group by state`).map((r) => [r.state, r.n]),
-        );
-        for (const s of AGENT_STATES) this.set({ state: s }, rows.get(s) ?? 0);
+        const rows = agentsByState();
+        noSample(this);
+        if (rows) for (const s of AGENT_STATES) this.set({ state: s }, rows.get(s) ?? 0);
       },
     });
     new client.Gauge({
@@ -103,10 +143,10 @@ export class Metrics {
       help: 'Time of a probe commit (one row of counters) until durable, measured at this scrape; absent when the database refuses',
       registers,
       async collect() {
-        this.reset();
+        noSample(this);
         const started = performance.now();
         try {
-          o.db.run(sql`insert into counters (name, value) values (${PROBE}, 1) on conflict (name) do update set value = value + 1`);
+          await o.probeCommit();
           await o.durable();
           this.set((performance.now() - started) / 1000);
         } catch {
@@ -131,6 +171,34 @@ export class Metrics {
       collect() {
         this.reset();
         this.inc(sessionWrites().failed);
+      },
+    });
+
+    const callWrites = o.callWrites ?? (() => ({ queued: 0, failed: 0, dropped: 0 }));
+    new client.Gauge({
+      name: 'sunline_call_writes_queued',
+      help: "The call path's writes (calls, call events, their work orders) waiting to be written, in the order of the events (a queue that keeps growing: the database does not keep up or is down)",
+      registers,
+      collect() {
+        this.set(callWrites().queued);
+      },
+    });
+    new client.Counter({
+      name: 'sunline_call_writes_failed_total',
+      help: "The call path's writes given up on after their retries (each logged at error with the call)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(callWrites().failed);
+      },
+    });
+    new client.Counter({
+      name: 'sunline_call_writes_dropped_total',
+      help: "The call path's writes dropped because this node lost call control (each logged)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(callWrites().dropped);
       },
     });
 
@@ -168,8 +236,13 @@ export class Metrics {
     this.socketClients = fn;
   }
 
-  /** The text of a scrape. */
-  scrape(): Promise<string> {
+  /** The text of a scrape: the live counts read first (when the database refuses, those gauges are absent rather than wrong). */
+  async scrape(): Promise<string> {
+    try {
+      this.live = await this.o.reads.read(liveCountsRead);
+    } catch {
+      this.live = null;
+    }
     return this.registry.metrics();
   }
 
@@ -180,10 +253,5 @@ export class Metrics {
   close(): void {
     this.detach();
     this.registry.clear();
-  }
-
-  private callsByState(): Map<string, number> {
-    const rows = this.o.db.all<{ state: string; n: number }>(sql`select state, count(*) as n from calls where state <> 'ended' group by state`);
-    return new Map(rows.map((r) => [r.state, r.n]));
   }
 }

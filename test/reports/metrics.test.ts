@@ -3,9 +3,16 @@
  * figures come from the database and the domain events; who may scrape follows SUNLINE_METRICS_TOKEN.
  */
 import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { DomainEvents } from '../../src/events/domain-events.js';
 import t from 'tap';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
-import { Metrics } from '../../src/reports/metrics.js';
+import { Metrics, PROBE_COMMIT } from '../../src/reports/metrics.js';
+import { openPostgres } from '../../src/db/postgres.js';
+import { postgresAsync } from '../../src/db/postgres-async.js';
+import { dbReportReader, type ReportReader } from '../../src/reports/report-read.js';
+import { pgReportReader } from '../../src/reports/report-read-pg.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { testApp } from '../helpers/app.js';
 
 const family = (all: MetricFamily[], name: string) => all.find((f) => f.name === name);
@@ -77,9 +84,18 @@ t.test('with SUNLINE_METRICS_TOKEN, a scraper anywhere sends it; nobody reads wi
 t.test("the agents' session writes: queued now and given up on since start", async (t) => {
   const app = await testApp(t);
   let writes = { queued: 3, failed: 0 };
-  const metrics = new Metrics({ db: app.db.db, events: app.events, checks: () => ({}), durable: async () => undefined, agentSessionWrites: () => writes });
+  let calls = { queued: 0, failed: 0, dropped: 0 };
+  const metrics = new Metrics({
+    reads: dbReportReader(app.db.db),
+    probeCommit: async () => undefined,
+    events: app.events,
+    checks: () => ({}),
+    durable: async () => undefined,
+    agentSessionWrites: () => writes,
+    callWrites: () => calls,
+  });
   t.teardown(() => metrics.close());
-  const read = async () => parsePrometheusTextFormat(await metrics.registry.metrics());
+  const read = async () => parsePrometheusTextFormat(await metrics.scrape());
   let all = await read();
   t.equal(value(all, 'sunline_agent_session_writes_queued'), 3);
   t.equal(value(all, 'sunline_agent_session_writes_failed_total'), 0);
@@ -88,7 +104,52 @@ t.test("the agents' session writes: queued now and given up on since start", asy
   t.equal(value(all, 'sunline_agent_session_writes_queued'), 0);
   t.equal(value(all, 'sunline_agent_session_writes_failed_total'), 2);
   t.equal(family(all, 'sunline_agent_session_writes_failed_total')?.type, 'COUNTER');
+  t.equal(value(all, 'sunline_call_writes_queued'), 0);
+  calls = { queued: 4, failed: 1, dropped: 2 };
+  all = await read();
+  t.equal(value(all, 'sunline_call_writes_queued'), 4, "the call path's writes waiting");
+  t.equal(value(all, 'sunline_call_writes_failed_total'), 1);
+  t.equal(value(all, 'sunline_call_writes_dropped_total'), 2);
   // The app wires the call path's figures (no telephony here: nothing queued, nothing failed).
   const res = await app.http.inject({ method: 'GET', url: '/metrics' });
   t.equal(value(parsePrometheusTextFormat(res.body), 'sunline_agent_session_writes_failed_total'), 0);
+});
+
+t.test('the live counts and the probe commit on PostgreSQL; a database that refuses leaves the counts out instead of zeros', async (t) => {
+  const server = await startPostgres(t);
+  const pgh = await openPostgres({ url: await server.createDatabase('metrics'), max: 2 });
+  t.teardown(() => pgh.close());
+  const port = postgresAsync(pgh);
+  const now = Date.now();
+  await port.transaction(async (tx) => {
+    await tx.execute(sql`insert into users (id, username, display_name, role, password_hash) values (1, 'a', 'A', 'agent', 'x'), (2, 'b', 'B', 'agent', 'x')`);
+    await tx.execute(sql`insert into agent_sessions (agent_id, display_name, state, since) values (1, 'A', 'available', ${now}), (2, 'B', 'on_call', ${now})`);
+    await tx.execute(sql`insert into calls (id, caller_phone, dialled_number, hotline, state, entered_at) values
+      ('w1', '1', '12345', '12345', 'queued', ${now}), ('w2', '2', '12345', '12345', 'offered', ${now}), ('w3', '3', '12345', '12345', 'ended', ${now})`);
+  });
+  let reads: ReportReader = pgReportReader(port);
+  let failProbe = false;
+  const metrics = new Metrics({
+    reads: { dialect: 'postgresql', read: (make) => reads.read(make) },
+    probeCommit: () => (failProbe ? Promise.reject(new Error('database down')) : port.transaction((tx) => tx.execute(PROBE_COMMIT))),
+    events: new DomainEvents(),
+    checks: () => ({}),
+    durable: async () => undefined,
+  });
+  t.teardown(() => metrics.close());
+  let all = parsePrometheusTextFormat(await metrics.scrape());
+  t.equal(value(all, 'sunline_calls_waiting'), 2, 'one queued, one being offered');
+  t.equal(value(all, 'sunline_calls_in_progress', { state: 'offered' }), 1);
+  t.equal(value(all, 'sunline_agents', { state: 'on_call' }), 1);
+  t.ok(value(all, 'sunline_db_commit_seconds') > 0, 'a probe commit was timed');
+  await metrics.scrape();
+  const probe = await port.read((c) => c.execute(sql`select value from counters where name = 'metrics:commit-probe'`));
+  t.equal(Number((probe as unknown as { rows: Array<{ value: number }> }).rows[0]?.value), 2, 'one probe row, bumped per scrape');
+
+  reads = { dialect: 'postgresql', read: () => Promise.reject(new Error('database down')) };
+  failProbe = true;
+  all = parsePrometheusTextFormat(await metrics.scrape());
+  t.notOk(family(all, 'sunline_db_commit_seconds')?.metrics.length, 'the probe commit: absent, not zero');
+  t.notOk(family(all, 'sunline_calls_waiting')?.metrics.length, 'calls waiting: absent, not zero');
+  t.notOk(family(all, 'sunline_agents')?.metrics.length, 'agents: absent, not zero');
 });
