@@ -30,6 +30,8 @@ export interface RecordingsDeps {
   /** The recordings' tables on the async port (decision 0017): sqliteRecordingsStore or pgRecordingsStore. */
   readonly store: RecordingsStore;
   readonly events: DomainEvents;
+  /** Resolves once the call path's writes queued so far are written (CallPath.writesFlushed). */
+  readonly settled?: () => Promise<unknown>;
   readonly config: () => SunlineConfig;
   readonly log: Logger;
   readonly telephony: { readonly ari: AriClient; readonly ami: AmiGateway } | null;
@@ -57,6 +59,7 @@ export function startRecordings(d: RecordingsDeps): Recordings {
     spoolDir: d.env.recordings.spoolDir,
     config: () => d.config().recording,
     events: d.events,
+    ...(d.settled ? { settled: d.settled } : {}),
     log,
   });
   recorder.start();

@@ -45,6 +45,11 @@ export interface RecorderOptions {
   readonly spoolDir: string;
   readonly config: () => RecordingConfig;
   readonly events: DomainEvents;
+  /**
+   * Resolves once the call path's writes queued so far are written (calls/call-writes.ts): the
+   * answer's row (its agent) is queued before the event that starts the recording. None: nothing to wait for.
+   */
+  readonly settled?: () => Promise<unknown>;
   readonly log: Logger;
   readonly now?: () => number;
   readonly sweepMs?: number;
@@ -104,6 +109,8 @@ export class Recorder {
 
   async #begin(callId: string, telephony: RecordingTelephony): Promise<RecordingRow | undefined> {
     const { repo, log } = this.#o;
+    // The call's row as the answer wrote it (its agent, who may play it back), not as it was before.
+    await this.#o.settled?.();
     if (await repo.activeFor(callId)) return undefined;
     const call = await repo.callToRecord(callId);
     if (!call) return undefined;
