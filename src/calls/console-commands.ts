@@ -29,6 +29,13 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
   const { agents, live, repo, switchboard } = m.ctx;
   const now = () => m.ctx.now();
   const { offers, lead, controls, presence, outbound } = m;
+  // A command that writes resolves once what it queued is written (call-writes.ts: the call path
+  // queues its writes), so that the reply's durable() covers it (decision 0006), as before the queue.
+  const written = async <R>(command: Promise<R>): Promise<R> => {
+    const result = await command;
+    await repo.flushed();
+    return result;
+  };
   return {
     agentView: (agentId) => agents.view(agentId),
     pendingOffer: (agentId) => {
@@ -56,23 +63,26 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
     consoleConnected: (agentId) => presence.connected(agentId),
     consoleClosed: (agentId) => presence.disconnected(agentId),
     wrapUpDone: (agentId) => agents.wrapUpDone(agentId),
-    answer: (agentId, callId) => callEndedOnGone(callId, () => offers.answer(agentId, callId)),
-    reject: (agentId, callId) => callEndedOnGone(callId, () => offers.reject(agentId, callId)),
-    setPriority: (callId, priority) => callEndedOnGone(callId, () => lead.setPriority(callId, priority)),
-    withdraw: (callId, agentId) => callEndedOnGone(callId, () => lead.withdraw(callId, agentId)),
+    answer: (agentId, callId) => written(callEndedOnGone(callId, () => offers.answer(agentId, callId))),
+    reject: (agentId, callId) => written(callEndedOnGone(callId, () => offers.reject(agentId, callId))),
+    setPriority: (callId, priority) => written(callEndedOnGone(callId, () => lead.setPriority(callId, priority))),
+    withdraw: (callId, agentId) => written(callEndedOnGone(callId, () => lead.withdraw(callId, agentId))),
     callControls: (agentId) => controls.current(agentId),
     // An outbound call is ended by its module, also while it still rings.
-    hangup: (agentId, callId) => callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.hangup(agentId, callId) : controls.hangup(agentId, callId))),
-    hold: (agentId, callId, held) => callEndedOnGone(callId, () => controls.hold(agentId, callId, held)),
-    mute: (agentId, callId, muted) => callEndedOnGone(callId, () => controls.mute(agentId, callId, muted)),
+    hangup: (agentId, callId) =>
+      written(callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.hangup(agentId, callId) : controls.hangup(agentId, callId)))),
+    hold: (agentId, callId, held) => written(callEndedOnGone(callId, () => controls.hold(agentId, callId, held))),
+    mute: (agentId, callId, muted) => written(callEndedOnGone(callId, () => controls.mute(agentId, callId, muted))),
     sendDtmf: (agentId, callId, digits) => callEndedOnGone(callId, () => controls.sendDtmf(agentId, callId, digits)),
     // An outbound call's transfer ends it in its module (the citizen leaves our Stasis app).
     transfer: (agentId, callId, unitId) =>
-      callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.transfer(agentId, callId, unitId) : controls.transfer(agentId, callId, unitId))),
-    conference: (agentId, callId, unitId) => callEndedOnGone(callId, () => controls.conference(agentId, callId, unitId)),
-    dropConference: (agentId, callId) => callEndedOnGone(callId, () => controls.dropConference(agentId, callId)),
+      written(
+        callEndedOnGone(callId, () => (outbound?.owns(callId) ? outbound.transfer(agentId, callId, unitId) : controls.transfer(agentId, callId, unitId))),
+      ),
+    conference: (agentId, callId, unitId) => written(callEndedOnGone(callId, () => controls.conference(agentId, callId, unitId))),
+    dropConference: (agentId, callId) => written(callEndedOnGone(callId, () => controls.dropConference(agentId, callId))),
     dial: (agentId, p) =>
-      outbound ? outbound.dial(agentId, p) : Promise.reject(new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'outbound calls are not set up' })),
+      outbound ? written(outbound.dial(agentId, p)) : Promise.reject(new TelephonyError('ASTERISK_UNAVAILABLE', { detail: 'outbound calls are not set up' })),
     outboundCall: (agentId) => outbound?.current(agentId) ?? null,
   };
 }
