@@ -218,6 +218,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       env,
       store: sqliteRecordingsStore(asyncDb),
       events,
+      // After the call path's writes queued before the answer (calls/call-writes.ts): the recording row takes the call's agent.
+      settled: () => calls.writesFlushed(),
       config: () => config.current(),
       log,
       telephony,
