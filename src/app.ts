@@ -302,7 +302,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(deadlineWarningsRoutes, { warnings });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, {
-      db: db.db,
       orderReads: sqliteOrderReadsStore(asyncDb),
       orders,
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),

@@ -104,20 +104,28 @@ export function hideReporterIn(value: unknown): unknown {
 /**
  * Applies an action for a user limited to `scope`: an order outside it is ORDER_NOT_FOUND, as
  * if it did not exist, before the lifecycle is asked (whose refusal would confirm it exists).
+ * The orders are read through the orders port (committed state); the lifecycle's own checks run
+ * again inside the apply's transaction on the order as locked there. An order's units change
+ * only by dispatch, which only a dispatcher in scope of the order may do.
  */
-export function applyInScope(
-  db: Db,
+export async function applyInScope(
   orders: WorkOrdersService,
   scope: OrderScope,
   req: { readonly orderId: number; readonly action: OrderAction; readonly actor: Actor; readonly expectedVersion?: number | undefined },
 ): Promise<ApplyResult> {
-  try {
-    findInScope(db, scope, req.orderId);
-    if (req.actor.role === 'dispatcher') checkPayloadInScope(db, scope, req.action);
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
+  seenInScope(scope, req.orderId, await visibleOrder(orders, req.orderId));
+  if (req.actor.role === 'dispatcher') await checkPayloadInScope(orders, scope, req.action);
   return orders.apply(req.orderId, req.action, req.actor, req.expectedVersion);
+}
+
+/** The order by id through the port, undefined when there is none. */
+async function visibleOrder(orders: WorkOrdersService, id: number): Promise<WorkOrder | undefined> {
+  try {
+    return await orders.get(id);
+  } catch (err) {
+    if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -125,7 +133,7 @@ export function applyInScope(
  * with orders it can see: another order outside the scope is reported as missing, as the order
  * itself would be (a unit handler never gets here: the lifecycle refuses it these actions).
  */
-function checkPayloadInScope(db: Db, scope: OrderScope, action: OrderAction): void {
+async function checkPayloadInScope(orders: WorkOrdersService, scope: OrderScope, action: OrderAction): Promise<void> {
   if (scope.kind === 'all') return;
   if (action.type === 'dispatch' || action.type === 'redispatch') {
     const units = scope.kind === 'units' ? scope.unitIds : [];
@@ -134,13 +142,14 @@ function checkPayloadInScope(db: Db, scope: OrderScope, action: OrderAction): vo
       throw new WorkOrderError('UNIT_OUT_OF_SCOPE', `unit ${outside} is outside your sub-platform's units`, { details: { unitId: outside } });
   }
   // The same refusals as for an order that does not exist (workorders-service.ts).
-  const visible = (id: number) => {
-    const order = findOrder(db, id);
+  const visible = async (id: number) => {
+    const order = await visibleOrder(orders, id);
     return order !== undefined && canSee(scope, order);
   };
-  if (action.type === 'merge_into' && !visible(action.targetOrderId))
+  if (action.type === 'merge_into' && !(await visible(action.targetOrderId)))
     throw new WorkOrderError('INVALID_FIELD', `order ${action.targetOrderId} to merge into does not exist`);
-  if (action.type === 'link' && !visible(action.otherOrderId)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${action.otherOrderId} not found`);
+  if (action.type === 'link' && !(await visible(action.otherOrderId)))
+    throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${action.otherOrderId} not found`);
 }
 
 /** `order` (read as `orderId`) if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */

@@ -5,7 +5,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OrderActionResult, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
-import type { Db } from '../../db/connection.js';
 import type { SessionUser } from '../../users/index.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
 import { DEADLINE_HORIZON_DAYS, deadlineOutOfRange } from '../../workorders/deadlines/index.js';
@@ -18,7 +17,6 @@ import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 
 export interface WorkOrdersRoutesOptions extends ScopeOptions {
-  readonly db: Db;
   /** The reads (one order with its history, the list and search) on the async port (decision 0017). */
   readonly orderReads: OrderReadsStore;
   readonly orders: WorkOrdersService;
@@ -134,7 +132,7 @@ const actorOf = (user: SessionUser | null): Actor => {
 };
 
 export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = async (app, opts) => {
-  const { db, orders, orderReads } = opts;
+  const { orders, orderReads } = opts;
   const now = opts.now ?? Date.now;
   const scope = (user: SessionUser | null) => scopeFor(actorOf(user), opts);
 
@@ -172,7 +170,7 @@ export const workOrdersRoutes: FastifyPluginAsyncZod<WorkOrdersRoutesOptions> = 
       const far = deadlineOutOfRange(action, now());
       if (far) throw appError('DEADLINE_OUT_OF_RANGE', `"${far.field}" must be at most ${DEADLINE_HORIZON_DAYS} days ahead`, far);
       const s = scope(req.user);
-      return resultView(await applyInScope(db, orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
+      return resultView(await applyInScope(orders, s, { orderId: req.params.id, action, actor: actorOf(req.user), expectedVersion }), s);
     },
   );
 
