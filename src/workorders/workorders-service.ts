@@ -135,6 +135,11 @@ export class WorkOrdersService {
   async apply(orderId: number, action: OrderAction, actor: Actor, expectedVersion?: number): Promise<ApplyResult> {
     const now = this.now();
     return this.transaction(async (tx) => {
+      // Two orders in one transaction (link writes both, merge_into reads its target first): their
+      // rows are read — on PostgreSQL locked — in id order, so opposite changes at once take turns
+      // instead of deadlocking (each holding one order and waiting for the other).
+      const other = action.type === 'link' ? action.otherOrderId : action.type === 'merge_into' ? action.targetOrderId : orderId;
+      if (other !== orderId) for (const id of [Math.min(orderId, other), Math.max(orderId, other)]) await tx.orders.find(id);
       if (action.type === 'merge_into') await this.checkMergeTarget(tx, orderId, action.targetOrderId);
       const r = await this.applyIn(tx, orderId, action, actor, now, expectedVersion);
       if (action.type === 'link') {
@@ -270,12 +275,7 @@ export class WorkOrdersService {
    * (the transaction's rollback takes its number back, as it does for the two steps).
    * Not for `merge_into` and `link`, which act on a second, existing order.
    */
-  async createActedWithin(
-    tx: OrdersTx,
-    input: NewDraft,
-    action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>,
-    actor: Actor,
-  ): Promise<WorkOrder> {
+  async createActedWithin(tx: OrdersTx, input: NewDraft, action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>, actor: Actor): Promise<WorkOrder> {
     const now = this.now();
     const row = await this.newRow(tx, input, 'draft', now);
     const draft = unsavedOrder(row);

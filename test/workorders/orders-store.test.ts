@@ -32,6 +32,7 @@ import { sqliteOrdersStore } from '../../src/workorders/orders-store-sqlite.js';
 import type { WorkOrder } from '../../src/workorders/repository.js';
 import { WorkOrdersService, type OrderApplied, type WorkOrdersServiceOptions } from '../../src/workorders/workorders-service.js';
 import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
+import { isCodedError } from '../../src/errors/index.js';
 
 const T0 = Date.parse('2026-03-04T10:00:00+08:00');
 const HOUR = 3_600_000;
@@ -637,6 +638,28 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         ['fulfilled', 'fulfilled'],
       );
       t.same([...(await svc.get(c.id)).linkedOrderIds].sort(), [a.id, b.id], 'the third order lists both');
+
+      // Two opposite links at once (d→e and e→d), each reading its own order first: the orders are
+      // locked in id order, so they take turns (on PostgreSQL, a deadlock 40P01 otherwise).
+      const d = await svc.createDraft({ channel: 'web' });
+      const e = await svc.createDraft({ channel: 'web' });
+      const opposite = await Promise.allSettled([
+        nodes[0]!.svc.apply(d.id, { type: 'link', otherOrderId: e.id }, agent),
+        nodes[1]!.svc.apply(e.id, { type: 'link', otherOrderId: d.id }, agent2),
+      ]);
+      // Whichever comes second finds them linked already: the lifecycle's refusal (4xx), not the database's deadlock.
+      t.ok(
+        opposite.some((r) => r.status === 'fulfilled'),
+        'one applied',
+      );
+      for (const r of opposite) {
+        t.ok(
+          r.status === 'fulfilled' || (isCodedError(r.reason) && r.reason.statusCode < 500),
+          `applied or refused by the lifecycle, not failed (${r.status === 'rejected' ? String(r.reason) : 'fulfilled'})`,
+        );
+      }
+      t.same([...(await svc.get(d.id)).linkedOrderIds], [e.id]);
+      t.same([...(await svc.get(e.id)).linkedOrderIds], [d.id]);
     });
 
     t.test('creates at once on two nodes: distinct numbers, the counter at their count', async (t) => {
