@@ -66,8 +66,9 @@ export class OutboundRecords {
     return this.db.select({ number: workOrders.number }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.number;
   }
 
-  dialled(c: NewOutboundCall): void {
-    this.writes.record('dialled', { callId: c.callId }, () =>
+  /** Written before the citizen is dialled: resolves once committed, rejects when it could not be written (nothing is dialled then). */
+  dialled(c: NewOutboundCall): Promise<void> {
+    return this.writes.write('dialled', { callId: c.callId }, () =>
       this.orders.transaction(async (tx) => {
         await tx.calls.insertCall({
           id: c.callId,
@@ -93,8 +94,13 @@ export class OutboundRecords {
     );
   }
 
-  answered(callId: string, agentId: number, at: number): void {
-    this.writes.record('answered', { callId }, () =>
+  /**
+   * Queued like the others; the promise resolves once it is written (outbound.ts announces the
+   * answer after it, so a node taking over finds the call answered), and rejects when the write
+   * was given up on (the queue logged it).
+   */
+  answered(callId: string, agentId: number, at: number): Promise<void> {
+    return this.writes.write('answered', { callId }, () =>
       this.orders.transaction(async (tx) => {
         await tx.calls.updateCall(callId, { state: 'answered', answeredAt: at });
         await tx.calls.insertEvent({ callId, type: 'answered', at, agentId });

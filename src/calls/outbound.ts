@@ -79,7 +79,8 @@ export class OutboundCalls implements OutboundProgress {
       timer: null,
     };
     try {
-      this.records.dialled({ ...call, hotline: this.settings.callerId, at });
+      // Committed before Asterisk is asked to dial (no event of this call can come before the originate).
+      await this.records.dialled({ ...call, hotline: this.settings.callerId, at });
     } catch (err) {
       await this.freeAgent(call);
       throw err;
@@ -315,8 +316,11 @@ export class OutboundCalls implements OutboundProgress {
     call.state = 'answered';
     call.answeredAt = at;
     this.track(call, bridgeId);
-    this.records.answered(call.callId, call.agentId, at);
+    // Announced once written, as before the write queue: a node taking over after a crash finds it answered.
+    await this.records.answered(call.callId, call.agentId, at).catch(() => undefined); // given up on: logged by the queue
     this.o.log.info({ callId: call.callId, agentId: call.agentId, ringMs: at - call.startedAt }, 'outbound call answered');
+    // The citizen or the agent may have hung up meanwhile: its end has been announced, not an answer after it.
+    if (!this.calls.has(call.callId)) return;
     this.publish(call, 'answered');
     await this.attachAudio(call, bridgeId);
   }

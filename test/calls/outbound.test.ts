@@ -150,6 +150,20 @@ t.test('answered: the agent is outbound and paused in the queue, the citizen bri
   t.equal(r.a.ops.filter((o) => o === `pause ${r.agent.id} false`).length, 2, 'unpaused after the wrap-up (the first was the login)');
 });
 
+t.test('the answer is announced once its write is committed: a node taking over after a crash finds the call answered', async (t) => {
+  const r = await rig(t);
+  const v = await r.out.dial(r.agent.id, { orderId: r.order.id, number: '13800138000' });
+  const seen: unknown[] = [];
+  r.center.ctx.events.on('call.outbound', (x) => {
+    if (x.callId === v.callId && x.state === 'answered') seen.push(r.row(v.callId));
+  });
+  const ch = `out-${v.callId}`;
+  r.out.ringing(ch);
+  r.out.answered(ch);
+  for (let i = 0; i < 20 && seen.length === 0; i++) await tick();
+  t.match(seen, [{ state: 'answered' }], 'the row as the announcement goes out');
+});
+
 t.test('busy, no answer (our ring timer), cancelled: each result recorded, the agent free and unpaused at once', async (t) => {
   const r = await rig(t, { ringMs: 50 });
   const unpaused = () => r.a.ops.filter((o) => o === `pause ${r.agent.id} false`).length;
