@@ -201,7 +201,12 @@ export async function buildReportFixture(h: DbHandle): Promise<ReportFixture> {
   await act(o5, '2026-10-09T09:31', accept('complaint'));
   await act(o5, '2026-10-09T09:32', { type: 'dispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-09T11:00'), deadlineAt: bj('2026-10-13T17:30') });
   await act(o5, '2026-10-09T10:00', { type: 'return', reason: '非本单位职责' }, dqAmr);
-  await act(o5, '2026-10-09T10:30', { type: 'redispatch', leadUnitId: 'city-hrss', signDeadlineAt: bj('2026-10-09T12:00'), deadlineAt: bj('2026-10-14T17:30') });
+  await act(o5, '2026-10-09T10:30', {
+    type: 'redispatch',
+    leadUnitId: 'city-hrss',
+    signDeadlineAt: bj('2026-10-09T12:00'),
+    deadlineAt: bj('2026-10-14T17:30'),
+  });
 
   // O6: a missed call called back after an hour, with a demand (accepted). O7: never called back.
   const o6 = await draft('2026-10-09T08:20');

@@ -193,7 +193,11 @@ t.test('the worker writes the same rows as a build in this thread', async (t) =>
     const built = rollupRows(h);
     // Late changes to built days, then rebuilt; then on 2 Nov the months.
     await svc.apply(orders.o7!, { type: 'callback_done', result: 'demand' }, platform);
-    await svc.apply(orders.o5!, { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-12T12:00'), deadlineAt: bj('2026-10-16T17:30') }, platform);
+    await svc.apply(
+      orders.o5!,
+      { type: 'redispatch', leadUnitId: 'dq-amr', signDeadlineAt: bj('2026-10-12T12:00'), deadlineAt: bj('2026-10-16T17:30') },
+      platform,
+    );
     h.sqlite.prepare(`update users set unit_id = 'dq-amr' where id = 102`).run();
     h.sqlite.prepare(`update calls set hotline = '12315' where id = 'c1'`).run();
     now = bj('2026-11-02T12:00');

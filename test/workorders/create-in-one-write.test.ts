@@ -221,16 +221,8 @@ t.test('a refused action writes nothing either way and is refused with the same 
       return 'no refusal';
     };
     const input = { channel: '12345', callerPhone: '13900001234', agentId: agent.id };
-    t.equal(
-      await codeOf(() => twoSteps(a, input, action, actor)),
-      code,
-      `two steps: ${code}`,
-    );
-    t.equal(
-      await codeOf(() => oneWrite(b, input, action, actor)),
-      code,
-      `one write: ${code}`,
-    );
+    t.equal(await codeOf(() => twoSteps(a, input, action, actor)), code, `two steps: ${code}`);
+    t.equal(await codeOf(() => oneWrite(b, input, action, actor)), code, `one write: ${code}`);
   }
   t.same([dump(a.h), dump(b.h)], before, 'nothing written, the day’s number counter untouched');
   t.same([a.applied, b.applied], [[], []], 'nothing told');

@@ -168,10 +168,7 @@ t.test('link is written on both orders; merge needs an open target', async (t) =
   await f.svc.apply(a.id, { type: 'link', otherOrderId: b.id }, f.agent);
   t.same((await f.svc.get(a.id)).linkedOrderIds, [b.id]);
   t.same((await f.svc.get(b.id)).linkedOrderIds, [a.id]);
-  t.match(
-    await caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)),
-    { code: 'INVALID_FIELD' },
-  );
+  t.match(await caught(() => f.svc.apply(a.id, { type: 'merge_into', targetOrderId: 4242 }, f.agent)), { code: 'INVALID_FIELD' });
   const m = await f.svc.apply(a.id, { type: 'merge_into', targetOrderId: b.id }, f.agent);
   t.match(m.order, { status: 'merged', mergedIntoId: b.id });
 });
@@ -207,7 +204,9 @@ t.test("prepared order statements write inside the caller's transaction and roll
   );
   t.equal(count(), 0, 'order and event rolled back with the caller');
   t.equal((f.h.sqlite.prepare('select count(*) n from work_order_events').get() as { n: number }).n, 0);
-  const o = await f.svc.transaction(async (tx) => (await f.svc.applyWithin(tx, (await f.svc.createDraftWithin(tx, { channel: '12345' })).id, accept, f.agent)).order);
+  const o = await f.svc.transaction(
+    async (tx) => (await f.svc.applyWithin(tx, (await f.svc.createDraftWithin(tx, { channel: '12345' })).id, accept, f.agent)).order,
+  );
   t.match(o, { number: 'HZ-20261126-000001', status: 'accepted', version: 2, fields: { subject: '噪音' } }, 'the number was given back too');
   t.same(
     (await f.svc.history(o.id)).map((e) => e.action),
