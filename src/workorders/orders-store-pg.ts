@@ -17,9 +17,8 @@
  * - a caller is upserted on callers_phone_uq, its last-seen time moved forward with greatest()
  *   (SQLite's max()).
  *
- * The rows' columns (orderValues, stateValues, eventValues) are repository.ts's, written again
- * here for PostgreSQL's tables (drizzle's two dialects share no table type);
- * test/workorders/orders-store.test.ts holds both adapters to the same rows.
+ * The rows' columns (orderValues, stateValues, eventValues) are repository.ts's, the same for
+ * both dialects' tables; test/workorders/orders-store.test.ts holds both adapters to the same rows.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
@@ -28,6 +27,9 @@ import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
 import type { AttachmentRow, CallChange, CallQueries, NewCallEvent, NewCallRow, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
 import {
+  eventValues,
+  orderValues,
+  stateValues,
   toEventRecord,
   toWorkOrder,
   type EventInput,
@@ -37,71 +39,6 @@ import {
   type WorkOrderEventRecord,
 } from './repository.js';
 import type { ClocklessOrder } from './wait-clock-backfill.js';
-
-/** The columns of a new order row (repository.ts orderValues). */
-function orderValues(o: NewOrderRow) {
-  return {
-    number: o.number,
-    channel: o.channel,
-    status: o.status,
-    callId: o.callId ?? null,
-    callerId: o.callerId ?? null,
-    callerPhone: o.callerPhone ?? null,
-    callerName: o.callerName ?? null,
-    agentId: o.agentId ?? null,
-    lookupCode: o.lookupCode ?? null,
-    callbackDue: o.callbackDue,
-    waitClock: o.wait?.clock ?? null,
-    waitDeadlineAt: o.wait?.deadlineAt ?? null,
-    createdAt: o.now,
-    updatedAt: o.now,
-  };
-}
-
-/** The columns an applied action writes, with the version bumped (repository.ts stateValues). */
-function stateValues(next: OrderState, version: number, wait: RunningWaitClock | null) {
-  const f = next.fields;
-  return {
-    status: next.status,
-    category: f.category,
-    subject: f.subject,
-    content: f.content,
-    location: f.location,
-    callerName: f.callerName,
-    confidential: f.confidential,
-    leadUnitId: next.leadUnitId,
-    coUnitIds: [...next.coUnitIds],
-    coRepliedUnitIds: [...next.coRepliedUnitIds],
-    deadlineAt: next.deadlineAt,
-    signDeadlineAt: next.signDeadlineAt,
-    callbackDue: next.callbackDue,
-    pendingExtension: next.pendingExtension ? { ...next.pendingExtension } : null,
-    satisfaction: next.satisfaction,
-    supervisionLevel: next.supervisionLevel,
-    handlingRound: next.handlingRound,
-    mergedIntoId: next.mergedIntoId,
-    linkedOrderIds: [...next.linkedOrderIds],
-    waitClock: wait?.clock ?? null,
-    waitDeadlineAt: wait?.deadlineAt ?? null,
-    updatedAt: next.updatedAt,
-    version: version + 1,
-  };
-}
-
-/** One history row's columns (repository.ts eventValues). */
-function eventValues(orderId: number, e: EventInput) {
-  return {
-    orderId,
-    at: e.at,
-    action: e.action,
-    fromStatus: e.fromStatus,
-    toStatus: e.toStatus,
-    actorId: e.actorId,
-    actorRole: e.actorRole,
-    comment: e.comment ?? null,
-    data: e.data ? { ...e.data } : null,
-  };
-}
 
 /** The statuses whose waiting clock a backfill starts (wait-clock-backfill.ts). */
 const STATUS_CLOCKS: readonly OrderStatus[] = ['accepted', 'returned', 'replied', 'missed_call'];

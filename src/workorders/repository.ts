@@ -133,8 +133,8 @@ export function findOrder(db: DbOrTx, id: number): WorkOrder | undefined {
   return row ? toWorkOrder(row) : undefined;
 }
 
-/** The columns of a new order row. */
-function orderValues(o: NewOrderRow) {
+/** The columns of a new order row (both dialects' adapters: orders-store-pg.ts too). */
+export function orderValues(o: NewOrderRow) {
   return {
     number: o.number,
     channel: o.channel,
@@ -154,7 +154,7 @@ function orderValues(o: NewOrderRow) {
 }
 
 /** The columns an applied action writes, with the version bumped. */
-function stateValues(next: OrderState, version: number, wait: RunningWaitClock | null) {
+export function stateValues(next: OrderState, version: number, wait: RunningWaitClock | null) {
   const f = next.fields;
   return {
     status: next.status,
@@ -195,7 +195,7 @@ export function insertEvent(tx: Tx, orderId: number, e: EventInput): WorkOrderEv
   return toEventRecord(tx.insert(workOrderEvents).values(eventValues(orderId, e)).returning().get());
 }
 
-function eventValues(orderId: number, e: EventInput) {
+export function eventValues(orderId: number, e: EventInput) {
   return {
     orderId,
     at: e.at,
