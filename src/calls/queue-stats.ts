@@ -33,12 +33,18 @@ import { jsonText, type SqlDialect } from '../reports/sql-dialect.js';
 /** The 15-second answer target (15秒接通). */
 export const ANSWER_TARGET_MS = 15_000;
 
-const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
-const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
-// Unary + keeps SQLite off call_events_type_at_idx (every abandon ever): look up by call id. PostgreSQL has no unary plus on text.
-const atFrontDoorIn = (d: SqlDialect) =>
+/** When a call started waiting: its queue join, else its entry (the KPI reports share these, reports/call-kpis.ts). */
+export const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
+/** An answered call's wait, from {@link queueStart} to the answer. */
+export const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
+/**
+ * Whether the call was abandoned at the front door (its `abandoned` event's `where`). Unary +
+ * keeps SQLite off call_events_type_at_idx (every abandon ever): look up by call id. PostgreSQL
+ * has no unary plus on text.
+ */
+export const atFrontDoorIn = (d: SqlDialect) =>
   sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and ${d === 'sqlite' ? sql`+${callEvents.type}` : sql`${callEvents.type}`} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where', d)} = 'front_door')`;
-const abandoned = sql`${calls.outcome} = 'abandoned'`;
+export const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const count = (cond: SQL) => sql`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`;
 
 /** The name of a hotline number (numbers.yaml), null for a number no longer listed. */

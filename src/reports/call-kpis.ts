@@ -6,10 +6,10 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { jsonText, type SqlDialect } from './sql-dialect.js';
+import type { SqlDialect } from './sql-dialect.js';
 import { rows, runOn, type ReportRead } from './report-read.js';
-import { callEvents, calls } from '../db/schema.js';
-import { ANSWER_TARGET_MS } from '../calls/queue-stats.js';
+import { calls } from '../db/schema.js';
+import { ANSWER_TARGET_MS, abandoned, answerWait, atFrontDoorIn } from '../calls/queue-stats.js';
 import { DAY_MS } from '../lib/shanghai-time.js';
 
 /** A repeat call (重复来电) comes from a number that called within this long before. */
@@ -52,12 +52,6 @@ export const ZERO_CALLS: CallCounts = {
   repeatCalls: 0,
 };
 
-const queueStart = sql`coalesce(${calls.queuedAt}, ${calls.enteredAt})`;
-const answerWait = sql`(${calls.answeredAt} - ${queueStart})`;
-// `+type`: SQLite's way of keeping the planner off call_events' type index (the call's id is the narrow one); PostgreSQL has no unary plus on text.
-const atFrontDoorIn = (d: SqlDialect) =>
-  sql`exists (select 1 from ${callEvents} where ${callEvents.callId} = ${calls.id} and ${d === 'sqlite' ? sql`+${callEvents.type}` : sql`${callEvents.type}`} = 'abandoned' and ${jsonText(sql`${callEvents.data}`, 'where', d)} = 'front_door')`;
-const abandoned = sql`${calls.outcome} = 'abandoned'`;
 const answered = sql`${calls.answeredAt} is not null`;
 const talked = sql`${answered} and ${calls.endedAt} is not null`;
 const repeat = sql`exists (select 1 from ${calls} p where p.caller_id = ${calls.callerId} and p.entered_at < ${calls.enteredAt} and p.entered_at >= ${calls.enteredAt} - ${REPEAT_WINDOW_MS} and p.direction = 'in')`;
