@@ -126,6 +126,8 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // sessions, config history.
     const asyncDb = sqliteAsync(db);
     closers.push(() => asyncDb.close());
+    // The live figures' reads (queue statistics, wallboard, /metrics) on the port, either dialect.
+    const figureReads = sqliteReportReader(asyncDb);
     const configHistory = new ConfigHistory(sqliteConfigHistoryStore(asyncDb));
     const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
     closers.push(() => config.close());
@@ -247,7 +249,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     telephony?.ami.start();
     // Today's statistics for shift leads; republished (throttled) as calls change.
     const queueStats = new QueueStatsService({
-      reads: sqliteReportReader(asyncDb),
+      reads: figureReads,
       // After the call path's writes queued before (calls/call-writes.ts): the figures include the change.
       settled: () => calls.writesFlushed(),
       events,
@@ -273,7 +275,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(healthRoutes, { checks, isShuttingDown: () => shuttingDown, ...(overrides.callControl ? { callControl: overrides.callControl } : {}) });
     // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
     const metrics = new Metrics({
-      reads: sqliteReportReader(asyncDb),
+      reads: figureReads,
       probeCommit: () => asyncDb.transaction((tx) => tx.run((d) => d.run(PROBE_COMMIT))),
       events,
       checks: () => checks,
@@ -348,7 +350,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (overrides.realtime !== false) {
       // The wall screens' figures: the database parts read in the background, the first ones now.
       const wallboard = new WallboardFigures({
-        reads: sqliteReportReader(asyncDb),
+        reads: figureReads,
         queue: () => calls.commands.queueSnapshot(),
         stats: () => queueStats.current(),
         onError: (err) => log.error({ err }, 'wallboard figures could not be read'),
