@@ -16,6 +16,7 @@ import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntr
 import { snapshotOf, type AsteriskSnapshot } from './asterisk-snapshot.js';
 import { forgetOutageRecord, readOutageRecords, type OutageRecord } from './outage-records.js';
 import { amiChannels, redirectToQueue, type AmiChannel } from './switchboard-rescue.js';
+import { DirectLegs } from './direct-legs.js';
 
 export type { AgentDeviceState, QueueEntry } from './switchboard-queue.js';
 export type { AsteriskSnapshot, OwnBridge, StasisChannel } from './asterisk-snapshot.js';
@@ -81,6 +82,8 @@ export interface SwitchboardOptions {
 }
 
 const QUEUE_CONTEXT = 'sunline-queue';
+/** How long bridging a caller waits for the answered direct leg to enter Stasis (direct-legs.ts). */
+export const DIRECT_LEG_ARRIVAL_MS = 5_000;
 export class Switchboard {
   readonly queue: string;
   private readonly ari: AriClient;
@@ -90,6 +93,8 @@ export class Switchboard {
   /** Channels we send to the queue leave Stasis: their StasisEnd is not a hang-up. */
   private readonly leaving = new Set<string>();
   private up = { ari: false, ami: false };
+  /** Direct legs in Stasis, for bridging the caller once the agent answered (direct-legs.ts). */
+  private readonly directLegs = new DirectLegs();
   /** Hold, mute, DTMF, transfer and the three-way call (switchboard-controls.ts). */
   readonly controls: SwitchboardControls;
   /** Outbound calls to citizens (switchboard-outbound.ts). */
@@ -129,9 +134,11 @@ export class Switchboard {
       } else if (kind === 'withdrawn') {
         const agentId = Number(/^agent-(\d+)$/.exec(arg ?? '')?.[1]);
         this.listener?.withdrawn(ch.id, agentId);
-      } else if (kind === 'direct' || kind === 'media' || kind === 'outbound') {
-        // 'direct': the ;1 half of a Local channel we originated to ring an agent directly: it
-        // waits in Stasis until the agent answers and we bridge it with the caller.
+      } else if (kind === 'direct') {
+        // The ;1 half of a Local channel we originated to ring an agent directly: it enters
+        // Stasis once the agent answered, and we bridge it with the caller (bridgeCaller).
+        this.directLegs.entered(ch.id);
+      } else if (kind === 'media' || kind === 'outbound') {
         // 'media': an externalMedia channel of the agent's browser audio (src/media), bridged by
         // the media service.
         // 'outbound': a citizen we dialled answered (switchboard-outbound.ts tells the call path).
@@ -151,6 +158,7 @@ export class Switchboard {
     });
     ari.on('StasisEnd', (e) => {
       this.prompts.gone(e.channel.id);
+      this.directLegs.left(e.channel.id);
       if (this.leaving.delete(e.channel.id)) return;
       this.listener?.channelGone(e.channel.id, 'stasis_end');
     });
@@ -264,10 +272,28 @@ export class Switchboard {
     return ch.id;
   }
 
-  /** Connects the caller with the answered direct leg. */
+  /**
+   * Connects the caller with the answered direct leg. The leg enters Stasis only after the
+   * agent's answer has passed through the Local channel (direct-legs.ts): if ARI refuses it as
+   * not in Stasis (422), the bridging waits for its StasisStart (up to DIRECT_LEG_ARRIVAL_MS) and
+   * tries once more. A bridge that could not be filled is destroyed.
+   */
   async bridgeCaller(callerChannelId: string, directLegId: string): Promise<string> {
     const bridge = await this.ari.bridges.create({ type: 'mixing', name: `direct-${callerChannelId}` });
-    await this.ari.bridges.addChannel(bridge.id, [callerChannelId, directLegId]);
+    const add = () => this.ari.bridges.addChannel(bridge.id, [callerChannelId, directLegId]);
+    try {
+      try {
+        await add();
+      } catch (err) {
+        if (!isTelephonyError(err, 'ARI_UNPROCESSABLE') || this.directLegs.has(directLegId)) throw err;
+        if (!(await this.directLegs.arrival(directLegId, DIRECT_LEG_ARRIVAL_MS))) throw err;
+        this.log.info({ directLegId }, 'direct leg entered Stasis after the answer: bridged on its arrival');
+        await add();
+      }
+    } catch (err) {
+      await this.destroyBridge(bridge.id).catch(() => undefined);
+      throw err;
+    }
     return bridge.id;
   }
 
