@@ -20,12 +20,23 @@
  * The rows' columns (orderValues, stateValues, eventValues) are repository.ts's, the same for
  * both dialects' tables; test/workorders/orders-store.test.ts holds both adapters to the same rows.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { callEvents, callers, calls, counters, workOrderAttachments, workOrderEvents, workOrders } from '../db/schema-pg.js';
 import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
-import type { AttachmentRow, CallChange, CallQueries, NewCallEvent, NewCallRow, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
+import type {
+  AttachmentRow,
+  CallChange,
+  CallEnd,
+  CallQueries,
+  NewCallEvent,
+  NewCallRow,
+  OrdersHandle,
+  OrdersStore,
+  UnfinishedOutbound,
+  WorkOrderQueries,
+} from './orders-store.js';
 import {
   eventValues,
   orderValues,
@@ -49,6 +60,42 @@ class PgWorkOrderQueries implements WorkOrderQueries {
     private readonly db: PgConn,
     private readonly inTx: boolean,
   ) {}
+
+  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  async openCountOfPhone(phone: string, closed: readonly string[]): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(workOrders)
+      .innerJoin(callers, eq(callers.id, workOrders.callerId))
+      .where(and(eq(callers.phone, phone), notInArray(workOrders.status, [...closed])));
+    return row?.n ?? 0;
+  }
+
+  async missedWithDuty(phone: string, exceptId: number, createdBy: number): Promise<number[]> {
+    const rows = await this.db
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .where(
+        and(
+          eq(workOrders.callerPhone, phone),
+          eq(workOrders.status, 'missed_call'),
+          eq(workOrders.callbackDue, true),
+          ne(workOrders.id, exceptId),
+          lte(workOrders.createdAt, createdBy),
+        ),
+      )
+      .orderBy(asc(workOrders.id));
+    return rows.map((r) => r.id);
+  }
+
+  overdue(statuses: readonly OrderStatus[], level: number, dueBy: number, limit: number): Promise<Array<{ id: number; deadlineAt: number | null }>> {
+    return this.db
+      .select({ id: workOrders.id, deadlineAt: workOrders.deadlineAt })
+      .from(workOrders)
+      .where(and(inArray(workOrders.status, [...statuses]), lt(workOrders.supervisionLevel, level), lte(workOrders.deadlineAt, dueBy)))
+      .orderBy(asc(workOrders.deadlineAt), asc(workOrders.id))
+      .limit(limit);
+  }
 
   async find(id: number): Promise<WorkOrder | undefined> {
     const q = this.db.select().from(workOrders).where(eq(workOrders.id, id));
@@ -189,6 +236,41 @@ class PgWorkOrderQueries implements WorkOrderQueries {
 
 class PgCallQueries implements CallQueries {
   constructor(private readonly db: PgConn) {}
+
+  // HO: the outbound calls' reads (outbound-records.ts).
+  async callEnd(callId: string): Promise<CallEnd | undefined> {
+    const [row] = await this.db
+      .select({ direction: calls.direction, state: calls.state, outcome: calls.outcome, orderId: calls.orderId })
+      .from(calls)
+      .where(eq(calls.id, callId));
+    return row;
+  }
+
+  async callEventData(callId: string): Promise<Array<{ type: string; data: Record<string, unknown> | null }>> {
+    const rows = await this.db
+      .select({ type: callEvents.type, data: callEvents.data })
+      .from(callEvents)
+      .where(eq(callEvents.callId, callId))
+      .orderBy(asc(callEvents.id));
+    return rows.map((e) => ({ type: e.type, data: e.data ?? null }));
+  }
+
+  unfinishedOutbound(): Promise<UnfinishedOutbound[]> {
+    return this.db
+      .select({
+        callId: calls.id,
+        channelId: calls.channelId,
+        agentId: calls.agentId,
+        orderId: calls.orderId,
+        callerId: calls.callerId,
+        number: calls.dialledNumber,
+        enteredAt: calls.enteredAt,
+        answeredAt: calls.answeredAt,
+      })
+      .from(calls)
+      .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
+      .orderBy(asc(calls.enteredAt), asc(calls.id));
+  }
 
   async upsertCaller(phone: string, name: string | null, at: number): Promise<number> {
     const [row] = await this.db

@@ -4,11 +4,11 @@
  * read connection while a transaction is open) and keyed by the `db` the port hands each
  * statement; each query is one `run()`, synchronous underneath.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '../db/connection.js';
 import { callEvents, callers, calls, workOrderAttachments, workOrders } from '../db/schema.js';
 import { sqliteAsync, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
-import type { OrderState } from './lifecycle/index.js';
+import type { OrderState, OrderStatus } from './lifecycle/index.js';
 import type { AttachmentRow, CallChange, CallQueries, NewCallEvent, NewCallRow, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
 import { orderStatements, type EventInput, type NewOrderRow, type RunningWaitClock } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
@@ -16,6 +16,48 @@ import { findClockless } from './wait-clock-backfill.js';
 
 class SqliteWorkOrderQueries implements WorkOrderQueries {
   constructor(private readonly conn: SqliteConn) {}
+  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  openCountOfPhone(phone: string, closed: readonly string[]) {
+    return this.conn.run(
+      (db) =>
+        db
+          .select({ n: count() })
+          .from(workOrders)
+          .innerJoin(callers, eq(callers.id, workOrders.callerId))
+          .where(and(eq(callers.phone, phone), notInArray(workOrders.status, [...closed])))
+          .get()?.n ?? 0,
+    );
+  }
+  missedWithDuty(phone: string, exceptId: number, createdBy: number) {
+    return this.conn.run((db) =>
+      db
+        .select({ id: workOrders.id })
+        .from(workOrders)
+        .where(
+          and(
+            eq(workOrders.callerPhone, phone),
+            eq(workOrders.status, 'missed_call'),
+            eq(workOrders.callbackDue, true),
+            ne(workOrders.id, exceptId),
+            lte(workOrders.createdAt, createdBy),
+          ),
+        )
+        .orderBy(asc(workOrders.id))
+        .all()
+        .map((r) => r.id),
+    );
+  }
+  overdue(statuses: readonly OrderStatus[], level: number, dueBy: number, limit: number) {
+    return this.conn.run((db) =>
+      db
+        .select({ id: workOrders.id, deadlineAt: workOrders.deadlineAt })
+        .from(workOrders)
+        .where(and(inArray(workOrders.status, [...statuses]), lt(workOrders.supervisionLevel, level), lte(workOrders.deadlineAt, dueBy)))
+        .orderBy(asc(workOrders.deadlineAt), asc(workOrders.id))
+        .limit(limit)
+        .all(),
+    );
+  }
   find(id: number) {
     return this.conn.run((db) => orderStatements(db).find(id));
   }
@@ -72,6 +114,46 @@ class SqliteWorkOrderQueries implements WorkOrderQueries {
 
 class SqliteCallQueries implements CallQueries {
   constructor(private readonly conn: SqliteConn) {}
+  // HO: the outbound calls' reads (outbound-records.ts).
+  callEnd(callId: string) {
+    return this.conn.run((db) =>
+      db
+        .select({ direction: calls.direction, state: calls.state, outcome: calls.outcome, orderId: calls.orderId })
+        .from(calls)
+        .where(eq(calls.id, callId))
+        .get(),
+    );
+  }
+  callEventData(callId: string) {
+    return this.conn.run((db) =>
+      db
+        .select({ type: callEvents.type, data: callEvents.data })
+        .from(callEvents)
+        .where(eq(callEvents.callId, callId))
+        .orderBy(asc(callEvents.id))
+        .all()
+        .map((e) => ({ type: e.type, data: e.data ?? null })),
+    );
+  }
+  unfinishedOutbound() {
+    return this.conn.run((db) =>
+      db
+        .select({
+          callId: calls.id,
+          channelId: calls.channelId,
+          agentId: calls.agentId,
+          orderId: calls.orderId,
+          callerId: calls.callerId,
+          number: calls.dialledNumber,
+          enteredAt: calls.enteredAt,
+          answeredAt: calls.answeredAt,
+        })
+        .from(calls)
+        .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
+        .orderBy(asc(calls.enteredAt), asc(calls.id))
+        .all(),
+    );
+  }
   upsertCaller(phone: string, name: string | null, at: number) {
     return this.conn.run(
       (db) =>

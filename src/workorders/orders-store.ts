@@ -9,13 +9,20 @@
  */
 import type { Dialect } from '../db/async-db.js';
 import type { CallState } from '../db/schema.js';
-import type { OrderState } from './lifecycle/index.js';
+import type { OrderState, OrderStatus } from './lifecycle/index.js';
 import type { EventInput, NewOrderRow, RunningWaitClock, WorkOrder, WorkOrderEventRecord } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import type { ClocklessOrder } from './wait-clock-backfill.js';
 
 /** The statements on work orders, on one connection or inside one transaction. */
 export interface WorkOrderQueries {
+  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  /** How many orders of the caller with the number `phone` (callers.phone) are in none of the statuses `closed`. */
+  openCountOfPhone(phone: string, closed: readonly string[]): Promise<number>;
+  /** The missed-call orders of the number `phone` that still carry a callback duty, created at or before `createdBy`, other than `exceptId`: their ids, in id order. */
+  missedWithDuty(phone: string, exceptId: number, createdBy: number): Promise<number[]>;
+  /** At most `limit` orders in `statuses` below the supervision level `level` whose handling deadline is at or before `dueBy`: oldest deadline first. */
+  overdue(statuses: readonly OrderStatus[], level: number, dueBy: number, limit: number): Promise<OverdueOrder[]>;
   /** The order as stored (on PostgreSQL read `FOR UPDATE` inside a transaction). */
   find(id: number): Promise<WorkOrder | undefined>;
   /** The id of the order of an inbound call (`work_orders.call_id`), if any. */
@@ -96,8 +103,41 @@ export interface NewCallEvent {
   readonly data?: Record<string, unknown> | null;
 }
 
+/** An order overdue at a unit (auto-supervision.ts). */
+export interface OverdueOrder {
+  readonly id: number;
+  readonly deadlineAt: number | null;
+}
+
+/** What a restarted process needs of a call it finds in its Stasis app (outbound-records.ts leftInStasis). */
+export interface CallEnd {
+  readonly direction: 'in' | 'out';
+  readonly state: CallState;
+  readonly outcome: string | null;
+  readonly orderId: number | null;
+}
+
+/** An outbound call the database holds as in progress (a previous process's, after a restart). */
+export interface UnfinishedOutbound {
+  readonly callId: string;
+  readonly channelId: string | null;
+  readonly agentId: number | null;
+  readonly orderId: number | null;
+  readonly callerId: number | null;
+  readonly number: string | null;
+  readonly enteredAt: number;
+  readonly answeredAt: number | null;
+}
+
 /** The statements on calls and callers. */
 export interface CallQueries {
+  // HO: the outbound calls' reads (outbound-records.ts).
+  /** A call's direction, state, outcome and order (an outbound call's), or undefined when there is none. */
+  callEnd(callId: string): Promise<CallEnd | undefined>;
+  /** A call's events (type and data), in the order written. */
+  callEventData(callId: string): Promise<Array<{ type: string; data: Record<string, unknown> | null }>>;
+  /** The outbound calls not ended (calls_unfinished_idx). */
+  unfinishedOutbound(): Promise<UnfinishedOutbound[]>;
   /** The caller by number, inserted or its last-seen time moved forward (never back): its id. */
   upsertCaller(phone: string, name: string | null, at: number): Promise<number>;
   insertCall(row: NewCallRow): Promise<void>;

@@ -240,6 +240,112 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
     const database = await setup(t, 'orders-store');
     const open = async (t: Parameters<typeof database>[0]) => rigOn(await database(t));
 
+    // HO: the reads of the outbound records, the route simulator, the callback duty and automatic supervision.
+    t.test('reads: a number’s open orders, missed calls with a duty, overdue orders, an outbound call’s end and the unfinished ones', async (t) => {
+      const rig = await open(t);
+      const { svc, clock } = rig.service();
+      const read = rig.store.read.bind(rig.store);
+      const PHONE = '13700000007';
+      const OTHER = '13700000008';
+      const [callerId, otherId] = await rig.store.transaction(async (tx) => [
+        await tx.calls.upsertCaller(PHONE, null, T0),
+        await tx.calls.upsertCaller(OTHER, null, T0),
+      ]);
+
+      // The callback duty: two missed calls of PHONE, one of OTHER, then PHONE's call answered (its draft).
+      const missed1 = await svc.createMissedCall({ channel: '12345', callerId, callerPhone: PHONE });
+      clock.now = T0 + 1_000;
+      const missed2 = await svc.createMissedCall({ channel: '12345', callerId, callerPhone: PHONE });
+      await svc.createMissedCall({ channel: '12345', callerId: otherId, callerPhone: OTHER });
+      clock.now = T0 + 2_000;
+      const draft = await svc.createDraft({ channel: '12345', callerId, callerPhone: PHONE, agentId: AGENT });
+      const closed = ['closed', 'merged'];
+      t.same(await read((q) => q.orders.missedWithDuty(PHONE, draft.id, draft.createdAt)), [missed1.id, missed2.id], 'both missed calls, oldest first');
+      t.same(await read((q) => q.orders.missedWithDuty(PHONE, draft.id, T0)), [missed1.id], 'none created after the bound');
+      t.same(await read((q) => q.orders.missedWithDuty(PHONE, missed2.id, draft.createdAt)), [missed1.id], 'not the order left out');
+      t.same(await read((q) => q.orders.missedWithDuty('13700000009', 0, draft.createdAt)), [], 'another number: none');
+      t.equal(await read((q) => q.orders.openCountOfPhone(PHONE, closed)), 3, 'the number’s open orders: two missed calls and the draft');
+      t.equal(await read((q) => q.orders.openCountOfPhone(PHONE, [...closed, 'draft'])), 2, 'the statuses left out are not counted');
+      t.equal(await read((q) => q.orders.openCountOfPhone(OTHER, closed)), 1);
+      t.equal(await read((q) => q.orders.openCountOfPhone('13700000009', closed)), 0, 'an unknown number: none');
+      await svc.apply(missed1.id, { type: 'merge_into', targetOrderId: draft.id }, system);
+      t.same(await read((q) => q.orders.missedWithDuty(PHONE, draft.id, draft.createdAt)), [missed2.id], 'a merged one carries no duty any more');
+      t.equal(await read((q) => q.orders.openCountOfPhone(PHONE, closed)), 2, 'nor is it open');
+
+      // Overdue at a unit: two orders dispatched with deadlines a day apart.
+      const dispatched = async (deadlineAt: number) => {
+        const d = await svc.createDraft({ channel: 'web' });
+        await svc.apply(d.id, { type: 'accept', fields: { category: 'complaint', subject: '噪音', content: '噪音' } }, agent);
+        return (await svc.apply(d.id, { type: 'dispatch', leadUnitId: 'hz-hrss', deadlineAt, signDeadlineAt: T0 + DAY }, agent)).order.id;
+      };
+      const late = await dispatched(T0 + 2 * DAY);
+      const early = await dispatched(T0 + DAY);
+      const AT_UNIT = ['dispatched', 'signed', 'in_progress'] as const;
+      t.same(
+        await read((q) => q.orders.overdue(AT_UNIT, 1, T0 + 2 * DAY, 10)),
+        [
+          { id: early, deadlineAt: T0 + DAY },
+          { id: late, deadlineAt: T0 + 2 * DAY },
+        ],
+        'oldest deadline first, the bound included',
+      );
+      t.same(await read((q) => q.orders.overdue(AT_UNIT, 1, T0 + 2 * DAY - 1, 10)), [{ id: early, deadlineAt: T0 + DAY }], 'not due yet: left out');
+      t.same(await read((q) => q.orders.overdue(AT_UNIT, 1, T0 + 2 * DAY, 1)), [{ id: early, deadlineAt: T0 + DAY }], 'at most the limit');
+      t.same(await read((q) => q.orders.overdue(['signed'], 1, T0 + 2 * DAY, 10)), [], 'only the statuses given');
+      t.same(await read((q) => q.orders.overdue(AT_UNIT, 0, T0 + 2 * DAY, 10)), [], 'none below level 0');
+      await svc.apply(early, { type: 'supervise', level: 1, reason: 'overdue' }, system);
+      t.same(await read((q) => q.orders.overdue(AT_UNIT, 1, T0 + 2 * DAY, 10)), [{ id: late, deadlineAt: T0 + 2 * DAY }], 'a supervised one is at the level');
+      t.same(
+        (await read((q) => q.orders.overdue(AT_UNIT, 2, T0 + 2 * DAY, 10))).map((o) => o.id),
+        [early, late],
+        'and below the next',
+      );
+
+      // Outbound calls: one dialling, one answered and ended by the agent, an inbound one in progress.
+      const call = (id: string, direction: 'in' | 'out', at: number) => ({
+        id,
+        channelId: `ch-${id}`,
+        direction,
+        orderId: direction === 'out' ? late : null,
+        callerId,
+        callerPhone: PHONE,
+        dialledNumber: PHONE,
+        hotline: '12345',
+        state: 'entered' as const,
+        agentId: AGENT,
+        enteredAt: at,
+      });
+      await rig.store.transaction(async (tx) => {
+        await tx.calls.insertCall(call('o-2', 'out', T0 + 20));
+        await tx.calls.insertCall(call('o-1', 'out', T0 + 10));
+        await tx.calls.insertCall(call('i-1', 'in', T0 + 5));
+        await tx.calls.insertEvent({ callId: 'o-2', type: 'dialled', at: T0 + 20, agentId: AGENT, data: { orderId: late } });
+        await tx.calls.updateCall('o-2', { state: 'answered', answeredAt: T0 + 30 });
+        await tx.calls.insertEvent({ callId: 'o-2', type: 'answered', at: T0 + 30, agentId: AGENT });
+        await tx.calls.updateCall('o-2', { state: 'ended', endedAt: T0 + 90, outcome: 'answered' });
+        await tx.calls.insertEvent({ callId: 'o-2', type: 'hung_up', at: T0 + 90, data: { result: 'answered', reason: 'agent_hangup', cause: null } });
+      });
+      t.same(await read((q) => q.calls.callEnd('o-2')), { direction: 'out', state: 'ended', outcome: 'answered', orderId: late });
+      t.same(await read((q) => q.calls.callEnd('o-1')), { direction: 'out', state: 'entered', outcome: null, orderId: late });
+      t.same(await read((q) => q.calls.callEnd('i-1')), { direction: 'in', state: 'entered', outcome: null, orderId: null });
+      t.equal(await read((q) => q.calls.callEnd('no-such-call')), undefined);
+      t.same(
+        await read((q) => q.calls.callEventData('o-2')),
+        [
+          { type: 'dialled', data: { orderId: late } },
+          { type: 'answered', data: null },
+          { type: 'hung_up', data: { result: 'answered', reason: 'agent_hangup', cause: null } },
+        ],
+        'in the order written',
+      );
+      t.same(await read((q) => q.calls.callEventData('no-such-call')), []);
+      t.same(
+        await read((q) => q.calls.unfinishedOutbound()),
+        [{ callId: 'o-1', channelId: 'ch-o-1', agentId: AGENT, orderId: late, callerId, number: PHONE, enteredAt: T0 + 10, answeredAt: null }],
+        'the outbound call not ended; not the ended one, not the inbound one',
+      );
+    });
+
     t.test('a draft accepted and dispatched: its rows, versions, history and what was told; a stale version and a refusal change nothing', async (t) => {
       const rig = await open(t);
       const { svc, clock, told } = rig.service();
