@@ -13,8 +13,9 @@ import { offerSkills, skillVerdict, type OfferSkills } from './skill-gate.js';
 
 /**
  * How long an offer waits for its call's draft order to be written (the screen-pop shows its
- * number) before offering without it: the pop then carries id 0 and no number, and the agent's
- * console finds the order by the call. On SQLite the draft is written before any offer can come.
+ * number) before offering without it: the pop then carries id 0 and no number, and a `call.order`
+ * event (socket `call:order`) names the order to that agent once it is written. On SQLite the
+ * draft is normally written before any offer can come.
  */
 export const DRAFT_WAIT_DEADLINE_MS = 1_000;
 
@@ -109,6 +110,28 @@ export class Offers {
     this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
     this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
     this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
+    // Past the deadline the pop went without the order (id 0): it follows once written.
+    if (!call.drafted) this.orderAfterPop(call, leg.agentId);
+  }
+
+  /**
+   * The screen-pop went out before the call's draft order was written (id 0, no number): once it
+   * is, `call.order` names it to the agent whose console still holds the call — ringing for it,
+   * talking on it or wrapping it up (their `callId` is this call), so the order panel works. An
+   * agent the call has left meanwhile (it ended while ringing, they declined or rejected it,
+   * someone else has it) gets nothing; a console that re-syncs gets a pop read from the live
+   * call, which has the ids by then. A draft whose write failed sends nothing (logged by the
+   * front door).
+   */
+  private orderAfterPop(call: LiveCall, agentId: number): void {
+    call.draft.then(
+      (d) => {
+        if (this.o.agents.view(agentId).callId !== call.callId) return;
+        this.o.log.info({ agentId, callId: call.callId, orderId: d.orderId }, 'draft order sent after the screen-pop');
+        this.o.events.emit('call.order', agentId, { callId: call.callId, orderId: d.orderId, orderNumber: d.orderNumber });
+      },
+      () => undefined,
+    );
   }
 
   /** The call this leg rings for, if the agent can take it now; else undefined (logged: the leg is to be declined). */

@@ -94,6 +94,18 @@ export interface ScreenPop {
   draftOrder: { id: number; number: string };
 }
 
+/**
+ * The order of a call whose screen-pop went out before the call's draft order was written (the
+ * pop's `draftOrder` was `{ id: 0, number: '' }`; src/calls/offers.ts DRAFT_WAIT_DEADLINE_MS):
+ * sent once it is written, to the agent offered the call while their console still holds it
+ * (ringing for it, talking on it or wrapping it up).
+ */
+export interface CallOrderUpdate {
+  callId: string;
+  orderId: number;
+  orderNumber: string;
+}
+
 export interface QueueSnapshot {
   at: number;
   waiting: WaitingCaller[];
@@ -161,6 +173,8 @@ export interface ServerToClientEvents
   'agent:state': (a: AgentView) => void;
   /** A call is ringing for this agent: the screen-pop. */
   'call:offered': (pop: ScreenPop) => void;
+  /** The call's draft order, for a screen-pop that went out without it (see CallOrderUpdate). */
+  'call:order': (u: CallOrderUpdate) => void;
   /** Agents: their own calls (leads learn of ended calls through `queue:delta`'s `endedCalls`). */
   'call:update': (u: CallUpdate) => void;
   /** Shift leads: the whole live queue; sent on connect, after reconnects, on `sync` and to a console that fell behind. */

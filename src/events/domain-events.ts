@@ -8,6 +8,7 @@ import type {
   AgentView,
   CallbackAssignedView,
   CallControlsView,
+  CallOrderUpdate,
   CallUpdate,
   DeadlineWarning,
   OutboundCallView,
@@ -29,6 +30,8 @@ export interface DomainEventMap {
   'agent.skills_changed': [skills: AgentSkillsView];
   /** The screen-pop for one agent; `ringingAt`: the agent leg's StasisStart (the screen-pop latency metric). */
   'call.offered': [agentId: number, pop: ScreenPop, ringingAt?: number];
+  /** The draft order of a call whose screen-pop went out without it, for the agent offered it (offers.ts). */
+  'call.order': [agentId: number, update: CallOrderUpdate];
   'call.updated': [update: CallUpdate];
   /** The in-call controls of an answered call changed (hold, mute, three-way, transfer). */
   'call.controls': [view: CallControlsView];

@@ -57,6 +57,9 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
       log.debug({ agentId, callId: pop.callId }, 'screen-pop sent');
       io.to(agentRoom(agentId)).emit('call:offered', pop);
     },
+    'call.order': (agentId, update) => {
+      io.to(agentRoom(agentId)).emit('call:order', update);
+    },
     'call.updated': (update) => {
       if (update.agentId !== null) io.to(agentRoom(update.agentId)).emit('call:update', update);
       // Leads show offers and answers through the queue and agent states; an end drops the call's controls.

@@ -7,7 +7,12 @@
  *   past DRAFT_WAIT_DEADLINE_MS it pops without (id 0), and the call's later writes still go to
  *   its order;
  * - a caller hanging up before the draft is written abandons that call's order, not another;
- * - the writes of one call are in the order of its events when each transaction takes real time.
+ * - the writes of one call are in the order of its events when each transaction takes real time;
+ * - a pop that went out without its order (past the deadline) is followed by `call.order` with the
+ *   order's id and number once the draft is written, to the agent whose console still holds the
+ *   call only (ringing for it, on it, wrapping it up); never after a pop that had its order, nor to
+ *   an agent the call has left (ended while ringing, rejected, taken by another agent); a console
+ *   re-syncing gets a pop with the order.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,9 +23,10 @@ import { AgentsService } from '../../src/agents/agents-service.js';
 import { CallCenter } from '../../src/calls/call-center.js';
 import { CallWrites } from '../../src/calls/call-writes.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
+import { consoleCommands } from '../../src/calls/console-commands.js';
 import { DRAFT_WAIT_DEADLINE_MS } from '../../src/calls/offers.js';
 import { ConfigStore } from '../../src/config/files/index.js';
-import type { ScreenPop } from '../../src/contract/index.js';
+import type { CallOrderUpdate, ScreenPop } from '../../src/contract/index.js';
 import { openDb } from '../../src/db/connection.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { WorkOrdersService, sqliteOrdersStoreOn, type OrdersStore } from '../../src/workorders/index.js';
@@ -98,8 +104,14 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
   });
   const agent = await users.create({ username: 'agent7', displayName: 'agent 7', role: 'agent', password: 'pw-123456' });
   await agents.login(agent.id, 'agent 7', 0);
-  const pops: { at: number; pop: ScreenPop }[] = [];
-  events.on('call.offered', (_agentId: number, pop: ScreenPop) => pops.push({ at: Date.now(), pop }));
+  // Another agent logged in: the order of a late pop goes to the agent offered the call only.
+  const other = await users.create({ username: 'agent8', displayName: 'agent 8', role: 'agent', password: 'pw-123456' });
+  await agents.login(other.id, 'agent 8', 0);
+  const pops: { at: number; agentId: number; pop: ScreenPop }[] = [];
+  events.on('call.offered', (agentId: number, pop: ScreenPop) => pops.push({ at: Date.now(), agentId, pop }));
+  const orderUpdates: { agentId: number; update: CallOrderUpdate }[] = [];
+  events.on('call.order', (agentId: number, update: CallOrderUpdate) => orderUpdates.push({ agentId, update }));
+  const commands = consoleCommands(center);
   const sql = handle.sqlite;
   /** A caller at the front door, greeted and sent to the queue (the fake switchboard: at once). */
   const caller = async (channelId: string, number: string) => {
@@ -109,14 +121,18 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
     center.queueJoined(channelId);
     return call;
   };
-  const ring = (legId: string, callId: string, callerChannelId: string) =>
-    center.agentLeg({ channelId: legId, agentId: agent.id, callId, callerChannelId, at: Date.now() });
+  const ring = (legId: string, callId: string, callerChannelId: string, agentId = agent.id) =>
+    center.agentLeg({ channelId: legId, agentId, callId, callerChannelId, at: Date.now() });
   const orderOfCall = (callId: string) =>
     sql.prepare('select id, number, status, agent_id as agentId, version from work_orders where call_id = ?').get(callId) as
       { id: number; number: string; status: string; agentId: number | null; version: number } | undefined;
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((e) => e.type);
-  return { asterisk, center, orders, repo, writes, slow, agent, pops, sql, caller, ring, orderOfCall, types };
+  /** Waits (up to 2 s) for `n` pops in all. */
+  const popped = async (n: number) => {
+    for (let i = 0; i < 200 && pops.length < n; i++) await sleep(10);
+  };
+  return { asterisk, center, agents, commands, orders, repo, writes, slow, agent, other, pops, orderUpdates, sql, caller, ring, popped, orderOfCall, types };
 }
 
 t.test('a call whose draft is slow to write is offered once the draft is written, the pop with its order number', async (t) => {
@@ -141,6 +157,8 @@ t.test('a call whose draft is slow to write is offered once the draft is written
   t.match(order.number, /\S/, 'a number, not the empty placeholder');
   t.equal(call.offeredTo, r.agent.id);
   t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered']);
+  await sleep(50);
+  t.same(r.orderUpdates, [], 'no order update: the pop had the order');
 });
 
 t.test('past DRAFT_WAIT_DEADLINE_MS the call is offered without its order; its later writes still go to its order', async (t) => {
@@ -168,6 +186,112 @@ t.test('past DRAFT_WAIT_DEADLINE_MS the call is offered without its order; its l
     'the live call has the ids',
   );
   t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered', 'answered']);
+  t.same(
+    r.orderUpdates,
+    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    'the agent talking on the call is told its order once written',
+  );
+  t.same(r.commands.callInProgress(r.agent.id)?.draftOrder, { id: order.id, number: order.number }, 'a console reloaded mid-call gets the pop with the order');
+});
+
+t.test('past the deadline the order follows the pop to the agent it rings for only, once written; a re-syncing console gets it', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900006666');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.same(
+    r.pops.map((p) => [p.agentId, p.pop.draftOrder]),
+    [[r.agent.id, { id: 0, number: '' }]],
+    'popped at the deadline without the order',
+  );
+  t.same(r.commands.pendingOffer(r.agent.id)?.draftOrder, { id: 0, number: '' }, 'a re-sync before the draft: still no order');
+  await sleep(100);
+  t.same(r.orderUpdates, [], 'nothing while the draft is not written');
+  r.slow.release();
+  await r.writes.flushed();
+  await sleep(10);
+  const order = r.orderOfCall(call.callId)!;
+  t.match(order.number, /\S/);
+  t.same(
+    r.orderUpdates,
+    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    'one update with the order, to the agent the call rings for (not the other agent logged in)',
+  );
+  t.same(r.commands.pendingOffer(r.agent.id)?.draftOrder, { id: order.id, number: order.number }, 'a re-sync reads the order from the live call');
+  t.equal(r.commands.pendingOffer(r.other.id), null);
+});
+
+t.test('past the deadline, answered and ended before the draft is written: the agent wrapping up is told the order', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900007777');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.same(r.pops[0]?.pop.draftOrder, { id: 0, number: '' });
+  await r.center.offers.answer(r.agent.id, call.callId);
+  r.center.channelGone('caller', 'Normal Clearing');
+  await sleep(20);
+  t.match(r.agents.view(r.agent.id), { state: 'wrap_up', callId: call.callId }, 'wrapping up the call');
+  r.slow.release();
+  await r.writes.flushed();
+  await sleep(10);
+  const order = r.orderOfCall(call.callId)!;
+  t.same(
+    r.orderUpdates,
+    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    'the order to save in wrap-up',
+  );
+});
+
+t.test('past the deadline, the caller hangs up while it rings: no order update once written', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900008888');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.same(r.pops[0]?.pop.draftOrder, { id: 0, number: '' });
+  r.center.channelGone('caller', 'Normal Clearing');
+  await sleep(20);
+  t.match(r.agents.view(r.agent.id), { state: 'available', callId: null }, 'the offer ended with the call');
+  r.slow.release();
+  await r.writes.flushed();
+  await sleep(20);
+  t.match(r.orderOfCall(call.callId), { status: 'missed_call' });
+  t.same(r.orderUpdates, [], 'the console dropped the pop: nothing to tell');
+});
+
+t.test('past the deadline, rejected and offered to another agent: the order goes to neither the agent it left nor one whose pop had it', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900009999');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.same(r.pops[0]?.pop.draftOrder, { id: 0, number: '' });
+  await r.center.offers.reject(r.agent.id, call.callId);
+  r.center.channelGone('leg-1', 'busy'); // the rejected leg's hang-up ends the offer
+  await sleep(20);
+  t.match(r.agents.view(r.agent.id), { state: 'available', callId: null });
+  // app_queue rings the other agent: that offer waits for the draft, written meanwhile.
+  r.ring('leg-2', call.callId, 'caller', r.other.id);
+  await sleep(100);
+  r.slow.release();
+  await r.popped(2);
+  await r.writes.flushed();
+  await sleep(20);
+  const order = r.orderOfCall(call.callId)!;
+  t.same(
+    r.pops[1] && [r.pops[1].agentId, r.pops[1].pop.draftOrder],
+    [r.other.id, { id: order.id, number: order.number }],
+    "the other agent's pop has the order",
+  );
+  await r.center.offers.answer(r.other.id, call.callId);
+  await sleep(20);
+  t.same(r.orderUpdates, [], 'no order update to anyone');
 });
 
 t.test('a caller who hangs up before the draft is written abandons the order of that call, not another', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { AgentView, LeadUpdate, QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
+import type { AgentView, CallOrderUpdate, LeadUpdate, QueueSnapshot, ScreenPop } from '../../src/contract/index.js';
 import { pop, rig, view } from './fixtures.js';
 
 t.test('connections without a valid session or with a non-console role are refused', async (t) => {
@@ -76,6 +76,7 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
 
   r.events.emit('call.offered', a1.id, pop('call-7'));
   r.events.emit('agent.state_changed', view(a1.id, 'ringing'));
+  r.events.emit('call.order', a1.id, { callId: 'call-7', orderId: 42, orderNumber: 'HZ-20261207-000042' });
   r.events.emit('call.updated', { callId: 'call-7', state: 'answered', agentId: a1.id, at: 5 });
   r.events.emit('call.updated', { callId: 'call-8', state: 'ended', agentId: null, at: 6, reason: 'abandoned' });
   r.events.emit('queue.changed', { at: 7, removeWaiting: ['call-8'] });
@@ -83,6 +84,7 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   t.equal((await s1.nth<ScreenPop>('call:offered')).callId, 'call-7');
   t.equal((await s1.nth<AgentView>('agent:state', 2)).state, 'ringing');
   t.equal((await s1.nth<{ callId: string }>('call:update')).callId, 'call-7');
+  t.same(await s1.nth<CallOrderUpdate>('call:order'), { callId: 'call-7', orderId: 42, orderNumber: 'HZ-20261207-000042' }, "the pop's late order");
   t.same(
     await sl.nth<LeadUpdate>('queue:delta'),
     { seq: 1, at: (await sl.nth<LeadUpdate>('queue:delta')).at, agents: [view(a1.id, 'ringing')] },
@@ -102,6 +104,9 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   t.equal(s1.count('queue:delta'), 0, 'agents get no queue deltas');
   t.equal(s2.count('call:offered'), 0, 'the other agent does not get the screen-pop');
   t.equal(s2.count('call:update'), 0);
+  t.equal(s2.count('call:order'), 0, "the other agent does not get the pop's order");
+  t.equal(sl.count('call:order'), 0, "leads do not get the pop's order");
+  t.equal(s1.count('call:order'), 1);
   t.equal(s2.count('agent:state'), 2, 'the other agent only got its own state (connect + sync)');
 });
 
