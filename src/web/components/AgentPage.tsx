@@ -69,6 +69,12 @@ export function AgentPage({ user, onSignedOut }: Props) {
       if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
     });
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
+    // The pop went out before its order was written (id 0): the order follows, for the call still shown.
+    socket.on('call:order', (o) =>
+      setCall((c) =>
+        c && c.pop.callId === o.callId && c.pop.draftOrder.id === 0 ? { ...c, pop: { ...c.pop, draftOrder: { id: o.orderId, number: o.orderNumber } } } : c,
+      ),
+    );
     socket.on('call:controls', (v) => setControls((prev) => newerControls(prev, v)));
     socket.on('call:outbound', (v) => setOutbound(v));
     socket.on('callback:assigned', (v) => setAssigned(v));
@@ -170,6 +176,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
   };
 
   const showCall = call && (call.phase !== 'ended' || agent?.callId === call.pop.callId);
+  /** The call's order is written (a pop can come before it: id 0 until `call:order`). */
+  const hasOrder = (call?.pop.draftOrder.id ?? 0) !== 0;
 
   return (
     <div className="console">
@@ -271,12 +279,19 @@ export function AgentPage({ user, onSignedOut }: Props) {
               key={call.pop.callId}
               hotline={call.pop.hotline.number}
               orderId={call.pop.draftOrder.id}
-              canAnswer={call.phase !== 'offered'}
+              canAnswer={call.phase !== 'offered' && hasOrder}
               openOrders={call.pop.openOrders}
               orderText={orderText?.orderId === call.pop.draftOrder.id ? orderText : undefined}
             />
             {talking && <CallControls view={view} units={units.filter((u) => u.phone)} send={control} />}
-            {call.phase !== 'offered' && <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} onText={setOrderText} />}
+            {call.phase !== 'offered' &&
+              (hasOrder ? (
+                <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} onText={setOrderText} />
+              ) : (
+                <section className="card" data-testid="order-pending">
+                  <p className="muted">{t('call.orderPending')}</p>
+                </section>
+              ))}
             {call.phase !== 'offered' && call.pop.caller && (
               <CallerHistory callerId={call.pop.caller.id} current={{ callId: call.pop.callId, orderId: call.pop.draftOrder.id }} />
             )}

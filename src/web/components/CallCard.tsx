@@ -58,7 +58,8 @@ export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
         </div>
         <div>
           <dt>{t('call.draft')}</dt>
-          <dd data-testid="draft-order">{pop.draftOrder.number}</dd>
+          {/* Id 0: the pop went out before the order was written; `call:order` brings it (AgentPage). */}
+          <dd data-testid="draft-order">{pop.draftOrder.id === 0 ? <span className="muted">{t('call.draftPending')}</span> : pop.draftOrder.number}</dd>
         </div>
       </dl>
       <div className="history">
