@@ -29,11 +29,16 @@ import type {
   AttachmentRow,
   CallChange,
   CallEnd,
+  CallerProfileRow,
   CallQueries,
+  ChannelCallRow,
   NewCallEvent,
   NewCallRow,
+  OpenOrderRow,
   OrdersHandle,
   OrdersStore,
+  RecentCallRow,
+  UnfinishedInboundRow,
   UnfinishedOutbound,
   WorkOrderQueries,
 } from './orders-store.js';
@@ -303,6 +308,81 @@ class PgCallQueries implements CallQueries {
 
   async insertEvent(e: NewCallEvent): Promise<void> {
     await this.db.insert(callEvents).values({ callId: e.callId, type: e.type, at: e.at, agentId: e.agentId ?? null, data: e.data ?? null });
+  }
+
+  // HB: the inbound call path's reads (calls-repository.ts).
+  unfinishedInbound(): Promise<UnfinishedInboundRow[]> {
+    return this.db
+      .select({
+        callId: calls.id,
+        channelId: calls.channelId,
+        callerId: calls.callerId,
+        callerPhone: calls.callerPhone,
+        dialled: calls.dialledNumber,
+        state: calls.state,
+        agentId: calls.agentId,
+        enteredAt: calls.enteredAt,
+        orderId: workOrders.id,
+        orderNumber: workOrders.number,
+      })
+      .from(calls)
+      .innerJoin(workOrders, eq(workOrders.callId, calls.id))
+      .where(ne(calls.state, 'ended'))
+      .orderBy(asc(calls.enteredAt));
+  }
+
+  async byChannels(channelIds: readonly string[]): Promise<ChannelCallRow[]> {
+    if (channelIds.length === 0) return [];
+    return this.db
+      .select({ channelId: sql<string>`${calls.channelId}`, id: calls.id, state: calls.state })
+      .from(calls)
+      .where(inArray(calls.channelId, [...channelIds]));
+  }
+
+  /** The caller and the count in one statement: one snapshot under READ COMMITTED. */
+  async callerProfile(callerId: number): Promise<CallerProfileRow | undefined> {
+    const [row] = await this.db
+      .select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt, callCount: count(calls.id) })
+      .from(callers)
+      .leftJoin(calls, eq(calls.callerId, callers.id))
+      .where(eq(callers.id, callerId))
+      .groupBy(callers.id);
+    return row;
+  }
+
+  recentCalls(callerId: number, exceptCallId: string, limit: number): Promise<RecentCallRow[]> {
+    return this.db
+      .select({ callId: calls.id, dialledNumber: calls.dialledNumber, enteredAt: calls.enteredAt, outcome: calls.outcome, agentId: calls.agentId })
+      .from(calls)
+      .where(and(eq(calls.callerId, callerId), ne(calls.id, exceptCallId)))
+      .orderBy(desc(calls.enteredAt))
+      .limit(limit);
+  }
+
+  async hasOpenOrder(phone: string, exceptCallId: string, closed: readonly string[]): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: workOrders.id })
+      .from(workOrders)
+      .innerJoin(callers, eq(callers.id, workOrders.callerId))
+      .where(and(eq(callers.phone, phone), or(isNull(workOrders.callId), ne(workOrders.callId, exceptCallId)), notInArray(workOrders.status, [...closed])))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  openOrdersOf(callerId: number, exceptOrderId: number, closed: readonly string[], limit: number): Promise<OpenOrderRow[]> {
+    return this.db
+      .select({
+        id: workOrders.id,
+        number: workOrders.number,
+        status: workOrders.status,
+        category: workOrders.category,
+        subject: workOrders.subject,
+        createdAt: workOrders.createdAt,
+      })
+      .from(workOrders)
+      .where(and(eq(workOrders.callerId, callerId), ne(workOrders.id, exceptOrderId), notInArray(workOrders.status, [...closed])))
+      .orderBy(desc(workOrders.createdAt))
+      .limit(limit);
   }
 }
 

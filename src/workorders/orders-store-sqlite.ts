@@ -4,7 +4,7 @@
  * read connection while a transaction is open) and keyed by the `db` the port hands each
  * statement; each query is one `run()`, synchronous underneath.
  */
-import { and, asc, count, eq, inArray, isNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '../db/connection.js';
 import { callEvents, callers, calls, workOrderAttachments, workOrders } from '../db/schema.js';
 import { sqliteAsync, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
@@ -194,6 +194,94 @@ class SqliteCallQueries implements CallQueries {
         .values({ callId: e.callId, type: e.type, at: e.at, agentId: e.agentId ?? null, data: e.data ?? null })
         .run();
     });
+  }
+  // HB: the inbound call path's reads (calls-repository.ts).
+  unfinishedInbound() {
+    return this.conn.run((db) =>
+      db
+        .select({
+          callId: calls.id,
+          channelId: calls.channelId,
+          callerId: calls.callerId,
+          callerPhone: calls.callerPhone,
+          dialled: calls.dialledNumber,
+          state: calls.state,
+          agentId: calls.agentId,
+          enteredAt: calls.enteredAt,
+          orderId: workOrders.id,
+          orderNumber: workOrders.number,
+        })
+        .from(calls)
+        .innerJoin(workOrders, eq(workOrders.callId, calls.id))
+        .where(ne(calls.state, 'ended'))
+        .orderBy(calls.enteredAt)
+        .all(),
+    );
+  }
+  byChannels(channelIds: readonly string[]) {
+    return this.conn.run((db) =>
+      channelIds.length === 0
+        ? []
+        : db
+            .select({ channelId: sql<string>`${calls.channelId}`, id: calls.id, state: calls.state })
+            .from(calls)
+            .where(inArray(calls.channelId, [...channelIds]))
+            .all(),
+    );
+  }
+  callerProfile(callerId: number) {
+    // One run(): the caller and the count from one snapshot.
+    return this.conn.run((db) => {
+      const row = db.select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt }).from(callers).where(eq(callers.id, callerId)).get();
+      if (!row) return undefined;
+      const n = db
+        .select({ n: sql<number>`count(*)` })
+        .from(calls)
+        .where(eq(calls.callerId, callerId))
+        .get();
+      return { ...row, callCount: n?.n ?? 0 };
+    });
+  }
+  recentCalls(callerId: number, exceptCallId: string, limit: number) {
+    return this.conn.run((db) =>
+      db
+        .select({ callId: calls.id, dialledNumber: calls.dialledNumber, enteredAt: calls.enteredAt, outcome: calls.outcome, agentId: calls.agentId })
+        .from(calls)
+        .where(and(eq(calls.callerId, callerId), ne(calls.id, exceptCallId)))
+        .orderBy(desc(calls.enteredAt))
+        .limit(limit)
+        .all(),
+    );
+  }
+  hasOpenOrder(phone: string, exceptCallId: string, closed: readonly string[]) {
+    return this.conn.run(
+      (db) =>
+        db
+          .select({ id: workOrders.id })
+          .from(workOrders)
+          .innerJoin(callers, eq(callers.id, workOrders.callerId))
+          .where(and(eq(callers.phone, phone), or(isNull(workOrders.callId), ne(workOrders.callId, exceptCallId)), notInArray(workOrders.status, [...closed])))
+          .limit(1)
+          .get() !== undefined,
+    );
+  }
+  openOrdersOf(callerId: number, exceptOrderId: number, closed: readonly string[], limit: number) {
+    return this.conn.run((db) =>
+      db
+        .select({
+          id: workOrders.id,
+          number: workOrders.number,
+          status: workOrders.status,
+          category: workOrders.category,
+          subject: workOrders.subject,
+          createdAt: workOrders.createdAt,
+        })
+        .from(workOrders)
+        .where(and(eq(workOrders.callerId, callerId), ne(workOrders.id, exceptOrderId), notInArray(workOrders.status, [...closed])))
+        .orderBy(desc(workOrders.createdAt))
+        .limit(limit)
+        .all(),
+    );
   }
 }
 

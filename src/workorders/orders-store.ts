@@ -145,6 +145,19 @@ export interface CallQueries {
   /** The call waits in the queue since `at`: its first queue time kept, its state moved on from `entered` only. */
   markQueued(callId: string, at: number): Promise<void>;
   insertEvent(e: NewCallEvent): Promise<void>;
+  // HB: the inbound call path's reads (calls-repository.ts).
+  /** The calls not ended that have an order of their own (inbound: `work_orders.call_id`), oldest first. */
+  unfinishedInbound(): Promise<UnfinishedInboundRow[]>;
+  /** The calls rows of these caller channels (none asked: none read). */
+  byChannels(channelIds: readonly string[]): Promise<ChannelCallRow[]>;
+  /** A caller with the number of their calls, or undefined. */
+  callerProfile(callerId: number): Promise<CallerProfileRow | undefined>;
+  /** The caller's last `limit` calls other than `exceptCallId`, newest first. */
+  recentCalls(callerId: number, exceptCallId: string, limit: number): Promise<RecentCallRow[]>;
+  /** Whether the caller with the number `phone` has an order in none of the statuses `closed` other than call `exceptCallId`'s. */
+  hasOpenOrder(phone: string, exceptCallId: string, closed: readonly string[]): Promise<boolean>;
+  /** The caller's last `limit` orders in none of the statuses `closed`, other than `exceptOrderId`, newest first. */
+  openOrdersOf(callerId: number, exceptOrderId: number, closed: readonly string[], limit: number): Promise<OpenOrderRow[]>;
 }
 
 /** One handle: both query objects on the same connection (one transaction on either dialect). */
@@ -159,4 +172,50 @@ export interface OrdersStore {
   read<T>(fn: (q: OrdersHandle) => Promise<T>): Promise<T>;
   /** Statements in one transaction: all or nothing (db/async-db.ts). */
   transaction<T>(fn: (tx: OrdersHandle) => Promise<T>): Promise<T>;
+}
+
+// HB: the rows of the inbound call path's reads (CallQueries).
+/** A call not ended with its order (calls-repository.ts `unfinished`). */
+export interface UnfinishedInboundRow {
+  readonly callId: string;
+  readonly channelId: string | null;
+  readonly callerId: number | null;
+  readonly callerPhone: string;
+  readonly dialled: string;
+  readonly state: CallState;
+  readonly agentId: number | null;
+  readonly enteredAt: number;
+  readonly orderId: number;
+  readonly orderNumber: string;
+}
+
+/** The calls row of a caller channel. */
+export interface ChannelCallRow {
+  readonly channelId: string;
+  readonly id: string;
+  readonly state: CallState;
+}
+
+export interface CallerProfileRow {
+  readonly id: number;
+  readonly name: string | null;
+  readonly firstSeenAt: number;
+  readonly callCount: number;
+}
+
+export interface RecentCallRow {
+  readonly callId: string;
+  readonly dialledNumber: string;
+  readonly enteredAt: number;
+  readonly outcome: string | null;
+  readonly agentId: number | null;
+}
+
+export interface OpenOrderRow {
+  readonly id: number;
+  readonly number: string;
+  readonly status: string;
+  readonly category: string | null;
+  readonly subject: string | null;
+  readonly createdAt: number;
 }

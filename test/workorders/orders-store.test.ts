@@ -813,10 +813,145 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       t.equal(new Set(made.map((m) => m.orderNumber)).size, 6, 'six drafts, six numbers');
       t.equal((await rig.rows.calls()).length, 6);
     });
+
+    // HB: the inbound call path's reads (calls-repository.ts: the restart's unfinished calls, reconcile's and the survey's calls by channel, the screen-pop, the repeat caller).
+    t.test(
+      'the call path’s reads: unfinished calls with their orders, calls by channel, a caller’s profile, calls and open orders, a repeat caller; committed data only',
+      async (t) => {
+        const rig = await open(t);
+        const { svc, clock } = rig.service();
+        const read = rig.store.read.bind(rig.store);
+        const CLOSED = ['closed', 'merged'];
+        const [A, B] = ['13500000001', '13500000002'];
+        const [a, b] = await rig.store.transaction(async (tx) => [await tx.calls.upsertCaller(A, '王五', T0), await tx.calls.upsertCaller(B, null, T0)]);
+        const callRow = (id: string, callerId: number, phone: string, at: number, state: 'entered' | 'queued' | 'answered' | 'ended') => ({
+          id,
+          channelId: `ch-${id}`,
+          callerId,
+          callerPhone: phone,
+          dialledNumber: '12345',
+          hotline: '12345',
+          state,
+          enteredAt: at,
+          ...(state === 'answered' ? { agentId: AGENT } : {}),
+          ...(state === 'ended' ? { endedAt: at + 60_000, outcome: 'abandoned' } : {}),
+        });
+        await rig.store.transaction(async (tx) => {
+          await tx.calls.insertCall(callRow('c-1', a, A, T0, 'ended'));
+          await tx.calls.insertCall(callRow('c-2', a, A, T0 + HOUR, 'answered'));
+          await tx.calls.insertCall(callRow('c-3', a, A, T0 + 2 * HOUR, 'queued'));
+          await tx.calls.insertCall(callRow('c-4', b, B, T0 + 3 * HOUR, 'entered'));
+        });
+        const missed = await svc.createMissedCall({ channel: '12345', callId: 'c-1', callerId: a, callerPhone: A });
+        clock.now = T0 + HOUR;
+        const closed = await svc.transaction((tx) =>
+          svc.createActedWithin(tx, { channel: '12345', callId: 'c-2', callerId: a, callerPhone: A }, { type: 'close', reason: '已答复' }, system),
+        );
+        clock.now = T0 + 2 * HOUR;
+        const own = await svc.createDraft({ channel: '12345', callId: 'c-3', callerId: a, callerPhone: A });
+        clock.now = T0 + 3 * HOUR;
+        const bOwn = await svc.createDraft({ channel: '12345', callId: 'c-4', callerId: b, callerPhone: B });
+        clock.now = T0 + 4 * HOUR;
+        const web = await svc.createDraft({ channel: 'web', callerId: a, callerPhone: A });
+        // An outbound call of A's: no order of its own (it names one), so never an unfinished inbound call.
+        await rig.store.transaction((tx) =>
+          tx.calls.insertCall({ ...callRow('c-out', a, A, T0 + 5 * HOUR, 'answered'), direction: 'out', orderId: missed.id, dialledNumber: A }),
+        );
+
+        const unfinished = await read((q) => q.calls.unfinishedInbound());
+        t.same(
+          unfinished.map((u) => [u.callId, u.channelId, u.callerId, u.callerPhone, u.dialled, u.state, u.agentId, u.enteredAt, u.orderId, u.orderNumber]),
+          [
+            ['c-2', 'ch-c-2', a, A, '12345', 'answered', AGENT, T0 + HOUR, closed.id, closed.number],
+            ['c-3', 'ch-c-3', a, A, '12345', 'queued', null, T0 + 2 * HOUR, own.id, own.number],
+            ['c-4', 'ch-c-4', b, B, '12345', 'entered', null, T0 + 3 * HOUR, bOwn.id, bOwn.number],
+          ],
+          'the calls not ended with their own orders, oldest first (not the ended one, not the outbound one)',
+        );
+        const byChannel = await read((q) => q.calls.byChannels(['ch-c-4', 'ch-c-1', 'ch-none']));
+        t.same(
+          [...byChannel].sort((x, y) => x.channelId.localeCompare(y.channelId)),
+          [
+            { channelId: 'ch-c-1', id: 'c-1', state: 'ended' },
+            { channelId: 'ch-c-4', id: 'c-4', state: 'entered' },
+          ],
+          'calls by channel; a channel without a call is not there',
+        );
+        t.same(await read((q) => q.calls.byChannels([])), [], 'none asked, none read');
+
+        const profile = await read((q) => q.calls.callerProfile(a));
+        t.same(profile, { id: a, name: '王五', firstSeenAt: T0, callCount: 4 }, 'the caller with every call of theirs (the outbound one too)');
+        t.equal(typeof profile?.callCount, 'number', 'the count is a number on both');
+        t.equal(await read((q) => q.calls.callerProfile(999)), undefined, 'no such caller');
+        t.same(
+          await read((q) => q.calls.recentCalls(a, 'c-3', 5)),
+          [
+            { callId: 'c-out', dialledNumber: A, enteredAt: T0 + 5 * HOUR, outcome: null, agentId: AGENT },
+            { callId: 'c-2', dialledNumber: '12345', enteredAt: T0 + HOUR, outcome: null, agentId: AGENT },
+            { callId: 'c-1', dialledNumber: '12345', enteredAt: T0, outcome: 'abandoned', agentId: null },
+          ],
+          'the caller’s other calls, newest first',
+        );
+        t.same(
+          (await read((q) => q.calls.recentCalls(a, 'c-3', 2))).map((c) => c.callId),
+          ['c-out', 'c-2'],
+          'at most the limit',
+        );
+        const summary = (o: WorkOrder) => ({ id: o.id, number: o.number, status: o.status, category: null, subject: null, createdAt: o.createdAt });
+        t.same(
+          await read((q) => q.calls.openOrdersOf(a, own.id, CLOSED, 10)),
+          [summary(web), summary(missed)],
+          'the caller’s other open orders, newest first (not the closed one)',
+        );
+        t.same(
+          (await read((q) => q.calls.openOrdersOf(a, own.id, CLOSED, 1))).map((o) => o.id),
+          [web.id],
+          'at most the limit',
+        );
+        t.same(await read((q) => q.calls.openOrdersOf(b, bOwn.id, CLOSED, 10)), [], 'only the call’s own order: none');
+
+        t.equal(await read((q) => q.calls.hasOpenOrder(A, 'c-3', CLOSED)), true, 'a repeat caller: an open order of another call');
+        t.equal(await read((q) => q.calls.hasOpenOrder(B, 'c-4', CLOSED)), false, 'only the call’s own order: not a repeat caller');
+        t.equal(await read((q) => q.calls.hasOpenOrder('13500000009', 'c-9', CLOSED)), false, 'an unknown number');
+
+        // An order of B's (no call of its own) written in a transaction still open: not seen until it commits.
+        let inside!: () => void;
+        const written = new Promise<void>((resolve) => (inside = resolve));
+        let commit!: () => void;
+        const held = new Promise<void>((resolve) => (commit = resolve));
+        const tx = svc.transaction(async (tx) => {
+          const o = await svc.createDraftWithin(tx, { channel: 'web', callerId: b, callerPhone: B });
+          inside();
+          await held;
+          return o;
+        });
+        await written;
+        t.equal(await read((q) => q.calls.hasOpenOrder(B, 'c-4', CLOSED)), false, 'during the transaction: the committed data (no open order)');
+        t.same(await read((q) => q.calls.openOrdersOf(b, bOwn.id, CLOSED, 10)), [], 'during the transaction: no other order');
+        commit();
+        const bWeb = await tx;
+        t.equal(await read((q) => q.calls.hasOpenOrder(B, 'c-4', CLOSED)), true, 'committed: an order without a call counts');
+        t.same(
+          (await read((q) => q.calls.openOrdersOf(b, bOwn.id, CLOSED, 10))).map((o) => o.id),
+          [bWeb.id],
+        );
+        traces[`${dialect}:call-path`] = [
+          unfinished,
+          profile,
+          await read((q) => q.calls.recentCalls(a, 'c-3', 5)),
+          await read((q) => q.calls.openOrdersOf(a, own.id, CLOSED, 10)),
+        ];
+      },
+    );
   });
 }
 
 t.test('both databases stored the same orders and histories', async (t) => {
   t.ok(traces.sqlite && traces.postgres, 'both ran');
   t.same(traces.postgres, traces.sqlite);
+});
+
+t.test('both databases read the same for the call path', async (t) => {
+  t.ok(traces['sqlite:call-path'] && traces['postgres:call-path'], 'both ran');
+  t.same(traces['postgres:call-path'], traces['sqlite:call-path']);
 });
