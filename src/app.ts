@@ -308,9 +308,14 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       orders,
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
-    const attachments = new AttachmentsService({ db: db.db, orders, dir: env.attachments.dir, maxBytes: env.attachments.maxBytes });
+    const attachments = new AttachmentsService({
+      orderReads: sqliteOrderReadsStore(asyncDb),
+      orders,
+      dir: env.attachments.dir,
+      maxBytes: env.attachments.maxBytes,
+    });
     // Files a crash left without their row (written before the row, see attachments.ts).
-    const orphans = attachments.sweepOrphans();
+    const orphans = await attachments.sweepOrphans();
     if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
     await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(dueStatesRoutes, {

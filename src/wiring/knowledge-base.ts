@@ -1,23 +1,28 @@
 /**
  * The knowledge base's wiring (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each
  * request; the work orders' own scope for the "answered with" links (a unit sees the answers of
- * its orders only, a QA inspector those of the orders whose call it may score); articles' images
+ * its orders only, read through the work orders' port; a QA inspector those of the orders whose
+ * call it may score); articles' images
  * and files in the work orders' attachment store; the search index loaded in the background.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../config/files/index.js';
+import type { OrgConfig } from '../config/files/schemas/org.js';
 import type { Db } from '../db/connection.js';
 import type { SqliteAsyncDb } from '../db/sqlite-async.js';
 import type { Logger } from '../logging/logger.js';
 import { kbRoutes } from '../http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService, kbDirectory, sqliteKbStore } from '../kb/index.js';
+import { KbAttachments, KbService, kbDirectory, sqliteKbStore, type KbActor } from '../kb/index.js';
 import type { QaService } from '../qa/index.js';
 import { WorkOrderError } from '../workorders/index.js';
 import { findOrder } from '../workorders/repository.js';
 import type { AttachmentsService } from '../workorders/attachments.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
-import { findInScope, scopeFor } from '../workorders/scope.js';
+import type { OrderReadsStore } from '../workorders/order-reads-store.js';
+import { sqliteOrderReadsStore } from '../workorders/order-reads-store-sqlite.js';
+import { orderInScope } from '../workorders/queries.js';
+import { scopeFor } from '../workorders/scope.js';
 
 export interface KnowledgeBaseWiring {
   readonly db: Db;
@@ -41,18 +46,7 @@ export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseW
     unitExists: (id) => findUnit(config.current().org, id) !== undefined,
     areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
     directory: () => kbDirectory(config.current().org),
-    // The work orders' own scope: a unit sees the answers of its orders only; a QA inspector
-    // those of the orders whose call is on the worklist or scored (what the QA page shows).
-    seesOrder: (actor, orderId) => {
-      if (actor.role === 'qa') return qa.mayReadOrder(orderId);
-      try {
-        findInScope(db, scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) }), orderId);
-        return true;
-      } catch (err) {
-        if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
-        throw err;
-      }
-    },
+    seesOrder: kbSeesOrder({ orderReads: sqliteOrderReadsStore(o.asyncDb), org: () => config.current().org, qa }),
     // A read of the committed order (no such order: the KB refuses the link with its own code).
     order: (id) => {
       const o = findOrder(db, id);
@@ -67,4 +61,28 @@ export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseW
   await http.register(kbAttachmentsRoutes, { files: kbFiles });
   // The search index loads in the background from the stored words (searches wait for it at most 2 s).
   kb.search.start();
+}
+
+/**
+ * Whether `actor` may see order `orderId` among an article's "answered with" orders: the work
+ * orders' own scope (a unit sees the answers of its orders only, a county its subtree's), the
+ * order read through the work orders' port (committed); a QA inspector those of the orders whose
+ * call is on the worklist or scored (what the QA page shows).
+ */
+export function kbSeesOrder(o: {
+  readonly orderReads: OrderReadsStore;
+  readonly org: () => OrgConfig;
+  readonly qa: Pick<QaService, 'mayReadOrder'>;
+}): (actor: KbActor, orderId: number) => Promise<boolean> {
+  return async (actor, orderId) => {
+    if (actor.role === 'qa') return o.qa.mayReadOrder(orderId);
+    const scope = scopeFor(actor, { unitsInSubtree: (unitId) => unitScope(o.org(), unitId) });
+    try {
+      await o.orderReads.read((q) => orderInScope(q, scope, orderId));
+      return true;
+    } catch (err) {
+      if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
+      throw err;
+    }
+  };
 }

@@ -7,14 +7,13 @@
  * nothing at all (its files are removed).
  */
 import type { Readable } from 'node:stream';
-import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { workOrderAttachments } from '../db/schema.js';
 import { AttachmentError, AttachmentStore, storedColumns, type StagedFile } from './attachment-store.js';
 import { WorkOrderError } from './errors.js';
 import { TERMINAL_STATUSES, type Actor, type OrderAction } from './lifecycle/index.js';
 import type { WorkOrder, WorkOrderEventRecord } from './repository.js';
-import { findInScope, seenInScope, type OrderScope } from './scope.js';
+import type { OrderReadsStore } from './order-reads-store.js';
+import { orderInScope } from './queries.js';
+import { seenInScope, type OrderScope } from './scope.js';
 import type { WorkOrdersService } from './workorders-service.js';
 import type { AttachmentRow } from './orders-store.js';
 
@@ -42,7 +41,8 @@ export interface AttachmentView {
 }
 
 export interface AttachmentsServiceOptions {
-  readonly db: Db;
+  /** The work orders' reads on the async port (order-reads-store.ts): the list, the download and the orphans' sweep read through it. */
+  readonly orderReads: OrderReadsStore;
   readonly orders: WorkOrdersService;
   readonly dir: string;
   readonly maxBytes: number;
@@ -141,34 +141,26 @@ export class AttachmentsService {
    * once they are older than `minAgeMs`, so an upload still in flight is never touched.
    * Returns the names removed.
    */
-  sweepOrphans(minAgeMs = 3_600_000): string[] {
-    const rows = this.o.db.select({ name: workOrderAttachments.storedName }).from(workOrderAttachments).all();
-    return this.store.sweepOrphans(
-      rows.map((r) => r.name),
-      minAgeMs,
-    );
+  async sweepOrphans(minAgeMs = 3_600_000): Promise<string[]> {
+    const names = await this.o.orderReads.read((q) => q.attachmentStoredNames());
+    return this.store.sweepOrphans(names, minAgeMs);
   }
 
-  /** The order's attachments, oldest first; ORDER_NOT_FOUND outside the scope. */
-  list(scope: OrderScope, orderId: number): AttachmentView[] {
-    findInScope(this.o.db, scope, orderId);
-    return this.o.db
-      .select()
-      .from(workOrderAttachments)
-      .where(eq(workOrderAttachments.orderId, orderId))
-      .orderBy(asc(workOrderAttachments.id))
-      .all()
-      .map(toView);
+  /** The order's attachments, oldest first, read through the port (committed); ORDER_NOT_FOUND outside the scope. */
+  async list(scope: OrderScope, orderId: number): Promise<AttachmentView[]> {
+    const rows = await this.o.orderReads.read(async (q) => {
+      await orderInScope(q, scope, orderId);
+      return q.attachments(orderId);
+    });
+    return rows.map(toView);
   }
 
-  /** One attachment and the path of its file, for download; 404 outside the scope or when gone. */
-  locate(scope: OrderScope, orderId: number, attachmentId: number): { view: AttachmentView; file: string } {
-    findInScope(this.o.db, scope, orderId);
-    const row = this.o.db
-      .select()
-      .from(workOrderAttachments)
-      .where(and(eq(workOrderAttachments.orderId, orderId), eq(workOrderAttachments.id, attachmentId)))
-      .get();
+  /** One attachment and the path of its file, for download (read through the port); 404 outside the scope or when gone. */
+  async locate(scope: OrderScope, orderId: number, attachmentId: number): Promise<{ view: AttachmentView; file: string }> {
+    const row = await this.o.orderReads.read(async (q) => {
+      await orderInScope(q, scope, orderId);
+      return q.attachment(orderId, attachmentId);
+    });
     const file = this.store.fileOf(attachmentId, row, `order ${orderId}`);
     return { view: toView(row!), file };
   }

@@ -18,9 +18,10 @@
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
-import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
+import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrderAttachments as att, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
 import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type ListOrder } from './order-filter.js';
 import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import type { AttachmentRow } from './orders-store.js';
 import type { WorkOrderEventRecord, WorkOrderRow } from './repository.js';
 
 /** `%term%` for LIKE, with LIKE's own characters escaped (PostgreSQL's default escape is the backslash). */
@@ -90,6 +91,22 @@ class PgOrderReads implements OrderReadsQueries {
       .select()
       .from(o)
       .where(inArray(o.id, [...ids]));
+  }
+
+  attachments(orderId: number): Promise<AttachmentRow[]> {
+    return this.db.select().from(att).where(eq(att.orderId, orderId)).orderBy(asc(att.id));
+  }
+
+  async attachment(orderId: number, id: number): Promise<AttachmentRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(att)
+      .where(and(eq(att.orderId, orderId), eq(att.id, id)));
+    return row;
+  }
+
+  async attachmentStoredNames(): Promise<string[]> {
+    return (await this.db.select({ name: att.storedName }).from(att)).map((r) => r.name);
   }
 
   /** The order `where` picks (at most one) and its history, in one statement: one snapshot. */

@@ -7,12 +7,13 @@
  * statements (here and order-pages.ts `prepared`) and the count memo (order-pages.ts
  * countMemo: data_version and total_changes() of that connection).
  */
-import { asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { workOrderEvents, workOrders } from '../db/schema.js';
+import { workOrderAttachments, workOrderEvents, workOrders } from '../db/schema.js';
 import { bareSqliteConn, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import { findPage, type Found } from './order-pages.js';
 import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import type { AttachmentRow } from './orders-store.js';
 import { toEventRecord, type WorkOrderRow } from './repository.js';
 import { scopeCondition } from './scope.js';
 import { findUnitPage, unitPageApplies } from './unit-pages.js';
@@ -92,6 +93,32 @@ class SqliteOrderReads implements OrderReadsQueries {
         .from(workOrders)
         .where(inArray(workOrders.id, [...ids]))
         .all(),
+    );
+  }
+
+  attachments(orderId: number): Promise<AttachmentRow[]> {
+    return this.conn.run((db) =>
+      db.select().from(workOrderAttachments).where(eq(workOrderAttachments.orderId, orderId)).orderBy(asc(workOrderAttachments.id)).all(),
+    );
+  }
+
+  attachment(orderId: number, id: number): Promise<AttachmentRow | undefined> {
+    return this.conn.run((db) =>
+      db
+        .select()
+        .from(workOrderAttachments)
+        .where(and(eq(workOrderAttachments.orderId, orderId), eq(workOrderAttachments.id, id)))
+        .get(),
+    );
+  }
+
+  attachmentStoredNames(): Promise<string[]> {
+    return this.conn.run((db) =>
+      db
+        .select({ name: workOrderAttachments.storedName })
+        .from(workOrderAttachments)
+        .all()
+        .map((r) => r.name),
     );
   }
 

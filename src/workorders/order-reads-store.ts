@@ -1,6 +1,6 @@
 /**
  * The reads of work orders as a repository port (issue 16, decision 0017 step 2): one order
- * with its history, and a page of a list or search, asynchronous, in one of two dialects
+ * with its history, a page of a list or search, and an order's attachments, asynchronous, in one of two dialects
  * (order-reads-store-sqlite.ts, order-reads-store-pg.ts), held to the same results by one
  * contract suite (test/workorders/order-reads-store.test.ts).
  *
@@ -13,6 +13,7 @@
  */
 import type { Dialect } from '../db/async-db.js';
 import type { OrderFilter } from './order-filter.js';
+import type { AttachmentRow } from './orders-store.js';
 import type { WorkOrderEventRecord, WorkOrderRow } from './repository.js';
 import type { OrderScope } from './scope.js';
 
@@ -49,6 +50,12 @@ export interface OrderReadsQueries {
   orderByNumber(number: string): Promise<OrderWithHistory | undefined>;
   /** The orders of `ids` that exist, in no particular order (any scope: the caller checks). At most 500 ids. */
   ordersByIds(ids: readonly number[]): Promise<WorkOrderRow[]>;
+  /** The files attached to order `orderId`, oldest first (by id), as stored (any scope: the caller checks the order). */
+  attachments(orderId: number): Promise<AttachmentRow[]>;
+  /** The attachment `id` if it belongs to order `orderId`. */
+  attachment(orderId: number, id: number): Promise<AttachmentRow | undefined>;
+  /** The stored file names of every order's attachments (the startup sweep of files left without a row). */
+  attachmentStoredNames(): Promise<string[]>;
   /**
    * The page of `q`: the orders of its scope that pass its filter (statuses: order-filter.ts
    * statusesOf; text: searchTerms; a reporter's phone and a confidential reporter's name are not

@@ -3,7 +3,8 @@
  * order with its history, and the citizen's public progress lookup. Every view goes through a
  * scope (scope.ts) so a unit handler never sees another unit's order or a confidential reporter.
  * The API's and the order desk's list and one order read through the async port
- * (order-reads-store.ts: readOrderPage, readOrderDetail, readOrderInScope); the page's rules and
+ * (order-reads-store.ts: readOrderPage, readOrderDetail, readOrderInScope), and so do the scope
+ * checks of the attachments and the desk's calls and suggestion (orderInScope); the page's rules and
  * the views are decided here once, for both dialects. listOrders is the same page on SQLite's
  * writer connection, synchronously (bench:orders and the SQLite-only list tests use it). The
  * citizen's lookup (readPublicOrder) reads the order and its history by number through the port.
@@ -13,7 +14,7 @@ import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { lookupCodeMatches } from './lookup-code.js';
 import { TOTAL_CAP } from './order-filter.js';
-import type { FoundOrders, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
+import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import { findPageOn } from './order-reads-store-sqlite.js';
 import { toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
 import { canSee, hideReporterIn, type OrderScope } from './scope.js';
@@ -143,6 +144,19 @@ export async function readOrderDetail(store: OrderReadsStore, scope: OrderScope,
  */
 export async function readOrderInScope(store: OrderReadsStore, scope: OrderScope, id: number): Promise<{ order: WorkOrder; detail: OrderDetail }> {
   return detailOf(await store.read((q) => q.orderWithHistory(id)), scope, id);
+}
+
+/**
+ * The stored order (no history) if `scope` may see it, on the port's connection `q` (committed
+ * state): the scope check of the attachments' reads, of the desk's calls and dispatch
+ * suggestion and of the knowledge base's "answered with" orders. ORDER_NOT_FOUND when missing or
+ * out of scope alike.
+ */
+export async function orderInScope(q: Pick<OrderReadsQueries, 'ordersByIds'>, scope: OrderScope, id: number): Promise<WorkOrder> {
+  const [row] = await q.ordersByIds([id]);
+  const order = row && toWorkOrder(row);
+  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${id} not found`);
+  return order;
 }
 
 /** The order as `scope` may see it, with its history, masked; ORDER_NOT_FOUND when missing or out of scope alike. */

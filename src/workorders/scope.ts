@@ -11,7 +11,7 @@ import { workOrderUnits, workOrders } from '../db/schema.js';
 import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import type { Actor, ActorRole, OrderAction } from './lifecycle/index.js';
-import { findOrder, type DbOrTx, type WorkOrder } from './repository.js';
+import type { WorkOrder } from './repository.js';
 import type { ApplyResult, WorkOrdersService } from './workorders-service.js';
 
 export type OrderScope =
@@ -154,13 +154,6 @@ async function checkPayloadInScope(orders: WorkOrdersService, scope: OrderScope,
 
 /** `order` (read as `orderId`) if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */
 export function seenInScope(scope: OrderScope, orderId: number, order: WorkOrder | undefined): WorkOrder {
-  if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${orderId} not found`);
-  return order;
-}
-
-/** The order if `scope` may see it; ORDER_NOT_FOUND when it is missing or out of scope alike. */
-export function findInScope(db: DbOrTx, scope: OrderScope, orderId: number): WorkOrder {
-  const order = findOrder(db, orderId);
   if (!order || !canSee(scope, order)) throw new WorkOrderError('ORDER_NOT_FOUND', `work order ${orderId} not found`);
   return order;
 }

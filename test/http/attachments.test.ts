@@ -289,8 +289,12 @@ t.test('orphan files (no row) are swept once old enough; a row whose file is gon
     if (name !== path.basename(orphan) && name !== path.basename(fresh)) fs.utimesSync(path.join(dir, name), hourAgo, hourAgo);
 
   const { AttachmentsService } = await import('../../src/workorders/attachments.js');
-  const svc = new AttachmentsService({ db: app.db.db, orders: undefined as never, dir, maxBytes: 1024 });
-  t.same(svc.sweepOrphans(), ['f'.repeat(32)], 'only the old file without a row');
+  const { sqliteAsync } = await import('../../src/db/sqlite-async.js');
+  const { sqliteOrderReadsStore } = await import('../../src/workorders/order-reads-store-sqlite.js');
+  const asyncDb = sqliteAsync(app.db);
+  t.teardown(() => asyncDb.close());
+  const svc = new AttachmentsService({ orderReads: sqliteOrderReadsStore(asyncDb), orders: undefined as never, dir, maxBytes: 1024 });
+  t.same(await svc.sweepOrphans(), ['f'.repeat(32)], 'only the old file without a row');
   t.ok(fs.existsSync(fresh), 'a recent file is left alone');
   t.equal(fs.readdirSync(dir).length, 3, 'both attached files stay');
 

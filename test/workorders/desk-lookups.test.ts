@@ -137,7 +137,7 @@ t.test('the dispatch suggestion of an order: its place in the area tree, territo
   t.equal(areaOfLocation(config.org, '杭州西湖'), null);
 
   const homestay = await make({ subject: '民宿卫生差，老板态度恶劣', location: '德清县莫干山镇仙潭村' });
-  const s = desk.suggestion(city, homestay);
+  const s = await desk.suggestion(city, homestay);
   t.equal(s.suggestion?.lead, 'dq-moganshan-gov', 'the entry scoped to 莫干山 wins over the city-wide one');
   t.same(s.suggestion?.coHandlers, ['dq-amr']);
   t.same(s.suggestion?.matchedKeywords, ['民宿']);
@@ -146,8 +146,8 @@ t.test('the dispatch suggestion of an order: its place in the area tree, territo
   t.equal(s.inScope, true);
 
   const refund = await make({ subject: '商家拒绝退款', location: '吴兴区织里镇' });
-  t.equal(desk.suggestion(city, refund).suggestion?.lead, 'city-amr');
-  t.throws(() => desk.suggestion(county, refund), { code: 'ORDER_NOT_FOUND' }, 'outside the county: not found');
+  t.equal((await desk.suggestion(city, refund)).suggestion?.lead, 'city-amr');
+  await t.rejects(desk.suggestion(county, refund), { code: 'ORDER_NOT_FOUND' }, 'outside the county: not found');
 });
 
 t.test('returns per unit: from the history, over the period, most returns first, a county sees its own units', async (t) => {

@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { pageWhere, pgOrderReadsStore } from '../../src/workorders/order-reads-store-pg.js';
 import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
 import type { OrderReadsStore } from '../../src/workorders/order-reads-store.js';
-import { readOrderDetail, readOrderPage, readPublicOrder, TOTAL_CAP } from '../../src/workorders/queries.js';
+import { orderInScope, readOrderDetail, readOrderPage, readPublicOrder, TOTAL_CAP } from '../../src/workorders/queries.js';
 import type { OrderScope } from '../../src/workorders/scope.js';
 import { ASYNC_DIALECTS, type DialectDb } from '../helpers/async-dialects.js';
 
@@ -106,6 +106,56 @@ async function seed(d: DialectDb, orders: OrderRow[], events: EventRow[]): Promi
     for (let i = 0; i < orders.length; i += 500) await tx.insert(pgSchema.workOrders).values(orders.slice(i, i + 500));
     if (events.length > 0) await tx.insert(pgSchema.workOrderEvents).values(events);
   });
+}
+
+type AttachmentInsert = typeof schema.workOrderAttachments.$inferInsert;
+
+/** Files of orders 2 and 3, inserted not in order-id order. */
+const ATTACHMENTS: AttachmentInsert[] = [
+  {
+    orderId: 2,
+    fileName: '回复.pdf',
+    storedName: 'a'.repeat(32),
+    kind: 'pdf',
+    mediaType: 'application/pdf',
+    size: 5_000_000_000,
+    sha256: 'h1',
+    uploadedBy: null,
+    unitId: 'u-c',
+    createdAt: NOW,
+  },
+  {
+    orderId: 3,
+    fileName: 'photo.jpg',
+    storedName: 'b'.repeat(32),
+    kind: 'jpg',
+    mediaType: 'image/jpeg',
+    size: 10,
+    sha256: 'h2',
+    uploadedBy: null,
+    unitId: null,
+    createdAt: NOW + 1,
+  },
+  {
+    orderId: 2,
+    fileName: '现场.png',
+    storedName: 'c'.repeat(32),
+    kind: 'png',
+    mediaType: 'image/png',
+    size: 20,
+    sha256: 'h3',
+    uploadedBy: null,
+    unitId: 'u-c',
+    createdAt: NOW - DAY,
+  },
+];
+
+async function seedAttachments(d: DialectDb, rows: AttachmentInsert[]): Promise<void> {
+  if (d.dialect === 'sqlite') {
+    for (const r of rows) d.handle.db.insert(schema.workOrderAttachments).values(r).run();
+    return;
+  }
+  for (const r of rows) await d.db.transaction((tx) => tx.insert(pgSchema.workOrderAttachments).values(r));
 }
 
 const storeOf = (d: DialectDb): OrderReadsStore => (d.dialect === 'sqlite' ? sqliteOrderReadsStore(d.db) : pgOrderReadsStore(d.db));
@@ -323,6 +373,57 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       t.same(three, (await store.read((q) => q.orderWithHistory(3)))!.order, 'the same row as the one-order read');
       t.match(three, { number: 'N-003', coUnitIds: orders[2]!.coUnitIds, confidential: orders[2]!.confidential });
       t.same(await store.read((q) => q.ordersByIds([])), []);
+    });
+
+    t.test('an order’s attachments: oldest first by id, one by id on its own order only, every stored name', async (t) => {
+      const d = await open(t);
+      const { orders, events } = fixture();
+      await seed(d, orders, events);
+      await seedAttachments(d, ATTACHMENTS);
+      const store = storeOf(d);
+      const two = await store.read((q) => q.attachments(2));
+      t.same(
+        two.map((a) => [a.fileName, a.orderId, a.size, a.unitId, a.eventId, a.createdAt]),
+        [
+          ['回复.pdf', 2, 5_000_000_000, 'u-c', null, NOW],
+          ['现场.png', 2, 20, 'u-c', null, NOW - DAY],
+        ],
+        'by id (insert order), not by time; a size beyond 32 bits as a number',
+      );
+      t.ok(two[0]!.id < two[1]!.id && typeof two[0]!.id === 'number');
+      const photo = (await store.read((q) => q.attachments(3)))[0]!;
+      t.same(await store.read((q) => q.attachment(3, photo.id)), photo, 'one by id: the same row');
+      t.equal(await store.read((q) => q.attachment(2, photo.id)), undefined, 'another order’s attachment is not found on this one');
+      t.equal(await store.read((q) => q.attachment(3, 9999)), undefined, 'no such attachment');
+      t.same(await store.read((q) => q.attachments(4)), [], 'an order without files');
+      t.same((await store.read((q) => q.attachmentStoredNames())).sort(), ['a'.repeat(32), 'b'.repeat(32), 'c'.repeat(32)]);
+    });
+
+    t.test('the scope check of one order (orderInScope): the stored order, or not found when missing or outside alike', async (t) => {
+      const d = await open(t);
+      const { orders, events } = fixture();
+      await seed(d, orders, events);
+      const store = storeOf(d);
+      const o = orders.find((x) => x.id === 5)!;
+      const seen = await store.read((q) => orderInScope(q, ALL, 5));
+      t.match(seen, { id: 5, number: 'N-005', leadUnitId: o.leadUnitId, coUnitIds: o.coUnitIds, fields: { subject: o.subject, confidential: o.confidential } });
+      t.match(await store.read((q) => orderInScope(q, unitScope('u-c'), 5)), { id: 5 }, 'a co-handling unit sees it');
+      const outside = orders.find((x) => !sees(unitScope('u-a'), x))!;
+      await t.rejects(
+        store.read((q) => orderInScope(q, unitScope('u-a'), outside.id)),
+        { code: 'ORDER_NOT_FOUND', statusCode: 404 },
+        'outside the scope',
+      );
+      await t.rejects(
+        store.read((q) => orderInScope(q, ALL, 9999)),
+        { code: 'ORDER_NOT_FOUND', statusCode: 404 },
+        'no such order',
+      );
+      await t.rejects(
+        store.read((q) => orderInScope(q, NONE, 5)),
+        { code: 'ORDER_NOT_FOUND' },
+        'a scope that sees nothing',
+      );
     });
 
     t.test('counts stop at the cap', async (t) => {

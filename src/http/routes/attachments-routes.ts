@@ -77,14 +77,14 @@ export const attachmentsRoutes: FastifyPluginAsyncZod<AttachmentsRoutesOptions> 
   app.get(
     '/api/workorders/:id/attachments',
     { schema: { tags: ['workorders'], params: IdParams, response: { 200: AttachmentList } }, preHandler: requireRole(...ROLES) },
-    async (req) => ({ items: attachments.list(scope(req.user), req.params.id) }),
+    async (req) => ({ items: await attachments.list(scope(req.user), req.params.id) }),
   );
 
   app.get(
     '/api/workorders/:id/attachments/:attachmentId',
     { schema: { tags: ['workorders'], params: FileParams }, preHandler: requireRole(...ROLES) },
     async (req, reply) => {
-      const { view, file } = attachments.locate(scope(req.user), req.params.id, req.params.attachmentId);
+      const { view, file } = await attachments.locate(scope(req.user), req.params.id, req.params.attachmentId);
       return reply
         .header('content-type', view.mediaType)
         .header('content-length', view.size)

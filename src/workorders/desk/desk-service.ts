@@ -10,8 +10,8 @@ import { allowedActions, type ActorRole, type OrderActionType } from '../lifecyc
 import { maskPhone } from '../../logging/mask.js';
 import type { OrderReadsStore } from '../order-reads-store.js';
 import { sqliteOrderReadsOn } from '../order-reads-store-sqlite.js';
-import { readOrderInScope, toView, type OrderDetail } from '../queries.js';
-import { findInScope, scopeFor, type OrderScope, type ScopeOptions } from '../scope.js';
+import { orderInScope, readOrderInScope, toView, type OrderDetail } from '../queries.js';
+import { scopeFor, type OrderScope, type ScopeOptions } from '../scope.js';
 import type { WorkOrderEventRecord } from '../repository.js';
 import type { WorkCalendar } from '../deadlines/index.js';
 import { deskClockConfig, type DeskClockConfig } from './clocks.js';
@@ -37,8 +37,8 @@ export interface DeskUser {
 export interface DeskServiceOptions extends ScopeOptions {
   readonly db: Db;
   /**
-   * The work orders' reads on the async port (order-reads-store.ts): the search's pages and one
-   * order with its history. Default: the SQLite statements on `db` itself (sqliteOrderReadsOn;
+   * The work orders' reads on the async port (order-reads-store.ts): the search's pages, one
+   * order with its history, and the scope checks of the order's calls and dispatch suggestion. Default: the SQLite statements on `db` itself (sqliteOrderReadsOn;
    * a process with no port, bench:orders); the server passes its sqliteOrderReadsStore.
    */
   readonly orderReads?: OrderReadsStore;
@@ -152,9 +152,9 @@ export class DeskService {
   }
 
   /** The calls the order came from (its own, and those of orders merged into it); ORDER_NOT_FOUND outside the scope. */
-  calls(user: DeskUser, orderId: number): Promise<OrderCall[]> {
+  async calls(user: DeskUser, orderId: number): Promise<OrderCall[]> {
     const reader = this.reader(user);
-    const o = findInScope(this.o.db, reader.scope, orderId);
+    const o = await this.orderReads.read((q) => orderInScope(q, reader.scope, orderId));
     return readOrderCalls(this.deskReads, reader, { id: o.id, number: o.number, callId: o.callId, confidential: o.fields.confidential });
   }
 
@@ -172,9 +172,10 @@ export class DeskService {
     return similarOrders(this.deskReads, this.reader(user), orderId);
   }
 
-  suggestion(user: DeskUser, orderId: number): OrderSuggestion {
+  /** The dispatch suggestion for the order as committed (read through the port); ORDER_NOT_FOUND outside the scope. */
+  async suggestion(user: DeskUser, orderId: number): Promise<OrderSuggestion> {
     const { scope } = this.reader(user);
-    return orderSuggestion(this.o.org(), findInScope(this.o.db, scope, orderId), scope);
+    return orderSuggestion(this.o.org(), await this.orderReads.read((q) => orderInScope(q, scope, orderId)), scope);
   }
 
   async returnsByUnit(user: DeskUser, days: number): Promise<{ since: number; items: UnitReturns[] }> {
