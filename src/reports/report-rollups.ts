@@ -39,6 +39,7 @@ import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, day
 import { rows, runOn, type ReportRead } from './report-read.js';
 import { type BuiltDay, type AfterRead, RollupBuilder } from './rollup-builder.js';
 import { workerSettings, RollupsWorker } from './rollups-worker-client.js';
+import { TurnLoop } from './rollups-job.js';
 
 // What other modules import from here.
 export { daysOf, monthOf, type RollupSource } from './rollup-shapes.js';
@@ -68,21 +69,16 @@ export interface RollupsOptions {
   readonly afterRead?: AfterRead;
 }
 
-/** The job's pause when every closed day is built and clean, and between two days while a backlog lasts. */
-const IDLE_MS = 30_000;
-const BUSY_MS = 1_000;
-
 export class ReportRollups {
   private readonly now: () => number;
   private readonly builder: RollupBuilder;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
   private worker: RollupsWorker | undefined;
-  /** The job's turn in progress (close() waits for it). */
-  private turn: Promise<void> = Promise.resolve();
+  private readonly loop: TurnLoop;
   constructor(private readonly o: RollupsOptions) {
     this.now = o.now ?? Date.now;
     this.builder = new RollupBuilder(o.db, this.now, o.afterRead);
+    // A worker that failed is not reused: the next turn starts a new one.
+    this.loop = new TurnLoop(() => this.turn(), { ...o, failed: () => this.stopWorker() });
   }
 
   /** Days of [start, end) read from the rollups: built and not dirty (a closed day only: the job builds no other). */
@@ -120,46 +116,28 @@ export class ReportRollups {
 
   /**
    * Keeps the rollups built in the background: one day (or month) per turn, `busyMs` apart while a
-   * backlog lasts, then every 30 s. The builds run in a worker thread on its own connection (a big
-   * centre's day reads for ~0.5 s (calls) and ~1.4 s (orders): none of it on this event loop, and
-   * with no lock held but for the short write); this thread only asks, at each turn, whether
-   * anything is pending (a few key lookups), starts the worker when it is and stops it when the
-   * backlog is done. With `jobIn: 'inline'` (an in-memory database) the builds run here.
+   * backlog lasts, then every 30 s (rollups-job.ts). The builds run in a worker thread on its own
+   * connection (a big centre's day reads for ~0.5 s (calls) and ~1.4 s (orders): none of it on this
+   * event loop, and with no lock held but for the short write); this thread only asks, at each turn,
+   * whether anything is pending (a few key lookups), starts the worker when it is and stops it when
+   * the backlog is done. With `jobIn: 'inline'` (an in-memory database) the builds run here.
    */
   start(): void {
-    // Started again after close() (the timed jobs moved back to this node: cluster/timed-jobs.ts).
-    this.closed = false;
-    const schedule = (ms: number) => {
-      if (this.closed) return;
-      this.timer = setTimeout(() => {
-        this.turn = tick();
-      }, ms);
-      this.timer.unref();
-    };
-    const tick = async () => {
-      if (this.closed) return;
-      let done = true;
-      try {
-        if (this.inWorker()) {
-          if (this.builder.hasPending()) done = await this.workerTurn();
-          if (done) await this.stopWorker();
-        } else done = this.catchUp(1, this.o.onBuild);
-      } catch (err) {
-        if (!this.closed) this.o.onError?.(err);
-        // A worker that failed is not reused: the next turn starts a new one.
-        await this.stopWorker();
-      }
-      schedule(done ? (this.o.idleMs ?? IDLE_MS) : (this.o.busyMs ?? BUSY_MS));
-    };
-    schedule(this.o.busyMs ?? BUSY_MS);
+    this.loop.start();
   }
 
   /** Stops the job (start() may start it again); resolves once its worker thread (if any) has ended. */
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    await this.stopWorker();
-    await this.turn;
+    // The worker is ended first: a build in progress is rolled back with its transaction, not waited for.
+    await this.loop.close(() => this.stopWorker());
+  }
+
+  /** One turn of the job: true when nothing is left. */
+  private async turn(): Promise<boolean> {
+    if (!this.inWorker()) return this.catchUp(1, this.o.onBuild);
+    const done = this.builder.hasPending() ? await this.workerTurn() : true;
+    if (done) await this.stopWorker();
+    return done;
   }
 
   private inWorker(): boolean {

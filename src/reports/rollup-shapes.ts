@@ -4,12 +4,11 @@
  * range, and the day lists of a statement.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { type Db } from '../db/connection.js';
 import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 import { ZERO_CALLS, type CallCounts } from './call-kpis.js';
 import { ORDER_COUNT_KEYS } from '../contract/reports.js';
 import { dateOf, isPeriod, periodOf } from './period.js';
-import { rows, runOn, type ReportRead } from './report-read.js';
+import { rows, type ReportRead } from './report-read.js';
 
 export type RollupSource = 'calls' | 'orders';
 
@@ -44,9 +43,6 @@ export function* cleanDaysRead(source: RollupSource, start: number, end: number)
     where b.source = ${source} and b.day >= ${start} and b.day < ${end}
       and not exists (select 1 from report_rollup_dirty d where d.source = b.source and d.day = b.day)`);
   return new Set(found.map((r) => Number(r.day)));
-}
-export function cleanDaysOf(db: Db, source: RollupSource, start: number, end: number): Set<number> {
-  return runOn(db, cleanDaysRead(source, start, end));
 }
 
 export const inList = (xs: readonly number[], col: SQL = sql`day`) =>
