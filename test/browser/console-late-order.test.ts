@@ -5,7 +5,8 @@
  * is written only when the test lets it: the offer waits DRAFT_WAIT_DEADLINE_MS for it, then pops
  * without it (id 0) — the card says the order is being created, the answered call's order panel
  * waits — and once the draft is written the server's `call:order` puts its number on the card and
- * the order form (the same order the database has) works: saved as answered on the spot.
+ * the order form (the same order the database has) works: saved as answered on the spot. A
+ * console whose connection drops while the draft waits gets the pop with the order when it is back.
  *
  * Needs `npm run build:web` first (dist/web) and Debian's chromium (/usr/bin/chromium).
  * Screenshots go to test-output/screenshots/ (git-ignored).
@@ -29,6 +30,15 @@ t.test('a pop sent before its draft order gets the order when it is written; the
   await until('telephony up', () => app.calls.center?.telephonyUp());
   const center = app.calls.center!;
   const sql = app.db.sqlite;
+  // Every TCP connection to the server, so the test can cut the console's WebSocket (and, while
+  // `away`, refuse the console's reconnects).
+  const conns = new Set<import('node:net').Socket>();
+  let away = false;
+  app.http.server.on('connection', (c) => {
+    if (away) return void c.destroy();
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+  });
   const user = await app.users.upsert({ username: 'agent-late', displayName: '坐席小赵', role: 'agent', password: 'agent-late-pw' });
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
@@ -91,5 +101,35 @@ t.test('a pop sent before its draft order gets the order when it is written; the
     { status: 'answered_on_spot', agentId: user.id, subject: '社保卡补办' },
     "the call's own order was saved from the console",
   );
+
+  // Again, but the console's connection drops while the draft waits: the order is written while it
+  // is away (its `call:order` goes to nobody); the console that comes back gets the pop with it.
+  let release2: () => void = () => undefined;
+  const stalled2 = new Promise<void>((resolve) => (release2 = resolve));
+  t.teardown(() => release2());
+  void center.ctx.repo.writes.write('test: a stalled database', {}, () => stalled2);
+  const caller2 = placeCall({ sip: asterisk.sip, number: '12345', callerId: '13900001313', holdMs: 60_000 });
+  t.teardown(() => caller2.kill());
+  await page.getByTestId('answer').waitFor({ timeout: 20_000 });
+  const callId2 = center.ctx.agents.view(user.id).callId;
+  t.ok(callId2 && callId2 !== callId, 'the second call rings for the agent');
+  t.equal(await page.getByTestId('draft-order').textContent(), '生成中…');
+  await page.getByTestId('answer').click();
+  await page.getByTestId('order-pending').waitFor();
+  away = true;
+  for (const c of conns) c.destroy();
+  await page.getByTestId('disconnected').waitFor({ timeout: 5_000 });
+  release2();
+  await until('the second draft written', () => sql.prepare('select number from work_orders where call_id = ?').pluck().get(callId2) as string | undefined);
+  const number2 = sql.prepare('select number from work_orders where call_id = ?').pluck().get(callId2) as string;
+  await app.calls.writesFlushed();
+  await new Promise((resolve) => setTimeout(resolve, 200)); // its `call:order` went out to no socket
+  t.equal(await page.getByTestId('disconnected').count(), 1, 'still away when the order was written');
+  away = false;
+  await page.getByTestId('disconnected').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.locator('[data-testid=order-form][data-status=draft]').waitFor({ timeout: 10_000 });
+  t.equal(await page.getByTestId('draft-order').textContent(), number2, 'the re-synced pop has the order');
+  t.equal(await page.getByTestId('order-number').textContent(), number2);
+  await shot(page, '4-resynced-with-order');
   t.same(errors, [], 'no page errors');
 });
