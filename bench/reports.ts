@@ -30,6 +30,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { openDb } from '../src/db/connection.js';
 import { OrgSchema } from '../src/config/files/schemas/org.js';
 import { TopicIndex } from '../src/reports/topic-index.js';
+import { sqliteTopicIndexStoreOn } from '../src/reports/topic-index-store-sqlite.js';
 import { ReportRollups } from '../src/reports/report-rollups.js';
 import { DAY_MS, shanghaiDayStart } from '../src/lib/shanghai-time.js';
 import type { WallboardSummary } from '../src/contract/index.js';
@@ -72,7 +73,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** Generates the year (unless done) and brings the hot topics' index up to date; a marker table records what is done. */
-function prepare(): { generatedS: number; indexedS: number } {
+async function prepare(): Promise<{ generatedS: number; indexedS: number }> {
   if (values.fresh) for (const f of [DB, `${DB}-wal`, `${DB}-shm`]) fs.rmSync(f, { force: true });
   const h = openDb({ file: DB, synchronous: 'normal' });
   const s = h.sqlite;
@@ -101,9 +102,9 @@ function prepare(): { generatedS: number; indexedS: number } {
   // The hot topics' index of every order: what a first start works off in the background.
   const i0 = performance.now();
   if (!done('indexed')) {
-    const index = new TopicIndex(h.db);
+    const index = new TopicIndex(sqliteTopicIndexStoreOn(h.db));
     s.pragma('synchronous = OFF');
-    for (let n = 1; !index.catchUp(20_000); n++) log(`  hot topics index: ${n * 20_000} orders (${((performance.now() - i0) / 1000).toFixed(0)} s)`);
+    for (let n = 1; !(await index.catchUp(20_000)); n++) log(`  hot topics index: ${n * 20_000} orders (${((performance.now() - i0) / 1000).toFixed(0)} s)`);
     mark('indexed', { at: new Date().toISOString() });
     log(`hot topics indexed in ${((performance.now() - i0) / 1000).toFixed(0)} s`);
   }
@@ -149,7 +150,7 @@ function resetPeakRss(): boolean {
 }
 
 async function main(): Promise<void> {
-  const { generatedS, indexedS } = prepare();
+  const { generatedS, indexedS } = await prepare();
   if (values['generate-only']) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-reports-'));
   const env = loadEnv({

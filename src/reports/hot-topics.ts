@@ -10,13 +10,14 @@
  * (重复诉求并单) counts: each citizen who called about it adds to the topic's heat.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
 import { unitCondition, type UnitFilter } from './order-kpis.js';
 import { DRILL_LIMIT, type DrilledOrders } from './order-drill.js';
 import { previousPeriod, type Period } from './period.js';
 import { reportScope, type ReportUser } from './reports-service.js';
+import { rows, type ReportRead, type ReportReader } from './report-read.js';
 import { datesOf, indexFilter, keyValue, orderWords, scopeFilter, TopicIndex } from './topic-index.js';
+import type { TopicIndexStore } from './topic-index-store.js';
 import type { TOPIC_SORTS } from '../contract/reports.js';
 
 // The sorts are shared with the web app (the contract).
@@ -89,7 +90,10 @@ const TEXT_BATCH = 500;
 const EMPTY_WORDS: OrderWords = { version: 0, words: [], places: [] };
 
 export interface HotTopicsOptions {
-  readonly db: Db;
+  /** Where the hot topics are read (one snapshot per answer: report-read.ts). */
+  readonly reads: ReportReader;
+  /** The index's port (topic-index-store.ts), on the same database. */
+  readonly index: TopicIndexStore;
   readonly org: () => OrgConfig;
   /** Told when the background catch-up fails (it is tried again later). */
   readonly onError?: (err: unknown) => void;
@@ -113,7 +117,7 @@ interface TopicSourceView {
   readonly counts: Map<string, number>;
   readonly previous: Map<string, number>;
   /** The categories, places and latest orders of the chosen words. */
-  details(words: readonly string[]): Map<string, Pick<HotTopic, 'categories' | 'places' | 'sample'>>;
+  details(words: readonly string[]): ReportRead<Map<string, Pick<HotTopic, 'categories' | 'places' | 'sample'>>>;
 }
 
 export class HotTopicsService {
@@ -122,20 +126,22 @@ export class HotTopicsService {
   private readonly index: TopicIndex;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The background catch-up under way (close() waits for it). */
+  private running: Promise<void> | undefined;
   constructor(private readonly o: HotTopicsOptions) {
-    this.index = new TopicIndex(o.db);
+    this.index = new TopicIndex(o.index);
   }
 
   /** The hot topics of `period` beside the previous period, within the reader's scope (from the index, brought up to date first). */
-  topics(user: ReportUser, period: Period, q: TopicQuery = {}): HotTopics {
+  async topics(user: ReportUser, period: Period, q: TopicQuery = {}): Promise<HotTopics> {
     const units = this.units(user);
-    return this.index.catchUp(SYNC_INDEX_ORDERS) ? this.indexedTopics(units, period, q) : this.textTopics(units, period, q);
+    return (await this.index.catchUp(SYNC_INDEX_ORDERS)) ? this.indexedTopics(units, period, q) : this.textTopics(units, period, q);
   }
 
   /** The orders of `period` behind one topic word (drill-down), at most {@link DRILL_LIMIT}, oldest first. */
-  orders(user: ReportUser, period: Period, word: string, category?: string): DrilledOrders {
+  async orders(user: ReportUser, period: Period, word: string, category?: string): Promise<DrilledOrders> {
     const units = this.units(user);
-    return this.index.catchUp(SYNC_INDEX_ORDERS) ? this.indexedOrders(units, period, word, category) : this.textOrders(units, period, word, category);
+    return (await this.index.catchUp(SYNC_INDEX_ORDERS)) ? this.indexedOrders(units, period, word, category) : this.textOrders(units, period, word, category);
   }
 
   /** Works off the index's backlog in the background (a first start on an existing database), then keeps it warm. */
@@ -144,34 +150,44 @@ export class HotTopicsService {
     this.closed = false;
     const tick = () => {
       if (this.closed) return;
-      let done = true;
-      try {
-        done = this.index.catchUp(CATCH_UP_CHUNK);
-      } catch (err) {
-        this.o.onError?.(err);
-      }
-      this.timer = setTimeout(tick, done ? CATCH_UP_IDLE_MS : 0);
-      this.timer.unref();
+      this.running = this.index.catchUp(CATCH_UP_CHUNK).then(
+        (done) => this.schedule(tick, done ? CATCH_UP_IDLE_MS : 0),
+        (err: unknown) => {
+          this.o.onError?.(err);
+          this.schedule(tick, CATCH_UP_IDLE_MS);
+        },
+      );
     };
-    this.timer = setTimeout(tick, 0);
+    this.schedule(tick, 0);
+  }
+
+  private schedule(tick: () => void, ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(tick, ms);
     this.timer.unref();
   }
 
-  close(): void {
+  /** Stops the background catch-up, once a batch under way has committed. */
+  async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    await this.running;
   }
 
-  /** The hot topics computed from the index tables (topic-index.ts). */
-  indexedTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): HotTopics {
-    const db = this.o.db;
+  /** The hot topics computed from the index tables (topic-index.ts), in one snapshot. */
+  indexedTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): Promise<HotTopics> {
+    return this.o.reads.read(() => this.indexedTopicsRead(units, period, q));
+  }
+
+  private *indexedTopicsRead(units: UnitFilter, period: Period, q: TopicQuery): ReportRead<HotTopics> {
     const where = (p: Period) => indexFilter(p.from, p.to, units, q.category);
     const rollup = (p: Period) => indexFilter(p.from, p.to, units, q.category, true);
     const previous = previousPeriod(period);
-    const orders = Number(db.get<{ n: number }>(sql`select count(*) as n from topic_orders t where ${where(period)} and t.counted`)?.n ?? 0);
+    const [total] = yield* rows<{ n: number }>(sql`select count(*) as n from topic_orders t where ${where(period)} and t.counted`);
+    const orders = Number(total?.n ?? 0);
     const byCategory = new Map<string, Map<string | null, number>>();
     const counts = new Map<string, number>();
-    for (const r of db.all<{ word: string; category: string; n: number }>(
+    for (const r of yield* rows<{ word: string; category: string; n: number }>(
       sql`select t.word as word, t.category as category, sum(t.orders) as n from topic_word_days t where ${rollup(period)} group by t.word, t.category`,
     )) {
       const n = Number(r.n);
@@ -179,40 +195,55 @@ export class HotTopicsService {
       (byCategory.get(r.word) ?? byCategory.set(r.word, new Map()).get(r.word)!).set(keyValue(r.category), n);
     }
     const prev = new Map(
-      db
-        .all<{ word: string; n: number }>(sql`select t.word as word, sum(t.orders) as n from topic_word_days t where ${rollup(previous)} group by t.word`)
-        .map((r) => [r.word, Number(r.n)]),
+      (yield* rows<{ word: string; n: number }>(
+        sql`select t.word as word, sum(t.orders) as n from topic_word_days t where ${rollup(previous)} group by t.word`,
+      )).map((r) => [r.word, Number(r.n)]),
     );
-    const details = (words: readonly string[]) => {
-      const places = new Map<string, Map<string, number>>();
-      if (words.length > 0)
-        for (const r of db.all<{ word: string; place: string; n: number }>(sql`
-          select t.word as word, t.place as place, sum(t.orders) as n from topic_place_days t
-          where t.word in (${sql.join(
-            words.map((w) => sql`${w}`),
-            sql`, `,
-          )}) and ${rollup(period)} group by t.word, t.place`))
-          (places.get(r.word) ?? places.set(r.word, new Map()).get(r.word)!).set(r.place, Number(r.n));
-      const samples = new Map(words.map((w) => [w, this.wordOrders(w, period, units, q.category, 'desc', TOPIC_SAMPLE)]));
-      const numbers = this.numbers([...new Set([...samples.values()].flat())]);
-      return new Map(
-        words.map((w) => [
-          w,
-          {
-            categories: top(byCategory.get(w) ?? new Map<string | null, number>()).map(([category, n]) => ({ category, orders: n })),
-            places: top(places.get(w) ?? new Map<string, number>()).map(([place, n]) => ({ place, orders: n })),
-            sample: (samples.get(w) ?? []).map((id) => ({ id, number: numbers.get(id) ?? '' })),
-          },
-        ]),
-      );
-    };
-    return ranked(period, previous, q, { orders, counts, previous: prev, details });
+    const details = (words: readonly string[]) => this.indexedDetails(words, period, units, q.category, byCategory);
+    return yield* ranked(period, previous, q, { orders, counts, previous: prev, details });
+  }
+
+  /** The categories, places and latest orders of the chosen words, from the index. */
+  private *indexedDetails(
+    words: readonly string[],
+    period: Period,
+    units: UnitFilter,
+    category: string | undefined,
+    byCategory: Map<string, Map<string | null, number>>,
+  ): ReportRead<Map<string, Pick<HotTopic, 'categories' | 'places' | 'sample'>>> {
+    const rollup = (p: Period) => indexFilter(p.from, p.to, units, category, true);
+    const places = new Map<string, Map<string, number>>();
+    if (words.length > 0)
+      for (const r of yield* rows<{ word: string; place: string; n: number }>(sql`
+        select t.word as word, t.place as place, sum(t.orders) as n from topic_place_days t
+        where t.word in (${sql.join(
+          words.map((w) => sql`${w}`),
+          sql`, `,
+        )}) and ${rollup(period)} group by t.word, t.place`))
+        (places.get(r.word) ?? places.set(r.word, new Map()).get(r.word)!).set(r.place, Number(r.n));
+    const samples = new Map<string, number[]>();
+    for (const w of words) samples.set(w, yield* this.wordOrders(w, period, units, category, 'desc', TOPIC_SAMPLE));
+    const numbers = yield* numbersOf([...new Set([...samples.values()].flat())]);
+    return new Map(
+      words.map((w) => [
+        w,
+        {
+          categories: top(byCategory.get(w) ?? new Map<string | null, number>()).map(([category, n]) => ({ category, orders: n })),
+          places: top(places.get(w) ?? new Map<string, number>()).map(([place, n]) => ({ place, orders: n })),
+          sample: (samples.get(w) ?? []).map((id) => ({ id, number: numbers.get(id) ?? '' })),
+        },
+      ]),
+    );
   }
 
   /** The orders behind a word from the index. */
-  indexedOrders(units: UnitFilter, period: Period, word: string, category?: string): DrilledOrders {
-    const ids = this.wordOrders(word.trim().toLowerCase(), period, units, category, 'asc', DRILL_LIMIT + 1);
-    const numbers = this.numbers(ids.slice(0, DRILL_LIMIT));
+  indexedOrders(units: UnitFilter, period: Period, word: string, category?: string): Promise<DrilledOrders> {
+    return this.o.reads.read(() => this.indexedOrdersRead(units, period, word, category));
+  }
+
+  private *indexedOrdersRead(units: UnitFilter, period: Period, word: string, category: string | undefined): ReportRead<DrilledOrders> {
+    const ids = yield* this.wordOrders(word.trim().toLowerCase(), period, units, category, 'asc', DRILL_LIMIT + 1);
+    const numbers = yield* numbersOf(ids.slice(0, DRILL_LIMIT));
     return { orders: ids.slice(0, DRILL_LIMIT).map((id) => ({ id, number: numbers.get(id) ?? '' })), capped: ids.length > DRILL_LIMIT };
   }
 
@@ -222,15 +253,15 @@ export class HotTopicsService {
    * index step per day); then the days are read in that order, each up to `limit` ids (a range read
    * that stops there), until the days left cannot hold a better id than the `limit` found.
    */
-  private wordOrders(word: string, period: Period, units: UnitFilter, category: string | undefined, dir: 'asc' | 'desc', limit: number): number[] {
+  private *wordOrders(word: string, period: Period, units: UnitFilter, category: string | undefined, dir: 'asc' | 'desc', limit: number): ReportRead<number[]> {
     const better = (a: number, b: number) => (dir === 'asc' ? a < b : a > b);
     const byDir = (a: number, b: number) => (dir === 'asc' ? a - b : b - a);
-    const heads = this.perDay(word, datesOf(period.from, period.to), units, category, dir, 1).sort((a, b) => byDir(a.id, b.id));
+    const heads = (yield* this.perDay(word, datesOf(period.from, period.to), units, category, dir, 1)).sort((a, b) => byDir(a.id, b.id));
     const ids: number[] = [];
     for (let i = 0; i < heads.length;) {
       const chunk = heads.slice(i, i + WORD_DAYS_PER_READ);
       i += chunk.length;
-      for (const r of this.perDay(
+      for (const r of yield* this.perDay(
         word,
         chunk.map((h) => h.day),
         units,
@@ -246,14 +277,14 @@ export class HotTopicsService {
   }
 
   /** Each day's first or last `limit` ids behind `word` (a union of one range read per day, 40 days to a statement). */
-  private perDay(
+  private *perDay(
     word: string,
     days: readonly string[],
     units: UnitFilter,
     category: string | undefined,
     dir: 'asc' | 'desc',
     limit: number,
-  ): Array<{ id: number; day: string }> {
+  ): ReportRead<Array<{ id: number; day: string }>> {
     const out: Array<{ id: number; day: string }> = [];
     const order = sql.raw(dir);
     for (let i = 0; i < days.length; i += WORD_DAYS_PER_QUERY) {
@@ -261,36 +292,26 @@ export class HotTopicsService {
         (day) => sql`select id, day from (select t.order_id as id, t.day as day from topic_order_words t
           where t.word = ${word} and t.day = ${day} and ${scopeFilter(units, category)} order by t.order_id ${order} limit ${limit}) as d`,
       );
-      out.push(...this.o.db.all<{ id: number; day: string }>(sql.join(parts, sql` union all `)));
+      out.push(...(yield* rows<{ id: number; day: string }>(sql.join(parts, sql` union all `))));
     }
     return out;
   }
 
-  /** The numbers of orders by id. */
-  private numbers(ids: readonly number[]): Map<number, string> {
-    if (ids.length === 0) return new Map();
-    return new Map(
-      this.o.db
-        .all<{ id: number; number: string }>(
-          sql`select id, number from work_orders where id in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        )
-        .map((r) => [r.id, r.number]),
-    );
+  /** The hot topics computed from the orders' text (the reference the index is tested against, and the answer while it catches up), in one snapshot. */
+  textTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): Promise<HotTopics> {
+    return this.o.reads.read(() => this.textTopicsRead(units, period, q));
   }
 
-  /** The hot topics computed from the orders' text (the reference the index is tested against, and the answer while it catches up). */
-  textTopics(units: UnitFilter, period: Period, q: TopicQuery = {}): HotTopics {
+  private *textTopicsRead(units: UnitFilter, period: Period, q: TopicQuery): ReportRead<HotTopics> {
     const previous = previousPeriod(period);
-    const cur = this.read(period, units, q.category);
+    const cur = yield* this.read(period, units, q.category);
     const prevCounts = new Map<string, number>();
-    for (const r of this.read(previous, units, q.category)) for (const w of r.w.words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
+    for (const r of yield* this.read(previous, units, q.category)) for (const w of r.w.words) prevCounts.set(w, (prevCounts.get(w) ?? 0) + 1);
     const byWord = new Map<string, Array<OrderRow & { w: OrderWords }>>();
     for (const r of cur) for (const w of r.w.words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(r);
-    const details = (words: readonly string[]) =>
-      new Map(
+    // eslint-disable-next-line require-yield -- the text path's details are in memory already
+    const details = function* (words: readonly string[]) {
+      return new Map(
         words.map((word) => {
           const rows = byWord.get(word) ?? [];
           return [
@@ -306,7 +327,8 @@ export class HotTopicsService {
           ];
         }),
       );
-    return ranked(period, previous, q, {
+    };
+    return yield* ranked(period, previous, q, {
       orders: cur.length,
       counts: new Map([...byWord].map(([w, rows]) => [w, rows.length])),
       previous: prevCounts,
@@ -315,10 +337,14 @@ export class HotTopicsService {
   }
 
   /** The orders behind a word from the orders' text. */
-  textOrders(units: UnitFilter, period: Period, word: string, category?: string): DrilledOrders {
+  textOrders(units: UnitFilter, period: Period, word: string, category?: string): Promise<DrilledOrders> {
+    return this.o.reads.read(() => this.textOrdersRead(units, period, word, category));
+  }
+
+  private *textOrdersRead(units: UnitFilter, period: Period, word: string, category: string | undefined): ReportRead<DrilledOrders> {
     const w = word.trim().toLowerCase();
-    const rows = this.read(period, units, category).filter((r) => r.w.words.includes(w));
-    return { orders: rows.slice(0, DRILL_LIMIT).map((r) => ({ id: r.id, number: r.number })), capped: rows.length > DRILL_LIMIT };
+    const found = (yield* this.read(period, units, category)).filter((r) => r.w.words.includes(w));
+    return { orders: found.slice(0, DRILL_LIMIT).map((r) => ({ id: r.id, number: r.number })), capped: found.length > DRILL_LIMIT };
   }
 
   /** The units a reader's hot topics cover (undefined: all). */
@@ -327,8 +353,8 @@ export class HotTopicsService {
     return scope.kind === 'units' ? scope.unitIds : undefined;
   }
   /** The period's orders (no text); the words of those not cached (or edited since) are computed here, their text read by id. */
-  private read(p: Period, units: UnitFilter, category: string | undefined): Array<OrderRow & { w: OrderWords }> {
-    const rows = this.o.db.all<OrderRow>(sql`
+  private *read(p: Period, units: UnitFilter, category: string | undefined): ReportRead<Array<OrderRow & { w: OrderWords }>> {
+    const found = yield* rows<OrderRow>(sql`
       select o.id as id, o.number as number, o.version as version, o.category as category
       from work_orders o
       where o.created_at >= ${p.start} and o.created_at < ${p.end} and o.status <> 'draft' and not o.confidential
@@ -336,11 +362,11 @@ export class HotTopicsService {
         and ${unitCondition(sql.raw('o.lead_unit_id'), units)} ${category === undefined ? sql`` : sql`and o.category = ${category}`}
       order by o.id`);
     // Each row carries its words (the cache may drop them while a long period is read).
-    const out = rows.map((r) => ({ ...r, w: this.cache.get(r.id) ?? EMPTY_WORDS }));
+    const out = found.map((r) => ({ ...r, w: this.cache.get(r.id) ?? EMPTY_WORDS }));
     const missing = out.filter((r) => r.w.version !== r.version);
     for (let i = 0; i < missing.length; i += TEXT_BATCH) {
       const batch = missing.slice(i, i + TEXT_BATCH);
-      const texts = this.o.db.all<OrderText>(sql`
+      const texts = yield* rows<OrderText>(sql`
         select id, subject, content, location from work_orders where id in (${sql.join(
           batch.map((r) => sql`${r.id}`),
           sql`, `,
@@ -363,8 +389,20 @@ export class HotTopicsService {
   }
 }
 
+/** The numbers of orders by id. */
+function* numbersOf(ids: readonly number[]): ReportRead<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const found = yield* rows<{ id: number; number: string }>(
+    sql`select id, number from work_orders where id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+  );
+  return new Map(found.map((r) => [r.id, r.number]));
+}
+
 /** The words ranked by `q.sort`, the first `q.limit` with their details. */
-function ranked(period: Period, previous: Period, q: TopicQuery, v: TopicSourceView): HotTopics {
+function* ranked(period: Period, previous: Period, q: TopicQuery, v: TopicSourceView): ReportRead<HotTopics> {
   const sort = q.sort ?? 'orders';
   const limit = Math.min(Math.max(q.limit ?? 20, 1), MAX_TOPICS);
   const list = [...v.counts].map(([word, orders]) => {
@@ -373,7 +411,7 @@ function ranked(period: Period, previous: Period, q: TopicQuery, v: TopicSourceV
   });
   list.sort((a, b) => (sort === 'rise' ? b.rise - a.rise : 0) || b.orders - a.orders || b.rise - a.rise || a.word.localeCompare(b.word));
   const chosen = list.slice(0, limit);
-  const details = v.details(chosen.map((x) => x.word));
+  const details = yield* v.details(chosen.map((x) => x.word));
   const topics = chosen.map((x) => ({ ...x, riseRate: x.previous > 0 ? x.rise / x.previous : null, ...details.get(x.word)! }));
   return { period, previous, sort, orders: v.orders, topics };
 }

@@ -6,7 +6,8 @@
  *
  * A catch-up job fills them from work_orders: the orders with an id above the highest one seen
  * (new orders) and those updated since its cursor (updated_at, minus a margin) whose version
- * differs from the one indexed. Each batch is one transaction: the order's old contribution (its
+ * differs from the one indexed. Each batch is one transaction of the port (topic-index-store.ts),
+ * its reads taken after the index's lock: the order's old contribution (its
  * row in topic_orders) is taken out of the rollups and the new one put in, with the order's new
  * version. So it is idempotent (an order at the version indexed is skipped) and restart-safe
  * (the cursors are read back from topic_orders; a batch lost in a crash is simply done again).
@@ -14,12 +15,13 @@
  * before the request; a long backlog (a first start on an existing database) is worked off in the
  * background meanwhile (see HotTopicsService).
  */
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { topicOrders, topicOrderWords, topicPlaceDays, topicWordDays } from '../db/schema.js';
+import { sql, type SQL } from 'drizzle-orm';
 import { unitCondition, type UnitFilter } from './order-kpis.js';
 import { dateOf } from './period.js';
+import type { TopicIndexQueries, TopicIndexStore, TopicIndexWrites, TopicSource, TopicSourceRow } from './topic-index-store.js';
 import { placeWords, topicWords } from './topic-words.js';
+
+export type { TopicSource } from './topic-index-store.js';
 
 /** Updates older than the cursor by up to this much are looked at again (clocks of concurrent writers; a version already indexed is skipped). */
 export const CURSOR_MARGIN_MS = 60 * 60_000;
@@ -27,21 +29,6 @@ export const CURSOR_MARGIN_MS = 60 * 60_000;
 const BATCH = 500;
 /** '' stands for a null unit or category in the index's keys. */
 const NONE = '';
-
-/** The fields of an order the hot topics read. */
-export interface TopicSource {
-  readonly id: number;
-  readonly version: number;
-  readonly updatedAt: number;
-  readonly createdAt: number;
-  readonly status: string;
-  readonly confidential: boolean | number;
-  readonly leadUnitId: string | null;
-  readonly category: string | null;
-  readonly subject: string | null;
-  readonly content: string | null;
-  readonly location: string | null;
-}
 
 /** What one order adds to the hot topics. */
 export interface OrderTopics {
@@ -79,219 +66,128 @@ const split = (s: string): string[] => (s === '' ? [] : s.split('\n'));
 const key = (...parts: string[]) => parts.join('\u0000');
 const unkey = (k: string) => k.split('\u0000');
 
-const SOURCE_COLUMNS = sql`o.id as "id", o.version as "version", o.updated_at as "updatedAt", o.created_at as "createdAt", o.status as "status",
-  o.confidential as "confidential", o.lead_unit_id as "leadUnitId", o.category as "category", o.subject as "subject", o.content as "content",
-  o.location as "location", t.version as "oldVersion", t.day as "oldDay", t.unit_id as "oldUnit", t.category as "oldCategory", t.counted as "oldCounted",
-  t.words as "oldWords", t.places as "oldPlaces"`;
-
-interface RawRow extends TopicSource {
-  oldVersion: number | null;
-  oldDay: string | null;
-  oldUnit: string | null;
-  oldCategory: string | null;
-  oldCounted: number | boolean | null;
-  oldWords: string | null;
-  oldPlaces: string | null;
-}
-
+/**
+ * The catch-up (above): the rules, once; its statements through the index's port
+ * (topic-index-store.ts: SQLite and PostgreSQL adapters). Each batch is one transaction of the
+ * port that first takes the index's lock, then reads the cursors and the orders to index, then
+ * writes: two catch-ups at once (the job on one node and a request on another, or a request and
+ * the job on one node) run their batches one after the other, the second reading what the first
+ * wrote, so an order's contribution is never taken out or put in twice.
+ */
 export class TopicIndex {
-  /** Highest order id indexed; orders above it are new (read from topic_orders at each catch-up). */
-  private maxId: number;
-  /** Latest updated_at indexed; orders updated since (minus the margin) are looked at again. */
-  private latest: number;
-  private readonly stmt;
-
-  constructor(private readonly db: Db) {
-    this.maxId = 0;
-    this.latest = Number.NEGATIVE_INFINITY;
-    const p = (name: string) => sql.placeholder(name);
-    this.stmt = {
-      saveOrder: db
-        .insert(topicOrders)
-        .values({
-          orderId: p('orderId'),
-          version: p('version'),
-          updatedAt: p('updatedAt'),
-          day: p('day'),
-          unitId: p('unitId'),
-          category: p('category'),
-          counted: p('counted'),
-          words: p('words'),
-          places: p('places'),
-        })
-        .onConflictDoUpdate({
-          target: topicOrders.orderId,
-          set: {
-            version: sql`excluded.version`,
-            updatedAt: sql`excluded.updated_at`,
-            day: sql`excluded.day`,
-            unitId: sql`excluded.unit_id`,
-            category: sql`excluded.category`,
-            counted: sql`excluded.counted`,
-            words: sql`excluded.words`,
-            places: sql`excluded.places`,
-          },
-        })
-        .prepare(),
-      addWord: db
-        .insert(topicWordDays)
-        .values({ day: p('day'), word: p('word'), unitId: p('unitId'), category: p('category'), orders: p('n') })
-        .onConflictDoUpdate({
-          target: [topicWordDays.day, topicWordDays.word, topicWordDays.unitId, topicWordDays.category],
-          set: { orders: sql`${topicWordDays.orders} + excluded.orders` },
-        })
-        .prepare(),
-      dropWord: db
-        .delete(topicWordDays)
-        .where(
-          and(
-            eq(topicWordDays.day, p('day')),
-            eq(topicWordDays.word, p('word')),
-            eq(topicWordDays.unitId, p('unitId')),
-            eq(topicWordDays.category, p('category')),
-            lte(topicWordDays.orders, 0),
-          ),
-        )
-        .prepare(),
-      addPlace: db
-        .insert(topicPlaceDays)
-        .values({ word: p('word'), day: p('day'), unitId: p('unitId'), category: p('category'), place: p('place'), orders: p('n') })
-        .onConflictDoUpdate({
-          target: [topicPlaceDays.word, topicPlaceDays.day, topicPlaceDays.unitId, topicPlaceDays.category, topicPlaceDays.place],
-          set: { orders: sql`${topicPlaceDays.orders} + excluded.orders` },
-        })
-        .prepare(),
-      dropPlace: db
-        .delete(topicPlaceDays)
-        .where(
-          and(
-            eq(topicPlaceDays.word, p('word')),
-            eq(topicPlaceDays.day, p('day')),
-            eq(topicPlaceDays.unitId, p('unitId')),
-            eq(topicPlaceDays.category, p('category')),
-            eq(topicPlaceDays.place, p('place')),
-            lte(topicPlaceDays.orders, 0),
-          ),
-        )
-        .prepare(),
-      addHit: db
-        .insert(topicOrderWords)
-        .values({ word: p('word'), day: p('day'), orderId: p('orderId'), unitId: p('unitId'), category: p('category') })
-        .prepare(),
-      dropHit: db
-        .delete(topicOrderWords)
-        .where(and(eq(topicOrderWords.word, p('word')), eq(topicOrderWords.day, p('day')), eq(topicOrderWords.orderId, p('orderId'))))
-        .prepare(),
-    };
-  }
+  constructor(private readonly store: TopicIndexStore) {}
 
   /**
    * Indexes the orders created or changed since the last run, at most `max` of them (in batches,
    * one transaction each). True when none is left.
    */
-  catchUp(max = Number.POSITIVE_INFINITY): boolean {
-    // The cursors are read back each time (two index look-ups): another instance or process may have indexed meanwhile.
-    const r = this.db
-      .select({ maxId: sql<number | null>`max(${topicOrders.orderId})`, latest: sql<number | null>`max(${topicOrders.updatedAt})` })
-      .from(topicOrders)
-      .get();
-    this.maxId = r?.maxId ?? 0;
-    this.latest = r?.latest ?? Number.NEGATIVE_INFINITY;
+  async catchUp(max = Number.POSITIVE_INFINITY): Promise<boolean> {
     let done = 0;
     while (done < max) {
-      const rows = this.pending(Math.min(BATCH, max - done));
-      if (rows.length === 0) return true;
-      this.db.transaction(() => this.apply(rows));
-      done += rows.length;
-    }
-    return this.pending(1).length === 0;
-  }
-
-  /**
-   * New orders (oldest id first), then orders changed since the cursor whose version is not the one
-   * indexed (in no order: an `order by id` made SQLite walk every order by id instead of the updated_at index).
-   */
-  private pending(limit: number): Row[] {
-    const fresh = this.db.all<RawRow>(sql`
-      select ${SOURCE_COLUMNS} from work_orders o left join topic_orders t on t.order_id = o.id
-      where o.id > ${this.maxId} order by o.id limit ${limit}`);
-    const since = this.latest - CURSOR_MARGIN_MS;
-    const changed =
-      fresh.length >= limit || !Number.isFinite(since)
-        ? []
-        : this.db.all<RawRow>(sql`
-      select ${SOURCE_COLUMNS} from work_orders o left join topic_orders t on t.order_id = o.id
-      where o.updated_at >= ${since} and (t.order_id is null or t.version <> o.version)
-      limit ${limit - fresh.length}`);
-    // A new order updated since the cursor is in both lists.
-    const seen = new Set(fresh.map((r) => r.id));
-    return [...fresh, ...changed.filter((r) => !seen.has(r.id))].map((r) => ({
-      ...r,
-      old:
-        r.oldVersion === null
-          ? null
-          : {
-              version: r.oldVersion,
-              day: r.oldDay!,
-              unitId: r.oldUnit!,
-              category: r.oldCategory!,
-              counted: Boolean(r.oldCounted),
-              words: split(r.oldWords!),
-              places: split(r.oldPlaces!),
-            },
-    }));
-  }
-
-  /** One batch: every order's old contribution out, its new one in, summed per rollup row first. */
-  private apply(rows: readonly Row[]): void {
-    const words = new Map<string, number>();
-    const places = new Map<string, number>();
-    const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-    const contribute = (id: number, t: OrderTopics, sign: 1 | -1) => {
-      if (!t.counted) return;
-      const month = monthKey(t.day);
-      for (const w of t.words) {
-        for (const day of [t.day, month]) {
-          bump(words, key(day, w, t.unitId, t.category), sign);
-          for (const pl of t.places) bump(places, key(w, day, t.unitId, t.category, pl), sign);
-        }
-        if (sign < 0) this.stmt.dropHit.run({ word: w, day: t.day, orderId: id });
-        else this.stmt.addHit.run({ word: w, day: t.day, orderId: id, unitId: t.unitId, category: t.category });
-      }
-    };
-    for (const r of rows) {
-      const now = orderTopics(r);
-      if (!r.old || !same(r.old, now)) {
-        if (r.old) contribute(r.id, r.old, -1);
-        contribute(r.id, now, 1);
-      }
-      this.stmt.saveOrder.run({
-        orderId: r.id,
-        version: r.version,
-        updatedAt: r.updatedAt,
-        day: now.day,
-        unitId: now.unitId,
-        category: now.category,
-        counted: now.counted,
-        words: now.words.join('\n'),
-        places: now.places.join('\n'),
+      const limit = Math.min(BATCH, max - done);
+      const n = await this.store.transaction(async (tx) => {
+        await tx.lockIndex();
+        const rows = await pending(tx, limit);
+        if (rows.length > 0) await tx.write(writesOf(rows));
+        return rows.length;
       });
-      this.maxId = Math.max(this.maxId, r.id);
-      this.latest = Math.max(this.latest, r.updatedAt);
+      if (n === 0) return true;
+      done += n;
     }
-    for (const [k, n] of words) {
-      if (n === 0) continue;
-      const [day, word, unitId, category] = unkey(k);
-      this.stmt.addWord.run({ day, word, unitId, category, n });
-      if (n < 0) this.stmt.dropWord.run({ day, word, unitId, category });
-    }
-    for (const [k, n] of places) {
-      if (n === 0) continue;
-      const [word, day, unitId, category, place] = unkey(k);
-      this.stmt.addPlace.run({ word, day, unitId, category, place, n });
-      if (n < 0) this.stmt.dropPlace.run({ word, day, unitId, category, place });
-    }
+    return this.store.read(async (q) => (await pending(q, 1)).length === 0);
   }
+}
+
+/**
+ * New orders (oldest id first), then orders changed since the cursor whose version is not the one
+ * indexed. The cursors are read back each time (two index look-ups): another catch-up, on this
+ * node or another, may have indexed meanwhile.
+ */
+async function pending(q: TopicIndexQueries, limit: number): Promise<Row[]> {
+  const c = await q.cursors();
+  const maxId = c.maxId ?? 0;
+  const since = (c.latest ?? Number.NEGATIVE_INFINITY) - CURSOR_MARGIN_MS;
+  const fresh = await q.fresh(maxId, limit);
+  const changed = fresh.length >= limit || !Number.isFinite(since) ? [] : await q.changed(since, limit - fresh.length);
+  // A new order updated since the cursor is in both lists.
+  const seen = new Set(fresh.map((r) => r.id));
+  return [...fresh, ...changed.filter((r) => !seen.has(r.id))].map(rowOf);
+}
+
+function rowOf(r: TopicSourceRow): Row {
+  const { oldVersion, oldDay, oldUnit, oldCategory, oldCounted, oldWords, oldPlaces, ...source } = r;
+  return {
+    ...source,
+    old:
+      oldVersion === null
+        ? null
+        : {
+            version: oldVersion,
+            day: oldDay!,
+            unitId: oldUnit!,
+            category: oldCategory!,
+            counted: Boolean(oldCounted),
+            words: split(oldWords!),
+            places: split(oldPlaces!),
+          },
+  };
+}
+
+/** One batch: every order's old contribution out, its new one in, summed per rollup row first. */
+function writesOf(rows: readonly Row[]): TopicIndexWrites {
+  const words = new Map<string, number>();
+  const places = new Map<string, number>();
+  const dropHits: Array<TopicIndexWrites['dropHits'][number]> = [];
+  const addHits: Array<TopicIndexWrites['addHits'][number]> = [];
+  const orders: Array<TopicIndexWrites['orders'][number]> = [];
+  const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  const contribute = (id: number, t: OrderTopics, sign: 1 | -1) => {
+    if (!t.counted) return;
+    const month = monthKey(t.day);
+    for (const w of t.words) {
+      for (const day of [t.day, month]) {
+        bump(words, key(day, w, t.unitId, t.category), sign);
+        for (const pl of t.places) bump(places, key(w, day, t.unitId, t.category, pl), sign);
+      }
+      if (sign < 0) dropHits.push({ word: w, day: t.day, orderId: id });
+      else addHits.push({ word: w, day: t.day, orderId: id, unitId: t.unitId, category: t.category });
+    }
+  };
+  for (const r of rows) {
+    const now = orderTopics(r);
+    if (!r.old || !same(r.old, now)) {
+      if (r.old) contribute(r.id, r.old, -1);
+      contribute(r.id, now, 1);
+    }
+    orders.push({
+      orderId: r.id,
+      version: r.version,
+      updatedAt: r.updatedAt,
+      day: now.day,
+      unitId: now.unitId,
+      category: now.category,
+      counted: now.counted,
+      words: now.words.join('\n'),
+      places: now.places.join('\n'),
+    });
+  }
+  return {
+    orders,
+    dropHits,
+    addHits,
+    words: [...words]
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => {
+        const [day, word, unitId, category] = unkey(k) as [string, string, string, string];
+        return { day, word, unitId, category, n };
+      }),
+    places: [...places]
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => {
+        const [word, day, unitId, category, place] = unkey(k) as [string, string, string, string, string];
+        return { word, day, unitId, category, place, n };
+      }),
+  };
 }
 
 function same(a: OrderTopics, b: OrderTopics): boolean {

@@ -20,6 +20,7 @@ import { ReportRollups } from '../reports/report-rollups.js';
 import { HotTopicsService } from '../reports/hot-topics.js';
 import { MonthlyExport } from '../reports/monthly-export.js';
 import { sqliteReportReader } from '../reports/report-read.js';
+import { sqliteTopicIndexStore } from '../reports/topic-index-store-sqlite.js';
 
 export interface ReportsWiring {
   readonly env: Env;
@@ -49,7 +50,8 @@ export async function wireReports(http: FastifyInstance, o: ReportsWiring): Prom
   await http.register(callbackReportsRoutes, { reads, org: () => config.current().org });
   // Hot topics (热点) of the orders' text, segmented by jieba, read from an index that a job keeps up to date (src/reports/topic-index.ts).
   const topics = new HotTopicsService({
-    db,
+    reads,
+    index: sqliteTopicIndexStore(o.asyncDb),
     org: () => config.current().org,
     onError: (err) => log.warn({ err }, 'hot topics index catch-up failed'),
   });

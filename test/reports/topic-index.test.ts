@@ -12,6 +12,9 @@ import { openDb, type DbHandle } from '../../src/db/connection.js';
 import type { OrgConfig } from '../../src/config/files/schemas/org.js';
 import { HotTopicsService } from '../../src/reports/hot-topics.js';
 import { TopicIndex } from '../../src/reports/topic-index.js';
+import { sqliteTopicIndexStoreOn } from '../../src/reports/topic-index-store-sqlite.js';
+import { dbReportReader } from '../../src/reports/report-read.js';
+import type { Db } from '../../src/db/connection.js';
 import { periodOf, isPeriod, type Period } from '../../src/reports/period.js';
 import { bj } from '../helpers/report-fixture.js';
 
@@ -66,6 +69,9 @@ function update(h: DbHandle, id: number, f: Fields, now: number): void {
     .run(f.status, f.confidential ? 1 : 0, f.unit, f.category, f.subject, f.content, f.location, now, id);
 }
 
+const indexOn = (db: Db) => new TopicIndex(sqliteTopicIndexStoreOn(db));
+const serviceOn = (db: Db) => new HotTopicsService({ reads: dbReportReader(db), index: sqliteTopicIndexStoreOn(db), org: () => ({}) as OrgConfig });
+
 /** `days` 0: the calendar month of the day (its previous period is the month before). */
 function period(from: number, days: number): Period {
   const p = days === 0 ? periodOf('month', DAYS[from]!) : periodOf('custom', DAYS[from]!, DAYS[Math.min(from + days - 1, DAYS.length - 1)]!);
@@ -74,35 +80,35 @@ function period(from: number, days: number): Period {
 }
 
 t.test('the index gives the hot topics the orders text gives, after changes and a restart', async (t) => {
-  fc.assert(
-    fc.property(
+  await fc.assert(
+    fc.asyncProperty(
       fc.array(order, { minLength: 1, maxLength: 60 }),
       fc.array(change, { maxLength: 25 }),
       fc.array(order, { maxLength: 10 }),
       fc.nat({ max: 60 }),
       fc.array(query, { minLength: 1, maxLength: 4 }),
-      (first, changes, later, partial, queries) => {
+      async (first, changes, later, partial, queries) => {
         const h = openDb({ file: ':memory:' });
         try {
           let now = bj('2026-11-03T09:00');
           first.forEach((o, i) => insert(h, i, o, (now += 1000)));
           // Part of it indexed, then changes and new orders, then a restart (a new index reads its cursors back) that finishes.
-          new TopicIndex(h.db).catchUp(partial);
+          await indexOn(h.db).catchUp(partial);
           for (const c of changes) update(h, (c.pick % first.length) + 1, c.f, (now += 1000));
           later.forEach((o, i) => insert(h, first.length + i, o, (now += 1000)));
-          const index = new TopicIndex(h.db);
-          if (!index.catchUp()) return false;
-          const svc = new HotTopicsService({ db: h.db, org: () => ({}) as OrgConfig });
+          const index = indexOn(h.db);
+          if (!(await index.catchUp())) return false;
+          const svc = serviceOn(h.db);
           for (const q of queries) {
             const p = period(q.from, q.days);
             const opts = { sort: q.sort, limit: q.limit, category: q.category };
-            const want = svc.textTopics(q.units, p, opts);
-            const got = svc.indexedTopics(q.units, p, opts);
+            const want = await svc.textTopics(q.units, p, opts);
+            const got = await svc.indexedTopics(q.units, p, opts);
             t.same(got, want);
             if (JSON.stringify(got) !== JSON.stringify(want)) return false;
             for (const word of [...want.topics.map((x) => x.word), '噪音']) {
-              const a = svc.indexedOrders(q.units, p, word, q.category);
-              const b = svc.textOrders(q.units, p, word, q.category);
+              const a = await svc.indexedOrders(q.units, p, word, q.category);
+              const b = await svc.textOrders(q.units, p, word, q.category);
               if (JSON.stringify(a) !== JSON.stringify(b)) return t.fail(`orders behind ${word}`, { got: a, want: b });
             }
           }
@@ -113,7 +119,7 @@ t.test('the index gives the hot topics the orders text gives, after changes and 
           };
           if (empty.n !== 0) return t.fail('no empty rollup rows');
           const before = h.sqlite.prepare('select count(*) as n, sum(orders) as s from topic_word_days').get();
-          new TopicIndex(h.db).catchUp();
+          await indexOn(h.db).catchUp();
           return t.same(h.sqlite.prepare('select count(*) as n, sum(orders) as s from topic_word_days').get(), before, 'a second catch-up changes nothing');
         } finally {
           h.close();
@@ -129,20 +135,20 @@ t.test('a version already indexed is skipped; a change within the cursor margin 
   t.teardown(() => h.close());
   const f: Fields = { status: 'accepted', confidential: false, unit: 'u-a', category: 'complaint', subject: '餐馆噪音', content: null, location: null };
   insert(h, 0, { day: 0, hour: 9, f }, bj('2026-10-07T10:00'));
-  const index = new TopicIndex(h.db);
-  t.ok(index.catchUp());
-  const svc = new HotTopicsService({ db: h.db, org: () => ({}) as OrgConfig });
+  const index = indexOn(h.db);
+  t.ok(await index.catchUp());
+  const svc = serviceOn(h.db);
   const p = period(0, 1);
-  t.match(svc.indexedTopics(undefined, p).topics[0], { word: '噪音', orders: 1 });
+  t.match((await svc.indexedTopics(undefined, p)).topics[0], { word: '噪音', orders: 1 });
   // A writer whose clock is a little behind (its updated_at earlier than the last one indexed).
   update(h, 1, { ...f, subject: '公积金提取' }, bj('2026-10-07T09:30'));
-  t.ok(index.catchUp());
+  t.ok(await index.catchUp());
   t.same(
-    svc.indexedTopics(undefined, p).topics.map((x) => x.word),
-    svc.textTopics(undefined, p).topics.map((x) => x.word),
+    (await svc.indexedTopics(undefined, p)).topics.map((x) => x.word),
+    (await svc.textTopics(undefined, p)).topics.map((x) => x.word),
   );
   t.notOk(
-    svc.indexedTopics(undefined, p).topics.some((x) => x.word === '噪音'),
+    (await svc.indexedTopics(undefined, p)).topics.some((x) => x.word === '噪音'),
     'the old word is gone',
   );
 });
@@ -154,15 +160,15 @@ t.test("a topic's latest orders and the orders behind it when ids do not follow 
   // 24 orders about noise over 8 days, written latest day first (ids fall as the days rise), 3 a day.
   let n = 0;
   for (let day = 7; day >= 0; day--) for (let k = 0; k < 3; k++) insert(h, n++, { day, hour: 9 + k, f }, bj('2026-11-03T09:00') + n);
-  t.ok(new TopicIndex(h.db).catchUp());
-  const svc = new HotTopicsService({ db: h.db, org: () => ({}) as OrgConfig });
+  t.ok(await indexOn(h.db).catchUp());
+  const svc = serviceOn(h.db);
   const p = period(0, 8);
-  const got = svc.indexedTopics(undefined, p).topics.find((x) => x.word === '噪音');
+  const got = (await svc.indexedTopics(undefined, p)).topics.find((x) => x.word === '噪音');
   t.equal(got?.sample.length, 10);
   t.same(
     got,
-    svc.textTopics(undefined, p).topics.find((x) => x.word === '噪音'),
+    (await svc.textTopics(undefined, p)).topics.find((x) => x.word === '噪音'),
     'the 10 highest ids, wherever their days',
   );
-  for (const units of [undefined, ['u-a'], ['u-b']]) t.same(svc.indexedOrders(units, p, '噪音'), svc.textOrders(units, p, '噪音'));
+  for (const units of [undefined, ['u-a'], ['u-b']]) t.same(await svc.indexedOrders(units, p, '噪音'), await svc.textOrders(units, p, '噪音'));
 });

@@ -66,7 +66,7 @@ export const reportTopicsRoutes: FastifyPluginAsyncZod<ReportTopicsRoutesOptions
         preHandler: readers,
       },
       async (req, reply) => {
-        const h = opts.topics.topics(userOf(req.user), periodFromQuery(req.query, now()), {
+        const h = await opts.topics.topics(userOf(req.user), periodFromQuery(req.query, now()), {
           sort: req.query.sort,
           limit: req.query.limit,
           category: req.query.category,
