@@ -84,6 +84,9 @@ export class TopicIndex {
   async catchUp(max = Number.POSITIVE_INFINITY): Promise<boolean> {
     let done = 0;
     while (done < max) {
+      // Nothing to do (the common case of a request): no transaction, no lock — on SQLite a
+      // transaction would queue behind every write transaction of the call path for nothing.
+      if (await this.idle()) return true;
       const limit = Math.min(BATCH, max - done);
       const n = await this.store.transaction(async (tx) => {
         await tx.lockIndex();
@@ -94,6 +97,11 @@ export class TopicIndex {
       if (n === 0) return true;
       done += n;
     }
+    return this.idle();
+  }
+
+  /** True when no order waits to be indexed (committed data; outside a transaction). */
+  private idle(): Promise<boolean> {
     return this.store.read(async (q) => (await pending(q, 1)).length === 0);
   }
 }
