@@ -341,7 +341,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await wireReports(http, { env, db: db.db, asyncDb, config, jobs, log });
     jobs.start();
     // The knowledge base (知识库) and its files.
-    await wireKnowledgeBase(http, { db: db.db, asyncDb, config, qa, attachments, log });
+    await wireKnowledgeBase(http, { asyncDb, config, qa, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
       intake: new IntakeService({ orderReads: sqliteOrderReadsStore(asyncDb), orders, systemActor: () => systemUser }),

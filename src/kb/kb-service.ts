@@ -52,8 +52,8 @@ export interface KbServiceOptions {
   readonly unitExists: (unitId: string) => boolean;
   /** The area and its ancestors in org.yaml (an article for a county applies in its townships). */
   readonly areaLineage: (areaId: string) => readonly string[];
-  /** An order by id (undefined when there is none). */
-  readonly order: (orderId: number) => KbOrderRef | undefined;
+  /** An order by id (undefined when there is none), as committed. */
+  readonly order: (orderId: number) => KbOrderRef | undefined | Promise<KbOrderRef | undefined>;
   /** Whether `actor` may see the order (the work orders' scope); without it nobody reads an order's answers. */
   readonly seesOrder?: (actor: KbActor, orderId: number) => boolean | Promise<boolean>;
   /** org.yaml's units and areas for the filter pickers (GET /api/kb/facets); none without it. */
@@ -260,7 +260,7 @@ export class KbService {
 
   /** "Answered with this article": the agent of the order (or a shift lead, an administrator) links the version they used. */
   async answer(actor: KbActor, orderId: number, versionId: number): Promise<{ linked: boolean }> {
-    const order = this.opts.order(orderId);
+    const order = await this.opts.order(orderId);
     if (!order) throw new KbError('KB_ANSWER_REFUSED', `no order ${orderId}`);
     if (actor.role === 'agent' && order.agentId !== actor.id) throw new KbError('KB_ANSWER_REFUSED', 'the order is another agent’s');
     const at = this.now();

@@ -8,15 +8,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../config/files/index.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
-import type { Db } from '../db/connection.js';
 import type { SqliteAsyncDb } from '../db/sqlite-async.js';
 import type { Logger } from '../logging/logger.js';
 import { kbRoutes } from '../http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService, kbDirectory, sqliteKbStore, type KbActor } from '../kb/index.js';
+import { KbAttachments, KbService, kbDirectory, sqliteKbStore, type KbActor, type KbOrderRef } from '../kb/index.js';
 import type { QaService } from '../qa/index.js';
 import { WorkOrderError } from '../workorders/index.js';
-import { findOrder } from '../workorders/repository.js';
 import type { AttachmentsService } from '../workorders/attachments.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
 import type { OrderReadsStore } from '../workorders/order-reads-store.js';
@@ -25,8 +23,7 @@ import { orderInScope } from '../workorders/queries.js';
 import { scopeFor } from '../workorders/scope.js';
 
 export interface KnowledgeBaseWiring {
-  readonly db: Db;
-  /** The async port (decision 0017): the knowledge base's tables go through it. */
+  /** The async port (decision 0017): the knowledge base's tables, and the work orders it reads, go through it. */
   readonly asyncDb: SqliteAsyncDb;
   readonly config: ConfigStore;
   readonly qa: Pick<QaService, 'mayReadOrder'>;
@@ -35,8 +32,9 @@ export interface KnowledgeBaseWiring {
 }
 
 export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseWiring): Promise<void> {
-  const { db, config, qa, attachments, log } = o;
+  const { config, qa, attachments, log } = o;
   const kbStore = sqliteKbStore(o.asyncDb);
+  const orderReads = sqliteOrderReadsStore(o.asyncDb);
   // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
   const kb = new KbService({
     store: kbStore,
@@ -46,12 +44,9 @@ export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseW
     unitExists: (id) => findUnit(config.current().org, id) !== undefined,
     areaLineage: (id) => [id, ...areaPath(config.current().org, id).map((a) => a.id)],
     directory: () => kbDirectory(config.current().org),
-    seesOrder: kbSeesOrder({ orderReads: sqliteOrderReadsStore(o.asyncDb), org: () => config.current().org, qa }),
+    seesOrder: kbSeesOrder({ orderReads, org: () => config.current().org, qa }),
     // A read of the committed order (no such order: the KB refuses the link with its own code).
-    order: (id) => {
-      const o = findOrder(db, id);
-      return o && { channel: o.channel, agentId: o.agentId };
-    },
+    order: kbOrder(orderReads),
   });
   await http.register(kbRoutes, { kb });
   // Articles' images and files: the work orders' attachment store, in its kb directory.
@@ -84,5 +79,13 @@ export function kbSeesOrder(o: {
       if (err instanceof WorkOrderError && err.code === 'ORDER_NOT_FOUND') return false;
       throw err;
     }
+  };
+}
+
+/** The order an "answered with" link is made on (its channel and agent), read through the work orders' port (committed). */
+export function kbOrder(orderReads: OrderReadsStore): (orderId: number) => Promise<KbOrderRef | undefined> {
+  return async (orderId) => {
+    const [row] = await orderReads.read((q) => q.ordersByIds([orderId]));
+    return row && { channel: row.channel, agentId: row.agentId };
   };
 }

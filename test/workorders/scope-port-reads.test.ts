@@ -1,7 +1,7 @@
 /**
  * The scope checks of an order's attachments (list, download, the startup sweep), of the desk's
- * order calls and dispatch suggestion, and of the knowledge base's "answered with" orders read
- * the order through the work orders' async port (order-reads-store.ts, decision 0017 step 2):
+ * order calls and dispatch suggestion, and of the knowledge base's "answered with" orders, and
+ * the knowledge base's lookup of the order a link is made on (its agent), read the order through the work orders' async port (order-reads-store.ts, decision 0017 step 2):
  * while a transaction of the port is open on SQLite they see the committed order (and the
  * committed attachments), never the open transaction's rows on the writer. Once committed, the
  * next reads see the change: an order moved out of a county's subtree is then not found.
@@ -14,7 +14,7 @@ import { formatProblem, loadConfigDir } from '../../src/config/files/index.js';
 import type { DbHandle } from '../../src/db/connection.js';
 import { workOrderAttachments, workOrders } from '../../src/db/schema.js';
 import { sqliteAsync } from '../../src/db/sqlite-async.js';
-import { kbSeesOrder } from '../../src/wiring/knowledge-base.js';
+import { kbOrder, kbSeesOrder } from '../../src/wiring/knowledge-base.js';
 import { AttachmentsService } from '../../src/workorders/attachments.js';
 import { buildWorkCalendar } from '../../src/workorders/deadlines/index.js';
 import { DeskService, sqliteDeskReadsStore, type DeskUser } from '../../src/workorders/desk/index.js';
@@ -34,7 +34,7 @@ async function outcome(fn: () => unknown): Promise<unknown> {
   }
 }
 
-t.test('attachments, the desk’s calls and suggestion and the KB’s order check read the committed order through the port', async (t) => {
+t.test('attachments, the desk’s calls and suggestion and the KB’s order checks read the committed order through the port', async (t) => {
   const loaded = await loadConfigDir('config');
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
   const config = loaded.config;
@@ -59,7 +59,7 @@ t.test('attachments, the desk’s calls and suggestion and the KB’s order chec
     )
   ).order.id;
   // With the county's 市场监管局 (committed): the county and the unit see it.
-  h.db.update(workOrders).set({ leadUnitId: 'dq-amr' }).where(eq(workOrders.id, id)).run();
+  h.db.update(workOrders).set({ leadUnitId: 'dq-amr', agentId: 1 }).where(eq(workOrders.id, id)).run();
   const dir = t.testdir();
   const attach = (name: string, stored: string) =>
     h.db
@@ -81,6 +81,7 @@ t.test('attachments, the desk’s calls and suggestion and the KB’s order chec
     clocks: () => ({ calendar: built.calendar, sla: config.sla }),
     unitsInSubtree: (u) => unitScope(config.org, u),
   });
+  const kbOrderOf = kbOrder(orderReads);
   const sees = kbSeesOrder({ orderReads, org: () => config.org, qa: { mayReadOrder: () => Promise.resolve(false) } });
   const county: DeskUser = { id: 5, role: 'dispatcher', unitId: 'dq-12345' };
   const subtree = { unitsInSubtree: (u: string) => unitScope(config.org, u) };
@@ -95,18 +96,27 @@ t.test('attachments, the desk’s calls and suggestion and the KB’s order chec
     calls: await outcome(async () => (await desk.calls(county, id)).length),
     suggestion: await outcome(async () => (await desk.suggestion(county, id)).suggestion?.lead),
     kb: await sees({ id: 5, role: 'dispatcher', unitId: 'dq-12345', username: 'd2' }, id),
+    kbOrder: await kbOrderOf(id),
   });
   const before = await seen();
   t.same(
     before,
-    { unitList: ['a.pdf'], countyFile: 'a.pdf', allList: ['a.pdf'], calls: 0, suggestion: 'dq-moganshan-gov', kb: true },
+    {
+      unitList: ['a.pdf'],
+      countyFile: 'a.pdf',
+      allList: ['a.pdf'],
+      calls: 0,
+      suggestion: 'dq-moganshan-gov',
+      kb: true,
+      kbOrder: { channel: 'web', agentId: 1 },
+    },
     'committed: with the county’s unit, one file',
   );
 
   let bId = 0;
   await port.transaction(async (tx) => {
     await tx.run((db) => {
-      db.update(workOrders).set({ leadUnitId: 'city-amr' }).where(eq(workOrders.id, id)).run();
+      db.update(workOrders).set({ leadUnitId: 'city-amr', agentId: 3 }).where(eq(workOrders.id, id)).run();
       bId = attach('b.pdf', 'b'.repeat(32));
     });
     t.same(await seen(), before, 'during the transaction: the committed order (still the county’s) and its committed file only');
@@ -124,6 +134,7 @@ t.test('attachments, the desk’s calls and suggestion and the KB’s order chec
       calls: 'ORDER_NOT_FOUND',
       suggestion: 'ORDER_NOT_FOUND',
       kb: false,
+      kbOrder: { channel: 'web', agentId: 3 },
     },
     'committed: moved to the city’s unit, the county and the unit no longer find it; both files listed for the city',
   );
