@@ -260,7 +260,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await queueStats.fresh();
     // Deadline warnings (限时办结): survive restarts, each raised once.
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
-    const escalation = new AutoSupervision({ db: db.db, orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
+    const escalation = new AutoSupervision({ orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
     const warnings = sqliteWarningsStore(asyncDb);
     const deadlines = new DeadlineScheduler({ store: warnings, config: deadlineConfig, events, log, escalation });
     jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
@@ -290,7 +290,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       config,
       admin: new ConfigAdmin(config, configHistory),
       users,
-      simulate: (cfg, q) => simulateWithFacts({ db: db.db, sessions: agentSessions, skills }, cfg, q),
+      simulate: (cfg, q) => simulateWithFacts({ orders: orders.store, sessions: agentSessions, skills }, cfg, q),
     });
     await http.register(adminPromptsRoutes, { config, library: new PromptLibrary({ soundsDir: env.soundsDir }), users, check: prompts });
     await http.register(adminUsersRoutes, { users, unit: (unitId) => findUnit(config.current().org, unitId) });

@@ -5,17 +5,14 @@
  * (lifecycle `merge_into`, acting as the platform) and the worklist drops the entry. A caller who
  * only abandons again keeps the duty: nothing happens before an agent answers.
  */
-import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Db } from '../db/connection.js';
-import { workOrders } from '../db/schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { Actor } from '../workorders/lifecycle/index.js';
 import type { WorkOrdersService } from '../workorders/index.js';
 import type { CallWrites } from './call-writes.js';
 
 export class CallbackSatisfaction {
-  constructor(private readonly o: { db: Db; orders: WorkOrdersService; actor: Actor; log: Logger; writes?: CallWrites }) {}
+  constructor(private readonly o: { orders: WorkOrdersService; actor: Actor; log: Logger; writes?: CallWrites }) {}
 
   /** Listens for answered calls; returns the unsubscribe function. */
   attach(events: DomainEvents): () => void {
@@ -29,30 +26,21 @@ export class CallbackSatisfaction {
     return () => void events.off('call.updated', on);
   }
 
-  /** The call `callId` was answered: its caller's earlier missed calls merge into its order. Returns their ids. */
+  /**
+   * The call `callId` was answered: its caller's earlier missed calls merge into its order. Returns their ids.
+   * The order and the missed calls are read through the orders port (committed data, either
+   * dialect), each merge then decided again on the order read in the transaction.
+   */
   async answered(callId: string): Promise<number[]> {
-    const { db, orders } = this.o;
-    const order = db
-      .select({ id: workOrders.id, phone: workOrders.callerPhone, createdAt: workOrders.createdAt })
-      .from(workOrders)
-      .where(eq(workOrders.callId, callId))
-      .get();
-    if (!order?.phone) return [];
-    const missed = db
-      .select({ id: workOrders.id })
-      .from(workOrders)
-      .where(
-        and(
-          eq(workOrders.callerPhone, order.phone),
-          eq(workOrders.status, 'missed_call'),
-          eq(workOrders.callbackDue, true),
-          ne(workOrders.id, order.id),
-          lt(workOrders.createdAt, order.createdAt + 1),
-        ),
-      )
-      .all()
-      .map((r) => r.id);
-    if (missed.length === 0) return [];
+    const { orders } = this.o;
+    const found = await orders.store.read(async (q) => {
+      const id = await q.orders.idOfCall(callId);
+      const order = id === undefined ? undefined : await q.orders.find(id);
+      if (!order?.callerPhone) return null;
+      return { order, missed: await q.orders.missedWithDuty(order.callerPhone, order.id, order.createdAt) };
+    });
+    if (!found || found.missed.length === 0) return [];
+    const { order, missed } = found;
     await orders.transaction(async (tx) => {
       for (const id of missed) await orders.applyWithin(tx, id, { type: 'merge_into', targetOrderId: order.id }, this.o.actor);
     });

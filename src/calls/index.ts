@@ -109,10 +109,10 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     awayMs: env.agentAwayMs,
     stasisWatchdogMs: env.stasisWatchdogMs,
     skills: deps.skills,
-    outbound: { records: new OutboundRecords(deps.db, deps.orders, writes), settings: env.outbound },
+    outbound: { records: new OutboundRecords(deps.orders, writes), settings: env.outbound },
   });
   // A caller answered by an agent needs no callback any more (callback-satisfied.ts).
-  const stopCallbackCheck = new CallbackSatisfaction({ db: deps.db, orders: deps.orders, actor: center.ctx.systemActor, log, writes }).attach(events);
+  const stopCallbackCheck = new CallbackSatisfaction({ orders: deps.orders, actor: center.ctx.systemActor, log, writes }).attach(events);
   return {
     commands: consoleCommands(center),
     center,

@@ -5,15 +5,15 @@
  * The row's outcome is the result (answered, busy, no_answer, cancelled, failed); a citizen sent
  * to the survey after a 回访 call adds `survey {result}`.
  */
-import { and, eq, ne } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { callEvents, calls, workOrders } from '../db/schema.js';
 import { pino } from 'pino';
 import { CallWrites } from './call-writes.js';
 import type { OutboundResult } from '../contract/index.js';
 import type { WorkOrder, WorkOrdersService } from '../workorders/index.js';
 import { allowedActions, type Actor } from '../workorders/lifecycle/index.js';
 import type { SurveyRecorded, SurveyResult } from './calls-repository.js';
+import type { UnfinishedOutbound } from '../workorders/orders-store.js';
+
+export type { UnfinishedOutbound };
 
 export type OutboundEventType = 'dialled' | 'ringing' | 'answered' | 'hung_up';
 
@@ -29,24 +29,14 @@ export interface NewOutboundCall {
   at: number;
 }
 
-export interface UnfinishedOutbound {
-  callId: string;
-  channelId: string | null;
-  agentId: number | null;
-  orderId: number | null;
-  callerId: number | null;
-  number: string | null;
-  enteredAt: number;
-  answeredAt: number | null;
-}
-
 /**
  * The writes go through `writes` (call-writes.ts; the inbound calls' queue in the server), in
- * the order they were made: a method that returns nothing has queued its write.
+ * the order they were made: a method that returns nothing has queued its write. The reads go
+ * through the orders port (orders-store.ts, `orders.store`): committed data only, on either
+ * dialect.
  */
 export class OutboundRecords {
   constructor(
-    private readonly db: Db,
     private readonly orders: WorkOrdersService,
     readonly writes: CallWrites = new CallWrites({ log: pino({ level: 'silent' }) }),
   ) {}
@@ -62,8 +52,8 @@ export class OutboundRecords {
   }
 
   /** The order's number, or undefined when it is gone. */
-  orderNumber(orderId: number): string | undefined {
-    return this.db.select({ number: workOrders.number }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.number;
+  async orderNumber(orderId: number): Promise<string | undefined> {
+    return (await this.orders.store.read((q) => q.orders.find(orderId)))?.number;
   }
 
   /** Written before the citizen is dialled: resolves once committed, rejects when it could not be written (nothing is dialled then). */
@@ -118,8 +108,8 @@ export class OutboundRecords {
   }
 
   /** Whether the order waits for the citizen's evaluation by callback (reviewed, 待回访). */
-  awaitsEvaluation(orderId: number): boolean {
-    return this.db.select({ status: workOrders.status }).from(workOrders).where(eq(workOrders.id, orderId)).get()?.status === 'reviewed';
+  async awaitsEvaluation(orderId: number): Promise<boolean> {
+    return (await this.orders.store.read((q) => q.orders.find(orderId)))?.status === 'reviewed';
   }
 
   /**
@@ -157,36 +147,21 @@ export class OutboundRecords {
    * i.e. the previous process had sent the citizen to the survey (with the call's order);
    * `unfinished` — still in progress (recover() ends it); `over` — anything else, or no such call.
    */
-  leftInStasis(callId: string): { kind: 'survey'; orderId: number } | { kind: 'unfinished' } | { kind: 'over' } {
-    const row = this.db
-      .select({ direction: calls.direction, state: calls.state, outcome: calls.outcome, orderId: calls.orderId })
-      .from(calls)
-      .where(eq(calls.id, callId))
-      .get();
-    if (!row || row.direction !== 'out') return { kind: 'over' };
-    if (row.state !== 'ended') return { kind: 'unfinished' };
-    if (row.outcome !== 'answered' || row.orderId === null) return { kind: 'over' };
-    const events = this.db.select({ type: callEvents.type, data: callEvents.data }).from(callEvents).where(eq(callEvents.callId, callId)).all();
-    if (events.some((e) => e.type === 'survey')) return { kind: 'over' };
-    const end = events.find((e) => e.type === 'hung_up');
-    return end?.data?.['reason'] === 'agent_hangup' ? { kind: 'survey', orderId: row.orderId } : { kind: 'over' };
+  leftInStasis(callId: string): Promise<{ kind: 'survey'; orderId: number } | { kind: 'unfinished' } | { kind: 'over' }> {
+    return this.orders.store.read(async (q) => {
+      const row = await q.calls.callEnd(callId);
+      if (!row || row.direction !== 'out') return { kind: 'over' } as const;
+      if (row.state !== 'ended') return { kind: 'unfinished' } as const;
+      if (row.outcome !== 'answered' || row.orderId === null) return { kind: 'over' } as const;
+      const events = await q.calls.callEventData(callId);
+      if (events.some((e) => e.type === 'survey')) return { kind: 'over' } as const;
+      const end = events.find((e) => e.type === 'hung_up');
+      return end?.data?.['reason'] === 'agent_hangup' ? ({ kind: 'survey', orderId: row.orderId } as const) : ({ kind: 'over' } as const);
+    });
   }
 
   /** Outbound calls the database holds as in progress (a previous process's, after a restart). */
-  unfinished(): UnfinishedOutbound[] {
-    return this.db
-      .select({
-        callId: calls.id,
-        channelId: calls.channelId,
-        agentId: calls.agentId,
-        orderId: calls.orderId,
-        callerId: calls.callerId,
-        number: calls.dialledNumber,
-        enteredAt: calls.enteredAt,
-        answeredAt: calls.answeredAt,
-      })
-      .from(calls)
-      .where(and(ne(calls.state, 'ended'), eq(calls.direction, 'out'))) // calls_unfinished_idx
-      .all();
+  unfinished(): Promise<UnfinishedOutbound[]> {
+    return this.orders.store.read((q) => q.calls.unfinishedOutbound());
   }
 }

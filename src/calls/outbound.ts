@@ -115,7 +115,10 @@ export class OutboundCalls implements OutboundProgress {
   async hangup(agentId: number, callId: string): Promise<void> {
     const call = this.mine(agentId, callId);
     call.hungUpBy ??= 'agent';
-    if (this.settings.survey && this.surveys && call.state === 'answered' && this.records.awaitsEvaluation(call.orderId)) {
+    const survey = this.settings.survey && this.surveys && call.state === 'answered' && (await this.records.awaitsEvaluation(call.orderId));
+    // The citizen may have hung up while the order was read: the call has ended, there is nothing to hang up.
+    if (call.state === 'ended') return;
+    if (survey && this.surveys && call.state === 'answered') {
       this.surveying.add(call.channelId);
       await this.finish(call, { result: 'answered', reason: 'agent_hangup', cause: null });
       this.o.log.info({ callId, orderId: call.orderId }, 'outbound call: the citizen goes to the survey');
@@ -210,7 +213,7 @@ export class OutboundCalls implements OutboundProgress {
   async recover(): Promise<void> {
     const sw = this.o.switchboard;
     let leftovers = 0;
-    for (const r of this.records.unfinished()) {
+    for (const r of await this.records.unfinished()) {
       if (this.calls.has(r.callId)) continue;
       leftovers++;
       if (r.channelId) await sw.hangup(r.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: r.callId }, 'outbound leftover not hung up'));
@@ -219,10 +222,8 @@ export class OutboundCalls implements OutboundProgress {
       this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
       if (r.agentId === null) continue;
       // Announced like any end: the agent's console, and the recorder, which stops and stores the recording.
-      this.o.events.emit(
-        'call.outbound',
-        leftoverView(r, r.agentId, r.orderId === null ? '' : (this.records.orderNumber(r.orderId) ?? ''), result, this.o.now()),
-      );
+      const number = r.orderId === null ? '' : ((await this.records.orderNumber(r.orderId)) ?? '');
+      this.o.events.emit('call.outbound', leftoverView(r, r.agentId, number, result, this.o.now()));
       const v = await this.o.agents.settleCall(r.agentId, r.callId);
       if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
     }
@@ -243,7 +244,9 @@ export class OutboundCalls implements OutboundProgress {
    */
   async leftInStasis(channelId: string, callId: string | null, snap: AsteriskSnapshot): Promise<void> {
     if (this.byChannel.has(channelId) || this.surveying.has(channelId)) return;
-    const found = callId ? this.records.leftInStasis(callId) : ({ kind: 'over' } as const);
+    const found = callId ? await this.records.leftInStasis(callId) : ({ kind: 'over' } as const);
+    // Another reconcile may have taken the channel on while the call was read.
+    if (this.byChannel.has(channelId) || this.surveying.has(channelId)) return;
     if (found.kind === 'unfinished') {
       if (callId) await this.takeOver(channelId, callId, snap);
       return;
@@ -270,10 +273,12 @@ export class OutboundCalls implements OutboundProgress {
    * unit in a three-way call stays in it (the controls show it); one org.yaml no longer names is hung up.
    */
   private async takeOver(channelId: string, callId: string, snap: AsteriskSnapshot): Promise<void> {
-    const r = this.records.unfinished().find((u) => u.callId === callId);
+    const r = (await this.records.unfinished()).find((u) => u.callId === callId);
+    const number = r?.orderId == null ? undefined : await this.records.orderNumber(r.orderId);
+    // Read first, then decided at once on what this process holds now (another reconcile may have taken it on meanwhile).
     if (!r || this.calls.has(callId)) return;
     const agent = r.agentId === null ? null : this.o.agents.view(r.agentId);
-    const found = takeOverFrom(r, channelId, agent, snap, (id) => this.records.orderNumber(id), this.o.config.current().org.units);
+    const found = takeOverFrom(r, channelId, agent, snap, () => number, this.o.config.current().org.units);
     if (!found) return;
     const { call, conference } = found;
     for (const id of found.hangUp) await this.o.switchboard.hangup(id).catch(() => undefined);

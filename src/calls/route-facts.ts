@@ -2,27 +2,21 @@
  * What the route simulator needs from the database now: whether the calling number has open
  * orders (a repeat caller is answered first) and the agents logged in (agent_sessions, written at
  * each state change, so the CLI on the server's database sees what the running server sees) with
- * their skills. The agents and their skills are read through their stores (decision 0017), on
- * either dialect.
+ * their skills. The agents and their skills are read through their stores, the open orders
+ * through the orders port (decision 0017), on either dialect.
  */
-import { and, count, eq, notInArray } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { callers, workOrders } from '../db/schema.js';
 import type { AgentSessionsStore } from '../agents/agent-sessions-store.js';
 import type { AgentSkillsSource } from '../agents/skills.js';
 import { CLOSED_ORDER_STATUSES } from './calls-repository.js';
 import type { SunlineConfig } from '../config/files/index.js';
+import type { OrdersStore } from '../workorders/index.js';
 import { buildWorkCalendar } from '../workorders/deadlines/calendar-config.js';
 import { simulateRoute, type RouteAnswer, type SimAgent } from './route-simulator.js';
 
-/** Where the facts are read: the agents' stores, and the SQLite handle for the open orders. */
+/** Where the facts are read: the agents' stores, and the orders port for the open orders. */
 export interface RouteFactsSource {
-  /**
-   * The open-orders count (callers, work_orders): synchronous statements on the SQLite handle
-   * still, until calls and callers move to the asynchronous port (decision 0017, the order of
-   * the rest).
-   */
-  readonly db: Db;
+  /** The open-orders count (callers, work_orders), through the orders port (decision 0017). */
+  readonly orders: OrdersStore;
   readonly sessions: AgentSessionsStore;
   readonly skills: AgentSkillsSource;
 }
@@ -42,15 +36,7 @@ export async function routeAgents(source: Pick<RouteFactsSource, 'sessions' | 's
 }
 
 export async function routeFacts(source: RouteFactsSource, from: string | null): Promise<{ openOrders: number; agents: SimAgent[] }> {
-  const { db } = source;
-  const caller = from ? db.select({ id: callers.id }).from(callers).where(eq(callers.phone, from)).get() : undefined;
-  const openOrders = caller
-    ? (db
-        .select({ n: count() })
-        .from(workOrders)
-        .where(and(eq(workOrders.callerId, caller.id), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
-        .get()?.n ?? 0)
-    : 0;
+  const openOrders = from ? await source.orders.read((q) => q.orders.openCountOfPhone(from, CLOSED_ORDER_STATUSES)) : 0;
   return { openOrders, agents: await routeAgents(source) };
 }
 

@@ -11,6 +11,7 @@ import { sqliteSkillsStore } from '../agents/skills-store-sqlite.js';
 import { sqliteAgentSessionsStore } from '../agents/agent-sessions-store-sqlite.js';
 import { openDb } from '../db/connection.js';
 import { sqliteAsync } from '../db/sqlite-async.js';
+import { sqliteOrdersStore } from '../workorders/index.js';
 import { formatProblem, loadConfigDir } from '../config/files/index.js';
 import { instantIn, simulateWithFacts, type RouteAnswer } from '../calls/index.js';
 import type { CliIo } from './io.js';
@@ -64,7 +65,7 @@ export async function routeCommand(args: readonly string[], env: RouteCommandEnv
     const db = sqliteAsync(handle);
     try {
       answer = await simulateWithFacts(
-        { db: handle.db, sessions: sqliteAgentSessionsStore(db), skills: new AgentSkillsService(sqliteSkillsStore(db)) },
+        { orders: sqliteOrdersStore(db), sessions: sqliteAgentSessionsStore(db), skills: new AgentSkillsService(sqliteSkillsStore(db)) },
         loaded.config,
         { dialled, from, at },
       );

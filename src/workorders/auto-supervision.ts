@@ -9,9 +9,6 @@
  * its own transaction only while its level is still below `level` (the supervision raises it),
  * so a second scan, a restart or a second process finds nothing more to do.
  */
-import { and, asc, inArray, lt, lte } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { workOrders } from '../db/schema.js';
 import type { Logger } from '../logging/logger.js';
 import { workingMsBetween } from './deadlines/index.js';
 import type { DeadlineConfig, Escalation } from './deadlines/scheduler.js';
@@ -24,7 +21,6 @@ const HOUR_MS = 3_600_000;
 const AT_UNIT: readonly OrderStatus[] = ['dispatched', 'signed', 'in_progress'];
 
 export interface AutoSupervisionOptions {
-  readonly db: Db;
   readonly orders: WorkOrdersService;
   readonly systemActor: () => Actor;
   readonly log: Logger;
@@ -38,13 +34,8 @@ export class AutoSupervision implements Escalation {
     if (!rule.enabled) return { escalated: [], more: false };
     // Oldest deadline first: once one has not been overdue long enough, no later one has.
     // The SQL bound makes it overdue (strictly after its deadline), then working time counts.
-    const rows = this.opts.db
-      .select({ id: workOrders.id, deadlineAt: workOrders.deadlineAt })
-      .from(workOrders)
-      .where(and(inArray(workOrders.status, [...AT_UNIT]), lt(workOrders.supervisionLevel, rule.level), lte(workOrders.deadlineAt, now - 1)))
-      .orderBy(asc(workOrders.deadlineAt), asc(workOrders.id))
-      .limit(limit)
-      .all();
+    // Read through the orders port: committed orders only, on either dialect.
+    const rows = await this.opts.orders.store.read((q) => q.orders.overdue(AT_UNIT, rule.level, now - 1, limit));
     const escalated: number[] = [];
     for (const r of rows) {
       if (r.deadlineAt === null || workingMsBetween(r.deadlineAt, now, calendar, sla.workHours) < rule.afterOverdueWorkingHours * HOUR_MS) break;

@@ -54,7 +54,7 @@ t.test('what an outbound call counts as', async (t) => {
 t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due first; agents and leads only', async (t) => {
   const app = await testApp(t);
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
-  const records = new OutboundRecords(app.db.db, orders);
+  const records = new OutboundRecords(orders);
   const agent = await app.users.upsert({ username: 'cb-agent', displayName: 'cb', role: 'agent', password: 'pw-123456' });
   const sql = app.db.sqlite;
   const setTimes = (id: number, createdAt: number, updatedAt = createdAt) =>
@@ -105,7 +105,7 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
   const repo = new CallsRepository(app.db.db, orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   // In the call path's write queue, as calls/index.ts wires it: behind the call's own writes.
-  const sat = new CallbackSatisfaction({ db: app.db.db, orders, actor, log: pino({ level: 'silent' }), writes: repo.writes });
+  const sat = new CallbackSatisfaction({ orders, actor, log: pino({ level: 'silent' }), writes: repo.writes });
   const events = new DomainEvents();
   const stop = sat.attach(events);
   t.teardown(stop);

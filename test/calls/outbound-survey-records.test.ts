@@ -13,7 +13,7 @@ import { testApp } from '../helpers/app.js';
 async function setup(t: Parameters<typeof testApp>[0], phone: string) {
   const app = await testApp(t);
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
-  const records = new OutboundRecords(app.db.db, orders);
+  const records = new OutboundRecords(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const order = await orders.createMissedCall({ channel: '12345', callerPhone: phone });
   const call = async (callId: string) => {
@@ -26,9 +26,9 @@ async function setup(t: Parameters<typeof testApp>[0], phone: string) {
 t.test('the survey key evaluates a reviewed order by callback, once', async (t) => {
   const { app, orders, records, actor, order, call } = await setup(t, '13800000041');
   const sql = app.db.sqlite;
-  t.notOk(records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');
+  t.notOk(await records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');
   sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(order.id);
-  t.ok(records.awaitsEvaluation(order.id));
+  t.ok(await records.awaitsEvaluation(order.id));
   const events = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").all(callId);
 
   call('c1');
@@ -44,7 +44,7 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
     evaluate.map((e) => JSON.parse(e.data)),
     [{ channel: 'callback', result: 'satisfied' }],
   );
-  t.notOk(records.awaitsEvaluation(order.id));
+  t.notOk(await records.awaitsEvaluation(order.id));
 
   call('c3');
   t.same(await records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
@@ -54,25 +54,25 @@ t.test('the survey key evaluates a reviewed order by callback, once', async (t) 
 t.test('leftInStasis: what a restarted process does with a citizen of ours it finds in Stasis', async (t) => {
   const { records, actor, order, call } = await setup(t, '13800000042');
   await call('s1');
-  t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
+  t.same(await records.leftInStasis('s1'), { kind: 'unfinished' }, 'dialling: recover() ends it');
   records.answered('s1', actor.id, 2);
   await records.flushed();
-  t.same(records.leftInStasis('s1'), { kind: 'unfinished' }, 'answered, in conversation');
+  t.same(await records.leftInStasis('s1'), { kind: 'unfinished' }, 'answered, in conversation');
   records.ended('s1', 3, { result: 'answered', reason: 'agent_hangup', cause: null });
   await records.flushed();
-  t.same(records.leftInStasis('s1'), { kind: 'survey', orderId: order.id }, 'the agent hung up after an answer: the citizen was sent to the survey');
+  t.same(await records.leftInStasis('s1'), { kind: 'survey', orderId: order.id }, 'the agent hung up after an answer: the citizen was sent to the survey');
   await records.survey('s1', order.id, 'no_answer', 4, actor);
-  t.same(records.leftInStasis('s1'), { kind: 'over' }, 'a survey result exists: nothing to ask again');
+  t.same(await records.leftInStasis('s1'), { kind: 'over' }, 'a survey result exists: nothing to ask again');
 
   await call('s2');
   records.answered('s2', actor.id, 2);
   await records.flushed();
   records.ended('s2', 3, { result: 'answered', reason: 'citizen_hangup', cause: 16 });
   await records.flushed();
-  t.same(records.leftInStasis('s2'), { kind: 'over' }, 'the citizen hung up: no survey');
+  t.same(await records.leftInStasis('s2'), { kind: 'over' }, 'the citizen hung up: no survey');
   await call('s3');
   records.ended('s3', 3, { result: 'busy', reason: null, cause: 17 });
   await records.flushed();
-  t.same(records.leftInStasis('s3'), { kind: 'over' }, 'never answered');
-  t.same(records.leftInStasis('no-such-call'), { kind: 'over' });
+  t.same(await records.leftInStasis('s3'), { kind: 'over' }, 'never answered');
+  t.same(await records.leftInStasis('no-such-call'), { kind: 'over' });
 });

@@ -79,7 +79,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
     repo: new CallsRepository(handle.db, orders, writes),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     outbound: {
-      records: new OutboundRecords(handle.db, orders, writes),
+      records: new OutboundRecords(orders, writes),
       settings: { endpoint: 'PJSIP/{number}@trunk', callerId: '12345', ringMs: opts.ringMs ?? 30_000, ...(opts.survey ? { survey: true } : {}) },
     },
   });
@@ -103,7 +103,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
   const row = (callId: string) => sql.prepare('select direction, order_id, agent_id, state, outcome, caller_phone from calls where id = ?').get(callId);
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((r) => r.type);
-  const records = new OutboundRecords(handle.db, orders, writes);
+  const records = new OutboundRecords(orders, writes);
   return { a, agents, agent, order, out, center, originated, attached, views, row, types, sql, records };
 }
 

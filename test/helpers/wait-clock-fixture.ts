@@ -97,7 +97,7 @@ export function clockFixture(t: { teardown(fn: () => unknown): void }, opts: { c
     svc: service(h),
     warned: [],
     scheduler(opts = {}) {
-      const escalation = new AutoSupervision({ db: f.h.db, orders: f.svc, systemActor: () => ({ id: SYSTEM_ID, role: 'admin', unitId: null }), log });
+      const escalation = new AutoSupervision({ orders: f.svc, systemActor: () => ({ id: SYSTEM_ID, role: 'admin', unitId: null }), log });
       let port = ports.get(f.h);
       if (!port) ports.set(f.h, (port = sqliteAsync(f.h)));
       const s = new DeadlineScheduler({ store: sqliteWarningsStore(port), config, events, log, now: () => clock.now, escalation, ...opts });

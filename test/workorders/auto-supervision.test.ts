@@ -112,9 +112,8 @@ t.test('two processes sharing the database supervise an order once', async (t) =
   t.teardown(() => other.close());
   const log = createLogger({ level: 'silent' });
   const system = () => ({ id: SYSTEM_ID, role: 'admin' as const, unitId: null });
-  const mine = new AutoSupervision({ db: f.h.db, orders: f.svc, systemActor: system, log });
+  const mine = new AutoSupervision({ orders: f.svc, systemActor: system, log });
   const theirs = new AutoSupervision({
-    db: other.db,
     orders: new WorkOrdersService(sqliteOrdersStoreOn(other.db), () => f.clock.now),
     systemActor: system,
     log,
