@@ -111,6 +111,7 @@ export class CallCenter implements SwitchboardListener {
     if (this.outbound) o.switchboard.outbound.listen(this.outbound);
     this.reconciler = new Reconciler(ctx, {
       register: (...a) => this.frontDoor.register(...a),
+      prioritised: (call) => this.frontDoor.prioritised(call),
       track: (c) => this.frontDoor.track(c),
       queueJoined: (channelId) => void this.frontDoor.queueJoined(channelId),
       startSurvey: (ch) => this.surveys.start(ch),

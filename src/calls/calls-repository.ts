@@ -2,11 +2,9 @@
  * Calls in the database: the call record, its append-only event log (the KPIs are computed
  * from it) and, written in the same transaction as the call, the call's work-order draft.
  */
-import { and, desc, eq, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { callers, calls, workOrders, type CallState } from '../db/schema.js';
+import type { CallState } from '../db/schema.js';
 import type { OrderSummary, RecentCall } from '../contract/index.js';
-import type { OrdersTx, WorkOrdersService } from '../workorders/index.js';
+import type { OrdersHandle, OrdersTx, WorkOrdersService } from '../workorders/index.js';
 import { pino } from 'pino';
 import { CallWrites } from './call-writes.js';
 import { TERMINAL_STATUSES, allowedActions, type Actor, type Satisfaction } from '../workorders/lifecycle/index.js';
@@ -83,7 +81,23 @@ export interface CallerProfile {
   firstSeenAt: number;
 }
 
+/** The calls row of a caller channel. */
+export interface ChannelCall {
+  id: string;
+  state: CallState;
+}
+
+/** The screen-pop's parts read from the database (call-views.ts). */
+export interface ScreenPopReads {
+  caller: CallerProfile | null;
+  recentCalls: RecentCall[];
+  openOrders: OrderSummary[];
+}
+
 export const CLOSED_ORDER_STATUSES = ['closed', 'merged'];
+/** How many of the caller's other calls, and of their other open orders, the screen-pop shows. */
+const RECENT_CALLS = 5;
+const OPEN_ORDERS = 10;
 
 /** An inbound call's order: its id, or the call's draft still being written (LiveCall.draft). */
 export type OrderRef = number | PromiseLike<{ readonly orderId: number }>;
@@ -93,11 +107,11 @@ const orderIdOf = async (ref: OrderRef): Promise<number> => (typeof ref === 'num
 /**
  * The call path's writes go through `writes` (call-writes.ts), one transaction each in the order
  * they were made: a method that returns nothing has queued its write (`flushed()` waits for it);
- * one that returns a promise resolves with what the database made. Reads are synchronous.
+ * one that returns a promise resolves with what the database made. Reads go through the orders
+ * port (orders-store.ts: committed data, either dialect), each after the writes queued before it.
  */
 export class CallsRepository {
   constructor(
-    private readonly db: Db,
     private readonly orders: WorkOrdersService,
     readonly writes: CallWrites = new CallWrites({ log: pino({ level: 'silent' }) }),
   ) {}
@@ -324,81 +338,49 @@ export class CallsRepository {
   }
 
   /** Calls the database holds as in progress (a previous process's, after a restart), oldest first. */
-  unfinished(): UnfinishedCall[] {
-    return this.db
-      .select({
-        callId: calls.id,
-        channelId: calls.channelId,
-        callerId: calls.callerId,
-        callerPhone: calls.callerPhone,
-        dialled: calls.dialledNumber,
-        state: calls.state,
-        agentId: calls.agentId,
-        enteredAt: calls.enteredAt,
-        orderId: workOrders.id,
-        orderNumber: workOrders.number,
-      })
-      .from(calls)
-      .innerJoin(workOrders, eq(workOrders.callId, calls.id))
-      .where(ne(calls.state, 'ended'))
-      .orderBy(calls.enteredAt)
-      .all()
-      .filter((r): r is UnfinishedCall => r.channelId !== null && r.callerId !== null);
+  async unfinished(): Promise<UnfinishedCall[]> {
+    const rows = await this.read((q) => q.calls.unfinishedInbound());
+    return rows.filter((r): r is UnfinishedCall => r.channelId !== null && r.callerId !== null && r.state !== 'ended');
   }
 
-  findByChannel(channelId: string): { id: string; state: CallState } | undefined {
-    return this.db.select({ id: calls.id, state: calls.state }).from(calls).where(eq(calls.channelId, channelId)).get();
+  async findByChannel(channelId: string): Promise<ChannelCall | undefined> {
+    return (await this.findByChannels([channelId])).get(channelId);
   }
 
-  callerProfile(callerId: number): CallerProfile | null {
-    const row = this.db.select({ id: callers.id, name: callers.name, firstSeenAt: callers.firstSeenAt }).from(callers).where(eq(callers.id, callerId)).get();
-    if (!row) return null;
-    const count = this.db
-      .select({ n: sql<number>`count(*)` })
-      .from(calls)
-      .where(eq(calls.callerId, callerId))
-      .get();
-    return { ...row, callCount: count?.n ?? 0 };
+  /** The calls rows of these caller channels, by channel (one read). */
+  async findByChannels(channelIds: readonly string[]): Promise<Map<string, ChannelCall>> {
+    const rows = await this.read((q) => q.calls.byChannels(channelIds));
+    return new Map(rows.map((r) => [r.channelId, { id: r.id, state: r.state }]));
   }
 
-  recentCalls(callerId: number, excludeCallId: string, limit = 5): RecentCall[] {
-    return this.db
-      .select({ callId: calls.id, dialledNumber: calls.dialledNumber, enteredAt: calls.enteredAt, outcome: calls.outcome, agentId: calls.agentId })
-      .from(calls)
-      .where(and(eq(calls.callerId, callerId), ne(calls.id, excludeCallId)))
-      .orderBy(desc(calls.enteredAt))
-      .limit(limit)
-      .all();
+  /**
+   * What the screen-pop shows of the caller: the profile, their other calls, their other open
+   * orders (committed data). Not behind the queued writes: the offer has waited for the call's
+   * draft, so the call's own rows and every write queued before them are committed, and the pop
+   * does not wait for the writes of other calls queued since.
+   */
+  screenPopReads(callerId: number, callId: string, orderId: number): Promise<ScreenPopReads> {
+    return this.orders.store.read(async (q) => {
+      const profile = await q.calls.callerProfile(callerId);
+      const recentCalls = await q.calls.recentCalls(callerId, callId, RECENT_CALLS);
+      const openOrders = await q.calls.openOrdersOf(callerId, orderId, CLOSED_ORDER_STATUSES, OPEN_ORDERS);
+      return { caller: profile ?? null, recentCalls, openOrders };
+    });
   }
 
   /** Whether the caller with this number has an order still open other than the one of call `callId`. */
-  hasOpenOrders(phone: string, callId: string): boolean {
-    const row = this.db
-      .select({ id: workOrders.id })
-      .from(workOrders)
-      .innerJoin(callers, eq(callers.id, workOrders.callerId))
-      .where(and(eq(callers.phone, phone), or(isNull(workOrders.callId), ne(workOrders.callId, callId)), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
-      .limit(1)
-      .get();
-    return row !== undefined;
+  hasOpenOrders(phone: string, callId: string): Promise<boolean> {
+    return this.read((q) => q.calls.hasOpenOrder(phone, callId, CLOSED_ORDER_STATUSES));
   }
 
-  /** The caller's orders still open (not the draft of this call). */
-  openOrders(callerId: number, excludeOrderId: number, limit = 10): OrderSummary[] {
-    return this.db
-      .select({
-        id: workOrders.id,
-        number: workOrders.number,
-        status: workOrders.status,
-        category: workOrders.category,
-        subject: workOrders.subject,
-        createdAt: workOrders.createdAt,
-      })
-      .from(workOrders)
-      .where(and(eq(workOrders.callerId, callerId), ne(workOrders.id, excludeOrderId), notInArray(workOrders.status, CLOSED_ORDER_STATUSES)))
-      .orderBy(desc(workOrders.createdAt))
-      .limit(limit)
-      .all();
+  /**
+   * A read of committed data through the orders port, after the writes queued before it (so the
+   * call path reads what its own events wrote, as QueueStatsService does). Never call it from a
+   * queued write: it would wait for itself.
+   */
+  private async read<T>(fn: (q: OrdersHandle) => Promise<T>): Promise<T> {
+    await this.writes.flushed();
+    return this.orders.store.read(fn);
   }
 
   /**

@@ -36,17 +36,27 @@ export function consoleCommands(m: CallModules): ConsoleCommands {
     await repo.flushed();
     return result;
   };
+  const talkingOn = (agentId: number) => {
+    const a = agents.view(agentId);
+    const call = a.state === 'on_call' && a.callId ? live.get(a.callId) : undefined;
+    return call && call.state === 'answered' && call.answeredBy === agentId ? call : undefined;
+  };
   return {
     agentView: (agentId) => agents.view(agentId),
-    pendingOffer: (agentId) => {
+    // The pops read the caller's history (call-views.ts): a call that stopped ringing for the
+    // agent, or that the agent is no longer on, while it was read gives no pop.
+    pendingOffer: async (agentId) => {
       const call = offers.pending(agentId);
-      return call ? screenPop(call, repo, now()) : null;
+      if (!call) return null;
+      const pop = await screenPop(call, m.ctx, now());
+      return offers.pending(agentId) === call ? pop : null;
     },
     // The call the agent is talking on: a console reloaded mid-call gets its screen-pop back.
-    callInProgress: (agentId) => {
-      const a = agents.view(agentId);
-      const call = a.state === 'on_call' && a.callId ? live.get(a.callId) : undefined;
-      return call && call.state === 'answered' && call.answeredBy === agentId ? screenPop(call, repo, now()) : null;
+    callInProgress: async (agentId) => {
+      const call = talkingOn(agentId);
+      if (!call) return null;
+      const pop = await screenPop(call, m.ctx, now());
+      return talkingOn(agentId) === call ? pop : null;
     },
     queueSnapshot: () => ({ at: now(), waiting: live.waiting().map(waitingView), agents: agents.loggedIn() }),
     telephonyUp: () => switchboard.isUp(),

@@ -18,8 +18,19 @@ import { frontDoorPlan } from './office-hours.js';
 /** A repeat caller with an open order is answered first (priority added in app_queue). */
 export const REPEAT_CALLER_BOOST = 10;
 
+/**
+ * How long after a call is tracked its repeat-caller priority may still be decided: the read
+ * (the database, after the call path's queued writes; on PostgreSQL a round trip) starts as the
+ * call is tracked and runs while the greeting plays; the front door waits for it only before
+ * sending the caller to the queue, never longer than this from the start. A read that fails or
+ * comes later counts as "no open order": the caller goes on with the hotline's priority.
+ */
+export const REPEAT_CALLER_READ_DEADLINE_MS = 500;
+
 export class FrontDoor {
   private closing = false;
+  /** The repeat-caller read of each tracked call: resolves once its priority is decided. */
+  private readonly prioritising = new WeakMap<LiveCall, Promise<void>>();
   /** calendar.yaml's WorkCalendar, rebuilt only when the file changed. */
   private readonly calendar = deadlineConfigFrom(() => this.o.config.current());
 
@@ -79,7 +90,9 @@ export class FrontDoor {
       if (!live.get(call.callId)) return;
       this.o.log.warn({ err, callId: call.callId }, 'greeting failed; queueing anyway');
     }
-    // Whatever happened above, the caller goes on to the queue: no call is lost.
+    // Whatever happened above, the caller goes on to the queue: no call is lost — with its
+    // priority decided (the read ran during the greeting; bounded by its deadline).
+    await this.prioritised(call);
     if (call.state !== 'front_door') return; // the watchdog sent it on meanwhile (and it joined)
     try {
       await sw.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
@@ -160,11 +173,39 @@ export class FrontDoor {
    */
   track(c: Omit<NewLiveCall, 'hotline' | 'priority'>): LiveCall {
     const hotline = hotlineFor(this.o.config.current().numbers, c.dialled);
-    // By the caller's number: a new call's caller and draft may not be written yet (its own order is left out by its call id).
-    const repeat = this.o.repo.hasOpenOrders(c.callerNumber || 'anonymous', c.callId);
-    const call = this.o.live.add({ ...c, hotline, priority: hotline.priorityBoost + (repeat ? REPEAT_CALLER_BOOST : 0) });
+    const call = this.o.live.add({ ...c, hotline, priority: hotline.priorityBoost });
     if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
+    this.prioritising.set(call, this.repeatCaller(call));
     return call;
+  }
+
+  /**
+   * Resolves once the call's repeat-caller priority is decided (at most
+   * REPEAT_CALLER_READ_DEADLINE_MS after it was tracked; never rejects): before a caller is sent
+   * to the queue with `call.priority`.
+   */
+  prioritised(call: LiveCall): Promise<void> {
+    return this.prioritising.get(call) ?? Promise.resolve();
+  }
+
+  /** A caller with an open order other than this call's gets REPEAT_CALLER_BOOST, if the read answers in time. */
+  private async repeatCaller(call: LiveCall): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let repeat = false;
+    try {
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`repeat caller not read within ${REPEAT_CALLER_READ_DEADLINE_MS} ms`)), REPEAT_CALLER_READ_DEADLINE_MS);
+      });
+      // By the caller's number: a new call's caller and draft may not be written yet (its own order is left out by its call id).
+      repeat = await Promise.race([this.o.repo.hasOpenOrders(call.callerNumber || 'anonymous', call.callId), late]);
+    } catch (err) {
+      this.o.log.warn({ err, callId: call.callId }, 'repeat caller not read; the hotline’s priority only');
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!repeat || this.o.live.get(call.callId) !== call) return;
+    this.o.live.setPriority(call, call.priority + REPEAT_CALLER_BOOST);
+    if (call.state !== 'answered') this.o.events.emit('queue.changed', { at: this.o.now(), upsertWaiting: [waitingView(call)] });
   }
 
   /**

@@ -103,7 +103,7 @@ export async function buildCallPath(deps: CallPathDeps): Promise<CallPath> {
     events,
     log,
     config: deps.config,
-    repo: new CallsRepository(deps.db, deps.orders, writes),
+    repo: new CallsRepository(deps.orders, writes),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     ...(deps.media ? { media: deps.media } : {}),
     awayMs: env.agentAwayMs,

@@ -107,7 +107,7 @@ export class Offers {
     await this.o.agents.ring(leg.agentId, call.callId); // the pop does not wait for Asterisk's device state
     const at = this.o.now();
     this.o.repo.offered(call.callId, leg.agentId, at);
-    this.o.events.emit('call.offered', leg.agentId, screenPop(call, this.o.repo, at), leg.at);
+    this.o.events.emit('call.offered', leg.agentId, await screenPop(call, this.o, at), leg.at);
     this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
     this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
     // Past the deadline the pop went without the order (id 0): it follows once written.

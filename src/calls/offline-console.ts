@@ -9,8 +9,8 @@ const unavailable = () => Promise.reject(new TelephonyError('ASTERISK_UNAVAILABL
 export function offlineConsole(agents: AgentsService, now: () => number = Date.now): ConsoleCommands {
   return {
     agentView: (id: number): AgentView => agents.view(id),
-    pendingOffer: (): ScreenPop | null => null,
-    callInProgress: (): ScreenPop | null => null,
+    pendingOffer: (): Promise<ScreenPop | null> => Promise.resolve(null),
+    callInProgress: (): Promise<ScreenPop | null> => Promise.resolve(null),
     consoleConnected: () => undefined,
     consoleClosed: () => undefined,
     queueSnapshot: (): QueueSnapshot => ({ at: now(), waiting: [], agents: agents.loggedIn() }),

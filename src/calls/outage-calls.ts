@@ -26,7 +26,8 @@ export async function importOutageCalls(o: CallContext, channels: ReadonlySet<st
       // Without an end: still there (adoption's), or just arrived (after the snapshot: the next run's);
       // else gone without its hang-up handler (Asterisk stopped): imported with the end unknown.
       if (r.endedAt === null && (channels.has(r.channelId) || r.enteredAt > o.now() - OPEN_RECORD_GRACE_MS)) return;
-      if (!o.repo.findByChannel(r.channelId)) {
+      // Read after the call path's queued writes: a caller adopted by this reconcile has its row by then.
+      if (!(await o.repo.findByChannel(r.channelId))) {
         const hotline = hotlineFor(o.config.current().numbers, r.dialled || sw.queue);
         const callId = randomUUID();
         const endedAt = r.endedAt ?? r.enteredAt;

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { backoffDelay } from '../lib/backoff.js';
 import type { AsteriskSnapshot, QueueEntry, StasisChannel, SurveyChannel } from '../telephony/switchboard.js';
 import type { CallContext } from './call-context.js';
+import type { ChannelCall } from './calls-repository.js';
 import type { LiveCall } from './live-calls.js';
 import { importOutageCalls } from './outage-calls.js';
 import { planReconcile, type Guard, type ReconcileAction, type ReconcileView } from './reconcile-plan.js';
@@ -40,6 +41,8 @@ export interface ReconcileFailure {
 /** What reconcile uses of the other call modules. */
 export interface ReconcileDeps extends ResumeDeps {
   register(channelId: string, callerNumber: string, callerName: string, dialled: string, state: 'front_door' | 'queued'): LiveCall;
+  /** Resolves once a tracked call's repeat-caller priority is decided (front-door.ts; bounded, never rejects). */
+  prioritised(call: LiveCall): Promise<void>;
   queueJoined(channelId: string): void;
   startSurvey(ch: SurveyChannel): void;
   surveying(channelId: string): boolean;
@@ -51,6 +54,15 @@ export interface ReconcileDeps extends ResumeDeps {
 }
 
 const RETRY = { initialMs: 500, maxMs: 30_000 } as const;
+
+/** The caller channels whose calls rows the plan may ask for (ReconcileView.record): in our app as inbound or withdrawn, or in the queue, and not live. */
+function channelsToLookUp(snap: AsteriskSnapshot, live: CallContext['live']): string[] {
+  const ids = [
+    ...snap.stasis.filter((ch) => ch.kind === 'inbound' || ch.kind === 'withdrawn').map((ch) => ch.channelId),
+    ...snap.queue.map((e) => e.channelId),
+  ];
+  return [...new Set(ids)].filter((id) => !live.byCallerChannel(id));
+}
 
 export class Reconciler {
   private current: Promise<void> | null = null;
@@ -153,11 +165,20 @@ export class Reconciler {
   private async reconcile(snap: AsteriskSnapshot, before: ReadonlySet<string>, guard: Guard): Promise<void> {
     // Calls resumed from the database are judged by this snapshot too (a caller gone while we were down).
     const judged = new Set(before);
-    for (const [channelId, call] of await resumeUnfinished(this.o, this.deps, snap, guard)) {
+    const resumed = await resumeUnfinished(this.o, this.deps, snap, guard);
+    for (const [channelId, call] of resumed) {
       judged.add(channelId);
       if (call.state === 'front_door') this.sendOn.set(channelId, call);
     }
-    for (const action of planReconcile(snap, this.view(judged), this.o.switchboard.queue)) {
+    // The plan is made without I/O: the resumed callers' priorities (sent on with them) and the
+    // calls rows of the channels it may ask about are read first.
+    await Promise.all([...resumed.values()].map((call) => this.deps.prioritised(call)));
+    let records: ReadonlyMap<string, ChannelCall> | undefined;
+    await guard('step:records', 'read the calls of the channels', async () => {
+      records = await this.o.repo.findByChannels(channelsToLookUp(snap, this.o.live));
+    });
+    if (!records) return;
+    for (const action of planReconcile(snap, this.view(judged, records), this.o.switchboard.queue)) {
       const key = action.do === 'adopt_in_stasis' ? action.channel.channelId : action.do === 'adopt_queued' ? action.entry.channelId : action.channelId;
       await guard(key, action.do, () => this.carryOut(action, snap));
     }
@@ -169,12 +190,12 @@ export class Reconciler {
     }
   }
 
-  /** `before`: the caller channels of the calls live when the snapshot was asked for. */
-  private view(before: ReadonlySet<string>): ReconcileView {
-    const { live, repo } = this.o;
+  /** `before`: the caller channels of the calls live when the snapshot was asked for; `records`: their calls rows, read before. */
+  private view(before: ReadonlySet<string>, records: ReadonlyMap<string, ChannelCall>): ReconcileView {
+    const { live } = this.o;
     return {
       call: (id) => live.byCallerChannel(id),
-      record: (id) => repo.findByChannel(id),
+      record: (id) => records.get(id),
       toSendOn: (id) => {
         const call = this.sendOn.get(id);
         if (call && call.state === 'front_door' && live.get(call.callId) === call) return call;
@@ -238,6 +259,7 @@ export class Reconciler {
     this.log.info({ callId: call.callId, kind: ch.kind }, 'adopted a caller left in Stasis');
     // Kept until sent on: if this fails, the retry must not take it for our front door's.
     this.sendOn.set(ch.channelId, call);
+    await this.deps.prioritised(call);
     await this.o.switchboard.sendToQueue(ch.channelId, { callId: call.callId, priority: call.priority });
     this.sendOn.delete(ch.channelId);
   }

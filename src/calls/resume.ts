@@ -42,7 +42,8 @@ export async function resumeUnfinished(o: CallContext, deps: ResumeDeps, asteris
   const resumed = new Map<string, LiveCall>();
   const log = o.log.child({ component: 'resume' });
   const untracked = (row: UnfinishedCall) => !o.live.get(row.callId) && !o.live.byCallerChannel(row.channelId);
-  const rows = o.repo.unfinished().filter(untracked);
+  // Read after the writes queued before (CallsRepository): a call that just ended here is not taken for unfinished.
+  const rows = (await o.repo.unfinished()).filter(untracked);
   for (const row of rows) {
     // Each call on its own: one that cannot be taken over now is retried, the others go on.
     await guard(row.channelId, `resume a call ${row.state}`, async () => {

@@ -54,8 +54,8 @@ async function runSurvey(o: CallContext, ch: SurveyChannel, record: SurveyRecord
   const log = o.log.child({ component: 'survey', channelId: ch.channelId });
   // Read at every call: a hot-reloaded ivr.yaml applies at once.
   const survey = config.current().ivr.survey;
-  const callId = ch.callId ?? repo.findByChannel(ch.channelId)?.id;
   try {
+    const callId = ch.callId ?? (await repo.findByChannel(ch.channelId))?.id;
     if (!survey.enabled || !survey.prompt || !callId) {
       log.info({ callId, enabled: survey.enabled }, 'no survey for this call');
       return;

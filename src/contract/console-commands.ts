@@ -8,10 +8,10 @@ import type { AgentView, CallControlsView, OutboundCallView, QueueSnapshot, Scre
 export interface ConsoleCommands {
   /** Current state of an agent (`logged_out` if unknown). */
   agentView(agentId: number): AgentView;
-  /** A call ringing for this agent right now; re-sent on (re)connect and `sync`. */
-  pendingOffer(agentId: number): ScreenPop | null;
+  /** A call ringing for this agent right now; re-sent on (re)connect and `sync` (its pop reads the caller's history). */
+  pendingOffer(agentId: number): Promise<ScreenPop | null>;
   /** The pop of the call the agent is talking on (sent on connect as offered, then answered). */
-  callInProgress(agentId: number): ScreenPop | null;
+  callInProgress(agentId: number): Promise<ScreenPop | null>;
   queueSnapshot(): QueueSnapshot;
   telephonyUp(): boolean;
   agentLogin(agentId: number, displayName: string, opts: { penalty?: number }): Promise<AgentView>;

@@ -11,16 +11,19 @@ import { DESK_ROOM, LEADS_ROOM, deskUnitRoom, unitRoom, agentRoom, isAgent, isLe
 
 const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.telephonyUp() ? ('up' as const) : ('down' as const), at: Date.now() });
 
-/** Everything this socket is entitled to: status; agents their state and ringing call; leads the queue (and its statistics). */
-export function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null, leads?: LeadRoom): void {
+/**
+ * Everything this socket is entitled to: status; agents their state and ringing call; leads the
+ * queue (and its statistics). An agent's pops read the caller's history first; then everything
+ * is sent at once, from the state of that moment.
+ */
+export async function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null, leads?: LeadRoom): Promise<void> {
   const user = socket.data.user;
+  const [offer, talking] = isAgent(user) ? await Promise.all([commands.pendingOffer(user.id), commands.callInProgress(user.id)]) : [null, null];
   socket.emit('system:status', telephonyStatus(commands));
   if (isAgent(user)) {
     socket.emit('agent:state', commands.agentView(user.id));
-    const offer = commands.pendingOffer(user.id);
     if (offer) socket.emit('call:offered', offer);
     // A console opened or reloaded mid-call: the pop, then that it is answered.
-    const talking = commands.callInProgress(user.id);
     if (talking) {
       socket.emit('call:offered', talking);
       socket.emit('call:update', { callId: talking.callId, state: 'answered', agentId: user.id, at: Date.now() });

@@ -61,7 +61,7 @@ export interface HandlerDeps {
   media: MediaCommands | null;
   supervision?: SupervisionCommands | null;
   log: Logger;
-  sync(socket: RealtimeSocket): void;
+  sync(socket: RealtimeSocket): Promise<void>;
   /** Resolves once earlier commits are on disk: a successful command is acked after it. */
   durable?: () => Promise<void>;
 }

@@ -19,7 +19,7 @@ export interface HandlerContext {
   /** The socket's id: media sessions are per browser tab. */
   socketId: string;
   /** Re-send every snapshot this socket is entitled to. */
-  sync(): void;
+  sync(): Promise<void>;
 }
 
 export interface Route {

@@ -22,14 +22,14 @@ export const SUPERVISION_ROUTES: Record<keyof SupervisionClientEvents, Route> = 
  * after a network change): the calls a lead listens to now, and for the call in progress that
  * nobody does — the page may still show a notice whose end was sent while it was away.
  */
-export function sendMonitoredNotice(
+export async function sendMonitoredNotice(
   socket: RealtimeSocket,
   agentId: number,
   commands: ConsoleCommands,
   supervision: { monitoredCalls(agentId: number): string[] },
-): void {
+): Promise<void> {
+  const talking = await commands.callInProgress(agentId);
   const told = supervision.monitoredCalls(agentId);
   for (const callId of told) socket.emit('supervision:monitored', { callId, monitored: true });
-  const talking = commands.callInProgress(agentId);
   if (talking && !told.includes(talking.callId)) socket.emit('supervision:monitored', { callId: talking.callId, monitored: false });
 }

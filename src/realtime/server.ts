@@ -121,10 +121,10 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       })
     : null;
 
-  const sync = (socket: RealtimeSocket) => {
+  const sync = async (socket: RealtimeSocket): Promise<void> => {
     try {
-      sendSnapshots(socket, commands, opts.stats, leads);
-      if (opts.supervision && isAgent(socket.data.user)) sendMonitoredNotice(socket, socket.data.user.id, commands, opts.supervision);
+      await sendSnapshots(socket, commands, opts.stats, leads);
+      if (opts.supervision && isAgent(socket.data.user)) await sendMonitoredNotice(socket, socket.data.user.id, commands, opts.supervision);
       if (opts.supervision && isLead(socket.data.user) && !watchesWallboard(socket))
         socket.emit('supervision:audio', { callIds: opts.supervision.supervisable() });
       if (wallboard && watchesWallboard(socket)) socket.emit('wallboard:summary', wallboard.current());
@@ -169,7 +169,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
         'disconnect',
         () => void opts.media?.close(socket.id).catch((err: unknown) => log.warn({ err, socketId: socket.id }, 'media session close failed')),
       );
-    sync(socket);
+    void sync(socket);
   });
 
   opts.supervision?.setSignals({

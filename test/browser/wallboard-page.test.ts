@@ -36,7 +36,7 @@ t.test('wallboard: live figures for a wall screen and for a lead', async (t) => 
   t.equal(await page.textContent('[data-testid=wb-answerRate15s] .wallboard-tile-value'), '—', 'no answer yet today');
 
   // A call arrives (as the call centre records it): the statistics and the wall follow.
-  await new CallsRepository(app.db.db, new WorkOrdersService(sqliteOrdersStoreOn(app.db.db))).createInbound({
+  await new CallsRepository(new WorkOrdersService(sqliteOrdersStoreOn(app.db.db))).createInbound({
     callId: 'wb-1',
     channelId: 'ch-wb-1',
     callerPhone: '13800138000',

@@ -89,7 +89,7 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
   const writes = new CallWrites({ log });
-  const repo = new CallsRepository(handle.db, orders, writes);
+  const repo = new CallsRepository(orders, writes);
   const center = new CallCenter({ switchboard, agents, events, log, config, repo, systemActor: { id: system.id, role: 'admin', unitId: null } });
   t.teardown(async () => {
     slow.release();
@@ -191,7 +191,11 @@ t.test('past DRAFT_WAIT_DEADLINE_MS the call is offered without its order; its l
     [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
     'the agent talking on the call is told its order once written',
   );
-  t.same(r.commands.callInProgress(r.agent.id)?.draftOrder, { id: order.id, number: order.number }, 'a console reloaded mid-call gets the pop with the order');
+  t.same(
+    (await r.commands.callInProgress(r.agent.id))?.draftOrder,
+    { id: order.id, number: order.number },
+    'a console reloaded mid-call gets the pop with the order',
+  );
 });
 
 t.test('past the deadline the order follows the pop to the agent it rings for only, once written; a re-syncing console gets it', async (t) => {
@@ -206,7 +210,7 @@ t.test('past the deadline the order follows the pop to the agent it rings for on
     [[r.agent.id, { id: 0, number: '' }]],
     'popped at the deadline without the order',
   );
-  t.same(r.commands.pendingOffer(r.agent.id)?.draftOrder, { id: 0, number: '' }, 'a re-sync before the draft: still no order');
+  t.same((await r.commands.pendingOffer(r.agent.id))?.draftOrder, { id: 0, number: '' }, 'a re-sync before the draft: still no order');
   await sleep(100);
   t.same(r.orderUpdates, [], 'nothing while the draft is not written');
   r.slow.release();
@@ -219,8 +223,8 @@ t.test('past the deadline the order follows the pop to the agent it rings for on
     [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
     'one update with the order, to the agent the call rings for (not the other agent logged in)',
   );
-  t.same(r.commands.pendingOffer(r.agent.id)?.draftOrder, { id: order.id, number: order.number }, 'a re-sync reads the order from the live call');
-  t.equal(r.commands.pendingOffer(r.other.id), null);
+  t.same((await r.commands.pendingOffer(r.agent.id))?.draftOrder, { id: order.id, number: order.number }, 'a re-sync reads the order from the live call');
+  t.equal(await r.commands.pendingOffer(r.other.id), null);
 });
 
 t.test('past the deadline, answered and ended before the draft is written: the agent wrapping up is told the order', async (t) => {

@@ -102,7 +102,7 @@ t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due fir
 t.test('a caller answered on a new call needs no callback: the missed calls merge into that call, others stay', async (t) => {
   const app = await testApp(t);
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
-  const repo = new CallsRepository(app.db.db, orders);
+  const repo = new CallsRepository(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   // In the call path's write queue, as calls/index.ts wires it: behind the call's own writes.
   const sat = new CallbackSatisfaction({ orders, actor, log: pino({ level: 'silent' }), writes: repo.writes });
@@ -201,7 +201,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
 t.test('a caller who asked to be called back (the queue key) is listed as asked for; an abandon beside it joins the entry', async (t) => {
   const app = await testApp(t);
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
-  const repo = new CallsRepository(app.db.db, orders);
+  const repo = new CallsRepository(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const inbound = (callId: string, phone: string) =>
     repo.createInbound({

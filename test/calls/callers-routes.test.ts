@@ -16,7 +16,7 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const lead = await session(app, 'lead-h', 'shift_lead');
   const unit = await session(app, 'unit-h', 'unit_handler');
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
-  const repo = new CallsRepository(app.db.db, orders);
+  const repo = new CallsRepository(orders);
   const made = [];
   for (const i of [1, 2, 3])
     made.push(

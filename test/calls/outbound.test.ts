@@ -76,7 +76,7 @@ async function rig(t: { teardown(fn: () => unknown): void }, opts: { ringMs?: nu
     log,
     config,
     media,
-    repo: new CallsRepository(handle.db, orders, writes),
+    repo: new CallsRepository(orders, writes),
     systemActor: { id: system.id, role: 'admin', unitId: null },
     outbound: {
       records: new OutboundRecords(orders, writes),

@@ -42,7 +42,7 @@ function setup(t: { teardown(fn: () => unknown): void }): { h: DbHandle; repo: C
     insert into users (id, username, display_name, role, password_hash) values (1, 'a1', 'Agent', 'agent', 'x');
     insert into users (id, username, display_name, role, password_hash) values (9, 'system', 'System', 'admin', 'x');
   `);
-  return { h, repo: new CallsRepository(h.db, new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW)) };
+  return { h, repo: new CallsRepository(new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW)) };
 }
 
 let seq = 0;
@@ -242,7 +242,7 @@ t.test('outbound calls (callbacks, 回访) are not calls in: the statistics coun
 t.test('a publication waits for the call writes queued before it: the figures include the change announced', async (t) => {
   const { h } = setup(t);
   const writes = new CallWrites({ log });
-  const repo = new CallsRepository(h.db, new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW), writes);
+  const repo = new CallsRepository(new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => NOW), writes);
   const events = new DomainEvents();
   const svc = new QueueStatsService({ reads: dbReportReader(h.db), settled: () => writes.flushed(), events, log, now: () => NOW, throttleMs: 0 });
   t.teardown(() => svc.close());

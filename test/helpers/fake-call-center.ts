@@ -116,7 +116,7 @@ export async function fakeCallCenter(
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(handle.db));
   const users = usersOn(t, handle, 3600_000);
   const system = await users.systemUser();
-  const repo = new CallsRepository(handle.db, orders);
+  const repo = new CallsRepository(orders);
   const center = new CallCenter({
     switchboard,
     agents,

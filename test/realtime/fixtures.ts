@@ -55,8 +55,8 @@ export class FakeCommands implements ConsoleCommands {
     return result;
   }
   agentView = (id: number) => this.views.get(id) ?? view(id, 'logged_out');
-  pendingOffer = (id: number) => this.offers.get(id) ?? null;
-  callInProgress = (id: number) => this.talking.get(id) ?? null;
+  pendingOffer = (id: number) => Promise.resolve(this.offers.get(id) ?? null);
+  callInProgress = (id: number) => Promise.resolve(this.talking.get(id) ?? null);
   /** Presence notifications, kept apart from `calls` (the commands the consoles sent). */
   presence: Array<[string, number]> = [];
   consoleConnected = (id: number) => void this.presence.push(['connected', id]);

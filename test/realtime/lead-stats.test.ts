@@ -63,7 +63,7 @@ t.test('leads get queue:stats on connect, on sync and after calls change; agents
   await until('stats on sync', () => lead.stats.length === 2);
 
   // A call enters (as the call centre records it) and the queue changes: one push, with the call.
-  const repo = new CallsRepository(app.db.db, new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)));
+  const repo = new CallsRepository(new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)));
   await repo.createInbound({
     callId: 'c-1',
     channelId: 'ch-1',

@@ -16,7 +16,7 @@ function rig(t: Parameters<typeof openTmpDb>[0]) {
   const { now } = agentAndHandler(h);
   const applied: OrderApplied[] = [];
   const orders = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => now, { onApplied: (c) => applied.push(c) });
-  const repo = new CallsRepository(h.db, orders);
+  const repo = new CallsRepository(orders);
   const system: Actor = { id: 1, role: 'admin', unitId: null };
   const call = (id: string) =>
     repo.createInbound({

@@ -17,7 +17,6 @@
  */
 import t from 'tap';
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/connection.js';
 import * as schema from '../../src/db/schema.js';
 import { uniqueViolation } from '../../src/db/async-db.js';
 import type { PgConn } from '../../src/db/postgres-async.js';
@@ -490,8 +489,8 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
     t.test('a call and its draft: the caller upserted, the call, its events; abandoned in the queue into a missed call; both or neither', async (t) => {
       const rig = await open(t);
       const { svc, clock, told } = rig.service({ clocks });
-      // CallsRepository's reads are synchronous SQLite; the writes checked here go through the service only.
-      const repo = new CallsRepository(undefined as unknown as Db, svc);
+      // The writes checked here go through the service only.
+      const repo = new CallsRepository(svc);
       const call = (callId: string, at: number, callerName: string | null = '李四') => ({
         callId,
         channelId: `ch-${callId}`,
@@ -790,7 +789,7 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
     t.test('calls of one new caller at once on six nodes: one caller row, every call and draft', async (t) => {
       const rig = await open(t);
       // One node's calls are written one after the other (its write queue): six nodes, one call each.
-      const repos = Array.from({ length: 6 }, () => new CallsRepository(undefined as unknown as Db, rig.service({ store: storeOn(rig.d) }).svc));
+      const repos = Array.from({ length: 6 }, () => new CallsRepository(rig.service({ store: storeOn(rig.d) }).svc));
       await rig.warm();
       const made = await Promise.all(
         repos.map((repo, i) =>

@@ -237,7 +237,7 @@ t.test('orders waiting without a clock (written before the clocks) get one from 
 
 t.test('a post-call survey answer "unsatisfied" supervises the evaluated order once, and says so', async (t) => {
   const f = clockFixture(t);
-  const repo = new CallsRepository(f.h.db, f.svc);
+  const repo = new CallsRepository(f.svc);
   f.clock.now = bj('2026-03-02 10:00');
   const call = await repo.createInbound({
     callId: 'c-survey',
