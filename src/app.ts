@@ -197,7 +197,6 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     const skills = new AgentSkillsService(sqliteSkillsStore(asyncDb));
     const calls = await buildCallPath({
       env,
-      db: db.db,
       agentSessions,
       orders,
       config,

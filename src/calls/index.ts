@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { ConfigStore } from '../config/files/index.js';
-import type { Db } from '../db/connection.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { AgentSessions } from '../agents/agent-sessions.js';
 import type { AgentSessionsStore } from '../agents/agent-sessions-store.js';
@@ -55,7 +54,6 @@ export interface CallPath {
 
 export interface CallPathDeps {
   env: Env;
-  db: Db;
   /** Where the agents' sessions outlive the process (agent_sessions), on the asynchronous port. */
   agentSessions: AgentSessionsStore;
   orders: WorkOrdersService;
