@@ -182,13 +182,14 @@ t.test('a pop whose read is slower than SCREEN_POP_READ_DEADLINE_MS goes at the 
   await r.earlier('c-earlier', '13900004444', Date.now() - 3_600_000);
   const call = await r.caller('caller', '13900004444');
   await r.writes.flushed();
+  // A read that would answer 1.5 s after the deadline: a pop that waited for it would come after that (the bounds below leave room for a loaded machine).
   r.spy.readDelayMs = SCREEN_POP_READ_DEADLINE_MS + 1_500;
   const rang = Date.now();
   r.ring('leg-1', call.callId, 'caller');
-  await r.popped(1, SCREEN_POP_READ_DEADLINE_MS + 1_000);
+  await r.popped(1, SCREEN_POP_READ_DEADLINE_MS + 1_300);
   t.equal(r.pops.length, 1, 'popped at the deadline');
   const late = r.pops[0]!;
-  t.ok(late.at - rang >= SCREEN_POP_READ_DEADLINE_MS - 20 && late.at - rang < SCREEN_POP_READ_DEADLINE_MS + 500, `at the deadline (${late.at - rang} ms)`);
+  t.ok(late.at - rang >= SCREEN_POP_READ_DEADLINE_MS - 20 && late.at - rang < SCREEN_POP_READ_DEADLINE_MS + 1_000, `at the deadline (${late.at - rang} ms)`);
   t.match(late.pop, { callId: call.callId, caller: null, recentCalls: [], openOrders: [] }, 'without the history');
   await sleep(1_600); // the slow read ends before the database closes
 });
@@ -216,7 +217,7 @@ t.test(
     const call = await r.caller('caller', '13900007777');
     const sent = r.queued.get('caller');
     t.ok(sent, 'sent to the queue');
-    t.ok(sent!.at - entered < REPEAT_CALLER_READ_DEADLINE_MS + 400, `without waiting for the read (${sent!.at - entered} ms)`);
+    t.ok(sent!.at - entered < REPEAT_CALLER_READ_DEADLINE_MS + 1_000, `without waiting for the read (${sent!.at - entered} ms)`);
     t.ok(sent!.at - entered >= REPEAT_CALLER_READ_DEADLINE_MS - 20, 'the front door waited for it up to its deadline');
     t.equal(sent!.priority, r.boost, 'the hotline’s priority');
     await sleep(1_700);
