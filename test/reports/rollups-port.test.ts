@@ -23,7 +23,7 @@ import { pgReportReader } from '../../src/reports/report-read-pg.js';
 import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { tmpDir } from '../helpers/db-fixtures.js';
-import { startPostgres } from '../helpers/postgres.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { bj, buildReportFixture } from '../helpers/report-fixture.js';
 
 const platform: Actor = { id: 101, role: 'agent', unitId: null };
@@ -62,6 +62,10 @@ async function pgRows(pgh: PgHandle): Promise<Record<string, string[]>> {
 }
 const counts = (rows: Record<string, string[]>) => Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.length]));
 
+/** One PostgreSQL server for the file's tests (each test has its own database on it), started at the first use. */
+let server: Promise<PostgresServer> | undefined;
+const pgServer = () => (server ??= startPostgres(t));
+
 /** The fixture in a SQLite file, a copy of it in a second file and in a new PostgreSQL database, no rollup built. */
 async function fixtures(t: Test, name: string) {
   const dir = tmpDir(t, `sunline-${name}-`);
@@ -89,8 +93,7 @@ async function fixtures(t: Test, name: string) {
   await a.sqlite.backup(copyFile);
   const b = openDb({ file: copyFile });
   t.teardown(() => b.close());
-  const server = await startPostgres(t);
-  const url = await server.createDatabase(name);
+  const url = await (await pgServer()).createDatabase(name);
   await copyToPostgres({ sqliteFile: file, url });
   const pgh = await openPostgres({ url, max: 4 });
   t.teardown(() => pgh.close());
