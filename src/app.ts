@@ -5,13 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Env } from './config/env.js';
-import { openDb, type DbHandle } from './db/connection.js';
-import { sqliteAsync } from './db/sqlite-async.js';
+import type { DbHandle } from './db/connection.js';
+import { openPostgresDatabase, openSqliteDatabase, type ServerDatabase } from './wiring/database.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { UsersService, purgeSessionsEvery, sqliteUsersStore } from './users/index.js';
+import { UsersService, purgeSessionsEvery } from './users/index.js';
 import { ensureInitialAdmin } from './users/initial-admin.js';
 import { ConfigStore, PromptCheck } from './config/files/index.js';
-import { ConfigAdmin, ConfigHistory, sqliteConfigHistoryStore } from './config/history/index.js';
+import { ConfigAdmin, ConfigHistory } from './config/history/index.js';
 import { closeHttp } from './http/close-http.js';
 import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
@@ -24,7 +24,6 @@ import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
 import { callbacksRoutes } from './http/routes/callbacks-routes.js';
 import { QueueStatsService } from './calls/queue-stats.js';
-import { sqliteReportReader } from './reports/report-read.js';
 import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
@@ -33,28 +32,22 @@ import { callControlHealth, type CallControlRoleOf } from './cluster/call-contro
 import { startMedia, type Media } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
-import { sqliteWarningsStore } from './workorders/deadlines/warnings-store-sqlite.js';
-import { sqliteCallbacksStore } from './calls/callbacks-store-sqlite.js';
-import { sqliteCallerHistoryStore } from './calls/caller-history-store-sqlite.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
 import { installCsrfDefence } from './http/csrf.js';
 import { adminUsersRoutes } from './http/routes/admin-users-routes.js';
 import { pauseReasonsRoutes } from './http/routes/pause-reasons-routes.js';
 import { withConfiguredPauseReasons } from './agents/pause-reasons.js';
-import { sqliteAgentSessionsStore } from './agents/agent-sessions-store-sqlite.js';
 import { agentSkillsRoutes } from './http/routes/agent-skills-routes.js';
 import { leadLocksRoutes } from './http/routes/lead-locks-routes.js';
 import { AgentSkillsService } from './agents/skills.js';
-import { sqliteSkillsStore } from './agents/skills-store-sqlite.js';
 import { installAuth } from './http/auth.js';
 import { authRoutes } from './http/routes/auth-routes.js';
 import { healthRoutes, type HealthChecks } from './http/routes/health-routes.js';
-import { WorkOrdersService, sqliteOrdersStore } from './workorders/index.js';
+import { WorkOrdersService } from './workorders/index.js';
 import { IntakeService } from './workorders/intake.js';
 import { workOrdersRoutes } from './http/routes/workorders-routes.js';
 import { intakeRoutes } from './http/routes/intake-routes.js';
 import { BridgeNonces } from './http/bridge-nonces.js';
-import { sqliteBridgeNoncesStore } from './http/bridge-nonces-store-sqlite.js';
 import { attachmentsRoutes } from './http/routes/attachments-routes.js';
 import { dueStatesRoutes } from './http/routes/due-states-routes.js';
 import { AttachmentsService } from './workorders/attachments.js';
@@ -63,16 +56,15 @@ import { AutoSupervision } from './workorders/auto-supervision.js';
 import { deskRoutes } from './http/routes/desk-routes.js';
 import { TimedJobs } from './cluster/timed-jobs.js';
 import { shareSessionRevocations } from './realtime/cluster-sessions.js';
-import { Metrics, PROBE_COMMIT } from './reports/metrics.js';
+import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
-import { DeskService, SavedFilters, sqliteDeskReadsStore, sqliteSavedFiltersStore } from './workorders/desk/index.js';
-import { sqliteOrderReadsStore } from './workorders/order-reads-store-sqlite.js';
-import { sqliteRecordingsStore, startRecordings, type Recordings } from './recordings/index.js';
+import { DeskService, SavedFilters } from './workorders/desk/index.js';
+import { startRecordings, type Recordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
-import { SupervisionAuditLog, sqliteSupervisionAuditStore, startSupervision, type Supervision } from './supervision/index.js';
+import { SupervisionAuditLog, startSupervision, type Supervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
-import { drawQaSamplesEvery, sqliteQaStore, startQa } from './qa/index.js';
+import { drawQaSamplesEvery, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
 import { createHttpServer } from './wiring/http-server.js';
 import { wireReports } from './wiring/reports.js';
@@ -92,6 +84,9 @@ export interface Sunline {
   readonly env: Env;
   readonly http: FastifyInstance;
   readonly log: Logger;
+  /** The server's database: its dialect, its stores, health (wiring/database.ts). */
+  readonly database: ServerDatabase;
+  /** The SQLite handle (tests, tools); throws when the server runs on PostgreSQL (SUNLINE_DATABASE_URL). */
   readonly db: DbHandle;
   readonly users: UsersService;
   readonly config: ConfigStore;
@@ -116,23 +111,24 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
   let shuttingDown = false;
 
   try {
-    const db = openDb({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024, immediateTransactions: true });
-    closers.push(() => db.close());
-    log.info({ file: env.dbFile }, 'database ready');
+    // The server's database (wiring/database.ts): PostgreSQL with SUNLINE_DATABASE_URL, else the
+    // SQLite file. Every repository reads and writes through its stores (decision 0017).
+    const database: ServerDatabase = env.databaseUrl
+      ? await openPostgresDatabase({ url: env.databaseUrl, poolSize: env.dbPoolSize, onPoolError: (err) => log.warn({ err }, 'database connection lost') })
+      : openSqliteDatabase({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024, immediateTransactions: true });
+    closers.push(() => database.close());
+    const stores = database.stores;
+    log.info(database.dialect === 'sqlite' ? { file: database.where } : { url: database.where }, 'database ready');
 
     // A bad configuration at start-up stops the process (ConfigInvalidError with every problem).
     // Every set that runs is recorded (config history, issue 11 item 4); its id is the version.
-    // The repositories moved to the asynchronous port so far (decision 0017): accounts and
-    // sessions, config history.
-    const asyncDb = sqliteAsync(db);
-    closers.push(() => asyncDb.close());
     // The live figures' reads (queue statistics, wallboard, /metrics) on the port, either dialect.
-    const figureReads = sqliteReportReader(asyncDb);
-    const configHistory = new ConfigHistory(sqliteConfigHistoryStore(asyncDb));
+    const figureReads = stores.reports;
+    const configHistory = new ConfigHistory(stores.configHistory);
     const config = await ConfigStore.open({ dir: env.configDir, watch: env.configWatch, log: log.child({ component: 'config' }), history: configHistory });
     closers.push(() => config.close());
 
-    const users = new UsersService(sqliteUsersStore(asyncDb), env.sessionTtlHours * 3600_000);
+    const users = new UsersService(stores.users, env.sessionTtlHours * 3600_000);
     // The actor of automatic changes, known before the synchronous work-order code needs it.
     const systemUser = await users.systemUser();
     // The timed jobs run on one node of several (cluster/timed-jobs.ts); alone, on this one. Started once all are added.
@@ -142,7 +138,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     jobs.add({ name: 'session-purge', start: () => (stopPurge = purgeSessionsEvery(users, log)), stop: () => stopPurge() });
     if (env.initialAdmin) await ensureInitialAdmin(users, env.initialAdmin, log.child({ component: 'users' }));
 
-    const checks: HealthChecks = { database: () => db.health() };
+    const checks: HealthChecks = { database: () => database.health() };
     // With the call-control lease: which role this app runs in (leader: with telephony; standby: without).
     if (overrides.callControl) checks['callControl'] = callControlHealth(overrides.callControl);
     // With several nodes: whether this one runs the timed jobs ('running') or another does ('standby').
@@ -168,7 +164,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Waiting clocks start with each status change; an unsatisfied order is supervised at once.
     const clocks = orderClocksFrom(deadlineConfig, () => systemUser);
     // The one owner of work_orders: every change (the call path's included) is published after its commit.
-    const orders = new WorkOrdersService(sqliteOrdersStore(asyncDb), Date.now, {
+    const orders = new WorkOrdersService(stores.orders, Date.now, {
       onApplied: (c) =>
         events.emit('workorder.applied', {
           orderId: c.orderId,
@@ -192,9 +188,9 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Browser audio (mediasoup); null without a worker.
     const media = await startMedia({ env, log, ari: () => telephony?.ari ?? null });
     if (media) checks['media'] = () => ({ ...media.health() });
-    const agentSessions = sqliteAgentSessionsStore(asyncDb);
+    const agentSessions = stores.agentSessions;
     // Agents' skills on the asynchronous port (decision 0017), read at each offer.
-    const skills = new AgentSkillsService(sqliteSkillsStore(asyncDb));
+    const skills = new AgentSkillsService(stores.skills);
     const calls = await buildCallPath({
       env,
       agentSessions,
@@ -211,13 +207,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // After calls in the list, so it closes first: its externalMedia hang-ups still have ARI.
     if (media) closers.push(() => media.close());
     // Quality inspection (质检): qa.yaml as it is at each request; QA inspectors hear the recordings of the calls they score.
-    const qa = startQa({ store: sqliteQaStore(asyncDb), config: () => config.current().qa });
+    const qa = startQa({ store: stores.qa, config: () => config.current().qa });
     // Each finished Beijing day is drawn hourly, also when nobody opens the worklist (idempotent with the worklist's own draw).
     closers.push(drawQaSamplesEvery(qa, log.child({ component: 'qa' })));
     // Call recordings: MixMonitor on answered calls, their files moved into storage, a daily purge.
     const recordings = startRecordings({
       env,
-      store: sqliteRecordingsStore(asyncDb),
+      store: stores.recordings,
       events,
       // After the call path's writes queued before the answer (calls/call-writes.ts): the recording row takes the call's agent.
       settled: () => calls.writesFlushed(),
@@ -229,7 +225,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     });
     closers.push(() => recordings.close());
     // Listen / whisper / barge through the lead's browser audio; closed before media (closers run backwards).
-    const supervisionAudit = new SupervisionAuditLog(sqliteSupervisionAuditStore(asyncDb));
+    const supervisionAudit = new SupervisionAuditLog(stores.supervisionAudit);
     const supervision =
       media && telephony && env.media
         ? startSupervision({
@@ -260,13 +256,13 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Deadline warnings (限时办结): survive restarts, each raised once.
     // With sla.yaml's autoSupervision on, long-overdue orders are then put under supervision.
     const escalation = new AutoSupervision({ orders, systemActor: () => clocks.systemActor(), log: log.child({ component: 'auto-supervision' }) });
-    const warnings = sqliteWarningsStore(asyncDb);
+    const warnings = stores.warnings;
     const deadlines = new DeadlineScheduler({ store: warnings, config: deadlineConfig, events, log, escalation });
     jobs.add({ name: 'deadlines', start: () => deadlines.start(), stop: () => deadlines.stop() });
     Object.assign(checks, calls.checks);
 
     // Fastify with the house's hooks: access log, compiled replies, error shape, durable replies, security headers, the API docs.
-    const http = await createHttpServer({ env, log, durable: () => db.durability.durable() });
+    const http = await createHttpServer({ env, log, durable: () => database.durable() });
     closers.push(() => closeHttp(http));
     installAuth(http, users);
     // After the session is read: the header rule looks at the cookie (docs/decisions/0010-csrf-defence.md).
@@ -275,10 +271,10 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // Operations metrics for Prometheus (GET /metrics; SUNLINE_METRICS_TOKEN or loopback only).
     const metrics = new Metrics({
       reads: figureReads,
-      probeCommit: () => asyncDb.transaction((tx) => tx.run((d) => d.run(PROBE_COMMIT))),
+      probeCommit: () => database.probeCommit(),
       events,
       checks: () => checks,
-      durable: () => db.durability.durable(),
+      durable: () => database.durable(),
       agentSessionWrites: () => calls.agentSessionWrites(),
       callWrites: () => calls.callWrites(),
     });
@@ -297,18 +293,18 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     await http.register(leadLocksRoutes, { users });
     await http.register(callsRoutes, { commands: calls.commands });
     await http.register(pauseReasonsRoutes, { reasons: () => config.current().agents.pauseReasons });
-    await http.register(callersRoutes, { history: sqliteCallerHistoryStore(asyncDb), config: () => config.current() });
-    await http.register(callbacksRoutes, { store: sqliteCallbacksStore(asyncDb), config: () => config.current(), policy: env.callback, events });
+    await http.register(callersRoutes, { history: stores.callerHistory, config: () => config.current() });
+    await http.register(callbacksRoutes, { store: stores.callbacks, config: () => config.current(), policy: env.callback, events });
     await http.register(queueStatsRoutes, { stats: queueStats });
     await http.register(deadlineWarningsRoutes, { warnings });
     // County sub-platform staff see their county's subtree (org.yaml, read at each request).
     await http.register(workOrdersRoutes, {
-      orderReads: sqliteOrderReadsStore(asyncDb),
+      orderReads: stores.orderReads,
       orders,
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
     const attachments = new AttachmentsService({
-      orderReads: sqliteOrderReadsStore(asyncDb),
+      orderReads: stores.orderReads,
       orders,
       dir: env.attachments.dir,
       maxBytes: env.attachments.maxBytes,
@@ -318,34 +314,42 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     if (orphans.length > 0) log.info({ count: orphans.length }, 'orphan attachment files removed');
     await http.register(attachmentsRoutes, { attachments, unitsInSubtree: (unitId) => unitScope(config.current().org, unitId) });
     await http.register(dueStatesRoutes, {
-      orderReads: sqliteOrderReadsStore(asyncDb),
+      orderReads: stores.orderReads,
       deadlines: deadlineConfigFrom(() => config.current()),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
     // The order desk (派单/审核 工作台): queues, search, repeats within the dispatcher's scope.
     const deskClocks = deadlineConfigFrom(() => config.current());
     const desk = new DeskService({
-      db: db.db,
-      orderReads: sqliteOrderReadsStore(asyncDb),
-      deskReads: sqliteDeskReadsStore(asyncDb),
+      orderReads: stores.orderReads,
+      deskReads: stores.deskReads,
       org: () => config.current().org,
       clocks: () => ({ calendar: deskClocks().calendar, sla: config.current().sla }),
       unitsInSubtree: (unitId) => unitScope(config.current().org, unitId),
     });
-    await http.register(deskRoutes, { desk, savedFilters: new SavedFilters(sqliteSavedFiltersStore(asyncDb)) });
+    await http.register(deskRoutes, { desk, savedFilters: new SavedFilters(stores.savedFilters) });
     await http.register(recordingsRoutes, { playback: recordings.playback });
     await http.register(supervisionRoutes, { audit: supervisionAudit });
     await http.register(qaRoutes, { qa });
     // KPI reports, assessment, callback figures, hot topics and the monthly workbook (their jobs added to `jobs`).
-    await wireReports(http, { env, db: db.db, asyncDb, config, jobs, log });
+    await wireReports(http, {
+      env,
+      db: database.sqlite?.db ?? null,
+      reads: stores.reports,
+      rollups: stores.rollups,
+      topicIndex: stores.topicIndex,
+      config,
+      jobs,
+      log,
+    });
     jobs.start();
     // The knowledge base (知识库) and its files.
-    await wireKnowledgeBase(http, { asyncDb, config, qa, attachments, log });
+    await wireKnowledgeBase(http, { kbStore: stores.kb, orderReads: stores.orderReads, config, qa, attachments, log });
     // Signed channel bridges' nonces in the database: a replay is refused after a restart and on every node.
     await http.register(intakeRoutes, {
-      intake: new IntakeService({ orderReads: sqliteOrderReadsStore(asyncDb), orders, systemActor: () => systemUser }),
+      intake: new IntakeService({ orderReads: stores.orderReads, orders, systemActor: () => systemUser }),
       bridges: env.bridges,
-      nonces: new BridgeNonces(sqliteBridgeNoncesStore(asyncDb)),
+      nonces: new BridgeNonces(stores.bridgeNonces),
     });
     // The browser app (npm run build:web); /api, /docs, /health and /socket.io keep their own 404s.
     await http.register(staticWeb);
@@ -365,7 +369,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         users,
         // A pause reason must be one of config/agents.yaml's, as it is at that moment.
         commands: withConfiguredPauseReasons(calls.commands, () => config.current().agents.pauseReasons.map((r) => r.code)),
-        durable: () => db.durability.durable(),
+        durable: () => database.durable(),
         media: media?.sessions ?? null,
         supervision: supervision?.supervisor ?? null,
         stats: queueStats,
@@ -390,7 +394,11 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
       env,
       http,
       log,
-      db,
+      database,
+      get db(): DbHandle {
+        if (!database.sqlite) throw new Error('app.db is the SQLite handle: this server runs on PostgreSQL (see app.database)');
+        return database.sqlite;
+      },
       users,
       config,
       events,

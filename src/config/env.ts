@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   /** json: one pino JSON object per line (operations' log shippers); pretty: pino-pretty lines for a person at a terminal. */
   SUNLINE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   SUNLINE_DB_FILE: z.string().optional(),
+  // PostgreSQL instead of the SQLite file (issue 16, docs/deployment.md): postgres://user:password@host:5432/database.
+  SUNLINE_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/sunline)' })
+    .optional(),
+  SUNLINE_DB_POOL_SIZE: z.coerce.number().int('a whole number of connections').min(1, 'at least 1 connection').max(200, 'at most 200 connections').default(10),
   SUNLINE_CONFIG_DIR: z.string().default('config'),
   SUNLINE_CONFIG_WATCH: bool.default(true),
   SUNLINE_TELEPHONY: bool.default(true),
@@ -182,6 +187,10 @@ export interface Env {
   readonly dbSync: 'group' | 'full' | 'normal';
   /** SQLite's page cache per connection of the server (writer, reader, the rollup worker's), MiB. */
   readonly dbCacheMb: number;
+  /** PostgreSQL instead of the SQLite file (SUNLINE_DATABASE_URL); null: SQLite (dbFile). */
+  readonly databaseUrl: string | null;
+  /** PostgreSQL: connections in the pool (SUNLINE_DB_POOL_SIZE). */
+  readonly dbPoolSize: number;
   readonly configDir: string;
   readonly configWatch: boolean;
   readonly telephony: boolean;
@@ -280,6 +289,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbFile: e.SUNLINE_DB_FILE ?? path.join(dataDir, 'sunline.db'),
     dbSync: e.SUNLINE_DB_SYNC,
     dbCacheMb: e.SUNLINE_DB_CACHE_MB,
+    databaseUrl: e.SUNLINE_DATABASE_URL ?? null,
+    dbPoolSize: e.SUNLINE_DB_POOL_SIZE,
     configDir: path.resolve(cwd, e.SUNLINE_CONFIG_DIR),
     configWatch: e.SUNLINE_CONFIG_WATCH,
     telephony: e.SUNLINE_TELEPHONY,

@@ -9,8 +9,8 @@
  * The database must have a UTF-8 LC_CTYPE (pg_trgm makes no trigrams of Chinese text otherwise,
  * decision 0011 §3): checked before migrating, with the CREATE DATABASE to use instead.
  *
- * Not used by the server yet: the repositories are synchronous SQLite until they become async
- * (decision 0011, open question). `sunline db copy-to-postgres` uses it today.
+ * The server opens it with SUNLINE_DATABASE_URL (src/wiring/database.ts); `sunline db
+ * copy-to-postgres` uses it too.
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';

@@ -8,23 +8,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../config/files/index.js';
 import type { OrgConfig } from '../config/files/schemas/org.js';
-import type { SqliteAsyncDb } from '../db/sqlite-async.js';
 import type { Logger } from '../logging/logger.js';
 import { kbRoutes } from '../http/routes/kb-routes.js';
 import { kbAttachmentsRoutes } from '../http/routes/kb-attachments-routes.js';
-import { KbAttachments, KbService, kbDirectory, sqliteKbStore, type KbActor, type KbOrderRef } from '../kb/index.js';
+import { KbAttachments, KbService, kbDirectory, type KbActor, type KbOrderRef, type KbStore } from '../kb/index.js';
 import type { QaService } from '../qa/index.js';
 import { WorkOrderError } from '../workorders/index.js';
 import type { AttachmentsService } from '../workorders/attachments.js';
 import { areaPath, findArea, findUnit, unitScope } from '../workorders/dispatch/index.js';
 import type { OrderReadsStore } from '../workorders/order-reads-store.js';
-import { sqliteOrderReadsStore } from '../workorders/order-reads-store-sqlite.js';
 import { orderInScope } from '../workorders/queries.js';
 import { scopeFor } from '../workorders/scope.js';
 
 export interface KnowledgeBaseWiring {
   /** The async port (decision 0017): the knowledge base's tables, and the work orders it reads, go through it. */
-  readonly asyncDb: SqliteAsyncDb;
+  /** The knowledge base's store and the work orders' reads, on the server's database (wiring/database.ts). */
+  readonly kbStore: KbStore;
+  readonly orderReads: OrderReadsStore;
   readonly config: ConfigStore;
   readonly qa: Pick<QaService, 'mayReadOrder'>;
   readonly attachments: AttachmentsService;
@@ -33,8 +33,7 @@ export interface KnowledgeBaseWiring {
 
 export async function wireKnowledgeBase(http: FastifyInstance, o: KnowledgeBaseWiring): Promise<void> {
   const { config, qa, attachments, log } = o;
-  const kbStore = sqliteKbStore(o.asyncDb);
-  const orderReads = sqliteOrderReadsStore(o.asyncDb);
+  const { kbStore, orderReads } = o;
   // The knowledge base (知识库): org.yaml, numbers.yaml and kb.yaml as they are at each request.
   const kb = new KbService({
     store: kbStore,

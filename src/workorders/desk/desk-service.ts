@@ -35,7 +35,8 @@ export interface DeskUser {
 }
 
 export interface DeskServiceOptions extends ScopeOptions {
-  readonly db: Db;
+  /** A SQLite handle for the reads not given as stores (bench:orders: a process with no port). */
+  readonly db?: Db;
   /**
    * The work orders' reads on the async port (order-reads-store.ts): the search's pages, one
    * order with its history, and the scope checks of the order's calls and dispatch suggestion. Default: the SQLite statements on `db` itself (sqliteOrderReadsOn;
@@ -80,6 +81,11 @@ export interface DeskUnit {
   readonly kind: string;
 }
 
+function sqliteHandle(db: Db | undefined): Db {
+  if (!db) throw new Error('DeskService: give its stores (orderReads, deskReads) or a SQLite handle');
+  return db;
+}
+
 export class DeskService {
   private readonly now: () => number;
   private readonly orderReads: OrderReadsStore;
@@ -87,8 +93,8 @@ export class DeskService {
 
   constructor(private readonly o: DeskServiceOptions) {
     this.now = o.now ?? Date.now;
-    this.orderReads = o.orderReads ?? sqliteOrderReadsOn(o.db);
-    this.deskReads = o.deskReads ?? sqliteDeskReadsOn(o.db);
+    this.orderReads = o.orderReads ?? sqliteOrderReadsOn(sqliteHandle(o.db));
+    this.deskReads = o.deskReads ?? sqliteDeskReadsOn(sqliteHandle(o.db));
   }
 
   /** The scope and phone rights of a desk user: the city centre sees everything, a county its subtree. */
@@ -128,7 +134,7 @@ export class DeskService {
   }
 
   search(user: DeskUser, search: DeskSearch): Promise<DeskSearchPage | null> {
-    return searchOrders({ db: this.o.db, orderReads: this.orderReads, deskReads: this.deskReads }, this.reader(user), search, this.now());
+    return searchOrders({ orderReads: this.orderReads, deskReads: this.deskReads }, this.reader(user), search, this.now());
   }
 
   /** The order with its history and the user's possible actions; ORDER_NOT_FOUND outside the scope. */

@@ -74,20 +74,20 @@ const belowOf = (cursor: string | undefined): number | null | undefined => {
  * Where the search reads: the list's pages through the work orders' port, the text window and a
  * number through the desk's (default: the SQLite statements on `db` itself, sqliteDeskReadsOn).
  */
-export interface DeskSearchSource {
-  readonly db: Db;
-  readonly orderReads: OrderReadsStore;
-  readonly deskReads?: DeskReadsStore;
-}
+export type DeskSearchSource =
+  | { readonly orderReads: OrderReadsStore; readonly deskReads: DeskReadsStore }
+  | { readonly db: Db; readonly orderReads: OrderReadsStore; readonly deskReads?: DeskReadsStore };
 
 /** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
 export async function searchOrders(
-  { db, orderReads, deskReads = sqliteDeskReadsOn(db) }: DeskSearchSource,
+  source: DeskSearchSource,
   reader: DeskReader,
   search: DeskSearch,
   now: number,
   window = SCAN_WINDOW,
 ): Promise<DeskSearchPage | null> {
+  const { orderReads } = source;
+  const deskReads = source.deskReads ?? sqliteDeskReadsOn((source as { db: Db }).db);
   const { number, phone, cursor, ...rest } = search;
   const filter: OrderFilter = { ...rest, ...(phone !== undefined ? { callerPhone: phone } : {}) };
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
