@@ -66,7 +66,7 @@ class PgWorkOrderQueries implements WorkOrderQueries {
     private readonly inTx: boolean,
   ) {}
 
-  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  // The reads of the route simulator, the callback duty and automatic supervision.
   async openCountOfPhone(phone: string, closed: readonly string[]): Promise<number> {
     const [row] = await this.db
       .select({ n: count() })
@@ -242,7 +242,7 @@ class PgWorkOrderQueries implements WorkOrderQueries {
 class PgCallQueries implements CallQueries {
   constructor(private readonly db: PgConn) {}
 
-  // HO: the outbound calls' reads (outbound-records.ts).
+  // The outbound calls' reads (outbound-records.ts).
   async callEnd(callId: string): Promise<CallEnd | undefined> {
     const [row] = await this.db
       .select({ direction: calls.direction, state: calls.state, outcome: calls.outcome, orderId: calls.orderId })
@@ -310,7 +310,7 @@ class PgCallQueries implements CallQueries {
     await this.db.insert(callEvents).values({ callId: e.callId, type: e.type, at: e.at, agentId: e.agentId ?? null, data: e.data ?? null });
   }
 
-  // HB: the inbound call path's reads (calls-repository.ts).
+  // The inbound call path's reads (calls-repository.ts).
   unfinishedInbound(): Promise<UnfinishedInboundRow[]> {
     return this.db
       .select({

@@ -16,7 +16,7 @@ import { findClockless } from './wait-clock-backfill.js';
 
 class SqliteWorkOrderQueries implements WorkOrderQueries {
   constructor(private readonly conn: SqliteConn) {}
-  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  // The reads of the route simulator, the callback duty and automatic supervision.
   openCountOfPhone(phone: string, closed: readonly string[]) {
     return this.conn.run(
       (db) =>
@@ -114,7 +114,7 @@ class SqliteWorkOrderQueries implements WorkOrderQueries {
 
 class SqliteCallQueries implements CallQueries {
   constructor(private readonly conn: SqliteConn) {}
-  // HO: the outbound calls' reads (outbound-records.ts).
+  // The outbound calls' reads (outbound-records.ts).
   callEnd(callId: string) {
     return this.conn.run((db) =>
       db
@@ -195,7 +195,7 @@ class SqliteCallQueries implements CallQueries {
         .run();
     });
   }
-  // HB: the inbound call path's reads (calls-repository.ts).
+  // The inbound call path's reads (calls-repository.ts).
   unfinishedInbound() {
     return this.conn.run((db) =>
       db

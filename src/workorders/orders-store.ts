@@ -16,7 +16,7 @@ import type { ClocklessOrder } from './wait-clock-backfill.js';
 
 /** The statements on work orders, on one connection or inside one transaction. */
 export interface WorkOrderQueries {
-  // HO: the reads of the route simulator, the callback duty and automatic supervision.
+  // The reads of the route simulator, the callback duty and automatic supervision.
   /** How many orders of the caller with the number `phone` (callers.phone) are in none of the statuses `closed`. */
   openCountOfPhone(phone: string, closed: readonly string[]): Promise<number>;
   /** The missed-call orders of the number `phone` that still carry a callback duty, created at or before `createdBy`, other than `exceptId`: their ids, in id order. */
@@ -131,7 +131,7 @@ export interface UnfinishedOutbound {
 
 /** The statements on calls and callers. */
 export interface CallQueries {
-  // HO: the outbound calls' reads (outbound-records.ts).
+  // The outbound calls' reads (outbound-records.ts).
   /** A call's direction, state, outcome and order (an outbound call's), or undefined when there is none. */
   callEnd(callId: string): Promise<CallEnd | undefined>;
   /** A call's events (type and data), in the order written. */
@@ -145,7 +145,7 @@ export interface CallQueries {
   /** The call waits in the queue since `at`: its first queue time kept, its state moved on from `entered` only. */
   markQueued(callId: string, at: number): Promise<void>;
   insertEvent(e: NewCallEvent): Promise<void>;
-  // HB: the inbound call path's reads (calls-repository.ts).
+  // The inbound call path's reads (calls-repository.ts).
   /** The calls not ended that have an order of their own (inbound: `work_orders.call_id`), oldest first. */
   unfinishedInbound(): Promise<UnfinishedInboundRow[]>;
   /** The calls rows of these caller channels (none asked: none read). */
@@ -174,7 +174,7 @@ export interface OrdersStore {
   transaction<T>(fn: (tx: OrdersHandle) => Promise<T>): Promise<T>;
 }
 
-// HB: the rows of the inbound call path's reads (CallQueries).
+// The rows of the inbound call path's reads (CallQueries).
 /** A call not ended with its order (calls-repository.ts `unfinished`). */
 export interface UnfinishedInboundRow {
   readonly callId: string;
