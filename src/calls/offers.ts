@@ -107,7 +107,14 @@ export class Offers {
     await this.o.agents.ring(leg.agentId, call.callId); // the pop does not wait for Asterisk's device state
     const at = this.o.now();
     this.o.repo.offered(call.callId, leg.agentId, at);
-    this.o.events.emit('call.offered', leg.agentId, await screenPop(call, this.o, at), leg.at);
+    const pop = await screenPop(call, this.o, at);
+    // The pop's reads took time (call-views.ts): a caller who hung up meanwhile, or a leg that
+    // ended, has been published as such; an offer announced now would follow its end.
+    if (this.o.live.get(call.callId)?.agentLeg !== leg.channelId) {
+      this.o.log.info({ agentId: leg.agentId, callId: call.callId }, 'offer ended while its screen-pop was read: not sent');
+      return;
+    }
+    this.o.events.emit('call.offered', leg.agentId, pop, leg.at);
     this.o.events.emit('call.updated', { callId: call.callId, state: 'offered', agentId: leg.agentId, at });
     this.o.events.emit('queue.changed', { at, upsertWaiting: [waitingView(call)] });
     // Past the deadline the pop went without the order (id 0): it follows once written.

@@ -135,7 +135,7 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
   const popped = async (n: number, ms = 3_000) => {
     for (let i = 0; i < ms / 10 && pops.length < n; i++) await sleep(10);
   };
-  return { asterisk, center, repo, writes, spy, queued, pops, boost, caller, earlier, ring, popped };
+  return { asterisk, center, events, repo, writes, spy, queued, pops, boost, caller, earlier, ring, popped };
 }
 
 t.test('the screen-pop reads the caller, their other calls and open orders through the orders port', async (t) => {
@@ -252,4 +252,22 @@ t.test('a read comes after the call path’s writes queued before it', async (t)
     ['c-held'],
     'a restart’s unfinished calls',
   );
+});
+
+t.test('a caller who hangs up while the pop is read: no screen-pop, no "offered" after the end', async (t) => {
+  const r = await rig(t);
+  const call = await r.caller('caller', '13900009999');
+  await r.writes.flushed();
+  const updates: string[] = [];
+  r.events.on('call.updated', (u: { callId: string; state: string }) => {
+    if (u.callId === call.callId) updates.push(u.state);
+  });
+  r.spy.readDelayMs = 300;
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(100);
+  r.center.channelGone('caller', 'normal');
+  await sleep(600);
+  t.equal(r.pops.length, 0, 'the agent is not offered a call that has ended');
+  t.equal(updates.at(-1), 'ended', `the call's last update is its end (${updates.join(', ')})`);
+  t.notOk(updates.includes('offered'), 'no "offered" published for it');
 });
