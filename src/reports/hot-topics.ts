@@ -19,6 +19,7 @@ import { rows, type ReportRead, type ReportReader } from './report-read.js';
 import { datesOf, indexFilter, keyValue, orderWords, scopeFilter, TopicIndex } from './topic-index.js';
 import type { TopicIndexStore } from './topic-index-store.js';
 import type { TOPIC_SORTS } from '../contract/reports.js';
+import { TurnLoop } from '../lib/turn-loop.js';
 
 // The sorts are shared with the web app (the contract).
 export { TOPIC_SORTS } from '../contract/reports.js';
@@ -124,12 +125,15 @@ export class HotTopicsService {
   /** Order id → its words at a version (an edited text is segmented again); for the text path only. */
   private readonly cache = new Map<number, OrderWords>();
   private readonly index: TopicIndex;
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  /** The background catch-up under way (close() waits for it). */
-  private running: Promise<void> | undefined;
+  /** The background catch-up: a batch at once while a backlog lasts, then every CATCH_UP_IDLE_MS. */
+  private readonly loop: TurnLoop;
   constructor(private readonly o: HotTopicsOptions) {
     this.index = new TopicIndex(o.index);
+    this.loop = new TurnLoop(() => this.index.catchUp(CATCH_UP_CHUNK), {
+      busyMs: 0,
+      idleMs: CATCH_UP_IDLE_MS,
+      ...(o.onError ? { onError: o.onError } : {}),
+    });
   }
 
   /** The hot topics of `period` beside the previous period, within the reader's scope (from the index, brought up to date first). */
@@ -146,32 +150,12 @@ export class HotTopicsService {
 
   /** Works off the index's backlog in the background (a first start on an existing database), then keeps it warm. */
   start(): void {
-    // Started again after close() (the timed jobs moved back to this node: cluster/timed-jobs.ts).
-    this.closed = false;
-    const tick = () => {
-      if (this.closed) return;
-      this.running = this.index.catchUp(CATCH_UP_CHUNK).then(
-        (done) => this.schedule(tick, done ? CATCH_UP_IDLE_MS : 0),
-        (err: unknown) => {
-          this.o.onError?.(err);
-          this.schedule(tick, CATCH_UP_IDLE_MS);
-        },
-      );
-    };
-    this.schedule(tick, 0);
-  }
-
-  private schedule(tick: () => void, ms: number): void {
-    if (this.closed) return;
-    this.timer = setTimeout(tick, ms);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Stops the background catch-up, once a batch under way has committed. */
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    await this.running;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 
   /** The hot topics computed from the index tables (topic-index.ts), in one snapshot. */

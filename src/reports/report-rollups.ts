@@ -39,7 +39,8 @@ import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, day
 import { rows, runOn, type ReportRead } from './report-read.js';
 import { type BuiltDay, type AfterRead, RollupBuilder } from './rollup-builder.js';
 import { workerSettings, RollupsWorker } from './rollups-worker-client.js';
-import { TurnLoop } from './rollups-job.js';
+import { TurnLoop } from '../lib/turn-loop.js';
+import { loopTiming } from './rollups-job.js';
 
 // What other modules import from here.
 export { daysOf, monthOf, type RollupSource } from './rollup-shapes.js';
@@ -78,7 +79,7 @@ export class ReportRollups {
     this.now = o.now ?? Date.now;
     this.builder = new RollupBuilder(o.db, this.now, o.afterRead);
     // A worker that failed is not reused: the next turn starts a new one.
-    this.loop = new TurnLoop(() => this.turn(), { ...o, failed: () => this.stopWorker() });
+    this.loop = new TurnLoop(() => this.turn(), { ...loopTiming(o), failed: () => this.stopWorker() });
   }
 
   /** Days of [start, end) read from the rollups: built and not dirty (a closed day only: the job builds no other). */

@@ -1,10 +1,11 @@
 /**
  * The rollups' background job (report-rollups.ts, docs/kpis.md "Daily rollups"): one turn at a
  * time, `busyMs` apart while a backlog lasts, `idleMs` once nothing is pending; a failed turn is
- * reported and tried again later. {@link ReportRollups} runs its turns in a worker thread on a
+ * reported and tried again later (lib/turn-loop.ts). {@link ReportRollups} runs its turns in a worker thread on a
  * SQLite file; {@link PortRollupsJob} runs them on the asynchronous port (PostgreSQL: the database
  * does the reading, this thread only awaits its statements).
  */
+import { TurnLoop } from '../lib/turn-loop.js';
 import { catchUpOps, runRollupOps, hasPendingRead, type BuiltDay, type RollupRunner } from './rollup-builder.js';
 
 /** The job's pause when every closed day is built and clean, and between two days while a backlog lasts. */
@@ -20,54 +21,8 @@ export interface JobTiming {
   readonly onError?: (err: unknown) => void;
 }
 
-/** Runs `turn` (true: nothing left) again and again until closed; `failed` after a turn that threw. */
-export class TurnLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private current: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly turn: () => Promise<boolean>,
-    private readonly o: JobTiming & { readonly failed?: () => Promise<void> },
-  ) {}
-
-  /** Starts the turns (again after close(): the timed jobs moved back to this node, cluster/timed-jobs.ts). */
-  start(): void {
-    this.closed = false;
-    this.schedule(this.o.busyMs ?? BUSY_MS);
-  }
-
-  /**
-   * Stops the turns; resolves once the turn under way (if any) has ended. `interrupt` runs first,
-   * after the loop is marked closed (so that the turn it cuts short reports no error).
-   */
-  async close(interrupt?: () => Promise<void>): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.timer);
-    await interrupt?.();
-    await this.current;
-  }
-
-  private schedule(ms: number): void {
-    if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.current = this.tick();
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.closed) return;
-    let done = true;
-    try {
-      done = await this.turn();
-    } catch (err) {
-      if (!this.closed) this.o.onError?.(err);
-      await this.o.failed?.();
-    }
-    this.schedule(done ? (this.o.idleMs ?? IDLE_MS) : (this.o.busyMs ?? BUSY_MS));
-  }
-}
+/** The loop's timing of a job's options (the defaults above where unset). */
+export const loopTiming = (o: JobTiming) => ({ busyMs: o.busyMs ?? BUSY_MS, idleMs: o.idleMs ?? IDLE_MS, ...(o.onError ? { onError: o.onError } : {}) });
 
 export interface PortRollupsOptions extends JobTiming {
   readonly runner: RollupRunner;
@@ -83,7 +38,7 @@ export class PortRollupsJob {
 
   constructor(private readonly o: PortRollupsOptions) {
     this.now = o.now ?? Date.now;
-    this.loop = new TurnLoop(() => this.catchUp(1, o.onBuild), o);
+    this.loop = new TurnLoop(() => this.catchUp(1, o.onBuild), loopTiming(o));
   }
 
   start(): void {
