@@ -2,7 +2,7 @@
  * The switchboard: the call path's one door to Asterisk. It turns ARI and AMI events into a
  * few domain signals (a citizen is calling, an agent leg rings, a caller left the queue, a
  * channel is gone) and offers the actions the call centre needs. Only the switchboard files
- * (this facade, switchboard-queue/-prompts/-controls.ts) and ari/, ami/ know Asterisk's event
+ * (this facade, switchboard-queue/-prompts/-controls/-direct.ts) and ari/, ami/ know Asterisk's event
  * names, channel naming and dialplan locations.
  */
 import type { Logger } from 'pino';
@@ -12,11 +12,11 @@ import { isTelephonyError } from './errors.js';
 import { SwitchboardControls } from './switchboard-controls.js';
 import { SwitchboardOutbound } from './switchboard-outbound.js';
 import { SwitchboardPrompts, type DigitResult } from './switchboard-prompts.js';
-import { SwitchboardQueue, agentInterface, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
+import { SwitchboardQueue, type AgentDeviceState, type QueueEntry } from './switchboard-queue.js';
 import { snapshotOf, type AsteriskSnapshot } from './asterisk-snapshot.js';
 import { forgetOutageRecord, readOutageRecords, type OutageRecord } from './outage-records.js';
 import { amiChannels, redirectToQueue, type AmiChannel } from './switchboard-rescue.js';
-import { DirectLegs } from './direct-legs.js';
+import { SwitchboardDirect } from './switchboard-direct.js';
 
 export type { AgentDeviceState, QueueEntry } from './switchboard-queue.js';
 export type { AsteriskSnapshot, OwnBridge, StasisChannel } from './asterisk-snapshot.js';
@@ -82,8 +82,6 @@ export interface SwitchboardOptions {
 }
 
 const QUEUE_CONTEXT = 'sunline-queue';
-/** How long bridging a caller waits for the answered direct leg to enter Stasis (direct-legs.ts). */
-export const DIRECT_LEG_ARRIVAL_MS = 5_000;
 export class Switchboard {
   readonly queue: string;
   private readonly ari: AriClient;
@@ -93,8 +91,8 @@ export class Switchboard {
   /** Channels we send to the queue leave Stasis: their StasisEnd is not a hang-up. */
   private readonly leaving = new Set<string>();
   private up = { ari: false, ami: false };
-  /** Direct legs in Stasis, for bridging the caller once the agent answered (direct-legs.ts). */
-  private readonly directLegs = new DirectLegs();
+  /** The direct ring of a caller sent to a chosen agent (switchboard-direct.ts). */
+  private readonly direct: SwitchboardDirect;
   /** Hold, mute, DTMF, transfer and the three-way call (switchboard-controls.ts). */
   readonly controls: SwitchboardControls;
   /** Outbound calls to citizens (switchboard-outbound.ts). */
@@ -113,6 +111,7 @@ export class Switchboard {
     this.members = new SwitchboardQueue(this.ari, this.ami, this.queue);
     this.controls = new SwitchboardControls(this.ari, this.ami, this.log, (id, on) => (on ? this.leaving.add(id) : this.leaving.delete(id)));
     this.outbound = new SwitchboardOutbound(this.ari, this.log);
+    this.direct = new SwitchboardDirect(this.ari, this.log);
     this.wire();
   }
 
@@ -137,7 +136,7 @@ export class Switchboard {
       } else if (kind === 'direct') {
         // The ;1 half of a Local channel we originated to ring an agent directly: it enters
         // Stasis once the agent answered, and we bridge it with the caller (bridgeCaller).
-        this.directLegs.entered(ch.id);
+        this.direct.legs.entered(ch.id);
       } else if (kind === 'media' || kind === 'outbound') {
         // 'media': an externalMedia channel of the agent's browser audio (src/media), bridged by
         // the media service.
@@ -158,7 +157,7 @@ export class Switchboard {
     });
     ari.on('StasisEnd', (e) => {
       this.prompts.gone(e.channel.id);
-      this.directLegs.left(e.channel.id);
+      this.direct.legs.left(e.channel.id);
       if (this.leaving.delete(e.channel.id)) return;
       this.listener?.channelGone(e.channel.id, 'stasis_end');
     });
@@ -256,46 +255,11 @@ export class Switchboard {
     }
   }
 
-  /**
-   * Rings an agent directly (not through app_queue): a Local channel whose ;2 half enters
-   * Stasis as the agent leg (naming the call), its ;1 half as 'direct' with the id `directLegId`
-   * (chosen by the caller, so that it is known before the agent leg shows). Returns the ;1 id.
-   */
-  async ringAgentDirectly(agentId: number, callId: string, callerChannelId: string, directLegId?: string): Promise<string> {
-    const ch = await this.ari.channels.originate({
-      ...(directLegId ? { channelId: directLegId } : {}),
-      endpoint: agentInterface(agentId),
-      app: this.ari.app,
-      appArgs: 'direct',
-      variables: { __SUNLINE_CALL_ID: callId, __SUNLINE_CALLER_CHANNEL: callerChannelId },
-    });
-    return ch.id;
-  }
-
-  /**
-   * Connects the caller with the answered direct leg. The leg enters Stasis only after the
-   * agent's answer has passed through the Local channel (direct-legs.ts): if ARI refuses it as
-   * not in Stasis (422), the bridging waits for its StasisStart (up to DIRECT_LEG_ARRIVAL_MS) and
-   * tries once more. A bridge that could not be filled is destroyed.
-   */
-  async bridgeCaller(callerChannelId: string, directLegId: string): Promise<string> {
-    const bridge = await this.ari.bridges.create({ type: 'mixing', name: `direct-${callerChannelId}` });
-    const add = () => this.ari.bridges.addChannel(bridge.id, [callerChannelId, directLegId]);
-    try {
-      try {
-        await add();
-      } catch (err) {
-        if (!isTelephonyError(err, 'ARI_UNPROCESSABLE') || this.directLegs.has(directLegId)) throw err;
-        if (!(await this.directLegs.arrival(directLegId, DIRECT_LEG_ARRIVAL_MS))) throw err;
-        this.log.info({ directLegId }, 'direct leg entered Stasis after the answer: bridged on its arrival');
-        await add();
-      }
-    } catch (err) {
-      await this.destroyBridge(bridge.id).catch(() => undefined);
-      throw err;
-    }
-    return bridge.id;
-  }
+  /** Rings an agent directly, not through app_queue (switchboard-direct.ts); returns the direct leg's id. */
+  ringAgentDirectly = (agentId: number, callId: string, callerChannelId: string, directLegId?: string): Promise<string> =>
+    this.direct.ring(agentId, callId, callerChannelId, directLegId);
+  /** Connects the caller with the answered direct leg (switchboard-direct.ts). */
+  bridgeCaller = (callerChannelId: string, directLegId: string): Promise<string> => this.direct.bridgeCaller(callerChannelId, directLegId);
 
   /** After a direct call the caller goes on to the survey step, as after a queue call. */
   async afterAgent(callerChannelId: string): Promise<void> {
