@@ -14,8 +14,9 @@ import { DAY_MS, shanghaiDayStart } from '../lib/shanghai-time.js';
 import { callCountsByKeysRead, type CallCounts } from './call-kpis.js';
 import { eventCountsByKeysRead, orderRepeatsRead, type OrderCounts } from './order-kpis.js';
 import { coHandlingCountsRead, type CoHandlingCounts } from './co-handling.js';
-import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, daysOf, cleanDaysRead, numbers, snake } from './rollup-shapes.js';
-import { rows, runOn, type ReportRead, type Stmt } from './report-read.js';
+import { type RollupSource, CALL_FIELDS, ORDER_FIELDS, sums, MONTH, monthOf, daysOf, cleanDaysRead } from './rollup-shapes.js';
+import { rows, runOn, type ReportRead } from './report-read.js';
+import { CALL_COLUMNS, CO_COLUMNS, ORDER_COLUMNS, callValues, changed, insertRows, orderValues, takeTurn } from './rollup-writes.js';
 
 export type BuildOutcome = 'built' | 'changed' | 'gone';
 
@@ -62,47 +63,6 @@ export interface RollupRunner {
   snapshot<T>(make: () => ReportRead<T>): Promise<T>;
   write<T>(make: () => ReportRead<T>): Promise<T>;
 }
-
-/** The number of rows a write statement (ending in `returning 1`) changed. */
-function* changed(q: Stmt): ReportRead<number> {
-  return (yield* rows<unknown>(q)).length;
-}
-
-/**
- * The advisory lock every node's rollup writes take on PostgreSQL ('SUNLROLL' as a 64-bit number):
- * a write checks what it read, then writes, as one step, like SQLite's exclusive write transaction.
- */
-export const ROLLUP_LOCK_KEY = '6004791767873834060';
-const takeTurn: Stmt = (dialect) => (dialect === 'postgresql' ? sql`select pg_advisory_xact_lock(${sql.raw(ROLLUP_LOCK_KEY)})` : sql`select 1`);
-
-const DAY_WRITE_CHUNK = 200;
-
-/** One `insert … values (…), (…) returning 1` per DAY_WRITE_CHUNK rows of `table`'s `columns` (the rows' values in that order). */
-function* insertRows(table: string, columns: readonly string[], values: ReadonlyArray<ReadonlyArray<string | number | null>>): ReportRead<void> {
-  const cols = sql.raw(columns.join(', '));
-  for (let i = 0; i < values.length; i += DAY_WRITE_CHUNK) {
-    const chunk = values.slice(i, i + DAY_WRITE_CHUNK).map(
-      (row) =>
-        sql`(${sql.join(
-          row.map((v) => sql`${v}`),
-          sql`, `,
-        )})`,
-    );
-    yield* rows(sql`insert into ${sql.raw(table)} (${cols}) values ${sql.join(chunk, sql`, `)} returning 1`);
-  }
-}
-
-const CALL_COLUMNS = ['day', 'month', 'hotline', 'agent_id', 'dialled_number', ...CALL_FIELDS.map(snake)];
-const callValues = (r: CallCounts & { hotline: string; agentId: number | null; dialledNumber: string }, day: number, month: 0 | 1) => {
-  const n = numbers(r, CALL_FIELDS);
-  return [day, month, r.hotline, r.agentId === null ? null : Number(r.agentId), r.dialledNumber, ...CALL_FIELDS.map((f) => n[f])];
-};
-const ORDER_COLUMNS = ['day', 'month', 'unit_id', 'category', 'channel', ...ORDER_FIELDS.map(snake)];
-const orderValues = (c: Partial<OrderCounts>, k: { unitId: string | null; category: string | null; channel: string }, day: number, month: 0 | 1) => {
-  const n = numbers(c, ORDER_FIELDS);
-  return [day, month, k.unitId, k.category, k.channel, ...ORDER_FIELDS.map((f) => n[f])];
-};
-const CO_COLUMNS = ['day', 'month', 'unit_id', 'received', 'replied', 'missed'];
 
 const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
 

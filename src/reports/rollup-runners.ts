@@ -7,7 +7,7 @@
  *   other writer take turns).
  * - PostgreSQL: the read in one `REPEATABLE READ, READ ONLY` transaction (report-read-pg.ts), so
  *   that the dirty mark's `seq` and the rows it guards are of one state; the write in one READ
- *   COMMITTED transaction whose first statement takes the rollups' advisory lock (ROLLUP_LOCK_KEY),
+ *   COMMITTED transaction whose first statement takes the rollups' advisory lock (ROLLUP_LOCK_KEY, rollup-writes.ts),
  *   so that two nodes' builds never check-then-write at once. The dirty mark's delete waits for a
  *   concurrent trigger's row lock and then sees its new `seq` (no lost change).
  */
