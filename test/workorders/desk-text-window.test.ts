@@ -10,6 +10,7 @@ import t from 'tap';
 import { sqliteAsync } from '../../src/db/sqlite-async.js';
 import { searchOrders, type DeskReader, type DeskSearch } from '../../src/workorders/desk/search.js';
 import { sqliteOrderReadsStore } from '../../src/workorders/order-reads-store-sqlite.js';
+import { sqliteDeskReadsOn } from '../../src/workorders/desk/desk-reads-store-sqlite.js';
 import { listOrders, type OrderFilter } from '../../src/workorders/queries.js';
 import type { OrderScope } from '../../src/workorders/scope.js';
 import { openTmpDb, rng } from '../helpers/db-fixtures.js';
@@ -24,7 +25,7 @@ t.test('windows followed to the end give what the unbounded search gives', async
   const h = openTmpDb(t);
   const port = sqliteAsync(h);
   t.teardown(() => port.close());
-  const source = { db: h.db, orderReads: sqliteOrderReadsStore(port) };
+  const source = { orderReads: sqliteOrderReadsStore(port), deskReads: sqliteDeskReadsOn(h.db) };
   const now = Date.parse('2026-11-26T10:00:00+08:00');
   const random = rng(20261205);
   const pick = <T>(a: readonly T[]) => a[Math.floor(random() * a.length)]!;

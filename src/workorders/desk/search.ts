@@ -5,14 +5,12 @@
  * opaque cursor for the next page. The text search's window (text-window.ts) and the lookup by
  * number go through the desk's own port (desk-reads-store.ts).
  */
-import type { Db } from '../../db/connection.js';
 import { maskPhone } from '../../logging/mask.js';
 import type { OrderFilter } from '../order-filter.js';
 import { canSee, type OrderScope } from '../scope.js';
 import type { OrderReadsStore } from '../order-reads-store.js';
 import { MAX_PAGE_SIZE, readOrderPage, TOTAL_CAP, toView, type OrderView } from '../queries.js';
 import type { DeskReadsStore } from './desk-reads-store.js';
-import { sqliteDeskReadsOn } from './desk-reads-store-sqlite.js';
 import { DESK_COUNT_CAP, readTextWindow, SCAN_WINDOW, usesTextWindow } from './text-window.js';
 
 export interface DeskSearch extends Omit<OrderFilter, 'page' | 'callerPhone'> {
@@ -70,24 +68,20 @@ const belowOf = (cursor: string | undefined): number | null | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
-/**
- * Where the search reads: the list's pages through the work orders' port, the text window and a
- * number through the desk's (default: the SQLite statements on `db` itself, sqliteDeskReadsOn).
- */
-export type DeskSearchSource =
-  | { readonly orderReads: OrderReadsStore; readonly deskReads: DeskReadsStore }
-  | { readonly db: Db; readonly orderReads: OrderReadsStore; readonly deskReads?: DeskReadsStore };
+/** Where the search reads: the list's pages through the work orders' port, the text window and a number through the desk's. */
+export interface DeskSearchSource {
+  readonly orderReads: OrderReadsStore;
+  readonly deskReads: DeskReadsStore;
+}
 
 /** Search; null when the cursor is not one of ours. Searching by phone needs `readsPhones` (checked by the caller). */
 export async function searchOrders(
-  source: DeskSearchSource,
+  { orderReads, deskReads }: DeskSearchSource,
   reader: DeskReader,
   search: DeskSearch,
   now: number,
   window = SCAN_WINDOW,
 ): Promise<DeskSearchPage | null> {
-  const { orderReads } = source;
-  const deskReads = source.deskReads ?? sqliteDeskReadsOn((source as { db: Db }).db);
   const { number, phone, cursor, ...rest } = search;
   const filter: OrderFilter = { ...rest, ...(phone !== undefined ? { callerPhone: phone } : {}) };
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, filter.pageSize ?? 20));
