@@ -3,7 +3,7 @@
  * real calls through Asterisk, in one run.
  *
  *   npm run bench:fanout -- [--leads 500] [--rate 5] [--duration 30] [--synthetic 20] [--agents 60]
- *                           [--talk 8] [--answer-after 0.3] [--sample 50] [--lead-update-ms 150]
+ *                           [--talk 8] [--answer-after 0.3] [--sample 50] [--lead-update-ms 150] [--nodes 1]
  *
  * The Sunline path of bench:calls (a private Asterisk sandbox with dialplan/, the server in this
  * process, sim agents in a child process, one sipp process placing calls at `rate`/s for
@@ -15,23 +15,31 @@
  * `--lead-update-ms` (or SUNLINE_LEAD_UPDATE_MS in the environment) sets the server's lead tick;
  * 0 sends every change at once (the fan-out before merging).
  *
+ * `--nodes 2`: a redis-server (tools/redis.ts) and a second node (bench/lib/fanout-nodes.ts:
+ * src/server.ts in its own process, SUNLINE_TELEPHONY=false, the same SQLite file in WAL mode),
+ * both nodes with SUNLINE_REDIS_URL; the in-process server keeps the calls. Half the consoles
+ * connect to each node, each half from its own consoles process; the update latency is measured at
+ * every console as with one node (from the leader's stamp to receipt), so its percentiles cover
+ * both halves, and are also given per node (`synthetic_by_node`, `calls_by_node`: leader, node2),
+ * with the second node's and Redis's CPU and RSS.
+ *
  * Per phase: update latency at the consoles (receive − the update's newest change), agent state
  * change → console, messages per console per second (and the other events a lead console gets, by
  * name, e.g. desk:changed), the server's event-loop delay (p50/p99/max),
  * this process's CPU (server + call driver; % of one CPU) and peak RSS, the load average.
  * Calls: calls lost, screen-pop latency. Prints a summary, then one JSON line.
  */
-import { fork } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Sunline } from '../src/app.js';
 import type { AgentView, WaitingCaller } from '../src/contract/index.js';
 import { MAX_SOCKETS_PER_USER } from '../src/realtime/connection-limits.js';
+import { startRedis, type RedisServer } from '../tools/redis.js';
 import { percentile, runSunlinePath, Teardown, type BenchOptions } from './lib/run.js';
-import { generatorNice, lowerPriority } from './lib/generator-priority.js';
+import { generatorNice } from './lib/generator-priority.js';
+import { ProcessMeter, redisPid, startSecondNode, warnLines, type SecondNode } from './lib/fanout-nodes.js';
+import { mergeConsoles, startLeads, type LeadsChild } from './lib/lead-consoles.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -44,6 +52,7 @@ const { values: a } = parseArgs({
     'answer-after': { type: 'string', default: '0.3' },
     sample: { type: 'string', default: '50' },
     'lead-update-ms': { type: 'string' },
+    nodes: { type: 'string', default: '1' },
   },
 });
 
@@ -56,6 +65,7 @@ function num(name: string, v: string | undefined, min: number, max: number): num
 const leads = Math.round(num('leads', a.leads, 1, 5000));
 const syntheticS = num('synthetic', a.synthetic, 0, 600);
 const sample = Math.round(num('sample', a.sample, 1, 5000));
+const nodes = Math.round(num('nodes', a.nodes, 1, 2));
 // The setting as the server will read it; unset: the server's default.
 const leadUpdateMs = a['lead-update-ms'] ?? process.env['SUNLINE_LEAD_UPDATE_MS'];
 const say = (s: string): void => {
@@ -99,51 +109,6 @@ class PhaseMeter {
       loadavg_max: round(this.loadMax, 2),
     };
   }
-}
-
-interface LeadsChild {
-  phase(name: string): void;
-  finish(): Promise<{ phases: Record<string, Record<string, number | null>>; others: Record<string, Record<string, number>>; loopDelayP99Ms: number }>;
-}
-
-function startLeads(app: Sunline & { url: string }, tokens: string[]): Promise<LeadsChild> {
-  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'leads-child.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, SUNLINE_BENCH_LEADS: JSON.stringify({ url: app.url, tokens, count: leads, sample }) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  lowerPriority(child);
-  teardown.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let result: ((r: Awaited<ReturnType<LeadsChild['finish']>>) => void) | undefined;
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`lead consoles process exited (${code})`)));
-    child.on(
-      'message',
-      (m: {
-        type: string;
-        message?: string;
-        phases?: Record<string, Record<string, number | null>>;
-        others?: Record<string, Record<string, number>>;
-        loopDelayP99Ms?: number;
-      }) => {
-        if (m.type === 'error') reject(new Error(`lead consoles: ${m.message ?? ''}`));
-        else if (m.type === 'result') result?.({ phases: m.phases ?? {}, others: m.others ?? {}, loopDelayP99Ms: m.loopDelayP99Ms ?? 0 });
-        else if (m.type === 'ready') {
-          resolve({
-            phase: (name) => child.send({ type: 'phase', name }),
-            finish: () =>
-              new Promise((res, rej) => {
-                result = res;
-                setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
-                child.send({ type: 'stop' });
-              }),
-          });
-        }
-      },
-    );
-  });
 }
 
 /** The domain events of one call, timed like a real one (greeting ~2.5 s, talk `talkMs`), for a fake call and agent. */
@@ -214,52 +179,97 @@ async function main(): Promise<void> {
     talkMs: num('talk', a.talk, 0, 300) * 1000,
     answerAfterMs: num('answer-after', a['answer-after'], 0, 30) * 1000,
     holdMs: 60_000,
-    ...(leadUpdateMs !== undefined ? { serverEnv: { SUNLINE_LEAD_UPDATE_MS: leadUpdateMs } } : {}),
   };
-  let leadsChild: LeadsChild | undefined;
+  const redis: RedisServer | null = nodes === 2 ? await startRedis(teardown) : null;
+  const serverEnv = {
+    ...(leadUpdateMs !== undefined ? { SUNLINE_LEAD_UPDATE_MS: leadUpdateMs } : {}),
+    ...(redis ? { SUNLINE_REDIS_URL: redis.url } : {}),
+  };
+  if (Object.keys(serverEnv).length) opts.serverEnv = serverEnv;
+  // The consoles by node: all on the server in this process, or half on each node.
+  const groups: { node: string; count: number; child?: LeadsChild }[] =
+    nodes === 1
+      ? [{ node: 'leader', count: leads }]
+      : [
+          { node: 'leader', count: Math.ceil(leads / 2) },
+          { node: 'node2', count: Math.floor(leads / 2) },
+        ];
+  let second: SecondNode | undefined;
+  const otherProcesses = (): ProcessMeter | null => (second && redis ? new ProcessMeter({ node2: second.pid, redis: redisPid(redis.port) ?? 0 }) : null);
   let synthetic: ReturnType<PhaseMeter['stop']> | null = null;
+  let syntheticOthers: ReturnType<ProcessMeter['stop']> | null = null;
   let callsMeter: PhaseMeter | undefined;
+  let callsOthers = null as ProcessMeter | null;
   let tick = 0;
   say(
-    `bench:fanout leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} generator-nice=${generatorNice()} (uptime: ${os
+    `bench:fanout nodes=${nodes} leads=${leads} rate=${opts.rate}/s duration=${opts.durationS}s synthetic=${syntheticS}s agents=${opts.agents} lead-update-ms=${leadUpdateMs ?? 'default'} generator-nice=${generatorNice()} (uptime: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')})`,
   );
   opts.beforeCalls = async (app) => {
     tick = app.env.leadUpdateMs;
-    // One account per dozen consoles: an account may hold only so many (connection-limits.ts).
-    const tokens: string[] = [];
-    for (let i = 0; i < Math.ceil(leads / MAX_SOCKETS_PER_USER); i++) {
-      await app.users.upsert({ username: `bench-lead-${i}`, displayName: `Bench lead ${i}`, role: 'shift_lead', password: 'bench-lead-pw' });
-      tokens.push((await app.users.login(`bench-lead-${i}`, 'bench-lead-pw'))!.token);
+    if (redis) {
+      const n0 = Date.now();
+      second = await startSecondNode(teardown, { dataDir: app.env.dataDir, redisUrl: redis.url, leadUpdateMs });
+      say(`  second node ready at ${second.url} in ${((Date.now() - n0) / 1000).toFixed(1)} s (pid ${second.pid})`);
     }
-    const c0 = Date.now();
-    leadsChild = await startLeads(app, tokens);
-    say(`  ${leads} lead consoles connected in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+    // One account per dozen consoles: an account may hold only so many (connection-limits.ts).
+    let account = 0;
+    for (const g of groups) {
+      const tokens: string[] = [];
+      for (let i = 0; i < Math.ceil(g.count / MAX_SOCKETS_PER_USER); i++, account++) {
+        await app.users.upsert({ username: `bench-lead-${account}`, displayName: `Bench lead ${account}`, role: 'shift_lead', password: 'bench-lead-pw' });
+        tokens.push((await app.users.login(`bench-lead-${account}`, 'bench-lead-pw'))!.token);
+      }
+      const c0 = Date.now();
+      const url = g.node === 'leader' ? app.url : second!.url;
+      g.child = await startLeads(teardown, url, tokens, g.count, Math.max(1, Math.round((sample * g.count) / leads)), nodes > 1);
+      say(`  ${g.count} lead consoles connected to ${g.node} in ${((Date.now() - c0) / 1000).toFixed(1)} s`);
+    }
     if (syntheticS > 0) {
-      leadsChild.phase('synthetic');
+      for (const g of groups) g.child!.phase('synthetic');
       const m = new PhaseMeter();
+      const o = otherProcesses();
       await syntheticPhase(app, opts.rate, syntheticS, opts.talkMs);
       synthetic = m.stop();
+      syntheticOthers = o?.stop() ?? null;
       say(`  synthetic phase done (${synthetic.seconds} s)`);
     }
-    leadsChild.phase('calls');
+    for (const g of groups) g.child!.phase('calls');
     callsMeter = new PhaseMeter();
+    callsOthers = otherProcesses();
   };
   const s = await runSunlinePath(opts, teardown, say);
   const calls = callsMeter!.stop();
-  const consoles = await leadsChild!.finish();
+  const callsOthersFigures = callsOthers?.stop() ?? null;
+  const parts = await Promise.all(groups.map((g) => g.child!.finish()));
+  const consoles = nodes === 1 ? parts[0]! : mergeConsoles(parts);
+  const node2Log = second ? warnLines(second.logFile) : null;
   await teardown.run();
 
   const lat = s.extra['popupLatencies'] as number[];
   const durations = s.calls.flatMap((c) => (c.result ? [c.result.durationMs] : []));
-  const perConsole = (p: Record<string, number | null> | undefined, secs: number | null) => (p && secs ? round((p['messages'] ?? 0) / leads / secs, 1) : null);
+  const perConsole = (p: Record<string, number | null> | undefined, secs: number | null, n = leads) =>
+    p && secs ? round((p['messages'] ?? 0) / n / secs, 1) : null;
   const phase = (name: string, server: ReturnType<PhaseMeter['stop']> | null): Record<string, number | null> | null => {
     const c = consoles.phases[name];
     if (!c || !server) return null;
     return { ...c, messages_per_console_per_s: perConsole(c, server.seconds), ...server };
   };
+  // --nodes 2: each node's consoles apart, and the second node's and Redis's CPU and RSS.
+  const byNode = (name: string, server: ReturnType<PhaseMeter['stop']> | null, procs: ReturnType<ProcessMeter['stop']> | null) =>
+    nodes === 1 || !server
+      ? null
+      : {
+          ...Object.fromEntries(
+            groups.map((g, k) => {
+              const c = parts[k]!.phases[name] ?? {};
+              return [g.node, { consoles: g.count, ...c, messages_per_console_per_s: perConsole(c, server.seconds, g.count) }];
+            }),
+          ),
+          processes: procs,
+        };
   // Other events at the lead consoles, per console per second (desk:changed, queue:stats, …).
   const others = (name: string, server: ReturnType<PhaseMeter['stop']> | null): Record<string, number | null> | null =>
     server?.seconds
@@ -273,10 +283,14 @@ async function main(): Promise<void> {
     synthetic_s: syntheticS,
     agents: opts.agents,
     lead_update_ms: tick,
+    nodes,
     synthetic: phase('synthetic', synthetic),
     calls: phase('calls', calls),
     synthetic_other_events_per_console_per_s: others('synthetic', synthetic),
     calls_other_events_per_console_per_s: others('calls', calls),
+    synthetic_by_node: byNode('synthetic', synthetic, syntheticOthers),
+    calls_by_node: byNode('calls', calls, callsOthersFigures),
+    node2_log_warnings: node2Log,
     calls_placed: s.calls.length,
     calls_lost: s.extra['callsLost'],
     calls_unreached: s.calls.filter((c) => !s.reached.has(c.callerId)).length,
@@ -298,12 +312,24 @@ async function main(): Promise<void> {
       ? `  ${name}: update p50 ${String(p['update_p50_ms'])} p99 ${String(p['update_p99_ms'])} max ${String(p['update_max_ms'])} ms (n=${String(p['update_samples'])}); agent change → console p50 ${String(p['agent_change_p50_ms'])} p99 ${String(p['agent_change_p99_ms'])} ms; ${String(p['messages_per_console_per_s'])} msg/console/s, gaps ${String(p['gaps'])}, snapshots ${String(p['snapshots'])}\n` +
         `    server loop delay p50 ${String(p['loop_p50_ms'])} p99 ${String(p['loop_p99_ms'])} max ${String(p['loop_max_ms'])} ms; CPU ${String(p['cpu_pct_of_one'])}% of one; RSS max ${String(p['rss_max_mb'])} MB; load max ${String(p['loadavg_max'])}`
       : `  ${name}: not run`;
+  const nodeLines = (name: string, b: ReturnType<typeof byNode>) =>
+    b
+      ? groups
+          .map((g) => {
+            const p = (b as unknown as Record<string, Record<string, number | null>>)[g.node]!;
+            return `    ${name} at ${g.node} (${g.count} consoles): update p50 ${String(p['update_p50_ms'])} p99 ${String(p['update_p99_ms'])} max ${String(p['update_max_ms'])} ms (n=${String(p['update_samples'])}); ${String(p['messages_per_console_per_s'])} msg/console/s, gaps ${String(p['gaps'])}`;
+          })
+          .concat(`    ${name} processes: ${JSON.stringify(b.processes)}`)
+      : [];
   say(
     [
       '',
-      `bench:fanout ${leads} lead consoles, lead tick ${tick} ms, ${opts.rate} calls/s`,
+      `bench:fanout ${leads} lead consoles on ${nodes} node(s), lead tick ${tick} ms, ${opts.rate} calls/s`,
       line('synthetic', result.synthetic),
+      ...nodeLines('synthetic', result.synthetic_by_node),
       line('calls', result.calls),
+      ...nodeLines('calls', result.calls_by_node),
+      ...(node2Log ? [`  second node warn+ log lines ${node2Log.count} ${JSON.stringify(node2Log.top)}`] : []),
       `  other events per console per s: synthetic ${JSON.stringify(result.synthetic_other_events_per_console_per_s)}, calls ${JSON.stringify(result.calls_other_events_per_console_per_s)}`,
       `  calls: ${s.calls.length} placed, lost ${String(result.calls_lost)}, unreached ${result.calls_unreached}, max ${s.inFlightMax} in flight, placed → agent p50 ${String(result.placed_to_agent_p50_ms)} p99 ${String(result.placed_to_agent_p99_ms)} ms, call p50 ${String(result.call_duration_p50_ms)} p99 ${String(result.call_duration_p99_ms)} ms; screen-pop p50 ${String(result.popup_p50_ms)} p99 ${String(result.popup_p99_ms)} ms; server warn+ log lines ${String(s.extra['logWarnings'])} ${JSON.stringify(s.extra['logTop'])}`,
       `  console process loop delay p99 ${String(result.consoles_loop_delay_p99_ms)} ms (if high, the consoles, not the server, were slow to read)`,

@@ -11,10 +11,12 @@
  * - messages per console, seq gaps, snapshots, and the other events a lead console receives (by
  *   name: `desk:changed`, `queue:stats`, …; every console counts them).
  *
- * Options come as JSON in SUNLINE_BENCH_LEADS ({ url, tokens, count, sample }; console i uses
+ * Options come as JSON in SUNLINE_BENCH_LEADS ({ url, tokens, count, sample, raw? }; console i uses
  * tokens[i % tokens.length]: an account may hold only a dozen consoles, src/realtime/connection-limits.ts). IPC: {type:'ready'}
  * once every console has its snapshot; {type:'phase', name} starts a new measuring phase;
- * {type:'stop'} → {type:'result', phases, others, loopDelayP99Ms} and exit.
+ * {type:'stop'} → {type:'result', phases, others, loopDelayP99Ms} and exit; with `raw`, the result
+ * also holds each phase's samples (`raw`: { update, agentChange } by phase), for percentiles over
+ * several such processes (bench:fanout --nodes 2).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -24,6 +26,7 @@ interface Options {
   tokens: string[];
   count: number;
   sample: number;
+  raw?: boolean;
 }
 interface PhaseStats {
   update: number[];
@@ -138,7 +141,8 @@ process.on('message', (m: { type?: string; name?: string }) => {
     }
     // The histogram holds resolution + delay (see bench/fanout.ts).
     const others = Object.fromEntries([...phases].map(([name, p]) => [name, p.others]));
-    send({ type: 'result', phases: result, others, loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10) });
+    const raw = o.raw ? Object.fromEntries([...phases].map(([name, p]) => [name, { update: p.update, agentChange: p.agentChange }])) : undefined;
+    send({ type: 'result', phases: result, others, raw, loopDelayP99Ms: Math.max(0, loop.percentile(99) / 1e6 - 10) });
     for (const ws of sockets) ws.terminate();
     setTimeout(() => process.exit(0), 200).unref();
   }
