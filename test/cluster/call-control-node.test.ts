@@ -35,7 +35,10 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
   return cond();
 }
 
-async function nodeOn(t: Teardown, dir: string, redisUrl: string): Promise<CallControlNode> {
+/** Awaited before each app build, while the node runs no app (a test can hold the role change there). */
+type BeforeBuild = { hold: (() => Promise<void>) | null };
+
+async function nodeOn(t: Teardown, dir: string, redisUrl: string, gate: BeforeBuild): Promise<CallControlNode> {
   const nowhere = await freePort();
   const env = loadEnv({
     SUNLINE_DATA_DIR: dir,
@@ -54,7 +57,10 @@ async function nodeOn(t: Teardown, dir: string, redisUrl: string): Promise<CallC
   const node = new CallControlNode({
     env,
     log: testLogger('warn'),
-    build: buildApp,
+    build: async (...args: Parameters<typeof buildApp>) => {
+      await gate.hold?.();
+      return buildApp(...args);
+    },
     listen: { host: '127.0.0.1', port: 0 },
     onFatal: (err) => (fatal = err),
   });
@@ -66,12 +72,12 @@ async function nodeOn(t: Teardown, dir: string, redisUrl: string): Promise<CallC
   return node;
 }
 
-async function twoNodes(t: Teardown, redisUrl: (i: number) => string) {
+async function twoNodes(t: Teardown, redisUrl: (i: number) => string, gate: BeforeBuild = { hold: null }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-lease-nodes-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   // One after the other: the second finds the migrations applied.
-  const a = await nodeOn(t, dir, redisUrl(0));
-  const b = await nodeOn(t, dir, redisUrl(1));
+  const a = await nodeOn(t, dir, redisUrl(0), gate);
+  const b = await nodeOn(t, dir, redisUrl(1), gate);
   return { a, b };
 }
 
@@ -118,7 +124,8 @@ async function agentLogin(t: Teardown, node: CallControlNode, username: string):
 
 t.test('one leader with telephony, one standby without; the standby refuses call commands; a clean close hands over', async (t) => {
   const redis = await startRedis(t);
-  const { a, b } = await twoNodes(t, () => redis.url);
+  const gate: BeforeBuild = { hold: null };
+  const { a, b } = await twoNodes(t, () => redis.url, gate);
   t.ok(await until(() => [a, b].some((n) => n.role === 'leader'), 15_000), 'a leader');
   await Promise.all([a.settled(), b.settled()]);
   const [leader, standby] = a.role === 'leader' ? [a, b] : [b, a];
@@ -144,6 +151,11 @@ t.test('one leader with telephony, one standby without; the standby refuses call
 
   // A client of the standby's address (a balancer's health check) through its role change.
   const polling = pollAddress(standby);
+  // The standby's next app is built only once a request has gone to the address while it ran none: on a loaded
+  // machine the role change can otherwise pass between two polls, and what follows would check nothing.
+  gate.hold = async () => {
+    if (standby.app === null) await until(() => polling.sentDuringSwitch() > 0, 10_000);
+  };
   const closedAt = performance.now();
   await leader.close();
   t.ok(await until(() => standby.holdsLease, TTL), 'the standby holds the lease after a clean close');
@@ -192,6 +204,7 @@ function pollAddress(node: CallControlNode) {
     }
   })();
   return {
+    sentDuringSwitch: () => duringSwitch,
     async stop() {
       stopped = true;
       await loop;
