@@ -93,7 +93,7 @@ async function configCheck(dirArg: string, io: CliIo, soundsDir?: string): Promi
 function usersEnv(io: CliIo, readStdin: () => Promise<string>): UsersCommandEnv | null {
   try {
     const env = loadEnv();
-    return { dbFile: env.dbFile, configDir: env.configDir, readStdin };
+    return { dbFile: env.dbFile, databaseUrl: env.databaseUrl, configDir: env.configDir, readStdin };
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     io.err(`sunline: ${err.message}`);

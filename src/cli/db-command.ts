@@ -27,6 +27,8 @@ export const DB_USAGE = `  db copy-to-postgres --url postgres://USER@HOST[:PORT]
 export interface DbCommandEnv {
   /** The database file (from SUNLINE_DB_FILE / SUNLINE_DATA_DIR unless --db). */
   readonly dbFile: string;
+  /** SUNLINE_DATABASE_URL: the server runs on PostgreSQL, which `db backup` does not copy. */
+  readonly databaseUrl?: string | null;
 }
 
 /** Runs `db <args>`; resolves to the exit code (0 done, 1 refused, 2 usage). */
@@ -38,6 +40,12 @@ export async function dbCommand(args: readonly string[], env: DbCommandEnv, io: 
     const [flag, value] = [rest[i]!, rest[i + 1]];
     if (!allowed.includes(flag) || value === undefined || flags.has(flag)) return usage(io, `bad option ${flag}${value === undefined ? ' (no value)' : ''}`);
     flags.set(flag, value);
+  }
+  if (sub === 'backup' && env.databaseUrl && !flags.has('--db')) {
+    io.err(
+      'sunline db backup: the server runs on PostgreSQL (SUNLINE_DATABASE_URL): back it up with pg_dump (docs/deployment.md "Backup and restore (PostgreSQL install)"); --db FILE copies an SQLite file',
+    );
+    return 1;
   }
   if (sub === 'backup') return backup(flags.get('--to'), flags.get('--db') ?? env.dbFile, io);
   const url = flags.get('--url');

@@ -2,27 +2,23 @@
  * `sunline route NUMBER [--at "YYYY-MM-DD HH:MM"] [--from PHONE]` (issue 11 item 6): what the
  * front door would do with such a call, on the configuration folder (SUNLINE_CONFIG_DIR or
  * --config DIR) — the same decisions as the server's, and the agents logged in now from the
- * server's database (SUNLINE_DB_FILE or --db FILE; none when there is no database yet).
+ * server's database (cli-database.ts: SUNLINE_DATABASE_URL's PostgreSQL, else SUNLINE_DB_FILE, or
+ * --db FILE; none when there is no database file yet).
  * `--json` prints the answer as the API gives it.
  */
 import fs from 'node:fs';
 import { AgentSkillsService } from '../agents/skills.js';
-import { sqliteSkillsStore } from '../agents/skills-store-sqlite.js';
-import { sqliteAgentSessionsStore } from '../agents/agent-sessions-store-sqlite.js';
-import { openDb } from '../db/connection.js';
-import { sqliteAsync } from '../db/sqlite-async.js';
-import { sqliteOrdersStore } from '../workorders/index.js';
 import { formatProblem, loadConfigDir } from '../config/files/index.js';
 import { instantIn, simulateWithFacts, type RouteAnswer } from '../calls/index.js';
 import type { CliIo } from './io.js';
+import { cliDatabaseWhere, openCliDatabase, type CliDatabaseEnv } from './cli-database.js';
 
 export const ROUTE_USAGE = `  route NUMBER [--at "YYYY-MM-DD HH:MM"] [--from PHONE] [--json]
                        simulate a call to NUMBER: hotline, prompts, hours and holiday, menu,
                        skill and queue priority, agents who would be offered it now
                        (--at in ivr.yaml's hours.timezone, default now; also --config DIR, --db FILE)`;
 
-export interface RouteCommandEnv {
-  readonly dbFile: string;
+export interface RouteCommandEnv extends CliDatabaseEnv {
   readonly configDir: string;
 }
 
@@ -58,23 +54,19 @@ export async function routeCommand(args: readonly string[], env: RouteCommandEnv
     io.err(`sunline route: --at "${atText}" is not a time (YYYY-MM-DD HH:MM)`);
     return 2;
   }
-  const dbFile = flags.get('--db') ?? env.dbFile;
+  const dbFlag = flags.get('--db');
+  const where = cliDatabaseWhere(env, dbFlag);
   let answer: RouteAnswer;
-  if (fs.existsSync(dbFile)) {
-    const handle = openDb({ file: dbFile });
-    const db = sqliteAsync(handle);
+  if (where.dialect === 'postgres' || fs.existsSync(where.where)) {
+    const db = await openCliDatabase(env, dbFlag);
     try {
-      answer = await simulateWithFacts(
-        { orders: sqliteOrdersStore(db), sessions: sqliteAgentSessionsStore(db), skills: new AgentSkillsService(sqliteSkillsStore(db)) },
-        loaded.config,
-        { dialled, from, at },
-      );
+      const { orders, agentSessions, skills } = db.stores;
+      answer = await simulateWithFacts({ orders, sessions: agentSessions, skills: new AgentSkillsService(skills) }, loaded.config, { dialled, from, at });
     } finally {
       await db.close();
-      handle.close();
     }
   } else {
-    io.err(`sunline route: no database at ${dbFile}: no agents or caller history shown`);
+    io.err(`sunline route: no database at ${where.where}: no agents or caller history shown`);
     answer = await simulateWithFacts(null, loaded.config, { dialled, from, at });
   }
   if (json) io.out(JSON.stringify(answer, null, 2));

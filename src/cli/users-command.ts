@@ -1,18 +1,19 @@
 /**
  * `sunline users …`: accounts from the command line, for the first administrator of a new
  * install (there is nobody yet who could use a web page) and for scripted provisioning.
- * Works on the server's database file (SUNLINE_DB_FILE, else SUNLINE_DATA_DIR/sunline.db, or
- * `--db FILE`), also while the server runs: a disabled account or a changed password ends the
- * account's sessions, which the running server notices (users-service.ts, data_version).
+ * Works on the server's database (cli-database.ts: SUNLINE_DATABASE_URL's PostgreSQL, else the file
+ * SUNLINE_DB_FILE or SUNLINE_DATA_DIR/sunline.db; `--db FILE` for another SQLite file), also while
+ * the server runs: a disabled account or a changed password ends the account's sessions (their rows
+ * are deleted), which the running server notices (users-service.ts: data_version on SQLite, within
+ * its session cache's 5 s on PostgreSQL).
  * Passwords are read from stdin (`--password-stdin`) or generated and printed once; never
  * taken as an argument (it would end up in the shell history and `ps`). Every change is written
  * to the audit log (users/admin-audit.ts) with the platform's own account as the actor, via 'cli'.
  */
 import { USER_ROLES, type UserRole } from '../db/schema.js';
-import { openDb } from '../db/connection.js';
-import { sqliteAsync } from '../db/sqlite-async.js';
 import { loadConfigDir } from '../config/files/index.js';
-import { sqliteUsersStore, UsersService } from '../users/index.js';
+import { UsersService } from '../users/index.js';
+import { openCliDatabase, type CliDatabaseEnv } from './cli-database.js';
 import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
 import { usersImport } from './users-import.js';
@@ -33,9 +34,7 @@ export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--un
   (users commands take --db FILE and --config DIR; without --password-stdin a random
    password is generated and printed once)`;
 
-export interface UsersCommandEnv {
-  /** The database file (from SUNLINE_DB_FILE / SUNLINE_DATA_DIR unless --db). */
-  readonly dbFile: string;
+export interface UsersCommandEnv extends CliDatabaseEnv {
   /** The configuration folder, for checking --unit against org.yaml (unless --config). */
   readonly configDir: string;
   /** The password given on stdin (first line), read only when --password-stdin is given. */
@@ -92,7 +91,7 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     return 2;
   }
   if (verb === 'import' && username !== undefined && extra.length === 0) {
-    return usersImport(username, { dbFile: str(p, '--db') ?? env.dbFile, configDir: str(p, '--config') ?? env.configDir }, io);
+    return usersImport(username, { db: env, dbFlag: str(p, '--db'), configDir: str(p, '--config') ?? env.configDir }, io);
   }
   const arity: Record<string, number> = { add: 1, passwd: 1, disable: 1, enable: 1, list: 0 };
   if (verb === undefined || !(verb in arity) || (arity[verb] === 1 ? username === undefined || extra.length > 0 : username !== undefined)) {
@@ -104,11 +103,10 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     io.err(`sunline users: "${username}" is not a valid username (letters, digits, . _ -; at most 64; starting with a letter or digit)`);
     return 1;
   }
-  const handle = openDb({ file: str(p, '--db') ?? env.dbFile });
-  const db = sqliteAsync(handle);
+  const db = await openCliDatabase(env, str(p, '--db'));
   try {
     // A CLI process has no sessions of its own; the TTL does not matter here.
-    const users = new UsersService(sqliteUsersStore(db), 60_000);
+    const users = new UsersService(db.stores.users, 60_000);
     switch (verb) {
       case 'list':
         return await list(users, io);
@@ -121,7 +119,6 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     }
   } finally {
     await db.close();
-    handle.close();
   }
 }
 

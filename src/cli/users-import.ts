@@ -6,15 +6,14 @@
  * other hands); audited with the platform's own account, via cli.
  */
 import { readFile } from 'node:fs/promises';
-import { openDb } from '../db/connection.js';
-import { sqliteAsync } from '../db/sqlite-async.js';
 import { loadConfigDir } from '../config/files/index.js';
-import { sqliteUsersStore, UsersService } from '../users/index.js';
+import { UsersService } from '../users/index.js';
 import { parseAccountsCsv } from '../users/csv-import.js';
 import { generatePassword } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
+import { openCliDatabase, type CliDatabaseEnv } from './cli-database.js';
 
-export async function usersImport(file: string, opts: { dbFile: string; configDir: string }, io: CliIo): Promise<number> {
+export async function usersImport(file: string, opts: { db: CliDatabaseEnv; dbFlag: string | undefined; configDir: string }, io: CliIo): Promise<number> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -28,10 +27,9 @@ export async function usersImport(file: string, opts: { dbFile: string; configDi
     return 1;
   }
   const units = cfg.config.org.units;
-  const handle = openDb({ file: opts.dbFile });
-  const db = sqliteAsync(handle);
+  const db = await openCliDatabase(opts.db, opts.dbFlag);
   try {
-    const users = new UsersService(sqliteUsersStore(db), 60_000);
+    const users = new UsersService(db.stores.users, 60_000);
     const taken = await users.takenUsernames();
     const parsed = parseAccountsCsv(text, { unit: (id) => units.find((u) => u.id === id), exists: (u) => taken.has(u) });
     if (!parsed.ok) {
@@ -51,6 +49,5 @@ export async function usersImport(file: string, opts: { dbFile: string; configDi
     return 0;
   } finally {
     await db.close();
-    handle.close();
   }
 }
