@@ -20,13 +20,15 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY migrations ./migrations
+COPY migrations-pg ./migrations-pg
 COPY config ./config
-RUN mkdir -p /var/lib/sunline && chown node:node /var/lib/sunline
+# /var/lib/sunline-files: the files several nodes share (docker-compose.yml's sunline-files volume).
+RUN mkdir -p /var/lib/sunline /var/lib/sunline-files && chown node:node /var/lib/sunline /var/lib/sunline-files
 USER node
 VOLUME ["/var/lib/sunline"]
 EXPOSE 8080
 # Browsers' WebRTC audio (mediasoup). For agents on other machines set SUNLINE_MEDIA_LISTEN_IP,
 # SUNLINE_MEDIA_ANNOUNCED_IP and SUNLINE_MEDIA_RTP_IP (docs/mediasoup.md).
 EXPOSE 40000-49999/udp
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:8080/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.SUNLINE_PORT||8080)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/server.js"]

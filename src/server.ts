@@ -4,7 +4,7 @@
  */
 import { buildApp, type Sunline } from './app.js';
 import { CallControlNode } from './cluster/call-control-node.js';
-import { EnvError, loadEnv, type Env } from './config/env.js';
+import { EnvError, loadEnv, unknownSettings, type Env } from './config/env.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { ConfigInvalidError, formatProblem } from './config/files/index.js';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: env.logLevel, format: env.logFormat });
+  for (const setting of unknownSettings(process.env)) log.warn({ setting }, 'unknown setting ignored: not one of docs/configuration.md');
   let app: { close(): Promise<void> };
   try {
     app = await started(env, log);

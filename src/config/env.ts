@@ -115,6 +115,16 @@ const EnvSchema = z.object({
 });
 
 /** turn:/turns: URLs as browsers take them (RFC 7065): host or [IPv6], optional port and transport. */
+/** Every setting the server reads from the environment. */
+export const SETTING_NAMES: ReadonlySet<string> = new Set(Object.keys(EnvSchema.shape));
+// The tools' own variables (demo, bench, tests) share the prefix.
+const NOT_SETTINGS = /^SUNLINE_(DEMO|BENCH|TEST|KEEP)_/;
+
+/** SUNLINE_* names in `source` the server does not read (a misspelt setting is otherwise silently ignored). */
+export function unknownSettings(source: NodeJS.ProcessEnv): string[] {
+  return Object.keys(source).filter((k) => k.startsWith('SUNLINE_') && !SETTING_NAMES.has(k) && !NOT_SETTINGS.test(k));
+}
+
 const TURN_URL = /^(turns?):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/;
 
 function parseTurnUrls(v: string | undefined, ctx: z.RefinementCtx): string[] {
