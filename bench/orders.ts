@@ -171,14 +171,14 @@ async function main(): Promise<void> {
       const request = async () => {
         while (next < done + n) {
           const r0 = process.hrtime.bigint();
-          create(next++);
+          await create(next++);
           await h.durability.durable();
           answerMs.push(Number(process.hrtime.bigint() - r0) / 1e6);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, request));
     } else {
-      for (let i = done; i < done + n; i++) create(i);
+      for (let i = done; i < done + n; i++) await create(i);
     }
     const u = process.cpuUsage(u0);
     tally[mode].ns += Number(process.hrtime.bigint() - c0);
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const autoCheckpoint = h.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
   h.sqlite.pragma('wal_autocheckpoint = 0');
-  for (let i = 0; i < WAL_SAMPLE; i++) create(i);
+  for (let i = 0; i < WAL_SAMPLE; i++) await create(i);
   const walBytes = fs.statSync(`${dbFile}-wal`).size - 32; // minus the WAL header
   const walFrames = walBytes / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24);
   h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
@@ -378,7 +378,7 @@ async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsy
   let next = 0;
   const request = async () => {
     while (next < ACCEPTED) {
-      submit(next++);
+      await submit(next++);
       await h.durability.durable();
     }
   };
@@ -392,7 +392,7 @@ async function acceptedFigures(h: ReturnType<typeof openDb>, dbFile: string, fsy
   h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const autoCheckpoint = h.sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
   h.sqlite.pragma('wal_autocheckpoint = 0');
-  for (let i = 0; i < WAL_SAMPLE; i++) submit(i);
+  for (let i = 0; i < WAL_SAMPLE; i++) await submit(i);
   const walBytes = fs.statSync(`${dbFile}-wal`).size - 32;
   const walFrames = walBytes / ((h.sqlite.pragma('page_size', { simple: true }) as number) + 24);
   h.sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
