@@ -12,6 +12,12 @@
  * - a handle used after its transaction ended is refused (TRANSACTION_CLOSED) instead of running
  *   on a pooled client that may by then be inside somebody else's transaction.
  *
+ * - a transaction PostgreSQL aborted because it deadlocked with another one (40P01) or could not
+ *   be serialized with it (40001) is run again, from the start, up to TRANSACTION_RETRIES times
+ *   after a short random pause: nothing of it was committed, and the other transaction usually
+ *   goes through meanwhile. The function must therefore have no effect outside the transaction
+ *   until it resolves (the repositories' functions only run statements; files are staged before).
+ *
  * The pool stays its owner's (postgres.ts, openPostgres); this object owns nothing. durable() has
  * nothing to wait for: with synchronous_commit = on a COMMIT returns once its WAL is flushed, and
  * PostgreSQL groups concurrent flushes itself (decision 0011).
@@ -32,6 +38,22 @@ export interface PostgresAsyncDb extends AsyncDb<PgConn> {
 
 const RESOLVED = Promise.resolve();
 
+/** How many times a transaction aborted by a deadlock or a serialization failure is run again. */
+export const TRANSACTION_RETRIES = 3;
+/** SQLSTATEs of an aborted transaction that can succeed when run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+/** Whether `err` (or an error it wraps: drizzle's query error, TRANSACTION_ABORTED) is a deadlock or a serialization failure. */
+export function isRetryableConflict(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (RETRYABLE.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+}
+
+/** 5–10 ms, then 10–20, 20–40: long enough for the other transaction to commit, short for the caller. */
+const retryPause = (attempt: number) => new Promise((r) => setTimeout(r, 5 * 2 ** attempt * (1 + Math.random())));
+
 export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
   const db = handle.db;
   return {
@@ -39,19 +61,15 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
     read<T>(fn: (conn: PgConn) => Promise<T>): Promise<T> {
       return fn(db);
     },
-    transaction<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
-      return db.transaction(async (tx) => {
-        const guard = guardSession(tx);
-        let result: T;
+    async transaction<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
+      for (let attempt = 0; ; attempt++) {
         try {
-          result = await fn(tx);
-        } finally {
-          guard.functionDone();
+          return await once(fn);
+        } catch (err) {
+          if (attempt >= TRANSACTION_RETRIES || !isRetryableConflict(err)) throw err;
+          await retryPause(attempt);
         }
-        // The function went on after a failed statement: the transaction is gone, do not report success.
-        if (guard.aborted !== undefined) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: guard.aborted });
-        return result;
-      });
+      }
     },
     durable() {
       return RESOLVED;
@@ -60,6 +78,21 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
       return RESOLVED;
     },
   };
+
+  function once<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
+    return db.transaction(async (tx) => {
+      const guard = guardSession(tx);
+      let result: T;
+      try {
+        result = await fn(tx);
+      } finally {
+        guard.functionDone();
+      }
+      // The function went on after a failed statement: the transaction is gone, do not report success.
+      if (guard.aborted !== undefined) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: guard.aborted });
+      return result;
+    });
+  }
 }
 
 /** The pooled client drizzle's transaction session runs its statements on (node-postgres session.js: `client`, read at each statement). */
