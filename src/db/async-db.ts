@@ -8,6 +8,8 @@
  *   rolled back when it rejects (or when one of its statements fails). `fn` receives the
  *   transaction handle and passes it on explicitly; it must not call `transaction()` again
  *   (SQLite would wait for its own writer lock) and must not keep the handle after it resolves.
+ *   It may run more than once (PostgreSQL runs a transaction aborted by a deadlock or a
+ *   serialization failure again, postgres-async.ts), so it has no effect outside the transaction.
  *
  * SQLite (sqlite-async.ts) runs `BEGIN IMMEDIATE … COMMIT` on its one writer connection under a
  * FIFO lock, so that another request's statements never land inside a transaction that is
