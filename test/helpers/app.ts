@@ -1,4 +1,7 @@
-/** Build a real app (real SQLite file in a temp dir) for integration tests. */
+/**
+ * Build a real app for integration tests: a real SQLite file in a temp dir, or with
+ * SUNLINE_TEST_DATABASE=postgres a fresh database on a real PostgreSQL (app-database.ts).
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +11,7 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../src/contract/csrf.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { UserRole } from '../../src/db/schema.js';
+import { TEST_POOL_SIZE, testDatabase, testsOnPostgres } from './app-database.js';
 
 export interface TestAppOptions {
   env?: Record<string, string>;
@@ -16,13 +20,19 @@ export interface TestAppOptions {
 
 export async function testApp(t: { teardown(fn: () => unknown): void }, opts: TestAppOptions = {}): Promise<Sunline> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-test-'));
-  const env = loadEnv({
+  const settings: Record<string, string> = {
     SUNLINE_DATA_DIR: dir,
     SUNLINE_LOG_LEVEL: 'silent',
     SUNLINE_TELEPHONY: 'false',
     SUNLINE_CONFIG_WATCH: 'false',
     ...opts.env,
-  });
+  };
+  if (testsOnPostgres() && !settings.SUNLINE_DATABASE_URL) {
+    const ownData = opts.env?.SUNLINE_DATA_DIR !== undefined || opts.env?.SUNLINE_DB_FILE !== undefined;
+    settings.SUNLINE_DATABASE_URL = await testDatabase(t, loadEnv(settings).dbFile, ownData);
+    settings.SUNLINE_DB_POOL_SIZE ??= TEST_POOL_SIZE;
+  }
+  const env = loadEnv(settings);
   const app = await buildApp(env, { logger: createLogger({ level: env.logLevel }), ...opts.overrides });
   sendCsrfHeaderByDefault(app);
   t.teardown(async () => {
