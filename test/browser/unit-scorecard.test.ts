@@ -16,7 +16,7 @@ t.test('unit scorecard page: its own unit, no other', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   await app.users.create({ username: 'hrss-wang', displayName: '王科长', role: 'unit_handler', unitId: 'city-hrss', password: 'hrss-pw-123' });

@@ -13,8 +13,9 @@ import { CallbackSatisfaction } from '../../src/calls/callback-satisfied.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import type { CallbackEntry } from '../../src/calls/callbacks.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 const MIN = 60_000;
 const policy = { attempts: 3, spacingMs: 30 * MIN };
@@ -53,21 +54,20 @@ t.test('what an outbound call counts as', async (t) => {
 
 t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due first; agents and leads only', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const records = new OutboundRecords(orders);
   const agent = await app.users.upsert({ username: 'cb-agent', displayName: 'cb', role: 'agent', password: 'pw-123456' });
-  const sql = app.db.sqlite;
   const setTimes = (id: number, createdAt: number, updatedAt = createdAt) =>
-    sql.prepare('update work_orders set created_at = ?, updated_at = ? where id = ?').run(createdAt, updatedAt, id);
+    appQuery(app, 'update work_orders set created_at = ?, updated_at = ? where id = ?', [createdAt, updatedAt, id]);
   // Caller A abandoned twice, caller B once; one order waits for evaluation by callback.
   const a1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
   const b1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000002' });
   const a2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000001' });
   const ev = await orders.createDraft({ channel: '12345', callerPhone: '13800000003' });
-  setTimes(a1.id, 1000);
-  setTimes(b1.id, 2000);
-  setTimes(a2.id, 3000);
-  sql.prepare("update work_orders set status = 'reviewed', updated_at = 1500 where id = ?").run(ev.id);
+  await setTimes(a1.id, 1000);
+  await setTimes(b1.id, 2000);
+  await setTimes(a2.id, 3000);
+  await appQuery(app, "update work_orders set status = 'reviewed', updated_at = 1500 where id = ?", [ev.id]);
   const attempt = async (callId: string, orderId: number, at: number, result: 'answered' | 'busy' | 'no_answer' | 'failed', cause: number) => {
     records.dialled({ callId, channelId: `out-${callId}`, agentId: agent.id, orderId, callerId: null, number: '13800000001', hotline: '12345', at });
     await records.flushed();
@@ -101,7 +101,7 @@ t.test('GET /api/callbacks: one entry per caller, evaluations, attempts, due fir
 
 t.test('a caller answered on a new call needs no callback: the missed calls merge into that call, others stay', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const repo = new CallsRepository(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   // In the call path's write queue, as calls/index.ts wires it: behind the call's own writes.
@@ -134,7 +134,7 @@ t.test('a caller answered on a new call needs no callback: the missed calls merg
 
 t.test('assigning callbacks: a lead assigns and frees, an agent picks a free entry only, refusals change nothing, every change kept', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const a1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
   const a2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000021' });
   const closed = await orders.createDraft({ channel: '12345', callerPhone: '13800000022' });
@@ -149,7 +149,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
     ((await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies })).json() as { entries: CallbackEntry[] }).entries.find(
       (e) => e.orderId === a1.id,
     )!;
-  const trail = () => app.db.sqlite.prepare('select order_id as orderId, agent_id as agentId, by_id as byId from callback_assignments order by id').all();
+  const trail = () => appQuery(app, 'select order_id as "orderId", agent_id as "agentId", by_id as "byId" from callback_assignments order by id');
 
   t.equal((await entryOf(lead)).assignee, null, 'free at first');
   // The lead assigns the caller's entry (named by its newer order) to Ann: the row goes on the entry's order.
@@ -159,7 +159,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   t.match((await entryOf(bob)).assignee, { agentId: id('as-ann') }, 'agents see who should call');
 
   // Bob may not take it, nor give it to himself or anyone: refused, nothing written.
-  const before = trail().length;
+  const before = (await trail()).length;
   for (const [who, agentId] of [
     [bob, id('as-bob')],
     [bob, null],
@@ -181,7 +181,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   t.equal((await put(lead, a1.id, 'ann')).statusCode, 400, 'body checked');
   t.equal((await put(disp, a1.id, null)).statusCode, 403, 'dispatchers may not assign');
   t.equal((await app.http.inject({ method: 'PUT', url: `/api/callbacks/${a1.id}/assignee`, payload: { agentId: null } })).statusCode, 401);
-  t.equal(trail().length, before, 'refusals wrote nothing');
+  t.equal((await trail()).length, before, 'refusals wrote nothing');
   t.match((await entryOf(lead)).assignee, { agentId: id('as-ann') });
 
   // Ann gives it back; Bob picks it; the lead frees it.
@@ -190,7 +190,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
   res = await put(bob, a1.id, id('as-bob'));
   t.match(res.json(), { entry: { assignee: { agentId: id('as-bob'), byId: id('as-bob') } } });
   t.equal((await put(lead, a1.id, null)).statusCode, 200);
-  t.same(trail(), [
+  t.same(await trail(), [
     { orderId: a1.id, agentId: id('as-ann'), byId: id('as-lead') },
     { orderId: a1.id, agentId: null, byId: id('as-ann') },
     { orderId: a1.id, agentId: id('as-bob'), byId: id('as-bob') },
@@ -200,7 +200,7 @@ t.test('assigning callbacks: a lead assigns and frees, an agent picks a free ent
 
 t.test('a caller who asked to be called back (the queue key) is listed as asked for; an abandon beside it joins the entry', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const repo = new CallsRepository(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const inbound = (callId: string, phone: string) =>
@@ -224,7 +224,7 @@ t.test('a caller who asked to be called back (the queue key) is listed as asked 
   repo.abandoned('q-3', other.orderId, Date.now(), actor, 'queue');
   await repo.flushed();
   t.match(await orders.get(asked.orderId), { status: 'missed_call', callbackDue: true });
-  t.match(app.db.sqlite.prepare("select outcome from calls where id = 'q-2'").get(), { outcome: 'abandoned' }, 'an abandon in the queue for the figures');
+  t.match((await appQuery(app, "select outcome from calls where id = 'q-2'"))[0], { outcome: 'abandoned' }, 'an abandon in the queue for the figures');
 
   const cookies = await loginCookies(app, 'rq-agent', 'agent');
   const entries = ((await app.http.inject({ method: 'GET', url: '/api/callbacks', cookies })).json() as { entries: CallbackEntry[] }).entries;

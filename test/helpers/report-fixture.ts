@@ -4,11 +4,13 @@
  * the history's data (late flags, channels, second handling) is what production writes.
  * The expected figures are written out in test/reports/kpis.test.ts.
  */
+import type { Sunline } from '../../src/app.js';
 import type { DbHandle } from '../../src/db/connection.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { WorkOrdersService, sqliteOrdersStoreOn, type OrdersStore } from '../../src/workorders/index.js';
 import type { Actor, OrderAction } from '../../src/workorders/lifecycle/index.js';
 import { addWorkingDays } from '../../src/workorders/deadlines/index.js';
 import { calendar, shippedSla } from './wait-clock-fixture.js';
+import { appQuery } from './app-database.js';
 
 /** Beijing wall-clock time (minutes or seconds) → epoch ms. */
 export const bj = (s: string) => Date.parse(s.length === 16 ? `${s}:00+08:00` : `${s}+08:00`);
@@ -108,23 +110,37 @@ export interface ReportFixture {
   readonly holidayDeadline: number;
 }
 
-/** Writes the users, calls and orders of the fixture into a migrated database. */
-export async function buildReportFixture(h: DbHandle): Promise<ReportFixture> {
-  h.sqlite.exec(`
-    insert into users (id, username, display_name, role, password_hash) values (101, 'rf-a1', '坐席一', 'agent', 'x');
-    insert into users (id, username, display_name, role, unit_id, password_hash) values (102, 'rf-hrss', 'HRSS', 'unit_handler', 'city-hrss', 'x');
-    insert into users (id, username, display_name, role, unit_id, password_hash) values (103, 'rf-dqamr', 'DQ AMR', 'unit_handler', 'dq-amr', 'x');
-    insert into users (id, username, display_name, role, password_hash) values (105, 'rf-a5', '坐席五', 'agent', 'x');
-  `);
-  for (let i = 1; i <= 5; i++) h.sqlite.prepare('insert into callers (id, phone) values (?, ?)').run(100 + i, `1380000000${i}`);
-  const insertCall = h.sqlite.prepare(
-    `insert into calls (id, caller_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, queued_at, answered_at, ended_at, outcome)
-     values (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertEvent = h.sqlite.prepare(`insert into call_events (call_id, type, at, data) values (?, 'abandoned', ?, ?)`);
+/** Runs one statement with `?` parameters. */
+type Write = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+/**
+ * Where the fixture writes: a migrated SQLite database, or a built app on its database — SQLite,
+ * or PostgreSQL (SUNLINE_TEST_DATABASE=postgres, test/helpers/app-database.ts): the rows by
+ * appQuery, the orders through the app's orders store.
+ */
+function fixtureTarget(target: DbHandle | Sunline): { write: Write; orders: OrdersStore } {
+  if ('http' in target) return { write: (sql, params) => appQuery(target, sql, params), orders: target.database.stores.orders };
+  return { write: async (sql, params = []) => target.sqlite.prepare(sql).run(...params), orders: sqliteOrdersStoreOn(target.db) };
+}
+
+/** Writes the users, calls and orders of the fixture into a migrated database (or a built app's). */
+export async function buildReportFixture(target: DbHandle | Sunline): Promise<ReportFixture> {
+  const { write, orders } = fixtureTarget(target);
+  return writeFixture(write, orders);
+}
+
+async function writeFixture(write: Write, orders: OrdersStore): Promise<ReportFixture> {
+  await write(`insert into users (id, username, display_name, role, password_hash) values (101, 'rf-a1', '坐席一', 'agent', 'x')`);
+  await write(`insert into users (id, username, display_name, role, unit_id, password_hash) values (102, 'rf-hrss', 'HRSS', 'unit_handler', 'city-hrss', 'x')`);
+  await write(`insert into users (id, username, display_name, role, unit_id, password_hash) values (103, 'rf-dqamr', 'DQ AMR', 'unit_handler', 'dq-amr', 'x')`);
+  await write(`insert into users (id, username, display_name, role, password_hash) values (105, 'rf-a5', '坐席五', 'agent', 'x')`);
+  for (let i = 1; i <= 5; i++) await write('insert into callers (id, phone) values (?, ?)', [100 + i, `1380000000${i}`]);
+  const insertCall = `insert into calls (id, caller_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, queued_at, answered_at, ended_at, outcome)
+     values (?, ?, ?, ?, ?, 'ended', ?, ?, ?, ?, ?, ?)`;
+  const insertEvent = `insert into call_events (call_id, type, at, data) values (?, 'abandoned', ?, ?)`;
   for (const c of CALLS) {
     const ms = (s?: string) => (s === undefined ? null : bjs(s));
-    insertCall.run(
+    await write(insertCall, [
       c.id,
       100 + c.caller,
       `1380000000${c.caller}`,
@@ -136,12 +152,12 @@ export async function buildReportFixture(h: DbHandle): Promise<ReportFixture> {
       ms(c.answered),
       ms(c.ended),
       c.outcome,
-    );
-    if (c.where) insertEvent.run(c.id, ms(c.ended), JSON.stringify({ where: c.where }));
+    ]);
+    if (c.where) await write(insertEvent, [c.id, ms(c.ended), JSON.stringify({ where: c.where })]);
   }
 
   const clock = { now: 0 };
-  const svc = new WorkOrdersService(sqliteOrdersStoreOn(h.db), () => clock.now);
+  const svc = new WorkOrdersService(orders, () => clock.now);
   const at = (s: string) => (clock.now = bj(s));
   const act = async (id: number, when: string, action: OrderAction, actor: Actor = agent) => {
     at(when);

@@ -4,6 +4,7 @@ import type { UserRole } from '../../src/db/schema.js';
 import { shanghaiDayStart } from '../../src/lib/shanghai-time.js';
 import { MAX_TODAY_WARNINGS } from '../../src/http/routes/deadline-warnings-routes.js';
 import { testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 let ip = 0;
@@ -23,10 +24,11 @@ t.test('today’s deadline warnings: 401 / 403 / 200, newest first, yesterday le
     await app.http.inject({ method: 'POST', url: '/api/workorders', cookies: agent, payload: { channel: '12345', category: 'complaint', content: '内容' } })
   ).json() as { id: number; number: string };
   const dayStart = shanghaiDayStart(Date.now());
-  const insert = app.db.sqlite.prepare('insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)');
-  insert.run(order.id, 'overdue', 1_000, 'city-hrss', dayStart - 1); // yesterday
-  insert.run(order.id, 'due_soon', 2_000, 'city-hrss', dayStart); // today's first millisecond
-  insert.run(order.id, 'sign_overdue', 3_000, null, dayStart + 5);
+  const insert = (...row: unknown[]) =>
+    appQuery(app, 'insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)', row);
+  await insert(order.id, 'overdue', 1_000, 'city-hrss', dayStart - 1); // yesterday
+  await insert(order.id, 'due_soon', 2_000, 'city-hrss', dayStart); // today's first millisecond
+  await insert(order.id, 'sign_overdue', 3_000, null, dayStart + 5);
 
   const ask = (cookies?: { sunline_session: string }) =>
     app.http.inject({ method: 'GET', url: '/api/deadline-warnings/today', ...(cookies ? { cookies } : {}) });
@@ -45,7 +47,7 @@ t.test('today’s deadline warnings: 401 / 403 / 200, newest first, yesterday le
   );
   t.equal((await ask(admin)).statusCode, 200, 'admins may');
 
-  for (let i = 0; i < MAX_TODAY_WARNINGS + 5; i++) insert.run(order.id, 'overdue', 10_000 + i, 'city-hrss', dayStart + 10 + i);
+  for (let i = 0; i < MAX_TODAY_WARNINGS + 5; i++) await insert(order.id, 'overdue', 10_000 + i, 'city-hrss', dayStart + 10 + i);
   const many = (await ask(lead)).json().items as Array<{ deadlineAt: number }>;
   t.equal(many.length, MAX_TODAY_WARNINGS, 'capped');
   t.equal(many[0]!.deadlineAt, 10_000 + MAX_TODAY_WARNINGS + 4, 'the newest kept');

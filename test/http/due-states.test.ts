@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
 import { testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 let ip = 0;
@@ -29,7 +30,7 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
       });
       t.equal(res.statusCode, 200);
       // The API refuses past deadlines: move it back the way time would.
-      app.db.sqlite.prepare('update work_orders set deadline_at = ?, sign_deadline_at = ? where id = ?').run(deadlineAt, signDeadlineAt ?? null, o.id);
+      await appQuery(app, 'update work_orders set deadline_at = ?, sign_deadline_at = ? where id = ?', [deadlineAt, signDeadlineAt ?? null, o.id]);
     }
     return o.id;
   };
@@ -37,7 +38,7 @@ t.test('due states: overdue, due soon and on time by working time, only for visi
   const soon = await make(Date.now() + 20 * 60_000, 'city-amr', Date.now() + 60 * DAY);
   const later = await make(Date.now() + 40 * DAY);
   const notDispatched = await make(null);
-  const dispatchBy = app.db.sqlite.prepare('select wait_deadline_at from work_orders where id = ?').pluck().get(notDispatched) as number;
+  const dispatchBy = Number((await appQuery<{ at: number }>(app, 'select wait_deadline_at as at from work_orders where id = ?', [notDispatched]))[0]!.at);
   t.ok(dispatchBy > Date.now(), 'the dispatch clock runs');
   const elsewhere = await make(Date.now() - 1000, 'city-hrss');
 

@@ -112,7 +112,7 @@ t.test('real replies of the hot routes: the same JSON as zod wrote, extra fields
     created.push(res.json());
   }
   const id = (created[1] as { id: number }).id;
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const replies: Array<[string, z.ZodType, unknown]> = [
     ['POST /api/workorders', OrderView, created[1]],
     ['GET /api/workorders/:id', OrderDetail, await get(`/api/workorders/${id}`, agent)],

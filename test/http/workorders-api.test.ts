@@ -1,8 +1,9 @@
 import t from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
-import { listOrders } from '../../src/workorders/queries.js';
+import { readOrderPage } from '../../src/workorders/queries.js';
 import { scopeFor } from '../../src/workorders/scope.js';
 import { testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 type Cookies = { sunline_session: string };
@@ -94,7 +95,7 @@ t.test('agents list, filter, search (Chinese full text) and page through orders'
   );
 
   t.equal((await list(app, agent, 'overdue=true')).total, 0);
-  app.db.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(Date.now() - DAY, lamp.id);
+  await appQuery(app, 'update work_orders set deadline_at = ? where id = ?', [Date.now() - DAY, lamp.id]);
   t.same(
     (await list(app, agent, 'overdue=true')).items.map((o) => o.id),
     [lamp.id],
@@ -236,8 +237,12 @@ t.test('roles and scope: units see only their orders, others look like they do n
   const subtree = (unit: string) => (unit === 'county-x' ? ['city-hrss', 'city-transport'] : []);
   const county = scopeFor({ role: 'unit_handler', unitId: 'county-x' }, { unitsInSubtree: subtree });
   t.same(county, { kind: 'units', unitIds: ['county-x', 'city-hrss', 'city-transport'], hideReporter: true });
-  t.equal(listOrders(app.db.db, county, {}, Date.now()).total, 2);
-  t.equal(listOrders(app.db.db, scopeFor({ role: 'unit_handler', unitId: 'county-x' }), {}, Date.now()).total, 0, 'no provider: own unit only');
+  t.equal((await readOrderPage(app.database.stores.orderReads, county, {}, Date.now())).total, 2);
+  t.equal(
+    (await readOrderPage(app.database.stores.orderReads, scopeFor({ role: 'unit_handler', unitId: 'county-x' }), {}, Date.now())).total,
+    0,
+    'no provider: own unit only',
+  );
   t.equal(scopeFor({ role: 'unit_handler', unitId: null }).kind, 'none', 'a handler without a unit sees nothing');
   t.equal(scopeFor({ role: 'citizen', unitId: null }).kind, 'none');
 });

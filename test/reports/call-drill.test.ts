@@ -9,7 +9,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('the calls behind a call figure', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const county = await loginCookies(app, 'dq.dispatcher', 'dispatcher', { unitId: 'dq-12345' });
   const handler = await loginCookies(app, 'hrss.handler', 'unit_handler', { unitId: 'city-hrss' });

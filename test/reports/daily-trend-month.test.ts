@@ -10,7 +10,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('each day of a month of the trend is that day’s report', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const get = async (cookies: Record<string, string>, url: string) => {
     const res = await app.http.inject({ method: 'GET', url, cookies });
     t.equal(res.statusCode, 200, url);

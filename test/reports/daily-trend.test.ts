@@ -9,7 +9,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('the per-day trend: figures per day, scope, bounds', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const get = async (cookies: Record<string, string>, url: string) => {
     const res = await app.http.inject({ method: 'GET', url, cookies });
     return { status: res.statusCode, body: res.json() as Record<string, any> };

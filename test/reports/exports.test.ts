@@ -9,7 +9,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('KPI and assessment exports', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const handler = await loginCookies(app, 'hrss.h', 'unit_handler', { unitId: 'city-hrss' });
   const get = (url: string, cookies: Record<string, string>) => app.http.inject({ method: 'GET', url, cookies });

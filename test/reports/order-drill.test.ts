@@ -9,7 +9,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('the orders behind a figure, scoped like the figure', async (t) => {
   const app = await testApp(t);
-  const fx = await buildReportFixture(app.db);
+  const fx = await buildReportFixture(app);
   const { o1, o2, o3, o4, o5 } = fx.orders;
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const county = await loginCookies(app, 'dq.dispatcher', 'dispatcher', { unitId: 'dq-12345' });

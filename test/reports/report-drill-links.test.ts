@@ -37,7 +37,7 @@ t.test('which figures link, and to what', async (t) => {
 
 t.test('the URLs the page builds list the figures’ orders', async (t) => {
   const app = await testApp(t);
-  const { o1, o2, o3, o4, o5, o6 } = (await buildReportFixture(app.db)).orders;
+  const { o1, o2, o3, o4, o5, o6 } = (await buildReportFixture(app)).orders;
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const q: ReportQuery = { period: 'day', date: '2026-10-09', to: '2026-10-09', by: 'unit' };
   const ids = async (url: string) => {

@@ -8,7 +8,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('reports: roles, scopes and bad periods', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const get = async (cookies: Record<string, string> | undefined, url: string) => {
     const res = await app.http.inject({ method: 'GET', url, ...(cookies ? { cookies } : {}) });
     return { status: res.statusCode, body: res.json() as Record<string, any> };

@@ -10,7 +10,7 @@ import { buildReportFixture } from '../helpers/report-fixture.js';
 
 t.test('a unit handler reads its own scorecard only', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const get = async (cookies: Record<string, string>, q: string) => {
     const res = await app.http.inject({ method: 'GET', url: `/api/reports/assessment?month=2026-10${q}`, cookies });
     return { status: res.statusCode, body: res.json() as Record<string, any> };
