@@ -1,14 +1,15 @@
 /**
  * Browser audio across a call-control failover (issue 16 items 3 and 4): two server processes
- * (src/server.ts) with browser audio on one SQLite file, Redis, an Asterisk sandbox and
- * Chromium. The agent's and the lead's pages are opened on the balancer's calls address
- * (tools/calls-address.ts), which leads to whichever node answers /health/call-control. An agent
- * talks to a sipp caller (a looped tone) through the leader's mediasoup; the leader is killed with
- * SIGKILL. The pages reconnect through the same address to the new leader by themselves, the agent
- * is still on the call, its softphone session is rebuilt with the new leader's mediasoup, and the
- * audio flows both ways again (the agent hears the caller; Asterisk records the agent's audio on
- * the new externalMedia channel); the caller's sipp never saw a BYE. The agent then hangs up from
- * the page.
+ * (src/server.ts) with browser audio on one real PostgreSQL database (SUNLINE_DATABASE_URL; their
+ * shared data folder holds no SQLite file), Redis, an Asterisk sandbox and Chromium; the call's
+ * row is read from PostgreSQL. The agent's and the lead's pages are opened on the balancer's calls
+ * address (tools/calls-address.ts), which leads to whichever node answers /health/call-control.
+ * An agent talks to a sipp caller (a looped tone) through the leader's mediasoup; the leader is
+ * killed with SIGKILL. The pages reconnect through the same address to the new leader by
+ * themselves, the agent is still on the call, its softphone session is rebuilt with the new
+ * leader's mediasoup, and the audio flows both ways again (the agent hears the caller; Asterisk
+ * records the agent's audio on the new externalMedia channel); the caller's sipp never saw a BYE.
+ * The agent then hangs up from the page.
  *
  * Needs `npm run build:web` first (dist/web), Debian's chromium and the mediasoup worker.
  */
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
+import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -27,6 +29,7 @@ import { placeCall, toneFile, type CallResult } from '../../tools/sipp.js';
 import { FAKE_MEDIA_ARGS, SHOTS, launchBrowser } from '../helpers/browser.js';
 import { sandbox, until } from '../helpers/call-path.js';
 import { externalMediaChannels, recordDirection, wavEnergy } from '../helpers/media-asterisk.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { answerAndHear, hearing } from '../helpers/softphone.js';
 
@@ -51,24 +54,47 @@ t.test('kill -9 of the leader mid-call in Chromium: the pages move to the new le
   if (!browser) return;
   const asterisk = await sandbox(t);
   const redis = await startRedis(t);
+  const postgres = await startPostgres(t);
+  const databaseUrl = await postgres.createDatabase('failover_audio');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-failover-audio-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   let agentId: number;
   {
-    const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_LOG_LEVEL: 'silent' });
+    const env = loadEnv({
+      SUNLINE_DATA_DIR: dir,
+      SUNLINE_DATABASE_URL: databaseUrl,
+      SUNLINE_TELEPHONY: 'false',
+      SUNLINE_CONFIG_WATCH: 'false',
+      SUNLINE_LOG_LEVEL: 'silent',
+    });
     const app = await buildApp(env, { logger: createLogger({ level: 'silent' }), realtime: false });
     agentId = (await app.users.upsert({ username: 'agent-fa', displayName: '坐席小林', role: 'agent', password: 'agent-fa-pw' })).id;
     await app.users.upsert({ username: 'lead-fa', displayName: '值班长老马', role: 'shift_lead', password: 'lead-fa-pw' });
     await app.close();
   }
-  const env = { ...sandboxEnv(asterisk), SUNLINE_DATA_DIR: dir, SUNLINE_REDIS_URL: redis.url, SUNLINE_CONFIG_WATCH: 'false', SUNLINE_WRAPUP_SECONDS: '60' };
-  const db = new (await import('better-sqlite3')).default(path.join(dir, 'sunline.db'), { readonly: true });
-  t.teardown(() => db.close());
+  const env = {
+    ...sandboxEnv(asterisk),
+    SUNLINE_DATA_DIR: dir, // the nodes' files (docs/deployment.md "Several nodes"); the data are in PostgreSQL
+    SUNLINE_DATABASE_URL: databaseUrl,
+    SUNLINE_REDIS_URL: redis.url,
+    SUNLINE_CONFIG_WATCH: 'false',
+    SUNLINE_WRAPUP_SECONDS: '60',
+  };
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  db.on('error', () => undefined);
+  t.teardown(() => db.end());
+  const stateOf = async (callId: string) =>
+    ((await db.query('select state from calls where id = $1', [callId])).rows[0] as { state: string } | undefined)?.state;
 
   const a = await startServerProcess(t, env);
   await until('node A leads', async () => (await callControl(a.port)) === 200, 60_000);
   const b = await startServerProcess(t, env);
   t.equal(await callControl(b.port), 503, 'node B stands by');
+  t.ok(
+    [a, b].every((node) => /database ready/.test(node.output()) && node.output().includes(`${postgres.port}/failover_audio`)),
+    'both nodes run on the one PostgreSQL database',
+  );
+  t.notOk(fs.existsSync(path.join(dir, 'sunline.db')), 'and no SQLite file is made');
   const calls = await startCallsAddress(t, [a.port, b.port]);
   await until('the calls address leads to node A', () => calls.leader() === a.port, 15_000);
 
@@ -89,7 +115,7 @@ t.test('kill -9 of the leader mid-call in Chromium: the pages move to the new le
   void call.done.then((r) => (ended = r));
   const before = await answerAndHear(page);
   t.ok(before.first.totalAudioEnergy > 0, 'before the kill the agent hears the caller');
-  const callId = (db.prepare("select id from calls where caller_phone = '13700137016'").get() as { id: string }).id;
+  const callId = ((await db.query("select id from calls where caller_phone = '13700137016'")).rows[0] as { id: string }).id;
   const leadPage = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
   await leadPage.goto(calls.url);
   await leadPage.fill('input[name=username]', 'lead-fa');
@@ -133,15 +159,11 @@ t.test('kill -9 of the leader mid-call in Chromium: the pages move to the new le
   t.ok(fromAgent.rms > 50, `and Asterisk hears the agent again (rms ${fromAgent.rms.toFixed(0)})`);
   await page.screenshot({ path: path.join(SHOTS, 'failover-2-call-goes-on.png'), fullPage: true });
   t.equal(ended, undefined, 'the caller never saw a BYE');
-  t.equal((db.prepare('select state from calls where id = ?').get(callId) as { state: string }).state, 'answered', 'the call is still answered');
+  t.equal(await stateOf(callId), 'answered', 'the call is still answered');
 
   await page.getByTestId('btn-hangup').click();
   await page.locator('[data-testid=agent-state][data-state=wrap_up]').waitFor({ timeout: 15_000 });
-  await until(
-    'the call ended by the agent on node B',
-    () => (db.prepare('select state from calls where id = ?').get(callId) as { state: string }).state === 'ended',
-    15_000,
-  );
+  await until('the call ended by the agent on node B', async () => (await stateOf(callId)) === 'ended', 15_000);
   await until('externalMedia channel gone', async () => ((await externalMediaChannels(asterisk)).length === 0 ? true : undefined), 15_000);
   t.same(errors, [], 'no page errors');
 });

@@ -1,8 +1,10 @@
 /**
  * The call-control failover for real (issue 16 items 3 and 4): two server processes
- * (src/server.ts) on one SQLite file (WAL: docs/deployment.md "Several nodes"), one redis-server,
- * one Asterisk sandbox, sipp callers, and the balancer's calls address in front of the nodes
- * (tools/calls-address.ts: a new connection goes to the node whose /health/call-control answers 200).
+ * (src/server.ts) on one real PostgreSQL database (SUNLINE_DATABASE_URL, as in production:
+ * docs/deployment.md "Several nodes"; their shared data folder holds no SQLite file),
+ * one redis-server, one Asterisk sandbox, sipp callers, and the balancer's calls address in front of
+ * the nodes (tools/calls-address.ts: a new connection goes to the node whose /health/call-control
+ * answers 200). The call rows the test checks are read from PostgreSQL.
  * Agents' and the shift lead's consoles connect to the calls address, as in a deployment.
  *
  * Two callers are answered by two agents and ten wait in the queue when the leader is killed
@@ -21,6 +23,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { buildApp } from '../../src/app.js';
 import { LEASE_KEY } from '../../src/cluster/lease.js';
@@ -29,10 +32,10 @@ import type { AgentView, OutboundCallView, QueueSnapshot, ScreenPop } from '../.
 import { createLogger } from '../../src/logging/logger.js';
 import { placeCall, type CallResult } from '../../tools/sipp.js';
 import { citizenPhone } from '../../tools/citizen-phone.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
 import { sandboxEnv } from '../../tools/asterisk-sandbox.js';
 import { startRedis } from '../../tools/redis.js';
 import { command, next, sandbox, until, type Console } from '../helpers/call-path.js';
+import { startPostgres } from '../helpers/postgres.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { startCallsAddress } from '../../tools/calls-address.js';
 import { consoleAt } from '../../tools/console-client.js';
@@ -55,14 +58,20 @@ const callControl = async (port: number) => {
   }
 };
 
-/** The users and the order the outbound call is for, made before the nodes start (this also applies the migrations). */
-async function prepare(dir: string): Promise<{ orderId: number }> {
-  const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_LOG_LEVEL: 'silent' });
+/** The users and the order the outbound call is for, made in PostgreSQL before the nodes start (this also applies the migrations). */
+async function prepare(dir: string, databaseUrl: string): Promise<{ orderId: number }> {
+  const env = loadEnv({
+    SUNLINE_DATA_DIR: dir,
+    SUNLINE_DATABASE_URL: databaseUrl,
+    SUNLINE_TELEPHONY: 'false',
+    SUNLINE_CONFIG_WATCH: 'false',
+    SUNLINE_LOG_LEVEL: 'silent',
+  });
   const app = await buildApp(env, { logger: createLogger({ level: 'silent' }), realtime: false });
   for (let i = 0; i < AGENTS; i++) await app.users.upsert({ username: agentName(i), displayName: agentName(i), role: 'agent', password: 'agent-f-pw' });
   await app.users.upsert({ username: 'lead-f', displayName: 'lead-f', role: 'shift_lead', password: 'lead-f-pw' });
   await app.users.upsert({ username: 'agent-out', displayName: 'agent-out', role: 'agent', password: 'agent-f-pw' });
-  const order = await new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)).createMissedCall({ channel: '12345', callerPhone: '13800138090' });
+  const order = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13800138090' });
   await app.close();
   return { orderId: order.id };
 }
@@ -125,27 +134,38 @@ t.test(
   async (t) => {
     const asterisk = await sandbox(t);
     const redis = await startRedis(t);
+    const postgres = await startPostgres(t);
+    const databaseUrl = await postgres.createDatabase('failover');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-failover-'));
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
-    const { orderId } = await prepare(dir);
+    const { orderId } = await prepare(dir, databaseUrl);
     const env = {
       ...sandboxEnv(asterisk),
-      SUNLINE_DATA_DIR: dir,
+      SUNLINE_DATA_DIR: dir, // the nodes' files (docs/deployment.md "Several nodes"); the data are in PostgreSQL
+      SUNLINE_DATABASE_URL: databaseUrl,
       SUNLINE_REDIS_URL: redis.url,
       SUNLINE_MEDIA: 'false',
       SUNLINE_CONFIG_WATCH: 'false',
       SUNLINE_WRAPUP_SECONDS: '60',
     };
-    const db = new (await import('better-sqlite3')).default(path.join(dir, 'sunline.db'), { readonly: true });
-    t.teardown(() => db.close());
-    const callRow = (callerPhone: string) =>
-      db.prepare('select id, state from calls where caller_phone = ? order by entered_at desc limit 1').get(callerPhone) as
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    db.on('error', () => undefined);
+    t.teardown(() => db.end());
+    const callRow = async (callerPhone: string) =>
+      (await db.query('select id, state from calls where caller_phone = $1 order by entered_at desc limit 1', [callerPhone])).rows[0] as
         { id: string; state: string } | undefined;
+    const stateOf = async (callId: string) =>
+      ((await db.query('select state from calls where id = $1', [callId])).rows[0] as { state: string } | undefined)?.state;
 
     const a: ServerProcess = await startServerProcess(t, env);
     await until('node A leads', async () => (await callControl(a.port)) === 200, 60_000);
     const b: ServerProcess = await startServerProcess(t, env);
     t.equal(await callControl(b.port), 503, 'node B stands by');
+    t.ok(
+      [a, b].every((node) => /database ready/.test(node.output()) && node.output().includes(`${postgres.port}/failover`)),
+      'both nodes run on the one PostgreSQL database',
+    );
+    t.notOk(fs.existsSync(path.join(dir, 'sunline.db')), 'and no SQLite file is made');
     const calls = await startCallsAddress(t, [a.port, b.port]);
     await until('the calls address leads to node A', () => calls.leader() === a.port, 15_000);
 
@@ -179,11 +199,7 @@ t.test(
       agentIds[i] = view.agentId;
       const pop = await offered;
       await command(agent, 'call:answer', { callId: pop.callId });
-      await until(
-        `${agentName(i)}'s call ${pop.callId} answered`,
-        () => (db.prepare('select state from calls where id = ?').get(pop.callId) as { state: string }).state === 'answered',
-        15_000,
-      );
+      await until(`${agentName(i)}'s call ${pop.callId} answered`, async () => (await stateOf(pop.callId)) === 'answered', 15_000);
       return pop;
     };
 
@@ -192,15 +208,15 @@ t.test(
     for (let i = 0; i < ANSWERED; i++) {
       const callerId = call(i);
       const pop = await loginAndAnswer(i);
-      t.equal(pop.callId, callRow(callerId)?.id, `${agentName(i)} answered caller ${callerId} on node A`);
+      t.equal(pop.callId, (await callRow(callerId))?.id, `${agentName(i)} answered caller ${callerId} on node A`);
       answered.push(pop.callId);
     }
     // Ten more wait: no agent is free.
     const queuedCallers = Array.from({ length: QUEUED }, (_, k) => call(ANSWERED + k));
     const queued = await until(
       'ten callers queued by node A',
-      () => {
-        const rows = queuedCallers.map(callRow);
+      async () => {
+        const rows = await Promise.all(queuedCallers.map(callRow));
         return rows.every((r) => r?.state === 'queued') ? rows.map((r) => r!.id) : undefined;
       },
       60_000,
@@ -247,11 +263,7 @@ t.test(
       );
       t.equal(view.callId, answered[i], `${agentName(i)} is still on its call after the failover`);
     }
-    t.same(
-      answered.map((id) => (db.prepare('select state from calls where id = ?').get(id) as { state: string }).state),
-      ['answered', 'answered'],
-      'the two answered calls go on',
-    );
+    t.same(await Promise.all(answered.map(stateOf)), ['answered', 'answered'], 'the two answered calls go on');
     const outView = await until(
       "agent-out's console back on node B, on its outbound call",
       async () => {
@@ -305,10 +317,10 @@ t.test(
       [],
       'no caller saw a BYE or ended',
     );
-    t.equal((db.prepare("select count(*) as n from calls where state = 'ended'").get() as { n: number }).n, 0, 'no call ended');
+    t.equal(Number((await db.query("select count(*) as n from calls where state = 'ended'")).rows[0].n), 0, 'no call ended');
 
     // The outbound call, still answered, is ended by its agent on node B.
-    t.equal((db.prepare('select state from calls where id = ?').get(outCall) as { state: string }).state, 'answered', 'the outbound call is still answered');
+    t.equal(await stateOf(outCall), 'answered', 'the outbound call is still answered');
     const outEnded = next(outAgent, 'call:outbound', (v) => v.callId === outCall && v.state === 'ended', 20_000);
     await command(outAgent, 'call:hangup', { callId: outCall });
     t.match(await outEnded, { result: 'answered', reason: 'agent_hangup' }, 'agent-out hung up its outbound call from node B');
@@ -317,7 +329,7 @@ t.test(
     for (let i = 0; i < ANSWERED; i++) await command(agents[i]!, 'call:hangup', { callId: answered[i] });
     await until(
       'the two calls answered before the kill ended by their agents on node B',
-      () => answered.every((id) => (db.prepare('select state from calls where id = ?').get(id) as { state: string }).state === 'ended'),
+      async () => (await Promise.all(answered.map(stateOf))).every((state) => state === 'ended'),
       30_000,
     );
     t.pass('the agents ended their calls from node B');
