@@ -92,7 +92,7 @@ export function startLeads(teardown: Teardown, url: string, tokens: string[], co
             finish: () =>
               new Promise((res, rej) => {
                 result = res;
-                setTimeout(() => rej(new Error('lead consoles: no result')), 15_000).unref();
+                setTimeout(() => rej(new Error('lead consoles: no result')), 60_000).unref();
                 child.send({ type: 'stop' });
               }),
           });
