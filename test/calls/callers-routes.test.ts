@@ -5,7 +5,7 @@
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 
 const session = (app: Awaited<ReturnType<typeof testApp>>, username: string, role: 'agent' | 'shift_lead' | 'unit_handler') =>
   loginCookies(app, username, role, role === 'unit_handler' ? { unitId: 'city-amr' } : {});
@@ -15,7 +15,7 @@ t.test('caller history: calls and orders newest first, paged, platform staff onl
   const agent = await session(app, 'agent-h', 'agent');
   const lead = await session(app, 'lead-h', 'shift_lead');
   const unit = await session(app, 'unit-h', 'unit_handler');
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const repo = new CallsRepository(orders);
   const made = [];
   for (const i of [1, 2, 3])

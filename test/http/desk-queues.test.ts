@@ -5,6 +5,7 @@
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type Cookies = { sunline_session: string };
 const HOUR = 3600_000;
@@ -110,7 +111,7 @@ t.test('due soon and overdue: the handling clock, coloured as the unit portal co
   await act(app, dispatcher, late, { type: 'dispatch', leadUnitId: 'city-hpf', deadlineAt: Date.now() + HOUR });
   await act(app, dispatcher, later, { type: 'dispatch', leadUnitId: 'city-hpf', deadlineAt: Date.now() + 40 * DAY });
   // Time passes for one of them: its deadline is yesterday.
-  app.db.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(Date.now() - DAY, late);
+  await appQuery(app, 'update work_orders set deadline_at = ? where id = ?', [Date.now() - DAY, late]);
 
   t.same(await queueIds(app, dispatcher, 'due_soon'), [soon]);
   t.same(await queueIds(app, dispatcher, 'overdue'), [late]);

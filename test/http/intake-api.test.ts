@@ -1,5 +1,6 @@
 import t from 'tap';
 import { testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 import { bridgeEnv, postSignedWechat } from '../helpers/bridge.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -100,7 +101,7 @@ t.test('intake validates the body and is rate limited per client', async (t) => 
   const image = await submit(app, 'wechat', { openid: 'o-1', msgType: 'image', content: 'x', phone: '13800002222' }, '198.51.100.7');
   t.equal(image.json().error.code, 'VALIDATION_FAILED', 'only text messages');
   t.equal((await submit(app, 'fax', web, '198.51.100.7')).statusCode, 404, 'no such channel');
-  t.equal((app.db.sqlite.prepare('select count(*) as n from work_orders').get() as { n: number }).n, 0, 'nothing stored');
+  t.equal(Number((await appQuery<{ n: number }>(app, 'select count(*) as n from work_orders'))[0]!.n), 0, 'nothing stored');
 
   const statuses: number[] = [];
   for (let i = 0; i < 20; i++) statuses.push((await submit(app, 'mailbox', web, '198.51.100.9')).statusCode);

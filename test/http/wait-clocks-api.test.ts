@@ -7,6 +7,7 @@ import t from 'tap';
 import { shanghaiDayStart } from '../../src/lib/shanghai-time.js';
 import { DEADLINE_WARNING_KINDS } from '../../src/db/schema.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 t.test('due states and today’s warnings report the waiting clocks', async (t) => {
   const app = await testApp(t);
@@ -28,10 +29,11 @@ t.test('due states and today’s warnings report the waiting clocks', async (t) 
   t.ok(item!.wait!.deadlineAt > Date.now());
 
   const dayStart = shanghaiDayStart(Date.now());
-  const insert = app.db.sqlite.prepare('insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)');
+  const insert = (...row: unknown[]) =>
+    appQuery(app, 'insert into deadline_warnings (order_id, kind, deadline_at, lead_unit_id, warned_at) values (?, ?, ?, ?, ?)', row);
   const waiting = DEADLINE_WARNING_KINDS.filter((k) => !['sign_due_soon', 'sign_overdue', 'due_soon', 'overdue'].includes(k));
   t.equal(waiting.length, 12, 'six clocks, due soon and overdue');
-  waiting.forEach((kind, i) => insert.run(order.id, kind, 1_000 + i, null, dayStart + i));
+  for (const [i, kind] of waiting.entries()) await insert(order.id, kind, 1_000 + i, null, dayStart + i);
   const today = await app.http.inject({ method: 'GET', url: '/api/deadline-warnings/today', cookies: lead });
   t.equal(today.statusCode, 200);
   t.same((today.json().items as Array<{ kind: string }>).map((w) => w.kind).sort(), [...waiting].sort(), 'every new kind passes the response schema');

@@ -7,6 +7,7 @@
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type Cookies = { sunline_session: string };
 
@@ -87,8 +88,8 @@ t.test('search and list filters, facets, refusals', async (t) => {
   t.match(facets.body['areas'], [{ id: 'zj' }, { id: 'hz' }, { id: 'hz-wuxing', level: 'county' }, { id: 'wx-aishan' }], 'org.yaml’s areas, parents first');
 
   // ---- bad filters: fixed codes, nothing logged
-  const missed = () => (app.db.sqlite.prepare('select count(*) as n from kb_missed_searches').get() as { n: number }).n;
-  const before = missed();
+  const missed = async () => Number((await appQuery<{ n: number }>(app, 'select count(*) as n from kb_missed_searches'))[0]!.n);
+  const before = await missed();
   const refused: Array<[string, number, string]> = [
     ['unitId=city-nowhere', 400, 'UNKNOWN_UNIT'],
     ['area=hz-atlantis', 400, 'KB_UNKNOWN_AREA'],
@@ -104,5 +105,5 @@ t.test('search and list filters, facets, refusals', async (t) => {
     const list = await call(app, admin, 'GET', `/api/kb/articles?${query}`);
     t.equal(list.body['error']?.code, code, `list ${query}: ${code}`);
   }
-  t.equal(missed(), before, 'a refused search is not a missed search');
+  t.equal(await missed(), before, 'a refused search is not a missed search');
 });
