@@ -2,14 +2,17 @@
  * Call-control failover time (issue 16 item 5): kill -9 of the leader → the standby holds the
  * lease, has connected ARI and AMI and has taken Asterisk's calls over.
  *
- *   npm run bench:failover -- [--kills 10] [--answered 2] [--queued 10]
+ *   npm run bench:failover -- [--kills 10] [--answered 2] [--queued 10] [--database postgres|sqlite]
  *
  * A private Asterisk sandbox, a redis-server, two Sunline nodes (src/server.ts processes through
- * tsx, SUNLINE_REDIS_URL, one SQLite file, no browser audio) and the balancer's calls address in
- * front of them (tools/calls-address.ts). `--answered` sipp callers are answered by agents and
- * `--queued` more wait in the queue; they stay on the line through every kill. Each round kills
- * the leader with SIGKILL, times the takeover on the other node and checks that every call is
- * still in its state, then starts the killed node again on its port as the standby of the next
+ * tsx, SUNLINE_REDIS_URL, no browser audio) on one database and the balancer's calls address in
+ * front of them (tools/calls-address.ts). The database: `postgres` (the default, as in production)
+ * is a private PostgreSQL (tools/postgres.ts) that both nodes reach by SUNLINE_DATABASE_URL;
+ * `sqlite` is one SQLite file (WAL, nodes on one machine) in the data folder the nodes share.
+ * `--answered` sipp callers are answered by agents and `--queued` more wait in the queue; they
+ * stay on the line through every kill. Each round kills the leader with SIGKILL, times the
+ * takeover on the other node and checks that every call is still in its state (its row in the
+ * nodes' database), then starts the killed node again on its port as the standby of the next
  * round. Timed from the kill (this process's clock) to:
  *   - lease: the standby's log line 'call-control lease acquired';
  *   - takeover: its line 'call control taken over' (the leader app built, ARI and AMI connected,
@@ -27,20 +30,29 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadEnv } from '../src/config/env.js';
 import type { AgentView, QueueSnapshot, ScreenPop } from '../src/contract/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { asteriskAvailable, sandboxEnv, startAsterisk } from '../tools/asterisk-sandbox.js';
 import { startCallsAddress } from '../tools/calls-address.js';
+import { startPostgres } from '../tools/postgres.js';
 import { consoleAt, type ConsoleClient } from '../tools/console-client.js';
 import { startRedis } from '../tools/redis.js';
 import { placeCall } from '../tools/sipp.js';
 import { percentile, Teardown } from './lib/run.js';
 
 const { values: a } = parseArgs({
-  options: { kills: { type: 'string', default: '10' }, answered: { type: 'string', default: '2' }, queued: { type: 'string', default: '10' } },
+  options: {
+    kills: { type: 'string', default: '10' },
+    answered: { type: 'string', default: '2' },
+    queued: { type: 'string', default: '10' },
+    database: { type: 'string', default: 'postgres' },
+  },
 });
+if (a.database !== 'postgres' && a.database !== 'sqlite') throw new Error(`--database is postgres or sqlite, not ${a.database}`);
+const DATABASE: 'postgres' | 'sqlite' = a.database;
 const KILLS = Math.max(1, Math.min(50, Number(a.kills) || 10));
 const ANSWERED = Math.max(0, Math.min(10, Number(a.answered)));
 const QUEUED = Math.max(0, Math.min(30, Number(a.queued)));
@@ -149,6 +161,34 @@ function nextEvent<T>(socket: Console, event: string, ms: number): Promise<T | u
   });
 }
 
+/** The call rows the bench checks, read from the nodes' database. */
+interface CallRows {
+  stateOf(callId: string): Promise<string | undefined>;
+  /** The latest call of a caller. */
+  latestOf(callerPhone: string): Promise<{ id: string; state: string } | undefined>;
+}
+
+const LATEST = 'select id, state from calls where caller_phone = ? order by entered_at desc limit 1';
+
+function sqliteRows(teardown: Teardown, file: string): CallRows {
+  const db = new Database(file, { readonly: true });
+  teardown.teardown(() => db.close());
+  return {
+    stateOf: async (id) => (db.prepare('select state from calls where id = ?').get(id) as { state: string } | undefined)?.state,
+    latestOf: async (phone) => db.prepare(LATEST).get(phone) as { id: string; state: string } | undefined,
+  };
+}
+
+function postgresRows(teardown: Teardown, url: string): CallRows {
+  const db = new pg.Pool({ connectionString: url, max: 2 });
+  db.on('error', () => undefined);
+  teardown.teardown(() => db.end());
+  return {
+    stateOf: async (id) => ((await db.query('select state from calls where id = $1', [id])).rows[0] as { state: string } | undefined)?.state,
+    latestOf: async (phone) => (await db.query(LATEST.replace('?', '$1'), [phone])).rows[0] as { id: string; state: string } | undefined,
+  };
+}
+
 interface Sample {
   kill: number;
   leaseMs: number;
@@ -171,8 +211,10 @@ async function main(): Promise<void> {
     const redis = await startRedis(teardown);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-bench-failover-'));
     teardown.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const databaseUrl = DATABASE === 'postgres' ? await (await startPostgres(teardown)).createDatabase('bench_failover') : undefined;
+    const database: Record<string, string> = databaseUrl ? { SUNLINE_DATABASE_URL: databaseUrl } : {};
     {
-      const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_LOG_LEVEL: 'silent' });
+      const env = loadEnv({ SUNLINE_DATA_DIR: dir, ...database, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false', SUNLINE_LOG_LEVEL: 'silent' });
       const app = await buildApp(env, { logger: createLogger({ level: 'silent' }), realtime: false });
       for (let i = 0; i < ANSWERED; i++)
         await app.users.upsert({ username: `bench-agent-${i}`, displayName: `bench-agent-${i}`, role: 'agent', password: 'bench-pw-1' });
@@ -182,14 +224,13 @@ async function main(): Promise<void> {
     const env = {
       ...sandboxEnv(asterisk),
       SUNLINE_DATA_DIR: dir,
+      ...database,
       SUNLINE_REDIS_URL: redis.url,
       SUNLINE_MEDIA: 'false',
       SUNLINE_CONFIG_WATCH: 'false',
       SUNLINE_WRAPUP_SECONDS: '60',
     };
-    const db = new Database(path.join(dir, 'sunline.db'), { readonly: true });
-    teardown.teardown(() => db.close());
-    const stateOf = (id: string) => (db.prepare('select state from calls where id = ?').get(id) as { state: string } | undefined)?.state;
+    const rows = databaseUrl ? postgresRows(teardown, databaseUrl) : sqliteRows(teardown, path.join(dir, 'sunline.db'));
 
     const ports = [await freePort(), await freePort()];
     let leader = await startNode(teardown, env, ports[0]!);
@@ -218,21 +259,15 @@ async function main(): Promise<void> {
       const pop = await offered;
       if (!pop) throw new Error(`bench-agent-${i} was offered no call`);
       await command(agent, 'call:answer', { callId: pop.callId });
-      await until(`call ${pop.callId} answered`, () => stateOf(pop.callId) === 'answered' || undefined, 15_000);
+      await until(`call ${pop.callId} answered`, async () => (await rows.stateOf(pop.callId)) === 'answered' || undefined, 15_000);
       answered.push({ agentId: view.agentId, callId: pop.callId });
     }
     for (let k = 0; k < QUEUED; k++) call(ANSWERED + k);
     const queued = await until(
       `${QUEUED} callers queued`,
-      () => {
-        const rows = placed
-          .slice(ANSWERED)
-          .map(
-            (p) =>
-              db.prepare('select id, state from calls where caller_phone = ? order by entered_at desc limit 1').get(p) as
-                { id: string; state: string } | undefined,
-          );
-        return rows.every((r) => r?.state === 'queued') ? rows.map((r) => r!.id) : undefined;
+      async () => {
+        const latest = await Promise.all(placed.slice(ANSWERED).map((p) => rows.latestOf(p)));
+        return latest.every((r) => r?.state === 'queued') ? latest.map((r) => r!.id) : undefined;
       },
       60_000,
     );
@@ -249,7 +284,7 @@ async function main(): Promise<void> {
     };
     await until("the lead's view before the first kill", leadView, 30_000);
     say(
-      `failover: ${ANSWERED} answered + ${QUEUED} queued calls; ${KILLS} kills; loadavg ${os
+      `failover on ${DATABASE}: ${ANSWERED} answered + ${QUEUED} queued calls; ${KILLS} kills; loadavg ${os
         .loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')} on ${os.cpus().length} CPUs`,
@@ -270,7 +305,8 @@ async function main(): Promise<void> {
       const s: Sample = { kill, leaseMs: leaseAt - killedAt, takeoverMs: takenAt - killedAt, leadViewMs, load1: round(load1, 2) };
       samples.push(s);
       say(`  kill ${kill}: lease ${s.leaseMs} ms, takeover ${s.takeoverMs} ms, lead view ${s.leadViewMs} ms (load ${s.load1})`);
-      const lost = [...answered.map((c) => c.callId).filter((id) => stateOf(id) !== 'answered'), ...queued.filter((id) => stateOf(id) !== 'queued')];
+      const states = await Promise.all([...answered.map((c) => rows.stateOf(c.callId)), ...queued.map((id) => rows.stateOf(id))]);
+      const lost = [...answered.map((c) => c.callId), ...queued].filter((_, i) => states[i] !== (i < answered.length ? 'answered' : 'queued'));
       if (ended.length || lost.length)
         throw new Error(`calls lost in kill ${kill}: sipp ended ${JSON.stringify(ended)}, not in their state ${JSON.stringify(lost)}`);
       // The killed node comes back on its port as the next round's standby.
@@ -289,6 +325,7 @@ async function main(): Promise<void> {
   };
   const summary = {
     bench: 'failover',
+    database: DATABASE,
     kills: samples.length,
     answered: ANSWERED,
     queued: QUEUED,
@@ -299,7 +336,7 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', load1_before: round(loadBefore, 2), load1_max: round(loadMax, 2) },
   };
   say(
-    `failover over ${samples.length} kills: lease p50 ${String(summary.lease_ms.p50)} max ${summary.lease_ms.max} ms; ` +
+    `failover on ${DATABASE} over ${samples.length} kills: lease p50 ${String(summary.lease_ms.p50)} max ${summary.lease_ms.max} ms; ` +
       `takeover p50 ${String(summary.takeover_ms.p50)} max ${summary.takeover_ms.max} ms; lead view p50 ${String(summary.lead_view_ms.p50)} max ${summary.lead_view_ms.max} ms; 1-min load ${summary.machine.load1_before}..${summary.machine.load1_max}`,
   );
   console.log(JSON.stringify(summary));
