@@ -5,12 +5,12 @@
  */
 import t from 'tap';
 import type { CallbackAssignedView } from '../../src/contract/index.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 t.test('each assignment change is published with the previous assignee; refusals are not', async (t) => {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = new WorkOrdersService(app.database.stores.orders);
   const a1 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
   const a2 = await orders.createMissedCall({ channel: '12345', callerPhone: '13800000031' });
   const lead = await loginCookies(app, 'ev-lead', 'shift_lead');
