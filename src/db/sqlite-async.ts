@@ -98,7 +98,15 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     run<T>(statement: (db: Db) => T): Promise<T> {
       // Decided per statement: a transaction may have begun since the previous one.
       const db = !lock.locked ? writer : reader;
-      if (!db) return lock.idle().then(() => readConn.run(statement));
+      // No read connection (an in-memory database): the statement takes its turn on the writer.
+      if (!db)
+        return lock.acquire().then((release) => {
+          try {
+            return statement(writer);
+          } finally {
+            release();
+          }
+        });
       try {
         return Promise.resolve(statement(db));
       } catch (err) {

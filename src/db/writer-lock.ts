@@ -31,9 +31,13 @@ export class WriterLock {
     return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
   }
 
-  /** Resolves once nobody holds the lock (without taking it). */
+  /**
+   * Resolves once every holder queued before the call has released the lock (its turn taken and
+   * given back at once). One turn, not "until nobody holds it": two callers looping until then
+   * handed the lock to each other in microtasks forever, and no timer or I/O ran again.
+   */
   async idle(): Promise<void> {
-    while (this.held) (await this.acquire())();
+    if (this.held) (await this.acquire())();
   }
 
   private releaser(): () => void {
