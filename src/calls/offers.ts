@@ -122,23 +122,49 @@ export class Offers {
   }
 
   /**
-   * The screen-pop went out before the call's draft order was written (id 0, no number): once it
-   * is, `call.order` names it to the agent whose console still holds the call — ringing for it,
-   * talking on it or wrapping it up (their `callId` is this call), so the order panel works. An
-   * agent the call has left meanwhile (it ended while ringing, they declined or rejected it,
-   * someone else has it) gets nothing; a console that re-syncs gets a pop read from the live
-   * call, which has the ids by then. A draft whose write failed sends nothing (logged by the
-   * front door).
+   * The screen-pop went out before the call's draft order was written (id 0, no number, no
+   * history): once it is, `call.order` names it to the agent whose console still holds the call —
+   * ringing for it, talking on it or wrapping it up (their `callId` is this call), so the order
+   * panel works — with the caller's history, read then as for a pop. An agent the call has left
+   * meanwhile (it ended while ringing, they declined or rejected it, someone else has it) gets
+   * nothing; a console that re-syncs gets a pop read from the live call, which has the ids by
+   * then. A draft whose write was given up on (logged by the front door) is told to the agent as
+   * `written: false`, so that the console stops waiting for it and the agent makes an order by hand.
    */
   private orderAfterPop(call: LiveCall, agentId: number): void {
-    call.draft.then(
-      (d) => {
-        if (this.o.agents.view(agentId).callId !== call.callId) return;
-        this.o.log.info({ agentId, callId: call.callId, orderId: d.orderId }, 'draft order sent after the screen-pop');
-        this.o.events.emit('call.order', agentId, { callId: call.callId, orderId: d.orderId, orderNumber: d.orderNumber });
-      },
-      () => undefined,
-    );
+    const holds = () => this.o.agents.view(agentId).callId === call.callId;
+    call.draft
+      .then(
+        async (d) => {
+          if (!holds()) return;
+          const { caller, recentCalls, openOrders } = await screenPop(call, this.o, this.o.now());
+          if (!holds()) return;
+          this.o.log.info({ agentId, callId: call.callId, orderId: d.orderId }, 'draft order sent after the screen-pop');
+          this.o.events.emit('call.order', agentId, {
+            callId: call.callId,
+            orderId: d.orderId,
+            orderNumber: d.orderNumber,
+            written: true,
+            caller,
+            recentCalls,
+            openOrders,
+          });
+        },
+        () => {
+          if (!holds()) return;
+          this.o.log.warn({ agentId, callId: call.callId }, 'draft order of a popped call not written: its agent is told to make one');
+          this.o.events.emit('call.order', agentId, {
+            callId: call.callId,
+            orderId: 0,
+            orderNumber: '',
+            written: false,
+            caller: null,
+            recentCalls: [],
+            openOrders: [],
+          });
+        },
+      )
+      .catch((err: unknown) => this.o.log.error({ err, agentId, callId: call.callId }, 'order after the screen-pop failed'));
   }
 
   /** The call this leg rings for, if the agent can take it now; else undefined (logged: the leg is to be declined). */

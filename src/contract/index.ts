@@ -98,12 +98,20 @@ export interface ScreenPop {
  * The order of a call whose screen-pop went out before the call's draft order was written (the
  * pop's `draftOrder` was `{ id: 0, number: '' }`; src/calls/offers.ts DRAFT_WAIT_DEADLINE_MS):
  * sent once it is written, to the agent offered the call while their console still holds it
- * (ringing for it, talking on it or wrapping it up).
+ * (ringing for it, talking on it or wrapping it up), with the caller's history the pop went
+ * without (read then, as for a pop: empty when that read fails or takes over 1 s). Or, when the
+ * database did not take the draft (the write was given up on), `written: false` with order id 0:
+ * no order will follow, the agent makes one by hand (POST /api/workorders).
  */
 export interface CallOrderUpdate {
   callId: string;
+  /** 0 when not written. */
   orderId: number;
   orderNumber: string;
+  written: boolean;
+  caller: ScreenPop['caller'];
+  recentCalls: RecentCall[];
+  openOrders: OrderSummary[];
 }
 
 export interface QueueSnapshot {

@@ -72,6 +72,7 @@ t.test('a pop sent before its draft order gets the order when it is written; the
   await page.getByTestId('order-pending').waitFor();
   t.match(await page.getByTestId('order-pending').textContent(), /工单正在生成/, 'the order panel waits for the order');
   t.equal(await page.getByTestId('order-form').count(), 0, 'no order form for order 0');
+  t.equal(await page.getByTestId('caller-history').count(), 0, "nor the caller's history, not read yet");
   await page.getByTestId('lang-toggle').click();
   t.match(await page.getByTestId('order-pending').textContent(), /order is being created/, 'in English too');
   t.equal(await page.getByTestId('draft-order').textContent(), 'Being created…');
@@ -86,6 +87,9 @@ t.test('a pop sent before its draft order gets the order when it is written; the
   t.equal(await page.getByTestId('draft-order').textContent(), order.number, "the card shows the call's order number");
   t.equal(await page.getByTestId('order-number').textContent(), order.number, 'the order form has the same order');
   t.equal(await page.getByTestId('order-pending').count(), 0);
+  // The caller's history came with the order (the pop went without it): the panel is shown.
+  await page.getByTestId('caller-history').waitFor({ timeout: 10_000 });
+  t.equal(await page.getByTestId('caller-history').count(), 1, "the caller's history, which the pop went without, is shown");
   await shot(page, '3-order-arrived');
 
   await page.getByTestId('order-category').selectOption('consultation');

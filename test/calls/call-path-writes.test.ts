@@ -47,6 +47,8 @@ function slowStore(inner: OrdersStore) {
   const s = {
     waiting: 0,
     delays: null as ((rank: number) => number) | null,
+    /** While true, every transaction fails as a database that is down would. */
+    failing: false,
     hold() {
       gate = new Promise<void>((resolve) => (open = resolve));
     },
@@ -67,12 +69,17 @@ function slowStore(inner: OrdersStore) {
         } finally {
           s.waiting--;
         }
+        if (s.failing) throw new Error('the database is unavailable');
         return inner.transaction(fn);
       },
     } as OrdersStore,
   };
   return s;
 }
+
+/** The order updates, each caller summary reduced to its id (its times are the test's). */
+const lateOrders = (updates: { agentId: number; update: CallOrderUpdate }[]) =>
+  updates.map(({ agentId, update: { caller, ...update } }) => ({ agentId, update, callerId: caller?.id ?? null }));
 
 async function rig(t: { teardown(fn: () => unknown): void }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-call-path-writes-'));
@@ -128,11 +135,35 @@ async function rig(t: { teardown(fn: () => unknown): void }) {
       { id: number; number: string; status: string; agentId: number | null; version: number } | undefined;
   const types = (callId: string) =>
     (sql.prepare('select type from call_events where call_id = ? order by id').all(callId) as { type: string }[]).map((e) => e.type);
+  /** Waits (up to 2 s) for `n` order updates in all (one follows its draft's write and a read of the caller's history). */
+  const ordersSent = async (n: number) => {
+    for (let i = 0; i < 200 && orderUpdates.length < n; i++) await sleep(10);
+  };
   /** Waits (up to 2 s) for `n` pops in all. */
   const popped = async (n: number) => {
     for (let i = 0; i < 200 && pops.length < n; i++) await sleep(10);
   };
-  return { asterisk, center, agents, commands, orders, repo, writes, slow, agent, other, pops, orderUpdates, sql, caller, ring, popped, orderOfCall, types };
+  return {
+    asterisk,
+    center,
+    agents,
+    commands,
+    orders,
+    repo,
+    writes,
+    slow,
+    agent,
+    other,
+    pops,
+    orderUpdates,
+    ordersSent,
+    sql,
+    caller,
+    ring,
+    popped,
+    orderOfCall,
+    types,
+  };
 }
 
 t.test('a call whose draft is slow to write is offered once the draft is written, the pop with its order number', async (t) => {
@@ -186,9 +217,16 @@ t.test('past DRAFT_WAIT_DEADLINE_MS the call is offered without its order; its l
     'the live call has the ids',
   );
   t.same(r.types(call.callId), ['entered', 'greeted', 'queued', 'offered', 'answered']);
+  await r.ordersSent(1);
   t.same(
-    r.orderUpdates,
-    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    lateOrders(r.orderUpdates),
+    [
+      {
+        agentId: r.agent.id,
+        update: { callId: call.callId, orderId: order.id, orderNumber: order.number, written: true, recentCalls: [], openOrders: [] },
+        callerId: call.callerId,
+      },
+    ],
     'the agent talking on the call is told its order once written',
   );
   t.same(
@@ -218,9 +256,16 @@ t.test('past the deadline the order follows the pop to the agent it rings for on
   await sleep(10);
   const order = r.orderOfCall(call.callId)!;
   t.match(order.number, /\S/);
+  await r.ordersSent(1);
   t.same(
-    r.orderUpdates,
-    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    lateOrders(r.orderUpdates),
+    [
+      {
+        agentId: r.agent.id,
+        update: { callId: call.callId, orderId: order.id, orderNumber: order.number, written: true, recentCalls: [], openOrders: [] },
+        callerId: call.callerId,
+      },
+    ],
     'one update with the order, to the agent the call rings for (not the other agent logged in)',
   );
   t.same((await r.commands.pendingOffer(r.agent.id))?.draftOrder, { id: order.id, number: order.number }, 'a re-sync reads the order from the live call');
@@ -243,9 +288,16 @@ t.test('past the deadline, answered and ended before the draft is written: the a
   await r.writes.flushed();
   await sleep(10);
   const order = r.orderOfCall(call.callId)!;
+  await r.ordersSent(1);
   t.same(
-    r.orderUpdates,
-    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: order.id, orderNumber: order.number } }],
+    lateOrders(r.orderUpdates),
+    [
+      {
+        agentId: r.agent.id,
+        update: { callId: call.callId, orderId: order.id, orderNumber: order.number, written: true, recentCalls: [], openOrders: [] },
+        callerId: call.callerId,
+      },
+    ],
     'the order to save in wrap-up',
   );
 });
@@ -340,4 +392,54 @@ t.test('the writes of one call are in the order of its events on a port whose tr
   });
   t.match(r.orderOfCall(call.callId), { status: 'draft', agentId: r.agent.id });
   t.same(r.writes.stats(), { queued: 0, failed: 0, dropped: 0 }, 'every write written');
+});
+
+t.test("past the deadline, a repeat caller's history follows the pop with its order", async (t) => {
+  const r = await rig(t);
+  // An earlier call from the number, ended: the caller's history has it and its open order.
+  const first = await r.caller('caller-1', '13900004444');
+  await r.writes.flushed();
+  r.center.channelGone('caller-1', 'Normal Clearing');
+  await r.writes.flushed();
+  r.slow.hold();
+  const call = await r.caller('caller-2', '13900004444');
+  r.ring('leg-1', call.callId, 'caller-2');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.match(r.pops[0]?.pop, { draftOrder: { id: 0 }, caller: null, recentCalls: [] }, 'the pop went without the order and without the history');
+  r.slow.release();
+  await r.writes.flushed();
+  await r.ordersSent(1);
+  const update = r.orderUpdates[0]?.update;
+  t.match(update, { callId: call.callId, written: true, caller: { callCount: 2 } }, 'the order, and the caller seen twice');
+  t.same(
+    update?.recentCalls.map((c) => c.callId),
+    [first.callId],
+    'the earlier call',
+  );
+  t.same(
+    update?.openOrders.map((o) => o.id),
+    [first.orderId],
+    "and its order, still open (a missed-call order): what the agent's pop would have shown",
+  );
+});
+
+t.test('past the deadline, a draft the database does not take: the agent is told no order will follow', async (t) => {
+  const r = await rig(t);
+  r.slow.hold();
+  const call = await r.caller('caller', '13900005555');
+  r.ring('leg-1', call.callId, 'caller');
+  await sleep(DRAFT_WAIT_DEADLINE_MS - 100);
+  await r.popped(1);
+  t.same(r.pops[0]?.pop.draftOrder, { id: 0, number: '' });
+  r.slow.failing = true;
+  r.slow.release();
+  await r.writes.flushed(); // the draft's write, retried, then given up on
+  await r.ordersSent(1);
+  t.same(
+    r.orderUpdates,
+    [{ agentId: r.agent.id, update: { callId: call.callId, orderId: 0, orderNumber: '', written: false, caller: null, recentCalls: [], openOrders: [] } }],
+    'the console stops waiting for it: the agent makes an order by hand',
+  );
+  r.slow.failing = false;
 });

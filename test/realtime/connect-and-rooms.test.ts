@@ -76,7 +76,16 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
 
   r.events.emit('call.offered', a1.id, pop('call-7'));
   r.events.emit('agent.state_changed', view(a1.id, 'ringing'));
-  r.events.emit('call.order', a1.id, { callId: 'call-7', orderId: 42, orderNumber: 'HZ-20261207-000042' });
+  const late: CallOrderUpdate = {
+    callId: 'call-7',
+    orderId: 42,
+    orderNumber: 'HZ-20261207-000042',
+    written: true,
+    caller: null,
+    recentCalls: [],
+    openOrders: [],
+  };
+  r.events.emit('call.order', a1.id, late);
   r.events.emit('call.updated', { callId: 'call-7', state: 'answered', agentId: a1.id, at: 5 });
   r.events.emit('call.updated', { callId: 'call-8', state: 'ended', agentId: null, at: 6, reason: 'abandoned' });
   r.events.emit('queue.changed', { at: 7, removeWaiting: ['call-8'] });
@@ -84,7 +93,7 @@ t.test('domain events reach only the right agent; leads get deltas, agents do no
   t.equal((await s1.nth<ScreenPop>('call:offered')).callId, 'call-7');
   t.equal((await s1.nth<AgentView>('agent:state', 2)).state, 'ringing');
   t.equal((await s1.nth<{ callId: string }>('call:update')).callId, 'call-7');
-  t.same(await s1.nth<CallOrderUpdate>('call:order'), { callId: 'call-7', orderId: 42, orderNumber: 'HZ-20261207-000042' }, "the pop's late order");
+  t.same(await s1.nth<CallOrderUpdate>('call:order'), late, "the pop's late order");
   t.same(
     await sl.nth<LeadUpdate>('queue:delta'),
     { seq: 1, at: (await sl.nth<LeadUpdate>('queue:delta')).at, agents: [view(a1.id, 'ringing')] },

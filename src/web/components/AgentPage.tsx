@@ -42,7 +42,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
   const [connected, setConnected] = useState(false);
   const [telephonyUp, setTelephonyUp] = useState(true);
   const [agent, setAgent] = useState<AgentView | null>(null);
-  const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase } | null>(null);
+  /** `orderNotWritten`: the pop went without its order and the server says none will follow (`call:order` with `written: false`). */
+  const [call, setCall] = useState<{ pop: ScreenPop; phase: CallPhase; orderNotWritten?: boolean } | null>(null);
   /** The order form's subject and content, for the knowledge panel's suggestions. */
   const [orderText, setOrderText] = useState<{ orderId: number; subject: string; content: string } | null>(null);
   const pauseReasons = usePauseReasons();
@@ -69,11 +70,15 @@ export function AgentPage({ user, onSignedOut }: Props) {
       if (a.state === 'available' || a.state === 'paused' || a.state === 'logged_out') setCall((c) => (c && c.phase !== 'offered' ? null : c));
     });
     socket.on('call:offered', (pop) => setCall({ pop, phase: 'offered' }));
-    // The pop went out before its order was written (id 0): the order follows, for the call still shown.
+    // The pop went out before its order was written (id 0): the order and the caller's history
+    // follow, for the call still shown — or word that the order could not be written.
     socket.on('call:order', (o) =>
-      setCall((c) =>
-        c && c.pop.callId === o.callId && c.pop.draftOrder.id === 0 ? { ...c, pop: { ...c.pop, draftOrder: { id: o.orderId, number: o.orderNumber } } } : c,
-      ),
+      setCall((c) => {
+        if (!c || c.pop.callId !== o.callId || c.pop.draftOrder.id !== 0) return c;
+        if (!o.written) return { ...c, orderNotWritten: true };
+        const history = { caller: o.caller, recentCalls: o.recentCalls, openOrders: o.openOrders };
+        return { ...c, pop: { ...c.pop, ...history, draftOrder: { id: o.orderId, number: o.orderNumber } } };
+      }),
     );
     socket.on('call:controls', (v) => setControls((prev) => newerControls(prev, v)));
     socket.on('call:outbound', (v) => setOutbound(v));
@@ -274,7 +279,7 @@ export function AgentPage({ user, onSignedOut }: Props) {
         </section>
         {showCall ? (
           <div className="call-column">
-            <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} />
+            <CallCard pop={call.pop} phase={call.phase} now={now} onAnswer={answer} onReject={reject} orderNotWritten={call.orderNotWritten === true} />
             <KbSuggestions
               key={call.pop.callId}
               hotline={call.pop.hotline.number}
@@ -288,8 +293,8 @@ export function AgentPage({ user, onSignedOut }: Props) {
               (hasOrder ? (
                 <OrderForm key={call.pop.draftOrder.id} orderId={call.pop.draftOrder.id} units={units} onText={setOrderText} />
               ) : (
-                <section className="card" data-testid="order-pending">
-                  <p className="muted">{t('call.orderPending')}</p>
+                <section className="card" data-testid={call.orderNotWritten ? 'order-not-written' : 'order-pending'}>
+                  <p className={call.orderNotWritten ? 'error' : 'muted'}>{t(call.orderNotWritten ? 'call.orderNotWritten' : 'call.orderPending')}</p>
                 </section>
               ))}
             {call.phase !== 'offered' && call.pop.caller && (

@@ -11,10 +11,12 @@ interface Props {
   now: number;
   onAnswer: () => void;
   onReject: () => void;
+  /** The pop went without its order and none will follow (the database did not take it). */
+  orderNotWritten?: boolean;
 }
 
 /** The screen-pop: who is calling, on which hotline, how long they waited, and their history. */
-export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
+export function CallCard({ pop, phase, now, onAnswer, onReject, orderNotWritten = false }: Props) {
   const { t, lang } = useI18n();
   const ringing = phase === 'offered';
   const hotlineName = lang === 'en' ? pop.hotline.name.en : pop.hotline.name.zh;
@@ -59,7 +61,13 @@ export function CallCard({ pop, phase, now, onAnswer, onReject }: Props) {
         <div>
           <dt>{t('call.draft')}</dt>
           {/* Id 0: the pop went out before the order was written; `call:order` brings it (AgentPage). */}
-          <dd data-testid="draft-order">{pop.draftOrder.id === 0 ? <span className="muted">{t('call.draftPending')}</span> : pop.draftOrder.number}</dd>
+          <dd data-testid="draft-order">
+            {pop.draftOrder.id !== 0 ? (
+              pop.draftOrder.number
+            ) : (
+              <span className={orderNotWritten ? 'error' : 'muted'}>{t(orderNotWritten ? 'call.draftNotWritten' : 'call.draftPending')}</span>
+            )}
+          </dd>
         </div>
       </dl>
       <div className="history">
