@@ -26,11 +26,10 @@ interface Service {
   command?: string[];
   depends_on?: unknown;
 }
-const composeFile = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
 };
-const compose = composeFile;
 const service = (name: string): Service => {
   const s = compose.services[name];
   if (!s) throw new Error(`docker-compose.yml has no service ${name}`);
