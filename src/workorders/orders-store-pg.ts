@@ -3,9 +3,8 @@
  * db/postgres-async.ts). Statement for statement the SQLite adapter's (orders-store-sqlite.ts,
  * repository.ts's prepared statements), with what PostgreSQL's concurrency needs:
  *
- * - inside a transaction an order is read with a row lock (`FOR NO KEY UPDATE`: the lock an
- *   UPDATE of non-key columns takes itself, so inserts that only refer to the order — its
- *   history, attachments, deadline warnings: FOR KEY SHARE — do not wait for it). Under READ
+ * - inside a transaction an order is read with a row lock (`FOR NO KEY UPDATE`: inserts that only
+ *   refer to the order — history, attachments, warnings: FOR KEY SHARE — do not wait). Under READ
  *   COMMITTED two nodes applying to one order then take turns: the second reads the order the
  *   first committed, so its version check (an HTTP client's `expectedVersion`) and the
  *   lifecycle decide on the current state, as on SQLite under the writer lock. Without the lock
@@ -13,16 +12,18 @@
  *   (another field, another link) would be refused as CONFLICT;
  * - the day's counter is one `INSERT … ON CONFLICT DO UPDATE … RETURNING` in the order's
  *   transaction: the row lock it takes serialises the creates until commit (two nodes never get
- *   one number), and a rolled-back create gives its number back;
+ *   one number), and a rolled-back create gives its number back. A write transaction commits
+ *   without waiting for its WAL flush, so that lock is not held across an fsync, and is answered
+ *   after a shared flush (commit-flush-pg.ts, decision 0019);
  * - a caller is upserted on callers_phone_uq, its last-seen time moved forward with greatest()
  *   (SQLite's max()).
  *
- * The rows' columns (orderValues, stateValues, eventValues) are repository.ts's, the same for
- * both dialects' tables; test/workorders/orders-store.test.ts holds both adapters to the same rows.
+ * The rows' columns are repository.ts's; test/workorders/orders-store.test.ts holds both adapters to the same rows.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { callEvents, callers, calls, counters, workOrderAttachments, workOrderEvents, workOrders } from '../db/schema-pg.js';
+import { flushedTogether, sharedFlush, type SharedFlush } from './commit-flush-pg.js';
 import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
 import type {
@@ -388,10 +389,10 @@ class PgCallQueries implements CallQueries {
 
 const handleOf = (conn: PgConn, inTx: boolean): OrdersHandle => ({ orders: new PgWorkOrderQueries(conn, inTx), calls: new PgCallQueries(conn) });
 
-export function pgOrdersStore(db: PostgresAsyncDb): OrdersStore {
+export function pgOrdersStore(db: PostgresAsyncDb, flush: SharedFlush = sharedFlush(db)): OrdersStore {
   return {
     dialect: 'postgres',
     read: (fn) => db.read((conn) => fn(handleOf(conn, false))),
-    transaction: (fn) => db.transaction((tx) => fn(handleOf(tx, true))),
+    transaction: (fn) => flushedTogether(db, flush, (tx) => fn(handleOf(tx, true))),
   };
 }

@@ -1,0 +1,78 @@
+/**
+ * Group durability for the orders store on PostgreSQL (decision 0019): a write transaction
+ * commits with `synchronous_commit = off` (SET LOCAL: that transaction only), so its COMMIT
+ * returns — and releases its row locks, the day's order-number counter among them — without
+ * waiting for the WAL flush; its caller is answered only after a shared flush has covered it.
+ *
+ * The flush is one small transaction committed with the session's own `synchronous_commit`
+ * (the server's setting: `on`, or a standby's `remote_write` / `remote_apply`): `select
+ * pg_logical_emit_message(true, …)` in autocommit writes one WAL record inside a transaction
+ * with an id (any role may call it, at any wal_level; logical decoding alone reads the message),
+ * so its COMMIT waits until the WAL up to its commit record is flushed (or applied on the
+ * standby) — and the WAL is one sequence, so every commit written before it is flushed with it.
+ * A transaction that only takes an id (`select txid_current()`) would not do: it writes no WAL
+ * before its commit record, and PostgreSQL commits such a transaction without waiting for the
+ * flush (xact.c RecordTransactionCommit) — test/workorders/orders-commit-flush-pg.test.ts lost an
+ * answered create to an immediate stop that way. One flush in flight
+ * at a time; the callers that arrive while it runs share the next one, started when it ends (it
+ * may have begun before their commit, so it cannot count for them). With N commits waiting,
+ * one flush answers them all, as SQLite's group mode does with one fdatasync (decision 0006).
+ *
+ * A commit that is answered has been flushed. One that is not flushed yet may be read by
+ * others meanwhile (as on SQLite between COMMIT and the group's fdatasync); a crash then loses
+ * it together with everything written after it in the WAL — so a later order number is never
+ * kept while an earlier one is lost.
+ */
+import { sql } from 'drizzle-orm';
+import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
+
+export interface SharedFlush {
+  /** Resolves once every commit that returned before this call is flushed. */
+  (): Promise<void>;
+  /** How many flush transactions ran (for tests and benches). */
+  readonly count: number;
+}
+
+const ignore = (): void => undefined;
+
+/** Flushes through `db`'s pool: at most one flush in flight, and one queued behind it for everyone who asked meanwhile. */
+export function sharedFlush(db: PostgresAsyncDb): SharedFlush {
+  let current: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  let count = 0;
+  const flushOnce = async (): Promise<void> => {
+    count++;
+    await db.read((conn: PgConn) => conn.execute(sql`select pg_logical_emit_message(true, 'sunline.flush', '')`));
+  };
+  const start = (): Promise<void> => {
+    const p: Promise<void> = flushOnce().finally(() => {
+      if (current === p) current = undefined;
+    });
+    current = p;
+    return p;
+  };
+  const flush = (): Promise<void> => {
+    if (current === undefined) return start();
+    if (queued === undefined) {
+      queued = current.then(ignore, ignore).then(() => {
+        queued = undefined;
+        return start();
+      });
+    }
+    return queued;
+  };
+  return Object.defineProperty(flush, 'count', { get: () => count }) as SharedFlush;
+}
+
+/**
+ * `fn` in one transaction of `db` whose COMMIT does not wait for the WAL flush, resolved once
+ * `flush` has covered that commit: what a caller is told has been flushed.
+ */
+export async function flushedTogether<T>(db: PostgresAsyncDb, flush: SharedFlush, fn: (tx: PgConn) => Promise<T>): Promise<T> {
+  const result = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    return fn(tx);
+  });
+  await flush();
+  return result;
+}
