@@ -22,7 +22,8 @@ import type { CallContext } from './call-context.js';
 import type { CallControls } from './call-controls.js';
 import { CallError } from './errors.js';
 import { outboundResult } from './outbound-result.js';
-import { leftoverView, outboundView, takeOverFrom, type OutboundCall } from './outbound-call.js';
+import { outboundView, takeOverFrom, type OutboundCall } from './outbound-call.js';
+import { endLeftovers } from './outbound-leftovers.js';
 import type { OutboundRecords } from './outbound-records.js';
 import type { Surveys } from './survey.js';
 
@@ -212,21 +213,7 @@ export class OutboundCalls implements OutboundProgress {
    */
   async recover(): Promise<void> {
     const sw = this.o.switchboard;
-    let leftovers = 0;
-    for (const r of await this.records.unfinished()) {
-      if (this.calls.has(r.callId)) continue;
-      leftovers++;
-      if (r.channelId) await sw.hangup(r.channelId).catch((err: unknown) => this.o.log.warn({ err, callId: r.callId }, 'outbound leftover not hung up'));
-      const result = r.answeredAt === null ? 'failed' : 'answered';
-      this.records.ended(r.callId, this.o.now(), { result, reason: 'server_restart', cause: null });
-      this.o.log.info({ callId: r.callId, agentId: r.agentId }, 'outbound call of the previous process ended');
-      if (r.agentId === null) continue;
-      // Announced like any end: the agent's console, and the recorder, which stops and stores the recording.
-      const number = r.orderId === null ? '' : ((await this.records.orderNumber(r.orderId)) ?? '');
-      this.o.events.emit('call.outbound', leftoverView(r, r.agentId, number, result, this.o.now()));
-      const v = await this.o.agents.settleCall(r.agentId, r.callId);
-      if (r.answeredAt === null && v.state === 'wrap_up' && v.callId === r.callId) await this.o.agents.wrapUpDone(r.agentId);
-    }
+    const leftovers = await endLeftovers(this.o, this.records, (callId) => this.calls.has(callId));
     // Bridges: once per process and after leftovers, in the background (reconcile does not wait on the listing).
     if (this.swept && leftovers === 0) return;
     this.swept = true;
