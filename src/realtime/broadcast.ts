@@ -33,6 +33,8 @@ export async function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCom
     const outbound = commands.outboundCall(user.id);
     if (outbound) socket.emit('call:outbound', outbound);
   }
+  // Another node holds the calls: the leader's snapshot, controls and figures, in order with its relayed updates (lead-relay.ts).
+  if (isLead(user) && leads?.relayed) return leads.sendLeaderState(socket);
   if (isLead(user)) {
     // Changes still pending in the lead room are in this live state already; the next update
     // carries them again, which is harmless: each is the latest value of its key (lead-changes.ts).
@@ -138,11 +140,12 @@ export function forwardDomainEvents(io: RealtimeServer, events: DomainEvents, co
 function resyncAll(io: RealtimeServer, commands: ConsoleCommands, leads: LeadRoom): void {
   // The state was re-read, maybe without a change event: what is pending goes out before the snapshots.
   leads.flush();
+  leads.resynced();
   let snapshot: ReturnType<ConsoleCommands['queueSnapshot']> | undefined;
   const views = new Map<number, ReturnType<ConsoleCommands['agentView']>>();
   for (const socket of io.of('/').sockets.values()) {
     const user = socket.data.user;
-    if (isLead(user)) socket.emit('queue:snapshot', (snapshot ??= { ...commands.queueSnapshot(), seq: leads.seq }));
+    if (isLead(user) && !leads.relayed) socket.emit('queue:snapshot', (snapshot ??= { ...commands.queueSnapshot(), seq: leads.seq }));
     if (isAgent(user)) {
       let view = views.get(user.id);
       if (!view) views.set(user.id, (view = commands.agentView(user.id)));

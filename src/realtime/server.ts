@@ -17,6 +17,7 @@ import type { Cluster } from './cluster.js';
 import { LeadRoom } from './lead-room.js';
 import { watchSessions } from './session-watch.js';
 import { WallboardRoom, feedWallboard, type WallboardSource } from './wallboard-room.js';
+import { WallboardRelay } from './wallboard-relay.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { SupervisionCommands, SupervisionState } from '../contract/supervision.js';
 import type { QueueStatsSource } from './routes-lead.js';
@@ -101,11 +102,14 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     ...(opts.cluster ? { adapter: opts.cluster.adapter, transports: ['websocket' as const] } : {}),
   });
 
+  // Several nodes: the one with call control sends the leads' and wall screens' updates to the others (lead-relay.ts).
+  const role = opts.cluster ? (opts.callControlElsewhere ? ('follower' as const) : ('leader' as const)) : undefined;
   const leads = new LeadRoom({
     io,
     intervalMs: opts.leadUpdateMs ?? 0,
     snapshot: () => commands.queueSnapshot(),
     log,
+    ...(role ? { cluster: role, controls: (agentId: number) => commands.callControls(agentId), stats: () => opts.stats?.current() ?? null } : {}),
     ...(opts.leadMaxBacklogBytes !== undefined ? { maxBacklogBytes: opts.leadMaxBacklogBytes } : {}),
     ...(opts.leadChunk !== undefined ? { chunk: opts.leadChunk } : {}),
   });
@@ -113,13 +117,18 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
   const wallboard = opts.wallboard
     ? new WallboardRoom({
         source: opts.wallboard,
-        // This node's wall screens only: each node draws its own (with several nodes, from the call-control node's live queue).
-        send: (summary) => io.local.to(WALLBOARD_ROOM).emit('wallboard:summary', summary),
-        watched: () => (io.of('/').adapter.rooms.get(WALLBOARD_ROOM)?.size ?? 0) > 0,
+        // This node's wall screens; with several nodes the leader's summary also goes to the others' (wallboard-relay.ts).
+        send: (summary) => {
+          io.local.to(WALLBOARD_ROOM).emit('wallboard:summary', summary);
+          wallRelay?.publish(summary);
+        },
+        // A follower builds none (its queue has no calls); the leader cannot see the others' screens.
+        watched: () => (role ? role === 'leader' : (io.of('/').adapter.rooms.get(WALLBOARD_ROOM)?.size ?? 0) > 0),
         log,
         ...opts.wallboardRoom,
       })
     : null;
+  const wallRelay = wallboard && role ? new WallboardRelay(io, role, () => wallboard.current()) : null;
 
   const sync = async (socket: RealtimeSocket): Promise<void> => {
     try {
@@ -127,7 +136,8 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
       if (opts.supervision && isAgent(socket.data.user)) await sendMonitoredNotice(socket, socket.data.user.id, commands, opts.supervision);
       if (opts.supervision && isLead(socket.data.user) && !watchesWallboard(socket))
         socket.emit('supervision:audio', { callIds: opts.supervision.supervisable() });
-      if (wallboard && watchesWallboard(socket)) socket.emit('wallboard:summary', wallboard.current());
+      if (wallboard && watchesWallboard(socket))
+        socket.emit('wallboard:summary', (wallRelay?.role === 'follower' ? await wallRelay.summary() : null) ?? wallboard.current());
     } catch (err) {
       log.error({ err, userId: socket.data.user.id }, 'sending snapshots failed');
     }
@@ -193,6 +203,7 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
         leads.close();
         unfeed();
         wallboard?.close();
+        wallRelay?.close();
         io.local.disconnectSockets(true);
         await Promise.allSettled([...io._nsps.values()].map(async (nsp) => nsp.adapter.close()));
         // Not io.close(): it would also close the HTTP server, which Fastify owns.

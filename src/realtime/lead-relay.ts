@@ -1,0 +1,128 @@
+/**
+ * Shift leads on several nodes (issue 16 item 2): the lead room's messages, from the node that
+ * holds the calls (the call-control node, the "leader") to the lead consoles of every other node.
+ *
+ * The lead room writes each message to its consoles by socket id, a chunk at a time, with a
+ * backlog check per console (lead-room.ts). Through the Redis adapter such a write was published
+ * to every node once per chunk, and the other nodes found none of their sockets in it: their lead
+ * consoles got no `queue:delta` and no `queue:stats` at all. Instead:
+ *
+ * - The leader publishes each message the room sends (a merged `queue:delta`, `call:controls`,
+ *   `queue:stats`) ONCE, whatever the number of consoles: one `serverSideEmit` (one Redis PUBLISH of
+ *   a JSON request on the adapter's request channel, which every node reads), numbered `n`. Its own
+ *   consoles are written to locally (`io.local`), nothing of that crosses Redis.
+ * - Every other node (a "follower") writes what it receives to its own lead consoles as the room
+ *   does on one node: in chunks, with its own backlog check.
+ * - A console that needs a snapshot on a follower (it connected, asked for `sync`, or drained the
+ *   backlog it fell behind with) gets the leader's, asked for with `serverSideEmit` and an ack: the
+ *   leader answers with its queue snapshot (and the `seq` it carries), the calls' controls, today's
+ *   figures and the `n` of the last message it relayed. The follower holds that console out of the
+ *   relayed messages while it waits and keeps them; once the answer is there it sends the snapshot,
+ *   then those kept with a greater `n`, so nothing is lost or applied twice whatever the order
+ *   of arrival. Concurrent requests share one answer (1,000 consoles connecting: one request).
+ * - Each leader has an id: when the call-control lease moves, the new leader numbers its updates
+ *   from 1 again (a page would skip them as already seen); a follower that hears a new id asks
+ *   the new leader for a snapshot for all its lead consoles first.
+ * - With no answer (no leader, or it did not answer within the adapter's 5 s) the console gets
+ *   the follower's own state (no calls) and a warning is logged, as a node alone would show it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallControlsView, QueueSnapshot, QueueStats } from '../contract/index.js';
+import type { RealtimeServer } from './session.js';
+
+/** Leader → the other nodes: one message the lead room sent (no ack). */
+export const LEADS_RELAY = 'sunline:leads';
+/** A node → the other nodes, with ack: the leader's state, for consoles that need a snapshot (followers answer null). */
+export const LEADS_STATE = 'sunline:leads-state';
+
+/** Where this node's lead room takes its messages from: absent, one node alone. */
+export type LeadClusterRole = 'leader' | 'follower';
+
+/** `resync`: the leader re-read its state (telephony came back): every lead console needs a snapshot. */
+export type RelayedEvent = 'queue:delta' | 'call:controls' | 'queue:stats' | 'resync';
+
+export interface RelayedMessage {
+  /** Which leader (one per lead room): a new one after the call-control lease moved numbers from 1 again. */
+  from: string;
+  /** The leader's count of relayed messages, this one included. */
+  n: number;
+  event: RelayedEvent;
+  payload: unknown;
+}
+
+/** What a lead console needs besides the relayed messages: everything up to the message `n`. */
+export interface LeaderState {
+  from: string;
+  n: number;
+  snapshot: QueueSnapshot & { seq: number };
+  controls: CallControlsView[];
+  stats: QueueStats | null;
+}
+
+type Listener = (...args: never[]) => void;
+
+/** The namespace's server-side events (socket.io's typing has none declared: session.ts's InterServerEvents). */
+export interface ServerSide {
+  serverSideEmit(event: string, ...args: unknown[]): boolean;
+  on(event: string, fn: Listener): unknown;
+  off(event: string, fn: Listener): unknown;
+}
+
+export const serverSide = (io: RealtimeServer): ServerSide => io.of('/') as unknown as ServerSide;
+
+/** The leader's side: numbers and publishes each message, answers requests for its state. */
+export class LeaderFeed {
+  private n = 0;
+  private readonly id = randomUUID();
+  private readonly answer: (ack: (s: LeaderState) => void) => void;
+
+  constructor(
+    private readonly io: RealtimeServer,
+    state: () => Omit<LeaderState, 'from' | 'n'>,
+  ) {
+    // Read and answered at once: any message published after this answer has a greater n.
+    this.answer = (ack) => ack({ from: this.id, n: this.n, ...state() });
+    serverSide(io).on(LEADS_STATE, this.answer);
+  }
+
+  publish(event: RelayedEvent, payload: unknown): void {
+    const message: RelayedMessage = { from: this.id, n: ++this.n, event, payload };
+    serverSide(this.io).serverSideEmit(LEADS_RELAY, message);
+  }
+
+  close(): void {
+    serverSide(this.io).off(LEADS_STATE, this.answer);
+  }
+}
+
+/** A follower's side: hears the leader's messages, asks for its state. */
+export class FollowerFeed {
+  private readonly noAnswer = (ack: (s: null) => void) => ack(null);
+
+  constructor(
+    private readonly io: RealtimeServer,
+    private readonly heard: (m: RelayedMessage) => void,
+  ) {
+    serverSide(io).on(LEADS_RELAY, heard);
+    // Every node answers (the adapter waits for as many answers as there are other nodes).
+    serverSide(io).on(LEADS_STATE, this.noAnswer);
+  }
+
+  /** The leader's state; null when no node answered with one (the error of a partial answer is not fatal). */
+  leaderState(): Promise<LeaderState | null> {
+    return new Promise((resolve) => {
+      try {
+        serverSide(this.io).serverSideEmit(LEADS_STATE, (_err: unknown, answers: Array<LeaderState | null> | undefined) =>
+          resolve(answers?.find((a): a is LeaderState => !!a) ?? null),
+        );
+      } catch {
+        resolve(null);
+      }
+    });
+  }
+
+  close(): void {
+    serverSide(this.io).off(LEADS_RELAY, this.heard);
+    serverSide(this.io).off(LEADS_STATE, this.noAnswer);
+  }
+}
