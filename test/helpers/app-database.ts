@@ -14,6 +14,7 @@
  * failing test; if the process dies instead, the kernel kills the server (`setpriv --pdeathsig`)
  * and the next start removes the folder (tools/sandbox-folders.ts).
  */
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
@@ -117,4 +118,40 @@ export async function appQuery<T = Record<string, unknown>>(app: Sunline, sql: s
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Like appQuery, but on a connection of its own on SQLite too (a second handle on the file):
+ * another process's write, such as an admin tool's, that the app is not told about.
+ */
+export async function queryFromElsewhere<T = Record<string, unknown>>(app: Sunline, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (app.database.dialect !== 'sqlite') return appQuery<T>(app, sql, params);
+  const other = new Database(app.env.dbFile);
+  try {
+    const statement = other.prepare(sql);
+    if (statement.reader) return statement.all(...params) as T[];
+    statement.run(...params);
+    return [];
+  } finally {
+    other.close();
+  }
+}
+
+/**
+ * Makes every insert into `table` fail with `message` (a trigger, created from another
+ * connection) until the returned function drops it: a write the app cannot complete.
+ */
+export async function failInserts(app: Sunline, table: string, message: string): Promise<() => Promise<void>> {
+  if (!/^[a-z_]+$/.test(table) || /'/.test(message)) throw new Error(`failInserts: bad table or message: ${table}, ${message}`);
+  const name = `fail_inserts_${table}`;
+  if (app.database.dialect === 'sqlite') {
+    await queryFromElsewhere(app, `create trigger ${name} before insert on ${table} begin select raise(abort, '${message}'); end`);
+    return () => queryFromElsewhere(app, `drop trigger ${name}`).then(() => undefined);
+  }
+  await appQuery(app, `create function ${name}() returns trigger language plpgsql as $$ begin raise exception '${message}'; end $$`);
+  await appQuery(app, `create trigger ${name} before insert on ${table} for each row execute function ${name}()`);
+  return async () => {
+    await appQuery(app, `drop trigger ${name} on ${table}`);
+    await appQuery(app, `drop function ${name}()`);
+  };
 }

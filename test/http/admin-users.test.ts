@@ -1,11 +1,11 @@
 /**
- * Account administration (issue 11 item 1) through the real app and its SQLite file: every route
+ * Account administration (issue 11 item 1) through the real app and its database (SQLite, or PostgreSQL in the PostgreSQL pass): every route
  * of /api/admin/users — administrators may, other roles get 403, anonymous 401, bad input 400
  * and nothing changes; an edited account's sessions end where its scope changed.
  */
-import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
+import { appQuery, failInserts } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -289,9 +289,7 @@ t.test('audit: every action one row (actor, action, target, what changed, never 
 t.test('audit: the row is written in the change’s transaction — when it cannot be written, nothing changes', async (t) => {
   const { app, admin } = await setup(t);
   const a = await user(app, 'agent5', 'agent');
-  const raw = new Database(app.env.dbFile);
-  t.teardown(() => raw.close());
-  raw.exec(`create trigger audit_down before insert on admin_audit begin select raise(abort, 'audit down'); end`);
+  const auditUp = await failInserts(app, 'admin_audit', 'audit down');
   const tries = [
     { method: 'POST', url: '/api/admin/users', payload: { username: 'new5', displayName: 'N', role: 'agent' } },
     { method: 'PATCH', url: `/api/admin/users/${a.id}`, payload: { role: 'shift_lead' } },
@@ -306,7 +304,7 @@ t.test('audit: the row is written in the change’s transaction — when it cann
   t.match(await app.users.byId(a.id), { role: 'agent', disabled: false }, 'not changed');
   t.equal((await me(app, a.cookies)).statusCode, 200, 'the session stays');
   t.equal((await login(app, 'agent5')).status, 200, 'the old password stays');
-  raw.exec('drop trigger audit_down');
+  await auditUp();
   t.equal((await app.http.inject({ method: 'POST', url: `/api/admin/users/${a.id}/disable`, cookies: admin.cookies })).statusCode, 204);
-  t.equal(raw.prepare('select count(*) from admin_audit').pluck().get(), 1);
+  t.equal(Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from admin_audit'))[0]!.n), 1);
 });

@@ -1,5 +1,5 @@
 /**
- * Quality inspection through the real app and a real SQLite file (issue 13 item 4): the worklist
+ * Quality inspection through the real app and a real database (SQLite, or PostgreSQL in the PostgreSQL pass; issue 13 item 4): the worklist
  * (a random sample per agent per day plus every unsatisfied call, the same at every read), who
  * reaches what (qa: the worklist's calls and their recordings only; shift leads all; agents their
  * own scores; unit handlers and dispatchers nothing), scoring against qa.yaml (coded 4xx that
@@ -12,28 +12,29 @@ import { DAY_MS } from '../../src/lib/shanghai-time.js';
 import { dateOf, dateStart } from '../../src/reports/period.js';
 import { recordingKey } from '../../src/recordings/storage.js';
 import { wavHeader } from '../../src/recordings/wav.js';
+import { appQuery } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 type Cookies = { sunline_session: string };
 let n = 0;
 
 /** An ended inbound call entered at `at`, answered by `agentId` (null: abandoned), with its order. */
-function call(app: Sunline, agentId: number | null, at: number): { callId: string; orderId: number } {
+async function call(app: Sunline, agentId: number | null, at: number): Promise<{ callId: string; orderId: number }> {
   n++;
   const callId = `qa-call-${n}`;
-  app.db.sqlite
-    .prepare(
-      `insert into calls (id, channel_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome)
-       values (?, ?, '13800138000', '12345', '12345', 'ended', ?, ?, ?, ?, ?)`,
-    )
-    .run(callId, `ch-${n}`, agentId, at, agentId === null ? null : at + 5000, at + 60_000, agentId === null ? 'abandoned' : 'answered');
-  const order = app.db.sqlite
-    .prepare(
-      `insert into work_orders (number, channel, call_id, status, subject, content, co_unit_ids, created_at, updated_at)
-       values (?, '12345', ?, 'answered_on_spot', '噪音投诉', '夜间施工噪音', '[]', ?, ?) returning id`,
-    )
-    .get(`HZ-QA-${String(n).padStart(6, '0')}`, callId, at, at) as { id: number };
-  return { callId, orderId: order.id };
+  await appQuery(
+    app,
+    `insert into calls (id, channel_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome)
+     values (?, ?, '13800138000', '12345', '12345', 'ended', ?, ?, ?, ?, ?)`,
+    [callId, `ch-${n}`, agentId, at, agentId === null ? null : at + 5000, at + 60_000, agentId === null ? 'abandoned' : 'answered'],
+  );
+  const [order] = await appQuery<{ id: number }>(
+    app,
+    `insert into work_orders (number, channel, call_id, status, subject, content, co_unit_ids, created_at, updated_at)
+     values (?, '12345', ?, 'answered_on_spot', '噪音投诉', '夜间施工噪音', '[]', ?, ?) returning id`,
+    [`HZ-QA-${String(n).padStart(6, '0')}`, callId, at, at],
+  );
+  return { callId, orderId: order!.id };
 }
 
 async function storedRecording(app: Sunline, callId: string, orderId: number, agentId: number) {
@@ -41,17 +42,18 @@ async function storedRecording(app: Sunline, callId: string, orderId: number, ag
   const audio = Buffer.concat([wavHeader(8000), Buffer.alloc(8000, 3)]);
   const key = recordingKey(id, Date.now());
   const put = await app.recordings.storage.put(key, Readable.from([audio]));
-  app.db.sqlite
-    .prepare(
-      `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at, stored_at, duration_ms, size_bytes, sha256, storage_key)
-       values (?, ?, ?, ?, '12345', 'stored', 'ch', 'sunline/x.raw', 2, ?, ?, 1000, ?, ?, ?)`,
-    )
-    .run(id, callId, orderId, agentId, Date.now(), Date.now(), put.size, put.sha256, key);
+  await appQuery(
+    app,
+    `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at, stored_at, duration_ms, size_bytes, sha256, storage_key)
+     values (?, ?, ?, ?, '12345', 'stored', 'ch', 'sunline/x.raw', 2, ?, ?, 1000, ?, ?, ?)`,
+    [id, callId, orderId, agentId, Date.now(), Date.now(), put.size, put.sha256, key],
+  );
   return id;
 }
 
-const userId = (app: Sunline, username: string) => (app.db.sqlite.prepare('select id from users where username = ?').get(username) as { id: number }).id;
-const count = (app: Sunline, table: string) => (app.db.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const userId = async (app: Sunline, username: string) => (await appQuery<{ id: number }>(app, 'select id from users where username = ?', [username]))[0]!.id;
+/** count(*) is a string on PostgreSQL. */
+const count = async (app: Sunline, table: string) => Number((await appQuery<{ n: number | string }>(app, `select count(*) as n from ${table}`))[0]!.n);
 
 t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', async (t) => {
   const app = await testApp(t);
@@ -63,19 +65,22 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   const ag2 = await loginCookies(app, 'ag2', 'agent');
   const unit = await loginCookies(app, 'u1', 'unit_handler', { unitId: 'hz-hrss' });
   const disp = await loginCookies(app, 'd1', 'dispatcher');
-  const [a1, a2] = [userId(app, 'ag1'), userId(app, 'ag2')];
+  const [a1, a2] = [await userId(app, 'ag1'), await userId(app, 'ag2')];
   const get = (url: string, cookies: Cookies) => app.http.inject({ url, cookies });
 
   // Two days ago (a day over for sure, whatever the hour): 5 calls of ag1, 3 of ag2, one abandoned.
   const day = dateStart(dateOf(Date.now()))! - 2 * DAY_MS;
-  const ag1Calls = [1, 2, 3, 4, 5].map((i) => call(app, a1, day + i * 3_600_000));
-  const ag2Calls = [1, 2, 3].map((i) => call(app, a2, day + i * 3_600_000 + 60_000));
-  call(app, null, day + 7 * 3_600_000);
+  const ag1Calls = [];
+  for (const i of [1, 2, 3, 4, 5]) ag1Calls.push(await call(app, a1, day + i * 3_600_000));
+  const ag2Calls = [];
+  for (const i of [1, 2, 3]) ag2Calls.push(await call(app, a2, day + i * 3_600_000 + 60_000));
+  await call(app, null, day + 7 * 3_600_000);
   // Three days ago ag2's caller rated the call 不满意.
-  const unhappy = call(app, a2, day - DAY_MS + 3_600_000);
-  app.db.sqlite
-    .prepare(`insert into call_events (call_id, type, at, data) values (?, 'survey', ?, '{"result":"unsatisfied"}')`)
-    .run(unhappy.callId, day - DAY_MS + 3_700_000);
+  const unhappy = await call(app, a2, day - DAY_MS + 3_600_000);
+  await appQuery(app, `insert into call_events (call_id, type, at, data) values (?, 'survey', ?, '{"result":"unsatisfied"}')`, [
+    unhappy.callId,
+    day - DAY_MS + 3_700_000,
+  ]);
 
   // ---- the worklist: 2 per agent per day (shipped qa.yaml) + the unsatisfied call, the same twice
   for (const who of [ag1, unit, disp]) t.equal((await get('/api/qa/worklist', who)).statusCode, 403, 'agents, units, dispatchers: no worklist');
@@ -90,7 +95,7 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   t.equal(first.filter((i) => i.agentId === a2 && i.reason === 'random').length, 2);
   const again = (await get('/api/qa/worklist', lead)).json<{ items: Array<{ callId: string }> }>().items;
   t.same(again.map((i) => i.callId).sort(), first.map((i) => i.callId).sort(), 'the same calls at the next read');
-  t.equal(count(app, 'qa_samples'), 5, 'each drawn once');
+  t.equal(await count(app, 'qa_samples'), 5, 'each drawn once');
 
   const sampled = first.find((i) => i.agentId === a1)!.callId;
   const sampledCall = ag1Calls.find((c) => c.callId === sampled)!;
@@ -114,8 +119,8 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   t.equal((await get(`/api/recordings?callId=${notSampled.callId}`, qa1)).json().items.length, 0);
   t.equal((await get(`/api/recordings/${recOther}`, qa1)).statusCode, 404, 'not on the worklist: as if absent');
   t.equal((await get(`/api/recordings/${recSampled}`, qa1)).statusCode, 200);
-  t.same(app.db.sqlite.prepare('select actor_id, action from recording_audit where recording_id = ?').all(recSampled), [
-    { actor_id: userId(app, 'qa1'), action: 'play' },
+  t.same(await appQuery(app, 'select actor_id, action from recording_audit where recording_id = ?', [recSampled]), [
+    { actor_id: await userId(app, 'qa1'), action: 'play' },
   ]);
   t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${sampledCall.orderId}`, cookies: qa1 })).statusCode, 403, 'no order API for qa');
   t.equal(
@@ -138,7 +143,7 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   t.equal((await post(sampled, qa1, { points: full, formVersion: 'old' })).json().error.code, 'QA_FORM_CHANGED');
   t.equal((await post(sampled, ag1, { points: full, formVersion: form.version })).statusCode, 403, 'agents do not score');
   t.equal((await post(sampled, admin, { points: full, formVersion: form.version })).statusCode, 403, 'administrators read only');
-  t.equal(count(app, 'qa_scores'), 0, 'refusals write nothing');
+  t.equal(await count(app, 'qa_scores'), 0, 'refusals write nothing');
   const ok = await post(sampled, qa1, { points: { ...full, greeting: 8 }, comment: '开头语不完整', formVersion: form.version });
   t.equal(ok.statusCode, 201);
   t.match(ok.json(), {
@@ -147,7 +152,7 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
     total: 98,
     fatal: false,
     agentId: a1,
-    scorerId: userId(app, 'qa1'),
+    scorerId: await userId(app, 'qa1'),
     orderId: sampledCall.orderId,
     recordingId: recSampled,
     formVersion: form.version,
@@ -170,7 +175,7 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   t.equal((await put(qa2, { ...edit, basedOn: 1 })).json().error.code, 'QA_NOT_YOUR_SCORE');
   t.equal((await put(qa1, { ...edit, basedOn: 2 })).json().error.code, 'QA_STALE_EDIT');
   t.match((await put(qa1, { ...edit, basedOn: 1 })).json(), { revision: 2, total: 100 });
-  t.match((await put(lead, { ...edit, comment: '值班长复核', basedOn: 2 })).json(), { revision: 3, scorerId: userId(app, 'lead1') });
+  t.match((await put(lead, { ...edit, comment: '值班长复核', basedOn: 2 })).json(), { revision: 3, scorerId: await userId(app, 'lead1') });
   t.same(
     (await get(`/api/qa/calls/${sampled}`, qa1)).json<{ scores: Array<{ revision: number; total: number }> }>().scores.map((s) => [s.revision, s.total]),
     [
@@ -237,13 +242,13 @@ t.test('an agent lists the recordings of their own calls, newest first; nobody e
   await loginCookies(app, 'ag2', 'agent');
   const qa = await loginCookies(app, 'qa1', 'qa');
   const lead = await loginCookies(app, 'lead1', 'shift_lead');
-  const [a1, a2] = [userId(app, 'ag1'), userId(app, 'ag2')];
-  const older = call(app, a1, Date.now() - 2 * DAY_MS);
-  const newer = call(app, a1, Date.now() - DAY_MS);
-  const other = call(app, a2, Date.now() - DAY_MS);
+  const [a1, a2] = [await userId(app, 'ag1'), await userId(app, 'ag2')];
+  const older = await call(app, a1, Date.now() - 2 * DAY_MS);
+  const newer = await call(app, a1, Date.now() - DAY_MS);
+  const other = await call(app, a2, Date.now() - DAY_MS);
   const ids = [await storedRecording(app, older.callId, older.orderId, a1), await storedRecording(app, newer.callId, newer.orderId, a1)];
   await storedRecording(app, other.callId, other.orderId, a2);
-  app.db.sqlite.prepare(`update recordings set started_at = ? where id = ?`).run(Date.now() - 2 * DAY_MS, ids[0]);
+  await appQuery(app, `update recordings set started_at = ? where id = ?`, [Date.now() - 2 * DAY_MS, ids[0]]);
   const mine = await app.http.inject({ url: '/api/recordings/mine', cookies: ag1 });
   t.same(
     mine.json<{ items: Array<{ id: string }> }>().items.map((r) => r.id),

@@ -7,6 +7,7 @@
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { isReviewer, seesDrafts, KB_READER_ROLES } from '../../src/kb/workflow.js';
+import { appQuery } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 type Cookies = { sunline_session: string };
@@ -57,9 +58,9 @@ t.test('a QA inspector reads published articles and nothing else of the KB', asy
   t.equal((await call(app, qa, 'GET', '/api/kb/articles')).status, 403, 'no editors’ list');
 
   // ---- no writes of any kind
-  const before = app.db.sqlite
-    .prepare('select (select count(*) from kb_articles) a, (select count(*) from kb_article_versions) v, (select count(*) from kb_audit) au')
-    .get();
+  const counts = () =>
+    appQuery(app, 'select (select count(*) from kb_articles) a, (select count(*) from kb_article_versions) v, (select count(*) from kb_audit) au');
+  const before = await counts();
   const writes: Array<[string, string, object | undefined]> = [
     ['POST', '/api/kb/articles', article('质检员不能写')],
     ['PUT', `/api/kb/articles/${pub['id']}`, { fields: article('改'), draftVersionId: published.body['published']['id'] }],
@@ -71,13 +72,7 @@ t.test('a QA inspector reads published articles and nothing else of the KB', asy
     ['POST', '/api/kb/import', { format: 'csv', files: [{ name: 'a.csv', text: 'x' }] }],
   ];
   for (const [method, url, payload] of writes) t.equal((await call(app, qa, method as 'POST' | 'PUT', url, payload)).status, 403, `${method} ${url}: 403`);
-  t.same(
-    app.db.sqlite
-      .prepare('select (select count(*) from kb_articles) a, (select count(*) from kb_article_versions) v, (select count(*) from kb_audit) au')
-      .get(),
-    before,
-    'nothing changed',
-  );
+  t.same(await counts(), before, 'nothing changed');
   t.equal((await call(app, qa, 'GET', '/api/kb/figures')).status, 403, 'the KB figures stay with leads, admins, dispatchers');
 });
 

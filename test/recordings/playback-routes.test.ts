@@ -12,8 +12,9 @@ import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { recordingKey } from '../../src/recordings/storage.js';
 import { wavHeader } from '../../src/recordings/wav.js';
+import { appQuery } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
-import { callWithOrder } from './fixture.js';
+import { callWithOrder, userId } from './fixture.js';
 
 type Test = { teardown(fn: () => unknown): void };
 
@@ -28,31 +29,32 @@ async function appWith(t: Test, recordingYaml?: string): Promise<Sunline> {
 
 /** A stored 1-second recording of a call answered by `agentId`, on an order with `leadUnitId`. */
 async function stored(app: Sunline, agentId: number, leadUnitId: string | null = null, startedAt = Date.now()) {
-  const { callId, orderId } = callWithOrder(app, { agentId, state: 'ended', leadUnitId, status: leadUnitId ? 'dispatched' : 'draft' });
+  const { callId, orderId } = await callWithOrder(app, { agentId, state: 'ended', leadUnitId, status: leadUnitId ? 'dispatched' : 'draft' });
   const id = `rec-${callId}`;
   const audio = Buffer.concat([wavHeader(8000 * 4), Buffer.alloc(8000 * 4, 7)]);
   const key = recordingKey(id, startedAt);
   const put = await app.recordings.storage.put(key, Readable.from([audio]));
-  app.db.sqlite
-    .prepare(
-      `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at, stored_at, duration_ms, size_bytes, sha256, storage_key)
-       values (?, ?, ?, ?, '12345', 'stored', 'ch', 'sunline/x.raw', 2, ?, ?, 1000, ?, ?, ?)`,
-    )
-    .run(id, callId, orderId, agentId, startedAt, startedAt, put.size, put.sha256, key);
-  app.db.sqlite
-    .prepare(`insert into call_events (call_id, type, at) values (?, 'held', ?), (?, 'resumed', ?)`)
-    .run(callId, startedAt + 200, callId, startedAt + 700);
+  await appQuery(
+    app,
+    `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at, stored_at, duration_ms, size_bytes, sha256, storage_key)
+     values (?, ?, ?, ?, '12345', 'stored', 'ch', 'sunline/x.raw', 2, ?, ?, 1000, ?, ?, ?)`,
+    [id, callId, orderId, agentId, startedAt, startedAt, put.size, put.sha256, key],
+  );
+  await appQuery(app, `insert into call_events (call_id, type, at) values (?, 'held', ?), (?, 'resumed', ?)`, [
+    callId,
+    startedAt + 200,
+    callId,
+    startedAt + 700,
+  ]);
   return { id, callId, orderId, audio };
 }
 
-const userId = (app: Sunline, username: string) => (app.db.sqlite.prepare('select id from users where username = ?').get(username) as { id: number }).id;
-const audit = (app: Sunline, id: string) =>
-  app.db.sqlite.prepare('select actor_id, action, range from recording_audit where recording_id = ? order by id').all(id);
+const audit = (app: Sunline, id: string) => appQuery(app, 'select actor_id, action, range from recording_audit where recording_id = ? order by id', [id]);
 
 t.test('ranges: 206 with Content-Range, the whole file, 416 outside it; each request audited', async (t) => {
   const app = await testApp(t);
   const agent = await loginCookies(app, 'ag1', 'agent');
-  const rec = await stored(app, userId(app, 'ag1'));
+  const rec = await stored(app, await userId(app, 'ag1'));
   const url = `/api/recordings/${rec.id}`;
 
   const part = await app.http.inject({ url, cookies: agent, headers: { range: 'bytes=44-1043' } });
@@ -72,9 +74,9 @@ t.test('ranges: 206 with Content-Range, the whole file, 416 outside it; each req
   t.equal(bad.headers['content-range'], `bytes */${rec.audio.length}`);
   t.equal(bad.json().error.code, 'RANGE_NOT_SATISFIABLE');
 
-  const me = userId(app, 'ag1');
+  const me = await userId(app, 'ag1');
   t.same(
-    audit(app, rec.id),
+    await audit(app, rec.id),
     [
       { actor_id: me, action: 'play', range: 'bytes=44-1043' },
       { actor_id: me, action: 'play', range: null },
@@ -89,7 +91,7 @@ t.test('the list of a call or an order, with hold marks, filtered by scope', asy
   const agent = await loginCookies(app, 'ag1', 'agent');
   const other = await loginCookies(app, 'ag2', 'agent');
   const lead = await loginCookies(app, 'lead', 'shift_lead');
-  const rec = await stored(app, userId(app, 'ag1'));
+  const rec = await stored(app, await userId(app, 'ag1'));
   const mine = await app.http.inject({ url: `/api/recordings?orderId=${rec.orderId}`, cookies: agent });
   t.equal(mine.statusCode, 200);
   t.same(
@@ -115,7 +117,7 @@ t.test('scope: own calls for agents, all for leads, admins and city dispatchers;
     unit: await loginCookies(app, 'unit', 'unit_handler', { unitId: 'city-hrss' }),
     citizen: await loginCookies(app, 'cit', 'citizen'),
   };
-  const rec = await stored(app, userId(app, 'ag1'), 'city-hrss');
+  const rec = await stored(app, await userId(app, 'ag1'), 'city-hrss');
   const status = async (who: keyof typeof cookies) => (await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: cookies[who] })).statusCode;
   t.same(
     {
@@ -129,7 +131,7 @@ t.test('scope: own calls for agents, all for leads, admins and city dispatchers;
     },
     { agent: 200, other: 404, lead: 200, admin: 200, dispatcher: 200, unit: 404, citizen: 403 },
   );
-  t.equal(audit(app, rec.id).length, 4, 'only the playbacks given are audited');
+  t.equal((await audit(app, rec.id)).length, 4, 'only the playbacks given are audited');
   t.equal((await app.http.inject({ url: '/api/recordings/nope', cookies: cookies.lead })).statusCode, 404);
 });
 
@@ -138,8 +140,8 @@ t.test('unit handlers hear the recordings of orders dispatched to their unit whe
   await loginCookies(app, 'ag1', 'agent');
   const unit = await loginCookies(app, 'unit', 'unit_handler', { unitId: 'city-hrss' });
   const elsewhere = await loginCookies(app, 'unit2', 'unit_handler', { unitId: 'city-12345' });
-  const theirs = await stored(app, userId(app, 'ag1'), 'city-hrss');
-  const notTheirs = await stored(app, userId(app, 'ag1'), null);
+  const theirs = await stored(app, await userId(app, 'ag1'), 'city-hrss');
+  const notTheirs = await stored(app, await userId(app, 'ag1'), null);
   t.equal((await app.http.inject({ url: `/api/recordings/${theirs.id}`, cookies: unit })).statusCode, 200);
   t.equal((await app.http.inject({ url: `/api/recordings/${notTheirs.id}`, cookies: unit })).statusCode, 404, 'an order not with the unit');
   t.equal((await app.http.inject({ url: `/api/recordings/${theirs.id}`, cookies: elsewhere })).statusCode, 404, "another unit's handler");
@@ -149,10 +151,10 @@ t.test('a recording being written is 409, a purged one 410', async (t) => {
   const app = await testApp(t);
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   await loginCookies(app, 'ag1', 'agent');
-  const rec = await stored(app, userId(app, 'ag1'));
-  app.db.sqlite.prepare(`update recordings set state = 'recording' where id = ?`).run(rec.id);
+  const rec = await stored(app, await userId(app, 'ag1'));
+  await appQuery(app, `update recordings set state = 'recording' where id = ?`, [rec.id]);
   t.equal((await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: lead })).json().error.code, 'RECORDING_NOT_READY');
-  app.db.sqlite.prepare(`update recordings set state = 'purged' where id = ?`).run(rec.id);
+  await appQuery(app, `update recordings set state = 'purged' where id = ?`, [rec.id]);
   const gone = await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: lead });
   t.same([gone.statusCode, gone.json().error.code], [410, 'RECORDING_PURGED']);
 });
@@ -162,11 +164,11 @@ t.test("administrators read a recording's audit log; nobody else does", async (t
   const agent = await loginCookies(app, 'ag1', 'agent');
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const admin = await loginCookies(app, 'adm', 'admin');
-  const rec = await stored(app, userId(app, 'ag1'));
+  const rec = await stored(app, await userId(app, 'ag1'));
   await app.http.inject({ url: `/api/recordings/${rec.id}`, cookies: agent, headers: { range: 'bytes=0-9' } });
   const res = await app.http.inject({ url: `/api/recordings/${rec.id}/audit`, cookies: admin });
   t.equal(res.statusCode, 200);
-  t.match(res.json().items, [{ actorId: userId(app, 'ag1'), action: 'play', range: 'bytes=0-9', details: { role: 'agent', status: 206 } }]);
+  t.match(res.json().items, [{ actorId: await userId(app, 'ag1'), action: 'play', range: 'bytes=0-9', details: { role: 'agent', status: 206 } }]);
   t.equal((await app.http.inject({ url: `/api/recordings/${rec.id}/audit`, cookies: lead })).statusCode, 403);
   t.equal((await app.http.inject({ url: `/api/recordings/nope/audit`, cookies: admin })).json().error.code, 'RECORDING_NOT_FOUND');
 });

@@ -69,7 +69,7 @@ const countRows = (app: Awaited<ReturnType<typeof testApp>>, callId: string) =>
 
 t.test('the answer’s handler returns before any statement runs; the recording follows', async (t) => {
   const { app, asterisk } = await setup(t);
-  const { callId, channelId } = callWithOrder(app);
+  const { callId, channelId } = await callWithOrder(app);
   app.events.emit('call.updated', { callId, state: 'answered', agentId: null, at: Date.now() });
   t.equal(countRows(app, callId), 0, 'nothing written inside the emit');
   await until(() => asterisk.started.length > 0);
@@ -79,10 +79,12 @@ t.test('the answer’s handler returns before any statement runs; the recording 
 
 t.test('a call answered and ended at once: its end waits for the start under way, then stops it', async (t) => {
   const { app, asterisk } = await setup(t);
-  const { callId, channelId } = callWithOrder(app);
+  const { callId, channelId } = await callWithOrder(app);
   app.events.emit('call.updated', { callId, state: 'answered', agentId: null, at: Date.now() });
-  endCall(app, callId);
+  // On SQLite the update runs inside the call (appQuery): no turn of the event loop before the end's emit.
+  const ended = endCall(app, callId);
   app.events.emit('call.updated', { callId, state: 'ended', agentId: null, at: Date.now() });
+  await ended;
   await until(() => asterisk.stopped.length > 0);
   t.same(asterisk.started, [channelId], 'started');
   t.same(asterisk.stopped, [channelId], 'and stopped, not left running until a later sweep');
@@ -96,7 +98,7 @@ t.test('a database that fails is logged, not thrown at the emitter', async (t) =
       transaction: () => Promise.reject(new Error('database is gone')),
     } satisfies RecordingsStore);
   const { app, asterisk, errors } = await setup(t, failing);
-  const { callId } = callWithOrder(app);
+  const { callId } = await callWithOrder(app);
   t.doesNotThrow(() => app.events.emit('call.updated', { callId, state: 'answered', agentId: null, at: Date.now() }));
   await until(() => errors.some((e) => e['msg'] === 'recording could not start'));
   t.ok(

@@ -15,8 +15,9 @@ import { RecordingConfigSchema, type RecordingConfig } from '../../src/config/fi
 import { FsRecordingStorage, Recorder } from '../../src/recordings/index.js';
 import { parseWavHeader, WAV_HEADER_BYTES } from '../../src/recordings/wav.js';
 import type { RecordingTelephony } from '../../src/telephony/mixmonitor.js';
+import { appQuery } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
-import { callWithOrder, endCall } from './fixture.js';
+import { callWithOrder, endCall, numeric } from './fixture.js';
 
 class FakeAsterisk implements RecordingTelephony {
   readonly started: Array<{ channelId: string; file: string }> = [];
@@ -75,25 +76,25 @@ async function setup(t: { teardown(fn: () => unknown): void }, cfg: Partial<Reco
   return { app, asterisk, repo, recorder, make, spool, store };
 }
 
-const rows = (app: Sunline, callId: string) =>
-  app.db.sqlite.prepare('select * from recordings where call_id = ?').all(callId) as Array<Record<string, unknown>>;
+const rows = async (app: Sunline, callId: string) =>
+  numeric(await appQuery<Record<string, unknown>>(app, 'select * from recordings where call_id = ?', [callId]));
 
 t.test('an answered call is recorded once; its end stops it and the finished file is stored as a WAV', async (t) => {
   const { app, asterisk, recorder, spool, store } = await setup(t);
-  const { callId, orderId, channelId } = callWithOrder(app, { agentId: null });
+  const { callId, orderId, channelId } = await callWithOrder(app, { agentId: null });
   const rec = await recorder.begin(callId);
   t.ok(rec);
   t.same(asterisk.started, [{ channelId, file: `sunline/${rec!.id}.raw` }], "MixMonitor on the caller's channel");
   t.same([rec!.state, rec!.orderId, rec!.hotline, rec!.channels], ['recording', orderId, '12345', 2]);
   t.equal(await recorder.begin(callId), undefined, 'answered again (a resumed call): no second recording');
-  t.equal(rows(app, callId).length, 1);
+  t.equal((await rows(app, callId)).length, 1);
 
   const pcm = asterisk.write(rec!.spoolFile, 3);
-  endCall(app, callId);
+  await endCall(app, callId);
   await recorder.end(callId);
   t.same(asterisk.stopped, [channelId], 'stopped at the end of the call');
   await recorder.sweep();
-  const [row] = rows(app, callId);
+  const [row] = await rows(app, callId);
   t.equal(row!['state'], 'stored');
   const file = fs.readFileSync(path.join(store, row!['storage_key'] as string));
   t.equal(file.length, WAV_HEADER_BYTES + 3 * 8000 * 4, 'whole frames only: the partial one a crash leaves is dropped');
@@ -107,22 +108,22 @@ t.test('an answered call is recorded once; its end stops it and the finished fil
 
 t.test('a hotline recording.yaml leaves out, or recording off, records nothing', async (t) => {
   const off = await setup(t, { disabledHotlines: ['12356'] });
-  const { callId } = callWithOrder(off.app, { hotline: '12356' });
+  const { callId } = await callWithOrder(off.app, { hotline: '12356' });
   t.equal(await off.recorder.begin(callId), undefined);
   t.same(off.asterisk.started, []);
   const none = await setup(t, { enabled: false });
-  t.equal(await none.recorder.begin(callWithOrder(none.app).callId), undefined);
+  t.equal(await none.recorder.begin((await callWithOrder(none.app)).callId), undefined);
   t.same(none.asterisk.started, []);
 });
 
 t.test('the answer and end of a call reach the recorder through the domain events', async (t) => {
   const { app, asterisk, recorder } = await setup(t);
   recorder.start();
-  const { callId } = callWithOrder(app);
+  const { callId } = await callWithOrder(app);
   app.events.emit('call.updated', { callId, state: 'answered', agentId: null, at: Date.now() });
   for (let i = 0; i < 50 && asterisk.started.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   t.equal(asterisk.started.length, 1);
-  endCall(app, callId);
+  await endCall(app, callId);
   app.events.emit('call.updated', { callId, state: 'ended', agentId: null, at: Date.now() });
   for (let i = 0; i < 50 && asterisk.stopped.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   t.equal(asterisk.stopped.length, 1);
@@ -133,10 +134,10 @@ t.test(
   async (t) => {
     const { app, asterisk, recorder } = await setup(t);
     recorder.start();
-    const { callId, orderId, channelId } = callWithOrder(app);
+    const { callId, orderId, channelId } = await callWithOrder(app);
     // An outbound call: its order is named on the call (calls.order_id), not the other way round.
-    app.db.sqlite.prepare(`update work_orders set call_id = null where id = ?`).run(orderId);
-    app.db.sqlite.prepare(`update calls set direction = 'out', order_id = ? where id = ?`).run(orderId, callId);
+    await appQuery(app, `update work_orders set call_id = null where id = ?`, [orderId]);
+    await appQuery(app, `update calls set direction = 'out', order_id = ? where id = ?`, [orderId, callId]);
     const view = { callId, agentId: 1, orderId, orderNumber: 'X', number: '13800138000', startedAt: 1, answeredAt: 2, at: 2 };
     app.events.emit('call.outbound', { ...view, state: 'ringing', result: null });
     await new Promise((r) => setTimeout(r, 50));
@@ -144,8 +145,8 @@ t.test(
     app.events.emit('call.outbound', { ...view, state: 'answered', result: 'answered' });
     for (let i = 0; i < 50 && asterisk.started.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.equal(asterisk.started[0]?.channelId, channelId);
-    t.equal(rows(app, callId)[0]?.['order_id'], orderId, 'linked to the order');
-    endCall(app, callId);
+    t.equal((await rows(app, callId))[0]?.['order_id'], orderId, 'linked to the order');
+    await endCall(app, callId);
     app.events.emit('call.outbound', { ...view, state: 'ended', result: 'answered', reason: 'agent_hangup' });
     for (let i = 0; i < 50 && asterisk.stopped.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     t.same(asterisk.stopped, [channelId], 'stopped at the end');
@@ -154,32 +155,32 @@ t.test(
 
 t.test('a call that ended while we were away is stopped and stored by the next process; a file still growing waits', async (t) => {
   const { app, asterisk, recorder, make } = await setup(t);
-  const { callId, channelId } = callWithOrder(app);
+  const { callId, channelId } = await callWithOrder(app);
   const rec = await recorder.begin(callId);
   await recorder.close(); // our process dies mid-call
-  endCall(app, callId); // the next process's reconcile ended the call
+  await endCall(app, callId); // the next process's reconcile ended the call
   asterisk.write(rec!.spoolFile, 1, 0); // Asterisk still writing a moment ago
   const next = make();
   t.teardown(() => next.close());
   await next.sweep();
   t.same(asterisk.stopped, [channelId], 'the next process stops it');
-  t.equal(rows(app, callId)[0]!['state'], 'recording', 'a file changed within quietMs is left alone');
+  t.equal((await rows(app, callId))[0]!['state'], 'recording', 'a file changed within quietMs is left alone');
   asterisk.write(rec!.spoolFile, 2);
   await next.sweep();
-  t.equal(rows(app, callId)[0]!['state'], 'stored');
-  t.equal(rows(app, callId)[0]!['duration_ms'], 2000);
+  t.equal((await rows(app, callId))[0]!['state'], 'stored');
+  t.equal((await rows(app, callId))[0]!['duration_ms'], 2000);
 });
 
 t.test('a recording Asterisk could not start, or whose file never appears, is failed', async (t) => {
   const { app, asterisk, recorder, spool } = await setup(t);
   asterisk.failStart = true;
-  const a = callWithOrder(app);
+  const a = await callWithOrder(app);
   t.equal((await recorder.begin(a.callId))!.state, 'failed');
   asterisk.failStart = false;
-  const b = callWithOrder(app);
+  const b = await callWithOrder(app);
   const rec = await recorder.begin(b.callId);
   fs.rmSync(path.join(spool, rec!.spoolFile));
-  endCall(app, b.callId, Date.now() - 5000);
+  await endCall(app, b.callId, Date.now() - 5000);
   await recorder.sweep();
-  t.equal(rows(app, b.callId)[0]!['state'], 'failed');
+  t.equal((await rows(app, b.callId))[0]!['state'], 'failed');
 });

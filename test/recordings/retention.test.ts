@@ -5,8 +5,12 @@ import pino from 'pino';
 import { purgeExpired } from '../../src/recordings/index.js';
 import { DAY_MS, startDailyPurge } from '../../src/recordings/retention.js';
 import { recordingKey } from '../../src/recordings/storage.js';
+import { appQuery } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
-import { callWithOrder } from './fixture.js';
+import { callWithOrder, numeric } from './fixture.js';
+
+/** A jsonb column: text on SQLite, parsed already on PostgreSQL. */
+const detailsOf = (v: unknown): Record<string, unknown> => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
 
 t.test('recordings older than the retention are deleted and audited; younger ones stay', async (t) => {
   const app = await testApp(t);
@@ -18,7 +22,7 @@ t.test('recordings older than the retention are deleted and audited; younger one
     if (state === 'stored') await app.recordings.storage.put(key, Readable.from([Buffer.from('RIFF....')]));
     await repo.insert({
       id,
-      callId: callWithOrder(app, { state: 'ended' }).callId,
+      callId: (await callWithOrder(app, { state: 'ended' })).callId,
       hotline: '12345',
       state: state === 'stored' ? 'recording' : state,
       channelId: 'c',
@@ -39,17 +43,15 @@ t.test('recordings older than the retention are deleted and audited; younger one
   t.equal(await app.recordings.storage.size(oldKey), null, 'the old file is deleted');
   t.equal(await app.recordings.storage.size(keptKey), 8, 'a younger file stays');
   const states = Object.fromEntries(
-    (app.db.sqlite.prepare('select id, state, purged_at from recordings').all() as Array<{ id: string; state: string; purged_at: number | null }>).map((r) => [
+    numeric(await appQuery<{ id: string; state: string; purged_at: number | null }>(app, 'select id, state, purged_at from recordings')).map((r) => [
       r.id,
       [r.state, r.purged_at],
     ]),
   );
   t.same(states, { old: ['purged', now], kept: ['stored', null], 'old-failed': ['purged', now], 'old-still-recording': ['recording', null] });
-  const audit = app.db.sqlite.prepare("select recording_id, actor_id, action, details from recording_audit where action = 'purge' order by id").all() as Array<
-    Record<string, unknown>
-  >;
+  const audit = await appQuery(app, "select recording_id, actor_id, action, details from recording_audit where action = 'purge' order by id");
   t.same(
-    audit.map((a) => [a['recording_id'], a['actor_id'], JSON.parse(a['details'] as string).retentionDays]),
+    audit.map((a) => [a['recording_id'], a['actor_id'], detailsOf(a['details']).retentionDays]),
     [
       ['old-failed', null, 1095],
       ['old', null, 1095],
@@ -68,7 +70,7 @@ t.test('the purge runs by itself on its timer', async (t) => {
   const repo = app.recordings.repo;
   await repo.insert({
     id: 'r',
-    callId: callWithOrder(app, { state: 'ended' }).callId,
+    callId: (await callWithOrder(app, { state: 'ended' })).callId,
     hotline: '12345',
     state: 'failed',
     channelId: 'c',

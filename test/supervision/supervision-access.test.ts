@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { appQuery } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { rig } from '../realtime/fixtures.js';
-import { supervisionAudit } from '../../src/db/schema.js';
 import { ConfigStore } from '../../src/config/files/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 
@@ -39,17 +39,15 @@ t.test('the audit: administrators only, newest first, by call and by lead', asyn
   const app = await testApp(t);
   const admin = await loginCookies(app, 'admin1', 'admin');
   const lead = await loginCookies(app, 'lead1', 'shift_lead');
-  const leadId = (app.db.sqlite.prepare("select id from users where username = 'lead1'").get() as { id: number }).id;
+  const [{ id: leadId }] = (await appQuery<{ id: number }>(app, "select id from users where username = 'lead1'")) as [{ id: number }];
   // The rows as the supervisor writes them (its writes: test/supervision/audit-store.test.ts).
-  app.db.db
-    .insert(supervisionAudit)
-    .values([
-      { at: 1, leadId, action: 'start', callId: 'c1', agentId: 9, mode: 'listen', reason: null },
-      { at: 2, leadId, action: 'mode', callId: 'c1', agentId: 9, mode: 'barge', reason: null },
-      { at: 3, leadId, action: 'stop', callId: 'c1', agentId: 9, mode: 'barge', reason: 'call_ended' },
-      { at: 4, leadId, action: 'start', callId: 'c2', agentId: 9, mode: 'whisper', reason: null },
-    ])
-    .run();
+  await appQuery(
+    app,
+    `insert into supervision_audit (at, lead_id, action, call_id, agent_id, mode, reason) values
+       (1, ?, 'start', 'c1', 9, 'listen', null), (2, ?, 'mode', 'c1', 9, 'barge', null),
+       (3, ?, 'stop', 'c1', 9, 'barge', 'call_ended'), (4, ?, 'start', 'c2', 9, 'whisper', null)`,
+    [leadId, leadId, leadId, leadId],
+  );
 
   t.equal((await app.http.inject({ url: '/api/supervision/audit' })).statusCode, 401);
   const refused = await app.http.inject({ url: '/api/supervision/audit', cookies: lead });
