@@ -102,7 +102,8 @@ async function twoNodes(t: { teardown(fn: () => unknown): void }) {
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
   let figures = stats(0);
-  let wall = summary(0);
+  // The leader's summary from the start: its 10 s heartbeat may relay one before a test looks.
+  let wall = summary(3);
   const wallboard = { summary: () => wall, callsChanged: () => undefined, ordersChanged: () => undefined };
   /** A node with call control (a second one: the lease moved to it). */
   const startLeader = async () => {
@@ -240,7 +241,6 @@ t.test('tick on: lead consoles on both nodes get the same updates in the same or
 
 t.test('a wall screen on the second node gets the leader’s summaries', async (t) => {
   const n = await twoNodes(t);
-  n.setSummary(summary(3));
   const screen = await n.connect(n.follower, await n.user('wallboard'));
   t.ok(await until(() => screen.of('wallboard:summary').length >= 1), 'a summary on connect');
   t.same(screen.of('wallboard:summary')[0], summary(3), "the leader's summary, not the follower's call-less one");
