@@ -12,13 +12,14 @@
  *   shorter terms match the subject (ILIKE: case-insensitive beyond ASCII too, where SQLite's
  *   LIKE folds ASCII only);
  * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger);
- * - the count stops at TOTAL_CAP + 1, as on SQLite (no memo: PostgreSQL has no data_version to
- *   tell when a count is stale); a unit's list with conditions on work_order_units' keys only is
- *   counted there (unitKeysWhere).
+ * - the count stops at TOTAL_CAP + 1, as on SQLite, and is kept until anything commits
+ *   (count-memo-pg.ts: the snapshot stands in for SQLite's data_version); a unit's list with
+ *   conditions on work_order_units' keys only is counted there (unitKeysWhere).
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrderAttachments as att, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
+import { CountMemo, SNAPSHOT } from './count-memo-pg.js';
 import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type ListOrder } from './order-filter.js';
 import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import type { AttachmentRow } from './orders-store.js';
@@ -75,7 +76,10 @@ function orderBy(order: ListOrder): SQL[] {
 }
 
 class PgOrderReads implements OrderReadsQueries {
-  constructor(private readonly db: PgConn) {}
+  constructor(
+    private readonly db: PgConn,
+    private readonly counts: CountMemo,
+  ) {}
 
   orderWithHistory(id: number): Promise<OrderWithHistory | undefined> {
     return this.withHistory(eq(o.id, id));
@@ -146,8 +150,8 @@ class PgOrderReads implements OrderReadsQueries {
           .where(where)
           .limit(TOTAL_CAP + 1)
           .as('matched');
-    const [counted] = await this.db.select({ n: sql<number>`count(*)::int` }).from(matched);
-    return { rows, n: counted?.n ?? 0 };
+    const n = await this.counts.count(this.db, this.db.select({ n: sql<number>`count(*)::int`, snapshot: SNAPSHOT }).from(matched));
+    return { rows, n };
   }
 }
 
@@ -170,9 +174,9 @@ function unitKeysWhere(q: PageQuery): SQL | undefined {
   );
 }
 
-export function pgOrderReadsStore(db: PostgresAsyncDb): OrderReadsStore {
+export function pgOrderReadsStore(db: PostgresAsyncDb, counts = new CountMemo()): OrderReadsStore {
   return {
     dialect: 'postgres',
-    read: (fn) => db.read((conn) => fn(new PgOrderReads(conn))),
+    read: (fn) => db.read((conn) => fn(new PgOrderReads(conn, counts))),
   };
 }
