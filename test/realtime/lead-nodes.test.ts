@@ -22,6 +22,8 @@ import type { CallControlsView, LeadUpdate, QueueSnapshot, QueueStats, WaitingCa
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { connectCluster } from '../../src/realtime/cluster.js';
 import { attachRealtime } from '../../src/realtime/index.js';
+import { backlogBytes } from '../../src/realtime/lead-room.js';
+import type { RealtimeServer } from '../../src/realtime/session.js';
 import type { Sunline } from '../../src/app.js';
 import { startRedis } from '../../tools/redis.js';
 import { testApp } from '../helpers/app.js';
@@ -93,7 +95,11 @@ async function consoleOn(app: Sunline, token: string, opts: { wallboard?: boolea
 }
 
 /** The leader (socket.io on an app, fake call control) and a follower app, on one data folder and one Redis. */
-async function twoNodes(t: { teardown(fn: () => unknown): void }) {
+/** `second`: the second node as a socket.io server on an app (lead room settings of its own) instead of a whole app. */
+async function twoNodes(
+  t: { teardown(fn: () => unknown): void },
+  opts: { tick?: number; second?: { leadUpdateMs: number; leadMaxBacklogBytes: number } } = {},
+) {
   const redis = await startRedis(t);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-lead-nodes-'));
   const teardowns: Array<() => unknown> = [];
@@ -118,7 +124,7 @@ async function twoNodes(t: { teardown(fn: () => unknown): void }) {
       commands,
       events,
       log: app.log,
-      leadUpdateMs: app.env.leadUpdateMs,
+      leadUpdateMs: opts.tick ?? app.env.leadUpdateMs,
       stats: { current: () => figures, fresh: () => Promise.resolve(figures) },
       wallboard,
       wallboardRoom: { intervalMs: 0 },
@@ -132,8 +138,28 @@ async function twoNodes(t: { teardown(fn: () => unknown): void }) {
   const first = await startLeader();
   const leaderApp = first.app;
   const { events, commands } = first;
-  const follower = await testApp({ teardown: (fn) => teardowns.push(fn) }, { env: { SUNLINE_DATA_DIR: dir, SUNLINE_REDIS_URL: redis.url } });
+  const followerEnv = { SUNLINE_DATA_DIR: dir, ...(opts.second ? {} : { SUNLINE_REDIS_URL: redis.url }) };
+  const follower = await testApp({ teardown: (fn) => teardowns.push(fn) }, { env: followerEnv, ...(opts.second ? { overrides: { realtime: false } } : {}) });
   await follower.http.listen({ port: 0, host: '127.0.0.1' });
+  let followerIo: RealtimeServer | null = null;
+  if (opts.second) {
+    const cluster = await connectCluster(redis.url, follower.log);
+    const rt = attachRealtime({
+      http: follower.http.server,
+      users: follower.users,
+      commands: new FakeCommands(),
+      events: new DomainEvents(),
+      log: follower.log,
+      ...opts.second,
+      cluster,
+      callControlElsewhere: true,
+    });
+    followerIo = rt.io;
+    teardowns.push(async () => {
+      await rt.close();
+      await cluster.close();
+    });
+  }
   const sockets: Socket[] = [];
   teardowns.push(() => sockets.forEach((s) => s.disconnect()));
   let n = 0;
@@ -152,6 +178,7 @@ async function twoNodes(t: { teardown(fn: () => unknown): void }) {
     stopLeader: first.stop,
     startLeader,
     follower,
+    followerIo,
     events,
     commands,
     user,
@@ -269,4 +296,42 @@ t.test('when call control moves, the lead consoles on the other node get the new
   next.events.emit('queue.changed', { at: 4, removeWaiting: ['b1'] });
   t.ok(await until(() => lead.of('queue:delta').length === 3), 'the next update follows');
   t.same(lead.of<LeadUpdate>('queue:delta')[2], { seq: 2, at: 4, removeWaiting: ['b1'] }, 'seq 2 of the new leader, which the page applies');
+});
+
+t.test('a lead console on the second node that fell behind gets the leader’s snapshot once it has drained, then the updates after it', async (t) => {
+  const n = await twoNodes(t, { tick: 5, second: { leadUpdateMs: 5, leadMaxBacklogBytes: 64 * 1024 } });
+  const token = await n.user('shift_lead');
+  const slow = await n.connect(n.follower, token);
+  const fine = await n.connect(n.follower, token);
+  t.ok(await until(() => slow.of('queue:snapshot').length === 1 && fine.of('queue:snapshot').length === 1), 'a snapshot each');
+  n.commands.snapshot = { at: 42, waiting: [], agents: [] };
+  const serverSocket = n.followerIo!.of('/').sockets.get(slow.socket.id!)!;
+  // The slow console stops reading: the second node's writes to it back up.
+  const tcp = (slow.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
+  tcp.pause();
+  const big = (round: number) => Array.from({ length: 300 }, (_, i) => waiting(`r${round}-${i}`.padEnd(200, 'x'), 'queue'));
+  let round = 0;
+  let beyond = 0;
+  const deadline = Date.now() + 20_000;
+  while (beyond < 5 && Date.now() < deadline) {
+    n.events.emit('queue.changed', { at: ++round, upsertWaiting: big(round), ...(round > 1 ? { removeWaiting: big(round - 1).map((w) => w.callId) } : {}) });
+    await new Promise((r) => setTimeout(r, 8));
+    if (backlogBytes(serverSocket) > 64 * 1024) beyond++;
+  }
+  t.ok(beyond >= 5, `the second node's backlog for the slow console passed the limit (round ${round})`);
+  tcp.resume();
+  t.ok(await until(() => slow.of('queue:snapshot').length === 2), 'a snapshot once it drained');
+  const caughtUp = slow.of<QueueSnapshot & { seq: number }>('queue:snapshot')[1]!;
+  t.equal(caughtUp.at, 42, "the leader's queue, not the second node's");
+  const seqs = fine.of<LeadUpdate>('queue:delta').map((d) => d.seq);
+  t.same(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    'the healthy console on the same node got every update, in order',
+  );
+  n.events.emit('queue.changed', { at: 1e6, removeWaiting: ['z'] });
+  t.ok(await until(() => slow.of<LeadUpdate>('queue:delta').some((d) => d.seq > caughtUp.seq)), 'updates go on');
+  const index = slow.got.findIndex((g) => g.payload === caughtUp);
+  const after = slow.got.slice(index + 1).filter((g) => g.event === 'queue:delta');
+  t.equal((after[0]!.payload as LeadUpdate).seq, caughtUp.seq + 1, 'the first update after the snapshot is the next one');
 });
