@@ -6,13 +6,13 @@
  */
 import t from 'tap';
 import { OutboundRecords } from '../../src/calls/outbound-records.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { appQuery } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
 
-/** A test app with OutboundRecords, the platform's actor, a missed-call order from `phone`, and `call(id)` dialling it. */
+/** A test app (SQLite or PostgreSQL) with OutboundRecords on its work orders, the platform's actor, a missed-call order from `phone`, and `call(id)` dialling it. */
 async function setup(t: Parameters<typeof testApp>[0], phone: string) {
   const app = await testApp(t);
-  const orders = new WorkOrdersService(sqliteOrdersStoreOn(app.db.db));
+  const orders = app.orders;
   const records = new OutboundRecords(orders);
   const actor = { id: (await app.users.systemUser()).id, role: 'admin' as const, unitId: null };
   const order = await orders.createMissedCall({ channel: '12345', callerPhone: phone });
@@ -25,28 +25,30 @@ async function setup(t: Parameters<typeof testApp>[0], phone: string) {
 
 t.test('the survey key evaluates a reviewed order by callback, once', async (t) => {
   const { app, orders, records, actor, order, call } = await setup(t, '13800000041');
-  const sql = app.db.sqlite;
   t.notOk(await records.awaitsEvaluation(order.id), 'a missed call waits for no evaluation');
-  sql.prepare("update work_orders set status = 'reviewed' where id = ?").run(order.id);
+  await appQuery(app, "update work_orders set status = 'reviewed' where id = ?", [order.id]);
   t.ok(await records.awaitsEvaluation(order.id));
-  const events = (callId: string) => sql.prepare("select data from call_events where call_id = ? and type = 'survey'").all(callId);
+  // jsonb on PostgreSQL comes parsed, text on SQLite.
+  const parsed = (data: unknown) => (typeof data === 'string' ? JSON.parse(data) : data) as Record<string, unknown>;
+  const events = async (callId: string) =>
+    (await appQuery<{ data: unknown }>(app, "select data from call_events where call_id = ? and type = 'survey'", [callId])).map((e) => parsed(e.data));
 
-  call('c1');
+  await call('c1');
   t.same(await records.survey('c1', order.id, 'no_answer', 2, actor), { orderId: null, actions: [] });
-  t.same(events('c1'), [{ data: JSON.stringify({ result: 'no_answer' }) }], 'no key: the call event only');
+  t.same(await events('c1'), [{ result: 'no_answer' }], 'no key: the call event only');
   t.equal((await orders.get(order.id)).status, 'reviewed', 'still waiting');
 
-  call('c2');
+  await call('c2');
   t.same(await records.survey('c2', order.id, 'satisfied', 3, actor), { orderId: order.id, actions: ['evaluate'] });
   t.match(await orders.get(order.id), { status: 'evaluated', satisfaction: 'satisfied' });
-  const evaluate = sql.prepare("select data from work_order_events where order_id = ? and action = 'evaluate'").all(order.id) as { data: string }[];
+  const evaluate = await appQuery<{ data: unknown }>(app, "select data from work_order_events where order_id = ? and action = 'evaluate'", [order.id]);
   t.match(
-    evaluate.map((e) => JSON.parse(e.data)),
+    evaluate.map((e) => parsed(e.data)),
     [{ channel: 'callback', result: 'satisfied' }],
   );
   t.notOk(await records.awaitsEvaluation(order.id));
 
-  call('c3');
+  await call('c3');
   t.same(await records.survey('c3', order.id, 'unsatisfied', 4, actor), { orderId: null, actions: [] }, 'evaluated already: kept');
   t.equal((await orders.get(order.id)).satisfaction, 'satisfied');
 });

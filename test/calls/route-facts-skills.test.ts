@@ -12,6 +12,7 @@ import { sqliteSkillsStore } from '../../src/agents/skills-store-sqlite.js';
 import { runCli } from '../../src/cli.js';
 import { openDb, type DbHandle } from '../../src/db/connection.js';
 import { sqliteAsync } from '../../src/db/sqlite-async.js';
+import { appQuery } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { usersOn } from '../helpers/users.js';
 
@@ -56,10 +57,15 @@ t.test('POST /api/admin/config/simulate: a skill set over the API acts on the ne
   const admin = await loginCookies(app, 'root', 'admin');
   const a1 = await app.users.create({ username: 'a1', displayName: '坐席一', role: 'agent', password: 'pw-123456' });
   const a2 = await app.users.create({ username: 'a2', displayName: '坐席二', role: 'agent', password: 'pw-123456' });
-  sessions(app.db, [
+  for (const a of [
     { id: a1.id, name: '坐席一', penalty: 0 },
     { id: a2.id, name: '坐席二', penalty: 3 },
-  ]);
+  ])
+    await appQuery(app, "insert into agent_sessions (agent_id, display_name, state, since, penalty) values (?, ?, 'available', 0, ?)", [
+      a.id,
+      a.name,
+      a.penalty,
+    ]);
   const simulate = async () => {
     const res = await app.http.inject({
       method: 'POST',

@@ -5,10 +5,11 @@
  * HTTP listener, real socket.io clients.
  */
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { UserRole } from '../../src/db/schema.js';
+import { SESSION_CACHE_DEFAULTS } from '../../src/users/session-cache.js';
+import { queryFromElsewhere, testsOnPostgres } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -193,26 +194,30 @@ t.test('sockets re-check their session on a timer: a session ended by another pr
   const agent = await user(app, 'agent-t', 'agent');
   const c = await connect(t, url, agent.cookies);
   // Another process (an admin tool on the same file) deletes the session: UsersService is not told.
-  const other = new Database(app.env.dbFile);
-  other.prepare('delete from sessions where user_id = ?').run(agent.id);
-  other.close();
-  t.equal(await within(c.disconnected, 3000, 'the timer disconnects'), 'io server disconnect');
+  await queryFromElsewhere(app, 'delete from sessions where user_id = ?', [agent.id]);
+  // On PostgreSQL nothing tells the session cache (no data_version, users-store-pg.ts): the entry
+  // is read again once it is recheckMs old, then the timer sees the session gone.
+  const cached = app.database.dialect === 'postgres' ? SESSION_CACHE_DEFAULTS.recheckMs : 0;
+  t.equal(await within(c.disconnected, 3000 + cached, 'the timer disconnects'), 'io server disconnect');
 });
 
-t.test('an account disabled by another process (sunline users disable): its sockets go within about a second, not at the 30 s re-check', async (t) => {
-  const { app, url } = await started(t);
-  const agent = await user(app, 'agent-cli', 'agent');
-  const bystander = await user(app, 'agent-by', 'agent');
-  const c = await connect(t, url, agent.cookies);
-  const b = await connect(t, url, bystander.cookies);
-  const other = new Database(app.env.dbFile);
-  other.prepare('update users set disabled = 1 where id = ?').run(agent.id);
-  other.prepare('delete from sessions where user_id = ?').run(agent.id);
-  other.close();
-  t.equal(await within(c.disconnected, 2500, 'the data_version poll disconnects'), 'io server disconnect');
-  await settle();
-  t.ok(b.socket.connected, 'the other account keeps its socket');
-});
+t.test(
+  'an account disabled by another process (sunline users disable): its sockets go within about a second, not at the 30 s re-check',
+  // SQLite's data_version tells the app of another connection's commit; PostgreSQL has no such signal yet (users-store-pg.ts).
+  { skip: testsOnPostgres() && 'no signal of another connection’s commits on PostgreSQL yet' },
+  async (t) => {
+    const { app, url } = await started(t);
+    const agent = await user(app, 'agent-cli', 'agent');
+    const bystander = await user(app, 'agent-by', 'agent');
+    const c = await connect(t, url, agent.cookies);
+    const b = await connect(t, url, bystander.cookies);
+    await queryFromElsewhere(app, 'update users set disabled = true where id = ?', [agent.id]);
+    await queryFromElsewhere(app, 'delete from sessions where user_id = ?', [agent.id]);
+    t.equal(await within(c.disconnected, 2500, 'the data_version poll disconnects'), 'io server disconnect');
+    await settle();
+    t.ok(b.socket.connected, 'the other account keeps its socket');
+  },
+);
 
 t.test('the new routes are in the OpenAPI document', async (t) => {
   const { app } = await started(t);
