@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { EnvError, loadEnv } from '../../src/config/env.js';
+import { appQuery } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
 
 const SECRET_A = 'wechat-a-' + 'k'.repeat(40);
@@ -39,6 +40,10 @@ interface Signed {
   omit?: string;
 }
 
+/** count(*) is a string on PostgreSQL. */
+const orderCount = async (app: Awaited<ReturnType<typeof testApp>>) =>
+  Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from work_orders'))[0]!.n);
+
 /** The signature as the docs give it: hex HMAC-SHA256(secret, timestamp + "\n" + nonce + "\n" + body). */
 const sign = (secret: string, timestamp: string, nonce: string, body: string) =>
   createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${body}`).digest('hex');
@@ -47,7 +52,7 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
   const app = await testApp(t, { env: { SUNLINE_BRIDGE_SECRETS_FILE: secretsFile(t, BRIDGES_YAML) } });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}/api/intake/wechat`;
-  const orders = () => app.db.sqlite.prepare('select count(*) from work_orders').pluck().get() as number;
+  const orders = () => orderCount(app);
 
   const post = async (s: Signed = {}) => {
     const timestamp = String(s.timestamp ?? Math.floor(Date.now() / 1000));
@@ -68,7 +73,7 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
   const ok = await post();
   t.equal(ok.status, 201, JSON.stringify(ok.body));
   t.match(ok.body, { number: /^HZ-\d{8}-\d{6}$/, lookupCode: /^[2-9A-HJKMNP-Z]{6}$/ });
-  t.equal(orders(), 1);
+  t.equal(await orders(), 1);
 
   const refusals: Array<[string, Signed, string]> = [
     ['no signature header', { omit: 'x-sunline-signature' }, 'BRIDGE_AUTH_MISSING'],
@@ -93,7 +98,7 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
     t.equal(res.status, 401, `${what}: ${JSON.stringify(res.body)}`);
     t.equal(res.body.error?.code, code, what);
   }
-  t.equal(orders(), 1, 'no refused request wrote an order');
+  t.equal(await orders(), 1, 'no refused request wrote an order');
 
   // Every bridge has its own secret; a replay of the exact bytes is refused too.
   const county = await post({ bridge: 'wechat-county', secret: SECRET_B });
@@ -108,7 +113,7 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
   const replay = await fetch(url, { method: 'POST', headers: replayHeaders, body: JSON.stringify(message) });
   t.equal(replay.status, 401);
   t.equal(((await replay.json()) as { error: { code: string } }).error.code, 'BRIDGE_NONCE_REPLAYED');
-  t.equal(orders(), 2);
+  t.equal(await orders(), 2);
 
   // A signed request without a body (nothing for the signature to cover) is not taken.
   const ts = String(Math.floor(Date.now() / 1000));
@@ -128,7 +133,7 @@ t.test('a signed bridge request is taken; missing, wrong, stale and replayed sig
   const invalid = await post({ body: JSON.stringify({ ...message, msgType: 'image' }) });
   t.equal(invalid.status, 400);
   t.equal(invalid.body.error?.code, 'VALIDATION_FAILED');
-  t.equal(orders(), 2);
+  t.equal(await orders(), 2);
 });
 
 t.test('the worked example of the docs: a signature computed with openssl dgst -sha256 -hmac is accepted', async (t) => {
@@ -186,7 +191,7 @@ t.test('without SUNLINE_BRIDGE_SECRETS_FILE no bridge is accepted', async (t) =>
   });
   t.equal(res.statusCode, 401);
   t.equal(res.json().error.code, 'BRIDGE_SIGNATURE_INVALID');
-  t.equal(app.db.sqlite.prepare('select count(*) from work_orders').pluck().get(), 0);
+  t.equal(await orderCount(app), 0);
 });
 
 t.test('the secrets file is checked at start, and no secret reaches a message or the Env as JSON', async (t) => {
@@ -255,5 +260,5 @@ t.test('a replay is refused by another node on the same database and after a res
   const afterRestart = await send(restarted);
   t.equal(afterRestart.statusCode, 401, 'and to node A once restarted');
   t.equal(afterRestart.json().error.code, 'BRIDGE_NONCE_REPLAYED');
-  t.equal(restarted.db.sqlite.prepare('select count(*) from work_orders').pluck().get(), 1, 'one order');
+  t.equal(await orderCount(restarted), 1, 'one order');
 });

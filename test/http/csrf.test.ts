@@ -5,10 +5,15 @@
  * changes nothing.
  */
 import t from 'tap';
+import { appQuery } from '../helpers/app-database.js';
 import { PNG_BYTES, multipartBody } from '../helpers/attachment-files.js';
 import { injectAsIs, loginCookies, testApp } from '../helpers/app.js';
 
 const H = { 'x-sunline-request': '1' };
+
+/** count(*) is a string on PostgreSQL. */
+const count = async (app: Awaited<ReturnType<typeof testApp>>, table: string) =>
+  Number((await appQuery<{ n: number | string }>(app, `select count(*) as n from ${table}`))[0]!.n);
 
 async function orderAtUnit(app: Awaited<ReturnType<typeof testApp>>) {
   const agent = await loginCookies(app, 'agent-c', 'agent');
@@ -71,15 +76,17 @@ t.test('a cross-site multipart upload is refused before it is read: no attachmen
   const app = await testApp(t);
   const id = await orderAtUnit(app);
   const unit = await loginCookies(app, 'unit-c', 'unit_handler', { unitId: 'city-hrss' });
-  const before = app.db.sqlite.prepare('select status, version from work_orders where id = ?').get(id);
+  const order = () => appQuery(app, 'select status, version from work_orders where id = ?', [id]);
+  const before = await order();
+  t.equal(before.length, 1);
   const { payload, headers } = await multipartBody([{ name: 'a.png', bytes: PNG_BYTES, type: 'image/png' }], {
     action: JSON.stringify({ type: 'reply', text: '已处理' }),
   });
   const res = await injectAsIs(app, { method: 'POST', url: `/api/workorders/${id}/attachments`, cookies: unit, payload, headers });
   t.equal(res.statusCode, 403);
   t.equal(res.json().error.code, 'CSRF_HEADER_REQUIRED');
-  t.same(app.db.sqlite.prepare('select status, version from work_orders where id = ?').get(id), before);
-  t.equal((app.db.sqlite.prepare('select count(*) n from work_order_attachments').get() as { n: number }).n, 0);
+  t.same(await order(), before);
+  t.equal(await count(app, 'work_order_attachments'), 0);
 });
 
 t.test('text/plain and form bodies are refused with 415 UNSUPPORTED_MEDIA_TYPE, with or without the header', async (t) => {
@@ -107,7 +114,7 @@ t.test('text/plain and form bodies are refused with 415 UNSUPPORTED_MEDIA_TYPE, 
     payload: '{"username":"ag","password":"pw-123456"}',
   });
   t.equal(login.statusCode, 415);
-  t.equal((app.db.sqlite.prepare('select count(*) n from work_orders').get() as { n: number }).n, 0, 'no order created');
+  t.equal(await count(app, 'work_orders'), 0, 'no order created');
   t.equal((await app.http.inject({ url: '/api/auth/me', cookies: agent })).statusCode, 200, 'logout refused');
 });
 
