@@ -57,6 +57,8 @@ export interface LeaderState {
   snapshot: QueueSnapshot & { seq: number };
   controls: CallControlsView[];
   stats: QueueStats | null;
+  /** Whether the leader's telephony is up (the follower's own `system:status` says down: it has none). */
+  telephony: boolean;
 }
 
 type Listener = (...args: never[]) => void;

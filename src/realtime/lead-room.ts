@@ -44,6 +44,8 @@ export interface LeadRoomOptions {
   /** The leader's answer to a follower also carries the calls' controls and today's figures. */
   controls?: (agentId: number) => CallControlsView | null;
   stats?: () => QueueStats | null;
+  /** The leader's telephony status, for the other nodes' lead consoles. */
+  telephonyUp?: () => boolean;
 }
 
 /** Bytes queued for this socket and not yet handed to the kernel (engine.io buffer + ws buffer). */
@@ -56,7 +58,7 @@ export function backlogBytes(socket: RealtimeSocket): number {
 
 /** A message for some of the room's consoles, written `chunk` consoles at a time. */
 interface Send {
-  event: 'queue:delta' | 'queue:snapshot' | 'call:controls' | 'queue:stats';
+  event: 'queue:delta' | 'queue:snapshot' | 'call:controls' | 'queue:stats' | 'system:status';
   payload: unknown;
   ids: string[];
   next: number;
@@ -214,7 +216,7 @@ export class LeadRoom {
       const c = a.callId ? (this.o.controls?.(a.agentId) ?? null) : null;
       if (c) controls.push(c);
     }
-    return { snapshot, controls, stats: this.o.stats?.() ?? null };
+    return { snapshot, controls, stats: this.o.stats?.() ?? null, telephony: this.o.telephonyUp?.() ?? true };
   }
 
   /** Follower: a message of the leader's, written to this node's consoles as the leader writes to its own. */
@@ -254,6 +256,8 @@ export class LeadRoom {
       this.asking = null;
       if (this.closed || !waiting.length) return;
       if (!state) this.o.log.warn({ consoles: waiting.length }, 'no answer from the call-control node: lead consoles get this node’s own (call-less) queue');
+      // After the node's own status (no telephony here): the call-control node's.
+      if (state) this.enqueue('system:status', { telephony: state.telephony ? 'up' : 'down', at: Date.now() }, waiting);
       this.enqueue('queue:snapshot', state?.snapshot ?? { ...this.o.snapshot(), seq: this.sent }, waiting);
       for (const c of state?.controls ?? []) this.enqueue('call:controls', c, waiting);
       if (state?.stats) this.enqueue('queue:stats', state.stats, waiting);

@@ -109,7 +109,14 @@ export function attachRealtime(opts: RealtimeOptions): Realtime {
     intervalMs: opts.leadUpdateMs ?? 0,
     snapshot: () => commands.queueSnapshot(),
     log,
-    ...(role ? { cluster: role, controls: (agentId: number) => commands.callControls(agentId), stats: () => opts.stats?.current() ?? null } : {}),
+    ...(role
+      ? {
+          cluster: role,
+          controls: (agentId: number) => commands.callControls(agentId),
+          stats: () => opts.stats?.current() ?? null,
+          telephonyUp: () => commands.telephonyUp(),
+        }
+      : {}),
     ...(opts.leadMaxBacklogBytes !== undefined ? { maxBacklogBytes: opts.leadMaxBacklogBytes } : {}),
     ...(opts.leadChunk !== undefined ? { chunk: opts.leadChunk } : {}),
   });

@@ -214,6 +214,7 @@ t.test('tick on: lead consoles on both nodes get the same updates in the same or
   t.same(onFollower.of<QueueSnapshot>('queue:snapshot')[0], { ...n.commands.snapshot, seq: 0 }, "the follower's lead gets the leader's queue and seq");
   t.same(onFollower.of('call:controls'), [controls], "and the leader's call controls");
   t.same(onFollower.of('queue:stats'), [stats(42)], "and the leader's figures");
+  t.match(onFollower.of('system:status').at(-1), { telephony: 'up' }, "and the leader's telephony status (the second node has none)");
 
   // Changes on the call-control node, one burst per tick (each waits for the leader's own console).
   const bursts: Array<() => void> = [
