@@ -8,7 +8,8 @@
  *
  * - creates: WorkOrdersService.createDraft on the pg orders store, one transaction each, committed
  *   durably — one at a time, and with as many in flight as the pool has connections (a server
- *   takes many requests at once; PostgreSQL groups the concurrent commits' WAL flushes itself);
+ *   takes many requests at once; the orders store commits without waiting for the flush and answers
+ *   after one WAL flush shared by the commits waiting meanwhile: decision 0019);
  *   then the same concurrency with synchronous_commit off (no flush waited for: what the fsync
  *   costs). Per mode: rate, answer p50/p99, the bench's and the server's CPU per create, WAL bytes
  *   and WAL fsyncs (pg_stat_wal) per create. Then orders created accepted (IntakeService.submit →
