@@ -20,6 +20,7 @@ import { DomainEvents } from './events/domain-events.js';
 import { buildCallPath, simulateWithFacts, type CallPath } from './calls/index.js';
 import { AriClient } from './telephony/ari/index.js';
 import { AmiGateway } from './telephony/ami/index.js';
+import { cutTelephony } from './calls/fencing.js';
 import { callsRoutes } from './http/routes/calls-routes.js';
 import { callersRoutes } from './http/routes/callers-routes.js';
 import { callbacksRoutes } from './http/routes/callbacks-routes.js';
@@ -78,6 +79,8 @@ export interface AppOverrides {
   sessionRecheckMs?: number;
   /** A node of several that competes for call control (src/cluster/call-control-node.ts): its role, shown in readiness. */
   callControl?: CallControlRoleOf;
+  /** Told, just before ARI and AMI connect, how to cut them (calls/fencing.ts): a node fenced while this app is built cuts it then. */
+  onTelephonyStart?: (cut: () => void) => void;
 }
 
 export interface Sunline {
@@ -240,6 +243,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
         : null;
     if (supervision) closers.push(() => supervision.close());
     // Connected once the call path listens: its first signals are the connections coming up.
+    if (telephony) overrides.onTelephonyStart?.(() => cutTelephony(calls, log));
     telephony?.ari.start();
     telephony?.ami.start();
     // Today's statistics for shift leads; republished (throttled) as calls change.

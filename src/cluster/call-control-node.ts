@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type { AppOverrides, Sunline } from '../app.js';
 import { EnvError, type Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
+import { cutTelephony } from '../calls/fencing.js';
 import { CallControlLease, type LeaseRole } from './lease.js';
 import { NodeListener, type NodeListenerOptions } from './node-listener.js';
 
@@ -57,6 +58,8 @@ export class CallControlNode {
   #closing = false;
   /** When the lease was last acquired (monotonic ms), for the takeover's duration. */
   #acquiredAt = 0;
+  /** The cut of the leader app being built, once its telephony starts (before the build returns it). */
+  #cutBuilding: (() => void) | null = null;
 
   constructor(opts: CallControlNodeOptions) {
     if (!opts.env.redisUrl || !opts.env.telephony) throw new Error('a call-control node needs SUNLINE_REDIS_URL and telephony');
@@ -73,8 +76,10 @@ export class CallControlNode {
         this.#switchTo('leader');
       },
       onFenced: () => {
-        // Fencing: not one more request to Asterisk from this app, before anything else happens.
-        if (this.#role === 'leader' && this.#app) cutTelephony(this.#app);
+        // Fencing: not one more request to Asterisk from this app, before anything else happens —
+        // also from a leader app still being built, whose telephony may already have started.
+        if (this.#role === 'leader' && this.#app) cutTelephony(this.#app.calls, this.#app.log);
+        this.#cutBuilding?.();
         this.#switchTo('standby');
       },
     });
@@ -163,13 +168,25 @@ export class CallControlNode {
         await this.#listener.detach();
         await old?.close();
         const env = role === 'leader' ? this.#o.env : standbyEnv(this.#o.env);
-        const app = await this.#o.build(env, {
-          logger: this.#o.log,
-          // A leader app that is being closed after fencing already says standby.
-          callControl: { role: () => (role === 'leader' && this.#lease.role === 'leader' ? 'leader' : 'standby'), nodeId: this.#lease.nodeId },
-        });
-        // Fenced while it was being built: cut it now (a standby change is queued).
-        if (role === 'leader' && this.#lease.role !== 'leader') cutTelephony(app);
+        const app = await this.#o
+          .build(env, {
+            logger: this.#o.log,
+            // A leader app that is being closed after fencing already says standby.
+            callControl: { role: () => (role === 'leader' && this.#lease.role === 'leader' ? 'leader' : 'standby'), nodeId: this.#lease.nodeId },
+            // Its telephony starts before the build ends: from then on a fencing cuts it at once.
+            onTelephonyStart: (cut) => {
+              let done = false;
+              this.#cutBuilding = () => {
+                if (done) return;
+                done = true;
+                cut();
+              };
+              if (this.#lease.role !== 'leader') this.#cutBuilding();
+            },
+          })
+          .finally(() => (this.#cutBuilding = null));
+        // Fenced while it was being built: cut it now, if that did not (a standby change is queued).
+        if (role === 'leader' && this.#lease.role !== 'leader') cutTelephony(app.calls, app.log);
         this.#app = app;
         this.#role = role;
         if (role === 'leader') this.#watchTakeover(app);
@@ -187,15 +204,4 @@ export class CallControlNode {
         this.#o.onFatal(err);
       });
   }
-}
-
-/**
- * ARI and AMI closed at once: REST calls refused, sockets closed, no reconnection (what a crash
- * does). The agents' session changes not yet written are dropped, not flushed by the app's close:
- * the new leader may have loaded the sessions by then.
- */
-function cutTelephony(app: Sunline): void {
-  app.calls.fence();
-  const log = app.log.child({ component: 'lease' });
-  for (const client of [app.calls.ari, app.calls.ami]) client?.close().catch((err: unknown) => log.warn({ err }, 'closing telephony after fencing failed'));
 }

@@ -16,7 +16,7 @@ import t from 'tap';
 import { io as connectClient } from 'socket.io-client';
 import { buildApp, type Sunline } from '../../src/app.js';
 import { CallControlNode } from '../../src/cluster/call-control-node.js';
-import { loadEnv } from '../../src/config/env.js';
+import { loadEnv, type Env } from '../../src/config/env.js';
 import { freePort } from '../../tools/sandbox-folders.js';
 import { startRedis } from '../../tools/redis.js';
 import { testLogger } from '../helpers/test-log.js';
@@ -35,8 +35,11 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
   return cond();
 }
 
-/** Awaited before each app build, while the node runs no app (a test can hold the role change there). */
-type BeforeBuild = { hold: (() => Promise<void>) | null };
+/**
+ * Awaited before each app build, while the node runs no app (a test can hold the role change there);
+ * `built`, once an app is built and before the node has it.
+ */
+type BeforeBuild = { hold: (() => Promise<void>) | null; built?: (app: Sunline, env: Env) => Promise<void> };
 
 async function nodeOn(t: Teardown, dir: string, redisUrl: string, gate: BeforeBuild): Promise<CallControlNode> {
   const nowhere = await freePort();
@@ -59,7 +62,9 @@ async function nodeOn(t: Teardown, dir: string, redisUrl: string, gate: BeforeBu
     log: testLogger('warn'),
     build: async (...args: Parameters<typeof buildApp>) => {
       await gate.hold?.();
-      return buildApp(...args);
+      const built = await buildApp(...args);
+      await gate.built?.(built, args[0]);
+      return built;
     },
     listen: { host: '127.0.0.1', port: 0 },
     onFatal: (err) => (fatal = err),
@@ -245,4 +250,42 @@ t.test('a leader cut off from Redis cuts ARI and AMI at once, then stands by; th
   await new Promise((r) => setTimeout(r, 3 * RENEW));
   t.equal(a.role, 'standby', 'a does not fight back');
   t.equal(b.role, 'leader');
+});
+
+t.test('a leader app fenced while it is still being built has its ARI and AMI cut at once, not when the build returns', async (t) => {
+  const redis = await startRedis(t);
+  const proxy = await startTcpProxy(redis.port, t);
+  let held: Sunline | null = null;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((r) => (release = r));
+  const gate: BeforeBuild = {
+    hold: null,
+    // The first leader app: built, its telephony started, but not yet handed to the node.
+    built: async (built, env) => {
+      if (!env.telephony || held) return;
+      held = built;
+      await released;
+    },
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-lease-build-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
+  t.teardown(() => release());
+  const a = await nodeOn(t, dir, `redis://127.0.0.1:${proxy.port}`, gate);
+  t.ok(await until(() => held !== null, 15_000), 'a holds the lease and its leader app is built');
+  const building = held as unknown as Sunline;
+  t.equal(a.app, null, 'the node runs no app while the build is held');
+  t.not(building.calls.ari?.health().state, 'closed', 'the held app has started ARI');
+
+  proxy.cut();
+  t.ok(await until(() => !a.holdsLease, TTL + 2 * RENEW), 'a is fenced (Redis unreachable)');
+  t.ok(await until(() => building.calls.ari?.health().state === 'closed', 2000), 'ARI of the app being built is closed at once');
+  t.equal(building.calls.ami?.health().state, 'closed', 'AMI too');
+  t.equal(a.app, null, 'while the build is still held');
+
+  release();
+  proxy.heal();
+  // Then standby, then (alone) leader again: the standby app may run too briefly to be seen here.
+  t.ok(await until(() => a.role === 'leader' && a.app !== null, 20_000), 'once Redis is back the node, alone, takes the lease again');
+  t.not(app(a), building, 'with a new app, not the one that was fenced');
+  t.ok(app(a).calls.ari, 'which has telephony');
 });
