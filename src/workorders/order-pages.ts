@@ -16,9 +16,11 @@ import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import type { OrderStatus } from './lifecycle/index.js';
 import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type OrderFilter, type OrderSort } from './order-filter.js';
+import { prepared, rowsOf, toOrderRow, type Values } from './order-rows-sqlite.js';
 import type { WorkOrderRow } from './repository.js';
 
 export { statusesOf, TOTAL_CAP } from './order-filter.js';
+export type { Values } from './order-rows-sqlite.js';
 
 /** A page of rows and the number of matches counted up to TOTAL_CAP + 1. */
 export interface Found {
@@ -29,33 +31,7 @@ export interface Found {
 /** A scope as a condition on the column that holds the order id (work_orders.id or the FTS rowid). */
 export type ScopeOn = (orderId: SQLWrapper) => SQL | undefined;
 
-/** Values of the placeholders of one query, by name. */
-export type Values = Record<string, unknown>;
 const ph = (name: string) => sql.placeholder(name);
-
-/** A drizzle query prepared on the better-sqlite3 driver (synchronous). */
-interface Runnable {
-  all(values?: Values): unknown[];
-  get(values?: Values): unknown;
-}
-
-/** Shapes kept per connection; beyond this many (an unusual mix of filters) they start over. */
-const MAX_SHAPES = 512;
-const shapesByDb = new WeakMap<Db, Map<string, Runnable>>();
-
-/** The query of `key` prepared once on `db`; without a key, built and prepared for this run only. */
-function prepared(db: Db, key: string | undefined, build: () => { prepare(): unknown }): Runnable {
-  if (key === undefined) return build().prepare() as Runnable;
-  let shapes = shapesByDb.get(db);
-  if (!shapes) shapesByDb.set(db, (shapes = new Map<string, Runnable>()));
-  let q = shapes.get(key);
-  if (!q) {
-    q = build().prepare() as Runnable;
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    shapes.set(key, q);
-  }
-  return q;
-}
 
 /**
  * The page of `filter` within `scope` (a WHERE condition; undefined: every order). Given as a
@@ -162,7 +138,7 @@ function orderBy(sort: OrderSort | undefined): SQL[] {
 
 function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined, conds: Array<SQL | undefined>, v: Values): Found {
   const where = and(...conds);
-  const rows = prepared(db, key && `rows:${key}`, () =>
+  const rows = rowsOf(db, key && `rows:${key}`, toOrderRow, () =>
     db
       .select()
       .from(workOrders)
@@ -170,7 +146,7 @@ function pageSorted(db: Db, key: string | undefined, sort: OrderSort | undefined
       .orderBy(...orderBy(sort))
       .limit(ph('limit'))
       .offset(ph('offset')),
-  ).all(v) as WorkOrderRow[];
+  ).all(v);
   return {
     rows,
     n: shortPageCount(rows.length, v) ?? countWhere(db, key, where, v),
@@ -230,7 +206,7 @@ export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
   if (ids.length === 0) return [];
   const v: Values = {};
   ids.forEach((id, i) => (v[`id${i}`] = id));
-  const rows = prepared(db, `rowsInOrder:${ids.length}`, () =>
+  const rows = rowsOf(db, `rowsInOrder:${ids.length}`, toOrderRow, () =>
     db
       .select()
       .from(workOrders)
@@ -240,7 +216,7 @@ export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
           ids.map((_, i) => ph(`id${i}`)),
         ),
       ),
-  ).all(v) as WorkOrderRow[];
+  ).all(v);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is WorkOrderRow => r !== undefined);
 }
@@ -254,7 +230,7 @@ export function rowsInOrder(db: Db, ids: readonly number[]): WorkOrderRow[] {
  */
 function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | undefined, conds: Array<SQL | undefined>, v: Values): Found {
   const matching = and(sql`${workOrdersFts} match ${ph('match')}`, ftsScope);
-  const rows = prepared(db, key && `rows:${key}`, () =>
+  const rows = rowsOf(db, key && `rows:${key}`, toOrderRow, () =>
     db
       .select(getTableColumns(workOrders))
       .from(workOrdersFts)
@@ -263,7 +239,7 @@ function searchNewestFirst(db: Db, key: string | undefined, ftsScope: SQL | unde
       .orderBy(desc(workOrdersFts.rowid))
       .limit(ph('limit'))
       .offset(ph('offset')),
-  ).all(v) as WorkOrderRow[];
+  ).all(v);
   // Without conditions on the order row the FTS index (and the scope on its rowid) counts.
   const matched = () =>
     conds.every((c) => c === undefined)

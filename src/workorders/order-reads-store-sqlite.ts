@@ -1,10 +1,10 @@
 /**
  * The work orders' reads on SQLite (order-reads-store.ts; the async port: db/sqlite-async.ts).
- * The statements are today's synchronous ones, run in one `run()` each: the order and its
- * history in one (no await between them, so one snapshot), a page in one (order-pages.ts and
- * unit-pages.ts). Everything they keep is per connection, keyed by the `Db` the port hands them
+ * The statements are today's synchronous ones, run in one `run()` each and in one read
+ * transaction (order-rows-sqlite.ts inOneRead): the order and its history, a page and its count
+ * (order-pages.ts and unit-pages.ts). Everything they keep is per connection, keyed by the `Db` the port hands them
  * — the writer, or the read-only connection while a transaction is open: the prepared
- * statements (here and order-pages.ts `prepared`) and the count memo (order-pages.ts
+ * statements (order-rows-sqlite.ts) and the count memo (order-pages.ts
  * countMemo: data_version and total_changes() of that connection).
  */
 import { and, asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
@@ -12,52 +12,51 @@ import type { Db } from '../db/connection.js';
 import { workOrderAttachments, workOrderEvents, workOrders } from '../db/schema.js';
 import { bareSqliteConn, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import { findPage, type Found } from './order-pages.js';
+import { inOneRead, rowsOf, toEventRow, toOrderRow } from './order-rows-sqlite.js';
 import type { OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import type { AttachmentRow } from './orders-store.js';
 import { toEventRecord, type WorkOrderRow } from './repository.js';
 import { scopeCondition } from './scope.js';
 import { findUnitPage, unitPageApplies } from './unit-pages.js';
 
-function prepareReads(db: Db) {
-  const find = db
-    .select()
-    .from(workOrders)
-    .where(eq(workOrders.id, sql.placeholder('id')))
-    .prepare();
-  const byNumber = db
-    .select()
-    .from(workOrders)
-    .where(eq(workOrders.number, sql.placeholder('number')))
-    .prepare();
-  const events = db
-    .select()
-    .from(workOrderEvents)
-    .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
-    .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id))
-    .prepare();
-  return { find, byNumber, events };
-}
+/** One order by id or number, and an order's history: raw statements prepared once per connection (order-rows-sqlite.ts). */
+const find = (db: Db) =>
+  rowsOf(db, 'order:find', toOrderRow, () =>
+    db
+      .select()
+      .from(workOrders)
+      .where(eq(workOrders.id, sql.placeholder('id'))),
+  );
+const byNumber = (db: Db) =>
+  rowsOf(db, 'order:byNumber', toOrderRow, () =>
+    db
+      .select()
+      .from(workOrders)
+      .where(eq(workOrders.number, sql.placeholder('number'))),
+  );
+const events = (db: Db) =>
+  rowsOf(db, 'order:events', toEventRow, () =>
+    db
+      .select()
+      .from(workOrderEvents)
+      .where(eq(workOrderEvents.orderId, sql.placeholder('orderId')))
+      .orderBy(asc(workOrderEvents.at), asc(workOrderEvents.id)),
+  );
 
-const readsByDb = new WeakMap<Db, ReturnType<typeof prepareReads>>();
-
-function readsOn(db: Db): ReturnType<typeof prepareReads> {
-  let s = readsByDb.get(db);
-  if (!s) readsByDb.set(db, (s = prepareReads(db)));
-  return s;
-}
-
-/** The order `id` and its history on `db`'s connection, with statements prepared once per connection. */
+/** The order `id` and its history on `db`'s connection, in one read transaction. */
 function orderWithHistoryOn(db: Db, id: number): OrderWithHistory | undefined {
-  const s = readsOn(db);
-  const order = s.find.get({ id });
-  return order ? { order, history: s.events.all({ orderId: id }).map(toEventRecord) } : undefined;
+  return inOneRead(db, () => {
+    const order = find(db).get({ id });
+    return order ? { order, history: events(db).all({ orderId: id }).map(toEventRecord) } : undefined;
+  });
 }
 
 /** The same by number. */
 function orderByNumberOn(db: Db, number: string): OrderWithHistory | undefined {
-  const s = readsOn(db);
-  const order = s.byNumber.get({ number });
-  return order ? { order, history: s.events.all({ orderId: order.id }).map(toEventRecord) } : undefined;
+  return inOneRead(db, () => {
+    const order = byNumber(db).get({ number });
+    return order ? { order, history: events(db).all({ orderId: order.id }).map(toEventRecord) } : undefined;
+  });
 }
 
 /**
@@ -68,10 +67,10 @@ function orderByNumberOn(db: Db, number: string): OrderWithHistory | undefined {
  */
 export function findPageOn(db: Db, q: PageQuery): Found {
   const { scope, filter, now, limit, offset } = q;
-  if (scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)) return findUnitPage(db, scope.unitIds, filter, now, limit, offset);
+  if (scope.kind === 'units' && unitPageApplies(scope.unitIds, filter)) return inOneRead(db, () => findUnitPage(db, scope.unitIds, filter, now, limit, offset));
   const textSearch = Boolean(filter.q?.trim());
   const on = textSearch ? (orderId: SQLWrapper) => scopeCondition(scope, db, { textSearch, orderId }) : scopeCondition(scope, db);
-  return findPage(db, on, filter, now, limit, offset, scope.hideReporter);
+  return inOneRead(db, () => findPage(db, on, filter, now, limit, offset, scope.hideReporter));
 }
 
 class SqliteOrderReads implements OrderReadsQueries {
