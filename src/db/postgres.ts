@@ -54,7 +54,7 @@ export interface OpenPostgresOptions {
   migrate?: boolean;
   /** Pool size (node-postgres' default 10). */
   max?: number;
-  /** An idle pooled connection failed (server restart, network): the pool drops it and makes a new one when needed. */
+  /** A pooled connection failed (server restart, network), idle or checked out: the pool drops it and makes a new one when needed. */
   onError?: (err: Error) => void;
 }
 
@@ -73,10 +73,15 @@ export function maskUrl(url: string): string {
 export async function openPostgres(opts: OpenPostgresOptions): Promise<PgHandle> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, connectionTimeoutMillis: 10_000 });
   let lastError: Error | undefined;
-  pool.on('error', (err) => {
+  const lost = (err: Error) => {
     lastError = err;
     opts.onError?.(err);
-  });
+  };
+  pool.on('error', lost);
+  // The pool listens for errors of idle connections only: one that fails while checked out (the
+  // server stopped or ended the backend between two statements of a transaction) would otherwise
+  // emit 'error' with no listener and end the process. Its next query fails; released, the pool drops it.
+  pool.on('connect', (client) => client.on('error', lost));
   try {
     if (opts.migrate !== false) await migratePostgres(pool, opts.migrationsDir ?? PG_MIGRATIONS_DIR);
   } catch (err) {
