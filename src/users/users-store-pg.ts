@@ -98,13 +98,26 @@ class PgUsersQueries implements UsersQueries {
   }
 }
 
-export function pgUsersStore(db: PostgresAsyncDb): UsersStore {
+/**
+ * The channel migrations-pg/0029's triggers NOTIFY when what the session check reads changes: a
+ * session deleted (or its token, user or expiry changed), an account's name, role, unit, password,
+ * disabled or must-change-password flag changed.
+ */
+export const USERS_CHANGED_CHANNEL = 'sunline_users';
+
+/**
+ * `commitsElsewhere`: a count of the notifications on USERS_CHANGED_CHANNEL (a CommitSignal,
+ * src/db/postgres-commit-signal.ts, opened by src/wiring/database.ts); without one, undefined.
+ */
+export function pgUsersStore(db: PostgresAsyncDb, commitsElsewhere: () => number | undefined = () => undefined): UsersStore {
   return {
     dialect: 'postgres',
     read: (fn) => db.read((conn) => fn(new PgUsersQueries(conn))),
     transaction: (fn) => db.transaction((tx) => fn(new PgUsersQueries(tx))),
-    // No cross-node signal yet (LISTEN/NOTIFY is the candidate, decision 0017): the session
-    // cache's recheck period bounds how long another node's change goes unseen.
-    commitsElsewhere: () => undefined,
+    // PostgreSQL's data_version (decision 0017): LISTEN/NOTIFY tells of another process's commit
+    // to sessions or accounts (another node, `sunline users disable`, a DBA) within a round trip,
+    // and the session cache starts over. Another node's revocations also come through Redis
+    // (src/realtime/cluster-sessions.ts), which applies them to sockets without a database read.
+    commitsElsewhere,
   };
 }

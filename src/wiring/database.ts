@@ -8,10 +8,11 @@
 import type { DbHandle } from '../db/connection.js';
 import { openDb, type OpenDbOptions } from '../db/connection.js';
 import { openPostgres } from '../db/postgres.js';
+import { openCommitSignal } from '../db/postgres-commit-signal.js';
 import { postgresAsync, type PostgresAsyncDb } from '../db/postgres-async.js';
 import { sqliteAsync, type SqliteAsyncDb } from '../db/sqlite-async.js';
 import { sqliteUsersStore } from '../users/users-store-sqlite.js';
-import { pgUsersStore } from '../users/users-store-pg.js';
+import { pgUsersStore, USERS_CHANGED_CHANNEL } from '../users/users-store-pg.js';
 import { sqliteConfigHistoryStore } from '../config/history/config-history-store-sqlite.js';
 import { pgConfigHistoryStore } from '../config/history/config-history-store-pg.js';
 import { sqliteOrdersStore } from '../workorders/orders-store-sqlite.js';
@@ -118,9 +119,10 @@ export function sqliteStores(port: SqliteAsyncDb): ServerStores {
   };
 }
 
-export function pgStores(port: PostgresAsyncDb): ServerStores {
+/** `usersChanged`: moves when another process commits to sessions or accounts (LISTEN/NOTIFY). */
+export function pgStores(port: PostgresAsyncDb, usersChanged?: () => number): ServerStores {
   return {
-    users: pgUsersStore(port),
+    users: pgUsersStore(port, usersChanged),
     configHistory: pgConfigHistoryStore(port),
     orders: pgOrdersStore(port),
     orderReads: pgOrderReadsStore(port),
@@ -178,12 +180,14 @@ export async function openPostgresDatabase(opts: { url: string; poolSize?: numbe
     last = await handle.health();
   };
   const port = postgresAsync(handle);
+  // Its own connection outside the pool, for LISTEN: the session cache's data_version.
+  const usersChanged = await openCommitSignal({ url: opts.url, channel: USERS_CHANGED_CHANNEL, ...(opts.onPoolError ? { onError: opts.onPoolError } : {}) });
   const timer = setInterval(() => void probe(), HEALTH_PROBE_MS);
   timer.unref();
   return {
     dialect: 'postgres',
     where: handle.url,
-    stores: pgStores(port),
+    stores: pgStores(port, () => usersChanged.count()),
     sqlite: null,
     health: () => last,
     durable: () => port.durable(),
@@ -191,6 +195,7 @@ export async function openPostgresDatabase(opts: { url: string; poolSize?: numbe
     async close() {
       clearInterval(timer);
       last = { ok: false, error: 'closed' };
+      await usersChanged.close();
       await handle.close();
     },
   };

@@ -4,13 +4,19 @@
  * changed password, expiry, a change of role, a change made by another connection.
  */
 import t from 'tap';
-import { SESSION_CACHE_DEFAULTS } from '../../src/users/session-cache.js';
 import { queryFromElsewhere } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 const me = (app: Awaited<ReturnType<typeof testApp>>, cookies: { sunline_session: string }) => app.http.inject({ method: 'GET', url: '/api/auth/me', cookies });
 const list = (app: Awaited<ReturnType<typeof testApp>>, cookies: { sunline_session: string }) =>
   app.http.inject({ method: 'GET', url: '/api/workorders', cookies });
+
+/** Resolves once the app has been told of another connection's commit (a bound for a hung test, not a measure). */
+async function told(app: Awaited<ReturnType<typeof testApp>>, before: number | undefined): Promise<void> {
+  for (const end = Date.now() + 5_000; app.users.commitsElsewhere() === before; await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > end) throw new Error('the app was not told of the commit elsewhere');
+  }
+}
 
 t.test('a logged-out session is refused at the next request', async (t) => {
   const app = await testApp(t);
@@ -76,9 +82,10 @@ t.test('a session ended by another connection to the database is refused at the 
   const app = await testApp(t);
   const cookies = await loginCookies(app, 'agent1', 'agent');
   t.equal((await me(app, cookies)).statusCode, 200);
+  const before = app.users.commitsElsewhere();
   await queryFromElsewhere(app, 'delete from sessions');
-  // SQLite's data_version tells the app at once; PostgreSQL has no such signal yet (users-store-pg.ts):
-  // there the entry is read again once it is recheckMs old.
-  if (app.database.dialect === 'postgres') await new Promise((r) => setTimeout(r, SESSION_CACHE_DEFAULTS.recheckMs + 100));
+  // SQLite's data_version moves at the commit; PostgreSQL's notification (LISTEN/NOTIFY,
+  // src/db/postgres-commit-signal.ts) comes a round trip later on a connection of its own.
+  await told(app, before);
   t.equal((await me(app, cookies)).statusCode, 401);
 });

@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { UserRole } from '../../src/db/schema.js';
-import { SESSION_CACHE_DEFAULTS } from '../../src/users/session-cache.js';
-import { queryFromElsewhere, testsOnPostgres } from '../helpers/app-database.js';
+import { queryFromElsewhere } from '../helpers/app-database.js';
 import { testApp } from '../helpers/app.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -195,16 +194,12 @@ t.test('sockets re-check their session on a timer: a session ended by another pr
   const c = await connect(t, url, agent.cookies);
   // Another process (an admin tool on the same file) deletes the session: UsersService is not told.
   await queryFromElsewhere(app, 'delete from sessions where user_id = ?', [agent.id]);
-  // On PostgreSQL nothing tells the session cache (no data_version, users-store-pg.ts): the entry
-  // is read again once it is recheckMs old, then the timer sees the session gone.
-  const cached = app.database.dialect === 'postgres' ? SESSION_CACHE_DEFAULTS.recheckMs : 0;
-  t.equal(await within(c.disconnected, 3000 + cached, 'the timer disconnects'), 'io server disconnect');
+  t.equal(await within(c.disconnected, 3000, 'the timer disconnects'), 'io server disconnect');
 });
 
 t.test(
   'an account disabled by another process (sunline users disable): its sockets go within about a second, not at the 30 s re-check',
-  // SQLite's data_version tells the app of another connection's commit; PostgreSQL has no such signal yet (users-store-pg.ts).
-  { skip: testsOnPostgres() && 'no signal of another connection’s commits on PostgreSQL yet' },
+  // SQLite's data_version tells the app of another connection's commit; PostgreSQL's LISTEN/NOTIFY does (src/db/postgres-commit-signal.ts).
   async (t) => {
     const { app, url } = await started(t);
     const agent = await user(app, 'agent-cli', 'agent');
@@ -213,7 +208,7 @@ t.test(
     const b = await connect(t, url, bystander.cookies);
     await queryFromElsewhere(app, 'update users set disabled = true where id = ?', [agent.id]);
     await queryFromElsewhere(app, 'delete from sessions where user_id = ?', [agent.id]);
-    t.equal(await within(c.disconnected, 2500, 'the data_version poll disconnects'), 'io server disconnect');
+    t.equal(await within(c.disconnected, 2500, 'the poll of commits elsewhere disconnects'), 'io server disconnect');
     await settle();
     t.ok(b.socket.connected, 'the other account keeps its socket');
   },
