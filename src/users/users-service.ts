@@ -342,8 +342,9 @@ export class UsersService {
   }
 
   /**
-   * SQLite's data_version on our writer connection: it moves when another connection (another
-   * process on the same file, such as `sunline users disable`) commits; undefined without one.
+   * Moves when another connection (another process on the same database, such as `sunline users
+   * disable`) commits: SQLite's data_version, PostgreSQL's `sunline_users` notifications
+   * (db/postgres-commit-signal.ts); undefined without one.
    */
   commitsElsewhere(): number | undefined {
     return this.store.commitsElsewhere();

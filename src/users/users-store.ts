@@ -68,8 +68,9 @@ export interface UsersStore {
   /** Statements in one transaction: all or nothing (async-db.ts). */
   transaction<T>(fn: (tx: UsersQueries) => Promise<T>): Promise<T>;
   /**
-   * A number that moves when another process committed to the same database (SQLite's
-   * data_version on the writer connection), undefined where there is none (PostgreSQL, for now).
+   * A number that moves when another process committed to the same database: SQLite's
+   * data_version on the writer connection; on PostgreSQL the count of `sunline_users`
+   * notifications (db/postgres-commit-signal.ts). Undefined where there is none.
    */
   commitsElsewhere(): number | undefined;
 }
