@@ -10,6 +10,7 @@ import type {
   QueueSnapshot,
   ScreenPop,
   ServerToClientEvents,
+  WaitingCaller,
 } from '../../src/contract/index.js';
 import { attachRealtime, type ConsoleCommands, type Realtime, type RealtimeOptions } from '../../src/realtime/index.js';
 import type { UserRole } from '../../src/db/schema.js';
@@ -24,6 +25,18 @@ export const view = (agentId: number, state: AgentView['state'] = 'available'): 
   pauseReason: null,
   callId: null,
   penalty: 0,
+});
+
+/** A caller in the lead view's live queue (stage queue unless `patch` says otherwise). */
+export const waitingCaller = (callId: string, patch: Partial<WaitingCaller> = {}): WaitingCaller => ({
+  callId,
+  callerNumber: `1380000${callId}`,
+  hotline: { number: '12345', name: { zh: '热线', en: 'Hotline' }, skill: 'general' },
+  enteredAt: 100,
+  priority: 0,
+  offeredTo: null,
+  stage: 'queue',
+  ...patch,
 });
 
 export const pop = (callId: string): ScreenPop => ({

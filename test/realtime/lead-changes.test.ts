@@ -8,18 +8,10 @@ import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
 import type { AgentView, CallControlsView, LeadUpdate, QueueDelta, WaitingCaller } from '../../src/contract/index.js';
 import { LeadChanges } from '../../src/realtime/lead-changes.js';
+import { waitingCaller } from './fixtures.js';
 import { applyControls, applyDelta, applyLeadUpdate, applySnapshot, type LeadState } from '../../src/web/lead/lead-state.js';
 
-const caller = (callId: string, patch: Partial<WaitingCaller> = {}): WaitingCaller => ({
-  callId,
-  callerNumber: `1380000${callId}`,
-  hotline: { number: '12345', name: { zh: '热线', en: 'Hotline' }, skill: 'general' },
-  enteredAt: 100,
-  priority: 0,
-  offeredTo: null,
-  stage: 'queue',
-  ...patch,
-});
+const caller = waitingCaller;
 const agent = (agentId: number, state: AgentView['state'] = 'available', since = 1): AgentView => ({
   agentId,
   displayName: `坐席${agentId % 3}`,

@@ -27,17 +27,9 @@ import type { RealtimeServer } from '../../src/realtime/session.js';
 import type { Sunline } from '../../src/app.js';
 import { startRedis } from '../../tools/redis.js';
 import { testApp } from '../helpers/app.js';
-import { FakeCommands, view } from './fixtures.js';
+import { FakeCommands, view, waitingCaller } from './fixtures.js';
 
-const waiting = (callId: string, stage: WaitingCaller['stage']): WaitingCaller => ({
-  callId,
-  callerNumber: `1380000${callId}`,
-  hotline: { number: '12345', name: { zh: '热线', en: 'Hotline' }, skill: 'general' },
-  enteredAt: 100,
-  priority: 0,
-  offeredTo: null,
-  stage,
-});
+const waiting = (callId: string, stage: WaitingCaller['stage']): WaitingCaller => waitingCaller(callId, { stage });
 
 const stats = (callsIn: number): QueueStats => ({
   callsIn,
