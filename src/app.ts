@@ -3,7 +3,6 @@
  * then HTTP. Used by server.ts and by the tests; it has no side effects beyond what it returns,
  * and `close()` releases everything it opened, in reverse order.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Env } from './config/env.js';
 import type { DbHandle } from './db/connection.js';
 import { openPostgresDatabase, openSqliteDatabase, type ServerDatabase } from './wiring/database.js';
@@ -17,7 +16,7 @@ import { adminConfigRoutes } from './http/routes/admin-config-routes.js';
 import { adminPromptsRoutes } from './http/routes/admin-prompts-routes.js';
 import { PromptLibrary } from './prompts/index.js';
 import { DomainEvents } from './events/domain-events.js';
-import { buildCallPath, simulateWithFacts, type CallPath } from './calls/index.js';
+import { buildCallPath, simulateWithFacts } from './calls/index.js';
 import { AriClient } from './telephony/ari/index.js';
 import { AmiGateway } from './telephony/ami/index.js';
 import { cutTelephony } from './calls/fencing.js';
@@ -29,8 +28,8 @@ import { queueStatsRoutes } from './http/routes/queue-stats-routes.js';
 import { deadlineWarningsRoutes } from './http/routes/deadline-warnings-routes.js';
 import { attachRealtime } from './realtime/index.js';
 import { connectCluster } from './realtime/cluster.js';
-import { callControlHealth, type CallControlRoleOf } from './cluster/call-control-health.js';
-import { startMedia, type Media } from './media/index.js';
+import { callControlHealth } from './cluster/call-control-health.js';
+import { startMedia } from './media/index.js';
 import { staticWeb } from './http/static-web.js';
 import { DeadlineScheduler, deadlineConfigFrom } from './workorders/deadlines/scheduler.js';
 import { findUnit, unitScope } from './workorders/dispatch/index.js';
@@ -61,9 +60,9 @@ import { Metrics } from './reports/metrics.js';
 import { WallboardFigures } from './reports/wallboard-figures.js';
 import { metricsRoutes } from './http/routes/metrics-routes.js';
 import { DeskService, SavedFilters } from './workorders/desk/index.js';
-import { startRecordings, type Recordings } from './recordings/index.js';
+import { startRecordings } from './recordings/index.js';
 import { recordingsRoutes } from './http/routes/recordings-routes.js';
-import { SupervisionAuditLog, startSupervision, type Supervision } from './supervision/index.js';
+import { SupervisionAuditLog, startSupervision } from './supervision/index.js';
 import { supervisionRoutes } from './http/routes/supervision-routes.js';
 import { drawQaSamplesEvery, startQa } from './qa/index.js';
 import { qaRoutes } from './http/routes/qa-routes.js';
@@ -71,42 +70,9 @@ import { createHttpServer } from './wiring/http-server.js';
 import { wireReports } from './wiring/reports.js';
 import { wireKnowledgeBase } from './wiring/knowledge-base.js';
 
-export interface AppOverrides {
-  logger?: Logger;
-  /** false: do not attach socket.io (tests that attach their own with fake commands). */
-  realtime?: boolean;
-  /** How often open sockets re-check their session (realtime/session-watch.ts; default 30 s): tests shorten it. */
-  sessionRecheckMs?: number;
-  /** A node of several that competes for call control (src/cluster/call-control-node.ts): its role, shown in readiness. */
-  callControl?: CallControlRoleOf;
-  /** Told, just before ARI and AMI connect, how to cut them (calls/fencing.ts): a node fenced while this app is built cuts it then. */
-  onTelephonyStart?: (cut: () => void) => void;
-}
+import type { AppOverrides, Sunline } from './sunline.js';
 
-export interface Sunline {
-  readonly env: Env;
-  readonly http: FastifyInstance;
-  readonly log: Logger;
-  /** The server's database: its dialect, its stores, health (wiring/database.ts). */
-  readonly database: ServerDatabase;
-  /** The SQLite handle (tests, tools); throws when the server runs on PostgreSQL (SUNLINE_DATABASE_URL). */
-  readonly db: DbHandle;
-  readonly users: UsersService;
-  readonly config: ConfigStore;
-  readonly events: DomainEvents;
-  /** The one owner of work_orders: every change through it is published (`workorder.applied`) after its commit. */
-  readonly orders: WorkOrdersService;
-  /** The call path; its gateways are null when SUNLINE_TELEPHONY=false (tests without Asterisk). */
-  readonly calls: CallPath;
-  /** Browser softphone audio; null without a mediasoup worker (or with SUNLINE_MEDIA=false). */
-  readonly media: Media | null;
-  /** Call recording and playback (issue 13, src/recordings). */
-  readonly recordings: Recordings;
-  /** Listen / whisper / barge by shift leads (issue 13 item 3); null without browser audio or telephony. */
-  readonly supervision: Supervision | null;
-  /** Stop accepting work, close connections; safe to call twice. */
-  close(): Promise<void>;
-}
+export type { AppOverrides, Sunline } from './sunline.js';
 
 export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<Sunline> {
   const log = overrides.logger ?? createLogger({ level: env.logLevel, format: env.logFormat });
