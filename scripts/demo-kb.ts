@@ -13,8 +13,9 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../src/contract/csrf.js';
 const DIR = fileURLToPath(new URL('./demo-kb', import.meta.url));
 
 export async function seedDemoKb(app: Sunline, admin: { username: string; password: string }): Promise<number> {
-  const existing = app.db.sqlite.prepare('select count(*) from kb_articles').pluck().get() as number;
-  if (existing > 0) return 0;
+  // Through the repository: the same on SQLite and PostgreSQL.
+  const existing = await app.database.stores.kb.read((q) => q.list({}, 1, 0));
+  if (existing.length > 0) return 0;
   const headers = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
   const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: admin, headers });
   const cookie = login.cookies.find((c) => c.name === 'sunline_session');

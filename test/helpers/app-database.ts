@@ -155,3 +155,58 @@ export async function failInserts(app: Sunline, table: string, message: string):
     await appQuery(app, `drop function ${name}()`);
   };
 }
+
+/**
+ * Takes the app's database away under it, as a lost disk or database server would: on SQLite its
+ * handle is closed; on PostgreSQL the database is dropped (the server ends the app's connections
+ * first), so that every statement the app sends after fails.
+ */
+export async function loseAppDatabase(app: Sunline): Promise<void> {
+  if (app.database.dialect === 'sqlite') {
+    app.db.close();
+    return;
+  }
+  const url = new URL(app.env.databaseUrl!);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`loseAppDatabase: not a plain database name: ${name}`);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The app's tables, from the dialect's catalog (sqlite_master, pg_tables), by name; SQLite's own left out. */
+export async function appTables(app: Sunline): Promise<string[]> {
+  const rows =
+    app.database.dialect === 'sqlite'
+      ? await appQuery<{ name: string }>(app, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+      : await appQuery<{ name: string }>(app, 'select tablename as name from pg_tables where schemaname = current_schema() order by tablename');
+  return rows.map((r) => r.name);
+}
+
+/**
+ * appQuery on one connection kept until the test ends (PostgreSQL; SQLite uses the app's handle as
+ * appQuery does): for a test that reads past the API after each of many requests.
+ */
+export async function appReader(
+  t: { teardown(fn: () => unknown): void },
+  app: Sunline,
+): Promise<<T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>> {
+  if (app.database.dialect === 'sqlite') return (sql, params) => appQuery(app, sql, params);
+  const client = new pg.Client({ connectionString: app.env.databaseUrl! });
+  await client.connect();
+  t.teardown(() => client.end());
+  return async <T>(sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return (
+      await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
+  };
+}

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { testApp } from '../helpers/app.js';
+import { appQuery, loseAppDatabase } from '../helpers/app-database.js';
 
 t.test('health: live always, ready reflects the database', async (t) => {
   const app = await testApp(t);
@@ -12,18 +13,25 @@ t.test('health: live always, ready reflects the database', async (t) => {
   t.same(ready.json().components.database, { ok: true });
   t.equal(ready.json().components.config.ok, true, 'missing prompts are warnings, never unready');
 
-  app.db.close();
-  const notReady = await app.http.inject({ method: 'GET', url: '/health/ready' });
+  await loseAppDatabase(app);
+  // On PostgreSQL readiness shows the pool's last probe, run at once on a lost connection (and
+  // every 5 s): asked until it answers otherwise, for at most 30 s.
+  let notReady = await app.http.inject({ method: 'GET', url: '/health/ready' });
+  for (let tries = 0; notReady.statusCode === 200 && tries < 300; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    notReady = await app.http.inject({ method: 'GET', url: '/health/ready' });
+  }
   t.equal(notReady.statusCode, 503);
+  t.equal(notReady.json().status, 'not_ready');
   t.equal(notReady.json().components.database.ok, false);
 });
 
 t.test('login: scrypt-hashed passwords, cookie session, fixed error codes', async (t) => {
   const app = await testApp(t);
   await app.users.create({ username: 'agent1', displayName: '坐席一', role: 'agent', password: 'correct horse' });
-  const row = app.db.sqlite.prepare("select password_hash from users where username='agent1'").get() as { password_hash: string };
-  t.match(row.password_hash, /^scrypt\$16384\$8\$1\$/, 'password stored as scrypt hash');
-  t.notMatch(row.password_hash, /correct horse/);
+  const [row] = await appQuery<{ password_hash: string }>(app, 'select password_hash from users where username = ?', ['agent1']);
+  t.match(row!.password_hash, /^scrypt\$16384\$8\$1\$/, 'password stored as scrypt hash');
+  t.notMatch(row!.password_hash, /correct horse/);
 
   const bad = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'agent1', password: 'nope' } });
   t.equal(bad.statusCode, 401);
