@@ -34,6 +34,13 @@ export type PgConn = PgDatabase<NodePgQueryResultHKT, typeof pgSchema>;
 
 export interface PostgresAsyncDb extends AsyncDb<PgConn> {
   readonly dialect: 'postgres';
+  /**
+   * As transaction, but its COMMIT returns without waiting for the WAL flush: `SET LOCAL
+   * synchronous_commit = off` goes with the COMMIT, in its round trip. Whoever tells a caller
+   * that the change is saved must first wait for a flush that began after it (commit-flush-pg.ts,
+   * decision 0019).
+   */
+  transactionUnflushed<T>(fn: (tx: PgConn) => Promise<T>): Promise<T>;
 }
 
 const RESOLVED = Promise.resolve();
@@ -61,15 +68,11 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
     read<T>(fn: (conn: PgConn) => Promise<T>): Promise<T> {
       return fn(db);
     },
-    async transaction<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await once(fn);
-        } catch (err) {
-          if (attempt >= TRANSACTION_RETRIES || !isRetryableConflict(err)) throw err;
-          await retryPause(attempt);
-        }
-      }
+    transaction<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
+      return retried(fn, false);
+    },
+    transactionUnflushed<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
+      return retried(fn, true);
     },
     durable() {
       return RESOLVED;
@@ -79,9 +82,20 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
     },
   };
 
-  function once<T>(fn: (tx: PgConn) => Promise<T>): Promise<T> {
+  async function retried<T>(fn: (tx: PgConn) => Promise<T>, unflushed: boolean): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await once(fn, unflushed);
+      } catch (err) {
+        if (attempt >= TRANSACTION_RETRIES || !isRetryableConflict(err)) throw err;
+        await retryPause(attempt);
+      }
+    }
+  }
+
+  function once<T>(fn: (tx: PgConn) => Promise<T>, unflushed: boolean): Promise<T> {
     return db.transaction(async (tx) => {
-      const guard = guardSession(tx);
+      const guard = guardSession(tx, unflushed);
       let result: T;
       try {
         result = await fn(tx);
@@ -100,12 +114,22 @@ interface ClientSession {
   client: Pick<pg.PoolClient, 'query' | 'release'>;
 }
 
+/** drizzle's COMMIT of an unflushed transaction, sent as one simple query (no parameters: several statements allowed). */
+const COMMIT_UNFLUSHED = 'set local synchronous_commit = off; commit';
+
+/** Whether a query drizzle sends after the function is its COMMIT (`tx.execute(sql`commit`)`: a config object, no parameters). */
+const isCommit = (args: readonly unknown[]): boolean => {
+  const q = args[0] as { text?: unknown } | undefined;
+  return typeof q === 'object' && q !== null && q.text === 'commit' && (args[1] === undefined || (Array.isArray(args[1]) && args[1].length === 0));
+};
+
 /**
  * Puts a guard between a transaction's session and its client: while the function runs, a failed
  * statement is remembered and the statements after it are refused; once the client goes back to
- * the pool, every statement is refused. drizzle's own BEGIN/COMMIT/ROLLBACK pass through.
+ * the pool, every statement is refused. drizzle's own BEGIN/COMMIT/ROLLBACK pass through; with
+ * `unflushed`, its COMMIT goes as COMMIT_UNFLUSHED.
  */
-function guardSession(tx: PgConn): { readonly aborted: unknown; functionDone(): void } {
+function guardSession(tx: PgConn, unflushed: boolean): { readonly aborted: unknown; functionDone(): void } {
   const session = tx._.session as unknown as ClientSession;
   const client = session.client;
   let inFunction = true;
@@ -113,7 +137,10 @@ function guardSession(tx: PgConn): { readonly aborted: unknown; functionDone(): 
   let aborted: unknown;
   const query = ((...args: Parameters<pg.PoolClient['query']>) => {
     if (released) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
-    if (!inFunction) return (client.query as (...a: unknown[]) => unknown)(...args);
+    if (!inFunction) {
+      const sent: unknown[] = unflushed && isCommit(args) ? [{ ...(args[0] as unknown as object), text: COMMIT_UNFLUSHED }, ...args.slice(1)] : args;
+      return (client.query as (...a: unknown[]) => unknown)(...sent);
+    }
     if (aborted !== undefined) return Promise.reject(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted }));
     const pending = (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
     return pending.catch((err: unknown) => {

@@ -1,6 +1,7 @@
 /**
  * Group durability for the orders store on PostgreSQL (decision 0019): a write transaction
- * commits with `synchronous_commit = off` (SET LOCAL: that transaction only), so its COMMIT
+ * commits with `synchronous_commit = off` (SET LOCAL: that transaction only, sent with its COMMIT
+ * by postgres-async.ts transactionUnflushed), so its COMMIT
  * returns — and releases its row locks, the day's order-number counter among them — without
  * waiting for the WAL flush; its caller is answered only after a shared flush has covered it.
  *
@@ -69,10 +70,7 @@ export function sharedFlush(db: PostgresAsyncDb): SharedFlush {
  * `flush` has covered that commit: what a caller is told has been flushed.
  */
 export async function flushedTogether<T>(db: PostgresAsyncDb, flush: SharedFlush, fn: (tx: PgConn) => Promise<T>): Promise<T> {
-  const result = await db.transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    return fn(tx);
-  });
+  const result = await db.transactionUnflushed(fn);
   await flush();
   return result;
 }

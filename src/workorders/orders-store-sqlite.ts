@@ -9,7 +9,18 @@ import type { Db, DbHandle } from '../db/connection.js';
 import { callEvents, callers, calls, workOrderAttachments, workOrders } from '../db/schema.js';
 import { sqliteAsync, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import type { OrderState, OrderStatus } from './lifecycle/index.js';
-import type { AttachmentRow, CallChange, CallQueries, NewCallEvent, NewCallRow, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
+import {
+  insertNumberedInTurn,
+  type AttachmentRow,
+  type CallChange,
+  type CallQueries,
+  type NewCallEvent,
+  type NewCallRow,
+  type NumberedOrder,
+  type OrdersHandle,
+  type OrdersStore,
+  type WorkOrderQueries,
+} from './orders-store.js';
 import { orderStatements, type EventInput, type NewOrderRow, type RunningWaitClock } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import { findClockless } from './wait-clock-backfill.js';
@@ -66,6 +77,9 @@ class SqliteWorkOrderQueries implements WorkOrderQueries {
   }
   bumpCounter(name: string) {
     return this.conn.run((db) => orderStatements(db).bumpCounter(name));
+  }
+  insertNumbered(o: NumberedOrder) {
+    return insertNumberedInTurn(this, o);
   }
   insertOrder(o: NewOrderRow) {
     return this.conn.run((db) => orderStatements(db).insertOrder(o));

@@ -10,6 +10,7 @@
 import type { Dialect } from '../db/async-db.js';
 import type { CallState } from '../db/schema.js';
 import type { OrderState, OrderStatus } from './lifecycle/index.js';
+import { orderNumberOf, type OrderNumbering } from './order-numbers.js';
 import type { EventInput, NewOrderRow, RunningWaitClock, WorkOrder, WorkOrderEventRecord } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import type { ClocklessOrder } from './wait-clock-backfill.js';
@@ -29,6 +30,13 @@ export interface WorkOrderQueries {
   idOfCall(callId: string): Promise<number | undefined>;
   /** Bumps the day's counter `name` (`INSERT … ON CONFLICT DO UPDATE … RETURNING`): its new value. */
   bumpCounter(name: string): Promise<number>;
+  /**
+   * A new order and its first history rows, numbered from the day's counter: what bumpCounter,
+   * insertOrder (or insertActed) and insertEvent in turn write (insertNumberedInTurn), the stored
+   * order. PostgreSQL writes it in one statement, so that the counter's row lock, which every
+   * other create waits for, is held from that statement to COMMIT only (decision 0019).
+   */
+  insertNumbered(o: NumberedOrder): Promise<WorkOrder>;
   insertOrder(o: NewOrderRow): Promise<WorkOrder>;
   /** The new order `o` written once in the state `next` an action took its draft (at `version`) to. */
   insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): Promise<WorkOrder>;
@@ -49,6 +57,26 @@ export interface WorkOrderQueries {
   setWaitClock(id: number, version: number, clock: WaitClock, deadlineAt: number): Promise<boolean>;
   /** Files linked to an order with the history event that brought them in: the rows as stored. */
   insertAttachments<R extends object>(rows: readonly R[]): Promise<AttachmentRow[]>;
+}
+
+/** A new order to number and store with its first history rows (WorkOrderQueries.insertNumbered). */
+export interface NumberedOrder {
+  readonly numbering: OrderNumbering;
+  /** The row but its number (the counter's new value gives it). */
+  readonly row: Omit<NewOrderRow, 'number'>;
+  /** The state an action took its draft (at `version`) to, written at once (insertActed); null: the row as it is (insertOrder). */
+  readonly acted: { readonly next: OrderState; readonly version: number; readonly wait: RunningWaitClock | null } | null;
+  /** The history rows, in this order; `numbered`: the order's number comes first in the row's data, as `number`. */
+  readonly events: ReadonlyArray<EventInput & { readonly numbered?: boolean }>;
+}
+
+/** insertNumbered as one statement after another on `q` (the SQLite adapter's: its transaction holds the writer lock throughout anyway). */
+export async function insertNumberedInTurn(q: WorkOrderQueries, o: NumberedOrder): Promise<WorkOrder> {
+  const number = orderNumberOf(o.numbering, await q.bumpCounter(o.numbering.counter));
+  const row: NewOrderRow = { ...o.row, number };
+  const order = o.acted ? await q.insertActed(row, o.acted.next, o.acted.version, o.acted.wait) : await q.insertOrder(row);
+  for (const { numbered, ...e } of o.events) await q.insertEvent(order.id, numbered ? { ...e, data: { number, ...e.data } } : e);
+  return order;
 }
 
 /** A stored attachment row (work_order_attachments). */

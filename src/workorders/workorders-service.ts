@@ -10,7 +10,7 @@ import { TERMINAL_STATUSES, transition, type Actor, type OrderAction, type Order
 import { nextWait, waitClockOf } from './deadlines/wait-clocks.js';
 import { unsatisfiedSupervision, type OrderClocks } from './order-clocks.js';
 import { newLookupCode } from './lookup-code.js';
-import { nextOrderNumber } from './order-numbers.js';
+import { orderNumbering } from './order-numbers.js';
 import { unsavedOrder, type NewOrderRow, type RunningWaitClock, type WorkOrder, type WorkOrderEventRecord } from './repository.js';
 import type { CallQueries, OrdersStore, WorkOrderQueries } from './orders-store.js';
 
@@ -277,15 +277,18 @@ export class WorkOrdersService {
    */
   async createActedWithin(tx: OrdersTx, input: NewDraft, action: Exclude<OrderAction, { type: 'merge_into' | 'link' }>, actor: Actor): Promise<WorkOrder> {
     const now = this.now();
-    const row = await this.newRow(tx, input, 'draft', now);
-    const draft = unsavedOrder(row);
+    const row = this.newRow(input, 'draft', now);
+    const draft = unsavedOrder({ ...row, number: '' }); // numbered when stored; the lifecycle does not read it
     const { next, event: change, wait } = this.decide(draft, action, actor, now);
-    const stored = await tx.orders.insertActed(row, next, draft.version, wait);
-    await tx.orders.insertEvent(stored.id, createEvent(draft, input));
-    const event = await tx.orders.insertEvent(stored.id, change);
+    const stored = await tx.orders.insertNumbered({
+      numbering: orderNumbering(this.prefix, now),
+      row,
+      acted: { next, version: draft.version, wait },
+      events: [createEvent(now, draft.status, input), change],
+    });
     const order = await this.superviseIfUnsatisfied(tx, stored, now);
     tx.applied.push(created({ id: stored.id, callId: stored.callId, status: draft.status }, input));
-    tx.applied.push(applied({ order, event, before: draft }, action.type, actor));
+    tx.applied.push(applied({ order, before: draft }, action.type, actor));
     return order;
   }
 
@@ -329,31 +332,31 @@ export class WorkOrdersService {
     });
   }
 
-  private async createIn(tx: OrdersTx, input: NewDraft, status: 'draft' | 'missed_call', now: number): Promise<WorkOrder> {
-    const order = await tx.orders.insertOrder(await this.newRow(tx, input, status, now));
-    await tx.orders.insertEvent(order.id, createEvent(order, input));
-    return order;
+  /** A new order and its `create` event, numbered from the day's counter (taken now) as it is stored. */
+  private createIn(tx: OrdersTx, input: NewDraft, status: 'draft' | 'missed_call', now: number): Promise<WorkOrder> {
+    const numbering = orderNumbering(this.prefix, now);
+    return tx.orders.insertNumbered({ numbering, row: this.newRow(input, status, now), acted: null, events: [createEvent(now, status, input)] });
   }
 
-  /** The row of a new order: its number (the day's counter, taken now), lookup code, status and callback clock. */
-  private async newRow(tx: OrdersTx, input: NewDraft, status: 'draft' | 'missed_call', now: number): Promise<NewOrderRow> {
-    const number = await nextOrderNumber(this.prefix, now, (name) => tx.orders.bumpCounter(name));
+  /** The row of a new order but its number: lookup code, status and callback clock. */
+  private newRow(input: NewDraft, status: 'draft' | 'missed_call', now: number): Omit<NewOrderRow, 'number'> {
     const wait = status === 'missed_call' && this.clocks ? { clock: 'callback' as const, deadlineAt: this.clocks.waitDeadline('callback', now) } : null;
-    return { ...input, number, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now };
+    return { ...input, lookupCode: newLookupCode(), status, callbackDue: status === 'missed_call', wait, now };
   }
 }
 
-/** The `create` history event of a new order: by the agent taking the call, if any; its number and channel (and call). */
-function createEvent(order: WorkOrder, input: NewDraft) {
+/** The `create` history event of a new order: by the agent taking the call, if any; its number (`numbered`: put first by the store) and channel (and call). */
+function createEvent(at: number, status: OrderStatus, input: NewDraft) {
   const agentId = input.agentId ?? null;
   return {
-    at: order.createdAt,
+    at,
     action: 'create',
     fromStatus: null,
-    toStatus: order.status,
+    toStatus: status,
     actorId: agentId,
     actorRole: agentId === null ? null : ('agent' as const),
-    data: { number: order.number, channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
+    data: { channel: input.channel, ...(input.callId ? { callId: input.callId } : {}) },
+    numbered: true,
   };
 }
 
@@ -373,7 +376,7 @@ function created(order: Pick<WorkOrder, 'id' | 'callId' | 'status'>, input: NewD
 const unitsOf = (o: WorkOrder): string[] => (o.leadUnitId === null ? [...o.coUnitIds] : [o.leadUnitId, ...o.coUnitIds]);
 
 /** What onApplied is told of a change: the units before and after (a re-dispatch moves the order between scopes). */
-function applied(r: ApplyResult & { before: WorkOrder }, action: OrderAction['type'], actor: Actor): OrderApplied {
+function applied(r: { order: WorkOrder; before: WorkOrder }, action: OrderAction['type'], actor: Actor): OrderApplied {
   return {
     orderId: r.order.id,
     callId: r.order.callId,
