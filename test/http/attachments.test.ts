@@ -5,6 +5,7 @@ import t from 'tap';
 import type { UserRole } from '../../src/db/schema.js';
 import { DOCX_BYTES, multipartBody, pdfBytes, PNG_BYTES, XLSX_BYTES, zipOf, type FilePart } from '../helpers/attachment-files.js';
 import { testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 type Cookies = { sunline_session: string };
@@ -49,10 +50,11 @@ async function upload(app: App, cookies: Cookies, id: number, files: FilePart[],
 }
 
 const storedFiles = (app: App) => (fs.existsSync(app.env.attachments.dir) ? fs.readdirSync(app.env.attachments.dir) : []);
-const rows = (app: App) => app.db.sqlite.prepare('select * from work_order_attachments order by id').all() as Array<Record<string, unknown>>;
-const orderRow = (app: App, id: number) =>
-  app.db.sqlite.prepare('select status, version from work_orders where id = ?').get(id) as { status: string; version: number };
-const eventCount = (app: App, id: number) => (app.db.sqlite.prepare('select count(*) n from work_order_events where order_id = ?').get(id) as { n: number }).n;
+const rows = (app: App) => appQuery(app, 'select * from work_order_attachments order by id');
+const orderRow = async (app: App, id: number) =>
+  (await appQuery<{ status: string; version: number }>(app, 'select status, version from work_orders where id = ?', [id]))[0]!;
+const eventCount = async (app: App, id: number) =>
+  Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from work_order_events where order_id = ?', [id]))[0]!.n);
 
 t.test('the lead unit replies with a file: one event, rows linked to it, the file on disk is the upload', async (t) => {
   const app = await testApp(t);
@@ -85,14 +87,14 @@ t.test('the lead unit replies with a file: one event, rows linked to it, the fil
     { fileName: 'photo.PNG', kind: 'png', mediaType: 'image/png', size: PNG_BYTES.length, eventId: body.event.id },
   ]);
 
-  const stored = rows(app);
+  const stored = await rows(app);
   t.equal(stored.length, 2);
   t.not(stored[0]!.stored_name, '处理结果.pdf', 'the stored name is the server’s own');
   t.match(String(stored[0]!.stored_name), /^[0-9a-f]{32}$/);
   const onDisk = fs.readFileSync(path.join(app.env.attachments.dir, String(stored[0]!.stored_name)));
   t.ok(onDisk.equals(pdf), 'the file on disk is byte for byte the upload');
   t.equal(stored[0]!.sha256, createHash('sha256').update(pdf).digest('hex'));
-  t.equal(orderRow(app, order.id).status, 'replied');
+  t.equal((await orderRow(app, order.id)).status, 'replied');
 
   const listed = await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments`, cookies: agent });
   t.equal(listed.statusCode, 200);
@@ -122,7 +124,7 @@ t.test('files alone get an attach event; Word and Excel are recognised from the 
   const agent = await session(app, 'agent', 'agent');
   const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
   const order = await dispatched(app, agent, 'city-hrss');
-  const before = orderRow(app, order.id);
+  const before = await orderRow(app, order.id);
   const res = await upload(app, unit, order.id, [
     { name: 'C:\\Users\\x\\..\\情况说明.docx', bytes: DOCX_BYTES },
     { name: '../../etc/\u0000evil.png', bytes: PNG_BYTES },
@@ -136,7 +138,7 @@ t.test('files alone get an attach event; Word and Excel are recognised from the 
       ['evil.png', 'png'],
     ],
   );
-  t.same(orderRow(app, order.id), before, 'attaching alone does not move the order');
+  t.same(await orderRow(app, order.id), before, 'attaching alone does not move the order');
   t.equal(storedFiles(app).length, 2);
 
   await action(app, unit, order.id, { type: 'sign' });
@@ -157,7 +159,7 @@ t.test('bad uploads are refused with fixed codes and store nothing', async (t) =
   const agent = await session(app, 'agent', 'agent');
   const unit = await session(app, 'city-hrss', 'unit_handler', 'city-hrss');
   const order = await dispatched(app, agent, 'city-hrss');
-  const before = { row: orderRow(app, order.id), events: eventCount(app, order.id) };
+  const before = { row: await orderRow(app, order.id), events: await eventCount(app, order.id) };
   const refuse = async (name: string, files: FilePart[], status: number, code: string, fields?: Record<string, string>) => {
     const res = await upload(app, unit, order.id, files, fields);
     t.equal(res.statusCode, status, `${name}: status`);
@@ -200,8 +202,8 @@ t.test('bad uploads are refused with fixed codes and store nothing', async (t) =
   t.equal(json.json().error.code, 'UNSUPPORTED_MEDIA_TYPE');
 
   t.same(storedFiles(app), [], 'no file left on disk');
-  t.same(rows(app), [], 'no attachment row');
-  t.same({ row: orderRow(app, order.id), events: eventCount(app, order.id) }, before, 'the order and its history are unchanged');
+  t.same(await rows(app), [], 'no attachment row');
+  t.same({ row: await orderRow(app, order.id), events: await eventCount(app, order.id) }, before, 'the order and its history are unchanged');
 
   const ok = await upload(app, unit, order.id, [{ name: 'fits.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.alloc(10_000, 0x20)]) }]);
   t.equal(ok.statusCode, 201, 'a file under the limit still passes');
@@ -244,7 +246,7 @@ t.test('scope: other units get 404 for the order’s files; a sub-platform may r
   t.equal(countyUp.statusCode, 403);
   t.equal(countyUp.json().error.code, 'NOT_ASSIGNED_UNIT');
   t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments` })).statusCode, 401, 'no session');
-  t.equal(rows(app).length, 1);
+  t.equal((await rows(app)).length, 1);
   t.equal(storedFiles(app).length, 1, 'refused uploads left nothing');
 });
 
@@ -289,16 +291,12 @@ t.test('orphan files (no row) are swept once old enough; a row whose file is gon
     if (name !== path.basename(orphan) && name !== path.basename(fresh)) fs.utimesSync(path.join(dir, name), hourAgo, hourAgo);
 
   const { AttachmentsService } = await import('../../src/workorders/attachments.js');
-  const { sqliteAsync } = await import('../../src/db/sqlite-async.js');
-  const { sqliteOrderReadsStore } = await import('../../src/workorders/order-reads-store-sqlite.js');
-  const asyncDb = sqliteAsync(app.db);
-  t.teardown(() => asyncDb.close());
-  const svc = new AttachmentsService({ orderReads: sqliteOrderReadsStore(asyncDb), orders: undefined as never, dir, maxBytes: 1024 });
+  const svc = new AttachmentsService({ orderReads: app.database.stores.orderReads, orders: undefined as never, dir, maxBytes: 1024 });
   t.same(await svc.sweepOrphans(), ['f'.repeat(32)], 'only the old file without a row');
   t.ok(fs.existsSync(fresh), 'a recent file is left alone');
   t.equal(fs.readdirSync(dir).length, 3, 'both attached files stay');
 
-  const stored = app.db.sqlite.prepare('select stored_name from work_order_attachments where id = ?').pluck().get(lost!.id) as string;
+  const stored = (await appQuery<{ stored_name: string }>(app, 'select stored_name from work_order_attachments where id = ?', [lost!.id]))[0]!.stored_name;
   fs.rmSync(path.join(dir, stored));
   const gone = await app.http.inject({ method: 'GET', url: `/api/workorders/${order.id}/attachments/${lost!.id}`, cookies: unit });
   t.equal(gone.statusCode, 404);

@@ -8,6 +8,7 @@
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 import { call, type Cookies } from '../helpers/desk-api.js';
 
 const DAY = 86_400_000;
@@ -79,7 +80,7 @@ t.test('an extension request: the deadline granting it would give, on the work c
   t.equal((await call(app, city, 'GET', `/api/desk/orders/${id}`)).body['extensionProposal'], null, 'no request: no proposal');
   await act(unit, id, { type: 'request_extension', days: 3, reason: '需现场核查' });
   // Wed 30 Sep 2026 17:30; 1–7 Oct are the holiday, Sat 10 Oct a make-up working day: Thu 8, Fri 9, Sat 10.
-  app.db.sqlite.prepare('update work_orders set deadline_at = ? where id = ?').run(Date.parse('2026-09-30T17:30:00+08:00'), id);
+  await appQuery(app, 'update work_orders set deadline_at = ? where id = ?', [Date.parse('2026-09-30T17:30:00+08:00'), id]);
   const r = await call(app, city, 'GET', `/api/desk/orders/${id}`);
   t.same(r.body['extensionProposal'], { days: 3, deadlineAt: Date.parse('2026-10-10T17:30:00+08:00') });
 });
@@ -89,18 +90,24 @@ t.test('the order’s calls: its own, a repeat’s merged into it, a callback; m
   const a = await make('德清商家拒绝退款', '13912345678');
   const b = await make('德清商家拒绝退款（再次来电）', '13912345678');
   const cityOnly = await make('市区商家拒绝退款');
-  const insertCall = app.db.sqlite.prepare(
-    `insert into calls (id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome, direction, order_id) values (?, '13912345678', ?, '12345', 'ended', ?, ?, ?, ?, 'answered', ?, ?)`,
-  );
-  const agentId = (app.db.sqlite.prepare("select id from users where username = 'agent'").get() as { id: number }).id;
+  const insertCall = (...row: unknown[]) =>
+    appQuery(
+      app,
+      `insert into calls (id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome, direction, order_id) values (?, '13912345678', ?, '12345', 'ended', ?, ?, ?, ?, 'answered', ?, ?)`,
+      row,
+    );
+  const agentId = Number((await appQuery<{ id: number }>(app, 'select id from users where username = ?', ['agent']))[0]!.id);
   const t0 = Date.parse('2026-11-20T09:00:00+08:00');
-  insertCall.run('call-a', '12345', agentId, t0, t0 + 5000, t0 + 60_000, 'in', null);
-  insertCall.run('call-b', '12315', agentId, t0 + DAY, t0 + DAY + 5000, t0 + DAY + 60_000, 'in', null);
-  insertCall.run('call-back', '13912345678', agentId, t0 + 2 * DAY, t0 + 2 * DAY + 5000, t0 + 2 * DAY + 60_000, 'out', a);
-  insertCall.run('call-other', '12345', agentId, t0, t0, t0, 'in', null);
-  app.db.sqlite.prepare('update work_orders set call_id = ? where id = ?').run('call-a', a);
-  app.db.sqlite.prepare('update work_orders set call_id = ? where id = ?').run('call-b', b);
-  app.db.sqlite.prepare('update work_orders set call_id = ? where id = ?').run('call-other', cityOnly);
+  await insertCall('call-a', '12345', agentId, t0, t0 + 5000, t0 + 60_000, 'in', null);
+  await insertCall('call-b', '12315', agentId, t0 + DAY, t0 + DAY + 5000, t0 + DAY + 60_000, 'in', null);
+  await insertCall('call-back', '13912345678', agentId, t0 + 2 * DAY, t0 + 2 * DAY + 5000, t0 + 2 * DAY + 60_000, 'out', a);
+  await insertCall('call-other', '12345', agentId, t0, t0, t0, 'in', null);
+  for (const [callId, orderId] of [
+    ['call-a', a],
+    ['call-b', b],
+    ['call-other', cityOnly],
+  ] as const)
+    await appQuery(app, 'update work_orders set call_id = ? where id = ?', [callId, orderId]);
   await act(city, a, { type: 'dispatch', leadUnitId: 'dq-12345', deadlineAt: Date.now() + 10 * DAY });
   await act(city, b, { type: 'merge_into', targetOrderId: a });
 
