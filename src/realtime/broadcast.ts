@@ -19,7 +19,10 @@ const telephonyStatus = (commands: ConsoleCommands) => ({ telephony: commands.te
 export async function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCommands, stats?: QueueStatsSource | null, leads?: LeadRoom): Promise<void> {
   const user = socket.data.user;
   const [offer, talking] = isAgent(user) ? await Promise.all([commands.pendingOffer(user.id), commands.callInProgress(user.id)]) : [null, null];
-  socket.emit('system:status', telephonyStatus(commands));
+  // A node without call control has no telephony of its own: a lead console gets the leader's
+  // status with its snapshot (lead-room.ts), any other console asks for it; never this node's "down".
+  if (!leads?.relayed) socket.emit('system:status', telephonyStatus(commands));
+  else if (!isLead(user)) void sendLeaderTelephony(socket, leads);
   if (isAgent(user)) {
     socket.emit('agent:state', commands.agentView(user.id));
     if (offer) socket.emit('call:offered', offer);
@@ -47,6 +50,11 @@ export async function sendSnapshots(socket: RealtimeSocket, commands: ConsoleCom
     }
   }
   if (isLead(user) && stats) socket.emit('queue:stats', stats.current());
+}
+
+async function sendLeaderTelephony(socket: RealtimeSocket, leads: LeadRoom): Promise<void> {
+  const up = await leads.leaderTelephony();
+  if (socket.connected) socket.emit('system:status', { telephony: up ? 'up' : 'down', at: Date.now() });
 }
 
 /** Subscribe to the domain events; returns the unsubscribe function. */

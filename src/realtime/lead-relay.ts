@@ -34,6 +34,8 @@ import type { RealtimeServer } from './session.js';
 export const LEADS_RELAY = 'sunline:leads';
 /** A node → the other nodes, with ack: the leader's state, for consoles that need a snapshot (followers answer null). */
 export const LEADS_STATE = 'sunline:leads-state';
+/** A node → the other nodes, with ack: whether the leader's telephony is up (followers answer null). */
+export const TELEPHONY_STATE = 'sunline:telephony-state';
 
 /** Where this node's lead room takes its messages from: absent, one node alone. */
 export type LeadClusterRole = 'leader' | 'follower';
@@ -77,14 +79,18 @@ export class LeaderFeed {
   private n = 0;
   private readonly id = randomUUID();
   private readonly answer: (ack: (s: LeaderState) => void) => void;
+  private readonly answerTelephony: (ack: (up: boolean) => void) => void;
 
   constructor(
     private readonly io: RealtimeServer,
     state: () => Omit<LeaderState, 'from' | 'n'>,
+    telephony: () => boolean,
   ) {
     // Read and answered at once: any message published after this answer has a greater n.
     this.answer = (ack) => ack({ from: this.id, n: this.n, ...state() });
+    this.answerTelephony = (ack) => ack(telephony());
     serverSide(io).on(LEADS_STATE, this.answer);
+    serverSide(io).on(TELEPHONY_STATE, this.answerTelephony);
   }
 
   publish(event: RelayedEvent, payload: unknown): void {
@@ -94,12 +100,15 @@ export class LeaderFeed {
 
   close(): void {
     serverSide(this.io).off(LEADS_STATE, this.answer);
+    serverSide(this.io).off(TELEPHONY_STATE, this.answerTelephony);
   }
 }
 
 /** A follower's side: hears the leader's messages, asks for its state. */
 export class FollowerFeed {
   private readonly noAnswer = (ack: (s: null) => void) => ack(null);
+  /** Concurrent requests for the leader's telephony share one answer. */
+  private askingTelephony: Promise<boolean | null> | null = null;
 
   constructor(
     private readonly io: RealtimeServer,
@@ -108,6 +117,25 @@ export class FollowerFeed {
     serverSide(io).on(LEADS_RELAY, heard);
     // Every node answers (the adapter waits for as many answers as there are other nodes).
     serverSide(io).on(LEADS_STATE, this.noAnswer);
+    serverSide(io).on(TELEPHONY_STATE, this.noAnswer);
+  }
+
+  /**
+   * Whether the leader's telephony is up; null when no node answered with it (no call-control
+   * node). Asked, not remembered: a change after the answer reaches the consoles as the leader's
+   * own `system:status` broadcast, published to Redis after this answer.
+   */
+  leaderTelephony(): Promise<boolean | null> {
+    this.askingTelephony ??= new Promise<boolean | null>((resolve) => {
+      try {
+        serverSide(this.io).serverSideEmit(TELEPHONY_STATE, (_err: unknown, answers: Array<boolean | null> | undefined) =>
+          resolve(answers?.find((a): a is boolean => typeof a === 'boolean') ?? null),
+        );
+      } catch {
+        resolve(null);
+      }
+    }).finally(() => (this.askingTelephony = null));
+    return this.askingTelephony;
   }
 
   /** The leader's state; null when no node answered with one (the error of a partial answer is not fatal). */
@@ -126,5 +154,6 @@ export class FollowerFeed {
   close(): void {
     serverSide(this.io).off(LEADS_RELAY, this.heard);
     serverSide(this.io).off(LEADS_STATE, this.noAnswer);
+    serverSide(this.io).off(TELEPHONY_STATE, this.noAnswer);
   }
 }

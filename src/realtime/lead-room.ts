@@ -91,13 +91,26 @@ export class LeadRoom {
     this.now = o.now ?? Date.now;
     this.maxBacklog = o.maxBacklogBytes ?? 1024 * 1024;
     this.chunk = o.chunk ?? 200;
-    if (o.cluster === 'leader') this.leader = new LeaderFeed(o.io, () => this.state());
+    if (o.cluster === 'leader')
+      this.leader = new LeaderFeed(
+        o.io,
+        () => this.state(),
+        () => this.o.telephonyUp?.() ?? true,
+      );
     if (o.cluster === 'follower') this.follower = new FollowerFeed(o.io, (m) => this.heard(m));
   }
 
   /** A follower's lead consoles take their snapshots from the leader (`sendLeaderState`). */
   get relayed(): boolean {
     return this.follower !== null;
+  }
+
+  /**
+   * Follower: whether the call-control node's telephony is up, for the status a console gets on
+   * connect (this node has no telephony of its own); false when no node answers (none holds the calls).
+   */
+  async leaderTelephony(): Promise<boolean> {
+    return (await this.follower?.leaderTelephony()) ?? false;
   }
 
   /** The seq a snapshot taken now carries (everything up to it is in the live state it reads). */
@@ -256,8 +269,8 @@ export class LeadRoom {
       this.asking = null;
       if (this.closed || !waiting.length) return;
       if (!state) this.o.log.warn({ consoles: waiting.length }, 'no answer from the call-control node: lead consoles get this node’s own (call-less) queue');
-      // After the node's own status (no telephony here): the call-control node's.
-      if (state) this.enqueue('system:status', { telephony: state.telephony ? 'up' : 'down', at: Date.now() }, waiting);
+      // The call-control node's status (this node has no telephony; none answering: down).
+      this.enqueue('system:status', { telephony: state?.telephony ? 'up' : 'down', at: Date.now() }, waiting);
       this.enqueue('queue:snapshot', state?.snapshot ?? { ...this.o.snapshot(), seq: this.sent }, waiting);
       for (const c of state?.controls ?? []) this.enqueue('call:controls', c, waiting);
       if (state?.stats) this.enqueue('queue:stats', state.stats, waiting);
