@@ -172,7 +172,9 @@ export async function rig(
   t.teardown(async () => {
     clients.forEach((c) => c.disconnect());
     await rt.close();
-    for (const fn of appTeardowns) await fn();
+    // Last in, first out, as tap runs teardowns: the app closes before its PostgreSQL database is
+    // dropped (testApp asked for the drop first; dropped first, the pool saw 57P01 while closing).
+    for (const fn of appTeardowns.reverse()) await fn();
   });
 
   const open = (token: string | null, opts: { reconnection?: boolean; headers?: Record<string, string> } = {}): Client => {

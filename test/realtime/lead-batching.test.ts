@@ -171,7 +171,10 @@ t.test('an update is written a few consoles per turn of the event loop; later me
 });
 
 t.test('queue:stats is written a few consoles per turn of the event loop too, without an early update', async (t) => {
-  const r = await rig(t, { realtime: { leadUpdateMs: 300, leadChunk: 2 } });
+  // A tick long enough that the stats reach every console before it ends, also on a loaded machine:
+  // with 300 ms the tick could end first (the pending change then went out before the stats, or
+  // its writes came between theirs), which says nothing about the order checked here.
+  const r = await rig(t, { realtime: { leadUpdateMs: 2000, leadChunk: 2 } });
   const consoles: Session[] = [];
   for (let i = 0; i < 5; i++) consoles.push(await r.connect((await r.user('shift_lead')).token));
   for (const c of consoles) await c.nth('queue:snapshot');
