@@ -200,13 +200,12 @@ export async function appReader(
   const client = new pg.Client({ connectionString: app.env.databaseUrl! });
   await client.connect();
   t.teardown(() => client.end());
+  // Each statement prepared once on the connection (planned once), as better-sqlite3 would.
+  const names = new Map<string, string>();
   return async <T>(sql: string, params: unknown[] = []) => {
+    let name = names.get(sql);
+    if (!name) names.set(sql, (name = `app_reader_${names.size + 1}`));
     let n = 0;
-    return (
-      await client.query(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      )
-    ).rows as T[];
+    return (await client.query({ name, text: sql.replace(/\?/g, () => `$${++n}`), values: params })).rows as T[];
   };
 }

@@ -19,6 +19,7 @@ import type { Sunline } from '../../src/app.js';
 import { USER_ROLES, type UserRole } from '../../src/db/schema.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../src/contract/csrf.js';
 import { injectAsIs, testApp } from '../helpers/app.js';
+import { appReader, appTables } from '../helpers/app-database.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 12);
@@ -379,19 +380,23 @@ t.test('every route of the OpenAPI document refuses abuse with a coded 4xx and c
   t.ok(routes.length >= 30, `${routes.length} routes in the OpenAPI document`);
 
   const cookies = await sessions(app);
-  await fixtures(app, cookies);
   // Tables only timers write, which may run at any moment of the fuzz (a loaded machine stretches
   // it past a minute): the hot topics' index (topic_*, src/reports/hot-topics.ts) and the report
   // rollups (report_*, src/reports/report-rollups.ts) derived from the other tables, and the
   // deadline scheduler's warnings (every 60 s, src/workorders/deadlines/scheduler.ts). No route
   // writes them; a request that wrongly wrote their sources still shows in the sources' counts.
   const timers = (n: string) => n.startsWith('topic_') || n.startsWith('report_') || n === 'deadline_warnings';
-  const tables = (app.db.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[]).filter(
-    (n) => !n.startsWith('__') && !timers(n),
-  );
-  const countAll = app.db.sqlite.prepare(`select ${tables.map((n) => `(select count(*) from "${n}")`).join(', ')}`).raw();
-  const counts = () => (countAll.get() as number[]).join(',');
+  const tables = (await appTables(app)).filter((n) => !n.startsWith('__') && !timers(n));
+  t.ok(tables.includes('work_orders') && tables.includes('sessions'), `${tables.length} tables counted`);
+  const read = await appReader(t, app);
+  const countAll = `select ${tables.map((n) => `(select count(*) from "${n}") as "${n}"`).join(', ')}`;
+  const counts = async () => Object.values((await read(countAll))[0]!).join(',');
+  const empty = await counts();
+  await fixtures(app, cookies);
+  t.not(await counts(), empty, 'the counts see a write (the fixture order), on the database the app writes');
 
+  // Each request's counts are the next one's before: only this test writes between them.
+  let before = await counts();
   let ip = 0;
   let sent = 0;
   const failures = new Map<string, Failure>();
@@ -433,7 +438,6 @@ t.test('every route of the OpenAPI document refuses abuse with a coded 4xx and c
       const headers: Record<string, string> = {};
       if (c.csrf) headers[CSRF_HEADER] = CSRF_HEADER_VALUE;
       if (c.contentType) headers['content-type'] = c.contentType;
-      const before = counts();
       // As is: the test helper's inject would add the anti-CSRF header to the cases without it.
       const res = await injectAsIs(app, {
         method: route.method as 'GET',
@@ -446,8 +450,9 @@ t.test('every route of the OpenAPI document refuses abuse with a coded 4xx and c
       });
       sent++;
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      const after = counts();
+      const after = await counts();
       const problems = judge(c, res.statusCode, res.body, before, after);
+      before = after;
       if (!problems.length) continue;
       const routeName = `${route.method} ${route.path}`;
       const key = `${routeName} ${kind} ${problems.join('; ')}`;

@@ -177,14 +177,9 @@ t.test('orphan files in the kb directory are swept at start; the work orders’ 
   fs.utimesSync(orphan, old, old);
   const { AttachmentsService } = await import('../../src/workorders/attachments.js');
   const { KbAttachments } = await import('../../src/kb/attachments.js');
-  const { sqliteAsync } = await import('../../src/db/sqlite-async.js');
-  const { sqliteKbStore } = await import('../../src/kb/kb-store-sqlite.js');
-  const { sqliteOrderReadsStore } = await import('../../src/workorders/order-reads-store-sqlite.js');
-  const asyncDb = sqliteAsync(app.db);
-  t.teardown(() => asyncDb.close());
-  const wo = new AttachmentsService({ orderReads: sqliteOrderReadsStore(asyncDb), orders: undefined as never, dir: app.env.attachments.dir, maxBytes: 1024 });
+  const wo = new AttachmentsService({ orderReads: app.database.stores.orderReads, orders: undefined as never, dir: app.env.attachments.dir, maxBytes: 1024 });
   t.same(await wo.sweepOrphans(), [], 'the work orders’ sweep does not enter kb/');
-  const kb = new KbAttachments({ kbStore: sqliteKbStore(asyncDb), store: wo.store.subStore('kb'), kb: { version: () => undefined as never } });
+  const kb = new KbAttachments({ kbStore: app.database.stores.kb, store: wo.store.subStore('kb'), kb: { version: () => undefined as never } });
   t.same(await kb.sweepOrphans(), ['a'.repeat(32)], 'the knowledge base’s own sweep removes it');
   t.notOk(fs.existsSync(orphan));
 });
