@@ -12,7 +12,9 @@ import type Database from 'better-sqlite3';
 import { getTableColumns, type Column } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { workOrderEvents, workOrders } from '../db/schema.js';
-import type { WorkOrderRow } from './repository.js';
+
+/** repository.ts's WorkOrderRow (named here: repository.ts maps its inserts' rows with this file). */
+type WorkOrderRow = typeof workOrders.$inferSelect;
 
 /** Values of the placeholders of one query, by name. */
 export type Values = Record<string, unknown>;

@@ -8,6 +8,7 @@ import type { Db } from '../db/connection.js';
 import { counters, workOrderEvents, workOrders } from '../db/schema.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import { newOrderState, type ActorRole, type OrderCategory, type OrderEvent, type OrderState, type OrderStatus, type Satisfaction } from './lifecycle/index.js';
+import { toEventRow, toOrderRow } from './order-rows-sqlite.js';
 
 /** A drizzle transaction of the better-sqlite3 driver (synchronous). */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -280,12 +281,14 @@ function prepareOrderStatements(db: Db) {
      * Inserts the new order `o` directly in the state `next` that an action took its draft (at
      * `version`) to: the row `insertOrder` then `updateState` would leave, written once.
      */
+    // The row `returning()` gives back is read as an array and mapped by hand (order-rows-sqlite.ts:
+    // what drizzle's mapResultRow gives, without its per-field dispatch), as the order reads are.
     insertActed: (o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): WorkOrder =>
-      toWorkOrder(insertActed.get({ ...orderValues(o), ...stateValues(next, version, wait) })),
+      toWorkOrder(toOrderRow(insertActed.values({ ...orderValues(o), ...stateValues(next, version, wait) })[0]!)),
     /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
     updateState: (next: OrderState, version: number, wait: RunningWaitClock | null): number | undefined =>
       update.get({ ...stateValues(next, version, wait), id: next.id, expected: version })?.version,
-    insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(event.get(eventValues(orderId, e))),
+    insertEvent: (orderId: number, e: EventInput): WorkOrderEventRecord => toEventRecord(toEventRow(event.values(eventValues(orderId, e))[0]!)),
     /** Sets the order's agent if the row still has `version`: the new version, or undefined. */
     takeCall: (id: number, agentId: number, now: number, version: number): number | undefined => takeCall.get({ id, agentId, now, expected: version })?.version,
     /** Bumps the counter `name` (order-numbers.ts): its new value. */
