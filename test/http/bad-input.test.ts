@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 type Cookies = { sunline_session: string };
@@ -22,10 +23,10 @@ async function newOrder(app: App, agent: Cookies): Promise<{ id: number }> {
   return res.json();
 }
 
-const snapshot = (app: App, id: number) => ({
-  order: app.db.sqlite.prepare('select status, lead_unit_id, co_unit_ids, version from work_orders where id = ?').get(id),
-  events: app.db.sqlite.prepare('select count(*) n from work_order_events where order_id = ?').pluck().get(id),
-  units: app.db.sqlite.prepare('select count(*) n from work_order_units where order_id = ?').pluck().get(id),
+const snapshot = async (app: App, id: number) => ({
+  order: (await appQuery(app, 'select status, lead_unit_id, co_unit_ids, version from work_orders where id = ?', [id]))[0],
+  events: Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from work_order_events where order_id = ?', [id]))[0]!.n),
+  units: Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from work_order_units where order_id = ?', [id]))[0]!.n),
 });
 
 t.test('a control character in the search text is 400 VALIDATION_FAILED, for every role', async (t) => {
@@ -50,7 +51,7 @@ t.test('a malformed multipart upload is 400 ATTACHMENT_BAD_UPLOAD and stores not
   const app = await testApp(t);
   const agent = await loginCookies(app, 'agent-m', 'agent');
   const order = await newOrder(app, agent);
-  const before = snapshot(app, order.id);
+  const before = await snapshot(app, order.id);
   const boundary = '----sunline-bad';
   const bodies: Array<[string, string, string]> = [
     [
@@ -82,8 +83,8 @@ t.test('a malformed multipart upload is 400 ATTACHMENT_BAD_UPLOAD and stores not
   });
   t.equal(empty.statusCode, 400);
   t.equal(empty.json().error.code, 'ATTACHMENT_MISSING', 'an empty body has no file');
-  t.same(snapshot(app, order.id), before, 'the order is unchanged');
-  t.equal(app.db.sqlite.prepare('select count(*) from work_order_attachments').pluck().get(), 0, 'no attachment rows');
+  t.same(await snapshot(app, order.id), before, 'the order is unchanged');
+  t.equal(Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from work_order_attachments'))[0]!.n), 0, 'no attachment rows');
 });
 
 t.test('dispatch to a unit not in org.yaml is 400 UNKNOWN_UNIT and changes nothing', async (t) => {
@@ -92,7 +93,7 @@ t.test('dispatch to a unit not in org.yaml is 400 UNKNOWN_UNIT and changes nothi
   const order = await newOrder(app, agent);
   const act = (payload: Record<string, unknown>) => app.http.inject({ method: 'POST', url: `/api/workorders/${order.id}/actions`, cookies: agent, payload });
   const deadlineAt = Date.now() + 5 * DAY;
-  const before = snapshot(app, order.id);
+  const before = await snapshot(app, order.id);
   for (const [what, payload] of [
     ['unknown lead unit', { type: 'dispatch', leadUnitId: 'no-such-unit', deadlineAt }],
     ['an area id, not a unit', { type: 'dispatch', leadUnitId: 'hz-wuxing', deadlineAt }],
@@ -101,7 +102,7 @@ t.test('dispatch to a unit not in org.yaml is 400 UNKNOWN_UNIT and changes nothi
     const res = await act(payload);
     t.equal(res.statusCode, 400, `${what}: ${res.body}`);
     t.equal(res.json().error.code, 'UNKNOWN_UNIT', what);
-    t.same(snapshot(app, order.id), before, `${what}: nothing changed`);
+    t.same(await snapshot(app, order.id), before, `${what}: nothing changed`);
   }
   const ok = await act({ type: 'dispatch', leadUnitId: 'wx-gov', coUnitIds: ['city-amr'], deadlineAt });
   t.equal(ok.statusCode, 200, ok.body);
@@ -115,12 +116,12 @@ t.test('dispatch to a unit not in org.yaml is 400 UNKNOWN_UNIT and changes nothi
     payload: { type: 'return', reason: '不属于本单位职责' },
   });
   t.equal(returned.statusCode, 200, returned.body);
-  const afterReturn = snapshot(app, order.id);
+  const afterReturn = await snapshot(app, order.id);
   const redispatch = await act({ type: 'redispatch', leadUnitId: 'city-nowhere', deadlineAt });
   t.equal(redispatch.statusCode, 400, redispatch.body);
   t.equal(redispatch.json().error.code, 'UNKNOWN_UNIT');
-  t.same(snapshot(app, order.id), afterReturn, 'redispatch refused: nothing changed');
+  t.same(await snapshot(app, order.id), afterReturn, 'redispatch refused: nothing changed');
   const coOnly = await act({ type: 'redispatch', leadUnitId: 'city-amr', coUnitIds: ['nobody'], deadlineAt });
   t.equal(coOnly.json().error?.code, 'UNKNOWN_UNIT');
-  t.same(snapshot(app, order.id), afterReturn);
+  t.same(await snapshot(app, order.id), afterReturn);
 });

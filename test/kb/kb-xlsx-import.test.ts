@@ -9,6 +9,7 @@ import t from 'tap';
 import { formatProblem } from '../../src/config/files/problem.js';
 import { declaredUnpackedBytes, MAX_XLSX_BYTES, MAX_XLSX_ROWS, MAX_XLSX_UNPACKED_BYTES, readXlsx } from '../../src/kb/xlsx-import.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 const HEADER = ['标题', '内容', '类型', '热线', '关键词', '复核日期'];
 
@@ -100,7 +101,7 @@ t.test('POST /api/kb/import with an .xlsx: all or nothing, drafts of the unit, b
   const app = await testApp(t);
   const hrss = await loginCookies(app, 'hrss1', 'unit_handler', { unitId: 'city-hrss' });
   const qa = await loginCookies(app, 'qa1', 'qa');
-  const articles = () => (app.db.sqlite.prepare('select count(*) as n from kb_articles').get() as { n: number }).n;
+  const articles = async () => Number((await appQuery<{ n: number | string }>(app, 'select count(*) as n from kb_articles'))[0]!.n);
   const post = async (cookies: typeof hrss, payload: object) => {
     const res = await app.http.inject({ method: 'POST', url: '/api/kb/import', cookies, payload });
     return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
@@ -111,27 +112,29 @@ t.test('POST /api/kb/import with an .xlsx: all or nothing, drafts of the unit, b
   t.equal(refused.status, 400);
   t.equal(refused.body['error']?.code, 'KB_IMPORT_INVALID');
   t.same(refused.body['error']?.details?.problems, ['hrss.xlsx[常见问题]:3:3 C3 type: must be one of 政策法规/职能职责/办事指南/常见问答/临时通知']);
-  t.equal(articles(), 0, 'nothing imported while there is a problem');
+  t.equal(await articles(), 0, 'nothing imported while there is a problem');
 
   const done = await post(hrss, await xlsx('常见问答'));
   t.equal(done.status, 200);
   t.equal(done.body['imported']?.length, 3, 'both sheets');
-  const rows = app.db.sqlite
-    .prepare('select a.unit_id as unit, v.state, v.title, v.hotlines from kb_articles a join kb_article_versions v on v.id = a.draft_version_id order by a.id')
-    .all() as Array<{ unit: string; state: string; title: string; hotlines: string }>;
+  const rows = await appQuery<{ unit: string; state: string; title: string; hotlines: string | string[] }>(
+    app,
+    'select a.unit_id as unit, v.state, v.title, v.hotlines from kb_articles a join kb_article_versions v on v.id = a.draft_version_id order by a.id',
+  );
   t.same(
-    rows.map((r) => [r.unit, r.state, r.title, JSON.parse(r.hotlines)]),
+    // SQLite keeps the hotlines as JSON text, PostgreSQL as jsonb (parsed by the driver).
+    rows.map((r) => [r.unit, r.state, r.title, typeof r.hotlines === 'string' ? JSON.parse(r.hotlines) : r.hotlines]),
     [
       ['city-hrss', 'draft', '社保卡怎么挂失', ['12333']],
       ['city-hrss', 'draft', '失业金标准', ['12333']],
       ['city-hrss', 'draft', '养老金领取', []],
     ],
   );
-  const audit = app.db.sqlite.prepare(`select count(*) as n from kb_audit where action = 'import'`).get() as { n: number };
-  t.equal(audit.n, 3, 'each import audited');
+  const [audit] = await appQuery<{ n: number | string }>(app, `select count(*) as n from kb_audit where action = 'import'`);
+  t.equal(Number(audit!.n), 3, 'each import audited');
 
   // Bounds and shapes: fixed codes, nothing changes.
-  const before = articles();
+  const before = await articles();
   const bad: Array<[object, number, string]> = [
     [{ format: 'xlsx', files: [{ name: 'a.xlsx', data: '不是base64!' }] }, 400, 'VALIDATION_FAILED'],
     [{ format: 'xlsx', files: [{ name: 'a.xlsx', text: '标题,内容,类型' }] }, 400, 'VALIDATION_FAILED'],
@@ -145,5 +148,5 @@ t.test('POST /api/kb/import with an .xlsx: all or nothing, drafts of the unit, b
     t.equal(res.body['error']?.code, code);
   }
   t.equal((await post(qa, await xlsx('常见问答'))).status, 403, 'a QA inspector imports nothing');
-  t.equal(articles(), before, 'nothing changed');
+  t.equal(await articles(), before, 'nothing changed');
 });
