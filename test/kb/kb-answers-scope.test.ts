@@ -7,6 +7,7 @@
 import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { loginCookies, testApp } from '../helpers/app.js';
+import { appQuery } from '../helpers/app-database.js';
 
 type Cookies = { sunline_session: string };
 
@@ -17,23 +18,23 @@ async function call(app: Sunline, cookies: Cookies, method: 'GET' | 'POST', url:
 
 let n = 0;
 /** A confidential order led by `leadUnitId`, taken on an ended inbound call answered by `agentId`. */
-function orderWithCall(app: Sunline, agentId: number, leadUnitId: string): { callId: string; orderId: number } {
+async function orderWithCall(app: Sunline, agentId: number, leadUnitId: string): Promise<{ callId: string; orderId: number }> {
   n++;
   const callId = `kb-scope-call-${n}`;
   const at = Date.now() - 3_600_000;
-  app.db.sqlite
-    .prepare(
-      `insert into calls (id, channel_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome)
-       values (?, ?, '13800138000', '12333', '12333', 'ended', ?, ?, ?, ?, 'answered')`,
-    )
-    .run(callId, `ch-kb-${n}`, agentId, at, at + 5000, at + 60_000);
-  const order = app.db.sqlite
-    .prepare(
-      `insert into work_orders (number, channel, call_id, agent_id, caller_phone, caller_name, confidential, status, subject, content, lead_unit_id, co_unit_ids, created_at, updated_at)
-       values (?, '12333', ?, ?, '13800138000', '王女士', 1, 'dispatched', '社保卡遗失', '社保卡丢了怎么办', ?, '[]', ?, ?) returning id`,
-    )
-    .get(`HZ-KB-${String(n).padStart(6, '0')}`, callId, agentId, leadUnitId, at, at) as { id: number };
-  return { callId, orderId: order.id };
+  await appQuery(
+    app,
+    `insert into calls (id, channel_id, caller_phone, dialled_number, hotline, state, agent_id, entered_at, answered_at, ended_at, outcome)
+     values (?, ?, '13800138000', '12333', '12333', 'ended', ?, ?, ?, ?, 'answered')`,
+    [callId, `ch-kb-${n}`, agentId, at, at + 5000, at + 60_000],
+  );
+  const [order] = await appQuery<{ id: number }>(
+    app,
+    `insert into work_orders (number, channel, call_id, agent_id, caller_phone, caller_name, confidential, status, subject, content, lead_unit_id, co_unit_ids, created_at, updated_at)
+     values (?, '12333', ?, ?, '13800138000', '王女士', true, 'dispatched', '社保卡遗失', '社保卡丢了怎么办', ?, '[]', ?, ?) returning id`,
+    [`HZ-KB-${String(n).padStart(6, '0')}`, callId, agentId, leadUnitId, at, at],
+  );
+  return { callId, orderId: Number(order!.id) };
 }
 
 t.test('an order’s answered-with versions, to the roles that may read the order', async (t) => {
@@ -46,15 +47,15 @@ t.test('an order’s answered-with versions, to the roles that may read the orde
   const dispatcher = await loginCookies(app, 'disp1', 'dispatcher');
   const qa = await loginCookies(app, 'qa1', 'qa');
   const wallboard = await loginCookies(app, 'wall1', 'wallboard');
-  const agentId = (app.db.sqlite.prepare(`select id from users where username = 'agent1'`).get() as { id: number }).id;
+  const agentId = Number((await appQuery<{ id: number }>(app, 'select id from users where username = ?', ['agent1']))[0]!.id);
 
   const art = (await call(app, hrss, 'POST', '/api/kb/articles', { title: '社保卡遗失如何补办', body: '先挂失再补办。', type: 'faq', unitId: 'city-hrss' }))
     .body;
   t.equal((await call(app, hrss, 'POST', `/api/kb/articles/${art['id']}/submit`)).status, 200);
   const versionId = (await call(app, admin, 'POST', `/api/kb/articles/${art['id']}/approve`, {})).body['published']['id'] as number;
 
-  const sampled = orderWithCall(app, agentId, 'city-hrss');
-  const other = orderWithCall(app, agentId, 'city-hrss');
+  const sampled = await orderWithCall(app, agentId, 'city-hrss');
+  const other = await orderWithCall(app, agentId, 'city-hrss');
   for (const o of [sampled, other]) t.same((await call(app, agent, 'POST', '/api/kb/answers', { orderId: o.orderId, versionId })).body, { linked: true });
   const url = (o: { orderId: number }) => `/api/kb/answers?orderId=${o.orderId}`;
 
@@ -79,9 +80,11 @@ t.test('an order’s answered-with versions, to the roles that may read the orde
 
   // ---- a QA inspector: the orders of the calls on the worklist (or scored) only
   t.equal((await call(app, qa, 'GET', url(sampled))).body['error']?.code, 'KB_ORDER_NOT_FOUND', 'qa: not before the call is sampled');
-  app.db.sqlite
-    .prepare(`insert into qa_samples (call_id, agent_id, day, reason, sampled_at) values (?, ?, '2026-01-01', 'random', ?)`)
-    .run(sampled.callId, agentId, Date.now());
+  await appQuery(app, `insert into qa_samples (call_id, agent_id, day, reason, sampled_at) values (?, ?, '2026-01-01', 'random', ?)`, [
+    sampled.callId,
+    agentId,
+    Date.now(),
+  ]);
   const seen = await call(app, qa, 'GET', url(sampled));
   t.equal(seen.status, 200, 'qa: the sampled call’s order');
   t.same(
