@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { agentSessionsOn } from '../helpers/agent-sessions.js';
+import pino from 'pino';
+import { AgentSessions } from '../../src/agents/agent-sessions.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 
 t.test('simulate a call on the running set and on a draft', async (t) => {
@@ -18,7 +19,8 @@ t.test('simulate a call on the running set and on a draft', async (t) => {
   const lead = await loginCookies(app, 'lead', 'shift_lead');
   const a1 = await app.users.create({ username: 'a1', displayName: '坐席一', role: 'agent', password: 'pw-123456' });
   const a2 = await app.users.create({ username: 'a2', displayName: '坐席二', role: 'agent', password: 'pw-123456' });
-  const store = agentSessionsOn(t, app.db);
+  // On the app's own store (SQLite or PostgreSQL), as src/calls/index.ts builds it.
+  const store = new AgentSessions(app.database.stores.agentSessions, { log: pino({ level: 'silent' }) });
   store.save({ agentId: a1.id, displayName: '坐席一', state: 'paused', since: 0, pauseReason: '小休', callId: null, penalty: 0 });
   store.save({ agentId: a2.id, displayName: '坐席二', state: 'available', since: 0, pauseReason: null, callId: null, penalty: 2 });
   await store.flushed();
