@@ -9,7 +9,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { CallsRepository } from '../../src/calls/calls-repository.js';
 import type { ClientToServerEvents, QueueStats, ServerToClientEvents } from '../../src/contract/index.js';
 import type { UserRole } from '../../src/db/schema.js';
-import { WorkOrdersService, sqliteOrdersStoreOn } from '../../src/workorders/index.js';
+import { WorkOrdersService } from '../../src/workorders/index.js';
 import { testApp } from '../helpers/app.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -63,7 +63,7 @@ t.test('leads get queue:stats on connect, on sync and after calls change; agents
   await until('stats on sync', () => lead.stats.length === 2);
 
   // A call enters (as the call centre records it) and the queue changes: one push, with the call.
-  const repo = new CallsRepository(new WorkOrdersService(sqliteOrdersStoreOn(app.db.db)));
+  const repo = new CallsRepository(new WorkOrdersService(app.database.stores.orders));
   await repo.createInbound({
     callId: 'c-1',
     channelId: 'ch-1',
