@@ -117,6 +117,10 @@ async function main(): Promise<void> {
     loadavg_1m_start: loadStart,
     loadavg_1m_end: load1(),
   } as Record<string, number | string>;
+  // pg-pool's end() resolves once its idle clients are told to end, not once they have: the server's
+  // stop can still reach one (57P01), which the pool re-emits as an 'error' that would end the
+  // bench before its summary (seen twice at 1M on 2026-12-07).
+  admin.on('error', () => undefined);
   await database.close();
   await admin.end();
   await server.stop();
