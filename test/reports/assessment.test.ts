@@ -99,7 +99,7 @@ t.test('October: scorecards, weighted scores, ranking and 约谈', async (t) => 
 
 t.test('GET /api/reports/assessment: a unit handler reads its own unit only', async (t) => {
   const app = await testApp(t);
-  await buildReportFixture(app.db);
+  await buildReportFixture(app);
   const handler = await loginCookies(app, 'hrss.h', 'unit_handler', { unitId: 'city-hrss' });
   const agent = await loginCookies(app, 'ag', 'agent');
   const res = await app.http.inject({ method: 'GET', url: '/api/reports/assessment?month=2026-10', cookies: handler });
