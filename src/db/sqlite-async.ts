@@ -22,7 +22,6 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { AsyncDbError, type AsyncDb } from './async-db.js';
 import { cacheSizeOf, setCacheSize, withStatementCache, type Db, type DbHandle } from './connection.js';
 import * as schema from './schema.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import { WriterLock } from './writer-lock.js';
 
 export { AsyncDbError };
@@ -45,8 +44,6 @@ export interface SqliteAsyncDb extends AsyncDb<SqliteConn> {
   readonly reader: Db | undefined;
   /** The writer lock (tests and metrics: is a transaction open, how many wait). */
   readonly lock: WriterLock;
-  /** Checkpoints of the WAL in a worker thread (a file in `group` mode; wal-checkpointer.ts). */
-  readonly checkpointer: WalCheckpointer | undefined;
 }
 
 /** What a statement threw, as a rejection (better-sqlite3 and drizzle throw Errors). */
@@ -90,9 +87,6 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     setCacheSize(readerSqlite, cacheSizeOf(sqlite));
   }
   const reader = readerSqlite ? drizzle(withStatementCache(readerSqlite), { schema }) : undefined;
-  // In `group` mode a commit must not checkpoint on the event loop: the answers of every request
-  // would wait for its copy and two fsyncs (the group fsync already runs off it).
-  const checkpointer = readerSqlite && handle.durability.mode === 'group' ? new WalCheckpointer({ file: handle.file, sqlite }) : undefined;
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
@@ -127,7 +121,6 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     writer,
     reader,
     lock,
-    checkpointer,
     read<T>(fn: (conn: SqliteConn) => Promise<T>): Promise<T> {
       return fn(readConn);
     },
@@ -174,7 +167,6 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
           rollbackIfOpen();
           throw err;
         }
-        checkpointer?.afterCommit();
         return result;
       } finally {
         release();
@@ -187,7 +179,6 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
       if (closed) return;
       closed = true;
       await lock.idle();
-      await checkpointer?.close();
       readerSqlite?.close();
     },
   };
