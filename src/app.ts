@@ -83,7 +83,7 @@ export async function buildApp(env: Env, overrides: AppOverrides = {}): Promise<
     // The server's database (wiring/database.ts): PostgreSQL with SUNLINE_DATABASE_URL, else the
     // SQLite file. Every repository reads and writes through its stores (decision 0017).
     const database: ServerDatabase = env.databaseUrl
-      ? await openPostgresDatabase({ url: env.databaseUrl, poolSize: env.dbPoolSize, onPoolError: (err) => log.warn({ err }, 'database connection lost') })
+      ? await openPostgresDatabase({ url: env.databaseUrl, poolSize: env.dbPoolSize, log })
       : openSqliteDatabase({ file: env.dbFile, synchronous: env.dbSync, cacheSize: -env.dbCacheMb * 1024, immediateTransactions: true });
     closers.push(() => database.close());
     const stores = database.stores;

@@ -5,6 +5,7 @@
  * the server picks the dialect in one place. SQLite also hands out its handle for what still reads
  * it synchronously (the rollups' worker thread takes the file's settings from it).
  */
+import type { Logger } from '../logging/logger.js';
 import type { DbHandle } from '../db/connection.js';
 import { openDb, type OpenDbOptions } from '../db/connection.js';
 import { openPostgres } from '../db/postgres.js';
@@ -17,6 +18,7 @@ import { sqliteConfigHistoryStore } from '../config/history/config-history-store
 import { pgConfigHistoryStore } from '../config/history/config-history-store-pg.js';
 import { sqliteOrdersStore } from '../workorders/orders-store-sqlite.js';
 import { pgOrdersStore } from '../workorders/orders-store-pg.js';
+import { sharedFlushIfAvailable, type SharedFlush } from '../workorders/commit-flush-pg.js';
 import { sqliteOrderReadsStore } from '../workorders/order-reads-store-sqlite.js';
 import { pgOrderReadsStore } from '../workorders/order-reads-store-pg.js';
 import { sqliteDeskReadsStore } from '../workorders/desk/desk-reads-store-sqlite.js';
@@ -120,11 +122,12 @@ export function sqliteStores(port: SqliteAsyncDb): ServerStores {
 }
 
 /** `usersChanged`: moves when another process commits to sessions or accounts (LISTEN/NOTIFY). */
-export function pgStores(port: PostgresAsyncDb, usersChanged?: () => number): ServerStores {
+/** `ordersFlush`: the orders' shared flush as start-up found it (null: none, commits durable one by one); absent, the shared flush. */
+export function pgStores(port: PostgresAsyncDb, usersChanged?: () => number, ordersFlush?: SharedFlush | null): ServerStores {
   return {
     users: pgUsersStore(port, usersChanged),
     configHistory: pgConfigHistoryStore(port),
-    orders: pgOrdersStore(port),
+    orders: ordersFlush === undefined ? pgOrdersStore(port) : pgOrdersStore(port, ordersFlush),
     orderReads: pgOrderReadsStore(port),
     deskReads: pgDeskReadsStore(port),
     savedFilters: pgSavedFiltersStore(port),
@@ -164,7 +167,17 @@ export function openSqliteDatabase(opts: OpenDbOptions): ServerDatabase {
 }
 
 /** A PostgreSQL pool (migrations-pg/ applied under the migration lock by openPostgres) and its port. */
-export async function openPostgresDatabase(opts: { url: string; poolSize?: number; onPoolError?: (err: Error) => void }): Promise<ServerDatabase> {
+export async function openPostgresDatabase(opts: {
+  url: string;
+  poolSize?: number;
+  onPoolError?: (err: Error) => void;
+  /**
+   * The server's log: a lost connection (unless `onPoolError`), and once at start when the orders'
+   * commits fall back to one WAL flush each (this role may not call pg_logical_emit_message).
+   */
+  log?: Pick<Logger, 'warn'>;
+}): Promise<ServerDatabase> {
+  const onPoolError = opts.onPoolError ?? (opts.log ? (err: Error) => opts.log!.warn({ err }, 'database connection lost') : undefined);
   let last: { ok: boolean; error?: string } = { ok: true };
   // A pool error (a connection lost) asks for a probe at once; the probe needs the handle.
   let probe = async (): Promise<void> => undefined;
@@ -172,7 +185,7 @@ export async function openPostgresDatabase(opts: { url: string; poolSize?: numbe
     url: opts.url,
     ...(opts.poolSize ? { max: opts.poolSize } : {}),
     onError: (err) => {
-      opts.onPoolError?.(err);
+      onPoolError?.(err);
       void probe();
     },
   });
@@ -180,14 +193,22 @@ export async function openPostgresDatabase(opts: { url: string; poolSize?: numbe
     last = await handle.health();
   };
   const port = postgresAsync(handle);
+  const ordersFlush = await sharedFlushIfAvailable(port).catch(async (err: unknown) => {
+    await handle.close();
+    throw err;
+  });
+  if (!ordersFlush)
+    opts.log?.warn(
+      'this database role may not call pg_logical_emit_message: each work-order commit waits for its own WAL flush, holding the order-number counter meanwhile (decision 0019); GRANT EXECUTE on it to restore the shared flush',
+    );
   // Its own connection outside the pool, for LISTEN: the session cache's data_version.
-  const usersChanged = await openCommitSignal({ url: opts.url, channel: USERS_CHANGED_CHANNEL, ...(opts.onPoolError ? { onError: opts.onPoolError } : {}) });
+  const usersChanged = await openCommitSignal({ url: opts.url, channel: USERS_CHANGED_CHANNEL, ...(onPoolError ? { onError: onPoolError } : {}) });
   const timer = setInterval(() => void probe(), HEALTH_PROBE_MS);
   timer.unref();
   return {
     dialect: 'postgres',
     where: handle.url,
-    stores: pgStores(port, () => usersChanged.count()),
+    stores: pgStores(port, () => usersChanged.count(), ordersFlush),
     sqlite: null,
     health: () => last,
     durable: () => port.durable(),

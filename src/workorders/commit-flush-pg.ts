@@ -66,6 +66,40 @@ export function sharedFlush(db: PostgresAsyncDb): SharedFlush {
 }
 
 /**
+ * SQLSTATEs of a database where this role cannot call `pg_logical_emit_message`: EXECUTE revoked
+ * (42501), no such function (42883: a PostgreSQL-compatible server without it), or not supported
+ * there (0A000).
+ */
+const FLUSH_UNAVAILABLE = new Set(['42501', '42883', '0A000']);
+
+/** The SQLSTATE of a failed statement, through drizzle's and the port's wrappers (`cause`). */
+function sqlState(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * The shared flush, tried once at start; null when this database does not let this role call
+ * `pg_logical_emit_message` (FLUSH_UNAVAILABLE). Then the orders store commits each transaction
+ * with the server's own `synchronous_commit` (`PostgresAsyncDb.transaction`): as durable, slower —
+ * the day's counter lock is held across each commit's WAL flush again. Any other failure is the
+ * database's, and start-up fails with it as with any other.
+ */
+export async function sharedFlushIfAvailable(db: PostgresAsyncDb): Promise<SharedFlush | null> {
+  const flush = sharedFlush(db);
+  try {
+    await flush();
+    return flush;
+  } catch (err) {
+    if (FLUSH_UNAVAILABLE.has(sqlState(err) ?? '')) return null;
+    throw err;
+  }
+}
+
+/**
  * `fn` in one transaction of `db` whose COMMIT does not wait for the WAL flush, resolved once
  * `flush` has covered that commit: what a caller is told has been flushed.
  */

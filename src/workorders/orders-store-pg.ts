@@ -440,10 +440,11 @@ class PgCallQueries implements CallQueries {
 
 const handleOf = (conn: PgConn, inTx: boolean): OrdersHandle => ({ orders: new PgWorkOrderQueries(conn, inTx), calls: new PgCallQueries(conn) });
 
-export function pgOrdersStore(db: PostgresAsyncDb, flush: SharedFlush = sharedFlush(db)): OrdersStore {
+/** `flush` null: this database has no shared flush for us (sharedFlushIfAvailable); each transaction commits durably on its own. */
+export function pgOrdersStore(db: PostgresAsyncDb, flush: SharedFlush | null = sharedFlush(db)): OrdersStore {
   return {
     dialect: 'postgres',
     read: (fn) => db.read((conn) => fn(handleOf(conn, false))),
-    transaction: (fn) => flushedTogether(db, flush, (tx) => fn(handleOf(tx, true))),
+    transaction: flush ? (fn) => flushedTogether(db, flush, (tx) => fn(handleOf(tx, true))) : (fn) => db.transaction((tx) => fn(handleOf(tx, true))),
   };
 }
