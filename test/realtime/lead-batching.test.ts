@@ -69,9 +69,15 @@ t.test('a burst of changes reaches leads as one merged update per tick; the agen
     { seq: 2, at: second!.at, removeWaiting: ['x'], upsertWaiting: [waiting('y', 'greeting')], agents: [{ ...view(a.id, 'on_call'), callId: 'x' }] },
     'the second burst waits for the tick, merged',
   );
-  t.ok(timeOf(sl, leadAt, 'queue:delta', 1)! - t0 < 200, 'the first change after a quiet spell goes out at once');
+  // The first burst went out alone, before the second was published 50 ms later (else one update
+  // would hold both): the first change after a quiet spell is not held for the tick. Checked by
+  // what the updates hold and in which order they came, not by a wall-clock bound a loaded
+  // machine could break.
   t.ok(timeOf(sl, leadAt, 'queue:delta', 2)! - t0 >= 380, `the next one a tick (400 ms) after it (${timeOf(sl, leadAt, 'queue:delta', 2)! - t0} ms)`);
-  t.ok(timeOf(sa, agentAt, 'call:update', 2)! - t0 < 250, `the agent's answered update is not held back (${timeOf(sa, agentAt, 'call:update', 2)! - t0} ms)`);
+  t.ok(
+    timeOf(sa, agentAt, 'call:update', 2)! <= timeOf(sl, leadAt, 'queue:delta', 2)!,
+    "the agent's answered update is not held back: it came before the leads' update of the same change, which waited for the tick",
+  );
   t.equal(sa.count('agent:state'), 3, 'connect + ringing + on_call, each its own message');
 
   // The page ends in the state of every change applied one by one: y waiting, a1 on the call.
@@ -95,12 +101,13 @@ t.test('a burst of changes reaches leads as one merged update per tick; the agen
 });
 
 t.test('call:controls to leads goes after the changes pending before it, not ahead of them', async (t) => {
-  const r = await rig(t, { realtime: { leadUpdateMs: 1000 } });
+  // A long tick: "not a tick later" below is then far from anything a loaded machine takes.
+  const r = await rig(t, { realtime: { leadUpdateMs: 20_000 } });
   const [a, lead] = [await r.user('agent'), await r.user('shift_lead')];
   const sl = await r.connect(lead.token);
   await sl.nth('queue:snapshot');
   r.events.emit('queue.changed', { at: 1, upsertWaiting: [waiting('p', 'queue')] });
-  await sl.nth('queue:delta'); // the tick starts: the next change waits up to 1 s
+  await sl.nth('queue:delta'); // the tick starts: the next change waits up to 20 s
   const t0 = Date.now();
   r.events.emit('call.updated', { callId: 'p', state: 'ended', agentId: a.id, at: 2 });
   r.events.emit('queue.changed', { at: 3, removeWaiting: ['p'] });
@@ -122,7 +129,7 @@ t.test('call:controls to leads goes after the changes pending before it, not ahe
     .map((x) => x.event);
   t.same(order, ['queue:delta', 'call:controls'], 'the pending update first');
   t.same(deltas(sl)[1], { seq: 2, at: 3, removeWaiting: ['p'], endedCalls: ['p'] });
-  t.ok(Date.now() - t0 < 500, 'sent with the controls, not a tick later');
+  t.ok(Date.now() - t0 < 10_000, 'sent with the controls, not a tick (20 s) later');
 });
 
 t.test('an update is written a few consoles per turn of the event loop; later messages never overtake it', async (t) => {
@@ -289,7 +296,7 @@ t.test('SUNLINE_LEAD_UPDATE_MS: 150 by default, 0 to 5000, anything else refused
 });
 
 /** The real app with this setting; a lead console; six changes in one go, then one more 50 ms later. */
-async function appRun(t: { teardown(fn: () => unknown): void }, setting: string) {
+async function appRun(t: { teardown(fn: () => unknown): void }, setting: string, expected: number) {
   const app = await testApp(t, { env: { SUNLINE_LEAD_UPDATE_MS: setting } });
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
@@ -309,12 +316,14 @@ async function appRun(t: { teardown(fn: () => unknown): void }, setting: string)
   for (let i = 1; i <= 6; i++) app.events.emit('queue.changed', { at: i, upsertWaiting: [waiting('w', i % 2 ? 'queue' : 'ringing')] });
   await sleep(50);
   app.events.emit('queue.changed', { at: 7, removeWaiting: ['w'] });
+  // Until the updates expected have come (bounded), then a tick and more for any beyond them.
+  for (const deadline = Date.now() + 10_000; got.length < expected && Date.now() < deadline;) await sleep(20);
   await sleep(Number(setting) + 300);
   return { got, t0 };
 }
 
 t.test('the setting acts: 250 ms merges the burst and holds the next change for the tick; 0 sends each change', async (t) => {
-  const merged = await appRun(t, '250');
+  const merged = await appRun(t, '250', 2);
   t.same(
     merged.got.map((g) => g.d.seq),
     [1, 2],
@@ -322,11 +331,10 @@ t.test('the setting acts: 250 ms merges the burst and holds the next change for 
   );
   t.same(merged.got[1]!.d.removeWaiting, ['w']);
   t.ok(merged.got[1]!.at - merged.t0 >= 230, `the second one a tick after the first (${merged.got[1]!.at - merged.t0} ms)`);
-  const each = await appRun(t, '0');
+  const each = await appRun(t, '0', 7);
   t.same(
     each.got.map((g) => g.d.seq),
     [1, 2, 3, 4, 5, 6, 7],
     'one update per change',
   );
-  t.ok(each.got[6]!.at - each.t0 < 200, 'none held back');
 });
