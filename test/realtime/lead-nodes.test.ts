@@ -86,6 +86,12 @@ async function consoleOn(app: Sunline, token: string, opts: { wallboard?: boolea
   return { socket, got, of: <T>(event: string) => got.filter((g) => g.event === event).map((g) => g.payload as T) };
 }
 
+/** The telephony statuses a console got (`system:status`), once it has one (an empty list if none came). */
+async function statusesOf(c: Console): Promise<string[]> {
+  await until(() => c.of('system:status').length >= 1);
+  return c.of<{ telephony: string }>('system:status').map((s) => s.telephony);
+}
+
 /** The leader (socket.io on an app, fake call control) and a follower app, on one data folder and one Redis. */
 /** `second`: the second node as a socket.io server on an app (lead room settings of its own) instead of a whole app. */
 async function twoNodes(
@@ -206,11 +212,7 @@ t.test('tick on: lead consoles on both nodes get the same updates in the same or
   t.same(onFollower.of<QueueSnapshot>('queue:snapshot')[0], { ...n.commands.snapshot, seq: 0 }, "the follower's lead gets the leader's queue and seq");
   t.same(onFollower.of('call:controls'), [controls], "and the leader's call controls");
   t.same(onFollower.of('queue:stats'), [stats(42)], "and the leader's figures");
-  t.match(
-    onFollower.of('system:status').map((s) => (s as { telephony: string }).telephony),
-    ['up'],
-    "and the leader's telephony status, never the second node's own (it has none)",
-  );
+  t.same(await statusesOf(onFollower), ['up'], "and the leader's telephony status, never the second node's own (it has none)");
 
   // Changes on the call-control node, one burst per tick (each waits for the leader's own console).
   const bursts: Array<() => void> = [
@@ -271,29 +273,14 @@ t.test('a wall screen on the second node gets the leader’s summaries', async (
   n.setSummary(summary(5));
   n.events.emit('queue.changed', { at: 1, upsertWaiting: [waiting('w9', 'queue')] });
   t.ok(await until(() => screen.of<WallboardSummary>('wallboard:summary').some((s) => s.waiting === 5)), 'the next summary the leader built');
-  t.ok(await until(() => screen.of('system:status').length >= 1), 'a telephony status on connect');
-  t.same(
-    screen.of('system:status').map((s) => (s as { telephony: string }).telephony),
-    ['up'],
-    "the leader's telephony status, not the second node's (it has none)",
-  );
+  t.same(await statusesOf(screen), ['up'], "the leader's telephony status, not the second node's (it has none)");
   n.commands.up = false;
   const later = await n.connect(n.follower, await n.user('wallboard'));
-  t.ok(await until(() => later.of('system:status').length >= 1), 'a status for a screen joining while the leader has no telephony');
-  t.same(
-    later.of('system:status').map((s) => (s as { telephony: string }).telephony),
-    ['down'],
-    "the leader's status as it is now",
-  );
+  t.same(await statusesOf(later), ['down'], "the leader's status as it is now");
   n.commands.up = true;
   await n.stopLeader();
   const alone = await n.connect(n.follower, await n.user('wallboard'));
-  t.ok(await until(() => alone.of('system:status').length >= 1), 'a status for a screen joining with no call-control node');
-  t.same(
-    alone.of('system:status').map((s) => (s as { telephony: string }).telephony),
-    ['down'],
-    'down: no node holds the calls',
-  );
+  t.same(await statusesOf(alone), ['down'], 'down: no node holds the calls');
 });
 
 t.test('when call control moves, the lead consoles on the other node get the new leader’s snapshot before its updates', async (t) => {
