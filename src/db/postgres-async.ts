@@ -50,12 +50,17 @@ export const TRANSACTION_RETRIES = 3;
 /** SQLSTATEs of an aborted transaction that can succeed when run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
-/** Whether `err` (or an error it wraps: drizzle's query error, TRANSACTION_ABORTED) is a deadlock or a serialization failure. */
-export function isRetryableConflict(err: unknown): boolean {
+/** Whether `err`, or an error it wraps (drizzle's query error, TRANSACTION_ABORTED), failed with one of these SQLSTATEs. */
+export function hasSqlState(err: unknown, states: ReadonlySet<string>): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (RETRYABLE.has(String((e as { code?: unknown }).code))) return true;
+    if (states.has(String((e as { code?: unknown }).code))) return true;
   }
   return false;
+}
+
+/** Whether `err` is a deadlock or a serialization failure. */
+export function isRetryableConflict(err: unknown): boolean {
+  return hasSqlState(err, RETRYABLE);
 }
 
 /** 5–10 ms, then 10–20, 20–40: long enough for the other transaction to commit, short for the caller. */

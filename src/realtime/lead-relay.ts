@@ -74,6 +74,21 @@ export interface ServerSide {
 
 export const serverSide = (io: RealtimeServer): ServerSide => io.of('/') as unknown as ServerSide;
 
+/**
+ * Asks every other node (`serverSideEmit` with an ack) and resolves with the first answer `kept`
+ * accepts; null when none does: no other node, or none answered within the adapter's timeout
+ * (whose error comes with the answers that did arrive, and is not fatal).
+ */
+export function askOtherNodes<T>(io: RealtimeServer, event: string, kept: (answer: unknown) => answer is T): Promise<T | null> {
+  return new Promise((resolve) => {
+    try {
+      serverSide(io).serverSideEmit(event, (_err: unknown, answers: unknown[] | undefined) => resolve(answers?.find(kept) ?? null));
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
 /** The leader's side: numbers and publishes each message, answers requests for its state. */
 export class LeaderFeed {
   private n = 0;
@@ -126,29 +141,13 @@ export class FollowerFeed {
    * own `system:status` broadcast, published to Redis after this answer.
    */
   leaderTelephony(): Promise<boolean | null> {
-    this.askingTelephony ??= new Promise<boolean | null>((resolve) => {
-      try {
-        serverSide(this.io).serverSideEmit(TELEPHONY_STATE, (_err: unknown, answers: Array<boolean | null> | undefined) =>
-          resolve(answers?.find((a): a is boolean => typeof a === 'boolean') ?? null),
-        );
-      } catch {
-        resolve(null);
-      }
-    }).finally(() => (this.askingTelephony = null));
+    this.askingTelephony ??= askOtherNodes(this.io, TELEPHONY_STATE, (a): a is boolean => typeof a === 'boolean').finally(() => (this.askingTelephony = null));
     return this.askingTelephony;
   }
 
   /** The leader's state; null when no node answered with one (the error of a partial answer is not fatal). */
   leaderState(): Promise<LeaderState | null> {
-    return new Promise((resolve) => {
-      try {
-        serverSide(this.io).serverSideEmit(LEADS_STATE, (_err: unknown, answers: Array<LeaderState | null> | undefined) =>
-          resolve(answers?.find((a): a is LeaderState => !!a) ?? null),
-        );
-      } catch {
-        resolve(null);
-      }
-    });
+    return askOtherNodes(this.io, LEADS_STATE, (a): a is LeaderState => !!a);
   }
 
   close(): void {

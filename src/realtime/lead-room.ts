@@ -95,7 +95,7 @@ export class LeadRoom {
       this.leader = new LeaderFeed(
         o.io,
         () => this.state(),
-        () => this.o.telephonyUp?.() ?? true,
+        () => this.telephonyUp(),
       );
     if (o.cluster === 'follower') this.follower = new FollowerFeed(o.io, (m) => this.heard(m));
   }
@@ -229,7 +229,12 @@ export class LeadRoom {
       const c = a.callId ? (this.o.controls?.(a.agentId) ?? null) : null;
       if (c) controls.push(c);
     }
-    return { snapshot, controls, stats: this.o.stats?.() ?? null, telephony: this.o.telephonyUp?.() ?? true };
+    return { snapshot, controls, stats: this.o.stats?.() ?? null, telephony: this.telephonyUp() };
+  }
+
+  /** Leader: whether its telephony is up, for the other nodes' consoles (up when not told). */
+  private telephonyUp(): boolean {
+    return this.o.telephonyUp?.() ?? true;
   }
 
   /** Follower: a message of the leader's, written to this node's consoles as the leader writes to its own. */

@@ -12,7 +12,7 @@
  */
 import type { WallboardSummary } from '../contract/index.js';
 import type { LeadClusterRole } from './lead-relay.js';
-import { serverSide } from './lead-relay.js';
+import { askOtherNodes, serverSide } from './lead-relay.js';
 import { WALLBOARD_ROOM, type RealtimeServer } from './session.js';
 
 /** Leader → the other nodes: a summary it built. */
@@ -46,14 +46,8 @@ export class WallboardRelay {
   /** Follower: the summary a joining screen gets (null: none heard and no leader answered). */
   async summary(): Promise<WallboardSummary | null> {
     if (this.latest) return this.latest;
-    const answers = await new Promise<Array<WallboardSummary | null>>((resolve) => {
-      try {
-        serverSide(this.io).serverSideEmit(WALLBOARD_STATE, (_err: unknown, a: Array<WallboardSummary | null> | undefined) => resolve(a ?? []));
-      } catch {
-        resolve([]);
-      }
-    });
-    return this.latest ?? answers.find((a): a is WallboardSummary => !!a) ?? null;
+    const answer = await askOtherNodes(this.io, WALLBOARD_STATE, (a): a is WallboardSummary => !!a);
+    return this.latest ?? answer;
   }
 
   close(): void {

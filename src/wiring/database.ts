@@ -121,13 +121,15 @@ export function sqliteStores(port: SqliteAsyncDb): ServerStores {
   };
 }
 
-/** `usersChanged`: moves when another process commits to sessions or accounts (LISTEN/NOTIFY). */
-/** `ordersFlush`: the orders' shared flush as start-up found it (null: none, commits durable one by one); absent, the shared flush. */
-export function pgStores(port: PostgresAsyncDb, usersChanged?: () => number, ordersFlush?: SharedFlush | null): ServerStores {
+/**
+ * `usersChanged`: moves when another process commits to sessions or accounts (LISTEN/NOTIFY);
+ * `ordersFlush`: the orders' shared flush as start-up found it (null: none, each commit durable on its own).
+ */
+export function pgStores(port: PostgresAsyncDb, usersChanged: () => number, ordersFlush: SharedFlush | null): ServerStores {
   return {
     users: pgUsersStore(port, usersChanged),
     configHistory: pgConfigHistoryStore(port),
-    orders: ordersFlush === undefined ? pgOrdersStore(port) : pgOrdersStore(port, ordersFlush),
+    orders: pgOrdersStore(port, ordersFlush),
     orderReads: pgOrderReadsStore(port),
     deskReads: pgDeskReadsStore(port),
     savedFilters: pgSavedFiltersStore(port),

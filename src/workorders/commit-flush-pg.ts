@@ -25,7 +25,7 @@
  * kept while an earlier one is lost.
  */
 import { sql } from 'drizzle-orm';
-import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
+import { hasSqlState, type PgConn, type PostgresAsyncDb } from '../db/postgres-async.js';
 
 export interface SharedFlush {
   /** Resolves once every commit that returned before this call is flushed. */
@@ -72,15 +72,6 @@ export function sharedFlush(db: PostgresAsyncDb): SharedFlush {
  */
 const FLUSH_UNAVAILABLE = new Set(['42501', '42883', '0A000']);
 
-/** The SQLSTATE of a failed statement, through drizzle's and the port's wrappers (`cause`). */
-function sqlState(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
-
 /**
  * The shared flush, tried once at start; null when this database does not let this role call
  * `pg_logical_emit_message` (FLUSH_UNAVAILABLE). Then the orders store commits each transaction
@@ -94,7 +85,7 @@ export async function sharedFlushIfAvailable(db: PostgresAsyncDb): Promise<Share
     await flush();
     return flush;
   } catch (err) {
-    if (FLUSH_UNAVAILABLE.has(sqlState(err) ?? '')) return null;
+    if (hasSqlState(err, FLUSH_UNAVAILABLE)) return null;
     throw err;
   }
 }

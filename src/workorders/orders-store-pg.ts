@@ -33,7 +33,6 @@ import {
   toEventRecord,
   toWorkOrder,
   type EventInput,
-  type NewOrderRow,
   type RunningWaitClock,
   type WorkOrder,
   type WorkOrderEventRecord,
@@ -155,19 +154,6 @@ class PgWorkOrderQueries implements WorkOrderQueries {
       .values({ ...values, id: freshId, number: freshNumber })
       .returning();
     return toWorkOrder(stored!);
-  }
-
-  async insertOrder(o: NewOrderRow): Promise<WorkOrder> {
-    const [row] = await this.db.insert(workOrders).values(orderValues(o)).returning();
-    return toWorkOrder(row!);
-  }
-
-  async insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): Promise<WorkOrder> {
-    const [row] = await this.db
-      .insert(workOrders)
-      .values({ ...orderValues(o), ...stateValues(next, version, wait) })
-      .returning();
-    return toWorkOrder(row!);
   }
 
   async updateState(next: OrderState, version: number, wait: RunningWaitClock | null): Promise<number | undefined> {

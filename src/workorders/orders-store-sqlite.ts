@@ -9,18 +9,18 @@ import type { Db, DbHandle } from '../db/connection.js';
 import { callEvents, callers, calls, workOrderAttachments, workOrders } from '../db/schema.js';
 import { sqliteAsync, type SqliteAsyncDb, type SqliteConn } from '../db/sqlite-async.js';
 import type { OrderState, OrderStatus } from './lifecycle/index.js';
-import {
-  insertNumberedInTurn,
-  type AttachmentRow,
-  type CallChange,
-  type CallQueries,
-  type NewCallEvent,
-  type NewCallRow,
-  type NumberedOrder,
-  type OrdersHandle,
-  type OrdersStore,
-  type WorkOrderQueries,
+import type {
+  AttachmentRow,
+  CallChange,
+  CallQueries,
+  NewCallEvent,
+  NewCallRow,
+  NumberedOrder,
+  OrdersHandle,
+  OrdersStore,
+  WorkOrderQueries,
 } from './orders-store.js';
+import { orderNumberOf } from './order-numbers.js';
 import { orderStatements, type EventInput, type NewOrderRow, type RunningWaitClock } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import { findClockless } from './wait-clock-backfill.js';
@@ -78,14 +78,16 @@ class SqliteWorkOrderQueries implements WorkOrderQueries {
   bumpCounter(name: string) {
     return this.conn.run((db) => orderStatements(db).bumpCounter(name));
   }
+  /** The counter, the order and its history one after another, in one call (the transaction holds the writer lock throughout). */
   insertNumbered(o: NumberedOrder) {
-    return insertNumberedInTurn(this, o);
-  }
-  insertOrder(o: NewOrderRow) {
-    return this.conn.run((db) => orderStatements(db).insertOrder(o));
-  }
-  insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null) {
-    return this.conn.run((db) => orderStatements(db).insertActed(o, next, version, wait));
+    return this.conn.run((db) => {
+      const s = orderStatements(db);
+      const number = orderNumberOf(o.numbering, s.bumpCounter(o.numbering.counter));
+      const row: NewOrderRow = { ...o.row, number };
+      const order = o.acted ? s.insertActed(row, o.acted.next, o.acted.version, o.acted.wait) : s.insertOrder(row);
+      for (const { numbered, ...e } of o.events) s.insertEvent(order.id, numbered ? { ...e, data: { number, ...e.data } } : e);
+      return order;
+    });
   }
   updateState(next: OrderState, version: number, wait: RunningWaitClock | null) {
     return this.conn.run((db) => orderStatements(db).updateState(next, version, wait));

@@ -10,7 +10,7 @@
 import type { Dialect } from '../db/async-db.js';
 import type { CallState } from '../db/schema.js';
 import type { OrderState, OrderStatus } from './lifecycle/index.js';
-import { orderNumberOf, type OrderNumbering } from './order-numbers.js';
+import type { OrderNumbering } from './order-numbers.js';
 import type { EventInput, NewOrderRow, RunningWaitClock, WorkOrder, WorkOrderEventRecord } from './repository.js';
 import type { WaitClock } from './deadlines/wait-clocks.js';
 import type { ClocklessOrder } from './wait-clock-backfill.js';
@@ -31,15 +31,13 @@ export interface WorkOrderQueries {
   /** Bumps the day's counter `name` (`INSERT … ON CONFLICT DO UPDATE … RETURNING`): its new value. */
   bumpCounter(name: string): Promise<number>;
   /**
-   * A new order and its first history rows, numbered from the day's counter: what bumpCounter,
-   * insertOrder (or insertActed) and insertEvent in turn write (insertNumberedInTurn), the stored
-   * order. PostgreSQL writes it in one statement, so that the counter's row lock, which every
-   * other create waits for, is held from that statement to COMMIT only (decision 0019).
+   * A new order and its first history rows, numbered from the day's counter (bumped as
+   * bumpCounter does); the new order as stored, written at once in `acted.next` if an action took
+   * its draft there. SQLite runs the statements one after another; PostgreSQL writes it in one
+   * statement, so that the counter's row lock, which every other create waits for, is held from
+   * that statement to COMMIT only (decision 0019).
    */
   insertNumbered(o: NumberedOrder): Promise<WorkOrder>;
-  insertOrder(o: NewOrderRow): Promise<WorkOrder>;
-  /** The new order `o` written once in the state `next` an action took its draft (at `version`) to. */
-  insertActed(o: NewOrderRow, next: OrderState, version: number, wait: RunningWaitClock | null): Promise<WorkOrder>;
   /** Writes `next` if the row still has `version`: the new version, or undefined when it moved on. */
   updateState(next: OrderState, version: number, wait: RunningWaitClock | null): Promise<number | undefined>;
   /** Appends one history row. */
@@ -64,19 +62,10 @@ export interface NumberedOrder {
   readonly numbering: OrderNumbering;
   /** The row but its number (the counter's new value gives it). */
   readonly row: Omit<NewOrderRow, 'number'>;
-  /** The state an action took its draft (at `version`) to, written at once (insertActed); null: the row as it is (insertOrder). */
+  /** The state an action took its draft (at `version`) to, written at once; null: the row as it is. */
   readonly acted: { readonly next: OrderState; readonly version: number; readonly wait: RunningWaitClock | null } | null;
   /** The history rows, in this order; `numbered`: the order's number comes first in the row's data, as `number`. */
   readonly events: ReadonlyArray<EventInput & { readonly numbered?: boolean }>;
-}
-
-/** insertNumbered as one statement after another on `q` (the SQLite adapter's: its transaction holds the writer lock throughout anyway). */
-export async function insertNumberedInTurn(q: WorkOrderQueries, o: NumberedOrder): Promise<WorkOrder> {
-  const number = orderNumberOf(o.numbering, await q.bumpCounter(o.numbering.counter));
-  const row: NewOrderRow = { ...o.row, number };
-  const order = o.acted ? await q.insertActed(row, o.acted.next, o.acted.version, o.acted.wait) : await q.insertOrder(row);
-  for (const { numbered, ...e } of o.events) await q.insertEvent(order.id, numbered ? { ...e, data: { number, ...e.data } } : e);
-  return order;
 }
 
 /** A stored attachment row (work_order_attachments). */
