@@ -1,5 +1,5 @@
 /**
- * Incoming socket events (decision 0009 #4): each one checks the role, validates the payload,
+ * Incoming socket events (decision 0009 #4): each one checks the role, validates the payload (payload.ts),
  * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
  * themselves: the agent id is the session user's, never taken from the payload.
  */
@@ -19,6 +19,7 @@ import {
 } from '../contract/index.js';
 import type { MediaCommands } from '../contract/media-commands.js';
 import type { SupervisionCommands } from '../contract/supervision.js';
+import { readPayload } from './payload.js';
 import { bare, withPayload, type HandlerContext, type Route } from './route.js';
 import { CONTROLS_ROUTES } from './routes-controls.js';
 import { LEAD_ROUTES } from './routes-lead.js';
@@ -94,18 +95,10 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
   }
   if (!mayUse(user, route.audience)) return reply(refuse(new AppError('FORBIDDEN')));
 
-  let payload: unknown;
-  if (route.schema) {
-    const raw = args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined;
-    const parsed = route.schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      const message = `${AppError.catalogue.VALIDATION_FAILED.message}${issue ? ` (${where}${issue.message})` : ''}`;
-      return reply(refuse(new AppError('VALIDATION_FAILED', message)));
-    }
-    payload = parsed.data;
-  }
+  // Every event's payload, also one its command does not read: control characters refused, then the schema (payload.ts).
+  const read = readPayload(route, args.length > 0 && typeof args[0] !== 'function' ? args[0] : undefined);
+  if (!read.ok) return reply(refuse(read.error));
+  const payload = read.payload;
 
   try {
     const ctx: HandlerContext = {
