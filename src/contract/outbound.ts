@@ -19,12 +19,12 @@ import type { Ack } from './ack.js';
 export const DIALLABLE_NUMBER = /^\+?[0-9]{7,20}$/;
 
 export const DialPayload = z.object({
-  /** The work order the call is made for (a missed call's callback, a 回访 of a closed case). */
+  /** The work order the call is made for (a missed call's callback, a 回访 of a closed case); ids are 32-bit integers on PostgreSQL. */
   orderId: z
     .number()
     .int()
     .positive()
-    .max(2 ** 31),
+    .max(2 ** 31 - 1),
   number: z.string().max(21).regex(DIALLABLE_NUMBER, 'number must be 7 to 20 digits, optionally after a +'),
 });
 
