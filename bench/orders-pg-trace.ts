@@ -5,7 +5,10 @@
  * transaction (BEGIN to COMMIT answered), the counter lock held (counter statement answered to
  * COMMIT answered), the wait for the counter (the counter statement's time beyond the fastest),
  * the wait for the shared flush after the commit.
- *   tsx bench/orders-pg-trace.ts [--orders 50000 --creates 2000 --inflight 16]
+ * With --statements, also where PostgreSQL's CPU went during the timed creates: by process
+ * (backends, autovacuum, checkpointer, WAL writer), pg_stat_statements' statements (execution and
+ * planning time, calls) and the tables' autovacuum/autoanalyze runs.
+ *   tsx bench/orders-pg-trace.ts [--orders 50000 --creates 2000 --inflight 16 --statements]
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -13,10 +16,16 @@ import pg from 'pg';
 import { WorkOrdersService } from '../src/workorders/index.js';
 import { openPostgresDatabase } from '../src/wiring/database.js';
 import { CHANNELS, fillOrders, pick } from './lib/orders-pg-fill.js';
-import { startDurablePostgres } from './lib/postgres-durable.js';
+import { serverCpuByProcess, startDurablePostgres } from './lib/postgres-durable.js';
+import { printServerProfile, serverProfileStart } from './lib/orders-pg-profile.js';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '50000' }, creates: { type: 'string', default: '2000' }, inflight: { type: 'string', default: '16' } },
+  options: {
+    orders: { type: 'string', default: '50000' },
+    creates: { type: 'string', default: '2000' },
+    inflight: { type: 'string', default: '16' },
+    statements: { type: 'boolean', default: false },
+  },
 });
 const [ORDERS, CREATES, INFLIGHT] = [Number(values.orders), Number(values.creates), Number(values.inflight)];
 
@@ -64,8 +73,9 @@ const timed = (orig: (...a: unknown[]) => unknown) =>
 for (const proto of [pg.Client.prototype, pg.Pool.prototype] as unknown as Array<{ query: (...a: unknown[]) => unknown }>) proto.query = timed(proto.query);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-const server = await startDurablePostgres();
-const admin = new pg.Pool({ connectionString: server.url, max: 2 });
+const server = await startDurablePostgres({ statements: values.statements });
+// No idle timeout: a connection closed during a timed phase would move its whole life's CPU into the postmaster's reaped children.
+const admin = new pg.Pool({ connectionString: server.url, max: 2, idleTimeoutMillis: 0 });
 const database = await openPostgresDatabase({ url: server.url, poolSize: INFLIGHT });
 await fillOrders(admin, ORDERS, Date.now());
 await admin.query('checkpoint');
@@ -73,6 +83,9 @@ const service = new WorkOrdersService(database.stores.orders);
 const create = (i: number) => service.createDraft({ channel: pick(CHANNELS, i), callerPhone: `1380000${String(i % 10_000).padStart(4, '0')}` });
 for (let i = 0; i < 200; i++) await create(i); // warm-up, one at a time
 stats.clear();
+const profile = values.statements ? await serverProfileStart(admin, server.pid) : undefined;
+const cpu0 = serverCpuByProcess(server.pid);
+const node0 = process.cpuUsage();
 const load0 = os.loadavg()[0]!;
 let next = 0;
 const answered: number[] = [];
@@ -88,6 +101,8 @@ await Promise.all(
   }),
 );
 const ms = performance.now() - c0;
+const cpu1 = serverCpuByProcess(server.pid);
+const nodeUs = process.cpuUsage(node0);
 const w = (await admin.query<{ s: string }>('select wal_sync::text as s from pg_stat_wal')).rows[0]!.s;
 process.stdout.write(
   `${CREATES} creates, ${INFLIGHT} in flight, ${ORDERS} orders: ${Math.round(CREATES / (ms / 1000))}/s, answered p50 ${pct(answered, 50).toFixed(2)} ms p99 ${pct(answered, 99).toFixed(2)} ms; WAL fsyncs since start ${w}; load ${load0.toFixed(2)} -> ${os.loadavg()[0]!.toFixed(2)}\n`,
@@ -103,6 +118,14 @@ const tx = stats.get('= transaction, BEGIN sent to COMMIT answered') ?? [];
 process.stdout.write(
   `  answered minus transaction (the wait for the shared flush, and the pool): mean ${(answered.reduce((a, b) => a + b, 0) / answered.length - tx.reduce((a, b) => a + b, 0) / Math.max(1, tx.length)).toFixed(2)} ms\n`,
 );
+process.stdout.write(
+  `  CPU per create, µs: bench process ${((nodeUs.user + nodeUs.system) / CREATES).toFixed(0)}; PostgreSQL ${Object.keys(cpu1)
+    .map((k) => [k, ((cpu1[k]! - (cpu0[k] ?? 0)) * 1e6) / CREATES] as const)
+    .filter(([, us]) => us > 0)
+    .map(([k, us]) => `${k} ${us.toFixed(0)}`)
+    .join(', ')}\n`,
+);
+if (profile) await printServerProfile(admin, profile, CREATES);
 process.stdout.write(`  (fastest counter statement ${counterFastest.toFixed(2)} ms: the rest of its time is the wait for the counter row lock)\n`);
 // The server's stop ends the connections of a pool that may still hold an idle one (57P01): not a failure of the trace.
 process.on('uncaughtException', (err) => {

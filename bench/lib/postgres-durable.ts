@@ -30,8 +30,11 @@ export interface DurablePostgres {
   stop(): Promise<void>;
 }
 
-/** Starts the server (initdb first: 3–4 s) and creates the database `sunline` (UTF-8, C.UTF-8: pg_trgm needs it). */
-export async function startDurablePostgres(): Promise<DurablePostgres> {
+/**
+ * Starts the server (initdb first: 3–4 s) and creates the database `sunline` (UTF-8, C.UTF-8: pg_trgm needs it).
+ * `statements`: pg_stat_statements loaded too (planning tracked), its extension created in `sunline`.
+ */
+export async function startDurablePostgres(opts: { statements?: boolean } = {}): Promise<DurablePostgres> {
   const bin = postgresBinDir();
   sweepOrphans(PREFIX);
   // initdb and postgres refuse root: as root, both run as Debian's `postgres` user.
@@ -63,7 +66,8 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
     maintenance_work_mem: '512MB',
     work_mem: '16MB',
     max_wal_size: '4GB',
-    shared_preload_libraries: 'auto_explain',
+    shared_preload_libraries: opts.statements ? 'auto_explain,pg_stat_statements' : 'auto_explain',
+    ...(opts.statements ? { 'pg_stat_statements.track_planning': 'on', 'pg_stat_statements.track': 'all' } : {}),
   };
   const log = path.join(dir, 'server.log');
   const out = fs.openSync(log, 'a');
@@ -84,6 +88,12 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
       await client.connect();
       await client.query(`create database sunline template template0 encoding 'UTF8' locale 'C.UTF-8'`);
       await client.end();
+      if (opts.statements) {
+        const db = new pg.Client({ host: dir, port, user: 'postgres', database: 'sunline' });
+        await db.connect();
+        await db.query('create extension pg_stat_statements');
+        await db.end();
+      }
       break;
     } catch {
       await client.end().catch(() => undefined);
@@ -101,8 +111,18 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
  * that a process ending between two readings does not take its time with it.
  */
 export function serverCpuSeconds(pid: number): number {
+  return Object.values(serverCpuByProcess(pid)).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * serverCpuSeconds by kind of process (its title: `backend`, `checkpointer`, `walwriter`,
+ * `autovacuum worker`, …); `reaped` is the time of the children that have ended (cutime,
+ * cstime: autovacuum workers mostly), `postmaster` its own.
+ */
+export function serverCpuByProcess(pid: number): Record<string, number> {
   const ticks = 100; // USER_HZ on Linux
-  let total = 0;
+  const out: Record<string, number> = {};
+  const add = (k: string, s: number) => (out[k] = (out[k] ?? 0) + s);
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let stat: string;
@@ -113,8 +133,24 @@ export function serverCpuSeconds(pid: number): number {
     }
     // Fields after the command (in parentheses, which may hold spaces): state ppid … utime(14) stime(15) cutime(16) cstime(17).
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(name) === pid) total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / ticks;
-    else if (Number(f[1]) === pid) total += (Number(f[11]) + Number(f[12])) / ticks;
+    if (Number(name) === pid) {
+      add('postmaster', (Number(f[11]) + Number(f[12])) / ticks);
+      add('reaped', (Number(f[13]) + Number(f[14])) / ticks);
+    } else if (Number(f[1]) === pid) add(processKind(name), (Number(f[11]) + Number(f[12])) / ticks);
   }
-  return total;
+  return out;
+}
+
+/** `postgres: checkpointer` → checkpointer; `postgres: autovacuum worker sunline` → autovacuum worker; a session → backend. */
+function processKind(pid: string): string {
+  let title = '';
+  try {
+    title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return 'ended';
+  }
+  const kind = title.replace(/^postgres:\s*/, '');
+  for (const k of ['checkpointer', 'background writer', 'walwriter', 'autovacuum launcher', 'autovacuum worker', 'logical replication launcher'])
+    if (kind.startsWith(k)) return k;
+  return 'backend';
 }
