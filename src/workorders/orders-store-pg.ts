@@ -28,7 +28,6 @@ import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js
 import type { AttachmentRow, NumberedOrder, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
 import {
   eventValues,
-  orderValues,
   stateValues,
   toEventRecord,
   toWorkOrder,
@@ -39,6 +38,7 @@ import {
 } from './repository.js';
 import type { ClocklessOrder } from './wait-clock-backfill.js';
 import { PgCallQueries } from './call-queries-pg.js';
+import { insertNumberedPrepared } from './numbered-insert-pg.js';
 
 /** The statuses whose waiting clock a backfill starts (wait-clock-backfill.ts). */
 const STATUS_CLOCKS: readonly OrderStatus[] = ['accepted', 'returned', 'replied', 'missed_call'];
@@ -112,48 +112,11 @@ class PgWorkOrderQueries implements WorkOrderQueries {
    * of the day waits for — is held from this statement to COMMIT, with no round trip between
    * (decision 0019). The history is inserted before the order it refers to, in the same
    * statement: the foreign key is checked at the statement's end. The number is the counter's
-   * value with at least six digits after the head, as orderNumberOf writes it.
+   * value with at least six digits after the head, as orderNumberOf writes it. A named statement
+   * prepared once per connection (numbered-insert-pg.ts).
    */
   async insertNumbered(o: NumberedOrder): Promise<WorkOrder> {
-    const db = this.db;
-    const bump = db.$with('bump').as(
-      db
-        .insert(counters)
-        .values({ name: o.numbering.counter, value: 1 })
-        .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
-        .returning({ value: counters.value }),
-    );
-    // A volatile function (nextval) in a CTE: evaluated once, whoever reads it.
-    const fresh = db.$with('fresh').as(
-      db
-        .select({
-          id: sql<number>`nextval(pg_get_serial_sequence('work_orders', 'id'))`.as('id'),
-          number: sql<string>`${o.numbering.head} || lpad(${bump.value}::text, greatest(6, length(${bump.value}::text)), '0')`.as('number'),
-        })
-        .from(bump),
-    );
-    const freshId = sql`(select ${fresh.id} from ${fresh})`;
-    const freshNumber = sql`(select ${fresh.number} from ${fresh})`;
-    const history = db.$with('history').as(
-      db
-        .insert(workOrderEvents)
-        .values(
-          o.events.map(({ numbered, ...e }) => {
-            const v = eventValues(0, e);
-            const data = numbered ? sql`jsonb_build_object('number', ${freshNumber}) || ${JSON.stringify(v.data ?? {})}::jsonb` : v.data;
-            return { ...v, orderId: freshId, data };
-          }),
-        )
-        .returning({ id: workOrderEvents.id }),
-    );
-    const row = { ...o.row, number: '' };
-    const values = o.acted ? { ...orderValues(row), ...stateValues(o.acted.next, o.acted.version, o.acted.wait) } : orderValues(row);
-    const [stored] = await db
-      .with(bump, fresh, history)
-      .insert(workOrders)
-      .values({ ...values, id: freshId, number: freshNumber })
-      .returning();
-    return toWorkOrder(stored!);
+    return toWorkOrder(await insertNumberedPrepared(this.db, o));
   }
 
   async updateState(next: OrderState, version: number, wait: RunningWaitClock | null): Promise<number | undefined> {

@@ -42,14 +42,17 @@ async function setup(t: Parameters<typeof startPostgres>[0]) {
   const handle = await openPostgres({ url, max: 2 });
   t.teardown(() => handle.close());
   const sent = new Map<object, string[]>();
+  /** The named (prepared) statements sent: name and text. */
+  const named = new Set<string>();
   handle.pool.on('acquire', (client) => {
     if (sent.has(client)) return;
     const texts: string[] = [];
     sent.set(client, texts);
     const query = client.query.bind(client) as (...a: unknown[]) => unknown;
     (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
-      const q = args[0] as string | { text: string };
+      const q = args[0] as string | { text: string; name?: string };
       texts.push((typeof q === 'string' ? q : q.text).trim().toLowerCase());
+      if (typeof q !== 'string' && q.name !== undefined) named.add(`${q.name} ${q.text}`);
       return query(...args);
     };
   });
@@ -59,7 +62,7 @@ async function setup(t: Parameters<typeof startPostgres>[0]) {
     return out;
   };
   const orders = new WorkOrdersService(pgOrdersStore(postgresAsync(handle)), () => NOW);
-  return { admin, orders, take };
+  return { admin, orders, take, named };
 }
 
 /** Each statement's kind: enough to tell the round trips of a create apart. */
@@ -102,6 +105,18 @@ t.test('a create is BEGIN, one numbering insert, COMMIT (not flushed), then the 
   t.ok(
     clients.some((s) => s.map(kind).includes('flush')),
     'answered after a shared flush',
+  );
+});
+
+t.test('the numbered insert is one named statement per shape, its text built once', async (t) => {
+  const { orders, named } = await setup(t);
+  for (let i = 0; i < 3; i++) await orders.createDraft({ channel: '12345', callerPhone: `1380000000${i}` });
+  for (let i = 0; i < 2; i++) await createAccepted(orders, { draft: { channel: 'web' }, fields: { category: 'report', subject: 's', content: 'c' } }, agent);
+  const statements = [...named].filter((s) => s.startsWith('sunline_numbered_insert_'));
+  t.equal(statements.length, 2, 'five creates of two shapes (a draft, an order created accepted): two statements, each sent with its name');
+  t.ok(
+    statements.every((s) => s.includes('insert into "counters"') && s.includes('insert into "work_orders"')),
+    'each the counter, history and order statement',
   );
 });
 
