@@ -22,7 +22,8 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { callers, counters, workOrderAttachments, workOrderEvents, workOrders } from '../db/schema-pg.js';
-import { flushedTogether, sharedFlush, type SharedFlush } from './commit-flush-pg.js';
+import { sharedFlush, type SharedFlush } from './commit-flush-pg.js';
+import { CounterGates, HeldSlots } from './counter-gate-pg.js';
 import { waitClockOf, type WaitClock } from './deadlines/wait-clocks.js';
 import type { OrderState, OrderStatus, Satisfaction } from './lifecycle/index.js';
 import type { AttachmentRow, NumberedOrder, OrdersHandle, OrdersStore, WorkOrderQueries } from './orders-store.js';
@@ -48,6 +49,8 @@ class PgWorkOrderQueries implements WorkOrderQueries {
   constructor(
     private readonly db: PgConn,
     private readonly inTx: boolean,
+    /** The transaction's slots of this node's counter gates (counter-gate-pg.ts); none outside a transaction. */
+    private readonly slots?: HeldSlots,
   ) {}
 
   // The reads of the route simulator, the callback duty and automatic supervision.
@@ -116,6 +119,7 @@ class PgWorkOrderQueries implements WorkOrderQueries {
    * prepared once per connection (numbered-insert-pg.ts).
    */
   async insertNumbered(o: NumberedOrder): Promise<WorkOrder> {
+    await this.slots?.take(o.numbering.counter);
     return toWorkOrder(await insertNumberedPrepared(this.db, o));
   }
 
@@ -223,13 +227,47 @@ class PgWorkOrderQueries implements WorkOrderQueries {
   }
 }
 
-const handleOf = (conn: PgConn, inTx: boolean): OrdersHandle => ({ orders: new PgWorkOrderQueries(conn, inTx), calls: new PgCallQueries(conn) });
+const handleOf = (conn: PgConn, inTx: boolean, slots?: HeldSlots): OrdersHandle => ({
+  orders: new PgWorkOrderQueries(conn, inTx, slots),
+  calls: new PgCallQueries(conn),
+});
 
-/** `flush` null: this database has no shared flush for us (sharedFlushIfAvailable); each transaction commits durably on its own. */
+/** The transaction's handle; `slots.sent` set by its first statement (drizzle's session sends every statement through `client.query`). */
+function txHandleOf(tx: PgConn, slots: HeldSlots): OrdersHandle {
+  slots.sent = false; // a retried transaction starts again
+  const session = tx._.session as unknown as { client: { query: (...a: unknown[]) => unknown } };
+  const client = session.client;
+  const counted: typeof client = Object.create(client) as typeof client;
+  counted.query = (...args: unknown[]) => {
+    const r = client.query(...args);
+    slots.sent = true;
+    return r;
+  };
+  session.client = counted;
+  return handleOf(tx, true, slots);
+}
+
+/**
+ * `flush` null: this database has no shared flush for us (sharedFlushIfAvailable); each transaction commits durably on its own.
+ * A transaction's counter slots (counter-gate-pg.ts) are given back once it has committed or rolled back, before its flush.
+ */
 export function pgOrdersStore(db: PostgresAsyncDb, flush: SharedFlush | null = sharedFlush(db)): OrdersStore {
+  const gates = new CounterGates();
+  const run = <T>(fn: (tx: OrdersHandle) => Promise<T>, slots: HeldSlots): Promise<T> =>
+    flush ? db.transactionUnflushed((tx) => fn(txHandleOf(tx, slots))) : db.transaction((tx) => fn(txHandleOf(tx, slots)));
   return {
     dialect: 'postgres',
     read: (fn) => db.read((conn) => fn(handleOf(conn, false))),
-    transaction: flush ? (fn) => flushedTogether(db, flush, (tx) => fn(handleOf(tx, true))) : (fn) => db.transaction((tx) => fn(handleOf(tx, true))),
+    async transaction(fn) {
+      const slots = new HeldSlots(gates);
+      let result;
+      try {
+        result = await run(fn, slots);
+      } finally {
+        slots.release();
+      }
+      if (flush) await flush();
+      return result;
+    },
   };
 }
