@@ -25,6 +25,11 @@
  *   the new leader for a snapshot for all its lead consoles first.
  * - With no answer (no leader, or it did not answer within the adapter's 5 s) the console gets
  *   the follower's own state (no calls) and a warning is logged, as a node alone would show it.
+ * - The adapter's ack waits for EVERY other node's answer: one that does not answer (a node cut
+ *   off from the network whose Redis connection is not yet closed, an older version during a
+ *   rolling upgrade, a stalled process) would hold each request for those 5 s. So each request is
+ *   also announced without an ack (`ASK_NOW`), and the node that has the answer publishes it at
+ *   once (`ANSWER_NOW`): the asker takes the first answer it accepts from either path.
  */
 import { randomUUID } from 'node:crypto';
 import type { CallControlsView, QueueSnapshot, QueueStats } from '../contract/index.js';
@@ -36,6 +41,11 @@ export const LEADS_RELAY = 'sunline:leads';
 export const LEADS_STATE = 'sunline:leads-state';
 /** A node → the other nodes, with ack: whether the leader's telephony is up (followers answer null). */
 export const TELEPHONY_STATE = 'sunline:telephony-state';
+
+/** A node → the other nodes, no ack: `(id, event)`, a request of `askOtherNodes` for `event`'s answer. */
+export const ASK_NOW = 'sunline:ask-now';
+/** The node that has the answer → the other nodes, no ack: `(id, answer)`, published as soon as asked. */
+export const ANSWER_NOW = 'sunline:answer-now';
 
 /** Where this node's lead room takes its messages from: absent, one node alone. */
 export type LeadClusterRole = 'leader' | 'follower';
@@ -74,19 +84,59 @@ export interface ServerSide {
 
 export const serverSide = (io: RealtimeServer): ServerSide => io.of('/') as unknown as ServerSide;
 
+/** Per server, the requests of `askOtherNodes` waiting for an answer, by id. */
+const waiting = new WeakMap<RealtimeServer, Map<string, (answer: unknown) => void>>();
+
+function waitingOn(io: RealtimeServer): Map<string, (answer: unknown) => void> {
+  let byId = waiting.get(io);
+  if (!byId) {
+    const requests = new Map<string, (answer: unknown) => void>();
+    serverSide(io).on(ANSWER_NOW, (id: unknown, answer: unknown) => {
+      if (typeof id === 'string') requests.get(id)?.(answer);
+    });
+    waiting.set(io, requests);
+    byId = requests;
+  }
+  return byId;
+}
+
 /**
- * Asks every other node (`serverSideEmit` with an ack) and resolves with the first answer `kept`
- * accepts; null when none does: no other node, or none answered within the adapter's timeout
- * (whose error comes with the answers that did arrive, and is not fatal).
+ * Asks every other node and resolves with the first answer `kept` accepts: the one published at
+ * once by the node that has it (`answerAtOnce`), or the one among the ack's answers (`serverSideEmit`
+ * with an ack, which every node answers, null if not theirs); null when none does: no other node,
+ * or none answered within the adapter's timeout (whose error comes with the answers that did
+ * arrive, and is not fatal).
  */
 export function askOtherNodes<T>(io: RealtimeServer, event: string, kept: (answer: unknown) => answer is T): Promise<T | null> {
+  const requests = waitingOn(io);
+  const id = randomUUID();
   return new Promise((resolve) => {
+    const finish = (answer: T | null): void => {
+      if (requests.delete(id)) resolve(answer);
+    };
+    requests.set(id, (answer) => {
+      if (kept(answer)) finish(answer);
+    });
     try {
-      serverSide(io).serverSideEmit(event, (_err: unknown, answers: unknown[] | undefined) => resolve(answers?.find(kept) ?? null));
+      serverSide(io).serverSideEmit(ASK_NOW, id, event);
+      serverSide(io).serverSideEmit(event, (_err: unknown, answers: unknown[] | undefined) => finish(answers?.find(kept) ?? null));
     } catch {
-      resolve(null);
+      finish(null);
     }
   });
+}
+
+/**
+ * The answering node's side of `askOtherNodes` for `event`: publishes `answer()` to the asker as
+ * soon as asked. Returns the listener, for `off(ASK_NOW, …)`. The ack's answer stays the event's
+ * own listener (older nodes ask only that way).
+ */
+export function answerAtOnce(io: RealtimeServer, event: string, answer: () => unknown): Listener {
+  const listener = ((id: unknown, asked: unknown) => {
+    if (asked === event && typeof id === 'string') serverSide(io).serverSideEmit(ANSWER_NOW, id, answer());
+  }) as Listener;
+  serverSide(io).on(ASK_NOW, listener);
+  return listener;
 }
 
 /** The leader's side: numbers and publishes each message, answers requests for its state. */
@@ -95,6 +145,7 @@ export class LeaderFeed {
   private readonly id = randomUUID();
   private readonly answer: (ack: (s: LeaderState) => void) => void;
   private readonly answerTelephony: (ack: (up: boolean) => void) => void;
+  private readonly atOnce: Listener[];
 
   constructor(
     private readonly io: RealtimeServer,
@@ -102,10 +153,12 @@ export class LeaderFeed {
     telephony: () => boolean,
   ) {
     // Read and answered at once: any message published after this answer has a greater n.
-    this.answer = (ack) => ack({ from: this.id, n: this.n, ...state() });
+    const current = (): LeaderState => ({ from: this.id, n: this.n, ...state() });
+    this.answer = (ack) => ack(current());
     this.answerTelephony = (ack) => ack(telephony());
     serverSide(io).on(LEADS_STATE, this.answer);
     serverSide(io).on(TELEPHONY_STATE, this.answerTelephony);
+    this.atOnce = [answerAtOnce(io, LEADS_STATE, current), answerAtOnce(io, TELEPHONY_STATE, telephony)];
   }
 
   publish(event: RelayedEvent, payload: unknown): void {
@@ -116,6 +169,7 @@ export class LeaderFeed {
   close(): void {
     serverSide(this.io).off(LEADS_STATE, this.answer);
     serverSide(this.io).off(TELEPHONY_STATE, this.answerTelephony);
+    for (const listener of this.atOnce) serverSide(this.io).off(ASK_NOW, listener);
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import type { WallboardSummary } from '../contract/index.js';
 import type { LeadClusterRole } from './lead-relay.js';
-import { askOtherNodes, serverSide } from './lead-relay.js';
+import { answerAtOnce, ASK_NOW, askOtherNodes, serverSide } from './lead-relay.js';
 import { WALLBOARD_ROOM, type RealtimeServer } from './session.js';
 
 /** Leader → the other nodes: a summary it built. */
@@ -22,6 +22,8 @@ export const WALLBOARD_STATE = 'sunline:wallboard-state';
 
 export class WallboardRelay {
   private latest: WallboardSummary | null = null;
+  /** The leader's listener for requests answered at once (lead-relay.ts `answerAtOnce`). */
+  private readonly atOnce: ReturnType<typeof answerAtOnce> | null;
   private readonly answer: (ack: (s: WallboardSummary | null) => void) => void;
   private readonly hear = (s: WallboardSummary) => {
     this.latest = s;
@@ -35,6 +37,7 @@ export class WallboardRelay {
   ) {
     this.answer = role === 'leader' ? (ack) => ack(current()) : (ack) => ack(null);
     serverSide(io).on(WALLBOARD_STATE, this.answer);
+    this.atOnce = role === 'leader' ? answerAtOnce(io, WALLBOARD_STATE, current) : null;
     if (role === 'follower') serverSide(io).on(WALLBOARD_RELAY, this.hear);
   }
 
@@ -53,5 +56,6 @@ export class WallboardRelay {
   close(): void {
     serverSide(this.io).off(WALLBOARD_STATE, this.answer);
     serverSide(this.io).off(WALLBOARD_RELAY, this.hear);
+    if (this.atOnce) serverSide(this.io).off(ASK_NOW, this.atOnce);
   }
 }

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { Server } from 'socket.io';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import type { CallControlsView, LeadUpdate, QueueSnapshot, QueueStats, WaitingCaller, WallboardSummary } from '../../src/contract/index.js';
 import { DomainEvents } from '../../src/events/domain-events.js';
@@ -172,6 +173,7 @@ async function twoNodes(
     return c;
   };
   return {
+    redisUrl: redis.url,
     leader: leaderApp,
     stopLeader: first.stop,
     startLeader,
@@ -341,4 +343,27 @@ t.test('a lead console on the second node that fell behind gets the leader’s s
   const index = slow.got.findIndex((g) => g.payload === caughtUp);
   const after = slow.got.slice(index + 1).filter((g) => g.event === 'queue:delta');
   t.equal((after[0]!.payload as LeadUpdate).seq, caughtUp.seq + 1, 'the first update after the snapshot is the next one');
+});
+
+t.test('a third node that never answers does not hold the second node’s lead consoles for the adapter’s timeout', async (t) => {
+  const n = await twoNodes(t, { second: { leadUpdateMs: 150, leadMaxBacklogBytes: 64 * 1024 } });
+  // A node on the same Redis with no Sunline listeners (an older version, a stalled process): the
+  // adapter's ack waits for its answer too, until its 5 s timeout.
+  const silentCluster = await connectCluster(n.redisUrl, n.follower.log);
+  const silent = new Server({ adapter: silentCluster.adapter });
+  t.teardown(async () => {
+    // No HTTP server under it (socket.io's close() needs one): its adapter unsubscribes.
+    await silent.of('/').adapter.close();
+    await silentCluster.close();
+  });
+  const adapter = n.followerIo!.of('/').adapter as unknown as { serverCount(): Promise<number>; requests: Map<string, unknown> };
+  const counted = async () => (await adapter.serverCount()) === 3;
+  for (let i = 0; i < 100 && !(await counted()); i++) await new Promise((r) => setTimeout(r, 50));
+  t.ok(await counted(), 'three nodes on the adapter’s channel');
+  n.commands.snapshot = { at: 9, waiting: [waiting('s1', 'queue')], agents: [] };
+  const lead = await n.connect(n.follower, await n.user('shift_lead'));
+  t.ok(await until(() => lead.of('queue:snapshot').length === 1), 'a snapshot');
+  t.ok(adapter.requests.size >= 1, 'it came while the silent node’s answer was still awaited (the ack’s request pending)');
+  t.same(lead.of('queue:snapshot')[0], { ...n.commands.snapshot, seq: 0 }, 'the leader’s queue, answered at once');
+  t.same(await statusesOf(lead), ['up'], 'and the leader’s telephony');
 });
