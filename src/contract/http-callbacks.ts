@@ -5,6 +5,7 @@
  * time), which the web app's outbound panel reads.
  */
 import { z } from 'zod';
+import { MAX_ROW_ID } from './bounds.js';
 
 export const CALLBACK_ATTEMPT_OUTCOMES = ['reached', 'busy', 'no_answer', 'wrong_number', 'failed'] as const;
 
@@ -23,12 +24,7 @@ export const CallbackAssignee = z.object({ agentId: z.number(), displayName: z.s
 /** PUT /api/callbacks/:orderId/assignee: an agent's id, or null to free the entry. */
 export const AssignCallbackBody = z
   .object({
-    agentId: z
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31)
-      .nullable(),
+    agentId: z.number().int().positive().max(MAX_ROW_ID).nullable(),
   })
   .strict();
 

@@ -3,6 +3,7 @@
  * server's routes (response schema) and the web app's order page.
  */
 import { z } from 'zod';
+import { rowIdParam } from './bounds.js';
 
 export const RECORDING_VIEW_STATES = ['recording', 'stored', 'failed', 'purged'] as const;
 
@@ -31,7 +32,7 @@ export const RecordingListSchema = z.object({ items: z.array(RecordingViewSchema
 export type RecordingListDto = z.output<typeof RecordingListSchema>;
 
 export const RecordingListQuery = z
-  .object({ callId: z.string().min(1).max(100).optional(), orderId: z.coerce.number().int().positive().optional() })
+  .object({ callId: z.string().min(1).max(100).optional(), orderId: rowIdParam().optional() })
   .refine((q) => (q.callId === undefined) !== (q.orderId === undefined), { message: 'give either callId or orderId' });
 
 /** One row of the append-only recording audit log (GET /api/recordings/:id/audit, administrators). */

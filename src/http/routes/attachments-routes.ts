@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowIdParam } from '../../contract/bounds.js';
 import { AttachmentList, AttachmentsAdded } from '../../contract/http-attachments.js';
 import type { SessionUser } from '../../users/index.js';
 import { AttachmentError, type ActionWithFiles, type AttachmentsService, type StagedFile } from '../../workorders/attachments.js';
@@ -34,10 +35,10 @@ const ActionField = z.discriminatedUnion('type', [
   z.object({ type: z.literal('return'), reason }),
   z.object({ type: z.literal('request_extension'), days: z.number().int(), reason }),
 ]);
-const VersionField = z.coerce.number().int().positive();
+const VersionField = rowIdParam();
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
-const FileParams = IdParams.extend({ attachmentId: z.coerce.number().int().positive() });
+const IdParams = z.object({ id: rowIdParam() });
+const FileParams = IdParams.extend({ attachmentId: rowIdParam() });
 const ROLES = ['agent', 'shift_lead', 'admin', 'dispatcher', 'unit_handler'] as const;
 
 const actorOf = (user: SessionUser | null): Actor => {

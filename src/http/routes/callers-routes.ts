@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowIdParam } from '../../contract/bounds.js';
 import { CallerHistory, DispatchAdvice, Units } from '../../contract/http-console.js';
 import type { OrgConfig } from '../../config/files/schemas/org.js';
 import { callerHistory, type CallerHistoryStore } from '../../calls/caller-history.js';
@@ -27,7 +28,7 @@ export interface CallersRoutesOptions {
 export const callersRoutes: FastifyPluginAsyncZod<CallersRoutesOptions> = async (app, opts) => {
   // The work calendar is rebuilt only when calendar.yaml changes.
   const calendarOf = deadlineConfigFrom(opts.config);
-  const Params = z.object({ callerId: z.coerce.number().int().positive() });
+  const Params = z.object({ callerId: rowIdParam() });
   const Query = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(10) });
 
   app.get(

@@ -7,6 +7,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowIdParam } from '../../contract/bounds.js';
 import {
   Consultation,
   DeskOrderDetail,
@@ -53,7 +54,7 @@ const SearchParams = ListQuery.omit({ page: true, pageSize: true }).extend({
 /** A saved filter names only the search's own parameters. */
 const StrictSearch = z.strictObject(SearchParams.shape);
 const SearchQuery = SearchParams.extend({ cursor, pageSize: ListQuery.shape.pageSize });
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const IdParams = z.object({ id: rowIdParam() });
 const badCursor = () => appError('VALIDATION_FAILED', 'the cursor is not one this server gave out');
 
 export const deskRoutes: FastifyPluginAsyncZod<DeskRoutesOptions> = async (app, opts) => {

@@ -1,6 +1,7 @@
 /** GET /api/workorders/due?ids=…: each visible order's standing against its deadlines (unit portal inbox). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowIdParam } from '../../contract/bounds.js';
 import { DueStates } from '../../contract/http-workorders.js';
 import type { DeadlineConfig } from '../../workorders/deadlines/scheduler.js';
 import { dueStatesOf, MAX_DUE_IDS } from '../../workorders/due-states.js';
@@ -19,7 +20,7 @@ export interface DueStatesRoutesOptions extends ScopeOptions {
 const Ids = z.preprocess(
   // A repeated ?ids= arrives as a list; anything but text is left for the schema to refuse.
   (x) => (x === undefined ? [] : typeof x === 'string' ? x.split(',').filter(Boolean) : Array.isArray(x) ? x.join(',').split(',').filter(Boolean) : x),
-  z.array(z.coerce.number().int().positive()).max(MAX_DUE_IDS),
+  z.array(rowIdParam()).max(MAX_DUE_IDS),
 );
 export const dueStatesRoutes: FastifyPluginAsyncZod<DueStatesRoutesOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;

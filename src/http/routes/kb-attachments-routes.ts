@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_ROW_ID } from '../../contract/bounds.js';
 import { NoContent } from '../../contract/http-accounts.js';
 import { KbFiles, KbFilesAdded } from '../../contract/http-kb.js';
 import type { SessionUser } from '../../users/index.js';
@@ -25,11 +26,7 @@ const actorOf = (user: SessionUser | null): KbActor => {
   return { id: user.id, role: user.role, unitId: user.unitId, username: user.username };
 };
 
-const id = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31);
+const id = z.coerce.number().int().positive().max(MAX_ROW_ID);
 
 export const kbAttachmentsRoutes: FastifyPluginAsyncZod<KbAttachmentsRoutesOptions> = async (app, opts) => {
   const { files } = opts;

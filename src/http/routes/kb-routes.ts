@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_ROW_ID } from '../../contract/bounds.js';
 import {
   KB_ARTICLE_TYPES,
   KbArticle,
@@ -36,11 +37,7 @@ const actorOf = (user: SessionUser | null): KbActor => {
 };
 
 const IdParams = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31),
+  id: z.coerce.number().int().positive().max(MAX_ROW_ID),
 });
 const Note = z.string().trim().min(1).max(1000);
 const FileName = z.string().min(1).max(200);
@@ -237,16 +234,8 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           '"Answered with this article": links a published version to an order (answered on the spot); counted in 当场答复率. An agent only on their own order.',
         body: z.strictObject({
-          orderId: z
-            .number()
-            .int()
-            .positive()
-            .max(2 ** 31),
-          versionId: z
-            .number()
-            .int()
-            .positive()
-            .max(2 ** 31),
+          orderId: z.number().int().positive().max(MAX_ROW_ID),
+          versionId: z.number().int().positive().max(MAX_ROW_ID),
         }),
         response: { 200: KbLinked },
       },

@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowIdParam } from '../../contract/bounds.js';
 import { QaScoreList, QaWeekly, QaWorklist } from '../../contract/http-qa.js';
 import { QaCallViewSchema, QaFormSchema, QaScoreBody, QaScoreEditBody, QaScoreSchema } from '../../contract/qa.js';
 import { PERIOD_KINDS } from '../../reports/period.js';
@@ -121,7 +122,7 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
           period: z.enum(PERIOD_KINDS).optional(),
           date: PeriodQuery.shape.date,
           to: PeriodQuery.shape.to,
-          agentId: z.coerce.number().int().positive().optional(),
+          agentId: rowIdParam().optional(),
         }),
         response: { 200: QaScoreList },
       },

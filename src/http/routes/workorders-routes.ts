@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rowId, rowIdParam } from '../../contract/bounds.js';
 import { OrderActionResult, OrderDetail, OrderList, OrderView } from '../../contract/http-workorders.js';
 import type { SessionUser } from '../../users/index.js';
 import { ORDER_CATEGORIES, ORDER_STATUSES, type Actor } from '../../workorders/lifecycle/index.js';
@@ -45,7 +46,7 @@ const dispatch = {
   comment: text(2000).optional(),
 };
 const reason = text(2000);
-const v = { expectedVersion: z.number().int().positive().optional() };
+const v = { expectedVersion: rowId().optional() };
 const act = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape, ...v });
 
 /** Mirrors OrderAction (workorders/lifecycle/types.ts); the lifecycle still checks content. */
@@ -71,8 +72,8 @@ const ActionBody = z.discriminatedUnion('type', [
   }),
   act('supervise', { level: z.number().int(), reason: reason.optional(), deadlineAt: ms.optional() }),
   act('close', { reason: reason.optional() }),
-  act('merge_into', { targetOrderId: z.number().int().positive() }),
-  act('link', { otherOrderId: z.number().int().positive() }),
+  act('merge_into', { targetOrderId: rowId() }),
+  act('link', { otherOrderId: rowId() }),
   act('callback_done', { result: z.enum(['demand', 'no_demand', 'unreachable']), comment: reason.optional() }),
   act('abandon', { reason: reason.optional() }),
 ]);
@@ -123,7 +124,7 @@ const CreateBody = Fields.partial().extend({
   content: text(5000).min(1),
 });
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const IdParams = z.object({ id: rowIdParam() });
 const STAFF = ['agent', 'shift_lead', 'admin'] as const;
 
 const actorOf = (user: SessionUser | null): Actor => {
