@@ -71,6 +71,11 @@ t.test('a bad agents.yaml is refused at its line and column; a missing one gives
   t.match(!dup.ok && dup.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.message}`), [/^config\/agents\.yaml:4:\d+ .*"小休" is listed twice/]);
   const system = check('pauseReasons:\n  - code: 未连接\n    label: { zh: 未连接, en: Away }\n');
   t.match(!system.ok && system.problems[0], { file: 'config/agents.yaml', line: 2, message: /set by the server itself/ });
+  // YAML's escapes carry a NUL or a tab into a code: the database would store it (PostgreSQL cannot).
+  for (const escaped of ['\\0', '\\x00', '\\t', '\\x1b', '\\n']) {
+    const control = check(`pauseReasons:\n  - code: "小${escaped}休"\n    label: { zh: 小休, en: Break }\n`);
+    t.match(!control.ok && control.problems[0], { file: 'config/agents.yaml', line: 2, message: /control characters/ }, `a code with ${escaped}`);
+  }
   const noLabel = check('pauseReasons:\n  - code: 小休\n');
   t.match(!noLabel.ok && noLabel.problems[0], { file: 'config/agents.yaml', line: 2 });
   const withoutFile = validateConfigSet(shipped(), { displayDir: 'config' });

@@ -13,13 +13,16 @@ import { asArray, asRecord, type CheckContext } from '../files/schemas/common.js
 export const SYSTEM_PAUSE_REASONS: readonly string[] = ['未连接', '外呼'];
 
 const PauseReason = z.strictObject({
-  /** Stored, reported and sent to Asterisk: no commas or pipes (AMI and queue_log separators), at most 50 characters. */
+  /**
+   * Stored, reported and sent to Asterisk: no commas or pipes (AMI and queue_log separators), no
+   * control characters (line breaks; NUL, which PostgreSQL cannot store), at most 50 characters.
+   */
   code: z
     .string()
     .trim()
     .min(1)
     .max(50)
-    .regex(/^[^,|\r\n]+$/, 'no commas, pipes or line breaks'),
+    .regex(/^[^,|\p{Cc}]+$/u, 'no commas, pipes or control characters (line breaks, tabs, NUL)'),
   label: z.strictObject({ zh: z.string().trim().min(1).max(20), en: z.string().trim().min(1).max(40) }),
 });
 
