@@ -74,7 +74,7 @@ t.test('a bad agents.yaml is refused at its line and column; a missing one gives
   // YAML's escapes carry a NUL or a tab into a code: the database would store it (PostgreSQL cannot).
   for (const escaped of ['\\0', '\\x00', '\\t', '\\x1b', '\\n']) {
     const control = check(`pauseReasons:\n  - code: "小${escaped}休"\n    label: { zh: 小休, en: Break }\n`);
-    t.match(!control.ok && control.problems[0], { file: 'config/agents.yaml', line: 2, message: /control characters/ }, `a code with ${escaped}`);
+    t.match(!control.ok && control.problems[0], { file: 'config/agents.yaml', line: 2, message: /control characters|NUL character/ }, `a code with ${escaped}`);
   }
   const noLabel = check('pauseReasons:\n  - code: 小休\n');
   t.match(!noLabel.ok && noLabel.problems[0], { file: 'config/agents.yaml', line: 2 });

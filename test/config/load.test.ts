@@ -259,3 +259,18 @@ t.test('problem paths use the directory as given', async (t) => {
     ],
   );
 });
+
+t.test('a NUL written as a YAML escape, in a value or a key of any file, is refused at its line and column', async (t) => {
+  for (const escaped of ['\\0', '\\x00', '\\u0000']) {
+    const text = NUMBERS.replace('name: 市市场监管局', `name: "市市场${escaped}监管局"`);
+    const line = text.split('\n').findIndex((l) => l.includes('市市场')) + 1;
+    const value = check(text);
+    t.notOk(value.ok, `a value with ${escaped}`);
+    t.match(lines(value), [new RegExp(`^config/numbers\\.yaml:${line}:\\d+ .*NUL character`)], `a value with ${escaped}`);
+  }
+  const key = check(NUMBERS, `${IVR}\n"x\\0": 1\n`);
+  t.notOk(key.ok, 'a key');
+  t.match(lines(key), [/^config\/ivr\.yaml:\d+:1 .*NUL character/], 'a key');
+  const tab = check(NUMBERS.replace('name: 市市场监管局', 'name: "市市场\\t监管局"'));
+  t.ok(tab.ok, 'other escapes are left to each field’s own rules');
+});

@@ -37,7 +37,23 @@ export class YamlSource {
       if (open) return this.problemAt(open.pos, `YAML syntax error: "${open.bracket}" is not closed with "${open.closer}"`, 'error');
       return this.problemAt(this.positionOf(e.pos[0]), `YAML syntax error: ${e.message}`, 'error');
     });
+    if (this.syntaxProblems.length === 0) this.syntaxProblems = this.nulProblems();
     this.data = this.syntaxProblems.length > 0 ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /**
+   * A NUL written as a YAML escape (`"\0"`, `"\x00"`, `"\u0000"`) in any key or value: no setting
+   * needs one, and text with it cannot be stored in PostgreSQL. Refused as the file's error.
+   */
+  private nulProblems(): Problem[] {
+    const found: Problem[] = [];
+    visit(this.doc, {
+      Scalar: (_k, node) => {
+        if (typeof node.value === 'string' && node.value.includes('\u0000') && node.range)
+          found.push(this.problemAt(this.positionOf(node.range[0]), 'a NUL character ("\\0") is not allowed in a config file', 'error'));
+      },
+    });
+    return found;
   }
 
   /** Build a problem at a path in this file. */
