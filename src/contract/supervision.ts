@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { Ack } from './ack.js';
+import { rowIdParam } from './bounds.js';
 
 import { SUPERVISION_MODES, type SupervisionMode } from './console-vocabulary.js';
 export { SUPERVISION_MODES, type SupervisionMode };
@@ -92,6 +93,6 @@ export type SupervisionAuditDto = z.infer<typeof SupervisionAuditSchema>;
 
 export const SupervisionAuditQuery = z.object({
   callId: z.string().min(1).max(100).optional(),
-  leadId: z.coerce.number().int().positive().optional(),
+  leadId: rowIdParam().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

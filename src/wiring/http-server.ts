@@ -18,6 +18,7 @@ import { AccessLog, installAccessLog } from '../http/access-log.js';
 import { responseSerializerCompiler } from '../http/response-serializer.js';
 import { frameworkErrors, installErrorHandler } from '../http/error-handler.js';
 import { installNulTextRefusal } from '../http/nul-text.js';
+import { installUnpairedSurrogateRefusal } from '../http/unpaired-surrogates.js';
 import { withCsrfHeader } from '../http/openapi-csrf.js';
 import { docsCsp, installSecurityHeaders } from '../http/security-headers.js';
 import { installDurableReplies } from '../http/durable-replies.js';
@@ -60,6 +61,8 @@ async function install(http: FastifyInstance, o: HttpServerOptions): Promise<voi
   installErrorHandler(http);
   // Text with NUL refused alike on both databases (PostgreSQL cannot store it: a 500 otherwise).
   installNulTextRefusal(http);
+  // And unpaired surrogates (PostgreSQL refuses them in jsonb; stored as U+FFFD in text).
+  installUnpairedSurrogateRefusal(http);
   // Before the routes: every writing request is answered once its change is on disk.
   installDurableReplies(http, o.durable);
   await http.register(cookie);

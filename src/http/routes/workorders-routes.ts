@@ -84,8 +84,11 @@ const listParam = <T extends z.ZodType>(item: T) =>
     (x) => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).flatMap((s) => String(s).split(',')).filter(Boolean)),
     z.array(item).optional(),
   );
-/** Epoch milliseconds or an ISO date-time. */
-const time = z.union([z.string().regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
+/**
+ * Epoch milliseconds (at most 15 digits: to the year 33658, within PostgreSQL's bigint; more was
+ * a failed query there, a 500) or an ISO date-time.
+ */
+const time = z.union([z.string().max(15).regex(/^\d+$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
 /** The list's filters; the order desk's search extends them (desk-routes.ts). */
 export const ListQuery = z.object({

@@ -17,6 +17,7 @@ import type { Db } from '../../db/connection.js';
 import { workOrderEvents, workOrders } from '../../db/schema.js';
 import { dueState, type DueState, type WaitClock } from '../deadlines/index.js';
 import { DESK_QUEUES, type DeskQueue } from '../../contract/work-orders.js';
+import { MAX_ROW_ID } from '../../contract/bounds.js';
 import type { OrderStatus } from '../lifecycle/index.js';
 import { rowsInOrder } from '../order-pages.js';
 import type { WorkOrderRow } from '../repository.js';
@@ -270,11 +271,15 @@ export function encodeCursor(key: number, id: number): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
-/** The position a cursor stands for, or null when it is not one of ours. */
+/**
+ * The position a cursor stands for, or null when it is not one of ours: its id is a row id (an id
+ * past PostgreSQL's integer failed the page's query there, a 500).
+ */
 export function decodeCursor(cursor: string): { key: number; id: number } | null {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isSafeInteger(x))) return { key: v[0] as number, id: v[1] as number };
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isInteger(v[1]) && v[1] >= 1 && v[1] <= MAX_ROW_ID)
+      return { key: v[0] as number, id: v[1] as number };
   } catch {
     // not base64url JSON: refused below like any other foreign value
   }
