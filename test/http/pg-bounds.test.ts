@@ -7,8 +7,10 @@
  * - `leadId` of the supervision audit past PostgreSQL's integer;
  * - an unpaired surrogate ("\ud800" alone) in a JSON body, stored in jsonb (an order's history,
  *   an article's keywords, a saved search);
- * - NUL in the `action` field of an order's file upload (multipart: not a JSON body).
+ * - NUL in the `action` field of an order's file upload (multipart: not a JSON body);
+ * - NUL in a cell of a knowledge-base .xlsx import (Excel spells it _x0000_).
  */
+import ExcelJS from 'exceljs';
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appQuery } from '../helpers/app-database.js';
@@ -131,4 +133,31 @@ t.test('NUL or an unpaired surrogate in an upload’s action field: 400 ATTACHME
 
   const replied = await upload('{"type":"reply","text":"已处理🙂"}');
   t.equal(replied.statusCode, 201, replied.body.slice(0, 200));
+});
+
+t.test('NUL or an unpaired surrogate in a cell of an .xlsx import: 400 KB_IMPORT_INVALID naming the cell, nothing imported', async (t) => {
+  const app = await testApp(t);
+  const hrss = await loginCookies(app, 'hrss-xlsx', 'unit_handler', { unitId: 'city-hrss' });
+  const xlsx = async (title: string) => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('问答');
+    for (const row of [
+      ['标题', '内容', '类型'],
+      ['社保卡挂失', '拨打12333', '常见问答'],
+      [title, '到银行网点办理', '常见问答'],
+    ])
+      sheet.addRow(row);
+    const data = Buffer.from(await book.xlsx.writeBuffer()).toString('base64');
+    return app.http.inject({ method: 'POST', url: '/api/kb/import', cookies: hrss, payload: { format: 'xlsx', files: [{ name: 'hrss.xlsx', data }] } });
+  };
+  for (const title of ['补卡_x0000_', '补卡_xD800_']) {
+    const res = await xlsx(title);
+    t.equal(res.statusCode, 400, `${title}: ${res.body.slice(0, 200)}`);
+    t.equal(res.json().error?.code, 'KB_IMPORT_INVALID', title);
+    t.same(res.json().error?.details?.problems, ['hrss.xlsx[问答]:3:1 A3 title: must not contain NUL characters or unpaired surrogates'], title);
+  }
+  t.equal(await count(app, 'kb_articles'), 0, 'nothing imported');
+  const done = await xlsx('补卡🙂');
+  t.equal(done.statusCode, 200, done.body.slice(0, 200));
+  t.equal(done.json().imported?.length, 2);
 });
