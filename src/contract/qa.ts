@@ -4,6 +4,7 @@
  * server's routes (request and response schemas) and the web app's /qa page and agent console.
  */
 import { z } from 'zod';
+import { MAX_ROW_ID } from './bounds.js';
 
 export const QA_SAMPLE_REASON_VALUES = ['random', 'unsatisfied'] as const;
 
@@ -85,7 +86,7 @@ export const QaScoreBody = z.strictObject({
 });
 export type QaScoreBodyDto = z.input<typeof QaScoreBody>;
 
-export const QaScoreEditBody = QaScoreBody.extend({ basedOn: z.int().min(1) });
+export const QaScoreEditBody = QaScoreBody.extend({ basedOn: z.int().min(1).max(MAX_ROW_ID) });
 
 export const QaWeekFiguresSchema = z.object({
   agentId: z.number(),

@@ -4,7 +4,8 @@
  * reached a query and failed it, a 500 INTERNAL:
  * - epoch-millisecond filters past bigint (`createdFrom` / `createdTo` of the order list and the desk's search);
  * - a desk queue cursor whose id is past PostgreSQL's integer;
- * - `leadId` of the supervision audit past PostgreSQL's integer;
+ * - `leadId` of the supervision audit past PostgreSQL's integer (and, bounded alike though they were
+ *   compared in memory, an article's `draftVersionId` and a QA score's `basedOn`);
  * - an unpaired surrogate ("\ud800" alone) in a JSON body, stored in jsonb (an order's history,
  *   an article's keywords, a saved search);
  * - NUL in the `action` field of an order's file upload (multipart: not a JSON body);
@@ -58,6 +59,27 @@ t.test('numbers past what PostgreSQL holds: 400 VALIDATION_FAILED; the largest a
   const max = await app.http.inject({ method: 'GET', url: `/api/supervision/audit?leadId=${2 ** 31 - 1}`, cookies: admin });
   t.equal(max.statusCode, 200, max.body);
   t.same(max.json().items, []);
+
+  // Versions compared in memory (no 500 before), bounded as every row id: 2^31 is bad input.
+  const hrss = await loginCookies(app, 'hrss-pgb', 'unit_handler', { unitId: 'city-hrss' });
+  const qa = await loginCookies(app, 'qa-pgb', 'qa');
+  const fields = { title: '社保卡挂失', body: '拨打12333', type: 'faq', unitId: 'city-hrss' };
+  const versions: Array<[string, (v: number) => Record<string, unknown>, string, typeof agent]> = [
+    ['an article’s draft version', (v) => ({ method: 'PUT', url: '/api/kb/articles/1', payload: { fields, draftVersionId: v } }), 'body.draftVersionId', hrss],
+    [
+      'a score’s revision',
+      (v) => ({ method: 'PUT', url: '/api/qa/calls/c-1/score', payload: { points: {}, formVersion: 'v1', basedOn: v } }),
+      'body.basedOn',
+      qa,
+    ],
+  ];
+  for (const [what, request, path, cookies] of versions) {
+    const res = await app.http.inject({ ...request(2 ** 31), cookies });
+    t.equal(res.statusCode, 400, `${what}, 2^31: ${res.body.slice(0, 200)}`);
+    t.equal(res.json().error?.details?.[0]?.path, path, what);
+    const largest = await app.http.inject({ ...request(2 ** 31 - 1), cookies });
+    t.ok(largest.statusCode < 500 && largest.json().error?.code !== 'VALIDATION_FAILED', `${what}, 2^31 - 1 reaches the route: ${largest.body.slice(0, 200)}`);
+  }
 });
 
 t.test('an unpaired surrogate in a JSON body: 400 VALIDATION_FAILED, nothing written; a pair (an emoji) is text', async (t) => {

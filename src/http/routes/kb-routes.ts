@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MAX_ROW_ID } from '../../contract/bounds.js';
+import { MAX_ROW_ID, rowId } from '../../contract/bounds.js';
 import {
   KB_ARTICLE_TYPES,
   KbArticle,
@@ -165,7 +165,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         description:
           'Edit the draft (or start one after the published version). draftVersionId: the draft you read (null if none): a newer one is 409 KB_STALE_EDIT.',
         params: IdParams,
-        body: z.strictObject({ fields: ArticleFields, draftVersionId: z.number().int().positive().nullable() }),
+        body: z.strictObject({ fields: ArticleFields, draftVersionId: rowId().nullable() }),
         response: { 200: KbArticle },
       },
       preHandler: editors,
