@@ -4,7 +4,7 @@
  * route's zod schema (unknown keys dropped). Socket commands carry identifiers and codes only (call,
  * unit, transport ids, pause reason codes, digits, numbers), never free text, so a control
  * character is never part of a good one; and PostgreSQL stores no NUL in text (the HTTP side
- * refuses NUL the same way, http/nul-text.ts).
+ * refuses NUL the same way, http/unstorable-text.ts).
  */
 import { AppError } from '../errors/index.js';
 import type { Route } from './route.js';

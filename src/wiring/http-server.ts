@@ -17,8 +17,7 @@ import { requestSerializers } from '../logging/request-log.js';
 import { AccessLog, installAccessLog } from '../http/access-log.js';
 import { responseSerializerCompiler } from '../http/response-serializer.js';
 import { frameworkErrors, installErrorHandler } from '../http/error-handler.js';
-import { installNulTextRefusal } from '../http/nul-text.js';
-import { installUnpairedSurrogateRefusal } from '../http/unpaired-surrogates.js';
+import { installUnstorableTextRefusal } from '../http/unstorable-text.js';
 import { withCsrfHeader } from '../http/openapi-csrf.js';
 import { docsCsp, installSecurityHeaders } from '../http/security-headers.js';
 import { installDurableReplies } from '../http/durable-replies.js';
@@ -59,10 +58,9 @@ async function install(http: FastifyInstance, o: HttpServerOptions): Promise<voi
   // Replies written by a serializer compiled from their schema (zod's parse where it cannot be).
   http.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandler(http);
-  // Text with NUL refused alike on both databases (PostgreSQL cannot store it: a 500 otherwise).
-  installNulTextRefusal(http);
-  // And unpaired surrogates (PostgreSQL refuses them in jsonb; stored as U+FFFD in text).
-  installUnpairedSurrogateRefusal(http);
+  // Text with NUL or unpaired surrogates refused alike on both databases (PostgreSQL cannot store
+  // them: a 500 otherwise; text columns would hold U+FFFD).
+  installUnstorableTextRefusal(http);
   // Before the routes: every writing request is answered once its change is on disk.
   installDurableReplies(http, o.durable);
   await http.register(cookie);

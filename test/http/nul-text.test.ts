@@ -1,11 +1,12 @@
 /**
  * Text with a NUL character is refused with 400 VALIDATION_FAILED in a path, a query and a JSON
- * body (src/http/nul-text.ts), on both databases: PostgreSQL cannot store NUL in text, and
+ * body (src/http/unstorable-text.ts), on both databases: PostgreSQL cannot store NUL in text, and
  * answered every such request with a 500 (a search, a list filter, a new work order's subject).
  */
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appQuery } from '../helpers/app-database.js';
+import { NUL_MESSAGE, UNPAIRED_SURROGATE_MESSAGE, unstorableTextAt } from '../../src/http/unstorable-text.js';
 
 const order = { channel: '12345', category: 'complaint', subject: '夜间施工噪音', content: '每晚十点后施工', callerPhone: '13800000088', callerName: '李四' };
 
@@ -39,4 +40,15 @@ t.test('NUL in a path, a query or a JSON body: 400 VALIDATION_FAILED, nothing wr
   t.equal(listed.json().total, 1);
   const searched = await app.http.inject({ method: 'GET', url: `/api/kb/search?q=${encodeURIComponent('社保卡')}`, cookies: agent });
   t.equal(searched.statusCode, 200, searched.body);
+});
+
+t.test('the walk finds NUL and unpaired surrogates at any depth, in keys and in values, and names the path', async (t) => {
+  let deep: unknown = 'a\u0000b';
+  for (let i = 0; i < 100; i++) deep = { n: [deep] };
+  const found = unstorableTextAt(deep, 'body');
+  t.equal(found?.message, NUL_MESSAGE, 'a NUL 200 levels down (the old walk stopped at 32)');
+  t.equal(found?.path, `body${'.n.0'.repeat(100)}`);
+  t.same(unstorableTextAt({ ok: '😀 a pair', ['k\ud800']: 1 }, 'body'), { path: 'body.k\\ud800', message: UNPAIRED_SURROGATE_MESSAGE });
+  t.same(unstorableTextAt({ a: ['x', { b: '\udc00 alone' }] }, 'querystring'), { path: 'querystring.a.1.b', message: UNPAIRED_SURROGATE_MESSAGE });
+  t.equal(unstorableTextAt({ a: ['😀', { b: '正常文本' }], n: 1, z: null }, 'body'), undefined, 'paired surrogates and plain text pass');
 });

@@ -21,7 +21,7 @@ import type { Actor } from '../../workorders/lifecycle/index.js';
 import { requireRole } from '../auth.js';
 import { appError } from '../errors.js';
 import { contentDisposition, readUploadParts, registerUploads } from '../multipart-files.js';
-import { UNPAIRED_SURROGATE_MESSAGE, unpairedSurrogateAt } from '../unpaired-surrogates.js';
+import { unstorableTextAt } from '../unstorable-text.js';
 
 export { contentDisposition } from '../multipart-files.js';
 
@@ -123,8 +123,8 @@ function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: bool
       throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'the action field is not JSON');
     }
   }
-  // Refused as in a JSON body (nul-text.ts, unpaired-surrogates.ts): PostgreSQL stores no NUL (it was a 500 there).
-  const odd = unstorableText(value);
+  // Refused as in a JSON body (unstorable-text.ts): PostgreSQL stores no NUL (it was a 500 there).
+  const odd = unstorableTextAt(value, 'action')?.message;
   if (odd) throw new AttachmentError('ATTACHMENT_BAD_UPLOAD', 'a field of the upload is invalid', { details: { issues: [odd] } });
   const parsed = schema.safeParse(value);
   if (!parsed.success)
@@ -132,18 +132,4 @@ function parseField<T>(raw: string | undefined, schema: z.ZodType<T>, json: bool
       details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
     });
   return parsed.data;
-}
-
-/** What is wrong with the text in a field's value (strings and keys, nested), or undefined. */
-function unstorableText(value: unknown, depth = 0): string | undefined {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) return 'must not contain NUL characters';
-    return unpairedSurrogateAt(value, '') === undefined ? undefined : UNPAIRED_SURROGATE_MESSAGE;
-  }
-  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
-  for (const [key, v] of Object.entries(value)) {
-    const odd = unstorableText(key, depth + 1) ?? unstorableText(v, depth + 1);
-    if (odd) return odd;
-  }
-  return undefined;
 }
