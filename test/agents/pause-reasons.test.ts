@@ -8,23 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import t, { type Test } from 'tap';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import t from 'tap';
+import type { Socket } from 'socket.io-client';
 import { validateConfigSet } from '../../src/config/files/index.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { REPO } from '../config/fixtures/yaml.js';
+import { connectConsole } from '../helpers/console-socket.js';
 
 type Ack = { ok: boolean; error?: { code: string; message: string } };
 
-async function connect(t: Test, url: string, cookie: string): Promise<Socket> {
-  const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `sunline_session=${cookie}` } });
-  t.teardown(() => void socket.disconnect());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
 const ask = (s: Socket, event: string, payload: unknown) => (s.emitWithAck as (e: string, p: unknown) => Promise<Ack>)(event, payload);
 
 t.test('only the reasons of agents.yaml: served to the consoles, others refused, a reload applies at once', async (t) => {
@@ -36,8 +28,8 @@ t.test('only the reasons of agents.yaml: served to the consoles, others refused,
   const url = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   const agentCookies = await loginCookies(app, 'zhang', 'agent');
   const leadCookies = await loginCookies(app, 'lead', 'shift_lead');
-  const agent = await connect(t, url, agentCookies.sunline_session);
-  const lead = await connect(t, url, leadCookies.sunline_session);
+  const agent = await connectConsole(t, url, agentCookies.sunline_session);
+  const lead = await connectConsole(t, url, leadCookies.sunline_session);
 
   const list = await app.http.inject({ url: '/api/agents/pause-reasons', cookies: agentCookies });
   t.equal(list.statusCode, 200, list.body);

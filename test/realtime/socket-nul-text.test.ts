@@ -6,14 +6,15 @@
  * fake commands of fixtures.ts to show that no command ran and that unknown keys never reach one.
  */
 import type { AddressInfo } from 'node:net';
-import t, { type Test } from 'tap';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import t from 'tap';
+import type { Socket } from 'socket.io-client';
 import { ROUTES } from '../../src/realtime/handlers.js';
 import { controlCharAt } from '../../src/realtime/payload.js';
 import type { Audience } from '../../src/realtime/session.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appReader, appTables } from '../helpers/app-database.js';
 import { rig } from './fixtures.js';
+import { connectConsole } from '../helpers/console-socket.js';
 
 type Ack = { ok: boolean; data?: unknown; error?: { code: string; message: string; details?: unknown } };
 
@@ -69,15 +70,6 @@ const refusal = (path: string) => ({
   error: { code: 'VALIDATION_FAILED', details: [{ path, message: 'must not contain control characters' }] },
 });
 
-async function connect(t: Test, url: string, cookie: string): Promise<Socket> {
-  const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `sunline_session=${cookie}` } });
-  t.teardown(() => void socket.disconnect());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
 const ask = (s: Socket, event: string, payload: unknown): Promise<Ack> =>
   (s.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<Ack>)(event, payload);
 
@@ -117,7 +109,7 @@ t.test('every command refuses a control character in any of its strings, with VA
     }
     if (route.schema) t.ok(route.schema.safeParse(good).success, `${event}: the good payload is good`);
     // A socket per event: its payloads stay well within the event budgets.
-    const s = await connect(t, url, cookieFor(route.audience));
+    const s = await connectConsole(t, url, cookieFor(route.audience));
     // The good payload reaches its command (which says why it cannot act here: no telephony, no media).
     const res = await ask(s, event, good);
     served.set(event, res.ok ? 'ok' : res.error!.code);
@@ -134,8 +126,8 @@ t.test('every command refuses a control character in any of its strings, with VA
   t.comment(`the good payloads' answers: ${JSON.stringify(Object.fromEntries(served))}`);
 
   // Identifiers, numbers and codes never hold a line break, a tab, an escape sequence, DEL or C1.
-  const agent = await connect(t, url, agentCookie);
-  const lead = await connect(t, url, leadCookie);
+  const agent = await connectConsole(t, url, agentCookie);
+  const lead = await connectConsole(t, url, leadCookie);
   for (const c of CONTROL_CHARS) {
     const shown = c.replace(/\p{Cc}/gu, (x) => `U+${x.charCodeAt(0).toString(16).padStart(4, '0')}`);
     t.match(await ask(agent, 'call:answer', { callId: `call${c}1` }), refusal('callId'), `callId with ${shown}`);
