@@ -44,3 +44,14 @@ t.test('ids above PostgreSQL’s integer are refused as bad input; the largest i
     );
   }
 });
+
+t.test('the order list’s page is bounded: 1,000,000 is served (empty), one more is bad input', async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'agent-page', 'agent');
+  const last = await app.http.inject({ url: '/api/workorders?page=1000000&pageSize=100', cookies: agent });
+  t.equal(last.statusCode, 200, last.body);
+  t.same(last.json().items, []);
+  const over = await app.http.inject({ url: '/api/workorders?page=1000001', cookies: agent });
+  t.equal(over.statusCode, 400, over.body);
+  t.equal(over.json().error.code, 'VALIDATION_FAILED');
+});

@@ -111,7 +111,8 @@ export const ListQuery = z.object({
     // eslint-disable-next-line no-control-regex
     .regex(/^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$/, 'no control characters')
     .optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  /** Deep pages are for filters, not paging: 1,000,000 pages of 100 is far past any list a person reads. */
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   sort: z.enum(ORDER_SORTS).default('createdAt'),
 });
