@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Ack } from './ack.js';
+import { rowId } from './bounds.js';
 import type { ControlsClientEvents, ControlsServerEvents } from './controls.js';
 import type { DeskServerEvents } from './desk.js';
 import type { LeadClientEvents, LeadServerEvents } from './lead.js';
@@ -198,10 +199,10 @@ export interface ServerToClientEvents
 export const CallIdPayload = z.object({ callId: z.string().min(1).max(100) });
 export const PausePayload = z.object({ reason: z.string().trim().min(1).max(50) });
 export const LoginPayload = z.object({ penalty: z.number().int().min(0).max(10).optional() }).default({});
-export const AgentIdPayload = z.object({ agentId: z.number().int().positive() });
+export const AgentIdPayload = z.object({ agentId: rowId() });
 export const LeadPausePayload = AgentIdPayload.extend({ reason: z.string().trim().min(1).max(50) });
 export const SetPriorityPayload = CallIdPayload.extend({ priority: z.number().int().min(0).max(100) });
-export const WithdrawPayload = CallIdPayload.extend({ agentId: z.number().int().positive() });
+export const WithdrawPayload = CallIdPayload.extend({ agentId: rowId() });
 
 export interface ClientToServerEvents extends ControlsClientEvents, MediaClientEvents, LeadClientEvents, OutboundClientEvents {
   /** Re-send every snapshot this session is entitled to. */
