@@ -246,3 +246,33 @@ export async function rig(
     },
   };
 }
+
+/** A good payload of every socket command that takes one (socket-nul-text makes each string bad in turn; socket-roles sends them as they are). */
+export const GOOD_PAYLOADS: Record<string, Record<string, unknown>> = {
+  'agent:login': { penalty: 1 },
+  'agent:pause': { reason: '小休' },
+  'call:answer': { callId: 'call-1' },
+  'call:reject': { callId: 'call-1' },
+  'call:hangup': { callId: 'call-1' },
+  'call:hold': { callId: 'call-1', held: true },
+  'call:mute': { callId: 'call-1', muted: true },
+  'call:dtmf': { callId: 'call-1', digits: '12#' },
+  'call:transfer': { callId: 'call-1', unitId: 'city-hrss' },
+  'call:conference': { callId: 'call-1', unitId: 'city-hrss' },
+  'call:conference_drop': { callId: 'call-1' },
+  'call:dial': { orderId: 1, number: '13800138000' },
+  'lead:pause_agent': { agentId: 1, reason: '小休' },
+  'lead:unpause_agent': { agentId: 1 },
+  'lead:logout_agent': { agentId: 1 },
+  'lead:set_priority': { callId: 'call-1', priority: 5 },
+  'lead:withdraw': { callId: 'call-1', agentId: 1 },
+  'media:connect': { transportId: 't-1', dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD:EF' }] } },
+  'media:produce': {
+    transportId: 't-1',
+    kind: 'audio',
+    rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }], rtcp: { cname: 'abc' } },
+  },
+  'media:resume': { consumerId: 'c-1' },
+  'supervision:start': { callId: 'call-1', mode: 'listen' },
+  'supervision:mode': { mode: 'whisper' },
+};

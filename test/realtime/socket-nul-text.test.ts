@@ -13,40 +13,10 @@ import { controlCharAt } from '../../src/realtime/payload.js';
 import type { Audience } from '../../src/realtime/session.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appReader, appTables } from '../helpers/app-database.js';
-import { rig } from './fixtures.js';
+import { GOOD_PAYLOADS, rig } from './fixtures.js';
 import { connectConsole } from '../helpers/console-socket.js';
 
 type Ack = { ok: boolean; data?: unknown; error?: { code: string; message: string; details?: unknown } };
-
-/** A good payload of every event that takes one: each of its strings is made bad in turn. */
-const GOOD: Record<string, Record<string, unknown>> = {
-  'agent:login': { penalty: 1 },
-  'agent:pause': { reason: '小休' },
-  'call:answer': { callId: 'call-1' },
-  'call:reject': { callId: 'call-1' },
-  'call:hangup': { callId: 'call-1' },
-  'call:hold': { callId: 'call-1', held: true },
-  'call:mute': { callId: 'call-1', muted: true },
-  'call:dtmf': { callId: 'call-1', digits: '12#' },
-  'call:transfer': { callId: 'call-1', unitId: 'city-hrss' },
-  'call:conference': { callId: 'call-1', unitId: 'city-hrss' },
-  'call:conference_drop': { callId: 'call-1' },
-  'call:dial': { orderId: 1, number: '13800138000' },
-  'lead:pause_agent': { agentId: 1, reason: '小休' },
-  'lead:unpause_agent': { agentId: 1 },
-  'lead:logout_agent': { agentId: 1 },
-  'lead:set_priority': { callId: 'call-1', priority: 5 },
-  'lead:withdraw': { callId: 'call-1', agentId: 1 },
-  'media:connect': { transportId: 't-1', dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD:EF' }] } },
-  'media:produce': {
-    transportId: 't-1',
-    kind: 'audio',
-    rtpParameters: { mid: '0', codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }], rtcp: { cname: 'abc' } },
-  },
-  'media:resume': { consumerId: 'c-1' },
-  'supervision:start': { callId: 'call-1', mode: 'listen' },
-  'supervision:mode': { mode: 'whisper' },
-};
 
 /** Every string in `v` as [path, value], the path as payload.ts names it. */
 function strings(v: unknown, path = ''): Array<[string, string]> {
@@ -102,9 +72,9 @@ t.test('every command refuses a control character in any of its strings, with VA
 
   const served = new Map<string, string>();
   for (const [event, route] of Object.entries(ROUTES)) {
-    const good = route.schema ? GOOD[event] : {};
+    const good = route.schema ? GOOD_PAYLOADS[event] : {};
     if (!good) {
-      t.fail(`${event}: no good payload in GOOD (add one)`);
+      t.fail(`${event}: no good payload in GOOD_PAYLOADS (add one)`);
       continue;
     }
     if (route.schema) t.ok(route.schema.safeParse(good).success, `${event}: the good payload is good`);

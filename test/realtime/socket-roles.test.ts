@@ -8,7 +8,7 @@
 import t from 'tap';
 import { ROUTES } from '../../src/realtime/handlers.js';
 import type { UserRole } from '../../src/db/schema.js';
-import { rig } from './fixtures.js';
+import { GOOD_PAYLOADS, rig } from './fixtures.js';
 
 const AGENT = /^(agent|call|media):/;
 const LEAD = /^(lead|supervision|media):/;
@@ -21,27 +21,7 @@ const allowed: Record<string, (event: string) => boolean> = {
   wallboard: (e) => e === 'sync',
 };
 
-const GOOD: Record<string, unknown> = {
-  'agent:login': {},
-  'agent:pause': { reason: '小休' },
-  'call:dtmf': { callId: 'c1', digits: '1' },
-  'call:hold': { callId: 'c1', held: true },
-  'call:mute': { callId: 'c1', muted: true },
-  'call:transfer': { callId: 'c1', unitId: 'city-hrss' },
-  'call:conference': { callId: 'c1', unitId: 'city-hrss' },
-  'call:dial': { orderId: 1, number: '13800138000' },
-  'lead:pause_agent': { agentId: 1, reason: '小休' },
-  'lead:unpause_agent': { agentId: 1 },
-  'lead:logout_agent': { agentId: 1 },
-  'lead:set_priority': { callId: 'c1', priority: 1 },
-  'lead:withdraw': { callId: 'c1', agentId: 1 },
-  'media:connect': { transportId: 't1', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] } },
-  'media:produce': { transportId: 't1', kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/PCMU', payloadType: 0, clockRate: 8000 }] } },
-  'media:resume': { consumerId: 'c1' },
-  'supervision:start': { callId: 'c1', mode: 'listen' },
-  'supervision:mode': { mode: 'listen' },
-};
-const payloadOf = (event: string) => GOOD[event] ?? { callId: 'c1' };
+const payloadOf = (event: string) => GOOD_PAYLOADS[event] ?? { callId: 'c1' };
 
 t.test('every command from every role: allowed ones reach their command, the others are FORBIDDEN and run nothing', async (t) => {
   const r = await rig(t);
