@@ -13,18 +13,8 @@
  * (realtime/payload.ts: no control characters at all).
  */
 import type { FastifyInstance } from 'fastify';
+import { unstorable } from '../lib/storable-text.js';
 import { AppError } from './errors.js';
-
-export const NUL_MESSAGE = 'must not contain NUL characters';
-export const UNPAIRED_SURROGATE_MESSAGE = 'must not contain unpaired surrogates';
-
-const UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** What is wrong with one string, or undefined. */
-export function unstorable(text: string): string | undefined {
-  if (text.includes('\u0000')) return NUL_MESSAGE;
-  return UNPAIRED.test(text) ? UNPAIRED_SURROGATE_MESSAGE : undefined;
-}
 
 /** A key as a path shows it: NUL and surrogates written as \uXXXX. */
 const shown = (key: string) => key.replaceAll('\u0000', '\\u0000').replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);

@@ -10,6 +10,7 @@ import { formatProblem, type Problem } from '../config/files/problem.js';
 import { ArticleFields, KB_TYPE_NAMES, type ArticleFieldsInput } from './article-input.js';
 import { parseCsv, type CsvField } from './csv.js';
 import { isCodedError } from '../errors/index.js';
+import { unstorable } from '../lib/storable-text.js';
 
 export interface ImportFile {
   readonly name: string;
@@ -68,13 +69,6 @@ export function readCsv(file: ImportFile, defaultUnit: string | null): { candida
 }
 
 /**
- * Text no database keeps as written: NUL (PostgreSQL refuses it: the import failed, a 500) and
- * unpaired surrogates (stored as U+FFFD). A JSON body with them is refused before (src/http); an
- * .xlsx cell spells them as _x0000_ and _xD800_.
- */
-const unstorable = (s: string) => s.includes('\u0000') || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-
-/**
  * A table's rows (the header first; each cell with its line and column: a CSV's text position,
  * a sheet's row and column) → candidates, as the CSV import reads them. `where` names the file
  * (and sheet) in the problems.
@@ -100,7 +94,8 @@ export function readTable(where: string, table: readonly CsvField[][], defaultUn
       problems.push(problem(file.name, first.line, first.col, `the row has ${row.length} cells; the header has ${header.length}`));
       continue;
     }
-    const odd = row.find((cell) => unstorable(cell.value));
+    // An .xlsx cell spells NUL and a lone surrogate as _x0000_ and _xD800_ (a JSON body with them is refused before).
+    const odd = row.find((cell) => unstorable(cell.value) !== undefined);
     if (odd) {
       problems.push(problem(file.name, odd.line, odd.col, `${fieldOf[row.indexOf(odd)]}: must not contain NUL characters or unpaired surrogates`));
       continue;

@@ -6,7 +6,8 @@
 import t from 'tap';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appQuery } from '../helpers/app-database.js';
-import { NUL_MESSAGE, UNPAIRED_SURROGATE_MESSAGE, unstorableTextAt } from '../../src/http/unstorable-text.js';
+import { unstorableTextAt } from '../../src/http/unstorable-text.js';
+import { NUL_MESSAGE, UNPAIRED_SURROGATE_MESSAGE } from '../../src/lib/storable-text.js';
 
 const order = { channel: '12345', category: 'complaint', subject: '夜间施工噪音', content: '每晚十点后施工', callerPhone: '13800000088', callerName: '李四' };
 
