@@ -89,13 +89,3 @@ export async function sharedFlushIfAvailable(db: PostgresAsyncDb): Promise<Share
     throw err;
   }
 }
-
-/**
- * `fn` in one transaction of `db` whose COMMIT does not wait for the WAL flush, resolved once
- * `flush` has covered that commit: what a caller is told has been flushed.
- */
-export async function flushedTogether<T>(db: PostgresAsyncDb, flush: SharedFlush, fn: (tx: PgConn) => Promise<T>): Promise<T> {
-  const result = await db.transactionUnflushed(fn);
-  await flush();
-  return result;
-}
