@@ -1,8 +1,9 @@
 /**
  * The asynchronous port on PostgreSQL (decision 0017): reads go to the pool (each statement on
  * whichever client is free, READ COMMITTED: committed data only); a transaction holds one pooled
- * client from BEGIN to COMMIT (drizzle's node-postgres transaction: rolled back when the function
- * rejects). The same rules as SQLite's port (sqlite-async.ts), kept here by a guard between the
+ * client from BEGIN to COMMIT, rolled back when the function rejects, and gives it back to the pool
+ * only once COMMIT or ROLLBACK answered: a client whose connection was lost on the way is dropped.
+ * The same rules as SQLite's port (sqlite-async.ts), kept here by a guard between the
  * transaction's drizzle session and its client:
  *
  * - a failed statement aborts the transaction (PostgreSQL's own rule); a later statement is
@@ -23,7 +24,7 @@
  * PostgreSQL groups concurrent flushes itself (decision 0011).
  */
 import type { PgDatabase } from 'drizzle-orm/pg-core';
-import type { NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
+import { NodePgSession, NodePgTransaction, type NodePgQueryResultHKT } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { AsyncDbError, type AsyncDb } from './async-db.js';
 import type { PgDb } from './postgres.js';
@@ -66,8 +67,10 @@ export function isRetryableConflict(err: unknown): boolean {
 /** 5–10 ms, then 10–20, 20–40: long enough for the other transaction to commit, short for the caller. */
 const retryPause = (attempt: number) => new Promise((r) => setTimeout(r, 5 * 2 ** attempt * (1 + Math.random())));
 
-export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
-  const db = handle.db;
+export function postgresAsync(handle: { readonly db: PgDb; readonly pool: pg.Pool }): PostgresAsyncDb {
+  const { db, pool } = handle;
+  // The pool's session, whose schema and options each transaction's session shares (node-postgres session.js).
+  const { dialect, schema, options } = db._.session as unknown as DrizzleSession;
   return {
     dialect: 'postgres',
     read<T>(fn: (conn: PgConn) => Promise<T>): Promise<T> {
@@ -98,54 +101,74 @@ export function postgresAsync(handle: { readonly db: PgDb }): PostgresAsyncDb {
     }
   }
 
-  function once<T>(fn: (tx: PgConn) => Promise<T>, unflushed: boolean): Promise<T> {
-    return db.transaction(async (tx) => {
-      const guard = guardSession(tx, unflushed);
+  /**
+   * One transaction on a client of its own. drizzle's transaction is not used for this: it sends
+   * BEGIN before the `try` that releases the client, so a BEGIN that failed (the connection lost)
+   * kept the client checked out for good. Here the client goes back to the pool only when its
+   * transaction is known to be over (COMMIT or ROLLBACK answered); otherwise the pool drops it.
+   */
+  async function once<T>(fn: (tx: PgConn) => Promise<T>, unflushed: boolean): Promise<T> {
+    const client = await pool.connect();
+    let ended = false;
+    // The error stays the caller's; a ROLLBACK that fails too (the connection lost) only means the client is dropped.
+    const rollBack = (err: unknown) =>
+      client.query('rollback').then(
+        () => {
+          ended = true;
+          throw err;
+        },
+        () => {
+          throw err;
+        },
+      );
+    try {
+      const guard = guardClient(client);
+      const tx = new NodePgTransaction(dialect, new NodePgSession(guard.client, dialect, schema, options), schema) as unknown as PgConn;
+      await client.query('begin');
       let result: T;
       try {
         result = await fn(tx);
-      } finally {
+      } catch (err) {
         guard.functionDone();
+        return await rollBack(err);
       }
+      guard.functionDone();
       // The function went on after a failed statement: the transaction is gone, do not report success.
-      if (guard.aborted !== undefined) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: guard.aborted });
+      if (guard.aborted !== undefined) return await rollBack(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: guard.aborted }));
+      try {
+        await client.query(unflushed ? COMMIT_UNFLUSHED : 'commit');
+      } catch (err) {
+        // A COMMIT PostgreSQL refused (a serialization failure) ended the transaction; a lost connection answered nothing.
+        return await rollBack(err);
+      }
+      ended = true;
       return result;
-    });
+    } finally {
+      client.release(!ended);
+    }
   }
 }
 
-/** The pooled client drizzle's transaction session runs its statements on (node-postgres session.js: `client`, read at each statement). */
-interface ClientSession {
-  client: Pick<pg.PoolClient, 'query' | 'release'>;
+/** What a transaction's session is made of, read from the pool's session. */
+interface DrizzleSession {
+  dialect: ConstructorParameters<typeof NodePgSession>[1];
+  schema: ConstructorParameters<typeof NodePgSession>[2];
+  options: ConstructorParameters<typeof NodePgSession>[3];
 }
 
-/** drizzle's COMMIT of an unflushed transaction, sent as one simple query (no parameters: several statements allowed). */
+/** The COMMIT of an unflushed transaction, one simple query (no parameters: several statements allowed). */
 const COMMIT_UNFLUSHED = 'set local synchronous_commit = off; commit';
-
-/** Whether a query drizzle sends after the function is its COMMIT (`tx.execute(sql`commit`)`: a config object, no parameters). */
-const isCommit = (args: readonly unknown[]): boolean => {
-  const q = args[0] as { text?: unknown } | undefined;
-  return typeof q === 'object' && q !== null && q.text === 'commit' && (args[1] === undefined || (Array.isArray(args[1]) && args[1].length === 0));
-};
 
 /**
  * Puts a guard between a transaction's session and its client: while the function runs, a failed
- * statement is remembered and the statements after it are refused; once the client goes back to
- * the pool, every statement is refused. drizzle's own BEGIN/COMMIT/ROLLBACK pass through; with
- * `unflushed`, its COMMIT goes as COMMIT_UNFLUSHED.
+ * statement is remembered and the statements after it are refused; once the function is done,
+ * every statement of the session is refused (BEGIN, COMMIT and ROLLBACK go on the client itself).
  */
-function guardSession(tx: PgConn, unflushed: boolean): { readonly aborted: unknown; functionDone(): void } {
-  const session = tx._.session as unknown as ClientSession;
-  const client = session.client;
+function guardClient(client: pg.PoolClient): { readonly client: pg.PoolClient; readonly aborted: unknown; functionDone(): void } {
   let inFunction = true;
-  let released = false;
   let aborted: unknown;
   const query = ((...args: Parameters<pg.PoolClient['query']>) => {
-    if (released) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
-    if (!inFunction) {
-      const sent: unknown[] = unflushed && isCommit(args) ? [{ ...(args[0] as unknown as object), text: COMMIT_UNFLUSHED }, ...args.slice(1)] : args;
-      return (client.query as (...a: unknown[]) => unknown)(...sent);
-    }
+    if (!inFunction) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
     if (aborted !== undefined) return Promise.reject(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted }));
     const pending = (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
     return pending.catch((err: unknown) => {
@@ -153,14 +176,10 @@ function guardSession(tx: PgConn, unflushed: boolean): { readonly aborted: unkno
       throw err;
     });
   }) as pg.PoolClient['query'];
-  session.client = {
-    query,
-    release(...args: Parameters<pg.PoolClient['release']>) {
-      released = true;
-      return client.release(...args);
-    },
-  };
+  const guarded = Object.create(client) as pg.PoolClient;
+  guarded.query = query;
   return {
+    client: guarded,
     get aborted() {
       return aborted;
     },
