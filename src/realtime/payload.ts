@@ -1,36 +1,44 @@
 /**
  * A socket command's payload, checked before its command runs (decision 0009 #4): refused with
- * VALIDATION_FAILED when any string or key in it holds a control character, then parsed with the
- * route's zod schema (unknown keys dropped). Socket commands carry identifiers and codes only (call,
- * unit, transport ids, pause reason codes, digits, numbers), never free text, so a control
- * character is never part of a good one; and PostgreSQL stores no NUL in text (the HTTP side
- * refuses NUL the same way, http/unstorable-text.ts).
+ * VALIDATION_FAILED when any string or key in it holds a control character or an unpaired UTF-16
+ * surrogate, then parsed with the route's zod schema (unknown keys dropped). Socket commands carry
+ * identifiers and codes only (call, unit, transport ids, pause reason codes, digits, numbers),
+ * never free text, so a control character is never part of a good one; and neither NUL nor an
+ * unpaired surrogate can be stored as written (lib/storable-text.ts; the HTTP side refuses both
+ * the same way, http/unstorable-text.ts).
  */
 import { AppError } from '../errors/index.js';
+import { UNPAIRED_SURROGATE_MESSAGE, unstorable } from '../lib/storable-text.js';
 import type { Route } from './route.js';
 
 /** C0 controls (NUL among them), DEL and C1 controls. */
 const CONTROL = /\p{Cc}/u;
-const shown = (key: string) => key.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const CONTROL_MESSAGE = 'must not contain control characters';
+/** What is wrong with one string or key, or undefined (a NUL is a control character). */
+const wrong = (text: string) =>
+  CONTROL.test(text) ? CONTROL_MESSAGE : unstorable(text) === UNPAIRED_SURROGATE_MESSAGE ? UNPAIRED_SURROGATE_MESSAGE : undefined;
+const shown = (key: string) => key.replace(/\p{Cc}|[\ud800-\udfff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
- * The path of the first string or key in `value` (objects and arrays, nested) holding a control
- * character ('' for the payload itself), or undefined. Walked without recursion: a socket message
- * is at most 16 KiB, however deeply nested.
+ * The first string or key in `value` (objects and arrays, nested) holding a control character or
+ * an unpaired surrogate: its path ('' for the payload itself) and what is wrong; or undefined.
+ * Walked without recursion: a socket message is at most 16 KiB, however deeply nested.
  */
-export function controlCharAt(value: unknown): string | undefined {
+export function badTextAt(value: unknown): { path: string; message: string } | undefined {
   const stack: Array<[unknown, string]> = [[value, '']];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [v, path] = next;
     if (typeof v === 'string') {
-      if (CONTROL.test(v)) return path;
+      const message = wrong(v);
+      if (message) return { path, message };
       continue;
     }
     if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
     const children: Array<[unknown, string]> = [];
     for (const [key, child] of Object.entries(v)) {
       const at = path ? `${path}.${shown(key)}` : shown(key);
-      if (CONTROL.test(key)) return at;
+      const message = wrong(key);
+      if (message) return { path: at, message };
       children.push([child, at]);
     }
     stack.push(...children.reverse());
@@ -42,9 +50,8 @@ const said = (where: string, message: string) => `${AppError.catalogue.VALIDATIO
 
 /** The payload the route's command gets, or the refusal to ack. `raw`: the event's first argument (undefined when it is the ack). */
 export function readPayload(route: Route, raw: unknown): { ok: true; payload: unknown } | { ok: false; error: AppError } {
-  const at = controlCharAt(raw);
-  const control = 'must not contain control characters';
-  if (at !== undefined) return { ok: false, error: new AppError('VALIDATION_FAILED', said(at, control), { details: [{ path: at, message: control }] }) };
+  const bad = badTextAt(raw);
+  if (bad) return { ok: false, error: new AppError('VALIDATION_FAILED', said(bad.path, bad.message), { details: [bad] }) };
   if (!route.schema) return { ok: true, payload: undefined };
   const parsed = route.schema.safeParse(raw);
   if (parsed.success) return { ok: true, payload: parsed.data };

@@ -1,15 +1,16 @@
 /**
- * Control characters in socket commands (src/realtime/payload.ts): NUL (which PostgreSQL cannot
- * store in text) or any other control character in any string or key of any command's payload is
- * refused with VALIDATION_FAILED, naming where, before the command runs; nothing changes. Real
- * app (SQLite, or PostgreSQL with SUNLINE_TEST_DATABASE=postgres), real socket.io clients; and the
- * fake commands of fixtures.ts to show that no command ran and that unknown keys never reach one.
+ * Control characters and unpaired surrogates in socket commands (src/realtime/payload.ts): NUL
+ * (which PostgreSQL cannot store in text), any other control character, or an unpaired UTF-16
+ * surrogate in any string or key of any command's payload is refused with VALIDATION_FAILED, naming
+ * where and what, before the command runs; nothing changes. Real app (SQLite, or PostgreSQL with
+ * SUNLINE_TEST_DATABASE=postgres), real socket.io clients; and the fake commands of fixtures.ts to
+ * show that no command ran and that unknown keys never reach one.
  */
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import type { Socket } from 'socket.io-client';
 import { ROUTES } from '../../src/realtime/handlers.js';
-import { controlCharAt } from '../../src/realtime/payload.js';
+import { badTextAt } from '../../src/realtime/payload.js';
 import type { Audience } from '../../src/realtime/session.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { appReader, appTables } from '../helpers/app-database.js';
@@ -35,23 +36,29 @@ function withString(v: unknown, path: string[], s: string): unknown {
 }
 
 const CONTROL_CHARS = ['\u0000', '\n', '\r\n', '\t', '\u001b[2J', '\u007f', '\u0085'];
-const refusal = (path: string) => ({
+const refusal = (path: string, message = 'must not contain control characters') => ({
   ok: false,
-  error: { code: 'VALIDATION_FAILED', details: [{ path, message: 'must not contain control characters' }] },
+  error: { code: 'VALIDATION_FAILED', details: [{ path, message }] },
 });
+const UNPAIRED = 'must not contain unpaired surrogates';
 
 const ask = (s: Socket, event: string, payload: unknown): Promise<Ack> =>
   (s.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<Ack>)(event, payload);
 
-t.test('the walker names the first string or key with a control character, however deep', async (t) => {
-  t.equal(controlCharAt({ a: 'x', b: [{ c: 'ok' }, { d: 'x\u0000' }] }), 'b.1.d');
-  t.equal(controlCharAt({ 'k\u0000': 1 }), 'k\\u0000');
-  t.equal(controlCharAt('\u0007'), '');
-  t.equal(controlCharAt({ a: '中文 ümlaut \u2028 emoji 😀', n: 1, b: true, z: null }), undefined, 'other unicode passes');
+t.test('the walker names the first string or key with a control character or an unpaired surrogate, however deep', async (t) => {
+  const at = (v: unknown) => badTextAt(v)?.path;
+  t.equal(at({ a: 'x', b: [{ c: 'ok' }, { d: 'x\u0000' }] }), 'b.1.d');
+  t.equal(at({ 'k\u0000': 1 }), 'k\\u0000');
+  t.equal(at('\u0007'), '');
+  t.equal(at({ a: '中文 ümlaut \u2028 emoji 😀', n: 1, b: true, z: null }), undefined, 'other unicode passes, paired surrogates too');
   let deep: unknown = 'x\u0000';
   for (let i = 0; i < 5000; i++) deep = [deep];
-  t.equal(controlCharAt(deep)?.split('.').length, 5000, 'found 5,000 arrays deep');
-  t.equal(controlCharAt(Buffer.from([0, 0])), undefined, 'binary is not text');
+  t.equal(at(deep)?.split('.').length, 5000, 'found 5,000 arrays deep');
+  t.equal(at(Buffer.from([0, 0])), undefined, 'binary is not text');
+  t.same(badTextAt({ a: 'ok', b: 'x\ud800' }), { path: 'b', message: 'must not contain unpaired surrogates' }, 'a lone high surrogate');
+  t.same(badTextAt(['\udc00x']), { path: '0', message: 'must not contain unpaired surrogates' }, 'a lone low surrogate');
+  t.same(badTextAt({ 'k\udbff': 1 }), { path: 'k\\udbff', message: 'must not contain unpaired surrogates' }, 'in a key, shown escaped');
+  t.same(badTextAt({ a: '\ud800\u0000' }), { path: 'a', message: 'must not contain control characters' }, 'a control character is named first');
 });
 
 t.test('every command refuses a control character in any of its strings, with VALIDATION_FAILED, and nothing changes', async (t) => {
@@ -91,6 +98,10 @@ t.test('every command refuses a control character in any of its strings, with VA
     }
     t.match(await ask(s, event, { ...good, note: 'a\u0000b' }), refusal('note'), `${event}: NUL in an unknown key's value`);
     t.match(await ask(s, event, { ...good, 'k\u0000': 1 }), refusal('k\\u0000'), `${event}: NUL in a key`);
+    for (const [path, value] of strings(good)) {
+      const bad = withString(good, path.split('.'), `${value}\ud800`);
+      t.match(await ask(s, event, bad), refusal(path, UNPAIRED), `${event}: an unpaired surrogate in ${path}`);
+    }
     s.disconnect();
   }
   t.comment(`the good payloads' answers: ${JSON.stringify(Object.fromEntries(served))}`);
