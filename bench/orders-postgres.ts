@@ -20,7 +20,11 @@
  * - then the same reads again, a few of each, with auto_explain logging the plan (EXPLAIN ANALYZE,
  *   buffers) of every statement over --explain-ms into --plans.
  *
- *   npm run bench:orders-pg [-- --orders 1000000 --creates 6000 --accepted 3000 --queries 300 --pool 10 --sqlite]
+ * With --writing, each timed read follows a create committed just before it (not timed), as on a
+ * server that is taking calls: no count kept from an earlier read is used (count-memo-pg.ts
+ * keeps one only until anything commits).
+ *
+ *   npm run bench:orders-pg [-- --orders 1000000 --creates 6000 --accepted 3000 --queries 300 --pool 10 --sqlite --writing]
  * --sqlite first runs bench/orders.ts (SQLite) with the same --orders and --queries, in a child
  * process before PostgreSQL starts, and prints the two side by side with the targets
  * (`--sqlite-db FILE`: bench/orders.ts's --db, its orders generated there once and reused).
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '300' },
     pool: { type: 'string', default: '10' },
     sqlite: { type: 'boolean', default: false },
+    writing: { type: 'boolean', default: false },
     // With --sqlite: bench/orders.ts's --db (its orders generated into FILE once, reused after).
     'sqlite-db': { type: 'string' },
     'explain-ms': { type: 'string', default: '20' },
@@ -86,7 +91,9 @@ async function main(): Promise<void> {
 
   const creates = await createFigures(stores, admin, server.pid);
   const accepted = await acceptedFigures(stores, admin);
-  const t = await readTimings(stores, now, QUERIES, true);
+  const writing = new WorkOrdersService(stores.orders);
+  const commit = values.writing ? (): Promise<unknown> => writing.createDraft({ channel: '12345' }) : undefined;
+  const t = await readTimings(stores, now, QUERIES, true, commit);
   const { rows: sizes } = await admin.query<{ mb: number }>(`select (pg_database_size(current_database()) / 1e6)::int as mb`);
 
   // The plans: the same reads, a few each, with auto_explain on for every statement over --explain-ms.
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
   for (const s of ['log_analyze', 'log_buffers']) await admin.query(`alter system set auto_explain.${s} = on`);
   await admin.query('select pg_reload_conf()');
   await sleep(300);
-  await readTimings(stores, now, Math.min(QUERIES, 28), false);
+  await readTimings(stores, now, Math.min(QUERIES, 28), false, commit);
   await sleep(300);
   const plans = savePlans(server.logFile, values.plans);
 
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
     ...Object.assign({}, ...Object.entries(t).map(([k, xs]) => figures(k, xs))),
     db_mb: sizes[0]!.mb,
     queries: QUERIES,
+    writing: values.writing ? 1 : 0,
     pool: POOL,
     slow_statements_explained: plans,
     cpus: os.cpus().length,
@@ -245,9 +253,10 @@ async function acceptedFigures(stores: ServerStores, admin: pg.Pool): Promise<Re
   return { create_accepted_per_s: perS };
 }
 
-/** bench/orders.ts's reads (lists, searches, a unit handler's lists and searches, the desk), `n` of each, wall ms by figure. */
-async function readTimings(stores: ServerStores, now: number, n: number, print: boolean): Promise<Timings> {
+/** bench/orders.ts's reads (lists, searches, a unit handler's lists and searches, the desk), `n` of each, wall ms by figure; `commit` (--writing) before each, not timed. */
+async function readTimings(stores: ServerStores, now: number, n: number, print: boolean, commit?: () => Promise<unknown>): Promise<Timings> {
   const time = async (fn: () => Promise<unknown>) => {
+    await commit?.();
     const q0 = process.hrtime.bigint();
     await fn();
     return Number(process.hrtime.bigint() - q0) / 1e6;
@@ -292,7 +301,7 @@ async function readTimings(stores: ServerStores, now: number, n: number, print: 
     note(i % 2 === 0 ? 'unit search common phrases' : 'unit search an order’s own text', ms);
   }
   if (print) for (const [kind, ms] of byKind) process.stdout.write(`  ${kind}: p50 ${pct(ms, 50).toFixed(1)} ms, max ${pct(ms, 100).toFixed(1)} ms\n`);
-  return { ...out, ...(await deskTimings(stores, now, ORDERS, n, print)) };
+  return { ...out, ...(await deskTimings(stores, now, ORDERS, n, print, commit)) };
 }
 
 await main();

@@ -12,8 +12,15 @@ import { pick } from './orders-pg-fill.js';
 
 export type Timings = Record<string, number[]>;
 
-/** Wall milliseconds of each call, by figure (desk_counts, desk_first_page, desk_search, desk_similar); per-kind p50/max on stdout when `print`. */
-export async function deskTimings(stores: ServerStores, now: number, maxId: number, queries: number, print: boolean): Promise<Timings> {
+/** Wall milliseconds of each call, by figure (desk_counts, desk_first_page, desk_search, desk_similar); per-kind p50/max on stdout when `print`; `commit` before each call, not timed. */
+export async function deskTimings(
+  stores: ServerStores,
+  now: number,
+  maxId: number,
+  queries: number,
+  print: boolean,
+  commit?: () => Promise<unknown>,
+): Promise<Timings> {
   const loaded = await loadConfigDir('config');
   if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
   const built = buildWorkCalendar(loaded.config.calendar);
@@ -29,6 +36,7 @@ export async function deskTimings(stores: ServerStores, now: number, maxId: numb
   });
   const user: DeskUser = { id: 1, role: 'dispatcher', unitId: null };
   const time = async (fn: () => Promise<unknown>): Promise<number> => {
+    await commit?.();
     const q0 = process.hrtime.bigint();
     await fn();
     return Number(process.hrtime.bigint() - q0) / 1e6;

@@ -69,7 +69,13 @@ export const EventView = z.object({
 export type EventView = z.output<typeof EventView>;
 
 /** GET /api/workorders. */
-export const OrderList = z.object({ items: z.array(OrderView), total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number() });
+export const OrderList = z.object({
+  items: z.array(OrderView),
+  total: z.number().describe('matches, counted up to 10,000; up to 1,000 for a text search (`q`)'),
+  totalCapped: z.boolean().describe('there are more matches than `total` (the count stopped at its cap)'),
+  page: z.number(),
+  pageSize: z.number(),
+});
 export type OrderList = z.output<typeof OrderList>;
 
 /** GET /api/workorders/:id. */

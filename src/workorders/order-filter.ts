@@ -35,6 +35,20 @@ export interface OrderFilter {
 export const TOTAL_CAP = 10_000;
 
 /**
+ * A text search (`q`) counts up to this many instead, as the order desk's searches do
+ * (desk/text-window.ts DESK_COUNT_CAP): each candidate's text is checked again, row by row
+ * (PostgreSQL's trigram index gives candidates, not matches), and a common phrase has tens of
+ * thousands of them among a big centre's orders — counting 10,001 of them took ~150 ms at 1M.
+ */
+export const SEARCH_TOTAL_CAP = 1_000;
+
+/** How far the count of a list with this filter goes: `total` at most this, `totalCapped` beyond it. */
+export function countCapOf(f: OrderFilter): number {
+  const { long, short } = searchTerms(f.q);
+  return long.length + short.length > 0 ? SEARCH_TOTAL_CAP : TOTAL_CAP;
+}
+
+/**
  * Statuses in which the unit still owes its reply: only these can be overdue (once replied,
  * the deadline was met or missed for good and statistics take over).
  */

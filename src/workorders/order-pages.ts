@@ -15,14 +15,14 @@ import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/connection.js';
 import { workOrders } from '../db/schema.js';
 import type { OrderStatus } from './lifecycle/index.js';
-import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type OrderFilter, type OrderSort } from './order-filter.js';
+import { countCapOf, countFromPage, listOrderOf, searchTerms, statusesOf, type OrderFilter, type OrderSort } from './order-filter.js';
 import { prepared, rowsOf, toOrderRow, type Values } from './order-rows-sqlite.js';
 import type { WorkOrderRow } from './repository.js';
 
 export { statusesOf, TOTAL_CAP } from './order-filter.js';
 export type { Values } from './order-rows-sqlite.js';
 
-/** A page of rows and the number of matches counted up to TOTAL_CAP + 1. */
+/** A page of rows and the number of matches counted up to one past the filter's cap (order-filter.ts countCapOf). */
 export interface Found {
   readonly rows: WorkOrderRow[];
   readonly n: number;
@@ -51,7 +51,7 @@ export function findPage(
 ): Found {
   const statuses = statusesOf(filter);
   if (statuses?.length === 0) return { rows: [], n: 0 };
-  const v: Values = { limit, offset, armLimit: limit + offset };
+  const v: Values = { limit, offset, armLimit: limit + offset, countLimit: countCapOf(filter) + 1 };
   const text = textSearch(filter.q, v, hideReporter);
   const on = (id: SQLWrapper) => (typeof scope === 'function' ? scope(id) : scope);
   const others = [...filterConditions(filter, now, v, hideReporter), ...text.like];
@@ -271,7 +271,7 @@ function countWhere(db: Db, key: string | undefined, where: SQL | undefined, v: 
 
 /**
  * Counting every match of a broad filter over a million orders costs more than the page
- * itself: count up to TOTAL_CAP + 1 (the caller says when there are more). Walking up to
+ * itself: count up to one past the filter's cap, `v.countLimit` (the caller says when there are more). Walking up to
  * 10,001 index entries is still about half of a list's time (~170–330 µs at 20,000 orders),
  * so an unscoped count is kept until the database changes: the key is the query's shape and
  * values, and the memo starts over when this connection has changed a row (total_changes(),
@@ -281,20 +281,14 @@ function countWhere(db: Db, key: string | undefined, where: SQL | undefined, v: 
 function countUpToCap(
   db: Db,
   key: string | undefined,
-  matched: () => { limit(n: number): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } },
+  matched: () => { limit(n: ReturnType<typeof ph>): { as(alias: string): Parameters<ReturnType<Db['select']>['from']>[0] } },
   v: Values,
 ): number {
   const memo = key === undefined ? undefined : countMemo(db);
   const memoKey = memo && `${key}|${JSON.stringify(v, (k, x: unknown) => (k === 'limit' || k === 'offset' || k === 'armLimit' ? undefined : x))}`;
   const known = memoKey === undefined ? undefined : memo?.get(memoKey);
   if (known !== undefined) return known;
-  const row = prepared(db, key, () =>
-    db.select({ n: count() }).from(
-      matched()
-        .limit(TOTAL_CAP + 1)
-        .as('matched'),
-    ),
-  ).get(v) as { n: number } | undefined;
+  const row = prepared(db, key, () => db.select({ n: count() }).from(matched().limit(ph('countLimit')).as('matched'))).get(v) as { n: number } | undefined;
   const n = row?.n ?? 0;
   if (memoKey !== undefined) memo?.set(memoKey, n);
   return n;

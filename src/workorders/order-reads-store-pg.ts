@@ -12,7 +12,8 @@
  *   shorter terms match the subject (ILIKE: case-insensitive beyond ASCII too, where SQLite's
  *   LIKE folds ASCII only);
  * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger);
- * - the count stops at TOTAL_CAP + 1, as on SQLite, and is kept until anything commits
+ * - the count stops one past the filter's cap (order-filter.ts countCapOf: TOTAL_CAP, or
+ *   SEARCH_TOTAL_CAP for a text search), as on SQLite, and is kept until anything commits
  *   (count-memo-pg.ts: the snapshot stands in for SQLite's data_version); a unit's list with
  *   conditions on work_order_units' keys only is counted there (unitKeysWhere).
  */
@@ -20,7 +21,7 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type S
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrderAttachments as att, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
 import { CountMemo, SNAPSHOT } from './count-memo-pg.js';
-import { countFromPage, listOrderOf, searchTerms, statusesOf, TOTAL_CAP, type ListOrder } from './order-filter.js';
+import { countCapOf, countFromPage, listOrderOf, searchTerms, statusesOf, type ListOrder } from './order-filter.js';
 import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import type { AttachmentRow } from './orders-store.js';
 import type { WorkOrderEventRecord, WorkOrderRow } from './repository.js';
@@ -137,18 +138,19 @@ class PgOrderReads implements OrderReadsQueries {
     const known = countFromPage(rows.length, q.limit, q.offset);
     if (known !== undefined) return { rows, n: known };
     const keys = unitKeysWhere(q);
+    const cap = countCapOf(q.filter);
     const matched = keys
       ? this.db
           .selectDistinct({ id: u.orderId })
           .from(u)
           .where(keys)
-          .limit(TOTAL_CAP + 1)
+          .limit(cap + 1)
           .as('matched')
       : this.db
           .select({ one: sql`1` })
           .from(o)
           .where(where)
-          .limit(TOTAL_CAP + 1)
+          .limit(cap + 1)
           .as('matched');
     const n = await this.counts.count(this.db, this.db.select({ n: sql<number>`count(*)::int`, snapshot: SNAPSHOT }).from(matched));
     return { rows, n };

@@ -13,7 +13,7 @@ import type { Db } from '../db/connection.js';
 import { WorkOrderError } from './errors.js';
 import type { OrderCategory, OrderStatus } from './lifecycle/index.js';
 import { lookupCodeMatches } from './lookup-code.js';
-import { TOTAL_CAP } from './order-filter.js';
+import { countCapOf } from './order-filter.js';
 import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import { findPageOn } from './order-reads-store-sqlite.js';
 import { toWorkOrder, type WorkOrder, type WorkOrderEventRecord, type WorkOrderRow } from './repository.js';
@@ -73,7 +73,7 @@ export interface OrderPage {
 }
 
 export const MAX_PAGE_SIZE = 100;
-export { TOTAL_CAP } from './order-filter.js';
+export { countCapOf, SEARCH_TOTAL_CAP, TOTAL_CAP } from './order-filter.js';
 
 /** Statuses a citizen's lookup reports, with the last time the order entered each. */
 const PUBLIC_STEPS: readonly OrderStatus[] = [
@@ -112,15 +112,15 @@ function planPage(
 
 const NOTHING: FoundOrders = { rows: [], n: 0 };
 
-function pageOf(found: FoundOrders, scope: OrderScope, page: number, pageSize: number): OrderPage {
-  return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, TOTAL_CAP), totalCapped: found.n > TOTAL_CAP, page, pageSize };
+function pageOf(found: FoundOrders, scope: OrderScope, cap: number, page: number, pageSize: number): OrderPage {
+  return { items: found.rows.map((r) => toView(r, scope)), total: Math.min(found.n, cap), totalCapped: found.n > cap, page, pageSize };
 }
 
 /** A page of the list within `scope` (the work-order API; on the port, order-reads-store.ts). */
 export async function readOrderPage(store: OrderReadsStore, scope: OrderScope, filter: OrderFilter, now: number): Promise<OrderPage> {
   const { query, page, pageSize } = planPage(scope, filter, now);
   const found = query ? await store.read((q) => q.findPage(query)) : NOTHING;
-  return pageOf(found, scope, page, pageSize);
+  return pageOf(found, scope, countCapOf(filter), page, pageSize);
 }
 
 /**
@@ -129,7 +129,7 @@ export async function readOrderPage(store: OrderReadsStore, scope: OrderScope, f
  */
 export function listOrders(db: Db, scope: OrderScope, filter: OrderFilter, now: number): OrderPage {
   const { query, page, pageSize } = planPage(scope, filter, now);
-  return pageOf(query ? findPageOn(db, query) : NOTHING, scope, page, pageSize);
+  return pageOf(query ? findPageOn(db, query) : NOTHING, scope, countCapOf(filter), page, pageSize);
 }
 
 /** One order with its history; ORDER_NOT_FOUND when it does not exist or is outside the scope. */

@@ -9,7 +9,7 @@ import { maskPhone } from '../../logging/mask.js';
 import type { OrderFilter } from '../order-filter.js';
 import { canSee, type OrderScope } from '../scope.js';
 import type { OrderReadsStore } from '../order-reads-store.js';
-import { MAX_PAGE_SIZE, readOrderPage, TOTAL_CAP, toView, type OrderView } from '../queries.js';
+import { countCapOf, MAX_PAGE_SIZE, readOrderPage, toView, type OrderView } from '../queries.js';
 import type { DeskReadsStore } from './desk-reads-store.js';
 import { DESK_COUNT_CAP, readTextWindow, SCAN_WINDOW, usesTextWindow } from './text-window.js';
 
@@ -52,7 +52,7 @@ export function deskView(view: OrderView, reader: DeskReader): DeskOrderView {
 
 /**
  * The search cursor is the next page's number (`p2`): the list's paging (order-pages.ts) walks
- * its indexes in list order up to the page, and counts up to TOTAL_CAP, so pages stay within it.
+ * its indexes in list order up to the page, and counts up to its cap (countCapOf), so pages stay within it.
  * A newest-first text search pages by order id instead (`t<id>`: below that order; text-window.ts).
  */
 const pageOf = (cursor: string | undefined): number | null => {
@@ -106,7 +106,7 @@ export async function searchOrders(
     return { items: page === 1 ? visible : [], total: visible.length, totalCapped: false, nextCursor: null, partial: false };
   }
   const found = await readOrderPage(orderReads, reader.scope, { ...filter, page, pageSize }, now);
-  const more = page * pageSize < found.total && page * pageSize < TOTAL_CAP;
+  const more = page * pageSize < found.total && page * pageSize < countCapOf(filter);
   return {
     items: found.items.map((v) => deskView(v, reader)),
     total: found.total,
