@@ -5,12 +5,12 @@
  * - one order and its history are one statement (the history as a JSON array built by the
  *   server), so that under READ COMMITTED they come from one snapshot, as SQLite's two
  *   statements in one `run()` do;
- * - the search matches each term of 3+ characters with `ILIKE '%term%'` on
- *   WORK_ORDER_SEARCH_TEXT (the expression work_orders_search_trgm_idx indexes: subject,
- *   content, location and a non-confidential reporter's name, one per line), and for searchers
- *   who may see confidential reporters also on WORK_ORDER_CONFIDENTIAL_NAME (decision 0011 §3);
- *   shorter terms match the subject (ILIKE: case-insensitive beyond ASCII too, where SQLite's
- *   LIKE folds ASCII only);
+ * - the search matches each term of 3+ characters with `ILIKE '%term%'` (LIKE for a term
+ *   without letters that have a case: text-match-pg.ts) on WORK_ORDER_SEARCH_TEXT (the
+ *   expression work_orders_search_trgm_idx indexes: subject, content, location and a
+ *   non-confidential reporter's name, one per line), and for searchers who may see confidential
+ *   reporters also on WORK_ORDER_CONFIDENTIAL_NAME (decision 0011 §3); shorter terms match the
+ *   subject (ILIKE: case-insensitive beyond ASCII too, where SQLite's LIKE folds ASCII only);
  * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger);
  * - the count stops one past the filter's cap (order-filter.ts countCapOf: TOTAL_CAP, or
  *   SEARCH_TOTAL_CAP for a text search), as on SQLite, and is kept until anything commits
@@ -19,15 +19,13 @@
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
-import { WORK_ORDER_CONFIDENTIAL_NAME, WORK_ORDER_SEARCH_TEXT, workOrderAttachments as att, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
+import { workOrderAttachments as att, workOrders as o, workOrderUnits as u } from '../db/schema-pg.js';
 import { CountMemo, SNAPSHOT } from './count-memo-pg.js';
 import { countCapOf, countFromPage, listOrderOf, searchTerms, statusesOf, type ListOrder } from './order-filter.js';
 import type { FoundOrders, OrderReadsQueries, OrderReadsStore, OrderWithHistory, PageQuery } from './order-reads-store.js';
 import type { AttachmentRow } from './orders-store.js';
+import { hasTerm, textHas } from './text-match-pg.js';
 import type { WorkOrderEventRecord, WorkOrderRow } from './repository.js';
-
-/** `%term%` for LIKE, with LIKE's own characters escaped (PostgreSQL's default escape is the backslash). */
-const contains = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * The history of the outer row's order as one JSON array, oldest first, in WorkOrderEventRecord's
@@ -56,16 +54,8 @@ export function pageWhere(q: PageQuery): SQL | undefined {
   if (f.createdFrom !== undefined) conds.push(gte(o.createdAt, f.createdFrom));
   if (f.createdTo !== undefined) conds.push(lte(o.createdAt, f.createdTo));
   const { long, short } = searchTerms(f.q);
-  for (const term of long) {
-    const p = contains(term);
-    // `confidential and`: what lets PostgreSQL use the name's partial index (WHERE confidential) for that arm of the OR.
-    conds.push(
-      hide
-        ? sql`${WORK_ORDER_SEARCH_TEXT} ilike ${p}`
-        : sql`(${WORK_ORDER_SEARCH_TEXT} ilike ${p} or (${o.confidential} and ${WORK_ORDER_CONFIDENTIAL_NAME} ilike ${p}))`,
-    );
-  }
-  for (const term of short) conds.push(sql`${o.subject} ilike ${contains(term)}`);
+  for (const term of long) conds.push(textHas(term, hide));
+  for (const term of short) conds.push(hasTerm(o.subject, term));
   return and(...conds);
 }
 

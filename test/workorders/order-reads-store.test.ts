@@ -426,6 +426,34 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       );
     });
 
+    t.test('a text search is case-insensitive for Latin letters, and finds Chinese, digits and mixed terms', async (t) => {
+      const d = await open(t);
+      const at = (id: number, subject: string): OrderRow => ({
+        id,
+        number: `C-${id}`,
+        channel: 'phone',
+        status: 'accepted',
+        subject,
+        leadUnitId: 'u-a',
+        coUnitIds: [],
+        deadlineAt: NOW + id,
+        createdAt: NOW - id,
+        updatedAt: NOW,
+      });
+      await seed(d, [at(1, 'LED路灯不亮'), at(2, 'led路灯闪烁'), at(3, '路灯123号'), at(4, '噪音扰民'), at(5, 'Straße路面')], []);
+      const store = storeOf(d);
+      const found = async (q: string) => (await readOrderPage(store, ALL, { q }, NOW)).items.map((o) => o.id);
+      t.same(await found('led路灯'), [2, 1], 'lower case finds both');
+      t.same(await found('LED路灯'), [2, 1], 'upper case finds both');
+      t.same(await found('灯不亮'), [1], 'Chinese alone');
+      t.same(await found('路灯123'), [3], 'Chinese and digits');
+      t.same(await found('123号'), [3]);
+      t.same(await found('扰民'), [4], 'a short Chinese term (the subject)');
+      t.same(await found('Le'), [1, 2], 'a short Latin term, either case (newest created first: no 3+ character term)');
+      t.same(await found('路灯 led'), [2, 1], 'every term must occur');
+      t.same(await found('%灯'), [], 'LIKE characters are literal');
+    });
+
     t.test('counts stop at the cap', async (t) => {
       const d = await open(t);
       const many: OrderRow[] = [];

@@ -6,7 +6,7 @@
  * - a unit scope is an EXISTS on work_order_units (kept by migrations-pg/0002's trigger), as in
  *   order-reads-store-pg.ts; SQLite's INDEXED BY and unary + plan hints have no counterpart (the
  *   partial indexes of schema-pg.ts are chosen by the planner from the same conditions);
- * - the text search matches each term of 3+ characters with ILIKE on WORK_ORDER_SEARCH_TEXT (and
+ * - the text search matches each term of 3+ characters with (I)LIKE (text-match-pg.ts) on WORK_ORDER_SEARCH_TEXT (and
  *   WORK_ORDER_CONFIDENTIAL_NAME where the reader may see confidential reporters), where SQLite
  *   asks its FTS5 index; the text window is an id range as SQLite's is a rowid range;
  * - a queue count is one statement per count of the plan (SQLite runs the plan in one `run()`);
@@ -15,18 +15,11 @@
  */
 import { and, between, desc, eq, gte, inArray, isNotNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../../db/postgres-async.js';
-import {
-  WORK_ORDER_CONFIDENTIAL_NAME,
-  WORK_ORDER_SEARCH_TEXT,
-  calls,
-  users,
-  workOrderEvents as e,
-  workOrders as o,
-  workOrderUnits as u,
-} from '../../db/schema-pg.js';
+import { calls, users, workOrderEvents as e, workOrders as o, workOrderUnits as u } from '../../db/schema-pg.js';
 import { searchTerms, statusesOf } from '../order-filter.js';
 import { pageWhere } from '../order-reads-store-pg.js';
 import type { WorkOrderRow } from '../repository.js';
+import { textHas } from '../text-match-pg.js';
 import type { OrderScope } from '../scope.js';
 import { HANDLING, type ConsultationRow } from './consultation.js';
 import type {
@@ -55,15 +48,6 @@ import { windowPage, type WindowPage } from './text-window.js';
 /** PostgreSQL's integer (work_orders.id): a bound past it is an error, not an empty range. */
 const INT4_MAX = 2_147_483_647;
 const int4 = (n: number) => Math.max(-INT4_MAX, Math.min(INT4_MAX, Math.trunc(n)));
-
-/** `%term%` for (I)LIKE, with LIKE's own characters escaped (PostgreSQL's default escape is the backslash). */
-const contains = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/** A term of 3+ characters in the searched text (order-reads-store-pg.ts pageWhere's rule). */
-const textHas = (term: string, hideReporter: boolean): SQL =>
-  hideReporter
-    ? sql`${WORK_ORDER_SEARCH_TEXT} ilike ${contains(term)}`
-    : sql`(${WORK_ORDER_SEARCH_TEXT} ilike ${contains(term)} or (${o.confidential} and ${WORK_ORDER_CONFIDENTIAL_NAME} ilike ${contains(term)}))`;
 
 /** The scope as a condition on work_orders (undefined: none). */
 function scopeWhere(scope: OrderScope): SQL | undefined {
