@@ -27,6 +27,8 @@ export class AppError extends defineErrors('AppError', {
   DEADLINE_OUT_OF_RANGE: [400, 'the deadline is too far ahead'],
   INTERNAL: [500, 'internal error'],
   NOT_READY: [503, 'the service is not ready'],
+  /** The database could not be reached (restarting, connection lost): the same request may succeed shortly (db/unavailable.ts). */
+  DATABASE_UNAVAILABLE: [503, 'the database is not reachable just now; try again shortly'],
 }) {}
 
 export type AppErrorCode = keyof typeof AppError.catalogue;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { asUnavailable } from '../db/unavailable.js';
 import { AppError, errorBody, isCodedError, type AppErrorCode } from '../errors/index.js';
 
 /** Fastify's own client errors, translated to our codes. */
@@ -13,7 +14,8 @@ const FASTIFY_CODES: Record<string, AppErrorCode> = {
 
 /** The one renderer of errors for HTTP: every reply body comes from `errorBody` (src/errors). */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | Error, req, reply) => {
+    const err = asUnavailable(thrown) as FastifyError | Error;
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
         path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`,

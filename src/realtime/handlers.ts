@@ -3,6 +3,7 @@
  * calls one ConsoleCommands method and acks `{ ok, data | error }`. Agents act only for
  * themselves: the agent id is the session user's, never taken from the payload.
  */
+import { asUnavailable } from '../db/unavailable.js';
 import { AppError, errorBody, isCodedError, type ErrorBody } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { UsersService } from '../users/index.js';
@@ -112,7 +113,8 @@ async function dispatch(socket: RealtimeSocket, event: string, route: Route, arg
     const data = await route.run(ctx, payload);
     if (!route.readOnly) await deps.durable?.();
     reply(data === undefined ? { ok: true } : { ok: true, data });
-  } catch (err) {
+  } catch (thrown) {
+    const err = asUnavailable(thrown);
     if (!isCodedError(err)) log.error({ err }, 'socket command crashed');
     else if (err.statusCode >= 500) log.error({ err }, 'socket command failed');
     else log.info({ code: err.code }, 'socket command refused');
