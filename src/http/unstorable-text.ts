@@ -13,37 +13,12 @@
  * (realtime/payload.ts: no control characters at all).
  */
 import type { FastifyInstance } from 'fastify';
-import { unstorable } from '../lib/storable-text.js';
+import { firstWrongText, unstorable } from '../lib/storable-text.js';
 import { AppError } from './errors.js';
 
-/** A key as a path shows it: NUL and surrogates written as \uXXXX. */
-const shown = (key: string) => key.replaceAll('\u0000', '\\u0000').replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
-
-/**
- * The first string or key in `value` (objects and arrays, to any depth: walked without recursion,
- * the body being bounded by Fastify's body limit) that cannot be stored: its path under `root` and
- * what is wrong; undefined when there is none.
- */
+/** The first string or key in `value` that cannot be stored (lib/storable-text.ts): its path under `root` and what is wrong. */
 export function unstorableTextAt(value: unknown, root: string): { path: string; message: string } | undefined {
-  const stack: Array<[unknown, string]> = [[value, root]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [v, path] = next;
-    if (typeof v === 'string') {
-      const message = unstorable(v);
-      if (message) return { path, message };
-      continue;
-    }
-    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
-    const children: Array<[unknown, string]> = [];
-    for (const [key, child] of Object.entries(v)) {
-      const at = `${path}.${shown(key)}`;
-      const message = unstorable(key);
-      if (message) return { path: at, message };
-      children.push([child, at]);
-    }
-    stack.push(...children.reverse());
-  }
-  return undefined;
+  return firstWrongText(value, unstorable, root);
 }
 
 export function installUnstorableTextRefusal(app: FastifyInstance): void {

@@ -8,7 +8,7 @@
  * the same way, http/unstorable-text.ts).
  */
 import { AppError } from '../errors/index.js';
-import { UNPAIRED_SURROGATE_MESSAGE, unstorable } from '../lib/storable-text.js';
+import { firstWrongText, UNPAIRED_SURROGATE_MESSAGE, unstorable } from '../lib/storable-text.js';
 import type { Route } from './route.js';
 
 /** C0 controls (NUL among them), DEL and C1 controls. */
@@ -17,33 +17,10 @@ export const CONTROL_MESSAGE = 'must not contain control characters';
 /** What is wrong with one string or key, or undefined (a NUL is a control character). */
 const wrong = (text: string) =>
   CONTROL.test(text) ? CONTROL_MESSAGE : unstorable(text) === UNPAIRED_SURROGATE_MESSAGE ? UNPAIRED_SURROGATE_MESSAGE : undefined;
-const shown = (key: string) => key.replace(/\p{Cc}|[\ud800-\udfff]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-/**
- * The first string or key in `value` (objects and arrays, nested) holding a control character or
- * an unpaired surrogate: its path ('' for the payload itself) and what is wrong; or undefined.
- * Walked without recursion: a socket message is at most 16 KiB, however deeply nested.
- */
+/** The first string or key in `value` holding a control character or an unpaired surrogate: its path ('' for the payload itself) and what is wrong. */
 export function badTextAt(value: unknown): { path: string; message: string } | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [v, path] = next;
-    if (typeof v === 'string') {
-      const message = wrong(v);
-      if (message) return { path, message };
-      continue;
-    }
-    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
-    const children: Array<[unknown, string]> = [];
-    for (const [key, child] of Object.entries(v)) {
-      const at = path ? `${path}.${shown(key)}` : shown(key);
-      const message = wrong(key);
-      if (message) return { path: at, message };
-      children.push([child, at]);
-    }
-    stack.push(...children.reverse());
-  }
-  return undefined;
+  return firstWrongText(value, wrong);
 }
 
 const said = (where: string, message: string) => `${AppError.catalogue.VALIDATION_FAILED.message} (${where ? `${where}: ` : ''}${message})`;
