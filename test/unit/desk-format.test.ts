@@ -31,6 +31,8 @@ t.test('every work-order refusal has its words in both languages', async (t) => 
   }
   const tr = (k: string) => (zh as Record<string, string>)[k]!;
   t.equal(errorText(tr, new HttpError(409, 'ILLEGAL_TRANSITION')), '工单当前状态下不能进行此操作');
+  t.equal(errorText(tr, new HttpError(503, 'DATABASE_UNAVAILABLE')), '数据库暂时无法访问，请稍后重试', 'a database out of reach (db/unavailable.ts)');
+  t.ok(en['desk.error.DATABASE_UNAVAILABLE']);
   t.equal(errorText(tr, new HttpError(400, 'SOMETHING_NEW')), '操作失败，请稍后再试 (SOMETHING_NEW)', 'an unknown code: the generic words and the code');
   t.equal(errorText(tr, new Error('network')), '操作失败，请稍后再试', 'no code at all');
 });
