@@ -8,15 +8,14 @@
  * the same way, http/unstorable-text.ts).
  */
 import { AppError } from '../errors/index.js';
-import { firstWrongText, UNPAIRED_SURROGATE_MESSAGE, unstorable } from '../lib/storable-text.js';
+import { firstWrongText, unstorable } from '../lib/storable-text.js';
 import type { Route } from './route.js';
 
 /** C0 controls (NUL among them), DEL and C1 controls. */
 const CONTROL = /\p{Cc}/u;
-export const CONTROL_MESSAGE = 'must not contain control characters';
-/** What is wrong with one string or key, or undefined (a NUL is a control character). */
-const wrong = (text: string) =>
-  CONTROL.test(text) ? CONTROL_MESSAGE : unstorable(text) === UNPAIRED_SURROGATE_MESSAGE ? UNPAIRED_SURROGATE_MESSAGE : undefined;
+const CONTROL_MESSAGE = 'must not contain control characters';
+/** What is wrong with one string or key, or undefined: a control character first (NUL is one), then what no database stores (an unpaired surrogate). */
+const wrong = (text: string) => (CONTROL.test(text) ? CONTROL_MESSAGE : unstorable(text));
 
 /** The first string or key in `value` holding a control character or an unpaired surrogate: its path ('' for the payload itself) and what is wrong. */
 export function badTextAt(value: unknown): { path: string; message: string } | undefined {
