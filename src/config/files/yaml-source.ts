@@ -3,10 +3,13 @@
  * found on the plain JS data (by zod or a cross-field check) can be pointed back at the
  * exact line and column the administrator has to edit.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, type Alias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem, Severity } from './problem.js';
 
 export type PathSeg = string | number;
+
+/** How many copies aliases may make of anchored nodes in one file (yaml's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 /** Where to point for a path: at the key (`greting:`) or at the value after it. */
 export type Anchor = 'key' | 'value';
@@ -38,7 +41,42 @@ export class YamlSource {
       return this.problemAt(this.positionOf(e.pos[0]), `YAML syntax error: ${e.message}`, 'error');
     });
     if (this.syntaxProblems.length === 0) this.syntaxProblems = this.nulProblems();
-    this.data = this.syntaxProblems.length > 0 ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+    let data: unknown;
+    if (this.syntaxProblems.length === 0) {
+      try {
+        data = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch {
+        // yaml throws (not reports) an alias without its anchor and aliases that expand too far.
+        this.syntaxProblems = [this.aliasProblem()];
+      }
+    }
+    this.data = this.syntaxProblems.length > 0 ? undefined : data;
+  }
+
+  /** Where and why toJS refused the aliases: an alias with no anchor before it, or nested aliases that multiply. */
+  private aliasProblem(): Problem {
+    const aliases: Alias[] = [];
+    visit(this.doc, { Alias: (_k, node) => void aliases.push(node) });
+    const at = (a: Alias | undefined) => (a?.range ? this.positionOf(a.range[0]) : { line: 1, col: 1 });
+    const unresolved = aliases.find((a) => a.resolve(this.doc) === undefined);
+    if (unresolved) return this.problemAt(at(unresolved), `YAML alias "*${unresolved.source}" has no anchor "&${unresolved.source}" before it`, 'error');
+    const nested = aliases.find((a) => {
+      const target = a.resolve(this.doc);
+      let inner = false;
+      if (target)
+        visit(target, {
+          Alias: () => {
+            inner = true;
+            return visit.BREAK;
+          },
+        });
+      return inner;
+    });
+    return this.problemAt(
+      at(nested ?? aliases[0]),
+      `YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies: write the values out instead of nesting aliases`,
+      'error',
+    );
   }
 
   /**
