@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import { importAccounts } from './accounts-api.js';
 
 /** One refused line of a CSV import, as the API details it (users/csv-import.ts). */
@@ -39,7 +40,7 @@ export function AccountsCsvImport({ onImported }: { onImported: () => void }) {
     } catch (err) {
       const listed = err instanceof HttpError ? problemsOf(err.details) : [];
       if (listed.length > 0) setProblems(listed);
-      else setFailure(`${t('admin.failed')}: ${err instanceof HttpError ? err.code : 'HTTP_ERROR'}`);
+      else setFailure(failureLine(t, 'admin', t('admin.failed'), err));
     } finally {
       setBusy(false);
     }

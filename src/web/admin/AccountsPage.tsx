@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { HttpError, units as loadUnits, type UnitInfo, type User } from '../api.js';
-import { useI18n, type MessageKey } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+import { refusalWords } from '../refusal-words.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { zh as adminMessages } from '../messages/admin.js';
 import * as api from './accounts-api.js';
 import { isStaffRole, STAFF_ROLES, type Account, type AccountInput, type StaffRole } from './accounts-api.js';
 import { AccountsCsvImport } from './AccountsCsvImport.js';
@@ -95,8 +95,7 @@ export function AccountsPage({ user, onSignedOut }: Props) {
       setMessage({ ok: true, text: t('admin.done') });
     } catch (err) {
       const code = err instanceof HttpError ? err.code : 'HTTP_ERROR';
-      const key = `admin.error.${code}`;
-      setMessage({ ok: false, text: `${t('admin.failed')}: ${key in adminMessages ? t(key as MessageKey) : code}` });
+      setMessage({ ok: false, text: `${t('admin.failed')}: ${refusalWords(t, 'admin', code) ?? code}` });
     }
     await reload();
   };

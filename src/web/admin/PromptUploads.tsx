@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { HttpError } from '../api.js';
-import { useI18n, type MessageKey } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+import { refusalWords } from '../refusal-words.js';
 import { listPrompts, promptAudioUrl, uploadPrompt, UPLOAD_NAME, type PromptList, type PromptRow } from './prompts-api.js';
 
 /** The refusals the upload has words for; anything else is "failed". */
-const KNOWN_CODES = ['PROMPT_NAME_INVALID', 'PROMPT_FORMAT_UNSUPPORTED', 'PROMPT_AUDIO_INVALID', 'PROMPT_SOUNDS_UNAVAILABLE', 'PAYLOAD_TOO_LARGE'];
 
 function Files({ row }: { row: PromptRow }) {
   const { t } = useI18n();
@@ -50,8 +50,8 @@ export function PromptUploads({ version }: { version: number | undefined }) {
       setInputKey((k) => k + 1);
       await load();
     } catch (err) {
-      const code = err instanceof HttpError && KNOWN_CODES.includes(err.code) ? err.code : null;
-      setMessage({ ok: false, text: code ? t(`config.prompts.error.${code}` as MessageKey) : t('config.failed') });
+      const words = err instanceof HttpError ? refusalWords(t, 'config.prompts', err.code) : undefined;
+      setMessage({ ok: false, text: words ?? (err instanceof HttpError ? `${t('config.failed')}: ${err.code}` : t('config.failed')) });
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { HttpError, orderAction } from '../api.js';
+import { orderAction } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import './outbound.css';
 
 const RESULTS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
@@ -32,7 +33,7 @@ export function CallbackEvaluation({ orderId, orderNumber, onDone }: Props) {
         setError(null);
         onDone();
       })
-      .catch((err: unknown) => setError(err instanceof HttpError ? err.code : String(err)))
+      .catch((err: unknown) => setError(failureLine(t, 'desk', t('commandFailed'), err)))
       .finally(() => setBusy(false));
   };
   return (

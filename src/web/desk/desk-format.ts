@@ -4,6 +4,7 @@
  * reader's language for a server error code.
  */
 import { HttpError } from '../api.js';
+import { refusalWords } from '../refusal-words.js';
 
 /** The page's `t` (i18n.tsx; not imported here so that server-side tests can load this file). */
 type T<K extends string> = (k: K) => string;
@@ -34,7 +35,7 @@ export function label<K extends string>(t: T<K>, key: string, fallback: string):
 /** An error from the API in the reader's language: the lifecycle's own codes are all known. */
 export function errorText<K extends string>(t: T<K>, err: unknown): string {
   const code = err instanceof HttpError ? err.code : '';
-  const known = code ? label(t, `desk.error.${code}`, '') : '';
+  const known = refusalWords(t as (k: never) => string | undefined, 'desk', code);
   return known || `${label(t, 'desk.error.generic', 'Error')}${code ? ` (${code})` : ''}`;
 }
 

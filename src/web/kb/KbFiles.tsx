@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { HttpError } from '../api.js';
 import { bodyImageRef } from '../../contract/kb-body.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import * as api from './kb-api.js';
 import type { KbFile } from './kb-api.js';
 
@@ -35,7 +35,7 @@ export function KbFiles({
     try {
       await action();
     } catch (err) {
-      setError(`${t('kb.files.failed')}: ${err instanceof HttpError ? err.code : String(err)}`);
+      setError(failureLine(t, 'kb', t('kb.files.failed'), err));
     } finally {
       setBusy(false);
       reload();

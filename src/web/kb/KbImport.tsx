@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import * as api from './kb-api.js';
 
 /** A file's bytes as base64 (an Excel workbook in the JSON import body). */
@@ -42,7 +43,7 @@ export function KbImport({ onImported }: { onImported: () => void }) {
       onImported();
     } catch (err) {
       const problems = err instanceof HttpError ? (err.details as { problems?: string[] } | undefined)?.problems : undefined;
-      setResult({ ok: false, lines: problems ?? [`${t('kb.failed')}: ${err instanceof HttpError ? err.code : String(err)}`] });
+      setResult({ ok: false, lines: problems ?? [failureLine(t, 'kb', t('kb.failed'), err)] });
     } finally {
       setBusy(false);
     }

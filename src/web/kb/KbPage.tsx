@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { HttpError, type User } from '../api.js';
+import type { User } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import { PageHeader } from '../components/PageHeader.js';
 import * as api from './kb-api.js';
 import type { KbArticle, KbFacets, KbFields, KbHit, KbVersion, Segment } from './kb-api.js';
@@ -99,7 +100,7 @@ export function KbPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
       if (a) setOpen(a);
       setMessage({ ok: true, text: t('kb.done') });
     } catch (err) {
-      setMessage({ ok: false, text: `${t('kb.failed')}: ${err instanceof HttpError ? err.code : String(err)}` });
+      setMessage({ ok: false, text: failureLine(t, 'kb', t('kb.failed'), err) });
     }
     reloadLists();
   };

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import * as api from './kb-api.js';
 import type { KbArticle, KbHit, Segment } from './kb-api.js';
 import { KbBody } from './KbBody.js';
@@ -66,7 +66,7 @@ export function KbSuggestions({
   const answer = (versionId: number) =>
     api.answerWith(orderId, versionId).then(
       () => setLinked(t('kb.answered')),
-      (err: unknown) => setLinked(`${t('kb.failed')}: ${err instanceof HttpError ? err.code : String(err)}`),
+      (err: unknown) => setLinked(failureLine(t, 'kb', t('kb.failed'), err)),
     );
   const v = open?.published;
   return (

@@ -1,8 +1,8 @@
 import { useCallback, useState } from 'react';
 import type { AgentView, WaitingCaller } from '../../contract/index.js';
 import { HttpError, logout, type User } from '../api.js';
-import { LangToggle, useI18n, type MessageKey } from '../i18n.js';
-import { zh as leadMessages } from '../messages/lead.js';
+import { LangToggle, useI18n } from '../i18n.js';
+import { refusalWords } from '../refusal-words.js';
 import { AgentsTable } from './AgentsTable.js';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog.js';
 import { DeadlineList } from './DeadlineList.js';
@@ -35,8 +35,7 @@ export function LeadPage({ user, onSignedOut }: Props) {
   /** A refusal: known codes in the reader's language; others as the server said them. */
   const failed = useCallback(
     (code: string, message: string) => {
-      const key = `lead.error.${code}`;
-      const text = key in leadMessages ? t(key as MessageKey) : message;
+      const text = refusalWords(t, 'lead', code) ?? message;
       setResult({ ok: false, text: `${t('commandFailed')}: ${text} (${code})` });
     },
     [t],

@@ -59,6 +59,18 @@ export const zh = {
   'shortcut.wrapup': 'F8 完成话后',
   commandFailed: '操作失败',
   language: 'English',
+  // Refusals every page may meet (refusal-words.ts; a page's own `<page>.error.<CODE>` comes first).
+  'error.DATABASE_UNAVAILABLE': '数据库暂时无法访问，请稍后重试',
+  'error.UNAUTHENTICATED': '登录已过期，请重新登录',
+  'error.PASSWORD_CHANGE_REQUIRED': '请先设置新密码',
+  'error.FORBIDDEN': '您无权进行此操作',
+  'error.FORBIDDEN_ROLE': '您的角色不能进行此操作',
+  'error.CSRF_HEADER_REQUIRED': '请求未通过安全校验，请刷新页面后重试',
+  'error.RATE_LIMITED': '操作过于频繁，请稍后再试',
+  'error.PAYLOAD_TOO_LARGE': '内容或文件太大',
+  'error.VALIDATION_FAILED': '输入有误',
+  'error.NOT_FOUND': '内容不存在或已被删除',
+  'error.INTERNAL': '服务器出错，请稍后再试',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -121,4 +133,15 @@ export const en: Record<keyof typeof zh, string> = {
   'shortcut.wrapup': 'F8 end wrap-up',
   commandFailed: 'Command failed',
   language: '中文',
+  'error.DATABASE_UNAVAILABLE': 'The database cannot be reached just now; please try again shortly',
+  'error.UNAUTHENTICATED': 'Your session has expired, please sign in again',
+  'error.PASSWORD_CHANGE_REQUIRED': 'Set a new password first',
+  'error.FORBIDDEN': 'You may not do this',
+  'error.FORBIDDEN_ROLE': 'Your role may not do this',
+  'error.CSRF_HEADER_REQUIRED': 'The request failed a security check: reload the page and try again',
+  'error.RATE_LIMITED': 'Too many requests; please try again shortly',
+  'error.PAYLOAD_TOO_LARGE': 'The content or file is too large',
+  'error.VALIDATION_FAILED': 'Invalid input',
+  'error.NOT_FOUND': 'Not found, or removed',
+  'error.INTERNAL': 'The server failed; please try again shortly',
 };

@@ -219,7 +219,6 @@ export const zh = {
   'desk.error.MISSING_FIELD': '请填写必填内容（理由、单位、时限等）',
   'desk.error.INVALID_FIELD': '填写的内容无效或超出允许范围（如时限早于现在、督办级别不能降低）',
   'desk.error.EXTENSION_PENDING': '已有延期申请在审批中',
-  'desk.error.DATABASE_UNAVAILABLE': '数据库暂时无法访问，请稍后重试',
   'desk.error.NO_PENDING_EXTENSION': '该工单没有待审批的延期申请',
   'desk.error.CONFLICT': '工单已被他人更新，已为您刷新，请确认后重试',
   'desk.error.DEADLINE_OUT_OF_RANGE': '时限过远（不能超过两年）',
@@ -229,9 +228,6 @@ export const zh = {
   'desk.error.SAVED_FILTERS_FULL': '常用筛选已满，请先删除一些',
   'desk.error.SAVED_FILTER_NOT_FOUND': '该常用筛选不存在',
   'desk.error.VALIDATION_FAILED': '查询条件或填写内容格式有误',
-  'desk.error.FORBIDDEN': '您无权进行此操作',
-  'desk.error.UNAUTHENTICATED': '登录已过期，请重新登录',
-  'desk.error.CSRF_HEADER_REQUIRED': '请求未通过安全校验，请刷新页面后重试',
   'desk.error.generic': '操作失败，请稍后再试',
 } as const;
 
@@ -452,7 +448,6 @@ export const en: Record<keyof typeof zh, string> = {
   'desk.error.MISSING_FIELD': 'Fill in the required fields (reason, unit, limit…)',
   'desk.error.INVALID_FIELD': 'A value is invalid or out of range (e.g. a limit in the past, a lower supervision level)',
   'desk.error.EXTENSION_PENDING': 'An extension request is already waiting',
-  'desk.error.DATABASE_UNAVAILABLE': 'The database cannot be reached just now; please try again shortly',
   'desk.error.NO_PENDING_EXTENSION': 'The order has no extension request waiting',
   'desk.error.CONFLICT': 'Someone else changed this order; it has been reloaded, check and try again',
   'desk.error.DEADLINE_OUT_OF_RANGE': 'The limit is too far ahead (two years at most)',
@@ -462,8 +457,5 @@ export const en: Record<keyof typeof zh, string> = {
   'desk.error.SAVED_FILTERS_FULL': 'Too many saved filters: delete some first',
   'desk.error.SAVED_FILTER_NOT_FOUND': 'No such saved filter',
   'desk.error.VALIDATION_FAILED': 'A search condition or field is malformed',
-  'desk.error.FORBIDDEN': 'You may not do this',
-  'desk.error.UNAUTHENTICATED': 'Your session has expired, please sign in again',
-  'desk.error.CSRF_HEADER_REQUIRED': 'The request failed a security check: reload the page and try again',
   'desk.error.generic': 'The action failed, please try again later',
 };

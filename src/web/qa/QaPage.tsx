@@ -8,14 +8,13 @@ import { HttpError, type User } from '../api.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { RecordingList } from '../components/RecordingList.js';
 import { dateTime } from '../format.js';
-import { useI18n, type MessageKey } from '../i18n.js';
+import { useI18n } from '../i18n.js';
+import { refusalWords } from '../refusal-words.js';
 import { draftTotal, qaCall, qaForm, qaWorklist, submitQaScore, type QaCallView, type QaForm, type QaWorklistItem } from './qa-api.js';
 import { KB_PATH } from '../kb/KbPage.js';
 import { KbAnswers } from '../kb/KbAnswers.js';
 import { QaWeekPanel } from './QaWeekPanel.js';
 import './qa.css';
-
-const ERROR_CODES = ['QA_SCORE_INVALID', 'QA_FORM_CHANGED', 'QA_ALREADY_SCORED', 'QA_STALE_EDIT', 'QA_NOT_YOUR_SCORE'] as const;
 
 export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => void }) {
   const { t, lang } = useI18n();
@@ -94,7 +93,7 @@ export function QaPage({ user, onSignedOut }: { user: User; onSignedOut: () => v
               onError={(code) =>
                 setMessage({
                   ok: false,
-                  text: (ERROR_CODES as readonly string[]).includes(code) ? t(`qa.error.${code}` as MessageKey) : `${t('qa.failed')}: ${code}`,
+                  text: refusalWords(t, 'qa', code) ?? `${t('qa.failed')}: ${code}`,
                 })
               }
             />

@@ -8,6 +8,7 @@
 import { useEffect, useState } from 'react';
 import { HttpError, call } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import type { Assessment } from '../../contract/http-reports.js';
 
 /** The month before today's (Beijing), YYYY-MM: the default of the assessment. */
@@ -31,7 +32,7 @@ export function AssessmentPanel({ unit }: { unit?: string } = {}) {
     setError(null);
     assessment(month, unit).then(
       (r) => live && setData(r),
-      (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
+      (err: unknown) => live && setError(err instanceof HttpError ? failureLine(t, 'reports', t('reports.failed'), err) : t('reports.failed')),
     );
     return () => {
       live = false;

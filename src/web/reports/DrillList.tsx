@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import type { ReportQuery } from './api.js';
 import { drillCalls, drillOrders, type DrilledCalls, type DrilledOrders, type DrillTarget } from './drill.js';
 import { DESK_ROLES, deskOrderUrl } from '../desk/desk-link.js';
@@ -43,7 +44,7 @@ export function DrillList({ query, target, role, title, onClose }: Props) {
         : drillOrders(query, target).then((reply) => ({ kind: 'orders', reply }));
     load.then(
       (r) => live && setList(r),
-      (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
+      (err: unknown) => live && setError(err instanceof HttpError ? failureLine(t, 'reports', t('reports.failed'), err) : t('reports.failed')),
     );
     return () => {
       live = false;

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { HttpError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import { categoryLabel } from '../desk/desk-format.js';
 import { KpiChart } from './KpiChart.js';
 import type { ReportQuery } from './api.js';
@@ -33,7 +34,7 @@ export function HotTopicsPanel({ query, onOpen }: Props) {
     setError(null);
     hotTopics(query, sort).then(
       (r) => live && setTopics(r),
-      (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
+      (err: unknown) => live && setError(err instanceof HttpError ? failureLine(t, 'reports', t('reports.failed'), err) : t('reports.failed')),
     );
     return () => {
       live = false;

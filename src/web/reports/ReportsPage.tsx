@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { HttpError, type User } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import { KpiChart } from './KpiChart.js';
 import { DrillList } from './DrillList.js';
 import { TrendChart } from './TrendChart.js';
@@ -46,7 +47,7 @@ export function ReportsPage({ user, onSignedOut }: { user: User; onSignedOut: ()
     setError(null);
     kpiReport(q).then(
       (r) => live && setReport(r),
-      (err: unknown) => live && setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed')),
+      (err: unknown) => live && setError(err instanceof HttpError ? failureLine(t, 'reports', t('reports.failed'), err) : t('reports.failed')),
     );
     return () => {
       live = false;

@@ -11,6 +11,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import { CanvasRenderer } from 'echarts/renderers';
 import { HttpError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { failureLine } from '../refusal-words.js';
 import { dailyTrend, type DailyTrend, type ReportQuery } from './api.js';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -38,7 +39,7 @@ export function TrendChart({ query }: { query: ReportQuery }) {
       (err: unknown) => {
         if (!live) return;
         setTrend(null);
-        setError(err instanceof HttpError ? `${t('reports.failed')}: ${err.code}` : t('reports.failed'));
+        setError(err instanceof HttpError ? failureLine(t, 'reports', t('reports.failed'), err) : t('reports.failed'));
       },
     );
     return () => {

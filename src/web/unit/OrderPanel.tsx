@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { HttpError, type User } from '../api.js';
 import { dateTime } from '../format.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { refusalWords } from '../refusal-words.js';
 import { AttachmentList, EventFiles } from '../components/AttachmentList.js';
 import { KbAnswers } from '../kb/KbAnswers.js';
 import { act, getOrder, listAttachments, upload, type Attachment, type OrderDetail, type UnitAction } from './api.js';
@@ -71,8 +72,7 @@ export function OrderPanel({ orderId, user, unitName, onChanged }: Props) {
 
   function messageOf(err: unknown): string {
     const code = err instanceof HttpError ? err.code : '';
-    const key = `unit.error.${code}` as MessageKey;
-    return t(key) ?? t('unit.error.generic');
+    return refusalWords(t, 'unit', code) ?? t('unit.error.generic');
   }
 
   const run = async (action: UnitAction | null) => {
