@@ -43,7 +43,7 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
       if (user) {
         req.user = user;
         req.sessionToken = token;
-        if (user.mustChangePassword === true && mustChangeFirst(req.url)) return done(new AccountError('PASSWORD_CHANGE_REQUIRED'));
+        if (user.mustChangePassword === true && mustChangeFirst(req)) return done(new AccountError('PASSWORD_CHANGE_REQUIRED'));
       }
       done();
     }, done);
@@ -53,10 +53,15 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
 /** What a session whose password must be changed may still call (issue 11 item 1): change it, read itself, log out or in. */
 const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/auth/password', '/api/auth/me', '/api/auth/logout', '/api/auth/login']);
 
-/** Whether `url` is an API call refused until the session's password is changed. */
-function mustChangeFirst(url: string): boolean {
-  const pathname = url.split('?', 1)[0]!;
-  return pathname.startsWith('/api/') && !WHILE_PASSWORD_MUST_CHANGE.has(pathname);
+/**
+ * Whether the request is an API call refused until the session's password is changed. Decided on
+ * the route the router matched, not the raw URL: the router decodes the path first, so
+ * '/%61pi/admin/users' reaches '/api/admin/users' though its text does not start with '/api/'.
+ */
+function mustChangeFirst(req: FastifyRequest): boolean {
+  // No route (undefined): the not-found handler answers, with nothing to give away.
+  const route = req.routeOptions.url ?? '';
+  return route.startsWith('/api/') && !WHILE_PASSWORD_MUST_CHANGE.has(route);
 }
 
 /**

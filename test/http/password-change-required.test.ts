@@ -109,13 +109,29 @@ t.test('until the password is changed: login says so, other API calls and the so
   t.equal(res.json().user.mustChangePassword, true, 'login answers with the state');
   t.equal((await app.http.inject({ url: '/api/auth/me', cookies })).json().user.mustChangePassword, true, 'me too (a reload)');
 
-  for (const url of ['/api/admin/users', '/api/admin/audit?limit=5', '/api/units', '/api/workorders']) {
+  // The router decodes a percent-encoded path before matching it: '/%61pi/…' is the route '/api/…'.
+  for (const url of [
+    '/api/admin/users',
+    '/api/admin/audit?limit=5',
+    '/api/units',
+    '/api/workorders',
+    '/%61pi/admin/users',
+    '/%61%70%69/units',
+    '/api/auth/me/../../units',
+  ]) {
     const r = await app.http.inject({ url, cookies });
     t.equal(r.statusCode, 403, url);
     t.equal(r.json().error.code, 'PASSWORD_CHANGE_REQUIRED', url);
   }
   const create = await app.http.inject({ method: 'POST', url: '/api/admin/users', cookies, payload: { username: 'sneaky', displayName: 's', role: 'admin' } });
   t.equal(create.json().error?.code, 'PASSWORD_CHANGE_REQUIRED');
+  const encoded = await app.http.inject({
+    method: 'POST',
+    url: '/%61pi/admin/users',
+    cookies,
+    payload: { username: 'sneaky', displayName: 's', role: 'admin', password: 'pw-123456-pw' },
+  });
+  t.equal(encoded.json().error?.code, 'PASSWORD_CHANGE_REQUIRED', 'a percent-encoded path too');
   t.equal(await app.users.byUsername('sneaky'), undefined, 'nothing created');
 
   const connect = () =>
