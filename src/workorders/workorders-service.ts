@@ -140,7 +140,6 @@ export class WorkOrdersService {
       // instead of deadlocking (each holding one order and waiting for the other).
       const other = action.type === 'link' ? action.otherOrderId : action.type === 'merge_into' ? action.targetOrderId : orderId;
       if (other !== orderId) for (const id of [Math.min(orderId, other), Math.max(orderId, other)]) await tx.orders.find(id);
-      if (action.type === 'merge_into') await this.checkMergeTarget(tx, orderId, action.targetOrderId);
       const r = await this.applyIn(tx, orderId, action, actor, now, expectedVersion);
       if (action.type === 'link') {
         await this.applyIn(tx, action.otherOrderId, { type: 'link', otherOrderId: orderId }, actor, now);
@@ -182,6 +181,9 @@ export class WorkOrdersService {
       });
     }
     const { next, event: change, wait } = this.decide(order, action, actor, now);
+    // The target only once the lifecycle has let this actor merge this order: a refusal about the
+    // target before that would tell anyone whether an order id exists, its number and status.
+    if (action.type === 'merge_into') await this.checkMergeTarget(tx, orderId, action.targetOrderId);
     const version = await tx.orders.updateState(next, order.version, wait);
     // The row is read FOR UPDATE on PostgreSQL and under the writer lock on SQLite, but never write over a row we did not read.
     if (version === undefined) throw new WorkOrderError('CONFLICT', `order ${order.number} changed meanwhile; reload and try again`);
