@@ -42,8 +42,19 @@ t.test('reports: roles, scopes and bad periods', async (t) => {
   );
   t.equal(byCounty.body.total.current.calls, null);
 
-  t.match(await get(handler, '/api/reports/kpis'), { status: 403 });
-  t.match(await get(agent, '/api/reports/kpis'), { status: 403 });
+  // The routes' role guard refuses the roles that read no KPI report, before the query is read (docs/kpis.md).
+  for (const url of [
+    '/api/reports/kpis',
+    '/api/reports/kpis?by=planet',
+    '/api/reports/daily',
+    '/api/reports/orders?figure=accepted',
+    '/api/reports/kpis.csv',
+  ]) {
+    t.match(await get(handler, url), { status: 403, body: { error: { code: 'FORBIDDEN' } } }, `unit handler: ${url}`);
+    t.match(await get(agent, url), { status: 403, body: { error: { code: 'FORBIDDEN' } } }, `agent: ${url}`);
+  }
+  t.match(await get(agent, '/api/reports/assessment'), { status: 403, body: { error: { code: 'FORBIDDEN' } } }, 'agent: no scorecard');
+  t.match(await get(handler, '/api/reports/assessment?unit=city-amr'), { status: 403, body: { error: { code: 'FORBIDDEN_REPORT' } } }, 'another unit');
   t.match(await get(undefined, '/api/reports/kpis'), { status: 401 });
 
   t.match(await get(lead, '/api/reports/kpis?period=day&date=2026-02-30'), { status: 400, body: { error: { code: 'PERIOD_INVALID' } } });

@@ -2,7 +2,7 @@
  * The KPI reports API (docs/kpis.md, issue 14): the figures of a period (day, week, month or a
  * custom range of Beijing dates) beside the period before, in total and by one dimension.
  * Shift leads, admins and dispatchers read it within their scope (a county sub-platform's
- * dispatcher: its subtree's units, no call figures); other roles are refused with FORBIDDEN_REPORT.
+ * dispatcher: its subtree's units, no call figures); other roles are refused by the role guard (FORBIDDEN).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
