@@ -10,21 +10,33 @@ import { loadBridgeSecrets, type BridgeSecret } from './bridge-secrets.js';
 import { parseTrustProxy, parseTurnUrls } from './env-values.js';
 import { checkPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../users/password-policy.js';
 
+/**
+ * A number from the environment, with its bounds in `n`. An empty or blank value is refused (z.coerce.number
+ * reads it as 0: `SUNLINE_PORT=` would listen on a random port, `SUNLINE_AGENT_AWAY_SECONDS=` never pause anyone).
+ */
+const num = (n: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i, 'must be a number')
+    .transform(Number)
+    .pipe(n);
+
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const EnvSchema = z.object({
   SUNLINE_HOST: z.string().default('0.0.0.0'),
-  SUNLINE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SUNLINE_PORT: num(z.number().int().min(0).max(65535)).default(8080),
   SUNLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUNLINE_DATA_DIR: z.string().default('var'),
   /** json: one pino JSON object per line (operations' log shippers); pretty: pino-pretty lines for a person at a terminal. */
   SUNLINE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
-  SUNLINE_DB_FILE: z.string().optional(),
+  SUNLINE_DB_FILE: z.string().min(1, 'must name the SQLite file (unset: <SUNLINE_DATA_DIR>/sunline.db)').optional(),
   // PostgreSQL instead of the SQLite file (issue 16, docs/deployment.md): postgres://user:password@host:5432/database.
   SUNLINE_DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/sunline)' })
     .optional(),
-  SUNLINE_DB_POOL_SIZE: z.coerce.number().int('a whole number of connections').min(1, 'at least 1 connection').max(200, 'at most 200 connections').default(10),
+  SUNLINE_DB_POOL_SIZE: num(z.number().int('a whole number of connections').min(1, 'at least 1 connection').max(200, 'at most 200 connections')).default(10),
   SUNLINE_CONFIG_DIR: z.string().default('config'),
   SUNLINE_CONFIG_WATCH: bool.default(true),
   SUNLINE_TELEPHONY: bool.default(true),
@@ -35,13 +47,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('sunline'),
-  SUNLINE_ARI_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1000).default(20),
-  SUNLINE_STASIS_WATCHDOG_SECONDS: z.coerce.number().min(1).max(600).default(20),
+  SUNLINE_ARI_MAX_CONNECTIONS: num(z.number().int().min(1).max(1000)).default(20),
+  SUNLINE_STASIS_WATCHDOG_SECONDS: num(z.number().min(1).max(600)).default(20),
   SUNLINE_AMI_HOST: z.string().default('127.0.0.1'),
-  SUNLINE_AMI_PORT: z.coerce.number().int().min(1).max(65535).default(5038),
+  SUNLINE_AMI_PORT: num(z.number().int().min(1).max(65535)).default(5038),
   SUNLINE_AMI_USER: z.string().default('sunline'),
   SUNLINE_AMI_PASSWORD: z.string().default('sunline'),
-  SUNLINE_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SUNLINE_SESSION_TTL_HOURS: num(z.number().positive().max(720, 'at most 720 hours (30 days)')).default(12),
   // auto: Secure except towards a loopback client over plain http (http/cookie-secure.ts).
   SUNLINE_COOKIE_SECURE: z
     .enum(['auto', '1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], "must be 'auto', true or false")
@@ -53,9 +65,9 @@ const EnvSchema = z.object({
     .transform((v, ctx) => parseTrustProxy(v, ctx)),
   SUNLINE_DB_SYNC: z.enum(['group', 'full', 'normal']).default('group'),
   // The page cache of each of the server's SQLite connections (the writer, its read-only second connection, the rollup worker's), MiB.
-  SUNLINE_DB_CACHE_MB: z.coerce.number().int('a whole number of MiB').min(1, 'at least 1 MiB').max(1024, 'at most 1024 MiB').default(4),
-  SUNLINE_WRAPUP_SECONDS: z.coerce.number().min(0).max(3600).default(30),
-  SUNLINE_AGENT_AWAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  SUNLINE_DB_CACHE_MB: num(z.number().int('a whole number of MiB').min(1, 'at least 1 MiB').max(1024, 'at most 1024 MiB')).default(4),
+  SUNLINE_WRAPUP_SECONDS: num(z.number().min(0).max(3600)).default(30),
+  SUNLINE_AGENT_AWAY_SECONDS: num(z.number().min(0).max(3600)).default(60),
   // Outbound calls (src/calls/outbound.ts): the dial string with {number}, the caller ID, the ring limit.
   SUNLINE_OUTBOUND_ENDPOINT: z
     .string()
@@ -68,16 +80,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\+?[0-9]{3,20}$/, 'must be a phone number (digits, optionally after a +)')
     .default('12345'),
-  SUNLINE_OUTBOUND_RING_SECONDS: z.coerce.number().int().min(5).max(300).default(40),
+  SUNLINE_OUTBOUND_RING_SECONDS: num(z.number().int().min(5).max(300)).default(40),
   // After an answered 回访 call (an order waiting for evaluation) the agent's hang-up sends the citizen to the survey IVR instead of hanging up.
   SUNLINE_OUTBOUND_SURVEY: bool.default(false),
   // The callback worklist's retry policy (src/calls/callback-policy.ts): attempts per duty and the least time between two.
-  SUNLINE_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  SUNLINE_CALLBACK_SPACING_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SUNLINE_CALLBACK_ATTEMPTS: num(z.number().int().min(1).max(10)).default(3),
+  SUNLINE_CALLBACK_SPACING_MINUTES: num(z.number().int().min(1).max(1440)).default(30),
   SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
-  SUNLINE_ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  SUNLINE_ATTACHMENT_MAX_MB: num(z.number().positive().max(100)).default(10),
   // Call recordings (src/recordings): Asterisk's monitor folder as this process sees it (MixMonitor
   // writes there; a chroot or container mount puts it elsewhere on our side) and Sunline's storage.
   SUNLINE_RECORDING_SPOOL_DIR: z.string().default('/var/spool/asterisk/monitor'),
@@ -88,21 +100,21 @@ const EnvSchema = z.object({
   SUNLINE_MEDIA_LISTEN_IP: z.ipv4().default('127.0.0.1'),
   SUNLINE_MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
   SUNLINE_MEDIA_RTP_IP: z.ipv4().optional(),
-  SUNLINE_MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
-  SUNLINE_MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  SUNLINE_MEDIA_RTC_MIN_PORT: num(z.number().int().min(1024).max(65535)).default(40000),
+  SUNLINE_MEDIA_RTC_MAX_PORT: num(z.number().int().min(1024).max(65535)).default(49999),
   SUNLINE_TURN_URLS: z
     .string()
     .optional()
     .transform((v, ctx) => parseTurnUrls(v, ctx)),
   SUNLINE_TURN_SECRET: z.string().min(16, 'the TURN shared secret must be at least 16 characters').max(512).optional(),
-  SUNLINE_TURN_TTL_SECONDS: z.coerce.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)').default(86400),
+  SUNLINE_TURN_TTL_SECONDS: num(z.number().int().min(60, 'at least 60 seconds').max(604800, 'at most 7 days (604800)')).default(86400),
   SUNLINE_ICE_POLICY: z.enum(['all', 'relay'], "must be 'all' or 'relay'").default('all'),
-  SUNLINE_LEAD_UPDATE_MS: z.coerce.number().int().min(0).max(5000).default(150),
+  SUNLINE_LEAD_UPDATE_MS: num(z.number().int().min(0).max(5000)).default(150),
   // Several nodes (docs/deployment.md): the Redis (or Valkey) the nodes' socket.io servers share; unset: one node, nothing shared.
   SUNLINE_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (redis://host:6379)' }).optional(),
   // The call-control lease in that Redis (src/cluster/lease.ts): held for this long, renewed this often; a standby takes over within about ttl + renew.
-  SUNLINE_LEASE_TTL_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(60_000, 'at most 60000 ms').default(3000),
-  SUNLINE_LEASE_RENEW_MS: z.coerce.number().int().min(100, 'at least 100 ms').max(30_000, 'at most 30000 ms').default(1000),
+  SUNLINE_LEASE_TTL_MS: num(z.number().int().min(500, 'at least 500 ms').max(60_000, 'at most 60000 ms')).default(3000),
+  SUNLINE_LEASE_RENEW_MS: num(z.number().int().min(100, 'at least 100 ms').max(30_000, 'at most 30000 ms')).default(1000),
   // GET /metrics (src/reports/metrics.ts): with a token, any client that sends it; without, loopback clients only.
   SUNLINE_METRICS_TOKEN: z.string().min(16, 'the metrics token must be at least 16 characters').max(256).optional(),
   // The monthly assessment workbook (src/reports/monthly-export.ts) is written here; unset: no scheduled export.
