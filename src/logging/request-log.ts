@@ -31,10 +31,24 @@ const PERSONAL_TEXT_FIELDS = new Set([
 const HIDDEN = '***';
 const MAX_DEPTH = 6;
 
-/** The URL with each query value masked: phones keep 3 + 4 digits, unknown or free-text keys are hidden. */
+/**
+ * A path segment that is a phone number: a citizen types one where the lookup wants the order
+ * number (/api/public/orders/13800001111). Eleven digits or more, or a leading 0 or + (an area or
+ * country code): row ids (at most 2^31 - 1, ten digits, no leading 0) and order numbers are kept.
+ */
+const PHONE_SEGMENT = /^(?=(?:\D*\d){7})(?:\+|0|(?=(?:\D*\d){11}))[\d -]*\d$/;
+
+function maskPath(pathname: string): string {
+  return pathname
+    .split('/')
+    .map((seg) => (PHONE_SEGMENT.test(decode(seg)) ? encodeURIComponent(maskPhone(decode(seg))) : seg))
+    .join('/');
+}
+
+/** The URL with each query value masked (phones keep 3 + 4 digits, unknown or free-text keys are hidden), and a phone number in the path. */
 export function maskUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  if (q < 0) return maskPath(url);
   const pairs = url
     .slice(q + 1)
     .split('&')
@@ -48,7 +62,7 @@ export function maskUrl(url: string): string {
       const masked = PHONE_FIELDS.has(key) ? maskPhone(value) : PLAIN_QUERY_KEYS.has(key) ? maskPhonesInText(value) : HIDDEN;
       return `${rawKey}=${encodeURIComponent(masked)}`;
     });
-  return `${url.slice(0, q)}?${pairs.join('&')}`;
+  return `${maskPath(url.slice(0, q))}?${pairs.join('&')}`;
 }
 
 function decode(s: string): string {

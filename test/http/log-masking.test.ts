@@ -76,3 +76,34 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
   t.ok(urls.includes(`/api/public/orders/${number}?phone=139****8888&code=***`));
   t.ok(urls.includes('/api/workorders?q=***&status=accepted'), 'search text hidden, the status kept');
 });
+
+t.test('a phone number in the path (typed into the lookup number box) is masked; order numbers and row ids are kept', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      raw.push(String(chunk));
+      cb();
+    },
+  });
+  const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' });
+  const app = await buildApp(env, { logger: createLogger({ level: 'debug' }, sink), realtime: false });
+  t.teardown(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const urls = [
+    '/api/public/orders/13800001111?phone=13800001111&code=ABCDEF',
+    '/api/public/orders/+8613800002222?phone=13800002222&code=ABCDEF',
+    '/api/public/orders/0572-2399001?phone=13800002222&code=ABCDEF',
+    '/api/public/orders/HZ-20261208-000001?phone=13800002222&code=ABCDEF',
+    '/api/workorders/2147483647',
+  ];
+  for (const url of urls) t.ok((await app.http.inject({ method: 'GET', url })).statusCode >= 400, url);
+  const all = raw.join('');
+  t.notMatch(all, /13800001111|8613800002222|2399001/, 'no phone number in clear, at debug level too');
+  const logged = raw.map((l) => JSON.parse(l) as { req?: { url: string } }).flatMap((l) => (l.req ? [l.req.url] : []));
+  t.ok(logged.includes('/api/public/orders/138****1111?phone=138****1111&code=***'), 'masked as a phone is');
+  t.ok(logged.includes('/api/public/orders/HZ-20261208-000001?phone=138****2222&code=***'), 'an order number stays');
+  t.ok(logged.includes('/api/workorders/2147483647'), 'a row id stays');
+});
