@@ -286,3 +286,24 @@ t.test('merge_into: the lifecycle refuses before the target is looked up (no ord
   for (const targetOrderId of [closed.id, closed.id + 1000])
     await refused(t, app, p.disp, mine, { type: 'merge_into', targetOrderId }, 409, 'ILLEGAL_TRANSITION', p.admin);
 });
+
+t.test('over HTTP the request schema comes first: absent or mistyped fields are VALIDATION_FAILED, blank text MISSING_FIELD', async (t) => {
+  const app = await testApp(t);
+  const p = await people(app);
+  const id = await inProgress(app, p);
+  const o = await create(app, p.agent);
+  const bad: Array<[number, Record<string, unknown>]> = [
+    [id, { type: 'request_extension', days: '3', reason: 'x' }],
+    [id, { type: 'request_extension', days: 3 }],
+    [id, { type: 'return' }],
+    [id, { type: 'reply', text: 'x'.repeat(5001) }],
+    [id, { type: 'record_survey', result: 'satisfied' }],
+    [id, { type: 'teleport' }],
+    [o.id, { type: 'update_fields', fields: { colour: 'red' } }],
+    [o.id, { type: 'dispatch', leadUnitId: LEAD, coUnitIds: Array.from({ length: 21 }, (_, i) => `u${i}`), deadlineAt: Date.now() + DAY }],
+    [o.id, { type: 'dispatch', leadUnitId: LEAD }],
+  ];
+  for (const [orderId, payload] of bad) await refused(t, app, p.unit, orderId, payload, 400, 'VALIDATION_FAILED', p.admin);
+  await refused(t, app, p.unit, id, { type: 'reply', text: ' \n ' }, 400, 'MISSING_FIELD', p.admin);
+  await refused(t, app, p.unit, id, { type: 'request_extension', days: 3, reason: 'x', expectedVersion: 1 }, 409, 'CONFLICT', p.admin);
+});

@@ -181,7 +181,7 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
   merge_into: ({ order, action }) => {
     if (!isId(action.targetOrderId)) return missing('targetOrderId', 'give the id of the order to merge into');
     if (action.targetOrderId === order.id) return refuse('INVALID_FIELD', 'an order cannot be merged into itself');
-    // The target order carries the demand (and any callback duty) from now on.
+    // The target order carries the demand from now on; a missed call's callback duty ends here (the target gets none).
     return effect({ mergedIntoId: action.targetOrderId, callbackDue: false }, undefined, { targetOrderId: action.targetOrderId });
   },
   link: ({ order, action }) => {
