@@ -33,7 +33,9 @@ export class YamlSource {
   ) {
     this.lines = new LineCounter();
     // prettyErrors off: we want the bare message and offsets, not a code frame.
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
+    // A byte-order mark (Windows editors write one) is not a column: editors count from the character after it.
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    this.doc = parseDocument(body, { lineCounter: this.lines, prettyErrors: false });
     this.syntaxProblems = this.doc.errors.map((e) => {
       if (e.code === 'DUPLICATE_KEY') return this.problemAt(this.positionOf(e.pos[0]), this.duplicateKeyMessage(e.pos[0]), 'error');
       const open = e.code === 'BAD_INDENT' ? this.unclosedFlowAt(e.pos[0]) : undefined;
