@@ -103,6 +103,17 @@ t.test('numbers: digits only, no duplicates, non-empty greeting', async (t) => {
   ]);
 });
 
+t.test('numbers: without defaultNumber, its default "12345" must be listed too', async (t) => {
+  // Before, the unchecked default let an unlisted dialled number go to whichever hotline came first.
+  const withoutDefault = NUMBERS.replace('defaultNumber: "12345"\n', '');
+  const ok = check(withoutDefault);
+  if (!ok.ok) return t.fail(lines(ok).join('\n'));
+  t.equal(hotlineFor(ok.config.numbers, '12399').number, '12345');
+  t.strictSame(lines(check(edit(withoutDefault, 'number: "12345"', 'number: "12333"'))), [
+    'config/numbers.yaml:1:1 defaultNumber: "12345" (the default when defaultNumber is not given) is not one of the numbers listed under "numbers"',
+  ]);
+});
+
 const SCHEDULE = `hours:
   mode: schedule
   closedPrompt: sunline/closed

@@ -18,9 +18,12 @@ const HotlineSchema = z.strictObject({
   overflowSeconds: z.int().min(0).max(600).optional(),
 });
 
+/** The hotline a number not listed is handled as, when numbers.yaml does not say. */
+const DEFAULT_NUMBER = '12345';
+
 export const NumbersSchema = z.strictObject({
   /** A call whose dialled number is not listed (trunk misconfiguration) is handled as this one. */
-  defaultNumber: phoneNumber.default('12345'),
+  defaultNumber: phoneNumber.default(DEFAULT_NUMBER),
   /** Skill routing's overflow (decision 0015): after this many seconds in the queue any free agent takes a call, whatever its skill. 0 turns skill routing off. */
   overflowSeconds: z.int().min(0).max(600).default(10),
   numbers: z.array(HotlineSchema).min(1),
@@ -59,9 +62,11 @@ export function checkNumbers(raw: unknown, { report, lineOf }: CheckContext): vo
     if (first === undefined) firstAt.set(key, i);
     else report(['numbers', i, 'number'], `numbers[${i}].number: duplicate number "${key}" (first defined at line ${lineOf(['numbers', first, 'number'])})`);
   });
-  const def = root.defaultNumber;
+  const def = root.defaultNumber ?? DEFAULT_NUMBER;
   if (typeof def === 'string' && firstAt.size > 0 && !firstAt.has(def)) {
-    report(['defaultNumber'], `defaultNumber: "${def}" is not one of the numbers listed under "numbers"`);
+    // Without the key, the default must be listed too: an unlisted dialled number would otherwise go to whichever hotline comes first.
+    const what = root.defaultNumber === undefined ? `"${def}" (the default when defaultNumber is not given)` : `"${def}"`;
+    report(['defaultNumber'], `defaultNumber: ${what} is not one of the numbers listed under "numbers"`);
   }
 }
 
