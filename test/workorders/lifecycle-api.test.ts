@@ -307,3 +307,17 @@ t.test('over HTTP the request schema comes first: absent or mistyped fields are 
   await refused(t, app, p.unit, id, { type: 'reply', text: ' \n ' }, 400, 'MISSING_FIELD', p.admin);
   await refused(t, app, p.unit, id, { type: 'request_extension', days: 3, reason: 'x', expectedVersion: 1 }, 409, 'CONFLICT', p.admin);
 });
+
+t.test('an extension of an overdue order is granted into the future, not just past the old deadline', async (t) => {
+  const app = await testApp(t);
+  const p = await people(app);
+  const o = await create(app, p.agent);
+  const deadline = Date.now() + 1500;
+  await ok(app, p.disp, o.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: deadline });
+  await ok(app, p.unit, o.id, { type: 'sign' });
+  await ok(app, p.unit, o.id, { type: 'request_extension', days: 3, reason: '需要协调' });
+  while (Date.now() <= deadline + 50) await new Promise((r) => setTimeout(r, 100));
+  await refused(t, app, p.disp, o.id, { type: 'grant_extension', deadlineAt: deadline + 10 }, 400, 'INVALID_FIELD', p.admin);
+  const granted = await ok(app, p.disp, o.id, { type: 'grant_extension', deadlineAt: Date.now() + 3 * DAY });
+  t.match(granted.order, { pendingExtension: null, status: 'signed' });
+});

@@ -201,6 +201,13 @@ t.test('invalid values are INVALID_FIELD', async (t) => {
       `INVALID_FIELD: "deadlineAt" must be later than ${new Date(NOW + 5 * DAY).toISOString()}`,
     ],
     [
+      // Overdue: a new deadline later than the passed one but still in the past would leave it overdue.
+      orderIn('in_progress', { pendingExtension: pending, deadlineAt: NOW - 2 * DAY }),
+      { type: 'grant_extension', deadlineAt: NOW - DAY },
+      agent,
+      `INVALID_FIELD: "deadlineAt" must be later than ${new Date(NOW).toISOString()}`,
+    ],
+    [
       orderIn('accepted'),
       { type: 'dispatch', leadUnitId: LEAD, coUnitIds: [LEAD], deadlineAt: NOW + DAY },
       agent,

@@ -153,7 +153,7 @@ export class DeskService {
       allowedActions: allowedActions(order, user),
       linkedOrders,
       mergedInto,
-      extensionProposal: proposedExtension(order, calendar, sla.workHours),
+      extensionProposal: proposedExtension(order, calendar, sla.workHours, this.now()),
     };
   }
 

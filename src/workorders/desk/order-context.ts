@@ -55,16 +55,18 @@ export function readOrderContext(
 /**
  * The deadline a granted extension of `days` working days would give (deadlines/arithmetic.ts
  * extendDeadline: holidays and make-up working days of calendar.yaml counted), or null when the
- * order has no request waiting or no deadline to extend.
+ * order has no request waiting or no deadline to extend. Counted from the current deadline, or
+ * from `now` once it has passed: a grant must lie in the future (lifecycle/effects.ts).
  */
 export function proposedExtension(
   order: { readonly deadlineAt: number | null; readonly pendingExtension: { readonly days: number } | null },
   calendar: WorkCalendar,
   workHours: Parameters<typeof extendDeadline>[3],
+  now: number,
 ): { readonly days: number; readonly deadlineAt: number } | null {
   const pending = order.pendingExtension;
   if (!pending || order.deadlineAt === null) return null;
-  return { days: pending.days, deadlineAt: extendDeadline(order.deadlineAt, pending.days, calendar, workHours) };
+  return { days: pending.days, deadlineAt: extendDeadline(Math.max(order.deadlineAt, now), pending.days, calendar, workHours) };
 }
 
 export interface OrderCall {

@@ -107,7 +107,8 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
     return effect({ pendingExtension: { days: action.days, reason, requestedAt: now, requestedBy: actor.id } }, reason, { days: action.days });
   },
   grant_extension: ({ order, action, now }) => {
-    const bad = checkFuture('deadlineAt', action.deadlineAt, order.deadlineAt ?? now, 'new deadline');
+    // Later than the current deadline and than now: an overdue order's extension must leave it time.
+    const bad = checkFuture('deadlineAt', action.deadlineAt, Math.max(order.deadlineAt ?? now, now), 'new deadline');
     if (bad) return bad;
     return effect({ deadlineAt: action.deadlineAt, pendingExtension: null }, textOf(action.comment), {
       days: order.pendingExtension?.days,
