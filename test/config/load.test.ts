@@ -205,6 +205,17 @@ survey:
   ]);
 });
 
+t.test('survey keys: a given key must not take the default of one not given', async (t) => {
+  // Before, satisfied: 2 loaded beside the default basicallySatisfied 2, and a caller's 2 was stored as basically satisfied.
+  t.strictSame(lines(check(NUMBERS, IVR + '  digits: { satisfied: 2 }\n')), [
+    'config/ivr.yaml:6:24 survey.digits.satisfied: key "2" is already used for "basicallySatisfied" (its default; give "basicallySatisfied" another key)',
+  ]);
+  const swapped = check(NUMBERS, IVR + '  digits: { satisfied: 2, basicallySatisfied: 1 }\n');
+  if (!swapped.ok) return t.fail(lines(swapped).join('\n'));
+  t.strictSame(swapped.config.ivr.survey.digits, { satisfied: '2', basicallySatisfied: '1', unsatisfied: '3' });
+  t.strictSame(lines(check(NUMBERS, IVR + '  digits: { unsatisfied: "#" }\n')), []);
+});
+
 t.test('a menu is allowed but produces the GB/T 33358 lint warning', async (t) => {
   const menu = 'menu:\n  prompt: sunline/menu\n  options:\n    - { digit: 1, number: "12315" }\n';
   const r = check(NUMBERS, IVR + menu);

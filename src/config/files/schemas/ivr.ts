@@ -40,15 +40,18 @@ const HolidaysSchema = z.strictObject({
   prompt: soundName.optional(),
 });
 
+/** The survey's keys when ivr.yaml does not give them. */
+const SURVEY_DIGIT_DEFAULTS = { satisfied: '1', basicallySatisfied: '2', unsatisfied: '3' } as const;
+
 const SurveySchema = z.strictObject({
   enabled: z.boolean(),
   prompt: soundName.optional(),
   timeoutSeconds: z.int().min(1).max(60).default(10),
   digits: z
     .strictObject({
-      satisfied: dtmfKey.default('1'),
-      basicallySatisfied: dtmfKey.default('2'),
-      unsatisfied: dtmfKey.default('3'),
+      satisfied: dtmfKey.default(SURVEY_DIGIT_DEFAULTS.satisfied),
+      basicallySatisfied: dtmfKey.default(SURVEY_DIGIT_DEFAULTS.basicallySatisfied),
+      unsatisfied: dtmfKey.default(SURVEY_DIGIT_DEFAULTS.unsatisfied),
     })
     .prefault({}),
 });
@@ -91,13 +94,17 @@ export function checkIvr(raw: unknown, { report }: CheckContext): void {
   if (survey?.enabled === true && survey.prompt === undefined) {
     report(['survey'], 'survey: missing required field "prompt" (needed when enabled is true)');
   }
-  const digits = asRecord(survey?.digits);
-  if (digits) {
+  if (survey) {
+    // The keys not given keep their defaults, which a given key must not take either.
+    const given = asRecord(survey.digits) ?? {};
     const seen = new Map<string, string>();
-    for (const [name, key] of Object.entries(digits)) {
+    for (const [name, key] of Object.entries(SURVEY_DIGIT_DEFAULTS)) if (!(name in given)) seen.set(key, name);
+    for (const [name, key] of Object.entries(given)) {
+      if (!(name in SURVEY_DIGIT_DEFAULTS)) continue; // the schema reports an unknown key
       const k = String(key);
       const other = seen.get(k);
-      if (other) report(['survey', 'digits', name], `survey.digits.${name}: key "${k}" is already used for "${other}"`);
+      const byDefault = other !== undefined && !(other in given) ? ` (its default; give "${other}" another key)` : '';
+      if (other) report(['survey', 'digits', name], `survey.digits.${name}: key "${k}" is already used for "${other}"${byDefault}`);
       else seen.set(k, name);
     }
   }
