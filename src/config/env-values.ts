@@ -47,7 +47,7 @@ export function parseTrustProxy(v: string | undefined, ctx: z.RefinementCtx): fa
   if (['true', 'on', 'yes', '*', 'all'].includes(text.toLowerCase())) {
     ctx.addIssue({
       code: 'custom',
-      message: `'${text}' would trust X-Forwarded-For from any client: list the proxy addresses (e.g. 127.0.0.1,10.0.0.0/8) or give a hop count`,
+      message: `'${text}' would trust X-Forwarded-For from any client: list the proxy addresses (e.g. 127.0.0.1,10.0.0.0/8)`,
     });
     return false;
   }
