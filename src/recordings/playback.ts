@@ -7,6 +7,7 @@
  *   sub-platform its subtree's, workorders/scope.ts);
  * - unit handlers: only when config/recording.yaml `unitHandlersMayPlay` is on, and only those
  *   of orders dispatched to their unit (lead or co-handling);
+ * - not to unit handlers nor county dispatchers when the order's reporter is confidential (保密);
  * - QA inspectors (`qa`): the recordings of the calls on the QA worklist or scored (src/qa/);
  * - anyone else (citizens): never (the routes' role check, 403).
  * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
@@ -77,7 +78,9 @@ export class RecordingPlayback {
     const scope = scopeFor(reader, this.o);
     if (scope.kind === 'all') return true;
     const order = row.orderId === null ? undefined : await this.o.repo.orderUnits(row.orderId);
-    return order !== undefined && canSee(scope, order);
+    // A confidential reporter's voice (who usually says their name and number) is the reporter:
+    // hidden from those who may not see the reporter, as the order's name and phone are (scope.ts).
+    return order !== undefined && canSee(scope, order) && !(order.confidential && scope.hideReporter);
   }
 
   async view(row: RecordingRow): Promise<RecordingView> {

@@ -2,7 +2,6 @@
 import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { PgConn, PostgresAsyncDb } from '../db/postgres-async.js';
 import { callEvents, calls, recordingAudit, recordings, workOrders } from '../db/schema-pg.js';
-import type { OrderUnits } from '../workorders/scope.js';
 import type {
   CallToRecord,
   NewRecordingAudit,
@@ -12,6 +11,7 @@ import type {
   RecordingsQueries,
   RecordingsStore,
   StoredFile,
+  RecordedOrder,
 } from './recordings-store.js';
 
 class PgRecordingsQueries implements RecordingsQueries {
@@ -123,9 +123,9 @@ class PgRecordingsQueries implements RecordingsQueries {
       .orderBy(asc(callEvents.id));
   }
 
-  async orderUnits(orderId: number): Promise<OrderUnits | undefined> {
+  async orderUnits(orderId: number): Promise<RecordedOrder | undefined> {
     const [row] = await this.db
-      .select({ leadUnitId: workOrders.leadUnitId, coUnitIds: workOrders.coUnitIds })
+      .select({ leadUnitId: workOrders.leadUnitId, coUnitIds: workOrders.coUnitIds, confidential: workOrders.confidential })
       .from(workOrders)
       .where(eq(workOrders.id, orderId));
     return row;

@@ -2,7 +2,6 @@
 import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
 import { callEvents, calls, recordingAudit, recordings, workOrders } from '../db/schema.js';
 import type { SqliteAsyncDb, SqliteConn } from '../db/sqlite-async.js';
-import type { OrderUnits } from '../workorders/scope.js';
 import type {
   CallToRecord,
   NewRecordingAudit,
@@ -12,6 +11,7 @@ import type {
   RecordingsQueries,
   RecordingsStore,
   StoredFile,
+  RecordedOrder,
 } from './recordings-store.js';
 
 class SqliteRecordingsQueries implements RecordingsQueries {
@@ -145,9 +145,13 @@ class SqliteRecordingsQueries implements RecordingsQueries {
     );
   }
 
-  orderUnits(orderId: number): Promise<OrderUnits | undefined> {
+  orderUnits(orderId: number): Promise<RecordedOrder | undefined> {
     return this.conn.run((db) =>
-      db.select({ leadUnitId: workOrders.leadUnitId, coUnitIds: workOrders.coUnitIds }).from(workOrders).where(eq(workOrders.id, orderId)).get(),
+      db
+        .select({ leadUnitId: workOrders.leadUnitId, coUnitIds: workOrders.coUnitIds, confidential: workOrders.confidential })
+        .from(workOrders)
+        .where(eq(workOrders.id, orderId))
+        .get(),
     );
   }
 }

@@ -10,6 +10,11 @@ import type { Dialect } from '../db/async-db.js';
 import type { RecordingAuditAction, recordingAudit, recordings } from '../db/schema.js';
 import type { OrderUnits } from '../workorders/scope.js';
 
+/** What a scope check needs of a recording's order: its units, and whether the reporter asked for confidentiality (保密). */
+export interface RecordedOrder extends OrderUnits {
+  readonly confidential: boolean;
+}
+
 /** The same types in both schema files (test/db/dialect-parity.test.ts). */
 export type RecordingRow = typeof recordings.$inferSelect;
 export type RecordingInsert = typeof recordings.$inferInsert;
@@ -74,8 +79,8 @@ export interface RecordingsQueries {
   ofAgent(agentId: number, limit: number): Promise<RecordingRow[]>;
   /** The call's hold and resume events, in their order (hold marks of its recording). */
   holdEvents(callId: string): Promise<Array<{ type: string; at: number }>>;
-  /** The units of an order (a dispatcher's or unit handler's scope check); undefined when there is none. */
-  orderUnits(orderId: number): Promise<OrderUnits | undefined>;
+  /** The units of an order and whether its reporter is confidential (a dispatcher's or unit handler's scope check); undefined when there is none. */
+  orderUnits(orderId: number): Promise<RecordedOrder | undefined>;
 }
 
 export interface RecordingsStore {

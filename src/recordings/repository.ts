@@ -4,8 +4,16 @@
  * rows are inserted, never updated or deleted (PIPL: who heard which citizen's voice, and when);
  * a purge and its audit row are one transaction.
  */
-import type { CallToRecord, NewRecordingAudit, RecordingAuditRow, RecordingInsert, RecordingRow, RecordingsStore, StoredFile } from './recordings-store.js';
-import type { OrderUnits } from '../workorders/scope.js';
+import type {
+  CallToRecord,
+  NewRecordingAudit,
+  RecordedOrder,
+  RecordingAuditRow,
+  RecordingInsert,
+  RecordingRow,
+  RecordingsStore,
+  StoredFile,
+} from './recordings-store.js';
 
 export type { CallToRecord, RecordingAuditRow, RecordingRow } from './recordings-store.js';
 
@@ -86,7 +94,7 @@ export class RecordingsRepository {
     return this.store.read((q) => q.holdEvents(callId));
   }
 
-  orderUnits(orderId: number): Promise<OrderUnits | undefined> {
+  orderUnits(orderId: number): Promise<RecordedOrder | undefined> {
     return this.store.read((q) => q.orderUnits(orderId));
   }
 }

@@ -147,6 +147,26 @@ t.test('unit handlers hear the recordings of orders dispatched to their unit whe
   t.equal((await app.http.inject({ url: `/api/recordings/${theirs.id}`, cookies: elsewhere })).statusCode, 404, "another unit's handler");
 });
 
+t.test("a confidential reporter's voice stays hidden from those who may not see the reporter: units and county dispatchers", async (t) => {
+  const app = await appWith(t, 'unitHandlersMayPlay: true\n');
+  await loginCookies(app, 'ag1', 'agent');
+  const unit = await loginCookies(app, 'unit', 'unit_handler', { unitId: 'dq-amr' });
+  const county = await loginCookies(app, 'county', 'dispatcher', { unitId: 'dq-12345' });
+  const city = await loginCookies(app, 'city', 'dispatcher');
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  const open = await stored(app, await userId(app, 'ag1'), 'dq-amr');
+  const secret = await stored(app, await userId(app, 'ag1'), 'dq-amr');
+  await appQuery(app, 'update work_orders set confidential = ? where id = ?', [app.database.dialect === 'postgres' ? true : 1, secret.orderId]);
+  const status = async (id: string, cookies: { sunline_session: string }) => (await app.http.inject({ url: `/api/recordings/${id}`, cookies })).statusCode;
+  const listed = async (orderId: number, cookies: { sunline_session: string }) =>
+    ((await app.http.inject({ url: `/api/recordings?orderId=${orderId}`, cookies })).json() as { items: unknown[] }).items.length;
+  t.same([await status(open.id, unit), await status(open.id, county)], [200, 200], 'an open order: the unit and the county hear it');
+  t.same([await status(secret.id, unit), await status(secret.id, county)], [404, 404], 'a confidential one: as if there were none');
+  t.same([await listed(secret.orderId, unit), await listed(secret.orderId, county)], [0, 0], 'nor listed');
+  t.same([await status(secret.id, city), await status(secret.id, lead)], [200, 200], 'the city desk and the platform hear it');
+  t.equal((await audit(app, secret.id)).length, 2, 'the refusals wrote no audit row; the two playbacks did');
+});
+
 t.test('a recording being written is 409, a purged one 410', async (t) => {
   const app = await testApp(t);
   const lead = await loginCookies(app, 'lead', 'shift_lead');

@@ -87,8 +87,14 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
       );
       t.equal(await repo.callToRecord('nochan'), undefined, 'no channel: nothing to record');
       t.equal(await repo.callToRecord('missing'), undefined);
-      t.same(await repo.orderUnits(1), { leadUnitId: 'u-lead', coUnitIds: ['u-co1', 'u-co2'] }, 'the units a scope check reads (JSON in both)');
-      t.same(await repo.orderUnits(2), { leadUnitId: null, coUnitIds: [] });
+      t.same(
+        await repo.orderUnits(1),
+        { leadUnitId: 'u-lead', coUnitIds: ['u-co1', 'u-co2'], confidential: false },
+        'the units a scope check reads (JSON in both)',
+      );
+      t.same(await repo.orderUnits(2), { leadUnitId: null, coUnitIds: [], confidential: false });
+      await exec(d, [`update work_orders set confidential = ${dialect === 'postgres' ? 'true' : '1'} where id = 2`]);
+      t.same(await repo.orderUnits(2), { leadUnitId: null, coUnitIds: [], confidential: true }, 'a boolean in both');
       t.equal(await repo.orderUnits(99), undefined);
       t.same(await repo.holdEvents('in1'), [
         { type: 'held', at: 10 },
