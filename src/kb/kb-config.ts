@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import type { CheckContext } from '../config/files/schemas/common.js';
+import { USERNAME_PATTERN } from '../users/password-policy.js';
 
-const username = z.string().regex(/^[a-z][a-z0-9._-]*$/, 'must be a user name: lower-case letters, digits, ".", "-" or "_", starting with a letter');
+// Any account's name (users/password-policy.ts USERNAME_PATTERN): capitals and a leading digit are allowed there, so here too.
+const username = z.string().regex(USERNAME_PATTERN, 'must be a user name: letters, digits, ".", "-" or "_", starting with a letter or digit; at most 64');
 const term = z
   .string()
   .trim()
