@@ -4,7 +4,7 @@
  * invalid (a half-applied config is worse than the last good one).
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sortProblems, type Problem } from './problem.js';
 import { CONFIG_FILES, CONFIG_KEYS, CROSS_CHECKS, type ConfigKey, type SunlineConfig } from './registry.js';
@@ -49,6 +49,11 @@ export interface LoadOptions {
   readonly displayDir?: string;
 }
 
+/** The largest config file read (a whole province's org.yaml is a few hundred KiB). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const tooLarge = (size: number) => `file too large (${size} bytes; at most ${MAX_FILE_BYTES} bytes, 4 MiB)`;
+
 /** Read and validate every known file in `dir`. Never throws for bad content; I/O errors become problems. */
 export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const displayDir = opts.displayDir ?? dir;
@@ -57,7 +62,14 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
   for (const key of CONFIG_KEYS) {
     const { file } = CONFIG_FILES[key];
     try {
-      texts[key] = await readFile(path.join(dir, file), 'utf8');
+      const full = path.join(dir, file);
+      const { size } = await stat(full);
+      if (size > MAX_FILE_BYTES) {
+        // Not read: a file this size is not a configuration (a log or a dump saved under its name).
+        readProblems.push({ file: path.join(displayDir, file), line: 1, col: 1, message: tooLarge(size), severity: 'error' });
+        continue;
+      }
+      texts[key] = await readFile(full, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') continue; // validateConfigSet reports missing required files
