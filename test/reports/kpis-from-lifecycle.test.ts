@@ -65,7 +65,10 @@ t.test('today’s order figures follow the formulas of docs/kpis.md', async (t) 
   await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000012' });
 
   // Every event on one Beijing day: a run across midnight (Beijing) would split them.
-  if (beijingDay() !== day) return t.skip('the run crossed midnight in Beijing');
+  if (beijingDay() !== day) {
+    t.comment('the run crossed midnight in Beijing: figures not checked');
+    return;
+  }
   const r = await app.http.inject({ method: 'GET', url: '/api/reports/kpis?period=day', cookies: lead });
   t.equal(r.statusCode, 200);
   const orders = (r.json() as { total: { current: { orders: Record<string, unknown> } } }).total.current.orders;

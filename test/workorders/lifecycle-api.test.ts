@@ -321,3 +321,20 @@ t.test('an extension of an overdue order is granted into the future, not just pa
   const granted = await ok(app, p.disp, o.id, { type: 'grant_extension', deadlineAt: Date.now() + 3 * DAY });
   t.match(granted.order, { pendingExtension: null, status: 'signed' });
 });
+
+t.test('an accepted order keeps its category and demand through edits; a draft may be edited freely', async (t) => {
+  const app = await testApp(t);
+  const p = await people(app);
+  const o = await create(app, p.agent);
+  await refused(t, app, p.agent, o.id, { type: 'update_fields', fields: { category: null } }, 400, 'MISSING_FIELD', p.admin);
+  await refused(t, app, p.agent, o.id, { type: 'update_fields', fields: { content: ' ' } }, 400, 'MISSING_FIELD', p.admin);
+  await refused(t, app, p.agent, o.id, { type: 'update_fields', fields: { content: null, subject: '新标题' } }, 400, 'MISSING_FIELD', p.admin);
+  t.match((await ok(app, p.agent, o.id, { type: 'update_fields', fields: { category: 'suggestion', content: '建议增设公交线路' } })).order, {
+    status: 'accepted',
+    category: 'suggestion',
+    content: '建议增设公交线路',
+  });
+  const draft = await app.orders.createDraft({ channel: '12345' });
+  await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: 'complaint', content: '噪音' } });
+  t.match((await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: null, content: null } })).order, { status: 'draft', category: null });
+});

@@ -129,6 +129,18 @@ t.test('missing reason, text or answer is MISSING_FIELD; blank text counts as mi
       'MISSING_FIELD: "reason" is required: say why the order is not your unit’s responsibility',
     ],
     [orderIn('in_progress'), { type: 'reply', text: '' }, lead, 'MISSING_FIELD: "text" is required: write the result of the handling'],
+    [
+      orderIn('accepted'),
+      { type: 'update_fields', fields: { category: null } },
+      agent,
+      'MISSING_FIELD: "category" is required: an accepted order keeps its category',
+    ],
+    [
+      orderIn('accepted'),
+      { type: 'update_fields', fields: { content: '  ' } },
+      agent,
+      'MISSING_FIELD: "content" is required: an accepted order keeps its demand',
+    ],
     [orderIn('in_progress'), { type: 'reply' }, co, 'MISSING_FIELD: "text" is required: write the result of the handling'],
     [orderIn('in_progress'), { type: 'request_extension', days: 3 }, lead, 'MISSING_FIELD: "reason" is required: say why more time is needed'],
     [

@@ -72,7 +72,13 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
     const bad = checkFields(action.fields);
     if (bad) return bad;
     if (Object.keys(action.fields).length === 0) return missing('fields', 'give at least one field to change');
-    return effect({ fields: { ...order.fields, ...action.fields } }, undefined, { changed: action.fields });
+    const fields = { ...order.fields, ...action.fields };
+    // An accepted order keeps what accepting it required: an edit may not empty the demand again.
+    if (order.status !== 'draft') {
+      if (fields.category === null) return missing('category', 'an accepted order keeps its category');
+      if (!textOf(fields.content)) return missing('content', 'an accepted order keeps its demand');
+    }
+    return effect({ fields }, undefined, { changed: action.fields });
   },
   accept: ({ order, action }) => {
     const bad = action.fields === undefined ? undefined : checkFields(action.fields);
