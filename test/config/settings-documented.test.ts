@@ -1,11 +1,13 @@
 /**
  * docs/configuration.md lists every setting the server reads (the start-up warning for an unknown
- * SUNLINE_* variable sends the administrator there), and names no variable the server does not read.
+ * SUNLINE_* variable sends the administrator there), and names no variable the server does not read;
+ * its table of files is the loader's.
  */
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SETTING_NAMES, unknownSettings } from '../../src/config/env.js';
+import { CONFIG_FILES, CONFIG_KEYS } from '../../src/config/files/registry.js';
 import { REPO } from './fixtures/yaml.js';
 
 const doc = await readFile(path.join(REPO, 'docs/configuration.md'), 'utf8');
@@ -40,4 +42,18 @@ t.test('every SUNLINE_ variable the page mentions is one the server reads', asyn
   const mentioned = new Set([...doc.matchAll(/\bSUNLINE_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]));
   const source = Object.fromEntries([...mentioned].map((n) => [n, 'x']));
   t.strictSame(unknownSettings(source), []);
+});
+
+t.test('the table of files lists every config file the server reads, each required or not as the loader says', async (t) => {
+  const rows = new Map<string, string>();
+  for (const m of doc.matchAll(/^\| `([a-z]+\.yaml)` \| [^\n]* \| (yes|no) \|$/gm)) rows.set(m[1]!, m[2]!);
+  for (const key of CONFIG_KEYS) {
+    const { file, required } = CONFIG_FILES[key];
+    t.equal(rows.get(file), required ? 'yes' : 'no', file);
+  }
+  t.strictSame(
+    [...rows.keys()].filter((f) => !CONFIG_KEYS.some((k) => CONFIG_FILES[k].file === f)),
+    [],
+    'no file the server does not read',
+  );
 });
