@@ -334,6 +334,12 @@ t.test('an accepted order keeps its category and demand through edits; a draft m
     category: 'suggestion',
     content: '建议增设公交线路',
   });
+  // Accepted by a callback that found a demand, with nothing written yet: filled in a field at a time.
+  const missed = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000021' });
+  await ok(app, p.agent, missed.id, { type: 'callback_done', result: 'demand' });
+  await ok(app, p.agent, missed.id, { type: 'update_fields', fields: { category: 'request_for_help' } });
+  await ok(app, p.agent, missed.id, { type: 'update_fields', fields: { content: '求助：路灯不亮' } });
+  await refused(t, app, p.agent, missed.id, { type: 'update_fields', fields: { content: null } }, 400, 'MISSING_FIELD', p.admin);
   const draft = await app.orders.createDraft({ channel: '12345' });
   await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: 'complaint', content: '噪音' } });
   t.match((await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: null, content: null } })).order, { status: 'draft', category: null });

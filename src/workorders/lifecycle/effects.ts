@@ -74,9 +74,10 @@ const EFFECTS: { [K in OrderActionType]: EffectFn<K> } = {
     if (Object.keys(action.fields).length === 0) return missing('fields', 'give at least one field to change');
     const fields = { ...order.fields, ...action.fields };
     // An accepted order keeps what accepting it required: an edit may not empty the demand again.
+    // (One accepted by a callback that found a demand may still be filled in a field at a time.)
     if (order.status !== 'draft') {
-      if (fields.category === null) return missing('category', 'an accepted order keeps its category');
-      if (!textOf(fields.content)) return missing('content', 'an accepted order keeps its demand');
+      if (fields.category === null && order.fields.category !== null) return missing('category', 'an accepted order keeps its category');
+      if (!textOf(fields.content) && textOf(order.fields.content)) return missing('content', 'an accepted order keeps its demand');
     }
     return effect({ fields }, undefined, { changed: action.fields });
   },
