@@ -62,7 +62,7 @@ t.test('today’s order figures follow the formulas of docs/kpis.md', async (t) 
   // D: a missed call called back with a demand (accepted); E: a missed call not called back yet.
   const d = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000011' });
   await act(agent, d.id, { type: 'callback_done', result: 'demand' });
-  await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000012' });
+  const e = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000012' });
 
   // Every event on one Beijing day: a run across midnight (Beijing) would split them.
   if (beijingDay() !== day) {
@@ -109,5 +109,22 @@ t.test('today’s order figures follow the formulas of docs/kpis.md', async (t) 
     missedCallbackRate: 1 / 2,
   });
   t.equal(orders['satisfactionThirdParty'], null, 'a rate without a denominator is null');
+
+  // Drill-down: the orders behind each figure, by the figure's own rule, each order once.
+  const drill = async (figure: string) => {
+    const res = await app.http.inject({ method: 'GET', url: `/api/reports/orders?period=day&figure=${figure}`, cookies: lead });
+    t.equal(res.statusCode, 200, figure);
+    const body = res.json() as { orders: Array<{ id: number; number: string }>; capped: boolean };
+    t.equal(body.capped, false);
+    return body.orders.map((o) => o.id).sort((x, y) => x - y);
+  };
+  t.same(await drill('accepted'), [a, b, c, d.id]);
+  t.same(await drill('answeredOnSpot'), [a]);
+  t.same(await drill('dispatched'), [b, c], 'C dispatched twice, listed once');
+  t.same(await drill('returned'), [c]);
+  t.same(await drill('supervised'), [b]);
+  t.same(await drill('closed'), [a, b]);
+  t.same(await drill('missed'), [d.id, e.id]);
+  t.same(await drill('signedLate'), []);
   t.type(orders['callbackWaitMs'], 'number');
 });
