@@ -30,3 +30,15 @@ t.test('a file with a byte-order mark and CRLF line ends loads', async (t) => {
 t.test('CRLF: the second line is line 2, its columns from its own start', async (t) => {
   t.strictSame(lines(check('reviewers: [lead1]\r\nstaleGraceDays: -1\r\n')), ['config/kb.yaml:2:17 staleGraceDays: must be at least 0, got the number -1']);
 });
+
+t.test('a character beyond UTF-16 units (CJK Extension B, an emoji) is one column, as a Chinese character is', async (t) => {
+  // 𠀀 and 𠀁 are two characters but four UTF-16 units: the duplicate 社保 starts at the 23rd character.
+  t.strictSame(lines(check('synonyms: [[𠀀𠀁, 社保], [社保, x]]\n')), [
+    'config/kb.yaml:1:23 synonyms[1][0]: "社保" is already in synonyms[0]; merge the two groups',
+  ]);
+  t.strictSame(lines(check('synonyms: [[社会, 社保], [社保, x]]\n')), [
+    'config/kb.yaml:1:23 synonyms[1][0]: "社保" is already in synonyms[0]; merge the two groups',
+  ]);
+  t.strictSame(lines(check('reviewers: [lead1] # 😀\nstaleGraceDays: 😀\n')), ['config/kb.yaml:2:17 staleGraceDays: must be a number, got "😀"']);
+  t.strictSame(lines(check('\uFEFF# 😀😀\nstaleGraceDays: [😀, 1]\n')), ['config/kb.yaml:2:17 staleGraceDays: must be a number, got a list']);
+});

@@ -26,6 +26,8 @@ export class YamlSource {
   readonly syntaxProblems: readonly Problem[];
   private readonly doc: Document;
   private readonly lines: LineCounter;
+  /** The text parsed: `text` without a byte-order mark. */
+  private readonly body: string;
 
   constructor(
     readonly file: string,
@@ -34,8 +36,8 @@ export class YamlSource {
     this.lines = new LineCounter();
     // prettyErrors off: we want the bare message and offsets, not a code frame.
     // A byte-order mark (Windows editors write one) is not a column: editors count from the character after it.
-    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    this.doc = parseDocument(body, { lineCounter: this.lines, prettyErrors: false });
+    this.body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    this.doc = parseDocument(this.body, { lineCounter: this.lines, prettyErrors: false });
     this.syntaxProblems = this.doc.errors.map((e) => {
       if (e.code === 'DUPLICATE_KEY') return this.problemAt(this.positionOf(e.pos[0]), this.duplicateKeyMessage(e.pos[0]), 'error');
       const open = e.code === 'BAD_INDENT' ? this.unclosedFlowAt(e.pos[0]) : undefined;
@@ -143,7 +145,9 @@ export class YamlSource {
 
   positionOf(offset: number): Position {
     const { line, col } = this.lines.linePos(offset);
-    return { line, col };
+    // yaml counts UTF-16 units; a character beyond them (rare CJK of Extension B and on, an emoji) is one column too.
+    const start = this.lines.lineStarts[line - 1] ?? offset - col + 1;
+    return { line, col: [...this.body.slice(start, start + col - 1)].length + 1 };
   }
 
   /**

@@ -20,7 +20,15 @@ interface Props {
 function toDiagnostic(view: EditorView, p: ConfigProblem): Diagnostic {
   const doc = view.state.doc;
   const line = doc.line(Math.min(Math.max(p.line, 1), doc.lines));
-  const from = Math.min(line.from + Math.max(p.col - 1, 0), line.to);
+  // The column counts characters (the server's FILE:LINE:COL); CodeMirror counts UTF-16 units.
+  let units = 0;
+  let chars = 0;
+  for (const ch of line.text) {
+    if (chars >= p.col - 1) break;
+    units += ch.length;
+    chars++;
+  }
+  const from = Math.min(line.from + units, line.to);
   return { from, to: Math.max(from, line.to), severity: p.severity, message: p.text };
 }
 
