@@ -4,6 +4,7 @@
  * history exactly as they were.
  */
 import t, { type Test } from 'tap';
+import { OrderActionResult, OrderDetail } from '../../src/contract/http-workorders.js';
 import type { UserRole } from '../../src/db/schema.js';
 import { testApp } from '../helpers/app.js';
 
@@ -63,10 +64,18 @@ const act = (app: App, cookies: Cookies, id: number, payload: Record<string, unk
 async function ok(app: App, cookies: Cookies, id: number, payload: Record<string, unknown>) {
   const res = await act(app, cookies, id, payload);
   if (res.statusCode !== 200) throw new Error(`${String(payload.type)} failed: ${res.body}`);
+  // Every field the OpenAPI documents, with its type (src/contract/http-workorders.ts).
+  const checked = OrderActionResult.strict().safeParse(res.json());
+  if (!checked.success) throw new Error(`${String(payload.type)}: the answer does not fit OrderActionResult: ${checked.error.message}`);
   return res.json() as { order: Record<string, any>; event: Record<string, any> };
 }
 
-const detail = async (app: App, cookies: Cookies, id: number) => (await app.http.inject({ method: 'GET', url: `/api/workorders/${id}`, cookies })).json();
+async function detail(app: App, cookies: Cookies, id: number) {
+  const body: unknown = (await app.http.inject({ method: 'GET', url: `/api/workorders/${id}`, cookies })).json();
+  const checked = OrderDetail.strict().safeParse(body);
+  if (!checked.success) throw new Error(`order ${id}: the answer does not fit OrderDetail: ${checked.error.message}`);
+  return body as Record<string, any>;
+}
 
 /** The request is refused with this status and code, and the order and its history are unchanged. */
 async function refused(t: Test, app: App, cookies: Cookies, id: number, payload: Record<string, unknown>, status: number, code: string, admin: Cookies) {
