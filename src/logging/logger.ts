@@ -14,7 +14,7 @@
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 import { createRequire } from 'node:module';
 import type PinoPretty from 'pino-pretty';
-import { maskPhone } from './mask.js';
+import { maskPhone, maskPhonesInText } from './mask.js';
 
 const PHONE_KEYS = new Set(['phone', 'callerPhone', 'callerNumber', 'callerIdNum', 'caller', 'ani', 'connectedLineNum', 'callerid', 'calleridnum']);
 const SECRET_KEYS = new Set(['password', 'passwordHash', 'token', 'secret', 'cookie', 'authorization']);
@@ -52,6 +52,39 @@ export function maskLogObject<T extends Record<string, unknown>>(obj: T, depth =
   return (out ?? obj) as T;
 }
 
+/**
+ * The text "params: …" a query error puts in its message and stack: drizzle's DrizzleQueryError
+ * (node-postgres) ends both with the statement's parameters, a reporter's phone, name and words
+ * among them. Found through `query` and `params`, on the error or a cause.
+ */
+function paramTexts(err: unknown): string[] {
+  const texts: string[] = [];
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const params = (e as { params?: unknown }).params;
+    if (Array.isArray(params) && typeof (e as { query?: unknown }).query === 'string') texts.push(`params: ${String(params)}`);
+  }
+  return texts;
+}
+
+/** A serialized error with those parameters left out, and phones masked in PostgreSQL's `detail` (Key (phone)=(…)). */
+function withoutParams(value: unknown, texts: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return texts.reduce((s, t) => s.split(t).join('params: [redacted]'), value);
+  if (typeof value !== 'object' || value === null || depth > 4) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutParams(v, texts, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'params') out[k] = '[redacted]';
+    else if (k === 'detail' && typeof v === 'string') out[k] = maskPhonesInText(v);
+    else out[k] = withoutParams(v, texts, depth + 1);
+  }
+  return out;
+}
+
+/** pino's `err` serializer, without a failed statement's parameters. */
+function serializeError(err: Error): unknown {
+  return withoutParams(pino.stdSerializers.err(err), paramTexts(err));
+}
+
 export function createLogger(opts: { level: string; name?: string; format?: 'json' | 'pretty' }, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: opts.level,
@@ -60,6 +93,7 @@ export function createLogger(opts: { level: string; name?: string; format?: 'jso
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...PHONE_KEYS, ...SECRET_KEYS], censor: (value: unknown, path: string[]) => maskValue(path[path.length - 1] ?? '', value) },
     formatters: { log: (obj) => maskLogObject(obj) },
+    serializers: { err: serializeError },
   };
   if (opts.format === 'pretty') {
     // Pretty lines are formatted in this process, after the masking above (SUNLINE_LOG_FORMAT).

@@ -10,6 +10,7 @@ import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { failInserts, TEST_POOL_SIZE, testDatabase } from '../helpers/app-database.js';
 
 t.test('lookup, intake and search: the log has masked numbers and no personal text', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
@@ -106,4 +107,46 @@ t.test('a phone number in the path (typed into the lookup number box) is masked;
   t.ok(logged.includes('/api/public/orders/138****1111?phone=138****1111&code=***'), 'masked as a phone is');
   t.ok(logged.includes('/api/public/orders/HZ-20261208-000001?phone=138****2222&code=***'), 'an order number stays');
   t.ok(logged.includes('/api/workorders/2147483647'), 'a row id stays');
+});
+
+t.test("a failed statement's parameters (a reporter's phone, name, words) are not logged with its error", async (t) => {
+  // On PostgreSQL: drizzle's node-postgres session wraps a failed statement in a DrizzleQueryError
+  // whose message and stack end with "params: …" (better-sqlite3's errors carry no parameters).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      raw.push(String(chunk));
+      cb();
+    },
+  });
+  const settings = { SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' };
+  const env = loadEnv({ ...settings, SUNLINE_DB_POOL_SIZE: TEST_POOL_SIZE, SUNLINE_DATABASE_URL: await testDatabase(t, loadEnv(settings).dbFile, false) });
+  const app = await buildApp(env, { logger: createLogger({ level: 'info' }, sink), realtime: false });
+  t.teardown(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  await app.users.create({ username: 'agent', displayName: 'agent', role: 'agent', password: 'pw-123456' });
+  const login = await app.http.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'agent', password: 'pw-123456' },
+    headers: { 'x-sunline-request': '1' },
+  });
+  const cookies = { sunline_session: login.cookies.find((c) => c.name === 'sunline_session')!.value };
+  // The database refuses the write as it runs.
+  await failInserts(app, 'work_orders', 'refused for the test');
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/workorders',
+    cookies,
+    headers: { 'x-sunline-request': '1' },
+    payload: { channel: '12345', category: 'complaint', content: '楼上漏水\n第二行 邻居赵某', callerPhone: '13800003333', callerName: '钱某某' },
+  });
+  t.equal(res.statusCode, 500, res.body);
+  const all = raw.join('');
+  t.match(all, /refused for the test/, 'the error is logged');
+  t.match(all, /params: \[redacted\]/, 'with its statement, its parameters left out');
+  t.notMatch(all, /13800003333|钱某某|楼上漏水|第二行|邻居赵某/, 'none of them anywhere in the line');
 });
