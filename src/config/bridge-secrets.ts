@@ -17,13 +17,18 @@ export interface BridgeSecret {
 }
 
 export const MIN_BRIDGE_SECRET_LENGTH = 32;
+/** Bounded like every input: far beyond any key HMAC-SHA256 gains from (its block is 64 bytes). */
+export const MAX_BRIDGE_SECRET_LENGTH = 1024;
 
 const BridgeFile = z.strictObject({
   bridges: z
     .array(
       z.strictObject({
         id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _; 1 to 64 of them'),
-        secret: z.string().min(MIN_BRIDGE_SECRET_LENGTH, `at least ${MIN_BRIDGE_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`),
+        secret: z
+          .string()
+          .min(MIN_BRIDGE_SECRET_LENGTH, `at least ${MIN_BRIDGE_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`)
+          .max(MAX_BRIDGE_SECRET_LENGTH, `at most ${MAX_BRIDGE_SECRET_LENGTH} characters`),
       }),
     )
     .max(100),
