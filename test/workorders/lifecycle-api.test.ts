@@ -353,3 +353,29 @@ t.test('an accepted order keeps its category and demand through edits; a draft m
   await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: 'complaint', content: '噪音' } });
   t.match((await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: null, content: null } })).order, { status: 'draft', category: null });
 });
+
+t.test('an order created accepted over HTTP: version 2, a create and an accept event at one time, no actor-less create', async (t) => {
+  const app = await testApp(t);
+  const p = await people(app);
+  const o = await create(app, p.agent);
+  t.equal(o.version, 2);
+  const d = await detail(app, p.admin, o.id);
+  t.match(d, { status: 'accepted', version: 2 });
+  const h = d.history as Array<Record<string, any>>;
+  t.match(h, [
+    { action: 'create', fromStatus: null, toStatus: 'draft', actorRole: 'agent' },
+    { action: 'accept', fromStatus: 'draft', toStatus: 'accepted', actorRole: 'agent' },
+  ]);
+  t.equal(h.length, 2);
+  t.equal(h[0]!.at, h[1]!.at, 'at the same time');
+  const refused = await app.http.inject({
+    method: 'POST',
+    url: '/api/workorders',
+    cookies: p.agent,
+    payload: { channel: '12345', category: 'complaint', content: ' ' },
+  });
+  t.equal(refused.statusCode, 400);
+  t.equal(refused.json().error.code, 'MISSING_FIELD', 'a blank demand: the accept is refused and nothing is written');
+  const list = (await app.http.inject({ method: 'GET', url: '/api/workorders', cookies: p.admin })).json() as { total: number };
+  t.equal(list.total, 1);
+});
