@@ -250,6 +250,20 @@ t.test('several errors in several files are all reported, in file order', async 
 
 t.test('empty and missing files', async (t) => {
   t.strictSame(lines(check('', '# nothing yet\n')), ['config/numbers.yaml:1:1 the file is empty', 'config/ivr.yaml:1:1 the file is empty']);
+  // An optional file with nothing in it takes every default, as a missing one does (sla.yaml "a missing or empty file is valid").
+  const optional = validateConfigSet(
+    { numbers: NUMBERS, ivr: IVR, sla: '', kb: '# synonyms: []\n', agents: '\n\n', qa: '---\n', recording: '# off for now\n# enabled: false\n' },
+    { displayDir: 'config' },
+  );
+  if (!optional.ok) return t.fail(lines(optional).join('\n'));
+  const missing = validateConfigSet({ numbers: NUMBERS, ivr: IVR }, { displayDir: 'config' });
+  if (!missing.ok) return t.fail(lines(missing).join('\n'));
+  t.strictSame(optional.config, missing.config, 'the same defaults as missing files');
+  t.strictSame(lines(check(NUMBERS, IVR)), []);
+  t.strictSame(lines(validateConfigSet({ numbers: NUMBERS, ivr: IVR, sla: 'null\n' }, { displayDir: 'config' })), []);
+  t.strictSame(lines(validateConfigSet({ numbers: NUMBERS, ivr: IVR, sla: '[]\n' }, { displayDir: 'config' })), [
+    'config/sla.yaml:1:1 must be a mapping of "key: value" lines, got a list',
+  ]);
   const dir = t.testdir({ 'numbers.yaml': NUMBERS, 'numbers.yml': 'x: 1\n', 'notes.txt': 'hi' });
   const r = await loadConfigDir(dir, { displayDir: 'cfg' });
   t.strictSame(lines(r), [

@@ -118,11 +118,13 @@ export function validateConfigSet(texts: ConfigTexts, opts: { displayDir: string
     sources[key] = src;
     src.syntaxProblems.forEach(push);
     if (src.syntaxProblems.length > 0) continue;
-    raw[key] = src.data;
-    const res = spec.schema.safeParse(src.data);
+    // An optional file with nothing in it (empty, or every line commented out) takes every default, as a missing one does.
+    const data = src.data === null && !spec.required ? {} : src.data;
+    raw[key] = data;
+    const res = spec.schema.safeParse(data);
     if (res.success) parsed[key] = res.data;
     else issuesToProblems(res.error.issues, src, spec.schema).forEach(push);
-    spec.check?.(src.data, {
+    spec.check?.(data, {
       report: (p, message, o) => push(src.problem(p, message, o?.severity, o?.at)),
       lineOf: (p) => src.locate(p).line,
     });
