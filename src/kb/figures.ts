@@ -7,6 +7,7 @@
 import type { KbArticleType } from '../db/schema.js';
 import type { KbQueries, MostUsedRow } from './kb-store.js';
 import { addDays } from './workflow.js';
+import { maskPhonesInText } from '../logging/mask.js';
 
 export interface OnSpotFigures {
   /** Orders created in the period, every channel (drafts of calls still running left out). */
@@ -48,7 +49,8 @@ export async function kbFigures(q: KbQueries, from: number, to: number, today: s
     // Articles agents answered with most in the period (the title of the version they used last).
     mostUsed: await q.mostUsed(from, to, 20),
     // What the knowledge base is missing: queries that found nothing, most frequent first.
-    missedSearches: await q.missedSearches(from, to, 50),
+    // (Masked as they are stored: kb-service.ts find; rows stored before that are masked here.)
+    missedSearches: (await q.missedSearches(from, to, 50)).map((m) => ({ ...m, query: maskPhonesInText(m.query) })),
     // 时效性: per unit, published articles past their review-by date, and those past it by more than the grace days (the centre's to chase).
     staleByUnit: await q.staleByUnit(today, addDays(today, -graceDays)),
   };

@@ -8,6 +8,7 @@
 import type { KbAuditAction } from '../db/schema.js';
 import { ArticleFields, datesProblem, type ArticleFieldsInput, type ArticleFieldsValue } from './article-input.js';
 import { appError } from '../errors/index.js';
+import { maskPhonesInText } from '../logging/mask.js';
 import { KbError } from './errors.js';
 import { bodyImageIds } from '../contract/kb-body.js';
 import { kbFigures } from './figures.js';
@@ -241,7 +242,9 @@ export class KbService {
       this.search.usedOn,
     );
     if (hits.length === 0 && complete && p.q.trim().length > 0 && p.live !== true) {
-      const row = { at: this.now(), query: p.q.trim().slice(0, 200), hotline: p.hotline ?? null, actorId: actor.id };
+      // Kept for the figures' "what the KB lacks", read by dispatchers, leads and admins: a phone or
+      // ID number someone typed is personal data and no gap in the KB, so it is kept masked.
+      const row = { at: this.now(), query: maskPhonesInText(p.q.trim()).slice(0, 200), hotline: p.hotline ?? null, actorId: actor.id };
       await this.store.transaction((tx) => tx.insertMissedSearch(row));
     }
     const terms = tokenizer.highlightTerms(tokens);

@@ -200,6 +200,9 @@ t.test('answered with this article: linked once, counted in 当场答复率 by h
   await call(app, who.agent, 'GET', '/api/kb/search?q=火星移民');
   await call(app, who.agent, 'GET', '/api/kb/search?q=火星移民');
   await call(app, who.agent, 'GET', '/api/kb/search?q=火星&live=1'); // typing in the console: not a missed search
+  // A phone or ID number typed into the search is personal data: kept and shown masked (PIPL).
+  await call(app, who.agent, 'GET', `/api/kb/search?q=${encodeURIComponent('13812345678 王先生')}`);
+  await call(app, who.agent, 'GET', `/api/kb/search?q=${encodeURIComponent('火星护照 330102199001011234')}`);
   const f = (await call(app, who.admin, 'GET', '/api/kb/figures')).body;
   t.match(f['onSpot'], { orders: 3, onSpot: 1, rate: 0.3333, withArticle: 1 });
   t.same(f['onSpot']['byHotline'], [
@@ -210,9 +213,15 @@ t.test('answered with this article: linked once, counted in 当场答复率 by h
   t.match(f['mostUsed'], [{ articleId: id, uses: 1, title: '社保卡遗失如何补办' }]);
   t.same(
     (f['missedSearches'] as Body[]).map((m) => [m['query'], m['times']]),
-    [['火星移民', 2]],
-    'searches with no result (a live refinement is not one)',
+    [
+      ['火星移民', 2],
+      ['138****5678 王先生', 1],
+      ['火星护照 330***********1234', 1],
+    ],
+    'searches with no result (a live refinement is not one), numbers masked',
   );
+  const stored = JSON.stringify(f['missedSearches']);
+  t.notMatch(stored, /13812345678|330102199001011234/, 'no number in clear');
   // Usage ranks the article first for its hotline's screen-pop suggestions.
   t.same(searchIds((await call(app, who.agent, 'GET', '/api/kb/search?hotline=12333')).body), [id]);
 });
