@@ -8,8 +8,13 @@
  */
 import { AppError, isCodedError } from '../errors/index.js';
 
-/** SQLSTATEs of a server going away or refusing to serve (classes 57P and 08, too many connections). */
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+/**
+ * SQLSTATEs of a server going away or refusing to serve (classes 57P and 08, too many connections),
+ * and of a new connection refused: the database dropped or renamed under the server (3D000), the
+ * role's password changed or its login taken away (28P01, 28000). The request was not wrong; the
+ * operator must mend the database or SUNLINE_DATABASE_URL, and the log says which.
+ */
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '3D000', '28P01', '28000']);
 /**
  * Node's errors of a connection that cannot be made (never those of a connection that broke:
  * ECONNRESET and EPIPE also come from a client's own request socket; node-postgres reports a

@@ -40,6 +40,18 @@ t.test('the errors of a database out of reach', async (t) => {
   held.release(true);
   t.ok(databaseUnavailable(lost), `the backend ended: ${String(lost)}`);
 
+  // A new connection refused by the server: the database dropped under the app, the role's login taken away.
+  const noDatabase = await caught(new pg.Client({ connectionString: server.url.replace(/\/[^/?]+(\?|$)/, '/sunline_dropped$1') }).connect());
+  t.equal((noDatabase as { code?: string }).code, '3D000', 'the database does not exist');
+  t.ok(databaseUnavailable(noDatabase), `the database dropped: ${String(noDatabase)}`);
+  // (The test server trusts local logins, so a changed password is not refused; a login taken away is: 28000.)
+  await admin.query(`create role sunline_no_login nologin`);
+  const url = new URL(server.url);
+  url.username = 'sunline_no_login';
+  const noLogin = await caught(new pg.Client({ connectionString: url.toString() }).connect());
+  t.equal((noLogin as { code?: string }).code, '28000', 'the role may not log in');
+  t.ok(databaseUnavailable(noLogin), `the role's login taken away: ${String(noLogin)}`);
+
   const lite = new Database(':memory:');
   lite.close();
   let closed: unknown;
