@@ -22,13 +22,19 @@ const num = (n: z.ZodNumber) =>
     .transform(Number)
     .pipe(n);
 
+/**
+ * A folder, file or address: an empty or blank value is refused (unset the variable for the default). Read as
+ * given, '' meant the working directory (SUNLINE_DATA_DIR=, SUNLINE_CONFIG_DIR=) or silently the default.
+ */
+const text = () => z.string().refine((v) => v.trim() !== '', 'must not be empty (unset the variable for its default)');
+
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const EnvSchema = z.object({
-  SUNLINE_HOST: z.string().default('0.0.0.0'),
+  SUNLINE_HOST: text().default('0.0.0.0'),
   SUNLINE_PORT: num(z.number().int().min(0).max(65535)).default(8080),
   SUNLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SUNLINE_DATA_DIR: z.string().default('var'),
+  SUNLINE_DATA_DIR: text().default('var'),
   /** json: one pino JSON object per line (operations' log shippers); pretty: pino-pretty lines for a person at a terminal. */
   SUNLINE_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   SUNLINE_DB_FILE: z.string().min(1, 'must name the SQLite file (unset: <SUNLINE_DATA_DIR>/sunline.db)').optional(),
@@ -37,7 +43,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/sunline)' })
     .optional(),
   SUNLINE_DB_POOL_SIZE: num(z.number().int('a whole number of connections').min(1, 'at least 1 connection').max(200, 'at most 200 connections')).default(10),
-  SUNLINE_CONFIG_DIR: z.string().default('config'),
+  SUNLINE_CONFIG_DIR: text().default('config'),
   SUNLINE_CONFIG_WATCH: bool.default(true),
   SUNLINE_TELEPHONY: bool.default(true),
   SUNLINE_ARI_URL: z.url().default('http://127.0.0.1:8088'),
@@ -86,17 +92,17 @@ const EnvSchema = z.object({
   // The callback worklist's retry policy (src/calls/callback-policy.ts): attempts per duty and the least time between two.
   SUNLINE_CALLBACK_ATTEMPTS: num(z.number().int().min(1).max(10)).default(3),
   SUNLINE_CALLBACK_SPACING_MINUTES: num(z.number().int().min(1).max(1440)).default(30),
-  SUNLINE_ATTACHMENTS_DIR: z.string().optional(),
+  SUNLINE_ATTACHMENTS_DIR: text().optional(),
   // The channel bridges' shared secrets (config/bridge-secrets.ts); without it no bridge is accepted.
   SUNLINE_BRIDGE_SECRETS_FILE: z.string().min(1).optional(),
   SUNLINE_ATTACHMENT_MAX_MB: num(z.number().positive().max(100)).default(10),
   // Call recordings (src/recordings): Asterisk's monitor folder as this process sees it (MixMonitor
   // writes there; a chroot or container mount puts it elsewhere on our side) and Sunline's storage.
-  SUNLINE_RECORDING_SPOOL_DIR: z.string().default('/var/spool/asterisk/monitor'),
-  SUNLINE_RECORDINGS_DIR: z.string().optional(),
+  SUNLINE_RECORDING_SPOOL_DIR: text().default('/var/spool/asterisk/monitor'),
+  SUNLINE_RECORDINGS_DIR: text().optional(),
   SUNLINE_MEDIA: bool.default(true),
   MEDIASOUP_WORKER_BIN: z.string().min(1).optional(),
-  SUNLINE_CACHE_DIR: z.string().default('/var/cache/sunline'),
+  SUNLINE_CACHE_DIR: text().default('/var/cache/sunline'),
   SUNLINE_MEDIA_LISTEN_IP: z.ipv4().default('127.0.0.1'),
   SUNLINE_MEDIA_ANNOUNCED_IP: z.string().min(1).optional(),
   SUNLINE_MEDIA_RTP_IP: z.ipv4().optional(),
