@@ -13,16 +13,17 @@ const DAY = 86_400_000;
 export const DEMO_CITIZEN_PHONE = '13700001234';
 
 export interface DemoOrders {
-  /** The online order a citizen can look up (number + DEMO_CITIZEN_PHONE). */
+  /** The online order a citizen can look up (number + DEMO_CITIZEN_PHONE + lookupCode). */
   readonly lookupNumber: string | null;
+  /** Its lookup code (查询码), which /lookup asks for with the number and phone. */
+  readonly lookupCode: string | null;
 }
 
 export async function seedDemoOrders(app: Sunline, admin: { username: string; password: string }): Promise<DemoOrders> {
   const existing = app.db.sqlite
-    .prepare("select number from work_orders where channel = 'web' and caller_phone = ? order by id limit 1")
-    .pluck()
-    .get(DEMO_CITIZEN_PHONE) as string | undefined;
-  if (existing) return { lookupNumber: existing };
+    .prepare("select number, lookup_code as code from work_orders where channel = 'web' and caller_phone = ? order by id limit 1")
+    .get(DEMO_CITIZEN_PHONE) as { number: string; code: string | null } | undefined;
+  if (existing) return { lookupNumber: existing.number, lookupCode: existing.code };
 
   // The CSRF header, as the web app sends it (docs/decisions/0010-csrf-defence.md).
   const headers = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
@@ -51,8 +52,8 @@ export async function seedDemoOrders(app: Sunline, admin: { username: string; pa
     url: '/api/intake/web',
     payload: { name: '市民', phone: DEMO_CITIZEN_PHONE, category: 'complaint', subject: '菜市场缺斤短两', content: '菜市场摊位电子秤不准，缺斤短两' },
   });
-  const { number } = web.json() as { number: string };
+  const { number, lookupCode } = web.json() as { number: string; lookupCode: string };
   const id = app.db.sqlite.prepare('select id from work_orders where number = ?').pluck().get(number) as number;
   await post(`/api/workorders/${id}/actions`, { type: 'dispatch', leadUnitId: UNIT, deadlineAt: Date.now() + 3 * DAY });
-  return { lookupNumber: number };
+  return { lookupNumber: number, lookupCode };
 }

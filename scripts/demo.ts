@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     `  shift-lead page     ${base}/   (log in as lead1 in another browser: 监听/耳语/强插 on a call agent1 answers in the browser; the bots have no audio)`,
     `  recordings          ${env.recordings.dir}   (every answered call; lead1 plays them from 派单审核台 /desk and 质检 /qa; docs/recordings.md)`,
     `  order desk API      ${base}/docs   (tag desk; log in as disp1 for the city, dq.dispatcher for 德清's sub-platform)`,
-    `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE})`,
+    `  citizen lookup      ${base}/lookup   (order ${demoOrders.lookupNumber ?? '-'}, phone ${DEMO_CITIZEN_PHONE}, code ${demoOrders.lookupCode ?? '-'})`,
     `  API docs (OpenAPI)  ${base}/docs`,
     `  readiness           ${base}/health/ready`,
     `  Asterisk            ARI ${asterisk.ari.url}  AMI ${asterisk.ami.host}:${asterisk.ami.port}  SIP udp ${asterisk.sip.host}:${asterisk.sip.port}`,
