@@ -23,7 +23,7 @@ export interface LoadedFile {
 /** The texts the set was made of, by registry key (an absent file has none): what config history stores. */
 export type ConfigTexts = Partial<Record<ConfigKey, string>>;
 
-export type LoadResult =
+export type LoadResult = (
   | {
       readonly ok: true;
       readonly config: SunlineConfig;
@@ -39,7 +39,11 @@ export type LoadResult =
       readonly files: LoadedFile[];
       readonly digest: string;
       readonly texts: ConfigTexts;
-    };
+    }
+) & {
+  /** loadConfigDir: the files that exist but could not be read (too large, unreadable), one problem each; `texts` lacks them. */
+  readonly unread?: readonly Problem[];
+};
 
 export interface LoadOptions {
   /**
@@ -84,11 +88,12 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
   }
   const result = validateConfigSet(texts, { displayDir, listing });
   if (readProblems.length === 0) return result;
+  const unread = sortProblems(readProblems, fileOrder(displayDir));
   // An unreadable file also looks "not found" to validateConfigSet; keep only the read error.
   const unreadable = new Set(readProblems.map((p) => p.file));
   const others = result.ok ? [] : result.problems.filter((p) => !unreadable.has(p.file));
   const problems = sortProblems([...readProblems, ...others], fileOrder(displayDir));
-  return { ok: false, problems, warnings: result.warnings, files: result.files, digest: result.digest, texts: result.texts };
+  return { ok: false, problems, warnings: result.warnings, files: result.files, digest: result.digest, texts: result.texts, unread };
 }
 
 /**

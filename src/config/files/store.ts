@@ -4,12 +4,13 @@
  * UI, while calls keep being served with the previous version.
  */
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfigDir, validateConfigSet, type ConfigTexts, type LoadedFile, type LoadResult } from './loader.js';
 import { mergeTexts, writeConfigFiles, type ConfigChanges } from './apply-files.js';
 import type { ConfigVersionLog, VersionMeta } from './version-log.js';
-import { ConfigInvalidError, formatProblem, type Problem } from './problem.js';
-import type { SunlineConfig } from './registry.js';
+import { ConfigInvalidError, formatProblem, sortProblems, type Problem } from './problem.js';
+import { CONFIG_FILES, type ConfigKey, type SunlineConfig } from './registry.js';
 import { DirWatcher } from './watcher.js';
 
 export interface ConfigStoreOptions {
@@ -161,7 +162,20 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
    * files as they are on disk, with the same loader as a reload; nothing is written.
    */
   check(changes: ConfigChanges): Promise<LoadResult> {
-    return this.queue(async () => validateConfigSet(mergeTexts((await this.readDir()).texts, changes), { displayDir: this.displayDir }));
+    return this.queue(() => this.checkNow(changes));
+  }
+
+  /** The set with `changes` laid over the files on disk; a file on disk that cannot be read, and is not replaced, refuses it. */
+  private async checkNow(changes: ConfigChanges): Promise<LoadResult> {
+    const disk = await this.readDir();
+    const merged = validateConfigSet(mergeTexts(disk.texts, changes), { displayDir: this.displayDir });
+    const replaced = new Set(Object.keys(changes).map((k) => path.join(this.displayDir, CONFIG_FILES[k as ConfigKey].file)));
+    const unread = (disk.unread ?? []).filter((p) => !replaced.has(p.file));
+    if (unread.length === 0) return merged;
+    // Without its text the file looked missing to the check: keep only why it could not be read.
+    const others = merged.ok ? [] : merged.problems.filter((p) => !unread.some((u) => u.file === p.file));
+    const { warnings, files, digest, texts } = merged;
+    return { ok: false, problems: sortProblems([...unread, ...others]), warnings, files, digest, texts };
   }
 
   /**
@@ -172,7 +186,7 @@ export class ConfigStore extends EventEmitter<ConfigStoreEvents> {
   apply(changes: ConfigChanges, meta: VersionMeta, expectedVersion?: number): Promise<ApplyResult> {
     return this.queue(async () => {
       if (expectedVersion !== undefined && expectedVersion !== this.version) return { ok: false, conflict: true, version: this.version };
-      const checked = validateConfigSet(mergeTexts((await this.readDir()).texts, changes), { displayDir: this.displayDir });
+      const checked = await this.checkNow(changes);
       if (!checked.ok) return { ok: false, conflict: false, problems: checked.problems, warnings: checked.warnings };
       await writeConfigFiles(this.opts.dir, changes);
       const res = await this.reloadNow(meta);
