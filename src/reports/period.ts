@@ -51,9 +51,13 @@ function monthStart(y: number, m0: number): number {
 
 /**
  * The period of `kind` containing `date` (day, week, month), or [from, to] for custom.
- * Refuses a date that does not exist, a custom range that ends before it starts or is longer than {@link MAX_PERIOD_DAYS}.
+ * Refuses a date that does not exist, a custom range that ends before it starts or is longer than {@link MAX_PERIOD_DAYS},
+ * and a `to` for any other kind.
  */
 export function periodOf(kind: PeriodKind, date: string, to?: string): Period | PeriodRefusal {
+  // A day, week or month is named by one date: a "to" beside it would be ignored, so it is refused.
+  if (kind !== 'custom' && to !== undefined)
+    return { ok: false, code: 'PERIOD_INVALID', message: `"to" is for a custom period only; a ${kind} is named by its date` };
   const start = dateStart(date);
   if (start === undefined) return { ok: false, code: 'PERIOD_INVALID', message: `${date} is not a date (YYYY-MM-DD)` };
   const local = new Date(start + SHANGHAI_OFFSET_MS);

@@ -29,5 +29,7 @@ t.test('bad dates and ranges are refused with their code', async (t) => {
   t.match(periodOf('day', '2026-02-29'), { ok: false, code: 'PERIOD_INVALID' });
   t.match(periodOf('day', '1999-12-31'), { ok: false, code: 'PERIOD_INVALID' });
   t.match(periodOf('custom', '2026-01-01'), { ok: false, code: 'PERIOD_INVALID' });
+  for (const kind of ['day', 'week', 'month'] as const)
+    t.match(periodOf(kind, '2026-01-01', '2026-01-31'), { ok: false, code: 'PERIOD_INVALID' }, `a "to" beside a ${kind} is refused, not ignored`);
   t.match(periodOf('custom', '2026-01-01', '2027-01-02'), { ok: false, code: 'PERIOD_TOO_LONG' });
 });

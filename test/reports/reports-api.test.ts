@@ -61,6 +61,11 @@ t.test('reports: roles, scopes and bad periods', async (t) => {
   t.match(await get(lead, '/api/reports/kpis?period=custom&date=2026-01-01&to=2027-06-01'), { status: 400, body: { error: { code: 'PERIOD_TOO_LONG' } } });
   t.match(await get(lead, '/api/reports/kpis?period=custom&date=2026-03-01&to=2026-02-01'), { status: 400, body: { error: { code: 'PERIOD_INVALID' } } });
   t.match(await get(lead, '/api/reports/kpis?period=custom&date=2026-03-01'), { status: 400, body: { error: { code: 'PERIOD_INVALID' } } });
+  t.match(
+    await get(lead, '/api/reports/kpis?period=month&date=2026-03-01&to=2026-03-10'),
+    { status: 400, body: { error: { code: 'PERIOD_INVALID' } } },
+    'a "to" a month would ignore',
+  );
   t.match(await get(lead, '/api/reports/kpis?by=planet'), { status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
   t.match(await get(lead, '/api/reports/kpis?date=20261009'), { status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
 });

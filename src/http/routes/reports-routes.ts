@@ -31,7 +31,7 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a Beijing date, YYYY-MM-DD
 export const PeriodQuery = z.object({
   period: z.enum(PERIOD_KINDS).default('day'),
   date: date.optional(),
-  to: date.optional(),
+  to: date.optional().describe('the last day of a custom period (inclusive); refused beside a day, week or month (400 PERIOD_INVALID)'),
 });
 
 const userOf = (user: SessionUser | null) => {
