@@ -13,6 +13,8 @@
 import { USER_ROLES, type UserRole } from '../db/schema.js';
 import { loadConfigDir } from '../config/files/index.js';
 import { UsersService } from '../users/index.js';
+import { checkAccountUnit } from '../users/account-rules.js';
+import { AccountError } from '../users/account-errors.js';
 import { openCliDatabase, type CliDatabaseEnv } from './cli-database.js';
 import { checkPassword, generatePassword, USERNAME_PATTERN as USERNAME } from '../users/password-policy.js';
 import type { CliIo } from './io.js';
@@ -20,7 +22,8 @@ import { usersImport } from './users-import.js';
 
 export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--unit UNIT] [--password-stdin] [--must-change]
                        create an account (ROLE: ${USER_ROLES.filter((r) => r !== 'citizen').join(', ')});
-                       UNIT (an id from org.yaml) for unit handlers and county staff
+                       UNIT (an id from org.yaml): a unit handler's unit; a county
+                       sub-platform (subPlatform: true) for its dispatchers; other roles none
   users passwd USERNAME [--password-stdin] [--must-change]
                        set a new password; the account's sessions end
                        (--must-change: the user must choose a new one at the next login)
@@ -150,13 +153,22 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
     return 1;
   }
   if (unitId !== null) {
-    const known = await unitIds(str(p, '--config') ?? env.configDir);
-    if (known === null) {
+    const units = await orgUnits(str(p, '--config') ?? env.configDir);
+    if (units === null) {
       io.err(`sunline users: cannot check --unit: the configuration in ${str(p, '--config') ?? env.configDir} does not load (run sunline config check)`);
       return 1;
     }
-    if (!known.has(unitId)) {
+    const unit = units.find((u) => u.id === unitId);
+    if (!unit) {
       io.err(`sunline users: unknown unit "${unitId}"; use the id of a unit in org.yaml`);
+      return 1;
+    }
+    // The API's rule (users/account-rules.ts): a dispatcher's unit is a county sub-platform, other roles carry none.
+    try {
+      checkAccountUnit(role as UserRole, unitId, () => unit);
+    } catch (err) {
+      if (!(err instanceof AccountError)) throw err;
+      io.err(`sunline users: --unit refused: ${err.message}`);
       return 1;
     }
   }
@@ -214,7 +226,7 @@ const cliAudit = async (users: UsersService, details: Record<string, unknown> = 
   details: { via: 'cli', ...details },
 });
 
-async function unitIds(configDir: string): Promise<Set<string> | null> {
+async function orgUnits(configDir: string): Promise<ReadonlyArray<{ readonly id: string; readonly subPlatform?: boolean | undefined }> | null> {
   const res = await loadConfigDir(configDir);
-  return res.ok ? new Set(res.config.org.units.map((u) => u.id)) : null;
+  return res.ok ? res.config.org.units : null;
 }
