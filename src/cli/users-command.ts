@@ -29,7 +29,8 @@ export const USERS_USAGE = `  users add USERNAME --role ROLE [--name NAME] [--un
                        (--must-change: the user must choose a new one at the next login)
   users disable USERNAME | users enable USERNAME
                        lock an account out (its sessions end) or let it in again
-  users list           the accounts (username, role, unit, disabled)
+  users list           the accounts, one a line, tab-separated: username, role,
+                       unit (- for none), active or disabled, name
   users import FILE.csv
                        create accounts from a CSV file (header username,displayName,role[,unitId]);
                        a bad line refuses the file (FILE:LINE problems); prints each password once,
