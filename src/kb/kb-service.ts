@@ -210,6 +210,7 @@ export class KbService {
     const reviewer = isReviewer(actor, this.opts.config().reviewers);
     if (!reviewer && actor.role !== 'unit_handler') throw new KbError('KB_NOT_YOUR_UNIT', 'stale articles are for their editors and the reviewers');
     if (!reviewer && unitId !== undefined && unitId !== actor.unitId) throw new KbError('KB_NOT_YOUR_UNIT');
+    this.knownFilters({ unitId });
     const today = this.today();
     const grace = this.opts.config().staleGraceDays;
     const rows = await this.store.read((q) => q.stale(today, reviewer ? unitId : (actor.unitId ?? ''), 200));
@@ -261,15 +262,24 @@ export class KbService {
     return { items, tokens, complete };
   }
 
-  /** "Answered with this article": the agent of the order (or a shift lead, an administrator) links the version they used. */
+  /**
+   * "Answered with this article": the agent of the order (or a shift lead, an administrator) links
+   * the version they used: published, of an article not withdrawn, in force today.
+   */
   async answer(actor: KbActor, orderId: number, versionId: number): Promise<{ linked: boolean }> {
     const order = await this.opts.order(orderId);
     if (!order) throw new KbError('KB_ANSWER_REFUSED', `no order ${orderId}`);
     if (actor.role === 'agent' && order.agentId !== actor.id) throw new KbError('KB_ANSWER_REFUSED', 'the order is another agent’s');
     const at = this.now();
+    const today = this.today();
     const linked = await this.store.transaction(async (tx) => {
       const v = await tx.version(versionId);
       if (!v || v.publishedAt === null) throw new KbError('KB_ANSWER_REFUSED', 'only a published version answers a caller');
+      // What agents may be shown today only: a withdrawn article, or a version expired or not yet in force, answers nobody
+      // (a version superseded during the call still does).
+      if ((await tx.article(v.articleId))?.withdrawn !== false) throw new KbError('KB_ANSWER_REFUSED', 'the article is withdrawn');
+      if ((v.effectiveFrom !== null && v.effectiveFrom > today) || (v.expiresOn !== null && v.expiresOn <= today))
+        throw new KbError('KB_ANSWER_REFUSED', 'the version is not in force today');
       return tx.insertAnswer({ orderId, articleId: v.articleId, versionId, hotline: order.channel, actorId: actor.id, at });
     });
     return { linked };

@@ -122,7 +122,8 @@ const ALLOWED: Record<string, readonly Caller[]> = {
   'GET /api/reports/hot-topics/orders': ['city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin'],
   'GET /api/supervision/audit': ['admin'],
   'GET /api/kb/search': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],
-  'GET /api/kb/stale': ['unit_handler', 'admin'],
+  // kb.yaml's reviewers may hold any staff role: the KB service refuses who is neither editor nor reviewer (KB_NOT_YOUR_UNIT).
+  'GET /api/kb/stale': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],
   'GET /api/kb/articles': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],
   'POST /api/kb/articles': ['unit_handler', 'admin'],
   'GET /api/kb/articles/:id': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],

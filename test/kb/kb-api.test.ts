@@ -245,3 +245,38 @@ t.test('bad input: coded 400s that change nothing', async (t) => {
   t.equal((await call(app, who.agent, 'GET', '/api/kb/search?limit=500')).status, 400);
   t.equal((await call(app, who.admin, 'GET', '/api/kb/articles')).body['items'].length, 0, 'nothing was written');
 });
+
+t.test('answered with this article: only a version agents may be shown today (not withdrawn, in force); refusals link nothing', async (t) => {
+  const { app, who } = await setup(t);
+  const publish = async (over: Record<string, unknown>) => {
+    const id = (await call(app, who.hrss, 'POST', '/api/kb/articles', article(over))).body['id'] as number;
+    await call(app, who.hrss, 'POST', `/api/kb/articles/${id}/submit`);
+    return { id, versionId: (await call(app, who.admin, 'POST', `/api/kb/articles/${id}/approve`, {})).body['published']['id'] as number };
+  };
+  const withdrawn = await publish({ title: '旧政策' });
+  t.equal((await call(app, who.hrss, 'POST', `/api/kb/articles/${withdrawn.id}/withdraw`, {})).status, 200);
+  const expired = await publish({ title: '过期通知', effectiveFrom: '2020-01-01', expiresOn: '2020-02-01' });
+  const future = await publish({ title: '将来的通知', effectiveFrom: '2999-01-01' });
+  const current = await publish({ title: '现行政策' });
+  const order = (await call(app, who.agent, 'POST', '/api/workorders', { channel: '12333', category: 'consultation', content: '社保卡丢了' })).body[
+    'id'
+  ] as number;
+
+  for (const [name, a] of [
+    ['withdrawn', withdrawn],
+    ['expired', expired],
+    ['not yet in force', future],
+  ] as const) {
+    t.equal((await call(app, who.agent, 'GET', `/api/kb/articles/${a.id}`)).status, 404, `${name}: hidden from agents`);
+    const v = a.versionId;
+    const r = await call(app, who.agent, 'POST', '/api/kb/answers', { orderId: order, versionId: v });
+    t.equal(r.body['error']?.code, 'KB_ANSWER_REFUSED', `${name}: answers nobody`);
+    t.equal(
+      (await call(app, who.lead1, 'POST', '/api/kb/answers', { orderId: order, versionId: v })).body['error']?.code,
+      'KB_ANSWER_REFUSED',
+      `${name}: not by a lead either`,
+    );
+  }
+  t.same((await call(app, who.agent, 'GET', `/api/kb/answers?orderId=${order}`)).body['items'], [], 'the refusals linked nothing');
+  t.same((await call(app, who.agent, 'POST', '/api/kb/answers', { orderId: order, versionId: current.versionId })).body, { linked: true }, 'one in force does');
+});

@@ -54,4 +54,18 @@ t.test('a unit sees its own stale articles; reviewers see all; others are refuse
     'the reviewers see every unit’s',
   );
   t.equal((await call(agent, 'GET', '/api/kb/stale')).status, 403, 'agents are refused');
+
+  // kb.yaml's reviewers besides administrators (lead1, a shift lead) see every unit's too; lead2 is no reviewer.
+  const lead1 = await loginCookies(app, 'lead1', 'shift_lead');
+  const lead2 = await loginCookies(app, 'lead2', 'shift_lead');
+  const byReviewer = await call(lead1, 'GET', '/api/kb/stale?unitId=city-amr');
+  t.equal(byReviewer.status, 200, JSON.stringify(byReviewer.body));
+  t.same(
+    byReviewer.body['items']?.map((i: { id: number }) => i.id),
+    [amrStale],
+    'a reviewer of kb.yaml reads one unit’s',
+  );
+  t.equal((await call(lead2, 'GET', '/api/kb/stale')).body['error']?.code, 'KB_NOT_YOUR_UNIT', 'a shift lead who is no reviewer is refused');
+  t.equal((await call(admin, 'GET', '/api/kb/stale?unitId=no-such-unit')).body['error']?.code, 'UNKNOWN_UNIT', 'a unit not in org.yaml: 400');
+  t.equal((await call(admin, 'GET', `/api/kb/stale?unitId=${encodeURIComponent('a b%')}`)).status, 400, 'nor an id of no unit’s shape');
 });

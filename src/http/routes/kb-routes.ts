@@ -139,10 +139,11 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
         tags,
         description:
           'Published articles past their review-by date (时效性), longest overdue first: a unit handler its own unit’s, the reviewers every unit’s (or unitId’s); stale_overdue once past kb.yaml’s staleGraceDays.',
-        querystring: z.object({ unitId: z.string().min(1).max(64).optional() }),
+        querystring: z.object({ unitId: OrgId.optional() }),
         response: { 200: KbStaleList },
       },
-      preHandler: editors,
+      // kb.yaml's reviewers may hold any role: the service refuses who is neither an editor nor a reviewer.
+      preHandler: readers,
     },
     async (req) => ({ items: await kb.stale(actorOf(req.user), req.query.unitId) }),
   );
@@ -232,7 +233,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         description:
-          '"Answered with this article": links a published version to an order (answered on the spot); counted in 当场答复率. An agent only on their own order.',
+          '"Answered with this article": links a published version to an order (answered on the spot); counted in 当场答复率. An agent only on their own order; only a version agents may be shown today (its article not withdrawn, the version in force; one superseded meanwhile still counts), else 409 KB_ANSWER_REFUSED.',
         body: z.strictObject({
           orderId: z.number().int().positive().max(MAX_ROW_ID),
           versionId: z.number().int().positive().max(MAX_ROW_ID),
