@@ -70,7 +70,7 @@ export interface KbSearchEngine {
 
 const K1 = 1.2;
 const B = 0.75;
-/** Results whose scores are within 5 % of the best's share a band; usage orders a band. */
+/** Results within 5 % of the best score share the first band, the next 5 % the second, …; usage orders a band. */
 const BANDS = 20;
 /** How long a screen-pop's suggestions are reused (their ranking by use may lag this much). */
 const SUGGESTION_TTL_MS = 30_000;
@@ -235,7 +235,8 @@ export class MemoryKbSearch implements KbSearchEngine {
     for (const slot of candidates) if (scores[slot]! > top) top = scores[slot]!;
     const kept: Kept[] = [];
     for (const slot of candidates) {
-      const band = top > 0 ? Math.round((scores[slot]! / top) * BANDS) : 0;
+      // 0: within 5 % of the best; -1: 5–10 % below it; …
+      const band = top > 0 ? -Math.floor(((top - scores[slot]!) / top) * BANDS) : 0;
       if (kept.length === query.limit && band < kept[kept.length - 1]!.band) continue;
       const doc = this.docs[slot]!;
       const entry = { doc, band, uses: usage(doc.articleId, query.hotline), score: scores[slot]! };

@@ -184,6 +184,26 @@ t.test('among results of about the same relevance, the more used on the hotline 
   t.equal(top[0], 1, 'relevance first');
 });
 
+t.test('usage orders the results within 5 % of the best score (decision 0013), not beyond', async (t) => {
+  // The same article twice, the second with a longer body (BM25: a little less relevant); the
+  // length is chosen for the second's score to be 95–97.5 % of the first's, then 80–90 %.
+  const pair = (extra: number) =>
+    engine({
+      1: { title: '居住证办理', body: '办理居住证需要身份证和居住证明。' },
+      2: { title: '居住证办理', body: `办理居住证需要身份证和居住证明。${'请按时办理手续'.repeat(extra)}` },
+    });
+  const ratio = (extra: number) => {
+    const hits = pair(extra).search(q('居住证'), () => 0).hits;
+    return hits.find((h) => h.doc.articleId === 2)!.score / hits.find((h) => h.doc.articleId === 1)!.score;
+  };
+  const within = [...Array(200).keys()].find((n) => ratio(n) > 0.951 && ratio(n) < 0.974);
+  const beyond = [...Array(400).keys()].find((n) => ratio(n) > 0.8 && ratio(n) < 0.9);
+  if (within === undefined || beyond === undefined) return t.fail(`no body length gives the ratios: ${ratio(1)}, ${ratio(50)}`);
+  const used = (id: number) => (id === 2 ? 5 : 0);
+  t.same(ids(pair(within).search(q('居住证'), used)), [2, 1], `at ${ratio(within).toFixed(3)} of the best: the more used first`);
+  t.same(ids(pair(beyond).search(q('居住证'), used)), [1, 2], `at ${ratio(beyond).toFixed(3)}: relevance first`);
+});
+
 t.test('filters and dates: hotline, type, unit, category, area; not yet effective or expired left out', async (t) => {
   const e = engine({
     1: { title: '公交线路调整', body: '3路公交调整', hotlines: ['12328'], type: 'notice', effectiveFrom: '2026-12-01', expiresOn: '2026-12-10' },
