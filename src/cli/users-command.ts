@@ -56,6 +56,14 @@ interface Parsed {
 
 const VALUE_FLAGS = new Set(['--role', '--name', '--unit', '--db', '--config']);
 const BOOLEAN_FLAGS = new Set(['--password-stdin', '--must-change']);
+/** The commands each option goes with (--db and --config go with every one). */
+const FLAG_VERBS: Record<string, readonly string[]> = {
+  '--role': ['add'],
+  '--name': ['add'],
+  '--unit': ['add'],
+  '--password-stdin': ['add', 'passwd'],
+  '--must-change': ['add', 'passwd'],
+};
 
 function parse(args: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -90,9 +98,13 @@ export async function usersCommand(args: readonly string[], env: UsersCommandEnv
     return 2;
   }
   const [verb, username, ...extra] = p.positional;
-  if (p.flags.has('--must-change') && verb !== 'add' && verb !== 'passwd') {
-    io.err('sunline users: --must-change goes with users add or users passwd');
-    return 2;
+  // An option the command does not use is refused rather than silently ignored (`users passwd x --role admin` changes no role).
+  for (const flag of p.flags.keys()) {
+    const verbs = FLAG_VERBS[flag];
+    if (verbs && verb !== undefined && !verbs.includes(verb)) {
+      io.err(`sunline users: ${flag} goes with ${verbs.map((v) => `users ${v}`).join(' or ')}`);
+      return 2;
+    }
   }
   if (verb === 'import' && username !== undefined && extra.length === 0) {
     return usersImport(username, { db: env, dbFlag: str(p, '--db'), configDir: str(p, '--config') ?? env.configDir }, io);

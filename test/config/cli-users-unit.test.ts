@@ -2,7 +2,8 @@
  * `sunline users add … --unit UNIT` keeps the API's rule of which unit a role may carry
  * (users/account-rules.ts, README "a unit handler needs a unit of org.yaml, a dispatcher may carry
  * a county sub-platform or none, other roles none"): the CLI used to store any org.yaml unit on
- * any role, an account the API would have refused with UNIT_NOT_ALLOWED.
+ * any role, an account the API would have refused with UNIT_NOT_ALLOWED. And an option a command
+ * does not use (`users passwd x --role admin`) is a usage error, not silently ignored.
  */
 import t from 'tap';
 import path from 'node:path';
@@ -46,5 +47,29 @@ t.test('a unit only where the role takes one', async (t) => {
     list.out.map((l) => l.split('\t').slice(0, 3).join(' ')).sort(),
     ['amr1 unit_handler city-amr', 'disp2 dispatcher dq-12345', 'disp3 dispatcher -'],
     'only the allowed accounts were created',
+  );
+});
+
+t.test('an option the command does not use is refused, not ignored', async (t) => {
+  const db = path.join(t.testdir({}), 'sunline.db');
+  t.equal((await users(db, ['add', 'ag1', '--role', 'agent'])).code, 0);
+  for (const [args, message] of [
+    [['passwd', 'ag1', '--role', 'admin'], '--role goes with users add'],
+    [['passwd', 'ag1', '--unit', 'city-amr'], '--unit goes with users add'],
+    [['passwd', 'ag1', '--name', 'X'], '--name goes with users add'],
+    [['disable', 'ag1', '--password-stdin'], '--password-stdin goes with users add or users passwd'],
+    [['list', '--must-change'], '--must-change goes with users add or users passwd'],
+    [['import', 'agents.csv', '--role', 'admin'], '--role goes with users add'],
+  ] as const) {
+    const r = await users(db, [...args]);
+    t.equal(r.code, 2, `${args.join(' ')}: a usage error`);
+    t.match(r.err.join('\n'), message);
+  }
+  const list = await users(db, ['list', '--db', db]);
+  t.equal(list.code, 0, '--db goes with every command');
+  t.same(
+    list.out.map((l) => l.split('\t').slice(0, 4).join(' ')),
+    ['ag1 agent - active'],
+    'the account is unchanged: still an agent, no unit, enabled',
   );
 });
