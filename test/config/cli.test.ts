@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO, copyRealConfig, edit } from './fixtures/yaml.js';
+import { REPO, copiedCalendarSummary, copyRealConfig, edit } from './fixtures/yaml.js';
 
 const BIN = path.join(REPO, 'bin', 'sunline.mjs');
 
@@ -20,7 +20,7 @@ t.test('config check on a valid copy exits 0 with a summary', async (t) => {
   const r = sunline(root, 'config', 'check');
   t.equal(r.code, 0);
   t.strictSame(r.out, [
-    'config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (calendar 2025, 2026), org.yaml (23 units, 13 catalogue entries), kb.yaml (18 synonym groups, 1 reviewer), recording.yaml (recording on, kept 1095 days), assessment.yaml (weights 15/30/35/10/5/5, 约谈 bottom 3), qa.yaml (7 QA items, 2 calls per agent per day), agents.yaml (4 pause reasons)',
+    `config OK in config: numbers.yaml (7 numbers), ivr.yaml (hours always, survey on), sla.yaml (6 time limits), calendar.yaml (${await copiedCalendarSummary()}), org.yaml (23 units, 13 catalogue entries), kb.yaml (18 synonym groups, 1 reviewer), recording.yaml (recording on, kept 1095 days), assessment.yaml (weights 15/30/35/10/5/5, 约谈 bottom 3), qa.yaml (7 QA items, 2 calls per agent per day), agents.yaml (4 pause reasons)`,
   ]);
   t.strictSame(r.err, []);
 });

@@ -79,7 +79,8 @@ t.test('the runtime file set runs `sunline config check` and `sunline users` wit
 
   const check = run('config', 'check', 'config');
   t.equal(check.status, 0, check.stderr);
-  t.match(check.stdout, /^config OK in config: numbers\.yaml/);
+  // (Any warning comes first, e.g. calendar.yaml lacking the coming year from November on.)
+  t.match(check.stdout, /^config OK in config: numbers\.yaml/m);
   const add = run('users', 'add', 'first-admin', '--role', 'admin');
   t.equal(add.status, 0, add.stderr);
   t.match(add.stdout, /user first-admin \(admin\) created\npassword: \S{16} /);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { formatProblem, loadConfigDir } from '../../src/config/files/index.js';
+import { SHIPPED_CALENDAR_AT } from './fixtures/yaml.js';
 
 /** A copy of the shipped config/ with org.yaml replaced (tests never touch the real one). */
 function configWithOrg(org: string | undefined): string {
@@ -23,7 +24,7 @@ function at(text: string, line: number, needle: string): string {
 }
 
 t.test('the shipped org.yaml loads: five levels, the hotline units, a county sub-platform', async (t) => {
-  const r = await loadConfigDir('config');
+  const r = await loadConfigDir('config', { now: SHIPPED_CALENDAR_AT });
   if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
   t.strictSame(r.warnings.map(formatProblem), [], 'every numbers.yaml unit code is in org.yaml');
   const { org } = r.config;
@@ -40,7 +41,7 @@ t.test('the shipped org.yaml loads: five levels, the hotline units, a county sub
 t.test('org.yaml is optional: without it the set loads with an empty organisation', async (t) => {
   const dir = configWithOrg(undefined);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  const r = await loadConfigDir(dir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
   t.strictSame(r.config.org, { areas: [], units: [], catalogue: [] });
   t.strictSame(r.warnings, []);
@@ -87,7 +88,7 @@ catalogue:
 t.test('every kind of org.yaml mistake is reported at its line and column in one run', async (t) => {
   const dir = configWithOrg(BROKEN);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  const r = await loadConfigDir(dir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   t.equal(r.ok, false);
   if (r.ok) return;
   const f = 'config/org.yaml';
@@ -112,7 +113,7 @@ t.test('a missing required field points at the mapping it belongs in', async (t)
   const org = 'areas:\n  - id: hz\n    level: city\nunits: []\n';
   const dir = configWithOrg(org);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  const r = await loadConfigDir(dir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   t.equal(r.ok, false);
   if (r.ok) return;
   t.strictSame(r.problems.map(formatProblem), ['config/org.yaml:2:5 areas[0]: missing required field "name"']);
@@ -122,7 +123,7 @@ t.test('a hotline unit code missing from org.yaml is a warning on numbers.yaml, 
   const org = 'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-12345, name: 12345热线中心, area: hz, kind: department }\n';
   const dir = configWithOrg(org);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  const r = await loadConfigDir(dir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
   const numbers = fs.readFileSync(path.join(dir, 'numbers.yaml'), 'utf8');
   const lines = numbers.split('\n');
@@ -137,14 +138,14 @@ t.test('a unit phone (transfer / three-way target) is 3 to 20 digits; a bad one 
     "areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: '05722399003' }\n";
   const okDir = configWithOrg(good);
   t.teardown(() => fs.rmSync(okDir, { recursive: true, force: true }));
-  const ok = await loadConfigDir(okDir, { displayDir: 'config' });
+  const ok = await loadConfigDir(okDir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   if (!ok.ok) return t.fail(ok.problems.map(formatProblem).join('\n'));
   t.equal(ok.config.org.units[0]?.phone, '05722399003', 'kept as text: the leading 0 matters');
   const bad =
     'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-amr, name: 市市场监管局, area: hz, kind: department, phone: 0572-2399 }\n';
   const badDir = configWithOrg(bad);
   t.teardown(() => fs.rmSync(badDir, { recursive: true, force: true }));
-  const r = await loadConfigDir(badDir, { displayDir: 'config' });
+  const r = await loadConfigDir(badDir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   t.equal(r.ok, false);
   if (r.ok) return;
   t.strictSame(r.problems.map(formatProblem), [
@@ -157,7 +158,7 @@ t.test('units[].handlers is ignored (accounts carry their unit): a warning at th
     'areas:\n  - { id: hz, name: 湖州市, level: city }\nunits:\n  - { id: city-12345, name: 12345热线中心, area: hz, kind: department, handlers: [dq.dispatcher] }\n';
   const dir = configWithOrg(org);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const r = await loadConfigDir(dir, { displayDir: 'config' });
+  const r = await loadConfigDir(dir, { displayDir: 'config', now: SHIPPED_CALENDAR_AT });
   if (!r.ok) return t.fail(r.problems.map(formatProblem).join('\n'));
   t.ok(
     r.warnings

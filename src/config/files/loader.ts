@@ -51,6 +51,8 @@ export interface LoadOptions {
    * (normalised), so `sunline config check ./config` prints `config/numbers.yaml:…`.
    */
   readonly displayDir?: string;
+  /** The time the set is checked at (default: now); calendar.yaml's years are checked against it. */
+  readonly now?: number;
 }
 
 /** The largest config file read (a whole province's org.yaml is a few hundred KiB). */
@@ -86,7 +88,7 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
   } catch {
     // The missing directory already shows up as missing required files above.
   }
-  const result = validateConfigSet(texts, { displayDir, listing });
+  const result = validateConfigSet(texts, { displayDir, listing, now: opts.now });
   if (readProblems.length === 0) return result;
   const unread = sortProblems(readProblems, fileOrder(displayDir));
   // An unreadable file also looks "not found" to validateConfigSet; keep only the read error.
@@ -100,8 +102,9 @@ export async function loadConfigDir(dir: string, opts: LoadOptions = {}): Promis
  * Validate a set of file contents (pure; no disk). `texts` maps registry keys to YAML
  * text; an absent optional file is validated as an empty mapping.
  */
-export function validateConfigSet(texts: ConfigTexts, opts: { displayDir: string; listing?: readonly string[] }): LoadResult {
+export function validateConfigSet(texts: ConfigTexts, opts: { displayDir: string; listing?: readonly string[]; now?: number }): LoadResult {
   const { displayDir } = opts;
+  const now = opts.now ?? Date.now();
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const push = (p: Problem) => (p.severity === 'error' ? errors : warnings).push(p);
@@ -132,6 +135,7 @@ export function validateConfigSet(texts: ConfigTexts, opts: { displayDir: string
     spec.check?.(data, {
       report: (p, message, o) => push(src.problem(p, message, o?.severity, o?.at)),
       lineOf: (p) => src.locate(p).line,
+      now,
     });
   }
   for (const check of CROSS_CHECKS) {

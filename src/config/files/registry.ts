@@ -14,7 +14,7 @@ import { OrgSchema, checkOrg, rawUnitIds, type OrgConfig } from './schemas/org.j
 import { RecordingConfigSchema, type RecordingConfig } from './schemas/recording.js';
 import { AssessmentConfigSchema, checkAssessment, type AssessmentConfig } from './schemas/assessment.js';
 // The deadline schemas live beside the pure deadline arithmetic (no I/O) that interprets them.
-import { CalendarConfigSchema, buildWorkCalendar, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
+import { CalendarConfigSchema, buildWorkCalendar, missingYears, type CalendarConfig } from '../../workorders/deadlines/calendar-config.js';
 import { SlaConfigSchema, type SlaConfig } from '../../workorders/deadlines/sla-config.js';
 import { KbConfigSchema, checkKbConfig, type KbConfig } from '../../kb/kb-config.js';
 import { QaConfigSchema, checkQaConfig, type QaConfig } from '../../qa/qa-config.js';
@@ -79,6 +79,12 @@ export const CONFIG_FILES: { readonly [K in ConfigKey]: ConfigFileSpec<SunlineCo
       if (!parsed.success) return;
       const built = buildWorkCalendar(parsed.data);
       if (!built.ok) for (const p of built.problems) ctx.report(p.path, p.message);
+      for (const year of missingYears(parsed.data, ctx.now))
+        ctx.report(
+          ['years'],
+          `years: no ${year} — time limits running into ${year} count only weekends as days off (its holidays and make-up working days are unknown); add ${year} from the State Council's notice (国务院办公厅关于${year}年部分节假日安排的通知, published each November)`,
+          { severity: 'warning' },
+        );
     },
     summary: (c) => `calendar ${Object.keys(c.years).join(', ')}`,
   },

@@ -123,3 +123,17 @@ export function buildWorkCalendar(config: CalendarConfig): BuildCalendarResult {
   const years = Object.keys(config.years).map(Number);
   return { ok: true, calendar: new WorkCalendar({ holidays, makeUpDays, years }) };
 }
+
+/**
+ * The years a calendar that lists some years lacks for time limits set at `now`: the Beijing year
+ * of `now` and, from November on, the coming one (the State Council publishes it each November,
+ * and time limits set in December run into it). A calendar listing no year at all (none kept)
+ * lacks none: only weekends are days off there, as its file says.
+ */
+export function missingYears(config: CalendarConfig, now: number): string[] {
+  if (Object.keys(config.years).length === 0) return [];
+  const beijing = new Date(now + 8 * 3_600_000);
+  const year = beijing.getUTCFullYear();
+  const wanted = beijing.getUTCMonth() >= 10 ? [year, year + 1] : [year];
+  return wanted.map(String).filter((y) => config.years[y] === undefined);
+}

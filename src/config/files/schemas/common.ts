@@ -13,6 +13,8 @@ export type Report = (path: readonly PathSeg[], message: string, opts?: { severi
 export interface CheckContext {
   readonly report: Report;
   readonly lineOf: (path: readonly PathSeg[]) => number;
+  /** The time of the check (epoch ms): what a file says about "now" (calendar.yaml's years) is checked against it. */
+  readonly now: number;
 }
 
 /** Free text such as a Chinese or English name. */
