@@ -191,9 +191,10 @@ async function add(users: UsersService, username: string, p: Parsed, env: UsersC
   }
   const pw = await password(username, p, env, io);
   if (!pw) return 1;
-  const name = str(p, '--name') ?? username;
-  if (name.length > 64) {
-    io.err('sunline users: --name is at most 64 characters');
+  // As the API's display name (admin-users-routes.ts): trimmed, 1-64 characters.
+  const name = (str(p, '--name') ?? username).trim();
+  if (name.length === 0 || name.length > 64) {
+    io.err('sunline users: --name is 1-64 characters (not only spaces)');
     return 1;
   }
   const mustChangePassword = p.flags.get('--must-change') === true;

@@ -73,3 +73,18 @@ t.test('an option the command does not use is refused, not ignored', async (t) =
     'the account is unchanged: still an agent, no unit, enabled',
   );
 });
+
+t.test('--name as the API takes a display name: trimmed, 1-64 characters', async (t) => {
+  const db = path.join(t.testdir({}), 'sunline.db');
+  for (const name of ['', '   ', 'x'.repeat(65)]) {
+    const r = await users(db, ['add', 'ag1', '--role', 'agent', '--name', name]);
+    t.equal(r.code, 1, `--name "${name.slice(0, 8)}" (${name.length} characters) refused`);
+    t.match(r.err.join('\n'), /--name is 1-64 characters/);
+  }
+  t.equal((await users(db, ['add', 'ag2', '--role', 'agent', '--name', '  张三  '])).code, 0);
+  t.same(
+    (await users(db, ['list'])).out.map((l) => l.split('\t')[4]),
+    ['张三'],
+    'only the good one was created, its name trimmed',
+  );
+});
