@@ -19,7 +19,7 @@ const term = z
 export const KbConfigSchema = z.strictObject({
   /** Each group: words a search treats as the same, e.g. [公积金, 住房公积金]. */
   synonyms: z.array(z.array(term).min(2, 'a synonym group needs at least two words')).default([]),
-  /** User names of the centre's KB reviewers (administrators always review). */
+  /** User names of the centre's KB reviewers (administrators always review; a unit handler or QA inspector named here does not). */
   reviewers: z.array(username).default([]),
   /** Days past an article's review-by date before the centre, not only the unit, is told. */
   staleGraceDays: z.int().min(0).max(365).default(14),

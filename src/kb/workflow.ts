@@ -37,8 +37,11 @@ export function transition(state: KbVersionState, t: KbTransition): KbVersionSta
  * inspectors (`qa`) read it like agents to check answers against policy (质检, issue 13 item 4).
  */
 export const KB_READER_ROLES: readonly UserRole[] = ['agent', 'shift_lead', 'dispatcher', 'admin', 'unit_handler', 'qa'];
-/** Readers who never review, whatever kb.yaml's reviewers say: they see what agents see and write nothing. */
-const KB_READ_ONLY_ROLES: readonly UserRole[] = ['qa'];
+/**
+ * Roles that never review, whatever kb.yaml's reviewers say: QA inspectors see what agents see and
+ * write nothing; a unit's handlers draft, and the centre approves (a unit never publishes alone).
+ */
+const NEVER_REVIEWERS: readonly UserRole[] = ['qa', 'unit_handler'];
 /** Staff who may write articles: a unit's handlers for their unit, administrators for any. */
 export const KB_EDITOR_ROLES: readonly UserRole[] = ['unit_handler', 'admin'];
 
@@ -48,7 +51,7 @@ export function canEditUnit(actor: KbActor, unitId: string): boolean {
 }
 
 export function isReviewer(actor: KbActor, reviewers: readonly string[]): boolean {
-  return actor.role === 'admin' || (!KB_READ_ONLY_ROLES.includes(actor.role) && reviewers.includes(actor.username));
+  return actor.role === 'admin' || (!NEVER_REVIEWERS.includes(actor.role) && reviewers.includes(actor.username));
 }
 
 /** Whether the actor sees an article's drafts and history (its editors and the reviewers). */
