@@ -130,8 +130,8 @@ export const qaRoutes: FastifyPluginAsyncZod<QaRoutesOptions> = async (app, { qa
     },
     async (req) => {
       const { agentId, ...q } = req.query;
-      // No period: the latest scores of any time.
-      const p = q.period === undefined && q.date === undefined ? null : periodFromQuery({ ...q, period: q.period ?? 'week' }, now());
+      // No period: the latest scores of any time. A `to` alone is a period's (refused there without a custom one), never dropped.
+      const p = q.period === undefined && q.date === undefined && q.to === undefined ? null : periodFromQuery({ ...q, period: q.period ?? 'week' }, now());
       return { items: await qa.scores({ ...(agentId === undefined ? {} : { agentId }), ...(p ? { from: p.start, to: p.end } : {}) }) };
     },
   );
