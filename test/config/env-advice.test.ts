@@ -3,17 +3,9 @@
  * advised "or give a hop count", which the same setting refuses.
  */
 import t from 'tap';
-import { EnvError, loadEnv } from '../../src/config/env.js';
+import { envProblems } from './fixtures/env.js';
 
-function problems(vars: Record<string, string>): string[] {
-  try {
-    loadEnv({ SUNLINE_MEDIA: 'false', ...vars }, '/srv/sunline');
-    return [];
-  } catch (err) {
-    if (err instanceof EnvError) return err.problems;
-    throw err;
-  }
-}
+const problems = envProblems;
 
 t.test('SUNLINE_TRUST_PROXY=true advises only what is accepted', async (t) => {
   const [message = ''] = problems({ SUNLINE_TRUST_PROXY: 'true' });

@@ -4,17 +4,10 @@
  * SUNLINE_CONFIG_DIR= read the config there) or, for some, silently the default.
  */
 import t from 'tap';
-import { EnvError, loadEnv } from '../../src/config/env.js';
+import { loadEnv } from '../../src/config/env.js';
+import { envProblems } from './fixtures/env.js';
 
-function problems(vars: Record<string, string>): string[] {
-  try {
-    loadEnv({ SUNLINE_MEDIA: 'false', ...vars }, '/srv/sunline');
-    return [];
-  } catch (err) {
-    if (err instanceof EnvError) return err.problems;
-    throw err;
-  }
-}
+const problems = envProblems;
 
 const TEXT = [
   'SUNLINE_HOST',

@@ -5,18 +5,10 @@
  * Every numeric setting is bounded, and the bounds docs/configuration.md gives are the code's.
  */
 import t from 'tap';
-import { EnvError, loadEnv } from '../../src/config/env.js';
+import { loadEnv } from '../../src/config/env.js';
+import { envProblems } from './fixtures/env.js';
 
-/** The problem lines of an environment the server refuses; [] when it starts. */
-function refused(vars: Record<string, string>): string[] {
-  try {
-    loadEnv({ SUNLINE_MEDIA: 'false', ...vars }, '/srv/sunline');
-    return [];
-  } catch (err) {
-    if (err instanceof EnvError) return err.problems;
-    throw err;
-  }
-}
+const refused = envProblems;
 
 const NUMERIC = [
   'SUNLINE_PORT',
