@@ -44,6 +44,9 @@ export {
   type StaleArticle,
 } from './kb-views.js';
 
+/** The longest span of the knowledge base's figures (a year and a leap day, as a report's custom period). */
+export const MAX_FIGURES_DAYS = 366;
+
 export interface KbServiceOptions {
   /** The knowledge base's tables on the async port: sqliteKbStore or pgKbStore. */
   readonly store: KbStore;
@@ -328,7 +331,7 @@ export class KbService {
     return { imported };
   }
 
-  /** The figures for Beijing days [from, to] (default: the 7 days up to today); stale articles as of today. */
+  /** The figures for Beijing days [from, to] (default: the 7 days up to today; at most {@link MAX_FIGURES_DAYS}); stale articles as of today. */
   async figures(from: string | undefined, to: string | undefined) {
     const today = this.today();
     const last = to ?? today;
@@ -336,6 +339,8 @@ export class KbService {
     if (first > last) throw appError('VALIDATION_FAILED', 'from is after to');
     const start = Date.parse(`${first}T00:00:00+08:00`);
     const end = Date.parse(`${last}T00:00:00+08:00`) + 86_400_000;
+    const days = Math.round((end - start) / 86_400_000);
+    if (days > MAX_FIGURES_DAYS) throw appError('VALIDATION_FAILED', `the figures cover at most ${MAX_FIGURES_DAYS} days; from ${first} to ${last} is ${days}`);
     const grace = this.opts.config().staleGraceDays;
     const figures = await this.store.read((q) => kbFigures(q, start, end, today, grace));
     return { from: first, to: last, ...figures };

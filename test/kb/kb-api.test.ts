@@ -243,6 +243,11 @@ t.test('bad input: coded 400s that change nothing', async (t) => {
   await bad({ effectiveFrom: '2027-03-01', expiresOn: '2027-01-01' }, 'KB_BAD_DATES');
   t.equal((await call(app, who.agent, 'GET', `/api/kb/search?q=${'长'.repeat(201)}`)).status, 400, 'a bounded query');
   t.equal((await call(app, who.agent, 'GET', '/api/kb/search?limit=500')).status, 400);
+  const figures = (qs: string) => call(app, who.admin, 'GET', `/api/kb/figures?${qs}`);
+  t.equal((await figures('from=1900-01-01&to=2999-12-31')).body['error']?.code, 'VALIDATION_FAILED', 'the figures cover a bounded span');
+  t.equal((await figures('from=2025-01-01&to=2026-01-02')).status, 400, '367 days: one too many');
+  t.equal((await figures('from=2025-01-01&to=2026-01-01')).status, 200, '366 days');
+  t.equal((await figures('from=2026-02-01&to=2026-01-01')).body['error']?.code, 'VALIDATION_FAILED', 'from after to');
   t.equal((await call(app, who.admin, 'GET', '/api/kb/articles')).body['items'].length, 0, 'nothing was written');
 });
 

@@ -302,7 +302,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         description:
-          '当场答复率 (overall, per hotline, per article type), most-used articles, searches with no result and stale articles per unit, for Beijing days [from, to] (default: the last 7 days).',
+          '当场答复率 (overall, per hotline, per article type), most-used articles, searches with no result and stale articles per unit, for Beijing days [from, to] (default: the last 7 days; at most 366 days, else 400 VALIDATION_FAILED).',
         querystring: Period,
         response: { 200: KbFigures },
       },
