@@ -46,7 +46,8 @@ const EnvSchema = z.object({
   SUNLINE_CONFIG_DIR: text().default('config'),
   SUNLINE_CONFIG_WATCH: bool.default(true),
   SUNLINE_TELEPHONY: bool.default(true),
-  SUNLINE_ARI_URL: z.url().default('http://127.0.0.1:8088'),
+  // The events' WebSocket is the same URL with ws:// or wss:// (telephony/ari/client.ts): http or https only.
+  SUNLINE_ARI_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (http://127.0.0.1:8088)' }).default('http://127.0.0.1:8088'),
   SUNLINE_ARI_USER: z.string().default('sunline'),
   SUNLINE_ARI_PASSWORD: z.string().default('sunline'),
   SUNLINE_ARI_APP: z
