@@ -6,13 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { failInserts, TEST_POOL_SIZE, testDatabase } from '../helpers/app-database.js';
 
-t.test('lookup, intake and search: the log has masked numbers and no personal text', async (t) => {
+/** A real app whose log lines land in `raw`, at `level`; with `postgres`, on a database of a throwaway PostgreSQL. */
+async function loggedApp(t: Test, level: string, opts: { postgres?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
   const raw: string[] = [];
   const sink = new Writable({
@@ -21,12 +22,18 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
       cb();
     },
   });
-  const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' });
-  const app = await buildApp(env, { logger: createLogger({ level: 'info' }, sink), realtime: false });
+  const settings = { SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' };
+  const database = opts.postgres ? { SUNLINE_DB_POOL_SIZE: TEST_POOL_SIZE, SUNLINE_DATABASE_URL: await testDatabase(t, loadEnv(settings).dbFile, false) } : {};
+  const app = await buildApp(loadEnv({ ...settings, ...database }), { logger: createLogger({ level }, sink), realtime: false });
   t.teardown(async () => {
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return { app, raw };
+}
+
+t.test('lookup, intake and search: the log has masked numbers and no personal text', async (t) => {
+  const { app, raw } = await loggedApp(t, 'info');
 
   const phone = '13800001111';
   const created = await app.http.inject({
@@ -79,20 +86,7 @@ t.test('lookup, intake and search: the log has masked numbers and no personal te
 });
 
 t.test('a phone number in the path (typed into the lookup number box) is masked; order numbers and row ids are kept', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
-  const raw: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      raw.push(String(chunk));
-      cb();
-    },
-  });
-  const env = loadEnv({ SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' });
-  const app = await buildApp(env, { logger: createLogger({ level: 'debug' }, sink), realtime: false });
-  t.teardown(async () => {
-    await app.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { app, raw } = await loggedApp(t, 'debug');
   const urls = [
     '/api/public/orders/13800001111?phone=13800001111&code=ABCDEF',
     '/api/public/orders/+8613800002222?phone=13800002222&code=ABCDEF',
@@ -112,21 +106,7 @@ t.test('a phone number in the path (typed into the lookup number box) is masked;
 t.test("a failed statement's parameters (a reporter's phone, name, words) are not logged with its error", async (t) => {
   // On PostgreSQL: drizzle's node-postgres session wraps a failed statement in a DrizzleQueryError
   // whose message and stack end with "params: …" (better-sqlite3's errors carry no parameters).
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-logmask-'));
-  const raw: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      raw.push(String(chunk));
-      cb();
-    },
-  });
-  const settings = { SUNLINE_DATA_DIR: dir, SUNLINE_TELEPHONY: 'false', SUNLINE_CONFIG_WATCH: 'false' };
-  const env = loadEnv({ ...settings, SUNLINE_DB_POOL_SIZE: TEST_POOL_SIZE, SUNLINE_DATABASE_URL: await testDatabase(t, loadEnv(settings).dbFile, false) });
-  const app = await buildApp(env, { logger: createLogger({ level: 'info' }, sink), realtime: false });
-  t.teardown(async () => {
-    await app.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { app, raw } = await loggedApp(t, 'info', { postgres: true });
   await app.users.create({ username: 'agent', displayName: 'agent', role: 'agent', password: 'pw-123456' });
   const login = await app.http.inject({
     method: 'POST',

@@ -19,11 +19,13 @@ import { testApp } from '../helpers/app.js';
 type Caller = 'anonymous' | 'citizen' | 'agent' | 'unit_handler' | 'city_dispatcher' | 'county_dispatcher' | 'shift_lead' | 'admin' | 'qa' | 'wallboard';
 
 const STAFF_READERS = ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'] as const;
+/** Every caller, signed in or not: public routes. */
+const EVERYONE = ['anonymous', 'citizen', ...STAFF_READERS, 'wallboard'] as const;
 
 /** "METHOD path" → the callers the role guard lets through. */
 const ALLOWED: Record<string, readonly Caller[]> = {
-  'GET /health/live': ['anonymous', 'citizen', 'agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa', 'wallboard'],
-  'GET /health/ready': ['anonymous', 'citizen', 'agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa', 'wallboard'],
+  'GET /health/live': EVERYONE,
+  'GET /health/ready': EVERYONE,
   // Not for sessions: 403 FORBIDDEN to every remote caller without the token.
   'GET /metrics': [],
   'GET /api/auth/me': ['citizen', 'agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa', 'wallboard'],
@@ -143,33 +145,11 @@ const ALLOWED: Record<string, readonly Caller[]> = {
   'GET /api/kb/versions/:id/attachments': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],
   'GET /api/kb/versions/:id/attachments/:attachmentId': ['agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa'],
   'POST /api/kb/import': ['unit_handler', 'admin'],
-  'POST /api/intake/web': ['anonymous', 'citizen', 'agent', 'unit_handler', 'city_dispatcher', 'county_dispatcher', 'shift_lead', 'admin', 'qa', 'wallboard'],
+  'POST /api/intake/web': EVERYONE,
   // Anyone reaches it; the bridge's signature decides (401 BRIDGE_AUTH_MISSING unsigned).
-  'POST /api/intake/wechat': ['anonymous', 'citizen', ...STAFF_READERS, 'wallboard'],
-  'POST /api/intake/mailbox': [
-    'anonymous',
-    'citizen',
-    'agent',
-    'unit_handler',
-    'city_dispatcher',
-    'county_dispatcher',
-    'shift_lead',
-    'admin',
-    'qa',
-    'wallboard',
-  ],
-  'GET /api/public/orders/:number': [
-    'anonymous',
-    'citizen',
-    'agent',
-    'unit_handler',
-    'city_dispatcher',
-    'county_dispatcher',
-    'shift_lead',
-    'admin',
-    'qa',
-    'wallboard',
-  ],
+  'POST /api/intake/wechat': EVERYONE,
+  'POST /api/intake/mailbox': EVERYONE,
+  'GET /api/public/orders/:number': EVERYONE,
 };
 
 /** Checked anonymously only (see above). */
