@@ -9,6 +9,7 @@ import type { KbAuditAction } from '../db/schema.js';
 import { ArticleFields, datesProblem, type ArticleFieldsInput, type ArticleFieldsValue } from './article-input.js';
 import { appError } from '../errors/index.js';
 import { maskPhonesInText } from '../logging/mask.js';
+import { DAY_MS } from '../lib/shanghai-time.js';
 import { KbError } from './errors.js';
 import { bodyImageIds } from '../contract/kb-body.js';
 import { kbFigures } from './figures.js';
@@ -339,7 +340,7 @@ export class KbService {
     if (first > last) throw appError('VALIDATION_FAILED', 'from is after to');
     const start = Date.parse(`${first}T00:00:00+08:00`);
     const end = Date.parse(`${last}T00:00:00+08:00`) + 86_400_000;
-    const days = Math.round((end - start) / 86_400_000);
+    const days = Math.round((end - start) / DAY_MS);
     if (days > MAX_FIGURES_DAYS) throw appError('VALIDATION_FAILED', `the figures cover at most ${MAX_FIGURES_DAYS} days; from ${first} to ${last} is ${days}`);
     const grace = this.opts.config().staleGraceDays;
     const figures = await this.store.read((q) => kbFigures(q, start, end, today, grace));

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { formatDate, isWeekend, parseDate, weekdayOf, type DayNumber } from './local-time.js';
 import { WorkCalendar } from './work-calendar.js';
+import { SHANGHAI_OFFSET_MS } from '../../lib/shanghai-time.js';
 
 /** A data path into the parsed file, e.g. ['years', '2026', 'holidays', 1, 'to']. */
 export type ConfigPath = readonly (string | number)[];
@@ -132,7 +133,7 @@ export function buildWorkCalendar(config: CalendarConfig): BuildCalendarResult {
  */
 export function missingYears(config: CalendarConfig, now: number): string[] {
   if (Object.keys(config.years).length === 0) return [];
-  const beijing = new Date(now + 8 * 3_600_000);
+  const beijing = new Date(now + SHANGHAI_OFFSET_MS);
   const year = beijing.getUTCFullYear();
   const wanted = beijing.getUTCMonth() >= 10 ? [year, year + 1] : [year];
   return wanted.map(String).filter((y) => config.years[y] === undefined);
