@@ -99,12 +99,13 @@ class SqliteTopicIndexQueries implements TopicIndexQueries {
   constructor(private readonly conn: SqliteConn) {}
 
   cursors(): Promise<{ maxId: number | null; latest: number | null }> {
+    // One max() per subquery: with two in one select SQLite reads every row (its min/max
+    // shortcut takes a lone aggregate only); this way each is one look-up of an index's end.
     return this.conn.run(
       (db) =>
-        db
-          .select({ maxId: sql<number | null>`max(${topicOrders.orderId})`, latest: sql<number | null>`max(${topicOrders.updatedAt})` })
-          .from(topicOrders)
-          .get() ?? { maxId: null, latest: null },
+        db.get<{ maxId: number | null; latest: number | null }>(
+          sql`select (select max(${topicOrders.orderId}) from ${topicOrders}) as maxId, (select max(${topicOrders.updatedAt}) from ${topicOrders}) as latest`,
+        ) ?? { maxId: null, latest: null },
     );
   }
 
