@@ -354,6 +354,28 @@ t.test('an accepted order keeps its category and demand through edits; a draft m
   t.match((await ok(app, p.agent, draft.id, { type: 'update_fields', fields: { category: null, content: null } })).order, { status: 'draft', category: null });
 });
 
+t.test('dispatch refuses an order with no demand: a unit cannot act on an empty content', async (t) => {
+  const app = await testApp(t);
+  const p = await people(app);
+  const soon = Date.now() + 5 * DAY;
+  // Accepted by a callback that found a demand, its fields filled in a field at a time: category
+  // chosen, the demand not yet written down (or only blanks).
+  const missed = await app.orders.createMissedCall({ channel: '12345', callerPhone: '13900000022' });
+  await ok(app, p.agent, missed.id, { type: 'callback_done', result: 'demand' });
+  await ok(app, p.agent, missed.id, { type: 'update_fields', fields: { category: 'request_for_help' } });
+  const empty = await act(app, p.disp, missed.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: soon });
+  t.match(empty.json().error, { code: 'MISSING_FIELD', message: /"content"/ }, 'the missing field is the content');
+  await refused(t, app, p.disp, missed.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: soon }, 400, 'MISSING_FIELD', p.admin);
+  await ok(app, p.agent, missed.id, { type: 'update_fields', fields: { content: ' \n ' } });
+  await refused(t, app, p.disp, missed.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: soon }, 400, 'MISSING_FIELD', p.admin);
+  await ok(app, p.agent, missed.id, { type: 'update_fields', fields: { content: '求助：路灯不亮' } });
+  t.match((await ok(app, p.disp, missed.id, { type: 'dispatch', leadUnitId: LEAD, deadlineAt: soon })).order, {
+    status: 'dispatched',
+    leadUnitId: LEAD,
+    content: '求助：路灯不亮',
+  });
+});
+
 t.test('an order created accepted over HTTP: version 2, a create and an accept event at one time, no actor-less create', async (t) => {
   const app = await testApp(t);
   const p = await people(app);

@@ -216,6 +216,8 @@ function dispatchEffect({ order, action, now }: { order: OrderState; action: Dis
   if (co.includes(lead)) return refuse('INVALID_FIELD', `unit ${lead} cannot be both the lead and a co-handling unit`);
   if (new Set(co).size !== co.length) return refuse('INVALID_FIELD', '"coUnitIds" lists a unit twice');
   if (order.fields.category === null) return missing('category', 'the time limit depends on the category');
+  // An order accepted by a callback that found a demand may still have none written down.
+  if (!textOf(order.fields.content)) return missing('content', 'a unit cannot act on an empty demand');
   const bad =
     checkFuture('deadlineAt', action.deadlineAt, now, 'handling deadline') ??
     (action.signDeadlineAt === undefined ? undefined : checkFuture('signDeadlineAt', action.signDeadlineAt, now, 'sign-for deadline'));
