@@ -192,8 +192,12 @@ export class KbService {
     return { units: units.map((id) => ({ id, name: names.get(id) ?? id })), categories, areas: [...dir.areas] };
   }
 
-  /** A filter's unit and area must be in org.yaml (400 UNKNOWN_UNIT / KB_UNKNOWN_AREA), not an empty answer. */
-  private knownFilters(f: { readonly unitId?: string | undefined; readonly area?: string | undefined }): void {
+  /**
+   * A filter's unit and area must be in org.yaml, its hotline in numbers.yaml (400 UNKNOWN_UNIT /
+   * KB_UNKNOWN_AREA / KB_UNKNOWN_HOTLINE), not an empty answer.
+   */
+  private knownFilters(f: { readonly unitId?: string | undefined; readonly area?: string | undefined; readonly hotline?: string | undefined }): void {
+    if (f.hotline !== undefined && !this.opts.hotlineExists(f.hotline)) throw new KbError('KB_UNKNOWN_HOTLINE', `hotline ${f.hotline} is not in numbers.yaml`);
     if (f.unitId !== undefined && !this.opts.unitExists(f.unitId)) throw appError('UNKNOWN_UNIT', `unit ${f.unitId} is not in org.yaml`);
     if (f.area !== undefined && !this.opts.areaExists(f.area)) throw new KbError('KB_UNKNOWN_AREA', `area ${f.area} is not in org.yaml`);
   }

@@ -105,5 +105,15 @@ t.test('search and list filters, facets, refusals', async (t) => {
     const list = await call(app, admin, 'GET', `/api/kb/articles?${query}`);
     t.equal(list.body['error']?.code, code, `list ${query}: ${code}`);
   }
+  // The hotline filter is the search's only: a number numbers.yaml does not know is refused, not an empty answer.
+  for (const q of ['没有这种事', '']) {
+    const res = await call(app, agent, 'GET', `/api/kb/search?q=${encodeURIComponent(q)}&hotline=99999`);
+    t.equal(res.status, 400, `search q=${q} hotline=99999`);
+    t.equal(res.body['error']?.code, 'KB_UNKNOWN_HOTLINE', `search q=${q} hotline=99999: KB_UNKNOWN_HOTLINE`);
+  }
+  t.equal((await call(app, agent, 'GET', '/api/kb/search?hotline=12a45')).body['error']?.code, 'VALIDATION_FAILED', 'not a number');
   t.equal(await missed(), before, 'a refused search is not a missed search');
+  const known = await call(app, agent, 'GET', `/api/kb/search?q=${encodeURIComponent('社保卡')}&hotline=12345`);
+  t.equal(known.status, 200, 'a hotline of numbers.yaml is a filter');
+  t.ok(known.body['items'].length > 0, 'that finds articles');
 });

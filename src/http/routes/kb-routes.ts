@@ -50,6 +50,7 @@ const OrgId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be an id of org.yaml');
 const SearchQuery = z.object({
   q: z.string().max(200).default(''),
+  /** A number of numbers.yaml: its shape checked here, its existence by the service (400 KB_UNKNOWN_HOTLINE). */
   hotline: z
     .string()
     .regex(/^[0-9]{3,20}$/)
@@ -78,7 +79,7 @@ export const kbRoutes: FastifyPluginAsyncZod<KbRoutesOptions> = async (app, opts
       schema: {
         tags,
         description:
-          'Full-text search of the articles agents may be shown today (published, in force, not withdrawn), Chinese segmentation and kb.yaml synonyms, filtered; ranked by relevance, then by use on the hotline. Without q: the hotline’s most used (screen-pop suggestions). A search with q that finds nothing is logged for the figures.',
+          'Full-text search of the articles agents may be shown today (published, in force, not withdrawn), Chinese segmentation and kb.yaml synonyms, filtered; ranked by relevance, then by use on the hotline. Without q: the hotline’s most used (screen-pop suggestions). A search with q that finds nothing is logged for the figures. A hotline not in numbers.yaml is 400 KB_UNKNOWN_HOTLINE, a unit not in org.yaml 400 UNKNOWN_UNIT, an area not in org.yaml 400 KB_UNKNOWN_AREA (nothing logged).',
         querystring: SearchQuery,
         response: { 200: KbSearchResult },
       },
