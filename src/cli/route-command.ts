@@ -30,6 +30,12 @@ export async function routeCommand(args: readonly string[], env: RouteCommandEnv
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    // A repeated option is refused rather than the last one silently taken (`--from A --from B`).
+    if ((a === '--json' && json) || flags.has(a)) {
+      io.err(`sunline route: ${a} is given twice: give it once`);
+      io.err(ROUTE_USAGE);
+      return 2;
+    }
     if (a === '--json') json = true;
     else if (VALUE_FLAGS.includes(a) && args[i + 1] !== undefined) flags.set(a, args[++i]!);
     else rest.push(a);

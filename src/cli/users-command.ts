@@ -70,6 +70,8 @@ function parse(args: readonly string[]): Parsed {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    // A repeated option is refused rather than the last one silently taken (`--role agent --role admin`).
+    if (flags.has(a)) throw new UsageError(`${a} is given twice: give it once`);
     if (VALUE_FLAGS.has(a)) {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);

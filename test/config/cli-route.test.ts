@@ -47,3 +47,20 @@ t.test('sunline route 12315 --at "2026-10-01 22:00" --from 13800000000', async (
   t.equal((await route(['--at', '2026-10-01 22:00', '--config', 'config'])).code, 2);
   t.equal((await route(['12315', '--config', path.join(dir, 'nowhere')])).code, 1);
 });
+
+t.test('a repeated option is a usage error, not the last one silently taken', async (t) => {
+  for (const args of [
+    ['12315', '--from', '13800000000', '--from', '13900000000'],
+    ['12315', '--at', '2026-10-01 22:00', '--at', '2026-10-02 09:00'],
+    ['12315', '--config', 'config', '--config', 'config'],
+    ['12315', '--db', 'a.db', '--db', 'b.db'],
+    ['12315', '--json', '--json'],
+  ]) {
+    const flag = args[1]!;
+    const r = await route(args);
+    t.equal(r.code, 2, `${args.join(' ')}: a usage error`);
+    t.match(r.err, `sunline route: ${flag} is given twice`, `${args.join(' ')}: names the option`);
+    t.match(r.err, 'route NUMBER', 'with the usage');
+    t.equal(r.out, '', 'nothing simulated');
+  }
+});

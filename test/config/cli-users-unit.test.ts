@@ -3,7 +3,8 @@
  * (users/account-rules.ts, README "a unit handler needs a unit of org.yaml, a dispatcher may carry
  * a county sub-platform or none, other roles none"): the CLI used to store any org.yaml unit on
  * any role, an account the API would have refused with UNIT_NOT_ALLOWED. And an option a command
- * does not use (`users passwd x --role admin`) is a usage error, not silently ignored.
+ * does not use (`users passwd x --role admin`) or one given twice (`--role agent --role admin`) is
+ * a usage error, not silently ignored.
  */
 import t from 'tap';
 import path from 'node:path';
@@ -71,6 +72,29 @@ t.test('an option the command does not use is refused, not ignored', async (t) =
     list.out.map((l) => l.split('\t').slice(0, 4).join(' ')),
     ['ag1 agent - active'],
     'the account is unchanged: still an agent, no unit, enabled',
+  );
+});
+
+t.test('a repeated option is a usage error, not the last one silently taken', async (t) => {
+  const db = path.join(t.testdir({}), 'sunline.db');
+  t.equal((await users(db, ['add', 'ag1', '--role', 'agent'])).code, 0);
+  for (const [args, flag] of [
+    [['add', 'ad1', '--role', 'agent', '--role', 'admin'], '--role'],
+    [['add', 'ad1', '--role', 'agent', '--name', 'A', '--name', 'B'], '--name'],
+    [['add', 'ad1', '--role', 'unit_handler', '--unit', 'city-amr', '--unit', 'city-hrss'], '--unit'],
+    [['add', 'ad1', '--role', 'agent', '--must-change', '--must-change'], '--must-change'],
+    [['passwd', 'ag1', '--password-stdin', '--password-stdin'], '--password-stdin'],
+    [['list', '--db', db, '--db', db], '--db'],
+    [['list', '--config', REAL_CONFIG, '--config', REAL_CONFIG], '--config'],
+  ] as const) {
+    const r = await users(db, [...args]);
+    t.equal(r.code, 2, `${args.join(' ')}: a usage error`);
+    t.match(r.err.join('\n'), `sunline users: ${flag} is given twice`);
+  }
+  t.same(
+    (await users(db, ['list'])).out.map((l) => l.split('\t').slice(0, 4).join(' ')),
+    ['ag1 agent - active'],
+    'no account was added or changed',
   );
 });
 
