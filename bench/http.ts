@@ -197,6 +197,7 @@ async function main(): Promise<void> {
     for (const phase of phases) {
       if (ONLY && !ONLY.includes(phase.name) && !phase.name.startsWith('bare')) continue;
       const f0 = app.db.durability.fsyncs;
+      const b0 = app.database.batches()!;
       const inspector = values.profile ? new Session() : undefined;
       if (inspector) {
         inspector.connect();
@@ -218,9 +219,11 @@ async function main(): Promise<void> {
       }
       const cpu = (u.user + u.system) / 1000 / (Number(process.hrtime.bigint() - w0) / 1e6);
       const fsyncs = app.db.durability.fsyncs - f0;
+      const b1 = app.database.batches()!;
+      const perCommit = b1.commits > b0.commits ? (b1.committed - b0.committed) / (b1.commits - b0.commits) : 0;
       results[phase.name] = { ...r, cpu, load1: os.loadavg()[0]!, fsyncs };
       process.stdout.write(
-        `${phase.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}${phase.method === 'POST' && fsyncs > 0 ? `  ${(r.requests / fsyncs).toFixed(1)} per fsync` : ''}  server CPU ${(cpu * 100).toFixed(0)} %  load1 ${os.loadavg()[0]!.toFixed(2)}\n`,
+        `${phase.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  non-2xx ${r.non2xx}  errors ${r.errors}${phase.method === 'POST' && fsyncs > 0 ? `  ${(r.requests / fsyncs).toFixed(1)} per fsync, ${perCommit.toFixed(1)} transactions per commit` : ''}  server CPU ${(cpu * 100).toFixed(0)} %  load1 ${os.loadavg()[0]!.toFixed(2)}\n`,
       );
     }
     const bareRps = ((results['bare']?.rps ?? 0) + (results['bare2']?.rps ?? 0)) / 2;

@@ -94,6 +94,9 @@ export function applyPragmas(sqlite: Database.Database, synchronous: SyncMode = 
   sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A savepoint's statement journal in memory, not spilled to a temp file after 64 KiB: every
+  // transaction of a batch is a savepoint (decision 0021).
+  sqlite.pragma('temp_store = MEMORY');
 }
 
 /**

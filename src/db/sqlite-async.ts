@@ -5,6 +5,10 @@
  * - A transaction takes the writer lock (a FIFO, writer-lock.ts), runs `BEGIN IMMEDIATE`, then
  *   its function, then `COMMIT`. While it awaits, the transactions of other requests wait for
  *   the lock in the order they asked, so none of their statements lands inside it.
+ * - Transactions commit in batches (decision 0021): each is a savepoint inside the batch's
+ *   BEGIN … COMMIT, undone alone when it fails; the batch is kept open for this port's next
+ *   waiting transaction (or, on a file, until the event loop's next turn) and commits once it is
+ *   10 ms old, 64 strong, or someone else's turn comes. A caller is told after the COMMIT.
  * - A statement that fails inside a transaction rolls it back at once, before its promise
  *   rejects (PostgreSQL's rule too: a failed statement aborts the transaction); later statements
  *   on that handle, or a handle used after its transaction ended, are refused.
@@ -44,7 +48,25 @@ export interface SqliteAsyncDb extends AsyncDb<SqliteConn> {
   readonly reader: Db | undefined;
   /** The writer lock (tests and metrics: is a transaction open, how many wait). */
   readonly lock: WriterLock;
+  /** COMMITs of batches so far and the transactions they committed (decision 0021). */
+  readonly batches: { readonly commits: number; readonly committed: number };
 }
+
+/**
+ * Transactions that commit together (decision 0021): each is a savepoint inside one BEGIN …
+ * COMMIT, and its caller hears of it once that COMMIT is done.
+ */
+interface Batch {
+  readonly members: { resolve: () => void; reject: (err: unknown) => void }[];
+  readonly startedAt: number;
+  /** Why SQLite rolled the whole batch back, if it did. */
+  lost?: unknown;
+}
+
+/** A batch commits once it has this many members … */
+const BATCH_MAX = 64;
+/** … or has been open this long (ms), whoever waits. */
+const BATCH_MS = 10;
 
 /** What a statement threw, as a rejection (better-sqlite3 and drizzle throw Errors). */
 const rejected = <T>(err: unknown): Promise<T> => Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -90,8 +112,64 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
+  const savepoint = sqlite.prepare('SAVEPOINT member');
+  const rollbackToSavepoint = sqlite.prepare('ROLLBACK TO member');
+  const releaseSavepoint = sqlite.prepare('RELEASE member');
   const rollbackIfOpen = () => {
     if (sqlite.inTransaction) rollback.run();
+  };
+  /** This port's waiters, told apart from other ports' over the same connection and from `idle()`. */
+  const mine = {};
+  let batch: Batch | null = null;
+  const stats = { commits: 0, committed: 0 };
+
+  /** Ends the open batch: COMMIT, then its members learn their fate. */
+  const commitBatch = () => {
+    const b = batch!;
+    batch = null;
+    // Every member failed and was undone: nothing to write.
+    if (b.members.length === 0) return rollbackIfOpen();
+    try {
+      commit.run();
+    } catch (err) {
+      rollbackIfOpen();
+      for (const m of b.members) m.reject(err);
+      return;
+    }
+    stats.commits++;
+    stats.committed += b.members.length;
+    for (const m of b.members) m.resolve();
+  };
+  /** SQLite rolled the whole transaction back (an I/O error, a full disk): every member is lost. */
+  const batchLost = (err: unknown) => {
+    const b = batch;
+    batch = null;
+    rollbackIfOpen();
+    if (!b) return;
+    b.lost = err;
+    for (const m of b.members) m.reject(err);
+  };
+
+  /**
+   * A member's turn is over: the batch commits, or stays open for the next holder of the lock if
+   * that is one of this port's transactions (not a read's turn, not `idle()`, not another port's
+   * transaction) and the batch is younger than BATCH_MS with fewer than BATCH_MAX members. If
+   * nobody waits yet, a file database's batch stays open until the event loop's next turn: the
+   * requests read in this turn start their transactions in it (one request's transaction
+   * otherwise runs to its end before the next request is read, and no batch would ever form).
+   * An in-memory database never waits: its reads run on the writer once the lock is free.
+   */
+  const endTurn = (release: () => void, mayWait: boolean) => {
+    if (batch) {
+      const young = batch.members.length < BATCH_MAX && performance.now() - batch.startedAt < BATCH_MS;
+      if (young && lock.next === mine) return release();
+      if (young && mayWait && reader && lock.queued === 0) {
+        setImmediate(() => endTurn(release, false));
+        return;
+      }
+      commitBatch();
+    }
+    release();
   };
 
   const readConn: SqliteConn = {
@@ -121,56 +199,72 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     writer,
     reader,
     lock,
+    get batches() {
+      return { ...stats };
+    },
     read<T>(fn: (conn: SqliteConn) => Promise<T>): Promise<T> {
       return fn(readConn);
     },
     async transaction<T>(fn: (tx: SqliteConn) => Promise<T>): Promise<T> {
-      const release = lock.tryAcquire() ?? (await lock.acquire());
+      const release = lock.tryAcquire() ?? (await lock.acquire(mine));
+      let member: Batch;
       try {
-        // A synchronous transaction cannot be open here (it ends before any await), but a
-        // statement on this connection outside the lock must never be folded into ours.
-        if (sqlite.inTransaction) throw new Error('the SQLite writer is inside a transaction that is not the lock holder’s');
-        begin.run();
-        let open = true;
-        let aborted: unknown;
-        const tx: SqliteConn = {
-          run<R>(statement: (db: Db) => R): Promise<R> {
-            if (!open) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
-            if (aborted !== undefined) return Promise.reject(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted }));
-            try {
-              return Promise.resolve(statement(writer));
-            } catch (err) {
-              // Rolled back now, not once the rejection has travelled up: no other code runs in between.
-              aborted = err;
-              rollbackIfOpen();
-              return rejected(err);
-            }
-          },
-        };
-        let result: T;
-        try {
-          result = await fn(tx);
-        } catch (err) {
-          open = false;
-          rollbackIfOpen();
-          throw err;
+        if (!batch) {
+          // A synchronous transaction cannot be open here (it ends before any await), but a
+          // statement on this connection outside the lock must never be folded into ours.
+          if (sqlite.inTransaction) throw new Error('the SQLite writer is inside a transaction that is not the lock holder’s');
+          begin.run();
+          batch = { members: [], startedAt: performance.now() };
         }
-        open = false;
-        if (aborted !== undefined) {
-          // The function went on after a failed statement: the transaction is gone, do not report success.
-          rollbackIfOpen();
-          throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted });
-        }
-        try {
-          commit.run();
-        } catch (err) {
-          rollbackIfOpen();
-          throw err;
-        }
-        return result;
-      } finally {
+        member = batch;
+        savepoint.run();
+      } catch (err) {
+        if (batch) commitBatch();
         release();
+        throw err;
       }
+      let open = true;
+      let aborted: unknown;
+      /** Undoes this member's statements only; the batch's other members stay. */
+      const undo = (err: unknown) => {
+        if (batch !== member) return;
+        if (!sqlite.inTransaction) return batchLost(err);
+        try {
+          rollbackToSavepoint.run();
+          releaseSavepoint.run();
+        } catch (undoErr) {
+          batchLost(undoErr);
+        }
+      };
+      const tx: SqliteConn = {
+        run<R>(statement: (db: Db) => R): Promise<R> {
+          if (!open) return Promise.reject(new AsyncDbError('TRANSACTION_CLOSED'));
+          if (aborted !== undefined) return Promise.reject(new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted }));
+          try {
+            return Promise.resolve(statement(writer));
+          } catch (err) {
+            // Undone now, not once the rejection has travelled up: no other code runs in between.
+            aborted = err;
+            undo(err);
+            return rejected(err);
+          }
+        },
+      };
+      let settled: Promise<T>;
+      try {
+        const result = await fn(tx);
+        open = false;
+        if (aborted !== undefined) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: aborted });
+        if (batch !== member) throw new AsyncDbError('TRANSACTION_ABORTED', undefined, { cause: member.lost });
+        releaseSavepoint.run();
+        settled = new Promise<T>((resolve, reject) => member.members.push({ resolve: () => resolve(result), reject }));
+      } catch (err) {
+        open = false;
+        if (aborted === undefined) undo(err);
+        settled = rejected(err);
+      }
+      endTurn(release, true);
+      return settled;
     },
     durable() {
       return handle.durability.durable();

@@ -5,7 +5,7 @@
  */
 export class WriterLock {
   private held = false;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { tag: unknown; wake: () => void }[] = [];
 
   /** Whether a transaction holds the lock now. */
   get locked(): boolean {
@@ -17,6 +17,11 @@ export class WriterLock {
     return this.waiting.length;
   }
 
+  /** The tag the first waiter gave `acquire` (undefined if none waits or it gave none). */
+  get next(): unknown {
+    return this.waiting[0]?.tag;
+  }
+
   /** The release function if the lock was free (taken now, synchronously), else undefined. */
   tryAcquire(): (() => void) | undefined {
     if (this.held) return undefined;
@@ -24,11 +29,14 @@ export class WriterLock {
     return this.releaser();
   }
 
-  /** Resolves with the release function once the lock is this caller's. */
-  acquire(): Promise<() => void> {
+  /**
+   * Resolves with the release function once the lock is this caller's. `tag` tells the holder
+   * who comes next (`next`): a SQLite port keeps its batch open for its own transactions only.
+   */
+  acquire(tag?: unknown): Promise<() => void> {
     const now = this.tryAcquire();
     if (now) return Promise.resolve(now);
-    return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
+    return new Promise((resolve) => this.waiting.push({ tag, wake: () => resolve(this.releaser()) }));
   }
 
   /**
@@ -46,7 +54,7 @@ export class WriterLock {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.wake();
       else this.held = false;
     };
   }

@@ -91,6 +91,8 @@ export interface ServerDatabase {
   durable(): Promise<void>;
   /** Commits one row in one transaction (/metrics' commit probe: the database takes writes). */
   probeCommit(): Promise<unknown>;
+  /** SQLite: the COMMITs of transaction batches so far and the transactions in them (decision 0021); null on PostgreSQL. */
+  batches(): { commits: number; committed: number } | null;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,7 @@ export function openSqliteDatabase(opts: OpenDbOptions): ServerDatabase {
     health: () => handle.health(),
     durable: () => handle.durability.durable(),
     probeCommit: () => port.transaction((tx) => tx.run((d) => d.run(PROBE_COMMIT))),
+    batches: () => port.batches,
     async close() {
       await port.close();
       handle.close();
@@ -215,6 +218,7 @@ export async function openPostgresDatabase(opts: {
     health: () => last,
     durable: () => port.durable(),
     probeCommit: () => port.transaction((tx) => tx.execute(PROBE_COMMIT)),
+    batches: () => null,
     async close() {
       clearInterval(timer);
       last = { ok: false, error: 'closed' };

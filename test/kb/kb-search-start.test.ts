@@ -15,6 +15,8 @@ import { openTmpDb } from '../helpers/db-fixtures.js';
 const NOW = Date.parse('2026-12-05T10:00:00+08:00');
 const admin = { id: 1, role: 'admin' as const, unitId: null, username: 'admin' };
 
+const KB_CONFIG = { synonyms: [['社保', '社会保险']], reviewers: [], staleGraceDays: 14 };
+
 function setup(t: { teardown(fn: () => unknown): void }) {
   const h = openTmpDb(t);
   h.sqlite.exec(`insert into users (id, username, display_name, role, password_hash) values (1, 'admin', 'Admin', 'admin', 'x')`);
@@ -22,7 +24,9 @@ function setup(t: { teardown(fn: () => unknown): void }) {
   t.teardown(() => asyncDb.close());
   const kb = new KbService({
     store: sqliteKbStore(asyncDb),
-    config: () => ({ synonyms: [['社保', '社会保险']], reviewers: [], staleGraceDays: 14 }),
+    // One object, as the server's loaded config set is until a reload: a new synonyms list at
+    // every call would be a change of synonyms each time, and start a rebuild.
+    config: () => KB_CONFIG,
     hotlineExists: () => true,
     areaExists: () => true,
     unitExists: () => true,
