@@ -5,6 +5,6 @@
 import { z } from 'zod';
 import { RecordingAuditSchema } from './recordings.js';
 
-/** GET /api/recordings/:id/audit: who played, downloaded or purged the recording, and when. */
+/** GET /api/recordings/:id/audit: who listed, played, downloaded or purged the recording, and when. */
 export const RecordingAuditList = z.object({ items: z.array(RecordingAuditSchema) });
 export type RecordingAuditList = z.output<typeof RecordingAuditList>;

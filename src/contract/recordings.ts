@@ -41,7 +41,8 @@ export const RecordingAuditSchema = z.object({
   at: z.number(),
   /** null: the system (the retention purge). */
   actorId: z.number().nullable(),
-  action: z.enum(['play', 'download', 'purge']),
+  /** list: the recording was shown in a list (details: which list, its filter). */
+  action: z.enum(['play', 'download', 'purge', 'list']),
   range: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });

@@ -694,8 +694,8 @@ export const kbMissedSearches = sqliteTable(
 /** What a recording row is going through (issue 13, docs/decisions/0012-call-recording.md). */
 export const RECORDING_STATES = ['recording', 'stored', 'failed', 'purged'] as const;
 export type RecordingState = (typeof RECORDING_STATES)[number];
-/** What the append-only recording audit log records: each playback or download, each purge. */
-export const RECORDING_AUDIT_ACTIONS = ['play', 'download', 'purge'] as const;
+/** What the append-only recording audit log records: each playback or download, each list that shows it, each purge. */
+export const RECORDING_AUDIT_ACTIONS = ['play', 'download', 'purge', 'list'] as const;
 export type RecordingAuditAction = (typeof RECORDING_AUDIT_ACTIONS)[number];
 
 /**

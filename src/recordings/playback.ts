@@ -1,6 +1,6 @@
 /**
- * Who may hear which recording, and the audit of every playback and download (issue 13 item 2;
- * PIPL: a recording holds a citizen's voice).
+ * Who may hear which recording, and the audit of every list, playback and download (issue 13
+ * item 2; PIPL: a recording holds a citizen's voice).
  *
  * - agents: the recordings of their own calls;
  * - shift leads and admins: all; dispatchers: those of the orders in their scope (a county
@@ -13,6 +13,9 @@
  * A recording outside the reader's scope is RECORDING_NOT_FOUND, as if it did not exist.
  * Each request that sends bytes (an <audio> element seeks with several) writes one recording_audit row,
  * committed before the first byte is sent: a failed audit write sends nothing (decision 0017).
+ * A list tells which recordings a call or order has (who called, when, for how long): each list
+ * writes one `list` row per recording it shows, in one transaction committed before the list is
+ * answered; a failed audit write fails the list. An empty list writes nothing.
  */
 import type { Readable } from 'node:stream';
 import type { UserRole } from '../db/schema.js';
@@ -102,14 +105,26 @@ export class RecordingPlayback {
     };
   }
 
+  /** The recordings of a call or an order the reader may hear, audited. */
   async list(reader: Reader, by: { callId: string } | { orderId: number }): Promise<RecordingView[]> {
-    const rows = 'callId' in by ? await this.o.repo.ofCall(by.callId) : await this.o.repo.ofOrder(by.orderId);
-    return this.readable(reader, rows);
+    if ('callId' in by) return this.audited(reader, await this.o.repo.ofCall(by.callId), { list: 'call', callId: by.callId });
+    return this.audited(reader, await this.o.repo.ofOrder(by.orderId), { list: 'order', orderId: by.orderId });
   }
 
-  /** The reader's own calls' latest recordings, newest first (agents: the console's 我的通话录音). */
+  /** The reader's own calls' latest recordings, newest first (agents: the console's 我的通话录音), audited. */
   async listOwn(reader: Reader, limit: number): Promise<RecordingView[]> {
-    return this.readable(reader, await this.o.repo.ofAgent(reader.id, limit));
+    return this.audited(reader, await this.o.repo.ofAgent(reader.id, limit), { list: 'mine' });
+  }
+
+  /** The rows the reader may hear, as views, once a `list` audit row for each is committed. */
+  private async audited(reader: Reader, rows: RecordingRow[], list: Record<string, unknown>): Promise<RecordingView[]> {
+    const views = await this.readable(reader, rows);
+    const at = (this.o.now ?? Date.now)();
+    // Committed before the list is handed out: a list that cannot be audited is not answered.
+    await this.o.repo.auditAll(
+      views.map((v) => ({ at, actorId: reader.id, action: 'list' as const, recordingId: v.id, range: null, details: { role: reader.role, ...list } })),
+    );
+    return views;
   }
 
   async find(reader: Reader, id: string): Promise<RecordingRow> {

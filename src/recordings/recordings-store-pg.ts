@@ -99,6 +99,12 @@ class PgRecordingsQueries implements RecordingsQueries {
     await this.db.insert(recordingAudit).values(row);
   }
 
+  async insertAudits(rows: readonly NewRecordingAudit[]): Promise<void> {
+    // drizzle refuses an insert of no values.
+    if (rows.length === 0) return;
+    await this.db.insert(recordingAudit).values([...rows]);
+  }
+
   auditOf(recordingId: string): Promise<RecordingAuditRow[]> {
     return this.db.select().from(recordingAudit).where(eq(recordingAudit.recordingId, recordingId)).orderBy(asc(recordingAudit.id));
   }

@@ -111,6 +111,16 @@ class SqliteRecordingsQueries implements RecordingsQueries {
     });
   }
 
+  async insertAudits(rows: readonly NewRecordingAudit[]): Promise<void> {
+    // drizzle refuses an insert of no values.
+    if (rows.length === 0) return;
+    await this.conn.run((db) => {
+      db.insert(recordingAudit)
+        .values([...rows])
+        .run();
+    });
+  }
+
   auditOf(recordingId: string): Promise<RecordingAuditRow[]> {
     return this.conn.run((db) => db.select().from(recordingAudit).where(eq(recordingAudit.recordingId, recordingId)).orderBy(asc(recordingAudit.id)).all());
   }

@@ -3,8 +3,9 @@
  * recording_audit, and what the recorder and playback read of calls, their events and orders,
  * asynchronous, in one of two dialects (recordings-store-sqlite.ts, recordings-store-pg.ts), held
  * to the same behaviour by one contract suite (test/recordings/recordings-store.test.ts). The
- * rules (what is recorded, who hears what, every access audited, the retention) stay above it
- * (repository.ts, recorder.ts, playback.ts, retention.ts), written once.
+ * rules (what is recorded, who hears what, every access audited — each list that shows a
+ * recording as each playback and download — the retention) stay above it (repository.ts,
+ * recorder.ts, playback.ts, retention.ts), written once.
  */
 import type { Dialect } from '../db/async-db.js';
 import type { RecordingAuditAction, recordingAudit, recordings } from '../db/schema.js';
@@ -71,6 +72,8 @@ export interface RecordingsQueries {
   markPurged(id: string, at: number): Promise<boolean>;
   /** Appends a recording_audit row (never updated or deleted). */
   insertAudit(row: NewRecordingAudit): Promise<void>;
+  /** Appends recording_audit rows in one statement, in their order (a list's: one per recording shown); none for none. */
+  insertAudits(rows: readonly NewRecordingAudit[]): Promise<void>;
   /** A recording's audit rows, oldest first. */
   auditOf(recordingId: string): Promise<RecordingAuditRow[]>;
   ofCall(callId: string): Promise<RecordingRow[]>;

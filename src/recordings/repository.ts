@@ -72,6 +72,15 @@ export class RecordingsRepository {
     return this.store.transaction((tx) => tx.insertAudit(row));
   }
 
+  /**
+   * One list's audit rows, one per recording it shows, in one transaction; resolves once they are
+   * committed (the list is not answered before). None for an empty list: no transaction.
+   */
+  async auditAll(rows: readonly NewRecordingAudit[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.store.transaction((tx) => tx.insertAudits(rows));
+  }
+
   auditOf(recordingId: string): Promise<RecordingAuditRow[]> {
     return this.store.read((q) => q.auditOf(recordingId));
   }

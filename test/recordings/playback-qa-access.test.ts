@@ -26,6 +26,8 @@ const row = (id: string, callId: string): RecordingRow =>
     storageKey: `k-${id}`,
   }) as RecordingRow;
 const rows = [row('r1', 'c1'), row('r2', 'c2')];
+/** The list audit rows the playback asked for. */
+const audited: Array<{ recordingId: string; action: string; details: unknown }> = [];
 const repo = {
   ofCall: (callId: string) => rows.filter((r) => r.callId === callId),
   ofOrder: () => rows,
@@ -33,6 +35,7 @@ const repo = {
   get: (id: string) => rows.find((r) => r.id === id),
   holdEvents: () => [],
   audit: () => undefined,
+  auditAll: (audits: typeof audited) => void audited.push(...audits),
 } as unknown as RecordingsRepository;
 const storage = { size: async () => 10, get: () => undefined } as unknown as RecordingStorage;
 const inspector: Reader = { id: 3, role: 'qa', unitId: null };
@@ -54,6 +57,11 @@ t.test('the inspector hears the calls the QA store says, once it has said so', a
     (listed as Array<{ id: string }>).map((v) => v.id),
     ['r1'],
     'only the call the store allows',
+  );
+  t.same(
+    audited.map((a) => [a.recordingId, a.action, a.details]),
+    [['r1', 'list', { role: 'qa', list: 'order', orderId: 1 }]],
+    'and only it is audited',
   );
 });
 

@@ -2,7 +2,7 @@
  * GET /api/recordings and /api/recordings/:id through the real app: who hears which recording
  * (agents their own calls, leads and admins all, dispatchers their scope, unit handlers their
  * unit's orders only when recording.yaml allows, citizens never), byte ranges (206, 416), and
- * one append-only audit row per request.
+ * one append-only audit row per request that sends bytes and per recording a list shows.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import t from 'tap';
 import type { Sunline } from '../../src/app.js';
 import { recordingKey } from '../../src/recordings/storage.js';
 import { wavHeader } from '../../src/recordings/wav.js';
-import { appQuery } from '../helpers/app-database.js';
+import { appQuery, failInserts } from '../helpers/app-database.js';
 import { loginCookies, testApp } from '../helpers/app.js';
 import { callWithOrder, userId } from './fixture.js';
 
@@ -191,4 +191,95 @@ t.test("administrators read a recording's audit log; nobody else does", async (t
   t.match(res.json().items, [{ actorId: await userId(app, 'ag1'), action: 'play', range: 'bytes=0-9', details: { role: 'agent', status: 206 } }]);
   t.equal((await app.http.inject({ url: `/api/recordings/${rec.id}/audit`, cookies: lead })).statusCode, 403);
   t.equal((await app.http.inject({ url: `/api/recordings/nope/audit`, cookies: admin })).json().error.code, 'RECORDING_NOT_FOUND');
+});
+
+/** The `list` audit rows, oldest first, alike on both dialects (details: JSON text on SQLite, jsonb on PostgreSQL). */
+async function listRows(app: Sunline) {
+  const rows = await appQuery<{ actor_id: number; recording_id: string; range: string | null; details: unknown }>(
+    app,
+    `select actor_id, recording_id, range, details from recording_audit where action = 'list' order by id`,
+  );
+  return rows.map((r) => ({ ...r, details: typeof r.details === 'string' ? (JSON.parse(r.details) as unknown) : r.details }));
+}
+
+t.test('each list writes one list row per recording it shows, before answering; an empty or refused list writes nothing', async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'ag1', 'agent');
+  const other = await loginCookies(app, 'ag2', 'agent');
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  const admin = await loginCookies(app, 'adm', 'admin');
+  const citizen = await loginCookies(app, 'cit', 'citizen');
+  const [ag1, leadId] = [await userId(app, 'ag1'), await userId(app, 'lead')];
+  const rec = await stored(app, ag1);
+  // A second recording of the same call and order (one that failed: a list shows it too).
+  const second = `${rec.id}-2`;
+  await appQuery(
+    app,
+    `insert into recordings (id, call_id, order_id, agent_id, hotline, state, channel_id, spool_file, channels, started_at)
+     values (?, ?, ?, ?, '12345', 'failed', 'ch', 'sunline/y.raw', 2, ?)`,
+    [second, rec.callId, rec.orderId, ag1, Date.now() + 1000],
+  );
+  const get = (url: string, cookies: { sunline_session: string }) => app.http.inject({ url, cookies });
+  const ids = async (url: string, cookies: { sunline_session: string }) => {
+    const res = await get(url, cookies);
+    t.equal(res.statusCode, 200, url);
+    return (res.json() as { items: Array<{ id: string }> }).items.map((r) => r.id);
+  };
+
+  t.same(await ids(`/api/recordings?callId=${rec.callId}`, lead), [rec.id, second]);
+  t.same(await ids(`/api/recordings?orderId=${rec.orderId}`, lead), [rec.id, second]);
+  const byLead = [
+    { actor_id: leadId, recording_id: rec.id, range: null, details: { role: 'shift_lead', list: 'call', callId: rec.callId } },
+    { actor_id: leadId, recording_id: second, range: null, details: { role: 'shift_lead', list: 'call', callId: rec.callId } },
+    { actor_id: leadId, recording_id: rec.id, range: null, details: { role: 'shift_lead', list: 'order', orderId: rec.orderId } },
+    { actor_id: leadId, recording_id: second, range: null, details: { role: 'shift_lead', list: 'order', orderId: rec.orderId } },
+  ];
+  t.same(await listRows(app), byLead, "a shift lead's lists by call and by order: one row per recording shown");
+
+  t.same(await ids(`/api/recordings?callId=${rec.callId}`, other), [], "another agent's list of the call is empty");
+  t.same(await ids('/api/recordings?callId=no-such-call', lead), [], 'a call without recordings');
+  t.same(await ids('/api/recordings/mine', other), [], 'an agent without recordings');
+  const refused = [
+    (await get(`/api/recordings?callId=${rec.callId}`, citizen)).statusCode,
+    (await get('/api/recordings', lead)).statusCode,
+    (await get(`/api/recordings?orderId=${2 ** 31}`, lead)).statusCode,
+    (await get('/api/recordings/mine', lead)).statusCode,
+    (await get('/api/recordings/mine?limit=0', agent)).statusCode,
+  ];
+  t.same(refused, [403, 400, 400, 403, 400]);
+  t.same(await listRows(app), byLead, 'the empty and the refused lists wrote nothing');
+
+  t.same(await ids('/api/recordings/mine', agent), [second, rec.id], "the agent's own, newest first");
+  const mine = [second, rec.id].map((id) => ({ actor_id: ag1, recording_id: id, range: null, details: { role: 'agent', list: 'mine' } }));
+  t.same((await listRows(app)).slice(byLead.length), mine, "the agent's /mine: one row per recording shown");
+
+  const log = await get(`/api/recordings/${rec.id}/audit`, admin);
+  t.equal(log.statusCode, 200);
+  t.same(
+    (log.json() as { items: Array<{ actorId: number; action: string; range: string | null; details: unknown }> }).items.map((a) => [
+      a.actorId,
+      a.action,
+      a.range,
+      a.details,
+    ]),
+    [
+      [leadId, 'list', null, { role: 'shift_lead', list: 'call', callId: rec.callId }],
+      [leadId, 'list', null, { role: 'shift_lead', list: 'order', orderId: rec.orderId }],
+      [ag1, 'list', null, { role: 'agent', list: 'mine' }],
+    ],
+    "the administrator's audit log shows the lists",
+  );
+});
+
+t.test('a list whose audit cannot be written fails and shows nothing', async (t) => {
+  const app = await testApp(t);
+  const agent = await loginCookies(app, 'ag1', 'agent');
+  const lead = await loginCookies(app, 'lead', 'shift_lead');
+  const rec = await stored(app, await userId(app, 'ag1'));
+  await failInserts(app, 'recording_audit', 'audit unavailable');
+  const byCall = await app.http.inject({ url: `/api/recordings?callId=${rec.callId}`, cookies: lead });
+  const mine = await app.http.inject({ url: '/api/recordings/mine', cookies: agent });
+  t.same([byCall.statusCode, mine.statusCode], [500, 500]);
+  t.notMatch(byCall.body + mine.body, rec.id, 'the recording is not shown');
+  t.same(await listRows(app), [], 'nor audited');
 });

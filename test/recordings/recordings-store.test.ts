@@ -4,7 +4,7 @@
  * through RecordingsRepository (the rules above the port) and the store: what the recorder reads
  * of a call, one recording being written per call, stored and failed only while being written,
  * the retention's purge and its audit row together (once, also with two purges at once), every
- * access's audit row, the lists' order and the scope lookups.
+ * access's audit row (a list's all together), the lists' order and the scope lookups.
  */
 import { sql } from 'drizzle-orm';
 import t from 'tap';
@@ -229,6 +229,35 @@ for (const [dialect, setup] of Object.entries(ASYNC_DIALECTS)) {
         'an audit row names a recording that exists',
       );
       t.equal((await rows<{ n: number }>(d, 'select count(*) as n from recording_audit')).map((r) => Number(r.n))[0], 2);
+    });
+
+    t.test("a list's audit rows: one per recording, in order, all or none", async (t) => {
+      const d = await open(t);
+      await seed(d);
+      const repo = new RecordingsRepository(storeOf(d));
+      await repo.insert(recording('r1', 'in1'));
+      await repo.insert(recording('r2', 'out1'));
+      const row = (recordingId: string) => ({ at: 7, actorId: 1, action: 'list' as const, recordingId, range: null, details: { role: 'agent', list: 'mine' } });
+      await repo.auditAll([]);
+      t.same(await rows(d, 'select id from recording_audit'), [], 'an empty list writes nothing');
+      await t.rejects(repo.auditAll([row('r1'), row('no-such')]), 'a row naming no recording fails the whole list');
+      t.same(await rows(d, 'select id from recording_audit'), [], 'and the rows before it are not kept');
+      await repo.auditAll([row('r2'), row('r1')]);
+      t.same(
+        (await rows<{ recording_id: string; action: string }>(d, 'select recording_id, action from recording_audit order by id')).map((r) => [
+          r.recording_id,
+          r.action,
+        ]),
+        [
+          ['r2', 'list'],
+          ['r1', 'list'],
+        ],
+        'in the order given',
+      );
+      t.same(
+        (await repo.auditOf('r1')).map((a) => [a.at, a.actorId, a.action, a.range, a.details]),
+        [[7, 1, 'list', null, { role: 'agent', list: 'mine' }]],
+      );
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Call recordings (issue 13 item 2): the list of a call's or an order's recordings, and the
  * audio itself, streamed with HTTP range requests so a player can seek. Scope and audit:
- * src/recordings/playback.ts. Every byte request is written to recording_audit.
+ * src/recordings/playback.ts. Every byte request, and each recording a list shows, is written to
+ * recording_audit.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -33,7 +34,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
       schema: {
         tags,
         description:
-          "The recordings of one call (`callId`) or one order (`orderId`) the reader may hear: agents their own calls', shift leads and admins all, QA inspectors those of the calls on the QA worklist or scored, dispatchers their scope's, unit handlers their unit's orders' when config/recording.yaml allows.",
+          "The recordings of one call (`callId`) or one order (`orderId`) the reader may hear: agents their own calls', shift leads and admins all, QA inspectors those of the calls on the QA worklist or scored, dispatchers their scope's, unit handlers their unit's orders' when config/recording.yaml allows. Each recording listed is audited (action `list`).",
         querystring: RecordingListQuery,
         response: { 200: RecordingListSchema },
       },
@@ -51,7 +52,8 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
     {
       schema: {
         tags,
-        description: "The signed-in agent's own calls' latest recordings (at most `limit`, default 20), newest first. Agents only.",
+        description:
+          "The signed-in agent's own calls' latest recordings (at most `limit`, default 20), newest first. Agents only. Each recording listed is audited (action `list`).",
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
         response: { 200: RecordingListSchema },
       },
@@ -65,7 +67,7 @@ export const recordingsRoutes: FastifyPluginAsyncZod<RecordingsRoutesOptions> = 
     {
       schema: {
         tags,
-        description: 'Who played, downloaded or purged this recording, and when (append-only; PIPL). Administrators only.',
+        description: 'Who listed, played, downloaded or purged this recording, and when (append-only; PIPL). Administrators only.',
         params: z.object({ id: z.string().min(1).max(100) }),
         response: { 200: RecordingAuditList },
       },
