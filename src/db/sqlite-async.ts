@@ -96,7 +96,15 @@ export function bareSqliteConn(db: Db): SqliteConn {
 }
 
 /** The async port over an open SQLite database (its writer connection is `handle`'s). */
-export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>): SqliteAsyncDb {
+/** How long a batch may stay open and how many transactions it may hold (tests set them; the server uses the defaults). */
+export interface BatchLimits {
+  readonly ms?: number;
+  readonly max?: number;
+}
+
+export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>, limits: BatchLimits = {}): SqliteAsyncDb {
+  const batchMs = limits.ms ?? BATCH_MS;
+  const batchMax = limits.max ?? BATCH_MAX;
   const sqlite = handle.sqlite;
   const writer = handle.db;
   const lock = locks.get(sqlite) ?? new WriterLock();
@@ -118,21 +126,33 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   const rollbackIfOpen = () => {
     if (sqlite.inTransaction) rollback.run();
   };
+  /**
+   * A batch's rollback after a failure that is already being reported: a connection closed or
+   * broken meanwhile has no transaction left to undo (SQLite rolls back on close), and the
+   * members must hear the first error, not this one.
+   */
+  const rollbackQuietly = () => {
+    try {
+      rollbackIfOpen();
+    } catch {
+      // Nothing left to undo on a closed connection.
+    }
+  };
   /** This port's waiters, told apart from other ports' over the same connection and from `idle()`. */
   const mine = {};
   let batch: Batch | null = null;
   const stats = { commits: 0, committed: 0 };
 
-  /** Ends the open batch: COMMIT, then its members learn their fate. */
+  /** Ends the open batch: COMMIT, then its members learn their fate. Never throws. */
   const commitBatch = () => {
     const b = batch!;
     batch = null;
     // Every member failed and was undone: nothing to write.
-    if (b.members.length === 0) return rollbackIfOpen();
+    if (b.members.length === 0) return rollbackQuietly();
     try {
       commit.run();
     } catch (err) {
-      rollbackIfOpen();
+      rollbackQuietly();
       for (const m of b.members) m.reject(err);
       return;
     }
@@ -144,7 +164,7 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   const batchLost = (err: unknown) => {
     const b = batch;
     batch = null;
-    rollbackIfOpen();
+    rollbackQuietly();
     if (!b) return;
     b.lost = err;
     for (const m of b.members) m.reject(err);
@@ -153,7 +173,8 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   /**
    * A member's turn is over: the batch commits, or stays open for the next holder of the lock if
    * that is one of this port's transactions (not a read's turn, not `idle()`, not another port's
-   * transaction) and the batch is younger than BATCH_MS with fewer than BATCH_MAX members. If
+   * transaction) and the batch is younger than BATCH_MS with fewer than BATCH_MAX members (or the
+   * limits given). If
    * nobody waits yet, a file database's batch stays open until the event loop's next turn: the
    * requests read in this turn start their transactions in it (one request's transaction
    * otherwise runs to its end before the next request is read, and no batch would ever form).
@@ -161,13 +182,18 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
    */
   const endTurn = (release: () => void, mayWait: boolean) => {
     if (batch) {
-      const young = batch.members.length < BATCH_MAX && performance.now() - batch.startedAt < BATCH_MS;
+      const young = batch.members.length < batchMax && performance.now() - batch.startedAt < batchMs;
       if (young && lock.next === mine) return release();
       if (young && mayWait && reader && lock.queued === 0) {
         setImmediate(() => endTurn(release, false));
         return;
       }
-      commitBatch();
+      try {
+        commitBatch();
+      } finally {
+        release();
+      }
+      return;
     }
     release();
   };

@@ -19,7 +19,8 @@ function setup(t: Test): { port: SqliteAsyncDb; outside: Database.Database; sqli
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-batches-'));
   const h = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'group' });
   h.sqlite.exec(`create table kv (k integer primary key, v text not null check (v <> 'bad'))`);
-  const port = sqliteAsync(h);
+  // Batches end when no transaction of the port waits, never by age: the tests see the same batches on a loaded machine.
+  const port = sqliteAsync(h, { ms: 60_000 });
   const outside = new Database(h.file, { readonly: true });
   t.teardown(async () => {
     outside.close();
@@ -83,22 +84,26 @@ t.test('a transaction that fails is undone alone; the others of its batch commit
 });
 
 t.test('reads never see a batch before its COMMIT', async (t) => {
-  const { port } = setup(t);
+  const { port, sqlite } = setup(t);
   const read = () => port.read((c) => c.run((d) => d.all<{ k: number }>(sql`select k from kv`).map((r) => r.k)));
-  const seen: number[][] = [];
+  let inside: number[] | undefined;
+  let waiting: { read: number[]; writer: string } | undefined;
   const first = put(port, 1);
   // Queued behind the first: runs inside the same batch, the first's row written but not committed.
   const second = port.transaction(async (tx) => {
-    seen.push(await read());
+    inside = await read();
     await tx.run((d) => d.run(sql`insert into kv values (2, 'v2')`));
   });
-  // Between the last member's end and the batch's COMMIT (the next turn of the event loop).
-  const third = put(port, 3).then(() => undefined);
-  queueMicrotask(() => void read().then((r) => seen.push(r)));
+  const third = port.transaction(async (tx) => {
+    await tx.run((d) => d.run(sql`insert into kv values (3, 'v3')`));
+    // Runs after this transaction is done and before its batch's COMMIT (queued before it).
+    setImmediate(() => void read().then((r) => (waiting = { read: r, writer: keysIn(sqlite) })));
+  });
   await Promise.all([first, second, third]);
-  t.same(seen[0], [], 'inside the batch, a read outside the transaction sees nothing uncommitted');
-  t.same(seen[1], [], 'nor while the batch waits for its COMMIT');
+  t.same(inside, [], 'inside the batch, a read outside the transaction sees nothing uncommitted');
+  t.same(waiting, { read: [], writer: '1,2,3' }, 'nor while the batch waits for its COMMIT, its three rows on the writer');
   t.same((await read()).sort(), [1, 2, 3], 'after: every row');
+  t.equal(port.batches.commits, 1, 'one COMMIT');
 });
 
 t.test('a COMMIT that fails fails every member of the batch and leaves nothing', async (t) => {
@@ -140,4 +145,19 @@ t.test('an in-memory database: no batch waits for the next turn of the event loo
   t.equal(h.sqlite.inTransaction, false, 'and committed');
   const read = await port.read((c) => c.run((d) => d.all<{ k: number }>(sql`select k from kv`)));
   t.same(read, [{ k: 1 }]);
+});
+
+t.test('the connection closed while a batch waits for its COMMIT: the member is told, the lock is free', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-batches-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const h = openDb({ file: path.join(dir, 'db.sqlite') });
+  h.sqlite.exec(`create table kv (k integer primary key, v text not null)`);
+  const port = sqliteAsync(h);
+  const pending = put(port, 1);
+  // The transaction's function is done within these microtasks; its batch waits for the next turn.
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  t.equal(port.lock.locked, true, 'the batch is open');
+  h.sqlite.close();
+  await t.rejects(pending, /not open/, 'the caller hears the COMMIT failed');
+  t.equal(port.lock.locked, false, 'the lock is free');
 });
