@@ -119,7 +119,8 @@ t.test('worklist, scopes, scoring, revisions, own scores and weekly figures', as
   t.equal((await get(`/api/recordings?callId=${notSampled.callId}`, qa1)).json().items.length, 0);
   t.equal((await get(`/api/recordings/${recOther}`, qa1)).statusCode, 404, 'not on the worklist: as if absent');
   t.equal((await get(`/api/recordings/${recSampled}`, qa1)).statusCode, 200);
-  t.same(await appQuery(app, 'select actor_id, action from recording_audit where recording_id = ?', [recSampled]), [
+  t.same(await appQuery(app, 'select actor_id, action from recording_audit where recording_id = ? order by id', [recSampled]), [
+    { actor_id: await userId(app, 'qa1'), action: 'list' },
     { actor_id: await userId(app, 'qa1'), action: 'play' },
   ]);
   t.equal((await app.http.inject({ method: 'GET', url: `/api/workorders/${sampledCall.orderId}`, cookies: qa1 })).statusCode, 403, 'no order API for qa');

@@ -148,11 +148,13 @@ t.test('an answered call is recorded from answer to hang-up as a 2-channel WAV; 
   t.same(
     audit,
     [
+      { actor_id: lead.id, action: 'list', range: null },
+      { actor_id: agent.id, action: 'list', range: null },
       { actor_id: lead.id, action: 'play', range: 'bytes=0-99' },
       { actor_id: agent.id, action: 'play', range: `bytes=${bytes.length - 10}-` },
       { actor_id: lead.id, action: 'download', range: null },
     ],
-    'every playback and download audited; a refused range or agent heard nothing and left no row',
+    'every list, playback and download audited; a refused range or agent heard nothing and left no row',
   );
 });
 
