@@ -184,7 +184,8 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     if (batch) {
       const young = batch.members.length < batchMax && performance.now() - batch.startedAt < batchMs;
       if (young && lock.next === mine) return release();
-      if (young && mayWait && reader && lock.queued === 0) {
+      // An empty batch (its transactions all failed and were undone) has nothing to wait for.
+      if (young && mayWait && reader && lock.queued === 0 && batch.members.length > 0) {
         setImmediate(() => endTurn(release, false));
         return;
       }

@@ -161,3 +161,15 @@ t.test('the connection closed while a batch waits for its COMMIT: the member is 
   await t.rejects(pending, /not open/, 'the caller hears the COMMIT failed');
   t.equal(port.lock.locked, false, 'the lock is free');
 });
+
+t.test('a batch whose only transaction failed ends at once: the writer is free for another connection', async (t) => {
+  const { port, sqlite, outside } = setup(t);
+  await t.rejects(put(port, 1, 'bad'));
+  t.equal(sqlite.inTransaction, false, 'no BEGIN is left open');
+  t.equal(port.lock.locked, false, 'nor the lock held');
+  // A second writer in this process (blocking, as a test's or a tool's own connection is) gets in without waiting.
+  const other = new Database(outside.name);
+  t.teardown(() => other.close());
+  other.pragma('busy_timeout = 0');
+  t.doesNotThrow(() => other.prepare(`insert into kv values (9, 'v9')`).run(), 'the other connection writes at once');
+});
