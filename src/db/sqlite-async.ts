@@ -142,6 +142,16 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
   const mine = {};
   let batch: Batch | null = null;
   const stats = { commits: 0, committed: 0 };
+  /**
+   * True from a COMMIT until the promise continuations it set off have run: a transaction begun
+   * meanwhile follows one that just ended (a queue that awaits each write: the call path's,
+   * agent sessions'), and does not wait for the event loop's next turn — one turn per write
+   * would slow such a queue down to the loop's pace.
+   */
+  let afterCommit = false;
+  const endAfterCommit = () => {
+    afterCommit = false;
+  };
 
   /** Ends the open batch: COMMIT, then its members learn their fate. Never throws. */
   const commitBatch = () => {
@@ -159,6 +169,10 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     stats.commits++;
     stats.committed += b.members.length;
     for (const m of b.members) m.resolve();
+    afterCommit = true;
+    // Cleared once the microtasks the resolutions set off have all run (a tick queued from a
+    // microtask runs after the microtask queue is empty).
+    queueMicrotask(() => process.nextTick(endAfterCommit));
   };
   /** SQLite rolled the whole transaction back (an I/O error, a full disk): every member is lost. */
   const batchLost = (err: unknown) => {
@@ -174,15 +188,17 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
    * A member's turn is over: the batch commits, or stays open for the next holder of the lock if
    * that is one of this port's transactions (not a read's turn, not `idle()`, not another port's
    * transaction) and the batch is younger than BATCH_MS with fewer than BATCH_MAX members (or the
-   * limits given). If
-   * nobody waits yet, a file database's batch stays open until the event loop's next turn: the
-   * requests read in this turn start their transactions in it (one request's transaction
-   * otherwise runs to its end before the next request is read, and no batch would ever form).
-   * An in-memory database never waits: its reads run on the writer once the lock is free.
+   * limits given). If nobody waits yet, a file database's batch stays open until the event
+   * loop's next turn: the requests read in this turn start their transactions in it (one
+   * request's transaction otherwise runs to its end before the next request is read, and no
+   * batch would ever form). A transaction begun right after a COMMIT, in the continuations of
+   * its callers (`afterCommit`), does not wait either. An in-memory database never waits: its
+   * reads run on the writer once the lock is free.
    */
   const endTurn = (release: () => void, mayWait: boolean) => {
     if (batch) {
-      const young = batch.members.length < batchMax && performance.now() - batch.startedAt < batchMs;
+      const now = performance.now();
+      const young = batch.members.length < batchMax && now - batch.startedAt < batchMs;
       if (young && lock.next === mine) return release();
       // An empty batch (its transactions all failed and were undone) has nothing to wait for.
       if (young && mayWait && reader && lock.queued === 0 && batch.members.length > 0) {
@@ -233,6 +249,7 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
       return fn(readConn);
     },
     async transaction<T>(fn: (tx: SqliteConn) => Promise<T>): Promise<T> {
+      const chained = afterCommit;
       const release = lock.tryAcquire() ?? (await lock.acquire(mine));
       let member: Batch;
       try {
@@ -290,7 +307,7 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
         if (aborted === undefined) undo(err);
         settled = rejected(err);
       }
-      endTurn(release, true);
+      endTurn(release, !chained);
       return settled;
     },
     durable() {

@@ -173,3 +173,20 @@ t.test('a batch whose only transaction failed ends at once: the writer is free f
   other.pragma('busy_timeout = 0');
   t.doesNotThrow(() => other.prepare(`insert into kv values (9, 'v9')`).run(), 'the other connection writes at once');
 });
+
+t.test('transactions one after another (each awaited before the next) do not wait a turn of the event loop each', async (t) => {
+  const { port, outside } = setup(t);
+  let turns = 0;
+  let counting = true;
+  const count = () => {
+    turns++;
+    if (counting) setImmediate(count);
+  };
+  setImmediate(count);
+  // As the call path's write queue: each write starts when the one before it is done.
+  for (let k = 1; k <= 40; k++) await put(port, k);
+  counting = false;
+  t.equal(keysIn(outside).split(',').length, 40, 'all committed');
+  // The first wait brings nobody; the batches then commit at once (another wait every 100 ms at most).
+  t.ok(turns < 20, `40 sequential transactions took ${turns} turns of the event loop, not one each`);
+});
