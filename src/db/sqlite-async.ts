@@ -95,13 +95,13 @@ export function bareSqliteConn(db: Db): SqliteConn {
   };
 }
 
-/** The async port over an open SQLite database (its writer connection is `handle`'s). */
 /** How long a batch may stay open and how many transactions it may hold (tests set them; the server uses the defaults). */
 export interface BatchLimits {
   readonly ms?: number;
   readonly max?: number;
 }
 
+/** The async port over an open SQLite database (its writer connection is `handle`'s). */
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>, limits: BatchLimits = {}): SqliteAsyncDb {
   const batchMs = limits.ms ?? BATCH_MS;
   const batchMax = limits.max ?? BATCH_MAX;
