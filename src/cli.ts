@@ -41,10 +41,13 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
     return 0;
   }
   if (cmd === 'config' && sub === 'check') {
-    const sounds = rest.indexOf('--sounds');
-    const soundsDir = sounds >= 0 ? rest[sounds + 1] : undefined;
-    const dirs = sounds >= 0 ? [...rest.slice(0, sounds), ...rest.slice(sounds + 2)] : rest;
-    if (dirs.length <= 1 && (sounds < 0 || soundsDir !== undefined)) return configCheck(dirs[0] ?? 'config', io, soundsDir);
+    const parsed = configCheckArgs(rest);
+    if (typeof parsed === 'string') {
+      io.err(`sunline config check: ${parsed}`);
+      io.err(USAGE);
+      return 2;
+    }
+    return configCheck(parsed.dir ?? 'config', io, parsed.sounds);
   }
   if (cmd === 'users') {
     const env = usersEnv(io, readStdin);
@@ -61,6 +64,24 @@ export async function runCli(args: readonly string[], io: CliIo = defaultIo, rea
   io.err(`sunline: unknown command "${args.join(' ')}"`);
   io.err(USAGE);
   return 2;
+}
+
+/** `config check [DIR] [--sounds SOUNDS]`'s arguments, or what is wrong with them. */
+function configCheckArgs(args: readonly string[]): { dir?: string; sounds?: string } | string {
+  let dir: string | undefined;
+  let sounds: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--sounds') {
+      if (sounds !== undefined) return '--sounds is given twice: give it once';
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) return '--sounds needs the folder of Asterisk’s sounds';
+      sounds = v;
+    } else if (a.startsWith('--')) return `unknown option ${a}`;
+    else if (dir !== undefined) return `one configuration folder, not two ("${dir}" and "${a}")`;
+    else dir = a;
+  }
+  return { ...(dir !== undefined ? { dir } : {}), ...(sounds !== undefined ? { sounds } : {}) };
 }
 
 async function configCheck(dirArg: string, io: CliIo, soundsDir?: string): Promise<number> {
