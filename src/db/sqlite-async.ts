@@ -67,6 +67,13 @@ interface Batch {
 const BATCH_MAX = 64;
 /** … or has been open this long (ms), whoever waits. */
 const BATCH_MS = 10;
+/**
+ * A batch waits for the event loop's next turn only while transactions come this fast: BURST
+ * of them begun within BURST_MS. Below that rate (a centre's usual writes, the call path's ~50/s)
+ * a wait would only delay each caller, and the transactions commit as they did before batches.
+ */
+const BURST = 8;
+const BURST_MS = 20;
 
 /** What a statement threw, as a rejection (better-sqlite3 and drizzle throw Errors). */
 const rejected = <T>(err: unknown): Promise<T> => Promise.reject(err instanceof Error ? err : new Error(String(err)));
@@ -99,12 +106,19 @@ export function bareSqliteConn(db: Db): SqliteConn {
 export interface BatchLimits {
   readonly ms?: number;
   readonly max?: number;
+  /** A batch waits for the next turn only once this many transactions began within BURST_MS (1: always). */
+  readonly burst?: number;
 }
 
 /** The async port over an open SQLite database (its writer connection is `handle`'s). */
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>, limits: BatchLimits = {}): SqliteAsyncDb {
   const batchMs = limits.ms ?? BATCH_MS;
   const batchMax = limits.max ?? BATCH_MAX;
+  const burst = Math.max(1, limits.burst ?? BURST);
+  /** When the last `burst` transactions began (a ring). */
+  const starts = new Float64Array(burst).fill(-Infinity);
+  let startsAt = 0;
+  const inBurst = (now: number) => burst === 1 || now - starts[startsAt]! < BURST_MS;
   const sqlite = handle.sqlite;
   const writer = handle.db;
   const lock = locks.get(sqlite) ?? new WriterLock();
@@ -191,7 +205,10 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
    * limits given). If nobody waits yet, a file database's batch stays open until the event
    * loop's next turn: the requests read in this turn start their transactions in it (one
    * request's transaction otherwise runs to its end before the next request is read, and no
-   * batch would ever form). A transaction begun right after a COMMIT, in the continuations of
+   * batch would ever form). It waits so only while transactions come in a burst (BURST within
+   * BURST_MS): at a lower rate the wait would delay every caller for nothing, and concentrate
+   * their continuations (a call's broadcasts among them) in one task of the event loop. A
+   * transaction begun right after a COMMIT, in the continuations of
    * its callers (`afterCommit`), does not wait either. An in-memory database never waits: its
    * reads run on the writer once the lock is free.
    */
@@ -201,7 +218,7 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
       const young = batch.members.length < batchMax && now - batch.startedAt < batchMs;
       if (young && lock.next === mine) return release();
       // An empty batch (its transactions all failed and were undone) has nothing to wait for.
-      if (young && mayWait && reader && lock.queued === 0 && batch.members.length > 0) {
+      if (young && mayWait && reader && lock.queued === 0 && batch.members.length > 0 && inBurst(now)) {
         setImmediate(() => endTurn(release, false));
         return;
       }
@@ -250,6 +267,8 @@ export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'd
     },
     async transaction<T>(fn: (tx: SqliteConn) => Promise<T>): Promise<T> {
       const chained = afterCommit;
+      starts[startsAt] = performance.now();
+      startsAt = (startsAt + 1) % burst;
       const release = lock.tryAcquire() ?? (await lock.acquire(mine));
       let member: Batch;
       try {

@@ -20,7 +20,7 @@ function setup(t: Test): { port: SqliteAsyncDb; outside: Database.Database; sqli
   const h = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'group' });
   h.sqlite.exec(`create table kv (k integer primary key, v text not null check (v <> 'bad'))`);
   // Batches end when no transaction of the port waits, never by age: the tests see the same batches on a loaded machine.
-  const port = sqliteAsync(h, { ms: 60_000 });
+  const port = sqliteAsync(h, { ms: 60_000, burst: 1 });
   const outside = new Database(h.file, { readonly: true });
   t.teardown(async () => {
     outside.close();
@@ -152,7 +152,7 @@ t.test('the connection closed while a batch waits for its COMMIT: the member is 
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const h = openDb({ file: path.join(dir, 'db.sqlite') });
   h.sqlite.exec(`create table kv (k integer primary key, v text not null)`);
-  const port = sqliteAsync(h);
+  const port = sqliteAsync(h, { burst: 1 });
   const pending = put(port, 1);
   // The transaction's function is done within these microtasks; its batch waits for the next turn.
   for (let i = 0; i < 20; i++) await Promise.resolve();
@@ -189,4 +189,38 @@ t.test('transactions one after another (each awaited before the next) do not wai
   t.equal(keysIn(outside).split(',').length, 40, 'all committed');
   // The first wait brings nobody; the batches then commit at once (another wait every 100 ms at most).
   t.ok(turns < 20, `40 sequential transactions took ${turns} turns of the event loop, not one each`);
+});
+
+t.test('a batch waits for the next turn only while transactions come in a burst', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sunline-batches-'));
+  const h = openDb({ file: path.join(dir, 'db.sqlite'), synchronous: 'group' });
+  h.sqlite.exec(`create table kv (k integer primary key, v text not null)`);
+  // The server's limits: at most 8 transactions within 20 ms and a batch commits as soon as it is done.
+  const port = sqliteAsync(h);
+  t.teardown(async () => {
+    await port.close();
+    h.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  /** A transaction that looks, from a setImmediate queued before any wait of its batch, whether the batch is still open. */
+  const probed = (k: number) => {
+    let open: boolean | undefined;
+    const done = port.transaction(async (tx) => {
+      await tx.run((d) => d.run(sql`insert into kv values (${k}, 'v')`));
+      setImmediate(() => (open = h.sqlite.inTransaction));
+    });
+    return done.then(async () => {
+      await new Promise((r) => setImmediate(r));
+      return open;
+    });
+  };
+  const sparse: (boolean | undefined)[] = [];
+  for (let k = 1; k <= 3; k++) {
+    sparse.push(await probed(k));
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  t.same(sparse, [false, false, false], 'a few transactions far apart: each commits at once, no wait');
+  const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => probed(100 + i)));
+  t.equal(burst.at(-1), true, 'twelve at once: the last one’s batch waited for the next turn');
+  t.equal(burst.filter((o) => o === true).length >= 1, true);
 });
