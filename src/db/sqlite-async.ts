@@ -114,7 +114,7 @@ export interface BatchLimits {
 export function sqliteAsync(handle: Pick<DbHandle, 'db' | 'sqlite' | 'file' | 'durability'>, limits: BatchLimits = {}): SqliteAsyncDb {
   const batchMs = limits.ms ?? BATCH_MS;
   const batchMax = limits.max ?? BATCH_MAX;
-  const burst = Math.max(1, limits.burst ?? BURST);
+  const burst = Math.max(1, Math.floor(limits.burst ?? BURST));
   /** When the last `burst` transactions began (a ring). */
   const starts = new Float64Array(burst).fill(-Infinity);
   let startsAt = 0;
