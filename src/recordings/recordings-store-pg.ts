@@ -95,10 +95,6 @@ class PgRecordingsQueries implements RecordingsQueries {
     return rows.length === 1;
   }
 
-  async insertAudit(row: NewRecordingAudit): Promise<void> {
-    await this.db.insert(recordingAudit).values(row);
-  }
-
   async insertAudits(rows: readonly NewRecordingAudit[]): Promise<void> {
     // drizzle refuses an insert of no values.
     if (rows.length === 0) return;

@@ -105,12 +105,6 @@ class SqliteRecordingsQueries implements RecordingsQueries {
     );
   }
 
-  insertAudit(row: NewRecordingAudit): Promise<void> {
-    return this.conn.run((db) => {
-      db.insert(recordingAudit).values(row).run();
-    });
-  }
-
   async insertAudits(rows: readonly NewRecordingAudit[]): Promise<void> {
     // drizzle refuses an insert of no values.
     if (rows.length === 0) return;

@@ -70,9 +70,7 @@ export interface RecordingsQueries {
    * then matches nothing).
    */
   markPurged(id: string, at: number): Promise<boolean>;
-  /** Appends a recording_audit row (never updated or deleted). */
-  insertAudit(row: NewRecordingAudit): Promise<void>;
-  /** Appends recording_audit rows in one statement, in their order (a list's: one per recording shown); none for none. */
+  /** Appends recording_audit rows (never updated or deleted) in one statement, in their order (a list's: one per recording shown); none for none. */
   insertAudits(rows: readonly NewRecordingAudit[]): Promise<void>;
   /** A recording's audit rows, oldest first. */
   auditOf(recordingId: string): Promise<RecordingAuditRow[]>;

@@ -62,14 +62,14 @@ export class RecordingsRepository {
   purged(id: string, at: number, details: Record<string, unknown>): Promise<boolean> {
     return this.store.transaction(async (tx) => {
       if (!(await tx.markPurged(id, at))) return false;
-      await tx.insertAudit({ at, actorId: null, action: 'purge', recordingId: id, range: null, details });
+      await tx.insertAudits([{ at, actorId: null, action: 'purge', recordingId: id, range: null, details }]);
       return true;
     });
   }
 
   /** One access's audit row; resolves once it is committed (playback sends no byte before). */
   audit(row: NewRecordingAudit): Promise<void> {
-    return this.store.transaction((tx) => tx.insertAudit(row));
+    return this.store.transaction((tx) => tx.insertAudits([row]));
   }
 
   /**
